@@ -1,0 +1,5 @@
+"""``python -m domaincheck``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""Cache of the compiled taxonomy and matcher, keyed by a hash of the YAML files, so start-up stays fast."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .matcher import Matcher
+from .models import Taxonomy
+from .taxonomy import FILES, PACKAGED, load, packaged_dir
+
+
+def cache_dir() -> Path | None:
+    """Where compiled taxonomies are kept; ``DOMAINCHECK_CACHE=off`` disables the cache."""
+    env = os.environ.get("DOMAINCHECK_CACHE")
+    if env == "off":
+        return None
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "domaincheck"
+
+
+def _key(directory: Path) -> str | None:
+    h = hashlib.sha256(__version__.encode())
+    for name in FILES:
+        try:
+            h.update(name.encode() + b"\0" + (directory / name).read_bytes())
+        except OSError:
+            return None
+    return h.hexdigest()[:24]
+
+
+def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matcher]:
+    """The taxonomy and its matcher, from the cache when the files are unchanged, else built and cached."""
+    path = packaged_dir() if directory is None else Path(directory)
+    where = cache_dir()
+    key = _key(path) if where is not None else None
+    target = where / f"compiled-{key}.pickle" if where is not None and key else None
+    if target is not None and target.is_file():
+        try:
+            with target.open("rb") as fh:
+                taxonomy, matcher = pickle.load(fh)
+            if isinstance(taxonomy, Taxonomy) and isinstance(matcher, Matcher):
+                location = PACKAGED if directory is None else str(path)
+                if taxonomy.location != location:
+                    taxonomy = Taxonomy(**{**taxonomy.__dict__, "location": location})
+                return taxonomy, matcher
+        except Exception:
+            pass
+    taxonomy = load(directory)
+    matcher = Matcher(taxonomy)
+    if target is not None:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((taxonomy, matcher), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            pass
+    return taxonomy, matcher

@@ -1,0 +1,379 @@
+"""The command line: parses arguments, calls the core, renders, maps errors to exit codes. The only place that exits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from .errors import DomaincheckError, InputError, UnknownNameError
+from .render import ClassifyFormat, Lang, ListFormat
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .classify import Classifier
+    from .models import Result, Taxonomy
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FOUND = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="domaincheck",
+    help="Map research project titles (Japanese or English) to Japan's 2025 important technology domains "
+    "(CSTI, 2025-11-27), their tier, the 20 economic-security areas, and the support programs and measures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+taxonomy_app = typer.Typer(help="Check taxonomy files.", no_args_is_help=True)
+app.add_typer(taxonomy_app, name="taxonomy")
+
+_state: dict[str, Any] = {"taxonomy_dir": None}
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> NoReturn:
+    console = _stderr_console()
+    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    if hint:
+        console.print(f"[dim]Hint:[/] {hint}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn the core's expected failures into a message and an exit code, never a traceback."""
+    try:
+        yield
+    except DomaincheckError as exc:
+        from rich.markup import escape
+
+        _fail(escape(exc.message), escape(exc.hint) if exc.hint else None, exc.exit_code)
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise typer.Exit(EXIT_OK) from None
+    except KeyboardInterrupt:
+        _stderr_console().print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def _taxonomy() -> Taxonomy:
+    from .cache import load_compiled
+
+    return load_compiled(_state["taxonomy_dir"])[0]
+
+
+def _classifier() -> Classifier:
+    from .classify import Classifier
+
+    return Classifier.load(_state["taxonomy_dir"])
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"domaincheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option("--taxonomy", metavar="DIR", help="Use the taxonomy in DIR instead of the packaged one.",
+                     envvar="DOMAINCHECK_TAXONOMY"),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Map research project titles to Japan's 2025 important technology domains."""
+    _state["taxonomy_dir"] = taxonomy
+
+
+# ---- classify ----------------------------------------------------------------------------------------------------
+
+
+def _read_stdin_titles() -> list[str]:
+    data = sys.stdin.buffer.read()
+    if b"\x00" in data:
+        raise InputError("standard input contains NUL bytes: it looks like binary data, not titles")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})") from None
+    titles = [line.strip() for line in text.splitlines() if line.strip()]
+    if not titles:
+        raise InputError("no titles on standard input")
+    return titles
+
+
+@app.command()
+def classify(
+    titles: Annotated[list[str], typer.Argument(help="Titles to classify; '-' reads one title per line from stdin.",
+                                                show_default=False)],
+    fmt: Annotated[ClassifyFormat, typer.Option("--format", "-f", help="Output format.")] = ClassifyFormat.table,
+    explain: Annotated[bool, typer.Option("--explain", help="Show every term that fired, where, with what weight, "
+                                          "and near misses (table format).")] = False,
+    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100,
+                                           help="Only report areas scoring at least this (default 50).")] = 50,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of labels in tables.")] = Lang.ja,
+    no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
+    = False,
+) -> None:
+    """Classify proposal titles: areas with tier and score, economic-security areas, programs, and why."""
+    with _errors():
+        if explain and fmt is not ClassifyFormat.table:
+            raise InputError("--explain works with --format table; the json/jsonl formats always include evidence")
+        items = _read_stdin_titles() if titles == ["-"] else titles
+        if "-" in titles and len(titles) > 1:
+            raise InputError("'-' (read stdin) cannot be combined with titles on the command line")
+        clf = _classifier()
+        results: list[Result] = []
+        for t in items:
+            try:
+                r = clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top)
+            except InputError as exc:
+                where = f" (title {len(results) + 1})" if len(items) > 1 else ""
+                raise InputError(exc.message + where, exc.hint) from None
+            results.append(r)
+        from .render import write_results
+
+        console = _stdout_console() if fmt is ClassifyFormat.table else None
+        write_results(results, fmt, sys.stdout, console, lang.value, explain)
+
+
+# ---- evaluate ----------------------------------------------------------------------------------------------------
+
+
+class EvalFormat(str, Enum):
+    """Formats of ``evaluate``."""
+
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="CSV with columns 'title' and 'labels' ('|'-separated area ids or "
+                                         "'none').", show_default=False)],
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
+    worst: Annotated[int, typer.Option("--worst", min=0, help="How many of the worst errors to list.")] = 15,
+) -> None:
+    """Measure accuracy on labelled titles: per-area precision/recall/F1, micro/macro, false alarms."""
+    from .evaluate import evaluate as run_eval
+    from .evaluate import read_cases
+
+    with _errors():
+        clf = _classifier()
+        cases = read_cases(file, [a.id for a in clf.taxonomy.areas])
+        report = run_eval(clf, cases)
+        if fmt is EvalFormat.json:
+            from .render import dump_json
+
+            dump_json(report.to_dict(), sys.stdout)
+        else:
+            from .render import evaluation_table
+
+            evaluation_table(report, _stdout_console(), worst)
+
+
+# ---- listings ----------------------------------------------------------------------------------------------------
+
+
+class TierChoice(str, Enum):
+    """Tier filter."""
+
+    strategic = "strategic"
+    emerging = "emerging"
+
+
+FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels (json has both).")]
+
+
+@app.command()
+def domains(
+    tier: Annotated[TierChoice | None, typer.Option("--tier", help="Only this tier.")] = None,
+    fmt: FormatOpt = ListFormat.table,
+    lang: LangOpt = Lang.ja,
+) -> None:
+    """List both tiers and their areas with the technologies the source names."""
+    from .render import area_data, domains_rows, dump_json, write_rows
+
+    with _errors():
+        tax = _taxonomy()
+        areas = [a for a in tax.areas if tier is None or a.tier == tier.value]
+        if fmt is ListFormat.json:
+            dump_json({
+                "taxonomy_version": tax.version,
+                "source": {"title_ja": tax.document.title_ja, "issuer_ja": tax.document.issuer_ja,
+                           "date": tax.document.date},
+                "tiers": [{"id": t.id, "name_ja": t.name_ja, "name_en": t.name_en,
+                           "definition": {"ja": t.definition.ja, "en": t.definition.en},
+                           "areas": [area_data(tax, a) for a in areas if a.tier == t.id]}
+                          for t in tax.tiers if tier is None or t.id == tier.value],
+            }, sys.stdout)  # fmt: skip
+            return
+        rows = domains_rows(tax, areas, lang.value)
+        title = f"{tax.document.title_ja} ({tax.document.date}) — taxonomy {tax.version}"
+        write_rows(rows, fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None, title)
+
+
+def _resolve_area(tax: Taxonomy, query: str) -> str:
+    from .taxonomy import resolver
+
+    names: dict[str, str] = {}
+    for a in tax.areas:
+        for label in (a.id, a.name_ja, a.name_en, a.official_ja, a.official_en):
+            names[label] = a.id
+    found = resolver(names)(query)
+    if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
+        return found[0][0]
+    near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
+    if found and found[0][1] >= 80:
+        raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id")
+    raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {near}; see `domaincheck domains`")
+
+
+@app.command()
+def show(
+    area: Annotated[str, typer.Argument(help="Area id, Japanese or English name, or a near miss (e.g. 'qantum').",
+                                        show_default=False)],
+    fmt: FormatOpt = ListFormat.table,
+    lang: LangOpt = Lang.ja,
+) -> None:
+    """Everything about one area: tier, technologies, econ-security areas, programs, countries, markets, sources."""
+    from .render import dump_json, show_data
+
+    with _errors():
+        tax = _taxonomy()
+        data = show_data(tax, tax.area(_resolve_area(tax, area)))
+        if fmt is ListFormat.json:
+            dump_json(data, sys.stdout)
+            return
+        _show_flat(data, fmt, lang.value)
+
+
+def _show_flat(data: dict[str, Any], fmt: ListFormat, lang: str) -> None:
+    from .render import write_rows
+
+    def pick(d: dict[str, Any], key: str) -> str:
+        return str(d.get(f"{key}_{lang}") or d.get(f"{key}_ja") or "")
+
+    rows: list[dict[str, str]] = [
+        {"section": "area", "item": data["id"], "detail": f"{pick(data, 'name')} — {pick(data, 'official')}",
+         "source": f"line {data['source']['line']}"},
+        {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang], "source": ""},
+    ]  # fmt: skip
+    for q in data["qualifications"]:
+        rows.append({"section": "scope", "item": q["kind"], "detail": q[lang] + (f" → {q['redirect']}"
+                     if q["redirect"] else ""), "source": f"line {q['source']['line']}"})  # fmt: skip
+    for t in data["technologies"]:
+        mark = "source" if t["in_source"] else "related"
+        rows.append({"section": f"technology ({mark})", "item": t["id"],
+                     "detail": f"{pick(t, 'name')} [{len(t['strong'])} strong / {len(t['support'])} support terms]",
+                     "source": f"line {t['source']['line']}"})  # fmt: skip
+    if data["exclude"]:
+        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
+    for e in data["econsec"]:
+        rows.append({"section": "econ-security", "item": e["id"], "detail": pick(e, "name"), "source": ""})
+    for p in data["programs"]:
+        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name"),
+                     "source": p["why"]})  # fmt: skip
+    for c in data["countries"]:
+        regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
+        rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions, "source": ""})
+    for m in data["markets"]:
+        cagr = f", CAGR {m['cagr_percent']:g}%" if m["cagr_percent"] is not None else ""
+        rows.append({"section": "market", "item": m["technology_" + lang],
+                     "detail": f"{m['size_trillion_yen']:g} trillion yen ({m['year']}){cagr} — {m['cited']}",
+                     "source": f"line {m['source']['line']}"})  # fmt: skip
+    write_rows(rows, fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None,
+               f"{data['id']}: {pick(data, 'name')}")  # fmt: skip
+
+
+@app.command()
+def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
+    """List the 20 economic-security technology areas with their crosswalk to the 16 areas."""
+    from .render import dump_json, econsec_data, econsec_rows, write_rows
+
+    with _errors():
+        tax = _taxonomy()
+        if fmt is ListFormat.json:
+            dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
+            return
+        write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
+                   _stdout_console() if fmt is ListFormat.table else None,
+                   "特定重要技術に係る調査研究を実施する技術領域 (20)")  # fmt: skip
+
+
+class KindChoice(str, Enum):
+    """Program kind filter."""
+
+    program = "program"
+    measure = "measure"
+    protection = "protection"
+    promotion = "promotion"
+
+
+@app.command()
+def programs(
+    kind: Annotated[KindChoice | None, typer.Option("--kind", help="Only this kind.")] = None,
+    fmt: FormatOpt = ListFormat.table,
+    lang: LangOpt = Lang.ja,
+) -> None:
+    """List support programs, end-to-end measures and protection uses, and what each serves."""
+    from .render import dump_json, program_data, programs_rows, write_rows
+
+    with _errors():
+        tax = _taxonomy()
+        progs = [p for p in tax.programs if kind is None or p.kind == kind.value]
+        if fmt is ListFormat.json:
+            dump_json([program_data(p) for p in progs], sys.stdout)
+            return
+        write_rows(programs_rows(progs, lang.value), fmt, sys.stdout,
+                   _stdout_console() if fmt is ListFormat.table else None, "programs and measures")  # fmt: skip
+
+
+@taxonomy_app.command("validate")
+def taxonomy_validate(
+    directory: Annotated[Path, typer.Argument(help="Directory with meta/areas/econsec/programs/reference.yaml.",
+                                              show_default=False)],
+) -> None:
+    """Validate a taxonomy directory without using it; list every problem."""
+    from .taxonomy import load
+
+    with _errors():
+        tax = load(directory)
+        terms = sum(len(t.strong) + len(t.support) for a in tax.areas for t in a.technologies)
+        typer.echo(f"{directory}: valid — {len(tax.areas)} areas, {len(tax.econsec)} econ-security areas, "
+                   f"{len(tax.programs)} programs, {terms} area terms (taxonomy {tax.version})")  # fmt: skip
+
+
+def main() -> None:
+    """Entry point of the ``domaincheck`` command."""
+    app()

@@ -1,0 +1,180 @@
+"""Accuracy of the classifier on a labelled CSV (columns ``title`` and ``labels``, ``|``-separated, ``none``)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .classify import Classifier
+from .errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One labelled title."""
+
+    title: str
+    """The title."""
+    labels: frozenset[str]
+    """Expected area ids (empty for ``none``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AreaScore:
+    """Precision, recall and F1 of one area."""
+
+    id: str
+    """Area id."""
+    tp: int
+    """True positives."""
+    fp: int
+    """False positives."""
+    fn: int
+    """False negatives."""
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 1.0 when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn); 1.0 when nothing was expected."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """A title the classifier got wrong."""
+
+    title: str
+    """The title."""
+    expected: tuple[str, ...]
+    """Expected areas."""
+    predicted: tuple[str, ...]
+    """Predicted areas."""
+    missed: tuple[str, ...]
+    """Expected but not predicted."""
+    extra: tuple[str, ...]
+    """Predicted but not expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Evaluation result."""
+
+    cases: int
+    """Number of titles."""
+    areas: tuple[AreaScore, ...]
+    """Per-area scores, taxonomy order."""
+    none_cases: int
+    """Titles labelled none."""
+    none_false_alarms: int
+    """Of those, how many got an area."""
+    errors: tuple[Error, ...]
+    """Wrong titles, worst first."""
+
+    @property
+    def micro(self) -> AreaScore:
+        """Scores pooled over all areas."""
+        return AreaScore("micro", sum(a.tp for a in self.areas), sum(a.fp for a in self.areas),
+                         sum(a.fn for a in self.areas))  # fmt: skip
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean F1 over areas that occur in the labels or predictions."""
+        used = [a for a in self.areas if a.tp + a.fp + a.fn]
+        return sum(a.f1 for a in used) / len(used) if used else 0.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """Share of none titles that got an area."""
+        return self.none_false_alarms / self.none_cases if self.none_cases else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        m = self.micro
+        return {
+            "cases": self.cases,
+            "micro": {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4)},
+            "macro_f1": round(self.macro_f1, 4),
+            "none": {"cases": self.none_cases, "false_alarms": self.none_false_alarms,
+                     "false_alarm_rate": round(self.false_alarm_rate, 4)},
+            "areas": [
+                {"id": a.id, "tp": a.tp, "fp": a.fp, "fn": a.fn, "precision": round(a.precision, 4),
+                 "recall": round(a.recall, 4), "f1": round(a.f1, 4), "support": a.tp + a.fn}
+                for a in self.areas
+            ],
+            "errors": [
+                {"title": e.title, "expected": list(e.expected), "predicted": list(e.predicted),
+                 "missed": list(e.missed), "extra": list(e.extra)}
+                for e in self.errors
+            ],
+        }  # fmt: skip
+
+
+def read_cases(path: Path, known: Iterable[str]) -> list[Case]:
+    """Read a labelled CSV; unknown labels and missing columns are input errors."""
+    known_set = set(known)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            cols = reader.fieldnames or []
+            if "title" not in cols or "labels" not in cols:
+                raise InputError(f"{path}: needs columns 'title' and 'labels'; found: {', '.join(cols) or 'none'}")
+            cases = []
+            for n, row in enumerate(reader, start=2):
+                labels = {x.strip() for x in (row["labels"] or "").split("|") if x.strip()}
+                labels.discard("none")
+                bad = labels - known_set
+                if bad:
+                    raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}")
+                cases.append(Case(row["title"] or "", frozenset(labels)))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 ({exc.reason})") from None
+    if not cases:
+        raise InputError(f"{path}: no labelled titles")
+    return cases
+
+
+def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
+    """Classify every case and compare with its labels."""
+    ids = [a.id for a in classifier.taxonomy.areas]
+    tp = dict.fromkeys(ids, 0)
+    fp = dict.fromkeys(ids, 0)
+    fn = dict.fromkeys(ids, 0)
+    errors: list[tuple[int, Error]] = []
+    none_cases = none_alarms = 0
+    for case in cases:
+        try:
+            predicted = {a.id for a in classifier.classify(case.title).areas}
+        except InputError:
+            predicted = set()
+        for a in predicted & case.labels:
+            tp[a] += 1
+        for a in predicted - case.labels:
+            fp[a] += 1
+        for a in case.labels - predicted:
+            fn[a] += 1
+        if not case.labels:
+            none_cases += 1
+            none_alarms += bool(predicted)
+        if predicted != case.labels:
+            missed = tuple(sorted(case.labels - predicted))
+            extra = tuple(sorted(predicted - case.labels))
+            err = Error(case.title, tuple(sorted(case.labels)), tuple(sorted(predicted)), missed, extra)
+            errors.append((len(missed) + len(extra), err))
+    errors.sort(key=lambda e: -e[0])
+    return Report(len(cases), tuple(AreaScore(a, tp[a], fp[a], fn[a]) for a in ids), none_cases, none_alarms,
+                  tuple(e for _, e in errors))  # fmt: skip

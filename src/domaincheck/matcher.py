@@ -1,0 +1,227 @@
+"""Compile every taxonomy term once (Aho-Corasick) and find leftmost-longest, non-overlapping spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .models import Taxonomy
+from .normalize import Normalized, normalize, normalize_text
+
+AREA, ECONSEC, EXCLUDE = 0, 1, 2
+STRONG, SUPPORT = "strong", "support"
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+_FUZZY_EN = re.compile(r"[a-z]{6,}")
+_FUZZY_KANA = re.compile(r"[ァ-ヺー]{5,}")
+_FUZZY_CACHE_MAX = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a term signals: an area or econ-security area with a strength, or an exclusion."""
+
+    kind: int
+    """AREA, ECONSEC or EXCLUDE."""
+    target: str
+    """Area or econ-security area id (for EXCLUDE: the entry that lists it)."""
+    technology: str | None
+    """Technology id for area terms."""
+    strength: str
+    """``strong`` or ``support`` (``exclude`` for exclusions)."""
+    term: str
+    """The term as written in the taxonomy."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A match in the normalised text."""
+
+    start: int
+    """Start offset in the normalised text."""
+    end: int
+    """End offset (exclusive)."""
+    targets: tuple[Target, ...]
+    """What the matched term signals."""
+    fuzzy: bool
+    """True when found only after correcting a near-miss spelling."""
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _inflections(key: str) -> list[str]:
+    """English plural of the last word of an ASCII term, precomputed so titles need no stemming."""
+    if not key or not key.isascii() or not key[-1].isalpha() or len(key.split(" ")[-1]) < 3:
+        return [key]
+    last = key.split(" ")[-1]
+    forms = [key]
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        forms.append(key + "es")
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        forms.append(key[:-1] + "ies")
+    else:
+        forms.append(key + "s")
+    return forms
+
+
+def _deletes(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+class Matcher:
+    """All terms of a taxonomy compiled into one automaton, plus a near-miss speller for long terms."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        table: dict[str, list[Target]] = {}
+
+        def add(term: str, target: Target) -> None:
+            key = normalize_text(term)
+            if not key:
+                return
+            for form in _inflections(key):
+                bucket = table.setdefault(form, [])
+                if target not in bucket:
+                    bucket.append(target)
+
+        for area in taxonomy.areas:
+            for tech in area.technologies:
+                for term in tech.strong:
+                    add(term, Target(AREA, area.id, tech.id, STRONG, term))
+                for term in tech.support:
+                    add(term, Target(AREA, area.id, tech.id, SUPPORT, term))
+            for term in area.exclude:
+                add(term, Target(EXCLUDE, area.id, None, "exclude", term))
+        for es in taxonomy.econsec:
+            for term in es.strong:
+                add(term, Target(ECONSEC, es.id, None, STRONG, term))
+            for term in es.support:
+                add(term, Target(ECONSEC, es.id, None, SUPPORT, term))
+            for term in es.exclude:
+                add(term, Target(EXCLUDE, es.id, None, "exclude", term))
+        automaton = ahocorasick.Automaton()
+        for key, targets in table.items():
+            # An exclusion wins over positives for the same string: it is a known false friend.
+            if any(t.kind == EXCLUDE for t in targets):
+                targets = [t for t in targets if t.kind == EXCLUDE]
+            automaton.add_word(key, (len(key), _is_word_char(key[0]), _is_word_char(key[-1]), tuple(targets)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self.size = len(table)
+        # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
+        vocab: set[str] = set()
+        for key in table:
+            vocab.update(w for w in _FUZZY_EN.findall(key))
+            vocab.update(w for w in _FUZZY_KANA.findall(key))
+        self._vocab = frozenset(vocab)
+        index: dict[str, list[str]] = {}
+        for word in sorted(vocab):
+            for d in [word, *_deletes(word)]:
+                index.setdefault(d, []).append(word)
+        self._delete_index = index
+        self._fuzzy_cache: dict[str, str | None] = {}
+
+    def find(self, norm: Normalized, fuzzy: bool = True) -> list[Span]:
+        """Leftmost-longest, non-overlapping matches in a normalised title (exclusions included)."""
+        spans = self._exact(norm.text)
+        if fuzzy:
+            spans = self._with_fuzzy(norm.text, spans)
+        return spans
+
+    def _exact(self, text: str) -> list[Span]:
+        n = len(text)
+        cands: list[tuple[int, int, tuple[Target, ...]]] = []
+        for end, (length, word_start, word_end, targets) in self._automaton.iter(text):
+            start = end - length + 1
+            if word_start and start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if word_end and end + 1 < n and _is_word_char(text[end + 1]):
+                continue
+            cands.append((start, -(end + 1), targets))
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (c[0], c[1]))
+        out: list[Span] = []
+        pos = 0
+        for start, neg_end, targets in cands:
+            if start >= pos:
+                out.append(Span(start, -neg_end, targets, False))
+                pos = -neg_end
+        return out
+
+    def _correct(self, word: str) -> str | None:
+        """The vocabulary word a near-miss spelling stands for, or None."""
+        cache = self._fuzzy_cache
+        if word in cache:
+            return cache[word]
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        best: str | None = None
+        if word not in self._vocab:
+            limit = 1 if len(word) < 9 else 2
+            found: set[str] = set()
+            for d in [word, *_deletes(word)]:
+                found.update(self._delete_index.get(d, ()))
+            scored = sorted(
+                (DamerauLevenshtein.distance(word, c), c) for c in found if abs(len(c) - len(word)) <= limit
+            )
+            if scored and scored[0][0] <= limit and (len(scored) == 1 or scored[1][0] > scored[0][0]):
+                best = scored[0][1]
+        if len(cache) < _FUZZY_CACHE_MAX:
+            cache[word] = best
+        return best
+
+    def _with_fuzzy(self, text: str, spans: list[Span]) -> list[Span]:
+        covered = [False] * len(text)
+        for s in spans:
+            for i in range(s.start, s.end):
+                covered[i] = True
+        fixes: list[tuple[int, int, str]] = []
+        for rx in (_FUZZY_EN, _FUZZY_KANA):
+            for m in rx.finditer(text):
+                if covered[m.start()] or covered[m.end() - 1]:
+                    continue
+                if rx is _FUZZY_EN and (
+                    (m.start() > 0 and _is_word_char(text[m.start() - 1]))
+                    or (m.end() < len(text) and _is_word_char(text[m.end()]))
+                ):
+                    continue
+                fixed = self._correct(m.group())
+                if fixed is not None:
+                    fixes.append((m.start(), m.end(), fixed))
+        if not fixes:
+            return spans
+        # Rebuild the text with corrections, keeping a map from corrected offsets to the normalised ones.
+        fixes.sort()
+        parts: list[str] = []
+        pos_map: list[int] = []
+        end_map: list[int] = []
+        pos = 0
+        for start, end, fixed in fixes:
+            parts.append(text[pos:start])
+            pos_map.extend(range(pos, start))
+            end_map.extend(range(pos + 1, start + 1))
+            parts.append(fixed)
+            pos_map.extend([start] * len(fixed))
+            end_map.extend([end] * len(fixed))
+            pos = end
+        parts.append(text[pos:])
+        pos_map.extend(range(pos, len(text)))
+        end_map.extend(range(pos + 1, len(text) + 1))
+        fixed_ranges = [(s, e) for s, e, _ in fixes]
+        out: list[Span] = []
+        for span in self._exact("".join(parts)):
+            start, end = pos_map[span.start], end_map[span.end - 1]
+            is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
+            out.append(Span(start, end, span.targets, is_fuzzy))
+        return out
+
+
+def compile_matcher(taxonomy: Taxonomy) -> Matcher:
+    """Build the matcher for ``taxonomy``."""
+    return Matcher(taxonomy)
+
+
+__all__ = ["AREA", "ECONSEC", "EXCLUDE", "Matcher", "Span", "Target", "compile_matcher", "normalize"]

@@ -1,0 +1,460 @@
+"""Frozen records for the taxonomy and for classification results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TIERS = ("strategic", "emerging")
+AREA_IDS = (
+    "ai_robotics", "quantum", "semiconductor_comm", "bio_healthcare", "fusion", "space",
+    "shipbuilding", "aviation", "digital_cyber", "agri_food", "energy_gx", "disaster_resilience",
+    "medical_drug", "materials", "mobility_logistics", "ocean",
+)  # fmt: skip
+VERDICTS = ("strategic", "emerging", "econsec_only", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A bilingual text."""
+
+    ja: str
+    """Japanese, verbatim from the source where it quotes it."""
+    en: str
+    """English translation."""
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``ja`` or ``en``), falling back to the other language."""
+        return (self.en or self.ja) if lang == "en" else (self.ja or self.en)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where in the source document an entry comes from."""
+
+    section: str
+    """Heading path in the source document."""
+    line: int
+    """1-based line of the source text."""
+
+    def __str__(self) -> str:
+        return f"{self.section} (line {self.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class Qualification:
+    """A scope rule that the source attaches to a tier or an area."""
+
+    kind: str
+    """``inclusion`` or ``exclusion``."""
+    text: Text
+    """The rule as the source states it."""
+    redirect: str | None
+    """For an exclusion: the area the excluded technology belongs to instead."""
+    source: SourceRef
+    """Where the rule is stated."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One of the two tiers of important technology domains."""
+
+    id: str
+    """``strategic`` or ``emerging``."""
+    name_ja: str
+    """Official Japanese name."""
+    name_en: str
+    """English name."""
+    definition: Text
+    """What the tier is, from the source."""
+    criteria: tuple[Text, ...]
+    """Selection criteria."""
+    qualifications: tuple[Qualification, ...]
+    """Scope rules for every area of the tier."""
+    notes: tuple[Text, ...]
+    """Other statements the source makes about the tier."""
+    source: SourceRef
+    """Where the tier is defined."""
+
+
+@dataclass(frozen=True, slots=True)
+class Technology:
+    """A technology of an area, with the terms that signal it."""
+
+    id: str
+    """Stable snake_case id, unique in the taxonomy."""
+    name_ja: str
+    """Japanese name, verbatim from the source when ``in_source``."""
+    name_en: str
+    """English name."""
+    in_source: bool
+    """True when the source names this technology; False for related technologies the area covers."""
+    source: SourceRef
+    """Where it comes from."""
+    strong: tuple[str, ...]
+    """Terms that alone decide the area."""
+    support: tuple[str, ...]
+    """Terms that only support another hit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """One of the 16 important technology areas."""
+
+    id: str
+    """One of ``AREA_IDS``: a public contract."""
+    tier: str
+    """``strategic`` or ``emerging``."""
+    name_ja: str
+    """Short Japanese name."""
+    name_en: str
+    """Short English name."""
+    official_ja: str
+    """The area's name as the source writes it."""
+    official_en: str
+    """English translation of the official name."""
+    source: SourceRef
+    """Where the area is listed."""
+    qualifications: tuple[Qualification, ...]
+    """Area-specific scope rules (e.g. biologics excluded from medical_drug)."""
+    technologies: tuple[Technology, ...]
+    """Named and related technologies."""
+    exclude: tuple[str, ...]
+    """False friends that must not fire the area."""
+
+    def name(self, lang: str) -> str:
+        """Short name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_ja
+
+
+@dataclass(frozen=True, slots=True)
+class EconSecArea:
+    """One of the 20 technology areas of the Economic Security Promotion Act's basic guideline."""
+
+    id: str
+    """Stable snake_case id, distinct from the 16 area ids."""
+    name_ja: str
+    """Japanese name, verbatim."""
+    name_en: str
+    """English name."""
+    source: SourceRef
+    """Where it is listed."""
+    crosswalk: tuple[str, ...]
+    """Tier areas that correspond to it."""
+    strong: tuple[str, ...]
+    """Terms that alone signal it."""
+    support: tuple[str, ...]
+    """Terms that only support."""
+    exclude: tuple[str, ...]
+    """False friends."""
+
+    def name(self, lang: str) -> str:
+        """Name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_ja
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramItem:
+    """A part of a program: a Moonshot goal, a K Program field, a JST scheme."""
+
+    id: str
+    """Stable id, unique among programs and items."""
+    name_ja: str
+    """Japanese name."""
+    name_en: str
+    """English name."""
+    areas: tuple[str, ...]
+    """Areas this item focuses on."""
+    facts: tuple[Text, ...]
+    """Periods, budgets, counts as the source gives them."""
+    source: SourceRef
+    """Where it is described."""
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A support program, measure, protection or promotion use named by the source."""
+
+    id: str
+    """Stable id."""
+    kind: str
+    """``program``, ``measure``, ``protection`` or ``promotion``."""
+    name_ja: str
+    """Japanese name, verbatim."""
+    name_en: str
+    """English name."""
+    tiers: tuple[str, ...]
+    """Tiers the source ties it to."""
+    econsec: bool
+    """True when it also applies to matches of the 20 economic-security areas."""
+    operator: Text | None
+    """Who runs it, when the source says."""
+    summary: Text | None
+    """What it is."""
+    facts: tuple[Text, ...]
+    """Periods, budgets, counts."""
+    focus: tuple[str, ...]
+    """Areas the program as a whole focuses on."""
+    items: tuple[ProgramItem, ...]
+    """Goals, fields, schemes."""
+    source: SourceRef
+    """Where it is described."""
+
+    def name(self, lang: str) -> str:
+        """Name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_ja
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A country or region whose strategy the source compares."""
+
+    id: str
+    """Short id (us, cn, eu, ...)."""
+    name_ja: str
+    """Japanese name."""
+    name_en: str
+    """English name."""
+    document: Text | None
+    """The strategy document cited."""
+
+
+@dataclass(frozen=True, slots=True)
+class CountryField:
+    """A column of the source's table of fields that major countries prioritise."""
+
+    id: str
+    """Stable id."""
+    name_ja: str
+    """Column heading."""
+    name_en: str
+    """English heading."""
+    areas: tuple[str, ...]
+    """Tier areas the column corresponds to."""
+    entries: dict[str, str]
+    """Region id → the cell text, for regions that list the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class MarketExample:
+    """A market-size example from the source's tables."""
+
+    field_ja: str
+    """Field row heading."""
+    technology_ja: str
+    """Technology example."""
+    technology_en: str
+    """English."""
+    areas: tuple[str, ...]
+    """Tier areas it illustrates."""
+    size_trillion_yen: float
+    """Market size in trillion yen."""
+    year: int
+    """Year of the estimate."""
+    cagr_percent: float | None
+    """Compound annual growth rate, when given."""
+    cited: str
+    """The report the source cites."""
+    source: SourceRef
+    """Line of the table row."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """Metadata of the source document."""
+
+    title_ja: str
+    """Title."""
+    title_en: str
+    """English title."""
+    issuer_ja: str
+    """Issuing body."""
+    issuer_en: str
+    """Issuing body in English."""
+    date: str
+    """Date, ISO 8601."""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The whole validated taxonomy."""
+
+    version: str
+    """Taxonomy version."""
+    document: SourceDocument
+    """The source document."""
+    tiers: tuple[Tier, ...]
+    """The two tiers."""
+    areas: tuple[Area, ...]
+    """The 16 areas."""
+    econsec: tuple[EconSecArea, ...]
+    """The 20 economic-security areas."""
+    programs: tuple[Program, ...]
+    """Programs and measures."""
+    regions: tuple[Region, ...]
+    """Countries and regions compared."""
+    country_fields: tuple[CountryField, ...]
+    """Fields they prioritise."""
+    markets: tuple[MarketExample, ...]
+    """Market-size examples."""
+    location: str
+    """Directory the taxonomy was loaded from (``<package>`` for the packaged one)."""
+    digest: str = ""
+    """Hash of the YAML files, for caches."""
+    _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def tier(self, tier_id: str) -> Tier:
+        """The tier with this id."""
+        return next(t for t in self.tiers if t.id == tier_id)
+
+    def area(self, area_id: str) -> Area:
+        """The area with this id."""
+        return next(a for a in self.areas if a.id == area_id)
+
+    def econsec_area(self, es_id: str) -> EconSecArea:
+        """The economic-security area with this id."""
+        return next(e for e in self.econsec if e.id == es_id)
+
+
+# ---- classification results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One term found in a title."""
+
+    term: str
+    """The taxonomy term that fired."""
+    text: str
+    """The characters of the title it matched."""
+    start: int
+    """Offset of the match in the original title."""
+    end: int
+    """End offset (exclusive) in the original title."""
+    strength: str
+    """``strong`` or ``support``."""
+    match: str
+    """``exact`` or ``fuzzy`` (a near-miss spelling, lower confidence)."""
+    weight: float
+    """What it added to the score."""
+    technology: str | None
+    """Technology id (None for economic-security terms)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "term": self.term, "text": self.text, "start": self.start, "end": self.end,
+            "strength": self.strength, "match": self.match, "weight": round(self.weight, 3),
+            "technology": self.technology,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AreaHit:
+    """An area that a title falls under."""
+
+    id: str
+    """Area id."""
+    tier: str
+    """Tier id."""
+    name_ja: str
+    """Japanese name."""
+    name_en: str
+    """English name."""
+    score: int
+    """0-100."""
+    band: str
+    """``high``, ``medium`` or ``low``."""
+    evidence: tuple[Evidence, ...]
+    """Terms that fired."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id, "tier": self.tier, "name_ja": self.name_ja, "name_en": self.name_en,
+            "score": self.score, "band": self.band, "evidence": [e.to_dict() for e in self.evidence],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class EconSecHit:
+    """An economic-security area a title touches."""
+
+    id: str
+    """Economic-security area id."""
+    name_ja: str
+    """Japanese name."""
+    name_en: str
+    """English name."""
+    via: tuple[str, ...]
+    """``terms`` and/or ``crosswalk:<area id>``."""
+    evidence: tuple[Evidence, ...]
+    """Its own terms that fired."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id, "name_ja": self.name_ja, "name_en": self.name_en, "via": list(self.via),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramHit:
+    """A program or measure that applies, and why."""
+
+    id: str
+    """Program or program-item id."""
+    kind: str
+    """``program``, ``measure``, ``protection`` or ``promotion``."""
+    name_ja: str
+    """Japanese name."""
+    name_en: str
+    """English name."""
+    why: str
+    """Short reason (tier, focus or econ-security)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"id": self.id, "kind": self.kind, "name_ja": self.name_ja, "name_en": self.name_en, "why": self.why}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The classification of one title."""
+
+    title: str
+    """The title as given."""
+    verdict: str
+    """``strategic``, ``emerging``, ``econsec_only`` or ``none``."""
+    reason: str
+    """One line explaining the verdict."""
+    areas: tuple[AreaHit, ...]
+    """Areas at or above the reporting threshold, best first."""
+    econsec: tuple[EconSecHit, ...]
+    """Economic-security areas."""
+    programs: tuple[ProgramHit, ...]
+    """Programs and measures that apply."""
+    near_misses: tuple[AreaHit, ...]
+    """Areas with some evidence below the threshold ("why not")."""
+    excluded: tuple[Evidence, ...]
+    """Exclusion terms that consumed part of the title."""
+
+    @property
+    def primary(self) -> AreaHit | None:
+        """The best area, if any."""
+        return self.areas[0] if self.areas else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON contract (key order is part of it)."""
+        return {
+            "title": self.title,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "primary": self.areas[0].id if self.areas else None,
+            "areas": [a.to_dict() for a in self.areas],
+            "econsec": [e.to_dict() for e in self.econsec],
+            "programs": [p.to_dict() for p in self.programs],
+            "near_misses": [a.to_dict() for a in self.near_misses],
+            "excluded": [e.to_dict() for e in self.excluded],
+        }

@@ -1,0 +1,364 @@
+"""Renderers: one per output format, each writing to the stream or console it is given."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import IO, TYPE_CHECKING, Any
+
+from .models import Area, EconSecArea, Program, Result, Taxonomy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .evaluate import Report
+
+
+class ListFormat(str, Enum):
+    """Formats of the listing commands."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class ClassifyFormat(str, Enum):
+    """Formats of ``classify``."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Lang(str, Enum):
+    """Label language."""
+
+    ja = "ja"
+    en = "en"
+
+
+def dump_json(data: Any, out: IO[str]) -> None:
+    """Write JSON with non-ASCII kept readable and a trailing newline."""
+    out.write(json.dumps(data, ensure_ascii=False, indent=2))
+    out.write("\n")
+
+
+# ---- listings: each builds JSON data and flat rows --------------------------------------------------------------
+
+
+def _src(ref: Any) -> dict[str, Any]:
+    return {"section": ref.section, "line": ref.line}
+
+
+def _text(t: Any) -> dict[str, str] | None:
+    return {"ja": t.ja, "en": t.en} if t is not None else None
+
+
+def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
+    """The JSON object of one area (used by ``domains`` and as the base of ``show``)."""
+    return {
+        "id": area.id,
+        "tier": area.tier,
+        "name_ja": area.name_ja,
+        "name_en": area.name_en,
+        "official_ja": area.official_ja,
+        "official_en": area.official_en,
+        "qualifications": [
+            {"kind": q.kind, "ja": q.text.ja, "en": q.text.en, "redirect": q.redirect, "source": _src(q.source)}
+            for q in (*tax.tier(area.tier).qualifications, *area.qualifications)
+        ],
+        "technologies": [
+            {"id": t.id, "name_ja": t.name_ja, "name_en": t.name_en, "in_source": t.in_source,
+             "source": _src(t.source), "strong_terms": len(t.strong), "support_terms": len(t.support)}
+            for t in area.technologies
+        ],
+        "source": _src(area.source),
+    }  # fmt: skip
+
+
+def domains_rows(tax: Taxonomy, areas: Sequence[Area], lang: str) -> list[dict[str, str]]:
+    """Flat rows for ``domains``."""
+    return [
+        {
+            "tier": a.tier,
+            "tier_name": tax.tier(a.tier).name_en if lang == "en" else tax.tier(a.tier).name_ja,
+            "id": a.id,
+            "name": a.name(lang),
+            "official": a.official_en if lang == "en" else a.official_ja,
+            "technologies": " / ".join((t.name_en if lang == "en" else t.name_ja) for t in a.technologies
+                                       if t.in_source),
+            "terms": str(sum(len(t.strong) + len(t.support) for t in a.technologies)),
+            "source_line": str(a.source.line),
+        }
+        for a in areas
+    ]  # fmt: skip
+
+
+def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
+    """Everything about one area."""
+    data = area_data(tax, area)
+    data["tier_name"] = {"ja": tax.tier(area.tier).name_ja, "en": tax.tier(area.tier).name_en}
+    for tech, full in zip(data["technologies"], area.technologies, strict=True):
+        tech["strong"] = list(full.strong)
+        tech["support"] = list(full.support)
+    data["exclude"] = list(area.exclude)
+    data["econsec"] = [{"id": e.id, "name_ja": e.name_ja, "name_en": e.name_en}
+                       for e in tax.econsec if area.id in e.crosswalk]  # fmt: skip
+    progs = []
+    for p in tax.programs:
+        if area.tier in p.tiers:
+            progs.append({"id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en,
+                          "why": f"tier {area.tier}"})  # fmt: skip
+        elif area.id in p.focus:
+            progs.append({"id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en, "why": "focus"})
+        for it in p.items:
+            if area.id in it.areas:
+                progs.append({"id": it.id, "kind": p.kind, "name_ja": it.name_ja, "name_en": it.name_en,
+                              "why": f"focus of {p.id}"})  # fmt: skip
+    data["programs"] = progs
+    regions = {r.id: r for r in tax.regions}
+    data["countries"] = [
+        {"field_ja": f.name_ja, "field_en": f.name_en,
+         "regions": [{"id": rid, "name_ja": regions[rid].name_ja, "name_en": regions[rid].name_en, "text": txt}
+                     for rid, txt in f.entries.items()]}
+        for f in tax.country_fields if area.id in f.areas
+    ]  # fmt: skip
+    data["markets"] = [
+        {"technology_ja": m.technology_ja, "technology_en": m.technology_en, "size_trillion_yen": m.size_trillion_yen,
+         "year": m.year, "cagr_percent": m.cagr_percent, "cited": m.cited, "source": _src(m.source)}
+        for m in tax.markets if area.id in m.areas
+    ]  # fmt: skip
+    return data
+
+
+def econsec_data(es: EconSecArea) -> dict[str, Any]:
+    """JSON object of one economic-security area."""
+    return {"id": es.id, "name_ja": es.name_ja, "name_en": es.name_en, "crosswalk": list(es.crosswalk),
+            "strong_terms": len(es.strong), "support_terms": len(es.support), "source": _src(es.source)}  # fmt: skip
+
+
+def econsec_rows(tax: Taxonomy, lang: str) -> list[dict[str, str]]:
+    """Flat rows for ``econsec``."""
+    return [
+        {"id": e.id, "name": e.name(lang),
+         "crosswalk": ", ".join(f"{a} ({tax.area(a).name(lang)})" for a in e.crosswalk) or "—",
+         "source_line": str(e.source.line)}
+        for e in tax.econsec
+    ]  # fmt: skip
+
+
+def program_data(p: Program) -> dict[str, Any]:
+    """JSON object of one program."""
+    return {
+        "id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en, "tiers": list(p.tiers),
+        "econsec": p.econsec, "focus": list(p.focus), "operator": _text(p.operator), "summary": _text(p.summary),
+        "facts": [_text(f) for f in p.facts],
+        "items": [{"id": i.id, "name_ja": i.name_ja, "name_en": i.name_en, "areas": list(i.areas),
+                   "facts": [_text(f) for f in i.facts], "source": _src(i.source)} for i in p.items],
+        "source": _src(p.source),
+    }  # fmt: skip
+
+
+def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]]:
+    """Flat rows for ``programs``: one per program and per item."""
+    rows = []
+    for p in programs:
+        serves = ", ".join(p.tiers) + (" + econsec" if p.econsec else "")
+        if p.focus:
+            serves += "; focus: " + ", ".join(p.focus)
+        facts = "; ".join(f.get(lang) for f in p.facts)
+        rows.append({"id": p.id, "kind": p.kind, "name": p.name(lang), "serves": serves or "—", "facts": facts,
+                     "source_line": str(p.source.line)})  # fmt: skip
+        for it in p.items:
+            rows.append({"id": f"  {it.id}", "kind": "", "name": it.name_en if lang == "en" else it.name_ja,
+                         "serves": "focus: " + (", ".join(it.areas) or "—"),
+                         "facts": "; ".join(f.get(lang) for f in it.facts), "source_line": str(it.source.line)})
+    return rows
+
+
+def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], console: Console | None,
+               title: str = "") -> None:  # fmt: skip
+    """Render flat rows as a table, CSV or Markdown."""
+    if not rows:
+        if fmt is ListFormat.csv:
+            return
+        out.write("(nothing)\n")
+        return
+    cols = list(rows[0])
+    if fmt is ListFormat.csv:
+        w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    elif fmt is ListFormat.markdown:
+        out.write("| " + " | ".join(cols) + " |\n")
+        out.write("|" + "|".join("---" for _ in cols) + "|\n")
+        for r in rows:
+            out.write("| " + " | ".join(str(r[c]).replace("|", "\\|").replace("\n", " ") for c in cols) + " |\n")
+    else:
+        from rich.table import Table
+
+        assert console is not None
+        table = Table(title=title or None, show_lines=False, header_style="bold")
+        for c in cols:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*(r[c] for c in cols))
+        console.print(table)
+
+
+# ---- classify ----------------------------------------------------------------------------------------------------
+
+
+CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "areas", "scores", "bands",
+                        "econsec", "programs", "terms", "reason"]  # fmt: skip
+
+
+def result_row(r: Result) -> dict[str, str]:
+    """Flat row of one result (CSV)."""
+    terms = []
+    for a in r.areas:
+        for e in a.evidence:
+            if e.text not in terms:
+                terms.append(e.text)
+    return {
+        "title": r.title,
+        "verdict": r.verdict,
+        "primary_area": r.primary.id if r.primary else "",
+        "primary_tier": r.primary.tier if r.primary else "",
+        "areas": "|".join(a.id for a in r.areas),
+        "scores": "|".join(str(a.score) for a in r.areas),
+        "bands": "|".join(a.band for a in r.areas),
+        "econsec": "|".join(e.id for e in r.econsec),
+        "programs": "|".join(p.id for p in r.programs),
+        "terms": "|".join(terms),
+        "reason": r.reason,
+    }
+
+
+def _highlight(r: Result) -> Any:
+    from rich.text import Text as RText
+
+    text = RText(r.title)
+    for a in r.areas:
+        for e in a.evidence:
+            text.stylize("bold yellow" if e.match == "exact" else "bold magenta", e.start, e.end)
+    for e in r.excluded:
+        text.stylize("strike dim", e.start, e.end)
+    return text
+
+
+_VERDICT_STYLE = {"strategic": "bold red", "emerging": "bold yellow", "econsec_only": "bold cyan", "none": "dim"}
+
+
+def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool) -> None:
+    """Human-readable classification: highlighted title, areas, econ-security areas, programs."""
+    from rich.table import Table
+
+    for n, r in enumerate(results):
+        if n:
+            console.print()
+        console.print(_highlight(r))
+        console.print(f"  verdict: [{_VERDICT_STYLE[r.verdict]}]{r.verdict}[/] — {r.reason}", highlight=False)
+        if r.areas:
+            t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
+            for c in ("area", "name", "tier", "score", "band"):
+                t.add_column(c, no_wrap=True, justify="right" if c == "score" else "left")
+            t.add_column("evidence", overflow="fold")
+            for a in r.areas:
+                ev = ", ".join(f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence)
+                t.add_row(a.id, a.name_en if lang == "en" else a.name_ja, a.tier, str(a.score), a.band, ev)
+            console.print(t)
+        if r.econsec:
+            names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
+            console.print(f"  econ-security: {names}", highlight=False)
+        if r.programs:
+            console.print("  programs: " + ", ".join(p.id for p in r.programs), highlight=False)
+        if explain:
+            _explain(r, console)
+
+
+def _explain(r: Result, console: Console) -> None:
+    console.print("  [bold]evidence[/]")
+    for label, evs in [(a.id, a.evidence) for a in (*r.areas, *r.near_misses)] + [
+        (es.id, es.evidence) for es in r.econsec
+    ]:
+        for e in evs:
+            tech = f" ({e.technology})" if e.technology else ""
+            console.print(f"    {label}: '{e.text}' [{e.start}:{e.end}] ← {e.term!r} {e.strength} {e.match} "
+                          f"+{e.weight:.2f}{tech}", highlight=False, markup=False)  # fmt: skip
+    if not any(a.evidence for a in (*r.areas, *r.near_misses)):
+        console.print("    (no area term fired)")
+    for a in r.near_misses:
+        terms = ", ".join(e.text for e in a.evidence)
+        console.print(f"  why not {a.id}: score {a.score} is below the reporting threshold ({terms})",
+                      highlight=False, markup=False)  # fmt: skip
+    for e in r.excluded:
+        console.print(f"  excluded: '{e.text}' [{e.start}:{e.end}] is a known false friend ({e.term!r})",
+                      highlight=False, markup=False)  # fmt: skip
+    for p in r.programs:
+        console.print(f"  program {p.id}: {p.why}", highlight=False, markup=False)
+
+
+def write_results(results: Sequence[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
+                  lang: str, explain: bool) -> None:  # fmt: skip
+    """Render classification results in ``fmt``."""
+    RESULT_RENDERERS[fmt](results, out, console, lang, explain)
+
+
+def _results_json(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+    dump_json([r.to_dict() for r in results], out)
+
+
+def _results_jsonl(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+    for r in results:
+        out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+    w = csv.DictWriter(out, fieldnames=CLASSIFY_CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in results:
+        w.writerow(result_row(r))
+
+
+def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+    classify_table(results, console, lang, explain)
+
+
+RESULT_RENDERERS: dict[ClassifyFormat, Callable[..., None]] = {
+    ClassifyFormat.table: _results_table,
+    ClassifyFormat.json: _results_json,
+    ClassifyFormat.jsonl: _results_jsonl,
+    ClassifyFormat.csv: _results_csv,
+}
+
+
+def evaluation_table(report: Report, console: Console, worst: int) -> None:
+    """Per-area precision/recall/F1, averages, false alarms and the worst errors."""
+    from rich.table import Table
+
+    t = Table(title=f"{report.cases} titles", header_style="bold")
+    for c in ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"):
+        t.add_column(c, justify="right" if c != "area" else "left")
+    for a in report.areas:
+        t.add_row(a.id, str(a.tp + a.fn), str(a.tp), str(a.fp), str(a.fn), f"{a.precision:.3f}",
+                  f"{a.recall:.3f}", f"{a.f1:.3f}")  # fmt: skip
+    console.print(t)
+    if worst and report.errors:
+        e = Table(title=f"worst errors (of {len(report.errors)})", header_style="bold")
+        for c in ("title", "expected", "predicted"):
+            e.add_column(c, overflow="fold")
+        for err in report.errors[:worst]:
+            e.add_row(err.title, "|".join(err.expected) or "none", "|".join(err.predicted) or "none")
+        console.print(e)
+    m = report.micro
+    console.print(f"micro precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}", highlight=False)
+    console.print(f"macro F1 {report.macro_f1:.3f}", highlight=False)
+    console.print(f"false alarms on none titles: {report.none_false_alarms}/{report.none_cases} "
+                  f"({report.false_alarm_rate:.1%})", highlight=False)  # fmt: skip
+    low = [a.id for a in report.areas if a.tp + a.fn and a.recall < 0.8]
+    console.print("areas with recall < 0.80: " + (", ".join(low) or "none"), highlight=False)

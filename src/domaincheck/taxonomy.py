@@ -1,0 +1,472 @@
+"""Find, parse and validate the taxonomy YAML; the only module that reads package data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import TaxonomyError
+from .models import (
+    TIERS,
+    Area,
+    CountryField,
+    EconSecArea,
+    MarketExample,
+    Program,
+    ProgramItem,
+    Qualification,
+    Region,
+    SourceDocument,
+    SourceRef,
+    Taxonomy,
+    Technology,
+    Text,
+    Tier,
+)
+from .normalize import normalize_text
+
+FILES = ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml")
+PACKAGED = "<package>"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+PROGRAM_KINDS = ("program", "measure", "protection", "promotion")
+
+# ---- a small schema language: every key is listed, unknown keys are errors ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Opt:
+    """An optional key."""
+
+    spec: Any
+
+
+@dataclass(frozen=True)
+class Map:
+    """A mapping with free string keys."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """A value that may be null."""
+
+    spec: Any
+
+
+SOURCE = {"section": str, "line": int}
+TEXT = {"ja": str, "en": str}
+TERMS = {"strong": Opt([str]), "support": Opt([str])}
+QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "source": SOURCE}
+META = {
+    "schema_version": int,
+    "taxonomy_version": str,
+    "source": {"title_ja": str, "title_en": str, "issuer_ja": str, "issuer_en": str, "date": str},
+    "tiers": [
+        {
+            "id": str, "name_ja": str, "name_en": str, "definition": TEXT, "criteria": [TEXT],
+            "qualifications": Opt([QUALIFICATION]), "notes": Opt([TEXT]), "source": SOURCE,
+        }
+    ],
+}  # fmt: skip
+AREAS = {
+    "areas": [
+        {
+            "id": str, "tier": str, "name_ja": str, "name_en": str, "official_ja": str, "official_en": str,
+            "source": SOURCE, "qualifications": Opt([QUALIFICATION]),
+            "technologies": [
+                {"id": str, "name_ja": str, "name_en": str, "in_source": bool, "source": SOURCE, "terms": TERMS}
+            ],
+            "exclude": Opt([str]),
+        }
+    ]
+}  # fmt: skip
+ECONSEC = {
+    "econsec": [
+        {
+            "id": str, "name_ja": str, "name_en": str, "source": SOURCE, "crosswalk": [str], "terms": TERMS,
+            "exclude": Opt([str]),
+        }
+    ]
+}  # fmt: skip
+ITEM = {
+    "id": str, "name_ja": str, "name_en": str, "areas": [str], "facts": Opt([TEXT]), "source": SOURCE,
+}  # fmt: skip
+PROGRAMS = {
+    "programs": [
+        {
+            "id": str, "kind": str, "name_ja": str, "name_en": str, "tiers": [str], "econsec": Opt(bool),
+            "operator": Opt(TEXT), "summary": Opt(TEXT), "facts": Opt([TEXT]), "focus": Opt([str]),
+            "items": Opt([ITEM]), "source": SOURCE,
+        }
+    ]
+}  # fmt: skip
+REFERENCE = {
+    "countries": {
+        "regions": [{"id": str, "name_ja": str, "name_en": str, "document": Opt(TEXT)}],
+        "fields": [{"id": str, "name_ja": str, "name_en": str, "areas": [str], "entries": Map(str)}],
+        "source": SOURCE,
+    },
+    "markets": [
+        {
+            "field_ja": str, "technology_ja": str, "technology_en": str, "areas": [str],
+            "size_trillion_yen": float, "year": int, "cagr_percent": Nullable(float), "cited": str,
+            "source": SOURCE,
+        }
+    ],
+}  # fmt: skip
+SPECS = {"meta.yaml": META, "areas.yaml": AREAS, "econsec.yaml": ECONSEC, "programs.yaml": PROGRAMS,
+         "reference.yaml": REFERENCE}  # fmt: skip
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+
+
+def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
+    """Append a message to ``out`` for every way ``value`` departs from ``spec``."""
+    if isinstance(spec, Nullable):
+        if value is not None:
+            _check(value, spec.spec, path, out)
+        return
+    if isinstance(spec, type):
+        ok = isinstance(value, spec) and not (spec is int and isinstance(value, bool))
+        if spec is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if spec is str and ok and not value.strip():
+            out.append(f"{path}: must not be empty")
+        elif not ok:
+            out.append(f"{path}: expected {_TYPE_NAMES[spec]}, got {type(value).__name__} {value!r}"[:200])
+        return
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            out.append(f"{path}: expected a list, got {type(value).__name__}")
+            return
+        for i, item in enumerate(value):
+            _check(item, spec[0], f"{path}[{i}]", out)
+        return
+    if isinstance(spec, Map):
+        if not isinstance(value, dict):
+            out.append(f"{path}: expected a mapping, got {type(value).__name__}")
+            return
+        for k, v in value.items():
+            _check(v, spec.value, f"{path}.{k}", out)
+        return
+    if not isinstance(value, dict):
+        out.append(f"{path}: expected a mapping, got {type(value).__name__}")
+        return
+    for key in value:
+        if key not in spec:
+            out.append(f"{_join(path, str(key))}: unknown key (expected one of: {', '.join(spec)})")
+    for key, sub in spec.items():
+        if key not in value:
+            if not isinstance(sub, Opt):
+                out.append(f"{_join(path, key)}: missing required key")
+            continue
+        _check(value[key], sub.spec if isinstance(sub, Opt) else sub, _join(path, key), out)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+# ---- locating and reading ----------------------------------------------------------------------------------------
+
+
+def packaged_dir() -> Path:
+    """Directory of the taxonomy shipped in the package (the source tree's ``taxonomy/`` in a dev checkout)."""
+    root = resources.files("domaincheck")
+    candidate = Path(str(root)) / "taxonomy"
+    if (candidate / "areas.yaml").is_file():
+        return candidate
+    # Editable installs keep the data at the repository root, next to src/.
+    dev = Path(str(root)).parents[1] / "taxonomy"
+    if (dev / "areas.yaml").is_file():
+        return dev
+    raise TaxonomyError([f"{candidate}: packaged taxonomy not found"], hint="reinstall domaincheck")
+
+
+def _loader() -> type[yaml.SafeLoader]:
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
+    """Parse every taxonomy file; return the documents, a digest of their bytes and the problems found."""
+    docs: dict[str, Any] = {}
+    problems: list[str] = []
+    digest = hashlib.sha256()
+    if not directory.is_dir():
+        raise TaxonomyError([f"{directory}: not a directory"], hint="--taxonomy takes a directory of YAML files")
+    for name in FILES:
+        path = directory / name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            problems.append(f"{name}: file missing")
+            continue
+        except OSError as exc:
+            problems.append(f"{name}: cannot read: {exc.strerror}")
+            continue
+        digest.update(name.encode() + b"\0" + data)
+        try:
+            doc = yaml.load(data.decode("utf-8"), Loader=_loader())
+        except UnicodeDecodeError as exc:
+            problems.append(f"{name}: not UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problems.append(f"{name}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}")
+            continue
+        docs[name] = doc
+    return docs, digest.hexdigest()[:16], problems
+
+
+# ---- semantic checks ---------------------------------------------------------------------------------------------
+
+
+def _semantic(docs: dict[str, Any]) -> Iterator[str]:
+    """Cross-reference checks that need the whole taxonomy."""
+    areas = docs["areas.yaml"]["areas"]
+    area_ids = [a["id"] for a in areas]
+    tier_ids = [t["id"] for t in docs["meta.yaml"]["tiers"]]
+    yield from _unique_ids("meta.yaml", "tiers", tier_ids)
+    for i, t in enumerate(tier_ids):
+        if t not in TIERS:
+            yield f"meta.yaml: tiers[{i}].id: unknown tier {t!r} (expected one of: {', '.join(TIERS)})"
+    yield from _unique_ids("areas.yaml", "areas", area_ids)
+    known_areas = set(area_ids)
+    positives: dict[str, str] = {}
+    excluded: dict[str, str] = {}
+    tech_seen: dict[str, str] = {}
+    for i, area in enumerate(areas):
+        p = f"areas.yaml: areas[{i}]"
+        if not _ID.match(area["id"]):
+            yield f"{p}.id: {area['id']!r} is not a snake_case id"
+        if area["tier"] not in TIERS:
+            yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
+        yield from _qualifications(p, area.get("qualifications", []), known_areas)
+        seen: dict[str, str] = {}
+        for j, tech in enumerate(area["technologies"]):
+            tp = f"{p}.technologies[{j}]"
+            if tech["id"] in tech_seen:
+                yield f"{tp}.id: duplicate technology id {tech['id']!r} (also {tech_seen[tech['id']]})"
+            tech_seen[tech["id"]] = tp
+            for strength in ("strong", "support"):
+                for term in tech["terms"].get(strength, []):
+                    key = normalize_text(term)
+                    if not key:
+                        yield f"{tp}.terms.{strength}: term {term!r} is empty after normalisation"
+                    elif key in seen:
+                        yield f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
+                    else:
+                        seen[key] = f"{tp}.terms.{strength}"
+                        positives.setdefault(key, f"{tp}.terms.{strength}")
+        for j, term in enumerate(area.get("exclude", [])):
+            excluded.setdefault(normalize_text(term), f"{p}.exclude[{j}]")
+    econsec = docs["econsec.yaml"]["econsec"]
+    es_ids = [e["id"] for e in econsec]
+    yield from _unique_ids("econsec.yaml", "econsec", es_ids)
+    for i, es in enumerate(econsec):
+        p = f"econsec.yaml: econsec[{i}]"
+        if es["id"] in known_areas:
+            yield f"{p}.id: {es['id']!r} clashes with an area id"
+        if not _ID.match(es["id"]):
+            yield f"{p}.id: {es['id']!r} is not a snake_case id"
+        for j, a in enumerate(es["crosswalk"]):
+            if a not in known_areas:
+                yield f"{p}.crosswalk[{j}]: unknown area id {a!r}"
+        seen = {}
+        for strength in ("strong", "support"):
+            for term in es["terms"].get(strength, []):
+                key = normalize_text(term)
+                if key in seen:
+                    yield f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
+                seen[key] = f"{p}.terms.{strength}"
+                positives.setdefault(key, f"{p}.terms.{strength}")
+        for j, term in enumerate(es.get("exclude", [])):
+            excluded.setdefault(normalize_text(term), f"{p}.exclude[{j}]")
+    for key, where in excluded.items():
+        if key in positives:
+            yield f"{where}: term {key!r} is both excluded and a positive term ({positives[key]})"
+    yield from _programs(docs["programs.yaml"]["programs"], known_areas)
+    ref = docs["reference.yaml"]
+    region_ids = [r["id"] for r in ref["countries"]["regions"]]
+    yield from _unique_ids("reference.yaml", "countries.regions", region_ids)
+    for i, f in enumerate(ref["countries"]["fields"]):
+        p = f"reference.yaml: countries.fields[{i}]"
+        yield from _known(p + ".areas", f["areas"], known_areas, "area")
+        for r in f["entries"]:
+            if r not in region_ids:
+                yield f"{p}.entries.{r}: unknown region id {r!r}"
+    for i, m in enumerate(ref["markets"]):
+        yield from _known(f"reference.yaml: markets[{i}].areas", m["areas"], known_areas, "area")
+
+
+def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            yield f"{file}: {path}[{i}].id: duplicate id {x!r}"
+        seen.add(x)
+
+
+def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator[str]:
+    for j, v in enumerate(values):
+        if v not in known:
+            yield f"{path}[{j}]: unknown {what} id {v!r}"
+
+
+def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str]) -> Iterator[str]:
+    for j, q in enumerate(quals):
+        if q["kind"] not in ("inclusion", "exclusion"):
+            yield f"{path}.qualifications[{j}].kind: expected inclusion or exclusion, got {q['kind']!r}"
+        if "redirect" in q and q["redirect"] not in known:
+            yield f"{path}.qualifications[{j}].redirect: unknown area id {q['redirect']!r}"
+
+
+def _programs(programs: list[dict[str, Any]], known: set[str]) -> Iterator[str]:
+    ids: dict[str, str] = {}
+    for i, prog in enumerate(programs):
+        p = f"programs.yaml: programs[{i}]"
+        for pid, where in [(prog["id"], p)] + [
+            (it["id"], f"{p}.items[{j}]") for j, it in enumerate(prog.get("items", []))
+        ]:
+            if pid in ids:
+                yield f"{where}.id: duplicate program id {pid!r} (also {ids[pid]})"
+            ids[pid] = where
+            if not _ID.match(pid):
+                yield f"{where}.id: {pid!r} is not a snake_case id"
+        if prog["kind"] not in PROGRAM_KINDS:
+            yield f"{p}.kind: unknown kind {prog['kind']!r} (expected one of: {', '.join(PROGRAM_KINDS)})"
+        for j, t in enumerate(prog["tiers"]):
+            if t not in TIERS:
+                yield f"{p}.tiers[{j}]: unknown tier {t!r}"
+        yield from _known(p + ".focus", prog.get("focus", []), known, "area")
+        for j, it in enumerate(prog.get("items", [])):
+            yield from _known(f"{p}.items[{j}].areas", it["areas"], known, "area")
+
+
+# ---- building records --------------------------------------------------------------------------------------------
+
+
+def _src(d: dict[str, Any]) -> SourceRef:
+    return SourceRef(d["section"], d["line"])
+
+
+def _text(d: dict[str, Any] | None) -> Text | None:
+    return Text(d["ja"], d["en"]) if d else None
+
+
+def _texts(items: list[dict[str, Any]] | None) -> tuple[Text, ...]:
+    return tuple(Text(d["ja"], d["en"]) for d in items or ())
+
+
+def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
+    return tuple(
+        Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"])) for q in items or ()
+    )
+
+
+def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
+    meta = docs["meta.yaml"]
+    tiers = tuple(
+        Tier(t["id"], t["name_ja"], t["name_en"], Text(**t["definition"]), _texts(t["criteria"]),
+             _quals(t.get("qualifications")), _texts(t.get("notes")), _src(t["source"]))
+        for t in meta["tiers"]
+    )  # fmt: skip
+    areas = tuple(
+        Area(
+            a["id"], a["tier"], a["name_ja"], a["name_en"], a["official_ja"], a["official_en"], _src(a["source"]),
+            _quals(a.get("qualifications")),
+            tuple(
+                Technology(t["id"], t["name_ja"], t["name_en"], t["in_source"], _src(t["source"]),
+                           tuple(t["terms"].get("strong", ())), tuple(t["terms"].get("support", ())))
+                for t in a["technologies"]
+            ),
+            tuple(a.get("exclude", ())),
+        )
+        for a in docs["areas.yaml"]["areas"]
+    )  # fmt: skip
+    econsec = tuple(
+        EconSecArea(e["id"], e["name_ja"], e["name_en"], _src(e["source"]), tuple(e["crosswalk"]),
+                    tuple(e["terms"].get("strong", ())), tuple(e["terms"].get("support", ())),
+                    tuple(e.get("exclude", ())))
+        for e in docs["econsec.yaml"]["econsec"]
+    )  # fmt: skip
+    programs = tuple(
+        Program(
+            p["id"], p["kind"], p["name_ja"], p["name_en"], tuple(p["tiers"]), bool(p.get("econsec", False)),
+            _text(p.get("operator")), _text(p.get("summary")), _texts(p.get("facts")), tuple(p.get("focus", ())),
+            tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _texts(i.get("facts")),
+                              _src(i["source"])) for i in p.get("items", ())),
+            _src(p["source"]),
+        )
+        for p in docs["programs.yaml"]["programs"]
+    )  # fmt: skip
+    ref = docs["reference.yaml"]
+    regions = tuple(
+        Region(r["id"], r["name_ja"], r["name_en"], _text(r.get("document"))) for r in ref["countries"]["regions"]
+    )
+    fields = tuple(
+        CountryField(f["id"], f["name_ja"], f["name_en"], tuple(f["areas"]), dict(f["entries"]))
+        for f in ref["countries"]["fields"]
+    )
+    markets = tuple(
+        MarketExample(m["field_ja"], m["technology_ja"], m["technology_en"], tuple(m["areas"]),
+                      float(m["size_trillion_yen"]), m["year"],
+                      None if m["cagr_percent"] is None else float(m["cagr_percent"]), m["cited"], _src(m["source"]))
+        for m in ref["markets"]
+    )  # fmt: skip
+    src = meta["source"]
+    document = SourceDocument(src["title_ja"], src["title_en"], src["issuer_ja"], src["issuer_en"], src["date"])
+    return Taxonomy(meta["taxonomy_version"], document, tiers, areas, econsec, programs, regions, fields, markets,
+                    location, digest)  # fmt: skip
+
+
+def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
+    """Parse and check a taxonomy directory; return its documents, digest and every problem found."""
+    docs, digest, problems = read_raw(directory)
+    for name, doc in docs.items():
+        found: list[str] = []
+        _check(doc, SPECS[name], "", found)
+        problems.extend(f"{name}: {msg}" for msg in found)
+    if not problems:
+        problems.extend(_semantic(docs))
+    return docs, digest, problems
+
+
+def load(directory: str | Path | None = None) -> Taxonomy:
+    """Load and validate a taxonomy; ``None`` means the packaged one. Raises TaxonomyError listing every problem."""
+    path = packaged_dir() if directory is None else Path(directory)
+    docs, digest, problems = validate(path)
+    if problems:
+        raise TaxonomyError(problems, hint=f"fix the files in {path} (see taxonomy/SCHEMA.md)")
+    return _build(docs, PACKAGED if directory is None else str(path), digest)
+
+
+def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
+    """A fuzzy resolver over ``{label: id}``: returns candidate ids with scores, best first."""
+    from rapidfuzz import fuzz, process, utils
+
+    keys = list(names)
+    normalized = {k: normalize_text(k) for k in keys}
+
+    def resolve(query: str) -> list[tuple[str, float]]:
+        q = normalize_text(query)
+        exact = [names[k] for k in keys if normalized[k] == q]
+        if exact:
+            return [(exact[0], 100.0)]
+        found = process.extract(q, {k: normalized[k] for k in keys}, scorer=fuzz.WRatio,
+                                processor=utils.default_process, limit=10)  # fmt: skip
+        best: dict[str, float] = {}
+        for _, score, key in found:
+            best[names[key]] = max(best.get(names[key], 0.0), float(score))
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    return resolve
