@@ -1,0 +1,114 @@
+"""Speed of the classification core and of the CLI's cold start.
+
+Usage: python benchmarks/bench_classify.py [--titles N] [--runs N]
+
+Reports (1) core throughput: normalise + match + score, no I/O, one core, on synthetic mixed Japanese/English titles
+built from fragments (and on the dev-set titles if ../shared/eval/dev.csv exists); (2) single-title latency;
+(3) wall time of `domaincheck classify "…"` in a new process, with a warm and with an empty compiled cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DEV = HERE.parent.parent / "shared" / "eval" / "dev.csv"
+
+JA_SUBJECTS = ["深層学習", "量子センサ", "全固体電池", "衛星リモートセンシング", "ゲノム編集", "自動運転", "耐震補強",
+               "スマート農業", "海洋観測", "サイバー攻撃検知", "希土類磁石", "核融合ブランケット", "抗体医薬",
+               "低分子化合物", "ドローン", "光電融合", "水素製造", "地域コミュニティ", "江戸時代の文学", "教育評価"]
+JA_FRAMES = ["{}を用いた{}の高度化に関する研究", "{}による{}の新展開", "{}と{}の融合による次世代技術の創出",
+             "{}に基づく{}の評価手法の開発", "{}のための{}の基盤構築"]
+EN_SUBJECTS = ["deep learning", "quantum sensing", "solid-state batteries", "satellite remote sensing",
+               "genome editing", "autonomous driving", "seismic isolation", "smart agriculture", "ocean observation",
+               "intrusion detection", "permanent magnets", "fusion blankets", "monoclonal antibodies",
+               "small-molecule inhibitors", "drones", "silicon photonics", "hydrogen production",
+               "urban sociology", "medieval literature", "teacher education"]
+EN_FRAMES = ["{} for {}: a new approach", "Towards robust {} with {}", "On the role of {} in {}",
+             "Scalable {} via {}", "Evaluating {} and {} in practice"]
+
+
+def synthetic_titles(n: int, seed: int = 7) -> list[str]:
+    """Mixed Japanese/English titles, about half with area terms."""
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        if rnd.random() < 0.6:
+            out.append(rnd.choice(JA_FRAMES).format(rnd.choice(JA_SUBJECTS), rnd.choice(JA_SUBJECTS)))
+        else:
+            out.append(rnd.choice(EN_FRAMES).format(rnd.choice(EN_SUBJECTS), rnd.choice(EN_SUBJECTS)))
+    return out
+
+
+def core_throughput(titles: list[str], repeat: int = 3) -> dict[str, float]:
+    """Best-of-``repeat`` titles/s for Classifier.classify over ``titles``."""
+    from domaincheck.classify import Classifier
+
+    clf = Classifier.load()
+    for t in titles[:200]:
+        clf.classify(t)  # warm caches, as a long batch would
+    best = 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for t in titles:
+            clf.classify(t)
+        best = max(best, len(titles) / (time.perf_counter() - start))
+    lat = []
+    for t in titles[:2000]:
+        s = time.perf_counter_ns()
+        clf.classify(t)
+        lat.append((time.perf_counter_ns() - s) / 1000)
+    lat.sort()
+    return {"titles_per_s": round(best), "latency_us_median": round(statistics.median(lat), 1),
+            "latency_us_p99": round(lat[int(len(lat) * 0.99)], 1)}  # fmt: skip
+
+
+def cli_wall(runs: int, cache: str | None) -> float:
+    """Median wall seconds of `domaincheck classify` in a new process."""
+    env = dict(os.environ)
+    times = []
+    for _ in range(runs):
+        if cache is not None:
+            env["DOMAINCHECK_CACHE"] = tempfile.mkdtemp(prefix="dc-cold-")
+        s = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "domaincheck", "classify", "量子コンピュータとAIを活用した創薬"],
+                       env=env, check=True, capture_output=True)  # fmt: skip
+        times.append(time.perf_counter() - s)
+    return round(statistics.median(times), 3)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--titles", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=10)
+    args = ap.parse_args()
+    result: dict[str, object] = {"python": sys.version.split()[0], "cpu_count": os.cpu_count()}
+    result["core_synthetic"] = core_throughput(synthetic_titles(args.titles))
+    if DEV.is_file():
+        with DEV.open(encoding="utf-8") as fh:
+            dev = [row["title"] for row in csv.DictReader(fh)]
+        result["core_dev_titles"] = core_throughput((dev * (args.titles // len(dev) + 1))[: args.titles])
+    cli_wall(1, None)  # make sure the compiled cache exists
+    result["cli_warm_cache_s"] = cli_wall(args.runs, None)
+    result["cli_empty_cache_s"] = cli_wall(max(3, args.runs // 3), "fresh")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    result["python_startup_s"] = round(time.perf_counter() - start, 3)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "bench_classify.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

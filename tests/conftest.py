@@ -1,0 +1,42 @@
+"""Shared fixtures: an isolated compiled-taxonomy cache, paths to test data and the source document."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+MIN_TAXONOMY = DATA / "taxonomy_min"
+# The source document is a documented input beside the repository (../shared/seed/).
+SEED = HERE.parent.parent / "shared" / "seed" / "000_9007812095df4cb0.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    os.environ["DOMAINCHECK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("DOMAINCHECK_TAXONOMY", None)
+    os.environ["COLUMNS"] = "160"
+
+
+@pytest.fixture(scope="session")
+def seed_lines() -> list[str]:
+    if not SEED.is_file():
+        pytest.skip(f"source document not found at {SEED}")
+    return SEED.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="session")
+def taxonomy():  # type: ignore[no-untyped-def]
+    from domaincheck.taxonomy import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def classifier():  # type: ignore[no-untyped-def]
+    from domaincheck.classify import Classifier
+
+    return Classifier.load()

@@ -1,0 +1,103 @@
+"""Classification against the packaged taxonomy: golden cases, evidence, determinism, robustness."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domaincheck.errors import InputError
+
+CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "cases" / "golden.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["title"][:40] for c in CASES])
+def test_golden(classifier, case: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    r = classifier.classify(case["title"])
+    got = {a.id for a in r.areas}
+    assert set(case.get("areas", [])) <= got, (case["why"], got)
+    assert not set(case.get("not", [])) & got, (case["why"], got)
+    if "verdict" in case:
+        assert r.verdict == case["verdict"], (case["why"], r.verdict, got)
+    if "econsec" in case:
+        assert set(case["econsec"]) <= {e.id for e in r.econsec}, case["why"]
+
+
+def test_evidence_points_at_the_original_text(classifier) -> None:  # type: ignore[no-untyped-def]
+    title = "ＡＩを用いたｻｲﾊﾞｰｾｷｭﾘﾃｨ対策"
+    r = classifier.classify(title)
+    for a in r.areas:
+        for e in a.evidence:
+            assert title[e.start:e.end] == e.text
+            assert e.text
+    assert any(e.text == "ＡＩ" for a in r.areas for e in a.evidence)
+
+
+def test_fuzzy_evidence_is_marked_and_weaker(classifier) -> None:  # type: ignore[no-untyped-def]
+    exact = classifier.classify("quantum computing")
+    fuzzy = classifier.classify("qantum computing")
+    q = next(a for a in fuzzy.areas if a.id == "quantum")
+    assert all(e.match == "fuzzy" for e in q.evidence)
+    assert q.score < next(a for a in exact.areas if a.id == "quantum").score
+    assert not classifier.classify("qantum computing", fuzzy=False).areas
+
+
+def test_programs_follow_tier_and_focus(classifier) -> None:  # type: ignore[no-untyped-def]
+    fusion = classifier.classify("核融合炉ブランケットの開発")
+    ids = {p.id for p in fusion.programs}
+    assert "moonshot_goal_10" in ids
+    assert any(p.kind == "measure" for p in fusion.programs)  # strategic tier: end-to-end measures
+    assert any(p.kind == "protection" for p in fusion.programs)
+    agri = classifier.classify("スマート農業の圃場センシング")
+    assert agri.verdict == "emerging"
+    assert {"sip", "moonshot", "k_program"} <= {p.id for p in agri.programs}
+    assert not any(p.kind == "measure" and "strategic" in p.why for p in agri.programs)
+
+
+def test_deterministic(classifier) -> None:  # type: ignore[no-untyped-def]
+    title = "深層学習と量子センサを用いた衛星リモートセンシング"
+    first = json.dumps(classifier.classify(title).to_dict(), ensure_ascii=False)
+    for _ in range(3):
+        assert json.dumps(classifier.classify(title).to_dict(), ensure_ascii=False) == first
+
+
+def test_result_json_contract_keys(classifier) -> None:  # type: ignore[no-untyped-def]
+    d = classifier.classify("量子コンピュータ").to_dict()
+    assert list(d) == ["title", "verdict", "reason", "primary", "areas", "econsec", "programs", "near_misses",
+                       "excluded"]
+    area = d["areas"][0]
+    assert list(area) == ["id", "tier", "name_ja", "name_en", "score", "band", "evidence"]
+    assert list(area["evidence"][0]) == ["term", "text", "start", "end", "strength", "match", "weight", "technology"]
+    assert 0 <= area["score"] <= 100
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "。、！", "x" * 10_001, "a\x00b"])
+def test_unusable_titles_raise_input_error(classifier, bad: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError):
+        classifier.classify(bad)
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_classify_never_raises_anything_but_input_error(classifier, text: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        r = classifier.classify(text)
+    except InputError:
+        return
+    for a in r.areas:
+        for e in a.evidence:
+            assert 0 <= e.start <= e.end <= len(text)
+
+
+def test_core_does_not_import_cli_libraries() -> None:
+    code = ("import sys; from domaincheck import Classifier; c = Classifier.load(); c.classify('量子コンピュータ'); "
+            "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,178 @@
+"""CLI: arguments → behaviour → exit code, stdout and stderr checked separately."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from domaincheck.cli import EXIT_ERROR, EXIT_USAGE, app
+from domaincheck.render import RESULT_RENDERERS, ClassifyFormat
+from tests.conftest import MIN_TAXONOMY
+
+runner = CliRunner()
+MIN = ["--taxonomy", str(MIN_TAXONOMY)]
+README = Path(__file__).parent.parent / "README.md"
+
+
+def run(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def test_classify_json_contract() -> None:
+    r = run(*MIN, "classify", "量子コンピュータとＡＩを活用したスマート農業", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    [obj] = json.loads(r.stdout)
+    assert list(obj)[:4] == ["title", "verdict", "reason", "primary"]
+    assert obj["verdict"] == "strategic"
+    ids = [a["id"] for a in obj["areas"]]
+    assert set(ids) == {"quantum", "ai_robotics", "agri_food"}
+    ai = next(a for a in obj["areas"] if a["id"] == "ai_robotics")
+    ev = ai["evidence"][0]
+    assert obj["title"][ev["start"]:ev["end"]] == "ＡＩ"  # offsets point at what the user typed
+    assert ev["strength"] == "strong" and ai["tier"] == "strategic" and ai["band"] in ("high", "medium")
+    assert {p["id"] for p in obj["programs"]} >= {"moonshot_goal_6", "tech_leakage_prevention"}
+    assert [e["id"] for e in obj["econsec"]] == ["quantum_information_science"]
+
+
+def test_classify_jsonl_and_csv_one_record_per_title() -> None:
+    titles = ["quantum computing", "暗黒物質の探索"]
+    r = run(*MIN, "classify", *titles, "--format", "jsonl")
+    lines = r.stdout.strip().splitlines()
+    assert [json.loads(x)["verdict"] for x in lines] == ["strategic", "none"]
+    r = run(*MIN, "classify", *titles, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["title"] for row in rows] == titles
+    assert rows[0]["areas"] == "quantum" and rows[1]["areas"] == ""
+
+
+def test_classify_reads_stdin() -> None:
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n\nsmart agriculture\n")
+    assert r.exit_code == 0
+    assert [json.loads(x)["primary"] for x in r.stdout.splitlines()] == ["quantum", "agri_food"]
+
+
+def test_classify_table_highlights_and_explains() -> None:
+    r = run(*MIN, "classify", "Quantization of robots", "--explain")
+    assert r.exit_code == 0
+    assert "ai_robotics" in r.stdout
+    assert "excluded: 'Quantization'" in r.stdout
+    assert "robots" in r.stdout and "strong exact" in r.stdout
+
+
+def test_min_score_and_top() -> None:
+    r = run(*MIN, "classify", "量子コンピュータとAIを活用したスマート農業", "--format", "json", "--top", "1")
+    [obj] = json.loads(r.stdout)
+    assert len(obj["areas"]) == 1 and len(obj["near_misses"]) == 2
+    r = run(*MIN, "classify", "量子の研究", "--format", "json", "--min-score", "30")
+    assert json.loads(r.stdout)[0]["areas"][0]["id"] == "quantum"
+    r = run(*MIN, "classify", "量子の研究", "--format", "json")
+    assert json.loads(r.stdout)[0]["areas"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["classify", ""], None, "empty title"),
+        (["classify", "、。！？…"], None, "no letters or digits"),
+        (["classify", "x" * 100_000], None, "the limit is 10,000"),
+        (["classify", "-"], b"\x00\x01\x02binary\xff\xfe", "binary data"),
+        (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8 nor CP932"),
+        (["classify", "-"], "", "no titles"),
+        (["classify", "a", "--explain", "--format", "json"], None, "--explain works with --format table"),
+        (["show", "zzzzzz"], None, "no area matches 'zzzzzz'"),
+        (["evaluate", "/nonexistent/file.csv"], None, "cannot read"),
+    ],
+    ids=["empty", "punctuation", "100KB", "binary-stdin", "undecodable-stdin", "empty-stdin", "contradictory",
+         "unknown-area", "missing-file"],
+)
+def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: bytes | None, message: str) -> None:
+    r = run(*MIN, *args, stdin=stdin)
+    assert r.exit_code == EXIT_ERROR, (r.stdout, r.stderr)
+    assert "Error:" in r.stderr and message in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert r.stdout == ""
+
+
+def test_usage_error_exit_code() -> None:
+    r = run(*MIN, "classify", "x", "--format", "yaml")
+    assert r.exit_code == EXIT_USAGE
+
+
+def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "areas.yaml").write_text("areas: [", encoding="utf-8")
+    r = run("--taxonomy", str(tmp_path), "classify", "quantum computer")
+    assert r.exit_code == EXIT_ERROR
+    assert "invalid taxonomy" in r.stderr and "meta.yaml: file missing" in r.stderr
+    r = run("taxonomy", "validate", str(tmp_path))
+    assert r.exit_code == EXIT_ERROR and "areas.yaml: YAML syntax error" in r.stderr
+    r = run("taxonomy", "validate", str(MIN_TAXONOMY))
+    assert r.exit_code == 0 and "valid" in r.stdout
+
+
+def test_every_result_format_has_a_renderer() -> None:
+    assert set(RESULT_RENDERERS) == set(ClassifyFormat)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("command", [["domains"], ["econsec"], ["programs"], ["show", "quantum"]])
+def test_listings_render_in_every_format(command: list[str], fmt: str) -> None:
+    r = run(*MIN, *command, "--format", fmt)
+    assert r.exit_code == 0, r.stderr
+    if fmt == "json":
+        data = json.loads(r.stdout)
+        assert data
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        assert rows
+    elif fmt == "markdown":
+        assert r.stdout.startswith("| ") and "|---|" in r.stdout
+    else:
+        assert r.stdout.strip()
+
+
+def test_domains_tier_filter_and_lang() -> None:
+    r = run(*MIN, "domains", "--tier", "emerging", "--format", "json")
+    tiers = json.loads(r.stdout)["tiers"]
+    assert [t["id"] for t in tiers] == ["emerging"]
+    assert [a["id"] for a in tiers[0]["areas"]] == ["agri_food"]
+    r = run(*MIN, "domains", "--format", "csv", "--lang", "en")
+    names = {row["id"]: row["name"] for row in csv.DictReader(io.StringIO(r.stdout))}
+    assert names["quantum"] == "Quantum"
+
+
+@pytest.mark.parametrize("query", ["quantum", "量子", "Quantum", "qantum", "量子関連技術"])
+def test_show_resolves_names_and_near_misses(query: str) -> None:
+    r = run(*MIN, "show", query, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["id"] == "quantum"
+
+
+def test_japanese_table_aligns_wide_characters() -> None:
+    from rich.cells import cell_len
+
+    r = run(*MIN, "domains", "--format", "table")
+    rows = [line for line in r.stdout.splitlines() if "│" in line]
+    assert rows
+    # every table row has the same display width, Japanese included
+    assert len({cell_len(line) for line in rows}) == 1
+
+
+def _commands() -> list[str]:
+    names = []
+    for cmd in app.registered_commands:
+        names.append(cmd.name or cmd.callback.__name__)  # type: ignore[union-attr]
+    return names + ["taxonomy validate"]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
+    r = run(*command.split(), "--help")
+    assert r.exit_code == 0
+    assert re.search(r"\w", r.stdout)
+    assert f"domaincheck {command}" in README.read_text(encoding="utf-8"), f"README lacks `domaincheck {command}`"

@@ -1,0 +1,109 @@
+"""Validation rejects each kind of broken taxonomy with a message naming the file and path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from domaincheck.errors import TaxonomyError
+from domaincheck.taxonomy import load, validate
+from tests.conftest import MIN_TAXONOMY
+
+Doc = dict  # a parsed YAML document
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "tax"
+    shutil.copytree(MIN_TAXONOMY, target)
+    return target
+
+
+def _edit(directory: Path, name: str, change: Callable[[Doc], None]) -> None:
+    path = directory / name
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+
+
+def _tech(doc: Doc, area: int = 0, tech: int = 0) -> Doc:
+    return doc["areas"][area]["technologies"][tech]  # type: ignore[no-any-return]
+
+
+BROKEN = [
+    ("unknown key", "areas.yaml", lambda d: d["areas"][0].update(colour="blue"),
+     "areas.yaml: areas[0].colour: unknown key"),
+    ("duplicate area id", "areas.yaml", lambda d: d["areas"][1].update(id="quantum"),
+     "areas.yaml: areas[1].id: duplicate id 'quantum'"),
+    ("duplicate term", "areas.yaml", lambda d: _tech(d)["terms"]["support"].append("ＱＵＡＮＴＵＭ"),
+     "areas.yaml: areas[0].technologies[0].terms.support: duplicate term 'ＱＵＡＮＴＵＭ'"),
+    ("term both positive and excluded", "areas.yaml", lambda d: d["areas"][0]["exclude"].append("qubit"),
+     "areas.yaml: areas[0].exclude[3]: term 'qubit' is both excluded and a positive term"),
+    ("crosswalk to unknown id", "econsec.yaml", lambda d: d["econsec"][0]["crosswalk"].append("warp_drive"),
+     "econsec.yaml: econsec[0].crosswalk[1]: unknown area id 'warp_drive'"),
+    ("missing required key", "areas.yaml", lambda d: d["areas"][0].pop("tier"),
+     "areas.yaml: areas[0].tier: missing required key"),
+    ("wrong type", "areas.yaml", lambda d: _tech(d).update(in_source="yes"),
+     "areas.yaml: areas[0].technologies[0].in_source: expected true or false"),
+    ("unknown tier", "areas.yaml", lambda d: d["areas"][0].update(tier="national"),
+     "areas.yaml: areas[0].tier: unknown tier 'national'"),
+    ("econsec id clashes with an area id", "econsec.yaml", lambda d: d["econsec"][0].update(id="quantum"),
+     "econsec.yaml: econsec[0].id: 'quantum' clashes with an area id"),
+    ("program item area unknown", "programs.yaml",
+     lambda d: d["programs"][0]["items"][0].update(areas=["teleportation"]),
+     "programs.yaml: programs[0].items[0].areas[0]: unknown area id 'teleportation'"),
+    ("duplicate program id", "programs.yaml", lambda d: d["programs"][1].update(id="moonshot_goal_6"),
+     "programs.yaml: programs[1].id: duplicate program id 'moonshot_goal_6'"),
+    ("region unknown in a country entry", "reference.yaml",
+     lambda d: d["countries"]["fields"][0]["entries"].update(mars="量子"),
+     "reference.yaml: countries.fields[0].entries.mars: unknown region id 'mars'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("why", "file", "change", "message"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_taxonomy_is_rejected_with_path(tmp_path: Path, why: str, file: str, change: Callable[[Doc], None],
+                                               message: str) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory, file, change)
+    with pytest.raises(TaxonomyError) as info:
+        load(directory)
+    assert any(p.startswith(message) for p in info.value.problems), (why, info.value.problems)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory, "areas.yaml", lambda d: (d["areas"][0].update(colour="x"), d["areas"][1].pop("name_en")))
+    _edit(directory, "programs.yaml", lambda d: d["programs"][0].update(kind=3))
+    _, _, problems = validate(directory)
+    assert len(problems) == 3, problems
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    (directory / "econsec.yaml").write_text("econsec:\n  - id: [unclosed\n", encoding="utf-8")
+    _, _, problems = validate(directory)
+    assert problems and problems[0].startswith("econsec.yaml: YAML syntax error at line"), problems
+
+
+def test_missing_file_and_missing_directory(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    (directory / "reference.yaml").unlink()
+    _, _, problems = validate(directory)
+    assert problems == ["reference.yaml: file missing"]
+    with pytest.raises(TaxonomyError, match="not a directory"):
+        load(tmp_path / "nowhere")
+
+
+def test_yaml_tags_that_run_code_are_refused(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    (directory / "meta.yaml").write_text("!!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    _, _, problems = validate(directory)
+    assert problems and problems[0].startswith("meta.yaml: YAML syntax error"), problems
+
+
+def test_minimal_fixture_is_valid() -> None:
+    tax = load(MIN_TAXONOMY)
+    assert [a.id for a in tax.areas] == ["quantum", "ai_robotics", "agri_food"]
