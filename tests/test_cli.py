@@ -167,7 +167,7 @@ def _commands() -> list[str]:
     names = []
     for cmd in app.registered_commands:
         names.append(cmd.name or cmd.callback.__name__)  # type: ignore[union-attr]
-    return names + ["taxonomy validate"]
+    return [*names, "taxonomy validate"]
 
 
 @pytest.mark.parametrize("command", _commands())
@@ -176,3 +176,52 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert r.exit_code == 0
     assert re.search(r"\w", r.stdout)
     assert f"domaincheck {command}" in README.read_text(encoding="utf-8"), f"README lacks `domaincheck {command}`"
+
+
+def _write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["番号", "研究課題名"], ["1", "量子コンピュータの開発"], ["2", "=HYPERLINK(\"x\")"],
+                     ["3", "スマート農業"], ["4", ""]], encoding="cp932")  # fmt: skip
+    out = tmp_path / "out.csv"
+    summary = tmp_path / "summary.json"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", str(summary))
+    assert r.exit_code == 0, r.stderr
+    assert "研究課題名" in r.stderr and "rows read" in r.stderr  # summary goes to stderr
+    assert r.stdout == ""
+    rows = list(csv.reader(out.open(encoding="utf-8-sig", newline="")))
+    assert [row[0] for row in rows] == ["番号", "1", "2", "3", "4"]
+    header = rows[0]
+    verdicts = [row[header.index("dc_verdict")] for row in rows[1:]]
+    assert verdicts[0] == "strategic" and verdicts[2] == "emerging"
+    assert rows[2][1].startswith("'=")  # formula injection neutralised
+    assert rows[4][header.index("dc_problem")] == "empty_title"
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["rows_read"] == 4 and data["verdicts"]["strategic"] == 1
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
+    assert r.exit_code == 1 and r.stderr == ""
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
+    assert r.exit_code == 1
+
+
+def test_screen_cli_fail_on_passes_when_no_findings(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["江戸時代の文学"], ["ロシア語の歴史"]])
+    r = run(*MIN, "screen", str(src), "--fail-on", "any", "--quiet")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+    assert [row["dc_verdict"] for row in rows] == ["none", "none"]
+
+
+def test_screen_cli_errors(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["id", "abstract"], ["1", "x"]])
+    r = run(*MIN, "screen", str(src))
+    assert r.exit_code == EXIT_ERROR and "id" in r.stderr and "abstract" in r.stderr and "Traceback" not in r.stderr
+    r = run(*MIN, "screen", str(src), "-o", str(src), "--column", "abstract")
+    assert r.exit_code == EXIT_ERROR and "Error:" in r.stderr
+    assert src.read_text(encoding="utf-8").startswith("id,abstract")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .classify import Classifier
     from .models import Result, Taxonomy
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FOUND = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
 
 app = typer.Typer(
     name="domaincheck",
@@ -71,7 +71,7 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(EXIT_OK) from None
     except KeyboardInterrupt:
         _stderr_console().print("interrupted")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _taxonomy() -> Taxonomy:
@@ -357,6 +357,121 @@ def programs(
             return
         write_rows(programs_rows(progs, lang.value), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None, "programs and measures")  # fmt: skip
+
+
+class FailOn(str, Enum):
+    """Findings that make ``screen`` exit 1."""
+
+    strategic = "strategic"
+    emerging = "emerging"
+    econsec = "econsec"
+    any = "any"
+
+
+class ScreenFormat(str, Enum):
+    """Output formats of ``screen``."""
+
+    csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+
+
+@app.command()
+def screen(
+    input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Proposals file: .csv, .tsv, .xlsx or .jsonl "
+                                              "('-' = CSV on stdin).", show_default=False)],
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Output file (format from its suffix); "
+                                               "default: CSV on stdout.")] = None,
+    fmt: Annotated[ScreenFormat | None, typer.Option("--format", "-f", help="Output format (overrides the suffix).")]
+    = None,
+    column: Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
+                                               "(default: detect title/課題名/研究課題名/…).")] = None,
+    extra_column: Annotated[list[str] | None, typer.Option("--extra-column", "-x", help="Also classify the text of "
+                                                           "this column (keywords, abstract); repeatable.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
+                                                 "CP932).")] = None,
+    output_encoding: Annotated[str, typer.Option("--output-encoding", help="CSV/TSV output encoding: utf-8-sig "
+                                                 "(Excel), utf-8 or cp932.")] = "utf-8-sig",
+    sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name (default: first).")]
+    = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core).")] = 1,
+    summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
+                                                      "summary as JSON to FILE.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a row has such a finding "
+                                                   "(strategic; emerging = strategic or emerging; econsec; any).")]
+    = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")] = False,
+) -> None:
+    """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
+    import functools
+
+    from .classify import Classifier
+    from .screen import ScreenOptions, should_fail
+    from .screen import screen as run_screen
+
+    with _errors():
+        if summary_json is not None and output is not None and Path(summary_json).resolve() == Path(output).resolve():
+            raise InputError("--summary-json and --output name the same file")
+        options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
+                                extra_columns=tuple(extra_column or ()), encoding=encoding,
+                                output_encoding=output_encoding, jobs=jobs, sheet=sheet)  # fmt: skip
+        factory = functools.partial(Classifier.load, _state["taxonomy_dir"])
+        err = _stderr_console()
+        show_progress = not quiet and err.is_terminal
+        if show_progress:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                           TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn(), TimeRemainingColumn(),
+                           console=err, transient=True)  # fmt: skip
+            task = bar.add_task("screen", total=None, rate="—")
+            import time
+
+            t0 = time.perf_counter()
+
+            def progress(done: int, total: int | None) -> None:
+                rate = done / max(time.perf_counter() - t0, 1e-9)
+                bar.update(task, completed=done, total=total, rate=f"{rate:,.0f}")
+
+            with bar:
+                summary = run_screen(options, factory, progress, stdout=sys.stdout)
+        else:
+            summary = run_screen(options, factory, None, stdout=sys.stdout)
+        if summary_json is not None:
+            _write_json_atomic(summary_json, summary.to_dict())
+        if not quiet:
+            from .render import screen_summary
+
+            screen_summary(summary, err)
+        if fail_on is not None and should_fail(summary, fail_on.value):
+            if not quiet:
+                err.print(f"--fail-on {fail_on.value}: findings present, exit {EXIT_FINDINGS}", highlight=False)
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    import json
+    import os
+    import tempfile
+
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".tmp-summary-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
 
 
 @taxonomy_app.command("validate")

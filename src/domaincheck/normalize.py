@@ -93,9 +93,13 @@ def normalize(text: str) -> Normalized:
     for i, ch in enumerate(text):
         mapped = _char_map(ch)
         for m in mapped:
-            if m in _COMBINING_VOICED and out:
-                # Half-width ｶﾞ arrives as カ + combining mark: compose with the previous character.
-                out[-1] = unicodedata.normalize("NFC", out[-1] + m)
+            if m in _COMBINING_VOICED:
+                # Half-width ｶﾞ arrives as カ + combining mark: compose with the previous character;
+                # a stray mark that composes with nothing is dropped.
+                if out:
+                    composed = unicodedata.normalize("NFC", out[-1] + m)
+                    if len(composed) == 1:
+                        out[-1] = composed
                 continue
             if m == " ":
                 if out and out[-1] != " " and out[-1].isascii():

@@ -362,3 +362,29 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
                   f"({report.false_alarm_rate:.1%})", highlight=False)  # fmt: skip
     low = [a.id for a in report.areas if a.tp + a.fn and a.recall < 0.8]
     console.print("areas with recall < 0.80: " + (", ".join(low) or "none"), highlight=False)
+
+
+def screen_summary(summary: Any, console: Console) -> None:
+    """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems."""
+    from rich.table import Table
+
+    t = Table(title="screening summary", header_style="bold", show_header=True)
+    t.add_column("", style="bold")
+    t.add_column("count", justify="right")
+    t.add_row("rows read", f"{summary.rows_read:,}")
+    t.add_row("rows written", f"{summary.rows_written:,}")
+    for verdict, n in summary.verdicts.items():
+        t.add_row(f"verdict {verdict}", f"{n:,}")
+    for tier, n in summary.tiers.items():
+        t.add_row(f"tier {tier}", f"{n:,}")
+    for area, n in summary.areas.items():
+        t.add_row(f"area {area}", f"{n:,}")
+    t.add_row("rows with econ-security areas", f"{summary.rows_with_econsec:,}")
+    t.add_row("rows with problems", f"{summary.rows_with_problems:,}")
+    for kind, n in summary.problems.items():
+        t.add_row(f"  problem {kind}", f"{n:,}")
+    console.print(t)
+    col = summary.title_column + (" (detected)" if summary.title_column_detected else "")
+    enc = f", encoding {summary.encoding}" if summary.encoding else ""
+    console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
+                  f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip

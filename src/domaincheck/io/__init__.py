@@ -1,0 +1,32 @@
+"""Readers and writers for batch screening: CSV, TSV, xlsx and JSONL, encoding detection, column finding.
+
+- :mod:`~domaincheck.io.encoding`: BOM → strict UTF-8 → CP932 detection in chunks; decode-error location.
+- :mod:`~domaincheck.io.columns`: title column detection and column lookup by name or 1-based index.
+- :mod:`~domaincheck.io.readers`: :func:`open_table` streams a header and raw rows from any input format.
+- :mod:`~domaincheck.io.writers`: :func:`open_writer` writes rows atomically, neutralising formulas.
+
+Nothing here prints, exits or imports the CLI stack; failures are :class:`~domaincheck.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+from domaincheck.io.columns import TITLE_COLUMN_NAMES, detect_title_column, resolve_column
+from domaincheck.io.encoding import detect_encoding, find_decode_error
+from domaincheck.io.readers import InputSource, RawRow, Table, open_table
+from domaincheck.io.writers import OutputRow, atomic_file, neutralize, open_writer
+
+__all__ = [
+    "TITLE_COLUMN_NAMES",
+    "InputSource",
+    "OutputRow",
+    "RawRow",
+    "Table",
+    "atomic_file",
+    "detect_encoding",
+    "detect_title_column",
+    "find_decode_error",
+    "neutralize",
+    "open_table",
+    "open_writer",
+    "resolve_column",
+]

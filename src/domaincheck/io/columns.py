@@ -1,0 +1,107 @@
+"""Find columns in a header: by name or 1-based index, or detect the title column among common names.
+
+Names are compared after NFKC normalisation, case folding and removal of spaces, underscores, hyphens
+and middle dots, so ``Project_Title``, ``ＴＩＴＬＥ`` and ``研究 課題名`` all match. A parenthesised or
+bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]`` matches too, at lower priority.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from domaincheck.errors import InputError
+
+__all__ = ["TITLE_COLUMN_NAMES", "detect_title_column", "normalize_column_name", "resolve_column"]
+
+TITLE_COLUMN_NAMES: tuple[str, ...] = (
+    "title",
+    "project title",
+    "research title",
+    "proposal title",
+    "title of project",
+    "name of project",
+    "project name",
+    "research theme",
+    "theme",
+    "subject",
+    "タイトル",
+    "課題名",
+    "研究課題名",
+    "研究開発課題名",
+    "提案課題名",
+    "研究題目",
+    "研究課題",
+    "件名",
+    "研究テーマ",
+    "テーマ",
+    "テーマ名",
+    "題目",
+    "題名",
+    "表題",
+    "プロジェクト名",
+    "事業名",
+    "研究名",
+)
+"""Title column names tried in this order (after normalisation) when no column is given."""
+
+_IGNORED = re.compile(r"[\s_\-・･]+")
+_SUFFIX = re.compile(r"[(\[【「『〔][^)\]】」』〕]*[)\]】」』〕]")
+
+
+def normalize_column_name(name: str) -> str:
+    """Normalise a column name for comparison: NFKC, casefold, no spaces/underscores/hyphens/dots."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _without_suffix(key: str) -> str:
+    return _SUFFIX.sub("", key)
+
+
+_CANDIDATES: dict[str, int] = {}
+for _rank, _name in enumerate(TITLE_COLUMN_NAMES):
+    _CANDIDATES.setdefault(normalize_column_name(_name), _rank)
+
+
+def detect_title_column(header: Sequence[str]) -> int | None:
+    """Return the 0-based index of the best title column, or None; earlier names, then left columns win."""
+    best: tuple[int, int, int] | None = None
+    for index, name in enumerate(header):
+        key = normalize_column_name(name)
+        for fuzz, candidate in enumerate((key, _without_suffix(key))):
+            rank = _CANDIDATES.get(candidate)
+            if rank is not None:
+                score = (fuzz, rank, index)
+                if best is None or score < best:
+                    best = score
+                break
+    return None if best is None else best[2]
+
+
+def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") -> int:
+    """Return the 0-based index of ``spec`` (exact name, normalised name, or 1-based index); InputError if absent."""
+    if spec in header:
+        return list(header).index(spec)
+    key = normalize_column_name(spec)
+    for index, name in enumerate(header):
+        if normalize_column_name(name) == key:
+            return index
+    stripped = spec.strip()
+    if stripped.isascii() and stripped.isdigit():
+        number = int(stripped)
+        if 1 <= number <= len(header):
+            return number - 1
+        raise InputError(
+            f"{role} index {number} is out of range: the input has {len(header)} columns",
+            hint="columns found: " + describe_columns(header),
+        )
+    raise InputError(
+        f"{role} {spec!r} not found; columns found: {describe_columns(header)}",
+        hint="give a column name or a 1-based column number",
+    )
+
+
+def describe_columns(header: Sequence[str]) -> str:
+    """List columns as ``1:'id', 2:'課題名'`` for error messages."""
+    return ", ".join(f"{i}:{name!r}" for i, name in enumerate(header, 1)) or "(none)"

@@ -1,0 +1,205 @@
+"""Text encodings: detect an input's encoding in chunks, locate decode errors, prepare text for output.
+
+Detection follows one chain and never loads the whole file: a byte-order mark decides first
+(UTF-8, UTF-16, UTF-32); otherwise the file is decoded incrementally as strict UTF-8, and if that fails,
+as CP932 (the Windows superset of Shift_JIS). charset-normalizer is deliberately not used: it takes
+short CP932 text for Korean. A file that is neither raises :class:`InputError` naming the line and byte
+offset where decoding failed, so nothing is ever read (or written) as mojibake.
+
+Output in CP932 first maps the handful of characters that Unicode-based sources spell differently from
+CP932 (WAVE DASH 〜, EM DASH —, MINUS SIGN −, DOUBLE VERTICAL LINE ‖, ¢ £ ¬ ¦) to the CP932 forms a
+Japanese reader expects; any other character CP932 cannot hold is an error reported by the writer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from domaincheck.errors import InputError
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DecodeFailure",
+    "canonical_encoding",
+    "detect_encoding",
+    "find_decode_error",
+    "output_text_fixer",
+    "resolve_encoding",
+    "sniff_bom",
+]
+
+CHUNK_SIZE = 1 << 20
+"""Bytes decoded per step while detecting; memory use is bounded by this, not by the file."""
+
+# Order matters: the UTF-32 LE mark starts with the UTF-16 LE mark.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Python's cp932 codec maps the undefined single bytes 0xA0, 0xFD, 0xFE, 0xFF to these private-use
+# characters instead of failing; real CP932 text never contains them, so detection treats them as errors.
+_CP932_UNDEFINED = re.compile("[\uf8f0-\uf8f3]")
+
+# Unicode characters whose CP932 spelling is a different code point (the "WAVE DASH problem").
+_TO_CP932 = str.maketrans(
+    {
+        "\u301c": "\uff5e",  # WAVE DASH -> FULLWIDTH TILDE
+        "\u2016": "\u2225",  # DOUBLE VERTICAL LINE -> PARALLEL TO
+        "\u2212": "\uff0d",  # MINUS SIGN -> FULLWIDTH HYPHEN-MINUS
+        "\u2014": "\u2015",  # EM DASH -> HORIZONTAL BAR
+        "\u00a2": "\uffe0",  # CENT SIGN -> FULLWIDTH CENT SIGN
+        "\u00a3": "\uffe1",  # POUND SIGN -> FULLWIDTH POUND SIGN
+        "\u00ac": "\uffe2",  # NOT SIGN -> FULLWIDTH NOT SIGN
+        "\u00a6": "\uffe4",  # BROKEN BAR -> FULLWIDTH BROKEN BAR
+    }
+)
+
+
+@dataclass(frozen=True)
+class DecodeFailure:
+    """Where a byte stream stopped decoding in a given encoding."""
+
+    encoding: str
+    """The codec that failed."""
+    line: int
+    """1-based physical line (counted by line feeds) holding the bad bytes."""
+    offset: int
+    """0-based byte offset of the first bad byte from the start of the stream."""
+    bad_bytes: bytes
+    """The offending bytes (a few at most)."""
+
+    def describe(self) -> str:
+        """A short human description, e.g. ``line 3 (byte offset 57, bytes 0x82 0xa0)``."""
+        shown = " ".join(f"0x{b:02x}" for b in self.bad_bytes[:4])
+        return f"line {self.line} (byte offset {self.offset}, bytes {shown})"
+
+
+def canonical_encoding(name: str) -> str:
+    """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``); InputError when unknown."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}", hint="use e.g. utf-8, utf-8-sig, cp932 or shift_jis") from None
+
+
+def sniff_bom(stream: BinaryIO) -> str | None:
+    """Return the encoding announced by a byte-order mark at the stream's start, or None; rewinds."""
+    stream.seek(0)
+    head = stream.read(4)
+    stream.seek(0)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def find_decode_error(
+    stream: BinaryIO,
+    encoding: str,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    reject_undefined_cp932: bool = False,
+) -> DecodeFailure | None:
+    """Decode the whole stream incrementally from its start; return where it first fails, or None.
+
+    Only one chunk is held at a time. ``reject_undefined_cp932`` also treats the bytes Python's cp932
+    codec decodes to private-use characters as failures (used by detection, not by explicit choice).
+    """
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    fed = 0
+    lines = 0
+    while True:
+        chunk = stream.read(chunk_size)
+        final = not chunk
+        state = decoder.getstate()
+        try:
+            text = decoder.decode(chunk, final)
+        except UnicodeDecodeError as exc:
+            pending = state[0]
+            offset = fed - len(pending) + exc.start
+            before = _decode_prefix(encoding, state, chunk[: max(0, exc.start - len(pending))])
+            return DecodeFailure(
+                encoding=encoding,
+                line=lines + before.count("\n") + 1,
+                offset=offset,
+                bad_bytes=bytes(exc.object[exc.start : exc.end]),
+            )
+        if reject_undefined_cp932:
+            found = _CP932_UNDEFINED.search(text)
+            if found is not None:
+                head = text[: found.start()]
+                offset = fed - len(state[0]) + len(head.encode(encoding, errors="replace"))
+                return DecodeFailure(
+                    encoding=encoding,
+                    line=lines + head.count("\n") + 1,
+                    offset=offset,
+                    bad_bytes=found.group().encode(encoding, errors="replace"),
+                )
+        lines += text.count("\n")
+        fed += len(chunk)
+        if final:
+            return None
+
+
+def _decode_prefix(encoding: str, state: tuple[bytes, int], data: bytes) -> str:
+    """Decode the valid bytes in front of an error, continuing from a saved decoder state."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    decoder.setstate(state)
+    return decoder.decode(data, False)
+
+
+def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = CHUNK_SIZE) -> str:
+    """Detect BOM → strict UTF-8 → CP932, decoding in chunks; InputError (with line) if none fits."""
+    bom = sniff_bom(stream)
+    if bom is not None:
+        return bom
+    utf8 = find_decode_error(stream, "utf-8", chunk_size=chunk_size)
+    if utf8 is None:
+        return "utf-8"
+    cp932 = find_decode_error(stream, "cp932", chunk_size=chunk_size, reject_undefined_cp932=True)
+    stream.seek(0)
+    if cp932 is None:
+        return "cp932"
+    # The encoding that decoded further is the likelier intent; report its failure first.
+    first, second = (cp932, utf8) if cp932.offset >= utf8.offset else (utf8, cp932)
+    raise InputError(
+        f"{name}: cannot decode as {_label(first.encoding)} at {first.describe()}, "
+        f"nor as {_label(second.encoding)} (fails at {second.describe()})",
+        hint="save the file as UTF-8, or pass the right encoding explicitly",
+    )
+
+
+def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "input") -> str:
+    """Return the encoding to read with: the explicit one (BOM-aware for UTF-8) or a detected one."""
+    if explicit is None:
+        return detect_encoding(stream, name=name)
+    encoding = canonical_encoding(explicit)
+    # A BOM read as plain UTF-8 would end up glued to the first column name.
+    if encoding == "utf-8" and sniff_bom(stream) == "utf-8-sig":
+        return "utf-8-sig"
+    return encoding
+
+
+def output_text_fixer(encoding: str) -> Callable[[str], str] | None:
+    """Return a function preparing text for ``encoding`` (CP932 dash/tilde mapping), or None if none is needed."""
+    if canonical_encoding(encoding) != "cp932":
+        return None
+    table = _TO_CP932
+
+    def fix(text: str) -> str:
+        return text.translate(table)
+
+    return fix
+
+
+def _label(encoding: str) -> str:
+    return {"utf-8": "UTF-8", "cp932": "CP932/Shift_JIS"}.get(encoding, encoding)

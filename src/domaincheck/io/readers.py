@@ -1,0 +1,363 @@
+"""Stream rows out of CSV, TSV, JSONL and xlsx inputs as a header plus an iterator of raw rows.
+
+- CSV/TSV are parsed with the ``csv`` module (Excel dialects, strict quoting so a stray quote cannot
+  silently swallow the rest of the file) over an incremental decoder; the field size limit is raised so
+  multi-megabyte cells are read, not rejected.
+- JSONL: one JSON object per line; the header is every key in order of first appearance, collected by a
+  streaming pre-pass; a key missing from an object reads as ``None``.
+- xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas;
+  the first worksheet unless one is named. Cells keep their types (numbers, dates).
+
+Completely empty records (blank lines, empty sheet rows) are not data: they are skipped, counted, and
+keep their place in the numbering, so a row number always points back at the same input record.
+Standard input is spooled to an anonymous temporary file so it can be read twice (detection, then rows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, BinaryIO, NamedTuple
+
+from domaincheck.errors import InputError
+from domaincheck.io.encoding import find_decode_error, resolve_encoding
+
+__all__ = [
+    "INPUT_FORMATS",
+    "InputSource",
+    "RawRow",
+    "Table",
+    "cell_text",
+    "fit_row",
+    "input_format",
+    "open_table",
+    "raise_field_size_limit",
+]
+
+INPUT_FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+"""File suffix (lower case) → input format."""
+
+_FORMAT_NAMES = ("csv", "tsv", "xlsx", "jsonl")
+
+
+class RawRow(NamedTuple):
+    """One data record as read: its position and its cells, not yet fitted to the header."""
+
+    number: int
+    """1-based position among the data records (the header is not counted; blank records are)."""
+    cells: list[Any]
+    """Cell values: ``str`` for CSV/TSV; JSON values for JSONL; openpyxl values for xlsx."""
+
+
+@dataclass
+class Table:
+    """An open input: its header, its rows (a one-shot iterator) and what was learnt opening it."""
+
+    header: tuple[str, ...]
+    """Column names in input order."""
+    rows: Iterator[RawRow]
+    """Data rows, blank ones already skipped; consumed once."""
+    fmt: str
+    """Input format: csv, tsv, jsonl or xlsx."""
+    encoding: str | None
+    """Text encoding used (None for xlsx)."""
+    total: int | None
+    """Number of data rows when cheaply known (xlsx dimensions), else None."""
+    blank_rows: list[int] = field(default_factory=lambda: [0])
+    """A one-item counter of blank records skipped so far, updated while ``rows`` is consumed."""
+
+
+def raise_field_size_limit() -> None:
+    """Raise ``csv.field_size_limit`` as high as the platform's C long allows (huge cells are data)."""
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
+def input_format(path: str, explicit: str | None = None) -> str:
+    """Return the input format from an explicit name or the file suffix (``-`` is CSV); InputError otherwise."""
+    if explicit is not None:
+        fmt = explicit.lower()
+        if fmt not in _FORMAT_NAMES:
+            raise InputError(f"unknown input format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
+        return fmt
+    if path == "-":
+        return "csv"
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"{path}: the old .xls format is not supported", hint="save it as .xlsx or .csv in Excel")
+    try:
+        return INPUT_FORMATS[suffix]
+    except KeyError:
+        raise InputError(
+            f"{path}: cannot tell the input format from the suffix {suffix or '(none)'!r}",
+            hint="use a .csv, .tsv, .xlsx or .jsonl file, or name the input format",
+        ) from None
+
+
+class InputSource:
+    """A re-readable binary input: a file path, or a stream (stdin) spooled to an anonymous temp file."""
+
+    def __init__(self, path: str, stream: IO[bytes] | None = None) -> None:
+        self.name = "<stdin>" if path == "-" else path
+        """Name used in messages."""
+        self.path: Path | None = None if path == "-" else Path(path)
+        """The file, or None for a spooled stream."""
+        self._spool: IO[bytes] | None = None
+        if self.path is None:
+            if stream is None:
+                stream = sys.stdin.buffer
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this source
+            shutil.copyfileobj(stream, self._spool, 1 << 20)
+            self._spool.flush()
+        elif not self.path.exists():
+            raise InputError(f"{path}: no such file")
+        elif self.path.is_dir():
+            raise InputError(f"{path}: is a directory, not a file")
+
+    def open(self) -> BinaryIO:
+        """Open a fresh binary handle positioned at the start; the caller closes it."""
+        if self._spool is not None:
+            handle = os.fdopen(os.dup(self._spool.fileno()), "rb")
+            handle.seek(0)
+            return handle
+        assert self.path is not None
+        try:
+            return open(self.path, "rb")
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot open: {exc.strerror}") from None
+
+    def close(self) -> None:
+        """Release the spool, if any."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+
+def cell_text(value: object) -> str:
+    """Render a cell value as text: None → '', str as is, dict/list as JSON, anything else with str()."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def fit_row(cells: list[Any], width: int, pad: object = "") -> tuple[list[Any], list[Any], str | None]:
+    """Fit cells to the header width: (cells, extra cells, problem) where problem is short_row/long_row/None.
+
+    Short rows are padded with ``pad``; cells beyond the header are returned separately (trailing empty
+    ones dropped, as they hold nothing), so no value is lost.
+    """
+    count = len(cells)
+    if count == width:
+        return cells, [], None
+    if count < width:
+        return [*cells, *([pad] * (width - count))], [], "short_row"
+    extra = cells[width:]
+    while extra and (extra[-1] is None or extra[-1] == ""):
+        extra.pop()
+    return cells[:width], extra, ("long_row" if extra else None)
+
+
+def _is_blank(cells: Sequence[object]) -> bool:
+    return all(c is None or c == "" for c in cells)
+
+
+@contextlib.contextmanager
+def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet: str | None = None) -> Iterator[Table]:
+    """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given."""
+    if fmt == "xlsx":
+        with _open_xlsx(source, sheet) as table:
+            yield table
+        return
+    with source.open() as binary:
+        resolved = resolve_encoding(binary, encoding, name=source.name)
+        binary.seek(0)
+        if fmt == "jsonl":
+            header = _jsonl_keys(binary, resolved, source)
+            binary.seek(0)
+        with _text(binary, resolved) as text:
+            if fmt == "jsonl":
+                blank = [0]
+                rows = _jsonl_rows(text, header, source, resolved, blank)
+                yield Table(tuple(header), rows, fmt, resolved, None, blank)
+            else:
+                yield _delimited_table(text, fmt, source, resolved)
+
+
+@contextlib.contextmanager
+def _text(binary: BinaryIO, encoding: str) -> Iterator[IO[str]]:
+    wrapper = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
+    try:
+        yield wrapper
+    finally:
+        wrapper.detach()
+
+
+def _decode_error(source: InputSource, encoding: str) -> InputError:
+    """Build the InputError for a decode failure met while reading, locating it by a second pass."""
+    with source.open() as binary:
+        failure = find_decode_error(binary, encoding)
+    where = failure.describe() if failure is not None else "an unknown position"
+    return InputError(
+        f"{source.name}: cannot decode as {encoding} at {where}",
+        hint="pass the right encoding, or let it be detected",
+    )
+
+
+def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str) -> Table:
+    raise_field_size_limit()
+    dialect = csv.excel_tab if fmt == "tsv" else csv.excel
+    reader = csv.reader(text, dialect, strict=True)
+    number = 0
+    blank = [0]
+    try:
+        for record in reader:
+            if not _is_blank(record):
+                header = record
+                break
+        else:
+            raise InputError(f"{source.name}: the input is empty (no header row)")
+    except UnicodeDecodeError:
+        raise _decode_error(source, encoding) from None
+    except csv.Error as exc:
+        raise _csv_error(source, reader, exc) from None
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+
+    def rows() -> Iterator[RawRow]:
+        nonlocal number
+        try:
+            for record in reader:
+                number += 1
+                if _is_blank(record):
+                    blank[0] += 1
+                    continue
+                yield RawRow(number, record)
+        except UnicodeDecodeError:
+            raise _decode_error(source, encoding) from None
+        except csv.Error as exc:
+            raise _csv_error(source, reader, exc) from None
+
+    return Table(tuple(header), rows(), fmt, encoding, None, blank)
+
+
+def _csv_error(source: InputSource, reader: Any, exc: csv.Error) -> InputError:
+    return InputError(
+        f"{source.name}: malformed CSV near line {reader.line_num}: {exc}",
+        hint='a field starting with a quote must end with one; quotes inside it are doubled ("")',
+    )
+
+
+def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[str]:
+    """First pass over JSONL: validate every line and collect keys in order of first appearance."""
+    keys: dict[str, None] = {}
+    with _text(binary, encoding) as text:
+        for _line_no, obj in _jsonl_objects(text, source, encoding):
+            if obj is not None:
+                keys.update(dict.fromkeys(obj))
+    if not keys:
+        raise InputError(f"{source.name}: the input has no JSON objects with fields")
+    return list(keys)
+
+
+def _jsonl_objects(text: IO[str], source: InputSource, encoding: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """Yield (line number, object) per line; None for blank lines; InputError for anything else."""
+    line_no = 0
+    try:
+        for line in text:
+            line_no += 1
+            if not line.strip():
+                yield line_no, None
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{source.name}: line {line_no}: invalid JSON: {exc.msg}") from None
+            if not isinstance(obj, dict):
+                raise InputError(f"{source.name}: line {line_no}: expected a JSON object, got {type(obj).__name__}")
+            yield line_no, obj
+    except UnicodeDecodeError:
+        raise _decode_error(source, encoding) from None
+
+
+def _jsonl_rows(
+    text: IO[str], header: list[str], source: InputSource, encoding: str, blank: list[int]
+) -> Iterator[RawRow]:
+    for line_no, obj in _jsonl_objects(text, source, encoding):
+        if obj is None:
+            blank[0] += 1
+            continue
+        yield RawRow(line_no, [obj.get(key) for key in header])
+
+
+@contextlib.contextmanager
+def _open_xlsx(source: InputSource, sheet: str | None) -> Iterator[Table]:
+    import zipfile
+
+    import openpyxl
+
+    with source.open() as binary:
+        try:
+            workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InputError(f"{source.name}: not a readable .xlsx workbook ({exc})") from None
+        try:
+            if sheet is None:
+                worksheet = workbook.worksheets[0]
+            elif sheet in workbook.sheetnames:
+                worksheet = workbook[sheet]
+            else:
+                raise InputError(
+                    f"{source.name}: no sheet named {sheet!r}; sheets: "
+                    + ", ".join(repr(n) for n in workbook.sheetnames)
+                )
+            rows = worksheet.iter_rows(values_only=True)
+            header_cells: list[Any] | None = None
+            for values in rows:
+                if not _is_blank(values):
+                    header_cells = list(values)
+                    break
+            if header_cells is None:
+                raise InputError(f"{source.name}: the worksheet is empty (no header row)")
+            while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
+                header_cells.pop()
+            header = tuple(cell_text(c) for c in header_cells)
+            max_row = worksheet.max_row
+            total = max_row - 1 if isinstance(max_row, int) and max_row > 1 else None
+            blank = [0]
+
+            def data() -> Iterator[RawRow]:
+                for number, values in enumerate(rows, 1):
+                    if _is_blank(values):
+                        blank[0] += 1
+                        continue
+                    yield RawRow(number, list(values))
+
+            yield Table(header, data(), "xlsx", None, total, blank)
+        finally:
+            workbook.close()

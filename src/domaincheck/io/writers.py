@@ -1,0 +1,422 @@
+"""Write screened rows as CSV, TSV, xlsx or JSONL, atomically, safe to open in a spreadsheet.
+
+- Every text cell written to CSV/TSV/xlsx (original cells, header names and result cells alike) that
+  begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a spreadsheet
+  never runs it as a formula. Plain numbers such as ``-12`` or ``+3.5`` are left alone: they cannot run
+  anything, and escaping them would turn data into text. JSONL is data, not a spreadsheet: never escaped.
+- CSV defaults to UTF-8 with a BOM so Excel opens Japanese correctly. With ``cp932`` output the usual
+  Unicode/CP932 look-alikes (〜 — − ‖ ¢ £ ¬ ¦) are mapped to their CP932 forms; any other character
+  CP932 cannot encode raises :class:`InputError` naming the row, column and character — nothing is
+  replaced silently. xlsx and JSONL are always Unicode (UTF-8).
+- xlsx uses openpyxl's write-only mode (rows are streamed to disk). Control characters that XML cannot
+  hold are replaced by U+FFFD; more than 1,048,575 data rows is an error (Excel's sheet limit).
+- A file is written to a temporary file beside it and moved into place with ``os.replace`` only when
+  complete; on any exception, KeyboardInterrupt included, the temporary file is removed. The input file
+  is never the output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as _dt
+import decimal
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, NamedTuple, Protocol
+
+from domaincheck.errors import InputError
+from domaincheck.io.encoding import canonical_encoding, output_text_fixer
+from domaincheck.io.readers import cell_text
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "XLSX_MAX_CELL_CHARS",
+    "XLSX_MAX_ROWS",
+    "OutputRow",
+    "RowWriter",
+    "atomic_file",
+    "check_output_path",
+    "neutralize",
+    "open_writer",
+    "output_format",
+]
+
+OUTPUT_FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".xlsx": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+"""File suffix (lower case) → output format."""
+
+_FORMAT_NAMES = ("csv", "tsv", "xlsx", "jsonl")
+
+XLSX_MAX_ROWS = 1_048_576
+"""Rows in one Excel worksheet, header included."""
+XLSX_MAX_CELL_CHARS = 32_767
+"""Characters one Excel cell can hold."""
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
+
+
+class OutputRow(NamedTuple):
+    """One row ready to write: original cells, cells beyond the header, result cells, classifier detail."""
+
+    number: int
+    """1-based data row number in the input."""
+    cells: Sequence[Any]
+    """Original cell values, aligned with the input header."""
+    extra: Sequence[Any]
+    """Cells beyond the header in a long row (written after the result columns)."""
+    results: Sequence[str]
+    """Result cells, aligned with the result column names."""
+    detail: Mapping[str, Any] | None
+    """JSONL only: ``result.to_dict()``, or a minimal record for rows that were not classified."""
+
+
+class RowWriter(Protocol):
+    """What every format writer does."""
+
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+        """Write (or remember) the column names."""
+
+    def write_row(self, row: OutputRow) -> None:
+        """Write one row."""
+
+    def finish(self) -> None:
+        """Flush or save everything written."""
+
+    def abort(self) -> None:
+        """Drop any side files after a failure."""
+
+
+def neutralize(text: str) -> str:
+    """Prefix ``'`` to text a spreadsheet would treat as a formula (leaves plain numbers alone)."""
+    if text and text[0] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def output_format(output: str | None, explicit: str | None) -> str:
+    """Return the output format from an explicit name or the output suffix; stdout defaults to CSV.
+
+    An explicit format that contradicts a known suffix (``fmt='csv'`` for ``out.xlsx``) is rejected.
+    """
+    suffix_fmt = None
+    if output not in (None, "-"):
+        assert output is not None
+        suffix_fmt = OUTPUT_FORMATS.get(Path(output).suffix.lower())
+    if explicit is not None:
+        fmt = explicit.lower()
+        if fmt not in _FORMAT_NAMES:
+            raise InputError(f"unknown output format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
+        if suffix_fmt is not None and suffix_fmt != fmt:
+            raise InputError(f"output {output} has a .{suffix_fmt} suffix but the format asked is {fmt}")
+        return fmt
+    if output in (None, "-"):
+        return "csv"
+    if suffix_fmt is None:
+        raise InputError(
+            f"{output}: cannot tell the output format from its suffix",
+            hint="end the name with .csv, .tsv, .xlsx or .jsonl, or name the format",
+        )
+    return suffix_fmt
+
+
+def check_output_path(output: Path, input_path: Path | None) -> None:
+    """InputError if ``output`` is the input (by resolved path or same file), a directory, or has no folder."""
+    if input_path is not None:
+        same = output.resolve() == input_path.resolve()
+        if not same and output.exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(output, input_path)
+        if same:
+            raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file")
+    if output.is_dir():
+        raise InputError(f"{output}: is a directory; give an output file name")
+    if not output.parent.is_dir():
+        raise InputError(f"{output}: the folder {output.parent} does not exist")
+
+
+def _default_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it onto ``target`` on success, delete it on failure."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}") from None
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except OSError:
+            mode = _default_mode()
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def open_writer(
+    fmt: str,
+    output: str | None,
+    *,
+    encoding: str = "utf-8-sig",
+    stream: IO[str] | IO[bytes] | None = None,
+    input_path: Path | None = None,
+) -> Iterator[RowWriter]:
+    """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'."""
+    encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
+    if output in (None, "-"):
+        if fmt == "xlsx":
+            raise InputError("xlsx output needs an output file, not standard output")
+        with _stream_text(stream, encoding) as text:
+            writer = _text_writer(fmt, text, encoding)
+            yield writer
+            writer.finish()
+        return
+    assert output is not None
+    target = Path(output)
+    check_output_path(target, input_path)
+    with atomic_file(target) as temp:
+        if fmt == "xlsx":
+            xlsx = _XlsxWriter(temp)
+            try:
+                yield xlsx
+                xlsx.finish()
+            except BaseException:
+                xlsx.abort()
+                raise
+            return
+        with open(temp, "w", encoding=encoding, errors="strict", newline="") as handle:
+            writer = _text_writer(fmt, handle, encoding)
+            yield writer
+            writer.finish()
+
+
+@contextlib.contextmanager
+def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[IO[str]]:
+    """Wrap a caller's stream for text output in ``encoding`` without closing it."""
+    if stream is None:
+        import sys
+
+        stream = sys.stdout
+    binary: IO[bytes] | None
+    if isinstance(stream, io.TextIOBase):
+        binary = getattr(stream, "buffer", None)
+        if binary is None:
+            yield stream  # type: ignore[misc]
+            return
+        stream.flush()
+    else:
+        binary = stream  # type: ignore[assignment]
+    assert binary is not None
+    wrapper = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
+    try:
+        yield wrapper
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.flush()
+        wrapper.detach()
+
+
+def _text_writer(fmt: str, handle: IO[str], encoding: str) -> _DelimitedWriter | _JsonlWriter:
+    if fmt == "jsonl":
+        return _JsonlWriter(handle)
+    return _DelimitedWriter(handle, "\t" if fmt == "tsv" else ",", encoding)
+
+
+class _DelimitedWriter:
+    """CSV/TSV in the Excel dialect; neutralises formulas; CP932 look-alike mapping when asked."""
+
+    def __init__(self, handle: IO[str], delimiter: str, encoding: str) -> None:
+        self._handle = handle
+        self._writer = csv.writer(handle, csv.excel_tab if delimiter == "\t" else csv.excel)
+        self._encoding = encoding
+        self._fix: Callable[[str], str] | None = output_text_fixer(encoding)
+        self._columns: list[str] = []
+
+    def _prepare(self, values: Sequence[Any]) -> list[str]:
+        texts = [v if type(v) is str else cell_text(v) for v in values]
+        if self._fix is not None:
+            texts = [self._fix(t) for t in texts]
+        start = _FORMULA_START
+        return [neutralize(t) if t and t[0] in start else t for t in texts]
+
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+        self._columns = [*header, *result_columns]
+        self._write(0, self._prepare(self._columns))
+
+    def write_row(self, row: OutputRow) -> None:
+        cells = self._prepare(row.cells)
+        cells += self._prepare(row.results)
+        if row.extra:
+            cells += self._prepare(row.extra)
+        self._write(row.number, cells)
+
+    def _write(self, number: int, cells: list[str]) -> None:
+        try:
+            self._writer.writerow(cells)
+        except UnicodeEncodeError as exc:
+            raise self._encode_error(number, cells, exc) from None
+
+    def _encode_error(self, number: int, cells: list[str], exc: UnicodeEncodeError) -> InputError:
+        where = "the header" if number == 0 else f"row {number}"
+        for index, cell in enumerate(cells):
+            try:
+                cell.encode(self._encoding)
+            except UnicodeEncodeError as cell_exc:
+                char = cell_exc.object[cell_exc.start]
+                name = self._columns[index] if index < len(self._columns) else f"extra cell {index + 1}"
+                return InputError(
+                    f"{where}, column {name!r}: character {char!r} (U+{ord(char):04X}) "
+                    f"cannot be written in {self._encoding}",
+                    hint="write UTF-8 (the default) or xlsx, which hold every character",
+                )
+        return InputError(f"{where}: cannot be written in {self._encoding}: {exc.reason}")
+
+    def finish(self) -> None:
+        self._handle.flush()
+
+    def abort(self) -> None:
+        pass
+
+
+class _JsonlWriter:
+    """One JSON object per row: row number, the classifier's dict, problem, then the original fields."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+        self._keys: list[str] = []
+
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+        seen: dict[str, int] = {}
+        keys = []
+        for name in header:
+            count = seen.get(name, 0) + 1
+            seen[name] = count
+            keys.append(name if count == 1 else f"{name}_{count}")
+        self._keys = keys
+
+    def write_row(self, row: OutputRow) -> None:
+        problem = row.results[-1] if row.results else ""
+        record: dict[str, Any] = {"row": row.number}
+        if row.detail is not None:
+            record.update(row.detail)
+        record["problem"] = problem or None
+        record["fields"] = dict(zip(self._keys, row.cells, strict=False))
+        if row.extra:
+            record["extra_fields"] = list(row.extra)
+        line = json.dumps(record, ensure_ascii=False, default=_json_default) + "\n"
+        try:
+            self._handle.write(line)
+        except UnicodeEncodeError:
+            # Only a lone surrogate (a JSON \ud800 escape in the input) cannot be encoded.
+            raise InputError(f"row {row.number}: contains text that is not valid Unicode (a lone surrogate)") from None
+
+    def finish(self) -> None:
+        self._handle.flush()
+
+    def abort(self) -> None:
+        pass
+
+
+def _has_tz(value: object) -> bool:
+    """Excel has no time zones: aware datetimes are written as their exact ISO text instead."""
+    return isinstance(value, _dt.datetime | _dt.time) and value.tzinfo is not None
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, _dt.datetime | _dt.date | _dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+class _XlsxWriter:
+    """openpyxl write-only workbook, one sheet named 'screened', header row frozen."""
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+
+        self._path = path
+        self._workbook = openpyxl.Workbook(write_only=True)
+        self._sheet = self._workbook.create_sheet("screened")
+        self._sheet.freeze_panes = "A2"
+        self._rows = 0
+
+    @staticmethod
+    def _text(text: str) -> str:
+        if _XML_ILLEGAL.search(text):
+            text = _XML_ILLEGAL.sub("\ufffd", text)
+        if text and text[0] in _FORMULA_START:
+            text = neutralize(text)
+        return text
+
+    def _prepare(self, values: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        for value in values:
+            if isinstance(value, str):
+                out.append(self._text(value))
+            elif value is None or (isinstance(value, _XLSX_NATIVE) and not _has_tz(value)):
+                out.append(value)  # numbers and dates stay numbers and dates
+            else:
+                out.append(self._text(cell_text(value)))
+        return out
+
+    def _append(self, values: list[Any]) -> None:
+        if self._rows >= XLSX_MAX_ROWS:
+            raise InputError(
+                f"xlsx output is limited to {XLSX_MAX_ROWS - 1:,} data rows per sheet",
+                hint="write CSV or JSONL for larger inputs",
+            )
+        self._sheet.append(values)
+        self._rows += 1
+
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+        self._append(self._prepare([*header, *result_columns]))
+
+    def write_row(self, row: OutputRow) -> None:
+        values = self._prepare(row.cells)
+        values += self._prepare(row.results)
+        if row.extra:
+            values += self._prepare(row.extra)
+        self._append(values)
+
+    def finish(self) -> None:
+        self._workbook.save(self._path)
+
+    def abort(self) -> None:
+        # openpyxl streams the sheet to its own temporary file and removes it only on save or at exit.
+        rows = getattr(self._sheet, "_rows", None)
+        if rows is not None:
+            with contextlib.suppress(Exception):
+                rows.close()
+        writer = getattr(self._sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+            with contextlib.suppress(Exception):
+                writer.cleanup()

@@ -1,0 +1,646 @@
+"""Batch-screen a file of proposals: stream rows in, classify each title, stream every row back out.
+
+Public API::
+
+    options = ScreenOptions(input="call.xlsx", output="screened.csv")
+    summary = screen(options, functools.partial(Classifier.load, None), progress=callback)
+    should_fail(summary, "strategic")
+
+- Input: .csv, .tsv, .xlsx or .jsonl, or ``-`` (CSV, or ``input_fmt``) read from ``stdin``. Text encodings
+  are detected BOM → strict UTF-8 → CP932 in chunks unless ``encoding`` is given (see
+  :mod:`domaincheck.io.encoding`).
+- Title column: ``column`` (a name or a 1-based index), else the first of
+  :data:`domaincheck.io.columns.TITLE_COLUMN_NAMES` present; InputError listing the columns otherwise.
+  The text of ``extra_columns`` is appended to the title, separated by a space, before classifying.
+- Output: every input row and cell, in input order, followed by :data:`RESULT_COLUMNS`. The format comes
+  from ``fmt`` or the output suffix; ``output=None`` or ``'-'`` writes to ``stdout`` (CSV unless ``fmt``),
+  nothing else is ever written there. Files are written atomically and never over the input
+  (see :mod:`domaincheck.io.writers`, which also documents formula neutralisation and CP932 output).
+- Problem rows are written, marked in ``dc_problem`` (``|``-joined kinds) and counted, never dropped:
+  ``short_row`` (padded) and ``long_row`` (extra cells written after the result columns, or as
+  ``extra_fields`` in JSONL), ``empty_title`` and ``title_too_long`` (over 10,000 characters; both not
+  classified), ``text_truncated`` (title plus extra columns cut to 10,000 characters, still classified),
+  ``unclassifiable_title`` (the classifier rejected it), ``cell_truncated`` (xlsx output only: a cell
+  over Excel's 32,767 characters was cut). Rows that are not classified get the verdict ``error``.
+  Result columns already present in the input (a file screened before) are replaced, and listed in
+  ``Summary.replaced_columns``.
+- ``jobs``: 1 classifies in this process; N > 1 uses N worker processes (0 = every core), each building
+  its own classifier once from ``classifier_factory``, which must therefore be picklable (e.g.
+  ``functools.partial(Classifier.load, taxonomy_dir)``). Rows go to workers in chunks with a bounded
+  number in flight, so memory stays flat and output order is the input order.
+- ``progress(done, total)`` is called as rows are written; ``total`` is None unless known (xlsx).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, NamedTuple, Protocol
+
+from domaincheck.errors import DomaincheckError, InputError
+from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
+from domaincheck.io.encoding import canonical_encoding
+from domaincheck.io.readers import InputSource, Table, cell_text, fit_row, input_format, open_table
+from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, OutputRow, check_output_path, open_writer, output_format
+
+__all__ = [
+    "FAIL_ON_CHOICES",
+    "MAX_TEXT_CHARS",
+    "RESULT_COLUMNS",
+    "VERDICTS",
+    "ClassifierLike",
+    "ScreenOptions",
+    "Summary",
+    "screen",
+    "should_fail",
+]
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "dc_verdict",
+    "dc_primary_area",
+    "dc_primary_tier",
+    "dc_areas",
+    "dc_scores",
+    "dc_econsec",
+    "dc_programs",
+    "dc_terms",
+    "dc_problem",
+)
+"""Columns appended to every row, in this order; multi-valued cells are ``|``-joined."""
+
+VERDICTS: tuple[str, ...] = ("strategic", "emerging", "econsec_only", "none", "error")
+"""Verdicts counted in a summary; ``error`` marks rows that were not classified."""
+
+FAIL_ON_CHOICES: tuple[str, ...] = ("strategic", "emerging", "econsec", "any")
+"""Values accepted by :func:`should_fail`."""
+
+MAX_TEXT_CHARS = 10_000
+"""Longest text the classifier accepts."""
+
+CHUNK_ROWS = 2_000
+"""Rows per chunk sent to a worker process."""
+
+_BATCH_ROWS = 500
+"""Rows per batch when classifying in this process (how often progress is reported)."""
+
+
+# --- the classifier contract -------------------------------------------------------------------------
+
+
+class _EvidenceLike(Protocol):
+    @property
+    def term(self) -> object: ...
+
+
+class _AreaLike(Protocol):
+    @property
+    def id(self) -> object: ...
+    @property
+    def tier(self) -> object: ...
+    @property
+    def score(self) -> object: ...
+    @property
+    def evidence(self) -> Sequence[_EvidenceLike]: ...
+
+
+class _IdLike(Protocol):
+    @property
+    def id(self) -> object: ...
+
+
+class _ResultLike(Protocol):
+    @property
+    def verdict(self) -> object: ...
+    @property
+    def areas(self) -> Sequence[_AreaLike]: ...
+    @property
+    def econsec(self) -> Sequence[_IdLike]: ...
+    @property
+    def programs(self) -> Sequence[_IdLike]: ...
+    def to_dict(self) -> Mapping[str, Any]: ...
+
+
+class ClassifierLike(Protocol):
+    """What screening needs from ``domaincheck.classify.Classifier``."""
+
+    def classify(self, title: str) -> _ResultLike:
+        """Classify one title; raise InputError for text it cannot classify."""
+        ...
+
+
+ClassifierFactory = Callable[[], ClassifierLike]
+ProgressCallback = Callable[[int, int | None], None]
+
+
+# --- options and summary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreenOptions:
+    """What to screen and how."""
+
+    input: str
+    """Input file path, or ``-`` for standard input."""
+    output: str | None = None
+    """Output file path; None or ``-`` writes to the ``stdout`` stream given to :func:`screen`."""
+    fmt: str | None = None
+    """Output format (csv, tsv, xlsx, jsonl); None = from the output suffix (CSV for stdout)."""
+    column: str | None = None
+    """Title column name or 1-based index; None = detect it."""
+    extra_columns: tuple[str, ...] = ()
+    """Columns (names or indexes) whose text is appended to the title before classifying."""
+    encoding: str | None = None
+    """Input text encoding; None = detect (BOM → UTF-8 → CP932)."""
+    output_encoding: str = "utf-8-sig"
+    """CSV/TSV output encoding: utf-8-sig (Excel-friendly default), utf-8, cp932, ..."""
+    jobs: int = 1
+    """Worker processes: 1 = in this process, 0 = one per core."""
+    input_fmt: str | None = None
+    """Input format (csv, tsv, xlsx, jsonl); None = from the input suffix (CSV for stdin)."""
+    sheet: str | None = None
+    """xlsx input: worksheet name; None = the first sheet."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a screening run read, wrote and found."""
+
+    input: str
+    """Input path (``-`` for stdin)."""
+    output: str | None
+    """Output path; None when written to a stream."""
+    input_format: str
+    """Input format read."""
+    output_format: str
+    """Output format written."""
+    encoding: str | None
+    """Input text encoding used (detected or given); None for xlsx."""
+    title_column: str
+    """Name of the title column used."""
+    title_column_index: int
+    """1-based index of the title column."""
+    title_column_detected: bool
+    """True when the title column was detected rather than given."""
+    extra_columns: tuple[str, ...]
+    """Names of the extra columns whose text was appended."""
+    replaced_columns: tuple[str, ...]
+    """Input columns dropped because they had result column names (a re-screened file)."""
+    rows_read: int
+    """Data rows read (blank records excluded)."""
+    rows_written: int
+    """Data rows written; equals rows_read after a complete run."""
+    blank_rows_skipped: int
+    """Completely empty records skipped."""
+    verdicts: Mapping[str, int]
+    """Rows per verdict; every name in VERDICTS is present."""
+    tiers: Mapping[str, int]
+    """Rows per tier of their primary area."""
+    areas: Mapping[str, int]
+    """Rows per area (any matched area, not only the primary), most frequent first."""
+    econsec: Mapping[str, int]
+    """Rows per economic-security area, most frequent first."""
+    problems: Mapping[str, int]
+    """Rows per problem kind."""
+    rows_with_problems: int
+    """Rows with at least one problem."""
+    rows_with_econsec: int
+    """Rows matching at least one economic-security area."""
+    jobs: int
+    """Worker processes used (1 = in process)."""
+    elapsed_seconds: float
+    """Wall-clock seconds for the whole run."""
+    rows_per_second: float
+    """rows_written / elapsed_seconds."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the fields in declaration order."""
+        return {
+            "input": self.input,
+            "output": self.output,
+            "input_format": self.input_format,
+            "output_format": self.output_format,
+            "encoding": self.encoding,
+            "title_column": self.title_column,
+            "title_column_index": self.title_column_index,
+            "title_column_detected": self.title_column_detected,
+            "extra_columns": list(self.extra_columns),
+            "replaced_columns": list(self.replaced_columns),
+            "rows_read": self.rows_read,
+            "rows_written": self.rows_written,
+            "blank_rows_skipped": self.blank_rows_skipped,
+            "verdicts": dict(self.verdicts),
+            "tiers": dict(self.tiers),
+            "areas": dict(self.areas),
+            "econsec": dict(self.econsec),
+            "problems": dict(self.problems),
+            "rows_with_problems": self.rows_with_problems,
+            "rows_with_econsec": self.rows_with_econsec,
+            "jobs": self.jobs,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "rows_per_second": round(self.rows_per_second, 1),
+        }
+
+
+def should_fail(summary: Summary, fail_on: str) -> bool:
+    """True when ``summary`` has findings at the ``fail_on`` level.
+
+    ``strategic``: any strategic row; ``emerging``: any strategic or emerging row (emerging or
+    stronger); ``econsec``: any row matching an economic-security area; ``any``: any row whose verdict is
+    not ``none`` (rows that could not be classified are problems, not findings, and do not count).
+    """
+    verdicts = summary.verdicts
+    if fail_on == "strategic":
+        return verdicts.get("strategic", 0) > 0
+    if fail_on == "emerging":
+        return verdicts.get("strategic", 0) + verdicts.get("emerging", 0) > 0
+    if fail_on == "econsec":
+        return summary.rows_with_econsec > 0
+    if fail_on == "any":
+        return any(count for verdict, count in verdicts.items() if verdict not in ("none", "error"))
+    raise InputError(f"unknown fail-on level {fail_on!r}", hint="use " + ", ".join(FAIL_ON_CHOICES))
+
+
+# --- classification (runs in this process or in workers) --------------------------------------------
+
+
+class _Outcome(NamedTuple):
+    """The picklable part of one classification that output and summary need."""
+
+    verdict: str
+    tier: str
+    areas: tuple[str, ...]
+    scores: tuple[int, ...]
+    econsec: tuple[str, ...]
+    programs: tuple[str, ...]
+    terms: tuple[str, ...]
+    problem: str
+    detail: Mapping[str, Any] | None
+
+
+_SKIPPED = _Outcome("error", "", (), (), (), (), (), "", None)
+_UNCLASSIFIABLE = _SKIPPED._replace(problem="unclassifiable_title")
+
+
+def _label(value: object) -> str:
+    """Text for an id, tier or verdict that may be a str, an Enum or an object with an id."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return value
+    ident = getattr(value, "id", None)
+    if ident is not None and not isinstance(value, int | float):
+        return str(ident)
+    return str(value)
+
+
+def _score(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return 0
+
+
+def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> list[_Outcome]:
+    """Classify each text (None = skip); InputError from the classifier marks that row only."""
+    outcomes: list[_Outcome] = []
+    for text in texts:
+        if text is None:
+            outcomes.append(_SKIPPED)
+            continue
+        try:
+            result = classifier.classify(text)
+        except InputError:
+            outcomes.append(_UNCLASSIFIABLE)
+            continue
+        areas = list(result.areas)
+        primary = max(areas, key=lambda a: _score(a.score)) if areas else None
+        terms: dict[str, None] = {}
+        for area in areas:
+            for evidence in area.evidence:
+                terms.setdefault(_label(evidence.term))
+        outcomes.append(
+            _Outcome(
+                verdict=_label(result.verdict),
+                tier=_label(primary.tier) if primary is not None else "",
+                areas=tuple(_label(a.id) for a in areas),
+                scores=tuple(_score(a.score) for a in areas),
+                econsec=tuple(_label(e.id) for e in result.econsec),
+                programs=tuple(_label(p.id) for p in result.programs),
+                terms=tuple(terms),
+                problem="",
+                detail=dict(result.to_dict()) if want_detail else None,
+            )
+        )
+    return outcomes
+
+
+_worker_classifier: ClassifierLike | None = None
+_worker_error: str = ""
+
+
+def _init_worker(factory: ClassifierFactory) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent handles it) and build this worker's classifier once."""
+    global _worker_classifier, _worker_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _worker_classifier = factory()
+    except Exception as exc:  # reported by the first task: an initializer that raises makes Pool respawn forever
+        _worker_error = f"{type(exc).__name__}: {exc}"
+
+
+def _work(texts: list[str | None], want_detail: bool) -> list[_Outcome]:
+    if _worker_classifier is None:
+        raise DomaincheckError(f"a worker process could not load the classifier: {_worker_error}")
+    return _classify_batch(_worker_classifier, texts, want_detail)
+
+
+# --- the run ------------------------------------------------------------------------------------------
+
+
+class _Prepared(NamedTuple):
+    number: int
+    cells: list[Any]
+    extra: list[Any]
+    title: str
+    text: str | None
+    problems: tuple[str, ...]
+
+
+@dataclass
+class _Tally:
+    rows_read: int = 0
+    rows_written: int = 0
+    verdicts: collections.Counter[str] = field(default_factory=collections.Counter)
+    tiers: collections.Counter[str] = field(default_factory=collections.Counter)
+    areas: collections.Counter[str] = field(default_factory=collections.Counter)
+    econsec: collections.Counter[str] = field(default_factory=collections.Counter)
+    problems: collections.Counter[str] = field(default_factory=collections.Counter)
+    rows_with_problems: int = 0
+    rows_with_econsec: int = 0
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything decided from the options and the header, before any row is processed."""
+
+    title: int
+    extras: tuple[int, ...]
+    keep: tuple[int, ...] | None
+    width: int
+    pad: object
+    flag_short: bool
+    cell_limit: int | None
+
+
+def _resolve_jobs(jobs: int) -> int:
+    if jobs < 0:
+        raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}")
+    return jobs or os.cpu_count() or 1
+
+
+def screen(
+    options: ScreenOptions,
+    classifier_factory: ClassifierFactory,
+    progress: ProgressCallback | None = None,
+    *,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[str] | IO[bytes] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Summary:
+    """Screen ``options.input`` into ``options.output`` (or ``stdout``) and return the summary.
+
+    Raises InputError for unusable input or options before writing anything; an interrupted run leaves
+    neither a partial output nor a temporary file. ``chunk_rows`` tunes the rows per worker task.
+    """
+    started = time.perf_counter()
+    jobs = _resolve_jobs(options.jobs)
+    in_fmt = input_format(options.input, options.input_fmt)
+    out_fmt = output_format(options.output, options.fmt)
+    # Reject a bad destination before reading (and detecting the encoding of) a possibly huge input.
+    to_stream = options.output in (None, "-")
+    if to_stream and out_fmt == "xlsx":
+        raise InputError("xlsx output needs an output file, not standard output")
+    if not to_stream:
+        assert options.output is not None
+        check_output_path(Path(options.output), None if options.input == "-" else Path(options.input))
+    if out_fmt in ("csv", "tsv"):
+        canonical_encoding(options.output_encoding)
+    source = InputSource(options.input, stdin)
+    try:
+        with open_table(source, in_fmt, options.encoding, options.sheet) as table:
+            plan, detected = _plan(table, options, out_fmt)
+            classifier = classifier_factory()
+            tally = _Tally()
+            with open_writer(
+                out_fmt,
+                options.output,
+                encoding=options.output_encoding,
+                stream=stdout,
+                input_path=source.path,
+            ) as writer:
+                header = list(table.header)
+                if plan.keep is not None:
+                    header = [header[i] for i in plan.keep]
+                writer.write_header(header, RESULT_COLUMNS)
+                prepared = (_prepare(raw.number, raw.cells, plan, tally) for raw in table.rows)
+                want_detail = out_fmt == "jsonl"
+                batches = _run(prepared, classifier, classifier_factory, jobs, want_detail, chunk_rows)
+                for batch, outcomes in batches:
+                    for row, outcome in zip(batch, outcomes, strict=True):
+                        writer.write_row(_output_row(row, outcome, tally))
+                    tally.rows_written += len(batch)
+                    if progress is not None:
+                        progress(tally.rows_written, table.total)
+            blank = table.blank_rows[0]
+    finally:
+        source.close()
+    elapsed = time.perf_counter() - started
+    header_names = table.header
+    return Summary(
+        input=options.input,
+        output=None if options.output in (None, "-") else options.output,
+        input_format=in_fmt,
+        output_format=out_fmt,
+        encoding=table.encoding,
+        title_column=header_names[plan.title],
+        title_column_index=plan.title + 1,
+        title_column_detected=detected,
+        extra_columns=tuple(header_names[i] for i in plan.extras),
+        replaced_columns=tuple(n for n in header_names if n in RESULT_COLUMNS),
+        rows_read=tally.rows_read,
+        rows_written=tally.rows_written,
+        blank_rows_skipped=blank,
+        verdicts={v: tally.verdicts.get(v, 0) for v in VERDICTS}
+        | {v: n for v, n in tally.verdicts.items() if v not in VERDICTS},
+        tiers=dict(sorted(tally.tiers.items())),
+        areas=dict(sorted(tally.areas.items(), key=lambda kv: (-kv[1], kv[0]))),
+        econsec=dict(sorted(tally.econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
+        problems=dict(sorted(tally.problems.items())),
+        rows_with_problems=tally.rows_with_problems,
+        rows_with_econsec=tally.rows_with_econsec,
+        jobs=jobs,
+        elapsed_seconds=elapsed,
+        rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
+    )
+
+
+def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bool]:
+    """Resolve the title and extra columns and how rows are fitted; (plan, title detected?)."""
+    header = table.header
+    detected = options.column is None
+    if options.column is not None:
+        title = resolve_column(header, options.column, role="title column")
+    else:
+        found = detect_title_column(header)
+        if found is None:
+            raise InputError(
+                f"no title column found; columns found: {describe_columns(header)}",
+                hint="name the title column (or give its 1-based number)",
+            )
+        title = found
+    extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)
+    keep = tuple(i for i, name in enumerate(header) if name not in RESULT_COLUMNS)
+    plan = _Plan(
+        title=title,
+        extras=extras,
+        keep=None if len(keep) == len(header) else keep,
+        width=len(header),
+        pad=None if table.fmt in ("xlsx", "jsonl") else "",
+        # A spreadsheet row simply ends at its last filled cell; only text formats have a field count.
+        flag_short=table.fmt in ("csv", "tsv"),
+        cell_limit=XLSX_MAX_CELL_CHARS - 1 if out_fmt == "xlsx" else None,
+    )
+    return plan, detected
+
+
+def _prepare(number: int, raw: list[Any], plan: _Plan, tally: _Tally) -> _Prepared:
+    """Fit one raw row to the header, build the text to classify and note the row's problems."""
+    tally.rows_read += 1
+    cells, extra, shape = fit_row(raw, plan.width, plan.pad)
+    problems: list[str] = []
+    if shape is not None and (shape == "long_row" or plan.flag_short):
+        problems.append(shape)
+    title = cell_text(cells[plan.title]).strip()
+    text: str | None = None
+    if not title:
+        problems.append("empty_title")
+    elif len(title) > MAX_TEXT_CHARS:
+        problems.append("title_too_long")
+    else:
+        parts = [title]
+        for index in plan.extras:
+            part = cell_text(cells[index]).strip()
+            if part:
+                parts.append(part)
+        text = " ".join(parts)
+        if len(text) > MAX_TEXT_CHARS:
+            text = text[:MAX_TEXT_CHARS]
+            problems.append("text_truncated")
+    if plan.keep is not None:
+        cells = [cells[i] for i in plan.keep]
+    if plan.cell_limit is not None:
+        limit = plan.cell_limit
+        if any(isinstance(c, str) and len(c) > limit for c in (*cells, *extra)):
+            cells = [c[:limit] if isinstance(c, str) else c for c in cells]
+            extra = [c[:limit] if isinstance(c, str) else c for c in extra]
+            problems.append("cell_truncated")
+    return _Prepared(number, cells, extra, title, text, tuple(problems))
+
+
+def _output_row(row: _Prepared, outcome: _Outcome, tally: _Tally) -> OutputRow:
+    """Turn a row and its outcome into result cells, and count them."""
+    problems = row.problems + ((outcome.problem,) if outcome.problem else ())
+    tally.verdicts[outcome.verdict] += 1
+    if outcome.tier:
+        tally.tiers[outcome.tier] += 1
+    tally.areas.update(outcome.areas)
+    if outcome.econsec:
+        tally.econsec.update(outcome.econsec)
+        tally.rows_with_econsec += 1
+    if problems:
+        tally.rows_with_problems += 1
+        tally.problems.update(problems)
+    problem = "|".join(problems)
+    detail = outcome.detail
+    if detail is None and outcome.verdict == "error":
+        detail = {"title": row.title, "verdict": "error"}
+    results = (
+        outcome.verdict,
+        outcome.areas[_primary_index(outcome)] if outcome.areas else "",
+        outcome.tier,
+        "|".join(outcome.areas),
+        "|".join(str(s) for s in outcome.scores),
+        "|".join(outcome.econsec),
+        "|".join(outcome.programs),
+        "|".join(outcome.terms),
+        problem,
+    )
+    return OutputRow(row.number, row.cells, row.extra, results, detail)
+
+
+def _primary_index(outcome: _Outcome) -> int:
+    best = 0
+    for index, score in enumerate(outcome.scores):
+        if score > outcome.scores[best]:
+            best = index
+    return best
+
+
+def _batched(items: Iterable[_Prepared], size: int) -> Iterator[list[_Prepared]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _run(
+    rows: Iterator[_Prepared],
+    classifier: ClassifierLike,
+    factory: ClassifierFactory,
+    jobs: int,
+    want_detail: bool,
+    chunk_rows: int,
+) -> Iterator[tuple[list[_Prepared], list[_Outcome]]]:
+    """Yield (rows, outcomes) batches in input order, classifying here or in ``jobs`` worker processes."""
+    if jobs == 1:
+        for batch in _batched(rows, _BATCH_ROWS):
+            yield batch, _classify_batch(classifier, [r.text for r in batch], want_detail)
+        return
+    chunks = _batched(rows, max(1, chunk_rows))
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None:  # one chunk: starting processes would cost more than it saves
+        yield first, _classify_batch(classifier, [r.text for r in first], want_detail)
+        return
+    # Spawned (not forked) workers: the caller may be running threads (a progress bar) and the factory
+    # must be picklable anyway.
+    context = multiprocessing.get_context("spawn")
+    window = 2 * jobs  # chunks in flight: bounded so memory does not grow with the input
+    with context.Pool(jobs, initializer=_init_worker, initargs=(factory,)) as pool:
+        pending: collections.deque[tuple[list[_Prepared], Any]] = collections.deque()
+        for chunk in _chain_chunks(first, second, chunks):
+            texts = [r.text for r in chunk]
+            pending.append((chunk, pool.apply_async(_work, (texts, want_detail))))
+            if len(pending) >= window:
+                done, result = pending.popleft()
+                yield done, result.get()
+        while pending:
+            done, result = pending.popleft()
+            yield done, result.get()
+
+
+def _chain_chunks(
+    first: list[_Prepared], second: list[_Prepared], rest: Iterator[list[_Prepared]]
+) -> Iterator[list[_Prepared]]:
+    yield first
+    yield second
+    yield from rest

@@ -1,0 +1,288 @@
+"""Tests for domaincheck.io: encoding detection, column finding, row fitting, formula safety, atomic output."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domaincheck.errors import InputError
+from domaincheck.io.columns import detect_title_column, normalize_column_name, resolve_column
+from domaincheck.io.encoding import (
+    detect_encoding,
+    find_decode_error,
+    output_text_fixer,
+    resolve_encoding,
+)
+from domaincheck.io.readers import InputSource, cell_text, fit_row, input_format, open_table
+from domaincheck.io.writers import atomic_file, check_output_path, neutralize, output_format
+
+JA = "研究課題名,概要\n量子コンピュータの誤り訂正,超伝導量子ビット\n"
+
+
+# --- encoding detection -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(JA.encode("utf-8"), "utf-8", id="utf-8"),
+        pytest.param(JA.encode("utf-8-sig"), "utf-8-sig", id="utf-8-bom"),
+        pytest.param(JA.encode("cp932"), "cp932", id="cp932"),
+        # Short CP932 that statistical detectors take for Korean (EUC-KR/CP949).
+        pytest.param("課題名\n".encode("cp932"), "cp932", id="cp932-short"),
+        pytest.param("①髙﨑〜\n".encode("cp932"), "cp932", id="cp932-extensions"),
+        pytest.param(JA.encode("utf-16"), "utf-16", id="utf-16-bom"),
+        pytest.param(b"title\nplain ascii\n", "utf-8", id="ascii"),
+        pytest.param(b"", "utf-8", id="empty"),
+    ],
+)
+def test_detect_encoding(data: bytes, expected: str) -> None:
+    assert detect_encoding(io.BytesIO(data)) == expected
+
+
+def test_detection_reads_in_chunks_across_multibyte_boundaries() -> None:
+    text = ("量子" * 1000 + "\n") * 3
+    for encoding in ("utf-8", "cp932"):
+        data = text.encode(encoding)
+        # Odd chunk sizes split multibyte characters between chunks; nothing may be misread as an error.
+        for chunk_size in (1, 3, 7, 4096):
+            assert find_decode_error(io.BytesIO(data), encoding, chunk_size=chunk_size) is None
+    assert detect_encoding(io.BytesIO(text.encode("cp932")), chunk_size=5) == "cp932"
+
+
+def test_undecodable_input_names_line_and_offset() -> None:
+    good = "課題名\nAI創薬\n".encode("cp932")
+    # 0x81 0x20 is an invalid CP932 pair; 0xff is invalid UTF-8.
+    data = good + b"ok\n" + b"bad \x81\x20 \xff\n"
+    with pytest.raises(InputError) as info:
+        detect_encoding(io.BytesIO(data), name="in.csv")
+    message = str(info.value)
+    offset = len(good) + len(b"ok\nbad ")
+    assert "in.csv" in message
+    assert f"line 4 (byte offset {offset}" in message
+    assert "CP932" in message and "UTF-8" in message
+
+
+def test_cp932_undefined_bytes_are_not_accepted_as_cp932() -> None:
+    # Python decodes 0xA0/0xFD-0xFF to private-use characters; such bytes mean "not CP932".
+    with pytest.raises(InputError, match="line 2"):
+        detect_encoding(io.BytesIO(b"a\nb\xfd\xfe\n"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab\n量子あ"), max_size=40),
+    st.binary(min_size=1, max_size=3),
+    st.text(alphabet=st.sampled_from("ab\n量"), max_size=10),
+    st.integers(min_value=1, max_value=9),
+)
+def test_decode_error_location_matches_a_full_decode(head: str, junk: bytes, tail: str, chunk_size: int) -> None:
+    data = head.encode("utf-8") + junk + tail.encode("utf-8")
+    failure = find_decode_error(io.BytesIO(data), "utf-8", chunk_size=chunk_size)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        assert failure is not None
+        assert failure.offset == exc.start
+        assert failure.line == data[: exc.start].count(b"\n") + 1
+    else:
+        assert failure is None
+
+
+def test_explicit_encoding_overrides_and_utf8_with_bom_is_handled() -> None:
+    assert resolve_encoding(io.BytesIO(JA.encode("utf-8")), "Shift_JIS") == "shift_jis"
+    assert resolve_encoding(io.BytesIO(JA.encode("utf-8-sig")), "utf-8") == "utf-8-sig"
+    with pytest.raises(InputError, match="unknown encoding"):
+        resolve_encoding(io.BytesIO(b""), "no-such-codec")
+
+
+def test_cp932_output_maps_unicode_lookalikes() -> None:
+    fix = output_text_fixer("cp932")
+    assert fix is not None
+    text = fix("2020年〜2025年 — −5 ‖")
+    text.encode("cp932")  # would raise for WAVE DASH, EM DASH, MINUS SIGN, DOUBLE VERTICAL LINE
+    assert text == "2020年～2025年 ― －5 ∥"
+    assert output_text_fixer("utf-8-sig") is None
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def test_open_table_csv_with_cp932_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes("\n研究課題名,番号\n量子,1\n\n半導体,2\n".encode("cp932"))
+    source = InputSource(str(path))
+    with open_table(source, "csv") as table:
+        rows = list(table.rows)
+        assert table.header == ("研究課題名", "番号")
+        assert table.encoding == "cp932"
+        assert [(r.number, r.cells) for r in rows] == [(1, ["量子", "1"]), (3, ["半導体", "2"])]
+        assert table.blank_rows[0] == 1
+
+
+def test_open_table_reports_undecodable_line_for_explicit_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"title\nfine\nalso fine\nbroken \xe3\x28 here\n")
+    source = InputSource(str(path))
+    with pytest.raises(InputError, match=r"line 4 \(byte offset 28"), open_table(source, "csv", "utf-8") as table:
+        list(table.rows)
+
+
+def test_open_table_rejects_unterminated_quote(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('title,n\n"never closed,1\nnext,2\n', encoding="utf-8")
+    with pytest.raises(InputError, match="malformed CSV"), open_table(InputSource(str(path)), "csv") as table:
+        list(table.rows)
+
+
+def test_open_table_jsonl_collects_keys_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": 1, "title": "a"}\n\n{"title": "b", "extra": [1, 2]}\n', encoding="utf-8")
+    with open_table(InputSource(str(path)), "jsonl") as table:
+        assert table.header == ("id", "title", "extra")
+        assert [(r.number, r.cells) for r in table.rows] == [(1, [1, "a", None]), (3, [None, "b", [1, 2]])]
+
+
+def test_open_table_jsonl_invalid_line(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"title": "a"}\n[1]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: expected a JSON object"), open_table(InputSource(str(path)), "jsonl"):
+        pass
+
+
+def test_input_source_spools_a_stream() -> None:
+    source = InputSource("-", io.BytesIO(b"title\nx\n"))
+    try:
+        for _ in range(2):  # readable more than once
+            with source.open() as handle:
+                assert handle.read() == b"title\nx\n"
+    finally:
+        source.close()
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        InputSource(str(tmp_path / "missing.csv"))
+
+
+def test_fit_row() -> None:
+    assert fit_row(["a", "b"], 2) == (["a", "b"], [], None)
+    assert fit_row(["a"], 3) == (["a", "", ""], [], "short_row")
+    assert fit_row(["a", "b", "c", ""], 2) == (["a", "b"], ["c"], "long_row")
+    assert fit_row(["a", "b", "", ""], 2) == (["a", "b"], [], None)
+
+
+def test_cell_text() -> None:
+    assert [cell_text(v) for v in (None, "x", 3, 1.5, {"a": "量"}, [1])] == ["", "x", "3", "1.5", '{"a": "量"}', "[1]"]
+
+
+def test_formats_from_suffixes() -> None:
+    assert input_format("a.CSV") == "csv"
+    assert input_format("a.tsv") == "tsv"
+    assert input_format("a.xlsx") == "xlsx"
+    assert input_format("a.ndjson") == "jsonl"
+    assert input_format("-") == "csv"
+    with pytest.raises(InputError, match="xls"):
+        input_format("old.xls")
+    with pytest.raises(InputError, match="suffix"):
+        input_format("a.txt")
+    assert output_format(None, None) == "csv"
+    assert output_format("o.jsonl", None) == "jsonl"
+    assert output_format("o.txt", "tsv") == "tsv"
+    with pytest.raises(InputError, match="suffix"):
+        output_format("o.xlsx", "csv")
+
+
+# --- columns --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        pytest.param(["id", "Title"], 1, id="Title"),
+        pytest.param(["id", " Project  Title "], 1, id="project-title-spaces"),
+        pytest.param(["id", "PROJECT_TITLE"], 1, id="underscore-upper"),
+        pytest.param(["ＩＤ", "ＴＩＴＬＥ"], 1, id="fullwidth-nfkc"),
+        pytest.param(["課題番号", "研究課題名", "概要"], 1, id="研究課題名"),
+        pytest.param(["番号", "研究課題名（和文）", "研究課題名（英文）"], 1, id="suffix-leftmost"),
+        pytest.param(["件名", "タイトル"], 1, id="priority-not-position"),
+        pytest.param(["No", "プロジェクト名"], 1, id="プロジェクト名"),
+        pytest.param(["No", "name of project"], 1, id="name-of-project"),
+        pytest.param(["id", "name", "abstract"], None, id="none"),
+    ],
+)
+def test_detect_title_column(header: list[str], expected: int | None) -> None:
+    assert detect_title_column(header) == expected
+
+
+def test_resolve_column_by_name_normalised_name_and_index() -> None:
+    header = ["番号", "研究課題名", "Abstract"]
+    assert resolve_column(header, "研究課題名") == 1
+    assert resolve_column(header, "abstract") == 2
+    assert resolve_column(header, "3") == 2
+    with pytest.raises(InputError, match=r"1:'番号', 2:'研究課題名', 3:'Abstract'"):
+        resolve_column(header, "summary")
+    with pytest.raises(InputError, match="out of range"):
+        resolve_column(header, "4")
+
+
+def test_normalize_column_name() -> None:
+    assert normalize_column_name("Ｐｒｏｊｅｃｔ　Ｔｉｔｌｅ") == normalize_column_name("project_title")
+
+
+# --- writing --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-12", "-12"),
+        ("+3.5e2", "+3.5e2"),
+        ("plain", "plain"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
+def test_neutralize(cell: str, expected: str) -> None:
+    assert neutralize(cell) == expected
+
+
+def test_atomic_file_replaces_on_success_and_cleans_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    with atomic_file(target) as temp:
+        assert temp.parent == tmp_path
+        temp.write_text("done")
+        assert not target.exists()
+    assert target.read_text() == "done"
+    with pytest.raises(KeyboardInterrupt), atomic_file(target) as temp:
+        temp.write_text("half")
+        raise KeyboardInterrupt
+    assert target.read_text() == "done"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_check_output_path_refuses_the_input(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("title\nx\n")
+    with pytest.raises(InputError, match="overwrite the input"):
+        check_output_path(tmp_path / "." / "in.csv", source)
+    os.link(source, tmp_path / "hard.csv")
+    with pytest.raises(InputError, match="overwrite the input"):
+        check_output_path(tmp_path / "hard.csv", source)
+    (tmp_path / "link.csv").symlink_to(source)
+    with pytest.raises(InputError, match="overwrite the input"):
+        check_output_path(tmp_path / "link.csv", source)
+    with pytest.raises(InputError, match="does not exist"):
+        check_output_path(tmp_path / "nope" / "out.csv", source)
+    check_output_path(tmp_path / "out.csv", source)

@@ -1,0 +1,704 @@
+"""Tests for domaincheck.screen: every row back in order, every format, encodings, safety, processes."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from domaincheck.errors import DomaincheckError, InputError
+from domaincheck.io.writers import neutralize
+from domaincheck.screen import RESULT_COLUMNS, ScreenOptions, Summary, screen, should_fail
+
+# --- a small classifier with the real one's shape ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeEvidence:
+    term: str
+
+
+@dataclass(frozen=True)
+class FakeArea:
+    id: str
+    tier: str
+    score: int
+    evidence: tuple[FakeEvidence, ...]
+
+
+@dataclass(frozen=True)
+class FakeRef:
+    id: str
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    title: str
+    verdict: str
+    areas: tuple[FakeArea, ...]
+    econsec: tuple[FakeRef, ...]
+    programs: tuple[FakeRef, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "verdict": self.verdict,
+            "primary": self.areas[0].id if self.areas else None,
+            "areas": [{"id": a.id, "tier": a.tier, "score": a.score} for a in self.areas],
+            "econsec": [{"id": e.id} for e in self.econsec],
+            "programs": [{"id": p.id} for p in self.programs],
+        }
+
+
+AREA_RULES = {
+    "量子": ("quantum", "strategic", 80),
+    "quantum": ("quantum", "strategic", 75),
+    "半導体": ("semiconductor_comm", "strategic", 72),
+    "AI": ("ai_robotics", "strategic", 65),
+    "海洋": ("ocean", "emerging", 60),
+    "ocean": ("ocean", "emerging", 55),
+}
+ECONSEC_RULES = {"暗号": "cryptography", "crypto": "cryptography", "宇宙": "space_tech"}
+
+
+class FakeClassifier:
+    """Keyword rules; rejects text with no letters or digits, like the real classifier."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def classify(self, title: str) -> FakeResult:
+        self.calls += 1
+        if not any(ch.isalnum() for ch in title) or len(title) > 10_000:
+            raise InputError(f"cannot classify {title[:20]!r}")
+        areas: dict[str, FakeArea] = {}
+        for term, (area, tier, score) in AREA_RULES.items():
+            if term in title and area not in areas:
+                areas[area] = FakeArea(area, tier, score, (FakeEvidence(term),))
+        ordered = tuple(sorted(areas.values(), key=lambda a: -a.score))
+        econsec = tuple(FakeRef(e) for t, e in ECONSEC_RULES.items() if t in title)
+        tiers = {a.tier for a in ordered}
+        verdict = (
+            "strategic" if "strategic" in tiers else "emerging" if tiers else "econsec_only" if econsec else "none"
+        )
+        programs = (FakeRef("moonshot_6"),) if "quantum" in areas else ()
+        return FakeResult(title, verdict, ordered, econsec, programs)
+
+
+def fake_factory() -> FakeClassifier:
+    return FakeClassifier()
+
+
+class InterruptingClassifier(FakeClassifier):
+    """Raises KeyboardInterrupt (a user's Ctrl-C) after a number of titles."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def classify(self, title: str) -> FakeResult:
+        if self.calls >= self.after:
+            raise KeyboardInterrupt
+        return super().classify(title)
+
+
+def run(tmp_path: Path, **kwargs: Any) -> Summary:
+    kwargs.setdefault("jobs", 1)
+    return screen(ScreenOptions(**kwargs), fake_factory)
+
+
+# --- fixtures built from code -----------------------------------------------------------------------
+
+HEADER_JA = ["課題番号", "研究課題名", "研究代表者", "概要"]
+ROWS_JA = [
+    ["A-001", "量子コンピュータの誤り訂正", "山田 太郎", "超伝導量子ビット"],
+    ["A-002", "海洋観測ブイのデータ解析", "佐藤 花子", "海洋, 観測\n複数行"],
+    ["A-003", "日本中世文学の研究", "鈴木 一郎", ""],
+    ["A-004", "耐量子暗号の実装評価", "髙橋 ～ 次郎", '=HYPERLINK("http://x")'],
+    ["A-005", "AIによる半導体設計", "-田中", "@mention"],
+]
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], encoding: str, delimiter: str = ","
+) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def read_csv(path: Path, delimiter: str = ",", encoding: str = "utf-8-sig") -> list[list[str]]:
+    with open(path, encoding=encoding, newline="") as handle:
+        return list(csv.reader(handle, delimiter=delimiter))
+
+
+def read_xlsx(path: Path) -> list[list[Any]]:
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def expected_cells(row: Sequence[str]) -> list[str]:
+    return [neutralize(c) for c in row]
+
+
+def dir_names(path: Path) -> list[str]:
+    return sorted(p.name for p in path.iterdir())
+
+
+# --- round trips ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_csv_round_trip_each_input_encoding(tmp_path: Path, encoding: str) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, ROWS_JA, encoding)
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.encoding == encoding
+    assert summary.title_column == "研究課題名" and summary.title_column_detected
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM so Excel reads Japanese
+    rows = read_csv(out)
+    assert rows[0] == [*HEADER_JA, *RESULT_COLUMNS]
+    assert [r[: len(HEADER_JA)] for r in rows[1:]] == [expected_cells(r) for r in ROWS_JA]
+    results = [dict(zip(RESULT_COLUMNS, r[len(HEADER_JA) :], strict=True)) for r in rows[1:]]
+    assert [r["dc_verdict"] for r in results] == ["strategic", "emerging", "none", "strategic", "strategic"]
+    assert results[0]["dc_primary_area"] == "quantum" and results[0]["dc_primary_tier"] == "strategic"
+    assert results[3]["dc_econsec"] == "cryptography"
+    assert results[4]["dc_areas"] == "semiconductor_comm|ai_robotics"
+    assert results[4]["dc_scores"] == "72|65"
+    assert results[4]["dc_terms"] == "半導体|AI"
+    assert all(r["dc_problem"] == "" for r in results)
+    assert summary.rows_read == summary.rows_written == 5
+    assert dict(summary.verdicts) == {"strategic": 3, "emerging": 1, "econsec_only": 0, "none": 1, "error": 0}
+    assert dict(summary.tiers) == {"emerging": 1, "strategic": 3}
+    assert summary.areas["quantum"] == 2 and summary.econsec == {"cryptography": 1}
+    assert dir_names(tmp_path) == ["in.csv", "out.csv"]
+
+
+def test_tsv_round_trip(tmp_path: Path) -> None:
+    src = tmp_path / "in.tsv"
+    write_csv(src, HEADER_JA, ROWS_JA, "utf-8", delimiter="\t")
+    out = tmp_path / "out.tsv"
+    run(tmp_path, input=str(src), output=str(out))
+    rows = read_csv(out, delimiter="\t")
+    assert rows[0] == [*HEADER_JA, *RESULT_COLUMNS]
+    assert [r[: len(HEADER_JA)] for r in rows[1:]] == [expected_cells(r) for r in ROWS_JA]
+
+
+def test_jsonl_output_round_trip(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, ROWS_JA, "cp932")
+    out = tmp_path / "out.jsonl"
+    run(tmp_path, input=str(src), output=str(out))
+    records = read_jsonl(out)
+    assert [r["row"] for r in records] == [1, 2, 3, 4, 5]
+    # JSONL is data, not a spreadsheet: original cells come back exactly, formulas included.
+    assert [list(r["fields"].values()) for r in records] == ROWS_JA
+    assert list(records[0]["fields"]) == HEADER_JA
+    assert records[0]["verdict"] == "strategic" and records[0]["primary"] == "quantum"
+    assert list(records[0])[:3] == ["row", "title", "verdict"]
+    assert records[0]["problem"] is None
+
+
+def test_xlsx_in_and_out(tmp_path: Path) -> None:
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["No", "研究課題名", "予算"])
+    sheet.append([1, "量子センサの開発", 1500000])
+    sheet.append([2, "=1+1", -3.5])  # a formula in the input is read as its cached value (none here)
+    sheet.append([None, None, None])
+    sheet.append([3, "海洋ロボット", None])
+    workbook.save(src)
+    out = tmp_path / "out.xlsx"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.encoding is None and summary.input_format == "xlsx"
+    assert summary.blank_rows_skipped == 1
+    rows = read_xlsx(out)
+    assert rows[0] == ["No", "研究課題名", "予算", *RESULT_COLUMNS]
+    assert rows[1][:4] == [1, "量子センサの開発", 1500000, "strategic"]  # numbers stay numbers
+    assert rows[2][:4] == [2, None, -3.5, "error"]
+    assert rows[2][-1] == "empty_title"
+    assert rows[3][:4] == [3, "海洋ロボット", None, "emerging"]
+    assert len(rows) == 4
+
+
+def test_xlsx_output_neutralises_formulas_and_keeps_every_cell(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, ROWS_JA, "utf-8")
+    out = tmp_path / "out.xlsx"
+    run(tmp_path, input=str(src), output=str(out))
+    workbook = openpyxl.load_workbook(out)
+    sheet = workbook.worksheets[0]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    rows = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
+    assert [r[: len(HEADER_JA)] for r in rows[1:]] == [expected_cells(r) for r in ROWS_JA]
+    assert rows[4][3] == '\'=HYPERLINK("http://x")'
+
+
+def test_jsonl_input_with_varying_keys(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [
+        {"id": 1, "title": "quantum sensing", "tags": ["a", "b"]},
+        {"id": 2, "title": "ocean robots", "budget": 10},
+    ]
+    src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    run(tmp_path, input=str(src), output=str(out))
+    rows = read_csv(out)
+    assert rows[0][:4] == ["id", "title", "tags", "budget"]
+    assert rows[1][:5] == ["1", "quantum sensing", '["a", "b"]', "", "strategic"]
+    assert rows[2][:5] == ["2", "ocean robots", "", "10", "emerging"]
+    out2 = tmp_path / "out.jsonl"
+    run(tmp_path, input=str(src), output=str(out2))
+    assert [r["fields"] for r in read_jsonl(out2)] == [
+        {"id": 1, "title": "quantum sensing", "tags": ["a", "b"], "budget": None},
+        {"id": 2, "title": "ocean robots", "tags": None, "budget": 10},
+    ]
+
+
+# --- columns ----------------------------------------------------------------------------------------
+
+
+def test_explicit_column_by_index_and_extra_columns(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["id", "name", "summary"], [["1", "Study A", "uses 量子 effects"], ["2", "Study B", ""]], "utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run(tmp_path, input=str(src), output=str(out), column="2", extra_columns=("summary",))
+    assert summary.title_column == "name" and not summary.title_column_detected
+    assert summary.extra_columns == ("summary",)
+    records = read_jsonl(out)
+    assert records[0]["title"] == "Study A uses 量子 effects"
+    assert records[0]["verdict"] == "strategic"
+    assert records[1]["title"] == "Study B" and records[1]["verdict"] == "none"
+
+
+def test_no_title_column_lists_the_columns(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["番号", "氏名", "所属"], [["1", "山田", "東大"]], "cp932")
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(out))
+    assert "1:'番号', 2:'氏名', 3:'所属'" in str(info.value)
+    assert dir_names(tmp_path) == ["in.csv"]
+
+
+# --- malformed rows and problems -------------------------------------------------------------------
+
+
+def test_malformed_rows_are_kept_marked_and_counted(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "id,title,note\n"
+        "1,quantum dots,ok\n"
+        "2,ocean\n"  # short
+        "3,AI chips,x,EXTRA1,EXTRA2\n"  # long
+        "4,,empty title\n"
+        "5,!!!,punctuation only\n"
+        "\n"  # blank record: skipped, counted
+        "7,plain history,fine\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    rows = read_csv(out)
+    width = 3 + len(RESULT_COLUMNS)
+    assert [r[:3] for r in rows[1:]] == [
+        ["1", "quantum dots", "ok"],
+        ["2", "ocean", ""],
+        ["3", "AI chips", "x"],
+        ["4", "", "empty title"],
+        ["5", "!!!", "punctuation only"],
+        ["7", "plain history", "fine"],
+    ]
+    problems = [r[width - 1] for r in rows[1:]]
+    assert problems == ["", "short_row", "long_row", "empty_title", "unclassifiable_title", ""]
+    verdicts = [r[3] for r in rows[1:]]
+    assert verdicts == ["strategic", "emerging", "strategic", "error", "error", "none"]
+    assert rows[3][width:] == ["EXTRA1", "EXTRA2"]  # extra cells kept, after the result columns
+    assert summary.rows_read == summary.rows_written == 6
+    assert summary.blank_rows_skipped == 1
+    assert summary.rows_with_problems == 4
+    assert dict(summary.problems) == {
+        "empty_title": 1,
+        "long_row": 1,
+        "short_row": 1,
+        "unclassifiable_title": 1,
+    }
+    assert summary.verdicts["error"] == 2
+    out2 = tmp_path / "out.jsonl"
+    run(tmp_path, input=str(src), output=str(out2))
+    records = read_jsonl(out2)
+    assert records[2]["extra_fields"] == ["EXTRA1", "EXTRA2"]
+    assert records[3] == {
+        "row": 4,
+        "title": "",
+        "verdict": "error",
+        "problem": "empty_title",
+        "fields": {"id": "4", "title": "", "note": "empty title"},
+    }
+    assert records[5]["row"] == 7  # row numbers point back at input records
+
+
+def test_huge_field_is_read_and_long_title_is_not_classified(tmp_path: Path) -> None:
+    huge = "量子" * 1_000_000  # 2,000,000 characters
+    src = tmp_path / "in.csv"
+    write_csv(src, ["id", "title", "abstract"], [["1", huge, "x"], ["2", "AI", huge], ["3", "ocean", "y"]], "utf-8")
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out), extra_columns=("abstract",))
+    rows = read_csv(out)
+    assert rows[1][1] == huge and rows[2][2] == huge
+    assert rows[1][3] == "error" and rows[1][-1] == "title_too_long"
+    assert rows[2][3] == "strategic" and rows[2][-1] == "text_truncated"
+    assert rows[3][3] == "emerging"
+    assert summary.problems == {"text_truncated": 1, "title_too_long": 1}
+    xlsx = tmp_path / "out.xlsx"
+    summary = run(tmp_path, input=str(src), output=str(xlsx))
+    assert summary.problems["cell_truncated"] == 2
+    assert len(read_xlsx(xlsx)[1][1]) == 32_766
+
+
+def test_header_only_and_empty_inputs(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,title\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert read_csv(out) == [["id", "title", *RESULT_COLUMNS]]
+    assert summary.rows_read == summary.rows_written == 0
+    src.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty"):
+        run(tmp_path, input=str(src), output=str(out))
+
+
+def test_lone_surrogate_in_jsonl_input_is_reported(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"title": "ok"}\n{"title": "bad \\ud800"}\n', encoding="utf-8")
+    for name in ("out.jsonl", "out.csv"):
+        with pytest.raises(InputError, match="row 2"):
+            run(tmp_path, input=str(src), output=str(tmp_path / name))
+    assert dir_names(tmp_path) == ["in.jsonl"]
+
+
+def test_rescreening_an_output_replaces_old_result_columns(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, ROWS_JA, "utf-8")
+    first = tmp_path / "first.csv"
+    run(tmp_path, input=str(src), output=str(first))
+    second = tmp_path / "second.csv"
+    summary = run(tmp_path, input=str(first), output=str(second))
+    assert summary.replaced_columns == RESULT_COLUMNS
+    assert read_csv(second)[0] == [*HEADER_JA, *RESULT_COLUMNS]
+
+
+# --- encodings ---------------------------------------------------------------------------------------
+
+
+def test_undecodable_input_names_the_line_and_writes_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes("研究課題名\n量子\n".encode("cp932") + b"\x81\x20\xff\n")
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError, match=r"line 3 \(byte offset"):
+        run(tmp_path, input=str(src), output=str(out))
+    assert dir_names(tmp_path) == ["in.csv"]
+
+
+def test_explicit_input_encoding_overrides_detection(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes("title\nカタカナ\n".encode("euc_jp"))
+    out = tmp_path / "out.jsonl"
+    summary = run(tmp_path, input=str(src), output=str(out), encoding="euc-jp")
+    assert summary.encoding == "euc_jp"
+    assert read_jsonl(out)[0]["fields"]["title"] == "カタカナ"
+
+
+def test_cp932_output(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["量子 2020年〜2025年 — 髙﨑"]], "utf-8")
+    out = tmp_path / "out.csv"
+    run(tmp_path, input=str(src), output=str(out), output_encoding="cp932")
+    assert read_csv(out, encoding="cp932")[1][0] == "量子 2020年～2025年 ― 髙﨑"
+    write_csv(src, ["title", "note"], [["ok", "fine"], ["海洋", "𠮷野家"]], "utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'note': character '𠮷' \(U\+20BB7\)"):
+        run(tmp_path, input=str(src), output=str(out), output_encoding="cp932")
+
+
+# --- safety ------------------------------------------------------------------------------------------
+
+
+def openpyxl_temp_files() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("openpyxl.*")}
+
+
+def test_interrupted_run_leaves_no_output_and_no_temp_file(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [[f"quantum {i}"] for i in range(3000)], "utf-8")
+    before = openpyxl_temp_files()
+    for name in ("out.csv", "out.xlsx", "out.jsonl"):
+        out = tmp_path / name
+        factory = functools.partial(InterruptingClassifier, 1200)
+        with pytest.raises(KeyboardInterrupt):
+            screen(ScreenOptions(input=str(src), output=str(out)), factory)
+        assert dir_names(tmp_path) == ["in.csv"]
+    assert openpyxl_temp_files() <= before  # openpyxl's own sheet spool is removed too
+
+
+def test_failed_run_keeps_the_previous_output(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"]] * 800, "utf-8")
+    out = tmp_path / "out.csv"
+    out.write_text("previous")
+    with pytest.raises(KeyboardInterrupt):
+        screen(ScreenOptions(input=str(src), output=str(out)), functools.partial(InterruptingClassifier, 600))
+    assert out.read_text() == "previous"
+    assert dir_names(tmp_path) == ["in.csv", "out.csv"]
+
+
+def test_never_overwrites_the_input(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"]], "utf-8")
+    before = src.read_bytes()
+    (tmp_path / "sub").mkdir()
+
+    def never_called() -> FakeClassifier:
+        raise AssertionError("the destination is checked before any work")
+
+    for output in (tmp_path / "sub" / ".." / "in.csv", tmp_path / "in.csv"):
+        with pytest.raises(InputError, match="overwrite the input"):
+            screen(ScreenOptions(input=str(src), output=str(output)), never_called)
+    assert src.read_bytes() == before
+    assert dir_names(tmp_path) == ["in.csv", "sub"]
+
+
+def test_formula_injection_neutralised_in_original_and_header_cells(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title", "=cmd"], [["=quantum()", "+1+2"], ["@AI", "-12"], ["\tocean", "\r=x"]], "utf-8")
+    out = tmp_path / "out.csv"
+    run(tmp_path, input=str(src), output=str(out))
+    rows = read_csv(out)
+    assert rows[0][:2] == ["title", "'=cmd"]
+    assert [r[:2] for r in rows[1:]] == [["'=quantum()", "'+1+2"], ["'@AI", "-12"], ["'\tocean", "'\r=x"]]
+
+
+# --- streams, processes, progress ------------------------------------------------------------------
+
+
+def test_stdin_to_stdout(tmp_path: Path) -> None:
+    data = "研究課題名\n量子\n海洋\n".encode("cp932")
+    stdout = io.BytesIO()
+    summary = screen(
+        ScreenOptions(input="-", output=None),
+        fake_factory,
+        stdin=io.BytesIO(data),
+        stdout=stdout,
+    )
+    assert summary.encoding == "cp932" and summary.output is None
+    text = stdout.getvalue().decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["研究課題名", *RESULT_COLUMNS],
+        ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", ""],
+        ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", ""],
+    ]
+    text_stream = io.StringIO()
+    screen(ScreenOptions(input="-", fmt="jsonl"), fake_factory, stdin=io.BytesIO(data), stdout=text_stream)
+    assert [json.loads(line)["verdict"] for line in text_stream.getvalue().splitlines()] == ["strategic", "emerging"]
+    assert dir_names(tmp_path) == []
+
+
+def test_xlsx_to_stdout_is_refused() -> None:
+    with pytest.raises(InputError, match="output file"):
+        screen(ScreenOptions(input="-", fmt="xlsx"), fake_factory, stdin=io.BytesIO(b"title\nx\n"), stdout=io.BytesIO())
+
+
+def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
+    titles = ["量子センサ", "ocean data", "中世文学", "耐量子暗号", "AI と 半導体", "", "!!!", "crypto 宇宙"]
+    rows = [[str(i), titles[i % len(titles)] + f" {i}" * (i % 3 != 0), f"note {i}"] for i in range(700)]
+    src = tmp_path / "in.csv"
+    write_csv(src, ["id", "title", "note"], rows, "utf-8")
+    outputs = {}
+    for jobs in (1, 2):
+        for suffix in ("csv", "jsonl"):
+            out = tmp_path / f"out{jobs}.{suffix}"
+            summary = screen(ScreenOptions(input=str(src), output=str(out), jobs=jobs), fake_factory, chunk_rows=100)
+            assert summary.jobs == jobs
+            outputs[jobs, suffix] = (out.read_bytes(), summary.verdicts, summary.problems, summary.areas)
+    assert outputs[1, "csv"] == outputs[2, "csv"]
+    assert outputs[1, "jsonl"] == outputs[2, "jsonl"]
+    assert sum(outputs[1, "csv"][1].values()) == 700
+
+
+class PidClassifier(FakeClassifier):
+    """Reports the process that classified each title as its only program."""
+
+    def classify(self, title: str) -> FakeResult:
+        import dataclasses
+        import os
+        import time
+
+        time.sleep(0.003)  # enough work that both workers get chunks, however fast one of them starts
+        result = super().classify(title)
+        return dataclasses.replace(result, programs=(FakeRef(str(os.getpid())),))
+
+
+def test_jobs_2_really_uses_two_worker_processes(tmp_path: Path) -> None:
+    import os
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [[f"quantum {i}"] for i in range(300)], "utf-8")
+    out = tmp_path / "out.csv"
+    screen(ScreenOptions(input=str(src), output=str(out), jobs=2), PidClassifier, chunk_rows=20)
+    pids = {row[7] for row in read_csv(out)[1:]}
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+
+
+def test_failure_while_workers_run_cleans_up(tmp_path: Path) -> None:
+    rows = [["量子"]] * 650 + [["𠮷 quantum"]] + [["海洋"]] * 300
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], rows, "utf-8")
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError, match="row 651"):
+        screen(
+            ScreenOptions(input=str(src), output=str(out), jobs=2, output_encoding="cp932"),
+            fake_factory,
+            chunk_rows=100,
+        )
+    assert dir_names(tmp_path) == ["in.csv"]
+
+
+def test_worker_failure_to_build_the_classifier_is_reported(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"]] * 50, "utf-8")
+    out = tmp_path / "out.csv"
+    with pytest.raises(DomaincheckError, match="could not load the classifier"):
+        screen(ScreenOptions(input=str(src), output=str(out), jobs=2), ParentOnlyFactory(), chunk_rows=10)
+    assert dir_names(tmp_path) == ["in.csv"]
+
+
+class ParentOnlyFactory:
+    """Builds a classifier in the process that created it, fails in any other (a broken worker)."""
+
+    def __init__(self) -> None:
+        import os
+
+        self.pid = os.getpid()
+
+    def __call__(self) -> FakeClassifier:
+        import os
+
+        if os.getpid() != self.pid:
+            raise RuntimeError("taxonomy missing")
+        return FakeClassifier()
+
+
+def test_progress_reports_rows_done(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"]] * 1200, "utf-8")
+    calls: list[tuple[int, int | None]] = []
+    screen(
+        ScreenOptions(input=str(src), output=str(tmp_path / "o.csv")),
+        fake_factory,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(500, None), (1000, None), (1200, None)]
+
+
+# --- summary and fail-on -----------------------------------------------------------------------------
+
+
+def summary_with(verdicts: Mapping[str, int], econsec_rows: int = 0) -> Summary:
+    return Summary(
+        input="in.csv", output="out.csv", input_format="csv", output_format="csv", encoding="utf-8",
+        title_column="title", title_column_index=1, title_column_detected=True, extra_columns=(),
+        replaced_columns=(), rows_read=1, rows_written=1, blank_rows_skipped=0,
+        verdicts={"strategic": 0, "emerging": 0, "econsec_only": 0, "none": 0, "error": 0, **verdicts},
+        tiers={}, areas={}, econsec={}, problems={}, rows_with_problems=0, rows_with_econsec=econsec_rows,
+        jobs=1, elapsed_seconds=1.0, rows_per_second=1.0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "econsec_rows", "fail_on", "expected"),
+    [
+        ({"strategic": 1}, 0, "strategic", True),
+        ({"emerging": 1}, 0, "strategic", False),
+        ({"emerging": 1}, 0, "emerging", True),
+        ({"strategic": 1}, 0, "emerging", True),
+        ({"none": 3}, 0, "emerging", False),
+        ({"econsec_only": 1}, 1, "econsec", True),
+        ({"strategic": 1}, 0, "econsec", False),
+        ({"econsec_only": 1}, 1, "any", True),
+        ({"none": 2, "error": 1}, 0, "any", False),
+    ],
+)
+def test_should_fail(verdicts: dict[str, int], econsec_rows: int, fail_on: str, expected: bool) -> None:
+    assert should_fail(summary_with(verdicts, econsec_rows), fail_on) is expected
+
+
+def test_should_fail_rejects_unknown_level() -> None:
+    with pytest.raises(InputError, match="fail-on"):
+        should_fail(summary_with({}), "sometimes")
+
+
+def test_summary_to_dict_is_json_ready(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, ROWS_JA, "cp932")
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "o.csv"))
+    data = json.loads(json.dumps(summary.to_dict(), ensure_ascii=False))
+    assert data["encoding"] == "cp932" and data["title_column"] == "研究課題名"
+    assert data["rows_read"] == 5 and data["verdicts"]["strategic"] == 3
+    assert list(data) == [f for f in Summary.__dataclass_fields__]
+
+
+# --- architecture and the real classifier ------------------------------------------------------------
+
+
+def test_core_never_imports_the_cli_stack() -> None:
+    code = (
+        "import sys, domaincheck.screen, domaincheck.io.readers, domaincheck.io.writers;"
+        "print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def _real_factory() -> Any:
+    try:
+        from domaincheck.classify import Classifier
+
+        Classifier.load()
+    except (ImportError, DomaincheckError) as exc:
+        pytest.skip(f"real classifier not available: {exc}")
+    return functools.partial(Classifier.load, None)
+
+
+def test_with_the_real_classifier(tmp_path: Path) -> None:
+    factory = _real_factory()
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, ROWS_JA, "cp932")
+    out = tmp_path / "out.jsonl"
+    summary = screen(ScreenOptions(input=str(src), output=str(out)), factory)
+    records = read_jsonl(out)
+    assert summary.rows_written == len(records) == len(ROWS_JA)
+    assert [list(r["fields"].values()) for r in records] == ROWS_JA
+    assert records[0]["verdict"] in ("strategic", "emerging", "econsec_only", "none")
+    assert records[0]["primary"] == "quantum"
+    assert summary.verdicts["error"] == 0
