@@ -8,7 +8,7 @@ and spacing (runs collapse to one space; spaces next to Japanese characters are 
 
 from __future__ import annotations
 
-import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -23,20 +23,31 @@ _COMBINING_VOICED = {"\u3099", "\u309a"}
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """A normalised string and, for each of its characters, the offset of the original character."""
+    """A normalised string and how its characters map back to the original text."""
 
     text: str
     """The normalised text."""
     index: tuple[int, ...] | None
-    """``index[i]`` is the original offset of ``text[i]`` (one extra entry: the original length); None = identity."""
+    """``index[i]`` is the original offset of ``text[i]`` (plus one entry: the original length), when built."""
+    deleted: tuple[tuple[int, int], ...] = ()
+    """When ``index`` is None: (original offset, length) of each run of deleted characters; else unused."""
+
+    def _orig(self, pos: int) -> int:
+        if self.index is not None:
+            return self.index[pos]
+        for start, length in self.deleted:
+            if start <= pos:
+                pos += length
+            else:
+                break
+        return pos
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the normalised text back to the original text."""
-        if self.index is None:
-            return start, end
         if end <= start:
-            return self.index[start], self.index[start]
-        return self.index[start], self.index[end - 1] + 1
+            o = self._orig(start)
+            return o, o
+        return self._orig(start), self._orig(end - 1) + 1
 
 
 def _is_katakana(ch: str) -> bool:
@@ -53,7 +64,7 @@ def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - delib
     """NFKC + lower case + dash/dot/space folding for one character."""
     out = cache.get(ch)
     if out is None:
-        if ch in _SPACES or ch in _DASHES or ch in _DOTS:
+        if ch in _SPACES or ch in _DASHES or ch in _DOTS or unicodedata.category(ch) == "Cc":
             out = " "
         else:
             out = unicodedata.normalize("NFKC", ch).lower()
@@ -65,28 +76,71 @@ def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - delib
     return out
 
 
-def _fast_ascii(text: str) -> Normalized | None:
-    """Plain ASCII needs only lower-casing and dash folding, which keep offsets; return None if more is needed."""
-    if not text.isascii() or "  " in text or "\t" in text or "\n" in text or "\r" in text:
-        return None
-    low = text.lower().replace("-", " ")
-    if low.startswith(" ") or low.endswith(" ") or "  " in low:
-        return None
-    # A spaced acronym such as "A I" needs the slow path.
-    parts = text.split(" ")
-    for a, b in itertools.pairwise(parts):
-        if len(a) == 1 and len(b) == 1 and a.isupper() and b.isupper():
-            return None
-    return Normalized(low, None)
+class _Table(dict[int, str]):
+    """Translation table for str.translate, filled on first sight of each character."""
+
+    def __missing__(self, key: int) -> str:
+        value = _char_map(chr(key))
+        self[key] = value
+        return value
+
+
+_TABLE = _Table()
+_SPACE_RUN = re.compile(" +")
+_LONG_RUN = re.compile("ー+")
+# Inputs the fast path does not handle: spaced capitals ("A I"), ヴ, voiced marks, a long-vowel mark after a
+# non-word character (its deletion depends on deletions before it).
+_SLOW = re.compile(r"[A-ZＡ-Ｚ][\s\u3000]+[A-ZＡ-Ｚ]|[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]|\W[ーｰ]")
+
+
+def _deletions(mapped: str) -> list[tuple[int, int]]:
+    """Runs to delete after the per-character mapping: surplus spaces and word-final long-vowel marks."""
+    n = len(mapped)
+    out: list[tuple[int, int]] = []
+    if " " in mapped and (not mapped.isascii() or "  " in mapped or mapped[0] == " " or mapped[-1] == " "):
+        for m in _SPACE_RUN.finditer(mapped):
+            s, e = m.span()
+            if s == 0 or e == n or not mapped[s - 1].isascii() or not mapped[e].isascii():
+                out.append((s, e - s))  # at an end or next to Japanese: drop the run
+            elif e - s > 1:
+                out.append((s + 1, e - s - 1))  # keep one space
+    if "ー" in mapped:
+        for m in _LONG_RUN.finditer(mapped):
+            s, e = m.span()
+            if e < n and _is_katakana(mapped[e]):
+                continue
+            if s > 0 and _is_katakana(mapped[s - 1]):
+                out.append((s, e - s))  # センサー → センサ
+            elif e - s > 1:
+                out.append((s + 1, e - s - 1))
+    if len(out) > 1:
+        out.sort()
+    return out
 
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offsets back to it."""
-    fast = _fast_ascii(text)
-    if fast is not None:
-        return fast
+    if _SLOW.search(text) is None:
+        mapped = text.translate(_TABLE)
+        if len(mapped) == len(text):
+            dels = _deletions(mapped)
+            if not dels:
+                return Normalized(mapped, None)
+            parts = []
+            pos = 0
+            for start, length in dels:
+                parts.append(mapped[pos:start])
+                pos = start + length
+            parts.append(mapped[pos:])
+            return Normalized("".join(parts), None, tuple(dels))
+    return _normalize_slow(text)
+
+
+def _normalize_slow(text: str) -> Normalized:
+    """The reference implementation: one pass over the characters, building the offset map as it goes."""
     out: list[str] = []
     idx: list[int] = []
+    acro_at = -1
     acro = False  # the last output char is a lone capital letter that may start or continue "A I" style acronyms
     prev_was_vu = False
     n = len(text)
@@ -102,6 +156,7 @@ def normalize(text: str) -> Normalized:
                         out[-1] = composed
                 continue
             if m == " ":
+                _drop_final_long(out, idx)
                 if out and out[-1] != " " and out[-1].isascii():
                     out.append(" ")  # collapse runs; no space at the start or after Japanese
                     idx.append(i)
@@ -122,14 +177,19 @@ def normalize(text: str) -> Normalized:
                 ch.isupper() and m.isascii() and m.isalpha()
                 and (i + 1 >= n or not _char_map(text[i + 1]).isalnum())
             )
-            if lone_capital and acro and len(out) >= 2 and out[-1] == " ":
+            if (
+                lone_capital and acro and len(out) >= 2 and out[-1] == " "
+                and all(c in _SPACES for c in text[acro_at + 1 : i])
+            ):  # fmt: skip
                 out.pop()  # "A I" → "ai"
                 idx.pop()
                 out.append(m)
                 idx.append(i)
+                acro_at = i
                 continue
             boundary_before = not out or out[-1] == " " or not (out[-1].isascii() and out[-1].isalnum())
             acro = lone_capital and boundary_before
+            acro_at = i
             out.append(m)
             idx.append(i)
     while out and out[-1] == " ":
