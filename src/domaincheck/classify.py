@@ -119,6 +119,8 @@ class Classifier:
         return tuple(out)
 
     def _programs(self, hits: list[AreaHit], econsec: tuple[EconSecHit, ...]) -> tuple[ProgramHit, ...]:
+        if not hits and not econsec:
+            return ()
         tiers = {h.tier for h in hits}
         area_ids = [h.id for h in hits]
         own_econsec = [e.id for e in econsec if "terms" in e.via]

@@ -16,6 +16,9 @@ _WORD = re.compile(r"[a-z][a-z0-9]*")
 _FUZZY_EN = re.compile(r"[a-z]{6,}")
 _FUZZY_KANA = re.compile(r"[ァ-ヺー]{5,}")
 _FUZZY_CACHE_MAX = 200_000
+# Words that may be near-miss spellings: whole English words of 6+ letters, katakana runs of 5+.
+_FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{5,}")
+_UNSEEN = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +157,6 @@ class Matcher:
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a near-miss spelling stands for, or None."""
         cache = self._fuzzy_cache
-        if word in cache:
-            return cache[word]
         from rapidfuzz.distance import DamerauLevenshtein
 
         best: str | None = None
@@ -174,23 +175,18 @@ class Matcher:
         return best
 
     def _with_fuzzy(self, text: str, spans: list[Span]) -> list[Span]:
-        covered = [False] * len(text)
-        for s in spans:
-            for i in range(s.start, s.end):
-                covered[i] = True
         fixes: list[tuple[int, int, str]] = []
-        for rx in (_FUZZY_EN, _FUZZY_KANA):
-            for m in rx.finditer(text):
-                if covered[m.start()] or covered[m.end() - 1]:
-                    continue
-                if rx is _FUZZY_EN and (
-                    (m.start() > 0 and _is_word_char(text[m.start() - 1]))
-                    or (m.end() < len(text) and _is_word_char(text[m.end()]))
-                ):
-                    continue
-                fixed = self._correct(m.group())
-                if fixed is not None:
-                    fixes.append((m.start(), m.end(), fixed))
+        cache = self._fuzzy_cache
+        for m in _FUZZY_TOKEN.finditer(text):
+            word = m.group()
+            fixed = cache.get(word, _UNSEEN)
+            if fixed is _UNSEEN:
+                fixed = self._correct(word)
+            if fixed is None:
+                continue
+            start, end = m.span()
+            if not any(s.start < end and start < s.end for s in spans):
+                fixes.append((start, end, fixed))  # type: ignore[arg-type]
         if not fixes:
             return spans
         # Rebuild the text with corrections, keeping a map from corrected offsets to the normalised ones.
