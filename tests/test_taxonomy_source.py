@@ -39,7 +39,7 @@ def test_every_named_technology_of_the_source_is_present(taxonomy, seed_lines) -
         assert len(area_ids) == 1, (lineno, bullet)
         for key, (_aid, _t) in named.items():
             if _t.source.line == lineno:
-                assert key in _squash(examples), (key, bullet)
+                assert key in _squash(bullet), (key, bullet)
         # every example in the bullet is covered by some named technology
         pieces = [p for p in re.split(r"、|や", examples) if p]
         for piece in pieces:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .matcher import AREA, EXCLUDE, STRONG, Matcher
+from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher
 from .models import AreaHit, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import normalize
 
@@ -17,6 +17,7 @@ FUZZY_FACTOR = 0.7
 # score = 100 * (1 - BASE ** weight): one strong term → 70, two support terms → 66, one support term → 42.
 BASE = 0.3
 REPORT_AT = 50
+CONTEXT_BOOST = 1.4  # a support term counts more when another area has a clear hit (a technology title)
 HIGH_AT = 70
 
 
@@ -74,6 +75,7 @@ class Classifier:
         area_ev: dict[str, list[Evidence]] = {}
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
+        framing: list[Evidence] = []
         for span in spans:
             start, end = norm.span(span.start, span.end)
             text = title[start:end]
@@ -81,15 +83,23 @@ class Classifier:
                 if t.kind == EXCLUDE:
                     excluded.append(Evidence(t.term, text, start, end, "exclude", "exact", 0.0, None))
                     break
+                if t.kind == FRAMING:
+                    framing.append(Evidence(t.term, text, start, end, "framing", "exact", 0.0, None))
+                    continue
                 w = WEIGHTS[t.strength] * (FUZZY_FACTOR if span.fuzzy else 1.0)
                 ev = Evidence(t.term, text, start, end, t.strength, "fuzzy" if span.fuzzy else "exact", w,
                               t.technology)  # fmt: skip
                 (area_ev if t.kind == AREA else es_ev).setdefault(t.target, []).append(ev)
         hits: list[AreaHit] = []
         near: list[AreaHit] = []
+        damp = self.taxonomy.framing_factor if framing else 1.0
+        strong_elsewhere = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         for area_id, evs in area_ev.items():
             info = self._areas[area_id]
-            s = score_of(_weight(evs))
+            w = _weight(evs)
+            if area_id not in strong_elsewhere and strong_elsewhere:
+                w *= CONTEXT_BOOST  # a support term next to another area's clear hit: a technology title
+            s = score_of(w * damp)
             hit = AreaHit(area_id, info.tier, info.name_ja, info.name_en, s, band_of(s), tuple(evs))
             (hits if s >= min_score else near).append(hit)
         order = self._areas
@@ -101,7 +111,10 @@ class Classifier:
         econsec = self._econsec_hits(hits, es_ev)
         programs = self._programs(hits, econsec)
         verdict, reason = _verdict(hits, econsec)
-        return Result(title, verdict, reason, tuple(hits), econsec, programs, tuple(near), tuple(excluded))
+        if framing:
+            reason += "; damped by framing term(s): " + ", ".join(e.text for e in framing)
+        return Result(title, verdict, reason, tuple(hits), econsec, programs, tuple(near),
+                      tuple(excluded + framing))  # fmt: skip
 
     def _econsec_hits(self, hits: list[AreaHit], es_ev: dict[str, list[Evidence]]) -> tuple[EconSecHit, ...]:
         via: dict[str, list[str]] = {}

@@ -10,7 +10,7 @@ import ahocorasick
 from .models import Taxonomy
 from .normalize import Normalized, normalize, normalize_text
 
-AREA, ECONSEC, EXCLUDE = 0, 1, 2
+AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
 _WORD = re.compile(r"[a-z][a-z0-9]*")
 _FUZZY_EN = re.compile(r"[a-z]{6,}")
@@ -104,6 +104,8 @@ class Matcher:
                 add(term, Target(ECONSEC, es.id, None, SUPPORT, term))
             for term in es.exclude:
                 add(term, Target(EXCLUDE, es.id, None, "exclude", term))
+        for term in taxonomy.framing_terms:
+            add(term, Target(FRAMING, "framing", None, "framing", term))
         automaton = ahocorasick.Automaton()
         for key, targets in table.items():
             # An exclusion wins over positives for the same string: it is a known false friend.

@@ -301,6 +301,10 @@ class Taxonomy:
     """Directory the taxonomy was loaded from (``<package>`` for the packaged one)."""
     digest: str = ""
     """Hash of the YAML files, for caches."""
+    framing_terms: tuple[str, ...] = ()
+    """Terms that frame a title as non-technology study (education, ethics, history): they damp every area."""
+    framing_factor: float = 1.0
+    """Factor applied to every area's evidence weight when a framing term is present."""
     _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tier(self, tier_id: str) -> Tier:

@@ -75,6 +75,7 @@ META = {
             "qualifications": Opt([QUALIFICATION]), "notes": Opt([TEXT]), "source": SOURCE,
         }
     ],
+    "framing": Opt({"factor": float, "terms": [str]}),
 }  # fmt: skip
 AREAS = {
     "areas": [
@@ -291,6 +292,13 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                 positives.setdefault(key, f"{p}.terms.{strength}")
         for j, term in enumerate(es.get("exclude", [])):
             excluded.setdefault(normalize_text(term), f"{p}.exclude[{j}]")
+    for j, term in enumerate(docs["meta.yaml"].get("framing", {}).get("terms", [])):
+        key = normalize_text(term)
+        if key in positives:
+            yield f"meta.yaml: framing.terms[{j}]: term {term!r} is also a positive term ({positives[key]})"
+    factor = docs["meta.yaml"].get("framing", {}).get("factor", 1.0)
+    if not 0 < factor <= 1:
+        yield f"meta.yaml: framing.factor: must be in (0, 1], got {factor}"
     for key, where in excluded.items():
         if key in positives:
             yield f"{where}: term {key!r} is both excluded and a positive term ({positives[key]})"
@@ -425,8 +433,9 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     )  # fmt: skip
     src = meta["source"]
     document = SourceDocument(src["title_ja"], src["title_en"], src["issuer_ja"], src["issuer_en"], src["date"])
+    framing = meta.get("framing", {})
     return Taxonomy(meta["taxonomy_version"], document, tiers, areas, econsec, programs, regions, fields, markets,
-                    location, digest)  # fmt: skip
+                    location, digest, tuple(framing.get("terms", ())), float(framing.get("factor", 1.0)))  # fmt: skip
 
 
 def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
