@@ -140,21 +140,23 @@ class Classifier:
         out: list[ProgramHit] = []
         for p in self.taxonomy.programs:
             why = ""
-            tier_match = [t for t in p.tiers if t in tiers]
-            if tier_match:
-                why = f"tier {tier_match[0]}: " + ", ".join(h.id for h in hits if h.tier == tier_match[0])
-            elif p.econsec and own_econsec:
-                why = "econ-security area: " + ", ".join(own_econsec)
             focus = [a for a in area_ids if a in p.focus]
-            if focus and not why:
-                why = "focus: " + ", ".join(focus)
+            if p.focus:
+                # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
+                why = "focus: " + ", ".join(focus) if focus else ""
+            else:
+                tier_match = [t for t in p.tiers if t in tiers]
+                if tier_match:
+                    why = f"tier {tier_match[0]}: " + ", ".join(h.id for h in hits if h.tier == tier_match[0])
+                elif p.econsec and own_econsec:
+                    why = "econ-security area: " + ", ".join(own_econsec)
             if why:
                 out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, why))
             for item in p.items:
                 matched = [a for a in area_ids if a in item.areas]
                 if matched:
                     out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en,
-                                          f"focus of {p.id}: " + ", ".join(matched)))  # fmt: skip
+                                          f"focus of {p.id}: " + ", ".join(matched), p.id))  # fmt: skip
         return tuple(out)
 
 

@@ -417,10 +417,13 @@ class ProgramHit:
     """English name."""
     why: str
     """Short reason (tier, focus or econ-security)."""
+    parent: str | None = None
+    """For a program item (a Moonshot goal, a K Program field): the program's id."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"id": self.id, "kind": self.kind, "name_ja": self.name_ja, "name_en": self.name_en, "why": self.why}
+        return {"id": self.id, "kind": self.kind, "name_ja": self.name_ja, "name_en": self.name_en,
+                "parent": self.parent, "why": self.why}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,7 +90,10 @@ _SPACE_RUN = re.compile(" +")
 _LONG_RUN = re.compile("ー+")
 # Inputs the fast path does not handle: spaced capitals ("A I"), ヴ, voiced marks, a long-vowel mark after a
 # non-word character (its deletion depends on deletions before it).
-_SLOW = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９])[A-ZＡ-Ｚ][\s\u3000]+[A-ZＡ-Ｚ](?![A-Za-zＡ-Ｚａ-ｚ0-9０-９])|[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]|\W[ーｰ]")
+_SLOW = re.compile(
+    r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９])[A-ZＡ-Ｚ][\s\u3000]+[A-ZＡ-Ｚ](?![A-Za-zＡ-Ｚａ-ｚ0-9０-９])"
+    r"|[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]|\W[ーｰ]"
+)
 
 
 def _deletions(mapped: str) -> list[tuple[int, int]]:

@@ -275,8 +275,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if r.econsec:
             names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
             console.print(f"  econ-security: {names}", highlight=False)
-        if r.programs:
-            console.print("  programs: " + ", ".join(p.id for p in r.programs), highlight=False)
+        for kind, line in _program_lines(r):
+            console.print(f"  {kind}: {line}", highlight=False, markup=False)
         if explain:
             _explain(r, console)
 
@@ -299,8 +299,32 @@ def _explain(r: Result, console: Console) -> None:
     for e in r.excluded:
         console.print(f"  excluded: '{e.text}' [{e.start}:{e.end}] is a known false friend ({e.term!r})",
                       highlight=False, markup=False)  # fmt: skip
+    by_why: dict[str, list[str]] = {}
     for p in r.programs:
-        console.print(f"  program {p.id}: {p.why}", highlight=False, markup=False)
+        by_why.setdefault(p.why, []).append(p.id)
+    for why, ids in by_why.items():
+        console.print(f"  programs {', '.join(ids)} ← {why}", highlight=False, markup=False)
+
+
+_KIND_LABEL = {"program": "programs", "measure": "measures", "protection": "protection", "promotion": "promotion"}
+
+
+def _program_lines(r: Result) -> list[tuple[str, str]]:
+    """Programs grouped by kind, items (goals, fields) in parentheses after their program."""
+    items: dict[str, list[str]] = {}
+    for p in r.programs:
+        if p.parent:
+            items.setdefault(p.parent, []).append(p.id.removeprefix(p.parent + "_"))
+    lines: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for p in r.programs:
+        top = p.parent or p.id
+        if top in seen:
+            continue
+        seen.add(top)
+        sub = f" ({', '.join(items[top])})" if top in items else ""
+        lines.setdefault(_KIND_LABEL.get(p.kind, p.kind), []).append(top + sub)
+    return [(k, ", ".join(v)) for k, v in lines.items()]
 
 
 def write_results(results: Sequence[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
