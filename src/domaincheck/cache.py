@@ -25,8 +25,21 @@ def cache_dir() -> Path | None:
     return Path(base) / "domaincheck"
 
 
+def _code_stamp() -> bytes:
+    """Size and mtime of the modules whose classes are pickled, so a code change never meets a stale cache."""
+    here = Path(__file__).parent
+    parts = []
+    for name in ("matcher.py", "models.py", "normalize.py", "taxonomy.py", "cache.py"):
+        try:
+            st = (here / name).stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(name)
+    return "|".join(parts).encode()
+
+
 def _key(directory: Path) -> str | None:
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(__version__.encode() + _code_stamp())
     for name in FILES:
         try:
             h.update(name.encode() + b"\0" + (directory / name).read_bytes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from .models import AreaHit, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import normalize
 
 MAX_TITLE_CHARS = 10_000
+_ALNUM = re.compile(r"[^\W_]")
+_tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 WEIGHTS = {STRONG: 1.0, "support": 0.45}
 FUZZY_FACTOR = 0.7
 # score = 100 * (1 - BASE ** weight): one strong term → 70, two support terms → 66, one support term → 42.
@@ -21,9 +24,14 @@ CONTEXT_BOOST = 1.4  # a support term counts more when another area has a clear 
 HIGH_AT = 70
 
 
-def score_of(weight: float) -> int:
+def score_of(weight: float, _cache: dict[float, int] = {}) -> int:  # noqa: B006 - memo of a pure function
     """Map summed evidence weight to 0-100."""
-    return min(100, round(100 * (1 - math.pow(BASE, weight))))
+    score = _cache.get(weight)
+    if score is None:
+        score = min(100, round(100 * (1 - math.pow(BASE, weight))))
+        if len(_cache) < 10_000:
+            _cache[weight] = score
+    return score
 
 
 def band_of(score: int) -> str:
@@ -53,6 +61,7 @@ class Classifier:
             for a in e.crosswalk:
                 crosswalk.setdefault(a, []).append(e.id)
         self._crosswalk = crosswalk
+        self._program_cache: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], tuple[ProgramHit, ...]] = {}
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None) -> Classifier:
@@ -69,35 +78,42 @@ class Classifier:
         """
         check_title(title)
         norm = normalize(title)
-        if not any(ch.isalnum() for ch in norm.text):
+        if _ALNUM.search(norm.text) is None:
             raise InputError(f"title has no letters or digits: {title[:60]!r}")
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev: dict[str, list[Evidence]] = {}
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
+        strong_areas: set[str] = set()
+        identity = norm.index is None and not norm.deleted
         for span in spans:
-            start, end = norm.span(span.start, span.end)
+            start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
             text = title[start:end]
+            match = "fuzzy" if span.fuzzy else "exact"
             for t in span.targets:
-                if t.kind == EXCLUDE:
+                kind = t.kind
+                if kind == EXCLUDE:
                     excluded.append(Evidence(t.term, text, start, end, "exclude", "exact", 0.0, None))
                     break
-                if t.kind == FRAMING:
+                if kind == FRAMING:
                     framing.append(Evidence(t.term, text, start, end, "framing", "exact", 0.0, None))
                     continue
                 w = WEIGHTS[t.strength] * (FUZZY_FACTOR if span.fuzzy else 1.0)
-                ev = Evidence(t.term, text, start, end, t.strength, "fuzzy" if span.fuzzy else "exact", w,
-                              t.technology)  # fmt: skip
-                (area_ev if t.kind == AREA else es_ev).setdefault(t.target, []).append(ev)
+                ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, w, t.technology))
+                if kind == AREA:
+                    if t.strength == STRONG:
+                        strong_areas.add(t.target)
+                    area_ev.setdefault(t.target, []).append(ev)
+                else:
+                    es_ev.setdefault(t.target, []).append(ev)
         hits: list[AreaHit] = []
         near: list[AreaHit] = []
         damp = self.taxonomy.framing_factor if framing else 1.0
-        strong_elsewhere = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         for area_id, evs in area_ev.items():
             info = self._areas[area_id]
-            w = _weight(evs)
-            if area_id not in strong_elsewhere and strong_elsewhere:
+            w = evs[0].weight if len(evs) == 1 else _weight(evs)
+            if strong_areas and area_id not in strong_areas:
                 w *= CONTEXT_BOOST  # a support term next to another area's clear hit: a technology title
             s = score_of(w * damp)
             hit = AreaHit(area_id, info.tier, info.name_ja, info.name_en, s, band_of(s), tuple(evs))
@@ -119,24 +135,35 @@ class Classifier:
     def _econsec_hits(self, hits: list[AreaHit], es_ev: dict[str, list[Evidence]]) -> tuple[EconSecHit, ...]:
         via: dict[str, list[str]] = {}
         for es_id, evs in es_ev.items():
-            if score_of(_weight(evs)) >= REPORT_AT:
-                via.setdefault(es_id, []).append("terms")
+            if score_of(evs[0].weight if len(evs) == 1 else _weight(evs)) >= REPORT_AT:
+                via[es_id] = ["terms"]
         for hit in hits:
             for es_id in self._crosswalk.get(hit.id, ()):
-                via.setdefault(es_id, []).append(f"crosswalk:{hit.id}")
-        out = []
-        for es_id in sorted(via, key=self._es_order.__getitem__):
-            es = self._econsec[es_id]
-            evs = es_ev.get(es_id, []) if "terms" in via[es_id] else []
-            out.append(EconSecHit(es_id, es.name_ja, es.name_en, tuple(via[es_id]), tuple(evs)))
-        return tuple(out)
+                via.setdefault(es_id, []).append("crosswalk:" + hit.id)
+        if not via:
+            return ()
+        econsec = self._econsec
+        return tuple(
+            EconSecHit(es_id, econsec[es_id].name_ja, econsec[es_id].name_en, tuple(via[es_id]),
+                       tuple(es_ev[es_id]) if via[es_id][0] == "terms" else ())
+            for es_id in sorted(via, key=self._es_order.__getitem__)
+        )  # fmt: skip
 
     def _programs(self, hits: list[AreaHit], econsec: tuple[EconSecHit, ...]) -> tuple[ProgramHit, ...]:
         if not hits and not econsec:
             return ()
-        tiers = {h.tier for h in hits}
-        area_ids = [h.id for h in hits]
-        own_econsec = [e.id for e in econsec if "terms" in e.via]
+        key = (tuple((h.id, h.tier) for h in hits), tuple(e.id for e in econsec if "terms" in e.via))
+        cached = self._program_cache.get(key)
+        if cached is None:
+            cached = self._programs_for(key[0], list(key[1]))
+            if len(self._program_cache) < 50_000:
+                self._program_cache[key] = cached
+        return cached
+
+    def _programs_for(self, hits: tuple[tuple[str, str], ...], own_econsec: list[str]) -> tuple[ProgramHit, ...]:
+        """Programs for areas (id, tier) in rank order and econ-security areas found by their own terms."""
+        tiers = {tier for _, tier in hits}
+        area_ids = [a for a, _ in hits]
         out: list[ProgramHit] = []
         for p in self.taxonomy.programs:
             why = ""
@@ -147,7 +174,7 @@ class Classifier:
             else:
                 tier_match = [t for t in p.tiers if t in tiers]
                 if tier_match:
-                    why = f"tier {tier_match[0]}: " + ", ".join(h.id for h in hits if h.tier == tier_match[0])
+                    why = f"tier {tier_match[0]}: " + ", ".join(a for a, t in hits if t == tier_match[0])
                 elif p.econsec and own_econsec:
                     why = "econ-security area: " + ", ".join(own_econsec)
             if why:

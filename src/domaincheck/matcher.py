@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -19,10 +19,10 @@ _FUZZY_CACHE_MAX = 200_000
 # Words that may be near-miss spellings: whole English words of 6+ letters, katakana runs of 5+.
 _FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{5,}")
 _UNSEEN = object()
+_tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What a term signals: an area or econ-security area with a strength, or an exclusion."""
 
     kind: int
@@ -37,8 +37,7 @@ class Target:
     """The term as written in the taxonomy."""
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A match in the normalised text."""
 
     start: int
@@ -68,6 +67,19 @@ def _inflections(key: str) -> list[str]:
     else:
         forms.append(key + "s")
     return forms
+
+
+_SUFFIXES = ("ations", "ation", "ities", "ings", "ions", "ity", "ing", "ion", "ies", "ied", "ers", "ed", "er",
+             "es", "al", "ly", "s", "e", "y")  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    """Crude English stem, enough to tell an inflection from a misspelling."""
+    if word.isascii():
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                return word[: -len(suffix)]
+    return word
 
 
 def _deletes(word: str) -> list[str]:
@@ -129,48 +141,52 @@ class Matcher:
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def find(self, norm: Normalized, fuzzy: bool = True) -> list[Span]:
-        """Leftmost-longest, non-overlapping matches in a normalised title (exclusions included)."""
+        """Leftmost-longest, non-overlapping matches in a normalised title (exclusions included).
+
+        With ``fuzzy``, words that are near-miss spellings of taxonomy words are corrected and matched as well,
+        as long as no strong area term matched exactly: the speller is a fallback against a wrong "none", not a
+        second opinion on a title that already has clear evidence.
+        """
         spans = self._exact(norm.text)
-        if fuzzy:
+        if fuzzy and not any(t.kind == AREA and t.strength == STRONG for s in spans for t in s.targets):
             spans = self._with_fuzzy(norm.text, spans)
         return spans
 
     def _exact(self, text: str) -> list[Span]:
+        # iter_long yields the leftmost-longest non-overlapping matches in C; English terms must then sit at word
+        # boundaries (no "ai" in "main"). A longest match that fails the check is dropped, not shortened.
         n = len(text)
-        cands: list[tuple[int, int, tuple[Target, ...]]] = []
-        for end, (length, word_start, word_end, targets) in self._automaton.iter(text):
+        out: list[Span] = []
+        for end, (length, word_start, word_end, targets) in self._automaton.iter_long(text):
             start = end - length + 1
             if word_start and start > 0 and _is_word_char(text[start - 1]):
                 continue
             if word_end and end + 1 < n and _is_word_char(text[end + 1]):
                 continue
-            cands.append((start, -(end + 1), targets))
-        if not cands:
-            return []
-        cands.sort(key=lambda c: (c[0], c[1]))
-        out: list[Span] = []
-        pos = 0
-        for start, neg_end, targets in cands:
-            if start >= pos:
-                out.append(Span(start, -neg_end, targets, False))
-                pos = -neg_end
+            out.append(_tuple_new(Span, (start, end + 1, targets, False)))
         return out
 
     def _correct(self, word: str) -> str | None:
-        """The vocabulary word a near-miss spelling stands for, or None."""
+        """The vocabulary word a near-miss spelling stands for, or None.
+
+        One edit (insertion, deletion, substitution or transposition, by rapidfuzz's Damerau-Levenshtein), the
+        same first letter, a single best candidate, and not merely another inflection of the same stem
+        (``simulating`` is not a typo of ``simulation``).
+        """
         cache = self._fuzzy_cache
         from rapidfuzz.distance import DamerauLevenshtein
 
         best: str | None = None
         if word not in self._vocab:
-            limit = 1 if len(word) < 9 else 2
             found: set[str] = set()
             for d in [word, *_deletes(word)]:
                 found.update(self._delete_index.get(d, ()))
             scored = sorted(
-                (DamerauLevenshtein.distance(word, c), c) for c in found if abs(len(c) - len(word)) <= limit
+                (DamerauLevenshtein.distance(word, c), c)
+                for c in found
+                if c[0] == word[0] and abs(len(c) - len(word)) <= 1 and _stem(c) != _stem(word)
             )
-            if scored and scored[0][0] <= limit and (len(scored) == 1 or scored[1][0] > scored[0][0]):
+            if scored and scored[0][0] <= 1 and (len(scored) == 1 or scored[1][0] > scored[0][0]):
                 best = scored[0][1]
         if len(cache) < _FUZZY_CACHE_MAX:
             cache[word] = best

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 TIERS = ("strategic", "emerging")
 AREA_IDS = (
@@ -321,10 +321,10 @@ class Taxonomy:
 
 
 # ---- classification results -------------------------------------------------------------------------------------
+# Immutable NamedTuples rather than frozen dataclasses: millions are built in a batch run and tuples are built in C.
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One term found in a title."""
 
     term: str
@@ -353,8 +353,7 @@ class Evidence:
         }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class AreaHit:
+class AreaHit(NamedTuple):
     """An area that a title falls under."""
 
     id: str
@@ -380,8 +379,7 @@ class AreaHit:
         }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class EconSecHit:
+class EconSecHit(NamedTuple):
     """An economic-security area a title touches."""
 
     id: str
@@ -403,8 +401,7 @@ class EconSecHit:
         }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class ProgramHit:
+class ProgramHit(NamedTuple):
     """A program or measure that applies, and why."""
 
     id: str
@@ -426,8 +423,7 @@ class ProgramHit:
                 "parent": self.parent, "why": self.why}  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """The classification of one title."""
 
     title: str
