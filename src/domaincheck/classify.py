@@ -6,10 +6,11 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher
-from .models import AreaHit, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
+from .models import AreaHit, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import normalize
 
 MAX_TITLE_CHARS = 10_000
@@ -39,6 +40,21 @@ def band_of(score: int) -> str:
     return "high" if score >= HIGH_AT else "medium" if score >= REPORT_AT else "low"
 
 
+_PLAN_CACHE_MAX = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a set of matched targets amounts to, independent of where in the title they were found."""
+
+    hits: tuple[tuple[str, int, str], ...]
+    near: tuple[tuple[str, int, str], ...]
+    econsec: tuple[tuple[EconSecArea, tuple[str, ...]], ...]
+    programs: tuple[ProgramHit, ...]
+    verdict: str
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class _AreaInfo:
     tier: str
@@ -61,7 +77,7 @@ class Classifier:
             for a in e.crosswalk:
                 crosswalk.setdefault(a, []).append(e.id)
         self._crosswalk = crosswalk
-        self._program_cache: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], tuple[ProgramHit, ...]] = {}
+        self._plans: dict[Any, _Plan] = {}
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None) -> Classifier:
@@ -85,7 +101,6 @@ class Classifier:
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
-        strong_areas: set[str] = set()
         identity = norm.index is None and not norm.deleted
         for span in spans:
             start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
@@ -101,67 +116,74 @@ class Classifier:
                     continue
                 w = WEIGHTS[t.strength] * (FUZZY_FACTOR if span.fuzzy else 1.0)
                 ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, w, t.technology))
-                if kind == AREA:
-                    if t.strength == STRONG:
-                        strong_areas.add(t.target)
-                    area_ev.setdefault(t.target, []).append(ev)
-                else:
-                    es_ev.setdefault(t.target, []).append(ev)
-        hits: list[AreaHit] = []
-        near: list[AreaHit] = []
-        damp = self.taxonomy.framing_factor if framing else 1.0
-        for area_id, evs in area_ev.items():
-            info = self._areas[area_id]
-            w = evs[0].weight if len(evs) == 1 else _weight(evs)
-            if strong_areas and area_id not in strong_areas:
-                w *= CONTEXT_BOOST  # a support term next to another area's clear hit: a technology title
-            s = score_of(w * damp)
-            hit = AreaHit(area_id, info.tier, info.name_ja, info.name_en, s, band_of(s), tuple(evs))
-            (hits if s >= min_score else near).append(hit)
-        order = self._areas
-        hits.sort(key=lambda h: (-h.score, order[h.id].order))
-        if top is not None and len(hits) > top:
-            near.extend(hits[top:])
-            hits = hits[:top]
-        near.sort(key=lambda h: (-h.score, order[h.id].order))
-        econsec = self._econsec_hits(hits, es_ev)
-        programs = self._programs(hits, econsec)
-        verdict, reason = _verdict(hits, econsec)
+                (area_ev if kind == AREA else es_ev).setdefault(t.target, []).append(ev)
+        # Everything but the evidence depends only on which targets matched (and how): memoise that plan.
+        key = (tuple((span.targets, span.fuzzy) for span in spans), min_score, top)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plan(area_ev, es_ev, bool(framing), min_score, top)
+            if len(self._plans) < _PLAN_CACHE_MAX:
+                self._plans[key] = plan
+        areas = self._areas
+        hits = tuple(
+            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
+            for a, score, band in plan.hits
+        )
+        near = tuple(
+            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
+            for a, score, band in plan.near
+        )
+        econsec = tuple(
+            EconSecHit(es.id, es.name_ja, es.name_en, via, tuple(es_ev[es.id]) if via[0] == "terms" else ())
+            for es, via in plan.econsec
+        )
+        reason = plan.reason
         if framing:
             reason += "; damped by framing term(s): " + ", ".join(e.text for e in framing)
-        return Result(title, verdict, reason, tuple(hits), econsec, programs, tuple(near),
+        return Result(title, plan.verdict, reason, hits, econsec, plan.programs, near,
                       tuple(excluded + framing))  # fmt: skip
 
-    def _econsec_hits(self, hits: list[AreaHit], es_ev: dict[str, list[Evidence]]) -> tuple[EconSecHit, ...]:
+    def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
+              min_score: int, top: int | None) -> _Plan:  # fmt: skip
+        """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title."""
+        strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
+        damp = self.taxonomy.framing_factor if framed else 1.0
+        scored: list[tuple[str, int, str]] = []
+        for area_id, evs in area_ev.items():
+            w = _weight(evs)
+            if strong_areas and area_id not in strong_areas:
+                w *= CONTEXT_BOOST  # a support term next to another area's clear hit: a technology title
+            sc = score_of(w * damp)
+            scored.append((area_id, sc, band_of(sc)))
+        order = self._areas
+        scored.sort(key=lambda h: (-h[1], order[h[0]].order))
+        hits = [h for h in scored if h[1] >= min_score]
+        near = [h for h in scored if h[1] < min_score]
+        if top is not None and len(hits) > top:
+            near = sorted(near + hits[top:], key=lambda h: (-h[1], order[h[0]].order))
+            hits = hits[:top]
+        tiers = [(a, order[a].tier) for a, _, _ in hits]
+        econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
+        programs = self._programs_for(tuple(tiers), [es.id for es, via in econsec if via[0] == "terms"])
+        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec])
+        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason)
+
+    def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
+                      ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip
+        """Econ-security areas found by their own terms and through the crosswalk of reported areas."""
         via: dict[str, list[str]] = {}
         for es_id, evs in es_ev.items():
-            if score_of(evs[0].weight if len(evs) == 1 else _weight(evs)) >= REPORT_AT:
+            if score_of(_weight(evs)) >= REPORT_AT:
                 via[es_id] = ["terms"]
-        for hit in hits:
-            for es_id in self._crosswalk.get(hit.id, ()):
-                via.setdefault(es_id, []).append("crosswalk:" + hit.id)
-        if not via:
-            return ()
-        econsec = self._econsec
-        return tuple(
-            EconSecHit(es_id, econsec[es_id].name_ja, econsec[es_id].name_en, tuple(via[es_id]),
-                       tuple(es_ev[es_id]) if via[es_id][0] == "terms" else ())
-            for es_id in sorted(via, key=self._es_order.__getitem__)
-        )  # fmt: skip
-
-    def _programs(self, hits: list[AreaHit], econsec: tuple[EconSecHit, ...]) -> tuple[ProgramHit, ...]:
-        if not hits and not econsec:
-            return ()
-        key = (tuple((h.id, h.tier) for h in hits), tuple(e.id for e in econsec if "terms" in e.via))
-        cached = self._program_cache.get(key)
-        if cached is None:
-            cached = self._programs_for(key[0], list(key[1]))
-            if len(self._program_cache) < 50_000:
-                self._program_cache[key] = cached
-        return cached
+        for area_id in hit_ids:
+            for es_id in self._crosswalk.get(area_id, ()):
+                via.setdefault(es_id, []).append("crosswalk:" + area_id)
+        return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
     def _programs_for(self, hits: tuple[tuple[str, str], ...], own_econsec: list[str]) -> tuple[ProgramHit, ...]:
         """Programs for areas (id, tier) in rank order and econ-security areas found by their own terms."""
+        if not hits and not own_econsec:
+            return ()
         tiers = {tier for _, tier in hits}
         area_ids = [a for a, _ in hits]
         out: list[ProgramHit] = []
@@ -195,15 +217,15 @@ def _weight(evs: list[Evidence]) -> float:
     return sum(seen.values())
 
 
-def _verdict(hits: list[AreaHit], econsec: tuple[EconSecHit, ...]) -> tuple[str, str]:
-    strategic = [h for h in hits if h.tier == "strategic"]
-    emerging = [h for h in hits if h.tier == "emerging"]
+def _verdict(hits: list[tuple[str, str]], econsec: list[str]) -> tuple[str, str]:
+    """Screening verdict and its one-line reason from reported (area, tier) pairs and econ-security ids."""
+    strategic = [a for a, tier in hits if tier == "strategic"]
     if strategic:
-        return "strategic", "national strategic area: " + ", ".join(h.id for h in strategic)
-    if emerging:
-        return "emerging", "emerging/foundational area: " + ", ".join(h.id for h in emerging)
+        return "strategic", "national strategic area: " + ", ".join(strategic)
+    if hits:
+        return "emerging", "emerging/foundational area: " + ", ".join(a for a, _ in hits)
     if econsec:
-        return "econsec_only", "economic-security area only: " + ", ".join(e.id for e in econsec)
+        return "econsec_only", "economic-security area only: " + ", ".join(econsec)
     return "none", "no area term found"
 
 

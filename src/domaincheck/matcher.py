@@ -50,6 +50,9 @@ class Span(NamedTuple):
     """True when found only after correcting a near-miss spelling."""
 
 
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -159,9 +162,9 @@ class Matcher:
         out: list[Span] = []
         for end, (length, word_start, word_end, targets) in self._automaton.iter_long(text):
             start = end - length + 1
-            if word_start and start > 0 and _is_word_char(text[start - 1]):
+            if word_start and start > 0 and text[start - 1] in _WORD_CHARS:
                 continue
-            if word_end and end + 1 < n and _is_word_char(text[end + 1]):
+            if word_end and end + 1 < n and text[end + 1] in _WORD_CHARS:
                 continue
             out.append(_tuple_new(Span, (start, end + 1, targets, False)))
         return out

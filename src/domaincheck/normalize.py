@@ -89,11 +89,28 @@ _TABLE = _Table()
 _SPACE_RUN = re.compile(" +")
 _LONG_RUN = re.compile("ー+")
 # Inputs the fast path does not handle: spaced capitals ("A I"), ヴ, voiced marks, a long-vowel mark after a
-# non-word character (its deletion depends on deletions before it).
-_SLOW = re.compile(
-    r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９])[A-ZＡ-Ｚ][\s\u3000]+[A-ZＡ-Ｚ](?![A-Za-zＡ-Ｚａ-ｚ0-9０-９])"
-    r"|[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]|\W[ーｰ]"
-)
+# non-word character (its deletion depends on deletions before it). Checked cheapest first.
+_SLOW_CHARS = re.compile(r"[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]")
+_SLOW_LONG = re.compile(r"\W[ーｰ]")
+_SPACED_CAPITALS = re.compile(r"[A-ZＡ-Ｚ](?=([\s\u3000]+)[A-ZＡ-Ｚ])")  # lookahead: overlapping pairs too
+
+
+def _is_alnum_ascii(ch: str) -> bool:
+    return ch.isalnum() and (ch.isascii() or "Ａ" <= ch <= "ｚ" or "０" <= ch <= "９")
+
+
+def _needs_slow(text: str) -> bool:
+    if _SLOW_CHARS.search(text) is not None:
+        return True
+    if ("ー" in text or "ｰ" in text) and _SLOW_LONG.search(text) is not None:
+        return True
+    for m in _SPACED_CAPITALS.finditer(text):
+        start, end = m.start(), m.end() + len(m.group(1)) + 1
+        if (start == 0 or not _is_alnum_ascii(text[start - 1])) and (
+            end == len(text) or not _is_alnum_ascii(text[end])
+        ):
+            return True
+    return False
 
 
 def _deletions(mapped: str) -> list[tuple[int, int]]:
@@ -123,7 +140,7 @@ def _deletions(mapped: str) -> list[tuple[int, int]]:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offsets back to it."""
-    if _SLOW.search(text) is None:
+    if not _needs_slow(text):
         mapped = text.translate(_TABLE)
         if len(mapped) == len(text):
             dels = _deletions(mapped)
