@@ -156,7 +156,7 @@ def test_show_resolves_names_and_near_misses(query: str) -> None:
 def test_japanese_table_aligns_wide_characters() -> None:
     from rich.cells import cell_len
 
-    r = run(*MIN, "domains", "--format", "table")
+    r = run(*MIN, "econsec", "--format", "table")
     rows = [line for line in r.stdout.splitlines() if "│" in line]
     assert rows
     # every table row has the same display width, Japanese included

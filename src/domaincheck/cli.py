@@ -238,9 +238,12 @@ def domains(
                           for t in tax.tiers if tier is None or t.id == tier.value],
             }, sys.stdout)  # fmt: skip
             return
-        rows = domains_rows(tax, areas, lang.value)
-        title = f"{tax.document.title_ja} ({tax.document.date}) — taxonomy {tax.version}"
-        write_rows(rows, fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None, title)
+        if fmt is ListFormat.table:
+            from .render import domains_tree
+
+            _stdout_console().print(domains_tree(tax, areas, lang.value))
+            return
+        write_rows(domains_rows(tax, areas, lang.value), fmt, sys.stdout, None)
 
 
 def _resolve_area(tax: Taxonomy, query: str) -> str:

@@ -98,6 +98,34 @@ def domains_rows(tax: Taxonomy, areas: Sequence[Area], lang: str) -> list[dict[s
     ]  # fmt: skip
 
 
+def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
+    """Tiers → areas → named technologies, as a rich Tree (the table format of ``domains``)."""
+    from rich.text import Text as RText
+    from rich.tree import Tree
+
+    doc = tax.document
+    root = Tree(RText(f"{doc.title_ja if lang == 'ja' else doc.title_en} ({doc.date}) — taxonomy {tax.version}",
+                      style="bold"))  # fmt: skip
+    for tier in tax.tiers:
+        members = [a for a in areas if a.tier == tier.id]
+        if not members:
+            continue
+        branch = root.add(RText(f"{tier.name_ja if lang == 'ja' else tier.name_en} ({tier.id}, {len(members)})",
+                                style="bold cyan"))  # fmt: skip
+        for a in members:
+            official = a.official_en if lang == "en" else a.official_ja
+            terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
+            node = branch.add(RText.assemble((a.id, "bold"), f"  {a.name(lang)} — {official}",
+                                             (f"  [{terms} terms, line {a.source.line}]", "dim")))  # fmt: skip
+            for t in a.technologies:
+                if t.in_source:
+                    node.add(t.name_en if lang == "en" else t.name_ja)
+            related = [t for t in a.technologies if not t.in_source]
+            if related:
+                node.add(RText(f"+ {len(related)} related technologies (see `domaincheck show {a.id}`)", style="dim"))
+    return root
+
+
 def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     """Everything about one area."""
     data = area_data(tax, area)
