@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -68,12 +67,18 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
     taxonomy = load(directory)
     matcher = Matcher(taxonomy)
     if target is not None:
+        import tempfile
+
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump((taxonomy, matcher), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
+            # Keep the few most recent compiled taxonomies; older ones belong to edited files or old versions.
+            old = sorted(target.parent.glob("compiled-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in old[8:]:
+                stale.unlink(missing_ok=True)
         except OSError:
             pass
     return taxonomy, matcher

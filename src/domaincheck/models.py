@@ -14,7 +14,7 @@ AREA_IDS = (
 VERDICTS = ("strategic", "emerging", "econsec_only", "none")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Text:
     """A bilingual text."""
 
@@ -28,7 +28,7 @@ class Text:
         return (self.en or self.ja) if lang == "en" else (self.ja or self.en)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceRef:
     """Where in the source document an entry comes from."""
 
@@ -41,7 +41,7 @@ class SourceRef:
         return f"{self.section} (line {self.line})"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Qualification:
     """A scope rule that the source attaches to a tier or an area."""
 
@@ -55,7 +55,7 @@ class Qualification:
     """Where the rule is stated."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tier:
     """One of the two tiers of important technology domains."""
 
@@ -77,7 +77,7 @@ class Tier:
     """Where the tier is defined."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Technology:
     """A technology of an area, with the terms that signal it."""
 
@@ -97,7 +97,7 @@ class Technology:
     """Terms that only support another hit."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Area:
     """One of the 16 important technology areas."""
 
@@ -127,7 +127,7 @@ class Area:
         return self.name_en if lang == "en" else self.name_ja
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EconSecArea:
     """One of the 20 technology areas of the Economic Security Promotion Act's basic guideline."""
 
@@ -153,7 +153,7 @@ class EconSecArea:
         return self.name_en if lang == "en" else self.name_ja
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProgramItem:
     """A part of a program: a Moonshot goal, a K Program field, a JST scheme."""
 
@@ -171,7 +171,7 @@ class ProgramItem:
     """Where it is described."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Program:
     """A support program, measure, protection or promotion use named by the source."""
 
@@ -205,7 +205,7 @@ class Program:
         return self.name_en if lang == "en" else self.name_ja
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Region:
     """A country or region whose strategy the source compares."""
 
@@ -219,7 +219,7 @@ class Region:
     """The strategy document cited."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CountryField:
     """A column of the source's table of fields that major countries prioritise."""
 
@@ -235,7 +235,7 @@ class CountryField:
     """Region id → the cell text, for regions that list the field."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MarketExample:
     """A market-size example from the source's tables."""
 
@@ -259,7 +259,7 @@ class MarketExample:
     """Line of the table row."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceDocument:
     """Metadata of the source document."""
 

@@ -10,8 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import TaxonomyError
 from .models import (
     TIERS,
@@ -191,13 +189,16 @@ def packaged_dir() -> Path:
     raise TaxonomyError([f"{candidate}: packaged taxonomy not found"], hint="reinstall domaincheck")
 
 
-def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
+def _loader() -> Any:
+    import yaml  # lazy: a warm start reads the compiled cache and never parses YAML
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     """Parse every taxonomy file; return the documents, a digest of their bytes and the problems found."""
+    import yaml  # lazy: a warm start reads the compiled cache and never parses YAML
+
     docs: dict[str, Any] = {}
     problems: list[str] = []
     digest = hashlib.sha256()
