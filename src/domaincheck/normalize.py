@@ -92,6 +92,7 @@ _LONG_RUN = re.compile("ー+")
 # non-word character (its deletion depends on deletions before it). Checked cheapest first.
 _SLOW_CHARS = re.compile(r"[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]")
 _SLOW_LONG = re.compile(r"\W[ーｰ]")
+_KANA_GAP = re.compile(r"[ァ-ヺーｦ-ﾟ]\W+[ァ-ヺｦ-ﾟ]")  # a space, dot or dash between katakana words
 _SPACED_CAPITALS = re.compile(r"[A-ZＡ-Ｚ](?=([\s\u3000]+)[A-ZＡ-Ｚ])")  # lookahead: overlapping pairs too
 
 
@@ -102,7 +103,9 @@ def _is_alnum_ascii(ch: str) -> bool:
 def _needs_slow(text: str) -> bool:
     if _SLOW_CHARS.search(text) is not None:
         return True
-    if ("ー" in text or "ｰ" in text) and _SLOW_LONG.search(text) is not None:
+    if ("ー" in text or "ｰ" in text) and (
+        _SLOW_LONG.search(text) is not None or _KANA_GAP.search(text) is not None
+    ):
         return True
     for m in _SPACED_CAPITALS.finditer(text):
         start, end = m.start(), m.end() + len(m.group(1)) + 1
@@ -128,6 +131,10 @@ def _deletions(mapped: str) -> list[tuple[int, int]]:
         for m in _LONG_RUN.finditer(mapped):
             s, e = m.span()
             if e < n and _is_katakana(mapped[e]):
+                # Inside a katakana compound: drop the mark after a word of 3+ kana (センサーネットワーク →
+                # センサネットワーク) but keep it in short words (ビール, ルール).
+                if s >= 3 and all(_is_katakana(c) for c in mapped[s - 3 : s]):
+                    out.append((s, e - s))
                 continue
             if s > 0 and _is_katakana(mapped[s - 1]):
                 out.append((s, e - s))  # センサー → センサ
@@ -193,6 +200,11 @@ def _normalize_slow(text: str) -> Normalized:
                 idx.pop()
             if not _is_katakana(m):
                 _drop_final_long(out, idx)  # word-final long vowel: センサー → センサ
+            elif (
+                m == _LONG and len(out) >= 3 and out[-1] != _LONG
+                and all(_is_katakana(c) for c in out[-3:])
+            ):  # fmt: skip
+                continue  # long vowel after 3+ kana inside a compound: コンピューター → コンピュータ
             lone_capital = (
                 ch.isupper() and m.isascii() and m.isalpha()
                 and (i + 1 >= n or not _char_map(text[i + 1]).isalnum())

@@ -38,18 +38,19 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
 from domaincheck.errors import DomaincheckError, InputError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
-from domaincheck.io.readers import InputSource, Table, cell_text, fit_row, input_format, open_table
-from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, OutputRow, check_output_path, open_writer, output_format
+from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
+from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, RowWriter, check_output_path, open_writer, output_format
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -270,23 +271,32 @@ def should_fail(summary: Summary, fail_on: str) -> bool:
 
 # --- classification (runs in this process or in workers) --------------------------------------------
 
+_Cells = tuple[str, ...]
+"""The result cells of one row, aligned with RESULT_COLUMNS (dc_problem holds only the classifier's problem)."""
+_CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+"""What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids."""
 
-class _Outcome(NamedTuple):
-    """The picklable part of one classification that output and summary need."""
+_SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "")
+_UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "unclassifiable_title")
+_ERROR_KEY: _CountKey = ("error", "", (), ())
 
-    verdict: str
-    tier: str
-    areas: tuple[str, ...]
-    scores: tuple[int, ...]
-    econsec: tuple[str, ...]
-    programs: tuple[str, ...]
-    terms: tuple[str, ...]
-    problem: str
-    detail: Mapping[str, Any] | None
+_get_id = attrgetter("id")
+_get_score = attrgetter("score")
+_get_evidence = attrgetter("evidence")
+_get_term = attrgetter("term")
 
 
-_SKIPPED = _Outcome("error", "", (), (), (), (), (), "", None)
-_UNCLASSIFIABLE = _SKIPPED._replace(problem="unclassifiable_title")
+class _Classified(NamedTuple):
+    """What classifying a batch of texts returns (compact and picklable: a worker sends it back)."""
+
+    cells: list[_Cells]
+    """Result cells per text."""
+    details: list[Mapping[str, Any] | None] | None
+    """JSONL only: ``result.to_dict()`` per text, None where it was not classified."""
+    counts: dict[_CountKey, int]
+    """Rows per count key, for the summary."""
+    rejected: list[int]
+    """Indexes of the texts the classifier rejected (``unclassifiable_title``)."""
 
 
 def _label(value: object) -> str:
@@ -308,38 +318,135 @@ def _score(value: object) -> int:
         return 0
 
 
-def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> list[_Outcome]:
-    """Classify each text (None = skip); InputError from the classifier marks that row only."""
-    outcomes: list[_Outcome] = []
-    for text in texts:
+def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
+    """Result cells and count key of one result, for any value types (the general, slower path)."""
+    areas = list(result.areas)
+    labels = tuple(_label(a.id) for a in areas)
+    scores = [_score(a.score) for a in areas]
+    best = scores.index(max(scores)) if scores else 0
+    terms: dict[str, None] = {}
+    for area in areas:
+        for evidence in area.evidence:
+            terms.setdefault(_label(evidence.term))
+    econsec = tuple(_label(e.id) for e in result.econsec)
+    verdict = _label(result.verdict)
+    tier = _label(areas[best].tier) if areas else ""
+    cells = (
+        verdict,
+        labels[best] if areas else "",
+        tier,
+        "|".join(labels),
+        "|".join(map(str, scores)),
+        "|".join(econsec),
+        "|".join(_label(p.id) for p in result.programs),
+        "|".join(terms),
+        "",
+    )
+    return cells, (verdict, tier, labels, econsec)
+
+
+_RENDER_CACHE_MAX = 4096
+_PROGRAM_TEXTS: dict[int, tuple[object, str]] = {}
+"""id(programs tuple) → (that tuple, its |-joined ids); the tuple is kept so its id cannot be reused."""
+_SCORE_TEXTS: dict[tuple[object, ...], tuple[str, int]] = {}
+"""Scores of a result's areas → (their |-joined text, index of the first highest)."""
+
+
+def _score_text(scores: tuple[object, ...]) -> tuple[str, int]:
+    values = [_score(s) for s in scores]
+    return "|".join(map(str, values)), values.index(max(values))
+
+
+def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
+    """Classify each text (None = skip); InputError from the classifier marks that row only.
+
+    The hot loop of a run. A result whose ids, tiers and terms are str and whose scores are ints (the
+    real classifier's) takes the fast path built from C-level map/attrgetter/join calls; anything else
+    (an Enum, an object with an id, a score in a str) makes that path raise TypeError or ValueError and
+    takes :func:`_result_cells`, which gives the same cells.
+    """
+    out: list[_Cells] = []
+    add = out.append
+    details: list[Mapping[str, Any] | None] | None = [] if want_detail else None
+    counts: dict[_CountKey, int] = {}
+    count = counts.get
+    rejected: list[int] = []
+    classify = classifier.classify
+    program_texts = _PROGRAM_TEXTS
+    score_texts = _SCORE_TEXTS
+    cells: _Cells
+    key: _CountKey
+    for index, text in enumerate(texts):
         if text is None:
-            outcomes.append(_SKIPPED)
+            add(_SKIPPED)
+            counts[_ERROR_KEY] = count(_ERROR_KEY, 0) + 1
+            if details is not None:
+                details.append(None)
             continue
         try:
-            result = classifier.classify(text)
+            result = classify(text)
         except InputError:
-            outcomes.append(_UNCLASSIFIABLE)
+            add(_UNCLASSIFIABLE)
+            rejected.append(index)
+            counts[_ERROR_KEY] = count(_ERROR_KEY, 0) + 1
+            if details is not None:
+                details.append(None)
             continue
-        areas = list(result.areas)
-        primary = max(areas, key=lambda a: _score(a.score)) if areas else None
-        terms: dict[str, None] = {}
-        for area in areas:
-            for evidence in area.evidence:
-                terms.setdefault(_label(evidence.term))
-        outcomes.append(
-            _Outcome(
-                verdict=_label(result.verdict),
-                tier=_label(primary.tier) if primary is not None else "",
-                areas=tuple(_label(a.id) for a in areas),
-                scores=tuple(_score(a.score) for a in areas),
-                econsec=tuple(_label(e.id) for e in result.econsec),
-                programs=tuple(_label(p.id) for p in result.programs),
-                terms=tuple(terms),
-                problem="",
-                detail=dict(result.to_dict()) if want_detail else None,
-            )
-        )
-    return outcomes
+        try:
+            verdict = result.verdict
+            if type(verdict) is not str:
+                raise TypeError
+            areas = result.areas
+            econsec = result.econsec
+            programs = result.programs
+            econsec_ids = tuple(map(_get_id, econsec)) if econsec else ()
+            if type(programs) is tuple:
+                # The classifier memoises what depends only on which terms matched: the same programs
+                # tuple comes back for many titles, so its text is kept by identity (not by title).
+                entry = program_texts.get(id(programs))
+                if entry is not None and entry[0] is programs:
+                    program_text = entry[1]
+                else:
+                    program_text = "|".join(map(_get_id, programs))
+                    if len(program_texts) >= _RENDER_CACHE_MAX:
+                        program_texts.clear()
+                    program_texts[id(programs)] = (programs, program_text)
+            else:
+                program_text = "|".join(map(_get_id, programs))
+            if areas:
+                ids = tuple(map(_get_id, areas))
+                scored = score_texts.get(scores := tuple(map(_get_score, areas)))
+                if scored is None:
+                    scored = _score_text(scores)
+                    if len(score_texts) >= _RENDER_CACHE_MAX:
+                        score_texts.clear()
+                    score_texts[scores] = scored
+                score_text, best = scored
+                tier = areas[best].tier
+                if type(tier) is not str:
+                    raise TypeError
+                cells = (
+                    verdict,
+                    ids[best],
+                    tier,
+                    "|".join(ids),
+                    score_text,
+                    "|".join(econsec_ids),
+                    program_text,
+                    "|".join(dict.fromkeys([e.term for a in areas for e in a.evidence])),  # type: ignore[misc]
+                    "",
+                )
+                key = (verdict, tier, ids, econsec_ids)
+            else:
+                cells = (verdict, "", "", "", "", "|".join(econsec_ids), program_text, "", "")
+                key = (verdict, "", (), econsec_ids)
+        except (TypeError, ValueError):
+            cells, key = _result_cells(result)
+        add(cells)
+        counts[key] = count(key, 0) + 1
+        if details is not None:
+            details.append(result.to_dict())
+    return _Classified(out, details, counts, rejected)
 
 
 _worker_classifier: ClassifierLike | None = None
@@ -356,35 +463,62 @@ def _init_worker(factory: ClassifierFactory) -> None:
         _worker_error = f"{type(exc).__name__}: {exc}"
 
 
-def _work(texts: list[str | None], want_detail: bool) -> list[_Outcome]:
+def _work(texts: list[str | None], want_detail: bool) -> _Classified:
     if _worker_classifier is None:
         raise DomaincheckError(f"a worker process could not load the classifier: {_worker_error}")
-    return _classify_batch(_worker_classifier, texts, want_detail)
+    return _classify_texts(_worker_classifier, texts, want_detail)
 
 
 # --- the run ------------------------------------------------------------------------------------------
 
 
-class _Prepared(NamedTuple):
-    number: int
-    cells: list[Any]
-    extra: list[Any]
-    title: str
-    text: str | None
-    problems: tuple[str, ...]
+class _Batch(NamedTuple):
+    """Rows read and prepared, waiting for their classification."""
+
+    numbers: list[int]
+    """Input row numbers."""
+    rows: list[list[Any]]
+    """Cells fitted to the (kept) header; the result cells and any extra cells are appended in place."""
+    texts: list[str | None]
+    """Text to classify per row; None = not classified."""
+    titles: list[str] | None
+    """The stripped titles (JSONL output only, for the record of a row that was not classified)."""
+    notes: dict[int, tuple[tuple[str, ...], list[Any] | None]]
+    """Index → (problems, cells beyond the header), only for the rows that have either."""
 
 
 @dataclass
 class _Tally:
     rows_read: int = 0
     rows_written: int = 0
-    verdicts: collections.Counter[str] = field(default_factory=collections.Counter)
-    tiers: collections.Counter[str] = field(default_factory=collections.Counter)
-    areas: collections.Counter[str] = field(default_factory=collections.Counter)
-    econsec: collections.Counter[str] = field(default_factory=collections.Counter)
+    counts: dict[_CountKey, int] = field(default_factory=dict)
     problems: collections.Counter[str] = field(default_factory=collections.Counter)
     rows_with_problems: int = 0
-    rows_with_econsec: int = 0
+
+    def add_counts(self, counts: Mapping[_CountKey, int]) -> None:
+        mine = self.counts
+        get = mine.get
+        for key, n in counts.items():
+            mine[key] = get(key, 0) + n
+
+    def expand(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int], int]:
+        """(verdicts, tiers, areas, econsec, rows with econsec) in first-seen order, from the count keys."""
+        verdicts: dict[str, int] = {}
+        tiers: dict[str, int] = {}
+        areas: dict[str, int] = {}
+        econsec: dict[str, int] = {}
+        with_econsec = 0
+        for (verdict, tier, area_ids, econsec_ids), n in self.counts.items():
+            verdicts[verdict] = verdicts.get(verdict, 0) + n
+            if tier:
+                tiers[tier] = tiers.get(tier, 0) + n
+            for area in area_ids:
+                areas[area] = areas.get(area, 0) + n
+            if econsec_ids:
+                with_econsec += n
+                for es in econsec_ids:
+                    econsec[es] = econsec.get(es, 0) + n
+        return verdicts, tiers, areas, econsec, with_econsec
 
 
 @dataclass(frozen=True)
@@ -450,13 +584,10 @@ def screen(
                 if plan.keep is not None:
                     header = [header[i] for i in plan.keep]
                 writer.write_header(header, RESULT_COLUMNS)
-                prepared = (_prepare(raw.number, raw.cells, plan, tally) for raw in table.rows)
                 want_detail = out_fmt == "jsonl"
-                batches = _run(prepared, classifier, classifier_factory, jobs, want_detail, chunk_rows)
-                for batch, outcomes in batches:
-                    for row, outcome in zip(batch, outcomes, strict=True):
-                        writer.write_row(_output_row(row, outcome, tally))
-                    tally.rows_written += len(batch)
+                batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
+                for batch, classified in _run(batches, classifier, classifier_factory, jobs, want_detail):
+                    _write_batch(writer, batch, classified, tally)
                     if progress is not None:
                         progress(tally.rows_written, table.total)
             blank = table.blank_rows[0]
@@ -464,6 +595,7 @@ def screen(
         source.close()
     elapsed = time.perf_counter() - started
     header_names = table.header
+    verdicts, tiers, areas, econsec, rows_with_econsec = tally.expand()
     return Summary(
         input=options.input,
         output=None if options.output in (None, "-") else options.output,
@@ -478,14 +610,13 @@ def screen(
         rows_read=tally.rows_read,
         rows_written=tally.rows_written,
         blank_rows_skipped=blank,
-        verdicts={v: tally.verdicts.get(v, 0) for v in VERDICTS}
-        | {v: n for v, n in tally.verdicts.items() if v not in VERDICTS},
-        tiers=dict(sorted(tally.tiers.items())),
-        areas=dict(sorted(tally.areas.items(), key=lambda kv: (-kv[1], kv[0]))),
-        econsec=dict(sorted(tally.econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
+        verdicts={v: verdicts.get(v, 0) for v in VERDICTS} | {v: n for v, n in verdicts.items() if v not in VERDICTS},
+        tiers=dict(sorted(tiers.items())),
+        areas=dict(sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))),
+        econsec=dict(sorted(econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
         problems=dict(sorted(tally.problems.items())),
         rows_with_problems=tally.rows_with_problems,
-        rows_with_econsec=tally.rows_with_econsec,
+        rows_with_econsec=rows_with_econsec,
         jobs=jobs,
         elapsed_seconds=elapsed,
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
@@ -521,115 +652,145 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     return plan, detected
 
 
-def _prepare(number: int, raw: list[Any], plan: _Plan, tally: _Tally) -> _Prepared:
-    """Fit one raw row to the header, build the text to classify and note the row's problems."""
-    tally.rows_read += 1
-    cells, extra, shape = fit_row(raw, plan.width, plan.pad)
-    problems: list[str] = []
-    if shape is not None and (shape == "long_row" or plan.flag_short):
-        problems.append(shape)
-    title = cell_text(cells[plan.title]).strip()
-    text: str | None = None
-    if not title:
-        problems.append("empty_title")
-    elif len(title) > MAX_TEXT_CHARS:
-        problems.append("title_too_long")
-    else:
-        parts = [title]
-        for index in plan.extras:
-            part = cell_text(cells[index]).strip()
-            if part:
-                parts.append(part)
-        text = " ".join(parts)
-        if len(text) > MAX_TEXT_CHARS:
-            text = text[:MAX_TEXT_CHARS]
-            problems.append("text_truncated")
-    if plan.keep is not None:
-        cells = [cells[i] for i in plan.keep]
-    if plan.cell_limit is not None:
-        limit = plan.cell_limit
-        if any(isinstance(c, str) and len(c) > limit for c in (*cells, *extra)):
+def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally: _Tally, size: int) -> Iterator[_Batch]:
+    """Read ``size`` rows at a time and prepare each batch."""
+    size = max(1, size)
+    while chunk := list(islice(rows, size)):
+        tally.rows_read += len(chunk)
+        yield _prepare_batch(chunk, plan, want_titles)
+
+
+def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batch:
+    """Fit raw rows to the header, build the texts to classify and note the rows' problems.
+
+    The common row (as many cells as the header, a title of normal length, nothing to drop or cut)
+    passes with a length check, a strip and three appends; its cell list is reused as the output row.
+    """
+    width = plan.width
+    title_at = plan.title
+    extras = plan.extras
+    keep = plan.keep
+    limit = plan.cell_limit
+    numbers = list(map(_first, chunk))
+    rows: list[list[Any]] = []
+    texts: list[str | None] = []
+    titles: list[str] | None = [] if want_titles else None
+    notes: dict[int, tuple[tuple[str, ...], list[Any] | None]] = {}
+    add_row = rows.append
+    add_text = texts.append
+    for index, (_number, cells) in enumerate(chunk):
+        problems: tuple[str, ...] = ()
+        extra: list[Any] | None = None
+        if len(cells) != width:
+            cells, extra_cells, shape = fit_row(cells, width, plan.pad)
+            if shape is not None and (shape == "long_row" or plan.flag_short):
+                problems = (shape,)
+            if extra_cells:
+                extra = extra_cells
+        title = cells[title_at]
+        if type(title) is not str:
+            title = cell_text(title)
+        title = title.strip()
+        text: str | None
+        if not title:
+            text = None
+            problems += ("empty_title",)
+        elif len(title) > MAX_TEXT_CHARS:
+            text = None
+            problems += ("title_too_long",)
+        elif extras:
+            parts = [title]
+            for at in extras:
+                part = cell_text(cells[at]).strip()
+                if part:
+                    parts.append(part)
+            text = " ".join(parts)
+            if len(text) > MAX_TEXT_CHARS:
+                text = text[:MAX_TEXT_CHARS]
+                problems += ("text_truncated",)
+        else:
+            text = title
+        if keep is not None:
+            cells = [cells[i] for i in keep]
+        if limit is not None and any(isinstance(c, str) and len(c) > limit for c in (*cells, *(extra or ()))):
             cells = [c[:limit] if isinstance(c, str) else c for c in cells]
-            extra = [c[:limit] if isinstance(c, str) else c for c in extra]
-            problems.append("cell_truncated")
-    return _Prepared(number, cells, extra, title, text, tuple(problems))
+            if extra is not None:
+                extra = [c[:limit] if isinstance(c, str) else c for c in extra]
+            problems += ("cell_truncated",)
+        if problems or extra:
+            notes[index] = (problems, extra)
+        add_row(cells)
+        add_text(text)
+        if titles is not None:
+            titles.append(title)
+    return _Batch(numbers, rows, texts, titles, notes)
 
 
-def _output_row(row: _Prepared, outcome: _Outcome, tally: _Tally) -> OutputRow:
-    """Turn a row and its outcome into result cells, and count them."""
-    problems = row.problems + ((outcome.problem,) if outcome.problem else ())
-    tally.verdicts[outcome.verdict] += 1
-    if outcome.tier:
-        tally.tiers[outcome.tier] += 1
-    tally.areas.update(outcome.areas)
-    if outcome.econsec:
-        tally.econsec.update(outcome.econsec)
-        tally.rows_with_econsec += 1
-    if problems:
-        tally.rows_with_problems += 1
-        tally.problems.update(problems)
-    problem = "|".join(problems)
-    detail = outcome.detail
-    if detail is None and outcome.verdict == "error":
-        detail = {"title": row.title, "verdict": "error"}
-    results = (
-        outcome.verdict,
-        outcome.areas[_primary_index(outcome)] if outcome.areas else "",
-        outcome.tier,
-        "|".join(outcome.areas),
-        "|".join(str(s) for s in outcome.scores),
-        "|".join(outcome.econsec),
-        "|".join(outcome.programs),
-        "|".join(outcome.terms),
-        problem,
-    )
-    return OutputRow(row.number, row.cells, row.extra, results, detail)
+_first = itemgetter(0)
 
 
-def _primary_index(outcome: _Outcome) -> int:
-    best = 0
-    for index, score in enumerate(outcome.scores):
-        if score > outcome.scores[best]:
-            best = index
-    return best
-
-
-def _batched(items: Iterable[_Prepared], size: int) -> Iterator[list[_Prepared]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally) -> None:
+    """Append the result cells (and extra cells) to each row, count the batch and write it."""
+    rows = batch.rows
+    for row, cells in zip(rows, classified.cells, strict=True):
+        row += cells
+    notes = batch.notes
+    for index in classified.rejected:
+        notes.setdefault(index, ((), None))
+    if notes:
+        problem_counts = tally.problems
+        for index, (problems, extra) in notes.items():
+            row = rows[index]
+            kinds = (*problems, row[-1]) if row[-1] else problems
+            if kinds:
+                row[-1] = "|".join(kinds)
+                problem_counts.update(kinds)
+                tally.rows_with_problems += 1
+            if extra:
+                row += extra
+    details = classified.details
+    if details is not None:
+        titles = batch.titles
+        assert titles is not None
+        for index, detail in enumerate(details):
+            if detail is None:
+                details[index] = {"title": titles[index], "verdict": "error"}
+    writer.write_rows(batch.numbers, rows, details)
+    tally.add_counts(classified.counts)
+    tally.rows_written += len(rows)
 
 
 def _run(
-    rows: Iterator[_Prepared],
+    batches: Iterator[_Batch],
     classifier: ClassifierLike,
     factory: ClassifierFactory,
     jobs: int,
     want_detail: bool,
-    chunk_rows: int,
-) -> Iterator[tuple[list[_Prepared], list[_Outcome]]]:
-    """Yield (rows, outcomes) batches in input order, classifying here or in ``jobs`` worker processes."""
+) -> Iterator[tuple[_Batch, _Classified]]:
+    """Yield (batch, classification) in input order, classifying here or in ``jobs`` worker processes.
+
+    Workers receive only the texts of a batch and send back compact result cells and counts, so the
+    parent process (which reads, prepares and writes every row) does as little per row as possible.
+    """
     if jobs == 1:
-        for batch in _batched(rows, _BATCH_ROWS):
-            yield batch, _classify_batch(classifier, [r.text for r in batch], want_detail)
+        for batch in batches:
+            yield batch, _classify_texts(classifier, batch.texts, want_detail)
         return
-    chunks = _batched(rows, max(1, chunk_rows))
-    first = next(chunks, None)
+    first = next(batches, None)
     if first is None:
         return
-    second = next(chunks, None)
+    second = next(batches, None)
     if second is None:  # one chunk: starting processes would cost more than it saves
-        yield first, _classify_batch(classifier, [r.text for r in first], want_detail)
+        yield first, _classify_texts(classifier, first.texts, want_detail)
         return
     # Spawned (not forked) workers: the caller may be running threads (a progress bar) and the factory
     # must be picklable anyway.
     context = multiprocessing.get_context("spawn")
     window = 2 * jobs  # chunks in flight: bounded so memory does not grow with the input
     with context.Pool(jobs, initializer=_init_worker, initargs=(factory,)) as pool:
-        pending: collections.deque[tuple[list[_Prepared], Any]] = collections.deque()
-        for chunk in _chain_chunks(first, second, chunks):
-            texts = [r.text for r in chunk]
-            pending.append((chunk, pool.apply_async(_work, (texts, want_detail))))
+        pending: collections.deque[tuple[_Batch, Any]] = collections.deque()
+        for batch in _chain_batches(first, second, batches):
+            pending.append((batch, pool.apply_async(_work, (batch.texts, want_detail))))
             if len(pending) >= window:
                 done, result = pending.popleft()
                 yield done, result.get()
@@ -638,9 +799,7 @@ def _run(
             yield done, result.get()
 
 
-def _chain_chunks(
-    first: list[_Prepared], second: list[_Prepared], rest: Iterator[list[_Prepared]]
-) -> Iterator[list[_Prepared]]:
+def _chain_batches(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:
     yield first
     yield second
     yield from rest
