@@ -21,6 +21,7 @@ FUZZY_FACTOR = 0.7
 # score = 100 * (1 - BASE ** weight): one strong term → 70, two support terms → 66, one support term → 42.
 BASE = 0.3
 REPORT_AT = 50
+CONTEXT_AREAS = frozenset({"ai_robotics"})
 CONTEXT_BOOST = 1.4  # a support term counts more when another area has a clear hit (a technology title)
 HIGH_AT = 70
 
@@ -77,6 +78,11 @@ class Classifier:
             for a in e.crosswalk:
                 crosswalk.setdefault(a, []).append(e.id)
         self._crosswalk = crosswalk
+        # The source's exclusions with a redirect (創薬・医療 excludes biologics, which belong to バイオ・ヘルスケア):
+        # when the redirect area is reported, the excluded area yields unless its own strong evidence outranks it.
+        self._redirects = {
+            a.id: q.redirect for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
+        }
         self._plans: dict[Any, _Plan] = {}
 
     @classmethod
@@ -151,14 +157,19 @@ class Classifier:
         scored: list[tuple[str, int, str]] = []
         for area_id, evs in area_ev.items():
             w = _weight(evs)
-            if strong_areas and area_id not in strong_areas:
-                w *= CONTEXT_BOOST  # a support term next to another area's clear hit: a technology title
+            if area_id not in strong_areas and strong_areas & CONTEXT_AREAS:
+                w *= CONTEXT_BOOST  # "AI for X": X is often named by a generic word
             sc = score_of(w * damp)
             scored.append((area_id, sc, band_of(sc)))
         order = self._areas
         scored.sort(key=lambda h: (-h[1], order[h[0]].order))
-        hits = [h for h in scored if h[1] >= min_score]
-        near = [h for h in scored if h[1] < min_score]
+        score = {a: sc for a, sc, _ in scored}
+        yielded = {
+            a for a, b in self._redirects.items()
+            if a in score and score.get(b, 0) >= min_score and (a not in strong_areas or score[a] <= score[b])
+        }  # fmt: skip
+        hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded]
+        near = [h for h in scored if h[1] < min_score or h[0] in yielded]
         if top is not None and len(hits) > top:
             near = sorted(near + hits[top:], key=lambda h: (-h[1], order[h[0]].order))
             hits = hits[:top]
@@ -166,6 +177,8 @@ class Classifier:
         econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
         programs = self._programs_for(tuple(tiers), [es.id for es, via in econsec if via[0] == "terms"])
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec])
+        for a in sorted(yielded, key=lambda x: order[x].order):
+            reason += f"; {a} yields to {self._redirects[a]} (the source excludes it there)"
         return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason)
 
     def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]

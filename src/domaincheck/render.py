@@ -322,8 +322,8 @@ def _explain(r: Result, console: Console) -> None:
         console.print("    (no area term fired)")
     for a in r.near_misses:
         terms = ", ".join(e.text for e in a.evidence)
-        console.print(f"  why not {a.id}: score {a.score} is below the reporting threshold ({terms})",
-                      highlight=False, markup=False)  # fmt: skip
+        why = "is below the reporting threshold" if a.score < 50 else "was not reported (see the reason above)"
+        console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
     for e in r.excluded:
         console.print(f"  excluded: '{e.text}' [{e.start}:{e.end}] is a known false friend ({e.term!r})",
                       highlight=False, markup=False)  # fmt: skip
