@@ -162,11 +162,33 @@ class Matcher:
         out: list[Span] = []
         for end, (length, word_start, word_end, targets) in self._automaton.iter_long(text):
             start = end - length + 1
-            if word_start and start > 0 and text[start - 1] in _WORD_CHARS:
+            if (word_start and start > 0 and text[start - 1] in _WORD_CHARS) or (
+                word_end and end + 1 < n and text[end + 1] in _WORD_CHARS
+            ):
+                # The longest match is not a whole word ("quantum computation" in "quantum computational"):
+                # look for shorter whole-word matches inside its span instead.
+                out.extend(self._inside(text, start, end + 1))
+                continue
+            out.append(_tuple_new(Span, (start, end + 1, targets, False)))
+        return out
+
+    def _inside(self, text: str, lo: int, hi: int) -> list[Span]:
+        n = len(text)
+        cands = []
+        for end, (length, word_start, word_end, targets) in self._automaton.iter(text, lo, hi):
+            start = end - length + 1
+            if start < lo or (word_start and start > 0 and text[start - 1] in _WORD_CHARS):
                 continue
             if word_end and end + 1 < n and text[end + 1] in _WORD_CHARS:
                 continue
-            out.append(_tuple_new(Span, (start, end + 1, targets, False)))
+            cands.append((start, -(end + 1), targets))
+        cands.sort(key=lambda c: (c[0], c[1]))
+        out: list[Span] = []
+        pos = lo
+        for start, neg_end, targets in cands:
+            if start >= pos:
+                out.append(_tuple_new(Span, (start, -neg_end, targets, False)))
+                pos = -neg_end
         return out
 
     def _correct(self, word: str) -> str | None:
