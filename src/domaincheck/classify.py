@@ -124,7 +124,8 @@ class Classifier:
                 ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, w, t.technology))
                 (area_ev if kind == AREA else es_ev).setdefault(t.target, []).append(ev)
         # Everything but the evidence depends only on which targets matched (and how): memoise that plan.
-        key = (tuple((span.targets, span.fuzzy) for span in spans), min_score, top)
+        # Target tuples live in the automaton for the matcher's lifetime, so their identity is a cheap stable key.
+        key = (tuple([(id(span.targets), span.fuzzy) for span in spans]), min_score, top)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plan(area_ev, es_ev, bool(framing), min_score, top)

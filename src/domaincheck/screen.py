@@ -34,6 +34,8 @@ Public API::
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -459,6 +461,7 @@ def _init_worker(factory: ClassifierFactory) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _worker_classifier = factory()
+        gc.freeze()  # this process lives for one run: keep the classifier out of every collection
     except Exception as exc:  # reported by the first task: an initializer that raises makes Pool respawn forever
         _worker_error = f"{type(exc).__name__}: {exc}"
 
@@ -534,6 +537,25 @@ class _Plan:
     cell_limit: int | None
 
 
+def _freeze_gc() -> bool:
+    """Move every object alive now (the classifier's large, long-lived graph above all) out of the cyclic
+    garbage collector's sight for the run, so its collections stop traversing them; True if done.
+
+    A run allocates a few small containers per row, which keeps triggering collections, and a full
+    collection would otherwise walk the whole taxonomy and matcher each time (10-25% of a run's time).
+    Left alone if the host program already froze objects itself.
+    """
+    if gc.get_freeze_count():
+        return False
+    gc.freeze()
+    return True
+
+
+def _unfreeze_gc(frozen: bool) -> None:
+    if frozen:
+        gc.unfreeze()
+
+
 def _resolve_jobs(jobs: int) -> int:
     if jobs < 0:
         raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}")
@@ -569,9 +591,11 @@ def screen(
         canonical_encoding(options.output_encoding)
     source = InputSource(options.input, stdin)
     try:
-        with open_table(source, in_fmt, options.encoding, options.sheet) as table:
+        with contextlib.ExitStack() as stack, open_table(source, in_fmt, options.encoding, options.sheet) as table:
             plan, detected = _plan(table, options, out_fmt)
             classifier = classifier_factory()
+            frozen = _freeze_gc()
+            stack.callback(_unfreeze_gc, frozen)
             tally = _Tally()
             with open_writer(
                 out_fmt,
