@@ -101,3 +101,24 @@ def test_core_does_not_import_cli_libraries() -> None:
             "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("title", "matched"),
+    [("量子コンピューター", "量子コンピューター"), ("ﾃﾞｨｰﾌﾟﾗｰﾆﾝｸﾞ", "ﾃﾞｨｰﾌﾟﾗｰﾆﾝｸﾞ")],
+    ids=["dropped long vowel", "half-width voiced marks"],
+)
+def test_evidence_covers_folded_characters(classifier, title: str, matched: str) -> None:  # type: ignore[no-untyped-def]
+    texts = [e.text for a in classifier.classify(title).areas for e in a.evidence]
+    assert matched in texts, texts
+
+
+def test_decomposed_and_invisible_characters_change_nothing(classifier) -> None:  # type: ignore[no-untyped-def]
+    import unicodedata
+
+    for title in ("ディープラーニングによる量子コンピュータの制御", "quantum Teichmüller spaces", "量子コンピュータ"):
+        nfc = classifier.classify(title)
+        nfd = classifier.classify(unicodedata.normalize("NFD", title))
+        assert [(a.id, a.score) for a in nfd.areas] == [(a.id, a.score) for a in nfc.areas], title
+    hidden = classifier.classify("量子\u200bコンピュー\u00adタ")
+    assert [a.id for a in hidden.areas] == [a.id for a in classifier.classify("量子コンピュータ").areas]

@@ -15,7 +15,7 @@ from domaincheck.cli import EXIT_ERROR, EXIT_USAGE, app
 from domaincheck.render import RESULT_RENDERERS, ClassifyFormat
 from tests.conftest import MIN_TAXONOMY
 
-runner = CliRunner()
+runner = CliRunner(mix_stderr=False)
 MIN = ["--taxonomy", str(MIN_TAXONOMY)]
 README = Path(__file__).parent.parent / "README.md"
 
@@ -84,11 +84,10 @@ def test_min_score_and_top() -> None:
         (["classify", "-"], b"\x00\x01\x02binary\xff\xfe", "binary data"),
         (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8 nor CP932"),
         (["classify", "-"], "", "no titles"),
-        (["classify", "a", "--explain", "--format", "json"], None, "--explain works with --format table"),
         (["show", "zzzzzz"], None, "no area matches 'zzzzzz'"),
         (["evaluate", "/nonexistent/file.csv"], None, "cannot read"),
     ],
-    ids=["empty", "punctuation", "100KB", "binary-stdin", "undecodable-stdin", "empty-stdin", "contradictory",
+    ids=["empty", "punctuation", "100KB", "binary-stdin", "undecodable-stdin", "empty-stdin",
          "unknown-area", "missing-file"],
 )
 def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: bytes | None, message: str) -> None:
@@ -101,6 +100,10 @@ def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: by
 
 def test_usage_error_exit_code() -> None:
     r = run(*MIN, "classify", "x", "--format", "yaml")
+    assert r.exit_code == EXIT_USAGE
+    r = run(*MIN, "classify", "a", "--explain", "--format", "json")  # contradictory flags
+    assert r.exit_code == EXIT_USAGE and "--explain works with --format table" in r.stderr
+    r = run(*MIN, "show", "  ")
     assert r.exit_code == EXIT_USAGE
 
 
@@ -225,3 +228,8 @@ def test_screen_cli_errors(tmp_path: Path) -> None:
     r = run(*MIN, "screen", str(src), "-o", str(src), "--column", "abstract")
     assert r.exit_code == EXIT_ERROR and "Error:" in r.stderr
     assert src.read_text(encoding="utf-8").startswith("id,abstract")
+
+
+def test_argument_help_is_shown() -> None:
+    r = run("classify", "--help")
+    assert "stdin" in r.stdout and "TITLES" in r.stdout

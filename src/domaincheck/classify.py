@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,7 @@ class Classifier:
             hits = hits[:top]
         tiers = [(a, order[a].tier) for a, _, _ in hits]
         econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
-        programs = self._programs_for(tuple(tiers), [es.id for es, via in econsec if via[0] == "terms"])
+        programs = applicable_programs(self.taxonomy, tiers, [es.id for es, via in econsec if via[0] == "terms"])
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec])
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a]} (the source excludes it there)"
@@ -194,33 +195,38 @@ class Classifier:
                 via.setdefault(es_id, []).append("crosswalk:" + area_id)
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
-    def _programs_for(self, hits: tuple[tuple[str, str], ...], own_econsec: list[str]) -> tuple[ProgramHit, ...]:
-        """Programs for areas (id, tier) in rank order and econ-security areas found by their own terms."""
-        if not hits and not own_econsec:
-            return ()
-        tiers = {tier for _, tier in hits}
-        area_ids = [a for a, _ in hits]
-        out: list[ProgramHit] = []
-        for p in self.taxonomy.programs:
-            why = ""
-            focus = [a for a in area_ids if a in p.focus]
-            if p.focus:
-                # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
-                why = "focus: " + ", ".join(focus) if focus else ""
-            else:
-                tier_match = [t for t in p.tiers if t in tiers]
-                if tier_match:
-                    why = f"tier {tier_match[0]}: " + ", ".join(a for a, t in hits if t == tier_match[0])
-                elif p.econsec and own_econsec:
-                    why = "econ-security area: " + ", ".join(own_econsec)
-            if why:
-                out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, why))
-            for item in p.items:
-                matched = [a for a in area_ids if a in item.areas]
-                if matched:
-                    out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en,
-                                          f"focus of {p.id}: " + ", ".join(matched), p.id))  # fmt: skip
-        return tuple(out)
+
+
+def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own_econsec: Sequence[str]
+                        ) -> tuple[ProgramHit, ...]:  # fmt: skip
+    """Programs and measures for reported areas ``(id, tier)`` in rank order and econ-security areas found by
+    their own terms: those tied to a reported tier (a program with a focus only for its focus areas), those
+    that serve econ-security areas, and the items (goals, fields) whose focus includes a reported area."""
+    if not hits and not own_econsec:
+        return ()
+    tiers = {tier for _, tier in hits}
+    area_ids = [a for a, _ in hits]
+    out: list[ProgramHit] = []
+    for p in taxonomy.programs:
+        why = ""
+        focus = [a for a in area_ids if a in p.focus]
+        if p.focus:
+            # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
+            why = "focus: " + ", ".join(focus) if focus else ""
+        else:
+            tier_match = [t for t in p.tiers if t in tiers]
+            if tier_match:
+                why = f"tier {tier_match[0]}: " + ", ".join(a for a, t in hits if t == tier_match[0])
+            elif p.econsec and own_econsec:
+                why = "econ-security area: " + ", ".join(own_econsec)
+        if why:
+            out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, why))
+        for item in p.items:
+            matched = [a for a in area_ids if a in item.areas]
+            if matched:
+                out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en,
+                                      f"focus of {p.id}: " + ", ".join(matched), p.id))  # fmt: skip
+    return tuple(out)
 
 
 def _weight(evs: list[Evidence]) -> float:
@@ -252,3 +258,7 @@ def check_title(title: str) -> None:
                          hint="pass a title, not a whole document")  # fmt: skip
     if "\x00" in title:
         raise InputError("title contains NUL characters (binary data?)")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("title contains undecodable bytes (not valid UTF-8 text)") from None

@@ -147,7 +147,8 @@ def classify(
     """Classify proposal titles: areas with tier and score, economic-security areas, programs, and why."""
     with _errors():
         if explain and fmt is not ClassifyFormat.table:
-            raise InputError("--explain works with --format table; the json/jsonl formats always include evidence")
+            raise typer.BadParameter("--explain works with --format table; json/jsonl always include evidence",
+                                     param_hint="--explain")  # fmt: skip
         items = _read_stdin_titles() if titles == ["-"] else titles
         if "-" in titles and len(titles) > 1:
             raise InputError("'-' (read stdin) cannot be combined with titles on the command line")
@@ -163,7 +164,7 @@ def classify(
         from .render import write_results
 
         console = _stdout_console() if fmt is ClassifyFormat.table else None
-        write_results(results, fmt, sys.stdout, console, lang.value, explain)
+        write_results(results, fmt, sys.stdout, console, lang.value, explain, min_score)
 
 
 # ---- evaluate ----------------------------------------------------------------------------------------------------
@@ -247,12 +248,24 @@ def domains(
 
 
 def _resolve_area(tax: Taxonomy, query: str) -> str:
+    from .normalize import normalize_text
     from .taxonomy import resolver
 
+    if not query.strip():
+        raise typer.BadParameter("give an area id or name, e.g. quantum or 量子", param_hint="AREA")
     names: dict[str, str] = {}
     for a in tax.areas:
         for label in (a.id, a.name_ja, a.name_en, a.official_ja, a.official_en):
             names[label] = a.id
+    # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
+    by_term: dict[str, set[str]] = {}
+    for a in tax.areas:
+        for t in a.technologies:
+            for label in (t.name_ja, t.name_en, *t.strong):
+                by_term.setdefault(normalize_text(label), set()).add(a.id)
+    owners = by_term.get(normalize_text(query), set())
+    if len(owners) == 1 and normalize_text(query) not in {normalize_text(k) for k in names}:
+        return owners.pop()
     found = resolver(names)(query)
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
         return found[0][0]
@@ -331,7 +344,8 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
             return
         write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
-                   "特定重要技術に係る調査研究を実施する技術領域 (20)")  # fmt: skip
+                   "Technology areas for research on specified critical technologies (20)" if lang is Lang.en
+                   else "特定重要技術に係る調査研究を実施する技術領域 (20)")  # fmt: skip
 
 
 class KindChoice(str, Enum):

@@ -141,6 +141,8 @@ def read_cases(path: Path, known: Iterable[str]) -> list[Case]:
                 cases.append(Case(row["title"] or "", frozenset(labels)))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 ({exc.reason})") from None
     if not cases:

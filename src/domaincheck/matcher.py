@@ -8,11 +8,10 @@ from typing import NamedTuple
 import ahocorasick
 
 from .models import Taxonomy
-from .normalize import Normalized, normalize, normalize_text
+from .normalize import Normalized, normalize_text
 
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
-_WORD = re.compile(r"[a-z][a-z0-9]*")
 _FUZZY_EN = re.compile(r"[a-z]{6,}")
 _FUZZY_KANA = re.compile(r"[ァ-ヺー]{5,}")
 _FUZZY_CACHE_MAX = 200_000
@@ -23,10 +22,10 @@ _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new
 
 
 class Target(NamedTuple):
-    """What a term signals: an area or econ-security area with a strength, or an exclusion."""
+    """What a term signals: an area or econ-security area with a strength, an exclusion, or a framing."""
 
     kind: int
-    """AREA, ECONSEC or EXCLUDE."""
+    """AREA, ECONSEC, EXCLUDE or FRAMING."""
     target: str
     """Area or econ-security area id (for EXCLUDE: the entry that lists it)."""
     technology: str | None
@@ -129,13 +128,13 @@ class Matcher:
             automaton.add_word(key, (len(key), _is_word_char(key[0]), _is_word_char(key[-1]), tuple(targets)))
         automaton.make_automaton()
         self._automaton = automaton
-        self.size = len(table)
         # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
         vocab: set[str] = set()
         for key in table:
             vocab.update(w for w in _FUZZY_EN.findall(key))
             vocab.update(w for w in _FUZZY_KANA.findall(key))
         self._vocab = frozenset(vocab)
+        self._longest_word = max(map(len, vocab), default=0)
         index: dict[str, list[str]] = {}
         for word in sorted(vocab):
             for d in [word, *_deletes(word)]:
@@ -157,7 +156,7 @@ class Matcher:
 
     def _exact(self, text: str) -> list[Span]:
         # iter_long yields the leftmost-longest non-overlapping matches in C; English terms must then sit at word
-        # boundaries (no "ai" in "main"). A longest match that fails the check is dropped, not shortened.
+        # boundaries (no "ai" in "main").
         n = len(text)
         out: list[Span] = []
         for end, (length, word_start, word_end, targets) in self._automaton.iter_long(text):
@@ -202,7 +201,7 @@ class Matcher:
         from rapidfuzz.distance import DamerauLevenshtein
 
         best: str | None = None
-        if word not in self._vocab:
+        if word not in self._vocab and len(word) <= self._longest_word + 1:
             found: set[str] = set()
             for d in [word, *_deletes(word)]:
                 found.update(self._delete_index.get(d, ()))
@@ -258,9 +257,4 @@ class Matcher:
         return out
 
 
-def compile_matcher(taxonomy: Taxonomy) -> Matcher:
-    """Build the matcher for ``taxonomy``."""
-    return Matcher(taxonomy)
-
-
-__all__ = ["AREA", "ECONSEC", "EXCLUDE", "Matcher", "Span", "Target", "compile_matcher", "normalize"]
+__all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 TIERS = ("strategic", "emerging")
@@ -305,7 +305,6 @@ class Taxonomy:
     """Terms that frame a title as non-technology study (education, ethics, history): they damp every area."""
     framing_factor: float = 1.0
     """Factor applied to every area's evidence weight when a framing term is present."""
-    _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id."""
@@ -315,9 +314,6 @@ class Taxonomy:
         """The area with this id."""
         return next(a for a in self.areas if a.id == area_id)
 
-    def econsec_area(self, es_id: str) -> EconSecArea:
-        """The economic-security area with this id."""
-        return next(e for e in self.econsec if e.id == es_id)
 
 
 # ---- classification results -------------------------------------------------------------------------------------
@@ -336,7 +332,7 @@ class Evidence(NamedTuple):
     end: int
     """End offset (exclusive) in the original title."""
     strength: str
-    """``strong`` or ``support``."""
+    """``strong`` or ``support`` (``exclude`` and ``framing`` for those terms)."""
     match: str
     """``exact`` or ``fuzzy`` (a near-miss spelling, lower confidence)."""
     weight: float

@@ -19,6 +19,7 @@ _SPACES = " \t\r\n\u3000\u00a0\u2002\u2003\u2009\u200b"
 _SMALL_VU = {"ァ": "バ", "ィ": "ビ", "ゥ": "ブ", "ェ": "ベ", "ォ": "ボ"}
 _LONG = "ー"
 _COMBINING_VOICED = {"\u3099", "\u309a"}
+_TRAILING = "ーｰﾞﾟ\u3099\u309a\u309b\u309c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class Normalized:
     """``index[i]`` is the original offset of ``text[i]`` (plus one entry: the original length), when built."""
     deleted: tuple[tuple[int, int], ...] = ()
     """When ``index`` is None: (original offset, length) of each run of deleted characters; else unused."""
+    original: str = ""
+    """The text that was normalised."""
 
     def _orig(self, pos: int) -> int:
         if self.index is not None:
@@ -43,11 +46,20 @@ class Normalized:
         return pos
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a half-open span of the normalised text back to the original text."""
+        """Map a half-open span of the normalised text back to the original text.
+
+        The end takes in characters that were folded into the last one: a dropped long-vowel mark
+        (コンピューター), a voiced or combining mark (ｸﾞ, e + ◌́).
+        """
         if end <= start:
             o = self._orig(start)
             return o, o
-        return self._orig(start), self._orig(end - 1) + 1
+        s, e = self._orig(start), self._orig(end - 1) + 1
+        original = self.original
+        limit = self._orig(end) if end < len(self.text) else len(original)
+        while e < limit and (original[e] in _TRAILING or unicodedata.combining(original[e])):
+            e += 1
+        return s, e
 
 
 def _is_katakana(ch: str) -> bool:
@@ -64,8 +76,11 @@ def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - delib
     """NFKC + lower case + dash/dot/space folding for one character."""
     out = cache.get(ch)
     if out is None:
-        if ch in _SPACES or ch in _DASHES or ch in _DOTS or unicodedata.category(ch) == "Cc":
+        category = unicodedata.category(ch)
+        if ch in _SPACES or ch in _DASHES or ch in _DOTS or category == "Cc":
             out = " "
+        elif category == "Cf":
+            out = ""  # invisible format characters: soft hyphen, zero-width joiner, direction marks
         else:
             out = unicodedata.normalize("NFKC", ch).lower()
             if out in _DASHES:
@@ -101,6 +116,8 @@ def _is_alnum_ascii(ch: str) -> bool:
 
 
 def _needs_slow(text: str) -> bool:
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        return True  # decomposed marks (NFD, as some systems write file names and text) compose in the slow path
     if _SLOW_CHARS.search(text) is not None:
         return True
     if ("ー" in text or "ｰ" in text) and (
@@ -152,14 +169,14 @@ def normalize(text: str) -> Normalized:
         if len(mapped) == len(text):
             dels = _deletions(mapped)
             if not dels:
-                return Normalized(mapped, None)
+                return Normalized(mapped, None, (), text)
             parts = []
             pos = 0
             for start, length in dels:
                 parts.append(mapped[pos:start])
                 pos = start + length
             parts.append(mapped[pos:])
-            return Normalized("".join(parts), None, tuple(dels))
+            return Normalized("".join(parts), None, tuple(dels), text)
     return _normalize_slow(text)
 
 
@@ -174,9 +191,9 @@ def _normalize_slow(text: str) -> Normalized:
     for i, ch in enumerate(text):
         mapped = _char_map(ch)
         for m in mapped:
-            if m in _COMBINING_VOICED:
-                # Half-width ｶﾞ arrives as カ + combining mark: compose with the previous character;
-                # a stray mark that composes with nothing is dropped.
+            if m in _COMBINING_VOICED or unicodedata.combining(m):
+                # Half-width ｶﾞ arrives as カ + combining mark, decomposed text as e + ◌́: compose with the
+                # previous character; a mark that composes with nothing is dropped.
                 if out:
                     composed = unicodedata.normalize("NFC", out[-1] + m)
                     if len(composed) == 1:
@@ -229,7 +246,7 @@ def _normalize_slow(text: str) -> Normalized:
         idx.pop()
     _drop_final_long(out, idx)
     idx.append(len(text))
-    return Normalized("".join(out), tuple(idx))
+    return Normalized("".join(out), tuple(idx), (), text)
 
 
 def normalize_text(text: str) -> str:

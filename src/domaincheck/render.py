@@ -119,7 +119,7 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
                                              (f"  [{terms} terms, line {a.source.line}]", "dim")))  # fmt: skip
             for t in a.technologies:
                 if t.in_source:
-                    node.add(t.name_en if lang == "en" else t.name_ja)
+                    node.add(RText(t.name_en if lang == "en" else t.name_ja))
             related = [t for t in a.technologies if not t.in_source]
             if related:
                 node.add(RText(f"+ {len(related)} related technologies (see `domaincheck show {a.id}`)", style="dim"))
@@ -136,17 +136,9 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     data["exclude"] = list(area.exclude)
     data["econsec"] = [{"id": e.id, "name_ja": e.name_ja, "name_en": e.name_en}
                        for e in tax.econsec if area.id in e.crosswalk]  # fmt: skip
-    progs = []
-    for p in tax.programs:
-        if area.tier in p.tiers:
-            progs.append({"id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en,
-                          "why": f"tier {area.tier}"})  # fmt: skip
-        elif area.id in p.focus:
-            progs.append({"id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en, "why": "focus"})
-        for it in p.items:
-            if area.id in it.areas:
-                progs.append({"id": it.id, "kind": p.kind, "name_ja": it.name_ja, "name_en": it.name_en,
-                              "why": f"focus of {p.id}"})  # fmt: skip
+    from .classify import applicable_programs
+
+    progs = [p.to_dict() for p in applicable_programs(tax, [(area.id, area.tier)], [])]
     data["programs"] = progs
     regions = {r.id: r for r in tax.regions}
     data["countries"] = [
@@ -225,16 +217,19 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         out.write("| " + " | ".join(cols) + " |\n")
         out.write("|" + "|".join("---" for _ in cols) + "|\n")
         for r in rows:
-            out.write("| " + " | ".join(str(r[c]).replace("|", "\\|").replace("\n", " ") for c in cols) + " |\n")
+            cells = (" ".join(str(r[c]).replace("|", "\\|").splitlines()) for c in cols)
+            out.write("| " + " | ".join(cells) + " |\n")
     else:
+        from rich.markup import escape
         from rich.table import Table
+        from rich.text import Text as RText
 
         assert console is not None
-        table = Table(title=title or None, show_lines=False, header_style="bold")
+        table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
         for c in cols:
             table.add_column(c, overflow="fold")
         for r in rows:
-            table.add_row(*(r[c] for c in cols))
+            table.add_row(*(RText(r[c]) for c in cols))  # Text: taxonomy strings are data, never markup
         console.print(table)
 
 
@@ -282,15 +277,17 @@ def _highlight(r: Result) -> Any:
 _VERDICT_STYLE = {"strategic": "bold red", "emerging": "bold yellow", "econsec_only": "bold cyan", "none": "dim"}
 
 
-def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool) -> None:
+def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool, min_score: int = 50) -> None:
     """Human-readable classification: highlighted title, areas, econ-security areas, programs."""
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text as RText
 
     for n, r in enumerate(results):
         if n:
             console.print()
         console.print(_highlight(r))
-        console.print(f"  verdict: [{_VERDICT_STYLE[r.verdict]}]{r.verdict}[/] — {r.reason}", highlight=False)
+        console.print(f"  verdict: [{_VERDICT_STYLE[r.verdict]}]{r.verdict}[/] — {escape(r.reason)}", highlight=False)
         if r.areas:
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
             for c in ("area", "name", "tier", "score", "band"):
@@ -298,18 +295,19 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
             t.add_column("evidence", overflow="fold")
             for a in r.areas:
                 ev = ", ".join(f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence)
-                t.add_row(a.id, a.name_en if lang == "en" else a.name_ja, a.tier, str(a.score), a.band, ev)
+                t.add_row(a.id, RText(a.name_en if lang == "en" else a.name_ja), a.tier, str(a.score), a.band,
+                          RText(ev))  # fmt: skip
             console.print(t)
         if r.econsec:
             names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
-            console.print(f"  econ-security: {names}", highlight=False)
+            console.print(f"  econ-security: {names}", highlight=False, markup=False)
         for kind, line in _program_lines(r):
             console.print(f"  {kind}: {line}", highlight=False, markup=False)
         if explain:
-            _explain(r, console)
+            _explain(r, console, min_score)
 
 
-def _explain(r: Result, console: Console) -> None:
+def _explain(r: Result, console: Console, min_score: int) -> None:
     console.print("  [bold]evidence[/]")
     for label, evs in [(a.id, a.evidence) for a in (*r.areas, *r.near_misses)] + [
         (es.id, es.evidence) for es in r.econsec
@@ -322,7 +320,8 @@ def _explain(r: Result, console: Console) -> None:
         console.print("    (no area term fired)")
     for a in r.near_misses:
         terms = ", ".join(e.text for e in a.evidence)
-        why = "is below the reporting threshold" if a.score < 50 else "was not reported (see the reason above)"
+        why = (f"is below --min-score {min_score}" if a.score < min_score
+               else "was cut by --top or yields to another area (see the reason above)")  # fmt: skip
         console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
     for e in r.excluded:
         console.print(f"  excluded: '{e.text}' [{e.start}:{e.end}] is a known false friend ({e.term!r})",
@@ -356,29 +355,36 @@ def _program_lines(r: Result) -> list[tuple[str, str]]:
 
 
 def write_results(results: Sequence[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
-                  lang: str, explain: bool) -> None:  # fmt: skip
+                  lang: str, explain: bool, min_score: int = 50) -> None:  # fmt: skip
     """Render classification results in ``fmt``."""
-    RESULT_RENDERERS[fmt](results, out, console, lang, explain)
+    RESULT_RENDERERS[fmt](results, out, console, lang, explain, min_score)
 
 
-def _results_json(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+def _results_json(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+                  min_score: int) -> None:  # fmt: skip
     dump_json([r.to_dict() for r in results], out)
 
 
-def _results_jsonl(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+def _results_jsonl(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+                   min_score: int) -> None:  # fmt: skip
     for r in results:
         out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
+def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+                 min_score: int) -> None:  # fmt: skip
+    from .io.writers import neutralize
+
     w = csv.DictWriter(out, fieldnames=CLASSIFY_CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in results:
-        w.writerow(result_row(r))
+        # A title such as =HYPERLINK(...) must stay text when the CSV is opened in a spreadsheet.
+        w.writerow({k: neutralize(v) for k, v in result_row(r).items()})
 
 
-def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool) -> None:
-    classify_table(results, console, lang, explain)
+def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+                   min_score: int) -> None:  # fmt: skip
+    classify_table(results, console, lang, explain, min_score)
 
 
 RESULT_RENDERERS: dict[ClassifyFormat, Callable[..., None]] = {
