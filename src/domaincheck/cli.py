@@ -67,7 +67,7 @@ def _errors() -> Iterator[None]:
 
         _fail(escape(exc.message), escape(exc.hint) if exc.hint else None, exc.exit_code)
     except BrokenPipeError:
-        sys.stderr.close()
+        _quiet_stdout()
         raise typer.Exit(EXIT_OK) from None
     except KeyboardInterrupt:
         _stderr_console().print("interrupted")
@@ -508,4 +508,16 @@ def taxonomy_validate(
 
 def main() -> None:
     """Entry point of the ``domaincheck`` command."""
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+
+
+def _quiet_stdout() -> None:
+    """The reader went away (`domaincheck … | head`): stop quietly, as other command-line tools do."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
