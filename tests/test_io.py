@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +22,7 @@ from domaincheck.io.encoding import (
     resolve_encoding,
 )
 from domaincheck.io.readers import InputSource, cell_text, fit_row, input_format, open_table
-from domaincheck.io.writers import atomic_file, check_output_path, neutralize, output_format
+from domaincheck.io.writers import atomic_file, check_output_path, neutralize, open_writer, output_format
 
 JA = "研究課題名,概要\n量子コンピュータの誤り訂正,超伝導量子ビット\n"
 
@@ -286,3 +289,114 @@ def test_check_output_path_refuses_the_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         check_output_path(tmp_path / "nope" / "out.csv", source)
     check_output_path(tmp_path / "out.csv", source)
+
+
+# --- fast paths match the csv module exactly --------------------------------------------------------------
+
+# Characters that exercise every csv rule: delimiters, quotes, every line ending, a NUL, Japanese text.
+_CSV_CHARS = st.sampled_from(["a", "量", ",", "\t", '"', "\r", "\n", "\r\n", " ", "\x00", "=", "-1"])
+
+
+def _csv_records(data: str, dialect: type[csv.Dialect]) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data, newline=""), dialect, strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(_CSV_CHARS, max_size=40).map("".join), fmt=st.sampled_from(["csv", "tsv"]))
+def test_delimited_reader_matches_csv_reader(tmp_path_factory: pytest.TempPathFactory, body: str, fmt: str) -> None:
+    """Lines without a quote are split directly, the rest parsed by csv: the records must be csv's own."""
+    dialect = csv.excel_tab if fmt == "tsv" else csv.excel
+    sep = dialect.delimiter
+    data = f"h1{sep}h2\r\n{body}"
+    path = tmp_path_factory.mktemp("reader") / f"in.{fmt}"
+    path.write_bytes(data.encode("utf-8"))
+    try:
+        records = _csv_records(data, dialect)
+    except csv.Error:
+        with pytest.raises(InputError, match="malformed CSV"), open_table(InputSource(str(path)), fmt, "utf-8") as t:
+            list(t.rows)
+        return
+    expected = [(number, record) for number, record in enumerate(records[1:], 1) if any(record)]
+    with open_table(InputSource(str(path)), fmt, "utf-8") as table:
+        assert [(r.number, r.cells) for r in table.rows] == expected
+        assert table.blank_rows[0] == len(records) - 1 - len(expected)
+
+
+def test_delimited_reader_quoted_fields_across_lines(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'id,title\r\n1,"two\r\nlines, and ""quotes"""\r\n2,plain\r\n\r\n3,"a"\n4,last')
+    with open_table(InputSource(str(path)), "csv") as table:
+        assert [(r.number, r.cells) for r in table.rows] == [
+            (1, ["1", 'two\r\nlines, and "quotes"']),
+            (2, ["2", "plain"]),
+            (4, ["3", "a"]),
+            (5, ["4", "last"]),
+        ]
+
+
+def _write_text(fmt: str, rows: list[list[Any]], encoding: str = "utf-8") -> str:
+    stream = io.BytesIO()
+    with open_writer(fmt, None, encoding=encoding, stream=stream) as writer:
+        writer.write_header(["a", "b"], ["r"])
+        writer.write_rows(list(range(1, len(rows) + 1)), rows)
+    return stream.getvalue().decode(encoding)
+
+
+_CELLS = st.one_of(
+    st.lists(_CSV_CHARS, max_size=4).map("".join),
+    st.sampled_from([3, -2, 1.5, None, ["x"], {"k": "=v"}]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, max_size=4), max_size=6), fmt=st.sampled_from(["csv", "tsv"]))
+def test_delimited_writer_matches_csv_writer(rows: list[list[Any]], fmt: str) -> None:
+    """The joined fast path must give csv.writer's bytes, formulas neutralised and values as cell_text."""
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, csv.excel_tab if fmt == "tsv" else csv.excel)
+    for row in [["a", "b", "r"], *rows]:
+        writer.writerow([neutralize(cell_text(c)) for c in row])
+    assert _write_text(fmt, [list(r) for r in rows]) == expected.getvalue()
+
+
+def test_delimited_writer_plain_batch_and_mixed_batch() -> None:
+    plain = [["量子", "x y", "1"], ["", "b-", "a|b"]]
+    assert _write_text("csv", [list(r) for r in plain]) == "a,b,r\r\n量子,x y,1\r\n,b-,a|b\r\n"
+    assert _write_text("tsv", [["=1+1", "-5", "@x"]]) == "a\tb\tr\r\n'=1+1\t-5\t'@x\r\n"
+    mixed = [["ok", "fine", ""], ["has,comma", 'a "q"', "two\nlines"], [""]]
+    assert _write_text("csv", mixed) == 'a,b,r\r\nok,fine,\r\n"has,comma","a ""q""","two\nlines"\r\n""\r\n'
+
+
+def test_delimited_writer_names_the_row_that_cannot_be_encoded() -> None:
+    stream = io.BytesIO()
+    rows = [["量子", "ok"], ["海洋", "𠮷野家"], ["never", "written"]]
+    with (
+        pytest.raises(InputError, match=r"row 12, column 'b': character '𠮷'"),
+        open_writer("csv", None, encoding="cp932", stream=stream) as writer,
+    ):
+        writer.write_header(["a", "b"], [])
+        writer.write_rows([11, 12, 13], rows)
+    # Rows before the bad one are written, as they would be one row at a time.
+    assert stream.getvalue().decode("cp932") == "a,b\r\n量子,ok\r\n"
+
+
+def test_jsonl_writer_batch_and_lone_surrogate() -> None:
+    stream = io.StringIO()
+    with open_writer("jsonl", None, stream=stream) as writer:
+        writer.write_header(["title"], ["dc_verdict", "dc_problem"])
+        writer.write_rows([1, 2], [["量子", "strategic", ""], ["x", "error", "long_row", "extra"]], [{"v": 1}, None])
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert lines == [
+        {"row": 1, "v": 1, "problem": None, "fields": {"title": "量子"}},
+        {"row": 2, "problem": "long_row", "fields": {"title": "x"}, "extra_fields": ["extra"]},
+    ]
+    binary = io.BytesIO()
+    with (
+        pytest.raises(InputError, match="row 8: contains text that is not valid Unicode"),
+        open_writer("jsonl", None, stream=binary) as writer,
+    ):
+        writer.write_header(["title"], ["dc_problem"])
+        writer.write_rows([7, 8], [["fine", ""], ["bad \ud800", ""]])
+    assert binary.getvalue().decode("utf-8").splitlines() == [
+        '{"row": 7, "problem": null, "fields": {"title": "fine"}}'
+    ]

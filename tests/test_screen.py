@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -619,6 +620,75 @@ def test_progress_reports_rows_done(tmp_path: Path) -> None:
         progress=lambda done, total: calls.append((done, total)),
     )
     assert calls == [(500, None), (1000, None), (1200, None)]
+
+
+class Level(Enum):
+    STRATEGIC = "strategic"
+
+
+@dataclass(frozen=True)
+class TierRef:
+    id: str
+
+
+@dataclass(frozen=True)
+class OddArea:
+    id: Any
+    tier: Any
+    score: Any
+    evidence: tuple[FakeEvidence, ...]
+
+
+SHARED_PROGRAMS = (FakeRef("moonshot_6"), FakeRef("k_program"))
+
+
+class OddClassifier:
+    """Results typed the other ways the contract allows: Enums, objects with an id, scores as text."""
+
+    def classify(self, title: str) -> Any:
+        import types
+
+        if title.startswith("odd"):
+            areas: tuple[OddArea, ...] = (
+                OddArea(Level.STRATEGIC, TierRef("emerging"), "61", (FakeEvidence("b"),)),
+                OddArea(FakeRef("quantum"), Level.STRATEGIC, 72.9, (FakeEvidence("a"), FakeEvidence("b"))),
+            )
+            verdict: Any = Level.STRATEGIC
+        else:  # plain str/int values: the fast path, with a programs tuple shared between results
+            areas = (
+                OddArea("ocean", "emerging", 55, (FakeEvidence("sea"),)),
+                OddArea("quantum", "strategic", 80, (FakeEvidence("qubit"), FakeEvidence("sea"))),
+            )
+            verdict = "strategic"
+        programs = SHARED_PROGRAMS if "shared" in title else (FakeRef("p1"),)
+        return types.SimpleNamespace(
+            verdict=verdict, areas=areas, econsec=(FakeRef("space_tech"),), programs=programs, to_dict=dict
+        )
+
+
+def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["odd one"], ["plain shared"], ["plain own"], ["plain shared again"]], "utf-8")
+    out = tmp_path / "out.csv"
+    summary = screen(ScreenOptions(input=str(src), output=str(out)), OddClassifier)
+    rows = [dict(zip(RESULT_COLUMNS, r[1:], strict=True)) for r in read_csv(out)[1:]]
+    assert rows[0] == {
+        "dc_verdict": "strategic",
+        "dc_primary_area": "quantum",  # 72.9 counts as 72, above "61"
+        "dc_primary_tier": "strategic",
+        "dc_areas": "strategic|quantum",
+        "dc_scores": "61|72",
+        "dc_econsec": "space_tech",
+        "dc_programs": "p1",
+        "dc_terms": "b|a",
+        "dc_problem": "",
+    }
+    assert rows[1]["dc_primary_area"] == "quantum" and rows[1]["dc_scores"] == "55|80"
+    assert rows[1]["dc_terms"] == "sea|qubit"
+    assert [r["dc_programs"] for r in rows[1:]] == ["moonshot_6|k_program", "p1", "moonshot_6|k_program"]
+    assert summary.areas == {"quantum": 4, "ocean": 3, "strategic": 1}
+    assert summary.tiers == {"strategic": 4}
+    assert summary.econsec == {"space_tech": 4} and summary.rows_with_econsec == 4
 
 
 # --- summary and fail-on -----------------------------------------------------------------------------

@@ -26,16 +26,18 @@ Public API::
   ``Summary.replaced_columns``.
 - ``jobs``: 1 classifies in this process; N > 1 uses N worker processes (0 = every core), each building
   its own classifier once from ``classifier_factory``, which must therefore be picklable (e.g.
-  ``functools.partial(Classifier.load, taxonomy_dir)``). Rows go to workers in chunks with a bounded
-  number in flight, so memory stays flat and output order is the input order.
+  ``functools.partial(Classifier.load, taxonomy_dir)``). Only the texts of a chunk of rows go to a worker
+  and only compact result cells and counts come back, with a bounded number of chunks in flight, so
+  memory stays flat and output order is the input order.
+- Speed: rows move in batches; per row the work is a few appends and C-level calls (no per-row objects
+  beyond the cell list, which becomes the output row). The summary counts (verdict, tier, areas,
+  econsec) per distinct combination and expands them at the end.
 - ``progress(done, total)`` is called as rows are written; ``total`` is None unless known (xlsx).
 """
 
 from __future__ import annotations
 
 import collections
-import contextlib
-import gc
 import multiprocessing
 import os
 import signal
@@ -284,8 +286,7 @@ _ERROR_KEY: _CountKey = ("error", "", (), ())
 
 _get_id = attrgetter("id")
 _get_score = attrgetter("score")
-_get_evidence = attrgetter("evidence")
-_get_term = attrgetter("term")
+_first = itemgetter(0)
 
 
 class _Classified(NamedTuple):
@@ -362,10 +363,12 @@ def _score_text(scores: tuple[object, ...]) -> tuple[str, int]:
 def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
     """Classify each text (None = skip); InputError from the classifier marks that row only.
 
-    The hot loop of a run. A result whose ids, tiers and terms are str and whose scores are ints (the
-    real classifier's) takes the fast path built from C-level map/attrgetter/join calls; anything else
-    (an Enum, an object with an id, a score in a str) makes that path raise TypeError or ValueError and
-    takes :func:`_result_cells`, which gives the same cells.
+    The hot loop of a run. A result whose verdict, ids, tiers and terms are str (the real classifier's)
+    takes the fast path built from C-level map/attrgetter/join calls; anything else (an Enum, an object
+    with an id) makes that path raise TypeError and takes :func:`_result_cells`, which gives the same
+    cells. Two small tables render repeated values once: a scores tuple's text, and the programs text of
+    a programs tuple the classifier hands out again (kept by identity). Nothing is cached per title: every
+    text is classified.
     """
     out: list[_Cells] = []
     add = out.append
@@ -427,6 +430,7 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
                 tier = areas[best].tier
                 if type(tier) is not str:
                     raise TypeError
+                terms: list[Any] = [e.term for a in areas for e in a.evidence]  # join raises if one is not a str
                 cells = (
                     verdict,
                     ids[best],
@@ -435,7 +439,7 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
                     score_text,
                     "|".join(econsec_ids),
                     program_text,
-                    "|".join(dict.fromkeys([e.term for a in areas for e in a.evidence])),  # type: ignore[misc]
+                    "|".join(dict.fromkeys(terms)),
                     "",
                 )
                 key = (verdict, tier, ids, econsec_ids)
@@ -461,7 +465,6 @@ def _init_worker(factory: ClassifierFactory) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _worker_classifier = factory()
-        gc.freeze()  # this process lives for one run: keep the classifier out of every collection
     except Exception as exc:  # reported by the first task: an initializer that raises makes Pool respawn forever
         _worker_error = f"{type(exc).__name__}: {exc}"
 
@@ -537,25 +540,6 @@ class _Plan:
     cell_limit: int | None
 
 
-def _freeze_gc() -> bool:
-    """Move every object alive now (the classifier's large, long-lived graph above all) out of the cyclic
-    garbage collector's sight for the run, so its collections stop traversing them; True if done.
-
-    A run allocates a few small containers per row, which keeps triggering collections, and a full
-    collection would otherwise walk the whole taxonomy and matcher each time (10-25% of a run's time).
-    Left alone if the host program already froze objects itself.
-    """
-    if gc.get_freeze_count():
-        return False
-    gc.freeze()
-    return True
-
-
-def _unfreeze_gc(frozen: bool) -> None:
-    if frozen:
-        gc.unfreeze()
-
-
 def _resolve_jobs(jobs: int) -> int:
     if jobs < 0:
         raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}")
@@ -591,11 +575,9 @@ def screen(
         canonical_encoding(options.output_encoding)
     source = InputSource(options.input, stdin)
     try:
-        with contextlib.ExitStack() as stack, open_table(source, in_fmt, options.encoding, options.sheet) as table:
+        with open_table(source, in_fmt, options.encoding, options.sheet) as table:
             plan, detected = _plan(table, options, out_fmt)
             classifier = classifier_factory()
-            frozen = _freeze_gc()
-            stack.callback(_unfreeze_gc, frozen)
             tally = _Tally()
             with open_writer(
                 out_fmt,
@@ -748,9 +730,6 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
         if titles is not None:
             titles.append(title)
     return _Batch(numbers, rows, texts, titles, notes)
-
-
-_first = itemgetter(0)
 
 
 def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally) -> None:

@@ -4,6 +4,8 @@
   begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a spreadsheet
   never runs it as a formula. Plain numbers such as ``-12`` or ``+3.5`` are left alone: they cannot run
   anything, and escaping them would turn data into text. JSONL is data, not a spreadsheet: never escaped.
+- CSV/TSV text is exactly what ``csv.writer`` (Excel dialect) writes, but rows whose cells need no
+  quoting are joined directly, a batch at a time, through one buffered text stream.
 - CSV defaults to UTF-8 with a BOM so Excel opens Japanese correctly. With ``cp932`` output the usual
   Unicode/CP932 look-alikes (〜 — − ‖ ¢ £ ¬ ¦) are mapped to their CP932 forms; any other character
   CP932 cannot encode raises :class:`InputError` naming the row, column and character — nothing is
@@ -29,6 +31,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
@@ -70,8 +73,7 @@ _BUFFER_BYTES = 1 << 20
 """Write buffer of a text output file: fewer, larger writes."""
 
 _FORMULA_START = frozenset("=+-@\t\r")
-_FORMULA_PREFIXES = repeat(tuple(sorted(_FORMULA_START)))  # endless, for map(str.startswith, cells, ...)
-_str_startswith = str.startswith
+_first_char = itemgetter(slice(None, 1))
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
@@ -312,15 +314,18 @@ class _DelimitedWriter:
         rows: Sequence[list[Any]],
         details: Sequence[Mapping[str, Any] | None] | None = None,
     ) -> None:
-        # Fast path, one C-level pass over the batch: every cell is already text and none starts like a
-        # formula (str.startswith raises TypeError for a cell that is not a str).
-        clean = False
+        lines: list[str] | None = None
         if self._fix is None:
+            # Fast path for a batch whose cells are all text (joining raises TypeError otherwise) and none
+            # of which starts like a formula: two C-level passes over the batch, no per-cell Python code.
             with contextlib.suppress(TypeError):
-                clean = not any(map(_str_startswith, chain.from_iterable(rows), _FORMULA_PREFIXES))
-        if not clean:
+                lines = list(map(self._delimiter.join, rows))
+            if lines is not None and not _FORMULA_START.isdisjoint(map(_first_char, chain.from_iterable(rows))):
+                lines = None
+        if lines is None:
             rows = [self._prepare(row) for row in rows]
-        text = self._render(rows)
+            lines = list(map(self._delimiter.join, rows))
+        text = self._render(lines, rows)
         try:
             self._handle.write(text)
         except UnicodeEncodeError as exc:
@@ -333,16 +338,16 @@ class _DelimitedWriter:
                     raise self._encode_error(number, cells, exc) from None
             raise
 
-    def _render(self, rows: Sequence[list[str]]) -> str:
-        """The CSV text of rows of str cells, exactly as csv.writer writes them (Excel dialect).
+    def _render(self, lines: list[str], rows: Sequence[list[str]]) -> str:
+        """The CSV text of rows of str cells (``lines``: each row's cells joined by the delimiter), exactly
+        as csv.writer writes it in the Excel dialect.
 
         csv.writer inspects every character (~17 ns each in CPython 3.11), so a row of long cells costs
         more to write than to read. A cell needs quoting only if it holds the delimiter, a quote or a line
-        break; when no cell of the batch does, the text is the cells joined, which is checked with a few
-        C-level counts over the joined batch. Otherwise only the rows that need it go through csv.writer.
+        break; when no cell of the batch does, the text is the joined cells, which a few C-level counts
+        over the whole batch confirm. Otherwise only the rows that need it go through csv.writer.
         """
         sep = self._delimiter
-        lines = list(map(sep.join, rows))
         text = "\r\n".join(lines)
         breaks = len(lines) - 1
         if (
@@ -371,15 +376,6 @@ class _DelimitedWriter:
             self._writer.writerow(cells)
         except UnicodeEncodeError as exc:
             raise self._encode_error(number, cells, exc) from None
-
-    def _batch_encode_error(
-        self, numbers: Sequence[int], rows: Sequence[list[str]], exc: UnicodeEncodeError
-    ) -> InputError:
-        for number, cells in zip(numbers, rows, strict=True):
-            error = self._bad_character(number, cells)
-            if error is not None:
-                return error
-        return InputError(f"row {numbers[0] if numbers else 0}: cannot be written in {self._encoding}: {exc.reason}")
 
     def _encode_error(self, number: int, cells: list[str], exc: UnicodeEncodeError) -> InputError:
         error = self._bad_character(number, cells)
