@@ -135,11 +135,8 @@ class Matcher:
             vocab.update(w for w in _FUZZY_KANA.findall(key))
         self._vocab = frozenset(vocab)
         self._longest_word = max(map(len, vocab), default=0)
-        index: dict[str, list[str]] = {}
-        for word in sorted(vocab):
-            for d in [word, *_deletes(word)]:
-                index.setdefault(d, []).append(word)
-        self._delete_index = index
+        # Built on first use: most titles never need the speller, and a warm start should not pay for it.
+        self._delete_index: dict[str, list[str]] | None = None
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def find(self, norm: Normalized, fuzzy: bool = True) -> list[Span]:
@@ -190,6 +187,15 @@ class Matcher:
                 pos = -neg_end
         return out
 
+    def _build_delete_index(self) -> dict[str, list[str]]:
+        """Symmetric-delete index: every vocabulary word under itself and each one-letter deletion."""
+        index: dict[str, list[str]] = {}
+        for word in sorted(self._vocab):
+            for d in [word, *_deletes(word)]:
+                index.setdefault(d, []).append(word)
+        self._delete_index = index
+        return index
+
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a near-miss spelling stands for, or None.
 
@@ -203,8 +209,9 @@ class Matcher:
         best: str | None = None
         if word not in self._vocab and len(word) <= self._longest_word + 1:
             found: set[str] = set()
+            index = self._delete_index if self._delete_index is not None else self._build_delete_index()
             for d in [word, *_deletes(word)]:
-                found.update(self._delete_index.get(d, ()))
+                found.update(index.get(d, ()))
             scored = sorted(
                 (DamerauLevenshtein.distance(word, c), c)
                 for c in found
