@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-MARK = re.compile(r"(<!-- run: (?P<cmd>.+?) -->\n)(?P<old>```\n.*?```\n|(?:\|.*\n)+)?", re.S)
+MARK = re.compile(r"(<!-- run: (?P<cmd>[^\n]+?) -->\n)(?P<old>```\n.*?```\n|(?:\|[^\n]*\n)+)?", re.S)
 
 
 def run(cmd: str) -> str:
