@@ -233,3 +233,10 @@ def test_screen_cli_errors(tmp_path: Path) -> None:
 def test_argument_help_is_shown() -> None:
     r = run("classify", "--help")
     assert "stdin" in r.stdout and "TITLES" in r.stdout
+
+
+def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n。。。\nsmart agriculture\n")
+    assert r.exit_code == EXIT_ERROR
+    assert [json.loads(x)["primary"] for x in r.stdout.splitlines()] == ["quantum", "agri_food"]
+    assert "1 of 3 titles skipped" in r.stderr and "(title 2)" in r.stderr

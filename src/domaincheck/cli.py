@@ -154,17 +154,21 @@ def classify(
             raise InputError("'-' (read stdin) cannot be combined with titles on the command line")
         clf = _classifier()
         results: list[Result] = []
-        for t in items:
+        problems: list[str] = []
+        for n, t in enumerate(items, start=1):
             try:
-                r = clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top)
+                results.append(clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top))
             except InputError as exc:
-                where = f" (title {len(results) + 1})" if len(items) > 1 else ""
-                raise InputError(exc.message + where, exc.hint) from None
-            results.append(r)
+                problems.append(exc.message + (f" (title {n})" if len(items) > 1 else ""))
+        if len(problems) == len(items):
+            raise InputError("; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else ""))
         from .render import write_results
 
         console = _stdout_console() if fmt is ClassifyFormat.table else None
         write_results(results, fmt, sys.stdout, console, lang.value, explain, min_score)
+        if problems:
+            # The usable titles are classified; the rest are named, and the exit code says something was skipped.
+            _fail(f"{len(problems)} of {len(items)} titles skipped: " + "; ".join(problems[:5]))
 
 
 # ---- evaluate ----------------------------------------------------------------------------------------------------
