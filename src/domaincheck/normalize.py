@@ -96,10 +96,14 @@ class _Table(dict[int, str]):
 
     def __missing__(self, key: int) -> str:
         value = _char_map(chr(key))
+        # The fast path needs one character out for one in; anything else (ﬁ → fi, ¯ → space + macron, a soft
+        # hyphen → nothing) is marked with NUL, which sends the text down the reference path.
+        value = value if len(value) == 1 else _IRREGULAR
         self[key] = value
         return value
 
 
+_IRREGULAR = "\x00"
 _TABLE = _Table()
 _SPACE_RUN = re.compile(" +")
 _LONG_RUN = re.compile("ー+")
@@ -166,7 +170,7 @@ def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offsets back to it."""
     if not _needs_slow(text):
         mapped = text.translate(_TABLE)
-        if len(mapped) == len(text):
+        if _IRREGULAR not in mapped:
             dels = _deletions(mapped)
             if not dels:
                 return Normalized(mapped, None, (), text)
@@ -191,14 +195,16 @@ def _normalize_slow(text: str) -> Normalized:
     for i, ch in enumerate(text):
         mapped = _char_map(ch)
         for m in mapped:
-            if m in _COMBINING_VOICED or unicodedata.combining(m):
+            if (m in _COMBINING_VOICED or unicodedata.combining(m)) and out:
                 # Half-width ｶﾞ arrives as カ + combining mark, decomposed text as e + ◌́: compose with the
-                # previous character; a mark that composes with nothing is dropped.
-                if out:
-                    composed = unicodedata.normalize("NFC", out[-1] + m)
-                    if len(composed) == 1:
-                        out[-1] = composed
-                continue
+                # previous character. A mark that composes with nothing stays, as the fast path keeps it;
+                # one after a space (NFKC spells ¯ as space + macron) is dropped with it.
+                if out[-1] == " ":
+                    continue
+                composed = unicodedata.normalize("NFC", out[-1] + m)
+                if len(composed) == 1:
+                    out[-1] = composed
+                    continue
             if m == " ":
                 _drop_final_long(out, idx)
                 if out and out[-1] != " " and out[-1].isascii():
