@@ -507,7 +507,8 @@ def taxonomy_validate(
         tax = load(directory)
         terms = sum(len(t.strong) + len(t.support) for a in tax.areas for t in a.technologies)
         typer.echo(f"{directory}: valid — {len(tax.areas)} areas, {len(tax.econsec)} econ-security areas, "
-                   f"{len(tax.programs)} programs, {terms} area terms (taxonomy {tax.version})")  # fmt: skip
+                   f"{len(tax.programs)} programs, {terms} area terms (taxonomy {tax.version}, "
+                   f"content {tax.digest})")  # fmt: skip
 
 
 def main() -> None:

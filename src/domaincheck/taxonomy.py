@@ -156,7 +156,7 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
             _check(v, spec.value, f"{path}.{k}", out)
         return
     if not isinstance(value, dict):
-        out.append(f"{path}: expected a mapping, got {type(value).__name__}")
+        out.append(f"{path or '(top level)'}: expected a mapping, got {type(value).__name__}")
         return
     for key in value:
         if key not in spec:
@@ -293,6 +293,10 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                 positives.setdefault(key, f"{p}.terms.{strength}")
         for j, term in enumerate(es.get("exclude", [])):
             excluded.setdefault(normalize_text(term), f"{p}.exclude[{j}]")
+        for strength in ("strong", "support"):
+            for term in es["terms"].get(strength, []):
+                if not normalize_text(term):
+                    yield f"{p}.terms.{strength}: term {term!r} is empty after normalisation"
     for j, term in enumerate(docs["meta.yaml"].get("framing", {}).get("terms", [])):
         key = normalize_text(term)
         if key in positives:
@@ -300,6 +304,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     factor = docs["meta.yaml"].get("framing", {}).get("factor", 1.0)
     if not 0 < factor <= 1:
         yield f"meta.yaml: framing.factor: must be in (0, 1], got {factor}"
+    if "" in excluded:
+        yield f"{excluded['']}: an exclusion term is empty after normalisation"
     for key, where in excluded.items():
         if key in positives:
             yield f"{where}: term {key!r} is both excluded and a positive term ({positives[key]})"
