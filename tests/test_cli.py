@@ -240,3 +240,14 @@ def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
     assert r.exit_code == EXIT_ERROR
     assert [json.loads(x)["primary"] for x in r.stdout.splitlines()] == ["quantum", "agri_food"]
     assert "1 of 3 titles skipped" in r.stderr and "(title 2)" in r.stderr
+
+
+def test_screen_input_format_option(tmp_path: Path) -> None:
+    src = tmp_path / "call.txt"
+    src.write_text("title\nquantum computer\n", encoding="utf-8")
+    r = run(*MIN, "screen", str(src), "--quiet")
+    assert r.exit_code == EXIT_ERROR and "cannot tell the input format" in r.stderr
+    r = run(*MIN, "screen", str(src), "--input-format", "csv", "--quiet")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+    assert rows[0]["dc_primary_area"] == "quantum"

@@ -416,6 +416,9 @@ def screen(
                                                  "(Excel), utf-8 or cp932.")] = "utf-8-sig",
     sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name (default: first).")]
     = None,
+    input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
+                                                              "suffix does not tell (default: from the suffix; "
+                                                              "CSV for '-').")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core).")] = 1,
     summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
                                                       "summary as JSON to FILE.")] = None,
@@ -436,7 +439,8 @@ def screen(
             raise InputError("--summary-json and --output name the same file")
         options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
                                 extra_columns=tuple(extra_column or ()), encoding=encoding,
-                                output_encoding=output_encoding, jobs=jobs, sheet=sheet)  # fmt: skip
+                                output_encoding=output_encoding, jobs=jobs, sheet=sheet,
+                                input_fmt=input_format.value if input_format else None)  # fmt: skip
         factory = functools.partial(Classifier.load, _state["taxonomy_dir"])
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal
