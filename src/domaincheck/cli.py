@@ -295,45 +295,11 @@ def show(
         if fmt is ListFormat.json:
             dump_json(data, sys.stdout)
             return
-        _show_flat(data, fmt, lang.value)
+        from .render import show_rows, write_rows
 
-
-def _show_flat(data: dict[str, Any], fmt: ListFormat, lang: str) -> None:
-    from .render import write_rows
-
-    def pick(d: dict[str, Any], key: str) -> str:
-        return str(d.get(f"{key}_{lang}") or d.get(f"{key}_ja") or "")
-
-    rows: list[dict[str, str]] = [
-        {"section": "area", "item": data["id"], "detail": f"{pick(data, 'name')} — {pick(data, 'official')}",
-         "source": f"line {data['source']['line']}"},
-        {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang], "source": ""},
-    ]  # fmt: skip
-    for q in data["qualifications"]:
-        rows.append({"section": "scope", "item": q["kind"], "detail": q[lang] + (f" → {q['redirect']}"
-                     if q["redirect"] else ""), "source": f"line {q['source']['line']}"})  # fmt: skip
-    for t in data["technologies"]:
-        mark = "source" if t["in_source"] else "related"
-        rows.append({"section": f"technology ({mark})", "item": t["id"],
-                     "detail": f"{pick(t, 'name')} [{len(t['strong'])} strong / {len(t['support'])} support terms]",
-                     "source": f"line {t['source']['line']}"})  # fmt: skip
-    if data["exclude"]:
-        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
-    for e in data["econsec"]:
-        rows.append({"section": "econ-security", "item": e["id"], "detail": pick(e, "name"), "source": ""})
-    for p in data["programs"]:
-        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name"),
-                     "source": p["why"]})  # fmt: skip
-    for c in data["countries"]:
-        regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
-        rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions, "source": ""})
-    for m in data["markets"]:
-        cagr = f", CAGR {m['cagr_percent']:g}%" if m["cagr_percent"] is not None else ""
-        rows.append({"section": "market", "item": m["technology_" + lang],
-                     "detail": f"{m['size_trillion_yen']:g} trillion yen ({m['year']}){cagr} — {m['cited']}",
-                     "source": f"line {m['source']['line']}"})  # fmt: skip
-    write_rows(rows, fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None,
-               f"{data['id']}: {pick(data, 'name')}")  # fmt: skip
+        console = _stdout_console() if fmt is ListFormat.table else None
+        name = data.get(f"name_{lang.value}") or data["name_ja"]
+        write_rows(show_rows(data, lang.value), fmt, sys.stdout, console, f"{data['id']}: {name}")
 
 
 @app.command()
@@ -485,16 +451,13 @@ def screen(
 
 def _write_json_atomic(path: Path, data: Any) -> None:
     import json
-    import os
-    import tempfile
+
+    from .io.writers import atomic_file
 
     target = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".tmp-summary-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, target)
+        with atomic_file(target) as temp:
+            temp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror}") from None
 

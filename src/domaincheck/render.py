@@ -155,6 +155,42 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     return data
 
 
+def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """Flat rows of ``show_data`` for the table, CSV and Markdown formats."""
+    def pick(d: dict[str, Any], key: str) -> str:
+        return str(d.get(f"{key}_{lang}") or d.get(f"{key}_ja") or "")
+
+    rows: list[dict[str, str]] = [
+        {"section": "area", "item": data["id"], "detail": f"{pick(data, 'name')} — {pick(data, 'official')}",
+         "source": f"line {data['source']['line']}"},
+        {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang], "source": ""},
+    ]  # fmt: skip
+    for q in data["qualifications"]:
+        rows.append({"section": "scope", "item": q["kind"], "detail": q[lang] + (f" → {q['redirect']}"
+                     if q["redirect"] else ""), "source": f"line {q['source']['line']}"})  # fmt: skip
+    for t in data["technologies"]:
+        mark = "source" if t["in_source"] else "related"
+        rows.append({"section": f"technology ({mark})", "item": t["id"],
+                     "detail": f"{pick(t, 'name')} [{len(t['strong'])} strong / {len(t['support'])} support terms]",
+                     "source": f"line {t['source']['line']}"})  # fmt: skip
+    if data["exclude"]:
+        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
+    for e in data["econsec"]:
+        rows.append({"section": "econ-security", "item": e["id"], "detail": pick(e, "name"), "source": ""})
+    for p in data["programs"]:
+        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name"),
+                     "source": p["why"]})  # fmt: skip
+    for c in data["countries"]:
+        regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
+        rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions, "source": ""})
+    for m in data["markets"]:
+        cagr = f", CAGR {m['cagr_percent']:g}%" if m["cagr_percent"] is not None else ""
+        rows.append({"section": "market", "item": m["technology_" + lang],
+                     "detail": f"{m['size_trillion_yen']:g} trillion yen ({m['year']}){cagr} — {m['cited']}",
+                     "source": f"line {m['source']['line']}"})  # fmt: skip
+    return rows
+
+
 def econsec_data(es: EconSecArea) -> dict[str, Any]:
     """JSON object of one economic-security area."""
     return {"id": es.id, "name_ja": es.name_ja, "name_en": es.name_en, "crosswalk": list(es.crosswalk),
