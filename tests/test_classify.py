@@ -122,3 +122,27 @@ def test_decomposed_and_invisible_characters_change_nothing(classifier) -> None:
         assert [(a.id, a.score) for a in nfd.areas] == [(a.id, a.score) for a in nfc.areas], title
     hidden = classifier.classify("量子\u200bコンピュー\u00adタ")
     assert [a.id for a in hidden.areas] == [a.id for a in classifier.classify("量子コンピュータ").areas]
+
+
+def _eval_titles() -> list[str]:
+    import csv
+
+    titles = []
+    for path in sorted((Path(__file__).parent / "data" / "eval").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            titles += [row["title"] for row in csv.DictReader(fh)]
+    return titles
+
+
+@pytest.mark.parametrize("min_score", [50, 30])
+def test_brief_equals_the_full_result_on_real_titles(classifier, min_score: int) -> None:  # type: ignore[no-untyped-def]
+    from domaincheck.classify import Classifier
+    from domaincheck.models import Brief
+
+    fresh = Classifier(classifier.taxonomy, classifier.matcher)  # empty memo: the first pass builds every plan
+    titles = _eval_titles()
+    assert len(titles) > 500
+    for fuzzy in (True, False):
+        for title in titles + titles[::-1]:  # the second pass reads the memo, in another order
+            want = Brief.of(classifier.classify(title, fuzzy=fuzzy, min_score=min_score))
+            assert fresh.brief(title, fuzzy=fuzzy, min_score=min_score) == want, title

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher
-from .models import AreaHit, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
-from .normalize import normalize
+from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span
+from .models import AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
+from .normalize import Normalized, normalize
 
 MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
@@ -45,6 +45,12 @@ def band_of(score: int) -> str:
 _PLAN_CACHE_MAX = 100_000
 
 
+def _plan_key(spans: list[Span], min_score: int, top: int | None) -> tuple[Any, ...]:
+    """Everything but the evidence depends only on which targets matched (and how), so plans are memoised.
+    Target tuples live in the automaton for the matcher's lifetime: their identity is a cheap stable key."""
+    return (tuple([(id(span.targets), span.fuzzy) for span in spans]), min_score, top)
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """What a set of matched targets amounts to, independent of where in the title they were found."""
@@ -55,6 +61,11 @@ class _Plan:
     programs: tuple[ProgramHit, ...]
     verdict: str
     reason: str
+    brief: Brief
+
+
+_TitleEvidence = tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], list[Evidence], list[Evidence]]
+"""Evidence per area, per econ-security area, exclusions, framing terms."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +96,7 @@ class Classifier:
             a.id: q.redirect for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }
         self._plans: dict[Any, _Plan] = {}
+        self._programs: dict[tuple[Any, ...], tuple[ProgramHit, ...]] = {}  # (reported (area, tier)s, own econsec)
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None) -> Classifier:
@@ -99,11 +111,47 @@ class Classifier:
 
         Areas scoring at least ``min_score`` are reported (at most ``top``); the rest with evidence are near misses.
         """
-        check_title(title)
-        norm = normalize(title)
-        if _ALNUM.search(norm.text) is None:
-            raise InputError(f"title has no letters or digits: {title[:60]!r}")
+        norm = self._checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
+        area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
+        plan = self._plans.get(_plan_key(spans, min_score, top)) or self._new_plan(
+            spans, area_ev, es_ev, bool(framing), min_score, top)  # fmt: skip
+        areas = self._areas
+        hits = tuple(
+            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
+            for a, score, band in plan.hits
+        )
+        near = tuple(
+            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
+            for a, score, band in plan.near
+        )
+        econsec = tuple(
+            EconSecHit(es.id, es.name_ja, es.name_en, via, tuple(es_ev[es.id]) if via[0] == "terms" else ())
+            for es, via in plan.econsec
+        )
+        reason = plan.reason
+        if framing:
+            reason += "; damped by framing term(s): " + ", ".join(e.text for e in framing)
+        return Result(title, plan.verdict, reason, hits, econsec, plan.programs, near,
+                      tuple(excluded + framing))  # fmt: skip
+
+    def brief(self, title: str, fuzzy: bool = True, min_score: int = REPORT_AT) -> Brief:
+        """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
+
+        Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but the evidence
+        is only built for the first title with a given set of matched terms.
+        """
+        norm = self._checked(title)
+        spans = self.matcher.find(norm, fuzzy=fuzzy)
+        plan = self._plans.get(_plan_key(spans, min_score, None))
+        if plan is None:
+            area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
+            plan = self._new_plan(spans, area_ev, es_ev, bool(framing), min_score, None)
+        return plan.brief
+
+    @staticmethod
+    def _evidence(title: str, norm: Normalized, spans: list[Span]) -> _TitleEvidence:
+        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets."""
         area_ev: dict[str, list[Evidence]] = {}
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
@@ -124,32 +172,21 @@ class Classifier:
                 w = WEIGHTS[t.strength] * (FUZZY_FACTOR if span.fuzzy else 1.0)
                 ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, w, t.technology))
                 (area_ev if kind == AREA else es_ev).setdefault(t.target, []).append(ev)
-        # Everything but the evidence depends only on which targets matched (and how): memoise that plan.
-        # Target tuples live in the automaton for the matcher's lifetime, so their identity is a cheap stable key.
-        key = (tuple([(id(span.targets), span.fuzzy) for span in spans]), min_score, top)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plan(area_ev, es_ev, bool(framing), min_score, top)
-            if len(self._plans) < _PLAN_CACHE_MAX:
-                self._plans[key] = plan
-        areas = self._areas
-        hits = tuple(
-            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
-            for a, score, band in plan.hits
-        )
-        near = tuple(
-            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
-            for a, score, band in plan.near
-        )
-        econsec = tuple(
-            EconSecHit(es.id, es.name_ja, es.name_en, via, tuple(es_ev[es.id]) if via[0] == "terms" else ())
-            for es, via in plan.econsec
-        )
-        reason = plan.reason
-        if framing:
-            reason += "; damped by framing term(s): " + ", ".join(e.text for e in framing)
-        return Result(title, plan.verdict, reason, hits, econsec, plan.programs, near,
-                      tuple(excluded + framing))  # fmt: skip
+        return area_ev, es_ev, excluded, framing
+
+    def _new_plan(self, spans: list[Span], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
+                  framed: bool, min_score: int, top: int | None) -> _Plan:  # fmt: skip
+        plan = self._plan(area_ev, es_ev, framed, min_score, top)
+        if len(self._plans) < _PLAN_CACHE_MAX:
+            self._plans[_plan_key(spans, min_score, top)] = plan
+        return plan
+
+    def _checked(self, title: str) -> Normalized:
+        check_title(title)
+        norm = normalize(title)
+        if _ALNUM.search(norm.text) is None:
+            raise InputError(f"title has no letters or digits: {title[:60]!r}")
+        return norm
 
     def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
               min_score: int, top: int | None) -> _Plan:  # fmt: skip
@@ -177,11 +214,18 @@ class Classifier:
             hits = hits[:top]
         tiers = [(a, order[a].tier) for a, _, _ in hits]
         econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
-        programs = applicable_programs(self.taxonomy, tiers, [es.id for es, via in econsec if via[0] == "terms"])
+        own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
+        programs = self._programs.get((tuple(tiers), own_econsec))
+        if programs is None:
+            programs = applicable_programs(self.taxonomy, tiers, own_econsec)
+            self._programs[tuple(tiers), own_econsec] = programs
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec])
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a]} (the source excludes it there)"
-        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason)
+        terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev[a])
+        brief = Brief(verdict, tuple((a, order[a].tier, sc) for a, sc, _ in hits), tuple(es.id for es, _ in econsec),
+                      tuple(p.id for p in programs), tuple(terms))  # fmt: skip
+        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief)
 
     def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip

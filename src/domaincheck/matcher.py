@@ -125,7 +125,8 @@ class Matcher:
             # An exclusion wins over positives for the same string: it is a known false friend.
             if any(t.kind == EXCLUDE for t in targets):
                 targets = [t for t in targets if t.kind == EXCLUDE]
-            automaton.add_word(key, (len(key), _is_word_char(key[0]), _is_word_char(key[-1]), tuple(targets)))
+            strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
+            automaton.add_word(key, (len(key), _is_word_char(key[0]), _is_word_char(key[-1]), tuple(targets), strong))
         automaton.make_automaton()
         self._automaton = automaton
         # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
@@ -146,46 +147,52 @@ class Matcher:
         as long as no strong area term matched exactly: the speller is a fallback against a wrong "none", not a
         second opinion on a title that already has clear evidence.
         """
-        spans = self._exact(norm.text)
-        if fuzzy and not any(t.kind == AREA and t.strength == STRONG for s in spans for t in s.targets):
+        spans, strong = self._exact(norm.text)
+        if fuzzy and not strong:
             spans = self._with_fuzzy(norm.text, spans)
         return spans
 
-    def _exact(self, text: str) -> list[Span]:
+    def _exact(self, text: str) -> tuple[list[Span], bool]:
+        """The spans, and whether one of them holds a strong area term."""
         # iter_long yields the leftmost-longest non-overlapping matches in C; English terms must then sit at word
         # boundaries (no "ai" in "main").
         n = len(text)
         out: list[Span] = []
-        for end, (length, word_start, word_end, targets) in self._automaton.iter_long(text):
+        any_strong = False
+        for end, (length, word_start, word_end, targets, strong) in self._automaton.iter_long(text):
             start = end - length + 1
             if (word_start and start > 0 and text[start - 1] in _WORD_CHARS) or (
                 word_end and end + 1 < n and text[end + 1] in _WORD_CHARS
             ):
                 # The longest match is not a whole word ("quantum computation" in "quantum computational"):
                 # look for shorter whole-word matches inside its span instead.
-                out.extend(self._inside(text, start, end + 1))
-                continue
-            out.append(_tuple_new(Span, (start, end + 1, targets, False)))
-        return out
+                inside, strong = self._inside(text, start, end + 1)
+                out.extend(inside)
+            else:
+                out.append(_tuple_new(Span, (start, end + 1, targets, False)))
+            any_strong = any_strong or strong
+        return out, any_strong
 
-    def _inside(self, text: str, lo: int, hi: int) -> list[Span]:
+    def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
         n = len(text)
         cands = []
-        for end, (length, word_start, word_end, targets) in self._automaton.iter(text, lo, hi):
+        for end, (length, word_start, word_end, targets, strong) in self._automaton.iter(text, lo, hi):
             start = end - length + 1
             if start < lo or (word_start and start > 0 and text[start - 1] in _WORD_CHARS):
                 continue
             if word_end and end + 1 < n and text[end + 1] in _WORD_CHARS:
                 continue
-            cands.append((start, -(end + 1), targets))
+            cands.append((start, -(end + 1), targets, strong))
         cands.sort(key=lambda c: (c[0], c[1]))
         out: list[Span] = []
         pos = lo
-        for start, neg_end, targets in cands:
+        any_strong = False
+        for start, neg_end, targets, strong in cands:
             if start >= pos:
                 out.append(_tuple_new(Span, (start, -neg_end, targets, False)))
                 pos = -neg_end
-        return out
+                any_strong = any_strong or strong
+        return out, any_strong
 
     def _build_delete_index(self) -> dict[str, list[str]]:
         """Symmetric-delete index: every vocabulary word under itself and each one-letter deletion."""
@@ -257,7 +264,7 @@ class Matcher:
         end_map.extend(range(pos + 1, len(text) + 1))
         fixed_ranges = [(s, e) for s, e, _ in fixes]
         out: list[Span] = []
-        for span in self._exact("".join(parts)):
+        for span in self._exact("".join(parts))[0]:
             start, end = pos_map[span.start], end_map[span.end - 1]
             is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
             out.append(Span(start, end, span.targets, is_fuzzy))

@@ -457,3 +457,29 @@ class Result(NamedTuple):
             "near_misses": [a.to_dict() for a in self.near_misses],
             "excluded": [e.to_dict() for e in self.excluded],
         }
+
+
+class Brief(NamedTuple):
+    """A title's classification without evidence offsets: what a batch screen writes per row.
+
+    Everything here depends only on which taxonomy terms matched, so one Brief object is shared by every
+    title with the same matches (compare by value; identity is only an optimisation).
+    """
+
+    verdict: str
+    """As :attr:`Result.verdict`."""
+    areas: tuple[tuple[str, str, int], ...]
+    """``(id, tier, score)`` of each reported area, best first."""
+    econsec: tuple[str, ...]
+    """Economic-security area ids."""
+    programs: tuple[str, ...]
+    """Program and program-item ids."""
+    terms: tuple[str, ...]
+    """Distinct taxonomy terms behind the reported areas, in the order they were found."""
+
+    @classmethod
+    def of(cls, result: Result) -> Brief:
+        """The Brief of a full result."""
+        terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence)
+        return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
+                   tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms))  # fmt: skip

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
@@ -55,6 +55,7 @@ from domaincheck.io.columns import describe_columns, detect_title_column, resolv
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
 from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, RowWriter, check_output_path, open_writer, output_format
+from domaincheck.models import Brief
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -284,8 +285,6 @@ _SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "")
 _UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "unclassifiable_title")
 _ERROR_KEY: _CountKey = ("error", "", (), ())
 
-_get_id = attrgetter("id")
-_get_score = attrgetter("score")
 _first = itemgetter(0)
 
 
@@ -348,27 +347,34 @@ def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     return cells, (verdict, tier, labels, econsec)
 
 
-_RENDER_CACHE_MAX = 4096
-_PROGRAM_TEXTS: dict[int, tuple[object, str]] = {}
-"""id(programs tuple) → (that tuple, its |-joined ids); the tuple is kept so its id cannot be reused."""
-_SCORE_TEXTS: dict[tuple[object, ...], tuple[str, int]] = {}
-"""Scores of a result's areas → (their |-joined text, index of the first highest)."""
+def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
+    """Result cells and count key of a real classifier's Brief."""
+    areas = brief.areas
+    econsec = brief.econsec
+    if not areas:
+        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", ""), (
+            brief.verdict, "", (), econsec)  # fmt: skip
+    ids = tuple(a[0] for a in areas)
+    scores = [a[2] for a in areas]
+    best = scores.index(max(scores))
+    tier = areas[best][1]
+    cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
+             "|".join(brief.programs), "|".join(brief.terms), "")  # fmt: skip
+    return cells, (brief.verdict, tier, ids, econsec)
 
 
-def _score_text(scores: tuple[object, ...]) -> tuple[str, int]:
-    values = [_score(s) for s in scores]
-    return "|".join(map(str, values)), values.index(max(values))
+_BRIEF_CELLS_MAX = 100_000
+_BRIEF_CELLS: dict[int, tuple[Brief, _Cells, _CountKey]] = {}
+"""id(Brief) → (that Brief, its cells, its count key). The classifier shares one Brief among titles with the
+same matches; the Brief is kept here so that its id cannot be reused by another object."""
 
 
 def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
     """Classify each text (None = skip); InputError from the classifier marks that row only.
 
-    The hot loop of a run. A result whose verdict, ids, tiers and terms are str (the real classifier's)
-    takes the fast path built from C-level map/attrgetter/join calls; anything else (an Enum, an object
-    with an id) makes that path raise TypeError and takes :func:`_result_cells`, which gives the same
-    cells. Two small tables render repeated values once: a scores tuple's text, and the programs text of
-    a programs tuple the classifier hands out again (kept by identity). Nothing is cached per title: every
-    text is classified.
+    The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief``
+    (the real one) is asked for that, and the cells of a Brief it hands out again are rendered once.
+    Nothing is cached per title: every text is normalised and matched.
     """
     out: list[_Cells] = []
     add = out.append
@@ -376,9 +382,9 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
     counts: dict[_CountKey, int] = {}
     count = counts.get
     rejected: list[int] = []
+    brief = None if want_detail else getattr(classifier, "brief", None)
     classify = classifier.classify
-    program_texts = _PROGRAM_TEXTS
-    score_texts = _SCORE_TEXTS
+    rendered = _BRIEF_CELLS
     cells: _Cells
     key: _CountKey
     for index, text in enumerate(texts):
@@ -389,7 +395,21 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
                 details.append(None)
             continue
         try:
-            result = classify(text)
+            if brief is not None:
+                b = brief(text)
+                entry = rendered.get(id(b))
+                if entry is None or entry[0] is not b:
+                    cells, key = _brief_cells(b)
+                    if len(rendered) >= _BRIEF_CELLS_MAX:
+                        rendered.clear()
+                    rendered[id(b)] = (b, cells, key)
+                else:
+                    cells, key = entry[1], entry[2]
+            else:
+                result = classify(text)
+                cells, key = _result_cells(result)
+                if details is not None:
+                    details.append(result.to_dict())
         except InputError:
             add(_UNCLASSIFIABLE)
             rejected.append(index)
@@ -397,61 +417,8 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
             if details is not None:
                 details.append(None)
             continue
-        try:
-            verdict = result.verdict
-            if type(verdict) is not str:
-                raise TypeError
-            areas = result.areas
-            econsec = result.econsec
-            programs = result.programs
-            econsec_ids = tuple(map(_get_id, econsec)) if econsec else ()
-            if type(programs) is tuple:
-                # The classifier memoises what depends only on which terms matched: the same programs
-                # tuple comes back for many titles, so its text is kept by identity (not by title).
-                entry = program_texts.get(id(programs))
-                if entry is not None and entry[0] is programs:
-                    program_text = entry[1]
-                else:
-                    program_text = "|".join(map(_get_id, programs))
-                    if len(program_texts) >= _RENDER_CACHE_MAX:
-                        program_texts.clear()
-                    program_texts[id(programs)] = (programs, program_text)
-            else:
-                program_text = "|".join(map(_get_id, programs))
-            if areas:
-                ids = tuple(map(_get_id, areas))
-                scored = score_texts.get(scores := tuple(map(_get_score, areas)))
-                if scored is None:
-                    scored = _score_text(scores)
-                    if len(score_texts) >= _RENDER_CACHE_MAX:
-                        score_texts.clear()
-                    score_texts[scores] = scored
-                score_text, best = scored
-                tier = areas[best].tier
-                if type(tier) is not str:
-                    raise TypeError
-                terms: list[Any] = [e.term for a in areas for e in a.evidence]  # join raises if one is not a str
-                cells = (
-                    verdict,
-                    ids[best],
-                    tier,
-                    "|".join(ids),
-                    score_text,
-                    "|".join(econsec_ids),
-                    program_text,
-                    "|".join(dict.fromkeys(terms)),
-                    "",
-                )
-                key = (verdict, tier, ids, econsec_ids)
-            else:
-                cells = (verdict, "", "", "", "", "|".join(econsec_ids), program_text, "", "")
-                key = (verdict, "", (), econsec_ids)
-        except (TypeError, ValueError):
-            cells, key = _result_cells(result)
         add(cells)
         counts[key] = count(key, 0) + 1
-        if details is not None:
-            details.append(result.to_dict())
     return _Classified(out, details, counts, rejected)
 
 
