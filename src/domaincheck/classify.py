@@ -115,7 +115,7 @@ class Classifier:
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
         plan = self._plans.get(_plan_key(spans, min_score, top)) or self._new_plan(
-            spans, area_ev, es_ev, bool(framing), min_score, top)  # fmt: skip
+            spans, area_ev, es_ev, framing, min_score, top)  # fmt: skip
         areas = self._areas
         hits = tuple(
             AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
@@ -130,8 +130,11 @@ class Classifier:
             for es, via in plan.econsec
         )
         reason = plan.reason
-        if framing:
-            reason += "; damped by framing term(s): " + ", ".join(e.text for e in framing)
+        for kind, what in (("framing", "damped by framing term(s)"),
+                           ("basic_science", "support-only evidence damped by basic-science wording")):  # fmt: skip
+            found = [e.text for e in framing if e.strength == kind]
+            if found:
+                reason += f"; {what}: " + ", ".join(found)
         return Result(title, plan.verdict, reason, hits, econsec, plan.programs, near,
                       tuple(excluded + framing))  # fmt: skip
 
@@ -146,7 +149,7 @@ class Classifier:
         plan = self._plans.get(_plan_key(spans, min_score, None))
         if plan is None:
             area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
-            plan = self._new_plan(spans, area_ev, es_ev, bool(framing), min_score, None)
+            plan = self._new_plan(spans, area_ev, es_ev, framing, min_score, None)
         return plan.brief
 
     @staticmethod
@@ -167,7 +170,7 @@ class Classifier:
                     excluded.append(Evidence(t.term, text, start, end, "exclude", "exact", 0.0, None))
                     break
                 if kind == FRAMING:
-                    framing.append(Evidence(t.term, text, start, end, "framing", "exact", 0.0, None))
+                    framing.append(Evidence(t.term, text, start, end, t.strength, "exact", 0.0, None))
                     continue
                 w = WEIGHTS[t.strength] * (FUZZY_FACTOR if span.fuzzy else 1.0)
                 ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, w, t.technology))
@@ -175,8 +178,9 @@ class Classifier:
         return area_ev, es_ev, excluded, framing
 
     def _new_plan(self, spans: list[Span], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
-                  framed: bool, min_score: int, top: int | None) -> _Plan:  # fmt: skip
-        plan = self._plan(area_ev, es_ev, framed, min_score, top)
+                  framing: list[Evidence], min_score: int, top: int | None) -> _Plan:  # fmt: skip
+        kinds = {e.strength for e in framing}
+        plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, min_score, top)
         if len(self._plans) < _PLAN_CACHE_MAX:
             self._plans[_plan_key(spans, min_score, top)] = plan
         return plan
@@ -189,15 +193,18 @@ class Classifier:
         return norm
 
     def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
-              min_score: int, top: int | None) -> _Plan:  # fmt: skip
+              basic: bool, min_score: int, top: int | None) -> _Plan:  # fmt: skip
         """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title."""
         strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         damp = self.taxonomy.framing_factor if framed else 1.0
         scored: list[tuple[str, int, str]] = []
         for area_id, evs in area_ev.items():
             w = _weight(evs)
-            if area_id not in strong_areas and strong_areas & CONTEXT_AREAS:
-                w *= CONTEXT_BOOST  # "AI for X": X is often named by a generic word
+            if area_id not in strong_areas:
+                if strong_areas & CONTEXT_AREAS:
+                    w *= CONTEXT_BOOST  # "AI for X": X is often named by a generic word
+                if basic:
+                    w *= self.taxonomy.basic_factor  # "the mechanism of disease X": no technology named
             sc = score_of(w * damp)
             scored.append((area_id, sc, band_of(sc)))
         order = self._areas
@@ -219,7 +226,7 @@ class Classifier:
         if programs is None:
             programs = applicable_programs(self.taxonomy, tiers, own_econsec)
             self._programs[tuple(tiers), own_econsec] = programs
-        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec])
+        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored))
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a]} (the source excludes it there)"
         terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev[a])
@@ -281,8 +288,9 @@ def _weight(evs: list[Evidence]) -> float:
     return sum(seen.values())
 
 
-def _verdict(hits: list[tuple[str, str]], econsec: list[str]) -> tuple[str, str]:
-    """Screening verdict and its one-line reason from reported (area, tier) pairs and econ-security ids."""
+def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool) -> tuple[str, str]:
+    """Screening verdict and its one-line reason from reported (area, tier) pairs, econ-security ids and whether
+    any area had evidence at all."""
     strategic = [a for a, tier in hits if tier == "strategic"]
     if strategic:
         return "strategic", "national strategic area: " + ", ".join(strategic)
@@ -290,7 +298,7 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str]) -> tuple[str, str]
         return "emerging", "emerging/foundational area: " + ", ".join(a for a, _ in hits)
     if econsec:
         return "econsec_only", "economic-security area only: " + ", ".join(econsec)
-    return "none", "no area term found"
+    return "none", "area terms found, but no area reached the reporting score" if evidence else "no area term found"
 
 
 def check_title(title: str) -> None:

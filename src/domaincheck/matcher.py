@@ -120,6 +120,8 @@ class Matcher:
                 add(term, Target(EXCLUDE, es.id, None, "exclude", term))
         for term in taxonomy.framing_terms:
             add(term, Target(FRAMING, "framing", None, "framing", term))
+        for term in taxonomy.basic_terms:
+            add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
         automaton = ahocorasick.Automaton()
         for key, targets in table.items():
             # An exclusion wins over positives for the same string: it is a known false friend.

@@ -305,6 +305,11 @@ class Taxonomy:
     """Terms that frame a title as non-technology study (education, ethics, history): they damp every area."""
     framing_factor: float = 1.0
     """Factor applied to every area's evidence weight when a framing term is present."""
+    basic_terms: tuple[str, ...] = ()
+    """Terms that present a title as elucidating a mechanism (basic science): they damp areas with only support
+    evidence, since a technology the title develops is normally named by a strong term."""
+    basic_factor: float = 1.0
+    """Factor applied to the evidence weight of support-only areas when a basic-science term is present."""
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id."""
@@ -332,7 +337,7 @@ class Evidence(NamedTuple):
     end: int
     """End offset (exclusive) in the original title."""
     strength: str
-    """``strong`` or ``support`` (``exclude`` and ``framing`` for those terms)."""
+    """``strong`` or ``support`` (``exclude``, ``framing`` and ``basic_science`` for those terms)."""
     match: str
     """``exact`` or ``fuzzy`` (a near-miss spelling, lower confidence)."""
     weight: float

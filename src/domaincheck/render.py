@@ -310,6 +310,11 @@ def _highlight(r: Result) -> Any:
     return text
 
 
+_EXCLUDED_LABEL = {"framing": "framing", "basic_science": "basic science"}
+_EXCLUDED_WHY = {
+    "framing": "presents the title as a study of people, society or teaching: every area is damped",
+    "basic_science": "presents the title as elucidating a mechanism: areas with only support terms are damped",
+}
 _VERDICT_STYLE = {"strategic": "bold red", "emerging": "bold yellow", "econsec_only": "bold cyan", "none": "dim"}
 
 
@@ -360,7 +365,8 @@ def _explain(r: Result, console: Console, min_score: int) -> None:
                else "was cut by --top or yields to another area (see the reason above)")  # fmt: skip
         console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
     for e in r.excluded:
-        console.print(f"  excluded: '{e.text}' [{e.start}:{e.end}] is a known false friend ({e.term!r})",
+        console.print(f"  {_EXCLUDED_LABEL.get(e.strength, 'excluded')}: '{e.text}' [{e.start}:{e.end}] "
+                      f"{_EXCLUDED_WHY.get(e.strength, 'is a known false friend')} ({e.term!r})",
                       highlight=False, markup=False)  # fmt: skip
     by_why: dict[str, list[str]] = {}
     for p in r.programs:

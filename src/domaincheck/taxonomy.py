@@ -74,6 +74,7 @@ META = {
         }
     ],
     "framing": Opt({"factor": float, "terms": [str]}),
+    "basic_science": Opt({"factor": float, "terms": [str]}),
 }  # fmt: skip
 AREAS = {
     "areas": [
@@ -297,13 +298,14 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             for term in es["terms"].get(strength, []):
                 if not normalize_text(term):
                     yield f"{p}.terms.{strength}: term {term!r} is empty after normalisation"
-    for j, term in enumerate(docs["meta.yaml"].get("framing", {}).get("terms", [])):
-        key = normalize_text(term)
-        if key in positives:
-            yield f"meta.yaml: framing.terms[{j}]: term {term!r} is also a positive term ({positives[key]})"
-    factor = docs["meta.yaml"].get("framing", {}).get("factor", 1.0)
-    if not 0 < factor <= 1:
-        yield f"meta.yaml: framing.factor: must be in (0, 1], got {factor}"
+    for group in ("framing", "basic_science"):
+        for j, term in enumerate(docs["meta.yaml"].get(group, {}).get("terms", [])):
+            key = normalize_text(term)
+            if key in positives:
+                yield f"meta.yaml: {group}.terms[{j}]: term {term!r} is also a positive term ({positives[key]})"
+        factor = docs["meta.yaml"].get(group, {}).get("factor", 1.0)
+        if not 0 < factor <= 1:
+            yield f"meta.yaml: {group}.factor: must be in (0, 1], got {factor}"
     if "" in excluded:
         yield f"{excluded['']}: an exclusion term is empty after normalisation"
     for key, where in excluded.items():
@@ -440,9 +442,10 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     )  # fmt: skip
     src = meta["source"]
     document = SourceDocument(src["title_ja"], src["title_en"], src["issuer_ja"], src["issuer_en"], src["date"])
-    framing = meta.get("framing", {})
+    framing, basic = meta.get("framing", {}), meta.get("basic_science", {})
     return Taxonomy(meta["taxonomy_version"], document, tiers, areas, econsec, programs, regions, fields, markets,
-                    location, digest, tuple(framing.get("terms", ())), float(framing.get("factor", 1.0)))  # fmt: skip
+                    location, digest, tuple(framing.get("terms", ())), float(framing.get("factor", 1.0)),
+                    tuple(basic.get("terms", ())), float(basic.get("factor", 1.0)))  # fmt: skip
 
 
 def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
