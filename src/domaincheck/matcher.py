@@ -13,10 +13,11 @@ from .normalize import Normalized, normalize_text
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
 _FUZZY_EN = re.compile(r"[a-z]{6,}")
-_FUZZY_KANA = re.compile(r"[ァ-ヺー]{5,}")
+_FUZZY_KANA = re.compile(r"[ァ-ヺー]{6,}")
 _FUZZY_CACHE_MAX = 200_000
-# Words that may be near-miss spellings: whole English words of 6+ letters, katakana runs of 5+.
-_FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{5,}")
+# Words that may be near-miss spellings: whole English words of 6+ letters, katakana runs of 6+ (shorter katakana
+# words are too often other real words one edit away: エアロゾル is not a misspelt エアロゲル).
+_FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{6,}")
 _UNSEEN = object()
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
@@ -50,10 +51,16 @@ class Span(NamedTuple):
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_KATAKANA = frozenset(chr(c) for c in range(ord("ァ"), ord("ヺ") + 1)) | {"ー"}
+SHORT_KANA = 2
+"""Katakana terms this short (イネ, スギ, ブイ) match only as whole katakana words: not イネ in サイネージ."""
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch in _WORD_CHARS
+def _boundaries(key: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The characters that must not touch the start and the end of a match of ``key`` (None: any may)."""
+    if len(key) <= SHORT_KANA and all(c in _KATAKANA for c in key):
+        return _KATAKANA, _KATAKANA
+    return (_WORD_CHARS if key[0] in _WORD_CHARS else None), (_WORD_CHARS if key[-1] in _WORD_CHARS else None)
 
 
 def _inflections(key: str) -> list[str]:
@@ -128,7 +135,7 @@ class Matcher:
             if any(t.kind == EXCLUDE for t in targets):
                 targets = [t for t in targets if t.kind == EXCLUDE]
             strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
-            automaton.add_word(key, (len(key), _is_word_char(key[0]), _is_word_char(key[-1]), tuple(targets), strong))
+            automaton.add_word(key, (len(key), *_boundaries(key), tuple(targets), strong))
         automaton.make_automaton()
         self._automaton = automaton
         # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
@@ -161,10 +168,10 @@ class Matcher:
         n = len(text)
         out: list[Span] = []
         any_strong = False
-        for end, (length, word_start, word_end, targets, strong) in self._automaton.iter_long(text):
+        for end, (length, before, after, targets, strong) in self._automaton.iter_long(text):
             start = end - length + 1
-            if (word_start and start > 0 and text[start - 1] in _WORD_CHARS) or (
-                word_end and end + 1 < n and text[end + 1] in _WORD_CHARS
+            if (before is not None and start > 0 and text[start - 1] in before) or (
+                after is not None and end + 1 < n and text[end + 1] in after
             ):
                 # The longest match is not a whole word ("quantum computation" in "quantum computational"):
                 # look for shorter whole-word matches inside its span instead.
@@ -178,11 +185,11 @@ class Matcher:
     def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
         n = len(text)
         cands = []
-        for end, (length, word_start, word_end, targets, strong) in self._automaton.iter(text, lo, hi):
+        for end, (length, before, after, targets, strong) in self._automaton.iter(text, lo, hi):
             start = end - length + 1
-            if start < lo or (word_start and start > 0 and text[start - 1] in _WORD_CHARS):
+            if start < lo or (before is not None and start > 0 and text[start - 1] in before):
                 continue
-            if word_end and end + 1 < n and text[end + 1] in _WORD_CHARS:
+            if after is not None and end + 1 < n and text[end + 1] in after:
                 continue
             cands.append((start, -(end + 1), targets, strong))
         cands.sort(key=lambda c: (c[0], c[1]))
