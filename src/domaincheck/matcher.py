@@ -63,12 +63,21 @@ def _boundaries(key: str) -> tuple[frozenset[str] | None, frozenset[str] | None]
     return (_WORD_CHARS if key[0] in _WORD_CHARS else None), (_WORD_CHARS if key[-1] in _WORD_CHARS else None)
 
 
+_ADJECTIVES = (("graphy", ("graphic", "graphical")), ("scopy", ("scopic",)), ("metry", ("metric",)),
+               ("logy", ("logical",)))  # fmt: skip
+"""Noun endings of method names and their adjectives: echocardiography → echocardiographic image."""
+
+
 def _inflections(key: str) -> list[str]:
-    """English plural of the last word of an ASCII term, precomputed so titles need no stemming."""
+    """English plural of the last word of an ASCII term, and the adjective of a method name (-graphy → -graphic),
+    precomputed so titles need no stemming."""
     if not key or not key.isascii() or not key[-1].isalpha() or len(key.split(" ")[-1]) < 3:
         return [key]
     last = key.split(" ")[-1]
     forms = [key]
+    for noun, adjectives in _ADJECTIVES:
+        if last.endswith(noun) and len(last) > len(noun) + 2:
+            forms += [key[: -len(noun)] + adj for adj in adjectives]
     if last.endswith(("s", "x", "z", "ch", "sh")):
         forms.append(key + "es")
     elif last.endswith("y") and last[-2] not in "aeiou":
