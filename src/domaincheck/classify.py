@@ -90,11 +90,13 @@ class Classifier:
             for a in e.crosswalk:
                 crosswalk.setdefault(a, []).append(e.id)
         self._crosswalk = crosswalk
-        # The source's exclusions with a redirect (創薬・医療 excludes biologics, which belong to バイオ・ヘルスケア):
-        # when the redirect area is reported, the excluded area yields unless its own strong evidence outranks it.
+        # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
+        # to バイオ・ヘルスケア): when the redirect area is reported, the excluded area yields unless it has strong
+        # evidence from a technology the exclusion does not qualify (a diagnostic, a device: not a drug or therapy).
         self._redirects = {
-            a.id: q.redirect for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
-        }
+            a.id: (q.redirect, frozenset(q.technologies) or frozenset(t.id for t in a.technologies))
+            for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
+        }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
         self._programs: dict[tuple[Any, ...], tuple[ProgramHit, ...]] = {}  # (reported (area, tier)s, own econsec)
 
@@ -211,8 +213,9 @@ class Classifier:
         scored.sort(key=lambda h: (-h[1], order[h[0]].order))
         score = {a: sc for a, sc, _ in scored}
         yielded = {
-            a for a, b in self._redirects.items()
-            if a in score and score.get(b, 0) >= min_score and (a not in strong_areas or score[a] <= score[b])
+            a for a, (b, concerned) in self._redirects.items()
+            if a in score and score.get(b, 0) >= min_score
+            and not any(e.strength == STRONG and e.technology not in concerned for e in area_ev[a])
         }  # fmt: skip
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded]
         near = [h for h in scored if h[1] < min_score or h[0] in yielded]
@@ -228,7 +231,7 @@ class Classifier:
             self._programs[tuple(tiers), own_econsec] = programs
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored))
         for a in sorted(yielded, key=lambda x: order[x].order):
-            reason += f"; {a} yields to {self._redirects[a]} (the source excludes it there)"
+            reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
         terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev[a])
         brief = Brief(verdict, tuple((a, order[a].tier, sc) for a, sc, _ in hits), tuple(es.id for es, _ in econsec),
                       tuple(p.id for p in programs), tuple(terms))  # fmt: skip

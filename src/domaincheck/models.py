@@ -53,6 +53,8 @@ class Qualification:
     """For an exclusion: the area the excluded technology belongs to instead."""
     source: SourceRef
     """Where the rule is stated."""
+    technologies: tuple[str, ...] = ()
+    """For an exclusion: the area's technologies it qualifies (empty: the whole area)."""
 
 
 @dataclass(frozen=True)

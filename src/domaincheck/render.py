@@ -68,7 +68,8 @@ def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
         "official_ja": area.official_ja,
         "official_en": area.official_en,
         "qualifications": [
-            {"kind": q.kind, "ja": q.text.ja, "en": q.text.en, "redirect": q.redirect, "source": _src(q.source)}
+            {"kind": q.kind, "ja": q.text.ja, "en": q.text.en, "redirect": q.redirect,
+             "technologies": list(q.technologies), "source": _src(q.source)}
             for q in (*tax.tier(area.tier).qualifications, *area.qualifications)
         ],
         "technologies": [
@@ -166,8 +167,10 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
         {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang], "source": ""},
     ]  # fmt: skip
     for q in data["qualifications"]:
-        rows.append({"section": "scope", "item": q["kind"], "detail": q[lang] + (f" → {q['redirect']}"
-                     if q["redirect"] else ""), "source": f"line {q['source']['line']}"})  # fmt: skip
+        detail = q[lang] + (f" → {q['redirect']}" if q["redirect"] else "")
+        if q["technologies"]:
+            detail += f" ({', '.join(q['technologies'])})"
+        rows.append({"section": "scope", "item": q["kind"], "detail": detail, "source": f"line {q['source']['line']}"})
     for t in data["technologies"]:
         mark = "source" if t["in_source"] else "related"
         rows.append({"section": f"technology ({mark})", "item": t["id"],

@@ -62,7 +62,7 @@ class Nullable:
 SOURCE = {"section": str, "line": int}
 TEXT = {"ja": str, "en": str}
 TERMS = {"strong": Opt([str]), "support": Opt([str])}
-QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "source": SOURCE}
+QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "technologies": Opt([str]), "source": SOURCE}
 META = {
     "schema_version": int,
     "taxonomy_version": str,
@@ -253,7 +253,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             yield f"{p}.id: {area['id']!r} is not a snake_case id"
         if area["tier"] not in TIERS:
             yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
-        yield from _qualifications(p, area.get("qualifications", []), known_areas)
+        own = {t["id"] for t in area["technologies"]}
+        yield from _qualifications(p, area.get("qualifications", []), known_areas, own)
         seen: dict[str, str] = {}
         for j, tech in enumerate(area["technologies"]):
             tp = f"{p}.technologies[{j}]"
@@ -339,12 +340,16 @@ def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator
             yield f"{path}[{j}]: unknown {what} id {v!r}"
 
 
-def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str]) -> Iterator[str]:
+def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None
+                    ) -> Iterator[str]:  # fmt: skip
     for j, q in enumerate(quals):
         if q["kind"] not in ("inclusion", "exclusion"):
             yield f"{path}.qualifications[{j}].kind: expected inclusion or exclusion, got {q['kind']!r}"
         if "redirect" in q and q["redirect"] not in known:
             yield f"{path}.qualifications[{j}].redirect: unknown area id {q['redirect']!r}"
+        for k, tech in enumerate(q.get("technologies", [])):
+            if own is None or tech not in own:
+                yield f"{path}.qualifications[{j}].technologies[{k}]: {tech!r} is not a technology of this area"
 
 
 def _programs(programs: list[dict[str, Any]], known: set[str]) -> Iterator[str]:
@@ -386,7 +391,9 @@ def _texts(items: list[dict[str, Any]] | None) -> tuple[Text, ...]:
 
 def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
     return tuple(
-        Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"])) for q in items or ()
+        Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"]),
+                      tuple(q.get("technologies", ())))
+        for q in items or ()
     )
 
 
