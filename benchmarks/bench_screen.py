@@ -5,8 +5,9 @@ Usage::
     python benchmarks/bench_screen.py                 # 100,000 rows: floor, jobs=1, jobs=all cores
     python benchmarks/bench_screen.py --rows 1000000  # peak memory on a million rows
     python benchmarks/bench_screen.py --fake          # pipeline only, with a trivial classifier
+    python benchmarks/bench_screen.py --shape titles  # a four-column title list instead of an export with abstracts
 
-It writes a realistic CSV (ids, mixed Japanese/English titles, people, institutions, an abstract, a
+It writes a realistic CSV (ids, real Japanese/English titles and splices of them, people, institutions, an abstract, a
 budget) into a temporary folder, then runs each case in its own process and reads that process's peak
 resident memory with ``os.wait4``: (a) the floor, Python's csv module reading and writing the same file;
 (b) ``screen`` with jobs=1; (c) ``screen`` with one worker per core. For (c) the peak of the main process
@@ -96,23 +97,22 @@ def make_abstract(rng: random.Random) -> str:
     return "".join(sentences)
 
 
-def write_input(path: Path, rows: int, seed: int = 2025) -> None:
-    """Write the benchmark CSV (UTF-8, as an application system would export it)."""
+def write_input(path: Path, rows: int, seed: int = 2025, shape: str = "export") -> None:
+    """Write the benchmark CSV (UTF-8, as an application system would export it).
+
+    ``export``: six columns with an abstract of 4-9 sentences (about 570 bytes a row); ``titles``: a title list
+    (number, title, investigator, institution; about 120 bytes a row), the shape the issue's floor figure suggests.
+    """
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(HEADER if shape == "export" else HEADER[:4])
         for i in range(rows):
-            writer.writerow(
-                [
-                    f"JP{2025_000000 + i}",
-                    make_title(rng),
-                    f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
-                    rng.choice(INSTITUTIONS),
-                    make_abstract(rng),
-                    str(rng.randrange(1_000, 500_000, 100)),
-                ]
-            )
+            row = [f"JP{2025_000000 + i}", make_title(rng), f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+                   rng.choice(INSTITUTIONS)]  # fmt: skip
+            if shape == "export":
+                row += [make_abstract(rng), str(rng.randrange(1_000, 500_000, 100))]
+            writer.writerow(row)
 
 
 # --- cases (each runs in its own process) -------------------------------------------------------------
@@ -218,6 +218,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the generated CSV")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for the parallel case")
     parser.add_argument("--fake", action="store_true", help="use a trivial classifier (pipeline cost only)")
+    parser.add_argument("--shape", choices=["export", "titles"], default="export",
+                        help="export: six columns with abstracts; titles: four short columns")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the generated files (prints the folder)")
     parser.add_argument("--case", choices=["floor", "screen"], help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
@@ -237,7 +239,7 @@ def main() -> None:
     try:
         src = folder / "proposals.csv"
         started = time.perf_counter()
-        write_input(src, args.rows)
+        write_input(src, args.rows, shape=args.shape)
         print(f"input: {args.rows:,} rows, {src.stat().st_size / 2**20:.1f} MiB "
               f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
         cases = [("floor", 1), ("screen", 1)]
@@ -276,6 +278,7 @@ def write_json(args: argparse.Namespace, src: Path, results: list[dict[str, Any]
     path = OUT_DIR / f"bench_screen-{stamp}.json"
     data = {
         "rows": args.rows,
+        "shape": args.shape,
         "input_bytes": src.stat().st_size,
         "classifier": "fake" if args.fake else "real",
         "python": platform.python_version(),

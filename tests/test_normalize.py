@@ -94,8 +94,10 @@ def test_offsets_are_monotonic_and_in_range(text: str) -> None:
         assert e > s
 
 
-@given(st.one_of(st.text(max_size=40), st.lists(st.sampled_from(ALPHABET), max_size=20).map("".join)))
-@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(st.sampled_from(ALPHABET), max_size=20).map("".join),
+                 st.text(alphabet=st.characters(max_codepoint=127), max_size=40),  # the ASCII bytes path
+                 st.lists(st.sampled_from(["A", "I", " ", "a", "-", "\t", "x1"]), max_size=12).map("".join)))
+@settings(max_examples=800, deadline=None)
 def test_fast_path_agrees_with_reference(text: str) -> None:
     from domaincheck.normalize import _char_map, _normalize_slow
 

@@ -83,6 +83,7 @@ class Classifier:
         self.taxonomy = taxonomy
         self.matcher = matcher or Matcher(taxonomy)
         self._areas = {a.id: _AreaInfo(a.tier, a.name_ja, a.name_en, i) for i, a in enumerate(taxonomy.areas)}
+        self._head = {a.id: (a.id, a.tier, a.name_ja, a.name_en) for a in taxonomy.areas}  # AreaHit's first fields
         self._econsec = {e.id: e for e in taxonomy.econsec}
         self._es_order = {e.id: i for i, e in enumerate(taxonomy.econsec)}
         crosswalk: dict[str, list[str]] = {}
@@ -118,27 +119,23 @@ class Classifier:
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
         plan = self._plans.get(_plan_key(spans, min_score, top)) or self._new_plan(
             spans, area_ev, es_ev, framing, min_score, top)  # fmt: skip
-        areas = self._areas
-        hits = tuple(
-            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
-            for a, score, band in plan.hits
-        )
-        near = tuple(
-            AreaHit(a, areas[a].tier, areas[a].name_ja, areas[a].name_en, score, band, tuple(area_ev[a]))
-            for a, score, band in plan.near
-        )
-        econsec = tuple(
-            EconSecHit(es.id, es.name_ja, es.name_en, via, tuple(es_ev[es.id]) if via[0] == "terms" else ())
+        head = self._head
+        hits = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.hits])
+        near = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.near])
+        econsec = tuple([
+            _tuple_new(EconSecHit, (es.id, es.name_ja, es.name_en, via,
+                                    tuple(es_ev[es.id]) if via[0] == "terms" else ()))
             for es, via in plan.econsec
-        )
+        ])  # fmt: skip
         reason = plan.reason
-        for kind, what in (("framing", "damped by framing term(s)"),
-                           ("basic_science", "support-only evidence damped by basic-science wording")):  # fmt: skip
-            found = [e.text for e in framing if e.strength == kind]
-            if found:
-                reason += f"; {what}: " + ", ".join(found)
-        return Result(title, plan.verdict, reason, hits, econsec, plan.programs, near,
-                      tuple(excluded + framing))  # fmt: skip
+        if framing:
+            for kind, what in (("framing", "damped by framing term(s)"),
+                               ("basic_science", "support-only evidence damped by basic-science wording")):  # fmt: skip
+                found = [e.text for e in framing if e.strength == kind]
+                if found:
+                    reason += f"; {what}: " + ", ".join(found)
+            excluded = excluded + framing
+        return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded)))
 
     def brief(self, title: str, fuzzy: bool = True, min_score: int = REPORT_AT) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
@@ -161,7 +158,7 @@ class Classifier:
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
-        identity = norm.index is None and not norm.deleted
+        identity = norm.offsets is None and not norm.deleted
         for span in spans:
             start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
             text = title[start:end]

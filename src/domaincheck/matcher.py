@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from .models import Taxonomy
 from .normalize import Normalized, normalize_text
@@ -20,6 +20,7 @@ _FUZZY_CACHE_MAX = 200_000
 _FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{6,}")
 _UNSEEN = object()
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+_Entry = tuple[frozenset[str] | None, frozenset[str] | None, tuple["Target", ...], bool]
 
 
 class Target(NamedTuple):
@@ -138,15 +139,20 @@ class Matcher:
             add(term, Target(FRAMING, "framing", None, "framing", term))
         for term in taxonomy.basic_terms:
             add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
-        automaton = ahocorasick.Automaton()
+        keys: list[str] = []
+        values: list[_Entry] = []
         for key, targets in table.items():
             # An exclusion wins over positives for the same string: it is a known false friend.
             if any(t.kind == EXCLUDE for t in targets):
                 targets = [t for t in targets if t.kind == EXCLUDE]
             strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
-            automaton.add_word(key, (len(key), *_boundaries(key), tuple(targets), strong))
-        automaton.make_automaton()
-        self._automaton = automaton
+            keys.append(key)
+            values.append((*_boundaries(key), tuple(targets), strong))
+        self._keys = keys
+        self._values = values  # per key: characters barred before and after it, targets, holds a strong term
+        self._lookup: dict[str, _Entry] | None = None  # key -> entry, built on first use (rarely needed)
+        self._longest = max(map(len, keys), default=0)
+        self._automaton = self._compile(keys)
         # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
         vocab: set[str] = set()
         for key in table:
@@ -157,6 +163,21 @@ class Matcher:
         # Built on first use: most titles never need the speller, and a warm start should not pay for it.
         self._delete_index: dict[str, list[str]] | None = None
         self._fuzzy_cache: dict[str, str | None] = {}
+
+    @staticmethod
+    def _compile(keys: list[str]) -> ahocorasick_rs.AhoCorasick:
+        return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The compiled automaton cannot be pickled; it is rebuilt from the keys (about 40 ms).
+        state = dict(self.__dict__)
+        del state["_automaton"]
+        state["_lookup"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._automaton = self._compile(self._keys)
 
     def find(self, norm: Normalized, fuzzy: bool = True) -> list[Span]:
         """Leftmost-longest, non-overlapping matches in a normalised title (exclusions included).
@@ -172,35 +193,47 @@ class Matcher:
 
     def _exact(self, text: str) -> tuple[list[Span], bool]:
         """The spans, and whether one of them holds a strong area term."""
-        # iter_long yields the leftmost-longest non-overlapping matches in C; English terms must then sit at word
-        # boundaries (no "ai" in "main").
+        # The automaton yields the leftmost-longest non-overlapping matches (in Rust, with character offsets);
+        # English terms must then sit at word boundaries (no "ai" in "main").
         n = len(text)
+        values = self._values
         out: list[Span] = []
         any_strong = False
-        for end, (length, before, after, targets, strong) in self._automaton.iter_long(text):
-            start = end - length + 1
+        for index, start, end in self._automaton.find_matches_as_indexes(text):
+            before, after, targets, strong = values[index]
             if (before is not None and start > 0 and text[start - 1] in before) or (
-                after is not None and end + 1 < n and text[end + 1] in after
+                after is not None and end < n and text[end] in after
             ):
                 # The longest match is not a whole word ("quantum computation" in "quantum computational"):
                 # look for shorter whole-word matches inside its span instead.
-                inside, strong = self._inside(text, start, end + 1)
+                inside, strong = self._inside(text, start, end)
                 out.extend(inside)
             else:
-                out.append(_tuple_new(Span, (start, end + 1, targets, False)))
+                out.append(_tuple_new(Span, (start, end, targets, False)))
             any_strong = any_strong or strong
         return out, any_strong
 
     def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
+        """Whole-word matches inside ``text[lo:hi]``, leftmost-longest (rare: only after a boundary failure)."""
+        piece = text[lo:hi]
+        if piece.isascii() and piece.isalnum():
+            return [], False  # inside one English word ("ct" in "abstraction"): no whole word can start or end here
         n = len(text)
+        lookup = self._lookup
+        if lookup is None:
+            lookup = self._lookup = dict(zip(self._keys, self._values, strict=True))
         cands = []
-        for end, (length, before, after, targets, strong) in self._automaton.iter(text, lo, hi):
-            start = end - length + 1
-            if start < lo or (before is not None and start > 0 and text[start - 1] in before):
-                continue
-            if after is not None and end + 1 < n and text[end + 1] in after:
-                continue
-            cands.append((start, -(end + 1), targets, strong))
+        for start in range(lo, hi):
+            for end in range(start + 1, min(hi, start + self._longest) + 1):
+                entry = lookup.get(text[start:end])
+                if entry is None or (start, end) == (lo, hi):
+                    continue
+                before, after, targets, strong = entry
+                if before is not None and start > 0 and text[start - 1] in before:
+                    continue
+                if after is not None and end < n and text[end] in after:
+                    continue
+                cands.append((start, -end, targets, strong))
         cands.sort(key=lambda c: (c[0], c[1]))
         out: list[Span] = []
         pos = lo

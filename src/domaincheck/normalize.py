@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Characters folded to an ASCII space: dashes between words, middle dots, slashes are kept as is.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -22,22 +22,21 @@ _COMBINING_VOICED = {"\u3099", "\u309a"}
 _TRAILING = "ーｰﾞﾟ\u3099\u309a\u309b\u309c"
 
 
-@dataclass(frozen=True, slots=True)
-class Normalized:
+class Normalized(NamedTuple):
     """A normalised string and how its characters map back to the original text."""
 
     text: str
     """The normalised text."""
-    index: tuple[int, ...] | None
-    """``index[i]`` is the original offset of ``text[i]`` (plus one entry: the original length), when built."""
+    offsets: tuple[int, ...] | None
+    """``offsets[i]`` is the original offset of ``text[i]`` (plus one entry: the original length), when built."""
     deleted: tuple[tuple[int, int], ...] = ()
-    """When ``index`` is None: (original offset, length) of each run of deleted characters; else unused."""
+    """When ``offsets`` is None: (original offset, length) of each run of deleted characters; else unused."""
     original: str = ""
     """The text that was normalised."""
 
     def _orig(self, pos: int) -> int:
-        if self.index is not None:
-            return self.index[pos]
+        if self.offsets is not None:
+            return self.offsets[pos]
         for start, length in self.deleted:
             if start <= pos:
                 pos += length
@@ -105,6 +104,9 @@ class _Table(dict[int, str]):
 
 _IRREGULAR = "\x00"
 _TABLE = _Table()
+# Every ASCII character maps to one ASCII character (lower case, controls and dashes to a space), so ASCII text
+# can take bytes.translate, which is several times faster than str.translate with a dict.
+_ASCII_TABLE = bytes(ord(_char_map(chr(i))) for i in range(128)) + bytes(range(128, 256))
 _SPACE_RUN = re.compile(" +")
 _LONG_RUN = re.compile("ー+")
 # Inputs the fast path does not handle: spaced capitals ("A I"), ヴ, voiced marks, a long-vowel mark after a
@@ -113,6 +115,7 @@ _SLOW_CHARS = re.compile(r"[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]")
 _SLOW_LONG = re.compile(r"\W[ーｰ]")
 _KANA_GAP = re.compile(r"[ァ-ヺーｦ-ﾟ]\W+[ァ-ヺｦ-ﾟ]")  # a space, dot or dash between katakana words
 _SPACED_CAPITALS = re.compile(r"[A-ZＡ-Ｚ](?=([\s\u3000]+)[A-ZＡ-Ｚ])")  # lookahead: overlapping pairs too
+_CAPITAL_PAIR = re.compile(r"[A-ZＡ-Ｚ][\s\u3000]+[A-ZＡ-Ｚ]")  # cheap test before the exact one
 
 
 def _is_alnum_ascii(ch: str) -> bool:
@@ -128,6 +131,13 @@ def _needs_slow(text: str) -> bool:
         _SLOW_LONG.search(text) is not None or _KANA_GAP.search(text) is not None
     ):
         return True
+    return _spaced_capitals(text)
+
+
+def _spaced_capitals(text: str) -> bool:
+    """True when two lone capitals stand apart with only spaces between them (``A I``)."""
+    if _CAPITAL_PAIR.search(text) is None:
+        return False
     for m in _SPACED_CAPITALS.finditer(text):
         start, end = m.start(), m.end() + len(m.group(1)) + 1
         if (start == 0 or not _is_alnum_ascii(text[start - 1])) and (
@@ -168,19 +178,22 @@ def _deletions(mapped: str) -> list[tuple[int, int]]:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offsets back to it."""
-    if not _needs_slow(text):
-        mapped = text.translate(_TABLE)
-        if _IRREGULAR not in mapped:
-            dels = _deletions(mapped)
-            if not dels:
-                return Normalized(mapped, None, (), text)
-            parts = []
-            pos = 0
-            for start, length in dels:
-                parts.append(mapped[pos:start])
-                pos = start + length
-            parts.append(mapped[pos:])
-            return Normalized("".join(parts), None, tuple(dels), text)
+    mapped: str | None
+    if text.isascii():
+        mapped = None if _spaced_capitals(text) else text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+    else:
+        mapped = None if _needs_slow(text) else text.translate(_TABLE)
+    if mapped is not None and _IRREGULAR not in mapped:
+        dels = _deletions(mapped)
+        if not dels:
+            return Normalized(mapped, None, (), text)
+        parts = []
+        pos = 0
+        for start, length in dels:
+            parts.append(mapped[pos:start])
+            pos = start + length
+        parts.append(mapped[pos:])
+        return Normalized("".join(parts), None, tuple(dels), text)
     return _normalize_slow(text)
 
 
