@@ -227,7 +227,7 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     sheet = workbook.active
     sheet.append(["No", "研究課題名", "予算"])
     sheet.append([1, "量子センサの開発", 1500000])
-    sheet.append([2, "=1+1", -3.5])  # a formula in the input is read as its cached value (none here)
+    sheet.append([2, "=1+1", -3.5])  # a formula saved without a value (openpyxl stores none)
     sheet.append([None, None, None])
     sheet.append([3, "海洋ロボット", None])
     workbook.save(src)
@@ -238,10 +238,56 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     rows = read_xlsx(out)
     assert rows[0] == ["No", "研究課題名", "予算", *RESULT_COLUMNS]
     assert rows[1][:4] == [1, "量子センサの開発", 1500000, "strategic"]  # numbers stay numbers
-    assert rows[2][:4] == [2, None, -3.5, "error"]
-    assert rows[2][-1] == "empty_title"
+    assert rows[2][:4] == [2, "'=1+1", -3.5, "error"]  # the formula text is kept, neutralised
+    assert rows[2][-1] == "formula_not_evaluated"
     assert rows[3][:4] == [3, "海洋ロボット", None, "emerging"]
     assert len(rows) == 4
+    assert summary.problems == {"formula_not_evaluated": 1}
+
+
+def test_xlsx_formulas_without_values_are_kept_and_marked(tmp_path: Path) -> None:
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([])  # a blank row above the header: both passes over the sheet must stay aligned
+    sheet.append(["課題名", "キーワード", "メモ"])
+    sheet.append(["量子センサの開発", "=B9", '=CONCAT("a","b")'])  # formula in an extra column and elsewhere
+    sheet.append(['=CONCAT("量子","暗号")', "暗号", None])  # formula title
+    sheet.append(["海洋観測ブイの開発", "ブイ", "=1+1"])  # formula only in a column that is not classified
+    workbook.save(src)
+    plain = tmp_path / "plain.csv"
+    summary = run(tmp_path, input=str(src), output=str(plain), extra_columns=("キーワード",))
+    with plain.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    problem = rows[0].index("dc_problem")
+    verdict = rows[0].index("dc_verdict")
+    assert [r[:3] for r in rows[1:]] == [
+        ["量子センサの開発", "'=B9", "'=CONCAT(\"a\",\"b\")"],
+        ["'=CONCAT(\"量子\",\"暗号\")", "暗号", ""],
+        ["海洋観測ブイの開発", "ブイ", "'=1+1"],
+    ]
+    assert [r[problem] for r in rows[1:]] == ["formula_not_evaluated", "formula_not_evaluated", ""]
+    assert [r[verdict] for r in rows[1:]] == ["error", "error", "emerging"]
+    assert summary.problems == {"formula_not_evaluated": 2}
+
+
+def test_formula_scan_finds_formula_elements_only(tmp_path: Path) -> None:
+    from domaincheck.io.readers import _has_formulas
+
+    for name, cells, expected in [("plain", ["=text typed as text", 1], False), ("formula", ["=1+1", 1], True)]:
+        path = tmp_path / f"{name}.xlsx"
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["title", "n"])
+        cell = sheet.cell(row=2, column=1, value=cells[0])
+        if not expected:
+            cell.data_type = "s"  # a string that merely starts with '=' is not a formula
+        workbook.save(path)
+        read = openpyxl.load_workbook(path, read_only=True)
+        try:
+            assert _has_formulas(read.worksheets[0]) is expected
+        finally:
+            read.close()
 
 
 def test_xlsx_output_neutralises_formulas_and_keeps_every_cell(tmp_path: Path) -> None:

@@ -20,7 +20,9 @@ Public API::
   ``short_row`` (padded) and ``long_row`` (extra cells written after the result columns, or as
   ``extra_fields`` in JSONL), ``empty_title`` and ``title_too_long`` (over 10,000 characters; both not
   classified), ``text_truncated`` (title plus extra columns cut to 10,000 characters, still classified),
-  ``unclassifiable_title`` (the classifier rejected it), ``cell_truncated`` (xlsx output only: a cell
+  ``unclassifiable_title`` (the classifier rejected it), ``formula_not_evaluated`` (xlsx: the title or an extra
+  column is a formula saved without its value; the formula text is written, the row is not classified),
+  ``cell_truncated`` (xlsx output only: a cell
   over Excel's 32,767 characters was cut). Rows that are not classified get the verdict ``error``.
   Result columns already present in the input (a file screened before) are replaced, and listed in
   ``Summary.replaced_columns``.
@@ -651,7 +653,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
     notes: dict[int, tuple[tuple[str, ...], list[Any] | None]] = {}
     add_row = rows.append
     add_text = texts.append
-    for index, (_number, cells) in enumerate(chunk):
+    for index, (_number, cells, formulas) in enumerate(chunk):
         problems: tuple[str, ...] = ()
         extra: list[Any] | None = None
         if len(cells) != width:
@@ -665,7 +667,10 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             title = cell_text(title)
         title = title.strip()
         text: str | None
-        if not title:
+        if formulas and (title_at in formulas or any(at in formulas for at in extras)):
+            text = None  # the text to classify is a formula whose value the file does not hold
+            problems += ("formula_not_evaluated",)
+        elif not title:
             text = None
             problems += ("empty_title",)
         elif len(title) > MAX_TEXT_CHARS:

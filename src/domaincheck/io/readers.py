@@ -7,7 +7,10 @@
 - JSONL: one JSON object per line; the header is every key in order of first appearance, collected by a
   streaming pre-pass; a key missing from an object reads as ``None``.
 - xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas;
-  the first worksheet unless one is named. Cells keep their types (numbers, dates).
+  the first worksheet unless one is named. Cells keep their types (numbers, dates). A formula saved without
+  its value (files written by some tools, not by Excel) cannot be computed here: the cell holds the formula
+  text instead and the row lists the column in ``RawRow.formulas``. The sheet is only read a second time, for
+  the formulas, when its XML holds a formula element at all.
 
 Completely empty records (blank lines, empty sheet rows) are not data: they are skipped, counted, and
 keep their place in the numbering, so a row number always points back at the same input record.
@@ -65,6 +68,8 @@ class RawRow(NamedTuple):
     """1-based position among the data records (the header is not counted; blank records are)."""
     cells: list[Any]
     """Cell values: ``str`` for CSV/TSV; JSON values for JSONL; openpyxl values for xlsx."""
+    formulas: tuple[int, ...] = ()
+    """xlsx: columns whose cell is a formula saved without its value (the cell holds the formula text)."""
 
 
 @dataclass
@@ -309,7 +314,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                     fast += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
-                    yield make(RawRow, (number, record))
+                    yield make(RawRow, (number, record, ()))
                 else:
                     blank[0] += 1
         except UnicodeDecodeError:
@@ -386,7 +391,9 @@ def _open_xlsx(source: InputSource, sheet: str | None) -> Iterator[Table]:
                 )
             rows = worksheet.iter_rows(values_only=True)
             header_cells: list[Any] | None = None
+            consumed = 0  # sheet rows up to and including the header
             for values in rows:
+                consumed += 1
                 if not _is_blank(values):
                     header_cells = list(values)
                     break
@@ -398,14 +405,60 @@ def _open_xlsx(source: InputSource, sheet: str | None) -> Iterator[Table]:
             max_row = worksheet.max_row
             total = max_row - 1 if isinstance(max_row, int) and max_row > 1 else None
             blank = [0]
+            formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet) else None
 
             def data() -> Iterator[RawRow]:
+                if formula_rows is not None:
+                    for _ in range(consumed):  # both readers yield every sheet row in order
+                        next(formula_rows, None)
                 for number, values in enumerate(rows, 1):
+                    texts = next(formula_rows, None) if formula_rows is not None else None
                     if _is_blank(values):
                         blank[0] += 1
                         continue
-                    yield RawRow(number, list(values))
+                    cells = list(values)
+                    unevaluated: tuple[int, ...] = ()
+                    if texts is not None:
+                        unevaluated = tuple(
+                            i for i, (v, f) in enumerate(zip(cells, texts, strict=False))
+                            if v is None and isinstance(f, str) and f.startswith("=")
+                        )  # fmt: skip
+                        for i in unevaluated:
+                            cells[i] = texts[i]
+                    yield RawRow(number, cells, unevaluated)
 
             yield Table(header, data(), "xlsx", None, total, blank)
         finally:
             workbook.close()
+
+
+def _has_formulas(worksheet: Any) -> bool:
+    """Whether the sheet's XML holds a formula element (read in chunks; True when it cannot be read)."""
+    try:
+        source = worksheet._get_source()  # openpyxl read-only worksheet: the sheet part in the archive
+    except (AttributeError, KeyError, OSError):
+        return True
+    with source:
+        tail = b""
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                return True
+            tail = data[-4:]
+    return False
+
+
+def _formula_rows(source: InputSource, worksheet: Any) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows again with formulas as text (openpyxl, data_only=False), opened on a second handle."""
+    import openpyxl
+
+    binary = source.open()
+    try:
+        workbook = openpyxl.load_workbook(binary, read_only=True, data_only=False)
+        try:
+            for values in workbook[worksheet.title].iter_rows(values_only=True):
+                yield tuple(getattr(v, "text", v) for v in values)  # ArrayFormula keeps its formula in .text
+        finally:
+            workbook.close()
+    finally:
+        binary.close()
