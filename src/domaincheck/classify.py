@@ -42,7 +42,7 @@ def band_of(score: int) -> str:
     return "high" if score >= HIGH_AT else "medium" if score >= REPORT_AT else "low"
 
 
-_PLAN_CACHE_MAX = 100_000
+_PLAN_CACHE_MAX = 10_000  # about 2 KB each with their keys: bounded memory on long batches
 
 
 def _plan_key(spans: list[Span], min_score: int, top: int | None) -> tuple[Any, ...]:
@@ -92,8 +92,9 @@ class Classifier:
                 crosswalk.setdefault(a, []).append(e.id)
         self._crosswalk = crosswalk
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
-        # to バイオ・ヘルスケア): when the redirect area is reported, the excluded area yields unless it has strong
-        # evidence from a technology the exclusion does not qualify (a diagnostic, a device: not a drug or therapy).
+        # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
+        # excluded area yields unless it has strong evidence from a technology the exclusion does not qualify
+        # (a diagnostic, a device: not a drug or a therapy).
         self._redirects = {
             a.id: (q.redirect, frozenset(q.technologies) or frozenset(t.id for t in a.technologies))
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
@@ -211,7 +212,7 @@ class Classifier:
         score = {a: sc for a, sc, _ in scored}
         yielded = {
             a for a, (b, concerned) in self._redirects.items()
-            if a in score and score.get(b, 0) >= min_score
+            if a in score and score.get(b, 0) >= min_score and b in strong_areas
             and not any(e.strength == STRONG and e.technology not in concerned for e in area_ev[a])
         }  # fmt: skip
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded]

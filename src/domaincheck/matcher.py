@@ -14,7 +14,7 @@ AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
 _FUZZY_EN = re.compile(r"[a-z]{6,}")
 _FUZZY_KANA = re.compile(r"[ァ-ヺー]{6,}")
-_FUZZY_CACHE_MAX = 200_000
+_FUZZY_CACHE_MAX = 50_000
 # Words that may be near-miss spellings: whole English words of 6+ letters, katakana runs of 6+ (shorter katakana
 # words are too often other real words one edit away: エアロゾル is not a misspelt エアロゲル).
 _FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{6,}")

@@ -365,7 +365,7 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     return cells, (brief.verdict, tier, ids, econsec)
 
 
-_BRIEF_CELLS_MAX = 100_000
+_BRIEF_CELLS_MAX = 10_000
 _BRIEF_CELLS: dict[int, tuple[Brief, _Cells, _CountKey]] = {}
 """id(Brief) → (that Brief, its cells, its count key). The classifier shares one Brief among titles with the
 same matches; the Brief is kept here so that its id cannot be reused by another object."""
