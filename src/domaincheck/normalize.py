@@ -94,10 +94,12 @@ class _Table(dict[int, str]):
     """Translation table for str.translate, filled on first sight of each character."""
 
     def __missing__(self, key: int) -> str:
-        value = _char_map(chr(key))
+        ch = chr(key)
+        value = _char_map(ch)
         # The fast path needs one character out for one in; anything else (ﬁ → fi, ¯ → space + macron, a soft
-        # hyphen → nothing) is marked with NUL, which sends the text down the reference path.
-        value = value if len(value) == 1 else _IRREGULAR
+        # hyphen → nothing) is marked with NUL, which sends the text down the reference path, and so are ヴ and
+        # voiced marks, which combine with their neighbours there.
+        value = value if len(value) == 1 and ch not in _SLOW_CHARS else _IRREGULAR
         self[key] = value
         return value
 
@@ -109,9 +111,9 @@ _TABLE = _Table()
 _ASCII_TABLE = bytes(ord(_char_map(chr(i))) for i in range(128)) + bytes(range(128, 256))
 _SPACE_RUN = re.compile(" +")
 _LONG_RUN = re.compile("ー+")
-# Inputs the fast path does not handle: spaced capitals ("A I"), ヴ, voiced marks, a long-vowel mark after a
-# non-word character (its deletion depends on deletions before it). Checked cheapest first.
-_SLOW_CHARS = re.compile(r"[ヴゔﾞﾟ\u3099\u309a\u309b\u309c]")
+# Inputs the fast path does not handle: spaced capitals ("A I"), ヴ and voiced marks (marked in the table), a
+# long-vowel mark after a non-word character (its deletion depends on deletions before it).
+_SLOW_CHARS = frozenset("ヴゔﾞﾟ\u3099\u309a\u309b\u309c")  # mapped to _IRREGULAR by the table
 _SLOW_LONG = re.compile(r"\W[ーｰ]")
 _KANA_GAP = re.compile(r"[ァ-ヺーｦ-ﾟ]\W+[ァ-ヺｦ-ﾟ]")  # a space, dot or dash between katakana words
 _SPACED_CAPITALS = re.compile(r"[A-ZＡ-Ｚ](?=([\s\u3000]+)[A-ZＡ-Ｚ])")  # lookahead: overlapping pairs too
@@ -125,8 +127,6 @@ def _is_alnum_ascii(ch: str) -> bool:
 def _needs_slow(text: str) -> bool:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         return True  # decomposed marks (NFD, as some systems write file names and text) compose in the slow path
-    if _SLOW_CHARS.search(text) is not None:
-        return True
     if ("ー" in text or "ｰ" in text) and (
         _SLOW_LONG.search(text) is not None or _KANA_GAP.search(text) is not None
     ):
