@@ -47,7 +47,7 @@ _PLAN_CACHE_MAX = 10_000  # about 2 KB each with their keys: bounded memory on l
 
 def _plan_key(spans: list[Span], min_score: int, top: int | None) -> tuple[Any, ...]:
     """Everything but the evidence depends only on which targets matched (and how), so plans are memoised.
-    Target tuples live in the automaton for the matcher's lifetime: their identity is a cheap stable key."""
+    Target tuples live in the matcher's entry table for its lifetime: their identity is a cheap stable key."""
     return (tuple([(id(span.targets), span.fuzzy) for span in spans]), min_score, top)
 
 
