@@ -118,8 +118,8 @@ class Classifier:
         norm = self._checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
-        plan = self._plans.get(_plan_key(spans, min_score, top)) or self._new_plan(
-            spans, area_ev, es_ev, framing, min_score, top)  # fmt: skip
+        key = _plan_key(spans, min_score, top)
+        plan = self._plans.get(key) or self._new_plan(key, area_ev, es_ev, framing, min_score, top)
         head = self._head
         hits = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.hits])
         near = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.near])
@@ -146,10 +146,11 @@ class Classifier:
         """
         norm = self._checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
-        plan = self._plans.get(_plan_key(spans, min_score, None))
+        key = _plan_key(spans, min_score, None)
+        plan = self._plans.get(key)
         if plan is None:
             area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
-            plan = self._new_plan(spans, area_ev, es_ev, framing, min_score, None)
+            plan = self._new_plan(key, area_ev, es_ev, framing, min_score, None)
         return plan.brief
 
     @staticmethod
@@ -177,12 +178,12 @@ class Classifier:
                 (area_ev if kind == AREA else es_ev).setdefault(t.target, []).append(ev)
         return area_ev, es_ev, excluded, framing
 
-    def _new_plan(self, spans: list[Span], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
+    def _new_plan(self, key: tuple[Any, ...], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
                   framing: list[Evidence], min_score: int, top: int | None) -> _Plan:  # fmt: skip
         kinds = {e.strength for e in framing}
         plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, min_score, top)
         if len(self._plans) < _PLAN_CACHE_MAX:
-            self._plans[_plan_key(spans, min_score, top)] = plan
+            self._plans[key] = plan
         return plan
 
     def _checked(self, title: str) -> Normalized:

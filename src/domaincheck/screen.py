@@ -325,32 +325,15 @@ def _score(value: object) -> int:
 def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     """Result cells and count key of one result, for any value types (the general, slower path)."""
     areas = list(result.areas)
-    labels = tuple(_label(a.id) for a in areas)
-    scores = [_score(a.score) for a in areas]
-    best = scores.index(max(scores)) if scores else 0
-    terms: dict[str, None] = {}
-    for area in areas:
-        for evidence in area.evidence:
-            terms.setdefault(_label(evidence.term))
-    econsec = tuple(_label(e.id) for e in result.econsec)
-    verdict = _label(result.verdict)
-    tier = _label(areas[best].tier) if areas else ""
-    cells = (
-        verdict,
-        labels[best] if areas else "",
-        tier,
-        "|".join(labels),
-        "|".join(map(str, scores)),
-        "|".join(econsec),
-        "|".join(_label(p.id) for p in result.programs),
-        "|".join(terms),
-        "",
-    )
-    return cells, (verdict, tier, labels, econsec)
+    terms = dict.fromkeys(_label(e.term) for area in areas for e in area.evidence)
+    brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
+                  tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
+                  tuple(terms))  # fmt: skip
+    return _brief_cells(brief)
 
 
 def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
-    """Result cells and count key of a real classifier's Brief."""
+    """Result cells and count key of a Brief: the first highest-scoring area is the primary one."""
     areas = brief.areas
     econsec = brief.econsec
     if not areas:
