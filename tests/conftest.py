@@ -40,3 +40,11 @@ def classifier():  # type: ignore[no-untyped-def]
     from domaincheck.classify import Classifier
 
     return Classifier.load()
+
+
+@pytest.fixture(scope="session")
+def terms_classifier():  # type: ignore[no-untyped-def]
+    """The packaged taxonomy without its learned model: taxonomy terms alone."""
+    from domaincheck.classify import Classifier
+
+    return Classifier.load(learned=False)

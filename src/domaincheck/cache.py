@@ -8,6 +8,9 @@ import pickle
 from pathlib import Path
 
 from . import __version__
+from .learned import FILE as LEARNED_FILE
+from .learned import Learned
+from .learned import load as load_learned
 from .matcher import Matcher
 from .models import Taxonomy
 from .taxonomy import FILES, PACKAGED, load, packaged_dir
@@ -28,7 +31,7 @@ def _code_stamp() -> bytes:
     """Size and mtime of the modules whose classes are pickled, so a code change never meets a stale cache."""
     here = Path(__file__).parent
     parts = []
-    for name in ("matcher.py", "models.py", "normalize.py", "taxonomy.py", "cache.py"):
+    for name in ("matcher.py", "models.py", "normalize.py", "taxonomy.py", "cache.py", "learned.py"):
         try:
             st = (here / name).stat()
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
@@ -44,11 +47,18 @@ def _key(directory: Path) -> str | None:
             h.update(name.encode() + b"\0" + (directory / name).read_bytes())
         except OSError:
             return None
+    try:
+        h.update(b"learned\0" + (directory / LEARNED_FILE).read_bytes())
+    except FileNotFoundError:
+        h.update(b"no learned model")
+    except OSError:
+        return None
     return h.hexdigest()[:24]
 
 
-def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matcher]:
-    """The taxonomy and its matcher, from the cache when the files are unchanged, else built and cached."""
+def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matcher, Learned | None]:
+    """The taxonomy, its matcher and its learned model (if it has one), from the cache when the files are
+    unchanged, else built and cached."""
     path = packaged_dir() if directory is None else Path(directory)
     where = cache_dir()
     key = _key(path) if where is not None else None
@@ -56,16 +66,18 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
     if target is not None and target.is_file():
         try:
             with target.open("rb") as fh:
-                taxonomy, matcher = pickle.load(fh)
-            if isinstance(taxonomy, Taxonomy) and isinstance(matcher, Matcher):
+                taxonomy, matcher, learned = pickle.load(fh)
+            fresh = isinstance(taxonomy, Taxonomy) and isinstance(matcher, Matcher)
+            if fresh and (learned is None or isinstance(learned, Learned)):
                 location = PACKAGED if directory is None else str(path)
                 if taxonomy.location != location:
                     taxonomy = Taxonomy(**{**taxonomy.__dict__, "location": location})
-                return taxonomy, matcher
+                return taxonomy, matcher, learned
         except Exception:
             pass
     taxonomy = load(directory)
     matcher = Matcher(taxonomy)
+    learned = load_learned(path, [a.id for a in taxonomy.areas])
     if target is not None:
         import tempfile
 
@@ -73,7 +85,7 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((taxonomy, matcher), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((taxonomy, matcher, learned), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
             # Keep the few most recent compiled taxonomies; older ones belong to edited files or old versions.
             old = sorted(target.parent.glob("compiled-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -81,4 +93,4 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
                 stale.unlink(missing_ok=True)
         except OSError:
             pass
-    return taxonomy, matcher
+    return taxonomy, matcher, learned

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .learned import Learned
 from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span
 from .models import AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import Normalized, normalize
@@ -18,6 +19,7 @@ MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 WEIGHTS = {STRONG: 1.0, "support": 0.45}
+LEARNED = "learned"  # strength and match of the evidence behind an area the learned model added
 FUZZY_FACTOR = 0.7
 # score = 100 * (1 - BASE ** weight): one strong term → 70, two support terms → 66, one support term → 42.
 BASE = 0.3
@@ -45,10 +47,12 @@ def band_of(score: int) -> str:
 _PLAN_CACHE_MAX = 10_000  # about 2 KB each with their keys: bounded memory on long batches
 
 
-def _plan_key(spans: list[Span], min_score: int, top: int | None) -> tuple[Any, ...]:
-    """Everything but the evidence depends only on which targets matched (and how), so plans are memoised.
-    Target tuples live in the matcher's entry table for its lifetime: their identity is a cheap stable key."""
-    return (tuple([(id(span.targets), span.fuzzy) for span in spans]), min_score, top)
+def _plan_key(spans: list[Span], learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
+              ) -> tuple[Any, ...]:  # fmt: skip
+    """Everything but the evidence depends only on which targets matched (and how) and on the learned model's
+    areas, so plans are memoised. Target tuples live in the matcher's entry table for its lifetime: their
+    identity is a cheap stable key."""
+    return (tuple([(id(span.targets), span.fuzzy) for span in spans]), learned, min_score, top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class _Plan:
     verdict: str
     reason: str
     brief: Brief
+    learned: frozenset[str]
 
 
 _TitleEvidence = tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], list[Evidence], list[Evidence]]
@@ -79,9 +84,14 @@ class _AreaInfo:
 class Classifier:
     """Classifies titles against one taxonomy. Build once, call ``classify`` many times; thread-safe for reads."""
 
-    def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None) -> None:
+    def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
+                 min_score: int = REPORT_AT) -> None:  # fmt: skip
         self.taxonomy = taxonomy
+        self.min_score = min_score
+        """The reporting score used when a call does not give one."""
         self.matcher = matcher or Matcher(taxonomy)
+        self.learned = learned
+        """The learned second opinion (``learned.json`` beside the taxonomy), or None for terms alone."""
         self._areas = {a.id: _AreaInfo(a.tier, a.name_ja, a.name_en, i) for i, a in enumerate(taxonomy.areas)}
         self._head = {a.id: (a.id, a.tier, a.name_ja, a.name_en) for a in taxonomy.areas}  # AreaHit's first fields
         self._econsec = {e.id: e for e in taxonomy.econsec}
@@ -103,24 +113,36 @@ class Classifier:
         self._programs: dict[tuple[Any, ...], tuple[ProgramHit, ...]] = {}  # (reported (area, tier)s, own econsec)
 
     @classmethod
-    def load(cls, taxonomy_dir: str | Path | None = None) -> Classifier:
-        """Load a taxonomy (``None``: the packaged one), using the compiled cache when it is fresh."""
+    def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
+             ) -> Classifier:  # fmt: skip
+        """Load a taxonomy (``None``: the packaged one), using the compiled cache when it is fresh.
+
+        With ``learned=False`` the learned model is left out, and only taxonomy terms decide. ``min_score`` is
+        the default reporting score of :meth:`classify` and :meth:`brief`.
+        """
         from .cache import load_compiled
 
-        taxonomy, matcher = load_compiled(taxonomy_dir)
-        return cls(taxonomy, matcher)
+        taxonomy, matcher, model = load_compiled(taxonomy_dir)
+        return cls(taxonomy, matcher, model if learned else None, min_score)
 
-    def classify(self, title: str, fuzzy: bool = True, min_score: int = REPORT_AT, top: int | None = None) -> Result:
+    def classify(self, title: str, fuzzy: bool = True, min_score: int | None = None, top: int | None = None
+                 ) -> Result:  # fmt: skip
         """Classify one title. Raises InputError for an empty, punctuation-only or over-long title.
 
-        Areas scoring at least ``min_score`` are reported (at most ``top``); the rest with evidence are near misses.
+        Areas scoring at least ``min_score`` (default: the classifier's) are reported (at most ``top``); the rest
+        with evidence are near misses.
         """
+        if min_score is None:
+            min_score = self.min_score
         norm = self._checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
-        key = _plan_key(spans, min_score, top)
-        plan = self._plans.get(key) or self._new_plan(key, area_ev, es_ev, framing, min_score, top)
+        learned = self.learned.above(norm.text) if self.learned is not None else ()
+        key = _plan_key(spans, learned, min_score, top)
+        plan = self._plans.get(key) or self._new_plan(key, area_ev, es_ev, framing, learned, min_score, top)
         head = self._head
+        for a in plan.learned:
+            area_ev[a] = area_ev.get(a, []) + self._learned_evidence(title, norm, a)
         hits = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.hits])
         near = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.near])
         econsec = tuple([
@@ -138,20 +160,32 @@ class Classifier:
             excluded = excluded + framing
         return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded)))
 
-    def brief(self, title: str, fuzzy: bool = True, min_score: int = REPORT_AT) -> Brief:
+    def brief(self, title: str, fuzzy: bool = True, min_score: int | None = None) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
 
         Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but the evidence
         is only built for the first title with a given set of matched terms.
         """
+        if min_score is None:
+            min_score = self.min_score
         norm = self._checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
-        key = _plan_key(spans, min_score, None)
+        learned = self.learned.above(norm.text) if self.learned is not None else ()
+        key = _plan_key(spans, learned, min_score, None)
         plan = self._plans.get(key)
         if plan is None:
             area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
-            plan = self._new_plan(key, area_ev, es_ev, framing, min_score, None)
+            plan = self._new_plan(key, area_ev, es_ev, framing, learned, min_score, None)
         return plan.brief
+
+    def _learned_evidence(self, title: str, norm: Normalized, area: str) -> list[Evidence]:
+        """The n-grams that carried a learned area, as evidence pointing into the original title."""
+        assert self.learned is not None
+        out = []
+        for start, end, weight in self.learned.reasons(norm.text, area):
+            s, e = norm.span(start, end)
+            out.append(Evidence(norm.text[start:end], title[s:e], s, e, LEARNED, LEARNED, weight, None))
+        return out
 
     @staticmethod
     def _evidence(title: str, norm: Normalized, spans: list[Span]) -> _TitleEvidence:
@@ -179,9 +213,10 @@ class Classifier:
         return area_ev, es_ev, excluded, framing
 
     def _new_plan(self, key: tuple[Any, ...], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
-                  framing: list[Evidence], min_score: int, top: int | None) -> _Plan:  # fmt: skip
+                  framing: list[Evidence], learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
+                  ) -> _Plan:  # fmt: skip
         kinds = {e.strength for e in framing}
-        plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, min_score, top)
+        plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, learned, min_score, top)
         if len(self._plans) < _PLAN_CACHE_MAX:
             self._plans[key] = plan
         return plan
@@ -194,8 +229,14 @@ class Classifier:
         return norm
 
     def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
-              basic: bool, min_score: int, top: int | None) -> _Plan:  # fmt: skip
-        """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title."""
+              basic: bool, learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
+              ) -> _Plan:  # fmt: skip
+        """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title.
+
+        ``learned`` holds the learned model's areas at or above its threshold, as (id, score): each is reported
+        when the terms did not report it, unless a framing term presents the title as non-technology study or
+        the source's exclusion made the area yield.
+        """
         strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         damp = self.taxonomy.framing_factor if framed else 1.0
         scored: list[tuple[str, int, str]] = []
@@ -217,10 +258,20 @@ class Classifier:
             and not any(e.strength == STRONG and e.technology not in concerned for e in area_ev[a])
         }  # fmt: skip
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded]
-        near = [h for h in scored if h[1] < min_score or h[0] in yielded]
+        added: set[str] = set()
+        if learned and not framed:
+            reported = {h[0] for h in hits}
+            for a, sc in learned:
+                if sc >= min_score and a not in reported and a not in yielded:
+                    hits.append((a, sc, band_of(sc)))
+                    added.add(a)
+            if added:
+                hits.sort(key=lambda h: (-h[1], order[h[0]].order))
+        near = [h for h in scored if (h[1] < min_score or h[0] in yielded) and h[0] not in added]
         if top is not None and len(hits) > top:
-            near = sorted(near + hits[top:], key=lambda h: (-h[1], order[h[0]].order))
+            near = sorted(near + [h for h in hits[top:] if h[0] not in added], key=lambda h: (-h[1], order[h[0]].order))
             hits = hits[:top]
+            added &= {h[0] for h in hits}
         tiers = [(a, order[a].tier) for a, _, _ in hits]
         econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
         own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
@@ -229,12 +280,14 @@ class Classifier:
             programs = applicable_programs(self.taxonomy, tiers, own_econsec)
             self._programs[tuple(tiers), own_econsec] = programs
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored))
+        if added:
+            reason += "; learned from the whole title: " + ", ".join(a for a, _, _ in hits if a in added)
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
-        terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev[a])
+        terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev.get(a, ()))
         brief = Brief(verdict, tuple((a, order[a].tier, sc) for a, sc, _ in hits), tuple(es.id for es, _ in econsec),
                       tuple(p.id for p in programs), tuple(terms))  # fmt: skip
-        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief)
+        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added))
 
     def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip

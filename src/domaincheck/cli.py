@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from .errors import DomaincheckError, InputError, UnknownNameError
+from .errors import DomaincheckError, InputError, UnknownNameError, UsageError
 from .render import ClassifyFormat, Lang, ListFormat
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ app = typer.Typer(
 taxonomy_app = typer.Typer(help="Check taxonomy files.", no_args_is_help=True)
 app.add_typer(taxonomy_app, name="taxonomy")
 
-_state: dict[str, Any] = {"taxonomy_dir": None}
+_state: dict[str, Any] = {"taxonomy_dir": None, "learned": True}
 
 
 def _stdout_console() -> Console:
@@ -80,10 +80,10 @@ def _taxonomy() -> Taxonomy:
     return load_compiled(_state["taxonomy_dir"])[0]
 
 
-def _classifier() -> Classifier:
+def _classifier(min_score: int = 50) -> Classifier:
     from .classify import Classifier
 
-    return Classifier.load(_state["taxonomy_dir"])
+    return Classifier.load(_state["taxonomy_dir"], learned=_state["learned"], min_score=min_score)
 
 
 def _version(value: bool) -> None:
@@ -101,12 +101,18 @@ def root(
         typer.Option("--taxonomy", metavar="DIR", help="Use the taxonomy in DIR instead of the packaged one.",
                      envvar="DOMAINCHECK_TAXONOMY"),
     ] = None,
+    terms_only: Annotated[
+        bool, typer.Option("--terms-only", help="Decide by taxonomy terms alone: leave out the learned model's "
+                           "areas (faster; every reported area then rests on a term of the source).",
+                           envvar="DOMAINCHECK_TERMS_ONLY"),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     """Map research project titles to Japan's 2025 important technology domains."""
     _state["taxonomy_dir"] = taxonomy
+    _state["learned"] = not terms_only
 
 
 # ---- classify ----------------------------------------------------------------------------------------------------
@@ -187,14 +193,18 @@ def evaluate(
                                          "'none').", show_default=False)],
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int, typer.Option("--worst", min=0, help="How many of the worst errors to list.")] = 15,
+    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
+                                           "this (trade recall for precision).")] = 50,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
+                                                 "CP932).")] = None,
 ) -> None:
     """Measure accuracy on labelled titles: per-area precision/recall/F1, micro/macro, false alarms."""
     from .evaluate import evaluate as run_eval
     from .evaluate import read_cases
 
     with _errors():
-        clf = _classifier()
-        cases = read_cases(file, [a.id for a in clf.taxonomy.areas])
+        clf = _classifier(min_score)
+        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding)
         report = run_eval(clf, cases)
         if fmt is EvalFormat.json:
             from .render import dump_json
@@ -370,8 +380,9 @@ def screen(
                                               "('-' = CSV on stdin).", show_default=False)],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Output file (format from its suffix); "
                                                "default: CSV on stdout.")] = None,
-    fmt: Annotated[ScreenFormat | None, typer.Option("--format", "-f", help="Output format (overrides the suffix).")]
-    = None,
+    fmt: Annotated[ScreenFormat | None, typer.Option(
+        "--format", "-f", help="Output format (default: from the -o suffix, CSV on stdout); must agree with the "
+        "suffix when both are given.")] = None,
     column: Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
                                                "(default: detect title/課題名/研究課題名/…).")] = None,
     extra_column: Annotated[list[str] | None, typer.Option("--extra-column", "-x", help="Also classify the text of "
@@ -392,22 +403,30 @@ def screen(
                                                    "(strategic; emerging = strategic or emerging; econsec; any).")]
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")] = False,
+    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
+                                           "this (trade recall for precision).")] = 50,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
     import functools
 
     from .classify import Classifier
+    from .io.writers import same_file as check_same_file
     from .screen import ScreenOptions, should_fail
     from .screen import screen as run_screen
 
     with _errors():
-        if summary_json is not None and output is not None and Path(summary_json).resolve() == Path(output).resolve():
-            raise InputError("--summary-json and --output name the same file")
+        if summary_json is not None:
+            # Checked before any work, like --output: never the input, never the output, a folder that exists.
+            from .io.writers import check_output_path
+
+            check_output_path(summary_json, None if input_path == "-" else Path(input_path))
+            if output is not None and check_same_file(summary_json, Path(output)):
+                raise UsageError("--summary-json and --output name the same file", hint="choose two file names")
         options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
                                 extra_columns=tuple(extra_column or ()), encoding=encoding,
                                 output_encoding=output_encoding, jobs=jobs, sheet=sheet,
                                 input_fmt=input_format.value if input_format else None)  # fmt: skip
-        factory = functools.partial(Classifier.load, _state["taxonomy_dir"])
+        factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal
         if show_progress:

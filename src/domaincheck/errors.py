@@ -27,5 +27,11 @@ class InputError(DomaincheckError):
     """User input (a title, a file, a column, an encoding) cannot be used."""
 
 
+class UsageError(InputError):
+    """Options that contradict each other: exit code 2, as for any usage error."""
+
+    exit_code = 2
+
+
 class UnknownNameError(DomaincheckError):
     """A name (area, program) did not resolve to any taxonomy entry."""

@@ -122,29 +122,53 @@ class Report:
         }  # fmt: skip
 
 
-def read_cases(path: Path, known: Iterable[str]) -> list[Case]:
-    """Read a labelled CSV; unknown labels and missing columns are input errors."""
+def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) -> list[Case]:
+    """Read a labelled CSV (UTF-8, UTF-8 with BOM or CP932, detected as ``screen`` does, or ``encoding``).
+
+    Unknown labels, missing columns, an empty ``labels`` cell (write ``none`` for no area) and titles the
+    classifier cannot use (empty, no letters or digits, too long) are input errors naming the line.
+    """
+    from .classify import check_title
+    from .io.encoding import find_decode_error, resolve_encoding
+
     known_set = set(known)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
+        with path.open("rb") as raw:
+            enc = resolve_encoding(raw, encoding, name=str(path))
+            failure = find_decode_error(raw, enc) if encoding is not None else None
+        if failure is not None:
+            raise InputError(f"{path}: cannot decode as {enc} at {failure.describe()}",
+                             hint="pass the file's encoding with --encoding (utf-8, cp932)")  # fmt: skip
+        with path.open(encoding=enc, newline="") as fh:
             reader = csv.DictReader(fh)
             cols = reader.fieldnames or []
             if "title" not in cols or "labels" not in cols:
                 raise InputError(f"{path}: needs columns 'title' and 'labels'; found: {', '.join(cols) or 'none'}")
             cases = []
-            for n, row in enumerate(reader, start=2):
-                labels = {x.strip() for x in (row["labels"] or "").split("|") if x.strip()}
+            for row in reader:
+                n = reader.line_num
+                cell = (row["labels"] or "").strip()
+                if not cell:
+                    raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area")
+                labels = {x.strip() for x in cell.split("|") if x.strip()}
                 labels.discard("none")
                 bad = labels - known_set
                 if bad:
                     raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}")
-                cases.append(Case(row["title"] or "", frozenset(labels)))
+                title = row["title"] or ""
+                try:
+                    check_title(title)
+                    if not any(ch.isalnum() for ch in title):
+                        raise InputError("title has no letters or digits")
+                except InputError as exc:
+                    raise InputError(f"{path}: line {n}: {exc.message}") from None
+                cases.append(Case(title, frozenset(labels)))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 ({exc.reason})") from None
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding") from None
     if not cases:
         raise InputError(f"{path}: no labelled titles")
     return cases

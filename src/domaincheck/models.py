@@ -487,6 +487,6 @@ class Brief(NamedTuple):
     @classmethod
     def of(cls, result: Result) -> Brief:
         """The Brief of a full result."""
-        terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence)
+        terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence if e.strength != "learned")
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms))  # fmt: skip

@@ -35,7 +35,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
-from domaincheck.errors import InputError
+from domaincheck.errors import InputError, UsageError
 from domaincheck.io.encoding import canonical_encoding, output_text_fixer
 from domaincheck.io.readers import cell_text
 
@@ -50,6 +50,7 @@ __all__ = [
     "neutralize",
     "open_writer",
     "output_format",
+    "same_file",
 ]
 
 OUTPUT_FORMATS: dict[str, str] = {
@@ -148,7 +149,8 @@ def output_format(output: str | None, explicit: str | None) -> str:
         if fmt not in _FORMAT_NAMES:
             raise InputError(f"unknown output format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
         if suffix_fmt is not None and suffix_fmt != fmt:
-            raise InputError(f"output {output} has a .{suffix_fmt} suffix but the format asked is {fmt}")
+            raise UsageError(f"output {output} has a .{suffix_fmt} suffix but --format asks for {fmt}",
+                             hint=f"drop --format, or name the output ….{fmt}")
         return fmt
     if output in (None, "-"):
         return "csv"
@@ -160,15 +162,20 @@ def output_format(output: str | None, explicit: str | None) -> str:
     return suffix_fmt
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same resolved path, or a link to it."""
+    if a.resolve() == b.resolve():
+        return True
+    if a.exists() and b.exists():
+        with contextlib.suppress(OSError):
+            return os.path.samefile(a, b)
+    return False
+
+
 def check_output_path(output: Path, input_path: Path | None) -> None:
     """InputError if ``output`` is the input (by resolved path or same file), a directory, or has no folder."""
-    if input_path is not None:
-        same = output.resolve() == input_path.resolve()
-        if not same and output.exists():
-            with contextlib.suppress(OSError):
-                same = os.path.samefile(output, input_path)
-        if same:
-            raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file")
+    if input_path is not None and same_file(output, input_path):
+        raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file")
     if output.is_dir():
         raise InputError(f"{output}: is a directory; give an output file name")
     if not output.parent.is_dir():

@@ -1,0 +1,139 @@
+"""The learned second opinion: how it joins the term layer, its evidence, its file's validation, its scoring."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from domaincheck.classify import Classifier
+from domaincheck.errors import TaxonomyError
+from domaincheck.learned import Learned, ngrams
+
+from .conftest import MIN_TAXONOMY
+
+EVAL = Path(__file__).parent / "data" / "eval"
+
+
+def _eval_titles() -> list[str]:
+    titles = []
+    for path in sorted(EVAL.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            titles += [row["title"] for row in csv.DictReader(fh)]
+    return titles
+
+
+def test_learned_only_adds_areas_and_says_so(classifier, terms_classifier) -> None:  # type: ignore[no-untyped-def]
+    added = 0
+    for title in _eval_titles():
+        full = classifier.classify(title)
+        terms = terms_classifier.classify(title)
+        full_ids = [a.id for a in full.areas]
+        extra = set(full_ids) - {a.id for a in terms.areas}
+        assert {a.id for a in terms.areas} <= set(full_ids), title  # never takes a term area away
+        for area in full.areas:
+            if area.id not in extra:
+                assert all(e.strength != "learned" for e in area.evidence), title
+                continue
+            learned = [e for e in area.evidence if e.strength == "learned"]
+            assert learned, (title, area.id)
+            for e in learned:  # evidence points at what the user typed
+                assert title[e.start : e.end] == e.text and e.text
+                assert e.weight > 0
+            assert 50 <= area.score <= 100
+        if extra:
+            added += 1
+            assert "learned from the whole title: " in full.reason
+            assert full.verdict != "none"
+    assert added >= 20  # on the held-out titles the model does add areas
+
+
+def test_scores_match_a_reference_computation(classifier) -> None:  # type: ignore[no-untyped-def]
+    """The Aho-Corasick pass finds exactly the weighted n-grams that a plain enumeration finds."""
+    from domaincheck.normalize import normalize
+
+    model: Learned = classifier.learned
+    for title in _eval_titles()[:400]:
+        text = normalize(title).text
+        want = list(model.intercepts)
+        for gram in set(ngrams(text)):
+            for j, w in model.weights.get(gram, ()):
+                want[j] += w
+        got = model.logits(text)
+        assert all(math.isclose(a, b, abs_tol=1e-9) for a, b in zip(got, want, strict=True)), title
+
+
+def test_terms_only_option_leaves_the_model_out(classifier) -> None:  # type: ignore[no-untyped-def]
+    title = next(t for t in _eval_titles() if "learned from the whole title" in classifier.classify(t).reason)
+    cmd = [sys.executable, "-m", "domaincheck"]
+    full = json.loads(subprocess.run([*cmd, "classify", title, "-f", "json"], capture_output=True, text=True,
+                                     check=True).stdout)  # fmt: skip
+    terms = json.loads(subprocess.run([*cmd, "--terms-only", "classify", title, "-f", "json"], capture_output=True,
+                                      text=True, check=True).stdout)  # fmt: skip
+    strengths = {e["strength"] for a in full[0]["areas"] for e in a["evidence"]}
+    assert "learned" in strengths
+    assert all(e["strength"] != "learned" for a in terms[0]["areas"] for e in a["evidence"])
+    assert {a["id"] for a in terms[0]["areas"]} < {a["id"] for a in full[0]["areas"]}
+
+
+def _min_taxonomy_with(tmp_path: Path, model: object) -> Path:
+    target = tmp_path / "tax"
+    shutil.copytree(MIN_TAXONOMY, target)
+    (target / "learned.json").write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def _model(**changes: object) -> dict[str, object]:
+    model: dict[str, object] = {
+        "format": 1,
+        "areas": ["quantum", "ai_robotics", "agri_food"],
+        "threshold": 0.5,
+        "intercepts": [-6.0, -6.0, -6.0],
+        "weights": {"稲作": [[2, 3.0]], "収量": [[2, 3.0]], "歴史": [[2, -9.0]]},
+    }
+    model.update(changes)
+    return model
+
+
+def test_a_hand_made_model_adds_its_area(tmp_path: Path) -> None:
+    clf = Classifier.load(_min_taxonomy_with(tmp_path, _model()))
+    hit = clf.classify("稲作の収量予測")  # 3 + 3 - 6 = 0: probability 0.5, at the threshold
+    assert [(a.id, a.score) for a in hit.areas] == [("agri_food", 50)]
+    assert {e.text for e in hit.areas[0].evidence} == {"稲作", "収量"}
+    assert not clf.classify("稲作の歴史と収量").areas  # a negative weight holds it back
+    assert not clf.classify("稲作の収量予測", min_score=60).areas  # --min-score applies to learned areas too
+    assert not Classifier.load(_min_taxonomy_with(tmp_path / "b", _model()), learned=False).classify(
+        "稲作の収量予測").areas  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"areas": ["quantum", "ai_robotics"]}, "areas must be exactly"),
+        ({"threshold": 1.5}, "threshold must be"),
+        ({"intercepts": [0.0]}, "intercepts must be"),
+        ({"weights": {"稲作": [[7, 1.0]]}}, "weights['稲作']"),
+        ({"weights": {"四文字語": [[0, 1.0]]}}, "1-3 character n-gram"),
+        ({"format": 99}, "not a learned model of format 1"),
+    ],
+)
+def test_a_broken_model_is_a_taxonomy_error(tmp_path: Path, change: dict[str, object], message: str) -> None:
+    with pytest.raises(TaxonomyError) as err:
+        Classifier.load(_min_taxonomy_with(tmp_path, _model(**change)))
+    assert message in err.value.message
+
+
+def test_a_broken_model_file_exits_1_without_traceback(tmp_path: Path) -> None:
+    tax = _min_taxonomy_with(tmp_path, _model())
+    (tax / "learned.json").write_text("{not json", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "domaincheck", "--taxonomy", str(tax), "classify", "稲作"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 1
+    assert "learned.json: cannot read the learned model" in proc.stderr
+    assert "Traceback" not in proc.stderr
