@@ -6,13 +6,15 @@ Usage (needs the ``train`` extra, which brings scikit-learn; the classifier itse
     python scripts/train_learned.py training/*.csv --out taxonomy/learned.json
 
 Each input CSV has the columns ``title`` and ``labels`` (area ids separated by ``|``, or ``none``), as the
-evaluation sets do. The model is one logistic regression per area over the presence of character 1-3-grams of the
-normalised title (the same normaliser as the matcher's), fitted with an L1 penalty so that only a few thousand
-n-grams carry any weight: the file stays small, and scoring a title is one Aho-Corasick pass over those n-grams.
+evaluation sets do. Two stages, both L1-penalised logistic regressions per area: the first over every character
+2- and 3-gram of the normalised title (the matcher's normaliser) keeps the few thousand that matter, the
+vocabulary; the second learns the weights over the vocabulary words present in a title when it is cut
+leftmost-longest, which is how the classifier reads it: one Aho-Corasick pass, about 15 words a title.
 
-The reporting threshold is chosen by k-fold cross-validation on the training titles alone: for each candidate,
-the union of the term classifier's areas and the model's areas at or above it is scored against the labels of
-titles the fold's model never saw, and the threshold with the best micro-F1 wins. No evaluation set is read.
+Each area's reporting threshold is chosen by k-fold cross-validation on the training titles alone: for each
+candidate (0.50 to 0.95, or never), the union of the term classifier's areas and the model's areas at or above it is
+scored against the labels of titles the fold's model never saw, with titles labelled none weighed as half of a
+call, and the threshold with the best micro-F1 wins. No evaluation set is read.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 try:
@@ -32,8 +35,9 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
 from domaincheck.classify import Classifier  # noqa: E402
-from domaincheck.learned import FORMAT, ngrams  # noqa: E402
+from domaincheck.learned import FORMAT, Tokenizer, ngrams  # noqa: E402
 from domaincheck.normalize import normalize  # noqa: E402
+from domaincheck.taxonomy import load as load_taxonomy  # noqa: E402
 
 
 def read_sets(paths: list[Path], area_ids: list[str]) -> tuple[list[str], list[set[str]], list[str]]:
@@ -77,15 +81,15 @@ def main() -> None:
     from sklearn.model_selection import KFold
 
     warnings.filterwarnings("ignore", module="sklearn")  # 1.8+ deprecates `penalty` in favour of l1_ratio
-    clf = Classifier.load(ROOT / "taxonomy", learned=False)
+    clf = Classifier(load_taxonomy(ROOT / "taxonomy"))  # the term layer alone; any existing learned.json is ignored
     area_ids = [a.id for a in clf.taxonomy.areas]
     titles, labels, sources = read_sets(args.data, area_ids)
     texts = [normalize(t).text for t in titles]
     term_hits = [{h.id for h in clf.classify(t).areas} for t in titles]
     print(f"{len(titles)} titles, {sum(1 for x in labels if not x)} none", file=sys.stderr)
 
-    def fit(idx: np.ndarray) -> tuple[CountVectorizer, list[LogisticRegression | None]]:
-        vec = CountVectorizer(analyzer=ngrams, binary=True, min_df=args.min_df, lowercase=False)
+    def fit(idx: np.ndarray, analyzer: Any) -> tuple[CountVectorizer, list[LogisticRegression | None]]:
+        vec = CountVectorizer(analyzer=analyzer, binary=True, min_df=args.min_df, lowercase=False)
         X = vec.fit_transform([texts[i] for i in idx])
         models: list[LogisticRegression | None] = []
         for a in area_ids:
@@ -98,37 +102,70 @@ def main() -> None:
             models.append(m)
         return vec, models
 
+    # Stage 1: every character 2- and 3-gram; the L1 penalty keeps a few thousand that matter: the vocabulary.
+    vec, models = fit(np.arange(len(titles)), ngrams)
+    grams = vec.get_feature_names_out()
+    chosen = set()
+    for m in models:
+        if m is not None:
+            chosen.update(str(grams[k]) for k in np.flatnonzero(m.coef_[0]))
+    vocabulary = sorted(chosen)
+    # Stage 2: titles cut into vocabulary words, leftmost-longest, as the classifier will cut them.
+    tokenizer = Tokenizer(vocabulary)
+    print(f"vocabulary: {len(vocabulary)} n-grams", file=sys.stderr)
+
     # Out-of-fold probabilities for the threshold.
     oof = np.zeros((len(titles), len(area_ids)))
     for train_idx, test_idx in KFold(args.folds, shuffle=True, random_state=2025).split(texts):
-        vec, models = fit(train_idx)
+        vec, models = fit(train_idx, tokenizer.words)
         Xt = vec.transform([texts[i] for i in test_idx])
         for j, m in enumerate(models):
             if m is not None:
                 oof[test_idx, j] = m.predict_proba(Xt)[:, 1]
-    best = (0.0, 0.5)
     n_none = sum(1 for x in labels if not x)
     none_weight = args.none_share / (1 - args.none_share) * (len(labels) - n_none) / max(1, n_none)
+    candidates = [x / 100 for x in range(50, 100, 5)] + [1.0]  # at least 0.5: a learned area scores 50+; 1 = never
 
-    def weighted_f1(threshold: float) -> float:
+    def counts(j: int, threshold: float) -> tuple[float, float, float]:
+        """Weighted tp, fp, fn of area j when the model reports it from ``threshold`` on."""
+        a = area_ids[j]
         tp = fp = fn = 0.0
         for i, gold in enumerate(labels):
-            pred = term_hits[i] | {a for j, a in enumerate(area_ids) if oof[i, j] >= threshold}
-            tp += len(gold & pred)
-            fp += len(pred - gold) * (none_weight if not gold else 1.0)
-            fn += len(gold - pred)
+            pred = a in term_hits[i] or oof[i, j] >= threshold
+            if pred and a in gold:
+                tp += 1
+            elif pred:
+                fp += none_weight if not gold else 1.0
+            elif a in gold:
+                fn += 1
+        return tp, fp, fn
+
+    # Per area, the threshold that maximises the micro-F1 of all areas together (the others held at "never").
+    base = [counts(j, 2.0) for j in range(len(area_ids))]
+    total = [sum(c[k] for c in base) for k in range(3)]
+    thresholds: list[float] = []
+    for j, a in enumerate(area_ids):
+        rest = [total[k] - base[j][k] for k in range(3)]
+        scored = []
+        for t in candidates:
+            tp, fp, fn = counts(j, t)
+            scored.append((2 * (rest[0] + tp) / max(1.0, 2 * (rest[0] + tp) + rest[1] + fp + rest[2] + fn), t))
+        f1, best_t = max(scored)  # on a tie, the higher threshold: fewer false alarms for the same F1
+        thresholds.append(best_t)
+        print(f"{a:20s} threshold {best_t:.2f} (cross-validated micro-F1 {f1:.3f})", file=sys.stderr)
+
+    def weighted_f1(cuts: list[float]) -> float:
+        tp = fp = fn = 0.0
+        for j, t in enumerate(cuts):
+            c = counts(j, t)
+            tp, fp, fn = tp + c[0], fp + c[1], fn + c[2]
         return 2 * tp / max(1.0, 2 * tp + fp + fn)
 
-    for threshold in [x / 100 for x in range(50, 91, 5)]:  # at least 0.5: a learned area scores 50+
-        f1 = weighted_f1(threshold)
-        print(f"threshold {threshold:.2f}: cross-validated micro-F1 {f1:.3f}", file=sys.stderr)
-        if f1 > best[0]:
-            best = (f1, threshold)
-    term_f1 = weighted_f1(2.0)  # no probability reaches 2: the terms alone
-    print(f"terms alone: micro-F1 {term_f1:.3f}; chosen threshold {best[1]:.2f} (cross-validated {best[0]:.3f})",
-          file=sys.stderr)  # fmt: skip
+    term_f1 = weighted_f1([2.0] * len(area_ids))
+    best = (weighted_f1(thresholds), thresholds)
+    print(f"terms alone: micro-F1 {term_f1:.3f}; with the model: {best[0]:.3f} (cross-validated)", file=sys.stderr)
 
-    vec, models = fit(np.arange(len(titles)))
+    vec, models = fit(np.arange(len(titles)), tokenizer.words)
     vocab = vec.get_feature_names_out()
     weights: dict[str, list[list[float]]] = {}
     intercepts: list[float] = []
@@ -142,7 +179,8 @@ def main() -> None:
             weights.setdefault(str(vocab[k]), []).append([j, round(float(coef[k]), 4)])
     doc = {
         "format": FORMAT,
-        "what": "L1 logistic regression per area over the presence of character 1-3-grams of the normalised title.",
+        "what": "L1 logistic regression per area over the vocabulary words (character 2-3-grams, leftmost-longest) "
+                "present in the normalised title.",
         "trained": {
             "date": datetime.date.today().isoformat(),
             "titles": len(titles),
@@ -155,15 +193,16 @@ def main() -> None:
             "terms_alone_micro_f1": round(term_f1, 4),
         },
         "areas": area_ids,
-        "threshold": best[1],
+        "thresholds": thresholds,
         "intercepts": intercepts,
+        "vocabulary": vocabulary,
         "weights": dict(sorted(weights.items())),
     }
     assert all(math.isfinite(w) for ws in weights.values() for _, w in ws)
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     tmp.replace(args.out)
-    print(f"wrote {args.out}: {len(weights)} n-grams, threshold {best[1]:.2f}", file=sys.stderr)
+    print(f"wrote {args.out}: {len(vocabulary)} words, {len(weights)} weighted", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -236,10 +236,55 @@ def test_argument_help_is_shown() -> None:
 
 
 def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
-    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n。。。\nsmart agriculture\n")
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n\n。。。\nsmart agriculture\n")
     assert r.exit_code == EXIT_ERROR
-    assert [json.loads(x)["primary"] for x in r.stdout.splitlines()] == ["quantum", "agri_food"]
-    assert "1 of 3 titles skipped" in r.stderr and "(title 2)" in r.stderr
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    # One record per title, in order, so the output lines up with the input; the bad one says why and where.
+    assert [(o["title"], o["verdict"], o["primary"]) for o in rows] == [
+        ("quantum computer", "strategic", "quantum"), ("。。。", "error", None), ("smart agriculture", "emerging",
+                                                                             "agri_food")]  # fmt: skip
+    assert "(line 3)" in rows[1]["reason"]
+    assert "1 of 3 titles skipped" in r.stderr and "(line 3)" in r.stderr
+    r = run(*MIN, "classify", "quantum computer", "。。。", "--format", "table")
+    assert r.exit_code == EXIT_ERROR and "(title 2)" in r.stderr and "。。。" not in r.stdout
+
+
+def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    before = src.read_bytes()
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", str(src), "--quiet")
+    assert r.exit_code == EXIT_ERROR and "refusing to overwrite the input" in r.stderr
+    assert src.read_bytes() == before and not out.exists()
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", str(tmp_path / "no" / "s.json"), "--quiet")
+    assert r.exit_code == EXIT_ERROR and "does not exist" in r.stderr and not out.exists()
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", str(out), "--quiet")
+    assert r.exit_code == EXIT_USAGE and not out.exists()
+
+
+def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--format", "jsonl", "--quiet")
+    assert r.exit_code == EXIT_USAGE and "--format asks for jsonl" in r.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
+    good = tmp_path / "labels.csv"
+    good.write_bytes("title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n".encode("cp932"))
+    r = run(*MIN, "evaluate", str(good), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["micro"]["f1"] == 1.0 and report["none"]["cases"] == 1
+    for body, message in [("title,labels\nquantum computer,\n", "line 2: empty labels cell"),
+                          ("title,labels\nquantum computer,quantum\n!!!,none\n", "line 3: title has no letters"),
+                          (",none\n", "needs columns")]:  # fmt: skip
+        bad = tmp_path / "bad.csv"
+        bad.write_text(body, encoding="utf-8")
+        r = run(*MIN, "evaluate", str(bad))
+        assert r.exit_code == EXIT_ERROR and message in r.stderr, r.stderr
 
 
 def test_screen_input_format_option(tmp_path: Path) -> None:

@@ -54,16 +54,35 @@ def test_learned_only_adds_areas_and_says_so(classifier, terms_classifier) -> No
     assert added >= 20  # on the held-out titles the model does add areas
 
 
+def _reference_words(vocabulary: set[str], text: str) -> list[str]:
+    """Leftmost-longest, non-overlapping cut of ``text`` into vocabulary words, by plain enumeration."""
+    words, i = [], 0
+    while i < len(text):
+        for k in (3, 2):
+            if text[i : i + k] in vocabulary:
+                words.append(text[i : i + k])
+                i += k
+                break
+        else:
+            i += 1
+    return words
+
+
 def test_scores_match_a_reference_computation(classifier) -> None:  # type: ignore[no-untyped-def]
-    """The Aho-Corasick pass finds exactly the weighted n-grams that a plain enumeration finds."""
+    """The Aho-Corasick pass cuts titles as a plain leftmost-longest scan does, and the logits are their sums."""
     from domaincheck.normalize import normalize
 
     model: Learned = classifier.learned
+    vocabulary = set(model.vocabulary)
+    assert all(len(g) in (2, 3) for g in vocabulary)
     for title in _eval_titles()[:400]:
         text = normalize(title).text
+        words = _reference_words(vocabulary, text)
+        assert model._tokenizer.words(text) == words, title
+        assert set(words) <= set(ngrams(text))
         want = list(model.intercepts)
-        for gram in set(ngrams(text)):
-            for j, w in model.weights.get(gram, ()):
+        for word in set(words):
+            for j, w in model.weights.get(word, ()):
                 want[j] += w
         got = model.logits(text)
         assert all(math.isclose(a, b, abs_tol=1e-9) for a, b in zip(got, want, strict=True)), title
@@ -93,8 +112,9 @@ def _model(**changes: object) -> dict[str, object]:
     model: dict[str, object] = {
         "format": 1,
         "areas": ["quantum", "ai_robotics", "agri_food"],
-        "threshold": 0.5,
+        "thresholds": [0.5, 0.5, 0.5],
         "intercepts": [-6.0, -6.0, -6.0],
+        "vocabulary": ["稲作", "収量", "歴史", "予測"],
         "weights": {"稲作": [[2, 3.0]], "収量": [[2, 3.0]], "歴史": [[2, -9.0]]},
     }
     model.update(changes)
@@ -116,10 +136,13 @@ def test_a_hand_made_model_adds_its_area(tmp_path: Path) -> None:
     ("change", "message"),
     [
         ({"areas": ["quantum", "ai_robotics"]}, "areas must be exactly"),
-        ({"threshold": 1.5}, "threshold must be"),
+        ({"thresholds": [0.5, 0.5, 1.5]}, "thresholds must be"),
+        ({"thresholds": [0.5, 0.5]}, "thresholds must be"),
         ({"intercepts": [0.0]}, "intercepts must be"),
         ({"weights": {"稲作": [[7, 1.0]]}}, "weights['稲作']"),
-        ({"weights": {"四文字語": [[0, 1.0]]}}, "1-3 character n-gram"),
+        ({"weights": {"四文字語": [[0, 1.0]]}}, "for a vocabulary word"),
+        ({"vocabulary": ["稲作", "稲作"]}, "vocabulary must be distinct strings of 2-3 characters"),
+        ({"vocabulary": ["稲"]}, "vocabulary must be"),
         ({"format": 99}, "not a learned model of format 1"),
     ],
 )

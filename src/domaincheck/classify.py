@@ -234,8 +234,8 @@ class Classifier:
         """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title.
 
         ``learned`` holds the learned model's areas at or above its threshold, as (id, score): each is reported
-        when the terms did not report it, unless a framing term presents the title as non-technology study or
-        the source's exclusion made the area yield.
+        when the terms did not report it, unless a framing term presents the title as non-technology study,
+        basic-science wording as the study of a mechanism, or the source's exclusion made the area yield.
         """
         strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         damp = self.taxonomy.framing_factor if framed else 1.0

@@ -118,7 +118,8 @@ def root(
 # ---- classify ----------------------------------------------------------------------------------------------------
 
 
-def _read_stdin_titles() -> list[str]:
+def _read_stdin_titles() -> list[tuple[str, str]]:
+    """Titles from stdin as (where, title): one per line, blank lines skipped, ``where`` naming the line."""
     data = sys.stdin.buffer.read()
     if b"\x00" in data:
         raise InputError("standard input contains NUL bytes: it looks like binary data, not titles")
@@ -130,7 +131,7 @@ def _read_stdin_titles() -> list[str]:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})") from None
-    titles = [line.strip() for line in text.splitlines() if line.strip()]
+    titles = [(f"line {n}", line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not titles:
         raise InputError("no titles on standard input")
     return titles
@@ -155,17 +156,22 @@ def classify(
         if explain and fmt is not ClassifyFormat.table:
             raise typer.BadParameter("--explain works with --format table; json/jsonl always include evidence",
                                      param_hint="--explain")  # fmt: skip
-        items = _read_stdin_titles() if titles == ["-"] else titles
         if "-" in titles and len(titles) > 1:
             raise InputError("'-' (read stdin) cannot be combined with titles on the command line")
+        items = _read_stdin_titles() if titles == ["-"] else [(f"title {n}", t) for n, t in enumerate(titles, 1)]
         clf = _classifier()
         results: list[Result] = []
         problems: list[str] = []
-        for n, t in enumerate(items, start=1):
+        for where, t in items:
             try:
                 results.append(clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top))
             except InputError as exc:
-                problems.append(exc.message + (f" (title {n})" if len(items) > 1 else ""))
+                problems.append(exc.message + (f" ({where})" if len(items) > 1 else ""))
+                if fmt is not ClassifyFormat.table:
+                    # Machine formats keep one record per input title, as screen keeps every row.
+                    from .models import Result
+
+                    results.append(Result(t, "error", f"{exc.message} ({where})", (), (), (), (), ()))
         if len(problems) == len(items):
             raise InputError("; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else ""))
         from .render import write_results

@@ -1,8 +1,8 @@
-"""The learned second opinion: one logistic regression per area over character n-grams of the normalised title.
+"""The learned second opinion: one logistic regression per area over the words (character 2-3-grams) of a title.
 
 The thesaurus names technologies; many real titles describe theirs in words no thesaurus lists. This model,
 trained on labelled titles (``scripts/train_learned.py``), reads the whole title instead. It only adds areas the
-terms did not report, each marked ``learned`` with the n-grams that weighed most, so a reviewer can tell a
+terms did not report, each marked ``learned`` with the words that weighed most, so a reviewer can tell a
 source-anchored hit from a statistical one. The weights live in ``learned.json`` beside the taxonomy; a taxonomy
 directory without that file simply has no second opinion.
 """
@@ -18,38 +18,56 @@ from .errors import TaxonomyError
 
 FORMAT = 1
 FILE = "learned.json"
-_SIZES = (1, 2, 3)
+_SIZES = (2, 3)
 
 
 def ngrams(text: str) -> list[str]:
-    """Character 1-3-grams of a normalised title, in order (the features, at training and at scoring time)."""
+    """Character 2- and 3-grams of a normalised title, in order (the first training stage's features)."""
     n = len(text)
     return [text[i : i + k] for k in _SIZES for i in range(n - k + 1)]
 
 
-class Learned:
-    """Per-area logistic regression over the presence of character n-grams.
+class Tokenizer:
+    """Cuts a normalised title into vocabulary words, leftmost-longest and non-overlapping (one Aho-Corasick pass)."""
 
-    Scoring is one overlapping Aho-Corasick pass over the n-grams that carry weight (a few thousand, thanks to
-    the L1 penalty), then a sum over the distinct ones found.
+    def __init__(self, vocabulary: list[str]) -> None:
+        self.vocabulary = vocabulary
+        self._automaton = _compile(vocabulary)
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """(vocabulary index, start, end) of each word found."""
+        return self._automaton.find_matches_as_indexes(text)  # type: ignore[no-any-return]
+
+    def words(self, text: str) -> list[str]:
+        """The words found, in order (the second training stage's features)."""
+        vocabulary = self.vocabulary
+        return [vocabulary[i] for i, _, _ in self.matches(text)]
+
+
+class Learned:
+    """Per-area logistic regression over the vocabulary words present in a normalised title.
+
+    Scoring is one leftmost-longest Aho-Corasick pass over the vocabulary (a few thousand character 2-3-grams),
+    then a sum of the weights of the distinct words found: about 15 a title.
     """
 
-    __slots__ = ("_automaton", "_cut", "_grams", "_pairs", "areas", "intercepts", "threshold", "weights")
+    __slots__ = ("_cuts", "_pairs", "_tokenizer", "areas", "intercepts", "thresholds", "vocabulary", "weights")
 
-    def __init__(self, areas: tuple[str, ...], threshold: float, intercepts: tuple[float, ...],
-                 weights: dict[str, tuple[tuple[int, float], ...]]) -> None:  # fmt: skip
+    def __init__(self, areas: tuple[str, ...], thresholds: tuple[float, ...], intercepts: tuple[float, ...],
+                 vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]]) -> None:  # fmt: skip
         self.areas = areas
-        self.threshold = threshold
+        self.thresholds = thresholds
+        """Per area, the probability at which the model reports it (1.0: never)."""
         self.intercepts = intercepts
+        self.vocabulary = vocabulary
         self.weights = weights
-        self._cut = math.log(threshold / (1 - threshold))  # the logit at the threshold
-        self._grams = sorted(weights)
-        self._pairs = [weights[g] for g in self._grams]
-        self._automaton = _compile(self._grams)
+        self._cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
+        self._pairs = [weights.get(g, ()) for g in vocabulary]
+        self._tokenizer = Tokenizer(vocabulary)
 
     def __getstate__(self) -> tuple[object, ...]:
-        # The automaton cannot be pickled; it is rebuilt from the n-grams (a few milliseconds).
-        return (self.areas, self.threshold, self.intercepts, self.weights)
+        # The automaton cannot be pickled; it is rebuilt from the vocabulary (a few milliseconds).
+        return (self.areas, self.thresholds, self.intercepts, self.vocabulary, self.weights)
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
         self.__init__(*state)  # type: ignore[misc]
@@ -58,57 +76,35 @@ class Learned:
         """Per-area log-odds for a normalised title."""
         acc = list(self.intercepts)
         pairs = self._pairs
-        for index in {m[0] for m in self._automaton.find_matches_as_indexes(text, overlapping=True)}:
+        for index in {m[0] for m in self._tokenizer.matches(text)}:
             for j, w in pairs[index]:
                 acc[j] += w
         return acc
 
     def above(self, text: str) -> tuple[tuple[str, int], ...]:
-        """Areas at or above the threshold, as (id, score) with score = probability × 100, best first."""
-        cut = self._cut
-        found = [(a, z) for a, z in zip(self.areas, self.logits(text), strict=True) if z >= cut]
+        """Areas at or above their threshold, as (id, score) with score = probability × 100, best first."""
+        found = [(a, z) for a, z, cut in zip(self.areas, self.logits(text), self._cuts, strict=True) if z >= cut]
         if not found:
             return ()
         found.sort(key=lambda x: -x[1])
         return tuple((a, _score(z)) for a, z in found)
 
     def reasons(self, text: str, area: str, top: int = 3) -> list[tuple[int, int, float]]:
-        """Where the title raised ``area`` most: (start, end, weight) spans of the normalised text, best first.
-
-        Each n-gram's positive weight is spread over its characters; the runs of characters that carry at least
-        :data:`REASON_MIN` each are the reasons, weighed by their total.
-        """
+        """The words that raised ``area`` most: (start, end, weight) in the normalised text, best first; a word
+        found twice is named once, where it first appears."""
         j = self.areas.index(area)
-        n = len(text)
-        share = [0.0] * n
-        pairs = self._pairs
-        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            for a, w in pairs[index]:
-                if a == j and w > 0:
-                    for c in range(start, end):
-                        share[c] += w / (end - start)
-        runs: list[tuple[int, int, float]] = []
-        i = 0
-        while i < n:
-            if share[i] < REASON_MIN or text[i] == " ":
-                i += 1
-                continue
-            start = i
-            while i < n and share[i] >= REASON_MIN and text[i] != " ":
-                i += 1
-            runs.append((start, i, sum(share[start:i])))
-        runs.sort(key=lambda r: (-r[2], r[0]))
-        return runs[:top]
-
-
-REASON_MIN = 0.1
-"""A character belongs to a reason when the positive weight it carries for the area is at least this."""
+        best: dict[int, tuple[int, int, float]] = {}
+        for index, start, end in self._tokenizer.matches(text):
+            for a, w in self._pairs[index]:
+                if a == j and w > 0 and index not in best:
+                    best[index] = (start, end, w)
+        return sorted(best.values(), key=lambda r: (-r[2], r[0]))[:top]
 
 
 def _compile(grams: list[str]) -> Any:
     import ahocorasick_rs
 
-    return ahocorasick_rs.AhoCorasick(grams, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return ahocorasick_rs.AhoCorasick(grams, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
 
 def _score(logit: float) -> int:
@@ -132,14 +128,23 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
     if not isinstance(areas, list) or sorted(map(str, areas)) != sorted(area_ids):
         problems.append(f"{where}: areas must be exactly the taxonomy's {len(area_ids)} area ids")
         areas = []
-    threshold = doc.get("threshold")
-    if not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
-        problems.append(f"{where}: threshold must be a number between 0 and 1")
+    thresholds = doc.get("thresholds")
+    if not isinstance(thresholds, list) or len(thresholds) != len(areas) or not all(
+        isinstance(x, (int, float)) and 0.5 <= x <= 1 for x in thresholds
+    ):
+        problems.append(f"{where}: thresholds must be one probability from 0.5 to 1 per area")
     intercepts = doc.get("intercepts")
     if not isinstance(intercepts, list) or len(intercepts) != len(areas) or not all(
         isinstance(x, (int, float)) and math.isfinite(x) for x in intercepts
     ):
         problems.append(f"{where}: intercepts must be one finite number per area")
+    vocabulary = doc.get("vocabulary")
+    if not isinstance(vocabulary, list) or not vocabulary or not all(
+        isinstance(g, str) and min(_SIZES) <= len(g) <= max(_SIZES) for g in vocabulary
+    ) or len(set(vocabulary)) != len(vocabulary):  # fmt: skip
+        problems.append(f"{where}: vocabulary must be distinct strings of 2-3 characters")
+        vocabulary = []
+    known = set(vocabulary)
     raw = doc.get("weights")
     weights: dict[str, tuple[tuple[int, float], ...]] = {}
     if not isinstance(raw, dict):
@@ -151,11 +156,11 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
                 and isinstance(p[1], (int, float)) and math.isfinite(p[1])
                 for p in pairs
             )  # fmt: skip
-            if not ok or not 1 <= len(g) <= max(_SIZES):
-                problems.append(f"{where}: weights[{g!r}] must be [area index, weight] pairs for a 1-3 character "
-                                "n-gram")
+            if not ok or g not in known:
+                problems.append(f"{where}: weights[{g!r}] must be [area index, weight] pairs for a vocabulary word")
                 break
             weights[g] = tuple((int(j), float(w)) for j, w in pairs)
     if problems:
         raise TaxonomyError(problems)
-    return Learned(tuple(map(str, areas)), float(threshold), tuple(map(float, intercepts)), weights)  # type: ignore[arg-type]
+    return Learned(tuple(map(str, areas)), tuple(map(float, thresholds)), tuple(map(float, intercepts)),  # type: ignore[arg-type]
+                   vocabulary, weights)
