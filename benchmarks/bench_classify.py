@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_classify.py [--titles N] [--runs N]
 
 Reports (1) core throughput: normalise + match + score, no I/O, one core, on synthetic mixed Japanese/English titles
-built from fragments (and on the dev-set titles if ../shared/eval/dev.csv exists); (2) single-title latency;
+built from fragments (and on the dev-set titles if ../shared/eval/dev.csv exists), with the learned model and with
+terms alone (--terms-only); (2) single-title latency;
 (3) wall time of `domaincheck classify "…"` in a new process, with a warm and with an empty compiled cache.
 """
 
@@ -50,11 +51,11 @@ def synthetic_titles(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def core_throughput(titles: list[str], repeat: int = 3) -> dict[str, float]:
-    """Best-of-``repeat`` titles/s for Classifier.classify over ``titles``."""
+def core_throughput(titles: list[str], repeat: int = 3, learned: bool = True) -> dict[str, float]:
+    """Best-of-``repeat`` titles/s for Classifier.classify over ``titles`` (with or without the learned model)."""
     from domaincheck.classify import Classifier
 
-    clf = Classifier.load()
+    clf = Classifier.load(learned=learned)
     for t in titles[:200]:
         clf.classify(t)  # warm caches, as a long batch would
     best = 0.0
@@ -93,11 +94,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10)
     args = ap.parse_args()
     result: dict[str, object] = {"python": sys.version.split()[0], "cpu_count": os.cpu_count()}
-    result["core_synthetic"] = core_throughput(synthetic_titles(args.titles))
+    synthetic = synthetic_titles(args.titles)
+    result["core_synthetic"] = core_throughput(synthetic)
+    result["core_synthetic_terms_only"] = core_throughput(synthetic, learned=False)
     if DEV.is_file():
         with DEV.open(encoding="utf-8") as fh:
             dev = [row["title"] for row in csv.DictReader(fh)]
-        result["core_dev_titles"] = core_throughput((dev * (args.titles // len(dev) + 1))[: args.titles])
+        dev_titles = (dev * (args.titles // len(dev) + 1))[: args.titles]
+        result["core_dev_titles"] = core_throughput(dev_titles)
+        result["core_dev_titles_terms_only"] = core_throughput(dev_titles, learned=False)
     cli_wall(1, None)  # make sure the compiled cache exists
     result["cli_warm_cache_s"] = cli_wall(args.runs, None)
     result["cli_empty_cache_s"] = cli_wall(max(3, args.runs // 3), "fresh")
