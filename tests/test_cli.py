@@ -296,3 +296,43 @@ def test_screen_input_format_option(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     assert rows[0]["dc_primary_area"] == "quantum"
+
+
+def test_screen_rejects_options_that_would_be_ignored(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    cases = [
+        (["--sheet", "Sheet1"], "--sheet applies to xlsx input"),
+        (["-o", str(tmp_path / "o.jsonl"), "--output-encoding", "cp932"], "--output-encoding"),
+        (["--input-format", "xlsx", "--encoding", "cp932"], "--encoding applies to text input"),
+    ]
+    for extra, message in cases:
+        r = run(*MIN, "screen", str(src), *extra, "--quiet")
+        assert r.exit_code == EXIT_USAGE and message in r.stderr, r.stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_directories_are_named_as_such(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    r = run(*MIN, "screen", str(tmp_path), "--quiet")
+    assert r.exit_code == EXIT_ERROR and "is a directory" in r.stderr
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path), "--quiet")
+    assert r.exit_code == EXIT_ERROR and "is a directory" in r.stderr
+
+
+def test_programs_csv_is_machine_readable() -> None:
+    from domaincheck.taxonomy import load
+
+    r = run("programs", "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    tax = load()
+    programs = {p.id: p for p in tax.programs}
+    items = {i.id: p.id for p in tax.programs for i in p.items}
+    assert [row["id"] for row in rows if not row["parent"]] == list(programs)
+    for row in rows:
+        assert row["id"] == row["id"].strip() and row["kind"] in ("program", "measure", "protection", "promotion")
+        if row["parent"]:
+            assert items[row["id"]] == row["parent"] and row["kind"] == programs[row["parent"]].kind
+            assert row["serves"] == "" or row["serves"].startswith("focus: ")

@@ -230,11 +230,13 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
         if p.focus:
             serves += "; focus: " + ", ".join(p.focus)
         facts = "; ".join(f.get(lang) for f in p.facts)
-        rows.append({"id": p.id, "kind": p.kind, "name": p.name(lang), "serves": serves or "—", "facts": facts,
-                     "source_line": str(p.source.line)})  # fmt: skip
+        rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang), "serves": serves,
+                     "facts": facts, "source_line": str(p.source.line)})  # fmt: skip
         for it in p.items:
-            rows.append({"id": f"  {it.id}", "kind": "", "name": it.name_en if lang == "en" else it.name_ja,
-                         "serves": "focus: " + (", ".join(it.areas) or "—"),
+            # A goal or field of its program: same kind, the program as parent (machine-readable, no indentation).
+            rows.append({"id": it.id, "parent": p.id, "kind": p.kind,
+                         "name": it.name_en if lang == "en" else it.name_ja,
+                         "serves": "focus: " + ", ".join(it.areas) if it.areas else "",
                          "facts": "; ".join(f.get(lang) for f in it.facts), "source_line": str(it.source.line)})
     return rows
 

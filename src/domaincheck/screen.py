@@ -52,7 +52,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
-from domaincheck.errors import DomaincheckError, InputError
+from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
@@ -525,6 +525,13 @@ def screen(
         check_output_path(Path(options.output), None if options.input == "-" else Path(options.input))
     if out_fmt in ("csv", "tsv"):
         canonical_encoding(options.output_encoding)
+    elif options.output_encoding != ScreenOptions.output_encoding:
+        raise UsageError(f"--output-encoding applies to CSV and TSV output, not {out_fmt}",
+                         hint="JSONL is always UTF-8; xlsx has no text encoding")  # fmt: skip
+    if options.sheet is not None and in_fmt != "xlsx":
+        raise UsageError(f"--sheet applies to xlsx input, not {in_fmt}")
+    if options.encoding is not None and in_fmt == "xlsx":
+        raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx")
     source = InputSource(options.input, stdin)
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet) as table:
@@ -592,7 +599,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         if found is None:
             raise InputError(
                 f"no title column found; columns found: {describe_columns(header)}",
-                hint="name the title column (or give its 1-based number)",
+                hint="name the title column with --column NAME (or its 1-based number)",
             )
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)

@@ -204,7 +204,7 @@ def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     problems: list[str] = []
     digest = hashlib.sha256()
     if not directory.is_dir():
-        raise TaxonomyError([f"{directory}: not a directory"], hint="--taxonomy takes a directory of YAML files")
+        raise TaxonomyError([f"{directory}: not a directory"], hint="a taxonomy is a directory of YAML files")
     for name in FILES:
         path = directory / name
         try:

@@ -175,7 +175,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     raise InputError(
         f"{name}: cannot decode as {_label(first.encoding)} at {first.describe()}, "
         f"nor as {_label(second.encoding)} (fails at {second.describe()})",
-        hint="save the file as UTF-8, or pass the right encoding explicitly",
+        hint="save the file as UTF-8, or pass its encoding with --encoding (e.g. cp932)",
     )
 
 

@@ -110,6 +110,8 @@ def input_format(path: str, explicit: str | None = None) -> str:
         return fmt
     if path == "-":
         return "csv"
+    if Path(path).is_dir():
+        raise InputError(f"{path}: is a directory; give the proposals file")
     suffix = Path(path).suffix.lower()
     if suffix == ".xls":
         raise InputError(f"{path}: the old .xls format is not supported", hint="save it as .xlsx or .csv in Excel")
@@ -118,7 +120,7 @@ def input_format(path: str, explicit: str | None = None) -> str:
     except KeyError:
         raise InputError(
             f"{path}: cannot tell the input format from the suffix {suffix or '(none)'!r}",
-            hint="use a .csv, .tsv, .xlsx or .jsonl file, or name the input format",
+            hint="use a .csv, .tsv, .xlsx or .jsonl file, or say which with --input-format csv|tsv|xlsx|jsonl",
         ) from None
 
 
@@ -231,7 +233,7 @@ def _decode_error(source: InputSource, encoding: str) -> InputError:
     where = failure.describe() if failure is not None else "an unknown position"
     return InputError(
         f"{source.name}: cannot decode as {encoding} at {where}",
-        hint="pass the right encoding, or let it be detected",
+        hint="pass the file's encoding with --encoding (e.g. utf-8, cp932), or leave it out to detect it",
     )
 
 

@@ -154,10 +154,12 @@ def output_format(output: str | None, explicit: str | None) -> str:
         return fmt
     if output in (None, "-"):
         return "csv"
+    if Path(output).is_dir():
+        raise InputError(f"{output}: is a directory; give an output file name")
     if suffix_fmt is None:
         raise InputError(
             f"{output}: cannot tell the output format from its suffix",
-            hint="end the name with .csv, .tsv, .xlsx or .jsonl, or name the format",
+            hint="end the name with .csv, .tsv, .xlsx or .jsonl, or say which with --format csv|tsv|xlsx|jsonl",
         )
     return suffix_fmt
 
