@@ -336,3 +336,24 @@ def test_programs_csv_is_machine_readable() -> None:
         if row["parent"]:
             assert items[row["id"]] == row["parent"] and row["kind"] == programs[row["parent"]].kind
             assert row["serves"] == "" or row["serves"].startswith("focus: ")
+
+
+def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
+    src = tmp_path / "labels.csv"
+    src.write_text("title,labels\nquantum computer,quantum\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == 0, r.stderr
+    assert "false alarms on none titles: — (no title labelled none)" in r.stdout
+    row = next(line for line in r.stdout.splitlines() if "agri_food" in line)
+    assert "—" in row and "1.000" not in row  # neither labelled nor predicted: no score to show
+    src.write_text("title,labels\n中世日本文学の研究,none\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src))
+    assert "macro F1 — (no area labelled or predicted)" in r.stdout and "0/1 (0.0%)" in r.stdout
+
+
+def test_show_says_which_area_a_near_miss_resolved_to() -> None:
+    r = run("show", "qantum", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["id"] == "quantum"
+    assert "showing the closest, quantum" in r.stderr
+    r = run("show", "quantum", "--format", "json")
+    assert r.exit_code == 0 and r.stderr == ""

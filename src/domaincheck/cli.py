@@ -285,9 +285,13 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
                 by_term.setdefault(normalize_text(label), set()).add(a.id)
     owners = by_term.get(normalize_text(query), set())
     if len(owners) == 1 and normalize_text(query) not in {normalize_text(k) for k in names}:
-        return owners.pop()
+        owner = owners.pop()
+        _stderr_console().print(f"{query!r} is a technology of {owner}: showing {owner}", highlight=False)
+        return owner
     found = resolver(names)(query)
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
+        if found[0][1] < 100:  # a near miss: say which area is shown, on stderr
+            _stderr_console().print(f"no area is named {query!r}; showing the closest, {found[0][0]}", highlight=False)
         return found[0][0]
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:

@@ -123,7 +123,8 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
                     node.add(RText(t.name_en if lang == "en" else t.name_ja))
             related = [t for t in a.technologies if not t.in_source]
             if related:
-                node.add(RText(f"+ {len(related)} related technologies (see `domaincheck show {a.id}`)", style="dim"))
+                node.add(RText(f"+ {len(related)} related technolog{'y' if len(related) == 1 else 'ies'} "
+                               f"(see `domaincheck show {a.id}`)", style="dim"))
     return root
 
 
@@ -450,8 +451,9 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
     for c in ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"):
         t.add_column(c, justify="right" if c != "area" else "left")
     for a in report.areas:
-        t.add_row(a.id, str(a.tp + a.fn), str(a.tp), str(a.fp), str(a.fn), f"{a.precision:.3f}",
-                  f"{a.recall:.3f}", f"{a.f1:.3f}")  # fmt: skip
+        # An area neither labelled nor predicted has no precision or recall to speak of.
+        scores = (f"{a.precision:.3f}", f"{a.recall:.3f}", f"{a.f1:.3f}") if a.tp + a.fp + a.fn else ("—",) * 3
+        t.add_row(a.id, str(a.tp + a.fn), str(a.tp), str(a.fp), str(a.fn), *scores)
     console.print(t)
     if worst and report.errors:
         e = Table(title=f"worst errors (of {len(report.errors)})", header_style="bold")
@@ -462,9 +464,15 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
         console.print(e)
     m = report.micro
     console.print(f"micro precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}", highlight=False)
-    console.print(f"macro F1 {report.macro_f1:.3f}", highlight=False)
-    console.print(f"false alarms on none titles: {report.none_false_alarms}/{report.none_cases} "
-                  f"({report.false_alarm_rate:.1%})", highlight=False)  # fmt: skip
+    if any(a.tp + a.fp + a.fn for a in report.areas):
+        console.print(f"macro F1 {report.macro_f1:.3f}", highlight=False)
+    else:
+        console.print("macro F1 — (no area labelled or predicted)", highlight=False)
+    if report.none_cases:
+        console.print(f"false alarms on none titles: {report.none_false_alarms}/{report.none_cases} "
+                      f"({report.false_alarm_rate:.1%})", highlight=False)  # fmt: skip
+    else:
+        console.print("false alarms on none titles: — (no title labelled none)", highlight=False)
     low = [a.id for a in report.areas if a.tp + a.fn and a.recall < 0.8]
     console.print("areas with recall < 0.80: " + (", ".join(low) or "none"), highlight=False)
 
