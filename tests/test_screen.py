@@ -818,3 +818,32 @@ def test_with_the_real_classifier(tmp_path: Path) -> None:
     assert records[0]["verdict"] in ("strategic", "emerging", "econsec_only", "none")
     assert records[0]["primary"] == "quantum"
     assert summary.verdicts["error"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_header_row_skips_a_banner_above_the_column_names(tmp_path: Path, fmt: str) -> None:
+    """Japanese office sheets often put a title row (令和7年度 応募課題一覧) and a blank row above the header."""
+    banner = [["令和7年度 応募課題一覧", "", "", ""], ["", "", "", ""]]
+    src = tmp_path / f"call.{fmt}"
+    if fmt == "csv":
+        write_csv(src, banner[0], [banner[1], HEADER_JA, *ROWS_JA], "cp932")
+    else:
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        for row in [banner[0], [None] * 4, HEADER_JA, *ROWS_JA]:
+            sheet.append(row)
+        workbook.save(src)
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError) as err:
+        run(tmp_path, input=str(src), output=str(out))
+    assert "no title column found" in err.value.message and "--header-row" in (err.value.hint or "")
+    assert not out.exists()
+    summary = run(tmp_path, input=str(src), output=str(out), header_row=3)
+    rows = read_csv(out)
+    assert rows[0][: len(HEADER_JA)] == HEADER_JA  # the banner is not copied: it is not a proposal
+    assert [r[1] for r in rows[1:]] == [r[1] for r in ROWS_JA]
+    assert summary.rows_read == len(ROWS_JA) == summary.rows_written
+    with pytest.raises(InputError, match="no row 40"):
+        run(tmp_path, input=str(src), output=str(out), header_row=40)
+    with pytest.raises(InputError, match="row 2 .--header-row. is blank"):
+        run(tmp_path, input=str(src), output=str(out), header_row=2)

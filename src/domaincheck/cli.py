@@ -406,6 +406,9 @@ def screen(
     input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
                                                               "suffix does not tell (default: from the suffix; "
                                                               "CSV for '-').")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
+                                                   "(CSV/TSV/xlsx), when a banner sits above them; the rows above "
+                                                   "are skipped (default: the first non-blank row).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core).")] = 1,
     summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
                                                       "summary as JSON to FILE.")] = None,
@@ -435,7 +438,8 @@ def screen(
         options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
                                 extra_columns=tuple(extra_column or ()), encoding=encoding,
                                 output_encoding=output_encoding, jobs=jobs, sheet=sheet,
-                                input_fmt=input_format.value if input_format else None)  # fmt: skip
+                                input_fmt=input_format.value if input_format else None,
+                                header_row=header_row)  # fmt: skip
         factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal

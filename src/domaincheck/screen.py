@@ -173,6 +173,8 @@ class ScreenOptions:
     """Worker processes: 1 = in this process, 0 = one per core."""
     input_fmt: str | None = None
     """Input format (csv, tsv, xlsx, jsonl); None = from the input suffix (CSV for stdin)."""
+    header_row: int | None = None
+    """1-based row holding the column names (CSV, TSV, xlsx); rows above it are skipped. None = the first."""
     sheet: str | None = None
     """xlsx input: worksheet name; None = the first sheet."""
 
@@ -532,9 +534,11 @@ def screen(
         raise UsageError(f"--sheet applies to xlsx input, not {in_fmt}")
     if options.encoding is not None and in_fmt == "xlsx":
         raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx")
+    if options.header_row is not None and in_fmt == "jsonl":
+        raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row")
     source = InputSource(options.input, stdin)
     try:
-        with open_table(source, in_fmt, options.encoding, options.sheet) as table:
+        with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row) as table:
             plan, detected = _plan(table, options, out_fmt)
             classifier = classifier_factory()
             tally = _Tally()
@@ -599,7 +603,8 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         if found is None:
             raise InputError(
                 f"no title column found; columns found: {describe_columns(header)}",
-                hint="name the title column with --column NAME (or its 1-based number)",
+                hint="name the title column with --column NAME (or its 1-based number); if the column names are "
+                     "not in the first row (a banner above them), say which row holds them with --header-row N",
             )
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)

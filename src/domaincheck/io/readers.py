@@ -196,10 +196,15 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 
 @contextlib.contextmanager
-def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet: str | None = None) -> Iterator[Table]:
-    """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given."""
+def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet: str | None = None,
+               header_row: int | None = None) -> Iterator[Table]:  # fmt: skip
+    """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given.
+
+    ``header_row`` (CSV, TSV, xlsx) is the 1-based row that holds the column names, as a spreadsheet numbers its
+    rows; the rows above it (a banner such as 令和7年度 応募課題一覧) are skipped. None: the first non-blank row.
+    """
     if fmt == "xlsx":
-        with _open_xlsx(source, sheet) as table:
+        with _open_xlsx(source, sheet, header_row) as table:
             yield table
         return
     with source.open() as binary:
@@ -214,7 +219,7 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
                 rows = _jsonl_rows(text, header, source, resolved, blank)
                 yield Table(tuple(header), rows, fmt, resolved, None, blank)
             else:
-                yield _delimited_table(text, fmt, source, resolved)
+                yield _delimited_table(text, fmt, source, resolved, header_row)
 
 
 @contextlib.contextmanager
@@ -257,7 +262,8 @@ class _LineFeed:
         return next(self.lines)
 
 
-def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str) -> Table:
+def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str, header_row: int | None = None
+                     ) -> Table:  # fmt: skip
     """CSV/TSV records, parsed fast where the csv module is not needed.
 
     A physical line without a quote character is one record whose fields are exactly the line split at
@@ -280,6 +286,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         )
 
     header: list[str] | None = None
+    seen = 0
     try:
         for line in lines:
             if '"' in line:
@@ -288,14 +295,21 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             else:
                 split_lines[0] += 1
                 record = line.rstrip("\r\n").split(sep)
+            seen += 1
+            if header_row is not None and seen < header_row:
+                continue  # a banner above the header
             if any(record):
                 header = record
                 break
+            if header_row is not None:
+                raise InputError(f"{source.name}: row {header_row} (--header-row) is blank")
     except UnicodeDecodeError:
         raise _decode_error(source, encoding) from None
     except csv.Error as exc:
         raise error(exc) from None
     if header is None:
+        if header_row is not None:
+            raise InputError(f"{source.name}: has no row {header_row} (--header-row)")
         raise InputError(f"{source.name}: the input is empty (no header row)")
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
@@ -371,7 +385,7 @@ def _jsonl_rows(
 
 
 @contextlib.contextmanager
-def _open_xlsx(source: InputSource, sheet: str | None) -> Iterator[Table]:
+def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None) -> Iterator[Table]:
     import zipfile
 
     import openpyxl
@@ -396,16 +410,22 @@ def _open_xlsx(source: InputSource, sheet: str | None) -> Iterator[Table]:
             consumed = 0  # sheet rows up to and including the header
             for values in rows:
                 consumed += 1
+                if header_row is not None and consumed < header_row:
+                    continue  # a banner above the header
                 if not _is_blank(values):
                     header_cells = list(values)
                     break
+                if header_row is not None:
+                    raise InputError(f"{source.name}: row {header_row} (--header-row) is blank")
             if header_cells is None:
+                if header_row is not None:
+                    raise InputError(f"{source.name}: the worksheet has no row {header_row} (--header-row)")
                 raise InputError(f"{source.name}: the worksheet is empty (no header row)")
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
             header = tuple(cell_text(c) for c in header_cells)
             max_row = worksheet.max_row
-            total = max_row - 1 if isinstance(max_row, int) and max_row > 1 else None
+            total = max_row - consumed if isinstance(max_row, int) and max_row > consumed else None
             blank = [0]
             formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet) else None
 
