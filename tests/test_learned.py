@@ -160,3 +160,28 @@ def test_a_broken_model_file_exits_1_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "learned.json: cannot read the learned model" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_screen_marks_the_areas_the_model_added(classifier, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import functools
+
+    from domaincheck.screen import ScreenOptions, screen
+
+    titles = [t for t in _eval_titles() if "learned from the whole title" in classifier.classify(t).reason][:5]
+    src = tmp_path / "call.csv"
+    with src.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["title"], *[[t] for t in titles]])
+    for learned in (True, False):
+        out = tmp_path / f"out-{learned}.csv"
+        screen(ScreenOptions(input=str(src), output=str(out)), functools.partial(Classifier.load, None, learned))
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert [r["title"] for r in rows] == titles
+        for row, title in zip(rows, titles, strict=True):
+            result = classifier.classify(title)
+            added = [a.id for a in result.areas if any(e.strength == "learned" for e in a.evidence)]
+            if learned:
+                assert row["dc_learned"] == "|".join(added) and added, title
+                assert set(added) <= set(row["dc_areas"].split("|"))
+            else:
+                assert row["dc_learned"] == "" and not set(added) & set(row["dc_areas"].split("|")), title

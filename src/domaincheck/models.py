@@ -483,10 +483,14 @@ class Brief(NamedTuple):
     """Program and program-item ids."""
     terms: tuple[str, ...]
     """Distinct taxonomy terms behind the reported areas, in the order they were found."""
+    learned: tuple[str, ...] = ()
+    """Reported areas that the learned model added (the terms did not report them), best first."""
 
     @classmethod
     def of(cls, result: Result) -> Brief:
         """The Brief of a full result."""
         terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence if e.strength != "learned")
+        learned = tuple(a.id for a in result.areas if any(e.strength == "learned" for e in a.evidence))
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
-                   tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms))  # fmt: skip
+                   tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
+                   learned)  # fmt: skip

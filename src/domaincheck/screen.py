@@ -80,6 +80,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "dc_econsec",
     "dc_programs",
     "dc_terms",
+    "dc_learned",
     "dc_problem",
 )
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined."""
@@ -285,8 +286,8 @@ _Cells = tuple[str, ...]
 _CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 """What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids."""
 
-_SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "")
-_UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "unclassifiable_title")
+_SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "", "")
+_UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "", "unclassifiable_title")
 _ERROR_KEY: _CountKey = ("error", "", (), ())
 
 _first = itemgetter(0)
@@ -327,10 +328,12 @@ def _score(value: object) -> int:
 def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     """Result cells and count key of one result, for any value types (the general, slower path)."""
     areas = list(result.areas)
-    terms = dict.fromkeys(_label(e.term) for area in areas for e in area.evidence)
+    # Duck-typed results (any classifier with this shape) may have evidence without a strength: terms, then.
+    terms = dict.fromkeys(_label(e.term) for a in areas for e in a.evidence if getattr(e, "strength", "") != "learned")
+    learned = tuple(_label(a.id) for a in areas if any(getattr(e, "strength", "") == "learned" for e in a.evidence))
     brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
-                  tuple(terms))  # fmt: skip
+                  tuple(terms), learned)  # fmt: skip
     return _brief_cells(brief)
 
 
@@ -339,14 +342,14 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     areas = brief.areas
     econsec = brief.econsec
     if not areas:
-        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", ""), (
+        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", "", ""), (
             brief.verdict, "", (), econsec)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
     best = scores.index(max(scores))
     tier = areas[best][1]
     cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
-             "|".join(brief.programs), "|".join(brief.terms), "")  # fmt: skip
+             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "")  # fmt: skip
     return cells, (brief.verdict, tier, ids, econsec)
 
 
