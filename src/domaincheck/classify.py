@@ -285,8 +285,9 @@ class Classifier:
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
         terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev.get(a, ()))
+        learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = Brief(verdict, tuple((a, order[a].tier, sc) for a, sc, _ in hits), tuple(es.id for es, _ in econsec),
-                      tuple(p.id for p in programs), tuple(terms), tuple(a for a, _, _ in hits if a in added))  # fmt: skip
+                      tuple(p.id for p in programs), tuple(terms), learned_ids)  # fmt: skip
         return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added))
 
     def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
