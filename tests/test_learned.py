@@ -185,3 +185,16 @@ def test_screen_marks_the_areas_the_model_added(classifier, tmp_path: Path) -> N
                 assert set(added) <= set(row["dc_areas"].split("|"))
             else:
                 assert row["dc_learned"] == "" and not set(added) & set(row["dc_areas"].split("|")), title
+
+
+def test_taxonomy_validate_checks_the_model_too(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "domaincheck", "taxonomy", "validate"]
+    tax = _min_taxonomy_with(tmp_path, _model())
+    ok = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
+    assert ok.returncode == 0 and "a learned model of 4 words" in ok.stdout
+    (tax / "learned.json").write_text(json.dumps(_model(thresholds=[0.5])), encoding="utf-8")
+    bad = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "thresholds must be" in bad.stderr and "Traceback" not in bad.stderr
+    (tax / "learned.json").unlink()
+    none = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
+    assert none.returncode == 0 and "no learned model" in none.stdout

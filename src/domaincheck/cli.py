@@ -497,17 +497,21 @@ def _write_json_atomic(path: Path, data: Any) -> None:
 
 @taxonomy_app.command("validate")
 def taxonomy_validate(
-    directory: Annotated[Path, typer.Argument(help="Directory with meta/areas/econsec/programs/reference.yaml.",
-                                              show_default=False)],
+    directory: Annotated[Path, typer.Argument(help="Directory with meta/areas/econsec/programs/reference.yaml "
+                                              "(and learned.json, if it has a learned model).", show_default=False)],
 ) -> None:
     """Validate a taxonomy directory without using it; list every problem."""
+    from .learned import load as load_learned
     from .taxonomy import load
 
     with _errors():
         tax = load(directory)
+        model = load_learned(Path(directory), [a.id for a in tax.areas])
         terms = sum(len(t.strong) + len(t.support) for a in tax.areas for t in a.technologies)
+        learned = (f"a learned model of {len(model.vocabulary)} words" if model is not None
+                   else "no learned model")  # fmt: skip
         typer.echo(f"{directory}: valid — {len(tax.areas)} areas, {len(tax.econsec)} econ-security areas, "
-                   f"{len(tax.programs)} programs, {terms} area terms (taxonomy {tax.version}, "
+                   f"{len(tax.programs)} programs, {terms} area terms, {learned} (taxonomy {tax.version}, "
                    f"content {tax.digest})")  # fmt: skip
 
 
