@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -198,3 +199,12 @@ def test_taxonomy_validate_checks_the_model_too(tmp_path: Path) -> None:
     (tax / "learned.json").unlink()
     none = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
     assert none.returncode == 0 and "no learned model" in none.stdout
+
+
+def test_the_table_labels_learned_evidence(classifier) -> None:  # type: ignore[no-untyped-def]
+    title = next(t for t in _eval_titles() if "learned from the whole title" in classifier.classify(t).reason)
+    env = {**os.environ, "COLUMNS": "200"}
+    out = subprocess.run([sys.executable, "-m", "domaincheck", "classify", title], capture_output=True, text=True,
+                         env=env, check=True).stdout  # fmt: skip
+    words = [e.text for a in classifier.classify(title).areas for e in a.evidence if e.strength == "learned"]
+    assert "learned: " + ", ".join(words) in out

@@ -341,9 +341,12 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                 t.add_column(c, no_wrap=True, justify="right" if c == "score" else "left")
             t.add_column("evidence", overflow="fold")
             for a in r.areas:
-                ev = ", ".join(f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence)
-                t.add_row(a.id, RText(a.name_en if lang == "en" else a.name_ja), a.tier, str(a.score), a.band,
-                          RText(ev))  # fmt: skip
+                terms = [f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence if e.strength != "learned"]
+                words = [e.text for e in a.evidence if e.strength == "learned"]
+                ev = RText(", ".join(terms))
+                if words:  # an area the learned model added: say so, and show the words that carried it
+                    ev.append(("; " if terms else "") + "learned: " + ", ".join(words), style="italic")
+                t.add_row(a.id, RText(a.name_en if lang == "en" else a.name_ja), a.tier, str(a.score), a.band, ev)
             console.print(t)
         if r.econsec:
             names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
