@@ -97,7 +97,7 @@ def main() -> None:
             if y.sum() < 2:
                 models.append(None)
                 continue
-            m = LogisticRegression(C=args.C, penalty="l1", solver="liblinear", max_iter=5000)
+            m = LogisticRegression(C=args.C, penalty="l1", solver="liblinear", max_iter=5000, random_state=0)
             m.fit(X, y)
             models.append(m)
         return vec, models

@@ -357,3 +357,29 @@ def test_show_says_which_area_a_near_miss_resolved_to() -> None:
     assert "showing the closest, quantum" in r.stderr
     r = run("show", "quantum", "--format", "json")
     assert r.exit_code == 0 and r.stderr == ""
+
+
+def test_cli_default_min_score_is_the_classifiers() -> None:
+    from domaincheck import classify, cli
+
+    assert cli.REPORT_AT == classify.REPORT_AT
+
+
+def test_screen_min_score_terms_only_and_header_row_through_the_cli(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["令和7年度 応募課題一覧"], [], ["課題名"], ["量子コンピュータの誤り訂正"], ["敗血症の迅速診断"]])
+    out = tmp_path / "out.csv"
+    r = run("screen", str(src), "-o", str(out), "--header-row", "3", "--quiet", "--jobs", "2")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [row["課題名"] for row in rows] == ["量子コンピュータの誤り訂正", "敗血症の迅速診断"]
+    assert rows[0]["dc_areas"].split("|")[0] == "quantum"
+    r = run("screen", str(src), "-o", str(out), "--header-row", "3", "--quiet", "--min-score", "101")
+    assert r.exit_code == EXIT_USAGE
+    default = [row["dc_scores"] for row in rows]
+    r = run("screen", str(src), "-o", str(out), "--header-row", "3", "--quiet", "--min-score", "90")
+    strict = [row["dc_scores"] for row in csv.DictReader(out.open(encoding="utf-8-sig"))]
+    assert r.exit_code == 0 and strict != default
+    assert all(int(x) >= 90 for cell in strict for x in cell.split("|") if x)
+    r = run("--terms-only", "screen", str(src), "-o", str(out), "--header-row", "3", "--quiet", "--jobs", "2")
+    assert r.exit_code == 0 and all(row["dc_learned"] == "" for row in csv.DictReader(out.open(encoding="utf-8-sig")))

@@ -208,3 +208,28 @@ def test_the_table_labels_learned_evidence(classifier) -> None:  # type: ignore[
                          env=env, check=True).stdout  # fmt: skip
     words = [e.text for a in classifier.classify(title).areas for e in a.evidence if e.strength == "learned"]
     assert "learned: " + ", ".join(words) in out
+
+
+def test_training_titles_never_meet_the_sets_that_judge_the_model() -> None:
+    """The model is judged on heldout_f, heldout_h and dev.csv: none of their titles may be in training/."""
+    import re
+
+    from domaincheck.normalize import normalize
+
+    def key(title: str) -> str:
+        return re.sub(r"[\\W_]+", "", normalize(title).text)
+
+    judges = [EVAL / "heldout_f.csv", EVAL / "heldout_h.csv"]
+    dev = Path(__file__).parent.parent.parent / "shared" / "eval" / "dev.csv"
+    if dev.is_file():
+        judges.append(dev)
+    judged = set()
+    for path in judges:
+        with path.open(encoding="utf-8", newline="") as fh:
+            judged |= {key(row["title"]) for row in csv.DictReader(fh)}
+    training = sorted((Path(__file__).parent.parent / "training").glob("*.csv"))
+    assert training and len(judged) > 500
+    for path in training:
+        with path.open(encoding="utf-8", newline="") as fh:
+            shared = [row["title"] for row in csv.DictReader(fh) if key(row["title"]) in judged]
+        assert not shared, (path.name, shared[:5])

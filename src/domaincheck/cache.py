@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 
 from . import __version__
+from .errors import TaxonomyError
 from .learned import FILE as LEARNED_FILE
 from .learned import Learned
 from .learned import load as load_learned
@@ -56,9 +57,11 @@ def _key(directory: Path) -> str | None:
     return h.hexdigest()[:24]
 
 
-def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matcher, Learned | None]:
+def load_compiled(directory: str | Path | None = None, learned: bool = True
+                  ) -> tuple[Taxonomy, Matcher, Learned | None]:  # fmt: skip
     """The taxonomy, its matcher and its learned model (if it has one), from the cache when the files are
-    unchanged, else built and cached."""
+    unchanged, else built and cached. With ``learned=False`` the model is not returned, and a broken
+    ``learned.json`` is no error (terms alone do not need it)."""
     path = packaged_dir() if directory is None else Path(directory)
     where = cache_dir()
     key = _key(path) if where is not None else None
@@ -66,18 +69,23 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
     if target is not None and target.is_file():
         try:
             with target.open("rb") as fh:
-                taxonomy, matcher, learned = pickle.load(fh)
+                taxonomy, matcher, model = pickle.load(fh)
             fresh = isinstance(taxonomy, Taxonomy) and isinstance(matcher, Matcher)
-            if fresh and (learned is None or isinstance(learned, Learned)):
+            if fresh and (model is None or isinstance(model, Learned)):
                 location = PACKAGED if directory is None else str(path)
                 if taxonomy.location != location:
                     taxonomy = Taxonomy(**{**taxonomy.__dict__, "location": location})
-                return taxonomy, matcher, learned
+                return taxonomy, matcher, model if learned else None
         except Exception:
             pass
     taxonomy = load(directory)
     matcher = Matcher(taxonomy)
-    learned = load_learned(path, [a.id for a in taxonomy.areas])
+    try:
+        model = load_learned(path, [a.id for a in taxonomy.areas])
+    except TaxonomyError:
+        if learned:
+            raise
+        return taxonomy, matcher, None  # not cached: the entry would claim there is no model
     if target is not None:
         import tempfile
 
@@ -85,7 +93,7 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((taxonomy, matcher, learned), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((taxonomy, matcher, model), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
             # Keep the few most recent compiled taxonomies; older ones belong to edited files or old versions.
             old = sorted(target.parent.glob("compiled-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -93,4 +101,4 @@ def load_compiled(directory: str | Path | None = None) -> tuple[Taxonomy, Matche
                 stale.unlink(missing_ok=True)
         except OSError:
             pass
-    return taxonomy, matcher, learned
+    return taxonomy, matcher, model if learned else None

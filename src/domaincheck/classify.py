@@ -122,8 +122,8 @@ class Classifier:
         """
         from .cache import load_compiled
 
-        taxonomy, matcher, model = load_compiled(taxonomy_dir)
-        return cls(taxonomy, matcher, model if learned else None, min_score)
+        taxonomy, matcher, model = load_compiled(taxonomy_dir, learned)
+        return cls(taxonomy, matcher, model, min_score)
 
     def classify(self, title: str, fuzzy: bool = True, min_score: int | None = None, top: int | None = None
                  ) -> Result:  # fmt: skip
@@ -221,12 +221,9 @@ class Classifier:
             self._plans[key] = plan
         return plan
 
-    def _checked(self, title: str) -> Normalized:
-        check_title(title)
-        norm = normalize(title)
-        if _ALNUM.search(norm.text) is None:
-            raise InputError(f"title has no letters or digits: {title[:60]!r}")
-        return norm
+    @staticmethod
+    def _checked(title: str) -> Normalized:
+        return checked(title)
 
     def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
               basic: bool, learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
@@ -234,8 +231,9 @@ class Classifier:
         """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title.
 
         ``learned`` holds the learned model's areas at or above its threshold, as (id, score): each is reported
-        when the terms did not report it, unless a framing term presents the title as non-technology study,
-        basic-science wording as the study of a mechanism, or the source's exclusion made the area yield.
+        when the terms did not report it, unless a framing term presents the title as non-technology study or the
+        source's exclusion made the area yield. Basic-science wording does not hold it back: the model was
+        trained on such titles and weighs that wording itself.
         """
         strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         damp = self.taxonomy.framing_factor if framed else 1.0
@@ -269,7 +267,12 @@ class Classifier:
                 hits.sort(key=lambda h: (-h[1], order[h[0]].order))
         near = [h for h in scored if (h[1] < min_score or h[0] in yielded) and h[0] not in added]
         if top is not None and len(hits) > top:
-            near = sorted(near + [h for h in hits[top:] if h[0] not in added], key=lambda h: (-h[1], order[h[0]].order))
+            # Areas cut by --top become near misses with their term score; a learned area with no term evidence
+            # has nothing to show there.
+            term_score = {a: (a, sc, band) for a, sc, band in scored}
+            cut = [h if h[0] not in added else term_score[h[0]] for h in hits[top:] if h[0] not in added
+                   or h[0] in term_score]  # fmt: skip
+            near = sorted(near + cut, key=lambda h: (-h[1], order[h[0]].order))
             hits = hits[:top]
             added &= {h[0] for h in hits}
         tiers = [(a, order[a].tier) for a, _, _ in hits]
@@ -355,6 +358,16 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool) ->
     if econsec:
         return "econsec_only", "economic-security area only: " + ", ".join(econsec)
     return "none", "area terms found, but no area reached the reporting score" if evidence else "no area term found"
+
+
+def checked(title: str) -> Normalized:
+    """The normalised title, or InputError when the classifier cannot use it (empty, too long, or no letter or
+    digit once normalised)."""
+    check_title(title)
+    norm = normalize(title)
+    if _ALNUM.search(norm.text) is None:
+        raise InputError(f"title has no letters or digits: {title[:60]!r}")
+    return norm
 
 
 def check_title(title: str) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .models import Result, Taxonomy
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
+REPORT_AT = 50  # default --min-score; equals classify.REPORT_AT (tested), not imported so that starts stay fast
 
 app = typer.Typer(
     name="domaincheck",
@@ -80,7 +81,7 @@ def _taxonomy() -> Taxonomy:
     return load_compiled(_state["taxonomy_dir"])[0]
 
 
-def _classifier(min_score: int = 50) -> Classifier:
+def _classifier(min_score: int = REPORT_AT) -> Classifier:
     from .classify import Classifier
 
     return Classifier.load(_state["taxonomy_dir"], learned=_state["learned"], min_score=min_score)
@@ -145,7 +146,7 @@ def classify(
     explain: Annotated[bool, typer.Option("--explain", help="Show every term that fired, where, with what weight, "
                                           "and near misses (table format).")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100,
-                                           help="Only report areas scoring at least this (default 50).")] = 50,
+                                           help="Only report areas scoring at least this (default 50).")] = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of labels in tables.")] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
@@ -200,7 +201,7 @@ def evaluate(
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int, typer.Option("--worst", min=0, help="How many of the worst errors to list.")] = 15,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
-                                           "this (trade recall for precision).")] = 50,
+                                           "this (trade recall for precision).")] = REPORT_AT,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
                                                  "CP932).")] = None,
 ) -> None:
@@ -417,7 +418,7 @@ def screen(
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
-                                           "this (trade recall for precision).")] = 50,
+                                           "this (trade recall for precision).")] = REPORT_AT,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
     import functools

@@ -128,7 +128,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
     Unknown labels, missing columns, an empty ``labels`` cell (write ``none`` for no area) and titles the
     classifier cannot use (empty, no letters or digits, too long) are input errors naming the line.
     """
-    from .classify import check_title
+    from .classify import checked
     from .io.encoding import find_decode_error, resolve_encoding
 
     known_set = set(known)
@@ -157,9 +157,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                     raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}")
                 title = row["title"] or ""
                 try:
-                    check_title(title)
-                    if not any(ch.isalnum() for ch in title):
-                        raise InputError("title has no letters or digits")
+                    checked(title)  # the classifier's own test of a usable title
                 except InputError as exc:
                     raise InputError(f"{path}: line {n}: {exc.message}") from None
                 cases.append(Case(title, frozenset(labels)))
@@ -167,7 +165,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV: {exc}") from None
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:
         raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding") from None
     if not cases:
         raise InputError(f"{path}: no labelled titles")

@@ -111,8 +111,22 @@ def _score(logit: float) -> int:
     return min(100, round(100 / (1 + math.exp(-logit))))
 
 
+def _number(x: object) -> bool:
+    """A finite JSON number (not a boolean, not an integer too large for a float)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
+
+
+_MAX_REPORTED = 10  # bad weights listed before "and N more"
+
+
 def load(directory: Path, area_ids: list[str]) -> Learned | None:
-    """The model in ``directory``, or None when the taxonomy has none. Raises TaxonomyError when it is broken."""
+    """The model in ``directory``, or None when the taxonomy has none. Raises TaxonomyError listing every problem
+    when it is broken."""
     path = directory / FILE
     if not path.is_file():
         return None
@@ -130,14 +144,19 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
         areas = []
     thresholds = doc.get("thresholds")
     if not isinstance(thresholds, list) or len(thresholds) != len(areas) or not all(
-        isinstance(x, (int, float)) and 0.5 <= x <= 1 for x in thresholds
+        _number(x) and 0.5 <= x <= 1 for x in thresholds
     ):
         problems.append(f"{where}: thresholds must be one probability from 0.5 to 1 per area")
+        thresholds = []
     intercepts = doc.get("intercepts")
-    if not isinstance(intercepts, list) or len(intercepts) != len(areas) or not all(
-        isinstance(x, (int, float)) and math.isfinite(x) for x in intercepts
-    ):
+    if not isinstance(intercepts, list) or len(intercepts) != len(areas) or not all(map(_number, intercepts)):
         problems.append(f"{where}: intercepts must be one finite number per area")
+        intercepts = []
+    if thresholds and intercepts:
+        # An intercept at or above the threshold would report the area for every title, with nothing to show.
+        for a, t, b in zip(areas, thresholds, intercepts, strict=True):
+            if t < 1 and b >= math.log(t / (1 - t)):
+                problems.append(f"{where}: the intercept of {a} reaches its threshold without any word")
     vocabulary = doc.get("vocabulary")
     if not isinstance(vocabulary, list) or not vocabulary or not all(
         isinstance(g, str) and min(_SIZES) <= len(g) <= max(_SIZES) for g in vocabulary
@@ -148,19 +167,24 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
     raw = doc.get("weights")
     weights: dict[str, tuple[tuple[int, float], ...]] = {}
     if not isinstance(raw, dict):
-        problems.append(f"{where}: weights must map n-grams to [area index, weight] pairs")
+        problems.append(f"{where}: weights must map vocabulary words to [area index, weight] pairs")
     else:
+        bad = []
         for g, pairs in raw.items():
-            ok = isinstance(pairs, list) and all(
-                isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and 0 <= p[0] < len(areas)
-                and isinstance(p[1], (int, float)) and math.isfinite(p[1])
+            ok = g in known and isinstance(pairs, list) and all(
+                isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and not isinstance(p[0], bool)
+                and 0 <= p[0] < len(areas) and _number(p[1])
                 for p in pairs
             )  # fmt: skip
-            if not ok or g not in known:
-                problems.append(f"{where}: weights[{g!r}] must be [area index, weight] pairs for a vocabulary word")
-                break
-            weights[g] = tuple((int(j), float(w)) for j, w in pairs)
+            if ok:
+                weights[g] = tuple((int(j), float(w)) for j, w in pairs)
+            else:
+                bad.append(g)
+        for g in bad[:_MAX_REPORTED]:
+            problems.append(f"{where}: weights[{g!r}] must be [area index, weight] pairs for a vocabulary word")
+        if len(bad) > _MAX_REPORTED:
+            problems.append(f"{where}: … and {len(bad) - _MAX_REPORTED} more bad weights")
     if problems:
         raise TaxonomyError(problems)
-    return Learned(tuple(map(str, areas)), tuple(map(float, thresholds)), tuple(map(float, intercepts)),  # type: ignore[arg-type]
+    return Learned(tuple(map(str, areas)), tuple(map(float, thresholds)), tuple(map(float, intercepts)),
                    vocabulary, weights)

@@ -86,9 +86,12 @@ class DecodeFailure:
 def canonical_encoding(name: str) -> str:
     """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``); InputError when unknown."""
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         raise InputError(f"unknown encoding {name!r}", hint="use e.g. utf-8, utf-8-sig, cp932 or shift_jis") from None
+    if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13: codecs, but not text encodings
+        raise InputError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig, cp932 or shift_jis")
+    return info.name
 
 
 def sniff_bom(stream: BinaryIO) -> str | None:

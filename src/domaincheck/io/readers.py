@@ -233,9 +233,12 @@ def _text(binary: BinaryIO, encoding: str) -> Iterator[IO[str]]:
 
 def _decode_error(source: InputSource, encoding: str) -> InputError:
     """Build the InputError for a decode failure met while reading, locating it by a second pass."""
-    with source.open() as binary:
-        failure = find_decode_error(binary, encoding)
-    where = failure.describe() if failure is not None else "an unknown position"
+    try:
+        with source.open() as binary:
+            failure = find_decode_error(binary, encoding)
+        where = failure.describe() if failure is not None else "an unknown position"
+    except UnicodeError as exc:  # not a byte-level failure (UTF-16 without a BOM): the codec's own words
+        where = f"the start ({exc})"
     return InputError(
         f"{source.name}: cannot decode as {encoding} at {where}",
         hint="pass the file's encoding with --encoding (e.g. utf-8, cp932), or leave it out to detect it",
@@ -303,7 +306,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                 break
             if header_row is not None:
                 raise InputError(f"{source.name}: row {header_row} (--header-row) is blank")
-    except UnicodeDecodeError:
+    except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
         raise _decode_error(source, encoding) from None
     except csv.Error as exc:
         raise error(exc) from None
@@ -333,7 +336,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                     yield make(RawRow, (number, record, ()))
                 else:
                     blank[0] += 1
-        except UnicodeDecodeError:
+        except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
             raise _decode_error(source, encoding) from None
         except csv.Error as exc:
             split_lines[0] += fast
@@ -370,7 +373,7 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str) -> Iterato
             if not isinstance(obj, dict):
                 raise InputError(f"{source.name}: line {line_no}: expected a JSON object, got {type(obj).__name__}")
             yield line_no, obj
-    except UnicodeDecodeError:
+    except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
         raise _decode_error(source, encoding) from None
 
 
