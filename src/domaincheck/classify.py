@@ -12,14 +12,13 @@ from typing import Any
 from .errors import InputError
 from .learned import Learned
 from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span
-from .models import AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
+from .models import LEARNED, AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import Normalized, normalize
 
 MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 WEIGHTS = {STRONG: 1.0, "support": 0.45}
-LEARNED = "learned"  # strength and match of the evidence behind an area the learned model added
 FUZZY_FACTOR = 0.7
 # score = 100 * (1 - BASE ** weight): one strong term → 70, two support terms → 66, one support term → 42.
 BASE = 0.3
@@ -179,7 +178,7 @@ class Classifier:
         return plan.brief
 
     def _learned_evidence(self, title: str, norm: Normalized, area: str) -> list[Evidence]:
-        """The n-grams that carried a learned area, as evidence pointing into the original title."""
+        """The words that carried a learned area, as evidence pointing into the original title."""
         assert self.learned is not None
         out = []
         for start, end, weight in self.learned.reasons(norm.text, area):

@@ -466,6 +466,10 @@ class Result(NamedTuple):
         }
 
 
+LEARNED = "learned"
+"""Strength (and match) of the evidence behind an area the learned model added."""
+
+
 class Brief(NamedTuple):
     """A title's classification without evidence offsets: what a batch screen writes per row.
 
@@ -489,8 +493,8 @@ class Brief(NamedTuple):
     @classmethod
     def of(cls, result: Result) -> Brief:
         """The Brief of a full result."""
-        terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence if e.strength != "learned")
-        learned = tuple(a.id for a in result.areas if any(e.strength == "learned" for e in a.evidence))
+        terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence if e.strength != LEARNED)
+        learned = tuple(a.id for a in result.areas if any(e.strength == LEARNED for e in a.evidence))
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
                    learned)  # fmt: skip

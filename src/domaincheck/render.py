@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
 
-from .models import Area, EconSecArea, Program, Result, Taxonomy
+from .models import LEARNED, Area, EconSecArea, Program, Result, Taxonomy
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -341,8 +341,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                 t.add_column(c, no_wrap=True, justify="right" if c == "score" else "left")
             t.add_column("evidence", overflow="fold")
             for a in r.areas:
-                terms = [f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence if e.strength != "learned"]
-                words = [e.text for e in a.evidence if e.strength == "learned"]
+                terms = [f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence if e.strength != LEARNED]
+                words = [e.text for e in a.evidence if e.strength == LEARNED]
                 ev = RText(", ".join(terms))
                 if words:  # an area the learned model added: say so, and show the words that carried it
                     ev.append(("; " if terms else "") + "learned: " + ", ".join(words), style="italic")

@@ -57,7 +57,7 @@ from domaincheck.io.columns import describe_columns, detect_title_column, resolv
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
 from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, RowWriter, check_output_path, open_writer, output_format
-from domaincheck.models import Brief
+from domaincheck.models import LEARNED, Brief
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -329,8 +329,8 @@ def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     """Result cells and count key of one result, for any value types (the general, slower path)."""
     areas = list(result.areas)
     # Duck-typed results (any classifier with this shape) may have evidence without a strength: terms, then.
-    terms = dict.fromkeys(_label(e.term) for a in areas for e in a.evidence if getattr(e, "strength", "") != "learned")
-    learned = tuple(_label(a.id) for a in areas if any(getattr(e, "strength", "") == "learned" for e in a.evidence))
+    terms = dict.fromkeys(_label(e.term) for a in areas for e in a.evidence if getattr(e, "strength", "") != LEARNED)
+    learned = tuple(_label(a.id) for a in areas if any(getattr(e, "strength", "") == LEARNED for e in a.evidence))
     brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
                   tuple(terms), learned)  # fmt: skip
