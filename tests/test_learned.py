@@ -233,3 +233,28 @@ def test_training_titles_never_meet_the_sets_that_judge_the_model() -> None:
         with path.open(encoding="utf-8", newline="") as fh:
             shared = [row["title"] for row in csv.DictReader(fh) if key(row["title"]) in judged]
         assert not shared, (path.name, shared[:5])
+
+
+def test_a_batch_reads_as_the_titles_one_by_one(classifier) -> None:  # type: ignore[no-untyped-def]
+    """brief_many (one Aho-Corasick pass for the learned model over the batch) equals brief per title."""
+    from domaincheck.errors import InputError
+    from domaincheck.models import Brief
+    from domaincheck.normalize import normalize
+
+    titles: list[str | None] = [*_eval_titles()[:700]]
+    titles[5:5] = [None, "!!!", "", "x" * 20_000]  # skipped, unusable and over-long rows inside a batch
+    model: Learned = classifier.learned
+    texts = [normalize(t).text for t in _eval_titles()[:700]]
+    assert model.above_many(texts) == [model.above(t) for t in texts]
+    assert model.above_many([]) == []
+    fresh = Classifier(classifier.taxonomy, classifier.matcher, classifier.learned)
+    got = fresh.brief_many(titles)
+    assert len(got) == len(titles) and got[5] is None
+    for title, brief in zip(titles, got, strict=True):
+        if title is None:
+            continue
+        try:
+            want: Brief | type[InputError] = Brief.of(classifier.classify(title))
+        except InputError:
+            want = InputError
+        assert brief == want or (want is InputError and isinstance(brief, InputError)), title

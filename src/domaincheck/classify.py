@@ -165,17 +165,44 @@ class Classifier:
         Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but the evidence
         is only built for the first title with a given set of matched terms.
         """
+        result = self.brief_many([title], fuzzy, min_score)[0]
+        if not isinstance(result, Brief):
+            raise result if result is not None else InputError("empty title")
+        return result
+
+    def brief_many(self, titles: Sequence[str | None], fuzzy: bool = True, min_score: int | None = None
+                   ) -> list[Brief | InputError | None]:  # fmt: skip
+        """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
+
+        The learned model reads the whole batch in one pass (see :meth:`Learned.above_many`).
+        """
         if min_score is None:
             min_score = self.min_score
-        norm = self._checked(title)
-        spans = self.matcher.find(norm, fuzzy=fuzzy)
-        learned = self.learned.above(norm.text) if self.learned is not None else ()
-        key = _plan_key(spans, learned, min_score, None)
-        plan = self._plans.get(key)
-        if plan is None:
-            area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
-            plan = self._new_plan(key, area_ev, es_ev, framing, learned, min_score, None)
-        return plan.brief
+        norms: list[Normalized | InputError | None] = []
+        for title in titles:
+            try:
+                norms.append(None if title is None else checked(title))
+            except InputError as exc:
+                norms.append(exc)
+        usable = [n.text for n in norms if isinstance(n, Normalized)]
+        learned_all = self.learned.above_many(usable) if self.learned is not None else [()] * len(usable)
+        out: list[Brief | InputError | None] = []
+        k = 0
+        for title, norm in zip(titles, norms, strict=True):
+            if not isinstance(norm, Normalized):
+                out.append(norm)
+                continue
+            assert title is not None
+            learned = learned_all[k]
+            k += 1
+            spans = self.matcher.find(norm, fuzzy=fuzzy)
+            key = _plan_key(spans, learned, min_score, None)
+            plan = self._plans.get(key)
+            if plan is None:
+                area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
+                plan = self._new_plan(key, area_ev, es_ev, framing, learned, min_score, None)
+            out.append(plan.brief)
+        return out
 
     def _learned_evidence(self, title: str, norm: Normalized, area: str) -> list[Evidence]:
         """The words that carried a learned area, as evidence pointing into the original title."""

@@ -364,7 +364,8 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
 
     The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief``
     (the real one) is asked for that, and the cells of a Brief it hands out again are rendered once.
-    Nothing is cached per title: every text is normalised and matched.
+    A classifier with ``brief_many`` (the real one) gets the whole batch in one call. Nothing is cached per
+    title: every text is normalised and matched.
     """
     out: list[_Cells] = []
     add = out.append
@@ -373,6 +374,9 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
     count = counts.get
     rejected: list[int] = []
     brief = None if want_detail else getattr(classifier, "brief", None)
+    # The real classifier reads a whole batch at once (its learned model makes one pass over all the texts).
+    brief_many = None if want_detail else getattr(classifier, "brief_many", None)
+    briefs = brief_many(texts) if brief_many is not None else None
     classify = classifier.classify
     rendered = _BRIEF_CELLS
     cells: _Cells
@@ -385,8 +389,10 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
                 details.append(None)
             continue
         try:
-            if brief is not None:
-                b = brief(text)
+            if briefs is not None or brief is not None:
+                b = briefs[index] if briefs is not None else brief(text)  # type: ignore[misc]  # brief is set here
+                if isinstance(b, InputError):
+                    raise b
                 entry = rendered.get(id(b))
                 if entry is None or entry[0] is not b:
                     cells, key = _brief_cells(b)
