@@ -133,7 +133,7 @@ class Classifier:
         """
         if min_score is None:
             min_score = self.min_score
-        norm = self._checked(title)
+        norm = checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
         learned = self.learned.above(norm.text) if self.learned is not None else ()
@@ -246,10 +246,6 @@ class Classifier:
         if len(self._plans) < _PLAN_CACHE_MAX:
             self._plans[key] = plan
         return plan
-
-    @staticmethod
-    def _checked(title: str) -> Normalized:
-        return checked(title)
 
     def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
               basic: bool, learned: tuple[tuple[str, int], ...], min_score: int, top: int | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -470,6 +471,14 @@ LEARNED = "learned"
 """Strength (and match) of the evidence behind an area the learned model added."""
 
 
+def terms_and_learned(areas: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+    """The distinct taxonomy terms behind reported areas (in order) and the ids of the areas the learned model
+    added. Evidence without a ``strength`` (a result of another classifier) counts as a term."""
+    terms = dict.fromkeys(e.term for a in areas for e in a.evidence if getattr(e, "strength", "") != LEARNED)
+    learned = [a.id for a in areas if any(getattr(e, "strength", "") == LEARNED for e in a.evidence)]
+    return list(terms), learned
+
+
 class Brief(NamedTuple):
     """A title's classification without evidence offsets: what a batch screen writes per row.
 
@@ -493,8 +502,7 @@ class Brief(NamedTuple):
     @classmethod
     def of(cls, result: Result) -> Brief:
         """The Brief of a full result."""
-        terms = dict.fromkeys(e.term for a in result.areas for e in a.evidence if e.strength != LEARNED)
-        learned = tuple(a.id for a in result.areas if any(e.strength == LEARNED for e in a.evidence))
+        terms, learned = terms_and_learned(result.areas)
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
-                   learned)  # fmt: skip
+                   tuple(learned))  # fmt: skip

@@ -57,7 +57,7 @@ from domaincheck.io.columns import describe_columns, detect_title_column, resolv
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
 from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, RowWriter, check_output_path, open_writer, output_format
-from domaincheck.models import LEARNED, Brief
+from domaincheck.models import Brief, terms_and_learned
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -328,12 +328,10 @@ def _score(value: object) -> int:
 def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     """Result cells and count key of one result, for any value types (the general, slower path)."""
     areas = list(result.areas)
-    # Duck-typed results (any classifier with this shape) may have evidence without a strength: terms, then.
-    terms = dict.fromkeys(_label(e.term) for a in areas for e in a.evidence if getattr(e, "strength", "") != LEARNED)
-    learned = tuple(_label(a.id) for a in areas if any(getattr(e, "strength", "") == LEARNED for e in a.evidence))
+    terms, learned = terms_and_learned(areas)
     brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
-                  tuple(terms), learned)  # fmt: skip
+                  tuple(dict.fromkeys(map(_label, terms))), tuple(map(_label, learned)))  # fmt: skip
     return _brief_cells(brief)
 
 
@@ -362,10 +360,9 @@ same matches; the Brief is kept here so that its id cannot be reused by another 
 def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
     """Classify each text (None = skip); InputError from the classifier marks that row only.
 
-    The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief``
-    (the real one) is asked for that, and the cells of a Brief it hands out again are rendered once.
-    A classifier with ``brief_many`` (the real one) gets the whole batch in one call. Nothing is cached per
-    title: every text is normalised and matched.
+    The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief_many``
+    (the real one) gets the whole batch in one call, and the cells of a Brief it hands out again are rendered
+    once. Nothing is cached per title: every text is normalised and matched.
     """
     out: list[_Cells] = []
     add = out.append
@@ -373,7 +370,6 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
     counts: dict[_CountKey, int] = {}
     count = counts.get
     rejected: list[int] = []
-    brief = None if want_detail else getattr(classifier, "brief", None)
     # The real classifier reads a whole batch at once (its learned model makes one pass over all the texts).
     brief_many = None if want_detail else getattr(classifier, "brief_many", None)
     briefs = brief_many(texts) if brief_many is not None else None
@@ -389,8 +385,8 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
                 details.append(None)
             continue
         try:
-            if briefs is not None or brief is not None:
-                b = briefs[index] if briefs is not None else brief(text)  # type: ignore[misc]  # brief is set here
+            if briefs is not None:
+                b = briefs[index]
                 if isinstance(b, InputError):
                     raise b
                 entry = rendered.get(id(b))
