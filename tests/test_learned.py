@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from domaincheck.classify import Classifier
 from domaincheck.errors import TaxonomyError
@@ -87,6 +89,36 @@ def test_scores_match_a_reference_computation(classifier) -> None:  # type: igno
                 want[j] += w
         got = model.logits(text)
         assert all(math.isclose(a, b, abs_tol=1e-9) for a, b in zip(got, want, strict=True)), title
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_the_quick_test_never_hides_an_area(classifier, data) -> None:  # type: ignore[no-untyped-def]
+    """The packed integer sum that lets most titles skip the exact sum flags every area the exact sum reports,
+    for any set of words: random ones, and words added in random order until an area just crosses its
+    threshold (the hardest case), plus all the words of the evaluation titles."""
+    model: Learned = classifier.learned
+    n = len(model.vocabulary)
+    area = data.draw(st.sampled_from([j for j, cut in enumerate(model._cuts) if math.isfinite(cut)]))
+    words: set[int] = set(data.draw(st.lists(st.integers(0, n - 1), max_size=40)))
+    order = data.draw(st.permutations([i for i in range(n) if any(j == area for j, _ in model._pairs[i])]))
+    for i in order:
+        if model._logits(words)[area] >= model._cuts[area]:
+            break
+        words.add(i)
+    logits = model._logits(words)
+    exact = [a for a, z, cut in zip(model.areas, logits, model._cuts, strict=True) if z >= cut]
+    assert [a for a, _ in model._above(words)] == sorted(exact, key=lambda a: -logits[model.areas.index(a)])
+
+
+def test_the_quick_test_agrees_on_real_titles(classifier) -> None:  # type: ignore[no-untyped-def]
+    from domaincheck.normalize import normalize
+
+    model: Learned = classifier.learned
+    for title in _eval_titles():
+        words = {m[0] for m in model._tokenizer.matches(normalize(title).text)}
+        exact = {a for a, z, cut in zip(model.areas, model._logits(words), model._cuts, strict=True) if z >= cut}
+        assert {a for a, _ in model._above(words)} == exact, title
 
 
 def test_terms_only_option_leaves_the_model_out(classifier) -> None:  # type: ignore[no-untyped-def]

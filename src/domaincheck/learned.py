@@ -51,7 +51,8 @@ class Learned:
     then a sum of the weights of the distinct words found: about 15 a title.
     """
 
-    __slots__ = ("_cuts", "_pairs", "_tokenizer", "areas", "intercepts", "thresholds", "vocabulary", "weights")
+    __slots__ = ("_base", "_cuts", "_mask", "_packed", "_pairs", "_tokenizer", "areas", "intercepts", "thresholds",
+                 "vocabulary", "weights")
 
     def __init__(self, areas: tuple[str, ...], thresholds: tuple[float, ...], intercepts: tuple[float, ...],
                  vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]]) -> None:  # fmt: skip
@@ -64,6 +65,7 @@ class Learned:
         self._cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
         self._pairs = [weights.get(g, ()) for g in vocabulary]
         self._tokenizer = Tokenizer(vocabulary)
+        self._base, self._mask, self._packed = _pack(self._cuts, intercepts, self._pairs)
 
     def __getstate__(self) -> tuple[object, ...]:
         # The automaton cannot be pickled; it is rebuilt from the vocabulary (a few milliseconds).
@@ -110,6 +112,8 @@ class Learned:
         return [self._above(w) for w in words]
 
     def _above(self, words: set[int]) -> tuple[tuple[str, int], ...]:
+        if not (self._base + sum(map(self._packed.__getitem__, words))) & self._mask:
+            return ()  # no area within _MARGIN of its threshold: most titles stop here
         found = [(a, z) for a, z, cut in zip(self.areas, self._logits(words), self._cuts, strict=True) if z >= cut]
         if not found:
             return ()
@@ -126,6 +130,39 @@ class Learned:
                 if a == j and w > 0 and index not in best:
                     best[index] = (start, end, w)
         return sorted(best.values(), key=lambda r: (-r[2], r[0]))[:top]
+
+
+_SCALE = 1 << 24  # weights in units of 2**-24 for the packed sum
+_MARGIN = 1e-3  # the packed sum flags an area this far below its threshold; the exact sum then decides
+
+
+def _pack(cuts: list[float], intercepts: tuple[float, ...], pairs: list[tuple[tuple[int, float], ...]]
+          ) -> tuple[int, int, list[int]]:  # fmt: skip
+    """A quick test of whether any area may reach its threshold: one integer addition per word.
+
+    Each word's weights, rounded to integers, are packed into one Python integer with a field per area, wide
+    enough that no field can carry into the next for any set of words. A field starts at ``half`` plus the
+    area's (intercept - threshold + margin), so its top bit is set exactly when the rounded sum of the
+    weights reaches the threshold less the margin. The rounding errs by at most half a unit a word, and a
+    title holds at most every vocabulary word once, so that error stays below the margin: the test never
+    misses an area the exact sum would report. Areas that are never reported are left out.
+    """
+    n = len(intercepts)
+    live = [j for j in range(n) if math.isfinite(cuts[j])]
+    q = [[0] * n for _ in pairs]
+    for i, p in enumerate(pairs):
+        for j, w in p:
+            if j in live:
+                q[i][j] += round(w * _SCALE)
+    start = [math.floor((intercepts[j] - cuts[j] + _MARGIN) * _SCALE) if j in live else 0 for j in range(n)]
+    assert len(pairs) / 2 < _MARGIN * _SCALE  # the rounding error bound above
+    reach = max((abs(start[j]) + sum(abs(row[j]) for row in q) for j in live), default=0)
+    width = reach.bit_length() + 2
+    half = 1 << (width - 1)  # |field - half| <= reach < half: a field never leaves [0, 2 * half)
+    base = sum((half + start[j]) << (width * j) for j in live)
+    mask = sum(half << (width * j) for j in live)
+    packed = [sum((row[j] << (width * j)) for j in live) for row in q]
+    return base, mask, packed
 
 
 def _compile(grams: list[str]) -> Any:
