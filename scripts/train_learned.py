@@ -14,7 +14,8 @@ leftmost-longest, which is how the classifier reads it: one Aho-Corasick pass, a
 Each area's reporting threshold is chosen by k-fold cross-validation on the training titles alone: for each
 candidate (0.50 to 0.95, or never), the union of the term classifier's areas and the model's areas at or above it is
 scored against the labels of titles the fold's model never saw, with titles labelled none weighed as half of a
-call, and the threshold with the best micro-F1 wins. No evaluation set is read.
+call, and the threshold with the best micro-F1 wins. Then the doubt level (0.02 to 0.25, or none) is chosen the same
+way: below it, an area the terms report without a strong term is held back. No evaluation set is read.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", nargs="+", type=Path, help="labelled CSV files (title, labels)")
     parser.add_argument("--out", type=Path, default=ROOT / "taxonomy" / "learned.json")
-    parser.add_argument("--C", type=float, default=0.5, help="inverse L1 regularisation strength")
+    parser.add_argument("--C", type=float, default=0.5,
+                        help="inverse L1 regularisation strength of the first stage (which n-grams become words)")
+    parser.add_argument("--C-words", type=float, default=1.5,
+                        help="inverse L1 regularisation strength of the second stage (the weights of the words)")
     parser.add_argument("--min-df", type=int, default=2, help="keep n-grams seen in at least this many titles")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--none-share", type=float, default=0.5,
@@ -85,10 +89,13 @@ def main() -> None:
     area_ids = [a.id for a in clf.taxonomy.areas]
     titles, labels, sources = read_sets(args.data, area_ids)
     texts = [normalize(t).text for t in titles]
-    term_hits = [{h.id for h in clf.classify(t).areas} for t in titles]
+    # Per title, the areas the terms report and whether a strong term carries each (the rest may be doubted).
+    term_strong = [{h.id: any(e.strength == "strong" for e in h.evidence) for h in clf.classify(t).areas}
+                   for t in titles]  # fmt: skip
+    term_hits = [set(x) for x in term_strong]
     print(f"{len(titles)} titles, {sum(1 for x in labels if not x)} none", file=sys.stderr)
 
-    def fit(idx: np.ndarray, analyzer: Any) -> tuple[CountVectorizer, list[LogisticRegression | None]]:
+    def fit(idx: np.ndarray, analyzer: Any, C: float) -> tuple[CountVectorizer, list[LogisticRegression | None]]:
         vec = CountVectorizer(analyzer=analyzer, binary=True, min_df=args.min_df, lowercase=False)
         X = vec.fit_transform([texts[i] for i in idx])
         models: list[LogisticRegression | None] = []
@@ -97,13 +104,13 @@ def main() -> None:
             if y.sum() < 2:
                 models.append(None)
                 continue
-            m = LogisticRegression(C=args.C, penalty="l1", solver="liblinear", max_iter=5000, random_state=0)
+            m = LogisticRegression(C=C, penalty="l1", solver="liblinear", max_iter=5000, random_state=0)
             m.fit(X, y)
             models.append(m)
         return vec, models
 
     # Stage 1: every character 2- and 3-gram; the L1 penalty keeps a few thousand that matter: the vocabulary.
-    vec, models = fit(np.arange(len(titles)), ngrams)
+    vec, models = fit(np.arange(len(titles)), ngrams, args.C)
     grams = vec.get_feature_names_out()
     chosen = set()
     for m in models:
@@ -117,7 +124,7 @@ def main() -> None:
     # Out-of-fold probabilities for the threshold.
     oof = np.zeros((len(titles), len(area_ids)))
     for train_idx, test_idx in KFold(args.folds, shuffle=True, random_state=2025).split(texts):
-        vec, models = fit(train_idx, tokenizer.words)
+        vec, models = fit(train_idx, tokenizer.words, args.C_words)
         Xt = vec.transform([texts[i] for i in test_idx])
         for j, m in enumerate(models):
             if m is not None:
@@ -126,12 +133,14 @@ def main() -> None:
     none_weight = args.none_share / (1 - args.none_share) * (len(labels) - n_none) / max(1, n_none)
     candidates = [x / 100 for x in range(50, 100, 5)] + [1.0]  # at least 0.5: a learned area scores 50+; 1 = never
 
-    def counts(j: int, threshold: float) -> tuple[float, float, float]:
-        """Weighted tp, fp, fn of area j when the model reports it from ``threshold`` on."""
+    def counts(j: int, threshold: float, doubt: float = 0.0) -> tuple[float, float, float]:
+        """Weighted tp, fp, fn of area j when the model reports it from ``threshold`` on and holds back a term
+        area without a strong term below ``doubt``."""
         a = area_ids[j]
         tp = fp = fn = 0.0
         for i, gold in enumerate(labels):
-            pred = a in term_hits[i] or oof[i, j] >= threshold
+            said = a in term_hits[i] and (term_strong[i][a] or oof[i, j] >= doubt)
+            pred = said or oof[i, j] >= threshold
             if pred and a in gold:
                 tp += 1
             elif pred:
@@ -154,18 +163,23 @@ def main() -> None:
         thresholds.append(best_t)
         print(f"{a:20s} threshold {best_t:.2f} (cross-validated micro-F1 {f1:.3f})", file=sys.stderr)
 
-    def weighted_f1(cuts: list[float]) -> float:
+    def weighted_f1(cuts: list[float], doubt: float = 0.0) -> float:
         tp = fp = fn = 0.0
         for j, t in enumerate(cuts):
-            c = counts(j, t)
+            c = counts(j, t, doubt)
             tp, fp, fn = tp + c[0], fp + c[1], fn + c[2]
         return 2 * tp / max(1.0, 2 * tp + fp + fn)
 
     term_f1 = weighted_f1([2.0] * len(area_ids))
     best = (weighted_f1(thresholds), thresholds)
     print(f"terms alone: micro-F1 {term_f1:.3f}; with the model: {best[0]:.3f} (cross-validated)", file=sys.stderr)
+    # The doubt level: below it, an area the terms report without a strong term is held back. 0: never.
+    doubts = sorted(((weighted_f1(thresholds, d), -d, d) for d in (0.0, 0.02, 0.05, 0.08, 0.12, 0.18, 0.25)),
+                    reverse=True)  # fmt: skip
+    doubt_f1, _, doubt = doubts[0]  # on a tie, the lower level: fewer term areas held back
+    print(f"doubt level {doubt:.2f}: micro-F1 {doubt_f1:.3f} (cross-validated)", file=sys.stderr)
 
-    vec, models = fit(np.arange(len(titles)), tokenizer.words)
+    vec, models = fit(np.arange(len(titles)), tokenizer.words, args.C_words)
     vocab = vec.get_feature_names_out()
     weights: dict[str, list[list[float]]] = {}
     intercepts: list[float] = []
@@ -187,13 +201,16 @@ def main() -> None:
             "none_titles": sum(1 for x in labels if not x),
             "sources": sources,
             "C": args.C,
+            "C_words": args.C_words,
             "min_df": args.min_df,
             "none_share": args.none_share,
             "cross_validated_micro_f1": round(best[0], 4),
+            "cross_validated_micro_f1_with_doubt": round(doubt_f1, 4),
             "terms_alone_micro_f1": round(term_f1, 4),
         },
         "areas": area_ids,
         "thresholds": thresholds,
+        **({"doubt": doubt} if doubt > 0 else {}),
         "intercepts": intercepts,
         "vocabulary": vocabulary,
         "weights": dict(sorted(weights.items())),

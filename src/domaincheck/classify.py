@@ -46,12 +46,12 @@ def band_of(score: int) -> str:
 _PLAN_CACHE_MAX = 10_000  # about 2 KB each with their keys: bounded memory on long batches
 
 
-def _plan_key(spans: list[Span], learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
-              ) -> tuple[Any, ...]:  # fmt: skip
+def _plan_key(spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
+              top: int | None) -> tuple[Any, ...]:  # fmt: skip
     """Everything but the evidence depends only on which targets matched (and how) and on the learned model's
-    areas, so plans are memoised. Target tuples live in the matcher's entry table for its lifetime: their
+    areas and doubts, so plans are memoised. Target tuples live in the matcher's entry table for its lifetime: their
     identity is a cheap stable key."""
-    return (tuple([(id(span.targets), span.fuzzy) for span in spans]), learned, min_score, top)
+    return (tuple([(id(span.targets), span.fuzzy) for span in spans]), learned, doubted, min_score, top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,7 @@ class Classifier:
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
+        self._span_bits: dict[int, int] = {}  # id of a matcher target tuple -> bits of the areas it names
         self._programs: dict[tuple[Any, ...], tuple[ProgramHit, ...]] = {}  # (reported (area, tier)s, own econsec)
 
     @classmethod
@@ -136,9 +137,9 @@ class Classifier:
         norm = checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
-        learned = self.learned.above(norm.text) if self.learned is not None else ()
-        key = _plan_key(spans, learned, min_score, top)
-        plan = self._plans.get(key) or self._new_plan(key, area_ev, es_ev, framing, learned, min_score, top)
+        learned, doubted = self._read(norm.text, spans)
+        key = _plan_key(spans, learned, doubted, min_score, top)
+        plan = self._plans.get(key) or self._new_plan(key, area_ev, es_ev, framing, learned, doubted, min_score, top)
         head = self._head
         for a in plan.learned:
             area_ev[a] = area_ev.get(a, []) + self._learned_evidence(title, norm, a)
@@ -174,7 +175,6 @@ class Classifier:
                    ) -> list[Brief | InputError | None]:  # fmt: skip
         """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
 
-        The learned model reads the whole batch in one pass (see :meth:`Learned.above_many`).
         """
         if min_score is None:
             min_score = self.min_score
@@ -184,25 +184,38 @@ class Classifier:
                 norms.append(None if title is None else checked(title))
             except InputError as exc:
                 norms.append(exc)
-        usable = [n.text for n in norms if isinstance(n, Normalized)]
-        learned_all = self.learned.above_many(usable) if self.learned is not None else [()] * len(usable)
         out: list[Brief | InputError | None] = []
-        k = 0
         for title, norm in zip(titles, norms, strict=True):
             if not isinstance(norm, Normalized):
                 out.append(norm)
                 continue
             assert title is not None
-            learned = learned_all[k]
-            k += 1
             spans = self.matcher.find(norm, fuzzy=fuzzy)
-            key = _plan_key(spans, learned, min_score, None)
+            learned, doubted = self._read(norm.text, spans)
+            key = _plan_key(spans, learned, doubted, min_score, None)
             plan = self._plans.get(key)
             if plan is None:
                 area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
-                plan = self._new_plan(key, area_ev, es_ev, framing, learned, min_score, None)
+                plan = self._new_plan(key, area_ev, es_ev, framing, learned, doubted, min_score, None)
             out.append(plan.brief)
         return out
+
+    def _read(self, text: str, spans: list[Span]) -> tuple[tuple[tuple[str, int], ...], int]:
+        """The learned model's areas for a normalised title, and its doubted areas among those the spans name
+        (as a mask of ``Learned.bits``; other areas' doubts cannot change the plan, so they stay out of its key)."""
+        if self.learned is None:
+            return (), 0
+        learned, doubted = self.learned.read(text)
+        if doubted:
+            named = 0
+            for span in spans:
+                bits = self._span_bits.get(id(span.targets))
+                if bits is None:
+                    bits = self._span_bits[id(span.targets)] = sum(
+                        {self.learned.bits[t.target] for t in span.targets if t.kind == AREA})
+                named |= bits
+            doubted &= named
+        return learned, doubted
 
     def _learned_evidence(self, title: str, norm: Normalized, area: str) -> list[Evidence]:
         """The words that carried a learned area, as evidence pointing into the original title."""
@@ -239,23 +252,29 @@ class Classifier:
         return area_ev, es_ev, excluded, framing
 
     def _new_plan(self, key: tuple[Any, ...], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
-                  framing: list[Evidence], learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
-                  ) -> _Plan:  # fmt: skip
+                  framing: list[Evidence], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
+                  top: int | None) -> _Plan:  # fmt: skip
         kinds = {e.strength for e in framing}
-        plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, learned, min_score, top)
+        doubts = frozenset(a for a, bit in self.learned.bits.items() if doubted & bit) if self.learned else frozenset()
+        plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, learned, doubts, min_score,
+                          top)  # fmt: skip
         if len(self._plans) < _PLAN_CACHE_MAX:
             self._plans[key] = plan
         return plan
 
     def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
-              basic: bool, learned: tuple[tuple[str, int], ...], min_score: int, top: int | None
-              ) -> _Plan:  # fmt: skip
+              basic: bool, learned: tuple[tuple[str, int], ...], doubts: frozenset[str], min_score: int,
+              top: int | None) -> _Plan:  # fmt: skip
         """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title.
 
         ``learned`` holds the learned model's areas at or above its threshold, as (id, score): each is reported
         when the terms did not report it, unless a framing term presents the title as non-technology study or the
         source's exclusion made the area yield. Basic-science wording does not hold it back: the model was
         trained on such titles and weighs that wording itself.
+
+        ``doubts`` holds the areas the model finds unlikely for the whole title. An area that reaches the
+        reporting score on support terms alone (no strong term) is held back as a near miss when the model
+        doubts it: a support term is a generic word of the area, and the title around it says otherwise.
         """
         strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
         damp = self.taxonomy.framing_factor if framed else 1.0
@@ -277,7 +296,8 @@ class Classifier:
             if a in score and score.get(b, 0) >= min_score and b in strong_areas
             and not any(e.strength == STRONG and e.technology not in concerned for e in area_ev[a])
         }  # fmt: skip
-        hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded]
+        held = {a for a, sc, _ in scored if sc >= min_score and a in doubts and a not in strong_areas}
+        hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
         added: set[str] = set()
         if learned and not framed:
             reported = {h[0] for h in hits}
@@ -287,7 +307,7 @@ class Classifier:
                     added.add(a)
             if added:
                 hits.sort(key=lambda h: (-h[1], order[h[0]].order))
-        near = [h for h in scored if (h[1] < min_score or h[0] in yielded) and h[0] not in added]
+        near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in added]
         if top is not None and len(hits) > top:
             # Areas cut by --top become near misses with their term score; a learned area with no term evidence
             # has nothing to show there.
@@ -307,6 +327,9 @@ class Classifier:
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored))
         if added:
             reason += "; learned from the whole title: " + ", ".join(a for a, _, _ in hits if a in added)
+        if held:
+            reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
+                      "whole title): " + ", ".join(sorted(held, key=lambda x: order[x].order))
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
         terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev.get(a, ()))

@@ -51,25 +51,48 @@ class Learned:
     then a sum of the weights of the distinct words found: about 15 a title.
     """
 
-    __slots__ = ("_base", "_cuts", "_mask", "_packed", "_pairs", "_tokenizer", "areas", "intercepts", "thresholds",
-                 "vocabulary", "weights")
+    __slots__ = (
+        "_all",
+        "_base",
+        "_cuts",
+        "_doubt_base",
+        "_mask",
+        "_packed",
+        "_pairs",
+        "_tokenizer",
+        "areas",
+        "bits",
+        "doubt",
+        "intercepts",
+        "thresholds",
+        "vocabulary",
+        "weights",
+    )
 
     def __init__(self, areas: tuple[str, ...], thresholds: tuple[float, ...], intercepts: tuple[float, ...],
-                 vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]]) -> None:  # fmt: skip
+                 vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]], doubt: float | None = None
+                 ) -> None:  # fmt: skip
         self.areas = areas
         self.thresholds = thresholds
         """Per area, the probability at which the model reports it (1.0: never)."""
         self.intercepts = intercepts
         self.vocabulary = vocabulary
         self.weights = weights
+        self.doubt = doubt
+        """The probability below which the model doubts an area (None: it never does); see :meth:`read`."""
         self._cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
         self._pairs = [weights.get(g, ()) for g in vocabulary]
         self._tokenizer = Tokenizer(vocabulary)
-        self._base, self._mask, self._packed = _pack(self._cuts, intercepts, self._pairs)
+        doubt_at = [math.log(doubt / (1 - doubt)) if doubt is not None else -math.inf] * len(areas)
+        self._base, self._mask, self._doubt_base, bits, self._packed = _pack(self._cuts, doubt_at, intercepts,
+                                                                             self._pairs)
+        self.bits = dict(zip(areas, bits, strict=True))
+        """Each area's bit in :meth:`read`'s mask of doubted areas."""
+        self._all = sum(bits)
 
     def __getstate__(self) -> tuple[object, ...]:
         # The automaton cannot be pickled; it is rebuilt from the vocabulary (a few milliseconds).
-        return (self.areas, self.thresholds, self.intercepts, self.vocabulary, self.weights)
+        return (self.areas, self.thresholds, self.intercepts, self.vocabulary, self.weights, self.doubt)
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
         self.__init__(*state)  # type: ignore[misc]
@@ -88,37 +111,26 @@ class Learned:
 
     def above(self, text: str) -> tuple[tuple[str, int], ...]:
         """Areas at or above their threshold, as (id, score) with score = probability × 100, best first."""
-        return self._above({m[0] for m in self._tokenizer.matches(text)})
+        return self.read(text)[0]
 
-    def above_many(self, texts: list[str]) -> list[tuple[tuple[str, int], ...]]:
-        """:meth:`above` for each of many normalised titles, with one Aho-Corasick call for all of them.
+    def read(self, text: str) -> tuple[tuple[tuple[str, int], ...], int]:
+        """:meth:`above`, and the areas the model doubts: a mask of ``bits``, set for each area whose probability
+        is below ``doubt`` (0 when the model has no doubt level).
 
-        A call costs about as much as the matches it returns plus a few microseconds of its own; a batch pays
-        that once. Titles are joined with a newline, which normalised text never holds and no word contains.
+        Both come from one integer sum over the title's words (see :func:`_pack`). The doubt test is that sum's:
+        exact in integer arithmetic, it differs from the float probability only within about 1e-4 of the
+        log-odds at ``doubt``.
         """
-        if not texts:
-            return []
-        ends = []
-        end = -1
-        for text in texts:
-            end += len(text) + 1
-            ends.append(end)  # the offset of the newline after each title
-        words: list[set[int]] = [set() for _ in texts]
-        i = 0
-        for index, start, _ in self._tokenizer.matches("\n".join(texts)):
-            while start > ends[i]:
-                i += 1
-            words[i].add(index)
-        return [self._above(w) for w in words]
+        return self._read({m[0] for m in self._tokenizer.matches(text)})
 
-    def _above(self, words: set[int]) -> tuple[tuple[str, int], ...]:
-        if not (self._base + sum(map(self._packed.__getitem__, words))) & self._mask:
-            return ()  # no area within _MARGIN of its threshold: most titles stop here
+    def _read(self, words: set[int]) -> tuple[tuple[tuple[str, int], ...], int]:
+        total = sum(map(self._packed.__getitem__, words))
+        doubted = ~(self._doubt_base + total) & self._all if self.doubt is not None else 0
+        if not (self._base + total) & self._mask:
+            return (), doubted  # no area within _MARGIN of its threshold: most titles stop here
         found = [(a, z) for a, z, cut in zip(self.areas, self._logits(words), self._cuts, strict=True) if z >= cut]
-        if not found:
-            return ()
         found.sort(key=lambda x: -x[1])
-        return tuple((a, _score(z)) for a, z in found)
+        return tuple((a, _score(z)) for a, z in found), doubted
 
     def reasons(self, text: str, area: str, top: int = 3) -> list[tuple[int, int, float]]:
         """The words that raised ``area`` most: (start, end, weight) in the normalised text, best first; a word
@@ -136,33 +148,40 @@ _SCALE = 1 << 24  # weights in units of 2**-24 for the packed sum
 _MARGIN = 1e-3  # the packed sum flags an area this far below its threshold; the exact sum then decides
 
 
-def _pack(cuts: list[float], intercepts: tuple[float, ...], pairs: list[tuple[tuple[int, float], ...]]
-          ) -> tuple[int, int, list[int]]:  # fmt: skip
-    """A quick test of whether any area may reach its threshold: one integer addition per word.
+def _pack(cuts: list[float], doubt_at: list[float], intercepts: tuple[float, ...],
+          pairs: list[tuple[tuple[int, float], ...]]) -> tuple[int, int, int, list[int], list[int]]:
+    """Two quick tests for one integer addition per word: may an area reach its threshold, is it below doubt.
 
     Each word's weights, rounded to integers, are packed into one Python integer with a field per area, wide
-    enough that no field can carry into the next for any set of words. A field starts at ``half`` plus the
-    area's (intercept - threshold + margin), so its top bit is set exactly when the rounded sum of the
-    weights reaches the threshold less the margin. The rounding errs by at most half a unit a word, and a
-    title holds at most every vocabulary word once, so that error stays below the margin: the test never
-    misses an area the exact sum would report. Areas that are never reported are left out.
+    enough that no field can carry into the next for any set of words. For the threshold test a field starts at
+    ``half`` plus the area's (intercept - threshold + margin), so its top bit is set exactly when the rounded
+    sum of the weights reaches the threshold less the margin. The rounding errs by at most half a unit a word,
+    and a title holds at most every vocabulary word once, so that error stays below the margin: the test never
+    misses an area the exact sum would report. Areas that are never reported have no bit in the mask. For the
+    doubt test a field starts at ``half`` plus (intercept - doubt level): its top bit is clear when the rounded
+    sum is below the doubt level.
+
+    Returns the threshold test's start value, the mask of all areas' top bits, the doubt test's start value,
+    each area's top bit, and the packed words.
     """
     n = len(intercepts)
-    live = [j for j in range(n) if math.isfinite(cuts[j])]
     q = [[0] * n for _ in pairs]
     for i, p in enumerate(pairs):
         for j, w in p:
-            if j in live:
-                q[i][j] += round(w * _SCALE)
-    start = [math.floor((intercepts[j] - cuts[j] + _MARGIN) * _SCALE) if j in live else 0 for j in range(n)]
+            q[i][j] += round(w * _SCALE)
     assert len(pairs) / 2 < _MARGIN * _SCALE  # the rounding error bound above
-    reach = max((abs(start[j]) + sum(abs(row[j]) for row in q) for j in live), default=0)
+    start = [math.floor((intercepts[j] - cuts[j] + _MARGIN) * _SCALE) if math.isfinite(cuts[j]) else 0
+             for j in range(n)]  # fmt: skip
+    low = [math.floor((intercepts[j] - doubt_at[j]) * _SCALE) if math.isfinite(doubt_at[j]) else 0 for j in range(n)]
+    reach = max(max(abs(start[j]), abs(low[j])) + sum(abs(row[j]) for row in q) for j in range(n))
     width = reach.bit_length() + 2
     half = 1 << (width - 1)  # |field - half| <= reach < half: a field never leaves [0, 2 * half)
-    base = sum((half + start[j]) << (width * j) for j in live)
-    mask = sum(half << (width * j) for j in live)
-    packed = [sum((row[j] << (width * j)) for j in live) for row in q]
-    return base, mask, packed
+    bits = [half << (width * j) for j in range(n)]
+    base = sum((half + start[j]) << (width * j) for j in range(n))
+    doubt_base = sum((half + low[j]) << (width * j) for j in range(n))
+    mask = sum(bits[j] for j in range(n) if math.isfinite(cuts[j]))
+    packed = [sum((row[j] << (width * j)) for j in range(n)) for row in q]
+    return base, mask, doubt_base, bits, packed
 
 
 def _compile(grams: list[str]) -> Any:
@@ -221,6 +240,9 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
         for a, t, b in zip(areas, thresholds, intercepts, strict=True):
             if t < 1 and b >= math.log(t / (1 - t)):
                 problems.append(f"{where}: the intercept of {a} reaches its threshold without any word")
+    doubt = doc.get("doubt")
+    if doubt is not None and not (_number(doubt) and 0 < doubt < 0.5):
+        problems.append(f"{where}: doubt must be a probability between 0 and 0.5, or absent")
     vocabulary = doc.get("vocabulary")
     if not isinstance(vocabulary, list) or not vocabulary or not all(
         isinstance(g, str) and min(_SIZES) <= len(g) <= max(_SIZES) for g in vocabulary
@@ -251,4 +273,4 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
     if problems:
         raise TaxonomyError(problems)
     return Learned(tuple(map(str, areas)), tuple(map(float, thresholds)), tuple(map(float, intercepts)),
-                   vocabulary, weights)
+                   vocabulary, weights, None if doubt is None else float(doubt))
