@@ -97,9 +97,12 @@ class _Table(dict[int, str]):
         ch = chr(key)
         value = _char_map(ch)
         # The fast path needs one character out for one in; anything else (ﬁ → fi, ¯ → space + macron, a soft
-        # hyphen → nothing) is marked with NUL, which sends the text down the reference path, and so are ヴ and
-        # voiced marks, which combine with their neighbours there.
-        value = value if len(value) == 1 and ch not in _SLOW_CHARS else _IRREGULAR
+        # hyphen → nothing) is marked with NUL, which sends the text down the reference path, and so are ヴ,
+        # voiced marks and other combining marks, which combine with their neighbours there.
+        # A combining mark that survives NFC composes with nothing; the reference path drops it after a space,
+        # which the fast path cannot see once the space is gone.
+        value = value if len(value) == 1 and ch not in _SLOW_CHARS and not unicodedata.combining(value) \
+            else _IRREGULAR
         self[key] = value
         return value
 
