@@ -68,11 +68,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "taxonomy" / "learned.json")
     parser.add_argument("--C", type=float, default=0.5,
                         help="inverse L1 regularisation strength of the first stage (which n-grams become words)")
-    parser.add_argument("--C-words", type=float, default=1.5,
+    parser.add_argument("--C-words", type=float, default=0.5,
                         help="inverse L1 regularisation strength of the second stage (the weights of the words)")
     parser.add_argument("--min-df", type=int, default=2, help="keep n-grams seen in at least this many titles")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--none-share", type=float, default=0.5,
+    parser.add_argument("--none-share", type=float, default=0.6,
                         help="weigh titles labelled none as if they were this share of all titles when choosing the "
                              "threshold (real calls have far more of them than a training set gathered for areas)")
     args = parser.parse_args()

@@ -56,6 +56,7 @@ class Learned:
         "_base",
         "_cuts",
         "_doubt_base",
+        "_last",
         "_mask",
         "_packed",
         "_pairs",
@@ -83,6 +84,7 @@ class Learned:
         self._cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
         self._pairs = [weights.get(g, ()) for g in vocabulary]
         self._tokenizer = Tokenizer(vocabulary)
+        self._last: tuple[str, list[tuple[int, int, int]]] = ("", [])
         doubt_at = [math.log(doubt / (1 - doubt)) if doubt is not None else -math.inf] * len(areas)
         self._base, self._mask, self._doubt_base, bits, self._packed = _pack(self._cuts, doubt_at, intercepts,
                                                                              self._pairs)
@@ -121,7 +123,9 @@ class Learned:
         exact in integer arithmetic, it differs from the float probability only within about 1e-4 of the
         log-odds at ``doubt``.
         """
-        return self._read({m[0] for m in self._tokenizer.matches(text)})
+        matches = self._tokenizer.matches(text)
+        self._last = (text, matches)  # for reasons(), which classify asks next for the areas this call reports
+        return self._read({m[0] for m in matches})
 
     def _read(self, words: set[int]) -> tuple[tuple[tuple[str, int], ...], int]:
         total = sum(map(self._packed.__getitem__, words))
@@ -137,7 +141,10 @@ class Learned:
         found twice is named once, where it first appears."""
         j = self.areas.index(area)
         best: dict[int, tuple[int, int, float]] = {}
-        for index, start, end in self._tokenizer.matches(text):
+        last_text, matches = self._last
+        if last_text != text:
+            matches = self._tokenizer.matches(text)
+        for index, start, end in matches:
             for a, w in self._pairs[index]:
                 if a == j and w > 0 and index not in best:
                     best[index] = (start, end, w)
