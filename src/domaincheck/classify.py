@@ -296,7 +296,8 @@ class Classifier:
             if a in score and score.get(b, 0) >= min_score and b in strong_areas
             and not any(e.strength == STRONG and e.technology not in concerned for e in area_ev[a])
         }  # fmt: skip
-        held = {a for a, sc, _ in scored if sc >= min_score and a in doubts and a not in strong_areas}
+        held = {a for a, sc, _ in scored
+                if sc >= min_score and a in doubts and a not in strong_areas and a not in yielded}
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
         added: set[str] = set()
         if learned and not framed:
