@@ -53,6 +53,8 @@ class Learned:
 
     __slots__ = (
         "_all",
+        "_area_of_bit",
+        "_area_weights",
         "_base",
         "_cuts",
         "_doubt_base",
@@ -89,6 +91,11 @@ class Learned:
         self._base, self._mask, self._doubt_base, bits, self._packed = _pack(self._cuts, doubt_at, intercepts,
                                                                              self._pairs)
         self.bits = dict(zip(areas, bits, strict=True))
+        self._area_of_bit = {bit: j for j, bit in enumerate(bits)}
+        self._area_weights: list[dict[int, float]] = [{} for _ in areas]  # per area: word index -> weight
+        for i, pairs in enumerate(self._pairs):
+            for j, w in pairs:
+                self._area_weights[j][i] = self._area_weights[j].get(i, 0.0) + w
         """Each area's bit in :meth:`read`'s mask of doubted areas."""
         self._all = sum(bits)
 
@@ -130,9 +137,18 @@ class Learned:
     def _read(self, words: set[int]) -> tuple[tuple[tuple[str, int], ...], int]:
         total = sum(map(self._packed.__getitem__, words))
         doubted = ~(self._doubt_base + total) & self._all if self.doubt is not None else 0
-        if not (self._base + total) & self._mask:
+        flagged = (self._base + total) & self._mask
+        if not flagged:
             return (), doubted  # no area within _MARGIN of its threshold: most titles stop here
-        found = [(a, z) for a, z, cut in zip(self.areas, self._logits(words), self._cuts, strict=True) if z >= cut]
+        found = []
+        while flagged:  # usually one area: its exact sum decides
+            bit = flagged & -flagged
+            flagged ^= bit
+            j = self._area_of_bit[bit]
+            weights = self._area_weights[j]
+            z = self.intercepts[j] + sum([weights[i] for i in words if i in weights])
+            if z >= self._cuts[j]:
+                found.append((self.areas[j], z))
         found.sort(key=lambda x: -x[1])
         return tuple((a, _score(z)) for a, z in found), doubted
 
