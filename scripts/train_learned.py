@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--none-share", type=float, default=0.6,
                         help="weigh titles labelled none as if they were this share of all titles when choosing the "
-                             "threshold (real calls have far more of them than a training set gathered for areas)")
+                             "thresholds and the doubt level (stride samples of real calls hold about two thirds)")
     args = parser.parse_args()
 
     import warnings

@@ -194,6 +194,59 @@ def test_a_doubted_area_on_support_terms_alone_is_held_back(tmp_path: Path) -> N
     assert [a.id for a in plain.classify(title).areas] == ["ai_robotics", "agri_food"]
 
 
+@pytest.mark.parametrize(("weight", "held"), [(0.81, False), (0.80, True)])
+def test_the_doubt_level_is_a_sharp_line(tmp_path: Path, weight: float, held: bool) -> None:
+    """agri_food's log-odds -6 + 3 + weight lands just above (-2.19) or just below (-2.20) the doubt level 0.1
+    (log-odds -2.197): reported on its support term, or held back."""
+    model = _model(doubt=0.1, thresholds=[0.5, 0.5, 0.9], weights={"稲作": [[2, 3.0]], "収量": [[2, weight]]})
+    got = Classifier.load(_min_taxonomy_with(tmp_path, model)).classify("AIによる稲作の収量")
+    assert ("agri_food" in [a.id for a in got.near_misses]) is held
+    assert ("agri_food" in [a.id for a in got.areas]) is not held
+
+
+def test_an_area_the_model_has_no_word_for_is_never_doubted(tmp_path: Path) -> None:
+    """quantum has no weighted word in the hand-made model (probability 0.0025 everywhere): that says nothing
+    about a title, so its support terms still report it."""
+    clf = Classifier.load(_min_taxonomy_with(tmp_path, _model(doubt=0.1)))
+    got = clf.classify("量子 quantum の研究")
+    assert [a.id for a in got.areas] == ["quantum"] and "held back" not in got.reason
+
+
+def test_a_word_may_list_an_area_twice(tmp_path: Path) -> None:
+    """Repeated (area, weight) pairs of a word add up, in the quick test as in the exact sum."""
+    split = _model(weights={"稲作": [[2, 1.5], [2, 1.5]], "収量": [[2, 3.0]]})
+    clf = Classifier.load(_min_taxonomy_with(tmp_path, split))
+    assert [(a.id, a.score) for a in clf.classify("稲作の収量予測").areas] == [("agri_food", 50)]
+
+
+def test_titles_that_differ_only_in_doubt_get_their_own_plans(tmp_path: Path) -> None:
+    """Same terms, no learned area, one doubted and one not: the memo of plans must tell them apart, in either
+    order."""
+    model = _model(doubt=0.1, thresholds=[0.5, 0.5, 0.9])  # 稲作 + 収量: probability 0.5, not doubted, not above
+    held, kept = "AIによる収量の歴史", "AIによる稲作の収量"
+    for k, order in enumerate(((held, kept), (kept, held))):
+        clf = Classifier.load(_min_taxonomy_with(tmp_path / str(k), model))
+        got = {t: [a.id for a in clf.classify(t).areas] for t in order}
+        assert got == {held: ["ai_robotics"], kept: ["ai_robotics", "agri_food"]}
+        assert [b.areas for b in clf.brief_many([held, kept])] == [clf.brief(held).areas, clf.brief(kept).areas]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_the_doubt_mask_follows_the_probabilities(classifier, data) -> None:  # type: ignore[no-untyped-def]
+    """For any set of words, an area is doubted exactly when its probability is below the doubt level (but for
+    areas within 2e-4 log-odds of it, where the packed sum's rounding may fall either way)."""
+    model: Learned = classifier.learned
+    if model.doubt is None:
+        pytest.skip("the shipped model has no doubt level")
+    level = math.log(model.doubt / (1 - model.doubt))
+    words = set(data.draw(st.lists(st.integers(0, len(model.vocabulary) - 1), max_size=60)))
+    _, doubted = model._read(words)
+    for a, z in zip(model.areas, model._logits(words), strict=True):
+        if abs(z - level) > 2e-4 and any(j == model.areas.index(a) for p in model._pairs for j, _ in p):
+            assert bool(doubted & model.bits[a]) is (z < level), (a, z)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -207,6 +260,7 @@ def test_a_doubted_area_on_support_terms_alone_is_held_back(tmp_path: Path) -> N
         ({"vocabulary": ["稲"]}, "vocabulary must be"),
         ({"format": 99}, "not a learned model of format 1"),
         ({"doubt": 0.7}, "doubt must be a probability"),
+        ({"doubt": 0.45}, "doubt must be a probability"),
         ({"doubt": True}, "doubt must be a probability"),
     ],
 )

@@ -173,23 +173,19 @@ class Classifier:
 
     def brief_many(self, titles: Sequence[str | None], fuzzy: bool = True, min_score: int | None = None
                    ) -> list[Brief | InputError | None]:  # fmt: skip
-        """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
-
-        """
+        """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None."""
         if min_score is None:
             min_score = self.min_score
-        norms: list[Normalized | InputError | None] = []
-        for title in titles:
-            try:
-                norms.append(None if title is None else checked(title))
-            except InputError as exc:
-                norms.append(exc)
         out: list[Brief | InputError | None] = []
-        for title, norm in zip(titles, norms, strict=True):
-            if not isinstance(norm, Normalized):
-                out.append(norm)
+        for title in titles:
+            if title is None:
+                out.append(None)
                 continue
-            assert title is not None
+            try:
+                norm = checked(title)
+            except InputError as exc:
+                out.append(exc)
+                continue
             spans = self.matcher.find(norm, fuzzy=fuzzy)
             learned, doubted = self._read(norm.text, spans)
             key = _plan_key(spans, learned, doubted, min_score, None)
@@ -325,7 +321,9 @@ class Classifier:
         if programs is None:
             programs = applicable_programs(self.taxonomy, tiers, own_econsec)
             self._programs[tuple(tiers), own_econsec] = programs
-        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored))
+        reported = {h[0] for h in hits}
+        withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
+        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld)
         if added:
             reason += "; learned from the whole title: " + ", ".join(a for a, _, _ in hits if a in added)
         if held:
@@ -393,9 +391,11 @@ def _weight(evs: list[Evidence]) -> float:
     return sum(seen.values())
 
 
-def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool) -> tuple[str, str]:
-    """Screening verdict and its one-line reason from reported (area, tier) pairs, econ-security ids and whether
-    any area had evidence at all."""
+def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, withheld: bool = False
+             ) -> tuple[str, str]:  # fmt: skip
+    """Screening verdict and its one-line reason from reported (area, tier) pairs, econ-security ids, whether any
+    area had evidence at all and whether an area that reached the reporting score was not reported (held back,
+    yielded or cut by --top: the rest of the reason says which)."""
     strategic = [a for a, tier in hits if tier == "strategic"]
     if strategic:
         return "strategic", "national strategic area: " + ", ".join(strategic)
@@ -403,6 +403,8 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool) ->
         return "emerging", "emerging/foundational area: " + ", ".join(a for a, _ in hits)
     if econsec:
         return "econsec_only", "economic-security area only: " + ", ".join(econsec)
+    if withheld:
+        return "none", "area terms found, but no area was reported"
     return "none", "area terms found, but no area reached the reporting score" if evidence else "no area term found"
 
 

@@ -84,20 +84,23 @@ class Learned:
         self.doubt = doubt
         """The probability below which the model doubts an area (None: it never does); see :meth:`read`."""
         self._cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
-        self._pairs = [weights.get(g, ()) for g in vocabulary]
+        self._pairs = [_merged(weights.get(g, ())) for g in vocabulary]  # per word: (area, weight), one per area
         self._tokenizer = Tokenizer(vocabulary)
         self._last: tuple[str, list[tuple[int, int, int]]] = ("", [])
-        doubt_at = [math.log(doubt / (1 - doubt)) if doubt is not None else -math.inf] * len(areas)
-        self._base, self._mask, self._doubt_base, bits, self._packed = _pack(self._cuts, doubt_at, intercepts,
-                                                                             self._pairs)
-        self.bits = dict(zip(areas, bits, strict=True))
-        self._area_of_bit = {bit: j for j, bit in enumerate(bits)}
         self._area_weights: list[dict[int, float]] = [{} for _ in areas]  # per area: word index -> weight
         for i, pairs in enumerate(self._pairs):
             for j, w in pairs:
-                self._area_weights[j][i] = self._area_weights[j].get(i, 0.0) + w
+                self._area_weights[j][i] = w
+        # An area the model has no word for (too few examples to learn from) is never doubted: its low
+        # probability says nothing about the title.
+        doubt_at = [math.log(doubt / (1 - doubt)) if doubt is not None and self._area_weights[j] else -math.inf
+                    for j in range(len(areas))]  # fmt: skip
+        self._base, self._mask, self._doubt_base, bits, self._packed = _pack(self._cuts, doubt_at, intercepts,
+                                                                             self._pairs)
+        self.bits = dict(zip(areas, bits, strict=True))
         """Each area's bit in :meth:`read`'s mask of doubted areas."""
-        self._all = sum(bits)
+        self._area_of_bit = {bit: j for j, bit in enumerate(bits)}
+        self._all = sum(bit for bit, level in zip(bits, doubt_at, strict=True) if math.isfinite(level))
 
     def __getstate__(self) -> tuple[object, ...]:
         # The automaton cannot be pickled; it is rebuilt from the vocabulary (a few milliseconds).
@@ -126,9 +129,10 @@ class Learned:
         """:meth:`above`, and the areas the model doubts: a mask of ``bits``, set for each area whose probability
         is below ``doubt`` (0 when the model has no doubt level).
 
-        Both come from one integer sum over the title's words (see :func:`_pack`). The doubt test is that sum's:
-        exact in integer arithmetic, it differs from the float probability only within about 1e-4 of the
-        log-odds at ``doubt``.
+        One integer sum over the title's words (see :func:`_pack`) says which areas may reach their threshold,
+        whose exact sums then decide, and which are doubted. The doubt test is that integer sum's: it differs
+        from the float probability only within about 1e-4 of the log-odds at ``doubt``. Areas the model has no
+        word for are never doubted.
         """
         matches = self._tokenizer.matches(text)
         self._last = (text, matches)  # for reasons(), which classify asks next for the areas this call reports
@@ -146,7 +150,7 @@ class Learned:
             flagged ^= bit
             j = self._area_of_bit[bit]
             weights = self._area_weights[j]
-            z = self.intercepts[j] + sum([weights[i] for i in words if i in weights])
+            z = sum([weights[i] for i in words if i in weights], self.intercepts[j])  # in _logits' order
             if z >= self._cuts[j]:
                 found.append((self.areas[j], z))
         found.sort(key=lambda x: -x[1])
@@ -167,7 +171,6 @@ class Learned:
         return sorted(best.values(), key=lambda r: (-r[2], r[0]))[:top]
 
 
-_SCALE = 1 << 24  # weights in units of 2**-24 for the packed sum
 _MARGIN = 1e-3  # the packed sum flags an area this far below its threshold; the exact sum then decides
 
 
@@ -184,18 +187,21 @@ def _pack(cuts: list[float], doubt_at: list[float], intercepts: tuple[float, ...
     doubt test a field starts at ``half`` plus (intercept - doubt level): its top bit is clear when the rounded
     sum is below the doubt level.
 
-    Returns the threshold test's start value, the mask of all areas' top bits, the doubt test's start value,
+    Returns the threshold test's start value, the mask of the top bits of areas that can be reported, the doubt
+    test's start value,
     each area's top bit, and the packed words.
     """
     n = len(intercepts)
+    # Weights in units of 1/scale, with scale large enough that half a unit for every vocabulary word (``pairs``
+    # holds one (area, weight) per area a word weighs) stays below the margin: at least 2**24.
+    scale = 1 << max(24, math.ceil(math.log2(len(pairs) / _MARGIN + 1)))
     q = [[0] * n for _ in pairs]
     for i, p in enumerate(pairs):
         for j, w in p:
-            q[i][j] += round(w * _SCALE)
-    assert len(pairs) / 2 < _MARGIN * _SCALE  # the rounding error bound above
-    start = [math.floor((intercepts[j] - cuts[j] + _MARGIN) * _SCALE) if math.isfinite(cuts[j]) else 0
+            q[i][j] = round(w * scale)
+    start = [math.floor((intercepts[j] - cuts[j] + _MARGIN) * scale) if math.isfinite(cuts[j]) else 0
              for j in range(n)]  # fmt: skip
-    low = [math.floor((intercepts[j] - doubt_at[j]) * _SCALE) if math.isfinite(doubt_at[j]) else 0 for j in range(n)]
+    low = [math.floor((intercepts[j] - doubt_at[j]) * scale) if math.isfinite(doubt_at[j]) else 0 for j in range(n)]
     reach = max(max(abs(start[j]), abs(low[j])) + sum(abs(row[j]) for row in q) for j in range(n))
     width = reach.bit_length() + 2
     half = 1 << (width - 1)  # |field - half| <= reach < half: a field never leaves [0, 2 * half)
@@ -205,6 +211,16 @@ def _pack(cuts: list[float], doubt_at: list[float], intercepts: tuple[float, ...
     mask = sum(bits[j] for j in range(n) if math.isfinite(cuts[j]))
     packed = [sum((row[j] << (width * j)) for j in range(n)) for row in q]
     return base, mask, doubt_base, bits, packed
+
+
+def _merged(pairs: tuple[tuple[int, float], ...]) -> tuple[tuple[int, float], ...]:
+    """A word's (area, weight) pairs with repeated areas summed, in first-seen order (a file may repeat an area)."""
+    if len({j for j, _ in pairs}) == len(pairs):
+        return pairs
+    out: dict[int, float] = {}
+    for j, w in pairs:
+        out[j] = out.get(j, 0.0) + w
+    return tuple(out.items())
 
 
 def _compile(grams: list[str]) -> Any:
@@ -264,8 +280,8 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
             if t < 1 and b >= math.log(t / (1 - t)):
                 problems.append(f"{where}: the intercept of {a} reaches its threshold without any word")
     doubt = doc.get("doubt")
-    if doubt is not None and not (_number(doubt) and 0 < doubt < 0.5):
-        problems.append(f"{where}: doubt must be a probability between 0 and 0.5, or absent")
+    if doubt is not None and not (_number(doubt) and 0 < doubt <= 0.4):
+        problems.append(f"{where}: doubt must be a probability above 0 and at most 0.4, or absent")
     vocabulary = doc.get("vocabulary")
     if not isinstance(vocabulary, list) or not vocabulary or not all(
         isinstance(g, str) and min(_SIZES) <= len(g) <= max(_SIZES) for g in vocabulary

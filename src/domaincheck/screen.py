@@ -370,7 +370,7 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
     counts: dict[_CountKey, int] = {}
     count = counts.get
     rejected: list[int] = []
-    # The real classifier reads a whole batch at once (its learned model makes one pass over all the texts).
+    # The real classifier takes a whole batch in one call (Classifier.brief_many); test doubles may not.
     brief_many = None if want_detail else getattr(classifier, "brief_many", None)
     briefs = brief_many(texts) if brief_many is not None else None
     classify = classifier.classify
