@@ -151,3 +151,19 @@ def test_brief_equals_the_full_result_on_real_titles(classifier, min_score: int)
         for title in titles + titles[::-1]:  # the second pass reads the memo, in another order
             want = Brief.of(classifier.classify(title, fuzzy=fuzzy, min_score=min_score))
             assert fresh.brief(title, fuzzy=fuzzy, min_score=min_score) == want, title
+
+
+def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_classifier) -> None:  # type: ignore[no-untyped-def]
+    """Plural and singular forms are listed as terms of their own and generated from each other: a title with the
+    plural must not score the area twice for one word. Checked over every taxonomy string that several terms of
+    one area spell."""
+    from domaincheck.matcher import AREA, ECONSEC
+
+    matcher = terms_classifier.matcher
+    for key, (_, _, targets, _) in zip(matcher._keys, matcher._values, strict=True):
+        pairs = [(t.kind, t.target) for t in targets if t.kind in (AREA, ECONSEC)]
+        assert len(pairs) == len(set(pairs)), key
+    singular = terms_classifier.classify("A study of the classifier")
+    plural = terms_classifier.classify("A study of the classifiers")
+    score = {a.id: a.score for a in (*singular.areas, *singular.near_misses)}
+    assert score == {a.id: a.score for a in (*plural.areas, *plural.near_misses)}

@@ -105,6 +105,19 @@ def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
+def _one_per_target(targets: list[Target]) -> list[Target]:
+    """One target per (kind, area) for a string: a word is one piece of evidence for an area, however many of its
+    terms spell it ("classifiers" is the plural of the term "classifier" and a term of its own; "LLMs" is both
+    too). A strong term wins over a support term; otherwise the first listed."""
+    best: dict[tuple[int, str], Target] = {}
+    for t in targets:
+        key = (t.kind, t.target)
+        seen = best.get(key)
+        if seen is None or (t.strength == STRONG and seen.strength != STRONG):
+            best[key] = t
+    return list(best.values())
+
+
 class Matcher:
     """All terms of a taxonomy compiled into one automaton, plus a near-miss speller for long terms."""
 
@@ -145,6 +158,8 @@ class Matcher:
             # An exclusion wins over positives for the same string: it is a known false friend.
             if any(t.kind == EXCLUDE for t in targets):
                 targets = [t for t in targets if t.kind == EXCLUDE]
+            elif len(targets) > 1:
+                targets = _one_per_target(targets)
             strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
             keys.append(key)
             values.append((*_boundaries(key), tuple(targets), strong))
