@@ -75,7 +75,7 @@ def test_deterministic(classifier) -> None:  # type: ignore[no-untyped-def]
 def test_result_json_contract_keys(classifier) -> None:  # type: ignore[no-untyped-def]
     d = classifier.classify("量子コンピュータ").to_dict()
     assert list(d) == ["title", "verdict", "reason", "primary", "areas", "econsec", "programs", "near_misses",
-                       "excluded"]
+                       "held_back", "excluded"]
     area = d["areas"][0]
     assert list(area) == ["id", "tier", "name_ja", "name_en", "score", "band", "evidence"]
     assert list(area["evidence"][0]) == ["term", "text", "start", "end", "strength", "match", "weight", "technology"]

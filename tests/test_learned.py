@@ -50,6 +50,7 @@ def test_learned_adds_and_holds_back_areas_and_says_so(classifier, terms_classif
                 assert model.doubt is not None and model.logits(normalize(title).text)[
                     model.areas.index(a.id)] < math.log(model.doubt / (1 - model.doubt)) + 1e-3, (title, a.id)
                 assert a.id in [n.id for n in full.near_misses] and "held back" in full.reason, (title, a.id)
+                assert a.id in full.held, (title, a.id)
         for area in full.areas:
             if area.id not in extra:
                 assert all(e.strength != "learned" for e in area.evidence), title
@@ -187,6 +188,8 @@ def test_a_doubted_area_on_support_terms_alone_is_held_back(tmp_path: Path) -> N
     assert [a.id for a in got.areas] == ["ai_robotics"]
     assert [(a.id, a.score) for a in got.near_misses] == [("agri_food", 53)]
     assert "held back" in got.reason and "agri_food" in got.reason
+    assert got.held == ("agri_food",) and got.to_dict()["held_back"] == ["agri_food"]
+    assert doubting.brief(title).held == ("agri_food",)
     assert doubting.brief(title).areas == (("ai_robotics", "strategic", got.areas[0].score),)
     # 稲作 lifts agri_food to probability 0.5 (not doubted): reported on its terms.
     assert [a.id for a in doubting.classify("AIによる稲作の収量").areas] == ["ai_robotics", "agri_food"]
@@ -280,12 +283,13 @@ def test_a_broken_model_file_exits_1_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_screen_marks_the_areas_the_model_added(classifier, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_screen_marks_the_areas_the_model_added_or_held(classifier, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import functools
 
     from domaincheck.screen import ScreenOptions, screen
 
     titles = [t for t in _eval_titles() if "learned from the whole title" in classifier.classify(t).reason][:5]
+    titles += [t for t in _eval_titles() if classifier.classify(t).held][:5]
     src = tmp_path / "call.csv"
     with src.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["title"], *[[t] for t in titles]])
@@ -299,10 +303,14 @@ def test_screen_marks_the_areas_the_model_added(classifier, tmp_path: Path) -> N
             result = classifier.classify(title)
             added = [a.id for a in result.areas if any(e.strength == "learned" for e in a.evidence)]
             if learned:
-                assert row["dc_learned"] == "|".join(added) and added, title
+                assert row["dc_learned"] == "|".join(added), title
                 assert set(added) <= set(row["dc_areas"].split("|"))
+                assert row["dc_held"] == "|".join(result.held), title
+                assert not set(result.held) & set(row["dc_areas"].split("|")), title
             else:
-                assert row["dc_learned"] == "" and not set(added) & set(row["dc_areas"].split("|")), title
+                assert row["dc_learned"] == row["dc_held"] == "", title
+                assert not set(added) & set(row["dc_areas"].split("|")), title
+    assert len(titles) == 10  # five of each kind
 
 
 def test_taxonomy_validate_checks_the_model_too(tmp_path: Path) -> None:

@@ -563,8 +563,8 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     text = stdout.getvalue().decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [
         ["研究課題名", *RESULT_COLUMNS],
-        ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", "", ""],
-        ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", "", ""],
+        ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", "", "", ""],
+        ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", "", "", ""],
     ]
     text_stream = io.StringIO()
     screen(ScreenOptions(input="-", fmt="jsonl"), fake_factory, stdin=io.BytesIO(data), stdout=text_stream)
@@ -729,6 +729,7 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
         "dc_programs": "p1",
         "dc_terms": "b|a",
         "dc_learned": "",
+        "dc_held": "",
         "dc_problem": "",
     }
     assert rows[1]["dc_primary_area"] == "quantum" and rows[1]["dc_scores"] == "55|80"

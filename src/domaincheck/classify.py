@@ -66,6 +66,7 @@ class _Plan:
     reason: str
     brief: Brief
     learned: frozenset[str]
+    held: tuple[str, ...]
 
 
 _TitleEvidence = tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], list[Evidence], list[Evidence]]
@@ -158,7 +159,8 @@ class Classifier:
                 if found:
                     reason += f"; {what}: " + ", ".join(found)
             excluded = excluded + framing
-        return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded)))
+        return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded),
+                                   plan.held))  # fmt: skip
 
     def brief(self, title: str, fuzzy: bool = True, min_score: int | None = None) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
@@ -326,16 +328,17 @@ class Classifier:
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld)
         if added:
             reason += "; learned from the whole title: " + ", ".join(a for a, _, _ in hits if a in added)
+        held_ids = tuple(sorted(held, key=lambda x: order[x].order))
         if held:
             reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
-                      "whole title): " + ", ".join(sorted(held, key=lambda x: order[x].order))
+                      "whole title): " + ", ".join(held_ids)
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
         terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev.get(a, ()))
         learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = Brief(verdict, tuple((a, order[a].tier, sc) for a, sc, _ in hits), tuple(es.id for es, _ in econsec),
-                      tuple(p.id for p in programs), tuple(terms), learned_ids)  # fmt: skip
-        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added))
+                      tuple(p.id for p in programs), tuple(terms), learned_ids, held_ids)  # fmt: skip
+        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added), held_ids)
 
     def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip

@@ -446,6 +446,8 @@ class Result(NamedTuple):
     """Areas with some evidence below the threshold ("why not")."""
     excluded: tuple[Evidence, ...]
     """Exclusion terms that consumed part of the title."""
+    held: tuple[str, ...] = ()
+    """Near misses held back by the learned model: support terms only, and the model finds the area unlikely."""
 
     @property
     def primary(self) -> AreaHit | None:
@@ -463,6 +465,7 @@ class Result(NamedTuple):
             "econsec": [e.to_dict() for e in self.econsec],
             "programs": [p.to_dict() for p in self.programs],
             "near_misses": [a.to_dict() for a in self.near_misses],
+            "held_back": list(self.held),
             "excluded": [e.to_dict() for e in self.excluded],
         }
 
@@ -498,6 +501,8 @@ class Brief(NamedTuple):
     """Distinct taxonomy terms behind the reported areas, in the order they were found."""
     learned: tuple[str, ...] = ()
     """Reported areas that the learned model added (the terms did not report them), best first."""
+    held: tuple[str, ...] = ()
+    """As :attr:`Result.held`."""
 
     @classmethod
     def of(cls, result: Result) -> Brief:
@@ -505,4 +510,4 @@ class Brief(NamedTuple):
         terms, learned = terms_and_learned(result.areas)
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
-                   tuple(learned))  # fmt: skip
+                   tuple(learned), result.held)  # fmt: skip

@@ -371,7 +371,9 @@ def _explain(r: Result, console: Console, min_score: int) -> None:
     for a in r.near_misses:
         terms = ", ".join(e.text for e in a.evidence)
         why = (f"is below --min-score {min_score}" if a.score < min_score
-               else "was cut by --top, yields to another area or was held back (see the reason above)")  # fmt: skip
+               else "was held back: support terms only, and the learned model finds the area unlikely"
+               if a.id in getattr(r, "held", ())
+               else "was cut by --top or yields to another area (see the reason above)")  # fmt: skip
         console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
     for e in r.excluded:
         console.print(f"  {_EXCLUDED_LABEL.get(e.strength, 'excluded')}: '{e.text}' [{e.start}:{e.end}] "

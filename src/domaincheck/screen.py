@@ -81,6 +81,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "dc_programs",
     "dc_terms",
     "dc_learned",
+    "dc_held",
     "dc_problem",
 )
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined."""
@@ -286,8 +287,8 @@ _Cells = tuple[str, ...]
 _CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 """What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids."""
 
-_SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "", "")
-_UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "", "unclassifiable_title")
+_SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "", "", "")
+_UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "", "", "unclassifiable_title")
 _ERROR_KEY: _CountKey = ("error", "", (), ())
 
 _first = itemgetter(0)
@@ -331,7 +332,8 @@ def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     terms, learned = terms_and_learned(areas)
     brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
-                  tuple(dict.fromkeys(map(_label, terms))), tuple(map(_label, learned)))  # fmt: skip
+                  tuple(dict.fromkeys(map(_label, terms))), tuple(map(_label, learned)),
+                  tuple(map(_label, getattr(result, "held", ()))))  # fmt: skip
     return _brief_cells(brief)
 
 
@@ -340,14 +342,15 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     areas = brief.areas
     econsec = brief.econsec
     if not areas:
-        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", "", ""), (
-            brief.verdict, "", (), econsec)  # fmt: skip
+        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", "",
+                "|".join(brief.held), ""), (brief.verdict, "", (), econsec)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
     best = scores.index(max(scores))
     tier = areas[best][1]
     cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
-             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "")  # fmt: skip
+             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "|".join(brief.held), ""
+             )  # fmt: skip
     return cells, (brief.verdict, tier, ids, econsec)
 
 
