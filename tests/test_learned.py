@@ -344,7 +344,7 @@ def test_training_titles_never_meet_the_sets_that_judge_the_model() -> None:
     def key(title: str) -> str:
         return re.sub(r"[\\W_]+", "", normalize(title).text)
 
-    judges = [EVAL / "heldout_f.csv", EVAL / "heldout_h.csv"]
+    judges = [EVAL / "heldout_f.csv", EVAL / "heldout_h.csv", EVAL / "heldout_i.csv"]
     dev = Path(__file__).parent.parent.parent / "shared" / "eval" / "dev.csv"
     if dev.is_file():
         judges.append(dev)
