@@ -378,3 +378,23 @@ def test_a_batch_reads_as_the_titles_one_by_one(classifier) -> None:  # type: ig
         except InputError:
             want = InputError
         assert brief == want or (want is InputError and isinstance(brief, InputError)), title
+
+
+def test_classify_csv_names_learned_and_held_areas(classifier) -> None:  # type: ignore[no-untyped-def]
+    """classify --format csv keeps the model's part apart: learned areas and held-back areas in their own columns,
+    and no learned word among the matched terms."""
+    from domaincheck.render import CLASSIFY_CSV_COLUMNS, result_row
+
+    seen = {"learned": 0, "held": 0}
+    for title in _eval_titles()[:600]:
+        r = classifier.classify(title)
+        row = result_row(r)
+        assert list(row) == CLASSIFY_CSV_COLUMNS
+        learned = [a.id for a in r.areas if any(e.strength == "learned" for e in a.evidence)]
+        assert row["learned"] == "|".join(learned) and row["held_back"] == "|".join(r.held)
+        words = {e.text for a in r.areas for e in a.evidence if e.strength == "learned"}
+        terms = {e.text for a in r.areas for e in a.evidence if e.strength != "learned"}
+        assert set(row["terms"].split("|")) - {""} == terms and not (words - terms) & set(row["terms"].split("|"))
+        seen["learned"] += bool(learned)
+        seen["held"] += bool(r.held)
+    assert seen["learned"] >= 5 and seen["held"] >= 2

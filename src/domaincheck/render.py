@@ -279,15 +279,19 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
 
 
 CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "areas", "scores", "bands",
-                        "econsec", "programs", "terms", "reason"]  # fmt: skip
+                        "econsec", "programs", "terms", "learned", "held_back", "reason"]  # fmt: skip
 
 
 def result_row(r: Result) -> dict[str, str]:
     """Flat row of one result (CSV)."""
     terms = []
+    learned = []
     for a in r.areas:
         for e in a.evidence:
-            if e.text not in terms:
+            if e.strength == LEARNED:
+                if a.id not in learned:
+                    learned.append(a.id)
+            elif e.text not in terms:
                 terms.append(e.text)
     return {
         "title": r.title,
@@ -300,6 +304,8 @@ def result_row(r: Result) -> dict[str, str]:
         "econsec": "|".join(e.id for e in r.econsec),
         "programs": "|".join(p.id for p in r.programs),
         "terms": "|".join(terms),
+        "learned": "|".join(learned),
+        "held_back": "|".join(r.held),
         "reason": r.reason,
     }
 
