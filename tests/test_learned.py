@@ -392,9 +392,8 @@ def test_classify_csv_names_learned_and_held_areas(classifier) -> None:  # type:
         assert list(row) == CLASSIFY_CSV_COLUMNS
         learned = [a.id for a in r.areas if any(e.strength == "learned" for e in a.evidence)]
         assert row["learned"] == "|".join(learned) and row["held_back"] == "|".join(r.held)
-        words = {e.text for a in r.areas for e in a.evidence if e.strength == "learned"}
         terms = {e.text for a in r.areas for e in a.evidence if e.strength != "learned"}
-        assert set(row["terms"].split("|")) - {""} == terms and not (words - terms) & set(row["terms"].split("|"))
+        assert set(row["terms"].split("|")) - {""} == terms  # the learned words stay out of it
         seen["learned"] += bool(learned)
         seen["held"] += bool(r.held)
     assert seen["learned"] >= 5 and seen["held"] >= 2

@@ -240,7 +240,7 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     assert rows[0] == ["No", "研究課題名", "予算", *RESULT_COLUMNS]
     assert rows[1][:4] == [1, "量子センサの開発", 1500000, "strategic"]  # numbers stay numbers
     assert rows[2][:4] == [2, "'=1+1", -3.5, "error"]  # the formula text is kept, neutralised
-    assert rows[2][-1] == "formula_not_evaluated"
+    assert rows[2][rows[0].index("dc_problem")] == "formula_not_evaluated"
     assert rows[3][:4] == [3, "海洋ロボット", None, "emerging"]
     assert len(rows) == 4
     assert summary.problems == {"formula_not_evaluated": 1}
@@ -379,7 +379,7 @@ def test_malformed_rows_are_kept_marked_and_counted(tmp_path: Path) -> None:
         ["5", "!!!", "punctuation only"],
         ["7", "plain history", "fine"],
     ]
-    problems = [r[width - 1] for r in rows[1:]]
+    problems = [r[3 + RESULT_COLUMNS.index("dc_problem")] for r in rows[1:]]
     assert problems == ["", "short_row", "long_row", "empty_title", "unclassifiable_title", ""]
     verdicts = [r[3] for r in rows[1:]]
     assert verdicts == ["strategic", "emerging", "strategic", "error", "error", "none"]
@@ -416,8 +416,9 @@ def test_huge_field_is_read_and_long_title_is_not_classified(tmp_path: Path) -> 
     summary = run(tmp_path, input=str(src), output=str(out), extra_columns=("abstract",))
     rows = read_csv(out)
     assert rows[1][1] == huge and rows[2][2] == huge
-    assert rows[1][3] == "error" and rows[1][-1] == "title_too_long"
-    assert rows[2][3] == "strategic" and rows[2][-1] == "text_truncated"
+    problem = rows[0].index("dc_problem")
+    assert rows[1][3] == "error" and rows[1][problem] == "title_too_long"
+    assert rows[2][3] == "strategic" and rows[2][problem] == "text_truncated"
     assert rows[3][3] == "emerging"
     assert summary.problems == {"text_truncated": 1, "title_too_long": 1}
     xlsx = tmp_path / "out.xlsx"

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import InputError
 from .learned import Learned
-from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span
+from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span, term_family
 from .models import LEARNED, AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import Normalized, normalize
 
@@ -387,10 +387,11 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own
 
 
 def _weight(evs: list[Evidence]) -> float:
-    """Sum of evidence weights, each distinct term counted once."""
+    """Sum of evidence weights, each distinct term counted once (a term and its plural are one term)."""
     seen: dict[str, float] = {}
     for e in evs:
-        seen[e.term] = max(seen.get(e.term, 0.0), e.weight)
+        family = term_family(e.term)
+        seen[family] = max(seen.get(family, 0.0), e.weight)
     return sum(seen.values())
 
 

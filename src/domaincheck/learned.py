@@ -48,7 +48,8 @@ class Learned:
     """Per-area logistic regression over the vocabulary words present in a normalised title.
 
     Scoring is one leftmost-longest Aho-Corasick pass over the vocabulary (a few thousand character 2-3-grams),
-    then a sum of the weights of the distinct words found: about 15 a title.
+    then one packed integer sum over the distinct words found (about 15 a title) that says which areas may
+    reach their threshold and which fall below the doubt level; only the flagged areas get an exact sum.
     """
 
     __slots__ = (
@@ -121,13 +122,10 @@ class Learned:
                 acc[j] += w
         return acc
 
-    def above(self, text: str) -> tuple[tuple[str, int], ...]:
-        """Areas at or above their threshold, as (id, score) with score = probability × 100, best first."""
-        return self.read(text)[0]
-
     def read(self, text: str) -> tuple[tuple[tuple[str, int], ...], int]:
-        """:meth:`above`, and the areas the model doubts: a mask of ``bits``, set for each area whose probability
-        is below ``doubt`` (0 when the model has no doubt level).
+        """The areas at or above their threshold, as (id, score) with score = probability × 100, best first; and
+        the areas the model doubts: a mask of ``bits``, set for each area whose probability is below ``doubt`` (0
+        when the model has no doubt level).
 
         One integer sum over the title's words (see :func:`_pack`) says which areas may reach their threshold,
         whose exact sums then decide, and which are doubted. The doubt test is that integer sum's: it differs
@@ -188,8 +186,7 @@ def _pack(cuts: list[float], doubt_at: list[float], intercepts: tuple[float, ...
     sum is below the doubt level.
 
     Returns the threshold test's start value, the mask of the top bits of areas that can be reported, the doubt
-    test's start value,
-    each area's top bit, and the packed words.
+    test's start value, each area's top bit, and the packed words.
     """
     n = len(intercepts)
     # Weights in units of 1/scale, with scale large enough that half a unit for every vocabulary word (``pairs``

@@ -88,6 +88,25 @@ def _inflections(key: str) -> list[str]:
     return forms
 
 
+def term_family(term: str, _memo: dict[str, str] = {}) -> str:  # noqa: B006 - memo of a pure function
+    """One name for a term and its plural (``classifier``/``classifiers``, ``LLM``/``LLMs``): the normalised
+    term with the plural ending of its last word removed. Scoring counts each family once per area, so a title
+    that writes both forms has named one thing."""
+    family = _memo.get(term)
+    if family is None:
+        key = normalize_text(term)
+        last = key.rsplit(" ", 1)[-1]
+        if key.isascii() and len(last) > 3:
+            if last.endswith("ies"):
+                key = key[:-3] + "y"
+            elif last.endswith(("ses", "xes", "zes", "ches", "shes")):
+                key = key[:-2]
+            elif last.endswith("s") and not last.endswith(("ss", "us", "is")):
+                key = key[:-1]
+        family = _memo[term] = key
+    return family
+
+
 _SUFFIXES = ("ations", "ation", "ities", "ings", "ions", "ity", "ing", "ion", "ies", "ied", "ers", "ed", "er",
              "es", "al", "ly", "s", "e", "y")  # fmt: skip
 
@@ -103,19 +122,6 @@ def _stem(word: str) -> str:
 
 def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))]
-
-
-def _one_per_target(targets: list[Target]) -> list[Target]:
-    """One target per (kind, area) for a string: a word is one piece of evidence for an area, however many of its
-    terms spell it ("classifiers" is the plural of the term "classifier" and a term of its own; "LLMs" is both
-    too). A strong term wins over a support term; otherwise the first listed."""
-    best: dict[tuple[int, str], Target] = {}
-    for t in targets:
-        key = (t.kind, t.target)
-        seen = best.get(key)
-        if seen is None or (t.strength == STRONG and seen.strength != STRONG):
-            best[key] = t
-    return list(best.values())
 
 
 class Matcher:
@@ -158,8 +164,6 @@ class Matcher:
             # An exclusion wins over positives for the same string: it is a known false friend.
             if any(t.kind == EXCLUDE for t in targets):
                 targets = [t for t in targets if t.kind == EXCLUDE]
-            elif len(targets) > 1:
-                targets = _one_per_target(targets)
             strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
             keys.append(key)
             values.append((*_boundaries(key), tuple(targets), strong))
@@ -337,4 +341,4 @@ class Matcher:
         return out
 
 
-__all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target"]
+__all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target", "term_family"]

@@ -455,7 +455,7 @@ class Result(NamedTuple):
         return self.areas[0] if self.areas else None
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON contract (key order is part of it)."""
+        """The stable JSON contract (key order is part of it; new keys are added at the end)."""
         return {
             "title": self.title,
             "verdict": self.verdict,
@@ -465,8 +465,8 @@ class Result(NamedTuple):
             "econsec": [e.to_dict() for e in self.econsec],
             "programs": [p.to_dict() for p in self.programs],
             "near_misses": [a.to_dict() for a in self.near_misses],
-            "held_back": list(self.held),
             "excluded": [e.to_dict() for e in self.excluded],
+            "held_back": list(self.held),
         }
 
 
@@ -485,8 +485,9 @@ def terms_and_learned(areas: Iterable[Any]) -> tuple[list[Any], list[Any]]:
 class Brief(NamedTuple):
     """A title's classification without evidence offsets: what a batch screen writes per row.
 
-    Everything here depends only on which taxonomy terms matched, so one Brief object is shared by every
-    title with the same matches (compare by value; identity is only an optimisation).
+    Everything here depends only on which taxonomy terms matched and on the learned model's areas and doubts,
+    so one Brief object is shared by every title with the same of each (compare by value; identity is only an
+    optimisation).
     """
 
     verdict: str

@@ -81,10 +81,12 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "dc_programs",
     "dc_terms",
     "dc_learned",
-    "dc_held",
     "dc_problem",
+    "dc_held",
 )
-"""Columns appended to every row, in this order; multi-valued cells are ``|``-joined."""
+"""Columns appended to every row, in this order; multi-valued cells are ``|``-joined. New columns go at the end, so
+that a reader that takes them by position keeps working."""
+_PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
 VERDICTS: tuple[str, ...] = ("strategic", "emerging", "econsec_only", "none", "error")
 """Verdicts counted in a summary; ``error`` marks rows that were not classified."""
@@ -287,8 +289,9 @@ _Cells = tuple[str, ...]
 _CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 """What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids."""
 
-_SKIPPED: _Cells = ("error", "", "", "", "", "", "", "", "", "", "")
-_UNCLASSIFIABLE: _Cells = ("error", "", "", "", "", "", "", "", "", "", "unclassifiable_title")
+_SKIPPED: _Cells = ("error", *[""] * (len(RESULT_COLUMNS) - 1))
+_UNCLASSIFIABLE: _Cells = tuple("unclassifiable_title" if c == "dc_problem" else v
+                                for c, v in zip(RESULT_COLUMNS, _SKIPPED, strict=True))  # fmt: skip
 _ERROR_KEY: _CountKey = ("error", "", (), ())
 
 _first = itemgetter(0)
@@ -342,14 +345,14 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     areas = brief.areas
     econsec = brief.econsec
     if not areas:
-        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", "",
-                "|".join(brief.held), ""), (brief.verdict, "", (), econsec)  # fmt: skip
+        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", "", "",
+                "|".join(brief.held)), (brief.verdict, "", (), econsec)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
     best = scores.index(max(scores))
     tier = areas[best][1]
     cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
-             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "|".join(brief.held), ""
+             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held)
              )  # fmt: skip
     return cells, (brief.verdict, tier, ids, econsec)
 
@@ -719,9 +722,10 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
         problem_counts = tally.problems
         for index, (problems, extra) in notes.items():
             row = rows[index]
-            kinds = (*problems, row[-1]) if row[-1] else problems
+            at = len(row) + _PROBLEM_AT
+            kinds = (*problems, row[at]) if row[at] else problems
             if kinds:
-                row[-1] = "|".join(kinds)
+                row[at] = "|".join(kinds)
                 problem_counts.update(kinds)
                 tally.rows_with_problems += 1
             if extra:

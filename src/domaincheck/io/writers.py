@@ -434,6 +434,8 @@ class _JsonlWriter:
             keys.append(name if count == 1 else f"{name}_{count}")
         self._keys = keys
         self._results = len(result_columns)
+        # The result cell that names a row's problems (the screen's dc_problem), if the results have one.
+        self._problem = list(result_columns).index("dc_problem") if "dc_problem" in result_columns else None
 
     def write_rows(
         self,
@@ -443,14 +445,15 @@ class _JsonlWriter:
     ) -> None:
         keys = self._keys
         width = len(keys)
-        end = width + self._results  # the result cells are row[width:end]; the problem is the last of them
+        end = width + self._results  # the result cells are row[width:end]
+        problem = None if self._problem is None else width + self._problem
         encode = self._encode
         lines = []
         for number, row, detail in zip(numbers, rows, details if details is not None else repeat(None), strict=False):
             record: dict[str, Any] = {"row": number}
             if detail is not None:
                 record.update(detail)
-            record["problem"] = (row[end - 1] if end > width else "") or None
+            record["problem"] = (row[problem] if problem is not None else "") or None
             record["fields"] = dict(zip(keys, row, strict=False))  # stops after the header's cells
             if len(row) > end:
                 record["extra_fields"] = row[end:]
