@@ -193,7 +193,7 @@ class Classifier:
             key = _plan_key(spans, learned, doubted, min_score, None)
             plan = self._plans.get(key)
             if plan is None:
-                area_ev, es_ev, _, framing = self._evidence(title, norm, spans)
+                area_ev, es_ev, _, framing = self._evidence(title, norm, spans, offsets=False)
                 plan = self._new_plan(key, area_ev, es_ev, framing, learned, doubted, min_score, None)
             out.append(plan.brief)
         return out
@@ -225,16 +225,23 @@ class Classifier:
         return out
 
     @staticmethod
-    def _evidence(title: str, norm: Normalized, spans: list[Span]) -> _TitleEvidence:
-        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets."""
+    def _evidence(title: str, norm: Normalized, spans: list[Span], offsets: bool = True) -> _TitleEvidence:
+        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets.
+
+        Without ``offsets`` (for a plan, which needs terms, strengths and weights but no positions) the evidence
+        points nowhere: start and end 0, empty text.
+        """
         area_ev: dict[str, list[Evidence]] = {}
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
         identity = norm.offsets is None and not norm.deleted
+        start = end = 0
+        text = ""
         for span in spans:
-            start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
-            text = title[start:end]
+            if offsets:
+                start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
+                text = title[start:end]
             match = "fuzzy" if span.fuzzy else "exact"
             for t in span.targets:
                 kind = t.kind
@@ -253,7 +260,8 @@ class Classifier:
                   framing: list[Evidence], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
                   top: int | None) -> _Plan:  # fmt: skip
         kinds = {e.strength for e in framing}
-        doubts = frozenset(a for a, bit in self.learned.bits.items() if doubted & bit) if self.learned else frozenset()
+        doubts = frozenset(a for a, bit in self.learned.bits.items() if doubted & bit) if doubted and self.learned \
+            else frozenset()
         plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, learned, doubts, min_score,
                           top)  # fmt: skip
         if len(self._plans) < _PLAN_CACHE_MAX:
@@ -274,7 +282,7 @@ class Classifier:
         reporting score on support terms alone (no strong term) is held back as a near miss when the model
         doubts it: a support term is a generic word of the area, and the title around it says otherwise.
         """
-        strong_areas = {a for a, evs in area_ev.items() if any(e.strength == STRONG for e in evs)}
+        strong_areas = {a for a, evs in area_ev.items() for e in evs if e.strength == STRONG}
         damp = self.taxonomy.framing_factor if framed else 1.0
         scored: list[tuple[str, int, str]] = []
         for area_id, evs in area_ev.items():
