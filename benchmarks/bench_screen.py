@@ -160,9 +160,9 @@ def run_screen(src: Path, dst: Path, jobs: int, fake: bool) -> int:
     if fake:
         factory: Any = fake_factory
     else:
-        from domaincheck.classify import Classifier
+        from domaincheck.screen import batch_classifier
 
-        factory = functools.partial(Classifier.load, None)
+        factory = functools.partial(batch_classifier, None)  # what the CLI passes
     summary = screen(ScreenOptions(input=str(src), output=str(dst), jobs=jobs), factory)
     return summary.rows_written
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import InputError
 from .learned import Learned
@@ -54,8 +54,7 @@ def _plan_key(spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: 
     return (tuple([(id(span.targets), span.fuzzy) for span in spans]), learned, doubted, min_score, top)
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
+class _Plan(NamedTuple):
     """What a set of matched targets amounts to, independent of where in the title they were found."""
 
     hits: tuple[tuple[str, int, str], ...]
@@ -111,7 +110,8 @@ class Classifier:
         }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
         self._span_bits: dict[int, int] = {}  # id of a matcher target tuple -> bits of the areas it names
-        self._programs: dict[tuple[Any, ...], tuple[ProgramHit, ...]] = {}  # (reported (area, tier)s, own econsec)
+        # (reported (area, tier)s, own econsec) -> the programs and their ids
+        self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
@@ -327,10 +327,11 @@ class Classifier:
         tiers = [(a, order[a].tier) for a, _, _ in hits]
         econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
         own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
-        programs = self._programs.get((tuple(tiers), own_econsec))
-        if programs is None:
+        found = self._programs.get((tuple(tiers), own_econsec))
+        if found is None:
             programs = applicable_programs(self.taxonomy, tiers, own_econsec)
-            self._programs[tuple(tiers), own_econsec] = programs
+            found = self._programs[tuple(tiers), own_econsec] = (programs, tuple(p.id for p in programs))
+        programs, program_ids = found
         reported = {h[0] for h in hits}
         withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld)
@@ -344,9 +345,11 @@ class Classifier:
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
         terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev.get(a, ()))
         learned_ids = tuple(a for a, _, _ in hits if a in added)
-        brief = Brief(verdict, tuple((a, order[a].tier, sc) for a, sc, _ in hits), tuple(es.id for es, _ in econsec),
-                      tuple(p.id for p in programs), tuple(terms), learned_ids, held_ids)  # fmt: skip
-        return _Plan(tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added), held_ids)
+        brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
+                                   tuple([es.id for es, _ in econsec]), program_ids, tuple(terms), learned_ids,
+                                   held_ids))  # fmt: skip
+        return _tuple_new(_Plan, (tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added),
+                                  held_ids))  # fmt: skip
 
     def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip
