@@ -160,9 +160,9 @@ def run_screen(src: Path, dst: Path, jobs: int, fake: bool) -> int:
     if fake:
         factory: Any = fake_factory
     else:
-        from domaincheck.screen import batch_classifier
+        from domaincheck.classify import Classifier
 
-        factory = functools.partial(batch_classifier, None)  # what the CLI passes
+        factory = functools.partial(Classifier.load, None)
     summary = screen(ScreenOptions(input=str(src), output=str(dst), jobs=jobs), factory)
     return summary.rows_written
 

@@ -423,8 +423,9 @@ def screen(
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
     import functools
 
+    from .classify import Classifier
     from .io.writers import same_file as check_same_file
-    from .screen import ScreenOptions, batch_classifier, should_fail
+    from .screen import ScreenOptions, should_fail
     from .screen import screen as run_screen
 
     with _errors():
@@ -440,7 +441,7 @@ def screen(
                                 output_encoding=output_encoding, jobs=jobs, sheet=sheet,
                                 input_fmt=input_format.value if input_format else None,
                                 header_row=header_row)  # fmt: skip
-        factory = functools.partial(batch_classifier, _state["taxonomy_dir"], _state["learned"], min_score)
+        factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal
         if show_progress:

@@ -67,7 +67,6 @@ __all__ = [
     "ClassifierLike",
     "ScreenOptions",
     "Summary",
-    "batch_classifier",
     "screen",
     "should_fail",
 ]
@@ -423,21 +422,6 @@ def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], wan
 
 _worker_classifier: ClassifierLike | None = None
 _worker_error: str = ""
-
-
-def batch_classifier(taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = 50
-                     ) -> ClassifierLike:  # fmt: skip
-    """The classifier for a screen run (in this process or a worker; a picklable factory with functools.partial),
-    with the loaded taxonomy, matcher and model frozen out of the cyclic garbage collector: they live for the
-    whole run, and rescanning their ~100,000 objects at every collection costs about 4 % of it."""
-    import gc
-
-    from .classify import Classifier
-
-    classifier = Classifier.load(taxonomy_dir, learned, min_score)
-    gc.collect()
-    gc.freeze()
-    return classifier
 
 
 def _init_worker(factory: ClassifierFactory) -> None:
