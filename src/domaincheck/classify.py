@@ -307,9 +307,9 @@ class Classifier:
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
         added: set[str] = set()
         if learned and not framed:
-            reported = {h[0] for h in hits}
+            by_terms = {h[0] for h in hits}
             for a, sc in learned:
-                if sc >= min_score and a not in reported and a not in yielded:
+                if sc >= min_score and a not in by_terms and a not in yielded:
                     hits.append((a, sc, band_of(sc)))
                     added.add(a)
             if added:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
 
-from .models import LEARNED, Area, EconSecArea, Program, Result, Taxonomy
+from .models import LEARNED, Area, EconSecArea, Program, Result, Taxonomy, terms_and_learned
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -284,15 +284,9 @@ CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "are
 
 def result_row(r: Result) -> dict[str, str]:
     """Flat row of one result (CSV)."""
-    terms = []
-    learned = []
-    for a in r.areas:
-        for e in a.evidence:
-            if e.strength == LEARNED:
-                if a.id not in learned:
-                    learned.append(a.id)
-            elif e.text not in terms:
-                terms.append(e.text)
+    _, learned = terms_and_learned(r.areas)
+    # The characters of the title that matched taxonomy terms (the words behind a learned area are not terms).
+    terms = dict.fromkeys(e.text for a in r.areas for e in a.evidence if e.strength != LEARNED)
     return {
         "title": r.title,
         "verdict": r.verdict,
@@ -378,7 +372,7 @@ def _explain(r: Result, console: Console, min_score: int) -> None:
         terms = ", ".join(e.text for e in a.evidence)
         why = (f"is below --min-score {min_score}" if a.score < min_score
                else "was held back: support terms only, and the learned model finds the area unlikely"
-               if a.id in getattr(r, "held", ())
+               if a.id in r.held
                else "was cut by --top or yields to another area (see the reason above)")  # fmt: skip
         console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
     for e in r.excluded:
