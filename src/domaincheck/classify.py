@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .errors import InputError
 from .learned import Learned
-from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span, term_family
+from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target, term_family
 from .models import LEARNED, AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import Normalized, normalize
 
@@ -43,19 +43,44 @@ def band_of(score: int) -> str:
     return "high" if score >= HIGH_AT else "medium" if score >= REPORT_AT else "low"
 
 
-_PLAN_CACHE_MAX = 10_000  # about 2 KB each with their keys: bounded memory on long batches
+_PLAN_CACHE_MAX = 10_000  # per memo, about 2 KB a plan with its key: bounded memory on long batches
 
 
 def _plan_key(spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
               top: int | None) -> tuple[Any, ...]:  # fmt: skip
-    """Everything but the evidence depends only on which targets matched (and how) and on the learned model's
-    areas and doubts, so plans are memoised. Target tuples live in the matcher's entry table for its lifetime: their
-    identity is a cheap stable key."""
-    return (tuple([(id(span.targets), span.fuzzy) for span in spans]), learned, doubted, min_score, top)
+    """A plan depends only on which targets matched (and how) and on the learned model's areas and doubts, so plans
+    are memoised. Target tuples live in the matcher's entry table for its lifetime: their identity is a cheap stable
+    key, negated for a fuzzy match (ids are positive), so that a span is one integer."""
+    return (tuple([-id(span.targets) if span.fuzzy else id(span.targets) for span in spans]), learned, doubted,
+            min_score, top)  # fmt: skip
 
 
-class _Plan(NamedTuple):
-    """What a set of matched targets amounts to, independent of where in the title they were found."""
+_Term = tuple[str, float, str]
+"""One matched term as scoring sees it: (family, weight, term)."""
+_FRAMED, _BASIC = 1, 2
+"""Bits of the framing kinds a span carries: a framing term, a basic-science term."""
+_NONE: frozenset[str] = frozenset()
+"""No areas (shared: most outcomes add no learned area)."""
+
+
+class _SpanFacts(NamedTuple):
+    """What one span (a matcher target tuple, exact or fuzzy) adds to a plan, worked out once per target tuple, so
+    that a new plan does not build evidence or look up term families and weights again."""
+
+    terms: tuple[tuple[bool, str, _Term], ...]
+    """(is an area term, area or econ-security area id, the term), in the evidence's order."""
+    strong: tuple[str, ...]
+    """Areas the span names by a strong term."""
+    unconcerned: tuple[str, ...]
+    """Of those, areas with a redirect exclusion whose technology the exclusion does not concern."""
+    framing: int
+    """``_FRAMED`` and ``_BASIC`` bits."""
+
+
+class _Outcome(NamedTuple):
+    """What a title's deciding facts amount to: all of a plan but the terms and the evidence, which are the title's.
+
+    Titles with other terms often come to the same scores, so outcomes are memoised apart from plans."""
 
     hits: tuple[tuple[str, int, str], ...]
     near: tuple[tuple[str, int, str], ...]
@@ -63,9 +88,16 @@ class _Plan(NamedTuple):
     programs: tuple[ProgramHit, ...]
     verdict: str
     reason: str
-    brief: Brief
     learned: frozenset[str]
     held: tuple[str, ...]
+
+
+class _Plan(NamedTuple):
+    """What a set of matched targets amounts to, independent of where in the title they were found."""
+
+    outcome: _Outcome
+    brief: Brief
+    """The outcome as a Brief, with the distinct terms behind its reported areas."""
 
 
 _TitleEvidence = tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], list[Evidence], list[Evidence]]
@@ -109,7 +141,13 @@ class Classifier:
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
+        # The deciding facts of a title (see _new_plan) -> its plan but for the terms of its Brief (none there): many
+        # plans share one outcome, and titles with no reported area share this plan itself.
+        self._outcomes: dict[tuple[Any, ...], _Plan] = {}
         self._span_bits: dict[int, int] = {}  # id of a matcher target tuple -> bits of the areas it names
+        # Per fuzzy flag (index 0: exact), id of a matcher target tuple -> what such a span adds to a plan. Bounded,
+        # as _span_bits is, by the matcher's entry table.
+        self._span_facts: tuple[dict[int, _SpanFacts], dict[int, _SpanFacts]] = ({}, {})
         # (reported (area, tier)s, own econsec) -> the programs and their ids
         self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
 
@@ -139,8 +177,7 @@ class Classifier:
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
         learned, doubted = self._read(norm.text, spans)
-        key = _plan_key(spans, learned, doubted, min_score, top)
-        plan = self._plans.get(key) or self._new_plan(key, area_ev, es_ev, framing, learned, doubted, min_score, top)
+        plan = self._plan(spans, learned, doubted, min_score, top).outcome
         head = self._head
         for a in plan.learned:
             area_ev[a] = area_ev.get(a, []) + self._learned_evidence(title, norm, a)
@@ -165,8 +202,8 @@ class Classifier:
     def brief(self, title: str, fuzzy: bool = True, min_score: int | None = None) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
 
-        Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but the evidence
-        is only built for the first title with a given set of matched terms.
+        Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but no evidence is
+        built: a plan holds everything a Brief needs.
         """
         result = self.brief_many([title], fuzzy, min_score)[0]
         if not isinstance(result, Brief):
@@ -190,12 +227,7 @@ class Classifier:
                 continue
             spans = self.matcher.find(norm, fuzzy=fuzzy)
             learned, doubted = self._read(norm.text, spans)
-            key = _plan_key(spans, learned, doubted, min_score, None)
-            plan = self._plans.get(key)
-            if plan is None:
-                area_ev, es_ev, _, framing = self._evidence(title, norm, spans, offsets=False)
-                plan = self._new_plan(key, area_ev, es_ev, framing, learned, doubted, min_score, None)
-            out.append(plan.brief)
+            out.append(self._plan(spans, learned, doubted, min_score, None).brief)
         return out
 
     def _read(self, text: str, spans: list[Span]) -> tuple[tuple[tuple[str, int], ...], int]:
@@ -225,23 +257,16 @@ class Classifier:
         return out
 
     @staticmethod
-    def _evidence(title: str, norm: Normalized, spans: list[Span], offsets: bool = True) -> _TitleEvidence:
-        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets.
-
-        Without ``offsets`` (for a plan, which needs terms, strengths and weights but no positions) the evidence
-        points nowhere: start and end 0, empty text.
-        """
+    def _evidence(title: str, norm: Normalized, spans: list[Span]) -> _TitleEvidence:
+        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets."""
         area_ev: dict[str, list[Evidence]] = {}
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
         identity = norm.offsets is None and not norm.deleted
-        start = end = 0
-        text = ""
         for span in spans:
-            if offsets:
-                start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
-                text = title[start:end]
+            start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
+            text = title[start:end]
             match = "fuzzy" if span.fuzzy else "exact"
             for t in span.targets:
                 kind = t.kind
@@ -251,69 +276,146 @@ class Classifier:
                 if kind == FRAMING:
                     framing.append(Evidence(t.term, text, start, end, t.strength, "exact", 0.0, None))
                     continue
-                w = WEIGHTS[t.strength] * (FUZZY_FACTOR if span.fuzzy else 1.0)
-                ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, w, t.technology))
+                ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, _term_weight(t, span.fuzzy),
+                                           t.technology))  # fmt: skip
                 (area_ev if kind == AREA else es_ev).setdefault(t.target, []).append(ev)
         return area_ev, es_ev, excluded, framing
 
-    def _new_plan(self, key: tuple[Any, ...], area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]],
-                  framing: list[Evidence], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
-                  top: int | None) -> _Plan:  # fmt: skip
-        kinds = {e.strength for e in framing}
-        doubts = frozenset(a for a, bit in self.learned.bits.items() if doubted & bit) if doubted and self.learned \
-            else frozenset()
-        plan = self._plan(area_ev, es_ev, "framing" in kinds, "basic_science" in kinds, learned, doubts, min_score,
-                          top)  # fmt: skip
-        if len(self._plans) < _PLAN_CACHE_MAX:
-            self._plans[key] = plan
+    def _span_facts_of(self, targets: tuple[Target, ...], fuzzy: bool) -> _SpanFacts:
+        """What a span of ``targets`` adds to a plan: the terms :meth:`_evidence` would make evidence of, in its
+        order (an exclusion ends a span's targets, as there)."""
+        terms: list[tuple[bool, str, _Term]] = []
+        strong: set[str] = set()
+        unconcerned: set[str] = set()
+        framing = 0
+        for t in targets:
+            if t.kind == EXCLUDE:
+                break
+            if t.kind == FRAMING:
+                framing |= _FRAMED if t.strength == "framing" else _BASIC if t.strength == "basic_science" else 0
+                continue
+            terms.append((t.kind == AREA, t.target, (term_family(t.term), _term_weight(t, fuzzy), t.term)))
+            if t.kind == AREA and t.strength == STRONG:
+                strong.add(t.target)
+                redirect = self._redirects.get(t.target)
+                if redirect is not None and t.technology not in redirect[1]:
+                    unconcerned.add(t.target)
+        return _SpanFacts(tuple(terms), tuple(strong), tuple(unconcerned), framing)
+
+    def _plan(self, spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
+              top: int | None) -> _Plan:  # fmt: skip
+        """The plan for a title's spans and learned reading, from the memo or made anew (and memoised)."""
+        key = _plan_key(spans, learned, doubted, min_score, top)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._new_plan(spans, learned, doubted, min_score, top)
+            if len(self._plans) < _PLAN_CACHE_MAX:
+                self._plans[key] = plan
         return plan
 
-    def _plan(self, area_ev: dict[str, list[Evidence]], es_ev: dict[str, list[Evidence]], framed: bool,
-              basic: bool, learned: tuple[tuple[str, int], ...], doubts: frozenset[str], min_score: int,
-              top: int | None) -> _Plan:  # fmt: skip
-        """Scores, ranking, econ-security areas, programs and verdict for the evidence of one title.
+    def _new_plan(self, spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
+                  top: int | None) -> _Plan:  # fmt: skip
+        """Scores and the facts that decide a title's outcome, then the outcome (memoised on those facts) and the
+        title's Brief, whose terms are the one part of it the facts leave open.
+
+        The facts: every area's score (after damping and boosts), the areas that yield to a redirect, those held
+        back, the econ-security areas reaching the reporting score on their own terms, and the learned areas
+        unless a framing term presents the title as non-technology study. Which terms gave a score, whether they
+        were strong and which areas the model doubts matter only through them.
 
         ``learned`` holds the learned model's areas at or above its threshold, as (id, score): each is reported
         when the terms did not report it, unless a framing term presents the title as non-technology study or the
         source's exclusion made the area yield. Basic-science wording does not hold it back: the model was
         trained on such titles and weighs that wording itself.
 
-        ``doubts`` holds the areas the model finds unlikely for the whole title. An area that reaches the
+        ``doubted`` masks the areas the model finds unlikely for the whole title. An area that reaches the
         reporting score on support terms alone (no strong term) is held back as a near miss when the model
         doubts it: a support term is a generic word of the area, and the title around it says otherwise.
         """
-        strong_areas = {a for a, evs in area_ev.items() for e in evs if e.strength == STRONG}
+        area_terms: dict[str, list[_Term]] = {}
+        es_terms: dict[str, list[_Term]] = {}
+        strong: set[str] = set()
+        unconcerned: set[str] = set()
+        framing = 0
+        for span in spans:
+            known = self._span_facts[span.fuzzy]
+            facts = known.get(id(span.targets))
+            if facts is None:
+                facts = known[id(span.targets)] = self._span_facts_of(span.targets, span.fuzzy)
+            for is_area, target, term in facts.terms:
+                into = area_terms if is_area else es_terms
+                found = into.get(target)
+                if found is None:
+                    into[target] = [term]
+                else:
+                    found.append(term)
+            if facts.strong:
+                strong.update(facts.strong)
+                unconcerned.update(facts.unconcerned)
+            framing |= facts.framing
+        framed = framing & _FRAMED
         damp = self.taxonomy.framing_factor if framed else 1.0
+        boost = not strong.isdisjoint(CONTEXT_AREAS)  # "AI for X": X is often named by a generic word
+        basic = framing & _BASIC  # "the mechanism of disease X": no technology named
         scored: list[tuple[str, int, str]] = []
-        for area_id, evs in area_ev.items():
-            w = _weight(evs)
-            if area_id not in strong_areas:
-                if strong_areas & CONTEXT_AREAS:
-                    w *= CONTEXT_BOOST  # "AI for X": X is often named by a generic word
+        for area_id, terms in area_terms.items():
+            w = _weight(terms)
+            if area_id not in strong:
+                if boost:
+                    w *= CONTEXT_BOOST
                 if basic:
-                    w *= self.taxonomy.basic_factor  # "the mechanism of disease X": no technology named
+                    w *= self.taxonomy.basic_factor
             sc = score_of(w * damp)
             scored.append((area_id, sc, band_of(sc)))
+        if len(scored) > 1:
+            scored.sort(key=self._rank)
+        # Area ids in a canonical order (the redirects', the ranking's, the taxonomy's), as tuples: a memo key part
+        # that the cyclic GC stops tracking. Most titles have no strong term, no doubt or no econ-security term.
+        yielded: tuple[str, ...] = ()
+        held: tuple[str, ...] = ()
+        reached: tuple[str, ...] = ()
+        if strong and self._redirects:
+            score = {a: sc for a, sc, _ in scored}
+            yielded = tuple([
+                a for a, (b, _) in self._redirects.items()
+                if a in score and score.get(b, 0) >= min_score and b in strong and a not in unconcerned
+            ])  # fmt: skip
+        if doubted:
+            bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model
+            held = tuple([a for a, sc, _ in scored
+                          if sc >= min_score and doubted & bits[a] and a not in strong and a not in yielded])
+        if es_terms:
+            reached = tuple(sorted([e for e, terms in es_terms.items() if score_of(_weight(terms)) >= REPORT_AT],
+                                   key=self._es_order.__getitem__))  # fmt: skip
+        if framed:
+            learned = ()
+        elif learned:  # only the areas the model adds: titles whose terms report the same area share an outcome
+            reported = {a for a, sc, _ in scored if sc >= min_score and a not in yielded and a not in held}
+            learned = tuple([(a, sc) for a, sc in learned
+                             if sc >= min_score and a not in reported and a not in yielded])
+        key = (tuple(scored), yielded, held, reached, learned, min_score, top)
+        base = self._outcomes.get(key) or self._new_outcome(key)
+        outcome, b = base
+        if not outcome.hits:
+            return base
+        named = tuple(dict.fromkeys([t for a, _, _ in outcome.hits for _, _, t in area_terms.get(a, ())]))
+        return _tuple_new(_Plan, (outcome, _tuple_new(Brief, (b.verdict, b.areas, b.econsec, b.programs, named,
+                                                              b.learned, b.held))))  # fmt: skip
+
+    def _rank(self, hit: tuple[str, int, str]) -> tuple[int, int]:
+        """Sort key of (area, score, band): best score first, then the taxonomy's order."""
+        return -hit[1], self._areas[hit[0]].order
+
+    def _new_outcome(self, key: tuple[Any, ...]) -> _Plan:
+        """Ranking, econ-security areas, programs and verdict from the deciding facts of :meth:`_new_plan` (its
+        key), as a plan whose Brief has no terms, memoised on them."""
+        scored, yielded, held, reached, learned, min_score, top = key
         order = self._areas
-        scored.sort(key=lambda h: (-h[1], order[h[0]].order))
-        score = {a: sc for a, sc, _ in scored}
-        yielded = {
-            a for a, (b, concerned) in self._redirects.items()
-            if a in score and score.get(b, 0) >= min_score and b in strong_areas
-            and not any(e.strength == STRONG and e.technology not in concerned for e in area_ev[a])
-        }  # fmt: skip
-        held = {a for a, sc, _ in scored
-                if sc >= min_score and a in doubts and a not in strong_areas and a not in yielded}
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
-        added: set[str] = set()
-        if learned and not framed:
-            by_terms = {h[0] for h in hits}
-            for a, sc in learned:
-                if sc >= min_score and a not in by_terms and a not in yielded:
-                    hits.append((a, sc, band_of(sc)))
-                    added.add(a)
-            if added:
-                hits.sort(key=lambda h: (-h[1], order[h[0]].order))
+        added = {a for a, _ in learned}
+        if added:
+            hits += [(a, sc, band_of(sc)) for a, sc in learned]
+            hits.sort(key=self._rank)
         near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in added]
         if top is not None and len(hits) > top:
             # Areas cut by --top become near misses with their term score; a learned area with no term evidence
@@ -321,11 +423,11 @@ class Classifier:
             term_score = {a: (a, sc, band) for a, sc, band in scored}
             cut = [h if h[0] not in added else term_score[h[0]] for h in hits[top:] if h[0] not in added
                    or h[0] in term_score]  # fmt: skip
-            near = sorted(near + cut, key=lambda h: (-h[1], order[h[0]].order))
+            near = sorted(near + cut, key=self._rank)
             hits = hits[:top]
             added &= {h[0] for h in hits}
         tiers = [(a, order[a].tier) for a, _, _ in hits]
-        econsec = self._econsec_plan([a for a, _, _ in hits], es_ev)
+        econsec = self._econsec_plan([a for a, _, _ in hits], reached)
         own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
         found = self._programs.get((tuple(tiers), own_econsec))
         if found is None:
@@ -343,26 +445,26 @@ class Classifier:
                       "whole title): " + ", ".join(held_ids)
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
-        terms = dict.fromkeys(e.term for a, _, _ in hits for e in area_ev.get(a, ()))
         learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
-                                   tuple([es.id for es, _ in econsec]), program_ids, tuple(terms), learned_ids,
+                                   tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
                                    held_ids))  # fmt: skip
-        return _tuple_new(_Plan, (tuple(hits), tuple(near), econsec, programs, verdict, reason, brief, frozenset(added),
-                                  held_ids))  # fmt: skip
+        outcome = _tuple_new(_Outcome, (tuple(hits), tuple(near), econsec, programs, verdict, reason,
+                                        frozenset(added) if added else _NONE, held_ids))  # fmt: skip
+        plan = _tuple_new(_Plan, (outcome, brief))
+        if len(self._outcomes) < _PLAN_CACHE_MAX:
+            self._outcomes[key] = plan
+        return plan
 
-    def _econsec_plan(self, hit_ids: list[str], es_ev: dict[str, list[Evidence]]
+    def _econsec_plan(self, hit_ids: list[str], reached: tuple[str, ...]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip
-        """Econ-security areas found by their own terms and through the crosswalk of reported areas."""
-        via: dict[str, list[str]] = {}
-        for es_id, evs in es_ev.items():
-            if score_of(_weight(evs)) >= REPORT_AT:
-                via[es_id] = ["terms"]
+        """Econ-security areas found by their own terms (``reached``: those reaching the reporting score) and
+        through the crosswalk of reported areas."""
+        via: dict[str, list[str]] = {es_id: ["terms"] for es_id in reached}
         for area_id in hit_ids:
             for es_id in self._crosswalk.get(area_id, ()):
                 via.setdefault(es_id, []).append("crosswalk:" + area_id)
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
-
 
 
 def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own_econsec: Sequence[str]
@@ -397,12 +499,19 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own
     return tuple(out)
 
 
-def _weight(evs: list[Evidence]) -> float:
-    """Sum of evidence weights, each distinct term counted once (a term and its plural are one term)."""
+def _term_weight(target: Target, fuzzy: bool) -> float:
+    """What an area or econ-security term adds to the evidence weight, found exactly or by the speller."""
+    return WEIGHTS[target.strength] * (FUZZY_FACTOR if fuzzy else 1.0)
+
+
+def _weight(terms: list[_Term]) -> float:
+    """Sum of term weights, each term family counted once at its highest weight (a term and its plural are one
+    term), added in the order the families were first found."""
+    if len(terms) == 1:
+        return terms[0][1]  # what the sum below comes to for one term, without the dict (most areas of a title)
     seen: dict[str, float] = {}
-    for e in evs:
-        family = term_family(e.term)
-        seen[family] = max(seen.get(family, 0.0), e.weight)
+    for family, weight, _ in terms:
+        seen[family] = max(seen.get(family, 0.0), weight)
     return sum(seen.values())
 
 

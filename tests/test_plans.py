@@ -1,0 +1,68 @@
+"""The classifier's memos: a plan or an outcome made for one title must serve another exactly as a fresh classifier
+would, terms and evidence included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domaincheck.classify import Classifier
+from domaincheck.models import Brief
+
+from .test_classify import _eval_titles
+
+
+def _fresh(clf: Classifier) -> Classifier:
+    """A classifier with empty memos, sharing the loaded taxonomy, matcher and model."""
+    return Classifier(clf.taxonomy, clf.matcher, clf.learned)
+
+
+def test_titles_with_other_terms_but_the_same_scores_share_an_outcome_not_their_terms(terms_classifier: Any) -> None:
+    """Two titles named by different strong terms of one area come to the same scores, so the second takes the
+    first one's memoised outcome; each must still report its own terms and evidence."""
+    first, second = "量子コンピュータの研究", "量子ビットの研究"
+    clf = _fresh(terms_classifier)
+    for title in (first, second):
+        clf.classify(title)
+    assert (len(clf._plans), len(clf._outcomes)) == (2, 1)  # two sets of terms, one outcome: the shared path ran
+    for title in (first, second):
+        alone = _fresh(terms_classifier)
+        want = alone.classify(title)
+        assert clf.classify(title) == want
+        assert clf.brief(title) == _fresh(terms_classifier).brief(title) == Brief.of(want)
+    assert clf.brief(second).terms == ("量子ビット",)
+    assert [e.term for e in clf.classify(second).areas[0].evidence] == ["量子ビット"]
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ("Autonomous vehicles in cities", "Autonomous vehicels in cities"),
+        ("Autonomous vehicle in cities", "Autonomous vehicel in cities"),
+    ],
+)
+def test_a_misspelt_term_is_not_the_term(terms_classifier: Any, titles: tuple[str, str]) -> None:
+    """A term the speller found weighs less than the same term written right: a memo must tell the two apart, in
+    either order."""
+    for order in (titles, titles[::-1]):
+        clf = _fresh(terms_classifier)
+        for title in order:
+            assert clf.classify(title) == _fresh(terms_classifier).classify(title), title
+            assert clf.brief(title) == _fresh(terms_classifier).brief(title), title
+
+
+@pytest.mark.parametrize(("min_score", "top"), [(50, None), (30, 1)])
+def test_a_warm_classifier_says_what_a_fresh_one_says(classifier: Any, min_score: int, top: int | None) -> None:
+    """Over the real titles in two orders, one classifier whose memos fill up gives each title the result and the
+    Brief that a classifier which never saw another title gives: nothing a memo keys on is left out of its key."""
+    titles = _eval_titles()
+    assert len(titles) > 500
+    warm = _fresh(classifier)
+    for title in titles + titles[::-1]:
+        alone = _fresh(classifier)
+        assert warm.classify(title, min_score=min_score, top=top) == alone.classify(title, min_score=min_score,
+                                                                                   top=top), title  # fmt: skip
+        if top is None:
+            assert warm.brief(title, min_score=min_score) == _fresh(classifier).brief(title, min_score=min_score)
+    assert len(warm._outcomes) < len(warm._plans)  # outcomes were shared between plans
