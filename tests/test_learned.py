@@ -134,6 +134,25 @@ def test_the_quick_test_agrees_on_real_titles(classifier) -> None:  # type: igno
         assert {a for a, _ in model._read(words)[0]} == exact, title
 
 
+def test_a_pickled_model_reads_as_the_freshly_built_one(tmp_path: Path) -> None:
+    """The compiled cache pickles the model with its packed weights; the copy must read every title alike."""
+    import pickle
+
+    from domaincheck.learned import load
+    from domaincheck.normalize import normalize
+    from domaincheck.taxonomy import packaged_dir
+
+    fresh = load(packaged_dir(), [a.id for a in Classifier.load(learned=False).taxonomy.areas])
+    assert fresh is not None
+    copy = pickle.loads(pickle.dumps(fresh))
+    assert copy.__getstate__() == fresh.__getstate__()
+    for title in _eval_titles():
+        text = normalize(title).text
+        assert copy.read(text) == fresh.read(text), title
+        for area in fresh.areas[:3]:
+            assert copy.reasons(text, area) == fresh.reasons(text, area), title
+
+
 def test_terms_only_option_leaves_the_model_out(classifier) -> None:  # type: ignore[no-untyped-def]
     title = next(t for t in _eval_titles() if "learned from the whole title" in classifier.classify(t).reason
                  and "held back" not in classifier.classify(t).reason)

@@ -103,12 +103,16 @@ class Learned:
         self._area_of_bit = {bit: j for j, bit in enumerate(bits)}
         self._all = sum(bit for bit, level in zip(bits, doubt_at, strict=True) if math.isfinite(level))
 
-    def __getstate__(self) -> tuple[object, ...]:
-        # The automaton cannot be pickled; it is rebuilt from the vocabulary (a few milliseconds).
-        return (self.areas, self.thresholds, self.intercepts, self.vocabulary, self.weights, self.doubt)
+    def __getstate__(self) -> dict[str, object]:
+        # Everything derived at construction is kept (packing the weights takes about 50 ms of a cold start);
+        # only the automaton, which cannot be pickled, is rebuilt from the vocabulary.
+        return {name: getattr(self, name) for name in self.__slots__ if name not in ("_tokenizer", "_last")}
 
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        self.__init__(*state)  # type: ignore[misc]
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._tokenizer = Tokenizer(self.vocabulary)
+        self._last = ("", [])
 
     def logits(self, text: str) -> list[float]:
         """Per-area log-odds for a normalised title."""
