@@ -52,17 +52,21 @@ def test_a_misspelt_term_is_not_the_term(terms_classifier: Any, titles: tuple[st
             assert clf.brief(title) == _fresh(terms_classifier).brief(title), title
 
 
-@pytest.mark.parametrize(("min_score", "top"), [(50, None), (30, 1)])
-def test_a_warm_classifier_says_what_a_fresh_one_says(classifier: Any, min_score: int, top: int | None) -> None:
-    """Over the real titles in two orders, one classifier whose memos fill up gives each title the result and the
-    Brief that a classifier which never saw another title gives: nothing a memo keys on is left out of its key."""
+_SETTINGS = ((50, None), (30, 1), (50, 1), (30, None))
+"""(min_score, top) pairs that one warm classifier meets in turn."""
+
+
+def test_a_warm_classifier_says_what_a_fresh_one_says(classifier: Any) -> None:
+    """Over the real titles in two orders, one classifier whose memos fill up gives each title, under each of
+    several settings met in turn, the result and the Brief that a classifier which never saw another title gives:
+    nothing a memo keys on (min_score and top among it) is left out of its key."""
     titles = _eval_titles()
     assert len(titles) > 500
     warm = _fresh(classifier)
-    for title in titles + titles[::-1]:
-        alone = _fresh(classifier)
-        assert warm.classify(title, min_score=min_score, top=top) == alone.classify(title, min_score=min_score,
-                                                                                   top=top), title  # fmt: skip
-        if top is None:
-            assert warm.brief(title, min_score=min_score) == _fresh(classifier).brief(title, min_score=min_score)
+    for i, title in enumerate(titles + titles[::-1]):
+        for min_score, top in _SETTINGS[i % 2 :] + _SETTINGS[: i % 2]:
+            assert warm.classify(title, min_score=min_score, top=top) == _fresh(classifier).classify(
+                title, min_score=min_score, top=top), (title, min_score, top)  # fmt: skip
+            if top is None:
+                assert warm.brief(title, min_score=min_score) == _fresh(classifier).brief(title, min_score=min_score)
     assert len(warm._outcomes) < len(warm._plans)  # outcomes were shared between plans

@@ -387,13 +387,13 @@ class Classifier:
         if es_terms:
             reached = tuple(sorted([e for e, terms in es_terms.items() if score_of(_weight(terms)) >= REPORT_AT],
                                    key=self._es_order.__getitem__))  # fmt: skip
-        if framed:
-            learned = ()
-        elif learned:  # only the areas the model adds: titles whose terms report the same area share an outcome
+        # Only the areas the model adds (none under a framing term): titles whose terms report the same area share
+        # an outcome.
+        adds: tuple[tuple[str, int], ...] = ()
+        if learned and not framed:
             reported = {a for a, sc, _ in scored if sc >= min_score and a not in yielded and a not in held}
-            learned = tuple([(a, sc) for a, sc in learned
-                             if sc >= min_score and a not in reported and a not in yielded])
-        key = (tuple(scored), yielded, held, reached, learned, min_score, top)
+            adds = tuple([(a, sc) for a, sc in learned if sc >= min_score and a not in reported and a not in yielded])
+        key = (tuple(scored), yielded, held, reached, adds, min_score, top)
         base = self._outcomes.get(key) or self._new_outcome(key)
         outcome, b = base
         if not outcome.hits:
@@ -409,12 +409,12 @@ class Classifier:
     def _new_outcome(self, key: tuple[Any, ...]) -> _Plan:
         """Ranking, econ-security areas, programs and verdict from the deciding facts of :meth:`_new_plan` (its
         key), as a plan whose Brief has no terms, memoised on them."""
-        scored, yielded, held, reached, learned, min_score, top = key
+        scored, yielded, held, reached, adds, min_score, top = key
         order = self._areas
         hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
-        added = {a for a, _ in learned}
+        added = {a for a, _ in adds}
         if added:
-            hits += [(a, sc, band_of(sc)) for a, sc in learned]
+            hits += [(a, sc, band_of(sc)) for a, sc in adds]
             hits.sort(key=self._rank)
         near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in added]
         if top is not None and len(hits) > top:
