@@ -391,7 +391,7 @@ class Classifier:
         # an outcome.
         adds: tuple[tuple[str, int], ...] = ()
         if learned and not framed:
-            reported = {a for a, sc, _ in scored if sc >= min_score and a not in yielded and a not in held}
+            reported = {h[0] for h in _term_hits(scored, min_score, yielded, held)}
             adds = tuple([(a, sc) for a, sc in learned if sc >= min_score and a not in reported and a not in yielded])
         key = (tuple(scored), yielded, held, reached, adds, min_score, top)
         base = self._outcomes.get(key) or self._new_outcome(key)
@@ -411,7 +411,7 @@ class Classifier:
         key), as a plan whose Brief has no terms, memoised on them."""
         scored, yielded, held, reached, adds, min_score, top = key
         order = self._areas
-        hits = [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
+        hits = _term_hits(scored, min_score, yielded, held)
         added = {a for a, _ in adds}
         if added:
             hits += [(a, sc, band_of(sc)) for a, sc in adds]
@@ -502,6 +502,13 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own
 def _term_weight(target: Target, fuzzy: bool) -> float:
     """What an area or econ-security term adds to the evidence weight, found exactly or by the speller."""
     return WEIGHTS[target.strength] * (FUZZY_FACTOR if fuzzy else 1.0)
+
+
+def _term_hits(scored: Sequence[tuple[str, int, str]], min_score: int, yielded: tuple[str, ...], held: tuple[str, ...]
+               ) -> list[tuple[str, int, str]]:  # fmt: skip
+    """The areas the terms report: those reaching ``min_score`` that neither yield nor are held back (one rule for
+    the outcome key and for the outcome, so the two cannot drift apart)."""
+    return [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
 
 
 def _weight(terms: list[_Term]) -> float:
