@@ -14,7 +14,6 @@ h, i, dev.csv): the rule must be fixed on training titles alone.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
 from domaincheck.classify import Classifier  # noqa: E402
-from domaincheck.errors import InputError  # noqa: E402
+from domaincheck.evaluate import read_cases  # noqa: E402
 
 DEMOTE_BELOW = 0.35
 DROP_AT_MOST = 0.20
@@ -40,20 +39,15 @@ def main() -> None:
     clf = Classifier.load(learned=False)
     stats: dict[tuple[str, str, str], list[int]] = {}  # (area, term, strength) -> [reported, confirmed]
     titles = 0
+    area_ids = [a.id for a in clf.taxonomy.areas]
     for path in args.data:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                try:
-                    result = clf.classify(row.get("title") or "")
-                except InputError:
-                    continue
-                titles += 1
-                gold = set((row.get("labels") or "").split("|"))
-                for area in result.areas:
-                    for e in area.evidence:
-                        s = stats.setdefault((area.id, e.term, e.strength), [0, 0])
-                        s[0] += 1
-                        s[1] += area.id in gold
+        for case in read_cases(path, area_ids):
+            titles += 1
+            for area in clf.classify(case.title).areas:
+                for e in area.evidence:
+                    s = stats.setdefault((area.id, e.term, e.strength), [0, 0])
+                    s[0] += 1
+                    s[1] += area.id in case.labels
     rows = sorted((ok / n, n, key) for key, (n, ok) in stats.items() if n >= args.min_reported and ok / n < args.below)
     print(f"{titles} titles; {len(rows)} terms reported at least {args.min_reported} times, confirmed below "
           f"{args.below:.0%}")  # fmt: skip

@@ -21,7 +21,6 @@ way: below it, an area the terms report without a strong term is held back. No e
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import json
 import math
@@ -36,29 +35,30 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
 from domaincheck.classify import Classifier  # noqa: E402
+from domaincheck.errors import DomaincheckError  # noqa: E402
+from domaincheck.evaluate import read_cases  # noqa: E402
 from domaincheck.learned import FORMAT, Tokenizer, ngrams  # noqa: E402
 from domaincheck.normalize import normalize  # noqa: E402
 from domaincheck.taxonomy import load as load_taxonomy  # noqa: E402
 
 
 def read_sets(paths: list[Path], area_ids: list[str]) -> tuple[list[str], list[set[str]], list[str]]:
+    """Titles and their labels from labelled CSVs (read as ``domaincheck evaluate`` reads them), each title once:
+    a later copy of a title (compared after normalisation) is dropped."""
     titles: list[str] = []
     labels: list[set[str]] = []
     seen: set[str] = set()
     for path in paths:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                title = (row.get("title") or "").strip()
-                key = normalize(title).text if title else ""
-                if not key or key in seen:
-                    continue
+        try:
+            cases = read_cases(path, area_ids)
+        except DomaincheckError as exc:
+            raise SystemExit(f"{path}: {exc.message}") from None
+        for case in cases:
+            key = normalize(case.title).text
+            if key not in seen:
                 seen.add(key)
-                found = {x.strip() for x in (row.get("labels") or "").split("|")} - {"", "none"}
-                unknown = found - set(area_ids)
-                if unknown:
-                    raise SystemExit(f"{path}: unknown area id(s) {sorted(unknown)} for {title!r}")
-                titles.append(title)
-                labels.append(found)
+                titles.append(case.title)
+                labels.append(set(case.labels))
     return titles, labels, [str(p) for p in paths]
 
 
