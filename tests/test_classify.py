@@ -164,3 +164,8 @@ def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_class
     assert one == scores("A study of the classifiers") == scores("A study of classifiers and the classifier")
     assert one["ai_robotics"] < 50  # a single support word does not report the area
     assert scores("LLMs and LLM") == scores("LLM")
+    # Forms the matcher generates count with the term that generated them, even when the taxonomy also lists them
+    # as terms of their own ("data warehouses"; "endoscopic", the adjective of "endoscopy"): one strong word, 70.
+    assert scores("Cloud data warehouses for analytics") == scores("Cloud data warehouse for analytics")
+    assert scores("Endoscopic imaging of the colon") == scores("Endoscopy imaging of the colon")
+    assert scores("Endoscopic imaging of the colon")["medical_drug"] == 70

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .errors import InputError
 from .learned import Learned
-from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target, term_family
+from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target
 from .models import LEARNED, AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import Normalized, normalize
 
@@ -294,7 +294,7 @@ class Classifier:
             if t.kind == FRAMING:
                 framing |= _FRAMED if t.strength == "framing" else _BASIC if t.strength == "basic_science" else 0
                 continue
-            terms.append((t.kind == AREA, t.target, (term_family(t.term), _term_weight(t, fuzzy), t.term)))
+            terms.append((t.kind == AREA, t.target, (self.matcher.family(t.term), _term_weight(t, fuzzy), t.term)))
             if t.kind == AREA and t.strength == STRONG:
                 strong.add(t.target)
                 redirect = self._redirects.get(t.target)

@@ -88,25 +88,6 @@ def _inflections(key: str) -> list[str]:
     return forms
 
 
-def term_family(term: str, _memo: dict[str, str] = {}) -> str:  # noqa: B006 - memo of a pure function
-    """One name for a term and its plural (``classifier``/``classifiers``, ``LLM``/``LLMs``): the normalised
-    term with the plural ending of its last word removed. Scoring counts each family once per area, so a title
-    that writes both forms has named one thing."""
-    family = _memo.get(term)
-    if family is None:
-        key = normalize_text(term)
-        last = key.rsplit(" ", 1)[-1]
-        if key.isascii() and len(last) > 3:
-            if last.endswith("ies"):
-                key = key[:-3] + "y"
-            elif last.endswith(("ses", "xes", "zes", "ches", "shes")):
-                key = key[:-2]
-            elif last.endswith("s") and not last.endswith(("ss", "us", "is")):
-                key = key[:-1]
-        family = _memo[term] = key
-    return family
-
-
 _SUFFIXES = ("ations", "ation", "ities", "ings", "ions", "ity", "ing", "ion", "ies", "ied", "ers", "ed", "er",
              "es", "al", "ly", "s", "e", "y")  # fmt: skip
 
@@ -130,10 +111,14 @@ class Matcher:
     def __init__(self, taxonomy: Taxonomy) -> None:
         table: dict[str, list[Target]] = {}
 
+        generated: dict[str, str] = {}  # a form _inflections made -> the key that made it
+
         def add(term: str, target: Target) -> None:
             key = normalize_text(term)
             if not key:
                 return
+            for form in _inflections(key)[1:]:
+                generated.setdefault(form, key)
             for form in _inflections(key):
                 bucket = table.setdefault(form, [])
                 if target not in bucket:
@@ -158,6 +143,10 @@ class Matcher:
             add(term, Target(FRAMING, "framing", None, "framing", term))
         for term in taxonomy.basic_terms:
             add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
+        # A term's family: the key whose forms include it. "classifiers", "endoscopic" and "data warehouses" are
+        # forms of "classifier", "endoscopy" and "data warehouse" whether or not the taxonomy also lists them, so a
+        # title that writes one of them has named one thing, however many terms spell it.
+        self._families = {key: generated.get(key, key) for key in table}
         keys: list[str] = []
         values: list[_Entry] = []
         for key, targets in table.items():
@@ -182,6 +171,12 @@ class Matcher:
         # Built on first use: most titles never need the speller, and a warm start should not pay for it.
         self._delete_index: dict[str, list[str]] | None = None
         self._fuzzy_cache: dict[str, str | None] = {}
+
+    def family(self, term: str) -> str:
+        """One name for a taxonomy term and the word forms the matcher generates from it (plural, the adjective of a
+        method name): scoring counts each family once per area."""
+        key = normalize_text(term)
+        return self._families.get(key, key)
 
     @staticmethod
     def _compile(keys: list[str]) -> ahocorasick_rs.AhoCorasick:
@@ -341,4 +336,4 @@ class Matcher:
         return out
 
 
-__all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target", "term_family"]
+__all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target"]
