@@ -52,7 +52,7 @@ def read_sets(paths: list[Path], area_ids: list[str]) -> tuple[list[str], list[s
         try:
             cases = read_cases(path, area_ids)
         except DomaincheckError as exc:
-            raise SystemExit(f"{path}: {exc.message}") from None
+            raise SystemExit(exc.message) from None  # it names the file and line
         for case in cases:
             key = normalize(case.title).text
             if key not in seen:

@@ -303,6 +303,11 @@ def test_a_broken_model_file_exits_1_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "learned.json: cannot read the learned model" in proc.stderr
     assert "Traceback" not in proc.stderr
+    # The list commands never use the model: a broken one does not stop them.
+    for command in (["domains"], ["show", "agri_food"], ["econsec"], ["programs"]):
+        listed = subprocess.run([sys.executable, "-m", "domaincheck", "--taxonomy", str(tax), *command],
+                                capture_output=True, text=True)  # fmt: skip
+        assert listed.returncode == 0, (command, listed.stderr)
 
 
 def test_screen_marks_the_areas_the_model_added_or_held(classifier, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -76,9 +76,11 @@ def _errors() -> Iterator[None]:
 
 
 def _taxonomy() -> Taxonomy:
+    """The taxonomy for the commands that read the lists; they never use the learned model, so a broken
+    ``learned.json`` does not stop them (``taxonomy validate`` and the classifying commands still report it)."""
     from .cache import load_compiled
 
-    return load_compiled(_state["taxonomy_dir"])[0]
+    return load_compiled(_state["taxonomy_dir"], learned=False)[0]
 
 
 def _classifier(min_score: int = REPORT_AT) -> Classifier:
