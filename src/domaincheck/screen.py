@@ -85,7 +85,8 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "dc_held",
 )
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined. New columns go at the end, so
-that a reader that takes them by position keeps working."""
+that a reader that takes them by position keeps working (``dc_learned``, from before that rule, moved ``dc_problem``
+one column on; ``dc_held`` followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
 VERDICTS: tuple[str, ...] = ("strategic", "emerging", "econsec_only", "none", "error")
