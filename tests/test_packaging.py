@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -35,11 +36,9 @@ def test_wheel_contains_the_taxonomy(wheel: Path) -> None:
 
 def test_installed_wheel_finds_its_data_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True)  # fmt: skip
+    env = _install(wheel, target)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(target), "DOMAINCHECK_CACHE": "off"}
     code = (
         "import domaincheck, json; from domaincheck.taxonomy import packaged_dir; "
         "from domaincheck import Classifier; r = Classifier.load().classify('量子コンピュータ'); "
@@ -54,3 +53,50 @@ def test_installed_wheel_finds_its_data_from_another_directory(wheel: Path, tmp_
     cli = subprocess.run([sys.executable, "-m", "domaincheck", "domains", "--format", "json"], cwd=elsewhere,
                          env=env, capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert len([a for t in json.loads(cli)["tiers"] for a in t["areas"]]) == 16
+
+
+def _install(wheel: Path, target: Path) -> dict[str, str]:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)  # fmt: skip
+    return {**os.environ, "PYTHONPATH": str(target), "DOMAINCHECK_CACHE": "off"}
+
+
+_CLASSIFY_ALL = """
+import csv, json, sys
+import domaincheck
+from domaincheck import Classifier
+titles = [row["title"] for path in sys.argv[1:] for row in csv.DictReader(open(path, encoding="utf-8"))]
+clf = Classifier.load()
+out = [clf.classify(t)._asdict() for t in titles] + [b._asdict() for b in clf.brief_many(titles)]
+print(json.dumps({"compiled": domaincheck.compiled(), "results": out}, default=list, ensure_ascii=False))
+"""
+
+
+def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_path: Path) -> None:
+    """The wheel's core is compiled with mypyc when a C compiler is at hand (hatch_build.py); with
+    DOMAINCHECK_PURE_PYTHON it is plain Python. Both must say the same of every labelled title in the repository."""
+    names = zipfile.ZipFile(wheel).namelist()
+    if not any(n.startswith("domaincheck/classify.") and not n.endswith(".py") for n in names):
+        if shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc"):
+            pytest.fail("a C compiler is at hand but the wheel's core is plain Python: mypyc failed (pip wheel -v "
+                        "shows why)")
+        pytest.skip("no C compiler on this machine: the wheel is plain Python")
+    pure_dir = tmp_path / "pure-wheel"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(pure_dir),
+         str(ROOT)], capture_output=True, text=True, check=False, env={**os.environ, "DOMAINCHECK_PURE_PYTHON": "1"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [pure] = pure_dir.glob("domaincheck-*.whl")
+    assert not any(n.endswith((".so", ".pyd")) for n in zipfile.ZipFile(pure).namelist())
+    files = sorted(str(p) for p in (ROOT / "tests" / "data" / "eval").glob("heldout_*.csv"))
+    said = []
+    for whl, where in ((wheel, "compiled"), (pure, "pure")):
+        env = _install(whl, tmp_path / where)
+        out = subprocess.run([sys.executable, "-c", _CLASSIFY_ALL, *files], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        said.append(json.loads(out))
+    assert [s["compiled"] for s in said] == [True, False]
+    compiled, plain = said[0]["results"], said[1]["results"]
+    assert len(compiled) > 3000 and compiled == plain
+    assert {r["verdict"] for r in compiled if "verdict" in r} >= {"strategic", "emerging", "none"}

@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Classifier", "DomaincheckError", "Result", "Taxonomy", "__version__", "load_taxonomy"]
+__all__ = ["Classifier", "DomaincheckError", "Result", "Taxonomy", "__version__", "compiled", "load_taxonomy"]
 
 if TYPE_CHECKING:
     from .classify import Classifier
     from .errors import DomaincheckError
     from .models import Result, Taxonomy
     from .taxonomy import load as load_taxonomy
+
+
+def compiled() -> bool:
+    """Whether the classification core runs compiled (a wheel built with mypyc) rather than as plain Python."""
+    from . import classify, normalize
+
+    return not (classify.__file__ or "").endswith(".py") and not (normalize.__file__ or "").endswith(".py")
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import TaxonomyError
 
@@ -42,6 +42,40 @@ class Tokenizer:
         """The words found, in order (the second training stage's features)."""
         vocabulary = self.vocabulary
         return [vocabulary[i] for i, _, _ in self.matches(text)]
+
+
+class _Derived(NamedTuple):
+    """What :class:`Learned` works out from its weights once, kept when it is pickled."""
+
+    cuts: list[float]
+    pairs: list[tuple[tuple[int, float], ...]]
+    area_weights: list[dict[int, float]]
+    base: int
+    mask: int
+    doubt_base: int
+    packed: list[int]
+    bits: dict[str, int]
+    area_of_bit: dict[int, int]
+    all: int
+
+
+def _derive(areas: tuple[str, ...], thresholds: tuple[float, ...], intercepts: tuple[float, ...],
+            vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]], doubt: float | None
+            ) -> _Derived:  # fmt: skip
+    cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
+    pairs = [_merged(weights.get(g, ())) for g in vocabulary]  # per word: (area, weight), one per area
+    area_weights: list[dict[int, float]] = [{} for _ in areas]  # per area: word index -> weight
+    for i, word_pairs in enumerate(pairs):
+        for j, w in word_pairs:
+            area_weights[j][i] = w
+    # An area the model has no word for (too few examples to learn from) is never doubted: its low probability says
+    # nothing about the title.
+    doubt_at = [math.log(doubt / (1 - doubt)) if doubt is not None and area_weights[j] else -math.inf
+                for j in range(len(areas))]  # fmt: skip
+    base, mask, doubt_base, bits, packed = _pack(cuts, doubt_at, intercepts, pairs)
+    return _Derived(cuts, pairs, area_weights, base, mask, doubt_base, packed, dict(zip(areas, bits, strict=True)),
+                    {bit: j for j, bit in enumerate(bits)},
+                    sum(bit for bit, level in zip(bits, doubt_at, strict=True) if math.isfinite(level)))
 
 
 class Learned:
@@ -74,8 +108,8 @@ class Learned:
     )
 
     def __init__(self, areas: tuple[str, ...], thresholds: tuple[float, ...], intercepts: tuple[float, ...],
-                 vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]], doubt: float | None = None
-                 ) -> None:  # fmt: skip
+                 vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]], doubt: float | None = None,
+                 *, _derived: _Derived | None = None) -> None:  # fmt: skip
         self.areas = areas
         self.thresholds = thresholds
         """Per area, the probability at which the model reports it (1.0: never)."""
@@ -84,35 +118,23 @@ class Learned:
         self.weights = weights
         self.doubt = doubt
         """The probability below which the model doubts an area (None: it never does); see :meth:`read`."""
-        self._cuts = [math.log(t / (1 - t)) if t < 1 else math.inf for t in thresholds]  # logits at the thresholds
-        self._pairs = [_merged(weights.get(g, ())) for g in vocabulary]  # per word: (area, weight), one per area
+        d = _derived if _derived is not None else _derive(areas, thresholds, intercepts, vocabulary, weights, doubt)
+        self._cuts, self._pairs, self._area_weights = d.cuts, d.pairs, d.area_weights
+        self._base, self._mask, self._doubt_base, self._packed = d.base, d.mask, d.doubt_base, d.packed
+        self.bits = d.bits
+        """Each area's bit in :meth:`read`'s mask of doubted areas."""
+        self._area_of_bit, self._all = d.area_of_bit, d.all
         self._tokenizer = Tokenizer(vocabulary)
         self._last: tuple[str, list[tuple[int, int, int]]] = ("", [])
-        self._area_weights: list[dict[int, float]] = [{} for _ in areas]  # per area: word index -> weight
-        for i, pairs in enumerate(self._pairs):
-            for j, w in pairs:
-                self._area_weights[j][i] = w
-        # An area the model has no word for (too few examples to learn from) is never doubted: its low
-        # probability says nothing about the title.
-        doubt_at = [math.log(doubt / (1 - doubt)) if doubt is not None and self._area_weights[j] else -math.inf
-                    for j in range(len(areas))]  # fmt: skip
-        self._base, self._mask, self._doubt_base, bits, self._packed = _pack(self._cuts, doubt_at, intercepts,
-                                                                             self._pairs)
-        self.bits = dict(zip(areas, bits, strict=True))
-        """Each area's bit in :meth:`read`'s mask of doubted areas."""
-        self._area_of_bit = {bit: j for j, bit in enumerate(bits)}
-        self._all = sum(bit for bit, level in zip(bits, doubt_at, strict=True) if math.isfinite(level))
 
-    def __getstate__(self) -> dict[str, object]:
+    def __reduce__(self) -> tuple[Any, ...]:
         # Everything derived at construction is kept (packing the weights takes about 50 ms of a cold start);
-        # only the automaton, which cannot be pickled, is rebuilt from the vocabulary.
-        return {name: getattr(self, name) for name in self.__slots__ if name not in ("_tokenizer", "_last")}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
-        self._tokenizer = Tokenizer(self.vocabulary)
-        self._last = ("", [])
+        # only the automaton, which cannot be pickled, is rebuilt from the vocabulary. (__reduce__ rather than
+        # __getstate__: the class is compiled with mypyc in the wheel, and a compiled class has no __dict__.)
+        derived = _Derived(self._cuts, self._pairs, self._area_weights, self._base, self._mask, self._doubt_base,
+                           self._packed, self.bits, self._area_of_bit, self._all)  # fmt: skip
+        return _restore, (self.areas, self.thresholds, self.intercepts, self.vocabulary, self.weights, self.doubt,
+                          derived)  # fmt: skip
 
     def logits(self, text: str) -> list[float]:
         """Per-area log-odds for a normalised title."""
@@ -171,6 +193,12 @@ class Learned:
                 if a == j and w > 0 and index not in best:
                     best[index] = (start, end, w)
         return sorted(best.values(), key=lambda r: (-r[2], r[0]))[:top]
+
+
+def _restore(areas: tuple[str, ...], thresholds: tuple[float, ...], intercepts: tuple[float, ...],
+             vocabulary: list[str], weights: dict[str, tuple[tuple[int, float], ...]], doubt: float | None,
+             derived: _Derived) -> Learned:  # fmt: skip
+    return Learned(areas, thresholds, intercepts, vocabulary, weights, doubt, _derived=derived)
 
 
 _MARGIN = 1e-3  # the packed sum flags an area this far below its threshold; the exact sum then decides

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -105,72 +105,95 @@ def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
+class _Tables(NamedTuple):
+    """What a :class:`Matcher` compiles from a taxonomy, kept when it is pickled (all but the automaton)."""
+
+    families: dict[str, str]
+    keys: list[str]
+    values: list[_Entry]
+    vocab: frozenset[str]
+
+
+def _compile_tables(taxonomy: Taxonomy) -> _Tables:
+    table: dict[str, list[Target]] = {}
+    generated: dict[str, str] = {}  # a form _inflections made -> the key that made it
+
+    def add(term: str, target: Target) -> None:
+        key = normalize_text(term)
+        if not key:
+            return
+        for form in _inflections(key)[1:]:
+            generated.setdefault(form, key)
+        for form in _inflections(key):
+            bucket = table.setdefault(form, [])
+            if target not in bucket:
+                bucket.append(target)
+
+    for area in taxonomy.areas:
+        for tech in area.technologies:
+            for term in tech.strong:
+                add(term, Target(AREA, area.id, tech.id, STRONG, term))
+            for term in tech.support:
+                add(term, Target(AREA, area.id, tech.id, SUPPORT, term))
+        for term in area.exclude:
+            add(term, Target(EXCLUDE, area.id, None, "exclude", term))
+    for es in taxonomy.econsec:
+        for term in es.strong:
+            add(term, Target(ECONSEC, es.id, None, STRONG, term))
+        for term in es.support:
+            add(term, Target(ECONSEC, es.id, None, SUPPORT, term))
+        for term in es.exclude:
+            add(term, Target(EXCLUDE, es.id, None, "exclude", term))
+    for term in taxonomy.framing_terms:
+        add(term, Target(FRAMING, "framing", None, "framing", term))
+    for term in taxonomy.basic_terms:
+        add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
+    # A term's family: the key whose forms include it. "classifiers", "endoscopic" and "data warehouses" are forms
+    # of "classifier", "endoscopy" and "data warehouse" whether or not the taxonomy also lists them, so a title that
+    # writes one of them has named one thing, however many terms spell it.
+    families = {key: generated.get(key, key) for key in table}
+    keys: list[str] = []
+    values: list[_Entry] = []
+    for key, targets in table.items():
+        # An exclusion wins over positives for the same string: it is a known false friend.
+        if any(t.kind == EXCLUDE for t in targets):
+            targets = [t for t in targets if t.kind == EXCLUDE]
+        strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
+        keys.append(key)
+        values.append((*_boundaries(key), tuple(targets), strong))
+    # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
+    vocab: set[str] = set()
+    for key in table:
+        vocab.update(w for w in _FUZZY_EN.findall(key))
+        vocab.update(w for w in _FUZZY_KANA.findall(key))
+    return _Tables(families, keys, values, frozenset(vocab))
+
+
 class Matcher:
     """All terms of a taxonomy compiled into one automaton, plus a near-miss speller for long terms."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
-        table: dict[str, list[Target]] = {}
-
-        generated: dict[str, str] = {}  # a form _inflections made -> the key that made it
-
-        def add(term: str, target: Target) -> None:
-            key = normalize_text(term)
-            if not key:
-                return
-            for form in _inflections(key)[1:]:
-                generated.setdefault(form, key)
-            for form in _inflections(key):
-                bucket = table.setdefault(form, [])
-                if target not in bucket:
-                    bucket.append(target)
-
-        for area in taxonomy.areas:
-            for tech in area.technologies:
-                for term in tech.strong:
-                    add(term, Target(AREA, area.id, tech.id, STRONG, term))
-                for term in tech.support:
-                    add(term, Target(AREA, area.id, tech.id, SUPPORT, term))
-            for term in area.exclude:
-                add(term, Target(EXCLUDE, area.id, None, "exclude", term))
-        for es in taxonomy.econsec:
-            for term in es.strong:
-                add(term, Target(ECONSEC, es.id, None, STRONG, term))
-            for term in es.support:
-                add(term, Target(ECONSEC, es.id, None, SUPPORT, term))
-            for term in es.exclude:
-                add(term, Target(EXCLUDE, es.id, None, "exclude", term))
-        for term in taxonomy.framing_terms:
-            add(term, Target(FRAMING, "framing", None, "framing", term))
-        for term in taxonomy.basic_terms:
-            add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
-        # A term's family: the key whose forms include it. "classifiers", "endoscopic" and "data warehouses" are
-        # forms of "classifier", "endoscopy" and "data warehouse" whether or not the taxonomy also lists them, so a
-        # title that writes one of them has named one thing, however many terms spell it.
-        self._families = {key: generated.get(key, key) for key in table}
-        keys: list[str] = []
-        values: list[_Entry] = []
-        for key, targets in table.items():
-            # An exclusion wins over positives for the same string: it is a known false friend.
-            if any(t.kind == EXCLUDE for t in targets):
-                targets = [t for t in targets if t.kind == EXCLUDE]
-            strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
-            keys.append(key)
-            values.append((*_boundaries(key), tuple(targets), strong))
-        self._keys = keys
-        self._values = values  # per key: characters barred before and after it, targets, holds a strong term
+    def __init__(self, taxonomy: Taxonomy | None, *, tables: _Tables | None = None) -> None:
+        """Compile ``taxonomy`` (None only when unpickling, which passes the tables it kept)."""
+        if tables is None:
+            assert taxonomy is not None
+            tables = _compile_tables(taxonomy)
+        self._tables = tables
+        self._families = tables.families
+        self._keys = tables.keys
+        self._values = tables.values  # per key: characters barred before and after it, targets, holds a strong term
         self._lookup: dict[str, _Entry] | None = None  # key -> entry, built on first use (rarely needed)
-        self._longest = max(map(len, keys), default=0)
-        self._automaton = self._compile(keys)
-        # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
-        vocab: set[str] = set()
-        for key in table:
-            vocab.update(w for w in _FUZZY_EN.findall(key))
-            vocab.update(w for w in _FUZZY_KANA.findall(key))
-        self._vocab = frozenset(vocab)
-        self._longest_word = max(map(len, vocab), default=0)
+        self._longest = max(map(len, self._keys), default=0)
+        self._automaton = self._compile(self._keys)
+        self._vocab = tables.vocab
+        self._longest_word = max(map(len, self._vocab), default=0)
         # Built on first use: most titles never need the speller, and a warm start should not pay for it.
         self._delete_index: dict[str, list[str]] | None = None
         self._fuzzy_cache: dict[str, str | None] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled automaton cannot be pickled; it is rebuilt from the keys (about 40 ms). (__reduce__ rather
+        # than __getstate__: the class is compiled with mypyc in the wheel, and a compiled class has no __dict__.)
+        return _restore, (self._tables,)
 
     def family(self, term: str) -> str:
         """One name for a taxonomy term and the word forms the matcher generates from it (plural, the adjective of a
@@ -181,17 +204,6 @@ class Matcher:
     @staticmethod
     def _compile(keys: list[str]) -> ahocorasick_rs.AhoCorasick:
         return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-
-    def __getstate__(self) -> dict[str, object]:
-        # The compiled automaton cannot be pickled; it is rebuilt from the keys (about 40 ms).
-        state = dict(self.__dict__)
-        del state["_automaton"]
-        state["_lookup"] = None
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._automaton = self._compile(self._keys)
 
     def find(self, norm: Normalized, fuzzy: bool = True) -> list[Span]:
         """Leftmost-longest, non-overlapping matches in a normalised title (exclusions included).
@@ -334,6 +346,10 @@ class Matcher:
             is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
             out.append(Span(start, end, span.targets, is_fuzzy))
         return out
+
+
+def _restore(tables: _Tables) -> Matcher:
+    return Matcher(None, tables=tables)
 
 
 __all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target"]
