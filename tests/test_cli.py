@@ -383,3 +383,51 @@ def test_screen_min_score_terms_only_and_header_row_through_the_cli(tmp_path: Pa
     assert all(int(x) >= 90 for cell in strict for x in cell.split("|") if x)
     r = run("--terms-only", "screen", str(src), "-o", str(out), "--header-row", "3", "--quiet", "--jobs", "2")
     assert r.exit_code == 0 and all(row["dc_learned"] == "" for row in csv.DictReader(out.open(encoding="utf-8-sig")))
+
+
+def test_version_says_whether_the_core_is_compiled() -> None:
+    import domaincheck
+
+    r = run("--version")
+    assert r.exit_code == 0
+    core = "compiled with mypyc" if domaincheck.compiled() else "plain Python"
+    assert r.stdout.strip() == f"domaincheck {domaincheck.__version__} (classification core: {core})"
+
+
+def test_a_full_disk_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from domaincheck.io import writers
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writers._DelimitedWriter, "write_rows", full)
+    src = tmp_path / "in.csv"
+    src.write_text("title\nquantum computing\n", encoding="utf-8")
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert r.exit_code == EXIT_ERROR
+    assert r.stderr.startswith("Error: No space left on device") and "Traceback" not in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_sigterm_ends_a_screen_run_cleanly(tmp_path: Path) -> None:
+    """SIGTERM (what `timeout` and job schedulers send) unwinds as Ctrl-C does: exit 143, no half-written file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "in.csv"
+    src.write_text("title\n" + "".join(f"量子コンピュータと深層学習 {i}\n" for i in range(400_000)), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(out), "--quiet"],
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".part") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until the output is being written
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

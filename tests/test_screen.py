@@ -851,3 +851,36 @@ def test_header_row_skips_a_banner_above_the_column_names(tmp_path: Path, fmt: s
         run(tmp_path, input=str(src), output=str(out), header_row=40)
     with pytest.raises(InputError, match=re.escape("row 2 (--header-row) is blank")):
         run(tmp_path, input=str(src), output=str(out), header_row=2)
+
+
+def test_a_symlinked_output_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "out.csv"
+    real.write_text("previous")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    run(tmp_path, input=str(src), output=str(link))
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert [r[0] for r in read_csv(real)] == ["title", "quantum", "ocean"]
+    assert dir_names(tmp_path / "real") == ["out.csv"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_output_is_written_into_not_replaced(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    run(tmp_path, input=str(src), output=str(fifo))
+    reader.join(timeout=30)
+    assert fifo.is_fifo()  # still a pipe, not a regular file put in its place (so /dev/null stays a device too)
+    assert [r[0] for r in csv.reader(io.StringIO(got[0].decode("utf-8-sig")))] == ["title", "quantum", "ocean"]
+    assert dir_names(tmp_path) == ["in.csv", "pipe.csv"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from .models import Result, Taxonomy
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
+TERMINATION_SIGNALS = tuple(s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s))
+"""Signals that end a run as Ctrl-C does (exit 128 + the signal's number), cleaning up first."""
 REPORT_AT = 50  # default --min-score; equals classify.REPORT_AT (tested), not imported so that starts stay fast
 
 app = typer.Typer(
@@ -73,6 +76,22 @@ def _errors() -> Iterator[None]:
     except KeyboardInterrupt:
         _stderr_console().print("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except _Terminated as exc:
+        raise typer.Exit(128 + exc.signum) from None
+    except OSError as exc:  # the disk is full, a file went away mid-run: what the system said, not a traceback
+        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else f"{exc.strerror or exc}")
+
+
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so that output files are finished or removed, never left half-written."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_termination(signum: int, frame: object) -> None:
+    raise _Terminated(signum)
 
 
 def _taxonomy() -> Taxonomy:
@@ -91,9 +110,10 @@ def _classifier(min_score: int = REPORT_AT) -> Classifier:
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from . import __version__, compiled
 
-        typer.echo(f"domaincheck {__version__}")
+        core = "compiled with mypyc" if compiled() else "plain Python"
+        typer.echo(f"domaincheck {__version__} (classification core: {core})")
         raise typer.Exit()
 
 
@@ -520,11 +540,15 @@ def taxonomy_validate(
 
 def main() -> None:
     """Entry point of the ``domaincheck`` command."""
+    for name in TERMINATION_SIGNALS:
+        signal.signal(getattr(signal, name), _on_termination)
     try:
         app()
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(EXIT_OK)
+    except _Terminated as exc:
+        sys.exit(128 + exc.signum)
 
 
 def _quiet_stdout() -> None:

@@ -426,9 +426,13 @@ _worker_error: str = ""
 
 
 def _init_worker(factory: ClassifierFactory) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent handles it) and build this worker's classifier once."""
+    """Pool initializer: ignore Ctrl-C (the parent handles it), let SIGTERM end the worker at once (as the pool
+    ends its workers so; the parent's own handler is for the parent), and build this worker's classifier once."""
     global _worker_classifier, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     try:
         _worker_classifier = factory()
     except Exception as exc:  # reported by the first task: an initializer that raises makes Pool respawn forever

@@ -192,7 +192,20 @@ def _default_mode() -> int:
 
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` on success, delete it on failure."""
+    """Yield a temporary path beside ``target``; move it onto ``target`` on success, delete it on failure.
+
+    A symbolic link is followed: the file it points to is replaced and the link stays. A target that exists and is
+    not a regular file (``/dev/null``, a named pipe, a terminal) has nothing to replace: it is yielded itself, to be
+    written into.
+    """
+    target = Path(os.path.realpath(target))
+    try:
+        special = not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        special = False  # no such file yet
+    if special:
+        yield target
+        return
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
