@@ -32,6 +32,8 @@ def test_golden(classifier, terms_classifier, case: dict[str, Any]) -> None:  # 
         assert r.verdict == case["verdict"], (case["why"], r.verdict, got)
     if "econsec" in case:
         assert set(case["econsec"]) <= {e.id for e in r.econsec}, case["why"]
+    if "not_econsec" in case:
+        assert not set(case["not_econsec"]) & {e.id for e in r.econsec}, case["why"]
 
 
 def test_evidence_points_at_the_original_text(classifier) -> None:  # type: ignore[no-untyped-def]
@@ -169,3 +171,12 @@ def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_class
     assert scores("Cloud data warehouses for analytics") == scores("Cloud data warehouse for analytics")
     assert scores("Endoscopic imaging of the colon") == scores("Endoscopy imaging of the colon")
     assert scores("Endoscopic imaging of the colon")["medical_drug"] == 70
+
+
+def test_econsec_own_terms_respect_the_reporting_score(classifier) -> None:  # type: ignore[no-untyped-def]
+    """--min-score holds for an econ-security area's own terms as for an area's: a title whose areas all fall below
+    it is not turned into econsec_only by the same words."""
+    default = classifier.classify("量子センサ")
+    assert default.verdict == "strategic" and "quantum_information_science" in {e.id for e in default.econsec}
+    strict = classifier.classify("量子センサ", min_score=95)
+    assert strict.verdict == "none" and not strict.econsec

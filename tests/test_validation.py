@@ -44,6 +44,10 @@ BROKEN = [
      "areas.yaml: areas[0].exclude[3]: term 'qubit' is both excluded and a positive term"),
     ("crosswalk to unknown id", "econsec.yaml", lambda d: d["econsec"][0]["crosswalk"].append("warp_drive"),
      "econsec.yaml: econsec[0].crosswalk[1]: unknown area id 'warp_drive'"),
+    ("crosswalk narrowed by a technology of no crosswalk area", "econsec.yaml",
+     lambda d: d["econsec"][0].update(crosswalk_technologies=["warp_coils"]),
+     "econsec.yaml: econsec[0].crosswalk_technologies[0]: 'warp_coils' is not a technology of an area in its "
+     "crosswalk"),
     ("missing required key", "areas.yaml", lambda d: d["areas"][0].pop("tier"),
      "areas.yaml: areas[0].tier: missing required key"),
     ("wrong type", "areas.yaml", lambda d: _tech(d).update(in_source="yes"),

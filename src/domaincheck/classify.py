@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .errors import InputError
 from .learned import Learned
-from .matcher import AREA, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target
+from .matcher import AREA, ECONSEC, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target
 from .models import LEARNED, AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
 from .normalize import Normalized, normalize
 
@@ -75,6 +75,10 @@ class _SpanFacts(NamedTuple):
     """Of those, areas with a redirect exclusion whose technology the exclusion does not concern."""
     framing: int
     """``_FRAMED`` and ``_BASIC`` bits."""
+    opens: tuple[tuple[str, str], ...]
+    """Narrowed crosswalk links (area, econ-security area) that the technologies of its area terms open."""
+    es_strong: tuple[str, ...]
+    """Econ-security areas the span names by a strong term."""
 
 
 class _Outcome(NamedTuple):
@@ -127,10 +131,18 @@ class Classifier:
         self._head = {a.id: (a.id, a.tier, a.name_ja, a.name_en) for a in taxonomy.areas}  # AreaHit's first fields
         self._econsec = {e.id: e for e in taxonomy.econsec}
         self._es_order = {e.id: i for i, e in enumerate(taxonomy.econsec)}
-        crosswalk: dict[str, list[str]] = {}
+        # Area -> (econ-security area, the technologies the link needs, or None: any evidence of the area).
+        crosswalk: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        tech_area = {t.id: a.id for a in taxonomy.areas for t in a.technologies}
+        self._opens: dict[str, tuple[tuple[str, str], ...]] = {}
+        """Technology -> the narrowed crosswalk links (area, econ-security area) that its terms open."""
         for e in taxonomy.econsec:
+            narrowed: dict[str, set[str]] = {}
+            for tech in e.crosswalk_technologies:
+                narrowed.setdefault(tech_area[tech], set()).add(tech)
+                self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], e.id))
             for a in e.crosswalk:
-                crosswalk.setdefault(a, []).append(e.id)
+                crosswalk.setdefault(a, []).append((e.id, frozenset(narrowed[a]) if a in narrowed else None))
         self._crosswalk = crosswalk
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
@@ -287,6 +299,8 @@ class Classifier:
         terms: list[tuple[bool, str, _Term]] = []
         strong: set[str] = set()
         unconcerned: set[str] = set()
+        opens: set[tuple[str, str]] = set()
+        es_strong: set[str] = set()
         framing = 0
         for t in targets:
             if t.kind == EXCLUDE:
@@ -295,12 +309,17 @@ class Classifier:
                 framing |= _FRAMED if t.strength == "framing" else _BASIC if t.strength == "basic_science" else 0
                 continue
             terms.append((t.kind == AREA, t.target, (self.matcher.family(t.term), _term_weight(t, fuzzy), t.term)))
+            if t.technology is not None:
+                opens.update(self._opens.get(t.technology, ()))
+            elif t.kind == ECONSEC and t.strength == STRONG:
+                es_strong.add(t.target)
             if t.kind == AREA and t.strength == STRONG:
                 strong.add(t.target)
                 redirect = self._redirects.get(t.target)
                 if redirect is not None and t.technology not in redirect[1]:
                     unconcerned.add(t.target)
-        return _SpanFacts(tuple(terms), tuple(strong), tuple(unconcerned), framing)
+        return _SpanFacts(tuple(terms), tuple(strong), tuple(unconcerned), framing, tuple(sorted(opens)),
+                          tuple(es_strong))  # fmt: skip
 
     def _plan(self, spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
               top: int | None) -> _Plan:  # fmt: skip
@@ -336,6 +355,8 @@ class Classifier:
         es_terms: dict[str, list[_Term]] = {}
         strong: set[str] = set()
         unconcerned: set[str] = set()
+        opened: set[tuple[str, str]] = set()
+        es_strong: set[str] = set()
         framing = 0
         for span in spans:
             known = self._span_facts[span.fuzzy]
@@ -352,6 +373,10 @@ class Classifier:
             if facts.strong:
                 strong.update(facts.strong)
                 unconcerned.update(facts.unconcerned)
+            if facts.opens:
+                opened.update(facts.opens)
+            if facts.es_strong:
+                es_strong.update(facts.es_strong)
             framing |= facts.framing
         framed = framing & _FRAMED
         damp = self.taxonomy.framing_factor if framed else 1.0
@@ -384,8 +409,10 @@ class Classifier:
             bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model
             held = tuple([a for a, sc, _ in scored
                           if sc >= min_score and doubted & bits[a] and a not in strong and a not in yielded])
-        if es_terms:
-            reached = tuple(sorted([e for e, terms in es_terms.items() if score_of(_weight(terms)) >= REPORT_AT],
+        if es_strong:
+            # An econ-security area's own terms report it as an area's do, but without a second opinion on generic
+            # words: at least one strong term, framing damps, min_score applies.
+            reached = tuple(sorted([e for e in es_strong if score_of(_weight(es_terms[e]) * damp) >= min_score],
                                    key=self._es_order.__getitem__))  # fmt: skip
         # Only the areas the model adds (none under a framing term): titles whose terms report the same area share
         # an outcome.
@@ -393,12 +420,15 @@ class Classifier:
         if learned and not framed:
             reported = {h[0] for h in _term_hits(scored, min_score, yielded, held)}
             adds = tuple([(a, sc) for a, sc in learned if sc >= min_score and a not in reported and a not in yielded])
-        key = (tuple(scored), yielded, held, reached, adds, min_score, top)
+        # Only the narrowed crosswalk links of areas with terms can matter.
+        links = tuple(sorted(opened)) if opened else ()
+        key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
         base = self._outcomes.get(key) or self._new_outcome(key)
         outcome, b = base
-        if not outcome.hits:
+        if not outcome.hits and not reached:
             return base
-        named = tuple(dict.fromkeys([t for a, _, _ in outcome.hits for _, _, t in area_terms.get(a, ())]))
+        named = tuple(dict.fromkeys([t for a, _, _ in outcome.hits for _, _, t in area_terms.get(a, ())]
+                                    + [t for e in reached for _, _, t in es_terms[e]]))
         return _tuple_new(_Plan, (outcome, _tuple_new(Brief, (b.verdict, b.areas, b.econsec, b.programs, named,
                                                               b.learned, b.held))))  # fmt: skip
 
@@ -409,7 +439,7 @@ class Classifier:
     def _new_outcome(self, key: tuple[Any, ...]) -> _Plan:
         """Ranking, econ-security areas, programs and verdict from the deciding facts of :meth:`_new_plan` (its
         key), as a plan whose Brief has no terms, memoised on them."""
-        scored, yielded, held, reached, adds, min_score, top = key
+        scored, yielded, held, reached, adds, links, min_score, top = key
         order = self._areas
         hits = _term_hits(scored, min_score, yielded, held)
         added = {a for a, _ in adds}
@@ -427,7 +457,7 @@ class Classifier:
             hits = hits[:top]
             added &= {h[0] for h in hits}
         tiers = [(a, order[a].tier) for a, _, _ in hits]
-        econsec = self._econsec_plan([a for a, _, _ in hits], reached)
+        econsec = self._econsec_plan([a for a, _, _ in hits], reached, links)
         own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
         found = self._programs.get((tuple(tiers), own_econsec))
         if found is None:
@@ -456,14 +486,16 @@ class Classifier:
             self._outcomes[key] = plan
         return plan
 
-    def _econsec_plan(self, hit_ids: list[str], reached: tuple[str, ...]
+    def _econsec_plan(self, hit_ids: list[str], reached: tuple[str, ...], links: tuple[tuple[str, str], ...]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip
         """Econ-security areas found by their own terms (``reached``: those reaching the reporting score) and
-        through the crosswalk of reported areas."""
+        through the crosswalk of reported areas (a narrowed link only when ``links``, the links the title's
+        technologies open, holds it)."""
         via: dict[str, list[str]] = {es_id: ["terms"] for es_id in reached}
         for area_id in hit_ids:
-            for es_id in self._crosswalk.get(area_id, ()):
-                via.setdefault(es_id, []).append("crosswalk:" + area_id)
+            for es_id, needs in self._crosswalk.get(area_id, ()):
+                if needs is None or (area_id, es_id) in links:
+                    via.setdefault(es_id, []).append("crosswalk:" + area_id)
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
 

@@ -150,6 +150,10 @@ class EconSecArea:
     """Terms that only support."""
     exclude: tuple[str, ...]
     """False friends."""
+    crosswalk_technologies: tuple[str, ...] = ()
+    """Technologies that narrow the crosswalk: for a crosswalk area with technologies listed here, only a title whose
+    evidence for that area names one of them reaches this area through the crosswalk (an aviation title reaches
+    hypersonics only through the hypersonic technology)."""
 
     def name(self, lang: str) -> str:
         """Name in ``lang``."""
@@ -474,10 +478,13 @@ LEARNED = "learned"
 """Strength (and match) of the evidence behind an area the learned model added."""
 
 
-def terms_and_learned(areas: Iterable[Any]) -> tuple[list[Any], list[Any]]:
-    """The distinct taxonomy terms behind reported areas (in order) and the ids of the areas the learned model
-    added. Evidence without a ``strength`` (a result of another classifier) counts as a term."""
+def terms_and_learned(areas: Iterable[Any], econsec: Iterable[Any] = ()) -> tuple[list[Any], list[Any]]:
+    """The distinct taxonomy terms behind reported areas and then behind econ-security areas found by their own
+    terms (in order), and the ids of the areas the learned model added. Evidence without a ``strength`` (a result of
+    another classifier) counts as a term."""
+    areas = list(areas)
     terms = dict.fromkeys(e.term for a in areas for e in a.evidence if getattr(e, "strength", "") != LEARNED)
+    terms.update(dict.fromkeys(e.term for es in econsec for e in getattr(es, "evidence", ())))
     learned = [a.id for a in areas if any(getattr(e, "strength", "") == LEARNED for e in a.evidence)]
     return list(terms), learned
 
@@ -499,7 +506,8 @@ class Brief(NamedTuple):
     programs: tuple[str, ...]
     """Program and program-item ids."""
     terms: tuple[str, ...]
-    """Distinct taxonomy terms behind the reported areas, in the order they were found."""
+    """Distinct taxonomy terms behind the reported areas, then behind econ-security areas found by their own terms
+    (not through the crosswalk), in the order they were found."""
     learned: tuple[str, ...] = ()
     """Reported areas that the learned model added (the terms did not report them), best first."""
     held: tuple[str, ...] = ()
@@ -508,7 +516,7 @@ class Brief(NamedTuple):
     @classmethod
     def of(cls, result: Result) -> Brief:
         """The Brief of a full result."""
-        terms, learned = terms_and_learned(result.areas)
+        terms, learned = terms_and_learned(result.areas, result.econsec)
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
                    tuple(learned), result.held)  # fmt: skip

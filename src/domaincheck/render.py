@@ -198,14 +198,25 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
 def econsec_data(es: EconSecArea) -> dict[str, Any]:
     """JSON object of one economic-security area."""
     return {"id": es.id, "name_ja": es.name_ja, "name_en": es.name_en, "crosswalk": list(es.crosswalk),
-            "strong_terms": len(es.strong), "support_terms": len(es.support), "source": _src(es.source)}  # fmt: skip
+            "crosswalk_technologies": list(es.crosswalk_technologies), "strong_terms": len(es.strong),
+            "support_terms": len(es.support), "source": _src(es.source)}  # fmt: skip
+
+
+def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str) -> str:
+    """The crosswalk areas, each with the technologies that narrow its link, if any."""
+    parts = []
+    for a in es.crosswalk:
+        area = tax.area(a)
+        own = [t.id for t in area.technologies if t.id in es.crosswalk_technologies]
+        parts.append(f"{a} ({area.name(lang)})" + (f" via {', '.join(own)}" if own else ""))
+    return "; ".join(parts) or "—"
 
 
 def econsec_rows(tax: Taxonomy, lang: str) -> list[dict[str, str]]:
     """Flat rows for ``econsec``."""
     return [
         {"id": e.id, "name": e.name(lang),
-         "crosswalk": ", ".join(f"{a} ({tax.area(a).name(lang)})" for a in e.crosswalk) or "—",
+         "crosswalk": _crosswalk_text(tax, e, lang),
          "source_line": str(e.source.line)}
         for e in tax.econsec
     ]  # fmt: skip
@@ -287,6 +298,7 @@ def result_row(r: Result) -> dict[str, str]:
     _, learned = terms_and_learned(r.areas)
     # The characters of the title that matched taxonomy terms (the words behind a learned area are not terms).
     terms = dict.fromkeys(e.text for a in r.areas for e in a.evidence if e.strength != LEARNED)
+    terms.update(dict.fromkeys(e.text for es in r.econsec for e in es.evidence))
     return {
         "title": r.title,
         "verdict": r.verdict,

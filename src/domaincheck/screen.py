@@ -333,7 +333,7 @@ def _score(value: object) -> int:
 def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     """Result cells and count key of one result, for any value types (the general, slower path)."""
     areas = list(result.areas)
-    terms, learned = terms_and_learned(areas)
+    terms, learned = terms_and_learned(areas, result.econsec)
     brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
                   tuple(dict.fromkeys(map(_label, terms))), tuple(map(_label, learned)),

@@ -91,8 +91,8 @@ AREAS = {
 ECONSEC = {
     "econsec": [
         {
-            "id": str, "name_ja": str, "name_en": str, "source": SOURCE, "crosswalk": [str], "terms": TERMS,
-            "exclude": Opt([str]),
+            "id": str, "name_ja": str, "name_en": str, "source": SOURCE, "crosswalk": [str],
+            "crosswalk_technologies": Opt([str]), "terms": TERMS, "exclude": Opt([str]),
         }
     ]
 }  # fmt: skip
@@ -247,6 +247,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     positives: dict[str, str] = {}
     excluded: dict[str, str] = {}
     tech_seen: dict[str, str] = {}
+    tech_area = {t["id"]: a["id"] for a in areas for t in a["technologies"]}
     for i, area in enumerate(areas):
         p = f"areas.yaml: areas[{i}]"
         if not _ID.match(area["id"]):
@@ -285,6 +286,9 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         for j, a in enumerate(es["crosswalk"]):
             if a not in known_areas:
                 yield f"{p}.crosswalk[{j}]: unknown area id {a!r}"
+        for j, t in enumerate(es.get("crosswalk_technologies", [])):
+            if tech_area.get(t) not in es["crosswalk"]:
+                yield f"{p}.crosswalk_technologies[{j}]: {t!r} is not a technology of an area in its crosswalk"
         seen = {}
         for strength in ("strong", "support"):
             for term in es["terms"].get(strength, []):
@@ -420,7 +424,7 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     econsec = tuple(
         EconSecArea(e["id"], e["name_ja"], e["name_en"], _src(e["source"]), tuple(e["crosswalk"]),
                     tuple(e["terms"].get("strong", ())), tuple(e["terms"].get("support", ())),
-                    tuple(e.get("exclude", ())))
+                    tuple(e.get("exclude", ())), tuple(e.get("crosswalk_technologies", ())))
         for e in docs["econsec.yaml"]["econsec"]
     )  # fmt: skip
     programs = tuple(
