@@ -271,6 +271,55 @@ def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_screen_stdout_conflicts_are_usage_errors_and_summary_json_can_go_to_stdout(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    r = run(*MIN, "screen", str(src), "--format", "xlsx", "--quiet")
+    assert r.exit_code == EXIT_USAGE and "xlsx output needs an output file" in r.stderr
+    r = run(*MIN, "screen", str(src), "--summary-json", "-", "--quiet")
+    assert r.exit_code == EXIT_USAGE and "both go to stdout" in r.stderr
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", "-", "--quiet")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["rows_written"] == 1 and out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.csv", "out.csv"]  # no file named "-"
+
+
+def test_screen_jsonl_error_rows_have_the_keys_of_classified_rows(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"], ["  "]])
+    out = tmp_path / "out.jsonl"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    assert r.exit_code == 0, r.stderr
+    good, bad = (json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+    assert bad["verdict"] == "error" and bad["problem"] == "empty_title" and bad["areas"] == []
+    assert list(bad) == list(good)
+
+
+def test_screen_summary_names_blank_records_and_the_primary_areas_tier(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    src.write_text("title\nquantum computer\n\nsmart agriculture\n", encoding="utf-8")
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"))
+    assert r.exit_code == 0, r.stderr
+    lines = [" ".join(line.replace("│", " ").split()) for line in r.stderr.splitlines()]
+    assert "blank records skipped 1" in lines and "rows written 2" in lines
+    assert "primary area strategic 1" in lines and "primary area emerging 1" in lines
+
+
+def test_a_workbook_named_csv_is_called_a_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["title", "labels"])
+    book.active.append(["quantum computer", "quantum"])
+    src = tmp_path / "call.csv"
+    book.save(src)
+    for args in (("screen", str(src), "--quiet"), ("evaluate", str(src))):
+        r = run(*MIN, *args)
+        assert r.exit_code == EXIT_ERROR and "is an Excel workbook (.xlsx)" in r.stderr, r.stderr
+        assert "cannot decode" not in r.stderr
+
+
 def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
     good = tmp_path / "labels.csv"
     good.write_bytes("title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n".encode("cp932"))
@@ -349,6 +398,15 @@ def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
     src.write_text("title,labels\n中世日本文学の研究,none\n", encoding="utf-8")
     r = run(*MIN, "evaluate", str(src))
     assert "macro F1 — (no area labelled or predicted)" in r.stdout and "0/1 (0.0%)" in r.stdout
+    # Labelled but never predicted: recall 0, and no precision (not 1.000) for the area or the micro average.
+    src.write_text("title,labels\n中世日本文学の研究,quantum\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src))
+    row = next(line for line in r.stdout.splitlines() if "quantum" in line)
+    assert [c for c in row.replace("│", " ").split()][-3:] == ["—", "0.000", "0.000"]
+    assert "micro precision —  recall 0.000  F1 0.000" in r.stdout
+    doc = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
+    assert doc["micro"] == {"precision": None, "recall": 0.0, "f1": 0.0}
+    assert next(a for a in doc["areas"] if a["id"] == "quantum")["precision"] is None
 
 
 def test_show_says_which_area_a_near_miss_resolved_to() -> None:

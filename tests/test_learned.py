@@ -165,6 +165,9 @@ def test_terms_only_option_leaves_the_model_out(classifier) -> None:  # type: ig
     assert "learned" in strengths
     assert all(e["strength"] != "learned" for a in terms[0]["areas"] for e in a["evidence"])
     assert {a["id"] for a in terms[0]["areas"]} < {a["id"] for a in full[0]["areas"]}
+    after = json.loads(subprocess.run([*cmd, "classify", title, "-f", "json", "--terms-only"], capture_output=True,
+                                      text=True, check=True).stdout)  # fmt: skip
+    assert after == terms  # the option also works after the command
 
 
 def _min_taxonomy_with(tmp_path: Path, model: object) -> Path:

@@ -402,6 +402,9 @@ def test_malformed_rows_are_kept_marked_and_counted(tmp_path: Path) -> None:
         "row": 4,
         "title": "",
         "verdict": "error",
+        "reason": "not classified: see problem",
+        "primary": None,
+        **{key: [] for key in ("areas", "econsec", "programs", "near_misses", "excluded", "held_back")},
         "problem": "empty_title",
         "fields": {"id": "4", "title": "", "note": "empty title"},
     }

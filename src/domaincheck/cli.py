@@ -138,6 +138,15 @@ def root(
     _state["learned"] = not terms_only
 
 
+_TermsOnly = Annotated[bool, typer.Option("--terms-only", help="Taxonomy terms alone, no learned model (as the "
+                                           "global option; either place works).")]
+
+
+def _terms_only(value: bool) -> None:
+    if value:
+        _state["learned"] = False
+
+
 # ---- classify ----------------------------------------------------------------------------------------------------
 
 
@@ -173,8 +182,10 @@ def classify(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of labels in tables.")] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
+    terms_only: _TermsOnly = False,
 ) -> None:
     """Classify proposal titles: areas with tier and score, economic-security areas, programs, and why."""
+    _terms_only(terms_only)
     with _errors():
         if explain and fmt is not ClassifyFormat.table:
             raise typer.BadParameter("--explain works with --format table; json/jsonl always include evidence",
@@ -226,8 +237,10 @@ def evaluate(
                                            "this (trade recall for precision).")] = REPORT_AT,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
                                                  "CP932).")] = None,
+    terms_only: _TermsOnly = False,
 ) -> None:
     """Measure accuracy on labelled titles: per-area precision/recall/F1, micro/macro, false alarms."""
+    _terms_only(terms_only)
     from .evaluate import evaluate as run_eval
     from .evaluate import read_cases
 
@@ -434,15 +447,18 @@ def screen(
                                                    "are skipped (default: the first non-blank row).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core).")] = 1,
     summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
-                                                      "summary as JSON to FILE.")] = None,
+                                                      "summary as JSON to FILE ('-' = stdout, when the rows go "
+                                                      "to a file).")] = None,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a row has such a finding "
                                                    "(strategic; emerging = strategic or emerging; econsec; any).")]
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
+    terms_only: _TermsOnly = False,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
+    _terms_only(terms_only)
     import functools
 
     from .classify import Classifier
@@ -451,7 +467,13 @@ def screen(
     from .screen import screen as run_screen
 
     with _errors():
-        if summary_json is not None:
+        summary_to_stdout = summary_json is not None and str(summary_json) == "-"
+        if summary_to_stdout and output in (None, "-"):
+            raise UsageError("--summary-json - and the rows would both go to stdout",
+                             hint="give -o FILE for the rows, or a file name for --summary-json")
+        if fmt is ScreenFormat.xlsx and output in (None, "-"):
+            raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx")
+        if summary_json is not None and not summary_to_stdout:
             # Checked before any work, like --output: never the input, never the output, a folder that exists.
             from .io.writers import check_output_path
 
@@ -493,7 +515,11 @@ def screen(
                 summary = run_screen(options, factory, progress, stdout=sys.stdout)
         else:
             summary = run_screen(options, factory, None, stdout=sys.stdout)
-        if summary_json is not None:
+        if summary_to_stdout:
+            import json
+
+            typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        elif summary_json is not None:
             _write_json_atomic(summary_json, summary.to_dict())
         if not quiet:
             from .render import screen_summary

@@ -51,6 +51,13 @@ class AreaScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def shown(self) -> tuple[float | None, float | None, float | None]:
+        """Precision, recall and F1 to report: None where there is nothing to measure (no prediction for precision,
+        no label for recall, neither for F1), rather than the 1.0 the properties use for averaging."""
+        if not self.tp + self.fp + self.fn:
+            return None, None, None
+        return (self.precision if self.tp + self.fp else None, self.recall if self.tp + self.fn else None, self.f1)
+
 
 @dataclass(frozen=True, slots=True)
 class Error:
@@ -102,16 +109,19 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        m = self.micro
+        def r4(x: float | None) -> float | None:
+            return None if x is None else round(x, 4)
+
+        mp, mr, mf = self.micro.shown()
         return {
             "cases": self.cases,
-            "micro": {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4)},
+            "micro": {"precision": r4(mp), "recall": r4(mr), "f1": r4(mf)},
             "macro_f1": round(self.macro_f1, 4),
             "none": {"cases": self.none_cases, "false_alarms": self.none_false_alarms,
                      "false_alarm_rate": round(self.false_alarm_rate, 4)},
             "areas": [
-                {"id": a.id, "tp": a.tp, "fp": a.fp, "fn": a.fn, "precision": round(a.precision, 4),
-                 "recall": round(a.recall, 4), "f1": round(a.f1, 4), "support": a.tp + a.fn}
+                {"id": a.id, "tp": a.tp, "fp": a.fp, "fn": a.fn, "precision": r4(a.shown()[0]),
+                 "recall": r4(a.shown()[1]), "f1": r4(a.shown()[2]), "support": a.tp + a.fn}
                 for a in self.areas
             ],
             "errors": [

@@ -460,6 +460,10 @@ RESULT_RENDERERS: dict[ClassifyFormat, Callable[..., None]] = {
 }
 
 
+def _ratio(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
 def evaluation_table(report: Report, console: Console, worst: int) -> None:
     """Per-area precision/recall/F1, averages, false alarms and the worst errors."""
     from rich.table import Table
@@ -468,9 +472,8 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
     for c in ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"):
         t.add_column(c, justify="right" if c != "area" else "left")
     for a in report.areas:
-        # An area neither labelled nor predicted has no precision or recall to speak of.
-        scores = (f"{a.precision:.3f}", f"{a.recall:.3f}", f"{a.f1:.3f}") if a.tp + a.fp + a.fn else ("—",) * 3
-        t.add_row(a.id, str(a.tp + a.fn), str(a.tp), str(a.fp), str(a.fn), *scores)
+        # No prediction: no precision; no label: no recall; neither: nothing to speak of.
+        t.add_row(a.id, str(a.tp + a.fn), str(a.tp), str(a.fp), str(a.fn), *map(_ratio, a.shown()))
     console.print(t)
     if worst and report.errors:
         e = Table(title=f"worst errors (of {len(report.errors)})", header_style="bold")
@@ -479,8 +482,8 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
         for err in report.errors[:worst]:
             e.add_row(err.title, "|".join(err.expected) or "none", "|".join(err.predicted) or "none")
         console.print(e)
-    m = report.micro
-    console.print(f"micro precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}", highlight=False)
+    mp, mr, mf = report.micro.shown()
+    console.print(f"micro precision {_ratio(mp)}  recall {_ratio(mr)}  F1 {_ratio(mf)}", highlight=False)
     if any(a.tp + a.fp + a.fn for a in report.areas):
         console.print(f"macro F1 {report.macro_f1:.3f}", highlight=False)
     else:
@@ -503,10 +506,13 @@ def screen_summary(summary: Any, console: Console) -> None:
     t.add_column("count", justify="right")
     t.add_row("rows read", f"{summary.rows_read:,}")
     t.add_row("rows written", f"{summary.rows_written:,}")
+    if summary.blank_rows_skipped:
+        t.add_row("blank records skipped", f"{summary.blank_rows_skipped:,}")
     for verdict, n in summary.verdicts.items():
         t.add_row(f"verdict {verdict}", f"{n:,}")
     for tier, n in summary.tiers.items():
-        t.add_row(f"tier {tier}", f"{n:,}")
+        # The verdict counts a row by its highest tier; this, by the tier of its primary (best-scoring) area.
+        t.add_row(f"primary area {tier}", f"{n:,}")
     for area, n in summary.areas.items():
         t.add_row(f"area {area}", f"{n:,}")
     t.add_row("rows with econ-security areas", f"{summary.rows_with_econsec:,}")
@@ -514,6 +520,9 @@ def screen_summary(summary: Any, console: Console) -> None:
     for kind, n in summary.problems.items():
         t.add_row(f"  problem {kind}", f"{n:,}")
     console.print(t)
+    if summary.replaced_columns:
+        console.print("replaced result columns of an earlier screen: " + ", ".join(summary.replaced_columns),
+                      highlight=False)  # fmt: skip
     col = summary.title_column + (" (detected)" if summary.title_column_detected else "")
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "

@@ -57,7 +57,7 @@ from domaincheck.io.columns import describe_columns, detect_title_column, resolv
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
 from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, RowWriter, check_output_path, open_writer, output_format
-from domaincheck.models import Brief, terms_and_learned
+from domaincheck.models import Brief, Result, terms_and_learned
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -740,8 +740,9 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
         titles = batch.titles
         assert titles is not None
         for index, detail in enumerate(details):
-            if detail is None:
-                details[index] = {"title": titles[index], "verdict": "error"}
+            if detail is None:  # the same keys as a classified row's, empty: a reader need not special-case it
+                details[index] = Result(titles[index] or "", "error", "not classified: see problem", (), (), (), (),
+                                        ()).to_dict()  # fmt: skip
     writer.write_rows(batch.numbers, rows, details)
     tally.add_counts(classified.counts)
     tally.rows_written += len(rows)

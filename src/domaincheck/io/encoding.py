@@ -182,8 +182,28 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     )
 
 
+_CONTAINERS = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls) or another OLE file"),
+)
+
+
+def reject_containers(stream: BinaryIO, name: str) -> None:
+    """InputError when ``stream`` starts like a workbook rather than text (an .xlsx renamed .csv): otherwise its
+    bytes would be reported as an undecodable text file."""
+    start = stream.read(4)
+    stream.seek(0)
+    for magic, what in _CONTAINERS:
+        if start == magic:
+            raise InputError(f"{name}: this is {what}, not a text file",
+                             hint="save it as CSV in Excel; screen reads a workbook directly when its name ends in "
+                                  ".xlsx (or with --input-format xlsx)")  # fmt: skip
+
+
 def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "input") -> str:
-    """Return the encoding to read with: the explicit one (BOM-aware for UTF-8) or a detected one."""
+    """Return the encoding to read with: the explicit one (BOM-aware for UTF-8) or a detected one. A workbook
+    (ZIP or OLE signature) is an InputError, whatever the encoding."""
+    reject_containers(stream, name)
     if explicit is None:
         return detect_encoding(stream, name=name)
     encoding = canonical_encoding(explicit)
