@@ -306,6 +306,15 @@ def test_screen_summary_names_blank_records_and_the_primary_areas_tier(tmp_path:
     assert "primary area strategic 1" in lines and "primary area emerging 1" in lines
 
 
+def test_control_characters_of_a_title_are_shown_not_sent_to_the_terminal() -> None:
+    title = "AI\x1b[2J\x1b]0;owned\x07 robot"
+    r = run(*MIN, "classify", title, "--explain")
+    assert r.exit_code == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert "AI␛[2J␛]0;owned␇ robot" in r.stdout  # one visible character for each, so highlights stay in place
+    assert json.loads(run(*MIN, "classify", title, "-f", "json").stdout)[0]["title"] == title  # data keeps them
+
+
 def test_a_workbook_named_csv_is_called_a_workbook(tmp_path: Path) -> None:
     import openpyxl
 

@@ -581,6 +581,27 @@ def test_xlsx_to_stdout_is_refused() -> None:
         screen(ScreenOptions(input="-", fmt="xlsx"), fake_factory, stdin=io.BytesIO(b"title\nx\n"), stdout=io.BytesIO())
 
 
+@pytest.fixture(autouse=True)
+def _at_least_two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """screen starts at most one worker per core; the tests of two workers must mean two on any machine."""
+    import os
+
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(os, "cpu_count", lambda: max(2, cores))
+
+
+def test_more_jobs_than_cores_start_one_worker_per_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [[f"quantum {i}"] for i in range(300)], "utf-8")
+    for jobs, used in ((64, 2), (0, 2), (1, 1)):
+        summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "out.csv"), jobs=jobs), fake_factory,
+                         chunk_rows=100)  # fmt: skip
+        assert summary.jobs == used
+
+
 def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
     titles = ["量子センサ", "ocean data", "中世文学", "耐量子暗号", "AI と 半導体", "", "!!!", "crypto 宇宙"]
     rows = [[str(i), titles[i % len(titles)] + f" {i}" * (i % 3 != 0), f"note {i}"] for i in range(700)]

@@ -445,7 +445,8 @@ def screen(
     header_row: Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
                                                    "(CSV/TSV/xlsx), when a banner sits above them; the rows above "
                                                    "are skipped (default: the first non-blank row).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core).")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core; at most one per "
+                                                  "core is started).")] = 1,
     summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
                                                       "summary as JSON to FILE ('-' = stdout, when the rows go "
                                                       "to a file).")] = None,

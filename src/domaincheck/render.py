@@ -316,10 +316,20 @@ def result_row(r: Result) -> dict[str, str]:
     }
 
 
+# Control characters from an input file (an escape sequence that would restyle or rewrite the terminal) are shown as
+# their Unicode pictures, one character for one, so that evidence offsets still point at the right place.
+_VISIBLE = {**{c: 0x2400 + c for c in range(0x20)}, 0x7F: 0x2421, **{c: 0xFFFD for c in range(0x80, 0xA0)}}
+
+
+def _visible(text: str) -> str:
+    """``text`` with control characters replaced by visible ones (same length)."""
+    return text.translate(_VISIBLE)
+
+
 def _highlight(r: Result) -> Any:
     from rich.text import Text as RText
 
-    text = RText(r.title)
+    text = RText(_visible(r.title))
     for a in r.areas:
         for e in a.evidence:
             text.stylize("bold yellow" if e.match == "exact" else "bold magenta", e.start, e.end)
@@ -346,15 +356,17 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if n:
             console.print()
         console.print(_highlight(r))
-        console.print(f"  verdict: [{_VERDICT_STYLE[r.verdict]}]{r.verdict}[/] — {escape(r.reason)}", highlight=False)
+        console.print(f"  verdict: [{_VERDICT_STYLE[r.verdict]}]{r.verdict}[/] — {escape(_visible(r.reason))}",
+                      highlight=False)  # fmt: skip
         if r.areas:
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
             for c in ("area", "name", "tier", "score", "band"):
                 t.add_column(c, no_wrap=True, justify="right" if c == "score" else "left")
             t.add_column("evidence", overflow="fold")
             for a in r.areas:
-                terms = [f"{e.text}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence if e.strength != LEARNED]
-                words = [e.text for e in a.evidence if e.strength == LEARNED]
+                terms = [f"{_visible(e.text)}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence
+                         if e.strength != LEARNED]  # fmt: skip
+                words = [_visible(e.text) for e in a.evidence if e.strength == LEARNED]
                 ev = RText(", ".join(terms))
                 if words:  # an area the learned model added: say so, and show the words that carried it
                     ev.append(("; " if terms else "") + "learned: " + ", ".join(words), style="italic")
@@ -376,19 +388,19 @@ def _explain(r: Result, console: Console, min_score: int) -> None:
     ]:
         for e in evs:
             tech = f" ({e.technology})" if e.technology else ""
-            console.print(f"    {label}: '{e.text}' [{e.start}:{e.end}] ← {e.term!r} {e.strength} {e.match} "
+            console.print(f"    {label}: '{_visible(e.text)}' [{e.start}:{e.end}] ← {e.term!r} {e.strength} {e.match} "
                           f"+{e.weight:.2f}{tech}", highlight=False, markup=False)  # fmt: skip
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         console.print("    (no area term fired)")
     for a in r.near_misses:
-        terms = ", ".join(e.text for e in a.evidence)
+        terms = ", ".join(_visible(e.text) for e in a.evidence)
         why = (f"is below --min-score {min_score}" if a.score < min_score
                else "was held back: support terms only, and the learned model finds the area unlikely"
                if a.id in r.held
                else "was cut by --top or yields to another area (see the reason above)")  # fmt: skip
         console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
     for e in r.excluded:
-        console.print(f"  {_EXCLUDED_LABEL.get(e.strength, 'excluded')}: '{e.text}' [{e.start}:{e.end}] "
+        console.print(f"  {_EXCLUDED_LABEL.get(e.strength, 'excluded')}: '{_visible(e.text)}' [{e.start}:{e.end}] "
                       f"{_EXCLUDED_WHY.get(e.strength, 'is a known false friend')} ({e.term!r})",
                       highlight=False, markup=False)  # fmt: skip
     by_why: dict[str, list[str]] = {}
@@ -467,6 +479,7 @@ def _ratio(x: float | None) -> str:
 def evaluation_table(report: Report, console: Console, worst: int) -> None:
     """Per-area precision/recall/F1, averages, false alarms and the worst errors."""
     from rich.table import Table
+    from rich.text import Text as RText
 
     t = Table(title=f"{report.cases} titles", header_style="bold")
     for c in ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"):
@@ -480,7 +493,7 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
         for c in ("title", "expected", "predicted"):
             e.add_column(c, overflow="fold")
         for err in report.errors[:worst]:
-            e.add_row(err.title, "|".join(err.expected) or "none", "|".join(err.predicted) or "none")
+            e.add_row(RText(_visible(err.title)), "|".join(err.expected) or "none", "|".join(err.predicted) or "none")
         console.print(e)
     mp, mr, mf = report.micro.shown()
     console.print(f"micro precision {_ratio(mp)}  recall {_ratio(mr)}  F1 {_ratio(mf)}", highlight=False)

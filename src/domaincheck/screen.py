@@ -511,9 +511,12 @@ class _Plan:
 
 
 def _resolve_jobs(jobs: int) -> int:
+    """Worker processes to use: 0 means every core, and more than the cores are not started (each worker holds a
+    classifier of about 100 MB, and on a machine with fewer cores they would only wait for each other)."""
     if jobs < 0:
         raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}")
-    return jobs or os.cpu_count() or 1
+    cores = os.cpu_count() or 1
+    return min(jobs, cores) if jobs else cores
 
 
 def screen(
