@@ -135,7 +135,10 @@ def main() -> None:
     ap.add_argument("--titles", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=10)
     args = ap.parse_args()
-    result: dict[str, object] = {"python": sys.version.split()[0], "cpu_count": os.cpu_count()}
+    import domaincheck
+
+    result: dict[str, object] = {"python": sys.version.split()[0], "cpu_count": os.cpu_count(),
+                                 "core": "compiled" if domaincheck.compiled() else "plain Python"}
     calls = call_titles()
     result["call_titles"] = len(calls)
     result["core_call_titles"] = core_throughput(calls)

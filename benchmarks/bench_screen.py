@@ -276,11 +276,14 @@ def write_json(args: argparse.Namespace, src: Path, results: list[dict[str, Any]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = OUT_DIR / f"bench_screen-{stamp}.json"
+    import domaincheck
+
     data = {
         "rows": args.rows,
         "shape": args.shape,
         "input_bytes": src.stat().st_size,
         "classifier": "fake" if args.fake else "real",
+        "core": "compiled" if domaincheck.compiled() else "plain Python",
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),

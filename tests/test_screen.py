@@ -908,3 +908,24 @@ def test_a_named_pipe_output_is_written_into_not_replaced(tmp_path: Path) -> Non
     assert fifo.is_fifo()  # still a pipe, not a regular file put in its place (so /dev/null stays a device too)
     assert [r[0] for r in csv.reader(io.StringIO(got[0].decode("utf-8-sig")))] == ["title", "quantum", "ocean"]
     assert dir_names(tmp_path) == ["in.csv", "pipe.csv"]
+
+
+def test_the_garbage_collector_is_left_as_it_was(tmp_path: Path) -> None:
+    """screen holds the cyclic collector during each batch and must hand it back in the state it found it."""
+    import gc
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
+    assert gc.isenabled()
+    run(tmp_path, input=str(src), output=str(tmp_path / "a.csv"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(tmp_path, input=str(src), output=str(tmp_path / "b.csv"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(KeyboardInterrupt):  # and after a batch that raises
+        screen(ScreenOptions(input=str(src), output=str(tmp_path / "c.csv")),
+               functools.partial(InterruptingClassifier, 1))
+    assert gc.isenabled()

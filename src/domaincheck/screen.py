@@ -40,6 +40,8 @@ Public API::
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -364,7 +366,29 @@ _BRIEF_CELLS: dict[int, tuple[Brief, _Cells, _CountKey]] = {}
 same matches; the Brief is kept here so that its id cannot be reused by another object."""
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while one batch is classified, and restore it after.
+
+    A batch allocates many small, short-lived objects (matches, plans, result cells) that reference counting frees at
+    once; their number alone sets off collections that find nothing to collect, about a tenth of the batch's time.
+    Only cyclic garbage waits, until the batch ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
+    with _gc_paused():
+        return _classify_batch(classifier, texts, want_detail)
+
+
+def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
     """Classify each text (None = skip); InputError from the classifier marks that row only.
 
     The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief_many``
