@@ -1,8 +1,9 @@
 """Wheel build hook: compile the classification core's hot modules to C with mypyc.
 
 mypyc (part of mypy) compiles type-annotated Python to C extension modules; black and mypy ship that way. The modules
-listed under ``[tool.hatch.build.targets.wheel.hooks.custom] modules`` (normalising, matching and scoring a title) run
-1.5 times as fast compiled. The Python source stays in the wheel and is what an editable install runs.
+listed under ``[tool.hatch.build.targets.wheel.hooks.custom] modules`` (normalising, matching and scoring a title, and
+screen's batch loop and writers) run about 1.5 times as fast compiled. The Python source stays in the wheel, and is
+what an editable install runs.
 
 Compiling is skipped, and the wheel is plain Python, for an editable install (so that no stale extension module ever
 shadows an edited source file), when ``DOMAINCHECK_PURE_PYTHON`` is set to a non-empty value, and, with a warning,

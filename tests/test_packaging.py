@@ -68,13 +68,21 @@ from domaincheck import Classifier
 titles = [row["title"] for path in sys.argv[1:] for row in csv.DictReader(open(path, encoding="utf-8"))]
 clf = Classifier.load()
 out = [clf.classify(t)._asdict() for t in titles] + [b._asdict() for b in clf.brief_many(titles)]
-print(json.dumps({"compiled": domaincheck.compiled(), "results": out}, default=list, ensure_ascii=False))
+from domaincheck.screen import ScreenOptions, screen
+screened = {}
+for fmt in ("csv", "jsonl", "xlsx"):
+    target = f"screened.{fmt}"
+    screen(ScreenOptions(input=sys.argv[1], output=target), Classifier.load)
+    screened[fmt] = open(target, "rb").read().hex() if fmt != "xlsx" else len(open(target, "rb").read())
+print(json.dumps({"compiled": domaincheck.compiled(), "results": out, "screened": screened}, default=list,
+                 ensure_ascii=False))
 """
 
 
 def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_path: Path) -> None:
     """The wheel's core is compiled with mypyc when a C compiler is at hand (hatch_build.py); with
-    DOMAINCHECK_PURE_PYTHON it is plain Python. Both must say the same of every labelled title in the repository."""
+    DOMAINCHECK_PURE_PYTHON it is plain Python. Both must say the same of every labelled title in the repository,
+    and screen must write the same files."""
     names = zipfile.ZipFile(wheel).namelist()
     if not any(n.startswith("domaincheck/classify.") and not n.endswith(".py") for n in names):
         if shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc"):
@@ -99,4 +107,5 @@ def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_p
     assert [s["compiled"] for s in said] == [True, False]
     compiled, plain = said[0]["results"], said[1]["results"]
     assert len(compiled) > 3000 and compiled == plain
+    assert said[0]["screened"] == said[1]["screened"]  # screen's outputs too, byte for byte (xlsx: by size)
     assert {r["verdict"] for r in compiled if "verdict" in r} >= {"strategic", "emerging", "none"}

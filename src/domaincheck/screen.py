@@ -91,6 +91,8 @@ that a reader that takes them by position keeps working (``dc_learned``, from be
 one column on; ``dc_held`` followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
+DEFAULT_OUTPUT_ENCODING = "utf-8-sig"
+"""CSV/TSV output encoding unless one is asked for: UTF-8 with a BOM, so that Excel opens Japanese correctly."""
 VERDICTS: tuple[str, ...] = ("strategic", "emerging", "econsec_only", "none", "error")
 """Verdicts counted in a summary; ``error`` marks rows that were not classified."""
 
@@ -174,7 +176,7 @@ class ScreenOptions:
     """Columns (names or indexes) whose text is appended to the title before classifying."""
     encoding: str | None = None
     """Input text encoding; None = detect (BOM → UTF-8 → CP932)."""
-    output_encoding: str = "utf-8-sig"
+    output_encoding: str = DEFAULT_OUTPUT_ENCODING
     """CSV/TSV output encoding: utf-8-sig (Excel-friendly default), utf-8, cp932, ..."""
     jobs: int = 1
     """Worker processes: 1 = in this process, 0 = one per core."""
@@ -529,7 +531,7 @@ class _Plan:
     extras: tuple[int, ...]
     keep: tuple[int, ...] | None
     width: int
-    pad: object
+    pad: Any  # "" for text input, None for xlsx and JSONL
     flag_short: bool
     cell_limit: int | None
 
@@ -570,7 +572,7 @@ def screen(
         check_output_path(Path(options.output), None if options.input == "-" else Path(options.input))
     if out_fmt in ("csv", "tsv"):
         canonical_encoding(options.output_encoding)
-    elif options.output_encoding != ScreenOptions.output_encoding:
+    elif options.output_encoding != DEFAULT_OUTPUT_ENCODING:
         raise UsageError(f"--output-encoding applies to CSV and TSV output, not {out_fmt}",
                          hint="JSONL is always UTF-8; xlsx has no text encoding")  # fmt: skip
     if options.sheet is not None and in_fmt != "xlsx":
