@@ -131,18 +131,17 @@ class Classifier:
         self._head = {a.id: (a.id, a.tier, a.name_ja, a.name_en) for a in taxonomy.areas}  # AreaHit's first fields
         self._econsec = {e.id: e for e in taxonomy.econsec}
         self._es_order = {e.id: i for i, e in enumerate(taxonomy.econsec)}
-        # Area -> (econ-security area, the technologies the link needs, or None: any evidence of the area).
-        crosswalk: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        # Area -> (econ-security area, whether the link is narrowed to some of the area's technologies).
+        crosswalk: dict[str, list[tuple[str, bool]]] = {}
         tech_area = {t.id: a.id for a in taxonomy.areas for t in a.technologies}
         self._opens: dict[str, tuple[tuple[str, str], ...]] = {}
         """Technology -> the narrowed crosswalk links (area, econ-security area) that its terms open."""
         for e in taxonomy.econsec:
-            narrowed: dict[str, set[str]] = {}
+            narrowed = {tech_area[tech] for tech in e.crosswalk_technologies}
             for tech in e.crosswalk_technologies:
-                narrowed.setdefault(tech_area[tech], set()).add(tech)
                 self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], e.id))
             for a in e.crosswalk:
-                crosswalk.setdefault(a, []).append((e.id, frozenset(narrowed[a]) if a in narrowed else None))
+                crosswalk.setdefault(a, []).append((e.id, a in narrowed))
         self._crosswalk = crosswalk
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
@@ -493,8 +492,8 @@ class Classifier:
         technologies open, holds it)."""
         via: dict[str, list[str]] = {es_id: ["terms"] for es_id in reached}
         for area_id in hit_ids:
-            for es_id, needs in self._crosswalk.get(area_id, ()):
-                if needs is None or (area_id, es_id) in links:
+            for es_id, narrowed in self._crosswalk.get(area_id, ()):
+                if not narrowed or (area_id, es_id) in links:
                     via.setdefault(es_id, []).append("crosswalk:" + area_id)
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
