@@ -77,6 +77,7 @@ def _errors() -> Iterator[None]:
         _stderr_console().print("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except _Terminated as exc:
+        _stderr_console().print("terminated")
         raise typer.Exit(128 + exc.signum) from None
     except OSError as exc:  # the disk is full, a file went away mid-run: what the system said, not a traceback
         _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else f"{exc.strerror or exc}")

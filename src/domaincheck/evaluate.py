@@ -109,19 +109,18 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        def r4(x: float | None) -> float | None:
-            return None if x is None else round(x, 4)
+        def ratios(score: AreaScore) -> dict[str, float | None]:
+            return {k: None if x is None else round(x, 4)
+                    for k, x in zip(("precision", "recall", "f1"), score.shown(), strict=True)}  # fmt: skip
 
-        mp, mr, mf = self.micro.shown()
         return {
             "cases": self.cases,
-            "micro": {"precision": r4(mp), "recall": r4(mr), "f1": r4(mf)},
+            "micro": ratios(self.micro),
             "macro_f1": round(self.macro_f1, 4),
             "none": {"cases": self.none_cases, "false_alarms": self.none_false_alarms,
                      "false_alarm_rate": round(self.false_alarm_rate, 4)},
             "areas": [
-                {"id": a.id, "tp": a.tp, "fp": a.fp, "fn": a.fn, "precision": r4(a.shown()[0]),
-                 "recall": r4(a.shown()[1]), "f1": r4(a.shown()[2]), "support": a.tp + a.fn}
+                {"id": a.id, "tp": a.tp, "fp": a.fp, "fn": a.fn, **ratios(a), "support": a.tp + a.fn}
                 for a in self.areas
             ],
             "errors": [
