@@ -498,3 +498,34 @@ def test_sigterm_ends_a_screen_run_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 128 + signal.SIGTERM, stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
+    """nohup ignores SIGHUP for the command it starts; screen must keep it ignored and finish its run."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "in.csv"
+    src.write_text("title\n" + "".join(f"量子コンピュータと深層学習 {i}\n" for i in range(150_000)), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(out), "--quiet"],
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".part") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGHUP)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 150_001
+
+
+def test_screen_summary_shows_a_column_name_as_text(tmp_path: Path) -> None:
+    """A title column whose name looks like rich markup or holds an escape sequence is printed as it is, visibly."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title[/x]\x1b[31m"], ["quantum computer"]])
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "1")
+    assert r.exit_code == 0, r.stderr
+    assert "title column: title[/x]␛[31m" in r.stderr and "\x1b" not in r.stderr

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import openpyxl
 import pytest
@@ -588,12 +588,16 @@ def _at_least_two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
 
     cores = os.cpu_count() or 1
     monkeypatch.setattr(os, "cpu_count", lambda: max(2, cores))
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(max(2, cores))))
 
 
 def test_more_jobs_than_cores_start_one_worker_per_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     src = tmp_path / "in.csv"
     write_csv(src, ["title"], [[f"quantum {i}"] for i in range(300)], "utf-8")
     for jobs, used in ((64, 2), (0, 2), (1, 1)):
@@ -910,12 +914,28 @@ def test_a_named_pipe_output_is_written_into_not_replaced(tmp_path: Path) -> Non
     assert dir_names(tmp_path) == ["in.csv", "pipe.csv"]
 
 
-def test_the_garbage_collector_is_left_as_it_was(tmp_path: Path) -> None:
+class GcWatchingClassifier(FakeClassifier):
+    """Records whether the cyclic garbage collector was on at each title."""
+
+    seen: ClassVar[list[bool]] = []
+
+    def classify(self, title: str) -> FakeResult:
+        import gc
+
+        self.seen.append(gc.isenabled())
+        return super().classify(title)
+
+
+def test_the_garbage_collector_is_held_per_batch_and_left_as_it_was(tmp_path: Path) -> None:
     """screen holds the cyclic collector during each batch and must hand it back in the state it found it."""
     import gc
 
     src = tmp_path / "in.csv"
     write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
+    assert gc.isenabled()
+    GcWatchingClassifier.seen.clear()
+    screen(ScreenOptions(input=str(src), output=str(tmp_path / "w.csv")), GcWatchingClassifier)
+    assert GcWatchingClassifier.seen == [False, False]  # held while the titles were classified
     assert gc.isenabled()
     run(tmp_path, input=str(src), output=str(tmp_path / "a.csv"))
     assert gc.isenabled()
@@ -929,3 +949,16 @@ def test_the_garbage_collector_is_left_as_it_was(tmp_path: Path) -> None:
         screen(ScreenOptions(input=str(src), output=str(tmp_path / "c.csv")),
                functools.partial(InterruptingClassifier, 1))
     assert gc.isenabled()
+
+
+def test_standard_outputs_own_names_are_the_stream(tmp_path: Path) -> None:
+    """-o /dev/stdout (and its other names) writes to the stream, never replacing whatever stdout is with a file."""
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
+    for name in ("/dev/stdout", "/dev/fd/1", "-"):
+        stdout = io.BytesIO()
+        summary = screen(ScreenOptions(input=Path(src), output=name), fake_factory, stdout=stdout)
+        assert summary.output is None and summary.input == str(src)  # paths may be given as Path objects too
+        rows = list(csv.reader(io.StringIO(stdout.getvalue().decode("utf-8-sig"))))
+        assert [r[0] for r in rows] == ["title", "quantum", "ocean"]
+    assert dir_names(tmp_path) == ["in.csv"]

@@ -469,18 +469,18 @@ def screen(
     from .screen import screen as run_screen
 
     with _errors():
-        summary_to_stdout = summary_json is not None and str(summary_json) == "-"
-        if summary_to_stdout and output in (None, "-"):
+        from .io.writers import is_stdout
+
+        summary_to_stdout = summary_json is not None and is_stdout(summary_json)
+        if summary_to_stdout and is_stdout(output):
             raise UsageError("--summary-json - and the rows would both go to stdout",
                              hint="give -o FILE for the rows, or a file name for --summary-json")
-        if fmt is ScreenFormat.xlsx and output in (None, "-"):
-            raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx")
         if summary_json is not None and not summary_to_stdout:
             # Checked before any work, like --output: never the input, never the output, a folder that exists.
             from .io.writers import check_output_path
 
             check_output_path(summary_json, None if input_path == "-" else Path(input_path))
-            if output is not None and check_same_file(summary_json, Path(output)):
+            if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
                 raise UsageError("--summary-json and --output name the same file", hint="choose two file names")
         options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
                                 extra_columns=tuple(extra_column or ()), encoding=encoding,
@@ -569,7 +569,9 @@ def taxonomy_validate(
 def main() -> None:
     """Entry point of the ``domaincheck`` command."""
     for name in TERMINATION_SIGNALS:
-        signal.signal(getattr(signal, name), _on_termination)
+        number = getattr(signal, name)
+        if signal.getsignal(number) is not signal.SIG_IGN:  # nohup's ignored SIGHUP stays ignored
+            signal.signal(number, _on_termination)
     try:
         app()
     except BrokenPipeError:

@@ -512,6 +512,7 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
 
 def screen_summary(summary: Any, console: Console) -> None:
     """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems."""
+    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title="screening summary", header_style="bold", show_header=True)
@@ -535,8 +536,8 @@ def screen_summary(summary: Any, console: Console) -> None:
     console.print(t)
     if summary.replaced_columns:
         console.print("replaced result columns of an earlier screen: " + ", ".join(summary.replaced_columns),
-                      highlight=False)  # fmt: skip
-    col = summary.title_column + (" (detected)" if summary.title_column_detected else "")
+                      highlight=False, markup=False)  # fmt: skip
+    col = escape(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip

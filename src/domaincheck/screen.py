@@ -58,7 +58,14 @@ from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
-from domaincheck.io.writers import XLSX_MAX_CELL_CHARS, RowWriter, check_output_path, open_writer, output_format
+from domaincheck.io.writers import (
+    XLSX_MAX_CELL_CHARS,
+    RowWriter,
+    check_output_path,
+    is_stdout,
+    open_writer,
+    output_format,
+)
 from domaincheck.models import Brief, Result, terms_and_learned
 
 __all__ = [
@@ -164,10 +171,10 @@ ProgressCallback = Callable[[int, int | None], None]
 class ScreenOptions:
     """What to screen and how."""
 
-    input: str
+    input: str | os.PathLike[str]
     """Input file path, or ``-`` for standard input."""
-    output: str | None = None
-    """Output file path; None or ``-`` writes to the ``stdout`` stream given to :func:`screen`."""
+    output: str | os.PathLike[str] | None = None
+    """Output file path; None, ``-`` or ``/dev/stdout`` writes to the ``stdout`` stream given to :func:`screen`."""
     fmt: str | None = None
     """Output format (csv, tsv, xlsx, jsonl); None = from the output suffix (CSV for stdout)."""
     column: str | None = None
@@ -452,13 +459,11 @@ _worker_error: str = ""
 
 
 def _init_worker(factory: ClassifierFactory) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent handles it), let SIGTERM end the worker at once (as the pool
-    ends its workers so; the parent's own handler is for the parent), and build this worker's classifier once."""
+    """Pool initializer: ignore Ctrl-C (the parent handles it) and build this worker's classifier once. (Spawned
+    workers do not inherit the parent's Python handlers for SIGTERM and SIGHUP; an ignored SIGHUP, under nohup,
+    they do, and keep.)"""
     global _worker_classifier, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
     try:
         _worker_classifier = factory()
     except Exception as exc:  # reported by the first task: an initializer that raises makes Pool respawn forever
@@ -541,7 +546,8 @@ def _resolve_jobs(jobs: int) -> int:
     classifier of about 100 MB, and on a machine with fewer cores they would only wait for each other)."""
     if jobs < 0:
         raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}")
-    cores = os.cpu_count() or 1
+    # The cores this process may run on (taskset, a container's CPU set), where the system says.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(jobs, cores) if jobs else cores
 
 
@@ -561,15 +567,15 @@ def screen(
     """
     started = time.perf_counter()
     jobs = _resolve_jobs(options.jobs)
-    in_fmt = input_format(options.input, options.input_fmt)
-    out_fmt = output_format(options.output, options.fmt)
+    input_path = os.fspath(options.input)
+    output = None if options.output is None or is_stdout(options.output) else os.fspath(options.output)
+    in_fmt = input_format(input_path, options.input_fmt)
+    out_fmt = output_format(output, options.fmt)
     # Reject a bad destination before reading (and detecting the encoding of) a possibly huge input.
-    to_stream = options.output in (None, "-")
-    if to_stream and out_fmt == "xlsx":
-        raise InputError("xlsx output needs an output file, not standard output")
-    if not to_stream:
-        assert options.output is not None
-        check_output_path(Path(options.output), None if options.input == "-" else Path(options.input))
+    if output is None and out_fmt == "xlsx":
+        raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx")
+    if output is not None:
+        check_output_path(Path(output), None if input_path == "-" else Path(input_path))
     if out_fmt in ("csv", "tsv"):
         canonical_encoding(options.output_encoding)
     elif options.output_encoding != DEFAULT_OUTPUT_ENCODING:
@@ -581,7 +587,7 @@ def screen(
         raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx")
     if options.header_row is not None and in_fmt == "jsonl":
         raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row")
-    source = InputSource(options.input, stdin)
+    source = InputSource(input_path, stdin)
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row) as table:
             plan, detected = _plan(table, options, out_fmt)
@@ -589,7 +595,7 @@ def screen(
             tally = _Tally()
             with open_writer(
                 out_fmt,
-                options.output,
+                output,
                 encoding=options.output_encoding,
                 stream=stdout,
                 input_path=source.path,
@@ -611,8 +617,8 @@ def screen(
     header_names = table.header
     verdicts, tiers, areas, econsec, rows_with_econsec = tally.expand()
     return Summary(
-        input=options.input,
-        output=None if options.output in (None, "-") else options.output,
+        input=input_path,
+        output=output,
         input_format=in_fmt,
         output_format=out_fmt,
         encoding=table.encoding,

@@ -183,8 +183,10 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
 
 
 _CONTAINERS = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP file"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls) or another OLE file"),
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP file",
+     "save it as CSV in Excel; screen (not evaluate) reads a workbook directly when its name ends in .xlsx, or with "
+     "--input-format xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls) or another OLE file", "save it as .xlsx or CSV in Excel"),
 )
 
 
@@ -193,11 +195,9 @@ def reject_containers(stream: BinaryIO, name: str) -> None:
     bytes would be reported as an undecodable text file."""
     start = stream.read(4)
     stream.seek(0)
-    for magic, what in _CONTAINERS:
+    for magic, what, hint in _CONTAINERS:
         if start == magic:
-            raise InputError(f"{name}: this is {what}, not a text file",
-                             hint="save it as CSV in Excel; screen reads a workbook directly when its name ends in "
-                                  ".xlsx (or with --input-format xlsx)")  # fmt: skip
+            raise InputError(f"{name}: this is {what}, not a text file", hint=hint)
 
 
 def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "input") -> str:

@@ -164,6 +164,15 @@ def output_format(output: str | None, explicit: str | None) -> str:
     return suffix_fmt
 
 
+STDOUT_ALIASES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+"""Output names that mean standard output itself: written to as the stream, never replaced by a file."""
+
+
+def is_stdout(output: str | os.PathLike[str] | None) -> bool:
+    """Whether ``output`` means standard output (None, ``-`` or a name of it such as ``/dev/stdout``)."""
+    return output is None or os.fspath(output) in STDOUT_ALIASES
+
+
 def same_file(a: Path, b: Path) -> bool:
     """Whether two paths name one file: the same resolved path, or a link to it."""
     if a.resolve() == b.resolve():
@@ -196,16 +205,17 @@ def atomic_file(target: Path) -> Iterator[Path]:
 
     A symbolic link is followed: the file it points to is replaced and the link stays. A target that exists and is
     not a regular file (``/dev/null``, a named pipe, a terminal) has nothing to replace: it is yielded itself, to be
-    written into.
+    written into. (Standard output's own names, ``/dev/stdout`` and the like, are the caller's to treat as the stream:
+    see :func:`is_stdout`.)
     """
-    target = Path(os.path.realpath(target))
     try:
-        special = not stat.S_ISREG(target.stat().st_mode)
+        special = not stat.S_ISREG(os.stat(target).st_mode)  # the file a link points to
     except OSError:
         special = False  # no such file yet
     if special:
         yield target
         return
+    target = Path(os.path.realpath(target))
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
@@ -237,7 +247,7 @@ def open_writer(
 ) -> Iterator[RowWriter]:
     """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'."""
     encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
-    if output in (None, "-"):
+    if is_stdout(output):
         if fmt == "xlsx":
             raise InputError("xlsx output needs an output file, not standard output")
         with _stream_text(stream, encoding) as text:
