@@ -225,32 +225,39 @@ class Matcher:
         values = self._values
         out: list[Span] = []
         any_strong = False
+        taken = 0  # end of the last whole word found after a failed match (it may reach past that match)
         for index, start, end in self._automaton.find_matches_as_indexes(text):
+            if start < taken:
+                continue  # overlaps a whole word found from an earlier match that was not one
             before, after, targets, strong = values[index]
             if (before is not None and start > 0 and text[start - 1] in before) or (
                 after is not None and end < n and text[end] in after
             ):
-                # The longest match is not a whole word ("quantum computation" in "quantum computational"):
-                # look for shorter whole-word matches inside its span instead.
+                # The longest match is not a whole word ("quantum computation" in "quantum computational", "soft
+                # robot" in "soft robotics"): look for whole words that start inside its span instead, whether they
+                # end inside it or run past it ("robotics").
                 inside, strong = self._inside(text, start, end)
                 out.extend(inside)
+                if inside:
+                    taken = inside[-1].end
             else:
                 out.append(_tuple_new(Span, (start, end, targets, False)))
             any_strong = any_strong or strong
         return out, any_strong
 
     def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
-        """Whole-word matches inside ``text[lo:hi]``, leftmost-longest (rare: only after a boundary failure)."""
+        """Whole-word matches that start inside ``text[lo:hi]`` (they may end past it), leftmost-longest, other than
+        the span itself (rare: only after a boundary failure)."""
         piece = text[lo:hi]
-        if piece.isascii() and piece.isalnum():
-            return [], False  # inside one English word ("ct" in "abstraction"): no whole word can start or end here
+        if piece.isascii() and piece.isalnum() and lo > 0 and text[lo - 1].isascii() and text[lo - 1].isalnum():
+            return [], False  # inside one English word ("ct" in "abstraction"): no whole word can start here
         n = len(text)
         lookup = self._lookup
         if lookup is None:
             lookup = self._lookup = dict(zip(self._keys, self._values, strict=True))
         cands = []
         for start in range(lo, hi):
-            for end in range(start + 1, min(hi, start + self._longest) + 1):
+            for end in range(start + 1, min(n, start + self._longest) + 1):
                 entry = lookup.get(text[start:end])
                 if entry is None or (start, end) == (lo, hi):
                     continue
