@@ -529,3 +529,28 @@ def test_screen_summary_shows_a_column_name_as_text(tmp_path: Path) -> None:
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "1")
     assert r.exit_code == 0, r.stderr
     assert "title column: title[/x]␛[31m" in r.stderr and "\x1b" not in r.stderr
+
+
+def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) -> None:
+    """--extra-column adds evidence: an abstract's "students" or 授業 must not damp what the title names, while the
+    title's own framing still does."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title", "abstract"],
+                     ["Quantum sensor development", "We discuss ethical issues with students in a university course."],
+                     ["量子センサの開発", "授業"],
+                     ["量子センサの歴史学", "量子センサ"]])  # fmt: skip
+    verdicts = {}
+    for fmt, jobs in (("csv", "1"), ("csv", "2"), ("jsonl", "1")):
+        out = tmp_path / f"out{jobs}.{fmt}"
+        r = run("screen", str(src), "-x", "abstract", "-o", str(out), "-j", jobs, "--quiet")
+        assert r.exit_code == 0, r.stderr
+        if fmt == "csv":
+            got = [row["dc_verdict"] for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))]
+        else:
+            got = [json.loads(line)["verdict"] for line in out.read_text(encoding="utf-8").splitlines()]
+        verdicts[fmt, jobs] = got
+    assert set(map(tuple, verdicts.values())) == {("strategic", "strategic", "none")}
+    # The same text as one title: the framing words are the title's, and they damp.
+    plain = run("classify", "Quantum sensor development We discuss ethical issues with students in a university "
+                "course.", "-f", "json")
+    assert json.loads(plain.stdout)[0]["verdict"] == "none"

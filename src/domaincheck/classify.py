@@ -175,17 +175,21 @@ class Classifier:
         taxonomy, matcher, model = load_compiled(taxonomy_dir, learned)
         return cls(taxonomy, matcher, model, min_score)
 
-    def classify(self, title: str, fuzzy: bool = True, min_score: int | None = None, top: int | None = None
-                 ) -> Result:  # fmt: skip
+    def classify(self, title: str, fuzzy: bool = True, min_score: int | None = None, top: int | None = None,
+                 framing_within: int | None = None) -> Result:  # fmt: skip
         """Classify one title. Raises InputError for an empty, punctuation-only or over-long title.
 
         Areas scoring at least ``min_score`` (default: the classifier's) are reported (at most ``top``); the rest
-        with evidence are near misses.
+        with evidence are near misses. ``framing_within``: when the text is a title followed by keywords or an
+        abstract, the title's length; framing and basic-science words after it do not damp the title's evidence
+        (an abstract's "students" or "mechanism" says nothing of what the project develops). Their terms count.
         """
         if min_score is None:
             min_score = self.min_score
         norm = checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
+        if framing_within is not None:
+            spans = self._framing_within(spans, norm, framing_within)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
         learned, doubted = self._read(norm.text, spans)
         plan = self._plan(spans, learned, doubted, min_score, top).outcome
@@ -221,13 +225,14 @@ class Classifier:
             raise result if result is not None else InputError("empty title")
         return result
 
-    def brief_many(self, titles: Sequence[str | None], fuzzy: bool = True, min_score: int | None = None
-                   ) -> list[Brief | InputError | None]:  # fmt: skip
-        """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None."""
+    def brief_many(self, titles: Sequence[str | None], fuzzy: bool = True, min_score: int | None = None,
+                   framing_within: Sequence[int | None] | None = None) -> list[Brief | InputError | None]:  # fmt: skip
+        """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
+        ``framing_within`` gives each text's ``framing_within`` of :meth:`classify`."""
         if min_score is None:
             min_score = self.min_score
         out: list[Brief | InputError | None] = []
-        for title in titles:
+        for index, title in enumerate(titles):
             if title is None:
                 out.append(None)
                 continue
@@ -237,9 +242,21 @@ class Classifier:
                 out.append(exc)
                 continue
             spans = self.matcher.find(norm, fuzzy=fuzzy)
+            within = framing_within[index] if framing_within is not None else None
+            if within is not None:
+                spans = self._framing_within(spans, norm, within)
             learned, doubted = self._read(norm.text, spans)
             out.append(self._plan(spans, learned, doubted, min_score, None).brief)
         return out
+
+    @staticmethod
+    def _framing_within(spans: list[Span], norm: Normalized, within: int) -> list[Span]:
+        """``spans`` without the framing and basic-science words that start at or after original offset
+        ``within``."""
+        if within >= len(norm.original):
+            return spans
+        return [s for s in spans
+                if not all(t.kind == FRAMING for t in s.targets) or norm.span(s.start, s.end)[0] < within]
 
     def _read(self, text: str, spans: list[Span]) -> tuple[tuple[tuple[str, int], ...], int]:
         """The learned model's areas for a normalised title, and its doubted areas among those the spans name

@@ -392,13 +392,17 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
+def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool,
+                    cuts: Sequence[int | None] | None = None) -> _Classified:  # fmt: skip
     with _gc_paused():
-        return _classify_batch(classifier, texts, want_detail)
+        return _classify_batch(classifier, texts, want_detail, cuts)
 
 
-def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool) -> _Classified:
-    """Classify each text (None = skip); InputError from the classifier marks that row only.
+def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool,
+                    cuts: Sequence[int | None] | None) -> _Classified:  # fmt: skip
+    """Classify each text (None = skip); InputError from the classifier marks that row only. ``cuts``: each title's
+    length within its text, when extra columns follow it (the real classifier, the one with ``brief_many``, reads
+    framing words from the title alone).
 
     The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief_many``
     (the real one) gets the whole batch in one call, and the cells of a Brief it hands out again are rendered
@@ -411,9 +415,14 @@ def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], wan
     count = counts.get
     rejected: list[int] = []
     # The real classifier takes a whole batch in one call (Classifier.brief_many); test doubles may not.
-    brief_many = None if want_detail else getattr(classifier, "brief_many", None)
-    briefs = brief_many(texts) if brief_many is not None else None
+    real = getattr(classifier, "brief_many", None)
+    brief_many = None if want_detail else real
+    if brief_many is None:
+        briefs = None
+    else:
+        briefs = brief_many(texts) if cuts is None else brief_many(texts, framing_within=cuts)
     classify = classifier.classify
+    classify_cut = real is not None and cuts is not None
     rendered = _BRIEF_CELLS
     cells: _Cells
     key: _CountKey
@@ -438,7 +447,11 @@ def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], wan
                 else:
                     cells, key = entry[1], entry[2]
             else:
-                result = classify(text)
+                if classify_cut:
+                    assert cuts is not None
+                    result = classify(text, framing_within=cuts[index])  # type: ignore[call-arg]
+                else:
+                    result = classify(text)
                 cells, key = _result_cells(result)
                 if details is not None:
                     details.append(result.to_dict())
@@ -470,10 +483,10 @@ def _init_worker(factory: ClassifierFactory) -> None:
         _worker_error = f"{type(exc).__name__}: {exc}"
 
 
-def _work(texts: list[str | None], want_detail: bool) -> _Classified:
+def _work(texts: list[str | None], want_detail: bool, cuts: list[int | None] | None) -> _Classified:
     if _worker_classifier is None:
         raise DomaincheckError(f"a worker process could not load the classifier: {_worker_error}")
-    return _classify_texts(_worker_classifier, texts, want_detail)
+    return _classify_texts(_worker_classifier, texts, want_detail, cuts)
 
 
 # --- the run ------------------------------------------------------------------------------------------
@@ -488,6 +501,8 @@ class _Batch(NamedTuple):
     """Cells fitted to the (kept) header; the result cells and any extra cells are appended in place."""
     texts: list[str | None]
     """Text to classify per row; None = not classified."""
+    cuts: list[int | None] | None
+    """With --extra-column: per row, the title's length within its text (framing words after it do not damp)."""
     titles: list[str] | None
     """The stripped titles (JSONL output only, for the record of a row that was not classified)."""
     notes: dict[int, tuple[tuple[str, ...], list[Any] | None]]
@@ -696,6 +711,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
     rows: list[list[Any]] = []
     texts: list[str | None] = []
     titles: list[str] | None = [] if want_titles else None
+    cuts: list[int | None] | None = [] if extras else None
     notes: dict[int, tuple[tuple[str, ...], list[Any] | None]] = {}
     add_row = rows.append
     add_text = texts.append
@@ -745,9 +761,11 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             notes[index] = (problems, extra)
         add_row(cells)
         add_text(text)
+        if cuts is not None:
+            cuts.append(len(title) if text is not None else None)
         if titles is not None:
             titles.append(title)
-    return _Batch(numbers, rows, texts, titles, notes)
+    return _Batch(numbers, rows, texts, cuts, titles, notes)
 
 
 def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally) -> None:
@@ -797,14 +815,14 @@ def _run(
     """
     if jobs == 1:
         for batch in batches:
-            yield batch, _classify_texts(classifier, batch.texts, want_detail)
+            yield batch, _classify_texts(classifier, batch.texts, want_detail, batch.cuts)
         return
     first = next(batches, None)
     if first is None:
         return
     second = next(batches, None)
     if second is None:  # one chunk: starting processes would cost more than it saves
-        yield first, _classify_texts(classifier, first.texts, want_detail)
+        yield first, _classify_texts(classifier, first.texts, want_detail, first.cuts)
         return
     # Spawned (not forked) workers: the caller may be running threads (a progress bar) and the factory
     # must be picklable anyway.
@@ -813,7 +831,7 @@ def _run(
     with context.Pool(jobs, initializer=_init_worker, initargs=(factory,)) as pool:
         pending: collections.deque[tuple[_Batch, Any]] = collections.deque()
         for batch in _chain_batches(first, second, batches):
-            pending.append((batch, pool.apply_async(_work, (batch.texts, want_detail))))
+            pending.append((batch, pool.apply_async(_work, (batch.texts, want_detail, batch.cuts))))
             if len(pending) >= window:
                 done, result = pending.popleft()
                 yield done, result.get()
