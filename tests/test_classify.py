@@ -180,3 +180,13 @@ def test_econsec_own_terms_respect_the_reporting_score(classifier) -> None:  # t
     assert default.verdict == "strategic" and "quantum_information_science" in {e.id for e in default.econsec}
     strict = classifier.classify("量子センサ", min_score=95)
     assert strict.verdict == "none" and not strict.econsec
+
+
+def test_areas_cut_by_top_are_named_in_the_reason(classifier) -> None:  # type: ignore[no-untyped-def]
+    full = classifier.classify("造船所における溶接ロボットの導入")
+    assert len(full.areas) >= 2 and "--top" not in full.reason
+    cut = classifier.classify("造船所における溶接ロボットの導入", top=1)
+    dropped = [a.id for a in full.areas[1:]]
+    assert [a.id for a in cut.areas] == [full.areas[0].id]
+    assert f"cut by --top 1, not counted in the verdict: {', '.join(dropped)}" in cut.reason
+    assert set(dropped) <= {a.id for a in cut.near_misses}

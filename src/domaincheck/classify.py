@@ -463,7 +463,9 @@ class Classifier:
             hits += [(a, sc, band_of(sc)) for a, sc in adds]
             hits.sort(key=self._rank)
         near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in added]
+        cut_ids: list[str] = []
         if top is not None and len(hits) > top:
+            cut_ids = [h[0] for h in hits[top:]]
             # Areas cut by --top become near misses with their term score; a learned area with no term evidence
             # has nothing to show there.
             term_score = {a: (a, sc, band) for a, sc, band in scored}
@@ -491,6 +493,8 @@ class Classifier:
                       "whole title): " + ", ".join(held_ids)
         for a in sorted(yielded, key=lambda x: order[x].order):
             reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
+        if cut_ids:
+            reason += f"; cut by --top {top}, not counted in the verdict: " + ", ".join(cut_ids)
         learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
                                    tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
