@@ -554,3 +554,21 @@ def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) 
     plain = run("classify", "Quantum sensor development We discuss ethical issues with students in a university "
                 "course.", "-f", "json")
     assert json.loads(plain.stdout)[0]["verdict"] == "none"
+
+
+@pytest.mark.parametrize("fmt", ["table", "jsonl"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str) -> None:
+    """`domaincheck classify - | head -1`: every output format stops with exit 0 and nothing on stderr."""
+    import subprocess
+    import sys
+
+    titles = "".join(f"量子コンピュータ {i}\n" for i in range(3000)).encode()
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "classify", "-", "-f", fmt],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(titles)
+    proc.stdin.close()
+    assert proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""

@@ -427,3 +427,19 @@ def test_classify_csv_names_learned_and_held_areas(classifier) -> None:  # type:
         seen["learned"] += bool(learned)
         seen["held"] += bool(r.held)
     assert seen["learned"] >= 5 and seen["held"] >= 2
+
+
+def test_an_interrupted_cache_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from domaincheck import cache
+
+    monkeypatch.setenv("DOMAINCHECK_CACHE", str(tmp_path))
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache.load_compiled(MIN_TAXONOMY)
+    assert list(tmp_path.iterdir()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -92,9 +93,14 @@ def load_compiled(directory: str | Path | None = None, learned: bool = True
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((taxonomy, matcher, model), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump((taxonomy, matcher, model), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, target)
+            except BaseException:  # a full disk, Ctrl-C: no half-written entry stays behind
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
             # Keep the few most recent compiled taxonomies; older ones belong to edited files or old versions.
             old = sorted(target.parent.glob("compiled-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in old[8:]:

@@ -44,7 +44,13 @@ _state: dict[str, Any] = {"taxonomy_dir": None, "learned": True}
 def _stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    class _StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 when the reader goes away; the other outputs stop quietly with 0 (see _quiet_stdout).
+            _quiet_stdout()
+            raise SystemExit(EXIT_OK)
+
+    return _StdoutConsole(soft_wrap=False)
 
 
 def _stderr_console() -> Console:
