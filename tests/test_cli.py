@@ -338,6 +338,8 @@ def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
     assert report["micro"]["f1"] == 1.0 and report["none"]["cases"] == 1
     for body, message in [("title,labels\nquantum computer,\n", "line 2: empty labels cell"),
                           ("title,labels\nquantum computer,quantum\n!!!,none\n", "line 3: title has no letters"),
+                          ("title,labels\nquantum computer,none|quantum\n", "line 2: 'none' together with areas"),
+                          ("title,labels\nquantum computer,Quantum\n", "labels are none or area ids: quantum"),
                           (",none\n", "needs columns")]:  # fmt: skip
         bad = tmp_path / "bad.csv"
         bad.write_text(body, encoding="utf-8")
@@ -572,3 +574,15 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str) -> None:
     proc.stdout.close()  # the reader goes away
     assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
+
+
+def test_classify_machine_formats_keep_their_shape_when_no_title_is_usable() -> None:
+    r = run(*MIN, "classify", "-", "-f", "json", stdin="!!!\n???\n")
+    assert r.exit_code == EXIT_ERROR and "2 of 2 titles skipped" in r.stderr
+    assert [(o["title"], o["verdict"]) for o in json.loads(r.stdout)] == [("!!!", "error"), ("???", "error")]
+
+
+def test_show_names_an_econsec_id_as_such() -> None:
+    r = run("show", "cbrn")
+    assert r.exit_code != 0 and "'cbrn' is an economic-security area (cbrn:" in r.stderr
+    assert "domaincheck econsec" in r.stderr

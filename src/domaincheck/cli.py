@@ -213,10 +213,11 @@ def classify(
                     from .models import Result
 
                     results.append(Result(t, "error", f"{exc.message} ({where})", (), (), (), (), ()))
-        if len(problems) == len(items):
+        if len(problems) == len(items) and fmt is ClassifyFormat.table:
             raise InputError("; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else ""))
         from .render import write_results
 
+        # Machine formats keep their shape even when no title was usable: one error record per title.
         console = _stdout_console() if fmt is ClassifyFormat.table else None
         write_results(results, fmt, sys.stdout, console, lang.value, explain, min_score)
         if problems:
@@ -339,6 +340,11 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id")
+    key = normalize_text(query)
+    es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
+    if es is not None:
+        raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
+                               "areas", hint="see `domaincheck econsec`")  # fmt: skip
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {near}; see `domaincheck domains`")
 
 

@@ -140,6 +140,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
     from .classify import checked
     from .io.encoding import find_decode_error, resolve_encoding
 
+    known = list(known)
     known_set = set(known)
     try:
         with path.open("rb") as raw:
@@ -160,10 +161,14 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                 if not cell:
                     raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area")
                 labels = {x.strip() for x in cell.split("|") if x.strip()}
+                if "none" in labels and len(labels) > 1:
+                    raise InputError(f"{path}: line {n}: 'none' together with areas ({cell})",
+                                     hint="write none alone, or only the area ids")  # fmt: skip
                 labels.discard("none")
                 bad = labels - known_set
                 if bad:
-                    raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}")
+                    raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}",
+                                     hint="labels are none or area ids: " + ", ".join(known))  # fmt: skip
                 title = row["title"] or ""
                 try:
                     checked(title)  # the classifier's own test of a usable title

@@ -31,6 +31,10 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "研究課題名",
     "研究開発課題名",
     "提案課題名",
+    "申請課題名",
+    "応募課題名",
+    "title ja",
+    "japanese title",
     "研究題目",
     "研究課題",
     "件名",
@@ -64,19 +68,31 @@ for _rank, _name in enumerate(TITLE_COLUMN_NAMES):
     _CANDIDATES.setdefault(normalize_column_name(_name), _rank)
 
 
+_JAPANESE_SUFFIX = re.compile(r"和文|日本語|japanese|\bja\b|\bjp\b|\(ja\)|\[ja\]")
+_ENGLISH_SUFFIX = re.compile(r"英文|英語|english|\ben\b|\(en\)|\[en\]")
+
+
+def _language_rank(key: str) -> int:
+    """Among suffixed names (研究課題名（和文）, 研究課題名（英文）): the Japanese title first, whose thesaurus is the
+    larger, then unmarked, then English."""
+    suffix = " ".join(_SUFFIX.findall(key))
+    return 0 if _JAPANESE_SUFFIX.search(suffix) else 2 if _ENGLISH_SUFFIX.search(suffix) else 1
+
+
 def detect_title_column(header: Sequence[str]) -> int | None:
-    """Return the 0-based index of the best title column, or None; earlier names, then left columns win."""
-    best: tuple[int, int, int] | None = None
+    """Return the 0-based index of the best title column, or None: exact names before suffixed ones, a Japanese
+    suffix before an English one, earlier names, then left columns."""
+    best: tuple[int, int, int, int] | None = None
     for index, name in enumerate(header):
         key = normalize_column_name(name)
         for fuzz, candidate in enumerate((key, _without_suffix(key))):
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
-                score = (fuzz, rank, index)
+                score = (fuzz, _language_rank(key) if fuzz else 1, rank, index)
                 if best is None or score < best:
                     best = score
                 break
-    return None if best is None else best[2]
+    return None if best is None else best[3]
 
 
 def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") -> int:
