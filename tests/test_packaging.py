@@ -117,3 +117,12 @@ def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_p
     assert len(compiled) > 3000 and compiled == plain
     assert said[0]["screened"] == said[1]["screened"]  # screen's outputs too, byte for byte (xlsx: but its time)
     assert {r["verdict"] for r in compiled if "verdict" in r} >= {"strategic", "emerging", "none"}
+
+
+def test_the_package_and_its_metadata_give_one_version() -> None:
+    import tomllib
+
+    import domaincheck
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["version"] == domaincheck.__version__
