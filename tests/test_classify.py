@@ -190,3 +190,14 @@ def test_areas_cut_by_top_are_named_in_the_reason(classifier) -> None:  # type: 
     assert [a.id for a in cut.areas] == [full.areas[0].id]
     assert f"cut by --top 1, not counted in the verdict: {', '.join(dropped)}" in cut.reason
     assert set(dropped) <= {a.id for a in cut.near_misses}
+
+
+def test_whole_words_after_a_failed_longest_match_are_all_found(classifier) -> None:  # type: ignore[no-untyped-def]
+    """"robot handoff" is not a whole word in "robotic handoff"; the words found inside and past it must not hide the
+    words the automaton would find after them."""
+    from domaincheck.normalize import normalize
+
+    for title, word in (("Robotic handoff road vehicle control", "vehicle"), ("Soft robotics", "robotics")):
+        norm = normalize(title)
+        found = {norm.text[s.start:s.end] for s in classifier.matcher.find(norm)}
+        assert word in found, (title, found)

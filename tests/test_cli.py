@@ -552,6 +552,21 @@ def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) 
             got = [json.loads(line)["verdict"] for line in out.read_text(encoding="utf-8").splitlines()]
         verdicts[fmt, jobs] = got
     assert set(map(tuple, verdicts.values())) == {("strategic", "strategic", "none")}
+    # Through worker processes (one row a chunk, so that the workers classify), and a framing word that runs from
+    # the title into the extra text (教育 + プログラム: the join's space goes between Japanese words) is not the
+    # title's.
+    import functools
+
+    from domaincheck.classify import Classifier
+    from domaincheck.screen import ScreenOptions, screen
+
+    _write_csv(src, [["title", "abstract"], ["量子センサの開発", "授業"],
+                     ["量子コンピュータの教育", "プログラムの開発"], ["量子センサの歴史学", "量子センサ"]])  # fmt: skip
+    out = tmp_path / "workers.csv"
+    screen(ScreenOptions(input=src, output=out, extra_columns=("abstract",), jobs=2),
+           functools.partial(Classifier.load), chunk_rows=1)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [row["dc_verdict"] for row in rows] == ["strategic", "strategic", "none"]
     # The same text as one title: the framing words are the title's, and they damp.
     plain = run("classify", "Quantum sensor development We discuss ethical issues with students in a university "
                 "course.", "-f", "json")

@@ -218,6 +218,8 @@ def test_formats_from_suffixes() -> None:
         pytest.param(["番号", "研究課題名（英文）"], 1, id="suffix-english-alone"),
         pytest.param(["受付番号", "申請課題名"], 1, id="申請課題名"),
         pytest.param(["id", "title_ja", "title_en"], 1, id="title_ja"),
+        pytest.param(["Title (EN)", "Theme (area)", "Abstract"], 0, id="english-suffix-keeps-its-rank"),
+        pytest.param(["研究課題名（英文）", "テーマ（分野）"], 0, id="英文-keeps-its-rank"),
         pytest.param(["件名", "タイトル"], 1, id="priority-not-position"),
         pytest.param(["No", "プロジェクト名"], 1, id="プロジェクト名"),
         pytest.param(["No", "name of project"], 1, id="name-of-project"),

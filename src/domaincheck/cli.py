@@ -47,6 +47,7 @@ def _stdout_console() -> Console:
     class _StdoutConsole(Console):
         def on_broken_pipe(self) -> None:
             # rich exits 1 when the reader goes away; the other outputs stop quietly with 0 (see _quiet_stdout).
+            self.quiet = True
             _quiet_stdout()
             raise SystemExit(EXIT_OK)
 
@@ -327,6 +328,11 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
         for t in a.technologies:
             for label in (t.name_ja, t.name_en, *t.strong):
                 by_term.setdefault(normalize_text(label), set()).add(a.id)
+    key = normalize_text(query)
+    es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
+    if es is not None and key not in {normalize_text(k) for k in names}:
+        raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
+                               "areas", hint="see `domaincheck econsec`")  # fmt: skip
     owners = by_term.get(normalize_text(query), set())
     if len(owners) == 1 and normalize_text(query) not in {normalize_text(k) for k in names}:
         owner = owners.pop()
@@ -340,11 +346,6 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id")
-    key = normalize_text(query)
-    es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
-    if es is not None:
-        raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
-                               "areas", hint="see `domaincheck econsec`")  # fmt: skip
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {near}; see `domaincheck domains`")
 
 

@@ -225,31 +225,36 @@ class Matcher:
         values = self._values
         out: list[Span] = []
         any_strong = False
-        taken = 0  # end of the last whole word found after a failed match (it may reach past that match)
-        for index, start, end in self._automaton.find_matches_as_indexes(text):
-            if start < taken:
-                continue  # overlaps a whole word found from an earlier match that was not one
-            before, after, targets, strong = values[index]
-            if (before is not None and start > 0 and text[start - 1] in before) or (
-                after is not None and end < n and text[end] in after
-            ):
-                # The longest match is not a whole word ("quantum computation" in "quantum computational", "soft
-                # robot" in "soft robotics"): look for whole words that start inside its span instead, whether they
-                # end inside it or run past it ("robotics").
-                inside, strong = self._inside(text, start, end)
-                out.extend(inside)
-                if inside:
-                    taken = inside[-1].end
-            else:
-                out.append(_tuple_new(Span, (start, end, targets, False)))
-            any_strong = any_strong or strong
+        pos = 0  # where the automaton (re)starts
+        while pos < n:
+            restart = n
+            for index, start, end in self._automaton.find_matches_as_indexes(text[pos:] if pos else text):
+                start += pos
+                end += pos
+                before, after, targets, strong = values[index]
+                if (before is not None and start > 0 and text[start - 1] in before) or (
+                    after is not None and end < n and text[end] in after
+                ):
+                    # The longest match is not a whole word ("quantum computation" in "quantum computational",
+                    # "soft robot" in "soft robotics"): look for whole words that start inside its span instead,
+                    # whether they end inside it or run past it ("robotics").
+                    inside, strong = self._inside(text, start, end)
+                    out.extend(inside)
+                    any_strong = any_strong or strong
+                    if inside and inside[-1].end > end:
+                        restart = inside[-1].end  # the automaton's later matches may overlap it: start again there
+                        break
+                else:
+                    out.append(_tuple_new(Span, (start, end, targets, False)))
+                    any_strong = any_strong or strong
+            pos = restart
         return out, any_strong
 
     def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
         """Whole-word matches that start inside ``text[lo:hi]`` (they may end past it), leftmost-longest, other than
         the span itself (rare: only after a boundary failure)."""
         piece = text[lo:hi]
-        if piece.isascii() and piece.isalnum() and lo > 0 and text[lo - 1].isascii() and text[lo - 1].isalnum():
+        if piece.isascii() and piece.isalnum():
             return [], False  # inside one English word ("ct" in "abstraction"): no whole word can start here
         n = len(text)
         lookup = self._lookup

@@ -69,19 +69,17 @@ for _rank, _name in enumerate(TITLE_COLUMN_NAMES):
 
 
 _JAPANESE_SUFFIX = re.compile(r"和文|日本語|japanese|\bja\b|\bjp\b|\(ja\)|\[ja\]")
-_ENGLISH_SUFFIX = re.compile(r"英文|英語|english|\ben\b|\(en\)|\[en\]")
 
 
 def _language_rank(key: str) -> int:
-    """Among suffixed names (研究課題名（和文）, 研究課題名（英文）): the Japanese title first, whose thesaurus is the
-    larger, then unmarked, then English."""
-    suffix = " ".join(_SUFFIX.findall(key))
-    return 0 if _JAPANESE_SUFFIX.search(suffix) else 2 if _ENGLISH_SUFFIX.search(suffix) else 1
+    """Among suffixed names: a title marked Japanese (研究課題名（和文）) first, whose thesaurus is the larger; any
+    other suffix, English included, keeps its name's rank."""
+    return 0 if _JAPANESE_SUFFIX.search(" ".join(_SUFFIX.findall(key))) else 1
 
 
 def detect_title_column(header: Sequence[str]) -> int | None:
-    """Return the 0-based index of the best title column, or None: exact names before suffixed ones, a Japanese
-    suffix before an English one, earlier names, then left columns."""
+    """Return the 0-based index of the best title column, or None: exact names before suffixed ones, a suffix marking
+    Japanese before any other, earlier names, then left columns."""
     best: tuple[int, int, int, int] | None = None
     for index, name in enumerate(header):
         key = normalize_column_name(name)
