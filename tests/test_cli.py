@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -480,21 +481,32 @@ def test_a_full_disk_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch: p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
-def test_sigterm_ends_a_screen_run_cleanly(tmp_path: Path) -> None:
-    """SIGTERM (what `timeout` and job schedulers send) unwinds as Ctrl-C does: exit 143, no half-written file."""
+def _screen_while_writing(tmp_path: Path, rows: int, ignore_hangup: bool = False) -> tuple[Any, Path]:
+    """Start `domaincheck screen` on ``rows`` titles in a new process; return it, and its output path, once the
+    output is being written (its temporary .part file exists)."""
     import signal
     import subprocess
     import sys
     import time
 
     src = tmp_path / "in.csv"
-    src.write_text("title\n" + "".join(f"量子コンピュータと深層学習 {i}\n" for i in range(400_000)), encoding="utf-8")
+    src.write_text("title\n" + "".join(f"量子コンピュータと深層学習 {i}\n" for i in range(rows)), encoding="utf-8")
     out = tmp_path / "out.csv"
     proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(out), "--quiet"],
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if ignore_hangup
+                            else None)  # fmt: skip
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".part") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)  # wait until the output is being written
+        time.sleep(0.05)
+    return proc, out
+
+
+def test_sigterm_ends_a_screen_run_cleanly(tmp_path: Path) -> None:
+    """SIGTERM (what `timeout` and job schedulers send) unwinds as Ctrl-C does: exit 143, no half-written file."""
+    import signal
+
+    proc, _ = _screen_while_writing(tmp_path, 400_000)
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM, stderr
@@ -505,19 +517,8 @@ def test_sigterm_ends_a_screen_run_cleanly(tmp_path: Path) -> None:
 def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     """nohup ignores SIGHUP for the command it starts; screen must keep it ignored and finish its run."""
     import signal
-    import subprocess
-    import sys
-    import time
 
-    src = tmp_path / "in.csv"
-    src.write_text("title\n" + "".join(f"量子コンピュータと深層学習 {i}\n" for i in range(150_000)), encoding="utf-8")
-    out = tmp_path / "out.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(out), "--quiet"],
-                            stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".part") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    proc, out = _screen_while_writing(tmp_path, 150_000, ignore_hangup=True)
     proc.send_signal(signal.SIGHUP)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
