@@ -201,3 +201,21 @@ def test_whole_words_after_a_failed_longest_match_are_all_found(classifier) -> N
         norm = normalize(title)
         found = {norm.text[s.start:s.end] for s in classifier.matcher.find(norm)}
         assert word in found, (title, found)
+
+
+def test_program_items_narrowed_by_technology(classifier) -> None:  # type: ignore[no-untyped-def]
+    """Moonshot goal 4 (resource circulation) follows a recycling title, not every energy title; goals 1 and 3
+    (avatars, AI robots) follow robot titles, not every AI title."""
+
+    def items(title: str) -> set[str]:
+        return {p.id for p in classifier.classify(title).programs if p.id.startswith("moonshot_goal")}
+
+    assert "moonshot_goal_4" in items("廃プラスチックのケミカルリサイクル技術の開発")
+    assert "moonshot_goal_4" not in items("全固体電池の高容量正極材料の開発")
+    assert {"moonshot_goal_1", "moonshot_goal_3"} <= items("多指ロボットハンドによる物体操作の学習")
+    assert not {"moonshot_goal_1", "moonshot_goal_3"} & items("Large language models for legal document summarization")
+    # show lists an area's items without narrowing
+    from domaincheck.render import show_data
+
+    shown = show_data(classifier.taxonomy, classifier.taxonomy.area("energy_gx"))
+    assert "moonshot_goal_4" in {p["id"] for p in shown["programs"]}

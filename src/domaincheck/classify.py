@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -12,7 +12,18 @@ from typing import Any, NamedTuple
 from .errors import InputError
 from .learned import Learned
 from .matcher import AREA, ECONSEC, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target
-from .models import LEARNED, AreaHit, Brief, EconSecArea, EconSecHit, Evidence, ProgramHit, Result, Taxonomy
+from .models import (
+    LEARNED,
+    AreaHit,
+    Brief,
+    EconSecArea,
+    EconSecHit,
+    Evidence,
+    ProgramHit,
+    ProgramItem,
+    Result,
+    Taxonomy,
+)
 from .normalize import Normalized, normalize
 
 MAX_TITLE_CHARS = 10_000
@@ -136,7 +147,7 @@ class Classifier:
         crosswalk: dict[str, list[tuple[str, bool]]] = {}
         tech_area = {t.id: a.id for a in taxonomy.areas for t in a.technologies}
         self._opens: dict[str, tuple[tuple[str, str], ...]] = {}
-        """Technology -> the narrowed crosswalk links (area, econ-security area) that its terms open."""
+        """Technology -> the narrowed links (area, econ-security area or program item) that its terms open."""
         for e in taxonomy.econsec:
             narrowed = {tech_area[tech] for tech in e.crosswalk_technologies}
             for tech in e.crosswalk_technologies:
@@ -144,6 +155,10 @@ class Classifier:
             for a in e.crosswalk:
                 crosswalk.setdefault(a, []).append((e.id, a in narrowed))
         self._crosswalk = crosswalk
+        for p in taxonomy.programs:
+            for item in p.items:
+                for tech in item.technologies:
+                    self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], item.id))
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
         # excluded area yields unless it has strong evidence from a technology the exclusion does not qualify
@@ -491,10 +506,10 @@ class Classifier:
         tiers = [(a, order[a].tier) for a, _, _ in hits]
         econsec = self._econsec_plan([a for a, _, _ in hits], reached, links)
         own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
-        found = self._programs.get((tuple(tiers), own_econsec))
+        found = self._programs.get((tuple(tiers), own_econsec, links))
         if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, own_econsec)
-            found = self._programs[tuple(tiers), own_econsec] = (programs, tuple(p.id for p in programs))
+            programs = applicable_programs(self.taxonomy, tiers, own_econsec, links)
+            found = self._programs[tuple(tiers), own_econsec, links] = (programs, tuple(p.id for p in programs))
         programs, program_ids = found
         reported = {h[0] for h in hits}
         withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
@@ -533,11 +548,15 @@ class Classifier:
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
 
-def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own_econsec: Sequence[str]
-                        ) -> tuple[ProgramHit, ...]:  # fmt: skip
+def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own_econsec: Sequence[str],
+                        links: Collection[tuple[str, str]] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
     """Programs and measures for reported areas ``(id, tier)`` in rank order and econ-security areas found by
     their own terms: those tied to a reported tier (a program with a focus only for its focus areas), those
-    that serve econ-security areas, and the items (goals, fields) whose focus includes a reported area."""
+    that serve econ-security areas, and the items (goals, fields) whose focus includes a reported area.
+
+    ``links``: the (area, item id) pairs a title's technologies open; an item whose focus on an area is narrowed to
+    some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
+    """
     if not hits and not own_econsec:
         return ()
     tiers = {tier for _, tier in hits}
@@ -558,11 +577,17 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own
         if why:
             out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, why))
         for item in p.items:
-            matched = [a for a in area_ids if a in item.areas]
+            matched = [a for a in area_ids if a in item.areas and (
+                links is None or (a, item.id) in links or not _narrowed(taxonomy, item, a))]
             if matched:
                 out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en,
                                       f"focus of {p.id}: " + ", ".join(matched), p.id))  # fmt: skip
     return tuple(out)
+
+
+def _narrowed(taxonomy: Taxonomy, item: ProgramItem, area_id: str) -> bool:
+    """Whether ``item``'s focus on ``area_id`` is narrowed to some of the area's technologies."""
+    return any(t.id in item.technologies for t in taxonomy.area(area_id).technologies)
 
 
 def _term_weight(target: Target, fuzzy: bool) -> float:

@@ -176,6 +176,10 @@ class ProgramItem:
     """Periods, budgets, counts as the source gives them."""
     source: SourceRef
     """Where it is described."""
+    technologies: tuple[str, ...] = ()
+    """Technologies that narrow the focus: for a focus area with technologies listed here, a title is in the item's
+    focus only when its evidence for that area names one of them (Moonshot goal 4, resource circulation, for a
+    resource-circulation or CO2-removal title, not for every energy title)."""
 
 
 @dataclass(frozen=True)

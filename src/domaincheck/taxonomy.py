@@ -97,7 +97,8 @@ ECONSEC = {
     ]
 }  # fmt: skip
 ITEM = {
-    "id": str, "name_ja": str, "name_en": str, "areas": [str], "facts": Opt([TEXT]), "source": SOURCE,
+    "id": str, "name_ja": str, "name_en": str, "areas": [str], "technologies": Opt([str]), "facts": Opt([TEXT]),
+    "source": SOURCE,
 }  # fmt: skip
 PROGRAMS = {
     "programs": [
@@ -316,7 +317,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     for key, where in excluded.items():
         if key in positives:
             yield f"{where}: term {key!r} is both excluded and a positive term ({positives[key]})"
-    yield from _programs(docs["programs.yaml"]["programs"], known_areas)
+    yield from _programs(docs["programs.yaml"]["programs"], known_areas, tech_area)
     ref = docs["reference.yaml"]
     region_ids = [r["id"] for r in ref["countries"]["regions"]]
     yield from _unique_ids("reference.yaml", "countries.regions", region_ids)
@@ -356,7 +357,7 @@ def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own
                 yield f"{path}.qualifications[{j}].technologies[{k}]: {tech!r} is not a technology of this area"
 
 
-def _programs(programs: list[dict[str, Any]], known: set[str]) -> Iterator[str]:
+def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[str, str]) -> Iterator[str]:
     ids: dict[str, str] = {}
     for i, prog in enumerate(programs):
         p = f"programs.yaml: programs[{i}]"
@@ -376,6 +377,9 @@ def _programs(programs: list[dict[str, Any]], known: set[str]) -> Iterator[str]:
         yield from _known(p + ".focus", prog.get("focus", []), known, "area")
         for j, it in enumerate(prog.get("items", [])):
             yield from _known(f"{p}.items[{j}].areas", it["areas"], known, "area")
+            for k, t in enumerate(it.get("technologies", [])):
+                if tech_area.get(t) not in it["areas"]:
+                    yield f"{p}.items[{j}].technologies[{k}]: {t!r} is not a technology of an area in its focus"
 
 
 # ---- building records --------------------------------------------------------------------------------------------
@@ -432,7 +436,7 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
             p["id"], p["kind"], p["name_ja"], p["name_en"], tuple(p["tiers"]), bool(p.get("econsec", False)),
             _text(p.get("operator")), _text(p.get("summary")), _texts(p.get("facts")), tuple(p.get("focus", ())),
             tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _texts(i.get("facts")),
-                              _src(i["source"])) for i in p.get("items", ())),
+                              _src(i["source"]), tuple(i.get("technologies", ()))) for i in p.get("items", ())),
             _src(p["source"]),
         )
         for p in docs["programs.yaml"]["programs"]
