@@ -454,10 +454,13 @@ class Classifier:
             bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model
             held = tuple([a for a, sc, _ in scored
                           if sc >= min_score and doubted & bits[a] and a not in strong and a not in yielded])
-        if es_strong:
+        if es_strong and not framed:
             # An econ-security area's own terms report it as an area's do, but without a second opinion on generic
-            # words: at least one strong term, framing damps, min_score applies.
-            reached = tuple(sorted([e for e in es_strong if score_of(_weight(es_terms[e]) * damp) >= min_score],
+            # words: at least one strong term and min_score. Under a framing term (a study of people, society,
+            # history) none does: its terms pool the vocabulary of several areas (nuclear fusion + energy), so they
+            # would outweigh the damping that keeps the areas themselves out; the crosswalk of a reported area
+            # still applies.
+            reached = tuple(sorted([e for e in es_strong if score_of(_weight(es_terms[e])) >= min_score],
                                    key=self._es_order.__getitem__))  # fmt: skip
         # Only the areas the model adds (none under a framing term): titles whose terms report the same area share
         # an outcome.
