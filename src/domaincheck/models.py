@@ -482,13 +482,16 @@ LEARNED = "learned"
 """Strength (and match) of the evidence behind an area the learned model added."""
 
 
-def terms_and_learned(areas: Iterable[Any], econsec: Iterable[Any] = ()) -> tuple[list[Any], list[Any]]:
+def terms_and_learned(areas: Iterable[Any], econsec: Iterable[Any] = (), field: str = "term"
+                      ) -> tuple[list[Any], list[Any]]:  # fmt: skip
     """The distinct taxonomy terms behind reported areas and then behind econ-security areas found by their own
     terms (in order), and the ids of the areas the learned model added. Evidence without a ``strength`` (a result of
-    another classifier) counts as a term."""
+    another classifier) counts as a term. ``field``: ``term`` names a term as the taxonomy spells it, ``text`` as
+    the title wrote it."""
     areas = list(areas)
-    terms = dict.fromkeys(e.term for a in areas for e in a.evidence if getattr(e, "strength", "") != LEARNED)
-    terms.update(dict.fromkeys(e.term for es in econsec for e in getattr(es, "evidence", ())))
+    terms = dict.fromkeys(getattr(e, field) for a in areas for e in a.evidence
+                          if getattr(e, "strength", "") != LEARNED)  # fmt: skip
+    terms.update(dict.fromkeys(getattr(e, field) for es in econsec for e in getattr(es, "evidence", ())))
     learned = [a.id for a in areas if any(getattr(e, "strength", "") == LEARNED for e in a.evidence)]
     return list(terms), learned
 

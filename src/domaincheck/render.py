@@ -295,10 +295,8 @@ CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "are
 
 def result_row(r: Result) -> dict[str, str]:
     """Flat row of one result (CSV)."""
-    _, learned = terms_and_learned(r.areas)
     # The characters of the title that matched taxonomy terms (the words behind a learned area are not terms).
-    terms = dict.fromkeys(e.text for a in r.areas for e in a.evidence if e.strength != LEARNED)
-    terms.update(dict.fromkeys(e.text for es in r.econsec for e in es.evidence))
+    terms, learned = terms_and_learned(r.areas, r.econsec, field="text")
     return {
         "title": r.title,
         "verdict": r.verdict,
