@@ -329,12 +329,13 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
             for label in (t.name_ja, t.name_en, *t.strong):
                 by_term.setdefault(normalize_text(label), set()).add(a.id)
     key = normalize_text(query)
+    an_area_name = key in {normalize_text(k) for k in names}
     es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
-    if es is not None and key not in {normalize_text(k) for k in names}:
+    if es is not None and not an_area_name:
         raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
                                "areas", hint="see `domaincheck econsec`")  # fmt: skip
-    owners = by_term.get(normalize_text(query), set())
-    if len(owners) == 1 and normalize_text(query) not in {normalize_text(k) for k in names}:
+    owners = by_term.get(key, set())
+    if len(owners) == 1 and not an_area_name:
         owner = owners.pop()
         _stderr_console().print(f"{query!r} is a technology of {owner}: showing {owner}", highlight=False)
         return owner
