@@ -348,6 +348,87 @@ def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
         assert r.exit_code == EXIT_ERROR and message in r.stderr, r.stderr
 
 
+class _CountingCodec:
+    """A test codec: UTF-8 that counts the bytes it decodes, through any of the codec machinery's entry points."""
+
+    name = "dccountingutf8"
+
+    def __init__(self) -> None:
+        import codecs
+
+        self.decoded = 0
+        counter = self
+        utf8 = codecs.getincrementaldecoder("utf-8")
+
+        class Incremental(codecs.IncrementalDecoder):
+            def __init__(self, errors: str = "strict") -> None:
+                super().__init__(errors)
+                self.inner = utf8(errors)
+
+            def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
+                counter.decoded += len(data)
+                return self.inner.decode(data, final)
+
+            def reset(self) -> None:
+                self.inner.reset()
+
+            def getstate(self) -> tuple[bytes, int]:
+                return self.inner.getstate()  # type: ignore[no-any-return]
+
+            def setstate(self, state: tuple[bytes, int]) -> None:
+                self.inner.setstate(state)
+
+        def decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+            counter.decoded += len(data)
+            return codecs.utf_8_decode(data, errors, True)
+
+        self.info = codecs.CodecInfo(codecs.utf_8_encode, decode, incrementaldecoder=Incremental, name=self.name)
+
+    def search(self, name: str) -> Any:
+        return self.info if name == self.name else None
+
+
+def test_evaluate_decodes_a_file_once_when_its_encoding_is_given(tmp_path: Path) -> None:
+    import codecs
+
+    from domaincheck.evaluate import read_cases
+
+    data = "title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n".encode()
+    src = tmp_path / "labels.csv"
+    src.write_bytes(data)
+    ids = ["quantum", "ocean"]
+    codec = _CountingCodec()
+    codecs.register(codec.search)
+    try:
+        cases = read_cases(src, ids, codec.name)
+    finally:
+        codecs.unregister(codec.search)
+    assert codec.decoded == len(data)  # every byte once: not checked in one pass and read in another
+    assert cases == read_cases(src, ids) == read_cases(src, ids, "utf-8")
+
+
+def test_evaluate_with_an_encoding_reports_a_bad_byte_before_anything_else(tmp_path: Path) -> None:
+    """--encoding: the file is decoded before it is read, so an undecodable byte is the error even when a bad row
+    comes first, and it names the line, the byte offset and the bytes; a BOM is not part of the first column."""
+    from domaincheck.evaluate import read_cases
+
+    src = tmp_path / "labels.csv"
+    head = b"title,labels\nquantum computer,\nquantum sensor,quantum\n"
+    src.write_bytes(head + b"ocean \xff buoy,none\n")
+    r = run(*MIN, "evaluate", str(src), "--encoding", "utf-8")
+    assert r.exit_code == EXIT_ERROR
+    assert f"cannot decode as utf-8 at line 4 (byte offset {len(head) + 6}, bytes 0xff)" in r.stderr, r.stderr
+    assert "empty labels" not in r.stderr and "Traceback" not in r.stderr
+    src.write_bytes(head)  # decodable: now the bad row is the error
+    assert "line 2: empty labels cell" in run(*MIN, "evaluate", str(src), "--encoding", "utf-8").stderr
+    src.write_bytes(b"\xef\xbb\xbf" + "title,labels\n量子コンピュータ,quantum\r\n".encode())
+    assert [c.title for c in read_cases(src, ["quantum"], "utf-8")] == ["量子コンピュータ"]
+    src.write_bytes("title,labels\n量子コンピュータ,quantum\n".encode("cp932"))
+    assert read_cases(src, ["quantum"], "cp932") == read_cases(src, ["quantum"])
+    r = run(*MIN, "evaluate", str(src), "--encoding", "no-such-codec")
+    assert r.exit_code == EXIT_ERROR and "unknown encoding 'no-such-codec'" in r.stderr
+
+
 def test_screen_input_format_option(tmp_path: Path) -> None:
     src = tmp_path / "call.txt"
     src.write_text("title\nquantum computer\n", encoding="utf-8")

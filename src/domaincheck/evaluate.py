@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .classify import Classifier
 from .errors import InputError
@@ -138,18 +139,17 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
     classifier cannot use (empty, no letters or digits, too long) are input errors naming the line.
     """
     from .classify import checked
-    from .io.encoding import find_decode_error, resolve_encoding
+    from .io.encoding import resolve_encoding
 
     known = list(known)
     known_set = set(known)
     try:
         with path.open("rb") as raw:
             enc = resolve_encoding(raw, encoding, name=str(path))
-            failure = find_decode_error(raw, enc) if encoding is not None else None
-        if failure is not None:
-            raise InputError(f"{path}: cannot decode as {enc} at {failure.describe()}",
-                             hint="pass the file's encoding with --encoding (utf-8, cp932)")  # fmt: skip
-        with path.open(encoding=enc, newline="") as fh:
+            # A given encoding was not checked by detection: the whole file is decoded before a row is read, so
+            # that an undecodable byte is the error even after a bad row, and decoded once (the text is kept).
+            text = _decode_whole(raw, enc, path) if encoding is not None else None
+        with io.StringIO(text, newline="") if text is not None else path.open(encoding=enc, newline="") as fh:
             reader = csv.DictReader(fh)
             cols = reader.fieldnames or []
             if "title" not in cols or "labels" not in cols:
@@ -184,6 +184,23 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
     if not cases:
         raise InputError(f"{path}: no labelled titles")
     return cases
+
+
+def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:
+    """The text of ``raw`` from its start in ``encoding``; InputError naming the line, byte offset and bytes where it
+    does not decode."""
+    from .io.encoding import find_decode_error
+
+    raw.seek(0)
+    data = raw.read()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        failure = find_decode_error(io.BytesIO(data), encoding)  # only a bad file is read a second time
+        if failure is None:
+            raise
+    raise InputError(f"{path}: cannot decode as {encoding} at {failure.describe()}",
+                     hint="pass the file's encoding with --encoding (utf-8, cp932)")  # fmt: skip
 
 
 def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
