@@ -157,6 +157,33 @@ def test_show_resolves_names_and_near_misses(query: str) -> None:
     assert json.loads(r.stdout)["id"] == "quantum"
 
 
+@pytest.mark.parametrize("command", [["domains"], ["econsec"], ["programs", "-f", "json"], ["show", "fusion"],
+                                     ["show", "qantum"], ["show", "核融合"]])  # fmt: skip
+def test_listings_do_not_unpickle_the_model_or_the_matcher(command: list[str], monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:  # fmt: skip
+    """The lists read the taxonomy alone: the learned model and the term matcher are for classifying, and rebuilding
+    their automata from the cache is most of a warm start. `show` resolves its AREA by names, not by classifying."""
+    import domaincheck.cache
+    import domaincheck.learned
+    import domaincheck.matcher
+
+    assert domaincheck.cache._LEARNED_FILE == domaincheck.learned.FILE  # the cache key covers the model's file
+    assert domaincheck.cache.load_compiled()[2] is not None  # the cache entry of the packaged taxonomy has a model
+    built: list[str] = []
+    for module in (domaincheck.learned, domaincheck.matcher):
+        def restore(*args: Any, _original: Any = module._restore, _name: str = module.__name__) -> Any:
+            built.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(module, "_restore", restore)  # what unpickling a Learned or a Matcher calls
+    r = run(*command)
+    assert r.exit_code == 0, r.stderr
+    assert built == []
+    # The check can fail: a command that classifies unpickles both from the same cache entry.
+    assert run("classify", "量子コンピュータ").exit_code == 0
+    assert sorted(built) == ["domaincheck.learned", "domaincheck.matcher"]
+
+
 def test_japanese_table_aligns_wide_characters() -> None:
     from rich.cells import cell_len
 

@@ -103,11 +103,12 @@ def _on_termination(signum: int, frame: object) -> None:
 
 
 def _taxonomy() -> Taxonomy:
-    """The taxonomy for the commands that read the lists; they never use the learned model, so a broken
-    ``learned.json`` does not stop them (``taxonomy validate`` and the classifying commands still report it)."""
-    from .cache import load_compiled
+    """The taxonomy for the commands that read the lists; they never classify, so neither the matcher nor the learned
+    model is unpickled from the cache, and a broken ``learned.json`` does not stop them (``taxonomy validate`` and the
+    classifying commands still report it)."""
+    from .cache import load_taxonomy
 
-    return load_compiled(_state["taxonomy_dir"], learned=False)[0]
+    return load_taxonomy(_state["taxonomy_dir"])
 
 
 def _classifier(min_score: int = REPORT_AT) -> Classifier:
