@@ -622,6 +622,58 @@ def test_sigterm_ends_a_screen_run_cleanly(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
+def _children(pid: int) -> int | None:
+    """How many child processes ``pid``'s main thread has started (Linux); None where the system does not say."""
+    try:
+        return len(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("name", "whole_group", "children", "delay", "code", "said"),
+    [
+        # Ctrl-C in a terminal reaches every process of its group: here while the workers are still starting up.
+        ("SIGINT", True, 3, 0.05, 130, "interrupted"),
+        # SIGTERM to the parent alone while it is still starting them (the resource tracker and one worker are up).
+        ("SIGTERM", False, 2, 0.0, 143, "terminated"),
+    ],
+)
+def test_an_interrupt_while_workers_start_is_quiet(tmp_path: Path, name: str, whole_group: bool, children: int,
+                                                   delay: float, code: int, said: str) -> None:  # fmt: skip
+    """`screen --jobs 2` stopped within its first moments: the parent's message and exit code, and nothing from the
+    workers (a worker that is still starting used to print a traceback: KeyboardInterrupt, or EOFError when the
+    parent stopped sending it its start-up data)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if _children(os.getpid()) is None:
+        pytest.skip("needs /proc/PID/task/TID/children to see the workers start")
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("--jobs 2 starts one worker per core: needs two cores")
+    src = tmp_path / "in.csv"
+    src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(6000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
+                             "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while (_children(proc.pid) or 0) < children and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert proc.poll() is None, "the run ended before its workers started"
+    time.sleep(delay)
+    if whole_group:
+        os.killpg(proc.pid, getattr(signal, name))
+    else:
+        proc.send_signal(getattr(signal, name))
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert said in stderr and "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
 def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     """nohup ignores SIGHUP for the command it starts; screen must keep it ignored and finish its run."""
     import signal

@@ -468,12 +468,47 @@ _worker_classifier: ClassifierLike | None = None
 _worker_error: str = ""
 
 
-def _init_worker(factory: ClassifierFactory) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent handles it) and build this worker's classifier once. (Spawned
-    workers do not inherit the parent's Python handlers for SIGTERM and SIGHUP; an ignored SIGHUP, under nohup,
-    they do, and keep.)"""
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals that stop a run; held back while the workers start (see :func:`_start_pool`)."""
+_CAN_HOLD_SIGNALS = hasattr(signal, "pthread_sigmask")
+
+
+def _start_pool(context: Any, jobs: int, factory: ClassifierFactory) -> tuple[Any, Any]:
+    """Start ``jobs`` workers with :data:`_STOP_SIGNALS` blocked; return the pool and the signal mask to restore.
+
+    A worker interrupted while it starts up (importing, reading the start-up data the parent sends it) prints a
+    traceback: KeyboardInterrupt on a Ctrl-C that reaches the whole process group, EOFError when the parent stops
+    mid-way through sending. Blocked, the parent's signal waits until every worker has its data, and each worker,
+    which starts with the parent's mask, gets its own only in :func:`_init_worker` (which restores the mask from
+    before): SIGINT ignored, SIGTERM or SIGHUP ending it quietly. The caller restores the mask inside the pool's
+    ``with``, where a signal that came meanwhile is raised, and the pool terminated."""
+    held = None
+    if _CAN_HOLD_SIGNALS:
+        from multiprocessing import resource_tracker
+
+        # Started first: the pool would start it otherwise, and starting it unblocks SIGINT and SIGTERM.
+        resource_tracker.ensure_running()
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        return context.Pool(jobs, initializer=_init_worker, initargs=(factory, held)), held
+    except BaseException:
+        _release_signals(held)
+        raise
+
+
+def _release_signals(held: Any) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _init_worker(factory: ClassifierFactory, mask: Any = None) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent handles it), take the stop signals the parent held back while it
+    started the workers (``mask``: the parent's mask from before) and build this worker's classifier once. (Spawned
+    workers do not inherit the parent's Python handlers for SIGTERM and SIGHUP: a pending one ends the worker here,
+    quietly; an ignored SIGHUP, under nohup, they do inherit, and keep.)"""
     global _worker_classifier, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _release_signals(mask)
     try:
         _worker_classifier = factory()
     except Exception as exc:  # reported by the first task: an initializer that raises makes Pool respawn forever
@@ -825,7 +860,9 @@ def _run(
     # must be picklable anyway.
     context = multiprocessing.get_context("spawn")
     window = 2 * jobs  # chunks in flight: bounded so memory does not grow with the input
-    with context.Pool(jobs, initializer=_init_worker, initargs=(factory,)) as pool:
+    pool, held = _start_pool(context, jobs, factory)
+    with pool:
+        _release_signals(held)  # a Ctrl-C or SIGTERM that came while the workers started is raised here
         pending: collections.deque[tuple[_Batch, Any]] = collections.deque()
         for batch in _chain_batches(first, second, batches):
             pending.append((batch, pool.apply_async(_work, (batch.texts, want_detail, batch.cuts))))
