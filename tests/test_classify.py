@@ -219,3 +219,21 @@ def test_program_items_narrowed_by_technology(classifier) -> None:  # type: igno
 
     shown = show_data(classifier.taxonomy, classifier.taxonomy.area("energy_gx"))
     assert "moonshot_goal_4" in {p["id"] for p in shown["programs"]}
+
+
+@given(st.one_of(st.text(alphabet="abcdefgh019 -ーアイウカキヴ漢字。", max_size=40), st.text(max_size=40)))
+@settings(max_examples=500, deadline=None)
+def test_fuzzy_word_scan_finds_what_the_reference_pattern_finds(text: str) -> None:
+    from domaincheck.matcher import _FUZZY_TOKEN, _fuzzy_tokens
+
+    assert _fuzzy_tokens(text) == [m.span() for m in _FUZZY_TOKEN.finditer(text)]
+
+
+def test_fuzzy_word_scan_on_real_titles() -> None:
+    from domaincheck.matcher import _FUZZY_TOKEN, _fuzzy_tokens
+    from domaincheck.normalize import normalize_text
+
+    texts = [normalize_text(t) for t in _eval_titles()]
+    found = [_fuzzy_tokens(t) for t in texts]
+    assert found == [[m.span() for m in _FUZZY_TOKEN.finditer(t)] for t in texts]
+    assert sum(map(len, found)) > 1000  # the titles hold such words: the comparison is not between empty lists

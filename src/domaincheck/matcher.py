@@ -18,6 +18,10 @@ _FUZZY_CACHE_MAX = 50_000
 # Words that may be near-miss spellings: whole English words of 6+ letters, katakana runs of 6+ (shorter katakana
 # words are too often other real words one edit away: エアロゾル is not a misspelt エアロゲル).
 _FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{6,}")
+# Runs of 6+ characters of either kind: a token lies inside one, and the run's neighbours are outside both classes,
+# so _FUZZY_TOKEN finds the same tokens in the runs as in the whole text. One character class scans a Japanese
+# title in about a third of the time of the alternation with look-arounds.
+_FUZZY_RUN = re.compile(r"[a-z0-9ァ-ヺー]{6,}")
 _UNSEEN = object()
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 _Entry = tuple[frozenset[str] | None, frozenset[str] | None, tuple["Target", ...], bool]
@@ -322,14 +326,13 @@ class Matcher:
     def _with_fuzzy(self, text: str, spans: list[Span]) -> list[Span]:
         fixes: list[tuple[int, int, str]] = []
         cache = self._fuzzy_cache
-        for m in _FUZZY_TOKEN.finditer(text):
-            word = m.group()
+        for start, end in _fuzzy_tokens(text):
+            word = text[start:end]
             fixed = cache.get(word, _UNSEEN)
             if fixed is _UNSEEN:
                 fixed = self._correct(word)
             if fixed is None:
                 continue
-            start, end = m.span()
             if not any(s.start < end and start < s.end for s in spans):
                 fixes.append((start, end, fixed))  # type: ignore[arg-type]
         if not fixes:
@@ -358,6 +361,17 @@ class Matcher:
             is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
             out.append(Span(start, end, span.targets, is_fuzzy))
         return out
+
+
+def _fuzzy_tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of ``text`` that may be near-miss spellings (``_FUZZY_TOKEN``'s matches)."""
+    if text.isascii():
+        return [m.span() for m in _FUZZY_TOKEN.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for run in _FUZZY_RUN.finditer(text):
+        lo, hi = run.span()
+        out.extend([m.span() for m in _FUZZY_TOKEN.finditer(text, lo, hi)])
+    return out
 
 
 def _restore(tables: _Tables) -> Matcher:
