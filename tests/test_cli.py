@@ -481,6 +481,46 @@ def test_screen_rejects_options_that_would_be_ignored(tmp_path: Path) -> None:
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_screen_output_a_cp932_file_cannot_hold(tmp_path: Path) -> None:
+    """--output-encoding cp932 and a cell with an en dash or an emoji: by default an error that names the place
+    and the way on, and no output; with --output-errors replace a '?' for each, and the altered cells reported."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title", "note"], ["量子コンピュータ", "ok"], ["AI–ロボット", "fine 😀"], ["海洋", "x"]])
+    before = src.read_bytes()
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--output-encoding", "cp932")
+    assert r.exit_code == EXIT_ERROR and "Traceback" not in r.stderr
+    assert r.stderr.startswith("Error: data row 2, column 'title': character '–' (U+2013) cannot be written in cp932")
+    assert "--output-errors replace" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.csv"] and src.read_bytes() == before
+
+    summary = tmp_path / "summary.json"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--output-encoding", "cp932", "--output-errors", "replace",
+            "--summary-json", str(summary))  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("cp932"))))
+    assert [row[:2] for row in rows] == [["title", "note"], ["量子コンピュータ", "ok"], ["AI?ロボット", "fine ?"],
+                                         ["海洋", "x"]]  # fmt: skip
+    assert re.search(r"cells with characters replaced\s*│\s*2 │", r.stderr), r.stderr
+    assert ("Warning: 2 cells written with '?' for characters cp932 cannot hold: data row 2, column 'title' (U+2013); "
+            "data row 2, column 'note' (U+1F600)") in r.stderr
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["cells_replaced"] == 2 and [p["column"] for p in data["replacements"]] == ["title", "note"]
+    assert src.read_bytes() == before
+
+    # To stdout, and with --quiet: the rows in cp932, and the warning still on stderr (no summary table).
+    r = run(*MIN, "screen", str(src), "-o", "-", "--output-encoding", "cp932", "--output-errors", "replace",
+            "--quiet")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout_bytes.decode("cp932").splitlines()[2].startswith("AI?ロボット,fine ?,")
+    assert r.stderr.startswith("Warning: 2 cells") and "summary" not in r.stderr
+    # Nothing to replace in UTF-8: nothing said.
+    r = run(*MIN, "screen", str(src), "-o", "-", "--output-errors", "replace")
+    assert r.exit_code == 0 and "Warning" not in r.stderr and "replaced" not in r.stderr
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "o.jsonl"), "--output-errors", "replace")
+    assert r.exit_code == EXIT_USAGE and "--output-errors applies to CSV and TSV output" in r.stderr
+
+
 def test_directories_are_named_as_such(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import openpyxl
 import pytest
 
-from domaincheck.errors import DomaincheckError, InputError
+from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.writers import neutralize
 from domaincheck.screen import RESULT_COLUMNS, ScreenOptions, Summary, screen, should_fail
 
@@ -492,6 +492,77 @@ def test_cp932_output(tmp_path: Path) -> None:
     write_csv(src, ["title", "note"], [["ok", "fine"], ["海洋", "𠮷野家"]], "utf-8")
     with pytest.raises(InputError, match=r"row 2, column 'note': character '𠮷' \(U\+20BB7\)"):
         run(tmp_path, input=str(src), output=str(out), output_encoding="cp932")
+
+
+UNENCODABLE_ROWS = [["量子", "ok"], ["AI–ロボット", "fine"], ["海洋 😀 と 🌊", "1–2 😀"], ["半導体", "x"]]
+"""Rows with characters CP932 cannot hold: an en dash (U+2013), emoji; three cells of rows 2 and 3 hold some."""
+
+
+def _cp932_unencodable(text: str) -> list[str]:
+    out = []
+    for char in text:
+        try:
+            char.encode("cp932")
+        except UnicodeEncodeError:
+            out.append(char)
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv"])
+def test_cp932_output_stops_at_a_character_it_cannot_hold(tmp_path: Path, suffix: str) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title", "note"], UNENCODABLE_ROWS, "utf-8")
+    before = src.read_bytes()
+    out = tmp_path / f"out.{suffix}"
+    with pytest.raises(InputError, match=r"^data row 2, column 'title': character '–' \(U\+2013\) cannot be written "
+                       r"in cp932$") as caught:  # fmt: skip
+        run(tmp_path, input=str(src), output=str(out), output_encoding="cp932")
+    assert caught.value.hint is not None and "--output-errors replace" in caught.value.hint
+    assert dir_names(tmp_path) == ["in.csv"] and src.read_bytes() == before  # no output, no .part file
+
+
+@pytest.mark.parametrize(("suffix", "delimiter"), [("csv", ","), ("tsv", "\t")])
+def test_cp932_output_errors_replace(tmp_path: Path, suffix: str, delimiter: str) -> None:
+    """--output-errors replace: '?' for each character the encoding cannot hold, every other character as it was,
+    and the altered cells counted, with where the first ones are."""
+    src = tmp_path / "in.csv"
+    rows = UNENCODABLE_ROWS * 300  # several batches
+    write_csv(src, ["title", "n😀te"], rows, "utf-8")
+    out = tmp_path / f"out.{suffix}"
+    summary = run(tmp_path, input=str(src), output=str(out), output_encoding="cp932", output_errors="replace")
+    written = read_csv(out, delimiter, "cp932")
+    header = ["title", "n😀te"]
+    expected = [[re.sub("|".join(_cp932_unencodable(c)) or "(?!)", "?", c) for c in row] for row in [header, *rows]]
+    assert [row[:2] for row in written] == expected
+    altered = sum(c != e for row, exp in zip([header, *rows], expected, strict=True) for c, e in zip(row, exp,
+                                                                                                      strict=True))
+    assert altered == 1 + 3 * 300 and summary.cells_replaced == altered
+    assert summary.replacements[:3] == ((0, "n😀te", ("U+1F600",)), (2, "title", ("U+2013",)),
+                                        (3, "title", ("U+1F600", "U+1F30A")))  # fmt: skip
+    assert summary.rows_written == len(rows) and written[2][2] == "strategic"  # still classified from the original
+    data = summary.to_dict()
+    assert data["cells_replaced"] == altered
+    assert data["replacements"][1] == {"row": 2, "column": "title", "characters": ["U+2013"]}
+
+
+def test_output_errors_replace_to_stdout_and_its_limits(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["AI–ロボット"], ["量子"]], "utf-8")
+    stdout = io.BytesIO()
+    summary = screen(ScreenOptions(input=str(src), output="-", output_encoding="cp932", output_errors="replace"),
+                     fake_factory, stdout=stdout)  # fmt: skip
+    lines = stdout.getvalue().decode("cp932").splitlines()
+    assert [line.split(",")[0] for line in lines] == ["title", "AI?ロボット", "量子"]
+    assert summary.cells_replaced == 1 and summary.output is None
+    # UTF-8 holds every character: nothing to replace, nothing counted.
+    summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv"), output_errors="replace"),
+                     fake_factory)  # fmt: skip
+    assert summary.cells_replaced == 0 and read_csv(tmp_path / "o.csv")[1][0] == "AI–ロボット"
+    for options, message in [({"output": str(tmp_path / "o.jsonl"), "output_errors": "replace"}, "CSV and TSV"),
+                             ({"output": str(tmp_path / "o.csv"), "output_errors": "ignore"}, "strict or replace")]:
+        with pytest.raises(UsageError, match=message):
+            screen(ScreenOptions(input=str(src), **options), fake_factory)
+    assert dir_names(tmp_path) == ["in.csv", "o.csv"]
 
 
 # --- safety ------------------------------------------------------------------------------------------

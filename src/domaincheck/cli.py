@@ -10,6 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+import click
 import typer
 
 from .errors import DomaincheckError, InputError, UnknownNameError, UsageError
@@ -453,6 +454,12 @@ def screen(
                                                  "CP932).")] = None,
     output_encoding: Annotated[str, typer.Option("--output-encoding", help="CSV/TSV output encoding: utf-8-sig "
                                                  "(Excel), utf-8 or cp932.")] = "utf-8-sig",
+    output_errors: Annotated[str, typer.Option(
+        "--output-errors", click_type=click.Choice(["strict", "replace"]),
+        help="A character the output encoding cannot hold (cp932 has no emoji, no en dash): "
+        "strict = stop with an error (exit 1) naming its row, column and character, writing no output file; "
+        "replace = write '?' for it, and count the cells altered in the summary and --summary-json.")
+    ] = "strict",
     sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name (default: first).")]
     = None,
     input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
@@ -499,7 +506,8 @@ def screen(
                 raise UsageError("--summary-json and --output name the same file", hint="choose two file names")
         options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
                                 extra_columns=tuple(extra_column or ()), encoding=encoding,
-                                output_encoding=output_encoding, jobs=jobs, sheet=sheet,
+                                output_encoding=output_encoding, output_errors=output_errors, jobs=jobs,
+                                sheet=sheet,
                                 input_fmt=input_format.value if input_format else None,
                                 header_row=header_row)  # fmt: skip
         factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
@@ -542,6 +550,10 @@ def screen(
             from .render import screen_summary
 
             screen_summary(summary, err)
+        if summary.cells_replaced:  # the output differs from the input: said even with --quiet
+            from .render import replaced_cells_warning
+
+            replaced_cells_warning(summary, output_encoding, err)
         if fail_on is not None and should_fail(summary, fail_on.value):
             if not quiet:
                 err.print(f"--fail-on {fail_on.value}: findings present, exit {EXIT_FINDINGS}", highlight=False)

@@ -531,6 +531,8 @@ def screen_summary(summary: Any, console: Console) -> None:
     t.add_row("rows with problems", f"{summary.rows_with_problems:,}")
     for kind, n in summary.problems.items():
         t.add_row(f"  problem {kind}", f"{n:,}")
+    if summary.cells_replaced:
+        t.add_row("cells with characters replaced", f"{summary.cells_replaced:,}")
     console.print(t)
     if summary.replaced_columns:
         console.print("replaced result columns of an earlier screen: " + ", ".join(summary.replaced_columns),
@@ -539,3 +541,16 @@ def screen_summary(summary: Any, console: Console) -> None:
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip
+
+
+def replaced_cells_warning(summary: Any, encoding: str, console: Console) -> None:
+    """Say that ``screen --output-errors replace`` altered cells: how many, and where the first ones are."""
+    from rich.markup import escape
+
+    n, shown = summary.cells_replaced, 3
+    places = "; ".join(f"{'the header' if row == 0 else f'data row {row}'}, column {_visible(column)!r} "
+                       f"({', '.join(chars)})" for row, column, chars in summary.replacements[:shown])  # fmt: skip
+    more = f"; and {n - shown:,} more (--summary-json names the first {len(summary.replacements)})" if n > shown else ""
+    console.print(f"[bold yellow]Warning:[/] {n:,} cell{'s' if n != 1 else ''} written with '?' for characters "
+                  f"{escape(encoding)} cannot hold: {escape(places)}{more}",
+                  highlight=False, soft_wrap=True)  # fmt: skip

@@ -59,7 +59,9 @@ from domaincheck.io.columns import describe_columns, detect_title_column, resolv
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
 from domaincheck.io.writers import (
+    OUTPUT_ERRORS,
     XLSX_MAX_CELL_CHARS,
+    Replacement,
     RowWriter,
     check_output_path,
     is_stdout,
@@ -185,6 +187,9 @@ class ScreenOptions:
     """Input text encoding; None = detect (BOM → UTF-8 → CP932)."""
     output_encoding: str = DEFAULT_OUTPUT_ENCODING
     """CSV/TSV output encoding: utf-8-sig (Excel-friendly default), utf-8, cp932, ..."""
+    output_errors: str = "strict"
+    """CSV/TSV: a character the output encoding cannot hold is an InputError naming the row, column and character
+    (``strict``), or is written as ``?`` and counted in :attr:`Summary.cells_replaced` (``replace``)."""
     jobs: int = 1
     """Worker processes: 1 = in this process, 0 = one per core."""
     input_fmt: str | None = None
@@ -245,6 +250,11 @@ class Summary:
     """Wall-clock seconds for the whole run."""
     rows_per_second: float
     """rows_written / elapsed_seconds."""
+    cells_replaced: int = 0
+    """Cells written with ``?`` for characters the output encoding cannot hold (``output_errors='replace'``)."""
+    replacements: tuple[Replacement, ...] = ()
+    """Where the first of those cells are (up to 10): data row number (0: the header), column name, the characters
+    replaced (``U+2013``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -272,7 +282,10 @@ class Summary:
             "jobs": self.jobs,
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
-        }
+            "cells_replaced": self.cells_replaced,
+            "replacements": [{"row": row, "column": column, "characters": list(characters)}
+                             for row, column, characters in self.replacements],
+        }  # fmt: skip
 
 
 def should_fail(summary: Summary, fail_on: str) -> bool:
@@ -623,11 +636,15 @@ def screen(
         raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx")
     if output is not None:
         check_output_path(Path(output), None if input_path == "-" else Path(input_path))
+    if options.output_errors not in OUTPUT_ERRORS:
+        raise UsageError(f"--output-errors is strict or replace, not {options.output_errors!r}")
     if out_fmt in ("csv", "tsv"):
         canonical_encoding(options.output_encoding)
-    elif options.output_encoding != DEFAULT_OUTPUT_ENCODING:
-        raise UsageError(f"--output-encoding applies to CSV and TSV output, not {out_fmt}",
-                         hint="JSONL is always UTF-8; xlsx has no text encoding")  # fmt: skip
+    elif options.output_encoding != DEFAULT_OUTPUT_ENCODING or options.output_errors != "strict":
+        option = "--output-encoding" if options.output_encoding != DEFAULT_OUTPUT_ENCODING else "--output-errors"
+        raise UsageError(f"{option} applies to CSV and TSV output, not {out_fmt}",
+                         hint="JSONL is always UTF-8 and xlsx has no text encoding: both hold every "
+                              "character")  # fmt: skip
     if options.sheet is not None and in_fmt != "xlsx":
         raise UsageError(f"--sheet applies to xlsx input, not {in_fmt}")
     if options.encoding is not None and in_fmt == "xlsx":
@@ -644,6 +661,7 @@ def screen(
                 out_fmt,
                 output,
                 encoding=options.output_encoding,
+                errors=options.output_errors,
                 stream=stdout,
                 input_path=source.path,
             ) as writer:
@@ -658,6 +676,7 @@ def screen(
                     if progress is not None:
                         progress(tally.rows_written, table.total)
             blank = table.blank_rows[0]
+            replaced, replacements = writer.cells_replaced, writer.replacements
     finally:
         source.close()
     elapsed = time.perf_counter() - started
@@ -687,6 +706,8 @@ def screen(
         jobs=jobs,
         elapsed_seconds=elapsed,
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
+        cells_replaced=replaced,
+        replacements=replacements,
     )
 
 

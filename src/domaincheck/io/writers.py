@@ -7,9 +7,11 @@
 - CSV/TSV text is exactly what ``csv.writer`` (Excel dialect) writes, but rows whose cells need no
   quoting are joined directly, a batch at a time, through one buffered text stream.
 - CSV defaults to UTF-8 with a BOM so Excel opens Japanese correctly. With ``cp932`` output the usual
-  Unicode/CP932 look-alikes (〜 — − ‖ ¢ £ ¬ ¦) are mapped to their CP932 forms; any other character
-  CP932 cannot encode raises :class:`InputError` naming the row, column and character — nothing is
-  replaced silently. xlsx and JSONL are always Unicode (UTF-8).
+  Unicode/CP932 look-alikes (〜 — − ‖ ¢ £ ¬ ¦) are mapped to their CP932 forms. Any other character the
+  encoding cannot hold raises :class:`InputError` naming the row, column and character (``errors='strict'``),
+  or, with ``errors='replace'``, is written as ``?``; the writer counts the cells it altered and keeps where
+  the first ones are (:attr:`RowWriter.cells_replaced`, :attr:`RowWriter.replacements`) — nothing is replaced
+  silently. xlsx and JSONL are always Unicode (UTF-8).
 - xlsx uses openpyxl's write-only mode (rows are streamed to disk). Control characters that XML cannot
   hold are replaced by U+FFFD; more than 1,048,575 data rows is an error (Excel's sheet limit).
 - A file is written to a temporary file beside it and moved into place with ``os.replace`` only when
@@ -40,6 +42,7 @@ from domaincheck.io.encoding import canonical_encoding, output_text_fixer
 from domaincheck.io.readers import cell_text
 
 __all__ = [
+    "OUTPUT_ERRORS",
     "OUTPUT_FORMATS",
     "XLSX_MAX_CELL_CHARS",
     "XLSX_MAX_ROWS",
@@ -64,6 +67,16 @@ OUTPUT_FORMATS: dict[str, str] = {
 """File suffix (lower case) → output format."""
 
 _FORMAT_NAMES = ("csv", "tsv", "xlsx", "jsonl")
+
+OUTPUT_ERRORS = ("strict", "replace")
+"""What a CSV/TSV writer does with a character its encoding cannot hold: stop with an error, or write ``?``."""
+REPLACEMENT = "?"
+"""What ``errors='replace'`` writes for each such character (as Python's own ``replace`` error handler)."""
+MAX_REPLACEMENTS_KEPT = 10
+"""How many altered cells a writer keeps the place of (all of them are counted)."""
+
+Replacement = tuple[int, str, tuple[str, ...]]
+"""Where a cell was altered: data row number (0: the header), column name, the characters replaced (``U+2013``)."""
 
 XLSX_MAX_ROWS = 1_048_576
 """Rows in one Excel worksheet, header included."""
@@ -116,6 +129,14 @@ class RowWriter(Protocol):
 
     def write_row(self, row: OutputRow) -> None:
         """Write one row."""
+
+    @property
+    def cells_replaced(self) -> int:
+        """Cells written with ``?`` for characters the encoding cannot hold (``errors='replace'``); else 0."""
+
+    @property
+    def replacements(self) -> tuple[Replacement, ...]:
+        """Where the first :data:`MAX_REPLACEMENTS_KEPT` of those cells are, in the order written."""
 
     def finish(self) -> None:
         """Flush or save everything written."""
@@ -242,16 +263,20 @@ def open_writer(
     output: str | None,
     *,
     encoding: str = "utf-8-sig",
+    errors: str = "strict",
     stream: IO[str] | IO[bytes] | None = None,
     input_path: Path | None = None,
 ) -> Iterator[RowWriter]:
-    """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'."""
+    """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'.
+    ``errors`` (CSV/TSV): what to do with a character ``encoding`` cannot hold, one of :data:`OUTPUT_ERRORS`."""
+    if errors not in OUTPUT_ERRORS:
+        raise UsageError(f"unknown output error handling {errors!r}", hint="use strict or replace")
     encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
     if is_stdout(output):
         if fmt == "xlsx":
             raise InputError("xlsx output needs an output file, not standard output")
         with _stream_text(stream, encoding) as text:
-            writer = _text_writer(fmt, text, encoding)
+            writer = _text_writer(fmt, text, encoding, errors)
             yield writer
             writer.finish()
         return
@@ -269,7 +294,7 @@ def open_writer(
                 raise
             return
         with open(temp, "w", encoding=encoding, errors="strict", newline="", buffering=_BUFFER_BYTES) as handle:
-            writer = _text_writer(fmt, handle, encoding)
+            writer = _text_writer(fmt, handle, encoding, errors)
             yield writer
             writer.finish()
 
@@ -300,10 +325,31 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[
         wrapper.detach()
 
 
-def _text_writer(fmt: str, handle: IO[str], encoding: str) -> _DelimitedWriter | _JsonlWriter:
+def _text_writer(fmt: str, handle: IO[str], encoding: str, errors: str) -> _DelimitedWriter | _JsonlWriter:
     if fmt == "jsonl":
         return _JsonlWriter(handle)
-    return _DelimitedWriter(handle, "\t" if fmt == "tsv" else ",", encoding)
+    return _DelimitedWriter(handle, "\t" if fmt == "tsv" else ",", encoding, errors)
+
+
+def _where(number: int) -> str:
+    return "the header" if number == 0 else f"data row {number}"
+
+
+def _replace_unencodable(text: str, encoding: str) -> tuple[str, str]:
+    """``text`` with each character ``encoding`` cannot hold written as :data:`REPLACEMENT`, and those characters."""
+    parts: list[str] = []
+    lost: list[str] = []
+    while True:
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError as exc:
+            run = text[exc.start : exc.end]
+            parts += (text[: exc.start], REPLACEMENT * len(run))
+            lost.append(run)
+            text = text[exc.end :]
+            continue
+        parts.append(text)
+        return "".join(parts), "".join(lost)
 
 
 class _Collector:
@@ -315,10 +361,23 @@ class _Collector:
         self.write = into.append
 
 
-class _DelimitedWriter:
-    """CSV/TSV in the Excel dialect; neutralises formulas; CP932 look-alike mapping when asked."""
+class _NothingReplaced:
+    """A writer of a Unicode format: it never replaces a character."""
 
-    def __init__(self, handle: IO[str], delimiter: str, encoding: str) -> None:
+    @property
+    def cells_replaced(self) -> int:
+        return 0
+
+    @property
+    def replacements(self) -> tuple[Replacement, ...]:
+        return ()
+
+
+class _DelimitedWriter:
+    """CSV/TSV in the Excel dialect; neutralises formulas; CP932 look-alike mapping when asked; a character the
+    encoding cannot hold is an error, or written as ``?`` and counted (``errors='replace'``)."""
+
+    def __init__(self, handle: IO[str], delimiter: str, encoding: str, errors: str = "strict") -> None:
         self._handle = handle
         dialect = csv.excel_tab if delimiter == "\t" else csv.excel
         self._delimiter = delimiter
@@ -328,6 +387,17 @@ class _DelimitedWriter:
         self._encoding = encoding
         self._fix: Callable[[str], str] | None = output_text_fixer(encoding)
         self._columns: list[str] = []
+        self._replace = errors == "replace"
+        self._cells_replaced = 0
+        self._replacements: list[Replacement] = []
+
+    @property
+    def cells_replaced(self) -> int:
+        return self._cells_replaced
+
+    @property
+    def replacements(self) -> tuple[Replacement, ...]:
+        return tuple(self._replacements)
 
     def _prepare(self, values: Sequence[Any]) -> list[str]:
         texts = [v if type(v) is str else cell_text(v) for v in values]
@@ -361,8 +431,12 @@ class _DelimitedWriter:
         try:
             self._handle.write(text)
         except UnicodeEncodeError as exc:
-            # Nothing of the batch was written (text is encoded before it is buffered): write row by row
-            # up to the one that fails, as writing one row at a time would have, and name it.
+            # Nothing of the batch was written (text is encoded before it is buffered).
+            if self._replace:
+                rows = [self._replaced(number, cells) for number, cells in zip(numbers, rows, strict=True)]
+                self._handle.write(self._render(list(map(self._delimiter.join, rows)), rows))
+                return
+            # Write row by row up to the one that fails, as writing one row at a time would have, and name it.
             for number, cells in zip(numbers, rows, strict=True):
                 try:
                     self._writer.writerow(cells)
@@ -407,28 +481,47 @@ class _DelimitedWriter:
         try:
             self._writer.writerow(cells)
         except UnicodeEncodeError as exc:
-            raise self._encode_error(number, cells, exc) from None
+            if not self._replace:
+                raise self._encode_error(number, cells, exc) from None
+            self._writer.writerow(self._replaced(number, cells))
+
+    def _column(self, index: int) -> str:
+        return self._columns[index] if index < len(self._columns) else f"extra cell {index + 1}"
+
+    def _replaced(self, number: int, cells: list[str]) -> list[str]:
+        """``cells`` with each character the encoding cannot hold written as ``?``; the altered cells counted."""
+        out = cells
+        for index, cell in enumerate(cells):
+            text, lost = _replace_unencodable(cell, self._encoding)
+            if not lost:
+                continue
+            if out is cells:
+                out = list(cells)
+            out[index] = text
+            self._cells_replaced += 1
+            if len(self._replacements) < MAX_REPLACEMENTS_KEPT:
+                codes = tuple(dict.fromkeys(f"U+{ord(c):04X}" for c in lost))
+                self._replacements.append((number, self._column(index), codes))
+        return out
 
     def _encode_error(self, number: int, cells: list[str], exc: UnicodeEncodeError) -> InputError:
         error = self._bad_character(number, cells)
         if error is not None:
             return error
-        where = "the header" if number == 0 else f"row {number}"
-        return InputError(f"{where}: cannot be written in {self._encoding}: {exc.reason}")
+        return InputError(f"{_where(number)}: cannot be written in {self._encoding}: {exc.reason}")
 
     def _bad_character(self, number: int, cells: list[str]) -> InputError | None:
         """The error naming the first cell of a row that cannot be encoded, or None if every cell can."""
-        where = "the header" if number == 0 else f"row {number}"
         for index, cell in enumerate(cells):
             try:
                 cell.encode(self._encoding)
             except UnicodeEncodeError as cell_exc:
                 char = cell_exc.object[cell_exc.start]
-                name = self._columns[index] if index < len(self._columns) else f"extra cell {index + 1}"
                 return InputError(
-                    f"{where}, column {name!r}: character {char!r} (U+{ord(char):04X}) "
+                    f"{_where(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
                     f"cannot be written in {self._encoding}",
-                    hint="write UTF-8 (the default) or xlsx, which hold every character",
+                    hint="write UTF-8 (the default) or xlsx, which hold every character; or pass --output-errors "
+                         f"replace to write {REPLACEMENT!r} for each such character (the summary counts the cells)",
                 )
         return None
 
@@ -439,7 +532,7 @@ class _DelimitedWriter:
         pass
 
 
-class _JsonlWriter:
+class _JsonlWriter(_NothingReplaced):
     """One JSON object per row: row number, the classifier's dict, problem, then the original fields."""
 
     def __init__(self, handle: IO[str]) -> None:
@@ -517,7 +610,7 @@ def _json_default(value: object) -> Any:
     return str(value)
 
 
-class _XlsxWriter:
+class _XlsxWriter(_NothingReplaced):
     """openpyxl write-only workbook, one sheet named 'screened', header row frozen."""
 
     def __init__(self, path: Path) -> None:
