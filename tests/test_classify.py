@@ -237,3 +237,15 @@ def test_fuzzy_word_scan_on_real_titles() -> None:
     found = [_fuzzy_tokens(t) for t in texts]
     assert found == [[m.span() for m in _FUZZY_TOKEN.finditer(t)] for t in texts]
     assert sum(map(len, found)) > 1000  # the titles hold such words: the comparison is not between empty lists
+
+
+@pytest.mark.parametrize("min_score", [30, 50, 70])
+def test_min_score_only_filters(classifier, min_score: int) -> None:  # type: ignore[no-untyped-def]
+    """Lowering --min-score shows more areas; it never changes a reported area's score or the order of areas."""
+    checked = 0
+    for title in _eval_titles()[::3]:
+        everything = classifier.classify(title, min_score=0).areas
+        filtered = classifier.classify(title, min_score=min_score).areas
+        assert [(a.id, a.score) for a in everything if a.score >= min_score] == [(a.id, a.score) for a in filtered]
+        checked += bool(filtered)
+    assert checked > 100

@@ -462,12 +462,14 @@ class Classifier:
             # still applies.
             reached = tuple(sorted([e for e in es_strong if score_of(_weight(es_terms[e])) >= min_score],
                                    key=self._es_order.__getitem__))  # fmt: skip
-        # Only the areas the model adds (none under a framing term): titles whose terms report the same area share
-        # an outcome.
+        # Only the areas the model adds or scores above the terms (none under a framing term): titles whose terms
+        # report the same area share an outcome. An area's score is the higher of the two readings whatever the
+        # reporting score, so --min-score only filters: it never changes a score or which area comes first.
         adds: tuple[tuple[str, int], ...] = ()
         if learned and not framed:
-            reported = {h[0] for h in _term_hits(scored, min_score, yielded, held)}
-            adds = tuple([(a, sc) for a, sc in learned if sc >= min_score and a not in reported and a not in yielded])
+            term_score = {a: sc for a, sc, _ in scored if a not in held}
+            adds = tuple([(a, sc) for a, sc in learned
+                          if sc >= min_score and sc > term_score.get(a, -1) and a not in yielded])  # fmt: skip
         # Only the narrowed crosswalk links of areas with terms can matter.
         links = tuple(sorted(opened)) if opened else ()
         key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
@@ -492,7 +494,7 @@ class Classifier:
         hits = _term_hits(scored, min_score, yielded, held)
         added = {a for a, _ in adds}
         if added:
-            hits += [(a, sc, band_of(sc)) for a, sc in adds]
+            hits = [h for h in hits if h[0] not in added] + [(a, sc, band_of(sc)) for a, sc in adds]
             hits.sort(key=self._rank)
         near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in added]
         cut_ids: list[str] = []
