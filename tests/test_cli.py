@@ -802,3 +802,37 @@ def test_show_names_an_econsec_id_as_such() -> None:
     r = run("show", "cbrn")
     assert r.exit_code != 0 and "'cbrn' is an economic-security area (cbrn:" in r.stderr
     assert "domaincheck econsec" in r.stderr
+
+
+def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
+    """A program's or a program item's id (or a name that names no area) is said to be one, with its program and
+    the way to list programs, not answered with meaningless nearest areas; the exit code stays 1 (an error)."""
+    import click
+
+    from domaincheck.cli import _resolve_area
+    from domaincheck.errors import UnknownNameError
+
+    for p in taxonomy.programs:
+        for entry in (p, *p.items):
+            with pytest.raises(UnknownNameError) as caught:
+                _resolve_area(taxonomy, entry.id)
+            error = caught.value
+            assert "nearest" not in (error.hint or "") and "domaincheck programs" in (error.hint or ""), entry.id
+            if entry is p:
+                assert error.message.startswith(f"{p.id!r} is a "), error.message
+            else:
+                assert error.message.startswith(f"{entry.id!r} is part of the {p.kind} {p.id} "), error.message
+                if entry.areas:
+                    assert f"domaincheck show {entry.areas[0]}" in (error.hint or "")
+    # By name: a program's name, and an item's name that names no area; an item named like an area shows the area.
+    with pytest.raises(UnknownNameError, match=r"'さきがけ' \(sakigake\) is part of the program jst_strategic"):
+        _resolve_area(taxonomy, "さきがけ")
+    assert _resolve_area(taxonomy, "海洋") == "ocean"  # also the name of k_program_ocean
+    assert _resolve_area(taxonomy, "qantum") == "quantum"
+    with pytest.raises(click.BadParameter):
+        _resolve_area(taxonomy, " ")
+    r = run("show", "moonshot")
+    assert r.exit_code == EXIT_ERROR and r.stdout == ""
+    assert r.stderr.startswith("Error: 'moonshot' is a program (moonshot: ") and "nearest" not in r.stderr
+    r = run("show", "moonshot_goal_10", "-f", "json")
+    assert r.exit_code == EXIT_ERROR and "part of the program moonshot" in r.stderr and r.stdout == ""

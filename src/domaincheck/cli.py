@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .classify import Classifier
-    from .models import Result, Taxonomy
+    from .models import Program, Result, Taxonomy
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
 TERMINATION_SIGNALS = tuple(s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s))
@@ -324,18 +324,20 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
     for a in tax.areas:
         for label in (a.id, a.name_ja, a.name_en, a.official_ja, a.official_en):
             names[label] = a.id
-    # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
-    by_term: dict[str, set[str]] = {}
-    for a in tax.areas:
-        for t in a.technologies:
-            for label in (t.name_ja, t.name_en, *t.strong):
-                by_term.setdefault(normalize_text(label), set()).add(a.id)
     key = normalize_text(query)
     an_area_name = key in {normalize_text(k) for k in names}
     es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
     if es is not None and not an_area_name:
         raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
                                "areas", hint="see `domaincheck econsec`")  # fmt: skip
+    if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
+        _reject_program(tax, query, key, by_name=False)
+    # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
+    by_term: dict[str, set[str]] = {}
+    for a in tax.areas:
+        for t in a.technologies:
+            for label in (t.name_ja, t.name_en, *t.strong):
+                by_term.setdefault(normalize_text(label), set()).add(a.id)
     owners = by_term.get(key, set())
     if len(owners) == 1 and not an_area_name:
         owner = owners.pop()
@@ -346,10 +348,38 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
         if found[0][1] < 100:  # a near miss: say which area is shown, on stderr
             _stderr_console().print(f"no area is named {query!r}; showing the closest, {found[0][0]}", highlight=False)
         return found[0][0]
+    # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
+    _reject_program(tax, query, key, by_name=True)
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id")
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {near}; see `domaincheck domains`")
+
+
+_KIND_NAME = {"program": "program", "measure": "measure", "protection": "protection use", "promotion": "promotion use"}
+
+
+def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
+    """UnknownNameError when ``key`` (normalised) is the id, or with ``by_name`` the name, of a program or of one of
+    its items (a Moonshot goal, a K Program field): `show` takes areas, and the nearest areas would mean nothing."""
+    from .models import ProgramItem
+    from .normalize import normalize_text
+
+    for p in tax.programs:
+        entries: tuple[Program | ProgramItem, ...] = (p, *p.items)
+        for entry in entries:
+            labels = (entry.name_ja, entry.name_en) if by_name else (entry.id,)
+            if key not in {normalize_text(x) for x in labels}:
+                continue
+            kind = _KIND_NAME.get(p.kind, p.kind)
+            if entry is p:
+                raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_ja}), not one of the 16 areas",
+                                       hint="see `domaincheck programs`")  # fmt: skip
+            areas = entry.areas if isinstance(entry, ProgramItem) else ()
+            focus = f"; it focuses on {', '.join(areas)} (`domaincheck show {areas[0]}`)" if areas else ""
+            named = f"{query!r} ({entry.id})" if by_name else repr(query)
+            raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_ja}), not one of the 16 areas",
+                                   hint=f"see `domaincheck programs`{focus}")  # fmt: skip
 
 
 @app.command()
