@@ -836,3 +836,27 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     assert r.stderr.startswith("Error: 'moonshot' is a program (moonshot: ") and "nearest" not in r.stderr
     r = run("show", "moonshot_goal_10", "-f", "json")
     assert r.exit_code == EXIT_ERROR and "part of the program moonshot" in r.stderr and r.stdout == ""
+
+
+def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
+    """A wrong title column (every title empty or unusable) or a file without data rows used to end with exit 0 and
+    nothing said, which looks like a clean screen. It is said on stderr, even with --quiet; the exit code stays as
+    documented (error rows are problems, not findings)."""
+    src = tmp_path / "call.csv"
+    out = tmp_path / "out.csv"
+    _write_csv(src, [["title", "abstract"], ["", "量子コンピュータ"], ["!!!", "AI"]])
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "any", "--quiet")
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: empty_title 1, "
+                               "unclassifiable_title 1): is 'title' (detected) the right column? (--column")
+    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
+    assert r.exit_code == 1 and r.stderr == ""  # the right column: findings, and no warning
+    _write_csv(src, [["title", "abstract"], ["", "x"], ["quantum computer", "y"]])
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    assert r.exit_code == 0 and r.stderr == ""  # one usable title is enough
+    _write_csv(src, [["title"], [], [""]])
+    r = run(*MIN, "screen", str(src), "-o", str(out))
+    assert r.exit_code == 0 and "rows read" in r.stderr  # the summary, then the warning as its last line
+    assert r.stderr.splitlines()[-1] == ("Warning: the input has no data rows under its header (2 blank records "
+                                         "skipped): nothing was screened")

@@ -506,7 +506,8 @@ def screen(
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a row has such a finding "
                                                    "(strategic; emerging = strategic or emerging; econsec; any).")]
     = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr (warnings "
+                                        "are still shown).")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     terms_only: _TermsOnly = False,
@@ -584,6 +585,12 @@ def screen(
             from .render import replaced_cells_warning
 
             replaced_cells_warning(summary, output_encoding, err)
+        from .render import nothing_screened
+
+        if nothing_screened(summary):  # a wrong title column or an empty file: said even with --quiet
+            from .render import nothing_screened_warning
+
+            nothing_screened_warning(summary, err)
         if fail_on is not None and should_fail(summary, fail_on.value):
             if not quiet:
                 err.print(f"--fail-on {fail_on.value}: findings present, exit {EXIT_FINDINGS}", highlight=False)

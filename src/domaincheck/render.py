@@ -554,3 +554,29 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console) -> Non
     console.print(f"[bold yellow]Warning:[/] {n:,} cell{'s' if n != 1 else ''} written with '?' for characters "
                   f"{escape(encoding)} cannot hold: {escape(places)}{more}",
                   highlight=False, soft_wrap=True)  # fmt: skip
+
+
+def nothing_screened(summary: Any) -> bool:
+    """Whether a ``screen`` run classified no row: the input had no data rows, or no row a usable title."""
+    return bool(summary.rows_read == 0 or summary.verdicts.get("error", 0) == summary.rows_read)
+
+
+def nothing_screened_warning(summary: Any, console: Console) -> None:
+    """Say that a ``screen`` run classified nothing (see :func:`nothing_screened`): a wrong title column, an empty
+    file. Every row is still written; only the warning tells such a run from one that found nothing."""
+    from rich.markup import escape
+
+    column = repr(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
+    if summary.rows_read == 0:
+        blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
+        text = f"the input has no data rows under its header{blank}: nothing was screened"
+    else:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in _TITLE_PROBLEMS)
+        n = summary.rows_read
+        text = (f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
+                f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")
+    console.print(f"[bold yellow]Warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
+_TITLE_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated")
+"""The problems that keep a row from being classified (the others are noted on classified rows)."""
