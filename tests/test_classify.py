@@ -249,3 +249,38 @@ def test_min_score_only_filters(classifier, min_score: int) -> None:  # type: ig
         assert [(a.id, a.score) for a in everything if a.score >= min_score] == [(a.id, a.score) for a in filtered]
         checked += bool(filtered)
     assert checked > 100
+
+
+SPELLING_PAIRS = [
+    ("Bayesian optimization of alloy compositions", "Bayesian optimisation of alloy compositions"),
+    ("Characterization of carbon fiber reinforced plastics", "Characterisation of carbon fibre reinforced plastics"),
+    ("Pediatric anesthesia monitoring devices", "Paediatric anaesthesia monitoring devices"),
+    ("Tumor microenvironment modeling for drug discovery", "Tumour microenvironment modelling for drug discovery"),
+    ("Hematopoietic stem cell transplantation", "Haematopoietic stem cell transplantation"),
+    ("Analyzing behavioral data with machine learning", "Analysing behavioural data with machine learning"),
+    ("Sulfur cathodes for aluminum batteries", "Sulphur cathodes for aluminium batteries"),
+]
+
+
+@pytest.mark.parametrize(("american", "british"), SPELLING_PAIRS)
+def test_british_and_american_spellings_read_alike(terms_classifier, american: str, british: str) -> None:  # type: ignore[no-untyped-def]
+    us, uk = terms_classifier.classify(american), terms_classifier.classify(british)
+    assert us.areas  # the pair is about something
+    assert [(a.id, a.score) for a in uk.areas] == [(a.id, a.score) for a in us.areas]
+    assert [(a.id, a.score) for a in uk.near_misses] == [(a.id, a.score) for a in us.near_misses]
+
+
+def test_both_spellings_of_a_term_in_one_title_are_one_term(terms_classifier) -> None:  # type: ignore[no-untyped-def]
+    once = terms_classifier.classify("Bayesian optimization for catalysts")
+    twice = terms_classifier.classify("Bayesian optimization and Bayesian optimisation for catalysts")
+    assert [(a.id, a.score) for a in twice.areas] == [(a.id, a.score) for a in once.areas]
+
+
+def test_spelling_variants_leave_non_verbs_alone() -> None:
+    from domaincheck.matcher import _spellings
+
+    for word in ("precise", "promise", "supervised", "noise", "laboratory", "colorectal", "sensor", "size"):
+        assert _spellings(word) == [word], word
+    assert _spellings("characterization of centers") == [
+        "characterization of centers", "characterization of centres", "characterisation of centers",
+        "characterisation of centres"]  # fmt: skip
