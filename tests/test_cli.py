@@ -272,9 +272,11 @@ def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
         ("quantum computer", "strategic", "quantum"), ("。。。", "error", None), ("smart agriculture", "emerging",
                                                                              "agri_food")]  # fmt: skip
     assert "(line 3)" in rows[1]["reason"]
-    assert "1 of 3 titles skipped" in r.stderr and "(line 3)" in r.stderr
+    # Said as it is: the title has its record, verdict error (it used to say "skipped").
+    assert "1 of 3 titles could not be classified (verdict error): " in r.stderr and "(line 3)" in r.stderr
     r = run(*MIN, "classify", "quantum computer", "。。。", "--format", "table")
     assert r.exit_code == EXIT_ERROR and "(title 2)" in r.stderr and "。。。" not in r.stdout
+    assert "1 of 2 titles could not be classified (not shown): " in r.stderr  # the table leaves it out
 
 
 def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp_path: Path) -> None:
@@ -794,7 +796,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str) -> None:
 
 def test_classify_machine_formats_keep_their_shape_when_no_title_is_usable() -> None:
     r = run(*MIN, "classify", "-", "-f", "json", stdin="!!!\n???\n")
-    assert r.exit_code == EXIT_ERROR and "2 of 2 titles skipped" in r.stderr
+    assert r.exit_code == EXIT_ERROR and "2 of 2 titles could not be classified (verdict error)" in r.stderr
     assert [(o["title"], o["verdict"]) for o in json.loads(r.stdout)] == [("!!!", "error"), ("???", "error")]
 
 
@@ -860,3 +862,72 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "rows read" in r.stderr  # the summary, then the warning as its last line
     assert r.stderr.splitlines()[-1] == ("Warning: the input has no data rows under its header (2 blank records "
                                          "skipped): nothing was screened")
+
+
+def test_output_paths_are_named_for_what_is_wrong_with_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path through a file, an empty path and a target that cannot be replaced are each said as such, naming the
+    user's path (never the temporary file beside it)."""
+    import errno
+    import os
+
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    for output in (src / "out.csv", src / "sub" / "out.csv"):
+        r = run(*MIN, "screen", str(src), "-o", str(output), "--quiet")
+        assert r.exit_code == EXIT_ERROR and f"{output}: {src} is a file, not a folder" in r.stderr, r.stderr
+        r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "o.csv"), "--summary-json", str(output), "--quiet")
+        assert r.exit_code == EXIT_ERROR and f"{src} is a file, not a folder" in r.stderr, r.stderr
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "none" / "out.csv"), "--quiet")
+    assert r.exit_code == EXIT_ERROR and "the folder" in r.stderr and "does not exist" in r.stderr
+    for args in (["--output", ""], ["-o", str(tmp_path / "o.csv"), "--summary-json", ""]):
+        r = run(*MIN, "screen", str(src), *args, "--quiet")
+        assert r.exit_code == EXIT_USAGE and f"Error: {args[-2]}: the path is empty" in r.stderr, r.stderr
+    r = run(*MIN, "screen", "", "--quiet")
+    assert r.exit_code == EXIT_USAGE and "Error: input: the path is empty" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.csv"]
+    # A target the system will not let us replace (an immutable file: EPERM even for root) is named, not the
+    # temporary file that was to replace it.
+    target = tmp_path / "locked.csv"
+    target.write_text("old\n", encoding="utf-8")
+    real_replace = os.replace
+
+    def refuse(a: Any, b: Any, **kwargs: Any) -> None:
+        if Path(b) == target:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(a), None, str(b))
+        real_replace(a, b, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    for args in (["-o", str(target)], ["-o", str(tmp_path / "o.csv"), "--summary-json", str(target)]):
+        r = run(*MIN, "screen", str(src), *args, "--quiet")
+        assert r.exit_code == EXIT_ERROR, r.stderr
+        assert f"Error: {target}: " in r.stderr and "Operation not permitted" in r.stderr, r.stderr
+        assert ".part" not in r.stderr
+        assert target.read_text(encoding="utf-8") == "old\n"
+        assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_shift_jis_errors_suggest_cp932(tmp_path: Path) -> None:
+    """Python's shift_jis lacks the characters Windows added (髙, ①, ㈱); an encoding error under it (any spelling)
+    suggests cp932, which holds them, but not for a character cp932 cannot hold either."""
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes("title,labels\n①量子コンピュータ,quantum\n".encode("cp932"))
+    for command in (["screen", str(windows), "-o", str(tmp_path / "o.csv"), "-q"], ["evaluate", str(windows)]):
+        for name in ("shift_jis", "sjis", "Shift-JIS"):
+            r = run(*MIN, *command, "--encoding", name)
+            assert r.exit_code == EXIT_ERROR and "cannot decode" in r.stderr, r.stderr
+            assert "Hint: Python's " in r.stderr and "--encoding cp932" in r.stderr, r.stderr
+        r = run(*MIN, *command, "--encoding", "cp932")
+        assert r.exit_code == 0, r.stderr
+    unicode = tmp_path / "unicode.csv"
+    _write_csv(unicode, [["title"], ["髙橋研究室の量子コンピュータ"]])
+    r = run(*MIN, "screen", str(unicode), "-o", "-", "--output-encoding", "sjis", "-q")
+    assert r.exit_code == EXIT_ERROR and "cannot be written in shift_jis" in r.stderr
+    assert "--output-encoding cp932" in r.stderr
+    r = run(*MIN, "screen", str(unicode), "-o", "-", "--output-encoding", "shift_jis", "--output-errors", "replace")
+    assert r.exit_code == 0 and "Warning: 1 cell" in r.stderr and "--output-encoding cp932" in r.stderr
+    r = run(*MIN, "screen", str(unicode), "-o", "-", "--output-encoding", "cp932", "-q")
+    assert r.exit_code == 0 and "髙" in r.stdout_bytes.decode("cp932")
+    _write_csv(unicode, [["title"], ["量子コンピュータ 🙂"]])  # no Japanese encoding holds it: cp932 would not help
+    for errors in ("strict", "replace"):
+        r = run(*MIN, "screen", str(unicode), "-o", "-", "--output-encoding", "shift_jis", "--output-errors", errors)
+        assert "U+1F642" in r.stderr and "cp932" not in r.stderr, r.stderr

@@ -91,6 +91,21 @@ def _errors() -> Iterator[None]:
         _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else f"{exc.strerror or exc}")
 
 
+@contextmanager
+def _windows_hint(encoding: str | None) -> Iterator[None]:
+    """A decoding error under ``--encoding shift_jis`` (sjis, shift-jis) suggests cp932: Python's shift_jis lacks the
+    characters Windows added (髙, ①, ㈱), which Japanese files are full of."""
+    try:
+        yield
+    except InputError as exc:
+        from .io.writers import windows_superset, windows_superset_hint
+
+        if encoding is not None and "cannot decode" in exc.message and windows_superset(encoding):
+            exc.hint = (windows_superset_hint(encoding, "髙, ①, ㈱", "--encoding")
+                        + "; or leave --encoding out to have it detected")
+        raise
+
+
 class _Terminated(BaseException):
     """SIGTERM or SIGHUP: unwinds like Ctrl-C, so that output files are finished or removed, never left half-written."""
 
@@ -224,8 +239,11 @@ def classify(
         console = _stdout_console() if fmt is ClassifyFormat.table else None
         write_results(results, fmt, sys.stdout, console, lang.value, explain, min_score)
         if problems:
-            # The usable titles are classified; the rest are named, and the exit code says something was skipped.
-            _fail(f"{len(problems)} of {len(items)} titles skipped: " + "; ".join(problems[:5]))
+            # The usable titles are classified; the rest are named (in the machine formats they also have their record,
+            # verdict error; the table leaves them out), and the exit code says that some could not be classified.
+            shown = "verdict error" if fmt is not ClassifyFormat.table else "not shown"
+            _fail(f"{len(problems)} of {len(items)} title{'s' if len(items) != 1 else ''} could not be classified "
+                  f"({shown}): " + "; ".join(problems[:5]))  # fmt: skip
 
 
 # ---- evaluate ----------------------------------------------------------------------------------------------------
@@ -255,7 +273,7 @@ def evaluate(
     from .evaluate import evaluate as run_eval
     from .evaluate import read_cases
 
-    with _errors():
+    with _errors(), _windows_hint(encoding):
         clf = _classifier(min_score)
         cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding)
         report = run_eval(clf, cases)
@@ -490,8 +508,8 @@ def screen(
         "strict = stop with an error (exit 1) naming its row, column and character, writing no output file; "
         "replace = write '?' for it, and count the cells altered in the summary and --summary-json.")
     ] = "strict",
-    sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name (default: first).")]
-    = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name, or its 1-based number "
+                                              "(default: the first visible sheet with a title column).")] = None,
     input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
                                                               "suffix does not tell (default: from the suffix; "
                                                               "CSV for '-').")] = None,
@@ -500,7 +518,7 @@ def screen(
                                                    "are skipped (default: the first non-blank row).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core; at most one per "
                                                   "core is started).")] = 1,
-    summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
+    summary_json_name: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
                                                       "summary as JSON to FILE ('-' = stdout, when the rows go "
                                                       "to a file).")] = None,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a row has such a finding "
@@ -521,9 +539,12 @@ def screen(
     from .screen import ScreenOptions, should_fail
     from .screen import screen as run_screen
 
-    with _errors():
-        from .io.writers import is_stdout
+    with _errors(), _windows_hint(encoding):
+        from .io.writers import check_path_given, is_stdout
 
+        if summary_json_name is not None:
+            check_path_given(summary_json_name, "--summary-json")  # Path("") would be the current folder
+        summary_json = None if summary_json_name is None else Path(summary_json_name)
         summary_to_stdout = summary_json is not None and is_stdout(summary_json)
         if summary_to_stdout and is_stdout(output):
             raise UsageError("--summary-json - and the rows would both go to stdout",

@@ -551,8 +551,13 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console) -> Non
     places = "; ".join(f"{'the header' if row == 0 else f'data row {row}'}, column {_visible(column)!r} "
                        f"({', '.join(chars)})" for row, column, chars in summary.replacements[:shown])  # fmt: skip
     more = f"; and {n - shown:,} more (--summary-json names the first {len(summary.replacements)})" if n > shown else ""
+    from .io.writers import windows_superset, windows_superset_hint
+
+    lost = "".join(chr(int(code[2:], 16)) for _, _, codes in summary.replacements for code in codes)
+    if lost and windows_superset(encoding, lost):  # every character kept track of: a Windows one
+        more += f" ({windows_superset_hint(encoding, ', '.join(list(dict.fromkeys(lost))[:5]), '--output-encoding')})"
     console.print(f"[bold yellow]Warning:[/] {n:,} cell{'s' if n != 1 else ''} written with '?' for characters "
-                  f"{escape(encoding)} cannot hold: {escape(places)}{more}",
+                  f"{escape(encoding)} cannot hold: {escape(places)}{escape(more)}",
                   highlight=False, soft_wrap=True)  # fmt: skip
 
 

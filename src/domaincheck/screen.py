@@ -64,6 +64,7 @@ from domaincheck.io.writers import (
     Replacement,
     RowWriter,
     check_output_path,
+    check_path_given,
     is_stdout,
     open_writer,
     output_format,
@@ -627,6 +628,9 @@ def screen(
     """
     started = time.perf_counter()
     jobs = _resolve_jobs(options.jobs)
+    check_path_given(options.input, "input")
+    if options.output is not None:
+        check_path_given(options.output, "--output")
     input_path = os.fspath(options.input)
     output = None if options.output is None or is_stdout(options.output) else os.fspath(options.output)
     in_fmt = input_format(input_path, options.input_fmt)

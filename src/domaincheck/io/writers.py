@@ -50,6 +50,7 @@ __all__ = [
     "RowWriter",
     "atomic_file",
     "check_output_path",
+    "check_path_given",
     "neutralize",
     "open_writer",
     "output_format",
@@ -205,13 +206,47 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def check_output_path(output: Path, input_path: Path | None) -> None:
-    """InputError if ``output`` is the input (by resolved path or same file), a directory, or has no folder."""
+    """InputError if ``output`` is the input (by resolved path or same file), a directory, or has no folder (a
+    folder on its way that is a file is named as one: ``in.csv/out.csv``)."""
     if input_path is not None and same_file(output, input_path):
         raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file")
     if output.is_dir():
         raise InputError(f"{output}: is a directory; give an output file name")
     if not output.parent.is_dir():
+        folder = next((f for f in output.parents if f.exists() or f.is_symlink()), None)
+        if folder is not None and not folder.is_dir():
+            raise InputError(f"{output}: {folder} is a file, not a folder", hint="give the output file's path in a "
+                             "folder, e.g. beside the input: out.csv")  # fmt: skip
         raise InputError(f"{output}: the folder {output.parent} does not exist")
+
+
+def windows_superset(encoding: str, text: str | None = None) -> bool:
+    """Whether ``encoding`` is Python's ``shift_jis`` (also named sjis, shift-jis), which lacks the characters Windows
+    added to Shift_JIS and Japanese files use (髙, ①, ㈱): cp932 holds them. With ``text``: and cp932 holds all
+    of ``text``."""
+    try:
+        if canonical_encoding(encoding) != "shift_jis":
+            return False
+    except InputError:
+        return False
+    if text is not None:
+        try:
+            text.encode("cp932")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def windows_superset_hint(encoding: str, shown: str, option: str) -> str:
+    """The hint for an error under :func:`windows_superset` ``encoding``: use cp932 instead."""
+    return (f"Python's {encoding} is strict Shift_JIS, without the characters Windows added ({shown}); {option} "
+            "cp932 (Windows' Shift_JIS) holds them")
+
+
+def check_path_given(path: str | os.PathLike[str], option: str) -> None:
+    """UsageError when ``path`` is empty (``-o ""``): it would name the current folder."""
+    if not os.fspath(path):
+        raise UsageError(f"{option}: the path is empty", hint="give a file name, or - for standard output")
 
 
 def _default_mode() -> int:
@@ -236,7 +271,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
     if special:
         yield target
         return
-    target = Path(os.path.realpath(target))
+    given, target = target, Path(os.path.realpath(target))
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
@@ -249,8 +284,13 @@ def atomic_file(target: Path) -> Iterator[Path]:
             mode = stat.S_IMODE(target.stat().st_mode)
         except OSError:
             mode = _default_mode()
-        os.chmod(temp, mode)
-        os.replace(temp, target)
+        try:
+            os.chmod(temp, mode)
+            os.replace(temp, target)
+        except OSError as exc:  # an immutable or append-only file: the error names the target, not the temporary file
+            raise InputError(f"{given}: cannot be replaced: {exc.strerror}",
+                             hint="the file may be read-only to you or immutable (lsattr shows an i); choose "
+                                  "another output file") from None  # fmt: skip
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -517,11 +557,14 @@ class _DelimitedWriter:
                 cell.encode(self._encoding)
             except UnicodeEncodeError as cell_exc:
                 char = cell_exc.object[cell_exc.start]
+                windows = f"{windows_superset_hint(self._encoding, char, '--output-encoding')}; or " if (
+                    windows_superset(self._encoding, char)) else ""  # fmt: skip
                 return InputError(
                     f"{_where(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
                     f"cannot be written in {self._encoding}",
-                    hint="write UTF-8 (the default) or xlsx, which hold every character; or pass --output-errors "
-                         f"replace to write {REPLACEMENT!r} for each such character (the summary counts the cells)",
+                    hint=f"{windows}write UTF-8 (the default) or xlsx, which hold every character; or pass "
+                         f"--output-errors replace to write {REPLACEMENT!r} for each such character (the summary "
+                         "counts the cells)",
                 )
         return None
 
