@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -931,3 +932,87 @@ def test_shift_jis_errors_suggest_cp932(tmp_path: Path) -> None:
     for errors in ("strict", "replace"):
         r = run(*MIN, "screen", str(unicode), "-o", "-", "--output-encoding", "shift_jis", "--output-errors", errors)
         assert "U+1F642" in r.stderr and "cp932" not in r.stderr, r.stderr
+
+
+def _lines_of(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_piped_tables_are_wide_and_keep_ids_whole() -> None:
+    """Written to a pipe or a file with COLUMNS unset, rich used to take 80 columns: the classify table lost its
+    evidence column and cut its headers (`sc…`), ids folded mid-word, the screen summary's last line wrapped. Now such
+    output is 160 columns wide, ids whole, Japanese still aligned; an explicit COLUMNS is obeyed."""
+    from rich.cells import cell_len
+
+    from domaincheck.cli import PIPED_WIDTH
+    from domaincheck.taxonomy import load
+
+    unset = {"COLUMNS": None}
+    title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
+    r = runner.invoke(app, ["classify", title], env=unset)
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.lstrip().startswith("area "))
+    end = next(n for n, line in enumerate(lines) if line.startswith("  econ-security: "))
+    assert lines[start].split() == ["area", "name", "tier", "score", "band", "evidence"]
+    assert len({cell_len(line) for line in lines[start:end]}) == 1 and end - start > 2  # wide characters aligned
+    assert "mobility_logistics" in r.stdout and "…" not in r.stdout
+    assert max(map(cell_len, r.stdout.splitlines())) <= PIPED_WIDTH
+    tax = load()
+    ids = [i for p in tax.programs for i in (p.id, *(it.id for it in p.items))]
+    for command, expected in ((["programs"], ids), (["econsec"], [e.id for e in tax.econsec]),
+                              (["show", "quantum"], [t.id for a in tax.areas if a.id == "quantum"
+                                                     for t in a.technologies])):  # fmt: skip
+        r = runner.invoke(app, command, env=unset)
+        assert r.exit_code == 0, r.stderr
+        cells = {cell.strip() for line in r.stdout.splitlines() for cell in line.split("│")}
+        assert set(expected) <= cells, sorted(set(expected) - cells)  # every id whole in its cell
+        rows = [line for line in r.stdout.splitlines() if line.startswith("│")]
+        assert len({cell_len(line) for line in rows}) == 1
+        assert max(map(cell_len, r.stdout.splitlines())) <= PIPED_WIDTH
+    # An explicit COLUMNS is obeyed (narrow: every column folds, none is squeezed out).
+    r = runner.invoke(app, ["programs"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0 and max(map(cell_len, r.stdout.splitlines())) <= 80
+    assert all(line.count("│") == 8 for line in r.stdout.splitlines() if line.startswith("│"))
+
+
+def test_piped_screen_summary_keeps_its_last_line_whole(tmp_path: Path) -> None:
+    src = tmp_path / "call.csv"
+    column = "研究課題名（申請書の表紙に記載した正式な名称）"
+    _write_csv(src, [[column], ["量子コンピュータの開発"]])
+    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "-c", "1"], env={"COLUMNS": None})
+    assert r.exit_code == 0, r.stderr
+    last = r.stderr.splitlines()[-1]  # 95 cells: it used to wrap at 80
+    assert last.startswith(f"title column: {column}, encoding utf-8; ") and last.endswith("jobs 1"), r.stderr
+
+
+def test_a_terminal_keeps_its_own_width(tmp_path: Path) -> None:
+    """On a terminal the width is the terminal's, as before (only piped output is widened)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+
+    from rich.cells import cell_len
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 90, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["TERM"] = "xterm"
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "programs"], stdin=subprocess.DEVNULL, stdout=slave,
+                            stderr=slave, env=env)  # fmt: skip
+    os.close(slave)
+    chunks = []
+    with contextlib.suppress(OSError):  # EIO once the program has ended and closed the terminal
+        while data := os.read(master, 1 << 16):
+            chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8")).replace("\r", "")
+    widths = [cell_len(line) for line in text.splitlines()]
+    assert widths and max(widths) <= 90 and max(widths) > 80, max(widths)

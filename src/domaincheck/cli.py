@@ -42,6 +42,23 @@ app.add_typer(taxonomy_app, name="taxonomy")
 _state: dict[str, Any] = {"taxonomy_dir": None, "learned": True}
 
 
+PIPED_WIDTH = 160
+"""Columns of tables and text written to a pipe or a file when COLUMNS does not say: rich would take 80, which folds
+ids and squeezes the classify table's evidence out. 160 holds every table's id columns and the classify table (its
+longest area name is 36 cells wide) with room for evidence, and is still a line that a log viewer or `less` shows
+whole; long free text (program facts) folds at it instead of making lines of hundreds of characters."""
+
+
+def _fit(console: Console) -> Console:
+    """``console`` at :data:`PIPED_WIDTH` when it writes to a pipe or a file and COLUMNS is not set; a terminal (or
+    COLUMNS) keeps the width rich measures."""
+    import os
+
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
+        console.width = PIPED_WIDTH
+    return console
+
+
 def _stdout_console() -> Console:
     from rich.console import Console
 
@@ -52,13 +69,13 @@ def _stdout_console() -> Console:
             _quiet_stdout()
             raise SystemExit(EXIT_OK)
 
-    return _StdoutConsole(soft_wrap=False)
+    return _fit(_StdoutConsole(soft_wrap=False))
 
 
 def _stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True)
+    return _fit(Console(stderr=True))
 
 
 def _fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> NoReturn:
@@ -420,7 +437,8 @@ def show(
 
         console = _stdout_console() if fmt is ListFormat.table else None
         name = data.get(f"name_{lang.value}") or data["name_ja"]
-        write_rows(show_rows(data, lang.value), fmt, sys.stdout, console, f"{data['id']}: {name}")
+        write_rows(show_rows(data, lang.value), fmt, sys.stdout, console, f"{data['id']}: {name}",
+                   ids=("section", "item"))
 
 
 @app.command()
@@ -436,7 +454,7 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
         write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
                    "Technology areas for research on specified critical technologies (20)" if lang is Lang.en
-                   else "特定重要技術に係る調査研究を実施する技術領域 (20)")  # fmt: skip
+                   else "特定重要技術に係る調査研究を実施する技術領域 (20)", ids=("id", "source_line"))  # fmt: skip
 
 
 class KindChoice(str, Enum):
@@ -464,7 +482,8 @@ def programs(
             dump_json([program_data(p) for p in progs], sys.stdout)
             return
         write_rows(programs_rows(progs, lang.value), fmt, sys.stdout,
-                   _stdout_console() if fmt is ListFormat.table else None, "programs and measures")  # fmt: skip
+                   _stdout_console() if fmt is ListFormat.table else None, "programs and measures",
+                   ids=("id", "parent", "kind", "source_line"))  # fmt: skip
 
 
 class FailOn(str, Enum):

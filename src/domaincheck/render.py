@@ -254,8 +254,10 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
 
 
 def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], console: Console | None,
-               title: str = "") -> None:  # fmt: skip
-    """Render flat rows as a table, CSV or Markdown."""
+               title: str = "", ids: Sequence[str] = ()) -> None:  # fmt: skip
+    """Render flat rows as a table, CSV or Markdown. In the table the columns named in ``ids`` (ids, short labels)
+    are kept whole when the console is wide enough for them and a few characters of every other column (those fold);
+    in a narrower terminal every column folds, so that none is squeezed out."""
     if not rows:
         if fmt is ListFormat.csv:
             return
@@ -279,11 +281,26 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
 
         assert console is not None
         table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
+        whole = set(ids) if _fits_whole(rows, cols, ids, console.width) else set()
         for c in cols:
-            table.add_column(c, overflow="fold")
+            table.add_column(c, no_wrap=c in whole, overflow="fold")
         for r in rows:
             table.add_row(*(RText(r[c]) for c in cols))  # Text: taxonomy strings are data, never markup
         console.print(table)
+
+
+_FOLDED_MIN = 12
+"""Cells of a folding column that :func:`write_rows` keeps beside the whole ones."""
+
+
+def _fits_whole(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int) -> bool:
+    """Whether a table of ``rows`` can show the ``ids`` columns whole and at least :data:`_FOLDED_MIN` cells of every
+    other column in ``width`` (rich squeezes a folding column out entirely before it narrows one that cannot wrap)."""
+    from rich.cells import cell_len
+
+    whole = sum(max(cell_len(c), *(cell_len(r[c]) for r in rows)) for c in cols if c in ids)
+    folded = _FOLDED_MIN * sum(c not in ids for c in cols)
+    return whole + folded + 3 * len(cols) + 1 <= width  # each column: padding and a border; one border more
 
 
 # ---- classify ----------------------------------------------------------------------------------------------------
@@ -359,7 +376,9 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if r.areas:
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
             for c in ("area", "name", "tier", "score", "band"):
-                t.add_column(c, no_wrap=True, justify="right" if c == "score" else "left")
+                # The name (free text, Japanese without spaces) folds in a narrow terminal; the id and labels never do.
+                t.add_column(c, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
+                             justify="right" if c == "score" else "left")  # fmt: skip
             t.add_column("evidence", overflow="fold")
             for a in r.areas:
                 terms = [f"{_visible(e.text)}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence
