@@ -1016,3 +1016,17 @@ def test_a_terminal_keeps_its_own_width(tmp_path: Path) -> None:
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8")).replace("\r", "")
     widths = [cell_len(line) for line in text.splitlines()]
     assert widths and max(widths) <= 90 and max(widths) > 80, max(widths)
+
+
+def test_classify_table_keeps_area_ids_whole_in_a_narrow_width() -> None:
+    """At 80 columns the area id used to be cut (`mobility_logisti…`) and the evidence squeezed out; the area's name
+    (free text) folds instead."""
+    title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
+    r = runner.invoke(app, ["classify", title], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.stderr
+    rows = [line.split() for line in r.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 4]
+    header = next(row for row in rows if row[0] == "area")
+    assert header == ["area", "name", "tier", "score", "band", "evidence"]
+    ids = [row[0] for row in rows if row[0] != "area" and row[2] in ("strategic", "emerging")]
+    assert set(ids) >= {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
+    assert "…" not in r.stdout
