@@ -884,7 +884,7 @@ def test_output_paths_are_named_for_what_is_wrong_with_them(tmp_path: Path, monk
         r = run(*MIN, "screen", str(src), *args, "--quiet")
         assert r.exit_code == EXIT_USAGE and f"Error: {args[-2]}: the path is empty" in r.stderr, r.stderr
     r = run(*MIN, "screen", "", "--quiet")
-    assert r.exit_code == EXIT_USAGE and "Error: input: the path is empty" in r.stderr
+    assert r.exit_code == EXIT_USAGE and "Error: input: the path is empty" in r.stderr and "standard input" in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["call.csv"]
     # A target the system will not let us replace (an immutable file: EPERM even for root) is named, not the
     # temporary file that was to replace it.

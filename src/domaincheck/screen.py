@@ -628,7 +628,7 @@ def screen(
     """
     started = time.perf_counter()
     jobs = _resolve_jobs(options.jobs)
-    check_path_given(options.input, "input")
+    check_path_given(options.input, "input", "input")
     if options.output is not None:
         check_path_given(options.output, "--output")
     input_path = os.fspath(options.input)

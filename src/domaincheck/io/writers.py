@@ -243,10 +243,11 @@ def windows_superset_hint(encoding: str, shown: str, option: str) -> str:
             "cp932 (Windows' Shift_JIS) holds them")
 
 
-def check_path_given(path: str | os.PathLike[str], option: str) -> None:
-    """UsageError when ``path`` is empty (``-o ""``): it would name the current folder."""
+def check_path_given(path: str | os.PathLike[str], option: str, stream: str = "output") -> None:
+    """UsageError when ``path`` is empty (``-o ""``): it would name the current folder. ``stream``: what ``-`` means
+    in its place (standard ``output`` or ``input``)."""
     if not os.fspath(path):
-        raise UsageError(f"{option}: the path is empty", hint="give a file name, or - for standard output")
+        raise UsageError(f"{option}: the path is empty", hint=f"give a file name, or - for standard {stream}")
 
 
 def _default_mode() -> int:
