@@ -6,9 +6,13 @@ import csv
 import io
 import json
 import os
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -407,3 +411,147 @@ def test_jsonl_writer_batch_and_lone_surrogate() -> None:
     assert binary.getvalue().decode("utf-8").splitlines() == [
         '{"row": 7, "problem": null, "fields": {"title": "fine"}}'
     ]
+
+
+# --- xlsx: every row, damaged files, sheet choice, cell values -------------------------------------------
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[Any]]], hidden: tuple[str, ...] = ()) -> Path:
+    """Write an .xlsx with these sheets (in order) and rows; ``hidden`` sheets are hidden."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    workbook.save(path)
+    return path
+
+
+def _edit_zip(path: Path, edit: Callable[[str, bytes], bytes], stored: bool = False) -> None:
+    """Rewrite the archive at ``path`` with each member's bytes passed through ``edit(name, data)``."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(name, archive.read(name)) for name in archive.namelist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, edit(name, data))
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
+def _read_all(path: Path, sheet: str | None = None) -> tuple[tuple[str, ...], list[list[Any]]]:
+    with open_table(InputSource(str(path)), "xlsx", sheet=sheet) as table:
+        return table.header, [r.cells for r in table.rows]
+
+
+def test_xlsx_rows_and_columns_beyond_a_wrong_dimension_are_read(tmp_path: Path) -> None:
+    """openpyxl's read-only mode trusts <dimension>; some programs write it wrongly (A1:B2 for a 4 x 5 sheet)."""
+    header = ["No", "研究課題名（英文）", "研究課題名（和文）", "備考"]
+    rows = [header, *[[i, f"t{i}", f"題{i}", f"m{i}"] for i in range(1, 5)]]
+    rows[-1][2] = '=CONCAT("量子","暗号")'  # a formula without its value, beyond the dimension: the formula pass too
+    path = _workbook(tmp_path / "in.xlsx", {"Sheet": rows})
+    _edit_zip(path, lambda name, data: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
+              if name == SHEET1 else data)  # fmt: skip
+    with open_table(InputSource(str(path)), "xlsx") as table:
+        assert table.total == 1  # what the dimension claims: a hint for progress
+        assert table.header == tuple(rows[0])
+        read = list(table.rows)
+        assert [r.cells for r in read] == rows[1:]
+        assert [r.formulas for r in read] == [(), (), (), (2,)]
+        assert table.total is None  # more rows came than it claimed: no total then
+
+
+def _flip_deflate(path: Path) -> None:
+    """Overwrite the start of sheet1's compressed data with bytes that are no deflate block (zlib.error)."""
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(SHEET1).header_offset
+    data = bytearray(path.read_bytes())
+    name_len, extra_len = int.from_bytes(data[offset + 26 : offset + 28], "little"), int.from_bytes(
+        data[offset + 28 : offset + 30], "little")  # fmt: skip
+    start = offset + 30 + name_len + extra_len
+    data[start : start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+
+
+def _bad_crc(path: Path) -> None:
+    """Store the archive uncompressed and change one digit of the sheet's last number: its CRC no longer matches."""
+    _edit_zip(path, lambda name, data: data, stored=True)
+    data = path.read_bytes()
+    at = data.rindex(b"<v>1999</v>")
+    path.write_bytes(data[:at] + b"<v>1998</v>" + data[at + 11 :])
+
+
+def _cut_sheet(path: Path) -> None:
+    _edit_zip(path, lambda name, data: data[: len(data) // 2] if name == SHEET1 else data)
+
+
+def _break_styles(path: Path) -> None:
+    _edit_zip(path, lambda name, data: b"<styleSheet" if name == "xl/styles.xml" else data)
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        pytest.param(_flip_deflate, "Error -3 while decompressing", id="zlib"),
+        pytest.param(_bad_crc, "Bad CRC-32 for file 'xl/worksheets/sheet1.xml'", id="crc"),
+        pytest.param(_cut_sheet, "sheet 'Sheet': ", id="truncated-sheet-xml"),
+        pytest.param(_break_styles, "unclosed", id="broken-styles"),
+    ],
+)
+def test_damaged_xlsx_is_an_input_error(tmp_path: Path, damage: Callable[[Path], None], expected: str) -> None:
+    path = _workbook(tmp_path / "in.xlsx", {"Sheet": [["title", "n"], *[[f"quantum {i}", i] for i in range(2000)]]})
+    damage(path)
+    with pytest.raises(InputError, match=r"in\.xlsx: damaged workbook \(.*" + re.escape(expected)) as info:
+        _read_all(path)
+    assert "save it again" in (info.value.hint or "")
+
+
+def test_xlsx_cut_off_mid_sheet_fails_while_rows_are_read(tmp_path: Path) -> None:
+    """Rows already read before the damage were yielded; the failure is still an InputError, not a ParseError."""
+    path = _workbook(tmp_path / "in.xlsx", {"Sheet": [["title"], *[[f"quantum {i}"] for i in range(2000)]]})
+    _cut_sheet(path)
+    seen = []
+    error: InputError | None = None
+    with open_table(InputSource(str(path)), "xlsx") as table:  # opens: the damage is past the header
+        try:
+            for row in table.rows:
+                seen.append(row.number)
+        except InputError as exc:
+            error = exc
+    assert error is not None and error.message.startswith(f"{path}: damaged workbook (sheet 'Sheet': ")
+    assert 100 < len(seen) < 2000
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "hint"),
+    [
+        pytest.param(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
+            "password-protected or legacy .xls workbook",
+            "save it as .xlsx without a password",
+            id="ole2",
+        ),
+        pytest.param("title\n量子\n".encode("cp932"), "looks like text (CSV/TSV)", "--input-format csv", id="text"),
+        pytest.param(b"", "the file is empty", None, id="empty"),
+        pytest.param(b"\x00\x01\x02garbage", "not an Excel workbook", "save it as .xlsx", id="binary"),
+        pytest.param(b"PK\x03\x04" + bytes(40), "damaged workbook (File is not a zip file)", "save it again", id="zip"),
+    ],
+)
+def test_a_file_that_is_no_workbook_says_what_it_is(tmp_path: Path, data: bytes, message: str, hint: str | None
+                                                     ) -> None:  # fmt: skip
+    path = tmp_path / "in.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(message)) as info:
+        _read_all(path)
+    assert hint is None or hint in (info.value.hint or "")
+
+
+def test_a_zip_without_a_workbook_in_it(tmp_path: Path) -> None:
+    path = tmp_path / "in.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    with pytest.raises(InputError, match=r"a ZIP archive, but not an Excel workbook \(There is no item named"):
+        _read_all(path)

@@ -1033,3 +1033,27 @@ def test_standard_outputs_own_names_are_the_stream(tmp_path: Path) -> None:
         rows = list(csv.reader(io.StringIO(stdout.getvalue().decode("utf-8-sig"))))
         assert [r[0] for r in rows] == ["title", "quantum", "ocean"]
     assert dir_names(tmp_path) == ["in.csv"]
+
+
+# --- xlsx input: damaged files ---------------------------------------------------------------------
+
+
+def test_a_workbook_damaged_mid_sheet_is_an_input_error_and_writes_nothing(tmp_path: Path) -> None:
+    import zipfile
+
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    for i in range(2000):
+        workbook.active.append(["title", "n"] if i == 0 else [f"quantum {i}", i])
+    workbook.save(src)
+    with zipfile.ZipFile(src) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet][: len(members[sheet]) // 2]  # the sheet's XML cut off half-way
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    for out in ("out.csv", "out.xlsx"):
+        with pytest.raises(InputError, match=r"in\.xlsx: damaged workbook \(sheet 'Sheet': "):
+            run(tmp_path, input=str(src), output=str(tmp_path / out), jobs=1)
+    assert dir_names(tmp_path) == ["in.xlsx"]

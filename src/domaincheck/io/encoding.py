@@ -27,6 +27,7 @@ __all__ = [
     "canonical_encoding",
     "detect_encoding",
     "find_decode_error",
+    "looks_like_text",
     "output_text_fixer",
     "resolve_encoding",
     "sniff_bom",
@@ -186,7 +187,8 @@ _CONTAINERS = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP file",
      "save it as CSV in Excel; screen (not evaluate) reads a workbook directly when its name ends in .xlsx, or with "
      "--input-format xlsx"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls) or another OLE file", "save it as .xlsx or CSV in Excel"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls), a password-protected one, or another OLE file",
+     "save it as CSV (or as .xlsx without a password) in Excel"),
 )
 
 
@@ -198,6 +200,31 @@ def reject_containers(stream: BinaryIO, name: str) -> None:
     for magic, what, hint in _CONTAINERS:
         if start == magic:
             raise InputError(f"{name}: this is {what}, not a text file", hint=hint)
+
+
+_BINARY_BYTES = re.compile(b"[\x00-\x08\x0e-\x19\x1c-\x1f]")
+"""Control bytes that text does not hold (tab, line breaks, form feed, ESC and a DOS end-of-file mark it may)."""
+
+
+def looks_like_text(stream: BinaryIO, sample: int = 1 << 16) -> bool:
+    """Whether the stream's first ``sample`` bytes read as text: a byte-order mark, or no control bytes and strict
+    UTF-8 or CP932 (a character cut at the sample's end allowed). Rewinds."""
+    stream.seek(0)
+    head = stream.read(sample)
+    stream.seek(0)
+    if not head:
+        return False
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return True
+    if _BINARY_BYTES.search(head):
+        return False
+    for encoding in ("utf-8", "cp932"):
+        try:
+            codecs.getincrementaldecoder(encoding)("strict").decode(head, False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "input") -> str:

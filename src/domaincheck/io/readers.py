@@ -6,11 +6,13 @@
   delimiter directly, which gives the same record several times faster.
 - JSONL: one JSON object per line; the header is every key in order of first appearance, collected by a
   streaming pre-pass; a key missing from an object reads as ``None``.
-- xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas;
-  the first worksheet unless one is named. Cells keep their types (numbers, dates). A formula saved without
-  its value (files written by some tools, not by Excel) cannot be computed here: the cell holds the formula
-  text instead and the row lists the column in ``RawRow.formulas``. The sheet is only read a second time, for
-  the formulas, when its XML holds a formula element at all.
+- xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas; the first
+  worksheet unless one is named. Every row and column is read whatever the sheet's ``<dimension>`` claims (some
+  programs write it wrongly). Cells keep their types (numbers, dates). A formula saved without its value (files
+  written by some tools, not by Excel) cannot be computed here: the cell holds the formula text instead and the row
+  lists the column in ``RawRow.formulas``. The sheet is only read a second time, for the formulas, when its XML holds
+  a formula element at all. A file that is not a workbook, or one that fails while it is opened or read (damaged
+  compressed data, a bad CRC, broken XML), is an :class:`InputError`, never a traceback.
 
 Completely empty records (blank lines, empty sheet rows) are not data: they are skipped, counted, and
 keep their place in the numbering, so a row number always points back at the same input record.
@@ -27,13 +29,13 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, NamedTuple
+from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
 from domaincheck.errors import InputError
-from domaincheck.io.encoding import find_decode_error, resolve_encoding
+from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
 
 __all__ = [
     "INPUT_FORMATS",
@@ -387,17 +389,38 @@ def _jsonl_rows(
         yield RawRow(line_no, [obj.get(key) for key in header])
 
 
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE2 compound file: a legacy .xls, or an .xlsx saved with a password (Excel encrypts it into one)."""
+_DAMAGED_HINT = "open it in Excel and save it again as .xlsx, or save the sheet as CSV"
+_T = TypeVar("_T")
+
+
+class _SheetStart(NamedTuple):
+    """A worksheet opened and read up to its header row."""
+
+    worksheet: Any
+    header: list[Any] | None
+    """The header row's cells; None when the sheet has no such row (empty, or --header-row past its end or blank)."""
+    consumed: int
+    """Sheet rows read, the header included."""
+    rows: Generator[list[Any], None, None]
+    """The rest of the sheet's rows."""
+    declared_rows: int | None
+    """The last row by the sheet's ``<dimension>``, which may be wrong: a hint for progress only."""
+
+
 @contextlib.contextmanager
 def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None) -> Iterator[Table]:
-    import zipfile
-
     import openpyxl
 
     with source.open() as binary:
+        _check_workbook_signature(binary, source.name)
         try:
             workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise InputError(f"{source.name}: not a readable .xlsx workbook ({exc})") from None
+        except MemoryError:
+            raise
+        except Exception as exc:  # whatever a damaged part makes openpyxl, zipfile, zlib or the XML parser raise
+            raise _workbook_error(source.name, exc) from None
         try:
             if sheet is None:
                 worksheet = workbook.worksheets[0]
@@ -408,40 +431,40 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     f"{source.name}: no sheet named {sheet!r}; sheets: "
                     + ", ".join(repr(n) for n in workbook.sheetnames)
                 )
-            rows = worksheet.iter_rows(values_only=True)
-            header_cells: list[Any] | None = None
-            consumed = 0  # sheet rows up to and including the header
-            for values in rows:
-                consumed += 1
-                if header_row is not None and consumed < header_row:
-                    continue  # a banner above the header
-                if not _is_blank(values):
-                    header_cells = list(values)
-                    break
-                if header_row is not None:
-                    raise InputError(f"{source.name}: row {header_row} (--header-row) is blank")
+            start = _start_sheet(worksheet, header_row, source.name)
+            header_cells = start.header
+            consumed = start.consumed
             if header_cells is None:
-                if header_row is not None:
-                    raise InputError(f"{source.name}: the worksheet has no row {header_row} (--header-row)")
-                raise InputError(f"{source.name}: the worksheet is empty (no header row)")
+                if header_row is None:
+                    error = InputError(f"{source.name}: sheet {worksheet.title!r} is empty (no header row)")
+                elif consumed == header_row:
+                    error = InputError(f"{source.name}: row {header_row} (--header-row) is blank (sheet "
+                                       f"{worksheet.title!r})")  # fmt: skip
+                else:
+                    error = InputError(f"{source.name}: sheet {worksheet.title!r} has no row {header_row} "
+                                       "(--header-row)")  # fmt: skip
+                raise error
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
             header = tuple(cell_text(c) for c in header_cells)
-            max_row = worksheet.max_row
-            total = max_row - consumed if isinstance(max_row, int) and max_row > consumed else None
+            declared = start.declared_rows
+            total = declared - consumed if declared is not None and declared > consumed else None
             blank = [0]
-            formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet) else None
+            rows = start.rows
+            formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet, source.name) else None
 
             def data() -> Iterator[RawRow]:
                 if formula_rows is not None:
                     for _ in range(consumed):  # both readers yield every sheet row in order
                         next(formula_rows, None)
-                for number, values in enumerate(rows, 1):
+                expected = total
+                for number, cells in enumerate(rows, 1):
                     texts = next(formula_rows, None) if formula_rows is not None else None
-                    if _is_blank(values):
+                    if expected is not None and number > expected:  # the <dimension> was wrong: no total then
+                        table.total = expected = None
+                    if _is_blank(cells):
                         blank[0] += 1
                         continue
-                    cells = list(values)
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
                         unevaluated = tuple(
@@ -452,20 +475,94 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                             cells[i] = texts[i]
                     yield RawRow(number, cells, unevaluated)
 
-            yield Table(header, data(), "xlsx", None, total, blank)
+            table = Table(header, data(), "xlsx", None, total, blank)
+            yield table
         finally:
             workbook.close()
 
 
-def _has_formulas(worksheet: Any) -> bool:
-    """Whether the sheet's XML holds a formula element (read in chunks; True when it cannot be read)."""
+def _check_workbook_signature(binary: BinaryIO, name: str) -> None:
+    """InputError for a file that cannot be an .xlsx (an .xlsx is a ZIP archive), saying what it looks like."""
+    head = binary.read(len(_OLE_SIGNATURE))
+    binary.seek(0)
+    if not head:
+        raise InputError(f"{name}: the file is empty, not an Excel workbook")
+    if head == _OLE_SIGNATURE:
+        raise InputError(f"{name}: password-protected or legacy .xls workbook",
+                         hint="save it as .xlsx without a password")  # fmt: skip
+    if head.startswith(b"PK"):
+        return
+    if looks_like_text(binary):
+        raise InputError(f"{name}: this looks like text (CSV/TSV), not an Excel workbook",
+                         hint="read it as text with --input-format csv (or --input-format tsv)")  # fmt: skip
+    raise InputError(f"{name}: not an Excel workbook (an .xlsx file is a ZIP archive; this is not one)",
+                     hint="save it as .xlsx or CSV in Excel")  # fmt: skip
+
+
+def _workbook_error(name: str, exc: Exception) -> InputError:
+    """The InputError for a workbook openpyxl could not open: not a workbook at all, or a damaged one."""
+    missing = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else ""
+    if "[Content_Types].xml" in missing or "xl/workbook.xml" in missing:  # zipfile: "There is no item named ..."
+        return InputError(f"{name}: a ZIP archive, but not an Excel workbook ({missing})",
+                          hint="save it as .xlsx or CSV in Excel")  # fmt: skip
+    return _damaged(name, exc)
+
+
+def _damaged(name: str, exc: BaseException, sheet: str | None = None) -> InputError:
+    where = f"sheet {sheet!r}: " if sheet is not None else ""
+    return InputError(f"{name}: damaged workbook ({where}{str(exc) or type(exc).__name__})", hint=_DAMAGED_HINT)
+
+
+def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
+    """``items`` (openpyxl reading a sheet), any failure to read them an InputError naming the sheet: damaged
+    compressed data (zlib.error), a bad CRC (zipfile.BadZipFile), a cut-off XML part (a ParseError)."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise _damaged(name, exc, sheet) from None
+        yield item
+
+
+def _start_sheet(worksheet: Any, header_row: int | None, name: str) -> _SheetStart:
+    """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row)."""
+    declared = worksheet.max_row
+    worksheet.reset_dimensions()  # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix)
+    rows = _sheet_rows(worksheet, name)
+    header: list[Any] | None = None
+    consumed = 0
+    for values in rows:
+        consumed += 1
+        if header_row is not None and consumed < header_row:
+            continue  # a banner above the header
+        if not _is_blank(values):
+            header = values
+            break
+        if header_row is not None:
+            break  # that row is blank
+    return _SheetStart(worksheet, header, consumed, rows, declared if isinstance(declared, int) else None)
+
+
+def _sheet_rows(worksheet: Any, name: str) -> Generator[list[Any], None, None]:
+    """The sheet's rows as lists of values."""
+    for values in _guarded(worksheet.iter_rows(values_only=True), name, worksheet.title):
+        yield list(values)
+
+
+def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:
+    """Whether the sheet's XML holds a formula element (read in chunks; True when it cannot be opened). A part that
+    fails while it is read (damaged compressed data, a bad CRC) is an InputError."""
     try:
         source = worksheet._get_source()  # openpyxl read-only worksheet: the sheet part in the archive
     except (AttributeError, KeyError, OSError):
         return True
     with source:
         tail = b""
-        while chunk := source.read(1 << 20):
+        for chunk in _guarded(iter(lambda: source.read(1 << 20), b""), name, worksheet.title):
             data = tail + chunk
             if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
                 return True
@@ -479,9 +576,16 @@ def _formula_rows(source: InputSource, worksheet: Any) -> Iterator[tuple[Any, ..
 
     binary = source.open()
     try:
-        workbook = openpyxl.load_workbook(binary, read_only=True, data_only=False)
         try:
-            for values in workbook[worksheet.title].iter_rows(values_only=True):
+            workbook = openpyxl.load_workbook(binary, read_only=True, data_only=False)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise _workbook_error(source.name, exc) from None
+        try:
+            sheet = workbook[worksheet.title]
+            sheet.reset_dimensions()  # as the values are read: the two must stay aligned
+            for values in _guarded(sheet.iter_rows(values_only=True), source.name, worksheet.title):
                 yield tuple(getattr(v, "text", v) for v in values)  # ArrayFormula keeps its formula in .text
         finally:
             workbook.close()
