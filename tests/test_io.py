@@ -555,3 +555,69 @@ def test_a_zip_without_a_workbook_in_it(tmp_path: Path) -> None:
         archive.writestr("notes.txt", "hello")
     with pytest.raises(InputError, match=r"a ZIP archive, but not an Excel workbook \(There is no item named"):
         _read_all(path)
+
+
+COVER = [["このシートは記入要領です"], ["課題名は50字以内"]]
+CALL = [["No", "研究課題名"], [1, "量子センサ"]]
+
+
+def test_default_sheet_is_the_first_visible_one_with_a_title_column(tmp_path: Path) -> None:
+    old = [["課題名"], ["hidden sheet row"]]
+    path = _workbook(tmp_path / "in.xlsx", {"記入要領": COVER, "旧": old, "応募一覧": CALL}, hidden=("旧",))
+    with open_table(InputSource(str(path)), "xlsx") as table:
+        assert (table.sheet, table.header) == ("応募一覧", ("No", "研究課題名"))
+        assert [r.cells for r in table.rows] == CALL[1:]
+        assert table.context is None
+    # A name or a 1-based number (hidden sheets counted) picks any sheet.
+    assert _read_all(path, "記入要領") == (tuple(COVER[0]), COVER[1:])
+    assert _read_all(path, "2") == (("課題名",), old[1:])
+    assert _read_all(path, " 3 ")[0] == ("No", "研究課題名")
+    with pytest.raises(InputError, match=r"no sheet named '4' \(nor that number\); sheets: 1:'記入要領', "
+                                         r"2:'旧' \(hidden\), 3:'応募一覧'"):  # fmt: skip
+        _read_all(path, "4")
+    with pytest.raises(InputError, match=r"no sheet named 'Sheet9'; sheets: 1:"):
+        _read_all(path, "Sheet9")
+
+
+def test_a_sheet_named_like_a_number_is_taken_by_its_name(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "in.xlsx", {"2": CALL, "other": COVER})
+    assert _read_all(path, "2")[0] == ("No", "研究課題名")
+    assert _read_all(path, "1")[0] == ("No", "研究課題名")
+
+
+def test_no_sheet_with_a_title_column_names_the_sheet_read_and_lists_all(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "in.xlsx", {"表紙": [["hidden cover"]], "記入要領": COVER, "集計": [["件数", 5]]},
+                     hidden=("表紙",))  # fmt: skip
+    with pytest.raises(InputError) as info, open_table(InputSource(str(path)), "xlsx") as table:
+        assert table.sheet == "記入要領" and table.header == tuple(COVER[0])  # the first visible sheet
+        raise InputError("no title column found", hint="name it with --column")
+    assert info.value.message == (
+        "no title column found (read sheet '記入要領', the first visible one: no visible sheet has a title column; "
+        "sheets: 1:'表紙' (hidden), 2:'記入要領', 3:'集計')"
+    )
+    assert info.value.hint == (
+        "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list; name it with --column"
+    )
+    # Only failures before the rows are read get it: later ones have nothing to do with the choice of sheet.
+    with pytest.raises(InputError) as info, open_table(InputSource(str(path)), "xlsx") as table:
+        next(table.rows)
+        raise InputError("row 2: something else")
+    assert info.value.message == "row 2: something else"
+    # A workbook of one sheet has no other to choose.
+    single = _workbook(tmp_path / "one.xlsx", {"記入要領": COVER})
+    with pytest.raises(InputError) as info, open_table(InputSource(str(single)), "xlsx"):
+        raise InputError("no title column found")
+    assert info.value.message == "no title column found"
+
+
+@pytest.mark.parametrize(("fmt", "line", "hint"), [("csv", "title\tid", "--input-format tsv"),
+                                                   ("tsv", "title,id", "--input-format csv")])  # fmt: skip
+def test_a_header_holding_the_other_delimiter_is_pointed_out(tmp_path: Path, fmt: str, line: str, hint: str) -> None:
+    path = tmp_path / f"in.{fmt}"
+    path.write_text(f"{line}\n量子\t1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info, open_table(InputSource(str(path)), fmt):
+        raise InputError("no title column found")
+    assert "the header is one column holding" in info.value.message and hint in (info.value.hint or "")
+    path.write_text("title\n量子\t1\n", encoding="utf-8")  # one column, no delimiter in it: nothing to say
+    with open_table(InputSource(str(path)), fmt) as table:
+        assert table.context is None

@@ -1035,7 +1035,7 @@ def test_standard_outputs_own_names_are_the_stream(tmp_path: Path) -> None:
     assert dir_names(tmp_path) == ["in.csv"]
 
 
-# --- xlsx input: damaged files ---------------------------------------------------------------------
+# --- xlsx input: damaged files, sheet choice ---------------------------------------------------------
 
 
 def test_a_workbook_damaged_mid_sheet_is_an_input_error_and_writes_nothing(tmp_path: Path) -> None:
@@ -1057,3 +1057,46 @@ def test_a_workbook_damaged_mid_sheet_is_an_input_error_and_writes_nothing(tmp_p
         with pytest.raises(InputError, match=r"in\.xlsx: damaged workbook \(sheet 'Sheet': "):
             run(tmp_path, input=str(src), output=str(tmp_path / out), jobs=1)
     assert dir_names(tmp_path) == ["in.xlsx"]
+
+
+def test_xlsx_default_sheet_and_the_error_when_no_sheet_has_a_title_column(tmp_path: Path) -> None:
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "記入要領"
+    workbook.active.append(["このシートは記入要領です"])
+    hidden = workbook.create_sheet("旧")
+    hidden.append(["課題名"])
+    hidden.append(["海洋 (a hidden sheet)"])
+    hidden.sheet_state = "hidden"
+    call = workbook.create_sheet("応募一覧")
+    for row in (["No", "研究課題名"], [1, "量子センサ"], [2, "AIロボット"]):
+        call.append(row)
+    workbook.save(src)
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.title_column == "研究課題名" and summary.rows_read == 2
+    assert [r[1] for r in read_csv(out)[1:]] == ["量子センサ", "AIロボット"]
+    run(tmp_path, input=str(src), output=str(out), sheet="2")
+    assert [r[0] for r in read_csv(out)[1:]] == ["海洋 (a hidden sheet)"]
+    del workbook["応募一覧"]
+    del workbook["旧"]
+    workbook.create_sheet("集計").append(["件数", 2])
+    workbook.save(src)
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(tmp_path / "none.csv"))
+    assert info.value.message == ("no title column found; columns found: 1:'このシートは記入要領です' (read sheet "
+                                  "'記入要領', the first visible one: no visible sheet has a title column; sheets: "
+                                  "1:'記入要領', 2:'集計')")  # fmt: skip
+    assert (info.value.hint or "").startswith("choose the sheet with --sheet NAME, or --sheet N")
+    assert not (tmp_path / "none.csv").exists()
+
+
+def test_tab_separated_file_named_csv_gets_a_tsv_hint(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("研究課題名\t番号\n量子センサ\t1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert "no title column found" in info.value.message and "looks like TSV" in info.value.message
+    assert "--input-format tsv" in (info.value.hint or "")
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), input_fmt="tsv")
+    assert summary.title_column == "研究課題名"

@@ -6,13 +6,14 @@
   delimiter directly, which gives the same record several times faster.
 - JSONL: one JSON object per line; the header is every key in order of first appearance, collected by a
   streaming pre-pass; a key missing from an object reads as ``None``.
-- xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas; the first
-  worksheet unless one is named. Every row and column is read whatever the sheet's ``<dimension>`` claims (some
-  programs write it wrongly). Cells keep their types (numbers, dates). A formula saved without its value (files
-  written by some tools, not by Excel) cannot be computed here: the cell holds the formula text instead and the row
-  lists the column in ``RawRow.formulas``. The sheet is only read a second time, for the formulas, when its XML holds
-  a formula element at all. A file that is not a workbook, or one that fails while it is opened or read (damaged
-  compressed data, a bad CRC, broken XML), is an :class:`InputError`, never a traceback.
+- xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas. Without a
+  sheet named (or numbered), the first visible worksheet in which a title column is detected is read, else the first
+  visible one. Every row and column is read whatever the sheet's ``<dimension>`` claims (some programs write it
+  wrongly). Cells keep their types (numbers, dates). A formula saved without its value (files written by some tools,
+  not by Excel) cannot be computed here: the cell holds the formula text instead and the row lists the column in
+  ``RawRow.formulas``. The sheet is only read a second time, for the formulas, when its XML holds a formula element at
+  all. A file that is not a workbook, or one that fails while it is opened or read (damaged compressed data, a bad
+  CRC, broken XML), is an :class:`InputError`, never a traceback.
 
 Completely empty records (blank lines, empty sheet rows) are not data: they are skipped, counted, and
 keep their place in the numbering, so a row number always points back at the same input record.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import shutil
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
 from domaincheck.errors import InputError
+from domaincheck.io.columns import detect_title_column
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
 
 __all__ = [
@@ -90,6 +93,12 @@ class Table:
     """Number of data rows when cheaply known (xlsx dimensions), else None."""
     blank_rows: list[int] = field(default_factory=lambda: [0])
     """A one-item counter of blank records skipped so far, updated while ``rows`` is consumed."""
+    sheet: str | None = None
+    """xlsx: the name of the worksheet read."""
+    context: tuple[str, str] | None = None
+    """What the reader knows that explains a failure to use the header (no title column, say): a clause added to the
+    message of an InputError raised before the first row is read, and a hint. xlsx: which sheet was read when none
+    has a title column; CSV/TSV: a header that is one column holding the other delimiter."""
 
 
 def raise_field_size_limit() -> None:
@@ -202,9 +211,43 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
                header_row: int | None = None) -> Iterator[Table]:  # fmt: skip
     """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given.
 
-    ``header_row`` (CSV, TSV, xlsx) is the 1-based row that holds the column names, as a spreadsheet numbers its
-    rows; the rows above it (a banner such as 令和7年度 応募課題一覧) are skipped. None: the first non-blank row.
+    ``sheet`` (xlsx) is a worksheet's name, or its 1-based number when no sheet has that name; None: the first visible
+    sheet with a title column, else the first visible sheet. ``header_row`` (CSV, TSV, xlsx) is the 1-based row that
+    holds the column names, as a spreadsheet numbers its rows; the rows above it (a banner such as
+    令和7年度 応募課題一覧) are skipped. None: the first non-blank row.
+
+    An InputError raised in the ``with`` body before the first row is read (no title column, say) gets the table's
+    :attr:`Table.context`, when it has one.
     """
+    with _open_any(source, fmt, encoding, sheet, header_row) as table:
+        if table.context is None:
+            yield table
+            return
+        started = [False]
+        table.rows = itertools.chain(_mark_start(started), table.rows)
+        try:
+            yield table
+        except InputError as exc:
+            if started[0]:
+                raise
+            raise _with_context(exc, table.context) from None
+
+
+def _mark_start(started: list[bool]) -> Iterator[RawRow]:
+    """An empty iterator that notes when it is first asked for a row."""
+    started[0] = True
+    yield from ()
+
+
+def _with_context(exc: InputError, context: tuple[str, str]) -> InputError:
+    """``exc`` again (same class) with the reader's clause added to its message and the reader's hint first."""
+    clause, hint = context
+    return type(exc)(f"{exc.message} ({clause})", hint=hint if not exc.hint else f"{hint}; {exc.hint}")
+
+
+@contextlib.contextmanager
+def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | None, header_row: int | None
+              ) -> Iterator[Table]:  # fmt: skip
     if fmt == "xlsx":
         with _open_xlsx(source, sheet, header_row) as table:
             yield table
@@ -318,6 +361,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         raise InputError(f"{source.name}: the input is empty (no header row)")
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
+    context = _delimiter_context(header, fmt, source.name)
 
     def rows() -> Iterator[RawRow]:
         # The hot loop. Cells are all str, so a record is blank exactly when no cell is truthy, and the
@@ -344,7 +388,16 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             split_lines[0] += fast
             raise error(exc) from None
 
-    return Table(tuple(header), rows(), fmt, encoding, None, blank)
+    return Table(tuple(header), rows(), fmt, encoding, None, blank, context=context)
+
+
+def _delimiter_context(header: list[str], fmt: str, name: str) -> tuple[str, str] | None:
+    """For a header that is one column holding the other format's delimiter (a TSV file named .csv): what to say."""
+    other, what = ("tsv", "tabs") if fmt == "csv" else ("csv", "commas")
+    if len(header) != 1 or ("\t" if other == "tsv" else ",") not in header[0]:
+        return None
+    return (f"{name}: the header is one column holding {what}, so the file looks like {other.upper()}",
+            f"read it as {other.upper()} with --input-format {other}")  # fmt: skip
 
 
 def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[str]:
@@ -422,16 +475,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
         except Exception as exc:  # whatever a damaged part makes openpyxl, zipfile, zlib or the XML parser raise
             raise _workbook_error(source.name, exc) from None
         try:
-            if sheet is None:
-                worksheet = workbook.worksheets[0]
-            elif sheet in workbook.sheetnames:
-                worksheet = workbook[sheet]
-            else:
-                raise InputError(
-                    f"{source.name}: no sheet named {sheet!r}; sheets: "
-                    + ", ".join(repr(n) for n in workbook.sheetnames)
-                )
-            start = _start_sheet(worksheet, header_row, source.name)
+            start, context = _choose_sheet(workbook, sheet, header_row, source.name)
+            worksheet = start.worksheet
             header_cells = start.header
             consumed = start.consumed
             if header_cells is None:
@@ -443,7 +488,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                 else:
                     error = InputError(f"{source.name}: sheet {worksheet.title!r} has no row {header_row} "
                                        "(--header-row)")  # fmt: skip
-                raise error
+                raise error if context is None else _with_context(error, context)
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
             header = tuple(cell_text(c) for c in header_cells)
@@ -475,7 +520,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                             cells[i] = texts[i]
                     yield RawRow(number, cells, unevaluated)
 
-            table = Table(header, data(), "xlsx", None, total, blank)
+            table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title, context=context)
             yield table
         finally:
             workbook.close()
@@ -526,6 +571,53 @@ def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
         except Exception as exc:
             raise _damaged(name, exc, sheet) from None
         yield item
+
+
+def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str
+                  ) -> tuple[_SheetStart, tuple[str, str] | None]:  # fmt: skip
+    """The sheet to read, started, and the context for errors when none had a title column (else None)."""
+    sheets = list(workbook.worksheets)
+    if not sheets:
+        raise InputError(f"{name}: the workbook has no worksheet")
+    if sheet is not None:
+        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name), None
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
+    first: _SheetStart | None = None  # kept open: read when no sheet has a title column
+    for worksheet in visible:
+        start = _start_sheet(worksheet, header_row, name)
+        if start.header is not None and detect_title_column([cell_text(c) for c in start.header]) is not None:
+            if first is not None:
+                first.rows.close()
+            return start, None
+        if first is None:
+            first = start
+        else:
+            start.rows.close()  # closes the sheet's part in the archive
+    assert first is not None
+    if len(sheets) == 1:
+        return first, None
+    return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has a title column; "
+                   f"sheets: {_describe_sheets(sheets)}",
+                   "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list")  # fmt: skip
+
+
+def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
+    """The worksheet named ``spec``, else numbered ``spec`` (1-based, hidden sheets counted); InputError otherwise."""
+    for worksheet in sheets:
+        if worksheet.title == spec:
+            return worksheet
+    number = spec.strip()
+    if number.isascii() and number.isdigit() and 1 <= int(number) <= len(sheets):
+        return sheets[int(number) - 1]
+    raise InputError(f"{name}: no sheet named {spec!r}" + (" (nor that number)" if number.isdigit() else "")
+                     + f"; sheets: {_describe_sheets(sheets)}",
+                     hint="give a sheet's name, or its number in that list (1 = the first)")  # fmt: skip
+
+
+def _describe_sheets(sheets: list[Any]) -> str:
+    """``1:'記入要領' (hidden), 2:'応募一覧'`` for messages."""
+    return ", ".join(f"{i}:{ws.title!r}" + ("" if ws.sheet_state == "visible" else f" ({ws.sheet_state})")
+                     for i, ws in enumerate(sheets, 1))  # fmt: skip
 
 
 def _start_sheet(worksheet: Any, header_row: int | None, name: str) -> _SheetStart:
