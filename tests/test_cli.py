@@ -673,6 +673,15 @@ def _children(pid: int) -> int | None:
         return None
 
 
+def _default_sigint() -> None:
+    """In the child, before it runs: Ctrl-C back to its default action. A command started in the background by a
+    non-interactive shell (as CI may start the suite) inherits SIGINT ignored, and Python then keeps ignoring it,
+    as a background job should: the run would finish instead of being interrupted."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     ("name", "whole_group", "children", "delay", "code", "said"),
     [
@@ -701,7 +710,7 @@ def test_an_interrupt_while_workers_start_is_quiet(tmp_path: Path, name: str, wh
     src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(6000)), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
                              "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # fmt: skip
+                            start_new_session=True, preexec_fn=_default_sigint)  # fmt: skip
     deadline = time.monotonic() + 60
     while (_children(proc.pid) or 0) < children and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
