@@ -82,10 +82,9 @@ def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - delib
             out = ""  # invisible format characters: soft hyphen, zero-width joiner, direction marks
         else:
             out = unicodedata.normalize("NFKC", ch).lower()
-            if out in _DASHES:
-                out = " "
-            elif len(out) > 1:
-                out = "".join(" " if c in _DASHES or c in _SPACES else c for c in out)
+            # What NFKC makes of it is folded as the character itself would be (Greek ano teleia → middle dot →
+            # space), so that normalising twice changes nothing.
+            out = "".join(" " if c in _DASHES or c in _SPACES or c in _DOTS else c for c in out)
         cache[ch] = out
     return out
 
