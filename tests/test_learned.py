@@ -69,7 +69,7 @@ def test_learned_adds_and_holds_back_areas_and_says_so(classifier, terms_classif
             assert 50 <= area.score <= 100
         if extra:
             added += 1
-            assert "learned from the whole title: " in full.reason
+            assert "learned from the whole title" in full.reason
             assert full.verdict != "none"
     assert added >= 20  # on the held-out titles the model does add areas
     assert boosts >= 20  # and scores some of the terms' areas higher
@@ -371,8 +371,10 @@ def test_the_table_labels_learned_evidence(classifier) -> None:  # type: ignore[
     env = {**os.environ, "COLUMNS": "200"}
     out = subprocess.run([sys.executable, "-m", "domaincheck", "classify", title], capture_output=True, text=True,
                          env=env, check=True).stdout  # fmt: skip
-    words = [e.text for a in classifier.classify(title).areas for e in a.evidence if e.strength == "learned"]
-    assert "learned: " + ", ".join(words) in out
+    learned = [[e.text for e in a.evidence if e.strength == "learned"] for a in classifier.classify(title).areas]
+    assert any(learned)
+    for words in filter(None, learned):
+        assert "learned: " + ", ".join(words) in out
 
 
 def test_training_titles_never_meet_the_sets_that_judge_the_model() -> None:

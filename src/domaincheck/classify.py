@@ -518,9 +518,10 @@ class Classifier:
         programs, program_ids = found
         reported = {h[0] for h in hits}
         withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
-        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld)
-        if added:
-            reason += "; learned from the whole title: " + ", ".join(a for a, _, _ in hits if a in added)
+        # Of the model's areas, those the terms report too (the model's score is higher) and those it adds.
+        rescored = {a for a, _, _ in _term_hits(scored, min_score, yielded, held)} & added
+        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld, added - rescored,
+                                   rescored)  # fmt: skip
         held_ids = tuple(sorted(held, key=lambda x: order[x].order))
         if held:
             reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
@@ -618,16 +619,30 @@ def _weight(terms: list[_Term]) -> float:
     return sum(seen.values())
 
 
-def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, withheld: bool = False
-             ) -> tuple[str, str]:  # fmt: skip
+def _marked(area: str, learned: Collection[str], rescored: Collection[str]) -> str:
+    """An area id as the reason names it: marked when the learned model added it, or scored it above the terms."""
+    if area in learned:
+        return f"{area} (learned from the whole title)"
+    return f"{area} (scored by the learned model)" if area in rescored else area
+
+
+def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, withheld: bool = False,
+             learned: Collection[str] = (), rescored: Collection[str] = ()) -> tuple[str, str]:  # fmt: skip
     """Screening verdict and its one-line reason from reported (area, tier) pairs, econ-security ids, whether any
     area had evidence at all and whether an area that reached the reporting score was not reported (held back,
-    yielded or cut by --top: the rest of the reason says which)."""
+    yielded or cut by --top: the rest of the reason says which). Areas the learned model added (``learned``) or
+    scored above the terms (``rescored``) are marked where they are named."""
+
+    def named(area: str) -> str:
+        return _marked(area, learned, rescored)
+
     strategic = [a for a, tier in hits if tier == "strategic"]
+    emerging = "emerging/foundational area: " + ", ".join(named(a) for a, tier in hits if tier != "strategic")
     if strategic:
-        return "strategic", "national strategic area: " + ", ".join(strategic)
+        return "strategic", "national strategic area: " + ", ".join(map(named, strategic)) + (
+            "; " + emerging if len(strategic) < len(hits) else "")
     if hits:
-        return "emerging", "emerging/foundational area: " + ", ".join(a for a, _ in hits)
+        return "emerging", emerging
     if econsec:
         return "econsec_only", "economic-security area only: " + ", ".join(econsec)
     if withheld:
