@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -621,3 +622,34 @@ def test_a_header_holding_the_other_delimiter_is_pointed_out(tmp_path: Path, fmt
     path.write_text("title\n量子\t1\n", encoding="utf-8")  # one column, no delimiter in it: nothing to say
     with open_table(InputSource(str(path)), fmt) as table:
         assert table.context is None
+
+
+def test_cell_text_writes_values_as_a_spreadsheet_shows_them() -> None:
+    assert [cell_text(v) for v in (True, False)] == ["TRUE", "FALSE"]
+    assert cell_text(1.2345678901234568e16) == "12345678901234568"  # integral: no exponent
+    assert cell_text(3.0) == "3" and cell_text(-0.0) == "0" and cell_text(1e20) == "100000000000000000000"
+    assert cell_text(1e21) == "1e+21" and cell_text(0.1) == "0.1" and cell_text(float("nan")) == "nan"
+    assert cell_text(datetime.datetime(2025, 5, 1)) == "2025-05-01"  # a date cell
+    assert cell_text(datetime.datetime(2025, 5, 1, 9, 30)) == "2025-05-01T09:30:00"
+    aware = datetime.datetime(2025, 5, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
+    assert cell_text(aware) == "2025-05-01T00:00:00+09:00"  # an instant, not a date
+    assert cell_text(datetime.date(2025, 5, 1)) == "2025-05-01"
+    assert cell_text(datetime.time(9, 30)) == "09:30:00"
+
+
+def test_xlsx_cells_zero_padded_numbers_and_dates(tmp_path: Path) -> None:
+    path = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["課題名", "研究者番号", "日付", "日時", "可否", "金額"])
+    sheet.append(["量子", 123, datetime.datetime(2025, 5, 1), datetime.datetime(2025, 5, 1, 9, 30), True, 12.5])
+    sheet.append(["海洋", -45, None, None, False, 7.0])
+    for row in (2, 3):
+        sheet.cell(row=row, column=2).number_format = "00000000"
+        sheet.cell(row=row, column=6).number_format = "0000"  # 12.5 is not integral: left a number
+    workbook.save(path)
+    _, rows = _read_all(path)
+    assert rows == [
+        ["量子", "00000123", datetime.date(2025, 5, 1), datetime.datetime(2025, 5, 1, 9, 30), True, 12.5],
+        ["海洋", "-00000045", None, None, False, "0007"],
+    ]

@@ -1035,7 +1035,7 @@ def test_standard_outputs_own_names_are_the_stream(tmp_path: Path) -> None:
     assert dir_names(tmp_path) == ["in.csv"]
 
 
-# --- xlsx input: damaged files, sheet choice ---------------------------------------------------------
+# --- xlsx input: damaged files, sheet choice, cell values -----------------------------------------------
 
 
 def test_a_workbook_damaged_mid_sheet_is_an_input_error_and_writes_nothing(tmp_path: Path) -> None:
@@ -1100,3 +1100,31 @@ def test_tab_separated_file_named_csv_gets_a_tsv_hint(tmp_path: Path) -> None:
     assert "--input-format tsv" in (info.value.hint or "")
     summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), input_fmt="tsv")
     assert summary.title_column == "研究課題名"
+
+
+def test_xlsx_cell_values_are_written_as_excel_shows_them_and_agree_across_outputs(tmp_path: Path) -> None:
+    import datetime
+
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["課題名", "番号", "採択日", "受付", "可否", "金額"])
+    sheet.append(["量子センサ", 123, datetime.datetime(2025, 5, 1), datetime.datetime(2025, 5, 1, 9, 30), True,
+                  1.234567890123457e16])  # fmt: skip
+    sheet.append([datetime.datetime(2025, 4, 2, 9, 30), 7, None, None, False, 2.5])
+    sheet.append([datetime.datetime(2025, 4, 3), 8, None, None, None, None])
+    for row in (2, 3, 4):
+        sheet.cell(row=row, column=2).number_format = "00000000"
+    workbook.save(src)
+    run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    rows = read_csv(tmp_path / "out.csv")
+    assert [r[:6] for r in rows[1:]] == [
+        ["量子センサ", "00000123", "2025-05-01", "2025-05-01T09:30:00", "TRUE", "12345678901234570"],
+        ["2025-04-02T09:30:00", "00000007", "", "", "FALSE", "2.5"],
+        ["2025-04-03", "00000008", "", "", "", ""],
+    ]
+    run(tmp_path, input=str(src), output=str(tmp_path / "out.jsonl"))
+    records = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["title"] for r in records] == [r["fields"]["課題名"] for r in records]  # the same text in both
+    assert records[0]["fields"]["採択日"] == "2025-05-01" and records[0]["fields"]["番号"] == "00000123"
+    assert records[1]["title"] == "2025-04-02T09:30:00" and records[2]["title"] == "2025-04-03"

@@ -7,27 +7,33 @@
 - JSONL: one JSON object per line; the header is every key in order of first appearance, collected by a
   streaming pre-pass; a key missing from an object reads as ``None``.
 - xlsx (and xlsm) are read with openpyxl in read-only mode, cached formula values rather than formulas. Without a
-  sheet named (or numbered), the first visible worksheet in which a title column is detected is read, else the first
-  visible one. Every row and column is read whatever the sheet's ``<dimension>`` claims (some programs write it
-  wrongly). Cells keep their types (numbers, dates). A formula saved without its value (files written by some tools,
-  not by Excel) cannot be computed here: the cell holds the formula text instead and the row lists the column in
-  ``RawRow.formulas``. The sheet is only read a second time, for the formulas, when its XML holds a formula element at
-  all. A file that is not a workbook, or one that fails while it is opened or read (damaged compressed data, a bad
-  CRC, broken XML), is an :class:`InputError`, never a traceback.
+  sheet named (or numbered), the first visible worksheet in which a title column is detected is read, else the
+  first visible one. Every row and column is read whatever the sheet's ``<dimension>`` claims (some programs write
+  it wrongly). Cells keep their types (numbers, dates), with two exceptions: a date-time at midnight is a date, and
+  an integral number shown with a zero-padding format (``00000000``) is the text Excel shows (``00000123``). A
+  formula saved without its value (files written by some tools, not by Excel) cannot be computed here: the cell
+  holds the formula text instead and the row lists the column in ``RawRow.formulas``. The sheet is only read a
+  second time, for the formulas, when its XML holds a formula element at all. A file that is not a workbook, or
+  one that fails while it is opened or read (damaged compressed data, a bad CRC, broken XML), is an
+  :class:`InputError`, never a traceback.
 
 Completely empty records (blank lines, empty sheet rows) are not data: they are skipped, counted, and
 keep their place in the numbering, so a row number always points back at the same input record.
 Standard input is spooled to an anonymous temporary file so it can be read twice (detection, then rows).
+:func:`cell_text` is the one rule for a cell value as text, used by every output.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as _dt
+import decimal
 import io
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -174,15 +180,45 @@ class InputSource:
             self._spool = None
 
 
+_MIDNIGHT = _dt.time()
+_PLAIN_FLOAT_LIMIT = 1e21
+"""Integral floats below this are written as integers: where JavaScript's Number-to-string also stops writing digits."""
+_EXACT_FLOAT_INTS = 2**53
+
+
 def cell_text(value: object) -> str:
-    """Render a cell value as text: None → '', str as is, dict/list as JSON, anything else with str()."""
+    """Render a cell value as text, the one rule for every output and for the text classified.
+
+    None → ''; str as is; TRUE/FALSE as Excel shows them; an integral float as an integer (``1.2345678901234568e16``
+    → ``12345678901234568``: the shortest digits that read back as the same float, so no digit is invented) up to
+    1e21, other floats as Python writes them; a date-time in ISO form, a naive one at midnight as its date
+    (``2025-05-01``); dict/list as JSON; anything else with str().
+    """
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < _PLAIN_FLOAT_LIMIT:
+            # Below 2**53 an integral float is an exact integer; above, its shortest repr digits (no invented ones).
+            return str(int(value) if abs(value) < _EXACT_FLOAT_INTS else int(decimal.Decimal(float.__repr__(value))))
+        return float.__repr__(value)  # not repr(): a subclass (numpy) may spell itself otherwise
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if _is_midnight(value) else value.isoformat()
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _is_midnight(value: _dt.datetime) -> bool:
+    """A naive date-time at 00:00:00: what a spreadsheet date cell holds."""
+    return value.tzinfo is None and value.time() == _MIDNIGHT
 
 
 def fit_row(cells: list[Any], width: int, pad: object = "") -> tuple[list[Any], list[Any], str | None]:
@@ -444,6 +480,8 @@ def _jsonl_rows(
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The start of an OLE2 compound file: a legacy .xls, or an .xlsx saved with a password (Excel encrypts it into one)."""
+_ZERO_PAD = re.compile(r"0{2,}")
+"""A number format that only pads an integer with zeros to a fixed width (00000000)."""
 _DAMAGED_HINT = "open it in Excel and save it again as .xlsx, or save the sheet as CSV"
 _T = TypeVar("_T")
 
@@ -579,12 +617,13 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     sheets = list(workbook.worksheets)
     if not sheets:
         raise InputError(f"{name}: the workbook has no worksheet")
+    pads = _zero_pad_formats(workbook)
     if sheet is not None:
-        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name), None
+        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads), None
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     first: _SheetStart | None = None  # kept open: read when no sheet has a title column
     for worksheet in visible:
-        start = _start_sheet(worksheet, header_row, name)
+        start = _start_sheet(worksheet, header_row, name, pads)
         if start.header is not None and detect_title_column([cell_text(c) for c in start.header]) is not None:
             if first is not None:
                 first.rows.close()
@@ -620,11 +659,11 @@ def _describe_sheets(sheets: list[Any]) -> str:
                      for i, ws in enumerate(sheets, 1))  # fmt: skip
 
 
-def _start_sheet(worksheet: Any, header_row: int | None, name: str) -> _SheetStart:
+def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str]) -> _SheetStart:
     """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row)."""
     declared = worksheet.max_row
     worksheet.reset_dimensions()  # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix)
-    rows = _sheet_rows(worksheet, name)
+    rows = _sheet_rows(worksheet, name, pads)
     header: list[Any] | None = None
     consumed = 0
     for values in rows:
@@ -639,10 +678,37 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str) -> _SheetSta
     return _SheetStart(worksheet, header, consumed, rows, declared if isinstance(declared, int) else None)
 
 
-def _sheet_rows(worksheet: Any, name: str) -> Generator[list[Any], None, None]:
-    """The sheet's rows as lists of values."""
-    for values in _guarded(worksheet.iter_rows(values_only=True), name, worksheet.title):
-        yield list(values)
+def _zero_pad_formats(workbook: Any) -> frozenset[str]:
+    """The workbook's zero-padding number formats (00000000); every such format is a custom one."""
+    return frozenset(f for f in getattr(workbook, "_number_formats", ()) if _ZERO_PAD.fullmatch(str(f)))
+
+
+def _sheet_rows(worksheet: Any, name: str, pads: frozenset[str]) -> Generator[list[Any], None, None]:
+    """The sheet's rows as lists of values: a naive date-time at midnight as its date, and, where the workbook has
+    zero-padding formats (``pads``), an integral number in one of them as the text Excel shows (123 → 00000123). Only
+    then are the cells read as cell objects (their format), which is slower."""
+    if pads:
+        for row in _guarded(worksheet.iter_rows(), name, worksheet.title):
+            values = [c.value for c in row]
+            for i, value in enumerate(values):
+                if (type(value) is int or (type(value) is float and value.is_integer())) and (
+                    row[i].number_format in pads
+                ):
+                    digits = str(abs(int(value))).zfill(len(row[i].number_format))
+                    values[i] = "-" + digits if value < 0 else digits
+            yield _dates(values)
+    else:
+        for values in _guarded(worksheet.iter_rows(values_only=True), name, worksheet.title):
+            yield _dates(list(values))
+
+
+def _dates(values: list[Any]) -> list[Any]:
+    """``values`` with each naive date-time at midnight replaced by its date (a date cell), so that every output,
+    JSON's included, writes it as the date alone."""
+    datetime = _dt.datetime
+    if datetime not in map(type, values):  # the common row, checked at C speed
+        return values
+    return [v.date() if type(v) is datetime and _is_midnight(v) else v for v in values]
 
 
 def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:
