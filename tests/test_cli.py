@@ -1039,3 +1039,27 @@ def test_classify_table_keeps_area_ids_whole_in_a_narrow_width() -> None:
     ids = [row[0] for row in rows if row[0] != "area" and row[2] in ("strategic", "emerging")]
     assert set(ids) >= {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
     assert "…" not in r.stdout
+
+
+def test_screen_says_which_sheet_it_read(tmp_path: Path) -> None:
+    """A workbook whose first sheet is instructions: the sheet with the title column is read, and the summary (on
+    stderr and in --summary-json) names it."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "記入要領"
+    book.active.append(["このシートは記入要領です"])
+    data = book.create_sheet("応募一覧")
+    data.append(["No", "研究課題名"])
+    data.append([1, "量子コンピュータの研究"])
+    book.save(src)
+    summary = tmp_path / "summary.json"
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", str(summary))
+    assert r.exit_code == 0, r.stderr
+    assert "title column: 研究課題名 (detected) of sheet 応募一覧" in r.stderr
+    assert json.loads(summary.read_text(encoding="utf-8"))["sheet"] == "応募一覧"
+    csv_src = tmp_path / "call.csv"
+    _write_csv(csv_src, [["title"], ["quantum computer"]])
+    r = run(*MIN, "screen", str(csv_src), "-o", str(tmp_path / "o2.csv"), "--summary-json", str(summary))
+    assert json.loads(summary.read_text(encoding="utf-8"))["sheet"] is None and "of sheet" not in r.stderr

@@ -156,11 +156,29 @@ def test_open_table_jsonl_collects_keys_in_order(tmp_path: Path) -> None:
         assert [(r.number, r.cells) for r in table.rows] == [(1, [1, "a", None]), (3, [None, "b", [1, 2]])]
 
 
-def test_open_table_jsonl_invalid_line(tmp_path: Path) -> None:
+def test_open_table_jsonl_lines_that_are_no_object_are_kept_and_marked(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
-    path.write_text('{"title": "a"}\n[1]\n', encoding="utf-8")
-    with pytest.raises(InputError, match="line 2: expected a JSON object"), open_table(InputSource(str(path)), "jsonl"):
-        pass
+    path.write_text('{"title": "a"}\n[1]\n{"title": "b",\n\n{"id": 3}\n', encoding="utf-8")
+    with open_table(InputSource(str(path)), "jsonl") as table:
+        assert table.header == ("title", "id")
+        assert list(table.rows) == [
+            (1, ["a", None], (), ()),
+            (2, [None, None, "[1]"], (), ("bad_jsonl_line",)),
+            (3, [None, None, '{"title": "b",'], (), ("bad_jsonl_line",)),
+            (5, [None, 3], (), ()),
+        ]
+    path.write_text('[1]\n"text"\n', encoding="utf-8")  # no line is an object: not JSONL
+    with pytest.raises(InputError, match=r"no line is a JSON object \(line 1: expected a JSON object, got list\)"):
+        open_table(InputSource(str(path)), "jsonl").__enter__()
+
+
+def test_title_problem() -> None:
+    from domaincheck.io.readers import title_problem
+
+    assert [title_problem(v) for v in ("#N/A", " #REF! ", "#GETTING_DATA", "#hashtag", "量子", "", None)] == [
+        "title_excel_error", "title_excel_error", "title_excel_error", None, None, None, None]  # fmt: skip
+    assert {title_problem(v) for v in (12345, 1.5, True, datetime.date(2025, 1, 1), datetime.time(9))} == {
+        "title_not_text"}  # fmt: skip
 
 
 def test_input_source_spools_a_stream() -> None:

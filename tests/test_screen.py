@@ -1128,3 +1128,45 @@ def test_xlsx_cell_values_are_written_as_excel_shows_them_and_agree_across_outpu
     assert [r["title"] for r in records] == [r["fields"]["課題名"] for r in records]  # the same text in both
     assert records[0]["fields"]["採択日"] == "2025-05-01" and records[0]["fields"]["番号"] == "00000123"
     assert records[1]["title"] == "2025-04-02T09:30:00" and records[2]["title"] == "2025-04-03"
+
+
+def test_titles_that_are_excel_errors_or_not_text_are_marked_not_classified(tmp_path: Path) -> None:
+    import datetime
+
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["課題名", "申請者"], [12345, "A"], [datetime.date(2025, 1, 1), "B"], ["#N/A", "C"], [True, "D"],
+                ["量子センサ", "E"]):  # fmt: skip
+        sheet.append(row)
+    sheet["A4"].data_type = "e"  # an error cell, as Excel saves #N/A
+    workbook.save(src)
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    rows = read_csv(tmp_path / "out.csv")
+    problem, verdict = rows[0].index("dc_problem"), rows[0].index("dc_verdict")
+    assert [(r[0], r[verdict], r[problem]) for r in rows[1:]] == [
+        ("12345", "error", "title_not_text"),
+        ("2025-01-01", "error", "title_not_text"),
+        ("#N/A", "error", "title_excel_error"),
+        ("TRUE", "error", "title_not_text"),
+        ("量子センサ", "strategic", ""),
+    ]
+    assert summary.problems == {"title_excel_error": 1, "title_not_text": 3} and summary.rows_with_problems == 4
+    csv_src = tmp_path / "excel.csv"  # Excel saves an error cell as its text
+    write_csv(csv_src, ["title"], [["#DIV/0!"], ["quantum"]], "utf-8")
+    assert run(tmp_path, input=str(csv_src), output=str(tmp_path / "o2.csv")).problems == {"title_excel_error": 1}
+
+
+def test_jsonl_lines_that_are_no_object_are_kept_marked_and_counted(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "title": "quantum"}\n["a"]\n{"title": "x",\n{"id": 4, "title": "ocean"}\n',
+                   encoding="utf-8")  # fmt: skip
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.jsonl"))
+    assert summary.rows_read == 4 and summary.problems == {"bad_jsonl_line": 2}
+    records = read_jsonl(tmp_path / "out.jsonl")
+    assert [(r["row"], r["verdict"], r["problem"]) for r in records] == [
+        (1, "strategic", None), (2, "error", "bad_jsonl_line"), (3, "error", "bad_jsonl_line"), (4, "emerging", None)]
+    assert records[1]["extra_fields"] == ['["a"]'] and records[2]["extra_fields"] == ['{"title": "x",']
+    run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    rows = read_csv(tmp_path / "out.csv")
+    assert rows[2][-1] == '["a"]'  # the line's text follows the result columns

@@ -558,6 +558,8 @@ def screen_summary(summary: Any, console: Console) -> None:
                       highlight=False, markup=False)  # fmt: skip
     col = escape(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
+    if summary.sheet:
+        col = f"{col} of sheet {escape(_visible(summary.sheet))}"
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip
 

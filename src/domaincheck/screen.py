@@ -57,7 +57,16 @@ from typing import IO, Any, NamedTuple, Protocol
 from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
-from domaincheck.io.readers import InputSource, RawRow, Table, cell_text, fit_row, input_format, open_table
+from domaincheck.io.readers import (
+    InputSource,
+    RawRow,
+    Table,
+    cell_text,
+    fit_row,
+    input_format,
+    open_table,
+    title_problem,
+)
 from domaincheck.io.writers import (
     OUTPUT_ERRORS,
     XLSX_MAX_CELL_CHARS,
@@ -198,7 +207,8 @@ class ScreenOptions:
     header_row: int | None = None
     """1-based row holding the column names (CSV, TSV, xlsx); rows above it are skipped. None = the first."""
     sheet: str | None = None
-    """xlsx input: worksheet name; None = the first sheet."""
+    """xlsx input: worksheet name or 1-based number; None = the first visible sheet with a title column (else the
+    first visible sheet)."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,8 @@ class Summary:
     replacements: tuple[Replacement, ...] = ()
     """Where the first of those cells are (up to 10): data row number (0: the header), column name, the characters
     replaced (``U+2013``)."""
+    sheet: str | None = None
+    """xlsx: the worksheet read (given, or the first visible one with a title column); None for other formats."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -286,6 +298,7 @@ class Summary:
             "cells_replaced": self.cells_replaced,
             "replacements": [{"row": row, "column": column, "characters": list(characters)}
                              for row, column, characters in self.replacements],
+            "sheet": self.sheet,
         }  # fmt: skip
 
 
@@ -692,6 +705,7 @@ def screen(
         input_format=in_fmt,
         output_format=out_fmt,
         encoding=table.encoding,
+        sheet=table.sheet,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
         title_column_detected=detected,
@@ -772,23 +786,29 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
     notes: dict[int, tuple[tuple[str, ...], list[Any] | None]] = {}
     add_row = rows.append
     add_text = texts.append
-    for index, (_number, cells, formulas) in enumerate(chunk):
-        problems: tuple[str, ...] = ()
+    for index, (_number, cells, formulas, flagged) in enumerate(chunk):
+        problems: tuple[str, ...] = flagged  # the reader's, for the record as a whole (bad_jsonl_line)
         extra: list[Any] | None = None
         if len(cells) != width:
             cells, extra_cells, shape = fit_row(cells, width, plan.pad)
-            if shape is not None and (shape == "long_row" or plan.flag_short):
+            if shape is not None and not flagged and (shape == "long_row" or plan.flag_short):
                 problems = (shape,)
             if extra_cells:
                 extra = extra_cells
         title = cells[title_at]
+        kind = title_problem(title) if type(title) is not str or "#" in title else None
         if type(title) is not str:
             title = cell_text(title)
         title = title.strip()
         text: str | None
-        if formulas and (title_at in formulas or any(at in formulas for at in extras)):
+        if flagged:
+            text = None
+        elif formulas and (title_at in formulas or any(at in formulas for at in extras)):
             text = None  # the text to classify is a formula whose value the file does not hold
             problems += ("formula_not_evaluated",)
+        elif kind is not None:
+            text = None  # an Excel error value, a number, a date: not a title
+            problems += (kind,)
         elif not title:
             text = None
             problems += ("empty_title",)

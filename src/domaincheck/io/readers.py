@@ -47,6 +47,7 @@ from domaincheck.io.columns import detect_title_column
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
 
 __all__ = [
+    "EXCEL_ERRORS",
     "INPUT_FORMATS",
     "InputSource",
     "RawRow",
@@ -56,6 +57,7 @@ __all__ = [
     "input_format",
     "open_table",
     "raise_field_size_limit",
+    "title_problem",
 ]
 
 INPUT_FORMATS: dict[str, str] = {
@@ -81,6 +83,8 @@ class RawRow(NamedTuple):
     """Cell values: ``str`` for CSV/TSV; JSON values for JSONL; openpyxl values for xlsx."""
     formulas: tuple[int, ...] = ()
     """xlsx: columns whose cell is a formula saved without its value (the cell holds the formula text)."""
+    problems: tuple[str, ...] = ()
+    """What is wrong with the record as a whole (``bad_jsonl_line``: its cells are empty, its text follows them)."""
 
 
 @dataclass
@@ -219,6 +223,20 @@ def cell_text(value: object) -> str:
 def _is_midnight(value: _dt.datetime) -> bool:
     """A naive date-time at 00:00:00: what a spreadsheet date cell holds."""
     return value.tzinfo is None and value.time() == _MIDNIGHT
+
+
+EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"))  # fmt: skip
+"""Excel's error values, as a cell (or a CSV saved by Excel) holds them."""
+_NOT_TEXT = (bool, int, float, decimal.Decimal, _dt.date, _dt.time, _dt.timedelta)
+
+
+def title_problem(value: object) -> str | None:
+    """Why a title cell holds no title: ``title_excel_error`` (#N/A, #REF!, ...), ``title_not_text`` (a number, a
+    date or time, TRUE/FALSE); None for text, empty cells and anything else."""
+    if isinstance(value, str):
+        return "title_excel_error" if "#" in value and value.strip() in EXCEL_ERRORS else None
+    return "title_not_text" if isinstance(value, _NOT_TEXT) else None
 
 
 def fit_row(cells: list[Any], width: int, pad: object = "") -> tuple[list[Any], list[Any], str | None]:
@@ -415,7 +433,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                     fast += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
-                    yield make(RawRow, (number, record, ()))
+                    yield make(RawRow, (number, record, (), ()))
                 else:
                     blank[0] += 1
         except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
@@ -437,45 +455,64 @@ def _delimiter_context(header: list[str], fmt: str, name: str) -> tuple[str, str
 
 
 def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[str]:
-    """First pass over JSONL: validate every line and collect keys in order of first appearance."""
+    """First pass over JSONL: collect keys in order of first appearance. A file in which no line is a JSON object is
+    not JSONL: InputError naming its first bad line."""
     keys: dict[str, None] = {}
+    first_bad: str | None = None
+    objects = 0
     with _text(binary, encoding) as text:
-        for _line_no, obj in _jsonl_objects(text, source, encoding):
-            if obj is not None:
+        for line_no, obj, _line in _jsonl_objects(text, source, encoding):
+            if isinstance(obj, dict):
+                objects += 1
                 keys.update(dict.fromkeys(obj))
+            elif obj is not None and first_bad is None:
+                first_bad = f"line {line_no}: {obj}"
+    if not objects and first_bad is not None:
+        raise InputError(f"{source.name}: no line is a JSON object ({first_bad})",
+                         hint="JSONL has one JSON object ({...}) per line")  # fmt: skip
     if not keys:
         raise InputError(f"{source.name}: the input has no JSON objects with fields")
     return list(keys)
 
 
-def _jsonl_objects(text: IO[str], source: InputSource, encoding: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    """Yield (line number, object) per line; None for blank lines; InputError for anything else."""
+def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
+                   ) -> Iterator[tuple[int, dict[str, Any] | str | None, str]]:  # fmt: skip
+    """Yield (line number, object, line) per line: the object is None for a blank line, and for a line that is no
+    JSON object, why (``invalid JSON: ...``)."""
     line_no = 0
     try:
         for line in text:
             line_no += 1
             if not line.strip():
-                yield line_no, None
+                yield line_no, None, line
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{source.name}: line {line_no}: invalid JSON: {exc.msg}") from None
+                yield line_no, f"invalid JSON: {exc.msg}", line
+                continue
             if not isinstance(obj, dict):
-                raise InputError(f"{source.name}: line {line_no}: expected a JSON object, got {type(obj).__name__}")
-            yield line_no, obj
+                yield line_no, f"expected a JSON object, got {type(obj).__name__}", line
+                continue
+            yield line_no, obj, line
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
         raise _decode_error(source, encoding) from None
+
+
+_BAD_JSONL_LINE = ("bad_jsonl_line",)
 
 
 def _jsonl_rows(
     text: IO[str], header: list[str], source: InputSource, encoding: str, blank: list[int]
 ) -> Iterator[RawRow]:
-    for line_no, obj in _jsonl_objects(text, source, encoding):
+    empty = [None] * len(header)
+    for line_no, obj, line in _jsonl_objects(text, source, encoding):
         if obj is None:
             blank[0] += 1
-            continue
-        yield RawRow(line_no, [obj.get(key) for key in header])
+        elif isinstance(obj, dict):
+            yield RawRow(line_no, [obj.get(key) for key in header])
+        else:  # kept, with its text after the (empty) cells, and marked
+            yield RawRow(line_no, [*empty, line.rstrip("\r\n")], (), _BAD_JSONL_LINE)
 
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
