@@ -89,9 +89,10 @@ def canonical_encoding(name: str) -> str:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise InputError(f"unknown encoding {name!r}", hint="use e.g. utf-8, utf-8-sig, cp932 or shift_jis") from None
+        raise InputError(f"unknown encoding {name!r}",
+                         hint="use e.g. utf-8, utf-8-sig or cp932 (Japanese Windows)") from None  # fmt: skip
     if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13: codecs, but not text encodings
-        raise InputError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig, cp932 or shift_jis")
+        raise InputError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig or cp932")
     return info.name
 
 
