@@ -457,3 +457,23 @@ def test_an_interrupted_cache_write_leaves_no_temporary_file(tmp_path: Path, mon
     with pytest.raises(KeyboardInterrupt):
         cache.load_compiled(MIN_TAXONOMY)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_learned_evidence_shows_whole_words(classifier) -> None:  # type: ignore[no-untyped-def]
+    """The model weighs 2-3-character pieces; its evidence shows the whole Latin or katakana word around each, once,
+    with no space at either end, and still points at what the user typed."""
+    from domaincheck.classify import _is_katakana_char, _is_latin_word_char
+
+    checked = 0
+    for title in _eval_titles():
+        for area in classifier.classify(title).areas:
+            spans = [(e.start, e.end) for e in area.evidence if e.strength == "learned"]
+            assert len(spans) == len(set(spans)), title
+            for start, end in spans:
+                text = title[start:end]
+                assert text and text == text.strip() and title[start:end] == text
+                for kind in (_is_latin_word_char, _is_katakana_char):
+                    assert not (kind(text[0]) and start > 0 and kind(title[start - 1])), (title, text)
+                    assert not (kind(text[-1]) and end < len(title) and kind(title[end])), (title, text)
+                checked += 1
+    assert checked > 100

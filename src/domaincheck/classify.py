@@ -305,12 +305,17 @@ class Classifier:
         return learned, doubted
 
     def _learned_evidence(self, title: str, norm: Normalized, area: str) -> list[Evidence]:
-        """The words that carried a learned area, as evidence pointing into the original title."""
+        """The words that carried a learned area, as evidence pointing into the original title: the model weighs
+        2-3-character pieces (``rni``, ``ロケッ``), so the evidence shows the whole Latin or katakana word around
+        each (``learning``, ``ロケット``), once."""
         assert self.learned is not None
         out = []
+        seen = set()
         for start, end, weight in self.learned.reasons(norm.text, area):
-            s, e = norm.span(start, end)
-            out.append(Evidence(norm.text[start:end], title[s:e], s, e, LEARNED, LEARNED, weight, None))
+            s, e = _word_around(title, *norm.span(start, end))
+            if (s, e) not in seen:
+                seen.add((s, e))
+                out.append(Evidence(norm.text[start:end], title[s:e], s, e, LEARNED, LEARNED, weight, None))
         return out
 
     @staticmethod
@@ -648,6 +653,33 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, wi
     if withheld:
         return "none", "area terms found, but no area was reported"
     return "none", "area terms found, but no area reached the reporting score" if evidence else "no area term found"
+
+
+def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without spaces at its ends, widened to the whole word of Latin letters and digits, or of
+    katakana, that it starts or ends in (kanji and kana have no word boundaries to widen to)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, end
+    for kind in (_is_latin_word_char, _is_katakana_char):
+        if kind(text[start]):
+            while start > 0 and kind(text[start - 1]):
+                start -= 1
+        if kind(text[end - 1]):
+            while end < len(text) and kind(text[end]):
+                end += 1
+    return start, end
+
+
+def _is_latin_word_char(ch: str) -> bool:
+    return ch.isalnum() and (ch < "\u0250" or "\uff10" <= ch <= "\uff5a")  # Latin (with accents), full-width
+
+
+def _is_katakana_char(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fa" or ch == "\u30fc" or "\uff66" <= ch <= "\uff9f"
 
 
 def checked(title: str) -> Normalized:
