@@ -244,9 +244,12 @@ def test_min_score_only_filters(classifier, min_score: int) -> None:  # type: ig
     """Lowering --min-score shows more areas; it never changes a reported area's score or the order of areas."""
     checked = 0
     for title in _eval_titles()[::3]:
-        everything = classifier.classify(title, min_score=0).areas
-        filtered = classifier.classify(title, min_score=min_score).areas
+        wide, narrow = classifier.classify(title, min_score=0), classifier.classify(title, min_score=min_score)
+        everything, filtered = wide.areas, narrow.areas
         assert [(a.id, a.score) for a in everything if a.score >= min_score] == [(a.id, a.score) for a in filtered]
+        # and what is no longer reported is a near miss with the same score
+        assert {(a.id, a.score) for a in (*wide.areas, *wide.near_misses)} == {
+            (a.id, a.score) for a in (*narrow.areas, *narrow.near_misses)}, title  # fmt: skip
         checked += bool(filtered)
     assert checked > 100
 

@@ -105,6 +105,7 @@ class _Outcome(NamedTuple):
     verdict: str
     reason: str
     learned: frozenset[str]
+    """Areas whose score is the learned model's, reported or near misses: the model's words are their evidence."""
     held: tuple[str, ...]
 
 
@@ -469,12 +470,12 @@ class Classifier:
                                    key=self._es_order.__getitem__))  # fmt: skip
         # Only the areas the model adds or scores above the terms (none under a framing term): titles whose terms
         # report the same area share an outcome. An area's score is the higher of the two readings whatever the
-        # reporting score, so --min-score only filters: it never changes a score or which area comes first.
+        # reporting score, reported or a near miss, so --min-score only filters: it never changes a score or the
+        # order of areas.
         adds: tuple[tuple[str, int], ...] = ()
         if learned and not framed:
             term_score = {a: sc for a, sc, _ in scored if a not in held}
-            adds = tuple([(a, sc) for a, sc in learned
-                          if sc >= min_score and sc > term_score.get(a, -1) and a not in yielded])  # fmt: skip
+            adds = tuple([(a, sc) for a, sc in learned if sc > term_score.get(a, -1) and a not in yielded])
         # Only the narrowed crosswalk links of areas with terms can matter.
         links = tuple(sorted(opened)) if opened else ()
         key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
@@ -497,20 +498,18 @@ class Classifier:
         scored, yielded, held, reached, adds, links, min_score, top = key
         order = self._areas
         hits = _term_hits(scored, min_score, yielded, held)
-        added = {a for a, _ in adds}
+        lifted = {a for a, _ in adds}  # the model's score is the area's, reported or not
+        added = {a for a, sc in adds if sc >= min_score}
         if added:
-            hits = [h for h in hits if h[0] not in added] + [(a, sc, band_of(sc)) for a, sc in adds]
+            hits = [h for h in hits if h[0] not in added] + [(a, sc, band_of(sc)) for a, sc in adds if a in added]
             hits.sort(key=self._rank)
-        near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in added]
+        near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in lifted]
+        if len(added) < len(lifted):
+            near = sorted(near + [(a, sc, band_of(sc)) for a, sc in adds if a not in added], key=self._rank)
         cut_ids: list[str] = []
         if top is not None and len(hits) > top:
             cut_ids = [h[0] for h in hits[top:]]
-            # Areas cut by --top become near misses with their term score; a learned area with no term evidence
-            # has nothing to show there.
-            term_score = {a: (a, sc, band) for a, sc, band in scored}
-            cut = [h if h[0] not in added else term_score[h[0]] for h in hits[top:] if h[0] not in added
-                   or h[0] in term_score]  # fmt: skip
-            near = sorted(near + cut, key=self._rank)
+            near = sorted(near + hits[top:], key=self._rank)  # near misses with the score they were reported at
             hits = hits[:top]
             added &= {h[0] for h in hits}
         tiers = [(a, order[a].tier) for a, _, _ in hits]
@@ -540,7 +539,7 @@ class Classifier:
                                    tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
                                    held_ids))  # fmt: skip
         outcome = _tuple_new(_Outcome, (tuple(hits), tuple(near), econsec, programs, verdict, reason,
-                                        frozenset(added) if added else _NONE, held_ids))  # fmt: skip
+                                        frozenset(lifted) if lifted else _NONE, held_ids))  # fmt: skip
         plan = _tuple_new(_Plan, (outcome, brief))
         if len(self._outcomes) < _PLAN_CACHE_MAX:
             self._outcomes[key] = plan

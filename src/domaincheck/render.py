@@ -410,7 +410,7 @@ def _explain(r: Result, console: Console, min_score: int) -> None:
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         console.print("    (no area term fired)")
     for a in r.near_misses:
-        terms = ", ".join(_visible(e.text) for e in a.evidence)
+        terms = ", ".join(dict.fromkeys(_visible(e.text) for e in a.evidence))  # a word once, term or learned
         why = (f"is below --min-score {min_score}" if a.score < min_score
                else "was held back: support terms only, and the learned model finds the area unlikely"
                if a.id in r.held
