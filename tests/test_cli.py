@@ -864,6 +864,9 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
     r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
     assert r.exit_code == 1 and r.stderr == ""  # the right column: findings, and no warning
+    _write_csv(src, [["title", "abstract"], ["#N/A", "量子コンピュータ"], ["#REF!", "AI"]])  # a broken VLOOKUP
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: title_excel_error 2)")
     _write_csv(src, [["title", "abstract"], ["", "x"], ["quantum computer", "y"]])
     r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
     assert r.exit_code == 0 and r.stderr == ""  # one usable title is enough

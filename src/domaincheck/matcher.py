@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .models import Taxonomy
-from .normalize import Normalized, normalize_text
+from .normalize import Normalized, normalize_text, spellings
 
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
@@ -92,67 +92,6 @@ def _inflections(key: str) -> list[str]:
     return forms
 
 
-# British and American spellings of the same word: a term written one way also matches the other (precomputed).
-# -ize → -ise always; -ise → -ize only in -isation (promise, precise and supervised are no -ize words).
-_IZE = re.compile(r"(?<=[a-z]{3})i(z)(e|es|ed|ing|ation|ations|er|ers)$|(?<=[a-z]{3})i(s)(ation|ations)$")
-_YZE = re.compile(r"(?<=[a-z]{2})y([zs])(e|es|ed|ing|er|ers)$")
-_AEMIA = re.compile(r"(?<=[a-z]{2})(a?)emi(a|as|c)$")
-_OUR_STEMS = ("behavi", "col", "tum", "lab", "flav", "harb", "vap", "neighb", "hum", "od", "fav", "rig")
-_OUR_ENDINGS = frozenset(["", "s", "al", "ally", "ed", "ing", "ful", "less", "ism", "ist", "ists"])
-_LL_STEMS = ("model", "label", "signal", "tunnel", "travel", "fuel", "channel", "level", "cancel", "counsel")
-_PREFIXES = (("haem", "hem"), ("oesoph", "esoph"), ("oestr", "estr"), ("paediatr", "pediatr"),
-             ("orthopaed", "orthoped"), ("anaesth", "anesth"), ("foet", "fet"), ("gynaec", "gynec"))  # fmt: skip
-_WORDS = (("aluminium", "aluminum"), ("sulphur", "sulfur"), ("sulphide", "sulfide"), ("sulphate", "sulfate"),
-          ("centre", "center"), ("centres", "centers"), ("fibre", "fiber"), ("fibres", "fibers"),
-          ("theatre", "theater"), ("litre", "liter"), ("grey", "gray"), ("defence", "defense"),
-          ("licence", "license"), ("catalogue", "catalog"), ("analogue", "analog"), ("manoeuvre", "maneuver"),
-          ("ageing", "aging"), ("artefact", "artifact"), ("artefacts", "artifacts"), ("mould", "mold"),
-          ("tyre", "tire"), ("tyres", "tires"))  # fmt: skip
-_WORD_PAIRS = {**dict(_WORDS), **{us: uk for uk, us in _WORDS}}
-
-
-def _word_spellings(word: str) -> set[str]:
-    """A word and its other spelling (British or American), when it has one by the rules above."""
-    out = {word}
-    if word in _WORD_PAIRS:
-        out.add(_WORD_PAIRS[word])
-    m = _IZE.search(word)
-    if m is not None:
-        out.add(word[: m.start()] + ("is" + m[2] if m[1] else "iz" + m[4]))
-    m = _YZE.search(word)
-    if m is not None:
-        out.add(word[: m.start()] + "y" + ("s" if m[1] == "z" else "z") + m[2])
-    m = _AEMIA.search(word)
-    if m is not None:
-        out.add(word[: m.start()] + ("" if m[1] else "a") + "emi" + m[2])
-    for stem in _OUR_STEMS:
-        for a, b in (("our", "or"), ("or", "our")):
-            if word.startswith(stem + a) and word[len(stem) + len(a) :] in _OUR_ENDINGS:
-                out.add(stem + b + word[len(stem) + len(a) :])
-    for stem in _LL_STEMS:
-        for a, b in (("l", ""), ("", "l")):
-            for end in ("ing", "ed", "er", "ers"):
-                if word == stem + a + end:
-                    out.add(stem + b + end)
-    for uk, us in _PREFIXES:
-        for a, b in ((uk, us), (us, uk)):
-            if word.startswith(a) and len(word) >= len(a) + 2:
-                out.add(b + word[len(a) :])
-    return out
-
-
-def _spellings(key: str) -> list[str]:
-    """An ASCII term and its British/American spelling variants (``bayesian optimisation`` for ``bayesian
-    optimization``), the term first; each word varies on its own."""
-    if not key.isascii():
-        return [key]
-    forms = [""]
-    for i, word in enumerate(key.split(" ")):
-        options = sorted(_word_spellings(word), key=lambda w: w != word)
-        forms = [f + (" " if i else "") + w for f in forms for w in options][:16]  # a bound for long terms
-    return forms
-
-
 _SUFFIXES = ("ations", "ation", "ities", "ings", "ions", "ity", "ing", "ion", "ies", "ied", "ers", "ed", "er",
              "es", "al", "ly", "s", "e", "y")  # fmt: skip
 
@@ -181,19 +120,34 @@ class _Tables(NamedTuple):
 
 def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     table: dict[str, list[Target]] = {}
-    generated: dict[str, str] = {}  # a form _inflections made -> the key that made it
+    parent: dict[str, str] = {}  # union-find over a term's key and the forms made from it: one family
+    own: dict[Target, str] = {}  # a target -> its term's own key
 
     def add(term: str, target: Target) -> None:
         key = normalize_text(term)
         if not key:
             return
-        forms = [form for spelling in _spellings(key) for form in _inflections(spelling)]
-        for form in forms[1:]:
-            generated.setdefault(form, key)
+        own[target] = key
+        forms = [form for spelling in spellings(key) for form in _inflections(spelling)]
         for form in forms:
+            union(key, form)
             bucket = table.setdefault(form, [])
             if target not in bucket:
                 bucket.append(target)
+
+    def find(form: str) -> str:
+        root = form
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while form != root:  # path compression
+            parent[form], form = root, parent[form]
+        return root
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:  # the shorter (then the first in order) names the family: robot, not robots
+            ra, rb = sorted((ra, rb), key=lambda x: (len(x), x))
+            parent[rb] = ra
 
     for area in taxonomy.areas:
         for tech in area.technologies:
@@ -214,10 +168,22 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
         add(term, Target(FRAMING, "framing", None, "framing", term))
     for term in taxonomy.basic_terms:
         add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
-    # A term's family: the key whose forms include it. "classifiers", "endoscopic" and "data warehouses" are forms
-    # of "classifier", "endoscopy" and "data warehouse" whether or not the taxonomy also lists them, so a title that
-    # writes one of them has named one thing, however many terms spell it.
-    families = {key: generated.get(key, key) for key in table}
+    # A term's family: the keys joined by the forms made from them. "classifiers", "endoscopic", "data warehouses"
+    # and "data centre" are forms of "classifier", "endoscopy", "data warehouse" and "data center" whether or not
+    # the taxonomy also lists them, so a title that writes one of them has named one thing, however many terms
+    # spell it.
+    families = {key: find(key) for key in table}
+    # One target per (kind, area, technology, strength) on a key: the term's own spelling rather than another
+    # term's variant of it (both "data center" and "data centre" are listed), so evidence names the word once.
+    for form, bucket in table.items():
+        if len(bucket) > 1:
+            best: dict[tuple[int, str, str | None, str], Target] = {}
+            for t in bucket:
+                ident = (t.kind, t.target, t.technology, t.strength)
+                if ident not in best or (own[t] == form and own[best[ident]] != form):
+                    best[ident] = t
+            if len(best) < len(bucket):
+                table[form] = [t for t in bucket if best[(t.kind, t.target, t.technology, t.strength)] is t]
     keys: list[str] = []
     values: list[_Entry] = []
     for key, targets in table.items():

@@ -4,6 +4,9 @@ The same function runs on both sides, so a variant only has to be folded once he
 NFKC (full-width Latin and digits, half-width katakana), lower case, ヴァ→バ style katakana variants, a
 word-final long-vowel mark (コンピューター→コンピュータ), dashes and middle dots, spaced acronyms (``A I``→``ai``)
 and spacing (runs collapse to one space; spaces next to Japanese characters are dropped).
+
+Also :func:`spellings`: the British and American spellings of a normalised English term, which the matcher adds to
+the automaton as it adds plurals.
 """
 
 from __future__ import annotations
@@ -273,3 +276,64 @@ def _normalize_slow(text: str) -> Normalized:
 def normalize_text(text: str) -> str:
     """Normalise ``text`` without keeping the offset map (used for terms and look-ups)."""
     return normalize(text).text
+
+
+# British and American spellings of the same word: a term written one way also matches the other (precomputed).
+# -ize → -ise always; -ise → -ize only in -isation (promise, precise and supervised are no -ize words).
+_IZE = re.compile(r"(?<=[a-z]{3})i(z)(e|es|ed|ing|ation|ations|er|ers)$|(?<=[a-z]{3})i(s)(ation|ations)$")
+_YZE = re.compile(r"(?<=[a-z]{2})y([zs])(e|es|ed|ing|er|ers)$")
+_AEMIA = re.compile(r"(?<=[a-z]{2})(a?)emi(a|as|c)$")
+_OUR_STEMS = ("behavi", "col", "tum", "lab", "flav", "harb", "vap", "neighb", "hum", "od", "fav", "rig")
+_OUR_ENDINGS = frozenset(["", "s", "al", "ally", "ed", "ing", "ful", "less", "ism", "ist", "ists"])
+_LL_STEMS = ("model", "label", "signal", "tunnel", "travel", "fuel", "channel", "level", "cancel", "counsel")
+_PREFIXES = (("haem", "hem"), ("oesoph", "esoph"), ("oestr", "estr"), ("paediatr", "pediatr"),
+             ("orthopaed", "orthoped"), ("anaesth", "anesth"), ("foet", "fet"), ("gynaec", "gynec"))  # fmt: skip
+_WORDS = (("aluminium", "aluminum"), ("sulphur", "sulfur"), ("sulphide", "sulfide"), ("sulphate", "sulfate"),
+          ("centre", "center"), ("centres", "centers"), ("fibre", "fiber"), ("fibres", "fibers"),
+          ("theatre", "theater"), ("litre", "liter"), ("grey", "gray"), ("defence", "defense"),
+          ("licence", "license"), ("catalogue", "catalog"), ("analogue", "analog"), ("manoeuvre", "maneuver"),
+          ("ageing", "aging"), ("artefact", "artifact"), ("artefacts", "artifacts"), ("mould", "mold"),
+          ("tyre", "tire"), ("tyres", "tires"))  # fmt: skip
+_WORD_PAIRS = {**dict(_WORDS), **{us: uk for uk, us in _WORDS}}
+
+
+def _word_spellings(word: str) -> set[str]:
+    """A word and its other spelling (British or American), when it has one by the rules above."""
+    out = {word}
+    if word in _WORD_PAIRS:
+        out.add(_WORD_PAIRS[word])
+    m = _IZE.search(word)
+    if m is not None:
+        out.add(word[: m.start()] + ("is" + m[2] if m[1] else "iz" + m[4]))
+    m = _YZE.search(word)
+    if m is not None:
+        out.add(word[: m.start()] + "y" + ("s" if m[1] == "z" else "z") + m[2])
+    m = _AEMIA.search(word)
+    if m is not None:
+        out.add(word[: m.start()] + ("" if m[1] else "a") + "emi" + m[2])
+    for stem in _OUR_STEMS:
+        for a, b in (("our", "or"), ("or", "our")):
+            if word.startswith(stem + a) and word[len(stem) + len(a) :] in _OUR_ENDINGS:
+                out.add(stem + b + word[len(stem) + len(a) :])
+    for stem in _LL_STEMS:
+        for a, b in (("l", ""), ("", "l")):
+            for end in ("ing", "ed", "er", "ers"):
+                if word == stem + a + end:
+                    out.add(stem + b + end)
+    for uk, us in _PREFIXES:
+        for a, b in ((uk, us), (us, uk)):
+            if word.startswith(a) and len(word) >= len(a) + 2:
+                out.add(b + word[len(a) :])
+    return out
+
+
+def spellings(key: str) -> list[str]:
+    """An ASCII term and its British/American spelling variants (``bayesian optimisation`` for ``bayesian
+    optimization``), the term first; each word varies on its own."""
+    if not key.isascii():
+        return [key]
+    forms = [""]
+    for i, word in enumerate(key.split(" ")):
+        options = sorted(_word_spellings(word), key=lambda w: w != word)
+        forms = [f + (" " if i else "") + w for f in forms for w in options][:16]  # a bound for long terms
+    return forms

@@ -604,5 +604,6 @@ def nothing_screened_warning(summary: Any, console: Console) -> None:
     console.print(f"[bold yellow]Warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
-_TITLE_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated")
+_TITLE_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
+                   "title_excel_error", "title_not_text", "bad_jsonl_line")
 """The problems that keep a row from being classified (the others are noted on classified rows)."""

@@ -28,7 +28,7 @@ from .models import (
     Text,
     Tier,
 )
-from .normalize import normalize_text
+from .normalize import normalize_text, spellings
 
 FILES = ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml")
 PACKAGED = "<package>"
@@ -271,6 +271,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                     elif key in seen:
                         yield f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
                     else:
+                        yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen)
                         seen[key] = f"{tp}.terms.{strength}"
                         positives.setdefault(key, f"{tp}.terms.{strength}")
         for j, term in enumerate(area.get("exclude", [])):
@@ -296,6 +297,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                 key = normalize_text(term)
                 if key in seen:
                     yield f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
+                else:
+                    yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen)
                 seen[key] = f"{p}.terms.{strength}"
                 positives.setdefault(key, f"{p}.terms.{strength}")
         for j, term in enumerate(es.get("exclude", [])):
@@ -504,3 +507,13 @@ def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
     return resolve
+
+
+def _other_spelling(where: str, term: str, key: str, seen: dict[str, str]) -> Iterator[str]:
+    """A term that is another term's British or American spelling: the matcher makes each from the other, so the
+    entry only adds a second piece of evidence for one word."""
+    for variant in spellings(key)[1:]:
+        if variant in seen:
+            yield (f"{where}: {term!r} is another spelling of a term in {seen[variant]}, which already matches it: "
+                   "list one")
+            return
