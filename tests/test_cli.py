@@ -1066,3 +1066,26 @@ def test_screen_says_which_sheet_it_read(tmp_path: Path) -> None:
     _write_csv(csv_src, [["title"], ["quantum computer"]])
     r = run(*MIN, "screen", str(csv_src), "-o", str(tmp_path / "o2.csv"), "--summary-json", str(summary))
     assert json.loads(summary.read_text(encoding="utf-8"))["sheet"] is None and "of sheet" not in r.stderr
+
+
+def test_screen_column_chooses_the_sheet_that_has_it(tmp_path: Path) -> None:
+    """With --column and no --sheet, the first visible sheet that has that column is read (a summary sheet with a
+    detectable "Title" column comes first); a column no sheet has is an error that lists the sheets."""
+    import openpyxl
+
+    src = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Title", "count"])
+    book.active.append(["All proposals", 2])
+    data = book.create_sheet("List")
+    data.append(["No", "Theme", "研究課題名"])
+    data.append([1, "x", "量子コンピュータの研究"])
+    book.save(src)
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "研究課題名")
+    assert r.exit_code == 0, r.stderr
+    assert "of sheet List" in r.stderr and "量子コンピュータの研究" in out.read_text(encoding="utf-8-sig")
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "課題番号")
+    assert r.exit_code == EXIT_ERROR
+    assert "no visible sheet has the column '課題番号'" in r.stderr and "2:'List'" in r.stderr

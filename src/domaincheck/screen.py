@@ -670,7 +670,7 @@ def screen(
         raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row")
     source = InputSource(input_path, stdin)
     try:
-        with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row) as table:
+        with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column) as table:
             plan, detected = _plan(table, options, out_fmt)
             classifier = classifier_factory()
             tally = _Tally()

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
 from domaincheck.errors import InputError
-from domaincheck.io.columns import detect_title_column
+from domaincheck.io.columns import detect_title_column, resolve_column
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
 
 __all__ = [
@@ -262,18 +262,19 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 @contextlib.contextmanager
 def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet: str | None = None,
-               header_row: int | None = None) -> Iterator[Table]:  # fmt: skip
+               header_row: int | None = None, column: str | None = None) -> Iterator[Table]:  # fmt: skip
     """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given.
 
     ``sheet`` (xlsx) is a worksheet's name, or its 1-based number when no sheet has that name; None: the first visible
-    sheet with a title column, else the first visible sheet. ``header_row`` (CSV, TSV, xlsx) is the 1-based row that
+    sheet with the title column (``column``, the user's --column, when given; else a detected one), else the first
+    visible sheet. ``header_row`` (CSV, TSV, xlsx) is the 1-based row that
     holds the column names, as a spreadsheet numbers its rows; the rows above it (a banner such as
     令和7年度 応募課題一覧) are skipped. None: the first non-blank row.
 
     An InputError raised in the ``with`` body before the first row is read (no title column, say) gets the table's
     :attr:`Table.context`, when it has one.
     """
-    with _open_any(source, fmt, encoding, sheet, header_row) as table:
+    with _open_any(source, fmt, encoding, sheet, header_row, column) as table:
         if table.context is None:
             yield table
             return
@@ -300,10 +301,10 @@ def _with_context(exc: InputError, context: tuple[str, str]) -> InputError:
 
 
 @contextlib.contextmanager
-def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | None, header_row: int | None
-              ) -> Iterator[Table]:  # fmt: skip
+def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | None, header_row: int | None,
+              column: str | None = None) -> Iterator[Table]:  # fmt: skip
     if fmt == "xlsx":
-        with _open_xlsx(source, sheet, header_row) as table:
+        with _open_xlsx(source, sheet, header_row, column) as table:
             yield table
         return
     with source.open() as binary:
@@ -538,7 +539,8 @@ class _SheetStart(NamedTuple):
 
 
 @contextlib.contextmanager
-def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None) -> Iterator[Table]:
+def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None, column: str | None = None
+               ) -> Iterator[Table]:  # fmt: skip
     import openpyxl
 
     with source.open() as binary:
@@ -550,7 +552,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
         except Exception as exc:  # whatever a damaged part makes openpyxl, zipfile, zlib or the XML parser raise
             raise _workbook_error(source.name, exc) from None
         try:
-            start, context = _choose_sheet(workbook, sheet, header_row, source.name)
+            start, context = _choose_sheet(workbook, sheet, header_row, source.name, column)
             worksheet = start.worksheet
             header_cells = start.header
             consumed = start.consumed
@@ -648,9 +650,10 @@ def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
         yield item
 
 
-def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str
+def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str, column: str | None = None
                   ) -> tuple[_SheetStart, tuple[str, str] | None]:  # fmt: skip
-    """The sheet to read, started, and the context for errors when none had a title column (else None)."""
+    """The sheet to read, started, and the context for errors when none had the title column (``column``, else a
+    detected one; else None)."""
     sheets = list(workbook.worksheets)
     if not sheets:
         raise InputError(f"{name}: the workbook has no worksheet")
@@ -661,7 +664,7 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     first: _SheetStart | None = None  # kept open: read when no sheet has a title column
     for worksheet in visible:
         start = _start_sheet(worksheet, header_row, name, pads)
-        if start.header is not None and detect_title_column([cell_text(c) for c in start.header]) is not None:
+        if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             if first is not None:
                 first.rows.close()
             return start, None
@@ -672,9 +675,22 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     assert first is not None
     if len(sheets) == 1:
         return first, None
-    return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has a title column; "
+    wanted = f"the column {column!r}" if column is not None else "a title column"
+    return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has {wanted}; "
                    f"sheets: {_describe_sheets(sheets)}",
                    "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list")  # fmt: skip
+
+
+def _has_title_column(header: list[str], column: str | None) -> bool:
+    """Whether ``header`` holds the title column: ``column`` (a name or number, as --column takes it), else one
+    :func:`detect_title_column` finds."""
+    if column is None:
+        return detect_title_column(header) is not None
+    try:
+        resolve_column(header, column)
+    except InputError:
+        return False
+    return True
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
