@@ -177,6 +177,8 @@ def test_title_problem() -> None:
 
     assert [title_problem(v) for v in ("#N/A", " #REF! ", "#GETTING_DATA", "#hashtag", "量子", "", None)] == [
         "title_excel_error", "title_excel_error", "title_excel_error", None, None, None, None]  # fmt: skip
+    assert [title_problem(v) for v in ("00000123", " 42 ", "2025年度の研究", "5G通信")] == [
+        "title_not_text", "title_not_text", None, None]  # fmt: skip
     assert {title_problem(v) for v in (12345, 1.5, True, datetime.date(2025, 1, 1), datetime.time(9))} == {
         "title_not_text"}  # fmt: skip
 

@@ -796,7 +796,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             if extra_cells:
                 extra = extra_cells
         title = cells[title_at]
-        kind = title_problem(title) if type(title) is not str or "#" in title else None
+        kind = title_problem(title) if type(title) is not str or "#" in title or title[:1].isdigit() else None
         if type(title) is not str:
             title = cell_text(title)
         title = title.strip()

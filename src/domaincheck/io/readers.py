@@ -233,8 +233,11 @@ _NOT_TEXT = (bool, int, float, decimal.Decimal, _dt.date, _dt.time, _dt.timedelt
 
 def title_problem(value: object) -> str | None:
     """Why a title cell holds no title: ``title_excel_error`` (#N/A, #REF!, ...), ``title_not_text`` (a number, a
-    date or time, TRUE/FALSE); None for text, empty cells and anything else."""
+    date or time, TRUE/FALSE, or text of digits alone: a code such as 00000123 read with its zero-padding format);
+    None for text, empty cells and anything else."""
     if isinstance(value, str):
+        if value.isdigit() or value.strip().isdigit():
+            return "title_not_text"
         return "title_excel_error" if "#" in value and value.strip() in EXCEL_ERRORS else None
     return "title_not_text" if isinstance(value, _NOT_TEXT) else None
 
