@@ -69,7 +69,10 @@ def test_learned_adds_and_holds_back_areas_and_says_so(classifier, terms_classif
             assert 50 <= area.score <= 100
         if extra:
             added += 1
-            assert "learned from the whole title" in full.reason
+            found_by_terms = {a.id for a in (*terms.areas, *terms.near_misses)}
+            for a in extra:  # the reason marks it: scored by the model above what the terms found, or learned
+                mark = "scored by the learned model" if a in found_by_terms else "learned from the whole title"
+                assert f"{a} ({mark})" in full.reason, (title, a, full.reason)
             assert full.verdict != "none"
     assert added >= 20  # on the held-out titles the model does add areas
     assert boosts >= 20  # and scores some of the terms' areas higher

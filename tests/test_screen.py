@@ -1155,8 +1155,8 @@ def test_titles_that_are_excel_errors_or_not_text_are_marked_not_classified(tmp_
     csv_src = tmp_path / "excel.csv"  # Excel saves an error cell as its text
     write_csv(csv_src, ["title"], [["#DIV/0!"], ["quantum"]], "utf-8")
     assert run(tmp_path, input=str(csv_src), output=str(tmp_path / "o2.csv")).problems == {"title_excel_error": 1}
-    write_csv(csv_src, ["title"], [["00000123"], ["quantum"]], "utf-8")  # a code column (zero-padded) taken as title
-    assert run(tmp_path, input=str(csv_src), output=str(tmp_path / "o3.csv")).problems == {"title_not_text": 1}
+    write_csv(csv_src, ["title"], [["00000123"], [" 42"], ["\u3000123"], ["quantum"]], "utf-8")  # a code column
+    assert run(tmp_path, input=str(csv_src), output=str(tmp_path / "o3.csv")).problems == {"title_not_text": 3}
 
 
 def test_jsonl_lines_that_are_no_object_are_kept_marked_and_counted(tmp_path: Path) -> None:

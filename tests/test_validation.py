@@ -44,6 +44,10 @@ BROKEN = [
      lambda d: _tech(d)["terms"]["support"].extend(["quantum optimization", "quantum optimisation"]),
      "areas.yaml: areas[0].technologies[0].terms.support: 'quantum optimisation' is another spelling of a term in "
      "areas.yaml: areas[0].technologies[0].terms.support"),
+    ("other spelling, listed first", "areas.yaml",  # -ise gives no -ize outside -isation: checked from the -ize side
+     lambda d: _tech(d)["terms"]["support"].extend(["quantum fertiliser", "quantum fertilizer"]),
+     "areas.yaml: areas[0].technologies[0].terms.support: 'quantum fertilizer' is another spelling of a term in "
+     "areas.yaml: areas[0].technologies[0].terms.support"),
     ("term both positive and excluded", "areas.yaml", lambda d: d["areas"][0]["exclude"].append("qubit"),
      "areas.yaml: areas[0].exclude[3]: term 'qubit' is both excluded and a positive term"),
     ("crosswalk to unknown id", "econsec.yaml", lambda d: d["econsec"][0]["crosswalk"].append("warp_drive"),

@@ -451,10 +451,12 @@ class Classifier:
         held: tuple[str, ...] = ()
         reached: tuple[str, ...] = ()
         if strong and self._redirects:
+            # The other area holds a strong term and reaches the default reporting score: the yield is the title's,
+            # whatever --min-score shows (which only filters).
             score = {a: sc for a, sc, _ in scored}
             yielded = tuple([
                 a for a, (b, _) in self._redirects.items()
-                if a in score and score.get(b, 0) >= min_score and b in strong and a not in unconcerned
+                if a in score and score.get(b, 0) >= REPORT_AT and b in strong and a not in unconcerned
             ])  # fmt: skip
         if doubted:
             bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model
@@ -475,7 +477,7 @@ class Classifier:
         adds: tuple[tuple[str, int], ...] = ()
         if learned and not framed:
             term_score = {a: sc for a, sc, _ in scored if a not in held}
-            adds = tuple([(a, sc) for a, sc in learned if sc > term_score.get(a, -1) and a not in yielded])
+            adds = tuple([(a, sc) for a, sc in learned if sc > term_score.get(a, -1)])  # a yielding one: a near miss
         # Only the narrowed crosswalk links of areas with terms can matter.
         links = tuple(sorted(opened)) if opened else ()
         key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
@@ -499,7 +501,7 @@ class Classifier:
         order = self._areas
         hits = _term_hits(scored, min_score, yielded, held)
         lifted = {a for a, _ in adds}  # the model's score is the area's, reported or not
-        added = {a for a, sc in adds if sc >= min_score}
+        added = {a for a, sc in adds if sc >= min_score and a not in yielded}
         if added:
             hits = [h for h in hits if h[0] not in added] + [(a, sc, band_of(sc)) for a, sc in adds if a in added]
             hits.sort(key=self._rank)
@@ -523,7 +525,7 @@ class Classifier:
         reported = {h[0] for h in hits}
         withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
         # Of the model's areas, those the terms report too (the model's score is higher) and those it adds.
-        rescored = {a for a, _, _ in _term_hits(scored, min_score, yielded, held)} & added
+        rescored = {a for a, _, _ in scored if a not in held} & added  # the terms found it too (at any score)
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld, added - rescored,
                                    rescored)  # fmt: skip
         held_ids = tuple(sorted(held, key=lambda x: order[x].order))

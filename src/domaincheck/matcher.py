@@ -120,7 +120,8 @@ class _Tables(NamedTuple):
 
 def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     table: dict[str, list[Target]] = {}
-    parent: dict[str, str] = {}  # union-find over a term's key and the forms made from it: one family
+    parent: dict[str, str] = {}  # union-find over the listed terms' keys: a term and those among its forms
+    forms_of: dict[str, list[str]] = {}  # a listed term's key -> the forms made from it
     own: dict[Target, str] = {}  # a target -> its term's own key
 
     def add(term: str, target: Target) -> None:
@@ -128,9 +129,8 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
         if not key:
             return
         own[target] = key
-        forms = [form for spelling in spellings(key) for form in _inflections(spelling)]
+        forms = forms_of[key] = [form for spelling in spellings(key) for form in _inflections(spelling)]
         for form in forms:
-            union(key, form)
             bucket = table.setdefault(form, [])
             if target not in bucket:
                 bucket.append(target)
@@ -172,6 +172,12 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     # and "data centre" are forms of "classifier", "endoscopy", "data warehouse" and "data center" whether or not
     # the taxonomy also lists them, so a title that writes one of them has named one thing, however many terms
     # spell it.
+    # Only listed terms are joined, each to those among its own forms: "DoS" and "dose" share the form "doses"
+    # without being one word.
+    for key, forms in forms_of.items():
+        for form in forms[1:]:
+            if form in forms_of:
+                union(key, form)
     families = {key: find(key) for key in table}
     # One target per (kind, area, technology, strength) on a key: the term's own spelling rather than another
     # term's variant of it (both "data center" and "data centre" are listed), so evidence names the word once.

@@ -334,6 +334,6 @@ def spellings(key: str) -> list[str]:
         return [key]
     forms = [""]
     for i, word in enumerate(key.split(" ")):
-        options = sorted(_word_spellings(word), key=lambda w: w != word)
+        options = sorted(_word_spellings(word), key=lambda w: (w != word, w))
         forms = [f + (" " if i else "") + w for f in forms for w in options][:16]  # a bound for long terms
     return forms

@@ -796,10 +796,12 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             if extra_cells:
                 extra = extra_cells
         title = cells[title_at]
-        kind = title_problem(title) if type(title) is not str or "#" in title or title[:1].isdigit() else None
+        kind = title_problem(title) if type(title) is not str else None
         if type(title) is not str:
             title = cell_text(title)
         title = title.strip()
+        if kind is None and title and ("#" in title or title[0].isdigit()):
+            kind = title_problem(title)
         text: str | None
         if flagged:
             text = None

@@ -258,6 +258,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         own = {t["id"] for t in area["technologies"]}
         yield from _qualifications(p, area.get("qualifications", []), known_areas, own)
         seen: dict[str, str] = {}
+        spelled: dict[str, str] = {}  # the other spellings of the terms seen -> where the term is
         for j, tech in enumerate(area["technologies"]):
             tp = f"{p}.technologies[{j}]"
             if tech["id"] in tech_seen:
@@ -271,7 +272,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                     elif key in seen:
                         yield f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
                     else:
-                        yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen)
+                        yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen, spelled)
                         seen[key] = f"{tp}.terms.{strength}"
                         positives.setdefault(key, f"{tp}.terms.{strength}")
         for j, term in enumerate(area.get("exclude", [])):
@@ -292,13 +293,14 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             if tech_area.get(t) not in es["crosswalk"]:
                 yield f"{p}.crosswalk_technologies[{j}]: {t!r} is not a technology of an area in its crosswalk"
         seen = {}
+        spelled = {}
         for strength in ("strong", "support"):
             for term in es["terms"].get(strength, []):
                 key = normalize_text(term)
                 if key in seen:
                     yield f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
                 else:
-                    yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen)
+                    yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen, spelled)
                 seen[key] = f"{p}.terms.{strength}"
                 positives.setdefault(key, f"{p}.terms.{strength}")
         for j, term in enumerate(es.get("exclude", [])):
@@ -509,11 +511,14 @@ def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
     return resolve
 
 
-def _other_spelling(where: str, term: str, key: str, seen: dict[str, str]) -> Iterator[str]:
-    """A term that is another term's British or American spelling: the matcher makes each from the other, so the
-    entry only adds a second piece of evidence for one word."""
-    for variant in spellings(key)[1:]:
-        if variant in seen:
-            yield (f"{where}: {term!r} is another spelling of a term in {seen[variant]}, which already matches it: "
-                   "list one")
-            return
+def _other_spelling(where: str, term: str, key: str, seen: dict[str, str], spelled: dict[str, str]
+                    ) -> Iterator[str]:  # fmt: skip
+    """A term that is another term's British or American spelling, or whose other spelling is a term seen before:
+    the matcher makes one from the other, so the entry only adds a second piece of evidence for one word. (Checked
+    both ways: -ize always gives -ise, but -ise gives -ize only in -isation.)"""
+    variants = spellings(key)[1:]
+    other = spelled.get(key) or next((seen[v] for v in variants if v in seen), None)
+    for variant in variants:
+        spelled.setdefault(variant, where)
+    if other is not None:
+        yield f"{where}: {term!r} is another spelling of a term in {other}, which already matches it: list one"
