@@ -168,28 +168,27 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
         add(term, Target(FRAMING, "framing", None, "framing", term))
     for term in taxonomy.basic_terms:
         add(term, Target(FRAMING, "basic_science", None, "basic_science", term))
-    # A term's family: the keys joined by the forms made from them. "classifiers", "endoscopic", "data warehouses"
-    # and "data centre" are forms of "classifier", "endoscopy", "data warehouse" and "data center" whether or not
-    # the taxonomy also lists them, so a title that writes one of them has named one thing, however many terms
-    # spell it.
-    # Only listed terms are joined, each to those among its own forms: "DoS" and "dose" share the form "doses"
-    # without being one word.
+    # A term's family: the listed terms among one another's forms ("classifiers", "endoscopic" and "data centre"
+    # are forms of "classifier", "endoscopy" and "data center"), so a title that writes one of them has named one
+    # thing, however many terms spell it. Only listed terms are joined: "DoS" and "dose" share the form "doses"
+    # without being one word. Kept only where a term's family is another term (``Matcher.family`` defaults to
+    # the term itself).
     for key, forms in forms_of.items():
         for form in forms[1:]:
             if form in forms_of:
                 union(key, form)
-    families = {key: find(key) for key in table}
+    families = {key: root for key in forms_of if (root := find(key)) != key}
     # One target per (kind, area, technology, strength) on a key: the term's own spelling rather than another
-    # term's variant of it (both "data center" and "data centre" are listed), so evidence names the word once.
+    # term's variant of it (both "data center" and "data centre" were listed), so evidence names the word once.
     for form, bucket in table.items():
         if len(bucket) > 1:
             best: dict[tuple[int, str, str | None, str], Target] = {}
             for t in bucket:
-                ident = (t.kind, t.target, t.technology, t.strength)
+                ident = t[:4]  # kind, target, technology, strength
                 if ident not in best or (own[t] == form and own[best[ident]] != form):
                     best[ident] = t
             if len(best) < len(bucket):
-                table[form] = [t for t in bucket if best[(t.kind, t.target, t.technology, t.strength)] is t]
+                table[form] = [t for t in bucket if best[t[:4]] is t]
     keys: list[str] = []
     values: list[_Entry] = []
     for key, targets in table.items():
