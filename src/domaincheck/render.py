@@ -568,12 +568,12 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console) -> Non
     """Say that ``screen --output-errors replace`` altered cells: how many, and where the first ones are."""
     from rich.markup import escape
 
-    n, shown = summary.cells_replaced, 3
-    places = "; ".join(f"{'the header' if row == 0 else f'data row {row}'}, column {_visible(column)!r} "
-                       f"({', '.join(chars)})" for row, column, chars in summary.replacements[:shown])  # fmt: skip
-    more = f"; and {n - shown:,} more (--summary-json names the first {len(summary.replacements)})" if n > shown else ""
-    from .io.writers import windows_superset, windows_superset_hint
+    from .io.writers import row_label, windows_superset, windows_superset_hint
 
+    n, shown = summary.cells_replaced, 3
+    places = "; ".join(f"{row_label(row)}, column {_visible(column)!r} ({', '.join(chars)})"
+                       for row, column, chars in summary.replacements[:shown])  # fmt: skip
+    more = f"; and {n - shown:,} more (--summary-json names the first {len(summary.replacements)})" if n > shown else ""
     lost = "".join(chr(int(code[2:], 16)) for _, _, codes in summary.replacements for code in codes)
     if lost and windows_superset(encoding, lost):  # every character kept track of: a Windows one
         more += f" ({windows_superset_hint(encoding, ', '.join(list(dict.fromkeys(lost))[:5]), '--output-encoding')})"
@@ -597,13 +597,11 @@ def nothing_screened_warning(summary: Any, console: Console) -> None:
         blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
         text = f"the input has no data rows under its header{blank}: nothing was screened"
     else:
-        kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in _TITLE_PROBLEMS)
+        from .screen import UNCLASSIFIED_PROBLEMS
+
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in UNCLASSIFIED_PROBLEMS)
         n = summary.rows_read
         text = (f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
                 f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")
     console.print(f"[bold yellow]Warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
-
-_TITLE_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
-                   "title_excel_error", "title_not_text", "bad_jsonl_line")
-"""The problems that keep a row from being classified (the others are noted on classified rows)."""

@@ -110,6 +110,10 @@ that a reader that takes them by position keeps working (``dc_learned``, from be
 one column on; ``dc_held`` followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
+UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
+                         "title_excel_error", "title_not_text", "bad_jsonl_line")  # fmt: skip
+"""The ``dc_problem`` kinds that keep a row from being classified (verdict ``error``); the others are noted on
+classified rows."""
 DEFAULT_OUTPUT_ENCODING = "utf-8-sig"
 """CSV/TSV output encoding unless one is asked for: UTF-8 with a BOM, so that Excel opens Japanese correctly."""
 VERDICTS: tuple[str, ...] = ("strategic", "emerging", "econsec_only", "none", "error")

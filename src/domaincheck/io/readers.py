@@ -236,7 +236,7 @@ def title_problem(value: object) -> str | None:
     date or time, TRUE/FALSE, or text of digits alone: a code such as 00000123 read with its zero-padding format);
     None for text, empty cells and anything else."""
     if isinstance(value, str):
-        if value.isdigit() or value.strip().isdigit():
+        if value.strip().isdigit():
             return "title_not_text"
         return "title_excel_error" if "#" in value and value.strip() in EXCEL_ERRORS else None
     return "title_not_text" if isinstance(value, _NOT_TEXT) else None

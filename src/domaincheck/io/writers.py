@@ -54,6 +54,7 @@ __all__ = [
     "neutralize",
     "open_writer",
     "output_format",
+    "row_label",
     "same_file",
 ]
 
@@ -372,7 +373,8 @@ def _text_writer(fmt: str, handle: IO[str], encoding: str, errors: str) -> _Deli
     return _DelimitedWriter(handle, "\t" if fmt == "tsv" else ",", encoding, errors)
 
 
-def _where(number: int) -> str:
+def row_label(number: int) -> str:
+    """A data row number as messages name it (0: the header)."""
     return "the header" if number == 0 else f"data row {number}"
 
 
@@ -549,7 +551,7 @@ class _DelimitedWriter:
         error = self._bad_character(number, cells)
         if error is not None:
             return error
-        return InputError(f"{_where(number)}: cannot be written in {self._encoding}: {exc.reason}")
+        return InputError(f"{row_label(number)}: cannot be written in {self._encoding}: {exc.reason}")
 
     def _bad_character(self, number: int, cells: list[str]) -> InputError | None:
         """The error naming the first cell of a row that cannot be encoded, or None if every cell can."""
@@ -561,7 +563,7 @@ class _DelimitedWriter:
                 windows = f"{windows_superset_hint(self._encoding, char, '--output-encoding')}; or " if (
                     windows_superset(self._encoding, char)) else ""  # fmt: skip
                 return InputError(
-                    f"{_where(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
+                    f"{row_label(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
                     f"cannot be written in {self._encoding}",
                     hint=f"{windows}write UTF-8 (the default) or xlsx, which hold every character; or pass "
                          f"--output-errors replace to write {REPLACEMENT!r} for each such character (the summary "
