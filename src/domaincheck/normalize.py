@@ -334,6 +334,12 @@ def spellings(key: str) -> list[str]:
         return [key]
     forms = [""]
     for i, word in enumerate(key.split(" ")):
-        options = sorted(_word_spellings(word), key=lambda w: (w != word, w))
+        options = _WORD_OPTIONS.get(word)
+        if options is None:  # words recur across terms (learning, quantum): each is worked out once a process
+            options = _WORD_OPTIONS[word] = sorted(_word_spellings(word), key=lambda w: (w != word, w))
         forms = [f + (" " if i else "") + w for f in forms for w in options][:16]  # a bound for long terms
     return forms
+
+
+_WORD_OPTIONS: dict[str, list[str]] = {}
+"""A word -> it and its other spellings, the word first (validation and the matcher both ask, for every term)."""
