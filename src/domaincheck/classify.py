@@ -117,6 +117,10 @@ class _Plan(NamedTuple):
     """The outcome as a Brief, with the distinct terms behind its reported areas."""
 
 
+_Structure = tuple[tuple[tuple[EconSecArea, tuple[str, ...]], ...], tuple[ProgramHit, ...], tuple[str, ...], str, str,
+                   tuple[str, ...]]
+"""What an outcome's reported areas amount to: econ-security areas, programs and their ids, verdict, reason, held."""
+
 _TitleEvidence = tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], list[Evidence], list[Evidence]]
 """Evidence per area, per econ-security area, exclusions, framing terms."""
 
@@ -176,6 +180,8 @@ class Classifier:
         # Per fuzzy flag (index 0: exact), id of a matcher target tuple -> what such a span adds to a plan. Bounded,
         # as _span_bits is, by the matcher's entry table.
         self._span_facts: tuple[dict[int, _SpanFacts], dict[int, _SpanFacts]] = ({}, {})
+        # Which areas an outcome reports, in order, and why the others are not -> what that amounts to
+        self._structures: dict[tuple[Any, ...], _Structure] = {}
         # (reported (area, tier)s, own econsec) -> the programs and their ids
         self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
 
@@ -514,28 +520,16 @@ class Classifier:
             near = sorted(near + hits[top:], key=self._rank)  # near misses with the score they were reported at
             hits = hits[:top]
             added &= {h[0] for h in hits}
-        tiers = [(a, order[a].tier) for a, _, _ in hits]
-        econsec = self._econsec_plan([a for a, _, _ in hits], reached, links)
-        own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
-        found = self._programs.get((tuple(tiers), own_econsec, links))
-        if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, own_econsec, links)
-            found = self._programs[tuple(tiers), own_econsec, links] = (programs, tuple(p.id for p in programs))
-        programs, program_ids = found
         reported = {h[0] for h in hits}
         withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
         # Of the model's areas, those the terms report too (the model's score is higher) and those it adds.
         rescored = {a for a, _, _ in scored if a not in held} & added  # the terms found it too (at any score)
-        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], bool(scored), withheld, added - rescored,
-                                   rescored)  # fmt: skip
-        held_ids = tuple(sorted(held, key=lambda x: order[x].order))
-        if held:
-            reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
-                      "whole title): " + ", ".join(held_ids)
-        for a in sorted(yielded, key=lambda x: order[x].order):
-            reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
-        if cut_ids:
-            reason += f"; cut by --top {top}, not counted in the verdict: " + ", ".join(cut_ids)
+        skey = (tuple([h[0] for h in hits]), reached, links, withheld, frozenset(added - rescored),
+                frozenset(rescored), held, yielded, tuple(cut_ids), bool(scored), top)  # fmt: skip
+        structure = self._structures.get(skey)
+        if structure is None:
+            structure = self._new_structure(skey)
+        econsec, programs, program_ids, verdict, reason, held_ids = structure
         learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
                                    tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
@@ -546,6 +540,34 @@ class Classifier:
         if len(self._outcomes) < _PLAN_CACHE_MAX:
             self._outcomes[key] = plan
         return plan
+
+    def _new_structure(self, key: tuple[Any, ...]) -> _Structure:
+        """Econ-security areas, programs, verdict and reason of an outcome: they depend on which areas are reported
+        and in what order, not on their scores, so outcomes that differ only in scores share them (memoised on
+        ``key``, made in :meth:`_new_outcome`)."""
+        hit_ids, reached, links, withheld, learned_only, rescored, held, yielded, cut_ids, evidence, top = key
+        order = self._areas
+        tiers = [(a, order[a].tier) for a in hit_ids]
+        econsec = self._econsec_plan(list(hit_ids), reached, links)
+        own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
+        found = self._programs.get((tuple(tiers), own_econsec, links))
+        if found is None:
+            programs = applicable_programs(self.taxonomy, tiers, own_econsec, links)
+            found = self._programs[tuple(tiers), own_econsec, links] = (programs, tuple(p.id for p in programs))
+        programs, program_ids = found
+        verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], evidence, withheld, learned_only, rescored)
+        held_ids = tuple(sorted(held, key=lambda x: order[x].order))
+        if held:
+            reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
+                      "whole title): " + ", ".join(held_ids)
+        for a in sorted(yielded, key=lambda x: order[x].order):
+            reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
+        if cut_ids:
+            reason += f"; cut by --top {top}, not counted in the verdict: " + ", ".join(cut_ids)
+        structure = (econsec, programs, program_ids, verdict, reason, held_ids)
+        if len(self._structures) < _PLAN_CACHE_MAX:
+            self._structures[key] = structure
+        return structure
 
     def _econsec_plan(self, hit_ids: list[str], reached: tuple[str, ...], links: tuple[tuple[str, str], ...]
                       ) -> tuple[tuple[EconSecArea, tuple[str, ...]], ...]:  # fmt: skip
