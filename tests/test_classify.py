@@ -203,6 +203,28 @@ def test_whole_words_after_a_failed_longest_match_are_all_found(classifier) -> N
         assert word in found, (title, found)
 
 
+def test_an_acronym_ending_a_camel_case_name_is_a_word(classifier) -> None:  # type: ignore[no-untyped-def]
+    """SpatialLLM, VesselGPT, PubMedBERT name an LLM, a GPT, a BERT; a prefix of one or two small letters (as in
+    mRNA, siRNA, eVTOL), small letters with no capital before them, or a word in small letters keeps the acronym
+    inside its word, as do capitals that do not end the word (ROBERTa)."""
+    from domaincheck.normalize import normalize
+
+    def words(title: str) -> set[str]:
+        norm = normalize(title)
+        return {norm.text[s.start:s.end] for s in classifier.matcher.find(norm, fuzzy=False)}
+
+    for title, word in (("SpatialLLM for urban data", "llm"), ("VesselGPT: vascular geometry", "gpt"),
+                        ("PubMedBERT for biomedical text", "bert"), ("OpenAI models", "ai")):  # fmt: skip
+        assert word in words(title), title
+    assert "cnn" in words("A CNN for urban data")
+    for title, word in (("A mCNN for urban data", "cnn"), ("A siCNN for urban data", "cnn"), ("A MoLLM design", "llm"),
+                        ("A tinyCNN for urban data", "cnn"), ("A tinycnn for urban data", "cnn"),
+                        ("ROBERTa fine-tuning", "bert"), ("Robertson's theorem", "bert")):  # fmt: skip
+        assert word not in words(title), title
+    assert [a.id for a in classifier.classify("SpatialLLM: from multi-modality data to urban spaces").areas] == [
+        "ai_robotics"]
+
+
 def test_program_items_narrowed_by_technology(classifier) -> None:  # type: ignore[no-untyped-def]
     """Moonshot goal 4 (resource circulation) follows a recycling title, not every energy title; goals 1 and 3
     (avatars, AI robots) follow robot titles, not every AI title."""

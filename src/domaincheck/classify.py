@@ -679,14 +679,21 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, wi
 
 
 def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]`` without spaces at its ends, widened to the whole word of Latin letters and digits, or of
-    katakana, that it starts or ends in (kanji and kana have no word boundaries to widen to)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start == end:
+    """``text[start:end]`` without spaces or punctuation at its ends (a piece ``i-m`` of Multi-modality is about
+    ``i``), widened to the whole word of Latin letters and digits, or of katakana, that it starts or ends in (kanji
+    and kana have no word boundaries to widen to)."""
+    s, e = start, end
+    while s < e and not _is_word_char(text[s]):
+        s += 1
+    while e > s and not _is_word_char(text[e - 1]):
+        e -= 1
+    if s == e:  # nothing but punctuation and spaces: the punctuation, as it is
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
         return start, end
+    start, end = s, e
     for kind in (_is_latin_word_char, _is_katakana_char):
         if kind(text[start]):
             while start > 0 and kind(text[start - 1]):
@@ -695,6 +702,10 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
             while end < len(text) and kind(text[end]):
                 end += 1
     return start, end
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or _is_katakana_char(ch)
 
 
 def _is_latin_word_char(ch: str) -> bool:

@@ -206,6 +206,22 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     return _Tables(families, keys, values, frozenset(vocab))
 
 
+def _camel_tail(norm: Normalized, start: int, end: int) -> bool:
+    """Whether ``norm.text[start:end]`` was written as an acronym in capitals that ends a name in camel case: the
+    LLM of SpatialLLM, the GPT of VesselGPT, the BERT of PubMedBERT. The name's last part before it must be a
+    capital and two or more small letters, so that prefixes of one or two small letters (mRNA, siRNA, iPS, eVTOL)
+    stay part of their word."""
+    s, e = norm.span(start, end)
+    original = norm.original
+    piece = original[s:e]
+    if len(piece) < 2 or not (piece.isascii() and piece.isalpha() and piece.isupper()):
+        return False
+    j = s
+    while j > 0 and "a" <= original[j - 1] <= "z":
+        j -= 1
+    return s - j >= 2 and j > 0 and "A" <= original[j - 1] <= "Z"
+
+
 class Matcher:
     """All terms of a taxonomy compiled into one automaton, plus a near-miss speller for long terms."""
 
@@ -249,13 +265,15 @@ class Matcher:
         as long as no strong area term matched exactly: the speller is a fallback against a wrong "none", not a
         second opinion on a title that already has clear evidence.
         """
-        spans, strong = self._exact(norm.text)
+        spans, strong = self._exact(norm.text, norm)
         if fuzzy and not strong:
             spans = self._with_fuzzy(norm.text, spans)
         return spans
 
-    def _exact(self, text: str) -> tuple[list[Span], bool]:
-        """The spans, and whether one of them holds a strong area term."""
+    def _exact(self, text: str, norm: Normalized | None = None) -> tuple[list[Span], bool]:
+        """The spans, and whether one of them holds a strong area term. With ``norm`` (whose text ``text`` is), an
+        acronym written in capitals at the end of a name in camel case counts as a word (see :func:`_camel_tail`).
+        """
         # The automaton yields the leftmost-longest non-overlapping matches (in Rust, with character offsets);
         # English terms must then sit at word boundaries (no "ai" in "main").
         n = len(text)
@@ -269,9 +287,10 @@ class Matcher:
                 start += pos
                 end += pos
                 before, after, targets, strong = values[index]
-                if (before is not None and start > 0 and text[start - 1] in before) or (
+                if (before is not None and start > 0 and text[start - 1] in before and not (
+                    norm is not None and _camel_tail(norm, start, end))) or (
                     after is not None and end < n and text[end] in after
-                ):
+                ):  # fmt: skip
                     # The longest match is not a whole word ("quantum computation" in "quantum computational",
                     # "soft robot" in "soft robotics"): look for whole words that start inside its span instead,
                     # whether they end inside it or run past it ("robotics").
