@@ -485,6 +485,40 @@ def test_xlsx_rows_and_columns_beyond_a_wrong_dimension_are_read(tmp_path: Path)
         assert table.total is None  # more rows came than it claimed: no total then
 
 
+def test_xlsx_line_breaks_escaped_as_excel_stores_them_are_read_as_line_breaks(tmp_path: Path) -> None:
+    """Excel stores the carriage return of a cell with line breaks as ``_x000D_`` (a tab as ``_x0009_``), in
+    shared strings plain or rich, and in inline strings; openpyxl returns the escape as it is. Cells come back with
+    the characters; other text that looks like an escape stays as it is."""
+    path = _workbook(tmp_path / "in.xlsx", {"Sheet": [["課題名", "備考"], ["PLAIN", "x"], ["RICH", "INLINE"]]})
+    shared = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              "<si><t>課題名</t></si><si><t>備考</t></si><si><t>量子_x000D_\nコンピュータ</t></si>"
+              '<si><r><rPr><b/></rPr><t>全固体_x000D_</t></r><r><t xml:space="preserve">\n電池_x0009_開発</t></r></si>'
+              "<si><t>x</t></si></sst>")  # fmt: skip
+    strings = {"課題名": 0, "備考": 1, "PLAIN": 2, "RICH": 3, "x": 4}
+
+    def edit(name: str, data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        if name == SHEET1:
+            for word, index in strings.items():
+                text = text.replace(f't="inlineStr"><is><t>{word}</t></is>', f't="s"><v>{index}</v>')
+            text = text.replace("<t>INLINE</t>", "<t>発表_x000D_資料 _x0041_ x_x00_</t>")
+        elif name == "[Content_Types].xml":
+            text = text.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                "vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/></Types>")
+        elif name == "xl/_rels/workbook.xml.rels":
+            text = text.replace("</Relationships>", '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+                                'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                "</Relationships>")  # fmt: skip
+        return text.encode("utf-8")
+
+    _edit_zip(path, edit)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", shared)
+    header, rows = _read_all(path)
+    assert header == ("課題名", "備考")
+    assert rows == [["量子\r\nコンピュータ", "x"], ["全固体\r\n電池\t開発", "発表\r資料 _x0041_ x_x00_"]]
+
+
 def _flip_deflate(path: Path) -> None:
     """Overwrite the start of sheet1's compressed data with bytes that are no deflate block (zlib.error)."""
     with zipfile.ZipFile(path) as archive:

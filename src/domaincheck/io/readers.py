@@ -752,19 +752,34 @@ def _sheet_rows(worksheet: Any, name: str, pads: frozenset[str]) -> Generator[li
                 ):
                     digits = str(abs(int(value))).zfill(len(row[i].number_format))
                     values[i] = "-" + digits if value < 0 else digits
-            yield _dates(values)
+            yield _cells(values)
     else:
         for values in _guarded(worksheet.iter_rows(values_only=True), name, worksheet.title):
-            yield _dates(list(values))
+            yield _cells(list(values))
 
 
-def _dates(values: list[Any]) -> list[Any]:
+def _cells(values: list[Any]) -> list[Any]:
     """``values`` with each naive date-time at midnight replaced by its date (a date cell), so that every output,
-    JSON's included, writes it as the date alone."""
+    JSON's included, writes it as the date alone, and control characters in text as the cell holds them (see
+    :func:`_unescaped`)."""
     datetime = _dt.datetime
+    if any(type(v) is str and "_x00" in v for v in values):
+        values = [_unescaped(v) if type(v) is str else v for v in values]
     if datetime not in map(type, values):  # the common row, checked at C speed
         return values
     return [v.date() if type(v) is datetime and _is_midnight(v) else v for v in values]
+
+
+_ESCAPED_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with the workbook's escapes of control characters undone: Excel stores the carriage return of a
+    cell with line breaks as ``_x000D_`` (a tab as ``_x0009_``), and openpyxl returns the escape as it is. Only
+    control characters (U+0000-U+001F) are undone, never other escapes: openpyxl has already turned an escaped
+    underscore (``_x005F_``) into a plain one, so text a user typed as ``_x0041_`` must stay as it is (one typed as
+    ``_x000D_`` can no longer be told from a line break, and becomes one)."""
+    return _ESCAPED_CONTROL.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:
