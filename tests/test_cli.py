@@ -280,6 +280,24 @@ def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
     assert "1 of 2 titles could not be classified (not shown): " in r.stderr  # the table leaves it out
 
 
+def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Path) -> None:
+    """Two columns named 課題名 (a Japanese and an English title, both headed so): the first is read, and the summary
+    line and the JSON say which column that was and which others share its name; --column NUMBER picks another."""
+    src = tmp_path / "call.csv"
+    src.write_text("課題名,研究代表者,課題名\n江戸時代の文学の研究,山田,Quantum error correction\n", encoding="utf-8")
+    for args, read, others in (((), 1, [3]), (("--column", "課題名"), 1, [3]), (("--column", "3"), 3, [1])):
+        r = run("screen", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", "-", *args)
+        assert r.exit_code == 0, r.stderr
+        summary = json.loads(r.stdout)
+        assert (summary["title_column_index"], summary["title_column_namesakes"]) == (read, others)
+        assert f"column {read} (column {others[0]} has the same name: pick one with --column NUMBER)" in r.stderr
+        assert summary["verdicts"]["strategic"] == (read == 3)
+    r = run("screen", str(tmp_path / "out.csv"), "-o", str(tmp_path / "again.csv"), "--column", "研究代表者",
+            "--summary-json", "-")  # fmt: skip
+    assert r.exit_code == 0 and json.loads(r.stdout)["title_column_namesakes"] == []
+    assert "same name" not in r.stderr
+
+
 def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])
@@ -680,6 +698,43 @@ def _default_sigint() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("module", ["click", "typer", "render", "rich.console"])
+def test_an_interrupt_while_the_command_starts_is_quiet(module: str) -> None:
+    """A Ctrl-C while the command line is still being imported (its first tenth of a second) ends the run with exit
+    130 and a word, as one later does, not with a traceback. The interrupt comes at the first import of ``module``
+    (the command line's own imports, the first output's), through the command's own entry point."""
+    import subprocess
+    import sys
+
+    from domaincheck import cli, launcher
+
+    assert launcher.EXIT_INTERRUPTED == cli.EXIT_INTERRUPTED
+    code = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        f"    if name == {module!r}:\n"
+        "        builtins.__import__ = real\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        "sys.argv = ['domaincheck', 'classify', '量子コンピュータ']\n"
+        "from domaincheck.launcher import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "interrupted\n"
+
+
+def test_the_command_runs_through_the_launcher() -> None:
+    """The installed ``domaincheck`` command starts at the launcher, which guards the imports."""
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "domaincheck"]
+    assert script.value == "domaincheck.launcher:main"
 
 
 @pytest.mark.parametrize(

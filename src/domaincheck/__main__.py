@@ -1,5 +1,5 @@
 """``python -m domaincheck``."""
 
-from .cli import main
+from .launcher import main
 
 main()

@@ -681,6 +681,9 @@ def main() -> None:
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(EXIT_OK)
+    except KeyboardInterrupt:  # outside a command's own handling: while the arguments are parsed, say
+        sys.stderr.write("interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
     except _Terminated as exc:
         sys.exit(128 + exc.signum)
 

@@ -557,6 +557,11 @@ def screen_summary(summary: Any, console: Console) -> None:
         console.print("replaced result columns of an earlier screen: " + ", ".join(summary.replaced_columns),
                       highlight=False, markup=False)  # fmt: skip
     col = escape(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
+    if summary.title_column_namesakes:
+        others = summary.title_column_namesakes
+        same = (f"column {others[0]} has" if len(others) == 1
+                else f"columns {', '.join(map(str, others))} have")  # fmt: skip
+        col += f", column {summary.title_column_index} ({same} the same name: pick one with --column NUMBER)"
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
     if summary.sheet:
         col = f"{col} of sheet {escape(_visible(summary.sheet))}"

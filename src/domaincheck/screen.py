@@ -272,6 +272,9 @@ class Summary:
     replaced (``U+2013``)."""
     sheet: str | None = None
     """xlsx: the worksheet read (given, or the first visible one with a title column); None for other formats."""
+    title_column_namesakes: tuple[int, ...] = ()
+    """1-based indexes of the other columns with the title column's name (a name given to --column, or detected,
+    reads the first of them; --column with a number picks another)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -303,6 +306,7 @@ class Summary:
             "replacements": [{"row": row, "column": column, "characters": list(characters)}
                              for row, column, characters in self.replacements],
             "sheet": self.sheet,
+            "title_column_namesakes": list(self.title_column_namesakes),
         }  # fmt: skip
 
 
@@ -703,6 +707,8 @@ def screen(
     elapsed = time.perf_counter() - started
     header_names = table.header
     verdicts, tiers, areas, econsec, rows_with_econsec = tally.expand()
+    title_name = header_names[plan.title]
+    namesakes = tuple(i + 1 for i, name in enumerate(header_names) if name == title_name and i != plan.title)
     return Summary(
         input=input_path,
         output=output,
@@ -730,6 +736,7 @@ def screen(
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
         cells_replaced=replaced,
         replacements=replacements,
+        title_column_namesakes=namesakes,
     )
 
 
