@@ -295,21 +295,31 @@ class Classifier:
         """
         if self.learned is None:
             return (), 0
+        latin = _JAPANESE.search(text) is None
+        named = self._named(spans) if latin else -1
+        if named == 0:
+            return (), 0  # a Latin-script title with no area term: nothing for the model to confirm or doubt
         learned, doubted = self.learned.read(text)
-        latin = bool(learned) and _JAPANESE.search(text) is None
-        if doubted or latin:
-            named = 0
-            for span in spans:
-                bits = self._span_bits.get(id(span.targets))
-                if bits is None:
-                    bits = self._span_bits[id(span.targets)] = sum(
-                        {self.learned.bits[t.target] for t in span.targets if t.kind == AREA})
-                named |= bits
+        if doubted or (latin and learned):
+            if named == -1:
+                named = self._named(spans)
             doubted &= named
             if latin:
                 bits_of = self.learned.bits
                 learned = tuple([x for x in learned if bits_of[x[0]] & named])
         return learned, doubted
+
+    def _named(self, spans: list[Span]) -> int:
+        """The mask (of ``Learned.bits``) of the areas that the spans' area terms name."""
+        assert self.learned is not None
+        named = 0
+        for span in spans:
+            bits = self._span_bits.get(id(span.targets))
+            if bits is None:
+                bits = self._span_bits[id(span.targets)] = sum(
+                    {self.learned.bits[t.target] for t in span.targets if t.kind == AREA})
+            named |= bits
+        return named
 
     def _learned_evidence(self, title: str, norm: Normalized, area: str) -> list[Evidence]:
         """The words that carried a learned area, as evidence pointing into the original title: the model weighs
