@@ -223,6 +223,10 @@ def test_an_acronym_ending_a_camel_case_name_is_a_word(classifier) -> None:  # t
         assert word not in words(title), title
     assert [a.id for a in classifier.classify("SpatialLLM: from multi-modality data to urban spaces").areas] == [
         "ai_robotics"]
+    # The speller matches a title again once it corrects a word (acelerators): the acronym stays a word there too.
+    norm = normalize("CloudFPGA acelerators for hashing")
+    spans = classifier.matcher.find(norm)
+    assert [(norm.text[s.start : s.end], s.fuzzy) for s in spans] == [("fpga", False), ("acelerators", True)]
 
 
 def test_program_items_narrowed_by_technology(classifier) -> None:  # type: ignore[no-untyped-def]

@@ -206,11 +206,13 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     return _Tables(families, keys, values, frozenset(vocab))
 
 
-def _camel_tail(norm: Normalized, start: int, end: int) -> bool:
+def _camel_tail(norm: Normalized, start: int, end: int, maps: tuple[list[int], list[int]] | None = None) -> bool:
     """Whether ``norm.text[start:end]`` was written as an acronym in capitals that ends a name in camel case: the
     LLM of SpatialLLM, the GPT of VesselGPT, the BERT of PubMedBERT. The name's last part before it must be a
     capital and two or more small letters, so that prefixes of one or two small letters (mRNA, siRNA, iPS, eVTOL)
-    stay part of their word."""
+    stay part of their word. ``maps``: the start and end offsets of another text in ``norm.text`` (the speller's)."""
+    if maps is not None:
+        start, end = maps[0][start], maps[1][end - 1]
     s, e = norm.span(start, end)
     original = norm.original
     piece = original[s:e]
@@ -267,13 +269,14 @@ class Matcher:
         """
         spans, strong = self._exact(norm.text, norm)
         if fuzzy and not strong:
-            spans = self._with_fuzzy(norm.text, spans)
+            spans = self._with_fuzzy(norm, spans)
         return spans
 
-    def _exact(self, text: str, norm: Normalized | None = None) -> tuple[list[Span], bool]:
-        """The spans, and whether one of them holds a strong area term. With ``norm`` (whose text ``text`` is), an
-        acronym written in capitals at the end of a name in camel case counts as a word (see :func:`_camel_tail`).
-        """
+    def _exact(self, text: str, norm: Normalized | None = None,
+               maps: tuple[list[int], list[int]] | None = None) -> tuple[list[Span], bool]:  # fmt: skip
+        """The spans, and whether one of them holds a strong area term. With ``norm``, an acronym written in
+        capitals at the end of a name in camel case counts as a word (see :func:`_camel_tail`): ``text`` is
+        ``norm.text``, or the speller's corrected text when ``maps`` maps its start and end offsets to norm's."""
         # The automaton yields the leftmost-longest non-overlapping matches (in Rust, with character offsets);
         # English terms must then sit at word boundaries (no "ai" in "main").
         n = len(text)
@@ -288,7 +291,7 @@ class Matcher:
                 end += pos
                 before, after, targets, strong = values[index]
                 if (before is not None and start > 0 and text[start - 1] in before and not (
-                    norm is not None and _camel_tail(norm, start, end))) or (
+                    norm is not None and _camel_tail(norm, start, end, maps))) or (
                     after is not None and end < n and text[end] in after
                 ):  # fmt: skip
                     # The longest match is not a whole word ("quantum computation" in "quantum computational",
@@ -375,7 +378,8 @@ class Matcher:
             cache[word] = best
         return best
 
-    def _with_fuzzy(self, text: str, spans: list[Span]) -> list[Span]:
+    def _with_fuzzy(self, norm: Normalized, spans: list[Span]) -> list[Span]:
+        text = norm.text
         fixes: list[tuple[int, int, str]] = []
         cache = self._fuzzy_cache
         for start, end in _fuzzy_tokens(text):
@@ -408,7 +412,7 @@ class Matcher:
         end_map.extend(range(pos + 1, len(text) + 1))
         fixed_ranges = [(s, e) for s, e, _ in fixes]
         out: list[Span] = []
-        for span in self._exact("".join(parts))[0]:
+        for span in self._exact("".join(parts), norm, (pos_map, end_map))[0]:
             start, end = pos_map[span.start], end_map[span.end - 1]
             is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
             out.append(Span(start, end, span.targets, is_fuzzy))
