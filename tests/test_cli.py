@@ -700,6 +700,45 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path) -> None:
+    """`screen --jobs 2` whose worker is killed (by the system when memory runs short, or by a user): the pool
+    starts another in its place and the chunk it held never comes back. The run must end with a message and exit 1,
+    leaving no output file, instead of waiting for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if _children(os.getpid()) is None:
+        pytest.skip("needs /proc/PID/task/TID/children to find the workers")
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("--jobs 2 starts one worker per core: needs two cores")
+    src = tmp_path / "in.csv"
+    src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(400_000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
+                             "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            workers = [int(p) for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        time.sleep(1.0)  # the workers have their chunks
+        assert proc.poll() is None, "the run ended before a worker could be killed"
+        os.kill(workers[0], signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 1, stderr
+    assert "a worker process stopped unexpectedly (killed by signal 9)" in stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
 @pytest.mark.parametrize("module", ["click", "typer", "render", "rich.console"])
 def test_an_interrupt_while_the_command_starts_is_quiet(module: str) -> None:
     """A Ctrl-C while the command line is still being imported (its first tenth of a second) ends the run with exit

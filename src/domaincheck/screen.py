@@ -921,15 +921,33 @@ def _run(
     pool, held = _start_pool(context, jobs, factory)
     with pool:
         _release_signals(held)  # a Ctrl-C or SIGTERM that came while the workers started is raised here
+        workers = list(getattr(pool, "_pool", ()))  # the processes started (CPython's Pool keeps them there)
         pending: collections.deque[tuple[_Batch, Any]] = collections.deque()
         for batch in _chain_batches(first, second, batches):
             pending.append((batch, pool.apply_async(_work, (batch.texts, want_detail, batch.cuts))))
             if len(pending) >= window:
                 done, result = pending.popleft()
-                yield done, result.get()
+                yield done, _result(result, workers)
         while pending:
             done, result = pending.popleft()
-            yield done, result.get()
+            yield done, _result(result, workers)
+
+
+def _result(result: Any, workers: list[Any]) -> _Classified:
+    """What a worker sends back for a chunk, or DomaincheckError when a worker has died (killed by the system when
+    memory ran short, or by a user): the pool quietly starts another, and the chunk the dead one held never comes
+    back, so waiting for it would hang the run for ever."""
+    while True:
+        try:
+            return result.get(timeout=0.25)  # type: ignore[no-any-return]
+        except multiprocessing.TimeoutError:
+            pass
+        for worker in workers:
+            code = worker.exitcode
+            if code is not None:
+                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                raise DomaincheckError(f"a worker process stopped unexpectedly ({how})",
+                                       hint="run again, with fewer --jobs if memory is short")  # fmt: skip
 
 
 def _chain_batches(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:
