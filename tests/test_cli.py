@@ -107,6 +107,23 @@ def test_usage_error_exit_code() -> None:
     assert r.exit_code == EXIT_USAGE and "--explain works with --format table" in r.stderr
     r = run(*MIN, "show", "  ")
     assert r.exit_code == EXIT_USAGE
+    r = run(*MIN, "classify", "-", "量子", stdin="量子コンピュータ\n")
+    assert r.exit_code == EXIT_USAGE and "cannot be combined with titles" in r.stderr
+
+
+@pytest.mark.parametrize("option", [("--encoding", "no-such-codec"), ("--encoding", "hex"),
+                                    ("--output-encoding", "bogus"), ("-o", "{dir}/out.txt"),
+                                    ("--format", "yaml")])  # fmt: skip
+def test_screen_bad_option_values_are_usage_errors(tmp_path: Path, option: tuple[str, str]) -> None:
+    """A bad option value exits 2, as the README's table says, before any output is written."""
+    src = tmp_path / "in.csv"
+    src.write_text("title\n量子コンピュータ\n", encoding="utf-8")
+    name, value = option
+    r = run(*MIN, "screen", str(src), *(() if name == "-o" else ("-o", str(tmp_path / "out.csv"))),
+            name, value.format(dir=tmp_path))  # fmt: skip
+    assert r.exit_code == EXIT_USAGE, r.stderr
+    assert "Error:" in r.stderr or "Invalid value" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
 def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
@@ -474,7 +491,7 @@ def test_evaluate_with_an_encoding_reports_a_bad_byte_before_anything_else(tmp_p
     src.write_bytes("title,labels\n量子コンピュータ,quantum\n".encode("cp932"))
     assert read_cases(src, ["quantum"], "cp932") == read_cases(src, ["quantum"])
     r = run(*MIN, "evaluate", str(src), "--encoding", "no-such-codec")
-    assert r.exit_code == EXIT_ERROR and "unknown encoding 'no-such-codec'" in r.stderr
+    assert r.exit_code == EXIT_USAGE and "unknown encoding 'no-such-codec'" in r.stderr
 
 
 def test_screen_input_format_option(tmp_path: Path) -> None:

@@ -233,7 +233,7 @@ def classify(
             raise typer.BadParameter("--explain works with --format table; json/jsonl always include evidence",
                                      param_hint="--explain")  # fmt: skip
         if "-" in titles and len(titles) > 1:
-            raise InputError("'-' (read stdin) cannot be combined with titles on the command line")
+            raise UsageError("'-' (read stdin) cannot be combined with titles on the command line")
         items = _read_stdin_titles() if titles == ["-"] else [(f"title {n}", t) for n, t in enumerate(titles, 1)]
         clf = _classifier()
         results: list[Result] = []

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from domaincheck.errors import InputError
+from domaincheck.errors import InputError, UsageError
 
 __all__ = [
     "CHUNK_SIZE",
@@ -85,14 +85,15 @@ class DecodeFailure:
 
 
 def canonical_encoding(name: str) -> str:
-    """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``); InputError when unknown."""
+    """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``); UsageError (a bad option value) when
+    unknown."""
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise InputError(f"unknown encoding {name!r}",
+        raise UsageError(f"unknown encoding {name!r}",
                          hint="use e.g. utf-8, utf-8-sig or cp932 (Japanese Windows)") from None  # fmt: skip
     if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13: codecs, but not text encodings
-        raise InputError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig or cp932")
+        raise UsageError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig or cp932")
     return info.name
 
 

@@ -170,7 +170,7 @@ def output_format(output: str | None, explicit: str | None) -> str:
     if explicit is not None:
         fmt = explicit.lower()
         if fmt not in _FORMAT_NAMES:
-            raise InputError(f"unknown output format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
+            raise UsageError(f"unknown output format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
         if suffix_fmt is not None and suffix_fmt != fmt:
             raise UsageError(f"output {output} has a .{suffix_fmt} suffix but --format asks for {fmt}",
                              hint=f"drop --format, or name the output ….{fmt}")
@@ -180,7 +180,7 @@ def output_format(output: str | None, explicit: str | None) -> str:
     if Path(output).is_dir():
         raise InputError(f"{output}: is a directory; give an output file name")
     if suffix_fmt is None:
-        raise InputError(
+        raise UsageError(
             f"{output}: cannot tell the output format from its suffix",
             hint="end the name with .csv, .tsv, .xlsx or .jsonl, or say which with --format csv|tsv|xlsx|jsonl",
         )
