@@ -100,6 +100,17 @@ def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: by
     assert r.stdout == ""
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+def test_titles_with_brackets_are_shown_as_typed_in_errors(fmt: str) -> None:
+    """A title such as [/] or [@] is text, not markup: the error names it as typed (it used to end in a traceback,
+    or show as '')."""
+    r = run(*MIN, "classify", "量子センサ", "[/]", "[@]", "--format", fmt)
+    assert r.exit_code == EXIT_ERROR and isinstance(r.exception, SystemExit), r.exception
+    assert "title has no letters or digits: '[/]' (title 2); title has no letters or digits: '[@]' (title 3)" in (
+        r.stderr.replace("\n", ""))
+    assert "Traceback" not in r.stderr
+
+
 def test_usage_error_exit_code() -> None:
     r = run(*MIN, "classify", "x", "--format", "yaml")
     assert r.exit_code == EXIT_USAGE

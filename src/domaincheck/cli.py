@@ -79,10 +79,14 @@ def _stderr_console() -> Console:
 
 
 def _fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> NoReturn:
+    """Print ``Error: message`` (and the hint) to stderr and exit with ``code``. Both are plain text: a title or a
+    file name with brackets in them ([/], [bold]) is shown as it is, never read as markup."""
+    from rich.markup import escape
+
     console = _stderr_console()
-    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     if hint:
-        console.print(f"[dim]Hint:[/] {hint}", highlight=False, soft_wrap=True)
+        console.print(f"[dim]Hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -92,9 +96,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except DomaincheckError as exc:
-        from rich.markup import escape
-
-        _fail(escape(exc.message), escape(exc.hint) if exc.hint else None, exc.exit_code)
+        _fail(exc.message, exc.hint, exc.exit_code)
     except BrokenPipeError:
         _quiet_stdout()
         raise typer.Exit(EXIT_OK) from None
