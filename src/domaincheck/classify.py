@@ -91,6 +91,8 @@ class _SpanFacts(NamedTuple):
     """Narrowed crosswalk links (area, econ-security area) that the technologies of its area terms open."""
     es_strong: tuple[str, ...]
     """Econ-security areas the span names by a strong term."""
+    excludes: tuple[str, ...]
+    """Areas (or econ-security areas) whose exclusion the span is: a known false friend of theirs."""
 
 
 class _Outcome(NamedTuple):
@@ -386,7 +388,7 @@ class Classifier:
                 if redirect is not None and t.technology not in redirect[1]:
                     unconcerned.add(t.target)
         return _SpanFacts(tuple(terms), tuple(strong), tuple(unconcerned), framing, tuple(sorted(opens)),
-                          tuple(es_strong))  # fmt: skip
+                          tuple(es_strong), tuple([t.target for t in targets if t.kind == EXCLUDE]))  # fmt: skip
 
     def _plan(self, spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
               top: int | None) -> _Plan:  # fmt: skip
@@ -424,6 +426,7 @@ class Classifier:
         unconcerned: set[str] = set()
         opened: set[tuple[str, str]] = set()
         es_strong: set[str] = set()
+        excluded: tuple[str, ...] = ()
         framing = 0
         for span in spans:
             known = self._span_facts[span.fuzzy]
@@ -444,6 +447,8 @@ class Classifier:
                 opened.update(facts.opens)
             if facts.es_strong:
                 es_strong.update(facts.es_strong)
+            if facts.excludes:
+                excluded += facts.excludes
             framing |= facts.framing
         framed = framing & _FRAMED
         damp = self.taxonomy.framing_factor if framed else 1.0
@@ -493,7 +498,10 @@ class Classifier:
         adds: tuple[tuple[str, int], ...] = ()
         if learned and not framed:
             term_score = {a: sc for a, sc, _ in scored if a not in held}
-            adds = tuple([(a, sc) for a, sc in learned if sc > term_score.get(a, -1)])  # a yielding one: a near miss
+            # Not an area that no term found where the title holds its exclusion (ロボット倫理, 著作物): the model
+            # reads ロボッ and 作物 in the very words the source rules out. A yielding one: a near miss.
+            adds = tuple([(a, sc) for a, sc in learned
+                          if sc > term_score.get(a, -1) and (a in term_score or a not in excluded)])  # fmt: skip
         # Only the narrowed crosswalk links of areas with terms can matter.
         links = tuple(sorted(opened)) if opened else ()
         key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
