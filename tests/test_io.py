@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import math
 import os
 import re
 import zipfile
@@ -410,6 +411,27 @@ def test_delimited_writer_names_the_row_that_cannot_be_encoded() -> None:
         writer.write_rows([11, 12, 13], rows)
     # Rows before the bad one are written, as they would be one row at a time.
     assert stream.getvalue().decode("cp932") == "a,b\r\n量子,ok\r\n"
+
+
+def test_jsonl_writer_keeps_every_cell_and_writes_valid_json() -> None:
+    """A repeated column name gets a suffix no column has (the second 備考 is not the real 備考_2, which it used to
+    overwrite), and NaN or Infinity read from a JSONL input are written as text, not as bare words no strict JSON
+    reader accepts."""
+    stream = io.StringIO()
+    with open_writer("jsonl", None, stream=stream) as writer:
+        writer.write_header(["研究課題名", "備考", "備考", "備考_2", "", ""], ["dc_problem"])
+        writer.write_rows([1], [["量子センサ", "A", "B", "C", "D", "E", ""]])
+        writer.write_header(["title", "x"], ["dc_problem"])
+        writer.write_rows([2], [["量子", {"a": [math.nan, -math.inf]}, ""]], [{"score": math.inf}])
+
+    def strict(text: str) -> Any:
+        return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+
+    first, second = map(strict, stream.getvalue().splitlines())
+    assert first["fields"] == {"研究課題名": "量子センサ", "備考": "A", "備考_3": "B", "備考_2": "C", "": "D",
+                               "_2": "E"}  # fmt: skip
+    assert second == {"row": 2, "score": "Infinity", "problem": None,
+                      "fields": {"title": "量子", "x": {"a": ["NaN", "-Infinity"]}}}  # fmt: skip
 
 
 def test_jsonl_writer_batch_and_lone_surrogate() -> None:

@@ -27,6 +27,7 @@ import datetime as _dt
 import decimal
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -578,6 +579,37 @@ class _DelimitedWriter:
         pass
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every float that JSON cannot hold (NaN, Infinity, -Infinity: Python's json reads them from a
+    JSONL input) as its JSON spelling in a string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_keys(header: Sequence[str]) -> list[str]:
+    """One distinct key per column: a repeated name gets the first free ``_2``, ``_3``… suffix, one that no column
+    has (``備考, 備考, 備考_2`` → ``備考, 備考_3, 備考_2``), so that no cell overwrites another."""
+    taken = set(header)
+    seen: set[str] = set()
+    keys = []
+    for name in header:
+        key = name
+        if key in seen:
+            n = 2
+            while f"{name}_{n}" in taken:
+                n += 1
+            key = f"{name}_{n}"
+            taken.add(key)
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
 class _JsonlWriter(_NothingReplaced):
     """One JSON object per row: row number, the classifier's dict, problem, then the original fields."""
 
@@ -585,16 +617,10 @@ class _JsonlWriter(_NothingReplaced):
         self._handle = handle
         self._keys: list[str] = []
         self._results = 0
-        self._encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+        self._encode = json.JSONEncoder(ensure_ascii=False, default=_json_default, allow_nan=False).encode
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
-        seen: dict[str, int] = {}
-        keys = []
-        for name in header:
-            count = seen.get(name, 0) + 1
-            seen[name] = count
-            keys.append(name if count == 1 else f"{name}_{count}")
-        self._keys = keys
+        self._keys = json_keys(header)
         self._results = len(result_columns)
         # The result cell that names a row's problems (the screen's dc_problem), if the results have one.
         self._problem = list(result_columns).index("dc_problem") if "dc_problem" in result_columns else None
@@ -619,7 +645,10 @@ class _JsonlWriter(_NothingReplaced):
             record["fields"] = dict(zip(keys, row, strict=False))  # stops after the header's cells
             if len(row) > end:
                 record["extra_fields"] = row[end:]
-            lines.append(encode(record))
+            try:
+                lines.append(encode(record))
+            except ValueError:  # NaN or Infinity from a JSONL input: no JSON number, so their text
+                lines.append(encode(_finite(record)))
         lines.append("")
         try:
             self._handle.write("\n".join(lines))
