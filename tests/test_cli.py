@@ -340,6 +340,38 @@ def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp
     assert r.exit_code == EXIT_USAGE and not out.exists()
 
 
+def test_read_only_outputs_and_folders_are_refused_before_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                   ) -> None:  # fmt: skip
+    """An output file read-only to the user (last year's results, protected) is refused, as the shell's `>` refuses
+    it, though the folder would allow the rename that replaces it; a folder the user cannot write in is refused
+    before the run, for --summary-json too (it used to fail after the whole output was written). The suite may run
+    as root, for whom every file is writable: what the system answers is stood in for."""
+    import os
+
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    (tmp_path / "locked").mkdir()
+    kept = tmp_path / "kept.csv"
+    kept.write_text("precious\n", encoding="utf-8")
+    denied = {str(kept), str(tmp_path / "locked")}
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: (
+        False if str(path) in denied and mode & os.W_OK else real_access(path, mode, *a, **k)))  # fmt: skip
+    out = tmp_path / "out.csv"
+    for args, said in (
+        (("-o", str(kept)), f"{kept}: the file is read-only; it was left as it is"),
+        (("-o", str(out), "--summary-json", str(kept)), f"{kept}: the file is read-only"),
+        (("-o", str(tmp_path / "locked" / "out.csv")), f"cannot write in {tmp_path / 'locked'}: Permission denied"),
+        (("-o", str(out), "--summary-json", str(tmp_path / "locked" / "s.json")), "cannot write in"),
+    ):
+        r = run(*MIN, "screen", str(src), *args, "--quiet")
+        assert r.exit_code == EXIT_ERROR and said in r.stderr.replace("\n", ""), r.stderr
+        assert kept.read_text(encoding="utf-8") == "precious\n" and not out.exists()
+        assert list((tmp_path / "locked").iterdir()) == []
+    r = run(*MIN, "screen", str(src), "-o", os.devnull, "--format", "csv", "--quiet")  # written into, not replaced
+    assert r.exit_code == 0, r.stderr
+
+
 def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])

@@ -208,8 +208,11 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def check_output_path(output: Path, input_path: Path | None) -> None:
-    """InputError if ``output`` is the input (by resolved path or same file), a directory, or has no folder (a
-    folder on its way that is a file is named as one: ``in.csv/out.csv``)."""
+    """InputError if ``output`` is the input (by resolved path or same file), a directory, has no folder (a
+    folder on its way that is a file is named as one: ``in.csv/out.csv``), is a file read-only to this user, or lies
+    in a folder this user cannot write in: said before any work, not after it. (The output is written beside the
+    target and renamed onto it, which the folder's permission alone would allow: a read-only file is refused here,
+    as the shell's ``>`` refuses it.)"""
     if input_path is not None and same_file(output, input_path):
         raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file")
     if output.is_dir():
@@ -220,6 +223,17 @@ def check_output_path(output: Path, input_path: Path | None) -> None:
             raise InputError(f"{output}: {folder} is a file, not a folder", hint="give the output file's path in a "
                              "folder, e.g. beside the input: out.csv")  # fmt: skip
         raise InputError(f"{output}: the folder {output.parent} does not exist")
+    try:
+        regular = stat.S_ISREG(os.stat(output).st_mode)  # the file a link points to
+    except OSError:
+        regular = None  # no such file yet
+    if regular is not None and not os.access(output, os.W_OK):
+        raise InputError(f"{output}: the file is read-only; it was left as it is",
+                         hint="choose another output file, or make it writable first")  # fmt: skip
+    folder = Path(os.path.realpath(output)).parent  # where atomic_file writes (not for a device: written into)
+    if regular is not False and not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{output}: cannot write in {folder}: Permission denied",
+                         hint="choose an output file in a folder you can write to")  # fmt: skip
 
 
 def windows_superset(encoding: str, text: str | None = None) -> bool:
