@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,29 @@ def test_titles_with_brackets_are_shown_as_typed_in_errors(fmt: str) -> None:
     assert "title has no letters or digits: '[/]' (title 2); title has no letters or digits: '[@]' (title 3)" in (
         r.stderr.replace("\n", ""))
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("command", [["classify", "量子コンピュータ"], ["programs"], ["domains"]])
+def test_csv_written_into_a_new_file_starts_with_a_bom(tmp_path: Path, command: list[str]) -> None:
+    """`… --format csv > out.csv` opens in Excel with its Japanese intact (as screen's CSV does); piped, or added to
+    the end of a longer file, the CSV has no byte-order mark."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "domaincheck", *command, "--format", "csv"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    out = tmp_path / "out.csv"
+    with out.open("wb") as handle:
+        assert subprocess.run(args, stdout=handle, env=env, timeout=60).returncode == 0
+    first = out.read_bytes()
+    assert first.startswith(b"\xef\xbb\xbf") and first.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.reader(io.StringIO(first.decode("utf-8-sig"))))
+    assert len(rows) >= 2 and rows[0][0] in ("title", "id", "tier")
+    with out.open("ab") as handle:
+        assert subprocess.run(args, stdout=handle, env=env, timeout=60).returncode == 0
+    assert out.read_bytes().count(b"\xef\xbb\xbf") == 1
+    piped = subprocess.run(args, capture_output=True, env=env, timeout=60)
+    assert piped.returncode == 0 and piped.stdout.startswith(rows[0][0].encode())
 
 
 def test_usage_error_exit_code() -> None:

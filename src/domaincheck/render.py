@@ -253,6 +253,22 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
     return rows
 
 
+def excel_bom(out: IO[str]) -> None:
+    """Start CSV written into a new file (``> out.csv``) with a byte-order mark, as ``screen``'s CSV starts, so that
+    Excel reads its Japanese as UTF-8; CSV to a terminal, a pipe or the end of a longer file gets none."""
+    import os
+    import stat
+
+    try:
+        out.flush()
+        info = os.fstat(out.fileno())
+    except (AttributeError, OSError, ValueError):  # no file behind the stream (a test's buffer)
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_size == 0 and (getattr(out, "encoding", "") or "").lower() in (
+            "utf-8", "utf8"):  # fmt: skip
+        out.write("\ufeff")
+
+
 def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], console: Console | None,
                title: str = "", ids: Sequence[str] = ()) -> None:  # fmt: skip
     """Render flat rows as a table, CSV or Markdown. In the table the columns named in ``ids`` (ids, short labels)
@@ -265,6 +281,7 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         return
     cols = list(rows[0])
     if fmt is ListFormat.csv:
+        excel_bom(out)
         w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
@@ -469,6 +486,7 @@ def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: st
                  min_score: int) -> None:  # fmt: skip
     from .io.writers import neutralize
 
+    excel_bom(out)
     w = csv.DictWriter(out, fieldnames=CLASSIFY_CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in results:
