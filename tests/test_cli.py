@@ -286,10 +286,24 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     assert rows[4][header.index("dc_problem")] == "empty_title"
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert data["rows_read"] == 4 and data["verdicts"]["strategic"] == 1
+    # Findings exit 1, as errors do; the one line on stderr, even with --quiet, tells them apart in a log.
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
-    assert r.exit_code == 1 and r.stderr == ""
+    assert r.exit_code == 1 and r.stderr == "--fail-on strategic: findings present, exit 1\n"
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
-    assert r.exit_code == 1
+    assert r.exit_code == 1 and r.stderr == "--fail-on econsec: findings present, exit 1\n"
+
+
+def test_rescreening_says_that_the_earlier_results_are_replaced(tmp_path: Path) -> None:
+    """A file screened before has the result columns; a second screen replaces them, and says so even with --quiet
+    (the old values are not in the output)."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title", "dc_verdict"], ["量子コンピュータ", "old"]])
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert r.exit_code == 0
+    assert r.stderr.replace("\n", "") == ("Warning: the input has result columns of an earlier screen (dc_verdict): "
+                                          "they are replaced by this run's; their old values are not in the output")
+    rows = list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8-sig", newline="")))
+    assert rows[0].count("dc_verdict") == 1 and rows[1][rows[0].index("dc_verdict")] == "strategic"
 
 
 def test_screen_cli_fail_on_passes_when_no_findings(tmp_path: Path) -> None:
@@ -1041,7 +1055,7 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
                                "unclassifiable_title 1): is 'title' (detected) the right column? (--column")
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
     r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
-    assert r.exit_code == 1 and r.stderr == ""  # the right column: findings, and no warning
+    assert r.exit_code == 1 and r.stderr == "--fail-on any: findings present, exit 1\n"  # findings, no warning
     _write_csv(src, [["title", "abstract"], ["#N/A", "量子コンピュータ"], ["#REF!", "AI"]])  # a broken VLOOKUP
     r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
     assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: title_excel_error 2)")

@@ -623,6 +623,10 @@ def screen(
             from .render import screen_summary
 
             screen_summary(summary, err)
+        if summary.replaced_columns:  # the output lacks input cells: said even with --quiet
+            from .render import replaced_columns_warning
+
+            replaced_columns_warning(summary, err)
         if summary.cells_replaced:  # the output differs from the input: said even with --quiet
             from .render import replaced_cells_warning
 
@@ -634,8 +638,8 @@ def screen(
 
             nothing_screened_warning(summary, err)
         if fail_on is not None and should_fail(summary, fail_on.value):
-            if not quiet:
-                err.print(f"--fail-on {fail_on.value}: findings present, exit {EXIT_FINDINGS}", highlight=False)
+            # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
+            err.print(f"--fail-on {fail_on.value}: findings present, exit {EXIT_FINDINGS}", highlight=False)
             raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -571,9 +571,6 @@ def screen_summary(summary: Any, console: Console) -> None:
     if summary.cells_replaced:
         t.add_row("cells with characters replaced", f"{summary.cells_replaced:,}")
     console.print(t)
-    if summary.replaced_columns:
-        console.print("replaced result columns of an earlier screen: " + ", ".join(summary.replaced_columns),
-                      highlight=False, markup=False)  # fmt: skip
     col = escape(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
     if summary.title_column_namesakes:
         others = summary.title_column_namesakes
@@ -608,6 +605,16 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console) -> Non
 def nothing_screened(summary: Any) -> bool:
     """Whether a ``screen`` run classified no row: the input had no data rows, or no row a usable title."""
     return bool(summary.rows_read == 0 or summary.verdicts.get("error", 0) == summary.rows_read)
+
+
+def replaced_columns_warning(summary: Any, console: Console) -> None:
+    """Say that the input's own result columns (a file screened before) were replaced by this run's."""
+    from rich.markup import escape
+
+    names = ", ".join(_visible(n) for n in summary.replaced_columns)
+    console.print(f"[bold yellow]Warning:[/] the input has result columns of an earlier screen ({escape(names)}): "
+                  "they are replaced by this run's; their old values are not in the output", highlight=False,
+                  soft_wrap=True)  # fmt: skip
 
 
 def nothing_screened_warning(summary: Any, console: Console) -> None:

@@ -919,7 +919,8 @@ def _run(
     context = multiprocessing.get_context("spawn")
     window = 2 * jobs  # chunks in flight: bounded so memory does not grow with the input
     pool, held = _start_pool(context, jobs, factory)
-    with pool:
+    abandoned = False
+    try:
         _release_signals(held)  # a Ctrl-C or SIGTERM that came while the workers started is raised here
         workers = list(getattr(pool, "_pool", ()))  # the processes started (CPython's Pool keeps them there)
         pending: collections.deque[tuple[_Batch, Any]] = collections.deque()
@@ -931,12 +932,24 @@ def _run(
         while pending:
             done, result = pending.popleft()
             yield done, _result(result, workers)
+    except _WorkerDied as exc:
+        abandoned = True
+        _abandon(pool)
+        raise DomaincheckError(f"a worker process stopped unexpectedly ({exc})",
+                               hint="run again, with fewer --jobs if memory is short") from None  # fmt: skip
+    finally:
+        if not abandoned:
+            pool.terminate()
+
+
+class _WorkerDied(Exception):
+    """A worker process of the pool ended while the run needed it; its message says how."""
 
 
 def _result(result: Any, workers: list[Any]) -> _Classified:
-    """What a worker sends back for a chunk, or DomaincheckError when a worker has died (killed by the system when
-    memory ran short, or by a user): the pool quietly starts another, and the chunk the dead one held never comes
-    back, so waiting for it would hang the run for ever."""
+    """What a worker sends back for a chunk; _WorkerDied when a worker has died (killed by the system when memory
+    ran short, or by a user): the pool quietly starts another, and the chunk the dead one held never comes back, so
+    waiting for it would hang the run for ever."""
     while True:
         try:
             return result.get(timeout=0.25)  # type: ignore[no-any-return]
@@ -945,9 +958,29 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
         for worker in workers:
             code = worker.exitcode
             if code is not None:
-                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-                raise DomaincheckError(f"a worker process stopped unexpectedly ({how})",
-                                       hint="run again, with fewer --jobs if memory is short")  # fmt: skip
+                raise _WorkerDied(f"killed by signal {-code}" if code < 0 else f"exit code {code}")
+
+
+def _abandon(pool: Any) -> None:
+    """Stop a pool one of whose workers died, without its terminate(), which can hang then: a worker dies holding
+    the locks of the pool's queues (an idle one waits for its next task holding the task queue's; one sending its
+    results holds the result queue's, and may leave half a message in it), and terminate() takes both and reads the
+    results to the end. Instead: no worker is started in the dead one's place, every worker is stopped, and the
+    pool's clean-up at exit is cancelled; its threads, daemons, end with the process. (CPython's Pool: the worker
+    handler thread, the workers, and the exit finaliser are in private attributes; each is checked for.)"""
+    from multiprocessing import pool as mp_pool
+
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = mp_pool.TERMINATE  # its loop ends: no new worker
+    for worker in list(getattr(pool, "_pool", ())):
+        with contextlib.suppress(OSError, ValueError):
+            worker.kill()
+            worker.join(5)
+    finalizer = getattr(pool, "_terminate", None)
+    if finalizer is not None:
+        finalizer.cancel()
+    pool._state = mp_pool.TERMINATE  # no "unclosed pool" warning when it is collected
 
 
 def _chain_batches(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:
