@@ -172,6 +172,31 @@ def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "valid" in r.stdout
 
 
+def test_a_taxonomy_folder_that_is_missing_or_empty_is_named_once(tmp_path: Path) -> None:
+    r = run("--taxonomy", str(tmp_path / "no"), "domains")
+    assert r.exit_code == EXIT_ERROR and f"{tmp_path / 'no'}: no such directory" in r.stderr
+    r = run("--taxonomy", str(tmp_path), "domains")
+    said = r.stderr.replace("\n", "")
+    assert r.exit_code == EXIT_ERROR and "holds no taxonomy (none of meta.yaml, areas.yaml" in said
+    assert "file missing" not in said
+    schema = Path(said.split("see ")[-1].strip())
+    assert schema.name == "SCHEMA.md" and schema.is_file()  # the hint names the installed description
+
+
+def test_an_unreadable_file_is_an_error_not_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`evaluate FILE` and `taxonomy validate DIR` leave it to the reading to say that a path cannot be read (exit
+    1, as the README's table says), rather than a usage box (exit 2) from the argument parser's own check. The
+    suite may run as root, who can read every file: the parser's check is stood in for by what the system answers
+    it, and the reading still succeeds."""
+    src = tmp_path / "cases.csv"
+    src.write_text("title,labels\n量子コンピュータ,quantum\n", encoding="utf-8")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: (
+        False if os.fspath(path) == str(src) and mode & os.R_OK else real_access(path, mode, *a, **k)))  # fmt: skip
+    r = run(*MIN, "evaluate", str(src), "--format", "json")
+    assert r.exit_code == 0 and "not readable" not in r.stderr, r.stderr
+
+
 def test_every_result_format_has_a_renderer() -> None:
     assert set(RESULT_RENDERERS) == set(ClassifyFormat)
 

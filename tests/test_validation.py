@@ -119,7 +119,7 @@ def test_missing_file_and_missing_directory(tmp_path: Path) -> None:
     (directory / "reference.yaml").unlink()
     _, _, problems = validate(directory)
     assert problems == ["reference.yaml: file missing"]
-    with pytest.raises(TaxonomyError, match="not a directory"):
+    with pytest.raises(TaxonomyError, match="no such directory"):
         load(tmp_path / "nowhere")
 
 

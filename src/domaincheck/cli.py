@@ -278,7 +278,7 @@ class EvalFormat(str, Enum):
 @app.command()
 def evaluate(
     file: Annotated[Path, typer.Argument(help="CSV with columns 'title' and 'labels' ('|'-separated area ids or "
-                                         "'none').", show_default=False)],
+                                         "'none').", show_default=False, readable=False)],
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int, typer.Option("--worst", min=0, help="How many of the worst errors to list.")] = 15,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
@@ -659,7 +659,8 @@ def _write_json_atomic(path: Path, data: Any) -> None:
 @taxonomy_app.command("validate")
 def taxonomy_validate(
     directory: Annotated[Path, typer.Argument(help="Directory with meta/areas/econsec/programs/reference.yaml "
-                                              "(and learned.json, if it has a learned model).", show_default=False)],
+                                              "(and learned.json, if it has a learned model).", show_default=False,
+                                              readable=False)],
 ) -> None:
     """Validate a taxonomy directory without using it; list every problem."""
     from .learned import load as load_learned

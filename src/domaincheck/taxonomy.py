@@ -197,6 +197,11 @@ def _loader() -> Any:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def schema_doc() -> Path:
+    """The taxonomy format's description, SCHEMA.md, as installed beside the packaged taxonomy."""
+    return packaged_dir() / "SCHEMA.md"
+
+
 def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     """Parse every taxonomy file; return the documents, a digest of their bytes and the problems found."""
     import yaml  # lazy: a warm start reads the compiled cache and never parses YAML
@@ -205,7 +210,11 @@ def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     problems: list[str] = []
     digest = hashlib.sha256()
     if not directory.is_dir():
-        raise TaxonomyError([f"{directory}: not a directory"], hint="a taxonomy is a directory of YAML files")
+        what = "not a directory" if directory.exists() else "no such directory"
+        raise TaxonomyError([f"{directory}: {what}"], hint="a taxonomy is a directory of YAML files")
+    if not any((directory / name).exists() for name in FILES):
+        raise TaxonomyError([f"{directory}: holds no taxonomy (none of {', '.join(FILES)})"],
+                            hint=f"a taxonomy is a directory of YAML files: see {schema_doc()}")  # fmt: skip
     for name in FILES:
         path = directory / name
         try:
@@ -485,7 +494,7 @@ def load(directory: str | Path | None = None) -> Taxonomy:
     path = packaged_dir() if directory is None else Path(directory)
     docs, digest, problems = validate(path)
     if problems:
-        raise TaxonomyError(problems, hint=f"fix the files in {path} (see taxonomy/SCHEMA.md)")
+        raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()})")
     return _build(docs, PACKAGED if directory is None else str(path), digest)
 
 
