@@ -433,6 +433,8 @@ def test_read_only_outputs_and_folders_are_refused_before_the_run(tmp_path: Path
         assert list((tmp_path / "locked").iterdir()) == []
     r = run(*MIN, "screen", str(src), "-o", os.devnull, "--format", "csv", "--quiet")  # written into, not replaced
     assert r.exit_code == 0, r.stderr
+    r = run(*MIN, "screen", str(src), "-o", os.devnull, "--quiet")  # a device has no suffix: CSV, as on stdout
+    assert r.exit_code == 0, r.stderr
 
 
 def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:

@@ -180,6 +180,8 @@ def output_format(output: str | None, explicit: str | None) -> str:
         return "csv"
     if Path(output).is_dir():
         raise InputError(f"{output}: is a directory; give an output file name")
+    if suffix_fmt is None and _is_device(output):
+        return "csv"  # /dev/null, a named pipe: written into, CSV as on standard output
     if suffix_fmt is None:
         raise UsageError(
             f"{output}: cannot tell the output format from its suffix",
@@ -205,6 +207,15 @@ def same_file(a: Path, b: Path) -> bool:
         with contextlib.suppress(OSError):
             return os.path.samefile(a, b)
     return False
+
+
+def _is_device(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` exists and is no regular file or folder (a device such as /dev/null, a named pipe)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def check_output_path(output: Path, input_path: Path | None) -> None:
