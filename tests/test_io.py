@@ -243,6 +243,7 @@ def test_formats_from_suffixes() -> None:
         pytest.param(["Title [EN]", "Title [JA]"], 1, id="suffix-ja-before-en"),
         pytest.param(["番号", "研究課題名（英文）"], 1, id="suffix-english-alone"),
         pytest.param(["受付番号", "申請課題名"], 1, id="申請課題名"),
+        pytest.param(["整理番号", "研究代表者", "課題名称"], 2, id="課題名称"),
         pytest.param(["id", "title_ja", "title_en"], 1, id="title_ja"),
         pytest.param(["Title (EN)", "Theme (area)", "Abstract"], 0, id="english-suffix-keeps-its-rank"),
         pytest.param(["研究課題名（英文）", "テーマ（分野）"], 0, id="英文-keeps-its-rank"),
