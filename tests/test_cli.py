@@ -715,6 +715,15 @@ def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
     assert next(a for a in doc["areas"] if a["id"] == "quantum")["precision"] is None
 
 
+def test_show_offers_only_near_names() -> None:
+    """A name like no area's is not answered with three arbitrary areas; a near one is offered."""
+    r = run("show", "nosuch")
+    assert r.exit_code == 1 and "nearest" not in r.stderr
+    assert "`domaincheck domains` lists the 16 areas" in r.stderr
+    r = run("show", "robotcs")
+    assert r.exit_code == 1 and "nearest: ai_robotics (AI・先端ロボット)" in r.stderr
+
+
 def test_show_says_which_area_a_near_miss_resolved_to() -> None:
     r = run("show", "qantum", "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["id"] == "quantum"

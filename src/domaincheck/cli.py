@@ -390,7 +390,14 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id")
-    raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {near}; see `domaincheck domains`")
+    close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3] if score >= _SUGGEST_AT)
+    raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close
+                           else f"`domaincheck domains` lists the {len(tax.areas)} areas, `econsec` and `programs` "
+                           "the rest")  # fmt: skip
+
+
+_SUGGEST_AT = 60
+"""The resolver's score from which an area is offered as a near name (``nosuch`` scores 45 against every area)."""
 
 
 _KIND_NAME = {"program": "program", "measure": "measure", "protection": "protection use", "promotion": "promotion use"}
