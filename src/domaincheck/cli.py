@@ -523,7 +523,7 @@ def screen(
         "--format", "-f", help="Output format (default: from the -o suffix, CSV on stdout); must agree with the "
         "suffix when both are given.")] = None,
     column: Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
-                                               "(default: detect title/課題名/研究課題名/…).")] = None,
+                                               "(default: detect title, 課題名, 研究課題名 …).")] = None,
     extra_column: Annotated[list[str] | None, typer.Option("--extra-column", "-x", help="Also classify the text of "
                                                            "this column (keywords, abstract); repeatable.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
