@@ -136,7 +136,9 @@ class _AreaInfo:
 
 
 class Classifier:
-    """Classifies titles against one taxonomy. Build once, call ``classify`` many times; thread-safe for reads."""
+    """Classifies titles against one taxonomy. Build once, call ``classify`` many times. Its memos are plain dicts
+    filled as it goes: share one between threads only under the GIL (each dict operation is atomic there, and a
+    memo entry, once made, never changes), or give each thread its own."""
 
     def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
                  min_score: int = REPORT_AT) -> None:  # fmt: skip

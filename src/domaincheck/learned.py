@@ -1,10 +1,12 @@
 """The learned second opinion: one logistic regression per area over the words (character 2-3-grams) of a title.
 
 The thesaurus names technologies; many real titles describe theirs in words no thesaurus lists. This model,
-trained on labelled titles (``scripts/train_learned.py``), reads the whole title instead. It only adds areas the
-terms did not report, each marked ``learned`` with the words that weighed most, so a reviewer can tell a
-source-anchored hit from a statistical one. The weights live in ``learned.json`` beside the taxonomy; a taxonomy
-directory without that file simply has no second opinion.
+trained on labelled titles (``scripts/train_learned.py``), reads the whole title instead. The classifier uses it
+three ways (see ``Classifier._read`` and ``_new_plan``): it adds areas the terms did not report, it scores an area
+the terms found when its reading is higher, and it holds back an area that the terms reach on support words alone
+when it finds that area unlikely for the whole title. Its areas are marked ``learned`` with the words that weighed
+most, so a reviewer can tell a source-anchored hit from a statistical one. The weights live in ``learned.json``
+beside the taxonomy; a taxonomy directory without that file simply has no second opinion.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ AREA_IDS = (
     "medical_drug", "materials", "mobility_logistics", "ocean",
 )  # fmt: skip
 VERDICTS = ("strategic", "emerging", "econsec_only", "none")
+UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
+                         "title_excel_error", "title_not_text", "bad_jsonl_line")  # fmt: skip
+"""The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``); the others are
+noted on classified rows. (Here, where both screen, which marks them, and render, which counts them, can read it.)"""
 
 
 @dataclass(frozen=True)
@@ -516,7 +520,9 @@ class Brief(NamedTuple):
     """Distinct taxonomy terms behind the reported areas, then behind econ-security areas found by their own terms
     (not through the crosswalk), in the order they were found."""
     learned: tuple[str, ...] = ()
-    """Reported areas that the learned model added (the terms did not report them), best first."""
+    """Reported areas whose score is the learned model's, best first: areas the terms did not report, and areas
+    they did report that the model scored higher (the reason marks the first ``(learned from the whole title)``,
+    the second ``(scored by the learned model)``)."""
     held: tuple[str, ...] = ()
     """As :attr:`Result.held`."""
 

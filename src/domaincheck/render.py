@@ -627,7 +627,7 @@ def nothing_screened_warning(summary: Any, console: Console) -> None:
         blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
         text = f"the input has no data rows under its header{blank}: nothing was screened"
     else:
-        from .screen import UNCLASSIFIED_PROBLEMS
+        from .models import UNCLASSIFIED_PROBLEMS
 
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in UNCLASSIFIED_PROBLEMS)
         n = summary.rows_read

@@ -54,6 +54,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
+from domaincheck.classify import MAX_TITLE_CHARS
 from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
@@ -78,13 +79,13 @@ from domaincheck.io.writers import (
     open_writer,
     output_format,
 )
-from domaincheck.models import Brief, Result, terms_and_learned
+from domaincheck.models import UNCLASSIFIED_PROBLEMS, VERDICTS, Brief, Result, terms_and_learned
 
 __all__ = [
     "FAIL_ON_CHOICES",
-    "MAX_TEXT_CHARS",
     "RESULT_COLUMNS",
-    "VERDICTS",
+    "SUMMARY_VERDICTS",
+    "UNCLASSIFIED_PROBLEMS",
     "ClassifierLike",
     "ScreenOptions",
     "Summary",
@@ -110,20 +111,16 @@ that a reader that takes them by position keeps working (``dc_learned``, from be
 one column on; ``dc_held`` followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
-UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
-                         "title_excel_error", "title_not_text", "bad_jsonl_line")  # fmt: skip
-"""The ``dc_problem`` kinds that keep a row from being classified (verdict ``error``); the others are noted on
-classified rows."""
 DEFAULT_OUTPUT_ENCODING = "utf-8-sig"
 """CSV/TSV output encoding unless one is asked for: UTF-8 with a BOM, so that Excel opens Japanese correctly."""
-VERDICTS: tuple[str, ...] = ("strategic", "emerging", "econsec_only", "none", "error")
-"""Verdicts counted in a summary; ``error`` marks rows that were not classified."""
+SUMMARY_VERDICTS: tuple[str, ...] = (*VERDICTS, "error")
+"""Verdicts counted in a summary: the classifier's, and ``error`` for rows that were not classified."""
 
 FAIL_ON_CHOICES: tuple[str, ...] = ("strategic", "emerging", "econsec", "any")
 """Values accepted by :func:`should_fail`."""
 
-MAX_TEXT_CHARS = 10_000
-"""Longest text the classifier accepts."""
+MAX_TEXT_CHARS = MAX_TITLE_CHARS
+"""Longest text the classifier accepts (its own limit)."""
 
 CHUNK_ROWS = 2_000
 """Rows per chunk sent to a worker process."""
@@ -246,7 +243,7 @@ class Summary:
     blank_rows_skipped: int
     """Completely empty records skipped."""
     verdicts: Mapping[str, int]
-    """Rows per verdict; every name in VERDICTS is present."""
+    """Rows per verdict; every name in SUMMARY_VERDICTS is present."""
     tiers: Mapping[str, int]
     """Rows per tier of their primary area."""
     areas: Mapping[str, int]
@@ -724,7 +721,8 @@ def screen(
         rows_read=tally.rows_read,
         rows_written=tally.rows_written,
         blank_rows_skipped=blank,
-        verdicts={v: verdicts.get(v, 0) for v in VERDICTS} | {v: n for v, n in verdicts.items() if v not in VERDICTS},
+        verdicts={v: verdicts.get(v, 0) for v in SUMMARY_VERDICTS}
+        | {v: n for v, n in verdicts.items() if v not in SUMMARY_VERDICTS},
         tiers=dict(sorted(tiers.items())),
         areas=dict(sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))),
         econsec=dict(sorted(econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
