@@ -663,7 +663,8 @@ def _at_least_two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(max(2, cores))))
 
 
-def test_more_jobs_than_cores_are_capped_at_one_per_core_in_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_more_jobs_than_cores_are_capped_at_one_per_core_in_the_summary(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
