@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -147,8 +148,7 @@ def test_usage_error_exit_code() -> None:
 
 
 @pytest.mark.parametrize("option", [("--encoding", "no-such-codec"), ("--encoding", "hex"),
-                                    ("--output-encoding", "bogus"), ("-o", "{dir}/out.txt"),
-                                    ("--format", "yaml")])  # fmt: skip
+                                    ("--output-encoding", "bogus"), ("-o", "{dir}/out.txt")])  # fmt: skip
 def test_screen_bad_option_values_are_usage_errors(tmp_path: Path, option: tuple[str, str]) -> None:
     """A bad option value exits 2, as the README's table says, before any output is written."""
     src = tmp_path / "in.csv"
@@ -195,6 +195,13 @@ def test_an_unreadable_file_is_an_error_not_a_usage_error(tmp_path: Path, monkey
         False if os.fspath(path) == str(src) and mode & os.R_OK else real_access(path, mode, *a, **k)))  # fmt: skip
     r = run(*MIN, "evaluate", str(src), "--format", "json")
     assert r.exit_code == 0 and "not readable" not in r.stderr, r.stderr
+    folder = tmp_path / "tax"
+    folder.mkdir()
+    denied = str(folder)
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: (
+        False if os.fspath(path) == denied and mode & os.R_OK else real_access(path, mode, *a, **k)))  # fmt: skip
+    r = run("taxonomy", "validate", denied)
+    assert r.exit_code == EXIT_ERROR and "holds no taxonomy" in r.stderr and "not readable" not in r.stderr
 
 
 def test_every_result_format_has_a_renderer() -> None:
@@ -431,6 +438,10 @@ def test_read_only_outputs_and_folders_are_refused_before_the_run(tmp_path: Path
         assert r.exit_code == EXIT_ERROR and said in r.stderr.replace("\n", ""), r.stderr
         assert kept.read_text(encoding="utf-8") == "precious\n" and not out.exists()
         assert list((tmp_path / "locked").iterdir()) == []
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "gone" / "out.csv")  # a link into a folder that is not there: said so
+    r = run(*MIN, "screen", str(src), "-o", str(link), "--quiet")
+    assert r.exit_code == EXIT_ERROR and f"the folder {tmp_path / 'gone'} does not exist" in r.stderr.replace("\n", "")
     r = run(*MIN, "screen", str(src), "-o", os.devnull, "--format", "csv", "--quiet")  # written into, not replaced
     assert r.exit_code == 0, r.stderr
     r = run(*MIN, "screen", str(src), "-o", os.devnull, "--quiet")  # a device has no suffix: CSV, as on stdout
@@ -834,11 +845,10 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path) -> None:
-    """`screen --jobs 2` whose worker is killed (by the system when memory runs short, or by a user): the pool
-    starts another in its place and the chunk it held never comes back. The run must end with a message and exit 1,
-    leaving no output file, instead of waiting for ever."""
-    import os
+def _stop_a_busy_run(tmp_path: Path, stop: Callable[[int, list[int]], None], delay: float = 1.0
+                     ) -> tuple[int, str]:  # fmt: skip
+    """Start `screen --jobs 2` on 400,000 rows, call ``stop(parent pid, worker pids)`` ``delay`` seconds after both
+    workers are up, and return the exit code and stderr (the run must end within a minute: a hang fails)."""
     import signal
     import subprocess
     import sys
@@ -852,7 +862,7 @@ def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path
     src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(400_000)), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
                              "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # fmt: skip
+                            start_new_session=True, preexec_fn=_default_sigint)  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         workers: list[int] = []
@@ -860,16 +870,44 @@ def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path
             time.sleep(0.05)
             children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
             workers = [int(p) for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        time.sleep(1.0)  # the workers have their chunks
-        assert proc.poll() is None, "the run ended before a worker could be killed"
-        os.kill(workers[0], signal.SIGKILL)
+        time.sleep(delay)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        stop(proc.pid, workers)
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 1, stderr
-    assert "a worker process stopped unexpectedly (killed by signal 9)" in stderr
+    return proc.returncode, stderr
+
+
+def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path) -> None:
+    """`screen --jobs 2` whose worker is killed (by the system when memory runs short, or by a user): the pool
+    starts another in its place and the chunk it held never comes back. The run must end with a message and exit 1,
+    leaving no output file, instead of waiting for ever; or, when the dead worker held no chunk, complete."""
+    import signal
+
+    code, stderr = _stop_a_busy_run(tmp_path, lambda parent, workers: os.kill(workers[0], signal.SIGKILL))
     assert "Traceback" not in stderr
+    if code == 0:  # nothing was lost: every row is written
+        assert len((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()) == 400_001
+        return
+    assert code == 1, stderr
+    assert "a worker process stopped unexpectedly (killed by signal 9)" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.0, 1.7])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_to_the_whole_group_ends_a_busy_run(tmp_path: Path, name: str, delay: float) -> None:
+    """`timeout`, a service manager or a closed terminal signal the whole process group: the workers die at any
+    moment, perhaps holding a lock of the pool's queues, and the run must still end (143 or 129, 'terminated', no
+    output file), not wait on that lock for ever."""
+    import signal
+
+    number = getattr(signal, name)
+    code, stderr = _stop_a_busy_run(tmp_path, lambda parent, workers: os.killpg(parent, number), delay)
+    assert code == 128 + number, stderr
+    assert stderr.strip() == "terminated"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 

@@ -695,8 +695,8 @@ def main() -> None:
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(EXIT_OK)
-    except KeyboardInterrupt:  # outside a command's own handling: while the arguments are parsed, say
-        sys.stderr.write("interrupted\n")
+    except KeyboardInterrupt:  # outside a command's own handling, while typer builds the command line (one while the
+        sys.stderr.write("interrupted\n")  # arguments are parsed typer ends itself, with exit 130 too)
         sys.exit(EXIT_INTERRUPTED)
     except _Terminated as exc:
         sys.exit(128 + exc.signum)

@@ -518,8 +518,17 @@ def _start_pool(context: Any, jobs: int, factory: ClassifierFactory) -> tuple[An
     if _CAN_HOLD_SIGNALS:
         from multiprocessing import resource_tracker
 
-        # Started first: the pool would start it otherwise, and starting it unblocks SIGINT and SIGTERM.
-        resource_tracker.ensure_running()
+        # Started first: the pool would start it otherwise, and starting it unblocks SIGINT and SIGTERM. It ignores
+        # those two itself, but not SIGHUP: a closed terminal (SIGHUP to the process group) would kill it, and the
+        # run's exit then warn of it and fail to unlink the pool's semaphores. Started with SIGHUP ignored, it
+        # keeps it ignored (an ignored signal stays so across exec).
+        hup = getattr(signal, "SIGHUP", None)
+        before = signal.signal(hup, signal.SIG_IGN) if hup is not None else None
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            if hup is not None:
+                signal.signal(hup, before)
         held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
         return context.Pool(jobs, initializer=_init_worker, initargs=(factory, held)), held
@@ -917,7 +926,8 @@ def _run(
     context = multiprocessing.get_context("spawn")
     window = 2 * jobs  # chunks in flight: bounded so memory does not grow with the input
     pool, held = _start_pool(context, jobs, factory)
-    abandoned = False
+    finished = False
+    workers: list[Any] = []
     try:
         _release_signals(held)  # a Ctrl-C or SIGTERM that came while the workers started is raised here
         workers = list(getattr(pool, "_pool", ()))  # the processes started (CPython's Pool keeps them there)
@@ -930,14 +940,19 @@ def _run(
         while pending:
             done, result = pending.popleft()
             yield done, _result(result, workers)
+        finished = True
     except _WorkerDied as exc:
-        abandoned = True
-        _abandon(pool)
         raise DomaincheckError(f"a worker process stopped unexpectedly ({exc})",
                                hint="run again, with fewer --jobs if memory is short") from None  # fmt: skip
     finally:
-        if not abandoned:
+        # Every result in and every worker alive: the pool's own terminate(). Otherwise (a worker died; Ctrl-C,
+        # SIGTERM or SIGHUP, which may reach the workers too when sent to the process group; the caller stopped
+        # reading) a worker may have died holding a lock of the pool's queues, on which terminate() would wait for
+        # ever: the pool is abandoned.
+        if finished and all(w.exitcode is None for w in workers):
             pool.terminate()
+        else:
+            _abandon(pool)
 
 
 class _WorkerDied(Exception):
@@ -960,7 +975,7 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
 
 
 def _abandon(pool: Any) -> None:
-    """Stop a pool one of whose workers died, without its terminate(), which can hang then: a worker dies holding
+    """Stop a pool that may have lost a worker, without its terminate(), which can hang then: a worker dies holding
     the locks of the pool's queues (an idle one waits for its next task holding the task queue's; one sending its
     results holds the result queue's, and may leave half a message in it), and terminate() takes both and reads the
     results to the end. Instead: no worker is started in the dead one's place, every worker is stopped, and the
@@ -971,6 +986,7 @@ def _abandon(pool: Any) -> None:
     handler = getattr(pool, "_worker_handler", None)
     if handler is not None:
         handler._state = mp_pool.TERMINATE  # its loop ends: no new worker
+        handler.join(1)  # it may be starting one now (it looks every 0.1 s); that one is killed below too
     for worker in list(getattr(pool, "_pool", ())):
         with contextlib.suppress(OSError, ValueError):
             worker.kill()

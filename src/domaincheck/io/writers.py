@@ -242,6 +242,8 @@ def check_output_path(output: Path, input_path: Path | None) -> None:
         raise InputError(f"{output}: the file is read-only; it was left as it is",
                          hint="choose another output file, or make it writable first")  # fmt: skip
     folder = Path(os.path.realpath(output)).parent  # where atomic_file writes (not for a device: written into)
+    if regular is None and not folder.is_dir():  # a link to a file in a folder that is not there
+        raise InputError(f"{output}: the folder {folder} does not exist")
     if regular is not False and not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"{output}: cannot write in {folder}: Permission denied",
                          hint="choose an output file in a folder you can write to")  # fmt: skip
