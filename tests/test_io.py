@@ -435,6 +435,17 @@ def test_jsonl_writer_keeps_every_cell_and_writes_valid_json() -> None:
                       "fields": {"title": "量子", "x": {"a": ["NaN", "-Infinity"]}}}  # fmt: skip
 
 
+def test_xlsx_writer_keeps_numbers_and_writes_nan_and_infinity_as_text(tmp_path: Path) -> None:
+    """NaN and Infinity (from a JSONL input) are no number a cell can hold: openpyxl wrote an empty cell, losing
+    them; they are written as text, and other numbers stay numbers."""
+    path = tmp_path / "out.xlsx"
+    with open_writer("xlsx", path) as writer:
+        writer.write_header(["title", "x", "y", "z", "w"], [])
+        writer.write_rows([1], [["量子", math.nan, math.inf, -math.inf, 1.5]])
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+    assert rows[1] == ["量子", "NaN", "Infinity", "-Infinity", 1.5]
+
+
 def test_jsonl_writer_batch_and_lone_surrogate() -> None:
     stream = io.StringIO()
     with open_writer("jsonl", None, stream=stream) as writer:
