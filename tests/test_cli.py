@@ -845,24 +845,31 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _start_screen_with_two_jobs(tmp_path: Path, rows: int) -> Any:
+    """`screen --jobs 2 --quiet` of ``rows`` titles (in.csv → out.csv in ``tmp_path``), started in a session of its
+    own with Ctrl-C at its default action; skipped where the workers cannot be seen or two cores are not there."""
+    import subprocess
+    import sys
+
+    if _children(os.getpid()) is None:
+        pytest.skip("needs /proc/PID/task/TID/children to see the workers start")
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("--jobs 2 starts one worker per core: needs two cores")
+    src = tmp_path / "in.csv"
+    src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(rows)), encoding="utf-8")
+    return subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
+                             "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=_default_sigint)  # fmt: skip
+
+
 def _stop_a_busy_run(tmp_path: Path, stop: Callable[[int, list[int]], None], delay: float = 1.0
                      ) -> tuple[int, str]:  # fmt: skip
     """Start `screen --jobs 2` on 400,000 rows, call ``stop(parent pid, worker pids)`` ``delay`` seconds after both
     workers are up, and return the exit code and stderr (the run must end within a minute: a hang fails)."""
     import signal
-    import subprocess
-    import sys
     import time
 
-    if _children(os.getpid()) is None:
-        pytest.skip("needs /proc/PID/task/TID/children to find the workers")
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("--jobs 2 starts one worker per core: needs two cores")
-    src = tmp_path / "in.csv"
-    src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(400_000)), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
-                             "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, preexec_fn=_default_sigint)  # fmt: skip
+    proc = _start_screen_with_two_jobs(tmp_path, 400_000)
     try:
         deadline = time.monotonic() + 60
         workers: list[int] = []
@@ -962,21 +969,10 @@ def test_an_interrupt_while_workers_start_is_quiet(tmp_path: Path, name: str, wh
     """`screen --jobs 2` stopped within its first moments: the parent's message and exit code, and nothing from the
     workers (a worker that is still starting used to print a traceback: KeyboardInterrupt, or EOFError when the
     parent stopped sending it its start-up data)."""
-    import os
     import signal
-    import subprocess
-    import sys
     import time
 
-    if _children(os.getpid()) is None:
-        pytest.skip("needs /proc/PID/task/TID/children to see the workers start")
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("--jobs 2 starts one worker per core: needs two cores")
-    src = tmp_path / "in.csv"
-    src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(6000)), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
-                             "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, preexec_fn=_default_sigint)  # fmt: skip
+    proc = _start_screen_with_two_jobs(tmp_path, 6000)
     deadline = time.monotonic() + 60
     while (_children(proc.pid) or 0) < children and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
