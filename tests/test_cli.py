@@ -724,6 +724,19 @@ def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
     doc = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
     assert doc["micro"] == {"precision": None, "recall": 0.0, "f1": 0.0}
     assert next(a for a in doc["areas"] if a["id"] == "quantum")["precision"] is None
+    assert doc["none"]["false_alarm_rate"] is None  # no title labelled none: null, as the table's —, not 0.0
+    src.write_text("title,labels\n中世日本文学の研究,none\n", encoding="utf-8")
+    doc = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
+    assert doc["macro_f1"] is None and doc["none"]["false_alarm_rate"] == 0.0
+
+
+def test_evaluate_worst_limits_the_json_errors_too(tmp_path: Path) -> None:
+    src = tmp_path / "labels.csv"
+    src.write_text("title,labels\n" + "".join(f"中世日本文学の研究 {i},quantum\n" for i in range(20)), encoding="utf-8")
+    assert len(json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)["errors"]) == 20
+    assert len(json.loads(run(*MIN, "evaluate", str(src), "--format", "json", "--worst", "3").stdout)["errors"]) == 3
+    r = run(*MIN, "evaluate", str(src))
+    assert r.stdout.count("中世日本文学の研究") == 15  # the table's default
 
 
 def test_show_offers_only_near_names() -> None:

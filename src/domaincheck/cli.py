@@ -280,7 +280,8 @@ def evaluate(
     file: Annotated[Path, typer.Argument(help="CSV with columns 'title' and 'labels' ('|'-separated area ids or "
                                          "'none').", show_default=False, readable=False)],
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
-    worst: Annotated[int, typer.Option("--worst", min=0, help="How many of the worst errors to list.")] = 15,
+    worst: Annotated[int | None, typer.Option("--worst", min=0, help="How many of the worst errors to list "
+                                              "(default: 15 in the table, all in JSON).", show_default=False)] = None,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
@@ -299,11 +300,11 @@ def evaluate(
         if fmt is EvalFormat.json:
             from .render import dump_json
 
-            dump_json(report.to_dict(), sys.stdout)
+            dump_json(report.to_dict(worst), sys.stdout)
         else:
             from .render import evaluation_table
 
-            evaluation_table(report, _stdout_console(), worst)
+            evaluation_table(report, _stdout_console(), 15 if worst is None else worst)
 
 
 # ---- listings ----------------------------------------------------------------------------------------------------

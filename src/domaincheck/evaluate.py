@@ -98,18 +98,18 @@ class Report:
                          sum(a.fn for a in self.areas))  # fmt: skip
 
     @property
-    def macro_f1(self) -> float:
-        """Mean F1 over areas that occur in the labels or predictions."""
+    def macro_f1(self) -> float | None:
+        """Mean F1 over areas that occur in the labels or predictions; None when no area does."""
         used = [a for a in self.areas if a.tp + a.fp + a.fn]
-        return sum(a.f1 for a in used) / len(used) if used else 0.0
+        return sum(a.f1 for a in used) / len(used) if used else None
 
     @property
-    def false_alarm_rate(self) -> float:
-        """Share of none titles that got an area."""
-        return self.none_false_alarms / self.none_cases if self.none_cases else 0.0
+    def false_alarm_rate(self) -> float | None:
+        """Share of none titles that got an area; None when no title is labelled none."""
+        return self.none_false_alarms / self.none_cases if self.none_cases else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+    def to_dict(self, worst: int | None = None) -> dict[str, Any]:
+        """JSON-ready form; ``worst``: how many of the worst errors to list (None: all)."""
         def ratios(score: AreaScore) -> dict[str, float | None]:
             return {k: None if x is None else round(x, 4)
                     for k, x in zip(("precision", "recall", "f1"), score.shown(), strict=True)}  # fmt: skip
@@ -117,9 +117,9 @@ class Report:
         return {
             "cases": self.cases,
             "micro": ratios(self.micro),
-            "macro_f1": round(self.macro_f1, 4),
+            "macro_f1": _rounded(self.macro_f1),
             "none": {"cases": self.none_cases, "false_alarms": self.none_false_alarms,
-                     "false_alarm_rate": round(self.false_alarm_rate, 4)},
+                     "false_alarm_rate": _rounded(self.false_alarm_rate)},
             "areas": [
                 {"id": a.id, "tp": a.tp, "fp": a.fp, "fn": a.fn, **ratios(a), "support": a.tp + a.fn}
                 for a in self.areas
@@ -127,9 +127,13 @@ class Report:
             "errors": [
                 {"title": e.title, "expected": list(e.expected), "predicted": list(e.predicted),
                  "missed": list(e.missed), "extra": list(e.extra)}
-                for e in self.errors
+                for e in self.errors[:worst]
             ],
         }  # fmt: skip
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
 
 
 def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) -> list[Case]:

@@ -532,13 +532,14 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
         console.print(e)
     mp, mr, mf = report.micro.shown()
     console.print(f"micro precision {_ratio(mp)}  recall {_ratio(mr)}  F1 {_ratio(mf)}", highlight=False)
-    if any(a.tp + a.fp + a.fn for a in report.areas):
-        console.print(f"macro F1 {report.macro_f1:.3f}", highlight=False)
+    macro, rate = report.macro_f1, report.false_alarm_rate
+    if macro is not None:
+        console.print(f"macro F1 {macro:.3f}", highlight=False)
     else:
         console.print("macro F1 — (no area labelled or predicted)", highlight=False)
-    if report.none_cases:
+    if rate is not None:
         console.print(f"false alarms on none titles: {report.none_false_alarms}/{report.none_cases} "
-                      f"({report.false_alarm_rate:.1%})", highlight=False)  # fmt: skip
+                      f"({rate:.1%})", highlight=False)  # fmt: skip
     else:
         console.print("false alarms on none titles: — (no title labelled none)", highlight=False)
     low = [a.id for a in report.areas if a.tp + a.fn and a.recall < 0.8]
