@@ -213,6 +213,8 @@ class Classifier:
         """
         if min_score is None:
             min_score = self.min_score
+        if not 0 <= min_score <= 100 or (top is not None and top < 1):
+            _bad_limits(min_score, top)
         norm = checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         if framing_within is not None:
@@ -256,8 +258,12 @@ class Classifier:
                    framing_within: Sequence[int | None] | None = None) -> list[Brief | InputError | None]:  # fmt: skip
         """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
         ``framing_within`` gives each text's ``framing_within`` of :meth:`classify`."""
+        if isinstance(titles, str):
+            raise TypeError("brief_many takes a sequence of titles, not one string (brief takes one)")
         if min_score is None:
             min_score = self.min_score
+        elif not 0 <= min_score <= 100:
+            _bad_limits(min_score, None)
         out: list[Brief | InputError | None] = []
         for index, title in enumerate(titles):
             if title is None:
@@ -642,6 +648,13 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own
 def _narrowed(taxonomy: Taxonomy, item: ProgramItem, area_id: str) -> bool:
     """Whether ``item``'s focus on ``area_id`` is narrowed to some of the area's technologies."""
     return any(t.id in item.technologies for t in taxonomy.area(area_id).technologies)
+
+
+def _bad_limits(min_score: int, top: int | None) -> None:
+    """ValueError for a reporting score outside 0-100 or a --top below 1 (the CLI's own limits)."""
+    if top is not None and top < 1:
+        raise ValueError(f"top must be at least 1, not {top}")
+    raise ValueError(f"min_score must be from 0 to 100, not {min_score}")
 
 
 def _term_weight(target: Target, fuzzy: bool) -> float:
