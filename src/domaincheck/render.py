@@ -131,17 +131,20 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
 def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     """Everything about one area."""
     data = area_data(tax, area)
-    data["tier_name"] = {"ja": tax.tier(area.tier).name_ja, "en": tax.tier(area.tier).name_en}
+    tier = tax.tier(area.tier)
+    data["tier_name"] = {"ja": tier.name_ja, "en": tier.name_en}
+    data["tier_source"] = _src(tier.source)
     for tech, full in zip(data["technologies"], area.technologies, strict=True):
         tech["strong"] = list(full.strong)
         tech["support"] = list(full.support)
     data["exclude"] = list(area.exclude)
-    data["econsec"] = [{"id": e.id, "name_ja": e.name_ja, "name_en": e.name_en}
+    data["econsec"] = [{"id": e.id, "name_ja": e.name_ja, "name_en": e.name_en, "source": _src(e.source)}
                        for e in tax.econsec if area.id in e.crosswalk]  # fmt: skip
     from .classify import applicable_programs
 
-    progs = [p.to_dict() for p in applicable_programs(tax, [(area.id, area.tier)], [])]
-    data["programs"] = progs
+    sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
+    data["programs"] = [{**p.to_dict(), "source": _src(sources[p.id])}
+                        for p in applicable_programs(tax, [(area.id, area.tier)], [])]  # fmt: skip
     regions = {r.id: r for r in tax.regions}
     data["countries"] = [
         {"field_ja": f.name_ja, "field_en": f.name_en,
@@ -165,7 +168,8 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = [
         {"section": "area", "item": data["id"], "detail": f"{pick(data, 'name')} — {pick(data, 'official')}",
          "source": f"line {data['source']['line']}"},
-        {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang], "source": ""},
+        {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang],
+         "source": f"line {data['tier_source']['line']}"},
     ]  # fmt: skip
     for q in data["qualifications"]:
         detail = q[lang] + (f" → {q['redirect']}" if q["redirect"] else "")
@@ -180,10 +184,11 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
     if data["exclude"]:
         rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
     for e in data["econsec"]:
-        rows.append({"section": "econ-security", "item": e["id"], "detail": pick(e, "name"), "source": ""})
+        rows.append({"section": "econ-security", "item": e["id"], "detail": pick(e, "name"),
+                     "source": f"line {e['source']['line']}"})  # fmt: skip
     for p in data["programs"]:
-        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name"),
-                     "source": p["why"]})  # fmt: skip
+        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": f"{pick(p, 'name')} ({p['why']})",
+                     "source": f"line {p['source']['line']}"})  # fmt: skip
     for c in data["countries"]:
         regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
         rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions, "source": ""})
