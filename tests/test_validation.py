@@ -38,6 +38,11 @@ BROKEN = [
      "areas.yaml: areas[0].colour: unknown key"),
     ("duplicate area id", "areas.yaml", lambda d: d["areas"][1].update(id="quantum"),
      "areas.yaml: areas[1].id: duplicate id 'quantum'"),
+    ("misspelt area id", "areas.yaml", lambda d: d["areas"][0].update(id="quantom"),
+     "areas.yaml: areas[0].id: 'quantom' is not one of the 16 area ids, which are a public contract (did you mean "
+     "'quantum'?)"),
+    ("source line 0", "areas.yaml", lambda d: d["areas"][0]["source"].update(line=0),
+     "areas.yaml: areas[0].source.line: expected a line number (an integer from 1), got 0"),
     ("duplicate term", "areas.yaml", lambda d: _tech(d)["terms"]["support"].append("ＱＵＡＮＴＵＭ"),
      "areas.yaml: areas[0].technologies[0].terms.support: duplicate term 'ＱＵＡＮＴＵＭ'"),
     ("other spelling", "areas.yaml",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from typing import Any
 
 from .errors import TaxonomyError
 from .models import (
+    AREA_IDS,
     TIERS,
     Area,
     CountryField,
@@ -59,7 +61,11 @@ class Nullable:
     spec: Any
 
 
-SOURCE = {"section": str, "line": int}
+class LineNumber:
+    """A line of the source document: an integer from 1."""
+
+
+SOURCE = {"section": str, "line": LineNumber}
 TEXT = {"ja": str, "en": str}
 TERMS = {"strong": Opt([str]), "support": Opt([str])}
 QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "technologies": Opt([str]), "source": SOURCE}
@@ -133,6 +139,10 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
     if isinstance(spec, Nullable):
         if value is not None:
             _check(value, spec.spec, path, out)
+        return
+    if spec is LineNumber:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            out.append(f"{path}: expected a line number (an integer from 1), got {value!r}"[:200])
         return
     if isinstance(spec, type):
         ok = isinstance(value, spec) and not (spec is int and isinstance(value, bool))
@@ -262,6 +272,10 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         p = f"areas.yaml: areas[{i}]"
         if not _ID.match(area["id"]):
             yield f"{p}.id: {area['id']!r} is not a snake_case id"
+        elif area["id"] not in AREA_IDS:
+            near = difflib.get_close_matches(area["id"], AREA_IDS, n=1)
+            yield (f"{p}.id: {area['id']!r} is not one of the {len(AREA_IDS)} area ids, which are a public contract"
+                   + (f" (did you mean {near[0]!r}?)" if near else ""))
         if area["tier"] not in TIERS:
             yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
         own = {t["id"] for t in area["technologies"]}
