@@ -32,6 +32,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
@@ -712,8 +713,16 @@ def _json_default(value: object) -> Any:
     return str(value)
 
 
+def _display_width(value: Any) -> int:
+    """Columns a cell's text takes in a spreadsheet: two for a wide (Japanese) character, one for others."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text[:200])
+
+
 class _XlsxWriter(_NothingReplaced):
-    """openpyxl write-only workbook, one sheet named 'screened', header row frozen."""
+    """openpyxl write-only workbook, one sheet named 'screened': the header row bold, frozen and with filter buttons,
+    each column as wide as its header and the first rows' cells need (from 10 to 60 characters). The header waits
+    for the first rows: the widths must precede every row in the file."""
 
     def __init__(self, path: Path) -> None:
         import openpyxl
@@ -723,6 +732,8 @@ class _XlsxWriter(_NothingReplaced):
         self._sheet = self._workbook.create_sheet("screened")
         self._sheet.freeze_panes = "A2"
         self._rows = 0
+        self._columns = 0
+        self._header: list[Any] | None = None
 
     @staticmethod
     def _text(text: str) -> str:
@@ -756,7 +767,31 @@ class _XlsxWriter(_NothingReplaced):
         self._rows += 1
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
-        self._append(self._prepare([*header, *result_columns]))
+        self._header = self._prepare([*header, *result_columns])
+        self._columns = len(self._header)
+
+    def _start(self, first: Sequence[Sequence[Any]]) -> None:
+        """Column widths from the header and ``first`` rows, then the bold header row."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        header, self._header = self._header, None
+        if header is None:
+            return
+        widths = [_display_width(name) for name in header]
+        for row in first[:200]:
+            for i, value in enumerate(row[: len(widths)]):
+                widths[i] = max(widths[i], _display_width(value))
+        for i, width in enumerate(widths, 1):
+            self._sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
+        bold = Font(bold=True)
+        cells = []
+        for name in header:
+            cell = WriteOnlyCell(self._sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        self._append(cells)
 
     def write_rows(
         self,
@@ -764,13 +799,25 @@ class _XlsxWriter(_NothingReplaced):
         rows: Sequence[list[Any]],
         details: Sequence[Mapping[str, Any] | None] | None = None,
     ) -> None:
-        for row in rows:
-            self._append(self._prepare(row))
+        prepared = [self._prepare(row) for row in rows]
+        if self._header is not None:
+            self._start(prepared)
+        for row in prepared:
+            self._append(row)
 
     def write_row(self, row: OutputRow) -> None:
-        self._append(self._prepare(_flat(row)))
+        prepared = self._prepare(_flat(row))
+        if self._header is not None:
+            self._start([prepared])
+        self._append(prepared)
 
     def finish(self) -> None:
+        if self._header is not None:
+            self._start([])
+        if self._columns:
+            from openpyxl.utils import get_column_letter
+
+            self._sheet.auto_filter.ref = f"A1:{get_column_letter(self._columns)}{max(self._rows, 1)}"
         self._workbook.save(self._path)
 
     def abort(self) -> None:
