@@ -248,6 +248,8 @@ class CountryField:
     """Tier areas the column corresponds to."""
     entries: dict[str, str]
     """Region id → the cell text, for regions that list the field."""
+    source: SourceRef | None = None
+    """Where the source's table of countries' fields is."""
 
 
 @dataclass(frozen=True)

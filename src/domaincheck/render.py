@@ -149,7 +149,8 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     data["countries"] = [
         {"field_ja": f.name_ja, "field_en": f.name_en,
          "regions": [{"id": rid, "name_ja": regions[rid].name_ja, "name_en": regions[rid].name_en, "text": txt}
-                     for rid, txt in f.entries.items()]}
+                     for rid, txt in f.entries.items()],
+         "source": None if f.source is None else _src(f.source)}
         for f in tax.country_fields if area.id in f.areas
     ]  # fmt: skip
     data["markets"] = [
@@ -191,7 +192,8 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
                      "source": f"line {p['source']['line']}"})  # fmt: skip
     for c in data["countries"]:
         regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
-        rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions, "source": ""})
+        rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions,
+                     "source": f"line {c['source']['line']}" if c["source"] else ""})  # fmt: skip
     for m in data["markets"]:
         cagr = f", CAGR {m['cagr_percent']:g}%" if m["cagr_percent"] is not None else ""
         rows.append({"section": "market", "item": m["technology_" + lang],

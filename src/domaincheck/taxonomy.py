@@ -474,7 +474,8 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
         Region(r["id"], r["name_ja"], r["name_en"], _text(r.get("document"))) for r in ref["countries"]["regions"]
     )
     fields = tuple(
-        CountryField(f["id"], f["name_ja"], f["name_en"], tuple(f["areas"]), dict(f["entries"]))
+        CountryField(f["id"], f["name_ja"], f["name_en"], tuple(f["areas"]), dict(f["entries"]),
+                     _src(ref["countries"]["source"]))
         for f in ref["countries"]["fields"]
     )
     markets = tuple(
