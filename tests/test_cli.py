@@ -524,7 +524,7 @@ def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
     for body, message in [("title,labels\nquantum computer,\n", "line 2: empty labels cell"),
                           ("title,labels\nquantum computer,quantum\n!!!,none\n", "line 3: title has no letters"),
                           ("title,labels\nquantum computer,none|quantum\n", "line 2: 'none' together with areas"),
-                          ("title,labels\nquantum computer,Quantum\n", "labels are none or area ids: quantum"),
+                          ("title,labels\nquantum computer,quantom\n", "area ids, |-separated: quantum"),
                           (",none\n", "needs columns")]:  # fmt: skip
         bad = tmp_path / "bad.csv"
         bad.write_text(body, encoding="utf-8")
@@ -728,6 +728,18 @@ def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
     src.write_text("title,labels\n中世日本文学の研究,none\n", encoding="utf-8")
     doc = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
     assert doc["macro_f1"] is None and doc["none"]["false_alarm_rate"] == 0.0
+
+
+def test_evaluate_reads_labels_and_column_names_in_any_case(tmp_path: Path) -> None:
+    """`Title, Labels` headers, `Quantum` and `NONE` labels and a full-width ｜ between labels are what a label file
+    typed in a spreadsheet holds; they mean what their lower-case forms mean."""
+    src = tmp_path / "labels.csv"
+    src.write_text("Title , Labels\n量子コンピュータ,Quantum\n中世日本文学の研究,NONE\n"
+                   "AI と 量子,Quantum｜AI_Robotics\n", encoding="utf-8")  # fmt: skip
+    doc = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
+    assert doc["cases"] == 3 and doc["none"]["cases"] == 1
+    assert {a["id"]: a["support"] for a in doc["areas"]}["quantum"] == 2
+    assert {a["id"]: a["support"] for a in doc["areas"]}["ai_robotics"] == 1
 
 
 def test_evaluate_worst_limits_the_json_errors_too(tmp_path: Path) -> None:

@@ -156,15 +156,18 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
         with io.StringIO(text, newline="") if text is not None else path.open(encoding=enc, newline="") as fh:
             reader = csv.DictReader(fh)
             cols = reader.fieldnames or []
-            if "title" not in cols or "labels" not in cols:
+            # Column names and labels in any case, with spaces around them (Title, Labels; Quantum, NONE).
+            by_name = {c.strip().casefold(): c for c in reversed(cols)}  # the first of a repeated name
+            title_col, labels_col = by_name.get("title"), by_name.get("labels")
+            if title_col is None or labels_col is None:
                 raise InputError(f"{path}: needs columns 'title' and 'labels'; found: {', '.join(cols) or 'none'}")
             cases = []
             for row in reader:
                 n = reader.line_num
-                cell = (row["labels"] or "").strip()
+                cell = (row[labels_col] or "").strip()
                 if not cell:
                     raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area")
-                labels = {x.strip() for x in cell.split("|") if x.strip()}
+                labels = {x.strip().casefold() for x in cell.replace("｜", "|").split("|") if x.strip()}
                 if "none" in labels and len(labels) > 1:
                     raise InputError(f"{path}: line {n}: 'none' together with areas ({cell})",
                                      hint="write none alone, or only the area ids")  # fmt: skip
@@ -172,8 +175,8 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                 bad = labels - known_set
                 if bad:
                     raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}",
-                                     hint="labels are none or area ids: " + ", ".join(known))  # fmt: skip
-                title = row["title"] or ""
+                                     hint="labels are none or area ids, |-separated: " + ", ".join(known))  # fmt: skip
+                title = row[title_col] or ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
                 except InputError as exc:
