@@ -876,13 +876,15 @@ def _children(pid: int) -> int | None:
         return None
 
 
-def _default_sigint() -> None:
-    """In the child, before it runs: Ctrl-C back to its default action. A command started in the background by a
-    non-interactive shell (as CI may start the suite) inherits SIGINT ignored, and Python then keeps ignoring it,
-    as a background job should: the run would finish instead of being interrupted."""
+def _default_signals() -> None:
+    """In the child, before it runs: Ctrl-C and SIGHUP back to their default actions. A command started in the
+    background by a non-interactive shell (as CI may start the suite) inherits SIGINT ignored, one started under
+    nohup SIGHUP, and the command then keeps ignoring them, as it should: the run would finish instead of being
+    interrupted."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _start_screen_with_two_jobs(tmp_path: Path, rows: int) -> Any:
@@ -899,7 +901,7 @@ def _start_screen_with_two_jobs(tmp_path: Path, rows: int) -> Any:
     src.write_text("title\n" + "".join(f"量子コンピュータの研究 {i}\n" for i in range(rows)), encoding="utf-8")
     return subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "out.csv"),
                              "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, preexec_fn=_default_sigint)  # fmt: skip
+                            start_new_session=True, preexec_fn=_default_signals)  # fmt: skip
 
 
 def _stop_a_busy_run(tmp_path: Path, stop: Callable[[int, list[int]], None], delay: float = 1.0

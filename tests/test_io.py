@@ -440,7 +440,7 @@ def test_xlsx_writer_lays_out_a_sheet_for_reading(tmp_path: Path) -> None:
     first rows need (a Japanese character counts twice), from 10 to 60; a file with no rows still has its header."""
     path = tmp_path / "out.xlsx"
     title = "高温超伝導線材を用いた核融合炉用マグネットの開発"
-    with open_writer("xlsx", path) as writer:
+    with open_writer("xlsx", str(path)) as writer:
         writer.write_header(["研究課題名", "No"], ["dc_reason"])
         writer.write_rows([1, 2], [[title, 1, "x" * 500], ["量子", 2, ""]])
     sheet = openpyxl.load_workbook(path).active
@@ -449,7 +449,7 @@ def test_xlsx_writer_lays_out_a_sheet_for_reading(tmp_path: Path) -> None:
     assert [sheet.column_dimensions[c].width for c in "ABC"] == [2 * len(title) + 2, 10, 60]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["研究課題名", "No", "dc_reason"],
                                                                     [title, 1, "x" * 500], ["量子", 2, None]]
-    with open_writer("xlsx", path) as writer:
+    with open_writer("xlsx", str(path)) as writer:
         writer.write_header(["title"], [])
     sheet = openpyxl.load_workbook(path).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["title"]] and sheet.auto_filter.ref == "A1:A1"
@@ -459,7 +459,7 @@ def test_xlsx_writer_keeps_numbers_and_writes_nan_and_infinity_as_text(tmp_path:
     """NaN and Infinity (from a JSONL input) are no number a cell can hold: openpyxl wrote an empty cell, losing
     them; they are written as text, and other numbers stay numbers."""
     path = tmp_path / "out.xlsx"
-    with open_writer("xlsx", path) as writer:
+    with open_writer("xlsx", str(path)) as writer:
         writer.write_header(["title", "x", "y", "z", "w"], [])
         writer.write_rows([1], [["量子", math.nan, math.inf, -math.inf, 1.5]])
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
