@@ -126,6 +126,9 @@ def test_missing_file_and_missing_directory(tmp_path: Path) -> None:
     assert problems == ["reference.yaml: file missing"]
     with pytest.raises(TaxonomyError, match="no such directory"):
         load(tmp_path / "nowhere")
+    (directory / "reference.yaml").write_text("# to do\n", encoding="utf-8")
+    _, _, problems = validate(directory)
+    assert problems == ["reference.yaml: the file is empty (or holds only comments)"]
 
 
 def test_yaml_tags_that_run_code_are_refused(tmp_path: Path) -> None:

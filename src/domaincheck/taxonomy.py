@@ -246,6 +246,9 @@ def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problems.append(f"{name}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}")
             continue
+        if doc is None:
+            problems.append(f"{name}: the file is empty (or holds only comments)")
+            continue
         docs[name] = doc
     return docs, digest.hexdigest()[:16], problems
 
