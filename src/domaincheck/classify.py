@@ -262,7 +262,7 @@ class Classifier:
             raise TypeError("brief_many takes a sequence of titles, not one string (brief takes one)")
         if min_score is None:
             min_score = self.min_score
-        elif not 0 <= min_score <= 100:
+        if not 0 <= min_score <= 100:
             _bad_limits(min_score, None)
         out: list[Brief | InputError | None] = []
         for index, title in enumerate(titles):

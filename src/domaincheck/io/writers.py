@@ -748,11 +748,10 @@ class _XlsxWriter(_NothingReplaced):
         for value in values:
             if isinstance(value, str):
                 out.append(self._text(value))
-            elif value is None or (isinstance(value, _XLSX_NATIVE) and not _has_tz(value) and not (
-                    isinstance(value, float) and not math.isfinite(value))):  # fmt: skip
+            elif isinstance(value, float) and not math.isfinite(value):  # NaN or Infinity from a JSONL input
+                out.append(_finite(value))  # no number a cell can hold: its text
+            elif value is None or (isinstance(value, _XLSX_NATIVE) and not _has_tz(value)):
                 out.append(value)  # numbers and dates stay numbers and dates
-            elif isinstance(value, float):  # NaN or Infinity from a JSONL input: no number a cell can hold
-                out.append(_finite(value))
             else:
                 out.append(self._text(cell_text(value)))
         return out
