@@ -935,7 +935,11 @@ def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path
     leaving no output file, instead of waiting for ever; or, when the dead worker held no chunk, complete."""
     import signal
 
-    code, stderr = _stop_a_busy_run(tmp_path, lambda parent, workers: os.kill(workers[0], signal.SIGKILL))
+    def kill_both(parent: int, workers: list[int]) -> None:  # one of them, at least, holds a chunk
+        for worker in workers:
+            os.kill(worker, signal.SIGKILL)
+
+    code, stderr = _stop_a_busy_run(tmp_path, kill_both)
     assert "Traceback" not in stderr
     if code == 0:  # nothing was lost: every row is written
         assert len((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()) == 400_001

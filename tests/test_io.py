@@ -443,12 +443,14 @@ def test_xlsx_writer_lays_out_a_sheet_for_reading(tmp_path: Path) -> None:
     with open_writer("xlsx", str(path)) as writer:
         writer.write_header(["研究課題名", "No"], ["dc_reason"])
         writer.write_rows([1, 2], [[title, 1, "x" * 500], ["量子", 2, ""]])
+        writer.write_rows([3], [["long row", 3, "", "extra"]])  # a later, longer row: the filter covers it
     sheet = openpyxl.load_workbook(path).active
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:C3"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D4"
     assert [sheet.cell(1, c).font.b for c in (1, 2, 3)] == [True] * 3 and not sheet.cell(2, 1).font.b
     assert [sheet.column_dimensions[c].width for c in "ABC"] == [2 * len(title) + 2, 10, 60]
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["研究課題名", "No", "dc_reason"],
-                                                                    [title, 1, "x" * 500], ["量子", 2, None]]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["研究課題名", "No", "dc_reason", None], [title, 1, "x" * 500, None], ["量子", 2, None, None],
+        ["long row", 3, None, "extra"]]
     with open_writer("xlsx", str(path)) as writer:
         writer.write_header(["title"], [])
     sheet = openpyxl.load_workbook(path).active
@@ -460,10 +462,10 @@ def test_xlsx_writer_keeps_numbers_and_writes_nan_and_infinity_as_text(tmp_path:
     them; they are written as text, and other numbers stay numbers."""
     path = tmp_path / "out.xlsx"
     with open_writer("xlsx", str(path)) as writer:
-        writer.write_header(["title", "x", "y", "z", "w"], [])
-        writer.write_rows([1], [["量子", math.nan, math.inf, -math.inf, 1.5]])
+        writer.write_header(["title", "x", "y", "z", "w", "id", "n"], [])
+        writer.write_rows([1], [["量子", math.nan, math.inf, -math.inf, 1.5, 12345678901234567890, 2**53 - 1]])
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
-    assert rows[1] == ["量子", "NaN", "Infinity", "-Infinity", 1.5]
+    assert rows[1] == ["量子", "NaN", "Infinity", "-Infinity", 1.5, "12345678901234567890", 2**53 - 1]
 
 
 def test_jsonl_writer_batch_and_lone_surrogate() -> None:

@@ -142,6 +142,8 @@ class Classifier:
 
     def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
                  min_score: int = REPORT_AT) -> None:  # fmt: skip
+        if not 0 <= min_score <= 100:
+            _bad_limits(min_score, None)
         self.taxonomy = taxonomy
         self.min_score = min_score
         """The reporting score used when a call does not give one."""

@@ -157,7 +157,8 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
             reader = csv.DictReader(fh)
             cols = reader.fieldnames or []
             # Column names and labels in any case, with spaces around them (Title, Labels; Quantum, NONE).
-            by_name = {c.strip().casefold(): c for c in reversed(cols)}  # the first of a repeated name
+            # A name repeated exactly (labels, labels) is one key of csv's rows, holding the last column's cell.
+            by_name = {c.strip().casefold(): c for c in reversed(cols)}
             title_col, labels_col = by_name.get("title"), by_name.get("labels")
             if title_col is None or labels_col is None:
                 raise InputError(f"{path}: needs columns 'title' and 'labels'; found: {', '.join(cols) or 'none'}")

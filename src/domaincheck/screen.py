@@ -520,15 +520,14 @@ def _start_pool(context: Any, jobs: int, factory: ClassifierFactory) -> tuple[An
 
         # Started first: the pool would start it otherwise, and starting it unblocks SIGINT and SIGTERM. It ignores
         # those two itself, but not SIGHUP: a closed terminal (SIGHUP to the process group) would kill it, and the
-        # run's exit then warn of it and fail to unlink the pool's semaphores. Started with SIGHUP ignored, it
-        # keeps it ignored (an ignored signal stays so across exec).
-        hup = getattr(signal, "SIGHUP", None)
-        before = signal.signal(hup, signal.SIG_IGN) if hup is not None else None
+        # run's exit then warn of it and fail to unlink the pool's semaphores. Started with SIGHUP blocked, it keeps
+        # it blocked (a signal mask survives exec); this process gets a SIGHUP that came meanwhile once it unblocks.
+        hup = {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, hup)
         try:
             resource_tracker.ensure_running()
         finally:
-            if hup is not None:
-                signal.signal(hup, before)
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
         held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
         return context.Pool(jobs, initializer=_init_worker, initargs=(factory, held)), held

@@ -713,6 +713,10 @@ def _json_default(value: object) -> Any:
     return str(value)
 
 
+_EXACT_CELL_INT = 2**53
+"""Integers from here on do not survive as a spreadsheet number (a double): they are written as text."""
+
+
 def _display_width(value: Any) -> int:
     """Columns a cell's text takes in a spreadsheet: two for a wide (Japanese) character, one for others."""
     text = value if isinstance(value, str) else "" if value is None else str(value)
@@ -750,6 +754,8 @@ class _XlsxWriter(_NothingReplaced):
                 out.append(self._text(value))
             elif isinstance(value, float) and not math.isfinite(value):  # NaN or Infinity from a JSONL input
                 out.append(_finite(value))  # no number a cell can hold: its text
+            elif type(value) is int and abs(value) >= _EXACT_CELL_INT:  # Excel keeps 15-16 digits of a number
+                out.append(str(value))  # an ID such as 12345678901234567890 keeps every digit as text
             elif value is None or (isinstance(value, _XLSX_NATIVE) and not _has_tz(value)):
                 out.append(value)  # numbers and dates stay numbers and dates
             else:
@@ -764,6 +770,8 @@ class _XlsxWriter(_NothingReplaced):
             )
         self._sheet.append(values)
         self._rows += 1
+        if len(values) > self._columns:
+            self._columns = len(values)  # a long row's extra cells: the filter covers them too
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
         self._header = self._prepare([*header, *result_columns])
