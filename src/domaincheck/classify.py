@@ -142,8 +142,7 @@ class Classifier:
 
     def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
                  min_score: int = REPORT_AT) -> None:  # fmt: skip
-        if not 0 <= min_score <= 100:
-            _bad_limits(min_score, None)
+        _check_limits(min_score, None)
         self.taxonomy = taxonomy
         self.min_score = min_score
         """The reporting score used when a call does not give one."""
@@ -213,10 +212,7 @@ class Classifier:
         abstract, the title's length; framing and basic-science words after it do not damp the title's evidence
         (an abstract's "students" or "mechanism" says nothing of what the project develops). Their terms count.
         """
-        if min_score is None:
-            min_score = self.min_score
-        if not 0 <= min_score <= 100 or (top is not None and top < 1):
-            _bad_limits(min_score, top)
+        min_score = _check_limits(self.min_score if min_score is None else min_score, top)
         norm = checked(title)
         spans = self.matcher.find(norm, fuzzy=fuzzy)
         if framing_within is not None:
@@ -262,10 +258,7 @@ class Classifier:
         ``framing_within`` gives each text's ``framing_within`` of :meth:`classify`."""
         if isinstance(titles, str):
             raise TypeError("brief_many takes a sequence of titles, not one string (brief takes one)")
-        if min_score is None:
-            min_score = self.min_score
-        if not 0 <= min_score <= 100:
-            _bad_limits(min_score, None)
+        min_score = _check_limits(self.min_score if min_score is None else min_score, None)
         out: list[Brief | InputError | None] = []
         for index, title in enumerate(titles):
             if title is None:
@@ -652,11 +645,13 @@ def _narrowed(taxonomy: Taxonomy, item: ProgramItem, area_id: str) -> bool:
     return any(t.id in item.technologies for t in taxonomy.area(area_id).technologies)
 
 
-def _bad_limits(min_score: int, top: int | None) -> None:
-    """ValueError for a reporting score outside 0-100 or a --top below 1 (the CLI's own limits)."""
+def _check_limits(min_score: int, top: int | None) -> int:
+    """``min_score``, or ValueError for a reporting score outside 0-100 or a top below 1 (the CLI's own limits)."""
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
-    raise ValueError(f"min_score must be from 0 to 100, not {min_score}")
+    if not 0 <= min_score <= 100:
+        raise ValueError(f"min_score must be from 0 to 100, not {min_score}")
+    return min_score
 
 
 def _term_weight(target: Target, fuzzy: bool) -> float:

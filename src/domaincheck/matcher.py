@@ -272,11 +272,11 @@ class Matcher:
             spans = self._with_fuzzy(norm, spans)
         return spans
 
-    def _exact(self, text: str, norm: Normalized | None = None,
-               maps: tuple[list[int], list[int]] | None = None) -> tuple[list[Span], bool]:  # fmt: skip
-        """The spans, and whether one of them holds a strong area term. With ``norm``, an acronym written in
-        capitals at the end of a name in camel case counts as a word (see :func:`_camel_tail`): ``text`` is
-        ``norm.text``, or the speller's corrected text when ``maps`` maps its start and end offsets to norm's."""
+    def _exact(self, text: str, norm: Normalized, maps: tuple[list[int], list[int]] | None = None
+               ) -> tuple[list[Span], bool]:  # fmt: skip
+        """The spans, and whether one of them holds a strong area term. An acronym written in capitals at the end
+        of a name in camel case counts as a word (see :func:`_camel_tail`): ``text`` is ``norm.text``, or the
+        speller's corrected text when ``maps`` maps its start and end offsets to norm's."""
         # The automaton yields the leftmost-longest non-overlapping matches (in Rust, with character offsets);
         # English terms must then sit at word boundaries (no "ai" in "main").
         n = len(text)
@@ -290,8 +290,8 @@ class Matcher:
                 start += pos
                 end += pos
                 before, after, targets, strong = values[index]
-                if (before is not None and start > 0 and text[start - 1] in before and not (
-                    norm is not None and _camel_tail(norm, start, end, maps))) or (
+                if (before is not None and start > 0 and text[start - 1] in before
+                    and not _camel_tail(norm, start, end, maps)) or (
                     after is not None and end < n and text[end] in after
                 ):  # fmt: skip
                     # The longest match is not a whole word ("quantum computation" in "quantum computational",

@@ -119,8 +119,6 @@ SUMMARY_VERDICTS: tuple[str, ...] = (*VERDICTS, "error")
 FAIL_ON_CHOICES: tuple[str, ...] = ("strategic", "emerging", "econsec", "any")
 """Values accepted by :func:`should_fail`."""
 
-MAX_TEXT_CHARS = MAX_TITLE_CHARS
-"""Longest text the classifier accepts (its own limit)."""
 
 CHUNK_ROWS = 2_000
 """Rows per chunk sent to a worker process."""
@@ -831,7 +829,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
         elif not title:
             text = None
             problems += ("empty_title",)
-        elif len(title) > MAX_TEXT_CHARS:
+        elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)
         elif extras:
@@ -841,8 +839,8 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
                 if part:
                     parts.append(part)
             text = " ".join(parts)
-            if len(text) > MAX_TEXT_CHARS:
-                text = text[:MAX_TEXT_CHARS]
+            if len(text) > MAX_TITLE_CHARS:
+                text = text[:MAX_TITLE_CHARS]
                 problems += ("text_truncated",)
         else:
             text = title
@@ -940,9 +938,6 @@ def _run(
             done, result = pending.popleft()
             yield done, _result(result, workers)
         finished = True
-    except _WorkerDied as exc:
-        raise DomaincheckError(f"a worker process stopped unexpectedly ({exc})",
-                               hint="run again, with fewer --jobs if memory is short") from None  # fmt: skip
     finally:
         # Every result in and every worker alive: the pool's own terminate(). Otherwise (a worker died; Ctrl-C,
         # SIGTERM or SIGHUP, which may reach the workers too when sent to the process group; the caller stopped
@@ -954,14 +949,10 @@ def _run(
             _abandon(pool)
 
 
-class _WorkerDied(Exception):
-    """A worker process of the pool ended while the run needed it; its message says how."""
-
-
 def _result(result: Any, workers: list[Any]) -> _Classified:
-    """What a worker sends back for a chunk; _WorkerDied when a worker has died (killed by the system when memory
-    ran short, or by a user): the pool quietly starts another, and the chunk the dead one held never comes back, so
-    waiting for it would hang the run for ever."""
+    """What a worker sends back for a chunk; DomaincheckError when a worker has died (killed by the system when
+    memory ran short, or by a user): the pool quietly starts another, and the chunk the dead one held never comes
+    back, so waiting for it would hang the run for ever."""
     while True:
         try:
             return result.get(timeout=0.25)  # type: ignore[no-any-return]
@@ -970,7 +961,9 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
         for worker in workers:
             code = worker.exitcode
             if code is not None:
-                raise _WorkerDied(f"killed by signal {-code}" if code < 0 else f"exit code {code}")
+                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                raise DomaincheckError(f"a worker process stopped unexpectedly ({how})",
+                                       hint="run again, with fewer --jobs if memory is short")  # fmt: skip
 
 
 def _abandon(pool: Any) -> None:

@@ -295,11 +295,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
     written into. (Standard output's own names, ``/dev/stdout`` and the like, are the caller's to treat as the stream:
     see :func:`is_stdout`.)
     """
-    try:
-        special = not stat.S_ISREG(os.stat(target).st_mode)  # the file a link points to
-    except OSError:
-        special = False  # no such file yet
-    if special:
+    if _is_device(target):  # the file a link points to; a folder is check_output_path's to refuse
         yield target
         return
     given, target = target, Path(os.path.realpath(target))
