@@ -46,7 +46,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
@@ -699,10 +699,13 @@ def screen(
                 writer.write_header(header, RESULT_COLUMNS)
                 want_detail = out_fmt == "jsonl"
                 batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
-                for batch, classified in _run(batches, classifier, classifier_factory, jobs, want_detail):
-                    _write_batch(writer, batch, classified, tally)
-                    if progress is not None:
-                        progress(tally.rows_written, table.total)
+                # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
+                # generator) must still end the worker pool its way, before the interpreter's exit would.
+                with contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail)) as results:
+                    for batch, classified in results:
+                        _write_batch(writer, batch, classified, tally)
+                        if progress is not None:
+                            progress(tally.rows_written, table.total)
             blank = table.blank_rows[0]
             replaced, replacements = writer.cells_replaced, writer.replacements
     finally:
@@ -901,7 +904,7 @@ def _run(
     factory: ClassifierFactory,
     jobs: int,
     want_detail: bool,
-) -> Iterator[tuple[_Batch, _Classified]]:
+) -> Generator[tuple[_Batch, _Classified], None, None]:
     """Yield (batch, classification) in input order, classifying here or in ``jobs`` worker processes.
 
     Workers receive only the texts of a batch and send back compact result cells and counts, so the
