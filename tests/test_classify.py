@@ -365,3 +365,44 @@ def test_term_families_join_listed_spellings_and_plurals_only(tmp_path: Path) ->
     assert [a.score for a in clf.classify("behaviour trees and a behavior tree", min_score=0).areas] == [one]
     both = [a.score for a in clf.classify("DoS attacks and radiation dose", min_score=0).areas]
     assert both and both[0] > one
+
+
+def test_brief_many_holds_the_garbage_collector_and_restores_it(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A batch sets off at most one cyclic collection, as it hands the collector back, where the same titles
+    classified one by one set off several (the memos grow; short-lived objects alone would not count), and the
+    collector is left as it was found: on, or off when the caller had turned it off."""
+    import csv
+    import gc
+
+    from domaincheck.classify import Classifier
+
+    with (Path(__file__).parent / "data" / "eval" / "heldout_a.csv").open(encoding="utf-8") as f:
+        titles = [row["title"] for row in csv.DictReader(f)]
+    collections: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    def fresh() -> Classifier:  # empty memos, which fill as the titles are classified
+        return Classifier(classifier.taxonomy, classifier.matcher, classifier.learned)
+
+    assert gc.isenabled()
+    batch, single = fresh(), fresh()
+    gc.collect()  # counts from zero: the few objects made before the batch holds the collector set off nothing
+    gc.callbacks.append(record)
+    try:
+        briefs = batch.brief_many(titles)
+        assert len(collections) <= 1, collections
+        assert gc.isenabled()
+        collections.clear()
+        for title in titles:
+            single.classify(title)
+        assert len(collections) > 1, collections
+        gc.disable()
+        batch.brief_many(titles[:10])
+        assert not gc.isenabled()
+    finally:
+        gc.callbacks.remove(record)
+        gc.enable()
+    assert briefs == [classifier.brief(t) for t in titles]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -53,6 +55,23 @@ def score_of(weight: float, _cache: dict[float, int] = {}) -> int:  # noqa: B006
 def band_of(score: int) -> str:
     """``high``, ``medium`` or ``low``."""
     return "high" if score >= HIGH_AT else "medium" if score >= REPORT_AT else "low"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while one batch is classified, and restore it after.
+
+    A batch allocates many small, short-lived objects (matches, plans, result cells) that reference counting frees at
+    once; their number alone sets off collections, which cost about a tenth of the batch's time. Only cyclic garbage
+    waits, until the batch ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _PLAN_CACHE_MAX = 10_000  # per memo, about 2 KB a plan with its key: bounded memory on long batches
@@ -259,6 +278,11 @@ class Classifier:
         if isinstance(titles, str):
             raise TypeError("brief_many takes a sequence of titles, not one string (brief takes one)")
         min_score = _check_limits(self.min_score if min_score is None else min_score, None)
+        with gc_paused():
+            return self._brief_many(titles, fuzzy, min_score, framing_within)
+
+    def _brief_many(self, titles: Sequence[str | None], fuzzy: bool, min_score: int,
+                    framing_within: Sequence[int | None] | None) -> list[Brief | InputError | None]:  # fmt: skip
         out: list[Brief | InputError | None] = []
         for index, title in enumerate(titles):
             if title is None:

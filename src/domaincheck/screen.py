@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import gc
 import multiprocessing
 import os
 import signal
@@ -54,7 +53,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
-from domaincheck.classify import MAX_TITLE_CHARS
+from domaincheck.classify import MAX_TITLE_CHARS, gc_paused
 from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
@@ -405,26 +404,9 @@ _BRIEF_CELLS: dict[int, tuple[Brief, _Cells, _CountKey]] = {}
 same matches; the Brief is kept here so that its id cannot be reused by another object."""
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while one batch is classified, and restore it after.
-
-    A batch allocates many small, short-lived objects (matches, plans, result cells) that reference counting frees at
-    once; their number alone sets off collections, which cost about a tenth of the batch's time. Only cyclic garbage
-    waits, until the batch ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool,
                     cuts: Sequence[int | None] | None = None) -> _Classified:  # fmt: skip
-    with _gc_paused():
+    with gc_paused():
         return _classify_batch(classifier, texts, want_detail, cuts)
 
 
