@@ -108,3 +108,19 @@ def test_fast_path_agrees_with_reference(text: str) -> None:
     for i in range(len(fast.text)):
         f, r = fast.span(i, i + 1)[0], slow.span(i, i + 1)[0]
         assert f == r or _char_map(text[f]) == _char_map(text[r]) == " ", (i, f, r)
+
+
+def test_the_lower_case_shortcut_maps_as_the_table_does() -> None:
+    """A text with no character outside the shortcut's set is lower-cased instead of translated: every character in
+    that set (checked one by one over all of Unicode) must map to its own lower case, and a text of them to the
+    same as the table gives."""
+    from domaincheck.normalize import _OTHER_THAN_LOWER, _TABLE
+
+    inside = [chr(i) for i in range(0x110000) if _OTHER_THAN_LOWER.match(chr(i)) is None]
+    assert len(inside) > 27_000  # the unified ideographs, kana, CJK punctuation and ASCII
+    assert [c for c in inside if _TABLE[ord(c)] != c.lower()] == []
+    text = "".join(inside)
+    assert text.lower() == text.translate(_TABLE)
+    assert _OTHER_THAN_LOWER.search("量子コンピュータの開発「Quantum」、") is None
+    for other in ("-", "ｰ", "－", "\u3000", "ヴ", "ゔ", "Ａ", "（", "Σ", "\u3099"):
+        assert _OTHER_THAN_LOWER.search(other) is not None, other
