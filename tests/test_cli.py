@@ -1397,3 +1397,18 @@ def test_screen_column_chooses_the_sheet_that_has_it(tmp_path: Path) -> None:
     r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "課題番号")
     assert r.exit_code == EXIT_ERROR
     assert "no visible sheet has the column '課題番号'" in r.stderr and "2:'List'" in r.stderr
+
+
+def test_a_csv_column_of_dates_numbers_or_booleans_is_not_screened_as_titles(tmp_path: Path) -> None:
+    """A wrong --column in a CSV (dates, amounts, flags) marks every row and warns, as in an xlsx, rather than
+    reporting every row as none; --fail-on cannot pass such a run silently."""
+    src = tmp_path / "wc.csv"
+    src.write_text("title,submitted,budget,flag\n量子センサ,2025-05-01,1.5,TRUE\n海洋観測,令和7年5月1日,\"1,200\",FALSE\n"
+                   "ocean drones,2025/5/1,-3,true\n", encoding="utf-8")  # fmt: skip
+    for column in ("submitted", "budget", "flag"):
+        out = tmp_path / f"{column}.csv"
+        result = run(*MIN, "screen", str(src), "-o", str(out), "--column", column, "--fail-on", "any")
+        assert result.exit_code == 0, result.stderr
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        assert [r["dc_problem"] for r in rows] == ["title_not_text"] * 3
+        assert "no row had a usable title" in result.stderr

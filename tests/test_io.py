@@ -182,6 +182,13 @@ def test_title_problem() -> None:
         "title_not_text", "title_not_text", None, None]  # fmt: skip
     assert {title_problem(v) for v in (12345, 1.5, True, datetime.date(2025, 1, 1), datetime.time(9))} == {
         "title_not_text"}  # fmt: skip
+    # Text that only writes a value, as a CSV holds one where the wrong column was picked
+    values = ("1.5", "-3", "1,200", "12%", "1e-3", ".5", "2025-05-01", "2025/5/1", "2025/5/1 9:30", "9:30",
+              "令和7年5月1日", "平成元年", "2025年5月", "TRUE", "false", "１２３")  # fmt: skip
+    assert [v for v in values if title_problem(v) != "title_not_text"] == []
+    titles = ("-", "3D printing", "5G", "R2-D2", "True Love", "5.1 surround", "2025年度の量子コンピュータ研究",
+              "令和の量子技術", "1,200 km drones", "fast")  # fmt: skip
+    assert [v for v in titles if title_problem(v) is not None] == []
 
 
 def test_input_source_spools_a_stream() -> None:

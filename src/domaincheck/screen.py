@@ -58,6 +58,7 @@ from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import (
+    VALUE_TEXT_STARTS,
     InputSource,
     RawRow,
     Table,
@@ -800,7 +801,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
         if type(title) is not str:
             title = cell_text(title)
         title = title.strip()
-        if kind is None and title and ("#" in title or title[0].isdigit()):
+        if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
         text: str | None
         if flagged:

@@ -49,6 +49,7 @@ from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_
 __all__ = [
     "EXCEL_ERRORS",
     "INPUT_FORMATS",
+    "VALUE_TEXT_STARTS",
     "InputSource",
     "RawRow",
     "Table",
@@ -231,14 +232,29 @@ EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 _NOT_TEXT = (bool, int, float, decimal.Decimal, _dt.date, _dt.time, _dt.timedelta)
 
 
+# Text that only writes a value: a number (1.5, -3, 1,200, 12%, 1e-3), a date or date-time (2025-05-01,
+# 2025/5/1 9:30), a time, a Japanese date (令和7年5月1日, 2025年5月), TRUE/FALSE: what a CSV holds where a wrong column
+# was picked for the title. Full-width digits count (\d is Unicode).
+_VALUE_TEXT = re.compile(
+    r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d+)?(?:[eE][+-]?\d+)?%?"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+    r"|(?:令和|平成|昭和|大正|明治)?(?:\d{1,4}|元)年(?:\d{1,2}月(?:\d{1,2}日)?)?"
+    r"|(?i:true|false)"
+)
+VALUE_TEXT_STARTS = frozenset("0123456789+-.０１２３４５６７８９令平昭大明tTfF")
+"""The first characters of text that :func:`title_problem` may find is a value, not a title (a quick test)."""
+
+
 def title_problem(value: object) -> str | None:
     """Why a title cell holds no title: ``title_excel_error`` (#N/A, #REF!, ...), ``title_not_text`` (a number, a
-    date or time, TRUE/FALSE, or text of digits alone: a code such as 00000123 read with its zero-padding format);
-    None for text, empty cells and anything else."""
+    date or time, TRUE/FALSE, or text that only writes one: 00000123, 1.5, 2025-05-01, 令和7年5月1日, FALSE); None for
+    text, empty cells and anything else."""
     if isinstance(value, str):
-        if value.strip().isdigit():
+        text = value.strip()
+        if text.isdigit() or _VALUE_TEXT.fullmatch(text) is not None:
             return "title_not_text"
-        return "title_excel_error" if "#" in value and value.strip() in EXCEL_ERRORS else None
+        return "title_excel_error" if "#" in value and text in EXCEL_ERRORS else None
     return "title_not_text" if isinstance(value, _NOT_TEXT) else None
 
 
