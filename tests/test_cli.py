@@ -113,13 +113,18 @@ def test_titles_with_brackets_are_shown_as_typed_in_errors(fmt: str) -> None:
     assert "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("command", [["classify", "量子コンピュータ"], ["programs"], ["domains"]])
+@pytest.mark.parametrize("command", [["classify", "量子コンピュータ"], ["programs"], ["domains"],
+                                     ["screen", "{src}", "--quiet"]])  # fmt: skip
 def test_csv_written_into_a_new_file_starts_with_a_bom(tmp_path: Path, command: list[str]) -> None:
-    """`… --format csv > out.csv` opens in Excel with its Japanese intact (as screen's CSV does); piped, or added to
-    the end of a longer file, the CSV has no byte-order mark."""
+    """`… --format csv > out.csv` opens in Excel with its Japanese intact (as screen's CSV file does); piped, or
+    added to the end of a longer file, the CSV has no byte-order mark (which a program reading the pipe would take
+    for part of the first column's name)."""
     import subprocess
     import sys
 
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["量子コンピュータ"], ["江戸時代の文学"]])
+    command = [str(src) if word == "{src}" else word for word in command]
     args = [sys.executable, "-m", "domaincheck", *command, "--format", "csv"]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     out = tmp_path / "out.csv"

@@ -529,8 +529,9 @@ def screen(
                                                            "this column (keywords, abstract); repeatable.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
                                                  "CP932).")] = None,
-    output_encoding: Annotated[str, typer.Option("--output-encoding", help="CSV/TSV output encoding: utf-8-sig "
-                                                 "(Excel), utf-8 or cp932.")] = "utf-8-sig",
+    output_encoding: Annotated[str | None, typer.Option(
+        "--output-encoding", help="CSV/TSV output encoding: utf-8-sig, utf-8 or cp932 (default: utf-8-sig, with the "
+        "BOM Excel needs, for a file; utf-8 when piped or appended to a longer file).")] = None,
     output_errors: Annotated[str, typer.Option(
         "--output-errors", click_type=click.Choice(["strict", "replace"]),
         help="A character the output encoding cannot hold (cp932 has no emoji, no en dash): "
@@ -585,6 +586,11 @@ def screen(
             check_output_path(summary_json, None if input_path == "-" else Path(input_path))
             if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
                 raise UsageError("--summary-json and --output name the same file", hint="choose two file names")
+        if output_encoding is None:  # a BOM starts a file, for Excel; in a pipe or mid-file it is a stray character
+            from .render import starts_a_file
+
+            piped = (output is None or is_stdout(output)) and (fmt is None or fmt.value in ("csv", "tsv"))
+            output_encoding = "utf-8" if piped and not starts_a_file(sys.stdout) else "utf-8-sig"
         options = ScreenOptions(input=input_path, output=output, fmt=fmt.value if fmt else None, column=column,
                                 extra_columns=tuple(extra_column or ()), encoding=encoding,
                                 output_encoding=output_encoding, output_errors=output_errors, jobs=jobs,

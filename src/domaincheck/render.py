@@ -260,9 +260,9 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
     return rows
 
 
-def excel_bom(out: IO[str]) -> None:
-    """Start CSV written into a new file (``> out.csv``) with a byte-order mark, as ``screen``'s CSV starts, so that
-    Excel reads its Japanese as UTF-8; CSV to a terminal, a pipe or the end of a longer file gets none."""
+def starts_a_file(out: IO[str]) -> bool:
+    """Whether ``out`` writes the start of a regular file (``> out.csv``, or ``>>`` into an empty one): not a
+    terminal, a pipe or the end of a longer file."""
     import os
     import stat
 
@@ -270,9 +270,14 @@ def excel_bom(out: IO[str]) -> None:
         out.flush()
         info = os.fstat(out.fileno())
     except (AttributeError, OSError, ValueError):  # no file behind the stream (a test's buffer)
-        return
-    if stat.S_ISREG(info.st_mode) and info.st_size == 0 and (getattr(out, "encoding", "") or "").lower() in (
-            "utf-8", "utf8"):  # fmt: skip
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
+def excel_bom(out: IO[str]) -> None:
+    """Start CSV written into a new file (``> out.csv``) with a byte-order mark, as ``screen``'s CSV starts, so that
+    Excel reads its Japanese as UTF-8; CSV to a terminal, a pipe or the end of a longer file gets none."""
+    if starts_a_file(out) and (getattr(out, "encoding", "") or "").lower() in ("utf-8", "utf8"):
         out.write("\ufeff")
 
 
