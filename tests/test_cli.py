@@ -1417,3 +1417,33 @@ def test_a_csv_column_of_dates_numbers_or_booleans_is_not_screened_as_titles(tmp
         rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
         assert [r["dc_problem"] for r in rows] == ["title_not_text"] * 3
         assert "no row had a usable title" in result.stderr
+
+
+@pytest.mark.parametrize("width", [100, 120, 130])
+def test_tables_in_ordinary_terminals_keep_the_id_column_whole(width: int) -> None:
+    """At 100-130 columns the listings used to fold every column alike and split ids (k_program_space / _aviation).
+    Now the id column stays whole and the table fits the width; at 130 the ids listed in cells (an area served, a
+    technology behind a crosswalk link) stay whole too."""
+    import re
+
+    from rich.cells import cell_len
+
+    from domaincheck.taxonomy import load
+
+    tax = load()
+    for command, ids, listed in ((["programs"], [p.id for p in tax.programs], [a.id for a in tax.areas]),
+                                 (["econsec"], [e.id for e in tax.econsec],
+                                  [t.id for a in tax.areas for t in a.technologies])):  # fmt: skip
+        r = runner.invoke(app, command, env={"COLUMNS": str(width)})
+        assert r.exit_code == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert max(map(cell_len, lines)) <= width
+        first = {line.split("│")[1].strip() for line in lines if line.startswith("│")}
+        assert set(ids) <= first, sorted(set(ids) - first)
+        if width >= 130:
+            def words(out: str) -> set[str]:
+                return {w for line in out.splitlines() for cell in line.split("│") for w in re.findall(r"[a-z0-9_]+",
+                                                                                                      cell)}
+            wide = runner.invoke(app, command, env={"COLUMNS": "400"}).stdout
+            shown = words(wide) & set(listed)  # the ids the table lists, all whole in a table this wide
+            assert shown and shown <= words(r.stdout), sorted(shown - words(r.stdout))

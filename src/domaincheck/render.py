@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
@@ -310,9 +311,9 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
 
         assert console is not None
         table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
-        whole = set(ids) if _fits_whole(rows, cols, ids, console.width) else set()
+        whole, widths = _widths(rows, cols, ids, console.width)
         for c in cols:
-            table.add_column(c, no_wrap=c in whole, overflow="fold")
+            table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
         for r in rows:
             table.add_row(*(RText(r[c]) for c in cols))  # Text: taxonomy strings are data, never markup
         console.print(table)
@@ -320,15 +321,53 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
 
 _FOLDED_MIN = 12
 """Cells of a folding column that :func:`write_rows` keeps beside the whole ones."""
+_FOLDED_LEAST = 8
+"""The same beside the first of them alone (an id column)."""
+_ID_WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
-def _fits_whole(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int) -> bool:
-    """Whether a table of ``rows`` can show the ``ids`` columns whole and at least :data:`_FOLDED_MIN` cells of every
+_WORD_MAX = 40
+"""The longest Latin word of a folding column that :func:`write_rows` tries to keep whole (an id in a list)."""
+
+
+def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int
+            ) -> tuple[set[str], dict[str, int]]:  # fmt: skip
+    """Which ``ids`` columns to keep whole (the most, in the order given, that fit beside :data:`_FOLDED_MIN`
+    cells of every other column, or :data:`_FOLDED_LEAST` beside the first alone), and, when the table is too wide
+    for the console, the width of each folding column: at least its longest Latin word (an id in a list, up to
+    :data:`_WORD_MAX` cells) when those fit, the rest of the width shared in proportion to what each would need
+    more. (Rich's own sharing ignores a column's least width, and the table then runs past the console.)"""
+    from rich.cells import cell_len
+
+    whole: tuple[str, ...] = ()
+    for n in range(len(ids), 0, -1):  # the first id column may leave the others narrower than the rest may
+        if _fits_whole(rows, cols, ids[:n], width, _FOLDED_MIN if n > 1 else _FOLDED_LEAST):
+            whole = tuple(ids[:n])
+            break
+    folding = [c for c in cols if c not in whole]
+    need = {c: max(cell_len(c), *(cell_len(r[c]) for r in rows)) for c in cols}
+    room = width - 3 * len(cols) - 1 - sum(need[c] for c in whole)
+    if not folding or sum(need[c] for c in folding) <= room:
+        return set(whole), {}
+    least = {c: min(need[c], _WORD_MAX, max(_FOLDED_LEAST, *(len(w) for r in rows for w in _ID_WORD.findall(r[c]))))
+             for c in folding}  # fmt: skip
+    spare = room - sum(least.values())
+    if spare < 0:
+        return set(whole), {}
+    more = {c: need[c] - least[c] for c in folding}
+    total = sum(more.values())
+    fixed = {c: least[c] + spare * more[c] // total for c in folding} if total else least
+    return set(whole), fixed
+
+
+def _fits_whole(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int,
+                least: int = _FOLDED_MIN) -> bool:  # fmt: skip
+    """Whether a table of ``rows`` can show the ``ids`` columns whole and at least ``least`` cells of every
     other column in ``width`` (rich squeezes a folding column out entirely before it narrows one that cannot wrap)."""
     from rich.cells import cell_len
 
     whole = sum(max(cell_len(c), *(cell_len(r[c]) for r in rows)) for c in cols if c in ids)
-    folded = _FOLDED_MIN * sum(c not in ids for c in cols)
+    folded = least * sum(c not in ids for c in cols)
     return whole + folded + 3 * len(cols) + 1 <= width  # each column: padding and a border; one border more
 
 
