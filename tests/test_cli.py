@@ -324,10 +324,15 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert data["rows_read"] == 4 and data["verdicts"]["strategic"] == 1
     # Findings exit 1, as errors do; the one line on stderr, even with --quiet, tells them apart in a log.
+    # The line counts the rows with findings.
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
-    assert r.exit_code == 1 and r.stderr == "--fail-on strategic: findings present, exit 1\n"
+    assert r.exit_code == 1 and r.stderr == "--fail-on strategic: 1 row with findings, exit 1\n"
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
-    assert r.exit_code == 1 and r.stderr == "--fail-on econsec: findings present, exit 1\n"
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    with_econsec = sum(1 for row in rows if row["dc_econsec"])
+    assert with_econsec == data["rows_with_econsec"] >= 1
+    assert r.exit_code == 1
+    assert r.stderr == f"--fail-on econsec: {with_econsec} row{'s' if with_econsec > 1 else ''} with findings, exit 1\n"
 
 
 def test_rescreening_says_that_the_earlier_results_are_replaced(tmp_path: Path) -> None:
@@ -1176,7 +1181,7 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
                                "unclassifiable_title 1): is 'title' (detected) the right column? (--column")
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
     r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
-    assert r.exit_code == 1 and r.stderr == "--fail-on any: findings present, exit 1\n"  # findings, no warning
+    assert r.exit_code == 1 and r.stderr == "--fail-on any: 2 rows with findings, exit 1\n"  # findings, no warning
     _write_csv(src, [["title", "abstract"], ["#N/A", "量子コンピュータ"], ["#REF!", "AI"]])  # a broken VLOOKUP
     r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
     assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: title_excel_error 2)")

@@ -566,7 +566,7 @@ def screen(
 
     from .classify import Classifier
     from .io.writers import same_file as check_same_file
-    from .screen import ScreenOptions, should_fail
+    from .screen import ScreenOptions, findings
     from .screen import screen as run_screen
 
     with _errors(), _windows_hint(encoding):
@@ -651,9 +651,12 @@ def screen(
             from .render import nothing_screened_warning
 
             nothing_screened_warning(summary, err)
-        if fail_on is not None and should_fail(summary, fail_on.value):
+        found = findings(summary, fail_on.value) if fail_on is not None else 0
+        if found:
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
-            err.print(f"--fail-on {fail_on.value}: findings present, exit {EXIT_FINDINGS}", highlight=False)
+            assert fail_on is not None
+            err.print(f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
+                      f"{EXIT_FINDINGS}", highlight=False)  # fmt: skip
             raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -306,21 +306,26 @@ class Summary:
 
 
 def should_fail(summary: Summary, fail_on: str) -> bool:
-    """True when ``summary`` has findings at the ``fail_on`` level.
+    """True when ``summary`` has findings at the ``fail_on`` level (see :func:`findings`)."""
+    return findings(summary, fail_on) > 0
 
-    ``strategic``: any strategic row; ``emerging``: any strategic or emerging row (emerging or
-    stronger); ``econsec``: any row matching an economic-security area; ``any``: any row whose verdict is
-    not ``none`` (rows that could not be classified are problems, not findings, and do not count).
+
+def findings(summary: Summary, fail_on: str) -> int:
+    """The rows of ``summary`` with findings at the ``fail_on`` level.
+
+    ``strategic``: strategic rows; ``emerging``: strategic or emerging rows (emerging or stronger); ``econsec``: rows
+    matching an economic-security area; ``any``: rows whose verdict is not ``none`` (rows that could not be
+    classified are problems, not findings, and do not count).
     """
     verdicts = summary.verdicts
     if fail_on == "strategic":
-        return verdicts.get("strategic", 0) > 0
+        return verdicts.get("strategic", 0)
     if fail_on == "emerging":
-        return verdicts.get("strategic", 0) + verdicts.get("emerging", 0) > 0
+        return verdicts.get("strategic", 0) + verdicts.get("emerging", 0)
     if fail_on == "econsec":
-        return summary.rows_with_econsec > 0
+        return summary.rows_with_econsec
     if fail_on == "any":
-        return any(count for verdict, count in verdicts.items() if verdict not in ("none", "error"))
+        return sum(count for verdict, count in verdicts.items() if verdict not in ("none", "error"))
     raise InputError(f"unknown fail-on level {fail_on!r}", hint="use " + ", ".join(FAIL_ON_CHOICES))
 
 
