@@ -406,3 +406,20 @@ def test_brief_many_holds_the_garbage_collector_and_restores_it(classifier) -> N
         gc.callbacks.remove(record)
         gc.enable()
     assert briefs == [classifier.brief(t) for t in titles]
+
+
+def test_a_word_is_evidence_once_for_an_area(classifier) -> None:  # type: ignore[no-untyped-def]
+    """Two taxonomy terms of one area that a word spells alike (the plural the matcher makes of strong "biomarker"
+    and the support term "biomarkers"; ブレインマシンインターフェース written with and without middle dots) gave that
+    word twice as evidence and twice in a Brief's terms. The strong one is kept."""
+    titles = ("Novel biomarkers for sepsis", "ブレイン・マシン・インターフェースの開発", "Radiological imaging of tumors",
+              "Functionalized hydrogels for drugs")  # fmt: skip
+    for title in titles:
+        result = classifier.classify(title, min_score=0)
+        for area in (*result.areas, *result.near_misses):
+            spans = [(e.start, e.end) for e in area.evidence if e.strength != "learned"]
+            assert len(spans) == len(set(spans)), (title, area.id, area.evidence)
+        terms = classifier.brief(title).terms
+        assert len(terms) == len(set(terms)), (title, terms)
+    evidence = classifier.classify("Novel biomarkers for sepsis").areas[0].evidence
+    assert [(e.text, e.strength) for e in evidence if e.text == "biomarkers"] == [("biomarkers", "strong")]

@@ -178,17 +178,22 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
             if form in forms_of:
                 union(key, form)
     families = {key: root for key in forms_of if (root := find(key)) != key}
-    # One target per (kind, area, technology, strength) on a key: the term's own spelling rather than another
-    # term's variant of it (both "data center" and "data centre" were listed), so evidence names the word once.
+    # One target per (kind, area) on a key, so that evidence names a word once for an area: the strong term rather
+    # than a support one ("drug" makes "drugs", listed as support), then the term's own spelling rather than another
+    # term's variant of it (both "data center" and "data centre" were listed; ブレインマシンインターフェース and
+    # ブレイン・マシン・インターフェース), then the first listed. Their families are one, so scoring counted them once
+    # anyway; the technology kept is the chosen term's.
     for form, bucket in table.items():
         if len(bucket) > 1:
-            best: dict[tuple[int, str, str | None, str], Target] = {}
+            best: dict[tuple[int, str], Target] = {}
             for t in bucket:
-                ident = t[:4]  # kind, target, technology, strength
-                if ident not in best or (own[t] == form and own[best[ident]] != form):
+                ident = (t.kind, t.target)
+                held = best.get(ident)
+                if held is None or (t.strength == STRONG, own[t] == form) > (held.strength == STRONG,
+                                                                             own[held] == form):
                     best[ident] = t
             if len(best) < len(bucket):
-                table[form] = [t for t in bucket if best[t[:4]] is t]
+                table[form] = [t for t in bucket if best[(t.kind, t.target)] is t]
     keys: list[str] = []
     values: list[_Entry] = []
     for key, targets in table.items():
