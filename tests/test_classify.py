@@ -412,8 +412,8 @@ def test_a_word_is_evidence_once_for_an_area(classifier) -> None:  # type: ignor
     """Two taxonomy terms of one area that a word spells alike (the plural the matcher makes of strong "biomarker"
     and the support term "biomarkers"; ブレインマシンインターフェース written with and without middle dots) gave that
     word twice as evidence and twice in a Brief's terms. The strong one is kept."""
-    titles = ("Novel biomarkers for sepsis", "ブレイン・マシン・インターフェースの開発", "Radiological imaging of tumors",
-              "Functionalized hydrogels for drugs")  # fmt: skip
+    titles = ("Novel biomarkers for sepsis", "ブレイン・マシン・インターフェースの開発",
+              "Radiological imaging of tumors", "Functionalized hydrogels for drugs")  # fmt: skip
     for title in titles:
         result = classifier.classify(title, min_score=0)
         for area in (*result.areas, *result.near_misses):
