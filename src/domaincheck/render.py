@@ -472,9 +472,13 @@ def _explain(r: Result, console: Console, min_score: int) -> None:
         (es.id, es.evidence) for es in r.econsec
     ]:
         for e in evs:
-            tech = f" ({e.technology})" if e.technology else ""
-            console.print(f"    {label}: '{_visible(e.text)}' [{e.start}:{e.end}] ← {e.term!r} {e.strength} {e.match} "
-                          f"+{e.weight:.2f}{tech}", highlight=False, markup=False)  # fmt: skip
+            if e.strength == LEARNED:  # a piece of the title the model weighed: its weight is a log-odds, not a term's
+                why = f"learned model: piece {e.term!r}, log-odds {e.weight:+.2f}"
+            else:
+                tech = f" ({e.technology})" if e.technology else ""
+                why = f"{e.term!r} {e.strength} {e.match} +{e.weight:.2f}{tech}"
+            console.print(f"    {label}: '{_visible(e.text)}' [{e.start}:{e.end}] ← {why}", highlight=False,
+                          markup=False)  # fmt: skip
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         console.print("    (no area term fired)")
     for a in r.near_misses:
