@@ -750,6 +750,8 @@ def test_evaluate_reads_labels_and_column_names_in_any_case(tmp_path: Path) -> N
     assert doc["cases"] == 3 and doc["none"]["cases"] == 1
     assert {a["id"]: a["support"] for a in doc["areas"]}["quantum"] == 2
     assert {a["id"]: a["support"] for a in doc["areas"]}["ai_robotics"] == 1
+    src.write_text("Title,Label\n量子コンピュータ,quantum\n", encoding="utf-8")  # the singular, as people write it
+    assert json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)["cases"] == 1
 
 
 def test_evaluate_worst_limits_the_json_errors_too(tmp_path: Path) -> None:

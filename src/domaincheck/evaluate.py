@@ -156,10 +156,10 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
         with io.StringIO(text, newline="") if text is not None else path.open(encoding=enc, newline="") as fh:
             reader = csv.DictReader(fh)
             cols = reader.fieldnames or []
-            # Column names and labels in any case, with spaces around them (Title, Labels; Quantum, NONE).
+            # Column names and labels in any case, with spaces around them (Title, Labels or Label; Quantum, NONE).
             # A name repeated exactly (labels, labels) is one key of csv's rows, holding the last column's cell.
             by_name = {c.strip().casefold(): c for c in reversed(cols)}
-            title_col, labels_col = by_name.get("title"), by_name.get("labels")
+            title_col, labels_col = by_name.get("title"), by_name.get("labels", by_name.get("label"))
             if title_col is None or labels_col is None:
                 raise InputError(f"{path}: needs columns 'title' and 'labels'; found: {', '.join(cols) or 'none'}")
             cases = []
