@@ -744,11 +744,13 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     else:
         found = detect_title_column(header)
         if found is None:
+            jsonl = bool(header) and str(header[0]).lstrip("\ufeff \t").startswith("{")  # a JSONL file read as CSV
             raise InputError(
                 f"no title column found; columns found: {describe_columns(header)}",
-                hint="name the title column with --column NAME (or its 1-based number); if the column names are "
+                hint="the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)" if jsonl
+                else "name the title column with --column NAME (or its 1-based number); if the column names are "
                      "not in the first row (a banner above them), say which row holds them with --header-row N",
-            )
+            )  # fmt: skip
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)
     keep = tuple(i for i, name in enumerate(header) if name not in RESULT_COLUMNS)

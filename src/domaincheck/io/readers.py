@@ -401,16 +401,22 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     split_lines = [0]  # lines split directly (csv.reader counts the lines it read itself)
     blank = [0]
 
+    first: list[str] = []  # the first line, for the error's hint
+
     def error(exc: csv.Error) -> InputError:
-        return InputError(
-            f"{source.name}: malformed CSV near line {split_lines[0] + reader.line_num}: {exc}",
-            hint='a field starting with a quote must end with one; quotes inside it are doubled ("")',
-        )
+        if first and first[0].lstrip("\ufeff \t").startswith("{"):
+            hint = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
+        else:
+            hint = 'a field starting with a quote must end with one; quotes inside it are doubled ("")'
+        return InputError(f"{source.name}: malformed CSV near line {split_lines[0] + reader.line_num}: {exc}",
+                          hint=hint)  # fmt: skip
 
     header: list[str] | None = None
     seen = 0
     try:
         for line in lines:
+            if not first:
+                first.append(line)
             if '"' in line:
                 feed.pending = line
                 record = next(reader)
