@@ -4,7 +4,8 @@ Detection follows one chain and never loads the whole file: a byte-order mark de
 (UTF-8, UTF-16, UTF-32); otherwise the file is decoded incrementally as strict UTF-8, and if that fails,
 as CP932 (the Windows superset of Shift_JIS). charset-normalizer is deliberately not used: it takes
 short CP932 text for Korean. A file that is neither raises :class:`InputError` naming the line and byte
-offset where decoding failed, so nothing is ever read (or written) as mojibake.
+offset where decoding failed, and so does one that decodes as CP932 only as the mojibake of Western-European text,
+so nothing is ever read (or written) as mojibake.
 
 Output in CP932 first maps the handful of characters that Unicode-based sources spell differently from
 CP932 (WAVE DASH 〜, EM DASH —, MINUS SIGN −, DOUBLE VERTICAL LINE ‖, ¢ £ ¬ ¦) to the CP932 forms a
@@ -175,6 +176,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     cp932 = find_decode_error(stream, "cp932", chunk_size=chunk_size, reject_undefined_cp932=True)
     stream.seek(0)
     if cp932 is None:
+        _reject_western_mojibake(stream, name, chunk_size)
         return "cp932"
     # The encoding that decoded further is the likelier intent; report its failure first.
     first, second = (cp932, utf8) if cp932.offset >= utf8.offset else (utf8, cp932)
@@ -183,6 +185,33 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         f"nor as {_label(second.encoding)} (fails at {second.describe()})",
         hint="save the file as UTF-8, or pass its encoding with --encoding (e.g. cp932)",
     )
+
+
+# What Western-European text (Windows-1252, Latin-1) becomes when read as CP932: an accented small letter (é, è, à,
+# ü: lead bytes in CP932) swallows the next byte into a kanji, between letters of a word (réseau → r駸eau, étude de
+# modèle → 騁ude de mod鑞e); ð–ù (ñ, ö) make a private-use character of it. Japanese text cannot hold those accents,
+# and writes no kanji between small Latin letters. (A private-use character alone is no sign: a legacy system's
+# own kanji, 外字, in a name, are private-use characters in CP932.)
+_WESTERN_MOJIBAKE = re.compile("[A-Za-z][\u4e00-\u9fff\uf900-\ufaff\uff61-\uff9f\ue000-\uf8ff][a-z]")
+
+
+def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:
+    """InputError when the file's start, read as CP932, reads as Western-European mojibake: it was saved in
+    another encoding, and classifying it would write mojibake out. Rewinds."""
+    head = stream.read(chunk_size)
+    stream.seek(0)
+    text = codecs.getincrementaldecoder("cp932")("replace").decode(head, False)
+    found = _WESTERN_MOJIBAKE.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    shown = text[start : end if end >= 0 else len(text)].strip()[:60]
+    raise InputError(f"{name}: reads as CP932 only as mojibake, like Western-European text saved in another "
+                     f"encoding (line {line}: {shown!r})",
+                     hint="pass the file's encoding with --encoding (cp1252 for Windows, latin-1, …), or --encoding "
+                          "cp932 to read it as CP932 all the same")  # fmt: skip
 
 
 _CONTAINERS = (
