@@ -423,3 +423,16 @@ def test_a_word_is_evidence_once_for_an_area(classifier) -> None:  # type: ignor
         assert len(terms) == len(set(terms)), (title, terms)
     evidence = classifier.classify("Novel biomarkers for sepsis").areas[0].evidence
     assert [(e.text, e.strength) for e in evidence if e.text == "biomarkers"] == [("biomarkers", "strong")]
+
+
+def test_satellite_positioning_and_remote_sensing_reach_the_surveillance_area(classifier) -> None:  # type: ignore[no-untyped-def]
+    """先端監視・測位・センサー技術 had no crosswalk; satellite positioning and remote sensing from space (the source's
+    space technologies) now reach it, other space titles and quantum physics do not."""
+
+    def econsec(title: str) -> set[str]:
+        return {e.id for e in classifier.classify(title).econsec}
+
+    assert "surveillance_positioning_sensors" in econsec("準天頂衛星による高精度測位の実証")
+    assert "surveillance_positioning_sensors" in econsec("衛星リモートセンシングによる森林変化の検出")
+    assert "surveillance_positioning_sensors" not in econsec("月面探査ローバの開発")
+    assert "surveillance_positioning_sensors" not in econsec("強相関冷却原子気体における開放量子多体系の理論的研究")

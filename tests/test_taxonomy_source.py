@@ -114,8 +114,9 @@ def test_thesaurus_coverage(taxonomy) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_sources_own_names_are_classified_into_their_area(terms_classifier) -> None:  # type: ignore[no-untyped-def]
-    """Each area's official name and each technology the source names (量子関連技術, 低分子医薬品技術（生物学的製剤を除く）,
-    公衆衛生技術, トリチウム回収・再利用技術, 災害等の観測・予測技術…) reports that area first, on terms alone. An audit
+    """Each area's official name and each technology the source names (量子関連技術,
+    低分子医薬品技術（生物学的製剤を除く）, 公衆衛生技術, トリチウム回収・再利用技術,
+    災害等の観測・予測技術…) reports that area first, on terms alone. An audit
     against the source found six that did not: the source's own exclusion 生物学的製剤を除く fired biologics, and
     several names scored only as support words. The one exception: 輸送サービス技術 (space transportation services)
     reads, out of the source's list of space technologies, as logistics."""

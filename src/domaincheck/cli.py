@@ -463,8 +463,11 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
             return
         write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
-                   "Technology areas for research on specified critical technologies (20)" if lang is Lang.en
-                   else "特定重要技術に係る調査研究を実施する技術領域 (20)", ids=("id", "source_line"))  # fmt: skip
+                   "Technology areas for research on specified critical technologies (20); crosswalk: this tool's "
+                   "reading, not the source's" if lang is Lang.en
+                   else "特定重要技術に係る調査研究を実施する技術領域 (20)；crosswalk は本ツールの対応付け"
+                        "（出典にはない）",
+                   ids=("id", "source_line"))  # fmt: skip
 
 
 class KindChoice(str, Enum):
