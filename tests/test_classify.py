@@ -423,6 +423,11 @@ def test_a_word_is_evidence_once_for_an_area(classifier) -> None:  # type: ignor
         assert len(terms) == len(set(terms)), (title, terms)
     evidence = classifier.classify("Novel biomarkers for sepsis").areas[0].evidence
     assert [(e.text, e.strength) for e in evidence if e.text == "biomarkers"] == [("biomarkers", "strong")]
+    # A word that is a term of two technologies of one area keeps both for what technologies open (a review found
+    # "e-fuels", a hydrogen and a decarbonisation term, had lost the econ-security link that "e-fuel" has).
+    plural, singular = classifier.classify("Production of e-fuels"), classifier.classify("e-fuel production")
+    assert {e.id for e in plural.econsec} == {e.id for e in singular.econsec} == {"advanced_energy_storage"}
+    assert [e.text for e in plural.areas[0].evidence] == ["e-fuels"]
 
 
 def test_satellite_positioning_and_remote_sensing_reach_the_surveillance_area(classifier) -> None:  # type: ignore[no-untyped-def]

@@ -376,6 +376,7 @@ class Classifier:
             start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
             text = title[start:end]
             match = "fuzzy" if span.fuzzy else "exact"
+            named: set[tuple[int, str]] | None = set() if len(span.targets) > 1 else None
             for t in span.targets:
                 kind = t.kind
                 if kind == EXCLUDE:
@@ -384,6 +385,10 @@ class Classifier:
                 if kind == FRAMING:
                     framing.append(Evidence(t.term, text, start, end, t.strength, "exact", 0.0, None))
                     continue
+                if named is not None:  # a word is evidence once for an area (the matcher puts a strong target first)
+                    if (kind, t.target) in named:
+                        continue
+                    named.add((kind, t.target))
                 ev = _tuple_new(Evidence, (t.term, text, start, end, t.strength, match, _term_weight(t, span.fuzzy),
                                            t.technology))  # fmt: skip
                 (area_ev if kind == AREA else es_ev).setdefault(t.target, []).append(ev)
@@ -398,13 +403,16 @@ class Classifier:
         opens: set[tuple[str, str]] = set()
         es_strong: set[str] = set()
         framing = 0
+        named: set[tuple[bool, str]] = set()
         for t in targets:
             if t.kind == EXCLUDE:
                 break
             if t.kind == FRAMING:
                 framing |= _FRAMED if t.strength == "framing" else _BASIC if t.strength == "basic_science" else 0
                 continue
-            terms.append((t.kind == AREA, t.target, (self.matcher.family(t.term), _term_weight(t, fuzzy), t.term)))
+            if (t.kind == AREA, t.target) not in named:  # a word counts once for an area, as in _evidence
+                named.add((t.kind == AREA, t.target))
+                terms.append((t.kind == AREA, t.target, (self.matcher.family(t.term), _term_weight(t, fuzzy), t.term)))
             if t.technology is not None:
                 opens.update(self._opens.get(t.technology, ()))
             elif t.kind == ECONSEC and t.strength == STRONG:

@@ -178,22 +178,24 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
             if form in forms_of:
                 union(key, form)
     families = {key: root for key in forms_of if (root := find(key)) != key}
-    # One target per (kind, area) on a key, so that evidence names a word once for an area: the strong term rather
-    # than a support one ("drug" makes "drugs", listed as support), then the term's own spelling rather than another
-    # term's variant of it (both "data center" and "data centre" were listed; ブレインマシンインターフェース and
-    # ブレイン・マシン・インターフェース), then the first listed. Their families are one, so scoring counted them once
-    # anyway; the technology kept is the chosen term's.
+    # One target per (kind, area, technology) on a key: the strong term rather than a support one ("drug" makes
+    # "drugs", listed as support), then the term's own spelling rather than another term's variant of it (both
+    # "data center" and "data centre" were listed, and ブレインマシンインターフェース with and without middle dots),
+    # then the first listed. Targets of one area from other technologies stay, since a technology opens crosswalk
+    # links and program items ("e-fuels" is a hydrogen and a decarbonisation term); they come after a strong one,
+    # and the classifier makes evidence of the first target of each area in a span only.
     for form, bucket in table.items():
         if len(bucket) > 1:
-            best: dict[tuple[int, str], Target] = {}
+            best: dict[tuple[int, str, str | None], Target] = {}
             for t in bucket:
-                ident = (t.kind, t.target)
+                ident = (t.kind, t.target, t.technology)
                 held = best.get(ident)
                 if held is None or (t.strength == STRONG, own[t] == form) > (held.strength == STRONG,
                                                                              own[held] == form):
                     best[ident] = t
-            if len(best) < len(bucket):
-                table[form] = [t for t in bucket if best[(t.kind, t.target)] is t]
+            kept = [t for t in bucket if best[(t.kind, t.target, t.technology)] is t]
+            kept.sort(key=lambda t: t.strength != STRONG)  # stable: strong targets first, in listed order
+            table[form] = kept
     keys: list[str] = []
     values: list[_Entry] = []
     for key, targets in table.items():
