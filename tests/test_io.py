@@ -188,7 +188,7 @@ def test_open_table_jsonl_lines_that_are_no_object_are_kept_and_marked(tmp_path:
 
 
 def test_title_problem() -> None:
-    from domaincheck.io.readers import title_problem
+    from domaincheck.io.readers import VALUE_TEXT_STARTS, title_problem
 
     assert [title_problem(v) for v in ("#N/A", " #REF! ", "#GETTING_DATA", "#hashtag", "量子", "", None)] == [
         "title_excel_error", "title_excel_error", "title_excel_error", None, None, None, None]  # fmt: skip
@@ -198,10 +198,17 @@ def test_title_problem() -> None:
         "title_not_text"}  # fmt: skip
     # Text that only writes a value, as a CSV holds one where the wrong column was picked
     values = ("1.5", "-3", "1,200", "12%", "1e-3", ".5", "2025-05-01", "2025/5/1", "2025/5/1 9:30", "9:30",
-              "令和7年5月1日", "平成元年", "2025年5月", "TRUE", "false", "１２３")  # fmt: skip
+              "令和7年5月1日", "平成元年", "2025年5月", "TRUE", "false", "１２３",
+              # found missing by a review: US and European dates, year and month, ISO times, Japanese dates with a
+              # weekday or a time, amounts in yen, full-width separators
+              "5/1/2025", "01.05.2025", "2025-05", "2025/05", "2025-05-01T09:30:00Z", "2025-05-01T09:30:00+09:00",
+              "令和7年5月1日(木)", "2025年5月1日 9:30", "12:30:45.123", "1,200円", "¥1,200", "12.5万円", "１．５",
+              "２０２５／５／１", "元年")  # fmt: skip
     assert [v for v in values if title_problem(v) != "title_not_text"] == []
+    assert [v for v in values if v[0] not in VALUE_TEXT_STARTS] == []  # screen's quick test lets each through
     titles = ("-", "3D printing", "5G", "R2-D2", "True Love", "5.1 surround", "2025年度の量子コンピュータ研究",
-              "令和の量子技術", "1,200 km drones", "fast")  # fmt: skip
+              "令和の量子技術", "1,200 km drones", "fast", "2050年カーボンニュートラル", "元素戦略",
+              "100年後の社会")  # fmt: skip
     assert [v for v in titles if title_problem(v) is not None] == []
 
 

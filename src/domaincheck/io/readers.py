@@ -37,6 +37,7 @@ import re
 import shutil
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,18 +233,21 @@ EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 _NOT_TEXT = (bool, int, float, decimal.Decimal, _dt.date, _dt.time, _dt.timedelta)
 
 
-# Text that only writes a value: a number (1.5, -3, 1,200, 12%, 1e-3), a date or date-time (2025-05-01,
-# 2025/5/1 9:30), a time, a Japanese date (令和7年5月1日, 2025年5月), TRUE/FALSE: what a CSV holds where a wrong column
-# was picked for the title. Full-width digits count (\d is Unicode).
+# Text that only writes a value, once NFKC has folded full-width digits and signs: a number or an amount (1.5, -3,
+# 1,200, 12%, 1e-3, ¥1,200, 12.5万円), a date or date-time (2025-05-01, 2025/5, 5/1/2025, 01.05.2025,
+# 2025-05-01T09:30:00Z), a time, a Japanese date (令和7年5月1日(木), 2025年5月1日 9:30), TRUE/FALSE: what a CSV holds
+# where a wrong column was picked for the title.
 _VALUE_TEXT = re.compile(
-    r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d+)?(?:[eE][+-]?\d+)?%?"
-    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"|\d{1,2}:\d{2}(?::\d{2})?"
-    r"|(?:令和|平成|昭和|大正|明治)?(?:\d{1,4}|元)年(?:\d{1,2}月(?:\d{1,2}日)?)?"
+    r"[+-]?[¥$€£]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d+)?(?:[eE][+-]?\d+)?(?:%|円|千円|万円|百万円|億円)?"
+    r"|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"|(?:令和|平成|昭和|大正|明治)?(?:\d{1,4}|元)年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:\([月火水木金土日]\))?"
+    r"(?: ?\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|(?i:true|false)"
 )
-VALUE_TEXT_STARTS = frozenset("0123456789+-.０１２３４５６７８９令平昭大明tTfF")
-"""The first characters of text that :func:`title_problem` may find is a value, not a title (a quick test)."""
+VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄")
+"""Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
 
 
 def title_problem(value: object) -> str | None:
@@ -252,7 +256,7 @@ def title_problem(value: object) -> str | None:
     text, empty cells and anything else."""
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit() or _VALUE_TEXT.fullmatch(text) is not None:
+        if text.isdigit() or _VALUE_TEXT.fullmatch(unicodedata.normalize("NFKC", text)) is not None:
             return "title_not_text"
         return "title_excel_error" if "#" in value and text in EXCEL_ERRORS else None
     return "title_not_text" if isinstance(value, _NOT_TEXT) else None
