@@ -1469,3 +1469,13 @@ def test_jsonl_read_as_csv_is_named_in_the_hint(tmp_path: Path) -> None:
     assert r.exit_code == 0 and json.loads(r.stdout)["title"] == "量子センサ"
     r = run(*MIN, "screen", "-", "-q", stdin='"title\n')  # a real CSV quoting error keeps its own hint
     assert r.exit_code == EXIT_ERROR and "quotes inside it are doubled" in r.stderr
+
+
+def test_explain_names_learned_evidence_as_the_models_pieces() -> None:
+    """--explain shows a learned area's evidence as the model's piece of the title and its log-odds weight, not as
+    a taxonomy term on the terms' scale ('rni' learned learned +3.47)."""
+    r = run("classify", "Deep reinforcement learning for autonomous driving", "--explain")
+    assert r.exit_code == 0, r.stderr
+    lines = [line for line in r.stdout.splitlines() if "← learned model" in line]
+    assert lines and all(re.search(r"← learned model: piece '.{2,3}', log-odds [+-]\d+\.\d\d$", line) for line in lines)
+    assert "learned learned" not in r.stdout
