@@ -1460,10 +1460,11 @@ def test_jsonl_read_as_csv_is_named_in_the_hint(tmp_path: Path) -> None:
     """JSON Lines piped to `screen -` (read as CSV) used to end with advice about quotes or banners; the hint now
     says to pass --input-format jsonl, whether the CSV reader failed or found no title column."""
     for text in ('{"title": "量子センサ", "id": 1}\n{"title": "ocean", "id": 2}\n',
-                 '{"title": "a \\"quoted\\" word", "id": 1}\n{"title": "x",\n'):  # fmt: skip
-        r = run(*MIN, "screen", "-", "-q", stdin=text)
-        assert r.exit_code == EXIT_ERROR
-        assert "pass --input-format jsonl" in r.stderr, r.stderr
+                 '\n{"title": "a \\"quoted\\" word", "id": 1}\n{"title": "x",\n'):  # fmt: skip
+        for extra in ((), ("--column", "title")):  # the title column detected, or named
+            r = run(*MIN, "screen", "-", "-q", *extra, stdin=text)
+            assert r.exit_code == EXIT_ERROR
+            assert "pass --input-format jsonl" in r.stderr, r.stderr
     r = run(*MIN, "screen", "-", "-q", "--input-format", "jsonl", "--format", "jsonl",
             stdin='{"title": "量子センサ"}\n')
     assert r.exit_code == 0 and json.loads(r.stdout)["title"] == "量子センサ"

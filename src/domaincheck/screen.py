@@ -55,7 +55,7 @@ from typing import IO, Any, NamedTuple, Protocol
 
 from domaincheck.classify import MAX_TITLE_CHARS, gc_paused
 from domaincheck.errors import DomaincheckError, InputError, UsageError
-from domaincheck.io.columns import describe_columns, detect_title_column, resolve_column
+from domaincheck.io.columns import JSONL_HINT, describe_columns, detect_title_column, looks_like_jsonl, resolve_column
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import (
     VALUE_TEXT_STARTS,
@@ -744,10 +744,9 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     else:
         found = detect_title_column(header)
         if found is None:
-            jsonl = bool(header) and str(header[0]).lstrip("\ufeff \t").startswith("{")  # a JSONL file read as CSV
             raise InputError(
                 f"no title column found; columns found: {describe_columns(header)}",
-                hint="the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)" if jsonl
+                hint=JSONL_HINT if header and looks_like_jsonl(header[0])
                 else "name the title column with --column NAME (or its 1-based number); if the column names are "
                      "not in the first row (a banner above them), say which row holds them with --header-row N",
             )  # fmt: skip

@@ -95,6 +95,15 @@ def detect_title_column(header: Sequence[str]) -> int | None:
     return None if best is None else best[3]
 
 
+JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
+
+
+def looks_like_jsonl(first: object) -> bool:
+    """Whether the first line of a file read as CSV or TSV, or its first column name, starts a JSON object: a JSON
+    Lines file read as CSV (piped to ``screen -``, or named .txt)."""
+    return isinstance(first, str) and first.lstrip("\ufeff \t").startswith("{")
+
+
 def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") -> int:
     """Return the 0-based index of ``spec`` (exact name, normalised name, or 1-based index); InputError if absent."""
     if spec in header:
@@ -114,7 +123,7 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
         )
     raise InputError(
         f"{role} {spec!r} not found; columns found: {describe_columns(header)}",
-        hint="give a column name or a 1-based column number",
+        hint=JSONL_HINT if header and looks_like_jsonl(header[0]) else "give a column name or a 1-based column number",
     )
 
 

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
 from domaincheck.errors import InputError
-from domaincheck.io.columns import detect_title_column, resolve_column
+from domaincheck.io.columns import JSONL_HINT, detect_title_column, looks_like_jsonl, resolve_column
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
 
 __all__ = [
@@ -405,13 +405,11 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     split_lines = [0]  # lines split directly (csv.reader counts the lines it read itself)
     blank = [0]
 
-    first: list[str] = []  # the first line, for the error's hint
+    first: list[str] = []  # the first line that is not blank, for the error's hint
 
     def error(exc: csv.Error) -> InputError:
-        if first and first[0].lstrip("\ufeff \t").startswith("{"):
-            hint = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
-        else:
-            hint = 'a field starting with a quote must end with one; quotes inside it are doubled ("")'
+        hint = JSONL_HINT if first and looks_like_jsonl(first[0]) else \
+            'a field starting with a quote must end with one; quotes inside it are doubled ("")'
         return InputError(f"{source.name}: malformed CSV near line {split_lines[0] + reader.line_num}: {exc}",
                           hint=hint)  # fmt: skip
 
@@ -419,7 +417,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     seen = 0
     try:
         for line in lines:
-            if not first:
+            if not first and line.strip():
                 first.append(line)
             if '"' in line:
                 feed.pending = line
