@@ -590,7 +590,7 @@ def screen(
             if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
                 raise UsageError("--summary-json and --output name the same file", hint="choose two file names")
         if output_encoding is None:  # a BOM starts a file, for Excel; in a pipe or mid-file it is a stray character
-            from .render import starts_a_file
+            from .io.writers import starts_a_file
 
             piped = (output is None or is_stdout(output)) and (fmt is None or fmt.value in ("csv", "tsv"))
             output_encoding = "utf-8" if piped and not starts_a_file(sys.stdout) else "utf-8-sig"
@@ -654,10 +654,8 @@ def screen(
             from .render import nothing_screened_warning
 
             nothing_screened_warning(summary, err)
-        found = findings(summary, fail_on.value) if fail_on is not None else 0
-        if found:
+        if fail_on is not None and (found := findings(summary, fail_on.value)):
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
-            assert fail_on is not None
             err.print(f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
                       f"{EXIT_FINDINGS}", highlight=False)  # fmt: skip
             raise typer.Exit(EXIT_FINDINGS)

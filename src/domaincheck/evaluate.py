@@ -161,7 +161,8 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
             by_name = {c.strip().casefold(): c for c in reversed(cols)}
             title_col, labels_col = by_name.get("title"), by_name.get("labels", by_name.get("label"))
             if title_col is None or labels_col is None:
-                raise InputError(f"{path}: needs columns 'title' and 'labels'; found: {', '.join(cols) or 'none'}")
+                raise InputError(f"{path}: needs columns 'title' and 'labels' (or 'label'); found: "
+                                 f"{', '.join(cols) or 'none'}")
             cases = []
             for row in reader:
                 n = reader.line_num

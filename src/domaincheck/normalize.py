@@ -203,8 +203,12 @@ def normalize(text: str) -> Normalized:
     if text.isascii():
         mapped = None if _spaced_capitals(text) else text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
     else:
-        mapped = None if _needs_slow(text) else \
-            text.lower() if _OTHER_THAN_LOWER.search(text) is None else text.translate(_TABLE)
+        if _needs_slow(text):
+            mapped = None
+        elif _OTHER_THAN_LOWER.search(text) is None:
+            mapped = text.lower()  # every character maps to its own lower case (kanji, kana, most ASCII)
+        else:
+            mapped = text.translate(_TABLE)
     if mapped is not None and _IRREGULAR not in mapped:
         dels = _deletions(mapped)
         if not dels:

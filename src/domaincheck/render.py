@@ -262,23 +262,11 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
     return rows
 
 
-def starts_a_file(out: IO[str]) -> bool:
-    """Whether ``out`` writes the start of a regular file (``> out.csv``, or ``>>`` into an empty one): not a
-    terminal, a pipe or the end of a longer file."""
-    import os
-    import stat
-
-    try:
-        out.flush()
-        info = os.fstat(out.fileno())
-    except (AttributeError, OSError, ValueError):  # no file behind the stream (a test's buffer)
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_size == 0
-
-
 def excel_bom(out: IO[str]) -> None:
     """Start CSV written into a new file (``> out.csv``) with a byte-order mark, as ``screen``'s CSV starts, so that
     Excel reads its Japanese as UTF-8; CSV to a terminal, a pipe or the end of a longer file gets none."""
+    from .io.writers import starts_a_file
+
     if starts_a_file(out) and (getattr(out, "encoding", "") or "").lower() in ("utf-8", "utf8"):
         out.write("\ufeff")
 
@@ -340,6 +328,7 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
     more. (Rich's own sharing ignores a column's least width, and the table then runs past the console.)"""
     from rich.cells import cell_len
 
+    ids = [c for c in ids if c in cols]
     whole: tuple[str, ...] = ()
     for n in range(len(ids), 0, -1):  # the first id column may leave the others narrower than the rest may
         if _fits_whole(rows, cols, ids[:n], width, _FOLDED_MIN if n > 1 else _FOLDED_LEAST):
@@ -356,9 +345,8 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
     if spare < 0:
         return set(whole), {}
     more = {c: need[c] - least[c] for c in folding}
-    total = sum(more.values())
-    fixed = {c: least[c] + spare * more[c] // total for c in folding} if total else least
-    return set(whole), fixed
+    total = sum(more.values())  # above 0: the columns need more than the room, and their least widths fit in it
+    return set(whole), {c: least[c] + spare * more[c] // total for c in folding}
 
 
 def _fits_whole(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int,

@@ -89,6 +89,7 @@ __all__ = [
     "ClassifierLike",
     "ScreenOptions",
     "Summary",
+    "findings",
     "screen",
     "should_fail",
 ]

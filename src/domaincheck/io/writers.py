@@ -58,6 +58,7 @@ __all__ = [
     "output_format",
     "row_label",
     "same_file",
+    "starts_a_file",
 ]
 
 OUTPUT_FORMATS: dict[str, str] = {
@@ -208,6 +209,17 @@ def same_file(a: Path, b: Path) -> bool:
         with contextlib.suppress(OSError):
             return os.path.samefile(a, b)
     return False
+
+
+def starts_a_file(out: IO[str]) -> bool:
+    """Whether ``out`` writes the start of a regular file (``> out.csv``, or ``>>`` into an empty one): not a
+    terminal, a pipe or the end of a longer file."""
+    try:
+        out.flush()
+        info = os.fstat(out.fileno())
+    except (AttributeError, OSError, ValueError):  # no file behind the stream (a test's buffer)
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
 
 
 def _is_device(path: str | os.PathLike[str]) -> bool:
