@@ -770,7 +770,7 @@ def test_show_names_a_source_line_for_every_entry_the_source_gives() -> None:
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     cited = [row for row in rows if row["section"] != "excluded terms"]
-    assert {row["section"] for row in cited} >= {"area", "tier", "econ-security (editorial link)", "program (program)",
+    assert {row["section"] for row in cited} >= {"area", "tier", "econsec (editorial)", "program (program)",
                                                  "market", "countries"}  # fmt: skip
     for row in cited:
         assert re.fullmatch(r"line [1-9][0-9]*", row["source"]), row

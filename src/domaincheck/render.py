@@ -187,7 +187,7 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
         rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
     for e in data["econsec"]:
         # The link is this taxonomy's reading (the source maps neither list onto the other); the line is the area's.
-        rows.append({"section": "econ-security (editorial link)", "item": e["id"], "detail": pick(e, "name"),
+        rows.append({"section": "econsec (editorial)", "item": e["id"], "detail": pick(e, "name"),
                      "source": f"line {e['source']['line']}"})  # fmt: skip
     for p in data["programs"]:
         rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": f"{pick(p, 'name')} ({p['why']})",
