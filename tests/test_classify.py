@@ -258,6 +258,13 @@ def test_program_items_narrowed_by_technology(classifier) -> None:  # type: igno
     assert "moonshot_goal_4" in items("廃プラスチックのケミカルリサイクル技術の開発")
     assert "moonshot_goal_4" not in items("全固体電池の高容量正極材料の開発")
     assert {"moonshot_goal_1", "moonshot_goal_3"} <= items("多指ロボットハンドによる物体操作の学習")
+    # Goal 5 (food from biological functions) follows breeding, not a biomarker or an antibody; goal 6 (a
+    # fault-tolerant quantum computer) follows quantum computing, not quantum sensing (a user test found both)
+    assert "moonshot_goal_5" in items("ゲノム編集による高収量イネの育種")
+    assert "moonshot_goal_5" not in items("「がん免疫療法」における新規バイオマーカーの探索")
+    assert "moonshot_goal_5" not in items("抗体医薬の製造プロセスの開発")
+    assert "moonshot_goal_6" in items("超伝導量子ビットによる誤り耐性量子コンピュータ")
+    assert "moonshot_goal_6" not in items("ダイヤモンドNVセンターによる量子センシング")
     assert not {"moonshot_goal_1", "moonshot_goal_3"} & items("Large language models for legal document summarization")
     # show lists an area's items without narrowing
     from domaincheck.render import show_data
