@@ -509,10 +509,12 @@ class Classifier:
         if strong and self._redirects:
             # The other area holds a strong term and reaches the default reporting score: the yield is the title's,
             # whatever --min-score shows (which only filters).
+            # An area the learned model reads yields too: it has no strong term of its own.
             score = {a: sc for a, sc, _ in scored}
+            read = {a for a, _ in learned}
             yielded = tuple([
                 a for a, (b, _) in self._redirects.items()
-                if a in score and score.get(b, 0) >= REPORT_AT and b in strong and a not in unconcerned
+                if (a in score or a in read) and score.get(b, 0) >= REPORT_AT and b in strong and a not in unconcerned
             ])  # fmt: skip
         if doubted:
             bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model
