@@ -317,6 +317,12 @@ def test_normalize_column_name() -> None:
         ("plain", "plain"),
         ("", ""),
         ("a=b", "a=b"),
+        ("-", "-"),  # 該当なし in a Japanese sheet: no formula (a user test found every one altered)
+        ("--", "--"),
+        ("+", "+"),
+        ("-ナノ材料の新展開-", "'-ナノ材料の新展開-"),  # Excel reads -text as a formula (#NAME?)
+        ("+81-3-1234-5678", "'+81-3-1234-5678"),  # and a phone number as a sum
+        ("-+=1", "'-+=1"),
     ],
 )
 def test_neutralize(cell: str, expected: str) -> None:

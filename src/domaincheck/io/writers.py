@@ -94,6 +94,7 @@ _BUFFER_BYTES = 1 << 20
 _FORMULA_START = frozenset("=+-@\t\r")
 _first_char = itemgetter(slice(None, 1))
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_SIGNS_ONLY = re.compile(r"[-+]+")  # "-" for 該当なし, "--": no formula, and Japanese sheets are full of them
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
 
@@ -155,8 +156,8 @@ def _flat(row: OutputRow) -> list[Any]:
 
 
 def neutralize(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would treat as a formula (leaves plain numbers alone)."""
-    if text and text[0] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+    """Prefix ``'`` to text a spreadsheet would treat as a formula (leaves plain numbers and a lone "-" alone)."""
+    if text and text[0] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text) and not _SIGNS_ONLY.fullmatch(text):
         return "'" + text
     return text
 
