@@ -1480,3 +1480,16 @@ def test_explain_names_learned_evidence_as_the_models_pieces() -> None:
     lines = [line for line in r.stdout.splitlines() if "← learned model" in line]
     assert lines and all(re.search(r"← learned model: piece '.{2,3}', log-odds [+-]\d+\.\d\d$", line) for line in lines)
     assert "learned learned" not in r.stdout
+
+
+def test_titles_pasted_from_excel_keep_one_result_each() -> None:
+    """Excel copies a cell holding a line break (a title and its subtitle) as one quoted field with its quotes
+    doubled; pasted into `classify -` it used to make two or three misaligned titles. Each cell is one title now;
+    a stray quote that is not Excel's quoting leaves the one-title-a-line reading."""
+    pasted = '"次世代蓄電池の研究\n～全固体電池の界面制御～"\n量子コンピュータの開発\n"AIと""ロボット""の融合"\n'
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin=pasted)
+    assert r.exit_code == 0, r.stderr
+    assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == [
+        "次世代蓄電池の研究 ～全固体電池の界面制御～", "量子コンピュータの開発", 'AIと"ロボット"の融合']
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin='"Smart" materials\n量子コンピュータ\n')
+    assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == ['"Smart" materials', "量子コンピュータ"]

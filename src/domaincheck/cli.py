@@ -207,9 +207,34 @@ def _read_stdin_titles() -> list[tuple[str, str]]:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})") from None
-    titles = [(f"line {n}", line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    titles = _excel_cells(text)
+    if titles is None:
+        titles = [(f"line {n}", line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not titles:
         raise InputError("no titles on standard input")
+    return titles
+
+
+def _excel_cells(text: str) -> list[tuple[str, str]] | None:
+    """Titles pasted from Excel, when a line starts with a quote: Excel copies a cell that holds a line break (a
+    title and its subtitle) as one quoted field, its quotes doubled, and cells of a row apart by tabs. Each record is
+    one title (its cells joined by a space); None when the text is not such a paste (then one title a line)."""
+    import csv
+    import io
+
+    if not any(line.lstrip().startswith('"') for line in text.splitlines()):
+        return None
+    reader = csv.reader(io.StringIO(text), dialect=csv.excel_tab, strict=True)
+    titles: list[tuple[str, str]] = []
+    start = 1
+    try:
+        for record in reader:
+            title = " ".join(" ".join(cell.split()) for cell in record if cell.strip())
+            if title:
+                titles.append((f"line {start}", title))
+            start = reader.line_num + 1
+    except csv.Error:
+        return None  # a stray quote, not Excel's quoting: one title a line
     return titles
 
 
