@@ -797,3 +797,28 @@ def test_xlsx_cells_zero_padded_numbers_and_dates(tmp_path: Path) -> None:
         ["量子", "00000123", datetime.date(2025, 5, 1), datetime.datetime(2025, 5, 1, 9, 30), True, 12.5],
         ["海洋", "-00000045", None, None, False, "0007"],
     ]
+
+
+def test_errors_a_desk_user_meets_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name typed with a trailing space, Excel's lock file (~$…) and a file that cannot be read (open in Excel on
+    Windows) each get a message that says what happened and a hint (a user test found misleading ones)."""
+    import domaincheck.io.readers as readers
+
+    src = tmp_path / "応募一覧.csv"
+    src.write_text("title\n量子\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no such file .*space") as caught:
+        input_format(str(src) + " ", None)
+    assert caught.value.hint == f"did you mean {str(src)!r}?"
+    lock = tmp_path / "~$応募一覧.xlsx"
+    lock.write_bytes(b"\x0euser" + b"\x00" * 157)
+    with pytest.raises(InputError, match="Excel's lock file") as caught:
+        open_table(InputSource(str(lock)), "xlsx").__enter__()
+    assert "応募一覧.xlsx" in (caught.value.hint or "")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(readers, "open", refuse, raising=False)
+    with pytest.raises(InputError, match="cannot open: Permission denied") as caught:
+        InputSource(str(src)).open()
+    assert "close it" in (caught.value.hint or "")

@@ -135,6 +135,9 @@ def input_format(path: str, explicit: str | None = None) -> str:
         return "csv"
     if Path(path).is_dir():
         raise InputError(f"{path}: is a directory; give the proposals file")
+    if path != path.strip() and not Path(path).exists() and Path(path.strip()).exists():
+        raise InputError(f"{path!r}: no such file (the name ends or starts with a space)",
+                         hint=f"did you mean {path.strip()!r}?")  # fmt: skip
     suffix = Path(path).suffix.lower()
     if suffix == ".xls":
         raise InputError(f"{path}: the old .xls format is not supported", hint="save it as .xlsx or .csv in Excel")
@@ -176,6 +179,10 @@ class InputSource:
         assert self.path is not None
         try:
             return open(self.path, "rb")
+        except PermissionError as exc:
+            raise InputError(f"{self.name}: cannot open: {exc.strerror}",
+                             hint="check that you may read it; a file open in Excel on Windows is locked: close it, "
+                                  "or screen a copy") from None  # fmt: skip
         except OSError as exc:
             raise InputError(f"{self.name}: cannot open: {exc.strerror}") from None
 
@@ -641,6 +648,9 @@ def _check_workbook_signature(binary: BinaryIO, name: str) -> None:
                          hint="save it as .xlsx without a password")  # fmt: skip
     if head.startswith(b"PK"):
         return
+    if Path(name).name.startswith("~$"):
+        raise InputError(f"{name}: this is Excel's lock file for a workbook open in Excel, not the workbook",
+                         hint=f"screen {Path(name).name[2:]!r} (the file without ~$), after closing it in Excel")
     if looks_like_text(binary):
         raise InputError(f"{name}: this looks like text (CSV/TSV), not an Excel workbook",
                          hint="read it as text with --input-format csv (or --input-format tsv)")  # fmt: skip
