@@ -1160,6 +1160,12 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     with pytest.raises(UnknownNameError, match=r"'さきがけ' \(sakigake\) is part of the program jst_strategic"):
         _resolve_area(taxonomy, "さきがけ")
     assert _resolve_area(taxonomy, "海洋") == "ocean"  # also the name of k_program_ocean
+    # The short names people use (a user test found them unknown): a program's name cut short, its acronym in
+    # brackets, a Moonshot goal's number; 目標1 is goal 1, not goal 10
+    for short, entry in (("ムーンショット", "moonshot"), ("K Program", "k_program"), ("目標6", "moonshot_goal_6"),
+                         ("目標1", "moonshot_goal_1"), ("目標10", "moonshot_goal_10")):  # fmt: skip
+        with pytest.raises(UnknownNameError, match=f"{entry}[:)]"):
+            _resolve_area(taxonomy, short)
     assert _resolve_area(taxonomy, "qantum") == "quantum"
     with pytest.raises(click.BadParameter):
         _resolve_area(taxonomy, " ")

@@ -438,8 +438,13 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
     for p in tax.programs:
         entries: tuple[Program | ProgramItem, ...] = (p, *p.items)
         for entry in entries:
-            labels = (entry.name_ja, entry.name_en) if by_name else (entry.id,)
-            if key not in {normalize_text(x) for x in labels}:
+            labels = (entry.name_ja, entry.name_en, *_short_names(entry.name_ja), *_short_names(entry.name_en)) \
+                if by_name else (entry.id,)
+            names = {normalize_text(x) for x in labels}
+            # A program's name may be cut short (ムーンショット for ムーンショット型研究開発制度); an item's may not
+            # (目標1 would be 目標10's start too): its first word is one of its labels instead.
+            if key not in names and not (by_name and entry is p and len(key) >= 4
+                                         and any(n.startswith(key) for n in names)):  # fmt: skip
                 continue
             kind = _KIND_NAME.get(p.kind, p.kind)
             if entry is p:
@@ -450,6 +455,17 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
             named = f"{query!r} ({entry.id})" if by_name else repr(query)
             raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_ja}), not one of the 16 areas",
                                    hint=f"see `domaincheck programs`{focus}")  # fmt: skip
+
+
+def _short_names(name: str) -> tuple[str, ...]:
+    """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等)
+    and the first word of a name that has several (目標6 for 目標6 経済・産業・…)."""
+    import re
+
+    out = [m.group(1) for m in re.finditer(r"[（(]([^（()）]+)[)）]\s*$", name)]
+    if " " in name.strip():
+        out.append(name.split()[0])
+    return tuple(out)
 
 
 @app.command()
