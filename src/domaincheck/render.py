@@ -404,7 +404,8 @@ def _highlight(r: Result) -> Any:
     text = RText(_visible(r.title))
     for a in r.areas:
         for e in a.evidence:
-            text.stylize("bold yellow" if e.match == "exact" else "bold magenta", e.start, e.end)
+            # Underlined, not coloured: readable on dark and light terminals alike
+            text.stylize("bold underline" if e.match == "exact" else "italic underline", e.start, e.end)
     for e in r.excluded:
         text.stylize("strike dim", e.start, e.end)
     return text
@@ -415,7 +416,8 @@ _EXCLUDED_WHY = {
     "framing": "presents the title as a study of people, society or teaching: every area is damped",
     "basic_science": "presents the title as elucidating a mechanism: areas with only support terms are damped",
 }
-_VERDICT_STYLE = {"strategic": "bold red", "emerging": "bold yellow", "econsec_only": "bold cyan", "none": "dim"}
+# Not red (an error's colour) nor yellow (unreadable on a light terminal)
+_VERDICT_STYLE = {"strategic": "bold magenta", "emerging": "bold blue", "econsec_only": "bold cyan", "none": "dim"}
 
 
 def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool, min_score: int = 50) -> None:
