@@ -206,7 +206,7 @@ def test_a_hand_made_model_adds_its_area(tmp_path: Path) -> None:
     clf = Classifier.load(_min_taxonomy_with(tmp_path, _model()))
     hit = clf.classify("稲作の収量予測")  # 3 + 3 - 6 = 0: probability 0.5, at the threshold
     assert [(a.id, a.score) for a in hit.areas] == [("agri_food", 50)]
-    assert {e.text for e in hit.areas[0].evidence} == {"稲作", "収量"}
+    assert {e.text for e in hit.areas[0].evidence} == {"稲作", "収量", "収量予測"}  # a term, and its word
     assert not clf.classify("稲作の歴史と収量").areas  # a negative weight holds it back
     assert not clf.classify("稲作の収量予測", min_score=60).areas  # --min-score applies to learned areas too
     assert not Classifier.load(_min_taxonomy_with(tmp_path / "b", _model()), learned=False).classify(
@@ -463,9 +463,10 @@ def test_an_interrupted_cache_write_leaves_no_temporary_file(tmp_path: Path, mon
 
 
 def test_learned_evidence_shows_whole_words(classifier) -> None:  # type: ignore[no-untyped-def]
-    """The model weighs 2-3-character pieces; its evidence shows the whole Latin or katakana word around each, once,
-    with no space at either end, and still points at what the user typed."""
-    from domaincheck.classify import _is_katakana_char, _is_latin_word_char
+    """The model weighs 2-3-character pieces; its evidence shows the whole Latin, katakana or kanji word around each,
+    once, with no space and no particle (hiragana beside other characters: 剤の, の開発) at either end, and still
+    points at what the user typed."""
+    from domaincheck.classify import _is_hiragana_char, _is_kanji_char, _is_katakana_char, _is_latin_word_char
 
     checked = 0
     for title in _eval_titles():
@@ -475,8 +476,10 @@ def test_learned_evidence_shows_whole_words(classifier) -> None:  # type: ignore
             for start, end in spans:
                 text = title[start:end]
                 assert text and text == text.strip()
-                for kind in (_is_latin_word_char, _is_katakana_char):
+                for kind in (_is_latin_word_char, _is_katakana_char, _is_kanji_char):
                     assert not (kind(text[0]) and start > 0 and kind(title[start - 1])), (title, text)
                     assert not (kind(text[-1]) and end < len(title) and kind(title[end])), (title, text)
+                if not all(map(_is_hiragana_char, text)):
+                    assert not _is_hiragana_char(text[0]) and not _is_hiragana_char(text[-1]), (title, text)
                 checked += 1
     assert checked > 100

@@ -744,13 +744,19 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, wi
 
 def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
     """``text[start:end]`` without spaces or punctuation at its ends (a piece ``i-m`` of Multi-modality is about
-    ``i``), widened to the whole word of Latin letters and digits, or of katakana, that it starts or ends in (kanji
-    and kana have no word boundaries to widen to)."""
+    ``i``), nor hiragana beside kanji or katakana (``剤の``, ``の開発``: a particle is no word of the title's
+    subject), widened to the whole word of Latin letters and digits, of katakana, or of kanji that it starts or ends
+    in (``迅速検`` → ``迅速検知``)."""
     s, e = start, end
     while s < e and not _is_word_char(text[s]):
         s += 1
     while e > s and not _is_word_char(text[e - 1]):
         e -= 1
+    if any(not _is_hiragana_char(c) for c in text[s:e]):
+        while _is_hiragana_char(text[s]):
+            s += 1
+        while _is_hiragana_char(text[e - 1]):
+            e -= 1
     if s == e:  # nothing but punctuation and spaces: the punctuation, as it is
         while start < end and text[start].isspace():
             start += 1
@@ -758,7 +764,7 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
             end -= 1
         return start, end
     start, end = s, e
-    for kind in (_is_latin_word_char, _is_katakana_char):
+    for kind in (_is_latin_word_char, _is_katakana_char, _is_kanji_char):
         if kind(text[start]):
             while start > 0 and kind(text[start - 1]):
                 start -= 1
@@ -778,6 +784,14 @@ def _is_latin_word_char(ch: str) -> bool:
 
 def _is_katakana_char(ch: str) -> bool:
     return "\u30a1" <= ch <= "\u30fa" or ch == "\u30fc" or "\uff66" <= ch <= "\uff9f"
+
+
+def _is_hiragana_char(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _is_kanji_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "\u3005"  # and 々
 
 
 def checked(title: str) -> Normalized:
