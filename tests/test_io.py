@@ -87,13 +87,16 @@ def test_western_text_is_not_read_as_cp932_mojibake() -> None:
     """Windows-1252 or Latin-1 text often decodes as CP932 (é + t → 騁); such a file used to be screened as
     mojibake. Japanese text, with Latin acronyms beside kanji and a legacy system's own kanji (外字, private-use in
     CP932), is still read as CP932."""
-    western = [b"title\nr\xe9seau quantique\n", b"title\n\xe9tude de mod\xe8le\n", b"title\nK\xf6ln quantum\n"]
+    western = [b"title\nr\xe9seau quantique\n", b"title\n\xe9tude de mod\xe8le\n", b"title\nK\xf6ln quantum\n",
+               b"title\nStra\xdfe und \xc9COLE\n"]
     for data in western:
         data.decode("cp932")  # it does decode: only its look gives it away
         with pytest.raises(InputError, match=r"Western-European .*line 2: ") as caught:
             detect_encoding(io.BytesIO(data), name="in.csv")
         assert "--encoding" in (caught.value.hint or "")
-    japanese = "title\nAI創薬\niPS細胞とmRNAの研究\nIoT技術とe-ラーニング\n髙①㈱の量子センサ\n".encode("cp932")
+    japanese = ("title\nAI創薬\niPS細胞とmRNAの研究\nIoT技術とe-ラーニング\n髙①㈱の量子センサ\n"
+                # kanji between Latin letters, which a first version took for mojibake (a user test)
+                "Transformer型model圧縮による省電力推論\nFe系bcc合金\na軸b軸の配向\n").encode("cp932")
     assert detect_encoding(io.BytesIO(japanese + b"\xf0\x40" + "田\n".encode("cp932"))) == "cp932"
 
 

@@ -187,12 +187,27 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     )
 
 
-# What Western-European text (Windows-1252, Latin-1) becomes when read as CP932: an accented small letter (é, è, à,
-# ü: lead bytes in CP932) swallows the next byte into a kanji, between letters of a word (réseau → r駸eau, étude de
-# modèle → 騁ude de mod鑞e); ð–ù (ñ, ö) make a private-use character of it. Japanese text cannot hold those accents,
-# and writes no kanji between small Latin letters. (A private-use character alone is no sign: a legacy system's
-# own kanji, 外字, in a name, are private-use characters in CP932.)
-_WESTERN_MOJIBAKE = re.compile("[A-Za-z][\u4e00-\u9fff\uf900-\ufaff\uff61-\uff9f\ue000-\uf8ff][a-z]")
+# What Western-European text (Windows-1252, Latin-1) becomes when read as CP932: an accented small letter (à-ï, ú-ü:
+# bytes E0-EF and FA-FC, lead bytes in CP932) swallows the letter after it into a rare kanji, between the letters of
+# a word (réseau → r駸eau, étude de modèle → 騁ude de mod鑞e); ð-ù (ñ, ö) make a private-use character of it; an
+# accented capital or ß (C0-DF) reads as half-width katakana. Japanese text writes kanji between Latin letters too
+# (Transformer型model, Fe系bcc), but not those kanji: only a kanji whose CP932 bytes are such a lead byte and an ASCII
+# letter is a sign. (A private-use character alone is no sign: a legacy system's own kanji, 外字, in a name, are
+# private-use characters in CP932.)
+_BETWEEN_LETTERS = re.compile("[A-Za-z]([\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff\uff61-\uff9f])[a-z]")
+
+
+def _western_mojibake(text: str) -> re.Match[str] | None:
+    """The first character of ``text`` (CP932 decoded) that an accented Latin letter and the letter after it became."""
+    for found in _BETWEEN_LETTERS.finditer(text):
+        ch = found.group(1)
+        if "\uff61" <= ch <= "\uff9f" or "\ue000" <= ch <= "\uf8ff":
+            return found
+        raw = ch.encode("cp932", errors="replace")
+        if len(raw) == 2 and (0xE0 <= raw[0] <= 0xEF or 0xFA <= raw[0] <= 0xFC) and chr(raw[1]).isascii() \
+                and chr(raw[1]).isalpha():
+            return found
+    return None
 
 
 def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:
@@ -201,7 +216,7 @@ def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> No
     head = stream.read(chunk_size)
     stream.seek(0)
     text = codecs.getincrementaldecoder("cp932")("replace").decode(head, False)
-    found = _WESTERN_MOJIBAKE.search(text)
+    found = _western_mojibake(text)
     if found is None:
         return
     line = text.count("\n", 0, found.start()) + 1
