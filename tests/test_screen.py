@@ -938,15 +938,13 @@ def test_header_row_skips_a_banner_above_the_column_names(tmp_path: Path, fmt: s
             sheet.append(row)
         workbook.save(src)
     out = tmp_path / "out.csv"
-    with pytest.raises(InputError) as err:
-        run(tmp_path, input=str(src), output=str(out))
-    assert "no title column found" in err.value.message and "--header-row" in (err.value.hint or "")
-    assert not out.exists()
-    summary = run(tmp_path, input=str(src), output=str(out), header_row=3)
-    rows = read_csv(out)
-    assert rows[0][: len(HEADER_JA)] == HEADER_JA  # the banner is not copied: it is not a proposal
-    assert [r[1] for r in rows[1:]] == [r[1] for r in ROWS_JA]
-    assert summary.rows_read == len(ROWS_JA) == summary.rows_written
+    for given in (None, 3):  # the header is found below the banner, or named by --header-row
+        summary = run(tmp_path, input=str(src), output=str(out), header_row=given)
+        assert summary.header_row == (3 if given is None else None)
+        rows = read_csv(out)
+        assert rows[0][: len(HEADER_JA)] == HEADER_JA  # the banner is not copied: it is not a proposal
+        assert [r[1] for r in rows[1:]] == [r[1] for r in ROWS_JA]
+        assert summary.rows_read == len(ROWS_JA) == summary.rows_written
     with pytest.raises(InputError, match="no row 40"):
         run(tmp_path, input=str(src), output=str(out), header_row=40)
     with pytest.raises(InputError, match=re.escape("row 2 (--header-row) is blank")):
@@ -1173,3 +1171,38 @@ def test_jsonl_lines_that_are_no_object_are_kept_marked_and_counted(tmp_path: Pa
     run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
     rows = read_csv(tmp_path / "out.csv")
     assert rows[2][-1] == '["a"]'  # the line's text follows the result columns
+
+
+def test_an_xlsx_header_below_a_banner_is_found(tmp_path: Path) -> None:
+    """A sheet whose first row is a banner (令和7年度 応募課題一覧) used to have no title column, so the next sheet was
+    screened instead, silently (last year's, in a user test). The header is now searched for in the rows under a
+    first row without a title column, and the summary says where it was found; a sheet with no title column in
+    those rows keeps its first row as the header and loses no row."""
+    src = tmp_path / "call.xlsx"
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "記入要領"
+    notes.append(["この様式に記入してください"])
+    current = workbook.create_sheet("R7応募")
+    for row in (["令和7年度 応募課題一覧"], [], ["番号", "研究課題名"], [1, "超伝導量子ビットによる量子コンピュータ"],
+                [2, "江戸時代の文学"]):  # fmt: skip
+        current.append(row)
+    last_year = workbook.create_sheet("R6応募")
+    last_year.append(["番号", "研究課題名"])
+    last_year.append([9, "海洋観測ブイ"])
+    workbook.save(src)
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.jsonl"))
+    assert summary.sheet == "R7応募" and summary.header_row == 3 and summary.to_dict()["header_row"] == 3
+    records = read_jsonl(tmp_path / "out.jsonl")
+    assert [(r["row"], r["fields"]["研究課題名"], r["verdict"]) for r in records] == [
+        (1, "超伝導量子ビットによる量子コンピュータ", "strategic"), (2, "江戸時代の文学", "none")]
+    # No title column under the first row either: the first row is the header and every other row is data.
+    plain = tmp_path / "plain.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["id", "name"], [1, "量子センサ"], [2, "海洋観測"]):
+        sheet.append(row)
+    workbook.save(plain)
+    summary = run(tmp_path, input=str(plain), output=str(tmp_path / "plain.csv"), column="name")
+    assert summary.header_row is None and summary.rows_read == 2
+    assert [r[1] for r in read_csv(tmp_path / "plain.csv")[1:]] == ["量子センサ", "海洋観測"]

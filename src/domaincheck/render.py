@@ -627,6 +627,8 @@ def screen_summary(summary: Any, console: Console) -> None:
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
     if summary.sheet:
         col = f"{col} of sheet {escape(_visible(summary.sheet))}"
+    if summary.header_row:
+        col = f"{col}, header row {summary.header_row} (below a banner; --header-row N sets it)"
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip
 

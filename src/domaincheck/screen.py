@@ -268,6 +268,8 @@ class Summary:
     replaced (``U+2013``)."""
     sheet: str | None = None
     """xlsx: the worksheet read (given, or the first visible one with a title column); None for other formats."""
+    header_row: int | None = None
+    """The header's 1-based row when it was found below a banner (xlsx), else None."""
     title_column_namesakes: tuple[int, ...] = ()
     """1-based indexes of the other columns with the title column's name (a name given to --column, or detected,
     reads the first of them; --column with a number picks another)."""
@@ -302,6 +304,7 @@ class Summary:
             "replacements": [{"row": row, "column": column, "characters": list(characters)}
                              for row, column, characters in self.replacements],
             "sheet": self.sheet,
+            "header_row": self.header_row,
             "title_column_namesakes": list(self.title_column_namesakes),
         }  # fmt: skip
 
@@ -711,6 +714,7 @@ def screen(
         output_format=out_fmt,
         encoding=table.encoding,
         sheet=table.sheet,
+        header_row=table.header_row,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
         title_column_detected=detected,

@@ -107,6 +107,9 @@ class Table:
     """A one-item counter of blank records skipped so far, updated while ``rows`` is consumed."""
     sheet: str | None = None
     """xlsx: the name of the worksheet read."""
+    header_row: int | None = None
+    """The header's 1-based row when it was found below a banner (rows above it that hold no title column), else
+    None (the first non-blank row, or --header-row)."""
     context: tuple[str, str] | None = None
     """What the reader knows that explains a failure to use the header (no title column, say): a clause added to the
     message of an InputError raised before the first row is read, and a hint. xlsx: which sheet was read when none
@@ -349,7 +352,7 @@ def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | 
                 rows = _jsonl_rows(text, header, source, resolved, blank)
                 yield Table(tuple(header), rows, fmt, resolved, None, blank)
             else:
-                yield _delimited_table(text, fmt, source, resolved, header_row)
+                yield _delimited_table(text, fmt, source, resolved, header_row, column)
 
 
 @contextlib.contextmanager
@@ -395,8 +398,8 @@ class _LineFeed:
         return next(self.lines)
 
 
-def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str, header_row: int | None = None
-                     ) -> Table:  # fmt: skip
+def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str, header_row: int | None = None,
+                     column: str | None = None) -> Table:  # fmt: skip
     """CSV/TSV records, parsed fast where the csv module is not needed.
 
     A physical line without a quote character is one record whose fields are exactly the line split at
@@ -450,6 +453,31 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         raise InputError(f"{source.name}: the input is empty (no header row)")
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
+    # Without --header-row, a first row that holds no title column may be a banner: the header may be below it, as
+    # in a workbook (see _start_sheet). The records read ahead are data again when none holds a title column.
+    ahead: list[list[str]] = []
+    below: int | None = None
+    if header_row is None and not _has_title_column(header, column):
+        try:
+            for line in lines:
+                if '"' in line:
+                    feed.pending = line
+                    record = next(reader)
+                else:
+                    split_lines[0] += 1
+                    record = line.rstrip("\r\n").split(sep)
+                ahead.append(record)
+                if not any(record):
+                    continue
+                if _has_title_column(record, column):
+                    below, header, ahead = seen + len(ahead), record, []
+                    break
+                if sum(map(any, ahead)) >= _BANNER_ROWS:
+                    break
+        except UnicodeError:
+            raise _decode_error(source, encoding) from None
+        except csv.Error as exc:
+            raise error(exc) from None
     context = _delimiter_context(header, fmt, source.name)
 
     def rows() -> Iterator[RawRow]:
@@ -458,6 +486,12 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         make = tuple.__new__
         number = 0
         fast = 0
+        for record in ahead:  # read while looking for a header below a banner
+            number += 1
+            if any(record):
+                yield make(RawRow, (number, record, (), ()))
+            else:
+                blank[0] += 1
         try:
             for line in lines:
                 number += 1
@@ -477,7 +511,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             split_lines[0] += fast
             raise error(exc) from None
 
-    return Table(tuple(header), rows(), fmt, encoding, None, blank, context=context)
+    return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context)
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> tuple[str, str] | None:
@@ -566,10 +600,12 @@ class _SheetStart(NamedTuple):
     """The header row's cells; None when the sheet has no such row (empty, or --header-row past its end or blank)."""
     consumed: int
     """Sheet rows read, the header included."""
-    rows: Generator[list[Any], None, None]
+    rows: Generator[list[Any], None, None] | _Replay
     """The rest of the sheet's rows."""
     declared_rows: int | None
     """The last row by the sheet's ``<dimension>``, which may be wrong: a hint for progress only."""
+    below_banner: bool = False
+    """The header was found below a banner (see :func:`_start_sheet`)."""
 
 
 @contextlib.contextmanager
@@ -631,7 +667,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                             cells[i] = texts[i]
                     yield RawRow(number, cells, unevaluated)
 
-            table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title, context=context)
+            table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
+                          header_row=consumed if start.below_banner else None, context=context)
             yield table
         finally:
             workbook.close()
@@ -696,11 +733,11 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
         raise InputError(f"{name}: the workbook has no worksheet")
     pads = _zero_pad_formats(workbook)
     if sheet is not None:
-        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads), None
+        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column), None
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     first: _SheetStart | None = None  # kept open: read when no sheet has a title column
     for worksheet in visible:
-        start = _start_sheet(worksheet, header_row, name, pads)
+        start = _start_sheet(worksheet, header_row, name, pads, column)
         if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             if first is not None:
                 first.rows.close()
@@ -749,8 +786,18 @@ def _describe_sheets(sheets: list[Any]) -> str:
                      for i, ws in enumerate(sheets, 1))  # fmt: skip
 
 
-def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str]) -> _SheetStart:
-    """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row)."""
+_BANNER_ROWS = 10
+"""Non-blank rows under a first row without a title column that :func:`_start_sheet` searches for the header."""
+
+
+def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str],
+                 column: str | None = None) -> _SheetStart:  # fmt: skip
+    """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row).
+
+    Without ``header_row``, a first row that holds no title column (``column``, else a detected one) may be a
+    banner (令和7年度 応募課題一覧, a date): the next rows, up to :data:`_BANNER_ROWS` that are not blank, are searched
+    for one that holds it, which is then the header. When none does, the first row stays the header and the rows
+    read are data, as before."""
     declared = worksheet.max_row
     worksheet.reset_dimensions()  # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix)
     rows = _sheet_rows(worksheet, name, pads)
@@ -765,7 +812,39 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
             break
         if header_row is not None:
             break  # that row is blank
-    return _SheetStart(worksheet, header, consumed, rows, declared if isinstance(declared, int) else None)
+    declared_rows = declared if isinstance(declared, int) else None
+    if header is None or header_row is not None or _has_title_column([cell_text(c) for c in header], column):
+        return _SheetStart(worksheet, header, consumed, rows, declared_rows)
+    ahead: list[list[Any]] = []
+    for values in rows:
+        ahead.append(values)
+        if _is_blank(values):
+            continue
+        if _has_title_column([cell_text(c) for c in values], column):
+            return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
+        if sum(not _is_blank(v) for v in ahead) >= _BANNER_ROWS:
+            break
+    return _SheetStart(worksheet, header, consumed, _Replay(ahead, rows), declared_rows)
+
+
+class _Replay:
+    """Rows read ahead, then the rest of a sheet's rows; closing it closes the sheet's reader (whether or not it was
+    iterated, which a generator would not do)."""
+
+    def __init__(self, first: list[list[Any]], rest: Generator[list[Any], None, None]) -> None:
+        self._first = iter(first)
+        self._rest = rest
+
+    def __iter__(self) -> _Replay:
+        return self
+
+    def __next__(self) -> list[Any]:
+        for row in self._first:
+            return row
+        return next(self._rest)
+
+    def close(self) -> None:
+        self._rest.close()
 
 
 def _zero_pad_formats(workbook: Any) -> frozenset[str]:
