@@ -423,18 +423,21 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         return InputError(f"{source.name}: malformed CSV near line {split_lines[0] + reader.line_num}: {exc}",
                           hint=hint)  # fmt: skip
 
+    def parse(line: str) -> list[str]:
+        """One record from its first line (the csv module reads on through a quoted field's line breaks)."""
+        if '"' in line:
+            feed.pending = line
+            return next(reader)
+        split_lines[0] += 1
+        return line.rstrip("\r\n").split(sep)
+
     header: list[str] | None = None
     seen = 0
     try:
         for line in lines:
             if not first and line.strip():
                 first.append(line)
-            if '"' in line:
-                feed.pending = line
-                record = next(reader)
-            else:
-                split_lines[0] += 1
-                record = line.rstrip("\r\n").split(sep)
+            record = parse(line)
             seen += 1
             if header_row is not None and seen < header_row:
                 continue  # a banner above the header
@@ -460,12 +463,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     if header_row is None and not _has_title_column(header, column):
         try:
             for line in lines:
-                if '"' in line:
-                    feed.pending = line
-                    record = next(reader)
-                else:
-                    split_lines[0] += 1
-                    record = line.rstrip("\r\n").split(sep)
+                record = parse(line)
                 ahead.append(record)
                 if not any(record):
                     continue
