@@ -1499,3 +1499,23 @@ def test_titles_pasted_from_excel_keep_one_result_each() -> None:
         "次世代蓄電池の研究 ～全固体電池の界面制御～", "量子コンピュータの開発", 'AIと"ロボット"の融合']
     r = run(*MIN, "classify", "-", "--format", "jsonl", stdin='"Smart" materials\n量子コンピュータ\n')
     assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == ['"Smart" materials', "量子コンピュータ"]
+
+
+def test_screen_to_a_reader_that_goes_away_is_no_success(tmp_path: Path) -> None:
+    """`screen … --fail-on strategic | head` used to exit 0 when head closed the pipe: the rows were not all written
+    and --fail-on never checked. It exits 141 (128 + SIGPIPE) and says so; a listing read in part still exits 0."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "call.csv"
+    src.write_text("title\n" + "量子コンピュータの開発\n" * 40_000, encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for args, code in (([*MIN, "screen", str(src), "-q", "--fail-on", "strategic"], 141), (["programs"], 0)):
+        proc = subprocess.Popen([sys.executable, "-m", "domaincheck", *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env)  # fmt: skip
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(200)
+        proc.stdout.close()  # the reader goes away, as head does
+        err = proc.stderr.read().decode("utf-8")
+        assert proc.wait(timeout=60) == code, err
+        assert ("not every row was written" in err) == (code == 141) and "Traceback" not in err

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .models import Program, Result, Taxonomy
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
 TERMINATION_SIGNALS = tuple(s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s))
 """Signals that end a run as Ctrl-C does (exit 128 + the signal's number), cleaning up first."""
 REPORT_AT = 50  # default --min-score; equals classify.REPORT_AT (tested), not imported so that starts stay fast
@@ -91,15 +92,19 @@ def _fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> NoRe
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
-    """Turn the core's expected failures into a message and an exit code, never a traceback."""
+def _errors(broken_pipe: int = EXIT_OK) -> Iterator[None]:
+    """Turn the core's expected failures into a message and an exit code, never a traceback. ``broken_pipe``: the
+    exit code when the reader of stdout goes away (0 for a listing read in part, `… | head`)."""
     try:
         yield
     except DomaincheckError as exc:
         _fail(exc.message, exc.hint, exc.exit_code)
     except BrokenPipeError:
         _quiet_stdout()
-        raise typer.Exit(EXIT_OK) from None
+        if broken_pipe != EXIT_OK:
+            _stderr_console().print(f"the reader of standard output went away: not every row was written, exit "
+                                    f"{broken_pipe}", highlight=False, soft_wrap=True)  # fmt: skip
+        raise typer.Exit(broken_pipe) from None
     except KeyboardInterrupt:
         _stderr_console().print("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -613,7 +618,8 @@ def screen(
     from .screen import ScreenOptions, findings
     from .screen import screen as run_screen
 
-    with _errors(), _windows_hint(encoding):
+    # A reader of the rows that goes away (`… | head`) leaves them unwritten and --fail-on unchecked: not a success.
+    with _errors(broken_pipe=EXIT_BROKEN_PIPE), _windows_hint(encoding):
         from .io.writers import check_path_given, is_stdout
 
         if summary_json_name is not None:
@@ -671,6 +677,8 @@ def screen(
                 summary = run_screen(options, factory, progress, stdout=sys.stdout)
         else:
             summary = run_screen(options, factory, None, stdout=sys.stdout)
+        if output is None or is_stdout(output):
+            sys.stdout.flush()  # a reader gone before the last rows: here, not at the interpreter's exit
         if summary_to_stdout:
             import json
 
@@ -698,7 +706,7 @@ def screen(
         if fail_on is not None and (found := findings(summary, fail_on.value)):
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
             err.print(f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
-                      f"{EXIT_FINDINGS}", highlight=False)  # fmt: skip
+                      f"{EXIT_FINDINGS}", highlight=False, soft_wrap=True)  # fmt: skip  # one line, for logs
             raise typer.Exit(EXIT_FINDINGS)
 
 
