@@ -1206,3 +1206,30 @@ def test_an_xlsx_header_below_a_banner_is_found(tmp_path: Path) -> None:
     summary = run(tmp_path, input=str(plain), output=str(tmp_path / "plain.csv"), column="name")
     assert summary.header_row is None and summary.rows_read == 2
     assert [r[1] for r in read_csv(tmp_path / "plain.csv")[1:]] == ["量子センサ", "海洋観測"]
+
+
+def test_openpyxl_warnings_about_unread_features_stay_off_stderr(tmp_path: Path) -> None:
+    """Excel writes data-validation extensions every day; openpyxl warned of them on stderr even under --quiet,
+    which a script reads as errors (a user test). They touch no cell value."""
+    import warnings
+    import zipfile
+
+    src = tmp_path / "dv.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["title"])
+    workbook.active.append(["量子コンピュータ"])
+    workbook.save(src)
+    with zipfile.ZipFile(src) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    ext = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.microsoft.com/'
+           'office/spreadsheetml/2009/9/main"><x14:dataValidations count="0"/></ext></extLst>')  # fmt: skip
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"</worksheet>", ext.encode() + b"</worksheet>")
+    with zipfile.ZipFile(src, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert summary.rows_written == 1
+    assert [str(w.message) for w in caught if "openpyxl" in w.filename] == []

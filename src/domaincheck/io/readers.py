@@ -609,9 +609,14 @@ class _SheetStart(NamedTuple):
 @contextlib.contextmanager
 def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None, column: str | None = None
                ) -> Iterator[Table]:  # fmt: skip
+    import warnings
+
     import openpyxl
 
-    with source.open() as binary:
+    # openpyxl warns of workbook features it does not read (data validation extensions, conditional formatting,
+    # slicers: what Excel writes every day) on stderr; they do not touch cell values, so they are not the user's news.
+    with warnings.catch_warnings(), source.open() as binary:
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         _check_workbook_signature(binary, source.name)
         try:
             workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
