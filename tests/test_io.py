@@ -241,16 +241,25 @@ def test_cell_text() -> None:
     assert [cell_text(v) for v in (None, "x", 3, 1.5, {"a": "量"}, [1])] == ["", "x", "3", "1.5", '{"a": "量"}', "[1]"]
 
 
-def test_formats_from_suffixes() -> None:
-    assert input_format("a.CSV") == "csv"
-    assert input_format("a.tsv") == "tsv"
-    assert input_format("a.xlsx") == "xlsx"
-    assert input_format("a.ndjson") == "jsonl"
+def test_formats_from_suffixes(tmp_path: Path) -> None:
+    def made(name: str) -> str:
+        (tmp_path / name).write_bytes(b"")
+        return str(tmp_path / name)
+
+    assert input_format(made("a.CSV")) == "csv"
+    assert input_format(made("a.tsv")) == "tsv"
+    assert input_format(made("a.xlsx")) == "xlsx"
+    assert input_format(made("a.ndjson")) == "jsonl"
     assert input_format("-") == "csv"
     with pytest.raises(InputError, match="xls"):
-        input_format("old.xls")
+        input_format(made("old.xls"))
     with pytest.raises(InputError, match="suffix"):
-        input_format("a.txt")
+        input_format(made("a.txt"))
+    with pytest.raises(InputError, match="no such file"):  # missing: said before the suffix (a user test)
+        input_format(str(tmp_path / "missing.txt"))
+    fifo = tmp_path / "pipe"  # a named pipe, as <(…) gives: CSV, as for '-'
+    os.mkfifo(fifo)
+    assert input_format(str(fifo)) == "csv"
     assert output_format(None, None) == "csv"
     assert output_format("o.jsonl", None) == "jsonl"
     assert output_format("o.txt", "tsv") == "tsv"
@@ -825,3 +834,28 @@ def test_errors_a_desk_user_meets_say_what_to_do(tmp_path: Path, monkeypatch: py
     with pytest.raises(InputError, match="cannot open: Permission denied") as caught:
         InputSource(str(src)).open()
     assert "close it" in (caught.value.hint or "")
+
+
+def test_a_named_pipe_is_read_once_and_spooled(tmp_path: Path) -> None:
+    """`screen <(cat call.csv)` or a FIFO used to fail with 'File or stream is not seekable' (a user test): a pipe
+    is read once, into a spool, as stdin is, and can then be read as often as a file."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    data = "title\n量子コンピュータ\n".encode()
+
+    def feed() -> None:
+        with open(fifo, "wb") as writer:
+            writer.write(data)
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    source = InputSource(str(fifo))
+    thread.join(timeout=10)
+    try:
+        for _ in range(2):
+            with source.open() as handle:
+                assert handle.read() == data
+    finally:
+        source.close()

@@ -138,10 +138,14 @@ def input_format(path: str, explicit: str | None = None) -> str:
         return "csv"
     if Path(path).is_dir():
         raise InputError(f"{path}: is a directory; give the proposals file")
-    if path != path.strip() and not Path(path).exists() and Path(path.strip()).exists():
-        raise InputError(f"{path!r}: no such file (the name ends or starts with a space)",
-                         hint=f"did you mean {path.strip()!r}?")  # fmt: skip
+    if not Path(path).exists():  # said before the suffix: a missing x.txt is missing, whatever its suffix
+        if path != path.strip() and Path(path.strip()).exists():
+            raise InputError(f"{path!r}: no such file (the name ends or starts with a space)",
+                             hint=f"did you mean {path.strip()!r}?")  # fmt: skip
+        raise InputError(f"{path}: no such file")
     suffix = Path(path).suffix.lower()
+    if not suffix and not Path(path).is_file():  # a named pipe, <(…), /dev/stdin: CSV, as for '-'
+        return "csv"
     if suffix == ".xls":
         raise InputError(f"{path}: the old .xls format is not supported", hint="save it as .xlsx or .csv in Excel")
     try:
@@ -172,6 +176,14 @@ class InputSource:
             raise InputError(f"{path}: no such file")
         elif self.path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
+        elif not self.path.is_file():  # a named pipe, <(…) or /dev/stdin: read once, so spooled as stdin is
+            try:
+                with open(self.path, "rb") as pipe:
+                    self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this source
+                    shutil.copyfileobj(pipe, self._spool, 1 << 20)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+            self._spool.flush()
 
     def open(self) -> BinaryIO:
         """Open a fresh binary handle positioned at the start; the caller closes it."""
