@@ -160,9 +160,16 @@ def test_open_table_reports_undecodable_line_for_explicit_encoding(tmp_path: Pat
 
 
 def test_open_table_rejects_unterminated_quote(tmp_path: Path) -> None:
+    """The error names the line where the unclosed quote opened, not where the reader gave up (a user test saw
+    'near line 2001' for a stray quote on line 7)."""
     path = tmp_path / "in.csv"
     path.write_text('title,n\n"never closed,1\nnext,2\n', encoding="utf-8")
     with pytest.raises(InputError, match="malformed CSV"), open_table(InputSource(str(path)), "csv") as table:
+        list(table.rows)
+    path.write_text("title,n\n" + "".join(f"title {i},{i}\n" for i in range(2, 7)) + '"stray,7\n'
+                    + "".join(f"title {i},{i}\n" for i in range(8, 40)), encoding="utf-8")  # fmt: skip
+    with pytest.raises(InputError, match="record that starts on line 7 "), \
+            open_table(InputSource(str(path)), "csv") as table:  # fmt: skip
         list(table.rows)
 
 

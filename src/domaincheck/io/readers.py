@@ -425,6 +425,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     feed = _LineFeed(lines)
     reader = csv.reader(feed, dialect, strict=True)
     split_lines = [0]  # lines split directly (csv.reader counts the lines it read itself)
+    quoted_at = [0]  # the physical line where the last record csv.reader parsed began
     blank = [0]
 
     first: list[str] = []  # the first line that is not blank, for the error's hint
@@ -432,13 +433,16 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     def error(exc: csv.Error) -> InputError:
         hint = JSONL_HINT if first and looks_like_jsonl(first[0]) else \
             'a field starting with a quote must end with one; quotes inside it are doubled ("")'
-        return InputError(f"{source.name}: malformed CSV near line {split_lines[0] + reader.line_num}: {exc}",
-                          hint=hint)  # fmt: skip
+        end = split_lines[0] + reader.line_num
+        where = f"line {end}" if quoted_at[0] >= end else f"the record that starts on line {quoted_at[0]} (read to " \
+            f"line {end}: a quote opened there and never closed?)"
+        return InputError(f"{source.name}: malformed CSV in {where}: {exc}", hint=hint)
 
     def parse(line: str) -> list[str]:
         """One record from its first line (the csv module reads on through a quoted field's line breaks)."""
         if '"' in line:
             feed.pending = line
+            quoted_at[0] = split_lines[0] + reader.line_num + 1
             return next(reader)
         split_lines[0] += 1
         return line.rstrip("\r\n").split(sep)
@@ -507,6 +511,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                 number += 1
                 if '"' in line:
                     feed.pending = line
+                    quoted_at[0] = split_lines[0] + fast + reader.line_num + 1
                     record = next(reader)
                 else:
                     fast += 1
