@@ -1233,3 +1233,31 @@ def test_openpyxl_warnings_about_unread_features_stay_off_stderr(tmp_path: Path)
         summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
     assert summary.rows_written == 1
     assert [str(w.message) for w in caught if "openpyxl" in w.filename] == []
+
+
+def test_a_full_disk_while_writing_xlsx_is_one_clear_error(tmp_path: Path) -> None:
+    """A full disk while the workbook was written ended with 'Error: No space left on device' (no file named) and
+    then a traceback from the unfinished archive at exit (a user test). It names the output, and nothing follows it;
+    no file is left."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["量子センサ"], ["海洋観測"]], "utf-8")
+    out = tmp_path / "out.xlsx"
+    script = (
+        "import errno, sys, zipfile\n"
+        "def full(self, *args, **kwargs):\n"
+        "    raise OSError(errno.ENOSPC, 'No space left on device')\n"
+        "zipfile.ZipFile.writestr = full\n"
+        "from domaincheck.cli import main\n"
+        f"sys.argv = ['domaincheck', 'screen', {str(src)!r}, '-o', {str(out)!r}, '-q']\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith(f"Error: {out}: No space left on device"), proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -363,7 +363,7 @@ def open_writer(
     assert output is not None
     target = Path(output)
     check_output_path(target, input_path)
-    with atomic_file(target) as temp:
+    with _named_os_errors(target), atomic_file(target) as temp:
         if fmt == "xlsx":
             xlsx = _XlsxWriter(temp)
             try:
@@ -377,6 +377,18 @@ def open_writer(
             writer = _text_writer(fmt, handle, encoding, errors)
             yield writer
             writer.finish()
+
+
+@contextlib.contextmanager
+def _named_os_errors(target: Path) -> Iterator[None]:
+    """An OSError from writing the output that names no file (a full disk while the temporary file is written) is
+    said to be the output's."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
 
 
 @contextlib.contextmanager
@@ -834,7 +846,21 @@ class _XlsxWriter(_NothingReplaced):
             from openpyxl.utils import get_column_letter
 
             self._sheet.auto_filter.ref = f"A1:{get_column_letter(self._columns)}{max(self._rows, 1)}"
-        self._workbook.save(self._path)
+        # openpyxl's own save leaves its archive open when writing fails (a full disk), and the archive's clean-up
+        # then fails again at exit, with a traceback: the archive is made here, and dropped unfinished on failure.
+        import zipfile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        archive = zipfile.ZipFile(self._path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        try:
+            ExcelWriter(self._workbook, archive).save()
+        except BaseException:
+            handle, archive.fp = archive.fp, None  # nothing more is written; the temporary file is removed
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+            raise
 
     def abort(self) -> None:
         # openpyxl streams the sheet to its own temporary file and removes it only on save or at exit.
