@@ -837,7 +837,7 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
     assert rows[1]["dc_terms"] == "sea|qubit"
     assert [r["dc_programs"] for r in rows[1:]] == ["moonshot_6|k_program", "p1", "moonshot_6|k_program"]
     assert summary.areas == {"quantum": 4, "ocean": 3, "strategic": 1}
-    assert summary.tiers == {"strategic": 4}
+    assert summary.tiers == {"emerging": 0, "strategic": 4}  # both tiers always, for scripts
     assert summary.econsec == {"space_tech": 4} and summary.rows_with_econsec == 4
 
 

@@ -725,7 +725,8 @@ def screen(
         blank_rows_skipped=blank,
         verdicts={v: verdicts.get(v, 0) for v in SUMMARY_VERDICTS}
         | {v: n for v, n in verdicts.items() if v not in SUMMARY_VERDICTS},
-        tiers=dict(sorted(tiers.items())),
+        tiers={"emerging": tiers.get("emerging", 0), "strategic": tiers.get("strategic", 0)}  # both, for scripts
+        | dict(sorted(tiers.items())),
         areas=dict(sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))),
         econsec=dict(sorted(econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
         problems=dict(sorted(tally.problems.items())),
