@@ -322,11 +322,14 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     assert rows[2][1].startswith("'=")  # formula injection neutralised
     assert rows[4][header.index("dc_problem")] == "empty_title"
     data = json.loads(summary.read_text(encoding="utf-8"))
-    assert data["rows_read"] == 4 and data["verdicts"]["strategic"] == 1
+    assert data["rows_read"] == 4 and data["verdicts"]["strategic"] == 1 and data["fail_on"] is None
     # Findings exit 1, as errors do; the one line on stderr, even with --quiet, tells them apart in a log.
-    # The line counts the rows with findings.
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
+    # The line counts the rows with findings; --summary-json records the gate's result for scripts.
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet", "--summary-json",
+            str(summary))  # fmt: skip
     assert r.exit_code == 1 and r.stderr == "--fail-on strategic: 1 row with findings, exit 1\n"
+    assert json.loads(summary.read_text(encoding="utf-8"))["fail_on"] == {"level": "strategic", "rows": 1,
+                                                                          "exit_code": 1}  # fmt: skip
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     with_econsec = sum(1 for row in rows if row["dc_econsec"])

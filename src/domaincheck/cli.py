@@ -679,12 +679,17 @@ def screen(
             summary = run_screen(options, factory, None, stdout=sys.stdout)
         if output is None or is_stdout(output):
             sys.stdout.flush()  # a reader gone before the last rows: here, not at the interpreter's exit
-        if summary_to_stdout:
-            import json
+        found = findings(summary, fail_on.value) if fail_on is not None else 0
+        if summary_json is not None:
+            # The gate's result beside the counts: exit 1 is an error's code too, and a script reads this file.
+            data = summary.to_dict() | {"fail_on": None if fail_on is None else {
+                "level": fail_on.value, "rows": found, "exit_code": EXIT_FINDINGS if found else EXIT_OK}}
+            if summary_to_stdout:
+                import json
 
-            typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
-        elif summary_json is not None:
-            _write_json_atomic(summary_json, summary.to_dict())
+                typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            else:
+                _write_json_atomic(summary_json, data)
         if not quiet:
             from .render import screen_summary
 
@@ -703,7 +708,7 @@ def screen(
             from .render import nothing_screened_warning
 
             nothing_screened_warning(summary, err)
-        if fail_on is not None and (found := findings(summary, fail_on.value)):
+        if fail_on is not None and found:
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
             err.print(f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
                       f"{EXIT_FINDINGS}", highlight=False, soft_wrap=True)  # fmt: skip  # one line, for logs
