@@ -1523,3 +1523,21 @@ def test_screen_to_a_reader_that_goes_away_is_no_success(tmp_path: Path) -> None
         err = proc.stderr.read().decode("utf-8")
         assert proc.wait(timeout=60) == code, err
         assert ("not every row was written" in err) == (code == 141) and "Traceback" not in err
+
+
+@pytest.mark.parametrize("width", [40, 80, 100, 110, 130, 220])
+def test_every_listing_renders_at_every_width(width: int) -> None:
+    """Every listing, in both languages, renders within the width without an error: `programs --kind protection` at
+    110 columns crashed when a folding column held no Latin word (found regenerating the README)."""
+    from rich.cells import cell_len
+
+    from domaincheck.taxonomy import load
+
+    commands = [["domains"], ["econsec"], ["programs"], *(["programs", "--kind", k] for k in
+                ("program", "measure", "protection", "promotion")),
+                *(["show", a.id] for a in load().areas)]  # fmt: skip
+    for command in commands:
+        for lang in ("ja", "en"):
+            r = runner.invoke(app, [*command, "--lang", lang], env={"COLUMNS": str(width)})
+            assert r.exit_code == 0, (command, lang, r.stderr, r.exception)
+            assert max(map(cell_len, r.stdout.splitlines())) <= max(width, 1), (command, lang)

@@ -339,8 +339,8 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
     room = width - 3 * len(cols) - 1 - sum(need[c] for c in whole)
     if not folding or sum(need[c] for c in folding) <= room:
         return set(whole), {}
-    least = {c: min(need[c], _WORD_MAX, max(_FOLDED_LEAST, *(len(w) for r in rows for w in _ID_WORD.findall(r[c]))))
-             for c in folding}  # fmt: skip
+    least = {c: min(need[c], _WORD_MAX, max([_FOLDED_LEAST, *(len(w) for r in rows for w in _ID_WORD.findall(r[c]))]))
+             for c in folding}  # fmt: skip  # a list: a column with no Latin word gives max() one number alone
     spare = room - sum(least.values())
     if spare < 0:
         return set(whole), {}
