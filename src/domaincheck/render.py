@@ -335,7 +335,7 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
             whole = tuple(ids[:n])
             break
     folding = [c for c in cols if c not in whole]
-    need = {c: max(cell_len(c), *(cell_len(r[c]) for r in rows)) for c in cols}
+    need = {c: max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols}
     room = width - 3 * len(cols) - 1 - sum(need[c] for c in whole)
     if not folding or sum(need[c] for c in folding) <= room:
         return set(whole), {}
@@ -355,7 +355,7 @@ def _fits_whole(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str],
     other column in ``width`` (rich squeezes a folding column out entirely before it narrows one that cannot wrap)."""
     from rich.cells import cell_len
 
-    whole = sum(max(cell_len(c), *(cell_len(r[c]) for r in rows)) for c in cols if c in ids)
+    whole = sum(max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols if c in ids)
     folded = least * sum(c not in ids for c in cols)
     return whole + folded + 3 * len(cols) + 1 <= width  # each column: padding and a border; one border more
 
