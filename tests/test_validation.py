@@ -88,6 +88,13 @@ BROKEN = [
                                                      "redirect": "quantum", "technologies": ["warp_core"],
                                                      "source": {"section": "s", "line": 1}}]),
      "areas.yaml: areas[0].qualifications[0].technologies[0]: 'warp_core' is not a technology of this area"),
+    ("redirect narrowed to a technology of another area than the redirect", "areas.yaml",
+     lambda d: d["areas"][0].update(qualifications=[{"kind": "exclusion", "ja": "除く", "en": "excludes",
+                                                     "redirect": "quantum",
+                                                     "redirect_technologies": ["batteries_energy_storage"],
+                                                     "source": {"section": "s", "line": 1}}]),
+     "areas.yaml: areas[0].qualifications[0].redirect_technologies[0]: 'batteries_energy_storage' is not a "
+     "technology of the redirect area 'quantum'"),
     ("region unknown in a country entry", "reference.yaml",
      lambda d: d["countries"]["fields"][0]["entries"].update(mars="量子"),
      "reference.yaml: countries.fields[0].entries.mars: unknown region id 'mars'"),

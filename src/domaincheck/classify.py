@@ -112,6 +112,8 @@ class _SpanFacts(NamedTuple):
     """Econ-security areas the span names by a strong term."""
     excludes: tuple[str, ...]
     """Areas (or econ-security areas) whose exclusion the span is: a known false friend of theirs."""
+    strong_technologies: tuple[str, ...] = ()
+    """The technologies of the span's strong area terms (a redirect may ask for one of them)."""
 
 
 class _Outcome(NamedTuple):
@@ -192,8 +194,11 @@ class Classifier:
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
         # excluded area yields unless it has strong evidence from a technology the exclusion does not qualify
         # (a diagnostic, a device: not a drug or a therapy).
+        # area -> (the area it yields to, its own technologies the exclusion concerns, the other area's technologies
+        # whose strong terms make it yield: empty, any)
         self._redirects = {
-            a.id: (q.redirect, frozenset(q.technologies) or frozenset(t.id for t in a.technologies))
+            a.id: (q.redirect, frozenset(q.technologies) or frozenset(t.id for t in a.technologies),
+                   frozenset(q.redirect_technologies))
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
@@ -402,6 +407,7 @@ class Classifier:
         unconcerned: set[str] = set()
         opens: set[tuple[str, str]] = set()
         es_strong: set[str] = set()
+        strong_techs: set[str] = set()
         framing = 0
         named: set[tuple[bool, str]] = set()
         for t in targets:
@@ -419,11 +425,14 @@ class Classifier:
                 es_strong.add(t.target)
             if t.kind == AREA and t.strength == STRONG:
                 strong.add(t.target)
+                if t.technology is not None:
+                    strong_techs.add(t.technology)
                 redirect = self._redirects.get(t.target)
                 if redirect is not None and t.technology not in redirect[1]:
                     unconcerned.add(t.target)
         return _SpanFacts(tuple(terms), tuple(strong), tuple(unconcerned), framing, tuple(sorted(opens)),
-                          tuple(es_strong), tuple([t.target for t in targets if t.kind == EXCLUDE]))  # fmt: skip
+                          tuple(es_strong), tuple([t.target for t in targets if t.kind == EXCLUDE]),
+                          tuple(sorted(strong_techs)))  # fmt: skip
 
     def _plan(self, spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
               top: int | None) -> _Plan:  # fmt: skip
@@ -458,6 +467,7 @@ class Classifier:
         area_terms: dict[str, list[_Term]] = {}
         es_terms: dict[str, list[_Term]] = {}
         strong: set[str] = set()
+        strong_techs: set[str] = set()
         unconcerned: set[str] = set()
         opened: set[tuple[str, str]] = set()
         es_strong: set[str] = set()
@@ -478,6 +488,7 @@ class Classifier:
             if facts.strong:
                 strong.update(facts.strong)
                 unconcerned.update(facts.unconcerned)
+                strong_techs.update(facts.strong_technologies)
             if facts.opens:
                 opened.update(facts.opens)
             if facts.es_strong:
@@ -513,8 +524,9 @@ class Classifier:
             score = {a: sc for a, sc, _ in scored}
             read = {a for a, _ in learned}
             yielded = tuple([
-                a for a, (b, _) in self._redirects.items()
+                a for a, (b, _, wanted) in self._redirects.items()
                 if (a in score or a in read) and score.get(b, 0) >= REPORT_AT and b in strong and a not in unconcerned
+                and (not wanted or not wanted.isdisjoint(strong_techs))
             ])  # fmt: skip
         if doubted:
             bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model

@@ -60,6 +60,8 @@ class Qualification:
     """Where the rule is stated."""
     technologies: tuple[str, ...] = ()
     """For an exclusion: the area's technologies it qualifies (empty: the whole area)."""
+    redirect_technologies: tuple[str, ...] = ()
+    """For a redirect: the redirect area's technologies whose strong terms make this area yield (empty: any)."""
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class LineNumber:
 SOURCE = {"section": str, "line": LineNumber}
 TEXT = {"ja": str, "en": str}
 TERMS = {"strong": Opt([str]), "support": Opt([str])}
-QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "technologies": Opt([str]), "source": SOURCE}
+QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "technologies": Opt([str]),
+                 "redirect_technologies": Opt([str]), "source": SOURCE}
 META = {
     "schema_version": int,
     "taxonomy_version": str,
@@ -282,7 +283,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         if area["tier"] not in TIERS:
             yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
         own = {t["id"] for t in area["technologies"]}
-        yield from _qualifications(p, area.get("qualifications", []), known_areas, own)
+        yield from _qualifications(p, area.get("qualifications", []), known_areas, own, tech_area)
         seen: dict[str, str] = {}
         spelled: dict[str, str] = {}  # the other spellings of the terms seen -> where the term is
         for j, tech in enumerate(area["technologies"]):
@@ -376,8 +377,8 @@ def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator
             yield f"{path}[{j}]: unknown {what} id {v!r}"
 
 
-def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None
-                    ) -> Iterator[str]:  # fmt: skip
+def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None,
+                    tech_area: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
     for j, q in enumerate(quals):
         if q["kind"] not in ("inclusion", "exclusion"):
             yield f"{path}.qualifications[{j}].kind: expected inclusion or exclusion, got {q['kind']!r}"
@@ -386,6 +387,10 @@ def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own
         for k, tech in enumerate(q.get("technologies", [])):
             if own is None or tech not in own:
                 yield f"{path}.qualifications[{j}].technologies[{k}]: {tech!r} is not a technology of this area"
+        for k, tech in enumerate(q.get("redirect_technologies", [])):
+            if "redirect" not in q or tech_area is None or tech_area.get(tech) != q["redirect"]:
+                yield (f"{path}.qualifications[{j}].redirect_technologies[{k}]: {tech!r} is not a technology of the "
+                       f"redirect area {q.get('redirect')!r}")
 
 
 def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[str, str]) -> Iterator[str]:
@@ -431,7 +436,7 @@ def _texts(items: list[dict[str, Any]] | None) -> tuple[Text, ...]:
 def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
     return tuple(
         Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"]),
-                      tuple(q.get("technologies", ())))
+                      tuple(q.get("technologies", ())), tuple(q.get("redirect_technologies", ())))
         for q in items or ()
     )
 
