@@ -754,35 +754,55 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, wi
     return "none", "area terms found, but no area reached the reporting score" if evidence else "no area term found"
 
 
+_KANJI_WIDEN = 2
+"""A kanji piece widens to the kanji word around it only when that word is at most this much longer: Japanese titles
+often run kanji for a whole phrase (小型人工衛星搭載用高効率推進装置開発), which is no word."""
+
+
 def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
     """``text[start:end]`` without spaces or punctuation at its ends (a piece ``i-m`` of Multi-modality is about
-    ``i``), nor hiragana beside kanji or katakana (``剤の``, ``の開発``: a particle is no word of the title's
-    subject), widened to the whole word of Latin letters and digits, of katakana, or of kanji that it starts or ends
-    in (``迅速検`` → ``迅速検知``)."""
+    ``i``) and without kana particles (``剤の`` is about ``剤``, ``ムの開`` about ``ム``: the longest part without
+    hiragana, when the piece holds other characters), widened to the whole word of Latin letters and digits or of
+    katakana that it starts or ends in, or to the kanji word around it when that is short (``迅速検`` → ``迅速検知``,
+    ``剤`` → ``化学剤``; see :data:`_KANJI_WIDEN`)."""
     s, e = start, end
     while s < e and not _is_word_char(text[s]):
         s += 1
     while e > s and not _is_word_char(text[e - 1]):
         e -= 1
-    if any(not _is_hiragana_char(c) for c in text[s:e]):
-        while _is_hiragana_char(text[s]):
-            s += 1
-        while _is_hiragana_char(text[e - 1]):
-            e -= 1
     if s == e:  # nothing but punctuation and spaces: the punctuation, as it is
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
         return start, end
+    if any(_is_hiragana_char(c) for c in text[s:e]) and not all(_is_hiragana_char(c) for c in text[s:e]):
+        best = (0, s, s)
+        i = s
+        while i < e:  # the longest run without hiragana (the first of equals)
+            j = i
+            while j < e and not _is_hiragana_char(text[j]):
+                j += 1
+            if j - i > best[0]:
+                best = (j - i, i, j)
+            i = j + 1
+        s, e = best[1], best[2]
     start, end = s, e
-    for kind in (_is_latin_word_char, _is_katakana_char, _is_kanji_char):
+    for kind in (_is_latin_word_char, _is_katakana_char):
         if kind(text[start]):
             while start > 0 and kind(text[start - 1]):
                 start -= 1
         if kind(text[end - 1]):
             while end < len(text) and kind(text[end]):
                 end += 1
+    if _is_kanji_char(text[start]) or _is_kanji_char(text[end - 1]):
+        lo, hi = start, end
+        while lo > 0 and _is_kanji_char(text[lo - 1]) and _is_kanji_char(text[lo]):
+            lo -= 1
+        while hi < len(text) and _is_kanji_char(text[hi]) and _is_kanji_char(text[hi - 1]):
+            hi += 1
+        if (hi - lo) - (end - start) <= _KANJI_WIDEN:
+            start, end = lo, hi
     return start, end
 
 
