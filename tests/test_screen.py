@@ -1196,6 +1196,12 @@ def test_an_xlsx_header_below_a_banner_is_found(tmp_path: Path) -> None:
     records = read_jsonl(tmp_path / "out.jsonl")
     assert [(r["row"], r["fields"]["研究課題名"], r["verdict"]) for r in records] == [
         (1, "超伝導量子ビットによる量子コンピュータ", "strategic"), (2, "江戸時代の文学", "none")]
+    # A banner padded with empty cells, as Excel saves one in CSV, and --column by number (a review found the padded
+    # banner taken for the header: its second cell exists, empty)
+    padded = tmp_path / "padded.csv"
+    padded.write_text("令和7年度 応募課題一覧,,\n,,\nid,課題名,代表者\n1,量子コンピュータ,山田\n", encoding="utf-8")
+    summary = run(tmp_path, input=str(padded), output=str(tmp_path / "padded_out.csv"), column="2")
+    assert summary.header_row == 3 and summary.title_column == "課題名" and summary.rows_read == 1
     # No title column under the first row either: the first row is the header and every other row is data.
     plain = tmp_path / "plain.xlsx"
     workbook = openpyxl.Workbook()

@@ -776,15 +776,19 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
 
 
 def _has_title_column(header: list[str], column: str | None) -> bool:
-    """Whether ``header`` holds the title column: ``column`` (a name or number, as --column takes it), else one
+    """Whether ``header`` holds the title column: ``column`` (a name or number, as --column takes it; a number
+    needs a cell with a name there, so that a banner row padded with empty cells is no header), else one
     :func:`detect_title_column` finds."""
+    cells = list(header)
+    while cells and not str(cells[-1]).strip():
+        cells.pop()
     if column is None:
-        return detect_title_column(header) is not None
+        return detect_title_column(cells) is not None
     try:
-        resolve_column(header, column)
+        index = resolve_column(cells, column)
     except InputError:
         return False
-    return True
+    return bool(str(cells[index]).strip())
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
