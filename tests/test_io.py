@@ -866,3 +866,24 @@ def test_a_named_pipe_is_read_once_and_spooled(tmp_path: Path) -> None:
                 assert handle.read() == data
     finally:
         source.close()
+
+
+def test_only_the_writers_own_errors_are_named_after_the_output(tmp_path: Path) -> None:
+    """A full disk while the output is written names the output; an error from elsewhere inside the writer's block
+    (reading the input, starting workers) keeps its own words (a review found a read error blamed on the output)."""
+    import errno
+
+    from domaincheck.io.writers import named_os_errors, open_writer
+
+    out = str(tmp_path / "out.csv")
+    with pytest.raises(OSError) as caught, open_writer("csv", out) as writer:
+        writer.write_header(["title"], [])
+        raise OSError(errno.EIO, "Input/output error")  # as the reading of the input would
+    assert caught.value.filename is None and caught.value.errno == errno.EIO
+    with pytest.raises(OSError) as caught, named_os_errors(out):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert caught.value.filename == out and caught.value.errno == errno.ENOSPC
+    with pytest.raises(OSError) as caught, named_os_errors(None):  # stdout: no file to name
+        raise OSError(errno.EPIPE, "Broken pipe")
+    assert caught.value.filename is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing half-written is left

@@ -76,6 +76,7 @@ from domaincheck.io.writers import (
     check_output_path,
     check_path_given,
     is_stdout,
+    named_os_errors,
     open_writer,
     output_format,
 )
@@ -688,14 +689,16 @@ def screen(
                 header = list(table.header)
                 if plan.keep is not None:
                     header = [header[i] for i in plan.keep]
-                writer.write_header(header, RESULT_COLUMNS)
+                with named_os_errors(output):
+                    writer.write_header(header, RESULT_COLUMNS)
                 want_detail = out_fmt == "jsonl"
                 batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
                 # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
                 # generator) must still end the worker pool its way, before the interpreter's exit would.
                 with contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail)) as results:
                     for batch, classified in results:
-                        _write_batch(writer, batch, classified, tally)
+                        with named_os_errors(output):  # the writing's errors, not the reading's (the loop's)
+                            _write_batch(writer, batch, classified, tally)
                         if progress is not None:
                             progress(tally.rows_written, table.total)
             blank = table.blank_rows[0]

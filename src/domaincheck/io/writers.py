@@ -53,6 +53,7 @@ __all__ = [
     "atomic_file",
     "check_output_path",
     "check_path_given",
+    "named_os_errors",
     "neutralize",
     "open_writer",
     "output_format",
@@ -363,32 +364,40 @@ def open_writer(
     assert output is not None
     target = Path(output)
     check_output_path(target, input_path)
-    with _named_os_errors(target), atomic_file(target) as temp:
+    with atomic_file(target) as temp:
         if fmt == "xlsx":
             xlsx = _XlsxWriter(temp)
             try:
                 yield xlsx
-                xlsx.finish()
+                with named_os_errors(output):
+                    xlsx.finish()
             except BaseException:
                 xlsx.abort()
                 raise
             return
-        with open(temp, "w", encoding=encoding, errors="strict", newline="", buffering=_BUFFER_BYTES) as handle:
+        with named_os_errors(output):
+            handle = open(temp, "w", encoding=encoding, errors="strict", newline="", buffering=_BUFFER_BYTES)  # noqa: SIM115 - closed below, its errors named
+        try:
             writer = _text_writer(fmt, handle, encoding, errors)
             yield writer
-            writer.finish()
+            with named_os_errors(output):
+                writer.finish()
+                handle.close()  # the last buffer's flush: a full disk shows here
+        finally:
+            with contextlib.suppress(OSError):
+                handle.close()
 
 
 @contextlib.contextmanager
-def _named_os_errors(target: Path) -> Iterator[None]:
-    """An OSError from writing the output that names no file (a full disk while the temporary file is written) is
-    said to be the output's."""
+def named_os_errors(output: str | None) -> Iterator[None]:
+    """An OSError that names no file, from writing ``output`` (a full disk while its temporary file is written), is
+    said to be the output's. Only the writer's own calls go inside: an error from reading the input is not."""
     try:
         yield
     except OSError as exc:
-        if exc.filename is not None or exc.errno is None:
+        if output is None or exc.filename is not None or exc.errno is None:
             raise
-        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise OSError(exc.errno, exc.strerror, output) from exc
 
 
 @contextlib.contextmanager
