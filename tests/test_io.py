@@ -88,7 +88,8 @@ def test_western_text_is_not_read_as_cp932_mojibake() -> None:
     mojibake. Japanese text, with Latin acronyms beside kanji and a legacy system's own kanji (外字, private-use in
     CP932), is still read as CP932."""
     western = [b"title\nr\xe9seau quantique\n", b"title\n\xe9tude de mod\xe8le\n", b"title\nK\xf6ln quantum\n",
-               b"title\nStra\xdfe und \xc9COLE\n"]
+               b"title\nStra\xdfe und \xc9COLE\n",
+               "title\na軸b".encode("cp932") + b"\xe9seau\n"]  # a sign right after a Japanese kanji between letters
     for data in western:
         data.decode("cp932")  # it does decode: only its look gives it away
         with pytest.raises(InputError, match=r"Western-European .*line 2: ") as caught:

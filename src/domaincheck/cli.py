@@ -102,7 +102,7 @@ def _errors(broken_pipe: int = EXIT_OK) -> Iterator[None]:
     except BrokenPipeError:
         _quiet_stdout()
         if broken_pipe != EXIT_OK:
-            _stderr_console().print(f"the reader of standard output went away: not every row was written, exit "
+            _stderr_console().print(f"the reader of standard output went away before everything was written, exit "
                                     f"{broken_pipe}", highlight=False, soft_wrap=True)  # fmt: skip
         raise typer.Exit(broken_pipe) from None
     except KeyboardInterrupt:
@@ -446,10 +446,10 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
             labels = (entry.name_ja, entry.name_en, *_short_names(entry.name_ja), *_short_names(entry.name_en)) \
                 if by_name else (entry.id,)
             names = {normalize_text(x) for x in labels}
-            # A program's name may be cut short (ムーンショット for ムーンショット型研究開発制度); an item's may not
-            # (目標1 would be 目標10's start too): its first word is one of its labels instead.
+            # A program's Japanese name may be cut short (ムーンショット for ムーンショット型研究開発制度); not an
+            # English one (Support, Use: the first words of many) nor an item's (目標1 is 目標10's start too).
             if key not in names and not (by_name and entry is p and len(key) >= 4
-                                         and any(n.startswith(key) for n in names)):  # fmt: skip
+                                         and normalize_text(entry.name_ja).startswith(key)):  # fmt: skip
                 continue
             kind = _KIND_NAME.get(p.kind, p.kind)
             if entry is p:
@@ -464,12 +464,13 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
 
 def _short_names(name: str) -> tuple[str, ...]:
     """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等)
-    and the first word of a name that has several (目標6 for 目標6 経済・産業・…)."""
+    and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
     import re
 
     out = [m.group(1) for m in re.finditer(r"[（(]([^（()）]+)[)）]\s*$", name)]
-    if " " in name.strip():
-        out.append(name.split()[0])
+    goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)
+    if goal:
+        out.append(goal.group(1))
     return tuple(out)
 
 

@@ -270,7 +270,7 @@ class Summary:
     sheet: str | None = None
     """xlsx: the worksheet read (given, or the first visible one with a title column); None for other formats."""
     header_row: int | None = None
-    """The header's 1-based row when it was found below a banner (xlsx), else None."""
+    """The header's 1-based row when it was found below a banner (CSV, TSV or xlsx), else None."""
     title_column_namesakes: tuple[int, ...] = ()
     """1-based indexes of the other columns with the title column's name (a name given to --column, or detected,
     reads the first of them; --column with a number picks another)."""

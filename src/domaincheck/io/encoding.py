@@ -194,7 +194,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
 # (Transformer型model, Fe系bcc), but not those kanji: only a kanji whose CP932 bytes are such a lead byte and an ASCII
 # letter is a sign. (A private-use character alone is no sign: a legacy system's own kanji, 外字, in a name, are
 # private-use characters in CP932.)
-_BETWEEN_LETTERS = re.compile("[A-Za-z]([\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff\uff61-\uff9f])[a-z]")
+_BETWEEN_LETTERS = re.compile("[A-Za-z]([\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff\uff61-\uff9f])(?=[a-z])")
 
 
 def _western_mojibake(text: str) -> re.Match[str] | None:

@@ -486,7 +486,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                 if _has_title_column(record, column):
                     below, header, ahead = seen + len(ahead), record, []
                     break
-                if sum(map(any, ahead)) >= _BANNER_ROWS:
+                if sum(map(any, ahead)) >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
                     break
         except UnicodeError:
             raise _decode_error(source, encoding) from None
@@ -812,6 +812,8 @@ def _describe_sheets(sheets: list[Any]) -> str:
 
 _BANNER_ROWS = 10
 """Non-blank rows under a first row without a title column that :func:`_start_sheet` searches for the header."""
+_AHEAD_MAX = 1_000
+"""Rows read ahead at most, blank ones included: the search never holds a file's worth of empty rows."""
 
 
 def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str],
@@ -846,7 +848,7 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
             continue
         if _has_title_column([cell_text(c) for c in values], column):
             return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
-        if sum(not _is_blank(v) for v in ahead) >= _BANNER_ROWS:
+        if sum(not _is_blank(v) for v in ahead) >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
             break
     return _SheetStart(worksheet, header, consumed, _Replay(ahead, rows), declared_rows)
 

@@ -861,6 +861,7 @@ class _XlsxWriter(_NothingReplaced):
 
         from openpyxl.writer.excel import ExcelWriter
 
+        self._workbook.properties.modified = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)  # as openpyxl's save
         archive = zipfile.ZipFile(self._path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         try:
             ExcelWriter(self._workbook, archive).save()
