@@ -268,17 +268,22 @@ _VALUE_TEXT = re.compile(
     r"(?: ?\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|(?i:true|false)"
 )
-VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄")
+# A column's sub-heading under a merged heading (研究課題名 over 和文 and 英文): the row below the header names the
+# language of each column, and holds no proposal.
+_LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japanese", "english"))
+VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（")
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
 
 
 def title_problem(value: object) -> str | None:
     """Why a title cell holds no title: ``title_excel_error`` (#N/A, #REF!, ...), ``title_not_text`` (a number, a
-    date or time, TRUE/FALSE, or text that only writes one: 00000123, 1.5, 2025-05-01, 令和7年5月1日, FALSE); None for
-    text, empty cells and anything else."""
+    date or time, TRUE/FALSE, or text that only writes one: 00000123, 1.5, 2025-05-01, 令和7年5月1日, FALSE; or the
+    sub-heading of a merged heading: 和文, 英文, (English)); None for text, empty cells and anything else."""
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit() or _VALUE_TEXT.fullmatch(unicodedata.normalize("NFKC", text)) is not None:
+        folded = unicodedata.normalize("NFKC", text)
+        if text.isdigit() or _VALUE_TEXT.fullmatch(folded) is not None \
+                or folded.strip("()[] ").lower() in _LANGUAGE_LABELS:
             return "title_not_text"
         return "title_excel_error" if "#" in value and text in EXCEL_ERRORS else None
     return "title_not_text" if isinstance(value, _NOT_TEXT) else None
