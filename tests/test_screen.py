@@ -1202,6 +1202,29 @@ def test_an_xlsx_header_below_a_banner_is_found(tmp_path: Path) -> None:
     padded.write_text("令和7年度 応募課題一覧,,\n,,\nid,課題名,代表者\n1,量子コンピュータ,山田\n", encoding="utf-8")
     summary = run(tmp_path, input=str(padded), output=str(tmp_path / "padded_out.csv"), column="2")
     assert summary.header_row == 3 and summary.title_column == "課題名" and summary.rows_read == 1
+    # Regressions a sweep found: an instructions sheet that lists 研究課題名 among its items is not taken for the data
+    # (it comes after the other sheets), and a header that leaves the title column's name empty keeps its rows
+    guide = tmp_path / "guide.xlsx"
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "記入要領"
+    for row in (["記入要領"], [], ["項目", "説明"], ["研究課題名", "40字以内"], ["代表者", "氏名"]):
+        notes.append(row)
+    data = workbook.create_sheet("応募一覧")
+    for row in (["No", "研究課題名", "代表者"], [1, "量子センサ", "山田"], [2, "全固体電池", "佐藤"]):
+        data.append(row)
+    workbook.save(guide)
+    for column in (None, "2"):
+        summary = run(tmp_path, input=str(guide), output=str(tmp_path / "guide.csv"), column=column)
+        assert summary.sheet == "応募一覧" and summary.rows_read == 2 and summary.header_row is None
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("No,,代表者\n1,量子センサ,山田\n2,全固体電池,佐藤\n", encoding="utf-8")
+    summary = run(tmp_path, input=str(unnamed), output=str(tmp_path / "unnamed_out.csv"), column="2")
+    assert summary.header_row is None and summary.rows_read == 2 and summary.verdicts["strategic"] == 1
+    blanks = tmp_path / "blanks.csv"  # the look-ahead holds at most 1,000 rows, blank ones too
+    blanks.write_text("令和7年度 応募課題一覧\n" + ",,\n" * 2_000 + "No,研究課題名\n1,量子センサ\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no title column found"):
+        run(tmp_path, input=str(blanks), output=str(tmp_path / "blanks_out.csv"))
     # No title column under the first row either: the first row is the header and every other row is data.
     plain = tmp_path / "plain.xlsx"
     workbook = openpyxl.Workbook()

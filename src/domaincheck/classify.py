@@ -197,7 +197,8 @@ class Classifier:
         # area -> (the area it yields to, its own technologies the exclusion concerns, the other area's technologies
         # whose strong terms make it yield: empty, any)
         self._redirects = {
-            a.id: (q.redirect, frozenset(q.technologies) or frozenset(t.id for t in a.technologies),
+            a.id: (q.redirect, frozenset(t.id for t in a.technologies) if q.technologies is None
+                   else frozenset(q.technologies),
                    frozenset(q.redirect_technologies))
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }  # fmt: skip

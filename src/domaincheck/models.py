@@ -58,8 +58,9 @@ class Qualification:
     """For an exclusion: the area the excluded technology belongs to instead."""
     source: SourceRef
     """Where the rule is stated."""
-    technologies: tuple[str, ...] = ()
-    """For an exclusion: the area's technologies it qualifies (empty: the whole area)."""
+    technologies: tuple[str, ...] | None = None
+    """For an exclusion: the area's technologies it qualifies (None, not given: the whole area; empty: none, so that
+    any strong term of the area keeps it)."""
     redirect_technologies: tuple[str, ...] = ()
     """For a redirect: the redirect area's technologies whose strong terms make this area yield (empty: any)."""
 

@@ -70,7 +70,7 @@ def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
         "official_en": area.official_en,
         "qualifications": [
             {"kind": q.kind, "ja": q.text.ja, "en": q.text.en, "redirect": q.redirect,
-             "technologies": list(q.technologies), "source": _src(q.source)}
+             "technologies": list(q.technologies or ()), "source": _src(q.source)}
             for q in (*tax.tier(area.tier).qualifications, *area.qualifications)
         ],
         "technologies": [

@@ -436,7 +436,8 @@ def _texts(items: list[dict[str, Any]] | None) -> tuple[Text, ...]:
 def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
     return tuple(
         Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"]),
-                      tuple(q.get("technologies", ())), tuple(q.get("redirect_technologies", ())))
+                      tuple(q["technologies"]) if "technologies" in q else None,
+                      tuple(q.get("redirect_technologies", ())))
         for q in items or ()
     )
 

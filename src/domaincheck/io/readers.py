@@ -486,9 +486,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             for line in lines:
                 record = parse(line)
                 ahead.append(record)
-                if not any(record):
-                    continue
-                if _has_title_column(record, column):
+                if any(record) and _has_title_column(record, column):
                     below, header, ahead = seen + len(ahead), record, []
                     break
                 if sum(map(any, ahead)) >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
@@ -761,13 +759,15 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
         return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column), None
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     first: _SheetStart | None = None  # kept open: read when no sheet has a title column
-    for worksheet in visible:
+    # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
+    # banner would take for a header: such sheets are tried after the others.
+    for worksheet in sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None):
         start = _start_sheet(worksheet, header_row, name, pads, column)
         if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             if first is not None:
                 first.rows.close()
             return start, None
-        if first is None:
+        if worksheet is visible[0]:
             first = start
         else:
             start.rows.close()  # closes the sheet's part in the archive
@@ -781,19 +781,17 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
 
 
 def _has_title_column(header: list[str], column: str | None) -> bool:
-    """Whether ``header`` holds the title column: ``column`` (a name or number, as --column takes it; a number
-    needs a cell with a name there, so that a banner row padded with empty cells is no header), else one
-    :func:`detect_title_column` finds."""
-    cells = list(header)
-    while cells and not str(cells[-1]).strip():
-        cells.pop()
+    """Whether ``header`` holds the title column: ``column`` (a name or number, as --column takes it), else one
+    :func:`detect_title_column` finds. A row with one cell filled in (a banner, however many empty cells Excel pads
+    it with) holds a column by number only at that cell; a header may leave the title column's name empty."""
     if column is None:
-        return detect_title_column(cells) is not None
+        return detect_title_column(header) is not None
     try:
-        index = resolve_column(cells, column)
+        index = resolve_column(header, column)
     except InputError:
         return False
-    return bool(str(cells[index]).strip())
+    filled = [i for i, cell in enumerate(header) if str(cell).strip()]
+    return len(filled) > 1 or index in filled
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
@@ -815,6 +813,9 @@ def _describe_sheets(sheets: list[Any]) -> str:
                      for i, ws in enumerate(sheets, 1))  # fmt: skip
 
 
+_INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例|入力方法|instruction|readme|read me|guide|how to",
+                           re.IGNORECASE)
+"""Sheet names of instructions rather than data."""
 _BANNER_ROWS = 10
 """Non-blank rows under a first row without a title column that :func:`_start_sheet` searches for the header."""
 _AHEAD_MAX = 1_000
@@ -849,9 +850,7 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     ahead: list[list[Any]] = []
     for values in rows:
         ahead.append(values)
-        if _is_blank(values):
-            continue
-        if _has_title_column([cell_text(c) for c in values], column):
+        if not _is_blank(values) and _has_title_column([cell_text(c) for c in values], column):
             return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
         if sum(not _is_blank(v) for v in ahead) >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
             break
