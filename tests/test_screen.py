@@ -1290,3 +1290,14 @@ def test_a_full_disk_while_writing_xlsx_is_one_clear_error(tmp_path: Path) -> No
     assert proc.stderr.startswith(f"Error: {out}: No space left on device"), proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_lone_surrogate_does_not_damage_an_xlsx_output(tmp_path: Path) -> None:
+    """A JSONL cell holding a lone surrogate ("\\ud83d", half an emoji) made a workbook Excel and openpyxl call damaged,
+    with exit 0 (a sweep). It is written as U+FFFD, as control characters are."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"title": "量子センサ", "note": "\\ud83d"}\n', encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    run(tmp_path, input=str(src), output=str(out))
+    row = [c.value for c in next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, max_row=2))]
+    assert row[:2] == ["量子センサ", "\ufffd"]

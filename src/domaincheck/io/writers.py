@@ -96,7 +96,9 @@ _FORMULA_START = frozenset("=+-@\t\r")
 _first_char = itemgetter(slice(None, 1))
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SIGNS_ONLY = re.compile(r"[-+]+")  # "-" for 該当なし, "--": no formula, and Japanese sheets are full of them
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters a workbook cannot hold, and lone surrogates (a JSONL "\\ud83d"), built with chr(): mypyc cannot
+# compile a surrogate in a string literal (it fell back to plain Python).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
 
 
