@@ -1544,3 +1544,15 @@ def test_every_listing_renders_at_every_width(width: int) -> None:
             r = runner.invoke(app, [*command, "--lang", lang], env={"COLUMNS": str(width)})
             assert r.exit_code == 0, (command, lang, r.stderr, r.exception)
             assert max(map(cell_len, r.stdout.splitlines())) <= max(width, 1), (command, lang)
+
+
+def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
+    """COLUMNS=0 made rich print nothing, errors and --fail-on lines included (a sweep): the consoles take at least
+    20 columns."""
+    r = runner.invoke(app, ["screen", str(tmp_path / "missing.csv")], env={"COLUMNS": "0"})
+    assert r.exit_code == EXIT_ERROR and "no such file" in r.stderr
+    src = tmp_path / "call.csv"
+    src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
+    r = runner.invoke(app, [*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--fail-on", "strategic"],
+                      env={"COLUMNS": "0"})  # fmt: skip
+    assert r.exit_code == 1 and "--fail-on strategic: 1 row with findings, exit 1" in r.stderr

@@ -57,7 +57,13 @@ def _fit(console: Console) -> Console:
 
     if not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
         console.width = PIPED_WIDTH
+    elif console.width < _NARROWEST:  # COLUMNS=0 made rich print nothing at all, errors included
+        console.width = _NARROWEST
     return console
+
+
+_NARROWEST = 20
+"""The fewest columns the consoles take, whatever COLUMNS says."""
 
 
 def _stdout_console() -> Console:
