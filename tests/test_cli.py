@@ -1556,3 +1556,17 @@ def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
     r = runner.invoke(app, [*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--fail-on", "strategic"],
                       env={"COLUMNS": "0"})  # fmt: skip
     assert r.exit_code == 1 and "--fail-on strategic: 1 row with findings, exit 1" in r.stderr
+
+
+def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
+    """`screen x.csv >&-` ended in an AssertionError traceback (a sweep): it is a usage error now."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "call.csv"
+    src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "domaincheck", *MIN, "screen", str(src), "-q"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
+                          preexec_fn=lambda: os.close(1))  # fmt: skip  # the child starts with stdout closed
+    assert proc.returncode == EXIT_USAGE, proc.stderr
+    assert "standard output is closed" in proc.stderr and "Traceback" not in proc.stderr

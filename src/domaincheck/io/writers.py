@@ -409,6 +409,9 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[
         import sys
 
         stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`): Python has none
+        raise UsageError("standard output is closed: the rows have nowhere to go",
+                         hint="write them to a file with -o FILE")  # fmt: skip
     binary: IO[bytes] | None
     if isinstance(stream, io.TextIOBase):
         binary = getattr(stream, "buffer", None)
