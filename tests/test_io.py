@@ -216,7 +216,9 @@ def test_title_problem() -> None:
               "令和7年5月1日(木)", "2025年5月1日 9:30", "12:30:45.123", "1,200円", "¥1,200", "12.5万円", "１．５",
               "２０２５／５／１", "元年",
               # the sub-heading row under a merged 研究課題名 (a user test found it screened as a proposal)
-              "和文", "（英文）", "English", "(Japanese)")  # fmt: skip
+              "和文", "（英文）", "English", "(Japanese)",
+              # full-width and compatibility forms the quick test let through unchecked (a sweep)
+              "ＴＲＵＥ", "ｆａｌｓｅ", "㍻7年5月1日", "㋿7年5月1日", "﹣1,200", "﹩100")  # fmt: skip
     assert [v for v in values if title_problem(v) != "title_not_text"] == []
     assert [v for v in values if v[0] not in VALUE_TEXT_STARTS] == []  # screen's quick test lets each through
     titles = ("-", "3D printing", "5G", "R2-D2", "True Love", "5.1 surround", "2025年度の量子コンピュータ研究",

@@ -271,7 +271,8 @@ _VALUE_TEXT = re.compile(
 # A column's sub-heading under a merged heading (研究課題名 over 和文 and 英文): the row below the header names the
 # language of each column, and holds no proposal.
 _LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japanese", "english"))
-VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（")
+VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"
+                              "ＴｔＦｆ㍻㍼㍽㍾㋿﹣﹩＄")  # full-width and compatibility forms, which NFKC folds
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
 
 
