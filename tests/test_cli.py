@@ -59,6 +59,11 @@ def test_classify_reads_stdin() -> None:
     r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n\nsmart agriculture\n")
     assert r.exit_code == 0
     assert [json.loads(x)["primary"] for x in r.stdout.splitlines()] == ["quantum", "agri_food"]
+    # CP932 reads; Windows-1252 text, which CP932 would read as mojibake (réseau → r駸eau), is refused as a file is
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="量子コンピュータ\n".encode("cp932"))
+    assert r.exit_code == 0 and json.loads(r.stdout)["title"] == "量子コンピュータ"
+    r = run(*MIN, "classify", "-", stdin="r\u00e9seau quantique\n".encode("cp1252"))
+    assert r.exit_code == EXIT_ERROR and "mojibake" in r.stderr and r.stdout == ""
 
 
 def test_classify_table_highlights_and_explains() -> None:

@@ -197,7 +197,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
 _BETWEEN_LETTERS = re.compile("[A-Za-z]([\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff\uff61-\uff9f])(?=[a-z])")
 
 
-def _western_mojibake(text: str) -> re.Match[str] | None:
+def western_mojibake(text: str) -> re.Match[str] | None:
     """The first character of ``text`` (CP932 decoded) that an accented Latin letter and the letter after it became."""
     for found in _BETWEEN_LETTERS.finditer(text):
         ch = found.group(1)
@@ -216,7 +216,7 @@ def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> No
     head = stream.read(chunk_size)
     stream.seek(0)
     text = codecs.getincrementaldecoder("cp932")("replace").decode(head, False)
-    found = _western_mojibake(text)
+    found = western_mojibake(text)
     if found is None:
         return
     line = text.count("\n", 0, found.start()) + 1
