@@ -218,14 +218,12 @@ def _read_stdin_titles() -> list[tuple[str, str]]:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})") from None
-        from .io.encoding import western_mojibake
+        from .io.encoding import western_mojibake_error
 
-        found = western_mojibake(text)
-        if found is not None:  # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
-            line = text.count("\n", 0, found.start()) + 1
-            raise InputError(f"standard input reads as CP932 only as mojibake, like Western-European text saved in "
-                             f"another encoding (line {line})", hint="convert it to UTF-8 first (iconv -f cp1252 "
-                             "-t utf-8)") from None  # fmt: skip
+        # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
+        error = western_mojibake_error(text, "standard input", "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)")
+        if error is not None:
+            raise error from None
     titles = _excel_cells(text)
     if titles is None:
         titles = [(f"line {n}", line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]

@@ -330,12 +330,12 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
 
     ids = [c for c in ids if c in cols]
     whole: tuple[str, ...] = ()
+    need = {c: max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols}  # each column's widest cell
     for n in range(len(ids), 0, -1):  # the first id column may leave the others narrower than the rest may
-        if _fits_whole(rows, cols, ids[:n], width, _FOLDED_MIN if n > 1 else _FOLDED_LEAST):
+        if _fits_whole(need, ids[:n], width, _FOLDED_MIN if n > 1 else _FOLDED_LEAST):
             whole = tuple(ids[:n])
             break
     folding = [c for c in cols if c not in whole]
-    need = {c: max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols}
     room = width - 3 * len(cols) - 1 - sum(need[c] for c in whole)
     if not folding or sum(need[c] for c in folding) <= room:
         return set(whole), {}
@@ -349,15 +349,13 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
     return set(whole), {c: least[c] + spare * more[c] // total for c in folding}
 
 
-def _fits_whole(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int,
-                least: int = _FOLDED_MIN) -> bool:  # fmt: skip
-    """Whether a table of ``rows`` can show the ``ids`` columns whole and at least ``least`` cells of every
-    other column in ``width`` (rich squeezes a folding column out entirely before it narrows one that cannot wrap)."""
-    from rich.cells import cell_len
-
-    whole = sum(max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols if c in ids)
-    folded = least * sum(c not in ids for c in cols)
-    return whole + folded + 3 * len(cols) + 1 <= width  # each column: padding and a border; one border more
+def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int = _FOLDED_MIN) -> bool:
+    """Whether a table whose columns' widest cells are ``need`` can show the ``ids`` columns whole and at least
+    ``least`` cells of every other column in ``width`` (rich squeezes a folding column out entirely before it narrows
+    one that cannot wrap)."""
+    whole = sum(need[c] for c in ids)
+    folded = least * sum(c not in ids for c in need)
+    return whole + folded + 3 * len(need) + 1 <= width  # each column: padding and a border; one border more
 
 
 # ---- classify ----------------------------------------------------------------------------------------------------

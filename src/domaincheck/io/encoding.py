@@ -210,23 +210,30 @@ def western_mojibake(text: str) -> re.Match[str] | None:
     return None
 
 
+def western_mojibake_error(text: str, name: str, hint: str) -> InputError | None:
+    """The error for ``text`` (CP932 decoded from ``name``) when it reads as Western-European mojibake, naming the
+    line and showing it; None when it does not."""
+    found = western_mojibake(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    shown = text[start : end if end >= 0 else len(text)].strip()[:60]
+    return InputError(f"{name}: reads as CP932 only as mojibake, like Western-European text saved in another "
+                      f"encoding (line {line}: {shown!r})", hint=hint)  # fmt: skip
+
+
 def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:
     """InputError when the file's start, read as CP932, reads as Western-European mojibake: it was saved in
     another encoding, and classifying it would write mojibake out. Rewinds."""
     head = stream.read(chunk_size)
     stream.seek(0)
-    text = codecs.getincrementaldecoder("cp932")("replace").decode(head, False)
-    found = western_mojibake(text)
-    if found is None:
-        return
-    line = text.count("\n", 0, found.start()) + 1
-    start = text.rfind("\n", 0, found.start()) + 1
-    end = text.find("\n", found.end())
-    shown = text[start : end if end >= 0 else len(text)].strip()[:60]
-    raise InputError(f"{name}: reads as CP932 only as mojibake, like Western-European text saved in another "
-                     f"encoding (line {line}: {shown!r})",
-                     hint="pass the file's encoding with --encoding (cp1252 for Windows, latin-1, …), or --encoding "
-                          "cp932 to read it as CP932 all the same")  # fmt: skip
+    error = western_mojibake_error(codecs.getincrementaldecoder("cp932")("replace").decode(head, False), name,
+                                   "pass the file's encoding with --encoding (cp1252 for Windows, latin-1, …), or "
+                                   "--encoding cp932 to read it as CP932 all the same")  # fmt: skip
+    if error is not None:
+        raise error
 
 
 _CONTAINERS = (

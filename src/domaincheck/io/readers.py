@@ -483,14 +483,17 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     ahead: list[list[str]] = []
     below: int | None = None
     if header_row is None and not _has_title_column(header, column):
+        filled = 0  # rows read ahead that are not blank
         try:
             for line in lines:
                 record = parse(line)
                 ahead.append(record)
-                if any(record) and _has_title_column(record, column):
-                    below, header, ahead = seen + len(ahead), record, []
-                    break
-                if sum(map(any, ahead)) >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
+                if any(record):
+                    if _has_title_column(record, column):
+                        below, header, ahead = seen + len(ahead), record, []
+                        break
+                    filled += 1
+                if filled >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
                     break
         except UnicodeError:
             raise _decode_error(source, encoding) from None
@@ -849,11 +852,14 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     if header is None or header_row is not None or _has_title_column([cell_text(c) for c in header], column):
         return _SheetStart(worksheet, header, consumed, rows, declared_rows)
     ahead: list[list[Any]] = []
+    filled = 0  # rows read ahead that are not blank
     for values in rows:
         ahead.append(values)
-        if not _is_blank(values) and _has_title_column([cell_text(c) for c in values], column):
-            return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
-        if sum(not _is_blank(v) for v in ahead) >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
+        if not _is_blank(values):
+            if _has_title_column([cell_text(c) for c in values], column):
+                return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
+            filled += 1
+        if filled >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
             break
     return _SheetStart(worksheet, header, consumed, _Replay(ahead, rows), declared_rows)
 
