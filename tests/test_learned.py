@@ -494,3 +494,27 @@ def test_learned_evidence_shows_whole_words(classifier) -> None:  # type: ignore
                     assert not any(map(_is_hiragana_char, text)), (title, text)  # no particle inside either
                 checked += 1
     assert checked > 100
+
+
+def test_a_repeated_title_in_a_batch_is_read_once_and_reads_the_same(classifier) -> None:  # type: ignore[no-untyped-def]
+    """brief_many keeps what it said of a title (files list a project once a year): a repeat gets the same Brief,
+    read once, and one that differs in what decides it (the reporting score, fuzzy matching, the title's length
+    within its text) is read again."""
+    titles = [t for t in _eval_titles()[:300] if Brief.of(classifier.classify(t)).areas][:20]
+    fresh = Classifier(classifier.taxonomy, classifier.matcher, classifier.learned)
+    first = fresh.brief_many(titles)
+    again = fresh.brief_many(list(reversed(titles)) + titles)
+    assert again[len(titles):] == first and all(a is b for a, b in zip(again[len(titles):], first, strict=True))
+    for title, brief in zip(titles, first, strict=True):
+        assert brief == Brief.of(classifier.classify(title)), title
+    strict = fresh.brief_many(titles, min_score=95)
+    assert strict == [Brief.of(classifier.classify(t, min_score=95)) for t in titles]
+    assert strict != first  # the memo did not answer for another reporting score
+    typo = "A cybersecurty framework"  # found by the near-miss speller only
+    assert fresh.brief_many([typo]) == [Brief.of(classifier.classify(typo))]
+    exact = fresh.brief_many([typo], fuzzy=False)
+    assert exact == [Brief.of(classifier.classify(typo, fuzzy=False))]
+    assert exact != fresh.brief_many([typo])  # the memo did not answer for exact matching alone
+    text = "教育プログラムの開発 量子コンピュータ"  # framing 教育 in the title, the area term in the text after it
+    cut = fresh.brief_many([text, text], framing_within=[4, None])
+    assert cut == [Brief.of(classifier.classify(text, framing_within=4)), Brief.of(classifier.classify(text))]

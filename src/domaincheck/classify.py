@@ -203,6 +203,9 @@ class Classifier:
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
+        # (title as given, fuzzy, min_score, framing_within) -> its Brief: brief_many reads a title once. Files list
+        # a project again (a row per fiscal year, a resubmission); the cap bounds memory as the other memos' does.
+        self._briefs: dict[tuple[str, bool, int, int | None], Brief] = {}
         # The deciding facts of a title (see _new_plan) -> its plan but for the terms of its Brief (none there): many
         # plans share one outcome, and titles with no reported area share this plan itself.
         self._outcomes: dict[tuple[Any, ...], _Plan] = {}
@@ -290,9 +293,16 @@ class Classifier:
     def _brief_many(self, titles: Sequence[str | None], fuzzy: bool, min_score: int,
                     framing_within: Sequence[int | None] | None) -> list[Brief | InputError | None]:  # fmt: skip
         out: list[Brief | InputError | None] = []
+        memo = self._briefs
         for index, title in enumerate(titles):
             if title is None:
                 out.append(None)
+                continue
+            within = framing_within[index] if framing_within is not None else None
+            key = (title, fuzzy, min_score, within)
+            known = memo.get(key)
+            if known is not None:
+                out.append(known)
                 continue
             try:
                 norm = checked(title)
@@ -300,11 +310,13 @@ class Classifier:
                 out.append(exc)
                 continue
             spans = self.matcher.find(norm, fuzzy=fuzzy)
-            within = framing_within[index] if framing_within is not None else None
             if within is not None:
                 spans = self._framing_within(spans, norm, within)
             learned, doubted = self._read(norm.text, spans)
-            out.append(self._plan(spans, learned, doubted, min_score, None).brief)
+            brief = self._plan(spans, learned, doubted, min_score, None).brief
+            if len(memo) < _PLAN_CACHE_MAX:
+                memo[key] = brief
+            out.append(brief)
         return out
 
     @staticmethod

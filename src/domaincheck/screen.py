@@ -429,7 +429,8 @@ def _classify_batch(classifier: ClassifierLike, texts: Sequence[str | None], wan
 
     The hot loop of a run. Without details (every format but JSONL) a classifier that offers ``brief_many``
     (the real one) gets the whole batch in one call, and the cells of a Brief it hands out again are rendered
-    once. Nothing is cached per title: every text is normalised and matched.
+    once. A text seen before in the run is answered from the classifier's memo of briefs (capped, as its other memos
+    are); every other text is normalised and matched.
     """
     out: list[_Cells] = []
     add = out.append
