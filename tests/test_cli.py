@@ -762,6 +762,25 @@ def test_evaluate_reads_labels_and_column_names_in_any_case(tmp_path: Path) -> N
     assert json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)["cases"] == 1
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_evaluate_reads_a_named_pipe(tmp_path: Path) -> None:
+    """`evaluate <(…)` hands it a pipe, which cannot be read twice (encoding detection, then rows): it said
+    "cannot read /dev/fd/63: None". It is read once into a spool, as screen reads one."""
+    import os
+    import threading
+
+    data = "title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n".encode("cp932")
+    fifo = tmp_path / "labels.csv"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,), daemon=True)
+    writer.start()
+    result = run(*MIN, "evaluate", str(fifo), "--format", "json")
+    writer.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["cases"] == 2 and doc["none"]["cases"] == 1
+
+
 def test_evaluate_worst_limits_the_json_errors_too(tmp_path: Path) -> None:
     src = tmp_path / "labels.csv"
     src.write_text("title,labels\n" + "".join(f"中世日本文学の研究 {i},quantum\n" for i in range(20)), encoding="utf-8")
@@ -1133,6 +1152,21 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str) -> None:
     assert proc.stderr.read() == b""
 
 
+def test_version_to_a_reader_already_gone_exits_quietly() -> None:
+    """`domaincheck --version | true` exited 1: `true` closes the pipe before the version is written."""
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the child writes
+    try:
+        proc = subprocess.run([sys.executable, "-m", "domaincheck", "--version"], stdout=write_end,
+                              stderr=subprocess.PIPE, timeout=60)  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0 and proc.stderr == b""
+
+
 def test_classify_machine_formats_keep_their_shape_when_no_title_is_usable() -> None:
     r = run(*MIN, "classify", "-", "-f", "json", stdin="!!!\n???\n")
     assert r.exit_code == EXIT_ERROR and "2 of 2 titles could not be classified (verdict error)" in r.stderr
@@ -1171,7 +1205,8 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     assert _resolve_area(taxonomy, "海洋") == "ocean"  # also the name of k_program_ocean
     # The short names people use (a user test found them unknown): a program's name cut short, its acronym in
     # brackets, a Moonshot goal's number; 目標1 is goal 1, not goal 10
-    for short, entry in (("ムーンショット", "moonshot"), ("K Program", "k_program"), ("目標6", "moonshot_goal_6"),
+    for short, entry in (("ムーンショット", "moonshot"), ("K Program", "k_program"), ("Kプログラム", "k_program"),
+                         ("目標6", "moonshot_goal_6"),
                          ("目標1", "moonshot_goal_1"), ("目標10", "moonshot_goal_10"), ("Goal 6", "moonshot_goal_6")):
         with pytest.raises(UnknownNameError, match=f"{entry}[:)]"):
             _resolve_area(taxonomy, short)

@@ -168,7 +168,11 @@ def _version(value: bool) -> None:
         from . import __version__, compiled
 
         core = "compiled with mypyc" if compiled() else "plain Python"
-        typer.echo(f"domaincheck {__version__} (classification core: {core})")
+        try:
+            typer.echo(f"domaincheck {__version__} (classification core: {core})")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `--version | true`: the reader went away, as for a listing read in part
+            _quiet_stdout()
         raise typer.Exit()
 
 
@@ -475,11 +479,12 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
 
 
 def _short_names(name: str) -> tuple[str, ...]:
-    """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等)
-    and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
+    """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等;
+    Kプログラム as Japanese text writes it) and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
     import re
 
     out = [m.group(1) for m in re.finditer(r"[（(]([^（()）]+)[)）]\s*$", name)]
+    out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム
     goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)
     if goal:
         out.append(goal.group(1))

@@ -144,16 +144,20 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
     """
     from .classify import checked
     from .io.encoding import resolve_encoding
+    from .io.readers import InputSource
 
     known = list(known)
     known_set = set(known)
+    source = None
     try:
-        with path.open("rb") as raw:
+        source = InputSource(str(path))  # a named pipe, <(…), is read once into a spool, as screen reads one
+        with source.open() as raw:
             enc = resolve_encoding(raw, encoding, name=str(path))
             # A given encoding was not checked by detection: the whole file is decoded before a row is read, so
             # that an undecodable byte is the error even after a bad row, and decoded once (the text is kept).
             text = _decode_whole(raw, enc, path) if encoding is not None else None
-        with io.StringIO(text, newline="") if text is not None else path.open(encoding=enc, newline="") as fh:
+        with io.StringIO(text, newline="") if text is not None else io.TextIOWrapper(
+                source.open(), encoding=enc, newline="") as fh:  # fmt: skip
             reader = csv.DictReader(fh)
             cols = reader.fieldnames or []
             # Column names and labels in any case, with spaces around them (Title, Labels or Label; Quantum, NONE).
@@ -185,11 +189,14 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                     raise InputError(f"{path}: line {n}: {exc.message}") from None
                 cases.append(Case(title, frozenset(labels)))
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV: {exc}") from None
     except (UnicodeError, LookupError) as exc:
         raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding") from None
+    finally:
+        if source is not None:
+            source.close()
     if not cases:
         raise InputError(f"{path}: no labelled titles")
     return cases
