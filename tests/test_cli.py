@@ -94,7 +94,7 @@ def test_min_score_and_top() -> None:
         (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8 nor CP932"),
         (["classify", "-"], "", "no titles"),
         (["show", "zzzzzz"], None, "no area matches 'zzzzzz'"),
-        (["evaluate", "/nonexistent/file.csv"], None, "cannot read"),
+        (["evaluate", "/nonexistent/file.csv"], None, "no such file"),
     ],
     ids=["empty", "punctuation", "100KB", "binary-stdin", "undecodable-stdin", "empty-stdin",
          "unknown-area", "missing-file"],
