@@ -67,6 +67,23 @@ def test_programs_follow_tier_and_focus(classifier) -> None:  # type: ignore[no-
     assert not any(p.kind == "measure" and "strategic" in p.why for p in agri.programs)
 
 
+def test_protection_and_promotion_uses_follow_the_econ_security_areas(classifier) -> None:  # type: ignore[no-untyped-def]
+    """The source ties the protection and promotion uses to the technologies important for economic security (the
+    20 areas used today, line 336), not to the tiers (an audit): a title of a tier that touches none of the 20 gets
+    none of them; one that touches an area gets them, by its own terms or through the crosswalk."""
+    uses = {p.id for p in classifier.taxonomy.programs if p.kind in ("protection", "promotion")}
+    assert len(uses) == 4 and all(not p.tiers and p.econsec for p in classifier.taxonomy.programs if p.id in uses)
+    for title in ("スマート農業の圃場センシング", "水田の雑草管理"):
+        r = classifier.classify(title)
+        assert r.verdict == "emerging" and not r.econsec, title
+        assert not uses & {p.id for p in r.programs}, title
+    for title in ("量子コンピュータの開発", "核融合炉ブランケットの開発"):
+        r = classifier.classify(title)
+        got = {p.id: p.why for p in r.programs if p.id in uses}
+        assert set(got) == uses, title
+        assert all(why == "econ-security area: " + ", ".join(e.id for e in r.econsec) for why in got.values())
+
+
 def test_deterministic(classifier) -> None:  # type: ignore[no-untyped-def]
     title = "深層学習と量子センサを用いた衛星リモートセンシング"
     first = json.dumps(classifier.classify(title).to_dict(), ensure_ascii=False)

@@ -629,11 +629,11 @@ class Classifier:
         order = self._areas
         tiers = [(a, order[a].tier) for a in hit_ids]
         econsec = self._econsec_plan(list(hit_ids), reached, links)
-        own_econsec = tuple(es.id for es, via in econsec if via[0] == "terms")
-        found = self._programs.get((tuple(tiers), own_econsec, links))
+        touched = tuple(es.id for es, _ in econsec)
+        found = self._programs.get((tuple(tiers), touched, links))
         if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, own_econsec, links)
-            found = self._programs[tuple(tiers), own_econsec, links] = (programs, tuple(p.id for p in programs))
+            programs = applicable_programs(self.taxonomy, tiers, touched, links)
+            found = self._programs[tuple(tiers), touched, links] = (programs, tuple(p.id for p in programs))
         programs, program_ids = found
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], evidence, withheld, learned_only, rescored)
         held_ids = tuple(sorted(held, key=lambda x: order[x].order))
@@ -662,16 +662,18 @@ class Classifier:
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
 
-def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own_econsec: Sequence[str],
+def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], econsec: Sequence[str],
                         links: Collection[tuple[str, str]] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
-    """Programs and measures for reported areas ``(id, tier)`` in rank order and econ-security areas found by
-    their own terms: those tied to a reported tier (a program with a focus only for its focus areas), those
-    that serve econ-security areas, and the items (goals, fields) whose focus includes a reported area.
+    """Programs and measures for reported areas ``(id, tier)`` in rank order and the econ-security areas a title
+    touches (by their own terms or through the crosswalk): those tied to a reported tier (a program with a focus
+    only for its focus areas), those that serve econ-security areas (the protection and promotion uses, which the
+    source ties to the 20 areas, not to a tier; the K Program), and the items (goals, fields) whose focus includes a
+    reported area.
 
     ``links``: the (area, item id) pairs a title's technologies open; an item whose focus on an area is narrowed to
     some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
     """
-    if not hits and not own_econsec:
+    if not hits and not econsec:
         return ()
     tiers = {tier for _, tier in hits}
     area_ids = [a for a, _ in hits]
@@ -686,8 +688,8 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], own
             tier_match = [t for t in p.tiers if t in tiers]
             if tier_match:
                 why = f"tier {tier_match[0]}: " + ", ".join(a for a, t in hits if t == tier_match[0])
-            elif p.econsec and own_econsec:
-                why = "econ-security area: " + ", ".join(own_econsec)
+            elif p.econsec and econsec:
+                why = "econ-security area: " + ", ".join(econsec)
         if why:
             out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, why))
         for item in p.items:

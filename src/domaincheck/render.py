@@ -145,7 +145,8 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
 
     sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
     data["programs"] = [{**p.to_dict(), "source": _src(sources[p.id])}
-                        for p in applicable_programs(tax, [(area.id, area.tier)], [])]  # fmt: skip
+                        for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
+                        ]  # fmt: skip
     regions = {r.id: r for r in tax.regions}
     data["countries"] = [
         {"field_ja": f.name_ja, "field_en": f.name_en,
@@ -247,7 +248,9 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
     """Flat rows for ``programs``: one per program and per item."""
     rows = []
     for p in programs:
-        serves = ", ".join(p.tiers) + (" + econsec" if p.econsec else "")
+        serves = ", ".join(p.tiers)
+        if p.econsec:  # the protection and promotion uses serve the 20 econ-security areas alone
+            serves = f"{serves} + econsec" if serves else "econsec"
         if p.focus:
             serves += "; focus: " + ", ".join(p.focus)
         facts = "; ".join(f.get(lang) for f in p.facts)
