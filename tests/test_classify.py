@@ -220,6 +220,26 @@ def test_whole_words_after_a_failed_longest_match_are_all_found(classifier) -> N
         assert word in found, (title, found)
 
 
+def test_a_strong_term_that_a_shorter_match_starts_on_is_found(classifier) -> None:  # type: ignore[no-untyped-def]
+    """Japanese has no spaces: leftmost-longest read 汎用量子コンピュータ as 用量 (a dose, a support term) and lost
+    量子コンピュータ, so a Moonshot goal title came out none. A strong term that starts inside a match without one and
+    runs past it wins; not one that would end inside a katakana word (水中マイク, a hydrophone, in
+    海水中マイクロプラスチック), and not over a strong match."""
+    from domaincheck.normalize import normalize
+
+    def words(title: str) -> set[str]:
+        norm = normalize(title)
+        return {norm.text[s.start:s.end] for s in classifier.matcher.find(norm, fuzzy=False)}
+
+    from domaincheck.normalize import normalize_text
+
+    assert normalize_text("量子コンピュータ") in words("誤り耐性型汎用量子コンピュータを実現")
+    assert "用量" not in words("汎用量子コンピュータ")
+    assert [a.id for a in classifier.classify("誤り耐性型汎用量子コンピュータを実現").areas] == ["quantum"]
+    assert "水中マイク" not in words("西部北極海の海水中マイクロプラスチックの存在量")
+    assert "海水" in words("西部北極海の海水中マイクロプラスチックの存在量")
+
+
 def test_an_acronym_ending_a_camel_case_name_is_a_word(classifier) -> None:  # type: ignore[no-untyped-def]
     """SpatialLLM, VesselGPT, PubMedBERT name an LLM, a GPT, a BERT; a prefix of one or two small letters (as in
     mRNA, siRNA, eVTOL), small letters with no capital before them, or a word in small letters keeps the acronym

@@ -213,6 +213,11 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     return _Tables(families, keys, values, frozenset(vocab))
 
 
+def _is_kana(ch: str) -> bool:
+    """A katakana letter or the long-vowel mark."""
+    return "\u30a1" <= ch <= "\u30fc"
+
+
 def _camel_tail(norm: Normalized, start: int, end: int, maps: tuple[list[int], list[int]] | None = None) -> bool:
     """Whether ``norm.text[start:end]`` was written as an acronym in capitals that ends a name in camel case: the
     LLM of SpatialLLM, the GPT of VesselGPT, the BERT of PubMedBERT. The name's last part before it must be a
@@ -245,6 +250,12 @@ class Matcher:
         self._values = tables.values  # per key: characters barred before and after it, targets, holds a strong term
         self._lookup: dict[str, _Entry] | None = None  # key -> entry, built on first use (rarely needed)
         self._longest = max(map(len, self._keys), default=0)
+        # For _overlapping: the first two characters of each Japanese term, and every two characters side by side
+        # in one (a longer term that starts inside a match and runs past it holds the match's last character and
+        # the next one).
+        japanese = [k for k in self._keys if len(k) >= 2 and not k.isascii()]
+        self._heads = frozenset(k[:2] for k in japanese)
+        self._joints = frozenset(k[i : i + 2] for k in japanese for i in range(len(k) - 1))
         self._automaton = self._compile(self._keys)
         self._vocab = tables.vocab
         self._longest_word = max(map(len, self._vocab), default=0)
@@ -311,10 +322,37 @@ class Matcher:
                         restart = inside[-1].end  # the automaton's later matches may overlap it: start again there
                         break
                 else:
+                    if not strong and end < n and text[end - 1 : end + 1] in self._joints:
+                        later = self._overlapping(text, start, end)
+                        if later:  # a longer term starts inside this one and runs past it: it wins, from there
+                            restart = later
+                            break
                     out.append(_tuple_new(Span, (start, end, targets, False)))
                     any_strong = any_strong or strong
             pos = restart
         return out, any_strong
+
+    def _overlapping(self, text: str, start: int, end: int) -> int:
+        """Where a strong area term longer than ``text[start:end]`` (a match without one) starts inside it and runs
+        past its end, or 0.
+
+        Japanese has no spaces to stop a short term from taking the first characters of a longer one:
+        leftmost-longest reads 汎用量子コンピュータ as 用量 (a dose) and loses 量子コンピュータ. The longer term
+        is the word meant. Only Japanese terms (no word boundaries to check) are looked for, and only where one can
+        start (``_heads``) and the characters across the end can belong to one (``_joints``, checked by the caller).
+        """
+        heads = self._heads
+        values = self._values
+        for p in range(start + 1, end):
+            if text[p : p + 2] not in heads:
+                continue
+            for index, s, e in self._automaton.find_matches_as_indexes(text[p:]):
+                stop = p + e
+                if (s == 0 and stop > end and e > end - start and values[index][3] and values[index][0] is None
+                        and not (stop < len(text) and _is_kana(text[stop - 1]) and _is_kana(text[stop]))):
+                    return p  # (not when it ends inside a katakana word: 水中マイク in 海水中マイクロプラスチック)
+                break
+        return 0
 
     def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
         """Whole-word matches that start inside ``text[lo:hi]`` (they may end past it), leftmost-longest, other than
