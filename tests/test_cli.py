@@ -67,7 +67,7 @@ def test_classify_reads_stdin() -> None:
 
 
 def test_classify_table_highlights_and_explains() -> None:
-    r = run(*MIN, "classify", "Quantization of robots", "--explain")
+    r = run(*MIN, "classify", "Quantization of robots", "--explain", "--lang", "en")  # the Japanese: test_render_ja
     assert r.exit_code == 0
     assert "ai_robotics" in r.stdout
     assert "excluded: 'Quantization'" in r.stdout
@@ -1337,9 +1337,9 @@ def test_piped_tables_are_wide_and_keep_ids_whole() -> None:
     r = runner.invoke(app, ["classify", title], env=unset)
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
-    start = next(n for n, line in enumerate(lines) if line.lstrip().startswith("area "))
-    end = next(n for n, line in enumerate(lines) if line.startswith("  econ-security: "))
-    assert lines[start].split() == ["area", "name", "tier", "score", "band", "evidence"]
+    start = next(n for n, line in enumerate(lines) if line.lstrip().startswith("領域 "))
+    end = next(n for n, line in enumerate(lines) if line.startswith("  経済安保: "))
+    assert lines[start].split() == ["領域", "名称", "区分", "スコア", "確度", "根拠"]
     assert len({cell_len(line) for line in lines[start:end]}) == 1 and end - start > 2  # wide characters aligned
     assert "mobility_logistics" in r.stdout and "…" not in r.stdout
     assert max(map(cell_len, r.stdout.splitlines())) <= PIPED_WIDTH
@@ -1403,16 +1403,20 @@ def test_a_terminal_keeps_its_own_width(tmp_path: Path) -> None:
     assert widths and max(widths) <= 90 and max(widths) > 80, max(widths)
 
 
-def test_classify_table_keeps_area_ids_whole_in_a_narrow_width() -> None:
+@pytest.mark.parametrize(("lang", "header", "tiers"), [
+    ("ja", ["領域", "名称", "区分", "スコア", "確度", "根拠"], ("国家戦略", "新興・基盤")),
+    ("en", ["area", "name", "tier", "score", "band", "evidence"], ("strategic", "emerging")),
+])  # fmt: skip
+def test_classify_table_keeps_area_ids_whole_in_a_narrow_width(lang: str, header: list[str],
+                                                               tiers: tuple[str, str]) -> None:  # fmt: skip
     """At 80 columns the area id used to be cut (`mobility_logisti…`) and the evidence squeezed out; the area's name
-    (free text) folds instead."""
+    (free text) folds instead, in either language (Japanese labels are twice as wide a character)."""
     title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
-    r = runner.invoke(app, ["classify", title], env={"COLUMNS": "80"})
+    r = runner.invoke(app, ["classify", title, "--lang", lang], env={"COLUMNS": "80"})
     assert r.exit_code == 0, r.stderr
     rows = [line.split() for line in r.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 4]
-    header = next(row for row in rows if row[0] == "area")
-    assert header == ["area", "name", "tier", "score", "band", "evidence"]
-    ids = [row[0] for row in rows if row[0] != "area" and row[2] in ("strategic", "emerging")]
+    assert next(row for row in rows if row[0] == header[0]) == header
+    ids = [row[0] for row in rows if row[0] != header[0] and set(row) & set(tiers)]  # an English name has spaces
     assert set(ids) >= {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
     assert "…" not in r.stdout
 
@@ -1528,7 +1532,7 @@ def test_jsonl_read_as_csv_is_named_in_the_hint(tmp_path: Path) -> None:
 def test_explain_names_learned_evidence_as_the_models_pieces() -> None:
     """--explain shows a learned area's evidence as the model's piece of the title and its log-odds weight, not as
     a taxonomy term on the terms' scale ('rni' learned learned +3.47)."""
-    r = run("classify", "Deep reinforcement learning for autonomous driving", "--explain")
+    r = run("classify", "Deep reinforcement learning for autonomous driving", "--explain", "--lang", "en")
     assert r.exit_code == 0, r.stderr
     lines = [line for line in r.stdout.splitlines() if "← learned model" in line]
     assert lines and all(re.search(r"← learned model: piece '.{2,3}', log-odds [+-]\d+\.\d\d$", line) for line in lines)

@@ -372,12 +372,13 @@ def test_taxonomy_validate_checks_the_model_too(tmp_path: Path) -> None:
 def test_the_table_labels_learned_evidence(classifier) -> None:  # type: ignore[no-untyped-def]
     title = next(t for t in _eval_titles() if "learned from the whole title" in classifier.classify(t).reason)
     env = {**os.environ, "COLUMNS": "200"}
-    out = subprocess.run([sys.executable, "-m", "domaincheck", "classify", title], capture_output=True, text=True,
-                         env=env, check=True).stdout  # fmt: skip
     learned = [[e.text for e in a.evidence if e.strength == "learned"] for a in classifier.classify(title).areas]
     assert any(learned)
-    for words in filter(None, learned):
-        assert "learned: " + ", ".join(words) in out
+    for lang, label in (("ja", "学習モデル: "), ("en", "learned: ")):
+        out = subprocess.run([sys.executable, "-m", "domaincheck", "classify", title, "--lang", lang],
+                             capture_output=True, text=True, env=env, check=True).stdout  # fmt: skip
+        for words in filter(None, learned):
+            assert label + ", ".join(words) in out
 
 
 def test_training_titles_never_meet_the_sets_that_judge_the_model() -> None:

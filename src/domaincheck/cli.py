@@ -269,7 +269,8 @@ def classify(
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100,
                                            help="Only report areas scoring at least this (default 50).")] = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of labels in tables.")] = Lang.ja,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
+                                       "the default) or en. json, jsonl and csv are the same in both.")] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
     terms_only: _TermsOnly = False,
@@ -302,7 +303,7 @@ def classify(
 
         # Machine formats keep their shape even when no title was usable: one error record per title.
         console = _stdout_console() if fmt is ClassifyFormat.table else None
-        write_results(results, fmt, sys.stdout, console, lang.value, explain, min_score)
+        write_results(results, fmt, sys.stdout, console, lang.value, explain, min_score, clf.taxonomy)
         if problems:
             # The usable titles are classified; the rest are named (in the machine formats they also have their record,
             # verdict error; the table leaves them out), and the exit code says that some could not be classified.

@@ -6,10 +6,11 @@ import csv
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from .models import LEARNED, Area, EconSecArea, Program, Result, Taxonomy, terms_and_learned
+from .models import LEARNED, TIERS, Area, EconSecArea, Program, ProgramHit, Result, Taxonomy, terms_and_learned
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -412,94 +413,192 @@ def _highlight(r: Result) -> Any:
     return text
 
 
-_EXCLUDED_LABEL = {"framing": "framing", "basic_science": "basic science"}
-_EXCLUDED_WHY = {
-    "framing": "presents the title as a study of people, society or teaching: every area is damped",
-    "basic_science": "presents the title as elucidating a mechanism: areas with only support terms are damped",
-}
 # Not red (an error's colour) nor yellow (unreadable on a light terminal)
 _VERDICT_STYLE = {"strategic": "bold magenta", "emerging": "bold blue", "econsec_only": "bold cyan", "none": "dim"}
 
 
-def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool, min_score: int = 50) -> None:
-    """Human-readable classification: highlighted title, areas, econ-security areas, programs."""
+@dataclass(frozen=True)
+class _Words:
+    """The words of the classify table in one language (:data:`_WORDS`), kept in one place per language rather than
+    as a branch at every print. Templates are ``str.format`` strings; a mapping missing a key shows the key itself
+    (the English table shows the ids of the JSON output: ``strategic``, ``high``, ``exact``)."""
+
+    verdict: str
+    verdicts: dict[str, str]
+    """Verdicts other than the two tiers (whose names are the taxonomy's)."""
+    columns: tuple[str, str, str, str, str, str]
+    """Headers of area, name, tier, score, band and evidence."""
+    bands: dict[str, str]
+    learned: str
+    """Before the words that carried an area the learned model added."""
+    econsec: str
+    kinds: dict[str, str]
+    """Program kinds (``program``, ``measure``, ``protection``, ``promotion``) as line labels."""
+    programs_sep: str
+    evidence: str
+    evidence_line: str
+    term_line: str
+    strengths: dict[str, str]
+    matches: dict[str, str]
+    learned_line: str
+    no_term: str
+    why_not: str
+    below: str
+    held: str
+    yields: str
+    cut: str
+    excluded_line: str
+    excluded_label: dict[str, str]
+    excluded_why: dict[str, str]
+    program_why: str
+
+
+_WORDS = {
+    "en": _Words(
+        verdict="verdict", verdicts={}, columns=("area", "name", "tier", "score", "band", "evidence"), bands={},
+        learned="learned: ", econsec="econ-security",
+        kinds={"program": "programs", "measure": "measures", "protection": "protection", "promotion": "promotion"},
+        programs_sep=", ", evidence="evidence", evidence_line="{label}: '{text}' [{start}:{end}] ← {why}",
+        term_line="{term!r} {strength} {match} +{weight:.2f}{tech}", strengths={}, matches={},
+        learned_line="learned model: piece {term!r}, log-odds {weight:+.2f}", no_term="(no area term fired)",
+        why_not="why not {area}: score {score} {why} ({terms})", below="is below --min-score {min_score}",
+        held="was held back: support terms only, and the learned model finds the area unlikely",
+        # The English line does not tell a yield from a cut: the reason above says which.
+        yields="was cut by --top or yields to another area (see the reason above)",
+        cut="was cut by --top or yields to another area (see the reason above)",
+        excluded_line="{label}: '{text}' [{start}:{end}] {why} ({term!r})",
+        excluded_label={"framing": "framing", "basic_science": "basic science", "": "excluded"},
+        excluded_why={
+            "framing": "presents the title as a study of people, society or teaching: every area is damped",
+            "basic_science": "presents the title as elucidating a mechanism: areas with only support terms are damped",
+            "": "is a known false friend",
+        },
+        program_why="programs {ids} ← {why}",
+    ),
+    # Labels of the source's own Japanese where it has them: Protection（保護）/ Promotion（育成）への活用, 支援
+    "ja": _Words(
+        verdict="判定", verdicts={"econsec_only": "経済安保のみ", "none": "該当なし"},
+        columns=("領域", "名称", "区分", "スコア", "確度", "根拠"), bands={"high": "高", "medium": "中", "low": "低"},
+        learned="学習モデル: ", econsec="経済安保",
+        kinds={"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
+               "promotion": "育成への活用"},
+        # A program's name may hold 、 (…が司令塔として、関係省庁と連携): the names are set apart by a slash
+        programs_sep=" / ", evidence="根拠", evidence_line="{label}: 「{text}」 [{start}:{end}] ← {why}",
+        term_line="「{term}」 {strength} {match} +{weight:.2f}{tech}", strengths={"strong": "強", "support": "補助"},
+        matches={"exact": "完全一致", "fuzzy": "近似"},
+        learned_line="学習モデル: 断片「{term}」 対数オッズ {weight:+.2f}", no_term="（領域の語はない）",
+        why_not="{area}を報告しない理由: スコア {score}、{why}（{terms}）",
+        below="--min-score {min_score} 未満",
+        held="保留: 補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる",
+        yields="{to} に譲る: 出典がこの技術を {to} の領域に含める",
+        cut="--top {top} で省略",
+        excluded_line="{label}: 「{text}」 [{start}:{end}] {why}（「{term}」）",
+        excluded_label={"framing": "枠付け語", "basic_science": "基礎研究の語", "": "除外語"},
+        excluded_why={
+            "framing": "人・社会・教育の研究としてタイトルを示す: 全領域を減衰",
+            "basic_science": "機序の解明としてタイトルを示す: 補助語のみの領域を減衰",
+            "": "紛らわしい語（既知の偽の該当）",
+        },
+        program_why="支援・施策 {ids} ← {why}",
+    ),
+}  # fmt: skip
+
+
+def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool, min_score: int = 50,
+                   tax: Taxonomy | None = None) -> None:  # fmt: skip
+    """Human-readable classification: highlighted title, areas, econ-security areas, programs, in ``lang``'s
+    labels. ``tax``: the taxonomy the results come from (tier and program names; the packaged one when None)."""
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text as RText
 
+    if tax is None:
+        from .cache import load_taxonomy
+
+        tax = load_taxonomy()
+    w = _WORDS[lang]
     for n, r in enumerate(results):
         if n:
             console.print()
         console.print(_highlight(r))
-        console.print(f"  verdict: [{_VERDICT_STYLE[r.verdict]}]{r.verdict}[/] — {escape(_visible(r.reason))}",
+        verdict, reason = ((r.verdict, r.reason) if lang == "en"
+                           else (_verdict_ja(r.verdict, tax), _reason_ja(_reason_facts(r, tax, min_score), tax)))
+        console.print(f"  {w.verdict}: [{_VERDICT_STYLE[r.verdict]}]{escape(verdict)}[/] — {escape(_visible(reason))}",
                       highlight=False)  # fmt: skip
         if r.areas:
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
-            for c in ("area", "name", "tier", "score", "band"):
+            for c, header in zip(("area", "name", "tier", "score", "band"), w.columns[:5], strict=True):
                 # The name (free text, Japanese without spaces) folds in a narrow terminal; the id and labels never do.
-                t.add_column(c, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
+                t.add_column(header, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
                              justify="right" if c == "score" else "left")  # fmt: skip
-            t.add_column("evidence", overflow="fold")
+            t.add_column(w.columns[-1], overflow="fold")
             for a in r.areas:
                 terms = [f"{_visible(e.text)}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence
                          if e.strength != LEARNED]  # fmt: skip
                 words = [_visible(e.text) for e in a.evidence if e.strength == LEARNED]
                 ev = RText(", ".join(terms))
                 if words:  # an area the learned model added: say so, and show the words that carried it
-                    ev.append(("; " if terms else "") + "learned: " + ", ".join(words), style="italic")
-                t.add_row(a.id, RText(a.name_en if lang == "en" else a.name_ja), a.tier, str(a.score), a.band, ev)
+                    ev.append(("; " if terms else "") + w.learned + ", ".join(words), style="italic")
+                tier = a.tier if lang == "en" else _tier_short(tax, a.tier)
+                t.add_row(a.id, RText(a.name_en if lang == "en" else a.name_ja), tier, str(a.score),
+                          w.bands.get(a.band, a.band), ev)  # fmt: skip
             console.print(t)
         if r.econsec:
             names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
-            console.print(f"  econ-security: {names}", highlight=False, markup=False)
-        for kind, line in _program_lines(r):
+            console.print(f"  {w.econsec}: {names}", highlight=False, markup=False)
+        for kind, line in _program_lines(r, w, lang, tax):
             console.print(f"  {kind}: {line}", highlight=False, markup=False)
         if explain:
-            _explain(r, console, min_score)
+            _explain(r, console, min_score, w, lang, tax)
 
 
-def _explain(r: Result, console: Console, min_score: int) -> None:
-    console.print("  [bold]evidence[/]")
+def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, tax: Taxonomy) -> None:
+    """The ``--explain`` lines: every term that fired, why each near miss was not reported, the exclusions and
+    framing words, and why each program applies."""
+    console.print(f"  [bold]{w.evidence}[/]")
     for label, evs in [(a.id, a.evidence) for a in (*r.areas, *r.near_misses)] + [
         (es.id, es.evidence) for es in r.econsec
     ]:
         for e in evs:
             if e.strength == LEARNED:  # a piece of the title the model weighed: its weight is a log-odds, not a term's
-                why = f"learned model: piece {e.term!r}, log-odds {e.weight:+.2f}"
+                why = w.learned_line.format(term=e.term, weight=e.weight)
             else:
-                tech = f" ({e.technology})" if e.technology else ""
-                why = f"{e.term!r} {e.strength} {e.match} +{e.weight:.2f}{tech}"
-            console.print(f"    {label}: '{_visible(e.text)}' [{e.start}:{e.end}] ← {why}", highlight=False,
-                          markup=False)  # fmt: skip
+                why = w.term_line.format(term=e.term, strength=w.strengths.get(e.strength, e.strength),
+                                         match=w.matches.get(e.match, e.match), weight=e.weight,
+                                         tech=f" ({e.technology})" if e.technology else "")  # fmt: skip
+            console.print("    " + w.evidence_line.format(label=label, text=_visible(e.text), start=e.start, end=e.end,
+                                                          why=why), highlight=False, markup=False)  # fmt: skip
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
-        console.print("    (no area term fired)")
+        console.print(f"    {w.no_term}")
+    facts = _reason_facts(r, tax, min_score)
     for a in r.near_misses:
         terms = ", ".join(dict.fromkeys(_visible(e.text) for e in a.evidence))  # a word once, term or learned
-        why = (f"is below --min-score {min_score}" if a.score < min_score
-               else "was held back: support terms only, and the learned model finds the area unlikely"
-               if a.id in r.held
-               else "was cut by --top or yields to another area (see the reason above)")  # fmt: skip
-        console.print(f"  why not {a.id}: score {a.score} {why} ({terms})", highlight=False, markup=False)
+        why = (w.below.format(min_score=min_score) if a.score < min_score
+               else w.held if a.id in r.held
+               else w.yields.format(to=facts.yields[a.id]) if a.id in facts.yields
+               else w.cut.format(top=facts.top))  # fmt: skip
+        area = a.id if lang == "en" else f"{a.id}（{a.name_ja}）"
+        console.print(f"  {w.why_not.format(area=area, score=a.score, why=why, terms=terms)}", highlight=False,
+                      markup=False)  # fmt: skip
     for e in r.excluded:
-        console.print(f"  {_EXCLUDED_LABEL.get(e.strength, 'excluded')}: '{_visible(e.text)}' [{e.start}:{e.end}] "
-                      f"{_EXCLUDED_WHY.get(e.strength, 'is a known false friend')} ({e.term!r})",
+        kind = e.strength if e.strength in w.excluded_label else ""
+        console.print("  " + w.excluded_line.format(label=w.excluded_label[kind], text=_visible(e.text), start=e.start,
+                                                    end=e.end, why=w.excluded_why[kind], term=e.term),
                       highlight=False, markup=False)  # fmt: skip
     by_why: dict[str, list[str]] = {}
     for p in r.programs:
-        by_why.setdefault(p.why, []).append(p.id)
+        by_why.setdefault(p.why if lang == "en" else _program_why_ja(p, r, tax), []).append(p.id)
     for why, ids in by_why.items():
-        console.print(f"  programs {', '.join(ids)} ← {why}", highlight=False, markup=False)
+        console.print(f"  {w.program_why.format(ids=', '.join(ids), why=why)}", highlight=False, markup=False)
 
 
-_KIND_LABEL = {"program": "programs", "measure": "measures", "protection": "protection", "promotion": "promotion"}
-
-
-def _program_lines(r: Result) -> list[tuple[str, str]]:
-    """Programs grouped by kind, items (goals, fields) in parentheses after their program."""
+def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple[str, str]]:
+    """Programs grouped by kind, items (goals, fields) in parentheses after their program: by id in English, by
+    name in Japanese."""
     items: dict[str, list[str]] = {}
     for p in r.programs:
         if p.parent:
-            items.setdefault(p.parent, []).append(p.id.removeprefix(p.parent + "_"))
+            items.setdefault(p.parent, []).append(p.id)
     lines: dict[str, list[str]] = {}
     seen: set[str] = set()
     for p in r.programs:
@@ -507,30 +606,211 @@ def _program_lines(r: Result) -> list[tuple[str, str]]:
         if top in seen:
             continue
         seen.add(top)
-        sub = f" ({', '.join(items[top])})" if top in items else ""
-        lines.setdefault(_KIND_LABEL.get(p.kind, p.kind), []).append(top + sub)
-    return [(k, ", ".join(v)) for k, v in lines.items()]
+        entry = (_program_entry_en if lang == "en" else _program_entry_ja)(top, items.get(top, []), tax)
+        lines.setdefault(w.kinds.get(p.kind, p.kind), []).append(entry)
+    return [(k, w.programs_sep.join(v)) for k, v in lines.items()]
+
+
+def _program_entry_en(top: str, items: list[str], tax: Taxonomy) -> str:
+    """``moonshot (goal_2, goal_6)``: a program's id, its items' ids without the program's prefix."""
+    return top + (f" ({', '.join(i.removeprefix(top + '_') for i in items)})" if items else "")
+
+
+_NUMBERED = re.compile(r"(\D+)(\d+)")
+
+
+def _program_entry_ja(top: str, items: list[str], tax: Taxonomy) -> str:
+    """``ムーンショット型研究開発制度（目標2・6・7）``: a program's Japanese name, its items' short names after it.
+    An item's name runs to its first space (目標2 超早期に疾患の予測… is a Moonshot goal's whole sentence); numbered
+    items of one kind share their word (目標2・6・7)."""
+    program = next(p for p in tax.programs if p.id == top)
+    if not items:
+        return program.name_ja
+    names = {i.id: i.name_ja for i in program.items}
+    short = [(names[i].split() or [i])[0] for i in items]
+    numbered = [_NUMBERED.fullmatch(s) for s in short]
+    words = {m.group(1) for m in numbered if m}
+    if len(short) > 1 and all(numbered) and len(words) == 1:
+        sub = words.pop() + "・".join(m.group(2) for m in numbered if m)
+    else:
+        sub = "、".join(short)
+    return f"{program.name_ja}（{sub}）"
+
+
+def _verdict_ja(verdict: str, tax: Taxonomy) -> str:
+    """A verdict in Japanese: a tier's verdict is the tier's official name (国家戦略技術領域)."""
+    return tax.tier(verdict).name_ja if verdict in TIERS else _WORDS["ja"].verdicts.get(verdict, verdict)
+
+
+def _tier_short(tax: Taxonomy, tier: str) -> str:
+    """A tier's Japanese name without its common ending (国家戦略, 新興・基盤): the tier column of every row."""
+    return tax.tier(tier).name_ja.removesuffix("技術領域")
+
+
+class _ReasonFacts(NamedTuple):
+    """What the English ``reason`` of a result says, as structured facts, worked out from the result's fields and the
+    taxonomy (the reason itself is the JSON contract's English, made by classify.py): the Japanese reason and
+    the Japanese "why not" lines are built from these. A test rebuilds every English reason from them."""
+
+    strategic: tuple[str, ...]
+    """Reported areas of the strategic tier, in rank order."""
+    emerging: tuple[str, ...]
+    """The other reported areas."""
+    learned: frozenset[str]
+    """Reported areas the learned model added (no term evidence)."""
+    rescored: frozenset[str]
+    """Reported areas the terms found and the learned model scored higher."""
+    econsec: tuple[str, ...]
+    """Econ-security areas."""
+    withheld: bool
+    """Whether an area may have reached the reporting score but was not reported (held back, yielded, cut): a near
+    miss at the reporting score or above. The reason counts an area's terms' score, and a near miss the learned model
+    lifted shows the model's (higher) one, so this is true also when such an area's terms fell short: the Japanese
+    reason then says no area was reported (true), not that none reached the score (which the result cannot tell)."""
+    evidence: bool
+    """Whether any area term fired."""
+    held: tuple[str, ...]
+    """Areas held back by the learned model's doubt."""
+    yields: dict[str, str]
+    """Near misses that yield to another area by the source's exclusion → that area, in the taxonomy's order."""
+    cut: tuple[str, ...]
+    """Areas cut by ``--top``."""
+    top: int
+    """The ``--top`` that cut them (the number of areas reported)."""
+    framing: tuple[str, ...]
+    """The title's framing words."""
+    basic: tuple[str, ...]
+    """Its basic-science words."""
+
+
+def _reason_facts(r: Result, tax: Taxonomy, min_score: int) -> _ReasonFacts:
+    """The facts of ``r``'s reason (see :class:`_ReasonFacts`)."""
+    has_terms = {a.id: any(e.strength != LEARNED for e in a.evidence) for a in (*r.areas, *r.near_misses)}
+    by_model = {a.id for a in r.areas if any(e.strength == LEARNED for e in a.evidence)}
+    yields = _yields(r, tax)
+    cut = tuple(a.id for a in r.near_misses if a.score >= min_score and a.id not in r.held and a.id not in yields)
+    return _ReasonFacts(
+        tuple(a.id for a in r.areas if a.tier == "strategic"), tuple(a.id for a in r.areas if a.tier != "strategic"),
+        frozenset(a for a in by_model if not has_terms[a]), frozenset(a for a in by_model if has_terms[a]),
+        tuple(e.id for e in r.econsec), any(a.score >= min_score for a in r.near_misses), any(has_terms.values()),
+        r.held, yields, cut, len(r.areas),
+        tuple(e.text for e in r.excluded if e.strength == "framing"),
+        tuple(e.text for e in r.excluded if e.strength == "basic_science"),
+    )  # fmt: skip
+
+
+def _yields(r: Result, tax: Taxonomy) -> dict[str, str]:
+    """The near misses that yield to another area by the source's exclusion with a redirect (創薬・医療's drugs are
+    バイオ・ヘルスケア's biologics), as the classifier decides it (``Classifier._new_plan``): the other area holds a
+    strong term and scores at least the default reporting score, this area holds no strong term of a technology the
+    exclusion does not concern, and the other's strong terms name a technology the redirect asks for, if it asks."""
+    from .classify import REPORT_AT
+
+    hits = {a.id: a for a in (*r.areas, *r.near_misses)}
+    strong = {a: {e.technology for e in hit.evidence if e.strength == "strong"} for a, hit in hits.items()}
+    named = set().union(*strong.values())
+    near = {a.id for a in r.near_misses} - set(r.held)
+    out: dict[str, str] = {}
+    for area in tax.areas:
+        if area.id not in near:
+            continue
+        redirect = [q for q in area.qualifications if q.kind == "exclusion" and q.redirect][-1:]
+        if not redirect or redirect[0].redirect not in hits:
+            continue
+        q, to = redirect[0], hits[redirect[0].redirect]
+        concerned = {t.id for t in area.technologies} if q.technologies is None else set(q.technologies)
+        if (to.score >= REPORT_AT and strong[to.id] and strong[area.id] <= concerned
+                and (not q.redirect_technologies or not named.isdisjoint(q.redirect_technologies))):
+            out[area.id] = to.id
+    return out
+
+
+def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
+    """The reason in Japanese, clause for clause as classify.py writes the English one."""
+    names = {a.id: a.name_ja for a in tax.areas}
+
+    def listed(ids: Sequence[str]) -> str:
+        return "、".join(names[a] + ("（学習モデルがタイトル全体から判定）" if a in f.learned else
+                                    "（学習モデルによるスコア）" if a in f.rescored else "") for a in ids)  # fmt: skip
+
+    parts = [f"{tax.tier(tier).name_ja}: {listed(ids)}" for tier, ids in (("strategic", f.strategic),
+                                                                            ("emerging", f.emerging)) if ids]
+    if not parts:
+        econsec = {e.id: e.name_ja for e in tax.econsec}
+        parts.append("経済安保の技術領域のみ: " + "、".join(econsec[e] for e in f.econsec) if f.econsec
+                     else "領域の語はあるが、報告した領域はない" if f.withheld
+                     else "領域の語はあるが、報告スコアに達した領域はない" if f.evidence
+                     else "領域の語はない")  # fmt: skip
+    if f.held:
+        parts.append("保留（補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる）: "
+                     + "、".join(names[a] for a in f.held))
+    parts += [f"{names[a]}は{names[b]}に譲る（出典がこの技術を{names[b]}に含める）" for a, b in f.yields.items()]
+    if f.cut:
+        parts.append(f"--top {f.top} で省略（判定に数えない）: " + "、".join(names[a] for a in f.cut))
+    if f.framing:
+        parts.append("人・社会・教育の研究を示す語で減衰: " + "、".join(f.framing))
+    if f.basic:
+        parts.append("機序の解明を示す語で補助語のみの根拠を減衰: " + "、".join(f.basic))
+    return "。".join(parts)
+
+
+def _program_basis(p: ProgramHit, r: Result, tax: Taxonomy) -> tuple[str, str, tuple[str, ...]]:
+    """Why a program applies, as ``classify.applicable_programs`` decides it (its English ``why`` is the JSON's):
+    (``item``, the parent program, the areas in the item's focus), (``focus``, "", the program's focus areas),
+    (``tier``, the tier, its reported areas) or (``econsec``, "", the econ-security areas the title touches)."""
+    reported = [(a.id, a.tier) for a in r.areas]
+    if p.parent is not None:
+        item = next(i for prog in tax.programs if prog.id == p.parent for i in prog.items if i.id == p.id)
+        evidence = {a.id: {e.technology for e in a.evidence} for a in r.areas}
+
+        def opened(area: str) -> bool:  # a focus narrowed to some technologies: the title's terms name one
+            techs = {t.id for t in tax.area(area).technologies}
+            return techs.isdisjoint(item.technologies) or not evidence[area].isdisjoint(item.technologies)
+
+        return "item", p.parent, tuple(a for a, _ in reported if a in item.areas and opened(a))
+    program = next(prog for prog in tax.programs if prog.id == p.id)
+    if program.focus:
+        return "focus", "", tuple(a for a, _ in reported if a in program.focus)
+    tier = next((t for t in program.tiers if t in {tier for _, tier in reported}), None)
+    if tier is not None:
+        return "tier", tier, tuple(a for a, t in reported if t == tier)
+    return "econsec", "", tuple(e.id for e in r.econsec)
+
+
+def _program_why_ja(p: ProgramHit, r: Result, tax: Taxonomy) -> str:
+    """Why a program applies, in Japanese (see :func:`_program_basis`)."""
+    kind, of, ids = _program_basis(p, r, tax)
+    if kind == "econsec":
+        names = {e.id: e.name_ja for e in tax.econsec}
+        return "経済安保の技術領域: " + "、".join(names[e] for e in ids)
+    names = {a.id: a.name_ja for a in tax.areas}
+    if kind == "item":
+        head = next(q.name_ja for q in tax.programs if q.id == of) + "の重点"
+    else:
+        head = tax.tier(of).name_ja if kind == "tier" else "重点領域"
+    return f"{head}: " + "、".join(names[a] for a in ids)
 
 
 def write_results(results: Sequence[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
-                  lang: str, explain: bool, min_score: int = 50) -> None:  # fmt: skip
-    """Render classification results in ``fmt``."""
-    RESULT_RENDERERS[fmt](results, out, console, lang, explain, min_score)
+                  lang: str, explain: bool, min_score: int = 50, tax: Taxonomy | None = None) -> None:  # fmt: skip
+    """Render classification results in ``fmt``; ``tax``, the taxonomy they come from, names tiers and programs in the
+    Japanese table."""
+    RESULT_RENDERERS[fmt](results, out, console, lang, explain, min_score, tax)
 
 
 def _results_json(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
-                  min_score: int) -> None:  # fmt: skip
+                  min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
     dump_json([r.to_dict() for r in results], out)
 
 
 def _results_jsonl(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
-                   min_score: int) -> None:  # fmt: skip
+                   min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
     for r in results:
         out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
 
 
 def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
-                 min_score: int) -> None:  # fmt: skip
+                 min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
     from .io.writers import neutralize
 
     excel_bom(out)
@@ -542,8 +822,8 @@ def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: st
 
 
 def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
-                   min_score: int) -> None:  # fmt: skip
-    classify_table(results, console, lang, explain, min_score)
+                   min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
+    classify_table(results, console, lang, explain, min_score, tax)
 
 
 RESULT_RENDERERS: dict[ClassifyFormat, Callable[..., None]] = {
