@@ -382,8 +382,8 @@ def test_the_table_labels_learned_evidence(classifier) -> None:  # type: ignore[
 
 
 def test_training_titles_never_meet_the_sets_that_judge_the_model() -> None:
-    """The model is judged on heldout_f, heldout_h, heldout_i, heldout_k and dev.csv: none of their titles may be in what it is
-    trained on, training/ and the read sets heldout_a–e and g."""
+    """The model is judged on heldout_f, heldout_h, heldout_i, heldout_k and dev.csv: none of their titles may be in
+    what it is trained on, training/ and the read sets heldout_a–e and g."""
     import re
 
     from domaincheck.normalize import normalize
