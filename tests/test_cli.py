@@ -317,7 +317,7 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     summary = tmp_path / "summary.json"
     r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", str(summary))
     assert r.exit_code == 0, r.stderr
-    assert "研究課題名" in r.stderr and "rows read" in r.stderr  # summary goes to stderr
+    assert "研究課題名" in r.stderr and "読み込んだ行" in r.stderr  # summary goes to stderr, in Japanese by default
     assert r.stdout == ""
     rows = list(csv.reader(out.open(encoding="utf-8-sig", newline="")))
     assert [row[0] for row in rows] == ["番号", "1", "2", "3", "4"]
@@ -402,14 +402,14 @@ def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Pa
     src = tmp_path / "call.csv"
     src.write_text("課題名,研究代表者,課題名\n江戸時代の文学の研究,山田,Quantum error correction\n", encoding="utf-8")
     for args, read, others in (((), 1, [3]), (("--column", "課題名"), 1, [3]), (("--column", "3"), 3, [1])):
-        r = run("screen", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", "-", *args)
+        r = run("screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", "-", *args)
         assert r.exit_code == 0, r.stderr
         summary = json.loads(r.stdout)
         assert (summary["title_column_index"], summary["title_column_namesakes"]) == (read, others)
         assert f"column {read} (column {others[0]} has the same name: pick one with --column NUMBER)" in r.stderr
         assert summary["verdicts"]["strategic"] == (read == 3)
-    r = run("screen", str(tmp_path / "out.csv"), "-o", str(tmp_path / "again.csv"), "--column", "研究代表者",
-            "--summary-json", "-")  # fmt: skip
+    r = run("screen", "--lang", "en", str(tmp_path / "out.csv"), "-o", str(tmp_path / "again.csv"),
+            "--column", "研究代表者", "--summary-json", "-")  # fmt: skip
     assert r.exit_code == 0 and json.loads(r.stdout)["title_column_namesakes"] == []
     assert "same name" not in r.stderr
 
@@ -502,7 +502,7 @@ def test_screen_jsonl_error_rows_have_the_keys_of_classified_rows(tmp_path: Path
 def test_screen_summary_names_blank_records_and_the_primary_areas_tier(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     src.write_text("title\nquantum computer\n\nsmart agriculture\n", encoding="utf-8")
-    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"))
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"))
     assert r.exit_code == 0, r.stderr
     lines = [" ".join(line.replace("│", " ").split()) for line in r.stderr.splitlines()]
     assert "blank records skipped 1" in lines and "rows written 2" in lines
@@ -663,14 +663,15 @@ def test_screen_output_a_cp932_file_cannot_hold(tmp_path: Path) -> None:
     _write_csv(src, [["title", "note"], ["量子コンピュータ", "ok"], ["AI–ロボット", "fine 😀"], ["海洋", "x"]])
     before = src.read_bytes()
     out = tmp_path / "out.csv"
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--output-encoding", "cp932")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--output-encoding", "cp932")
     assert r.exit_code == EXIT_ERROR and "Traceback" not in r.stderr
     assert r.stderr.startswith("Error: data row 2, column 'title': character '–' (U+2013) cannot be written in cp932")
     assert "--output-errors replace" in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["call.csv"] and src.read_bytes() == before
 
     summary = tmp_path / "summary.json"
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--output-encoding", "cp932", "--output-errors", "replace",
+    r = run(*MIN, "screen", "--lang", "en",
+            str(src), "-o", str(out), "--output-encoding", "cp932", "--output-errors", "replace",
             "--summary-json", str(summary))  # fmt: skip
     assert r.exit_code == 0, r.stderr
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("cp932"))))
@@ -684,15 +685,16 @@ def test_screen_output_a_cp932_file_cannot_hold(tmp_path: Path) -> None:
     assert src.read_bytes() == before
 
     # To stdout, and with --quiet: the rows in cp932, and the warning still on stderr (no summary table).
-    r = run(*MIN, "screen", str(src), "-o", "-", "--output-encoding", "cp932", "--output-errors", "replace",
+    r = run(*MIN, "screen", "--lang", "en",
+            str(src), "-o", "-", "--output-encoding", "cp932", "--output-errors", "replace",
             "--quiet")  # fmt: skip
     assert r.exit_code == 0, r.stderr
     assert r.stdout_bytes.decode("cp932").splitlines()[2].startswith("AI?ロボット,fine ?,")
     assert r.stderr.startswith("Warning: 2 cells") and "summary" not in r.stderr
     # Nothing to replace in UTF-8: nothing said.
-    r = run(*MIN, "screen", str(src), "-o", "-", "--output-errors", "replace")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", "-", "--output-errors", "replace")
     assert r.exit_code == 0 and "Warning" not in r.stderr and "replaced" not in r.stderr
-    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "o.jsonl"), "--output-errors", "replace")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "o.jsonl"), "--output-errors", "replace")
     assert r.exit_code == EXIT_USAGE and "--output-errors applies to CSV and TSV output" in r.stderr
 
 
@@ -1089,7 +1091,7 @@ def test_screen_summary_shows_a_column_name_as_text(tmp_path: Path) -> None:
     """A title column whose name looks like rich markup or holds an escape sequence is printed as it is, visibly."""
     src = tmp_path / "call.csv"
     _write_csv(src, [["title[/x]\x1b[31m"], ["quantum computer"]])
-    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "1")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--column", "1")
     assert r.exit_code == 0, r.stderr
     assert "title column: title[/x]␛[31m" in r.stderr and "\x1b" not in r.stderr
 
@@ -1230,21 +1232,22 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     out = tmp_path / "out.csv"
     _write_csv(src, [["title", "abstract"], ["", "量子コンピュータ"], ["!!!", "AI"]])
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "any", "--quiet")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--fail-on", "any", "--quiet")
     assert r.exit_code == 0, r.stderr
     assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: empty_title 1, "
                                "unclassifiable_title 1): is 'title' (detected) the right column? (--column")
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
+    r = run(*MIN, "screen", "--lang", "en",
+            str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
     assert r.exit_code == 1 and r.stderr == "--fail-on any: 2 rows with findings, exit 1\n"  # findings, no warning
     _write_csv(src, [["title", "abstract"], ["#N/A", "量子コンピュータ"], ["#REF!", "AI"]])  # a broken VLOOKUP
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--quiet")
     assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: title_excel_error 2)")
     _write_csv(src, [["title", "abstract"], ["", "x"], ["quantum computer", "y"]])
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--quiet")
     assert r.exit_code == 0 and r.stderr == ""  # one usable title is enough
     _write_csv(src, [["title"], [], [""]])
-    r = run(*MIN, "screen", str(src), "-o", str(out))
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out))
     assert r.exit_code == 0 and "rows read" in r.stderr  # the summary, then the warning as its last line
     assert r.stderr.splitlines()[-1] == ("Warning: the input has no data rows under its header (2 blank records "
                                          "skipped): nothing was screened")
@@ -1365,7 +1368,8 @@ def test_piped_screen_summary_keeps_its_last_line_whole(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     column = "研究課題名（申請書の表紙に記載した正式な名称）"
     _write_csv(src, [[column], ["量子コンピュータの開発"]])
-    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "-c", "1"], env={"COLUMNS": None})
+    r = runner.invoke(app, ["screen", "--lang", "en",
+                            str(src), "-o", str(tmp_path / "out.csv"), "-c", "1"], env={"COLUMNS": None})
     assert r.exit_code == 0, r.stderr
     last = r.stderr.splitlines()[-1]  # 95 cells: it used to wrap at 80
     assert last.startswith(f"title column: {column}, encoding utf-8; ") and last.endswith("jobs 1"), r.stderr
@@ -1435,13 +1439,14 @@ def test_screen_says_which_sheet_it_read(tmp_path: Path) -> None:
     data.append([1, "量子コンピュータの研究"])
     book.save(src)
     summary = tmp_path / "summary.json"
-    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", str(summary))
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", str(summary))
     assert r.exit_code == 0, r.stderr
     assert "title column: 研究課題名 (detected) of sheet 応募一覧" in r.stderr
     assert json.loads(summary.read_text(encoding="utf-8"))["sheet"] == "応募一覧"
     csv_src = tmp_path / "call.csv"
     _write_csv(csv_src, [["title"], ["quantum computer"]])
-    r = run(*MIN, "screen", str(csv_src), "-o", str(tmp_path / "o2.csv"), "--summary-json", str(summary))
+    r = run(*MIN, "screen", "--lang", "en",
+            str(csv_src), "-o", str(tmp_path / "o2.csv"), "--summary-json", str(summary))
     assert json.loads(summary.read_text(encoding="utf-8"))["sheet"] is None and "of sheet" not in r.stderr
 
 
@@ -1460,10 +1465,10 @@ def test_screen_column_chooses_the_sheet_that_has_it(tmp_path: Path) -> None:
     data.append([1, "x", "量子コンピュータの研究"])
     book.save(src)
     out = tmp_path / "out.csv"
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "研究課題名")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--column", "研究課題名")
     assert r.exit_code == 0, r.stderr
     assert "of sheet List" in r.stderr and "量子コンピュータの研究" in out.read_text(encoding="utf-8-sig")
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--column", "課題番号")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--column", "課題番号")
     assert r.exit_code == EXIT_ERROR
     assert "no visible sheet has the column '課題番号'" in r.stderr and "2:'List'" in r.stderr
 

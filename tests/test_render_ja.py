@@ -363,3 +363,43 @@ def test_tier_and_program_names_are_the_taxonomys(tmp_path: Path) -> None:
     assert "  判定: 戦略試験技術領域 — 戦略試験技術領域: 量子" in r.stdout
     assert re.search(r"^  quantum +量子 +戦略試験 +70 +高 ", r.stdout, re.M), r.stdout
     assert "国家戦略" not in r.stdout
+
+
+def test_the_screen_summary_is_japanese_by_default_with_each_ids_name(tmp_path: Path) -> None:
+    """screen's summary on stderr follows --lang as classify's table does: Japanese labels with each id's Japanese
+    name from the taxonomy (the output's columns and --summary-json keep the ids); --lang en as before."""
+    import json
+
+    import openpyxl
+
+    from domaincheck.cache import load_taxonomy
+
+    tax = load_taxonomy(None)
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "応募一覧"
+    book.active.append(["令和7年度 応募課題一覧"])  # a banner above the header
+    book.active.append([])
+    book.active.append(["No", "研究課題名", "研究課題名"])
+    for i, title in enumerate(["量子コンピュータの誤り訂正", "中世日本文学の研究", "スマート農業の圃場センシング"]):
+        book.active.append([i + 1, title, ""])
+    book.save(src)
+    summary = tmp_path / "summary.json"
+    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json", str(summary)])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    err = r.stderr
+    assert "スクリーニング結果" in err and "screening summary" not in err and "rows read" not in err
+    assert re.search(r"読み込んだ行\s*│\s*3 ", err) and re.search(r"書き出した行\s*│\s*3 ", err)
+    for verdict, n in data["verdicts"].items():
+        name = tax.tier(verdict).name_ja if verdict in ("strategic", "emerging") else None
+        label = f"判定 {verdict}" + (f"（{name}）" if name else "")
+        assert re.search(re.escape(label) + r".*│\s*" + str(n) + " ", err), (label, err)
+    for area, n in data["areas"].items():
+        assert re.search(re.escape(f"領域 {area}（{tax.area(area).name_ja}）") + r"\s*│\s*" + str(n) + " ", err)
+    assert "シート 応募一覧 の 研究課題名（自動検出）" in err
+    assert "見出し行 3（" in err and "2, 3 列目" not in err and "3 列目も同じ名前" in err
+    assert "読み込んだ" not in r.stdout  # the rows went to the file, the summary to stderr
+    en = runner.invoke(app, ["screen", "--lang", "en", str(src), "-o", str(tmp_path / "out2.csv")])
+    assert "screening summary" in en.stderr and "rows read" in en.stderr and "スクリーニング結果" not in en.stderr
+    assert "of sheet 応募一覧" in en.stderr and "header row 3" in en.stderr

@@ -627,6 +627,8 @@ def screen(
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     terms_only: _TermsOnly = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary on stderr (the output's columns and "
+                                       "--summary-json keep their ids).")] = Lang.ja,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
     _terms_only(terms_only)
@@ -712,7 +714,7 @@ def screen(
         if not quiet:
             from .render import screen_summary
 
-            screen_summary(summary, err)
+            screen_summary(summary, err, lang.value, _taxonomy() if lang is Lang.ja else None)
         if summary.replaced_columns:  # the output lacks input cells: said even with --quiet
             from .render import replaced_columns_warning
 

@@ -873,43 +873,81 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
     console.print("areas with recall < 0.80: " + (", ".join(low) or "none"), highlight=False)
 
 
-def screen_summary(summary: Any, console: Console) -> None:
-    """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems."""
+_SUMMARY_WORDS = {
+    "en": {"title": "screening summary", "count": "count", "read": "rows read", "written": "rows written",
+           "blank": "blank records skipped", "verdict": "verdict {}", "primary": "primary area {}", "area": "area {}",
+           "econsec": "rows with econ-security areas", "problems": "rows with problems", "problem": "  problem {}",
+           "replaced": "cells with characters replaced"},
+    "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
+           "blank": "読み飛ばした空行", "verdict": "判定 {}", "primary": "主領域の区分 {}", "area": "領域 {}",
+           "econsec": "経済安保の技術領域がある行", "problems": "問題のある行", "problem": "  問題 {}",
+           "replaced": "文字を置き換えたセル"},
+}  # fmt: skip
+"""The summary table's labels per language; the ids after them (verdicts, tiers, areas, problems) are the output
+columns' own, which a reader matches against the file."""
+
+
+def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxonomy | None = None) -> None:
+    """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems, labelled in ``lang``; in
+    Japanese each id is followed by its Japanese name from ``tax`` (the taxonomy the rows were screened with)."""
     from rich.markup import escape
     from rich.table import Table
 
-    t = Table(title="screening summary", header_style="bold", show_header=True)
+    w = _SUMMARY_WORDS[lang]
+    names: dict[str, str] = {}
+    if lang == "ja" and tax is not None:
+        names = {a.id: a.name_ja for a in tax.areas} | {t: tax.tier(t).name_ja for t in TIERS} \
+            | _WORDS["ja"].verdicts | {"error": "分類できない行"}  # fmt: skip
+
+    def named(key: str) -> str:
+        return f"{key}（{names[key]}）" if key in names else key
+
+    t = Table(title=w["title"], header_style="bold", show_header=True)
     t.add_column("", style="bold")
-    t.add_column("count", justify="right")
-    t.add_row("rows read", f"{summary.rows_read:,}")
-    t.add_row("rows written", f"{summary.rows_written:,}")
+    t.add_column(w["count"], justify="right")
+    t.add_row(w["read"], f"{summary.rows_read:,}")
+    t.add_row(w["written"], f"{summary.rows_written:,}")
     if summary.blank_rows_skipped:
-        t.add_row("blank records skipped", f"{summary.blank_rows_skipped:,}")
+        t.add_row(w["blank"], f"{summary.blank_rows_skipped:,}")
     for verdict, n in summary.verdicts.items():
-        t.add_row(f"verdict {verdict}", f"{n:,}")
+        t.add_row(w["verdict"].format(named(verdict)), f"{n:,}")
     for tier, n in summary.tiers.items():
         # The verdict counts a row by its highest tier; this, by the tier of its primary (best-scoring) area.
-        t.add_row(f"primary area {tier}", f"{n:,}")
+        t.add_row(w["primary"].format(named(tier)), f"{n:,}")
     for area, n in summary.areas.items():
-        t.add_row(f"area {area}", f"{n:,}")
-    t.add_row("rows with econ-security areas", f"{summary.rows_with_econsec:,}")
-    t.add_row("rows with problems", f"{summary.rows_with_problems:,}")
+        t.add_row(w["area"].format(named(area)), f"{n:,}")
+    t.add_row(w["econsec"], f"{summary.rows_with_econsec:,}")
+    t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
     for kind, n in summary.problems.items():
-        t.add_row(f"  problem {kind}", f"{n:,}")
+        t.add_row(w["problem"].format(kind), f"{n:,}")
     if summary.cells_replaced:
-        t.add_row("cells with characters replaced", f"{summary.cells_replaced:,}")
+        t.add_row(w["replaced"], f"{summary.cells_replaced:,}")
     console.print(t)
-    col = escape(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
+    ja = lang == "ja"
+    col = escape(_visible(summary.title_column))
+    if summary.title_column_detected:
+        col += "（自動検出）" if ja else " (detected)"
     if summary.title_column_namesakes:
         others = summary.title_column_namesakes
-        same = (f"column {others[0]} has" if len(others) == 1
-                else f"columns {', '.join(map(str, others))} have")  # fmt: skip
-        col += f", column {summary.title_column_index} ({same} the same name: pick one with --column NUMBER)"
-    enc = f", encoding {summary.encoding}" if summary.encoding else ""
+        if ja:
+            col += (f"、{summary.title_column_index} 列目（{', '.join(map(str, others))} 列目も同じ名前: "
+                    f"--column 番号 で選べます）")  # fmt: skip
+        else:
+            same = (f"column {others[0]} has" if len(others) == 1
+                    else f"columns {', '.join(map(str, others))} have")  # fmt: skip
+            col += f", column {summary.title_column_index} ({same} the same name: pick one with --column NUMBER)"
     if summary.sheet:
-        col = f"{col} of sheet {escape(_visible(summary.sheet))}"
+        sheet = escape(_visible(summary.sheet))
+        col = f"シート {sheet} の {col}" if ja else f"{col} of sheet {sheet}"
     if summary.header_row:
-        col = f"{col}, header row {summary.header_row} (below a banner; --header-row N sets it)"
+        col += (f"、見出し行 {summary.header_row}（上に表題の行あり; --header-row N で指定）" if ja
+                else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
+    if ja:
+        enc = f"、文字コード {summary.encoding}" if summary.encoding else ""
+        console.print(f"タイトル列: {col}{enc}; {summary.elapsed_seconds:.2f} 秒, "
+                      f"{summary.rows_per_second:,.0f} 行/秒, jobs {summary.jobs}", highlight=False)  # fmt: skip
+        return
+    enc = f", encoding {summary.encoding}" if summary.encoding else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip
 
