@@ -721,7 +721,7 @@ def test_programs_csv_is_machine_readable() -> None:
         assert row["id"] == row["id"].strip() and row["kind"] in ("program", "measure", "protection", "promotion")
         if row["parent"]:
             assert items[row["id"]] == row["parent"] and row["kind"] == programs[row["parent"]].kind
-            assert row["serves"] == "" or row["serves"].startswith("focus: ")
+            assert row["serves"] == "" or row["serves"].startswith("focus (editorial): ")
 
 
 def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
@@ -804,7 +804,111 @@ def test_show_names_a_source_line_for_every_entry_the_source_gives() -> None:
     for row in cited:
         assert re.fullmatch(r"line [1-9][0-9]*", row["source"]), row
     goal = next(row for row in rows if row["item"] == "moonshot_goal_10")
-    assert goal["detail"].endswith("(focus of moonshot: fusion)")
+    assert goal["detail"].endswith("(focus of moonshot: fusion) (editorial)")
+
+
+def _show_rows(area: str, lang: str = "ja") -> list[dict[str, str]]:
+    r = run("show", area, "--format", "csv", "--lang", lang)
+    assert r.exit_code == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+
+
+def test_show_lists_the_field_strategies_the_source_names() -> None:
+    """`show fusion` lists the fusion strategy of the source's table (line 204: revised 2025-06-04, and 205), in every
+    format; an area the table names no strategy for has no such row."""
+    rows = [row for row in _show_rows("fusion") if row["section"] == "strategies"]
+    assert [(row["item"], row["detail"], row["source"]) for row in rows] == [
+        ("フュージョンエネルギー・イノベーション戦略", "決定日 2025年6月4日（改定）", "line 204"),
+        ("フュージョンエネルギー・イノベーション戦略", "決定日 2023年4月14日", "line 205")]
+    rows = [row for row in _show_rows("fusion", "en") if row["section"] == "strategies"]
+    assert [row["item"] for row in rows] == ["Fusion Energy Innovation Strategy"] * 2
+    assert rows[0]["detail"] == "decided 2025-06-04 (revised)"
+    data = json.loads(run("show", "fusion", "--format", "json").stdout)
+    assert [(s["name_ja"], s["decided"]["ja"], s["source"]["line"]) for s in data["strategies"]] == [
+        ("フュージョンエネルギー・イノベーション戦略", "2025年6月4日（改定）", 204),
+        ("フュージョンエネルギー・イノベーション戦略", "2023年4月14日", 205)]
+    markdown = run("show", "fusion", "--format", "markdown").stdout
+    assert ("| strategies | フュージョンエネルギー・イノベーション戦略 | 決定日 2025年6月4日（改定） | line 204 |"
+            in markdown)
+    assert "フュージョンエネルギー・イノベーション戦略" in run("show", "fusion").stdout
+    assert len([row for row in _show_rows("quantum") if row["section"] == "strategies"]) == 3
+    for area in ("semiconductor_comm", "space", "shipbuilding"):
+        assert not [row for row in _show_rows(area) if row["section"] == "strategies"], area
+        assert json.loads(run("show", area, "--format", "json").stdout)["strategies"] == []
+
+
+def test_show_market_rows_carry_the_sources_notes() -> None:
+    """A market row without a growth rate says why (※ 2, lines 649 and 667); the satellite row carries ※ 1 in both
+    languages; the caveat that the figures cannot simply be compared (line 660) follows the rows once; sizes keep the
+    source's one decimal (194.0)."""
+    rows = _show_rows("semiconductor_comm")
+    market = {row["item"]: row for row in rows if row["section"] == "market"}
+    assert market["半導体製造装置"]["detail"].startswith(
+        "11.4兆円（2030年）、CAGR —（※ 2 現在の市場規模が不明であるため、CAGRの算出が不可） — ")
+    assert market["先端半導体デバイス"]["detail"].startswith("194.0兆円（2030年）、CAGR 13% — ")
+    caveats = [row for row in rows if row["section"] == "market" and row["item"] == "（注）"]
+    assert [(row["detail"], row["source"]) for row in caveats] == [
+        ("表中の各数値は、出典が必ずしも同一ではないため、単純比較はできない点に留意する必要。", "line 660")]
+    assert rows[-1] == caveats[0]
+    en = {row["item"]: row for row in _show_rows("semiconductor_comm", "en") if row["section"] == "market"}
+    assert "CAGR — (※ 2 The current market size is unknown, so the CAGR cannot be calculated.)" in (
+        en["Semiconductor manufacturing equipment"]["detail"])
+    assert "cannot simply be compared" in en["(note)"]["detail"]
+    for lang, item, text in (("ja", "衛星 ※ 1", "※ 1 衛星全般"), ("en", "Satellites ※ 1", "※ 1 All satellites")):
+        row = next(row for row in _show_rows("space", lang) if row["item"] == item)
+        assert text in row["detail"] and row["source"] == "line 657", (lang, row)
+    data = json.loads(run("show", "mobility_logistics", "--format", "json").stdout)
+    car = next(m for m in data["markets"] if m["technology_ja"] == "次世代自動車")
+    assert car["cagr_percent"] is None and car["field_ja"] == "モビリティ"
+    assert [(n["mark"], n["scope"], n["source"]["line"]) for n in car["notes"]] == [("（注）", "table", 696),
+                                                                                    ("※ 2", "cagr", 700)]
+
+
+def test_econsec_caption_names_the_basic_guideline() -> None:
+    """The table's title says where the 20 areas come from (line 227) and that a list is still to come (line 322)."""
+    r = run("econsec")
+    assert r.exit_code == 0, r.stderr
+    head = "".join(line.strip() for line in r.stdout.split("┏")[0].splitlines())
+    assert "経済安全保障推進法に基づく基本指針（令和4年9月30日閣議決定）が参考として例示（227行）" in head
+    assert "整理・策定予定（322行）" in head and "crosswalkは本ツールの対応付け" in head
+    r = run("econsec", "--lang", "en")
+    head = " ".join(" ".join(line.split()) for line in r.stdout.split("┏")[0].splitlines())
+    assert "reference examples of the basic guideline under the Economic Security Promotion Act (Cabinet decision, " \
+           "2022-09-30; line 227)" in head
+    assert "yet to be drawn up (line 322)" in head
+
+
+def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
+    """A program's focus and an item's areas (Moonshot goals, K Program fields, RIKEN, JAXA, AMED-CREST, ALCA-Next,
+    CRONOS) are this taxonomy's reading: `show` and `programs` mark them as they mark the crosswalk. Links the source
+    makes (tiers, the econ-security areas) are not marked, and classify's reasons stay as they were."""
+    from domaincheck.taxonomy import load
+
+    tax = load()
+    for area in ("fusion", "quantum", "space", "medical_drug", "energy_gx", "digital_cyber"):
+        rows = [row for row in _show_rows(area, "en") if row["section"].startswith("program")]
+        data = json.loads(run("show", area, "--format", "json").stdout)
+        editorial = {p["id"] for p in data["programs"] if p["editorial"]}
+        for row in rows:
+            marked = row["detail"].endswith(") (editorial)")
+            assert marked == (row["item"] in editorial), row
+            assert marked == bool(re.search(r"\((focus of \w+|focus): [a-z_, ]+\) \(editorial\)$", row["detail"])), row
+        assert editorial, area
+    shown = {row["item"] for area in ("space", "medical_drug", "energy_gx", "digital_cyber", "quantum", "ocean")
+             for row in _show_rows(area) if row["detail"].endswith("(editorial)")}  # fmt: skip
+    assert {"moonshot_goal_6", "k_program_ocean", "riken_platform", "jaxa_space", "amed_crest", "alca_next",
+            "cronos"} <= shown  # fmt: skip
+    r = run("programs", "--format", "csv")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff")))}
+    for p in tax.programs:
+        assert ("focus (editorial): " in rows[p.id]["serves"]) == bool(p.focus), p.id
+        for it in p.items:
+            assert rows[it.id]["serves"] == ("focus (editorial): " + ", ".join(it.areas) if it.areas else ""), it.id
+    assert rows["csti_command"]["serves"] == "strategic" and rows["k_program"]["serves"] == "emerging + econsec"
+    [obj] = json.loads(run("classify", "核融合炉のブランケット開発", "--format", "json").stdout)
+    goal = next(p for p in obj["programs"] if p["id"] == "moonshot_goal_10")
+    assert goal["why"] == "focus of moonshot: fusion"
+    assert not any("editorial" in p["why"] for p in obj["programs"])
 
 
 def test_show_offers_only_near_names() -> None:

@@ -130,3 +130,117 @@ def test_the_sources_own_names_are_classified_into_their_area(terms_classifier) 
             if reported[:1] != [area.id]:
                 wrong.append((area.id, what, name, reported))
     assert wrong == []
+
+
+def _headings(seed_lines: list[str]) -> list[tuple[int, str]]:
+    return [(i + 1, re.sub(r"^#+\s*", "", line).strip()) for i, line in enumerate(seed_lines) if line.startswith("#")]
+
+
+def test_every_section_is_a_path_of_the_sources_headings(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """Each part of a `section` is a heading of the source as it writes it (「重要技術領域の選定(新興・基盤技術領域、
+    国家戦略技術領域)」, 「➤ 国際共同研究の推進」), each after the one before and none after the entry's line."""
+    heads = _headings(seed_lines)
+    refs = [(a.id, a.source) for a in taxonomy.areas]
+    refs += [(t.id, t.source) for a in taxonomy.areas for t in a.technologies]
+    refs += [(f"{a.id} qualification", q.source) for a in taxonomy.areas for q in a.qualifications]
+    refs += [(t.id, t.source) for t in taxonomy.tiers]
+    refs += [(f"{t.id} qualification", q.source) for t in taxonomy.tiers for q in t.qualifications]
+    refs += [(e.id, e.source) for e in taxonomy.econsec]
+    refs += [(p.id, p.source) for p in taxonomy.programs] + [(i.id, i.source) for p in taxonomy.programs
+                                                               for i in p.items]  # fmt: skip
+    refs += [(m.technology_ja, m.source) for m in taxonomy.markets] + [(n.id, n.source) for n in taxonomy.market_notes]
+    refs += [(s.name_ja, s.source) for s in taxonomy.strategies]
+    wrong = []
+    for what, ref in refs:
+        after = 0
+        for part in ref.section.split(" > "):
+            found = [n for n, heading in heads if heading == part and after < n <= ref.line]
+            if not found:
+                wrong.append((what, ref.section, part))
+                break
+            after = found[0]
+    assert wrong == []
+
+
+def test_tier_qualifications_quote_whole_clauses(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """A tier's scope rule is quoted to the end of its sentence, with its conditions: line 47 reads 「各技術領域の特性に
+    応じ、…支援の対象とする必要がある。」, not 「…支援の対象とする」."""
+    for tier in taxonomy.tiers:
+        for q in tier.qualifications:
+            line = _squash(seed_lines[q.source.line - 1])
+            text = _squash(q.text.ja)
+            assert text in line, q.text.ja
+            assert line[line.index(text) + len(text):].startswith("。"), q.text.ja
+    line47 = next(q for q in taxonomy.tier("strategic").qualifications if q.source.line == 47)
+    assert line47.text.ja.startswith("各技術領域の特性に応じ、")
+
+
+def test_field_strategies_are_the_sources_table(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """Every row of the table of field strategies (分野別戦略 / 決定日) is an entry, name and date verbatim at its line,
+    and nothing else is: the table gives examples (「以下のような」), and no strategy is added that it does not name."""
+    header = next(i for i, line in enumerate(seed_lines) if line.split("\t") == ["分野別戦略", "決定日"])
+    table = []
+    for i in range(header + 1, len(seed_lines)):
+        if not seed_lines[i].strip():
+            break
+        table.append((i + 1, *seed_lines[i].split("\t")))
+    assert len(table) == 16
+    assert [(s.source.line, s.name_ja, s.decided.ja) for s in taxonomy.strategies] == table
+    assert "以下のような" in seed_lines[taxonomy.strategies[0].source.line - 4]  # the sentence that introduces them
+    by_area: dict[str, set[str]] = {}
+    for s in taxonomy.strategies:
+        assert s.areas and s.name_en and s.decided.en, s
+        for a in s.areas:
+            by_area.setdefault(a, set()).add(_squash(s.name_ja))
+    assert by_area == {
+        "fusion": {"フュージョンエネルギーイノベーション戦略"},
+        "ai_robotics": {"AI戦略2022", "AI戦略2021", "AI戦略2019"},
+        "bio_healthcare": {"バイオエコノミー戦略", "バイオ戦略フォローアップ", "バイオ戦略2020（市場領域施策確定版）",
+                           "バイオ戦略2020（基盤的施策）", "バイオ戦略2019"},
+        "quantum": {"量子未来産業創出戦略", "量子未来社会ビジョン", "量子技術イノベーション戦略"},
+        "materials": {"マテリアル革新力強化戦略"},
+        "energy_gx": {"革新的環境イノベーション戦略"},
+    }  # fmt: skip
+
+
+def test_market_notes_are_verbatim_and_on_the_rows_they_concern(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """Each note of the market tables is quoted after its mark at its line (a paragraph may run on to the next line);
+    a row marked 「※ 2」 in the source has no CAGR and names a note that says why, a row marked 「※ 1」 names that note,
+    and every row names its own table's caveat that the figures cannot simply be compared."""
+
+    def paragraph(line: int) -> str:
+        end = line
+        while end < len(seed_lines) and seed_lines[end].strip():
+            end += 1
+        return _squash("".join(seed_lines[line - 1:end]))
+
+    notes = {n.id: n for n in taxonomy.market_notes}
+    for n in notes.values():
+        assert paragraph(n.source.line).startswith(_squash(n.mark + n.text.ja)), n.id
+        assert n.text.en, n.id
+    caveats = [n for n in notes.values() if n.scope == "table"]
+    assert len(caveats) == 2 and all("単純比較はできない" in n.text.ja for n in caveats)
+    for m in taxonomy.markets:
+        row = seed_lines[m.source.line - 1]
+        named = [notes[i] for i in m.notes]
+        table = [n for n in named if n.scope == "table"]
+        # the caveat under the row's own table: the first one below it
+        assert len(table) == 1 and table[0] == min((n for n in caveats if n.source.line > m.source.line),
+                                                   key=lambda n: n.source.line), m.technology_ja  # fmt: skip
+        for mark in ("※ 1", "※ 2"):
+            assert (mark in row) == any(n.mark == mark for n in named), (m.technology_ja, mark)
+        assert (m.cagr_percent is None) == ("※ 2" in row) == any(n.scope == "cagr" for n in named), m.technology_ja
+        for n in named:
+            assert n.source.line > m.source.line and n.source.section == m.source.section, (m.technology_ja, n.id)
+
+
+def test_the_econsec_caption_quotes_the_source(seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """What `econsec`'s title says of the 20 areas is what lines 227 and 322 say, at the lines it names."""
+    from domaincheck.render import econsec_caption
+
+    caption = econsec_caption("ja")
+    for quoted, line in (("令和4年9月30日閣議決定", 227), ("参考として例示", 227), ("基本指針", 227),
+                         ("経済安全保障推進法", 223), ("経済安全保障上の重要技術領域", 322), ("整理・策定予定", 322)):
+        assert quoted in caption and quoted in seed_lines[line - 1], quoted
+    assert "（227行）" in caption and "（322行）" in caption
+    assert "line 227" in econsec_caption("en") and "line 322" in econsec_caption("en")

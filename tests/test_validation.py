@@ -33,6 +33,17 @@ def _tech(doc: Doc, area: int = 0, tech: int = 0) -> Doc:
     return doc["areas"][area]["technologies"][tech]  # type: ignore[no-any-return]
 
 
+def _strategy(**change: object) -> Doc:
+    return {"name_ja": "量子技術イノベーション戦略", "name_en": "Quantum Technology Innovation Strategy",
+            "decided": {"ja": "2020年1月21日", "en": "2020-01-21"}, "areas": ["quantum"],
+            "source": {"section": "s", "line": 216}, **change}  # fmt: skip
+
+
+def _note(scope: str) -> Doc:
+    return {"id": "n2", "mark": "※ 2", "scope": scope, "ja": "現在の市場規模が不明であるため、CAGRの算出が不可",
+            "en": "unknown", "source": {"section": "s", "line": 667}}  # fmt: skip
+
+
 BROKEN = [
     ("unknown key", "areas.yaml", lambda d: d["areas"][0].update(colour="blue"),
      "areas.yaml: areas[0].colour: unknown key"),
@@ -95,6 +106,24 @@ BROKEN = [
                                                      "source": {"section": "s", "line": 1}}]),
      "areas.yaml: areas[0].qualifications[0].redirect_technologies[0]: 'batteries_energy_storage' is not a "
      "technology of the redirect area 'quantum'"),
+    ("strategy tied to an unknown area", "reference.yaml",
+     lambda d: d.update(strategies=[_strategy(areas=["warp_drive"])]),
+     "reference.yaml: strategies[0].areas[0]: unknown area id 'warp_drive'"),
+    ("strategy with an unknown key", "reference.yaml", lambda d: d.update(strategies=[_strategy(url="https://x")]),
+     "reference.yaml: strategies[0].url: unknown key"),
+    ("strategy without its date", "reference.yaml",
+     lambda d: d.update(strategies=[{k: v for k, v in _strategy().items() if k != "decided"}]),
+     "reference.yaml: strategies[0].decided: missing required key"),
+    ("market row without a CAGR and without the note that says why", "reference.yaml",
+     lambda d: d["markets"][0].update(cagr_percent=None),
+     "reference.yaml: markets[0].cagr_percent: null needs a note that says why"),
+    ("market row naming an unknown note", "reference.yaml", lambda d: d["markets"][0].update(notes=["note_9"]),
+     "reference.yaml: markets[0].notes[0]: unknown market note id 'note_9'"),
+    ("market row with a CAGR naming the note on a missing one", "reference.yaml",
+     lambda d: (d.update(market_notes=[_note("cagr")]), d["markets"][0].update(notes=["n2"])),
+     "reference.yaml: markets[0].notes: 'n2' says why a growth rate is missing, but the row has one"),
+    ("market note of an unknown scope", "reference.yaml", lambda d: d.update(market_notes=[_note("figure")]),
+     "reference.yaml: market_notes[0].scope: unknown scope 'figure'"),
     ("region unknown in a country entry", "reference.yaml",
      lambda d: d["countries"]["fields"][0]["entries"].update(mars="量子"),
      "reference.yaml: countries.fields[0].entries.mars: unknown region id 'mars'"),
@@ -143,6 +172,19 @@ def test_yaml_tags_that_run_code_are_refused(tmp_path: Path) -> None:
     (directory / "meta.yaml").write_text("!!python/object/apply:os.system ['true']\n", encoding="utf-8")
     _, _, problems = validate(directory)
     assert problems and problems[0].startswith("meta.yaml: YAML syntax error"), problems
+
+
+def test_market_notes_and_strategies_load(tmp_path: Path) -> None:
+    """A row without a CAGR that names its note, and a strategy, load into the records `show` reads."""
+    directory = _copy(tmp_path)
+    _edit(directory, "reference.yaml", lambda d: (d.update(market_notes=[_note("cagr")], strategies=[_strategy()]),
+                                                  d["markets"][0].update(cagr_percent=None, notes=["n2"])))
+    tax = load(directory)
+    assert tax.markets[0].cagr_percent is None and tax.markets[0].notes == ("n2",)
+    assert [(n.id, n.mark, n.scope, n.source.line) for n in tax.market_notes] == [("n2", "※ 2", "cagr", 667)]
+    [strategy] = tax.strategies
+    assert (strategy.name_ja, strategy.decided.ja, strategy.areas) == ("量子技術イノベーション戦略", "2020年1月21日",
+                                                                       ("quantum",))
 
 
 def test_minimal_fixture_is_valid() -> None:

@@ -519,7 +519,7 @@ def show(
 @app.command()
 def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
     """List the 20 economic-security technology areas with their crosswalk to the 16 areas."""
-    from .render import dump_json, econsec_data, econsec_rows, write_rows
+    from .render import dump_json, econsec_caption, econsec_data, econsec_rows, write_rows
 
     with _errors():
         tax = _taxonomy()
@@ -527,11 +527,7 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
             dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
             return
         write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
-                   _stdout_console() if fmt is ListFormat.table else None,
-                   "Technology areas for research on specified critical technologies (20); crosswalk: this tool's "
-                   "reading, not the source's" if lang is Lang.en
-                   else "特定重要技術に係る調査研究を実施する技術領域 (20)；crosswalk は本ツールの対応付け"
-                        "（出典にはない）",
+                   _stdout_console() if fmt is ListFormat.table else None, econsec_caption(lang.value),
                    ids=("id", "source_line"))  # fmt: skip
 
 

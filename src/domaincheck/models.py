@@ -256,6 +256,39 @@ class CountryField:
 
 
 @dataclass(frozen=True)
+class Strategy:
+    """A field strategy that the source names (its table of 分野別戦略, given as examples: 「以下のような」)."""
+
+    name_ja: str
+    """Name, verbatim."""
+    name_en: str
+    """English name."""
+    decided: Text
+    """Decision date as the source gives it (「2025年6月4日（改定）」)."""
+    areas: tuple[str, ...]
+    """Tier areas it concerns (editorial: the source names the strategies, not the areas)."""
+    source: SourceRef
+    """Line of the table row."""
+
+
+@dataclass(frozen=True)
+class MarketNote:
+    """A note or caveat that the source attaches to its market-size tables."""
+
+    id: str
+    """Stable id, named by the market rows it concerns."""
+    mark: str
+    """The source's mark: 「（注）」, 「※ 1」, 「※ 2」."""
+    scope: str
+    """``table``: a caveat on every figure of its table; ``cagr``: why a row has no growth rate; ``row``: a note
+    on the rows that name it."""
+    text: Text
+    """The note, verbatim in Japanese."""
+    source: SourceRef
+    """Where the note is."""
+
+
+@dataclass(frozen=True)
 class MarketExample:
     """A market-size example from the source's tables."""
 
@@ -277,6 +310,8 @@ class MarketExample:
     """The report the source cites."""
     source: SourceRef
     """Line of the table row."""
+    notes: tuple[str, ...] = ()
+    """Ids of the market notes that concern the row (its table's caveat, the note behind a missing CAGR, ...)."""
 
 
 @dataclass(frozen=True)
@@ -330,6 +365,10 @@ class Taxonomy:
     evidence, since a technology the title develops is normally named by a strong term."""
     basic_factor: float = 1.0
     """Factor applied to the evidence weight of support-only areas when a basic-science term is present."""
+    strategies: tuple[Strategy, ...] = ()
+    """Field strategies the source names."""
+    market_notes: tuple[MarketNote, ...] = ()
+    """Notes and caveats of the market-size tables."""
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id."""

@@ -145,9 +145,15 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     from .classify import applicable_programs
 
     sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
-    data["programs"] = [{**p.to_dict(), "source": _src(sources[p.id])}
+    focused = {p.id for p in tax.programs if p.focus}
+    # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
+    # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). `why` stays classify's.
+    data["programs"] = [{**p.to_dict(), "source": _src(sources[p.id]),
+                         "editorial": p.parent is not None or p.id in focused}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
+    data["strategies"] = [{"name_ja": st.name_ja, "name_en": st.name_en, "decided": _text(st.decided),
+                           "source": _src(st.source)} for st in tax.strategies if area.id in st.areas]  # fmt: skip
     regions = {r.id: r for r in tax.regions}
     data["countries"] = [
         {"field_ja": f.name_ja, "field_en": f.name_en,
@@ -156,9 +162,13 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
          "source": None if f.source is None else _src(f.source)}
         for f in tax.country_fields if area.id in f.areas
     ]  # fmt: skip
+    notes = {n.id: n for n in tax.market_notes}
     data["markets"] = [
         {"technology_ja": m.technology_ja, "technology_en": m.technology_en, "size_trillion_yen": m.size_trillion_yen,
-         "year": m.year, "cagr_percent": m.cagr_percent, "cited": m.cited, "source": _src(m.source)}
+         "year": m.year, "cagr_percent": m.cagr_percent, "cited": m.cited, "source": _src(m.source),
+         "field_ja": m.field_ja,
+         "notes": [{"id": n, "mark": notes[n].mark, "scope": notes[n].scope, "ja": notes[n].text.ja,
+                    "en": notes[n].text.en, "source": _src(notes[n].source)} for n in m.notes]}
         for m in tax.markets if area.id in m.areas
     ]  # fmt: skip
     return data
@@ -192,17 +202,42 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
         rows.append({"section": "econsec (editorial)", "item": e["id"], "detail": pick(e, "name"),
                      "source": f"line {e['source']['line']}"})  # fmt: skip
     for p in data["programs"]:
-        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": f"{pick(p, 'name')} ({p['why']})",
+        # A focus link is this taxonomy's reading, marked as the crosswalk's econsec rows are.
+        mark = " (editorial)" if p.get("editorial") else ""
+        rows.append({"section": f"program ({p['kind']})", "item": p["id"],
+                     "detail": f"{pick(p, 'name')} ({p['why']}){mark}",
                      "source": f"line {p['source']['line']}"})  # fmt: skip
+    for st in data.get("strategies", ()):
+        decided = f"決定日 {st['decided']['ja']}" if lang == "ja" else f"decided {st['decided']['en']}"
+        rows.append({"section": "strategies", "item": pick(st, "name"), "detail": decided,
+                     "source": f"line {st['source']['line']}"})  # fmt: skip
     for c in data["countries"]:
         regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
         rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions,
                      "source": f"line {c['source']['line']}" if c["source"] else ""})  # fmt: skip
+    caveats: dict[str, dict[str, Any]] = {}  # the tables' own caveats, each shown once after the rows
     for m in data["markets"]:
-        cagr = f", CAGR {m['cagr_percent']:g}%" if m["cagr_percent"] is not None else ""
-        rows.append({"section": "market", "item": m["technology_" + lang],
-                     "detail": f"{m['size_trillion_yen']:g} trillion yen ({m['year']}){cagr} — {m['cited']}",
-                     "source": f"line {m['source']['line']}"})  # fmt: skip
+        notes = m.get("notes", [])
+        for n in notes:
+            if n["scope"] == "table":
+                caveats.setdefault(n["id"], n)
+        why = [n for n in notes if n["scope"] == "cagr"]
+        own = [n for n in notes if n["scope"] == "row"]
+        ja = lang == "ja"
+        # The source gives every size with one decimal (194.0, 1352.0).
+        size = (f"{m['size_trillion_yen']:.1f}兆円（{m['year']}年）、" if ja
+                else f"{m['size_trillion_yen']:.1f} trillion yen ({m['year']}), ")  # fmt: skip
+        if m["cagr_percent"] is not None:
+            cagr = f"CAGR {m['cagr_percent']:g}%"
+        else:  # the source prints 「— ※ 2」: the note says why
+            cagr = "CAGR —" + "".join(f"（{n['mark']} {n[lang]}）" if ja else f" ({n['mark']} {n[lang]})" for n in why)
+        detail = f"{size}{cagr} — {m['cited']}" + "".join(f"; {n['mark']} {n[lang]}" for n in own)
+        # The row's line, which carries the notes' marks (the JSON has each note's own line).
+        rows.append({"section": "market", "item": " ".join([m["technology_" + lang], *(n["mark"] for n in own)]),
+                     "detail": detail, "source": f"line {m['source']['line']}"})  # fmt: skip
+    for n in caveats.values():
+        rows.append({"section": "market", "item": n["mark"] if lang == "ja" else "(note)", "detail": n[lang],
+                     "source": f"line {n['source']['line']}"})  # fmt: skip
     return rows
 
 
@@ -221,6 +256,19 @@ def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str) -> str:
         own = [t.id for t in area.technologies if t.id in es.crosswalk_technologies]
         parts.append(f"{a} ({area.name(lang)})" + (f" via {', '.join(own)}" if own else ""))
     return "; ".join(parts) or "—"
+
+
+def econsec_caption(lang: str) -> str:
+    """The title of the ``econsec`` table: where the 20 areas come from (source line 227: the examples the basic
+    guideline under the Economic Security Promotion Act gives 「参考として例示」), that an economic-security list is
+    still to be drawn up (line 322), and that the crosswalk is this tool's reading."""
+    if lang == "en":
+        return ("Technology areas for research on specified critical technologies (20): reference examples of the "
+                "basic guideline under the Economic Security Promotion Act (Cabinet decision, 2022-09-30; line 227); "
+                "an economic-security list is yet to be drawn up (line 322); crosswalk: this tool's reading")
+    return ("特定重要技術に係る調査研究を実施する技術領域 (20)："
+            "経済安全保障推進法に基づく基本指針（令和4年9月30日閣議決定）が参考として例示（227行）。"
+            "経済安全保障上の重要技術領域は整理・策定予定（322行）。crosswalk は本ツールの対応付け")
 
 
 def econsec_rows(tax: Taxonomy, lang: str) -> list[dict[str, str]]:
@@ -252,8 +300,8 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
         serves = ", ".join(p.tiers)
         if p.econsec:  # the protection and promotion uses serve the 20 econ-security areas alone
             serves = f"{serves} + econsec" if serves else "econsec"
-        if p.focus:
-            serves += "; focus: " + ", ".join(p.focus)
+        if p.focus:  # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
+            serves += "; focus (editorial): " + ", ".join(p.focus)
         facts = "; ".join(f.get(lang) for f in p.facts)
         rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang), "serves": serves,
                      "facts": facts, "source_line": str(p.source.line)})  # fmt: skip
@@ -261,7 +309,7 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
             # A goal or field of its program: same kind, the program as parent (machine-readable, no indentation).
             rows.append({"id": it.id, "parent": p.id, "kind": p.kind,
                          "name": it.name_en if lang == "en" else it.name_ja,
-                         "serves": "focus: " + ", ".join(it.areas) if it.areas else "",
+                         "serves": "focus (editorial): " + ", ".join(it.areas) if it.areas else "",
                          "facts": "; ".join(f.get(lang) for f in it.facts), "source_line": str(it.source.line)})
     return rows
 

@@ -19,12 +19,14 @@ from .models import (
     CountryField,
     EconSecArea,
     MarketExample,
+    MarketNote,
     Program,
     ProgramItem,
     Qualification,
     Region,
     SourceDocument,
     SourceRef,
+    Strategy,
     Taxonomy,
     Technology,
     Text,
@@ -36,6 +38,7 @@ FILES = ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.
 PACKAGED = "<package>"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 PROGRAM_KINDS = ("program", "measure", "protection", "promotion")
+NOTE_SCOPES = ("table", "cagr", "row")
 
 # ---- a small schema language: every key is listed, unknown keys are errors ---------------------------------------
 
@@ -126,9 +129,11 @@ REFERENCE = {
         {
             "field_ja": str, "technology_ja": str, "technology_en": str, "areas": [str],
             "size_trillion_yen": float, "year": int, "cagr_percent": Nullable(float), "cited": str,
-            "source": SOURCE,
+            "notes": Opt([str]), "source": SOURCE,
         }
     ],
+    "market_notes": Opt([{"id": str, "mark": str, "scope": str, "ja": str, "en": str, "source": SOURCE}]),
+    "strategies": Opt([{"name_ja": str, "name_en": str, "decided": TEXT, "areas": [str], "source": SOURCE}]),
 }  # fmt: skip
 SPECS = {"meta.yaml": META, "areas.yaml": AREAS, "econsec.yaml": ECONSEC, "programs.yaml": PROGRAMS,
          "reference.yaml": REFERENCE}  # fmt: skip
@@ -359,8 +364,24 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         for r in f["entries"]:
             if r not in region_ids:
                 yield f"{p}.entries.{r}: unknown region id {r!r}"
+    notes = ref.get("market_notes", [])
+    yield from _unique_ids("reference.yaml", "market_notes", [n["id"] for n in notes])
+    scopes = {n["id"]: n["scope"] for n in notes}
+    for i, n in enumerate(notes):
+        if n["scope"] not in NOTE_SCOPES:
+            yield (f"reference.yaml: market_notes[{i}].scope: unknown scope {n['scope']!r} "
+                   f"(expected one of: {', '.join(NOTE_SCOPES)})")
     for i, m in enumerate(ref["markets"]):
-        yield from _known(f"reference.yaml: markets[{i}].areas", m["areas"], known_areas, "area")
+        p = f"reference.yaml: markets[{i}]"
+        yield from _known(p + ".areas", m["areas"], known_areas, "area")
+        yield from _known(p + ".notes", m.get("notes", []), set(scopes), "market note")
+        why = [n for n in m.get("notes", []) if scopes.get(n) == "cagr"]
+        if m["cagr_percent"] is None and not why:
+            yield f"{p}.cagr_percent: null needs a note that says why (a market note of scope cagr in notes)"
+        elif m["cagr_percent"] is not None and why:
+            yield f"{p}.notes: {why[0]!r} says why a growth rate is missing, but the row has one"
+    for i, st in enumerate(ref.get("strategies", [])):
+        yield from _known(f"reference.yaml: strategies[{i}].areas", st["areas"], known_areas, "area")
 
 
 def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:
@@ -490,15 +511,21 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     markets = tuple(
         MarketExample(m["field_ja"], m["technology_ja"], m["technology_en"], tuple(m["areas"]),
                       float(m["size_trillion_yen"]), m["year"],
-                      None if m["cagr_percent"] is None else float(m["cagr_percent"]), m["cited"], _src(m["source"]))
+                      None if m["cagr_percent"] is None else float(m["cagr_percent"]), m["cited"], _src(m["source"]),
+                      tuple(m.get("notes", ())))
         for m in ref["markets"]
     )  # fmt: skip
+    market_notes = tuple(MarketNote(n["id"], n["mark"], n["scope"], Text(n["ja"], n["en"]), _src(n["source"]))
+                         for n in ref.get("market_notes", ()))  # fmt: skip
+    strategies = tuple(Strategy(st["name_ja"], st["name_en"], Text(**st["decided"]), tuple(st["areas"]),
+                                _src(st["source"])) for st in ref.get("strategies", ()))  # fmt: skip
     src = meta["source"]
     document = SourceDocument(src["title_ja"], src["title_en"], src["issuer_ja"], src["issuer_en"], src["date"])
     framing, basic = meta.get("framing", {}), meta.get("basic_science", {})
     return Taxonomy(meta["taxonomy_version"], document, tiers, areas, econsec, programs, regions, fields, markets,
                     location, digest, tuple(framing.get("terms", ())), float(framing.get("factor", 1.0)),
-                    tuple(basic.get("terms", ())), float(basic.get("factor", 1.0)))  # fmt: skip
+                    tuple(basic.get("terms", ())), float(basic.get("factor", 1.0)), strategies,
+                    market_notes)  # fmt: skip
 
 
 def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
