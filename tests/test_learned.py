@@ -498,24 +498,32 @@ def test_learned_evidence_shows_whole_words(classifier) -> None:  # type: ignore
 
 
 def test_a_repeated_title_in_a_batch_is_read_once_and_reads_the_same(classifier) -> None:  # type: ignore[no-untyped-def]
-    """brief_many keeps what it said of a title (files list a project once a year): a repeat gets the same Brief,
-    read once, and one that differs in what decides it (the reporting score, fuzzy matching, the title's length
-    within its text) is read again."""
+    """brief_many keeps what it said of a title (files list a project once a year): a repeat is answered from the
+    memo, and reads as the title does; one that differs in what decides it (the reporting score, fuzzy matching) is
+    read again, and a text with an abstract after it (framing_within) or an over-long one is never kept."""
     titles = [t for t in _eval_titles()[:300] if Brief.of(classifier.classify(t)).areas][:20]
     fresh = Classifier(classifier.taxonomy, classifier.matcher, classifier.learned)
     first = fresh.brief_many(titles)
-    again = fresh.brief_many(list(reversed(titles)) + titles)
-    assert again[len(titles):] == first and all(a is b for a, b in zip(again[len(titles):], first, strict=True))
     for title, brief in zip(titles, first, strict=True):
         assert brief == Brief.of(classifier.classify(title)), title
-    strict = fresh.brief_many(titles, min_score=95)
-    assert strict == [Brief.of(classifier.classify(t, min_score=95)) for t in titles]
-    assert strict != first  # the memo did not answer for another reporting score
+    again = fresh.brief_many(list(reversed(titles)) + titles)
+    assert again[len(titles):] == first and all(a is b for a, b in zip(again[len(titles):], first, strict=True))
+    # The memo answers: a brief planted under another title's key comes back for it (were the title read, its own
+    # brief would).
+    other = next(b for b in first if b != first[1])
+    fresh._briefs[(titles[1], True, fresh.min_score)] = other
+    assert fresh.brief_many([titles[1]]) == [other]
+    assert fresh.brief_many([titles[1]], min_score=95) == [Brief.of(classifier.classify(titles[1], min_score=95))]
+    assert fresh.brief_many([titles[1]], fuzzy=False) == [Brief.of(classifier.classify(titles[1], fuzzy=False))]
     typo = "A cybersecurty framework"  # found by the near-miss speller only
     assert fresh.brief_many([typo]) == [Brief.of(classifier.classify(typo))]
-    exact = fresh.brief_many([typo], fuzzy=False)
-    assert exact == [Brief.of(classifier.classify(typo, fuzzy=False))]
-    assert exact != fresh.brief_many([typo])  # the memo did not answer for exact matching alone
+    assert fresh.brief_many([typo], fuzzy=False) == [Brief.of(classifier.classify(typo, fuzzy=False))]
+    assert fresh.brief_many([typo], fuzzy=False) != fresh.brief_many([typo])
     text = "教育プログラムの開発 量子コンピュータ"  # framing 教育 in the title, the area term in the text after it
+    kept = len(fresh._briefs)
     cut = fresh.brief_many([text, text], framing_within=[4, None])
     assert cut == [Brief.of(classifier.classify(text, framing_within=4)), Brief.of(classifier.classify(text))]
+    long = titles[0] + " " + "研究" * 300
+    fresh.brief_many([long], framing_within=[len(titles[0])])
+    fresh.brief_many([long])
+    assert len(fresh._briefs) == kept + 1  # the text alone (no framing cut) once; neither long text

@@ -133,7 +133,7 @@ def test_a_yield_to_another_area_is_said_in_japanese(classifier: Any, taxonomy: 
     assert f"{names[a]}は{names[b]}に譲る（出典がこの技術を{names[b]}に含める）" in out
     near = next(x for x in r.near_misses if x.id == a)
     if near.score >= 50:
-        assert f"  {a}（{names[a]}）を報告しない理由: スコア {near.score}、{b} に譲る" in out
+        assert f"  {a}（{names[a]}）を報告しない理由: スコア {near.score}、{names[b]}に譲る" in out
 
 
 def test_areas_cut_by_top_are_named_with_the_top(classifier: Any, taxonomy: Taxonomy) -> None:

@@ -75,6 +75,7 @@ def gc_paused() -> Iterator[None]:
 
 
 _PLAN_CACHE_MAX = 10_000  # per memo, about 2 KB a plan with its key: bounded memory on long batches
+_MEMO_TITLE_MAX = 500
 
 
 def _plan_key(spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
@@ -203,9 +204,10 @@ class Classifier:
             for a in taxonomy.areas for q in a.qualifications if q.kind == "exclusion" and q.redirect
         }  # fmt: skip
         self._plans: dict[Any, _Plan] = {}
-        # (title as given, fuzzy, min_score, framing_within) -> its Brief: brief_many reads a title once. Files list
-        # a project again (a row per fiscal year, a resubmission); the cap bounds memory as the other memos' does.
-        self._briefs: dict[tuple[str, bool, int, int | None], Brief] = {}
+        # (title as given, fuzzy, min_score) -> its Brief: brief_many reads a title once. Files list a project again
+        # (a row per fiscal year, a resubmission). Bounded in entries and in each key's length (_MEMO_TITLE_MAX; a
+        # title with an abstract after it is not kept): at most about 10 MB.
+        self._briefs: dict[tuple[str, bool, int], Brief] = {}
         # The deciding facts of a title (see _new_plan) -> its plan but for the terms of its Brief (none there): many
         # plans share one outcome, and titles with no reported area share this plan itself.
         self._outcomes: dict[tuple[Any, ...], _Plan] = {}
@@ -299,8 +301,10 @@ class Classifier:
                 out.append(None)
                 continue
             within = framing_within[index] if framing_within is not None else None
-            key = (title, fuzzy, min_score, within)
-            known = memo.get(key)
+            # Only a title on its own is kept: a text with an abstract after it (within) is long and rarely repeats,
+            # and the memo would hold the whole text.
+            key = (title, fuzzy, min_score) if within is None and len(title) <= _MEMO_TITLE_MAX else None
+            known = memo.get(key) if key is not None else None
             if known is not None:
                 out.append(known)
                 continue
@@ -314,7 +318,7 @@ class Classifier:
                 spans = self._framing_within(spans, norm, within)
             learned, doubted = self._read(norm.text, spans)
             brief = self._plan(spans, learned, doubted, min_score, None).brief
-            if len(memo) < _PLAN_CACHE_MAX:
+            if key is not None and len(memo) < _PLAN_CACHE_MAX:
                 memo[key] = brief
             out.append(brief)
         return out

@@ -173,6 +173,9 @@ def _version(value: bool) -> None:
             sys.stdout.flush()
         except BrokenPipeError:  # `--version | true`: the reader went away, as for a listing read in part
             _quiet_stdout()
+        except OSError as exc:  # `--version > /dev/full`
+            _quiet_stdout()
+            _fail(f"cannot write the version: {exc.strerror or exc}")
         raise typer.Exit()
 
 

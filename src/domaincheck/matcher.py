@@ -214,8 +214,18 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
 
 
 def _is_kana(ch: str) -> bool:
-    """A katakana letter or the long-vowel mark."""
-    return "\u30a1" <= ch <= "\u30fc"
+    """A katakana letter or the long-vowel mark (not the middle dot, which ends a word)."""
+    return "\u30a1" <= ch <= "\u30fc" and ch != "\u30fb"
+
+
+def _short_kana_tail(text: str, end: int) -> bool:
+    """Whether ``text[:end]`` ends in a katakana word of one to three letters: one that runs on into more katakana
+    is likely a piece of a longer word (マイク in マイクロプラスチック), while a longer one is likely a word of a
+    compound (コンピュータ in コンピュータシステム)."""
+    n = 0
+    while n < end and _is_kana(text[end - 1 - n]):
+        n += 1
+    return 0 < n < 4
 
 
 def _camel_tail(norm: Normalized, start: int, end: int, maps: tuple[list[int], list[int]] | None = None) -> bool:
@@ -322,8 +332,9 @@ class Matcher:
                         restart = inside[-1].end  # the automaton's later matches may overlap it: start again there
                         break
                 else:
-                    if not strong and end < n and text[end - 1 : end + 1] in self._joints:
-                        later = self._overlapping(text, start, end)
+                    if (not strong and maps is None and end < n and text[end - 1 : end + 1] in self._joints
+                            and targets[0].kind != EXCLUDE):  # fmt: skip
+                        later = self._overlapping(norm, start, end)
                         if later:  # a longer term starts inside this one and runs past it: it wins, from there
                             restart = later
                             break
@@ -332,25 +343,32 @@ class Matcher:
             pos = restart
         return out, any_strong
 
-    def _overlapping(self, text: str, start: int, end: int) -> int:
-        """Where a strong area term longer than ``text[start:end]`` (a match without one) starts inside it and runs
-        past its end, or 0.
+    def _overlapping(self, norm: Normalized, start: int, end: int) -> int:
+        """Where a strong area term longer than ``norm.text[start:end]`` (a match without one, not a false friend)
+        starts inside it and runs past its end, or 0.
 
         Japanese has no spaces to stop a short term from taking the first characters of a longer one:
         leftmost-longest reads 汎用量子コンピュータ as 用量 (a dose) and loses 量子コンピュータ. The longer term
         is the word meant. Only Japanese terms (no word boundaries to check) are looked for, and only where one can
         start (``_heads``) and the characters across the end can belong to one (``_joints``, checked by the caller).
+        Not one that would end in a short katakana piece that runs on into more katakana in the title as written
+        (水中マイク in 海水中マイクロプラスチック, see :func:`_short_kana_tail`); a middle dot or a space there ends
+        the word (量子コンピュータ・シミュレータ), though normalising drops it.
         """
+        text = norm.text
         heads = self._heads
         values = self._values
+        original = norm.original
         for p in range(start + 1, end):
             if text[p : p + 2] not in heads:
                 continue
-            for index, s, e in self._automaton.find_matches_as_indexes(text[p:]):
+            # The first match from p, looked for no further than the longest term reaches (not to the title's end)
+            for index, s, e in self._automaton.find_matches_as_indexes(text[p : p + self._longest]):
                 stop = p + e
-                if (s == 0 and stop > end and e > end - start and values[index][3] and values[index][0] is None
-                        and not (stop < len(text) and _is_kana(text[stop - 1]) and _is_kana(text[stop]))):
-                    return p  # (not when it ends inside a katakana word: 水中マイク in 海水中マイクロプラスチック)
+                if s == 0 and stop > end and e > end - start and values[index][3] and values[index][0] is None:
+                    last = norm.span(p, stop)[1]  # the term's end in the original text
+                    if not (last < len(original) and _is_kana(original[last]) and _short_kana_tail(original, last)):
+                        return p
                 break
         return 0
 

@@ -538,14 +538,14 @@ _WORDS = {
         why_not="{area}を報告しない理由: スコア {score}、{why}（{terms}）",
         below="--min-score {min_score} 未満",
         held="保留: 補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる",
-        yields="{to} に譲る: 出典がこの技術を {to} の領域に含める",
+        yields="{to}に譲る: 出典がこの技術を{to}に含める",
         cut="--top {top} で省略",
         excluded_line="{label}: 「{text}」 [{start}:{end}] {why}（「{term}」）",
         excluded_label={"framing": "枠付け語", "basic_science": "基礎研究の語", "": "除外語"},
         excluded_why={
             "framing": "人・社会・教育の研究としてタイトルを示す: 全領域を減衰",
             "basic_science": "機序の解明としてタイトルを示す: 補助語のみの領域を減衰",
-            "": "紛らわしい語（既知の偽の該当）",
+            "": "紛らわしい語（既知の誤検出語）",
         },
         program_why="支援・施策 {ids} ← {why}",
     ),
@@ -600,6 +600,11 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
             _explain(r, console, min_score, w, lang, tax)
 
 
+def _area_name(area_id: str, lang: str, tax: Taxonomy) -> str:
+    """An area as a line names it: its Japanese name in Japanese, its id in English (as the English table does)."""
+    return tax.area(area_id).name_ja if lang == "ja" else area_id
+
+
 def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, tax: Taxonomy) -> None:
     """The ``--explain`` lines: every term that fired, why each near miss was not reported, the exclusions and
     framing words, and why each program applies."""
@@ -623,7 +628,7 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
         terms = ", ".join(dict.fromkeys(_visible(e.text) for e in a.evidence))  # a word once, term or learned
         why = (w.below.format(min_score=min_score) if a.score < min_score
                else w.held if a.id in r.held
-               else w.yields.format(to=facts.yields[a.id]) if a.id in facts.yields
+               else w.yields.format(to=_area_name(facts.yields[a.id], lang, tax)) if a.id in facts.yields
                else w.cut.format(top=facts.top))  # fmt: skip
         area = a.id if lang == "en" else f"{a.id}（{a.name_ja}）"
         console.print(f"  {w.why_not.format(area=area, score=a.score, why=why, terms=terms)}", highlight=False,
@@ -992,8 +997,8 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
                 else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
     if ja:
         enc = f"、文字コード {summary.encoding}" if summary.encoding else ""
-        console.print(f"タイトル列: {col}{enc}; {summary.elapsed_seconds:.2f} 秒, "
-                      f"{summary.rows_per_second:,.0f} 行/秒, jobs {summary.jobs}", highlight=False)  # fmt: skip
+        console.print(f"タイトル列: {col}{enc}、{summary.elapsed_seconds:.2f} 秒、"
+                      f"{summary.rows_per_second:,.0f} 行/秒、jobs {summary.jobs}", highlight=False)  # fmt: skip
         return
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "

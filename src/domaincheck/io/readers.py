@@ -197,7 +197,7 @@ class InputSource:
         except PermissionError as exc:
             raise InputError(f"{self.name}: cannot open: {exc.strerror}",
                              hint="check that you may read it; a file open in Excel on Windows is locked: close it, "
-                                  "or screen a copy") from None  # fmt: skip
+                                  "or read a copy") from None  # fmt: skip
         except OSError as exc:
             raise InputError(f"{self.name}: cannot open: {exc.strerror}") from None
 
