@@ -116,6 +116,11 @@ class _Tables(NamedTuple):
     keys: list[str]
     values: list[_Entry]
     vocab: frozenset[str]
+    heads: frozenset[str]
+    """The first two characters of each Japanese term (see :meth:`Matcher._overlapping`)."""
+    joints: frozenset[str]
+    """Every two characters side by side in a Japanese term: a longer term that starts inside a match and runs past
+    it holds the match's last character and the next one."""
 
 
 def _compile_tables(taxonomy: Taxonomy) -> _Tables:
@@ -210,7 +215,10 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     for key in table:
         vocab.update(w for w in _FUZZY_EN.findall(key))
         vocab.update(w for w in _FUZZY_KANA.findall(key))
-    return _Tables(families, keys, values, frozenset(vocab))
+    japanese = [k for k in keys if len(k) >= 2 and not k.isascii()]
+    heads = frozenset(k[:2] for k in japanese)
+    joints = frozenset(k[i : i + 2] for k in japanese for i in range(len(k) - 1))
+    return _Tables(families, keys, values, frozenset(vocab), heads, joints)
 
 
 def _is_kana(ch: str) -> bool:
@@ -260,12 +268,8 @@ class Matcher:
         self._values = tables.values  # per key: characters barred before and after it, targets, holds a strong term
         self._lookup: dict[str, _Entry] | None = None  # key -> entry, built on first use (rarely needed)
         self._longest = max(map(len, self._keys), default=0)
-        # For _overlapping: the first two characters of each Japanese term, and every two characters side by side
-        # in one (a longer term that starts inside a match and runs past it holds the match's last character and
-        # the next one).
-        japanese = [k for k in self._keys if len(k) >= 2 and not k.isascii()]
-        self._heads = frozenset(k[:2] for k in japanese)
-        self._joints = frozenset(k[i : i + 2] for k in japanese for i in range(len(k) - 1))
+        self._heads = tables.heads  # for _overlapping; kept in the tables, so that a warm start does not rebuild them
+        self._joints = tables.joints
         self._automaton = self._compile(self._keys)
         self._vocab = tables.vocab
         self._longest_word = max(map(len, self._vocab), default=0)
