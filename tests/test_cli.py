@@ -332,10 +332,10 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     # The line counts the rows with findings; --summary-json records the gate's result for scripts.
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet", "--summary-json",
             str(summary))  # fmt: skip
-    assert r.exit_code == 1 and r.stderr == "--fail-on strategic: 1 row with findings, exit 1\n"
+    assert r.exit_code == 1 and r.stderr == "--fail-on strategic: 該当 1 行、終了コード 1\n"  # Japanese by default
     assert json.loads(summary.read_text(encoding="utf-8"))["fail_on"] == {"level": "strategic", "rows": 1,
                                                                           "exit_code": 1}  # fmt: skip
-    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     with_econsec = sum(1 for row in rows if row["dc_econsec"])
     assert with_econsec == data["rows_with_econsec"] >= 1
@@ -1708,7 +1708,7 @@ def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
     src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
     r = runner.invoke(app, [*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--fail-on", "strategic"],
                       env={"COLUMNS": "0"})  # fmt: skip
-    assert r.exit_code == 1 and "--fail-on strategic: 1 row with findings, exit 1" in r.stderr
+    assert r.exit_code == 1 and "--fail-on strategic: 該当 1 行、終了コード 1" in r.stderr
 
 
 def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
@@ -1723,3 +1723,22 @@ def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
                           preexec_fn=lambda: os.close(1))  # fmt: skip  # the child starts with stdout closed
     assert proc.returncode == EXIT_USAGE, proc.stderr
     assert "standard output is closed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) -> None:
+    """--column with a name the header does not hold, in a sheet with a banner above the header: the error listed
+    the banner as the only column (a user test). It now says the first row looks like a banner."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["令和8年度 学内研究費 申請課題一覧"])
+    book.active.append([])
+    book.active.append(["課題番号", "研究課題名", "予算額（千円）"])
+    book.active.append(["A-1", "量子コンピュータの開発", 1200])
+    book.save(src)
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額")
+    assert r.exit_code == EXIT_ERROR and "'予算額' not found" in r.stderr
+    assert "looks like a banner" in r.stderr and "--header-row N" in r.stderr
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
+    assert r.exit_code == EXIT_ERROR and "looks like a banner" not in r.stderr and "研究課題名" in r.stderr

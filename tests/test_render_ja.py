@@ -389,6 +389,7 @@ def test_the_screen_summary_is_japanese_by_default_with_each_ids_name(tmp_path: 
     assert r.exit_code == 0, r.stderr
     data = json.loads(summary.read_text(encoding="utf-8"))
     err = r.stderr
+    flat = err.replace("\n", "")  # the title-column line wraps at the runner's 80 columns
     assert "スクリーニング結果" in err and "screening summary" not in err and "rows read" not in err
     assert re.search(r"読み込んだ行\s*│\s*3 ", err) and re.search(r"書き出した行\s*│\s*3 ", err)
     for verdict, n in data["verdicts"].items():
@@ -397,9 +398,37 @@ def test_the_screen_summary_is_japanese_by_default_with_each_ids_name(tmp_path: 
         assert re.search(re.escape(label) + r".*│\s*" + str(n) + " ", err), (label, err)
     for area, n in data["areas"].items():
         assert re.search(re.escape(f"領域 {area}（{tax.area(area).name_ja}）") + r"\s*│\s*" + str(n) + " ", err)
-    assert "シート 応募一覧 の 研究課題名（自動検出）" in err
-    assert "見出し行 3（" in err and "2, 3 列目" not in err and "3 列目も同じ名前" in err
+    assert "シート 応募一覧 の 研究課題名（自動検出）" in flat
+    assert "見出し行 3（" in flat and "2, 3 列目" not in flat and "3 列目も同じ名前" in flat
     assert "読み込んだ" not in r.stdout  # the rows went to the file, the summary to stderr
     en = runner.invoke(app, ["screen", "--lang", "en", str(src), "-o", str(tmp_path / "out2.csv")])
     assert "screening summary" in en.stderr and "rows read" in en.stderr and "スクリーニング結果" not in en.stderr
     assert "of sheet 応募一覧" in en.stderr and "header row 3" in en.stderr
+
+
+def test_the_japanese_summary_names_problems_and_the_gate(tmp_path: Path) -> None:
+    """The problems of dc_problem have Japanese names in the summary (the column keeps the ids), and the --fail-on
+    line is Japanese too; --lang en keeps the English line that logs were written against."""
+    src = tmp_path / "call.csv"
+    src.write_text("id,title\n1,量子コンピュータの開発\n2,\n", encoding="utf-8")
+    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--fail-on", "strategic"])
+    assert r.exit_code == 1
+    assert re.search(r"問題 empty_title（タイトルが空）\s*│\s*1 ", r.stderr), r.stderr
+    assert r.stderr.rstrip().endswith("--fail-on strategic: 該当 1 行、終了コード 1")
+    out = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8-sig"))))
+    assert [row["dc_problem"] for row in out] == ["", "empty_title"]
+    en = runner.invoke(app, ["screen", "--lang", "en", str(src), "-o", str(tmp_path / "o2.csv"), "--fail-on",
+                             "strategic"])  # fmt: skip
+    assert "problem empty_title" in en.stderr and en.stderr.rstrip().endswith(
+        "--fail-on strategic: 1 row with findings, exit 1")
+
+
+def test_programs_show_the_summary_a_fact_leans_on() -> None:
+    """research_security's only fact begins この中で、… (in this context): the summary it refers to comes first."""
+    from domaincheck.cache import load_taxonomy
+
+    program = next(p for p in load_taxonomy(None).programs if p.id == "research_security")
+    assert program.summary is not None and program.facts[0].ja.startswith("この中で")
+    r = runner.invoke(app, ["programs", "--kind", "protection", "--format", "csv"])
+    row = next(x for x in csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))) if x["id"] == "research_security")
+    assert row["facts"].startswith(program.summary.ja) and program.facts[0].ja in row["facts"]

@@ -730,8 +730,10 @@ def screen(
             nothing_screened_warning(summary, err)
         if fail_on is not None and found:
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
-            err.print(f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
-                      f"{EXIT_FINDINGS}", highlight=False, soft_wrap=True)  # fmt: skip  # one line, for logs
+            gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja
+                    else f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
+                         f"{EXIT_FINDINGS}")  # fmt: skip
+            err.print(gate, highlight=False, soft_wrap=True)  # one line, for logs
             raise typer.Exit(EXIT_FINDINGS)
 
 

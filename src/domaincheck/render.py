@@ -302,7 +302,8 @@ def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]
             serves = f"{serves} + econsec" if serves else "econsec"
         if p.focus:  # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
             serves += "; focus (editorial): " + ", ".join(p.focus)
-        facts = "; ".join(f.get(lang) for f in p.facts)
+        # The summary first: a fact may lean on it (research_security's この中で、… follows the summary's sentence)
+        facts = "; ".join([*([p.summary.get(lang)] if p.summary else []), *(f.get(lang) for f in p.facts)])
         rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang), "serves": serves,
                      "facts": facts, "source_line": str(p.source.line)})  # fmt: skip
         for it in p.items:
@@ -940,6 +941,16 @@ _SUMMARY_WORDS = {
 columns' own, which a reader matches against the file."""
 
 
+_PROBLEMS_JA = {
+    "short_row": "列が足りない行", "long_row": "列が多すぎる行", "empty_title": "タイトルが空",
+    "title_too_long": "タイトルが長すぎる", "unclassifiable_title": "文字のないタイトル",
+    "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
+    "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
+    "bad_jsonl_line": "JSONでない行",
+}  # fmt: skip
+"""The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
+
+
 def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxonomy | None = None) -> None:
     """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems, labelled in ``lang``; in
     Japanese each id is followed by its Japanese name from ``tax`` (the taxonomy the rows were screened with)."""
@@ -950,7 +961,7 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
     names: dict[str, str] = {}
     if lang == "ja" and tax is not None:
         names = {a.id: a.name_ja for a in tax.areas} | {t: tax.tier(t).name_ja for t in TIERS} \
-            | _WORDS["ja"].verdicts | {"error": "分類できない行"}  # fmt: skip
+            | _WORDS["ja"].verdicts | {"error": "分類できない行"} | _PROBLEMS_JA  # fmt: skip
 
     def named(key: str) -> str:
         return f"{key}（{names[key]}）" if key in names else key
@@ -972,7 +983,7 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
     t.add_row(w["econsec"], f"{summary.rows_with_econsec:,}")
     t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
     for kind, n in summary.problems.items():
-        t.add_row(w["problem"].format(kind), f"{n:,}")
+        t.add_row(w["problem"].format(named(kind)), f"{n:,}")
     if summary.cells_replaced:
         t.add_row(w["replaced"], f"{summary.cells_replaced:,}")
     console.print(t)
@@ -993,7 +1004,7 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
         sheet = escape(_visible(summary.sheet))
         col = f"シート {sheet} の {col}" if ja else f"{col} of sheet {sheet}"
     if summary.header_row:
-        col += (f"、見出し行 {summary.header_row}（上に表題の行あり; --header-row N で指定）" if ja
+        col += (f"、見出し行 {summary.header_row}（上の表題行を飛ばして自動判定。違う場合は --header-row N）" if ja
                 else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
     if ja:
         enc = f"、文字コード {summary.encoding}" if summary.encoding else ""

@@ -750,7 +750,16 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     header = table.header
     detected = options.column is None
     if options.column is not None:
-        title = resolve_column(header, options.column, role="title column")
+        try:
+            title = resolve_column(header, options.column, role="title column")
+        except InputError as exc:
+            if sum(1 for cell in header if str(cell).strip()) == 1 and len(header) >= 1:
+                # One cell filled in: a banner (令和8年度 … 申請課題一覧) stands where the column names should be,
+                # and no row below it holds the column asked for
+                raise InputError(exc.message, hint="the first row looks like a banner, not column names: say which "
+                                 "row holds them with --header-row N, and check the name given to --column"
+                                 ) from None  # fmt: skip
+            raise
     else:
         found = detect_title_column(header)
         if found is None:
