@@ -869,8 +869,8 @@ def test_econsec_caption_names_the_basic_guideline() -> None:
     r = run("econsec")
     assert r.exit_code == 0, r.stderr
     head = "".join(line.strip() for line in r.stdout.split("┏")[0].splitlines())
-    assert "経済安全保障推進法に基づく基本指針（令和4年9月30日閣議決定）が参考として例示（227行）" in head
-    assert "整理・策定予定（322行）" in head and "crosswalkは本ツールの対応付け" in head
+    assert "経済安全保障推進法に基づく基本指針（令和4年9月30日閣議決定）が参考として例示（出典227行）" in head
+    assert "整理・策定予定（出典322行）" in head and "対応（crosswalk）は本ツールの解釈" in head
     r = run("econsec", "--lang", "en")
     head = " ".join(" ".join(line.split()) for line in r.stdout.split("┏")[0].splitlines())
     assert "reference examples of the basic guideline under the Economic Security Promotion Act (Cabinet decision, " \

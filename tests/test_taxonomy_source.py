@@ -242,5 +242,5 @@ def test_the_econsec_caption_quotes_the_source(seed_lines) -> None:  # type: ign
     for quoted, line in (("令和4年9月30日閣議決定", 227), ("参考として例示", 227), ("基本指針", 227),
                          ("経済安全保障推進法", 223), ("経済安全保障上の重要技術領域", 322), ("整理・策定予定", 322)):
         assert quoted in caption and quoted in seed_lines[line - 1], quoted
-    assert "（227行）" in caption and "（322行）" in caption
+    assert "（出典227行）" in caption and "（出典322行）" in caption
     assert "line 227" in econsec_caption("en") and "line 322" in econsec_caption("en")

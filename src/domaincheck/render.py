@@ -267,8 +267,8 @@ def econsec_caption(lang: str) -> str:
                 "basic guideline under the Economic Security Promotion Act (Cabinet decision, 2022-09-30; line 227); "
                 "an economic-security list is yet to be drawn up (line 322); crosswalk: this tool's reading")
     return ("特定重要技術に係る調査研究を実施する技術領域 (20)："
-            "経済安全保障推進法に基づく基本指針（令和4年9月30日閣議決定）が参考として例示（227行）。"
-            "経済安全保障上の重要技術領域は整理・策定予定（322行）。crosswalk は本ツールの対応付け")
+            "経済安全保障推進法に基づく基本指針（令和4年9月30日閣議決定）が参考として例示（出典227行）。"
+            "経済安全保障上の重要技術領域は整理・策定予定（出典322行）。16領域との対応（crosswalk）は本ツールの解釈")
 
 
 def econsec_rows(tax: Taxonomy, lang: str) -> list[dict[str, str]]:
