@@ -367,6 +367,29 @@ def test_atomic_file_replaces_on_success_and_cleans_on_failure(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
 
+def test_atomic_file_removes_its_file_when_stopped_just_after_making_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A SIGTERM in CI came right after the temporary file was made and left it behind: tempfile.mkstemp runs Python
+    code after creating the file, before its name is returned. The name is now chosen first, and the file made
+    inside the block that removes it; an interruption at the first step after it exists leaves nothing."""
+    import os
+
+    target = tmp_path / "out.csv"
+    real_close = os.close
+    made: list[bool] = []
+
+    def interrupted_close(fd: int) -> None:
+        made.append(any(p.name.endswith(".part") for p in tmp_path.iterdir()))
+        real_close(fd)
+        raise KeyboardInterrupt  # as the SIGTERM handler raises at the next Python step
+
+    monkeypatch.setattr(os, "close", interrupted_close)
+    with pytest.raises(KeyboardInterrupt), atomic_file(target):
+        pass
+    monkeypatch.setattr(os, "close", real_close)
+    assert made == [True]  # the file existed when the interruption came
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_check_output_path_refuses_the_input(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("title\nx\n")

@@ -30,8 +30,8 @@ import json
 import math
 import os
 import re
+import secrets
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
@@ -315,13 +315,20 @@ def atomic_file(target: Path) -> Iterator[Path]:
         yield target
         return
     given, target = target, Path(os.path.realpath(target))
+    # The name is chosen before the file is made (not tempfile.mkstemp, whose Python code runs on after creating the
+    # file, where a SIGTERM or Ctrl-C could leave it behind unnamed), and the file is made inside the block that
+    # removes it on any failure.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+    made = False
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}") from None
-    os.close(fd)
-    temp = Path(name)
-    try:
+        try:
+            fd = os.open(temp, flags, 0o600)
+        except FileExistsError:  # 48 random bits taken (not ours to remove): once more, with others
+            temp = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
+            fd = os.open(temp, flags, 0o600)
+        made = True
+        os.close(fd)
         yield temp
         try:
             mode = stat.S_IMODE(target.stat().st_mode)
@@ -334,9 +341,12 @@ def atomic_file(target: Path) -> Iterator[Path]:
             raise InputError(f"{given}: cannot be replaced: {exc.strerror}",
                              hint="the file may be read-only to you or immutable (lsattr shows an i); choose "
                                   "another output file") from None  # fmt: skip
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    except BaseException as exc:
+        if made:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        elif isinstance(exc, OSError):  # the temporary file could not be made
+            raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}") from None
         raise
 
 
