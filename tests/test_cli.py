@@ -827,8 +827,10 @@ def test_show_lists_the_field_strategies_the_source_names() -> None:
     assert [(s["name_ja"], s["decided"]["ja"], s["source"]["line"]) for s in data["strategies"]] == [
         ("フュージョンエネルギー・イノベーション戦略", "2025年6月4日（改定）", 204),
         ("フュージョンエネルギー・イノベーション戦略", "2023年4月14日", 205)]
-    markdown = run("show", "fusion", "--format", "markdown").stdout
-    assert ("| strategies | フュージョンエネルギー・イノベーション戦略 | 決定日 2025年6月4日（改定） | line 204 |"
+    markdown = run("show", "fusion", "--format", "markdown", "--lang", "en").stdout
+    assert "| strategies | Fusion Energy Innovation Strategy | decided 2025-06-04 (revised) | line 204 |" in markdown
+    markdown = run("show", "fusion", "--format", "markdown").stdout  # Japanese labels by default
+    assert ("| 分野別戦略 | フュージョンエネルギー・イノベーション戦略 | 決定日 2025年6月4日（改定） | 204行 |"
             in markdown)
     assert "フュージョンエネルギー・イノベーション戦略" in run("show", "fusion").stdout
     assert len([row for row in _show_rows("quantum") if row["section"] == "strategies"]) == 3
@@ -1742,3 +1744,24 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
     assert "looks like a banner" in r.stderr and "--header-row N" in r.stderr
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
     assert r.exit_code == EXIT_ERROR and "looks like a banner" not in r.stderr and "研究課題名" in r.stderr
+
+
+def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_keys() -> None:
+    """show, econsec and programs under --lang ja (the default) were half English (a user test): column names,
+    sections, kinds and "line N". The table and Markdown now say them in Japanese; CSV keeps the keys, for machines;
+    --lang en is as before."""
+    from domaincheck.render import _LISTING_HEADERS_JA, _LISTING_VALUES_JA
+
+    md = run("show", "quantum", "--format", "markdown").stdout
+    header = md.splitlines()[0]
+    assert header == "| " + " | ".join(_LISTING_HEADERS_JA[c] for c in ("section", "item", "detail", "source")) + " |"
+    csv_rows = list(csv.DictReader(io.StringIO(run("show", "quantum", "--format", "csv").stdout.lstrip("\ufeff"))))
+    sections = {row["section"] for row in csv_rows}
+    assert {"area", "tier", "strategies"} <= sections  # the keys, in CSV
+    cells = {line.split(" | ")[0].lstrip("| ") for line in md.splitlines()[2:]}
+    assert {_LISTING_VALUES_JA[x] for x in sections} == cells
+    assert re.search(r"\| \d+行 \|$", md.splitlines()[2])
+    en = run("show", "quantum", "--format", "markdown", "--lang", "en").stdout
+    assert en.splitlines()[0] == "| section | item | detail | source |" and "| area | quantum |" in en
+    programs = run("programs", "--kind", "protection", "--format", "markdown").stdout
+    assert programs.splitlines()[0].startswith("| ID | 親 | 種別 |") and "| 保護 |" in programs

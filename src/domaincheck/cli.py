@@ -399,7 +399,7 @@ def domains(
 
             _stdout_console().print(domains_tree(tax, areas, lang.value))
             return
-        write_rows(domains_rows(tax, areas, lang.value), fmt, sys.stdout, None)
+        write_rows(domains_rows(tax, areas, lang.value), fmt, sys.stdout, None, lang=lang.value)
 
 
 def _resolve_area(tax: Taxonomy, query: str) -> str:
@@ -516,7 +516,7 @@ def show(
         console = _stdout_console() if fmt is ListFormat.table else None
         name = data.get(f"name_{lang.value}") or data["name_ja"]
         write_rows(show_rows(data, lang.value), fmt, sys.stdout, console, f"{data['id']}: {name}",
-                   ids=("section", "item"))
+                   ids=("section", "item"), lang=lang.value)
 
 
 @app.command()
@@ -531,7 +531,7 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
             return
         write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None, econsec_caption(lang.value),
-                   ids=("id", "source_line"))  # fmt: skip
+                   ids=("id", "source_line"), lang=lang.value)  # fmt: skip
 
 
 class KindChoice(str, Enum):
@@ -559,8 +559,9 @@ def programs(
             dump_json([program_data(p) for p in progs], sys.stdout)
             return
         write_rows(programs_rows(progs, lang.value), fmt, sys.stdout,
-                   _stdout_console() if fmt is ListFormat.table else None, "programs and measures",
-                   ids=("id", "parent", "kind", "source_line"))  # fmt: skip
+                   _stdout_console() if fmt is ListFormat.table else None,
+                   "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
+                   ids=("id", "parent", "kind", "source_line"), lang=lang.value)  # fmt: skip
 
 
 class FailOn(str, Enum):

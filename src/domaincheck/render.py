@@ -324,16 +324,57 @@ def excel_bom(out: IO[str]) -> None:
         out.write("\ufeff")
 
 
+_LISTING_HEADERS_JA = {
+    "section": "区分", "item": "項目", "detail": "内容", "source": "出典", "source_line": "出典の行", "id": "ID",
+    "name": "名称", "crosswalk": "16領域との対応", "parent": "親", "kind": "種別",
+    "serves": "対象", "facts": "内容", "tier": "区分", "tier_name": "区分名", "official": "正式名称",
+    "technologies": "技術", "terms": "語数",
+}  # fmt: skip
+"""The listings' column names in Japanese, for the table and Markdown (CSV keeps the keys, for machines)."""
+_LISTING_VALUES_JA = {
+    "area": "領域", "tier": "区分", "scope": "範囲", "technology (source)": "技術（出典に記載）",
+    "technology (related)": "技術（関連技術）", "excluded terms": "除外語",
+    "econsec (editorial)": "経済安保（本ツールの解釈）", "program (program)": "支援プログラム",
+    "program (measure)": "施策", "program (protection)": "保護への活用", "program (promotion)": "育成への活用",
+    "strategies": "分野別戦略", "countries": "主要国の重要技術", "market": "市場規模",
+}  # fmt: skip
+"""The listings' section labels in Japanese (their ids stay in CSV)."""
+_KINDS_JA = {"program": "支援", "measure": "施策", "protection": "保護", "promotion": "育成"}
+"""A program's kind in the ``programs`` table, short: the column is kept whole."""
+_LINE = re.compile(r"line (\d+)")
+
+
+def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """``rows`` with Japanese column names, section and kind labels, and ``line N`` as ``N行``, for a person."""
+    out = []
+    for r in rows:
+        row = {}
+        for key, value in r.items():
+            if key == "section":
+                value = _LISTING_VALUES_JA.get(value, value)
+            elif key == "kind":
+                value = _KINDS_JA.get(value, value)
+            elif key in ("source", "source_line"):
+                value = _LINE.sub(r"\1行", value)
+            row[_LISTING_HEADERS_JA.get(key, key)] = value
+        out.append(row)
+    return out
+
+
 def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], console: Console | None,
-               title: str = "", ids: Sequence[str] = ()) -> None:  # fmt: skip
+               title: str = "", ids: Sequence[str] = (), lang: str = "en") -> None:  # fmt: skip
     """Render flat rows as a table, CSV or Markdown. In the table the columns named in ``ids`` (ids, short labels)
     are kept whole when the console is wide enough for them and a few characters of every other column (those fold);
-    in a narrower terminal every column folds, so that none is squeezed out."""
+    in a narrower terminal every column folds, so that none is squeezed out. In Japanese (``lang``) the table and
+    Markdown name their columns and sections in Japanese; CSV keeps its keys."""
     if not rows:
         if fmt is ListFormat.csv:
             return
         out.write("(nothing)\n")
         return
+    if lang == "ja" and fmt is not ListFormat.csv:
+        ids = [_LISTING_HEADERS_JA.get(c, c) for c in ids]
+        rows = _japanese_rows(rows)
     cols = list(rows[0])
     if fmt is ListFormat.csv:
         excel_bom(out)
