@@ -190,10 +190,11 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
         if q["technologies"]:
             detail += f" ({', '.join(q['technologies'])})"
         rows.append({"section": "scope", "item": q["kind"], "detail": detail, "source": f"line {q['source']['line']}"})
+    counts = "[強 {} / 補助 {} 語]" if lang == "ja" else "[{} strong / {} support terms]"
     for t in data["technologies"]:
         mark = "source" if t["in_source"] else "related"
         rows.append({"section": f"technology ({mark})", "item": t["id"],
-                     "detail": f"{pick(t, 'name')} [{len(t['strong'])} strong / {len(t['support'])} support terms]",
+                     "detail": f"{pick(t, 'name')} " + counts.format(len(t["strong"]), len(t["support"])),
                      "source": f"line {t['source']['line']}"})  # fmt: skip
     if data["exclude"]:
         rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
@@ -332,9 +333,9 @@ _LISTING_HEADERS_JA = {
 }  # fmt: skip
 """The listings' column names in Japanese, for the table and Markdown (CSV keeps the keys, for machines)."""
 _LISTING_VALUES_JA = {
-    "area": "領域", "tier": "区分", "scope": "範囲", "technology (source)": "技術（出典に記載）",
-    "technology (related)": "技術（関連技術）", "excluded terms": "除外語",
-    "econsec (editorial)": "経済安保（本ツールの解釈）", "program (program)": "支援プログラム",
+    "area": "領域", "tier": "区分", "scope": "範囲", "technology (source)": "技術（出典）",
+    "technology (related)": "技術（関連）", "excluded terms": "除外語",
+    "econsec (editorial)": "経済安保（解釈）", "program (program)": "支援プログラム",
     "program (measure)": "施策", "program (protection)": "保護への活用", "program (promotion)": "育成への活用",
     "strategies": "分野別戦略", "countries": "主要国の重要技術", "market": "市場規模",
 }  # fmt: skip
