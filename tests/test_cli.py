@@ -1741,9 +1741,9 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
     book.save(src)
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額")
     assert r.exit_code == EXIT_ERROR and "'予算額' not found" in r.stderr
-    assert "looks like a banner" in r.stderr and "--header-row N" in r.stderr
+    assert "if the first row is a banner" in r.stderr and "--header-row N" in r.stderr
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
-    assert r.exit_code == EXIT_ERROR and "looks like a banner" not in r.stderr and "研究課題名" in r.stderr
+    assert r.exit_code == EXIT_ERROR and "is a banner" not in r.stderr and "研究課題名" in r.stderr
 
 
 def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_keys() -> None:

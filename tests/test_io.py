@@ -390,6 +390,37 @@ def test_atomic_file_removes_its_file_when_stopped_just_after_making_it(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
+def test_atomic_file_removes_its_file_when_stopped_as_it_is_made(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The same, with the interruption as os.open returns (plain CPython can run a signal handler there, before the
+    descriptor is stored: a review); and a directory it may not write in is an InputError, not a traceback."""
+    import os
+
+    from domaincheck.errors import InputError
+
+    target = tmp_path / "out.csv"
+    real_open = os.open
+
+    def interrupted_open(path, flags, mode=0o777):  # type: ignore[no-untyped-def]
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", interrupted_open)
+    with pytest.raises(KeyboardInterrupt), atomic_file(target):
+        pass
+    monkeypatch.setattr(os, "open", real_open)
+    assert list(tmp_path.iterdir()) == []
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user who may write anywhere")
+        with pytest.raises(InputError, match="cannot write in"), atomic_file(locked / "out.csv"):
+            pass
+    finally:
+        locked.chmod(0o700)
+
+
 def test_check_output_path_refuses_the_input(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("title\nx\n")

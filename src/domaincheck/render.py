@@ -326,7 +326,7 @@ def excel_bom(out: IO[str]) -> None:
 
 
 _LISTING_HEADERS_JA = {
-    "section": "区分", "item": "項目", "detail": "内容", "source": "出典", "source_line": "出典の行", "id": "ID",
+    "section": "分類", "item": "項目", "detail": "内容", "source": "出典", "source_line": "出典の行", "id": "ID",
     "name": "名称", "crosswalk": "16領域との対応", "parent": "親", "kind": "種別",
     "serves": "対象", "facts": "内容", "tier": "区分", "tier_name": "区分名", "official": "正式名称",
     "technologies": "技術", "terms": "語数",

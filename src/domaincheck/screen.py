@@ -753,11 +753,11 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         try:
             title = resolve_column(header, options.column, role="title column")
         except InputError as exc:
-            if sum(1 for cell in header if str(cell).strip()) == 1 and len(header) >= 1:
-                # One cell filled in: a banner (令和8年度 … 申請課題一覧) stands where the column names should be,
-                # and no row below it holds the column asked for
-                raise InputError(exc.message, hint="the first row looks like a banner, not column names: say which "
-                                 "row holds them with --header-row N, and check the name given to --column"
+            if options.header_row is None and sum(1 for cell in header if str(cell).strip()) == 1:
+                # One cell filled in: a banner (令和8年度 … 申請課題一覧) may stand where the column names should be,
+                # with no row below it holding the column asked for (or a file of one column)
+                raise InputError(exc.message, hint="check the name given to --column; if the first row is a banner "
+                                 "above the column names, say which row holds them with --header-row N"
                                  ) from None  # fmt: skip
             raise
     else:

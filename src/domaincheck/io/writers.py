@@ -320,14 +320,14 @@ def atomic_file(target: Path) -> Iterator[Path]:
     # removes it on any failure.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
-    made = False
+    creating = True
     try:
         try:
             fd = os.open(temp, flags, 0o600)
         except FileExistsError:  # 48 random bits taken (not ours to remove): once more, with others
             temp = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
             fd = os.open(temp, flags, 0o600)
-        made = True
+        creating = False
         os.close(fd)
         yield temp
         try:
@@ -342,10 +342,13 @@ def atomic_file(target: Path) -> Iterator[Path]:
                              hint="the file may be read-only to you or immutable (lsattr shows an i); choose "
                                   "another output file") from None  # fmt: skip
     except BaseException as exc:
-        if made:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        elif isinstance(exc, OSError):  # the temporary file could not be made
+        if creating and isinstance(exc, FileExistsError):  # both names are other files: leave them
+            raise InputError(f"{target}: cannot write in {target.parent}: temporary names in use") from None
+        # Ours otherwise, even when a signal came as os.open returned, before anything noted that it had made the
+        # file (O_EXCL: no other file had the name); when nothing was made there is nothing to remove.
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if creating and isinstance(exc, OSError):  # the temporary file could not be made
             raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}") from None
         raise
 
