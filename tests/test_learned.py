@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from domaincheck.classify import Classifier
 from domaincheck.errors import TaxonomyError
 from domaincheck.learned import Learned, ngrams
-from domaincheck.models import Brief
+from domaincheck.models import LEARNED, Brief
 
 from .conftest import MIN_TAXONOMY
 
@@ -527,3 +527,16 @@ def test_a_repeated_title_in_a_batch_is_read_once_and_reads_the_same(classifier)
     fresh.brief_many([long], framing_within=[len(titles[0])])
     fresh.brief_many([long])
     assert len(fresh._briefs) == kept + 1  # the text alone (no framing cut) once; neither long text
+
+
+def test_learned_evidence_leaves_out_one_character_pieces_beside_words(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A user test read `AI; 学習モデル: AI, 用` (用 of を用いた): a piece trimmed to one character is left out of an
+    area's learned evidence when a longer word carries the area too."""
+    seen = 0
+    for title in _eval_titles()[:1500]:
+        for area in classifier.classify(title).areas:
+            words = [e.text for e in area.evidence if e.strength == LEARNED]
+            if any(len(w) > 1 for w in words):
+                seen += 1
+                assert all(len(w) > 1 for w in words), (title, area.id, words)
+    assert seen > 50

@@ -384,6 +384,10 @@ class Classifier:
             if (s, e) not in seen:
                 seen.add((s, e))
                 out.append(Evidence(norm.text[start:end], title[s:e], s, e, LEARNED, LEARNED, weight, None))
+        # A piece trimmed to one character (用 of を用いた, 化) says nothing to a reader beside a real word: it is
+        # left out when a longer one carries the area too
+        if any(len(ev.text) > 1 for ev in out):
+            out = [ev for ev in out if len(ev.text) > 1]
         return out
 
     @staticmethod
