@@ -1531,6 +1531,23 @@ def test_classify_table_keeps_area_ids_whole_in_a_narrow_width(lang: str, header
     assert "…" not in r.stdout
 
 
+def test_classify_table_leaves_the_name_out_below_70_columns() -> None:
+    """At 60 columns the folded name showed a character a line and the evidence two (a user test): below 70 the name
+    is left out, the id naming the area, and the evidence gets the room."""
+    from domaincheck.render import _NAME_COLUMN_MIN
+
+    title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
+    for width, lang, header in ((60, "ja", ["領域", "区分", "スコア", "確度", "根拠"]),
+                                (60, "en", ["area", "tier", "score", "band", "evidence"])):  # fmt: skip
+        assert width < _NAME_COLUMN_MIN
+        r = runner.invoke(app, ["classify", title, "--lang", lang], env={"COLUMNS": str(width)})
+        assert r.exit_code == 0, r.stderr
+        rows = [line.split() for line in r.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 3]
+        assert next(row for row in rows if row[0] == header[0]) == header
+        ids = {row[0] for row in rows if row[0] in {"mobility_logistics", "digital_cyber", "ai_robotics"}}
+        assert ids == {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
+
+
 def test_screen_says_which_sheet_it_read(tmp_path: Path) -> None:
     """A workbook whose first sheet is instructions: the sheet with the title column is read, and the summary (on
     stderr and in --summary-json) names it."""

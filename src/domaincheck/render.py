@@ -595,6 +595,10 @@ _WORDS = {
 }  # fmt: skip
 
 
+_NAME_COLUMN_MIN = 70
+"""The narrowest terminal whose classify table shows the areas' names beside their ids."""
+
+
 def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool, min_score: int = 50,
                    tax: Taxonomy | None = None) -> None:  # fmt: skip
     """Human-readable classification: highlighted title, areas, econ-security areas, programs, in ``lang``'s
@@ -618,7 +622,12 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                       highlight=False)  # fmt: skip
         if r.areas:
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
+            # Below _NAME_COLUMN_MIN columns the name is left out: folded beside the id, tier and band it showed a
+            # character a line and squeezed the evidence to two (a user test at 60); the id names the area.
+            named = console.width >= _NAME_COLUMN_MIN
             for c, header in zip(("area", "name", "tier", "score", "band"), w.columns[:5], strict=True):
+                if c == "name" and not named:
+                    continue
                 # The name (free text, Japanese without spaces) folds in a narrow terminal; the id and labels never do.
                 t.add_column(header, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
                              justify="right" if c == "score" else "left")  # fmt: skip
@@ -631,8 +640,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                 if words:  # an area the learned model added: say so, and show the words that carried it
                     ev.append(("; " if terms else "") + w.learned + ", ".join(words), style="italic")
                 tier = a.tier if lang == "en" else _tier_short(tax, a.tier)
-                t.add_row(a.id, RText(a.name_en if lang == "en" else a.name_ja), tier, str(a.score),
-                          w.bands.get(a.band, a.band), ev)  # fmt: skip
+                name = [RText(a.name_en if lang == "en" else a.name_ja)] if named else []
+                t.add_row(a.id, *name, tier, str(a.score), w.bands.get(a.band, a.band), ev)
             console.print(t)
         if r.econsec:
             names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
