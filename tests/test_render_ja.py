@@ -183,7 +183,7 @@ def test_areas_the_learned_model_added_or_scored_are_marked(classifier: Any, tax
         for a in r.areas:
             if model_made(a, added):
                 assert f"{a.name_ja}{mark}" in out
-        assert re.search(r"← 学習モデル: 断片「.{2,3}」 対数オッズ [+-]\d+\.\d\d$", out, re.M), out
+        assert re.search(r"← 学習モデル: 断片「.{2,3}」 重み [+-]\d+\.\d\d（対数オッズ）$", out, re.M), out
 
     marked("（学習モデルがタイトル全体から判定）", added=True)
     marked("（学習モデルによるスコア）", added=False)

@@ -577,7 +577,7 @@ _WORDS = {
         programs_sep=" / ", evidence="根拠", evidence_line="{label}: 「{text}」 [{start}:{end}] ← {why}",
         term_line="「{term}」 {strength} {match} +{weight:.2f}{tech}", strengths={"strong": "強", "support": "補助"},
         matches={"exact": "完全一致", "fuzzy": "近似"},
-        learned_line="学習モデル: 断片「{term}」 対数オッズ {weight:+.2f}", no_term="（領域の語はない）",
+        learned_line="学習モデル: 断片「{term}」 重み {weight:+.2f}（対数オッズ）", no_term="（領域の語はない）",
         why_not="{area}を報告しない理由: スコア {score}、{why}（{terms}）",
         below="--min-score {min_score} 未満",
         held="保留: 補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる",
