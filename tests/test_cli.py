@@ -1767,7 +1767,7 @@ def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_key
     """show, econsec and programs under --lang ja (the default) were half English (a user test): column names,
     sections, kinds and "line N". The table and Markdown now say them in Japanese; CSV keeps the keys, for machines;
     --lang en is as before."""
-    from domaincheck.render import _LISTING_HEADERS_JA, _LISTING_VALUES_JA
+    from domaincheck.render import _LISTING_HEADERS_JA, _LISTING_VALUES_JA, _WORDS
 
     md = run("show", "quantum", "--format", "markdown").stdout
     header = md.splitlines()[0]
@@ -1776,7 +1776,8 @@ def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_key
     sections = {row["section"] for row in csv_rows}
     assert {"area", "tier", "strategies"} <= sections  # the keys, in CSV
     cells = {line.split(" | ")[0].lstrip("| ") for line in md.splitlines()[2:]}
-    assert {_LISTING_VALUES_JA[x] for x in sections} == cells
+    labels = _LISTING_VALUES_JA | {f"program ({kind})": label for kind, label in _WORDS["ja"].kinds.items()}
+    assert {labels[x] for x in sections} == cells
     assert re.search(r"\| \d+行 \|$", md.splitlines()[2])
     en = run("show", "quantum", "--format", "markdown", "--lang", "en").stdout
     assert en.splitlines()[0] == "| section | item | detail | source |" and "| area | quantum |" in en

@@ -335,11 +335,11 @@ _LISTING_HEADERS_JA = {
 _LISTING_VALUES_JA = {
     "area": "領域", "tier": "区分", "scope": "範囲", "technology (source)": "技術（出典）",
     "technology (related)": "技術（関連）", "excluded terms": "除外語",
-    "econsec (editorial)": "経済安保（解釈）", "program (program)": "支援プログラム",
-    "program (measure)": "施策", "program (protection)": "保護への活用", "program (promotion)": "育成への活用",
-    "strategies": "分野別戦略", "countries": "主要国の重要技術", "market": "市場規模",
+    "econsec (editorial)": "経済安保（解釈）", "strategies": "分野別戦略", "countries": "主要国の重要技術",
+    "market": "市場規模",
 }  # fmt: skip
-"""The listings' section labels in Japanese (their ids stay in CSV)."""
+"""The listings' section labels in Japanese (their ids stay in CSV); a ``program (kind)`` section reads as the classify
+table's line label of that kind (``_WORDS["ja"].kinds``)."""
 _KINDS_JA = {"program": "支援", "measure": "施策", "protection": "保護", "promotion": "育成"}
 """A program's kind in the ``programs`` table, short: the column is kept whole."""
 _LINE = re.compile(r"line (\d+)")
@@ -347,12 +347,13 @@ _LINE = re.compile(r"line (\d+)")
 
 def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """``rows`` with Japanese column names, section and kind labels, and ``line N`` as ``N行``, for a person."""
+    sections = _LISTING_VALUES_JA | {f"program ({kind})": label for kind, label in _WORDS["ja"].kinds.items()}
     out = []
     for r in rows:
         row = {}
         for key, value in r.items():
             if key == "section":
-                value = _LISTING_VALUES_JA.get(value, value)
+                value = sections.get(value, value)
             elif key == "kind":
                 value = _KINDS_JA.get(value, value)
             elif key in ("source", "source_line"):
@@ -616,8 +617,9 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if n:
             console.print()
         console.print(_highlight(r))
-        verdict, reason = ((r.verdict, r.reason) if lang == "en"
-                           else (_verdict_ja(r.verdict, tax), _reason_ja(_reason_facts(r, tax, min_score), tax)))
+        facts = _reason_facts(r, tax, min_score) if lang != "en" or explain else None
+        verdict, reason = ((r.verdict, r.reason) if facts is None or lang == "en"
+                           else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
         console.print(f"  {w.verdict}: [{_VERDICT_STYLE[r.verdict]}]{escape(verdict)}[/] — {escape(_visible(reason))}",
                       highlight=False)  # fmt: skip
         if r.areas:
@@ -649,7 +651,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         for kind, line in _program_lines(r, w, lang, tax):
             console.print(f"  {kind}: {line}", highlight=False, markup=False)
         if explain:
-            _explain(r, console, min_score, w, lang, tax)
+            assert facts is not None
+            _explain(r, console, min_score, w, lang, tax, facts)
 
 
 def _area_name(area_id: str, lang: str, tax: Taxonomy) -> str:
@@ -657,7 +660,8 @@ def _area_name(area_id: str, lang: str, tax: Taxonomy) -> str:
     return tax.area(area_id).name_ja if lang == "ja" else area_id
 
 
-def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, tax: Taxonomy) -> None:
+def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, tax: Taxonomy,
+             facts: _ReasonFacts) -> None:  # fmt: skip
     """The ``--explain`` lines: every term that fired, why each near miss was not reported, the exclusions and
     framing words, and why each program applies."""
     console.print(f"  [bold]{w.evidence}[/]")
@@ -675,7 +679,6 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                                                           why=why), highlight=False, markup=False)  # fmt: skip
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         console.print(f"    {w.no_term}")
-    facts = _reason_facts(r, tax, min_score)
     for a in r.near_misses:
         terms = ", ".join(dict.fromkeys(_visible(e.text) for e in a.evidence))  # a word once, term or learned
         why = (w.below.format(min_score=min_score) if a.score < min_score
