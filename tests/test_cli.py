@@ -804,6 +804,8 @@ def test_show_names_a_source_line_for_every_entry_the_source_gives() -> None:
     for row in cited:
         assert re.fullmatch(r"line [1-9][0-9]*", row["source"]), row
     goal = next(row for row in rows if row["item"] == "moonshot_goal_10")
+    assert goal["detail"].endswith("（ムーンショット型研究開発制度の重点: フュージョンエネルギー）（解釈）")
+    goal = next(row for row in _show_rows("fusion", "en") if row["item"] == "moonshot_goal_10")
     assert goal["detail"].endswith("(focus of moonshot: fusion) (editorial)")
 
 
@@ -897,7 +899,7 @@ def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
             assert marked == bool(re.search(r"\((focus of \w+|focus): [a-z_, ]+\) \(editorial\)$", row["detail"])), row
         assert editorial, area
     shown = {row["item"] for area in ("space", "medical_drug", "energy_gx", "digital_cyber", "quantum", "ocean")
-             for row in _show_rows(area) if row["detail"].endswith("(editorial)")}  # fmt: skip
+             for row in _show_rows(area) if row["detail"].endswith("（解釈）")}  # fmt: skip
     assert {"moonshot_goal_6", "k_program_ocean", "riken_platform", "jaxa_space", "amed_crest", "alca_next",
             "cronos"} <= shown  # fmt: skip
     r = run("programs", "--format", "csv")

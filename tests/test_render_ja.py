@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -432,3 +433,33 @@ def test_programs_show_the_summary_a_fact_leans_on() -> None:
     r = runner.invoke(app, ["programs", "--kind", "protection", "--format", "csv"])
     row = next(x for x in csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))) if x["id"] == "research_security")
     assert row["facts"].startswith(program.summary.ja) and program.facts[0].ja in row["facts"]
+
+
+def test_show_gives_each_programs_reason_in_japanese() -> None:
+    """`show AREA --lang ja` says why each program applies in Japanese, built from the same facts as the English
+    reason: the area's tier, its econ-security areas, or the program (or its item) whose focus holds the area."""
+    from domaincheck.cache import load_taxonomy
+
+    tax = load_taxonomy(None)
+    tier_names = {t.id: t.name_ja for t in tax.tiers}
+    econsec_names = {e.id: e.name_ja for e in tax.econsec}
+    parents = {p.id: p.name_ja for p in tax.programs}
+    for area in tax.areas:
+        data = json.loads(runner.invoke(app, ["show", area.id, "--format", "json"]).stdout)
+        rows = [r for r in csv.DictReader(io.StringIO(runner.invoke(
+            app, ["show", area.id, "--format", "csv", "--lang", "ja"]).stdout.lstrip("\ufeff")))
+            if r["section"].startswith("program (")]  # fmt: skip
+        assert len(rows) == len(data["programs"]) > 0
+        for p, row in zip(data["programs"], rows, strict=True):
+            assert row["item"] == p["id"] and f"（{p['why_ja']}）" in row["detail"]
+            assert not re.search(r"tier |focus|econ-security", row["detail"]), row
+            kind, _, ids = p["why"].partition(": ")
+            if kind.startswith("tier "):
+                assert p["why_ja"] == f"{tier_names[kind[5:]]}: {area.name_ja}"
+            elif kind == "econ-security area":
+                assert p["why_ja"] == "経済安保の技術領域: " + "、".join(econsec_names[e] for e in ids.split(", "))
+            elif kind.startswith("focus of "):
+                assert p["why_ja"] == f"{parents[kind[9:]]}の重点: {area.name_ja}"
+            else:
+                assert kind == "focus" and p["why_ja"] == f"重点領域: {area.name_ja}"
+            assert row["detail"].endswith("（解釈）") == p["editorial"]

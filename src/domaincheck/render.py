@@ -10,7 +10,20 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from .models import LEARNED, TIERS, Area, EconSecArea, Program, ProgramHit, Result, Taxonomy, terms_and_learned
+from .models import (
+    LEARNED,
+    TIERS,
+    Area,
+    AreaHit,
+    EconSecArea,
+    EconSecHit,
+    Evidence,
+    Program,
+    ProgramHit,
+    Result,
+    Taxonomy,
+    terms_and_learned,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -148,7 +161,8 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     focused = {p.id for p in tax.programs if p.focus}
     # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
     # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). `why` stays classify's.
-    data["programs"] = [{**p.to_dict(), "source": _src(sources[p.id]),
+    alone = _area_alone(tax, area, [e["id"] for e in data["econsec"]])
+    data["programs"] = [{**p.to_dict(), "why_ja": _program_why_ja(p, alone, tax), "source": _src(sources[p.id]),
                          "editorial": p.parent is not None or p.id in focused}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
@@ -204,9 +218,11 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
                      "source": f"line {e['source']['line']}"})  # fmt: skip
     for p in data["programs"]:
         # A focus link is this taxonomy's reading, marked as the crosswalk's econsec rows are.
-        mark = " (editorial)" if p.get("editorial") else ""
-        rows.append({"section": f"program ({p['kind']})", "item": p["id"],
-                     "detail": f"{pick(p, 'name')} ({p['why']}){mark}",
+        if lang == "ja":
+            reason = f"（{p['why_ja']}）" + ("（解釈）" if p.get("editorial") else "")
+        else:
+            reason = f" ({p['why']})" + (" (editorial)" if p.get("editorial") else "")
+        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name") + reason,
                      "source": f"line {p['source']['line']}"})  # fmt: skip
     for st in data.get("strategies", ()):
         decided = f"決定日 {st['decided']['ja']}" if lang == "ja" else f"decided {st['decided']['en']}"
@@ -883,6 +899,16 @@ def _program_basis(p: ProgramHit, r: Result, tax: Taxonomy) -> tuple[str, str, t
     if tier is not None:
         return "tier", tier, tuple(a for a, t in reported if t == tier)
     return "econsec", "", tuple(e.id for e in r.econsec)
+
+
+def _area_alone(tax: Taxonomy, area: Area, econsec: list[str]) -> Result:
+    """An area on its own as a result, for the reasons ``show`` gives its programs: reported with its econ-security
+    areas, every technology of it named (``applicable_programs`` narrows no item for an area on its own)."""
+    evidence = tuple(Evidence("", "", 0, 0, "strong", "exact", 0.0, t.id) for t in area.technologies)
+    hit = AreaHit(area.id, area.tier, area.name_ja, area.name_en, 0, "", evidence)
+    names = {e.id: e for e in tax.econsec}
+    touched = tuple(EconSecHit(e, names[e].name_ja, names[e].name_en, (), ()) for e in econsec)
+    return Result("", "", "", (hit,), touched, (), (), ())
 
 
 def _program_why_ja(p: ProgramHit, r: Result, tax: Taxonomy) -> str:
