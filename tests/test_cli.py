@@ -1858,3 +1858,49 @@ def test_screen_xlsx_to_xlsx_keeps_every_cell_s_value_type_number_format_and_the
     with csv_out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert [row[2: len(names)] for row in rows[1:]] == [[text for *_, text in FORMATTED_CELLS]] * len(titles)
+
+
+def _with_builtin_formats(path: Path, ids: dict[str, int]) -> None:
+    """Rewrite the workbook at ``path`` so that the cells formatted with each placeholder code (a key of ``ids``) use
+    the built-in format of that id instead, without its code: what a Japanese Excel saves for its 和暦 and 年月日
+    formats (ids 27-36 and 50-58)."""
+    import zipfile
+
+    data = {item: zipfile.ZipFile(path).read(item) for item in zipfile.ZipFile(path).namelist()}
+    styles = data["xl/styles.xml"].decode("utf-8")
+    for code, builtin in ids.items():
+        found = re.search(r'<numFmt numFmtId="(\d+)" formatCode="' + re.escape(code) + '"\\s*/>', styles)
+        assert found is not None, code
+        styles = styles.replace(found.group(0), "").replace(f'numFmtId="{found.group(1)}"', f'numFmtId="{builtin}"')
+    data["xl/styles.xml"] = styles.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, content in data.items():
+            archive.writestr(item, content)
+
+
+def test_screen_reads_a_japanese_excel_s_built_in_date_formats_as_dates(tmp_path: Path) -> None:
+    """A Japanese Excel saves some 和暦 and 年月日 formats as built-in ids (57, 58, 31, 32...) without their codes;
+    openpyxl does not know them, and such a date came back as its serial number (45748) in every output. It is a
+    date now: ISO in CSV, and in an xlsx output the date in the Japanese code of that format."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["研究課題名", "申請日", "和暦", "年月日", "時刻"])
+    book.active.append(["量子コンピュータの研究", *[datetime.datetime(2025, 4, 1)] * 3, datetime.time(9, 30)])
+    for column, code in enumerate(("0.0001", "0.0002", "0.0003", "0.0004"), 2):
+        book.active.cell(row=2, column=column).number_format = code  # placeholders, replaced below
+    book.save(src)
+    _with_builtin_formats(src, {"0.0001": 57, "0.0002": 58, "0.0003": 31, "0.0004": 32})
+    assert openpyxl.load_workbook(src).active["B2"].value == 45748  # what openpyxl alone reads
+
+    out = tmp_path / "out.csv"
+    assert run(*MIN, "screen", str(src), "-o", str(out), "--quiet").exit_code == 0
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh))[1][1:5] == ["2025-04-01", "2025-04-01", "2025-04-01", "09:30:00"]
+    out = tmp_path / "out.xlsx"
+    assert run(*MIN, "screen", str(src), "-o", str(out), "--quiet").exit_code == 0
+    cells = [(c.value, c.number_format) for c in openpyxl.load_workbook(out).active[2][1:5]]
+    assert cells == [(datetime.datetime(2025, 4, 1), "[$-411]ge.m.d"), (datetime.datetime(2025, 4, 1),
+                     '[$-411]ggge"年"m"月"d"日"'), (datetime.datetime(2025, 4, 1), 'yyyy"年"m"月"d"日"'),
+                     (datetime.time(9, 30), 'h"時"mm"分"')]  # fmt: skip

@@ -10,7 +10,9 @@
   sheet named (or numbered), the first visible worksheet in which a title column is detected is read, else the
   first visible one. Every row and column is read whatever the sheet's ``<dimension>`` claims (some programs write
   it wrongly). Cells keep their types (numbers, dates), with two exceptions: a date-time at midnight is a date, and
-  an integral number shown with a zero-padding format (``00000000``) is the text Excel shows (``00000123``). Asked
+  an integral number shown with a zero-padding format (``00000000``) is the text Excel shows (``00000123``). A date in
+  one of the built-in formats Excel leaves to the locale (a Japanese Excel's 和暦, saved by id alone) is a date, which
+  openpyxl alone reads as a number. Asked
   for the layout (an xlsx output), each row also carries its cells' number formats and the table the column widths
   the sheet sets (the sheet's start only: the ``<col>`` elements precede the rows). A
   formula saved without its value (files written by some tools, not by Excel) cannot be computed here: the cell
@@ -626,6 +628,8 @@ def _jsonl_rows(
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The start of an OLE2 compound file: a legacy .xls, or an .xlsx saved with a password (Excel encrypts it into one)."""
+_CUSTOM_FORMAT_IDS = 164
+"""The first id of a workbook's own number formats (openpyxl numbers them in ``_number_formats`` from there)."""
 _ZERO_PAD = re.compile(r"0{2,}")
 """A number format that only pads an integer with zeros to a fixed width (00000000)."""
 _DAMAGED_HINT = "open it in Excel and save it again as .xlsx, or save the sheet as CSV"
@@ -667,6 +671,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
         except Exception as exc:  # whatever a damaged part makes openpyxl, zipfile, zlib or the XML parser raise
             raise _workbook_error(source.name, exc) from None
         try:
+            _name_locale_formats(workbook)
             start, context = _choose_sheet(workbook, sheet, header_row, source.name, column, layout)
             worksheet = start.worksheet
             header_cells = start.header
@@ -902,6 +907,34 @@ class _Replay:
 
     def close(self) -> None:
         self._rest.close()
+
+
+_ERA = '[$-411]ggge"年"m"月"d"日"'
+_ERA_SHORT = "[$-411]ge.m.d"
+_LOCALE_FORMATS = {27: _ERA_SHORT, 28: _ERA, 29: _ERA, 30: "m/d/yy", 31: 'yyyy"年"m"月"d"日"', 32: 'h"時"mm"分"',
+                   33: 'h"時"mm"分"ss"秒"', 34: 'yyyy"年"m"月"', 35: 'm"月"d"日"', 36: _ERA_SHORT, 50: _ERA_SHORT,
+                   51: _ERA, 52: 'yyyy"年"m"月"', 53: 'm"月"d"日"', 54: _ERA, 55: 'yyyy"年"m"月"', 56: 'm"月"d"日"',
+                   57: _ERA_SHORT, 58: _ERA}  # fmt: skip
+"""The built-in number formats Excel leaves to the locale (ids 27-36 and 50-58: dates and times in every East Asian
+one), with their Japanese codes (ECMA-376 18.8.30, ja-JP)."""
+
+
+def _name_locale_formats(workbook: Any) -> None:
+    """Make the cells of ``workbook`` in a locale's built-in date format (see :data:`_LOCALE_FORMATS`) dates in that
+    format. A Japanese Excel saves its 和暦 and 年月日 formats by these ids, without their codes, and openpyxl does not
+    know them: such a cell read as its bare serial number (45748 for 2025-04-01), in General. Each style using one is
+    given the Japanese code as a format of the workbook, and marked a date style (openpyxl then reads its numbers as
+    dates or times). Nothing is done where openpyxl keeps its styles otherwise."""
+    styles: Any = getattr(workbook, "_cell_styles", ())
+    formats: Any = getattr(workbook, "_number_formats", None)
+    dates: Any = getattr(workbook, "_date_formats", None)
+    if not hasattr(formats, "add") or not isinstance(dates, set):
+        return
+    for index, style in enumerate(styles):
+        code = _LOCALE_FORMATS.get(getattr(style, "numFmtId", 0))
+        if code is not None:
+            style.numFmtId = formats.add(code) + _CUSTOM_FORMAT_IDS
+            dates.add(index)
 
 
 def _zero_pad_formats(workbook: Any) -> frozenset[str]:
