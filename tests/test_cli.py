@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import json
 import os
@@ -1785,3 +1786,123 @@ def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_key
     assert en.splitlines()[0] == "| section | item | detail | source |" and "| area | quantum |" in en
     programs = run("programs", "--kind", "protection", "--format", "markdown").stdout
     assert programs.splitlines()[0].startswith("| ID | 親 | 種別 |") and "| 保護 |" in programs
+
+
+# Cells a research office's workbook holds, each with the number format that makes Excel show it as it should:
+# (column name, value, number format, what a CSV output holds for it).
+FORMATTED_CELLS: list[tuple[str, Any, str, str]] = [
+    ("採択日", datetime.datetime(2025, 4, 1), "yyyy/mm/dd", "2025-04-01"),
+    ("和暦", datetime.datetime(2025, 4, 1), '[$-ja-JP]ggge"年"m"月"d"日"', "2025-04-01"),
+    ("受付日時", datetime.datetime(2025, 4, 1, 9, 30), "yyyy/m/d h:mm", "2025-04-01T09:30:00"),
+    ("時刻", datetime.time(9, 30), "h:mm", "09:30:00"),
+    ("金額", 1234567, "#,##0", "1234567"),
+    ("予算", 2500000, "¥#,##0", "2500000"),
+    ("単価", 1234.5, "#,##0.00", "1234.5"),
+    ("率", 0.25, "0%", "0.25"),
+    ("機関コード", 123, "0000", "0123"),
+    ("研究者番号", -45, "00000000", "-00000045"),
+    ("整理番号", "00123", "@", "00123"),
+    ("空欄", None, "yyyy/mm/dd", ""),  # an empty cell formatted for a date still to be typed in
+]
+
+
+def test_screen_xlsx_to_xlsx_keeps_every_cell_s_value_type_number_format_and_the_column_widths(tmp_path: Path) -> None:
+    """xlsx in, xlsx out: each original cell comes back with its value, its type and its number format (dates, 和暦,
+    times, amounts, percentages, zero-padded codes, text), and each column the input gave a width keeps it; the dc_*
+    columns get the usual widths. The same cells in a CSV output are their values, dates in ISO form, numbers without
+    separators (the rule of cell_text), a zero-padded code as Excel shows it."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    names = ["No", "研究課題名", *(name for name, *_ in FORMATTED_CELLS)]
+    sheet.append(names)
+    titles = ["量子コンピュータの誤り訂正", "海洋観測ブイのデータ解析", "=1+1"]
+    for row, title in enumerate(titles, 2):
+        sheet.append([row - 1, title, *(value for _, value, *_ in FORMATTED_CELLS)])
+        for column, (_, _, fmt, _) in enumerate(FORMATTED_CELLS, 3):
+            sheet.cell(row=row, column=column).number_format = fmt
+    sheet.column_dimensions["B"].width = 48.5
+    sheet.column_dimensions["C"].width = 13.25
+    sheet.column_dimensions.group("F", "G", hidden=False)  # one <col> element for two columns
+    sheet.column_dimensions["F"].width = 17
+    book.save(src)
+    book = openpyxl.load_workbook(src)  # the input as Excel (and openpyxl) reads it
+    given = [[(c.value, c.number_format) for c in row] for row in book.active.iter_rows(min_row=2)]
+    widths = {key: dim.width for key, dim in book.active.column_dimensions.items() if dim.customWidth}
+    assert set(widths) == {"B", "C", "F"}  # ("F" stands for F:G)
+
+    out = tmp_path / "out.xlsx"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    assert r.exit_code == 0, r.stderr
+    book = openpyxl.load_workbook(out)
+    result = book.active
+    assert [c.value for c in result[1]][: len(names)] == names and "dc_verdict" in [c.value for c in result[1]]
+    got = [[(c.value, c.number_format) for c in row][: len(names)] for row in result.iter_rows(min_row=2)]
+    given[2][1] = ("'=1+1", "General")  # text a spreadsheet would run as a formula is neutralised, as before
+    assert got == given
+    for want, row in zip(given, result.iter_rows(min_row=2), strict=True):
+        assert [type(c.value) for c in row[: len(names)]] == [type(v) for v, _ in want]
+    letters = [openpyxl.utils.get_column_letter(i) for i in range(1, len(names) + 1)]
+    kept = {letter: result.column_dimensions[letter].width for letter in letters}
+    assert {letter: kept[letter] for letter in ("B", "C", "F", "G")} == {
+        "B": widths["B"], "C": widths["C"], "F": widths["F"], "G": widths["F"]}
+    others = [result.column_dimensions[openpyxl.utils.get_column_letter(i)].width
+              for i in range(len(names) + 1, result.max_column + 1)]  # the dc_* columns: sized to their contents
+    assert others and all(10 <= w <= 60 for w in others)
+    last = openpyxl.utils.get_column_letter(result.max_column)
+    assert result.freeze_panes == "A2" and result.auto_filter.ref == f"A1:{last}4"  # as before
+
+    csv_out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(csv_out), "--quiet")
+    assert r.exit_code == 0, r.stderr
+    with csv_out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert [row[2: len(names)] for row in rows[1:]] == [[text for *_, text in FORMATTED_CELLS]] * len(titles)
+
+
+def _with_builtin_formats(path: Path, ids: dict[str, int]) -> None:
+    """Rewrite the workbook at ``path`` so that the cells formatted with each placeholder code (a key of ``ids``) use
+    the built-in format of that id instead, without its code: what a Japanese Excel saves for its 和暦 and 年月日
+    formats (ids 27-36 and 50-58)."""
+    import zipfile
+
+    data = {item: zipfile.ZipFile(path).read(item) for item in zipfile.ZipFile(path).namelist()}
+    styles = data["xl/styles.xml"].decode("utf-8")
+    for code, builtin in ids.items():
+        found = re.search(r'<numFmt numFmtId="(\d+)" formatCode="' + re.escape(code) + '"\\s*/>', styles)
+        assert found is not None, code
+        styles = styles.replace(found.group(0), "").replace(f'numFmtId="{found.group(1)}"', f'numFmtId="{builtin}"')
+    data["xl/styles.xml"] = styles.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, content in data.items():
+            archive.writestr(item, content)
+
+
+def test_screen_reads_a_japanese_excel_s_built_in_date_formats_as_dates(tmp_path: Path) -> None:
+    """A Japanese Excel saves some 和暦 and 年月日 formats as built-in ids (57, 58, 31, 32...) without their codes;
+    openpyxl does not know them, and such a date came back as its serial number (45748) in every output. It is a
+    date now: ISO in CSV, and in an xlsx output the date in the Japanese code of that format."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["研究課題名", "申請日", "和暦", "年月日", "時刻"])
+    book.active.append(["量子コンピュータの研究", *[datetime.datetime(2025, 4, 1)] * 3, datetime.time(9, 30)])
+    for column, code in enumerate(("0.0001", "0.0002", "0.0003", "0.0004"), 2):
+        book.active.cell(row=2, column=column).number_format = code  # placeholders, replaced below
+    book.save(src)
+    _with_builtin_formats(src, {"0.0001": 57, "0.0002": 58, "0.0003": 31, "0.0004": 32})
+    assert openpyxl.load_workbook(src).active["B2"].value == 45748  # what openpyxl alone reads
+
+    out = tmp_path / "out.csv"
+    assert run(*MIN, "screen", str(src), "-o", str(out), "--quiet").exit_code == 0
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh))[1][1:5] == ["2025-04-01", "2025-04-01", "2025-04-01", "09:30:00"]
+    out = tmp_path / "out.xlsx"
+    assert run(*MIN, "screen", str(src), "-o", str(out), "--quiet").exit_code == 0
+    cells = [(c.value, c.number_format) for c in openpyxl.load_workbook(out).active[2][1:5]]
+    assert cells == [(datetime.datetime(2025, 4, 1), "[$-411]ge.m.d"), (datetime.datetime(2025, 4, 1),
+                     '[$-411]ggge"年"m"月"d"日"'), (datetime.datetime(2025, 4, 1), 'yyyy"年"m"月"d"日"'),
+                     (datetime.time(9, 30), 'h"時"mm"分"')]  # fmt: skip

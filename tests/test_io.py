@@ -188,10 +188,10 @@ def test_open_table_jsonl_lines_that_are_no_object_are_kept_and_marked(tmp_path:
     with open_table(InputSource(str(path)), "jsonl") as table:
         assert table.header == ("title", "id")
         assert list(table.rows) == [
-            (1, ["a", None], (), ()),
-            (2, [None, None, "[1]"], (), ("bad_jsonl_line",)),
-            (3, [None, None, '{"title": "b",'], (), ("bad_jsonl_line",)),
-            (5, [None, 3], (), ()),
+            (1, ["a", None], (), (), None),
+            (2, [None, None, "[1]"], (), ("bad_jsonl_line",), None),
+            (3, [None, None, '{"title": "b",'], (), ("bad_jsonl_line",), None),
+            (5, [None, 3], (), (), None),
         ]
     path.write_text('[1]\n"text"\n', encoding="utf-8")  # no line is an object: not JSONL
     with pytest.raises(InputError, match=r"no line is a JSON object \(line 1: expected a JSON object, got list\)"):
@@ -875,6 +875,39 @@ def test_xlsx_cells_zero_padded_numbers_and_dates(tmp_path: Path) -> None:
         ["量子", "00000123", datetime.date(2025, 5, 1), datetime.datetime(2025, 5, 1, 9, 30), True, 12.5],
         ["海洋", "-00000045", None, None, False, "0007"],
     ]
+
+
+def test_xlsx_layout_reads_number_formats_and_column_widths_only_when_asked(tmp_path: Path) -> None:
+    """With ``layout`` (an xlsx output), each row carries its cells' number formats (None for General, and for a row
+    without any) and the table the widths its sheet sets (a <col> range included, one past the header ignored); the
+    cells are the same either way. Without it, neither is read."""
+    path = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["課題名", "番号", "日付", "金額"])
+    sheet.append(["量子", 123, datetime.datetime(2025, 5, 1), 1500])
+    sheet.append(["海洋", "00042", None, 2.5])
+    sheet.append(["宇宙", 7, None, None])
+    sheet["B2"].number_format = sheet["B3"].number_format = "00000"
+    sheet["C2"].number_format = "yyyy/mm/dd"
+    sheet["D2"].number_format = "#,##0"
+    sheet.column_dimensions.group("B", "C", hidden=False)
+    sheet.column_dimensions["B"].width = 12.5
+    sheet.column_dimensions["F"].width = 30  # beyond the header
+    workbook.save(path)
+    with open_table(InputSource(str(path)), "xlsx", layout=True) as table:
+        rows = list(table.rows)
+        assert table.widths == (None, 12.5, 12.5, None)
+    assert [r.formats for r in rows] == [
+        (None, ("00000", 123), "yyyy/mm/dd", "#,##0"),
+        (None, "00000", None, None),  # text in a zero-padding format: its format, no number
+        None,
+    ]
+    assert [r.cells for r in rows] == [["量子", "00123", datetime.date(2025, 5, 1), 1500], ["海洋", "00042", None, 2.5],
+                                       ["宇宙", 7]]  # fmt: skip
+    with open_table(InputSource(str(path)), "xlsx") as table:
+        assert [(r.cells, r.formats) for r in table.rows] == [(r.cells, None) for r in rows]
+        assert table.widths is None
 
 
 def test_errors_a_desk_user_meets_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1301,3 +1301,62 @@ def test_a_lone_surrogate_does_not_damage_an_xlsx_output(tmp_path: Path) -> None
     run(tmp_path, input=str(src), output=str(out))
     row = [c.value for c in next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, max_row=2))]
     assert row[:2] == ["量子センサ", "\ufffd"]
+
+
+def test_xlsx_number_formats_follow_their_cells_when_columns_are_dropped_rows_are_long_and_batches_many(
+    tmp_path: Path,
+) -> None:
+    """Number formats stay with their own cells wherever screening moves them: a banner above the header, a dc_*
+    column of the input dropped (its widths and formats too), a long row whose cells beyond the header follow the
+    result columns, a short row, a text cell that looks like a zero-padded code (stays text), formats only in rows of
+    a later batch, and worker processes."""
+    import datetime
+
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["令和7年度 応募課題一覧"])
+    header = ["課題番号", "dc_verdict", "研究課題名", "採択日", "金額"]
+    sheet.append(header)
+    count = 1_200  # more than one batch (and one worker chunk with chunk_rows=500)
+    for n in range(1, count + 1):
+        day = datetime.datetime(2025, 4, 1) + datetime.timedelta(days=n % 30) if n >= 700 else None  # a date: a format
+        sheet.append([n, "old", f"量子センサ {n}", day, n * 1000])
+    for n in range(700, count + 1):  # formats only from the second batch on
+        sheet.cell(row=n + 2, column=1).number_format = "00000"
+        sheet.cell(row=n + 2, column=4).number_format = "yyyy/mm/dd"
+        sheet.cell(row=n + 2, column=5).number_format = "#,##0"
+    sheet.cell(row=900 + 2, column=1).value = "00900"  # text, in a zero-padding format: stays text
+    for column, value, fmt in ((6, 0.5, "0%"), (7, None, None), (8, datetime.datetime(2025, 5, 1), "ge.m.d")):
+        cell = sheet.cell(row=1000 + 2, column=column, value=value)  # a long row
+        if fmt is not None:
+            cell.number_format = fmt
+    sheet.cell(row=1001 + 2, column=5).value = None  # a short row
+    sheet.cell(row=1001 + 2, column=4).value = None
+    sheet.column_dimensions["B"].width = 5  # the dropped dc_verdict column
+    sheet.column_dimensions["C"].width = 40
+    sheet.column_dimensions["E"].width = 15.5
+    workbook.save(src)
+    given = openpyxl.load_workbook(src).active
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.xlsx"
+        summary = screen(ScreenOptions(input=str(src), output=str(out), jobs=jobs), fake_factory, chunk_rows=500)
+        assert summary.header_row == 2 and summary.replaced_columns == ("dc_verdict",)
+        result = openpyxl.load_workbook(out).active
+        names = [c.value for c in result[1]]
+        width = len(names) - len(["extra"] * 3)  # the kept header and the result columns
+        assert names[:4] == ["課題番号", "研究課題名", "採択日", "金額"] and names[4] == "dc_verdict"
+        assert all(c.number_format == "General" for row in result.iter_rows(min_row=2, max_row=699) for c in row)
+        for n, row in enumerate(result.iter_rows(min_row=2), 1):
+            source = [given.cell(row=n + 2, column=c) for c in (1, 3, 4, 5)]
+            assert [(c.value, c.number_format) for c in row[:4]] == [(c.value, c.number_format) for c in source], n
+            assert [type(c.value) for c in row[:4]] == [type(c.value) for c in source], n
+            extra = [(c.value, c.number_format) for c in row[width:]]
+            if n == 1000:
+                assert extra[0] == (0.5, "0%") and extra[2] == (datetime.datetime(2025, 5, 1), "ge.m.d")
+            else:
+                assert all(value is None for value, _ in extra), n
+        assert n == count
+        assert result.cell(row=1001 + 1, column=names.index("dc_problem") + 1).value in (None, "")  # short: no problem
+        assert [result.column_dimensions[x].width for x in "BD"] == [40, 15.5]  # 研究課題名 and 金額, moved left
+        assert 10 <= result.column_dimensions["A"].width <= 60

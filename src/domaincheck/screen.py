@@ -59,6 +59,7 @@ from domaincheck.io.columns import JSONL_HINT, describe_columns, detect_title_co
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import (
     VALUE_TEXT_STARTS,
+    CellFormat,
     InputSource,
     RawRow,
     Table,
@@ -571,6 +572,9 @@ class _Batch(NamedTuple):
     """The stripped titles (JSONL output only, for the record of a row that was not classified)."""
     notes: dict[int, tuple[tuple[str, ...], list[Any] | None]]
     """Index → (problems, cells beyond the header), only for the rows that have either."""
+    formats: list[Sequence[CellFormat] | None] | None = None
+    """xlsx to xlsx: per row, its cells' number formats, laid out as the input's cells are (the kept header's, then
+    any beyond it; see :meth:`RowWriter.write_rows`), None for a row without any; None when no row has any."""
 
 
 @dataclass
@@ -675,7 +679,8 @@ def screen(
         raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row")
     source = InputSource(input_path, stdin)
     try:
-        with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column) as table:
+        with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
+                        layout=out_fmt == "xlsx") as table:  # fmt: skip
             plan, detected = _plan(table, options, out_fmt)
             classifier = classifier_factory()
             tally = _Tally()
@@ -688,10 +693,12 @@ def screen(
                 input_path=source.path,
             ) as writer:
                 header = list(table.header)
+                widths = table.widths
                 if plan.keep is not None:
                     header = [header[i] for i in plan.keep]
+                    widths = None if widths is None else tuple(widths[i] for i in plan.keep)
                 with named_os_errors(output):
-                    writer.write_header(header, RESULT_COLUMNS)
+                    writer.write_header(header, RESULT_COLUMNS, widths)
                 want_detail = out_fmt == "jsonl"
                 batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
                 # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
@@ -810,9 +817,10 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
     titles: list[str] | None = [] if want_titles else None
     cuts: list[int | None] | None = [] if extras else None
     notes: dict[int, tuple[tuple[str, ...], list[Any] | None]] = {}
+    formats: list[Sequence[CellFormat] | None] | None = None
     add_row = rows.append
     add_text = texts.append
-    for index, (_number, cells, formulas, flagged) in enumerate(chunk):
+    for index, (_number, cells, formulas, flagged, shown) in enumerate(chunk):
         problems: tuple[str, ...] = flagged  # the reader's, for the record as a whole (bad_jsonl_line)
         extra: list[Any] | None = None
         if len(cells) != width:
@@ -857,6 +865,14 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             text = title
         if keep is not None:
             cells = [cells[i] for i in keep]
+        if shown is not None:
+            if formats is None:
+                formats = [None] * index
+            if keep is not None:
+                shown = (*(shown[i] if i < len(shown) else None for i in keep), *shown[width:])
+            formats.append(shown)
+        elif formats is not None:
+            formats.append(None)
         if limit is not None and any(isinstance(c, str) and len(c) > limit for c in (*cells, *(extra or ()))):
             cells = [c[:limit] if isinstance(c, str) else c for c in cells]
             if extra is not None:
@@ -870,7 +886,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             cuts.append(len(title) if text is not None else None)
         if titles is not None:
             titles.append(title)
-    return _Batch(numbers, rows, texts, cuts, titles, notes)
+    return _Batch(numbers, rows, texts, cuts, titles, notes, formats)
 
 
 def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally) -> None:
@@ -901,7 +917,7 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
             if detail is None:  # the same keys as a classified row's, empty: a reader need not special-case it
                 details[index] = Result(titles[index] or "", "error", "not classified: see problem", (), (), (), (),
                                         ()).to_dict()  # fmt: skip
-    writer.write_rows(batch.numbers, rows, details)
+    writer.write_rows(batch.numbers, rows, details, batch.formats)
     tally.add_counts(classified.counts)
     tally.rows_written += len(rows)
 

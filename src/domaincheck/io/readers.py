@@ -10,7 +10,11 @@
   sheet named (or numbered), the first visible worksheet in which a title column is detected is read, else the
   first visible one. Every row and column is read whatever the sheet's ``<dimension>`` claims (some programs write
   it wrongly). Cells keep their types (numbers, dates), with two exceptions: a date-time at midnight is a date, and
-  an integral number shown with a zero-padding format (``00000000``) is the text Excel shows (``00000123``). A
+  an integral number shown with a zero-padding format (``00000000``) is the text Excel shows (``00000123``). A date in
+  one of the built-in formats Excel leaves to the locale (a Japanese Excel's 和暦, saved by id alone) is a date, which
+  openpyxl alone reads as a number. Asked
+  for the layout (an xlsx output), each row also carries its cells' number formats and the table the column widths
+  the sheet sets (the sheet's start only: the ``<col>`` elements precede the rows). A
   formula saved without its value (files written by some tools, not by Excel) cannot be computed here: the cell
   holds the formula text instead and the row lists the column in ``RawRow.formulas``. The sheet is only read a
   second time, for the formulas, when its XML holds a formula element at all. A file that is not a workbook, or
@@ -32,6 +36,7 @@ import decimal
 import io
 import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -87,6 +92,15 @@ class RawRow(NamedTuple):
     """xlsx: columns whose cell is a formula saved without its value (the cell holds the formula text)."""
     problems: tuple[str, ...] = ()
     """What is wrong with the record as a whole (``bad_jsonl_line``: its cells are empty, its text follows them)."""
+    formats: tuple[CellFormat, ...] | None = None
+    """xlsx read with ``layout``: each cell's number format (see :data:`CellFormat`); None when every cell's is
+    General, and for other inputs."""
+
+
+CellFormat = str | tuple[str, int] | None
+"""A cell's number format as read from a workbook: None for General; the format (``yyyy/mm/dd``, ``#,##0``, ``@``);
+or, for an integral number shown zero-padded that the cell holds as its text (``00000123``), the format and the
+number (``("00000000", 123)``), so that a workbook written from it can hold the number again."""
 
 
 @dataclass
@@ -114,6 +128,8 @@ class Table:
     """What the reader knows that explains a failure to use the header (no title column, say): a clause added to the
     message of an InputError raised before the first row is read, and a hint. xlsx: which sheet was read when none
     has a title column; CSV/TSV: a header that is one column holding the other delimiter."""
+    widths: tuple[float | None, ...] | None = None
+    """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
 
 
 def raise_field_size_limit() -> None:
@@ -313,7 +329,8 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 @contextlib.contextmanager
 def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet: str | None = None,
-               header_row: int | None = None, column: str | None = None) -> Iterator[Table]:  # fmt: skip
+               header_row: int | None = None, column: str | None = None, layout: bool = False
+               ) -> Iterator[Table]:  # fmt: skip
     """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given.
 
     ``sheet`` (xlsx) is a worksheet's name, or its 1-based number when no sheet has that name; None: the first visible
@@ -322,10 +339,13 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
     holds the column names, as a spreadsheet numbers its rows; the rows above it (a banner such as
     令和7年度 応募課題一覧) are skipped. None: the first non-blank row.
 
+    ``layout`` (xlsx): also read each cell's number format (:attr:`RawRow.formats`) and the widths the sheet sets for
+    its columns (:attr:`Table.widths`), for an xlsx output to keep them; reading is a little slower.
+
     An InputError raised in the ``with`` body before the first row is read (no title column, say) gets the table's
     :attr:`Table.context`, when it has one.
     """
-    with _open_any(source, fmt, encoding, sheet, header_row, column) as table:
+    with _open_any(source, fmt, encoding, sheet, header_row, column, layout) as table:
         if table.context is None:
             yield table
             return
@@ -353,9 +373,9 @@ def _with_context(exc: InputError, context: tuple[str, str]) -> InputError:
 
 @contextlib.contextmanager
 def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | None, header_row: int | None,
-              column: str | None = None) -> Iterator[Table]:  # fmt: skip
+              column: str | None = None, layout: bool = False) -> Iterator[Table]:  # fmt: skip
     if fmt == "xlsx":
-        with _open_xlsx(source, sheet, header_row, column) as table:
+        with _open_xlsx(source, sheet, header_row, column, layout) as table:
             yield table
         return
     with source.open() as binary:
@@ -510,7 +530,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         for record in ahead:  # read while looking for a header below a banner
             number += 1
             if any(record):
-                yield make(RawRow, (number, record, (), ()))
+                yield make(RawRow, (number, record, (), (), None))
             else:
                 blank[0] += 1
         try:
@@ -524,7 +544,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                     fast += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
-                    yield make(RawRow, (number, record, (), ()))
+                    yield make(RawRow, (number, record, (), (), None))
                 else:
                     blank[0] += 1
         except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
@@ -608,6 +628,8 @@ def _jsonl_rows(
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The start of an OLE2 compound file: a legacy .xls, or an .xlsx saved with a password (Excel encrypts it into one)."""
+_CUSTOM_FORMAT_IDS = 164
+"""The first id of a workbook's own number formats (openpyxl numbers them in ``_number_formats`` from there)."""
 _ZERO_PAD = re.compile(r"0{2,}")
 """A number format that only pads an integer with zeros to a fixed width (00000000)."""
 _DAMAGED_HINT = "open it in Excel and save it again as .xlsx, or save the sheet as CSV"
@@ -622,7 +644,7 @@ class _SheetStart(NamedTuple):
     """The header row's cells; None when the sheet has no such row (empty, or --header-row past its end or blank)."""
     consumed: int
     """Sheet rows read, the header included."""
-    rows: Generator[list[Any], None, None] | _Replay
+    rows: Generator[_SheetRow, None, None] | _Replay
     """The rest of the sheet's rows."""
     declared_rows: int | None
     """The last row by the sheet's ``<dimension>``, which may be wrong: a hint for progress only."""
@@ -631,8 +653,8 @@ class _SheetStart(NamedTuple):
 
 
 @contextlib.contextmanager
-def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None, column: str | None = None
-               ) -> Iterator[Table]:  # fmt: skip
+def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = None, column: str | None = None,
+               layout: bool = False) -> Iterator[Table]:  # fmt: skip
     import warnings
 
     import openpyxl
@@ -649,7 +671,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
         except Exception as exc:  # whatever a damaged part makes openpyxl, zipfile, zlib or the XML parser raise
             raise _workbook_error(source.name, exc) from None
         try:
-            start, context = _choose_sheet(workbook, sheet, header_row, source.name, column)
+            _name_locale_formats(workbook)
+            start, context = _choose_sheet(workbook, sheet, header_row, source.name, column, layout)
             worksheet = start.worksheet
             header_cells = start.header
             consumed = start.consumed
@@ -666,6 +689,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
             header = tuple(cell_text(c) for c in header_cells)
+            widths = _column_widths(worksheet, source.name, len(header)) if layout else None
             declared = start.declared_rows
             total = declared - consumed if declared is not None and declared > consumed else None
             blank = [0]
@@ -677,7 +701,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     for _ in range(consumed):  # both readers yield every sheet row in order
                         next(formula_rows, None)
                 expected = total
-                for number, cells in enumerate(rows, 1):
+                for number, (cells, formats) in enumerate(rows, 1):
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
                         table.total = expected = None
@@ -692,10 +716,10 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                         )  # fmt: skip
                         for i in unevaluated:
                             cells[i] = texts[i]
-                    yield RawRow(number, cells, unevaluated)
+                    yield RawRow(number, cells, unevaluated, (), formats)
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
-                          header_row=consumed if start.below_banner else None, context=context)
+                          header_row=consumed if start.below_banner else None, context=context, widths=widths)
             yield table
         finally:
             workbook.close()
@@ -751,8 +775,8 @@ def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
         yield item
 
 
-def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str, column: str | None = None
-                  ) -> tuple[_SheetStart, tuple[str, str] | None]:  # fmt: skip
+def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str, column: str | None = None,
+                  layout: bool = False) -> tuple[_SheetStart, tuple[str, str] | None]:  # fmt: skip
     """The sheet to read, started, and the context for errors when none had the title column (``column``, else a
     detected one; else None)."""
     sheets = list(workbook.worksheets)
@@ -760,13 +784,13 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
         raise InputError(f"{name}: the workbook has no worksheet")
     pads = _zero_pad_formats(workbook)
     if sheet is not None:
-        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column), None
+        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     first: _SheetStart | None = None  # kept open: read when no sheet has a title column
     # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
     # banner would take for a header: such sheets are tried after the others.
     for worksheet in sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None):
-        start = _start_sheet(worksheet, header_row, name, pads, column)
+        start = _start_sheet(worksheet, header_row, name, pads, column, layout)
         if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             if first is not None:
                 first.rows.close()
@@ -827,7 +851,7 @@ _AHEAD_MAX = 1_000
 
 
 def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str],
-                 column: str | None = None) -> _SheetStart:  # fmt: skip
+                 column: str | None = None, layout: bool = False) -> _SheetStart:  # fmt: skip
     """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row).
 
     Without ``header_row``, a first row that holds no title column (``column``, else a detected one) may be a
@@ -836,10 +860,10 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     read are data, as before."""
     declared = worksheet.max_row
     worksheet.reset_dimensions()  # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix)
-    rows = _sheet_rows(worksheet, name, pads)
+    rows = _sheet_rows(worksheet, name, pads, layout)
     header: list[Any] | None = None
     consumed = 0
-    for values in rows:
+    for values, _formats in rows:
         consumed += 1
         if header_row is not None and consumed < header_row:
             continue  # a banner above the header
@@ -851,10 +875,11 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     declared_rows = declared if isinstance(declared, int) else None
     if header is None or header_row is not None or _has_title_column([cell_text(c) for c in header], column):
         return _SheetStart(worksheet, header, consumed, rows, declared_rows)
-    ahead: list[list[Any]] = []
+    ahead: list[_SheetRow] = []
     filled = 0  # rows read ahead that are not blank
-    for values in rows:
-        ahead.append(values)
+    for row in rows:
+        ahead.append(row)
+        values = row[0]
         if not _is_blank(values):
             if _has_title_column([cell_text(c) for c in values], column):
                 return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
@@ -868,14 +893,14 @@ class _Replay:
     """Rows read ahead, then the rest of a sheet's rows; closing it closes the sheet's reader (whether or not it was
     iterated, which a generator would not do)."""
 
-    def __init__(self, first: list[list[Any]], rest: Generator[list[Any], None, None]) -> None:
+    def __init__(self, first: list[_SheetRow], rest: Generator[_SheetRow, None, None]) -> None:
         self._first = iter(first)
         self._rest = rest
 
     def __iter__(self) -> _Replay:
         return self
 
-    def __next__(self) -> list[Any]:
+    def __next__(self) -> _SheetRow:
         for row in self._first:
             return row
         return next(self._rest)
@@ -884,28 +909,97 @@ class _Replay:
         self._rest.close()
 
 
+_ERA = '[$-411]ggge"年"m"月"d"日"'
+_ERA_SHORT = "[$-411]ge.m.d"
+_LOCALE_FORMATS = {27: _ERA_SHORT, 28: _ERA, 29: _ERA, 30: "m/d/yy", 31: 'yyyy"年"m"月"d"日"', 32: 'h"時"mm"分"',
+                   33: 'h"時"mm"分"ss"秒"', 34: 'yyyy"年"m"月"', 35: 'm"月"d"日"', 36: _ERA_SHORT, 50: _ERA_SHORT,
+                   51: _ERA, 52: 'yyyy"年"m"月"', 53: 'm"月"d"日"', 54: _ERA, 55: 'yyyy"年"m"月"', 56: 'm"月"d"日"',
+                   57: _ERA_SHORT, 58: _ERA}  # fmt: skip
+"""The built-in number formats Excel leaves to the locale (ids 27-36 and 50-58: dates and times in every East Asian
+one), with their Japanese codes (ECMA-376 18.8.30, ja-JP)."""
+
+
+def _name_locale_formats(workbook: Any) -> None:
+    """Make the cells of ``workbook`` in a locale's built-in date format (see :data:`_LOCALE_FORMATS`) dates in that
+    format. A Japanese Excel saves its 和暦 and 年月日 formats by these ids, without their codes, and openpyxl does not
+    know them: such a cell read as its bare serial number (45748 for 2025-04-01), in General. Each style using one is
+    given the Japanese code as a format of the workbook, and marked a date style (openpyxl then reads its numbers as
+    dates or times). Nothing is done where openpyxl keeps its styles otherwise."""
+    styles: Any = getattr(workbook, "_cell_styles", ())
+    formats: Any = getattr(workbook, "_number_formats", None)
+    dates: Any = getattr(workbook, "_date_formats", None)
+    if not hasattr(formats, "add") or not isinstance(dates, set):
+        return
+    for index, style in enumerate(styles):
+        code = _LOCALE_FORMATS.get(getattr(style, "numFmtId", 0))
+        if code is not None:
+            style.numFmtId = formats.add(code) + _CUSTOM_FORMAT_IDS
+            dates.add(index)
+
+
 def _zero_pad_formats(workbook: Any) -> frozenset[str]:
     """The workbook's zero-padding number formats (00000000); every such format is a custom one."""
     return frozenset(f for f in getattr(workbook, "_number_formats", ()) if _ZERO_PAD.fullmatch(str(f)))
 
 
-def _sheet_rows(worksheet: Any, name: str, pads: frozenset[str]) -> Generator[list[Any], None, None]:
+_SheetRow = tuple[list[Any], tuple[CellFormat, ...] | None]
+"""A sheet row as read: its values, and with ``layout`` its cells' number formats (None when all are General)."""
+
+
+def _sheet_rows(worksheet: Any, name: str, pads: frozenset[str], layout: bool = False
+                ) -> Generator[_SheetRow, None, None]:  # fmt: skip
     """The sheet's rows as lists of values: a naive date-time at midnight as its date, and, where the workbook has
-    zero-padding formats (``pads``), an integral number in one of them as the text Excel shows (123 → 00000123). Only
-    then are the cells read as cell objects (their format), which is slower."""
-    if pads:
-        for row in _guarded(worksheet.iter_rows(), name, worksheet.title):
-            values = [c.value for c in row]
-            for i, value in enumerate(values):
-                if (type(value) is int or (type(value) is float and value.is_integer())) and (
-                    row[i].number_format in pads
-                ):
-                    digits = str(abs(int(value))).zfill(len(row[i].number_format))
-                    values[i] = "-" + digits if value < 0 else digits
-            yield _cells(values)
-    else:
+    zero-padding formats (``pads``), an integral number in one of them as the text Excel shows (123 → 00000123).
+    With ``layout``, each row's cells' number formats too (see :data:`CellFormat`). Only with either are the cells
+    read as cell objects (their format), which is slower."""
+    if not pads and not layout:
         for values in _guarded(worksheet.iter_rows(values_only=True), name, worksheet.title):
-            yield _cells(list(values))
+            yield _cells(list(values)), None
+        return
+    for row in _guarded(worksheet.iter_rows(), name, worksheet.title):
+        values = [c.value for c in row]
+        shown: list[CellFormat] = [c.number_format for c in row] if layout else []  # None: a cell not in the file
+        if pads:
+            for i, value in enumerate(values):
+                if type(value) is int or (type(value) is float and value.is_integer()):
+                    fmt = shown[i] if layout else row[i].number_format
+                    if fmt in pads:
+                        number = int(value)
+                        digits = str(abs(number)).zfill(len(fmt))
+                        values[i] = "-" + digits if number < 0 else digits
+                        if layout:
+                            shown[i] = (fmt, number)
+        formats: tuple[CellFormat, ...] | None = None
+        if layout and any(f is not None and f != "General" for f in shown):
+            formats = tuple(None if f == "General" else f for f in shown)
+        yield _cells(values), formats
+
+
+def _column_widths(worksheet: Any, name: str, columns: int) -> tuple[float | None, ...]:
+    """The widths the sheet sets for its first ``columns`` columns (its ``<col>`` elements, which come before the
+    rows: only the start of the sheet is read); None for a column it sets none for, or hides at width 0."""
+    from openpyxl.xml.functions import iterparse  # openpyxl's parser: defusedxml where installed, as openpyxl reads
+
+    widths: list[float | None] = [None] * columns
+    try:
+        source = worksheet._get_source()  # openpyxl read-only worksheet: the sheet part in the archive
+    except (AttributeError, KeyError, OSError):
+        return tuple(widths)
+    with source:
+        for _event, element in _guarded(iter(iterparse(source, events=("start",))), name, worksheet.title):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "sheetData":  # the rows: no <col> after them
+                break
+            if tag != "col":
+                continue
+            try:
+                first, last, width = int(element.get("min")), int(element.get("max")), float(element.get("width"))
+            except (TypeError, ValueError):  # no width (a column style only), or no number
+                continue
+            if width > 0 and math.isfinite(width):
+                for i in range(max(first, 1) - 1, min(last, columns)):
+                    widths[i] = width
+    return tuple(widths)
 
 
 def _cells(values: list[Any]) -> list[Any]:

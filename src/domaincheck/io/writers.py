@@ -13,7 +13,8 @@
   the first ones are (:attr:`RowWriter.cells_replaced`, :attr:`RowWriter.replacements`) — nothing is replaced
   silently. xlsx and JSONL are always Unicode (UTF-8).
 - xlsx uses openpyxl's write-only mode (rows are streamed to disk). Control characters that XML cannot
-  hold are replaced by U+FFFD; more than 1,048,575 data rows is an error (Excel's sheet limit).
+  hold are replaced by U+FFFD; more than 1,048,575 data rows is an error (Excel's sheet limit). From an xlsx input,
+  each input cell keeps its number format and each input column the width the input set (given per batch and once).
 - A file is written to a temporary file beside it and moved into place with ``os.replace`` only when
   complete; on any exception, KeyboardInterrupt included, the temporary file is removed. The input file
   is never the output.
@@ -41,7 +42,7 @@ from typing import IO, Any, NamedTuple, Protocol
 
 from domaincheck.errors import InputError, UsageError
 from domaincheck.io.encoding import canonical_encoding, output_text_fixer
-from domaincheck.io.readers import cell_text
+from domaincheck.io.readers import CellFormat, cell_text
 
 __all__ = [
     "OUTPUT_ERRORS",
@@ -125,16 +126,21 @@ class RowWriter(Protocol):
     may modify those lists. :meth:`write_row` writes one :class:`OutputRow` the same way.
     """
 
-    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
-        """Write (or remember) the column names."""
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str],
+                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
+        """Write (or remember) the column names; ``widths`` (xlsx only): the header columns' widths in the input
+        (None: not set there)."""
 
     def write_rows(
         self,
         numbers: Sequence[int],
         rows: Sequence[list[Any]],
         details: Sequence[Mapping[str, Any] | None] | None = None,
+        formats: Sequence[Sequence[CellFormat] | None] | None = None,
     ) -> None:
-        """Write a batch of flat rows; ``numbers`` are their input row numbers, ``details`` JSONL only."""
+        """Write a batch of flat rows; ``numbers`` are their input row numbers, ``details`` JSONL only. ``formats``
+        (xlsx only): per row (None: none), the number formats of its input cells, laid out as the input's cells are:
+        the header's, then those beyond it (which the flat row holds after the result cells)."""
 
     def write_row(self, row: OutputRow) -> None:
         """Write one row."""
@@ -526,7 +532,8 @@ class _DelimitedWriter:
         start = _FORMULA_START
         return [neutralize(t) if t and t[0] in start else t for t in texts]
 
-    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str],
+                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
         self._columns = [*header, *result_columns]
         self._write(0, self._prepare(self._columns))
 
@@ -535,6 +542,7 @@ class _DelimitedWriter:
         numbers: Sequence[int],
         rows: Sequence[list[Any]],
         details: Sequence[Mapping[str, Any] | None] | None = None,
+        formats: Sequence[Sequence[CellFormat] | None] | None = None,
     ) -> None:
         lines: list[str] | None = None
         if self._fix is None:
@@ -695,7 +703,8 @@ class _JsonlWriter(_NothingReplaced):
         self._results = 0
         self._encode = json.JSONEncoder(ensure_ascii=False, default=_json_default, allow_nan=False).encode
 
-    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str],
+                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
         self._keys = json_keys(header)
         self._results = len(result_columns)
         # The result cell that names a row's problems (the screen's dc_problem), if the results have one.
@@ -706,6 +715,7 @@ class _JsonlWriter(_NothingReplaced):
         numbers: Sequence[int],
         rows: Sequence[list[Any]],
         details: Sequence[Mapping[str, Any] | None] | None = None,
+        formats: Sequence[Sequence[CellFormat] | None] | None = None,
     ) -> None:
         keys = self._keys
         width = len(keys)
@@ -773,11 +783,13 @@ def _display_width(value: Any) -> int:
 
 class _XlsxWriter(_NothingReplaced):
     """openpyxl write-only workbook, one sheet named 'screened': the header row bold, frozen and with filter buttons,
-    each column as wide as its header and the first rows' cells need (from 10 to 60 characters). The header waits
-    for the first rows: the widths must precede every row in the file."""
+    each input column as wide as the input sets it, other columns as wide as their header and the first rows' cells
+    need (from 10 to 60 characters); input cells keep their number formats. The header waits for the first rows: the
+    widths must precede every row in the file."""
 
     def __init__(self, path: Path) -> None:
         import openpyxl
+        from openpyxl.cell import WriteOnlyCell
 
         self._path = path
         self._workbook = openpyxl.Workbook(write_only=True)
@@ -786,6 +798,10 @@ class _XlsxWriter(_NothingReplaced):
         self._rows = 0
         self._columns = 0
         self._header: list[Any] | None = None
+        self._widths: Sequence[float | None] = ()
+        self._width = 0  # the header's columns: a row's cells beyond them follow the result cells
+        self._results = 0
+        self._cell: Any = WriteOnlyCell
 
     @staticmethod
     def _text(text: str) -> str:
@@ -821,9 +837,36 @@ class _XlsxWriter(_NothingReplaced):
         if len(values) > self._columns:
             self._columns = len(values)  # a long row's extra cells: the filter covers them too
 
-    def write_header(self, header: Sequence[str], result_columns: Sequence[str]) -> None:
+    def write_header(self, header: Sequence[str], result_columns: Sequence[str],
+                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
         self._header = self._prepare([*header, *result_columns])
         self._columns = len(self._header)
+        self._width = len(header)
+        self._results = len(result_columns)
+        self._widths = widths or ()
+
+    def _formatted(self, row: list[Any], formats: Sequence[CellFormat]) -> None:
+        """Give the prepared ``row``'s input cells their number formats: each cell with one becomes a cell object
+        holding it. A number the reader made the zero-padded text of is the number again."""
+        width = self._width
+        skip = self._results
+        count = len(row)
+        make = self._cell
+        for at, shown in enumerate(formats):
+            if shown is None:
+                continue
+            index = at if at < width else at + skip
+            if index >= count:
+                break
+            value = row[index]
+            fmt: str
+            if isinstance(shown, tuple):
+                fmt, value = shown
+            else:
+                fmt = shown
+            cell = make(self._sheet, value)
+            cell.number_format = fmt  # after the value: a date's own default format must not stand
+            row[index] = cell
 
     def _start(self, first: Sequence[Sequence[Any]]) -> None:
         """Column widths from the header and ``first`` rows, then the bold header row."""
@@ -838,8 +881,11 @@ class _XlsxWriter(_NothingReplaced):
         for row in first[:200]:
             for i, value in enumerate(row[: len(widths)]):
                 widths[i] = max(widths[i], _display_width(value))
-        for i, width in enumerate(widths, 1):
-            self._sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
+        given = self._widths
+        for i, width in enumerate(widths):
+            kept = given[i] if i < len(given) else None
+            self._sheet.column_dimensions[get_column_letter(i + 1)].width = (
+                kept if kept is not None else min(60, max(10, width + 2)))
         bold = Font(bold=True)
         cells = []
         for name in header:
@@ -853,10 +899,15 @@ class _XlsxWriter(_NothingReplaced):
         numbers: Sequence[int],
         rows: Sequence[list[Any]],
         details: Sequence[Mapping[str, Any] | None] | None = None,
+        formats: Sequence[Sequence[CellFormat] | None] | None = None,
     ) -> None:
         prepared = [self._prepare(row) for row in rows]
         if self._header is not None:
             self._start(prepared)
+        if formats is not None:
+            for row, shown in zip(prepared, formats, strict=True):
+                if shown is not None:
+                    self._formatted(row, shown)
         for row in prepared:
             self._append(row)
 
