@@ -340,3 +340,29 @@ def test_locked_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert f"エラー: {path}: 開けません: アクセスが拒否されました（Permission denied）" in ja.stderr
     assert "Excel で閉じるか" in ja.stderr
     assert en.stderr.startswith(f"Error: {path}: cannot open: Permission denied\nHint: check that you may read it")
+
+
+@pytest.mark.parametrize(("raised", "code", "ja", "en"), [
+    (KeyboardInterrupt(), 130, "中断しました", "interrupted"),
+    (BrokenPipeError(), 141, "標準出力の読み手が書き出しの途中で終了しました",
+     "the reader of standard output went away"),
+    (OSError(28, "No space left on device", "out.csv"), EXIT_ERROR,
+     "エラー: out.csv: ディスクの空き容量がありません（No space left on device）",
+     "Error: out.csv: No space left on device"),
+])  # fmt: skip
+def test_the_cli_own_lines_follow_the_language(raised: BaseException, code: int, ja: str, en: str,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Ctrl-C, a reader gone from a screen's stdout, a full disk: said in the command's language."""
+    import click
+
+    from domaincheck import cli
+
+    monkeypatch.setattr(cli, "_quiet_stdout", lambda: None)  # the test's stdout stays
+    for lang, expected in (("ja", ja), ("en", en)):
+        with pytest.raises(click.exceptions.Exit) as exit_, cli._errors(broken_pipe=141, lang=lang):
+            raise raised
+        assert exit_.value.exit_code == code
+        err = capsys.readouterr().err
+        assert err.startswith(expected), err
+        assert (lang == "ja") == bool(re.search("[ぁ-んァ-ン]", err))

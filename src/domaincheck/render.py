@@ -1137,7 +1137,7 @@ def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in UNCLASSIFIED_PROBLEMS)
         n = summary.rows_read
         text = (f"使えるタイトルのある行がありません（{n:,} 行中 {n:,} 行を分類できませんでした"
-                f"{': ' + kinds if kinds else ''}）: タイトル列は {column} で合っていますか？"
+                f"{': ' + kinds if kinds else ''}）: タイトル列は {column}{'' if detected else ' '}で合っていますか？"
                 "（--column 列名 または 番号）"
                 if ja else f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
                 f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")  # fmt: skip

@@ -682,7 +682,7 @@ class _DelimitedWriter:
                 superset = windows_superset(self._encoding, char)
                 windows = f"{windows_superset_hint(self._encoding, char, '--output-encoding')}; or " if superset \
                     else ""  # fmt: skip
-                windows_ja = f"{windows_superset_hint_ja(self._encoding, char, '--output-encoding')}。または" \
+                windows_ja = f"{windows_superset_hint_ja(self._encoding, char, '--output-encoding')}。" \
                     if superset else ""  # fmt: skip
                 return InputError(
                     f"{row_label(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
@@ -692,8 +692,8 @@ class _DelimitedWriter:
                          "counts the cells)",
                     ja=f"{row_label_ja(number)}、列 {self._column(index)!r}: 文字 {char!r}（U+{ord(char):04X}）は "
                        f"{self._encoding} では書き出せません",
-                    hint_ja=f"{windows_ja}すべての文字を扱える UTF-8（既定）か xlsx で書き出してください。または "
-                            f"--output-errors replace でそうした文字を {REPLACEMENT!r} に置き換えます"
+                    hint_ja=f"{windows_ja}すべての文字を扱える UTF-8（既定）か xlsx で書き出すか、"
+                            f"--output-errors replace でそうした文字を {REPLACEMENT!r} に置き換えてください"
                             "（置き換えたセルの数は要約に出ます）",
                 )
         return None
