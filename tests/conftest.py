@@ -18,6 +18,7 @@ SEED = HERE.parent.parent / "shared" / "seed" / "000_9007812095df4cb0.txt"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["DOMAINCHECK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
     os.environ.pop("DOMAINCHECK_TAXONOMY", None)
+    os.environ.pop("DOMAINCHECK_LANG", None)  # the messages' language: Japanese by default, as a user has it
     os.environ["COLUMNS"] = "160"
 
 
@@ -48,3 +49,10 @@ def terms_classifier():  # type: ignore[no-untyped-def]
     from domaincheck.classify import Classifier
 
     return Classifier.load(learned=False)
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English (DOMAINCHECK_LANG=en), for the tests that check their English text word for word; it
+    also makes English the default of --lang. tests/test_errors_ja.py checks the Japanese ones."""
+    monkeypatch.setenv("DOMAINCHECK_LANG", "en")

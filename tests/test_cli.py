@@ -56,6 +56,7 @@ def test_classify_jsonl_and_csv_one_record_per_title() -> None:
     assert rows[0]["areas"] == "quantum" and rows[1]["areas"] == ""
 
 
+@pytest.mark.usefixtures("english")
 def test_classify_reads_stdin() -> None:
     r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n\nsmart agriculture\n")
     assert r.exit_code == 0
@@ -100,6 +101,7 @@ def test_min_score_and_top() -> None:
     ids=["empty", "punctuation", "100KB", "binary-stdin", "undecodable-stdin", "empty-stdin",
          "unknown-area", "missing-file"],
 )
+@pytest.mark.usefixtures("english")
 def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: bytes | None, message: str) -> None:
     r = run(*MIN, *args, stdin=stdin)
     assert r.exit_code == EXIT_ERROR, (r.stdout, r.stderr)
@@ -109,6 +111,7 @@ def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: by
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+@pytest.mark.usefixtures("english")
 def test_titles_with_brackets_are_shown_as_typed_in_errors(fmt: str) -> None:
     """A title such as [/] or [@] is text, not markup: the error names it as typed (it used to end in a traceback,
     or show as '')."""
@@ -147,6 +150,7 @@ def test_csv_written_into_a_new_file_starts_with_a_bom(tmp_path: Path, command: 
     assert piped.returncode == 0 and piped.stdout.startswith(rows[0][0].encode())
 
 
+@pytest.mark.usefixtures("english")
 def test_usage_error_exit_code() -> None:
     r = run(*MIN, "classify", "x", "--format", "yaml")
     assert r.exit_code == EXIT_USAGE
@@ -160,6 +164,7 @@ def test_usage_error_exit_code() -> None:
 
 @pytest.mark.parametrize("option", [("--encoding", "no-such-codec"), ("--encoding", "hex"),
                                     ("--output-encoding", "bogus"), ("-o", "{dir}/out.txt")])  # fmt: skip
+@pytest.mark.usefixtures("english")
 def test_screen_bad_option_values_are_usage_errors(tmp_path: Path, option: tuple[str, str]) -> None:
     """A bad option value exits 2, as the README's table says, before any output is written."""
     src = tmp_path / "in.csv"
@@ -172,6 +177,7 @@ def test_screen_bad_option_values_are_usage_errors(tmp_path: Path, option: tuple
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
+@pytest.mark.usefixtures("english")
 def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
     (tmp_path / "areas.yaml").write_text("areas: [", encoding="utf-8")
     r = run("--taxonomy", str(tmp_path), "classify", "quantum computer")
@@ -183,6 +189,7 @@ def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "valid" in r.stdout
 
 
+@pytest.mark.usefixtures("english")
 def test_a_taxonomy_folder_that_is_missing_or_empty_is_named_once(tmp_path: Path) -> None:
     r = run("--taxonomy", str(tmp_path / "no"), "domains")
     assert r.exit_code == EXIT_ERROR and f"{tmp_path / 'no'}: no such directory" in r.stderr
@@ -194,6 +201,7 @@ def test_a_taxonomy_folder_that_is_missing_or_empty_is_named_once(tmp_path: Path
     assert schema.name == "SCHEMA.md" and schema.is_file()  # the hint names the installed description
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unreadable_file_is_an_error_not_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`evaluate FILE` and `taxonomy validate DIR` leave it to the reading to say that a path cannot be read (exit
     1, as the README's table says), rather than a usage box (exit 2) from the argument parser's own check. The
@@ -344,6 +352,7 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     assert r.stderr == f"--fail-on econsec: {with_econsec} row{'s' if with_econsec > 1 else ''} with findings, exit 1\n"
 
 
+@pytest.mark.usefixtures("english")
 def test_rescreening_says_that_the_earlier_results_are_replaced(tmp_path: Path) -> None:
     """A file screened before has the result columns; a second screen replaces them, and says so even with --quiet
     (the old values are not in the output)."""
@@ -366,6 +375,7 @@ def test_screen_cli_fail_on_passes_when_no_findings(tmp_path: Path) -> None:
     assert [row["dc_verdict"] for row in rows] == ["none", "none"]
 
 
+@pytest.mark.usefixtures("english")
 def test_screen_cli_errors(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["id", "abstract"], ["1", "x"]])
@@ -381,6 +391,7 @@ def test_argument_help_is_shown() -> None:
     assert "stdin" in r.stdout and "TITLES" in r.stdout
 
 
+@pytest.mark.usefixtures("english")
 def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
     r = run(*MIN, "classify", "-", "--format", "jsonl", stdin="quantum computer\n\n。。。\nsmart agriculture\n")
     assert r.exit_code == EXIT_ERROR
@@ -415,6 +426,7 @@ def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Pa
     assert "same name" not in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])
@@ -429,6 +441,7 @@ def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp
     assert r.exit_code == EXIT_USAGE and not out.exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_read_only_outputs_and_folders_are_refused_before_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                    ) -> None:  # fmt: skip
     """An output file read-only to the user (last year's results, protected) is refused, as the shell's `>` refuses
@@ -467,6 +480,7 @@ def test_read_only_outputs_and_folders_are_refused_before_the_run(tmp_path: Path
     assert r.exit_code == 0, r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])
@@ -475,6 +489,7 @@ def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_screen_stdout_conflicts_are_usage_errors_and_summary_json_can_go_to_stdout(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])
@@ -519,6 +534,7 @@ def test_control_characters_of_a_title_are_shown_not_sent_to_the_terminal() -> N
     assert json.loads(run(*MIN, "classify", title, "-f", "json").stdout)[0]["title"] == title  # data keeps them
 
 
+@pytest.mark.usefixtures("english")
 def test_a_workbook_named_csv_is_called_a_workbook(tmp_path: Path) -> None:
     import openpyxl
 
@@ -533,6 +549,7 @@ def test_a_workbook_named_csv_is_called_a_workbook(tmp_path: Path) -> None:
         assert "cannot decode" not in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
     good = tmp_path / "labels.csv"
     good.write_bytes("title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n".encode("cp932"))
@@ -610,6 +627,7 @@ def test_evaluate_decodes_a_file_once_when_its_encoding_is_given(tmp_path: Path)
     assert cases == read_cases(src, ids) == read_cases(src, ids, "utf-8")
 
 
+@pytest.mark.usefixtures("english")
 def test_evaluate_with_an_encoding_reports_a_bad_byte_before_anything_else(tmp_path: Path) -> None:
     """--encoding: the file is decoded before it is read, so an undecodable byte is the error even when a bad row
     comes first, and it names the line, the byte offset and the bytes; a BOM is not part of the first column."""
@@ -632,6 +650,7 @@ def test_evaluate_with_an_encoding_reports_a_bad_byte_before_anything_else(tmp_p
     assert r.exit_code == EXIT_USAGE and "unknown encoding 'no-such-codec'" in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_screen_input_format_option(tmp_path: Path) -> None:
     src = tmp_path / "call.txt"
     src.write_text("title\nquantum computer\n", encoding="utf-8")
@@ -643,6 +662,7 @@ def test_screen_input_format_option(tmp_path: Path) -> None:
     assert rows[0]["dc_primary_area"] == "quantum"
 
 
+@pytest.mark.usefixtures("english")
 def test_screen_rejects_options_that_would_be_ignored(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])
@@ -699,6 +719,7 @@ def test_screen_output_a_cp932_file_cannot_hold(tmp_path: Path) -> None:
     assert r.exit_code == EXIT_USAGE and "--output-errors applies to CSV and TSV output" in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_directories_are_named_as_such(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title"], ["quantum computer"]])
@@ -916,6 +937,7 @@ def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
     assert not any("editorial" in p["why"] for p in obj["programs"])
 
 
+@pytest.mark.usefixtures("english")
 def test_show_offers_only_near_names() -> None:
     """A name like no area's is not answered with three arbitrary areas; a near one is offered."""
     r = run("show", "nosuch")
@@ -925,6 +947,7 @@ def test_show_offers_only_near_names() -> None:
     assert r.exit_code == 1 and "nearest: ai_robotics (AI・先端ロボット)" in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_show_says_which_area_a_near_miss_resolved_to() -> None:
     r = run("show", "qantum", "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["id"] == "quantum"
@@ -968,6 +991,7 @@ def test_version_says_whether_the_core_is_compiled() -> None:
     assert r.stdout.strip() == f"domaincheck {domaincheck.__version__} (classification core: {core})"
 
 
+@pytest.mark.usefixtures("english")
 def test_a_full_disk_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
@@ -1080,6 +1104,7 @@ def _stop_a_busy_run(tmp_path: Path, stop: Callable[[int, list[int]], None], del
     return proc.returncode, stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path) -> None:
     """`screen --jobs 2` whose worker is killed (by the system when memory runs short, or by a user): the pool
     starts another in its place and the chunk it held never comes back. The run must end with a message and exit 1,
@@ -1102,6 +1127,7 @@ def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path
 
 @pytest.mark.parametrize("delay", [0.3, 1.0, 1.7])
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+@pytest.mark.usefixtures("english")
 def test_a_stop_signal_to_the_whole_group_ends_a_busy_run(tmp_path: Path, name: str, delay: float) -> None:
     """`timeout`, a service manager or a closed terminal signal the whole process group: the workers die at any
     moment, perhaps holding a lock of the pool's queues, and the run must still end (143 or 129, 'terminated', no
@@ -1116,6 +1142,7 @@ def test_a_stop_signal_to_the_whole_group_ends_a_busy_run(tmp_path: Path, name: 
 
 
 @pytest.mark.parametrize("module", ["click", "typer", "render", "rich.console"])
+@pytest.mark.usefixtures("english")
 def test_an_interrupt_while_the_command_starts_is_quiet(module: str) -> None:
     """A Ctrl-C while the command line is still being imported (its first tenth of a second) ends the run with exit
     130 and a word, as one later does, not with a traceback. The interrupt comes at the first import of ``module``
@@ -1161,6 +1188,7 @@ def test_the_command_runs_through_the_launcher() -> None:
         ("SIGTERM", False, 2, 0.0, 143, "terminated"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_an_interrupt_while_workers_start_is_quiet(tmp_path: Path, name: str, whole_group: bool, children: int,
                                                    delay: float, code: int, said: str) -> None:  # fmt: skip
     """`screen --jobs 2` stopped within its first moments: the parent's message and exit code, and nothing from the
@@ -1278,18 +1306,21 @@ def test_version_to_a_reader_already_gone_exits_quietly() -> None:
     assert proc.returncode == 0 and proc.stderr == b""
 
 
+@pytest.mark.usefixtures("english")
 def test_classify_machine_formats_keep_their_shape_when_no_title_is_usable() -> None:
     r = run(*MIN, "classify", "-", "-f", "json", stdin="!!!\n???\n")
     assert r.exit_code == EXIT_ERROR and "2 of 2 titles could not be classified (verdict error)" in r.stderr
     assert [(o["title"], o["verdict"]) for o in json.loads(r.stdout)] == [("!!!", "error"), ("???", "error")]
 
 
+@pytest.mark.usefixtures("english")
 def test_show_names_an_econsec_id_as_such() -> None:
     r = run("show", "cbrn")
     assert r.exit_code != 0 and "'cbrn' is an economic-security area (cbrn:" in r.stderr
     assert "domaincheck econsec" in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     """A program's or a program item's id (or a name that names no area) is said to be one, with its program and
     the way to list programs, not answered with meaningless nearest areas; the exit code stays 1 (an error)."""
@@ -1362,6 +1393,7 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
                                          "skipped): nothing was screened")
 
 
+@pytest.mark.usefixtures("english")
 def test_output_paths_are_named_for_what_is_wrong_with_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A path through a file, an empty path and a target that cannot be replaced are each said as such, naming the
     user's path (never the temporary file beside it)."""
@@ -1404,6 +1436,7 @@ def test_output_paths_are_named_for_what_is_wrong_with_them(tmp_path: Path, monk
         assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.usefixtures("english")
 def test_shift_jis_errors_suggest_cp932(tmp_path: Path) -> None:
     """Python's shift_jis lacks the characters Windows added (髙, ①, ㈱); an encoding error under it (any spelling)
     suggests cp932, which holds them, but not for a character cp932 cannot hold either."""
@@ -1599,6 +1632,7 @@ def test_screen_column_chooses_the_sheet_that_has_it(tmp_path: Path) -> None:
     assert "no visible sheet has the column '課題番号'" in r.stderr and "2:'List'" in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_a_csv_column_of_dates_numbers_or_booleans_is_not_screened_as_titles(tmp_path: Path) -> None:
     """A wrong --column in a CSV (dates, amounts, flags) marks every row and warns, as in an xlsx, rather than
     reporting every row as none; --fail-on cannot pass such a run silently."""
@@ -1644,6 +1678,7 @@ def test_tables_in_ordinary_terminals_keep_the_id_column_whole(width: int) -> No
             assert shown and shown <= words(r.stdout), sorted(shown - words(r.stdout))
 
 
+@pytest.mark.usefixtures("english")
 def test_jsonl_read_as_csv_is_named_in_the_hint(tmp_path: Path) -> None:
     """JSON Lines piped to `screen -` (read as CSV) used to end with advice about quotes or banners; the hint now
     says to pass --input-format jsonl, whether the CSV reader failed or found no title column."""
@@ -1683,6 +1718,7 @@ def test_titles_pasted_from_excel_keep_one_result_each() -> None:
     assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == ['"Smart" materials', "量子コンピュータ"]
 
 
+@pytest.mark.usefixtures("english")
 def test_screen_to_a_reader_that_goes_away_is_no_success(tmp_path: Path) -> None:
     """`screen … --fail-on strategic | head` used to exit 0 when head closed the pipe: the rows were not all written
     and --fail-on never checked. It exits 141 (128 + SIGPIPE) and says so; a listing read in part still exits 0."""
@@ -1725,7 +1761,7 @@ def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
     """COLUMNS=0 made rich print nothing, errors and --fail-on lines included (a sweep): the consoles take at least
     20 columns."""
     r = runner.invoke(app, ["screen", str(tmp_path / "missing.csv")], env={"COLUMNS": "0"})
-    assert r.exit_code == EXIT_ERROR and "no such file" in r.stderr
+    assert r.exit_code == EXIT_ERROR and "ファイルがありません" in r.stderr
     src = tmp_path / "call.csv"
     src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
     r = runner.invoke(app, [*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--fail-on", "strategic"],
@@ -1733,6 +1769,7 @@ def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "--fail-on strategic: 該当 1 行、終了コード 1" in r.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
     """`screen x.csv >&-` ended in an AssertionError traceback (a sweep): it is a usage error now."""
     import subprocess
@@ -1747,6 +1784,7 @@ def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
     assert "standard output is closed" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) -> None:
     """--column with a name the header does not hold, in a sheet with a banner above the header: the error listed
     the banner as the only column (a user test). It now says the first row looks like a banner."""

@@ -310,6 +310,7 @@ def test_a_broken_model_is_a_taxonomy_error(tmp_path: Path, change: dict[str, ob
     assert message in err.value.message
 
 
+@pytest.mark.usefixtures("english")
 def test_a_broken_model_file_exits_1_without_traceback(tmp_path: Path) -> None:
     tax = _min_taxonomy_with(tmp_path, _model())
     (tax / "learned.json").write_text("{not json", encoding="utf-8")

@@ -1264,6 +1264,7 @@ def test_openpyxl_warnings_about_unread_features_stay_off_stderr(tmp_path: Path)
     assert [str(w.message) for w in caught if "openpyxl" in w.filename] == []
 
 
+@pytest.mark.usefixtures("english")
 def test_a_full_disk_while_writing_xlsx_is_one_clear_error(tmp_path: Path) -> None:
     """A full disk while the workbook was written ended with 'Error: No space left on device' (no file named) and
     then a traceback from the unfinished archive at exit (a user test). It names the output, and nothing follows it;

@@ -279,7 +279,7 @@ class Classifier:
         """
         result = self.brief_many([title], fuzzy, min_score)[0]
         if not isinstance(result, Brief):
-            raise result if result is not None else InputError("empty title")
+            raise result if result is not None else InputError("empty title", ja="タイトルが空です")
         return result
 
     def brief_many(self, titles: Sequence[str | None], fuzzy: bool = True, min_score: int | None = None,
@@ -855,20 +855,25 @@ def checked(title: str) -> Normalized:
     check_title(title)
     norm = normalize(title)
     if _ALNUM.search(norm.text) is None:
-        raise InputError(f"title has no letters or digits: {title[:60]!r}")
+        raise InputError(f"title has no letters or digits: {title[:60]!r}",
+                         ja=f"タイトルに文字も数字もありません: {title[:60]!r}")
     return norm
 
 
 def check_title(title: str) -> None:
     """Reject titles the classifier cannot use, with a message that says why."""
     if not title or not title.strip():
-        raise InputError("empty title")
+        raise InputError("empty title", ja="タイトルが空です")
     if len(title) > MAX_TITLE_CHARS:
         raise InputError(f"title is {len(title):,} characters long; the limit is {MAX_TITLE_CHARS:,}",
-                         hint="pass a title, not a whole document")  # fmt: skip
+                         hint="pass a title, not a whole document",
+                         ja=f"タイトルが {len(title):,} 文字あります。上限は {MAX_TITLE_CHARS:,} 文字です",
+                         hint_ja="文書全体ではなくタイトルを渡してください")  # fmt: skip
     if "\x00" in title:
-        raise InputError("title contains NUL characters (binary data?)")
+        raise InputError("title contains NUL characters (binary data?)",
+                         ja="タイトルに NUL 文字があります（バイナリデータでは？）")
     try:
         title.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError("title contains undecodable bytes (not valid UTF-8 text)") from None
+        raise InputError("title contains undecodable bytes (not valid UTF-8 text)",
+                         ja="タイトルに読めないバイトがあります（正しい UTF-8 のテキストではありません）") from None

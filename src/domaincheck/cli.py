@@ -85,40 +85,69 @@ def _stderr_console() -> Console:
     return _fit(Console(stderr=True))
 
 
-def _fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> NoReturn:
-    """Print ``Error: message`` (and the hint) to stderr and exit with ``code``. Both are plain text: a title or a
-    file name with brackets in them ([/], [bold]) is shown as it is, never read as markup."""
+LANG_ENV = "DOMAINCHECK_LANG"
+"""The environment variable that sets the language of messages, and the default of every ``--lang``: ja or en."""
+
+
+def _env_lang() -> str:
+    """The language of messages where no ``--lang`` says it (evaluate; errors before a command's options are read):
+    :data:`LANG_ENV` when it is ja or en, else Japanese, as the tables are by default."""
+    import os
+
+    value = os.environ.get(LANG_ENV, "").strip().lower()
+    return value if value in ("ja", "en") else "ja"
+
+
+def _say(lang: str | None, en: str, ja: str) -> None:
+    """A line on stderr, in Japanese or English (``lang`` None: :func:`_env_lang`), as plain text."""
+    _stderr_console().print(ja if (lang or _env_lang()) == "ja" else en, highlight=False, markup=False,
+                            soft_wrap=True)  # fmt: skip
+
+
+def _fail(error: DomaincheckError, lang: str | None = None) -> NoReturn:
+    """Print ``Error: message`` (and the hint) to stderr, ``エラー:`` and ``ヒント:`` in Japanese (``lang`` None:
+    :func:`_env_lang`), and exit with the error's code. Both are plain text: a title or a file name with brackets in
+    them ([/], [bold]) is shown as it is, never read as markup."""
     from rich.markup import escape
 
+    lang = lang or _env_lang()
+    label, hint_label = ("エラー:", "ヒント:") if lang == "ja" else ("Error:", "Hint:")
     console = _stderr_console()
-    console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+    console.print(f"[bold red]{label}[/] {escape(error.text(lang))}", highlight=False, markup=True, soft_wrap=True)
+    hint = error.hint_text(lang)
     if hint:
-        console.print(f"[dim]Hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+        console.print(f"[dim]{hint_label}[/] {escape(hint)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(error.exit_code)
 
 
 @contextmanager
-def _errors(broken_pipe: int = EXIT_OK) -> Iterator[None]:
+def _errors(broken_pipe: int = EXIT_OK, lang: str | None = None) -> Iterator[None]:
     """Turn the core's expected failures into a message and an exit code, never a traceback. ``broken_pipe``: the
-    exit code when the reader of stdout goes away (0 for a listing read in part, `… | head`)."""
+    exit code when the reader of stdout goes away (0 for a listing read in part, `… | head`). ``lang``: the language
+    of the messages, the command's ``--lang`` (None: :func:`_env_lang`)."""
     try:
         yield
     except DomaincheckError as exc:
-        _fail(exc.message, exc.hint, exc.exit_code)
+        _fail(exc, lang)
     except BrokenPipeError:
         _quiet_stdout()
         if broken_pipe != EXIT_OK:
-            _stderr_console().print(f"the reader of standard output went away before everything was written, exit "
-                                    f"{broken_pipe}", highlight=False, soft_wrap=True)  # fmt: skip
+            _say(lang, f"the reader of standard output went away before everything was written, exit {broken_pipe}",
+                 f"標準出力の読み手が書き出しの途中で終了しました（すべては書き出していません）。"
+                 f"終了コード {broken_pipe}")
         raise typer.Exit(broken_pipe) from None
     except KeyboardInterrupt:
-        _stderr_console().print("interrupted")
+        _say(lang, "interrupted", "中断しました")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except _Terminated as exc:
-        _stderr_console().print("terminated")
+        _say(lang, "terminated", "終了シグナルを受けて停止しました")
         raise typer.Exit(128 + exc.signum) from None
     except OSError as exc:  # the disk is full, a file went away mid-run: what the system said, not a traceback
-        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else f"{exc.strerror or exc}")
+        from .errors import reason_ja
+
+        _fail(DomaincheckError(
+            f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else f"{exc.strerror or exc}",
+            ja=f"{exc.filename}: {reason_ja(exc)}" if exc.filename and exc.strerror else reason_ja(exc)), lang)
 
 
 @contextmanager
@@ -128,11 +157,13 @@ def _windows_hint(encoding: str | None) -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        from .io.writers import windows_superset, windows_superset_hint
+        from .io.writers import windows_superset, windows_superset_hint, windows_superset_hint_ja
 
         if encoding is not None and "cannot decode" in exc.message and windows_superset(encoding):
             exc.hint = (windows_superset_hint(encoding, "髙, ①, ㈱", "--encoding")
                         + "; or leave --encoding out to have it detected")
+            exc.hint_ja = (windows_superset_hint_ja(encoding, "髙, ①, ㈱", "--encoding")
+                           + "。--encoding を省けば自動判定します")
         raise
 
 
@@ -175,7 +206,10 @@ def _version(value: bool) -> None:
             _quiet_stdout()
         except OSError as exc:  # `--version > /dev/full`
             _quiet_stdout()
-            _fail(f"cannot write the version: {exc.strerror or exc}")
+            from .errors import reason_ja
+
+            _fail(DomaincheckError(f"cannot write the version: {exc.strerror or exc}",
+                                   ja=f"バージョンを書き出せません: {reason_ja(exc)}"))
         raise typer.Exit()
 
 
@@ -216,7 +250,8 @@ def _read_stdin_titles() -> list[tuple[str, str]]:
     """Titles from stdin as (where, title): one per line, blank lines skipped, ``where`` naming the line."""
     data = sys.stdin.buffer.read()
     if b"\x00" in data:
-        raise InputError("standard input contains NUL bytes: it looks like binary data, not titles")
+        raise InputError("standard input contains NUL bytes: it looks like binary data, not titles",
+                         ja="標準入力に NUL バイトがあります: タイトルではなくバイナリデータのようです")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -224,19 +259,27 @@ def _read_stdin_titles() -> list[tuple[str, str]]:
             text = data.decode("cp932")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})") from None
+            raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})",
+                             ja=f"標準入力が UTF-8 でも CP932 でもありません（{line} 行目に読めないバイト）") from None
         from .io.encoding import western_mojibake_error
 
         # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
-        error = western_mojibake_error(text, "standard input", "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)")
+        error = western_mojibake_error(text, "standard input", "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
+                                       "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
         if error is not None:
             raise error from None
     titles = _excel_cells(text)
     if titles is None:
         titles = [(f"line {n}", line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not titles:
-        raise InputError("no titles on standard input")
+        raise InputError("no titles on standard input", ja="標準入力にタイトルがありません")
     return titles
+
+
+def _where_ja(where: str) -> str:
+    """``title 3`` or ``line 3`` (where a title came from) in Japanese."""
+    kind, _, number = where.partition(" ")
+    return f"{number} 行目" if kind == "line" else f"{number} 番目のタイトル"
 
 
 def _excel_cells(text: str) -> list[tuple[str, str]] | None:
@@ -273,35 +316,43 @@ def classify(
                                            help="Only report areas scoring at least this (default 50).")] = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
-                                       "the default) or en. json, jsonl and csv are the same in both.")] = Lang.ja,
+                                       "the default) or en. json, jsonl and csv are the same in both. Errors and "
+                                       "hints follow it too.", envvar=LANG_ENV)] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
     terms_only: _TermsOnly = False,
 ) -> None:
     """Classify proposal titles: areas with tier and score, economic-security areas, programs, and why."""
     _terms_only(terms_only)
-    with _errors():
+    ja = lang is Lang.ja
+    with _errors(lang=lang.value):
         if explain and fmt is not ClassifyFormat.table:
-            raise typer.BadParameter("--explain works with --format table; json/jsonl always include evidence",
-                                     param_hint="--explain")  # fmt: skip
+            raise typer.BadParameter("--explain は --format table でのみ使えます（json/jsonl には根拠が常に入ります）"
+                                     if ja else "--explain works with --format table; json/jsonl always include "
+                                     "evidence", param_hint="--explain")  # fmt: skip
         if "-" in titles and len(titles) > 1:
-            raise UsageError("'-' (read stdin) cannot be combined with titles on the command line")
+            raise UsageError("'-' (read stdin) cannot be combined with titles on the command line",
+                             ja="'-'（標準入力から読む）とコマンドラインのタイトルは一緒に使えません")
         items = _read_stdin_titles() if titles == ["-"] else [(f"title {n}", t) for n, t in enumerate(titles, 1)]
         clf = _classifier()
         results: list[Result] = []
         problems: list[str] = []
+        problems_ja: list[str] = []
         for where, t in items:
             try:
                 results.append(clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top))
             except InputError as exc:
                 problems.append(exc.message + (f" ({where})" if len(items) > 1 else ""))
+                problems_ja.append(exc.text("ja") + (f"（{_where_ja(where)}）" if len(items) > 1 else ""))
                 if fmt is not ClassifyFormat.table:
                     # Machine formats keep one record per input title, as screen keeps every row.
                     from .models import Result
 
                     results.append(Result(t, "error", f"{exc.message} ({where})", (), (), (), (), ()))
         if len(problems) == len(items) and fmt is ClassifyFormat.table:
-            raise InputError("; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else ""))
+            raise InputError("; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else ""),
+                             ja="；".join(problems_ja[:5])
+                             + (f"；…ほか {len(problems) - 5} 件" if len(problems) > 5 else ""))  # fmt: skip
         from .render import write_results
 
         # Machine formats keep their shape even when no title was usable: one error record per title.
@@ -311,8 +362,11 @@ def classify(
             # The usable titles are classified; the rest are named (in the machine formats they also have their record,
             # verdict error; the table leaves them out), and the exit code says that some could not be classified.
             shown = "verdict error" if fmt is not ClassifyFormat.table else "not shown"
-            _fail(f"{len(problems)} of {len(items)} title{'s' if len(items) != 1 else ''} could not be classified "
-                  f"({shown}): " + "; ".join(problems[:5]))  # fmt: skip
+            shown_ja = "判定 error" if fmt is not ClassifyFormat.table else "表には出していません"
+            _fail(InputError(f"{len(problems)} of {len(items)} title{'s' if len(items) != 1 else ''} could not be "
+                             f"classified ({shown}): " + "; ".join(problems[:5]),
+                             ja=f"{len(items)} 件中 {len(problems)} 件のタイトルを分類できませんでした（{shown_ja}）: "
+                             + "；".join(problems_ja[:5])), lang.value)  # fmt: skip
 
 
 # ---- evaluate ----------------------------------------------------------------------------------------------------
@@ -368,7 +422,8 @@ class TierChoice(str, Enum):
 
 
 FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels (json has both).")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels (json has both), errors and hints.",
+                                       envvar=LANG_ENV)]
 
 
 @app.command()
@@ -380,7 +435,7 @@ def domains(
     """List both tiers and their areas with the technologies the source names."""
     from .render import area_data, domains_rows, dump_json, write_rows
 
-    with _errors():
+    with _errors(lang=lang.value):
         tax = _taxonomy()
         areas = [a for a in tax.areas if tier is None or a.tier == tier.value]
         if fmt is ListFormat.json:
@@ -402,12 +457,16 @@ def domains(
         write_rows(domains_rows(tax, areas, lang.value), fmt, sys.stdout, None, lang=lang.value)
 
 
-def _resolve_area(tax: Taxonomy, query: str) -> str:
+def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
+    """The id of the area ``query`` names; ``lang``: the language of what is said on stderr (None:
+    :func:`_env_lang`)."""
     from .normalize import normalize_text
     from .taxonomy import resolver
 
+    lang = lang or _env_lang()
     if not query.strip():
-        raise typer.BadParameter("give an area id or name, e.g. quantum or 量子", param_hint="AREA")
+        raise typer.BadParameter("領域の id か名前を指定してください（例: quantum、量子）" if lang == "ja"
+                                 else "give an area id or name, e.g. quantum or 量子", param_hint="AREA")
     names: dict[str, str] = {}
     for a in tax.areas:
         for label in (a.id, a.name_ja, a.name_en, a.official_ja, a.official_en):
@@ -417,7 +476,9 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
     es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
     if es is not None and not an_area_name:
         raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
-                               "areas", hint="see `domaincheck econsec`")  # fmt: skip
+                               "areas", hint="see `domaincheck econsec`",
+                               ja=f"{query!r} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
+                               "ありません", hint_ja="`domaincheck econsec` を参照してください")  # fmt: skip
     if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
         _reject_program(tax, query, key, by_name=False)
     # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
@@ -429,22 +490,29 @@ def _resolve_area(tax: Taxonomy, query: str) -> str:
     owners = by_term.get(key, set())
     if len(owners) == 1 and not an_area_name:
         owner = owners.pop()
-        _stderr_console().print(f"{query!r} is a technology of {owner}: showing {owner}", highlight=False)
+        _say(lang, f"{query!r} is a technology of {owner}: showing {owner}",
+             f"{query!r} は {owner} の技術です: {owner} を表示します")
         return owner
     found = resolver(names)(query)
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
         if found[0][1] < 100:  # a near miss: say which area is shown, on stderr
-            _stderr_console().print(f"no area is named {query!r}; showing the closest, {found[0][0]}", highlight=False)
+            _say(lang, f"no area is named {query!r}; showing the closest, {found[0][0]}",
+                 f"{query!r} という領域はありません。最も近い {found[0][0]} を表示します")
         return found[0][0]
     # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
     _reject_program(tax, query, key, by_name=True)
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
-        raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id")
+        raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id",
+                               ja=f"{query!r} はどの領域か決められません: {near} のいずれかです",
+                               hint_ja="領域の id で指定してください")  # fmt: skip
     close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3] if score >= _SUGGEST_AT)
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close
                            else f"`domaincheck domains` lists the {len(tax.areas)} areas, `econsec` and `programs` "
-                           "the rest")  # fmt: skip
+                           "the rest", ja=f"{query!r} に当たる領域がありません",
+                           hint_ja=f"近い領域: {close}。`domaincheck domains` を参照してください" if close
+                           else f"`domaincheck domains` で {len(tax.areas)} 領域を、`econsec` と `programs` でその他を"
+                           "一覧できます")  # fmt: skip
 
 
 _SUGGEST_AT = 60
@@ -452,6 +520,8 @@ _SUGGEST_AT = 60
 
 
 _KIND_NAME = {"program": "program", "measure": "measure", "protection": "protection use", "promotion": "promotion use"}
+_KIND_NAME_JA = {"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
+                 "promotion": "育成への活用"}  # fmt: skip
 
 
 def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
@@ -471,15 +541,23 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
             if key not in names and not (by_name and entry is p and len(key) >= 4
                                          and normalize_text(entry.name_ja).startswith(key)):  # fmt: skip
                 continue
-            kind = _KIND_NAME.get(p.kind, p.kind)
+            kind, kind_ja = _KIND_NAME.get(p.kind, p.kind), _KIND_NAME_JA.get(p.kind, p.kind)
             if entry is p:
                 raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_ja}), not one of the 16 areas",
-                                       hint="see `domaincheck programs`")  # fmt: skip
+                                       hint="see `domaincheck programs`",
+                                       ja=f"{query!r} は{kind_ja}（{p.id}: {p.name_ja}）で、16 領域のひとつでは"
+                                       "ありません",
+                                       hint_ja="`domaincheck programs` を参照してください")  # fmt: skip
             areas = entry.areas if isinstance(entry, ProgramItem) else ()
             focus = f"; it focuses on {', '.join(areas)} (`domaincheck show {areas[0]}`)" if areas else ""
+            focus_ja = f"。対象の領域は {', '.join(areas)}（`domaincheck show {areas[0]}`）" if areas else ""
             named = f"{query!r} ({entry.id})" if by_name else repr(query)
+            named_ja = f"{query!r}（{entry.id}）" if by_name else repr(query)
             raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_ja}), not one of the 16 areas",
-                                   hint=f"see `domaincheck programs`{focus}")  # fmt: skip
+                                   hint=f"see `domaincheck programs`{focus}",
+                                   ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"
+                                   "ありません",
+                                   hint_ja=f"`domaincheck programs` を参照してください{focus_ja}")  # fmt: skip
 
 
 def _short_names(name: str) -> tuple[str, ...]:
@@ -505,9 +583,9 @@ def show(
     """Everything about one area: tier, technologies, econ-security areas, programs, countries, markets, sources."""
     from .render import dump_json, show_data
 
-    with _errors():
+    with _errors(lang=lang.value):
         tax = _taxonomy()
-        data = show_data(tax, tax.area(_resolve_area(tax, area)))
+        data = show_data(tax, tax.area(_resolve_area(tax, area, lang.value)))
         if fmt is ListFormat.json:
             dump_json(data, sys.stdout)
             return
@@ -524,7 +602,7 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
     """List the 20 economic-security technology areas with their crosswalk to the 16 areas."""
     from .render import dump_json, econsec_caption, econsec_data, econsec_rows, write_rows
 
-    with _errors():
+    with _errors(lang=lang.value):
         tax = _taxonomy()
         if fmt is ListFormat.json:
             dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
@@ -552,7 +630,7 @@ def programs(
     """List support programs, end-to-end measures and protection uses, and what each serves."""
     from .render import dump_json, program_data, programs_rows, write_rows
 
-    with _errors():
+    with _errors(lang=lang.value):
         tax = _taxonomy()
         progs = [p for p in tax.programs if kind is None or p.kind == kind.value]
         if fmt is ListFormat.json:
@@ -627,8 +705,9 @@ def screen(
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     terms_only: _TermsOnly = False,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary on stderr (the output's columns and "
-                                       "--summary-json keep their ids).")] = Lang.ja,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr (the "
+                                       "output's columns and --summary-json keep their ids).", envvar=LANG_ENV)]
+    = Lang.ja,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
     _terms_only(terms_only)
@@ -640,7 +719,7 @@ def screen(
     from .screen import screen as run_screen
 
     # A reader of the rows that goes away (`… | head`) leaves them unwritten and --fail-on unchecked: not a success.
-    with _errors(broken_pipe=EXIT_BROKEN_PIPE), _windows_hint(encoding):
+    with _errors(broken_pipe=EXIT_BROKEN_PIPE, lang=lang.value), _windows_hint(encoding):
         from .io.writers import check_path_given, is_stdout
 
         if summary_json_name is not None:
@@ -649,14 +728,18 @@ def screen(
         summary_to_stdout = summary_json is not None and is_stdout(summary_json)
         if summary_to_stdout and is_stdout(output):
             raise UsageError("--summary-json - and the rows would both go to stdout",
-                             hint="give -o FILE for the rows, or a file name for --summary-json")
+                             hint="give -o FILE for the rows, or a file name for --summary-json",
+                             ja="--summary-json - では行と要約がどちらも標準出力に出てしまいます",
+                             hint_ja="行は -o FILE に書き出すか、--summary-json にファイル名を指定してください")
         if summary_json is not None and not summary_to_stdout:
             # Checked before any work, like --output: never the input, never the output, a folder that exists.
             from .io.writers import check_output_path
 
             check_output_path(summary_json, None if input_path == "-" else Path(input_path))
             if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
-                raise UsageError("--summary-json and --output name the same file", hint="choose two file names")
+                raise UsageError("--summary-json and --output name the same file", hint="choose two file names",
+                                 ja="--summary-json と --output が同じファイルを指しています",
+                                 hint_ja="別々のファイル名を指定してください")
         if output_encoding is None:  # a BOM starts a file, for Excel; in a pipe or mid-file it is a stray character
             from .io.writers import starts_a_file
 
@@ -718,17 +801,17 @@ def screen(
         if summary.replaced_columns:  # the output lacks input cells: said even with --quiet
             from .render import replaced_columns_warning
 
-            replaced_columns_warning(summary, err)
+            replaced_columns_warning(summary, err, lang.value)
         if summary.cells_replaced:  # the output differs from the input: said even with --quiet
             from .render import replaced_cells_warning
 
-            replaced_cells_warning(summary, output_encoding, err)
+            replaced_cells_warning(summary, output_encoding, err, lang.value)
         from .render import nothing_screened
 
         if nothing_screened(summary):  # a wrong title column or an empty file: said even with --quiet
             from .render import nothing_screened_warning
 
-            nothing_screened_warning(summary, err)
+            nothing_screened_warning(summary, err, lang.value)
         if fail_on is not None and found:
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
             gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja
@@ -748,7 +831,10 @@ def _write_json_atomic(path: Path, data: Any) -> None:
         with atomic_file(target) as temp:
             temp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+        from .errors import reason_ja
+
+        raise InputError(f"cannot write {target}: {exc.strerror}", ja=f"{target} を書き出せません: {reason_ja(exc)}") \
+            from None
 
 
 @taxonomy_app.command("validate")
@@ -784,7 +870,8 @@ def main() -> None:
         _quiet_stdout()
         sys.exit(EXIT_OK)
     except KeyboardInterrupt:  # outside a command's own handling, while typer builds the command line (one while the
-        sys.stderr.write("interrupted\n")  # arguments are parsed typer ends itself, with exit 130 too)
+        # arguments are parsed typer ends itself, with exit 130 too); plain write, nothing more imported
+        sys.stderr.write(("中断しました" if _env_lang() == "ja" else "interrupted") + "\n")
         sys.exit(EXIT_INTERRUPTED)
     except _Terminated as exc:
         sys.exit(128 + exc.signum)

@@ -1,26 +1,51 @@
-"""Errors raised by the core; the CLI maps them to messages and exit codes."""
+"""Errors raised by the core; the CLI maps them to messages and exit codes.
+
+Every error carries its English text (``message``, ``hint``) and may carry a Japanese one (``ja``, ``hint_ja``): the
+CLI shows the Japanese under ``--lang ja`` (the default) and the English under ``--lang en``; an error without a
+Japanese text shows its English in either (tests/test_errors_ja.py lists the raise sites that lack one)."""
 
 from __future__ import annotations
 
+import errno
+
+LANGS = ("ja", "en")
+
 
 class DomaincheckError(Exception):
-    """Base class for every expected failure; carries an optional hint for the user."""
+    """Base class for every expected failure; carries an optional hint for the user, in English and in Japanese."""
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, ja: str | None = None,
+                 hint_ja: str | None = None) -> None:  # fmt: skip
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.ja = ja
+        self.hint_ja = hint_ja
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``ja`` or ``en``); the English one when it has no Japanese text."""
+        return self.ja if lang == "ja" and self.ja else self.message
+
+    def hint_text(self, lang: str) -> str | None:
+        """The hint in ``lang``; the English one when it has no Japanese text."""
+        return self.hint_ja if lang == "ja" and self.hint_ja else self.hint
 
 
 class TaxonomyError(DomaincheckError):
-    """The taxonomy could not be found, parsed or validated."""
+    """The taxonomy could not be found, parsed or validated. ``problems_ja``: the problems in Japanese, where they
+    are few and fixed (a directory that holds no taxonomy); the validator's own findings stay as they are, under a
+    Japanese head."""
 
-    def __init__(self, problems: list[str], hint: str | None = None) -> None:
+    def __init__(self, problems: list[str], hint: str | None = None, *, problems_ja: list[str] | None = None,
+                 hint_ja: str | None = None) -> None:  # fmt: skip
         self.problems = problems
         head = f"invalid taxonomy ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
-        super().__init__(head + ":\n  " + "\n  ".join(problems), hint)
+        head_ja = f"タクソノミーが不正です（{len(problems)} 件の問題）"
+        listed = problems_ja if problems_ja and len(problems_ja) == len(problems) else problems
+        super().__init__(head + ":\n  " + "\n  ".join(problems), hint,
+                         ja=head_ja + ":\n  " + "\n  ".join(listed), hint_ja=hint_ja)  # fmt: skip
 
 
 class InputError(DomaincheckError):
@@ -35,3 +60,26 @@ class UsageError(InputError):
 
 class UnknownNameError(DomaincheckError):
     """A name (area, program) did not resolve to any taxonomy entry."""
+
+
+_REASONS_JA = {
+    errno.ENOENT: "ファイルまたはフォルダがありません",
+    errno.EACCES: "アクセスが拒否されました",
+    errno.EPERM: "操作が許可されていません",
+    errno.ENOSPC: "ディスクの空き容量がありません",
+    errno.EROFS: "読み取り専用のファイルシステムです",
+    errno.EISDIR: "フォルダです",
+    errno.ENOTDIR: "フォルダではありません",
+    errno.EEXIST: "すでに存在します",
+    errno.EIO: "入出力エラー",
+    errno.EBUSY: "使用中です",
+    errno.ENAMETOOLONG: "名前が長すぎます",
+}
+"""What the system says, in Japanese, for the errors a user meets (a locked or read-only file, a full disk)."""
+
+
+def reason_ja(exc: OSError) -> str:
+    """The system's reason for ``exc`` in Japanese, the English text beside it; the English alone for a rarer one."""
+    english = exc.strerror or str(exc)
+    ja = _REASONS_JA.get(exc.errno) if exc.errno is not None else None
+    return f"{ja}（{english}）" if ja else english

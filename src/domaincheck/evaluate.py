@@ -166,39 +166,54 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
             title_col, labels_col = by_name.get("title"), by_name.get("labels", by_name.get("label"))
             if title_col is None or labels_col is None:
                 raise InputError(f"{path}: needs columns 'title' and 'labels' (or 'label'); found: "
-                                 f"{', '.join(cols) or 'none'}")
+                                 f"{', '.join(cols) or 'none'}",
+                                 ja=f"{path}: 列 'title' と 'labels'（または 'label'）が必要です。見つかった列: "
+                                 f"{', '.join(cols) or 'なし'}")  # fmt: skip
             cases = []
             for row in reader:
                 n = reader.line_num
                 cell = (row[labels_col] or "").strip()
                 if not cell:
-                    raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area")
+                    raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area",
+                                     ja=f"{path}: {n} 行目: labels のセルが空です",
+                                     hint_ja="どの領域にも当たらないタイトルには none と書いてください")  # fmt: skip
                 labels = {x.strip().casefold() for x in cell.replace("｜", "|").split("|") if x.strip()}
                 if "none" in labels and len(labels) > 1:
                     raise InputError(f"{path}: line {n}: 'none' together with areas ({cell})",
-                                     hint="write none alone, or only the area ids")  # fmt: skip
+                                     hint="write none alone, or only the area ids",
+                                     ja=f"{path}: {n} 行目: 'none' と領域が一緒に書かれています（{cell}）",
+                                     hint_ja="none だけか、領域の id だけを書いてください")  # fmt: skip
                 labels.discard("none")
                 bad = labels - known_set
                 if bad:
                     raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}",
-                                     hint="labels are none or area ids, |-separated: " + ", ".join(known))  # fmt: skip
+                                     hint="labels are none or area ids, |-separated: " + ", ".join(known),
+                                     ja=f"{path}: {n} 行目: 知らないラベル {', '.join(sorted(bad))}",
+                                     hint_ja="ラベルは none か領域の id を | で区切ったものです: "
+                                     + ", ".join(known))  # fmt: skip
                 title = row[title_col] or ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
                 except InputError as exc:
-                    raise InputError(f"{path}: line {n}: {exc.message}") from None
+                    raise InputError(f"{path}: line {n}: {exc.message}", ja=f"{path}: {n} 行目: {exc.text('ja')}") \
+                        from None
                 cases.append(Case(title, frozenset(labels)))
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        from .errors import reason_ja
+
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", ja=f"{path} を読めません: {reason_ja(exc)}") \
+            from None
     except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV: {exc}") from None
+        raise InputError(f"{path}: malformed CSV: {exc}", ja=f"{path}: CSV の形が崩れています: {exc}") from None
     except (UnicodeError, LookupError) as exc:
-        raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding") from None
+        raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding",
+                         ja=f"{path}: 文字コードを読み解けません（{exc}）",
+                         hint_ja="--encoding でファイルの文字コードを指定してください") from None  # fmt: skip
     finally:
         if source is not None:
             source.close()
     if not cases:
-        raise InputError(f"{path}: no labelled titles")
+        raise InputError(f"{path}: no labelled titles", ja=f"{path}: ラベル付きのタイトルがありません")
     return cases
 
 
@@ -216,7 +231,9 @@ def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:
         if failure is None:
             raise
     raise InputError(f"{path}: cannot decode as {encoding} at {failure.describe()}",
-                     hint="pass the file's encoding with --encoding (utf-8, cp932)")  # fmt: skip
+                     hint="pass the file's encoding with --encoding (utf-8, cp932)",
+                     ja=f"{path}: {encoding} として読めません（{failure.describe_ja()}）",
+                     hint_ja="--encoding でファイルの文字コードを指定してください（utf-8、cp932）")  # fmt: skip
 
 
 def evaluate(classifier: Classifier, cases: list[Case]) -> Report:

@@ -13,6 +13,9 @@ def main() -> None:
     try:
         from .cli import main as cli_main
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        import os  # already loaded by the interpreter: the language as cli._env_lang reads it
+
+        english = os.environ.get("DOMAINCHECK_LANG", "").strip().lower() == "en"
+        sys.stderr.write(("interrupted" if english else "中断しました") + "\n")
         sys.exit(EXIT_INTERRUPTED)
     cli_main()

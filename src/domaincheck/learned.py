@@ -287,10 +287,12 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
     try:
         doc: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise TaxonomyError([f"{where}: cannot read the learned model ({exc})"]) from exc
+        raise TaxonomyError([f"{where}: cannot read the learned model ({exc})"],
+                            problems_ja=[f"{where}: 学習モデルを読めません（{exc}）"]) from exc
     problems: list[str] = []
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise TaxonomyError([f"{where}: not a learned model of format {FORMAT}"])
+        raise TaxonomyError([f"{where}: not a learned model of format {FORMAT}"],
+                            problems_ja=[f"{where}: 形式 {FORMAT} の学習モデルではありません"])
     areas = doc.get("areas")
     if not isinstance(areas, list) or sorted(map(str, areas)) != sorted(area_ids):
         problems.append(f"{where}: areas must be exactly the taxonomy's {len(area_ids)} area ids")

@@ -1096,22 +1096,37 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}", highlight=False)  # fmt: skip
 
 
-def replaced_cells_warning(summary: Any, encoding: str, console: Console) -> None:
-    """Say that ``screen --output-errors replace`` altered cells: how many, and where the first ones are."""
+def _warn(console: Console, text: str, lang: str) -> None:
+    """A warning on ``console``: ``Warning:`` (``警告:`` in Japanese) and ``text``, plain text."""
     from rich.markup import escape
 
-    from .io.writers import row_label, windows_superset, windows_superset_hint
+    console.print(f"[bold yellow]{'警告:' if lang == 'ja' else 'Warning:'}[/] {escape(text)}", highlight=False,
+                  soft_wrap=True)  # fmt: skip
 
-    n, shown = summary.cells_replaced, 3
-    places = "; ".join(f"{row_label(row)}, column {_visible(column)!r} ({', '.join(chars)})"
-                       for row, column, chars in summary.replacements[:shown])  # fmt: skip
-    more = f"; and {n - shown:,} more (--summary-json names the first {len(summary.replacements)})" if n > shown else ""
+
+def replaced_cells_warning(summary: Any, encoding: str, console: Console, lang: str = "en") -> None:
+    """Say that ``screen --output-errors replace`` altered cells: how many, and where the first ones are."""
+    from .io.writers import row_label, row_label_ja, windows_superset, windows_superset_hint, windows_superset_hint_ja
+
+    n, shown, ja = summary.cells_replaced, 3, lang == "ja"
+    label = row_label_ja if ja else row_label
+    places = ("；" if ja else "; ").join(
+        f"{label(row)}、列 {_visible(column)!r}（{', '.join(chars)}）" if ja
+        else f"{label(row)}, column {_visible(column)!r} ({', '.join(chars)})"
+        for row, column, chars in summary.replacements[:shown])  # fmt: skip
+    if ja:
+        more = f"；ほか {n - shown:,} 件（--summary-json に最初の {len(summary.replacements)} 件）" if n > shown else ""
+    else:
+        more = f"; and {n - shown:,} more (--summary-json names the first {len(summary.replacements)})" if n > shown \
+            else ""  # fmt: skip
     lost = "".join(chr(int(code[2:], 16)) for _, _, codes in summary.replacements for code in codes)
     if lost and windows_superset(encoding, lost):  # every character kept track of: a Windows one
-        more += f" ({windows_superset_hint(encoding, ', '.join(list(dict.fromkeys(lost))[:5]), '--output-encoding')})"
-    console.print(f"[bold yellow]Warning:[/] {n:,} cell{'s' if n != 1 else ''} written with '?' for characters "
-                  f"{escape(encoding)} cannot hold: {escape(places)}{escape(more)}",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+        chars = ", ".join(list(dict.fromkeys(lost))[:5])
+        more += f"（{windows_superset_hint_ja(encoding, chars, '--output-encoding')}）" if ja \
+            else f" ({windows_superset_hint(encoding, chars, '--output-encoding')})"  # fmt: skip
+    _warn(console, f"{n:,} 個のセルで、{encoding} にない文字を '?' にして書き出しました: {places}{more}" if ja
+          else f"{n:,} cell{'s' if n != 1 else ''} written with '?' for characters {encoding} cannot hold: "
+          f"{places}{more}", lang)  # fmt: skip
 
 
 def nothing_screened(summary: Any) -> bool:
@@ -1119,31 +1134,37 @@ def nothing_screened(summary: Any) -> bool:
     return bool(summary.rows_read == 0 or summary.verdicts.get("error", 0) == summary.rows_read)
 
 
-def replaced_columns_warning(summary: Any, console: Console) -> None:
+def replaced_columns_warning(summary: Any, console: Console, lang: str = "en") -> None:
     """Say that the input's own result columns (a file screened before) were replaced by this run's."""
-    from rich.markup import escape
-
     names = ", ".join(_visible(n) for n in summary.replaced_columns)
-    console.print(f"[bold yellow]Warning:[/] the input has result columns of an earlier screen ({escape(names)}): "
-                  "they are replaced by this run's; their old values are not in the output", highlight=False,
-                  soft_wrap=True)  # fmt: skip
+    _warn(console, f"入力に以前のスクリーニング結果の列があります（{names}）: 今回の結果で置き換えたので、"
+          "古い値は出力に残っていません" if lang == "ja"
+          else f"the input has result columns of an earlier screen ({names}): they are replaced by this run's; their "
+          "old values are not in the output", lang)  # fmt: skip
 
 
-def nothing_screened_warning(summary: Any, console: Console) -> None:
+def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -> None:
     """Say that a ``screen`` run classified nothing (see :func:`nothing_screened`): a wrong title column, an empty
     file. Every row is still written; only the warning tells such a run from one that found nothing."""
-    from rich.markup import escape
-
-    column = repr(_visible(summary.title_column)) + (" (detected)" if summary.title_column_detected else "")
+    ja = lang == "ja"
+    detected = ("（自動検出）" if ja else " (detected)") if summary.title_column_detected else ""
+    column = repr(_visible(summary.title_column)) + detected
     if summary.rows_read == 0:
-        blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
-        text = f"the input has no data rows under its header{blank}: nothing was screened"
+        if ja:
+            skipped = summary.blank_rows_skipped
+            blank = f"（空のレコード {skipped:,} 件を読み飛ばしました）" if skipped else ""
+            text = f"入力の見出し行の下にデータ行がありません{blank}: 何もスクリーニングしていません"
+        else:
+            blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
+            text = f"the input has no data rows under its header{blank}: nothing was screened"
     else:
         from .models import UNCLASSIFIED_PROBLEMS
 
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in UNCLASSIFIED_PROBLEMS)
         n = summary.rows_read
-        text = (f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
-                f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")
-    console.print(f"[bold yellow]Warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
-
+        text = (f"使えるタイトルのある行がありません（{n:,} 行中 {n:,} 行を分類できませんでした"
+                f"{': ' + kinds if kinds else ''}）: タイトル列は {column}{'' if detected else ' '}で合っていますか？"
+                "（--column 列名 または 番号）"
+                if ja else f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
+                f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")  # fmt: skip
+    _warn(console, text, lang)

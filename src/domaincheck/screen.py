@@ -55,7 +55,14 @@ from typing import IO, Any, NamedTuple, Protocol
 
 from domaincheck.classify import MAX_TITLE_CHARS, gc_paused
 from domaincheck.errors import DomaincheckError, InputError, UsageError
-from domaincheck.io.columns import JSONL_HINT, describe_columns, detect_title_column, looks_like_jsonl, resolve_column
+from domaincheck.io.columns import (
+    JSONL_HINT,
+    JSONL_HINT_JA,
+    describe_columns,
+    detect_title_column,
+    looks_like_jsonl,
+    resolve_column,
+)
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import (
     VALUE_TEXT_STARTS,
@@ -332,7 +339,9 @@ def findings(summary: Summary, fail_on: str) -> int:
         return summary.rows_with_econsec
     if fail_on == "any":
         return sum(count for verdict, count in verdicts.items() if verdict not in ("none", "error"))
-    raise InputError(f"unknown fail-on level {fail_on!r}", hint="use " + ", ".join(FAIL_ON_CHOICES))
+    raise InputError(f"unknown fail-on level {fail_on!r}", hint="use " + ", ".join(FAIL_ON_CHOICES),
+                     ja=f"{fail_on!r} という fail-on の水準はありません",
+                     hint_ja=", ".join(FAIL_ON_CHOICES) + " のいずれかです")  # fmt: skip
 
 
 # --- classification (runs in this process or in workers) --------------------------------------------
@@ -550,7 +559,8 @@ def _init_worker(factory: ClassifierFactory, mask: Any = None) -> None:
 
 def _work(texts: list[str | None], want_detail: bool, cuts: list[int | None] | None) -> _Classified:
     if _worker_classifier is None:
-        raise DomaincheckError(f"a worker process could not load the classifier: {_worker_error}")
+        raise DomaincheckError(f"a worker process could not load the classifier: {_worker_error}",
+                               ja=f"ワーカープロセスが分類器を読み込めませんでした: {_worker_error}")
     return _classify_texts(_worker_classifier, texts, want_detail, cuts)
 
 
@@ -628,7 +638,8 @@ def _resolve_jobs(jobs: int) -> int:
     """Worker processes to use: 0 means every core, and more than the cores are not started (each worker holds a
     classifier of about 100 MB, and on a machine with fewer cores they would only wait for each other)."""
     if jobs < 0:
-        raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}")
+        raise InputError(f"jobs must be 0 (every core) or a positive number, not {jobs}",
+                         ja=f"jobs は 0（すべてのコア）か正の数です（{jobs} は使えません）")
     # The cores this process may run on (taskset, a container's CPU set), where the system says.
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(jobs, cores) if jobs else cores
@@ -659,24 +670,33 @@ def screen(
     out_fmt = output_format(output, options.fmt)
     # Reject a bad destination before reading (and detecting the encoding of) a possibly huge input.
     if output is None and out_fmt == "xlsx":
-        raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx")
+        raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx",
+                         ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）",
+                         hint_ja="-o FILE.xlsx を付けてください")
     if output is not None:
         check_output_path(Path(output), None if input_path == "-" else Path(input_path))
     if options.output_errors not in OUTPUT_ERRORS:
-        raise UsageError(f"--output-errors is strict or replace, not {options.output_errors!r}")
+        raise UsageError(f"--output-errors is strict or replace, not {options.output_errors!r}",
+                         ja=f"--output-errors は strict か replace です（{options.output_errors!r} は使えません）")
     if out_fmt in ("csv", "tsv"):
         canonical_encoding(options.output_encoding)
     elif options.output_encoding != DEFAULT_OUTPUT_ENCODING or options.output_errors != "strict":
         option = "--output-encoding" if options.output_encoding != DEFAULT_OUTPUT_ENCODING else "--output-errors"
         raise UsageError(f"{option} applies to CSV and TSV output, not {out_fmt}",
                          hint="JSONL is always UTF-8 and xlsx has no text encoding: both hold every "
-                              "character")  # fmt: skip
+                              "character",
+                         ja=f"{option} は CSV と TSV の出力に使うもので、{out_fmt} には使えません",
+                         hint_ja="JSONL は常に UTF-8 で、xlsx には文字コードがありません: どちらもすべての文字を"
+                                 "書けます")  # fmt: skip
     if options.sheet is not None and in_fmt != "xlsx":
-        raise UsageError(f"--sheet applies to xlsx input, not {in_fmt}")
+        raise UsageError(f"--sheet applies to xlsx input, not {in_fmt}",
+                         ja=f"--sheet は xlsx の入力に使うもので、{in_fmt} には使えません")
     if options.encoding is not None and in_fmt == "xlsx":
-        raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx")
+        raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx",
+                         ja="--encoding はテキストの入力（CSV、TSV、JSONL）に使うもので、xlsx には使えません")
     if options.header_row is not None and in_fmt == "jsonl":
-        raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row")
+        raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row",
+                         ja="--header-row は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
     source = InputSource(input_path, stdin)
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
@@ -764,17 +784,24 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                 # One cell filled in: a banner (令和8年度 … 申請課題一覧) may stand where the column names should be,
                 # with no row below it holding the column asked for (or a file of one column)
                 raise InputError(exc.message, hint="check the name given to --column; if the first row is a banner "
-                                 "above the column names, say which row holds them with --header-row N"
-                                 ) from None  # fmt: skip
+                                 "above the column names, say which row holds them with --header-row N",
+                                 ja=exc.text("ja"),
+                                 hint_ja="--column に指定した名前を確かめてください。1 行目が列名の上の表題行なら、"
+                                 "列名のある行を --header-row N で指定してください") from None  # fmt: skip
             raise
     else:
         found = detect_title_column(header)
         if found is None:
+            jsonl = bool(header) and looks_like_jsonl(header[0])
             raise InputError(
                 f"no title column found; columns found: {describe_columns(header)}",
-                hint=JSONL_HINT if header and looks_like_jsonl(header[0])
+                hint=JSONL_HINT if jsonl
                 else "name the title column with --column NAME (or its 1-based number); if the column names are "
                      "not in the first row (a banner above them), say which row holds them with --header-row N",
+                ja=f"タイトル列が見つかりません。見つかった列: {describe_columns(header)}",
+                hint_ja=JSONL_HINT_JA if jsonl
+                else "--column 列名（または 1 から数えた列番号）でタイトル列を指定してください。列名が 1 行目にない"
+                     "（上に表題行がある）ときは、列名のある行を --header-row N で指定してください",
             )  # fmt: skip
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)
@@ -989,8 +1016,12 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
             code = worker.exitcode
             if code is not None:
                 how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                how_ja = f"シグナル {-code} で強制終了" if code < 0 else f"終了コード {code}"
                 raise DomaincheckError(f"a worker process stopped unexpectedly ({how})",
-                                       hint="run again, with fewer --jobs if memory is short")  # fmt: skip
+                                       hint="run again, with fewer --jobs if memory is short",
+                                       ja=f"ワーカープロセスが途中で止まりました（{how_ja}）",
+                                       hint_ja="もう一度実行してください。メモリが足りないなら --jobs を"
+                                       "減らして")  # fmt: skip
 
 
 def _abandon(pool: Any) -> None:

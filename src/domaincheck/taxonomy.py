@@ -204,7 +204,9 @@ def packaged_dir() -> Path:
     dev = Path(str(root)).parents[1] / "taxonomy"
     if (dev / "areas.yaml").is_file():
         return dev
-    raise TaxonomyError([f"{candidate}: packaged taxonomy not found"], hint="reinstall domaincheck")
+    raise TaxonomyError([f"{candidate}: packaged taxonomy not found"], hint="reinstall domaincheck",
+                        problems_ja=[f"{candidate}: 同梱のタクソノミーが見つかりません"],
+                        hint_ja="domaincheck をインストールし直してください")
 
 
 def _loader() -> Any:
@@ -227,10 +229,17 @@ def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     digest = hashlib.sha256()
     if not directory.is_dir():
         what = "not a directory" if directory.exists() else "no such directory"
-        raise TaxonomyError([f"{directory}: {what}"], hint="a taxonomy is a directory of YAML files")
+        what_ja = "フォルダではありません" if directory.exists() else "そのようなフォルダはありません"
+        raise TaxonomyError([f"{directory}: {what}"], hint="a taxonomy is a directory of YAML files",
+                            problems_ja=[f"{directory}: {what_ja}"],
+                            hint_ja="タクソノミーは YAML ファイルの入ったフォルダです")  # fmt: skip
     if not any((directory / name).exists() for name in FILES):
         raise TaxonomyError([f"{directory}: holds no taxonomy (none of {', '.join(FILES)})"],
-                            hint=f"a taxonomy is a directory of YAML files: see {schema_doc()}")  # fmt: skip
+                            hint=f"a taxonomy is a directory of YAML files: see {schema_doc()}",
+                            problems_ja=[f"{directory}: タクソノミーがありません（{', '.join(FILES)} の"
+                                         "どれもありません）"],
+                            hint_ja=f"タクソノミーは YAML ファイルの入ったフォルダです: {schema_doc()} を"
+                            "参照")  # fmt: skip
     for name in FILES:
         path = directory / name
         try:
@@ -545,7 +554,8 @@ def load(directory: str | Path | None = None) -> Taxonomy:
     path = packaged_dir() if directory is None else Path(directory)
     docs, digest, problems = validate(path)
     if problems:
-        raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()})")
+        raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()})",
+                            hint_ja=f"{path} のファイルを直してください（{schema_doc()} を参照）")
     return _build(docs, PACKAGED if directory is None else str(path), digest)
 
 

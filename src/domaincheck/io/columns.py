@@ -96,6 +96,8 @@ def detect_title_column(header: Sequence[str]) -> int | None:
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
+JSONL_HINT_JA = "入力は JSON Lines のようです: --input-format jsonl を付けてください（またはファイル名を .jsonl に）"
+_ROLES_JA = {"column": "列", "title column": "タイトル列", "extra column": "追加の列（--extra-column）"}
 
 
 def looks_like_jsonl(first: object) -> bool:
@@ -120,13 +122,18 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
         raise InputError(
             f"{role} index {number} is out of range: the input has {len(header)} columns",
             hint="columns found: " + describe_columns(header),
+            ja=f"{_ROLES_JA.get(role, role)}の番号 {number} は範囲外です: 入力の列は {len(header)} 列です",
+            hint_ja="見つかった列: " + describe_columns(header),
         )
+    jsonl = bool(header) and looks_like_jsonl(header[0])
     raise InputError(
         f"{role} {spec!r} not found; columns found: {describe_columns(header)}",
-        hint=JSONL_HINT if header and looks_like_jsonl(header[0]) else "give a column name or a 1-based column number",
+        hint=JSONL_HINT if jsonl else "give a column name or a 1-based column number",
+        ja=f"{_ROLES_JA.get(role, role)} {spec!r} が見つかりません。見つかった列: {describe_columns(header)}",
+        hint_ja=JSONL_HINT_JA if jsonl else "列名か、1 から数えた列番号を指定してください",
     )
 
 
 def describe_columns(header: Sequence[str]) -> str:
     """List columns as ``1:'id', 2:'課題名'`` for error messages."""
-    return ", ".join(f"{i}:{name!r}" for i, name in enumerate(header, 1)) or "(none)"
+    return ", ".join(f"{i}:{name!r}" for i, name in enumerate(header, 1)) or "(none)"  # in either language: an id

@@ -84,6 +84,11 @@ class DecodeFailure:
         shown = " ".join(f"0x{b:02x}" for b in self.bad_bytes[:4])
         return f"line {self.line} (byte offset {self.offset}, bytes {shown})"
 
+    def describe_ja(self) -> str:
+        """:meth:`describe` in Japanese, e.g. ``3 行目（バイト位置 57、バイト 0x82 0xa0）``."""
+        shown = " ".join(f"0x{b:02x}" for b in self.bad_bytes[:4])
+        return f"{self.line} 行目（バイト位置 {self.offset}、バイト {shown}）"
+
 
 def canonical_encoding(name: str) -> str:
     """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``); UsageError (a bad option value) when
@@ -92,9 +97,14 @@ def canonical_encoding(name: str) -> str:
         info = codecs.lookup(name)
     except LookupError:
         raise UsageError(f"unknown encoding {name!r}",
-                         hint="use e.g. utf-8, utf-8-sig or cp932 (Japanese Windows)") from None  # fmt: skip
+                         hint="use e.g. utf-8, utf-8-sig or cp932 (Japanese Windows)",
+                         ja=f"{name!r} という文字コードはありません",
+                         hint_ja="utf-8、utf-8-sig、cp932（日本語版 Windows）などを指定してください"
+                         ) from None  # fmt: skip
     if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13: codecs, but not text encodings
-        raise UsageError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig or cp932")
+        raise UsageError(f"{name!r} is not a text encoding", hint="use e.g. utf-8, utf-8-sig or cp932",
+                         ja=f"{name!r} はテキストの文字コードではありません",
+                         hint_ja="utf-8、utf-8-sig、cp932 などを指定してください")
     return info.name
 
 
@@ -184,6 +194,9 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         f"{name}: cannot decode as {_label(first.encoding)} at {first.describe()}, "
         f"nor as {_label(second.encoding)} (fails at {second.describe()})",
         hint="save the file as UTF-8, or pass its encoding with --encoding (e.g. cp932)",
+        ja=f"{name}: {_label(first.encoding)} としては {first.describe_ja()}で読めず、"
+        f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
+        hint_ja="ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: cp932）",
     )
 
 
@@ -210,7 +223,7 @@ def western_mojibake(text: str) -> re.Match[str] | None:
     return None
 
 
-def western_mojibake_error(text: str, name: str, hint: str) -> InputError | None:
+def western_mojibake_error(text: str, name: str, hint: str, hint_ja: str) -> InputError | None:
     """The error for ``text`` (CP932 decoded from ``name``) when it reads as Western-European mojibake, naming the
     line and showing it; None when it does not."""
     found = western_mojibake(text)
@@ -221,7 +234,10 @@ def western_mojibake_error(text: str, name: str, hint: str) -> InputError | None
     end = text.find("\n", found.end())
     shown = text[start : end if end >= 0 else len(text)].strip()[:60]
     return InputError(f"{name}: reads as CP932 only as mojibake, like Western-European text saved in another "
-                      f"encoding (line {line}: {shown!r})", hint=hint)  # fmt: skip
+                      f"encoding (line {line}: {shown!r})", hint=hint,
+                      ja=f"{'標準入力' if name == 'standard input' else name}: CP932 として読むと文字化けします。"
+                      "別の文字コードで保存された西欧語のテキストのようです"
+                      f"（{line} 行目: {shown!r}）", hint_ja=hint_ja)  # fmt: skip
 
 
 def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:
@@ -231,7 +247,9 @@ def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> No
     stream.seek(0)
     error = western_mojibake_error(codecs.getincrementaldecoder("cp932")("replace").decode(head, False), name,
                                    "pass the file's encoding with --encoding (cp1252 for Windows, latin-1, …), or "
-                                   "--encoding cp932 to read it as CP932 all the same")  # fmt: skip
+                                   "--encoding cp932 to read it as CP932 all the same",
+                                   "--encoding でファイルの文字コードを指定してください（Windows なら cp1252、latin-1 "
+                                   "など）。それでも CP932 として読むなら --encoding cp932")  # fmt: skip
     if error is not None:
         raise error
 
@@ -239,9 +257,14 @@ def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> No
 _CONTAINERS = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP file",
      "save it as CSV in Excel; screen (not evaluate) reads a workbook directly when its name ends in .xlsx, or with "
-     "--input-format xlsx"),
+     "--input-format xlsx",
+     "Excel ブック（.xlsx）か他の ZIP ファイル",
+     "Excel で CSV として保存してください。screen（evaluate は不可）は名前が .xlsx で終わるか --input-format xlsx "
+     "を付ければブックを直接読めます"),
     (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls), a password-protected one, or another OLE file",
-     "save it as CSV (or as .xlsx without a password) in Excel"),
+     "save it as CSV (or as .xlsx without a password) in Excel",
+     "古い形式の Excel ブック（.xls）、パスワード付きのブック、または他の OLE ファイル",
+     "Excel で CSV（またはパスワードなしの .xlsx）として保存してください"),
 )
 
 
@@ -250,9 +273,10 @@ def reject_containers(stream: BinaryIO, name: str) -> None:
     bytes would be reported as an undecodable text file."""
     start = stream.read(4)
     stream.seek(0)
-    for magic, what, hint in _CONTAINERS:
+    for magic, what, hint, what_ja, hint_ja in _CONTAINERS:
         if start == magic:
-            raise InputError(f"{name}: this is {what}, not a text file", hint=hint)
+            raise InputError(f"{name}: this is {what}, not a text file", hint=hint,
+                             ja=f"{name}: テキストファイルではなく、{what_ja}です", hint_ja=hint_ja)
 
 
 _BINARY_BYTES = re.compile(b"[\x00-\x08\x0e-\x19\x1c-\x1f]")

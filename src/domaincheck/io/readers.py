@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
-from domaincheck.errors import InputError
-from domaincheck.io.columns import JSONL_HINT, detect_title_column, looks_like_jsonl, resolve_column
+from domaincheck.errors import InputError, reason_ja
+from domaincheck.io.columns import JSONL_HINT, JSONL_HINT_JA, detect_title_column, looks_like_jsonl, resolve_column
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
 
 __all__ = [
@@ -103,6 +103,10 @@ or, for an integral number shown zero-padded that the cell holds as its text (``
 number (``("00000000", 123)``), so that a workbook written from it can hold the number again."""
 
 
+Context = tuple[str, str, str, str]
+"""A reader's clause and hint for an error, in English, then in Japanese (see :attr:`Table.context`)."""
+
+
 @dataclass
 class Table:
     """An open input: its header, its rows (a one-shot iterator) and what was learnt opening it."""
@@ -124,10 +128,11 @@ class Table:
     header_row: int | None = None
     """The header's 1-based row when it was found below a banner (rows above it that hold no title column), else
     None (the first non-blank row, or --header-row)."""
-    context: tuple[str, str] | None = None
+    context: Context | None = None
     """What the reader knows that explains a failure to use the header (no title column, say): a clause added to the
     message of an InputError raised before the first row is read, and a hint. xlsx: which sheet was read when none
-    has a title column; CSV/TSV: a header that is one column holding the other delimiter."""
+    has a title column; CSV/TSV: a header that is one column holding the other delimiter. Both in English, then both
+    in Japanese."""
     widths: tuple[float | None, ...] | None = None
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
 
@@ -148,28 +153,38 @@ def input_format(path: str, explicit: str | None = None) -> str:
     if explicit is not None:
         fmt = explicit.lower()
         if fmt not in _FORMAT_NAMES:
-            raise InputError(f"unknown input format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
+            raise InputError(f"unknown input format {explicit!r}", hint="use csv, tsv, xlsx or jsonl",
+                             ja=f"{explicit!r} という入力形式はありません",
+                             hint_ja="csv、tsv、xlsx、jsonl のいずれかです")
         return fmt
     if path == "-":
         return "csv"
     if Path(path).is_dir():
-        raise InputError(f"{path}: is a directory; give the proposals file")
+        raise InputError(f"{path}: is a directory; give the proposals file",
+                         ja=f"{path}: フォルダです。応募課題のファイルを指定してください")
     if not Path(path).exists():  # said before the suffix: a missing x.txt is missing, whatever its suffix
         if path != path.strip() and Path(path.strip()).exists():
             raise InputError(f"{path!r}: no such file (the name ends or starts with a space)",
-                             hint=f"did you mean {path.strip()!r}?")  # fmt: skip
-        raise InputError(f"{path}: no such file")
+                             hint=f"did you mean {path.strip()!r}?",
+                             ja=f"{path!r}: ファイルがありません（名前の前か後ろに空白があります）",
+                             hint_ja=f"{path.strip()!r} のことですか？")  # fmt: skip
+        raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")
     suffix = Path(path).suffix.lower()
     if not suffix and not Path(path).is_file():  # a named pipe, <(…), /dev/stdin: CSV, as for '-'
         return "csv"
     if suffix == ".xls":
-        raise InputError(f"{path}: the old .xls format is not supported", hint="save it as .xlsx or .csv in Excel")
+        raise InputError(f"{path}: the old .xls format is not supported", hint="save it as .xlsx or .csv in Excel",
+                         ja=f"{path}: 古い .xls 形式は読めません",
+                         hint_ja="Excel で .xlsx か .csv として保存してください")
     try:
         return INPUT_FORMATS[suffix]
     except KeyError:
         raise InputError(
             f"{path}: cannot tell the input format from the suffix {suffix or '(none)'!r}",
             hint="use a .csv, .tsv, .xlsx or .jsonl file, or say which with --input-format csv|tsv|xlsx|jsonl",
+            ja=f"{path}: 拡張子 {suffix or '(none)'!r} からは入力形式がわかりません",
+            hint_ja=".csv、.tsv、.xlsx、.jsonl のファイルを使うか、--input-format csv|tsv|xlsx|jsonl で"
+                    "形式を指定してください",
         ) from None
 
 
@@ -189,16 +204,17 @@ class InputSource:
             shutil.copyfileobj(stream, self._spool, 1 << 20)
             self._spool.flush()
         elif not self.path.exists():
-            raise InputError(f"{path}: no such file")
+            raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")
         elif self.path.is_dir():
-            raise InputError(f"{path}: is a directory, not a file")
+            raise InputError(f"{path}: is a directory, not a file", ja=f"{path}: ファイルではなくフォルダです")
         elif not self.path.is_file():  # a named pipe, <(…) or /dev/stdin: read once, so spooled as stdin is
             try:
                 with open(self.path, "rb") as pipe:
                     self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this source
                     shutil.copyfileobj(pipe, self._spool, 1 << 20)
             except OSError as exc:
-                raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+                raise InputError(f"{path}: cannot read: {exc.strerror}", ja=f"{path}: 読めません: {reason_ja(exc)}") \
+                    from None
             self._spool.flush()
 
     def open(self) -> BinaryIO:
@@ -213,9 +229,14 @@ class InputSource:
         except PermissionError as exc:
             raise InputError(f"{self.name}: cannot open: {exc.strerror}",
                              hint="check that you may read it; a file open in Excel on Windows is locked: close it, "
-                                  "or read a copy") from None  # fmt: skip
+                                  "or read a copy",
+                             ja=f"{self.name}: 開けません: {reason_ja(exc)}",
+                             hint_ja="読み取り権限を確認してください。Windows の Excel で開いているファイルは"
+                                     "ロックされます: "
+                                     "Excel で閉じるか、コピーを読ませてください") from None  # fmt: skip
         except OSError as exc:
-            raise InputError(f"{self.name}: cannot open: {exc.strerror}") from None
+            raise InputError(f"{self.name}: cannot open: {exc.strerror}",
+                             ja=f"{self.name}: 開けません: {reason_ja(exc)}") from None
 
     def close(self) -> None:
         """Release the spool, if any."""
@@ -365,10 +386,13 @@ def _mark_start(started: list[bool]) -> Iterator[RawRow]:
     yield from ()
 
 
-def _with_context(exc: InputError, context: tuple[str, str]) -> InputError:
-    """``exc`` again (same class) with the reader's clause added to its message and the reader's hint first."""
-    clause, hint = context
-    return type(exc)(f"{exc.message} ({clause})", hint=hint if not exc.hint else f"{hint}; {exc.hint}")
+def _with_context(exc: InputError, context: Context) -> InputError:
+    """``exc`` again (same class) with the reader's clause added to its message and the reader's hint first, in
+    English and in Japanese."""
+    clause, hint, clause_ja, hint_ja = context
+    return type(exc)(f"{exc.message} ({clause})", hint=hint if not exc.hint else f"{hint}; {exc.hint}",
+                     ja=f"{exc.text('ja')}（{clause_ja}）",
+                     hint_ja=hint_ja if not exc.hint else f"{hint_ja}。{exc.hint_text('ja')}")  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -408,11 +432,15 @@ def _decode_error(source: InputSource, encoding: str) -> InputError:
         with source.open() as binary:
             failure = find_decode_error(binary, encoding)
         where = failure.describe() if failure is not None else "an unknown position"
+        where_ja = failure.describe_ja() if failure is not None else "不明な位置"
     except UnicodeError as exc:  # not a byte-level failure (UTF-16 without a BOM): the codec's own words
         where = f"the start ({exc})"
+        where_ja = f"先頭（{exc}）"
     return InputError(
         f"{source.name}: cannot decode as {encoding} at {where}",
         hint="pass the file's encoding with --encoding (e.g. utf-8, cp932), or leave it out to detect it",
+        ja=f"{source.name}: {encoding} として読めません（{where_ja}）",
+        hint_ja="--encoding でファイルの文字コードを指定するか（例: utf-8、cp932）、省いて自動判定させてください",
     )
 
 
@@ -457,12 +485,17 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     first: list[str] = []  # the first line that is not blank, for the error's hint
 
     def error(exc: csv.Error) -> InputError:
-        hint = JSONL_HINT if first and looks_like_jsonl(first[0]) else \
+        jsonl = bool(first) and looks_like_jsonl(first[0])
+        hint = JSONL_HINT if jsonl else \
             'a field starting with a quote must end with one; quotes inside it are doubled ("")'
+        hint_ja = JSONL_HINT_JA if jsonl else "引用符で始まるフィールドは引用符で閉じ、中の引用符は二重（\"\"）にします"
         end = split_lines[0] + reader.line_num
         where = f"line {end}" if quoted_at[0] >= end else f"the record that starts on line {quoted_at[0]} (read to " \
             f"line {end}: a quote opened there and never closed?)"
-        return InputError(f"{source.name}: malformed CSV in {where}: {exc}", hint=hint)
+        where_ja = f"{end} 行目" if quoted_at[0] >= end else f"{quoted_at[0]} 行目から始まるレコード（{end} 行目まで" \
+            "読みました: そこで開いた引用符が閉じていないのでは？）"
+        return InputError(f"{source.name}: malformed CSV in {where}: {exc}", hint=hint,
+                          ja=f"{source.name}: CSV の形が崩れています（{where_ja}）: {exc}", hint_ja=hint_ja)
 
     def parse(line: str) -> list[str]:
         """One record from its first line (the csv module reads on through a quoted field's line breaks)."""
@@ -487,15 +520,18 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                 header = record
                 break
             if header_row is not None:
-                raise InputError(f"{source.name}: row {header_row} (--header-row) is blank")
+                raise InputError(f"{source.name}: row {header_row} (--header-row) is blank",
+                                 ja=f"{source.name}: {header_row} 行目（--header-row）が空です")
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
         raise _decode_error(source, encoding) from None
     except csv.Error as exc:
         raise error(exc) from None
     if header is None:
         if header_row is not None:
-            raise InputError(f"{source.name}: has no row {header_row} (--header-row)")
-        raise InputError(f"{source.name}: the input is empty (no header row)")
+            raise InputError(f"{source.name}: has no row {header_row} (--header-row)",
+                             ja=f"{source.name}: {header_row} 行目（--header-row）がありません")
+        raise InputError(f"{source.name}: the input is empty (no header row)",
+                         ja=f"{source.name}: 入力が空です（見出し行がありません）")
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     # Without --header-row, a first row that holds no title column may be a banner: the header may be below it, as
@@ -556,13 +592,15 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context)
 
 
-def _delimiter_context(header: list[str], fmt: str, name: str) -> tuple[str, str] | None:
+def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
     """For a header that is one column holding the other format's delimiter (a TSV file named .csv): what to say."""
-    other, what = ("tsv", "tabs") if fmt == "csv" else ("csv", "commas")
+    other, what, what_ja = ("tsv", "tabs", "タブ") if fmt == "csv" else ("csv", "commas", "カンマ")
     if len(header) != 1 or ("\t" if other == "tsv" else ",") not in header[0]:
         return None
     return (f"{name}: the header is one column holding {what}, so the file looks like {other.upper()}",
-            f"read it as {other.upper()} with --input-format {other}")  # fmt: skip
+            f"read it as {other.upper()} with --input-format {other}",
+            f"{name}: 見出し行が{what_ja}を含む 1 列なので、{other.upper()} ファイルのようです",
+            f"--input-format {other} で {other.upper()} として読ませてください")  # fmt: skip
 
 
 def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[str]:
@@ -580,9 +618,12 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[st
                 first_bad = f"line {line_no}: {obj}"
     if not objects and first_bad is not None:
         raise InputError(f"{source.name}: no line is a JSON object ({first_bad})",
-                         hint="JSONL has one JSON object ({...}) per line")  # fmt: skip
+                         hint="JSONL has one JSON object ({...}) per line",
+                         ja=f"{source.name}: JSON オブジェクトの行がありません（{first_bad}）",
+                         hint_ja="JSONL は 1 行に 1 つの JSON オブジェクト（{...}）です")  # fmt: skip
     if not keys:
-        raise InputError(f"{source.name}: the input has no JSON objects with fields")
+        raise InputError(f"{source.name}: the input has no JSON objects with fields",
+                         ja=f"{source.name}: フィールドのある JSON オブジェクトがありません")
     return list(keys)
 
 
@@ -633,6 +674,8 @@ _CUSTOM_FORMAT_IDS = 164
 _ZERO_PAD = re.compile(r"0{2,}")
 """A number format that only pads an integer with zeros to a fixed width (00000000)."""
 _DAMAGED_HINT = "open it in Excel and save it again as .xlsx, or save the sheet as CSV"
+_DAMAGED_HINT_JA = "Excel で開いて .xlsx として保存し直すか、シートを CSV として保存してください"
+_SAVE_HINT_JA = "Excel で .xlsx か CSV として保存してください"
 _T = TypeVar("_T")
 
 
@@ -678,13 +721,18 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             consumed = start.consumed
             if header_cells is None:
                 if header_row is None:
-                    error = InputError(f"{source.name}: sheet {worksheet.title!r} is empty (no header row)")
+                    error = InputError(f"{source.name}: sheet {worksheet.title!r} is empty (no header row)",
+                                       ja=f"{source.name}: シート {worksheet.title!r} が空です（見出し行がありません）")
                 elif consumed == header_row:
                     error = InputError(f"{source.name}: row {header_row} (--header-row) is blank (sheet "
-                                       f"{worksheet.title!r})")  # fmt: skip
+                                       f"{worksheet.title!r})",
+                                       ja=f"{source.name}: {header_row} 行目（--header-row）が空です（シート "
+                                       f"{worksheet.title!r}）")  # fmt: skip
                 else:
                     error = InputError(f"{source.name}: sheet {worksheet.title!r} has no row {header_row} "
-                                       "(--header-row)")  # fmt: skip
+                                       "(--header-row)",
+                                       ja=f"{source.name}: シート {worksheet.title!r} に {header_row} 行目"
+                                       "（--header-row）がありません")  # fmt: skip
                 raise error if context is None else _with_context(error, context)
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
@@ -730,20 +778,31 @@ def _check_workbook_signature(binary: BinaryIO, name: str) -> None:
     head = binary.read(len(_OLE_SIGNATURE))
     binary.seek(0)
     if not head:
-        raise InputError(f"{name}: the file is empty, not an Excel workbook")
+        raise InputError(f"{name}: the file is empty, not an Excel workbook",
+                         ja=f"{name}: ファイルが空で、Excel ブックではありません")
     if head == _OLE_SIGNATURE:
         raise InputError(f"{name}: password-protected or legacy .xls workbook",
-                         hint="save it as .xlsx without a password")  # fmt: skip
+                         hint="save it as .xlsx without a password",
+                         ja=f"{name}: パスワード付きのブックか、古い .xls 形式のブックです",
+                         hint_ja="パスワードなしの .xlsx として保存してください")  # fmt: skip
     if head.startswith(b"PK"):
         return
     if Path(name).name.startswith("~$"):
         raise InputError(f"{name}: this is Excel's lock file for a workbook open in Excel, not the workbook",
-                         hint=f"screen {Path(name).name[2:]!r} (the file without ~$), after closing it in Excel")
+                         hint=f"screen {Path(name).name[2:]!r} (the file without ~$), after closing it in Excel",
+                         ja=f"{name}: Excel で開いているブックのロックファイルで、ブックそのものではありません",
+                         hint_ja=f"Excel でブックを閉じてから {Path(name).name[2:]!r}（~$ のない名前）を "
+                         "screen してください")  # fmt: skip
     if looks_like_text(binary):
         raise InputError(f"{name}: this looks like text (CSV/TSV), not an Excel workbook",
-                         hint="read it as text with --input-format csv (or --input-format tsv)")  # fmt: skip
+                         hint="read it as text with --input-format csv (or --input-format tsv)",
+                         ja=f"{name}: Excel ブックではなくテキスト（CSV/TSV）のようです",
+                         hint_ja="--input-format csv（または --input-format tsv）でテキストとして"
+                         "読ませてください")  # fmt: skip
     raise InputError(f"{name}: not an Excel workbook (an .xlsx file is a ZIP archive; this is not one)",
-                     hint="save it as .xlsx or CSV in Excel")  # fmt: skip
+                     hint="save it as .xlsx or CSV in Excel",
+                     ja=f"{name}: Excel ブックではありません（.xlsx は ZIP 形式ですが、これは違います）",
+                     hint_ja=_SAVE_HINT_JA)  # fmt: skip
 
 
 def _workbook_error(name: str, exc: Exception) -> InputError:
@@ -751,13 +810,18 @@ def _workbook_error(name: str, exc: Exception) -> InputError:
     missing = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else ""
     if "[Content_Types].xml" in missing or "xl/workbook.xml" in missing:  # zipfile: "There is no item named ..."
         return InputError(f"{name}: a ZIP archive, but not an Excel workbook ({missing})",
-                          hint="save it as .xlsx or CSV in Excel")  # fmt: skip
+                          hint="save it as .xlsx or CSV in Excel",
+                          ja=f"{name}: ZIP ファイルですが、Excel ブックではありません（{missing}）",
+                          hint_ja=_SAVE_HINT_JA)  # fmt: skip
     return _damaged(name, exc)
 
 
 def _damaged(name: str, exc: BaseException, sheet: str | None = None) -> InputError:
     where = f"sheet {sheet!r}: " if sheet is not None else ""
-    return InputError(f"{name}: damaged workbook ({where}{str(exc) or type(exc).__name__})", hint=_DAMAGED_HINT)
+    where_ja = f"シート {sheet!r}: " if sheet is not None else ""
+    return InputError(f"{name}: damaged workbook ({where}{str(exc) or type(exc).__name__})", hint=_DAMAGED_HINT,
+                      ja=f"{name}: ブックが壊れています（{where_ja}{str(exc) or type(exc).__name__}）",
+                      hint_ja=_DAMAGED_HINT_JA)  # fmt: skip
 
 
 def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
@@ -776,12 +840,12 @@ def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
 
 
 def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str, column: str | None = None,
-                  layout: bool = False) -> tuple[_SheetStart, tuple[str, str] | None]:  # fmt: skip
+                  layout: bool = False) -> tuple[_SheetStart, Context | None]:  # fmt: skip
     """The sheet to read, started, and the context for errors when none had the title column (``column``, else a
     detected one; else None)."""
     sheets = list(workbook.worksheets)
     if not sheets:
-        raise InputError(f"{name}: the workbook has no worksheet")
+        raise InputError(f"{name}: the workbook has no worksheet", ja=f"{name}: ブックにワークシートがありません")
     pads = _zero_pad_formats(workbook)
     if sheet is not None:
         return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None
@@ -803,9 +867,14 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     if len(sheets) == 1:
         return first, None
     wanted = f"the column {column!r}" if column is not None else "a title column"
+    wanted_ja = f"列 {column!r}" if column is not None else "タイトル列"
     return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has {wanted}; "
                    f"sheets: {_describe_sheets(sheets)}",
-                   "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list")  # fmt: skip
+                   "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list",
+                   f"表示されている最初のシート {visible[0].title!r} を読みました: {wanted_ja}のある表示シートが"
+                   "ありません。"
+                   f"シート: {_describe_sheets(sheets)}",
+                   "--sheet シート名、またはこの一覧の N 番目なら --sheet N でシートを選んでください")  # fmt: skip
 
 
 def _has_title_column(header: list[str], column: str | None) -> bool:
@@ -832,7 +901,10 @@ def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
         return sheets[int(number) - 1]
     raise InputError(f"{name}: no sheet named {spec!r}" + (" (nor that number)" if number.isdigit() else "")
                      + f"; sheets: {_describe_sheets(sheets)}",
-                     hint="give a sheet's name, or its number in that list (1 = the first)")  # fmt: skip
+                     hint="give a sheet's name, or its number in that list (1 = the first)",
+                     ja=f"{name}: {spec!r} という名前" + ("（またはその番号）" if number.isdigit() else "")
+                     + f"のシートがありません。シート: {_describe_sheets(sheets)}",
+                     hint_ja="シート名か、この一覧での番号（1 = 最初）を指定してください")  # fmt: skip
 
 
 def _describe_sheets(sheets: list[Any]) -> str:

@@ -40,7 +40,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
-from domaincheck.errors import InputError, UsageError
+from domaincheck.errors import InputError, UsageError, reason_ja
 from domaincheck.io.encoding import canonical_encoding, output_text_fixer
 from domaincheck.io.readers import CellFormat, cell_text
 
@@ -183,21 +183,28 @@ def output_format(output: str | None, explicit: str | None) -> str:
     if explicit is not None:
         fmt = explicit.lower()
         if fmt not in _FORMAT_NAMES:
-            raise UsageError(f"unknown output format {explicit!r}", hint="use csv, tsv, xlsx or jsonl")
+            raise UsageError(f"unknown output format {explicit!r}", hint="use csv, tsv, xlsx or jsonl",
+                             ja=f"{explicit!r} という出力形式はありません",
+                             hint_ja="csv、tsv、xlsx、jsonl のいずれかです")
         if suffix_fmt is not None and suffix_fmt != fmt:
             raise UsageError(f"output {output} has a .{suffix_fmt} suffix but --format asks for {fmt}",
-                             hint=f"drop --format, or name the output ….{fmt}")
+                             hint=f"drop --format, or name the output ….{fmt}",
+                             ja=f"出力 {output} の拡張子は .{suffix_fmt} ですが、--format は {fmt} です",
+                             hint_ja=f"--format を外すか、出力の名前を ….{fmt} にしてください")
         return fmt
     if output in (None, "-"):
         return "csv"
     if Path(output).is_dir():
-        raise InputError(f"{output}: is a directory; give an output file name")
+        raise InputError(f"{output}: is a directory; give an output file name",
+                         ja=f"{output}: フォルダです。出力ファイルの名前を指定してください")
     if suffix_fmt is None and _is_device(output):
         return "csv"  # /dev/null, a named pipe: written into, CSV as on standard output
     if suffix_fmt is None:
         raise UsageError(
             f"{output}: cannot tell the output format from its suffix",
             hint="end the name with .csv, .tsv, .xlsx or .jsonl, or say which with --format csv|tsv|xlsx|jsonl",
+            ja=f"{output}: 拡張子からは出力形式がわかりません",
+            hint_ja="名前を .csv、.tsv、.xlsx、.jsonl で終えるか、--format csv|tsv|xlsx|jsonl で形式を指定してください",
         )
     return suffix_fmt
 
@@ -248,28 +255,40 @@ def check_output_path(output: Path, input_path: Path | None) -> None:
     target and renamed onto it, which the folder's permission alone would allow: a read-only file is refused here,
     as the shell's ``>`` refuses it.)"""
     if input_path is not None and same_file(output, input_path):
-        raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file")
+        raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file",
+                         ja=f"{output}: 入力ファイルを上書きすることになるので止めました",
+                         hint_ja="別の出力ファイルを指定してください")
     if output.is_dir():
-        raise InputError(f"{output}: is a directory; give an output file name")
+        raise InputError(f"{output}: is a directory; give an output file name",
+                         ja=f"{output}: フォルダです。出力ファイルの名前を指定してください")
     if not output.parent.is_dir():
         folder = next((f for f in output.parents if f.exists() or f.is_symlink()), None)
         if folder is not None and not folder.is_dir():
             raise InputError(f"{output}: {folder} is a file, not a folder", hint="give the output file's path in a "
-                             "folder, e.g. beside the input: out.csv")  # fmt: skip
-        raise InputError(f"{output}: the folder {output.parent} does not exist")
+                             "folder, e.g. beside the input: out.csv",
+                             ja=f"{output}: {folder} はフォルダではなくファイルです",
+                             hint_ja="出力ファイルはフォルダの中に指定してください（例: 入力と同じ場所に "
+                             "out.csv）")  # fmt: skip
+        raise InputError(f"{output}: the folder {output.parent} does not exist",
+                         ja=f"{output}: フォルダ {output.parent} がありません")
     try:
         regular = stat.S_ISREG(os.stat(output).st_mode)  # the file a link points to
     except OSError:
         regular = None  # no such file yet
     if regular is not None and not os.access(output, os.W_OK):
         raise InputError(f"{output}: the file is read-only; it was left as it is",
-                         hint="choose another output file, or make it writable first")  # fmt: skip
+                         hint="choose another output file, or make it writable first",
+                         ja=f"{output}: 読み取り専用のファイルです（変更していません）",
+                         hint_ja="別の出力ファイルを指定するか、先に書き込めるようにしてください")  # fmt: skip
     folder = Path(os.path.realpath(output)).parent  # where atomic_file writes (not for a device: written into)
     if regular is None and not folder.is_dir():  # a link to a file in a folder that is not there
-        raise InputError(f"{output}: the folder {folder} does not exist")
+        raise InputError(f"{output}: the folder {folder} does not exist",
+                         ja=f"{output}: フォルダ {folder} がありません")
     if regular is not False and not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"{output}: cannot write in {folder}: Permission denied",
-                         hint="choose an output file in a folder you can write to")  # fmt: skip
+                         hint="choose an output file in a folder you can write to",
+                         ja=f"{output}: {folder} に書き込めません（アクセスが拒否されました）",
+                         hint_ja="書き込めるフォルダの出力ファイルを指定してください")  # fmt: skip
 
 
 def windows_superset(encoding: str, text: str | None = None) -> bool:
@@ -295,11 +314,19 @@ def windows_superset_hint(encoding: str, shown: str, option: str) -> str:
             "cp932 (Windows' Shift_JIS) holds them")
 
 
+def windows_superset_hint_ja(encoding: str, shown: str, option: str) -> str:
+    """:func:`windows_superset_hint` in Japanese."""
+    return (f"Python の {encoding} は厳密な Shift_JIS で、Windows が加えた文字（{shown}）を含みません。{option} "
+            "cp932（Windows の Shift_JIS）ならこれらを扱えます")
+
+
 def check_path_given(path: str | os.PathLike[str], option: str, stream: str = "output") -> None:
     """UsageError when ``path`` is empty (``-o ""``): it would name the current folder. ``stream``: what ``-`` means
     in its place (standard ``output`` or ``input``)."""
     if not os.fspath(path):
-        raise UsageError(f"{option}: the path is empty", hint=f"give a file name, or - for standard {stream}")
+        raise UsageError(f"{option}: the path is empty", hint=f"give a file name, or - for standard {stream}",
+                         ja=f"{option}: パスが空です",
+                         hint_ja=f"ファイル名を指定してください（- は標準{'出力' if stream == 'output' else '入力'}）")
 
 
 def _default_mode() -> int:
@@ -346,16 +373,21 @@ def atomic_file(target: Path) -> Iterator[Path]:
         except OSError as exc:  # an immutable or append-only file: the error names the target, not the temporary file
             raise InputError(f"{given}: cannot be replaced: {exc.strerror}",
                              hint="the file may be read-only to you or immutable (lsattr shows an i); choose "
-                                  "another output file") from None  # fmt: skip
+                                  "another output file",
+                             ja=f"{given}: 置き換えられません: {reason_ja(exc)}",
+                             hint_ja="読み取り専用か変更不可（lsattr で i と表示）のファイルかもしれません。別の出力"
+                                     "ファイルを指定してください") from None  # fmt: skip
     except BaseException as exc:
         if creating and isinstance(exc, FileExistsError):  # both names are other files: leave them
-            raise InputError(f"{target}: cannot write in {target.parent}: temporary names in use") from None
+            raise InputError(f"{target}: cannot write in {target.parent}: temporary names in use",
+                             ja=f"{target}: {target.parent} に書き込めません: 一時ファイルの名前が使用中です") from None
         # Ours otherwise, even when a signal came as os.open returned, before anything noted that it had made the
         # file (O_EXCL: no other file had the name); when nothing was made there is nothing to remove.
         with contextlib.suppress(OSError):
             temp.unlink()
         if creating and isinstance(exc, OSError):  # the temporary file could not be made
-            raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}") from None
+            raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}",
+                             ja=f"{target}: {target.parent} に書き込めません: {reason_ja(exc)}") from None
         raise
 
 
@@ -372,11 +404,13 @@ def open_writer(
     """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'.
     ``errors`` (CSV/TSV): what to do with a character ``encoding`` cannot hold, one of :data:`OUTPUT_ERRORS`."""
     if errors not in OUTPUT_ERRORS:
-        raise UsageError(f"unknown output error handling {errors!r}", hint="use strict or replace")
+        raise UsageError(f"unknown output error handling {errors!r}", hint="use strict or replace",
+                         ja=f"{errors!r} という出力エラーの扱いはありません", hint_ja="strict か replace です")
     encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
     if is_stdout(output):
         if fmt == "xlsx":
-            raise InputError("xlsx output needs an output file, not standard output")
+            raise InputError("xlsx output needs an output file, not standard output",
+                             ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）")
         with _stream_text(stream, encoding) as text:
             writer = _text_writer(fmt, text, encoding, errors)
             yield writer
@@ -430,7 +464,9 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[
         stream = sys.stdout
     if stream is None:  # started with stdout closed (`>&-`): Python has none
         raise UsageError("standard output is closed: the rows have nowhere to go",
-                         hint="write them to a file with -o FILE")  # fmt: skip
+                         hint="write them to a file with -o FILE",
+                         ja="標準出力が閉じています: 行の書き出し先がありません",
+                         hint_ja="-o FILE でファイルに書き出してください")  # fmt: skip
     binary: IO[bytes] | None
     if isinstance(stream, io.TextIOBase):
         binary = getattr(stream, "buffer", None)
@@ -459,6 +495,11 @@ def _text_writer(fmt: str, handle: IO[str], encoding: str, errors: str) -> _Deli
 def row_label(number: int) -> str:
     """A data row number as messages name it (0: the header)."""
     return "the header" if number == 0 else f"data row {number}"
+
+
+def row_label_ja(number: int) -> str:
+    """:func:`row_label` in Japanese."""
+    return "見出し行" if number == 0 else f"データの {number} 行目"
 
 
 def _replace_unencodable(text: str, encoding: str) -> tuple[str, str]:
@@ -636,7 +677,8 @@ class _DelimitedWriter:
         error = self._bad_character(number, cells)
         if error is not None:
             return error
-        return InputError(f"{row_label(number)}: cannot be written in {self._encoding}: {exc.reason}")
+        return InputError(f"{row_label(number)}: cannot be written in {self._encoding}: {exc.reason}",
+                          ja=f"{row_label_ja(number)}: {self._encoding} では書き出せません: {exc.reason}")
 
     def _bad_character(self, number: int, cells: list[str]) -> InputError | None:
         """The error naming the first cell of a row that cannot be encoded, or None if every cell can."""
@@ -645,14 +687,22 @@ class _DelimitedWriter:
                 cell.encode(self._encoding)
             except UnicodeEncodeError as cell_exc:
                 char = cell_exc.object[cell_exc.start]
-                windows = f"{windows_superset_hint(self._encoding, char, '--output-encoding')}; or " if (
-                    windows_superset(self._encoding, char)) else ""  # fmt: skip
+                superset = windows_superset(self._encoding, char)
+                windows = f"{windows_superset_hint(self._encoding, char, '--output-encoding')}; or " if superset \
+                    else ""  # fmt: skip
+                windows_ja = f"{windows_superset_hint_ja(self._encoding, char, '--output-encoding')}。" \
+                    if superset else ""  # fmt: skip
                 return InputError(
                     f"{row_label(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
                     f"cannot be written in {self._encoding}",
                     hint=f"{windows}write UTF-8 (the default) or xlsx, which hold every character; or pass "
                          f"--output-errors replace to write {REPLACEMENT!r} for each such character (the summary "
                          "counts the cells)",
+                    ja=f"{row_label_ja(number)}、列 {self._column(index)!r}: 文字 {char!r}（U+{ord(char):04X}）は "
+                       f"{self._encoding} では書き出せません",
+                    hint_ja=f"{windows_ja}すべての文字を扱える UTF-8（既定）か xlsx で書き出すか、"
+                            f"--output-errors replace でそうした文字を {REPLACEMENT!r} に置き換えてください"
+                            "（置き換えたセルの数は要約に出ます）",
                 )
         return None
 
@@ -746,7 +796,8 @@ class _JsonlWriter(_NothingReplaced):
                     self._handle.write(line + "\n")
                 except UnicodeEncodeError:
                     raise InputError(
-                        f"row {number}: contains text that is not valid Unicode (a lone surrogate)"
+                        f"row {number}: contains text that is not valid Unicode (a lone surrogate)",
+                        ja=f"{number} 行目: 正しい Unicode でない文字（対になっていないサロゲート）があります",
                     ) from None
             raise
 
@@ -831,6 +882,8 @@ class _XlsxWriter(_NothingReplaced):
             raise InputError(
                 f"xlsx output is limited to {XLSX_MAX_ROWS - 1:,} data rows per sheet",
                 hint="write CSV or JSONL for larger inputs",
+                ja=f"xlsx の出力は 1 シート {XLSX_MAX_ROWS - 1:,} データ行までです",
+                hint_ja="それより大きい入力は CSV か JSONL で書き出してください",
             )
         self._sheet.append(values)
         self._rows += 1
