@@ -1944,3 +1944,57 @@ def test_screen_reads_a_japanese_excel_s_built_in_date_formats_as_dates(tmp_path
     assert cells == [(datetime.datetime(2025, 4, 1), "[$-411]ge.m.d"), (datetime.datetime(2025, 4, 1),
                      '[$-411]ggge"年"m"月"d"日"'), (datetime.datetime(2025, 4, 1), 'yyyy"年"m"月"d"日"'),
                      (datetime.time(9, 30), 'h"時"mm"分"')]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> None:
+    """The name columns say the id columns' verdict, areas and econ-security areas by their taxonomy names in the
+    language of --lang, and name the protection uses among the row's programs (empty when there is none)."""
+    from domaincheck.cache import load_taxonomy
+    from domaincheck.models import VERDICT_WORDS
+    from domaincheck.screen import ID_COLUMNS, NAME_COLUMNS
+
+    tax = load_taxonomy(None)
+    key = f"name_{lang}"
+    verdicts = VERDICT_WORDS[lang] | {t.id: getattr(t, key) for t in tax.tiers}
+    areas = {a.id: getattr(a, key) for a in tax.areas}
+    econsec = {e.id: getattr(e, key) for e in tax.econsec}
+    protection = {p.id: getattr(p, key) for p in tax.programs if p.kind == "protection"}
+    out = tmp_path / "out.csv"
+    r = run("screen", "tests/data/example_call.csv", "-o", str(out), "-q", "--lang", lang)
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert list(rows[0])[-len(ID_COLUMNS) - len(NAME_COLUMNS):] == [*ID_COLUMNS, *NAME_COLUMNS]
+    seen = set()
+    for row in rows:
+        def names(ids: str, of: dict[str, str]) -> str:
+            return "|".join(of[i] for i in ids.split("|")) if ids else ""
+
+        assert row["dc_verdict_name"] == verdicts[row["dc_verdict"]]
+        assert row["dc_area_names"] == names(row["dc_areas"], areas)
+        assert row["dc_econsec_names"] == names(row["dc_econsec"], econsec)
+        assert row["dc_protection"] == "|".join(protection[p] for p in row["dc_programs"].split("|") if p in protection)
+        seen.add(row["dc_verdict"])
+        seen.add("protection" if row["dc_protection"] else "no protection")
+    assert {"strategic", "emerging", "none", "error", "protection", "no protection"} <= seen
+
+
+def test_screen_xlsx_keeps_hidden_columns_hidden(tmp_path: Path) -> None:
+    """A column the input workbook hides (applicants' names, say) stays hidden in an xlsx output, and the flag
+    follows its column when an earlier screening's dc_* column before it is dropped; the result columns show."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["No", "dc_verdict", "研究課題名", "代表者", "所属"])
+    sheet.append([1, "old", "量子コンピュータの誤り訂正", "山田 太郎", "A大学"])
+    sheet.column_dimensions["D"].hidden = True  # 代表者
+    src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    book.save(src)
+    r = run("screen", str(src), "-o", str(out), "-q")
+    assert r.exit_code == 0, r.stderr
+    sheet = openpyxl.load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    hidden = {header[i] for i in range(len(header))
+              if sheet.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].hidden}  # fmt: skip
+    assert header[:4] == ["No", "研究課題名", "代表者", "所属"] and hidden == {"代表者"}

@@ -638,8 +638,11 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     text = stdout.getvalue().decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [
         ["研究課題名", *RESULT_COLUMNS],
-        ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", "", "", ""],
-        ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", "", "", ""],
+        # The name columns of a classifier without a taxonomy (this double) hold its ids.
+        ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", "", "", "",
+         "strategic", "quantum", "", ""],
+        ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", "", "", "",
+         "emerging", "ocean", "", ""],
     ]
     text_stream = io.StringIO()
     screen(ScreenOptions(input="-", fmt="jsonl"), fake_factory, stdin=io.BytesIO(data), stdout=text_stream)
@@ -832,6 +835,11 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
         "dc_learned": "",
         "dc_held": "",
         "dc_problem": "",
+        # No taxonomy on this classifier: its ids stand for their names.
+        "dc_verdict_name": "strategic",
+        "dc_area_names": "strategic|quantum",
+        "dc_econsec_names": "space_tech",
+        "dc_protection": "",
     }
     assert rows[1]["dc_primary_area"] == "quantum" and rows[1]["dc_scores"] == "55|80"
     assert rows[1]["dc_terms"] == "sea|qubit"

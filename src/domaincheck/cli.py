@@ -705,8 +705,10 @@ def screen(
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     terms_only: _TermsOnly = False,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr (the "
-                                       "output's columns and --summary-json keep their ids).", envvar=LANG_ENV)]
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr and "
+                                       "of the output's name columns (dc_verdict_name, dc_area_names, "
+                                       "dc_econsec_names, dc_protection); the id columns and --summary-json keep "
+                                       "their ids.", envvar=LANG_ENV)]
     = Lang.ja,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
@@ -750,7 +752,7 @@ def screen(
                                 output_encoding=output_encoding, output_errors=output_errors, jobs=jobs,
                                 sheet=sheet,
                                 input_fmt=input_format.value if input_format else None,
-                                header_row=header_row)  # fmt: skip
+                                header_row=header_row, lang=lang.value)  # fmt: skip
         factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from .models import (
     LEARNED,
     TIERS,
+    VERDICT_WORDS,
     Area,
     AreaHit,
     EconSecArea,
@@ -585,7 +586,7 @@ _WORDS = {
     ),
     # Labels of the source's own Japanese where it has them: Protection（保護）/ Promotion（育成）への活用, 支援
     "ja": _Words(
-        verdict="判定", verdicts={"econsec_only": "経済安保のみ", "none": "該当なし"},
+        verdict="判定", verdicts=VERDICT_WORDS["ja"],
         columns=("領域", "名称", "区分", "スコア", "確度", "根拠"), bands={"high": "高", "medium": "中", "low": "低"},
         learned="学習モデル: ", econsec="経済安保",
         kinds={"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",

@@ -88,7 +88,15 @@ from domaincheck.io.writers import (
     open_writer,
     output_format,
 )
-from domaincheck.models import UNCLASSIFIED_PROBLEMS, VERDICTS, Brief, Result, terms_and_learned
+from domaincheck.models import (
+    UNCLASSIFIED_PROBLEMS,
+    VERDICT_WORDS,
+    VERDICTS,
+    Brief,
+    Result,
+    Taxonomy,
+    terms_and_learned,
+)
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -103,7 +111,7 @@ __all__ = [
     "should_fail",
 ]
 
-RESULT_COLUMNS: tuple[str, ...] = (
+ID_COLUMNS: tuple[str, ...] = (
     "dc_verdict",
     "dc_primary_area",
     "dc_primary_tier",
@@ -116,9 +124,15 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "dc_problem",
     "dc_held",
 )
+"""The result columns that hold ids (verdict, areas, tiers, programs): what the classifier hands back for a row."""
+NAME_COLUMNS: tuple[str, ...] = ("dc_verdict_name", "dc_area_names", "dc_econsec_names", "dc_protection")
+"""The result columns for a person, in the language of :attr:`ScreenOptions.lang`: the verdict's name (a tier's
+official name), the areas' and econ-security areas' names, and the names of the protection uses that apply (the
+source's 技術流出防止 and 研究セキュリティ: a row to look at with the research-security office)."""
+RESULT_COLUMNS: tuple[str, ...] = ID_COLUMNS + NAME_COLUMNS
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined. New columns go at the end, so
 that a reader that takes them by position keeps working (``dc_learned``, from before that rule, moved ``dc_problem``
-one column on; ``dc_held`` followed the rule)."""
+one column on; ``dc_held`` and the name columns followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
 DEFAULT_OUTPUT_ENCODING = "utf-8-sig"
@@ -218,6 +232,8 @@ class ScreenOptions:
     sheet: str | None = None
     """xlsx input: worksheet name or 1-based number; None = the first visible sheet with a title column (else the
     first visible sheet)."""
+    lang: str = "en"
+    """Language of the :data:`NAME_COLUMNS` (``ja`` or ``en``); the id columns are the same in both."""
 
 
 @dataclass(frozen=True)
@@ -347,13 +363,13 @@ def findings(summary: Summary, fail_on: str) -> int:
 # --- classification (runs in this process or in workers) --------------------------------------------
 
 _Cells = tuple[str, ...]
-"""The result cells of one row, aligned with RESULT_COLUMNS (dc_problem holds only the classifier's problem)."""
+"""The result cells of one row, aligned with ID_COLUMNS (dc_problem holds only the classifier's problem)."""
 _CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 """What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids."""
 
-_SKIPPED: _Cells = ("error", *[""] * (len(RESULT_COLUMNS) - 1))
+_SKIPPED: _Cells = ("error", *[""] * (len(ID_COLUMNS) - 1))
 _UNCLASSIFIABLE: _Cells = tuple("unclassifiable_title" if c == "dc_problem" else v
-                                for c, v in zip(RESULT_COLUMNS, _SKIPPED, strict=True))  # fmt: skip
+                                for c, v in zip(ID_COLUMNS, _SKIPPED, strict=True))  # fmt: skip
 _ERROR_KEY: _CountKey = ("error", "", (), ())
 
 _first = itemgetter(0)
@@ -423,6 +439,45 @@ _BRIEF_CELLS_MAX = 10_000
 _BRIEF_CELLS: dict[int, tuple[Brief, _Cells, _CountKey]] = {}
 """id(Brief) → (that Brief, its cells, its count key). The classifier shares one Brief among titles with the
 same matches; the Brief is kept here so that its id cannot be reused by another object."""
+
+
+_NAMES_MAX = 10_000  # distinct (verdict, areas, econ-security areas, programs) cells remembered
+
+
+class _Names:
+    """The :data:`NAME_COLUMNS` cells of a row, from its id cells, in one language; worked out once for each
+    distinct verdict, areas, econ-security areas and programs (a call holds few combinations)."""
+
+    def __init__(self, taxonomy: Taxonomy | None, lang: str) -> None:
+        ja = lang == "ja"
+        self._verdicts: dict[str, str] = dict(VERDICT_WORDS["ja" if ja else "en"])
+        self._areas: dict[str, str] = {}
+        self._econsec: dict[str, str] = {}
+        self._protection: dict[str, str] = {}
+        if taxonomy is not None:  # a test double's classifier may have none: its ids stand for themselves
+            self._verdicts |= {t.id: t.name_ja if ja else t.name_en for t in taxonomy.tiers}
+            self._areas = {a.id: a.name_ja if ja else a.name_en for a in taxonomy.areas}
+            self._econsec = {e.id: e.name_ja if ja else e.name_en for e in taxonomy.econsec}
+            self._protection = {p.id: p.name_ja if ja else p.name_en for p in taxonomy.programs
+                                if p.kind == "protection"}  # fmt: skip
+        self._memo: dict[tuple[str, str, str, str], _Cells] = {}
+
+    def cells(self, ids: _Cells) -> _Cells:
+        key = (ids[0], ids[3], ids[5], ids[6])
+        found = self._memo.get(key)
+        if found is None:
+            verdict, areas, econsec, programs = key
+            protection = self._protection
+            found = (self._verdicts.get(verdict, verdict), _named(self._areas, areas), _named(self._econsec, econsec),
+                     "|".join([protection[p] for p in programs.split("|") if p in protection]))  # fmt: skip
+            if len(self._memo) < _NAMES_MAX:
+                self._memo[key] = found
+        return found
+
+
+def _named(names: Mapping[str, str], joined: str) -> str:
+    """``|``-joined ids as ``|``-joined names (an id without a name as itself)."""
+    return "|".join([names.get(i, i) for i in joined.split("|")]) if joined else ""
 
 
 def _classify_texts(classifier: ClassifierLike, texts: Sequence[str | None], want_detail: bool,
@@ -703,6 +758,7 @@ def screen(
                         layout=out_fmt == "xlsx") as table:  # fmt: skip
             plan, detected = _plan(table, options, out_fmt)
             classifier = classifier_factory()
+            names = _Names(getattr(classifier, "taxonomy", None), options.lang)
             tally = _Tally()
             with open_writer(
                 out_fmt,
@@ -713,12 +769,13 @@ def screen(
                 input_path=source.path,
             ) as writer:
                 header = list(table.header)
-                widths = table.widths
+                widths, hidden = table.widths, table.hidden
                 if plan.keep is not None:
                     header = [header[i] for i in plan.keep]
                     widths = None if widths is None else tuple(widths[i] for i in plan.keep)
+                    hidden = None if hidden is None else tuple(hidden[i] for i in plan.keep)
                 with named_os_errors(output):
-                    writer.write_header(header, RESULT_COLUMNS, widths)
+                    writer.write_header(header, RESULT_COLUMNS, widths, hidden)
                 want_detail = out_fmt == "jsonl"
                 batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
                 # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
@@ -726,7 +783,7 @@ def screen(
                 with contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail)) as results:
                     for batch, classified in results:
                         with named_os_errors(output):  # the writing's errors, not the reading's (the loop's)
-                            _write_batch(writer, batch, classified, tally)
+                            _write_batch(writer, batch, classified, tally, names)
                         if progress is not None:
                             progress(tally.rows_written, table.total)
             blank = table.blank_rows[0]
@@ -916,11 +973,13 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats)
 
 
-def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally) -> None:
-    """Append the result cells (and extra cells) to each row, count the batch and write it."""
+def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally, names: _Names) -> None:
+    """Append the result cells (ids, then names; and extra cells) to each row, count the batch and write it."""
     rows = batch.rows
+    named = names.cells
     for row, cells in zip(rows, classified.cells, strict=True):
         row += cells
+        row += named(cells)
     notes = batch.notes
     for index in classified.rejected:
         notes.setdefault(index, ((), None))

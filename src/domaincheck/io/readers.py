@@ -135,6 +135,8 @@ class Table:
     in Japanese."""
     widths: tuple[float | None, ...] | None = None
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
+    hidden: tuple[bool, ...] | None = None
+    """xlsx read with ``layout``: per header column, whether the sheet hides it; else None."""
 
 
 def raise_field_size_limit() -> None:
@@ -737,7 +739,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
             header = tuple(cell_text(c) for c in header_cells)
-            widths = _column_widths(worksheet, source.name, len(header)) if layout else None
+            widths, hidden = _column_widths(worksheet, source.name, len(header)) if layout else (None, None)
             declared = start.declared_rows
             total = declared - consumed if declared is not None and declared > consumed else None
             blank = [0]
@@ -767,7 +769,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     yield RawRow(number, cells, unevaluated, (), formats)
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
-                          header_row=consumed if start.below_banner else None, context=context, widths=widths)
+                          header_row=consumed if start.below_banner else None, context=context, widths=widths,
+                          hidden=hidden)
             yield table
         finally:
             workbook.close()
@@ -1047,16 +1050,18 @@ def _sheet_rows(worksheet: Any, name: str, pads: frozenset[str], layout: bool = 
         yield _cells(values), formats
 
 
-def _column_widths(worksheet: Any, name: str, columns: int) -> tuple[float | None, ...]:
+def _column_widths(worksheet: Any, name: str, columns: int) -> tuple[tuple[float | None, ...], tuple[bool, ...]]:
     """The widths the sheet sets for its first ``columns`` columns (its ``<col>`` elements, which come before the
-    rows: only the start of the sheet is read); None for a column it sets none for, or hides at width 0."""
+    rows: only the start of the sheet is read), None for a column it sets none for or hides at width 0; and which of
+    them it hides (an office hides the applicants' names, say: the output keeps them hidden)."""
     from openpyxl.xml.functions import iterparse  # openpyxl's parser: defusedxml where installed, as openpyxl reads
 
     widths: list[float | None] = [None] * columns
+    hidden = [False] * columns
     try:
         source = worksheet._get_source()  # openpyxl read-only worksheet: the sheet part in the archive
     except (AttributeError, KeyError, OSError):
-        return tuple(widths)
+        return tuple(widths), tuple(hidden)
     with source:
         for _event, element in _guarded(iter(iterparse(source, events=("start",))), name, worksheet.title):
             tag = element.tag.rpartition("}")[2]
@@ -1065,13 +1070,21 @@ def _column_widths(worksheet: Any, name: str, columns: int) -> tuple[float | Non
             if tag != "col":
                 continue
             try:
-                first, last, width = int(element.get("min")), int(element.get("max")), float(element.get("width"))
+                first, last = int(element.get("min")), int(element.get("max"))
+            except (TypeError, ValueError):
+                continue
+            span = range(max(first, 1) - 1, min(last, columns))
+            if element.get("hidden") in ("1", "true"):
+                for i in span:
+                    hidden[i] = True
+            try:
+                width = float(element.get("width"))
             except (TypeError, ValueError):  # no width (a column style only), or no number
                 continue
             if width > 0 and math.isfinite(width):
-                for i in range(max(first, 1) - 1, min(last, columns)):
+                for i in span:
                     widths[i] = width
-    return tuple(widths)
+    return tuple(widths), tuple(hidden)
 
 
 def _cells(values: list[Any]) -> list[Any]:

@@ -127,9 +127,10 @@ class RowWriter(Protocol):
     """
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str],
-                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
+                     widths: Sequence[float | None] | None = None, hidden: Sequence[bool] | None = None
+                     ) -> None:  # fmt: skip
         """Write (or remember) the column names; ``widths`` (xlsx only): the header columns' widths in the input
-        (None: not set there)."""
+        (None: not set there); ``hidden`` (xlsx only): which header columns the input hides."""
 
     def write_rows(
         self,
@@ -574,7 +575,8 @@ class _DelimitedWriter:
         return [neutralize(t) if t and t[0] in start else t for t in texts]
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str],
-                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
+                     widths: Sequence[float | None] | None = None, hidden: Sequence[bool] | None = None
+                     ) -> None:  # fmt: skip
         self._columns = [*header, *result_columns]
         self._write(0, self._prepare(self._columns))
 
@@ -754,7 +756,8 @@ class _JsonlWriter(_NothingReplaced):
         self._encode = json.JSONEncoder(ensure_ascii=False, default=_json_default, allow_nan=False).encode
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str],
-                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
+                     widths: Sequence[float | None] | None = None, hidden: Sequence[bool] | None = None
+                     ) -> None:  # fmt: skip
         self._keys = json_keys(header)
         self._results = len(result_columns)
         # The result cell that names a row's problems (the screen's dc_problem), if the results have one.
@@ -850,6 +853,7 @@ class _XlsxWriter(_NothingReplaced):
         self._columns = 0
         self._header: list[Any] | None = None
         self._widths: Sequence[float | None] = ()
+        self._hidden: Sequence[bool] = ()
         self._width = 0  # the header's columns: a row's cells beyond them follow the result cells
         self._results = 0
         self._cell: Any = WriteOnlyCell
@@ -891,12 +895,14 @@ class _XlsxWriter(_NothingReplaced):
             self._columns = len(values)  # a long row's extra cells: the filter covers them too
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str],
-                     widths: Sequence[float | None] | None = None) -> None:  # fmt: skip
+                     widths: Sequence[float | None] | None = None, hidden: Sequence[bool] | None = None
+                     ) -> None:  # fmt: skip
         self._header = self._prepare([*header, *result_columns])
         self._columns = len(self._header)
         self._width = len(header)
         self._results = len(result_columns)
         self._widths = widths or ()
+        self._hidden = hidden or ()
 
     def _formatted(self, row: list[Any], formats: Sequence[CellFormat]) -> None:
         """Give the prepared ``row``'s input cells their number formats: each cell with one becomes a cell object
@@ -934,11 +940,13 @@ class _XlsxWriter(_NothingReplaced):
         for row in first[:200]:
             for i, value in enumerate(row[: len(widths)]):
                 widths[i] = max(widths[i], _display_width(value))
-        given = self._widths
+        given, hidden = self._widths, self._hidden
         for i, width in enumerate(widths):
             kept = given[i] if i < len(given) else None
-            self._sheet.column_dimensions[get_column_letter(i + 1)].width = (
-                kept if kept is not None else min(60, max(10, width + 2)))
+            dimension = self._sheet.column_dimensions[get_column_letter(i + 1)]
+            dimension.width = kept if kept is not None else min(60, max(10, width + 2))
+            if i < len(hidden) and hidden[i]:
+                dimension.hidden = True
         bold = Font(bold=True)
         cells = []
         for name in header:
