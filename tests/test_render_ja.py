@@ -463,3 +463,25 @@ def test_show_gives_each_programs_reason_in_japanese() -> None:
             else:
                 assert kind == "focus" and p["why_ja"] == f"重点領域: {area.name_ja}"
             assert row["detail"].endswith("（解釈）") == p["editorial"]
+
+
+def test_the_domains_tree_is_japanese_under_ja_and_as_it_was_under_en(taxonomy: Taxonomy) -> None:
+    """`domains` under ja used to show each area's term count, source line and related technologies in English
+    (`[1083 terms, line 70]`, `+ 5 related technologies (see …)`) inside the Japanese tree; --lang en keeps them."""
+    ja = runner.invoke(app, ["domains"], env={"COLUMNS": "200"})
+    en = runner.invoke(app, ["domains", "--lang", "en"], env={"COLUMNS": "200"})
+    assert ja.exit_code == en.exit_code == 0, ja.stderr + en.stderr
+    assert not re.search(r"terms|line \d|related|technolog|see `|taxonomy", ja.stdout), ja.stdout
+    for area in taxonomy.areas:
+        terms = sum(len(t.strong) + len(t.support) for t in area.technologies)
+        related = sum(not t.in_source for t in area.technologies)
+        assert f"  {area.name_ja} — {area.official_ja}  [{terms} 語、出典{area.source.line}行]" in ja.stdout
+        assert f"  {area.name_en} — {area.official_en}  [{terms} terms, line {area.source.line}]" in en.stdout
+        if related:
+            assert f"＋関連技術 {related} 件（domaincheck show {area.id} を参照）" in ja.stdout
+            assert (f"+ {related} related technolog{'y' if related == 1 else 'ies'} (see `domaincheck show {area.id}`)"
+                    in en.stdout)  # fmt: skip
+    for tier in taxonomy.tiers:
+        count = sum(a.tier == tier.id for a in taxonomy.areas)
+        assert f"{tier.name_ja}（{tier.id}、{count} 領域）" in ja.stdout
+        assert f"{tier.name_en} ({tier.id}, {count})" in en.stdout

@@ -120,26 +120,29 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
     from rich.tree import Tree
 
     doc = tax.document
-    root = Tree(RText(f"{doc.title_ja if lang == 'ja' else doc.title_en} ({doc.date}) — taxonomy {tax.version}",
-                      style="bold"))  # fmt: skip
+    ja = lang == "ja"
+    root = Tree(RText(f"{doc.title_ja} ({doc.date}) — タクソノミー {tax.version}" if ja
+                      else f"{doc.title_en} ({doc.date}) — taxonomy {tax.version}", style="bold"))  # fmt: skip
     for tier in tax.tiers:
         members = [a for a in areas if a.tier == tier.id]
         if not members:
             continue
-        branch = root.add(RText(f"{tier.name_ja if lang == 'ja' else tier.name_en} ({tier.id}, {len(members)})",
-                                style="bold cyan"))  # fmt: skip
+        branch = root.add(RText(f"{tier.name_ja}（{tier.id}、{len(members)} 領域）" if ja
+                                else f"{tier.name_en} ({tier.id}, {len(members)})", style="bold cyan"))  # fmt: skip
         for a in members:
-            official = a.official_en if lang == "en" else a.official_ja
+            official = a.official_ja if ja else a.official_en
             terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
+            counts = f"[{terms} 語、出典{a.source.line}行]" if ja else f"[{terms} terms, line {a.source.line}]"
             node = branch.add(RText.assemble((a.id, "bold"), f"  {a.name(lang)} — {official}",
-                                             (f"  [{terms} terms, line {a.source.line}]", "dim")))  # fmt: skip
+                                             (f"  {counts}", "dim")))  # fmt: skip
             for t in a.technologies:
                 if t.in_source:
-                    node.add(RText(t.name_en if lang == "en" else t.name_ja))
+                    node.add(RText(t.name_ja if ja else t.name_en))
             related = [t for t in a.technologies if not t.in_source]
             if related:
-                node.add(RText(f"+ {len(related)} related technolog{'y' if len(related) == 1 else 'ies'} "
-                               f"(see `domaincheck show {a.id}`)", style="dim"))
+                node.add(RText(f"＋関連技術 {len(related)} 件（domaincheck show {a.id} を参照）" if ja
+                               else f"+ {len(related)} related technolog{'y' if len(related) == 1 else 'ies'} "
+                               f"(see `domaincheck show {a.id}`)", style="dim"))  # fmt: skip
     return root
 
 
