@@ -221,6 +221,31 @@ def test_language_from_the_environment(no_title: Path) -> None:
     assert bad.exit_code == EXIT_USAGE and "fr" in bad.stderr  # a value --lang would refuse is refused alike
 
 
+@pytest.mark.parametrize(("value", "lang"), [("EN", "en"), ("En", "en"), ("JA", "ja"), ("Ja", "ja"),
+                                             ("en_US.UTF-8", "en"), ("ja_JP.UTF-8", "ja"), ("ja_JP.eucJP", "ja"),
+                                             ("en-GB", "en")])  # fmt: skip
+def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: str) -> None:
+    """DOMAINCHECK_LANG=EN (or Ja) made every command fail (`'EN' is not one of 'ja', 'en'`, exit 2): the variable
+    and --lang take either language in any case, and a locale such as $LANG holds (ja_JP.UTF-8)."""
+    english = lang == "en"
+    for result in (run(*MIN, "domains", env={"DOMAINCHECK_LANG": value}), run(*MIN, "domains", "--lang", value)):
+        assert result.exit_code == 0, result.stderr
+        assert ("Quantum" in result.stdout) == english and ("量子" in result.stdout) != english
+    # evaluate has no --lang: its errors follow the variable alone
+    missing = run(*MIN, "evaluate", str(tmp_path / "missing.csv"), env={"DOMAINCHECK_LANG": value})
+    assert missing.exit_code != 0 and missing.stderr.startswith("Error:" if english else "エラー:"), missing.stderr
+
+
+@pytest.mark.parametrize("value", ["fr", "C.UTF-8", "japanese", "e"])
+def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
+    """Any other value is still a usage error, the value as given; from the variable, the variable is named."""
+    given = run(*MIN, "domains", "--lang", value)
+    assert given.exit_code == EXIT_USAGE and f"{value!r} is not one of 'ja', 'en'" in given.stderr, given.stderr
+    from_env = run(*MIN, "domains", env={"DOMAINCHECK_LANG": value})
+    assert from_env.exit_code == EXIT_USAGE
+    assert f"{value!r} (from DOMAINCHECK_LANG) is not one of 'ja', 'en'" in " ".join(from_env.stderr.split())
+
+
 def test_screen_undecodable_file_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_bytes("title\n量子コンピュータ\n".encode() + b"\xff\xfe\x80\n")
