@@ -485,3 +485,80 @@ def test_the_domains_tree_is_japanese_under_ja_and_as_it_was_under_en(taxonomy: 
         count = sum(a.tier == tier.id for a in taxonomy.areas)
         assert f"{tier.name_ja}（{tier.id}、{count} 領域）" in ja.stdout
         assert f"{tier.name_en} ({tier.id}, {count})" in en.stdout
+
+
+def _markdown_rows(args: list[str]) -> list[dict[str, str]]:
+    r = runner.invoke(app, [*args, "--format", "markdown"])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    header = [c.strip() for c in lines[0].strip("|").split(" | ")]
+    return [dict(zip(header, (c.strip() for c in line.strip("|").split(" | ")), strict=True)) for line in lines[2:]]
+
+
+def _csv_rows(args: list[str]) -> list[dict[str, str]]:
+    r = runner.invoke(app, [*args, "--format", "csv"])
+    assert r.exit_code == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+
+
+SNAKE_ID = re.compile(r"\b[a-z]+(_[a-z0-9]+)+\b|\bemerging\b|\bstrategic\b|\beconsec\b|editorial|\bvia\b")
+
+
+def test_programs_and_econsec_name_what_they_serve_in_japanese(taxonomy: Taxonomy) -> None:
+    """Under ja the programs table and Markdown said what a program serves by ids (`emerging + econsec`, `focus
+    (editorial): ai_robotics`) and econsec its crosswalk so (`bio_healthcare (バイオ・ヘルスケア) via vaccines`). They
+    name tiers, areas and technologies in Japanese, as `show` does, an editorial link marked （解釈）; the table nests
+    a program's items under it instead of a parent column. CSV keeps the ids, for machines, in both languages."""
+    names = {a.id: a.name_ja for a in taxonomy.areas}
+    md = {row["ID"]: row for row in _markdown_rows(["programs"])}
+    ids = {row["id"]: row for row in _csv_rows(["programs"])}
+    assert {row["id"]: row["serves"] for row in _csv_rows(["programs", "--lang", "en"])} == {
+        i: row["serves"] for i, row in ids.items()}
+    wide = runner.invoke(app, ["programs"], env={"COLUMNS": "3000"})  # a row a line
+    table = {cells[1].strip(): cells for line in wide.stdout.splitlines() if line.startswith("│")
+             for cells in [line.split("│")]}  # fmt: skip
+    header = next(line for line in wide.stdout.splitlines() if line.startswith("┃")).split("┃")
+    assert "親" not in [h.strip() for h in header] and "親" in next(iter(md.values()))
+    serves_at = [h.strip() for h in header].index("対象")
+    for p in taxonomy.programs:
+        entries = [(p.id, "", p.tiers, p.econsec, p.focus), *((it.id, p.id, (), False, it.areas) for it in p.items)]
+        for entry, parent, tiers, econsec, focus in entries:
+            serves = md[entry]["対象"]
+            assert table[entry][serves_at].strip() == serves and md[entry]["親"] == parent, entry
+            assert not SNAKE_ID.search(serves), serves
+            assert {t for t in ("strategic", "emerging") if taxonomy.tier(t).name_ja in serves} == set(tiers), serves
+            assert ("経済安保の技術領域" in serves) == econsec and ("重点領域（解釈）" in serves) == bool(focus)
+            assert all(names[a] in serves for a in focus), serves
+            assert ("focus (editorial): " + ", ".join(focus) in ids[entry]["serves"]) == bool(focus)  # CSV: ids
+        assert table[p.id][1].rstrip() == f" {p.id}" and all(table[it.id][1].rstrip() == f"   {it.id}"
+                                                             for it in p.items)  # fmt: skip
+    es_md = {row["ID"]: row for row in _markdown_rows(["econsec"])}
+    es_csv = {row["id"]: row for row in _csv_rows(["econsec"])}
+    for es in taxonomy.econsec:
+        crosswalk, by_id = es_md[es.id]["16領域との対応"], es_csv[es.id]["crosswalk"]
+        assert not SNAKE_ID.search(crosswalk), crosswalk
+        for a in es.crosswalk:
+            area = taxonomy.area(a)
+            narrowing = [t for t in area.technologies if t.id in es.crosswalk_technologies]
+            assert area.name_ja in crosswalk and all(t.name_ja in crosswalk for t in narrowing), crosswalk
+            assert f"{a} ({area.name_ja})" in by_id and all(t.id in by_id for t in narrowing), by_id
+
+
+@pytest.mark.parametrize("width", [100, 140])
+def test_japanese_listings_give_their_names_room(width: int) -> None:
+    """The programs table's id and parent columns took some 50 columns and its name folded every 6 characters (469
+    lines at 140 columns); econsec's name column was 4-5 characters wide beside a 36-column id. Under ja every text
+    column gets ten characters (20 cells), or its whole text if shorter, where the table has room for that beside
+    its whole ids, and else an equal share; long text takes what is left."""
+    for command, text in ((["programs"], ("名称", "対象", "内容")), (["econsec"], ("名称", "16領域との対応"))):
+        r = runner.invoke(app, command, env={"COLUMNS": str(width)})
+        assert r.exit_code == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert max(map(cell_len, lines)) <= width
+        header = next(line for line in lines if line.startswith("┃")).split("┃")[1:-1]
+        widths = {h.strip(): cell_len(h) - 2 for h in header}
+        rows = _markdown_rows(command)
+        need = {c: max(cell_len(row[c]) for row in rows) for c in text}  # each column's longest text
+        share = sum(widths[c] for c in text) // len(text)
+        for c in text:  # give or take the cells another column's longest Latin word (kept whole) takes first
+            assert widths[c] >= min(20, share, need[c]) - 2, (command, widths)

@@ -634,7 +634,8 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
         if fmt is ListFormat.json:
             dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
             return
-        write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
+        person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
+        write_rows(econsec_rows(tax, lang.value, by_name=person), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None, econsec_caption(lang.value),
                    ids=("id", "source_line"), lang=lang.value)  # fmt: skip
 
@@ -663,7 +664,9 @@ def programs(
         if fmt is ListFormat.json:
             dump_json([program_data(p) for p in progs], sys.stdout)
             return
-        write_rows(programs_rows(progs, lang.value), fmt, sys.stdout,
+        person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
+        rows = programs_rows(progs, lang.value, tax if person else None, nested=person and fmt is ListFormat.table)
+        write_rows(rows, fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
                    "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
                    ids=("id", "parent", "kind", "source_line"), lang=lang.value)  # fmt: skip
