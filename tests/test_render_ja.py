@@ -168,7 +168,7 @@ def test_basic_science_wording_econsec_only_and_no_term(classifier: Any, taxonom
     assert f"機序の解明を示す語で補助語のみの根拠を減衰: {words}" in out and "  基礎研究の語: 「" in out
     only = first(classifier, lambda r: r.verdict == "econsec_only")
     names = {e.id: e.name_ja for e in taxonomy.econsec}
-    assert (f"  判定: 経済安保のみ — 経済安保の技術領域のみ: {'、'.join(names[e.id] for e in only.econsec)}"
+    assert (f"  判定: 経済安保のみ — 経済安保の技術領域: {'、'.join(names[e.id] for e in only.econsec)}"
             in render([only], "ja"))  # fmt: skip
     assert "  判定: 該当なし — 領域の語はない" in render([classifier.classify("戦間期の文学と建築の様式")], "ja")
 
@@ -230,7 +230,9 @@ def _english_reason(f: _ReasonFacts) -> str:
     elif f.withheld:
         text = "area terms found, but no area was reported"
     else:
-        text = "area terms found, but no area reached the reporting score" if f.evidence else "no area term found"
+        text = ("area terms found, but no area reached the reporting score" if f.evidence
+                else "no area term found, only excluded term(s) (known false friends): " + ", ".join(f.excluded)
+                if f.excluded else "no area term found")  # fmt: skip
     if f.held:
         text += ("; held back (support terms only, and the learned model finds the area unlikely for the whole "
                  "title): " + ", ".join(f.held))  # fmt: skip
@@ -361,7 +363,7 @@ def test_tier_and_program_names_are_the_taxonomys(tmp_path: Path) -> None:
                     encoding="utf-8")  # fmt: skip
     r = runner.invoke(app, ["--taxonomy", str(tax), "classify", "量子コンピュータ"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.stderr
-    assert "  判定: 戦略試験技術領域 — 戦略試験技術領域: 量子" in r.stdout
+    assert "  判定: 戦略試験技術領域 — 量子\n" in r.stdout
     assert re.search(r"^  quantum +量子 +戦略試験 +70 +高 ", r.stdout, re.M), r.stdout
     assert "国家戦略" not in r.stdout
 
@@ -562,3 +564,53 @@ def test_japanese_listings_give_their_names_room(width: int) -> None:
         share = sum(widths[c] for c in text) // len(text)
         for c in text:  # give or take the cells another column's longest Latin word (kept whole) takes first
             assert widths[c] >= min(20, share, need[c]) - 2, (command, widths)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_title_with_only_an_exclusion_term_says_so(classifier: Any, lang: str) -> None:
+    """防災教育 is an exclusion term of disaster_resilience (a known false friend): a title holding it and no area term
+    was said to have no area term (領域の語はない) while --explain showed the exclusion at work. The reason names it,
+    in English (the JSON's reason, changed for this case alone) and in Japanese; a title with neither keeps its
+    reason."""
+    title = "地方自治体における防災教育の実践"
+    r = classifier.classify(title)
+    assert r.verdict == "none" and not r.areas and [e.text for e in r.excluded] == ["防災教育"]
+    assert r.reason == "no area term found, only excluded term(s) (known false friends): 防災教育"
+    both = classifier.classify("防災教育と防災意識の研究")
+    assert both.reason.endswith(": 防災教育, 防災意識"), both.reason
+    out = render([r], lang, explain=True)
+    verdict = out.splitlines()[1]
+    if lang == "ja":
+        assert verdict == "  判定: 該当なし — 領域の語はなく、除外語（既知の誤検出語）のみ: 防災教育", verdict
+        assert "  除外語: 「防災教育」 [9:13]" in out
+    else:
+        assert verdict == f"  verdict: none — {r.reason}" and "  excluded: '防災教育' [9:13]" in out
+    [obj] = json.loads(runner.invoke(app, ["classify", title, "--format", "json"]).stdout)
+    assert obj["reason"] == r.reason
+    plain = classifier.classify("戦間期の文学と建築の様式")
+    assert not [e for e in plain.excluded if e.strength == "exclude"]
+    assert plain.reason.startswith("no area term found;") and "excluded" not in plain.reason
+
+
+def test_the_japanese_verdict_line_says_the_tier_once(classifier: Any, taxonomy: Taxonomy) -> None:
+    """The verdict line said its tier twice (`判定: 国家戦略技術領域 — 国家戦略技術領域: 量子`), and an econ-security
+    verdict its のみ twice. The verdict names the first tier once, its areas follow, then the other tier with its
+    areas, if any: nothing is lost."""
+    econsec = {e.id: e.name_ja for e in taxonomy.econsec}
+    seen = set()
+    for title in eval_titles()[::5]:
+        r = classifier.classify(title)
+        line = render([r], "ja").splitlines()[1]
+        tiers = [t for t in ("strategic", "emerging") if any(a.tier == t for a in r.areas)]
+        if tiers:
+            named = [taxonomy.tier(t).name_ja for t in tiers]
+            assert line.startswith(f"  判定: {named[0]} — ") and all(line.count(n) == 1 for n in named), line
+            first_areas = line.split(" — ", 1)[1].split("。")[0]
+            assert all(a.name_ja in first_areas for a in r.areas if a.tier == tiers[0]), line
+            if len(tiers) > 1:
+                assert all(a.name_ja in line.split(f"。{named[1]}: ", 1)[1] for a in r.areas if a.tier == tiers[1])
+        elif r.verdict == "econsec_only":
+            assert line.startswith("  判定: 経済安保のみ — 経済安保の技術領域: " + "、".join(econsec[e.id]
+                                                                                          for e in r.econsec))
+        seen.add((r.verdict, len(tiers)))
+    assert {("strategic", 1), ("strategic", 2), ("emerging", 1), ("econsec_only", 0)} <= seen, seen

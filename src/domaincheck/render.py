@@ -692,6 +692,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         facts = _reason_facts(r, tax, min_score) if lang != "en" or explain else None
         verdict, reason = ((r.verdict, r.reason) if facts is None or lang == "en"
                            else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
+        if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
+            reason = reason.removeprefix(f"{verdict}: ")
         console.print(f"  {w.verdict}: [{_VERDICT_STYLE[r.verdict]}]{escape(verdict)}[/] — {escape(_visible(reason))}",
                       highlight=False)  # fmt: skip
         if r.areas:
@@ -849,6 +851,8 @@ class _ReasonFacts(NamedTuple):
     reason then says no area was reported (true), not that none reached the score (which the result cannot tell)."""
     evidence: bool
     """Whether any area term fired."""
+    excluded: tuple[str, ...]
+    """The exclusion terms (known false friends) the title holds, each once: named when no area term fired."""
     held: tuple[str, ...]
     """Areas held back by the learned model's doubt."""
     yields: dict[str, str]
@@ -873,7 +877,7 @@ def _reason_facts(r: Result, tax: Taxonomy, min_score: int) -> _ReasonFacts:
         tuple(a.id for a in r.areas if a.tier == "strategic"), tuple(a.id for a in r.areas if a.tier != "strategic"),
         frozenset(a for a in by_model if not has_terms[a]), frozenset(a for a in by_model if has_terms[a]),
         tuple(e.id for e in r.econsec), any(a.score >= min_score for a in r.near_misses), any(has_terms.values()),
-        r.held, yields, cut, len(r.areas),
+        tuple(dict.fromkeys(e.text for e in r.excluded if e.strength == "exclude")), r.held, yields, cut, len(r.areas),
         tuple(e.text for e in r.excluded if e.strength == "framing"),
         tuple(e.text for e in r.excluded if e.strength == "basic_science"),
     )  # fmt: skip
@@ -917,9 +921,10 @@ def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
                                                                             ("emerging", f.emerging)) if ids]
     if not parts:
         econsec = {e.id: e.name_ja for e in tax.econsec}
-        parts.append("経済安保の技術領域のみ: " + "、".join(econsec[e] for e in f.econsec) if f.econsec
+        parts.append("経済安保の技術領域: " + "、".join(econsec[e] for e in f.econsec) if f.econsec
                      else "領域の語はあるが、報告した領域はない" if f.withheld
                      else "領域の語はあるが、報告スコアに達した領域はない" if f.evidence
+                     else "領域の語はなく、除外語（既知の誤検出語）のみ: " + "、".join(f.excluded) if f.excluded
                      else "領域の語はない")  # fmt: skip
     if f.held:
         parts.append("保留（補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる）: "
