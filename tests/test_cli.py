@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import json
 import os
 import re
@@ -1501,9 +1502,10 @@ def test_piped_tables_are_wide_and_keep_ids_whole() -> None:
         assert len({cell_len(line) for line in rows}) == 1
         assert max(map(cell_len, r.stdout.splitlines())) <= PIPED_WIDTH
     # An explicit COLUMNS is obeyed (narrow: every column folds, none is squeezed out).
-    r = runner.invoke(app, ["programs"], env={"COLUMNS": "80"})
-    assert r.exit_code == 0 and max(map(cell_len, r.stdout.splitlines())) <= 80
-    assert all(line.count("│") == 8 for line in r.stdout.splitlines() if line.startswith("│"))
+    for lang, columns in (("ja", 6), ("en", 7)):  # the Japanese table nests items under their program: no parent
+        r = runner.invoke(app, ["programs", "--lang", lang], env={"COLUMNS": "80"})
+        assert r.exit_code == 0 and max(map(cell_len, r.stdout.splitlines())) <= 80
+        assert all(line.count("│") == columns + 1 for line in r.stdout.splitlines() if line.startswith("│"))
 
 
 def test_piped_screen_summary_keeps_its_last_line_whole(tmp_path: Path) -> None:
@@ -1651,8 +1653,9 @@ def test_a_csv_column_of_dates_numbers_or_booleans_is_not_screened_as_titles(tmp
 @pytest.mark.parametrize("width", [100, 120, 130])
 def test_tables_in_ordinary_terminals_keep_the_id_column_whole(width: int) -> None:
     """At 100-130 columns the listings used to fold every column alike and split ids (k_program_space / _aviation).
-    Now the id column stays whole and the table fits the width; at 130 the ids listed in cells (an area served, a
-    technology behind a crosswalk link) stay whole too."""
+    Now the id column stays whole and the table fits the width. The ids the English table lists in cells (an area
+    served, a technology behind a crosswalk link) stay whole too from 130 columns in econsec, from 150 in programs
+    (whose English names' long words take the room first); the Japanese table names them instead."""
     import re
 
     from rich.cells import cell_len
@@ -1660,22 +1663,27 @@ def test_tables_in_ordinary_terminals_keep_the_id_column_whole(width: int) -> No
     from domaincheck.taxonomy import load
 
     tax = load()
-    for command, ids, listed in ((["programs"], [p.id for p in tax.programs], [a.id for a in tax.areas]),
-                                 (["econsec"], [e.id for e in tax.econsec],
-                                  [t.id for a in tax.areas for t in a.technologies])):  # fmt: skip
+    for (command, ids, listed), lang in itertools.product((
+            (["programs"], [i for p in tax.programs for i in (p.id, *(it.id for it in p.items))],
+             [a.id for a in tax.areas]),
+            (["econsec"], [e.id for e in tax.econsec], [t.id for a in tax.areas for t in a.technologies])),
+            ("ja", "en")):  # fmt: skip
+        command = [*command, "--lang", lang]
         r = runner.invoke(app, command, env={"COLUMNS": str(width)})
         assert r.exit_code == 0, r.stderr
         lines = r.stdout.splitlines()
         assert max(map(cell_len, lines)) <= width
         first = {line.split("│")[1].strip() for line in lines if line.startswith("│")}
         assert set(ids) <= first, sorted(set(ids) - first)
-        if width >= 130:
+        if width >= 130 and lang == "en":
             def words(out: str) -> set[str]:
                 return {w for line in out.splitlines() for cell in line.split("│") for w in re.findall(r"[a-z0-9_]+",
                                                                                                       cell)}
             wide = runner.invoke(app, command, env={"COLUMNS": "400"}).stdout
             shown = words(wide) & set(listed)  # the ids the table lists, all whole in a table this wide
-            assert shown and shown <= words(r.stdout), sorted(shown - words(r.stdout))
+            at = {"programs": 150, "econsec": width}[command[0]]
+            out = runner.invoke(app, command, env={"COLUMNS": str(at)}).stdout
+            assert shown and shown <= words(out), sorted(shown - words(out))
 
 
 @pytest.mark.usefixtures("english")

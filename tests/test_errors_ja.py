@@ -224,6 +224,31 @@ def test_language_from_the_environment(no_title: Path) -> None:
     assert bad.exit_code == EXIT_USAGE and "fr" in bad.stderr  # a value --lang would refuse is refused alike
 
 
+@pytest.mark.parametrize(("value", "lang"), [("EN", "en"), ("En", "en"), ("JA", "ja"), ("Ja", "ja"),
+                                             ("en_US.UTF-8", "en"), ("ja_JP.UTF-8", "ja"), ("ja_JP.eucJP", "ja"),
+                                             ("en-GB", "en")])  # fmt: skip
+def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: str) -> None:
+    """DOMAINCHECK_LANG=EN (or Ja) made every command fail (`'EN' is not one of 'ja', 'en'`, exit 2): the variable
+    and --lang take either language in any case, and a locale such as $LANG holds (ja_JP.UTF-8)."""
+    english = lang == "en"
+    for result in (run(*MIN, "domains", env={"DOMAINCHECK_LANG": value}), run(*MIN, "domains", "--lang", value)):
+        assert result.exit_code == 0, result.stderr
+        assert ("Quantum" in result.stdout) == english and ("量子" in result.stdout) != english
+    # evaluate has no --lang: its errors follow the variable alone
+    missing = run(*MIN, "evaluate", str(tmp_path / "missing.csv"), env={"DOMAINCHECK_LANG": value})
+    assert missing.exit_code != 0 and missing.stderr.startswith("Error:" if english else "エラー:"), missing.stderr
+
+
+@pytest.mark.parametrize("value", ["fr", "C.UTF-8", "japanese", "e"])
+def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
+    """Any other value is still a usage error, the value as given; from the variable, the variable is named."""
+    given = run(*MIN, "domains", "--lang", value)
+    assert given.exit_code == EXIT_USAGE and f"{value!r} is not one of 'ja', 'en'" in given.stderr, given.stderr
+    from_env = run(*MIN, "domains", env={"DOMAINCHECK_LANG": value})
+    assert from_env.exit_code == EXIT_USAGE
+    assert f"{value!r} (from DOMAINCHECK_LANG) is not one of 'ja', 'en'" in " ".join(from_env.stderr.split())
+
+
 def test_screen_undecodable_file_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_bytes("title\n量子コンピュータ\n".encode() + b"\xff\xfe\x80\n")
@@ -373,3 +398,38 @@ def test_the_cli_own_lines_follow_the_language(raised: BaseException, code: int,
         err = capsys.readouterr().err
         assert err.startswith(expected), err
         assert (lang == "ja") == bool(re.search("[ぁ-んァ-ン]", err))
+
+
+def _hint(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith(("Hint:", "ヒント:")))
+
+
+def test_an_undecodable_file_s_hint_suggests_encodings_not_yet_tried(tmp_path: Path) -> None:
+    """An EUC-JP file failed detection (UTF-8, then CP932) with a hint to pass `--encoding cp932`, the encoding that
+    had just failed. The hint names the likely ones not tried, in each language: EUC-JP, and UTF-16 first for a
+    file with NUL bytes (UTF-16 without its byte-order mark); after an explicit --encoding, the others."""
+    text = "title\n量子コンピュータの開発\n地方自治体における防災教育の実践\n"
+    euc, utf16 = tmp_path / "euc.csv", tmp_path / "utf16.csv"
+    euc.write_bytes(text.encode("euc-jp"))
+    utf16.write_bytes(text.encode("utf-16-le"))
+    for path, suggested in ((euc, ["euc-jp"]), (utf16, ["utf-16", "euc-jp"])):
+        ja, en = _both([*MIN, "screen", str(path)])
+        assert ja.exit_code == en.exit_code == EXIT_ERROR
+        assert _hint(en.stderr) == ("Hint: save the file as UTF-8, or pass its encoding with --encoding (e.g. "
+                                    f"{', '.join(suggested)})")  # fmt: skip
+        assert _hint(ja.stderr).endswith(f"--encoding で文字コードを指定してください（例: {'、'.join(suggested)}）")
+    for given, suggested in (("cp932", ["utf-8", "euc-jp"]), ("utf-8", ["cp932", "euc-jp"]),
+                             ("euc-jp", ["utf-8", "cp932"])):  # fmt: skip
+        path = euc
+        if given == "euc-jp":
+            path = tmp_path / "utf8.csv"
+            path.write_bytes("title\n𠮷野家の研究\n".encode())  # a UTF-8 file that EUC-JP cannot read
+        ja, en = _both([*MIN, "screen", str(path), "--encoding", given])
+        assert ja.exit_code == en.exit_code == EXIT_ERROR, (given, en.stderr)
+        assert f"(e.g. {', '.join(suggested)}), or leave it out" in _hint(en.stderr), (given, en.stderr)
+        assert f"（例: {'、'.join(suggested)}）" in _hint(ja.stderr), (given, ja.stderr)
+        ja, en = _both([*MIN, "evaluate", str(path), "--encoding", given])
+        assert _hint(en.stderr) == f"Hint: pass the file's encoding with --encoding (e.g. {', '.join(suggested)})"
+        assert f"（例: {'、'.join(suggested)}）" in _hint(ja.stderr)
+    ok = run(*MIN, "screen", str(euc), "--encoding", "euc-jp", "-q")
+    assert ok.exit_code == 0 and "地方自治体における防災教育の実践" in ok.stdout

@@ -168,7 +168,7 @@ def test_basic_science_wording_econsec_only_and_no_term(classifier: Any, taxonom
     assert f"機序の解明を示す語で補助語のみの根拠を減衰: {words}" in out and "  基礎研究の語: 「" in out
     only = first(classifier, lambda r: r.verdict == "econsec_only")
     names = {e.id: e.name_ja for e in taxonomy.econsec}
-    assert (f"  判定: 経済安保のみ — 経済安保の技術領域のみ: {'、'.join(names[e.id] for e in only.econsec)}"
+    assert (f"  判定: 経済安保のみ — 経済安保の技術領域: {'、'.join(names[e.id] for e in only.econsec)}"
             in render([only], "ja"))  # fmt: skip
     assert "  判定: 該当なし — 領域の語はない" in render([classifier.classify("戦間期の文学と建築の様式")], "ja")
 
@@ -230,7 +230,9 @@ def _english_reason(f: _ReasonFacts) -> str:
     elif f.withheld:
         text = "area terms found, but no area was reported"
     else:
-        text = "area terms found, but no area reached the reporting score" if f.evidence else "no area term found"
+        text = ("area terms found, but no area reached the reporting score" if f.evidence
+                else "no area term found, only excluded term(s) (known false friends): " + ", ".join(f.excluded)
+                if f.excluded else "no area term found")  # fmt: skip
     if f.held:
         text += ("; held back (support terms only, and the learned model finds the area unlikely for the whole "
                  "title): " + ", ".join(f.held))  # fmt: skip
@@ -361,7 +363,7 @@ def test_tier_and_program_names_are_the_taxonomys(tmp_path: Path) -> None:
                     encoding="utf-8")  # fmt: skip
     r = runner.invoke(app, ["--taxonomy", str(tax), "classify", "量子コンピュータ"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.stderr
-    assert "  判定: 戦略試験技術領域 — 戦略試験技術領域: 量子" in r.stdout
+    assert "  判定: 戦略試験技術領域 — 量子\n" in r.stdout
     assert re.search(r"^  quantum +量子 +戦略試験 +70 +高 ", r.stdout, re.M), r.stdout
     assert "国家戦略" not in r.stdout
 
@@ -463,3 +465,152 @@ def test_show_gives_each_programs_reason_in_japanese() -> None:
             else:
                 assert kind == "focus" and p["why_ja"] == f"重点領域: {area.name_ja}"
             assert row["detail"].endswith("（解釈）") == p["editorial"]
+
+
+def test_the_domains_tree_is_japanese_under_ja_and_as_it_was_under_en(taxonomy: Taxonomy) -> None:
+    """`domains` under ja used to show each area's term count, source line and related technologies in English
+    (`[1083 terms, line 70]`, `+ 5 related technologies (see …)`) inside the Japanese tree; --lang en keeps them."""
+    ja = runner.invoke(app, ["domains"], env={"COLUMNS": "200"})
+    en = runner.invoke(app, ["domains", "--lang", "en"], env={"COLUMNS": "200"})
+    assert ja.exit_code == en.exit_code == 0, ja.stderr + en.stderr
+    assert not re.search(r"terms|line \d|related|technolog|see `|taxonomy", ja.stdout), ja.stdout
+    for area in taxonomy.areas:
+        terms = sum(len(t.strong) + len(t.support) for t in area.technologies)
+        related = sum(not t.in_source for t in area.technologies)
+        assert f"  {area.name_ja} — {area.official_ja}  [{terms} 語、出典{area.source.line}行]" in ja.stdout
+        assert f"  {area.name_en} — {area.official_en}  [{terms} terms, line {area.source.line}]" in en.stdout
+        if related:
+            assert f"＋関連技術 {related} 件（domaincheck show {area.id} を参照）" in ja.stdout
+            assert (f"+ {related} related technolog{'y' if related == 1 else 'ies'} (see `domaincheck show {area.id}`)"
+                    in en.stdout)  # fmt: skip
+    for tier in taxonomy.tiers:
+        count = sum(a.tier == tier.id for a in taxonomy.areas)
+        assert f"{tier.name_ja}（{tier.id}、{count} 領域）" in ja.stdout
+        assert f"{tier.name_en} ({tier.id}, {count})" in en.stdout
+
+
+def _markdown_rows(args: list[str]) -> list[dict[str, str]]:
+    r = runner.invoke(app, [*args, "--format", "markdown"])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    header = [c.strip() for c in lines[0].strip("|").split(" | ")]
+    return [dict(zip(header, (c.strip() for c in line.strip("|").split(" | ")), strict=True)) for line in lines[2:]]
+
+
+def _csv_rows(args: list[str]) -> list[dict[str, str]]:
+    r = runner.invoke(app, [*args, "--format", "csv"])
+    assert r.exit_code == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+
+
+SNAKE_ID = re.compile(r"\b[a-z]+(_[a-z0-9]+)+\b|\bemerging\b|\bstrategic\b|\beconsec\b|editorial|\bvia\b")
+
+
+def test_programs_and_econsec_name_what_they_serve_in_japanese(taxonomy: Taxonomy) -> None:
+    """Under ja the programs table and Markdown said what a program serves by ids (`emerging + econsec`, `focus
+    (editorial): ai_robotics`) and econsec its crosswalk so (`bio_healthcare (バイオ・ヘルスケア) via vaccines`). They
+    name tiers, areas and technologies in Japanese, as `show` does, an editorial link marked （解釈）; the table nests
+    a program's items under it instead of a parent column. CSV keeps the ids, for machines, in both languages."""
+    names = {a.id: a.name_ja for a in taxonomy.areas}
+    md = {row["ID"]: row for row in _markdown_rows(["programs"])}
+    ids = {row["id"]: row for row in _csv_rows(["programs"])}
+    assert {row["id"]: row["serves"] for row in _csv_rows(["programs", "--lang", "en"])} == {
+        i: row["serves"] for i, row in ids.items()}
+    wide = runner.invoke(app, ["programs"], env={"COLUMNS": "3000"})  # a row a line
+    table = {cells[1].strip(): cells for line in wide.stdout.splitlines() if line.startswith("│")
+             for cells in [line.split("│")]}  # fmt: skip
+    header = next(line for line in wide.stdout.splitlines() if line.startswith("┃")).split("┃")
+    assert "親" not in [h.strip() for h in header] and "親" in next(iter(md.values()))
+    serves_at = [h.strip() for h in header].index("対象")
+    for p in taxonomy.programs:
+        entries = [(p.id, "", p.tiers, p.econsec, p.focus), *((it.id, p.id, (), False, it.areas) for it in p.items)]
+        for entry, parent, tiers, econsec, focus in entries:
+            serves = md[entry]["対象"]
+            assert table[entry][serves_at].strip() == serves and md[entry]["親"] == parent, entry
+            assert not SNAKE_ID.search(serves), serves
+            assert {t for t in ("strategic", "emerging") if taxonomy.tier(t).name_ja in serves} == set(tiers), serves
+            assert ("経済安保の技術領域" in serves) == econsec and ("重点領域（解釈）" in serves) == bool(focus)
+            assert all(names[a] in serves for a in focus), serves
+            assert ("focus (editorial): " + ", ".join(focus) in ids[entry]["serves"]) == bool(focus)  # CSV: ids
+        assert table[p.id][1].rstrip() == f" {p.id}" and all(table[it.id][1].rstrip() == f"   {it.id}"
+                                                             for it in p.items)  # fmt: skip
+    es_md = {row["ID"]: row for row in _markdown_rows(["econsec"])}
+    es_csv = {row["id"]: row for row in _csv_rows(["econsec"])}
+    for es in taxonomy.econsec:
+        crosswalk, by_id = es_md[es.id]["16領域との対応"], es_csv[es.id]["crosswalk"]
+        assert not SNAKE_ID.search(crosswalk), crosswalk
+        for a in es.crosswalk:
+            area = taxonomy.area(a)
+            narrowing = [t for t in area.technologies if t.id in es.crosswalk_technologies]
+            assert area.name_ja in crosswalk and all(t.name_ja in crosswalk for t in narrowing), crosswalk
+            assert f"{a} ({area.name_ja})" in by_id and all(t.id in by_id for t in narrowing), by_id
+
+
+@pytest.mark.parametrize("width", [100, 140])
+def test_japanese_listings_give_their_names_room(width: int) -> None:
+    """The programs table's id and parent columns took some 50 columns and its name folded every 6 characters (469
+    lines at 140 columns); econsec's name column was 4-5 characters wide beside a 36-column id. Under ja every text
+    column gets ten characters (20 cells), or its whole text if shorter, where the table has room for that beside
+    its whole ids, and else an equal share; long text takes what is left."""
+    for command, text in ((["programs"], ("名称", "対象", "内容")), (["econsec"], ("名称", "16領域との対応"))):
+        r = runner.invoke(app, command, env={"COLUMNS": str(width)})
+        assert r.exit_code == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert max(map(cell_len, lines)) <= width
+        header = next(line for line in lines if line.startswith("┃")).split("┃")[1:-1]
+        widths = {h.strip(): cell_len(h) - 2 for h in header}
+        rows = _markdown_rows(command)
+        need = {c: max(cell_len(row[c]) for row in rows) for c in text}  # each column's longest text
+        share = sum(widths[c] for c in text) // len(text)
+        for c in text:  # give or take the cells another column's longest Latin word (kept whole) takes first
+            assert widths[c] >= min(20, share, need[c]) - 2, (command, widths)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_title_with_only_an_exclusion_term_says_so(classifier: Any, lang: str) -> None:
+    """防災教育 is an exclusion term of disaster_resilience (a known false friend): a title holding it and no area term
+    was said to have no area term (領域の語はない) while --explain showed the exclusion at work. The reason names it,
+    in English (the JSON's reason, changed for this case alone) and in Japanese; a title with neither keeps its
+    reason."""
+    title = "地方自治体における防災教育の実践"
+    r = classifier.classify(title)
+    assert r.verdict == "none" and not r.areas and [e.text for e in r.excluded] == ["防災教育"]
+    assert r.reason == "no area term found, only excluded term(s) (known false friends): 防災教育"
+    both = classifier.classify("防災教育と防災意識の研究")
+    assert both.reason.endswith(": 防災教育, 防災意識"), both.reason
+    out = render([r], lang, explain=True)
+    verdict = out.splitlines()[1]
+    if lang == "ja":
+        assert verdict == "  判定: 該当なし — 領域の語はなく、除外語（既知の誤検出語）のみ: 防災教育", verdict
+        assert "  除外語: 「防災教育」 [9:13]" in out
+    else:
+        assert verdict == f"  verdict: none — {r.reason}" and "  excluded: '防災教育' [9:13]" in out
+    [obj] = json.loads(runner.invoke(app, ["classify", title, "--format", "json"]).stdout)
+    assert obj["reason"] == r.reason
+    plain = classifier.classify("戦間期の文学と建築の様式")
+    assert not [e for e in plain.excluded if e.strength == "exclude"]
+    assert plain.reason.startswith("no area term found;") and "excluded" not in plain.reason
+
+
+def test_the_japanese_verdict_line_says_the_tier_once(classifier: Any, taxonomy: Taxonomy) -> None:
+    """The verdict line said its tier twice (`判定: 国家戦略技術領域 — 国家戦略技術領域: 量子`), and an econ-security
+    verdict its のみ twice. The verdict names the first tier once, its areas follow, then the other tier with its
+    areas, if any: nothing is lost."""
+    econsec = {e.id: e.name_ja for e in taxonomy.econsec}
+    seen = set()
+    for title in eval_titles()[::5]:
+        r = classifier.classify(title)
+        line = render([r], "ja").splitlines()[1]
+        tiers = [t for t in ("strategic", "emerging") if any(a.tier == t for a in r.areas)]
+        if tiers:
+            named = [taxonomy.tier(t).name_ja for t in tiers]
+            assert line.startswith(f"  判定: {named[0]} — ") and all(line.count(n) == 1 for n in named), line
+            first_areas = line.split(" — ", 1)[1].split("。")[0]
+            assert all(a.name_ja in first_areas for a in r.areas if a.tier == tiers[0]), line
+            if len(tiers) > 1:
+                assert all(a.name_ja in line.split(f"。{named[1]}: ", 1)[1] for a in r.areas if a.tier == tiers[1])
+        elif r.verdict == "econsec_only":
+            assert line.startswith("  判定: 経済安保のみ — 経済安保の技術領域: " + "、".join(econsec[e.id]
+                                                                                          for e in r.econsec))
+        seen.add((r.verdict, len(tiers)))
+    assert {("strategic", 1), ("strategic", 2), ("emerging", 1), ("econsec_only", 0)} <= seen, seen

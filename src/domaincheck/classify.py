@@ -261,6 +261,8 @@ class Classifier:
             for es, via in plan.econsec
         ])  # fmt: skip
         reason = plan.reason
+        if excluded and reason == NO_TERM:  # an exclusion was at work: the title is not merely without terms
+            reason = EXCLUDED_ONLY + ", ".join(dict.fromkeys([e.text for e in excluded]))
         if framing:
             for kind, what in (("framing", "damped by framing term(s)"),
                                ("basic_science", "support-only evidence damped by basic-science wording")):  # fmt: skip
@@ -753,6 +755,13 @@ def _marked(area: str, learned: Collection[str], rescored: Collection[str]) -> s
     return f"{area} (scored by the learned model)" if area in rescored else area
 
 
+NO_TERM = "no area term found"
+"""The reason of a title in which no area term fired; :meth:`Classifier.classify` names the exclusion terms that did
+(:data:`EXCLUDED_ONLY`)."""
+EXCLUDED_ONLY = NO_TERM + ", only excluded term(s) (known false friends): "
+"""The reason of a title in which no area term fired but exclusion terms did (防災教育 rules out 防災), before those."""
+
+
 def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, withheld: bool = False,
              learned: Collection[str] = (), rescored: Collection[str] = ()) -> tuple[str, str]:  # fmt: skip
     """Screening verdict and its one-line reason from reported (area, tier) pairs, econ-security ids, whether any
@@ -774,7 +783,7 @@ def _verdict(hits: list[tuple[str, str]], econsec: list[str], evidence: bool, wi
         return "econsec_only", "economic-security area only: " + ", ".join(econsec)
     if withheld:
         return "none", "area terms found, but no area was reported"
-    return "none", "area terms found, but no area reached the reporting score" if evidence else "no area term found"
+    return "none", "area terms found, but no area reached the reporting score" if evidence else NO_TERM
 
 
 _KANJI_WIDEN = 2

@@ -91,11 +91,38 @@ LANG_ENV = "DOMAINCHECK_LANG"
 
 def _env_lang() -> str:
     """The language of messages where no ``--lang`` says it (evaluate; errors before a command's options are read):
-    :data:`LANG_ENV` when it is ja or en, else Japanese, as the tables are by default."""
+    :data:`LANG_ENV` when it names ja or en (as :class:`_LangChoice` reads it), else Japanese, as the tables are by
+    default."""
     import os
 
-    value = os.environ.get(LANG_ENV, "").strip().lower()
+    value = _lang_code(os.environ.get(LANG_ENV, ""))
     return value if value in ("ja", "en") else "ja"
+
+
+def _lang_code(value: str) -> str:
+    """``value`` as a language code: in lower case, and a locale's language alone (``ja_JP.UTF-8`` → ``ja``,
+    ``en-US`` → ``en``), so that ``DOMAINCHECK_LANG=$LANG`` works."""
+    import re
+
+    return re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
+
+
+class _LangChoice(click.Choice):
+    """The type of every ``--lang`` (and so of :data:`LANG_ENV`): ja or en in any case (``EN``, ``Ja``), or a locale
+    of either (:func:`_lang_code`); any other value is refused as it was given (exit 2), naming :data:`LANG_ENV`
+    when the value came from it."""
+
+    def __init__(self) -> None:
+        super().__init__([lang.value for lang in Lang])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        code = _lang_code(value) if isinstance(value, str) else value
+        if code in self.choices:
+            return code
+        if ctx is not None and param is not None and param.name is not None \
+                and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT:
+            self.fail(f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _say(lang: str | None, en: str, ja: str) -> None:
@@ -317,7 +344,7 @@ def classify(
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
                                        "the default) or en. json, jsonl and csv are the same in both. Errors and "
-                                       "hints follow it too.", envvar=LANG_ENV)] = Lang.ja,
+                                       "hints follow it too.", envvar=LANG_ENV, click_type=_LangChoice())] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
     terms_only: _TermsOnly = False,
@@ -423,7 +450,7 @@ class TierChoice(str, Enum):
 
 FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels (json has both), errors and hints.",
-                                       envvar=LANG_ENV)]
+                                       envvar=LANG_ENV, click_type=_LangChoice())]
 
 
 @app.command()
@@ -607,7 +634,8 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
         if fmt is ListFormat.json:
             dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
             return
-        write_rows(econsec_rows(tax, lang.value), fmt, sys.stdout,
+        person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
+        write_rows(econsec_rows(tax, lang.value, by_name=person), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None, econsec_caption(lang.value),
                    ids=("id", "source_line"), lang=lang.value)  # fmt: skip
 
@@ -636,7 +664,9 @@ def programs(
         if fmt is ListFormat.json:
             dump_json([program_data(p) for p in progs], sys.stdout)
             return
-        write_rows(programs_rows(progs, lang.value), fmt, sys.stdout,
+        person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
+        rows = programs_rows(progs, lang.value, tax if person else None, nested=person and fmt is ListFormat.table)
+        write_rows(rows, fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
                    "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
                    ids=("id", "parent", "kind", "source_line"), lang=lang.value)  # fmt: skip
@@ -708,7 +738,7 @@ def screen(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr and "
                                        "of the output's name columns (dc_verdict_name, dc_area_names, "
                                        "dc_econsec_names, dc_protection); the id columns and --summary-json keep "
-                                       "their ids.", envvar=LANG_ENV)]
+                                       "their ids.", envvar=LANG_ENV, click_type=_LangChoice())]
     = Lang.ja,
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""

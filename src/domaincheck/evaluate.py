@@ -220,7 +220,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
 def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:
     """The text of ``raw`` from its start in ``encoding``; InputError naming the line, byte offset and bytes where it
     does not decode."""
-    from .io.encoding import find_decode_error
+    from .io.encoding import find_decode_error, untried_encodings
 
     raw.seek(0)
     data = raw.read()
@@ -230,10 +230,12 @@ def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:
         failure = find_decode_error(io.BytesIO(data), encoding)  # only a bad file is read a second time
         if failure is None:
             raise
+    others = untried_encodings((encoding,), data[: 1 << 16])
+    eg, eg_ja = ", ".join(others), "、".join(others)
     raise InputError(f"{path}: cannot decode as {encoding} at {failure.describe()}",
-                     hint="pass the file's encoding with --encoding (utf-8, cp932)",
+                     hint=f"pass the file's encoding with --encoding (e.g. {eg})",
                      ja=f"{path}: {encoding} として読めません（{failure.describe_ja()}）",
-                     hint_ja="--encoding でファイルの文字コードを指定してください（utf-8、cp932）")  # fmt: skip
+                     hint_ja=f"--encoding でファイルの文字コードを指定してください（例: {eg_ja}）")  # fmt: skip
 
 
 def evaluate(classifier: Classifier, cases: list[Case]) -> Report:

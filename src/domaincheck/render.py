@@ -121,26 +121,29 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
     from rich.tree import Tree
 
     doc = tax.document
-    root = Tree(RText(f"{doc.title_ja if lang == 'ja' else doc.title_en} ({doc.date}) — taxonomy {tax.version}",
-                      style="bold"))  # fmt: skip
+    ja = lang == "ja"
+    root = Tree(RText(f"{doc.title_ja} ({doc.date}) — タクソノミー {tax.version}" if ja
+                      else f"{doc.title_en} ({doc.date}) — taxonomy {tax.version}", style="bold"))  # fmt: skip
     for tier in tax.tiers:
         members = [a for a in areas if a.tier == tier.id]
         if not members:
             continue
-        branch = root.add(RText(f"{tier.name_ja if lang == 'ja' else tier.name_en} ({tier.id}, {len(members)})",
-                                style="bold cyan"))  # fmt: skip
+        branch = root.add(RText(f"{tier.name_ja}（{tier.id}、{len(members)} 領域）" if ja
+                                else f"{tier.name_en} ({tier.id}, {len(members)})", style="bold cyan"))  # fmt: skip
         for a in members:
-            official = a.official_en if lang == "en" else a.official_ja
+            official = a.official_ja if ja else a.official_en
             terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
+            counts = f"[{terms} 語、出典{a.source.line}行]" if ja else f"[{terms} terms, line {a.source.line}]"
             node = branch.add(RText.assemble((a.id, "bold"), f"  {a.name(lang)} — {official}",
-                                             (f"  [{terms} terms, line {a.source.line}]", "dim")))  # fmt: skip
+                                             (f"  {counts}", "dim")))  # fmt: skip
             for t in a.technologies:
                 if t.in_source:
-                    node.add(RText(t.name_en if lang == "en" else t.name_ja))
+                    node.add(RText(t.name_ja if ja else t.name_en))
             related = [t for t in a.technologies if not t.in_source]
             if related:
-                node.add(RText(f"+ {len(related)} related technolog{'y' if len(related) == 1 else 'ies'} "
-                               f"(see `domaincheck show {a.id}`)", style="dim"))
+                node.add(RText(f"＋関連技術 {len(related)} 件（domaincheck show {a.id} を参照）" if ja
+                               else f"+ {len(related)} related technolog{'y' if len(related) == 1 else 'ies'} "
+                               f"(see `domaincheck show {a.id}`)", style="dim"))  # fmt: skip
     return root
 
 
@@ -266,14 +269,19 @@ def econsec_data(es: EconSecArea) -> dict[str, Any]:
             "support_terms": len(es.support), "source": _src(es.source)}  # fmt: skip
 
 
-def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str) -> str:
-    """The crosswalk areas, each with the technologies that narrow its link, if any."""
+def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False) -> str:
+    """The crosswalk areas, each with the technologies that narrow its link, if any: by id and name
+    (``digital_cyber (デジタル・サイバーセキュリティ) via high_performance_computing``), or ``by_name`` by their
+    Japanese names alone (``デジタル・サイバーセキュリティ（うちハイパフォーマンスコンピューティング）``)."""
     parts = []
     for a in es.crosswalk:
         area = tax.area(a)
-        own = [t.id for t in area.technologies if t.id in es.crosswalk_technologies]
-        parts.append(f"{a} ({area.name(lang)})" + (f" via {', '.join(own)}" if own else ""))
-    return "; ".join(parts) or "—"
+        own = [t for t in area.technologies if t.id in es.crosswalk_technologies]
+        if by_name:
+            parts.append(area.name_ja + (f"（うち{'、'.join(t.name_ja for t in own)}）" if own else ""))
+        else:
+            parts.append(f"{a} ({area.name(lang)})" + (f" via {', '.join(t.id for t in own)}" if own else ""))
+    return ("；" if by_name else "; ").join(parts) or "—"
 
 
 def econsec_caption(lang: str) -> str:
@@ -289,11 +297,12 @@ def econsec_caption(lang: str) -> str:
             "経済安全保障上の重要技術領域は整理・策定予定（出典322行）。16領域との対応（crosswalk）は本ツールの解釈")
 
 
-def econsec_rows(tax: Taxonomy, lang: str) -> list[dict[str, str]]:
-    """Flat rows for ``econsec``."""
+def econsec_rows(tax: Taxonomy, lang: str, by_name: bool = False) -> list[dict[str, str]]:
+    """Flat rows for ``econsec``; ``by_name`` (the Japanese table and Markdown, for a person): the crosswalk names its
+    areas and technologies in Japanese, without their ids (which CSV keeps, for machines)."""
     return [
         {"id": e.id, "name": e.name(lang),
-         "crosswalk": _crosswalk_text(tax, e, lang),
+         "crosswalk": _crosswalk_text(tax, e, lang, by_name),
          "source_line": str(e.source.line)}
         for e in tax.econsec
     ]  # fmt: skip
@@ -311,25 +320,42 @@ def program_data(p: Program) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def programs_rows(programs: Sequence[Program], lang: str) -> list[dict[str, str]]:
-    """Flat rows for ``programs``: one per program and per item."""
+def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None = None,
+                  nested: bool = False) -> list[dict[str, str]]:  # fmt: skip
+    """Flat rows for ``programs``: one per program and per item. What each serves is said by ids (``emerging +
+    econsec; focus (editorial): quantum``: CSV, for machines, and English); with ``tax`` (the Japanese table and
+    Markdown, for a person) by the taxonomy's Japanese names, an editorial link marked （解釈） as ``show`` marks it.
+    ``nested`` (the Japanese table): no parent column, an item's id indented under its program's row instead, which
+    it follows (the column took some 20 of a terminal's columns, mostly for blanks)."""
+    def serving(tiers: Sequence[str], econsec: bool, focus: Sequence[str]) -> str:
+        if tax is None:
+            serves = ", ".join(tiers)
+            if econsec:  # the protection and promotion uses serve the 20 econ-security areas alone
+                serves = f"{serves} + econsec" if serves else "econsec"
+            # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
+            return serves + ("; " if serves else "") + "focus (editorial): " + ", ".join(focus) if focus else serves
+        served = "、".join(tax.tier(t).name_ja for t in tiers) + ("＋" if tiers and econsec else "") \
+            + ("経済安保の技術領域" if econsec else "")  # fmt: skip
+        if not focus:
+            return served
+        names = {a.id: a.name_ja for a in tax.areas}
+        return served + ("。" if served else "") + "重点領域（解釈）: " + "、".join(names[a] for a in focus)
+
     rows = []
     for p in programs:
-        serves = ", ".join(p.tiers)
-        if p.econsec:  # the protection and promotion uses serve the 20 econ-security areas alone
-            serves = f"{serves} + econsec" if serves else "econsec"
-        if p.focus:  # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
-            serves += "; focus (editorial): " + ", ".join(p.focus)
         # The summary first: a fact may lean on it (research_security's この中で、… follows the summary's sentence)
         facts = "; ".join([*([p.summary.get(lang)] if p.summary else []), *(f.get(lang) for f in p.facts)])
-        rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang), "serves": serves,
-                     "facts": facts, "source_line": str(p.source.line)})  # fmt: skip
+        rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang),
+                     "serves": serving(p.tiers, p.econsec, p.focus), "facts": facts,
+                     "source_line": str(p.source.line)})  # fmt: skip
         for it in p.items:
             # A goal or field of its program: same kind, the program as parent (machine-readable, no indentation).
             rows.append({"id": it.id, "parent": p.id, "kind": p.kind,
-                         "name": it.name_en if lang == "en" else it.name_ja,
-                         "serves": "focus (editorial): " + ", ".join(it.areas) if it.areas else "",
+                         "name": it.name_en if lang == "en" else it.name_ja, "serves": serving((), False, it.areas),
                          "facts": "; ".join(f.get(lang) for f in it.facts), "source_line": str(it.source.line)})
+    if nested:
+        rows = [{key: ("  " + value if key == "id" and row["parent"] else value) for key, value in row.items()
+                 if key != "parent"} for row in rows]  # fmt: skip
     return rows
 
 
@@ -413,7 +439,7 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
 
         assert console is not None
         table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
-        whole, widths = _widths(rows, cols, ids, console.width)
+        whole, widths = _widths(rows, cols, ids, console.width, fair=lang == "ja")
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
         for r in rows:
@@ -432,13 +458,15 @@ _WORD_MAX = 40
 """The longest Latin word of a folding column that :func:`write_rows` tries to keep whole (an id in a list)."""
 
 
-def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int
+def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int, fair: bool = False
             ) -> tuple[set[str], dict[str, int]]:  # fmt: skip
     """Which ``ids`` columns to keep whole (the most, in the order given, that fit beside :data:`_FOLDED_MIN`
     cells of every other column, or :data:`_FOLDED_LEAST` beside the first alone), and, when the table is too wide
     for the console, the width of each folding column: at least its longest Latin word (an id in a list, up to
     :data:`_WORD_MAX` cells) when those fit, the rest of the width shared in proportion to what each would need
-    more. (Rich's own sharing ignores a column's least width, and the table then runs past the console.)"""
+    more, or with ``fair`` (the Japanese tables) as :func:`_fair_shares` shares it; the English tables keep the
+    sharing in proportion, their output unchanged. (Rich's own sharing ignores a column's least width, and the table
+    then runs past the console.)"""
     from rich.cells import cell_len
 
     ids = [c for c in ids if c in cols]
@@ -457,9 +485,37 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
     spare = room - sum(least.values())
     if spare < 0:
         return set(whole), {}
+    if fair:
+        return set(whole), _fair_shares(least, need, spare)
     more = {c: need[c] - least[c] for c in folding}
     total = sum(more.values())  # above 0: the columns need more than the room, and their least widths fit in it
     return set(whole), {c: least[c] + spare * more[c] // total for c in folding}
+
+
+_READABLE = 20
+"""Cells (ten Japanese characters) of every folding column that the Japanese tables give before long text takes more:
+see :func:`_fair_shares`."""
+
+
+def _fair_shares(least: dict[str, int], need: dict[str, int], spare: int) -> dict[str, int]:
+    """Widths of folding columns: each its ``least``, then ``spare`` cells more, first in equal shares up to
+    :data:`_READABLE` cells (or what a column needs, if less), then in proportion to what each still needs. A name
+    gets ten characters a line rather than six, and long free text keeps most of the width, so rows stay short.
+    (Shared in proportion alone, long text took nearly all of it: Japanese names, which have no spaces to wrap at,
+    folded every few characters.)"""
+    widths = dict(least)
+    goal = {c: max(least[c], min(need[c], _READABLE)) for c in widths}
+    growing = [c for c in widths if widths[c] < goal[c]]
+    while spare > 0 and growing:
+        share = max(1, spare // len(growing))
+        for c in growing:
+            step = min(share, goal[c] - widths[c], spare)
+            widths[c] += step
+            spare -= step
+        growing = [c for c in growing if widths[c] < goal[c]]
+    more = {c: need[c] - widths[c] for c in widths}
+    total = sum(more.values())
+    return {c: widths[c] + spare * more[c] // total for c in widths} if spare > 0 and total > 0 else widths
 
 
 def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int = _FOLDED_MIN) -> bool:
@@ -637,6 +693,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         facts = _reason_facts(r, tax, min_score) if lang != "en" or explain else None
         verdict, reason = ((r.verdict, r.reason) if facts is None or lang == "en"
                            else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
+        if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
+            reason = reason.removeprefix(f"{verdict}: ")
         console.print(f"  {w.verdict}: [{_VERDICT_STYLE[r.verdict]}]{escape(verdict)}[/] — {escape(_visible(reason))}",
                       highlight=False)  # fmt: skip
         if r.areas:
@@ -794,6 +852,8 @@ class _ReasonFacts(NamedTuple):
     reason then says no area was reported (true), not that none reached the score (which the result cannot tell)."""
     evidence: bool
     """Whether any area term fired."""
+    excluded: tuple[str, ...]
+    """The exclusion terms (known false friends) the title holds, each once: named when no area term fired."""
     held: tuple[str, ...]
     """Areas held back by the learned model's doubt."""
     yields: dict[str, str]
@@ -818,7 +878,7 @@ def _reason_facts(r: Result, tax: Taxonomy, min_score: int) -> _ReasonFacts:
         tuple(a.id for a in r.areas if a.tier == "strategic"), tuple(a.id for a in r.areas if a.tier != "strategic"),
         frozenset(a for a in by_model if not has_terms[a]), frozenset(a for a in by_model if has_terms[a]),
         tuple(e.id for e in r.econsec), any(a.score >= min_score for a in r.near_misses), any(has_terms.values()),
-        r.held, yields, cut, len(r.areas),
+        tuple(dict.fromkeys(e.text for e in r.excluded if e.strength == "exclude")), r.held, yields, cut, len(r.areas),
         tuple(e.text for e in r.excluded if e.strength == "framing"),
         tuple(e.text for e in r.excluded if e.strength == "basic_science"),
     )  # fmt: skip
@@ -862,9 +922,10 @@ def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
                                                                             ("emerging", f.emerging)) if ids]
     if not parts:
         econsec = {e.id: e.name_ja for e in tax.econsec}
-        parts.append("経済安保の技術領域のみ: " + "、".join(econsec[e] for e in f.econsec) if f.econsec
+        parts.append("経済安保の技術領域: " + "、".join(econsec[e] for e in f.econsec) if f.econsec
                      else "領域の語はあるが、報告した領域はない" if f.withheld
                      else "領域の語はあるが、報告スコアに達した領域はない" if f.evidence
+                     else "領域の語はなく、除外語（既知の誤検出語）のみ: " + "、".join(f.excluded) if f.excluded
                      else "領域の語はない")  # fmt: skip
     if f.held:
         parts.append("保留（補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる）: "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -32,6 +32,7 @@ __all__ = [
     "output_text_fixer",
     "resolve_encoding",
     "sniff_bom",
+    "untried_encodings",
 ]
 
 CHUNK_SIZE = 1 << 20
@@ -190,14 +191,42 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         return "cp932"
     # The encoding that decoded further is the likelier intent; report its failure first.
     first, second = (cp932, utf8) if cp932.offset >= utf8.offset else (utf8, cp932)
+    others = untried_encodings(("utf-8", "cp932"), stream.read(_SAMPLE))
+    stream.seek(0)
+    eg, eg_ja = ", ".join(others), "、".join(others)
     raise InputError(
         f"{name}: cannot decode as {_label(first.encoding)} at {first.describe()}, "
         f"nor as {_label(second.encoding)} (fails at {second.describe()})",
-        hint="save the file as UTF-8, or pass its encoding with --encoding (e.g. cp932)",
+        hint=f"save the file as UTF-8, or pass its encoding with --encoding (e.g. {eg})",
         ja=f"{name}: {_label(first.encoding)} としては {first.describe_ja()}で読めず、"
         f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
-        hint_ja="ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: cp932）",
+        hint_ja=f"ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: {eg_ja}）",
     )
+
+
+_SAMPLE = 1 << 16
+"""Bytes of a file's start that :func:`untried_encodings` looks at for NUL bytes."""
+_LIKELY = ("utf-8", "cp932", "euc-jp")
+"""The encodings of Japanese text files without a byte-order mark, likeliest first: EUC-JP is older Unix systems'."""
+
+
+def untried_encodings(tried: Collection[str], head: bytes = b"") -> list[str]:
+    """The encodings to suggest for a file that did not decode in any of ``tried`` (codec names, any spelling):
+    those of :data:`_LIKELY` not tried, after UTF-16 when ``head`` (the file's start) holds NUL bytes, as UTF-16
+    text without a byte-order mark does (its line breaks, its ASCII) and text in the others does not. Suggesting the
+    encoding that just failed (``--encoding cp932`` after CP932) helped no one."""
+    done = {_family(t) for t in tried}
+    likely = ("utf-16", *_LIKELY) if b"\x00" in head else _LIKELY
+    return [e for e in likely if _family(e) not in done]
+
+
+def _family(name: str) -> str:
+    """A codec's canonical name, UTF-8 with or without its mark as one, and UTF-16 of either byte order as one."""
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        return name
+    return "utf-8" if canonical == "utf-8-sig" else "utf-16" if canonical.startswith("utf-16") else canonical
 
 
 # What Western-European text (Windows-1252, Latin-1) becomes when read as CP932: an accented small letter (à-ï, ú-ü:

@@ -50,7 +50,7 @@ from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
 from domaincheck.errors import InputError, reason_ja
 from domaincheck.io.columns import JSONL_HINT, JSONL_HINT_JA, detect_title_column, looks_like_jsonl, resolve_column
-from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding
+from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding, untried_encodings
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -430,6 +430,9 @@ def _text(binary: BinaryIO, encoding: str) -> Iterator[IO[str]]:
 
 def _decode_error(source: InputSource, encoding: str) -> InputError:
     """Build the InputError for a decode failure met while reading, locating it by a second pass."""
+    with source.open() as binary:
+        others = untried_encodings((encoding,), binary.read(1 << 16))
+    eg, eg_ja = ", ".join(others), "、".join(others)
     try:
         with source.open() as binary:
             failure = find_decode_error(binary, encoding)
@@ -440,9 +443,9 @@ def _decode_error(source: InputSource, encoding: str) -> InputError:
         where_ja = f"先頭（{exc}）"
     return InputError(
         f"{source.name}: cannot decode as {encoding} at {where}",
-        hint="pass the file's encoding with --encoding (e.g. utf-8, cp932), or leave it out to detect it",
+        hint=f"pass the file's encoding with --encoding (e.g. {eg}), or leave it out to detect it",
         ja=f"{source.name}: {encoding} として読めません（{where_ja}）",
-        hint_ja="--encoding でファイルの文字コードを指定するか（例: utf-8、cp932）、省いて自動判定させてください",
+        hint_ja=f"--encoding でファイルの文字コードを指定するか（例: {eg_ja}）、省いて自動判定させてください",
     )
 
 
