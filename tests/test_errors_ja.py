@@ -433,3 +433,19 @@ def test_an_undecodable_file_s_hint_suggests_encodings_not_yet_tried(tmp_path: P
         assert f"（例: {'、'.join(suggested)}）" in _hint(ja.stderr)
     ok = run(*MIN, "screen", str(euc), "--encoding", "euc-jp", "-q")
     assert ok.exit_code == 0 and "地方自治体における防災教育の実践" in ok.stdout
+
+
+def test_jsonl_without_objects_and_a_file_without_suffix(tmp_path: Path) -> None:
+    """Why a JSONL file has no record is said in the message's language (the line and what it holds), and a file
+    without a suffix says it has none rather than quoting '(none)'."""
+    path = tmp_path / "in.jsonl"
+    path.write_text('[1, 2]\n"x"\n', encoding="utf-8")
+    ja, en = _both([*MIN, "screen", str(path), "-o", str(tmp_path / "out.csv")])
+    assert "JSON オブジェクトの行がありません（1 行目: JSON オブジェクトではなく list です）" in ja.stderr
+    assert "no line is a JSON object (line 1: expected a JSON object, got list)" in en.stderr
+    assert "expected" not in ja.stderr
+    bare = tmp_path / "noext"
+    bare.write_text("title\n量子\n", encoding="utf-8")
+    ja, en = _both([*MIN, "screen", str(bare)])
+    assert "拡張子がないので入力形式がわかりません" in ja.stderr and "(none)" not in ja.stderr
+    assert "cannot tell the input format from the suffix '(none)'" in en.stderr

@@ -189,7 +189,7 @@ def _windows_hint(encoding: str | None) -> Iterator[None]:
         if encoding is not None and "cannot decode" in exc.message and windows_superset(encoding):
             exc.hint = (windows_superset_hint(encoding, "髙, ①, ㈱", "--encoding")
                         + "; or leave --encoding out to have it detected")
-            exc.hint_ja = (windows_superset_hint_ja(encoding, "髙, ①, ㈱", "--encoding")
+            exc.hint_ja = (windows_superset_hint_ja(encoding, "髙、①、㈱", "--encoding")
                            + "。--encoding を省けば自動判定します")
         raise
 
@@ -531,7 +531,7 @@ def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id",
-                               ja=f"{query!r} はどの領域か決められません: {near} のいずれかです",
+                               ja=f"{query!r} は曖昧です（候補: {near}）",
                                hint_ja="領域の id で指定してください")  # fmt: skip
     close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3] if score >= _SUGGEST_AT)
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close

@@ -188,7 +188,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                 if bad:
                     raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}",
                                      hint="labels are none or area ids, |-separated: " + ", ".join(known),
-                                     ja=f"{path}: {n} 行目: 知らないラベル {', '.join(sorted(bad))}",
+                                     ja=f"{path}: {n} 行目: 不明なラベル {'、'.join(sorted(bad))}",
                                      hint_ja="ラベルは none か領域の id を | で区切ったものです: "
                                      + ", ".join(known))  # fmt: skip
                 title = row[title_col] or ""
@@ -207,7 +207,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
         raise InputError(f"{path}: malformed CSV: {exc}", ja=f"{path}: CSV の形が崩れています: {exc}") from None
     except (UnicodeError, LookupError) as exc:
         raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding",
-                         ja=f"{path}: 文字コードを読み解けません（{exc}）",
+                         ja=f"{path}: 文字コードをデコードできません（{exc}）",
                          hint_ja="--encoding でファイルの文字コードを指定してください") from None  # fmt: skip
     finally:
         if source is not None:

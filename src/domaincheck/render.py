@@ -1173,7 +1173,7 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console, lang: 
     n, shown, ja = summary.cells_replaced, 3, lang == "ja"
     label = row_label_ja if ja else row_label
     places = ("；" if ja else "; ").join(
-        f"{label(row)}、列 {_visible(column)!r}（{', '.join(chars)}）" if ja
+        f"{label(row)}、列 {_visible(column)!r}（{'、'.join(chars)}）" if ja
         else f"{label(row)}, column {_visible(column)!r} ({', '.join(chars)})"
         for row, column, chars in summary.replacements[:shown])  # fmt: skip
     if ja:
@@ -1183,9 +1183,9 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console, lang: 
             else ""  # fmt: skip
     lost = "".join(chr(int(code[2:], 16)) for _, _, codes in summary.replacements for code in codes)
     if lost and windows_superset(encoding, lost):  # every character kept track of: a Windows one
-        chars = ", ".join(list(dict.fromkeys(lost))[:5])
-        more += f"（{windows_superset_hint_ja(encoding, chars, '--output-encoding')}）" if ja \
-            else f" ({windows_superset_hint(encoding, chars, '--output-encoding')})"  # fmt: skip
+        chars = list(dict.fromkeys(lost))[:5]
+        more += f"（{windows_superset_hint_ja(encoding, '、'.join(chars), '--output-encoding')}）" if ja \
+            else f" ({windows_superset_hint(encoding, ', '.join(chars), '--output-encoding')})"  # fmt: skip
     _warn(console, f"{n:,} 個のセルで、{encoding} にない文字を '?' にして書き出しました: {places}{more}" if ja
           else f"{n:,} cell{'s' if n != 1 else ''} written with '?' for characters {encoding} cannot hold: "
           f"{places}{more}", lang)  # fmt: skip

@@ -357,7 +357,7 @@ def findings(summary: Summary, fail_on: str) -> int:
         return sum(count for verdict, count in verdicts.items() if verdict not in ("none", "error"))
     raise InputError(f"unknown fail-on level {fail_on!r}", hint="use " + ", ".join(FAIL_ON_CHOICES),
                      ja=f"{fail_on!r} という fail-on の水準はありません",
-                     hint_ja=", ".join(FAIL_ON_CHOICES) + " のいずれかです")  # fmt: skip
+                     hint_ja="、".join(FAIL_ON_CHOICES) + " のいずれかです")  # fmt: skip
 
 
 # --- classification (runs in this process or in workers) --------------------------------------------
@@ -1080,7 +1080,7 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
                                        hint="run again, with fewer --jobs if memory is short",
                                        ja=f"ワーカープロセスが途中で止まりました（{how_ja}）",
                                        hint_ja="もう一度実行してください。メモリが足りないなら --jobs を"
-                                       "減らして")  # fmt: skip
+                                       "減らしてください")  # fmt: skip
 
 
 def _abandon(pool: Any) -> None:

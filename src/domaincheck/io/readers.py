@@ -184,7 +184,8 @@ def input_format(path: str, explicit: str | None = None) -> str:
         raise InputError(
             f"{path}: cannot tell the input format from the suffix {suffix or '(none)'!r}",
             hint="use a .csv, .tsv, .xlsx or .jsonl file, or say which with --input-format csv|tsv|xlsx|jsonl",
-            ja=f"{path}: 拡張子 {suffix or '(none)'!r} からは入力形式がわかりません",
+            ja=f"{path}: 拡張子 {suffix!r} からは入力形式がわかりません" if suffix
+            else f"{path}: 拡張子がないので入力形式がわかりません",
             hint_ja=".csv、.tsv、.xlsx、.jsonl のファイルを使うか、--input-format csv|tsv|xlsx|jsonl で"
                     "形式を指定してください",
         ) from None
@@ -608,11 +609,18 @@ def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None
             f"--input-format {other} で {other.upper()} として読ませてください")  # fmt: skip
 
 
+class _BadLine(NamedTuple):
+    """Why a JSONL line is not a record, in English and in Japanese."""
+
+    en: str
+    ja: str
+
+
 def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[str]:
     """First pass over JSONL: collect keys in order of first appearance. A file in which no line is a JSON object is
     not JSONL: InputError naming its first bad line."""
     keys: dict[str, None] = {}
-    first_bad: str | None = None
+    first_bad: tuple[int, _BadLine] | None = None
     objects = 0
     with _text(binary, encoding) as text:
         for line_no, obj, _line in _jsonl_objects(text, source, encoding):
@@ -620,11 +628,12 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[st
                 objects += 1
                 keys.update(dict.fromkeys(obj))
             elif obj is not None and first_bad is None:
-                first_bad = f"line {line_no}: {obj}"
+                first_bad = (line_no, obj)
     if not objects and first_bad is not None:
-        raise InputError(f"{source.name}: no line is a JSON object ({first_bad})",
+        line_no, bad = first_bad
+        raise InputError(f"{source.name}: no line is a JSON object (line {line_no}: {bad.en})",
                          hint="JSONL has one JSON object ({...}) per line",
-                         ja=f"{source.name}: JSON オブジェクトの行がありません（{first_bad}）",
+                         ja=f"{source.name}: JSON オブジェクトの行がありません（{line_no} 行目: {bad.ja}）",
                          hint_ja="JSONL は 1 行に 1 つの JSON オブジェクト（{...}）です")  # fmt: skip
     if not keys:
         raise InputError(f"{source.name}: the input has no JSON objects with fields",
@@ -633,9 +642,9 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[st
 
 
 def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
-                   ) -> Iterator[tuple[int, dict[str, Any] | str | None, str]]:  # fmt: skip
+                   ) -> Iterator[tuple[int, dict[str, Any] | _BadLine | None, str]]:  # fmt: skip
     """Yield (line number, object, line) per line: the object is None for a blank line, and for a line that is no
-    JSON object, why (``invalid JSON: ...``)."""
+    JSON object, why (``invalid JSON: ...``, in both languages)."""
     line_no = 0
     try:
         for line in text:
@@ -646,10 +655,12 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield line_no, f"invalid JSON: {exc.msg}", line
+                yield line_no, _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）"), line
                 continue
             if not isinstance(obj, dict):
-                yield line_no, f"expected a JSON object, got {type(obj).__name__}", line
+                kind = type(obj).__name__
+                yield line_no, _BadLine(f"expected a JSON object, got {kind}",
+                                        f"JSON オブジェクトではなく {kind} です"), line  # fmt: skip
                 continue
             yield line_no, obj, line
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
@@ -657,6 +668,7 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
 
 
 _BAD_JSONL_LINE = ("bad_jsonl_line",)
+
 
 
 def _jsonl_rows(
