@@ -409,15 +409,21 @@ def test_an_undecodable_file_s_hint_suggests_encodings_not_yet_tried(tmp_path: P
     had just failed. The hint names the likely ones not tried, in each language: EUC-JP, and UTF-16 first for a
     file with NUL bytes (UTF-16 without its byte-order mark); after an explicit --encoding, the others."""
     text = "title\n量子コンピュータの開発\n地方自治体における防災教育の実践\n"
-    euc, utf16 = tmp_path / "euc.csv", tmp_path / "utf16.csv"
+    euc, le, be = tmp_path / "euc.csv", tmp_path / "utf16le.csv", tmp_path / "utf16be.csv"
     euc.write_bytes(text.encode("euc-jp"))
-    utf16.write_bytes(text.encode("utf-16-le"))
-    for path, suggested in ((euc, ["euc-jp"]), (utf16, ["utf-16", "euc-jp"])):
+    le.write_bytes(text.encode("utf-16-le"))
+    be.write_bytes(text.encode("utf-16-be"))
+    for path, suggested in ((euc, ["euc-jp"]), (le, ["utf-16-le", "euc-jp"]), (be, ["utf-16-be", "euc-jp"])):
         ja, en = _both([*MIN, "screen", str(path)])
         assert ja.exit_code == en.exit_code == EXIT_ERROR
         assert _hint(en.stderr) == ("Hint: save the file as UTF-8, or pass its encoding with --encoding (e.g. "
                                     f"{', '.join(suggested)})")  # fmt: skip
         assert _hint(ja.stderr).endswith(f"--encoding で文字コードを指定してください（例: {'、'.join(suggested)}）")
+        # The first suggestion is the one to follow: it reads the file (plain utf-16 wants a byte-order mark).
+        ok = run(*MIN, "screen", str(path), "--encoding", suggested[0], "-q")
+        assert ok.exit_code == 0 and "地方自治体における防災教育の実践" in ok.stdout, ok.stderr
+    after = run(*MIN, "screen", str(le), "--encoding", "utf-16", "--lang", "en")  # wants the mark: fails
+    assert after.exit_code == EXIT_ERROR and "(e.g. utf-16-le, " in _hint(after.stderr), after.stderr
     for given, suggested in (("cp932", ["utf-8", "euc-jp"]), ("utf-8", ["cp932", "euc-jp"]),
                              ("euc-jp", ["utf-8", "cp932"])):  # fmt: skip
         path = euc
@@ -441,8 +447,8 @@ def test_jsonl_without_objects_and_a_file_without_suffix(tmp_path: Path) -> None
     path = tmp_path / "in.jsonl"
     path.write_text('[1, 2]\n"x"\n', encoding="utf-8")
     ja, en = _both([*MIN, "screen", str(path), "-o", str(tmp_path / "out.csv")])
-    assert "JSON オブジェクトの行がありません（1 行目: JSON オブジェクトではなく list です）" in ja.stderr
-    assert "no line is a JSON object (line 1: expected a JSON object, got list)" in en.stderr
+    assert "JSON オブジェクトの行がありません（1 行目: JSON オブジェクトではなく配列です）" in ja.stderr
+    assert "no line is a JSON object (line 1: expected a JSON object, got an array)" in en.stderr
     assert "expected" not in ja.stderr
     bare = tmp_path / "noext"
     bare.write_text("title\n量子\n", encoding="utf-8")

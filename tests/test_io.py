@@ -194,7 +194,7 @@ def test_open_table_jsonl_lines_that_are_no_object_are_kept_and_marked(tmp_path:
             (5, [None, 3], (), (), None),
         ]
     path.write_text('[1]\n"text"\n', encoding="utf-8")  # no line is an object: not JSONL
-    with pytest.raises(InputError, match=r"no line is a JSON object \(line 1: expected a JSON object, got list\)"):
+    with pytest.raises(InputError, match=r"no line is a JSON object \(line 1: expected a JSON object, got an array\)"):
         open_table(InputSource(str(path)), "jsonl").__enter__()
 
 

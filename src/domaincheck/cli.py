@@ -530,8 +530,9 @@ def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
     _reject_program(tax, query, key, by_name=True)
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
+        near_ja = "、".join(f"{aid}（{tax.area(aid).name_ja}）" for aid, _ in found[:3])
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id",
-                               ja=f"{query!r} は曖昧です（候補: {near}）",
+                               ja=f"{query!r} は曖昧です（候補: {near_ja}）",
                                hint_ja="領域の id で指定してください")  # fmt: skip
     close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3] if score >= _SUGGEST_AT)
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close

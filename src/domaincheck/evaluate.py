@@ -190,7 +190,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                                      hint="labels are none or area ids, |-separated: " + ", ".join(known),
                                      ja=f"{path}: {n} 行目: 不明なラベル {'、'.join(sorted(bad))}",
                                      hint_ja="ラベルは none か領域の id を | で区切ったものです: "
-                                     + ", ".join(known))  # fmt: skip
+                                     + "、".join(known))  # fmt: skip
                 title = row[title_col] or ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
@@ -207,7 +207,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
         raise InputError(f"{path}: malformed CSV: {exc}", ja=f"{path}: CSV の形が崩れています: {exc}") from None
     except (UnicodeError, LookupError) as exc:
         raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding",
-                         ja=f"{path}: 文字コードをデコードできません（{exc}）",
+                         ja=f"{path}: ファイルをデコードできません（{exc}）",
                          hint_ja="--encoding でファイルの文字コードを指定してください") from None  # fmt: skip
     finally:
         if source is not None:

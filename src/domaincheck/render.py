@@ -344,7 +344,7 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
     rows = []
     for p in programs:
         # The summary first: a fact may lean on it (research_security's この中で、… follows the summary's sentence)
-        facts = "; ".join([*([p.summary.get(lang)] if p.summary else []), *(f.get(lang) for f in p.facts)])
+        facts = _joined([*([p.summary.get(lang)] if p.summary else []), *(f.get(lang) for f in p.facts)], lang)
         rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang),
                      "serves": serving(p.tiers, p.econsec, p.focus), "facts": facts,
                      "source_line": str(p.source.line)})  # fmt: skip
@@ -352,7 +352,7 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
             # A goal or field of its program: same kind, the program as parent (machine-readable, no indentation).
             rows.append({"id": it.id, "parent": p.id, "kind": p.kind,
                          "name": it.name_en if lang == "en" else it.name_ja, "serves": serving((), False, it.areas),
-                         "facts": "; ".join(f.get(lang) for f in it.facts), "source_line": str(it.source.line)})
+                         "facts": _joined([f.get(lang) for f in it.facts], lang), "source_line": str(it.source.line)})
     if nested:
         rows = [{key: ("  " + value if key == "id" and row["parent"] else value) for key, value in row.items()
                  if key != "parent"} for row in rows]  # fmt: skip
@@ -366,6 +366,14 @@ def excel_bom(out: IO[str]) -> None:
 
     if starts_a_file(out) and (getattr(out, "encoding", "") or "").lower() in ("utf-8", "utf8"):
         out.write("\ufeff")
+
+
+def _joined(sentences: list[str], lang: str) -> str:
+    """Facts as one cell: ``; ``-joined in English; in Japanese one after another, with ``；`` only after one that does
+    not end a sentence (``。``)."""
+    if lang == "en":
+        return "; ".join(sentences)
+    return "".join(s if i == len(sentences) - 1 or s.endswith("。") else s + "；" for i, s in enumerate(sentences))
 
 
 _LISTING_HEADERS_JA = {

@@ -442,6 +442,8 @@ same matches; the Brief is kept here so that its id cannot be reused by another 
 
 
 _NAMES_MAX = 10_000  # distinct (verdict, areas, econ-security areas, programs) cells remembered
+_VERDICT_AT, _AREAS_AT, _ECONSEC_AT, _PROGRAMS_AT = map(ID_COLUMNS.index, ("dc_verdict", "dc_areas", "dc_econsec",
+                                                                       "dc_programs"))  # fmt: skip
 
 
 class _Names:
@@ -463,7 +465,7 @@ class _Names:
         self._memo: dict[tuple[str, str, str, str], _Cells] = {}
 
     def cells(self, ids: _Cells) -> _Cells:
-        key = (ids[0], ids[3], ids[5], ids[6])
+        key = (ids[_VERDICT_AT], ids[_AREAS_AT], ids[_ECONSEC_AT], ids[_PROGRAMS_AT])
         found = self._memo.get(key)
         if found is None:
             verdict, areas, econsec, programs = key

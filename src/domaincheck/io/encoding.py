@@ -212,21 +212,26 @@ _LIKELY = ("utf-8", "cp932", "euc-jp")
 
 def untried_encodings(tried: Collection[str], head: bytes = b"") -> list[str]:
     """The encodings to suggest for a file that did not decode in any of ``tried`` (codec names, any spelling):
-    those of :data:`_LIKELY` not tried, after UTF-16 when ``head`` (the file's start) holds NUL bytes, as UTF-16
-    text without a byte-order mark does (its line breaks, its ASCII) and text in the others does not. Suggesting the
-    encoding that just failed (``--encoding cp932`` after CP932) helped no one."""
+    those of :data:`_LIKELY` not tried, after UTF-16 of the right byte order when ``head`` (the file's start) holds
+    NUL bytes, as UTF-16 text without a byte-order mark does (its line breaks, its ASCII) and text in the others does
+    not. Python's plain ``utf-16`` needs the mark, so the suggestion names the order: ASCII's NUL high bytes come
+    second in little-endian text (odd offsets) and first in big-endian. Suggesting the encoding that just failed
+    (``--encoding cp932`` after CP932) helped no one."""
     done = {_family(t) for t in tried}
-    likely = ("utf-16", *_LIKELY) if b"\x00" in head else _LIKELY
+    likely: tuple[str, ...] = _LIKELY
+    if b"\x00" in head:
+        odd = head[1::2].count(0)
+        likely = ("utf-16-le" if odd >= head[0::2].count(0) else "utf-16-be", *_LIKELY)
     return [e for e in likely if _family(e) not in done]
 
 
 def _family(name: str) -> str:
-    """A codec's canonical name, UTF-8 with or without its mark as one, and UTF-16 of either byte order as one."""
+    """A codec's canonical name, UTF-8 with or without its mark as one."""
     try:
         canonical = codecs.lookup(name).name
     except LookupError:
         return name
-    return "utf-8" if canonical == "utf-8-sig" else "utf-16" if canonical.startswith("utf-16") else canonical
+    return "utf-8" if canonical == "utf-8-sig" else canonical
 
 
 # What Western-European text (Windows-1252, Latin-1) becomes when read as CP932: an accented small letter (à-ï, ú-ü:

@@ -609,6 +609,13 @@ def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None
             f"--input-format {other} で {other.upper()} として読ませてください")  # fmt: skip
 
 
+_JSON_KINDS: dict[type, tuple[str, str]] = {
+    list: ("an array", "配列"), str: ("a string", "文字列"), int: ("a number", "数値"), float: ("a number", "数値"),
+    bool: ("true or false", "真偽値"), type(None): ("null", " null "),
+}
+"""What a JSON line that is no object holds, by its Python type, as JSON names it (English, Japanese)."""
+
+
 class _BadLine(NamedTuple):
     """Why a JSONL line is not a record, in English and in Japanese."""
 
@@ -658,9 +665,9 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
                 yield line_no, _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）"), line
                 continue
             if not isinstance(obj, dict):
-                kind = type(obj).__name__
+                kind, kind_ja = _JSON_KINDS.get(type(obj), (type(obj).__name__, type(obj).__name__))
                 yield line_no, _BadLine(f"expected a JSON object, got {kind}",
-                                        f"JSON オブジェクトではなく {kind} です"), line  # fmt: skip
+                                        f"JSON オブジェクトではなく{kind_ja}です"), line  # fmt: skip
                 continue
             yield line_no, obj, line
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
