@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from domaincheck.cli import app
 from domaincheck.models import LEARNED, Result, Taxonomy
-from domaincheck.render import _program_basis, _reason_facts, _ReasonFacts, classify_table
+from domaincheck.render import _reason_facts, _ReasonFacts, classify_table
 from tests.conftest import DATA, MIN_TAXONOMY
 
 runner = CliRunner(mix_stderr=False)
@@ -270,7 +270,7 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
                                                   1) == r.reason, (title, english, r.reason)  # fmt: skip
                 loose += 1
             for p in r.programs:
-                kind, of, ids = _program_basis(p, r, taxonomy)
+                kind, of, ids = p.basis
                 assert heads[kind].format(of) + ": " + ", ".join(ids) == p.why, (title, p)
             checked += 1
     assert checked > 4000 and loose < checked / 100

@@ -689,26 +689,36 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     area_ids = [a for a, _ in hits]
     out: list[ProgramHit] = []
     for p in taxonomy.programs:
-        why = ""
-        focus = [a for a in area_ids if a in p.focus]
+        basis: tuple[str, str, tuple[str, ...]] | None = None
         if p.focus:
             # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
-            why = "focus: " + ", ".join(focus) if focus else ""
+            focus = tuple([a for a in area_ids if a in p.focus])
+            if focus:
+                basis = ("focus", "", focus)
         else:
             tier_match = [t for t in p.tiers if t in tiers]
             if tier_match:
-                why = f"tier {tier_match[0]}: " + ", ".join(a for a, t in hits if t == tier_match[0])
+                basis = ("tier", tier_match[0], tuple([a for a, t in hits if t == tier_match[0]]))
             elif p.econsec and econsec:
-                why = "econ-security area: " + ", ".join(econsec)
-        if why:
-            out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, why))
+                basis = ("econsec", "", tuple(econsec))
+        if basis is not None:
+            out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, _why(basis), None, basis))
         for item in p.items:
-            matched = [a for a in area_ids if a in item.areas and (
-                links is None or (a, item.id) in links or not _narrowed(taxonomy, item, a))]
+            matched = tuple([a for a in area_ids if a in item.areas and (
+                links is None or (a, item.id) in links or not _narrowed(taxonomy, item, a))])
             if matched:
-                out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en,
-                                      f"focus of {p.id}: " + ", ".join(matched), p.id))  # fmt: skip
+                basis = ("item", p.id, matched)
+                out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en, _why(basis), p.id, basis))
     return tuple(out)
+
+
+_WHY_HEADS = {"focus": "focus", "tier": "tier {}", "econsec": "econ-security area", "item": "focus of {}"}
+
+
+def _why(basis: tuple[str, str, tuple[str, ...]]) -> str:
+    """A program's English ``why`` (the JSON's) from its :attr:`ProgramHit.basis`: ``tier strategic: quantum``."""
+    kind, of, ids = basis
+    return _WHY_HEADS[kind].format(of) + ": " + ", ".join(ids)
 
 
 def _narrowed(taxonomy: Taxonomy, item: ProgramItem, area_id: str) -> bool:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import click
 import typer
 
-from .errors import DomaincheckError, InputError, UnknownNameError, UsageError
-from .render import ClassifyFormat, Lang, ListFormat
+from .errors import LANG_ENV, DomaincheckError, InputError, UnknownNameError, UsageError
+from .errors import env_lang as _env_lang
+from .errors import lang_code as _lang_code
+from .render import KIND_NAMES_JA, ClassifyFormat, Lang, ListFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -83,28 +85,6 @@ def _stderr_console() -> Console:
     from rich.console import Console
 
     return _fit(Console(stderr=True))
-
-
-LANG_ENV = "DOMAINCHECK_LANG"
-"""The environment variable that sets the language of messages, and the default of every ``--lang``: ja or en."""
-
-
-def _env_lang() -> str:
-    """The language of messages where no ``--lang`` says it (evaluate; errors before a command's options are read):
-    :data:`LANG_ENV` when it names ja or en (as :class:`_LangChoice` reads it), else Japanese, as the tables are by
-    default."""
-    import os
-
-    value = _lang_code(os.environ.get(LANG_ENV, ""))
-    return value if value in ("ja", "en") else "ja"
-
-
-def _lang_code(value: str) -> str:
-    """``value`` as a language code: in lower case, and a locale's language alone (``ja_JP.UTF-8`` → ``ja``,
-    ``en-US`` → ``en``), so that ``DOMAINCHECK_LANG=$LANG`` works."""
-    import re
-
-    return re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
 
 
 class _LangChoice(click.Choice):
@@ -548,8 +528,6 @@ _SUGGEST_AT = 60
 
 
 _KIND_NAME = {"program": "program", "measure": "measure", "protection": "protection use", "promotion": "promotion use"}
-_KIND_NAME_JA = {"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
-                 "promotion": "育成への活用"}  # fmt: skip
 
 
 def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
@@ -569,7 +547,7 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
             if key not in names and not (by_name and entry is p and len(key) >= 4
                                          and normalize_text(entry.name_ja).startswith(key)):  # fmt: skip
                 continue
-            kind, kind_ja = _KIND_NAME.get(p.kind, p.kind), _KIND_NAME_JA.get(p.kind, p.kind)
+            kind, kind_ja = _KIND_NAME.get(p.kind, p.kind), KIND_NAMES_JA.get(p.kind, p.kind)
             if entry is p:
                 raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_ja}), not one of the 16 areas",
                                        hint="see `domaincheck programs`",

@@ -7,8 +7,26 @@ Japanese text shows its English in either (tests/test_errors_ja.py lists the rai
 from __future__ import annotations
 
 import errno
+import os
+import re
 
 LANGS = ("ja", "en")
+LANG_ENV = "DOMAINCHECK_LANG"
+"""The environment variable that sets the language of messages, and the default of every ``--lang``: ja or en."""
+
+
+def lang_code(value: str) -> str:
+    """``value`` as a language code: in lower case, and a locale's language alone (``ja_JP.UTF-8`` → ``ja``,
+    ``en-US`` → ``en``), so that ``DOMAINCHECK_LANG=$LANG`` works."""
+    return re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
+
+
+def env_lang() -> str:
+    """The language of messages where no ``--lang`` says it (evaluate; errors before a command's options are read,
+    or before the command line is even imported): :data:`LANG_ENV` when it names ja or en (as every ``--lang`` reads
+    it), else Japanese, as the tables are by default."""
+    value = lang_code(os.environ.get(LANG_ENV, ""))
+    return value if value in LANGS else "ja"
 
 
 class DomaincheckError(Exception):

@@ -13,9 +13,8 @@ def main() -> None:
     try:
         from .cli import main as cli_main
     except KeyboardInterrupt:
-        import os  # already loaded by the interpreter: the language as cli._env_lang reads it
+        from .errors import env_lang  # small (errno, os, re): the language as every command reads it
 
-        english = os.environ.get("DOMAINCHECK_LANG", "").strip().lower() == "en"
-        sys.stderr.write(("interrupted" if english else "中断しました") + "\n")
+        sys.stderr.write(("interrupted" if env_lang() == "en" else "中断しました") + "\n")
         sys.exit(EXIT_INTERRUPTED)
     cli_main()

@@ -15,10 +15,7 @@ from .models import (
     TIERS,
     VERDICT_WORDS,
     Area,
-    AreaHit,
     EconSecArea,
-    EconSecHit,
-    Evidence,
     Program,
     ProgramHit,
     Result,
@@ -165,8 +162,7 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     focused = {p.id for p in tax.programs if p.focus}
     # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
     # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). `why` stays classify's.
-    alone = _area_alone(tax, area, [e["id"] for e in data["econsec"]])
-    data["programs"] = [{**p.to_dict(), "why_ja": _program_why_ja(p, alone, tax), "source": _src(sources[p.id]),
+    data["programs"] = [{**p.to_dict(), "why_ja": _program_why_ja(p, tax), "source": _src(sources[p.id]),
                          "editorial": p.parent is not None or p.id in focused}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
@@ -626,6 +622,10 @@ class _Words:
     program_why: str
 
 
+KIND_NAMES_JA = {"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
+                 "promotion": "育成への活用"}  # fmt: skip
+"""Program kinds in Japanese, as the source names the uses (Protection（保護）/ Promotion（育成）への活用)."""
+
 _WORDS = {
     "en": _Words(
         verdict="verdict", verdicts={}, columns=("area", "name", "tier", "score", "band", "evidence"), bands={},
@@ -653,8 +653,7 @@ _WORDS = {
         verdict="判定", verdicts=VERDICT_WORDS["ja"],
         columns=("領域", "名称", "区分", "スコア", "確度", "根拠"), bands={"high": "高", "medium": "中", "low": "低"},
         learned="学習モデル: ", econsec="経済安保",
-        kinds={"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
-               "promotion": "育成への活用"},
+        kinds=KIND_NAMES_JA,
         # A program's name may hold 、 (…が司令塔として、関係省庁と連携): the names are set apart by a slash
         programs_sep=" / ", evidence="根拠", evidence_line="{label}: 「{text}」 [{start}:{end}] ← {why}",
         term_line="「{term}」 {strength} {match} +{weight:.2f}{tech}", strengths={"strong": "強", "support": "補助"},
@@ -778,7 +777,7 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                       highlight=False, markup=False)  # fmt: skip
     by_why: dict[str, list[str]] = {}
     for p in r.programs:
-        by_why.setdefault(p.why if lang == "en" else _program_why_ja(p, r, tax), []).append(p.id)
+        by_why.setdefault(p.why if lang == "en" else _program_why_ja(p, tax), []).append(p.id)
     for why, ids in by_why.items():
         console.print(f"  {w.program_why.format(ids=', '.join(ids), why=why)}", highlight=False, markup=False)
 
@@ -948,42 +947,9 @@ def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
     return "。".join(parts)
 
 
-def _program_basis(p: ProgramHit, r: Result, tax: Taxonomy) -> tuple[str, str, tuple[str, ...]]:
-    """Why a program applies, as ``classify.applicable_programs`` decides it (its English ``why`` is the JSON's):
-    (``item``, the parent program, the areas in the item's focus), (``focus``, "", the program's focus areas),
-    (``tier``, the tier, its reported areas) or (``econsec``, "", the econ-security areas the title touches)."""
-    reported = [(a.id, a.tier) for a in r.areas]
-    if p.parent is not None:
-        item = next(i for prog in tax.programs if prog.id == p.parent for i in prog.items if i.id == p.id)
-        evidence = {a.id: {e.technology for e in a.evidence} for a in r.areas}
-
-        def opened(area: str) -> bool:  # a focus narrowed to some technologies: the title's terms name one
-            techs = {t.id for t in tax.area(area).technologies}
-            return techs.isdisjoint(item.technologies) or not evidence[area].isdisjoint(item.technologies)
-
-        return "item", p.parent, tuple(a for a, _ in reported if a in item.areas and opened(a))
-    program = next(prog for prog in tax.programs if prog.id == p.id)
-    if program.focus:
-        return "focus", "", tuple(a for a, _ in reported if a in program.focus)
-    tier = next((t for t in program.tiers if t in {tier for _, tier in reported}), None)
-    if tier is not None:
-        return "tier", tier, tuple(a for a, t in reported if t == tier)
-    return "econsec", "", tuple(e.id for e in r.econsec)
-
-
-def _area_alone(tax: Taxonomy, area: Area, econsec: list[str]) -> Result:
-    """An area on its own as a result, for the reasons ``show`` gives its programs: reported with its econ-security
-    areas, every technology of it named (``applicable_programs`` narrows no item for an area on its own)."""
-    evidence = tuple(Evidence("", "", 0, 0, "strong", "exact", 0.0, t.id) for t in area.technologies)
-    hit = AreaHit(area.id, area.tier, area.name_ja, area.name_en, 0, "", evidence)
-    names = {e.id: e for e in tax.econsec}
-    touched = tuple(EconSecHit(e, names[e].name_ja, names[e].name_en, (), ()) for e in econsec)
-    return Result("", "", "", (hit,), touched, (), (), ())
-
-
-def _program_why_ja(p: ProgramHit, r: Result, tax: Taxonomy) -> str:
-    """Why a program applies, in Japanese (see :func:`_program_basis`)."""
-    kind, of, ids = _program_basis(p, r, tax)
+def _program_why_ja(p: ProgramHit, tax: Taxonomy) -> str:
+    """Why a program applies, in Japanese, from the facts its English ``why`` says (:attr:`ProgramHit.basis`)."""
+    kind, of, ids = p.basis
     if kind == "econsec":
         names = {e.id: e.name_ja for e in tax.econsec}
         return "経済安保の技術領域: " + "、".join(names[e] for e in ids)
