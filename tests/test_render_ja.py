@@ -261,7 +261,7 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
     for clf in (classifier, terms_classifier):
         for title in eval_titles():
             r = clf.classify(title, **options)
-            facts = _reason_facts(r, taxonomy, min_score)
+            facts = _reason_facts(r, min_score)
             english = _english_reason(facts)
             if english != r.reason:
                 lifted = any(a.score >= min_score and any(e.strength == LEARNED for e in a.evidence)

@@ -131,6 +131,7 @@ class _Outcome(NamedTuple):
     learned: frozenset[str]
     """Areas whose score is the learned model's, reported or near misses: the model's words are their evidence."""
     held: tuple[str, ...]
+    yields: tuple[tuple[str, str], ...]
 
 
 class _Plan(NamedTuple):
@@ -142,8 +143,9 @@ class _Plan(NamedTuple):
 
 
 _Structure = tuple[tuple[tuple[EconSecArea, tuple[str, ...]], ...], tuple[ProgramHit, ...], tuple[str, ...], str, str,
-                   tuple[str, ...]]
-"""What an outcome's reported areas amount to: econ-security areas, programs and their ids, verdict, reason, held."""
+                   tuple[str, ...], tuple[tuple[str, str], ...]]
+"""What an outcome's reported areas amount to: econ-security areas, programs and their ids, verdict, reason, held,
+yields."""
 
 _TitleEvidence = tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], list[Evidence], list[Evidence]]
 """Evidence per area, per econ-security area, exclusions, framing terms."""
@@ -271,7 +273,7 @@ class Classifier:
                     reason += f"; {what}: " + ", ".join(found)
             excluded = excluded + framing
         return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded),
-                                   plan.held))  # fmt: skip
+                                   plan.held, plan.yields))  # fmt: skip
 
     def brief(self, title: str, fuzzy: bool = True, min_score: int | None = None) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
@@ -619,13 +621,13 @@ class Classifier:
         structure = self._structures.get(skey)
         if structure is None:
             structure = self._new_structure(skey)
-        econsec, programs, program_ids, verdict, reason, held_ids = structure
+        econsec, programs, program_ids, verdict, reason, held_ids, yields = structure
         learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
                                    tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
                                    held_ids))  # fmt: skip
         outcome = _tuple_new(_Outcome, (tuple(hits), tuple(near), econsec, programs, verdict, reason,
-                                        frozenset(lifted) if lifted else _NONE, held_ids))  # fmt: skip
+                                        frozenset(lifted) if lifted else _NONE, held_ids, yields))  # fmt: skip
         plan = _tuple_new(_Plan, (outcome, brief))
         if len(self._outcomes) < _PLAN_CACHE_MAX:
             self._outcomes[key] = plan
@@ -650,11 +652,12 @@ class Classifier:
         if held:
             reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
                       "whole title): " + ", ".join(held_ids)
-        for a in sorted(yielded, key=lambda x: order[x].order):
-            reason += f"; {a} yields to {self._redirects[a][0]} (the source excludes it there)"
+        yields = tuple([(a, self._redirects[a][0]) for a in sorted(yielded, key=lambda x: order[x].order)])
+        for a, to in yields:
+            reason += f"; {a} yields to {to} (the source excludes it there)"
         if cut_ids:
             reason += f"; cut by --top {top}, not counted in the verdict: " + ", ".join(cut_ids)
-        structure = (econsec, programs, program_ids, verdict, reason, held_ids)
+        structure = (econsec, programs, program_ids, verdict, reason, held_ids, yields)
         if len(self._structures) < _PLAN_CACHE_MAX:
             self._structures[key] = structure
         return structure

@@ -513,6 +513,9 @@ class Result(NamedTuple):
     """Exclusion terms that consumed part of the title."""
     held: tuple[str, ...] = ()
     """Near misses held back by the learned model: support terms only, and the model finds the area unlikely."""
+    yields: tuple[tuple[str, str], ...] = ()
+    """(area, the area it yields to) for each near miss the source's exclusion gives to another area (創薬・医療's
+    biologics are バイオ・ヘルスケア's), in the taxonomy's order, as the reason says it; not in the JSON."""
 
     @property
     def primary(self) -> AreaHit | None:

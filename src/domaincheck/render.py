@@ -697,7 +697,7 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if n:
             console.print()
         console.print(_highlight(r))
-        facts = _reason_facts(r, tax, min_score) if lang != "en" or explain else None
+        facts = _reason_facts(r, min_score) if lang != "en" or explain else None
         verdict, reason = ((r.verdict, r.reason) if facts is None or lang == "en"
                            else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
         if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
@@ -838,8 +838,8 @@ def _tier_short(tax: Taxonomy, tier: str) -> str:
 
 
 class _ReasonFacts(NamedTuple):
-    """What the English ``reason`` of a result says, as structured facts, worked out from the result's fields and the
-    taxonomy (the reason itself is the JSON contract's English, made by classify.py): the Japanese reason and
+    """What the English ``reason`` of a result says, as structured facts, worked out from the result's fields (the
+    reason itself is the JSON contract's English, made by classify.py): the Japanese reason and
     the Japanese "why not" lines are built from these. A test rebuilds every English reason from them."""
 
     strategic: tuple[str, ...]
@@ -875,11 +875,11 @@ class _ReasonFacts(NamedTuple):
     """Its basic-science words."""
 
 
-def _reason_facts(r: Result, tax: Taxonomy, min_score: int) -> _ReasonFacts:
+def _reason_facts(r: Result, min_score: int) -> _ReasonFacts:
     """The facts of ``r``'s reason (see :class:`_ReasonFacts`)."""
     has_terms = {a.id: any(e.strength != LEARNED for e in a.evidence) for a in (*r.areas, *r.near_misses)}
     by_model = {a.id for a in r.areas if any(e.strength == LEARNED for e in a.evidence)}
-    yields = _yields(r, tax)
+    yields = dict(r.yields)
     cut = tuple(a.id for a in r.near_misses if a.score >= min_score and a.id not in r.held and a.id not in yields)
     return _ReasonFacts(
         tuple(a.id for a in r.areas if a.tier == "strategic"), tuple(a.id for a in r.areas if a.tier != "strategic"),
@@ -889,32 +889,6 @@ def _reason_facts(r: Result, tax: Taxonomy, min_score: int) -> _ReasonFacts:
         tuple(e.text for e in r.excluded if e.strength == "framing"),
         tuple(e.text for e in r.excluded if e.strength == "basic_science"),
     )  # fmt: skip
-
-
-def _yields(r: Result, tax: Taxonomy) -> dict[str, str]:
-    """The near misses that yield to another area by the source's exclusion with a redirect (創薬・医療's drugs are
-    バイオ・ヘルスケア's biologics), as the classifier decides it (``Classifier._new_plan``): the other area holds a
-    strong term and scores at least the default reporting score, this area holds no strong term of a technology the
-    exclusion does not concern, and the other's strong terms name a technology the redirect asks for, if it asks."""
-    from .classify import REPORT_AT
-
-    hits = {a.id: a for a in (*r.areas, *r.near_misses)}
-    strong = {a: {e.technology for e in hit.evidence if e.strength == "strong"} for a, hit in hits.items()}
-    named = set().union(*strong.values())
-    near = {a.id for a in r.near_misses} - set(r.held)
-    out: dict[str, str] = {}
-    for area in tax.areas:
-        if area.id not in near:
-            continue
-        redirect = [q for q in area.qualifications if q.kind == "exclusion" and q.redirect][-1:]
-        if not redirect or redirect[0].redirect not in hits:
-            continue
-        q, to = redirect[0], hits[redirect[0].redirect]
-        concerned = {t.id for t in area.technologies} if q.technologies is None else set(q.technologies)
-        if (to.score >= REPORT_AT and strong[to.id] and strong[area.id] <= concerned
-                and (not q.redirect_technologies or not named.isdisjoint(q.redirect_technologies))):
-            out[area.id] = to.id
-    return out
 
 
 def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
