@@ -505,6 +505,24 @@ def test_delimited_writer_matches_csv_writer(rows: list[list[Any]], fmt: str) ->
     assert _write_text(fmt, [list(r) for r in rows]) == expected.getvalue()
 
 
+_TEXT_CELLS = st.lists(st.sampled_from(["a", "量", ",", "\t", "\r", "\n", "=", "+", "-", "@", "-1", '"', " "]),
+                       max_size=3).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(rows=st.lists(st.lists(_TEXT_CELLS, min_size=1, max_size=4), max_size=8),
+       fmt=st.sampled_from(["csv", "tsv"]))  # fmt: skip
+def test_delimited_writer_text_batches_match_csv_writer(rows: list[list[str]], fmt: str) -> None:
+    """Batches of text cells take the fast path, where the formula check runs over the joined text: a cell starting
+    with a formula character anywhere (first cell, after a line break in the cell before, after a tab in CSV) is
+    neutralised, and no other cell is touched."""
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, csv.excel_tab if fmt == "tsv" else csv.excel)
+    for row in [["a", "b", "r"], *rows]:
+        writer.writerow([neutralize(c) for c in row])
+    assert _write_text(fmt, [list(r) for r in rows]) == expected.getvalue()
+
+
 def test_delimited_writer_plain_batch_and_mixed_batch() -> None:
     plain = [["量子", "x y", "1"], ["", "b-", "a|b"]]
     assert _write_text("csv", [list(r) for r in plain]) == "a,b,r\r\n量子,x y,1\r\n,b-,a|b\r\n"

@@ -114,8 +114,6 @@ _TABLE = _Table()
 # Every ASCII character maps to one ASCII character (lower case, controls and dashes to a space), so ASCII text
 # can take bytes.translate, which is several times faster than str.translate with a dict.
 _ASCII_TABLE = bytes(ord(_char_map(chr(i))) for i in range(128)) + bytes(range(128, 256))
-_SPACE_RUN = re.compile(" +")
-_LONG_RUN = re.compile("ー+")
 # Inputs the fast path does not handle: spaced capitals ("A I"), ヴ and voiced marks (marked in the table), a
 # long-vowel mark after a non-word character (its deletion depends on deletions before it).
 _SLOW_CHARS = frozenset("ヴゔﾞﾟ\u3099\u309a\u309b\u309c")  # mapped to _IRREGULAR by the table
@@ -157,7 +155,9 @@ def _needs_slow(text: str) -> bool:
 
 def _spaced_capitals(text: str) -> bool:
     """True when two lone capitals stand apart with only spaces between them (``A I``)."""
-    if _CAPITAL_PAIR.search(text) is None:
+    # No white space between two other characters (most Japanese titles; str.split's white space is the pattern's \s):
+    # no pair, and the search is skipped
+    if len(text.split(None, 1)) < 2 or _CAPITAL_PAIR.search(text) is None:
         return False
     for m in _SPACED_CAPITALS.finditer(text):
         start, end = m.start(), m.end() + len(m.group(1)) + 1
@@ -169,29 +169,36 @@ def _spaced_capitals(text: str) -> bool:
 
 
 def _deletions(mapped: str) -> list[tuple[int, int]]:
-    """Runs to delete after the per-character mapping: surplus spaces and word-final long-vowel marks."""
+    """Runs to delete after the per-character mapping: surplus spaces and word-final long-vowel marks.
+
+    The runs are found with ``str.find`` (a C scan for one character), not a regular expression: a title holds few
+    of them, and the scan is most of the cost of a title that has none."""
     n = len(mapped)
     out: list[tuple[int, int]] = []
     if " " in mapped and (not mapped.isascii() or "  " in mapped or mapped[0] == " " or mapped[-1] == " "):
-        for m in _SPACE_RUN.finditer(mapped):
-            s, e = m.span()
+        s = mapped.find(" ")
+        while s != -1:
+            e = s + 1
+            while e < n and mapped[e] == " ":
+                e += 1
             if s == 0 or e == n or not mapped[s - 1].isascii() or not mapped[e].isascii():
                 out.append((s, e - s))  # at an end or next to Japanese: drop the run
             elif e - s > 1:
                 out.append((s + 1, e - s - 1))  # keep one space
-    if "ー" in mapped:
-        for m in _LONG_RUN.finditer(mapped):
-            s, e = m.span()
-            if e < n and _is_katakana(mapped[e]):
-                # Inside a katakana compound: drop the mark after a word of 3+ kana (センサーネットワーク →
-                # センサネットワーク) but keep it in short words (ビール, ルール).
-                if s >= 3 and all(_is_katakana(c) for c in mapped[s - 3 : s]):
-                    out.append((s, e - s))
-                continue
-            if s > 0 and _is_katakana(mapped[s - 1]):
-                out.append((s, e - s))  # センサー → センサ
-            elif e - s > 1:
-                out.append((s + 1, e - s - 1))
+            s = mapped.find(" ", e)
+    s = mapped.find(_LONG)
+    while s != -1:
+        e = s + 1
+        while e < n and mapped[e] == _LONG:
+            e += 1
+        if e < n and _is_katakana(mapped[e]):
+            if s >= 3 and _is_katakana(mapped[s - 3]) and _is_katakana(mapped[s - 2]) and _is_katakana(mapped[s - 1]):
+                out.append((s, e - s))
+        elif s > 0 and _is_katakana(mapped[s - 1]):
+            out.append((s, e - s))  # センサー → センサ
+        elif e - s > 1:
+            out.append((s + 1, e - s - 1))
+        s = mapped.find(_LONG, e)
     if len(out) > 1:
         out.sort()
     return out

@@ -35,8 +35,7 @@ import secrets
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import chain, repeat
-from operator import itemgetter
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
@@ -94,7 +93,6 @@ _BUFFER_BYTES = 1 << 20
 """Write buffer of a text output file: fewer, larger writes."""
 
 _FORMULA_START = frozenset("=+-@\t\r")
-_first_char = itemgetter(slice(None, 1))
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SIGNS_ONLY = re.compile(r"[-+]+")  # "-" for 該当なし, "--": no formula, and Japanese sheets are full of them
 # Control characters a workbook cannot hold, and lone surrogates (a JSONL "\\ud83d"), built with chr(): mypyc cannot
@@ -549,6 +547,8 @@ class _DelimitedWriter:
         self._handle = handle
         dialect = csv.excel_tab if delimiter == "\t" else csv.excel
         self._delimiter = delimiter
+        # The formula characters that _may_start_formula looks for (a CR, or a tab in TSV, shows in a count instead)
+        self._formula_chars = tuple(sorted(c for c in _FORMULA_START if c not in ("\r", delimiter)))
         self._writer = csv.writer(handle, dialect)
         self._collected: list[str] = []
         self._renderer = csv.writer(_Collector(self._collected), dialect)  # renders one line into the list
@@ -587,18 +587,28 @@ class _DelimitedWriter:
         details: Sequence[Mapping[str, Any] | None] | None = None,
         formats: Sequence[Sequence[CellFormat] | None] | None = None,
     ) -> None:
+        sep = self._delimiter
         lines: list[str] | None = None
         if self._fix is None:
-            # Fast path for a batch whose cells are all text (joining raises TypeError otherwise) and none
-            # of which starts like a formula: two C-level passes over the batch, no per-cell Python code.
+            # Fast path for a batch whose cells are all text (joining raises TypeError otherwise): the rows are
+            # joined in C, and a few substring searches over the whole batch show that no cell can start like a
+            # formula; only the lines they cannot clear are looked at, and only their rows prepared cell by cell.
             with contextlib.suppress(TypeError):
-                lines = list(map(self._delimiter.join, rows))
-            if lines is not None and not _FORMULA_START.isdisjoint(map(_first_char, chain.from_iterable(rows))):
-                lines = None
+                lines = list(map(sep.join, rows))
+        joined: str | None = None
         if lines is None:
             rows = [self._prepare(row) for row in rows]
-            lines = list(map(self._delimiter.join, rows))
-        text = self._render(lines, rows)
+            lines = list(map(sep.join, rows))
+        else:
+            joined = "\r\n".join(lines)
+            if self._may_start_formula(joined, len(lines) - 1, sum(map(len, rows)) - len(rows)):
+                joined = None
+                rows = list(rows)
+                for index, line in enumerate(lines):
+                    if self._may_start_formula(line, 0, len(rows[index]) - 1):
+                        rows[index] = self._prepare(rows[index])
+                        lines[index] = sep.join(rows[index])
+        text = self._render(lines, rows, joined)
         try:
             self._handle.write(text)
         except UnicodeEncodeError as exc:
@@ -615,9 +625,28 @@ class _DelimitedWriter:
                     raise self._encode_error(number, cells, exc) from None
             raise
 
-    def _render(self, lines: list[str], rows: Sequence[list[str]]) -> str:
-        """The CSV text of rows of str cells (``lines``: each row's cells joined by the delimiter), exactly
-        as csv.writer writes it in the Excel dialect.
+    def _may_start_formula(self, text: str, breaks: int, separators: int) -> bool:
+        """False when no cell of ``text`` (rows' cells joined by the delimiter, the rows by CRLF: ``breaks`` line
+        breaks and ``separators`` delimiters between cells) can start with a formula character. A cell starts at the
+        text's start, after a delimiter or after a line break. A CR, and in TSV a tab, cannot be told that way from
+        the CRLF after an empty last cell or from an empty cell: a cell holding one shows in their counts instead.
+        True is only a suspicion: a cell may hold ``,=`` or a line break inside it.
+
+        Each character is looked for with ``str.find`` (a C scan for one character, several times faster than a
+        search for a two-character pattern); the hyphens of ordinary titles (COVID-19) are passed over one by one.
+        """
+        sep = self._delimiter
+        for char in self._formula_chars:
+            at = text.find(char)
+            while at != -1:
+                if at == 0 or text[at - 1] == sep or text[at - 1] == "\n":
+                    return True
+                at = text.find(char, at + 1)
+        return text.count("\r") != breaks or (sep in _FORMULA_START and text.count(sep) != separators)
+
+    def _render(self, lines: list[str], rows: Sequence[list[str]], joined: str | None = None) -> str:
+        """The CSV text of rows of str cells (``lines``: each row's cells joined by the delimiter; ``joined``: the
+        lines joined by CRLF, if already made), exactly as csv.writer writes it in the Excel dialect.
 
         csv.writer inspects every character (~17 ns each in CPython 3.11), so a row of long cells costs
         more to write than to read. A cell needs quoting only if it holds the delimiter, a quote or a line
@@ -625,7 +654,7 @@ class _DelimitedWriter:
         over the whole batch confirm. Otherwise only the rows that need it go through csv.writer.
         """
         sep = self._delimiter
-        text = "\r\n".join(lines)
+        text = "\r\n".join(lines) if joined is None else joined
         breaks = len(lines) - 1
         if (
             '"' not in text
