@@ -23,6 +23,7 @@ from tests.conftest import MIN_TAXONOMY
 
 runner = CliRunner(mix_stderr=False)
 MIN = ["--taxonomy", str(MIN_TAXONOMY)]
+EVAL_DIR = Path(__file__).parent / "data" / "eval"
 README = Path(__file__).parent.parent / "README.md"
 
 
@@ -1392,6 +1393,52 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "rows read" in r.stderr  # the summary, then the warning as its last line
     assert r.stderr.splitlines()[-1] == ("Warning: the input has no data rows under its header (2 blank records "
                                          "skipped): nothing was screened")
+
+
+def _people_call(tmp_path: Path, header: list[str]) -> Path:
+    """A call of real held-out titles (heldout_j: national program titles, nearly all in an area) with the
+    investigators and institutions beside them, under ``header`` (number, title, investigator, institution)."""
+    with open(EVAL_DIR / "heldout_j.csv", encoding="utf-8", newline="") as handle:
+        titles = [row["title"] for row in csv.DictReader(handle)][:30]
+    people = ["山田 太郎", "佐藤 花子", "鈴木 一郎", "Wei Chen"]
+    places = ["東京大学", "京都大学", "理化学研究所"]
+    src = tmp_path / "call.csv"
+    _write_csv(src, [header, *([str(i), t, people[i % 4], places[i % 3]] for i, t in enumerate(titles))])
+    return src
+
+
+def test_screen_warns_when_the_column_given_looks_like_another_than_the_title(tmp_path: Path) -> None:
+    """A URA who names the investigator column with --column gets every row `none`, which reads as a clean call.
+    When no row found an area, the warning names the column that would have been detected, or says that the cells
+    are too short for titles; the summary JSON holds both facts. The right column, or a call of titles in no area,
+    gets no warning."""
+    out = tmp_path / "out.csv"
+    src = _people_call(tmp_path, ["課題番号", "研究課題名", "研究代表者", "所属機関"])
+    r = run("screen", str(src), "-o", str(out), "--column", "研究代表者", "--quiet", "--summary-json", "-")
+    assert r.exit_code == 0
+    summary = json.loads(r.stdout)
+    assert summary["verdicts"]["none"] == summary["rows_read"] == 30
+    assert summary["title_column_suggested"] == "研究課題名" and summary["title_median_chars"] <= 8
+    assert r.stderr == ("警告: どの行にも領域が見つかりませんでした。タイトル列に '研究代表者' を指定しましたが、"
+                        "列 '研究課題名' がタイトル列のようです: --column を確かめてください\n")
+    r = run("screen", str(src), "-o", str(out), "--column", "研究課題名", "--quiet", "--summary-json", "-")
+    summary = json.loads(r.stdout)
+    assert summary["verdicts"]["none"] < 30 and summary["title_column_suggested"] is None and r.stderr == ""
+    # No column name to go by: the cells' length speaks
+    src = _people_call(tmp_path, ["番号", "内容", "氏名", "機関"])
+    r = run("screen", "--lang", "en", str(src), "-o", str(out), "--column", "3", "--quiet")
+    assert r.exit_code == 0
+    assert r.stderr.startswith("Warning: no row matched any area; '氏名' was given as the title column, but its cells "
+                               "are short for titles (median ")
+    r = run("screen", "--lang", "en", str(src), "-o", str(out), "--column", "2", "--quiet")
+    assert r.exit_code == 0 and r.stderr == ""
+    # Titles in no area, under the detected column or given: nothing to warn of
+    _write_csv(src, [["課題番号", "研究課題名", "研究代表者"],
+                     ["1", "中世日本文学における和歌の受容と変容", "山田 太郎"],
+                     ["2", "近世村落社会の祭礼と共同体に関する歴史学的研究", "佐藤 花子"]])  # fmt: skip
+    for given in ([], ["--column", "研究課題名"]):
+        r = run("screen", str(src), "-o", str(out), *given, "--quiet", "--summary-json", "-")
+        assert json.loads(r.stdout)["verdicts"]["none"] == 2 and r.stderr == ""
 
 
 @pytest.mark.usefixtures("english")

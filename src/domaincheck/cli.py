@@ -823,6 +823,13 @@ def screen(
             from .render import nothing_screened_warning
 
             nothing_screened_warning(summary, err, lang.value)
+        else:
+            from .render import doubtful_title_column
+
+            if doubtful_title_column(summary):  # a name or institution column given to --column: even with --quiet
+                from .render import doubtful_title_column_warning
+
+                doubtful_title_column_warning(summary, err, lang.value)
         if fail_on is not None and found:
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
             gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja

@@ -1178,3 +1178,39 @@ def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -
                 if ja else f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
                 f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")  # fmt: skip
     _warn(console, text, lang)
+
+
+SHORT_TITLE_CHARS = 8
+"""A title column whose first titles have a median length at or below this, with no area found in any row, looks
+like another column (names, institutions, codes): research titles are rarely so short."""
+
+
+def doubtful_title_column(summary: Any) -> bool:
+    """Whether a ``screen`` run whose title column was given with --column found no area in any row it classified,
+    while another column looks like the title column or the titles are short (see :data:`SHORT_TITLE_CHARS`)."""
+    none = summary.verdicts.get("none", 0)
+    return bool(
+        not summary.title_column_detected
+        and none
+        and none + summary.verdicts.get("error", 0) == summary.rows_read
+        and (summary.title_column_suggested is not None
+             or (summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS))
+    )  # fmt: skip
+
+
+def doubtful_title_column_warning(summary: Any, console: Console, lang: str = "en") -> None:
+    """Say why the title column given to ``screen`` may be the wrong one (see :func:`doubtful_title_column`)."""
+    ja = lang == "ja"
+    column = repr(_visible(summary.title_column))
+    other = summary.title_column_suggested
+    median = summary.title_median_chars
+    if other is not None:
+        why = (f"列 {_visible(other)!r} がタイトル列のようです" if ja
+               else f"the column {_visible(other)!r} looks like the title column")
+    else:
+        why = (f"その列の値は短すぎます（先頭のタイトルの長さの中央値 {median} 文字）" if ja
+               else f"its cells are short for titles (median {median} characters over the first rows)")
+    text = (f"どの行にも領域が見つかりませんでした。タイトル列に {column} を指定しましたが、{why}: "
+            "--column を確かめてください" if ja
+            else f"no row matched any area; {column} was given as the title column, but {why}: check --column")
+    _warn(console, text, lang)

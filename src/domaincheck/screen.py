@@ -149,6 +149,8 @@ CHUNK_ROWS = 2_000
 
 _BATCH_ROWS = 500
 """Rows per batch when classifying in this process (how often progress is reported)."""
+TITLE_SAMPLE_ROWS = 1_000
+"""The titles whose lengths the summary's median is taken from (the first ones read)."""
 
 
 # --- the classifier contract -------------------------------------------------------------------------
@@ -298,6 +300,10 @@ class Summary:
     title_column_namesakes: tuple[int, ...] = ()
     """1-based indexes of the other columns with the title column's name (a name given to --column, or detected,
     reads the first of them; --column with a number picks another)."""
+    title_column_suggested: str | None = None
+    """When --column chose the title column: the column that would have been detected, if another one."""
+    title_median_chars: int | None = None
+    """The median length of the first titles read (up to :data:`TITLE_SAMPLE_ROWS`), None when none was usable."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -331,6 +337,8 @@ class Summary:
             "sheet": self.sheet,
             "header_row": self.header_row,
             "title_column_namesakes": list(self.title_column_namesakes),
+            "title_column_suggested": self.title_column_suggested,
+            "title_median_chars": self.title_median_chars,
         }  # fmt: skip
 
 
@@ -651,6 +659,20 @@ class _Tally:
     counts: dict[_CountKey, int] = field(default_factory=dict)
     problems: collections.Counter[str] = field(default_factory=collections.Counter)
     rows_with_problems: int = 0
+    title_lengths: list[int] = field(default_factory=list)
+    """The lengths of the first usable titles (up to TITLE_SAMPLE_ROWS), for the summary's median."""
+
+    def sample_titles(self, texts: Sequence[str | None], cuts: Sequence[int | None] | None) -> None:
+        """Note the lengths of a batch's titles while fewer than TITLE_SAMPLE_ROWS are noted (``cuts``: each title's
+        length within its text, when extra columns follow it)."""
+        room = TITLE_SAMPLE_ROWS - len(self.title_lengths)
+        if room > 0:
+            lengths = [len(t) if cuts is None else cuts[i] for i, t in enumerate(texts) if t is not None]
+            self.title_lengths += [n for n in lengths[:room] if n is not None]
+
+    def median_title_chars(self) -> int | None:
+        lengths = sorted(self.title_lengths)
+        return lengths[len(lengths) // 2] if lengths else None
 
     def add_counts(self, counts: Mapping[_CountKey, int]) -> None:
         mine = self.counts
@@ -797,6 +819,7 @@ def screen(
     verdicts, tiers, areas, econsec, rows_with_econsec = tally.expand()
     title_name = header_names[plan.title]
     namesakes = tuple(i + 1 for i, name in enumerate(header_names) if name == title_name and i != plan.title)
+    suggested = None if detected else detect_title_column(header_names)
     return Summary(
         input=input_path,
         output=output,
@@ -828,6 +851,8 @@ def screen(
         cells_replaced=replaced,
         replacements=replacements,
         title_column_namesakes=namesakes,
+        title_column_suggested=None if suggested is None or suggested == plan.title else header_names[suggested],
+        title_median_chars=tally.median_title_chars(),
     )
 
 
@@ -1006,6 +1031,7 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
                 details[index] = Result(titles[index] or "", "error", "not classified: see problem", (), (), (), (),
                                         ()).to_dict()  # fmt: skip
     writer.write_rows(batch.numbers, rows, details, batch.formats)
+    tally.sample_titles(batch.texts, batch.cuts)
     tally.add_counts(classified.counts)
     tally.rows_written += len(rows)
 
