@@ -336,9 +336,9 @@ def test_explicit_column_by_index_and_extra_columns(tmp_path: Path) -> None:
     assert summary.title_column == "name" and not summary.title_column_detected
     assert summary.extra_columns == ("summary",)
     records = read_jsonl(out)
-    assert records[0]["title"] == "Study A uses 量子 effects"
+    assert records[0]["title"] == "Study A" and records[0]["text"] == "Study A uses 量子 effects"  # the text classified
     assert records[0]["verdict"] == "strategic"
-    assert records[1]["title"] == "Study B" and records[1]["verdict"] == "none"
+    assert records[1]["title"] == records[1]["text"] == "Study B" and records[1]["verdict"] == "none"
 
 
 def test_no_title_column_lists_the_columns(tmp_path: Path) -> None:
@@ -930,6 +930,34 @@ def test_with_the_real_classifier(tmp_path: Path) -> None:
     assert records[0]["verdict"] in ("strategic", "emerging", "econsec_only", "none")
     assert records[0]["primary"] == "quantum"
     assert summary.verdicts["error"] == 0
+
+
+def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> None:
+    """With --extra-column a JSONL record's `title` used to hold the title and the abstract joined (a user test).
+    It is the title as given; `text` is what was classified, into which the evidence offsets point; `text` is null
+    for a row that was not classified. The reading matches classify on the same text."""
+    factory = _real_factory()
+    src = tmp_path / "in.csv"
+    write_csv(src, HEADER_JA, [*ROWS_JA, ["A-006", "", "山田 太郎", "量子"]], "utf-8")
+    out = tmp_path / "out.jsonl"
+    screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("概要",)), factory)
+    records = read_jsonl(out)
+    classifier = factory()
+    for record, row in zip(records, [*ROWS_JA, ["A-006", "", "山田 太郎", "量子"]], strict=True):
+        assert record["title"] == row[1]
+        if not row[1]:
+            assert record["text"] is None and record["problem"] == "empty_title"
+            continue
+        text = f"{row[1]} {row[3].strip()}".strip()
+        assert record["text"] == text
+        expected = classifier.classify(text, framing_within=len(row[1])).to_dict()
+        assert [a["id"] for a in record["areas"]] == [a["id"] for a in expected["areas"]]
+        for area in record["areas"]:
+            for ev in area["evidence"]:
+                if ev["start"] is not None:
+                    assert text[ev["start"]:ev["end"]] == ev["text"]
+    starts = [ev["start"] for ev in records[0]["areas"][0]["evidence"] if ev["start"] is not None]
+    assert any(start >= len(ROWS_JA[0][1]) for start in starts)  # the abstract's 超伝導量子ビット is evidence too
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

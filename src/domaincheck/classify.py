@@ -242,7 +242,9 @@ class Classifier:
         Areas scoring at least ``min_score`` (default: the classifier's) are reported (at most ``top``); the rest
         with evidence are near misses. ``framing_within``: when the text is a title followed by keywords or an
         abstract, the title's length; framing and basic-science words after it do not damp the title's evidence
-        (an abstract's "students" or "mechanism" says nothing of what the project develops). Their terms count.
+        (an abstract's "students" or "mechanism" says nothing of what the project develops). Their terms count. The
+        learned model reads the title alone: it was trained on titles, and an abstract's boilerplate diluted its
+        reading of the title (a user test saw areas the title alone gets lost when an abstract was added).
         """
         min_score = _check_limits(self.min_score if min_score is None else min_score, top)
         norm = checked(title)
@@ -250,11 +252,12 @@ class Classifier:
         if framing_within is not None:
             spans = self._framing_within(spans, norm, framing_within)
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
-        learned, doubted = self._read(norm.text, spans)
+        read = _title_part(norm, framing_within)
+        learned, doubted = self._read(read.text, spans)
         plan = self._plan(spans, learned, doubted, min_score, top).outcome
         head = self._head
         for a in plan.learned:
-            area_ev[a] = area_ev.get(a, []) + self._learned_evidence(title, norm, a)
+            area_ev[a] = area_ev.get(a, []) + self._learned_evidence(title, read, a)
         hits = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.hits])
         near = tuple([_tuple_new(AreaHit, (*head[a], score, band, tuple(area_ev[a]))) for a, score, band in plan.near])
         econsec = tuple([
@@ -320,7 +323,7 @@ class Classifier:
             spans = self.matcher.find(norm, fuzzy=fuzzy)
             if within is not None:
                 spans = self._framing_within(spans, norm, within)
-            learned, doubted = self._read(norm.text, spans)
+            learned, doubted = self._read(norm.text if within is None else _title_part(norm, within).text, spans)
             brief = self._plan(spans, learned, doubted, min_score, None).brief
             if key is not None and len(memo) < _PLAN_CACHE_MAX:
                 memo[key] = brief
@@ -869,6 +872,14 @@ def _is_hiragana_char(ch: str) -> bool:
 
 def _is_kanji_char(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "\u3005"  # and 々
+
+
+def _title_part(norm: Normalized, within: int | None) -> Normalized:
+    """The normalised title of a text whose first ``within`` characters are the title (``norm`` itself when the
+    text is all title): what the learned model reads. Its offsets point into the text as ``norm``'s do."""
+    if within is None or within >= len(norm.original):
+        return norm
+    return normalize(norm.original[:within])
 
 
 def checked(title: str) -> Normalized:

@@ -1028,8 +1028,13 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
         assert titles is not None
         for index, detail in enumerate(details):
             if detail is None:  # the same keys as a classified row's, empty: a reader need not special-case it
-                details[index] = Result(titles[index] or "", "error", "not classified: see problem", (), (), (), (),
-                                        ()).to_dict()  # fmt: skip
+                detail = details[index] = Result(titles[index] or "", "error", "not classified: see problem", (), (),
+                                                 (), (), ()).to_dict()  # fmt: skip
+            if batch.cuts is not None:
+                # With --extra-column the text classified is the title and more: `title` is the title as given, and
+                # `text` what the evidence offsets point into (null when the row was not classified)
+                details[index] = {"title": titles[index], "text": batch.texts[index],
+                                  **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
     writer.write_rows(batch.numbers, rows, details, batch.formats)
     tally.sample_titles(batch.texts, batch.cuts)
     tally.add_counts(classified.counts)
