@@ -2,7 +2,7 @@
 
 The English texts are the ones declared in cli.py (a command's docstring or ``help=``, each option's ``help=``); the
 Japanese ones are here, keyed by the command's path under ``domaincheck`` (``""`` for the top level, ``classify``,
-``taxonomy validate``) and the parameter's name (its Python name in cli.py: ``fmt`` for ``--format``). cli.py shows
+``taxonomy validate``) and the parameter's name (its Python name in cli.py: ``fmt`` for ``--format``). cli_lang.py shows
 them when the command's language is Japanese; tests/test_help_ja.py fails when a command or a parameter has no
 Japanese text here, or when one here names no command or parameter.
 
