@@ -389,8 +389,10 @@ def test_screen_cli_errors(tmp_path: Path) -> None:
 
 
 def test_argument_help_is_shown() -> None:
-    r = run("classify", "--help")
+    r = run("classify", "--help", "--lang", "en")
     assert "stdin" in r.stdout and "TITLES" in r.stdout
+    r = run("classify", "--help")  # Japanese by default: tests/test_help_ja.py
+    assert "標準入力" in r.stdout and "TITLES" in r.stdout
 
 
 @pytest.mark.usefixtures("english")

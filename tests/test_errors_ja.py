@@ -241,12 +241,23 @@ def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: s
 
 @pytest.mark.parametrize("value", ["fr", "C.UTF-8", "japanese", "e"])
 def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
-    """Any other value is still a usage error, the value as given; from the variable, the variable is named."""
-    given = run(*MIN, "domains", "--lang", value)
+    """Any other value is still a usage error, the value as given; from the variable, the variable is named. The
+    message is in the language the variable gives (English with DOMAINCHECK_LANG=en), Japanese when the variable is
+    the bad value (it names no language, and Japanese is the default)."""
+    given = run(*MIN, "domains", "--lang", value, env={"DOMAINCHECK_LANG": "en"})
     assert given.exit_code == EXIT_USAGE and f"{value!r} is not one of 'ja', 'en'" in given.stderr, given.stderr
+    given = run(*MIN, "domains", "--lang", value)
+    assert given.exit_code == EXIT_USAGE
+    assert _squeezed(f"{value!r} は 'ja', 'en' のいずれでもありません") in _squeezed(given.stderr), given.stderr
     from_env = run(*MIN, "domains", env={"DOMAINCHECK_LANG": value})
     assert from_env.exit_code == EXIT_USAGE
-    assert f"{value!r} (from DOMAINCHECK_LANG) is not one of 'ja', 'en'" in " ".join(from_env.stderr.split())
+    assert _squeezed(f"{value!r}（DOMAINCHECK_LANG の値）は 'ja'、'en' のいずれでもありません") \
+        in _squeezed(from_env.stderr), from_env.stderr  # fmt: skip
+
+
+def _squeezed(text: str) -> str:
+    """``text`` without spaces, line breaks and the sides of a box, to find a message that a box has folded."""
+    return "".join(text.replace("│", "").split())
 
 
 def test_screen_undecodable_file_names_the_line(tmp_path: Path) -> None:

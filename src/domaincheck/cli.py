@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import click
 import typer
+import typer.core
 
+from .cli_lang import Command as _Command
+from .cli_lang import Group as _Group
+from .cli_lang import help_lang as _help_lang
 from .errors import LANG_ENV, DomaincheckError, InputError, UnknownNameError, UsageError
 from .errors import env_lang as _env_lang
 from .errors import lang_code as _lang_code
@@ -31,6 +35,7 @@ TERMINATION_SIGNALS = tuple(s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, 
 REPORT_AT = 50  # default --min-score; equals classify.REPORT_AT (tested), not imported so that starts stay fast
 
 app = typer.Typer(
+    cls=_Group,
     name="domaincheck",
     help="Map research project titles (Japanese or English) to Japan's 2025 important technology domains "
     "(CSTI, 2025-11-27), their tier, the 20 economic-security areas, and the support programs and measures.",
@@ -39,7 +44,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-taxonomy_app = typer.Typer(help="Check taxonomy files.", no_args_is_help=True)
+taxonomy_app = typer.Typer(cls=_Group, help="Check taxonomy files.", no_args_is_help=True)
 app.add_typer(taxonomy_app, name="taxonomy")
 
 _state: dict[str, Any] = {"taxonomy_dir": None, "learned": True}
@@ -101,7 +106,8 @@ class _LangChoice(click.Choice):
             return code
         if ctx is not None and param is not None and param.name is not None \
                 and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT:
-            self.fail(f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'", param, ctx)
+            self.fail(f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません" if _help_lang(ctx) == "ja"
+                      else f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'", param, ctx)  # fmt: skip
         return super().convert(value, param, ctx)
 
 
@@ -874,6 +880,11 @@ def taxonomy_validate(
         typer.echo(f"{directory}: valid — {len(tax.areas)} areas, {len(tax.econsec)} econ-security areas, "
                    f"{len(tax.programs)} programs, {terms} area terms, {learned} (taxonomy {tax.version}, "
                    f"content {tax.digest})")  # fmt: skip
+
+
+for _info in (*app.registered_commands, *taxonomy_app.registered_commands):
+    if _info.cls in (None, typer.core.TyperCommand):  # typer's default: help and usage line in English alone
+        _info.cls = _Command
 
 
 def main() -> None:

@@ -1,0 +1,287 @@
+"""The command line's help (``--help``) and the argument parser's usage errors in the command's language.
+
+The language is the command's ``--lang`` as given on the command line, before or after ``--help``, else
+:func:`domaincheck.errors.env_lang` (``DOMAINCHECK_LANG``, which is also every ``--lang``'s default; Japanese when it
+is not set). In English typer formats the help and shows the errors, as it always has; in Japanese this module does,
+in typer's layout, with the texts of :mod:`domaincheck.help_ja`. Nothing global is changed: the classes below are
+the command line's own (cli.py builds its commands with them), and click's and typer's modules are left as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import click
+import typer.core
+
+from .errors import LANGS, env_lang, lang_code
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+LANG_META = "domaincheck.lang"
+"""The key in click's ``ctx.meta`` (one dict for a command and the groups above it) of the language a command's
+``--lang`` gives on the command line."""
+
+
+def help_lang(ctx: click.Context | None) -> str:
+    """The language of the help and of the argument parser's messages in ``ctx``: the command's ``--lang`` as given
+    on the command line (:func:`peek_lang`), else :func:`env_lang`."""
+    found = ctx.meta.get(LANG_META) if ctx is not None else None
+    return found if isinstance(found, str) else env_lang()
+
+
+def peek_lang(command: click.Command, args: Sequence[str]) -> str | None:
+    """The language ``--lang`` names in ``args`` (the last one, as click takes it), or None: the command has no
+    ``--lang``, it is not given, or it names neither language. Read before click parses ``args``, because ``--help``
+    is eager: click shows the help (or stops at a bad option) before it converts ``--lang``. The values of the other
+    options are stepped over as click's parser takes them (``--column --lang`` is the column ``--lang``), and so is
+    everything after ``--``."""
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    lang = next((p for p in options if p.name == "lang"), None)
+    if lang is None:
+        return None
+    valued = {name for p in options if not p.is_flag and not p.count for name in (*p.opts, *p.secondary_opts)}
+    found: str | None = None
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            break
+        if arg.startswith("--"):
+            name, equals, value = arg.partition("=")
+            if name in lang.opts:
+                found = value if equals else next(rest, None)
+            elif name in valued and not equals:
+                next(rest, None)
+        elif arg.startswith("-") and len(arg) > 1:  # short options: -q, -qf csv, -fcsv
+            for end, letter in enumerate(arg[1:], start=2):
+                if f"-{letter}" in valued:
+                    if end == len(arg):
+                        next(rest, None)
+                    break
+    code = lang_code(found) if found is not None else None
+    return code if code in LANGS else None
+
+
+def command_key(ctx: click.Context) -> str:
+    """The command's path under ``domaincheck`` (``""``, ``classify``, ``taxonomy validate``): the key of its texts in
+    :mod:`domaincheck.help_ja`."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+class _Localized(click.Command):
+    """A command whose help and usage line are in the command's language (:func:`help_lang`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        lang = peek_lang(self, args)
+        if lang is not None:
+            ctx.meta[LANG_META] = lang
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if help_lang(ctx) == "ja":
+            print_help_ja(self, ctx)
+        else:
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if help_lang(ctx) == "ja":
+            from .help_ja import USAGE
+
+            formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
+        else:
+            super().format_usage(ctx, formatter)
+
+
+class Command(_Localized, typer.core.TyperCommand):
+    """The class of every command of cli.py."""
+
+
+class Group(_Localized, typer.core.TyperGroup):
+    """``domaincheck`` and ``domaincheck taxonomy``. The top one also shows the argument parser's errors (a missing
+    argument, an unknown option, a bad value, and what a command raises as ``typer.BadParameter``) in Japanese when
+    the command's language is Japanese: in typer's layout, with the same exit code (2). In English typer shows them,
+    as before; run with ``standalone_mode=False``, they are raised, as click raises them."""
+
+    _standalone = True
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:  # fmt: skip
+        self._standalone = standalone_mode
+        return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:  # fmt: skip
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            if parent is None:
+                self._japanese(exc, exc.ctx)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if ctx.parent is None:
+                self._japanese(exc, ctx)
+            raise
+
+    def _japanese(self, exc: click.UsageError, ctx: click.Context | None) -> None:
+        """Show ``exc`` in Japanese and exit with its code, when the language is Japanese and click would show it.
+        ``ctx``: where the language is found when ``exc`` has no context (click's parser raises some without one);
+        its ``meta`` is the one the command's shares."""
+        if self._standalone and help_lang(exc.ctx or ctx) == "ja":
+            show_usage_error_ja(exc)
+            raise click.exceptions.Exit(exc.exit_code) from None
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console as typer's for help and errors (its width, colour and terminal settings)."""
+    from rich.console import Console
+    from typer import rich_utils
+
+    return Console(stderr=stderr, width=rich_utils.MAX_WIDTH, force_terminal=rich_utils.FORCE_TERMINAL,
+                   color_system=rich_utils.COLOR_SYSTEM)  # fmt: skip
+
+
+def show_usage_error_ja(exc: click.UsageError) -> None:
+    """``exc`` as typer shows a usage error (the usage line, where the help is, the message in a box), in Japanese."""
+    from rich.panel import Panel
+    from rich.text import Text
+    from typer import rich_utils
+
+    from . import help_ja
+
+    console = _console(stderr=True)
+    ctx = exc.ctx
+    if ctx is not None:
+        console.print(Text(ctx.get_usage()))
+        if ctx.command.get_help_option(ctx) is not None:
+            console.print(Text(help_ja.TRY_HELP.format(command=ctx.command_path, option=ctx.help_option_names[0])),
+                          style=rich_utils.STYLE_ERRORS_SUGGESTION)  # fmt: skip
+    console.print(Panel(Text(help_ja.usage_error(exc)), border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
+                        title=help_ja.ERROR, title_align=rich_utils.ALIGN_ERRORS_PANEL))  # fmt: skip
+
+
+def print_help_ja(command: click.Command, ctx: click.Context) -> None:
+    """The help of ``command`` in Japanese, in typer's layout: the usage line, the description, and boxes of the
+    arguments, the options and (a group) the commands. Printed here rather than by typer with Japanese texts put in:
+    typer's tables cut a run of text wider than the column at the column's edge ("…"), and Japanese has no spaces to
+    wrap at, so most of a Japanese help would be cut off; these tables fold it instead."""
+    from rich.padding import Padding
+    from rich.text import Text
+    from typer import rich_utils
+
+    from . import help_ja
+
+    key = command_key(ctx)
+    console = _console()
+    console.print(Padding(Text(ctx.get_usage()), 1), style=rich_utils.STYLE_USAGE_COMMAND)
+    description = help_ja.COMMANDS.get(key) or command.help
+    if description:
+        console.print(Padding(Text(description, style=rich_utils.STYLE_HELPTEXT_FIRST_LINE), (0, 1, 1, 1)))
+    texts = help_ja.PARAMS.get(key, {})
+    help_option = command.get_help_option(ctx)
+    arguments, options = _table(1), _table(2)
+    for param in command.get_params(ctx):
+        if getattr(param, "hidden", False):
+            continue
+        text = help_ja.HELP_OPTION if param is help_option else texts.get(param.name or "")
+        row = _help_row(param, ctx, text or getattr(param, "help", None) or "")
+        if isinstance(param, click.Argument):
+            arguments.add_row("*" if param.required else "", *row[1:])
+        else:
+            options.add_row(*row)
+    _panel(console, help_ja.PANELS["arguments"], arguments)
+    _panel(console, help_ja.PANELS["options"], options)
+    if isinstance(command, click.MultiCommand):
+        commands = _table(1)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is None or sub.hidden:
+                continue
+            said = help_ja.COMMANDS.get(f"{key} {name}".strip()) or sub.short_help or sub.help or ""
+            commands.add_row(Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), "", _folding(said))
+        _panel(console, help_ja.PANELS["commands"], commands)
+
+
+def _table(names: int) -> Table:
+    """A box's table: ``names`` columns that keep to one line (an option's names, a command's name), then the value's
+    (folding, at most 24 wide, as typer's long choices fold), then the help, which takes the rest and folds."""
+    from rich.table import Column, Table
+
+    columns = [Column(no_wrap=True) for _ in range(names)]
+    return Table.grid(*columns, Column(overflow="fold", max_width=24), Column(overflow="fold", ratio=1),
+                      padding=(0, 2), expand=True)  # fmt: skip
+
+
+def _folding(text: str, style: str = "") -> Any:
+    """``text`` that folds at the column's edge instead of being cut there."""
+    from rich.text import Text
+
+    return Text(text, style=style, overflow="fold")
+
+
+def _help_row(param: click.Parameter, ctx: click.Context, text: str) -> tuple[Any, ...]:
+    """The cells of ``param``'s row: the option's names (long, short), its value (a metavar, the choices, the range)
+    and its help with what typer adds to it (the environment variable, the default, required) in Japanese."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    from .help_ja import DEFAULT, ENVVAR, REQUIRED
+
+    names = [*param.opts, *param.secondary_opts]
+    long = ", ".join(n for n in names if n.startswith("--"))
+    short = ", ".join(n for n in names if not n.startswith("--"))
+    flag = isinstance(param, click.Option) and (param.is_flag or param.count)
+    metavar = "" if flag else param.make_metavar()
+    if isinstance(param.type, click.IntRange | click.FloatRange):
+        low, high = param.type.min, param.type.max
+        metavar += f" [{low}<=x<={high}]" if low is not None and high is not None \
+            else f" [x>={low}]" if low is not None else f" [x<={high}]" if high is not None else ""  # fmt: skip
+    help_text = _folding(text, rich_utils.STYLE_OPTION_HELP)
+    envvar = param.envvar if getattr(param, "show_envvar", False) else None
+    if envvar:
+        help_text.append("\n" + ENVVAR.format(envvar if isinstance(envvar, str) else ", ".join(envvar)),
+                         style=rich_utils.STYLE_OPTION_ENVVAR)  # fmt: skip
+    default = _default(param, ctx)
+    if default is not None:
+        help_text.append("\n" + DEFAULT.format(default), style=rich_utils.STYLE_OPTION_DEFAULT)
+    if param.required:
+        help_text.append("\n" + REQUIRED, style=rich_utils.STYLE_REQUIRED_LONG)
+    if isinstance(param, click.Argument):
+        return "", Text(metavar, style=rich_utils.STYLE_METAVAR, overflow="fold"), help_text
+    return (Text(long, style=rich_utils.STYLE_OPTION), Text(short, style=rich_utils.STYLE_SWITCH),
+            Text(metavar, style=rich_utils.STYLE_METAVAR, overflow="fold"), help_text)  # fmt: skip
+
+
+def _default(param: click.Parameter, ctx: click.Context) -> str | None:
+    """The default typer shows beside ``param``'s help, or None: an option's, when it shows defaults and has one
+    that is not a flag's off, nothing or empty."""
+    if not isinstance(param, click.Option) or param.show_default is False:
+        return None
+    if isinstance(param.show_default, str):
+        return param.show_default
+    value = param.get_default(ctx, call=False)
+    if value is None or value is False or value == [] or value == () or (param.is_flag and value is not True):
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    return "True" if value is True else str(value)
+
+
+def _panel(console: Console, title: str, table: Table) -> None:
+    from rich.panel import Panel
+    from typer import rich_utils
+
+    if table.row_count:
+        console.print(Panel(table, border_style=rich_utils.STYLE_OPTIONS_PANEL_BORDER, title=title,
+                            title_align=rich_utils.ALIGN_OPTIONS_PANEL))  # fmt: skip

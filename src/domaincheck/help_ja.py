@@ -1,0 +1,205 @@
+"""The command line's help and the argument parser's usage errors in Japanese.
+
+The English texts are the ones declared in cli.py (a command's docstring or ``help=``, each option's ``help=``); the
+Japanese ones are here, keyed by the command's path under ``domaincheck`` (``""`` for the top level, ``classify``,
+``taxonomy validate``) and the parameter's name (its Python name in cli.py: ``fmt`` for ``--format``). cli_lang.py shows
+them when the command's language is Japanese; tests/test_help_ja.py fails when a command or a parameter has no
+Japanese text here, or when one here names no command or parameter.
+
+Click's own messages (a missing argument, an unknown option, a value that is not one of the choices) are put into
+Japanese from the exception's parts and, for the text a parameter type gives, by :data:`MESSAGES`: click's English
+template (its gettext message id) beside the Japanese one. A message that none of them matches is shown as click
+wrote it."""
+
+from __future__ import annotations
+
+import re
+import string
+from gettext import gettext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import click
+
+_FORMAT = "出力形式。"
+_LANG = "表示の言語（json は両方を含みます）。エラーとヒントもこの言語になります。"
+_MIN_SCORE = "スコアがこの値以上の領域を報告します（再現率と適合率の兼ね合い）。"
+_TERMS_ONLY = ("タクソノミーの語だけで判定し、学習モデルを使いません（グローバルオプションと同じです。"
+               "どちらの位置でも指定できます）。")  # fmt: skip
+
+HELP_OPTION = "このヘルプを表示して終了します。"
+"""The help of ``-h``/``--help``, which click adds to every command."""
+
+COMMANDS: dict[str, str] = {
+    "": "研究課題名（日本語・英語）を、2025年の重要技術領域（CSTI、2025-11-27）に対応づけます。"
+    "その区分（国家戦略技術領域・新興・基盤技術領域）、経済安全保障の20の技術領域、支援プログラムと施策も示します。",
+    "classify": "研究課題名を分類します: 領域とその区分・スコア、経済安全保障の技術領域、支援プログラム、その根拠。",
+    "evaluate": "正解ラベル付きの研究課題名で精度を測ります: 領域ごとの適合率・再現率・F1、マイクロ・マクロ平均、"
+    "誤検出。",
+    "domains": "2つの区分（国家戦略技術領域、新興・基盤技術領域）とその領域を、出典が挙げる技術とともに一覧します。",
+    "show": "1つの領域のすべて: 区分、技術、経済安全保障の技術領域、支援プログラム、主要国、市場、出典。",
+    "econsec": "経済安全保障の20の技術領域を、16領域との対応とともに一覧します。",
+    "programs": "支援プログラム、一気通貫の施策、保護への活用と、それぞれが何に資するかを一覧します。",
+    "screen": "研究課題の CSV/TSV/Excel/JSONL ファイルをスクリーニングします: すべての行を元の順に、"
+    "分類結果の列を加えて返します。",
+    "taxonomy": "タクソノミーのファイルを検査します。",
+    "taxonomy validate": "タクソノミーのフォルダを、使わずに検証します。問題はすべて挙げます。",
+}
+"""Each command's description, by its path under ``domaincheck``."""
+
+PARAMS: dict[str, dict[str, str]] = {
+    "": {
+        "taxonomy": "同梱のタクソノミーの代わりに DIR のタクソノミーを使います。",
+        "terms_only": "タクソノミーの語だけで判定します: 学習モデルによる領域を加えません（より速く、報告する領域は"
+        "どれも出典の語に基づきます）。",
+        "version": "バージョンを表示して終了します。",
+    },
+    "classify": {
+        "titles": "分類する研究課題名。'-' を指定すると標準入力から1行に1件ずつ読みます。",
+        "fmt": _FORMAT,
+        "explain": "反応したすべての語を、その位置と重み、惜しくも届かなかった候補とともに示します（table 形式）。",
+        "min_score": "スコアがこの値以上の領域だけを報告します（既定は50）。",
+        "top": "1件の研究課題名につき報告する領域を N 件までにします。",
+        "lang": "表の言語: 見出し・名称・根拠を日本語（ja、既定）または英語（en）で示します。json・jsonl・csv は"
+        "どちらでも同じです。エラーとヒントもこの言語になります。",
+        "no_fuzzy": "語の完全一致だけを使います（表記の揺れによる近似一致をしません）。",
+        "terms_only": _TERMS_ONLY,
+    },
+    "evaluate": {
+        "file": "列 'title' と 'labels'（'|' 区切りの領域 id、または 'none'）をもつ CSV。",
+        "fmt": _FORMAT,
+        "worst": "挙げる誤りの件数（悪いものから。既定: table では15件、JSON ではすべて）。",
+        "min_score": _MIN_SCORE,
+        "encoding": "ファイルの文字コード（既定: BOM、UTF-8、CP932の順に判定）。",
+        "terms_only": _TERMS_ONLY,
+    },
+    "domains": {"tier": "この区分だけを示します。", "fmt": _FORMAT, "lang": _LANG},
+    "show": {
+        "area": "領域の id、日本語名・英語名、または近い綴り（例: 'qantum'）。",
+        "fmt": _FORMAT,
+        "lang": _LANG,
+    },
+    "econsec": {"fmt": _FORMAT, "lang": _LANG},
+    "programs": {"kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG},
+    "screen": {
+        "input_path": "研究課題のファイル: .csv、.tsv、.xlsx、.jsonl（'-' は標準入力の CSV）。",
+        "output": "出力ファイル（形式は拡張子で決まります）。既定: 標準出力に CSV。",
+        "fmt": "出力形式（既定: -o の拡張子から。標準出力には CSV）。両方を指定するときは拡張子と一致させてください。",
+        "column": "研究課題名の列: 列名、または1から数えた列番号（既定: title、課題名、研究課題名 … を自動検出）。",
+        "extra_column": "この列（キーワード、概要など）のテキストも分類します。繰り返し指定できます。",
+        "encoding": "入力の文字コード（既定: BOM、UTF-8、CP932の順に判定）。",
+        "output_encoding": "CSV/TSV 出力の文字コード: utf-8-sig、utf-8、cp932（既定: ファイルには Excel が必要とする "
+        "BOM 付きの utf-8-sig、パイプへの出力や長いファイルへの追記には utf-8）。",
+        "output_errors": "出力の文字コードで表せない文字（cp932には絵文字も en ダッシュもありません）の扱い: "
+        "strict = その行・列・文字を示してエラーで止まり（終了コード1）、出力ファイルを書きません。"
+        "replace = その文字を '?' にして書き出し、変えたセルの数を要約と --summary-json に記録します。",
+        "sheet": "xlsx 入力: ワークシート名、または1から数えたシート番号（既定: 研究課題名の列がある最初の表示"
+        "シート）。",
+        "input_format": "拡張子で判別できないときの入力形式（既定: 拡張子から。'-' は CSV）。",
+        "header_row": "列名のある行（CSV/TSV/xlsx）。上に表題があるときに指定し、それより上の行は読み飛ばします"
+        "（既定: 最初の空でない行）。",
+        "jobs": "ワーカープロセスの数（0 = すべてのコア。起動するのはコアあたり1つまで）。",
+        "summary_json_name": "要約を JSON でも FILE に書き出します（'-' = 標準出力。行をファイルに書き出すとき）。",
+        "fail_on": "この判定の行があれば終了コード1で終わります（strategic = 国家戦略技術領域、emerging = "
+        "国家戦略技術領域または新興・基盤技術領域、econsec = 経済安全保障の技術領域、any = いずれか）。",
+        "quiet": "進捗バーと標準エラー出力の要約を表示しません（警告は表示します）。",
+        "min_score": _MIN_SCORE,
+        "terms_only": _TERMS_ONLY,
+        "lang": "標準エラー出力の要約・警告・エラーと、出力の名称列（dc_verdict_name、dc_area_names、"
+        "dc_econsec_names、dc_protection）の言語。id の列と --summary-json は id のままです。",
+    },
+    "taxonomy": {},
+    "taxonomy validate": {
+        "directory": "meta/areas/econsec/programs/reference.yaml（学習モデルがあれば learned.json も）のあるフォルダ。",
+    },
+}
+"""Each parameter's help, by command path and the parameter's name; ``-h``/``--help`` is :data:`HELP_OPTION`."""
+
+PANELS = {"arguments": "引数", "options": "オプション", "commands": "コマンド"}
+"""The headings of the help's boxes."""
+
+DEFAULT = "[既定: {}]"
+ENVVAR = "[環境変数: {}]"
+REQUIRED = "[必須]"
+"""What the help adds after a parameter's text (typer's ``[default: …]``, ``[env var: …]``, ``[required]``)."""
+
+USAGE = "使い方: "
+"""The heading of the usage line (click's ``Usage: ``)."""
+
+TRY_HELP = "ヘルプは '{command} {option}' で表示できます。"
+"""The line under the usage line of an error (click's ``Try '{command} {option}' for help.``)."""
+
+ERROR = "エラー"
+"""The title of the error's box."""
+
+MESSAGES: tuple[tuple[str, str], ...] = (
+    # click's message ids (click 8.1: core.py, parser.py, types.py) and their Japanese text. A field keeps its value as
+    # click wrote it ({value!r} is already quoted), except the words in _WORDS.
+    ("Got unexpected extra argument ({args})", "余分な引数があります（{args}）。"),
+    ("Got unexpected extra arguments ({args})", "余分な引数があります（{args}）。"),
+    ("No such command {name!r}.", "コマンド {name} はありません。"),
+    ("Missing command.", "コマンドを指定してください。"),
+    ("Option {name!r} requires an argument.", "オプション {name} には値が必要です。"),
+    ("Option {name!r} does not take a value.", "オプション {name} は値をとりません。"),
+    ("{value!r} is not one of {choices}.", "{value} は {choices} のいずれでもありません。"),
+    ("{value!r} is not a valid boolean.", "{value} は真偽値（true、false、1、0 など）ではありません。"),
+    ("{value!r} is not a valid {number_type}.", "{value} は{number_type}ではありません。"),
+    ("{value} is not in the range {range}.", "{value} は範囲 {range} にありません。"),
+)
+"""Click's messages that reach a user of domaincheck, in Japanese."""
+
+_WORDS = {"integer": "整数", "integer range": "整数", "float": "数値", "float range": "数値"}
+"""Click's words inside its messages (a number type's name) in Japanese."""
+
+_PARAM_KINDS = {"argument": "引数", "option": "オプション", "parameter": "パラメーター"}
+
+
+def message(text: str) -> str:
+    """``text``, a message of click's, in Japanese when it is one of :data:`MESSAGES` (as gettext gives click the
+    template), else as it is."""
+    for english, japanese in MESSAGES:
+        fields = _fields(gettext(english), text)
+        if fields is not None:
+            return japanese.format(**{name: _WORDS.get(value, value) for name, value in fields.items()})
+    return text
+
+
+def _fields(template: str, text: str) -> dict[str, str] | None:
+    """The values of ``template``'s fields in ``text`` (as formatted), or None when ``text`` is not made from it."""
+    pattern = "".join(re.escape(literal) + (f"(?P<{name}>.*?)" if name is not None else "")
+                      for literal, name, _, _ in string.Formatter().parse(template))  # fmt: skip
+    found = re.fullmatch(pattern, text, re.DOTALL)
+    return found.groupdict() if found else None
+
+
+def usage_error(exc: click.UsageError) -> str:
+    """The message of ``exc`` (click's, or one raised with a Japanese text) in Japanese: the parts click builds it
+    from (the parameter, the option's name, the suggestions) under a Japanese frame, the rest by :func:`message`."""
+    import click
+
+    if isinstance(exc, click.MissingParameter):
+        kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
+        hint = _param_hint(exc)
+        said = f"{_PARAM_KINDS.get(kind, kind)} {hint} を指定してください。" if hint \
+            else f"{_PARAM_KINDS.get(kind, kind)}を指定してください。"  # fmt: skip
+        return f"{said} {message(exc.message)}" if exc.message else said
+    if isinstance(exc, click.BadParameter):
+        hint = _param_hint(exc)
+        return f"{hint} の値が不正です: {message(exc.message)}" if hint else f"値が不正です: {message(exc.message)}"
+    if isinstance(exc, click.NoSuchOption):
+        said = f"オプション {exc.option_name} はありません"
+        possibilities = sorted(exc.possibilities or ())
+        if len(possibilities) == 1:
+            return f"{said}。{possibilities[0]} のことですか？"
+        return f"{said}（候補: {', '.join(possibilities)}）。" if possibilities else f"{said}。"
+    return message(exc.message)
+
+
+def _param_hint(exc: click.BadParameter) -> str | None:
+    """How click names the parameter of ``exc`` (``'--format' / '-f'``, ``'TITLES...'``)."""
+    hint = exc.param_hint
+    if hint is None and exc.param is not None:
+        hint = exc.param.get_error_hint(exc.ctx)  # type: ignore[arg-type]
+    if isinstance(hint, list | tuple):
+        return " / ".join(repr(x) for x in hint)
+    return hint

@@ -1,0 +1,275 @@
+"""--help and the argument parser's usage errors in the command's language: Japanese by default (DOMAINCHECK_LANG,
+or a command's --lang before or after --help), English exactly as typer shows it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import Counter
+from typing import Any
+
+import click
+import click.testing
+import pytest
+import typer.core
+import typer.main
+from typer.testing import CliRunner
+
+from domaincheck import help_ja
+from domaincheck.cli import EXIT_USAGE, app
+from domaincheck.cli_lang import peek_lang
+
+runner = CliRunner(mix_stderr=False)
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+WIDE = {"COLUMNS": "2000"}  # nothing folds: each text is on one line
+CLICK_WORDS = ("Usage:", "Try '", "Invalid value", "No such option", "No such command", "Missing argument",
+               "Did you mean", "Error", "Got unexpected", "requires an argument", "does not take a value",
+               "is not one of", "not a valid", "is not in the range")  # fmt: skip
+
+
+def _tree() -> list[tuple[str, click.Command]]:
+    """Every command of the command line, by its path under ``domaincheck`` ("" for the top)."""
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(key: str, command: click.Command) -> None:
+        found.append((key, command))
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(f"{key} {name}".strip(), sub)
+
+    walk("", typer.main.get_command(app))
+    return found
+
+
+KEYS = [key for key, _ in _tree()]
+WITH_LANG = [key for key, command in _tree() if any(p.name == "lang" for p in command.params)]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(app, list(args), env={**WIDE, **(env or {})})
+
+
+def _help(key: str, *extra: str, env: dict[str, str] | None = None) -> str:
+    result = run(*key.split(), "--help", *extra, env=env)
+    assert result.exit_code == 0, result.stderr
+    return str(result.stdout)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.replace("│", "").split())
+
+
+def test_every_command_and_parameter_has_a_japanese_help() -> None:
+    """A new command or option cannot come without its Japanese help, nor a Japanese text stay for one that went."""
+    commands = dict(_tree())
+    assert set(help_ja.COMMANDS) == set(commands) == set(help_ja.PARAMS)
+    for key, command in commands.items():
+        assert JAPANESE.search(help_ja.COMMANDS[key]), key
+        names = {p.name for p in command.params}
+        assert set(help_ja.PARAMS[key]) == names, f"{key or 'domaincheck'}: {set(help_ja.PARAMS[key]) ^ names}"
+        for name, text in help_ja.PARAMS[key].items():
+            assert JAPANESE.search(text), (key, name)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_japanese_help_by_default(key: str) -> None:
+    """Japanese by default: the description, every parameter's help (the help option's too), the usage heading, and
+    for a group its commands' descriptions; none of the English texts declared in cli.py."""
+    command = dict(_tree())[key]
+    out = _help(key)
+    assert help_ja.COMMANDS[key] in out
+    for text in help_ja.PARAMS[key].values():
+        assert text in out
+    assert help_ja.HELP_OPTION in out and help_ja.USAGE.strip() in out and "Usage:" not in out
+    if isinstance(command, click.Group):
+        for name in command.commands:
+            assert help_ja.COMMANDS[f"{key} {name}".strip()] in out
+    english = [command.help or "", *(getattr(p, "help", None) or "" for p in command.params)]
+    assert not [text for text in english if text and text in out]
+    assert "Show this message and exit." not in out
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_japanese_help_is_not_cut_off_in_a_narrow_terminal(key: str) -> None:
+    """At 80 columns every Japanese character of the texts is shown: typer's tables would cut a run of Japanese wider
+    than the column (it has no space to wrap at) with an ellipsis; the Japanese help folds it."""
+    out = run(*key.split(), "--help", env={"COLUMNS": "80"}).stdout
+    texts = [help_ja.COMMANDS[key], help_ja.HELP_OPTION, *help_ja.PARAMS[key].values()]
+    wanted = Counter(ch for text in texts for ch in text if JAPANESE.match(ch))
+    shown = Counter(ch for ch in out if JAPANESE.match(ch))
+    assert not wanted - shown
+
+
+def _plain(command: click.Command) -> click.Command:
+    """``command`` (and its commands) as typer would build it without domaincheck's classes."""
+    command.__class__ = typer.core.TyperGroup if isinstance(command, click.Group) else typer.core.TyperCommand
+    for sub in getattr(command, "commands", {}).values():
+        _plain(sub)
+    return command
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+@pytest.mark.parametrize("key", KEYS)
+def test_english_help_is_typers_own_byte_for_byte(key: str, columns: str) -> None:
+    """In English the help is what typer shows for the declarations, byte for byte: compared with the same commands
+    rendered by typer's own classes; it holds the English texts declared in cli.py and no Japanese one."""
+    plain = click.testing.CliRunner(mix_stderr=False)
+    env = {"DOMAINCHECK_LANG": "en", "COLUMNS": columns}
+    args = [*key.split(), "--help"]
+    ours = plain.invoke(typer.main.get_command(app), args, env=env)
+    theirs = plain.invoke(_plain(typer.main.get_command(app)), args, env=env)
+    assert ours.exit_code == theirs.exit_code == 0
+    assert ours.stdout_bytes == theirs.stdout_bytes
+    command = dict(_tree())[key]
+    wide = plain.invoke(typer.main.get_command(app), args, env={"DOMAINCHECK_LANG": "en", **WIDE}).stdout
+    out = " ".join(wide.replace("│", " ").split())
+    for text in [command.help, *(getattr(p, "help", None) for p in command.params)]:
+        assert text is None or " ".join(text.split()) in out
+    assert not [t for t in [help_ja.COMMANDS[key], *help_ja.PARAMS[key].values()] if _squeezed(t) in _squeezed(out)]
+    assert "Usage:" in out and "Show this message and exit." in out
+
+
+@pytest.mark.parametrize("key", WITH_LANG)
+def test_lang_before_or_after_help_chooses_the_help_language(key: str) -> None:
+    english = dict(_tree())[key].help or ""
+    for args in (("--lang", "en"), ("--lang=EN",), ("--lang", "en_US.UTF-8")):
+        assert english in _help(key, *args)  # after --help
+        r = run(*key.split(), *args, "--help", env=WIDE)  # before
+        assert english in r.stdout and help_ja.COMMANDS[key] not in r.stdout
+    assert help_ja.COMMANDS[key] in _help(key, "--lang", "ja", env={"DOMAINCHECK_LANG": "en"})
+    assert english in _help(key, env={"DOMAINCHECK_LANG": "en"})
+    assert help_ja.COMMANDS[key] in _help(key, env={"DOMAINCHECK_LANG": "ja_JP.UTF-8"})
+    # a --lang that names no language leaves the variable's choice (click never reads it: --help comes first)
+    assert english in _help(key, "--lang", "fr", env={"DOMAINCHECK_LANG": "en"})
+
+
+def test_commands_without_lang_follow_the_environment() -> None:
+    for key in (k for k in KEYS if k not in WITH_LANG):
+        command = dict(_tree())[key]
+        assert help_ja.COMMANDS[key] in _help(key)
+        assert (command.help or "") in _help(key, env={"DOMAINCHECK_LANG": "EN"})
+
+
+def test_no_arguments_shows_the_help_in_the_language() -> None:
+    assert help_ja.COMMANDS[""] in run().stdout
+    assert help_ja.COMMANDS["taxonomy"] in run("taxonomy").stdout
+    assert help_ja.COMMANDS["taxonomy"] not in run("taxonomy", env={"DOMAINCHECK_LANG": "en"}).stdout
+
+
+@pytest.mark.parametrize(("args", "lang"), [
+    (["--lang", "en"], "en"), (["--lang=ja"], "ja"), (["--lang", "ja", "--lang", "en"], "en"),
+    (["-f", "json", "--lang", "en"], "en"), (["-fjson", "--lang", "en"], "en"),
+    (["--format=json", "--lang", "en"], "en"),
+    (["--format", "--lang", "en"], None),  # --lang is the value of --format, as click reads it
+    (["--", "--lang", "en"], None), (["--lang", "fr"], None), (["--lang"], None), ([], None),
+    (["--explain", "--lang", "EN"], "en"), (["--nosuch", "--lang", "en"], "en"),
+])  # fmt: skip
+def test_peek_lang_reads_the_command_line_as_click_does(args: list[str], lang: str | None) -> None:
+    classify = dict(_tree())["classify"]
+    assert peek_lang(classify, ["title", *args]) == lang
+    assert peek_lang(dict(_tree())["evaluate"], ["file.csv", *args]) is None  # no --lang
+
+
+USAGE_ERRORS = [
+    # (arguments, what the English message says (click's words), what the Japanese one says (help_ja's))
+    (["classify"], "Missing argument 'TITLES...'.", "引数 'TITLES...' を指定してください。"),
+    (["classify", "x", "--fomat", "json"], "No such option: --fomat Did you mean --format?",
+     "オプション --fomat はありません。--format のことですか？"),
+    (["screen", "x.csv", "--output-e", "x"], "No such option: --output-e (Possible options: --output, "
+     "--output-encoding, --output-errors)", "オプション --output-e はありません（候補: --output, --output-encoding, "
+     "--output-errors）。"),
+    (["classify", "x", "--format", "yaml"], "Invalid value for '--format' / '-f': 'yaml' is not one of 'table', "
+     "'json', 'jsonl', 'csv'.", "'--format' / '-f' の値が不正です: 'yaml' は 'table', 'json', 'jsonl', 'csv' の"
+     "いずれでもありません。"),
+    (["classify", "x", "--min-score", "200"], "Invalid value for '--min-score': 200 is not in the range 0<=x<=100.",
+     "'--min-score' の値が不正です: 200 は範囲 0<=x<=100 にありません。"),
+    (["classify", "x", "--top", "many"], "Invalid value for '--top': 'many' is not a valid integer range.",
+     "'--top' の値が不正です: 'many' は整数ではありません。"),
+    (["classify", "x", "--format"], "Option '--format' requires an argument.",
+     "オプション '--format' には値が必要です。"),
+    (["classify", "x", "--explain=yes"], "Option '--explain' does not take a value.",
+     "オプション '--explain' は値をとりません。"),
+    (["show", "quantum", "extra"], "Got unexpected extra argument (extra)", "余分な引数があります（extra）。"),
+    (["show", "quantum", "a", "b"], "Got unexpected extra arguments (a b)", "余分な引数があります（a b）。"),
+    (["nosuch"], "No such command 'nosuch'.", "コマンド 'nosuch' はありません。"),
+    (["--terms-only"], "Missing command.", "コマンドを指定してください。"),
+    (["show", " "], "Invalid value for AREA: give an area id or name", "AREA の値が不正です: 領域の id か名前を指定"),
+]
+
+
+@pytest.mark.parametrize(("args", "english", "japanese"), USAGE_ERRORS)
+def test_usage_errors_in_both_languages(args: list[str], english: str, japanese: str) -> None:
+    """The argument parser's errors follow the language as the command's other messages do, with the same exit code
+    (2, a usage error); in English they are click's and typer's own, in Japanese none of their English words stays.
+    The usage line and where the help is are there when click gives them (an option's missing value has neither)."""
+    en = run(*args, env={"DOMAINCHECK_LANG": "en"})
+    ja = run(*args)
+    assert en.exit_code == ja.exit_code == EXIT_USAGE
+    assert en.stdout == ja.stdout == ""
+    assert _squeezed(english) in _squeezed(en.stderr), en.stderr
+    assert _squeezed(japanese) in _squeezed(ja.stderr), ja.stderr
+    assert not [word for word in CLICK_WORDS if word in ja.stderr], ja.stderr
+    assert "─ Error ─" in en.stderr and f"─ {help_ja.ERROR} ─" in ja.stderr
+    has_usage = "Usage: " in en.stderr
+    assert (help_ja.USAGE in ja.stderr) == has_usage
+    if has_usage:
+        path = " ".join(["domaincheck", *(a for a in args[:1] if not a.startswith("-") and a != "nosuch")])
+        assert f"Try '{path} -h' for help." in en.stderr
+        assert help_ja.TRY_HELP.format(command=path, option="-h") in ja.stderr
+
+
+def test_usage_errors_follow_the_commands_lang() -> None:
+    """A command's --lang, before or after the mistake, sets the language of the parser's error; the environment
+    does where the command has none (evaluate), and for the top level."""
+    for args in (["classify", "--lang", "en", "x", "--fomat"], ["classify", "x", "--fomat", "--lang", "en"],
+                 ["classify", "x", "--explain=1", "--lang", "en"]):  # fmt: skip
+        r = run(*args)
+        assert r.exit_code == EXIT_USAGE, r.stderr
+        assert "No such option: --fomat" in r.stderr or "'--explain' does not take a value" in r.stderr, r.stderr
+    r = run("classify", "x", "--fomat", "--lang", "ja", env={"DOMAINCHECK_LANG": "en"})
+    assert r.exit_code == EXIT_USAGE and "オプション --fomat はありません" in r.stderr
+    r = run("evaluate", "--lang", "en")  # evaluate has no --lang: the environment's language (Japanese) holds
+    assert r.exit_code == EXIT_USAGE and "オプション --lang はありません" in r.stderr
+    r = run("evaluate", "--lang", "en", env={"DOMAINCHECK_LANG": "en"})
+    assert r.exit_code == EXIT_USAGE and "No such option: --lang" in r.stderr
+
+
+def test_a_bad_boolean_from_the_environment() -> None:
+    ja = run("domains", env={"DOMAINCHECK_TERMS_ONLY": "maybe"})
+    en = run("domains", env={"DOMAINCHECK_TERMS_ONLY": "maybe", "DOMAINCHECK_LANG": "en"})
+    assert ja.exit_code == en.exit_code == EXIT_USAGE
+    assert "'maybe' is not a valid boolean." in en.stderr
+    assert "'--terms-only' の値が不正です: 'maybe' は真偽値" in ja.stderr
+
+
+def test_every_message_template_is_clicks() -> None:
+    """help_ja.MESSAGES translates click's messages by their English template: each must be one of click's, word for
+    word, or it would never match (a click upgrade that rewords one fails here)."""
+    source = "".join(inspect.getsource(m) for m in (click.core, click.parser, click.types, click.exceptions))
+    for english, japanese in help_ja.MESSAGES:
+        assert f'"{english}"' in source, english
+        assert JAPANESE.search(japanese)
+
+
+def test_without_standalone_mode_the_error_is_raised_as_click_raises_it() -> None:
+    """A caller that runs the command line with standalone_mode=False gets click's exception, in either language."""
+    command = typer.main.get_command(app)
+    with pytest.raises(click.MissingParameter):
+        command.main(["classify"], standalone_mode=False)
+
+
+def test_nothing_global_changes() -> None:
+    """After a Japanese help and error, another click program's messages, and typer's, are still English."""
+    run("classify", "--help")
+    run("classify")
+
+    @click.command()
+    @click.argument("name")
+    def other(name: str) -> None:
+        """Another program."""
+
+    r = click.testing.CliRunner(mix_stderr=False).invoke(other, [])
+    assert r.exit_code == 2 and "Usage: other [OPTIONS] NAME" in r.stderr and "Missing argument 'NAME'" in r.stderr
+    from typer import rich_utils
+
+    assert rich_utils.RICH_HELP.startswith("Try ") and rich_utils.ERRORS_PANEL_TITLE == "Error"
