@@ -938,19 +938,20 @@ def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> No
     for a row that was not classified. The reading matches classify on the same text."""
     factory = _real_factory()
     src = tmp_path / "in.csv"
-    write_csv(src, HEADER_JA, [*ROWS_JA, ["A-006", "", "山田 太郎", "量子"]], "utf-8")
+    rows = [*ROWS_JA, ["A-006", "", "山田 太郎", "量子"], ["A-007", "", "山田 太郎", ""]]
+    write_csv(src, HEADER_JA, rows, "utf-8")
     out = tmp_path / "out.jsonl"
     screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("概要",)), factory)
     records = read_jsonl(out)
     classifier = factory()
-    for record, row in zip(records, [*ROWS_JA, ["A-006", "", "山田 太郎", "量子"]], strict=True):
+    for record, row in zip(records, rows, strict=True):
         assert record["title"] == row[1]
-        if not row[1]:
+        if not row[1] and not row[3]:
             assert record["text"] is None and record["problem"] == "empty_title"
             continue
         text = f"{row[1]} {row[3].strip()}".strip()
         assert record["text"] == text
-        expected = classifier.classify(text, framing_within=len(row[1])).to_dict()
+        expected = classifier.classify(text, framing_within=len(row[1] or row[3].strip())).to_dict()
         assert [a["id"] for a in record["areas"]] == [a["id"] for a in expected["areas"]]
         for area in record["areas"]:
             for ev in area["evidence"]:
@@ -1397,3 +1398,28 @@ def test_xlsx_number_formats_follow_their_cells_when_columns_are_dropped_rows_ar
         assert result.cell(row=1001 + 1, column=names.index("dc_problem") + 1).value in (None, "")  # short: no problem
         assert [result.column_dimensions[x].width for x in "BD"] == [40, 15.5]  # 研究課題名 and 金額, moved left
         assert 10 <= result.column_dimensions["A"].width <= 60
+
+
+def test_an_empty_title_is_classified_from_the_extra_columns(tmp_path: Path) -> None:
+    """A user test: 研究課題名（和文） empty and 研究課題名（英文） filled, screened with -x 研究課題名（英文）, came
+    out empty_title and unclassified. The extra columns' text is classified then, the first standing for the title (the
+    learned model reads it), and the row is marked title_from_extra_column; a row with nothing anywhere stays
+    empty_title and unclassified."""
+    factory = _real_factory()
+    header = ["課題番号", "研究課題名（和文）", "研究課題名（英文）"]
+    rows = [["1", "", "Quantum error correction with superconducting qubits"],
+            ["2", "量子誤り訂正符号の研究", "Quantum error correcting codes"],
+            ["3", "", ""]]  # fmt: skip
+    src = tmp_path / "call.csv"
+    write_csv(src, header, rows, "utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("研究課題名（英文）",)), factory)
+    records = read_jsonl(out)
+    assert [r["problem"] for r in records] == ["title_from_extra_column", None, "empty_title"]
+    classifier = factory()
+    english = classifier.classify(rows[0][2], framing_within=len(rows[0][2]))
+    assert records[0]["text"] == rows[0][2] and records[0]["title"] == ""
+    assert [a["id"] for a in records[0]["areas"]] == [a.id for a in english.areas] == ["quantum"]
+    assert records[2]["verdict"] == "error" and records[1]["verdict"] != "error"
+    assert summary.problems == {"empty_title": 1, "title_from_extra_column": 1}
+    assert summary.verdicts["error"] == 1

@@ -19,7 +19,9 @@ Public API::
 - Problem rows are written, marked in ``dc_problem`` (``|``-joined kinds) and counted, never dropped:
   ``short_row`` (padded) and ``long_row`` (extra cells written after the result columns, or as
   ``extra_fields`` in JSONL), ``empty_title`` and ``title_too_long`` (over 10,000 characters; both not
-  classified), ``text_truncated`` (title plus extra columns cut to 10,000 characters, still classified),
+  classified), ``title_from_extra_column`` (an empty title whose extra columns hold text: that text is classified,
+  the first extra column's standing for the title), ``text_truncated`` (title plus extra columns cut to 10,000
+  characters, still classified),
   ``unclassifiable_title`` (the classifier rejected it), ``formula_not_evaluated`` (xlsx: the title or an extra
   column is a formula saved without its value; the formula text is written, the row is not classified),
   ``cell_truncated`` (xlsx output only: a cell
@@ -945,6 +947,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
         if type(title) is not str:
             title = cell_text(title)
         title = title.strip()
+        cut = len(title)
         if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
         text: str | None
@@ -956,22 +959,29 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
         elif kind is not None:
             text = None  # an Excel error value, a number, a date: not a title
             problems += (kind,)
-        elif not title:
+        elif not title and not extras:
             text = None
             problems += ("empty_title",)
         elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)
         elif extras:
-            parts = [title]
+            parts = [title] if title else []
             for at in extras:
                 part = cell_text(cells[at]).strip()
                 if part:
                     parts.append(part)
-            text = " ".join(parts)
-            if len(text) > MAX_TITLE_CHARS:
-                text = text[:MAX_TITLE_CHARS]
-                problems += ("text_truncated",)
+            if not parts:
+                text = None
+                problems += ("empty_title",)
+            else:
+                if not title:  # 研究課題名（和文） empty, （英文） given with -x: the first extra text is the title
+                    cut = len(parts[0])
+                    problems += ("title_from_extra_column",)
+                text = " ".join(parts)
+                if len(text) > MAX_TITLE_CHARS:
+                    text = text[:MAX_TITLE_CHARS]
+                    problems += ("text_truncated",)
         else:
             text = title
         if keep is not None:
@@ -994,7 +1004,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
         add_row(cells)
         add_text(text)
         if cuts is not None:
-            cuts.append(len(title) if text is not None else None)
+            cuts.append(cut if text is not None else None)
         if titles is not None:
             titles.append(title)
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats)
