@@ -564,12 +564,36 @@ def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
     for body, message in [("title,labels\nquantum computer,\n", "line 2: empty labels cell"),
                           ("title,labels\nquantum computer,quantum\n!!!,none\n", "line 3: title has no letters"),
                           ("title,labels\nquantum computer,none|quantum\n", "line 2: 'none' together with areas"),
-                          ("title,labels\nquantum computer,quantom\n", "area ids, |-separated: quantum"),
-                          (",none\n", "needs columns")]:  # fmt: skip
+                          ("title,labels\nquantum computer,quantom\n", "area ids or names, |-separated: quantum"),
+                          (",none\n", "needs a title column")]:  # fmt: skip
         bad = tmp_path / "bad.csv"
         bad.write_text(body, encoding="utf-8")
         r = run(*MIN, "evaluate", str(bad))
         assert r.exit_code == EXIT_ERROR and message in r.stderr, r.stderr
+
+
+def test_evaluate_reads_japanese_column_names_and_area_names(tmp_path: Path) -> None:
+    """A URA's labelled sheet has 研究課題名 and ラベル columns and writes 量子 or なし, not quantum or none (a user
+    test was refused). A held-out set rewritten that way, each label as its area's Japanese or English name in turn,
+    gives the very report of the original."""
+    from domaincheck.taxonomy import load
+
+    areas = {a.id: a for a in load().areas}
+    original = EVAL_DIR / "heldout_j.csv"
+    with open(original, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    spelled = []
+    for i, row in enumerate(rows):
+        ids = row["labels"].split("|")
+        names = ["なし" if x == "none" else areas[x].name_ja if i % 2 else areas[x].name_en for x in ids]
+        spelled.append(["X" + str(i), row["title"], "｜".join(names)])
+    japanese = tmp_path / "labelled.csv"
+    _write_csv(japanese, [["課題番号", "研究課題名", "ラベル"], *spelled], encoding="utf-8-sig")
+    a = run("evaluate", str(original), "--format", "json")
+    b = run("evaluate", str(japanese), "--format", "json")
+    assert a.exit_code == b.exit_code == 0, b.stderr
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+    assert not {label for row in spelled for label in row[2].split("｜")} & {*areas, "none"}  # names only
 
 
 class _CountingCodec:

@@ -394,8 +394,9 @@ class EvalFormat(str, Enum):
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="CSV with columns 'title' and 'labels' ('|'-separated area ids or "
-                                         "'none').", show_default=False, readable=False)],
+    file: Annotated[Path, typer.Argument(help="CSV with a title column ('title', 研究課題名…) and 'labels' "
+                                         "('|'-separated area ids or names, or 'none').", show_default=False,
+                                         readable=False)],
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int | None, typer.Option("--worst", min=0, help="How many of the worst errors to list "
                                               "(default: 15 in the table, all in JSON).", show_default=False)] = None,
@@ -412,7 +413,9 @@ def evaluate(
 
     with _errors(), _windows_hint(encoding):
         clf = _classifier(min_score)
-        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding)
+        names = {name: a.id for a in clf.taxonomy.areas
+                 for name in (a.name_ja, a.name_en, a.official_ja, a.official_en)}  # fmt: skip
+        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, names)
         report = run_eval(clf, cases)
         if fmt is EvalFormat.json:
             from .render import dump_json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -136,18 +136,38 @@ def _rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) -> list[Case]:
+LABELS_COLUMNS = ("labels", "label", "ラベル", "正解", "正解ラベル", "領域")
+"""The names of the labels column, in any case (the first present is read)."""
+NONE_LABELS = frozenset(["none", "なし", "該当なし"])
+"""The labels that say a title is in no area."""
+
+
+def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
+               names: Mapping[str, str] | None = None) -> list[Case]:  # fmt: skip
     """Read a labelled CSV (UTF-8, UTF-8 with BOM or CP932, detected as ``screen`` does, or ``encoding``).
 
-    Unknown labels, missing columns, an empty ``labels`` cell (write ``none`` for no area) and titles the
-    classifier cannot use (empty, no letters or digits, too long) are input errors naming the line.
+    The title column is ``title`` or one ``screen`` detects (研究課題名, 課題名…); the labels column one of
+    :data:`LABELS_COLUMNS`. A label is an area id, ``none`` (or なし, 該当なし), or a name in ``names`` (name → id:
+    the areas' Japanese and English names, compared normalised: 量子, AI・先端ロボット). Unknown labels, missing
+    columns, an empty labels cell (write ``none`` for no area) and titles the classifier cannot use (empty, no
+    letters or digits, too long) are input errors naming the line.
     """
     from .classify import checked
+    from .io.columns import detect_title_column
     from .io.encoding import resolve_encoding
     from .io.readers import InputSource
+    from .normalize import normalize_text
 
     known = list(known)
     known_set = set(known)
+    by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
+
+    def label_id(label: str) -> str:
+        key = label.casefold()
+        if key in known_set or key in NONE_LABELS:
+            return "none" if key in NONE_LABELS else key
+        return by_area_name.get(normalize_text(label), key)
+
     source = None
     try:
         source = InputSource(str(path))  # a named pipe, <(…), is read once into a spool, as screen reads one
@@ -163,11 +183,17 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
             # Column names and labels in any case, with spaces around them (Title, Labels or Label; Quantum, NONE).
             # A name repeated exactly (labels, labels) is one key of csv's rows, holding the last column's cell.
             by_name = {c.strip().casefold(): c for c in reversed(cols)}
-            title_col, labels_col = by_name.get("title"), by_name.get("labels", by_name.get("label"))
+            title_col = by_name.get("title")
+            if title_col is None:
+                detected = detect_title_column(cols)
+                title_col = None if detected is None else cols[detected]
+            labels_col = next((by_name[n] for n in LABELS_COLUMNS if n in by_name), None)
             if title_col is None or labels_col is None:
-                raise InputError(f"{path}: needs columns 'title' and 'labels' (or 'label'); found: "
+                raise InputError(f"{path}: needs a title column ('title', or one screen detects such as 研究課題名) "
+                                 "and a labels column ('labels', 'label' or ラベル); found: "
                                  f"{', '.join(cols) or 'none'}",
-                                 ja=f"{path}: 列 'title' と 'labels'（または 'label'）が必要です。見つかった列: "
+                                 ja=f"{path}: タイトル列（'title'、または 研究課題名 など screen が見つける列）と"
+                                 f"ラベル列（'labels'、'label'、ラベル）が必要です。見つかった列: "
                                  f"{', '.join(cols) or 'なし'}")  # fmt: skip
             cases = []
             for row in reader:
@@ -177,7 +203,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                     raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area",
                                      ja=f"{path}: {n} 行目: labels のセルが空です",
                                      hint_ja="どの領域にも当たらないタイトルには none と書いてください")  # fmt: skip
-                labels = {x.strip().casefold() for x in cell.replace("｜", "|").split("|") if x.strip()}
+                labels = {label_id(x.strip()) for x in cell.replace("｜", "|").split("|") if x.strip()}
                 if "none" in labels and len(labels) > 1:
                     raise InputError(f"{path}: line {n}: 'none' together with areas ({cell})",
                                      hint="write none alone, or only the area ids",
@@ -187,9 +213,9 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None) ->
                 bad = labels - known_set
                 if bad:
                     raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}",
-                                     hint="labels are none or area ids, |-separated: " + ", ".join(known),
+                                     hint="labels are none or area ids or names, |-separated: " + ", ".join(known),
                                      ja=f"{path}: {n} 行目: 不明なラベル {'、'.join(sorted(bad))}",
-                                     hint_ja="ラベルは none か領域の id を | で区切ったものです: "
+                                     hint_ja="ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
                                      + "、".join(known))  # fmt: skip
                 title = row[title_col] or ""
                 try:

@@ -66,7 +66,8 @@ PARAMS: dict[str, dict[str, str]] = {
         "terms_only": _TERMS_ONLY,
     },
     "evaluate": {
-        "file": "列 'title' と 'labels'（'|' 区切りの領域 id、または 'none'）をもつ CSV。",
+        "file": "タイトル列（'title'、研究課題名 など）と 'labels' 列（'|' 区切りの領域 id か領域名、または 'none'・"
+        "なし）をもつ CSV。",
         "fmt": _FORMAT,
         "worst": "挙げる誤りの件数（悪いものから。既定: table では15件、JSON ではすべて）。",
         "min_score": _MIN_SCORE,
