@@ -401,6 +401,11 @@ def test_the_screen_summary_is_japanese_by_default_with_each_ids_name(tmp_path: 
         assert re.search(re.escape(label) + r".*│\s*" + str(n) + " ", err), (label, err)
     for area, n in data["areas"].items():
         assert re.search(re.escape(f"領域 {area}（{tax.area(area).name_ja}）") + r"\s*│\s*" + str(n) + " ", err)
+    # Each econ-security area's rows too (a user test: the research-security office looks for cbrn there)
+    assert data["econsec"]
+    for es, n in data["econsec"].items():
+        name = next(e.name_ja for e in tax.econsec if e.id == es)
+        assert re.search(re.escape(f"経済安保 {es}（{name}）") + r"\s*│\s*" + str(n) + " ", err), (es, err)
     assert "シート 応募一覧 の 研究課題名（自動検出）" in flat
     assert "見出し行 3（" in flat and "2, 3 列目" not in flat and "3 列目も同じ名前" in flat
     assert "読み込んだ" not in r.stdout  # the rows went to the file, the summary to stderr

@@ -1020,11 +1020,13 @@ def evaluation_table(report: Report, console: Console, worst: int) -> None:
 _SUMMARY_WORDS = {
     "en": {"title": "screening summary", "count": "count", "read": "rows read", "written": "rows written",
            "blank": "blank records skipped", "verdict": "verdict {}", "primary": "primary area {}", "area": "area {}",
-           "econsec": "rows with econ-security areas", "problems": "rows with problems", "problem": "  problem {}",
+           "econsec": "rows with econ-security areas", "econsec_area": "  econ-security {}",
+           "problems": "rows with problems", "problem": "  problem {}",
            "replaced": "cells with characters replaced"},
     "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
            "blank": "読み飛ばした空行", "verdict": "判定 {}", "primary": "主領域の区分 {}", "area": "領域 {}",
-           "econsec": "経済安保の技術領域がある行", "problems": "問題のある行", "problem": "  問題 {}",
+           "econsec": "経済安保の技術領域がある行", "econsec_area": "  経済安保 {}",
+           "problems": "問題のある行", "problem": "  問題 {}",
            "replaced": "文字を置き換えたセル"},
 }  # fmt: skip
 """The summary table's labels per language; the ids after them (verdicts, tiers, areas, problems) are the output
@@ -1052,7 +1054,8 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
     names: dict[str, str] = {}
     if lang == "ja" and tax is not None:
         names = {a.id: a.name_ja for a in tax.areas} | {t: tax.tier(t).name_ja for t in TIERS} \
-            | _WORDS["ja"].verdicts | {"error": "分類できない行"} | _PROBLEMS_JA  # fmt: skip
+            | _WORDS["ja"].verdicts | {"error": "分類できない行"} | _PROBLEMS_JA \
+            | {e.id: e.name_ja for e in tax.econsec}  # fmt: skip
 
     def named(key: str) -> str:
         return f"{key}（{names[key]}）" if key in names else key
@@ -1072,6 +1075,8 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
     for area, n in summary.areas.items():
         t.add_row(w["area"].format(named(area)), f"{n:,}")
     t.add_row(w["econsec"], f"{summary.rows_with_econsec:,}")
+    for es, n in summary.econsec.items():  # most frequent first: a research-security office looks for cbrn here
+        t.add_row(w["econsec_area"].format(named(es)), f"{n:,}")
     t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
     for kind, n in summary.problems.items():
         t.add_row(w["problem"].format(named(kind)), f"{n:,}")
