@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -151,6 +152,9 @@ CHUNK_ROWS = 2_000
 
 _BATCH_ROWS = 500
 """Rows per batch when classifying in this process (how often progress is reported)."""
+GC_EVERY_ROWS = 100_000
+"""How often (in rows written) ``screen`` collects the young generations of cyclic garbage while it holds the
+collector."""
 TITLE_SAMPLE_ROWS = 1_000
 """The titles whose lengths the summary's median is taken from (the first ones read)."""
 
@@ -806,12 +810,21 @@ def screen(
                 batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
                 # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
                 # generator) must still end the worker pool its way, before the interpreter's exit would.
-                with contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail)) as results:
+                # The cyclic garbage collector is held for the whole loop (reading and writing make as many
+                # short-lived objects as classifying, and its collections cost about 6 % of a run: 358 of them on
+                # 100,000 rows), and collects the young generations every GC_EVERY_ROWS rows: the loop makes no
+                # cyclic garbage that a test has found, but a long run must not be able to pile it up.
+                with (gc_paused(),
+                      contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail)) as results):
+                    collect_at = GC_EVERY_ROWS
                     for batch, classified in results:
                         with named_os_errors(output):  # the writing's errors, not the reading's (the loop's)
                             _write_batch(writer, batch, classified, tally, names)
                         if progress is not None:
                             progress(tally.rows_written, table.total)
+                        if tally.rows_written >= collect_at:
+                            gc.collect(1)
+                            collect_at += GC_EVERY_ROWS
             blank = table.blank_rows[0]
             replaced, replacements = writer.cells_replaced, writer.replacements
     finally:
