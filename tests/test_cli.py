@@ -354,6 +354,64 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     assert r.stderr == f"--fail-on econsec: {with_econsec} row{'s' if with_econsec > 1 else ''} with findings, exit 1\n"
 
 
+def _terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """Make screen's stderr a terminal of 100 columns; return a function giving the progress bar's frames drawn."""
+    from rich.console import Console
+
+    from domaincheck import cli
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100, color_system=None, legacy_windows=False)
+    monkeypatch.setattr(cli, "_stderr_console", lambda: console)
+
+    def frames() -> list[str]:
+        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue())  # the cursor moves of a live display
+        return [line for line in re.split(r"[\r\n]", text) if re.match("(スクリーニング中|screening) [━╸╺ ]", line)]
+
+    return frames
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ja", ("スクリーニング中 ", "1,200 行", "行/秒", "経過 ", "残り ")),
+                                             ("en", ("screening ", "1,200 rows", "rows/s", " elapsed", " left"))])
+def test_screen_progress_bar_on_a_terminal_in_the_runs_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   lang: str, words: tuple[str, ...]) -> None:
+    frames = _terminal_stderr(monkeypatch)
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["研究課題名"], *([f"量子コンピュータの開発 {i}"] for i in range(1_200))])
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", lang)
+    assert r.exit_code == 0, r.stderr
+    last = frames()[-1]  # drawn once more when the run ends, before the bar is cleared
+    assert all(word in last for word in words), last
+    assert " 100% " in last  # the whole file read: a share of its bytes
+    other = "screening" if lang == "ja" else "スクリーニング"
+    assert other not in last
+
+
+def test_screen_progress_bar_from_stdin_has_no_share_and_no_time_left(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    frames = _terminal_stderr(monkeypatch)
+    lines = "研究課題名\n" + "".join(f"量子コンピュータの開発 {i}\n" for i in range(1_200))
+    r = run(*MIN, "screen", "-", "-o", str(tmp_path / "out.csv"), stdin=lines.encode())
+    assert r.exit_code == 0, r.stderr
+    last = frames()[-1]
+    assert "1,200 行" in last and "行/秒" in last and "経過 " in last
+    assert "%" not in last and "残り" not in last
+
+
+def test_screen_progress_bar_is_off_with_quiet_and_off_a_terminal(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["研究課題名"], *([f"量子コンピュータの開発 {i}"] for i in range(600))])
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"))  # stderr is not a terminal here
+    assert r.exit_code == 0 and "読み込んだ行" in r.stderr  # the summary, without the bar
+    assert "スクリーニング中" not in r.stderr and "経過" not in r.stderr
+    frames = _terminal_stderr(monkeypatch)
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert r.exit_code == 0 and frames() == []
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"))  # the same terminal without --quiet
+    assert r.exit_code == 0 and frames() != []
+
+
 @pytest.mark.usefixtures("english")
 def test_rescreening_says_that_the_earlier_results_are_replaced(tmp_path: Path) -> None:
     """A file screened before has the result columns; a second screen replaces them, and says so even with --quiet

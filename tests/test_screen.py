@@ -773,6 +773,105 @@ def test_progress_reports_rows_done(tmp_path: Path) -> None:
     assert calls == [(500, None), (1000, None), (1200, None)]
 
 
+def _records(kind: str, count: int) -> tuple[bytes, list[int]]:
+    """A file of ``count`` data records (about 100 bytes each, so that a batch of 500 is many decoder chunks) and the
+    byte offset where each record ends (the header's end first)."""
+    encoding = "cp932" if kind == "cp932" else "utf-8"
+    delimiter = "\t" if kind == "tsv" else ","
+
+    def record(cells: list[str]) -> bytes:
+        if kind == "jsonl":
+            return (json.dumps(dict(zip(["title", "note"], cells, strict=True)), ensure_ascii=False) + "\n").encode()
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer, delimiter=delimiter).writerow(cells)
+        return buffer.getvalue().encode(encoding)
+
+    data = b"" if kind == "jsonl" else record(["title", "note"])
+    ends = [len(data)]
+    for i in range(count):
+        note = f"備考 {i} " + "x" * 60
+        if kind == "multiline" and i % 3 == 0:
+            note = f"一行目 {i}\n二行目, \"引用\"\n" + "y" * 40  # a quoted cell over three lines
+        data += record([f"量子センサの研究 {i}", note])
+        ends.append(len(data))
+    return data, ends
+
+
+@pytest.mark.parametrize("kind", ["csv", "tsv", "jsonl", "cp932", "multiline"])
+def test_on_progress_reads_the_file_in_bytes_to_its_size(tmp_path: Path, kind: str) -> None:
+    data, ends = _records(kind, 1_700)
+    src = tmp_path / ("in.tsv" if kind == "tsv" else "in.jsonl" if kind == "jsonl" else "in.csv")
+    src.write_bytes(data)
+    calls: list[Any] = []
+    legacy: list[tuple[int, int | None]] = []
+    summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv")), fake_factory,
+                     progress=lambda done, total: legacy.append((done, total)), on_progress=calls.append)  # fmt: skip
+    assert summary.encoding == ("cp932" if kind == "cp932" else "utf-8") and summary.rows_written == 1_700
+    assert [c.rows for c in calls] == [500, 1_000, 1_500, 1_700, 1_700]  # each batch, then once at the end
+    assert legacy == [(500, None), (1_000, None), (1_500, None), (1_700, None)]  # the old callback, as it was
+    assert {(c.size, c.unit) for c in calls} == {(len(data), "bytes")}
+    reads = [c.read for c in calls]
+    assert reads == sorted(reads) and reads[-1] == len(data)
+    for call in calls[:-2]:
+        # Past the bytes of the rows written, and not by more than the decoder's read-ahead of one chunk
+        assert ends[call.rows] <= call.read <= ends[call.rows] + 8_192 < len(data)
+
+
+def test_on_progress_with_workers_tells_where_each_written_chunk_ended(tmp_path: Path) -> None:
+    """Workers read ahead of the writing (chunks in flight): the position shown is the one of the chunk written."""
+    data, ends = _records("csv", 1_000)
+    src = tmp_path / "in.csv"
+    src.write_bytes(data)
+    calls: list[Any] = []
+    summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv"), jobs=2), fake_factory,
+                     chunk_rows=100, on_progress=calls.append)  # fmt: skip
+    assert summary.jobs == 2
+    assert [c.rows for c in calls] == [*range(100, 1_001, 100), 1_000]
+    # Four chunks in flight are 40 KB: a position taken when a chunk is written, not read, would be past this bound
+    for call in calls[:-1]:
+        assert ends[call.rows] <= call.read <= ends[call.rows] + 8_192
+    assert calls[-1].read == calls[-1].size == len(data)
+
+
+def test_on_progress_after_trailing_blank_lines_ends_at_the_file_size(tmp_path: Path) -> None:
+    data, _ends = _records("csv", 1_000)  # two full batches: the last batch does not reach the blank lines
+    src = tmp_path / "in.csv"
+    src.write_bytes(data + b"\r\n" * 5_000)
+    calls: list[Any] = []
+    screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv")), fake_factory, on_progress=calls.append)
+    assert [c.rows for c in calls] == [500, 1_000, 1_000]
+    assert calls[1].read < len(data) + 10_000 == calls[-1].read == calls[-1].size
+
+
+def test_on_progress_for_xlsx_counts_the_sheet_rows_to_its_dimension(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["title"])
+    for i in range(1_200):
+        sheet.append([f"quantum {i}" if i != 700 else None])  # one blank row: read, not written
+    src = tmp_path / "in.xlsx"
+    workbook.save(src)
+    calls: list[Any] = []
+    legacy: list[tuple[int, int | None]] = []
+    screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv")), fake_factory,
+           progress=lambda done, total: legacy.append((done, total)), on_progress=calls.append)  # fmt: skip
+    assert legacy == [(500, 1_200), (1_000, 1_200), (1_199, 1_200)]
+    assert [(c.rows, c.read, c.size, c.unit) for c in calls] == [
+        (500, 500, 1_200, "rows"), (1_000, 1_001, 1_200, "rows"), (1_199, 1_200, 1_200, "rows"),
+        (1_199, 1_200, 1_200, "rows")]
+
+
+def test_on_progress_for_stdin_has_no_size(tmp_path: Path) -> None:
+    data, _ends = _records("csv", 1_200)
+    calls: list[Any] = []
+    screen(ScreenOptions(input="-", output=str(tmp_path / "o.csv")), fake_factory, stdin=io.BytesIO(data),
+           on_progress=calls.append)  # fmt: skip
+    assert [(c.rows, c.read, c.size, c.unit) for c in calls] == [
+        (500, 500, None, "rows"), (1_000, 1_000, None, "rows"), (1_200, 1_200, None, "rows"),
+        (1_200, 1_200, None, "rows")]
+
+
 class Level(Enum):
     STRATEGIC = "strategic"
 

@@ -775,30 +775,12 @@ def screen(
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal
         if show_progress:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TaskProgressColumn,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            from .progress import ScreenProgressBar
 
-            bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                           TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn(), TimeRemainingColumn(),
-                           console=err, transient=True)  # fmt: skip
-            task = bar.add_task("screen", total=None, rate="—")
-            import time
-
-            t0 = time.perf_counter()
-
-            def progress(done: int, total: int | None) -> None:
-                rate = done / max(time.perf_counter() - t0, 1e-9)
-                bar.update(task, completed=done, total=total, rate=f"{rate:,.0f}")
-
-            with bar:
-                summary = run_screen(options, factory, progress, stdout=sys.stdout)
+            # The share of the input read (bytes of a text file, rows of a sheet) with the time left when its size is
+            # known, the rows and rows per second always; in the run's language.
+            with ScreenProgressBar(err, lang.value) as bar:
+                summary = run_screen(options, factory, stdout=sys.stdout, on_progress=bar.update)
         else:
             summary = run_screen(options, factory, None, stdout=sys.stdout)
         if output is None or is_stdout(output):

@@ -36,7 +36,10 @@ Public API::
 - Speed: rows move in batches; per row the work is a few appends and C-level calls (no per-row objects
   beyond the cell list, which becomes the output row). The summary counts (verdict, tier, areas,
   econsec) per distinct combination and expands them at the end.
-- ``progress(done, total)`` is called as rows are written; ``total`` is None unless known (xlsx).
+- ``progress(done, total)`` is called as rows are written, once per batch; ``total`` is None unless known (xlsx).
+  ``on_progress`` (keyword) is called then too, with a :class:`ScreenProgress` that also says how much of the input
+  has been read and its size (the bytes of a CSV, TSV or JSONL file; the rows of a sheet), so that a display can
+  estimate the time left; once more when every row is written and the input read to its end.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ __all__ = [
     "UNCLASSIFIED_PROBLEMS",
     "ClassifierLike",
     "ScreenOptions",
+    "ScreenProgress",
     "Summary",
     "findings",
     "screen",
@@ -205,6 +209,25 @@ class ClassifierLike(Protocol):
 
 ClassifierFactory = Callable[[], ClassifierLike]
 ProgressCallback = Callable[[int, int | None], None]
+
+
+class ScreenProgress(NamedTuple):
+    """How far a run has got, for a progress display: what :func:`screen` hands ``on_progress`` once per batch."""
+
+    rows: int
+    """Rows written so far."""
+    read: int
+    """How much of the input has been read, in ``unit``: the bytes of a CSV, TSV or JSONL file (ahead of the last row
+    written by at most the decoder's read-ahead, 8 KiB); else the records read (the sheet's rows below the header for
+    xlsx), blank ones counted. It never goes back, and is ``size`` once the input is read to its end."""
+    size: int | None
+    """Where ``read`` ends, when known before the end: a text file's size in bytes, or an xlsx sheet's rows below the
+    header by its dimension (None from the row where that proves wrong); None for standard input and pipes."""
+    unit: str
+    """``bytes`` or ``rows``: what ``read`` and ``size`` count."""
+
+
+ProgressInfoCallback = Callable[[ScreenProgress], None]
 
 
 # --- options and summary ------------------------------------------------------------------------------
@@ -656,6 +679,9 @@ class _Batch(NamedTuple):
     formats: list[Sequence[CellFormat] | None] | None = None
     """xlsx to xlsx: per row, its cells' number formats, laid out as the input's cells are (the kept header's, then
     any beyond it; see :meth:`RowWriter.write_rows`), None for a row without any; None when no row has any."""
+    read: int = 0
+    """How much of the input had been read once this batch was (see :attr:`ScreenProgress.read`): noted as the batch
+    is read, since with workers the reading runs ahead of the writing."""
 
 
 @dataclass
@@ -665,6 +691,8 @@ class _Tally:
     counts: dict[_CountKey, int] = field(default_factory=dict)
     problems: collections.Counter[str] = field(default_factory=collections.Counter)
     rows_with_problems: int = 0
+    last_number: int = 0
+    """The number of the last record read (blank records before it counted)."""
     title_lengths: list[int] = field(default_factory=list)
     """The lengths of the first usable titles (up to TITLE_SAMPLE_ROWS), for the summary's median."""
 
@@ -738,11 +766,14 @@ def screen(
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | IO[bytes] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    on_progress: ProgressInfoCallback | None = None,
 ) -> Summary:
     """Screen ``options.input`` into ``options.output`` (or ``stdout``) and return the summary.
 
     Raises InputError for unusable input or options before writing anything; an interrupted run leaves
     neither a partial output nor a temporary file. ``chunk_rows`` tunes the rows per worker task.
+    ``progress(rows_written, total_rows)`` and ``on_progress(ScreenProgress)`` are called after each batch is
+    written; ``on_progress`` once more at the end, with the input read to its end.
     """
     started = time.perf_counter()
     jobs = _resolve_jobs(options.jobs)
@@ -807,7 +838,10 @@ def screen(
                 with named_os_errors(output):
                     writer.write_header(header, RESULT_COLUMNS, widths, hidden)
                 want_detail = out_fmt == "jsonl"
-                batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows)
+                tell = table.tell if table.size is not None else None
+                unit = "bytes" if tell is not None else "rows"
+                batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows,
+                                        tell)  # fmt: skip
                 # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
                 # generator) must still end the worker pool its way, before the interpreter's exit would.
                 # The cyclic garbage collector is held for the whole loop (reading and writing make as many
@@ -822,9 +856,16 @@ def screen(
                             _write_batch(writer, batch, classified, tally, names)
                         if progress is not None:
                             progress(tally.rows_written, table.total)
+                        if on_progress is not None:
+                            size = table.size if tell is not None else table.total
+                            on_progress(ScreenProgress(tally.rows_written, batch.read, size, unit))
                         if tally.rows_written >= collect_at:
                             gc.collect(1)
                             collect_at += GC_EVERY_ROWS
+                if on_progress is not None:  # every row read: blank records after the last batch, the file's end
+                    size = table.size if tell is not None else table.total
+                    end = tell() if tell is not None else size if size is not None else tally.last_number
+                    on_progress(ScreenProgress(tally.rows_written, end, size, unit))
             blank = table.blank_rows[0]
             replaced, replacements = writer.cells_replaced, writer.replacements
     finally:
@@ -918,15 +959,19 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     return plan, detected
 
 
-def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally: _Tally, size: int) -> Iterator[_Batch]:
-    """Read ``size`` rows at a time and prepare each batch."""
+def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally: _Tally, size: int,
+                  tell: Callable[[], int] | None = None) -> Iterator[_Batch]:  # fmt: skip
+    """Read ``size`` rows at a time and prepare each batch, noting how much of the input was read by then: the bytes
+    ``tell()`` gives (one call per batch), else the number of the batch's last record."""
     size = max(1, size)
     while chunk := list(islice(rows, size)):
         tally.rows_read += len(chunk)
-        yield _prepare_batch(chunk, plan, want_titles)
+        last = chunk[-1][0]
+        tally.last_number = last
+        yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
-def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batch:
+def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: int = 0) -> _Batch:
     """Fit raw rows to the header, build the texts to classify and note the rows' problems.
 
     The common row (as many cells as the header, a title of normal length, nothing to drop or cut)
@@ -1020,7 +1065,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool) -> _Batc
             cuts.append(cut if text is not None else None)
         if titles is not None:
             titles.append(title)
-    return _Batch(numbers, rows, texts, cuts, titles, notes, formats)
+    return _Batch(numbers, rows, texts, cuts, titles, notes, formats, read)
 
 
 def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally, names: _Names) -> None:

@@ -43,7 +43,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
@@ -137,6 +137,14 @@ class Table:
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
     hidden: tuple[bool, ...] | None = None
     """xlsx read with ``layout``: per header column, whether the sheet hides it; else None."""
+    size: int | None = None
+    """CSV, TSV and JSONL read from a regular file: its size in bytes, where :attr:`tell` ends; else None (xlsx, whose
+    rows ``total`` may count; standard input and pipes, which are spooled as they come)."""
+    tell: Callable[[], int] | None = None
+    """With :attr:`size`: the bytes of the file the reader has consumed so far, for progress. It is the position of
+    the binary file under the decoder, which reads ahead of the last row yielded by at most one chunk (8 KiB), never
+    goes back while rows are read, and is ``size`` once every row has been read. One ``lseek`` per call: cheap, but
+    not a per-row call."""
 
 
 def raise_field_size_limit() -> None:
@@ -219,6 +227,11 @@ class InputSource:
                 raise InputError(f"{path}: cannot read: {exc.strerror}", ja=f"{path}: 読めません: {reason_ja(exc)}") \
                     from None
             self._spool.flush()
+
+    @property
+    def is_regular_file(self) -> bool:
+        """Whether the input is read from its own regular file (not standard input or a pipe, which are spooled)."""
+        return self._spool is None
 
     def open(self) -> BinaryIO:
         """Open a fresh binary handle positioned at the start; the caller closes it."""
@@ -415,9 +428,13 @@ def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | 
             if fmt == "jsonl":
                 blank = [0]
                 rows = _jsonl_rows(text, header, source, resolved, blank)
-                yield Table(tuple(header), rows, fmt, resolved, None, blank)
+                table = Table(tuple(header), rows, fmt, resolved, None, blank)
             else:
-                yield _delimited_table(text, fmt, source, resolved, header_row, column)
+                table = _delimited_table(text, fmt, source, resolved, header_row, column)
+            if source.is_regular_file:  # a spooled stream's size is that of the spool: not promised by the input
+                table.size = os.fstat(binary.fileno()).st_size
+                table.tell = binary.tell  # the buffered reader's position: what the decoder has taken from it
+            yield table
 
 
 @contextlib.contextmanager
