@@ -1926,7 +1926,8 @@ def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("english")
 def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) -> None:
     """--column with a name the header does not hold, in a sheet with a banner above the header: the error listed
-    the banner as the only column (a user test). It now says the first row looks like a banner."""
+    the banner as the only column (a user test). It said then that the first row looks like a banner; in a workbook
+    it now lists the columns under the banner, of the header detection finds (a CSV still gets the banner hint)."""
     import openpyxl
 
     src = tmp_path / "call.xlsx"
@@ -1938,6 +1939,11 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
     book.save(src)
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額")
     assert r.exit_code == EXIT_ERROR and "'予算額' not found" in r.stderr
+    assert "columns found: 1:'課題番号', 2:'研究課題名', 3:'予算額（千円）'" in r.stderr and "--sheet" not in r.stderr
+    banner = tmp_path / "call.csv"
+    banner.write_text("令和8年度 学内研究費 申請課題一覧\n\n課題番号,研究課題名,予算額（千円）\nA-1,量子,1200\n",
+                      encoding="utf-8")  # fmt: skip
+    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額")
     assert "if the first row is a banner" in r.stderr and "--header-row N" in r.stderr
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
     assert r.exit_code == EXIT_ERROR and "is a banner" not in r.stderr and "研究課題名" in r.stderr

@@ -834,7 +834,8 @@ def test_no_sheet_with_a_title_column_names_the_sheet_read_and_lists_all(tmp_pat
         raise InputError("no title column found", hint="name it with --column")
     assert info.value.message == (
         "no title column found (read sheet '記入要領', the first visible one: no visible sheet has a title column; "
-        "sheets: 1:'表紙' (hidden), 2:'記入要領', 3:'集計')"
+        "sheets: 1:'表紙' (hidden), 2:'記入要領' (columns 1:'このシートは記入要領です'), 3:'集計' (columns 1:'件数', "
+        "2:'5'))"
     )
     assert info.value.hint == (
         "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list; name it with --column"
@@ -997,3 +998,32 @@ def test_only_the_writers_own_errors_are_named_after_the_output(tmp_path: Path) 
         raise OSError(errno.EPIPE, "Broken pipe")
     assert caught.value.filename is None
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing half-written is left
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-(10**15) + 1, 10**15 - 1), st.integers(0, 6), st.booleans())
+def test_number_from_text_shows_the_text_it_was_given(number: int, places: int, grouped: bool) -> None:
+    """A number's text from a CSV becomes a number whose format shows that very text (trailing zeros, grouping and
+    all), or stays text when a spreadsheet number cannot show it (more than 15 significant digits)."""
+    from domaincheck.io.writers import number_from_text
+
+    digits = f"{abs(number):,}" if grouped else str(abs(number))
+    text = ("-" if number < 0 else "") + (f"{digits}.{'7' * (places - 1)}0" if places else digits)
+    found = number_from_text(text)
+    if len(text.replace(",", "").replace("-", "").replace(".", "").lstrip("0")) > 15:
+        assert found is None
+        return
+    assert found is not None
+    value, fmt = found
+    assert value == float(text.replace(",", ""))
+    shown = repr(value) if fmt is None and places else str(value) if fmt is None else \
+        f"{value:,.{places}f}" if fmt.startswith("#,##") else f"{value:.{places}f}"  # fmt: skip
+    assert shown == text and (fmt is None) == ("," not in text and not places and len(text) <= 11)
+
+
+@pytest.mark.parametrize("text", ["007", "-0", "-0.0", "+1", "1e3", "1.", ".1", "1 ", "١٢", "１", "1,2345", "0,123",
+                                  "12345678901234567", "¥1", "1%", "2025-02-29", "2025-4-1", "1900-01-01"])
+def test_number_from_text_leaves_ambiguous_text_alone(text: str) -> None:
+    from domaincheck.io.writers import number_from_text
+
+    assert number_from_text(text) is None

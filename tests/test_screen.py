@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime
 import functools
 import io
 import json
@@ -20,6 +22,7 @@ import openpyxl
 import pytest
 
 from domaincheck.errors import DomaincheckError, InputError, UsageError
+from domaincheck.io.readers import InputSource, open_table
 from domaincheck.io.writers import neutralize
 from domaincheck.screen import RESULT_COLUMNS, ScreenOptions, Summary, screen, should_fail
 
@@ -1221,7 +1224,8 @@ def test_xlsx_default_sheet_and_the_error_when_no_sheet_has_a_title_column(tmp_p
         run(tmp_path, input=str(src), output=str(tmp_path / "none.csv"))
     assert info.value.message == ("no title column found; columns found: 1:'このシートは記入要領です' (read sheet "
                                   "'記入要領', the first visible one: no visible sheet has a title column; sheets: "
-                                  "1:'記入要領', 2:'集計')")  # fmt: skip
+                                  "1:'記入要領' (columns 1:'このシートは記入要領です'), 2:'集計' (columns 1:'件数', "
+                                  "2:'2'))")  # fmt: skip
     assert (info.value.hint or "").startswith("choose the sheet with --sheet NAME, or --sheet N")
     assert not (tmp_path / "none.csv").exists()
 
@@ -1553,3 +1557,158 @@ def test_screen_holds_the_garbage_collector_and_restores_it(tmp_path: Path) -> N
         assert gc.isenabled() and not (tmp_path / "out3.csv").exists()
     finally:
         gc.enable()
+
+
+# --- xlsx output from a text input: numbers; the sheet's row limit; the columns a wrong --column lists ------------
+
+NUMBER_TEXTS = ["5247", "-12", "3.75", "0", "0.5", "3.50", "1,234,000", "-1,234.50", "123456789012", "0.1234567891",
+                "999999999999999", "2025-04-01"]  # fmt: skip
+TEXT_TEXTS = ["007", "00123", "+5", " 5", "5 ", "1e5", "1234567890123456", "5.", ".5", "-0", "12%", "¥1,200",
+              "１２３", "1,23", "12,3456", "2025-02-30", "2025/04/01", "1899-12-31", "-", "A-1"]  # fmt: skip
+
+
+def shown(cell: Any) -> str:
+    """The text a spreadsheet shows for an openpyxl cell, for the few formats the writer gives text numbers."""
+    value, fmt = cell.value, cell.number_format
+    if isinstance(value, str):
+        return value
+    if fmt == "General":
+        return str(value) if isinstance(value, int) else repr(value)
+    if fmt == "yyyy-mm-dd":
+        return str(value.date().isoformat())
+    if fmt == "0":
+        return f"{value:.0f}"
+    grouped = fmt.startswith("#,##")
+    places = len(fmt.partition(".")[2])
+    return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_text_input_numbers_are_xlsx_numbers_that_show_their_text(tmp_path: Path, fmt: str) -> None:
+    """A user test: from CSV every amount was text in the xlsx, and SUM gave 0. A cell whose text is unambiguously a
+    number (or an ISO date) is now one, in a format that shows that very text; codes with leading zeros and anything
+    else stay text; header names and result cells stay text; the title is still classified (and judged) as text."""
+    src = tmp_path / f"in.{fmt}"
+    header = ["番号", "研究課題名", "2025", "値"]
+    texts = NUMBER_TEXTS + TEXT_TEXTS
+    rows = [[f"A{i}", "量子センサ" if i % 2 else "海洋観測", text, text] for i, text in enumerate(texts)]
+    rows.append(["B1", "12345", "1", "2", "42"])  # a number for a title; a cell beyond the header
+    write_csv(src, header, rows, "utf-8", delimiter="\t" if fmt == "tsv" else ",")
+    out = tmp_path / "out.xlsx"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.problems == {"long_row": 1, "title_not_text": 1}
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    written = [list(r) for r in sheet.iter_rows()]
+    end = 4 + len(RESULT_COLUMNS)
+    assert [c.value for c in written[0]] == [*header, *RESULT_COLUMNS, None]  # "2025" stays a name
+    for row, cells in zip(rows, written[1:], strict=True):
+        originals = [*cells[:4], *cells[end : end + len(row) - 4]]
+        assert [shown(c) for c in originals] == row  # every input cell shows exactly its text
+        assert all(isinstance(c.value, str) for c in cells[4:end] if c.value is not None)
+    values = {row[2]: cells[2].value for row, cells in zip(rows, written[1:], strict=False)}
+    for text in NUMBER_TEXTS[:-1]:
+        assert isinstance(values[text], int | float) and values[text] == float(text.replace(",", "")), text
+    assert isinstance(values["2025-04-01"], datetime.datetime)
+    assert all(values[text] == text for text in TEXT_TEXTS)
+    assert written[-1][1].value == 12345 and written[-1][-1].value == 42  # the title and the cell beyond the header
+    scores = [c.value for c in sheet["I"][1:] if c.value]  # dc_scores: digits, still text
+    assert scores and all(isinstance(s, str) and s.isdigit() for s in scores)
+    # The same file to CSV is unchanged, and a JSONL string or an xlsx text cell stays text in xlsx output
+    run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), input_fmt=fmt)
+    assert [r[2] for r in read_csv(tmp_path / "out.csv")[1:]] == [neutralize(r[2]) for r in rows]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"title": "量子センサ", "amount": "5247", "n": 5247}\n', encoding="utf-8")
+    run(tmp_path, input=str(jsonl), output=str(tmp_path / "j.xlsx"))
+    assert read_xlsx(tmp_path / "j.xlsx")[1][1:3] == ["5247", 5247]
+    book = openpyxl.Workbook()
+    book.active.append(["title", "amount"])
+    book.active.append(["量子センサ", "5247"])
+    book.save(tmp_path / "in.xlsx")
+    run(tmp_path, input=str(tmp_path / "in.xlsx"), output=str(tmp_path / "x.xlsx"))
+    assert read_xlsx(tmp_path / "x.xlsx")[1][1] == "5247"
+
+
+def test_an_input_too_long_for_an_xlsx_sheet_fails_before_any_row_is_classified(tmp_path: Path) -> None:
+    """A user test: 1.05M rows to xlsx failed after 3 minutes, at the writer, without a row count. The rows are now
+    counted first (a read, no classifying), and the error says how many and what to do instead."""
+    from domaincheck.io.writers import XLSX_MAX_ROWS
+
+    src = tmp_path / "huge.csv"
+    src.write_bytes(b"title\r\n" + b"x\r\n" * XLSX_MAX_ROWS + b"\r\n")  # one data row more than a sheet holds
+    made: list[FakeClassifier] = []
+
+    def factory() -> FakeClassifier:
+        made.append(FakeClassifier())
+        return made[-1]
+
+    with pytest.raises(InputError) as info:
+        screen(ScreenOptions(input=str(src), output=str(tmp_path / "huge.xlsx"), jobs=1), factory)
+    error = info.value
+    assert f"{XLSX_MAX_ROWS:,} data rows" in error.message and f"{XLSX_MAX_ROWS:,} 行" in error.text("ja")
+    assert "CSV" in (error.hint or "") and "CSV" in (error.hint_text("ja") or "")
+    assert made == []  # failed before the classifier was even loaded
+    assert dir_names(tmp_path) == ["huge.csv"]  # no output, no temporary file
+
+
+def test_row_count_check_counts_rows_not_line_breaks(tmp_path: Path) -> None:
+    """Line breaks only bound the rows: cells holding line breaks and blank lines do not count as data rows, and the
+    limit is checked again as rows are read (a CR-only file, a file that grows)."""
+    from domaincheck.screen import _check_row_count, _plan, _read_batches, _Tally
+
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'title,note\r\n"a",x\r\n\r\n"b","1\r\n2\r\n3"\r\n"c",y\r')  # 3 data rows, 7 line breaks
+    options = ScreenOptions(input=str(src), output=str(tmp_path / "out.xlsx"))
+    source = InputSource(str(src))
+    with open_table(source, "csv") as table:
+        _check_row_count(source, table, options, 3)
+        with pytest.raises(InputError, match=r"the input has 3 data rows"):
+            _check_row_count(source, table, options, 2)
+        plan, _ = _plan(table, options, "xlsx")
+        with pytest.raises(InputError, match=r"stopped after reading 2 data rows"):
+            list(_read_batches(table.rows, dataclasses.replace(plan, row_limit=1), False, _Tally(), 2))
+
+
+def test_a_wrong_column_in_a_workbook_lists_the_columns_of_the_sheet_that_would_be_read(tmp_path: Path) -> None:
+    """A user test: --column 研究題目 in a workbook whose first sheet is 記入要領 listed that sheet's one 'column'. The
+    error now lists the columns of the first visible sheet with a title column; when no sheet has one, each visible
+    sheet's first columns. The Japanese text says 非表示, not (hidden)."""
+    src = tmp_path / "call.xlsx"
+    header = ["申請番号", "研究課題名", "研究代表者", "申請額"]
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "記入要領"
+    for line in (["記入要領"], ["1. 研究課題名は40字以内"]):
+        notes.append(line)
+    hidden = workbook.create_sheet("集計")
+    hidden.append(["区分", "件数"])
+    hidden.sheet_state = "hidden"
+    data = workbook.create_sheet("応募一覧")
+    for row in (["令和7年度 応募課題一覧"], ["（学内締切 5月9日）"], header, ["A1", "量子センサ", "山田", 5247]):
+        data.append(row)
+    data.merge_cells("A1:D1")
+    data.merge_cells("A2:D2")
+    workbook.save(src)
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(out), column="研究題目")
+    error = info.value
+    listed = ", ".join(f"{i}:{name!r}" for i, name in enumerate(header, 1))
+    for text in (error.message, error.text("ja")):
+        assert f"{listed}（" in text or f"{listed} (" in text  # the data sheet's columns, found below its banner
+        assert "'応募一覧'" in text and "1:'記入要領'（" not in text and "1:'記入要領' (" not in text
+    assert "2:'集計' (hidden)" in error.message
+    assert "2:'集計'（非表示）" in error.text("ja") and "(hidden)" not in error.text("ja")
+    assert "列 '研究題目' のある" in error.text("ja")
+    assert not out.exists()
+    # No sheet with a title column: every visible sheet's columns, briefly; a hidden sheet's are not listed
+    del workbook["応募一覧"]
+    other = workbook.create_sheet("名簿")
+    other.append(["No", "氏名", "所属", "職名", "電話", "メール", "備考", "区分"])
+    workbook.save(src)
+    for column in ("研究題目", None):
+        with pytest.raises(InputError) as info:
+            run(tmp_path, input=str(src), output=str(out), column=column)
+        for text, more in ((info.value.message, "… (8 columns)"), (info.value.text("ja"), "…（全 8 列）")):
+            assert "1:'記入要領'" in text.split("sheets:" if "sheets:" in text else "シート:")[1]
+            assert "1:'No', 2:'氏名', 3:'所属', 4:'職名', 5:'電話', 6:'メール'" in text and more in text
+            assert "'区分'" not in text and "'件数'" not in text

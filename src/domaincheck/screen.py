@@ -85,6 +85,7 @@ from domaincheck.io.readers import (
 from domaincheck.io.writers import (
     OUTPUT_ERRORS,
     XLSX_MAX_CELL_CHARS,
+    XLSX_MAX_ROWS,
     Replacement,
     RowWriter,
     check_output_path,
@@ -93,6 +94,7 @@ from domaincheck.io.writers import (
     named_os_errors,
     open_writer,
     output_format,
+    too_many_rows,
 )
 from domaincheck.models import (
     UNCLASSIFIED_PROBLEMS,
@@ -745,6 +747,8 @@ class _Plan:
     pad: Any  # "" for text input, None for xlsx and JSONL
     flag_short: bool
     cell_limit: int | None
+    row_limit: int | None = None
+    """xlsx output: the data rows a sheet holds; reading more is an error."""
 
 
 def _resolve_jobs(jobs: int) -> int:
@@ -818,6 +822,8 @@ def screen(
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
                         layout=out_fmt == "xlsx") as table:  # fmt: skip
             plan, detected = _plan(table, options, out_fmt)
+            if plan.row_limit is not None:
+                _check_row_count(source, table, options, plan.row_limit)
             classifier = classifier_factory()
             names = _Names(getattr(classifier, "taxonomy", None), options.lang)
             tally = _Tally()
@@ -828,6 +834,7 @@ def screen(
                 errors=options.output_errors,
                 stream=stdout,
                 input_path=source.path,
+                numbers_from_text=table.fmt in ("csv", "tsv"),  # a number's text from CSV/TSV: a number in xlsx
             ) as writer:
                 header = list(table.header)
                 widths, hidden = table.widths, table.hidden
@@ -955,8 +962,43 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         # A spreadsheet row simply ends at its last filled cell; only text formats have a field count.
         flag_short=table.fmt in ("csv", "tsv"),
         cell_limit=XLSX_MAX_CELL_CHARS - 1 if out_fmt == "xlsx" else None,
+        row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
     )
     return plan, detected
+
+
+_COUNT_CHUNK = 1 << 22
+"""Bytes read at a time when counting an input's line breaks."""
+
+
+def _line_breaks(source: InputSource) -> int:
+    """How many line breaks (LF, CR or CRLF, as the CSV reader takes them) the input's bytes hold, at most: one
+    read of the file, in C. A CR or LF byte that is no line break only adds to it (in UTF-16, in a quoted cell)."""
+    count = 0
+    last = b""
+    with source.open() as binary:
+        while chunk := binary.read(_COUNT_CHUNK):
+            count += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if last == b"\r" and chunk[:1] == b"\n":
+                count -= 1  # a CRLF across two chunks
+            last = chunk[-1:]
+    return count
+
+
+def _check_row_count(source: InputSource, table: Table, options: ScreenOptions, limit: int) -> None:
+    """xlsx output: raise before any row is classified when the input has more than ``limit`` data rows, rather than
+    when the writer reaches them minutes later. A text input's line breaks bound its data rows (the header takes one
+    line at least): when there are no more than ``limit``, nothing more is done; otherwise the rows are counted by
+    reading the input once more, without classifying (a few seconds a million rows). An xlsx input cannot have more
+    rows than an xlsx output holds."""
+    if table.fmt == "xlsx":
+        return
+    if _line_breaks(source) + (table.fmt == "jsonl") <= limit:  # JSONL has no header; its last line may lack a break
+        return
+    with open_table(source, table.fmt, table.encoding, None, options.header_row, options.column) as again:
+        rows = sum(1 for _ in again.rows)
+    if rows > limit:
+        raise too_many_rows(rows, True)
 
 
 def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally: _Tally, size: int,
@@ -964,8 +1006,11 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
     """Read ``size`` rows at a time and prepare each batch, noting how much of the input was read by then: the bytes
     ``tell()`` gives (one call per batch), else the number of the batch's last record."""
     size = max(1, size)
+    limit = plan.row_limit
     while chunk := list(islice(rows, size)):
         tally.rows_read += len(chunk)
+        if limit is not None and tally.rows_read > limit:  # before the batch is classified (see _check_row_count)
+            raise too_many_rows(tally.rows_read, False)
         last = chunk[-1][0]
         tally.last_number = last
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)

@@ -49,7 +49,14 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
 
 from domaincheck.errors import InputError, reason_ja
-from domaincheck.io.columns import JSONL_HINT, JSONL_HINT_JA, detect_title_column, looks_like_jsonl, resolve_column
+from domaincheck.io.columns import (
+    JSONL_HINT,
+    JSONL_HINT_JA,
+    describe_columns,
+    detect_title_column,
+    looks_like_jsonl,
+    resolve_column,
+)
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding, untried_encodings
 
 __all__ = [
@@ -892,31 +899,65 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     if sheet is not None:
         return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
-    first: _SheetStart | None = None  # kept open: read when no sheet has a title column
     # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
     # banner would take for a header: such sheets are tried after the others.
-    for worksheet in sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None):
-        start = _start_sheet(worksheet, header_row, name, pads, column, layout)
-        if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
-            if first is not None:
-                first.rows.close()
-            return start, None
-        if worksheet is visible[0]:
-            first = start
-        else:
-            start.rows.close()  # closes the sheet's part in the archive
-    assert first is not None
+    order = sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None)
+    found, first, headers = _first_with_title(order, visible[0], header_row, name, pads, column, layout)
+    if found is not None:
+        return found, None
+    assert first is not None  # visible[0] is in the order
+    wanted = f"the column {column!r}" if column is not None else "a title column"
+    wanted_ja = f"列 {column!r} " if column is not None else "タイトル列"
+    if column is not None:
+        # No sheet has the column asked for: the one that would be read without it, the first visible sheet with a
+        # title column, is read instead of the first visible sheet (an instructions sheet, often), so that the error
+        # lists the columns of the list the user meant.
+        found, _, _ = _first_with_title(order, None, header_row, name, pads, None, layout)
+        if found is not None:
+            first.rows.close()
+            if len(sheets) == 1:  # its header below a banner: the error lists the columns there
+                return found, None
+            title = found.worksheet.title
+            return found, (f"read sheet {title!r}, the first visible one with a title column: no visible sheet has "
+                           f"{wanted}; sheets: {_describe_sheets(sheets)}",
+                           "give --column a name from that list, or choose the sheet with --sheet NAME",
+                           f"タイトル列のある最初の表示シート {title!r} を読みました: {wanted_ja}のある表示シートが"
+                           f"ありません。シート: {_describe_sheets(sheets, 'ja')}",
+                           "--column にはこの一覧の列名を指定するか、--sheet シート名でシートを選んでください")
     if len(sheets) == 1:
         return first, None
-    wanted = f"the column {column!r}" if column is not None else "a title column"
-    wanted_ja = f"列 {column!r}" if column is not None else "タイトル列"
     return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has {wanted}; "
-                   f"sheets: {_describe_sheets(sheets)}",
+                   f"sheets: {_describe_sheets(sheets, headers=headers)}",
                    "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list",
                    f"表示されている最初のシート {visible[0].title!r} を読みました: {wanted_ja}のある表示シートが"
                    "ありません。"
-                   f"シート: {_describe_sheets(sheets)}",
+                   f"シート: {_describe_sheets(sheets, 'ja', headers)}",
                    "--sheet シート名、またはこの一覧の N 番目なら --sheet N でシートを選んでください")  # fmt: skip
+
+
+def _first_with_title(order: list[Any], keep: Any, header_row: int | None, name: str, pads: frozenset[str],
+                      column: str | None, layout: bool
+                      ) -> tuple[_SheetStart | None, Any, dict[str, list[str]]]:  # fmt: skip
+    """The first sheet of ``order`` whose header holds the title column (``column``, else a detected one), started;
+    else None, and the sheet ``keep`` started and left open (None when ``keep`` is None); and the header found on
+    each sheet tried, by sheet title (every one when none holds it)."""
+    kept: _SheetStart | None = None
+    headers: dict[str, list[str]] = {}
+    for worksheet in order:
+        start = _start_sheet(worksheet, header_row, name, pads, column, layout)
+        header = [cell_text(c) for c in start.header] if start.header is not None else []
+        if start.header is not None and _has_title_column(header, column):
+            if kept is not None:
+                kept.rows.close()
+            return start, None, headers
+        while header and not header[-1].strip():  # a row's empty cells as Excel pads it
+            header.pop()
+        headers[worksheet.title] = header
+        if worksheet is keep:
+            kept = start
+        else:
+            start.rows.close()  # closes the sheet's part in the archive
+    return None, kept, headers
 
 
 def _has_title_column(header: list[str], column: str | None) -> bool:
@@ -945,14 +986,35 @@ def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
                      + f"; sheets: {_describe_sheets(sheets)}",
                      hint="give a sheet's name, or its number in that list (1 = the first)",
                      ja=f"{name}: {spec!r} という名前" + ("（またはその番号）" if number.isdigit() else "")
-                     + f"のシートがありません。シート: {_describe_sheets(sheets)}",
+                     + f"のシートがありません。シート: {_describe_sheets(sheets, 'ja')}",
                      hint_ja="シート名か、この一覧での番号（1 = 最初）を指定してください")  # fmt: skip
 
 
-def _describe_sheets(sheets: list[Any]) -> str:
-    """``1:'記入要領' (hidden), 2:'応募一覧'`` for messages."""
-    return ", ".join(f"{i}:{ws.title!r}" + ("" if ws.sheet_state == "visible" else f" ({ws.sheet_state})")
-                     for i, ws in enumerate(sheets, 1))  # fmt: skip
+_SHEET_STATES_JA = {"hidden": "非表示", "veryHidden": "完全に非表示"}
+_BRIEF_COLUMNS = 6
+"""Columns of each sheet that an error listing every sheet's columns names."""
+
+
+def _describe_sheets(sheets: list[Any], lang: str = "en", headers: dict[str, list[str]] | None = None) -> str:
+    """``1:'記入要領' (hidden), 2:'応募一覧'`` for messages, in ``lang``; with ``headers`` (by sheet title), each
+    visible sheet's first columns too: ``2:'応募一覧' (columns 1:'No', 2:'課題名')``."""
+    parts = []
+    for i, ws in enumerate(sheets, 1):
+        part = f"{i}:{ws.title!r}"
+        if ws.sheet_state != "visible":
+            state = str(ws.sheet_state)
+            part += f"（{_SHEET_STATES_JA.get(state, state)}）" if lang == "ja" else f" ({state})"
+        elif headers is not None and ws.title in headers:
+            header = headers[ws.title]
+            listed = describe_columns(header[:_BRIEF_COLUMNS])
+            if lang == "ja":
+                more = f"、…（全 {len(header)} 列）" if len(header) > _BRIEF_COLUMNS else ""
+                part += f"（列 {listed}{more}）"
+            else:
+                more = f", … ({len(header)} columns)" if len(header) > _BRIEF_COLUMNS else ""
+                part += f" (columns {listed}{more})"
+        parts.append(part)
+    return ", ".join(parts)
 
 
 _INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例|入力方法|instruction|readme|read me|guide|how to",

@@ -15,6 +15,8 @@
 - xlsx uses openpyxl's write-only mode (rows are streamed to disk). Control characters that XML cannot
   hold are replaced by U+FFFD; more than 1,048,575 data rows is an error (Excel's sheet limit). From an xlsx input,
   each input cell keeps its number format and each input column the width the input set (given per batch and once).
+  From a CSV/TSV input (``numbers_from_text``), an input cell whose text is unambiguously a number or an ISO date is
+  written as one, in a format that shows exactly that text (:func:`number_from_text`); any other stays text.
 - A file is written to a temporary file beside it and moved into place with ``os.replace`` only when
   complete; on any exception, KeyboardInterrupt included, the temporary file is removed. The input file
   is never the output.
@@ -55,11 +57,13 @@ __all__ = [
     "check_path_given",
     "named_os_errors",
     "neutralize",
+    "number_from_text",
     "open_writer",
     "output_format",
     "row_label",
     "same_file",
     "starts_a_file",
+    "too_many_rows",
 ]
 
 OUTPUT_FORMATS: dict[str, str] = {
@@ -89,6 +93,25 @@ XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_CELL_CHARS = 32_767
 """Characters one Excel cell can hold."""
 
+
+def too_many_rows(rows: int, whole: bool) -> InputError:
+    """The error for an input with more data rows than an xlsx sheet holds: ``rows`` the input's data rows (``whole``)
+    or the data rows read when the limit was passed."""
+    limit = XLSX_MAX_ROWS - 1
+    if whole:
+        message = f"the input has {rows:,} data rows, more than xlsx output holds ({limit:,} data rows in one sheet)"
+        message_ja = f"入力のデータ行は {rows:,} 行で、xlsx の出力に収まりません（1 シート {limit:,} データ行まで）"
+    else:
+        message = (f"xlsx output is limited to {limit:,} data rows per sheet: stopped after reading {rows:,} data "
+                   "rows")  # fmt: skip
+        message_ja = f"xlsx の出力は 1 シート {limit:,} データ行までです: {rows:,} データ行を読んだところで止めました"
+    return InputError(f"{message}; nothing was written",
+                      hint=f"write CSV (-o out.csv) or JSONL, which have no row limit, or split the input into files "
+                           f"of at most {limit:,} data rows",
+                      ja=f"{message_ja}。何も書き出していません",
+                      hint_ja=f"行数に上限のない CSV（-o out.csv）か JSONL で書き出すか、入力を {limit:,} データ行"
+                              "以下のファイルに分けてください")  # fmt: skip
+
 _BUFFER_BYTES = 1 << 20
 """Write buffer of a text output file: fewer, larger writes."""
 
@@ -99,6 +122,60 @@ _SIGNS_ONLY = re.compile(r"[-+]+")  # "-" for 該当なし, "--": no formula, an
 # compile a surrogate in a string literal (it fell back to plain Python).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
+
+# Text (CSV/TSV) cells that an xlsx output writes as numbers or dates: ASCII digits only ([0-9], not \d, which also
+# matches full-width and other digits), no leading zero but the one before a decimal point, no sign but a minus.
+_NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_GROUPED_TEXT = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_ISO_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER_STARTS = frozenset("-0123456789")
+_MAX_DIGITS = 15
+"""Significant digits a spreadsheet number (a double, as Excel shows it) keeps: text with more stays text."""
+_GENERAL_CHARS = 11
+"""Characters Excel's General format shows of a number (12 digits and more turn into 1.23457E+11)."""
+_MAX_DECIMALS = 30
+"""Decimal places an Excel number format can hold."""
+_FIRST_DATE = _dt.date(1900, 3, 1)
+"""Excel's dates before this one are off by a day (its 1900 leap-year bug): earlier ISO dates stay text."""
+
+
+def number_from_text(text: str) -> tuple[int | float | _dt.date, str | None] | None:
+    """The value and number format (None: General) that show ``text`` exactly as a spreadsheet number or date, when
+    ``text`` is unambiguously one; else None (the cell stays text).
+
+    A number: ``5247``, ``-12``, ``3.75``, and grouped by thousands, ``1,234,000`` (format ``#,##0``); decimals that
+    General would not show as given (``3.50``, or more than 11 characters) get their own places (``0.00``), and long
+    integers ``0``. A date: ``2025-04-01`` (format ``yyyy-mm-dd``). Text: a leading zero (``007``, a code), a plus,
+    spaces, an exponent, more than 15 significant digits, ``-0``, a trailing or leading dot, ``%``, ``¥``,
+    full-width digits, and anything else."""
+    grouped = False
+    if _NUMBER_TEXT.fullmatch(text) is None:
+        if "," in text and _GROUPED_TEXT.fullmatch(text) is not None:
+            grouped = True
+        elif len(text) == 10 and _ISO_DATE_TEXT.fullmatch(text) is not None:
+            try:
+                day = _dt.date.fromisoformat(text)
+            except ValueError:
+                return None
+            return (day, "yyyy-mm-dd") if day >= _FIRST_DATE else None
+        else:
+            return None
+    plain = text.replace(",", "") if grouped else text
+    whole, dot, places = plain.lstrip("-").partition(".")
+    significant = (whole + places).lstrip("0")
+    if not significant and text[0] == "-":
+        return None  # -0 would show without its minus
+    if len(significant) > _MAX_DIGITS or len(places) > _MAX_DECIMALS:
+        return None
+    if not dot:
+        if grouped:
+            return int(plain), "#,##0"
+        return int(plain), None if len(text) <= _GENERAL_CHARS else "0"
+    if grouped:
+        return float(plain), "#,##0." + "0" * len(places)
+    if places[-1] != "0" and len(text) <= _GENERAL_CHARS:
+        return float(plain), None
+    return float(plain), "0." + "0" * len(places)
 
 
 class OutputRow(NamedTuple):
@@ -399,9 +476,12 @@ def open_writer(
     errors: str = "strict",
     stream: IO[str] | IO[bytes] | None = None,
     input_path: Path | None = None,
+    numbers_from_text: bool = False,
 ) -> Iterator[RowWriter]:
     """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'.
-    ``errors`` (CSV/TSV): what to do with a character ``encoding`` cannot hold, one of :data:`OUTPUT_ERRORS`."""
+    ``errors`` (CSV/TSV): what to do with a character ``encoding`` cannot hold, one of :data:`OUTPUT_ERRORS`.
+    ``numbers_from_text`` (xlsx): the input cells are text read from CSV/TSV; those that are unambiguously numbers or
+    dates are written as such (:func:`number_from_text`)."""
     if errors not in OUTPUT_ERRORS:
         raise UsageError(f"unknown output error handling {errors!r}", hint="use strict or replace",
                          ja=f"{errors!r} という出力エラーの扱いはありません", hint_ja="strict か replace です")
@@ -420,7 +500,7 @@ def open_writer(
     check_output_path(target, input_path)
     with atomic_file(target) as temp:
         if fmt == "xlsx":
-            xlsx = _XlsxWriter(temp)
+            xlsx = _XlsxWriter(temp, numbers_from_text)
             try:
                 yield xlsx
                 with named_os_errors(output):
@@ -870,11 +950,12 @@ class _XlsxWriter(_NothingReplaced):
     need (from 10 to 60 characters); input cells keep their number formats. The header waits for the first rows: the
     widths must precede every row in the file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, numbers_from_text: bool = False) -> None:
         import openpyxl
         from openpyxl.cell import WriteOnlyCell
 
         self._path = path
+        self._numbers_from_text = numbers_from_text
         self._workbook = openpyxl.Workbook(write_only=True)
         self._sheet = self._workbook.create_sheet("screened")
         self._sheet.freeze_panes = "A2"
@@ -912,12 +993,7 @@ class _XlsxWriter(_NothingReplaced):
 
     def _append(self, values: list[Any]) -> None:
         if self._rows >= XLSX_MAX_ROWS:
-            raise InputError(
-                f"xlsx output is limited to {XLSX_MAX_ROWS - 1:,} data rows per sheet",
-                hint="write CSV or JSONL for larger inputs",
-                ja=f"xlsx の出力は 1 シート {XLSX_MAX_ROWS - 1:,} データ行までです",
-                hint_ja="それより大きい入力は CSV か JSONL で書き出してください",
-            )
+            raise too_many_rows(self._rows, False)  # the header is a row, and one more data row is being written
         self._sheet.append(values)
         self._rows += 1
         if len(values) > self._columns:
@@ -998,14 +1074,39 @@ class _XlsxWriter(_NothingReplaced):
             for row, shown in zip(prepared, formats, strict=True):
                 if shown is not None:
                     self._formatted(row, shown)
+        if self._numbers_from_text:
+            for row, given in zip(prepared, rows, strict=True):
+                self._numbers(row, given)
         for row in prepared:
             self._append(row)
 
     def write_row(self, row: OutputRow) -> None:
-        prepared = self._prepare(_flat(row))
+        given = _flat(row)
+        prepared = self._prepare(given)
         if self._header is not None:
             self._start([prepared])
+        if self._numbers_from_text:
+            self._numbers(prepared, given)
         self._append(prepared)
+
+    def _numbers(self, row: list[Any], given: Sequence[Any]) -> None:
+        """Write the input cells of the prepared ``row`` whose ``given`` text (from a CSV/TSV input; before the ``'``
+        that :func:`neutralize` puts before ``-1,234``) is unambiguously a number or a date as one (see
+        :func:`number_from_text`); the result cells stay text. After :meth:`_start`: a column's width is its text's."""
+        count = len(row)
+        starts = _NUMBER_STARTS
+        for index in (*range(min(self._width, count)), *range(self._width + self._results, count)):
+            value = given[index]
+            if type(value) is str and value and value[0] in starts:
+                found = number_from_text(value)
+                if found is not None:
+                    number, fmt = found
+                    if fmt is None:
+                        row[index] = number
+                    else:
+                        cell = self._cell(self._sheet, number)
+                        cell.number_format = fmt
+                        row[index] = cell
 
     def finish(self) -> None:
         if self._header is not None:
