@@ -1712,3 +1712,25 @@ def test_a_wrong_column_in_a_workbook_lists_the_columns_of_the_sheet_that_would_
             assert "1:'記入要領'" in text.split("sheets:" if "sheets:" in text else "シート:")[1]
             assert "1:'No', 2:'氏名', 3:'所属', 4:'職名', 5:'電話', 6:'メール'" in text and more in text
             assert "'区分'" not in text and "'件数'" not in text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_stdin_to_xlsx_keeps_every_row(tmp_path: Path, fmt: str) -> None:
+    """A review found `screen - -o out.xlsx < big.csv` writing 196 of 5,000 rows (and 0 of a JSONL file), exit 0: the
+    xlsx row count read the spooled input through a handle that shared the table's file offset. Every handle of a
+    spool now has a position of its own."""
+    rows = [[f"A-{i:05d}", f"{ROWS_JA[i % len(ROWS_JA)][1]} 第{i}報", "x" * 30] for i in range(5_000)]
+    if fmt == "csv":
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer).writerows([["課題番号", "研究課題名", "備考"], *rows])
+        data = buffer.getvalue().encode("utf-8")
+    else:
+        data = "".join(json.dumps({"課題番号": a, "研究課題名": b, "備考": c}, ensure_ascii=False) + "\n"
+                       for a, b, c in rows).encode("utf-8")  # fmt: skip
+    assert len(data) > 100_000  # many read buffers
+    out = tmp_path / "out.xlsx"
+    summary = screen(ScreenOptions(input="-", output=str(out), input_fmt=fmt), fake_factory, stdin=io.BytesIO(data))
+    written = read_xlsx(out)
+    assert summary.rows_read == summary.rows_written == len(rows) == len(written) - 1
+    assert [r[:3] for r in written[1:]] == rows
+    assert not summary.problems

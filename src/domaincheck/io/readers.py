@@ -206,6 +206,45 @@ def input_format(path: str, explicit: str | None = None) -> str:
         ) from None
 
 
+class _SpoolReader(io.RawIOBase):
+    """One reader of a spool file with a position of its own.
+
+    Handles made with ``os.dup`` share one file offset: a second handle reading the spool (screen counts an input's
+    line breaks before an xlsx output while the table's handle is open) moved the first one's, which then read on
+    from the end and lost the rows it had not read yet. This one seeks to its own position before every read."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = os.dup(fd)
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        os.lseek(self._fd, self._pos, os.SEEK_SET)
+        data = os.read(self._fd, len(buffer))
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = 0 if whence == os.SEEK_SET else self._pos if whence == os.SEEK_CUR else os.fstat(self._fd).st_size
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
 class InputSource:
     """A re-readable binary input: a file path, or a stream (stdin) spooled to an anonymous temp file."""
 
@@ -243,9 +282,7 @@ class InputSource:
     def open(self) -> BinaryIO:
         """Open a fresh binary handle positioned at the start; the caller closes it."""
         if self._spool is not None:
-            handle = os.fdopen(os.dup(self._spool.fileno()), "rb")
-            handle.seek(0)
-            return handle
+            return io.BufferedReader(_SpoolReader(self._spool.fileno()))
         assert self.path is not None
         try:
             return open(self.path, "rb")
