@@ -345,11 +345,11 @@ class Classifier:
         (as a mask of ``Learned.bits``; other areas' doubts cannot change the plan, so they stay out of its key).
 
         For a title in Latin script the model only confirms: it reports an area that a term of the title names
-        (below the reporting score), never one no term names, and it doubts none. It was trained on few such titles (1,143 of 29,671),
-        and on new ones it invents areas from letter groups ("Inclusive Employee Well-being Practices…" as
-        ai_robotics from ``ura``, ``or``, ``ee``): of the areas it added that way to new English titles, 7 of 27
-        were right (6 of 17 on arXiv titles, 1 of 10 on KAKEN titles). A title is in Latin script when it holds no
-        kana or CJK character (curly quotes, accents and Greek letters do not make it Japanese).
+        (below the reporting score), never one no term names, and it doubts none. It was trained on few such titles
+        (1,143 of 29,671), and on new ones it invents areas from letter groups ("Inclusive Employee Well-being
+        Practices…" as ai_robotics from ``ura``, ``or``, ``ee``): of the areas it added that way to new English
+        titles, 7 of 27 were right (6 of 17 on arXiv titles, 1 of 10 on KAKEN titles). A title is in Latin script
+        when it holds no kana or CJK character (curly quotes, accents and Greek letters do not make it Japanese).
         """
         if self.learned is None:
             return (), 0
