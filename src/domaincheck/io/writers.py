@@ -143,11 +143,11 @@ def number_from_text(text: str) -> tuple[int | float | _dt.date, str | None] | N
     """The value and number format (None: General) that show ``text`` exactly as a spreadsheet number or date, when
     ``text`` is unambiguously one; else None (the cell stays text).
 
-    A number: ``5247``, ``-12``, ``3.75``, and grouped by thousands, ``1,234,000`` (format ``#,##0``); decimals that
-    General would not show as given (``3.50``, or more than 11 characters) get their own places (``0.00``), and long
-    integers ``0``. A date: ``2025-04-01`` (format ``yyyy-mm-dd``). Text: a leading zero (``007``, a code), a plus,
-    spaces, an exponent, more than 15 significant digits, ``-0``, a trailing or leading dot, ``%``, ``¥``,
-    full-width digits, and anything else."""
+    A number: ``5247``, ``-12``, ``3.75``, and grouped by thousands, ``1,234,000`` (format ``#,##0``); a decimal gets
+    its own places (``3.50``: ``0.00``; General would show ``3.5``, and ``0.000000001`` as ``1E-09``), and an integer
+    longer than General shows ``0``. A date: ``2025-04-01`` (format ``yyyy-mm-dd``). Text: a leading zero (``007``,
+    a code), a plus, spaces, an exponent, more than 15 significant digits, ``-0``, a trailing or leading dot, ``%``,
+    ``¥``, full-width digits, and anything else."""
     grouped = False
     if _NUMBER_TEXT.fullmatch(text) is None:
         if "," in text and _GROUPED_TEXT.fullmatch(text) is not None:
@@ -173,8 +173,7 @@ def number_from_text(text: str) -> tuple[int | float | _dt.date, str | None] | N
         return int(plain), None if len(text) <= _GENERAL_CHARS else "0"
     if grouped:
         return float(plain), "#,##0." + "0" * len(places)
-    if places[-1] != "0" and len(text) <= _GENERAL_CHARS:
-        return float(plain), None
+    # Every decimal gets its places: General shows 0.000000001 as 1E-09 and rounds to the column's width
     return float(plain), "0." + "0" * len(places)
 
 
@@ -956,6 +955,7 @@ class _XlsxWriter(_NothingReplaced):
 
         self._path = path
         self._numbers_from_text = numbers_from_text
+        self._text_columns: frozenset[int] | None = None  # see _columns_of_text: decided on the first rows written
         self._workbook = openpyxl.Workbook(write_only=True)
         self._sheet = self._workbook.create_sheet("screened")
         self._sheet.freeze_panes = "A2"
@@ -1075,6 +1075,8 @@ class _XlsxWriter(_NothingReplaced):
                 if shown is not None:
                     self._formatted(row, shown)
         if self._numbers_from_text:
+            if self._text_columns is None:
+                self._text_columns = self._columns_of_text(rows)
             for row, given in zip(prepared, rows, strict=True):
                 self._numbers(row, given)
         for row in prepared:
@@ -1086,16 +1088,36 @@ class _XlsxWriter(_NothingReplaced):
         if self._header is not None:
             self._start([prepared])
         if self._numbers_from_text:
+            if self._text_columns is None:
+                self._text_columns = self._columns_of_text([given])
             self._numbers(prepared, given)
         self._append(prepared)
+
+    def _typed_columns(self, count: int) -> list[int]:
+        """The indexes of a row of ``count`` cells that may be typed: the input's and those beyond the result cells."""
+        return [*range(min(self._width, count)), *range(self._width + self._results, count)]
+
+    def _columns_of_text(self, rows: Sequence[Sequence[Any]]) -> frozenset[int]:
+        """The columns of the first rows written that hold a filled cell which is no number or date: they stay text
+        in every row, so that a column of codes (12345678 beside 01234567) or of numbers and words (5247, 未定) is not
+        part numbers, part text, which sorts, filters and looks up inconsistently."""
+        text: set[int] = set()
+        for given in rows:
+            for index in self._typed_columns(len(given)):
+                value = given[index]
+                if type(value) is str and value and index not in text and number_from_text(value) is None:
+                    text.add(index)
+        return frozenset(text)
 
     def _numbers(self, row: list[Any], given: Sequence[Any]) -> None:
         """Write the input cells of the prepared ``row`` whose ``given`` text (from a CSV/TSV input; before the ``'``
         that :func:`neutralize` puts before ``-1,234``) is unambiguously a number or a date as one (see
         :func:`number_from_text`); the result cells stay text. After :meth:`_start`: a column's width is its text's."""
-        count = len(row)
         starts = _NUMBER_STARTS
-        for index in (*range(min(self._width, count)), *range(self._width + self._results, count)):
+        text = self._text_columns or frozenset()
+        for index in self._typed_columns(len(row)):
+            if index in text:
+                continue
             value = given[index]
             if type(value) is str and value and value[0] in starts:
                 found = number_from_text(value)
