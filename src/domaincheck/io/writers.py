@@ -116,6 +116,9 @@ _BUFFER_BYTES = 1 << 20
 """Write buffer of a text output file: fewer, larger writes."""
 
 _FORMULA_START = frozenset("=+-@\t\r")
+_STEPPED_MAX = 256
+"""How many of one formula character the CSV writer's check steps through one by one in a batch's text; above it,
+it looks for the two-character patterns that start a cell (slower per text, but not per character)."""
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SIGNS_ONLY = re.compile(r"[-+]+")  # "-" for 該当なし, "--": no formula, and Japanese sheets are full of them
 # Control characters a workbook cannot hold, and lone surrogates (a JSONL "\\ud83d"), built with chr(): mypyc cannot
@@ -717,6 +720,12 @@ class _DelimitedWriter:
         sep = self._delimiter
         for char in self._formula_chars:
             at = text.find(char)
+            if at == -1:
+                continue
+            if text.count(char) > _STEPPED_MAX:  # a run of dashes (------): two searches instead of a step per dash
+                if at == 0 or (sep + char) in text or ("\n" + char) in text:
+                    return True
+                continue
             while at != -1:
                 if at == 0 or text[at - 1] == sep or text[at - 1] == "\n":
                     return True
