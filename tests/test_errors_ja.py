@@ -248,7 +248,7 @@ def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
     assert given.exit_code == EXIT_USAGE and f"{value!r} is not one of 'ja', 'en'" in given.stderr, given.stderr
     given = run(*MIN, "domains", "--lang", value)
     assert given.exit_code == EXIT_USAGE
-    assert _squeezed(f"{value!r} は 'ja', 'en' のいずれでもありません") in _squeezed(given.stderr), given.stderr
+    assert _squeezed(f"{value!r} は 'ja'、'en' のいずれでもありません") in _squeezed(given.stderr), given.stderr
     from_env = run(*MIN, "domains", env={"DOMAINCHECK_LANG": value})
     assert from_env.exit_code == EXIT_USAGE
     assert _squeezed(f"{value!r}（DOMAINCHECK_LANG の値）は 'ja'、'en' のいずれでもありません") \
@@ -345,8 +345,8 @@ def test_evaluate_follows_the_environment(tmp_path: Path) -> None:
     path.write_text("title,label\n量子コンピュータ,\n", encoding="utf-8")
     ja, en = _both([*MIN, "evaluate", str(path)])
     assert ja.exit_code == EXIT_ERROR
-    assert "2 行目: labels のセルが空です" in ja.stderr and "ヒント: " in ja.stderr
-    assert en.stderr.startswith(f"Error: {path}: line 2: empty labels cell")
+    assert "2 行目: label のセルが空です" in ja.stderr and "ヒント: " in ja.stderr  # the column as the file names it
+    assert en.stderr.startswith(f"Error: {path}: line 2: empty label cell")
 
 
 def test_warning_in_japanese(tmp_path: Path) -> None:

@@ -176,13 +176,13 @@ USAGE_ERRORS = [
     (["classify", "x", "--fomat", "json"], "No such option: --fomat Did you mean --format?",
      "オプション --fomat はありません。--format のことですか？"),
     (["screen", "x.csv", "--output-e", "x"], "No such option: --output-e (Possible options: --output, "
-     "--output-encoding, --output-errors)", "オプション --output-e はありません（候補: --output, --output-encoding, "
+     "--output-encoding, --output-errors)", "オプション --output-e はありません（候補: --output、--output-encoding、"
      "--output-errors）。"),
     (["classify", "x", "--format", "yaml"], "Invalid value for '--format' / '-f': 'yaml' is not one of 'table', "
-     "'json', 'jsonl', 'csv'.", "'--format' / '-f' の値が不正です: 'yaml' は 'table', 'json', 'jsonl', 'csv' の"
+     "'json', 'jsonl', 'csv'.", "'--format' / '-f' の値が不正です: 'yaml' は 'table'、'json'、'jsonl'、'csv' の"
      "いずれでもありません。"),
     (["classify", "x", "--min-score", "200"], "Invalid value for '--min-score': 200 is not in the range 0<=x<=100.",
-     "'--min-score' の値が不正です: 200 は範囲 0<=x<=100 にありません。"),
+     "'--min-score' の値が不正です: 200 は使えません（使える値: 0<=x<=100）。"),
     (["classify", "x", "--top", "many"], "Invalid value for '--top': 'many' is not a valid integer range.",
      "'--top' の値が不正です: 'many' は整数ではありません。"),
     (["classify", "x", "--format"], "Option '--format' requires an argument.",

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domaincheck.classify import Classifier
+from domaincheck.classify import _JAPANESE, Classifier
 from domaincheck.errors import TaxonomyError
 from domaincheck.learned import Learned, ngrams
 from domaincheck.models import LEARNED, Brief
@@ -559,6 +559,19 @@ def test_an_abstract_without_area_terms_changes_nothing(classifier) -> None:  # 
     with_terms = classifier.classify(f"{title} 本研究では全固体電池の電極にも応用する。", framing_within=len(title))
     assert "materials" in [a.id for a in classifier.classify(title).areas]
     assert {"materials", "energy_gx"} <= {a.id for a in with_terms.areas}
+
+
+def test_a_title_without_letters_lets_the_model_read_the_whole_text(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A review: a title cell of punctuation (―) with the real title in an extra column gave the learned model an
+    empty text, so an area only the model finds was lost. The model reads the whole text then."""
+    learned_only = [t for t in _eval_titles()[:600]
+                    if any(e.strength == LEARNED for a in classifier.classify(t).areas for e in a.evidence)
+                    and _JAPANESE.search(t)][:10]  # fmt: skip
+    assert learned_only
+    for title in learned_only:
+        alone = classifier.classify(title)
+        dashed = classifier.classify(f"― {title}", framing_within=1)
+        assert [(a.id, a.score) for a in dashed.areas] == [(a.id, a.score) for a in alone.areas], title
 
 
 def test_learned_evidence_leaves_out_one_character_pieces_beside_words(classifier) -> None:  # type: ignore[no-untyped-def]

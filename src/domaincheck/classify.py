@@ -877,10 +877,12 @@ def _is_kanji_char(ch: str) -> bool:
 
 def _title_part(norm: Normalized, within: int | None) -> Normalized:
     """The normalised title of a text whose first ``within`` characters are the title (``norm`` itself when the
-    text is all title): what the learned model reads. Its offsets point into the text as ``norm``'s do."""
+    text is all title, or when the title has no letter or digit, ―, for which the whole text stands): what the
+    learned model reads. Its offsets point into the text as ``norm``'s do."""
     if within is None or within >= len(norm.original):
         return norm
-    return normalize(norm.original[:within])
+    part = normalize(norm.original[:within])
+    return part if _ALNUM.search(part.text) is not None else norm
 
 
 def checked(title: str) -> Normalized:

@@ -409,13 +409,11 @@ def evaluate(
     """Measure accuracy on labelled titles: per-area precision/recall/F1, micro/macro, false alarms."""
     _terms_only(terms_only)
     from .evaluate import evaluate as run_eval
-    from .evaluate import read_cases
+    from .evaluate import label_names, read_cases
 
     with _errors(), _windows_hint(encoding):
         clf = _classifier(min_score)
-        names = {name: a.id for a in clf.taxonomy.areas
-                 for name in (a.name_ja, a.name_en, a.official_ja, a.official_en)}  # fmt: skip
-        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, names)
+        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas))
         report = run_eval(clf, cases)
         if fmt is EvalFormat.json:
             from .render import dump_json

@@ -136,6 +136,11 @@ def _rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
+def label_names(areas: Iterable[Any]) -> dict[str, str]:
+    """The names a label may give an area by (its Japanese and English names and official names) → its id."""
+    return {name: a.id for a in areas for name in (a.name_ja, a.name_en, a.official_ja, a.official_en)}
+
+
 LABELS_COLUMNS = ("labels", "label", "ラベル", "正解", "正解ラベル", "領域")
 """The names of the labels column, in any case (the first present is read)."""
 NONE_LABELS = frozenset(["none", "なし", "該当なし"])
@@ -190,18 +195,19 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
             labels_col = next((by_name[n] for n in LABELS_COLUMNS if n in by_name), None)
             if title_col is None or labels_col is None:
                 raise InputError(f"{path}: needs a title column ('title', or one screen detects such as 研究課題名) "
-                                 "and a labels column ('labels', 'label' or ラベル); found: "
+                                 f"and a labels column ({', '.join(LABELS_COLUMNS)}); found: "
                                  f"{', '.join(cols) or 'none'}",
                                  ja=f"{path}: タイトル列（'title'、または 研究課題名 など screen が見つける列）と"
-                                 f"ラベル列（'labels'、'label'、ラベル）が必要です。見つかった列: "
-                                 f"{', '.join(cols) or 'なし'}")  # fmt: skip
+                                 f"ラベル列（{'、'.join(LABELS_COLUMNS)}）が必要です。見つかった列: "
+                                 f"{'、'.join(cols) or 'なし'}")  # fmt: skip
             cases = []
             for row in reader:
                 n = reader.line_num
                 cell = (row[labels_col] or "").strip()
                 if not cell:
-                    raise InputError(f"{path}: line {n}: empty labels cell", hint="write none for a title with no area",
-                                     ja=f"{path}: {n} 行目: labels のセルが空です",
+                    raise InputError(f"{path}: line {n}: empty {labels_col} cell",
+                                     hint="write none for a title with no area",
+                                     ja=f"{path}: {n} 行目: {labels_col} のセルが空です",
                                      hint_ja="どの領域にも当たらないタイトルには none と書いてください")  # fmt: skip
                 labels = {label_id(x.strip()) for x in cell.replace("｜", "|").split("|") if x.strip()}
                 if "none" in labels and len(labels) > 1:

@@ -145,7 +145,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("{value!r} is not one of {choices}.", "{value} は {choices} のいずれでもありません。"),
     ("{value!r} is not a valid boolean.", "{value} は真偽値（true、false、1、0 など）ではありません。"),
     ("{value!r} is not a valid {number_type}.", "{value} は{number_type}ではありません。"),
-    ("{value} is not in the range {range}.", "{value} は範囲 {range} にありません。"),
+    ("{value} is not in the range {range}.", "{value} は使えません（使える値: {range}）。"),
 )
 """Click's messages that reach a user of domaincheck, in Japanese."""
 
@@ -161,7 +161,8 @@ def message(text: str) -> str:
     for english, japanese in MESSAGES:
         fields = _fields(gettext(english), text)
         if fields is not None:
-            return japanese.format(**{name: _WORDS.get(value, value) for name, value in fields.items()})
+            return japanese.format(**{name: _WORDS.get(value, value).replace(", ", "、") if name == "choices"
+                                      else _WORDS.get(value, value) for name, value in fields.items()})  # fmt: skip
     return text
 
 
@@ -192,7 +193,7 @@ def usage_error(exc: click.UsageError) -> str:
         possibilities = sorted(exc.possibilities or ())
         if len(possibilities) == 1:
             return f"{said}。{possibilities[0]} のことですか？"
-        return f"{said}（候補: {', '.join(possibilities)}）。" if possibilities else f"{said}。"
+        return f"{said}（候補: {'、'.join(possibilities)}）。" if possibilities else f"{said}。"
     return message(exc.message)
 
 
