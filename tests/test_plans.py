@@ -70,3 +70,23 @@ def test_a_warm_classifier_says_what_a_fresh_one_says(classifier: Any) -> None:
             if top is None:
                 assert warm.brief(title, min_score=min_score) == _fresh(classifier).brief(title, min_score=min_score)
     assert len(warm._outcomes) < len(warm._plans)  # outcomes were shared between plans
+
+
+def test_results_share_one_program_hit_per_program_and_basis(classifier: Any) -> None:
+    """A 1,000,000-row screen grew by about 25 MiB of ProgramHits, one made with its reason text for every
+    combination of areas. Results now share one per program and basis, equal to what applicable_programs makes
+    alone; so every equal hit over the held-out titles is the very same object."""
+    from domaincheck.classify import applicable_programs
+
+    fresh = _fresh(classifier)
+    seen: dict[Any, Any] = {}
+    hits = 0
+    for title in _eval_titles():
+        result = fresh.classify(title)
+        expected = applicable_programs(fresh.taxonomy, [(a.id, a.tier) for a in result.areas],
+                                       [e.id for e in result.econsec], None)  # fmt: skip
+        assert {p.id for p in result.programs} >= {p.id for p in expected if p.parent is None}
+        for p in result.programs:
+            hits += 1
+            assert seen.setdefault((p.id, p.parent, p.basis), p) is p, p
+    assert hits > 10 * len(seen)  # shared many times over

@@ -221,6 +221,7 @@ class Classifier:
         self._structures: dict[tuple[Any, ...], _Structure] = {}
         # (reported (area, tier)s, own econsec) -> the programs and their ids
         self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
+        self._program_hits: dict[tuple[Any, ...], ProgramHit] = {}  # one ProgramHit per (program, basis): shared
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
@@ -648,8 +649,10 @@ class Classifier:
         touched = tuple(es.id for es, _ in econsec)
         found = self._programs.get((tuple(tiers), touched, links))
         if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, touched, links)
-            found = self._programs[tuple(tiers), touched, links] = (programs, tuple(p.id for p in programs))
+            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits)
+            found = (programs, tuple(p.id for p in programs))
+            if len(self._programs) < _PLAN_CACHE_MAX:
+                self._programs[tuple(tiers), touched, links] = found
         programs, program_ids = found
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], evidence, withheld, learned_only, rescored)
         held_ids = tuple(sorted(held, key=lambda x: order[x].order))
@@ -680,7 +683,8 @@ class Classifier:
 
 
 def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], econsec: Sequence[str],
-                        links: Collection[tuple[str, str]] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
+                        links: Collection[tuple[str, str]] | None = None,
+                        shared: dict[tuple[Any, ...], ProgramHit] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
     """Programs and measures for reported areas ``(id, tier)`` in rank order and the econ-security areas a title
     touches (by their own terms or through the crosswalk): those tied to a reported tier (a program with a focus
     only for its focus areas), those that serve econ-security areas (the protection and promotion uses, which the
@@ -689,6 +693,8 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
 
     ``links``: the (area, item id) pairs a title's technologies open; an item whose focus on an area is narrowed to
     some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
+    ``shared``: a memo of the hits made, so that results share one ProgramHit per program and basis (a long screen
+    made a new one, with its reason text, for every combination of areas: about 25 MiB over 1,000,000 rows).
     """
     if not hits and not econsec:
         return ()
@@ -709,14 +715,26 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
             elif p.econsec and econsec:
                 basis = ("econsec", "", tuple(econsec))
         if basis is not None:
-            out.append(ProgramHit(p.id, p.kind, p.name_ja, p.name_en, _why(basis), None, basis))
+            out.append(_program_hit(shared, p.id, p.kind, p.name_ja, p.name_en, None, basis))
         for item in p.items:
             matched = tuple([a for a in area_ids if a in item.areas and (
                 links is None or (a, item.id) in links or not _narrowed(taxonomy, item, a))])
             if matched:
-                basis = ("item", p.id, matched)
-                out.append(ProgramHit(item.id, p.kind, item.name_ja, item.name_en, _why(basis), p.id, basis))
+                out.append(_program_hit(shared, item.id, p.kind, item.name_ja, item.name_en, p.id,
+                                        ("item", p.id, matched)))  # fmt: skip
     return tuple(out)
+
+
+def _program_hit(shared: dict[tuple[Any, ...], ProgramHit] | None, program_id: str, kind: str, name_ja: str,
+                 name_en: str, parent: str | None, basis: tuple[str, str, tuple[str, ...]]) -> ProgramHit:  # fmt: skip
+    """The ProgramHit of a program (or item) on ``basis``: the one in ``shared`` when it holds it (capped)."""
+    key = (program_id, parent, basis)
+    hit = shared.get(key) if shared is not None else None
+    if hit is None:
+        hit = ProgramHit(program_id, kind, name_ja, name_en, _why(basis), parent, basis)
+        if shared is not None and len(shared) < _PLAN_CACHE_MAX:
+            shared[key] = hit
+    return hit
 
 
 _WHY_HEADS = {"focus": "focus", "tier": "tier {}", "econsec": "econ-security area", "item": "focus of {}"}
