@@ -324,7 +324,7 @@ class Classifier:
             spans = self.matcher.find(norm, fuzzy=fuzzy)
             if within is not None:
                 spans = self._framing_within(spans, norm, within)
-            learned, doubted = self._read(norm.text if within is None else _title_part(norm, within).text, spans)
+            learned, doubted = self._read(_title_part(norm, within).text, spans)
             brief = self._plan(spans, learned, doubted, min_score, None).brief
             if key is not None and len(memo) < _PLAN_CACHE_MAX:
                 memo[key] = brief

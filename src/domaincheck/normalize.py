@@ -168,6 +168,14 @@ def _spaced_capitals(text: str) -> bool:
     return False
 
 
+def _run_end(text: str, start: int, char: str) -> int:
+    """The end of the run of ``char`` that starts at ``start``."""
+    end = start + 1
+    while end < len(text) and text[end] == char:
+        end += 1
+    return end
+
+
 def _deletions(mapped: str) -> list[tuple[int, int]]:
     """Runs to delete after the per-character mapping: surplus spaces and word-final long-vowel marks.
 
@@ -178,9 +186,7 @@ def _deletions(mapped: str) -> list[tuple[int, int]]:
     if " " in mapped and (not mapped.isascii() or "  " in mapped or mapped[0] == " " or mapped[-1] == " "):
         s = mapped.find(" ")
         while s != -1:
-            e = s + 1
-            while e < n and mapped[e] == " ":
-                e += 1
+            e = _run_end(mapped, s, " ")
             if s == 0 or e == n or not mapped[s - 1].isascii() or not mapped[e].isascii():
                 out.append((s, e - s))  # at an end or next to Japanese: drop the run
             elif e - s > 1:
@@ -188,10 +194,10 @@ def _deletions(mapped: str) -> list[tuple[int, int]]:
             s = mapped.find(" ", e)
     s = mapped.find(_LONG)
     while s != -1:
-        e = s + 1
-        while e < n and mapped[e] == _LONG:
-            e += 1
+        e = _run_end(mapped, s, _LONG)
         if e < n and _is_katakana(mapped[e]):
+            # Inside a katakana compound: drop the mark after a word of 3+ kana (センサーネットワーク →
+            # センサネットワーク) but keep it in short words (ビール, ルール).
             if s >= 3 and _is_katakana(mapped[s - 3]) and _is_katakana(mapped[s - 2]) and _is_katakana(mapped[s - 1]):
                 out.append((s, e - s))
         elif s > 0 and _is_katakana(mapped[s - 1]):

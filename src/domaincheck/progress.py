@@ -70,35 +70,31 @@ class _ShareColumn(ProgressColumn):
         return Text(f"{task.percentage:>3.0f}%", style="progress.percentage")
 
 
-class _RowsColumn(ProgressColumn):
-    """Rows written so far."""
+class _LabelledColumn(ProgressColumn):
+    """A column that shows a value in ``label``, a format of :class:`ProgressLabels`, on one line."""
 
     def __init__(self, label: str) -> None:
         super().__init__(_fixed())
         self.label = label
+
+
+class _RowsColumn(_LabelledColumn):
+    """Rows written so far."""
 
     def render(self, task: Task) -> Text:
         return Text(self.label.format(f"{task.fields.get('rows', 0):,}"), style="progress.download")
 
 
-class _RateColumn(ProgressColumn):
+class _RateColumn(_LabelledColumn):
     """Rows written per second, from the first batch written on (the classifier's loading not counted)."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__(_fixed())
-        self.label = label
 
     def render(self, task: Task) -> Text:
         rate = task.fields.get("rate")
         return Text(self.label.format("—" if rate is None else f"{rate:,.0f}"), style="progress.data.speed")
 
 
-class _ElapsedColumn(ProgressColumn):
+class _ElapsedColumn(_LabelledColumn):
     """Time since the bar started."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__(_fixed())
-        self.label = label
 
     def render(self, task: Task) -> Text:
         elapsed = task.finished_time if task.finished else task.elapsed
@@ -106,15 +102,11 @@ class _ElapsedColumn(ProgressColumn):
                     style="progress.elapsed")  # fmt: skip
 
 
-class _RemainingColumn(ProgressColumn):
+class _RemainingColumn(_LabelledColumn):
     """Time left, estimated by rich from the recent speed of the share read; nothing without a size, since there is
     then no end to estimate."""
 
     max_refresh = 0.5  # as rich's own: an estimate that does not flicker
-
-    def __init__(self, label: str) -> None:
-        super().__init__(_fixed())
-        self.label = label
 
     def render(self, task: Task) -> Text:
         if task.total is None:

@@ -1092,15 +1092,7 @@ class _XlsxWriter(_NothingReplaced):
             self._append(row)
 
     def write_row(self, row: OutputRow) -> None:
-        given = _flat(row)
-        prepared = self._prepare(given)
-        if self._header is not None:
-            self._start([prepared])
-        if self._numbers_from_text:
-            if self._text_columns is None:
-                self._text_columns = self._columns_of_text([given])
-            self._numbers(prepared, given)
-        self._append(prepared)
+        self.write_rows((row.number,), (_flat(row),))
 
     def _typed_columns(self, count: int) -> list[int]:
         """The indexes of a row of ``count`` cells that may be typed: the input's and those beyond the result cells."""
