@@ -394,6 +394,42 @@ def test_spelling_variants_leave_non_verbs_alone() -> None:
         "characterisation of centres"]  # fmt: skip
 
 
+EQUIVALENT_NAMES = [
+    # (title, the listed term that fires, the words of the title it fires on, area)
+    ("Carbon dioxide capture with amine-impregnated silica sorbents", "CO2 capture", "Carbon dioxide capture",
+     "energy_gx"),
+    ("二酸化炭素電解還元による有用化学品の製造", "CO2電解還元", "二酸化炭素電解還元", "energy_gx"),
+    ("Large language model serving on GPU clusters", "LLM serving", "Large language model serving",
+     "digital_cyber"),
+    ("Liquefied natural gas carriers with membrane tanks", "LNG carrier", "Liquefied natural gas carriers",
+     "shipbuilding"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "term", "text", "area"), EQUIVALENT_NAMES)
+def test_a_term_matches_with_an_equivalent_name_in_place_of_its_own(terms_classifier, title: str, term: str,
+                                                                     text: str, area: str) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    """meta.yaml's equivalents: a listed term that holds one name of a group (CO2) also matches with another
+    (carbon dioxide, 二酸化炭素), as the listed term, on the words the title wrote."""
+    found = {a.id: a for a in terms_classifier.classify(title).areas}
+    assert area in found, (title, list(found))
+    assert (term, text) in [(e.term, e.text) for e in found[area].evidence]
+
+
+def test_equivalent_forms_follow_the_script_and_whole_words() -> None:
+    from domaincheck.matcher import equivalent_forms
+
+    groups = (("co2", "carbon dioxide", "二酸化炭素"), ("ev", "electric vehicle"))
+    assert equivalent_forms("co2 capture", groups) == ["co2 capture", "carbon dioxide capture"]  # English names only
+    assert equivalent_forms("co2回収", groups) == ["co2回収", "二酸化炭素回収"]  # no "carbon dioxide回収"
+    assert equivalent_forms("二酸化炭素回収", groups) == ["二酸化炭素回収", "co2回収"]
+    assert equivalent_forms("electric vehicle charging", groups) == ["electric vehicle charging", "ev charging"]
+    assert equivalent_forms("co2", groups) == ["co2"]  # a name on its own gets no other names
+    assert equivalent_forms("ev", groups) == ["ev"]  # bare EV is also an extracellular vesicle
+    assert equivalent_forms("evtol", groups) == ["evtol"]  # a Latin name is a whole word
+    assert equivalent_forms("sco2 turbine", groups) == ["sco2 turbine"]
+
+
 def test_term_families_join_listed_spellings_and_plurals_only(tmp_path: Path) -> None:
     """Listed terms that are one word's spelling or plural ("behavior tree", "behaviour trees") are one family, so a
     title naming both counts the word once; two words that merely share a made form ("DoS" and "dose" both give

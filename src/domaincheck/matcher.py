@@ -92,6 +92,55 @@ def _inflections(key: str) -> list[str]:
     return forms
 
 
+_EQUIVALENT_MAX = 8
+"""At most this many forms of one term from its equivalent names (a bound for terms holding several)."""
+
+
+def equivalent_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
+    """``key`` (a normalised term) and its forms with a name of an equivalence group (``groups``, normalised) that
+    it holds replaced by another name of the group, precomputed as plurals are: ``co2 capture`` also matches
+    ``carbon dioxide capture``, ``CO2回収`` ``二酸化炭素回収`` and ``AI創薬`` ``人工知能創薬``.
+
+    In an English term only English names stand in; in a Japanese one, Japanese names and one-word Latin ones
+    (``co2``, not ``carbon dioxide``). A Latin name counts only as a whole word (no ``ai`` in ``chain``). A term that
+    is one of the names itself gets no forms from its group: a bare abbreviation means other things (EV is also an
+    extracellular vesicle), and where a name is a term the taxonomy lists it.
+    """
+    forms = [key]
+    english = key.isascii()
+    for names in groups:
+        if key in names:
+            continue
+        usable = [n for n in names if (n.isascii() if english else not n.isascii() or " " not in n)]
+        for name in usable:
+            pattern = _name_pattern(name)
+            for form in list(forms):
+                if len(forms) >= _EQUIVALENT_MAX:
+                    return forms
+                if pattern.search(form) is None:
+                    continue
+                for other in usable:
+                    if other != name:
+                        variant = pattern.sub(other, form)
+                        if variant not in forms and len(forms) < _EQUIVALENT_MAX:
+                            forms.append(variant)
+    return forms
+
+
+_NAME_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name of an equivalence group as a pattern: a Latin name as a whole word, a Japanese one anywhere."""
+    pattern = _NAME_PATTERNS.get(name)
+    if pattern is None:
+        text = re.escape(name)
+        if name.isascii():
+            text = rf"(?<![a-z0-9]){text}(?![a-z0-9])"
+        pattern = _NAME_PATTERNS[name] = re.compile(text)
+    return pattern
+
+
 _SUFFIXES = ("ations", "ation", "ities", "ings", "ions", "ity", "ing", "ion", "ies", "ied", "ers", "ed", "er",
              "es", "al", "ly", "s", "e", "y")  # fmt: skip
 
@@ -129,12 +178,15 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     forms_of: dict[str, list[str]] = {}  # a listed term's key -> the forms made from it
     own: dict[Target, str] = {}  # a target -> its term's own key
 
+    groups = tuple(tuple(normalize_text(name) for name in names) for names in taxonomy.equivalents)
+
     def add(term: str, target: Target) -> None:
         key = normalize_text(term)
         if not key:
             return
         own[target] = key
-        forms = forms_of[key] = [form for spelling in spellings(key) for form in _inflections(spelling)]
+        forms = forms_of[key] = list(dict.fromkeys(form for name in equivalent_forms(key, groups)
+                                                   for spelling in spellings(name) for form in _inflections(spelling)))
         for form in forms:
             bucket = table.setdefault(form, [])
             if target not in bucket:

@@ -85,6 +85,7 @@ META = {
     ],
     "framing": Opt({"factor": float, "terms": [str]}),
     "basic_science": Opt({"factor": float, "terms": [str]}),
+    "equivalents": Opt([[str]]),
 }  # fmt: skip
 AREAS = {
     "areas": [
@@ -358,6 +359,16 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         factor = docs["meta.yaml"].get(group, {}).get("factor", 1.0)
         if not 0 < factor <= 1:
             yield f"meta.yaml: {group}.factor: must be in (0, 1], got {factor}"
+    named: dict[str, int] = {}
+    for i, names in enumerate(docs["meta.yaml"].get("equivalents", [])):
+        keys = [normalize_text(name) for name in names]
+        if len(set(keys)) < 2:
+            yield f"meta.yaml: equivalents[{i}]: a group needs two or more different names, got {names!r}"
+        for name, key in zip(names, keys, strict=True):
+            if not key:
+                yield f"meta.yaml: equivalents[{i}]: name {name!r} is empty after normalisation"
+            elif named.setdefault(key, i) != i:
+                yield f"meta.yaml: equivalents[{i}]: name {name!r} is also in equivalents[{named[key]}]"
     if "" in excluded:
         yield f"{excluded['']}: an exclusion term is empty after normalisation"
     for key, where in excluded.items():
@@ -534,7 +545,7 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     return Taxonomy(meta["taxonomy_version"], document, tiers, areas, econsec, programs, regions, fields, markets,
                     location, digest, tuple(framing.get("terms", ())), float(framing.get("factor", 1.0)),
                     tuple(basic.get("terms", ())), float(basic.get("factor", 1.0)), strategies,
-                    market_notes)  # fmt: skip
+                    market_notes, tuple(tuple(group) for group in meta.get("equivalents", ())))  # fmt: skip
 
 
 def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
