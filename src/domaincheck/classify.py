@@ -22,7 +22,6 @@ from .models import (
     EconSecHit,
     Evidence,
     ProgramHit,
-    ProgramItem,
     Result,
     Taxonomy,
 )
@@ -222,6 +221,7 @@ class Classifier:
         # (reported (area, tier)s, own econsec) -> the programs and their ids
         self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
         self._program_hits: dict[tuple[Any, ...], ProgramHit] = {}  # one ProgramHit per (program, basis): shared
+        self._program_index = program_index(taxonomy)
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
@@ -649,7 +649,8 @@ class Classifier:
         touched = tuple(es.id for es, _ in econsec)
         found = self._programs.get((tuple(tiers), touched, links))
         if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits)
+            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits,
+                                           self._program_index)
             found = (programs, tuple(p.id for p in programs))
             if len(self._programs) < _PLAN_CACHE_MAX:
                 self._programs[tuple(tiers), touched, links] = found
@@ -682,9 +683,31 @@ class Classifier:
         return tuple((self._econsec[e], tuple(via[e])) for e in sorted(via, key=self._es_order.__getitem__))
 
 
+_ItemRow = tuple[str, str, str, frozenset[str], frozenset[str]]
+"""A program item as :func:`applicable_programs` reads it: id, names, focus areas, and those of its focus areas
+that it narrows to some of their technologies."""
+_ProgramRow = tuple[str, str, str, str, frozenset[str], tuple[str, ...], bool, tuple[_ItemRow, ...]]
+"""A program as :func:`applicable_programs` reads it: id, kind, names, focus areas, tiers, whether it serves
+econ-security areas, items."""
+
+
+def program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
+    """The taxonomy's programs as :func:`applicable_programs` reads them, worked out once per taxonomy (reading the
+    taxonomy's objects for every combination of areas cost about 30 µs)."""
+    technologies = {a.id: {t.id for t in a.technologies} for a in taxonomy.areas}
+    return tuple(
+        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), p.tiers, p.econsec,
+         tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas),
+                frozenset([a for a in item.areas if not technologies[a].isdisjoint(item.technologies)]))
+               for item in p.items))
+        for p in taxonomy.programs
+    )  # fmt: skip
+
+
 def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], econsec: Sequence[str],
                         links: Collection[tuple[str, str]] | None = None,
-                        shared: dict[tuple[Any, ...], ProgramHit] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
+                        shared: dict[tuple[Any, ...], ProgramHit] | None = None,
+                        index: tuple[_ProgramRow, ...] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
     """Programs and measures for reported areas ``(id, tier)`` in rank order and the econ-security areas a title
     touches (by their own terms or through the crosswalk): those tied to a reported tier (a program with a focus
     only for its focus areas), those that serve econ-security areas (the protection and promotion uses, which the
@@ -695,33 +718,37 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
     ``shared``: a memo of the hits made, so that results share one ProgramHit per program and basis (a long screen
     made a new one, with its reason text, for every combination of areas: about 25 MiB over 1,000,000 rows).
+    ``index``: :func:`program_index` of ``taxonomy``, when the caller keeps it.
     """
     if not hits and not econsec:
         return ()
     tiers = {tier for _, tier in hits}
     area_ids = [a for a, _ in hits]
     out: list[ProgramHit] = []
-    for p in taxonomy.programs:
+    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, items in (
+            index if index is not None else program_index(taxonomy)):  # fmt: skip
         basis: tuple[str, str, tuple[str, ...]] | None = None
-        if p.focus:
+        if program_focus:
             # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
-            focus = tuple([a for a in area_ids if a in p.focus])
+            focus = tuple([a for a in area_ids if a in program_focus])
             if focus:
                 basis = ("focus", "", focus)
         else:
-            tier_match = [t for t in p.tiers if t in tiers]
+            tier_match = [t for t in program_tiers if t in tiers]
             if tier_match:
                 basis = ("tier", tier_match[0], tuple([a for a, t in hits if t == tier_match[0]]))
-            elif p.econsec and econsec:
+            elif serves_econsec and econsec:
                 basis = ("econsec", "", tuple(econsec))
         if basis is not None:
-            out.append(_program_hit(shared, p.id, p.kind, p.name_ja, p.name_en, None, basis))
-        for item in p.items:
-            matched = tuple([a for a in area_ids if a in item.areas and (
-                links is None or (a, item.id) in links or not _narrowed(taxonomy, item, a))])
+            out.append(_program_hit(shared, program_id, kind, name_ja, name_en, None, basis))
+        for item_id, item_ja, item_en, item_areas, narrowed in items:
+            if item_areas.isdisjoint(area_ids):
+                continue
+            matched = tuple([a for a in area_ids if a in item_areas and (
+                links is None or a not in narrowed or (a, item_id) in links)])
             if matched:
-                out.append(_program_hit(shared, item.id, p.kind, item.name_ja, item.name_en, p.id,
-                                        ("item", p.id, matched)))  # fmt: skip
+                out.append(_program_hit(shared, item_id, kind, item_ja, item_en, program_id,
+                                        ("item", program_id, matched)))  # fmt: skip
     return tuple(out)
 
 
@@ -744,11 +771,6 @@ def _why(basis: tuple[str, str, tuple[str, ...]]) -> str:
     """A program's English ``why`` (the JSON's) from its :attr:`ProgramHit.basis`: ``tier strategic: quantum``."""
     kind, of, ids = basis
     return _WHY_HEADS[kind].format(of) + ": " + ", ".join(ids)
-
-
-def _narrowed(taxonomy: Taxonomy, item: ProgramItem, area_id: str) -> bool:
-    """Whether ``item``'s focus on ``area_id`` is narrowed to some of the area's technologies."""
-    return any(t.id in item.technologies for t in taxonomy.area(area_id).technologies)
 
 
 def _check_limits(min_score: int, top: int | None) -> int:
