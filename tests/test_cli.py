@@ -1310,6 +1310,19 @@ def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 150_001
 
 
+def test_screen_with_a_negative_column_number_fails_and_loses_no_row(tmp_path: Path) -> None:
+    """``--column -1`` once named a column "1": the first data row holding a 1 became the header below a "banner",
+    the rows above it were dropped, and every row was unclassified, with exit 0."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["id", "title", "budget"], ["7", "量子コンピュータの誤り訂正", "1"],
+                     ["8", "深層学習による創薬", "2"]])
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--column", "-1")
+    assert r.exit_code == 1, r.stderr
+    assert "column index -1 is out of range: the input has 3 columns, numbered from 1" in r.stderr
+    assert not out.exists()
+
+
 def test_screen_summary_shows_a_column_name_as_text(tmp_path: Path) -> None:
     """A title column whose name looks like rich markup or holds an escape sequence is printed as it is, visibly."""
     src = tmp_path / "call.csv"

@@ -320,6 +320,19 @@ def test_resolve_column_by_name_normalised_name_and_index() -> None:
         resolve_column(header, "4")
 
 
+@pytest.mark.parametrize("spec", ["-1", "0", "-3", " -2 "])
+def test_a_column_number_below_1_is_out_of_range_not_a_name(spec: str) -> None:
+    """Normalising a name drops hyphens: "-1" must not become a column named "1"."""
+    header = ["id", "1", "title"]  # a column that "-1" would have named
+    with pytest.raises(InputError, match=r"index -?\d+ is out of range: the input has 3 columns, numbered from 1"):
+        resolve_column(header, spec)
+
+
+def test_a_signed_column_number_counts_and_a_column_named_so_is_taken_by_name() -> None:
+    assert resolve_column(["id", "title"], "+2") == 1
+    assert resolve_column(["id", "-1", "title"], "-1") == 1  # its exact name
+
+
 def test_normalize_column_name() -> None:
     assert normalize_column_name("Ｐｒｏｊｅｃｔ　Ｔｉｔｌｅ") == normalize_column_name("project_title")
 

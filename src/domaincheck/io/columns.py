@@ -53,6 +53,7 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
 """Title column names tried in this order (after normalisation) when no column is given."""
 
 _IGNORED = re.compile(r"[\s_\-・･]+")
+_NUMBER = re.compile(r"[+-]?[0-9]+")
 _SUFFIX = re.compile(r"[(\[【「『〔][^)\]】」』〕]*[)\]】」』〕]")
 
 
@@ -110,21 +111,25 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
     """Return the 0-based index of ``spec`` (exact name, normalised name, or 1-based index); InputError if absent."""
     if spec in header:
         return list(header).index(spec)
-    key = normalize_column_name(spec)
-    for index, name in enumerate(header):
-        if normalize_column_name(name) == key:
-            return index
     stripped = spec.strip()
-    if stripped.isascii() and stripped.isdigit():
-        number = int(stripped)
-        if 1 <= number <= len(header):
-            return number - 1
+    number = stripped if _NUMBER.fullmatch(stripped) is not None else None
+    # A signed number is a number: normalising would drop the minus of "-1", making it a column named "1" (and a data
+    # row holding a 1 the header below a banner)
+    if number is None or number.isdigit():
+        key = normalize_column_name(spec)
+        for index, name in enumerate(header):
+            if normalize_column_name(name) == key:
+                return index
+    if number is not None:
+        if 1 <= int(number) <= len(header):
+            return int(number) - 1
         raise InputError(
-            f"{role} index {number} is out of range: the input has {len(header)} columns",
+            f"{role} index {int(number)} is out of range: the input has {len(header)} columns, numbered from 1",
             hint="columns found: " + describe_columns(header),
-            ja=f"{_ROLES_JA.get(role, role)}の番号 {number} は範囲外です: 入力の列は {len(header)} 列です",
+            ja=f"{_ROLES_JA.get(role, role)}の番号 {int(number)} は範囲外です: 入力の列は {len(header)} 列です"
+               "（1 から数えます）",
             hint_ja="見つかった列: " + describe_columns(header),
-        )
+        )  # fmt: skip
     jsonl = bool(header) and looks_like_jsonl(header[0])
     raise InputError(
         f"{role} {spec!r} not found; columns found: {describe_columns(header)}",
