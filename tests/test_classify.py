@@ -401,6 +401,7 @@ EQUIVALENT_NAMES = [
     ("二酸化炭素電解還元による有用化学品の製造", "CO2電解還元", "二酸化炭素電解還元", "energy_gx"),
     ("Large language model serving on GPU clusters", "LLM serving", "Large language model serving",
      "digital_cyber"),
+    ("Photocatalytic carbon dioxide reductions over TiO2", "CO2 reduction", "carbon dioxide reductions", "energy_gx"),
     ("Liquefied natural gas carriers with membrane tanks", "LNG carrier", "Liquefied natural gas carriers",
      "shipbuilding"),
 ]  # fmt: skip
@@ -417,7 +418,7 @@ def test_a_term_matches_with_an_equivalent_name_in_place_of_its_own(terms_classi
 
 
 def test_equivalent_forms_follow_the_script_and_whole_words() -> None:
-    from domaincheck.matcher import equivalent_forms
+    from domaincheck.normalize import equivalent_forms
 
     groups = (("co2", "carbon dioxide", "二酸化炭素"), ("ev", "electric vehicle"))
     assert equivalent_forms("co2 capture", groups) == ["co2 capture", "carbon dioxide capture"]  # English names only
@@ -428,6 +429,48 @@ def test_equivalent_forms_follow_the_script_and_whole_words() -> None:
     assert equivalent_forms("ev", groups) == ["ev"]  # bare EV is also an extracellular vesicle
     assert equivalent_forms("evtol", groups) == ["evtol"]  # a Latin name is a whole word
     assert equivalent_forms("sco2 turbine", groups) == ["sco2 turbine"]
+    # a name is text, not a replacement template: a backslash in it is a backslash
+    assert equivalent_forms("co2 capture", (("co2", "co2\\d"),)) == ["co2 capture", "co2\\d capture"]
+
+
+@pytest.mark.parametrize("min_score", [50, 71, 80, 100])
+def test_min_score_filters_areas_but_never_an_econsec_areas_own_terms(terms_classifier, min_score: int) -> None:
+    """One strong CBRN term scores 70: a --min-score above it once dropped the flag and said no term was found."""
+    result = terms_classifier.classify("化学兵器の検知", min_score=min_score)
+    assert [e.id for e in result.econsec] == ["cbrn"]
+    assert result.verdict == "econsec_only"
+    quantum = terms_classifier.classify("量子コンピュータの開発と化学兵器の検知", min_score=min_score)
+    assert [a.id for a in quantum.areas] == (["quantum"] if min_score <= 70 else [])  # areas are filtered
+    assert "cbrn" in [e.id for e in quantum.econsec]
+
+
+def test_a_made_form_of_an_exclusion_never_hides_a_listed_term(tmp_path: Path) -> None:
+    """On a string that an exclusion reaches only by a form made of it (a plural, an equivalent name) and that a
+    positive term is as listed, the positive term fires: the exclusion "logistic" made "logistics", and AI倫理モデル
+    made 人工知能倫理モデル."""
+    import shutil
+
+    from domaincheck.classify import Classifier
+    from domaincheck.taxonomy import load
+
+    from .conftest import MIN_TAXONOMY
+
+    packaged = Classifier.load(learned=False)
+    logistics = packaged.classify("Reverse logistics of end-of-life products")
+    assert [(e.term, e.text) for e in logistics.areas[0].evidence] == [("logistics", "logistics")]
+    assert [e.term for e in packaged.classify("Logistic regression of survey data").excluded] == ["logistic"]
+    directory = tmp_path / "tax"
+    shutil.copytree(MIN_TAXONOMY, directory)
+    areas = yaml.safe_load((directory / "areas.yaml").read_text(encoding="utf-8"))
+    areas["areas"][0]["technologies"][0]["terms"]["strong"].append("人工知能倫理モデル")
+    areas["areas"][0]["exclude"].append("AI倫理モデル")
+    (directory / "areas.yaml").write_text(yaml.safe_dump(areas, allow_unicode=True), encoding="utf-8")
+    meta = yaml.safe_load((directory / "meta.yaml").read_text(encoding="utf-8"))
+    meta["equivalents"] = [["AI", "人工知能"]]
+    (directory / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    custom = Classifier(load(directory))
+    assert [a.id for a in custom.classify("人工知能倫理モデルの構築").areas] == [areas["areas"][0]["id"]]
+    assert [e.term for e in custom.classify("AI倫理モデルの構築").excluded] == ["AI倫理モデル"]
 
 
 def test_term_families_join_listed_spellings_and_plurals_only(tmp_path: Path) -> None:

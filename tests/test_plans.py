@@ -90,3 +90,52 @@ def test_results_share_one_program_hit_per_program_and_basis(classifier: Any) ->
             hits += 1
             assert seen.setdefault((p.id, p.parent, p.basis), p) is p, p
     assert hits > 10 * len(seen)  # shared many times over
+
+
+def _reference_programs(taxonomy: Any, hits: list[tuple[str, str]], econsec: list[str],
+                        links: set[tuple[str, str]] | None) -> list[tuple[str, str | None, Any]]:  # fmt: skip
+    """Which programs and items apply, and on what basis, read straight from the taxonomy's objects by the rules
+    that applicable_programs states (it reads a precomputed index instead)."""
+    tiers = {tier for _, tier in hits}
+    ids = [a for a, _ in hits]
+    out: list[tuple[str, str | None, Any]] = []
+    for p in taxonomy.programs:
+        basis = None
+        if p.focus:
+            if focus := tuple(a for a in ids if a in p.focus):
+                basis = ("focus", "", focus)
+        elif match := [t for t in p.tiers if t in tiers]:
+            basis = ("tier", match[0], tuple(a for a, t in hits if t == match[0]))
+        elif p.econsec and econsec:
+            basis = ("econsec", "", tuple(econsec))
+        if basis is not None:
+            out.append((p.id, None, basis))
+        for item in p.items:
+            narrowed = {a for a in item.areas
+                        if any(t.id in item.technologies for t in taxonomy.area(a).technologies)}  # fmt: skip
+            matched = tuple(a for a in ids if a in item.areas
+                            and (links is None or a not in narrowed or (a, item.id) in links))  # fmt: skip
+            if matched:
+                out.append((item.id, p.id, ("item", p.id, matched)))
+    return out
+
+
+def test_programs_of_every_pair_of_areas_follow_the_rules(classifier: Any) -> None:
+    """Every ordered pair of areas (and each area alone), with and without an econ-security area, with no
+    narrowing (as show lists an area), with no link opened, and with every link opened."""
+    from domaincheck.classify import applicable_programs
+
+    taxonomy = classifier.taxonomy
+    all_links = {(a, item.id) for p in taxonomy.programs for item in p.items for a in item.areas}
+    areas = [(a.id, a.tier) for a in taxonomy.areas]
+    combinations = [[a] for a in areas] + [[a, b] for a in areas for b in areas if a != b]
+    narrowed_seen = 0
+    for hits in combinations:
+        for econsec in ([], ["cbrn"]):
+            for links in (None, set(), all_links):
+                got = [(p.id, p.parent, p.basis)
+                       for p in applicable_programs(taxonomy, hits, econsec, links)]  # fmt: skip
+                want = _reference_programs(taxonomy, hits, econsec, links)
+                assert got == want, (hits, econsec, links is None)
+                narrowed_seen += links == set() and len(want) < len(_reference_programs(taxonomy, hits, econsec, None))
+    assert narrowed_seen > 0  # some item's focus is narrowed to technologies, so the cases differ

@@ -147,6 +147,21 @@ def test_broken_taxonomy_is_rejected_with_path(tmp_path: Path, why: str, file: s
     assert any(p.startswith(message) for p in info.value.problems), (why, info.value.problems)
 
 
+def test_a_term_that_is_another_terms_form_with_an_equivalent_name_is_rejected(tmp_path: Path) -> None:
+    """The matcher finds 二酸化炭素回収 by CO2回収 once CO2 and 二酸化炭素 are equivalent names: listing both only
+    gives one word two pieces of evidence."""
+    directory = _copy(tmp_path)
+    _edit(directory, "meta.yaml", lambda d: d.update(equivalents=[["CO2", "二酸化炭素"]]))
+    _edit(directory, "areas.yaml", lambda d: _tech(d)["terms"]["strong"].extend(["CO2回収", "二酸化炭素回収"]))
+    _, _, problems = validate(directory)
+    assert problems == [
+        "areas.yaml: areas[0].technologies[0].terms.strong: '二酸化炭素回収' is another spelling of a term in "
+        "areas.yaml: areas[0].technologies[0].terms.strong, or the same with an equivalent name, which already "
+        "matches it: list one"]  # fmt: skip
+    _edit(directory, "meta.yaml", lambda d: d.pop("equivalents"))
+    assert validate(directory)[2] == []  # without the group, two different terms
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
     _edit(directory, "areas.yaml", lambda d: (d["areas"][0].update(colour="x"), d["areas"][1].pop("name_en")))

@@ -188,6 +188,7 @@ class Classifier:
             for a in e.crosswalk:
                 crosswalk.setdefault(a, []).append((e.id, a in narrowed))
         self._crosswalk = crosswalk
+        self._es_areas = {e.id: frozenset(e.crosswalk) for e in taxonomy.econsec}  # the areas each corresponds to
         for p in taxonomy.programs:
             for item in p.items:
                 for tech in item.technologies:
@@ -221,7 +222,6 @@ class Classifier:
         # (reported (area, tier)s, own econsec) -> the programs and their ids
         self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
         self._program_hits: dict[tuple[Any, ...], ProgramHit] = {}  # one ProgramHit per (program, basis): shared
-        self._program_index = program_index(taxonomy)
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
@@ -564,12 +564,18 @@ class Classifier:
                           if sc >= min_score and doubted & bits[a] and a not in strong and a not in yielded])
         if es_strong and not framed:
             # An econ-security area's own terms report it as an area's do, but without a second opinion on generic
-            # words: at least one strong term and min_score. Under a framing term (a study of people, society,
-            # history) none does: its terms pool the vocabulary of several areas (nuclear fusion + energy), so they
-            # would outweigh the damping that keeps the areas themselves out; the crosswalk of a reported area
-            # still applies.
-            reached = tuple(sorted([e for e in es_strong if score_of(_weight(es_terms[e])) >= min_score],
-                                   key=self._es_order.__getitem__))  # fmt: skip
+            # words: at least one strong term and the reporting score. That is --min-score when the title has terms
+            # of an area the econ-security area corresponds to (crosswalk): it stands with that area, so a title
+            # whose areas fall below --min-score is not made econsec_only by the same words (量子センサ). Otherwise
+            # the default: raising --min-score to cut weak areas must not drop a flag no area carries (one strong
+            # CBRN term scores 70). Under a framing term (a study of people, society, history) none does: its terms
+            # pool the vocabulary of several areas (nuclear fusion + energy), so they would outweigh the damping that
+            # keeps the areas themselves out; the crosswalk of a reported area still applies.
+            es_areas = self._es_areas
+            reached = tuple(sorted([
+                e for e in es_strong
+                if score_of(_weight(es_terms[e])) >= (REPORT_AT if es_areas[e].isdisjoint(area_terms) else min_score)
+            ], key=self._es_order.__getitem__))  # fmt: skip
         # Only the areas the model adds or scores above the terms (none under a framing term): titles whose terms
         # report the same area share an outcome. An area's score is the higher of the two readings whatever the
         # reporting score, reported or a near miss, so --min-score only filters: it never changes a score or the
@@ -649,8 +655,7 @@ class Classifier:
         touched = tuple(es.id for es, _ in econsec)
         found = self._programs.get((tuple(tiers), touched, links))
         if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits,
-                                           self._program_index)
+            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits)
             found = (programs, tuple(p.id for p in programs))
             if len(self._programs) < _PLAN_CACHE_MAX:
                 self._programs[tuple(tiers), touched, links] = found
@@ -691,9 +696,24 @@ _ProgramRow = tuple[str, str, str, str, frozenset[str], tuple[str, ...], bool, t
 econ-security areas, items."""
 
 
-def program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
+_PROGRAM_INDEXES: dict[int, tuple[Taxonomy, tuple[_ProgramRow, ...]]] = {}
+"""id of a taxonomy -> it and its :func:`_program_index` (the taxonomy is held, so its id is not reused)."""
+
+
+def _programs_of(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
     """The taxonomy's programs as :func:`applicable_programs` reads them, worked out once per taxonomy (reading the
     taxonomy's objects for every combination of areas cost about 30 µs)."""
+    known = _PROGRAM_INDEXES.get(id(taxonomy))
+    if known is not None and known[0] is taxonomy:
+        return known[1]
+    if len(_PROGRAM_INDEXES) >= 8:  # a process loads few taxonomies; a long-lived one that loads many stays bounded
+        _PROGRAM_INDEXES.clear()
+    index = _program_index(taxonomy)
+    _PROGRAM_INDEXES[id(taxonomy)] = (taxonomy, index)
+    return index
+
+
+def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
     technologies = {a.id: {t.id for t in a.technologies} for a in taxonomy.areas}
     return tuple(
         (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), p.tiers, p.econsec,
@@ -706,8 +726,7 @@ def program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
 
 def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], econsec: Sequence[str],
                         links: Collection[tuple[str, str]] | None = None,
-                        shared: dict[tuple[Any, ...], ProgramHit] | None = None,
-                        index: tuple[_ProgramRow, ...] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
+                        shared: dict[tuple[Any, ...], ProgramHit] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
     """Programs and measures for reported areas ``(id, tier)`` in rank order and the econ-security areas a title
     touches (by their own terms or through the crosswalk): those tied to a reported tier (a program with a focus
     only for its focus areas), those that serve econ-security areas (the protection and promotion uses, which the
@@ -718,15 +737,14 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
     ``shared``: a memo of the hits made, so that results share one ProgramHit per program and basis (a long screen
     made a new one, with its reason text, for every combination of areas: about 25 MiB over 1,000,000 rows).
-    ``index``: :func:`program_index` of ``taxonomy``, when the caller keeps it.
     """
     if not hits and not econsec:
         return ()
     tiers = {tier for _, tier in hits}
     area_ids = [a for a, _ in hits]
     out: list[ProgramHit] = []
-    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, items in (
-            index if index is not None else program_index(taxonomy)):  # fmt: skip
+    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, items in _programs_of(
+            taxonomy):  # fmt: skip
         basis: tuple[str, str, tuple[str, ...]] | None = None
         if program_focus:
             # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.

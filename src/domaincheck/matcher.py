@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .models import Taxonomy
-from .normalize import Normalized, normalize_text, spellings
+from .normalize import Normalized, normalize_text, term_forms
 
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
@@ -68,79 +68,6 @@ def _boundaries(key: str) -> tuple[frozenset[str] | None, frozenset[str] | None]
     return (_WORD_CHARS if key[0] in _WORD_CHARS else None), (_WORD_CHARS if key[-1] in _WORD_CHARS else None)
 
 
-_ADJECTIVES = (("graphy", ("graphic", "graphical")), ("scopy", ("scopic",)), ("metry", ("metric",)),
-               ("logy", ("logical",)))  # fmt: skip
-"""Noun endings of method names and their adjectives: echocardiography → echocardiographic image."""
-
-
-def _inflections(key: str) -> list[str]:
-    """English plural of the last word of an ASCII term, and the adjective of a method name (-graphy → -graphic),
-    precomputed so titles need no stemming."""
-    if not key or not key.isascii() or not key[-1].isalpha() or len(key.split(" ")[-1]) < 3:
-        return [key]
-    last = key.split(" ")[-1]
-    forms = [key]
-    for noun, adjectives in _ADJECTIVES:
-        if last.endswith(noun) and len(last) > len(noun) + 2:
-            forms += [key[: -len(noun)] + adj for adj in adjectives]
-    if last.endswith(("s", "x", "z", "ch", "sh")):
-        forms.append(key + "es")
-    elif last.endswith("y") and last[-2] not in "aeiou":
-        forms.append(key[:-1] + "ies")
-    else:
-        forms.append(key + "s")
-    return forms
-
-
-_EQUIVALENT_MAX = 8
-"""At most this many forms of one term from its equivalent names (a bound for terms holding several)."""
-
-
-def equivalent_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
-    """``key`` (a normalised term) and its forms with a name of an equivalence group (``groups``, normalised) that
-    it holds replaced by another name of the group, precomputed as plurals are: ``co2 capture`` also matches
-    ``carbon dioxide capture``, ``CO2回収`` ``二酸化炭素回収`` and ``AI創薬`` ``人工知能創薬``.
-
-    In an English term only English names stand in; in a Japanese one, Japanese names and one-word Latin ones
-    (``co2``, not ``carbon dioxide``). A Latin name counts only as a whole word (no ``ai`` in ``chain``). A term that
-    is one of the names itself gets no forms from its group: a bare abbreviation means other things (EV is also an
-    extracellular vesicle), and where a name is a term the taxonomy lists it.
-    """
-    forms = [key]
-    english = key.isascii()
-    for names in groups:
-        if key in names:
-            continue
-        usable = [n for n in names if (n.isascii() if english else not n.isascii() or " " not in n)]
-        for name in usable:
-            pattern = _name_pattern(name)
-            for form in list(forms):
-                if len(forms) >= _EQUIVALENT_MAX:
-                    return forms
-                if pattern.search(form) is None:
-                    continue
-                for other in usable:
-                    if other != name:
-                        variant = pattern.sub(other, form)
-                        if variant not in forms and len(forms) < _EQUIVALENT_MAX:
-                            forms.append(variant)
-    return forms
-
-
-_NAME_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    """A name of an equivalence group as a pattern: a Latin name as a whole word, a Japanese one anywhere."""
-    pattern = _NAME_PATTERNS.get(name)
-    if pattern is None:
-        text = re.escape(name)
-        if name.isascii():
-            text = rf"(?<![a-z0-9]){text}(?![a-z0-9])"
-        pattern = _NAME_PATTERNS[name] = re.compile(text)
-    return pattern
-
-
 _SUFFIXES = ("ations", "ation", "ities", "ings", "ions", "ity", "ing", "ion", "ies", "ied", "ers", "ed", "er",
              "es", "al", "ly", "s", "e", "y")  # fmt: skip
 
@@ -185,8 +112,7 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
         if not key:
             return
         own[target] = key
-        forms = forms_of[key] = list(dict.fromkeys(form for name in equivalent_forms(key, groups)
-                                                   for spelling in spellings(name) for form in _inflections(spelling)))
+        forms = forms_of[key] = term_forms(key, groups)
         for form in forms:
             bucket = table.setdefault(form, [])
             if target not in bucket:
@@ -241,14 +167,16 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     # then the first listed. Targets of one area from other technologies stay, since a technology opens crosswalk
     # links and program items ("e-fuels" is a hydrogen and a decarbonisation term); they come after a strong one,
     # and the classifier makes evidence of the first target of each area in a span only.
+    def _rank(target: Target, form: str) -> tuple[bool, bool]:
+        return target.strength == STRONG, own[target] == form
+
     for form, bucket in table.items():
         if len(bucket) > 1:
             best: dict[tuple[int, str, str | None], Target] = {}
             for t in bucket:
                 ident = (t.kind, t.target, t.technology)
                 held = best.get(ident)
-                if held is None or (t.strength == STRONG, own[t] == form) > (held.strength == STRONG,
-                                                                             own[held] == form):
+                if held is None or _rank(t, form) > _rank(held, form):
                     best[ident] = t
             kept = [t for t in bucket if best[(t.kind, t.target, t.technology)] is t]
             kept.sort(key=lambda t: t.strength != STRONG)  # stable: strong targets first, in listed order
@@ -256,9 +184,15 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     keys: list[str] = []
     values: list[_Entry] = []
     for key, targets in table.items():
-        # An exclusion wins over positives for the same string: it is a known false friend.
+        # An exclusion wins over positives for the same string: it is a known false friend. Unless a positive term is
+        # that string as listed and the exclusion reaches it only by a form made of it: the plural "logistics" of
+        # the exclusion "logistic" (logistic regression) must not hide the listed term "logistics".
         if any(t.kind == EXCLUDE for t in targets):
-            targets = [t for t in targets if t.kind == EXCLUDE]
+            made = all(own[t] != key for t in targets if t.kind == EXCLUDE)
+            if not (made and any(own[t] == key for t in targets if t.kind != EXCLUDE)):
+                targets = [t for t in targets if t.kind == EXCLUDE]
+            else:
+                targets = [t for t in targets if t.kind != EXCLUDE]
         strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
         keys.append(key)
         values.append((*_boundaries(key), tuple(targets), strong))

@@ -376,7 +376,7 @@ class Taxonomy:
     """Notes and caveats of the market-size tables."""
     equivalents: tuple[tuple[str, ...], ...] = ()
     """Groups of names for one thing (``co2``, ``carbon dioxide``, ``二酸化炭素``): a term that holds one of them
-    also matches with another in its place (see :func:`domaincheck.matcher.equivalent_forms`)."""
+    also matches with another in its place (see :func:`domaincheck.normalize.equivalent_forms`)."""
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id."""

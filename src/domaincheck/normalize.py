@@ -5,8 +5,8 @@ NFKC (full-width Latin and digits, half-width katakana), lower case, ヴァ→�
 word-final long-vowel mark (コンピューター→コンピュータ), dashes and middle dots, spaced acronyms (``A I``→``ai``)
 and spacing (runs collapse to one space; spaces next to Japanese characters are dropped).
 
-Also :func:`spellings`: the British and American spellings of a normalised English term, which the matcher adds to
-the automaton as it adds plurals.
+Also the forms of a taxonomy term that the matcher finds it by (:func:`term_forms`): its British and American
+spellings, its English plural, and its forms with an equivalent name (CO2, carbon dioxide, 二酸化炭素).
 """
 
 from __future__ import annotations
@@ -377,3 +377,84 @@ def spellings(key: str) -> list[str]:
 
 _WORD_OPTIONS: dict[str, list[str]] = {}
 """A word -> it and its other spellings, the word first (validation and the matcher both ask, for every term)."""
+
+
+_ADJECTIVES = (("graphy", ("graphic", "graphical")), ("scopy", ("scopic",)), ("metry", ("metric",)),
+               ("logy", ("logical",)), ("onics", ("onic",)))  # fmt: skip
+"""Noun endings of method and field names and their adjectives: echocardiography → echocardiographic image,
+spintronics → spintronic devices."""
+
+
+def _inflections(key: str) -> list[str]:
+    """English plural of the last word of an ASCII term, and the adjective of a method or field name (-graphy →
+    -graphic, -onics → -onic), precomputed so titles need no stemming."""
+    if not key or not key.isascii() or not key[-1].isalpha() or len(key.split(" ")[-1]) < 3:
+        return [key]
+    last = key.split(" ")[-1]
+    forms = [key]
+    for noun, adjectives in _ADJECTIVES:
+        if last.endswith(noun) and len(last) > len(noun) + 2:
+            forms += [key[: -len(noun)] + adj for adj in adjectives]
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        forms.append(key + "es")
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        forms.append(key[:-1] + "ies")
+    else:
+        forms.append(key + "s")
+    return forms
+
+
+_EQUIVALENT_MAX = 8
+"""At most this many forms of one term from its equivalent names (a bound for terms holding several)."""
+
+
+def equivalent_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
+    """``key`` (a normalised term) and its forms with a name of an equivalence group (``groups``, normalised) that
+    it holds replaced by another name of the group, precomputed as plurals are: ``co2 capture`` also matches
+    ``carbon dioxide capture``, ``CO2回収`` ``二酸化炭素回収`` and ``AI創薬`` ``人工知能創薬``.
+
+    In an English term only English names stand in; in a Japanese one, Japanese names and Latin ones of one word
+    (``co2``, not ``carbon dioxide``). A Latin name counts only as a whole word (no ``ai`` in ``chain``). A term that
+    is one of the names itself gets no forms from its group: a bare abbreviation means other things (EV is also an
+    extracellular vesicle), and where a name is a term the taxonomy lists it.
+    """
+    forms = [key]
+    english = key.isascii()
+    for names in groups:
+        if key in names:
+            continue
+        usable = [n for n in names if (n.isascii() if english else not n.isascii() or " " not in n)]
+        for name in usable:
+            pattern = _name_pattern(name)
+            for form in list(forms):
+                if len(forms) >= _EQUIVALENT_MAX:
+                    return forms
+                if pattern.search(form) is None:
+                    continue
+                for other in usable:
+                    if other != name:
+                        variant = pattern.sub(other.replace("\\", "\\\\"), form)  # a name is text, not a template
+                        if variant not in forms and len(forms) < _EQUIVALENT_MAX:
+                            forms.append(variant)
+    return forms
+
+
+_NAME_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name of an equivalence group as a pattern: a Latin name as a whole word, a Japanese one anywhere."""
+    pattern = _NAME_PATTERNS.get(name)
+    if pattern is None:
+        text = re.escape(name)
+        if name.isascii():
+            text = rf"(?<![a-z0-9]){text}(?![a-z0-9])"
+        pattern = _NAME_PATTERNS[name] = re.compile(text)
+    return pattern
+
+
+def term_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Every form a normalised term is found by, the term first: its British and American spellings, its forms with
+    an equivalent name from ``groups`` (normalised), and the English plural of each."""
+    return list(dict.fromkeys(form for name in equivalent_forms(key, groups) for spelling in spellings(name)
+                              for form in _inflections(spelling)))  # fmt: skip

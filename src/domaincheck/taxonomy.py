@@ -32,7 +32,7 @@ from .models import (
     Text,
     Tier,
 )
-from .normalize import normalize_text, spellings
+from .normalize import equivalent_forms, normalize_text, spellings
 
 FILES = ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml")
 PACKAGED = "<package>"
@@ -285,6 +285,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     known_areas = set(area_ids)
     positives: dict[str, str] = {}
     excluded: dict[str, str] = {}
+    groups = tuple(tuple(normalize_text(name) for name in names)
+                   for names in docs["meta.yaml"].get("equivalents", []))  # fmt: skip
     tech_seen: dict[str, str] = {}
     tech_area = {t["id"]: a["id"] for a in areas for t in a["technologies"]}
     for i, area in enumerate(areas):
@@ -314,7 +316,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                     elif key in seen:
                         yield f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
                     else:
-                        yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen, spelled)
+                        yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen, spelled, groups)
                         seen[key] = f"{tp}.terms.{strength}"
                         positives.setdefault(key, f"{tp}.terms.{strength}")
         for j, term in enumerate(area.get("exclude", [])):
@@ -342,7 +344,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                 if key in seen:
                     yield f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
                 else:
-                    yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen, spelled)
+                    yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen, spelled, groups)
                 seen[key] = f"{p}.terms.{strength}"
                 positives.setdefault(key, f"{p}.terms.{strength}")
         for j, term in enumerate(es.get("exclude", [])):
@@ -592,14 +594,16 @@ def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
     return resolve
 
 
-def _other_spelling(where: str, term: str, key: str, seen: dict[str, str], spelled: dict[str, str]
-                    ) -> Iterator[str]:  # fmt: skip
-    """A term that is another term's British or American spelling, or whose other spelling is a term seen before:
-    the matcher makes one from the other, so the entry only adds a second piece of evidence for one word. (Checked
-    both ways: -ize always gives -ise, but -ise gives -ize only in -isation.)"""
-    variants = spellings(key)[1:]
+def _other_spelling(where: str, term: str, key: str, seen: dict[str, str], spelled: dict[str, str],
+                    groups: tuple[tuple[str, ...], ...]) -> Iterator[str]:  # fmt: skip
+    """A term that is another term's British or American spelling or its form with an equivalent name (meta.yaml:
+    equivalents), or whose such form is a term seen before: the matcher makes one from the other, so the entry only
+    adds a second piece of evidence for one word. (Checked both ways: -ize always gives -ise, but -ise gives -ize
+    only in -isation.)"""
+    variants = [spelling for name in equivalent_forms(key, groups) for spelling in spellings(name)][1:]
     other = spelled.get(key) or next((seen[v] for v in variants if v in seen), None)
     for variant in variants:
         spelled.setdefault(variant, where)
     if other is not None:
-        yield f"{where}: {term!r} is another spelling of a term in {other}, which already matches it: list one"
+        yield (f"{where}: {term!r} is another spelling of a term in {other}, or the same with an equivalent name, "
+               "which already matches it: list one")
