@@ -630,6 +630,42 @@ def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
         assert r.exit_code == EXIT_ERROR and message in r.stderr, r.stderr
 
 
+def test_evaluate_lists_every_unknown_label_with_the_id_it_is_closest_to(tmp_path: Path) -> None:
+    """A file labelled by hand with three typos on two lines: one run says all three, each with its likely id."""
+    from domaincheck.errors import InputError
+    from domaincheck.evaluate import read_cases
+
+    bad = tmp_path / "bad.csv"
+    rows = "".join(f"タイトル{i},quantum\n" for i in range(12))
+    bad.write_text("title,labels\n量子コンピュータ,quantm\n" + rows + "全固体電池,enrgy_gx|ai_robotix|zzz\n",
+                   encoding="utf-8")  # fmt: skip
+    ids = ["ai_robotics", "quantum", "energy_gx"]
+    with pytest.raises(InputError) as info:
+        read_cases(bad, ids)
+    assert info.value.message == (
+        f"{bad}: unknown label(s) on 2 line(s): line 2: quantm (did you mean quantum?); line 15: ai_robotix (did you "
+        "mean ai_robotics?), enrgy_gx (did you mean energy_gx?), zzz")  # fmt: skip
+    many = tmp_path / "many.csv"
+    many.write_text("title,labels\n" + "".join(f"タイトル{i},quantm\n" for i in range(13)), encoding="utf-8")
+    with pytest.raises(InputError, match=r"on 13 line\(s\): line 2: .* line 11: quantm \(did you mean "
+                                         r"quantum\?\); and 3 more line\(s\)$"):  # fmt: skip
+        read_cases(many, ids)
+
+
+def test_evaluate_says_when_a_file_looks_tab_separated(tmp_path: Path) -> None:
+    tsv = tmp_path / "labels.csv"
+    tsv.write_text("title\tlabels\n量子コンピュータ\tquantum\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(tsv))
+    assert r.exit_code == EXIT_ERROR
+    assert "ヒント: タブ区切り（TSV）のようです: evaluate は CSV を読みます" in r.stderr, r.stderr
+    from domaincheck.errors import InputError
+    from domaincheck.evaluate import read_cases
+
+    with pytest.raises(InputError) as info:
+        read_cases(tsv, ["quantum"])
+    assert info.value.hint == "the file looks tab-separated: evaluate reads CSV (save it as CSV)"
+
+
 def test_evaluate_reads_japanese_column_names_and_area_names(tmp_path: Path) -> None:
     """A URA's labelled sheet has 研究課題名 and ラベル columns and writes 量子 or なし, not quantum or none (a user
     test was refused). A held-out set rewritten that way, each label as its area's Japanese or English name in turn,
@@ -1308,6 +1344,17 @@ def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 150_001
+
+
+@pytest.mark.parametrize("command", [["classify", "--format", "json", "量子コンピュータの誤り訂正"], ["domains"],
+                                     ["show", "quantum"], ["econsec"], ["programs"]])  # fmt: skip
+def test_taxonomy_is_taken_after_the_command_as_before_it(command: list[str]) -> None:
+    """--taxonomy after the command, as --terms-only is: the same output as the global option's."""
+    before = run(*MIN, *command, "--lang", "en") if command[0] != "classify" else run(*MIN, *command)
+    after = run(command[0], *MIN, *command[1:], *(["--lang", "en"] if command[0] != "classify" else []))
+    assert before.exit_code == after.exit_code == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert run(command[0], "--taxonomy", "/nonexistent/taxonomy", *command[1:]).exit_code == 1  # it is used
 
 
 def test_screen_with_a_negative_column_number_fails_and_loses_no_row(tmp_path: Path) -> None:

@@ -226,7 +226,8 @@ def test_language_from_the_environment(no_title: Path) -> None:
 
 @pytest.mark.parametrize(("value", "lang"), [("EN", "en"), ("En", "en"), ("JA", "ja"), ("Ja", "ja"),
                                              ("en_US.UTF-8", "en"), ("ja_JP.UTF-8", "ja"), ("ja_JP.eucJP", "ja"),
-                                             ("en-GB", "en")])  # fmt: skip
+                                             ("en-GB", "en"), ("C.UTF-8", "en"), ("C", "en"),
+                                             ("POSIX", "en")])  # fmt: skip
 def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: str) -> None:
     """DOMAINCHECK_LANG=EN (or Ja) made every command fail (`'EN' is not one of 'ja', 'en'`, exit 2): the variable
     and --lang take either language in any case, and a locale such as $LANG holds (ja_JP.UTF-8)."""
@@ -239,7 +240,7 @@ def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: s
     assert missing.exit_code != 0 and missing.stderr.startswith("Error:" if english else "エラー:"), missing.stderr
 
 
-@pytest.mark.parametrize("value", ["fr", "C.UTF-8", "japanese", "e"])
+@pytest.mark.parametrize("value", ["fr", "de_DE.UTF-8", "japanese", "e"])
 def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
     """Any other value is still a usage error, the value as given; from the variable, the variable is named. The
     message is in the language the variable gives (English with DOMAINCHECK_LANG=en), Japanese when the variable is

@@ -256,6 +256,16 @@ def _terms_only(value: bool) -> None:
         _state["learned"] = False
 
 
+_TaxonomyDir = Annotated[Path | None, typer.Option("--taxonomy", metavar="DIR", show_default=False,
+                                                   help="Use the taxonomy in DIR (as the global option; either place "
+                                                        "works).")]  # fmt: skip
+
+
+def _use_taxonomy(directory: Path | None) -> None:
+    if directory is not None:
+        _state["taxonomy_dir"] = directory
+
+
 # ---- classify ----------------------------------------------------------------------------------------------------
 
 
@@ -334,9 +344,11 @@ def classify(
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
     terms_only: _TermsOnly = False,
+    taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
     """Classify proposal titles: areas with tier and score, economic-security areas, programs, and why."""
     _terms_only(terms_only)
+    _use_taxonomy(taxonomy_dir)
     ja = lang is Lang.ja
     with _errors(lang=lang.value):
         if explain and fmt is not ClassifyFormat.table:
@@ -405,9 +417,11 @@ def evaluate(
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
                                                  "CP932).")] = None,
     terms_only: _TermsOnly = False,
+    taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
     """Measure accuracy on labelled titles: per-area precision/recall/F1, micro/macro, false alarms."""
     _terms_only(terms_only)
+    _use_taxonomy(taxonomy_dir)
     from .evaluate import evaluate as run_eval
     from .evaluate import label_names, read_cases
 
@@ -445,8 +459,10 @@ def domains(
     tier: Annotated[TierChoice | None, typer.Option("--tier", help="Only this tier.")] = None,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
+    taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
     """List both tiers and their areas with the technologies the source names."""
+    _use_taxonomy(taxonomy_dir)
     from .render import area_data, domains_rows, dump_json, write_rows
 
     with _errors(lang=lang.value):
@@ -592,8 +608,10 @@ def show(
                                         show_default=False)],
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
+    taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
     """Everything about one area: tier, technologies, econ-security areas, programs, countries, markets, sources."""
+    _use_taxonomy(taxonomy_dir)
     from .render import dump_json, show_data
 
     with _errors(lang=lang.value):
@@ -611,8 +629,9 @@ def show(
 
 
 @app.command()
-def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja) -> None:
+def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja, taxonomy_dir: _TaxonomyDir = None) -> None:
     """List the 20 economic-security technology areas with their crosswalk to the 16 areas."""
+    _use_taxonomy(taxonomy_dir)
     from .render import dump_json, econsec_caption, econsec_data, econsec_rows, write_rows
 
     with _errors(lang=lang.value):
@@ -640,8 +659,10 @@ def programs(
     kind: Annotated[KindChoice | None, typer.Option("--kind", help="Only this kind.")] = None,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
+    taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
     """List support programs, end-to-end measures and protection uses, and what each serves."""
+    _use_taxonomy(taxonomy_dir)
     from .render import dump_json, program_data, programs_rows, write_rows
 
     with _errors(lang=lang.value):
@@ -721,6 +742,7 @@ def screen(
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     terms_only: _TermsOnly = False,
+    taxonomy_dir: _TaxonomyDir = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr and "
                                        "of the output's name columns (dc_verdict_name, dc_area_names, "
                                        "dc_econsec_names, dc_protection); the id columns and --summary-json keep "
@@ -729,6 +751,7 @@ def screen(
 ) -> None:
     """Screen a CSV/TSV/Excel/JSONL file of proposals: every row back, in order, with the classification added."""
     _terms_only(terms_only)
+    _use_taxonomy(taxonomy_dir)
     import functools
 
     from .classify import Classifier

@@ -17,8 +17,10 @@ LANG_ENV = "DOMAINCHECK_LANG"
 
 def lang_code(value: str) -> str:
     """``value`` as a language code: in lower case, and a locale's language alone (``ja_JP.UTF-8`` → ``ja``,
-    ``en-US`` → ``en``), so that ``DOMAINCHECK_LANG=$LANG`` works."""
-    return re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
+    ``en-US`` → ``en``, and the C or POSIX locale of servers and containers, ``C.UTF-8``, → ``en``, whose messages
+    it means), so that ``DOMAINCHECK_LANG=$LANG`` works."""
+    code = re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
+    return "en" if code in ("c", "posix") else code
 
 
 def env_lang() -> str:

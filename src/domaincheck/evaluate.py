@@ -194,13 +194,19 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
                 title_col = None if detected is None else cols[detected]
             labels_col = next((by_name[n] for n in LABELS_COLUMNS if n in by_name), None)
             if title_col is None or labels_col is None:
+                tabs = len(cols) == 1 and "\t" in cols[0]  # a TSV file read as CSV: one column, tabs in its name
                 raise InputError(f"{path}: needs a title column ('title', or one screen detects such as 研究課題名) "
                                  f"and a labels column ({', '.join(LABELS_COLUMNS)}); found: "
                                  f"{', '.join(cols) or 'none'}",
+                                 hint="the file looks tab-separated: evaluate reads CSV (save it as CSV)" if tabs
+                                 else None,
                                  ja=f"{path}: タイトル列（'title'、または 研究課題名 など screen が見つける列）と"
                                  f"ラベル列（{'、'.join(LABELS_COLUMNS)}）が必要です。見つかった列: "
-                                 f"{'、'.join(cols) or 'なし'}")  # fmt: skip
+                                 f"{'、'.join(cols) or 'なし'}",
+                                 hint_ja="タブ区切り（TSV）のようです: evaluate は CSV を読みます（CSV で保存して"
+                                 "ください）" if tabs else None)  # fmt: skip
             cases = []
+            unknown: list[tuple[int, list[str]]] = []  # lines with unknown labels: all are reported at once
             for row in reader:
                 n = reader.line_num
                 cell = (row[labels_col] or "").strip()
@@ -218,11 +224,8 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
                 labels.discard("none")
                 bad = labels - known_set
                 if bad:
-                    raise InputError(f"{path}: line {n}: unknown label(s) {', '.join(sorted(bad))}",
-                                     hint="labels are none or area ids or names, |-separated: " + ", ".join(known),
-                                     ja=f"{path}: {n} 行目: 不明なラベル {'、'.join(sorted(bad))}",
-                                     hint_ja="ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
-                                     + "、".join(known))  # fmt: skip
+                    unknown.append((n, sorted(bad)))
+                    continue
                 title = row[title_col] or ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
@@ -230,6 +233,8 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
                     raise InputError(f"{path}: line {n}: {exc.message}", ja=f"{path}: {n} 行目: {exc.text('ja')}") \
                         from None
                 cases.append(Case(title, frozenset(labels)))
+            if unknown:
+                raise _unknown_labels(path, unknown, known)
     except OSError as exc:
         from .errors import reason_ja
 
@@ -247,6 +252,31 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
     if not cases:
         raise InputError(f"{path}: no labelled titles", ja=f"{path}: ラベル付きのタイトルがありません")
     return cases
+
+
+_UNKNOWN_SHOWN = 10
+"""Lines with unknown labels listed in the error; the rest are counted."""
+
+
+def _unknown_labels(path: Path, unknown: list[tuple[int, list[str]]], known: list[str]) -> InputError:
+    """One error for every line with unknown labels (a file labelled by hand has several typos, and one run each was
+    tedious), each label with the id it is closest to (quantm → quantum)."""
+    import difflib
+
+    def named(labels: list[str]) -> list[tuple[str, str | None]]:
+        return [(x, next(iter(difflib.get_close_matches(x, known, n=1, cutoff=0.75)), None)) for x in labels]
+
+    shown = [(n, named(labels)) for n, labels in unknown[:_UNKNOWN_SHOWN]]
+    more = len(unknown) - len(shown)
+    en = "; ".join(f"line {n}: " + ", ".join(x + (f" (did you mean {near}?)" if near else "") for x, near in labels)
+                   for n, labels in shown) + (f"; and {more} more line(s)" if more else "")  # fmt: skip
+    ja = "、".join(f"{n} 行目: " + "・".join(x + (f"（{near} のことですか？）" if near else "") for x, near in labels)
+                  for n, labels in shown) + (f"、ほか {more} 行" if more else "")  # fmt: skip
+    return InputError(f"{path}: unknown label(s) on {len(unknown)} line(s): {en}",
+                      hint="labels are none or area ids or names, |-separated: " + ", ".join(known),
+                      ja=f"{path}: 不明なラベルが {len(unknown)} 行にあります: {ja}",
+                      hint_ja="ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
+                      + "、".join(known))  # fmt: skip
 
 
 def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:

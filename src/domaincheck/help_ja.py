@@ -26,6 +26,7 @@ _LANG = "表示の言語（json は両方を含みます）。エラーとヒン
 _MIN_SCORE = "スコアがこの値以上の領域を報告します（再現率と適合率の兼ね合い）。"
 _TERMS_ONLY = ("タクソノミーの語だけで判定し、学習モデルを使いません（グローバルオプションと同じです。"
                "どちらの位置でも指定できます）。")  # fmt: skip
+_TAXONOMY = "DIR のタクソノミーを使います（グローバルオプションと同じです。どちらの位置でも使えます）。"
 
 HELP_OPTION = "このヘルプを表示して終了します。"
 """The help of ``-h``/``--help``, which click adds to every command."""
@@ -64,6 +65,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "どちらでも同じです。エラーとヒントもこの言語になります。",
         "no_fuzzy": "語の完全一致だけを使います（表記の揺れによる近似一致をしません）。",
         "terms_only": _TERMS_ONLY,
+        "taxonomy_dir": _TAXONOMY,
     },
     "evaluate": {
         "file": "タイトル列（'title'、研究課題名 など）と 'labels' 列（'|' 区切りの領域 id か領域名、または 'none'・"
@@ -73,15 +75,17 @@ PARAMS: dict[str, dict[str, str]] = {
         "min_score": _MIN_SCORE,
         "encoding": "ファイルの文字コード（既定: BOM、UTF-8、CP932の順に判定）。",
         "terms_only": _TERMS_ONLY,
+        "taxonomy_dir": _TAXONOMY,
     },
-    "domains": {"tier": "この区分だけを示します。", "fmt": _FORMAT, "lang": _LANG},
+    "domains": {"tier": "この区分だけを示します。", "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "show": {
         "area": "領域の id、日本語名・英語名、または近い綴り（例: 'qantum'）。",
         "fmt": _FORMAT,
         "lang": _LANG,
+        "taxonomy_dir": _TAXONOMY,
     },
-    "econsec": {"fmt": _FORMAT, "lang": _LANG},
-    "programs": {"kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG},
+    "econsec": {"fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
+    "programs": {"kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "screen": {
         "input_path": "研究課題のファイル: .csv、.tsv、.xlsx、.jsonl（'-' は標準入力の CSV）。",
         "output": "出力ファイル（形式は拡張子で決まります）。既定: 標準出力に CSV。",
@@ -106,6 +110,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "quiet": "進捗バーと標準エラー出力の要約を表示しません（警告は表示します）。",
         "min_score": _MIN_SCORE,
         "terms_only": _TERMS_ONLY,
+        "taxonomy_dir": _TAXONOMY,
         "lang": "標準エラー出力の要約・警告・エラーと、出力の名称列（dc_verdict_name、dc_area_names、"
         "dc_econsec_names、dc_protection）の言語。id の列と --summary-json は id のままです。",
     },
