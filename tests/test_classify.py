@@ -121,6 +121,7 @@ def test_classify_never_raises_anything_but_input_error(classifier, text: str) -
 
 def test_core_does_not_import_cli_libraries() -> None:
     code = ("import sys; from domaincheck import Classifier; c = Classifier.load(); c.classify('量子コンピュータ'); "
+            "from domaincheck.lookup import find_area; find_area(c.taxonomy, 'qantum'); "
             "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

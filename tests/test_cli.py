@@ -1473,7 +1473,8 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     import click
 
     from domaincheck.cli import _resolve_area
-    from domaincheck.errors import UnknownNameError
+    from domaincheck.errors import UnknownNameError, UsageError
+    from domaincheck.lookup import find_area
 
     for p in taxonomy.programs:
         for entry in (p, *p.items):
@@ -1504,6 +1505,18 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     assert _resolve_area(taxonomy, "qantum") == "quantum"
     with pytest.raises(click.BadParameter):
         _resolve_area(taxonomy, " ")
+    # The lookup itself is the core's: what the CLI says on stderr is the note it returns
+    assert find_area(taxonomy, "quantum") == ("quantum", None)
+    near = ("no area is named 'qantum'; showing the closest, quantum",
+            "'qantum' という領域はありません。最も近い quantum を表示します")
+    assert find_area(taxonomy, "qantum") == ("quantum", near)
+    assert find_area(taxonomy, "核融合") == ("fusion", ("'核融合' is a technology of fusion: showing fusion",
+                                                      "'核融合' は fusion の技術です: fusion を表示します"))
+    with pytest.raises(UsageError):
+        find_area(taxonomy, " ")
+    with pytest.raises(UnknownNameError) as caught:
+        find_area(taxonomy, "x")  # one letter is near energy_gx by spelling alone: no suggestion
+    assert "nearest" not in (caught.value.hint or "")
     r = run("show", "moonshot")
     assert r.exit_code == EXIT_ERROR and r.stdout == ""
     assert r.stderr.startswith("Error: 'moonshot' is a program (moonshot: ") and "nearest" not in r.stderr

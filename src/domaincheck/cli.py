@@ -17,16 +17,16 @@ import typer.core
 from .cli_lang import Command as _Command
 from .cli_lang import Group as _Group
 from .cli_lang import help_lang as _help_lang
-from .errors import LANG_ENV, DomaincheckError, InputError, UnknownNameError, UsageError
+from .errors import LANG_ENV, DomaincheckError, InputError, UsageError
 from .errors import env_lang as _env_lang
 from .errors import lang_code as _lang_code
-from .render import KIND_NAMES_JA, ClassifyFormat, Lang, ListFormat
+from .render import ClassifyFormat, Lang, ListFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .classify import Classifier
-    from .models import Program, Result, Taxonomy
+    from .models import Result, Taxonomy
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
@@ -488,118 +488,18 @@ def domains(
 
 
 def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
-    """The id of the area ``query`` names; ``lang``: the language of what is said on stderr (None:
-    :func:`_env_lang`)."""
-    from .normalize import normalize_text
-    from .taxonomy import resolver
+    """The id of the area ``query`` names (:func:`domaincheck.lookup.find_area`), saying on stderr when it is not
+    the area's own name; ``lang``: the language of what is said (None: :func:`_env_lang`)."""
+    from .lookup import find_area
 
     lang = lang or _env_lang()
     if not query.strip():
         raise typer.BadParameter("領域の id か名前を指定してください（例: quantum、量子）" if lang == "ja"
                                  else "give an area id or name, e.g. quantum or 量子", param_hint="AREA")
-    names: dict[str, str] = {}
-    for a in tax.areas:
-        for label in (a.id, a.name_ja, a.name_en, a.official_ja, a.official_en):
-            names[label] = a.id
-    key = normalize_text(query)
-    an_area_name = key in {normalize_text(k) for k in names}
-    es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
-    if es is not None and not an_area_name:
-        raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
-                               "areas", hint="see `domaincheck econsec`",
-                               ja=f"{query!r} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
-                               "ありません", hint_ja="`domaincheck econsec` を参照してください")  # fmt: skip
-    if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
-        _reject_program(tax, query, key, by_name=False)
-    # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
-    by_term: dict[str, set[str]] = {}
-    for a in tax.areas:
-        for t in a.technologies:
-            for label in (t.name_ja, t.name_en, *t.strong):
-                by_term.setdefault(normalize_text(label), set()).add(a.id)
-    owners = by_term.get(key, set())
-    if len(owners) == 1 and not an_area_name:
-        owner = owners.pop()
-        _say(lang, f"{query!r} is a technology of {owner}: showing {owner}",
-             f"{query!r} は {owner} の技術です: {owner} を表示します")
-        return owner
-    found = resolver(names)(query)
-    if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
-        if found[0][1] < 100:  # a near miss: say which area is shown, on stderr
-            _say(lang, f"no area is named {query!r}; showing the closest, {found[0][0]}",
-                 f"{query!r} という領域はありません。最も近い {found[0][0]} を表示します")
-        return found[0][0]
-    # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
-    _reject_program(tax, query, key, by_name=True)
-    near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
-    if found and found[0][1] >= 80:
-        near_ja = "、".join(f"{aid}（{tax.area(aid).name_ja}）" for aid, _ in found[:3])
-        raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id",
-                               ja=f"{query!r} は曖昧です（候補: {near_ja}）",
-                               hint_ja="領域の id で指定してください")  # fmt: skip
-    close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3] if score >= _SUGGEST_AT)
-    raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close
-                           else f"`domaincheck domains` lists the {len(tax.areas)} areas, `econsec` and `programs` "
-                           "the rest", ja=f"{query!r} に当たる領域がありません",
-                           hint_ja=f"近い領域: {close}。`domaincheck domains` を参照してください" if close
-                           else f"`domaincheck domains` で {len(tax.areas)} 領域を、`econsec` と `programs` でその他を"
-                           "一覧できます")  # fmt: skip
-
-
-_SUGGEST_AT = 60
-"""The resolver's score from which an area is offered as a near name (``nosuch`` scores 45 against every area)."""
-
-
-_KIND_NAME = {"program": "program", "measure": "measure", "protection": "protection use", "promotion": "promotion use"}
-
-
-def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
-    """UnknownNameError when ``key`` (normalised) is the id, or with ``by_name`` the name, of a program or of one of
-    its items (a Moonshot goal, a K Program field): `show` takes areas, and the nearest areas would mean nothing."""
-    from .models import ProgramItem
-    from .normalize import normalize_text
-
-    for p in tax.programs:
-        entries: tuple[Program | ProgramItem, ...] = (p, *p.items)
-        for entry in entries:
-            labels = (entry.name_ja, entry.name_en, *_short_names(entry.name_ja), *_short_names(entry.name_en)) \
-                if by_name else (entry.id,)
-            names = {normalize_text(x) for x in labels}
-            # A program's Japanese name may be cut short (ムーンショット for ムーンショット型研究開発制度); not an
-            # English one (Support, Use: the first words of many) nor an item's (目標1 is 目標10's start too).
-            if key not in names and not (by_name and entry is p and len(key) >= 4
-                                         and normalize_text(entry.name_ja).startswith(key)):  # fmt: skip
-                continue
-            kind, kind_ja = _KIND_NAME.get(p.kind, p.kind), KIND_NAMES_JA.get(p.kind, p.kind)
-            if entry is p:
-                raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_ja}), not one of the 16 areas",
-                                       hint="see `domaincheck programs`",
-                                       ja=f"{query!r} は{kind_ja}（{p.id}: {p.name_ja}）で、16 領域のひとつでは"
-                                       "ありません",
-                                       hint_ja="`domaincheck programs` を参照してください")  # fmt: skip
-            areas = entry.areas if isinstance(entry, ProgramItem) else ()
-            focus = f"; it focuses on {', '.join(areas)} (`domaincheck show {areas[0]}`)" if areas else ""
-            focus_ja = f"。対象の領域は {', '.join(areas)}（`domaincheck show {areas[0]}`）" if areas else ""
-            named = f"{query!r} ({entry.id})" if by_name else repr(query)
-            named_ja = f"{query!r}（{entry.id}）" if by_name else repr(query)
-            raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_ja}), not one of the 16 areas",
-                                   hint=f"see `domaincheck programs`{focus}",
-                                   ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"
-                                   "ありません",
-                                   hint_ja=f"`domaincheck programs` を参照してください{focus_ja}")  # fmt: skip
-
-
-def _short_names(name: str) -> tuple[str, ...]:
-    """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等;
-    Kプログラム as Japanese text writes it) and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
-    import re
-
-    out = [m.group(1) for m in re.finditer(r"[（(]([^（()）]+)[)）]\s*$", name)]
-    out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム
-    goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)
-    if goal:
-        out.append(goal.group(1))
-    return tuple(out)
+    area_id, note = find_area(tax, query)
+    if note is not None:
+        _say(lang, *note)
+    return area_id
 
 
 @app.command()

@@ -172,6 +172,14 @@ class EconSecArea:
         return self.name_en if lang == "en" else self.name_ja
 
 
+KIND_NAMES_EN = {"program": "program", "measure": "measure", "protection": "protection use",
+                 "promotion": "promotion use"}  # fmt: skip
+"""Program kinds (:attr:`Program.kind`) as English text names them."""
+KIND_NAMES_JA = {"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
+                 "promotion": "育成への活用"}  # fmt: skip
+"""Program kinds in Japanese, as the source names the uses (Protection（保護）/ Promotion（育成）への活用)."""
+
+
 @dataclass(frozen=True)
 class ProgramItem:
     """A part of a program: a Moonshot goal, a K Program field, a JST scheme."""

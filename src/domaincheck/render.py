@@ -11,6 +11,7 @@ from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .models import (
+    KIND_NAMES_JA,
     LEARNED,
     TIERS,
     VERDICT_WORDS,
@@ -621,10 +622,6 @@ class _Words:
     excluded_why: dict[str, str]
     program_why: str
 
-
-KIND_NAMES_JA = {"program": "支援プログラム", "measure": "施策", "protection": "保護への活用",
-                 "promotion": "育成への活用"}  # fmt: skip
-"""Program kinds in Japanese, as the source names the uses (Protection（保護）/ Promotion（育成）への活用)."""
 
 _WORDS = {
     "en": _Words(
