@@ -1928,6 +1928,20 @@ def test_titles_pasted_from_excel_keep_one_result_each() -> None:
         "次世代蓄電池の研究 ～全固体電池の界面制御～", "量子コンピュータの開発", 'AIと"ロボット"の融合']
     r = run(*MIN, "classify", "-", "--format", "jsonl", stdin='"Smart" materials\n量子コンピュータ\n')
     assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == ['"Smart" materials', "量子コンピュータ"]
+    # A title of its own that starts with a quote no longer turns every pasted cell into lines (a user test)
+    r = run(*MIN, "classify", "-", "--format", "jsonl", stdin=pasted + '"Smart" cities and AI\n全固体電池\n')
+    assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == [
+        "次世代蓄電池の研究 ～全固体電池の界面制御～", "量子コンピュータの開発", 'AIと"ロボット"の融合',
+        '"Smart" cities and AI', "全固体電池"]  # fmt: skip
+
+
+def test_lines_and_cells_name_each_titles_first_line() -> None:
+    from domaincheck.io.titles import CELL_LINES_MAX, lines_and_cells
+
+    text = '"a\nb"\n\n"c" d\n"e\tf"\tg\n"open\n' + "x\n" * CELL_LINES_MAX + 'y"\n'
+    assert lines_and_cells(text) == [
+        ("line 1", "a b"), ("line 4", '"c" d'), ("line 5", "e f g"), ("line 6", '"open'),
+        *[(f"line {7 + k}", "x") for k in range(CELL_LINES_MAX)], (f"line {7 + CELL_LINES_MAX}", 'y"')]  # fmt: skip
 
 
 @pytest.mark.usefixtures("english")

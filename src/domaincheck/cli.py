@@ -271,61 +271,15 @@ def _use_taxonomy(directory: Path | None) -> None:
 
 def _read_stdin_titles() -> list[tuple[str, str]]:
     """Titles from stdin as (where, title): one per line, blank lines skipped, ``where`` naming the line."""
-    data = sys.stdin.buffer.read()
-    if b"\x00" in data:
-        raise InputError("standard input contains NUL bytes: it looks like binary data, not titles",
-                         ja="標準入力に NUL バイトがあります: タイトルではなくバイナリデータのようです")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp932")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InputError(f"standard input is neither UTF-8 nor CP932 (undecodable byte on line {line})",
-                             ja=f"標準入力が UTF-8 でも CP932 でもありません（{line} 行目に読めないバイト）") from None
-        from .io.encoding import western_mojibake_error
+    from .io.titles import titles_from_bytes
 
-        # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
-        error = western_mojibake_error(text, "standard input", "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
-                                       "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
-        if error is not None:
-            raise error from None
-    titles = _excel_cells(text)
-    if titles is None:
-        titles = [(f"line {n}", line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if not titles:
-        raise InputError("no titles on standard input", ja="標準入力にタイトルがありません")
-    return titles
+    return titles_from_bytes(sys.stdin.buffer.read())
 
 
 def _where_ja(where: str) -> str:
     """``title 3`` or ``line 3`` (where a title came from) in Japanese."""
     kind, _, number = where.partition(" ")
     return f"{number} 行目" if kind == "line" else f"{number} 番目のタイトル"
-
-
-def _excel_cells(text: str) -> list[tuple[str, str]] | None:
-    """Titles pasted from Excel, when a line starts with a quote: Excel copies a cell that holds a line break (a
-    title and its subtitle) as one quoted field, its quotes doubled, and cells of a row apart by tabs. Each record is
-    one title (its cells joined by a space); None when the text is not such a paste (then one title a line)."""
-    import csv
-    import io
-
-    if not any(line.lstrip().startswith('"') for line in text.splitlines()):
-        return None
-    reader = csv.reader(io.StringIO(text), dialect=csv.excel_tab, strict=True)
-    titles: list[tuple[str, str]] = []
-    start = 1
-    try:
-        for record in reader:
-            title = " ".join(" ".join(cell.split()) for cell in record if cell.strip())
-            if title:
-                titles.append((f"line {start}", title))
-            start = reader.line_num + 1
-    except csv.Error:
-        return None  # a stray quote, not Excel's quoting: one title a line
-    return titles
 
 
 @app.command()

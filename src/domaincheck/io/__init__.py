@@ -4,6 +4,7 @@
 - :mod:`~domaincheck.io.columns`: title column detection and column lookup by name or 1-based index.
 - :mod:`~domaincheck.io.readers`: :func:`open_table` streams a header and raw rows from any input format.
 - :mod:`~domaincheck.io.writers`: :func:`open_writer` writes rows atomically, neutralising formulas.
+- :mod:`~domaincheck.io.titles`: titles given one a line (``classify -``), and cells pasted from Excel.
 
 Nothing here prints, exits or imports the CLI stack; failures are :class:`~domaincheck.errors.InputError`.
 """

@@ -1,0 +1,75 @@
+"""Titles given one per line (``classify -``): decoding, and the cells of a paste from Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..errors import InputError
+from .encoding import western_mojibake_error
+
+CELL_LINES_MAX = 10
+"""The most lines one quoted cell of a paste may span (a title, its subtitle and a few more)."""
+
+
+def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = "標準入力") -> list[tuple[str, str]]:
+    """Titles as (where, title) from text given one title per line: UTF-8 (with or without BOM) or CP932, blank
+    lines skipped, ``where`` naming the line (``line 3``). A cell pasted from Excel that holds a line break is one
+    title (see :func:`lines_and_cells`). InputError for binary data, undecodable bytes, Western text read as
+    CP932, or no title at all."""
+    if b"\x00" in data:
+        raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
+                         ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(f"{name} is neither UTF-8 nor CP932 (undecodable byte on line {line})",
+                             ja=f"{name_ja}が UTF-8 でも CP932 でもありません（{line} 行目に読めないバイト）") from None
+        # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
+        error = western_mojibake_error(text, name, "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
+                                       "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
+        if error is not None:
+            raise error from None
+    titles = lines_and_cells(text)
+    if not titles:
+        raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
+    return titles
+
+
+def lines_and_cells(text: str) -> list[tuple[str, str]]:
+    """One title a line, except a paste from Excel's cells: Excel copies a cell that holds a line break (a title and
+    its subtitle) as one quoted field, its quotes doubled, and the cells of a row apart by tabs. A line that starts
+    with a quote begins such a record when it and the next lines (at most :data:`CELL_LINES_MAX`) read as one; the
+    record is one title, its cells joined by a space. Otherwise the quote is the title's own (``"Smart" cities``),
+    and the line is a title as it stands, without changing how the other lines are read."""
+    lines = text.splitlines()
+    titles: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        taken = 1
+        title = line.strip()
+        if title.startswith('"'):
+            for n in range(1, min(CELL_LINES_MAX, len(lines) - i) + 1):
+                record = _one_record("\n".join(lines[i : i + n]))
+                if record is not None:
+                    title, taken = " ".join(" ".join(cell.split()) for cell in record if cell.strip()), n
+                    break
+        if title:
+            titles.append((f"line {i + 1}", title))
+        i += taken
+    return titles
+
+
+def _one_record(text: str) -> list[str] | None:
+    """The cells of ``text`` when it is exactly one record of Excel's tab-separated copy, else None."""
+    reader = csv.reader(io.StringIO(text.lstrip()), dialect=csv.excel_tab, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        return None
+    return records[0] if len(records) == 1 else None
