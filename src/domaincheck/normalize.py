@@ -419,6 +419,8 @@ def equivalent_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]
     extracellular vesicle), and where a name is a term the taxonomy lists it.
     """
     forms = [key]
+    if not groups or _any_name(groups).search(key) is None:  # most terms hold no name: one search says so
+        return forms
     english = key.isascii()
     for names in groups:
         if key in names:
@@ -437,6 +439,18 @@ def equivalent_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]
                         if variant not in forms and len(forms) < _EQUIVALENT_MAX:
                             forms.append(variant)
     return forms
+
+
+_ANY_NAME: dict[tuple[tuple[str, ...], ...], re.Pattern[str]] = {}
+
+
+def _any_name(groups: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """A pattern that finds any name of ``groups`` anywhere (a quick test before each name's own)."""
+    pattern = _ANY_NAME.get(groups)
+    if pattern is None:
+        names = sorted({name for names in groups for name in names}, key=len, reverse=True)
+        pattern = _ANY_NAME[groups] = re.compile("|".join(map(re.escape, names)))
+    return pattern
 
 
 _NAME_PATTERNS: dict[str, re.Pattern[str]] = {}
