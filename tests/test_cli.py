@@ -871,20 +871,24 @@ def test_programs_csv_is_machine_readable() -> None:
 def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
     src = tmp_path / "labels.csv"
     src.write_text("title,labels\nquantum computer,quantum\n", encoding="utf-8")
-    r = run(*MIN, "evaluate", str(src))
+    ja = run(*MIN, "evaluate", str(src))
+    assert ja.exit_code == 0 and "none のタイトルでの誤検出: —（none と付けたタイトルがありません）" in ja.stdout
+    assert "タイトル 1 件" in ja.stdout and "再現率" in ja.stdout
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
     assert r.exit_code == 0, r.stderr
     assert "false alarms on none titles: — (no title labelled none)" in r.stdout
     row = next(line for line in r.stdout.splitlines() if "agri_food" in line)
     assert "—" in row and "1.000" not in row  # neither labelled nor predicted: no score to show
     src.write_text("title,labels\n中世日本文学の研究,none\n", encoding="utf-8")
-    r = run(*MIN, "evaluate", str(src))
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
     assert "macro F1 — (no area labelled or predicted)" in r.stdout and "0/1 (0.0%)" in r.stdout
     # Labelled but never predicted: recall 0, and no precision (not 1.000) for the area or the micro average.
     src.write_text("title,labels\n中世日本文学の研究,quantum\n", encoding="utf-8")
-    r = run(*MIN, "evaluate", str(src))
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
     row = next(line for line in r.stdout.splitlines() if "quantum" in line)
     assert [c for c in row.replace("│", " ").split()][-3:] == ["—", "0.000", "0.000"]
     assert "micro precision —  recall 0.000  F1 0.000" in r.stdout
+    assert "マイクロ平均 適合率 —  再現率 0.000  F1 0.000" in run(*MIN, "evaluate", str(src)).stdout
     doc = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
     assert doc["micro"] == {"precision": None, "recall": 0.0, "f1": 0.0}
     assert next(a for a in doc["areas"] if a["id"] == "quantum")["precision"] is None

@@ -238,7 +238,7 @@ def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: s
     for result in (run(*MIN, "domains", env={"DOMAINCHECK_LANG": value}), run(*MIN, "domains", "--lang", value)):
         assert result.exit_code == 0, result.stderr
         assert ("Quantum" in result.stdout) == english and ("量子" in result.stdout) != english
-    # evaluate has no --lang: its errors follow the variable alone
+    # evaluate's errors follow the variable too (the default of its --lang)
     missing = run(*MIN, "evaluate", str(tmp_path / "missing.csv"), env={"DOMAINCHECK_LANG": value})
     assert missing.exit_code != 0 and missing.stderr.startswith("Error:" if english else "エラー:"), missing.stderr
 
@@ -344,7 +344,7 @@ def test_bad_taxonomy_directory(tmp_path: Path) -> None:
 
 
 def test_evaluate_follows_the_environment(tmp_path: Path) -> None:
-    """evaluate has no --lang: Japanese by default, English with DOMAINCHECK_LANG=en."""
+    """evaluate follows DOMAINCHECK_LANG, its --lang's default, as every command does: Japanese by default."""
     path = tmp_path / "cases.csv"
     path.write_text("title,label\n量子コンピュータ,\n", encoding="utf-8")
     ja, en = _both([*MIN, "evaluate", str(path)])

@@ -167,7 +167,8 @@ def test_no_arguments_shows_the_help_in_the_language() -> None:
 def test_peek_lang_reads_the_command_line_as_click_does(args: list[str], lang: str | None) -> None:
     classify = dict(_tree())["classify"]
     assert peek_lang(classify, ["title", *args]) == lang
-    assert peek_lang(dict(_tree())["evaluate"], ["file.csv", *args]) is None  # no --lang
+    assert peek_lang(dict(_tree())["evaluate"], ["file.csv", *args]) == lang  # evaluate's --lang reads alike
+    assert peek_lang(dict(_tree())["taxonomy validate"], ["dir", *args]) is None  # no --lang
 
 
 USAGE_ERRORS = [
@@ -228,9 +229,10 @@ def test_usage_errors_follow_the_commands_lang() -> None:
         assert "No such option: --fomat" in r.stderr or "'--explain' does not take a value" in r.stderr, r.stderr
     r = run("classify", "x", "--fomat", "--lang", "ja", env={"DOMAINCHECK_LANG": "en"})
     assert r.exit_code == EXIT_USAGE and "オプション --fomat はありません" in r.stderr
-    r = run("evaluate", "--lang", "en")  # evaluate has no --lang: the environment's language (Japanese) holds
+    # taxonomy validate has no --lang: the environment's language (Japanese by default) holds
+    r = run("taxonomy", "validate", "taxonomy", "--lang", "en")
     assert r.exit_code == EXIT_USAGE and "オプション --lang はありません" in r.stderr
-    r = run("evaluate", "--lang", "en", env={"DOMAINCHECK_LANG": "en"})
+    r = run("taxonomy", "validate", "taxonomy", "--lang", "en", env={"DOMAINCHECK_LANG": "en"})
     assert r.exit_code == EXIT_USAGE and "No such option: --lang" in r.stderr
 
 

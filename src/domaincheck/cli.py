@@ -370,6 +370,9 @@ def evaluate(
                                            "this (trade recall for precision).")] = REPORT_AT,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
                                                  "CP932).")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the table, errors and hints (ja, the default, or "
+                                       "en); json is the same in both.", envvar=LANG_ENV,
+                                       click_type=_LangChoice())] = Lang.ja,
     terms_only: _TermsOnly = False,
     taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
@@ -379,7 +382,7 @@ def evaluate(
     from .evaluate import evaluate as run_eval
     from .evaluate import label_names, read_cases
 
-    with _errors(), _windows_hint(encoding):
+    with _errors(lang=lang.value), _windows_hint(encoding):
         clf = _classifier(min_score)
         cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas))
         report = run_eval(clf, cases)
@@ -390,7 +393,7 @@ def evaluate(
         else:
             from .render import evaluation_table
 
-            evaluation_table(report, _stdout_console(), 15 if worst is None else worst)
+            evaluation_table(report, _stdout_console(), 15 if worst is None else worst, lang.value)
 
 
 # ---- listings ----------------------------------------------------------------------------------------------------

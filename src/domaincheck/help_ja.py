@@ -74,6 +74,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "worst": "挙げる誤りの件数（悪いものから。既定: table では15件、JSON ではすべて）。",
         "min_score": _MIN_SCORE,
         "encoding": "ファイルの文字コード（既定: BOM、UTF-8、CP932の順に判定）。",
+        "lang": "表・エラー・ヒントの言語（ja が既定、または en）。json はどちらでも同じです。",
         "terms_only": _TERMS_ONLY,
         "taxonomy_dir": _TAXONOMY,
     },

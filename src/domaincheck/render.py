@@ -979,39 +979,51 @@ def _ratio(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f}"
 
 
-def evaluation_table(report: Report, console: Console, worst: int) -> None:
-    """Per-area precision/recall/F1, averages, false alarms and the worst errors."""
+_EVAL_WORDS = {
+    "en": {"titles": "{} titles", "columns": ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"),
+           "worst": "worst errors (of {})", "error_columns": ("title", "expected", "predicted"),
+           "micro": "micro precision {}  recall {}  F1 {}", "macro": "macro F1 {}",
+           "no_macro": "macro F1 — (no area labelled or predicted)", "none": "false alarms on none titles: {}/{} ({})",
+           "no_none": "false alarms on none titles: — (no title labelled none)",
+           "low": "areas with recall < 0.80: {}", "no_low": "none", "sep": ", "},
+    "ja": {"titles": "タイトル {} 件", "columns": ("領域", "件数", "TP", "FP", "FN", "適合率", "再現率", "F1"),
+           "worst": "大きな誤り（全 {} 件のうち）", "error_columns": ("タイトル", "正解", "予測"),
+           "micro": "マイクロ平均 適合率 {}  再現率 {}  F1 {}", "macro": "マクロ平均 F1 {}",
+           "no_macro": "マクロ平均 F1 —（正解にも予測にもある領域がありません）",
+           "none": "none のタイトルでの誤検出: {}/{}（{}）",
+           "no_none": "none のタイトルでの誤検出: —（none と付けたタイトルがありません）",
+           "low": "再現率が 0.80 未満の領域: {}", "no_low": "なし", "sep": "、"},
+}  # fmt: skip
+"""The evaluation table's words; area ids and labels (none) stay ids in both languages, as in the labelled file."""
+
+
+def evaluation_table(report: Report, console: Console, worst: int, lang: str = "en") -> None:
+    """Per-area precision/recall/F1, averages, false alarms and the worst errors, in ``lang``."""
     from rich.table import Table
     from rich.text import Text as RText
 
-    t = Table(title=f"{report.cases} titles", header_style="bold")
-    for c in ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"):
-        t.add_column(c, justify="right" if c != "area" else "left")
+    words: dict[str, Any] = _EVAL_WORDS[lang]
+    t = Table(title=words["titles"].format(report.cases), header_style="bold")
+    for i, c in enumerate(words["columns"]):
+        t.add_column(c, justify="right" if i else "left")
     for a in report.areas:
         # No prediction: no precision; no label: no recall; neither: nothing to speak of.
         t.add_row(a.id, str(a.tp + a.fn), str(a.tp), str(a.fp), str(a.fn), *map(_ratio, a.shown()))
     console.print(t)
     if worst and report.errors:
-        e = Table(title=f"worst errors (of {len(report.errors)})", header_style="bold")
-        for c in ("title", "expected", "predicted"):
+        e = Table(title=words["worst"].format(len(report.errors)), header_style="bold")
+        for c in words["error_columns"]:
             e.add_column(c, overflow="fold")
         for err in report.errors[:worst]:
             e.add_row(RText(_visible(err.title)), "|".join(err.expected) or "none", "|".join(err.predicted) or "none")
         console.print(e)
-    mp, mr, mf = report.micro.shown()
-    console.print(f"micro precision {_ratio(mp)}  recall {_ratio(mr)}  F1 {_ratio(mf)}", highlight=False)
+    console.print(words["micro"].format(*map(_ratio, report.micro.shown())), highlight=False)
     macro, rate = report.macro_f1, report.false_alarm_rate
-    if macro is not None:
-        console.print(f"macro F1 {macro:.3f}", highlight=False)
-    else:
-        console.print("macro F1 — (no area labelled or predicted)", highlight=False)
-    if rate is not None:
-        console.print(f"false alarms on none titles: {report.none_false_alarms}/{report.none_cases} "
-                      f"({rate:.1%})", highlight=False)  # fmt: skip
-    else:
-        console.print("false alarms on none titles: — (no title labelled none)", highlight=False)
+    console.print(words["macro"].format(f"{macro:.3f}") if macro is not None else words["no_macro"], highlight=False)
+    console.print(words["none"].format(report.none_false_alarms, report.none_cases, f"{rate:.1%}")
+                  if rate is not None else words["no_none"], highlight=False)  # fmt: skip
     low = [a.id for a in report.areas if a.tp + a.fn and a.recall < 0.8]
-    console.print("areas with recall < 0.80: " + (", ".join(low) or "none"), highlight=False)
+    console.print(words["low"].format(words["sep"].join(low) or words["no_low"]), highlight=False)
 
 
 _SUMMARY_WORDS = {
