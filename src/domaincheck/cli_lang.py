@@ -17,6 +17,7 @@ import click
 import typer.core
 
 from .errors import LANGS, env_lang, lang_code
+from .wrap_ja import Wrapped
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -187,10 +188,10 @@ def print_help_ja(command: click.Command, ctx: click.Context) -> None:
     console.print(Padding(Text(ctx.get_usage()), 1), style=rich_utils.STYLE_USAGE_COMMAND)
     description = help_ja.COMMANDS.get(key) or command.help
     if description:
-        console.print(Padding(Text(description, style=rich_utils.STYLE_HELPTEXT_FIRST_LINE), (0, 1, 1, 1)))
+        console.print(Padding(Wrapped(Text(description, style=rich_utils.STYLE_HELPTEXT_FIRST_LINE)), (0, 1, 1, 1)))
     texts = help_ja.PARAMS.get(key, {})
     help_option = command.get_help_option(ctx)
-    arguments, options = _table(1), _table(2)
+    arguments, options = _table(1, console.width), _table(2, console.width)
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False):
             continue
@@ -203,24 +204,26 @@ def print_help_ja(command: click.Command, ctx: click.Context) -> None:
     _panel(console, help_ja.PANELS["arguments"], arguments)
     _panel(console, help_ja.PANELS["options"], options)
     if isinstance(command, click.MultiCommand):
-        commands = _table(1)
+        commands = _table(1, console.width)
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             if sub is None or sub.hidden:
                 continue
             said = help_ja.COMMANDS.get(f"{key} {name}".strip()) or sub.short_help or sub.help or ""
-            commands.add_row(Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), "", _folding(said))
+            commands.add_row(Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), "",
+                             Wrapped(_folding(said)))  # fmt: skip
         _panel(console, help_ja.PANELS["commands"], commands)
 
 
-def _table(names: int) -> Table:
+def _table(names: int, width: int) -> Table:
     """A box's table: ``names`` columns that keep to one line (an option's names, a command's name), then the value's
-    (folding, at most 24 wide, as typer's long choices fold), then the help, which takes the rest and folds."""
+    (at most 26 wide, a third of a narrow terminal: longer choices break after a |), then the help, which takes
+    the rest and breaks as Japanese does (:class:`~domaincheck.wrap_ja.Wrapped`)."""
     from rich.table import Column, Table
 
     columns = [Column(no_wrap=True) for _ in range(names)]
-    return Table.grid(*columns, Column(overflow="fold", max_width=24), Column(overflow="fold", ratio=1),
-                      padding=(0, 2), expand=True)  # fmt: skip
+    return Table.grid(*columns, Column(overflow="fold", max_width=max(8, min(26, width // 3))),
+                      Column(overflow="fold", ratio=1), padding=(0, 2), expand=True)  # fmt: skip
 
 
 def _folding(text: str, style: str = "") -> Any:
@@ -257,10 +260,11 @@ def _help_row(param: click.Parameter, ctx: click.Context, text: str) -> tuple[An
         help_text.append("\n" + DEFAULT.format(default), style=rich_utils.STYLE_OPTION_DEFAULT)
     if param.required:
         help_text.append("\n" + REQUIRED, style=rich_utils.STYLE_REQUIRED_LONG)
+    value = Wrapped(Text(metavar, style=rich_utils.STYLE_METAVAR))
     if isinstance(param, click.Argument):
-        return "", Text(metavar, style=rich_utils.STYLE_METAVAR, overflow="fold"), help_text
-    return (Text(long, style=rich_utils.STYLE_OPTION), Text(short, style=rich_utils.STYLE_SWITCH),
-            Text(metavar, style=rich_utils.STYLE_METAVAR, overflow="fold"), help_text)  # fmt: skip
+        return "", value, Wrapped(help_text)
+    return (Text(long, style=rich_utils.STYLE_OPTION), Text(short, style=rich_utils.STYLE_SWITCH), value,
+            Wrapped(help_text))  # fmt: skip
 
 
 def _default(param: click.Parameter, ctx: click.Context) -> str | None:

@@ -1,0 +1,105 @@
+"""Line breaking for Japanese text in the terminal: between any two Japanese characters, at spaces, never inside a
+Latin word, never before closing punctuation or after an opening bracket (禁則処理, simplified).
+
+rich breaks a line at spaces only and folds what does not fit at the column's edge: a Japanese sentence with a Latin
+word in it (``表示の言語（json は…``) broke after the word, leaving a short line, and a line could begin with 。 or ）.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+    from rich.text import Text
+
+NO_START = frozenset("、。，．,.）)］]｝}〕〉》」』】〙〗〟’”｠»・：:；;！!？?‐゠–〜～…‥|"
+                     "ーヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+"""Characters a line may not begin with: closing punctuation and brackets, small kana, the long-vowel mark (and the
+bar between choices, [table|json|csv], which ends a line)."""
+NO_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“｟«")
+"""Characters a line may not end with: opening brackets and quotes."""
+
+_UNITS = re.compile(r"[ \t]+|[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]+|.", re.DOTALL)
+"""What a line is cut into: runs of spaces, Latin words (with the ASCII symbols that hold to them), single
+characters; a line breaks only between two of them."""
+
+
+def break_offsets(line: str, width: int) -> list[int]:
+    """Offsets in ``line`` (one line, no newline) where it breaks to fit ``width`` terminal cells: after a run of
+    spaces or between two units, moved back where the next line would begin with a :data:`NO_START` character or
+    this one end with a :data:`NO_END` one; a unit wider than ``width`` is folded by characters."""
+    from rich.cells import cell_len
+
+    units = [(m.start(), m.end()) for m in _UNITS.finditer(line)]
+    breaks: list[int] = []
+    used = 0
+    i = 0
+    while i < len(units):
+        start, end = units[i]
+        size = cell_len(line[start:end])
+        if used and line[start] in " \t":  # spaces at the end of a line hang past it: they are never shown
+            used += size
+            i += 1
+            continue
+        if used + size <= width:
+            used += size
+            i += 1
+            continue
+        if not used:  # a unit wider than the line: fold it by characters
+            cut = start
+            while cut < end and cell_len(line[start : cut + 1]) <= width:
+                cut += 1
+            cut = max(cut, start + 1)
+            breaks.append(cut)
+            units[i] = (cut, end)
+            continue
+        j = i  # break before unit j, moved back for the rules (keeping at least one unit on the line)
+        first = _line_start(units, breaks)
+        while j - 1 > first and (line[units[j][0]] in NO_START or line[units[j - 1][1] - 1] in NO_END):
+            j -= 1
+        breaks.append(units[j][0])
+        i = j
+        while i < len(units) and line[units[i][0]] in " \t":  # a new line does not begin with spaces
+            i += 1
+        if i < len(units) and units[i][0] != breaks[-1]:
+            breaks[-1] = units[i][0]
+        used = 0
+    return breaks
+
+
+def _line_start(units: list[tuple[int, int]], breaks: list[int]) -> int:
+    """The index of the unit the current line begins with."""
+    if not breaks:
+        return 0
+    return next(k for k, (s, _) in enumerate(units) if s >= breaks[-1])
+
+
+class Wrapped:
+    """A rich Text that breaks as :func:`break_offsets` says, for a table cell or a panel."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        plain = self.text.plain
+        widest = max((cell_len(m.group()) for m in _UNITS.finditer(plain) if not m.group().isspace()), default=1)
+        longest = max((cell_len(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(widest, options.max_width), min(longest, options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self._lines(options.max_width)
+
+    def _lines(self, width: int) -> Iterator[Text]:
+        for line in self.text.split("\n", allow_blank=True):
+            pieces = line.divide(break_offsets(line.plain, width))
+            for piece in pieces:
+                piece.rstrip()
+                piece.no_wrap = True
+                yield piece

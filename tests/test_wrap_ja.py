@@ -1,0 +1,45 @@
+"""Japanese line breaking for the terminal (help texts): kinsoku, whole Latin words, folding what cannot fit."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from domaincheck.wrap_ja import break_offsets
+
+
+def _lines(text: str, width: int) -> list[str]:
+    cuts = [0, *break_offsets(text, width), len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    # A Latin word stays whole and the Japanese after it fills the line (rich broke after "json ", leaving a short
+    # line)
+    ("表示の言語（json は両方を含みます）。エラーとヒントもこの言語になります。", 16,
+     ["表示の言語（json ", "は両方を含みま", "す）。エラーとヒ", "ントもこの言語に", "なります。"]),
+    # 。and ） never begin a line: the character before them goes down with them
+    ("あいうえおかきくけ。こさし", 18, ["あいうえおかきく", "け。こさし"]),
+    # and （ never ends one
+    ("あいうえおかき（けこ）さし", 16, ["あいうえおかき", "（けこ）さし"]),
+    # choices break after a bar, never before one
+    ("[strategic|emerging|econsec|any]", 24, ["[strategic|emerging|", "econsec|any]"]),
+    # a word wider than the line folds by characters
+    ("abcdefghijklmnopqrstuvwxyz", 10, ["abcdefghij", "klmnopqrst", "uvwxyz"]),
+    ("", 10, [""]),
+])  # fmt: skip
+def test_japanese_breaks_as_typesetting_does(text: str, width: int, lines: list[str]) -> None:
+    assert _lines(text, width) == lines
+
+
+@given(st.text(alphabet="あいう漢字カナ。、）（「」ab cd-|[]", max_size=60), st.integers(min_value=4, max_value=30))
+def test_every_line_fits_and_nothing_is_lost(text: str, width: int) -> None:
+    lines = _lines(text, width)
+    assert "".join(lines) == text  # breaks only: no character is dropped or added
+    for line in lines:
+        assert cell_len(line.rstrip()) <= width, (line, width)  # spaces at a line's end are never shown
+    assert all(line.strip() for line in lines[1:])  # a break never leaves a line of nothing but spaces
