@@ -464,6 +464,34 @@ def test_an_interrupted_cache_write_leaves_no_temporary_file(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
 
 
+def test_files_edited_while_they_compile_are_not_cached_under_the_old_key(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache key hashes the files before they are parsed: an edit saved meanwhile would have stored the new
+    taxonomy under the old files' key, and restoring the old files would have brought the new taxonomy back."""
+    import shutil
+
+    from domaincheck import cache
+
+    directory = tmp_path / "tax"
+    shutil.copytree(MIN_TAXONOMY, directory)
+    store = tmp_path / "cache"
+    monkeypatch.setenv("DOMAINCHECK_CACHE", str(store))
+    areas = directory / "areas.yaml"
+    before = areas.read_text(encoding="utf-8")
+    real_load = cache.load
+
+    def edited_while_parsing(where: object) -> object:
+        areas.write_text(before + "\n# saved while a screen started\n", encoding="utf-8")
+        return real_load(where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "load", edited_while_parsing)
+    cache.load_compiled(directory)
+    assert not store.exists() or list(store.glob("compiled-*.pickle")) == []  # nothing cached under either key
+    monkeypatch.setattr(cache, "load", real_load)
+    cache.load_compiled(directory)  # unchanged files: cached as before
+    assert len(list(store.glob("compiled-*.pickle"))) == 1
+
+
 def test_learned_evidence_shows_whole_words(classifier) -> None:  # type: ignore[no-untyped-def]
     """The model weighs 2-3-character pieces; its evidence shows the whole Latin or katakana word around each, or a
     short kanji word (迅速検 → 迅速検知, never a whole title of kanji: a review found 小型人工衛星搭載用… shown whole),

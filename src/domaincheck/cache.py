@@ -132,7 +132,9 @@ def load_compiled(directory: str | Path | None = None, learned: bool = True
         if learned:
             raise
         return taxonomy, matcher, None  # not cached: the entry would claim there is no model
-    if target is not None:
+    # The key hashed the files before they were parsed: if one was saved meanwhile (an edit while a screen starts),
+    # the new files were built, and stored under the old files' key they would come back when those were restored
+    if target is not None and _entry(path) == target:
         import tempfile
 
         try:
