@@ -162,6 +162,8 @@ def test_usage_error_exit_code() -> None:
     assert r.exit_code == EXIT_USAGE
     r = run(*MIN, "classify", "-", "量子", stdin="量子コンピュータ\n")
     assert r.exit_code == EXIT_USAGE and "cannot be combined with titles" in r.stderr
+    r = run(*MIN, "classify", "-", "-", stdin="量子コンピュータ\n")  # no title was given: say what was
+    assert r.exit_code == EXIT_USAGE and "given more than once" in r.stderr
 
 
 @pytest.mark.parametrize("option", [("--encoding", "no-such-codec"), ("--encoding", "hex"),

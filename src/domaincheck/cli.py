@@ -309,6 +309,9 @@ def classify(
             raise typer.BadParameter("--explain は --format table でのみ使えます（json/jsonl には根拠が常に入ります）"
                                      if ja else "--explain works with --format table; json/jsonl always include "
                                      "evidence", param_hint="--explain")  # fmt: skip
+        if titles.count("-") > 1:
+            raise UsageError("'-' (read stdin) is given more than once: give it once",
+                             ja="'-'（標準入力から読む）が2回以上あります。1回だけ指定してください")
         if "-" in titles and len(titles) > 1:
             raise UsageError("'-' (read stdin) cannot be combined with titles on the command line",
                              ja="'-'（標準入力から読む）とコマンドラインのタイトルは一緒に使えません")
