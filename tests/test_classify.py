@@ -435,14 +435,21 @@ def test_equivalent_forms_follow_the_script_and_whole_words() -> None:
 
 
 @pytest.mark.parametrize("min_score", [50, 71, 80, 100])
-def test_min_score_filters_areas_but_never_an_econsec_areas_own_terms(terms_classifier, min_score: int) -> None:
-    """One strong CBRN term scores 70: a --min-score above it once dropped the flag and said no term was found."""
+def test_min_score_keeps_an_econsec_area_whose_areas_have_no_term(terms_classifier, min_score: int) -> None:
+    """One strong CBRN term scores 70: a --min-score above it once dropped the flag and said no term was found. An
+    econ-security area stands with its crosswalk areas only when the title has their terms."""
     result = terms_classifier.classify("化学兵器の検知", min_score=min_score)
     assert [e.id for e in result.econsec] == ["cbrn"]
     assert result.verdict == "econsec_only"
     quantum = terms_classifier.classify("量子コンピュータの開発と化学兵器の検知", min_score=min_score)
     assert [a.id for a in quantum.areas] == (["quantum"] if min_score <= 70 else [])  # areas are filtered
     assert "cbrn" in [e.id for e in quantum.econsec]
+    # LiDAR is an own term of surveillance_positioning_sensors, whose crosswalk areas the title has no term of: kept.
+    # Ransomware is cybersecurity's and digital_cyber's: the econ-security area stands with the area (70).
+    lidar = terms_classifier.classify("LiDARによる森林構造の計測", min_score=min_score)
+    assert [e.id for e in lidar.econsec] == ["surveillance_positioning_sensors"]
+    cyber = terms_classifier.classify("Ransomware detection on hospital networks", min_score=min_score)
+    assert ("cybersecurity" in [e.id for e in cyber.econsec]) == (min_score <= 70)
 
 
 def test_a_made_form_of_an_exclusion_never_hides_a_listed_term(tmp_path: Path) -> None:

@@ -632,26 +632,33 @@ def test_evaluate_reads_cp932_and_names_bad_lines(tmp_path: Path) -> None:
         assert r.exit_code == EXIT_ERROR and message in r.stderr, r.stderr
 
 
-def test_evaluate_lists_every_unknown_label_with_the_id_it_is_closest_to(tmp_path: Path) -> None:
-    """A file labelled by hand with three typos on two lines: one run says all three, each with its likely id."""
+def test_evaluate_lists_every_line_with_a_problem_and_the_id_a_label_is_closest_to(tmp_path: Path) -> None:
+    """A file labelled by hand with typos and an empty cell on several lines: one run names them all, each typo with
+    its likely id (it stopped at the first, and then at the first empty cell after the typos, a review found)."""
     from domaincheck.errors import InputError
     from domaincheck.evaluate import read_cases
 
     bad = tmp_path / "bad.csv"
     rows = "".join(f"タイトル{i},quantum\n" for i in range(12))
-    bad.write_text("title,labels\n量子コンピュータ,quantm\n" + rows + "全固体電池,enrgy_gx|ai_robotix|zzz\n",
+    bad.write_text("title,labels\n量子コンピュータ,quantm\n" + rows + "全固体電池,enrgy_gx|ai_robotix|zzz\n海洋観測,\n",
                    encoding="utf-8")  # fmt: skip
     ids = ["ai_robotics", "quantum", "energy_gx"]
     with pytest.raises(InputError) as info:
         read_cases(bad, ids)
     assert info.value.message == (
-        f"{bad}: unknown label(s) on 2 line(s): line 2: quantm (did you mean quantum?); line 15: ai_robotix (did you "
-        "mean ai_robotics?), enrgy_gx (did you mean energy_gx?), zzz")  # fmt: skip
+        f"{bad}: 3 lines have problems: line 2: unknown label(s) quantm (did you mean quantum?); line 15: unknown "
+        "label(s) ai_robotix (did you mean ai_robotics?), enrgy_gx (did you mean energy_gx?), zzz; line 16: empty "
+        "labels cell")  # fmt: skip
+    assert (info.value.hint or "").startswith("labels are none or area ids") and "write none" in (info.value.hint or "")
     many = tmp_path / "many.csv"
     many.write_text("title,labels\n" + "".join(f"タイトル{i},quantm\n" for i in range(13)), encoding="utf-8")
-    with pytest.raises(InputError, match=r"on 13 line\(s\): line 2: .* line 11: quantm \(did you mean "
-                                         r"quantum\?\); and 3 more line\(s\)$"):  # fmt: skip
+    with pytest.raises(InputError, match=r"13 lines have problems: line 2: .* line 11: unknown label\(s\) quantm "
+                                         r"\(did you mean quantum\?\); and 3 more line\(s\)$"):  # fmt: skip
         read_cases(many, ids)
+    one = tmp_path / "one.csv"
+    one.write_text("title,labels\n量子コンピュータ,quantm\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"one\.csv: line 2: unknown label\(s\) quantm \(did you mean quantum\?\)$"):
+        read_cases(one, ids)
 
 
 def test_evaluate_says_when_a_file_looks_tab_separated(tmp_path: Path) -> None:
@@ -1523,6 +1530,9 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     with pytest.raises(UnknownNameError) as caught:
         find_area(taxonomy, "x")  # one letter is near energy_gx by spelling alone: no suggestion
     assert "nearest" not in (caught.value.hint or "")
+    with pytest.raises(UnknownNameError) as caught:
+        find_area(taxonomy, "量了")  # a typo of two kanji is still near its area
+    assert "nearest: quantum" in (caught.value.hint or "")
     r = run("show", "moonshot")
     assert r.exit_code == EXIT_ERROR and r.stdout == ""
     assert r.stderr.startswith("Error: 'moonshot' is a program (moonshot: ") and "nearest" not in r.stderr

@@ -320,7 +320,7 @@ def test_resolve_column_by_name_normalised_name_and_index() -> None:
         resolve_column(header, "4")
 
 
-@pytest.mark.parametrize("spec", ["-1", "0", "-3", " -2 "])
+@pytest.mark.parametrize("spec", ["-1", "0", "-3", " -2 ", "－１", "\u22121", "０"])
 def test_a_column_number_below_1_is_out_of_range_not_a_name(spec: str) -> None:
     """Normalising a name drops hyphens: "-1" must not become a column named "1"."""
     header = ["id", "1", "title"]  # a column that "-1" would have named
@@ -330,6 +330,7 @@ def test_a_column_number_below_1_is_out_of_range_not_a_name(spec: str) -> None:
 
 def test_a_signed_column_number_counts_and_a_column_named_so_is_taken_by_name() -> None:
     assert resolve_column(["id", "title"], "+2") == 1
+    assert resolve_column(["id", "1", "title"], "３") == 2  # full-width, as an input method types it: the number
     assert resolve_column(["id", "-1", "title"], "-1") == 1  # its exact name
 
 

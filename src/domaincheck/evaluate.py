@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from .classify import Classifier
 from .errors import InputError
@@ -206,35 +206,36 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
                                  hint_ja="タブ区切り（TSV）のようです: evaluate は CSV を読みます（CSV で保存して"
                                  "ください）" if tabs else None)  # fmt: skip
             cases = []
-            unknown: list[tuple[int, list[str]]] = []  # lines with unknown labels: all are reported at once
+            problems: list[_Problem] = []  # every line's problem is reported at once (a file labelled by hand)
             for row in reader:
                 n = reader.line_num
                 cell = (row[labels_col] or "").strip()
                 if not cell:
-                    raise InputError(f"{path}: line {n}: empty {labels_col} cell",
-                                     hint="write none for a title with no area",
-                                     ja=f"{path}: {n} 行目: {labels_col} のセルが空です",
-                                     hint_ja="どの領域にも当たらないタイトルには none と書いてください")  # fmt: skip
+                    problems.append(_Problem(n, f"empty {labels_col} cell", f"{labels_col} のセルが空です",
+                                             "write none for a title with no area",
+                                             "どの領域にも当たらないタイトルには none と書いてください"))  # fmt: skip
+                    continue
                 labels = {label_id(x.strip()) for x in cell.replace("｜", "|").split("|") if x.strip()}
                 if "none" in labels and len(labels) > 1:
-                    raise InputError(f"{path}: line {n}: 'none' together with areas ({cell})",
-                                     hint="write none alone, or only the area ids",
-                                     ja=f"{path}: {n} 行目: 'none' と領域が一緒に書かれています（{cell}）",
-                                     hint_ja="none だけか、領域の id だけを書いてください")  # fmt: skip
+                    problems.append(_Problem(n, f"'none' together with areas ({cell})",
+                                             f"'none' と領域が一緒に書かれています（{cell}）",
+                                             "write none alone, or only the area ids",
+                                             "none だけか、領域の id だけを書いてください"))  # fmt: skip
+                    continue
                 labels.discard("none")
                 bad = labels - known_set
                 if bad:
-                    unknown.append((n, sorted(bad)))
+                    problems.append(_unknown_labels(n, sorted(bad), known))
                     continue
                 title = row[title_col] or ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
                 except InputError as exc:
-                    raise InputError(f"{path}: line {n}: {exc.message}", ja=f"{path}: {n} 行目: {exc.text('ja')}") \
-                        from None
+                    problems.append(_Problem(n, exc.message, exc.text("ja"), None, None))
+                    continue
                 cases.append(Case(title, frozenset(labels)))
-            if unknown:
-                raise _unknown_labels(path, unknown, known)
+            if problems:
+                raise _problems_error(path, problems)
     except OSError as exc:
         from .errors import reason_ja
 
@@ -254,29 +255,48 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
     return cases
 
 
-_UNKNOWN_SHOWN = 10
-"""Lines with unknown labels listed in the error; the rest are counted."""
+class _Problem(NamedTuple):
+    """What is wrong with one line of a labelled file, in English and Japanese, and how to mend it."""
+
+    line: int
+    en: str
+    ja: str
+    hint: str | None
+    hint_ja: str | None
 
 
-def _unknown_labels(path: Path, unknown: list[tuple[int, list[str]]], known: list[str]) -> InputError:
-    """One error for every line with unknown labels (a file labelled by hand has several typos, and one run each was
-    tedious), each label with the id it is closest to (quantm → quantum)."""
+_PROBLEMS_SHOWN = 10
+"""Lines with problems listed in the error; the rest are counted."""
+
+
+def _unknown_labels(line: int, labels: list[str], known: list[str]) -> _Problem:
+    """Unknown labels of a line, each with the id it is closest to (quantm → quantum)."""
     import difflib
 
-    def named(labels: list[str]) -> list[tuple[str, str | None]]:
-        return [(x, next(iter(difflib.get_close_matches(x, known, n=1, cutoff=0.75)), None)) for x in labels]
+    named = [(x, next(iter(difflib.get_close_matches(x, known, n=1, cutoff=0.75)), None)) for x in labels]
+    en = ", ".join(x + (f" (did you mean {near}?)" if near else "") for x, near in named)
+    ja = "・".join(x + (f"（{near} のことですか？）" if near else "") for x, near in named)
+    return _Problem(line, "unknown label(s) " + en, "不明なラベル " + ja,
+                    "labels are none or area ids or names, |-separated: " + ", ".join(known),
+                    "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
+                    + "、".join(known))  # fmt: skip
 
-    shown = [(n, named(labels)) for n, labels in unknown[:_UNKNOWN_SHOWN]]
-    more = len(unknown) - len(shown)
-    en = "; ".join(f"line {n}: " + ", ".join(x + (f" (did you mean {near}?)" if near else "") for x, near in labels)
-                   for n, labels in shown) + (f"; and {more} more line(s)" if more else "")  # fmt: skip
-    ja = "、".join(f"{n} 行目: " + "・".join(x + (f"（{near} のことですか？）" if near else "") for x, near in labels)
-                  for n, labels in shown) + (f"、ほか {more} 行" if more else "")  # fmt: skip
-    return InputError(f"{path}: unknown label(s) on {len(unknown)} line(s): {en}",
-                      hint="labels are none or area ids or names, |-separated: " + ", ".join(known),
-                      ja=f"{path}: 不明なラベルが {len(unknown)} 行にあります: {ja}",
-                      hint_ja="ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
-                      + "、".join(known))  # fmt: skip
+
+def _problems_error(path: Path, problems: list[_Problem]) -> InputError:
+    """One error for every line with a problem (one run, not one per typo): a single line as it always read, several
+    listed (ten, then a count), with each kind's hint once."""
+    hints = list(dict.fromkeys((p.hint, p.hint_ja) for p in problems if p.hint))
+    hint, hint_ja = "; ".join(h for h, _ in hints) or None, "。".join(j or "" for _, j in hints) or None
+    if len(problems) == 1:
+        p = problems[0]
+        return InputError(f"{path}: line {p.line}: {p.en}", hint=hint, ja=f"{path}: {p.line} 行目: {p.ja}",
+                          hint_ja=hint_ja)  # fmt: skip
+    shown = problems[:_PROBLEMS_SHOWN]
+    more = len(problems) - len(shown)
+    en = "; ".join(f"line {p.line}: {p.en}" for p in shown) + (f"; and {more} more line(s)" if more else "")
+    ja = "、".join(f"{p.line} 行目: {p.ja}" for p in shown) + (f"、ほか {more} 行" if more else "")
+    return InputError(f"{path}: {len(problems)} lines have problems: {en}", hint=hint,
+                      ja=f"{path}: {len(problems)} 行に問題があります: {ja}", hint_ja=hint_ja)
 
 
 def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:

@@ -61,9 +61,10 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
         raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id",
                                ja=f"{query!r} は曖昧です（候補: {near_ja}）",
                                hint_ja="領域の id で指定してください")  # fmt: skip
-    # A name of one or two characters is close to many by spelling alone (x to energy_gx): no suggestion for it
+    # A Latin name of one or two letters is close to many by spelling alone (x to energy_gx): no suggestion for it;
+    # two kanji are a whole name (量了 is near 量子)
     close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3]
-                      if score >= _SUGGEST_AT and len(key) > 2)  # fmt: skip
+                      if score >= _SUGGEST_AT and not (key.isascii() and len(key) <= 2))  # fmt: skip
     raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close
                            else f"`domaincheck domains` lists the {len(tax.areas)} areas, `econsec` and `programs` "
                            "the rest", ja=f"{query!r} に当たる領域がありません",

@@ -111,7 +111,8 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
     """Return the 0-based index of ``spec`` (exact name, normalised name, or 1-based index); InputError if absent."""
     if spec in header:
         return list(header).index(spec)
-    stripped = spec.strip()
+    # Full-width digits and minus, as a Japanese input method types them (２, －１), are numbers too
+    stripped = unicodedata.normalize("NFKC", spec).strip().replace("\u2212", "-")
     number = stripped if _NUMBER.fullmatch(stripped) is not None else None
     # A signed number is a number: normalising would drop the minus of "-1", making it a column named "1" (and a data
     # row holding a 1 the header below a banner)

@@ -54,22 +54,22 @@ def lines_and_cells(text: str) -> list[tuple[str, str]]:
         taken = 1
         title = line.strip()
         if title.startswith('"'):
-            for n in range(1, min(CELL_LINES_MAX, len(lines) - i) + 1):
-                record = _one_record("\n".join(lines[i : i + n]))
-                if record is not None:
-                    title, taken = " ".join(" ".join(cell.split()) for cell in record if cell.strip()), n
-                    break
+            record = _first_record(lines[i : i + CELL_LINES_MAX])
+            if record is not None:
+                cells, taken = record
+                title = " ".join(" ".join(cell.split()) for cell in cells if cell.strip())
         if title:
             titles.append((f"line {i + 1}", title))
         i += taken
     return titles
 
 
-def _one_record(text: str) -> list[str] | None:
-    """The cells of ``text`` when it is exactly one record of Excel's tab-separated copy, else None."""
-    reader = csv.reader(io.StringIO(text.lstrip()), dialect=csv.excel_tab, strict=True)
+def _first_record(lines: list[str]) -> tuple[list[str], int] | None:
+    """The cells of the first record of Excel's tab-separated copy in ``lines`` and how many lines it spans, when it
+    is one (a strict parse, read once); None when the first line does not begin one that ends within ``lines``."""
+    reader = csv.reader(io.StringIO("\n".join(lines).lstrip()), dialect=csv.excel_tab, strict=True)
     try:
-        records = list(reader)
-    except csv.Error:
+        cells = next(reader)
+    except (csv.Error, StopIteration):
         return None
-    return records[0] if len(records) == 1 else None
+    return cells, reader.line_num
