@@ -619,3 +619,18 @@ def test_the_japanese_verdict_line_says_the_tier_once(classifier: Any, taxonomy:
                                                                                           for e in r.econsec))
         seen.add((r.verdict, len(tiers)))
     assert {("strategic", 1), ("strategic", 2), ("emerging", 1), ("econsec_only", 0)} <= seen, seen
+
+
+@pytest.mark.parametrize("command", [["show", "fusion"], ["show", "materials"], ["programs"], ["econsec"]])
+def test_japanese_table_cells_break_as_japanese_does(command: list[str]) -> None:
+    """A folding cell of a Japanese table never begins a line with 、。・ or a Japanese closing bracket (rich folded at
+    the column's edge: 関連する素材・材料 broke before ・)."""
+    from domaincheck.wrap_ja import NO_START
+
+    r = runner.invoke(app, command, env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.stderr
+    starts = [cell.strip()[0] for line in r.stdout.splitlines() if line.startswith("│")
+              for cell in line.strip("│").split("│") if cell.strip()]  # fmt: skip
+    assert len(starts) > 20
+    # (ASCII punctuation may: after a Latin word exactly as wide as the column there is nothing to move down)
+    assert not [c for c in starts if c in NO_START and not c.isascii()], starts

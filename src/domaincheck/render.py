@@ -442,13 +442,18 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         from rich.table import Table
         from rich.text import Text as RText
 
+        from .wrap_ja import Wrapped
+
         assert console is not None
         table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
         whole, widths = _widths(rows, cols, ids, console.width, fair=lang == "ja")
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
+        # Text: taxonomy strings are data, never markup. A folding Japanese cell breaks as Japanese does (never
+        # before ・ or 、, Latin words whole)
+        wrap = lang == "ja"
         for r in rows:
-            table.add_row(*(RText(r[c]) for c in cols))  # Text: taxonomy strings are data, never markup
+            table.add_row(*(Wrapped(RText(r[c])) if wrap and c not in whole else RText(r[c]) for c in cols))
         console.print(table)
 
 
