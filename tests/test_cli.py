@@ -1359,6 +1359,31 @@ def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 150_001
 
 
+@pytest.mark.parametrize("column", ["0", "東京大学", "０"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_column_that_names_a_data_cell_never_makes_that_row_the_header(tmp_path: Path, column: str,
+                                                                         suffix: str) -> None:  # fmt: skip
+    """--column 0, or a name only a data cell holds, searched below the first row for a header under a banner: the
+    first data row holding that text became the header, the rows above it were lost, and --fail-on exited 0 (a user
+    test). A first row of many cells is a header, never a banner, and a number below it is a position."""
+    import openpyxl
+
+    rows = [["id", "title", "org", "budget"], ["1", "量子コンピュータの誤り訂正", "東京大学", "0"],
+            ["0", "深層学習による創薬", "東京大学", "1"]]  # fmt: skip
+    src = tmp_path / f"call{suffix}"
+    if suffix == ".csv":
+        _write_csv(src, rows)
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(src)
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--column", column, "--fail-on", "any")
+    assert r.exit_code == 1 and "Error: title column" in r.stderr, r.stderr
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("command", [["classify", "--format", "json", "量子コンピュータの誤り訂正"], ["domains"],
                                      ["show", "quantum"], ["econsec"], ["programs"]])  # fmt: skip
 def test_taxonomy_is_taken_after_the_command_as_before_it(command: list[str]) -> None:

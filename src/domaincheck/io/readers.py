@@ -605,14 +605,14 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     # in a workbook (see _start_sheet). The records read ahead are data again when none holds a title column.
     ahead: list[list[str]] = []
     below: int | None = None
-    if header_row is None and not _has_title_column(header, column):
+    if header_row is None and not _has_title_column(header, column) and _may_be_banner(header):
         filled = 0  # rows read ahead that are not blank
         try:
             for line in lines:
                 record = parse(line)
                 ahead.append(record)
                 if any(record):
-                    if _has_title_column(record, column):
+                    if _has_title_column(record, column, below=True):
                         below, header, ahead = seen + len(ahead), record, []
                         break
                     filled += 1
@@ -997,18 +997,34 @@ def _first_with_title(order: list[Any], keep: Any, header_row: int | None, name:
     return None, kept, headers
 
 
-def _has_title_column(header: list[str], column: str | None) -> bool:
+def _has_title_column(header: list[str], column: str | None, below: bool = False) -> bool:
     """Whether ``header`` holds the title column: ``column`` (a name or number, as --column takes it), else one
     :func:`detect_title_column` finds. A row with one cell filled in (a banner, however many empty cells Excel pads
-    it with) holds a column by number only at that cell; a header may leave the title column's name empty."""
+    it with) holds a column by number only at that cell; a header may leave the title column's name empty.
+
+    ``below``: ``header`` is a row under a first row that does not hold it. A number there is a position, never a
+    cell's text (--column 0 once made the first data row holding a 0 the header, and the rows above it were lost)."""
     if column is None:
         return detect_title_column(header) is not None
+    number = unicodedata.normalize("NFKC", column).strip()
+    if below and number.isascii() and number.lstrip("+-").isdigit():
+        return 1 <= int(number) <= len(header)
     try:
         index = resolve_column(header, column)
     except InputError:
         return False
     filled = [i for i, cell in enumerate(header) if str(cell).strip()]
     return len(filled) > 1 or index in filled
+
+
+_BANNER_CELLS = 2
+"""A first row with more cells filled than this is a header, never a banner (a title line, perhaps a date): a
+--column it does not hold is an error, not a reason to take a data row holding that text for the header."""
+
+
+def _may_be_banner(row: list[str]) -> bool:
+    """Whether a first row without the title column may be a banner above the header: it fills few cells."""
+    return sum(1 for cell in row if str(cell).strip()) <= _BANNER_CELLS
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
@@ -1086,7 +1102,8 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
         if header_row is not None:
             break  # that row is blank
     declared_rows = declared if isinstance(declared, int) else None
-    if header is None or header_row is not None or _has_title_column([cell_text(c) for c in header], column):
+    first = [cell_text(c) for c in header] if header is not None else []
+    if header is None or header_row is not None or _has_title_column(first, column) or not _may_be_banner(first):
         return _SheetStart(worksheet, header, consumed, rows, declared_rows)
     ahead: list[_SheetRow] = []
     filled = 0  # rows read ahead that are not blank
@@ -1094,7 +1111,7 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
         ahead.append(row)
         values = row[0]
         if not _is_blank(values):
-            if _has_title_column([cell_text(c) for c in values], column):
+            if _has_title_column([cell_text(c) for c in values], column, below=True):
                 return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
             filled += 1
         if filled >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
