@@ -1296,6 +1296,11 @@ def test_titles_that_are_excel_errors_or_not_text_are_marked_not_classified(tmp_
     assert run(tmp_path, input=str(csv_src), output=str(tmp_path / "o2.csv")).problems == {"title_excel_error": 1}
     write_csv(csv_src, ["title"], [["00000123"], [" 42"], ["\u3000123"], ["quantum"]], "utf-8")  # a code column
     assert run(tmp_path, input=str(csv_src), output=str(tmp_path / "o3.csv")).problems == {"title_not_text": 3}
+    # A JSON Lines title that is a list or an object is no title either (it was classified as its JSON text)
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"title": ["量子センサ"]}\n{"title": {"ja": "量子"}}\n{"title": "量子センサ"}\n',
+                     encoding="utf-8")
+    assert run(tmp_path, input=str(jsonl), output=str(tmp_path / "o4.csv")).problems == {"title_not_text": 2}
 
 
 def test_jsonl_lines_that_are_no_object_are_kept_marked_and_counted(tmp_path: Path) -> None:

@@ -349,7 +349,8 @@ def _is_midnight(value: _dt.datetime) -> bool:
 EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"))  # fmt: skip
 """Excel's error values, as a cell (or a CSV saved by Excel) holds them."""
-_NOT_TEXT = (bool, int, float, decimal.Decimal, _dt.date, _dt.time, _dt.timedelta)
+_NOT_TEXT = (bool, int, float, decimal.Decimal, _dt.date, _dt.time, _dt.timedelta, list, dict)
+"""Cell values that are no title: numbers, dates and times, and a JSON Lines value that is a list or an object."""
 
 
 # Text that only writes a value, once NFKC has folded full-width digits and signs: a number or an amount (1.5, -3,
@@ -375,8 +376,9 @@ VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１
 
 def title_problem(value: object) -> str | None:
     """Why a title cell holds no title: ``title_excel_error`` (#N/A, #REF!, ...), ``title_not_text`` (a number, a
-    date or time, TRUE/FALSE, or text that only writes one: 00000123, 1.5, 2025-05-01, 令和7年5月1日, FALSE; or the
-    sub-heading of a merged heading: 和文, 英文, (English)); None for text, empty cells and anything else."""
+    date or time, TRUE/FALSE, a JSON list or object, or text that only writes one: 00000123, 1.5, 2025-05-01,
+    令和7年5月1日, FALSE; or the sub-heading of a merged heading: 和文, 英文, (English)); None for text, empty cells and
+    anything else."""
     if isinstance(value, str):
         text = value.strip()
         folded = unicodedata.normalize("NFKC", text)
