@@ -1359,6 +1359,19 @@ def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 150_001
 
 
+@pytest.mark.parametrize(("extras", "what"), [(["-x", "title"], "is the title column"),
+                                              (["-x", "abstract", "-x", "2"], "is given twice")])  # fmt: skip
+def test_an_extra_column_that_is_the_title_or_given_twice_is_a_usage_error(tmp_path: Path, extras: list[str],
+                                                                          what: str) -> None:  # fmt: skip
+    """It classified the same words again and said nothing (a user test)."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title", "abstract"], ["量子コンピュータ", "誤り訂正"]])
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), *extras)
+    assert r.exit_code == EXIT_USAGE and what in r.stderr, r.stderr
+    assert not (tmp_path / "out.csv").exists()
+    assert run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-x", "abstract").exit_code == 0
+
+
 @pytest.mark.parametrize("column", ["0", "東京大学", "０"])
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_column_that_names_a_data_cell_never_makes_that_row_the_header(tmp_path: Path, column: str,

@@ -952,6 +952,16 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
             )  # fmt: skip
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)
+    for n, (spec, index) in enumerate(zip(options.extra_columns, extras, strict=True)):
+        # The title twice, or a column twice, classifies the same words again and says nothing (a user test)
+        if index == title or index in extras[:n]:
+            what = "the title column" if index == title else "given twice"
+            what_ja = "タイトル列です" if index == title else "2回指定されています"
+            raise UsageError(f"--extra-column {spec!r} ({header[index]!r}) is {what}: its text is classified already",
+                             hint="give each extra column once, and not the title column",
+                             ja=f"--extra-column {spec!r}（{header[index]!r}）は{what_ja}: その文字はすでに"
+                                "分類されます",
+                             hint_ja="追加の列は1回ずつ、タイトル列以外を指定してください")  # fmt: skip
     keep = tuple(i for i, name in enumerate(header) if name not in RESULT_COLUMNS)
     plan = _Plan(
         title=title,
