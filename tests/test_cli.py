@@ -1359,6 +1359,20 @@ def test_sighup_is_left_ignored_under_nohup(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 150_001
 
 
+def test_a_column_number_finds_the_header_under_two_banner_lines(tmp_path: Path) -> None:
+    """A title line and a date line above the header, each one cell (padded as Excel saves a CSV): --column 2 is
+    the header's second column, not the date line's empty second cell."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["令和7年度 公募一覧", "", ""], ["2025-04-01", "", ""], ["id", "title", "budget"],
+                     ["A-1", "量子コンピュータの誤り訂正", "100"]])  # fmt: skip
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--column", "2")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["id", "title", "budget"] and rows[1][:2] == ["A-1", "量子コンピュータの誤り訂正"]
+    assert "strategic" in rows[1]
+
+
 @pytest.mark.parametrize(("extras", "what"), [(["-x", "title"], "is the title column"),
                                               (["-x", "abstract", "-x", "2"], "is given twice")])  # fmt: skip
 def test_an_extra_column_that_is_the_title_or_given_twice_is_a_usage_error(tmp_path: Path, extras: list[str],

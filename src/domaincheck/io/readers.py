@@ -1010,11 +1010,14 @@ def _has_title_column(header: list[str], column: str | None, below: bool = False
         return detect_title_column(header) is not None
     number = unicodedata.normalize("NFKC", column).strip()
     if below and number.isascii() and number.lstrip("+-").isdigit():
-        return 1 <= int(number) <= len(header)
-    try:
-        index = resolve_column(header, column)
-    except InputError:
-        return False
+        index = int(number) - 1
+        if not 0 <= index < len(header):
+            return False
+    else:
+        try:
+            index = resolve_column(header, column)
+        except InputError:
+            return False
     filled = [i for i, cell in enumerate(header) if str(cell).strip()]
     return len(filled) > 1 or index in filled
 
