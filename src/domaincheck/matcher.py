@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .models import Taxonomy
-from .normalize import Normalized, normalize_text, term_forms
+from .normalize import Normalized, equivalent_groups, normalize_text, term_forms
 
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
@@ -105,7 +105,7 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     forms_of: dict[str, list[str]] = {}  # a listed term's key -> the forms made from it
     own: dict[Target, str] = {}  # a target -> its term's own key
 
-    groups = tuple(tuple(normalize_text(name) for name in names) for names in taxonomy.equivalents)
+    groups = equivalent_groups(taxonomy.equivalents)
 
     def add(term: str, target: Target) -> None:
         key = normalize_text(term)

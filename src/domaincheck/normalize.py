@@ -404,6 +404,12 @@ def _inflections(key: str) -> list[str]:
     return forms
 
 
+def equivalent_groups(groups: tuple[tuple[str, ...], ...] | list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    """meta.yaml's ``equivalents`` as :func:`equivalent_forms` and :func:`term_forms` take them: each name
+    normalised as terms are."""
+    return tuple(tuple(normalize_text(name) for name in names) for names in groups)
+
+
 _EQUIVALENT_MAX = 8
 """At most this many forms of one term from its equivalent names (a bound for terms holding several)."""
 

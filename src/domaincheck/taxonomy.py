@@ -32,7 +32,7 @@ from .models import (
     Text,
     Tier,
 )
-from .normalize import equivalent_forms, normalize_text, spellings
+from .normalize import equivalent_forms, equivalent_groups, normalize_text, spellings
 
 FILES = ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml")
 PACKAGED = "<package>"
@@ -285,8 +285,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     known_areas = set(area_ids)
     positives: dict[str, str] = {}
     excluded: dict[str, str] = {}
-    groups = tuple(tuple(normalize_text(name) for name in names)
-                   for names in docs["meta.yaml"].get("equivalents", []))  # fmt: skip
+    groups = equivalent_groups(docs["meta.yaml"].get("equivalents", []))
     tech_seen: dict[str, str] = {}
     tech_area = {t["id"]: a["id"] for a in areas for t in a["technologies"]}
     for i, area in enumerate(areas):
@@ -362,8 +361,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         if not 0 < factor <= 1:
             yield f"meta.yaml: {group}.factor: must be in (0, 1], got {factor}"
     named: dict[str, int] = {}
-    for i, names in enumerate(docs["meta.yaml"].get("equivalents", [])):
-        keys = [normalize_text(name) for name in names]
+    for i, (names, keys) in enumerate(zip(docs["meta.yaml"].get("equivalents", []), groups, strict=True)):
         if len(set(keys)) < 2:
             yield f"meta.yaml: equivalents[{i}]: a group needs two or more different names, got {names!r}"
         for name, key in zip(names, keys, strict=True):

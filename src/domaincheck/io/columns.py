@@ -107,13 +107,18 @@ def looks_like_jsonl(first: object) -> bool:
     return isinstance(first, str) and first.lstrip("\ufeff \t").startswith("{")
 
 
+def numeric_spec(spec: str) -> str | None:
+    """``spec`` (a --column value) as the text of a number, signed or not (``2``, ``-1``, ``+2``), or None when it is
+    no number. Full-width digits and minus, as a Japanese input method types them (２, －１), are numbers too."""
+    text = unicodedata.normalize("NFKC", spec).strip().replace("\u2212", "-")
+    return text if _NUMBER.fullmatch(text) is not None else None
+
+
 def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") -> int:
     """Return the 0-based index of ``spec`` (exact name, normalised name, or 1-based index); InputError if absent."""
     if spec in header:
         return list(header).index(spec)
-    # Full-width digits and minus, as a Japanese input method types them (２, －１), are numbers too
-    stripped = unicodedata.normalize("NFKC", spec).strip().replace("\u2212", "-")
-    number = stripped if _NUMBER.fullmatch(stripped) is not None else None
+    number = numeric_spec(spec)
     # A signed number is a number: normalising would drop the minus of "-1", making it a column named "1" (and a data
     # row holding a 1 the header below a banner)
     if number is None or number.isdigit():

@@ -55,6 +55,7 @@ from domaincheck.io.columns import (
     describe_columns,
     detect_title_column,
     looks_like_jsonl,
+    numeric_spec,
     resolve_column,
 )
 from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding, untried_encodings
@@ -1008,8 +1009,8 @@ def _has_title_column(header: list[str], column: str | None, below: bool = False
     cell's text (--column 0 once made the first data row holding a 0 the header, and the rows above it were lost)."""
     if column is None:
         return detect_title_column(header) is not None
-    number = unicodedata.normalize("NFKC", column).strip()
-    if below and number.isascii() and number.lstrip("+-").isdigit():
+    number = numeric_spec(column) if below else None
+    if number is not None:
         index = int(number) - 1
         if not 0 <= index < len(header):
             return False
