@@ -174,7 +174,7 @@ def test_peek_lang_reads_the_command_line_as_click_does(args: list[str], lang: s
 USAGE_ERRORS = [
     # (arguments, what the English message says (click's words), what the Japanese one says (help_ja's))
     (["classify"], "Missing argument 'TITLES...'.", "引数 'TITLES...' を指定してください。"),
-    (["classify", "x", "--fomat", "json"], "No such option: --fomat Did you mean --format?",
+    (["classify", "x", "--fomat", "json"], "No such option: --fomat. Did you mean --format?",
      "オプション --fomat はありません。--format のことですか？"),
     (["screen", "x.csv", "--output-e", "x"], "No such option: --output-e (Possible options: --output, "
      "--output-encoding, --output-errors)", "オプション --output-e はありません（候補: --output、--output-encoding、"
@@ -202,7 +202,8 @@ USAGE_ERRORS = [
 def test_usage_errors_in_both_languages(args: list[str], english: str, japanese: str) -> None:
     """The argument parser's errors follow the language as the command's other messages do, with the same exit code
     (2, a usage error); in English they are click's and typer's own, in Japanese none of their English words stays.
-    The usage line and where the help is are there when click gives them (an option's missing value has neither)."""
+    The usage line and where the help is are there when click gives them; they are added where click's parser gives
+    none (an option's missing value)."""
     en = run(*args, env={"DOMAINCHECK_LANG": "en"})
     ja = run(*args)
     assert en.exit_code == ja.exit_code == EXIT_USAGE
@@ -213,6 +214,7 @@ def test_usage_errors_in_both_languages(args: list[str], english: str, japanese:
     assert "─ Error ─" in en.stderr and f"─ {help_ja.ERROR} ─" in ja.stderr
     has_usage = "Usage: " in en.stderr
     assert (help_ja.USAGE in ja.stderr) == has_usage
+    assert has_usage or args[0].startswith("-")  # every command's error shows its usage line
     if has_usage:
         path = " ".join(["domaincheck", *(a for a in args[:1] if not a.startswith("-") and a != "nosuch")])
         assert f"Try '{path} -h' for help." in en.stderr
@@ -234,6 +236,24 @@ def test_usage_errors_follow_the_commands_lang() -> None:
     assert r.exit_code == EXIT_USAGE and "オプション --lang はありません" in r.stderr
     r = run("taxonomy", "validate", "taxonomy", "--lang", "en", env={"DOMAINCHECK_LANG": "en"})
     assert r.exit_code == EXIT_USAGE and "No such option: --lang" in r.stderr
+
+
+@pytest.mark.parametrize(("args", "lang"), [
+    (["--lang", "en", "classify", "x"], "en"), (["--lang=JA", "domains"], "ja"), (["--lang", "xx", "domains"], "env"),
+    (["taxonomy", "--lang", "en", "validate"], "en"),
+])  # fmt: skip
+def test_lang_before_the_command_says_where_it_goes(args: list[str], lang: str) -> None:
+    """``domaincheck --lang en classify …`` is refused (exit 2) with where --lang goes, in the language it asks for
+    (the environment's when it names neither), instead of click's bare "No such option"."""
+    for env in ("ja", "en"):
+        r = run(*args, env={"DOMAINCHECK_LANG": env})
+        said = env if lang == "env" else lang
+        assert r.exit_code == EXIT_USAGE and r.stdout == "", r.stderr
+        command = "domaincheck taxonomy validate" if args[0] == "taxonomy" else "domaincheck classify"
+        expected = (f"--lang is an option of each command: give it after the command's name ({command} --lang en …)."
+                    if said == "en" else
+                    f"--lang は各コマンドのオプションです。コマンド名の後に指定してください（{command} --lang en …）。")
+        assert _squeezed(expected) in _squeezed(r.stderr), r.stderr
 
 
 def test_a_bad_boolean_from_the_environment() -> None:

@@ -77,6 +77,23 @@ def command_key(ctx: click.Context) -> str:
     return " ".join(reversed(names))
 
 
+_LANG_AFTER = {
+    "en": "--lang is an option of each command: give it after the command's name ({command} --lang en …).",
+    "ja": "--lang は各コマンドのオプションです。コマンド名の後に指定してください（{command} --lang en …）。",
+}
+"""The error of ``--lang`` given before a command."""
+
+
+def _given_lang(args: Sequence[str]) -> str | None:
+    """The language a ``--lang`` in ``args`` names (the first), or None."""
+    for n, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if name == "--lang":
+            code = lang_code(value if equals else args[n + 1] if n + 1 < len(args) else "")
+            return code if code in LANGS else None
+    return None
+
+
 class _Localized(click.Command):
     """A command whose help and usage line are in the command's language (:func:`help_lang`)."""
 
@@ -84,7 +101,25 @@ class _Localized(click.Command):
         lang = peek_lang(self, args)
         if lang is not None:
             ctx.meta[LANG_META] = lang
-        return super().parse_args(ctx, args)
+        given = list(args)  # click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            # click's parser raises a missing option value without a context, and so without the usage line the
+            # other errors show; and it runs "No such option: --fromat" into "Did you mean --format?" with no stop.
+            if exc.ctx is None:
+                exc.ctx = ctx
+            if isinstance(exc, click.NoSuchOption) and exc.option_name == "--lang" and isinstance(self, click.Group):
+                # `domaincheck --lang en classify …`: the language is each command's option
+                names = self.list_commands(ctx)
+                command = f"{ctx.command_path} {'classify' if 'classify' in names else names[0]}"
+                asked = _given_lang(given)  # said in the language asked for, when it names one
+                if asked is not None:
+                    ctx.meta[LANG_META] = asked
+                raise click.UsageError(_LANG_AFTER[help_lang(ctx)].format(command=command), ctx) from None
+            if isinstance(exc, click.NoSuchOption) and len(exc.possibilities or ()) == 1 and exc.message[-1:] != ".":
+                exc.message += "."
+            raise
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) == "ja":
@@ -168,7 +203,7 @@ def show_usage_error_ja(exc: click.UsageError) -> None:
         if ctx.command.get_help_option(ctx) is not None:
             console.print(Text(help_ja.TRY_HELP.format(command=ctx.command_path, option=ctx.help_option_names[0])),
                           style=rich_utils.STYLE_ERRORS_SUGGESTION)  # fmt: skip
-    console.print(Panel(Text(help_ja.usage_error(exc)), border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
+    console.print(Panel(Wrapped(Text(help_ja.usage_error(exc))), border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
                         title=help_ja.ERROR, title_align=rich_utils.ALIGN_ERRORS_PANEL))  # fmt: skip
 
 
