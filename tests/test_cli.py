@@ -1041,8 +1041,11 @@ def test_econsec_caption_names_the_basic_guideline() -> None:
 
 def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
     """A program's focus and an item's areas (Moonshot goals, K Program fields, RIKEN, JAXA, AMED-CREST, ALCA-Next,
-    CRONOS) are this taxonomy's reading: `show` and `programs` mark them as they mark the crosswalk. Links the source
-    makes (tiers, the econ-security areas) are not marked, and classify's reasons stay as they were."""
+    CRONOS) are this taxonomy's reading: `show` and `programs` mark them as they mark the crosswalk. So is a link
+    through an econ-security area in `show` (an area reaches one only through the crosswalk), and in `programs` the
+    tie of research security, the promotion uses and the K Program to the 20 areas (an audit against the source: it
+    ties only today's selection for leakage-prevention measures to them, line 336). Links the source makes (tiers)
+    are not marked, and classify's reasons stay as they were."""
     from domaincheck.taxonomy import load
 
     tax = load()
@@ -1053,7 +1056,8 @@ def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
         for row in rows:
             marked = row["detail"].endswith(") (editorial)")
             assert marked == (row["item"] in editorial), row
-            assert marked == bool(re.search(r"\((focus of \w+|focus): [a-z_, ]+\) \(editorial\)$", row["detail"])), row
+            assert marked == bool(re.search(r"\((focus of \w+|focus|econ-security area): [a-z_, ]+\) \(editorial\)$",
+                                            row["detail"])), row  # fmt: skip
         assert editorial, area
     shown = {row["item"] for area in ("space", "medical_drug", "energy_gx", "digital_cyber", "quantum", "ocean")
              for row in _show_rows(area) if row["detail"].endswith("（解釈）")}  # fmt: skip
@@ -1065,11 +1069,51 @@ def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
         assert ("focus (editorial): " in rows[p.id]["serves"]) == bool(p.focus), p.id
         for it in p.items:
             assert rows[it.id]["serves"] == ("focus (editorial): " + ", ".join(it.areas) if it.areas else ""), it.id
-    assert rows["csti_command"]["serves"] == "strategic" and rows["k_program"]["serves"] == "emerging + econsec"
+        assert ("econsec (editorial)" in rows[p.id]["serves"]) == p.econsec_editorial, p.id
+    assert rows["csti_command"]["serves"] == "strategic"
+    assert rows["k_program"]["serves"] == "emerging + econsec (editorial)"
+    assert rows["tech_leakage_prevention"]["serves"] == "econsec"
+    assert rows["research_security"]["serves"] == "econsec (editorial)"
     [obj] = json.loads(run("classify", "核融合炉のブランケット開発", "--format", "json").stdout)
     goal = next(p for p in obj["programs"] if p["id"] == "moonshot_goal_10")
     assert goal["why"] == "focus of moonshot: fusion"
     assert not any("editorial" in p["why"] for p in obj["programs"])
+
+
+def test_every_domain_carries_the_sources_call_for_leakage_management() -> None:
+    """The source asks for special measures against technology leakage for every important technology domain of both
+    tiers (line 24): a title of either tier gets that protection row, whether or not it touches one of the 20
+    econ-security areas (agri_food and disaster_resilience are in no crosswalk, and had no protection row at all), and
+    a title of no area does not."""
+    from domaincheck.taxonomy import load
+
+    program = next(p for p in load().programs if p.id == "leakage_management")
+    assert program.kind == "protection" and set(program.tiers) == {"strategic", "emerging"}
+    assert program.summary is not None and "技術流出への特段の対応" in program.summary.ja and program.source.line == 24
+    for title, tier in (("スマート農業のための収穫ロボット", "strategic"), ("家畜の飼養管理技術の高度化", "emerging"),
+                        ("土砂災害の早期警戒システム", "emerging"), ("中世ヨーロッパ文学の研究", None)):  # fmt: skip
+        [obj] = json.loads(run("classify", title, "--format", "json").stdout)
+        ids = {p["id"] for p in obj["programs"]}
+        assert ("leakage_management" in ids) == (tier is not None), (title, ids)
+        if tier is not None:
+            assert any(a["tier"] == tier for a in obj["areas"]), obj["areas"]
+    data = json.loads(run("show", "agri_food", "--format", "json").stdout)
+    assert any(p["id"] == "leakage_management" and p["kind"] == "protection" for p in data["programs"])
+
+
+def test_a_qualifications_redirect_is_marked_as_the_taxonomys_reading() -> None:
+    """The source writes 生物学的製剤を除く beside small-molecule drugs (line 62) and lists 量子通信・暗号技術 among the
+    quantum technologies (line 71); that the one sends biologics to bio_healthcare and the other makes digital_cyber
+    yield to quantum is this taxonomy's reading (an audit against the source): `show` marks it, in JSON and tables."""
+    for area, redirect in (("medical_drug", "bio_healthcare"), ("digital_cyber", "quantum")):
+        data = json.loads(run("show", area, "--format", "json").stdout)
+        [q] = [q for q in data["qualifications"] if q["redirect"]]
+        assert q["redirect"] == redirect and q["editorial"] is True
+        assert all(q["editorial"] is False for q in data["qualifications"] if not q["redirect"])
+        [row] = [row for row in _show_rows(area) if row["section"] == "scope" and "→" in row["detail"]]
+        assert row["detail"].endswith("（解釈）"), row
+    data = json.loads(run("show", "agri_food", "--format", "json").stdout)
+    assert [q["editorial"] for q in data["qualifications"]] == [False]  # フードテックを含む: the source's own words
 
 
 @pytest.mark.usefixtures("english")
@@ -1830,32 +1874,53 @@ def test_a_terminal_keeps_its_own_width(tmp_path: Path) -> None:
 def test_classify_table_keeps_area_ids_whole_in_a_narrow_width(lang: str, header: list[str],
                                                                tiers: tuple[str, str]) -> None:  # fmt: skip
     """At 80 columns the area id used to be cut (`mobility_logisti…`) and the evidence squeezed out; the area's name
-    (free text) folds instead, in either language (Japanese labels are twice as wide a character)."""
-    title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
-    r = runner.invoke(app, ["classify", title, "--lang", lang], env={"COLUMNS": "80"})
-    assert r.exit_code == 0, r.stderr
-    rows = [line.split() for line in r.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 4]
-    assert next(row for row in rows if row[0] == header[0]) == header
-    ids = [row[0] for row in rows if row[0] != header[0] and set(row) & set(tiers)]  # an English name has spaces
-    assert set(ids) >= {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
-    assert "…" not in r.stdout
-
-
-def test_classify_table_leaves_the_name_out_below_70_columns() -> None:
-    """At 60 columns the folded name showed a character a line and the evidence two (a user test): below 70 the name
-    is left out, the id naming the area, and the evidence gets the room."""
-    from domaincheck.render import _NAME_COLUMN_MIN
+    (free text) folds instead, or is left out where the evidence would get fewer than 16 cells (Japanese labels are
+    twice as wide a character); at 120 the name is there."""
+    from rich.cells import cell_len
 
     title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
-    for width, lang, header in ((60, "ja", ["領域", "区分", "スコア", "確度", "根拠"]),
-                                (60, "en", ["area", "tier", "score", "band", "evidence"])):  # fmt: skip
-        assert width < _NAME_COLUMN_MIN
+    for width in (80, 120):
         r = runner.invoke(app, ["classify", title, "--lang", lang], env={"COLUMNS": str(width)})
         assert r.exit_code == 0, r.stderr
-        rows = [line.split() for line in r.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 3]
-        assert next(row for row in rows if row[0] == header[0]) == header
-        ids = {row[0] for row in rows if row[0] in {"mobility_logistics", "digital_cyber", "ai_robotics"}}
-        assert ids == {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
+        rows = [line.split() for line in r.stdout.splitlines() if line.startswith("  ") and len(line.split()) > 4]
+        shown = next(row for row in rows if row[0] == header[0])
+        assert shown == header if width == 120 else shown in (header, header[:1] + header[2:]), shown
+        ids = [row[0] for row in rows if row[0] != header[0] and set(row) & set(tiers)]  # an English name has spaces
+        assert set(ids) >= {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
+        assert "…" not in r.stdout
+        assert max(cell_len(line.rstrip()) for line in r.stdout.splitlines()) <= width
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_classify_shows_an_area_a_line_where_the_table_would_squeeze_the_evidence(lang: str) -> None:
+    """At 60 columns the table left the evidence a few cells (a character a line at 50; a user test): there each area
+    is a line (id, tier, score, band) with its evidence on the next, and the labelled lines (verdict, econ-security
+    areas, programs) hang under their first line instead of folding back to the first column."""
+    from rich.cells import cell_len
+
+    title = "AIによるサイバー攻撃検知とモビリティ・輸送・港湾ロジスティクスの最適化"
+    wide = runner.invoke(app, ["classify", title, "--lang", lang, "--format", "json"])
+    [obj] = json.loads(wide.stdout)
+    score_word, band_word, evidence_word = ("スコア", "確度", "根拠") if lang == "ja" else ("score", "band", "evidence")
+    for width in (40, 50, 60):
+        r = runner.invoke(app, ["classify", title, "--lang", lang], env={"COLUMNS": str(width)})
+        assert r.exit_code == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert max(cell_len(line.rstrip()) for line in lines) <= width
+        heads = [line for line in lines if re.match(r"  [a-z]", line) and line.split()[0] in
+                 {a["id"] for a in obj["areas"]}]  # fmt: skip
+        assert [h.split()[0] for h in heads] == [a["id"] for a in obj["areas"]], r.stdout
+        for h, a in zip(heads, obj["areas"], strict=True):  # a label and its value are never parted
+            after = lines[lines.index(h) + 1]
+            said = h + (after if not after.strip().startswith(f"{evidence_word}:") else "")
+            assert f"{score_word} {a['score']}" in said and f" {band_word} " in said, said
+        evidence = [line.strip() for line in lines if line.startswith(f"    {evidence_word}: ")]
+        assert len(evidence) >= len(obj["areas"]) - 1  # an area the model added alone may show words, not terms
+        assert "  領域 " not in r.stdout and "  area " not in r.stdout  # no table header
+        # the title's lines, then every line indented: a labelled block's lines hang under its text, never at column 0
+        below = lines[next(n for n, line in enumerate(lines) if line.startswith("  ")):]
+        assert "".join(lines[: len(lines) - len(below)]) == title
+        assert all(line.startswith(" ") for line in below if line.strip()), r.stdout
 
 
 def test_screen_says_which_sheet_it_read(tmp_path: Path) -> None:

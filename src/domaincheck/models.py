@@ -230,6 +230,9 @@ class Program:
     """Goals, fields, schemes."""
     source: SourceRef
     """Where it is described."""
+    econsec_editorial: bool = False
+    """True when its tie to the economic-security areas is this taxonomy's reading: the source ties only the
+    present selection of programs for leakage-prevention measures to the 20 areas (line 336)."""
 
     def name(self, lang: str) -> str:
         """Name in ``lang``."""

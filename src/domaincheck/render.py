@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -82,8 +82,10 @@ def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
         "official_ja": area.official_ja,
         "official_en": area.official_en,
         "qualifications": [
+            # The text is the source's; where its rule leads (the redirect, the technologies) is this taxonomy's
+            # reading: the source maps no area onto another.
             {"kind": q.kind, "ja": q.text.ja, "en": q.text.en, "redirect": q.redirect,
-             "technologies": list(q.technologies or ()), "source": _src(q.source)}
+             "technologies": list(q.technologies or ()), "editorial": q.redirect is not None, "source": _src(q.source)}
             for q in (*tax.tier(area.tier).qualifications, *area.qualifications)
         ],
         "technologies": [
@@ -162,9 +164,10 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
     focused = {p.id for p in tax.programs if p.focus}
     # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
-    # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). `why` stays classify's.
+    # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). So is one through an
+    # econ-security area, which an area reaches here only through the crosswalk. `why` stays classify's.
     data["programs"] = [{**p.to_dict(), "why_ja": _program_why_ja(p, tax), "source": _src(sources[p.id]),
-                         "editorial": p.parent is not None or p.id in focused}
+                         "editorial": p.parent is not None or p.id in focused or p.basis[0] == "econsec"}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
     data["strategies"] = [{"name_ja": st.name_ja, "name_en": st.name_en, "decided": _text(st.decided),
@@ -204,6 +207,8 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
         detail = q[lang] + (f" → {q['redirect']}" if q["redirect"] else "")
         if q["technologies"]:
             detail += f" ({', '.join(q['technologies'])})"
+        if q["editorial"]:
+            detail += "（解釈）" if lang == "ja" else " (editorial)"
         rows.append({"section": "scope", "item": q["kind"], "detail": detail, "source": f"line {q['source']['line']}"})
     counts = "[強 {} / 補助 {} 語]" if lang == "ja" else "[{} strong / {} support terms]"
     for t in data["technologies"]:
@@ -324,15 +329,16 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
     Markdown, for a person) by the taxonomy's Japanese names, an editorial link marked （解釈） as ``show`` marks it.
     ``nested`` (the Japanese table): no parent column, an item's id indented under its program's row instead, which
     it follows (the column took some 20 of a terminal's columns, mostly for blanks)."""
-    def serving(tiers: Sequence[str], econsec: bool, focus: Sequence[str]) -> str:
+    def serving(tiers: Sequence[str], econsec: bool, focus: Sequence[str], editorial: bool = False) -> str:
         if tax is None:
             serves = ", ".join(tiers)
             if econsec:  # the protection and promotion uses serve the 20 econ-security areas alone
-                serves = f"{serves} + econsec" if serves else "econsec"
+                link = "econsec (editorial)" if editorial else "econsec"
+                serves = f"{serves} + {link}" if serves else link
             # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
             return serves + ("; " if serves else "") + "focus (editorial): " + ", ".join(focus) if focus else serves
         served = "、".join(tax.tier(t).name_ja for t in tiers) + ("＋" if tiers and econsec else "") \
-            + ("経済安保の技術領域" if econsec else "")  # fmt: skip
+            + ("経済安保の技術領域" + ("（解釈）" if editorial else "") if econsec else "")  # fmt: skip
         if not focus:
             return served
         names = {a.id: a.name_ja for a in tax.areas}
@@ -343,7 +349,7 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
         # The summary first: a fact may lean on it (research_security's この中で、… follows the summary's sentence)
         facts = _joined([*([p.summary.get(lang)] if p.summary else []), *(f.get(lang) for f in p.facts)], lang)
         rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang),
-                     "serves": serving(p.tiers, p.econsec, p.focus), "facts": facts,
+                     "serves": serving(p.tiers, p.econsec, p.focus, p.econsec_editorial), "facts": facts,
                      "source_line": str(p.source.line)})  # fmt: skip
         for it in p.items:
             # A goal or field of its program: same kind, the program as parent (machine-readable, no indentation).
@@ -686,9 +692,10 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                    tax: Taxonomy | None = None) -> None:  # fmt: skip
     """Human-readable classification: highlighted title, areas, econ-security areas, programs, in ``lang``'s
     labels. ``tax``: the taxonomy the results come from (tier and program names; the packaged one when None)."""
-    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text as RText
+
+    from .wrap_ja import Wrapped
 
     if tax is None:
         from .cache import load_taxonomy
@@ -698,19 +705,31 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
     for n, r in enumerate(results):
         if n:
             console.print()
-        console.print(_highlight(r))
+        console.print(Wrapped(_highlight(r)))
         facts = _reason_facts(r, min_score) if lang != "en" or explain else None
         verdict, reason = ((r.verdict, r.reason) if facts is None or lang == "en"
                            else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
         if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
             reason = reason.removeprefix(f"{verdict}: ")
-        console.print(f"  {w.verdict}: [{_VERDICT_STYLE[r.verdict]}]{escape(verdict)}[/] — {escape(_visible(reason))}",
-                      highlight=False)  # fmt: skip
-        if r.areas:
+        said = RText(verdict, style=_VERDICT_STYLE[r.verdict]).append(f" — {_visible(reason)}", style="")
+        _labelled(console, w.verdict, said)
+        rows = [_area_cells(a, w, lang, tax) for a in r.areas]
+        if rows and _table_width(r.areas, rows, w, lang, named=False) > console.width:
+            # Too narrow for the table to give the evidence room (it showed a character a line): a line per area
+            for a, cells in zip(r.areas, rows, strict=True):
+                fields = [cells.tier, f"{w.columns[3]} {a.score}", f"{w.columns[4]} {cells.band}"]
+                for n_line, line in enumerate(_packed([a.id, *fields], console.width - 2)):
+                    head = RText("  " if n_line == 0 else "    ").append(line, style="bold" if n_line == 0 else "")
+                    if n_line == 0:
+                        head.stylize("", 2 + len(a.id))
+                    console.print(head, highlight=False)
+                if cells.evidence.plain:
+                    _labelled(console, w.columns[-1], cells.evidence, indent=4)
+        elif rows:
+            named = console.width >= _NAME_COLUMN_MIN and _table_width(r.areas, rows, w, lang, True) <= console.width
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
             # Below _NAME_COLUMN_MIN columns the name is left out: folded beside the id, tier and band it showed a
             # character a line and squeezed the evidence to two (a user test at 60); the id names the area.
-            named = console.width >= _NAME_COLUMN_MIN
             for c, header in zip(("area", "name", "tier", "score", "band"), w.columns[:5], strict=True):
                 if c == "name" and not named:
                     continue
@@ -718,25 +737,94 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                 t.add_column(header, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
                              justify="right" if c == "score" else "left")  # fmt: skip
             t.add_column(w.columns[-1], overflow="fold")
-            for a in r.areas:
-                terms = [f"{_visible(e.text)}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence
-                         if e.strength != LEARNED]  # fmt: skip
-                words = [_visible(e.text) for e in a.evidence if e.strength == LEARNED]
-                ev = RText(", ".join(terms))
-                if words:  # an area the learned model added: say so, and show the words that carried it
-                    ev.append(("; " if terms else "") + w.learned + ", ".join(words), style="italic")
-                tier = a.tier if lang == "en" else _tier_short(tax, a.tier)
+            for a, cells in zip(r.areas, rows, strict=True):
                 name = [RText(a.name_en if lang == "en" else a.name_ja)] if named else []
-                t.add_row(a.id, *name, tier, str(a.score), w.bands.get(a.band, a.band), ev)
+                t.add_row(a.id, *name, cells.tier, str(a.score), cells.band, Wrapped(cells.evidence))
             console.print(t)
         if r.econsec:
             names = ", ".join(f"{e.id} ({e.name_en if lang == 'en' else e.name_ja})" for e in r.econsec)
-            console.print(f"  {w.econsec}: {names}", highlight=False, markup=False)
+            _labelled(console, w.econsec, RText(names))
         for kind, line in _program_lines(r, w, lang, tax):
-            console.print(f"  {kind}: {line}", highlight=False, markup=False)
+            _labelled(console, kind, RText(line))
         if explain:
             assert facts is not None
             _explain(r, console, min_score, w, lang, tax, facts)
+
+
+class _AreaCells(NamedTuple):
+    """An area's cells in the classify table, in the table's language."""
+
+    tier: str
+    band: str
+    evidence: Any
+    """A rich Text: the terms that fired, then the words that carried an area the learned model added."""
+
+
+def _area_cells(a: Any, w: _Words, lang: str, tax: Taxonomy) -> _AreaCells:
+    from rich.text import Text as RText
+
+    terms = [f"{_visible(e.text)}{'~' if e.match == 'fuzzy' else ''}" for e in a.evidence if e.strength != LEARNED]
+    words = [_visible(e.text) for e in a.evidence if e.strength == LEARNED]
+    ev = RText(", ".join(terms))
+    if words:  # an area the learned model added: say so, and show the words that carried it
+        ev.append(("; " if terms else "") + w.learned + ", ".join(words), style="italic")
+    tier = a.tier if lang == "en" else _tier_short(tax, a.tier)
+    return _AreaCells(tier, w.bands.get(a.band, a.band), ev)
+
+
+_EVIDENCE_LEAST = 16
+"""The fewest cells the classify table's evidence column may have; narrower, the areas are shown a line each."""
+
+
+_NAME_LEAST = 10
+"""The fewest cells the classify table's name column may fold to."""
+
+
+def _table_width(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, lang: str, named: bool) -> int:
+    """The width the classify table of ``areas`` needs for its ids, tiers, scores and bands whole, the evidence in
+    :data:`_EVIDENCE_LEAST` cells (or whole, when shorter) and, when ``named``, the names in :data:`_NAME_LEAST`;
+    each column has a padding of 2 and 1."""
+    from rich.cells import cell_len
+
+    def widest(header: str, cells: Iterable[str], least: int | None = None) -> int:
+        most = max(cell_len(header), *(cell_len(c) for c in cells))
+        return 3 + (most if least is None else min(most, max(least, cell_len(header))))
+
+    need = (widest(w.columns[0], (a.id for a in areas)) + widest(w.columns[2], (c.tier for c in rows))
+            + widest(w.columns[3], (str(a.score) for a in areas)) + widest(w.columns[4], (c.band for c in rows))
+            + widest(w.columns[5], (c.evidence.plain for c in rows), _EVIDENCE_LEAST))
+    if named:
+        need += widest(w.columns[1], (a.name_en if lang == "en" else a.name_ja for a in areas), _NAME_LEAST)
+    return need
+
+
+def _packed(fields: Sequence[str], width: int) -> list[str]:
+    """``fields`` joined by two spaces into lines of at most ``width`` cells, a field never split (one wider than
+    ``width`` has a line of its own)."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for f in fields:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(f) <= width:
+            lines[-1] += "  " + f
+        else:
+            lines.append(f)
+    return lines
+
+
+def _labelled(console: Console, label: str, text: Any, indent: int = 2) -> None:
+    """``label: text`` indented by ``indent``, the text's lines breaking as Japanese does and hanging under its
+    first (a narrow terminal folded them back to the first column)."""
+    from rich.table import Table
+    from rich.text import Text as RText
+
+    from .wrap_ja import Wrapped
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(RText(" " * indent + (f"{label}: " if label else "")), Wrapped(text))
+    console.print(grid)
 
 
 def _area_name(area_id: str, lang: str, tax: Taxonomy) -> str:
@@ -748,6 +836,8 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
              facts: _ReasonFacts) -> None:  # fmt: skip
     """The ``--explain`` lines: every term that fired, why each near miss was not reported, the exclusions and
     framing words, and why each program applies."""
+    from rich.text import Text as RText
+
     console.print(f"  [bold]{w.evidence}[/]")
     for label, evs in [(a.id, a.evidence) for a in (*r.areas, *r.near_misses)] + [
         (es.id, es.evidence) for es in r.econsec
@@ -759,8 +849,8 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                 why = w.term_line.format(term=e.term, strength=w.strengths.get(e.strength, e.strength),
                                          match=w.matches.get(e.match, e.match), weight=e.weight,
                                          tech=f" ({e.technology})" if e.technology else "")  # fmt: skip
-            console.print("    " + w.evidence_line.format(label=label, text=_visible(e.text), start=e.start, end=e.end,
-                                                          why=why), highlight=False, markup=False)  # fmt: skip
+            _labelled(console, "", RText(w.evidence_line.format(label=label, text=_visible(e.text), start=e.start,
+                                                                end=e.end, why=why)), indent=4)  # fmt: skip
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         console.print(f"    {w.no_term}")
     for a in r.near_misses:
@@ -770,18 +860,17 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                else w.yields.format(to=_area_name(facts.yields[a.id], lang, tax)) if a.id in facts.yields
                else w.cut.format(top=facts.top))  # fmt: skip
         area = a.id if lang == "en" else f"{a.id}（{a.name_ja}）"
-        console.print(f"  {w.why_not.format(area=area, score=a.score, why=why, terms=terms)}", highlight=False,
-                      markup=False)  # fmt: skip
+        _labelled(console, "", RText(w.why_not.format(area=area, score=a.score, why=why, terms=terms)))
     for e in r.excluded:
         kind = e.strength if e.strength in w.excluded_label else ""
-        console.print("  " + w.excluded_line.format(label=w.excluded_label[kind], text=_visible(e.text), start=e.start,
-                                                    end=e.end, why=w.excluded_why[kind], term=e.term),
-                      highlight=False, markup=False)  # fmt: skip
+        _labelled(console, "", RText(w.excluded_line.format(label=w.excluded_label[kind], text=_visible(e.text),
+                                                            start=e.start, end=e.end, why=w.excluded_why[kind],
+                                                            term=e.term)))  # fmt: skip
     by_why: dict[str, list[str]] = {}
     for p in r.programs:
         by_why.setdefault(p.why if lang == "en" else _program_why_ja(p, tax), []).append(p.id)
     for why, ids in by_why.items():
-        console.print(f"  {w.program_why.format(ids=', '.join(ids), why=why)}", highlight=False, markup=False)
+        _labelled(console, "", RText(w.program_why.format(ids=", ".join(ids), why=why)))
 
 
 def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple[str, str]]:

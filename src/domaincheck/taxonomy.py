@@ -115,8 +115,8 @@ PROGRAMS = {
     "programs": [
         {
             "id": str, "kind": str, "name_ja": str, "name_en": str, "tiers": [str], "econsec": Opt(bool),
-            "operator": Opt(TEXT), "summary": Opt(TEXT), "facts": Opt([TEXT]), "focus": Opt([str]),
-            "items": Opt([ITEM]), "source": SOURCE,
+            "econsec_editorial": Opt(bool), "operator": Opt(TEXT), "summary": Opt(TEXT), "facts": Opt([TEXT]),
+            "focus": Opt([str]), "items": Opt([ITEM]), "source": SOURCE,
         }
     ]
 }  # fmt: skip
@@ -452,6 +452,8 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
             if t not in TIERS:
                 yield f"{p}.tiers[{j}]: unknown tier {t!r}"
         yield from _known(p + ".focus", prog.get("focus", []), known, "area")
+        if prog.get("econsec_editorial") and not prog.get("econsec"):
+            yield f"{p}.econsec_editorial: set without econsec: true (it says how the program serves those areas)"
         for j, it in enumerate(prog.get("items", [])):
             yield from _known(f"{p}.items[{j}].areas", it["areas"], known, "area")
             for k, t in enumerate(it.get("technologies", [])):
@@ -515,7 +517,7 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
             _text(p.get("operator")), _text(p.get("summary")), _texts(p.get("facts")), tuple(p.get("focus", ())),
             tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _texts(i.get("facts")),
                               _src(i["source"]), tuple(i.get("technologies", ()))) for i in p.get("items", ())),
-            _src(p["source"]),
+            _src(p["source"]), bool(p.get("econsec_editorial", False)),
         )
         for p in docs["programs.yaml"]["programs"]
     )  # fmt: skip

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from rich.measure import Measurement
     from rich.text import Text
 
-NO_START = frozenset("、。，．,.）)］]｝}〕〉》」』】〙〗〟’”｠»・：:；;！!？?‐゠–〜～…‥|"
+NO_START = frozenset("、。，．,.）)］]｝}〕〉》」』】〙〗〟’”｠»・：:；;！!？?‐゠–〜～…‥|/"
                      "ーヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
 """Characters a line may not begin with: closing punctuation and brackets, small kana, the long-vowel mark (and the
-bar between choices, [table|json|csv], which ends a line)."""
+bar between choices, [table|json|csv], and the slash between programs, which end a line)."""
 NO_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“｟«")
 """Characters a line may not end with: opening brackets and quotes."""
 
