@@ -78,6 +78,20 @@ def test_classify_table_highlights_and_explains() -> None:
     assert "robots" in r.stdout and "strong exact" in r.stdout
 
 
+@pytest.mark.parametrize(("lang", "start"), [("ja", "[開始:終了] はタイトル中の文字の位置"),
+                                             ("en", "[start:end] are character positions")])
+def test_explain_ends_with_what_its_figures_mean(lang: str, start: str) -> None:
+    """--explain writes offsets, strengths and log-odds, which a research administrator could not read (a user test):
+    one note after the last title says what they mean; without --explain there is none."""
+    titles = ("量子コンピュータ", "ロケットエンジンの開発")
+    r = run(*MIN, "classify", *titles, "--explain", "--lang", lang)
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert text.count(start) == 1 and text.rindex(start) > text.rindex(titles[-1])
+    assert "対数オッズ" in text if lang == "ja" else "log-odds" in text
+    assert start not in run(*MIN, "classify", *titles, "--lang", lang).stdout
+
+
 def test_min_score_and_top() -> None:
     r = run(*MIN, "classify", "量子コンピュータとAIを活用したスマート農業", "--format", "json", "--top", "1")
     [obj] = json.loads(r.stdout)
@@ -970,6 +984,28 @@ def _show_rows(area: str, lang: str = "ja") -> list[dict[str, str]]:
     r = run("show", area, "--format", "csv", "--lang", lang)
     assert r.exit_code == 0, r.stderr
     return list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+
+
+def test_show_table_lists_the_first_excluded_terms_last_and_counts_the_rest() -> None:
+    """An area's false friends took some 90 of the 165 lines of `show quantum` at 100 columns (a user test): the
+    table lists the first 20 last, with how many there are; CSV and JSON keep them all."""
+    from domaincheck.render import _EXCLUDED_SHOWN
+
+    data = json.loads(run("show", "quantum", "--format", "json").stdout)
+    excluded = data["exclude"]
+    assert len(excluded) > _EXCLUDED_SHOWN
+    [row] = [row for row in _show_rows("quantum") if row["section"] == "excluded terms"]
+    assert row["detail"] == ", ".join(excluded)  # CSV: every term
+    r = runner.invoke(app, ["show", "quantum", "--lang", "en"], env={"COLUMNS": "250"})
+    lines = r.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if "excluded terms" in line)
+    assert any("market" in line for line in lines[:at])
+    assert not any(s in line for line in lines[at + 1:] for s in ("market", "program (", "countries"))  # the last row
+    shown = " ".join(line.split("│")[3].strip() for line in lines[at:] if line.count("│") > 3)
+    assert shown.startswith(", ".join(excluded[:_EXCLUDED_SHOWN]))
+    assert f"… and {len(excluded) - _EXCLUDED_SHOWN} more (--format json or csv lists them all)" in shown
+    assert str(len(excluded)) in lines[at]
+    assert excluded[_EXCLUDED_SHOWN] not in shown.split(", ")
 
 
 def test_show_lists_the_field_strategies_the_source_names() -> None:
@@ -1946,6 +1982,44 @@ def test_screen_says_which_sheet_it_read(tmp_path: Path) -> None:
     r = run(*MIN, "screen", "--lang", "en",
             str(csv_src), "-o", str(tmp_path / "o2.csv"), "--summary-json", str(summary))
     assert json.loads(summary.read_text(encoding="utf-8"))["sheet"] is None and "of sheet" not in r.stderr
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_screen_names_other_sheets_with_a_title_column(tmp_path: Path, quiet: bool) -> None:
+    """A call delivered as a sheet per category (一般枠, 若手枠): the first is read, and a warning (even with --quiet)
+    and --summary-json name the others that hold a title column, which were not read (a user test: --fail-on judged
+    half the call). Instructions, hidden sheets and sheets without the column are not named; --sheet reads one."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "記入要領"
+    book.active.append(["研究課題名は40字以内"])
+    for name, rows in (("一般枠", [["番号", "研究課題名"], [1, "量子センサの開発"]]),
+                       ("若手枠", [["番号", "研究課題名※必須"], [1, "極超音速エンジンの研究"]]),
+                       ("集計", [["区分", "件数"], ["一般", 1]]), ("非表示", [["研究課題名"], ["x"]]),
+                       ("特別枠", [["令和7年度 特別枠"], [], ["No", "課題名"], [1, "サイバー防御"]])):  # fmt: skip
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book["非表示"].sheet_state = "hidden"
+    book.save(src)
+    summary = tmp_path / "summary.json"
+    extra = ["--quiet"] if quiet else []
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json",
+            str(summary), *extra)  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["sheet"] == "一般枠" and data["other_sheets"] == ["若手枠", "特別枠"]
+    assert ("Warning: sheets '若手枠', '特別枠' hold a title column too and were not read (only sheet '一般枠' was): "
+            "screen each with --sheet NAME") in " ".join(r.stderr.split())
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out2.csv"), *extra)
+    assert "警告: シート '若手枠'、'特別枠' にもタイトル列がありますが、読んでいません" in r.stderr.replace("\n", "")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out3.csv"), "--sheet", "若手枠",
+            "--summary-json", str(summary), *extra)  # fmt: skip
+    assert r.exit_code == 0 and "Warning" not in r.stderr, r.stderr
+    assert json.loads(summary.read_text(encoding="utf-8"))["other_sheets"] == []
+    assert "極超音速エンジンの研究" in (tmp_path / "out3.csv").read_text(encoding="utf-8-sig")
 
 
 def test_screen_column_chooses_the_sheet_that_has_it(tmp_path: Path) -> None:

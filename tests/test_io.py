@@ -303,6 +303,13 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["No", "プロジェクト名"], 1, id="プロジェクト名"),
         pytest.param(["No", "name of project"], 1, id="name-of-project"),
         pytest.param(["id", "name", "abstract"], None, id="none"),
+        # forms mark a required item (a user test: the error listed the column it should have found)
+        pytest.param(["番号", "研究課題名※必須", "申請者"], 1, id="required-mark"),
+        pytest.param(["番号", "【研究課題名】", "申請者"], 1, id="lenticular-brackets"),
+        pytest.param(["No", "*タイトル"], 1, id="asterisk"),
+        pytest.param(["研究課題名（和文）※必須", "研究課題名（英文）※必須"], 0, id="decorated-japanese-first"),
+        pytest.param(["課題名※", "研究課題名"], 0, id="decoration-keeps-the-names-rank"),
+        pytest.param(["番号", "※注意事項", "【所属】"], None, id="decorated-other-names"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:

@@ -33,8 +33,13 @@ SAME = [
     ("ヴァイオリン", "バイオリン", "ヴァ and バ"),
     ("ブレイン・コンピュータ", "ブレインコンピュータ", "middle dot inside katakana"),
     ("量子 コンピュータ", "量子コンピュータ", "space between Japanese words"),
+    ("「量子」暗号通信", "量子暗号通信", "quotation marks around a word inside a term (a user test)"),
+    ("高度な\"量子\"暗号通信", "高度な量子暗号通信", "ASCII double quotes, as a CSV cell holds them"),
+    ("『ＡＩ』創薬", "AI創薬", "double corner brackets, full-width Latin"),
+    ("“Quantum” computing", "quantum computing", "curly quotes around an English word"),
 ]
-DIFFERENT = [("ビール", "ビル", "a long vowel in a short word is part of the word")]
+DIFFERENT = [("ビール", "ビル", "a long vowel in a short word is part of the word"),
+             ("Alzheimer's", "Alzheimer s", "an apostrophe is part of an English word, not a quotation mark")]
 
 
 @pytest.mark.parametrize(("a", "b", "why"), SAME, ids=[c[2] for c in SAME])
@@ -121,6 +126,33 @@ def test_the_lower_case_shortcut_maps_as_the_table_does() -> None:
     assert [c for c in inside if _TABLE[ord(c)] != c.lower()] == []
     text = "".join(inside)
     assert text.lower() == text.translate(_TABLE)
-    assert _OTHER_THAN_LOWER.search("量子コンピュータの開発「Quantum」、") is None
-    for other in ("-", "ｰ", "－", "\u3000", "ヴ", "ゔ", "Ａ", "（", "Σ", "\u3099"):
+    assert _OTHER_THAN_LOWER.search("量子コンピュータの開発〔Quantum〕、") is None
+    for other in ("-", "ｰ", "－", "\u3000", "ヴ", "ゔ", "Ａ", "（", "Σ", "\u3099", "「", '"'):
         assert _OTHER_THAN_LOWER.search(other) is not None, other
+
+
+def test_quotations_are_paired_as_written() -> None:
+    from domaincheck.normalize import quoted_parts
+
+    assert quoted_parts("「量子」暗号通信の実証") == [(0, 3)]
+    assert quoted_parts("『A「B」C』") == [(2, 4), (0, 6)]  # nested: the inner pair closes first
+    assert quoted_parts('a "b c" d "e') == [(2, 6)]  # an ASCII quote opens and closes in turn; one left open pairs none
+    assert quoted_parts("量子」暗号") == [] and quoted_parts("no quotes") == []
+
+
+@pytest.mark.parametrize(("title", "term", "split"), [
+    ("「量子」暗号通信の実証", "量子暗号通信", False),  # the quotation wholly inside the term: emphasis
+    ("植物の器官「再生繁殖芽」の形成", "器官再生", True),  # the term takes part of a quotation and words before it
+    ("「器官再生」の研究", "器官再生", False),  # wholly within a quotation
+    ("「量子暗号」通信", "量子暗号通信", False),
+    ("「超量子」暗号", "量子暗号", True),  # starts inside the quotation, ends outside
+])  # fmt: skip
+def test_a_term_may_not_take_part_of_a_quotation(title: str, term: str, split: bool) -> None:
+    """Quotation marks fold away, so that a term runs through one written for emphasis (「量子」暗号通信 is quantum
+    cryptography, a user test), but a term that takes part of a quotation and words outside it is not in the title
+    (器官「再生繁殖芽」 names a new organ, not 器官再生: a change seen on the labelled titles)."""
+    from domaincheck.normalize import quoted_parts, splits_a_quotation
+
+    norm = normalize(title)
+    start = norm.text.index(normalize_text(term))
+    assert splits_a_quotation(norm, start, start + len(normalize_text(term)), quoted_parts(title)) is split

@@ -92,3 +92,27 @@ def test_rate_counts_from_the_first_batch_written() -> None:
     assert bar.task.fields["rate"] is None
     bar.update(ScreenProgress(1_000, 10, 10, "bytes"))
     assert bar.task.fields["rate"] is not None and bar.task.fields["rate"] > 0
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_narrow_terminal_keeps_the_figures_whole(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 60 columns every column was cut to a few characters (a user test: `スクリーニン …  … 82,000… 20,916 行/…`):
+    a narrow terminal drops the bar, then the time spent, then the title, and shows the figures whole."""
+    import domaincheck.progress
+
+    rows_word, rate_word = ("行", "行/秒") if lang == "ja" else ("rows", "rows/s")
+    left = r"(\d+:\d\d:\d\d|-:--:--) left$" if lang == "en" else r"残り (\d+:\d\d:\d\d|-:--:--)$"
+    for width in (50, 60, 70, 80, 100):
+        clock = iter([100.0, 102.5])  # two batches 2.5 s apart: 32,600 rows/s, as a run shows
+        monkeypatch.setattr(domaincheck.progress.time, "monotonic", clock.__next__)
+        bar = ScreenProgressBar(terminal(width), lang)
+        bar.update(ScreenProgress(500, 25_000, 100_000, "bytes"))
+        bar.update(ScreenProgress(82_000, 50_000, 100_000, "bytes"))
+        monkeypatch.undo()
+        [line] = frame(bar, width)
+        line = line.rstrip()
+        assert cell_len(line) <= width and "…" not in line, line
+        assert " 50% " in f" {line} " and f"82,000 {rows_word}" in line and f" {rate_word}" in line, line
+        assert re.search(left, line), line
+        assert "32,600" in line
+        assert ("━" in line) == (width >= 90)

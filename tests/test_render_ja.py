@@ -314,7 +314,9 @@ def _english_lines(r: Result, min_score: int) -> list[str]:
     for p in r.programs:
         whys.setdefault(p.why, []).append(p.id)
     lines += [f"  programs {', '.join(ids)} ← {why}" for why, ids in whys.items()]
-    return lines
+    from domaincheck.render import _WORDS
+
+    return [*lines, "", _WORDS["en"].legend]  # what the figures mean, once after the last title
 
 
 @pytest.mark.parametrize("options", [{}, {"top": 1}, {"min_score": 80}])

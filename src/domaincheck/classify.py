@@ -25,7 +25,7 @@ from .models import (
     Result,
     Taxonomy,
 )
-from .normalize import Normalized, normalize
+from .normalize import Normalized, normalize, with_quotes
 
 MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
@@ -935,12 +935,13 @@ def _is_kanji_char(ch: str) -> bool:
 
 def _title_part(norm: Normalized, within: int | None) -> Normalized:
     """The normalised title of a text whose first ``within`` characters are the title (``norm`` itself when the
-    text is all title, or when the title has no letter or digit, ―, for which the whole text stands): what the
-    learned model reads. Its offsets point into the text as ``norm``'s do."""
+    text is all title, or when the title has no letter or digit, ―, for which the whole text stands), with its
+    quotation marks (:func:`~domaincheck.normalize.with_quotes`): what the learned model reads. Its offsets point
+    into the text as ``norm``'s do."""
     if within is None or within >= len(norm.original):
-        return norm
-    part = normalize(norm.original[:within])
-    return part if _ALNUM.search(part.text) is not None else norm
+        return with_quotes(norm)
+    part = normalize(norm.original[:within], keep_quotes=True)
+    return part if _ALNUM.search(part.text) is not None else with_quotes(norm)
 
 
 def checked(title: str) -> Normalized:

@@ -484,7 +484,8 @@ def show(
 
         console = _stdout_console() if fmt is ListFormat.table else None
         name = data.get(f"name_{lang.value}") or data["name_ja"]
-        write_rows(show_rows(data, lang.value), fmt, sys.stdout, console, f"{data['id']}: {name}",
+        write_rows(show_rows(data, lang.value, brief=fmt is ListFormat.table), fmt, sys.stdout, console,
+                   f"{data['id']}: {name}",
                    ids=("section", "item"), lang=lang.value)
 
 
@@ -588,7 +589,9 @@ def screen(
                                                               "CSV for '-').")] = None,
     header_row: Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
                                                    "(CSV/TSV/xlsx), when a banner sits above them; the rows above "
-                                                   "are skipped (default: the first non-blank row).")] = None,
+                                                   "are skipped (default: the first non-blank row, or the row "
+                                                   "below it that holds the title column when that one does "
+                                                   "not).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core; at most one per "
                                                   "core is started).")] = 1,
     summary_json_name: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
@@ -689,6 +692,10 @@ def screen(
             from .render import replaced_cells_warning
 
             replaced_cells_warning(summary, output_encoding, err, lang.value)
+        if summary.other_sheets:  # half a call screened: said even with --quiet
+            from .render import other_sheets_warning
+
+            other_sheets_warning(summary, err, lang.value)
         from .render import nothing_screened
 
         if nothing_screened(summary):  # a wrong title column or an empty file: said even with --quiet

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .models import Taxonomy
-from .normalize import Normalized, equivalent_groups, normalize_text, term_forms
+from .normalize import Normalized, equivalent_groups, normalize_text, quoted_parts, splits_a_quotation, term_forms
 
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
 STRONG, SUPPORT = "strong", "support"
@@ -286,6 +286,9 @@ class Matcher:
         second opinion on a title that already has clear evidence.
         """
         spans, strong = self._exact(norm.text, norm)
+        pairs = quoted_parts(norm.original)
+        if pairs:
+            spans = [s for s in spans if not splits_a_quotation(norm, s.start, s.end, pairs)]
         if fuzzy and not strong:
             spans = self._with_fuzzy(norm, spans)
         return spans

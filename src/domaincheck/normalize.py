@@ -15,10 +15,14 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-# Characters folded to an ASCII space: dashes between words, middle dots, slashes are kept as is.
+# Characters folded to an ASCII space: dashes between words, middle dots, quotation marks (「量子」暗号通信 is
+# 量子暗号通信, a user test); slashes and apostrophes (Alzheimer's) are kept as they are.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DOTS = "\u30fb\u00b7\uff65\u2022\u2219"
+_QUOTES = '"\u300c\u300d\u300e\u300f\u301d\u301e\u301f\u201c\u201d\u201e\u00ab\u00bb\uff62\uff63'
 _SPACES = " \t\r\n\u3000\u00a0\u2002\u2003\u2009\u200b"
+_FOLDED = _DASHES + _DOTS + _QUOTES + _SPACES
+_FOLDED_BUT_QUOTES = _DASHES + _DOTS + _SPACES
 _SMALL_VU = {"ァ": "バ", "ィ": "ビ", "ゥ": "ブ", "ェ": "ベ", "ォ": "ボ"}
 _LONG = "ー"
 _COMBINING_VOICED = {"\u3099", "\u309a"}
@@ -74,12 +78,16 @@ def _drop_final_long(out: list[str], idx: list[int]) -> None:
         idx.pop()
 
 
-def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - deliberate module-level cache
-    """NFKC + lower case + dash/dot/space folding for one character."""
+def _char_map(ch: str, keep_quotes: bool = False,
+              caches: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> str:  # a deliberate module-level cache
+    """NFKC + lower case + dash/dot/quote/space folding for one character (quotation marks kept as NFKC makes
+    them with ``keep_quotes``)."""
+    cache = caches[keep_quotes]
     out = cache.get(ch)
     if out is None:
+        folded = _FOLDED_BUT_QUOTES if keep_quotes else _FOLDED
         category = unicodedata.category(ch)
-        if ch in _SPACES or ch in _DASHES or ch in _DOTS or category == "Cc":
+        if ch in folded or category == "Cc":
             out = " "
         elif category == "Cf":
             out = ""  # invisible format characters: soft hyphen, zero-width joiner, direction marks
@@ -87,7 +95,7 @@ def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - delib
             out = unicodedata.normalize("NFKC", ch).lower()
             # What NFKC makes of it is folded as the character itself would be (Greek ano teleia → middle dot →
             # space), so that normalising twice changes nothing.
-            out = "".join(" " if c in _DASHES or c in _SPACES or c in _DOTS else c for c in out)
+            out = "".join(" " if c in folded else c for c in out)
         cache[ch] = out
     return out
 
@@ -95,9 +103,13 @@ def _char_map(ch: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 - delib
 class _Table(dict[int, str]):
     """Translation table for str.translate, filled on first sight of each character."""
 
+    def __init__(self, keep_quotes: bool = False) -> None:
+        super().__init__()
+        self.keep_quotes = keep_quotes
+
     def __missing__(self, key: int) -> str:
         ch = chr(key)
-        value = _char_map(ch)
+        value = _char_map(ch, self.keep_quotes)
         # The fast path needs one character out for one in; anything else (ﬁ → fi, ¯ → space + macron, a soft
         # hyphen → nothing) is marked with NUL, which sends the text down the reference path, and so are ヴ,
         # voiced marks and other combining marks, which combine with their neighbours there.
@@ -111,9 +123,11 @@ class _Table(dict[int, str]):
 
 _IRREGULAR = "\x00"
 _TABLE = _Table()
+_TABLE_KEEPING_QUOTES = _Table(keep_quotes=True)
 # Every ASCII character maps to one ASCII character (lower case, controls and dashes to a space), so ASCII text
 # can take bytes.translate, which is several times faster than str.translate with a dict.
 _ASCII_TABLE = bytes(ord(_char_map(chr(i))) for i in range(128)) + bytes(range(128, 256))
+_ASCII_TABLE_KEEPING_QUOTES = bytes(ord(_char_map(chr(i), True)) for i in range(128)) + bytes(range(128, 256))
 # Inputs the fast path does not handle: spaced capitals ("A I"), ヴ and voiced marks (marked in the table), a
 # long-vowel mark after a non-word character (its deletion depends on deletions before it).
 _SLOW_CHARS = frozenset("ヴゔﾞﾟ\u3099\u309a\u309b\u309c")  # mapped to _IRREGULAR by the table
@@ -123,20 +137,23 @@ _SPACED_CAPITALS = re.compile(r"[A-ZＡ-Ｚ](?=([\s\u3000]+)[A-ZＡ-Ｚ])")  # l
 _CAPITAL_PAIR = re.compile(r"[A-ZＡ-Ｚ][\s\u3000]+[A-ZＡ-Ｚ]")  # cheap test before the exact one
 
 
-def _other_than_lower_case() -> re.Pattern[str]:
-    """A pattern for any character that the table maps to something other than its lower case.
+def _other_than_lower_case(table: _Table) -> re.Pattern[str]:
+    """A pattern for any character that ``table`` maps to something other than its lower case.
 
-    Most Japanese titles hold none (kanji, kana, 「」 and 、 map to themselves), and ``str.lower`` is several times
-    faster than ``str.translate`` with a dict. ASCII, CJK punctuation and kana are checked here one by one; the
+    Most Japanese titles hold none (kanji, kana and 、 map to themselves; 「」 too, where quotes are kept), and
+    ``str.lower`` is several times faster than ``str.translate`` with a dict. ASCII, CJK punctuation and kana are
+    checked here one by one; the
     unified ideographs have no compatibility mapping and no case, which a test checks for every one of them.
     (Not Greek: ``str.lower`` writes a word-final sigma as ς, which one character alone cannot.)
     """
     listed = [chr(i) for i in (*range(32, 127), *range(0x3000, 0x3100))]
-    same = "".join(re.escape(c) for c in listed if _TABLE[ord(c)] == c.lower())
+    same = "".join(re.escape(c) for c in listed if table[ord(c)] == c.lower())
     return re.compile(f"[^{same}\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-_OTHER_THAN_LOWER = _other_than_lower_case()
+_OTHER_THAN_LOWER = _other_than_lower_case(_TABLE)
+_OTHER_THAN_LOWER_KEEPING_QUOTES = _other_than_lower_case(_TABLE_KEEPING_QUOTES)
+_QUOTE = re.compile("[" + re.escape(_QUOTES) + "]")
 
 
 def _is_alnum_ascii(ch: str) -> bool:
@@ -210,18 +227,20 @@ def _deletions(mapped: str) -> list[tuple[int, int]]:
     return out
 
 
-def normalize(text: str) -> Normalized:
-    """Normalise ``text`` for matching and keep the offsets back to it."""
+def normalize(text: str, keep_quotes: bool = False) -> Normalized:
+    """Normalise ``text`` for matching and keep the offsets back to it. Quotation marks fold as spaces do (「量子」暗号
+    is 量子暗号), unless ``keep_quotes``: the learned model was trained on titles normalised with them."""
     mapped: str | None
     if text.isascii():
-        mapped = None if _spaced_capitals(text) else text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+        table = _ASCII_TABLE_KEEPING_QUOTES if keep_quotes else _ASCII_TABLE
+        mapped = None if _spaced_capitals(text) else text.encode("ascii").translate(table).decode("ascii")
     else:
         if _needs_slow(text):
             mapped = None
-        elif _OTHER_THAN_LOWER.search(text) is None:
+        elif (_OTHER_THAN_LOWER_KEEPING_QUOTES if keep_quotes else _OTHER_THAN_LOWER).search(text) is None:
             mapped = text.lower()  # every character maps to its own lower case (kanji, kana, most ASCII)
         else:
-            mapped = text.translate(_TABLE)
+            mapped = text.translate(_TABLE_KEEPING_QUOTES if keep_quotes else _TABLE)
     if mapped is not None and _IRREGULAR not in mapped:
         dels = _deletions(mapped)
         if not dels:
@@ -233,10 +252,10 @@ def normalize(text: str) -> Normalized:
             pos = start + length
         parts.append(mapped[pos:])
         return Normalized("".join(parts), None, tuple(dels), text)
-    return _normalize_slow(text)
+    return _normalize_slow(text, keep_quotes)
 
 
-def _normalize_slow(text: str) -> Normalized:
+def _normalize_slow(text: str, keep_quotes: bool = False) -> Normalized:
     """The reference implementation: one pass over the characters, building the offset map as it goes."""
     out: list[str] = []
     idx: list[int] = []
@@ -245,7 +264,7 @@ def _normalize_slow(text: str) -> Normalized:
     prev_was_vu = False
     n = len(text)
     for i, ch in enumerate(text):
-        mapped = _char_map(ch)
+        mapped = _char_map(ch, keep_quotes)
         for m in mapped:
             if (m in _COMBINING_VOICED or unicodedata.combining(m)) and out:
                 # Half-width ｶﾞ arrives as カ + combining mark, decomposed text as e + ◌́: compose with the
@@ -282,7 +301,7 @@ def _normalize_slow(text: str) -> Normalized:
                 continue  # long vowel after 3+ kana inside a compound: コンピューター → コンピュータ
             lone_capital = (
                 ch.isupper() and m.isascii() and m.isalpha()
-                and (i + 1 >= n or not _char_map(text[i + 1]).isalnum())
+                and (i + 1 >= n or not _char_map(text[i + 1], keep_quotes).isalnum())
             )
             if (
                 lone_capital and acro and len(out) >= 2 and out[-1] == " "
@@ -305,6 +324,45 @@ def _normalize_slow(text: str) -> Normalized:
     _drop_final_long(out, idx)
     idx.append(len(text))
     return Normalized("".join(out), tuple(idx), (), text)
+
+
+def with_quotes(norm: Normalized) -> Normalized:
+    """``norm``'s text normalised with its quotation marks kept (``norm`` itself when it holds none): what the
+    learned model reads, as it was trained."""
+    return normalize(norm.original, keep_quotes=True) if _QUOTE.search(norm.original) else norm
+
+
+_OPENING = frozenset("\u300c\u300e\u301d\u201c\u201e\u00ab\uff62")
+"""Quotation marks that open a quotation (「『〝“„«｢); the ASCII double quote opens and closes in turn."""
+
+
+def quoted_parts(text: str) -> list[tuple[int, int]]:
+    """The quotations in ``text``: (offset of the opening mark, offset of the closing mark) of each pair."""
+    pairs: list[tuple[int, int]] = []
+    opened: list[int] = []
+    ascii_open = -1
+    for m in _QUOTE.finditer(text):
+        at, mark = m.start(), m.group()
+        if mark == '"':
+            if ascii_open < 0:
+                ascii_open = at
+            else:
+                pairs.append((ascii_open, at))
+                ascii_open = -1
+        elif mark in _OPENING:
+            opened.append(at)
+        elif opened:
+            pairs.append((opened.pop(), at))
+    return pairs
+
+
+def splits_a_quotation(norm: Normalized, start: int, end: int, pairs: list[tuple[int, int]]) -> bool:
+    """Whether the normalised span ``start:end`` takes part of a quotation (``pairs``, :func:`quoted_parts` of
+    ``norm.original``) with words outside it: 器官「再生繁殖芽」 holds no 器官再生. A span around a whole quotation
+    (「量子」暗号通信), or within one, does not."""
+    s, e = norm.span(start, end)
+    return any((s < opening < e and e < closing) or (s < closing < e and s > opening + 1)
+               for opening, closing in pairs)
 
 
 def normalize_text(text: str) -> str:

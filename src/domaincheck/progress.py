@@ -116,6 +116,12 @@ class _RemainingColumn(_LabelledColumn):
                     style="progress.remaining")  # fmt: skip
 
 
+_WITH_BAR = 90
+_WITH_ELAPSED = 75
+_WITH_TITLE = 60
+"""The narrowest consoles that show the bar, the time spent and the title."""
+
+
 class ScreenProgressBar:
     """A transient rich progress bar on ``console``, fed by :func:`domaincheck.screen.screen`'s ``on_progress``.
 
@@ -125,11 +131,17 @@ class ScreenProgressBar:
     def __init__(self, console: Console, lang: str = "ja") -> None:
         labels = LABELS.get(lang, LABELS["en"])
         self.labels = labels
-        self.progress = Progress(
-            TextColumn(labels.title, table_column=_fixed()), BarColumn(bar_width=None, table_column=Column(ratio=1)),
-            _ShareColumn(), _RowsColumn(labels.rows), _RateColumn(labels.rate), _ElapsedColumn(labels.elapsed),
-            _RemainingColumn(labels.remaining), console=console, transient=True, expand=True,
-        )  # fmt: skip
+        # A narrow terminal drops the bar, then the time spent, then the title, before the figures are squeezed
+        # (at 60 columns every column was cut to a few characters: a user test).
+        width = console.width
+        columns: list[ProgressColumn] = [
+            *([TextColumn(labels.title, table_column=_fixed())] if width >= _WITH_TITLE else []),
+            *([BarColumn(bar_width=None, table_column=Column(ratio=1))] if width >= _WITH_BAR else []),
+            _ShareColumn(), _RowsColumn(labels.rows), _RateColumn(labels.rate),
+            *([_ElapsedColumn(labels.elapsed)] if width >= _WITH_ELAPSED else []),
+            _RemainingColumn(labels.remaining),
+        ]  # fmt: skip
+        self.progress = Progress(*columns, console=console, transient=True, expand=True)
         self.task_id = self.progress.add_task(labels.title, total=None, rows=0, rate=None)
         self._first: tuple[float, int] | None = None  # (time, rows) of the first batch written
 

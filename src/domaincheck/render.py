@@ -192,8 +192,15 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     return data
 
 
-def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    """Flat rows of ``show_data`` for the table, CSV and Markdown formats."""
+_EXCLUDED_SHOWN = 20
+"""How many of an area's excluded terms the ``show`` table lists (the rest are counted; JSON, CSV and Markdown
+list them all)."""
+
+
+def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict[str, str]]:
+    """Flat rows of ``show_data`` for the table, CSV and Markdown formats. ``brief`` (the table, for a person): the
+    excluded terms come last, the first :data:`_EXCLUDED_SHOWN` of them and a count (some 90 lines of a 165-line
+    `show quantum` were its false friends, burying the programs and markets; a user test)."""
     def pick(d: dict[str, Any], key: str) -> str:
         return str(d.get(f"{key}_{lang}") or d.get(f"{key}_ja") or "")
 
@@ -216,8 +223,9 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
         rows.append({"section": f"technology ({mark})", "item": t["id"],
                      "detail": f"{pick(t, 'name')} " + counts.format(len(t["strong"]), len(t["support"])),
                      "source": f"line {t['source']['line']}"})  # fmt: skip
-    if data["exclude"]:
-        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(data["exclude"]), "source": ""})
+    excluded = data["exclude"]
+    if excluded and not brief:
+        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(excluded), "source": ""})
     for e in data["econsec"]:
         # The link is this taxonomy's reading (the source maps neither list onto the other); the line is the area's.
         rows.append({"section": "econsec (editorial)", "item": e["id"], "detail": pick(e, "name"),
@@ -261,6 +269,13 @@ def show_rows(data: dict[str, Any], lang: str) -> list[dict[str, str]]:
     for n in caveats.values():
         rows.append({"section": "market", "item": n["mark"] if lang == "ja" else "(note)", "detail": n[lang],
                      "source": f"line {n['source']['line']}"})  # fmt: skip
+    if excluded and brief:
+        detail = ", ".join(excluded[:_EXCLUDED_SHOWN])
+        if len(excluded) > _EXCLUDED_SHOWN:
+            more = len(excluded) - _EXCLUDED_SHOWN
+            detail += (f" …ほか {more} 語（すべては --format json か csv で）" if lang == "ja"
+                       else f" … and {more} more (--format json or csv lists them all)")  # fmt: skip
+        rows.append({"section": "excluded terms", "item": f"{len(excluded)}", "detail": detail, "source": ""})
     return rows
 
 
@@ -632,6 +647,8 @@ class _Words:
     excluded_label: dict[str, str]
     excluded_why: dict[str, str]
     program_why: str
+    legend: str
+    """Under ``--explain``: what its offsets, strengths and learned weights mean, for a reader who is no programmer."""
 
 
 _WORDS = {
@@ -655,6 +672,9 @@ _WORDS = {
             "": "is a known false friend",
         },
         program_why="programs {ids} ← {why}",
+        legend=("[start:end] are character positions in the title (from 0). A term is strong (decides its area "
+                "alone) or support (needs more); a learned piece is a 2-3 character part of a word the learned model "
+                "weighed, its weight a log-odds (above 0 raises the area)."),
     ),
     # Labels of the source's own Japanese where it has them: Protection（保護）/ Promotion（育成）への活用, 支援
     "ja": _Words(
@@ -680,6 +700,9 @@ _WORDS = {
             "": "紛らわしい語（既知の誤検出語）",
         },
         program_why="支援・施策 {ids} ← {why}",
+        legend=("[開始:終了] はタイトル中の文字の位置（0 から数える）。「強」の語はそれだけで領域を決め、「補助」の語は"
+                "ほかの根拠と合わせて効きます。学習モデルの「断片」はモデルが重みを付けた語の2〜3文字で、重みは対数"
+                "オッズ（正なら領域らしさを上げる）。"),
     ),
 }  # fmt: skip
 
@@ -749,6 +772,11 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if explain:
             assert facts is not None
             _explain(r, console, min_score, w, lang, tax, facts)
+    if explain and results:
+        from rich.text import Text as RText
+
+        console.print()
+        _labelled(console, "", RText(w.legend, style="dim"), indent=0)
 
 
 class _AreaCells(NamedTuple):
@@ -820,10 +848,14 @@ def _labelled(console: Console, label: str, text: Any, indent: int = 2) -> None:
 
     from .wrap_ja import Wrapped
 
+    head = " " * indent + (f"{label}: " if label else "")
+    if not head:
+        console.print(Wrapped(text))
+        return
     grid = Table.grid()
     grid.add_column(no_wrap=True)
     grid.add_column()
-    grid.add_row(RText(" " * indent + (f"{label}: " if label else "")), Wrapped(text))
+    grid.add_row(RText(head), Wrapped(text))
     console.print(grid)
 
 
@@ -1286,6 +1318,22 @@ def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -
                 "（--column 列名 または 番号）"
                 if ja else f"no row had a usable title ({n:,} of {n:,} row{'s' if n != 1 else ''} not classified"
                 f"{': ' + kinds if kinds else ''}): is {column} the right column? (--column NAME or N)")  # fmt: skip
+    _warn(console, text, lang)
+
+
+def other_sheets_warning(summary: Any, console: Console, lang: str = "en") -> None:
+    """Say that other visible sheets of the workbook hold the title column too and were not read (a call delivered
+    as a sheet per category: only the first was screened, and --fail-on judged half the call; a user test)."""
+    names = "、".join(map(repr, map(_visible, summary.other_sheets))) if lang == "ja" \
+        else ", ".join(map(repr, map(_visible, summary.other_sheets)))  # fmt: skip
+    sheet = repr(_visible(summary.sheet or ""))
+    if lang == "ja":
+        text = (f"シート {names} にもタイトル列がありますが、読んでいません（読んだのはシート {sheet} だけです）: "
+                "残りのシートは --sheet シート名 でそれぞれスクリーニングしてください")
+    else:
+        many = len(summary.other_sheets) > 1
+        text = (f"sheet{'s' if many else ''} {names} {'hold' if many else 'holds'} a title column too and "
+                f"{'were' if many else 'was'} not read (only sheet {sheet} was): screen each with --sheet NAME")
     _warn(console, text, lang)
 
 

@@ -335,6 +335,8 @@ class Summary:
     """When --column chose the title column: the column that would have been detected, if another one."""
     title_median_chars: int | None = None
     """The median length of the first titles read (up to :data:`TITLE_SAMPLE_ROWS`), None when none was usable."""
+    other_sheets: tuple[str, ...] = ()
+    """xlsx read without --sheet: the other visible sheets that hold the title column too, which were not read."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -370,6 +372,7 @@ class Summary:
             "title_column_namesakes": list(self.title_column_namesakes),
             "title_column_suggested": self.title_column_suggested,
             "title_median_chars": self.title_median_chars,
+            "other_sheets": list(self.other_sheets),
         }  # fmt: skip
 
 
@@ -890,6 +893,7 @@ def screen(
         output_format=out_fmt,
         encoding=table.encoding,
         sheet=table.sheet,
+        other_sheets=table.other_sheets,
         header_row=table.header_row,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,

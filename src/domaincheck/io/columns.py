@@ -2,7 +2,8 @@
 
 Names are compared after NFKC normalisation, case folding and removal of spaces, underscores, hyphens
 and middle dots, so ``Project_Title``, ``ＴＩＴＬＥ`` and ``研究 課題名`` all match. A parenthesised or
-bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]`` matches too, at lower priority.
+bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]`` matches too, at lower priority, and so does a name
+decorated as forms mark required items (``研究課題名※必須``, ``【研究課題名】``, ``*タイトル``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,18 @@ def _without_suffix(key: str) -> str:
     return _SUFFIX.sub("", key)
 
 
+_MARKS = re.compile(r"^[*★☆●○◎◆◇■□▼▽※]+|[*★☆●○◎◆◇■□▼▽]+$|(?<=.)※.*$")
+_WRAPPED = re.compile(r"[(\[【「『〔<〈《](.+)[)\]】」』〕>〉》]")
+
+
+def _undecorated(key: str) -> str:
+    """A form's name without the marks it is decorated with: a required mark (``研究課題名※必須``, ``*課題名``,
+    ``★タイトル``) or brackets around the whole name (``【研究課題名】``)."""
+    key = _MARKS.sub("", key)
+    wrapped = _WRAPPED.fullmatch(key)
+    return wrapped.group(1) if wrapped is not None else key
+
+
 _CANDIDATES: dict[str, int] = {}
 for _rank, _name in enumerate(TITLE_COLUMN_NAMES):
     _CANDIDATES.setdefault(normalize_column_name(_name), _rank)
@@ -86,7 +99,11 @@ def detect_title_column(header: Sequence[str]) -> int | None:
     best: tuple[int, int, int, int] | None = None
     for index, name in enumerate(header):
         key = normalize_column_name(name)
-        for fuzz, candidate in enumerate((key, _without_suffix(key))):
+        # a decorated name ranks as the name does: its marks say only that the item is required
+        plain = _undecorated(key)
+        forms = ((0, key), (1, _without_suffix(key))) if plain == key else (
+            (0, key), (0, plain), (1, _without_suffix(key)), (1, _without_suffix(plain)))
+        for fuzz, candidate in forms:
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
                 score = (fuzz, _language_rank(key) if fuzz else 1, rank, index)

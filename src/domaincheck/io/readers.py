@@ -145,6 +145,9 @@ class Table:
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
     hidden: tuple[bool, ...] | None = None
     """xlsx read with ``layout``: per header column, whether the sheet hides it; else None."""
+    other_sheets: tuple[str, ...] = ()
+    """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
+    (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
     size: int | None = None
     """CSV, TSV and JSONL read from a regular file: its size in bytes, where :attr:`tell` ends; else None (xlsx, whose
     rows ``total`` may count; standard input and pipes, which are spooled as they come)."""
@@ -803,7 +806,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             raise _workbook_error(source.name, exc) from None
         try:
             _name_locale_formats(workbook)
-            start, context = _choose_sheet(workbook, sheet, header_row, source.name, column, layout)
+            start, context, others = _choose_sheet(workbook, sheet, header_row, source.name, column, layout)
             worksheet = start.worksheet
             header_cells = start.header
             consumed = start.consumed
@@ -856,7 +859,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner else None, context=context, widths=widths,
-                          hidden=hidden)
+                          hidden=hidden, other_sheets=others)
             yield table
         finally:
             workbook.close()
@@ -929,22 +932,23 @@ def _guarded(items: Iterator[_T], name: str, sheet: str) -> Iterator[_T]:
 
 
 def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name: str, column: str | None = None,
-                  layout: bool = False) -> tuple[_SheetStart, Context | None]:  # fmt: skip
-    """The sheet to read, started, and the context for errors when none had the title column (``column``, else a
-    detected one; else None)."""
+                  layout: bool = False) -> tuple[_SheetStart, Context | None, tuple[str, ...]]:  # fmt: skip
+    """The sheet to read, started; the context for errors when none had the title column (``column``, else a
+    detected one; else None); and when it was chosen for its title column, the other visible sheets that hold it
+    too (:attr:`Table.other_sheets`)."""
     sheets = list(workbook.worksheets)
     if not sheets:
         raise InputError(f"{name}: the workbook has no worksheet", ja=f"{name}: ブックにワークシートがありません")
     pads = _zero_pad_formats(workbook)
     if sheet is not None:
-        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None
+        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None, ()
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
     # banner would take for a header: such sheets are tried after the others.
     order = sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None)
     found, first, headers = _first_with_title(order, visible[0], header_row, name, pads, column, layout)
     if found is not None:
-        return found, None
+        return found, None, _others_with_title(order, found.worksheet, header_row, name, pads, column)
     assert first is not None  # visible[0] is in the order
     wanted = f"the column {column!r}" if column is not None else "a title column"
     wanted_ja = f"列 {column!r} " if column is not None else "タイトル列"
@@ -956,23 +960,38 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
         if found is not None:
             first.rows.close()
             if len(sheets) == 1:  # its header below a banner: the error lists the columns there
-                return found, None
+                return found, None, ()
             title = found.worksheet.title
             return found, (f"read sheet {title!r}, the first visible one with a title column: no visible sheet has "
                            f"{wanted}; sheets: {_describe_sheets(sheets)}",
                            "give --column a name from that list, or choose the sheet with --sheet NAME",
                            f"タイトル列のある最初の表示シート {title!r} を読みました: {wanted_ja}のある表示シートが"
                            f"ありません。シート: {_describe_sheets(sheets, 'ja')}",
-                           "--column にはこの一覧の列名を指定するか、--sheet シート名でシートを選んでください")
+                           "--column にはこの一覧の列名を指定するか、--sheet シート名でシートを選んでください"), ()
     if len(sheets) == 1:
-        return first, None
+        return first, None, ()
     return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has {wanted}; "
                    f"sheets: {_describe_sheets(sheets, headers=headers)}",
                    "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list",
                    f"表示されている最初のシート {visible[0].title!r} を読みました: {wanted_ja}のある表示シートが"
                    "ありません。"
                    f"シート: {_describe_sheets(sheets, 'ja', headers)}",
-                   "--sheet シート名、またはこの一覧の N 番目なら --sheet N でシートを選んでください")  # fmt: skip
+                   "--sheet シート名、またはこの一覧の N 番目なら --sheet N でシートを選んでください"), ()  # fmt: skip
+
+
+def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, name: str, pads: frozenset[str],
+                       column: str | None) -> tuple[str, ...]:  # fmt: skip
+    """The titles of the sheets of ``order`` but ``chosen`` and instructions sheets whose header holds the title
+    column (each read up to its header, then closed)."""
+    others: list[str] = []
+    for worksheet in order:
+        if worksheet is chosen or _INSTRUCTIONS.search(str(worksheet.title)) is not None:
+            continue
+        start = _start_sheet(worksheet, header_row, name, pads, column)
+        start.rows.close()
+        if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
+            others.append(str(worksheet.title))
+    return tuple(others)
 
 
 def _first_with_title(order: list[Any], keep: Any, header_row: int | None, name: str, pads: frozenset[str],
