@@ -503,7 +503,7 @@ def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja, taxonomy
         person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
         write_rows(econsec_rows(tax, lang.value, by_name=person), fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None, econsec_caption(lang.value),
-                   ids=("id", "source_line"), lang=lang.value)  # fmt: skip
+                   ids=("id", "source_line"), lang=lang.value, cards=True)  # fmt: skip
 
 
 class KindChoice(str, Enum):
@@ -537,7 +537,7 @@ def programs(
         write_rows(rows, fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
                    "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
-                   ids=("id", "parent", "kind", "source_line"), lang=lang.value)  # fmt: skip
+                   ids=("id", "parent", "kind", "source_line"), lang=lang.value, cards=True)  # fmt: skip
 
 
 class FailOn(str, Enum):

@@ -433,11 +433,12 @@ def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], console: Console | None,
-               title: str = "", ids: Sequence[str] = (), lang: str = "en") -> None:  # fmt: skip
+               title: str = "", ids: Sequence[str] = (), lang: str = "en", cards: bool = False) -> None:  # fmt: skip
     """Render flat rows as a table, CSV or Markdown. In the table the columns named in ``ids`` (ids, short labels)
     are kept whole when the console is wide enough for them and a few characters of every other column (those fold);
     in a narrower terminal every column folds, so that none is squeezed out. In Japanese (``lang``) the table and
-    Markdown name their columns and sections in Japanese; CSV keeps its keys."""
+    Markdown name their columns and sections in Japanese; CSV keeps its keys. With ``cards`` (listings of long
+    text), a table wider than a terminal below :data:`_CARDS_BELOW` columns is written a record at a time."""
     if not rows:
         if fmt is ListFormat.csv:
             return
@@ -466,8 +467,11 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         from .wrap_ja import Wrapped
 
         assert console is not None
-        table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
+        if cards and console.width < _CARDS_BELOW and not _fits_whole(_needs(rows, cols), cols, console.width):
+            _cards(rows, cols, ids, console, title)
+            return
         whole, widths = _widths(rows, cols, ids, console.width, fair=lang == "ja")
+        table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
         # Text: taxonomy strings are data, never markup. A folding Japanese cell breaks as Japanese does (never
@@ -476,6 +480,39 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         for r in rows:
             table.add_row(*(Wrapped(RText(r[c])) if wrap and c not in whole else RText(r[c]) for c in cols))
         console.print(table)
+
+
+_CARDS_BELOW = 120
+"""Below this width a listing too wide for the terminal is written a record at a time (:func:`_cards`)."""
+_SHORT = 12
+"""The widest value of a column that :func:`_cards` writes on a record's first line."""
+
+
+def _cards(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], console: Console, title: str) -> None:
+    """``rows`` a record at a time: the first column's value and the ids and short values (each after its column's
+    name) on a line, then each longer value under its column's name, its lines hanging under its first. At 80
+    columns the table of ``programs`` gave its names and facts a dozen cells, a few characters a line, and cut ids
+    (a user test)."""
+    from rich.cells import cell_len
+    from rich.text import Text as RText
+
+    short = [c for c in cols if c in ids or max(cell_len(r[c]) for r in rows) <= _SHORT]
+    if title:
+        console.print(RText(title, style="bold"))
+    for r in rows:
+        console.print()
+        head = [(c, r[c]) for c in short if r[c].strip()]
+        line = RText()
+        for n, (c, value) in enumerate(head):
+            line.append("  " if n else "")
+            if c == cols[0]:
+                line.append(value.strip(), style="bold")
+            else:
+                line.append(f"{c}: {value}")
+        _labelled(console, "", line, indent=2 if r[cols[0]].startswith("  ") else 0)
+        for c in cols:
+            if c not in short and r[c].strip():
+                _labelled(console, c, RText(r[c]), indent=4 if r[cols[0]].startswith("  ") else 2)
 
 
 _FOLDED_MIN = 12
@@ -498,11 +535,10 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
     more, or with ``fair`` (the Japanese tables) as :func:`_fair_shares` shares it; the English tables keep the
     sharing in proportion, their output unchanged. (Rich's own sharing ignores a column's least width, and the table
     then runs past the console.)"""
-    from rich.cells import cell_len
 
     ids = [c for c in ids if c in cols]
     whole: tuple[str, ...] = ()
-    need = {c: max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols}  # each column's widest cell
+    need = _needs(rows, cols)
     for n in range(len(ids), 0, -1):  # the first id column may leave the others narrower than the rest may
         if _fits_whole(need, ids[:n], width, _FOLDED_MIN if n > 1 else _FOLDED_LEAST):
             whole = tuple(ids[:n])
@@ -547,6 +583,13 @@ def _fair_shares(least: dict[str, int], need: dict[str, int], spare: int) -> dic
     more = {c: need[c] - widths[c] for c in widths}
     total = sum(more.values())
     return {c: widths[c] + spare * more[c] // total for c in widths} if spare > 0 and total > 0 else widths
+
+
+def _needs(rows: list[dict[str, str]], cols: list[str]) -> dict[str, int]:
+    """Each column's widest cell, its header included."""
+    from rich.cells import cell_len
+
+    return {c: max([cell_len(c), *(cell_len(r[c]) for r in rows)]) for c in cols}
 
 
 def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int = _FOLDED_MIN) -> bool:
