@@ -38,7 +38,7 @@ from domaincheck.classify import Classifier  # noqa: E402
 from domaincheck.errors import DomaincheckError  # noqa: E402
 from domaincheck.evaluate import read_cases  # noqa: E402
 from domaincheck.learned import FORMAT, Tokenizer, ngrams  # noqa: E402
-from domaincheck.normalize import normalize  # noqa: E402
+from domaincheck.normalize import normalize, with_quotes  # noqa: E402
 from domaincheck.taxonomy import load as load_taxonomy  # noqa: E402
 
 
@@ -88,7 +88,7 @@ def main() -> None:
     clf = Classifier(load_taxonomy(ROOT / "taxonomy"))  # the term layer alone; any existing learned.json is ignored
     area_ids = [a.id for a in clf.taxonomy.areas]
     titles, labels, sources = read_sets(args.data, area_ids)
-    texts = [normalize(t).text for t in titles]
+    texts = [with_quotes(normalize(t)).text for t in titles]  # what the classifier gives the model to read
     # Per title, the areas the terms report and whether a strong term carries each (the rest may be doubted).
     term_strong = [{h.id: any(e.strength == "strong" for e in h.evidence) for h in clf.classify(t).areas}
                    for t in titles]  # fmt: skip

@@ -2026,6 +2026,33 @@ def test_screen_names_other_sheets_with_a_title_column(tmp_path: Path, quiet: bo
     assert "極超音速エンジンの研究" in (tmp_path / "out3.csv").read_text(encoding="utf-8-sig")
 
 
+def test_other_sheets_are_looked_at_by_name_and_not_far(tmp_path: Path) -> None:
+    """A column given by number names no column of another sheet: any sheet with two columns was said to hold the
+    title column (a review). A sheet of blank rows is looked at no further than 1,000 rows (one of 300,000
+    formatted empty cells made a run seven times slower)."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "一覧"
+    book.active.append(["番号", "研究課題名"])
+    book.active.append([1, "量子センサの開発"])
+    other = book.create_sheet("集計")
+    other.append(["区分", "件数"])
+    blank = book.create_sheet("余白")
+    for row in range(1, 1500):
+        blank.cell(row=row, column=1).number_format = "0"  # a formatted empty cell: the row is in the sheet
+    blank.cell(row=1500, column=1, value="研究課題名")
+    book.save(src)
+    summary = tmp_path / "summary.json"
+    for extra, others in ((["--column", "2"], []), (["--column", "研究課題名"], []), ([], [])):
+        r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--summary-json",
+                str(summary), *extra)  # fmt: skip
+        assert r.exit_code == 0, r.stderr
+        assert json.loads(summary.read_text(encoding="utf-8"))["other_sheets"] == others, extra
+        assert "a title column too" not in r.stderr
+
+
 def test_screen_column_chooses_the_sheet_that_has_it(tmp_path: Path) -> None:
     """With --column and no --sheet, the first visible sheet that has that column is read (a summary sheet with a
     detectable "Title" column comes first); a column no sheet has is an error that lists the sheets."""

@@ -250,9 +250,10 @@ def test_lang_before_the_command_says_where_it_goes(args: list[str], lang: str) 
         said = env if lang == "env" else lang
         assert r.exit_code == EXIT_USAGE and r.stdout == "", r.stderr
         command = "domaincheck taxonomy validate" if args[0] == "taxonomy" else "domaincheck classify"
-        expected = (f"--lang is an option of each command: give it after the command's name ({command} --lang en …)."
+        example = f"{command} --lang {said} …"  # the language asked for, or the run's
+        expected = (f"--lang is an option of each command: give it after the command's name ({example})."
                     if said == "en" else
-                    f"--lang は各コマンドのオプションです。コマンド名の後に指定してください（{command} --lang en …）。")
+                    f"--lang は各コマンドのオプションです。コマンド名の後に指定してください（{example}）。")
         assert _squeezed(expected) in _squeezed(r.stderr), r.stderr
 
 

@@ -310,6 +310,7 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["研究課題名（和文）※必須", "研究課題名（英文）※必須"], 0, id="decorated-japanese-first"),
         pytest.param(["課題名※", "研究課題名"], 0, id="decoration-keeps-the-names-rank"),
         pytest.param(["番号", "※注意事項", "【所属】"], None, id="decorated-other-names"),
+        pytest.param(["研究課題名（和文）", "研究課題名※英文で記入"], 0, id="a-note-after-the-mark-stays"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:

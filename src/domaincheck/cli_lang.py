@@ -78,8 +78,8 @@ def command_key(ctx: click.Context) -> str:
 
 
 _LANG_AFTER = {
-    "en": "--lang is an option of each command: give it after the command's name ({command} --lang en …).",
-    "ja": "--lang は各コマンドのオプションです。コマンド名の後に指定してください（{command} --lang en …）。",
+    "en": "--lang is an option of each command: give it after the command's name ({command} --lang {lang} …).",
+    "ja": "--lang は各コマンドのオプションです。コマンド名の後に指定してください（{command} --lang {lang} …）。",
 }
 """The error of ``--lang`` given before a command."""
 
@@ -116,7 +116,8 @@ class _Localized(click.Command):
                 asked = _given_lang(given)  # said in the language asked for, when it names one
                 if asked is not None:
                     ctx.meta[LANG_META] = asked
-                raise click.UsageError(_LANG_AFTER[help_lang(ctx)].format(command=command), ctx) from None
+                said = help_lang(ctx)
+                raise click.UsageError(_LANG_AFTER[said].format(command=command, lang=asked or said), ctx) from None
             if isinstance(exc, click.NoSuchOption) and len(exc.possibilities or ()) == 1 and exc.message[-1:] != ".":
                 exc.message += "."
             raise

@@ -11,6 +11,7 @@ spellings, its English plural, and its forms with an equivalent name (CO2, carbo
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from typing import NamedTuple
@@ -19,7 +20,9 @@ from typing import NamedTuple
 # 量子暗号通信, a user test); slashes and apostrophes (Alzheimer's) are kept as they are.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DOTS = "\u30fb\u00b7\uff65\u2022\u2219"
-_QUOTES = '"\u300c\u300d\u300e\u300f\u301d\u301e\u301f\u201c\u201d\u201e\u00ab\u00bb\uff62\uff63'
+# (and their full-width and vertical forms, which NFKC makes one of them: ＂ ﹁ ﹂ ﹃ ﹄)
+_QUOTES = ('"\u300c\u300d\u300e\u300f\u301d\u301e\u301f\u201c\u201d\u201e\u00ab\u00bb\uff62\uff63'
+           "\uff02\ufe41\ufe42\ufe43\ufe44")
 _SPACES = " \t\r\n\u3000\u00a0\u2002\u2003\u2009\u200b"
 _FOLDED = _DASHES + _DOTS + _QUOTES + _SPACES
 _FOLDED_BUT_QUOTES = _DASHES + _DOTS + _SPACES
@@ -122,6 +125,9 @@ class _Table(dict[int, str]):
 
 
 _IRREGULAR = "\x00"
+_RUNS_MAX = 32
+"""The most runs of deleted characters a normalised text keeps instead of an offset map (a title of thousands of
+quotation marks took seconds to map its matches back)."""
 _TABLE = _Table()
 _TABLE_KEEPING_QUOTES = _Table(keep_quotes=True)
 # Every ASCII character maps to one ASCII character (lower case, controls and dashes to a space), so ASCII text
@@ -251,7 +257,10 @@ def normalize(text: str, keep_quotes: bool = False) -> Normalized:
             parts.append(mapped[pos:start])
             pos = start + length
         parts.append(mapped[pos:])
-        return Normalized("".join(parts), None, tuple(dels), text)
+        out = Normalized("".join(parts), None, tuple(dels), text)
+        if len(dels) > _RUNS_MAX:  # mapping an offset back walks the runs: keep the map instead
+            return Normalized(out.text, (*origins(out), len(text)), (), text)
+        return out
     return _normalize_slow(text, keep_quotes)
 
 
@@ -332,37 +341,87 @@ def with_quotes(norm: Normalized) -> Normalized:
     return normalize(norm.original, keep_quotes=True) if _QUOTE.search(norm.original) else norm
 
 
-_OPENING = frozenset("\u300c\u300e\u301d\u201c\u201e\u00ab\uff62")
-"""Quotation marks that open a quotation (「『〝“„«｢); the ASCII double quote opens and closes in turn."""
+_OPENING = frozenset("\u300c\u300e\u301d\u201c\u201e\u00ab\uff62\ufe41\ufe43")
+"""Quotation marks that open a quotation (「『〝“„«｢﹁﹃); an ASCII or full-width double quote opens and closes in
+turn."""
+_STRAIGHT = frozenset('"\uff02')
 
 
-def quoted_parts(text: str) -> list[tuple[int, int]]:
-    """The quotations in ``text``: (offset of the opening mark, offset of the closing mark) of each pair."""
-    pairs: list[tuple[int, int]] = []
+class Quotations(NamedTuple):
+    """Where a title's quotation marks stand (see :func:`quotations`)."""
+
+    marks: list[int]
+    """The original offset of every quotation mark, in order."""
+    partner: dict[int, int]
+    """For a mark that opens or closes a quotation: the offset of the mark at its other end."""
+    cuts: list[int]
+    """The offsets in the normalised text where marks stood (each before the character that followed it)."""
+
+
+def quotations(norm: Normalized) -> Quotations | None:
+    """The quotation marks of ``norm``'s original text, paired (nested quotations close inner first; a straight
+    double quote opens and closes in turn; a mark left unpaired has no partner), or None when it has none."""
+    marks = [m.start() for m in _QUOTE.finditer(norm.original)]
+    if not marks:
+        return None
+    original = norm.original
+    partner: dict[int, int] = {}
     opened: list[int] = []
-    ascii_open = -1
-    for m in _QUOTE.finditer(text):
-        at, mark = m.start(), m.group()
-        if mark == '"':
-            if ascii_open < 0:
-                ascii_open = at
+    straight = -1
+    for at in marks:
+        mark = original[at]
+        if mark in _STRAIGHT:
+            if straight < 0:
+                straight = at
             else:
-                pairs.append((ascii_open, at))
-                ascii_open = -1
+                partner[straight], partner[at] = at, straight
+                straight = -1
         elif mark in _OPENING:
             opened.append(at)
         elif opened:
-            pairs.append((opened.pop(), at))
-    return pairs
+            start = opened.pop()
+            partner[start], partner[at] = at, start
+    where = origins(norm)
+    cuts = sorted({c for c in (bisect.bisect_left(where, at) for at in marks) if 0 < c < len(norm.text)})
+    return Quotations(marks, partner, cuts)
 
 
-def splits_a_quotation(norm: Normalized, start: int, end: int, pairs: list[tuple[int, int]]) -> bool:
-    """Whether the normalised span ``start:end`` takes part of a quotation (``pairs``, :func:`quoted_parts` of
-    ``norm.original``) with words outside it: 器官「再生繁殖芽」 holds no 器官再生. A span around a whole quotation
-    (「量子」暗号通信), or within one, does not."""
+def origins(norm: Normalized) -> list[int]:
+    """The original offset of each character of ``norm.text``."""
+    if norm.offsets is not None:
+        return list(norm.offsets[: len(norm.text)])
+    out: list[int] = []
+    runs = norm.deleted
+    shift = k = 0
+    for i in range(len(norm.text)):
+        while k < len(runs) and runs[k][0] <= i + shift:
+            shift += runs[k][1]
+            k += 1
+        out.append(i + shift)
+    return out
+
+
+def crosses_a_mark(norm: Normalized, start: int, end: int, quoted: Quotations) -> bool:
+    """Whether the normalised span ``start:end`` runs through a quotation mark of the original text."""
     s, e = norm.span(start, end)
-    return any((s < opening < e and e < closing) or (s < closing < e and s > opening + 1)
-               for opening, closing in pairs)
+    i = bisect.bisect_right(quoted.marks, s)
+    return i < len(quoted.marks) and quoted.marks[i] < e
+
+
+def splits_a_quotation(norm: Normalized, start: int, end: int, quoted: Quotations) -> bool:
+    """Whether the normalised span ``start:end`` takes part of a quotation with words outside it (器官「再生繁殖芽」
+    holds no 器官再生), or runs through a mark left unpaired. A span around a whole quotation (「量子」暗号通信), or
+    within one, does not."""
+    s, e = norm.span(start, end)
+    marks = quoted.marks
+    i = bisect.bisect_right(marks, s)
+    while i < len(marks) and marks[i] < e:
+        at = marks[i]
+        other = quoted.partner.get(at)
+        if other is None or (other > at and e < other) or (other < at and s > other + 1):
+            return True
+        i += 1
+    return False
 
 
 def normalize_text(text: str) -> str:

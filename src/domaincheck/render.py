@@ -777,18 +777,19 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                            else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
         if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
             reason = reason.removeprefix(f"{verdict}: ")
-        said = RText(verdict, style=_VERDICT_STYLE[r.verdict]).append(f" — {_visible(reason)}", style="")
+        said = RText().append(verdict, style=_VERDICT_STYLE[r.verdict]).append(f" — {_visible(reason)}")
         _labelled(console, w.verdict, said)
         rows = [_area_cells(a, w, lang, tax) for a in r.areas]
         if rows and _table_width(r.areas, rows, w, lang, named=False) > console.width:
             # Too narrow for the table to give the evidence room (it showed a character a line): a line per area
             for a, cells in zip(r.areas, rows, strict=True):
                 fields = [cells.tier, f"{w.columns[3]} {a.score}", f"{w.columns[4]} {cells.band}"]
-                for n_line, line in enumerate(_packed([a.id, *fields], console.width - 2)):
-                    head = RText("  " if n_line == 0 else "    ").append(line, style="bold" if n_line == 0 else "")
-                    if n_line == 0:
-                        head.stylize("", 2 + len(a.id))
-                    console.print(head, highlight=False)
+                for n_line, line in enumerate(_packed([a.id, *fields], console.width - 2, console.width - 4)):
+                    head = RText("    " if n_line else "  ")
+                    if n_line == 0:  # the id in bold, as the table's first column
+                        head.append(a.id, style="bold")
+                        line = line[len(a.id):]
+                    console.print(head.append(line), highlight=False)
                 if cells.evidence.plain:
                     _labelled(console, w.columns[-1], cells.evidence, indent=4)
         elif rows:
@@ -869,14 +870,14 @@ def _table_width(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, la
     return need
 
 
-def _packed(fields: Sequence[str], width: int) -> list[str]:
-    """``fields`` joined by two spaces into lines of at most ``width`` cells, a field never split (one wider than
-    ``width`` has a line of its own)."""
+def _packed(fields: Sequence[str], first: int, rest: int) -> list[str]:
+    """``fields`` joined by two spaces into lines of at most ``first`` cells (the first line) and ``rest`` (the
+    others, indented deeper), a field never split (one wider than its line has a line of its own)."""
     from rich.cells import cell_len
 
     lines: list[str] = []
     for f in fields:
-        if lines and cell_len(lines[-1]) + 2 + cell_len(f) <= width:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(f) <= (rest if len(lines) > 1 else first):
             lines[-1] += "  " + f
         else:
             lines.append(f)
@@ -1364,11 +1365,17 @@ def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -
     _warn(console, text, lang)
 
 
+_SHEETS_NAMED = 5
+"""The most sheets the other-sheets warning names (--summary-json lists them all)."""
+
+
 def other_sheets_warning(summary: Any, console: Console, lang: str = "en") -> None:
     """Say that other visible sheets of the workbook hold the title column too and were not read (a call delivered
     as a sheet per category: only the first was screened, and --fail-on judged half the call; a user test)."""
-    names = "、".join(map(repr, map(_visible, summary.other_sheets))) if lang == "ja" \
-        else ", ".join(map(repr, map(_visible, summary.other_sheets)))  # fmt: skip
+    shown = [repr(_visible(s)) for s in summary.other_sheets[:_SHEETS_NAMED]]
+    more = len(summary.other_sheets) - len(shown)
+    names = ("、".join(shown) + (f" ほか {more} シート" if more else "")) if lang == "ja" \
+        else ", ".join(shown) + (f" and {more} more" if more else "")  # fmt: skip
     sheet = repr(_visible(summary.sheet or ""))
     if lang == "ja":
         text = (f"シート {names} にもタイトル列がありますが、読んでいません（読んだのはシート {sheet} だけです）: "

@@ -67,13 +67,14 @@ def _without_suffix(key: str) -> str:
     return _SUFFIX.sub("", key)
 
 
-_MARKS = re.compile(r"^[*★☆●○◎◆◇■□▼▽※]+|[*★☆●○◎◆◇■□▼▽]+$|(?<=.)※.*$")
+_MARKS = re.compile(r"^[*★☆●○◎◆◇■□▼▽※]+|[*★☆●○◎◆◇■□▼▽]+$|(?<=.)※(必須|任意|required)?$")
 _WRAPPED = re.compile(r"[(\[【「『〔<〈《](.+)[)\]】」』〕>〉》]")
 
 
 def _undecorated(key: str) -> str:
     """A form's name without the marks it is decorated with: a required mark (``研究課題名※必須``, ``*課題名``,
-    ``★タイトル``) or brackets around the whole name (``【研究課題名】``)."""
+    ``★タイトル``) or brackets around the whole name (``【研究課題名】``). A note after ※ that says more than that
+    stays (``研究課題名※英文で記入`` is not the Japanese title)."""
     key = _MARKS.sub("", key)
     wrapped = _WRAPPED.fullmatch(key)
     return wrapped.group(1) if wrapped is not None else key

@@ -948,7 +948,10 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     order = sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None)
     found, first, headers = _first_with_title(order, visible[0], header_row, name, pads, column, layout)
     if found is not None:
-        return found, None, _others_with_title(order, found.worksheet, header_row, name, pads, column)
+        # A column given by number says nothing of another sheet's columns: other sheets are looked at by name
+        others = () if column is not None and numeric_spec(column) is not None else _others_with_title(
+            order, found.worksheet, header_row, name, pads, column)
+        return found, None, others
     assert first is not None  # visible[0] is in the order
     wanted = f"the column {column!r}" if column is not None else "a title column"
     wanted_ja = f"列 {column!r} " if column is not None else "タイトル列"
@@ -987,7 +990,7 @@ def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, na
     for worksheet in order:
         if worksheet is chosen or _INSTRUCTIONS.search(str(worksheet.title)) is not None:
             continue
-        start = _start_sheet(worksheet, header_row, name, pads, column)
+        start = _start_sheet(worksheet, header_row, name, pads, column, probe=True)
         start.rows.close()
         if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             others.append(str(worksheet.title))
@@ -1105,8 +1108,10 @@ _AHEAD_MAX = 1_000
 
 
 def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str],
-                 column: str | None = None, layout: bool = False) -> _SheetStart:  # fmt: skip
+                 column: str | None = None, layout: bool = False, probe: bool = False) -> _SheetStart:  # fmt: skip
     """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row).
+    ``probe`` (a look at a sheet that will not be read): no further than :data:`_AHEAD_MAX` rows for it, blank ones
+    included (a sheet of formatted empty cells was read to its end).
 
     Without ``header_row``, a first row that holds no title column (``column``, else a detected one) may be a
     banner (令和7年度 応募課題一覧, a date): the next rows, up to :data:`_BANNER_ROWS` that are not blank, are searched
@@ -1119,6 +1124,8 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     consumed = 0
     for values, _formats in rows:
         consumed += 1
+        if probe and consumed > _AHEAD_MAX:
+            break
         if header_row is not None and consumed < header_row:
             continue  # a banner above the header
         if not _is_blank(values):
