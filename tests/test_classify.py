@@ -578,3 +578,12 @@ def test_satellite_positioning_and_remote_sensing_reach_the_surveillance_area(cl
     assert "surveillance_positioning_sensors" in econsec("衛星リモートセンシングによる森林変化の検出")
     assert "surveillance_positioning_sensors" not in econsec("月面探査ローバの開発")
     assert "surveillance_positioning_sensors" not in econsec("強相関冷却原子気体における開放量子多体系の理論的研究")
+
+
+def test_evidence_through_a_quotation_shows_its_marks(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A term that runs through a quotation written for emphasis points at the quotation whole (「量子」暗号), not at
+    half of it (量子」暗号, a review); a term within one points at its words."""
+    [ev] = classifier.classify("「量子」暗号通信の実証").areas[0].evidence[:1]
+    assert (ev.text, ev.start, ev.end) == ("「量子」暗号", 0, 6)
+    [area] = classifier.classify("器官「再生医療」の研究").areas
+    assert [(e.text, e.start, e.end) for e in area.evidence] == [("再生医療", 3, 7)]

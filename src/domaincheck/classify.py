@@ -25,7 +25,7 @@ from .models import (
     Result,
     Taxonomy,
 )
-from .normalize import Normalized, normalize, with_quotes
+from .normalize import Normalized, around_quotations, normalize, quotations, with_quotes
 
 MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
@@ -407,8 +407,11 @@ class Classifier:
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
         identity = norm.offsets is None and not norm.deleted
+        quoted = None if identity else quotations(norm)
         for span in spans:
             start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
+            if quoted is not None:
+                start, end = around_quotations(start, end, quoted)
             text = title[start:end]
             match = "fuzzy" if span.fuzzy else "exact"
             named: set[tuple[int, str]] | None = set() if len(span.targets) > 1 else None

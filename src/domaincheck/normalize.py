@@ -285,6 +285,10 @@ def _normalize_slow(text: str, keep_quotes: bool = False) -> Normalized:
                 if len(composed) == 1:
                     out[-1] = composed
                     continue
+                if m in _COMBINING_VOICED:
+                    # A kana voiced mark on what takes none (ー゙) is dropped: kept, it composed with the kana before
+                    # once a word-final long vowel went, on a second pass (カー゙ → ガ → ガ)
+                    continue
             if m == " ":
                 _drop_final_long(out, idx)
                 if out and out[-1] != " " and out[-1].isascii():
@@ -422,6 +426,20 @@ def splits_a_quotation(norm: Normalized, start: int, end: int, quoted: Quotation
             return True
         i += 1
     return False
+
+
+def around_quotations(start: int, end: int, quoted: Quotations) -> tuple[int, int]:
+    """An original span ``start:end`` widened to the marks of the quotations it holds the words of: a term through
+    「量子」暗号通信 shows as that, not as 量子」暗号通信."""
+    marks = quoted.marks
+    i = bisect.bisect_right(marks, start)
+    s, e = start, end
+    while i < len(marks) and marks[i] < end:
+        other = quoted.partner.get(marks[i])
+        if other is not None:
+            s, e = min(s, other), max(e, other + 1)
+        i += 1
+    return s, e
 
 
 def normalize_text(text: str) -> str:
