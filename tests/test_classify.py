@@ -587,3 +587,15 @@ def test_evidence_through_a_quotation_shows_its_marks(classifier) -> None:  # ty
     assert (ev.text, ev.start, ev.end) == ("「量子」暗号", 0, 6)
     [area] = classifier.classify("器官「再生医療」の研究").areas
     assert [(e.text, e.start, e.end) for e in area.evidence] == [("再生医療", 3, 7)]
+
+
+def test_quotation_marks_between_latin_letters_are_found(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A mark between two Latin letters folds to a space, which stays (x「y」z is x y z, as long as the title): it is
+    a quotation all the same, for the model's reading and for the matcher."""
+    from domaincheck.normalize import normalize, quotations, with_quotes
+
+    norm = normalize('"Quantum"computing')
+    assert norm.text == "quantum computing" and len(norm.text) == len(norm.original) - 1
+    assert quotations(norm) is not None and with_quotes(norm).text == '"quantum"computing'
+    [area] = classifier.classify('"Quantum"computing for chemistry').areas
+    assert area.id == "quantum" and area.evidence[0].text == '"Quantum"computing'

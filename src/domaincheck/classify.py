@@ -407,7 +407,7 @@ class Classifier:
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
         identity = norm.offsets is None and not norm.deleted
-        quoted = None if identity else quotations(norm)
+        quoted = quotations(norm)
         for span in spans:
             start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
             if quoted is not None:

@@ -365,10 +365,11 @@ class Quotations(NamedTuple):
 def quotations(norm: Normalized) -> Quotations | None:
     """The quotation marks of ``norm``'s original text, paired (nested quotations close inner first; a straight
     double quote opens and closes in turn; a mark left unpaired has no partner), or None when it has none."""
-    marks = [m.start() for m in _QUOTE.finditer(norm.original)]
-    if not marks:
-        return None
     original = norm.original
+    first = _QUOTE.search(original)  # most titles have none: one search, no list
+    if first is None:
+        return None
+    marks = [m.start() for m in _QUOTE.finditer(original, first.start())]
     partner: dict[int, int] = {}
     opened: list[int] = []
     straight = -1
