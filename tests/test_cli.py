@@ -2026,6 +2026,34 @@ def test_screen_names_other_sheets_with_a_title_column(tmp_path: Path, quiet: bo
     assert "極超音速エンジンの研究" in (tmp_path / "out3.csv").read_text(encoding="utf-8-sig")
 
 
+def test_column_names_a_header_decorated_as_a_form_marks_it(tmp_path: Path) -> None:
+    """`--column 研究課題名` against a header `【研究課題名】` matched only a data cell of the instructions sheet, which
+    was then screened as the call (a user test: the gate passed with no proposal read). The name without a form's
+    marks matches the header."""
+    import openpyxl
+
+    src = tmp_path / "call.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "記入要領"
+    for row in (["項目", "説明"], ["研究課題名", "40字以内"], ["研究代表者", "氏名"]):
+        book.active.append(row)
+    data = book.create_sheet("応募一覧")
+    data.append(["番号", "【研究課題名】", "研究代表者※必須"])
+    data.append([1, "化学兵器の検知技術", "山田"])
+    book.save(src)
+    summary = tmp_path / "summary.json"
+    for column in ("研究課題名", "【研究課題名】"):
+        r = run("screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--column", column,
+                "--summary-json", str(summary), "--fail-on", "econsec")  # fmt: skip
+        assert r.exit_code == 1, r.stderr  # the CBRN title is read, and the gate finds it
+        data_read = json.loads(summary.read_text(encoding="utf-8"))
+        assert data_read["sheet"] == "応募一覧" and data_read["title_column"] == "【研究課題名】"
+    from domaincheck.io.columns import resolve_column
+
+    assert resolve_column(["番号", "研究課題名※必須"], "研究課題名") == 1
+    assert resolve_column(["研究課題名（英文）", "【研究課題名】"], "研究課題名") == 1
+
+
 def test_other_sheets_are_looked_at_by_name_and_not_far(tmp_path: Path) -> None:
     """A column given by number names no column of another sheet: any sheet with two columns was said to hold the
     title column (a review). A sheet of blank rows is looked at no further than 1,000 rows (one of 300,000

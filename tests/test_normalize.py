@@ -144,6 +144,8 @@ def test_quotations_are_paired_as_written() -> None:
     assert pairs("『A「B」C』") == [(0, 6), (2, 4)]  # nested: the inner pair closes first
     assert pairs('a "b c" d "e') == [(2, 6)]  # a straight quote opens and closes in turn; one left open pairs none
     assert pairs("＂量子＂と﹁AI﹂") == [(0, 3), (5, 8)]  # full-width and vertical forms
+    assert pairs("”量子”と“AI“と“ok”") == [(0, 3), (5, 8), (10, 13)]  # curly marks pair in turn, whichever they are
+    assert pairs("【量子】《AI》〈x〉") == [(0, 3), (4, 7), (8, 10)]
     assert pairs("量子」暗号") == [] and quotations(normalize("no quotes")) is None
 
 
@@ -153,7 +155,12 @@ def test_quotations_are_paired_as_written() -> None:
     ("「器官再生」の研究", "器官再生", False),  # wholly within a quotation
     ("「量子暗号」通信", "量子暗号通信", False),
     ("「超量子」暗号", "量子暗号", True),  # starts inside the quotation, ends outside
-    ("量子」暗号", "量子暗号", True),  # through a mark left unpaired
+    ("量子」暗号", "量子暗号", False),  # through a mark left unpaired (a stray 」)
+    ("「 量子 」暗号", "量子暗号", False),  # spaces inside the marks
+    ("「「量子」」暗号", "量子暗号", False),  # a quotation in a quotation, both wholly in the term
+    ("”量子”暗号", "量子暗号", False),  # the same curly mark on both sides, as an input method types it
+    ("【量子】暗号", "量子暗号", False),  # lenticular brackets set a word off as quotation marks do
+    ("器官【再生繁殖芽】", "器官再生", True),
 ])  # fmt: skip
 def test_a_term_may_not_take_part_of_a_quotation(title: str, term: str, split: bool) -> None:
     """Quotation marks fold away, so that a term runs through one written for emphasis (「量子」暗号通信 is quantum

@@ -20,9 +20,11 @@ from typing import NamedTuple
 # 量子暗号通信, a user test); slashes and apostrophes (Alzheimer's) are kept as they are.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DOTS = "\u30fb\u00b7\uff65\u2022\u2219"
-# (and their full-width and vertical forms, which NFKC makes one of them: ＂ ﹁ ﹂ ﹃ ﹄)
+# (and their full-width and vertical forms, which NFKC makes one of them: ＂ ﹁ ﹂ ﹃ ﹄), and the brackets Japanese
+# titles set a word off with: 【】《》〈〉 (a user test: 【量子】暗号通信 lost quantum)
 _QUOTES = ('"\u300c\u300d\u300e\u300f\u301d\u301e\u301f\u201c\u201d\u201e\u00ab\u00bb\uff62\uff63'
-           "\uff02\ufe41\ufe42\ufe43\ufe44")
+           "\uff02\ufe41\ufe42\ufe43\ufe44\u3010\u3011\u300a\u300b\u3008\u3009\u2329\u232a"
+           "\ufe3b\ufe3c\ufe3d\ufe3e\ufe3f\ufe40")
 _SPACES = " \t\r\n\u3000\u00a0\u2002\u2003\u2009\u200b"
 _FOLDED = _DASHES + _DOTS + _QUOTES + _SPACES
 _FOLDED_BUT_QUOTES = _DASHES + _DOTS + _SPACES
@@ -345,10 +347,10 @@ def with_quotes(norm: Normalized) -> Normalized:
     return normalize(norm.original, keep_quotes=True) if _QUOTE.search(norm.original) else norm
 
 
-_OPENING = frozenset("\u300c\u300e\u301d\u201c\u201e\u00ab\uff62\ufe41\ufe43")
-"""Quotation marks that open a quotation (「『〝“„«｢﹁﹃); an ASCII or full-width double quote opens and closes in
-turn."""
-_STRAIGHT = frozenset('"\uff02')
+_OPENING = frozenset("\u300c\u300e\u301d\u00ab\uff62\ufe41\ufe43\u3010\u300a\u3008\u2329\ufe3b\ufe3d\ufe3f")
+"""Marks that open a quotation (「『〝«｢﹁﹃【《〈); a straight double quote, and the curly ones, which an input method
+may type the same on both sides (”量子”), open and close in turn."""
+_STRAIGHT = frozenset('"\uff02\u201c\u201d\u201e')
 
 
 class Quotations(NamedTuple):
@@ -415,18 +417,24 @@ def crosses_a_mark(norm: Normalized, start: int, end: int, quoted: Quotations) -
 
 def splits_a_quotation(norm: Normalized, start: int, end: int, quoted: Quotations) -> bool:
     """Whether the normalised span ``start:end`` takes part of a quotation with words outside it (器官「再生繁殖芽」
-    holds no 器官再生), or runs through a mark left unpaired. A span around a whole quotation (「量子」暗号通信), or
-    within one, does not."""
+    holds no 器官再生). A span around a whole quotation (「量子」暗号通信, 「 量子 」暗号, 「「量子」」暗号), within
+    one, or through a mark left unpaired, does not."""
     s, e = norm.span(start, end)
     marks = quoted.marks
+    original = norm.original
     i = bisect.bisect_right(marks, s)
     while i < len(marks) and marks[i] < e:
         at = marks[i]
         other = quoted.partner.get(at)
-        if other is None or (other > at and e < other) or (other < at and s > other + 1):
+        if other is not None and _has_words(original[e:other] if other > at else original[other + 1 : s]):
             return True
         i += 1
     return False
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` holds more than spaces and quotation marks."""
+    return any(not (ch.isspace() or ch in _QUOTES) for ch in text)
 
 
 def around_quotations(start: int, end: int, quoted: Quotations) -> tuple[int, int]:

@@ -133,7 +133,8 @@ def numeric_spec(spec: str) -> str | None:
 
 
 def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") -> int:
-    """Return the 0-based index of ``spec`` (exact name, normalised name, or 1-based index); InputError if absent."""
+    """Return the 0-based index of ``spec`` (exact name, normalised name, the name without the marks a form decorates
+    it with: 研究課題名 for 【研究課題名】 or 研究課題名※必須, or 1-based index); InputError if absent."""
     if spec in header:
         return list(header).index(spec)
     number = numeric_spec(spec)
@@ -141,8 +142,14 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
     # row holding a 1 the header below a banner)
     if number is None or number.isdigit():
         key = normalize_column_name(spec)
-        for index, name in enumerate(header):
-            if normalize_column_name(name) == key:
+        keys = [normalize_column_name(name) for name in header]
+        for index, name in enumerate(keys):
+            if name == key:
+                return index
+        # --column 研究課題名 for a header 【研究課題名】: it found a data cell of the instructions sheet instead (a
+        # user test), and the call went unread
+        for index, name in enumerate(keys):
+            if _undecorated(name) == key:
                 return index
     if number is not None:
         if 1 <= int(number) <= len(header):
