@@ -25,7 +25,7 @@ from .models import (
     Result,
     Taxonomy,
 )
-from .normalize import Normalized, around_quotations, normalize, quotations, with_quotes
+from .normalize import Normalized, Quotations, around_quotations, normalize, quotations, with_quotes
 
 MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
@@ -249,10 +249,11 @@ class Classifier:
         """
         min_score = _check_limits(self.min_score if min_score is None else min_score, top)
         norm = checked(title)
-        spans = self.matcher.find(norm, fuzzy=fuzzy)
+        quoted = quotations(norm)  # once, for the matcher and the evidence's offsets
+        spans = self.matcher.find_quoted(norm, quoted, fuzzy=fuzzy)
         if framing_within is not None:
             spans = self._framing_within(spans, norm, framing_within)
-        area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans)
+        area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans, quoted)
         read = _title_part(norm, framing_within)
         learned, doubted = self._read(read.text, spans)
         plan = self._plan(spans, learned, doubted, min_score, top).outcome
@@ -400,14 +401,14 @@ class Classifier:
         return out
 
     @staticmethod
-    def _evidence(title: str, norm: Normalized, spans: list[Span]) -> _TitleEvidence:
-        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets."""
+    def _evidence(title: str, norm: Normalized, spans: list[Span], quoted: Quotations | None) -> _TitleEvidence:
+        """Evidence per area and per econ-security area, exclusions and framing terms, with original offsets (a
+        span through a quotation widened to its marks: ``quoted``)."""
         area_ev: dict[str, list[Evidence]] = {}
         es_ev: dict[str, list[Evidence]] = {}
         excluded: list[Evidence] = []
         framing: list[Evidence] = []
         identity = norm.offsets is None and not norm.deleted
-        quoted = quotations(norm)
         for span in spans:
             start, end = (span.start, span.end) if identity else norm.span(span.start, span.end)
             if quoted is not None:

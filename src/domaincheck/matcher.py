@@ -295,7 +295,11 @@ class Matcher:
         as long as no strong area term matched exactly: the speller is a fallback against a wrong "none", not a
         second opinion on a title that already has clear evidence.
         """
-        quoted = quotations(norm)
+        return self.find_quoted(norm, quotations(norm), fuzzy)
+
+    def find_quoted(self, norm: Normalized, quoted: Quotations | None, fuzzy: bool = True) -> list[Span]:
+        """:meth:`find` for a title whose quotation marks (:func:`~domaincheck.normalize.quotations`) the caller has
+        found already, for its evidence too."""
         spans, strong = self._exact(norm.text, norm) if quoted is None else self._exact_quoted(norm, quoted)
         if fuzzy and not strong:
             spans = self._with_fuzzy(norm, spans)

@@ -467,10 +467,11 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         from .wrap_ja import Wrapped
 
         assert console is not None
-        if cards and console.width < _CARDS_BELOW and not _fits_whole(_needs(rows, cols), cols, console.width):
+        need = _needs(rows, cols)
+        if cards and console.width < _CARDS_BELOW and not _fits_whole(need, cols, console.width):
             _cards(rows, cols, ids, console, title)
             return
-        whole, widths = _widths(rows, cols, ids, console.width, fair=lang == "ja")
+        whole, widths = _widths(rows, cols, ids, console.width, need, fair=lang == "ja")
         table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
@@ -526,8 +527,8 @@ _WORD_MAX = 40
 """The longest Latin word of a folding column that :func:`write_rows` tries to keep whole (an id in a list)."""
 
 
-def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int, fair: bool = False
-            ) -> tuple[set[str], dict[str, int]]:  # fmt: skip
+def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], width: int, need: dict[str, int],
+            fair: bool = False) -> tuple[set[str], dict[str, int]]:  # fmt: skip
     """Which ``ids`` columns to keep whole (the most, in the order given, that fit beside :data:`_FOLDED_MIN`
     cells of every other column, or :data:`_FOLDED_LEAST` beside the first alone), and, when the table is too wide
     for the console, the width of each folding column: at least its longest Latin word (an id in a list, up to
@@ -538,7 +539,6 @@ def _widths(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], wid
 
     ids = [c for c in ids if c in cols]
     whole: tuple[str, ...] = ()
-    need = _needs(rows, cols)
     for n in range(len(ids), 0, -1):  # the first id column may leave the others narrower than the rest may
         if _fits_whole(need, ids[:n], width, _FOLDED_MIN if n > 1 else _FOLDED_LEAST):
             whole = tuple(ids[:n])
