@@ -973,7 +973,7 @@ def test_show_names_a_source_line_for_every_entry_the_source_gives() -> None:
     assert {row["section"] for row in cited} >= {"area", "tier", "econsec (editorial)", "program (program)",
                                                  "market", "countries"}  # fmt: skip
     for row in cited:
-        assert re.fullmatch(r"line [1-9][0-9]*", row["source"]), row
+        assert re.fullmatch(r"[1-9][0-9]*", row["source_line"]), row  # a number, as the other listings give it
     goal = next(row for row in rows if row["item"] == "moonshot_goal_10")
     assert goal["detail"].endswith("（ムーンショット型研究開発制度の重点: フュージョンエネルギー）（解釈）")
     goal = next(row for row in _show_rows("fusion", "en") if row["item"] == "moonshot_goal_10")
@@ -1012,9 +1012,9 @@ def test_show_lists_the_field_strategies_the_source_names() -> None:
     """`show fusion` lists the fusion strategy of the source's table (line 204: revised 2025-06-04, and 205), in every
     format; an area the table names no strategy for has no such row."""
     rows = [row for row in _show_rows("fusion") if row["section"] == "strategies"]
-    assert [(row["item"], row["detail"], row["source"]) for row in rows] == [
-        ("フュージョンエネルギー・イノベーション戦略", "決定日 2025年6月4日（改定）", "line 204"),
-        ("フュージョンエネルギー・イノベーション戦略", "決定日 2023年4月14日", "line 205")]
+    assert [(row["item"], row["detail"], row["source_line"]) for row in rows] == [
+        ("フュージョンエネルギー・イノベーション戦略", "決定日 2025年6月4日（改定）", "204"),
+        ("フュージョンエネルギー・イノベーション戦略", "決定日 2023年4月14日", "205")]
     rows = [row for row in _show_rows("fusion", "en") if row["section"] == "strategies"]
     assert [row["item"] for row in rows] == ["Fusion Energy Innovation Strategy"] * 2
     assert rows[0]["detail"] == "decided 2025-06-04 (revised)"
@@ -1023,9 +1023,9 @@ def test_show_lists_the_field_strategies_the_source_names() -> None:
         ("フュージョンエネルギー・イノベーション戦略", "2025年6月4日（改定）", 204),
         ("フュージョンエネルギー・イノベーション戦略", "2023年4月14日", 205)]
     markdown = run("show", "fusion", "--format", "markdown", "--lang", "en").stdout
-    assert "| strategies | Fusion Energy Innovation Strategy | decided 2025-06-04 (revised) | line 204 |" in markdown
+    assert "| strategies | Fusion Energy Innovation Strategy | decided 2025-06-04 (revised) | 204 |" in markdown
     markdown = run("show", "fusion", "--format", "markdown").stdout  # Japanese labels by default
-    assert ("| 分野別戦略 | フュージョンエネルギー・イノベーション戦略 | 決定日 2025年6月4日（改定） | 204行 |"
+    assert ("| 分野別戦略 | フュージョンエネルギー・イノベーション戦略 | 決定日 2025年6月4日（改定） | 204 |"
             in markdown)
     assert "フュージョンエネルギー・イノベーション戦略" in run("show", "fusion").stdout
     assert len([row for row in _show_rows("quantum") if row["section"] == "strategies"]) == 3
@@ -1044,8 +1044,8 @@ def test_show_market_rows_carry_the_sources_notes() -> None:
         "11.4兆円（2030年）、CAGR —（※ 2 現在の市場規模が不明であるため、CAGRの算出が不可） — ")
     assert market["先端半導体デバイス"]["detail"].startswith("194.0兆円（2030年）、CAGR 13% — ")
     caveats = [row for row in rows if row["section"] == "market" and row["item"] == "（注）"]
-    assert [(row["detail"], row["source"]) for row in caveats] == [
-        ("表中の各数値は、出典が必ずしも同一ではないため、単純比較はできない点に留意する必要。", "line 660")]
+    assert [(row["detail"], row["source_line"]) for row in caveats] == [
+        ("表中の各数値は、出典が必ずしも同一ではないため、単純比較はできない点に留意する必要。", "660")]
     assert rows[-1] == caveats[0]
     en = {row["item"]: row for row in _show_rows("semiconductor_comm", "en") if row["section"] == "market"}
     assert "CAGR — (※ 2 The current market size is unknown, so the CAGR cannot be calculated.)" in (
@@ -1053,7 +1053,7 @@ def test_show_market_rows_carry_the_sources_notes() -> None:
     assert "cannot simply be compared" in en["(note)"]["detail"]
     for lang, item, text in (("ja", "衛星 ※ 1", "※ 1 衛星全般"), ("en", "Satellites ※ 1", "※ 1 All satellites")):
         row = next(row for row in _show_rows("space", lang) if row["item"] == item)
-        assert text in row["detail"] and row["source"] == "line 657", (lang, row)
+        assert text in row["detail"] and row["source_line"] == "657", (lang, row)
     data = json.loads(run("show", "mobility_logistics", "--format", "json").stdout)
     car = next(m for m in data["markets"] if m["technology_ja"] == "次世代自動車")
     assert car["cagr_percent"] is None and car["field_ja"] == "モビリティ"
@@ -2315,16 +2315,17 @@ def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_key
 
     md = run("show", "quantum", "--format", "markdown").stdout
     header = md.splitlines()[0]
-    assert header == "| " + " | ".join(_LISTING_HEADERS_JA[c] for c in ("section", "item", "detail", "source")) + " |"
+    columns = ("section", "item", "detail", "source_line")
+    assert header == "| " + " | ".join(_LISTING_HEADERS_JA[c] for c in columns) + " |"
     csv_rows = list(csv.DictReader(io.StringIO(run("show", "quantum", "--format", "csv").stdout.lstrip("\ufeff"))))
     sections = {row["section"] for row in csv_rows}
     assert {"area", "tier", "strategies"} <= sections  # the keys, in CSV
     cells = {line.split(" | ")[0].lstrip("| ") for line in md.splitlines()[2:]}
     labels = _LISTING_VALUES_JA | {f"program ({kind})": label for kind, label in _WORDS["ja"].kinds.items()}
     assert {labels[x] for x in sections} == cells
-    assert re.search(r"\| \d+行 \|$", md.splitlines()[2])
+    assert re.search(r"\| \d+ \|$", md.splitlines()[2])
     en = run("show", "quantum", "--format", "markdown", "--lang", "en").stdout
-    assert en.splitlines()[0] == "| section | item | detail | source |" and "| area | quantum |" in en
+    assert en.splitlines()[0] == "| section | item | detail | source_line |" and "| area | quantum |" in en
     programs = run("programs", "--kind", "protection", "--format", "markdown").stdout
     assert programs.splitlines()[0].startswith("| ID | 親 | 種別 |") and "| 保護 |" in programs
 

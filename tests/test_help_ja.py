@@ -238,19 +238,20 @@ def test_usage_errors_follow_the_commands_lang() -> None:
     assert r.exit_code == EXIT_USAGE and "No such option: --lang" in r.stderr
 
 
-@pytest.mark.parametrize(("args", "lang"), [
-    (["--lang", "en", "classify", "x"], "en"), (["--lang=JA", "domains"], "ja"), (["--lang", "xx", "domains"], "env"),
-    (["taxonomy", "--lang", "en", "validate"], "en"),
+@pytest.mark.parametrize(("args", "lang", "command"), [
+    (["--lang", "en", "classify", "x"], "en", "classify"), (["--lang=JA", "domains"], "ja", "domains"),
+    (["--lang", "xx", "screen", "in.csv"], "env", "screen"), (["--lang", "en"], "en", "classify"),
+    (["taxonomy", "--lang", "en", "validate"], "en", "taxonomy validate"),
 ])  # fmt: skip
-def test_lang_before_the_command_says_where_it_goes(args: list[str], lang: str) -> None:
-    """``domaincheck --lang en classify …`` is refused (exit 2) with where --lang goes, in the language it asks for
-    (the environment's when it names neither), instead of click's bare "No such option"."""
+def test_lang_before_the_command_says_where_it_goes(args: list[str], lang: str, command: str) -> None:
+    """``domaincheck --lang en classify …`` is refused (exit 2) with where --lang goes, for the command given (classify
+    when none is), in the language it asks for (the environment's when it names neither), instead of click's bare
+    "No such option"."""
     for env in ("ja", "en"):
         r = run(*args, env={"DOMAINCHECK_LANG": env})
         said = env if lang == "env" else lang
         assert r.exit_code == EXIT_USAGE and r.stdout == "", r.stderr
-        command = "domaincheck taxonomy validate" if args[0] == "taxonomy" else "domaincheck classify"
-        example = f"{command} --lang {said} …"  # the language asked for, or the run's
+        example = f"domaincheck {command} --lang {said} …"  # the language asked for, or the run's
         expected = (f"--lang is an option of each command: give it after the command's name ({example})."
                     if said == "en" else
                     f"--lang は各コマンドのオプションです。コマンド名の後に指定してください（{example}）。")

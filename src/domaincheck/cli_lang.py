@@ -112,7 +112,8 @@ class _Localized(click.Command):
             if isinstance(exc, click.NoSuchOption) and exc.option_name == "--lang" and isinstance(self, click.Group):
                 # `domaincheck --lang en classify …`: the language is each command's option
                 names = self.list_commands(ctx)
-                command = f"{ctx.command_path} {'classify' if 'classify' in names else names[0]}"
+                named = next((arg for arg in given if arg in names), 'classify' if 'classify' in names else names[0])
+                command = f"{ctx.command_path} {named}"
                 asked = _given_lang(given)  # said in the language asked for, when it names one
                 if asked is not None:
                     ctx.meta[LANG_META] = asked

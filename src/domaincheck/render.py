@@ -206,9 +206,9 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
 
     rows: list[dict[str, str]] = [
         {"section": "area", "item": data["id"], "detail": f"{pick(data, 'name')} — {pick(data, 'official')}",
-         "source": f"line {data['source']['line']}"},
+         "source_line": str(data["source"]["line"])},
         {"section": "tier", "item": data["tier"], "detail": data["tier_name"][lang],
-         "source": f"line {data['tier_source']['line']}"},
+         "source_line": str(data["tier_source"]["line"])},
     ]  # fmt: skip
     for q in data["qualifications"]:
         detail = q[lang] + (f" → {q['redirect']}" if q["redirect"] else "")
@@ -216,20 +216,20 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
             detail += f" ({', '.join(q['technologies'])})"
         if q["editorial"]:
             detail += "（解釈）" if lang == "ja" else " (editorial)"
-        rows.append({"section": "scope", "item": q["kind"], "detail": detail, "source": f"line {q['source']['line']}"})
+        rows.append({"section": "scope", "item": q["kind"], "detail": detail, "source_line": str(q["source"]["line"])})
     counts = "[強 {} / 補助 {} 語]" if lang == "ja" else "[{} strong / {} support terms]"
     for t in data["technologies"]:
         mark = "source" if t["in_source"] else "related"
         rows.append({"section": f"technology ({mark})", "item": t["id"],
                      "detail": f"{pick(t, 'name')} " + counts.format(len(t["strong"]), len(t["support"])),
-                     "source": f"line {t['source']['line']}"})  # fmt: skip
+                     "source_line": str(t["source"]["line"])})  # fmt: skip
     excluded = data["exclude"]
     if excluded and not brief:
-        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(excluded), "source": ""})
+        rows.append({"section": "excluded terms", "item": "", "detail": ", ".join(excluded), "source_line": ""})
     for e in data["econsec"]:
         # The link is this taxonomy's reading (the source maps neither list onto the other); the line is the area's.
         rows.append({"section": "econsec (editorial)", "item": e["id"], "detail": pick(e, "name"),
-                     "source": f"line {e['source']['line']}"})  # fmt: skip
+                     "source_line": str(e["source"]["line"])})  # fmt: skip
     for p in data["programs"]:
         # A focus link is this taxonomy's reading, marked as the crosswalk's econsec rows are.
         if lang == "ja":
@@ -237,15 +237,15 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         else:
             reason = f" ({p['why']})" + (" (editorial)" if p.get("editorial") else "")
         rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name") + reason,
-                     "source": f"line {p['source']['line']}"})  # fmt: skip
+                     "source_line": str(p["source"]["line"])})  # fmt: skip
     for st in data.get("strategies", ()):
         decided = f"決定日 {st['decided']['ja']}" if lang == "ja" else f"decided {st['decided']['en']}"
         rows.append({"section": "strategies", "item": pick(st, "name"), "detail": decided,
-                     "source": f"line {st['source']['line']}"})  # fmt: skip
+                     "source_line": str(st["source"]["line"])})  # fmt: skip
     for c in data["countries"]:
         regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
         rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions,
-                     "source": f"line {c['source']['line']}" if c["source"] else ""})  # fmt: skip
+                     "source_line": str(c["source"]["line"]) if c["source"] else ""})  # fmt: skip
     caveats: dict[str, dict[str, Any]] = {}  # the tables' own caveats, each shown once after the rows
     for m in data["markets"]:
         notes = m.get("notes", [])
@@ -265,17 +265,17 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         detail = f"{size}{cagr} — {m['cited']}" + "".join(f"; {n['mark']} {n[lang]}" for n in own)
         # The row's line, which carries the notes' marks (the JSON has each note's own line).
         rows.append({"section": "market", "item": " ".join([m["technology_" + lang], *(n["mark"] for n in own)]),
-                     "detail": detail, "source": f"line {m['source']['line']}"})  # fmt: skip
+                     "detail": detail, "source_line": str(m["source"]["line"])})  # fmt: skip
     for n in caveats.values():
         rows.append({"section": "market", "item": n["mark"] if lang == "ja" else "(note)", "detail": n[lang],
-                     "source": f"line {n['source']['line']}"})  # fmt: skip
+                     "source_line": str(n["source"]["line"])})  # fmt: skip
     if excluded and brief:
         detail = ", ".join(excluded[:_EXCLUDED_SHOWN])
         if len(excluded) > _EXCLUDED_SHOWN:
             more = len(excluded) - _EXCLUDED_SHOWN
             detail += (f" …ほか {more} 語（すべては --format json か csv で）" if lang == "ja"
                        else f" … and {more} more (--format json or csv lists them all)")  # fmt: skip
-        rows.append({"section": "excluded terms", "item": f"{len(excluded)}", "detail": detail, "source": ""})
+        rows.append({"section": "excluded terms", "item": f"{len(excluded)}", "detail": detail, "source_line": ""})
     return rows
 
 
@@ -395,7 +395,7 @@ def _joined(sentences: list[str], lang: str) -> str:
 
 
 _LISTING_HEADERS_JA = {
-    "section": "分類", "item": "項目", "detail": "内容", "source": "出典", "source_line": "出典の行", "id": "ID",
+    "section": "分類", "item": "項目", "detail": "内容", "source_line": "出典の行", "id": "ID",
     "name": "名称", "crosswalk": "16領域との対応", "parent": "親", "kind": "種別",
     "serves": "対象", "facts": "内容", "tier": "区分", "tier_name": "区分名", "official": "正式名称",
     "technologies": "技術", "terms": "語数",
@@ -411,11 +411,10 @@ _LISTING_VALUES_JA = {
 table's line label of that kind (``_WORDS["ja"].kinds``)."""
 _KINDS_JA = {"program": "支援", "measure": "施策", "protection": "保護", "promotion": "育成"}
 """A program's kind in the ``programs`` table, short: the column is kept whole."""
-_LINE = re.compile(r"line (\d+)")
 
 
 def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """``rows`` with Japanese column names, section and kind labels, and ``line N`` as ``N行``, for a person."""
+    """``rows`` with Japanese column names, section and kind labels, for a person."""
     sections = _LISTING_VALUES_JA | {f"program ({kind})": label for kind, label in _WORDS["ja"].kinds.items()}
     out = []
     for r in rows:
@@ -425,8 +424,6 @@ def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
                 value = sections.get(value, value)
             elif key == "kind":
                 value = _KINDS_JA.get(value, value)
-            elif key in ("source", "source_line"):
-                value = _LINE.sub(r"\1行", value)
             row[_LISTING_HEADERS_JA.get(key, key)] = value
         out.append(row)
     return out
@@ -704,9 +701,8 @@ _WORDS = {
         learned_line="learned model: piece {term!r}, log-odds {weight:+.2f}", no_term="(no area term fired)",
         why_not="why not {area}: score {score} {why} ({terms})", below="is below --min-score {min_score}",
         held="was held back: support terms only, and the learned model finds the area unlikely",
-        # The English line does not tell a yield from a cut: the reason above says which.
-        yields="was cut by --top or yields to another area (see the reason above)",
-        cut="was cut by --top or yields to another area (see the reason above)",
+        yields="yields to {to}: the source places this technology there",
+        cut="was cut by --top {top}",
         excluded_line="{label}: '{text}' [{start}:{end}] {why} ({term!r})",
         excluded_label={"framing": "framing", "basic_science": "basic science", "": "excluded"},
         excluded_why={
