@@ -1092,8 +1092,8 @@ def test_editorial_focus_links_are_marked_in_show_and_programs() -> None:
         for row in rows:
             marked = row["detail"].endswith(") (editorial)")
             assert marked == (row["item"] in editorial), row
-            assert marked == bool(re.search(r"\((focus of \w+|focus|econ-security area): [a-z_, ]+\) \(editorial\)$",
-                                            row["detail"])), row  # fmt: skip
+            why = r"\((focus of \w+|focus|econ-security area|through its items): [a-z_0-9, ]+\) \(editorial\)$"
+            assert marked == bool(re.search(why, row["detail"])), row
         assert editorial, area
     shown = {row["item"] for area in ("space", "medical_drug", "energy_gx", "digital_cyber", "quantum", "ocean")
              for row in _show_rows(area) if row["detail"].endswith("（解釈）")}  # fmt: skip
@@ -2279,6 +2279,40 @@ def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
                           preexec_fn=lambda: os.close(1))  # fmt: skip  # the child starts with stdout closed
     assert proc.returncode == EXIT_USAGE, proc.stderr
     assert "standard output is closed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["classify", "量子コンピュータ"], ["classify", "量子コンピュータ", "--format", "json"], ["domains"],
+    ["show", "quantum", "--format", "csv"], ["programs", "--format", "markdown"], ["econsec"],
+    ["taxonomy", "validate", str(MIN_TAXONOMY)]])  # fmt: skip
+def test_every_command_with_stdout_closed_is_a_usage_error(args: list[str]) -> None:
+    """Started with stdout closed (`>&-`, a daemon's closed descriptors), the listings and classify ended in a
+    traceback in json/csv, and with 0 having written nothing in the table (a user test): a usage error now, before
+    any work, in the run's language."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "domaincheck", *args], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=60, env={**os.environ, "DOMAINCHECK_LANG": "en"},
+                          preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert proc.returncode == EXIT_USAGE, proc.stderr
+    assert proc.stderr.startswith("Error: standard output is closed") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["classify", "-"], ["screen", "-", "--input-format", "csv", "-o", "{out}"]])
+def test_reading_a_closed_stdin_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
+    """`classify -` and `screen -` with stdin closed (`<&-`) ended in an AttributeError traceback: a usage error now,
+    and screen writes no output file."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.csv"
+    proc = subprocess.run([sys.executable, "-m", "domaincheck", *(a.format(out=out) for a in args)],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "DOMAINCHECK_LANG": "ja"},
+                          preexec_fn=lambda: os.close(0))  # fmt: skip
+    assert proc.returncode == EXIT_USAGE, proc.stderr
+    assert proc.stderr.startswith("エラー: 標準入力が閉じています") and "Traceback" not in proc.stderr
+    assert proc.stdout == "" and not out.exists()
 
 
 @pytest.mark.usefixtures("english")

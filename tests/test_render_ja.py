@@ -256,7 +256,8 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
     rather than the Japanese table drifting. One looseness is allowed: where a near miss the learned model lifted
     hides its terms' score, the Japanese says no area was reported (true) for 'no area reached the score'."""
     min_score = options.get("min_score", 50)
-    heads = {"item": "focus of {}", "focus": "focus", "tier": "tier {}", "econsec": "econ-security area"}
+    heads = {"item": "focus of {}", "focus": "focus", "tier": "tier {}", "econsec": "econ-security area",
+             "items": "through its items"}
     checked = loose = 0
     for clf in (classifier, terms_classifier):
         for title in eval_titles():
@@ -272,6 +273,9 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
             for p in r.programs:
                 kind, of, ids = p.basis
                 assert heads[kind].format(of) + ": " + ", ".join(ids) == p.why, (title, p)
+            # An item never comes without its program, which comes first (a filter on `moonshot` finds its goals)
+            listed = [p.id for p in r.programs]
+            assert all(p.parent in listed[:listed.index(p.id)] for p in r.programs if p.parent), (title, listed)
             checked += 1
     assert checked > 4000 and loose < checked / 100
 
@@ -472,6 +476,9 @@ def test_show_gives_each_programs_reason_in_japanese() -> None:
                 assert p["why_ja"] == "経済安保の技術領域: " + "、".join(econsec_names[e] for e in ids.split(", "))
             elif kind.startswith("focus of "):
                 assert p["why_ja"] == f"{parents[kind[9:]]}の重点: {area.name_ja}"
+            elif kind == "through its items":  # a program listed for its items (a strategic area's Moonshot goal)
+                assert p["why_ja"] == "重点の項目を通じて: " + "、".join(ids.split(", ")) and p["editorial"]
+                assert {q["id"] for q in data["programs"] if q["parent"] == p["id"]} == set(ids.split(", "))
             else:
                 assert kind == "focus" and p["why_ja"] == f"重点領域: {area.name_ja}"
             assert row["detail"].endswith("（解釈）") == p["editorial"]

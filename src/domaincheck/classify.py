@@ -761,6 +761,7 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
                 basis = ("tier", tier_match[0], tuple([a for a, t in hits if t == tier_match[0]]))
             elif serves_econsec and econsec:
                 basis = ("econsec", "", tuple(econsec))
+        at = len(out)
         if basis is not None:
             out.append(_program_hit(shared, program_id, kind, name_ja, name_en, None, basis))
         for item_id, item_ja, item_en, item_areas, narrowed in items:
@@ -771,6 +772,11 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
             if matched:
                 out.append(_program_hit(shared, item_id, kind, item_ja, item_en, program_id,
                                         ("item", program_id, matched)))  # fmt: skip
+        if basis is None and len(out) > at:
+            # Items without their program (a strategic title's Moonshot goal: Moonshot itself serves the emerging
+            # tier): the program too, ahead of them, so that a filter on its id finds the title (a user test)
+            out.insert(at, _program_hit(shared, program_id, kind, name_ja, name_en, None,
+                                        ("items", "", tuple([hit.id for hit in out[at:]]))))  # fmt: skip
     return tuple(out)
 
 
@@ -786,7 +792,8 @@ def _program_hit(shared: dict[tuple[Any, ...], ProgramHit] | None, program_id: s
     return hit
 
 
-_WHY_HEADS = {"focus": "focus", "tier": "tier {}", "econsec": "econ-security area", "item": "focus of {}"}
+_WHY_HEADS = {"focus": "focus", "tier": "tier {}", "econsec": "econ-security area", "item": "focus of {}",
+              "items": "through its items"}
 
 
 def _why(basis: tuple[str, str, tuple[str, ...]]) -> str:

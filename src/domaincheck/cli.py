@@ -134,11 +134,16 @@ def _fail(error: DomaincheckError, lang: str | None = None) -> NoReturn:
 
 
 @contextmanager
-def _errors(broken_pipe: int = EXIT_OK, lang: str | None = None) -> Iterator[None]:
+def _errors(broken_pipe: int = EXIT_OK, lang: str | None = None, stdout: bool = True) -> Iterator[None]:
     """Turn the core's expected failures into a message and an exit code, never a traceback. ``broken_pipe``: the
     exit code when the reader of stdout goes away (0 for a listing read in part, `… | head`). ``lang``: the language
-    of the messages, the command's ``--lang`` (None: :func:`_env_lang`)."""
+    of the messages, the command's ``--lang`` (None: :func:`_env_lang`). ``stdout``: the command writes its output
+    there, so a closed one (`>&-`) is an error before anything is done (a table written nowhere ended with 0)."""
     try:
+        if stdout and sys.stdout is None:
+            from .errors import stdout_closed
+
+            raise stdout_closed()
         yield
     except DomaincheckError as exc:
         _fail(exc, lang)
@@ -273,6 +278,10 @@ def _read_stdin_titles() -> list[tuple[str, str]]:
     """Titles from stdin as (where, title): one per line, blank lines skipped, ``where`` naming the line."""
     from .io.titles import titles_from_bytes
 
+    if sys.stdin is None:  # started with `<&-`
+        from .errors import stdin_closed
+
+        raise stdin_closed()
     return titles_from_bytes(sys.stdin.buffer.read())
 
 
@@ -623,7 +632,7 @@ def screen(
     from .screen import screen as run_screen
 
     # A reader of the rows that goes away (`… | head`) leaves them unwritten and --fail-on unchecked: not a success.
-    with _errors(broken_pipe=EXIT_BROKEN_PIPE, lang=lang.value), _windows_hint(encoding):
+    with _errors(broken_pipe=EXIT_BROKEN_PIPE, lang=lang.value, stdout=False), _windows_hint(encoding):
         from .io.writers import check_path_given, is_stdout
 
         if summary_json_name is not None:

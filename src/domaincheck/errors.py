@@ -78,6 +78,21 @@ class UsageError(InputError):
     exit_code = 2
 
 
+def stdout_closed(hint: str = "run it with standard output open (not `>&-`)",
+                  hint_ja: str = "標準出力を開いたまま実行してください（`>&-` を付けずに）") -> UsageError:
+    """The error of a command started with standard output closed (`>&-`, a daemon's closed descriptors): Python
+    then has no ``sys.stdout``, and a command would write nothing and end as if it had succeeded."""
+    return UsageError("standard output is closed: the output has nowhere to go", hint=hint,
+                      ja="標準出力が閉じています: 出力の書き出し先がありません", hint_ja=hint_ja)  # fmt: skip
+
+
+def stdin_closed() -> UsageError:
+    """The error of ``-`` (read standard input) given with standard input closed (`<&-`)."""
+    return UsageError("standard input is closed: '-' has nothing to read", hint="give the input on standard input "
+                      "(`< FILE` or a pipe), or name a file", ja="標準入力が閉じています: '-' で読むものがありません",
+                      hint_ja="標準入力に入力を渡すか（`< FILE` やパイプ）、ファイルを指定してください")  # fmt: skip
+
+
 class UnknownNameError(DomaincheckError):
     """A name (area, program) did not resolve to any taxonomy entry."""
 

@@ -497,8 +497,9 @@ class ProgramHit(NamedTuple):
     """For a program item (a Moonshot goal, a K Program field): the program's id."""
     basis: tuple[str, str, tuple[str, ...]] = ("", "", ())
     """What ``why`` says, as facts: (``tier``, the tier, its reported areas), (``econsec``, "", the econ-security
-    areas the title touches), (``focus``, "", the program's focus areas reported) or (``item``, the parent program,
-    the reported areas in the item's focus). The Japanese table says ``why`` from it; not in the JSON."""
+    areas the title touches), (``focus``, "", the program's focus areas reported), (``item``, the parent program,
+    the reported areas in the item's focus) or, for a program that applies only through its items, (``items``, "",
+    those items' ids). The Japanese table says ``why`` from it; not in the JSON."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -167,7 +167,7 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). So is one through an
     # econ-security area, which an area reaches here only through the crosswalk. `why` stays classify's.
     data["programs"] = [{**p.to_dict(), "why_ja": _program_why_ja(p, tax), "source": _src(sources[p.id]),
-                         "editorial": p.parent is not None or p.id in focused or p.basis[0] == "econsec"}
+                         "editorial": p.parent is not None or p.id in focused or p.basis[0] in ("econsec", "items")}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
     data["strategies"] = [{"name_ja": st.name_ja, "name_en": st.name_en, "decided": _text(st.decided),
@@ -1087,6 +1087,8 @@ def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
 def _program_why_ja(p: ProgramHit, tax: Taxonomy) -> str:
     """Why a program applies, in Japanese, from the facts its English ``why`` says (:attr:`ProgramHit.basis`)."""
     kind, of, ids = p.basis
+    if kind == "items":
+        return "重点の項目を通じて: " + "、".join(ids)
     if kind == "econsec":
         names = {e.id: e.name_ja for e in tax.econsec}
         return "経済安保の技術領域: " + "、".join(names[e] for e in ids)

@@ -260,6 +260,10 @@ class InputSource:
         self._spool: IO[bytes] | None = None
         if self.path is None:
             if stream is None:
+                if sys.stdin is None:  # started with `<&-`
+                    from ..errors import stdin_closed
+
+                    raise stdin_closed()
                 stream = sys.stdin.buffer
             self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this source
             shutil.copyfileobj(stream, self._spool, 1 << 20)

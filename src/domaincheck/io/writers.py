@@ -544,10 +544,9 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[
 
         stream = sys.stdout
     if stream is None:  # started with stdout closed (`>&-`): Python has none
-        raise UsageError("standard output is closed: the rows have nowhere to go",
-                         hint="write them to a file with -o FILE",
-                         ja="標準出力が閉じています: 行の書き出し先がありません",
-                         hint_ja="-o FILE でファイルに書き出してください")  # fmt: skip
+        from ..errors import stdout_closed
+
+        raise stdout_closed("write the rows to a file with -o FILE", "-o FILE で行をファイルに書き出してください")
     binary: IO[bytes] | None
     if isinstance(stream, io.TextIOBase):
         binary = getattr(stream, "buffer", None)
