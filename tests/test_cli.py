@@ -504,6 +504,60 @@ def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Pa
     assert "same name" not in r.stderr
 
 
+@pytest.mark.parametrize("where", ["-o", "--summary-json", "/dev/stdin"])
+def test_a_file_read_on_stdin_is_never_overwritten(where: str, tmp_path: Path) -> None:
+    """`screen - --summary-json calls.csv < calls.csv` replaced the proposals with the summary, exit 0 (a user test):
+    the file standard input reads is the input, however the output names it."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "calls.csv"
+    src.write_bytes("研究課題名\r\n量子コンピュータの開発\r\n".encode("cp932"))
+    before = src.read_bytes()
+    out = tmp_path / "out.csv"
+    options = {"-o": ["-o", str(src)], "--summary-json": ["-o", str(out), "--summary-json", str(src)],
+               "/dev/stdin": ["-o", "/dev/stdin", "--format", "csv"]}[where]
+    with src.open("rb") as stdin:
+        proc = subprocess.run([sys.executable, "-m", "domaincheck", "screen", "-", *options, "-q", "--lang", "en"],
+                              stdin=stdin, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == EXIT_ERROR and "refusing to overwrite the input file" in proc.stderr, proc.stderr
+    assert src.read_bytes() == before and not out.exists()
+    (tmp_path / "other.csv").write_bytes(before)
+    with (tmp_path / "other.csv").open("rb") as stdin:  # another file on stdin: written as asked
+        proc = subprocess.run([sys.executable, "-m", "domaincheck", "screen", "-", "-o", str(out), "-q"],
+                              stdin=stdin, capture_output=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0 and out.exists()
+
+
+@pytest.mark.usefixtures("english")
+def test_a_loop_of_symbolic_links_is_named_as_one(tmp_path: Path) -> None:
+    """A loop of links as -o or --summary-json ended in a RuntimeError traceback (and, once that was caught, the
+    loop would have been replaced by the output); as the input it was "no such file" (a user test)."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    loop = str(tmp_path / "a.csv")
+    other = str(tmp_path / "o.csv")
+    for args in (["screen", str(src), "-o", loop], ["screen", str(src), "-o", other, "--summary-json", loop],
+                 ["screen", loop, "-o", other]):
+        r = run(*MIN, *args, "--quiet")
+        assert r.exit_code == EXIT_ERROR and f"{loop}: too many levels of symbolic links" in r.stderr, r.stderr
+        assert (tmp_path / "a.csv").is_symlink() and not (tmp_path / "o.csv").exists()
+
+
+def test_an_output_name_near_the_file_systems_limit_is_written(tmp_path: Path) -> None:
+    """An 83-character Japanese name (249 bytes) is legal, but its hidden temporary name passed 255 bytes: "File name
+    too long" (a user test). The temporary name is shortened; the output keeps its name."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    name = ("令和7年度科学研究費助成事業応募課題一覧スクリーニング結果" * 3)[:83] + ".csv"
+    assert len(name.encode()) <= 255
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / name), "--quiet")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["call.csv", name])
+
+
 @pytest.mark.usefixtures("english")
 def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"

@@ -648,7 +648,7 @@ def screen(
             # Checked before any work, like --output: never the input, never the output, a folder that exists.
             from .io.writers import check_output_path
 
-            check_output_path(summary_json, None if input_path == "-" else Path(input_path))
+            check_output_path(summary_json, None if input_path == "-" else Path(input_path), stdin=input_path == "-")
             if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
                 raise UsageError("--summary-json and --output name the same file", hint="choose two file names",
                                  ja="--summary-json と --output が同じファイルを指しています",

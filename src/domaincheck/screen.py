@@ -797,7 +797,7 @@ def screen(
                          ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）",
                          hint_ja="-o FILE.xlsx を付けてください")
     if output is not None:
-        check_output_path(Path(output), None if input_path == "-" else Path(input_path))
+        check_output_path(Path(output), None if input_path == "-" else Path(input_path), stdin=input_path == "-")
     if options.output_errors not in OUTPUT_ERRORS:
         raise UsageError(f"--output-errors is strict or replace, not {options.output_errors!r}",
                          ja=f"--output-errors は strict か replace です（{options.output_errors!r} は使えません）")

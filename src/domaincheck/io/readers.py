@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, NamedTuple, TypeVar
+from typing import IO, Any, BinaryIO, NamedTuple, NoReturn, TypeVar
 
 from domaincheck.errors import InputError, reason_ja
 from domaincheck.io.columns import (
@@ -189,7 +189,7 @@ def input_format(path: str, explicit: str | None = None) -> str:
                              hint=f"did you mean {path.strip()!r}?",
                              ja=f"{path!r}: ファイルがありません（名前の前か後ろに空白があります）",
                              hint_ja=f"{path.strip()!r} のことですか？")  # fmt: skip
-        raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")
+        _missing(Path(path))
     suffix = Path(path).suffix.lower()
     if not suffix and not Path(path).is_file():  # a named pipe, <(…), /dev/stdin: CSV, as for '-'
         return "csv"
@@ -269,7 +269,7 @@ class InputSource:
             shutil.copyfileobj(stream, self._spool, 1 << 20)
             self._spool.flush()
         elif not self.path.exists():
-            raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")
+            _missing(self.path)
         elif self.path.is_dir():
             raise InputError(f"{path}: is a directory, not a file", ja=f"{path}: ファイルではなくフォルダです")
         elif not self.path.is_file():  # a named pipe, <(…) or /dev/stdin: read once, so spooled as stdin is
@@ -1340,3 +1340,17 @@ def _formula_rows(source: InputSource, worksheet: Any) -> Iterator[tuple[Any, ..
             workbook.close()
     finally:
         binary.close()
+
+
+def _missing(path: Path) -> NoReturn:
+    """The error of an input file that is not there: no such file, or a loop of symbolic links (which
+    ``Path.exists`` does not tell from a missing file)."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{path}: too many levels of symbolic links",
+                             ja=f"{path}: シンボリックリンクが循環しています") from None
+    raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")

@@ -28,6 +28,7 @@ import contextlib
 import csv
 import datetime as _dt
 import decimal
+import errno
 import io
 import json
 import math
@@ -297,9 +298,13 @@ def is_stdout(output: str | os.PathLike[str] | None) -> bool:
 
 
 def same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file: the same resolved path, or a link to it."""
-    if a.resolve() == b.resolve():
-        return True
+    """Whether two paths name one file: the same resolved path, or a link to it. A loop of links names no file (as
+    the system says when it is opened)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+    except (RuntimeError, OSError):  # a symbolic-link loop: Python 3.11 raises RuntimeError, later ones OSError
+        return False
     if a.exists() and b.exists():
         with contextlib.suppress(OSError):
             return os.path.samefile(a, b)
@@ -326,13 +331,33 @@ def _is_device(path: str | os.PathLike[str]) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def check_output_path(output: Path, input_path: Path | None) -> None:
-    """InputError if ``output`` is the input (by resolved path or same file), a directory, has no folder (a
+def _is_stdin_file(path: Path) -> bool:
+    """Whether ``path`` is the regular file standard input reads (``screen - < calls.csv``), compared by device and
+    inode, as the file may be named any way (a link, /dev/stdin)."""
+    try:
+        given = os.fstat(0)
+        if not stat.S_ISREG(given.st_mode):
+            return False
+        named = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (given.st_dev, given.st_ino) == (named.st_dev, named.st_ino)
+
+
+def check_output_path(output: Path, input_path: Path | None, stdin: bool = False) -> None:
+    """InputError if ``output`` is the input (by resolved path or same file; with ``stdin``, the input is standard
+    input, and a regular file it reads is the input too), a directory, has no folder (a
     folder on its way that is a file is named as one: ``in.csv/out.csv``), is a file read-only to this user, or lies
     in a folder this user cannot write in: said before any work, not after it. (The output is written beside the
     target and renamed onto it, which the folder's permission alone would allow: a read-only file is refused here,
     as the shell's ``>`` refuses it.)"""
-    if input_path is not None and same_file(output, input_path):
+    try:
+        os.stat(output)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # written through, a loop of links would be replaced by the file (`>` refuses)
+            raise InputError(f"{output}: too many levels of symbolic links",
+                             ja=f"{output}: シンボリックリンクが循環しています") from None
+    if (input_path is not None and same_file(output, input_path)) or (stdin and _is_stdin_file(output)):
         raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file",
                          ja=f"{output}: 入力ファイルを上書きすることになるので止めました",
                          hint_ja="別の出力ファイルを指定してください")
@@ -413,6 +438,20 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+_NAME_MAX = 255
+"""The longest file name, in bytes, of the common file systems (ext4, XFS, APFS, NTFS in UTF-16 units)."""
+
+
+def _temp_name(name: str, token: str) -> str:
+    """The hidden temporary name ``.NAME.TOKEN.part`` beside an output, with NAME shortened (whole characters) when
+    the output's name is legal but the temporary one would pass the file system's limit (an 83-character Japanese
+    name is 249 bytes: a user test)."""
+    extra = len(f"..{token}.part")
+    while len(os.fsencode(name)) + extra > _NAME_MAX and len(name) > 1:
+        name = name[:-1]
+    return f".{name}.{token}.part"
+
+
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it onto ``target`` on success, delete it on failure.
@@ -430,13 +469,13 @@ def atomic_file(target: Path) -> Iterator[Path]:
     # file, where a SIGTERM or Ctrl-C could leave it behind unnamed), and the file is made inside the block that
     # removes it on any failure.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+    temp = target.parent / _temp_name(target.name, secrets.token_hex(6))
     creating = True
     try:
         try:
             fd = os.open(temp, flags, 0o600)
         except FileExistsError:  # 48 random bits taken (not ours to remove): once more, with others
-            temp = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
+            temp = target.parent / _temp_name(target.name, secrets.token_hex(8))
             fd = os.open(temp, flags, 0o600)
         creating = False
         os.close(fd)
