@@ -102,6 +102,22 @@ def test_min_score_and_top() -> None:
     assert json.loads(r.stdout)[0]["areas"] == []
 
 
+def test_classify_reads_euc_jp_titles_on_stdin() -> None:
+    """Titles piped from an older Unix system in EUC-JP: read as such, whether CP932 fails on them (0xFD) or reads them
+    as half-width katakana (量子 → ﾎﾌｻﾒ), never classified as mojibake."""
+    for chosen, cp932 in ((["深層学習による画像認識"], False), (["量子液晶の物性科学", "量子センサの開発"], True)):
+        data = "".join(f"{t}\n" for t in chosen).encode("euc-jp")
+        try:
+            data.decode("cp932")
+        except UnicodeDecodeError:
+            assert not cp932
+        else:
+            assert cp932
+        r = run("classify", "-", "--format", "jsonl", stdin=data)
+        assert r.exit_code == 0, r.stderr
+        assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == chosen
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
@@ -109,7 +125,7 @@ def test_min_score_and_top() -> None:
         (["classify", "、。！？…"], None, "no letters or digits"),
         (["classify", "x" * 100_000], None, "the limit is 10,000"),
         (["classify", "-"], b"\x00\x01\x02binary\xff\xfe", "binary data"),
-        (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8 nor CP932"),
+        (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8, CP932 nor EUC-JP"),
         (["classify", "-"], "", "no titles"),
         (["show", "zzzzzz"], None, "no area matches 'zzzzzz'"),
         (["evaluate", "/nonexistent/file.csv"], None, "no such file"),

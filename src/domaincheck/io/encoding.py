@@ -2,7 +2,8 @@
 
 Detection follows one chain and never loads the whole file: a byte-order mark decides first
 (UTF-8, UTF-16, UTF-32); otherwise the file is decoded incrementally as strict UTF-8, and if that fails,
-as CP932 (the Windows superset of Shift_JIS). charset-normalizer is deliberately not used: it takes
+as CP932 (the Windows superset of Shift_JIS), unless CP932 reads its start only as half-width katakana and EUC-JP
+reads it as Japanese (with hiragana): then it is EUC-JP. charset-normalizer is deliberately not used: it takes
 short CP932 text for Korean. A file that is neither raises :class:`InputError` naming the line and byte
 offset where decoding failed, and so does one that decodes as CP932 only as the mojibake of Western-European text,
 so nothing is ever read (or written) as mojibake.
@@ -187,6 +188,10 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     cp932 = find_decode_error(stream, "cp932", chunk_size=chunk_size, reject_undefined_cp932=True)
     stream.seek(0)
     if cp932 is None:
+        head = stream.read(chunk_size)
+        stream.seek(0)
+        if euc_jp_read_as_cp932(head, name):
+            return "euc-jp"
         _reject_western_mojibake(stream, name, chunk_size)
         return "cp932"
     # The encoding that decoded further is the likelier intent; report its failure first.
@@ -272,6 +277,47 @@ def western_mojibake_error(text: str, name: str, hint: str, hint_ja: str) -> Inp
                       ja=f"{'標準入力' if name == 'standard input' else name}: CP932 として読むと文字化けします。"
                       "別の文字コードで保存された西欧語のテキストのようです"
                       f"（{line} 行目: {shown!r}）", hint_ja=hint_ja)  # fmt: skip
+
+
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_FULL_WIDTH_KANA = re.compile("[\u3041-\u30ff]")
+_HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
+
+
+def euc_jp_read_as_cp932(head: bytes, name: str) -> bool:
+    """Whether ``head`` (a file's start, which decodes as CP932) is EUC-JP text: True when it is (the file is then
+    read as EUC-JP), InputError when it looks like it but does not read as Japanese in EUC-JP either.
+
+    EUC-JP writes every Japanese character as two bytes from A1-FE, which CP932 mostly reads as half-width
+    katakana and punctuation (量子 → ﾎﾌｻﾒ, の → ､ﾎ): a file whose header is ASCII (`title`, JSON Lines keys) decoded
+    without error, and every title was classified as mojibake, none (a user test). Japanese text in CP932 holds
+    hiragana or full-width katakana (lead bytes 82, 83), which EUC-JP never makes; EUC-JP's own reading of Japanese
+    holds hiragana (の, を), which a Chinese or Korean file read as EUC-JP rarely does.
+    """
+    text = codecs.getincrementaldecoder("cp932")("replace").decode(head, False)
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    narrow = len(_HALF_WIDTH_KANA.findall(text))
+    if _FULL_WIDTH_KANA.search(text) or narrow < 2 or narrow < 0.3 * wide:
+        return False
+    try:
+        euc = codecs.getincrementaldecoder("euc-jp")("strict").decode(head, False)
+    except UnicodeDecodeError:
+        return False  # half-width katakana of a legacy CP932 system, as written
+    if _HIRAGANA.search(euc):
+        return True
+    found = _HALF_WIDTH_KANA.search(text)
+    assert found is not None
+    line = text.count("\n", 0, found.start()) + 1
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    shown = text[start : end if end >= 0 else len(text)].strip()[:40]
+    raise InputError(f"{name}: reads as CP932 only as half-width katakana, as EUC-JP text does (line {line}: "
+                     f"{shown!r})", hint="pass --encoding euc-jp if the file is EUC-JP, or --encoding cp932 to read "
+                     "it as CP932 all the same",
+                     ja=f"{'標準入力' if name == 'standard input' else name}: CP932 として読むと半角カナばかりに"
+                     f"なります。EUC-JP のテキストのようです（{line} 行目: {shown!r}）",
+                     hint_ja="EUC-JP なら --encoding euc-jp を、それでも CP932 として読むなら --encoding cp932 を"
+                     "指定してください")  # fmt: skip
 
 
 def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:

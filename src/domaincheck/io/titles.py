@@ -6,14 +6,14 @@ import csv
 import io
 
 from ..errors import InputError
-from .encoding import western_mojibake_error
+from .encoding import euc_jp_read_as_cp932, western_mojibake_error
 
 CELL_LINES_MAX = 10
 """The most lines one quoted cell of a paste may span (a title, its subtitle and a few more)."""
 
 
 def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = "標準入力") -> list[tuple[str, str]]:
-    """Titles as (where, title) from text given one title per line: UTF-8 (with or without BOM) or CP932, blank
+    """Titles as (where, title) from text given one title per line: UTF-8 (with or without BOM), CP932 or EUC-JP, blank
     lines skipped, ``where`` naming the line (``line 3``). A cell pasted from Excel that holds a line break is one
     title (see :func:`lines_and_cells`). InputError for binary data, undecodable bytes, Western text read as
     CP932, or no title at all."""
@@ -26,9 +26,16 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
         try:
             text = data.decode("cp932")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InputError(f"{name} is neither UTF-8 nor CP932 (undecodable byte on line {line})",
-                             ja=f"{name_ja}が UTF-8 でも CP932 でもありません（{line} 行目に読めないバイト）") from None
+            euc = _japanese_euc(data)
+            if euc is None:
+                line = data[: exc.start].count(b"\n") + 1
+                raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (undecodable byte on line {line})",
+                                 ja=f"{name_ja}が UTF-8 でも CP932 でも EUC-JP でもありません"
+                                 f"（{line} 行目に読めないバイト）") from None
+            text = euc
+        else:
+            if euc_jp_read_as_cp932(data, name):  # EUC-JP, which CP932 reads as half-width katakana (量子 → ﾎﾌｻﾒ)
+                text = data.decode("euc-jp")
         # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
         error = western_mojibake_error(text, name, "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
                                        "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
@@ -38,6 +45,16 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     if not titles:
         raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
     return titles
+
+
+def _japanese_euc(data: bytes) -> str | None:
+    """``data`` decoded as EUC-JP when it is Japanese text in it (it decodes, and holds hiragana, which a Chinese or
+    Korean text read as EUC-JP rarely does), else None."""
+    try:
+        text = data.decode("euc-jp")
+    except UnicodeDecodeError:
+        return None
+    return text if any("\u3041" <= ch <= "\u309f" for ch in text) else None
 
 
 def lines_and_cells(text: str) -> list[tuple[str, str]]:
