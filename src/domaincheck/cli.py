@@ -769,12 +769,17 @@ for _info in (*app.registered_commands, *taxonomy_app.registered_commands):
         _info.cls = _Command
 
 
-def main() -> None:
-    """Entry point of the ``domaincheck`` command."""
+def install_signal_handlers() -> None:
+    """SIGTERM and SIGHUP end a run as Ctrl-C does (see :class:`_Terminated`); an ignored one stays ignored."""
     for name in TERMINATION_SIGNALS:
         number = getattr(signal, name)
         if signal.getsignal(number) is not signal.SIG_IGN:  # nohup's ignored SIGHUP stays ignored
             signal.signal(number, _on_termination)
+
+
+def main() -> None:
+    """Entry point of the ``domaincheck`` command (after :mod:`domaincheck.launcher`)."""
+    install_signal_handlers()
     try:
         app()
     except BrokenPipeError:
@@ -782,9 +787,14 @@ def main() -> None:
         sys.exit(EXIT_OK)
     except KeyboardInterrupt:  # outside a command's own handling, while typer builds the command line (one while the
         # arguments are parsed typer ends itself, with exit 130 too); plain write, nothing more imported
-        sys.stderr.write(("中断しました" if _env_lang() == "ja" else "interrupted") + "\n")
+        from .launcher import say
+
+        say("interrupted", "中断しました")
         sys.exit(EXIT_INTERRUPTED)
     except _Terminated as exc:
+        from .launcher import say
+
+        say("terminated", "終了シグナルを受けて停止しました")
         sys.exit(128 + exc.signum)
 
 
