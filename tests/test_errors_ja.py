@@ -255,10 +255,12 @@ def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
     given = run(*MIN, "domains", "--lang", value)
     assert given.exit_code == EXIT_USAGE
     assert _squeezed(f"{value!r} は 'ja'、'en' のいずれでもありません") in _squeezed(given.stderr), given.stderr
-    from_env = run(*MIN, "domains", env={"DOMAINCHECK_LANG": value})
-    assert from_env.exit_code == EXIT_USAGE
-    assert _squeezed(f"{value!r}（DOMAINCHECK_LANG の値）は 'ja'、'en' のいずれでもありません") \
-        in _squeezed(from_env.stderr), from_env.stderr  # fmt: skip
+    # the commands without --lang (taxonomy validate, --version) check the variable too: they ran on in Japanese
+    for args in (["domains"], ["taxonomy", "validate", str(MIN_TAXONOMY)], ["--version"]):
+        from_env = run(*MIN, *args, env={"DOMAINCHECK_LANG": value})
+        assert from_env.exit_code == EXIT_USAGE and from_env.stdout == "", (args, from_env.stdout)
+        assert _squeezed(f"{value!r}（DOMAINCHECK_LANG の値）は 'ja'、'en' のいずれでもありません") \
+            in _squeezed(from_env.stderr), from_env.stderr  # fmt: skip
 
 
 def _squeezed(text: str) -> str:

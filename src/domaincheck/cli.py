@@ -212,8 +212,20 @@ def _classifier(min_score: int = REPORT_AT) -> Classifier:
     return Classifier.load(_state["taxonomy_dir"], learned=_state["learned"], min_score=min_score)
 
 
+def _check_env_lang() -> None:
+    """A usage error (exit 2) for a :data:`LANG_ENV` that names neither language, for the commands without --lang
+    (whose --lang option checks it): ``DOMAINCHECK_LANG=fr domaincheck --version`` ran on in Japanese."""
+    import os
+
+    value = os.environ.get(LANG_ENV, "")
+    if value.strip() and _lang_code(value) not in ("ja", "en"):
+        ja = f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません"
+        raise click.UsageError(ja if _env_lang() == "ja" else f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'")
+
+
 def _version(value: bool) -> None:
     if value:
+        _check_env_lang()
         from . import __version__, compiled
 
         core = "compiled with mypyc" if compiled() else "plain Python"
@@ -248,6 +260,8 @@ def root(
     ] = False,
 ) -> None:
     """Map research project titles to Japan's 2025 important technology domains."""
+    if click.get_current_context().invoked_subcommand == "taxonomy":  # the one command without --lang
+        _check_env_lang()
     _state["taxonomy_dir"] = taxonomy
     _state["learned"] = not terms_only
 

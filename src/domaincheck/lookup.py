@@ -93,7 +93,7 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
                 continue
             kind, kind_ja = KIND_NAMES_EN.get(p.kind, p.kind), KIND_NAMES_JA.get(p.kind, p.kind)
             if entry is p:
-                raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_ja}), not one of the 16 areas",
+                raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_en}), not one of the 16 areas",
                                        hint="see `domaincheck programs`",
                                        ja=f"{query!r} は{kind_ja}（{p.id}: {p.name_ja}）で、16 領域のひとつでは"
                                        "ありません",
@@ -103,7 +103,7 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
             focus_ja = f"。対象の領域は {', '.join(areas)}（`domaincheck show {areas[0]}`）" if areas else ""
             named = f"{query!r} ({entry.id})" if by_name else repr(query)
             named_ja = f"{query!r}（{entry.id}）" if by_name else repr(query)
-            raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_ja}), not one of the 16 areas",
+            raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_en}), not one of the 16 areas",
                                    hint=f"see `domaincheck programs`{focus}",
                                    ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"
                                    "ありません",
