@@ -574,6 +574,37 @@ def test_an_output_name_near_the_file_systems_limit_is_written(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["call.csv", name])
 
 
+def test_summary_and_evaluation_json_say_what_made_them(tmp_path: Path) -> None:
+    """A pipeline must explain a flag months later, and the taxonomy's version stays while its terms change (a user
+    test): the summary JSON and evaluate's JSON name the program, its core, the taxonomy's version and content digest
+    (as `taxonomy validate` prints it), whether the learned model took part, and the reporting score."""
+    import domaincheck
+    from domaincheck.cache import load_taxonomy
+
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title", "labels"], ["量子コンピュータの開発", "quantum"]])
+    tax = load_taxonomy(None)
+    from domaincheck.taxonomy import packaged_dir
+
+    validated = run("taxonomy", "validate", str(packaged_dir()))
+    assert f"content {tax.digest})" in validated.stdout, validated.stdout
+    for options, learned, score in (([], True, 50), (["--terms-only", "--min-score", "65"], False, 65)):
+        summary = json.loads(run("screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--summary-json", "-",
+                                 *options).stdout)  # fmt: skip
+        report = json.loads(run("evaluate", str(src), "--format", "json", *options).stdout)
+        for made in (summary["provenance"], report["provenance"]):
+            assert made == {"domaincheck": domaincheck.__version__, "core": "compiled" if domaincheck.compiled()
+                            else "python", "taxonomy_version": tax.version, "taxonomy_digest": tax.digest,
+                            "learned_model": learned, "min_score": score}  # fmt: skip
+    other = tmp_path / "tax"
+    import shutil
+
+    shutil.copytree(MIN_TAXONOMY, other)
+    summary = json.loads(run("--taxonomy", str(other), "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q",
+                             "--summary-json", "-").stdout)  # fmt: skip
+    assert summary["provenance"]["taxonomy_digest"] not in (None, tax.digest)
+
+
 @pytest.mark.usefixtures("english")
 def test_summary_json_never_overwrites_the_input_and_checks_its_folder_first(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"

@@ -983,3 +983,17 @@ def check_title(title: str) -> None:
     except UnicodeEncodeError:
         raise InputError("title contains undecodable bytes (not valid UTF-8 text)",
                          ja="タイトルに読めないバイトがあります（正しい UTF-8 のテキストではありません）") from None
+
+
+def provenance(classifier: Any) -> dict[str, Any]:
+    """The program, taxonomy and settings a result comes from: the version of domaincheck and of its core (compiled
+    or plain Python: the same results), the taxonomy's version, its content digest (which changes with any term,
+    while the version names the source's list), whether the learned model took part, and the default reporting
+    score. Two runs whose results differ can be told apart by it."""
+    from . import __version__, compiled
+
+    tax = getattr(classifier, "taxonomy", None)
+    return {"domaincheck": __version__, "core": "compiled" if compiled() else "python",
+            "taxonomy_version": getattr(tax, "version", None), "taxonomy_digest": getattr(tax, "digest", None) or None,
+            "learned_model": getattr(classifier, "learned", None) is not None,
+            "min_score": getattr(classifier, "min_score", None)}  # fmt: skip

@@ -413,9 +413,10 @@ def evaluate(
         cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas))
         report = run_eval(clf, cases)
         if fmt is EvalFormat.json:
+            from .classify import provenance
             from .render import dump_json
 
-            dump_json(report.to_dict(worst), sys.stdout)
+            dump_json(report.to_dict(worst) | {"provenance": provenance(clf)}, sys.stdout)
         else:
             from .render import evaluation_table
 

@@ -59,7 +59,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
-from domaincheck.classify import MAX_TITLE_CHARS, gc_paused
+from domaincheck.classify import MAX_TITLE_CHARS, gc_paused, provenance
 from domaincheck.errors import DomaincheckError, InputError, UsageError
 from domaincheck.io.columns import (
     JSONL_HINT,
@@ -337,6 +337,8 @@ class Summary:
     """The median length of the first titles read (up to :data:`TITLE_SAMPLE_ROWS`), None when none was usable."""
     other_sheets: tuple[str, ...] = ()
     """xlsx read without --sheet: the other visible sheets that hold the title column too, which were not read."""
+    provenance: Mapping[str, Any] | None = None
+    """What made the result (:func:`provenance`), for a flag that must be explained months later."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -373,7 +375,9 @@ class Summary:
             "title_column_suggested": self.title_column_suggested,
             "title_median_chars": self.title_median_chars,
             "other_sheets": list(self.other_sheets),
+            "provenance": None if self.provenance is None else dict(self.provenance),
         }  # fmt: skip
+
 
 
 def should_fail(summary: Summary, fail_on: str) -> bool:
@@ -920,6 +924,7 @@ def screen(
         title_column_namesakes=namesakes,
         title_column_suggested=None if suggested is None or suggested == plan.title else header_names[suggested],
         title_median_chars=tally.median_title_chars(),
+        provenance=provenance(classifier),  # the factory's object: a Classifier, or one like it
     )
 
 
