@@ -179,6 +179,24 @@ def test_cp932_output_maps_unicode_lookalikes() -> None:
 # --- reading --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("fmt", "sep", "named", "named_ja"), [("tsv", "\t", "a tab", "タブ"),
+                                                               ("csv", ",", "a comma", "コンマ")])
+def test_a_stray_quote_names_the_format_and_its_separator(tmp_path: Path, fmt: str, sep: str, named: str,
+                                                          named_ja: str) -> None:  # fmt: skip
+    """A TSV whose title starts with its own quote was "malformed CSV", with the tab printed as blank space and the
+    Japanese message ending in the csv module's English (a user test)."""
+    path = tmp_path / f"in.{fmt}"
+    path.write_text(f"id{sep}title\n1{sep}\"Smart\" cities\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), fmt) as table:
+        list(table.rows)
+    error = caught.value
+    kind = fmt.upper()
+    assert error.text("en").endswith(f"malformed {kind} in line 2: {named} expected after the closing quote '\"'")
+    assert error.text("ja").endswith(f"{kind} の形が崩れています（2 行目）: "
+                                     f"閉じる引用符 '\"' の後には{named_ja}が必要です")
+    assert ('"""Smart"" cities"' in (error.hint or "")) == (fmt == "tsv")
+
+
 def test_open_table_csv_with_cp932_and_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_bytes("\n研究課題名,番号\n量子,1\n\n半導体,2\n".encode("cp932"))
@@ -520,7 +538,8 @@ def test_delimited_reader_matches_csv_reader(tmp_path_factory: pytest.TempPathFa
     try:
         records = _csv_records(data, dialect)
     except csv.Error:
-        with pytest.raises(InputError, match="malformed CSV"), open_table(InputSource(str(path)), fmt, "utf-8") as t:
+        with pytest.raises(InputError, match=f"malformed {fmt.upper()}"), \
+                open_table(InputSource(str(path)), fmt, "utf-8") as t:
             list(t.rows)
         return
     expected = [(number, record) for number, record in enumerate(records[1:], 1) if any(record)]

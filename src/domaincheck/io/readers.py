@@ -571,8 +571,15 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             f"line {end}: a quote opened there and never closed?)"
         where_ja = f"{end} 行目" if quoted_at[0] >= end else f"{quoted_at[0]} 行目から始まるレコード（{end} 行目まで" \
             "読みました: そこで開いた引用符が閉じていないのでは？）"
-        return InputError(f"{source.name}: malformed CSV in {where}: {exc}", hint=hint,
-                          ja=f"{source.name}: CSV の形が崩れています（{where_ja}）: {exc}", hint_ja=hint_ja)
+        kind = fmt.upper()
+        said, said_ja = _csv_error_text(str(exc))
+        if fmt == "tsv" and not jsonl:
+            hint += ('. TSV follows the same rule, as Excel writes it: a field whose own text starts with a quote is '
+                     'quoted, its quotes doubled ("""Smart"" cities")')
+            hint_ja += ('。TSV も Excel が書くとおり同じ規則です: 文字として引用符で始まるフィールドは全体を引用符で'
+                        '囲み、中の引用符を二重にします（"""Smart"" cities"）')
+        return InputError(f"{source.name}: malformed {kind} in {where}: {said}", hint=hint,
+                          ja=f"{source.name}: {kind} の形が崩れています（{where_ja}）: {said_ja}", hint_ja=hint_ja)
 
     def parse(line: str) -> list[str]:
         """One record from its first line (the csv module reads on through a quoted field's line breaks)."""
@@ -1354,3 +1361,21 @@ def _missing(path: Path) -> NoReturn:
             raise InputError(f"{path}: too many levels of symbolic links",
                              ja=f"{path}: シンボリックリンクが循環しています") from None
     raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")
+
+
+_SEPARATORS = {"\t": ("a tab", "タブ"), ",": ("a comma", "コンマ"), "\n": ("a line break", "改行")}
+
+
+def _csv_error_text(message: str) -> tuple[str, str]:
+    """The csv module's error, in English and Japanese, with a tab or other separator named rather than shown
+    (`'\t' expected after '"'` printed as blank space)."""
+    import re
+
+    found = re.fullmatch(r"'(.*)' expected after '\"'", message, re.S)
+    if found:
+        en, ja = _SEPARATORS.get(found.group(1), (repr(found.group(1)), repr(found.group(1))))
+        return (f"{en} expected after the closing quote '\"'",
+                f"閉じる引用符 '\"' の後には{ja}が必要です")
+    if message == "unexpected end of data":
+        return message, "引用符が閉じないままデータが終わりました"
+    return message, message
