@@ -1809,6 +1809,34 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     assert "part of the program moonshot (Moonshot Research and Development Program)" in r.stderr
 
 
+def test_the_no_title_warnings_say_what_is_wrong(tmp_path: Path) -> None:
+    """Two warnings that blamed the column wrongly (a user test): a workbook whose every title is a formula saved
+    without its value (written by a program, never opened) has the right column, and the remedy is to open and save
+    it; with two columns of one name, the column given and the one suggested were both named '研究課題名'."""
+    import openpyxl
+
+    book = tmp_path / "calls.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["研究課題名", "番号"])
+    for n in range(3):
+        sheet.append(['=CONCATENATE("量子","センサ")', n])
+    workbook.save(book)
+    r = run(*MIN, "screen", "--lang", "en", str(book), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert r.exit_code == 0 and r.stderr.startswith(
+        "Warning: all 3 titles in '研究課題名' (detected) are formulas saved without their values"), r.stderr
+    assert "open and save it in Excel or LibreOffice" in r.stderr and "right column" not in r.stderr
+    src = tmp_path / "dup.csv"
+    _write_csv(src, [["研究課題名", "研究課題名"], ["量子コンピュータの開発", "山田"], ["全固体電池の研究", "佐藤"]])
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--column", "2", "--quiet",
+            "--summary-json", str(tmp_path / "s.json"))  # fmt: skip
+    assert "'研究課題名' (column 2) was given as the title column, but the column '研究課題名' (column 1) looks " \
+        "like the title column" in r.stderr, r.stderr  # fmt: skip
+    summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert (summary["title_column_suggested"], summary["title_column_suggested_index"]) == ("研究課題名", 1)
+
+
 def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     """A wrong title column (every title empty or unusable) or a file without data rows used to end with exit 0 and
     nothing said, which looks like a clean screen. It is said on stderr, even with --quiet; the exit code stays as

@@ -1355,6 +1355,13 @@ def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -
 
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in UNCLASSIFIED_PROBLEMS)
         n = summary.rows_read
+        if summary.problems.get("formula_not_evaluated", 0) == n:  # the column is right; its values were never saved
+            text = (f"{column} の {n:,} 行すべてが、値の保存されていない数式です: ブックを Excel か LibreOffice で"
+                    "開いて保存し直すと、数式の値が保存され、読めるようになります" if ja
+                    else f"all {n:,} titles in {column} are formulas saved without their values (a workbook written by "
+                    "a program and never opened): open and save it in Excel or LibreOffice, which stores the values")
+            _warn(console, text, lang)
+            return
         text = (f"使えるタイトルのある行がありません（{n:,} 行中 {n:,} 行を分類できませんでした"
                 f"{': ' + kinds if kinds else ''}）: タイトル列は {column}{'' if detected else ' '}で合っていますか？"
                 "（--column 列名 または 番号）"
@@ -1410,8 +1417,15 @@ def doubtful_title_column_warning(summary: Any, console: Console, lang: str = "e
     other = summary.title_column_suggested
     median = summary.title_median_chars
     if other is not None:
-        why = (f"列 {_visible(other)!r} がタイトル列のようです" if ja
-               else f"the column {_visible(other)!r} looks like the title column")
+        if other == summary.title_column:  # two columns of one name: their numbers tell them apart
+            number = getattr(summary, "title_column_suggested_index", None)
+            column = f"{column}（{summary.title_column_index} 列目）" if ja else \
+                f"{column} (column {summary.title_column_index})"  # fmt: skip
+            named = f"{_visible(other)!r}（{number} 列目）" if ja else f"{_visible(other)!r} (column {number})"
+            why = f"列 {named} がタイトル列のようです" if ja else f"the column {named} looks like the title column"
+        else:
+            why = (f"列 {_visible(other)!r} がタイトル列のようです" if ja
+                   else f"the column {_visible(other)!r} looks like the title column")
     else:
         why = (f"その列の値は短すぎます（先頭のタイトルの長さの中央値 {median} 文字）" if ja
                else f"its cells are short for titles (median {median} characters over the first rows)")

@@ -333,6 +333,8 @@ class Summary:
     reads the first of them; --column with a number picks another)."""
     title_column_suggested: str | None = None
     """When --column chose the title column: the column that would have been detected, if another one."""
+    title_column_suggested_index: int | None = None
+    """That column's 1-based index (it may share its name with the title column)."""
     title_median_chars: int | None = None
     """The median length of the first titles read (up to :data:`TITLE_SAMPLE_ROWS`), None when none was usable."""
     other_sheets: tuple[str, ...] = ()
@@ -373,6 +375,7 @@ class Summary:
             "header_row": self.header_row,
             "title_column_namesakes": list(self.title_column_namesakes),
             "title_column_suggested": self.title_column_suggested,
+            "title_column_suggested_index": self.title_column_suggested_index,
             "title_median_chars": self.title_median_chars,
             "other_sheets": list(self.other_sheets),
             "provenance": None if self.provenance is None else dict(self.provenance),
@@ -923,6 +926,7 @@ def screen(
         replacements=replacements,
         title_column_namesakes=namesakes,
         title_column_suggested=None if suggested is None or suggested == plan.title else header_names[suggested],
+        title_column_suggested_index=None if suggested is None or suggested == plan.title else suggested + 1,
         title_median_chars=tally.median_title_chars(),
         provenance=provenance(classifier),  # the factory's object: a Classifier, or one like it
     )
