@@ -1502,6 +1502,8 @@ def test_a_signal_during_the_cores_import_is_held_until_the_handlers_are_in_plac
     src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
     code = (  # the signal is sent as the core is imported (compiled, its own imports bypass builtins.__import__)
         "import importlib, os, signal, sys\n"
+        # Ctrl-C as a terminal has it: a run started in the background (`… &`, nohup) inherits SIGINT ignored
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "real = importlib.import_module\n"
         "def signalled(name, *args, **kwargs):\n"
         "    if name == 'domaincheck.classify':\n"

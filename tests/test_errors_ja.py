@@ -29,6 +29,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     # (file, function): why an error raised there carries no Japanese text.
     ("cli_lang.py", "parse_args"): "click's own UsageError (not domaincheck's), its text taken from _LANG_AFTER in the "
                                    "language of the command",
+    ("cli.py", "_check_env_lang"): "click's own UsageError, its text Japanese or English by the run's language, as "
+                                   "_LangChoice words the same error for the commands with --lang",
 }
 """Raise sites that need no Japanese text, each with the reason."""
 
