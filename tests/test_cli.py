@@ -1522,6 +1522,28 @@ def test_a_signal_during_the_cores_import_is_held_until_the_handlers_are_in_plac
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
+def test_the_launcher_leaves_the_signal_mask_as_it_found_it() -> None:
+    """The signals held while the core is imported are released by restoring the mask the run started with: one
+    the caller had blocked (here SIGHUP) stays blocked, and the others are not (a review found SIG_UNBLOCK used)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import signal, sys\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})\n"
+        "import domaincheck.cli\n"
+        "def shown():\n"
+        "    print(sorted(s.name for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])))\n"
+        "domaincheck.cli.main = shown\n"
+        "sys.argv = ['domaincheck', 'domains']\n"
+        "from domaincheck.launcher import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['SIGHUP']"
+
+
 def test_the_command_runs_through_the_launcher() -> None:
     """The installed ``domaincheck`` command starts at the launcher, which guards the imports."""
     from importlib.metadata import entry_points
@@ -2446,6 +2468,11 @@ def test_screen_with_stdout_closed_is_a_usage_error(tmp_path: Path) -> None:
                           preexec_fn=lambda: os.close(1))  # fmt: skip  # the child starts with stdout closed
     assert proc.returncode == EXIT_USAGE, proc.stderr
     assert "standard output is closed" in proc.stderr and "Traceback" not in proc.stderr
+    out = tmp_path / "out.csv"  # the rows to a file, the summary to the closed stdout: refused too (a review)
+    proc = subprocess.run([sys.executable, "-m", "domaincheck", *MIN, "screen", str(src), "-q", "-o", str(out),
+                           "--summary-json", "-"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=60, preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert proc.returncode == EXIT_USAGE and "--summary-json FILE" in proc.stderr and not out.exists(), proc.stderr
 
 
 @pytest.mark.parametrize("args", [

@@ -112,10 +112,9 @@ def _eval_titles(lang: str) -> list[str]:
 def test_euc_jp_that_cp932_reads_as_half_width_katakana_is_read_as_euc_jp() -> None:
     """EUC-JP bytes are often valid CP932 (量子 → ﾎﾌｻﾒ): a file with an ASCII header decoded without error and every
     title came out as mojibake, none, with --fail-on passing (a user test). Each held-out Japanese title, alone under
-    an ASCII header in EUC-JP, is read as EUC-JP when CP932 reads it at all, or refused; in CP932, with half-width
-    katakana beside it as a legacy system writes names, it stays CP932."""
-    import codecs
-
+    an ASCII header in EUC-JP, is read as EUC-JP, or refused with a hint naming euc-jp; it is read as CP932 only when
+    it holds no hiragana and no byte from E0-FE in EUC-JP, which half-width katakana cannot be told from. In CP932,
+    with half-width katakana beside it as a legacy system writes names, it stays CP932."""
     read = refused = 0
     for title in _eval_titles("ja"):
         try:
@@ -123,21 +122,30 @@ def test_euc_jp_that_cp932_reads_as_half_width_katakana_is_read_as_euc_jp() -> N
         except UnicodeEncodeError:
             continue  # a character EUC-JP lacks
         try:
-            codecs.decode(data, "cp932")
-        except UnicodeDecodeError:
-            continue  # not valid CP932: the decode error, with its hint, says euc-jp
-        try:
             found = detect_encoding(io.BytesIO(data), name="in.csv")
-        except InputError as exc:  # bytes CP932 leaves undefined, or no hiragana to tell it by: refused, with a hint
+        except InputError as exc:  # ambiguous, or undecodable: refused with a hint, never read as mojibake
             assert "euc-jp" in (exc.hint or ""), title
             refused += 1
             continue
+        if found == "cp932":
+            assert not re.search("[\u3041-\u309f]", title) and not re.search(b"[\xe0-\xfe]", data), title
+            continue
         assert found == "euc-jp", title
         read += 1
-    assert read > 20 and refused < read
+    assert read > 1000 and refused < read / 10
     for title in _eval_titles("ja"):
         data = f"title,name\n{title},ｶﾌﾞｼｷｶﾞｲｼｬ ﾀﾅｶ\n".encode("cp932", errors="ignore")
         assert detect_encoding(io.BytesIO(data)) == "cp932", title
+
+
+def test_half_width_katakana_in_cp932_is_not_taken_for_euc_jp() -> None:
+    """Half-width katakana alone, as a legacy system writes it, is valid EUC-JP too (a review): it stays CP932; with
+    a 、 (its bytes read as a hiragana in EUC-JP) either reading may be meant, and the user is asked, never guessed."""
+    assert detect_encoding(io.BytesIO("title\nｼｽﾃﾑ ｶｲﾊﾂ\nquantum\n".encode("cp932"))) == "cp932"
+    with pytest.raises(InputError) as caught:
+        detect_encoding(io.BytesIO("title\nｼｽﾃﾑ､ﾃﾞｰﾀｰ\n".encode("cp932")), name="in.csv")
+    assert "--encoding euc-jp" in (caught.value.hint or "") and "--encoding cp932" in (caught.value.hint or "")
+    assert detect_encoding(io.BytesIO("title\n深層学習による画像認識\n".encode("euc-jp"))) == "euc-jp"  # CP932 fails
 
 
 @settings(max_examples=60, deadline=None)

@@ -218,9 +218,8 @@ def _check_env_lang() -> None:
     import os
 
     value = os.environ.get(LANG_ENV, "")
-    if value.strip() and _lang_code(value) not in ("ja", "en"):
-        ja = f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません"
-        raise click.UsageError(ja if _env_lang() == "ja" else f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'")
+    if value.strip() and _lang_code(value) not in ("ja", "en"):  # naming no language, it leaves Japanese, the default
+        raise click.UsageError(f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません")
 
 
 def _version(value: bool) -> None:
@@ -510,7 +509,7 @@ def show(
         name = data.get(f"name_{lang.value}") or data["name_ja"]
         write_rows(show_rows(data, lang.value, brief=fmt is ListFormat.table), fmt, sys.stdout, console,
                    f"{data['id']}: {name}",
-                   ids=("section", "item"), lang=lang.value)
+                   ids=("section", "item", "source_line"), lang=lang.value)
 
 
 @app.command()
@@ -654,6 +653,11 @@ def screen(
             check_path_given(summary_json_name, "--summary-json")  # Path("") would be the current folder
         summary_json = None if summary_json_name is None else Path(summary_json_name)
         summary_to_stdout = summary_json is not None and is_stdout(summary_json)
+        if summary_to_stdout and sys.stdout is None:  # `--summary-json - >&-`: the summary would go nowhere
+            from .errors import stdout_closed
+
+            raise stdout_closed("write the summary to a file: --summary-json FILE",
+                                "要約はファイルに書き出してください: --summary-json FILE")
         if summary_to_stdout and is_stdout(output):
             raise UsageError("--summary-json - and the rows would both go to stdout",
                              hint="give -o FILE for the rows, or a file name for --summary-json",

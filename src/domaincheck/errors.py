@@ -86,6 +86,12 @@ def stdout_closed(hint: str = "run it with standard output open (not `>&-`)",
                       ja="標準出力が閉じています: 出力の書き出し先がありません", hint_ja=hint_ja)  # fmt: skip
 
 
+def link_loop_error(path: object) -> InputError:
+    """The error of a path that is a loop of symbolic links (which ``Path.exists`` takes for a missing file, and which
+    written through would be replaced by a file), as the shell names it."""
+    return InputError(f"{path}: too many levels of symbolic links", ja=f"{path}: シンボリックリンクが循環しています")
+
+
 def stdin_closed() -> UsageError:
     """The error of ``-`` (read standard input) given with standard input closed (`<&-`)."""
     return UsageError("standard input is closed: '-' has nothing to read", hint="give the input on standard input "

@@ -20,8 +20,7 @@ _CORE_FREE = {"programs", "econsec", "--help", "-h", "--version"}
 def main() -> None:
     """Import the command line and the compiled core with the termination signals held, then run it."""
     holding = hasattr(signal, "pthread_sigmask")  # POSIX; on Windows a Ctrl-C is taken as before
-    if holding:
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD) if holding else set()
     try:
         try:
             from .cli import install_signal_handlers
@@ -30,8 +29,9 @@ def main() -> None:
             _import_core(sys.argv[1:])
             install_signal_handlers()
         finally:
-            if holding:  # a signal held meanwhile is delivered here, to the handlers now in place
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+            if holding:  # a signal held meanwhile is delivered here, to the handlers now in place; one the caller
+                # had blocked stays blocked (the mask as it was, not every held signal unblocked)
+                signal.pthread_sigmask(signal.SIG_SETMASK, before)
     except KeyboardInterrupt:
         say("interrupted", "中断しました")
         sys.exit(EXIT_INTERRUPTED)

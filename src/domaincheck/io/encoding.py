@@ -2,8 +2,8 @@
 
 Detection follows one chain and never loads the whole file: a byte-order mark decides first
 (UTF-8, UTF-16, UTF-32); otherwise the file is decoded incrementally as strict UTF-8, and if that fails,
-as CP932 (the Windows superset of Shift_JIS), unless CP932 reads its start only as half-width katakana and EUC-JP
-reads it as Japanese (with hiragana): then it is EUC-JP. charset-normalizer is deliberately not used: it takes
+as CP932 (the Windows superset of Shift_JIS); a file that CP932 cannot read, or reads only as half-width katakana,
+is EUC-JP when EUC-JP reads it as Japanese (:func:`japanese_euc`). charset-normalizer is deliberately not used: it takes
 short CP932 text for Korean. A file that is neither raises :class:`InputError` naming the line and byte
 offset where decoding failed, and so does one that decodes as CP932 only as the mojibake of Western-European text,
 so nothing is ever read (or written) as mojibake.
@@ -187,6 +187,8 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         return "utf-8"
     cp932 = find_decode_error(stream, "cp932", chunk_size=chunk_size, reject_undefined_cp932=True)
     stream.seek(0)
+    if cp932 is not None and _euc_jp_all_through(stream, chunk_size):
+        return "euc-jp"  # Japanese text CP932 cannot read (`classify -` reads it so too)
     if cp932 is None:
         head = stream.read(chunk_size)
         stream.seek(0)
@@ -282,42 +284,80 @@ def western_mojibake_error(text: str, name: str, hint: str, hint_ja: str) -> Inp
 _HIRAGANA = re.compile("[\u3041-\u309f]")
 _FULL_WIDTH_KANA = re.compile("[\u3041-\u30ff]")
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
+_HIGH_BYTE = re.compile(b"[\xe0-\xfe]")
 
 
-def euc_jp_read_as_cp932(head: bytes, name: str) -> bool:
+def japanese_euc(data: bytes) -> str | None:
+    """``data`` decoded as EUC-JP when it is Japanese text in it, else None: it decodes strictly; its EUC-JP reading
+    holds hiragana (の, を: a Chinese or Korean text read as EUC-JP rarely does); and it holds a byte from E0-FE, as
+    EUC-JP Japanese does (the second byte of る, を, ん and of half the kanji) and half-width katakana in CP932 never
+    does (ｼｽﾃﾑ､ﾃﾞｰﾀ is valid EUC-JP too, 悉恥っ洌整, with a hiragana: a review)."""
+    if not _HIGH_BYTE.search(data):
+        return None
+    try:
+        text = data.decode("euc-jp")
+    except UnicodeDecodeError:
+        return None
+    return text if _HIRAGANA.search(text) else None
+
+
+def _euc_jp_all_through(stream: BinaryIO, chunk_size: int) -> bool:
+    """Whether the whole file decodes as EUC-JP and its start is Japanese text there (:func:`japanese_euc`). Rewinds."""
+    head = stream.read(chunk_size)
+    stream.seek(0)
+    if not _HIGH_BYTE.search(head):
+        return False
+    try:
+        text = codecs.getincrementaldecoder("euc-jp")("strict").decode(head, False)
+    except UnicodeDecodeError:
+        return False
+    if not _HIRAGANA.search(text):
+        return False
+    found = find_decode_error(stream, "euc-jp", chunk_size=chunk_size)
+    stream.seek(0)
+    return found is None
+
+
+def euc_jp_read_as_cp932(head: bytes, name: str, hint: str | None = None, hint_ja: str | None = None) -> bool:
     """Whether ``head`` (a file's start, which decodes as CP932) is EUC-JP text: True when it is (the file is then
-    read as EUC-JP), InputError when it looks like it but does not read as Japanese in EUC-JP either.
+    read as EUC-JP), InputError when it looks like it but does not read as Japanese in EUC-JP either (``hint``: what
+    to do then; the option to use by default).
 
     EUC-JP writes every Japanese character as two bytes from A1-FE, which CP932 mostly reads as half-width
     katakana and punctuation (量子 → ﾎﾌｻﾒ, の → ､ﾎ): a file whose header is ASCII (`title`, JSON Lines keys) decoded
     without error, and every title was classified as mojibake, none (a user test). Japanese text in CP932 holds
-    hiragana or full-width katakana (lead bytes 82, 83), which EUC-JP never makes; EUC-JP's own reading of Japanese
-    holds hiragana (の, を), which a Chinese or Korean file read as EUC-JP rarely does.
+    hiragana or full-width katakana (lead bytes 82, 83), which EUC-JP never makes; EUC-JP's reading of Japanese is
+    :func:`japanese_euc`.
     """
     text = codecs.getincrementaldecoder("cp932")("replace").decode(head, False)
     wide = sum(1 for ch in text if ord(ch) > 0x7F)
     narrow = len(_HALF_WIDTH_KANA.findall(text))
     if _FULL_WIDTH_KANA.search(text) or narrow < 2 or narrow < 0.3 * wide:
-        return False
-    try:
+        return False  # Japanese in CP932
+    try:  # incremental: a character cut at the chunk's end is no error
         euc = codecs.getincrementaldecoder("euc-jp")("strict").decode(head, False)
     except UnicodeDecodeError:
-        return False  # half-width katakana of a legacy CP932 system, as written
-    if _HIRAGANA.search(euc):
+        return False  # half-width katakana as a legacy CP932 system writes it, which EUC-JP cannot read
+    hiragana, high = bool(_HIRAGANA.search(euc)), bool(_HIGH_BYTE.search(head))
+    if hiragana and high:
         return True
+    if not hiragana and not high:
+        return False  # half-width katakana alone (ｼｽﾃﾑ ｶｲﾊﾂ): CP932, as written
+    # Either reading may be meant (量子液晶の物性科学 in EUC-JP holds no byte from E0-FE; ｼｽﾃﾑ､ﾃﾞｰﾀ in CP932 reads
+    # as EUC-JP with a hiragana): the user says which
     found = _HALF_WIDTH_KANA.search(text)
     assert found is not None
     line = text.count("\n", 0, found.start()) + 1
     start = text.rfind("\n", 0, found.start()) + 1
     end = text.find("\n", found.end())
     shown = text[start : end if end >= 0 else len(text)].strip()[:40]
-    raise InputError(f"{name}: reads as CP932 only as half-width katakana, as EUC-JP text does (line {line}: "
-                     f"{shown!r})", hint="pass --encoding euc-jp if the file is EUC-JP, or --encoding cp932 to read "
-                     "it as CP932 all the same",
+    raise InputError(f"{name}: reads as CP932 only as half-width katakana, as EUC-JP text may (line {line}: "
+                     f"{shown!r})", hint=hint or "pass --encoding euc-jp if the file is EUC-JP, or --encoding cp932 to "
+                     "read it as CP932 all the same",
                      ja=f"{'標準入力' if name == 'standard input' else name}: CP932 として読むと半角カナばかりに"
-                     f"なります。EUC-JP のテキストのようです（{line} 行目: {shown!r}）",
-                     hint_ja="EUC-JP なら --encoding euc-jp を、それでも CP932 として読むなら --encoding cp932 を"
-                     "指定してください")  # fmt: skip
+                     f"なります。EUC-JP のテキストかもしれません（{line} 行目: {shown!r}）",
+                     hint_ja=hint_ja or "EUC-JP なら --encoding euc-jp を、それでも CP932 として読むなら --encoding "
+                     "cp932 を指定してください")  # fmt: skip
 
 
 def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:

@@ -1358,8 +1358,9 @@ def _missing(path: Path) -> NoReturn:
         os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise InputError(f"{path}: too many levels of symbolic links",
-                             ja=f"{path}: シンボリックリンクが循環しています") from None
+            from ..errors import link_loop_error
+
+            raise link_loop_error(path) from None
     raise InputError(f"{path}: no such file", ja=f"{path}: ファイルがありません")
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 from ..errors import InputError
-from .encoding import euc_jp_read_as_cp932, western_mojibake_error
+from .encoding import euc_jp_read_as_cp932, japanese_euc, western_mojibake_error
 
 CELL_LINES_MAX = 10
 """The most lines one quoted cell of a paste may span (a title, its subtitle and a few more)."""
@@ -26,7 +26,7 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
         try:
             text = data.decode("cp932")
         except UnicodeDecodeError as exc:
-            euc = _japanese_euc(data)
+            euc = japanese_euc(data)
             if euc is None:
                 line = data[: exc.start].count(b"\n") + 1
                 raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (undecodable byte on line {line})",
@@ -34,8 +34,14 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                                  f"（{line} 行目に読めないバイト）") from None
             text = euc
         else:
-            if euc_jp_read_as_cp932(data, name):  # EUC-JP, which CP932 reads as half-width katakana (量子 → ﾎﾌｻﾒ)
-                text = data.decode("euc-jp")
+            if euc_jp_read_as_cp932(data, name, "convert it to UTF-8 first (iconv -f euc-jp -t utf-8) if it is "
+                                    "EUC-JP", "EUC-JP なら先に UTF-8 に変換してください（iconv -f euc-jp -t utf-8）"):
+                # EUC-JP, which CP932 reads as half-width katakana (量子 → ﾎﾌｻﾒ)
+                euc = japanese_euc(data)
+                if euc is None:  # its start is, but not the whole of it
+                    raise InputError(f"{name} is EUC-JP only in part (an undecodable byte after its start)",
+                                     ja=f"{name_ja}は途中までしか EUC-JP として読めません（読めないバイトがあります）")
+                text = euc
         # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
         error = western_mojibake_error(text, name, "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
                                        "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
@@ -45,16 +51,6 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     if not titles:
         raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
     return titles
-
-
-def _japanese_euc(data: bytes) -> str | None:
-    """``data`` decoded as EUC-JP when it is Japanese text in it (it decodes, and holds hiragana, which a Chinese or
-    Korean text read as EUC-JP rarely does), else None."""
-    try:
-        text = data.decode("euc-jp")
-    except UnicodeDecodeError:
-        return None
-    return text if any("\u3041" <= ch <= "\u309f" for ch in text) else None
 
 
 def lines_and_cells(text: str) -> list[tuple[str, str]]:

@@ -355,8 +355,9 @@ def check_output_path(output: Path, input_path: Path | None, stdin: bool = False
         os.stat(output)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # written through, a loop of links would be replaced by the file (`>` refuses)
-            raise InputError(f"{output}: too many levels of symbolic links",
-                             ja=f"{output}: シンボリックリンクが循環しています") from None
+            from domaincheck.errors import link_loop_error
+
+            raise link_loop_error(output) from None
     if (input_path is not None and same_file(output, input_path)) or (stdin and _is_stdin_file(output)):
         raise InputError(f"{output}: refusing to overwrite the input file", hint="choose another output file",
                          ja=f"{output}: 入力ファイルを上書きすることになるので止めました",
