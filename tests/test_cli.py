@@ -1463,8 +1463,6 @@ def test_an_interrupt_while_the_command_starts_is_quiet(module: str) -> None:
     """A Ctrl-C while the command line is still being imported (its first tenth of a second) ends the run with exit
     130 and a word, as one later does, not with a traceback. The interrupt comes at the first import of ``module``
     (the command line's own imports, the first output's), through the command's own entry point."""
-    import subprocess
-    import sys
 
     from domaincheck import cli, launcher
 
@@ -1478,11 +1476,8 @@ def test_an_interrupt_while_the_command_starts_is_quiet(module: str) -> None:
         "        raise KeyboardInterrupt\n"
         "    return real(name, *args, **kwargs)\n"
         "builtins.__import__ = interrupted\n"
-        "sys.argv = ['domaincheck', 'classify', '量子コンピュータ']\n"
-        "from domaincheck.launcher import main\n"
-        "main()\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    proc = _run_launcher(code, ["classify", "量子コンピュータ"])
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr == "interrupted\n"
 
@@ -1495,8 +1490,6 @@ def test_a_signal_during_the_cores_import_is_held_until_the_handlers_are_in_plac
     with exit 0 (a user test, 300 runs). The launcher holds the signals while the core is imported: one sent then
     (here by the run itself, as the core is imported) ends it when they are released, with the usual
     exit code and word in the language --lang asks for, and no output file."""
-    import subprocess
-    import sys
 
     src = tmp_path / "in.csv"
     src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
@@ -1510,12 +1503,9 @@ def test_a_signal_during_the_cores_import_is_held_until_the_handlers_are_in_plac
         f"        os.kill(os.getpid(), signal.{name})\n"
         "    return real(name, *args, **kwargs)\n"
         "importlib.import_module = signalled\n"
-        f"sys.argv = ['domaincheck', 'screen', {str(src)!r}, '-o', {str(tmp_path / 'out.csv')!r}, '--lang', 'en']\n"
-        "from domaincheck.launcher import main\n"
-        "main()\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "DOMAINCHECK_LANG": "ja"})  # fmt: skip
+    proc = _run_launcher(code, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", "en"],
+                         env={**os.environ, "DOMAINCHECK_LANG": "ja"})  # fmt: skip
     number = getattr(__import__("signal"), name)
     assert proc.returncode == 128 + number, proc.stderr
     assert proc.stderr == f"{said}\n"
@@ -1525,8 +1515,6 @@ def test_a_signal_during_the_cores_import_is_held_until_the_handlers_are_in_plac
 def test_the_launcher_leaves_the_signal_mask_as_it_found_it() -> None:
     """The signals held while the core is imported are released by restoring the mask the run started with: one
     the caller had blocked (here SIGHUP) stays blocked, and the others are not (a review found SIG_UNBLOCK used)."""
-    import subprocess
-    import sys
 
     code = (
         "import signal, sys\n"
@@ -1535,13 +1523,19 @@ def test_the_launcher_leaves_the_signal_mask_as_it_found_it() -> None:
         "def shown():\n"
         "    print(sorted(s.name for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])))\n"
         "domaincheck.cli.main = shown\n"
-        "sys.argv = ['domaincheck', 'domains']\n"
-        "from domaincheck.launcher import main\n"
-        "main()\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    proc = _run_launcher(code, ["domains"])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['SIGHUP']"
+
+
+def _run_launcher(setup: str, args: list[str], env: dict[str, str] | None = None) -> Any:
+    """Run ``setup`` (Python source), then the command's entry point with ``args``, in a new interpreter."""
+    import subprocess
+    import sys
+
+    code = f"{setup}import sys\nsys.argv = {['domaincheck', *args]!r}\nfrom domaincheck.launcher import main\nmain()\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_the_command_runs_through_the_launcher() -> None:
