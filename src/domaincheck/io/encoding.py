@@ -194,7 +194,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         stream.seek(0)
         if euc_jp_read_as_cp932(head, name):
             return "euc-jp"
-        _reject_western_mojibake(stream, name, chunk_size)
+        _reject_western_mojibake(head, name)
         return "cp932"
     # The encoding that decoded further is the likelier intent; report its failure first.
     first, second = (cp932, utf8) if cp932.offset >= utf8.offset else (utf8, cp932)
@@ -360,11 +360,9 @@ def euc_jp_read_as_cp932(head: bytes, name: str, hint: str | None = None, hint_j
                      "cp932 を指定してください")  # fmt: skip
 
 
-def _reject_western_mojibake(stream: BinaryIO, name: str, chunk_size: int) -> None:
-    """InputError when the file's start, read as CP932, reads as Western-European mojibake: it was saved in
-    another encoding, and classifying it would write mojibake out. Rewinds."""
-    head = stream.read(chunk_size)
-    stream.seek(0)
+def _reject_western_mojibake(head: bytes, name: str) -> None:
+    """InputError when ``head``, the file's start, read as CP932, reads as Western-European mojibake: it was saved in
+    another encoding, and classifying it would write mojibake out."""
     error = western_mojibake_error(codecs.getincrementaldecoder("cp932")("replace").decode(head, False), name,
                                    "pass the file's encoding with --encoding (cp1252 for Windows, latin-1, …), or "
                                    "--encoding cp932 to read it as CP932 all the same",
