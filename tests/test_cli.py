@@ -2447,6 +2447,10 @@ def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
     r = runner.invoke(app, [*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--fail-on", "strategic"],
                       env={"COLUMNS": "0"})  # fmt: skip
     assert r.exit_code == 1 and "--fail-on strategic: 該当 1 行、終了コード 1" in r.stderr
+    # COLUMNS=0 counts as not set (as for shutil): a title's table as wide as without it, not 20 columns (a user test)
+    unset = runner.invoke(app, [*MIN, "classify", "量子コンピュータの開発"], env={"COLUMNS": None})
+    zero = runner.invoke(app, [*MIN, "classify", "量子コンピュータの開発"], env={"COLUMNS": "0"})
+    assert zero.exit_code == 0 and zero.stdout == unset.stdout
 
 
 @pytest.mark.usefixtures("english")

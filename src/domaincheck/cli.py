@@ -59,12 +59,19 @@ whole; long free text (program facts) folds at it instead of making lines of hun
 
 def _fit(console: Console) -> Console:
     """``console`` at :data:`PIPED_WIDTH` when it writes to a pipe or a file and COLUMNS is not set; a terminal (or
-    COLUMNS) keeps the width rich measures."""
+    COLUMNS) keeps the width rich measures. COLUMNS=0 counts as not set, as it does for ``shutil`` (rich took it for
+    no width at all, and printed nothing, errors included; then for a 20-column terminal: 187 lines for one title)."""
     import os
 
-    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
+    columns = os.environ.get("COLUMNS", "").strip()
+    given = columns.isdigit() and int(columns) > 0
+    if not console.is_terminal and not given:
         console.width = PIPED_WIDTH
-    elif console.width < _NARROWEST:  # COLUMNS=0 made rich print nothing at all, errors included
+    elif not given and columns.isdigit():  # COLUMNS=0 in a terminal: the terminal's own width
+        import shutil
+
+        console.width = max(shutil.get_terminal_size().columns, _NARROWEST)
+    elif console.width < _NARROWEST:  # COLUMNS=1: the consoles take at least 20 columns
         console.width = _NARROWEST
     return console
 
