@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import typer.core
 
-from .errors import LANGS, env_lang, lang_code
+from .errors import LANGS, env_lang, given_lang, lang_code
 from .wrap_ja import Wrapped
 
 if TYPE_CHECKING:
@@ -84,16 +84,6 @@ _LANG_AFTER = {
 """The error of ``--lang`` given before a command."""
 
 
-def _given_lang(args: Sequence[str]) -> str | None:
-    """The language a ``--lang`` in ``args`` names (the first), or None."""
-    for n, arg in enumerate(args):
-        name, equals, value = arg.partition("=")
-        if name == "--lang":
-            code = lang_code(value if equals else args[n + 1] if n + 1 < len(args) else "")
-            return code if code in LANGS else None
-    return None
-
-
 class _Localized(click.Command):
     """A command whose help and usage line are in the command's language (:func:`help_lang`)."""
 
@@ -114,7 +104,7 @@ class _Localized(click.Command):
                 names = self.list_commands(ctx)
                 named = next((arg for arg in given if arg in names), 'classify' if 'classify' in names else names[0])
                 command = f"{ctx.command_path} {named}"
-                asked = _given_lang(given)  # said in the language asked for, when it names one
+                asked = given_lang(given)  # said in the language asked for, when it names one
                 if asked is not None:
                     ctx.meta[LANG_META] = asked
                 said = help_lang(ctx)

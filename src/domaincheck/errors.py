@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Sequence
 
 LANGS = ("ja", "en")
 LANG_ENV = "DOMAINCHECK_LANG"
@@ -21,6 +22,16 @@ def lang_code(value: str) -> str:
     it means), so that ``DOMAINCHECK_LANG=$LANG`` works."""
     code = re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
     return "en" if code in ("c", "posix") else code
+
+
+def given_lang(args: Sequence[str]) -> str | None:
+    """The language a ``--lang`` in ``args`` names (the first), or None (no --lang, or one naming neither)."""
+    for n, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if name == "--lang":
+            code = lang_code(value if equals else args[n + 1] if n + 1 < len(args) else "")
+            return code if code in LANGS else None
+    return None
 
 
 def env_lang() -> str:

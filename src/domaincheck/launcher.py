@@ -60,12 +60,7 @@ def _import_core(args: list[str]) -> None:
 
 def say(en: str, ja: str) -> None:
     """A line on stderr in the run's language: ``--lang`` when the command line gives one, else the environment's."""
-    from .errors import env_lang, lang_code  # small (errno, os, re)
+    from .errors import env_lang, given_lang  # small (errno, os, re)
 
-    args = sys.argv[1:]
-    given = next((a.partition("=")[2] if "=" in a else args[n + 1] if n + 1 < len(args) else ""
-                  for n, a in enumerate(args) if a == "--lang" or a.startswith("--lang=")), None)  # fmt: skip
-    lang = lang_code(given) if given is not None else ""
-    if lang not in ("ja", "en"):
-        lang = env_lang()
+    lang = given_lang(sys.argv[1:]) or env_lang()
     sys.stderr.write((ja if lang == "ja" else en) + "\n")

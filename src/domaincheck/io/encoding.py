@@ -287,15 +287,16 @@ _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _HIGH_BYTE = re.compile(b"[\xe0-\xfe]")
 
 
-def japanese_euc(data: bytes) -> str | None:
+def japanese_euc(data: bytes, final: bool = True) -> str | None:
     """``data`` decoded as EUC-JP when it is Japanese text in it, else None: it decodes strictly; its EUC-JP reading
     holds hiragana (の, を: a Chinese or Korean text read as EUC-JP rarely does); and it holds a byte from E0-FE, as
     EUC-JP Japanese does (the second byte of る, を, ん and of half the kanji) and half-width katakana in CP932 never
-    does (ｼｽﾃﾑ､ﾃﾞｰﾀ is valid EUC-JP too, 悉恥っ洌整, with a hiragana: a review)."""
+    does (ｼｽﾃﾑ､ﾃﾞｰﾀ is valid EUC-JP too, 悉恥っ洌整, with a hiragana: a review). Not ``final``: ``data`` is a file's
+    start, which may end inside a character."""
     if not _HIGH_BYTE.search(data):
         return None
     try:
-        text = data.decode("euc-jp")
+        text = codecs.getincrementaldecoder("euc-jp")("strict").decode(data, final)
     except UnicodeDecodeError:
         return None
     return text if _HIRAGANA.search(text) else None
@@ -305,13 +306,7 @@ def _euc_jp_all_through(stream: BinaryIO, chunk_size: int) -> bool:
     """Whether the whole file decodes as EUC-JP and its start is Japanese text there (:func:`japanese_euc`). Rewinds."""
     head = stream.read(chunk_size)
     stream.seek(0)
-    if not _HIGH_BYTE.search(head):
-        return False
-    try:
-        text = codecs.getincrementaldecoder("euc-jp")("strict").decode(head, False)
-    except UnicodeDecodeError:
-        return False
-    if not _HIRAGANA.search(text):
+    if japanese_euc(head, final=False) is None:
         return False
     found = find_decode_error(stream, "euc-jp", chunk_size=chunk_size)
     stream.seek(0)
