@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_screen.py --rows 1000000  # peak memory on a million rows
     python benchmarks/bench_screen.py --fake          # pipeline only, with a trivial classifier
     python benchmarks/bench_screen.py --shape titles  # a four-column title list instead of an export with abstracts
+    python benchmarks/bench_screen.py --output-format jsonl   # screen writes JSONL (or xlsx) instead of CSV
 
 It writes a realistic CSV (ids, real Japanese/English titles and splices of them, people, institutions, an abstract, a
 budget) into a temporary folder, then runs each case in its own process and reads that process's peak
@@ -220,6 +221,8 @@ def main() -> None:
     parser.add_argument("--fake", action="store_true", help="use a trivial classifier (pipeline cost only)")
     parser.add_argument("--shape", choices=["export", "titles"], default="export",
                         help="export: six columns with abstracts; titles: four short columns")  # fmt: skip
+    parser.add_argument("--output-format", choices=["csv", "jsonl", "xlsx"], default="csv",
+                        help="what screen writes (the floor always copies the CSV)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the generated files (prints the folder)")
     parser.add_argument("--case", choices=["floor", "screen"], help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
@@ -247,7 +250,7 @@ def main() -> None:
             cases.append(("screen", args.jobs))
         results = []
         for case, jobs in cases:
-            dst = folder / f"out_{case}_{jobs}.csv"
+            dst = folder / f"out_{case}_{jobs}.{'csv' if case == 'floor' else args.output_format}"
             result = run_case(script, case, src, dst, jobs, args.fake)
             results.append(result)
             dst.unlink()
@@ -281,6 +284,7 @@ def write_json(args: argparse.Namespace, src: Path, results: list[dict[str, Any]
     data = {
         "rows": args.rows,
         "shape": args.shape,
+        "output_format": args.output_format,
         "input_bytes": src.stat().st_size,
         "classifier": "fake" if args.fake else "real",
         "core": "compiled" if domaincheck.compiled() else "plain Python",

@@ -128,10 +128,12 @@ def test_classify_reads_euc_jp_titles_on_stdin() -> None:
         (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8, CP932 nor EUC-JP"),
         (["classify", "-"], "", "no titles"),
         (["show", "zzzzzz"], None, "no area matches 'zzzzzz'"),
+        # a long query is quoted cut to 60 characters (a user test got 5,000 back)
+        (["show", "z" * 5000], None, "no area matches '" + "z" * 59 + "…'"),
         (["evaluate", "/nonexistent/file.csv"], None, "no such file"),
     ],
     ids=["empty", "punctuation", "100KB", "binary-stdin", "undecodable-stdin", "empty-stdin",
-         "unknown-area", "missing-file"],
+         "unknown-area", "unknown-long-area", "missing-file"],
 )
 @pytest.mark.usefixtures("english")
 def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: bytes | None, message: str) -> None:
@@ -288,6 +290,40 @@ def test_domains_tier_filter_and_lang() -> None:
     assert names["quantum"] == "Quantum"
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_domains_notes_say_what_the_source_says_of_each_tier(lang: str) -> None:
+    """A research-security officer explaining the lists needs the tiers' notes (the emerging tier is revised
+    flexibly, the strategic one holds for the plan's period), which no command showed (a user test): `--notes` shows
+    each tier's definition, criteria, scope and notes with their lines; JSON always carries them."""
+    from domaincheck.taxonomy import load
+
+    tax = load()
+    statements = {t.id: [(t.definition.get(lang), t.source.line)]  # the definition's line is the tier's
+                  + [(c.get(lang), c.line) for c in t.criteria]
+                  + [(q.text.get(lang), q.source.line) for q in t.qualifications]
+                  + [(n.get(lang), n.line) for n in t.notes] for t in tax.tiers}  # fmt: skip
+    table = runner.invoke(app, ["domains", "--notes", "--lang", lang], env={"COLUMNS": "100"})
+    assert table.exit_code == 0, table.stderr
+    flat = "".join(re.sub(r"[│├└─]", "", table.stdout).split())
+    for tier, said in statements.items():
+        for text, line in said:
+            where = f"（出典{line}行）" if lang == "ja" else f"(line{line})"
+            assert "".join(text.split()) + where in flat, (tier, text)
+    assert "（出典36行）" not in run("domains").stdout  # not without --notes
+    rows = list(csv.DictReader(io.StringIO(run("domains", "--notes", "--tier", "emerging", "--format", "csv",
+                                               "--lang", lang).stdout)))  # fmt: skip
+    assert [(row["text"], int(row["source_line"])) for row in rows] == statements["emerging"]
+    assert {row["tier"] for row in rows} == {"emerging"}
+    tiers = json.loads(run("domains", "--format", "json").stdout)["tiers"]
+    assert [[(n["ja"], n["line"]) for n in t["notes"]] for t in tiers] == [
+        [(n.ja, n.line) for n in t.notes] for t in tax.tiers]
+    assert list(tiers[0])[:5] == ["id", "name_ja", "name_en", "definition", "areas"]  # new keys come after
+    # a taxonomy written before criteria and notes had lines still loads; their lines are left blank
+    old = list(csv.DictReader(io.StringIO(run(*MIN, "domains", "--notes", "--format", "csv", "--lang", lang).stdout)))
+    assert [(row["kind"], row["source_line"]) for row in old if row["tier"] == "emerging"] == [
+        ("定義" if lang == "ja" else "definition", "32"), ("観点" if lang == "ja" else "criterion", "")]
+
+
 @pytest.mark.parametrize("query", ["quantum", "量子", "Quantum", "qantum", "量子関連技術"])
 def test_show_resolves_names_and_near_misses(query: str) -> None:
     r = run(*MIN, "show", query, "--format", "json")
@@ -378,6 +414,18 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     assert r.exit_code == 1 and r.stderr == "--fail-on strategic: 該当 1 行、終了コード 1\n"  # Japanese by default
     assert json.loads(summary.read_text(encoding="utf-8"))["fail_on"] == {"level": "strategic", "rows": 1,
                                                                           "exit_code": 1}  # fmt: skip
+    assert json.loads(summary.read_text(encoding="utf-8"))["status"] == "ok"
+    # A failed run (tonight's export lost its title column) leaves no earlier summary for a script to read as its
+    # own (a user test): the file says the run failed, its error and exit code, and holds no counts
+    lost = tmp_path / "lost.csv"
+    lost.write_text("氏名,所属\n山田,東大\n", encoding="utf-8")
+    r = run(*MIN, "screen", "--lang", "en", str(lost), "-o", str(out), "--fail-on", "strategic", "--quiet",
+            "--summary-json", str(summary))  # fmt: skip
+    assert r.exit_code == 1 and "no title column found" in r.stderr
+    failed = json.loads(summary.read_text(encoding="utf-8"))
+    assert failed == {"status": "error", "error": {"message": failed["error"]["message"], "exit_code": 1},
+                      "fail_on": {"level": "strategic", "rows": None, "exit_code": 1}}  # fmt: skip
+    assert failed["error"]["message"].startswith("no title column found") and "rows_read" not in failed
     r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--fail-on", "econsec", "--quiet")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     with_econsec = sum(1 for row in rows if row["dc_econsec"])
@@ -990,6 +1038,18 @@ def test_programs_csv_is_machine_readable() -> None:
         if row["parent"]:
             assert items[row["id"]] == row["parent"] and row["kind"] == programs[row["parent"]].kind
             assert row["serves"] == "" or row["serves"].startswith("focus (editorial): ")
+    # In English a fact that ends a sentence is followed by a space, not "; " (a user test read "collaboration.; CSTI")
+    english = {row["id"]: row for row in csv.DictReader(io.StringIO(run("programs", "--format", "csv", "--lang",
+                                                                        "en").stdout))}  # fmt: skip
+    joined = 0
+    for p in programs.values():
+        cell, position = english[p.id]["facts"], 0
+        texts = [t.en for t in ((p.summary,) if p.summary else ()) + p.facts]
+        for text in texts:  # each fact, in order
+            position = cell.index(text, position) + len(text)
+        assert ".;" not in cell, p.id
+        joined += sum(t.endswith(".") for t in texts[:-1])
+    assert joined > 10  # the rule was at work
 
 
 def test_evaluate_says_when_a_figure_does_not_apply(tmp_path: Path) -> None:
@@ -2328,7 +2388,7 @@ def test_tables_in_ordinary_terminals_keep_the_id_column_whole(width: int) -> No
         assert r.exit_code == 0, r.stderr
         lines = r.stdout.splitlines()
         assert max(map(cell_len, lines)) <= width
-        if width < _CARDS_BELOW:  # a record at a time: the id first on its first line
+        if width < _CARDS_BELOW or not any("┃" in line for line in lines):  # a record at a time: the id first
             first = {line.split()[0] for line in lines if line.strip() and not line.startswith("    ")}
         else:
             first = {line.split("│")[1].strip() for line in lines if line.startswith("│")}
@@ -2342,6 +2402,31 @@ def test_tables_in_ordinary_terminals_keep_the_id_column_whole(width: int) -> No
             at = {"programs": 150, "econsec": width}[command[0]]
             out = runner.invoke(app, command, env={"COLUMNS": str(at)}).stdout
             assert shown and shown <= words(out), sorted(shown - words(out))
+
+
+@pytest.mark.parametrize("command", [["programs", "--lang", "en"], ["show", "energy_gx", "--lang", "en"],
+                                     ["programs"], ["show", "energy_gx"]])  # fmt: skip
+def test_a_listing_never_squeezes_its_long_text(command: list[str]) -> None:
+    """At 100-130 columns the English programs and show tables gave the facts and details 12-16 cells, a word a line
+    (a user test): where the longest text would get fewer than 30 cells (20, ten characters, in Japanese), the
+    listing is written a record at a time; wide enough, it stays a table."""
+    from rich.cells import cell_len
+
+    least = 20 if "en" not in command else 30
+    seen = set()
+    for width in range(100, 260, 10):
+        lines = runner.invoke(app, command, env={"COLUMNS": str(width)}).stdout.splitlines()
+        assert max(map(cell_len, lines)) <= width
+        header = next((line for line in lines if line.startswith("┃")), None)
+        if header is None:
+            seen.add("cards")
+            continue
+        seen.add("table")
+        cells = header.split("┃")[1:-1]
+        names = [cell.strip() for cell in cells]
+        text = next(name for name in ("facts", "detail", "内容") if name in names)
+        assert cell_len(cells[names.index(text)]) - 2 >= least, (width, header)
+    assert seen == {"cards", "table"}, seen  # both, at some width
 
 
 @pytest.mark.usefixtures("english")

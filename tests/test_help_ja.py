@@ -193,6 +193,9 @@ USAGE_ERRORS = [
     (["show", "quantum", "extra"], "Got unexpected extra argument (extra)", "余分な引数があります（extra）。"),
     (["show", "quantum", "a", "b"], "Got unexpected extra arguments (a b)", "余分な引数があります（a b）。"),
     (["nosuch"], "No such command 'nosuch'.", "コマンド 'nosuch' はありません。"),
+    # a misspelt command is named, as a misspelt option is (a user test: `clasify` had no hint)
+    (["clasify", "量子"], "No such command 'clasify'. Did you mean 'classify'?",
+     "コマンド 'clasify' はありません。'classify' のことですか？"),
     (["--terms-only"], "Missing command.", "コマンドを指定してください。"),
     (["show", " "], "Invalid value for AREA: give an area id or name", "AREA の値が不正です: 領域の id か名前を指定"),
 ]
@@ -216,7 +219,8 @@ def test_usage_errors_in_both_languages(args: list[str], english: str, japanese:
     assert (help_ja.USAGE in ja.stderr) == has_usage
     assert has_usage or args[0].startswith("-")  # every command's error shows its usage line
     if has_usage:
-        path = " ".join(["domaincheck", *(a for a in args[:1] if not a.startswith("-") and a != "nosuch")])
+        path = " ".join(["domaincheck", *(a for a in args[:1] if not a.startswith("-") and a not in ("nosuch",
+                                                                                                  "clasify"))])
         assert f"Try '{path} -h' for help." in en.stderr
         assert help_ja.TRY_HELP.format(command=path, option="-h") in ja.stderr
 

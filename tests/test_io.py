@@ -712,15 +712,14 @@ def test_jsonl_writer_batch_and_lone_surrogate() -> None:
         {"row": 2, "problem": "long_row", "fields": {"title": "x"}, "extra_fields": ["extra"]},
     ]
     binary = io.BytesIO()
-    with (
-        pytest.raises(InputError, match="row 8: contains text that is not valid Unicode"),
-        open_writer("jsonl", None, stream=binary) as writer,
-    ):
+    with open_writer("jsonl", None, stream=binary) as writer:  # a lone surrogate: written as its JSON escape
         writer.write_header(["title"], ["dc_problem"])
         writer.write_rows([7, 8], [["fine", ""], ["bad \ud800", ""]])
     assert binary.getvalue().decode("utf-8").splitlines() == [
-        '{"row": 7, "problem": null, "fields": {"title": "fine"}}'
+        '{"row": 7, "problem": null, "fields": {"title": "fine"}}',
+        '{"row": 8, "problem": null, "fields": {"title": "bad \\ud800"}}',
     ]
+    assert json.loads(binary.getvalue().decode("utf-8").splitlines()[1])["fields"]["title"] == "bad \ud800"
 
 
 # --- xlsx: every row, damaged files, sheet choice, cell values -------------------------------------------

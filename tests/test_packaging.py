@@ -68,6 +68,16 @@ from domaincheck import Classifier
 titles = [row["title"] for path in sys.argv[1:] for row in csv.DictReader(open(path, encoding="utf-8"))]
 clf = Classifier.load()
 out = [clf.classify(t)._asdict() for t in titles] + [b._asdict() for b in clf.brief_many(titles)]
+import pickle  # to worker processes (a user test: the compiled class could not be unpickled)
+again = pickle.loads(pickle.dumps(clf))
+pickled = [again.classify(t)._asdict() for t in titles[:200]]
+errors = []  # the same exception for a title that is no str, in either build
+for bad in (None, b"x", 3):
+    try:
+        clf.classify(bad)
+    except Exception as exc:
+        errors.append(type(exc).__name__)
+errors += [repr(e) for e in clf.brief_many(["x", b"x", 3.5, None])[1:]]
 import hashlib, zipfile
 from domaincheck.screen import ScreenOptions, screen
 screened = {}
@@ -79,8 +89,8 @@ for fmt in ("csv", "jsonl", "xlsx"):
         screened[fmt] = {n: hashlib.sha256(book.read(n)).hexdigest() for n in book.namelist() if "docProps" not in n}
     else:
         screened[fmt] = hashlib.sha256(open(target, "rb").read()).hexdigest()
-print(json.dumps({"compiled": domaincheck.compiled(), "results": out, "screened": screened}, default=list,
-                 ensure_ascii=False))
+print(json.dumps({"compiled": domaincheck.compiled(), "results": out, "screened": screened, "pickled": pickled,
+                  "errors": errors}, default=list, ensure_ascii=False))
 """
 
 
@@ -116,6 +126,10 @@ def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_p
     compiled, plain = said[0]["results"], said[1]["results"]
     assert len(compiled) > 3000 and compiled == plain
     assert said[0]["screened"] == said[1]["screened"]  # screen's outputs too, byte for byte (xlsx: but its time)
+    assert said[0]["pickled"] == compiled[:200] and said[1]["pickled"] == plain[:200]
+    assert said[0]["errors"] == said[1]["errors"] == [
+        "TypeError", "TypeError", "TypeError", "InputError('title is of type bytes, not text')",
+        "InputError('title is of type float, not text')", "None"]
     assert {r["verdict"] for r in compiled if "verdict" in r} >= {"strategic", "emerging", "none"}
 
 

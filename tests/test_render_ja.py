@@ -190,6 +190,22 @@ def test_areas_the_learned_model_added_or_scored_are_marked(classifier: Any, tax
     marked("（学習モデルによるスコア）", added=False)
 
 
+@pytest.mark.parametrize(("lang", "label", "sep"), [("ja", "惜しい候補（理由は --explain）: ", " / "),
+                                                  ("en", "near misses (--explain says why): ", ", ")])
+def test_the_table_names_near_misses_without_explain(classifier: Any, lang: str, label: str, sep: str) -> None:
+    """An area with evidence that was not reported shows in the table itself (a user test missed an autonomous
+    lunar rover's ai_robotics, which only --explain showed): its id, score and words; --explain says why instead."""
+    r = classifier.classify("月面探査ローバーの自律走行技術")
+    assert r.near_misses
+    lines = [line.strip() for line in render([r], lang).splitlines()]
+    said = [line for line in lines if line.startswith(label)]
+    want = sep.join(f"{a.id} {a.score} ({', '.join(dict.fromkeys(e.text for e in a.evidence))})"
+                    for a in r.near_misses)  # fmt: skip
+    assert said == [label + want]
+    assert not any(line.startswith(label) for line in render([r], lang, explain=True).splitlines())
+    assert label not in render([classifier.classify("量子コンピュータ")], lang)  # no near miss, no line
+
+
 def test_explain_in_japanese(classifier: Any, taxonomy: Taxonomy) -> None:
     strength, match = {"strong": "強", "support": "補助"}, {"exact": "完全一致", "fuzzy": "近似"}
     r = classifier.classify(TITLE)
@@ -208,6 +224,12 @@ def test_explain_in_japanese(classifier: Any, taxonomy: Taxonomy) -> None:
     programs = {p.id: p.name_ja for p in taxonomy.programs}
     assert {taxonomy.tier(a.tier).name_ja for a in r.areas} <= heads
     assert {f"{programs[p.parent]}の重点" for p in r.programs if p.parent} <= heads
+    nuclear = classifier.classify("核物質の検知技術")  # an econ-security area's support term alone: a near miss
+    cbrn = next(n for n in nuclear.econsec_near_misses if n.id == "cbrn")
+    said = " ".join(render([nuclear], "ja", explain=True).split())
+    why = f"スコア {cbrn.score}、補助語のみ（強い語がない）（核物質）"
+    assert f"経済安保 cbrn（{cbrn.name_ja}）を報告しない理由: {why}" in said
+    assert said.index("（領域の語はない）") < said.index("cbrn: 「核物質」 [0:3] ← 「核物質」 補助")
     excluded = render([classifier.classify("Quantization of robots")], "ja", explain=True)
     assert "  除外語: 「Quantization」 [0:12] 紛らわしい語" in excluded
     assert not [label for label in ENGLISH_LABELS if label in out + excluded]
@@ -293,15 +315,19 @@ def _english_lines(r: Result, min_score: int, cut_at: int | None = None) -> list
         by_kind.setdefault(KINDS_EN[kind], []).append(top + (f" ({', '.join(items)})" if items else ""))
     lines += [f"  {kind}: {', '.join(entries)}" for kind, entries in by_kind.items()]
     lines.append("  evidence")
-    for label, evidence in [(a.id, a.evidence) for a in (*r.areas, *r.near_misses)] + [
-            (e.id, e.evidence) for e in r.econsec]:
+    def evidence_lines(label: str, evidence: Any) -> None:
         for e in evidence:
             why = (f"learned model: piece {e.term!r}, log-odds {e.weight:+.2f}" if e.strength == LEARNED else
                    f"{e.term!r} {e.strength} {e.match} +{e.weight:.2f}" + (f" ({e.technology})" if e.technology
                                                                            else ""))  # fmt: skip
             lines.append(f"    {label}: '{e.text}' [{e.start}:{e.end}] ← {why}")
+
+    for a in (*r.areas, *r.near_misses):
+        evidence_lines(a.id, a.evidence)
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         lines.append("    (no area term fired)")
+    for es in (*r.econsec, *r.econsec_near_misses):  # an econ-security area's own terms, after the areas'
+        evidence_lines(es.id, es.evidence)
     yields = dict(r.yields)
     for a in r.near_misses:
         why = (f"is below --min-score {min_score}" if a.score < min_score
@@ -311,6 +337,12 @@ def _english_lines(r: Result, min_score: int, cut_at: int | None = None) -> list
                else f"was cut by --top {cut_at}")  # fmt: skip
         terms = ", ".join(dict.fromkeys(e.text for e in a.evidence))
         lines.append(f"  why not {a.id}: score {a.score} {why} ({terms})")
+    es_why = {"support_only": "has support terms only (no strong term)",
+              "framing": "is under a framing term (a study of people, society or teaching)",
+              "below_min_score": f"is below --min-score {min_score}"}
+    for n in r.econsec_near_misses:
+        terms = ", ".join(dict.fromkeys(e.text for e in n.evidence))
+        lines.append(f"  why not {n.id} (econ-security): score {n.score} {es_why[n.why]} ({terms})")
     label = {"framing": "framing", "basic_science": "basic science"}
     what = {"framing": "presents the title as a study of people, society or teaching: every area is damped",
             "basic_science": "presents the title as elucidating a mechanism: areas with only support terms are damped"}
@@ -634,20 +666,22 @@ def test_the_japanese_verdict_line_says_the_tier_once(classifier: Any, taxonomy:
     assert {("strategic", 1), ("strategic", 2), ("emerging", 1), ("econsec_only", 0)} <= seen, seen
 
 
-@pytest.mark.parametrize("command", [["show", "fusion"], ["show", "materials"], ["programs"], ["econsec"]])
-def test_japanese_table_cells_break_as_japanese_does(command: list[str]) -> None:
+@pytest.mark.parametrize(("command", "width"), [(["show", "fusion"], 80), (["show", "materials"], 140),
+                                               (["show", "fusion"], 140), (["programs"], 80), (["programs"], 200),
+                                               (["econsec"], 80)])  # fmt: skip
+def test_japanese_table_cells_break_as_japanese_does(command: list[str], width: int) -> None:
     """A folding cell of a Japanese table never begins a line with 、。・ or a Japanese closing bracket (rich folded at
     the column's edge: 関連する素材・材料 broke before ・); nor does a line of a listing written a record at a time
-    (programs and econsec at 80 columns)."""
+    (programs, econsec and show at 80 columns)."""
     from domaincheck.wrap_ja import NO_START
 
-    r = runner.invoke(app, command, env={"COLUMNS": "80"})
+    r = runner.invoke(app, command, env={"COLUMNS": str(width)})
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
     starts = [cell.strip()[0] for line in lines if line.startswith("│")
               for cell in line.strip("│").split("│") if cell.strip()]  # fmt: skip
-    if command[0] in ("programs", "econsec"):
-        assert not starts  # no table
+    assert bool(starts) == (width > 80)  # a table, or a record at a time
+    if not starts:
         starts = [line.strip()[0] for line in lines if line.strip()]
     assert len(starts) > 20
     # (ASCII punctuation may: after a Latin word exactly as wide as the column there is nothing to move down)

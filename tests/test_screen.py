@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -407,7 +408,8 @@ def test_malformed_rows_are_kept_marked_and_counted(tmp_path: Path) -> None:
         "verdict": "error",
         "reason": "not classified: see problem",
         "primary": None,
-        **{key: [] for key in ("areas", "econsec", "programs", "near_misses", "excluded", "held_back")},
+        **{key: [] for key in ("areas", "econsec", "programs", "near_misses", "excluded", "held_back",
+                               "econsec_near_misses")},
         "problem": "empty_title",
         "fields": {"id": "4", "title": "", "note": "empty title"},
     }
@@ -445,13 +447,24 @@ def test_header_only_and_empty_inputs(tmp_path: Path) -> None:
         run(tmp_path, input=str(src), output=str(out))
 
 
-def test_lone_surrogate_in_jsonl_input_is_reported(tmp_path: Path) -> None:
+def test_a_lone_surrogate_or_a_nul_leaves_a_title_classified_and_jsonl_keeps_it(tmp_path: Path) -> None:
+    """A user test: half an emoji (the JSON escape \\ud83d of a cut-off export) made the whole title unclassifiable,
+    so a quantum-cryptography title passed --fail-on strategic, and anywhere in a JSONL row it stopped JSONL output.
+    Now such a character (or a NUL) is read as U+FFFD for classifying, the row marked title_characters_replaced, and
+    JSONL writes it as the escape it came as (JSON reads it back as the same string). CSV names it for what it is."""
     src = tmp_path / "in.jsonl"
-    src.write_text('{"title": "ok"}\n{"title": "bad \\ud800"}\n', encoding="utf-8")
-    for name in ("out.jsonl", "out.csv"):
-        with pytest.raises(InputError, match="row 2"):
-            run(tmp_path, input=str(src), output=str(tmp_path / name))
-    assert dir_names(tmp_path) == ["in.jsonl"]
+    src.write_text('{"title": "ok"}\n{"title": "量子暗号 \\ud83d", "memo": "\\ud800"}\n'
+                   '{"title": "全固体\\u0000電池"}\n', encoding="utf-8")  # fmt: skip
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.jsonl"))
+    assert summary.problems == {"title_characters_replaced": 2}
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["problem"] for r in out[1:]] == ["title_characters_replaced"] * 2
+    assert out[1]["verdict"] == "strategic" and out[2]["verdict"] != "error"  # classified (the fake: 量子 is strategic)
+    assert out[1]["fields"] == {"title": "量子暗号 \ud83d", "memo": "\ud800"} and out[1]["title"] == "量子暗号 \ud83d"
+    assert "\\ud83d" in (tmp_path / "out.jsonl").read_text(encoding="utf-8")  # the escape, as it came
+    with pytest.raises(InputError, match=r"data row 2, column 'title': .* is half a character \(a lone surrogate"):
+        run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert dir_names(tmp_path) == ["in.jsonl", "out.jsonl"]
 
 
 def test_rescreening_an_output_replaces_old_result_columns(tmp_path: Path) -> None:
@@ -1641,6 +1654,54 @@ def test_text_input_numbers_are_xlsx_numbers_that_show_their_text(tmp_path: Path
     book.save(tmp_path / "in.xlsx")
     run(tmp_path, input=str(tmp_path / "in.xlsx"), output=str(tmp_path / "x.xlsx"))
     assert read_xlsx(tmp_path / "x.xlsx")[1][1] == "5247"
+
+
+def test_which_columns_are_numbers_is_decided_on_the_whole_file_whatever_jobs(tmp_path: Path) -> None:
+    """A user test: a column was typed when the filled cells of the first batch were numbers, and a batch is 500 rows
+    in one process, 2,000 with workers: --jobs 1 and --jobs 2 gave different workbooks, and a code column held
+    12345678 as a number beside 01234567 as text (a word, or 007, after the first batch, or a column empty in it).
+    Now the whole column decides, the output is the same with any --jobs, and a column is numbers throughout or
+    text throughout."""
+    src = tmp_path / "calls.csv"
+    rows = [[str(12345678 + i) if i != 2500 else "01234567", "量子コンピュータの研究" if i % 3 else "海洋観測",
+             str(1000 + i) if i != 2900 else "未定", "" if i < 600 else ("123" if i % 2 else "007"), str(i * 10)]
+            for i in range(3000)]  # fmt: skip
+    write_csv(src, ["code", "title", "amount", "late", "count"], rows, "utf-8")
+    sheets = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.xlsx"
+        run(tmp_path, input=str(src), output=str(out), jobs=jobs)
+        with zipfile.ZipFile(out) as book:
+            sheets.append(book.read("xl/worksheets/sheet1.xml"))
+        kinds = {c: {type(r[c]) for r in read_xlsx(out)[1:] if r[c] not in (None, "")} for c in (0, 2, 3, 4)}
+        assert kinds == {0: {str}, 2: {str}, 3: {str}, 4: {int}}, (jobs, kinds)
+    assert sheets[0] == sheets[1]
+
+
+def test_a_row_wider_than_an_xlsx_sheet_is_an_error_not_a_damaged_workbook(tmp_path: Path) -> None:
+    """A user test: a stray cell at XFD3 put that row's cells and the filter past XFD (16,384 columns), which Excel
+    repairs by dropping them. Such a row, or a header as wide, is now an error naming it, and nothing is written; CSV
+    output takes the row whole."""
+    from domaincheck.io.writers import XLSX_MAX_COLUMNS
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["研究課題名", "備考"])
+    sheet.append(["量子暗号", "x"])
+    sheet.append(["全固体電池", "y"])
+    sheet["XFD3"] = "stray"
+    book.save(tmp_path / "stray.xlsx")
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(InputError, match=r"data row 2 needs 16,399 columns .* \(16,384, A to XFD\)"):
+        run(tmp_path, input=str(tmp_path / "stray.xlsx"), output=str(out))
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+    run(tmp_path, input=str(tmp_path / "stray.xlsx"), output=str(tmp_path / "out.csv"))
+    assert read_csv(tmp_path / "out.csv")[2][-1] == "stray"
+    wide = tmp_path / "wide.csv"
+    write_csv(wide, ["title", *(f"c{i}" for i in range(XLSX_MAX_COLUMNS))], [["量子暗号"]], "utf-8")
+    with pytest.raises(InputError, match="the header needs"):
+        run(tmp_path, input=str(wide), output=str(out))
+    assert not out.exists()
 
 
 def test_an_input_too_long_for_an_xlsx_sheet_fails_before_any_row_is_classified(tmp_path: Path) -> None:

@@ -46,6 +46,30 @@ def test_every_named_technology_of_the_source_is_present(taxonomy, seed_lines) -
             assert any(_squash(piece) in key or key in _squash(piece) for key in named), piece
 
 
+def test_tier_criteria_and_notes_are_verbatim_on_their_lines(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """`domains --notes` cites each criterion and note of a tier by its line: the sentence is on it, word for word
+    (the source's bold marks and spaces aside)."""
+    statements = [(t.id, s) for t in taxonomy.tiers for s in (*t.criteria, *t.notes)]
+    assert len(statements) == 17
+    for tier, s in statements:
+        assert 1 <= s.line <= len(seed_lines) and _squash(s.ja) in _squash(seed_lines[s.line - 1]), (tier, s.line)
+
+
+def test_program_texts_are_verbatim_where_they_say(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """A program's row cites its 【支援例】 heading (SIP, line 85) while its text is on the reference pages (lines
+    360-362): each summary and fact says its own line, and the sentence starts there (a PDF line break may carry it
+    over the next lines)."""
+    said = [(p.id, s) for p in taxonomy.programs for s in ((p.summary,) if p.summary else ()) + p.facts]
+    said += [(i.id, s) for p in taxonomy.programs for i in p.items for s in i.facts]
+    assert len(said) == 95
+    for what, s in said:
+        assert s.line is not None and 1 <= s.line <= len(seed_lines), what
+        here = _squash(s.ja)
+        assert here in "".join(_squash(line) for line in seed_lines[s.line - 1:s.line + 3]), (what, s.line)
+        first = _squash(seed_lines[s.line - 1]).lstrip("#")  # it starts on its line (a heading: 研究開発期間 最大10年)
+        assert first and (here.startswith(first) or here[:8] in first), (what, s.line)
+
+
 def test_names_are_verbatim_on_their_cited_lines(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
     def on_line(text: str, line: int) -> bool:
         return 1 <= line <= len(seed_lines) and _squash(text) in _squash(seed_lines[line - 1])

@@ -20,6 +20,7 @@ from .models import (
     Brief,
     EconSecArea,
     EconSecHit,
+    EconSecNearMiss,
     Evidence,
     ProgramHit,
     Result,
@@ -223,6 +224,12 @@ class Classifier:
         self._programs: dict[tuple[Any, ...], tuple[tuple[ProgramHit, ...], tuple[str, ...]]] = {}
         self._program_hits: dict[tuple[Any, ...], ProgramHit] = {}  # one ProgramHit per (program, basis): shared
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A classifier goes to worker processes (ProcessPoolExecutor, joblib) by pickle: its taxonomy, matcher and
+        # model, not its memos. (__reduce__ rather than the default: the class is compiled with mypyc in the wheel,
+        # whose default pickling calls the class without arguments; a user test saw BrokenProcessPool.)
+        return Classifier, (self.taxonomy, self.matcher, self.learned, self.min_score)
+
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
              ) -> Classifier:  # fmt: skip
@@ -247,6 +254,8 @@ class Classifier:
         learned model reads the title alone: it was trained on titles, and an abstract's boilerplate diluted its
         reading of the title (a user test saw areas the title alone gets lost when an abstract was added).
         """
+        if type(title) is not str:  # as the compiled core's own check says it: TypeError in either build
+            raise TypeError(f"title must be a str, not {type(title).__name__}")
         min_score = _check_limits(self.min_score if min_score is None else min_score, top)
         norm = checked(title)
         quoted = quotations(norm)  # once, for the matcher and the evidence's offsets
@@ -267,6 +276,7 @@ class Classifier:
                                     tuple(es_ev[es.id]) if via[0] == "terms" else ()))
             for es, via in plan.econsec
         ])  # fmt: skip
+        es_near = self._econsec_near(es_ev, plan.econsec, framing) if es_ev else ()
         reason = plan.reason
         if excluded and reason == NO_TERM:  # an exclusion was at work: the title is not merely without terms
             reason = EXCLUDED_ONLY + ", ".join(dict.fromkeys([e.text for e in excluded]))
@@ -278,7 +288,28 @@ class Classifier:
                     reason += f"; {what}: " + ", ".join(found)
             excluded = excluded + framing
         return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded),
-                                   plan.held, plan.yields))  # fmt: skip
+                                   plan.held, plan.yields, es_near))  # fmt: skip
+
+    def _econsec_near(self, es_ev: dict[str, list[Evidence]], reported: Sequence[tuple[EconSecArea, Any]],
+                      framing: list[Evidence]) -> tuple[EconSecNearMiss, ...]:
+        """The econ-security areas whose own terms fired but that are not reported, and why (the rule of
+        ``reached`` in :meth:`_new_plan`, said of each): no strong term, a framing term, or else a score below the
+        reporting score (``--min-score`` where the title has terms of an area the econ-security area corresponds
+        to, else the default)."""
+        shown = {es.id for es, _ in reported}
+        framed = any(e.strength == "framing" for e in framing)
+        out = []
+        for es_id, evs in es_ev.items():
+            if es_id in shown:
+                continue
+            weight = _weight([(self.matcher.family(e.term), e.weight, e.term) for e in evs])
+            score = score_of(weight)
+            why = ("support_only" if all(e.strength != STRONG for e in evs) else "framing" if framed
+                   else "below_min_score")  # fmt: skip
+            es = self._econsec[es_id]
+            out.append(EconSecNearMiss(es_id, es.name_ja, es.name_en, score, why, tuple(evs)))
+        out.sort(key=lambda n: (-n.score, self._es_order[n.id]))
+        return tuple(out)
 
     def brief(self, title: str, fuzzy: bool = True, min_score: int | None = None) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
@@ -286,6 +317,8 @@ class Classifier:
         Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but no evidence is
         built: a plan holds everything a Brief needs.
         """
+        if type(title) is not str:  # as classify
+            raise TypeError(f"title must be a str, not {type(title).__name__}")
         result = self.brief_many([title], fuzzy, min_score)[0]
         if not isinstance(result, Brief):
             raise result if result is not None else InputError("empty title", ja="タイトルが空です")
@@ -301,14 +334,21 @@ class Classifier:
         with gc_paused():
             return self._brief_many(titles, fuzzy, min_score, framing_within)
 
-    def _brief_many(self, titles: Sequence[str | None], fuzzy: bool, min_score: int,
+    def _brief_many(self, titles: Sequence[object], fuzzy: bool, min_score: int,
                     framing_within: Sequence[int | None] | None) -> list[Brief | InputError | None]:  # fmt: skip
+        # titles: Sequence[object], so that the compiled core takes each item as it is (typed str | None, it checked
+        # every item as it was read, and one bytes item raised for the whole batch)
         out: list[Brief | InputError | None] = []
         memo = self._briefs
-        for index, title in enumerate(titles):
-            if title is None:
+        for index, given in enumerate(titles):
+            if given is None:
                 out.append(None)
                 continue
+            if not isinstance(given, str):  # bytes, a number, NaN (pandas' empty cell): that item's error
+                out.append(InputError(f"title is of type {type(given).__name__}, not text",
+                                      ja=f"タイトルが文字列ではなく {type(given).__name__} 型です"))
+                continue
+            title = given
             within = framing_within[index] if framing_within is not None else None
             # Only a title on its own is kept: a text with an abstract after it (within) is long and rarely repeats,
             # and the memo would hold the whole text.

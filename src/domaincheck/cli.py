@@ -447,34 +447,42 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels (json 
 @app.command()
 def domains(
     tier: Annotated[TierChoice | None, typer.Option("--tier", help="Only this tier.")] = None,
+    notes: Annotated[bool, typer.Option(
+        "--notes", help="Also what the source says of each tier: its definition, criteria, scope and notes (how "
+        "long it holds, that it is reviewed), each with its line; csv and markdown list these alone.")] = False,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
     taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
     """List both tiers and their areas with the technologies the source names."""
     _use_taxonomy(taxonomy_dir)
-    from .render import area_data, domains_rows, dump_json, write_rows
+    from .render import area_data, domains_rows, dump_json, tier_notes_rows, write_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
         areas = [a for a in tax.areas if tier is None or a.tier == tier.value]
-        if fmt is ListFormat.json:
+        tiers = [t for t in tax.tiers if tier is None or t.id == tier.value]
+        if fmt is ListFormat.json:  # the notes always: new keys after the areas
             dump_json({
                 "taxonomy_version": tax.version,
                 "source": {"title_ja": tax.document.title_ja, "issuer_ja": tax.document.issuer_ja,
                            "date": tax.document.date},
                 "tiers": [{"id": t.id, "name_ja": t.name_ja, "name_en": t.name_en,
                            "definition": {"ja": t.definition.ja, "en": t.definition.en},
-                           "areas": [area_data(tax, a) for a in areas if a.tier == t.id]}
-                          for t in tax.tiers if tier is None or t.id == tier.value],
+                           "areas": [area_data(tax, a) for a in areas if a.tier == t.id],
+                           "source": {"section": t.source.section, "line": t.source.line},
+                           **{key: [{"ja": x.ja, "en": x.en, "line": x.line} for x in items]
+                              for key, items in (("criteria", t.criteria), ("notes", t.notes))}}
+                          for t in tiers],
             }, sys.stdout)  # fmt: skip
             return
         if fmt is ListFormat.table:
             from .render import domains_tree
 
-            _stdout_console().print(domains_tree(tax, areas, lang.value))
+            _stdout_console().print(domains_tree(tax, areas, lang.value, notes))
             return
-        write_rows(domains_rows(tax, areas, lang.value), fmt, sys.stdout, None, lang=lang.value)
+        rows = tier_notes_rows(tax, tiers, lang.value) if notes else domains_rows(tax, areas, lang.value)
+        write_rows(rows, fmt, sys.stdout, None, lang=lang.value)
 
 
 def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
@@ -516,7 +524,7 @@ def show(
         name = data.get(f"name_{lang.value}") or data["name_ja"]
         write_rows(show_rows(data, lang.value, brief=fmt is ListFormat.table), fmt, sys.stdout, console,
                    f"{data['id']}: {name}",
-                   ids=("section", "item", "source_line"), lang=lang.value)
+                   ids=("section", "item", "source_line"), lang=lang.value, cards=True)
 
 
 @app.command()
@@ -693,22 +701,28 @@ def screen(
         factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal
-        if show_progress:
-            from .progress import ScreenProgressBar
+        try:
+            if show_progress:
+                from .progress import ScreenProgressBar
 
-            # The share of the input read (bytes of a text file, rows of a sheet) with the time left when its size is
-            # known, the rows and rows per second always; in the run's language.
-            with ScreenProgressBar(err, lang.value) as bar:
-                summary = run_screen(options, factory, stdout=sys.stdout, on_progress=bar.update)
-        else:
-            summary = run_screen(options, factory, None, stdout=sys.stdout)
+                # The share of the input read (bytes of a text file, rows of a sheet) with the time left when its
+                # size is known, the rows and rows per second always; in the run's language.
+                with ScreenProgressBar(err, lang.value) as bar:
+                    summary = run_screen(options, factory, stdout=sys.stdout, on_progress=bar.update)
+            else:
+                summary = run_screen(options, factory, None, stdout=sys.stdout)
+        except BaseException as exc:
+            if summary_json is not None and not summary_to_stdout:
+                _failed_summary(summary_json, exc, fail_on.value if fail_on is not None else None)
+            raise
         if output is None or is_stdout(output):
             sys.stdout.flush()  # a reader gone before the last rows: here, not at the interpreter's exit
         found = findings(summary, fail_on.value) if fail_on is not None else 0
         if summary_json is not None:
             # The gate's result beside the counts: exit 1 is an error's code too, and a script reads this file.
             data = summary.to_dict() | {"fail_on": None if fail_on is None else {
-                "level": fail_on.value, "rows": found, "exit_code": EXIT_FINDINGS if found else EXIT_OK}}
+                "level": fail_on.value, "rows": found, "exit_code": EXIT_FINDINGS if found else EXIT_OK},
+                "status": "ok", "error": None}
             if summary_to_stdout:
                 import json
 
@@ -751,6 +765,31 @@ def screen(
                          f"{EXIT_FINDINGS}")  # fmt: skip
             err.print(gate, highlight=False, soft_wrap=True)  # one line, for logs
             raise typer.Exit(EXIT_FINDINGS)
+
+
+def _failed_summary(path: Path, exc: BaseException, fail_on: str | None) -> None:
+    """After a failed run, the summary file says so, rather than holding the last run's counts, which a script
+    reading it (as for --fail-on's result) would take for tonight's: ``status`` ``error``, the error and its exit
+    code, and no counts. If even that cannot be written, a summary of an earlier run is removed."""
+    from .errors import DomaincheckError
+
+    if isinstance(exc, DomaincheckError):
+        code, message = exc.exit_code, exc.message
+    elif isinstance(exc, KeyboardInterrupt):
+        code, message = EXIT_INTERRUPTED, "interrupted"
+    elif isinstance(exc, BrokenPipeError):
+        code, message = EXIT_BROKEN_PIPE, "the reader of the rows went away"
+    else:
+        code, message = EXIT_ERROR, f"{type(exc).__name__}: {exc}"
+    data = {"status": "error", "error": {"message": message, "exit_code": code},
+            "fail_on": None if fail_on is None else {"level": fail_on, "rows": None, "exit_code": code}}
+    try:
+        _write_json_atomic(path, data)
+    except Exception:  # the run's own error is the one to report
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:

@@ -162,6 +162,25 @@ class Group(_Localized, typer.core.TyperGroup):
                 self._japanese(exc, ctx)
             raise
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                           list[str]]:  # fmt: skip
+        """As click's, and an unknown command's error names the commands it may be a misspelling of, as an unknown
+        option's does (``domaincheck clasify`` → ``Did you mean 'classify'?``)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            import difflib
+            from gettext import gettext  # as click words its messages
+
+            from .help_ja import NO_SUCH_COMMAND_LIKE, NO_SUCH_COMMAND_LIKE_ANY
+
+            name = click.utils.make_str(args[0]) if args else ""
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6) if name else []
+            if close and exc.message == gettext("No such command {name!r}.").format(name=name):
+                exc.message = (NO_SUCH_COMMAND_LIKE.format(name=name, one=repr(close[0])) if len(close) == 1 else
+                               NO_SUCH_COMMAND_LIKE_ANY.format(name=name, names=", ".join(map(repr, close))))
+            raise
+
     def _japanese(self, exc: click.UsageError, ctx: click.Context | None) -> None:
         """Show ``exc`` in Japanese and exit with its code, when the language is Japanese and click would show it.
         ``ctx``: where the language is found when ``exc`` has no context (click's parser raises some without one);

@@ -78,7 +78,10 @@ PARAMS: dict[str, dict[str, str]] = {
         "terms_only": _TERMS_ONLY,
         "taxonomy_dir": _TAXONOMY,
     },
-    "domains": {"tier": "この区分だけを示します。", "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
+    "domains": {"tier": "この区分だけを示します。",
+                "notes": "出典が各区分について述べること（定義、観点、対象、期間や見直しなどの留意事項）も、その行と"
+                         "ともに示します。csv と markdown ではこれだけを一覧します。",
+                "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "show": {
         "area": "領域の id、日本語名・英語名、または近い綴り（例: 'qantum'）。",
         "fmt": _FORMAT,
@@ -155,6 +158,15 @@ MESSAGES: tuple[tuple[str, str], ...] = (
 )
 """Click's messages that reach a user of domaincheck, in Japanese."""
 
+NO_SUCH_COMMAND_LIKE = "No such command {name!r}. Did you mean {one}?"
+NO_SUCH_COMMAND_LIKE_ANY = "No such command {name!r}. Did you mean one of: {names}?"
+OWN_MESSAGES: tuple[tuple[str, str], ...] = (
+    (NO_SUCH_COMMAND_LIKE, "コマンド {name} はありません。{one} のことですか？"),
+    (NO_SUCH_COMMAND_LIKE_ANY, "コマンド {name} はありません（候補: {names}）。"),
+)
+"""The command line's own messages on click's pattern (an unknown command's error naming the commands it may be a
+misspelling of: cli_lang's ``Group.resolve_command``), in English and Japanese."""
+
 _WORDS = {"integer": "整数", "integer range": "整数", "float": "数値", "float range": "数値"}
 """Click's words inside its messages (a number type's name) in Japanese."""
 
@@ -163,8 +175,8 @@ _PARAM_KINDS = {"argument": "引数", "option": "オプション", "parameter": 
 
 def message(text: str) -> str:
     """``text``, a message of click's, in Japanese when it is one of :data:`MESSAGES` (as gettext gives click the
-    template), else as it is."""
-    for english, japanese in MESSAGES:
+    template) or :data:`OWN_MESSAGES`, else as it is."""
+    for english, japanese in OWN_MESSAGES + MESSAGES:
         fields = _fields(gettext(english), text)
         if fields is not None:
             return japanese.format(**{name: _WORDS.get(value, value).replace(", ", "、") if name == "choices"

@@ -9,6 +9,14 @@ from .models import KIND_NAMES_EN, KIND_NAMES_JA, Program, ProgramItem, Taxonomy
 from .normalize import normalize_text
 from .taxonomy import resolver
 
+_QUOTED_MAX = 60
+"""The most characters of a query an error repeats (a 5,000-character argument came back whole)."""
+
+
+def quoted(query: str) -> str:
+    """``query`` as a message quotes it: its repr, cut to :data:`_QUOTED_MAX` characters with an ellipsis."""
+    return repr(query if len(query) <= _QUOTED_MAX else query[:_QUOTED_MAX - 1] + "…")
+
 
 def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
     """The id of the area ``query`` names, and a note (English, Japanese) to show its reader when the query is not
@@ -19,6 +27,7 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
     UnknownNameError otherwise: for an economic-security area, a program or a program item (said to be one, with the
     command that lists it), an ambiguous query, or one near no area. UsageError for an empty query.
     """
+    said = quoted(query)
     if not query.strip():
         raise UsageError("give an area id or name, e.g. quantum or 量子",
                          ja="領域の id か名前を指定してください（例: quantum、量子）")
@@ -30,9 +39,9 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
     an_area_name = key in {normalize_text(k) for k in names}
     es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
     if es is not None and not an_area_name:
-        raise UnknownNameError(f"{query!r} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
+        raise UnknownNameError(f"{said} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
                                "areas", hint="see `domaincheck econsec`",
-                               ja=f"{query!r} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
+                               ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
                                "ありません", hint_ja="`domaincheck econsec` を参照してください")  # fmt: skip
     if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
         _reject_program(tax, query, key, by_name=False)
@@ -45,29 +54,29 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
     owners = by_term.get(key, set())
     if len(owners) == 1 and not an_area_name:
         owner = owners.pop()
-        return owner, (f"{query!r} is a technology of {owner}: showing {owner}",
-                       f"{query!r} は {owner} の技術です: {owner} を表示します")
+        return owner, (f"{said} is a technology of {owner}: showing {owner}",
+                       f"{said} は {owner} の技術です: {owner} を表示します")
     found = resolver(names)(query)
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
         if found[0][1] < 100:  # a near miss: say which area is shown
-            return found[0][0], (f"no area is named {query!r}; showing the closest, {found[0][0]}",
-                                 f"{query!r} という領域はありません。最も近い {found[0][0]} を表示します")
+            return found[0][0], (f"no area is named {said}; showing the closest, {found[0][0]}",
+                                 f"{said} という領域はありません。最も近い {found[0][0]} を表示します")
         return found[0][0], None
     # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
     _reject_program(tax, query, key, by_name=True)
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         near_ja = "、".join(f"{aid}（{tax.area(aid).name_ja}）" for aid, _ in found[:3])
-        raise UnknownNameError(f"{query!r} is ambiguous: it could be {near}", hint="use an area id",
-                               ja=f"{query!r} は曖昧です（候補: {near_ja}）",
+        raise UnknownNameError(f"{said} is ambiguous: it could be {near}", hint="use an area id",
+                               ja=f"{said} は曖昧です（候補: {near_ja}）",
                                hint_ja="領域の id で指定してください")  # fmt: skip
     # A Latin name of one or two letters is close to many by spelling alone (x to energy_gx): no suggestion for it;
     # two kanji are a whole name (量了 is near 量子)
     close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3]
                       if score >= _SUGGEST_AT and not (key.isascii() and len(key) <= 2))  # fmt: skip
-    raise UnknownNameError(f"no area matches {query!r}", hint=f"nearest: {close}; see `domaincheck domains`" if close
+    raise UnknownNameError(f"no area matches {said}", hint=f"nearest: {close}; see `domaincheck domains`" if close
                            else f"`domaincheck domains` lists the {len(tax.areas)} areas, `econsec` and `programs` "
-                           "the rest", ja=f"{query!r} に当たる領域がありません",
+                           "the rest", ja=f"{said} に当たる領域がありません",
                            hint_ja=f"近い領域: {close}。`domaincheck domains` を参照してください" if close
                            else f"`domaincheck domains` で {len(tax.areas)} 領域を、`econsec` と `programs` でその他を"
                            "一覧できます")  # fmt: skip
@@ -80,6 +89,7 @@ _SUGGEST_AT = 60
 def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
     """UnknownNameError when ``key`` (normalised) is the id, or with ``by_name`` the name, of a program or of one of
     its items (a Moonshot goal, a K Program field): `show` takes areas, and the nearest areas would mean nothing."""
+    said = quoted(query)
     for p in tax.programs:
         entries: tuple[Program | ProgramItem, ...] = (p, *p.items)
         for entry in entries:
@@ -93,16 +103,16 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
                 continue
             kind, kind_ja = KIND_NAMES_EN.get(p.kind, p.kind), KIND_NAMES_JA.get(p.kind, p.kind)
             if entry is p:
-                raise UnknownNameError(f"{query!r} is a {kind} ({p.id}: {p.name_en}), not one of the 16 areas",
+                raise UnknownNameError(f"{said} is a {kind} ({p.id}: {p.name_en}), not one of the 16 areas",
                                        hint="see `domaincheck programs`",
-                                       ja=f"{query!r} は{kind_ja}（{p.id}: {p.name_ja}）で、16 領域のひとつでは"
+                                       ja=f"{said} は{kind_ja}（{p.id}: {p.name_ja}）で、16 領域のひとつでは"
                                        "ありません",
                                        hint_ja="`domaincheck programs` を参照してください")  # fmt: skip
             areas = entry.areas if isinstance(entry, ProgramItem) else ()
             focus = f"; it focuses on {', '.join(areas)} (`domaincheck show {areas[0]}`)" if areas else ""
             focus_ja = f"。対象の領域は {', '.join(areas)}（`domaincheck show {areas[0]}`）" if areas else ""
-            named = f"{query!r} ({entry.id})" if by_name else repr(query)
-            named_ja = f"{query!r}（{entry.id}）" if by_name else repr(query)
+            named = f"{said} ({entry.id})" if by_name else repr(query)
+            named_ja = f"{said}（{entry.id}）" if by_name else repr(query)
             raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_en}), not one of the 16 areas",
                                    hint=f"see `domaincheck programs`{focus}",
                                    ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"

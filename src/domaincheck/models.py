@@ -39,6 +39,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Statement(Text):
+    """A bilingual sentence of the source with the line it is on (a tier's criterion or note)."""
+
+    line: int | None
+    """1-based line of the source text (None in a taxonomy written before lines were given)."""
+
+
+@dataclass(frozen=True)
 class SourceRef:
     """Where in the source document an entry comes from."""
 
@@ -82,12 +90,12 @@ class Tier:
     """English name."""
     definition: Text
     """What the tier is, from the source."""
-    criteria: tuple[Text, ...]
+    criteria: tuple[Statement, ...]
     """Selection criteria."""
     qualifications: tuple[Qualification, ...]
     """Scope rules for every area of the tier."""
-    notes: tuple[Text, ...]
-    """Other statements the source makes about the tier."""
+    notes: tuple[Statement, ...]
+    """Other statements the source makes about the tier (its review, its scope, how it is supported)."""
     source: SourceRef
     """Where the tier is defined."""
 
@@ -192,7 +200,7 @@ class ProgramItem:
     """English name."""
     areas: tuple[str, ...]
     """Areas this item focuses on."""
-    facts: tuple[Text, ...]
+    facts: tuple[Statement, ...]
     """Periods, budgets, counts as the source gives them."""
     source: SourceRef
     """Where it is described."""
@@ -220,9 +228,9 @@ class Program:
     """True when it also applies to matches of the 20 economic-security areas."""
     operator: Text | None
     """Who runs it, when the source says."""
-    summary: Text | None
+    summary: Statement | None
     """What it is."""
-    facts: tuple[Text, ...]
+    facts: tuple[Statement, ...]
     """Periods, budgets, counts."""
     focus: tuple[str, ...]
     """Areas the program as a whole focuses on."""
@@ -480,6 +488,29 @@ class EconSecHit(NamedTuple):
         }  # fmt: skip
 
 
+class EconSecNearMiss(NamedTuple):
+    """An economic-security area whose own terms fired but did not report it ("why not")."""
+
+    id: str
+    """Economic-security area id."""
+    name_ja: str
+    """Japanese name."""
+    name_en: str
+    """English name."""
+    score: int
+    """0-100, from its own terms (as an area's score)."""
+    why: str
+    """``support_only`` (no strong term: a generic word of the area, 核物質, nuclear), ``framing`` (a framing term
+    presents the title as a study of people, society or teaching) or ``below_min_score``."""
+    evidence: tuple[Evidence, ...]
+    """Its own terms that fired."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"id": self.id, "name_ja": self.name_ja, "name_en": self.name_en, "score": self.score,
+                "why": self.why, "evidence": [e.to_dict() for e in self.evidence]}  # fmt: skip
+
+
 class ProgramHit(NamedTuple):
     """A program or measure that applies, and why."""
 
@@ -531,6 +562,10 @@ class Result(NamedTuple):
     yields: tuple[tuple[str, str], ...] = ()
     """(area, the area it yields to) for each near miss the source's exclusion gives to another area (創薬・医療's
     biologics are バイオ・ヘルスケア's), in the taxonomy's order, as the reason says it; not in the JSON."""
+    econsec_near_misses: tuple[EconSecNearMiss, ...] = ()
+    """Economic-security areas whose own terms fired but that are not reported, best score first: a support term
+    alone (核物質の検知技術), a framing term, or a score below the reporting score. An area reported through the
+    crosswalk is not one."""
 
     @property
     def primary(self) -> AreaHit | None:
@@ -550,6 +585,7 @@ class Result(NamedTuple):
             "near_misses": [a.to_dict() for a in self.near_misses],
             "excluded": [e.to_dict() for e in self.excluded],
             "held_back": list(self.held),
+            "econsec_near_misses": [e.to_dict() for e in self.econsec_near_misses],
         }
 
 

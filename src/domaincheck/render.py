@@ -17,6 +17,7 @@ from .models import (
     VERDICT_WORDS,
     Area,
     EconSecArea,
+    Evidence,
     Program,
     ProgramHit,
     Result,
@@ -72,6 +73,23 @@ def _text(t: Any) -> dict[str, str] | None:
     return {"ja": t.ja, "en": t.en} if t is not None else None
 
 
+def _stated(t: Any) -> dict[str, Any]:
+    """A sentence of the source with its line (None where the taxonomy gives none)."""
+    return {"ja": t.ja, "en": t.en, "line": t.line}
+
+
+def _lines_of(statements: Sequence[Any], lang: str) -> str:
+    """Where ``statements`` are in the source, said after them: ``（出典360〜362行）``, `` (lines 360-362)``; empty
+    when the taxonomy gives no line."""
+    lines = sorted({s.line for s in statements if s.line is not None})
+    if not lines:
+        return ""
+    span = f"{lines[0]}〜{lines[-1]}" if lang == "ja" else f"{lines[0]}-{lines[-1]}"
+    if lang == "ja":
+        return f"（出典{lines[0] if len(lines) == 1 else span}行）"
+    return f" (line {lines[0]})" if len(lines) == 1 else f" (lines {span})"
+
+
 def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     """The JSON object of one area (used by ``domains`` and as the base of ``show``)."""
     return {
@@ -115,8 +133,32 @@ def domains_rows(tax: Taxonomy, areas: Sequence[Area], lang: str) -> list[dict[s
     ]  # fmt: skip
 
 
-def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
-    """Tiers → areas → named technologies, as a rich Tree (the table format of ``domains``)."""
+_STATEMENT_KINDS = {"ja": {"definition": "定義", "criterion": "観点", "qualification": "対象", "note": "留意"},
+                    "en": {"definition": "definition", "criterion": "criterion", "qualification": "scope",
+                           "note": "note"}}  # fmt: skip
+"""How ``domains --notes`` labels a tier's statements."""
+
+
+def tier_statements(tier: Any) -> list[tuple[str, Any, int | None]]:
+    """A tier's definition, criteria, scope rules and notes, as (kind, bilingual text, source line), in that order:
+    what the source says of the tier as a whole (``domains --notes``)."""
+    return ([("definition", tier.definition, tier.source.line)]
+            + [("criterion", c, c.line) for c in tier.criteria]
+            + [("qualification", q.text, q.source.line) for q in tier.qualifications]
+            + [("note", n, n.line) for n in tier.notes])  # fmt: skip
+
+
+def tier_notes_rows(tax: Taxonomy, tiers: Sequence[Any], lang: str) -> list[dict[str, str]]:
+    """Flat rows of ``domains --notes``: one per statement of each tier."""
+    return [{"tier": t.id, "tier_name": t.name_en if lang == "en" else t.name_ja,
+             "kind": _STATEMENT_KINDS[lang][kind], "text": text.get(lang),
+             "source_line": "" if line is None else str(line)}
+            for t in tiers for kind, text, line in tier_statements(t)]  # fmt: skip
+
+
+def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = False) -> Any:
+    """Tiers → areas → named technologies, as a rich Tree (the table format of ``domains``); with ``notes``, each
+    tier's definition, criteria, scope rules and notes come first under it, each with its line."""
     from rich.text import Text as RText
     from rich.tree import Tree
 
@@ -130,6 +172,15 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str) -> Any:
             continue
         branch = root.add(RText(f"{tier.name_ja}（{tier.id}、{len(members)} 領域）" if ja
                                 else f"{tier.name_en} ({tier.id}, {len(members)})", style="bold cyan"))  # fmt: skip
+        if notes:
+            said = branch.add(RText("出典が区分について述べること" if ja else "What the source says of the tier",
+                                    style="bold"))  # fmt: skip
+            from .wrap_ja import Wrapped
+
+            for kind, text, line in tier_statements(tier):
+                label = _STATEMENT_KINDS[lang][kind]
+                where = "" if line is None else f"（出典{line}行）" if ja else f" (line {line})"
+                said.add(Wrapped(RText.assemble((f"{label}: ", "bold"), text.get(lang), (where, "dim"))))
         for a in members:
             official = a.official_ja if ja else a.official_en
             terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
@@ -329,10 +380,10 @@ def program_data(p: Program) -> dict[str, Any]:
     """JSON object of one program."""
     return {
         "id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en, "tiers": list(p.tiers),
-        "econsec": p.econsec, "focus": list(p.focus), "operator": _text(p.operator), "summary": _text(p.summary),
-        "facts": [_text(f) for f in p.facts],
+        "econsec": p.econsec, "focus": list(p.focus), "operator": _text(p.operator),
+        "summary": _stated(p.summary) if p.summary else None, "facts": [_stated(f) for f in p.facts],
         "items": [{"id": i.id, "name_ja": i.name_ja, "name_en": i.name_en, "areas": list(i.areas),
-                   "facts": [_text(f) for f in i.facts], "source": _src(i.source)} for i in p.items],
+                   "facts": [_stated(f) for f in i.facts], "source": _src(i.source)} for i in p.items],
         "source": _src(p.source),
     }  # fmt: skip
 
@@ -362,7 +413,9 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
     rows = []
     for p in programs:
         # The summary first: a fact may lean on it (research_security's この中で、… follows the summary's sentence)
-        facts = _joined([*([p.summary.get(lang)] if p.summary else []), *(f.get(lang) for f in p.facts)], lang)
+        # and where they are: the row's line is the program's heading (【支援例】, line 85), its text far from it
+        said = [*([p.summary] if p.summary else []), *p.facts]
+        facts = _joined([s.get(lang) for s in said], lang) + _lines_of(said, lang)
         rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang),
                      "serves": serving(p.tiers, p.econsec, p.focus, p.econsec_editorial), "facts": facts,
                      "source_line": str(p.source.line)})  # fmt: skip
@@ -387,10 +440,12 @@ def excel_bom(out: IO[str]) -> None:
 
 
 def _joined(sentences: list[str], lang: str) -> str:
-    """Facts as one cell: ``; ``-joined in English; in Japanese one after another, with ``；`` only after one that does
-    not end a sentence (``。``)."""
+    """Facts as one cell: in English ``; ``-joined where a fact does not end a sentence, else after a space (a
+    sentence's full stop then a semicolon read ``.;``); in Japanese one after another, with ``；`` only after one
+    that does not end a sentence (``。``)."""
     if lang == "en":
-        return "; ".join(sentences)
+        return "".join(s if i == len(sentences) - 1 else s + (" " if s.endswith((".", "?", "!")) else "; ")
+                       for i, s in enumerate(sentences))  # fmt: skip
     return "".join(s if i == len(sentences) - 1 or s.endswith("。") else s + "；" for i, s in enumerate(sentences))
 
 
@@ -435,7 +490,8 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
     are kept whole when the console is wide enough for them and a few characters of every other column (those fold);
     in a narrower terminal every column folds, so that none is squeezed out. In Japanese (``lang``) the table and
     Markdown name their columns and sections in Japanese; CSV keeps its keys. With ``cards`` (listings of long
-    text), a table wider than a terminal below :data:`_CARDS_BELOW` columns is written a record at a time."""
+    text), a table wider than a terminal below :data:`_CARDS_BELOW` columns, or one that would give its longest
+    text fewer than :data:`_TEXT_LEAST` cells (:data:`_READABLE` in Japanese), is written a record at a time."""
     if not rows:
         if fmt is ListFormat.csv:
             return
@@ -469,6 +525,16 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
             _cards(rows, cols, ids, console, title)
             return
         whole, widths = _widths(rows, cols, ids, console.width, need, fair=lang == "ja")
+        least = _READABLE if lang == "ja" else _TEXT_LEAST  # ten Japanese characters; some five English words
+        # The column of the longest text (facts, details) under its least; no widths: it fits, or not even each
+        # column's least does
+        squeezed = (widths[max(widths, key=need.__getitem__)] < least if widths
+                    else not _fits_whole(need, cols, console.width))
+        if cards and squeezed:
+            # Wider than _CARDS_BELOW but a column of long text still squeezed (programs' facts and show's details
+            # at 100-130 columns folded every dozen cells: a user test)
+            _cards(rows, cols, ids, console, title)
+            return
         table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
@@ -482,6 +548,9 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
 
 _CARDS_BELOW = 120
 """Below this width a listing too wide for the terminal is written a record at a time (:func:`_cards`)."""
+_TEXT_LEAST = 30
+"""The fewest cells an English table gives a column of long text before a listing is written a record at a time
+(:data:`_READABLE` in Japanese)."""
 _SHORT = 12
 """The widest value of a column that :func:`_cards` writes on a record's first line."""
 
@@ -679,10 +748,16 @@ class _Words:
     learned_line: str
     no_term: str
     why_not: str
+    near: str
+    """Before the near misses (areas with evidence, not reported) in the table without ``--explain``."""
     below: str
     held: str
     yields: str
     cut: str
+    es_area: str
+    """An econ-security near miss as its "why not" line names it."""
+    es_why: dict[str, str]
+    """Why an econ-security area's own terms did not report it (:attr:`EconSecNearMiss.why`)."""
     excluded_line: str
     excluded_label: dict[str, str]
     excluded_why: dict[str, str]
@@ -699,10 +774,15 @@ _WORDS = {
         programs_sep=", ", evidence="evidence", evidence_line="{label}: '{text}' [{start}:{end}] ← {why}",
         term_line="{term!r} {strength} {match} +{weight:.2f}{tech}", strengths={}, matches={},
         learned_line="learned model: piece {term!r}, log-odds {weight:+.2f}", no_term="(no area term fired)",
-        why_not="why not {area}: score {score} {why} ({terms})", below="is below --min-score {min_score}",
+        why_not="why not {area}: score {score} {why} ({terms})", near="near misses (--explain says why)",
+        below="is below --min-score {min_score}",
         held="was held back: support terms only, and the learned model finds the area unlikely",
         yields="yields to {to}: the source places this technology there",
         cut="was cut by --top {top}",
+        es_area="{id} (econ-security)",
+        es_why={"support_only": "has support terms only (no strong term)",
+                "framing": "is under a framing term (a study of people, society or teaching)",
+                "below_min_score": "is below --min-score {min_score}"},
         excluded_line="{label}: '{text}' [{start}:{end}] {why} ({term!r})",
         excluded_label={"framing": "framing", "basic_science": "basic science", "": "excluded"},
         excluded_why={
@@ -727,10 +807,15 @@ _WORDS = {
         matches={"exact": "完全一致", "fuzzy": "近似"},
         learned_line="学習モデル: 断片「{term}」 重み {weight:+.2f}（対数オッズ）", no_term="（領域の語はない）",
         why_not="{area}を報告しない理由: スコア {score}、{why}（{terms}）",
+        near="惜しい候補（理由は --explain）",
         below="--min-score {min_score} 未満",
         held="保留: 補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる",
         yields="{to}に譲る: 出典がこの技術を{to}に含める",
         cut="--top {top} で省略",
+        es_area="経済安保 {id}（{name}）",
+        es_why={"support_only": "補助語のみ（強い語がない）",
+                "framing": "枠付け語がある（人・社会・教育の研究）",
+                "below_min_score": "--min-score {min_score} 未満"},
         excluded_line="{label}: 「{text}」 [{start}:{end}] {why}（「{term}」）",
         excluded_label={"framing": "枠付け語", "basic_science": "基礎研究の語", "": "除外語"},
         excluded_why={
@@ -801,7 +886,7 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                              justify="right" if c == "score" else "left")  # fmt: skip
             t.add_column(w.columns[-1], overflow="fold")
             for a, cells in zip(r.areas, rows, strict=True):
-                name = [RText(a.name_en if lang == "en" else a.name_ja)] if named else []
+                name = [Wrapped(RText(a.name_en if lang == "en" else a.name_ja))] if named else []  # 禁則 kept
                 t.add_row(a.id, *name, cells.tier, str(a.score), cells.band, Wrapped(cells.evidence))
             console.print(t)
         if r.econsec:
@@ -809,6 +894,10 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
             _labelled(console, w.econsec, RText(names))
         for kind, line in _program_lines(r, w, lang, tax):
             _labelled(console, kind, RText(line))
+        if r.near_misses and not explain:  # --explain says each, with why
+            _labelled(console, w.near, RText(w.programs_sep.join(
+                f"{a.id} {a.score} ({', '.join(dict.fromkeys(_visible(e.text) for e in a.evidence))})"
+                for a in r.near_misses)))  # fmt: skip
         if explain:
             assert facts is not None
             _explain(r, console, min_score, w, lang, tax, facts)
@@ -911,9 +1000,8 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
     from rich.text import Text as RText
 
     console.print(f"  [bold]{w.evidence}[/]")
-    for label, evs in [(a.id, a.evidence) for a in (*r.areas, *r.near_misses)] + [
-        (es.id, es.evidence) for es in r.econsec
-    ]:
+
+    def evidence_lines(label: str, evs: Sequence[Evidence]) -> None:
         for e in evs:
             if e.strength == LEARNED:  # a piece of the title the model weighed: its weight is a log-odds, not a term's
                 why = w.learned_line.format(term=e.term, weight=e.weight)
@@ -923,8 +1011,15 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                                          tech=f" ({e.technology})" if e.technology else "")  # fmt: skip
             _labelled(console, "", RText(w.evidence_line.format(label=label, text=_visible(e.text), start=e.start,
                                                                 end=e.end, why=why)), indent=4)  # fmt: skip
+
+    for a in (*r.areas, *r.near_misses):
+        evidence_lines(a.id, a.evidence)
     if not any(a.evidence for a in (*r.areas, *r.near_misses)):
         console.print(f"    {w.no_term}")
+    for es in r.econsec:  # an econ-security area's own terms, after the areas'
+        evidence_lines(es.id, es.evidence)
+    for n in r.econsec_near_misses:
+        evidence_lines(n.id, n.evidence)
     for a in r.near_misses:
         terms = ", ".join(dict.fromkeys(_visible(e.text) for e in a.evidence))  # a word once, term or learned
         why = (w.below.format(min_score=min_score) if a.score < min_score
@@ -933,6 +1028,11 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                else w.cut.format(top=facts.top))  # fmt: skip
         area = a.id if lang == "en" else f"{a.id}（{a.name_ja}）"
         _labelled(console, "", RText(w.why_not.format(area=area, score=a.score, why=why, terms=terms)))
+    for n in r.econsec_near_misses:
+        terms = ", ".join(dict.fromkeys(_visible(e.text) for e in n.evidence))
+        why = w.es_why[n.why].format(min_score=min_score)
+        area = w.es_area.format(id=n.id, name=n.name_ja)
+        _labelled(console, "", RText(w.why_not.format(area=area, score=n.score, why=why, terms=terms)))
     for e in r.excluded:
         kind = e.strength if e.strength in w.excluded_label else ""
         _labelled(console, "", RText(w.excluded_line.format(label=w.excluded_label[kind], text=_visible(e.text),
@@ -1216,7 +1316,7 @@ _PROBLEMS_JA = {
     "title_too_long": "タイトルが長すぎる", "unclassifiable_title": "文字のないタイトル",
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
-    "bad_jsonl_line": "JSONでない行",
+    "bad_jsonl_line": "JSONでない行", "title_characters_replaced": "タイトルの壊れた文字を置き換えて分類",
 }  # fmt: skip
 """The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
 

@@ -21,7 +21,8 @@ Public API::
   ``extra_fields`` in JSONL), ``empty_title`` and ``title_too_long`` (over 10,000 characters; both not
   classified), ``title_from_extra_column`` (an empty title whose extra columns hold text: that text is classified,
   the first extra column's standing for the title), ``text_truncated`` (title plus extra columns cut to 10,000
-  characters, still classified),
+  characters, still classified), ``title_characters_replaced`` (a NUL or a lone surrogate, half an emoji, in the
+  text classified: read as U+FFFD, still classified; the cell is written as it is),
   ``unclassifiable_title`` (the classifier rejected it), ``formula_not_evaluated`` (xlsx: the title or an extra
   column is a formula saved without its value; the formula text is written, the row is not classified),
   ``cell_truncated`` (xlsx output only: a cell
@@ -49,6 +50,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import re
 import signal
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
@@ -990,6 +992,9 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     return plan, detected
 
 
+_NOT_TEXT = re.compile(f"[\x00{chr(0xD800)}-{chr(0xDFFF)}]")  # (mypyc takes no surrogate in a string literal)
+"""Characters no text holds: NUL and lone surrogates. Classified as U+FFFD (``title_characters_replaced``)."""
+
 _COUNT_CHUNK = 1 << 22
 """Bytes read at a time when counting an input's line breaks."""
 
@@ -1110,6 +1115,11 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                     problems += ("text_truncated",)
         else:
             text = title
+        if text is not None and _NOT_TEXT.search(text) is not None:
+            # Half an emoji (a JSON \ud83d) or a NUL byte from a broken export: the rest is classified, not the
+            # whole title lost to --fail-on (a user test); the cells are written as they are
+            text = _NOT_TEXT.sub("\ufffd", text)
+            problems += ("title_characters_replaced",)
         if keep is not None:
             cells = [cells[i] for i in keep]
         if shown is not None:
@@ -1171,6 +1181,8 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
                 # `text` what the evidence offsets point into (null when the row was not classified)
                 details[index] = {"title": titles[index], "text": batch.texts[index],
                                   **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
+            elif detail["title"] != titles[index]:  # a character read as U+FFFD: `title` is the cell's, as given
+                details[index] = {**detail, "title": titles[index]}
     writer.write_rows(batch.numbers, rows, details, batch.formats)
     tally.sample_titles(batch.texts, batch.cuts)
     tally.add_counts(classified.counts)

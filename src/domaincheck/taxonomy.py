@@ -26,6 +26,7 @@ from .models import (
     Region,
     SourceDocument,
     SourceRef,
+    Statement,
     Strategy,
     Taxonomy,
     Technology,
@@ -70,6 +71,7 @@ class LineNumber:
 
 SOURCE = {"section": str, "line": LineNumber}
 TEXT = {"ja": str, "en": str}
+STATEMENT = {"ja": str, "en": str, "line": Opt(LineNumber)}  # optional: taxonomies written before it had none
 TERMS = {"strong": Opt([str]), "support": Opt([str])}
 QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "technologies": Opt([str]),
                  "redirect_technologies": Opt([str]), "source": SOURCE}
@@ -79,8 +81,8 @@ META = {
     "source": {"title_ja": str, "title_en": str, "issuer_ja": str, "issuer_en": str, "date": str},
     "tiers": [
         {
-            "id": str, "name_ja": str, "name_en": str, "definition": TEXT, "criteria": [TEXT],
-            "qualifications": Opt([QUALIFICATION]), "notes": Opt([TEXT]), "source": SOURCE,
+            "id": str, "name_ja": str, "name_en": str, "definition": TEXT, "criteria": [STATEMENT],
+            "qualifications": Opt([QUALIFICATION]), "notes": Opt([STATEMENT]), "source": SOURCE,
         }
     ],
     "framing": Opt({"factor": float, "terms": [str]}),
@@ -108,14 +110,15 @@ ECONSEC = {
     ]
 }  # fmt: skip
 ITEM = {
-    "id": str, "name_ja": str, "name_en": str, "areas": [str], "technologies": Opt([str]), "facts": Opt([TEXT]),
+    "id": str, "name_ja": str, "name_en": str, "areas": [str], "technologies": Opt([str]), "facts": Opt([STATEMENT]),
     "source": SOURCE,
 }  # fmt: skip
 PROGRAMS = {
     "programs": [
         {
             "id": str, "kind": str, "name_ja": str, "name_en": str, "tiers": [str], "econsec": Opt(bool),
-            "econsec_editorial": Opt(bool), "operator": Opt(TEXT), "summary": Opt(TEXT), "facts": Opt([TEXT]),
+            "econsec_editorial": Opt(bool), "operator": Opt(TEXT), "summary": Opt(STATEMENT),
+            "facts": Opt([STATEMENT]),
             "focus": Opt([str]), "items": Opt([ITEM]), "source": SOURCE,
         }
     ]
@@ -476,6 +479,14 @@ def _texts(items: list[dict[str, Any]] | None) -> tuple[Text, ...]:
     return tuple(Text(d["ja"], d["en"]) for d in items or ())
 
 
+def _statement(d: dict[str, Any] | None) -> Statement | None:
+    return Statement(d["ja"], d["en"], d.get("line")) if d else None
+
+
+def _statements(items: list[dict[str, Any]] | None) -> tuple[Statement, ...]:
+    return tuple(Statement(d["ja"], d["en"], d.get("line")) for d in items or ())
+
+
 def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
     return tuple(
         Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"]),
@@ -488,8 +499,8 @@ def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
 def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     meta = docs["meta.yaml"]
     tiers = tuple(
-        Tier(t["id"], t["name_ja"], t["name_en"], Text(**t["definition"]), _texts(t["criteria"]),
-             _quals(t.get("qualifications")), _texts(t.get("notes")), _src(t["source"]))
+        Tier(t["id"], t["name_ja"], t["name_en"], Text(**t["definition"]), _statements(t["criteria"]),
+             _quals(t.get("qualifications")), _statements(t.get("notes")), _src(t["source"]))
         for t in meta["tiers"]
     )  # fmt: skip
     areas = tuple(
@@ -514,8 +525,9 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     programs = tuple(
         Program(
             p["id"], p["kind"], p["name_ja"], p["name_en"], tuple(p["tiers"]), bool(p.get("econsec", False)),
-            _text(p.get("operator")), _text(p.get("summary")), _texts(p.get("facts")), tuple(p.get("focus", ())),
-            tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _texts(i.get("facts")),
+            _text(p.get("operator")), _statement(p.get("summary")), _statements(p.get("facts")),
+            tuple(p.get("focus", ())),
+            tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _statements(i.get("facts")),
                               _src(i["source"]), tuple(i.get("technologies", ()))) for i in p.get("items", ())),
             _src(p["source"]), bool(p.get("econsec_editorial", False)),
         )

@@ -16,7 +16,8 @@
   hold are replaced by U+FFFD; more than 1,048,575 data rows is an error (Excel's sheet limit). From an xlsx input,
   each input cell keeps its number format and each input column the width the input set (given per batch and once).
   From a CSV/TSV input (``numbers_from_text``), an input cell whose text is unambiguously a number or an ISO date is
-  written as one, in a format that shows exactly that text (:func:`number_from_text`); any other stays text.
+  written as one, in a format that shows exactly that text (:func:`number_from_text`), when every filled cell of
+  its column in the whole file is one (the rows wait in a temporary file until then); any other stays text.
 - A file is written to a temporary file beside it and moved into place with ``os.replace`` only when
   complete; on any exception, KeyboardInterrupt included, the temporary file is removed. The input file
   is never the output.
@@ -112,6 +113,29 @@ def too_many_rows(rows: int, whole: bool) -> InputError:
                       ja=f"{message_ja}。何も書き出していません",
                       hint_ja=f"行数に上限のない CSV（-o out.csv）か JSONL で書き出すか、入力を {limit:,} データ行"
                               "以下のファイルに分けてください")  # fmt: skip
+
+_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")  # (mypyc takes no surrogate in a string literal)
+
+XLSX_MAX_COLUMNS = 16_384
+"""Columns of an xlsx sheet (A to XFD)."""
+
+
+def too_many_columns(cells: int, row: int | None) -> InputError:
+    """The error for a row (``row``: its data row number, as JSONL's ``row``; None: the header) that needs more
+    columns than an xlsx sheet has, ``cells`` with the result columns. A stray cell far to the right (Ctrl+→ and a
+    keystroke at XFD) is the usual cause: Excel would have to repair the workbook and could drop the cells past XFD,
+    results among them."""
+    where = "the header" if row is None else f"data row {row:,}"
+    where_ja = "見出し行" if row is None else f"{row:,} 件目のデータ行"
+    limit = f"{XLSX_MAX_COLUMNS:,}"
+    return InputError(f"{where} needs {cells:,} columns with the result columns, more than an xlsx sheet has "
+                      f"({limit}, A to XFD); nothing was written",
+                      hint="write CSV (-o out.csv) or JSONL, or clear the stray cells at the right of that row",
+                      ja=f"{where_ja}は結果の列を加えると {cells:,} 列になり、xlsx のシートの列数（{limit}、"
+                         "A〜XFD）を超えます。何も書き出していません",
+                      hint_ja="CSV（-o out.csv）か JSONL で書き出すか、その行の右端にある不要なセルを消して"
+                              "ください")  # fmt: skip
+
 
 _BUFFER_BYTES = 1 << 20
 """Write buffer of a text output file: fewer, larger writes."""
@@ -850,6 +874,19 @@ class _DelimitedWriter:
                     else ""  # fmt: skip
                 windows_ja = f"{windows_superset_hint_ja(self._encoding, char, '--output-encoding')}。" \
                     if superset else ""  # fmt: skip
+                if 0xD800 <= ord(char) <= 0xDFFF:  # half a character, which no encoding holds (UTF-8 neither)
+                    return InputError(
+                        f"{row_label(number)}, column {self._column(index)!r}: {char!r} (U+{ord(char):04X}) is half "
+                        "a character (a lone surrogate: an emoji cut in two), which no text encoding holds",
+                        hint=f"pass --output-errors replace to write {REPLACEMENT!r} for it (the summary counts the "
+                             "cells), or write JSONL, which keeps it as the escape \\u" + f"{ord(char):04x}, or xlsx",
+                        ja=f"{row_label_ja(number)}、列 {self._column(index)!r}: {char!r}（U+{ord(char):04X}）は文字の"
+                           "片割れ（対になっていないサロゲート。絵文字が途中で切れたもの）で、どの文字コードでも"
+                           "書き出せません",
+                        hint_ja=f"--output-errors replace で {REPLACEMENT!r} に置き換えるか（置き換えたセルの数は要約"
+                                "に出ます）、エスケープ \\u" + f"{ord(char):04x} のまま残す JSONL か、xlsx で書き出して"
+                                "ください",
+                    )
                 return InputError(
                     f"{row_label(number)}, column {self._column(index)!r}: character {char!r} (U+{ord(char):04X}) "
                     f"cannot be written in {self._encoding}",
@@ -945,20 +982,14 @@ class _JsonlWriter(_NothingReplaced):
             except ValueError:  # NaN or Infinity from a JSONL input: no JSON number, so their text
                 lines.append(encode(_finite(record)))
         lines.append("")
+        text = "\n".join(lines)
         try:
-            self._handle.write("\n".join(lines))
+            self._handle.write(text)
         except UnicodeEncodeError:
-            # Only a lone surrogate (a JSON \ud800 escape in the input) cannot be encoded: write the rows
-            # before it, then name it.
-            for number, line in zip(numbers, lines, strict=False):
-                try:
-                    self._handle.write(line + "\n")
-                except UnicodeEncodeError:
-                    raise InputError(
-                        f"row {number}: contains text that is not valid Unicode (a lone surrogate)",
-                        ja=f"{number} 行目: 正しい Unicode でない文字（対になっていないサロゲート）があります",
-                    ) from None
-            raise
+            # Only a lone surrogate (a JSON \ud83d escape in the input, half an emoji) cannot be encoded: it is
+            # written as that escape again, which JSON allows and reads back as the same string (a user test: one
+            # such memo cell stopped the whole run). Outside a JSON string no such character can stand.
+            self._handle.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
     def write_row(self, row: OutputRow) -> None:
         self.write_rows((row.number,), (_flat(row),), (row.detail,))
@@ -1003,7 +1034,13 @@ class _XlsxWriter(_NothingReplaced):
 
         self._path = path
         self._numbers_from_text = numbers_from_text
-        self._text_columns: frozenset[int] | None = None  # see _columns_of_text: decided on the first rows written
+        # From CSV/TSV, which columns are numbers is known only when every row has come (see _numeric_of): the rows
+        # wait in a temporary file (pickled a batch at a time), the columns' kinds are tallied as they come, and the
+        # sheet is written at finish().
+        self._numeric_columns: frozenset[int] | None = None
+        self._spill: IO[bytes] | None = None
+        self._text_seen: set[int] = set()
+        self._number_seen: set[int] = set()
         self._workbook = openpyxl.Workbook(write_only=True)
         self._sheet = self._workbook.create_sheet("screened")
         self._sheet.freeze_panes = "A2"
@@ -1050,6 +1087,8 @@ class _XlsxWriter(_NothingReplaced):
     def write_header(self, header: Sequence[str], result_columns: Sequence[str],
                      widths: Sequence[float | None] | None = None, hidden: Sequence[bool] | None = None
                      ) -> None:  # fmt: skip
+        if len(header) + len(result_columns) > XLSX_MAX_COLUMNS:
+            raise too_many_columns(len(header) + len(result_columns), None)
         self._header = self._prepare([*header, *result_columns])
         self._columns = len(self._header)
         self._width = len(header)
@@ -1115,6 +1154,39 @@ class _XlsxWriter(_NothingReplaced):
         details: Sequence[Mapping[str, Any] | None] | None = None,
         formats: Sequence[Sequence[CellFormat] | None] | None = None,
     ) -> None:
+        for number, row in zip(numbers, rows, strict=True):
+            if len(row) > XLSX_MAX_COLUMNS:
+                raise too_many_columns(len(row), number)
+        if self._numbers_from_text and self._numeric_columns is None:
+            import pickle
+
+            if self._spill is None:
+                import tempfile
+
+                self._spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish() or abort()
+            self._tally_kinds(rows)
+            pickle.dump((rows, formats), self._spill, pickle.HIGHEST_PROTOCOL)
+            return
+        self._write(rows, formats)
+
+    def _release(self) -> None:
+        """Decide the numeric columns on every row, then write the rows waiting in the temporary file."""
+        import pickle
+
+        self._numeric_columns = frozenset(self._number_seen - self._text_seen)
+        spill, self._spill = self._spill, None
+        if spill is None:
+            return
+        with spill:
+            spill.seek(0)
+            while True:
+                try:
+                    rows, formats = pickle.load(spill)  # our own file, written above
+                except EOFError:
+                    break
+                self._write(rows, formats)
+
+    def _write(self, rows: Sequence[list[Any]], formats: Sequence[Sequence[CellFormat] | None] | None) -> None:
         prepared = [self._prepare(row) for row in rows]
         if self._header is not None:
             self._start(prepared)
@@ -1122,9 +1194,7 @@ class _XlsxWriter(_NothingReplaced):
             for row, shown in zip(prepared, formats, strict=True):
                 if shown is not None:
                     self._formatted(row, shown)
-        if self._numbers_from_text:
-            if self._text_columns is None:
-                self._text_columns = self._columns_of_text(rows)
+        if self._numeric_columns:
             for row, given in zip(prepared, rows, strict=True):
                 self._numbers(row, given)
         for row in prepared:
@@ -1137,26 +1207,29 @@ class _XlsxWriter(_NothingReplaced):
         """The indexes of a row of ``count`` cells that may be typed: the input's and those beyond the result cells."""
         return [*range(min(self._width, count)), *range(self._width + self._results, count)]
 
-    def _columns_of_text(self, rows: Sequence[Sequence[Any]]) -> frozenset[int]:
-        """The columns of the first rows written that hold a filled cell which is no number or date: they stay text
-        in every row, so that a column of codes (12345678 beside 01234567) or of numbers and words (5247, 未定) is not
-        part numbers, part text, which sorts, filters and looks up inconsistently."""
-        text: set[int] = set()
+    def _tally_kinds(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Note the columns in which ``rows`` fill a cell with a number or a date, and those with anything else. A
+        column is typed when all its filled cells in the whole file are numbers or dates and it has one: the
+        others stay text in every row, so that a column of codes (12345678 beside 01234567) or of numbers and words
+        (5247, 未定) is not part numbers, part text, which sorts, filters and looks up inconsistently."""
+        text, number = self._text_seen, self._number_seen
         for given in rows:
             for index in self._typed_columns(len(given)):
                 value = given[index]
-                if type(value) is str and value and index not in text and number_from_text(value) is None:
-                    text.add(index)
-        return frozenset(text)
+                if type(value) is str and value and index not in text:
+                    if number_from_text(value) is None:
+                        text.add(index)
+                    else:
+                        number.add(index)
 
     def _numbers(self, row: list[Any], given: Sequence[Any]) -> None:
         """Write the input cells of the prepared ``row`` whose ``given`` text (from a CSV/TSV input; before the ``'``
         that :func:`neutralize` puts before ``-1,234``) is unambiguously a number or a date as one (see
         :func:`number_from_text`); the result cells stay text. After :meth:`_start`: a column's width is its text's."""
         starts = _NUMBER_STARTS
-        text = self._text_columns or frozenset()
+        numeric = self._numeric_columns or frozenset()
         for index in self._typed_columns(len(row)):
-            if index in text:
+            if index not in numeric:
                 continue
             value = given[index]
             if type(value) is str and value and value[0] in starts:
@@ -1171,6 +1244,8 @@ class _XlsxWriter(_NothingReplaced):
                         row[index] = cell
 
     def finish(self) -> None:
+        if self._numbers_from_text and self._numeric_columns is None:
+            self._release()
         if self._header is not None:
             self._start([])
         if self._columns:
@@ -1195,6 +1270,9 @@ class _XlsxWriter(_NothingReplaced):
             raise
 
     def abort(self) -> None:
+        if self._spill is not None:
+            with contextlib.suppress(OSError):
+                self._spill.close()
         # openpyxl streams the sheet to its own temporary file and removes it only on save or at exit.
         rows = getattr(self._sheet, "_rows", None)
         if rows is not None:
