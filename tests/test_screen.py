@@ -1663,14 +1663,14 @@ def test_which_columns_are_numbers_is_decided_on_the_whole_file_whatever_jobs(tm
     Now the whole column decides, the output is the same with any --jobs, and a column is numbers throughout or
     text throughout."""
     src = tmp_path / "calls.csv"
-    rows = [[str(12345678 + i) if i != 2500 else "01234567", "量子コンピュータの研究" if i % 3 else "海洋観測",
-             str(1000 + i) if i != 2900 else "未定", "" if i < 600 else ("123" if i % 2 else "007"), str(i * 10)]
-            for i in range(3000)]  # fmt: skip
+    rows = [[str(12345678 + i) if i != 600 else "01234567", "量子コンピュータの研究" if i % 3 else "海洋観測",
+             str(1000 + i) if i != 650 else "未定", "" if i < 60 else ("123" if i % 2 else "007"), str(i * 10)]
+            for i in range(700)]  # fmt: skip
     write_csv(src, ["code", "title", "amount", "late", "count"], rows, "utf-8")
     sheets = []
-    for jobs in (1, 2):
+    for jobs in (1, 2):  # batches of 500 rows in one process, chunks of 50 with workers here
         out = tmp_path / f"out{jobs}.xlsx"
-        run(tmp_path, input=str(src), output=str(out), jobs=jobs)
+        screen(ScreenOptions(input=str(src), output=str(out), jobs=jobs), fake_factory, chunk_rows=50)
         with zipfile.ZipFile(out) as book:
             sheets.append(book.read("xl/worksheets/sheet1.xml"))
         kinds = {c: {type(r[c]) for r in read_xlsx(out)[1:] if r[c] not in (None, "")} for c in (0, 2, 3, 4)}

@@ -228,7 +228,7 @@ class Classifier:
         # A classifier goes to worker processes (ProcessPoolExecutor, joblib) by pickle: its taxonomy, matcher and
         # model, not its memos. (__reduce__ rather than the default: the class is compiled with mypyc in the wheel,
         # whose default pickling calls the class without arguments; a user test saw BrokenProcessPool.)
-        return Classifier, (self.taxonomy, self.matcher, self.learned, self.min_score)
+        return type(self), (self.taxonomy, self.matcher, self.learned, self.min_score)
 
     @classmethod
     def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
@@ -254,8 +254,7 @@ class Classifier:
         learned model reads the title alone: it was trained on titles, and an abstract's boilerplate diluted its
         reading of the title (a user test saw areas the title alone gets lost when an abstract was added).
         """
-        if type(title) is not str:  # as the compiled core's own check says it: TypeError in either build
-            raise TypeError(f"title must be a str, not {type(title).__name__}")
+        _require_text(title)
         min_score = _check_limits(self.min_score if min_score is None else min_score, top)
         norm = checked(title)
         quoted = quotations(norm)  # once, for the matcher and the evidence's offsets
@@ -317,8 +316,7 @@ class Classifier:
         Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but no evidence is
         built: a plan holds everything a Brief needs.
         """
-        if type(title) is not str:  # as classify
-            raise TypeError(f"title must be a str, not {type(title).__name__}")
+        _require_text(title)
         result = self.brief_many([title], fuzzy, min_score)[0]
         if not isinstance(result, Brief):
             raise result if result is not None else InputError("empty title", ja="タイトルが空です")
@@ -993,6 +991,14 @@ def _title_part(norm: Normalized, within: int | None) -> Normalized:
         return with_quotes(norm)
     part = normalize(norm.original[:within], keep_quotes=True)
     return part if _ALNUM.search(part.text) is not None else with_quotes(norm)
+
+
+def _require_text(title: object) -> None:
+    """TypeError for a title that is no str (None, bytes, a number, pandas' NaN). The compiled core's own argument
+    check raises it first, worded its way: the type is the same in either build; a str subclass (numpy.str_) is
+    text."""
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str, not {type(title).__name__}")
 
 
 def checked(title: str) -> Normalized:

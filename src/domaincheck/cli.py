@@ -154,25 +154,40 @@ def _errors(broken_pipe: int = EXIT_OK, lang: str | None = None, stdout: bool = 
         yield
     except DomaincheckError as exc:
         _fail(exc, lang)
-    except BrokenPipeError:
+    except BrokenPipeError as exc:
         _quiet_stdout()
+        code, said, said_ja = _failure(exc, broken_pipe)
         if broken_pipe != EXIT_OK:
-            _say(lang, f"the reader of standard output went away before everything was written, exit {broken_pipe}",
-                 f"標準出力の読み手が書き出しの途中で終了しました（すべては書き出していません）。"
-                 f"終了コード {broken_pipe}")
-        raise typer.Exit(broken_pipe) from None
-    except KeyboardInterrupt:
-        _say(lang, "interrupted", "中断しました")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except _Terminated as exc:
-        _say(lang, "terminated", "終了シグナルを受けて停止しました")
-        raise typer.Exit(128 + exc.signum) from None
+            _say(lang, f"{said}, exit {broken_pipe}", f"{said_ja}。終了コード {broken_pipe}")
+        raise typer.Exit(code) from None
+    except (KeyboardInterrupt, _Terminated) as exc:
+        failure = _failure(exc)
+        _say(lang, *failure[1:])  # (English, Japanese), both written in _failure
+        raise typer.Exit(failure[0]) from None
     except OSError as exc:  # the disk is full, a file went away mid-run: what the system said, not a traceback
+        _, said, said_ja = _failure(exc)
+        _fail(DomaincheckError(said, ja=said_ja), lang)
+
+
+def _failure(exc: BaseException, broken_pipe: int = EXIT_OK) -> tuple[int, str, str]:
+    """The exit code and the English and Japanese message of a failure, as :func:`_errors` says it (and a failed
+    run's --summary-json records it); another exception is exit 1 with its type and text."""
+    if isinstance(exc, DomaincheckError):
+        return exc.exit_code, exc.message, exc.ja or exc.message
+    if isinstance(exc, BrokenPipeError):
+        return (broken_pipe, "the reader of standard output went away before everything was written",
+                "標準出力の読み手が書き出しの途中で終了しました（すべては書き出していません）")
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted", "中断しました"
+    if isinstance(exc, _Terminated):
+        return 128 + exc.signum, "terminated", "終了シグナルを受けて停止しました"
+    if isinstance(exc, OSError):
         from .errors import reason_ja
 
-        _fail(DomaincheckError(
-            f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else f"{exc.strerror or exc}",
-            ja=f"{exc.filename}: {reason_ja(exc)}" if exc.filename and exc.strerror else reason_ja(exc)), lang)
+        if exc.filename and exc.strerror:
+            return EXIT_ERROR, f"{exc.filename}: {exc.strerror}", f"{exc.filename}: {reason_ja(exc)}"
+        return EXIT_ERROR, f"{exc.strerror or exc}", reason_ja(exc)
+    return EXIT_ERROR, f"{type(exc).__name__}: {exc}", f"{type(exc).__name__}: {exc}"
 
 
 @contextmanager
@@ -456,7 +471,7 @@ def domains(
 ) -> None:
     """List both tiers and their areas with the technologies the source names."""
     _use_taxonomy(taxonomy_dir)
-    from .render import area_data, domains_rows, dump_json, tier_notes_rows, write_rows
+    from .render import area_data, domains_rows, dump_json, statement_data, tier_notes_rows, write_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
@@ -471,8 +486,8 @@ def domains(
                            "definition": {"ja": t.definition.ja, "en": t.definition.en},
                            "areas": [area_data(tax, a) for a in areas if a.tier == t.id],
                            "source": {"section": t.source.section, "line": t.source.line},
-                           **{key: [{"ja": x.ja, "en": x.en, "line": x.line} for x in items]
-                              for key, items in (("criteria", t.criteria), ("notes", t.notes))}}
+                           "criteria": [statement_data(x) for x in t.criteria],
+                           "notes": [statement_data(x) for x in t.notes]}
                           for t in tiers],
             }, sys.stdout)  # fmt: skip
             return
@@ -571,7 +586,8 @@ def programs(
             dump_json([program_data(p) for p in progs], sys.stdout)
             return
         person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
-        rows = programs_rows(progs, lang.value, tax if person else None, nested=person and fmt is ListFormat.table)
+        rows = programs_rows(progs, lang.value, tax if person else None, nested=person and fmt is ListFormat.table,
+                             machine=fmt is ListFormat.csv)
         write_rows(rows, fmt, sys.stdout,
                    _stdout_console() if fmt is ListFormat.table else None,
                    "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
@@ -711,12 +727,12 @@ def screen(
                     summary = run_screen(options, factory, stdout=sys.stdout, on_progress=bar.update)
             else:
                 summary = run_screen(options, factory, None, stdout=sys.stdout)
+            if output is None or is_stdout(output):
+                sys.stdout.flush()  # a reader gone before the last rows: here, not at the interpreter's exit
         except BaseException as exc:
             if summary_json is not None and not summary_to_stdout:
                 _failed_summary(summary_json, exc, fail_on.value if fail_on is not None else None)
             raise
-        if output is None or is_stdout(output):
-            sys.stdout.flush()  # a reader gone before the last rows: here, not at the interpreter's exit
         found = findings(summary, fail_on.value) if fail_on is not None else 0
         if summary_json is not None:
             # The gate's result beside the counts: exit 1 is an error's code too, and a script reads this file.
@@ -769,18 +785,10 @@ def screen(
 
 def _failed_summary(path: Path, exc: BaseException, fail_on: str | None) -> None:
     """After a failed run, the summary file says so, rather than holding the last run's counts, which a script
-    reading it (as for --fail-on's result) would take for tonight's: ``status`` ``error``, the error and its exit
-    code, and no counts. If even that cannot be written, a summary of an earlier run is removed."""
-    from .errors import DomaincheckError
-
-    if isinstance(exc, DomaincheckError):
-        code, message = exc.exit_code, exc.message
-    elif isinstance(exc, KeyboardInterrupt):
-        code, message = EXIT_INTERRUPTED, "interrupted"
-    elif isinstance(exc, BrokenPipeError):
-        code, message = EXIT_BROKEN_PIPE, "the reader of the rows went away"
-    else:
-        code, message = EXIT_ERROR, f"{type(exc).__name__}: {exc}"
+    reading it (as for --fail-on's result) would take for tonight's: ``status`` ``error``, the error (in English, as
+    the JSON's other texts) and the exit code the run ends with, and no counts. If even that cannot be written, a
+    summary of an earlier run is removed."""
+    code, message, _ = _failure(exc, EXIT_BROKEN_PIPE)  # screen's code for a reader gone
     data = {"status": "error", "error": {"message": message, "exit_code": code},
             "fail_on": None if fail_on is None else {"level": fail_on, "rows": None, "exit_code": code}}
     try:

@@ -14,8 +14,10 @@ _QUOTED_MAX = 60
 
 
 def quoted(query: str) -> str:
-    """``query`` as a message quotes it: its repr, cut to :data:`_QUOTED_MAX` characters with an ellipsis."""
-    return repr(query if len(query) <= _QUOTED_MAX else query[:_QUOTED_MAX - 1] + "…")
+    """``query`` as a message quotes it: its repr, cut to :data:`_QUOTED_MAX` characters with an ellipsis (after the
+    repr, whose escapes may make it longer)."""
+    said = repr(query)
+    return said if len(said) <= _QUOTED_MAX else said[:_QUOTED_MAX - 2] + "…" + said[-1]
 
 
 def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
@@ -111,8 +113,8 @@ def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
             areas = entry.areas if isinstance(entry, ProgramItem) else ()
             focus = f"; it focuses on {', '.join(areas)} (`domaincheck show {areas[0]}`)" if areas else ""
             focus_ja = f"。対象の領域は {', '.join(areas)}（`domaincheck show {areas[0]}`）" if areas else ""
-            named = f"{said} ({entry.id})" if by_name else repr(query)
-            named_ja = f"{said}（{entry.id}）" if by_name else repr(query)
+            named = f"{said} ({entry.id})" if by_name else said
+            named_ja = f"{said}（{entry.id}）" if by_name else said
             raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_en}), not one of the 16 areas",
                                    hint=f"see `domaincheck programs`{focus}",
                                    ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"

@@ -21,6 +21,7 @@ from .models import (
     Program,
     ProgramHit,
     Result,
+    Statement,
     Taxonomy,
     terms_and_learned,
 )
@@ -73,21 +74,28 @@ def _text(t: Any) -> dict[str, str] | None:
     return {"ja": t.ja, "en": t.en} if t is not None else None
 
 
-def _stated(t: Any) -> dict[str, Any]:
+def statement_data(t: Any) -> dict[str, Any]:
     """A sentence of the source with its line (None where the taxonomy gives none)."""
     return {"ja": t.ja, "en": t.en, "line": t.line}
 
 
-def _lines_of(statements: Sequence[Any], lang: str) -> str:
-    """Where ``statements`` are in the source, said after them: ``（出典360〜362行）``, `` (lines 360-362)``; empty
-    when the taxonomy gives no line."""
-    lines = sorted({s.line for s in statements if s.line is not None})
-    if not lines:
+def _lines_of(lines: Sequence[int | None], lang: str) -> str:
+    """Where statements are in the source, said after them: ``（出典360〜362、388行）``, `` (lines 360-362, 388)``,
+    runs of lines joined; empty when the taxonomy gives no line."""
+    known = sorted({n for n in lines if n is not None})
+    runs: list[list[int]] = []
+    for n in known:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    dash, comma = ("〜", "、") if lang == "ja" else ("-", ", ")
+    said = comma.join(f"{r[0]}{dash}{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    if not said:
         return ""
-    span = f"{lines[0]}〜{lines[-1]}" if lang == "ja" else f"{lines[0]}-{lines[-1]}"
     if lang == "ja":
-        return f"（出典{lines[0] if len(lines) == 1 else span}行）"
-    return f" (line {lines[0]})" if len(lines) == 1 else f" (lines {span})"
+        return f"（出典{said}行）"
+    return f" (line {said})" if len(known) == 1 else f" (lines {said})"
 
 
 def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
@@ -142,10 +150,13 @@ _STATEMENT_KINDS = {"ja": {"definition": "定義", "criterion": "観点", "quali
 def tier_statements(tier: Any) -> list[tuple[str, Any, int | None]]:
     """A tier's definition, criteria, scope rules and notes, as (kind, bilingual text, source line), in that order:
     what the source says of the tier as a whole (``domains --notes``)."""
+    rules = tier.qualifications
     return ([("definition", tier.definition, tier.source.line)]
             + [("criterion", c, c.line) for c in tier.criteria]
-            + [("qualification", q.text, q.source.line) for q in tier.qualifications]
-            + [("note", n, n.line) for n in tier.notes])  # fmt: skip
+            + [("qualification", q.text, q.source.line) for q in rules]
+            # a note that states a scope rule again (line 47: また、…支援の対象とする必要がある。) is said once
+            + [("note", n, n.line) for n in tier.notes
+               if not any(q.source.line == n.line and q.text.ja in n.ja for q in rules)])  # fmt: skip
 
 
 def tier_notes_rows(tax: Taxonomy, tiers: Sequence[Any], lang: str) -> list[dict[str, str]]:
@@ -179,8 +190,8 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = 
 
             for kind, text, line in tier_statements(tier):
                 label = _STATEMENT_KINDS[lang][kind]
-                where = "" if line is None else f"（出典{line}行）" if ja else f" (line {line})"
-                said.add(Wrapped(RText.assemble((f"{label}: ", "bold"), text.get(lang), (where, "dim"))))
+                said.add(Wrapped(RText.assemble((f"{label}: ", "bold"), text.get(lang),
+                                                (_lines_of([line], lang), "dim"))))
         for a in members:
             official = a.official_ja if ja else a.official_en
             terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
@@ -381,20 +392,21 @@ def program_data(p: Program) -> dict[str, Any]:
     return {
         "id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en, "tiers": list(p.tiers),
         "econsec": p.econsec, "focus": list(p.focus), "operator": _text(p.operator),
-        "summary": _stated(p.summary) if p.summary else None, "facts": [_stated(f) for f in p.facts],
+        "summary": statement_data(p.summary) if p.summary else None, "facts": [statement_data(f) for f in p.facts],
         "items": [{"id": i.id, "name_ja": i.name_ja, "name_en": i.name_en, "areas": list(i.areas),
-                   "facts": [_stated(f) for f in i.facts], "source": _src(i.source)} for i in p.items],
+                   "facts": [statement_data(f) for f in i.facts], "source": _src(i.source)} for i in p.items],
         "source": _src(p.source),
     }  # fmt: skip
 
 
 def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None = None,
-                  nested: bool = False) -> list[dict[str, str]]:  # fmt: skip
+                  nested: bool = False, machine: bool = False) -> list[dict[str, str]]:  # fmt: skip
     """Flat rows for ``programs``: one per program and per item. What each serves is said by ids (``emerging +
     econsec; focus (editorial): quantum``: CSV, for machines, and English); with ``tax`` (the Japanese table and
     Markdown, for a person) by the taxonomy's Japanese names, an editorial link marked （解釈） as ``show`` marks it.
     ``nested`` (the Japanese table): no parent column, an item's id indented under its program's row instead, which
-    it follows (the column took some 20 of a terminal's columns, mostly for blanks)."""
+    it follows (the column took some 20 of a terminal's columns, mostly for blanks). The facts end with their source
+    lines; ``machine`` (CSV): the lines go to a last column of their own, ``facts_lines``, ``|``-joined."""
     def serving(tiers: Sequence[str], econsec: bool, focus: Sequence[str], editorial: bool = False) -> str:
         if tax is None:
             serves = ", ".join(tiers)
@@ -410,20 +422,29 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
         names = {a.id: a.name_ja for a in tax.areas}
         return served + ("。" if served else "") + "重点領域（解釈）: " + "、".join(names[a] for a in focus)
 
+    def facts_cells(said: Sequence[Statement]) -> dict[str, str]:
+        text = _joined([x.get(lang) for x in said], lang)
+        if machine:
+            return {"facts": text, "facts_lines": "|".join(str(x.line) for x in said if x.line is not None)}
+        return {"facts": text + _lines_of([x.line for x in said], lang) if text else text}
+
     rows = []
     for p in programs:
         # The summary first: a fact may lean on it (research_security's この中で、… follows the summary's sentence)
-        # and where they are: the row's line is the program's heading (【支援例】, line 85), its text far from it
+        # and where they are: the row's line is the program's heading (【支援例】, line 85), its text far from it;
+        # for a person after the text, for a machine (CSV) in a column of their own, |-joined
         said = [*([p.summary] if p.summary else []), *p.facts]
-        facts = _joined([s.get(lang) for s in said], lang) + _lines_of(said, lang)
         rows.append({"id": p.id, "parent": "", "kind": p.kind, "name": p.name(lang),
-                     "serves": serving(p.tiers, p.econsec, p.focus, p.econsec_editorial), "facts": facts,
-                     "source_line": str(p.source.line)})  # fmt: skip
+                     "serves": serving(p.tiers, p.econsec, p.focus, p.econsec_editorial),
+                     **facts_cells(said), "source_line": str(p.source.line)})  # fmt: skip
         for it in p.items:
             # A goal or field of its program: same kind, the program as parent (machine-readable, no indentation).
             rows.append({"id": it.id, "parent": p.id, "kind": p.kind,
                          "name": it.name_en if lang == "en" else it.name_ja, "serves": serving((), False, it.areas),
-                         "facts": _joined([f.get(lang) for f in it.facts], lang), "source_line": str(it.source.line)})
+                         **facts_cells(it.facts), "source_line": str(it.source.line)})
+    if machine:
+        for row in rows:  # a new column comes last
+            row["facts_lines"] = row.pop("facts_lines")
     if nested:
         rows = [{key: ("  " + value if key == "id" and row["parent"] else value) for key, value in row.items()
                  if key != "parent"} for row in rows]  # fmt: skip
@@ -896,7 +917,7 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
             _labelled(console, kind, RText(line))
         if r.near_misses and not explain:  # --explain says each, with why
             _labelled(console, w.near, RText(w.programs_sep.join(
-                f"{a.id} {a.score} ({', '.join(dict.fromkeys(_visible(e.text) for e in a.evidence))})"
+                f"{a.id} {a.score} ({_words(a.evidence)})"
                 for a in r.near_misses)))  # fmt: skip
         if explain:
             assert facts is not None
@@ -988,6 +1009,11 @@ def _labelled(console: Console, label: str, text: Any, indent: int = 2) -> None:
     console.print(grid)
 
 
+def _words(evidence: Sequence[Evidence]) -> str:
+    """The words of the title behind some evidence, each once (a term or a learned piece's word)."""
+    return ", ".join(dict.fromkeys(_visible(e.text) for e in evidence))
+
+
 def _area_name(area_id: str, lang: str, tax: Taxonomy) -> str:
     """An area as a line names it: its Japanese name in Japanese, its id in English (as the English table does)."""
     return tax.area(area_id).name_ja if lang == "ja" else area_id
@@ -1021,7 +1047,7 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
     for n in r.econsec_near_misses:
         evidence_lines(n.id, n.evidence)
     for a in r.near_misses:
-        terms = ", ".join(dict.fromkeys(_visible(e.text) for e in a.evidence))  # a word once, term or learned
+        terms = _words(a.evidence)
         why = (w.below.format(min_score=min_score) if a.score < min_score
                else w.held if a.id in r.held
                else w.yields.format(to=_area_name(facts.yields[a.id], lang, tax)) if a.id in facts.yields
@@ -1029,7 +1055,7 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
         area = a.id if lang == "en" else f"{a.id}（{a.name_ja}）"
         _labelled(console, "", RText(w.why_not.format(area=area, score=a.score, why=why, terms=terms)))
     for n in r.econsec_near_misses:
-        terms = ", ".join(dict.fromkeys(_visible(e.text) for e in n.evidence))
+        terms = _words(n.evidence)
         why = w.es_why[n.why].format(min_score=min_score)
         area = w.es_area.format(id=n.id, name=n.name_ja)
         _labelled(console, "", RText(w.why_not.format(area=area, score=n.score, why=why, terms=terms)))

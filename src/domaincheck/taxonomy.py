@@ -475,10 +475,6 @@ def _text(d: dict[str, Any] | None) -> Text | None:
     return Text(d["ja"], d["en"]) if d else None
 
 
-def _texts(items: list[dict[str, Any]] | None) -> tuple[Text, ...]:
-    return tuple(Text(d["ja"], d["en"]) for d in items or ())
-
-
 def _statement(d: dict[str, Any] | None) -> Statement | None:
     return Statement(d["ja"], d["en"], d.get("line")) if d else None
 

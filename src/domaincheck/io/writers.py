@@ -988,7 +988,8 @@ class _JsonlWriter(_NothingReplaced):
         except UnicodeEncodeError:
             # Only a lone surrogate (a JSON \ud83d escape in the input, half an emoji) cannot be encoded: it is
             # written as that escape again, which JSON allows and reads back as the same string (a user test: one
-            # such memo cell stopped the whole run). Outside a JSON string no such character can stand.
+            # such memo cell stopped the whole run); a high one right before a low one would read back as the one
+            # character they make, but no JSON reader gives such a pair. No such character stands outside a string.
             self._handle.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
     def write_row(self, row: OutputRow) -> None:
@@ -1163,7 +1164,8 @@ class _XlsxWriter(_NothingReplaced):
             if self._spill is None:
                 import tempfile
 
-                self._spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish() or abort()
+                # beside the output (whose folder is checked and has its room), not in a small /tmp
+                self._spill = tempfile.TemporaryFile(dir=self._path.parent)  # noqa: SIM115 - closed at finish/abort
             self._tally_kinds(rows)
             pickle.dump((rows, formats), self._spill, pickle.HIGHEST_PROTOCOL)
             return
@@ -1213,11 +1215,12 @@ class _XlsxWriter(_NothingReplaced):
         others stay text in every row, so that a column of codes (12345678 beside 01234567) or of numbers and words
         (5247, 未定) is not part numbers, part text, which sorts, filters and looks up inconsistently."""
         text, number = self._text_seen, self._number_seen
+        starts = _NUMBER_STARTS
         for given in rows:
             for index in self._typed_columns(len(given)):
                 value = given[index]
                 if type(value) is str and value and index not in text:
-                    if number_from_text(value) is None:
+                    if value[0] not in starts or number_from_text(value) is None:
                         text.add(index)
                     else:
                         number.add(index)
