@@ -559,7 +559,7 @@ def test_a_repeated_title_in_a_batch_is_read_once_and_reads_the_same(classifier)
 
 
 _BOILERPLATE = ("本研究では、社会実装に向けた評価手法を確立し、学生の教育にも資する成果を目指す。国際比較を行う。",
-                "We propose a new method, evaluate it on several benchmarks and discuss what it means for society.")
+                "We propose a new method, evaluate it in several settings and discuss what it means for society.")
 
 
 def test_an_abstract_without_area_terms_changes_nothing(classifier) -> None:  # type: ignore[no-untyped-def]
