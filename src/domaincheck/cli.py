@@ -471,7 +471,7 @@ def domains(
 ) -> None:
     """List both tiers and their areas with the technologies the source names."""
     _use_taxonomy(taxonomy_dir)
-    from .render import area_data, domains_rows, dump_json, statement_data, tier_notes_rows, write_rows
+    from .render import domains_rows, dump_json, tier_data, tier_notes_rows, write_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
@@ -482,13 +482,7 @@ def domains(
                 "taxonomy_version": tax.version,
                 "source": {"title_ja": tax.document.title_ja, "issuer_ja": tax.document.issuer_ja,
                            "date": tax.document.date},
-                "tiers": [{"id": t.id, "name_ja": t.name_ja, "name_en": t.name_en,
-                           "definition": {"ja": t.definition.ja, "en": t.definition.en},
-                           "areas": [area_data(tax, a) for a in areas if a.tier == t.id],
-                           "source": {"section": t.source.section, "line": t.source.line},
-                           "criteria": [statement_data(x) for x in t.criteria],
-                           "notes": [statement_data(x) for x in t.notes]}
-                          for t in tiers],
+                "tiers": [tier_data(tax, t, areas) for t in tiers],
             }, sys.stdout)  # fmt: skip
             return
         if fmt is ListFormat.table:

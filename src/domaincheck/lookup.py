@@ -46,7 +46,7 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
                                ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
                                "ありません", hint_ja="`domaincheck econsec` を参照してください")  # fmt: skip
     if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
-        _reject_program(tax, query, key, by_name=False)
+        _reject_program(tax, said, key, by_name=False)
     # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
     by_term: dict[str, set[str]] = {}
     for a in tax.areas:
@@ -65,7 +65,7 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
                                  f"{said} という領域はありません。最も近い {found[0][0]} を表示します")
         return found[0][0], None
     # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
-    _reject_program(tax, query, key, by_name=True)
+    _reject_program(tax, said, key, by_name=True)
     near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         near_ja = "、".join(f"{aid}（{tax.area(aid).name_ja}）" for aid, _ in found[:3])
@@ -88,10 +88,10 @@ _SUGGEST_AT = 60
 """The resolver's score from which an area is offered as a near name (``nosuch`` scores 45 against every area)."""
 
 
-def _reject_program(tax: Taxonomy, query: str, key: str, by_name: bool) -> None:
+def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
     """UnknownNameError when ``key`` (normalised) is the id, or with ``by_name`` the name, of a program or of one of
-    its items (a Moonshot goal, a K Program field): `show` takes areas, and the nearest areas would mean nothing."""
-    said = quoted(query)
+    its items (a Moonshot goal, a K Program field): `show` takes areas, and the nearest areas would mean nothing.
+    ``said``: the query as the messages quote it (:func:`quoted`)."""
     for p in tax.programs:
         entries: tuple[Program | ProgramItem, ...] = (p, *p.items)
         for entry in entries:

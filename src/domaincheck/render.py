@@ -98,6 +98,15 @@ def _lines_of(lines: Sequence[int | None], lang: str) -> str:
     return f" (line {said})" if len(known) == 1 else f" (lines {said})"
 
 
+def tier_data(tax: Taxonomy, tier: Any, areas: Sequence[Area]) -> dict[str, Any]:
+    """The JSON object of one tier with its ``areas`` (``domains``): what the source says of it follows the areas,
+    keys added later coming last."""
+    return {"id": tier.id, "name_ja": tier.name_ja, "name_en": tier.name_en, "definition": _text(tier.definition),
+            "areas": [area_data(tax, a) for a in areas if a.tier == tier.id], "source": _src(tier.source),
+            "criteria": [statement_data(x) for x in tier.criteria],
+            "notes": [statement_data(x) for x in tier.notes]}  # fmt: skip
+
+
 def area_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     """The JSON object of one area (used by ``domains`` and as the base of ``show``)."""
     return {

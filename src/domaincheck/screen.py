@@ -86,6 +86,7 @@ from domaincheck.io.readers import (
 )
 from domaincheck.io.writers import (
     OUTPUT_ERRORS,
+    SURROGATES,
     XLSX_MAX_CELL_CHARS,
     XLSX_MAX_ROWS,
     Replacement,
@@ -992,7 +993,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     return plan, detected
 
 
-_NOT_TEXT = re.compile(f"[\x00{chr(0xD800)}-{chr(0xDFFF)}]")  # (mypyc takes no surrogate in a string literal)
+_NOT_TEXT = re.compile(f"[\x00{SURROGATES}]")
 """Characters no text holds: NUL and lone surrogates. Classified as U+FFFD (``title_characters_replaced``)."""
 
 _COUNT_CHUNK = 1 << 22

@@ -475,12 +475,12 @@ def _text(d: dict[str, Any] | None) -> Text | None:
     return Text(d["ja"], d["en"]) if d else None
 
 
-def _statement(d: dict[str, Any] | None) -> Statement | None:
-    return Statement(d["ja"], d["en"], d.get("line")) if d else None
+def _statement(d: dict[str, Any]) -> Statement:
+    return Statement(d["ja"], d["en"], d.get("line"))
 
 
 def _statements(items: list[dict[str, Any]] | None) -> tuple[Statement, ...]:
-    return tuple(Statement(d["ja"], d["en"], d.get("line")) for d in items or ())
+    return tuple(map(_statement, items or ()))
 
 
 def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
@@ -521,8 +521,8 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     programs = tuple(
         Program(
             p["id"], p["kind"], p["name_ja"], p["name_en"], tuple(p["tiers"]), bool(p.get("econsec", False)),
-            _text(p.get("operator")), _statement(p.get("summary")), _statements(p.get("facts")),
-            tuple(p.get("focus", ())),
+            _text(p.get("operator")), _statement(p["summary"]) if p.get("summary") else None,
+            _statements(p.get("facts")), tuple(p.get("focus", ())),
             tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _statements(i.get("facts")),
                               _src(i["source"]), tuple(i.get("technologies", ()))) for i in p.get("items", ())),
             _src(p["source"]), bool(p.get("econsec_editorial", False)),

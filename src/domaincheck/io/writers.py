@@ -114,7 +114,9 @@ def too_many_rows(rows: int, whole: bool) -> InputError:
                       hint_ja=f"行数に上限のない CSV（-o out.csv）か JSONL で書き出すか、入力を {limit:,} データ行"
                               "以下のファイルに分けてください")  # fmt: skip
 
-_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")  # (mypyc takes no surrogate in a string literal)
+SURROGATES = f"{chr(0xD800)}-{chr(0xDFFF)}"
+"""The lone surrogates as a character-class range (built with chr: mypyc takes no surrogate in a string literal)."""
+_SURROGATE = re.compile(f"[{SURROGATES}]")
 
 XLSX_MAX_COLUMNS = 16_384
 """Columns of an xlsx sheet (A to XFD)."""
@@ -874,7 +876,7 @@ class _DelimitedWriter:
                     else ""  # fmt: skip
                 windows_ja = f"{windows_superset_hint_ja(self._encoding, char, '--output-encoding')}。" \
                     if superset else ""  # fmt: skip
-                if 0xD800 <= ord(char) <= 0xDFFF:  # half a character, which no encoding holds (UTF-8 neither)
+                if _SURROGATE.match(char):  # half a character, which no encoding holds (UTF-8 neither)
                     return InputError(
                         f"{row_label(number)}, column {self._column(index)!r}: {char!r} (U+{ord(char):04X}) is half "
                         "a character (a lone surrogate: an emoji cut in two), which no text encoding holds",
