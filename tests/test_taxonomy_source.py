@@ -131,6 +131,14 @@ def test_reference_data(taxonomy) -> None:  # type: ignore[no-untyped-def]
     assert set(quantum_field.entries) == {"us", "cn", "eu", "uk", "de", "fr", "kr"}
     ai = next(m for m in taxonomy.markets if m.technology_ja.replace(" ", "") == "AI")
     assert ai.size_trillion_yen == 264.0 and ai.year == 2030 and ai.cagr_percent == 12
+    # Every Japanese cell and citation has its English translation, and no English one is left in Japanese.
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff※]")
+    for f in taxonomy.country_fields:
+        assert set(f.entries_en) == set(f.entries), f.id
+        assert not any(japanese.search(x) for x in f.entries_en.values()), f.id
+    for m in taxonomy.markets:
+        assert m.cited_en and m.field_en and not japanese.search(m.cited_en + m.field_en), m.technology_en
+    assert all(n.mark_en and not japanese.search(n.mark_en) for n in taxonomy.market_notes)
 
 
 def test_thesaurus_coverage(taxonomy) -> None:  # type: ignore[no-untyped-def]

@@ -134,6 +134,9 @@ BROKEN = [
     ("region unknown in a country entry", "reference.yaml",
      lambda d: d["countries"]["fields"][0]["entries"].update(mars="量子"),
      "reference.yaml: countries.fields[0].entries.mars: unknown region id 'mars'"),
+    ("English cell of a region with no cell", "reference.yaml",
+     lambda d: d["countries"]["fields"][0].update(entries_en={"kr": "Quantum"}),
+     "reference.yaml: countries.fields[0].entries_en.kr: an English cell for a region with no cell in entries"),
 ]  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 TIERS = ("strategic", "emerging")
@@ -277,6 +277,8 @@ class CountryField:
     """Region id → the cell text, for regions that list the field."""
     source: SourceRef | None = None
     """Where the source's table of countries' fields is."""
+    entries_en: dict[str, str] = field(default_factory=dict)
+    """Region id → the cell in English (a translation, not in the source); a region without one shows its cell."""
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,8 @@ class MarketNote:
     """The note, verbatim in Japanese."""
     source: SourceRef
     """Where the note is."""
+    mark_en: str = ""
+    """The mark in English output (``*1`` for 「※ 1」); empty: the source's mark."""
 
 
 @dataclass(frozen=True)
@@ -336,6 +340,10 @@ class MarketExample:
     """Line of the table row."""
     notes: tuple[str, ...] = ()
     """Ids of the market notes that concern the row (its table's caveat, the note behind a missing CAGR, ...)."""
+    field_en: str = ""
+    """English field heading (a translation); empty: none given."""
+    cited_en: str = ""
+    """The cited report in English (a translation of ``cited``); empty: none given."""
 
 
 @dataclass(frozen=True)

@@ -246,17 +246,18 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     regions = {r.id: r for r in tax.regions}
     data["countries"] = [
         {"field_ja": f.name_ja, "field_en": f.name_en,
-         "regions": [{"id": rid, "name_ja": regions[rid].name_ja, "name_en": regions[rid].name_en, "text": txt}
-                     for rid, txt in f.entries.items()],
+         "regions": [{"id": rid, "name_ja": regions[rid].name_ja, "name_en": regions[rid].name_en, "text": txt,
+                      "text_en": f.entries_en.get(rid)} for rid, txt in f.entries.items()],
          "source": None if f.source is None else _src(f.source)}
         for f in tax.country_fields if area.id in f.areas
     ]  # fmt: skip
     notes = {n.id: n for n in tax.market_notes}
     data["markets"] = [
         {"technology_ja": m.technology_ja, "technology_en": m.technology_en, "size_trillion_yen": m.size_trillion_yen,
-         "year": m.year, "cagr_percent": m.cagr_percent, "cited": m.cited, "source": _src(m.source),
-         "field_ja": m.field_ja,
-         "notes": [{"id": n, "mark": notes[n].mark, "scope": notes[n].scope, "ja": notes[n].text.ja,
+         "year": m.year, "cagr_percent": m.cagr_percent, "cited": m.cited, "cited_en": m.cited_en or None,
+         "source": _src(m.source), "field_ja": m.field_ja, "field_en": m.field_en or None,
+         "notes": [{"id": n, "mark": notes[n].mark, "mark_en": notes[n].mark_en or None, "scope": notes[n].scope,
+                    "ja": notes[n].text.ja,
                     "en": notes[n].text.en, "source": _src(notes[n].source)} for n in m.notes]}
         for m in tax.markets if area.id in m.areas
     ]  # fmt: skip
@@ -314,7 +315,9 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         rows.append({"section": "strategies", "item": pick(st, "name"), "detail": decided,
                      "source_line": str(st["source"]["line"])})  # fmt: skip
     for c in data["countries"]:
-        regions = "; ".join(f"{r['name_' + lang]}: {r['text']}" for r in c["regions"])
+        # English cells are translations (the source's are Japanese); a cell without one stays as written.
+        regions = "; ".join(f"{r['name_' + lang]}: {pick(r, 'text') if lang == 'en' else r['text']}"
+                            for r in c["regions"])
         rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions,
                      "source_line": str(c["source"]["line"]) if c["source"] else ""})  # fmt: skip
     caveats: dict[str, dict[str, Any]] = {}  # the tables' own caveats, each shown once after the rows
@@ -326,16 +329,20 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         why = [n for n in notes if n["scope"] == "cagr"]
         own = [n for n in notes if n["scope"] == "row"]
         ja = lang == "ja"
+        mark = "mark" if ja else "mark_en"  # 「※ 1」 is *1 in English
         # The source gives every size with one decimal (194.0, 1352.0).
         size = (f"{m['size_trillion_yen']:.1f}兆円（{m['year']}年）、" if ja
                 else f"{m['size_trillion_yen']:.1f} trillion yen ({m['year']}), ")  # fmt: skip
         if m["cagr_percent"] is not None:
             cagr = f"CAGR {m['cagr_percent']:g}%"
         else:  # the source prints 「— ※ 2」: the note says why
-            cagr = "CAGR —" + "".join(f"（{n['mark']} {n[lang]}）" if ja else f" ({n['mark']} {n[lang]})" for n in why)
-        detail = f"{size}{cagr} — {m['cited']}" + "".join(f"; {n['mark']} {n[lang]}" for n in own)
+            cagr = "CAGR —" + "".join(f"（{n['mark']} {n[lang]}）" if ja else f" ({n[mark] or n['mark']} {n[lang]})"
+                                      for n in why)  # fmt: skip
+        cited = m["cited"] if ja else m.get("cited_en") or m["cited"]
+        detail = f"{size}{cagr} — {cited}" + "".join(f"; {n[mark] or n['mark']} {n[lang]}" for n in own)
         # The row's line, which carries the notes' marks (the JSON has each note's own line).
-        rows.append({"section": "market", "item": " ".join([m["technology_" + lang], *(n["mark"] for n in own)]),
+        item = " ".join([m["technology_" + lang], *(n[mark] or n["mark"] for n in own)])
+        rows.append({"section": "market", "item": item,
                      "detail": detail, "source_line": str(m["source"]["line"])})  # fmt: skip
     for n in caveats.values():
         rows.append({"section": "market", "item": n["mark"] if lang == "ja" else "(note)", "detail": n[lang],

@@ -126,17 +126,19 @@ PROGRAMS = {
 REFERENCE = {
     "countries": {
         "regions": [{"id": str, "name_ja": str, "name_en": str, "document": Opt(TEXT)}],
-        "fields": [{"id": str, "name_ja": str, "name_en": str, "areas": [str], "entries": Map(str)}],
+        "fields": [{"id": str, "name_ja": str, "name_en": str, "areas": [str], "entries": Map(str),
+                    "entries_en": Opt(Map(str))}],
         "source": SOURCE,
     },
     "markets": [
         {
-            "field_ja": str, "technology_ja": str, "technology_en": str, "areas": [str],
+            "field_ja": str, "field_en": Opt(str), "technology_ja": str, "technology_en": str, "areas": [str],
             "size_trillion_yen": float, "year": int, "cagr_percent": Nullable(float), "cited": str,
-            "notes": Opt([str]), "source": SOURCE,
+            "cited_en": Opt(str), "notes": Opt([str]), "source": SOURCE,
         }
     ],
-    "market_notes": Opt([{"id": str, "mark": str, "scope": str, "ja": str, "en": str, "source": SOURCE}]),
+    "market_notes": Opt([{"id": str, "mark": str, "mark_en": Opt(str), "scope": str, "ja": str, "en": str,
+                           "source": SOURCE}]),
     "strategies": Opt([{"name_ja": str, "name_en": str, "decided": TEXT, "areas": [str], "source": SOURCE}]),
 }  # fmt: skip
 SPECS = {"meta.yaml": META, "areas.yaml": AREAS, "econsec.yaml": ECONSEC, "programs.yaml": PROGRAMS,
@@ -387,6 +389,9 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         for r in f["entries"]:
             if r not in region_ids:
                 yield f"{p}.entries.{r}: unknown region id {r!r}"
+        for r in f.get("entries_en", {}):
+            if r not in f["entries"]:
+                yield f"{p}.entries_en.{r}: an English cell for a region with no cell in entries"
     notes = ref.get("market_notes", [])
     yield from _unique_ids("reference.yaml", "market_notes", [n["id"] for n in notes])
     scopes = {n["id"]: n["scope"] for n in notes}
@@ -535,17 +540,18 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     )
     fields = tuple(
         CountryField(f["id"], f["name_ja"], f["name_en"], tuple(f["areas"]), dict(f["entries"]),
-                     _src(ref["countries"]["source"]))
+                     _src(ref["countries"]["source"]), dict(f.get("entries_en", {})))
         for f in ref["countries"]["fields"]
     )
     markets = tuple(
         MarketExample(m["field_ja"], m["technology_ja"], m["technology_en"], tuple(m["areas"]),
                       float(m["size_trillion_yen"]), m["year"],
                       None if m["cagr_percent"] is None else float(m["cagr_percent"]), m["cited"], _src(m["source"]),
-                      tuple(m.get("notes", ())))
+                      tuple(m.get("notes", ())), m.get("field_en", ""), m.get("cited_en", ""))
         for m in ref["markets"]
     )  # fmt: skip
-    market_notes = tuple(MarketNote(n["id"], n["mark"], n["scope"], Text(n["ja"], n["en"]), _src(n["source"]))
+    market_notes = tuple(MarketNote(n["id"], n["mark"], n["scope"], Text(n["ja"], n["en"]), _src(n["source"]),
+                                    n.get("mark_en", ""))
                          for n in ref.get("market_notes", ()))  # fmt: skip
     strategies = tuple(Strategy(st["name_ja"], st["name_en"], Text(**st["decided"]), tuple(st["areas"]),
                                 _src(st["source"])) for st in ref.get("strategies", ()))  # fmt: skip
