@@ -1226,10 +1226,10 @@ def test_show_market_rows_carry_the_sources_notes() -> None:
         ("表中の各数値は、出典が必ずしも同一ではないため、単純比較はできない点に留意する必要。", "660")]
     assert rows[-1] == caveats[0]
     en = {row["item"]: row for row in _show_rows("semiconductor_comm", "en") if row["section"] == "market"}
-    assert "CAGR — (※ 2 The current market size is unknown, so the CAGR cannot be calculated.)" in (
+    assert "CAGR — (*2 The current market size is unknown, so the CAGR cannot be calculated.)" in (
         en["Semiconductor manufacturing equipment"]["detail"])
     assert "cannot simply be compared" in en["(note)"]["detail"]
-    for lang, item, text in (("ja", "衛星 ※ 1", "※ 1 衛星全般"), ("en", "Satellites ※ 1", "※ 1 All satellites")):
+    for lang, item, text in (("ja", "衛星 ※ 1", "※ 1 衛星全般"), ("en", "Satellites *1", "*1 All satellites")):
         row = next(row for row in _show_rows("space", lang) if row["item"] == item)
         assert text in row["detail"] and row["source_line"] == "657", (lang, row)
     data = json.loads(run("show", "mobility_logistics", "--format", "json").stdout)
@@ -1237,6 +1237,21 @@ def test_show_market_rows_carry_the_sources_notes() -> None:
     assert car["cagr_percent"] is None and car["field_ja"] == "モビリティ"
     assert [(n["mark"], n["scope"], n["source"]["line"]) for n in car["notes"]] == [("（注）", "table", 696),
                                                                                     ("※ 2", "cagr", 700)]
+
+
+@pytest.mark.parametrize("area", ["ai_robotics", "semiconductor_comm", "bio_healthcare", "space", "energy_gx", "ocean"])
+def test_show_in_english_gives_the_countries_and_markets_in_english(area: str) -> None:
+    """The source's country and market tables are Japanese; in English `show` gives their translations (an
+    English-only reader could not read the comparison of countries, a user test), and the Japanese as written."""
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff※]")
+    for lang in ("en", "ja"):
+        rows = [r for r in _show_rows(area, lang) if r["section"] in ("countries", "market")]
+        assert rows
+        english = [not japanese.search(r["item"] + r["detail"]) for r in rows]
+        assert all(english) if lang == "en" else not any(english), (lang, rows)
+    data = json.loads(run("show", area, "--format", "json").stdout)
+    assert all(r["text_en"] and r["text"] for c in data["countries"] for r in c["regions"])
+    assert all(m["cited_en"] and m["field_en"] for m in data["markets"])
 
 
 def test_econsec_caption_names_the_basic_guideline() -> None:
@@ -1337,7 +1352,27 @@ def test_show_offers_only_near_names() -> None:
     assert r.exit_code == 1 and "nearest" not in r.stderr
     assert "`domaincheck domains` lists the 16 areas" in r.stderr
     r = run("show", "robotcs")
-    assert r.exit_code == 1 and "nearest: ai_robotics (AI・先端ロボット)" in r.stderr
+    assert r.exit_code == 1 and "nearest: ai_robotics (AI and advanced robotics)" in r.stderr  # English names
+    r = run("show", "robotcs", "--lang", "ja")
+    assert r.exit_code == 1 and "近い領域: ai_robotics（AI・先端ロボット）" in r.stderr
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(("query", "area"), [("drones", "aviation"), ("batteries", "energy_gx"),
+                                             ("SiC", "semiconductor_comm"), ("marine drones", "ocean")])
+def test_show_finds_the_area_whose_terms_a_name_holds(query: str, area: str) -> None:
+    """A word that is no area's name but one area's term (a plural, a support word) shows that area and says so;
+    spelling alone had offered energy_gx and semiconductor_comm for drones (a user test)."""
+    r = run("show", query, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["id"] == area
+    assert r.stderr.strip() == f"{query!r} holds terms of {area}: showing {area}"
+
+
+@pytest.mark.usefixtures("english")
+def test_show_names_a_program_by_the_agency_acronym_that_starts_its_name() -> None:
+    r = run("show", "NEDO")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: 'NEDO' (nedo_leading_research) is part of the program")
 
 
 @pytest.mark.usefixtures("english")
@@ -1838,6 +1873,12 @@ def test_show_names_an_econsec_id_as_such() -> None:
     r = run("show", "cbrn")
     assert r.exit_code != 0 and "'cbrn' is an economic-security area (cbrn:" in r.stderr
     assert "domaincheck econsec" in r.stderr
+    # an econ-security area's name points at the areas its crosswalk names, in the message's language
+    r = run("show", "cybersecurity")
+    assert r.exit_code == 1 and "(cybersecurity: Cybersecurity technology)" in r.stderr
+    assert "its areas among the 16: `domaincheck show digital_cyber`" in r.stderr
+    r = run("show", "cybersecurity", "--lang", "ja")
+    assert "対応する領域: `domaincheck show digital_cyber`" in r.stderr
 
 
 @pytest.mark.usefixtures("english")

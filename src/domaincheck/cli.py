@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -503,10 +503,27 @@ def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
     if not query.strip():
         raise typer.BadParameter("領域の id か名前を指定してください（例: quantum、量子）" if lang == "ja"
                                  else "give an area id or name, e.g. quantum or 量子", param_hint="AREA")
-    area_id, note = find_area(tax, query)
+    area_id, note = find_area(tax, query, _term_reader(tax))
     if note is not None:
         _say(lang, *note)
     return area_id
+
+
+def _term_reader(tax: Taxonomy) -> Callable[[str], list[tuple[str, int]]]:
+    """For :func:`domaincheck.lookup.find_area`: the areas whose terms a name holds (reported or near misses, on
+    terms alone), best score first. The matcher is loaded only when a name is no area's, as it costs a warm start."""
+
+    def read(query: str) -> list[tuple[str, int]]:
+        from .classify import Classifier
+        from .taxonomy import PACKAGED
+
+        try:
+            result = Classifier.load(None if tax.location == PACKAGED else tax.location, learned=False).classify(query)
+        except DomaincheckError:  # a name of punctuation alone, say: no terms
+            return []
+        return sorted([(h.id, h.score) for h in (*result.areas, *result.near_misses)], key=lambda h: -h[1])
+
+    return read
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from .errors import UnknownNameError, UsageError
 from .models import KIND_NAMES_EN, KIND_NAMES_JA, Program, ProgramItem, Taxonomy
@@ -20,14 +21,21 @@ def quoted(query: str) -> str:
     return said if len(said) <= _QUOTED_MAX else said[:_QUOTED_MAX - 2] + "…" + said[-1]
 
 
-def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
+TermReader = Callable[[str], Sequence[tuple[str, int]]]
+"""The areas whose terms a text holds, with their scores, best first (the classifier on terms alone)."""
+
+
+def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tuple[str, tuple[str, str] | None]:
     """The id of the area ``query`` names, and a note (English, Japanese) to show its reader when the query is not
     the area's own name: a technology of the area (核融合 → fusion) or a near miss (qantum → quantum).
 
     An area's id or name, Japanese or English, official or short, in any width and case; else a technology name or
-    strong term of exactly one area; else the closest name by spelling when it is clearly the closest.
-    UnknownNameError otherwise: for an economic-security area, a program or a program item (said to be one, with the
-    command that lists it), an ambiguous query, or one near no area. UsageError for an empty query.
+    strong term of exactly one area; else the closest name by spelling when it is clearly the closest; else, with
+    ``terms``, the area whose terms the query holds when one scores highest (drones → aviation, batteries →
+    energy_gx: spelling alone offered energy_gx and semiconductor_comm for drones, a user test).
+    UnknownNameError otherwise: for an economic-security area (with the areas its crosswalk names), a program or a
+    program item (said to be one, with the command that lists it), an ambiguous query, or one near no area.
+    UsageError for an empty query.
     """
     said = quoted(query)
     if not query.strip():
@@ -41,10 +49,14 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
     an_area_name = key in {normalize_text(k) for k in names}
     es = next((e for e in tax.econsec if key in {normalize_text(x) for x in (e.id, e.name_ja, e.name_en)}), None)
     if es is not None and not an_area_name:
-        raise UnknownNameError(f"{said} is an economic-security area ({es.id}: {es.name_ja}), not one of the 16 "
-                               "areas", hint="see `domaincheck econsec`",
+        # The crosswalk says which of the 16 areas it corresponds to (cybersecurity → digital_cyber).
+        linked = ", ".join(f"`domaincheck show {a}`" for a in es.crosswalk)
+        raise UnknownNameError(f"{said} is an economic-security area ({es.id}: {es.name_en}), not one of the 16 "
+                               "areas", hint=f"its areas among the 16: {linked}; all 20: `domaincheck econsec`"
+                               if linked else "see `domaincheck econsec`",
                                ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
-                               "ありません", hint_ja="`domaincheck econsec` を参照してください")  # fmt: skip
+                               "ありません", hint_ja=f"対応する領域: {linked}。20 領域の一覧は `domaincheck econsec`"
+                               if linked else "`domaincheck econsec` を参照してください")  # fmt: skip
     if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
         _reject_program(tax, said, key, by_name=False)
     # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
@@ -66,7 +78,17 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
         return found[0][0], None
     # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
     _reject_program(tax, said, key, by_name=True)
-    near = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, _ in found[:3])
+    held = list(terms(query)) if terms is not None else []
+    if held and (len(held) == 1 or held[0][1] > held[1][1]):
+        owner = held[0][0]
+        return owner, (f"{said} holds terms of {owner}: showing {owner}",
+                       f"{said} は {owner} の用語を含みます: {owner} を表示します")
+    if held:  # several areas' terms, none ahead: the areas they name, not spelling's guesses
+        tied = [aid for aid, score in held if score == held[0][1]][:3]
+        raise UnknownNameError(f"{said} holds terms of several areas: {', '.join(tied)}", hint="use an area id",
+                               ja=f"{said} は複数の領域の用語を含みます（{'、'.join(tied)}）",
+                               hint_ja="領域の id で指定してください")  # fmt: skip
+    near = ", ".join(f"{aid} ({tax.area(aid).name_en})" for aid, _ in found[:3])
     if found and found[0][1] >= 80:
         near_ja = "、".join(f"{aid}（{tax.area(aid).name_ja}）" for aid, _ in found[:3])
         raise UnknownNameError(f"{said} is ambiguous: it could be {near}", hint="use an area id",
@@ -74,12 +96,13 @@ def find_area(tax: Taxonomy, query: str) -> tuple[str, tuple[str, str] | None]:
                                hint_ja="領域の id で指定してください")  # fmt: skip
     # A Latin name of one or two letters is close to many by spelling alone (x to energy_gx): no suggestion for it;
     # two kanji are a whole name (量了 is near 量子)
-    close = ", ".join(f"{aid} ({tax.area(aid).name_ja})" for aid, score in found[:3]
-                      if score >= _SUGGEST_AT and not (key.isascii() and len(key) <= 2))  # fmt: skip
+    offered = [aid for aid, score in found[:3] if score >= _SUGGEST_AT and not (key.isascii() and len(key) <= 2)]
+    close = ", ".join(f"{aid} ({tax.area(aid).name_en})" for aid in offered)
+    close_ja = "、".join(f"{aid}（{tax.area(aid).name_ja}）" for aid in offered)
     raise UnknownNameError(f"no area matches {said}", hint=f"nearest: {close}; see `domaincheck domains`" if close
                            else f"`domaincheck domains` lists the {len(tax.areas)} areas, `econsec` and `programs` "
                            "the rest", ja=f"{said} に当たる領域がありません",
-                           hint_ja=f"近い領域: {close}。`domaincheck domains` を参照してください" if close
+                           hint_ja=f"近い領域: {close_ja}。`domaincheck domains` を参照してください" if close
                            else f"`domaincheck domains` で {len(tax.areas)} 領域を、`econsec` と `programs` でその他を"
                            "一覧できます")  # fmt: skip
 
@@ -126,6 +149,8 @@ def _short_names(name: str) -> tuple[str, ...]:
     """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等;
     Kプログラム as Japanese text writes it) and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
     out = [m.group(1) for m in re.finditer(r"[（(]([^（()）]+)[)）]\s*$", name)]
+    # An agency's acronym that starts a Japanese name (NEDO先導研究プログラム): NEDO is that program to a person.
+    out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f])", name)]
     out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム
     goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)
     if goal:
