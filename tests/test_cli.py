@@ -1034,6 +1034,41 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     assert r.exit_code == EXIT_ERROR and "is a directory" in r.stderr
 
 
+@pytest.mark.parametrize(("query", "program", "item"), [
+    ("moonshot", "moonshot", None), ("SIP", "sip", None), ("K Program", "k_program", None),
+    ("Ｋプログラム", "k_program", None), ("kprogram", "k_program", None),
+    ("moonshot_goal_6", "moonshot", "moonshot_goal_6"), ("目標6", "moonshot", "moonshot_goal_6"),
+    ("Goal 10", "moonshot", "moonshot_goal_10"),
+    ("さきがけ", "jst_strategic", "sakigake"), ("NEDO", "frontier", "nedo_leading_research")])
+def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
+                                                          taxonomy: Any) -> None:  # fmt: skip
+    """`programs ID`: one program with its items, or an item under its program alone (a user test had to search a
+    45-row table for what K Program funds; `show moonshot` pointed at the whole list)."""
+    r = run("programs", query, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    [data] = json.loads(r.stdout)
+    whole = next(p for p in taxonomy.programs if p.id == program)
+    assert data["id"] == program
+    assert [i["id"] for i in data["items"]] == ([item] if item else [i.id for i in whole.items])
+    rows = list(csv.DictReader(io.StringIO(run("programs", query, "--format", "csv").stdout.lstrip("\ufeff"))))
+    assert [row["id"] for row in rows] == [program, *([item] if item else [i.id for i in whole.items])]
+
+
+@pytest.mark.usefixtures("english")
+def test_programs_id_errors_name_what_was_given() -> None:
+    r = run("programs", "quantum")
+    assert r.exit_code == 1 and "'quantum' is an area (quantum: Quantum), not a program" in r.stderr
+    assert "`domaincheck show quantum`" in r.stderr
+    r = run("programs", "nosuch")
+    assert r.exit_code == 1 and "no program matches 'nosuch'" in r.stderr and "nearest" not in r.stderr
+    r = run("programs", "moonshoot")  # a near miss by spelling is shown
+    assert r.exit_code == 0 and r.stdout
+    r = run("programs", " ")
+    assert r.exit_code == 2 and "give a program id or name" in r.stderr
+    r = run("show", "moonshot")  # show points at the program itself
+    assert r.exit_code == 1 and "`domaincheck programs moonshot`" in r.stderr
+
+
 def test_programs_csv_is_machine_readable() -> None:
     from domaincheck.taxonomy import load
 
@@ -1139,6 +1174,22 @@ def test_evaluate_worst_limits_the_json_errors_too(tmp_path: Path) -> None:
     assert len(json.loads(run(*MIN, "evaluate", str(src), "--format", "json", "--worst", "3").stdout)["errors"]) == 3
     r = run(*MIN, "evaluate", str(src))
     assert r.stdout.count("中世日本文学の研究") == 15  # the table's default
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_evaluate_errors_table_keeps_each_area_id_whole(columns: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Expected and predicted areas are a column of whole ids (ai_robotics|disaster_resilienc / e broke inside an
+    id at 100 columns: a user test)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    src = tmp_path / "labels.csv"
+    ids = ["disaster_resilience", "semiconductor_comm", "mobility_logistics", "bio_healthcare"]
+    src.write_text("title,labels\n中世日本文学と近世文化の比較研究," + "|".join(ids) + "\n", encoding="utf-8")
+    r = run("evaluate", str(src), "--lang", "en")
+    assert r.exit_code == 0, r.stderr
+    table = r.stdout[r.stdout.index("worst errors"):]
+    cells = [c.strip() for line in table.splitlines() for c in line.split("│")[2:3]]
+    assert sorted(c for c in cells if c) == sorted(ids)  # each whole, on its own line
 
 
 def test_show_names_a_source_line_for_every_entry_the_source_gives() -> None:
@@ -1859,6 +1910,21 @@ def test_version_to_a_reader_already_gone_exits_quietly() -> None:
     finally:
         os.close(write_end)
     assert proc.returncode == 0 and proc.stderr == b""
+
+
+@pytest.mark.parametrize(("title", "listed"), [
+    ("1. Quantum sensing with NV centers\n2. SiC power modules for EV inverters\n3. Customer segmentation", 3),
+    ("・量子センサの開発\n・AI創薬の基盤", 2), ("(1) 全固体電池\n(2) 水素製造", 2),
+    ("量子センサの開発\n―新しい計測法の確立―", 0), ("1. 量子センサの開発", 0)])
+def test_classify_warns_when_one_argument_looks_like_a_pasted_list(title: str, listed: int) -> None:
+    """A list pasted as one argument was classified silently as one title with the areas of all (a user test): it
+    still is (a cell may hold several lines), but stderr says so; a subtitle on a second line is no list."""
+    for lang, said in (("en", f"warning: title 1 looks like a list of {listed} titles"),
+                       ("ja", f"警告: タイトル 1 は {listed} 件のタイトルの一覧のようですが")):
+        r = run("classify", title, "--format", "json", "--lang", lang)
+        assert r.exit_code == 0, r.stderr
+        assert [o["title"] for o in json.loads(r.stdout)] == [title]
+        assert (said in r.stderr) == bool(listed) and ("classify -" in r.stderr) == bool(listed), r.stderr
 
 
 @pytest.mark.usefixtures("english")

@@ -191,7 +191,7 @@ def test_areas_the_learned_model_added_or_scored_are_marked(classifier: Any, tax
 
 
 @pytest.mark.parametrize(("lang", "label", "sep"), [("ja", "惜しい候補（理由は --explain）: ", " / "),
-                                                  ("en", "near misses (--explain says why): ", ", ")])
+                                                  ("en", "near misses (--explain says why): ", " / ")])
 def test_the_table_names_near_misses_without_explain(classifier: Any, lang: str, label: str, sep: str) -> None:
     """An area with evidence that was not reported shows in the table itself (a user test missed an autonomous
     lunar rover's ai_robotics, which only --explain showed): its id, score and words; --explain says why instead."""
@@ -302,18 +302,23 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
     assert checked > 4000 and loose < checked / 100
 
 
-def _english_lines(r: Result, min_score: int, cut_at: int | None = None) -> list[str]:
+def _english_lines(r: Result, min_score: int, tax: Any, cut_at: int | None = None) -> list[str]:
     """The lines of the English table (but the area rows, whose spacing is rich's) as they were before the
-    Japanese labels, from the result's fields; the reason is classify.py's own."""
+    Japanese labels, from the result's fields; the reason is classify.py's own. Programs by their English names,
+    items by their short names (a Moonshot goal to its colon, a field without its bracketed note; Goals 2, 6, 7)."""
+    names = {p.id: p.name_en for p in tax.programs} | {i.id: i.name_en for p in tax.programs for i in p.items}
     lines = [r.title, f"  verdict: {r.verdict} — {r.reason}"]
     if r.econsec:
         lines.append("  econ-security: " + ", ".join(f"{e.id} ({e.name_en})" for e in r.econsec))
     by_kind: dict[str, list[str]] = {}
     for top in dict.fromkeys(p.parent or p.id for p in r.programs):  # an item's program, listed or not
         kind = next(p.kind for p in r.programs if (p.parent or p.id) == top)
-        items = [q.id.removeprefix(top + "_") for q in r.programs if q.parent == top]
-        by_kind.setdefault(KINDS_EN[kind], []).append(top + (f" ({', '.join(items)})" if items else ""))
-    lines += [f"  {kind}: {', '.join(entries)}" for kind, entries in by_kind.items()]
+        items = [re.sub(r" \([a-z][^()]*\)$", "", names[q.id].split(":")[0]) for q in r.programs if q.parent == top]
+        goals = [re.fullmatch(r"Goal (\d+)", i) for i in items]
+        numbered = len(items) > 1 and all(goals)
+        said = "Goals " + ", ".join(g.group(1) for g in goals if g) if numbered else ", ".join(items)
+        by_kind.setdefault(KINDS_EN[kind], []).append(names[top] + (f" ({said})" if items else ""))
+    lines += [f"  {kind}: {' / '.join(entries)}" for kind, entries in by_kind.items()]
     lines.append("  evidence")
     def evidence_lines(label: str, evidence: Any) -> None:
         for e in evidence:
@@ -367,7 +372,7 @@ def test_the_english_table_is_as_it_was(classifier: Any, options: dict[str, int]
     for title in titles:
         r = classifier.classify(title, **options)
         out = render([r], "en", explain=True, min_score=min_score).splitlines()
-        expected = _english_lines(r, min_score, options.get("top"))
+        expected = _english_lines(r, min_score, classifier.taxonomy, options.get("top"))
         rows = out[2:2 + len(r.areas) + 1] if r.areas else []
         rest = [line for line in out if line not in rows]
         assert len(rest) == len(expected), (title, out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -326,6 +327,11 @@ def _where_ja(where: str) -> str:
     return f"{number} 行目" if kind == "line" else f"{number} 番目のタイトル"
 
 
+_LIST_LINE = re.compile(r"^[ \t\u3000]*(?:\d{1,3}[.)．）]|[(（]\d{1,3}[)）]|[•・●○◦▪■\-*]|[-*][ \t])[ \t\u3000]*\S",
+                        re.MULTILINE)
+"""A line that starts like an item of a numbered or bulleted list (1. …, (2) …, • …)."""
+
+
 @app.command()
 def classify(
     titles: Annotated[list[str], typer.Argument(help="Titles to classify; '-' reads one title per line from stdin.",
@@ -360,6 +366,14 @@ def classify(
             raise UsageError("'-' (read stdin) cannot be combined with titles on the command line",
                              ja="'-'（標準入力から読む）とコマンドラインのタイトルは一緒に使えません")
         items = _read_stdin_titles() if titles == ["-"] else [(f"title {n}", t) for n, t in enumerate(titles, 1)]
+        if titles != ["-"]:
+            for n, t in enumerate(titles, 1):
+                listed = len(_LIST_LINE.findall(t))
+                if listed >= 2:  # a pasted list is one title to the shell; a subtitle on a second line is not a list
+                    _say(lang.value, f"warning: title {n} looks like a list of {listed} titles, classified as one; "
+                         "give each as its own argument, or one per line with `classify -`",
+                         f"警告: タイトル {n} は {listed} 件のタイトルの一覧のようですが、1 件として分類しました。"
+                         "別々の引数で渡すか、`classify -` で1行に1件ずつ渡してください")  # fmt: skip
         clf = _classifier()
         results: list[Result] = []
         problems: list[str] = []
@@ -581,18 +595,29 @@ class KindChoice(str, Enum):
 
 @app.command()
 def programs(
+    program: Annotated[str | None, typer.Argument(
+        help="Only this program, or this item of one: an id or a name (moonshot, SIP, moonshot_goal_6, 目標6).",
+        show_default=False)] = None,
     kind: Annotated[KindChoice | None, typer.Option("--kind", help="Only this kind.")] = None,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
     taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
-    """List support programs, end-to-end measures and protection uses, and what each serves."""
+    """List support programs, end-to-end measures and protection uses, and what each serves; or one of them."""
     _use_taxonomy(taxonomy_dir)
     from .render import dump_json, program_data, programs_rows, write_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
         progs = [p for p in tax.programs if kind is None or p.kind == kind.value]
+        if program is not None:
+            import dataclasses
+
+            from .lookup import find_program
+
+            found, item = find_program(tax, program)
+            # An item is shown under its program, alone: the program's summary says what the item belongs to.
+            progs = [dataclasses.replace(found, items=(item,)) if item is not None else found]
         if fmt is ListFormat.json:
             dump_json([program_data(p) for p in progs], sys.stdout)
             return

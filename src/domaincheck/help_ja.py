@@ -40,7 +40,8 @@ COMMANDS: dict[str, str] = {
     "domains": "2つの区分（国家戦略技術領域、新興・基盤技術領域）とその領域を、出典が挙げる技術とともに一覧します。",
     "show": "1つの領域のすべて: 区分、技術、経済安全保障の技術領域、支援プログラム、主要国、市場、出典。",
     "econsec": "経済安全保障の20の技術領域を、16領域との対応とともに一覧します。",
-    "programs": "支援プログラム、一気通貫の施策、保護への活用と、それぞれが何に資するかを一覧します。",
+    "programs": "支援プログラム、一気通貫の施策、保護への活用と、それぞれが何に資するかを一覧します。または、その1つを"
+    "示します。",
     "screen": "研究課題の CSV/TSV/Excel/JSONL ファイルをスクリーニングします: すべての行を元の順に、"
     "分類結果の列を加えて返します。",
     "taxonomy": "タクソノミーのファイルを検査します。",
@@ -89,7 +90,9 @@ PARAMS: dict[str, dict[str, str]] = {
         "taxonomy_dir": _TAXONOMY,
     },
     "econsec": {"fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
-    "programs": {"kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
+    "programs": {"program": "このプログラム、またはその項目だけを示します: id か名前（moonshot、SIP、moonshot_goal_6、"
+                 "目標6）。", "kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG,
+                 "taxonomy_dir": _TAXONOMY},
     "screen": {
         "input_path": "研究課題のファイル: .csv、.tsv、.xlsx、.jsonl（'-' は標準入力の CSV）。",
         "output": "出力ファイル（形式は拡張子で決まります）。既定: 標準出力に CSV。",

@@ -111,6 +111,11 @@ _SUGGEST_AT = 60
 """The resolver's score from which an area is offered as a near name (``nosuch`` scores 45 against every area)."""
 
 
+_SUGGEST_PROGRAM_AT = 75
+"""The resolver's score from which a program is offered as a near name: its many long names come within 60 of any
+word (nosuch: nedo_leading_research, cronos)."""
+
+
 def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
     """UnknownNameError when ``key`` (normalised) is the id, or with ``by_name`` the name, of a program or of one of
     its items (a Moonshot goal, a K Program field): `show` takes areas, and the nearest areas would mean nothing.
@@ -129,20 +134,69 @@ def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
             kind, kind_ja = KIND_NAMES_EN.get(p.kind, p.kind), KIND_NAMES_JA.get(p.kind, p.kind)
             if entry is p:
                 raise UnknownNameError(f"{said} is a {kind} ({p.id}: {p.name_en}), not one of the 16 areas",
-                                       hint="see `domaincheck programs`",
+                                       hint=f"see `domaincheck programs {p.id}`",
                                        ja=f"{said} は{kind_ja}（{p.id}: {p.name_ja}）で、16 領域のひとつでは"
                                        "ありません",
-                                       hint_ja="`domaincheck programs` を参照してください")  # fmt: skip
+                                       hint_ja=f"`domaincheck programs {p.id}` を参照してください")  # fmt: skip
             areas = entry.areas if isinstance(entry, ProgramItem) else ()
             focus = f"; it focuses on {', '.join(areas)} (`domaincheck show {areas[0]}`)" if areas else ""
             focus_ja = f"。対象の領域は {', '.join(areas)}（`domaincheck show {areas[0]}`）" if areas else ""
             named = f"{said} ({entry.id})" if by_name else said
             named_ja = f"{said}（{entry.id}）" if by_name else said
             raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_en}), not one of the 16 areas",
-                                   hint=f"see `domaincheck programs`{focus}",
+                                   hint=f"see `domaincheck programs {p.id}`{focus}",
                                    ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"
                                    "ありません",
-                                   hint_ja=f"`domaincheck programs` を参照してください{focus_ja}")  # fmt: skip
+                                   hint_ja=f"`domaincheck programs {p.id}` を参照してください{focus_ja}")  # fmt: skip
+
+
+def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None]:
+    """The program ``query`` names, and the item when it names one of its items (a Moonshot goal, a K Program
+    field): an id, a Japanese or English name or a short one (SIP, K Program, 目標6, NEDO), in any width and case; else
+    the closest id or name by spelling when it is clearly the closest. UnknownNameError otherwise, naming the nearest
+    (an area's name is said to be one, with ``show``); UsageError for an empty query."""
+    said = quoted(query)
+    if not query.strip():
+        raise UsageError("give a program id or name, e.g. moonshot or SIP",
+                         ja="プログラムの id か名前を指定してください（例: moonshot、SIP）")
+    key = normalize_text(query)
+    labels: dict[str, str] = {}  # label -> "program id" or "program id/item id"
+    for prog in tax.programs:
+        entries: tuple[Program | ProgramItem, ...] = (prog, *prog.items)
+        for entry in entries:
+            ref = prog.id if entry is prog else f"{prog.id}/{entry.id}"
+            for label in (entry.id, entry.name_ja, entry.name_en, *_short_names(entry.name_ja),
+                          *_short_names(entry.name_en)):
+                labels.setdefault(label, ref)
+    exact = {ref for label, ref in labels.items() if normalize_text(label) == key}
+    found = sorted(exact) if exact else []
+    if len(found) != 1:
+        ranked = resolver(labels)(query)
+        if not found and ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 3):
+            found = [ranked[0][0]]
+        elif not found:
+            area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en)}),
+                        None)  # fmt: skip
+            if area is not None:
+                raise UnknownNameError(f"{said} is an area ({area.id}: {area.name_en}), not a program",
+                                       hint=f"its programs: `domaincheck show {area.id}`",
+                                       ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
+                                       hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
+            near = [ref.split("/")[-1] for ref, score in ranked[:3] if score >= _SUGGEST_PROGRAM_AT]
+            raise UnknownNameError(f"no program matches {said}",
+                                   hint=(f"nearest: {', '.join(near)}; " if near else "")
+                                   + "`domaincheck programs` lists them all",
+                                   ja=f"{said} に当たるプログラムがありません",
+                                   hint_ja=(f"近いもの: {'、'.join(near)}。" if near else "")
+                                   + "`domaincheck programs` で一覧できます")  # fmt: skip
+    if len(found) > 1:
+        ids = ", ".join(ref.split("/")[-1] for ref in found)
+        raise UnknownNameError(f"{said} names several programs or items: {ids}", hint="use an id",
+                               ja=f"{said} は複数のプログラム・項目に当たります（{ids}）",
+                               hint_ja="id で指定してください")  # fmt: skip
+    program_id, _, item_id = found[0].partition("/")
+    program = next(p for p in tax.programs if p.id == program_id)
+    return program, next((i for i in program.items if i.id == item_id), None)
 
 
 def _short_names(name: str) -> tuple[str, ...]:

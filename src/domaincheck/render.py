@@ -808,7 +808,7 @@ _WORDS = {
         verdict="verdict", verdicts={}, columns=("area", "name", "tier", "score", "band", "evidence"), bands={},
         learned="learned: ", econsec="econ-security",
         kinds={"program": "programs", "measure": "measures", "protection": "protection", "promotion": "promotion"},
-        programs_sep=", ", evidence="evidence", evidence_line="{label}: '{text}' [{start}:{end}] ← {why}",
+        programs_sep=" / ", evidence="evidence", evidence_line="{label}: '{text}' [{start}:{end}] ← {why}",
         term_line="{term!r} {strength} {match} +{weight:.2f}{tech}", strengths={}, matches={},
         learned_line="learned model: piece {term!r}, log-odds {weight:+.2f}", no_term="(no area term fired)",
         why_not="why not {area}: score {score} {why} ({terms})", near="near misses (--explain says why)",
@@ -1107,8 +1107,26 @@ def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple
 
 
 def _program_entry_en(top: str, items: list[str], tax: Taxonomy) -> str:
-    """``moonshot (goal_2, goal_6)``: a program's id, its items' ids without the program's prefix."""
-    return top + (f" ({', '.join(i.removeprefix(top + '_') for i in items)})" if items else "")
+    """``Moonshot Research and Development Program (Goals 2, 6, 7)``: a program's English name, its items' short
+    names after it, as the Japanese table gives names (ids said nothing to a reader who does not know the source,
+    ``frontier``, ``jst_strategic (cronos)``: a user test; the JSON and CSV keep the ids). An item's short name runs
+    to its colon (a Moonshot goal's sentence) and leaves out a note in brackets (``(mapping to areas is …)``);
+    numbered items of one kind share their word (Goals 2, 6, 7)."""
+    program = next(p for p in tax.programs if p.id == top)
+    if not items:
+        return program.name_en
+    names = {i.id: i.name_en for i in program.items}
+    short = [re.sub(r"\s*\([a-z][^()]*\)$", "", names[i].split(":")[0]) for i in items]
+    numbered = [_NUMBERED_EN.fullmatch(x) for x in short]
+    words = {m.group(1) for m in numbered if m}
+    if len(short) > 1 and all(numbered) and len(words) == 1:
+        sub = words.pop() + "s " + ", ".join(m.group(2) for m in numbered if m)
+    else:
+        sub = ", ".join(short)
+    return f"{program.name_en} ({sub})"
+
+
+_NUMBERED_EN = re.compile(r"([A-Za-z]+) (\d+)")
 
 
 _NUMBERED = re.compile(r"(\D+)(\d+)")
@@ -1322,10 +1340,14 @@ def evaluation_table(report: Report, console: Console, worst: int, lang: str = "
     console.print(t)
     if worst and report.errors:
         e = Table(title=words["worst"].format(len(report.errors)), header_style="bold")
-        for c in words["error_columns"]:
-            e.add_column(c, overflow="fold")
+        # An area id a line, each whole (ai_robotics|disaster_resilienc / e folded inside an id: a user test); the
+        # title takes the rest of the width.
+        widest = max((len(a) for err in report.errors[:worst] for a in (*err.expected, *err.predicted)), default=4)
+        for i, c in enumerate(words["error_columns"]):
+            e.add_column(c, overflow="fold", min_width=max(widest, len(c)) if i else None)
         for err in report.errors[:worst]:
-            e.add_row(RText(_visible(err.title)), "|".join(err.expected) or "none", "|".join(err.predicted) or "none")
+            e.add_row(RText(_visible(err.title)), "\n".join(err.expected) or "none",
+                      "\n".join(err.predicted) or "none")
         console.print(e)
     console.print(words["micro"].format(*map(_ratio, report.micro.shown())), highlight=False)
     macro, rate = report.macro_f1, report.false_alarm_rate
