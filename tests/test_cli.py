@@ -1192,6 +1192,21 @@ def test_evaluate_errors_table_keeps_each_area_id_whole(columns: str, tmp_path: 
     assert sorted(c for c in cells if c) == sorted(ids)  # each whole, on its own line
 
 
+@pytest.mark.parametrize("columns", ["50", "60", "72"])
+def test_record_layout_keeps_each_name_with_its_value(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record's first line breaks between one `name: value` and the next, never inside one (`source_line:` / `75`
+    at 60 columns, a user test)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    for args in (["show", "space", "--lang", "en"], ["programs", "k_program", "--lang", "en"]):
+        r = run(*args)
+        assert r.exit_code == 0, r.stderr
+        assert "source_line" in r.stdout
+        for line in r.stdout.splitlines():
+            assert not line.rstrip().endswith(("source_line:", "item:", "kind:", "parent:")), (args, line)
+            if "source_line" in line:
+                assert re.search(r"source_line: \d+", line), (args, line)
+
+
 def test_show_names_a_source_line_for_every_entry_the_source_gives() -> None:
     """Tier, econ-security, program and countries rows say where in the source they come from, as area, scope,
     technology and market rows do (the program rows' reason is part of their detail, not of the source column)."""

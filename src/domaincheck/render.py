@@ -606,14 +606,20 @@ def _cards(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], cons
     for r in rows:
         console.print()
         head = [(c, r[c]) for c in short if r[c].strip()]
+        indent = 2 if r[cols[0]].startswith("  ") else 0
         line = RText()
+        used = 0  # cells on the line so far: a name and its value go to the next line together, never apart
         for n, (c, value) in enumerate(head):
-            line.append("  " if n else "")
-            if c == cols[0]:
-                line.append(value.strip(), style="bold")
-            else:
-                line.append(f"{c}: {value}")
-        _labelled(console, "", line, indent=2 if r[cols[0]].startswith("  ") else 0)
+            said = value.strip() if c == cols[0] else f"{c}: {value}"
+            if n and used + 2 + cell_len(said) > console.width - indent:
+                line.append("\n")
+                used = 0
+            elif n:
+                line.append("  ")
+                used += 2
+            line.append(said, style="bold" if c == cols[0] else "")
+            used += cell_len(said)
+        _labelled(console, "", line, indent=indent)
         for c in cols:
             if c not in short and r[c].strip():
                 _labelled(console, c, RText(r[c]), indent=4 if r[cols[0]].startswith("  ") else 2)
