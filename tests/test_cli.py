@@ -457,13 +457,14 @@ def _terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]
 
     def frames() -> list[str]:
         text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue())  # the cursor moves of a live display
-        return [line for line in re.split(r"[\r\n]", text) if re.match("(スクリーニング中|screening) [━╸╺ ]", line)]
+        return [line for line in re.split(r"[\r\n]", text)
+                if re.match("(スクリーニング中|screening|書き出し中|writing the output) ", line)]
 
     return frames
 
 
-@pytest.mark.parametrize(("lang", "words"), [("ja", ("スクリーニング中 ", "1,200 行", "行/秒", "経過 ", "残り ")),
-                                             ("en", ("screening ", "1,200 rows", "rows/s", " elapsed", " left"))])
+@pytest.mark.parametrize(("lang", "words"), [("ja", ("書き出し中 ", "1,200 行", "行/秒", "経過 ")),
+                                             ("en", ("writing the output ", "1,200 rows", "rows/s", " elapsed"))])
 def test_screen_progress_bar_on_a_terminal_in_the_runs_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    lang: str, words: tuple[str, ...]) -> None:
     frames = _terminal_stderr(monkeypatch)
@@ -471,11 +472,14 @@ def test_screen_progress_bar_on_a_terminal_in_the_runs_language(tmp_path: Path, 
     _write_csv(src, [["研究課題名"], *([f"量子コンピュータの開発 {i}"] for i in range(1_200))])
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", lang)
     assert r.exit_code == 0, r.stderr
-    last = frames()[-1]  # drawn once more when the run ends, before the bar is cleared
+    drawn = frames()
+    # drawn once more when the run ends, before the bar is cleared: the output being finished, every row counted
+    last = drawn[-1]
     assert all(word in last for word in words), last
-    assert " 100% " in last  # the whole file read: a share of its bytes
+    assert "%" not in last  # no share (the input is read) and no time left while the output is finished
     other = "screening" if lang == "ja" else "スクリーニング"
-    assert other not in last
+    assert not any(other in frame for frame in drawn)
+    assert drawn[0].startswith("スクリーニング中 " if lang == "ja" else "screening ")
 
 
 def test_screen_progress_bar_from_stdin_has_no_share_and_no_time_left(tmp_path: Path,
@@ -1061,8 +1065,18 @@ def test_programs_id_errors_name_what_was_given() -> None:
     assert "`domaincheck show quantum`" in r.stderr
     r = run("programs", "nosuch")
     assert r.exit_code == 1 and "no program matches 'nosuch'" in r.stderr and "nearest" not in r.stderr
-    r = run("programs", "moonshoot")  # a near miss by spelling is shown
-    assert r.exit_code == 0 and r.stdout
+    r = run("programs", "moonshoot", "--format", "json")  # a near miss by spelling is shown, and said to be one
+    assert r.exit_code == 0 and [p["id"] for p in json.loads(r.stdout)] == ["moonshot"]
+    assert r.stderr.strip() == "no program is named 'moonshoot'; showing the closest, moonshot"
+    # an area's name, official or short, is an area; a word that is only part of names is nothing (a review)
+    for area, query in (("aviation", "aviation"), ("quantum", "量子関連技術"), ("space", "宇宙")):
+        r = run("programs", query)
+        assert r.exit_code == 1 and f"is an area ({area}: " in r.stderr, (query, r.stderr)
+    for query in ("Program", "Development", "security", "AI"):
+        r = run("programs", query)
+        assert r.exit_code == 1 and f"no program matches {query!r}" in r.stderr, (query, r.stderr)
+    r = run("programs", "moonshot", "--kind", "measure")
+    assert r.exit_code == 2 and "--kind measure does not fit moonshot, a program" in r.stderr
     r = run("programs", " ")
     assert r.exit_code == 2 and "give a program id or name" in r.stderr
     r = run("show", "moonshot")  # show points at the program itself
@@ -1176,20 +1190,31 @@ def test_evaluate_worst_limits_the_json_errors_too(tmp_path: Path) -> None:
     assert r.stdout.count("中世日本文学の研究") == 15  # the table's default
 
 
-@pytest.mark.parametrize("columns", ["60", "80", "120"])
+@pytest.mark.parametrize("columns", ["40", "60", "80", "120"])
 def test_evaluate_errors_table_keeps_each_area_id_whole(columns: str, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Expected and predicted areas are a column of whole ids (ai_robotics|disaster_resilienc / e broke inside an
-    id at 100 columns: a user test)."""
+    """Expected and predicted areas are a column of ids, one a line: whole where the width allows
+    (ai_robotics|disaster_resilienc / e broke inside an id at 100 columns: a user test), folded but never cut off
+    at the terminal's edge where it does not (a review)."""
     monkeypatch.setenv("COLUMNS", columns)
     src = tmp_path / "labels.csv"
-    ids = ["disaster_resilience", "semiconductor_comm", "mobility_logistics", "bio_healthcare"]
-    src.write_text("title,labels\n中世日本文学と近世文化の比較研究," + "|".join(ids) + "\n", encoding="utf-8")
+    expected = ["disaster_resilience", "semiconductor_comm", "mobility_logistics"]
+    title = "量子コンピュータを用いた創薬AIの開発"
+    src.write_text(f"title,labels\n{title}," + "|".join(expected) + "\n", encoding="utf-8")
+    r = run("evaluate", str(src), "--lang", "en", "--format", "json")
+    [error] = json.loads(r.stdout)["errors"]
+    predicted = error["predicted"]
+    assert predicted and sorted(error["expected"]) == sorted(expected)
+    expected = error["expected"]  # in the order the table gives them
     r = run("evaluate", str(src), "--lang", "en")
     assert r.exit_code == 0, r.stderr
-    table = r.stdout[r.stdout.index("worst errors"):]
-    cells = [c.strip() for line in table.splitlines() for c in line.split("│")[2:3]]
-    assert sorted(c for c in cells if c) == sorted(ids)  # each whole, on its own line
+    rows = [line.split("│")[1:4] for line in r.stdout[r.stdout.index("worst errors"):].splitlines()
+            if line.count("│") == 4]  # fmt: skip
+    for column, ids in ((1, expected), (2, predicted)):
+        cells = [row[column].strip() for row in rows]
+        assert "".join(cells) == "".join(ids), (columns, cells)  # nothing lost
+        if int(columns) >= 80:
+            assert [c for c in cells if c] == ids  # each whole, on its own line
 
 
 @pytest.mark.parametrize("columns", ["50", "60", "72"])
@@ -1320,6 +1345,14 @@ def test_show_in_english_gives_the_countries_and_markets_in_english(area: str) -
     assert all(m["cited_en"] and m["field_en"] for m in data["markets"])
 
 
+def test_show_in_english_gives_a_cell_without_translation_as_written() -> None:
+    """A taxonomy whose cells have no English twin (the schema makes them optional) shows the Japanese cell rather
+    than nothing (a review found `United States: ` empty)."""
+    r = run(*MIN, "show", "quantum", "--lang", "en", "--format", "csv")
+    [row] = [row for row in csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))) if row["section"] == "countries"]
+    assert row["detail"] == "United States: 量子情報科学技術"
+
+
 def test_econsec_caption_names_the_basic_guideline() -> None:
     """The table's title says where the 20 areas come from (line 227) and that a list is still to come (line 322)."""
     r = run("econsec")
@@ -1425,7 +1458,8 @@ def test_show_offers_only_near_names() -> None:
 
 @pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(("query", "area"), [("drones", "aviation"), ("batteries", "energy_gx"),
-                                             ("SiC", "semiconductor_comm"), ("marine drones", "ocean")])
+                                             ("SiC", "semiconductor_comm"), ("marine drones", "ocean"),
+                                             ("satellite communications", "space")])
 def test_show_finds_the_area_whose_terms_a_name_holds(query: str, area: str) -> None:
     """A word that is no area's name but one area's term (a plural, a support word) shows that area and says so;
     spelling alone had offered energy_gx and semiconductor_comm for drones (a user test)."""
@@ -1930,13 +1964,16 @@ def test_version_to_a_reader_already_gone_exits_quietly() -> None:
 @pytest.mark.parametrize(("title", "listed"), [
     ("1. Quantum sensing with NV centers\n2. SiC power modules for EV inverters\n3. Customer segmentation", 3),
     ("・量子センサの開発\n・AI創薬の基盤", 2), ("(1) 全固体電池\n(2) 水素製造", 2),
-    ("量子センサの開発\n―新しい計測法の確立―", 0), ("1. 量子センサの開発", 0)])
+    ("量子センサの開発\n―新しい計測法の確立―", 0), ("1. 量子センサの開発", 0),
+    # not lists (a review): numbers that do not count 1, 2, … or are followed by a digit, one bullet-like line
+    ("2.5D chiplet integration\n- a review", 0), ("(110)面の表面再構成\n(111)面との比較", 0),
+    ("9.4テスラMRIの開発\n3.11後の社会", 0), ("1) 量子センサ\n3) AI創薬", 0), ("- 量子センサ\n- AI創薬", 2)])
 def test_classify_warns_when_one_argument_looks_like_a_pasted_list(title: str, listed: int) -> None:
     """A list pasted as one argument was classified silently as one title with the areas of all (a user test): it
     still is (a cell may hold several lines), but stderr says so; a subtitle on a second line is no list."""
     for lang, said in (("en", f"warning: title 1 looks like a list of {listed} titles"),
                        ("ja", f"警告: タイトル 1 は {listed} 件のタイトルの一覧のようですが")):
-        r = run("classify", title, "--format", "json", "--lang", lang)
+        r = run("classify", "--format", "json", "--lang", lang, "--", title)
         assert r.exit_code == 0, r.stderr
         assert [o["title"] for o in json.loads(r.stdout)] == [title]
         assert (said in r.stderr) == bool(listed) and ("classify -" in r.stderr) == bool(listed), r.stderr

@@ -116,3 +116,21 @@ def test_a_narrow_terminal_keeps_the_figures_whole(lang: str, monkeypatch: pytes
         assert re.search(left, line), line
         assert "32,600" in line
         assert ("━" in line) == (width >= 90)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_finishing_the_output_is_shown_with_the_clock_running(lang: str) -> None:
+    """When every row is written, the output is finished (an xlsx workbook is built: most of a 50,000-row run, when
+    the bar stood at 100 % with its clock stopped and looked hung, a user test): the bar says so, shows no share or
+    time left, and its time spent goes on."""
+    bar = ScreenProgressBar(terminal(), lang)
+    with bar.progress:  # started, as screen's context does: the task's clock runs
+        bar.update(ScreenProgress(500, 50, 100, "rows"))
+        bar.update(ScreenProgress(1_000, 100, 100, "rows"))
+        assert bar.task.finished  # rich stops a task's clock when it reaches its total
+        bar.update(ScreenProgress(1_000, 100, 100, "rows", writing=True))
+        assert not bar.task.finished and bar.task.total is None
+        [line] = frame(bar)
+    labels = LABELS[lang]
+    assert line.startswith(labels.writing) and labels.rows.format("1,000") in line
+    assert "%" not in line and labels.remaining.replace("{}", "").strip() not in line

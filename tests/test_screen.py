@@ -823,12 +823,14 @@ def test_on_progress_reads_the_file_in_bytes_to_its_size(tmp_path: Path, kind: s
     summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv")), fake_factory,
                      progress=lambda done, total: legacy.append((done, total)), on_progress=calls.append)  # fmt: skip
     assert summary.encoding == ("cp932" if kind == "cp932" else "utf-8") and summary.rows_written == 1_700
-    assert [c.rows for c in calls] == [500, 1_000, 1_500, 1_700, 1_700]  # each batch, then once at the end
+    # each batch, then once at the end, and once more as the output is finished
+    assert [(c.rows, c.writing) for c in calls] == [(500, False), (1_000, False), (1_500, False), (1_700, False),
+                                                    (1_700, False), (1_700, True)]
     assert legacy == [(500, None), (1_000, None), (1_500, None), (1_700, None)]  # the old callback, as it was
     assert {(c.size, c.unit) for c in calls} == {(len(data), "bytes")}
     reads = [c.read for c in calls]
     assert reads == sorted(reads) and reads[-1] == len(data)
-    for call in calls[:-2]:
+    for call in calls[:-3]:
         # Past the bytes of the rows written, and not by more than the decoder's read-ahead of one chunk
         assert ends[call.rows] <= call.read <= ends[call.rows] + 8_192 < len(data)
 
@@ -842,9 +844,9 @@ def test_on_progress_with_workers_tells_where_each_written_chunk_ended(tmp_path:
     summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv"), jobs=2), fake_factory,
                      chunk_rows=100, on_progress=calls.append)  # fmt: skip
     assert summary.jobs == 2
-    assert [c.rows for c in calls] == [*range(100, 1_001, 100), 1_000]
+    assert [c.rows for c in calls] == [*range(100, 1_001, 100), 1_000, 1_000]
     # Four chunks in flight are 40 KB: a position taken when a chunk is written, not read, would be past this bound
-    for call in calls[:-1]:
+    for call in calls[:-2]:
         assert ends[call.rows] <= call.read <= ends[call.rows] + 8_192
     assert calls[-1].read == calls[-1].size == len(data)
 
@@ -855,7 +857,7 @@ def test_on_progress_after_trailing_blank_lines_ends_at_the_file_size(tmp_path: 
     src.write_bytes(data + b"\r\n" * 5_000)
     calls: list[Any] = []
     screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv")), fake_factory, on_progress=calls.append)
-    assert [c.rows for c in calls] == [500, 1_000, 1_000]
+    assert [c.rows for c in calls] == [500, 1_000, 1_000, 1_000]
     assert calls[1].read < len(data) + 10_000 == calls[-1].read == calls[-1].size
 
 
@@ -875,7 +877,8 @@ def test_on_progress_for_xlsx_counts_the_sheet_rows_to_its_dimension(tmp_path: P
     assert legacy == [(500, 1_200), (1_000, 1_200), (1_199, 1_200)]
     assert [(c.rows, c.read, c.size, c.unit) for c in calls] == [
         (500, 500, 1_200, "rows"), (1_000, 1_001, 1_200, "rows"), (1_199, 1_200, 1_200, "rows"),
-        (1_199, 1_200, 1_200, "rows")]
+        (1_199, 1_200, 1_200, "rows"), (1_199, 1_200, 1_200, "rows")]
+    assert calls[-1].writing and not any(c.writing for c in calls[:-1])
 
 
 def test_on_progress_for_stdin_has_no_size(tmp_path: Path) -> None:
@@ -885,7 +888,7 @@ def test_on_progress_for_stdin_has_no_size(tmp_path: Path) -> None:
            on_progress=calls.append)  # fmt: skip
     assert [(c.rows, c.read, c.size, c.unit) for c in calls] == [
         (500, 500, None, "rows"), (1_000, 1_000, None, "rows"), (1_200, 1_200, None, "rows"),
-        (1_200, 1_200, None, "rows")]
+        (1_200, 1_200, None, "rows"), (1_200, 1_200, None, "rows")]
 
 
 class Level(Enum):
@@ -1208,6 +1211,27 @@ def test_a_workbook_damaged_mid_sheet_is_an_input_error_and_writes_nothing(tmp_p
         with pytest.raises(InputError, match=r"in\.xlsx: damaged workbook \(sheet 'Sheet': "):
             run(tmp_path, input=str(src), output=str(tmp_path / out), jobs=1)
     assert dir_names(tmp_path) == ["in.xlsx"]
+
+
+@pytest.mark.parametrize("output", ["out.csv", "out.xlsx"])
+def test_a_title_column_the_sheet_shows_is_chosen_over_a_hidden_namesake(tmp_path: Path, output: str) -> None:
+    """Two columns named 研究課題名, the first hidden (an old copy): detection took the hidden one's titles and said
+    nothing (a user test); it takes the column the office sees."""
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["No", "研究課題名", "研究課題名"], [1, "旧題", "量子センサ"], [2, "旧題", "AIロボット"]):
+        sheet.append(row)
+    sheet.column_dimensions["B"].hidden = True
+    workbook.save(src)
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / output))
+    assert summary.title_column == "研究課題名" and summary.title_column_index == 3
+    if output.endswith(".csv"):
+        assert [(r[1], r[2], r[3]) for r in read_csv(tmp_path / output)[1:]] == [
+            ("旧題", "量子センサ", "strategic"), ("旧題", "AIロボット", "strategic")]
+    sheet.column_dimensions["B"].hidden = False  # both shown: the first, as before
+    workbook.save(src)
+    assert run(tmp_path, input=str(src), output=str(tmp_path / ("2" + output))).title_column_index == 2
 
 
 def test_xlsx_default_sheet_and_the_error_when_no_sheet_has_a_title_column(tmp_path: Path) -> None:

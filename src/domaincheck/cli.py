@@ -327,9 +327,24 @@ def _where_ja(where: str) -> str:
     return f"{number} 行目" if kind == "line" else f"{number} 番目のタイトル"
 
 
-_LIST_LINE = re.compile(r"^[ \t\u3000]*(?:\d{1,3}[.)．）]|[(（]\d{1,3}[)）]|[•・●○◦▪■\-*]|[-*][ \t])[ \t\u3000]*\S",
-                        re.MULTILINE)
-"""A line that starts like an item of a numbered or bulleted list (1. …, (2) …, • …)."""
+_NUMBERED_ITEM = re.compile(r"[(（]?(\d{1,3})[.)．）:：、]\s*[^\d\s]")
+"""A line that starts like a numbered list's item: 1. …, (2) …, 3） … (not 2.5次元, 9.4テスラ: a digit follows)."""
+_BULLET_ITEM = re.compile(r"[•・●○◦▪■*\-–—]\s*\S")
+"""A line that starts like a bulleted list's item."""
+
+
+def _listed(title: str) -> int:
+    """How many titles a pasted list in one argument holds: its numbered lines when they count 1, 2, 3 … in order
+    ((110)面 or a year is no list), or its bulleted lines when there are two or more; 0 for one title (a subtitle on
+    a second line, ―予備的検討―, is no list)."""
+    lines = [line.strip() for line in title.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return 0
+    numbers = [int(m.group(1)) for m in map(_NUMBERED_ITEM.match, lines) if m]
+    if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)):
+        return len(numbers)
+    bullets = sum(1 for line in lines if _BULLET_ITEM.match(line))
+    return bullets if bullets >= 2 else 0
 
 
 @app.command()
@@ -368,8 +383,8 @@ def classify(
         items = _read_stdin_titles() if titles == ["-"] else [(f"title {n}", t) for n, t in enumerate(titles, 1)]
         if titles != ["-"]:
             for n, t in enumerate(titles, 1):
-                listed = len(_LIST_LINE.findall(t))
-                if listed >= 2:  # a pasted list is one title to the shell; a subtitle on a second line is not a list
+                listed = _listed(t)
+                if listed:  # a pasted list is one title to the shell; a subtitle on a second line is not a list
                     _say(lang.value, f"warning: title {n} looks like a list of {listed} titles, classified as one; "
                          "give each as its own argument, or one per line with `classify -`",
                          f"警告: タイトル {n} は {listed} 件のタイトルの一覧のようですが、1 件として分類しました。"
@@ -615,7 +630,13 @@ def programs(
 
             from .lookup import find_program
 
-            found, item = find_program(tax, program)
+            found, item, note = find_program(tax, program)
+            if kind is not None and found.kind != kind.value:
+                raise UsageError(f"--kind {kind.value} does not fit {found.id}, a {found.kind}: give one or the "
+                                 "other", ja=f"--kind {kind.value} は {found.id}（種別 {found.kind}）に合いません。"
+                                 "どちらか一方を指定してください")  # fmt: skip
+            if note is not None:
+                _say(lang.value, *note)
             # An item is shown under its program, alone: the program's summary says what the item belongs to.
             progs = [dataclasses.replace(found, items=(item,)) if item is not None else found]
         if fmt is ListFormat.json:

@@ -71,15 +71,22 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
         return owner, (f"{said} is a technology of {owner}: showing {owner}",
                        f"{said} は {owner} の技術です: {owner} を表示します")
     found = resolver(names)(query)
+    held: list[tuple[str, int]] | None = None
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
-        if found[0][1] < 100:  # a near miss: say which area is shown
+        if found[0][1] == 100:
+            return found[0][0], None
+        # A near miss by spelling, unless the words are one area's terms: "satellite communications" is close to
+        # Semiconductors and communications by spelling, and a term of space. A single word (qantum) stays with
+        # spelling, and shows without loading the matcher.
+        held = list(terms(query)) if terms is not None and len(key.split()) > 1 else []
+        if not _clear(held) or held[0][0] == found[0][0]:
             return found[0][0], (f"no area is named {said}; showing the closest, {found[0][0]}",
                                  f"{said} という領域はありません。最も近い {found[0][0]} を表示します")
-        return found[0][0], None
     # A program's name (CREST, さきがけ) only when it names no area: バイオ (a K Program field) shows bio_healthcare.
     _reject_program(tax, said, key, by_name=True)
-    held = list(terms(query)) if terms is not None else []
-    if held and (len(held) == 1 or held[0][1] > held[1][1]):
+    if held is None:
+        held = list(terms(query)) if terms is not None else []
+    if _clear(held):
         owner = held[0][0]
         return owner, (f"{said} holds terms of {owner}: showing {owner}",
                        f"{said} は {owner} の用語を含みます: {owner} を表示します")
@@ -107,13 +114,13 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                            "一覧できます")  # fmt: skip
 
 
+def _clear(held: Sequence[tuple[str, int]]) -> bool:
+    """Whether one area leads the areas whose terms a name holds (best score first)."""
+    return bool(held) and (len(held) == 1 or held[0][1] > held[1][1])
+
+
 _SUGGEST_AT = 60
 """The resolver's score from which an area is offered as a near name (``nosuch`` scores 45 against every area)."""
-
-
-_SUGGEST_PROGRAM_AT = 75
-"""The resolver's score from which a program is offered as a near name: its many long names come within 60 of any
-word (nosuch: nedo_leading_research, cronos)."""
 
 
 def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
@@ -150,39 +157,54 @@ def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
                                    hint_ja=f"`domaincheck programs {p.id}` を参照してください{focus_ja}")  # fmt: skip
 
 
-def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None]:
-    """The program ``query`` names, and the item when it names one of its items (a Moonshot goal, a K Program
-    field): an id, a Japanese or English name or a short one (SIP, K Program, 目標6, NEDO), in any width and case; else
-    the closest id or name by spelling when it is clearly the closest. UnknownNameError otherwise, naming the nearest
-    (an area's name is said to be one, with ``show``); UsageError for an empty query."""
+def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None, tuple[str, str] | None]:
+    """The program ``query`` names, the item when it names one of its items (a Moonshot goal, a K Program field),
+    and a note (English, Japanese) when it was read as a near spelling: an id, a Japanese or English name or a short
+    one (SIP, K Program, 目標6, NEDO), in any width and case; else an id or short name within a letter or two
+    (moonshoot). An area's name is said to be one; a word that is only part of a name (Program, security) names
+    nothing. UnknownNameError otherwise; UsageError for an empty query."""
+    from rapidfuzz import fuzz
+
     said = quoted(query)
     if not query.strip():
         raise UsageError("give a program id or name, e.g. moonshot or SIP",
                          ja="プログラムの id か名前を指定してください（例: moonshot、SIP）")
     key = normalize_text(query)
-    labels: dict[str, str] = {}  # label -> "program id" or "program id/item id"
+    labels: dict[str, set[str]] = {}  # normalised label -> "program id" or "program id/item id"
+    short: dict[str, set[str]] = {}  # the same for ids and short names: what a near spelling may stand for
     for prog in tax.programs:
         entries: tuple[Program | ProgramItem, ...] = (prog, *prog.items)
         for entry in entries:
             ref = prog.id if entry is prog else f"{prog.id}/{entry.id}"
-            for label in (entry.id, entry.name_ja, entry.name_en, *_short_names(entry.name_ja),
-                          *_short_names(entry.name_en)):
-                labels.setdefault(label, ref)
-    exact = {ref for label, ref in labels.items() if normalize_text(label) == key}
-    found = sorted(exact) if exact else []
-    if len(found) != 1:
-        ranked = resolver(labels)(query)
-        if not found and ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 3):
-            found = [ranked[0][0]]
-        elif not found:
-            area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en)}),
-                        None)  # fmt: skip
-            if area is not None:
-                raise UnknownNameError(f"{said} is an area ({area.id}: {area.name_en}), not a program",
-                                       hint=f"its programs: `domaincheck show {area.id}`",
-                                       ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
-                                       hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
-            near = [ref.split("/")[-1] for ref, score in ranked[:3] if score >= _SUGGEST_PROGRAM_AT]
+            brief = (entry.id, *_short_names(entry.name_ja), *_short_names(entry.name_en))
+            for label in (*brief, entry.name_ja, entry.name_en):
+                labels.setdefault(normalize_text(label), set()).add(ref)
+            for label in brief:
+                short.setdefault(normalize_text(label), set()).add(ref)
+    found = sorted(labels.get(key, ()))
+    note = None
+    if not found:
+        area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
+                                                                                  a.official_ja, a.official_en)}),
+                    None)  # fmt: skip
+        if area is not None:
+            raise UnknownNameError(f"{said} is an area ({area.id}: {area.name_en}), not a program",
+                                   hint=f"its programs: `domaincheck show {area.id}`",
+                                   ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
+                                   hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
+        best: dict[str, float] = {}  # ref -> its closest id or short name; a near spelling differs by a letter or two
+        for label, refs in short.items():
+            score = fuzz.ratio(key, label) if abs(len(label) - len(key)) <= 2 else 0.0
+            for ref in refs:
+                best[ref] = max(best.get(ref, 0.0), score)
+        ranked = sorted(((score, ref) for ref, score in best.items()), reverse=True)
+        if ranked and ranked[0][0] >= _NEAR_PROGRAM and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 5):
+            found = [ranked[0][1]]
+            shown = found[0].split("/")[-1]
+            note = (f"no program is named {said}; showing the closest, {shown}",
+                    f"{said} というプログラムはありません。最も近い {shown} を表示します")
+        else:
+            near = [ref.split("/")[-1] for score, ref in ranked[:3] if score >= _SUGGEST_PROGRAM_AT]
             raise UnknownNameError(f"no program matches {said}",
                                    hint=(f"nearest: {', '.join(near)}; " if near else "")
                                    + "`domaincheck programs` lists them all",
@@ -196,13 +218,22 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                                hint_ja="id で指定してください")  # fmt: skip
     program_id, _, item_id = found[0].partition("/")
     program = next(p for p in tax.programs if p.id == program_id)
-    return program, next((i for i in program.items if i.id == item_id), None)
+    return program, next((i for i in program.items if i.id == item_id), None), note
+
+
+_NEAR_PROGRAM = 88
+"""How close (rapidfuzz's ratio) a name must be to a program's id or short name, no more than two characters longer
+or shorter, to be read as it: moonshoot 94, kprogram 94 (k_program), crst 89 (crest); not Program (88 to K Program),
+nor Development (hr_development is three characters longer)."""
+_SUGGEST_PROGRAM_AT = 70
+"""From this ratio an id or short name is offered as a near one in the error."""
 
 
 def _short_names(name: str) -> tuple[str, ...]:
     """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等;
     Kプログラム as Japanese text writes it) and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
-    out = [m.group(1) for m in re.finditer(r"[（(]([^（()）]+)[)）]\s*$", name)]
+    # (not a note in brackets: "(mapping to areas is an editorial judgement)")
+    out = [m.group(1) for m in re.finditer(r"[（(]([^（()）a-z][^（()）]*)[)）]\s*$", name)]
     # An agency's acronym that starts a Japanese name (NEDO先導研究プログラム): NEDO is that program to a person.
     out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f])", name)]
     out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム

@@ -32,6 +32,7 @@ class ProgressLabels:
     """The words of the progress bar in one language; ``{}`` in a format stands for the number or the time."""
 
     title: str
+    writing: str
     rows: str
     rate: str
     elapsed: str
@@ -39,10 +40,10 @@ class ProgressLabels:
 
 
 LABELS: dict[str, ProgressLabels] = {
-    "ja": ProgressLabels(title="スクリーニング中", rows="{} 行", rate="{} 行/秒", elapsed="経過 {}",
-                         remaining="残り {}"),
-    "en": ProgressLabels(title="screening", rows="{} rows", rate="{} rows/s", elapsed="{} elapsed",
-                         remaining="{} left"),
+    "ja": ProgressLabels(title="スクリーニング中", writing="書き出し中", rows="{} 行", rate="{} 行/秒",
+                         elapsed="経過 {}", remaining="残り {}"),
+    "en": ProgressLabels(title="screening", writing="writing the output", rows="{} rows", rate="{} rows/s",
+                         elapsed="{} elapsed", remaining="{} left"),
 }
 """The progress bar's words by ``--lang``."""
 
@@ -135,7 +136,7 @@ class ScreenProgressBar:
         # (at 60 columns every column was cut to a few characters: a user test).
         width = console.width
         columns: list[ProgressColumn] = [
-            *([TextColumn(labels.title, table_column=_fixed())] if width >= _WITH_TITLE else []),
+            *([TextColumn("{task.description}", table_column=_fixed())] if width >= _WITH_TITLE else []),
             *([BarColumn(bar_width=None, table_column=Column(ratio=1))] if width >= _WITH_BAR else []),
             _ShareColumn(), _RowsColumn(labels.rows), _RateColumn(labels.rate),
             *([_ElapsedColumn(labels.elapsed)] if width >= _WITH_ELAPSED else []),
@@ -159,6 +160,13 @@ class ScreenProgressBar:
         elif info.rows > self._first[1]:
             rate = (info.rows - self._first[1]) / max(now - self._first[0], 1e-6)
         task = self.task
+        if info.writing:
+            # Every row is written; the output is being finished: the bar pulses (no end to show) and the time spent
+            # goes on, instead of a bar at 100 % with its clock stopped.
+            task.total = None
+            task.finished_time = None  # set when the input was read to its end; the clock would stop there
+            self.progress.update(self.task_id, description=self.labels.writing, completed=0, rows=info.rows)
+            return
         if info.size is None:
             if task.total is not None:  # a sheet's dimension proved wrong: no end to show any more
                 task.total = None  # (rich's update() takes None for "unchanged")

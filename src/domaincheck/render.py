@@ -316,7 +316,7 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
                      "source_line": str(st["source"]["line"])})  # fmt: skip
     for c in data["countries"]:
         # English cells are translations (the source's are Japanese); a cell without one stays as written.
-        regions = "; ".join(f"{r['name_' + lang]}: {pick(r, 'text') if lang == 'en' else r['text']}"
+        regions = "; ".join(f"{r['name_' + lang]}: {r.get('text_en') or r['text'] if lang == 'en' else r['text']}"
                             for r in c["regions"])
         rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions,
                      "source_line": str(c["source"]["line"]) if c["source"] else ""})  # fmt: skip
@@ -1349,8 +1349,10 @@ def evaluation_table(report: Report, console: Console, worst: int, lang: str = "
         # An area id a line, each whole (ai_robotics|disaster_resilienc / e folded inside an id: a user test); the
         # title takes the rest of the width.
         widest = max((len(a) for err in report.errors[:worst] for a in (*err.expected, *err.predicted)), default=4)
+        # Below that width the ids fold as the title does, rather than the table being cut at the terminal's edge.
+        whole = console.width >= 2 * widest + 30
         for i, c in enumerate(words["error_columns"]):
-            e.add_column(c, overflow="fold", min_width=max(widest, len(c)) if i else None)
+            e.add_column(c, overflow="fold", min_width=max(widest, len(c)) if i and whole else None)
         for err in report.errors[:worst]:
             e.add_row(RText(_visible(err.title)), "\n".join(err.expected) or "none",
                       "\n".join(err.predicted) or "none")

@@ -40,7 +40,8 @@ Public API::
 - ``progress(done, total)`` is called as rows are written, once per batch; ``total`` is None unless known (xlsx).
   ``on_progress`` (keyword) is called then too, with a :class:`ScreenProgress` that also says how much of the input
   has been read and its size (the bytes of a CSV, TSV or JSONL file; the rows of a sheet), so that a display can
-  estimate the time left; once more when every row is written and the input read to its end.
+  estimate the time left; once more when every row is written and the input read to its end, and last with
+  ``writing`` set, as the output is finished.
 """
 
 from __future__ import annotations
@@ -230,6 +231,9 @@ class ScreenProgress(NamedTuple):
     header by its dimension (None from the row where that proves wrong); None for standard input and pipes."""
     unit: str
     """``bytes`` or ``rows``: what ``read`` and ``size`` count."""
+    writing: bool = False
+    """True once, last: every row is written and the output is being finished (an xlsx workbook is built then, which
+    can take most of a run: a progress bar at 100 % for a minute looked hung, a user test)."""
 
 
 ProgressInfoCallback = Callable[[ScreenProgress], None]
@@ -886,6 +890,7 @@ def screen(
                     size = table.size if tell is not None else table.total
                     end = tell() if tell is not None else size if size is not None else tally.last_number
                     on_progress(ScreenProgress(tally.rows_written, end, size, unit))
+                    on_progress(ScreenProgress(tally.rows_written, end, size, unit, writing=True))
             blank = table.blank_rows[0]
             replaced, replacements = writer.cells_replaced, writer.replacements
     finally:
@@ -895,7 +900,7 @@ def screen(
     verdicts, tiers, areas, econsec, rows_with_econsec = tally.expand()
     title_name = header_names[plan.title]
     namesakes = tuple(i + 1 for i, name in enumerate(header_names) if name == title_name and i != plan.title)
-    suggested = None if detected else detect_title_column(header_names)
+    suggested = None if detected else detect_title_column(header_names, table.hidden)
     return Summary(
         input=input_path,
         output=output,
@@ -953,7 +958,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                                  "列名のある行を --header-row N で指定してください") from None  # fmt: skip
             raise
     else:
-        found = detect_title_column(header)
+        found = detect_title_column(header, table.hidden)
         if found is None:
             jsonl = bool(header) and looks_like_jsonl(header[0])
             raise InputError(

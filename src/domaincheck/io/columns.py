@@ -94,10 +94,12 @@ def _language_rank(key: str) -> int:
     return 0 if _JAPANESE_SUFFIX.search(" ".join(_SUFFIX.findall(key))) else 1
 
 
-def detect_title_column(header: Sequence[str]) -> int | None:
-    """Return the 0-based index of the best title column, or None: exact names before suffixed ones, a suffix marking
-    Japanese before any other, earlier names, then left columns."""
-    best: tuple[int, int, int, int] | None = None
+def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = None) -> int | None:
+    """Return the 0-based index of the best title column, or None: a column shown in the sheet before a hidden one
+    (``hidden``, by column: two columns named 研究課題名, the first hidden, gave the hidden one's stale titles, a user
+    test), exact names before suffixed ones, a suffix marking Japanese before any other, earlier names, then left
+    columns."""
+    best: tuple[int, int, int, int, int] | None = None
     for index, name in enumerate(header):
         key = normalize_column_name(name)
         # a decorated name ranks as the name does: its marks say only that the item is required
@@ -107,11 +109,12 @@ def detect_title_column(header: Sequence[str]) -> int | None:
         for fuzz, candidate in forms:
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
-                score = (fuzz, _language_rank(key) if fuzz else 1, rank, index)
+                shown = int(hidden is not None and index < len(hidden) and hidden[index])
+                score = (shown, fuzz, _language_rank(key) if fuzz else 1, rank, index)
                 if best is None or score < best:
                     best = score
                 break
-    return None if best is None else best[3]
+    return None if best is None else best[4]
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"

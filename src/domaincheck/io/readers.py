@@ -839,7 +839,10 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
             header = tuple(cell_text(c) for c in header_cells)
-            widths, hidden = _column_widths(worksheet, source.name, len(header)) if layout else (None, None)
+            # Which columns the sheet hides, always (the title column's detection prefers a shown one); the
+            # widths for the layout of an xlsx output alone. Only the start of the sheet is read for them.
+            set_widths, hidden = _column_widths(worksheet, source.name, len(header))
+            widths = set_widths if layout else None
             declared = start.declared_rows
             total = declared - consumed if declared is not None and declared > consumed else None
             blank = [0]
