@@ -162,10 +162,16 @@ class Learned:
         """
         matches = self._tokenizer.matches(text)
         self._last = (text, matches)  # for reasons(), which classify asks next for the areas this call reports
-        return self._read({m[0] for m in matches})
+        # Each match taken as an object (Any), not as a tuple of three ints: compiled, that unboxed all three and
+        # boxed the index again for the set (a new int object above 256), for every word.
+        found: list[Any] = matches
+        return self._read({m[0] for m in found})
 
     def _read(self, words: set[int]) -> tuple[tuple[tuple[str, int], ...], int]:
-        total = sum(map(self._packed.__getitem__, words))
+        packed = self._packed
+        total = 0
+        for index in words:  # compiled, a loop: sum(map(packed.__getitem__, ...)) called a bound method per word
+            total += packed[index]
         doubted = ~(self._doubt_base + total) & self._all if self.doubt is not None else 0
         flagged = (self._base + total) & self._mask
         if not flagged:

@@ -530,9 +530,14 @@ def _fuzzy_tokens(text: str) -> list[tuple[int, int]]:
     if text.isascii():
         return [m.span() for m in _FUZZY_TOKEN.finditer(text)]
     out: list[tuple[int, int]] = []
-    for run in _FUZZY_RUN.finditer(text):
+    run = _FUZZY_RUN.search(text)  # most Japanese titles have none: one search, no iterator
+    while run is not None:
         lo, hi = run.span()
-        out.extend([m.span() for m in _FUZZY_TOKEN.finditer(text, lo, hi)])
+        if _FUZZY_KANA.fullmatch(text, lo, hi) is not None:
+            out.append((lo, hi))  # all katakana (the usual run): the run is the one token in it
+        else:
+            out.extend([m.span() for m in _FUZZY_TOKEN.finditer(text, lo, hi)])
+        run = _FUZZY_RUN.search(text, hi)
     return out
 
 

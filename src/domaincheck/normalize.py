@@ -127,6 +127,7 @@ class _Table(dict[int, str]):
 
 
 _IRREGULAR = "\x00"
+_tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 _RUNS_MAX = 32
 """The most runs of deleted characters a normalised text keeps instead of an offset map (a title of thousands of
 quotation marks took seconds to map its matches back)."""
@@ -252,14 +253,14 @@ def normalize(text: str, keep_quotes: bool = False) -> Normalized:
     if mapped is not None and _IRREGULAR not in mapped:
         dels = _deletions(mapped)
         if not dels:
-            return Normalized(mapped, None, (), text)
+            return _tuple_new(Normalized, (mapped, None, (), text))
         parts = []
         pos = 0
         for start, length in dels:
             parts.append(mapped[pos:start])
             pos = start + length
         parts.append(mapped[pos:])
-        out = Normalized("".join(parts), None, tuple(dels), text)
+        out = _tuple_new(Normalized, ("".join(parts), None, tuple(dels), text))
         if len(dels) > _RUNS_MAX:  # mapping an offset back walks the runs: keep the map instead
             return Normalized(out.text, (*origins(out), len(text)), (), text)
         return out
@@ -338,7 +339,7 @@ def _normalize_slow(text: str, keep_quotes: bool = False) -> Normalized:
         idx.pop()
     _drop_final_long(out, idx)
     idx.append(len(text))
-    return Normalized("".join(out), tuple(idx), (), text)
+    return _tuple_new(Normalized, ("".join(out), tuple(idx), (), text))
 
 
 def with_quotes(norm: Normalized) -> Normalized:
