@@ -2014,7 +2014,9 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
             with pytest.raises(UnknownNameError) as caught:
                 _resolve_area(taxonomy, entry.id)
             error = caught.value
-            assert "nearest" not in (error.hint or "") and "domaincheck programs" in (error.hint or ""), entry.id
+            # the hint names the command that shows that program or item itself
+            assert "nearest" not in (error.hint or "") and f"`domaincheck programs {entry.id}`" in (error.hint or ""), \
+                entry.id
             if entry is p:
                 assert error.message.startswith(f"{p.id!r} is a "), error.message
             else:

@@ -151,10 +151,11 @@ def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
             named = f"{said} ({entry.id})" if by_name else said
             named_ja = f"{said}（{entry.id}）" if by_name else said
             raise UnknownNameError(f"{named} is part of the {kind} {p.id} ({p.name_en}), not one of the 16 areas",
-                                   hint=f"see `domaincheck programs {p.id}`{focus}",
+                                   hint=f"see `domaincheck programs {entry.id}`{focus}",
                                    ja=f"{named_ja} は{kind_ja} {p.id}（{p.name_ja}）の一部で、16 領域のひとつでは"
                                    "ありません",
-                                   hint_ja=f"`domaincheck programs {p.id}` を参照してください{focus_ja}")  # fmt: skip
+                                   hint_ja=f"`domaincheck programs {entry.id}` を参照してください"
+                                   f"{focus_ja}")  # fmt: skip
 
 
 def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None, tuple[str, str] | None]:
