@@ -622,7 +622,7 @@ def _cards(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], cons
         _labelled(console, "", line, indent=indent)
         for c in cols:
             if c not in short and r[c].strip():
-                _labelled(console, c, RText(r[c]), indent=4 if r[cols[0]].startswith("  ") else 2)
+                _labelled(console, c, RText(r[c]), indent=indent + 2)
 
 
 _FOLDED_MIN = 12

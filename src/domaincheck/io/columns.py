@@ -109,8 +109,8 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
         for fuzz, candidate in forms:
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
-                shown = int(hidden is not None and index < len(hidden) and hidden[index])
-                score = (shown, fuzz, _language_rank(key) if fuzz else 1, rank, index)
+                concealed = int(hidden is not None and index < len(hidden) and hidden[index])
+                score = (concealed, fuzz, _language_rank(key) if fuzz else 1, rank, index)
                 if best is None or score < best:
                     best = score
                 break
