@@ -226,6 +226,19 @@ def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("english")
+def test_taxonomy_validate_without_a_directory_checks_the_taxonomy_in_use() -> None:
+    """A user who installed with pip does not know where the packaged taxonomy is (a user test): no directory means
+    the one in use, the packaged one or the global --taxonomy's."""
+    from domaincheck.taxonomy import load, packaged_dir
+
+    r = run("taxonomy", "validate")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith(f"{packaged_dir()}: valid — ") and f"content {load(None).digest})" in r.stdout
+    r = run(*MIN, "taxonomy", "validate")
+    assert r.exit_code == 0 and r.stdout.startswith(f"{MIN_TAXONOMY}: valid — 3 areas"), r.stdout
+
+
+@pytest.mark.usefixtures("english")
 def test_a_taxonomy_folder_that_is_missing_or_empty_is_named_once(tmp_path: Path) -> None:
     r = run("--taxonomy", str(tmp_path / "no"), "domains")
     assert r.exit_code == EXIT_ERROR and f"{tmp_path / 'no'}: no such directory" in r.stderr

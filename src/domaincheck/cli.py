@@ -875,14 +875,17 @@ def _write_json_atomic(path: Path, data: Any) -> None:
 
 @taxonomy_app.command("validate")
 def taxonomy_validate(
-    directory: Annotated[Path, typer.Argument(help="Directory with meta/areas/econsec/programs/reference.yaml "
-                                              "(and learned.json, if it has a learned model).", show_default=False,
-                                              readable=False)],
+    directory: Annotated[Path | None, typer.Argument(
+        help="Directory with meta/areas/econsec/programs/reference.yaml (and learned.json, if it has a learned "
+             "model); default: the taxonomy in use (--taxonomy, else the packaged one).", show_default=False,
+        readable=False)] = None,
 ) -> None:
     """Validate a taxonomy directory without using it; list every problem."""
     from .learned import load as load_learned
-    from .taxonomy import load
+    from .taxonomy import load, packaged_dir
 
+    if directory is None:  # a user who installed with pip does not know where the packaged one is (a user test)
+        directory = _state["taxonomy_dir"] or packaged_dir()
     with _errors():
         tax = load(directory)
         model = load_learned(Path(directory), [a.id for a in tax.areas])

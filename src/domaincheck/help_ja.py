@@ -123,7 +123,8 @@ PARAMS: dict[str, dict[str, str]] = {
     },
     "taxonomy": {},
     "taxonomy validate": {
-        "directory": "meta/areas/econsec/programs/reference.yaml（学習モデルがあれば learned.json も）のあるフォルダ。",
+        "directory": "meta/areas/econsec/programs/reference.yaml（学習モデルがあれば learned.json も）のあるフォルダ。"
+        "既定: 使用中のタクソノミー（--taxonomy、なければ同梱のもの）。",
     },
 }
 """Each parameter's help, by command path and the parameter's name; ``-h``/``--help`` is :data:`HELP_OPTION`."""
