@@ -1123,19 +1123,23 @@ def _program_entry_en(top: str, items: list[str], tax: Taxonomy) -> str:
         return program.name_en
     names = {i.id: i.name_en for i in program.items}
     short = [re.sub(r"\s*\([a-z][^()]*\)$", "", names[i].split(":")[0]) for i in items]
-    numbered = [_NUMBERED_EN.fullmatch(x) for x in short]
-    words = {m.group(1) for m in numbered if m}
-    if len(short) > 1 and all(numbered) and len(words) == 1:
-        sub = words.pop() + "s " + ", ".join(m.group(2) for m in numbered if m)
-    else:
-        sub = ", ".join(short)
-    return f"{program.name_en} ({sub})"
+    return f"{program.name_en} ({_items_said(short, _NUMBERED_EN, '{}s ', ', ', ', ')})"
 
 
 _NUMBERED_EN = re.compile(r"([A-Za-z]+) (\d+)")
 
 
 _NUMBERED = re.compile(r"(\D+)(\d+)")
+
+
+def _items_said(short: list[str], numbered: re.Pattern[str], word: str, numbers_sep: str, sep: str) -> str:
+    """Items' short names joined by ``sep``; several numbered items of one kind (``numbered``: the word, then the
+    number) share their word, put in ``word`` (目標2・6・7, Goals 2, 6, 7)."""
+    found = [numbered.fullmatch(s) for s in short]
+    words = {m.group(1) for m in found if m}
+    if len(short) > 1 and all(found) and len(words) == 1:
+        return word.format(words.pop()) + numbers_sep.join(m.group(2) for m in found if m)
+    return sep.join(short)
 
 
 def _program_entry_ja(top: str, items: list[str], tax: Taxonomy) -> str:
@@ -1147,13 +1151,7 @@ def _program_entry_ja(top: str, items: list[str], tax: Taxonomy) -> str:
         return program.name_ja
     names = {i.id: i.name_ja for i in program.items}
     short = [(names[i].split() or [i])[0] for i in items]
-    numbered = [_NUMBERED.fullmatch(s) for s in short]
-    words = {m.group(1) for m in numbered if m}
-    if len(short) > 1 and all(numbered) and len(words) == 1:
-        sub = words.pop() + "・".join(m.group(2) for m in numbered if m)
-    else:
-        sub = "、".join(short)
-    return f"{program.name_ja}（{sub}）"
+    return f"{program.name_ja}（{_items_said(short, _NUMBERED, '{}', '・', '、')}）"
 
 
 def _verdict_ja(verdict: str, tax: Taxonomy) -> str:
