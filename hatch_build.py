@@ -9,15 +9,28 @@ Compiling is skipped, and the wheel is plain Python, for an editable install (so
 shadows an edited source file), when ``DOMAINCHECK_PURE_PYTHON`` is set to a non-empty value, and, with a warning,
 when the compiler fails (no C compiler on the machine, say). Everything is built in a temporary directory: nothing is
 written into the source tree.
+
+Compiling takes about two minutes (one large C file at -O3), so the extension modules are kept in a build cache, like
+ccache, keyed by everything that goes into them: every source file of the package, this hook, the Python version and
+platform, the versions of mypy and ahocorasick-rs, and the compiler settings in the environment (CC, CFLAGS…).
+setuptools only drives the compiler with the interpreter's own flags, so its version is left out (the packaging
+test's build without isolation runs the venv's older setuptools). A second build of the same sources (the packaging
+test builds a wheel after the install built one) takes seconds. The cache lives in ``$DOMAINCHECK_BUILD_CACHE``, else
+``$XDG_CACHE_HOME/domaincheck-build`` or ``~/.cache/domaincheck-build``; ``DOMAINCHECK_BUILD_CACHE=off`` compiles every
+time. An entry is written under a temporary name and renamed into place, so an interrupted build never leaves one
+half-written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +55,12 @@ class MypycHook(BuildHookInterface):
             return
         src = Path(self.root) / "src"
         modules = [str(Path(m).relative_to("src")) for m in self.config.get("modules", [])]
+        cached = _cache_entry(src, modules)
+        if cached is not None and cached.is_dir():
+            built = sorted(p for p in cached.rglob("*") if p.suffix in (".so", ".pyd"))
+            if built:
+                self._add(build_data, cached, built)
+                return
         tmp = tempfile.mkdtemp(prefix="domaincheck-mypyc-")
         lib, temp = Path(tmp) / "lib", Path(tmp) / "temp"
         # mypy and setuptools write their caches and build files under the working directory: give them a copy of
@@ -57,6 +76,12 @@ class MypycHook(BuildHookInterface):
             sys.stderr.write(f"domaincheck: mypyc could not compile the core; building plain Python.\n{tail}\n")
             return
         self._tmp = tmp
+        self._add(build_data, lib, built)
+        if cached is not None:
+            _store(lib, built, cached)
+
+    @staticmethod
+    def _add(build_data: dict[str, Any], lib: Path, built: list[Path]) -> None:
         for path in built:
             build_data["force_include"][str(path)] = str(path.relative_to(lib))
         build_data["pure_python"] = False
@@ -65,3 +90,45 @@ class MypycHook(BuildHookInterface):
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if getattr(self, "_tmp", None):
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _cache_entry(src: Path, modules: list[str]) -> Path | None:
+    """The build cache's directory for these sources and this toolchain, or None when the cache is off."""
+    where = os.environ.get("DOMAINCHECK_BUILD_CACHE")
+    if where == "off":
+        return None
+    if not where:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        where = os.path.join(base, "domaincheck-build")
+    h = hashlib.sha256()
+    for part in (sys.version, sys.platform, sysconfig.get_platform(), str(sysconfig.get_config_var("EXT_SUFFIX")),
+                 _SETUP, Path(__file__).read_text(encoding="utf-8"), *modules):
+        h.update(part.encode() + b"\0")
+    for dist in ("mypy", "ahocorasick-rs"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode() + b"\0")
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode() + b"\0")
+    for var in ("CC", "CXX", "CFLAGS", "CPPFLAGS", "LDFLAGS", "LDSHARED", "MYPYC_OPT_LEVEL", "MYPYC_DEBUG_LEVEL"):
+        h.update(f"{var}={os.environ.get(var, '')}".encode() + b"\0")
+    for path in sorted(src.rglob("*")):  # mypyc reads the types of every module the compiled ones import
+        if path.is_file() and (path.suffix in (".py", ".pyi") or path.name == "py.typed"):
+            h.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return Path(where) / h.hexdigest()[:32]
+
+
+def _store(lib: Path, built: list[Path], entry: Path) -> None:
+    """Copy the built modules into the cache under a temporary name, then rename; a failure only loses the entry."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        part = Path(tempfile.mkdtemp(prefix=entry.name + ".", dir=entry.parent))
+        for path in built:
+            target = part / path.relative_to(lib)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        try:
+            part.rename(entry)
+        except OSError:  # another build stored the same entry first
+            shutil.rmtree(part, ignore_errors=True)
+    except OSError as exc:
+        sys.stderr.write(f"domaincheck: could not keep the compiled core in the build cache ({exc}).\n")

@@ -140,3 +140,32 @@ def test_the_package_and_its_metadata_give_one_version() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["version"] == domaincheck.__version__
+
+
+def test_the_build_cache_key_follows_every_source_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled core is kept in a build cache (hatch_build.py) keyed by what goes into it: a change to any
+    module of the package, even one that is not compiled but whose types mypyc reads, or to the compiler settings
+    gives another entry; the same sources give the same one; DOMAINCHECK_BUILD_CACHE=off turns it off."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hatch_build_under_test", ROOT / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    modules = ["domaincheck/classify.py"]
+    monkeypatch.setenv("DOMAINCHECK_BUILD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CFLAGS", raising=False)
+    first = hook._cache_entry(src, modules)
+    assert first is not None and first.parent == tmp_path / "cache"
+    assert hook._cache_entry(src, modules) == first
+    models = src / "domaincheck" / "models.py"  # not compiled, but its types are
+    models.write_text(models.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    second = hook._cache_entry(src, modules)
+    assert second not in (None, first)
+    monkeypatch.setenv("CFLAGS", "-O0")
+    assert hook._cache_entry(src, modules) not in (None, first, second)
+    assert hook._cache_entry(src, [*modules, "domaincheck/matcher.py"]) not in (None, first, second)
+    monkeypatch.setenv("DOMAINCHECK_BUILD_CACHE", "off")
+    assert hook._cache_entry(src, modules) is None
