@@ -404,6 +404,19 @@ def _write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> No
         csv.writer(fh).writerows(rows)
 
 
+def _write_table(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    """``rows`` as a CSV file, or a workbook's one sheet when ``path`` ends in .xlsx."""
+    if path.suffix != ".xlsx":
+        _write_csv(path, rows, encoding)
+        return
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
 def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["番号", "研究課題名"], ["1", "量子コンピュータの開発"], ["2", "=HYPERLINK(\"x\")"],
@@ -427,7 +440,10 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     # The line counts the rows with findings; --summary-json records the gate's result for scripts.
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet", "--summary-json",
             str(summary))  # fmt: skip
-    assert r.exit_code == 1 and r.stderr == "--fail-on strategic: 該当 1 行、終了コード 1\n"  # Japanese by default
+    assert r.exit_code == 1 and r.stderr.endswith("\n--fail-on strategic: 該当 1 行、終了コード 1\n")  # Japanese
+    # by default; before the gate's line, the row it could not judge (row 4's empty title)
+    assert r.stderr.startswith("警告: --fail-on strategic: 1 行は分類できず、判定していません"
+                               "（タイトルが空（empty_title）1）")
     assert json.loads(summary.read_text(encoding="utf-8"))["fail_on"] == {"level": "strategic", "rows": 1,
                                                                           "exit_code": 1}  # fmt: skip
     assert json.loads(summary.read_text(encoding="utf-8"))["status"] == "ok"
@@ -455,7 +471,10 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     with_econsec = sum(1 for row in rows if row["dc_econsec"])
     assert with_econsec == data["rows_with_econsec"] >= 1
     assert r.exit_code == 1
-    assert r.stderr == f"--fail-on econsec: {with_econsec} row{'s' if with_econsec > 1 else ''} with findings, exit 1\n"
+    assert r.stderr == ("Warning: --fail-on econsec: 1 row could not be classified and was not judged "
+                        "(empty_title 1): see the output's dc_problem column\n"
+                        f"--fail-on econsec: {with_econsec} row{'s' if with_econsec > 1 else ''} with findings, "
+                        "exit 1\n")
 
 
 def _terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
@@ -1850,18 +1869,10 @@ def test_a_column_that_names_a_data_cell_never_makes_that_row_the_header(tmp_pat
     """--column 0, or a name only a data cell holds, searched below the first row for a header under a banner: the
     first data row holding that text became the header, the rows above it were lost, and --fail-on exited 0 (a user
     test). A first row of many cells is a header, never a banner, and a number below it is a position."""
-    import openpyxl
-
     rows = [["id", "title", "org", "budget"], ["1", "量子コンピュータの誤り訂正", "東京大学", "0"],
             ["0", "深層学習による創薬", "東京大学", "1"]]  # fmt: skip
     src = tmp_path / f"call{suffix}"
-    if suffix == ".csv":
-        _write_csv(src, rows)
-    else:
-        book = openpyxl.Workbook()
-        for row in rows:
-            book.active.append(row)
-        book.save(src)
+    _write_table(src, rows)
     out = tmp_path / "out.csv"
     r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--column", column, "--fail-on", "any")
     assert r.exit_code == 1 and "Error: title column" in r.stderr, r.stderr
@@ -1999,11 +2010,41 @@ def test_classify_machine_formats_keep_their_shape_when_no_title_is_usable() -> 
     assert [(o["title"], o["verdict"]) for o in json.loads(r.stdout)] == [("!!!", "error"), ("???", "error")]
 
 
+def test_econsec_shows_one_area_with_the_terms_a_flag_rests_on(taxonomy: Any) -> None:
+    """A research-security office could not show a professor what the CBRN flag on a title is built on: `show cbrn`
+    pointed at `econsec`, which listed counts (a user test). `econsec ID` shows one area with its terms; the terms
+    behind a CBRN flag from classify are among them."""
+    from domaincheck.classify import Classifier
+
+    result = Classifier.load().classify("神経剤の分解触媒の開発")
+    fired = {e.term for es in result.econsec if es.id == "cbrn" for e in es.evidence}
+    assert result.verdict == "econsec_only" and fired
+    es = next(e for e in taxonomy.econsec if e.id == "cbrn")
+    for query in (es.id, es.id.upper(), es.name_ja, es.name_en):
+        r = run("econsec", query, "--format", "json")
+        assert r.exit_code == 0, r.stderr
+        data = json.loads(r.stdout)
+        assert data["id"] == "cbrn" and data["terms"]["strong"] == list(es.strong)
+        assert data["terms"]["support"] == list(es.support) and data["terms"]["exclude"] == list(es.exclude)
+        assert fired <= set(data["terms"]["strong"]) | set(data["terms"]["support"])
+    table = runner.invoke(app, ["econsec", "cbrn"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "強い語" in table.stdout and all(t in table.stdout for t in fired)
+    en = runner.invoke(app, ["econsec", "cbrn", "--lang", "en"], env={"COLUMNS": "200"})
+    assert "strong terms" in en.stdout and "(alone flag a title)" in en.stdout
+    r = run("econsec", "量子")
+    assert r.exit_code == EXIT_ERROR and "は領域（quantum: 量子）で、経済安全保障の技術領域ではありません" in r.stderr
+    assert "`domaincheck show quantum`" in r.stderr
+    r = run("econsec", "cbrm", "--lang", "en")
+    assert r.exit_code == EXIT_ERROR and "'cbrm' names no economic-security area" in r.stderr
+    assert "nearest: cbrn" in r.stderr
+    assert run("econsec", " ").exit_code == EXIT_USAGE
+
+
 @pytest.mark.usefixtures("english")
 def test_show_names_an_econsec_id_as_such() -> None:
     r = run("show", "cbrn")
     assert r.exit_code != 0 and "'cbrn' is an economic-security area (cbrn:" in r.stderr
-    assert "domaincheck econsec" in r.stderr
+    assert "its terms: `domaincheck econsec cbrn`" in r.stderr
     # an econ-security area's name points at the areas its crosswalk names, in the message's language
     r = run("show", "cybersecurity")
     assert r.exit_code == 1 and "(cybersecurity: Cybersecurity technology)" in r.stderr
@@ -2703,7 +2744,8 @@ def test_every_listing_renders_at_every_width(width: int) -> None:
 
     from domaincheck.taxonomy import load
 
-    commands = [["domains"], ["econsec"], ["programs"], *(["programs", "--kind", k] for k in
+    commands = [["domains"], ["econsec"], ["econsec", "cbrn"], ["econsec", "transportation"], ["programs"],
+                *(["programs", "--kind", k] for k in
                 ("program", "measure", "protection", "promotion")),
                 *(["show", a.id] for a in load().areas)]  # fmt: skip
     for command in commands:
@@ -2807,6 +2849,84 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
     assert "if the first row is a banner" in r.stderr and "--header-row N" in r.stderr
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
     assert r.exit_code == EXIT_ERROR and "is a banner" not in r.stderr and "研究課題名" in r.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("column", [None, "研究課題名"])
+def test_the_header_is_found_under_a_conditions_line_of_three_cells(tmp_path: Path, suffix: str,
+                                                                   column: str | None) -> None:  # fmt: skip
+    """An export's first line of conditions (出力条件, 令和7年度, 第1四半期) was taken for the header, so no title
+    column was found, with --column 研究課題名 too (a user test): a banner had to be one or two cells. A wider first
+    row is a banner when a row below it holds a column named as titles are; every data row is screened, none lost."""
+    rows = [["出力条件", "令和7年度", "第1四半期"], ["研究代表者", "研究課題名", "配分額"],
+            ["山田 太郎", "量子コンピュータの誤り訂正", "1200"], ["佐藤 花子", "源氏物語の写本研究", "800"]]
+    src = tmp_path / f"call{suffix}"
+    _write_table(src, rows, encoding="cp932")
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), *(["--column", column] if column else []))
+    assert r.exit_code == 0, r.stderr
+    got = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert got[0][:3] == rows[1] and [g[:3] for g in got[1:]] == rows[2:]
+    assert got[1][3] == "strategic" and got[2][3] == "none"
+    assert "見出し行 2" in r.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_header_repeated_among_the_rows_is_marked_and_not_counted_as_a_proposal(tmp_path: Path,
+                                                                                  suffix: str) -> None:  # fmt: skip
+    """An export repeats its column names after a page break: that row was screened as a proposal (none), so the
+    counts no longer matched the grant system's (a user test). It is kept, marked header_repeated, not classified;
+    a proposal whose title only equals the column's name is still one when no other cell repeats its column's."""
+    header = ["研究代表者", "所属", "研究課題名"]
+    rows = [header, ["山田 太郎", "東京大学", "量子コンピュータの誤り訂正"], header,
+            ["佐藤 花子", "京都大学", "深層学習による創薬"], ["鈴木", "大阪大学", "研究課題名"]]
+    src = tmp_path / f"call{suffix}"
+    _write_table(src, rows)
+    out = tmp_path / "out.csv"
+    summary = tmp_path / "summary.json"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--summary-json", str(summary))
+    assert r.exit_code == 0, r.stderr
+    got = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [g["研究課題名"] for g in got] == [row[2] for row in rows[1:]]  # every row kept, in order
+    assert [g["dc_problem"] for g in got] == ["", "header_repeated", "", ""]
+    assert [g["dc_verdict"] == "error" for g in got] == [False, True, False, False]
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["problems"] == {"header_repeated": 1} and data["verdicts"]["error"] == 1
+    assert "列名の行の繰り返し" in r.stderr
+
+
+def test_a_gate_says_even_quietly_which_rows_it_could_not_judge(tmp_path: Path) -> None:
+    """A scheduled `--fail-on any --quiet` run printed nothing and exited 0 while two of three rows were never
+    screened (an empty title, a date in the title column: a user test). The gate still judges the rows it could
+    classify, and says, even with --quiet, how many it could not and why; without --fail-on, --quiet stays quiet."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["研究代表者", "研究課題名"], ["山田", "源氏物語の写本研究"], ["佐藤", ""],
+                     ["鈴木", "2025-04-01"]])  # fmt: skip
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "any", "--quiet")
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "--fail-on any: 2 行は分類できず、判定していません" in r.stderr, r.stderr
+    assert "（empty_title）1" in r.stderr and "（title_not_text）1" in r.stderr
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
+    assert "--fail-on strategic: 2 rows could not be classified and were not judged (empty_title 1, " \
+           "title_not_text 1)" in r.stderr, r.stderr  # fmt: skip
+    assert run(*MIN, "screen", str(src), "-o", str(out), "--quiet").stderr == ""
+    _write_csv(src, [["研究課題名"], ["源氏物語の写本研究"], ["量子コンピュータの誤り訂正"]])
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
+    assert r.exit_code == 1 and "判定していません" not in r.stderr  # every row judged: nothing more to say
+
+
+def test_cells_cut_for_excel_are_said_even_quietly(tmp_path: Path) -> None:
+    """A 40,000-character memo was cut to Excel's limit with exit 0 and nothing on stderr under --quiet (a user
+    test); --output-errors replace warned even then. Now both do."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["研究課題名", "備考"], ["量子コンピュータの誤り訂正", "あ" * 40_000], ["深層学習", "短い"]])
+    out = tmp_path / "out.xlsx"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--quiet")
+    assert r.exit_code == 0
+    assert "1 行で、Excel の上限（32,767 文字）を超えるセルを切り詰めて書き出しました" in r.stderr, r.stderr
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert r.stderr == ""  # CSV keeps the whole cell
 
 
 def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_keys() -> None:

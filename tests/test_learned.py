@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import csv
 import json
 import math
@@ -339,10 +340,15 @@ def test_screen_marks_the_areas_the_model_added_or_held(classifier, terms_classi
         csv.writer(fh).writerows([["title"], *[[t] for t in titles]])
     for learned in (True, False):
         out = tmp_path / f"out-{learned}.csv"
-        screen(ScreenOptions(input=str(src), output=str(out)), functools.partial(Classifier.load, None, learned))
+        summary = screen(ScreenOptions(input=str(src), output=str(out)),
+                         functools.partial(Classifier.load, None, learned))  # fmt: skip
         with out.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         assert [r["title"] for r in rows] == titles
+        # the summary counts the held rows per area, as dc_held has them (they were in no count: a user test)
+        held = collections.Counter(a for r in rows for a in filter(None, r["dc_held"].split("|")))
+        assert summary.held == dict(held) and summary.rows_with_held == sum(1 for r in rows if r["dc_held"])
+        assert summary.to_dict()["held"] == dict(held) and (summary.rows_with_held >= 5) is learned
         for row, title in zip(rows, titles, strict=True):
             result = classifier.classify(title)
             added = [a.id for a in result.areas if any(e.strength == "learned" for e in a.evidence)]

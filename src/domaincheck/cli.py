@@ -583,13 +583,35 @@ def show(
 
 
 @app.command()
-def econsec(fmt: FormatOpt = ListFormat.table, lang: LangOpt = Lang.ja, taxonomy_dir: _TaxonomyDir = None) -> None:
-    """List the 20 economic-security technology areas with their crosswalk to the 16 areas."""
+def econsec(
+    area: Annotated[str | None, typer.Argument(
+        help="Only this economic-security area, with its terms: an id or a name (cbrn, 先端材料科学).",
+        show_default=False)] = None,
+    fmt: FormatOpt = ListFormat.table,
+    lang: LangOpt = Lang.ja,
+    taxonomy_dir: _TaxonomyDir = None,
+) -> None:
+    """List the 20 economic-security technology areas with their crosswalk to the 16 areas; or one, with its terms."""
     _use_taxonomy(taxonomy_dir)
     from .render import dump_json, econsec_caption, econsec_data, econsec_rows, write_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
+        if area is not None:
+            from .lookup import find_econsec
+            from .render import econsec_detail_data, econsec_detail_rows
+
+            es, note = find_econsec(tax, area)
+            if note is not None:
+                _say(lang.value, *note)
+            if fmt is ListFormat.json:
+                dump_json(econsec_detail_data(es), sys.stdout)
+                return
+            person = lang is Lang.ja and fmt is not ListFormat.csv
+            write_rows(econsec_detail_rows(tax, es, lang.value, by_name=person), fmt, sys.stdout,
+                       _stdout_console() if fmt is ListFormat.table else None, f"{es.id}: {es.name(lang.value)}",
+                       ids=("section", "item", "source_line"), lang=lang.value, cards=True)  # fmt: skip
+            return
         if fmt is ListFormat.json:
             dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
             return
@@ -818,6 +840,10 @@ def screen(
             from .render import other_sheets_warning
 
             other_sheets_warning(summary, err, lang.value)
+        if summary.problems.get("cell_truncated"):  # the output lacks the cells' ends: said even with --quiet
+            from .render import truncated_cells_warning
+
+            truncated_cells_warning(summary, err, lang.value)
         from .render import nothing_screened
 
         if nothing_screened(summary):  # a wrong title column or an empty file: said even with --quiet
@@ -831,6 +857,10 @@ def screen(
                 from .render import doubtful_title_column_warning
 
                 doubtful_title_column_warning(summary, err, lang.value)
+            if fail_on is not None and summary.verdicts.get("error", 0):  # rows the gate did not judge: even -q
+                from .render import unjudged_rows_warning
+
+                unjudged_rows_warning(summary, fail_on.value, err, lang.value)
         if fail_on is not None and found:
             # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
             gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja

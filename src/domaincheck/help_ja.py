@@ -39,7 +39,8 @@ COMMANDS: dict[str, str] = {
     "誤検出。",
     "domains": "2つの区分（国家戦略技術領域、新興・基盤技術領域）とその領域を、出典が挙げる技術とともに一覧します。",
     "show": "1つの領域のすべて: 区分、技術、経済安全保障の技術領域、支援プログラム、主要国、市場、出典。",
-    "econsec": "経済安全保障の20の技術領域を、16領域との対応とともに一覧します。",
+    "econsec": "経済安全保障の20の技術領域を、16領域との対応とともに一覧します。1 領域を指定すると、その用語も"
+    "示します。",
     "programs": "支援プログラム、一気通貫の施策、保護への活用と、それぞれが何に資するかを一覧します。または、その1つを"
     "示します。",
     "screen": "研究課題の CSV/TSV/Excel/JSONL ファイルをスクリーニングします: すべての行を元の順に、"
@@ -89,7 +90,8 @@ PARAMS: dict[str, dict[str, str]] = {
         "lang": _LANG,
         "taxonomy_dir": _TAXONOMY,
     },
-    "econsec": {"fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
+    "econsec": {"area": "この経済安全保障の技術領域だけを、その用語とともに示します: id か名前（cbrn、先端材料科学）。",
+                "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "programs": {"program": "このプログラム、またはその項目だけを示します: id か名前（moonshot、SIP、moonshot_goal_6、"
                  "目標6）。", "kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG,
                  "taxonomy_dir": _TAXONOMY},

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .errors import UnknownNameError, UsageError
-from .models import KIND_NAMES_EN, KIND_NAMES_JA, Program, ProgramItem, Taxonomy
+from .models import KIND_NAMES_EN, KIND_NAMES_JA, EconSecArea, Program, ProgramItem, Taxonomy
 from .normalize import normalize_text
 from .taxonomy import resolver
 
@@ -52,11 +53,11 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
         # The crosswalk says which of the 16 areas it corresponds to (cybersecurity → digital_cyber).
         linked = ", ".join(f"`domaincheck show {a}`" for a in es.crosswalk)
         raise UnknownNameError(f"{said} is an economic-security area ({es.id}: {es.name_en}), not one of the 16 "
-                               "areas", hint=f"its areas among the 16: {linked}; all 20: `domaincheck econsec`"
-                               if linked else "see `domaincheck econsec`",
+                               "areas", hint=f"its terms: `domaincheck econsec {es.id}`"
+                               + (f"; its areas among the 16: {linked}" if linked else ""),
                                ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
-                               "ありません", hint_ja=f"対応する領域: {linked}。20 領域の一覧は `domaincheck econsec`"
-                               if linked else "`domaincheck econsec` を参照してください")  # fmt: skip
+                               "ありません", hint_ja=f"その用語は `domaincheck econsec {es.id}`"
+                               + (f"。対応する領域: {linked}" if linked else ""))  # fmt: skip
     if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
         _reject_program(tax, said, key, by_name=False)
     # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
@@ -156,6 +157,48 @@ def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
                                    "ありません",
                                    hint_ja=f"`domaincheck programs {entry.id}` を参照してください"
                                    f"{focus_ja}")  # fmt: skip
+
+
+def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str] | None]:
+    """The economic-security area ``query`` names, and a note (English, Japanese) when it was read as a near
+    spelling: an id, or a Japanese or English name, in any width and case; else the closest id or name by spelling
+    when it is clearly the closest (cbrm → cbrn). One of the 16 areas' names is said to be one; UnknownNameError
+    otherwise; UsageError for an empty query."""
+    said = quoted(query)
+    if not query.strip():
+        raise UsageError("give an economic-security area's id or name, e.g. cbrn or 先端材料科学",
+                         ja="経済安全保障の技術領域の id か名前を指定してください（例: cbrn、先端材料科学）")
+    key = normalize_text(query)
+    names = {label: e.id for e in tax.econsec for label in (e.id, e.name_ja, e.name_en)}
+    by_key = {normalize_text(label): eid for label, eid in names.items()}
+    if key in by_key:
+        return next(e for e in tax.econsec if e.id == by_key[key]), None
+    area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
+                                                                              a.official_ja, a.official_en)}),
+                None)  # fmt: skip
+    if area is not None:
+        return _not_econsec(said, f"is an area ({area.id}: {area.name_en}), not an economic-security one",
+                            f"は領域（{area.id}: {area.name_ja}）で、経済安全保障の技術領域ではありません",
+                            f"`domaincheck show {area.id}`")
+    found = resolver(names)(query)
+    if found and found[0][1] >= _NEAR_ECONSEC and (len(found) == 1 or found[0][1] - found[1][1] >= 3):
+        es = next(e for e in tax.econsec if e.id == found[0][0])
+        return es, (f"no economic-security area is named {said}; showing the closest, {es.id}",
+                    f"{said} という経済安全保障の技術領域はありません。最も近い {es.id} を表示します")
+    near = [eid for eid, score in found[:3] if score >= _SUGGEST_AT]
+    return _not_econsec(said, "names no economic-security area", "に当たる経済安全保障の技術領域がありません",
+                        "`domaincheck econsec`", near)
+
+
+def _not_econsec(said: str, what: str, what_ja: str, see: str, near: Sequence[str] = ()) -> NoReturn:
+    raise UnknownNameError(f"{said} {what}", hint=(f"nearest: {', '.join(near)}; " if near else "") + f"see {see}",
+                           ja=f"{said} {what_ja}", hint_ja=(f"近いもの: {'、'.join(near)}。" if near else "")
+                           + f"{see} を参照してください")  # fmt: skip
+
+
+_NEAR_ECONSEC = 85
+"""How close by spelling (the taxonomy resolver's score) a name must be to an economic-security area's id or name
+to be read as it."""
 
 
 def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None, tuple[str, str] | None]:

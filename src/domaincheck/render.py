@@ -364,6 +364,30 @@ def econsec_data(es: EconSecArea) -> dict[str, Any]:
             "support_terms": len(es.support), "source": _src(es.source)}  # fmt: skip
 
 
+def econsec_detail_data(es: EconSecArea) -> dict[str, Any]:
+    """JSON object of one economic-security area with its terms (``econsec ID``): what a flag for it is built on."""
+    return {**econsec_data(es), "terms": {"strong": list(es.strong), "support": list(es.support),
+                                          "exclude": list(es.exclude)}}  # fmt: skip
+
+
+def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False) -> list[dict[str, str]]:
+    """Rows of ``econsec ID``: the area with its source line, its crosswalk (this taxonomy's reading), and its own
+    terms: strong ones alone flag a title, support ones only with other evidence, excluded ones are false friends
+    that never do."""
+    ja = lang == "ja"
+    rows = [{"section": "area", "item": es.id, "detail": es.name(lang), "source_line": str(es.source.line)},
+            {"section": "crosswalk (editorial)", "item": "", "detail": _crosswalk_text(tax, es, lang, by_name),
+             "source_line": ""}]  # fmt: skip
+    for section, terms, say in (("strong terms", es.strong, "それだけで判定する語" if ja else "alone flag a title"),
+                                ("support terms", es.support, "ほかの根拠と合わせて効く語" if ja
+                                 else "count with other evidence"),
+                                ("excluded terms", es.exclude, "一致しても数えない語" if ja else "never count")):
+        if terms:
+            rows.append({"section": section, "item": f"{len(terms)}", "detail": ", ".join(terms) + f" ({say})"
+                         if not ja else "、".join(terms) + f"（{say}）", "source_line": ""})  # fmt: skip
+    return rows
+
+
 def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False) -> str:
     """The crosswalk areas, each with the technologies that narrow its link, if any: by id and name
     (``digital_cyber (デジタル・サイバーセキュリティ) via high_performance_computing``), or ``by_name`` by their
@@ -495,7 +519,8 @@ _LISTING_HEADERS_JA = {
 """The listings' column names in Japanese, for the table and Markdown (CSV keeps the keys, for machines)."""
 _LISTING_VALUES_JA = {
     "area": "領域", "tier": "区分", "scope": "範囲", "technology (source)": "技術（出典）",
-    "technology (related)": "技術（関連）", "excluded terms": "除外語",
+    "technology (related)": "技術（関連）", "excluded terms": "除外語", "strong terms": "強い語",
+    "support terms": "補助語", "crosswalk (editorial)": "16領域との対応（解釈）",
     "econsec (editorial)": "経済安保（解釈）", "strategies": "分野別戦略", "countries": "主要国の重要技術",
     "market": "市場規模",
 }  # fmt: skip
@@ -1368,11 +1393,13 @@ _SUMMARY_WORDS = {
     "en": {"title": "screening summary", "count": "count", "read": "rows read", "written": "rows written",
            "blank": "blank records skipped", "verdict": "verdict {}", "primary": "primary area {}", "area": "area {}",
            "econsec": "rows with econ-security areas", "econsec_area": "  econ-security {}",
+           "held": "rows with an area held back (dc_held)", "held_area": "  held back {}",
            "problems": "rows with problems", "problem": "  problem {}",
            "replaced": "cells with characters replaced"},
     "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
            "blank": "読み飛ばした空行", "verdict": "判定 {}", "primary": "主領域の区分 {}", "area": "領域 {}",
            "econsec": "経済安保の技術領域がある行", "econsec_area": "  経済安保 {}",
+           "held": "学習モデルが保留した領域のある行（dc_held）", "held_area": "  保留 {}",
            "problems": "問題のある行", "problem": "  問題 {}",
            "replaced": "文字を置き換えたセル"},
 }  # fmt: skip
@@ -1387,6 +1414,7 @@ _PROBLEMS_JA = {
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
     "bad_jsonl_line": "JSONでない行", "title_characters_replaced": "タイトルの壊れた文字を置き換えて分類",
+    "header_repeated": "列名の行の繰り返し",
 }  # fmt: skip
 """The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
 
@@ -1424,6 +1452,10 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
     t.add_row(w["econsec"], f"{summary.rows_with_econsec:,}")
     for es, n in summary.econsec.items():  # most frequent first: a research-security office looks for cbrn here
         t.add_row(w["econsec_area"].format(named(es)), f"{n:,}")
+    if getattr(summary, "rows_with_held", 0):  # the terms alone would have reported these areas (a user test)
+        t.add_row(w["held"], f"{summary.rows_with_held:,}")
+        for area, n in summary.held.items():
+            t.add_row(w["held_area"].format(named(area)), f"{n:,}")
     t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
     for kind, n in summary.problems.items():
         t.add_row(w["problem"].format(named(kind)), f"{n:,}")
@@ -1490,6 +1522,32 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console, lang: 
     _warn(console, f"{n:,} 個のセルで、{encoding} にない文字を '?' にして書き出しました: {places}{more}" if ja
           else f"{n:,} cell{'s' if n != 1 else ''} written with '?' for characters {encoding} cannot hold: "
           f"{places}{more}", lang)  # fmt: skip
+
+
+def unjudged_rows_warning(summary: Any, gate: str, console: Console, lang: str = "en") -> None:
+    """Say that ``--fail-on`` judged only the rows that were classified: some (not all) were not (an empty title, a
+    date in the title column, the header repeated). A scheduled run with --quiet said nothing of them (a user test):
+    a gate that passes must not hide rows nobody screened."""
+    from .models import UNCLASSIFIED_PROBLEMS
+
+    n = summary.verdicts.get("error", 0)
+    kinds = "、".join(f"{_PROBLEMS_JA.get(k, k)}（{k}）{c:,}" for k, c in summary.problems.items()
+                     if k in UNCLASSIFIED_PROBLEMS) if lang == "ja" else ", ".join(
+        f"{k} {c:,}" for k, c in summary.problems.items() if k in UNCLASSIFIED_PROBLEMS)  # fmt: skip
+    _warn(console, f"--fail-on {gate}: {n:,} 行は分類できず、判定していません（{kinds}）: 出力の dc_problem 列を"
+          "確かめてください" if lang == "ja"
+          else f"--fail-on {gate}: {n:,} {'rows' if n != 1 else 'row'} could not be classified and "
+          f"{'were' if n != 1 else 'was'} not judged "
+          f"({kinds}): see the output's dc_problem column", lang)  # fmt: skip
+
+
+def truncated_cells_warning(summary: Any, console: Console, lang: str = "en") -> None:
+    """Say that xlsx output cut cells over Excel's limit: the output lacks their ends (said with --quiet too)."""
+    n = summary.problems.get("cell_truncated", 0)
+    _warn(console, f"{n:,} 行で、Excel の上限（32,767 文字）を超えるセルを切り詰めて書き出しました（dc_problem に "
+          "cell_truncated）: 全文が要るときは CSV か JSONL に書き出してください" if lang == "ja"
+          else f"{n:,} row{'s' if n != 1 else ''} had a cell over Excel's 32,767 characters, cut in the output "
+          "(cell_truncated in dc_problem): write CSV or JSONL to keep the whole text", lang)  # fmt: skip
 
 
 def nothing_screened(summary: Any) -> bool:

@@ -23,7 +23,8 @@ Public API::
   the first extra column's standing for the title), ``text_truncated`` (title plus extra columns cut to 10,000
   characters, still classified), ``title_characters_replaced`` (a NUL or a lone surrogate, half an emoji, in the
   text classified: read as U+FFFD, still classified; the cell is written as it is),
-  ``unclassifiable_title`` (the classifier rejected it), ``formula_not_evaluated`` (xlsx: the title or an extra
+  ``unclassifiable_title`` (the classifier rejected it), ``header_repeated`` (the column names again among the rows,
+  as an export repeats them after a page break: not classified), ``formula_not_evaluated`` (xlsx: the title or an extra
   column is a formula saved without its value; the formula text is written, the row is not classified),
   ``cell_truncated`` (xlsx output only: a cell
   over Excel's 32,767 characters was cut). Rows that are not classified get the verdict ``error``.
@@ -348,6 +349,12 @@ class Summary:
     """xlsx read without --sheet: the other visible sheets that hold the title column too, which were not read."""
     provenance: Mapping[str, Any] | None = None
     """What made the result (:func:`provenance`), for a flag that must be explained months later."""
+    held: Mapping[str, int] = field(default_factory=dict)
+    """Rows per area the learned model held back (the terms alone, on support words, would have reported it; the
+    row's ``dc_held``), most frequent first; empty with terms only."""
+    rows_with_held: int = 0
+    """Rows with at least one area held back: rows a reviewer may want to look at although their verdict is not
+    the area's (a user test: they were in no count, and no gate saw them)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -386,6 +393,8 @@ class Summary:
             "title_median_chars": self.title_median_chars,
             "other_sheets": list(self.other_sheets),
             "provenance": None if self.provenance is None else dict(self.provenance),
+            "held": dict(self.held),
+            "rows_with_held": self.rows_with_held,
         }  # fmt: skip
 
 
@@ -420,13 +429,14 @@ def findings(summary: Summary, fail_on: str) -> int:
 
 _Cells = tuple[str, ...]
 """The result cells of one row, aligned with ID_COLUMNS (dc_problem holds only the classifier's problem)."""
-_CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
-"""What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids."""
+_CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids, and the area ids
+the learned model held back."""
 
 _SKIPPED: _Cells = ("error", *[""] * (len(ID_COLUMNS) - 1))
 _UNCLASSIFIABLE: _Cells = tuple("unclassifiable_title" if c == "dc_problem" else v
                                 for c, v in zip(ID_COLUMNS, _SKIPPED, strict=True))  # fmt: skip
-_ERROR_KEY: _CountKey = ("error", "", (), ())
+_ERROR_KEY: _CountKey = ("error", "", (), (), ())
 
 _first = itemgetter(0)
 
@@ -479,8 +489,9 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     areas = brief.areas
     econsec = brief.econsec
     if not areas:
-        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "", "", "",
-                "|".join(brief.held)), (brief.verdict, "", (), econsec)  # fmt: skip
+        # an econsec_only row's terms are the econ-security areas' own (a user test: the CBRN rows had no evidence)
+        return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "|".join(brief.terms), "",
+                "", "|".join(brief.held)), (brief.verdict, "", (), econsec, brief.held)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
     best = scores.index(max(scores))
@@ -488,7 +499,7 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
              "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held)
              )  # fmt: skip
-    return cells, (brief.verdict, tier, ids, econsec)
+    return cells, (brief.verdict, tier, ids, econsec, brief.held)
 
 
 _BRIEF_CELLS_MAX = 10_000
@@ -733,14 +744,17 @@ class _Tally:
         for key, n in counts.items():
             mine[key] = get(key, 0) + n
 
-    def expand(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int], int]:
-        """(verdicts, tiers, areas, econsec, rows with econsec) in first-seen order, from the count keys."""
+    def expand(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int], int, dict[str, int],
+                              int]:  # fmt: skip
+        """(verdicts, tiers, areas, econsec, rows with econsec, held, rows with held) in first-seen order, from the
+        count keys."""
         verdicts: dict[str, int] = {}
         tiers: dict[str, int] = {}
         areas: dict[str, int] = {}
         econsec: dict[str, int] = {}
-        with_econsec = 0
-        for (verdict, tier, area_ids, econsec_ids), n in self.counts.items():
+        held: dict[str, int] = {}
+        with_econsec = with_held = 0
+        for (verdict, tier, area_ids, econsec_ids, held_ids), n in self.counts.items():
             verdicts[verdict] = verdicts.get(verdict, 0) + n
             if tier:
                 tiers[tier] = tiers.get(tier, 0) + n
@@ -750,7 +764,11 @@ class _Tally:
                 with_econsec += n
                 for es in econsec_ids:
                     econsec[es] = econsec.get(es, 0) + n
-        return verdicts, tiers, areas, econsec, with_econsec
+            if held_ids:
+                with_held += n
+                for area in held_ids:
+                    held[area] = held.get(area, 0) + n
+        return verdicts, tiers, areas, econsec, with_econsec, held, with_held
 
 
 @dataclass(frozen=True)
@@ -766,6 +784,9 @@ class _Plan:
     cell_limit: int | None
     row_limit: int | None = None
     """xlsx output: the data rows a sheet holds; reading more is an error."""
+    header: tuple[str, ...] = ()
+    """The header's cells as text, stripped, for a header repeated among the rows (CSV, TSV, xlsx; empty for JSONL,
+    whose keys are no row)."""
 
 
 def _resolve_jobs(jobs: int) -> int:
@@ -897,7 +918,7 @@ def screen(
         source.close()
     elapsed = time.perf_counter() - started
     header_names = table.header
-    verdicts, tiers, areas, econsec, rows_with_econsec = tally.expand()
+    verdicts, tiers, areas, econsec, rows_with_econsec, held, rows_with_held = tally.expand()
     title_name = header_names[plan.title]
     namesakes = tuple(i + 1 for i, name in enumerate(header_names) if name == title_name and i != plan.title)
     suggested = None if detected else detect_title_column(header_names, table.hidden)
@@ -927,6 +948,8 @@ def screen(
         problems=dict(sorted(tally.problems.items())),
         rows_with_problems=tally.rows_with_problems,
         rows_with_econsec=rows_with_econsec,
+        held=dict(sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))),
+        rows_with_held=rows_with_held,
         jobs=jobs,
         elapsed_seconds=elapsed,
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
@@ -994,6 +1017,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         flag_short=table.fmt in ("csv", "tsv"),
         cell_limit=XLSX_MAX_CELL_CHARS - 1 if out_fmt == "xlsx" else None,
         row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
+        header=() if table.fmt == "jsonl" else tuple(cell_text(cell).strip() for cell in header),
     )
     return plan, detected
 
@@ -1061,6 +1085,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
     extras = plan.extras
     keep = plan.keep
     limit = plan.cell_limit
+    header_title = plan.header[title_at] if plan.header else None
     numbers = list(map(_first, chunk))
     rows: list[list[Any]] = []
     texts: list[str | None] = []
@@ -1096,6 +1121,9 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif kind is not None:
             text = None  # an Excel error value, a number, a date: not a title
             problems += (kind,)
+        elif title and title == header_title and _repeats_header(cells, plan.header, title_at):
+            text = None  # the column names again, after a page break of the export (a user test): no proposal
+            problems += ("header_repeated",)
         elif not title and not extras:
             text = None
             problems += ("empty_title",)
@@ -1150,6 +1178,13 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         if titles is not None:
             titles.append(title)
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats, read)
+
+
+def _repeats_header(cells: Sequence[Any], header: tuple[str, ...], title_at: int) -> bool:
+    """Whether a row whose title is the title column's name repeats the header: another named column holds its
+    name too, or the header names no other column."""
+    others = [i for i, name in enumerate(header) if name and i != title_at]
+    return not others or any(i < len(cells) and cell_text(cells[i]).strip() == header[i] for i in others)
 
 
 def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally, names: _Names) -> None:

@@ -622,14 +622,15 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     # in a workbook (see _start_sheet). The records read ahead are data again when none holds a title column.
     ahead: list[list[str]] = []
     below: int | None = None
-    if header_row is None and not _has_title_column(header, column) and _may_be_banner(header):
+    if header_row is None and not _has_title_column(header, column):
+        narrow = _may_be_banner(header)
         filled = 0  # rows read ahead that are not blank
         try:
             for line in lines:
                 record = parse(line)
                 ahead.append(record)
                 if any(record):
-                    if _has_title_column(record, column, below=True):
+                    if _header_below(record, column, narrow):
                         below, header, ahead = seen + len(ahead), record, []
                         break
                     filled += 1
@@ -1060,13 +1061,23 @@ def _has_title_column(header: list[str], column: str | None, below: bool = False
 
 
 _BANNER_CELLS = 2
-"""A first row with more cells filled than this is a header, never a banner (a title line, perhaps a date): a
---column it does not hold is an error, not a reason to take a data row holding that text for the header."""
+"""A first row with more cells filled than this is a banner only when a row below it holds a column named as titles
+are (:func:`_header_below`): a --column it does not hold is otherwise an error, not a reason to take a data row
+holding that text for the header."""
 
 
 def _may_be_banner(row: list[str]) -> bool:
-    """Whether a first row without the title column may be a banner above the header: it fills few cells."""
+    """Whether a first row without the title column is a narrow banner above the header: it fills few cells."""
     return sum(1 for cell in row if str(cell).strip()) <= _BANNER_CELLS
+
+
+def _header_below(row: list[str], column: str | None, narrow: bool) -> bool:
+    """Whether ``row``, under a first row without the title column, is the header. Under a narrow banner (one or two
+    cells: 令和7年度 応募課題一覧, a date), any row holding the title column (``column``, else a detected one) is.
+    Under a wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), the row must
+    also hold a column named as titles are (研究課題名, title…), so that a data cell holding --column's text, or a
+    number taken as a position, never makes a data row the header."""
+    return _has_title_column(row, column, below=True) and (narrow or detect_title_column(row) is not None)
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
@@ -1149,15 +1160,16 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
             break  # that row is blank
     declared_rows = declared if isinstance(declared, int) else None
     first = [cell_text(c) for c in header] if header is not None else []
-    if header is None or header_row is not None or _has_title_column(first, column) or not _may_be_banner(first):
+    if header is None or header_row is not None or _has_title_column(first, column):
         return _SheetStart(worksheet, header, consumed, rows, declared_rows)
+    narrow = _may_be_banner(first)
     ahead: list[_SheetRow] = []
     filled = 0  # rows read ahead that are not blank
     for row in rows:
         ahead.append(row)
         values = row[0]
         if not _is_blank(values):
-            if _has_title_column([cell_text(c) for c in values], column, below=True):
+            if _header_below([cell_text(c) for c in values], column, narrow):
                 return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
             filled += 1
         if filled >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
