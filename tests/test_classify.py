@@ -366,8 +366,13 @@ def test_the_api_rejects_what_the_cli_rejects(classifier) -> None:  # type: igno
                         score)):  # fmt: skip
         with pytest.raises(ValueError, match=said):
             call()
-    with pytest.raises(TypeError, match="not one string"):
+    with pytest.raises(TypeError, match="not one str "):
         classifier.brief_many("量子センサ")
+    # bytes, and a dict or set, whose order is not the records' (a dict's keys were classified: a user test)
+    for batch, said in ((b"abc", "not one bytes"), ({"a": "量子センサ"}, "not a dict"), ({"量子センサ"}, "not a set")):
+        with pytest.raises(TypeError, match=said):
+            classifier.brief_many(batch)
+    assert classifier.brief_many(("量子センサ", "源氏物語"))[0].verdict == "strategic"  # a tuple is a sequence
     assert classifier.classify("量子コンピュータ", min_score=0, top=1).verdict == "strategic"
 
 

@@ -31,6 +31,41 @@ def run(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untype
     return runner.invoke(app, list(args), input=stdin)
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_classify_machine_formats_write_each_result_as_it_comes(fmt: str) -> None:
+    """`classify - --format json` held every result until the end: about 35 KB a title, 7 GB for 200,000 (a user
+    test). The machine formats write each result as the classifier gives it: a result is out before the next title
+    is classified, and the JSON array written in pieces is the one written whole."""
+    from domaincheck.classify import Classifier
+    from domaincheck.render import dump_json, result_row, write_results
+
+    clf = Classifier.load()
+    titles = ["量子コンピュータの誤り訂正", "源氏物語の写本研究", "深層学習による創薬"]
+    written = io.StringIO()
+
+    def results() -> Any:
+        for n, title in enumerate(titles):
+            if n == 2:  # the first two are out before the third is classified
+                assert all(t in written.getvalue() for t in titles[:2])
+                raise RuntimeError("stop")
+            yield clf.classify(title)
+
+    with pytest.raises(RuntimeError, match="stop"):
+        write_results(results(), ClassifyFormat(fmt), written, None, "en", False)
+    whole, pieces = io.StringIO(), io.StringIO()
+    expected = [clf.classify(t) for t in titles]
+    write_results(iter(expected), ClassifyFormat(fmt), pieces, None, "en", False)
+    if fmt == "json":
+        dump_json([r.to_dict() for r in expected], whole)
+        assert pieces.getvalue() == whole.getvalue()
+    elif fmt == "jsonl":
+        assert [json.loads(line) for line in pieces.getvalue().splitlines()] == [r.to_dict() for r in expected]
+    else:
+        rows = list(csv.DictReader(io.StringIO(pieces.getvalue())))
+        assert [row["title"] for row in rows] == titles
+        assert [row["verdict"] for row in rows] == [result_row(r)["verdict"] for r in expected]
+
+
 def test_classify_json_contract() -> None:
     r = run(*MIN, "classify", "量子コンピュータとＡＩを活用したスマート農業", "--format", "json")
     assert r.exit_code == 0, r.stderr
@@ -2736,6 +2771,33 @@ def test_screen_to_a_reader_that_goes_away_is_no_success(tmp_path: Path) -> None
         assert ("before everything was written" in err) == (code == 141) and "Traceback" not in err
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_gone_during_the_last_batch_is_no_success_either(tmp_path: Path, jobs: str) -> None:
+    """A file of one batch (499 rows, 1.7 MB of JSONL) piped to `head -1` exited 0 with `status: ok` and every row
+    counted as written (a user test): the pipe took part of the batch's one large write, Python's stdout returned the
+    short count without an error, and the rest was dropped. The rest is written, and the reader's absence is a
+    broken pipe: 141, and --summary-json says the run failed."""
+    import subprocess
+    import sys
+
+    titles = [row["title"] for row in csv.DictReader((EVAL_DIR / "heldout_l.csv").open(encoding="utf-8"))]
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], *([t] for t in titles * 3)][:500])
+    summary = tmp_path / "summary.json"
+    proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "screen", str(src), "--format", "jsonl", "-q",
+                             "--jobs", jobs, "--summary-json", str(summary)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away after one line, as `head -1` does
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 141, err
+    assert json.loads(summary.read_text(encoding="utf-8"))["status"] == "error"
+    whole = subprocess.run([sys.executable, "-m", "domaincheck", "screen", str(src), "--format", "jsonl", "-q"],
+                           capture_output=True, check=True).stdout  # fmt: skip
+    assert len(whole.splitlines()) == 499 and len(whole) > 1_000_000  # one write far larger than a pipe holds
+
+
 @pytest.mark.parametrize("width", [40, 80, 100, 110, 130, 220])
 def test_every_listing_renders_at_every_width(width: int) -> None:
     """Every listing, in both languages, renders within the width without an error: `programs --kind protection` at
@@ -3086,6 +3148,11 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
     areas = {a.id: getattr(a, key) for a in tax.areas}
     econsec = {e.id: getattr(e, key) for e in tax.econsec}
     protection = {p.id: getattr(p, key) for p in tax.programs if p.kind == "protection"}
+    own = {p.id: getattr(p, key) for p in tax.programs if p.kind in ("program", "measure")}
+    parent = {i.id: p.id for p in tax.programs for i in p.items}
+    # an item's short name: 目標6 (the Japanese name to its first space), Goal 6 (the English one to its colon)
+    item_names = {i.id: (i.name_ja.split()[0] if lang == "ja" else i.name_en.split(":")[0].split(" (")[0])
+                  for p in tax.programs if p.kind in ("program", "measure") for i in p.items}  # fmt: skip
     out = tmp_path / "out.csv"
     r = run("screen", "tests/data/example_call.csv", "-o", str(out), "-q", "--lang", lang)
     assert r.exit_code == 0, r.stderr
@@ -3100,9 +3167,18 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
         assert row["dc_area_names"] == names(row["dc_areas"], areas)
         assert row["dc_econsec_names"] == names(row["dc_econsec"], econsec)
         assert row["dc_protection"] == "|".join(protection[p] for p in row["dc_programs"].split("|") if p in protection)
+        # support programs and measures by name, each once, with its items (goals, fields) after it
+        tops = list(dict.fromkeys(parent.get(p, p) for p in row["dc_programs"].split("|") if parent.get(p, p) in own))
+        entries = row["dc_program_names"].split("|") if row["dc_program_names"] else []
+        assert [e.startswith(own[t]) for e, t in zip(entries, tops, strict=True)] == [True] * len(tops)
+        for p in row["dc_programs"].split("|"):
+            if p in item_names:  # numbered items of one program share their word: 目標1・2・7, Goals 1, 2, 7
+                said = re.sub(r"^\D+(?=\d+$)", "", item_names[p]) if len(row["dc_programs"].split("|")) else ""
+                assert said in entries[tops.index(parent[p])], row
+        seen.add("items" if any(p in item_names for p in row["dc_programs"].split("|")) else "no items")
         seen.add(row["dc_verdict"])
         seen.add("protection" if row["dc_protection"] else "no protection")
-    assert {"strategic", "emerging", "none", "error", "protection", "no protection"} <= seen
+    assert {"strategic", "emerging", "none", "error", "protection", "no protection", "items", "no items"} <= seen
 
 
 def test_screen_xlsx_keeps_hidden_columns_hidden(tmp_path: Path) -> None:

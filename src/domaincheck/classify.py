@@ -6,7 +6,8 @@ import contextlib
 import gc
 import math
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -326,8 +327,12 @@ class Classifier:
                    framing_within: Sequence[int | None] | None = None) -> list[Brief | InputError | None]:  # fmt: skip
         """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
         ``framing_within`` gives each text's ``framing_within`` of :meth:`classify`."""
-        if isinstance(titles, str):
-            raise TypeError("brief_many takes a sequence of titles, not one string (brief takes one)")
+        if isinstance(titles, (str, bytes, bytearray)):
+            raise TypeError(f"brief_many takes a sequence of titles, not one {type(titles).__name__} (brief takes "
+                            "one title)")
+        if isinstance(titles, (Mapping, AbstractSet)):
+            # a dict's keys or a set's order: results that could not be matched back to their records (a user test)
+            raise TypeError(f"brief_many takes a sequence of titles in order, not a {type(titles).__name__}")
         min_score = _check_limits(self.min_score if min_score is None else min_score, None)
         with gc_paused():
             return self._brief_many(titles, fuzzy, min_score, framing_within)

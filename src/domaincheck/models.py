@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -648,3 +649,38 @@ class Brief(NamedTuple):
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
                    tuple(learned), result.held)  # fmt: skip
+
+
+def program_entry(tax: Taxonomy, top: str, items: Sequence[str], lang: str) -> str:
+    """A program's name with its items' short names after it, as a person reads them: ``ムーンショット型研究開発制度
+    （目標2・6・7）``, ``Moonshot Research and Development Program (Goals 2, 6, 7)`` (ids said nothing to a reader who
+    does not know the source, ``frontier``, ``jst_strategic (cronos)``: a user test; JSON and CSV keep the ids).
+
+    An item's Japanese short name runs to its first space (目標2 超早期に疾患の予測… is a Moonshot goal's whole
+    sentence), its English one to its colon, leaving out a note in brackets (``(mapping to areas is …)``); numbered
+    items of one kind share their word (目標2・6・7, Goals 2, 6, 7)."""
+    program = next(p for p in tax.programs if p.id == top)
+    name = program.name_en if lang == "en" else program.name_ja
+    if not items:
+        return name
+    if lang == "en":
+        names = {i.id: i.name_en for i in program.items}
+        short = [re.sub(r"\s*\([a-z][^()]*\)$", "", names[i].split(":")[0]) for i in items]
+        return f"{name} ({_items_said(short, _NUMBERED_EN, '{}s ', ', ', ', ')})"
+    names = {i.id: i.name_ja for i in program.items}
+    short = [(names[i].split() or [i])[0] for i in items]
+    return f"{name}（{_items_said(short, _NUMBERED, '{}', '・', '、')}）"
+
+
+_NUMBERED_EN = re.compile(r"([A-Za-z]+) (\d+)")
+_NUMBERED = re.compile(r"(\D+)(\d+)")
+
+
+def _items_said(short: list[str], numbered: re.Pattern[str], word: str, numbers_sep: str, sep: str) -> str:
+    """Items' short names joined by ``sep``; several numbered items of one kind (``numbered``: the word, then the
+    number) share their word, put in ``word`` (目標2・6・7, Goals 2, 6, 7)."""
+    found = [numbered.fullmatch(s) for s in short]
+    words = {m.group(1) for m in found if m}
+    if len(short) > 1 and all(found) and len(words) == 1:
+        return word.format(words.pop()) + numbers_sep.join(m.group(2) for m in found if m)
+    return sep.join(short)

@@ -23,6 +23,7 @@ from .models import (
     Result,
     Statement,
     Taxonomy,
+    program_entry,
     terms_and_learned,
 )
 
@@ -1132,51 +1133,9 @@ def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple
         if top in seen:
             continue
         seen.add(top)
-        entry = (_program_entry_en if lang == "en" else _program_entry_ja)(top, items.get(top, []), tax)
+        entry = program_entry(tax, top, items.get(top, []), lang)
         lines.setdefault(w.kinds.get(p.kind, p.kind), []).append(entry)
     return [(k, w.programs_sep.join(v)) for k, v in lines.items()]
-
-
-def _program_entry_en(top: str, items: list[str], tax: Taxonomy) -> str:
-    """``Moonshot Research and Development Program (Goals 2, 6, 7)``: a program's English name, its items' short
-    names after it, as the Japanese table gives names (ids said nothing to a reader who does not know the source,
-    ``frontier``, ``jst_strategic (cronos)``: a user test; the JSON and CSV keep the ids). An item's short name runs
-    to its colon (a Moonshot goal's sentence) and leaves out a note in brackets (``(mapping to areas is …)``);
-    numbered items of one kind share their word (Goals 2, 6, 7)."""
-    program = next(p for p in tax.programs if p.id == top)
-    if not items:
-        return program.name_en
-    names = {i.id: i.name_en for i in program.items}
-    short = [re.sub(r"\s*\([a-z][^()]*\)$", "", names[i].split(":")[0]) for i in items]
-    return f"{program.name_en} ({_items_said(short, _NUMBERED_EN, '{}s ', ', ', ', ')})"
-
-
-_NUMBERED_EN = re.compile(r"([A-Za-z]+) (\d+)")
-
-
-_NUMBERED = re.compile(r"(\D+)(\d+)")
-
-
-def _items_said(short: list[str], numbered: re.Pattern[str], word: str, numbers_sep: str, sep: str) -> str:
-    """Items' short names joined by ``sep``; several numbered items of one kind (``numbered``: the word, then the
-    number) share their word, put in ``word`` (目標2・6・7, Goals 2, 6, 7)."""
-    found = [numbered.fullmatch(s) for s in short]
-    words = {m.group(1) for m in found if m}
-    if len(short) > 1 and all(found) and len(words) == 1:
-        return word.format(words.pop()) + numbers_sep.join(m.group(2) for m in found if m)
-    return sep.join(short)
-
-
-def _program_entry_ja(top: str, items: list[str], tax: Taxonomy) -> str:
-    """``ムーンショット型研究開発制度（目標2・6・7）``: a program's Japanese name, its items' short names after it.
-    An item's name runs to its first space (目標2 超早期に疾患の予測… is a Moonshot goal's whole sentence); numbered
-    items of one kind share their word (目標2・6・7)."""
-    program = next(p for p in tax.programs if p.id == top)
-    if not items:
-        return program.name_ja
-    names = {i.id: i.name_ja for i in program.items}
-    short = [(names[i].split() or [i])[0] for i in items]
-    return f"{program.name_ja}（{_items_said(short, _NUMBERED, '{}', '・', '、')}）"
 
 
 def _verdict_ja(verdict: str, tax: Taxonomy) -> str:
@@ -1289,25 +1248,33 @@ def _program_why_ja(p: ProgramHit, tax: Taxonomy) -> str:
     return f"{head}: " + "、".join(names[a] for a in ids)
 
 
-def write_results(results: Sequence[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
+def write_results(results: Iterable[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
                   lang: str, explain: bool, min_score: int = 50, tax: Taxonomy | None = None) -> None:  # fmt: skip
     """Render classification results in ``fmt``; ``tax``, the taxonomy they come from, names tiers and programs in the
-    Japanese table."""
+    Japanese table. The machine formats (json, jsonl, csv) write each result as it comes, holding none."""
     RESULT_RENDERERS[fmt](results, out, console, lang, explain, min_score, tax)
 
 
-def _results_json(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+def _results_json(results: Iterable[Result], out: IO[str], console: Any, lang: str, explain: bool,
                   min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
-    dump_json([r.to_dict() for r in results], out)
+    """The array :func:`dump_json` writes for the list of the results' dicts, written one element at a time: each
+    is indented one level more, as it stands in the array (JSON escapes a line break inside a string, so a line of
+    the element's text is a line of the output)."""
+    first = True
+    for r in results:
+        out.write("[\n  " if first else ",\n  ")
+        out.write(json.dumps(r.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
-def _results_jsonl(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+def _results_jsonl(results: Iterable[Result], out: IO[str], console: Any, lang: str, explain: bool,
                    min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
     for r in results:
         out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _results_csv(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+def _results_csv(results: Iterable[Result], out: IO[str], console: Any, lang: str, explain: bool,
                  min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
     from .io.writers import neutralize
 

@@ -108,6 +108,7 @@ from domaincheck.models import (
     Brief,
     Result,
     Taxonomy,
+    program_entry,
     terms_and_learned,
 )
 
@@ -139,10 +140,13 @@ ID_COLUMNS: tuple[str, ...] = (
     "dc_held",
 )
 """The result columns that hold ids (verdict, areas, tiers, programs): what the classifier hands back for a row."""
-NAME_COLUMNS: tuple[str, ...] = ("dc_verdict_name", "dc_area_names", "dc_econsec_names", "dc_protection")
+NAME_COLUMNS: tuple[str, ...] = ("dc_verdict_name", "dc_area_names", "dc_econsec_names", "dc_protection",
+                                  "dc_program_names")  # fmt: skip
 """The result columns for a person, in the language of :attr:`ScreenOptions.lang`: the verdict's name (a tier's
-official name), the areas' and econ-security areas' names, and the names of the protection uses that apply (the
-source's 技術流出防止 and 研究セキュリティ: a row to look at with the research-security office)."""
+official name), the areas' and econ-security areas' names, the names of the protection uses that apply (the
+source's 技術流出防止 and 研究セキュリティ: a row to look at with the research-security office), and the names of the
+support programs and measures, each with its items (ムーンショット型研究開発制度（目標6）): dc_programs held ids only,
+which a committee could not read (a user test)."""
 RESULT_COLUMNS: tuple[str, ...] = ID_COLUMNS + NAME_COLUMNS
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined. New columns go at the end, so
 that a reader that takes them by position keeps working (``dc_learned``, from before that rule, moved ``dc_problem``
@@ -523,12 +527,19 @@ class _Names:
         self._areas: dict[str, str] = {}
         self._econsec: dict[str, str] = {}
         self._protection: dict[str, str] = {}
+        self._taxonomy = taxonomy
+        self._lang = lang
+        self._top: dict[str, str] = {}  # program or item id -> its program's id, for programs and measures
         if taxonomy is not None:  # a test double's classifier may have none: its ids stand for themselves
             self._verdicts |= {t.id: t.name_ja if ja else t.name_en for t in taxonomy.tiers}
             self._areas = {a.id: a.name_ja if ja else a.name_en for a in taxonomy.areas}
             self._econsec = {e.id: e.name_ja if ja else e.name_en for e in taxonomy.econsec}
             self._protection = {p.id: p.name_ja if ja else p.name_en for p in taxonomy.programs
                                 if p.kind == "protection"}  # fmt: skip
+            for prog in taxonomy.programs:
+                if prog.kind in ("program", "measure"):
+                    self._top[prog.id] = prog.id
+                    self._top.update((item.id, prog.id) for item in prog.items)
         self._memo: dict[tuple[str, str, str, str], _Cells] = {}
 
     def cells(self, ids: _Cells) -> _Cells:
@@ -538,10 +549,26 @@ class _Names:
             verdict, areas, econsec, programs = key
             protection = self._protection
             found = (self._verdicts.get(verdict, verdict), _named(self._areas, areas), _named(self._econsec, econsec),
-                     "|".join([protection[p] for p in programs.split("|") if p in protection]))  # fmt: skip
+                     "|".join([protection[p] for p in programs.split("|") if p in protection]),
+                     self._program_names(programs))  # fmt: skip
             if len(self._memo) < _NAMES_MAX:
                 self._memo[key] = found
         return found
+
+
+    def _program_names(self, programs: str) -> str:
+        """The support programs and measures of a ``|``-joined dc_programs cell by name, items after their program
+        (as the classify table names them), ``|``-joined."""
+        if self._taxonomy is None or not programs:
+            return ""
+        items: dict[str, list[str]] = {}
+        for pid in programs.split("|"):
+            top = self._top.get(pid)
+            if top is not None:
+                listed = items.setdefault(top, [])
+                if pid != top:
+                    listed.append(pid)
+        return "|".join([program_entry(self._taxonomy, top, listed, self._lang) for top, listed in items.items()])
 
 
 def _named(names: Mapping[str, str], joined: str) -> str:

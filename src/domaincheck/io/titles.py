@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from ..errors import InputError
 from .encoding import euc_jp_read_as_cp932, japanese_euc, western_mojibake_error
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 CELL_LINES_MAX = 10
 """The most lines one quoted cell of a paste may span (a title, its subtitle and a few more)."""
@@ -22,13 +25,15 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                          ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as not_utf8:
         try:
             text = data.decode("cp932")
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             euc = japanese_euc(data)
             if euc is None:
-                line = data[: exc.start].count(b"\n") + 1
+                # the line where UTF-8 fails: CP932 reads some bad bytes as characters and fails later, on a line
+                # that is good UTF-8 (a user test)
+                line = data[: not_utf8.start].count(b"\n") + 1
                 raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (undecodable byte on line {line})",
                                  ja=f"{name_ja}が UTF-8 でも CP932 でも EUC-JP でもありません"
                                  f"（{line} 行目に読めないバイト）") from None
@@ -58,8 +63,14 @@ def lines_and_cells(text: str) -> list[tuple[str, str]]:
     its subtitle) as one quoted field, its quotes doubled, and the cells of a row apart by tabs. A line that starts
     with a quote begins such a record when it and the next lines (at most :data:`CELL_LINES_MAX`) read as one; the
     record is one title, its cells joined by a space. Otherwise the quote is the title's own (``"Smart" cities``),
-    and the line is a title as it stands, without changing how the other lines are read."""
-    lines = text.splitlines()
+    and the line is a title as it stands, without changing how the other lines are read.
+
+    Lines end at a line feed, a carriage return or both, as a file's lines do; not at the other characters that
+    ``str.splitlines`` takes for line ends (U+2028, NEL, form feed, vertical tab, the file/group/record separators),
+    which a title pasted from Word or a PDF may hold: one such title came out as two (a user test)."""
+    lines = _LINE_END.split(text)
+    if lines and not lines[-1]:
+        lines.pop()
     titles: list[tuple[str, str]] = []
     i = 0
     while i < len(lines):

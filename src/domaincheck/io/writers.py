@@ -46,6 +46,7 @@ from typing import IO, Any, NamedTuple, Protocol
 from domaincheck.errors import InputError, UsageError, reason_ja
 from domaincheck.io.encoding import canonical_encoding, output_text_fixer
 from domaincheck.io.readers import CellFormat, cell_text
+from domaincheck.io.streams import WholeWrites
 
 __all__ = [
     "OUTPUT_ERRORS",
@@ -623,13 +624,24 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[
     else:
         binary = stream  # type: ignore[assignment]
     assert binary is not None
-    wrapper = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
+    whole = WholeWrites(binary)  # (typeshed wants a raw file behind a TextIOWrapper)
+    wrapper = io.TextIOWrapper(whole, encoding=encoding, errors="strict", newline="")  # type: ignore[type-var]
     try:
         yield wrapper
-    finally:
+    except BaseException:
         with contextlib.suppress(ValueError, OSError):
             wrapper.flush()
-        wrapper.detach()
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()
+        raise
+    try:
+        # The last rows reach the stream here: a reader gone by now (`screen … | head -1` of a short file) is a broken
+        # pipe, said with its exit code, not a success whose summary counts rows nobody got (a user test)
+        wrapper.flush()
+        binary.flush()
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()
 
 
 def _text_writer(fmt: str, handle: IO[str], encoding: str, errors: str) -> _DelimitedWriter | _JsonlWriter:
