@@ -12,13 +12,15 @@ written into the source tree.
 
 Compiling takes about two minutes (one large C file at -O3), so the extension modules are kept in a build cache, like
 ccache, keyed by everything that goes into them: every source file of the package, this hook, the Python version and
-platform, the versions of mypy and ahocorasick-rs, and the compiler settings in the environment (CC, CFLAGS…).
-setuptools only drives the compiler with the interpreter's own flags, so its version is left out (the packaging
-test's build without isolation runs the venv's older setuptools). A second build of the same sources (the packaging
-test builds a wheel after the install built one) takes seconds. The cache lives in ``$DOMAINCHECK_BUILD_CACHE``, else
-``$XDG_CACHE_HOME/domaincheck-build`` or ``~/.cache/domaincheck-build``; ``DOMAINCHECK_BUILD_CACHE=off`` compiles every
-time. An entry is written under a temporary name and renamed into place, so an interrupted build never leaves one
-half-written.
+platform, the versions of mypy and of the libraries the core is typed against (ahocorasick-rs, rapidfuzz: the hook
+installs them), and the compiler settings in the environment (CC, CFLAGS…). setuptools only drives the compiler with
+the interpreter's own flags, so its version is left out (the packaging test's build without isolation runs the
+venv's older setuptools). A second build of the same sources (the packaging test builds a wheel after the install
+built one) takes seconds. The cache lives in ``$DOMAINCHECK_BUILD_CACHE`` (an absolute path), else
+``$XDG_CACHE_HOME/domaincheck-build`` or ``~/.cache/domaincheck-build``; ``off`` (or 0, false, no) compiles every time,
+and so does a home that cannot be found. An entry is written under a temporary name and renamed into place, so an
+interrupted build never leaves one half-written; entries are readable by every user, the newest eight are kept,
+and a cache that cannot be read or written only costs the compile.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,11 +59,10 @@ class MypycHook(BuildHookInterface):
         src = Path(self.root) / "src"
         modules = [str(Path(m).relative_to("src")) for m in self.config.get("modules", [])]
         cached = _cache_entry(src, modules)
-        if cached is not None and cached.is_dir():
-            built = sorted(p for p in cached.rglob("*") if p.suffix in (".so", ".pyd"))
-            if built:
-                self._add(build_data, cached, built)
-                return
+        hit = _cached_modules(cached)
+        if cached is not None and hit:
+            self._add(build_data, cached, hit)
+            return
         tmp = tempfile.mkdtemp(prefix="domaincheck-mypyc-")
         lib, temp = Path(tmp) / "lib", Path(tmp) / "temp"
         # mypy and setuptools write their caches and build files under the working directory: give them a copy of
@@ -94,17 +96,20 @@ class MypycHook(BuildHookInterface):
 
 def _cache_entry(src: Path, modules: list[str]) -> Path | None:
     """The build cache's directory for these sources and this toolchain, or None when the cache is off."""
-    where = os.environ.get("DOMAINCHECK_BUILD_CACHE")
-    if where == "off":
+    where = os.environ.get("DOMAINCHECK_BUILD_CACHE", "").strip()
+    if where.lower() in _OFF:
         return None
     if not where:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         where = os.path.join(base, "domaincheck-build")
+    where = os.path.expanduser(where)
+    if not os.path.isabs(where):  # no home (``~`` stays as it is) or a relative path: never the source tree
+        return None
     h = hashlib.sha256()
     for part in (sys.version, sys.platform, sysconfig.get_platform(), str(sysconfig.get_config_var("EXT_SUFFIX")),
                  _SETUP, Path(__file__).read_text(encoding="utf-8"), *modules):
         h.update(part.encode() + b"\0")
-    for dist in ("mypy", "ahocorasick-rs"):
+    for dist in _TYPED_DEPENDENCIES:
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode() + b"\0")
         except metadata.PackageNotFoundError:
@@ -117,18 +122,67 @@ def _cache_entry(src: Path, modules: list[str]) -> Path | None:
     return Path(where) / h.hexdigest()[:32]
 
 
+def _cached_modules(entry: Path | None) -> list[Path]:
+    """The extension modules of a cache entry; none when there is no entry or it cannot be read (a cache folder the
+    build's user may not enter is a miss, not a failed build: a review)."""
+    if entry is None:
+        return []
+    try:
+        return sorted(p for p in entry.rglob("*") if p.suffix in (".so", ".pyd")) if entry.is_dir() else []
+    except OSError:
+        return []
+
+
 def _store(lib: Path, built: list[Path], entry: Path) -> None:
-    """Copy the built modules into the cache under a temporary name, then rename; a failure only loses the entry."""
+    """Copy the built modules into the cache under a temporary name, then rename; a failure only loses the entry.
+    The entry is readable by every user (a cache shared by a team's builds), and the cache keeps the newest
+    :data:`_KEEP` entries: every change of a source file makes a new one (3.6 MB each)."""
+    part: Path | None = None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        part = Path(tempfile.mkdtemp(prefix=entry.name + ".", dir=entry.parent))
+        part = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
         for path in built:
             target = part / path.relative_to(lib)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+        for folder in (part, *(p for p in part.rglob("*") if p.is_dir())):
+            folder.chmod(0o755)  # mkdtemp makes it 0700: another user's build would never find the entry
         try:
             part.rename(entry)
+            part = None
         except OSError:  # another build stored the same entry first
-            shutil.rmtree(part, ignore_errors=True)
+            pass
+        _prune(entry.parent)
     except OSError as exc:
         sys.stderr.write(f"domaincheck: could not keep the compiled core in the build cache ({exc}).\n")
+    finally:
+        if part is not None:
+            shutil.rmtree(part, ignore_errors=True)
+
+
+def _prune(cache: Path) -> None:
+    """Remove all but the newest :data:`_KEEP` entries, and temporary folders an interrupted build left (older than
+    an hour)."""
+    now = time.time()
+    entries = []
+    for path in cache.iterdir():
+        try:
+            stamp = path.stat().st_mtime
+        except OSError:
+            continue
+        if path.name.startswith("."):
+            if now - stamp > 3600:
+                shutil.rmtree(path, ignore_errors=True)
+        elif path.is_dir():
+            entries.append((stamp, path))
+    for _, path in sorted(entries, reverse=True)[_KEEP:]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+_KEEP = 8
+"""Build cache entries kept (the newest)."""
+_OFF = frozenset({"off", "0", "false", "no", "none"})
+"""Values of ``DOMAINCHECK_BUILD_CACHE`` that turn the cache off, in any case."""
+_TYPED_DEPENDENCIES = ("mypy", "ahocorasick-rs", "rapidfuzz")
+"""Distributions whose versions go into the key: mypy, and the libraries whose types mypyc compiles the core
+against (the hook installs them; without them it compiles other C code)."""

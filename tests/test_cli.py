@@ -1903,7 +1903,8 @@ def test_a_column_that_names_a_data_cell_never_makes_that_row_the_header(tmp_pat
                                                                          suffix: str) -> None:  # fmt: skip
     """--column 0, or a name only a data cell holds, searched below the first row for a header under a banner: the
     first data row holding that text became the header, the rows above it were lost, and --fail-on exited 0 (a user
-    test). A first row of many cells is a header, never a banner, and a number below it is a position."""
+    test). Below a first row of many cells only the next row may be the header, and only when it names a title
+    column as titles are named; a number below a first row is a position."""
     rows = [["id", "title", "org", "budget"], ["1", "量子コンピュータの誤り訂正", "東京大学", "0"],
             ["0", "深層学習による創薬", "東京大学", "1"]]  # fmt: skip
     src = tmp_path / f"call{suffix}"
@@ -2068,7 +2069,10 @@ def test_econsec_shows_one_area_with_the_terms_a_flag_rests_on(taxonomy: Any) ->
     assert "strong terms" in en.stdout and "(alone flag a title)" in en.stdout
     r = run("econsec", "量子")
     assert r.exit_code == EXIT_ERROR and "は領域（quantum: 量子）で、経済安全保障の技術領域ではありません" in r.stderr
-    assert "`domaincheck show quantum`" in r.stderr
+    assert "`domaincheck show quantum`, `domaincheck econsec quantum_information_science`" in r.stderr
+    rows = list(csv.DictReader(io.StringIO(run("econsec", "cbrn", "--format", "csv").stdout)))
+    strong = next(row for row in rows if row["section"] == "strong terms")
+    assert strong["detail"].split("|") == list(es.strong)  # CSV, for machines: the terms alone, |-joined
     r = run("econsec", "cbrm", "--lang", "en")
     assert r.exit_code == EXIT_ERROR and "'cbrm' names no economic-security area" in r.stderr
     assert "nearest: cbrn" in r.stderr
@@ -2914,7 +2918,7 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-@pytest.mark.parametrize("column", [None, "研究課題名"])
+@pytest.mark.parametrize("column", [None, "研究課題名", "2"])
 def test_the_header_is_found_under_a_conditions_line_of_three_cells(tmp_path: Path, suffix: str,
                                                                    column: str | None) -> None:  # fmt: skip
     """An export's first line of conditions (出力条件, 令和7年度, 第1四半期) was taken for the header, so no title
@@ -2931,6 +2935,54 @@ def test_the_header_is_found_under_a_conditions_line_of_three_cells(tmp_path: Pa
     assert got[0][:3] == rows[1] and [g[:3] for g in got[1:]] == rows[2:]
     assert got[1][3] == "strategic" and got[2][3] == "none"
     assert "見出し行 2" in r.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize(("rows", "column"), [
+    # a data row with a title-like word (研究テーマ as a category) three rows down: it became the header, the three
+    # proposals above it were lost and --fail-on passed (a review); the header names no title column: an error
+    ([["番号", "課題の名前", "区分", "代表者"], ["1", "量子コンピュータの誤り訂正", "一般", "山田"],
+      ["2", "核融合炉の材料", "一般", "佐藤"], ["3", "深層学習による創薬", "研究テーマ", "鈴木"]], None),
+    # --column names a data cell, under a header that names its title column: an error, as before
+    ([["id", "title", "org", "区分"], ["1", "量子コンピュータの誤り訂正", "東京大学", "一般"],
+      ["2", "核融合炉の材料", "東京大学", "研究テーマ"]], "東京大学"),
+    # the row right below a wide first row, but a data row (its number): no header
+    ([["出力条件", "令和7年度", "第1四半期"], ["1", "研究課題名", "2025"], ["2", "量子コンピュータの誤り訂正", "2025"]],
+     None),
+])  # fmt: skip
+def test_a_data_row_under_a_wide_first_row_never_becomes_the_header(tmp_path: Path, suffix: str,
+                                                                    rows: list[list[str]],
+                                                                    column: str | None) -> None:  # fmt: skip
+    src = tmp_path / f"call{suffix}"
+    _write_table(src, rows)
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--fail-on", "any",
+            *(["--column", column] if column else []))  # fmt: skip
+    assert r.exit_code == EXIT_ERROR and "Error: " in r.stderr and "title column" in r.stderr, r.stderr
+    assert not out.exists()
+
+
+def test_a_sheet_listing_the_forms_items_is_not_read_for_the_list(tmp_path: Path) -> None:
+    """A first sheet listing the form's items (項目, 必須, 記入方法 / 研究課題名, ○, 40字以内), not named as
+    instructions are, has the title column's name under a wide first row: the sheets are tried without that reading
+    first, so the list on the second sheet is read (a review: the items were screened and --fail-on passed)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    items = book.active
+    items.title = "入力項目"
+    for row in (["項目", "必須", "記入方法"], ["研究課題名", "○", "40字以内"], ["研究代表者", "○", "氏名"]):
+        items.append(row)
+    listing = book.create_sheet("応募一覧")
+    for row in (["研究代表者", "研究課題名"], ["山田", "量子コンピュータの誤り訂正"], ["佐藤", "源氏物語の写本研究"]):
+        listing.append(row)
+    src = tmp_path / "call.xlsx"
+    book.save(src)
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "-q")
+    assert r.exit_code == 1, r.stderr
+    got = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [g["研究課題名"] for g in got] == ["量子コンピュータの誤り訂正", "源氏物語の写本研究"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -2976,6 +3028,10 @@ def test_a_gate_says_even_quietly_which_rows_it_could_not_judge(tmp_path: Path) 
     _write_csv(src, [["研究課題名"], ["源氏物語の写本研究"], ["量子コンピュータの誤り訂正"]])
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
     assert r.exit_code == 1 and "判定していません" not in r.stderr  # every row judged: nothing more to say
+    # the header repeated after a page break is no proposal: no warning for it (a review)
+    _write_csv(src, [["研究課題名", "所属"], ["量子コンピュータの誤り訂正", "東大"], ["研究課題名", "所属"]])
+    r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
+    assert r.exit_code == 1 and "判定していません" not in r.stderr, r.stderr
 
 
 def test_cells_cut_for_excel_are_said_even_quietly(tmp_path: Path) -> None:

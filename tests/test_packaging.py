@@ -169,3 +169,42 @@ def test_the_build_cache_key_follows_every_source_file(tmp_path: Path, monkeypat
     assert hook._cache_entry(src, [*modules, "domaincheck/matcher.py"]) not in (None, first, second)
     monkeypatch.setenv("DOMAINCHECK_BUILD_CACHE", "off")
     assert hook._cache_entry(src, modules) is None
+
+
+def test_the_build_cache_stores_finds_shares_and_prunes_its_entries(tmp_path: Path) -> None:
+    """An entry is stored whole under its key and found again; it is readable by others (a team's shared cache; a
+    review found 0700 entries that no other user's build could use); the newest eight are kept; an entry that
+    cannot be read is a miss, not a failed build (a review: a cache folder the build's user may not enter raised)."""
+    import importlib.util
+    import stat
+
+    spec = importlib.util.spec_from_file_location("hatch_build_under_test", ROOT / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    lib = tmp_path / "lib"
+    (lib / "domaincheck").mkdir(parents=True)
+    built = [lib / "core__mypyc.so", lib / "domaincheck" / "classify.so"]
+    for n, path in enumerate(built):
+        path.write_bytes(bytes([n]) * 100)
+    cache = tmp_path / "cache"
+    entries = []
+    for n in range(10):
+        entry = cache / f"{n:032x}"
+        hook._store(lib, built, entry)
+        os.utime(entry, (1_000_000 + n, 1_000_000 + n))  # each newer than the last
+        entries.append(entry)
+    hook._store(lib, built, entries[-1])  # stored again (another build was first): the entry stands as it was
+    kept = sorted(p.name for p in cache.iterdir())
+    assert kept == [e.name for e in entries[-hook._KEEP:]] and not any(n.startswith(".") for n in kept)
+    found = hook._cached_modules(entries[-1])
+    assert [p.relative_to(entries[-1]) for p in found] == [p.relative_to(lib) for p in sorted(built)]
+    assert [p.read_bytes() for p in found] == [p.read_bytes() for p in sorted(built)]
+    assert all(stat.S_IMODE(p.stat().st_mode) & 0o055 == 0o055 for p in (entries[-1], entries[-1] / "domaincheck"))
+    assert hook._cached_modules(None) == [] and hook._cached_modules(cache / "missing") == []
+
+    class Locked(type(entries[-1])):  # type: ignore[misc]  # a folder this user may not enter (root enters all)
+        def is_dir(self) -> bool:
+            raise PermissionError(13, "Permission denied", str(self))
+
+    assert hook._cached_modules(Locked(entries[-1])) == []

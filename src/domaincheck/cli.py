@@ -617,7 +617,8 @@ def econsec(
                 dump_json(econsec_detail_data(es), sys.stdout)
                 return
             person = lang is Lang.ja and fmt is not ListFormat.csv
-            write_rows(econsec_detail_rows(tax, es, lang.value, by_name=person), fmt, sys.stdout,
+            write_rows(econsec_detail_rows(tax, es, lang.value, by_name=person, machine=fmt is ListFormat.csv),
+                       fmt, sys.stdout,
                        _stdout_console() if fmt is ListFormat.table else None, f"{es.id}: {es.name(lang.value)}",
                        ids=("section", "item", "source_line"), lang=lang.value, cards=True)  # fmt: skip
             return
@@ -866,7 +867,9 @@ def screen(
                 from .render import doubtful_title_column_warning
 
                 doubtful_title_column_warning(summary, err, lang.value)
-            if fail_on is not None and summary.verdicts.get("error", 0):  # rows the gate did not judge: even -q
+            from .render import unjudged_rows
+
+            if fail_on is not None and unjudged_rows(summary):  # rows the gate did not judge: even with -q
                 from .render import unjudged_rows_warning
 
                 unjudged_rows_warning(summary, fail_on.value, err, lang.value)

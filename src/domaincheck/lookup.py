@@ -162,8 +162,9 @@ def _reject_program(tax: Taxonomy, said: str, key: str, by_name: bool) -> None:
 def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str] | None]:
     """The economic-security area ``query`` names, and a note (English, Japanese) when it was read as a near
     spelling: an id, or a Japanese or English name, in any width and case; else the closest id or name by spelling
-    when it is clearly the closest (cbrm → cbrn). One of the 16 areas' names is said to be one; UnknownNameError
-    otherwise; UsageError for an empty query."""
+    when it is clearly the closest; else UnknownNameError, with the nearest ids (cbrm: cbrn). One of the 16 areas'
+    names is said to be one, with the economic-security areas its crosswalk reaches (量子: quantum, and
+    quantum_information_science). UsageError for an empty query."""
     said = quoted(query)
     if not query.strip():
         raise UsageError("give an economic-security area's id or name, e.g. cbrn or 先端材料科学",
@@ -177,9 +178,10 @@ def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str
                                                                               a.official_ja, a.official_en)}),
                 None)  # fmt: skip
     if area is not None:
+        linked = [e.id for e in tax.econsec if area.id in e.crosswalk]
+        see = f"`domaincheck show {area.id}`" + "".join(f", `domaincheck econsec {e}`" for e in linked)
         return _not_econsec(said, f"is an area ({area.id}: {area.name_en}), not an economic-security one",
-                            f"は領域（{area.id}: {area.name_ja}）で、経済安全保障の技術領域ではありません",
-                            f"`domaincheck show {area.id}`")
+                            f"は領域（{area.id}: {area.name_ja}）で、経済安全保障の技術領域ではありません", see)
     found = resolver(names)(query)
     if found and found[0][1] >= _NEAR_ECONSEC and (len(found) == 1 or found[0][1] - found[1][1] >= 3):
         es = next(e for e in tax.econsec if e.id == found[0][0])

@@ -371,10 +371,11 @@ def econsec_detail_data(es: EconSecArea) -> dict[str, Any]:
                                           "exclude": list(es.exclude)}}  # fmt: skip
 
 
-def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False) -> list[dict[str, str]]:
+def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False,
+                        machine: bool = False) -> list[dict[str, str]]:  # fmt: skip
     """Rows of ``econsec ID``: the area with its source line, its crosswalk (this taxonomy's reading), and its own
     terms: strong ones alone flag a title, support ones only with other evidence, excluded ones are false friends
-    that never do."""
+    that never do. ``machine`` (CSV): the terms ``|``-joined, without the note on what they do."""
     ja = lang == "ja"
     rows = [{"section": "area", "item": es.id, "detail": es.name(lang), "source_line": str(es.source.line)},
             {"section": "crosswalk (editorial)", "item": "", "detail": _crosswalk_text(tax, es, lang, by_name),
@@ -384,8 +385,9 @@ def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool
                                  else "count with other evidence"),
                                 ("excluded terms", es.exclude, "一致しても数えない語" if ja else "never count")):
         if terms:
-            rows.append({"section": section, "item": f"{len(terms)}", "detail": ", ".join(terms) + f" ({say})"
-                         if not ja else "、".join(terms) + f"（{say}）", "source_line": ""})  # fmt: skip
+            detail = "|".join(terms) if machine else "、".join(terms) + f"（{say}）" if ja \
+                else ", ".join(terms) + f" ({say})"  # fmt: skip
+            rows.append({"section": section, "item": f"{len(terms)}", "detail": detail, "source_line": ""})
     return rows
 
 
@@ -1497,15 +1499,21 @@ def unjudged_rows_warning(summary: Any, gate: str, console: Console, lang: str =
     a gate that passes must not hide rows nobody screened."""
     from .models import UNCLASSIFIED_PROBLEMS
 
-    n = summary.verdicts.get("error", 0)
-    kinds = "、".join(f"{_PROBLEMS_JA.get(k, k)}（{k}）{c:,}" for k, c in summary.problems.items()
-                     if k in UNCLASSIFIED_PROBLEMS) if lang == "ja" else ", ".join(
-        f"{k} {c:,}" for k, c in summary.problems.items() if k in UNCLASSIFIED_PROBLEMS)  # fmt: skip
+    n = unjudged_rows(summary)
+    shown = [(k, c) for k, c in summary.problems.items() if k in UNCLASSIFIED_PROBLEMS and k != "header_repeated"]
+    kinds = "、".join(f"{_PROBLEMS_JA.get(k, k)}（{k}）{c:,}" for k, c in shown) if lang == "ja" \
+        else ", ".join(f"{k} {c:,}" for k, c in shown)  # fmt: skip
     _warn(console, f"--fail-on {gate}: {n:,} 行は分類できず、判定していません（{kinds}）: 出力の dc_problem 列を"
           "確かめてください" if lang == "ja"
           else f"--fail-on {gate}: {n:,} {'rows' if n != 1 else 'row'} could not be classified and "
           f"{'were' if n != 1 else 'was'} not judged "
           f"({kinds}): see the output's dc_problem column", lang)  # fmt: skip
+
+
+def unjudged_rows(summary: Any) -> int:
+    """The rows of a ``screen`` run that were not classified, but for the header repeated among them, which is no
+    proposal (a review: a warning on every page-break export would teach people to skip it)."""
+    return int(summary.verdicts.get("error", 0)) - int(summary.problems.get("header_repeated", 0))
 
 
 def truncated_cells_warning(summary: Any, console: Console, lang: str = "en") -> None:

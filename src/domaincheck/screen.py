@@ -87,6 +87,7 @@ from domaincheck.io.readers import (
     title_problem,
 )
 from domaincheck.io.writers import (
+    FORMULA_START,
     OUTPUT_ERRORS,
     SURROGATES,
     XLSX_MAX_CELL_CHARS,
@@ -1042,6 +1043,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         pad=None if table.fmt in ("xlsx", "jsonl") else "",
         # A spreadsheet row simply ends at its last filled cell; only text formats have a field count.
         flag_short=table.fmt in ("csv", "tsv"),
+        # (any cell longer is looked at: one that starts like a formula takes a ' in front, see _excel_cell)
         cell_limit=XLSX_MAX_CELL_CHARS - 1 if out_fmt == "xlsx" else None,
         row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
         header=() if table.fmt == "jsonl" else tuple(cell_text(cell).strip() for cell in header),
@@ -1192,10 +1194,11 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif formats is not None:
             formats.append(None)
         if limit is not None and any(isinstance(c, str) and len(c) > limit for c in (*cells, *(extra or ()))):
-            cells = [c[:limit] if isinstance(c, str) else c for c in cells]
-            if extra is not None:
-                extra = [c[:limit] if isinstance(c, str) else c for c in extra]
-            problems += ("cell_truncated",)
+            fitted = [_excel_cell(c) for c in cells]
+            fitted_extra = None if extra is None else [_excel_cell(c) for c in extra]
+            if fitted != cells or fitted_extra != extra:
+                cells, extra = fitted, fitted_extra
+                problems += ("cell_truncated",)
         if problems or extra:
             notes[index] = (problems, extra)
         add_row(cells)
@@ -1205,6 +1208,15 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         if titles is not None:
             titles.append(title)
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats, read)
+
+
+def _excel_cell(value: Any) -> Any:
+    """A text cell cut to what an Excel cell holds (32,767 characters), one fewer for one that starts like a formula,
+    which the writer marks as text with a ``'``; any other value as it is."""
+    if not isinstance(value, str):
+        return value
+    room = XLSX_MAX_CELL_CHARS - (value[:1] in FORMULA_START)
+    return value[:room] if len(value) > room else value
 
 
 def _repeats_header(cells: Sequence[Any], header: tuple[str, ...], title_at: int) -> bool:

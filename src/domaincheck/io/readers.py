@@ -622,8 +622,9 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     # in a workbook (see _start_sheet). The records read ahead are data again when none holds a title column.
     ahead: list[list[str]] = []
     below: int | None = None
-    if header_row is None and not _has_title_column(header, column):
+    if header_row is None and _search_below(header, column):
         narrow = _may_be_banner(header)
+        searched = _BANNER_ROWS if narrow else 1  # under a wide first row, only the row right below it
         filled = 0  # rows read ahead that are not blank
         try:
             for line in lines:
@@ -634,7 +635,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                         below, header, ahead = seen + len(ahead), record, []
                         break
                     filled += 1
-                if filled >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
+                if filled >= searched or len(ahead) >= _AHEAD_MAX:
                     break
         except UnicodeError:
             raise _decode_error(source, encoding) from None
@@ -961,7 +962,16 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
     # banner would take for a header: such sheets are tried after the others.
     order = sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None)
-    found, first, headers = _first_with_title(order, visible[0], header_row, name, pads, column, layout)
+    # (a column given by number is in every sheet: the first visible one is read, its header under a conditions line)
+    numbered = column is not None and numeric_spec(column) is not None
+    found, first, headers = _first_with_title(order, visible[0], header_row, name, pads, column, layout,
+                                              wide=numbered)  # fmt: skip
+    if found is None and first is not None:
+        # no sheet has the column in its first row or under a narrow banner: one may have it under a conditions line
+        again, _, _ = _first_with_title(order, None, header_row, name, pads, column, layout)
+        if again is not None:
+            first.rows.close()
+            found = again
     if found is not None:
         # A column given by number says nothing of another sheet's columns: other sheets are looked at by name
         others = () if column is not None and numeric_spec(column) is not None else _others_with_title(
@@ -1005,7 +1015,7 @@ def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, na
     for worksheet in order:
         if worksheet is chosen or _INSTRUCTIONS.search(str(worksheet.title)) is not None:
             continue
-        start = _start_sheet(worksheet, header_row, name, pads, column, probe=True)
+        start = _start_sheet(worksheet, header_row, name, pads, column, probe=True, wide=False)
         start.rows.close()
         if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             others.append(str(worksheet.title))
@@ -1013,15 +1023,15 @@ def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, na
 
 
 def _first_with_title(order: list[Any], keep: Any, header_row: int | None, name: str, pads: frozenset[str],
-                      column: str | None, layout: bool
+                      column: str | None, layout: bool, wide: bool = True
                       ) -> tuple[_SheetStart | None, Any, dict[str, list[str]]]:  # fmt: skip
     """The first sheet of ``order`` whose header holds the title column (``column``, else a detected one), started;
     else None, and the sheet ``keep`` started and left open (None when ``keep`` is None); and the header found on
-    each sheet tried, by sheet title (every one when none holds it)."""
+    each sheet tried, by sheet title (every one when none holds it). ``wide``: see :func:`_start_sheet`."""
     kept: _SheetStart | None = None
     headers: dict[str, list[str]] = {}
     for worksheet in order:
-        start = _start_sheet(worksheet, header_row, name, pads, column, layout)
+        start = _start_sheet(worksheet, header_row, name, pads, column, layout, wide=wide)
         header = [cell_text(c) for c in start.header] if start.header is not None else []
         if start.header is not None and _has_title_column(header, column):
             if kept is not None:
@@ -1071,13 +1081,31 @@ def _may_be_banner(row: list[str]) -> bool:
     return sum(1 for cell in row if str(cell).strip()) <= _BANNER_CELLS
 
 
+def _search_below(first: list[str], column: str | None, wide: bool = True) -> bool:
+    """Whether the header is looked for below ``first``, the first row: when it lacks the title column (``column``,
+    else a detected one) and is a narrow banner (:func:`_may_be_banner`), or, with ``wide``, a wider row in which no
+    column is named as titles are (a header that names its title column so is the header, whatever --column says).
+    A column given by number is a position in any row: a wide first row that names no title column holds it all the
+    same, and the row below it is still looked at (出力条件 / 研究代表者, 研究課題名 with --column 2: a review)."""
+    narrow = _may_be_banner(first)
+    if _has_title_column(first, column):
+        return (wide and not narrow and column is not None and numeric_spec(column) is not None
+                and detect_title_column(first) is None)  # fmt: skip
+    return narrow or (wide and detect_title_column(first) is None)
+
+
 def _header_below(row: list[str], column: str | None, narrow: bool) -> bool:
     """Whether ``row``, under a first row without the title column, is the header. Under a narrow banner (one or two
     cells: 令和7年度 応募課題一覧, a date), any row holding the title column (``column``, else a detected one) is.
-    Under a wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), the row must
-    also hold a column named as titles are (研究課題名, title…), so that a data cell holding --column's text, or a
-    number taken as a position, never makes a data row the header."""
-    return _has_title_column(row, column, below=True) and (narrow or detect_title_column(row) is not None)
+    Under a wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), only the row
+    right below it is looked at, and it must also hold a column named as titles are (研究課題名, title…) and no cell
+    that is a number, as column names are words: a data row holding a title-like word (研究テーマ as a category) or
+    --column's text never becomes the header, losing the rows above it (a review)."""
+    if not _has_title_column(row, column, below=True):
+        return False
+    if narrow:
+        return True
+    return detect_title_column(row) is not None and not any(numeric_spec(str(cell)) for cell in row if cell)
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
@@ -1133,7 +1161,8 @@ _AHEAD_MAX = 1_000
 
 
 def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str],
-                 column: str | None = None, layout: bool = False, probe: bool = False) -> _SheetStart:  # fmt: skip
+                 column: str | None = None, layout: bool = False, probe: bool = False,
+                 wide: bool = True) -> _SheetStart:  # fmt: skip
     """Open ``worksheet`` and read it up to its header row (``header_row``, else the first non-blank row).
     ``probe`` (a look at a sheet that will not be read): no further than :data:`_AHEAD_MAX` rows for it, blank ones
     included (a sheet of formatted empty cells was read to its end).
@@ -1141,7 +1170,9 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     Without ``header_row``, a first row that holds no title column (``column``, else a detected one) may be a
     banner (令和7年度 応募課題一覧, a date): the next rows, up to :data:`_BANNER_ROWS` that are not blank, are searched
     for one that holds it, which is then the header. When none does, the first row stays the header and the rows
-    read are data, as before."""
+    read are data, as before. A wider first row (a conditions line) is searched below only with ``wide``, and only
+    its next row (:func:`_header_below`): the sheets of a workbook are tried without it first, so that a sheet
+    listing the form's items (項目, 必須 / 研究課題名, ○) is not read for the list (a review)."""
     declared = worksheet.max_row
     worksheet.reset_dimensions()  # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix)
     rows = _sheet_rows(worksheet, name, pads, layout)
@@ -1160,9 +1191,10 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
             break  # that row is blank
     declared_rows = declared if isinstance(declared, int) else None
     first = [cell_text(c) for c in header] if header is not None else []
-    if header is None or header_row is not None or _has_title_column(first, column):
-        return _SheetStart(worksheet, header, consumed, rows, declared_rows)
     narrow = _may_be_banner(first)
+    if header is None or header_row is not None or not _search_below(first, column, wide):
+        return _SheetStart(worksheet, header, consumed, rows, declared_rows)
+    searched = _BANNER_ROWS if narrow else 1  # under a wide first row, only the row right below it
     ahead: list[_SheetRow] = []
     filled = 0  # rows read ahead that are not blank
     for row in rows:
@@ -1172,7 +1204,7 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
             if _header_below([cell_text(c) for c in values], column, narrow):
                 return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
             filled += 1
-        if filled >= _BANNER_ROWS or len(ahead) >= _AHEAD_MAX:
+        if filled >= searched or len(ahead) >= _AHEAD_MAX:
             break
     return _SheetStart(worksheet, header, consumed, _Replay(ahead, rows), declared_rows)
 

@@ -49,6 +49,7 @@ from domaincheck.io.readers import CellFormat, cell_text
 from domaincheck.io.streams import WholeWrites
 
 __all__ = [
+    "FORMULA_START",
     "OUTPUT_ERRORS",
     "OUTPUT_FORMATS",
     "XLSX_MAX_CELL_CHARS",
@@ -143,7 +144,9 @@ def too_many_columns(cells: int, row: int | None) -> InputError:
 _BUFFER_BYTES = 1 << 20
 """Write buffer of a text output file: fewer, larger writes."""
 
-_FORMULA_START = frozenset("=+-@\t\r")
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet read a cell as a formula (:func:`neutralize`)."""
+_FORMULA_START = FORMULA_START
 _STEPPED_MAX = 256
 """How many of one formula character the CSV writer's check steps through one by one in a batch's text; above it,
 it looks for the two-character patterns that start a cell (slower per text, but not per character)."""
