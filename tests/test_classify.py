@@ -373,6 +373,15 @@ def test_the_api_rejects_what_the_cli_rejects(classifier) -> None:  # type: igno
         with pytest.raises(TypeError, match=said):
             classifier.brief_many(batch)
     assert classifier.brief_many(("量子センサ", "源氏物語"))[0].verdict == "strategic"  # a tuple is a sequence
+    # the options are keywords: classify('量子', 50) read 50 as `fuzzy` and said "bool object expected" (a user test)
+    for call in (lambda: classifier.classify("量子センサ", 50), lambda: classifier.brief("量子センサ", False),
+                 lambda: classifier.brief_many(["量子センサ"], True)):  # fmt: skip
+        with pytest.raises(TypeError):
+            call()
+    for call in (lambda: classifier.classify("量子センサ", min_score=True),
+                 lambda: classifier.classify("量子センサ", top=False)):  # fmt: skip
+        with pytest.raises(TypeError, match="not True or False"):
+            call()
     assert classifier.classify("量子コンピュータ", min_score=0, top=1).verdict == "strategic"
 
 

@@ -179,6 +179,37 @@ def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: by
     assert r.stdout == ""
 
 
+@pytest.mark.parametrize(("fmt", "empty"), [("json", "[]\n"), ("jsonl", ""), ("csv", "title,")])
+@pytest.mark.parametrize("stdin", ["", "\n  \n"])
+def test_no_titles_on_stdin_is_an_empty_result_in_the_machine_formats(fmt: str, empty: str, stdin: str) -> None:
+    """A nightly job with no new records got exit 1 and no `[]` (a user test): the machine formats write their
+    empty shape and warn; the table (above) is still an error."""
+    r = run(*MIN, "classify", "-", "--format", fmt, "--lang", "en", stdin=stdin)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith(empty) and (fmt != "csv" or len(r.stdout.splitlines()) == 1)
+    assert "warning: no titles on standard input: nothing was classified" in r.stderr
+
+
+def test_classify_to_a_reader_that_goes_away_is_no_success() -> None:
+    """`classify - --format jsonl | loader` exited 0 when the loader went away (a user test): the machine formats
+    exit 141 and say so, as screen does; the table read in part ends quietly."""
+    import subprocess
+    import sys
+
+    titles = "".join(f"{row['title']}\n" for row in csv.DictReader((EVAL_DIR / "heldout_l.csv").open(encoding="utf-8")))
+    for fmt, code in (("jsonl", 141), ("json", 141), ("table", 0)):
+        proc = subprocess.Popen([sys.executable, "-m", "domaincheck", "classify", "-", "--format", fmt],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write((titles * 3).encode("utf-8"))
+        proc.stdin.close()
+        proc.stdout.readline()
+        proc.stdout.close()  # the reader goes away after one line
+        err = proc.stderr.read().decode("utf-8")
+        assert proc.wait(timeout=120) == code, (fmt, err)
+        assert ("終了コード 141" in err) == (code == 141) and "Traceback" not in err
+
+
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
 @pytest.mark.usefixtures("english")
 def test_titles_with_brackets_are_shown_as_typed_in_errors(fmt: str) -> None:
@@ -1988,9 +2019,10 @@ def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) 
     assert json.loads(plain.stdout)[0]["verdict"] == "none"
 
 
-@pytest.mark.parametrize("fmt", ["table", "jsonl"])
+@pytest.mark.parametrize("fmt", ["table"])
 def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str) -> None:
-    """`domaincheck classify - | head -1`: every output format stops with exit 0 and nothing on stderr."""
+    """`domaincheck classify - | head -1`: the table stops with exit 0 and nothing on stderr (the machine formats,
+    which a loader reads, exit 141: see test_classify_to_a_reader_that_goes_away_is_no_success)."""
     import subprocess
     import sys
 

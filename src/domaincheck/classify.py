@@ -244,7 +244,7 @@ class Classifier:
         taxonomy, matcher, model = load_compiled(taxonomy_dir, learned)
         return cls(taxonomy, matcher, model, min_score)
 
-    def classify(self, title: str, fuzzy: bool = True, min_score: int | None = None, top: int | None = None,
+    def classify(self, title: str, *, fuzzy: bool = True, min_score: int | None = None, top: int | None = None,
                  framing_within: int | None = None) -> Result:  # fmt: skip
         """Classify one title. Raises InputError for an empty, punctuation-only or over-long title.
 
@@ -311,19 +311,19 @@ class Classifier:
         out.sort(key=lambda n: (-n.score, self._es_order[n.id]))
         return tuple(out)
 
-    def brief(self, title: str, fuzzy: bool = True, min_score: int | None = None) -> Brief:
+    def brief(self, title: str, *, fuzzy: bool = True, min_score: int | None = None) -> Brief:
         """What :meth:`classify` says of ``title`` minus the evidence offsets, for batch screening.
 
-        Equal to ``Brief.of(self.classify(title, fuzzy, min_score))`` (a test checks this), but no evidence is
-        built: a plan holds everything a Brief needs.
+        Equal to ``Brief.of(self.classify(title, fuzzy=fuzzy, min_score=min_score))`` (a test checks this), but no
+        evidence is built: a plan holds everything a Brief needs.
         """
         _require_text(title)
-        result = self.brief_many([title], fuzzy, min_score)[0]
+        result = self.brief_many([title], fuzzy=fuzzy, min_score=min_score)[0]
         if not isinstance(result, Brief):
             raise result if result is not None else InputError("empty title", ja="タイトルが空です")
         return result
 
-    def brief_many(self, titles: Sequence[str | None], fuzzy: bool = True, min_score: int | None = None,
+    def brief_many(self, titles: Sequence[str | None], *, fuzzy: bool = True, min_score: int | None = None,
                    framing_within: Sequence[int | None] | None = None) -> list[Brief | InputError | None]:  # fmt: skip
         """:meth:`brief` of each title, for a batch: an unusable title gives its InputError, None gives None.
         ``framing_within`` gives each text's ``framing_within`` of :meth:`classify`."""
@@ -846,7 +846,10 @@ def _why(basis: tuple[str, str, tuple[str, ...]]) -> str:
 
 
 def _check_limits(min_score: int, top: int | None) -> int:
-    """``min_score``, or ValueError for a reporting score outside 0-100 or a top below 1 (the CLI's own limits)."""
+    """``min_score``, or ValueError for a reporting score outside 0-100 or a top below 1 (the CLI's own limits);
+    TypeError for True or False given as either (``min_score=True`` was read as 1: a user test)."""
+    if isinstance(min_score, bool) or isinstance(top, bool):
+        raise TypeError("min_score and top take a number, not True or False")
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
     if not 0 <= min_score <= 100:

@@ -37,6 +37,9 @@ class WholeWrites(io.BufferedIOBase):
     def flush(self) -> None:
         self._binary.flush()
 
+    def fileno(self) -> int:  # what is behind it: a file to start with a BOM, a terminal, a pipe
+        return self._binary.fileno()
+
     def close(self) -> None:  # the caller's stream stays open: only this wrapper is closed
         self._binary.flush()
         super().close()

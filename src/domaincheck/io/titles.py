@@ -15,11 +15,12 @@ CELL_LINES_MAX = 10
 """The most lines one quoted cell of a paste may span (a title, its subtitle and a few more)."""
 
 
-def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = "標準入力") -> list[tuple[str, str]]:
+def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = "標準入力",
+                      allow_empty: bool = False) -> list[tuple[str, str]]:  # fmt: skip
     """Titles as (where, title) from text given one title per line: UTF-8 (with or without BOM), CP932 or EUC-JP, blank
     lines skipped, ``where`` naming the line (``line 3``). A cell pasted from Excel that holds a line break is one
     title (see :func:`lines_and_cells`). InputError for binary data, undecodable bytes, Western text read as
-    CP932, or no title at all."""
+    CP932, or no title at all (with ``allow_empty``, an empty list instead)."""
     if b"\x00" in data:
         raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
                          ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
@@ -53,7 +54,7 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
         if error is not None:
             raise error from None
     titles = lines_and_cells(text)
-    if not titles:
+    if not titles and not allow_empty:
         raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
     return titles
 

@@ -606,8 +606,17 @@ def named_os_errors(output: str | None) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, output) from exc
 
 
+def stdout_text() -> contextlib.AbstractContextManager[IO[str]]:
+    """Standard output as a text stream in its own encoding and error handler, whose every write reaches it whole
+    or raises (see :class:`~domaincheck.io.streams.WholeWrites`): ``classify``'s machine formats."""
+    import sys
+
+    out = sys.stdout
+    return _stream_text(None, getattr(out, "encoding", None) or "utf-8", getattr(out, "errors", None) or "strict")
+
+
 @contextlib.contextmanager
-def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[IO[str]]:
+def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str, errors: str = "strict") -> Iterator[IO[str]]:
     """Wrap a caller's stream for text output in ``encoding`` without closing it."""
     if stream is None:
         import sys
@@ -628,7 +637,7 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str) -> Iterator[
         binary = stream  # type: ignore[assignment]
     assert binary is not None
     whole = WholeWrites(binary)  # (typeshed wants a raw file behind a TextIOWrapper)
-    wrapper = io.TextIOWrapper(whole, encoding=encoding, errors="strict", newline="")  # type: ignore[type-var]
+    wrapper = io.TextIOWrapper(whole, encoding=encoding, errors=errors, newline="")  # type: ignore[type-var]
     try:
         yield wrapper
     except BaseException:
