@@ -299,9 +299,13 @@ def test_taxonomy_validate_without_a_directory_checks_the_taxonomy_in_use() -> N
 
     r = run("taxonomy", "validate")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.startswith(f"{packaged_dir()}: valid — ") and f"content {load(None).digest})" in r.stdout
+    assert r.stdout.startswith(f"{packaged_dir()}: valid — ") and f"content {load(None).digest}, model " in r.stdout
     r = run(*MIN, "taxonomy", "validate")
-    assert r.exit_code == 0 and r.stdout.startswith(f"{MIN_TAXONOMY}: valid — 3 areas"), r.stdout
+    assert r.exit_code == 0 and r.stdout.startswith(f"{MIN_TAXONOMY}: valid — 16 areas, 2 econ-security"), r.stdout
+    # the success line in Japanese by default, as the errors are (a user test: it was English under ja)
+    r = runner.invoke(app, ["taxonomy", "validate", str(MIN_TAXONOMY)], env={"DOMAINCHECK_LANG": "ja"})
+    assert r.stdout.startswith(f"{MIN_TAXONOMY}: 問題ありません — 16 領域、経済安保 2 領域")
+    assert "学習モデルなし" in r.stdout
 
 
 @pytest.mark.usefixtures("english")
@@ -363,7 +367,10 @@ def test_domains_tier_filter_and_lang() -> None:
     r = run(*MIN, "domains", "--tier", "emerging", "--format", "json")
     tiers = json.loads(r.stdout)["tiers"]
     assert [t["id"] for t in tiers] == ["emerging"]
-    assert [a["id"] for a in tiers[0]["areas"]] == ["agri_food"]
+    from domaincheck.taxonomy import load
+
+    emerging = [a.id for a in load(MIN_TAXONOMY).areas if a.tier == "emerging"]
+    assert [a["id"] for a in tiers[0]["areas"]] == emerging and "agri_food" in emerging and "quantum" not in emerging
     r = run(*MIN, "domains", "--format", "csv", "--lang", "en")
     names = {row["id"]: row["name"] for row in csv.DictReader(io.StringIO(r.stdout))}
     assert names["quantum"] == "Quantum"
@@ -745,10 +752,11 @@ def test_summary_and_evaluation_json_say_what_made_them(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"
     _write_csv(src, [["title", "labels"], ["量子コンピュータの開発", "quantum"]])
     tax = load_taxonomy(None)
-    from domaincheck.taxonomy import packaged_dir
+    from domaincheck.taxonomy import learned_digest, packaged_dir
 
+    model = learned_digest(packaged_dir())
     validated = run("taxonomy", "validate", str(packaged_dir()))
-    assert f"content {tax.digest})" in validated.stdout, validated.stdout
+    assert f"内容 {tax.digest}、モデル {model}）" in validated.stdout, validated.stdout  # Japanese by default
     for options, learned, score in (([], True, 50), (["--terms-only", "--min-score", "65"], False, 65)):
         summary = json.loads(run("screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--summary-json", "-",
                                  *options).stdout)  # fmt: skip
@@ -756,7 +764,8 @@ def test_summary_and_evaluation_json_say_what_made_them(tmp_path: Path) -> None:
         for made in (summary["provenance"], report["provenance"]):
             assert made == {"domaincheck": domaincheck.__version__, "core": "compiled" if domaincheck.compiled()
                             else "python", "taxonomy_version": tax.version, "taxonomy_digest": tax.digest,
-                            "learned_model": learned, "min_score": score}  # fmt: skip
+                            "learned_model": learned, "min_score": score,
+                            "learned_digest": model if learned else None}  # fmt: skip
     other = tmp_path / "tax"
     import shutil
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -200,7 +201,17 @@ def _model(**changes: object) -> dict[str, object]:
         "weights": {"稲作": [[2, 3.0]], "収量": [[2, 3.0]], "歴史": [[2, -9.0]]},
     }
     model.update(changes)
+    # The minimal taxonomy has the 16 areas of the contract; the model's words name its first three. The other
+    # thirteen get a threshold and an intercept no word reaches (given lists of three are padded the same way).
+    others = [a for a in _MIN_AREAS if a not in ("quantum", "ai_robotics", "agri_food")]
+    for key, pad in (("areas", others), ("thresholds", [0.5] * len(others)), ("intercepts", [-6.0] * len(others))):
+        given = model[key]
+        if isinstance(given, list) and len(given) == 3:
+            model[key] = [*given, *pad]
     return model
+
+
+_MIN_AREAS = [a["id"] for a in yaml.safe_load((MIN_TAXONOMY / "areas.yaml").read_text(encoding="utf-8"))["areas"]]
 
 
 def test_a_hand_made_model_adds_its_area(tmp_path: Path) -> None:
@@ -295,7 +306,7 @@ def test_the_doubt_mask_follows_the_probabilities(classifier, data) -> None:  # 
         ({"thresholds": [0.5, 0.5, 1.5]}, "thresholds must be"),
         ({"thresholds": [0.5, 0.5]}, "thresholds must be"),
         ({"intercepts": [0.0]}, "intercepts must be"),
-        ({"weights": {"稲作": [[7, 1.0]]}}, "weights['稲作']"),
+        ({"weights": {"稲作": [[99, 1.0]]}}, "weights['稲作']"),
         ({"weights": {"四文字語": [[0, 1.0]]}}, "for a vocabulary word"),
         ({"vocabulary": ["稲作", "稲作"]}, "vocabulary must be distinct strings of 2-3 characters"),
         ({"vocabulary": ["稲"]}, "vocabulary must be"),
@@ -364,16 +375,25 @@ def test_screen_marks_the_areas_the_model_added_or_held(classifier, terms_classi
 
 
 def test_taxonomy_validate_checks_the_model_too(tmp_path: Path) -> None:
+    """The model's own digest is in the line: the taxonomy's covers its YAML files alone, and two runs whose models
+    differed carried the same (a user test)."""
+    import hashlib
+
     cmd = [sys.executable, "-m", "domaincheck", "taxonomy", "validate"]
     tax = _min_taxonomy_with(tmp_path, _model())
-    ok = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
-    assert ok.returncode == 0 and "a learned model of 4 words" in ok.stdout
+    env = {**os.environ, "DOMAINCHECK_LANG": "en"}
+    ok = subprocess.run([*cmd, str(tax)], capture_output=True, text=True, env=env)
+    digest = hashlib.sha256((tax / "learned.json").read_bytes()).hexdigest()[:16]
+    assert ok.returncode == 0 and "a learned model of 4 words" in ok.stdout and f"model {digest})" in ok.stdout
     (tax / "learned.json").write_text(json.dumps(_model(thresholds=[0.5])), encoding="utf-8")
-    bad = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
+    bad = subprocess.run([*cmd, str(tax)], capture_output=True, text=True, env=env)
     assert bad.returncode == 1 and "thresholds must be" in bad.stderr and "Traceback" not in bad.stderr
     (tax / "learned.json").unlink()
-    none = subprocess.run([*cmd, str(tax)], capture_output=True, text=True)
-    assert none.returncode == 0 and "no learned model" in none.stdout
+    none = subprocess.run([*cmd, str(tax)], capture_output=True, text=True, env=env)
+    assert none.returncode == 0 and "no learned model" in none.stdout and "model " not in none.stdout.split("(")[1]
+    (tax / "learned.json").mkdir()  # a folder of that name was taken for no model (a user test)
+    folder = subprocess.run([*cmd, str(tax)], capture_output=True, text=True, env=env)
+    assert folder.returncode == 1 and "learned.json: not a file" in folder.stderr
 
 
 def test_the_table_labels_learned_evidence(classifier) -> None:  # type: ignore[no-untyped-def]

@@ -134,6 +134,16 @@ BROKEN = [
     ("region unknown in a country entry", "reference.yaml",
      lambda d: d["countries"]["fields"][0]["entries"].update(mars="量子"),
      "reference.yaml: countries.fields[0].entries.mars: unknown region id 'mars'"),
+    # deleting one of the 16 areas passed while renaming one did not (a user test)
+    ("area deleted", "areas.yaml", lambda d: d["areas"].pop(2),
+     "areas.yaml: areas: 'agri_food' missing: the 16 area ids are a public contract"),
+    ("area without a technology", "areas.yaml", lambda d: d["areas"][3].update(technologies=[]),
+     "areas.yaml: areas[3].technologies: the area (semiconductor_comm) has no technology"),
+    # の or A as a strong term flagged nearly every title, and validation passed (a user test); 癌 is a term
+    ("one-character term", "areas.yaml", lambda d: _tech(d)["terms"]["strong"].extend(["癌", "の"]),
+     "areas.yaml: areas[0].technologies[0].terms.strong: term 'の' is one character that is no kanji"),
+    ("unknown schema version", "meta.yaml", lambda d: d.update(schema_version=99),
+     "meta.yaml: schema_version: 99 is not a version this domaincheck reads (1)"),
     ("English cell of a region with no cell", "reference.yaml",
      lambda d: d["countries"]["fields"][0].update(entries_en={"kr": "Quantum"}),
      "reference.yaml: countries.fields[0].entries_en.kr: an English cell for a region with no cell in entries"),
@@ -160,7 +170,7 @@ def test_a_term_that_is_another_terms_form_with_an_equivalent_name_is_rejected(t
     assert problems == [
         "areas.yaml: areas[0].technologies[0].terms.strong: '二酸化炭素回収' is another spelling of a term in "
         "areas.yaml: areas[0].technologies[0].terms.strong, or the same with an equivalent name, which already "
-        "matches it: list one"]  # fmt: skip
+        "matches it: list one (area 'quantum', technology 'quantum_computing')"]  # fmt: skip
     _edit(directory, "meta.yaml", lambda d: d.pop("equivalents"))
     assert validate(directory)[2] == []  # without the group, two different terms
 
@@ -213,5 +223,41 @@ def test_market_notes_and_strategies_load(tmp_path: Path) -> None:
 
 
 def test_minimal_fixture_is_valid() -> None:
+    from domaincheck.models import AREA_IDS
+
     tax = load(MIN_TAXONOMY)
-    assert [a.id for a in tax.areas] == ["quantum", "ai_robotics", "agri_food"]
+    assert [a.id for a in tax.areas][:3] == ["quantum", "ai_robotics", "agri_food"]
+    assert sorted(a.id for a in tax.areas) == sorted(AREA_IDS)  # the contract's 16, as every taxonomy must have
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_replacement(tmp_path: Path) -> None:
+    """A second `strong:` under a technology replaced the first list: 13 terms were gone and the taxonomy was said to
+    be valid (a user test). A key given twice in one mapping is a problem naming both lines."""
+    directory = _copy(tmp_path)
+    path = directory / "areas.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = "          strong: [量子コンピュータ, quantum computer, quantum computing, qubit]\n"
+    assert first in text
+    path.write_text(text.replace(first, first + "          strong: [量子アニーリング]\n", 1), encoding="utf-8")
+    _, _, problems = validate(directory)
+    line = text.splitlines().index(first.rstrip("\n")) + 1
+    assert len(problems) == 1 and problems[0].startswith("areas.yaml: YAML syntax error at line"), problems
+    assert f"key 'strong' is given twice (lines {line} and {line + 1})" in problems[0]
+
+
+def test_a_problem_names_the_entries_its_path_goes_through(tmp_path: Path) -> None:
+    """`areas[1].technologies[0].terms.strong[3]` had to be counted by hand in a 228 KB file (a user test): the ids of
+    the area and technology (or program and item) follow the message."""
+    directory = _copy(tmp_path)
+    _edit(directory, "areas.yaml", lambda d: (_tech(d, 1)["terms"]["strong"].append(""), d["areas"][0].pop("name_ja")))
+    _edit(directory, "programs.yaml", lambda d: d["programs"][0]["items"][0].update(colour="x"))
+    _, _, problems = validate(directory)
+    tax = yaml.safe_load((MIN_TAXONOMY / "areas.yaml").read_text(encoding="utf-8"))
+    tech = tax["areas"][1]["technologies"][0]["id"]
+    programs = yaml.safe_load((MIN_TAXONOMY / "programs.yaml").read_text(encoding="utf-8"))["programs"]
+    item = programs[0]["items"][0]["id"]
+    assert "areas.yaml: areas[0].name_ja: missing required key (area 'quantum')" in problems, problems
+    assert any(p.startswith("areas.yaml: areas[1].technologies[0].terms.strong")
+               and p.endswith(f"(area 'ai_robotics', technology {tech!r})") for p in problems), problems
+    assert any(p.startswith("programs.yaml: programs[0].items[0].colour: unknown key")
+               and p.endswith(f"(program {programs[0]['id']!r}, item {item!r})") for p in problems), problems

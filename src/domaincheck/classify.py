@@ -1047,7 +1047,13 @@ def provenance(classifier: Any) -> dict[str, Any]:
     from . import __version__, compiled
 
     tax = getattr(classifier, "taxonomy", None)
+    learned = getattr(classifier, "learned", None) is not None
+    model = None
+    if learned and tax is not None:
+        from .taxonomy import learned_digest
+
+        model = learned_digest(getattr(tax, "location", None))
     return {"domaincheck": __version__, "core": "compiled" if compiled() else "python",
             "taxonomy_version": getattr(tax, "version", None), "taxonomy_digest": getattr(tax, "digest", None) or None,
-            "learned_model": getattr(classifier, "learned", None) is not None,
-            "min_score": getattr(classifier, "min_score", None)}  # fmt: skip
+            "learned_model": learned, "min_score": getattr(classifier, "min_score", None),
+            "learned_digest": model}  # fmt: skip

@@ -942,14 +942,24 @@ def taxonomy_validate(
     if directory is None:  # a user who installed with pip does not know where the packaged one is (a user test)
         directory = _state["taxonomy_dir"] or packaged_dir()
     with _errors():
+        from .taxonomy import learned_digest
+
         tax = load(directory)
         model = load_learned(Path(directory), [a.id for a in tax.areas])
         terms = sum(len(t.strong) + len(t.support) for a in tax.areas for t in a.technologies)
-        learned = (f"a learned model of {len(model.vocabulary)} words" if model is not None
-                   else "no learned model")  # fmt: skip
-        typer.echo(f"{directory}: valid — {len(tax.areas)} areas, {len(tax.econsec)} econ-security areas, "
-                   f"{len(tax.programs)} programs, {terms} area terms, {learned} (taxonomy {tax.version}, "
-                   f"content {tax.digest})")  # fmt: skip
+        digest = learned_digest(directory) if model is not None else None
+        if _env_lang() == "ja":  # the success line in the language of the errors (a user test: English under ja)
+            learned = f"学習モデル {len(model.vocabulary)} 語" if model is not None else "学習モデルなし"
+            typer.echo(f"{directory}: 問題ありません — {len(tax.areas)} 領域、経済安保 {len(tax.econsec)} 領域、"
+                       f"プログラム {len(tax.programs)} 件、領域の語 {terms} 語、{learned}"
+                       f"（タクソノミー {tax.version}、内容 {tax.digest}"
+                       + (f"、モデル {digest}" if digest else "") + "）")  # fmt: skip
+        else:
+            learned = (f"a learned model of {len(model.vocabulary)} words" if model is not None
+                       else "no learned model")  # fmt: skip
+            typer.echo(f"{directory}: valid — {len(tax.areas)} areas, {len(tax.econsec)} econ-security areas, "
+                       f"{len(tax.programs)} programs, {terms} area terms, {learned} (taxonomy {tax.version}, "
+                       f"content {tax.digest}" + (f", model {digest}" if digest else "") + ")")  # fmt: skip
 
 
 for _info in (*app.registered_commands, *taxonomy_app.registered_commands):

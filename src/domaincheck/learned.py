@@ -288,6 +288,8 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
     when it is broken."""
     path = directory / FILE
     if not path.is_file():
+        if path.exists():  # a folder of that name was taken for no model (a user test)
+            raise TaxonomyError([f"{path.name}: not a file"], problems_ja=[f"{path.name}: ファイルではありません"])
         return None
     where = f"{path.name}"
     try:

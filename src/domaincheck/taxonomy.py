@@ -216,9 +216,37 @@ def packaged_dir() -> Path:
 
 
 def _loader() -> Any:
-    import yaml  # lazy: a warm start reads the compiled cache and never parses YAML
+    """The YAML loader: yaml's safe loader (its C one where built), refusing a key given twice in one mapping. A
+    second `strong:` under a technology silently replaced the first list, and 13 terms were gone with the
+    taxonomy said to be valid (a user test)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml  # lazy: a warm start reads the compiled cache and never parses YAML
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class _UniqueKeys(base):  # type: ignore[misc, valid-type]
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                seen: dict[Any, Any] = {}
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=deep)
+                    try:
+                        first = seen.setdefault(key, key_node)
+                    except TypeError:  # a key that cannot be one (a list): yaml's own error says so
+                        break
+                    if first is not key_node:
+                        raise yaml.constructor.ConstructorError(
+                            f"while reading the mapping that starts at line {node.start_mark.line + 1}", None,
+                            f"key {key!r} is given twice (lines {first.start_mark.line + 1} and "
+                            f"{key_node.start_mark.line + 1}): the second would replace the first",
+                            key_node.start_mark)  # fmt: skip
+                return super().construct_mapping(node, deep=deep)
+
+        _LOADER = _UniqueKeys
+    return _LOADER
+
+
+_LOADER: Any = None
 
 
 def schema_doc() -> Path:
@@ -287,6 +315,15 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         if t not in TIERS:
             yield f"meta.yaml: tiers[{i}].id: unknown tier {t!r} (expected one of: {', '.join(TIERS)})"
     yield from _unique_ids("areas.yaml", "areas", area_ids)
+    missing = [a for a in AREA_IDS if a not in area_ids]
+    if missing:  # the contract is all 16: deleting one passed while renaming one did not (a user test)
+        yield (f"areas.yaml: areas: {', '.join(repr(a) for a in missing)} missing: the {len(AREA_IDS)} area ids are a "
+               "public contract, kept in every revision (give an area no longer used its technologies and terms, not "
+               "none)")
+    version = docs["meta.yaml"].get("schema_version")
+    if version not in SCHEMA_VERSIONS:
+        yield (f"meta.yaml: schema_version: {version!r} is not a version this domaincheck reads "
+               f"({', '.join(map(str, SCHEMA_VERSIONS))})")
     known_areas = set(area_ids)
     positives: dict[str, str] = {}
     excluded: dict[str, str] = {}
@@ -304,6 +341,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         if area["tier"] not in TIERS:
             yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
         own = {t["id"] for t in area["technologies"]}
+        if not own:
+            yield f"{p}.technologies: the area ({area['id']}) has no technology, so no term could ever find it"
         yield from _qualifications(p, area.get("qualifications", []), known_areas, own, tech_area)
         seen: dict[str, str] = {}
         spelled: dict[str, str] = {}  # the other spellings of the terms seen -> where the term is
@@ -317,6 +356,9 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                     key = normalize_text(term)
                     if not key:
                         yield f"{tp}.terms.{strength}: term {term!r} is empty after normalisation"
+                    elif _too_short(key):
+                        yield (f"{tp}.terms.{strength}: term {term!r} is one character that is no kanji: it would "
+                               "match nearly every title (の, A)")
                     elif key in seen:
                         yield f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
                     else:
@@ -410,6 +452,15 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             yield f"{p}.notes: {why[0]!r} says why a growth rate is missing, but the row has one"
     for i, st in enumerate(ref.get("strategies", [])):
         yield from _known(f"reference.yaml: strategies[{i}].areas", st["areas"], known_areas, "area")
+
+
+SCHEMA_VERSIONS = (1,)
+"""The ``schema_version`` values of meta.yaml this domaincheck reads."""
+
+
+def _too_short(key: str) -> bool:
+    """Whether a normalised term is a single character other than a kanji (癌 is a term; の, A, 1 are not)."""
+    return len(key) == 1 and not ("\u4e00" <= key <= "\u9fff" or "\u3400" <= key <= "\u4dbf")
 
 
 def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:
@@ -573,7 +624,33 @@ def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
         problems.extend(f"{name}: {msg}" for msg in found)
     if not problems:
         problems.extend(_semantic(docs))
-    return docs, digest, problems
+    return docs, digest, [_named_path(problem, docs) for problem in problems]
+
+
+_LIST_PATH = re.compile(r"^(areas|econsec|programs)\[(\d+)\](?:\.(technologies|items)\[(\d+)\])?")
+
+
+def _named_path(problem: str, docs: dict[str, Any]) -> str:
+    """``problem`` with the ids of the entries its path goes through after it: ``areas[1].name_ja: missing required
+    key (area 'quantum')``. Paths index lists of a 228 KB file, which a person had to count by hand (a user
+    test)."""
+    name, sep, rest = problem.partition(": ")
+    found = _LIST_PATH.match(rest) if sep else None
+    if found is None:
+        return problem
+    top, i, inner, j = found.groups()
+    try:
+        entry = docs[name][top][int(i)]
+        ids = [f"{_ENTRY_WORDS[top]} {entry['id']!r}"]
+        if inner is not None:
+            ids.append(f"{_ENTRY_WORDS[inner]} {entry[inner][int(j)]['id']!r}")
+    except (KeyError, IndexError, TypeError):  # an entry without an id (the problem may be just that)
+        return problem
+    return f"{problem} ({', '.join(ids)})"
+
+
+_ENTRY_WORDS = {"areas": "area", "econsec": "econ-security area", "programs": "program", "technologies": "technology",
+                "items": "item"}  # fmt: skip
 
 
 def load(directory: str | Path | None = None) -> Taxonomy:
@@ -584,6 +661,17 @@ def load(directory: str | Path | None = None) -> Taxonomy:
         raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()})",
                             hint_ja=f"{path} のファイルを直してください（{schema_doc()} を参照）")
     return _build(docs, PACKAGED if directory is None else str(path), digest)
+
+
+def learned_digest(location: str | Path | None) -> str | None:
+    """A digest of the learned model's file (``learned.json``) of the taxonomy at ``location`` (None or
+    :data:`PACKAGED`: the packaged one), or None when it has none: the taxonomy's own digest covers its YAML files,
+    and two runs whose models differed carried the same provenance (a user test)."""
+    directory = packaged_dir() if location in (None, PACKAGED) else Path(location)
+    try:
+        return hashlib.sha256((directory / "learned.json").read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
 
 
 def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
