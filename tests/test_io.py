@@ -376,6 +376,12 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["課題名※", "研究課題名"], 0, id="decoration-keeps-the-names-rank"),
         pytest.param(["番号", "※注意事項", "【所属】"], None, id="decorated-other-names"),
         pytest.param(["研究課題名（和文）", "研究課題名※英文で記入"], 0, id="a-note-after-the-mark-stays"),
+        # a bilingual name, its halves parted by a slash (a user test: 研究課題名/Project Title was not found)
+        pytest.param(["No", "研究課題名/Project Title", "代表者"], 1, id="bilingual-slash"),
+        pytest.param(["No", "研究課題名／Project Title"], 1, id="bilingual-fullwidth-slash"),
+        pytest.param(["所属/部局", "研究課題名"], 1, id="slash-in-another-name"),
+        pytest.param(["Title/タイトル", "研究課題名"], 1, id="an-exact-name-before-a-half"),
+        pytest.param(["a/b", "x"], None, id="slash-naming-nothing"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:

@@ -3,7 +3,8 @@
 Names are compared after NFKC normalisation, case folding and removal of spaces, underscores, hyphens
 and middle dots, so ``Project_Title``, ``ＴＩＴＬＥ`` and ``研究 課題名`` all match. A parenthesised or
 bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]`` matches too, at lower priority, and so does a name
-decorated as forms mark required items (``研究課題名※必須``, ``【研究課題名】``, ``*タイトル``).
+decorated as forms mark required items (``研究課題名※必須``, ``【研究課題名】``, ``*タイトル``), and so does a bilingual
+name whose halves a slash parts (``研究課題名／Project Title``).
 """
 
 from __future__ import annotations
@@ -104,8 +105,10 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
         key = normalize_column_name(name)
         # a decorated name ranks as the name does: its marks say only that the item is required
         plain = _undecorated(key)
-        forms = ((0, key), (1, _without_suffix(key))) if plain == key else (
+        forms: tuple[tuple[int, str], ...] = ((0, key), (1, _without_suffix(key))) if plain == key else (
             (0, key), (0, plain), (1, _without_suffix(key)), (1, _without_suffix(plain)))
+        if "/" in plain:  # a bilingual name, 研究課題名/Project Title (a user test): either half names the column
+            forms += tuple((1, form) for part in plain.split("/") if part for form in (part, _without_suffix(part)))
         for fuzz, candidate in forms:
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
