@@ -25,8 +25,10 @@ and a cache that cannot be read or written only costs the compile.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +63,8 @@ class MypycHook(BuildHookInterface):
         cached = _cache_entry(src, modules)
         hit = _cached_modules(cached)
         if cached is not None and hit:
+            with contextlib.suppress(OSError):  # a hit is used: it is the newest to keep
+                os.utime(cached)
             self._add(build_data, cached, hit)
             return
         tmp = tempfile.mkdtemp(prefix="domaincheck-mypyc-")
@@ -145,8 +149,8 @@ def _store(lib: Path, built: list[Path], entry: Path) -> None:
             target = part / path.relative_to(lib)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
-        for folder in (part, *(p for p in part.rglob("*") if p.is_dir())):
-            folder.chmod(0o755)  # mkdtemp makes it 0700: another user's build would never find the entry
+        for path in (part, *part.rglob("*")):  # mkdtemp makes it 0700: another user's build would never find it
+            path.chmod(0o755 if path.is_dir() or path.suffix in (".so", ".pyd") else 0o644)
         try:
             part.rename(entry)
             part = None
@@ -162,15 +166,19 @@ def _store(lib: Path, built: list[Path], entry: Path) -> None:
 
 def _prune(cache: Path) -> None:
     """Remove all but the newest :data:`_KEEP` entries, and temporary folders an interrupted build left (older than
-    an hour)."""
+    an hour). Only folders named as this hook names them are touched: ``DOMAINCHECK_BUILD_CACHE`` may name a folder
+    that other tools share (a review: ~/.cache lost every other tool's cache, and older dot-folders with it)."""
     now = time.time()
     entries = []
     for path in cache.iterdir():
+        entry = _ENTRY_NAME.fullmatch(path.name)
+        if entry is None:
+            continue
         try:
             stamp = path.stat().st_mtime
         except OSError:
             continue
-        if path.name.startswith("."):
+        if entry.group(1):  # a temporary folder
             if now - stamp > 3600:
                 shutil.rmtree(path, ignore_errors=True)
         elif path.is_dir():
@@ -179,6 +187,8 @@ def _prune(cache: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+_ENTRY_NAME = re.compile(r"(\.)?[0-9a-f]{32}(?(1)\..+|)")
+"""An entry's name (32 hex digits of its key), or a temporary one's (``.<key>.<random>``)."""
 _KEEP = 8
 """Build cache entries kept (the newest)."""
 _OFF = frozenset({"off", "0", "false", "no", "none"})

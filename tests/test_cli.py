@@ -179,6 +179,38 @@ def test_bad_input_is_a_clear_error_without_traceback(args: list[str], stdin: by
     assert r.stdout == ""
 
 
+@pytest.mark.usefixtures("english")
+def test_an_undecodable_stdin_names_the_line_in_either_encoding() -> None:
+    """A CP932 file with a bad byte on line 4 was said to fail on line 1, where UTF-8 fails at its first Japanese
+    character (a review): the message gives the line in both readings."""
+    data = "".join(f"量子コンピュータ {i}\n" for i in range(1, 4)).encode("cp932") + b"\x81\x20bad\n" + \
+        "深層学習\n".encode("cp932")  # fmt: skip
+    r = run("classify", "-", "--format", "json", stdin=data)
+    assert r.exit_code == EXIT_ERROR
+    assert "an undecodable byte on line 1 as UTF-8, on line 4 as CP932" in r.stderr, r.stderr
+
+
+def test_machine_formats_write_to_a_replaced_text_stdout_and_say_when_its_encoding_cannot_hold_japanese() -> None:
+    """A stdout that is a text writer of its own (a tee) got bytes and failed (a review); ASCII stdout (LC_ALL=C
+    without UTF-8 mode) ended in a traceback: it is an error that says what to set."""
+    import subprocess
+    import sys
+
+    code = ("import io, sys\nclass Tee:\n    def __init__(self, out): self.out = out\n"
+            "    def write(self, s): return self.out.write(s)\n    def flush(self): self.out.flush()\n"
+            "sys.stdout = Tee(sys.stdout)\nfrom domaincheck.cli import main\n"
+            "sys.argv = ['domaincheck', 'classify', '量子コンピュータ', '--format', 'jsonl']\nmain()\n")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "strategic"
+    ascii_out = subprocess.run([sys.executable, "-m", "domaincheck", "classify", "量子コンピュータ", "--format",
+                                "json", "--lang", "en"], capture_output=True, text=True,
+                               env={**os.environ, "PYTHONIOENCODING": "ascii"})  # fmt: skip
+    assert ascii_out.returncode == EXIT_ERROR and "Traceback" not in ascii_out.stderr
+    assert "standard output's encoding (ascii) cannot hold the characters to write" in ascii_out.stderr
+
+
 @pytest.mark.parametrize(("fmt", "empty"), [("json", "[]\n"), ("jsonl", ""), ("csv", "title,")])
 @pytest.mark.parametrize("stdin", ["", "\n  \n"])
 def test_no_titles_on_stdin_is_an_empty_result_in_the_machine_formats(fmt: str, empty: str, stdin: str) -> None:
@@ -3001,6 +3033,27 @@ def test_a_data_row_under_a_wide_first_row_never_becomes_the_header(tmp_path: Pa
             *(["--column", column] if column else []))  # fmt: skip
     assert r.exit_code == EXIT_ERROR and "Error: " in r.stderr and "title column" in r.stderr, r.stderr
     assert not out.exists()
+
+
+def test_a_list_under_a_conditions_line_is_named_when_another_sheet_is_read(tmp_path: Path) -> None:
+    """The sheets are tried first without the conditions-line reading, so a later sheet with the column in its first
+    row is read; the list under the conditions line on the first sheet was then passed over without a word (a
+    review). It is named in the other-sheets warning, with --quiet too."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    listing = book.active
+    listing.title = "一覧"
+    for row in (["出力条件", "令和7年度", "第1四半期"], ["研究代表者", "研究課題名", "配分額"],
+                ["山田", "量子コンピュータの誤り訂正", "100"]):  # fmt: skip
+        listing.append(row)
+    example = book.create_sheet("前年度採択例")
+    for row in (["研究課題名"], ["源氏物語の写本研究"]):
+        example.append(row)
+    src = tmp_path / "call.xlsx"
+    book.save(src)
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "-q")
+    assert r.exit_code == 0 and "'一覧'" in r.stderr and "was not read" in r.stderr, r.stderr
 
 
 def test_a_sheet_listing_the_forms_items_is_not_read_for_the_list(tmp_path: Path) -> None:

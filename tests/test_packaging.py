@@ -188,6 +188,11 @@ def test_the_build_cache_stores_finds_shares_and_prunes_its_entries(tmp_path: Pa
     for n, path in enumerate(built):
         path.write_bytes(bytes([n]) * 100)
     cache = tmp_path / "cache"
+    # a folder other tools share (DOMAINCHECK_BUILD_CACHE=~/.cache): what is not an entry is never touched (a review:
+    # the pruning removed every other tool's cache, and old dot-folders such as .ssh)
+    for other in ("pip", ".ssh", "." + "0" * 31):
+        (cache / other).mkdir(parents=True)
+        os.utime(cache / other, (1_000, 1_000))
     entries = []
     for n in range(10):
         entry = cache / f"{n:032x}"
@@ -196,7 +201,7 @@ def test_the_build_cache_stores_finds_shares_and_prunes_its_entries(tmp_path: Pa
         entries.append(entry)
     hook._store(lib, built, entries[-1])  # stored again (another build was first): the entry stands as it was
     kept = sorted(p.name for p in cache.iterdir())
-    assert kept == [e.name for e in entries[-hook._KEEP:]] and not any(n.startswith(".") for n in kept)
+    assert kept == sorted([".ssh", "." + "0" * 31, "pip", *(e.name for e in entries[-hook._KEEP:])]), kept
     found = hook._cached_modules(entries[-1])
     assert [p.relative_to(entries[-1]) for p in found] == [p.relative_to(lib) for p in sorted(built)]
     assert [p.read_bytes() for p in found] == [p.read_bytes() for p in sorted(built)]

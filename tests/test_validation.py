@@ -261,3 +261,13 @@ def test_a_problem_names_the_entries_its_path_goes_through(tmp_path: Path) -> No
                and p.endswith(f"(area 'ai_robotics', technology {tech!r})") for p in problems), problems
     assert any(p.startswith("programs.yaml: programs[0].items[0].colour: unknown key")
                and p.endswith(f"(program {programs[0]['id']!r}, item {item!r})") for p in problems), problems
+
+
+def test_yaml_merge_keys_still_load_under_the_duplicate_key_check(tmp_path: Path) -> None:
+    """The loader that refuses a key given twice refused `<<: *anchor` too (a review): a merge is no second key."""
+    from domaincheck.taxonomy import _loader
+
+    loaded = yaml.load("b: &b {a: 1, c: 2}\nx:\n  <<: *b\n  c: 3\n", Loader=_loader())
+    assert loaded["x"] == {"a": 1, "c": 3}
+    with pytest.raises(yaml.YAMLError, match="key 'c' is given twice"):
+        yaml.load("x:\n  c: 1\n  c: 2\n", Loader=_loader())

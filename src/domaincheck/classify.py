@@ -256,6 +256,7 @@ class Classifier:
         reading of the title (a user test saw areas the title alone gets lost when an abstract was added).
         """
         _require_text(title)
+        _no_flags(min_score, top)
         min_score = _check_limits(self.min_score if min_score is None else min_score, top)
         norm = checked(title)
         quoted = quotations(norm)  # once, for the matcher and the evidence's offsets
@@ -333,6 +334,7 @@ class Classifier:
         if isinstance(titles, (Mapping, AbstractSet)):
             # a dict's keys or a set's order: results that could not be matched back to their records (a user test)
             raise TypeError(f"brief_many takes a sequence of titles in order, not a {type(titles).__name__}")
+        _no_flags(min_score)
         min_score = _check_limits(self.min_score if min_score is None else min_score, None)
         with gc_paused():
             return self._brief_many(titles, fuzzy, min_score, framing_within)
@@ -845,11 +847,15 @@ def _why(basis: tuple[str, str, tuple[str, ...]]) -> str:
     return _WHY_HEADS[kind].format(of) + ": " + ", ".join(ids)
 
 
-def _check_limits(min_score: int, top: int | None) -> int:
-    """``min_score``, or ValueError for a reporting score outside 0-100 or a top below 1 (the CLI's own limits);
-    TypeError for True or False given as either (``min_score=True`` was read as 1: a user test)."""
+def _no_flags(min_score: object, top: object = None) -> None:
+    """TypeError for True or False given as ``min_score`` or ``top`` (``min_score=True`` was read as 1: a user test).
+    Its arguments are objects so that the compiled core sees them as given: typed int, mypyc makes True a 1 first."""
     if isinstance(min_score, bool) or isinstance(top, bool):
         raise TypeError("min_score and top take a number, not True or False")
+
+
+def _check_limits(min_score: int, top: int | None) -> int:
+    """``min_score``, or ValueError for a reporting score outside 0-100 or a top below 1 (the CLI's own limits)."""
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
     if not 0 <= min_score <= 100:
@@ -1043,7 +1049,8 @@ def provenance(classifier: Any) -> dict[str, Any]:
     """The program, taxonomy and settings a result comes from: the version of domaincheck and of its core (compiled
     or plain Python: the same results), the taxonomy's version, its content digest (which changes with any term,
     while the version names the source's list), whether the learned model took part, and the default reporting
-    score. Two runs whose results differ can be told apart by it."""
+    score, and the learned model file's digest (read again here; the taxonomy's covers its YAML alone). Two runs
+    whose results differ can be told apart by it."""
     from . import __version__, compiled
 
     tax = getattr(classifier, "taxonomy", None)

@@ -168,6 +168,13 @@ def _errors(broken_pipe: int = EXIT_OK, lang: str | None = None, stdout: bool = 
     except OSError as exc:  # the disk is full, a file went away mid-run: what the system said, not a traceback
         _, said, said_ja = _failure(exc)
         _fail(DomaincheckError(said, ja=said_ja), lang)
+    except UnicodeEncodeError as exc:  # stdout in ASCII (LC_ALL=C without UTF-8 mode): Japanese cannot be written
+        encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
+        _fail(DomaincheckError(f"standard output's encoding ({encoding}) cannot hold the characters to write",
+                               hint="set PYTHONIOENCODING=utf-8 (or PYTHONUTF8=1)",
+                               ja=f"標準出力の文字コード（{encoding}）では書き出す文字を表せません",
+                               hint_ja="PYTHONIOENCODING=utf-8（または PYTHONUTF8=1）を設定してください"),
+              lang)  # fmt: skip
 
 
 def _failure(exc: BaseException, broken_pipe: int = EXIT_OK) -> tuple[int, str, str]:

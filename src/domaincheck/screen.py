@@ -98,6 +98,7 @@ from domaincheck.io.writers import (
     check_path_given,
     is_stdout,
     named_os_errors,
+    neutralize,
     open_writer,
     output_format,
     too_many_rows,
@@ -1215,7 +1216,8 @@ def _excel_cell(value: Any) -> Any:
     which the writer marks as text with a ``'``; any other value as it is."""
     if not isinstance(value, str):
         return value
-    room = XLSX_MAX_CELL_CHARS - (value[:1] in FORMULA_START)
+    # the writer's own rule decides whether a ' goes in front (a number or a cell of signs gets none: a review)
+    room = XLSX_MAX_CELL_CHARS - (len(neutralize(value)) - len(value) if value[:1] in FORMULA_START else 0)
     return value[:room] if len(value) > room else value
 
 

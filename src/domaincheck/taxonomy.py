@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -229,6 +230,8 @@ def _loader() -> Any:
             def construct_mapping(self, node: Any, deep: bool = False) -> Any:
                 seen: dict[Any, Any] = {}
                 for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`: yaml merges it below
+                        continue
                     key = self.construct_object(key_node, deep=deep)
                     try:
                         first = seen.setdefault(key, key_node)
@@ -459,8 +462,8 @@ SCHEMA_VERSIONS = (1,)
 
 
 def _too_short(key: str) -> bool:
-    """Whether a normalised term is a single character other than a kanji (癌 is a term; の, A, 1 are not)."""
-    return len(key) == 1 and not ("\u4e00" <= key <= "\u9fff" or "\u3400" <= key <= "\u4dbf")
+    """Whether a normalised term is a single character other than a kanji (癌, 𩸽 are terms; の, A, 1 are not)."""
+    return len(key) == 1 and not (unicodedata.name(key, "").startswith("CJK") or key in "々〇")
 
 
 def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:

@@ -1015,7 +1015,9 @@ def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, na
     for worksheet in order:
         if worksheet is chosen or _INSTRUCTIONS.search(str(worksheet.title)) is not None:
             continue
-        start = _start_sheet(worksheet, header_row, name, pads, column, probe=True, wide=False)
+        # with the header under a conditions line too: the sheet read may be a later one with the column in its first
+        # row, and the list on this one must then be named (a review: it was passed over silently)
+        start = _start_sheet(worksheet, header_row, name, pads, column, probe=True)
         start.rows.close()
         if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
             others.append(str(worksheet.title))

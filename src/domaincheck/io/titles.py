@@ -29,15 +29,17 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     except UnicodeDecodeError as not_utf8:
         try:
             text = data.decode("cp932")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as not_cp932:
             euc = japanese_euc(data)
             if euc is None:
-                # the line where UTF-8 fails: CP932 reads some bad bytes as characters and fails later, on a line
-                # that is good UTF-8 (a user test)
-                line = data[: not_utf8.start].count(b"\n") + 1
-                raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (undecodable byte on line {line})",
-                                 ja=f"{name_ja}が UTF-8 でも CP932 でも EUC-JP でもありません"
-                                 f"（{line} 行目に読めないバイト）") from None
+                # where each fails: a CP932 file fails as UTF-8 at its first Japanese character, and a UTF-8 one with
+                # a bad byte may fail as CP932 only later (a user test, then a review)
+                utf8 = data[: not_utf8.start].count(b"\n") + 1
+                cp932 = data[: not_cp932.start].count(b"\n") + 1
+                raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (an undecodable byte on line {utf8} "
+                                 f"as UTF-8, on line {cp932} as CP932)",
+                                 ja=f"{name_ja}が UTF-8 でも CP932 でも EUC-JP でもありません（UTF-8 としては "
+                                 f"{utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）") from None
             text = euc
         else:
             if euc_jp_read_as_cp932(data, name, "convert it to UTF-8 first (iconv -f euc-jp -t utf-8) if it is "

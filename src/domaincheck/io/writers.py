@@ -627,9 +627,10 @@ def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str, errors: str 
 
         raise stdout_closed("write the rows to a file with -o FILE", "-o FILE で行をファイルに書き出してください")
     binary: IO[bytes] | None
-    if isinstance(stream, io.TextIOBase):
+    binary_stream = isinstance(stream, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(stream, "mode", ""))
+    if isinstance(stream, io.TextIOBase) or not binary_stream:
         binary = getattr(stream, "buffer", None)
-        if binary is None:
+        if binary is None:  # a text writer of its own (a tee, a logging wrapper): written to as it is (a review)
             yield stream  # type: ignore[misc]
             return
         stream.flush()
