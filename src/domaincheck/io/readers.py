@@ -1107,7 +1107,14 @@ def _header_below(row: list[str], column: str | None, narrow: bool) -> bool:
         return False
     if narrow:
         return True
-    return detect_title_column(row) is not None and not any(numeric_spec(str(cell)) for cell in row if cell)
+    return detect_title_column(row) is not None and not any(_data_number(str(cell)) for cell in row if cell)
+
+
+def _data_number(cell: str) -> bool:
+    """Whether a cell is a number that marks a data row: any but a year, which a header may name a column by (a
+    column per fiscal year, 2024, 2025: a review)."""
+    number = numeric_spec(cell)
+    return number is not None and not (len(number) == 4 and 1900 <= int(number) <= 2100)
 
 
 def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
