@@ -624,7 +624,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     below: int | None = None
     if header_row is None and _search_below(header, column):
         narrow = _may_be_banner(header)
-        searched = _BANNER_ROWS if narrow else 1  # under a wide first row, only the row right below it
+        searched = _rows_searched(narrow)
         filled = 0  # rows read ahead that are not blank
         try:
             for line in lines:
@@ -1073,9 +1073,8 @@ def _has_title_column(header: list[str], column: str | None, below: bool = False
 
 
 _BANNER_CELLS = 2
-"""A first row with more cells filled than this is a banner only when a row below it holds a column named as titles
-are (:func:`_header_below`): a --column it does not hold is otherwise an error, not a reason to take a data row
-holding that text for the header."""
+"""A first row with more cells filled than this is a narrow banner's opposite, a wide first row: only the row right
+below it may then be the header, and only as :func:`_header_below` and :func:`_search_below` allow."""
 
 
 def _may_be_banner(row: list[str]) -> bool:
@@ -1096,13 +1095,20 @@ def _search_below(first: list[str], column: str | None, wide: bool = True) -> bo
     return narrow or (wide and detect_title_column(first) is None)
 
 
+def _rows_searched(narrow: bool) -> int:
+    """Rows that are not blank searched for the header below a first row without it: under a narrow banner up to
+    :data:`_BANNER_ROWS`, under a wide first row (a conditions line) only the row right below it."""
+    return _BANNER_ROWS if narrow else 1
+
+
 def _header_below(row: list[str], column: str | None, narrow: bool) -> bool:
     """Whether ``row``, under a first row without the title column, is the header. Under a narrow banner (one or two
     cells: 令和7年度 応募課題一覧, a date), any row holding the title column (``column``, else a detected one) is.
     Under a wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), only the row
     right below it is looked at, and it must also hold a column named as titles are (研究課題名, title…) and no cell
-    that is a number, as column names are words: a data row holding a title-like word (研究テーマ as a category) or
-    --column's text never becomes the header, losing the rows above it (a review)."""
+    that is a number other than a year (:func:`_data_number`), as column names are words: a data row holding a
+    title-like word (研究テーマ as a category) or --column's text never becomes the header, losing the rows above it
+    (a review)."""
     if not _has_title_column(row, column, below=True):
         return False
     if narrow:
@@ -1203,7 +1209,7 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     narrow = _may_be_banner(first)
     if header is None or header_row is not None or not _search_below(first, column, wide):
         return _SheetStart(worksheet, header, consumed, rows, declared_rows)
-    searched = _BANNER_ROWS if narrow else 1  # under a wide first row, only the row right below it
+    searched = _rows_searched(narrow)
     ahead: list[_SheetRow] = []
     filled = 0  # rows read ahead that are not blank
     for row in rows:
