@@ -1182,7 +1182,12 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     ("Ｋプログラム", "k_program", None), ("kprogram", "k_program", None),
     ("moonshot_goal_6", "moonshot", "moonshot_goal_6"), ("目標6", "moonshot", "moonshot_goal_6"),
     ("Goal 10", "moonshot", "moonshot_goal_10"),
-    ("さきがけ", "jst_strategic", "sakigake"), ("NEDO", "frontier", "nedo_leading_research")])
+    ("さきがけ", "jst_strategic", "sakigake"), ("NEDO", "frontier", "nedo_leading_research"),
+    ("ALCA-Next", "jst_strategic", "alca_next"),
+    # part of a Japanese name, as people cut them (a user test): the short name, the name without its acronym
+    ("ムーンショット", "moonshot", None), ("戦略的イノベーション創造プログラム", "sip", None),
+    ("経済安全保障重要技術育成プログラム", "k_program", None), ("人材育成", "hr_development", None),
+    ("研究セキュリティ", "research_security", None), ("フロンティア", "frontier", None)])
 def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
                                                           taxonomy: Any) -> None:  # fmt: skip
     """`programs ID`: one program with its items, or an item under its program alone (a user test had to search a
@@ -1214,6 +1219,15 @@ def test_programs_id_errors_name_what_was_given() -> None:
     for query in ("Program", "Development", "security", "AI"):
         r = run("programs", query)
         assert r.exit_code == 1 and f"no program matches {query!r}" in r.stderr, (query, r.stderr)
+    # part of two entries' Japanese names names both, and neither is guessed; a name written with other
+    # separators is the name (ALCA-Next: alca_next), said without a note
+    r = run("programs", "技術流出")
+    assert r.exit_code == 1 and "names several programs or items: leakage_management, tech_leakage_prevention" in (
+        r.stderr)
+    r = run("programs", "人材育成")
+    assert r.stderr.strip() == "'人材育成' is part of the name of hr_development: showing hr_development"
+    r = run("programs", "ALCA-Next")
+    assert r.exit_code == 0 and r.stderr == ""
     r = run("programs", "moonshot", "--kind", "measure")
     assert r.exit_code == 2 and "--kind measure does not fit moonshot, a program" in r.stderr
     r = run("programs", " ")
@@ -1412,7 +1426,9 @@ def test_show_table_lists_the_first_excluded_terms_last_and_counts_the_rest() ->
     shown = " ".join(line.split("│")[3].strip() for line in lines[at:] if line.count("│") > 3)
     assert shown.startswith(", ".join(excluded[:_EXCLUDED_SHOWN]))
     assert f"… and {len(excluded) - _EXCLUDED_SHOWN} more (--format json or csv lists them all)" in shown
-    assert str(len(excluded)) in lines[at]
+    assert f"{len(excluded)} terms" in lines[at]
+    r = runner.invoke(app, ["show", "quantum"], env={"COLUMNS": "250"})
+    assert any(f"{len(excluded)} 語" in line and "除外語" in line for line in r.stdout.splitlines())
     assert excluded[_EXCLUDED_SHOWN] not in shown.split(", ")
 
 
@@ -1462,6 +1478,13 @@ def test_show_market_rows_carry_the_sources_notes() -> None:
     for lang, item, text in (("ja", "衛星 ※ 1", "※ 1 衛星全般"), ("en", "Satellites *1", "*1 All satellites")):
         row = next(row for row in _show_rows("space", lang) if row["item"] == item)
         assert text in row["detail"] and row["source_line"] == "657", (lang, row)
+    # The source lists cybersecurity's market under its A I・ロボティクス table (line 642): digital_cyber's row says
+    # so, and that the link to the area is this taxonomy's reading (a user test)
+    cyber = next(row for row in _show_rows("digital_cyber") if row["section"] == "market")
+    assert cyber["item"] == "サイバーセキュリティ" and cyber["source_line"] == "642"
+    assert cyber["detail"].endswith("（表の技術領域: A I・ロボティクス、領域への対応は解釈）"), cyber
+    ship = next(row for row in _show_rows("shipbuilding", "en") if row["item"] == "Autonomous ships")
+    assert ship["detail"].endswith(" (the table's field: Ocean; the link to areas is editorial)"), ship
     data = json.loads(run("show", "mobility_logistics", "--format", "json").stdout)
     car = next(m for m in data["markets"] if m["technology_ja"] == "次世代自動車")
     assert car["cagr_percent"] is None and car["field_ja"] == "モビリティ"
@@ -1589,10 +1612,35 @@ def test_show_offers_only_near_names() -> None:
     r = run("show", "nosuch")
     assert r.exit_code == 1 and "nearest" not in r.stderr
     assert "`domaincheck domains` lists the 16 areas" in r.stderr
-    r = run("show", "robotcs")
+    r = run("show", "robo")
     assert r.exit_code == 1 and "nearest: ai_robotics (AI and advanced robotics)" in r.stderr  # English names
-    r = run("show", "robotcs", "--lang", "ja")
+    r = run("show", "robo", "--lang", "ja")
     assert r.exit_code == 1 and "近い領域: ai_robotics（AI・先端ロボット）" in r.stderr
+    # A typo of one word of a name is read as that name and said (robotcs: robotics)
+    r = run("show", "robotcs", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["id"] == "ai_robotics"
+    assert r.stderr.strip() == "no area is named 'robotcs'; showing the closest, ai_robotics"
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(("query", "area"), [("宇宙論", "space"), ("量子化学", "quantum"), ("cosmology", "space"),
+                                             ("細胞融合", "fusion")])
+def test_show_says_an_excluded_term_is_a_false_friend_of_its_area(query: str, area: str) -> None:
+    """An area's excluded term is near the area's name by spelling but means the opposite: `show` says so and shows
+    nothing (a user test: `show 宇宙論` showed space and exited 0)."""
+    r = run("show", query)
+    assert r.exit_code == EXIT_ERROR and r.stdout == ""
+    assert r.stderr.startswith(f"Error: {query!r} is excluded from {area}: a false friend"), r.stderr
+    assert f"`domaincheck show {area}`" in r.stderr
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("query", ["car", "foo bar", "IT"])
+def test_show_reads_no_latin_name_inside_a_longer_word(query: str) -> None:
+    """A Latin name is near a name or a word of one as a whole, never as part of a longer word: `show car` showed
+    bio_healthcare (car in healthcare), a user test."""
+    r = run("show", query)
+    assert r.exit_code == EXIT_ERROR and "nearest" not in r.stderr, r.stderr
 
 
 @pytest.mark.usefixtures("english")
@@ -2516,6 +2564,19 @@ def test_classify_table_keeps_area_ids_whole_in_a_narrow_width(lang: str, header
         assert set(ids) >= {"mobility_logistics", "digital_cyber", "ai_robotics"}, r.stdout
         assert "…" not in r.stdout
         assert max(cell_len(line.rstrip()) for line in r.stdout.splitlines()) <= width
+
+
+@pytest.mark.parametrize("width", [80, 84, 88, 92])
+def test_classify_table_folds_a_japanese_name_without_leaving_one_character(width: int) -> None:
+    """Sharing the width with the evidence, AI・先端ロボット folded as AI・先端ロボッ / ト at 80 columns and
+    量子コンピュータ as 量子コンピュー / タ (a user test): a name that cannot be whole is folded at ten cells, and no
+    line of the table holds one character alone."""
+    r = runner.invoke(app, ["classify", "量子コンピュータとAIを活用した創薬"], env={"COLUMNS": str(width)})
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert not [line for line in lines if re.fullmatch(r"\s+\S\s*", line)], r.stdout
+    assert any("AI・先端ロボット" in line for line in lines) or (
+        any("AI・先端ロ" in line for line in lines) and any(line.strip() == "ボット" for line in lines)), r.stdout
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

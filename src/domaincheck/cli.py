@@ -363,7 +363,7 @@ def classify(
     explain: Annotated[bool, typer.Option("--explain", help="Show every term that fired, where, with what weight, "
                                           "and near misses (table format).")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100,
-                                           help="Only report areas scoring at least this (default 50).")] = REPORT_AT,
+                                           help="Only report areas scoring at least this.")] = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
                                        "the default) or en. json, jsonl and csv are the same in both. Errors and "
@@ -586,8 +586,8 @@ def _term_reader(tax: Taxonomy) -> Callable[[str], list[tuple[str, int]]]:
 
 @app.command()
 def show(
-    area: Annotated[str, typer.Argument(help="Area id, Japanese or English name, or a near miss (e.g. 'qantum').",
-                                        show_default=False)],
+    area: Annotated[str, typer.Argument(help="Area id, Japanese or English name, a near miss (e.g. 'qantum'), or a "
+                                        "technology or term of the area (drones, 核融合).", show_default=False)],
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
     taxonomy_dir: _TaxonomyDir = None,
@@ -663,14 +663,15 @@ class KindChoice(str, Enum):
 @app.command()
 def programs(
     program: Annotated[str | None, typer.Argument(
-        help="Only this program, or this item of one: an id or a name (moonshot, SIP, moonshot_goal_6, 目標6).",
+        help="Only this program, or this item of one: an id or a name, whole or in part (moonshot, SIP, "
+        "moonshot_goal_6, 目標6, ムーンショット).",
         show_default=False)] = None,
     kind: Annotated[KindChoice | None, typer.Option("--kind", help="Only this kind.")] = None,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
     taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
-    """List support programs, end-to-end measures and protection uses, and what each serves; or one of them."""
+    """List support programs, end-to-end measures, protection and promotion uses, and what each serves; or one."""
     _use_taxonomy(taxonomy_dir)
     from .render import dump_json, program_data, programs_rows, write_rows
 

@@ -41,8 +41,8 @@ COMMANDS: dict[str, str] = {
     "show": "1つの領域のすべて: 区分、技術、経済安全保障の技術領域、支援プログラム、主要国、市場、出典。",
     "econsec": "経済安全保障の20の技術領域を、16領域との対応とともに一覧します。1 領域を指定すると、その用語も"
     "示します。",
-    "programs": "支援プログラム、一気通貫の施策、保護への活用と、それぞれが何に資するかを一覧します。または、その1つを"
-    "示します。",
+    "programs": "支援プログラム、一気通貫の施策、保護と育成への活用と、それぞれが何に資するかを一覧します。または、"
+    "その1つを示します。",
     "screen": "研究課題の CSV/TSV/Excel/JSONL ファイルをスクリーニングします: すべての行を元の順に、"
     "分類結果の列を加えて返します。",
     "taxonomy": "タクソノミーのファイルを検査します。",
@@ -61,7 +61,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "titles": "分類する研究課題名。'-' を指定すると標準入力から1行に1件ずつ読みます。",
         "fmt": _FORMAT,
         "explain": "反応したすべての語を、その位置と重み、惜しくも届かなかった候補とともに示します（table 形式）。",
-        "min_score": "スコアがこの値以上の領域だけを報告します（既定は50）。",
+        "min_score": "スコアがこの値以上の領域だけを報告します。",
         "top": "1件の研究課題名につき報告する領域を N 件までにします。",
         "lang": "表の言語: 見出し・名称・根拠を日本語（ja、既定）または英語（en）で示します。json・jsonl・csv は"
         "どちらでも同じです。エラーとヒントもこの言語になります。",
@@ -85,16 +85,17 @@ PARAMS: dict[str, dict[str, str]] = {
                          "ともに示します。csv と markdown ではこれだけを一覧します。",
                 "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "show": {
-        "area": "領域の id、日本語名・英語名、または近い綴り（例: 'qantum'）。",
+        "area": "領域の id、日本語名・英語名、近い綴り（例: 'qantum'）、またはその領域の技術・用語（例: ドローン、"
+                "核融合）。",
         "fmt": _FORMAT,
         "lang": _LANG,
         "taxonomy_dir": _TAXONOMY,
     },
     "econsec": {"area": "この経済安全保障の技術領域だけを、その用語とともに示します: id か名前（cbrn、先端材料科学）。",
                 "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
-    "programs": {"program": "このプログラム、またはその項目だけを示します: id か名前（moonshot、SIP、moonshot_goal_6、"
-                 "目標6）。", "kind": "この種別だけを示します。", "fmt": _FORMAT, "lang": _LANG,
-                 "taxonomy_dir": _TAXONOMY},
+    "programs": {"program": "このプログラム、またはその項目だけを示します: id か名前、またはその一部（moonshot、SIP、"
+                 "moonshot_goal_6、目標6、ムーンショット）。", "kind": "この種別だけを示します。", "fmt": _FORMAT,
+                 "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "screen": {
         "input_path": "研究課題のファイル: .csv、.tsv、.xlsx、.jsonl（'-' は標準入力の CSV）。",
         "output": "出力ファイル（形式は拡張子で決まります）。既定: 標準出力に CSV。",

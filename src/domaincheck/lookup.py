@@ -71,6 +71,16 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
         owner = owners.pop()
         return owner, (f"{said} is a technology of {owner}: showing {owner}",
                        f"{said} は {owner} の技術です: {owner} を表示します")
+    # An area's excluded term (宇宙論, 量子化学) is a false friend of it: close to its name by spelling, and the
+    # opposite of what it means (a user test found `show 宇宙論` showing space).
+    excluded = sorted(a.id for a in tax.areas if key in {normalize_text(x) for x in a.exclude})
+    if excluded and not owners and not an_area_name:
+        listed = ", ".join(excluded)
+        whose = "its" if len(excluded) == 1 else "their"
+        raise UnknownNameError(f"{said} is excluded from {listed}: a false friend that {whose} terms do not count, not "
+                               "an area", hint=f"see `domaincheck show {excluded[0]}` (excluded terms)",
+                               ja=f"{said} は {listed} の除外語です（その領域の用語としては数えない語）。領域の名前では"
+                               "ありません", hint_ja=f"`domaincheck show {excluded[0]}` の除外語を参照してください")
     found = resolver(names)(query)
     held: list[tuple[str, int]] | None = None
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
@@ -229,6 +239,22 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                 short.setdefault(normalize_text(label), set()).add(ref)
     found = sorted(labels.get(key, ()))
     note = None
+    if not found:  # written with other separators or none (ALCA-Next for alca_next, Kプログラム for K Program)
+        loose = _loose(key)
+        found = sorted({ref for label, refs in labels.items() if _loose(label) == loose for ref in refs})
+    if not found and not key.isascii() and len(key) >= 4:
+        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 研究セキュリティ: a user test): the
+        # entries whose Japanese name holds it, said as such; several are named in the error below.
+        holding: set[str] = set()
+        for prog in tax.programs:
+            named: tuple[Program | ProgramItem, ...] = (prog, *prog.items)
+            holding.update(prog.id if entry is prog else f"{prog.id}/{entry.id}" for entry in named
+                           if key in normalize_text(entry.name_ja))  # fmt: skip
+        found = sorted(holding)
+        if len(found) == 1:
+            shown = found[0].split("/")[-1]
+            note = (f"{said} is part of the name of {shown}: showing {shown}",
+                    f"{said} は {shown} の名前の一部です: {shown} を表示します")
     if not found:
         area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
                                                                                   a.official_ja, a.official_en)}),
@@ -273,6 +299,11 @@ or shorter, to be read as it: moonshoot 94, kprogram 94 (k_program), crst 89 (cr
 nor Development (hr_development is three characters longer)."""
 _SUGGEST_PROGRAM_AT = 70
 """From this ratio an id or short name is offered as a near one in the error."""
+
+
+def _loose(text: str) -> str:
+    """A normalised name without its spaces, hyphens, underscores and middle dots."""
+    return re.sub(r"[\s\-_‐・]+", "", text)
 
 
 def _short_names(name: str) -> tuple[str, ...]:

@@ -341,6 +341,10 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
                                       for n in why)  # fmt: skip
         cited = m["cited"] if ja else m.get("cited_en") or m["cited"]
         detail = f"{size}{cagr} — {cited}" + "".join(f"; {n[mark] or n['mark']} {n[lang]}" for n in own)
+        # The source lists the row under a field of its own table (サイバーセキュリティ under A I・ロボティクス); which
+        # of the 16 areas it concerns is this taxonomy's reading, marked as the crosswalk is (a user test).
+        detail += (f"（表の技術領域: {m['field_ja']}、領域への対応は解釈）" if ja
+                   else f" (the table's field: {m.get('field_en') or m['field_ja']}; the link to areas is editorial)")
         # The row's line, which carries the notes' marks (the JSON has each note's own line).
         item = " ".join([m["technology_" + lang], *(n[mark] or n["mark"] for n in own)])
         rows.append({"section": "market", "item": item,
@@ -354,7 +358,9 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
             more = len(excluded) - _EXCLUDED_SHOWN
             detail += (f" …ほか {more} 語（すべては --format json か csv で）" if lang == "ja"
                        else f" … and {more} more (--format json or csv lists them all)")  # fmt: skip
-        rows.append({"section": "excluded terms", "item": f"{len(excluded)}", "detail": detail, "source_line": ""})
+        # The count as a count, not as an id in the item column (a user test read 「項目: 123」 as one)
+        count = f"{len(excluded)} 語" if lang == "ja" else f"{len(excluded)} terms"
+        rows.append({"section": "excluded terms", "item": count, "detail": detail, "source_line": ""})
     return rows
 
 
@@ -947,6 +953,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         elif rows:
             named = console.width >= _NAME_COLUMN_MIN and _table_width(r.areas, rows, w, lang, True) <= console.width
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
+            fold_at = _NAME_LEAST if named and lang != "en" and _names_fold(r.areas, rows, w, lang, console.width) \
+                else None  # fmt: skip
             # Below _NAME_COLUMN_MIN columns the name is left out: folded beside the id, tier and band it showed a
             # character a line and squeezed the evidence to two (a user test at 60); the id names the area.
             for c, header in zip(("area", "name", "tier", "score", "band"), w.columns[:5], strict=True):
@@ -954,7 +962,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                     continue
                 # The name (free text, Japanese without spaces) folds in a narrow terminal; the id and labels never do.
                 t.add_column(header, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
-                             justify="right" if c == "score" else "left")  # fmt: skip
+                             justify="right" if c == "score" else "left",
+                             max_width=fold_at if c == "name" else None)  # fmt: skip
             t.add_column(w.columns[-1], overflow="fold")
             for a, cells in zip(r.areas, rows, strict=True):
                 name = [Wrapped(RText(a.name_en if lang == "en" else a.name_ja))] if named else []  # 禁則 kept
@@ -1024,6 +1033,17 @@ def _table_width(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, la
     if named:
         need += widest(w.columns[1], (a.name_en if lang == "en" else a.name_ja for a in areas), _NAME_LEAST)
     return need
+
+
+def _names_fold(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, lang: str, width: int) -> bool:
+    """Whether the classify table of ``areas`` is too narrow for their names whole. Japanese names are then folded
+    at :data:`_NAME_LEAST` cells: folded to share the width with the evidence, a name left one character on a line
+    of its own (AI・先端ロボッ / ト at 80 columns, a user test). (English folds between words.)"""
+    from rich.cells import cell_len
+
+    most = max(cell_len(a.name_en if lang == "en" else a.name_ja) for a in areas)
+    least = min(most, max(_NAME_LEAST, cell_len(w.columns[1])))
+    return _table_width(areas, rows, w, lang, True) + most - least > width
 
 
 def _packed(fields: Sequence[str], first: int, rest: int) -> list[str]:

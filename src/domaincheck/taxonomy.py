@@ -684,17 +684,27 @@ def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
     keys = list(names)
     normalized = {k: normalize_text(k) for k in keys}
 
+    words = {k: [w for w in re.split(r"[\W_]+", normalized[k]) if w] for k in keys}
+
     def resolve(query: str) -> list[tuple[str, float]]:
         q = normalize_text(query)
         exact = [names[k] for k in keys if normalized[k] == q]
         if exact:
             return [(exact[0], 100.0)]
-        found = process.extract(q, {k: normalized[k] for k in keys}, scorer=fuzz.WRatio,
-                                processor=utils.default_process, limit=10)  # fmt: skip
         best: dict[str, float] = {}
-        for _, score, key in found:
-            best[names[key]] = max(best.get(names[key], 0.0), float(score))
-        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        if q.isascii():
+            # Latin text has words: a name is near a label or one of its words as a whole (qantum: quantum), never
+            # as part of a longer word (car in healthcare, foo in agri_food: a user test).
+            for k in keys:
+                # (a whole word is not the whole name: 99 at most, so that the reader is told what was shown)
+                score = max([fuzz.ratio(q, normalized[k]), *(min(fuzz.ratio(q, w), 99.0) for w in words[k])])
+                best[names[k]] = max(best.get(names[k], 0.0), score)
+        else:  # Japanese writes no spaces: a part of a name may be the name (量子関連 in 量子関連技術)
+            found = process.extract(q, {k: normalized[k] for k in keys}, scorer=fuzz.WRatio,
+                                    processor=utils.default_process, limit=10)  # fmt: skip
+            for _, score, key in found:
+                best[names[key]] = max(best.get(names[key], 0.0), float(score))
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
 
     return resolve
 
