@@ -2416,11 +2416,15 @@ def test_output_paths_are_named_for_what_is_wrong_with_them(tmp_path: Path, monk
 
     monkeypatch.setattr(os, "replace", refuse)
     for args in (["-o", str(target)], ["-o", str(tmp_path / "o.csv"), "--summary-json", str(target)]):
+        target.write_text("old\n", encoding="utf-8")
         r = run(*MIN, "screen", str(src), *args, "--quiet")
         assert r.exit_code == EXIT_ERROR, r.stderr
         assert f"Error: {target}: " in r.stderr and "Operation not permitted" in r.stderr, r.stderr
         assert ".part" not in r.stderr
-        assert target.read_text(encoding="utf-8") == "old\n"
+        if args[-2] == "-o":  # an output not replaced is the old one, whole
+            assert target.read_text(encoding="utf-8") == "old\n"
+        else:  # an earlier summary is not left to stand for this run (see the next test)
+            assert not target.exists()
         assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
@@ -3088,8 +3092,13 @@ def test_the_header_is_found_under_a_conditions_line_of_three_cells(tmp_path: Pa
     # the row right below a wide first row, but a data row (its number): no header
     ([["出力条件", "令和7年度", "第1四半期"], ["1", "研究課題名", "東大"], ["2", "量子コンピュータの誤り訂正", "京大"]],
      None),
+    # a header of two columns that names no title column, and a data row holding 件名 (or Title) below it: that row
+    # became the header, the two strategic proposals above it were lost and --fail-on passed (a user test)
+    ([["No", "内容"], ["1", "量子コンピュータの研究開発"], ["2", "極超音速ミサイルの誘導"], ["3", "件名"],
+      ["4", "江戸時代の寺子屋の研究"]], None),
+    ([["ID", "text"], ["a", "quantum computing hardware"], ["b", "hypersonic missile guidance"], ["c", "Title"]], None),
 ])  # fmt: skip
-def test_a_data_row_under_a_wide_first_row_never_becomes_the_header(tmp_path: Path, suffix: str,
+def test_a_data_row_below_the_first_row_never_becomes_the_header(tmp_path: Path, suffix: str,
                                                                     rows: list[list[str]],
                                                                     column: str | None) -> None:  # fmt: skip
     src = tmp_path / f"call{suffix}"
@@ -3416,3 +3425,63 @@ def test_screen_xlsx_keeps_hidden_columns_hidden(tmp_path: Path) -> None:
     hidden = {header[i] for i in range(len(header))
               if sheet.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].hidden}  # fmt: skip
     assert header[:4] == ["No", "研究課題名", "代表者", "所属"] and hidden == {"代表者"}
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("content", ["", "\n\n", "\r\n"])
+def test_an_empty_jsonl_is_a_call_with_no_proposals(tmp_path: Path, content: str) -> None:
+    """A night's JSONL export with no applications is empty: it was an error (exit 1, which --fail-on reads as
+    findings), where a CSV of its header alone is screened with a warning (a user test). It is screened as that CSV:
+    no rows, a warning, exit 0; its one column is the title column, named as --column names it. A file whose objects
+    have no fields is still an error."""
+    src = tmp_path / "night.jsonl"
+    src.write_text(content, encoding="utf-8", newline="")
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out), "-q", "--fail-on", "any")
+    assert r.exit_code == 0, r.stderr
+    assert "the input has no records" in r.stderr and "nothing was screened" in r.stderr
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("title,dc_verdict,")
+    r = run(*MIN, "screen", str(src), "-o", "-", "-q", "--column", "課題名")
+    assert r.exit_code == 0 and r.stdout.lstrip("\ufeff").startswith("課題名,dc_verdict,"), r.stderr
+    r = run(*MIN, "screen", str(src), "-o", "-", "-q", "--format", "jsonl")
+    assert r.exit_code == 0 and r.stdout == ""
+    (tmp_path / "fieldless.jsonl").write_text("{}\n{}\n", encoding="utf-8")
+    r = run(*MIN, "screen", str(tmp_path / "fieldless.jsonl"), "-o", str(out), "-q")
+    assert r.exit_code == EXIT_ERROR and "no JSON objects with fields" in r.stderr
+
+
+def test_a_summary_that_cannot_be_written_leaves_no_earlier_one(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that succeeded but could not write its summary (a full disk, a user test) left the previous run's file,
+    with `status: ok` and its counts, for a script to read as tonight's: it is removed, and the run fails."""
+    import domaincheck.cli as cli_module
+
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    summary = tmp_path / "summary.json"
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--summary-json", str(summary))
+    assert r.exit_code == 0 and json.loads(summary.read_text(encoding="utf-8"))["status"] == "ok"
+
+    def full(path: Path, data: Any) -> None:
+        raise cli_module.InputError(f"cannot write {path}: No space left on device")
+
+    monkeypatch.setattr(cli_module, "_write_json_atomic", full)
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--summary-json", str(summary))
+    assert r.exit_code == EXIT_ERROR and "No space left on device" in r.stderr
+    assert not summary.exists()
+
+
+def test_a_screened_file_screened_again_gives_the_same_results(tmp_path: Path) -> None:
+    """The output guards a formula-like title with a quote ('-AIによる創薬); screened again, the quote was read as part
+    of the title and its scores changed (a user test). The title is classified as first given; the cell stays."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["-AIによる創薬と量子計算"], ["=量子コンピュータの誤り訂正"], ["+ゲノム編集"],
+                     ["源氏物語の研究"]])  # fmt: skip
+    first, again = tmp_path / "first.csv", tmp_path / "again.csv"
+    assert run("screen", str(src), "-o", str(first), "-q").exit_code == 0
+    once = list(csv.reader(first.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[0][:2] for row in once[1:4]] == ["'-", "'=", "'+"]  # guarded
+    r = run("screen", str(first), "-o", str(again), "-q")
+    assert r.exit_code == 0, r.stderr
+    twice = list(csv.reader(again.read_text(encoding="utf-8-sig").splitlines()))
+    assert twice == once  # the cells as they were; the result columns replaced by the same results

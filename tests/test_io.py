@@ -382,6 +382,17 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["所属/部局", "研究課題名"], 1, id="slash-in-another-name"),
         pytest.param(["Title/タイトル", "研究課題名"], 1, id="an-exact-name-before-a-half"),
         pytest.param(["a/b", "x"], None, id="slash-naming-nothing"),
+        # names an application system's export uses (a user test), the Japanese title before the English one
+        pytest.param(["No", "英文課題名", "和文課題名"], 2, id="和文課題名-before-英文課題名"),
+        pytest.param(["No", "英文課題名"], 1, id="英文課題名-alone"),
+        pytest.param(["受付番号", "提案名"], 1, id="提案名"),
+        pytest.param(["受付番号", "提案タイトル"], 1, id="提案タイトル"),
+        pytest.param(["番号", "研究の名称"], 1, id="研究の名称"),
+        pytest.param(["id", "Title_JP", "Title_EN"], 1, id="title_jp"),
+        # a form's first of several (研究課題名１): the number, as a suffix, ranks below the plain name
+        pytest.param(["No", "研究課題名１", "研究課題名２"], 1, id="numbered"),
+        pytest.param(["研究課題名2", "研究課題名"], 1, id="plain-before-numbered"),
+        pytest.param(["No", "課題2"], None, id="a-number-on-no-name"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:
@@ -984,6 +995,10 @@ def test_cell_text_writes_values_as_a_spreadsheet_shows_them() -> None:
     assert cell_text(aware) == "2025-05-01T00:00:00+09:00"  # an instant, not a date
     assert cell_text(datetime.date(2025, 5, 1)) == "2025-05-01"
     assert cell_text(datetime.time(9, 30)) == "09:30:00"
+    # a duration cell ([h]:mm) as the sheet shows it, not Python's "1 day, 6:00:00" (a user test)
+    assert cell_text(datetime.timedelta(hours=30)) == "30:00:00"
+    assert cell_text(datetime.timedelta(minutes=-90)) == "-1:30:00"
+    assert cell_text(datetime.timedelta(days=2, seconds=5, microseconds=250000)) == "48:00:05.25"
 
 
 def test_xlsx_cells_zero_padded_numbers_and_dates(tmp_path: Path) -> None:

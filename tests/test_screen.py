@@ -1314,6 +1314,16 @@ def test_tab_separated_file_named_csv_gets_a_tsv_hint(tmp_path: Path) -> None:
     assert "--input-format tsv" in (info.value.hint or "")
     summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), input_fmt="tsv")
     assert summary.title_column == "研究課題名"
+    # a quoted cell with a tab made it a quote error, without the hint (a user test); a CSV's quote error keeps its own
+    src.write_text('研究課題名\t番号\n量子センサ\t1\n"スマート""農業"""\t2\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert info.value.hint == ("the header is one column holding tabs, so the file looks like TSV: read it as TSV "
+                               "with --input-format tsv")
+    (tmp_path / "bad.csv").write_text('研究課題名,番号\n"量子\tセンサ"x,1\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(tmp_path / "bad.csv"), output=str(tmp_path / "out.csv"))
+    assert "TSV" not in (info.value.hint or "") and "quote" in (info.value.hint or "")
 
 
 def test_xlsx_cell_values_are_written_as_excel_shows_them_and_agree_across_outputs(tmp_path: Path) -> None:
@@ -1515,13 +1525,33 @@ def test_a_full_disk_while_writing_xlsx_is_one_clear_error(tmp_path: Path) -> No
 
 def test_a_lone_surrogate_does_not_damage_an_xlsx_output(tmp_path: Path) -> None:
     """A JSONL cell holding a lone surrogate ("\\ud83d", half an emoji) made a workbook Excel and openpyxl call damaged,
-    with exit 0 (a sweep). It is written as U+FFFD, as control characters are."""
+    with exit 0 (a sweep). It is written as U+FFFD: no workbook can hold it."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"title": "量子センサ", "note": "\\ud83d"}\n', encoding="utf-8")
     out = tmp_path / "out.xlsx"
     run(tmp_path, input=str(src), output=str(out))
     row = [c.value for c in next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, max_row=2))]
     assert row[:2] == ["量子センサ", "\ufffd"]
+
+
+def test_control_characters_and_cr_survive_an_xlsx_output(tmp_path: Path) -> None:
+    """Control characters (a vertical tab, some exports' line break; \\x01) became U+FFFD in xlsx output, and a cell's
+    CR LF came back as LF (a user test). They are written as the workbook escapes them (_x000B_, _x000D_), as Excel
+    writes a cell's CR, so that Excel and this reader give them back as they were, through xlsx to xlsx too."""
+    cells = ["量子センサ\x0b海洋観測", "a\x01b\x1fc", "改行を含む\r\n研究課題名", "tab\tand\nLF"]
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"title": "量子", **{f"c{i}": c for i, c in enumerate(cells)}}, ensure_ascii=False)
+                   + "\n", encoding="utf-8")
+    out, again = tmp_path / "out.xlsx", tmp_path / "again.xlsx"
+    run(tmp_path, input=str(src), output=str(out))
+    run(tmp_path, input=str(out), output=str(again))
+    raw = [c.value for c in next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, max_row=2))]
+    assert raw[1:5] == ["量子センサ_x000B_海洋観測", "a_x0001_b_x001F_c", "改行を含む_x000D_\n研究課題名",
+                        "tab\tand\nLF"]
+    for book in (out, again):
+        with open_table(InputSource(str(book)), "xlsx") as table:
+            [row] = list(table.rows)
+        assert row.cells[1:5] == cells, book
 
 
 def test_xlsx_number_formats_follow_their_cells_when_columns_are_dropped_rows_are_long_and_batches_many(

@@ -854,7 +854,14 @@ def screen(
 
                 typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
             else:
-                _write_json_atomic(summary_json, data)
+                try:
+                    _write_json_atomic(summary_json, data)
+                except InputError:  # an earlier run's summary must not stand for this one (a user test: disk full)
+                    import contextlib
+
+                    with contextlib.suppress(OSError):
+                        summary_json.unlink()
+                    raise
         if not quiet:
             from .render import screen_summary
 

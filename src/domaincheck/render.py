@@ -1569,10 +1569,13 @@ def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -
         if ja:
             skipped = summary.blank_rows_skipped
             blank = f"（空のレコード {skipped:,} 件を読み飛ばしました）" if skipped else ""
-            text = f"入力の見出し行の下にデータ行がありません{blank}: 何もスクリーニングしていません"
+            where = ("入力にレコードがありません" if summary.input_format == "jsonl"
+                     else "入力の見出し行の下にデータ行がありません")  # fmt: skip
+            text = f"{where}{blank}: 何もスクリーニングしていません"
         else:
             blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
-            text = f"the input has no data rows under its header{blank}: nothing was screened"
+            where = "no records" if summary.input_format == "jsonl" else "no data rows under its header"
+            text = f"the input has {where}{blank}: nothing was screened"
     else:
         from .models import UNCLASSIFIED_PROBLEMS
 

@@ -1179,6 +1179,12 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                     problems += ("text_truncated",)
         else:
             text = title
+        if text is not None and text[:1] == "'" and text[1:2] in FORMULA_START:
+            # The guard a screen's own output puts before a formula-like cell ('-AIによる創薬): a file screened again
+            # classifies the title as first given (the quote changed its scores, a user test); the cell stays
+            text = text[1:]
+            if cuts is not None:
+                cut -= 1
         if text is not None and _NOT_TEXT.search(text) is not None:
             # Half an emoji (a JSON \ud83d) or a NUL byte from a broken export: the rest is classified, not the
             # whole title lost to --fail-on (a user test); the cells are written as they are

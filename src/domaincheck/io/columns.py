@@ -2,7 +2,8 @@
 
 Names are compared after NFKC normalisation, case folding and removal of spaces, underscores, hyphens
 and middle dots, so ``Project_Title``, ``ＴＩＴＬＥ`` and ``研究 課題名`` all match. A parenthesised or
-bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]`` matches too, at lower priority, and so does a name
+bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]``, or a number (``研究課題名１``), matches too, at lower
+priority, and so does a name
 decorated as forms mark required items (``研究課題名※必須``, ``【研究課題名】``, ``*タイトル``), and so does a bilingual
 name whose halves a slash parts (``研究課題名／Project Title``).
 """
@@ -38,7 +39,14 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "申請課題名",
     "応募課題名",
     "title ja",
+    "title jp",
     "japanese title",
+    "和文課題名",
+    "和文タイトル",
+    "課題タイトル",
+    "提案タイトル",
+    "提案名",
+    "研究の名称",
     "研究題目",
     "研究課題",
     "件名",
@@ -51,6 +59,11 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "プロジェクト名",
     "事業名",
     "研究名",
+    # English titles last: a Japanese one beside them is read first
+    "英文課題名",
+    "英文タイトル",
+    "english title",
+    "title en",
 )
 """Title column names tried in this order (after normalisation) when no column is given."""
 
@@ -65,7 +78,12 @@ def normalize_column_name(name: str) -> str:
 
 
 def _without_suffix(key: str) -> str:
-    return _SUFFIX.sub("", key)
+    """``key`` without its bracketed suffix (研究課題名（和文）) or a number after it (研究課題名1, a form's first of
+    several: a user test)."""
+    return _COUNTED.sub("", _SUFFIX.sub("", key))
+
+
+_COUNTED = re.compile(r"(?<=\D)[0-9]+$")
 
 
 _MARKS = re.compile(r"^[*★☆●○◎◆◇■□▼▽※]+|[*★☆●○◎◆◇■□▼▽]+$|(?<=.)※(必須|任意|required)?$")

@@ -325,7 +325,8 @@ def cell_text(value: object) -> str:
     None → ''; str as is; TRUE/FALSE as Excel shows them; an integral float as an integer (``1.2345678901234568e16``
     → ``12345678901234568``: the shortest digits that read back as the same float, so no digit is invented) up to
     1e21, other floats as Python writes them; a date-time in ISO form, a naive one at midnight as its date
-    (``2025-05-01``); dict/list as JSON; anything else with str().
+    (``2025-05-01``); a duration as hours, minutes and seconds (``30:00:00``); dict/list as JSON; anything else with
+    str().
     """
     if value is None:
         return ""
@@ -344,9 +345,23 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if _is_midnight(value) else value.isoformat()
     if isinstance(value, _dt.date | _dt.time):
         return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return _duration_text(value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _duration_text(value: _dt.timedelta) -> str:
+    """A duration as a spreadsheet shows one in ``[h]:mm:ss``: hours past 24 as hours (30:00:00; Python's own text,
+    ``1 day, 6:00:00``, came out of a duration cell, a user test), a fraction of a second after a point."""
+    micro = value // _dt.timedelta(microseconds=1)
+    sign, micro = ("-", -micro) if micro < 0 else ("", micro)
+    seconds, fraction = divmod(micro, 1_000_000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    text = f"{sign}{hours}:{minute:02d}:{second:02d}"
+    return f"{text}.{fraction:06d}".rstrip("0") if fraction else text
 
 
 def _is_midnight(value: _dt.datetime) -> bool:
@@ -476,7 +491,7 @@ def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | 
         resolved = resolve_encoding(binary, encoding, name=source.name)
         binary.seek(0)
         if fmt == "jsonl":
-            header = _jsonl_keys(binary, resolved, source)
+            header = _jsonl_keys(binary, resolved, source, column)
             binary.seek(0)
         with _text(binary, resolved) as text:
             if fmt == "jsonl":
@@ -573,7 +588,13 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             "読みました: そこで開いた引用符が閉じていないのでは？）"
         kind = fmt.upper()
         said, said_ja = _csv_error_text(str(exc))
-        if fmt == "tsv" and not jsonl:
+        # A TSV named .csv fails on a quoted cell before its header is looked at (a user test): its first line holds
+        # the other format's delimiter and not this one's
+        other = None if jsonl or not first or sep in first[0] else _delimiter_context(first, fmt, source.name)
+        if other is not None:
+            hint, hint_ja = (f"{other[0].split(': ', 1)[1]}: {other[1]}",
+                             f"{other[2].split(': ', 1)[1]}: {other[3]}")
+        elif fmt == "tsv" and not jsonl:
             hint += ('. TSV follows the same rule, as Excel writes it: a field whose own text starts with a quote is '
                      'quoted, its quotes doubled ("""Smart"" cities")')
             hint_ja += ('。TSV も Excel が書くとおり同じ規則です: 文字として引用符で始まるフィールドは全体を引用符で'
@@ -626,14 +647,16 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         narrow = _may_be_banner(header)
         searched = _rows_searched(narrow)
         filled = 0  # rows read ahead that are not blank
+        above = [_filled(header)]  # how many cells the rows above a candidate fill
         try:
             for line in lines:
                 record = parse(line)
                 ahead.append(record)
                 if any(record):
-                    if _header_below(record, column, narrow):
+                    if _header_below(record, column, narrow, above):
                         below, header, ahead = seen + len(ahead), record, []
                         break
+                    above.append(_filled(record))
                     filled += 1
                 if filled >= searched or len(ahead) >= _AHEAD_MAX:
                     break
@@ -703,9 +726,11 @@ class _BadLine(NamedTuple):
     ja: str
 
 
-def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[str]:
+def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: str | None = None) -> list[str]:
     """First pass over JSONL: collect keys in order of first appearance. A file in which no line is a JSON object is
-    not JSONL: InputError naming its first bad line."""
+    not JSONL: InputError naming its first bad line. A file with no line but blank ones is a call with no proposals
+    (a night's export: a user test found it an error, where a CSV of its header alone is screened with a warning):
+    as that CSV, its one column is the title column, named as ``column`` names it, else ``title``."""
     keys: dict[str, None] = {}
     first_bad: tuple[int, _BadLine] | None = None
     objects = 0
@@ -716,6 +741,8 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource) -> list[st
                 keys.update(dict.fromkeys(obj))
             elif obj is not None and first_bad is None:
                 first_bad = (line_no, obj)
+    if not objects and first_bad is None:
+        return [column if column is not None and numeric_spec(column) is None else "title"]
     if not objects and first_bad is not None:
         line_no, bad = first_bad
         raise InputError(f"{source.name}: no line is a JSON object (line {line_no}: {bad.en})",
@@ -1077,9 +1104,14 @@ _BANNER_CELLS = 2
 below it may then be the header, and only as :func:`_header_below` and :func:`_search_below` allow."""
 
 
+def _filled(row: Sequence[object]) -> int:
+    """How many cells of ``row`` hold more than white space."""
+    return sum(1 for cell in row if str(cell).strip())
+
+
 def _may_be_banner(row: list[str]) -> bool:
     """Whether a first row without the title column is a narrow banner above the header: it fills few cells."""
-    return sum(1 for cell in row if str(cell).strip()) <= _BANNER_CELLS
+    return _filled(row) <= _BANNER_CELLS
 
 
 def _search_below(first: list[str], column: str | None, wide: bool = True) -> bool:
@@ -1101,19 +1133,22 @@ def _rows_searched(narrow: bool) -> int:
     return _BANNER_ROWS if narrow else 1
 
 
-def _header_below(row: list[str], column: str | None, narrow: bool) -> bool:
-    """Whether ``row``, under a first row without the title column, is the header. Under a narrow banner (one or two
-    cells: 令和7年度 応募課題一覧, a date), any row holding the title column (``column``, else a detected one) is.
-    Under a wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), only the row
-    right below it is looked at, and it must also hold a column named as titles are (研究課題名, title…) and no cell
-    that is a number other than a year (:func:`_data_number`), as column names are words: a data row holding a
-    title-like word (研究テーマ as a category) or --column's text never becomes the header, losing the rows above it
-    (a review)."""
-    if not _has_title_column(row, column, below=True):
+def _header_below(row: list[str], column: str | None, narrow: bool, above: Sequence[int]) -> bool:
+    """Whether ``row``, under a first row without the title column, is the header; ``above``: how many cells each
+    row above it that is not blank fills, the first row's first. A header's cells are names, never a number other
+    than a year (:func:`_data_number`): a data row holding a title-like word (研究テーマ or 件名 as a category) or
+    --column's text never becomes the header, losing the rows above it (a review; a user test). Under a narrow
+    banner (one or two cells: 令和7年度 応募課題一覧, a date), a row holding the title column (``column``, else a
+    detected one) is the header when every row above it is a banner line: one cell, or fewer than the header fills
+    (a header of two columns, No and 内容, is no banner: its data rows were taken for banners, a user test). Under a
+    wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), only the row right
+    below it is looked at, and it must also hold a column named as titles are (研究課題名, title…)."""
+    if not _has_title_column(row, column, below=True) or any(_data_number(str(cell)) for cell in row if cell):
         return False
     if narrow:
-        return True
-    return detect_title_column(row) is not None and not any(_data_number(str(cell)) for cell in row if cell)
+        width = _filled(row)
+        return all(cells == 1 or cells < width for cells in above)
+    return detect_title_column(row) is not None
 
 
 def _data_number(cell: str) -> bool:
@@ -1212,12 +1247,15 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     searched = _rows_searched(narrow)
     ahead: list[_SheetRow] = []
     filled = 0  # rows read ahead that are not blank
+    above = [_filled(first)]  # how many cells the rows above a candidate fill
     for row in rows:
         ahead.append(row)
         values = row[0]
         if not _is_blank(values):
-            if _header_below([cell_text(c) for c in values], column, narrow):
+            texts = [cell_text(c) for c in values]
+            if _header_below(texts, column, narrow, above):
                 return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
+            above.append(_filled(texts))
             filled += 1
         if filled >= searched or len(ahead) >= _AHEAD_MAX:
             break

@@ -154,7 +154,11 @@ _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SIGNS_ONLY = re.compile(r"[-+]+")  # "-" for 該当なし, "--": no formula, and Japanese sheets are full of them
 # Control characters a workbook cannot hold, and lone surrogates (a JSONL "\\ud83d"), built with chr(): mypyc cannot
 # compile a surrogate in a string literal (it fell back to plain Python).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
+"""What a workbook's text cannot hold as it is: control characters but tab and LF (CR too: XML reads CR LF as LF)
+and lone surrogates."""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_SURROGATE_CHAR = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
 
 # Text (CSV/TSV) cells that an xlsx output writes as numbers or dates: ASCII digits only ([0-9], not \d, which also
@@ -1037,6 +1041,8 @@ def _has_tz(value: object) -> bool:
 def _json_default(value: object) -> Any:
     if isinstance(value, _dt.datetime | _dt.date | _dt.time):
         return value.isoformat()
+    if isinstance(value, _dt.timedelta):  # a duration cell as the sheet shows it (30:00:00)
+        return cell_text(value)
     return str(value)
 
 
@@ -1083,10 +1089,14 @@ class _XlsxWriter(_NothingReplaced):
 
     @staticmethod
     def _text(text: str) -> str:
-        if _XML_ILLEGAL.search(text):
-            text = _XML_ILLEGAL.sub("\ufffd", text)
         if text and text[0] in _FORMULA_START:
             text = neutralize(text)
+        if _XML_ILLEGAL.search(text):
+            # A control character as the workbook escapes it, as Excel writes a cell's CR (_x000D_) and reads such
+            # an escape back (they became U+FFFD, and CR LF came back as LF: a user test); a lone surrogate, no
+            # character at all, as U+FFFD
+            text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+            text = _SURROGATE_CHAR.sub("\ufffd", text)
         return text
 
     def _prepare(self, values: Sequence[Any]) -> list[Any]:
