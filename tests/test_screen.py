@@ -1320,6 +1320,12 @@ def test_tab_separated_file_named_csv_gets_a_tsv_hint(tmp_path: Path) -> None:
         run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
     assert info.value.hint == ("the header is one column holding tabs, so the file looks like TSV: read it as TSV "
                                "with --input-format tsv")
+    # Excel in a European locale saves "CSV" with semicolons: said so, and how to save it again (a user test)
+    (tmp_path / "semi.csv").write_text("No;title;memo\n1;量子センサ;x\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(tmp_path / "semi.csv"), output=str(tmp_path / "out.csv"))
+    assert "the header is one column holding semicolons" in info.value.message
+    assert "with commas" in (info.value.hint or "")
     (tmp_path / "bad.csv").write_text('研究課題名,番号\n"量子\tセンサ"x,1\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
         run(tmp_path, input=str(tmp_path / "bad.csv"), output=str(tmp_path / "out.csv"))

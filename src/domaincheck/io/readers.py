@@ -704,6 +704,12 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
     """For a header that is one column holding the other format's delimiter (a TSV file named .csv): what to say."""
     other, what, what_ja = ("tsv", "tabs", "タブ") if fmt == "csv" else ("csv", "commas", "カンマ")
+    if len(header) == 1 and fmt == "csv" and ";" in header[0] and "\t" not in header[0]:
+        # Excel in a European locale saves "CSV" with semicolons (a user test): no format here reads them
+        return (f"{name}: the header is one column holding semicolons, so the file is separated by semicolons",
+                "save it from Excel as CSV with commas (or as .xlsx), or replace the semicolons",
+                f"{name}: 見出し行がセミコロンを含む 1 列なので、セミコロン区切りのファイルのようです",
+                "Excel でカンマ区切りの CSV（または .xlsx）として保存し直すか、セミコロンを置き換えてください")
     if len(header) != 1 or ("\t" if other == "tsv" else ",") not in header[0]:
         return None
     return (f"{name}: the header is one column holding {what}, so the file looks like {other.upper()}",
