@@ -393,6 +393,9 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["No", "研究課題名１", "研究課題名２"], 1, id="numbered"),
         pytest.param(["研究課題名2", "研究課題名"], 1, id="plain-before-numbered"),
         pytest.param(["No", "課題2"], None, id="a-number-on-no-name"),
+        # a number after a word that may name anything is no title (a review)
+        pytest.param(["ID", "Subject1", "Subject2", "Abstract"], None, id="subject-numbered"),
+        pytest.param(["No", "テーマ1", "件名1"], None, id="theme-numbered"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:

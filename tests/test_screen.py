@@ -1544,7 +1544,8 @@ def test_control_characters_and_cr_survive_an_xlsx_output(tmp_path: Path) -> Non
     """Control characters (a vertical tab, some exports' line break; \\x01) became U+FFFD in xlsx output, and a cell's
     CR LF came back as LF (a user test). They are written as the workbook escapes them (_x000B_, _x000D_), as Excel
     writes a cell's CR, so that Excel and this reader give them back as they were, through xlsx to xlsx too."""
-    cells = ["量子センサ\x0b海洋観測", "a\x01b\x1fc", "改行を含む\r\n研究課題名", "tab\tand\nLF"]
+    cells = ["量子センサ\x0b海洋観測", "a\x01b\x1fc", "改行を含む\r\n研究課題名", "tab\tand\nLF",
+             "typed _x000B_ and _x005F_x000D_ and _x0041_"]  # text that reads as an escape is text (a review)
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"title": "量子", **{f"c{i}": c for i, c in enumerate(cells)}}, ensure_ascii=False)
                    + "\n", encoding="utf-8")
@@ -1552,12 +1553,12 @@ def test_control_characters_and_cr_survive_an_xlsx_output(tmp_path: Path) -> Non
     run(tmp_path, input=str(src), output=str(out))
     run(tmp_path, input=str(out), output=str(again))
     raw = [c.value for c in next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, max_row=2))]
-    assert raw[1:5] == ["量子センサ_x000B_海洋観測", "a_x0001_b_x001F_c", "改行を含む_x000D_\n研究課題名",
-                        "tab\tand\nLF"]
+    assert raw[1:6] == ["量子センサ_x000B_海洋観測", "a_x0001_b_x001F_c", "改行を含む_x000D_\n研究課題名",
+                        "tab\tand\nLF", "typed _x005F_x000B_ and _x005F_x005F_x005F_x000D_ and _x005F_x0041_"]
     for book in (out, again):
         with open_table(InputSource(str(book)), "xlsx") as table:
             [row] = list(table.rows)
-        assert row.cells[1:5] == cells, book
+        assert row.cells[1:6] == cells, book
 
 
 def test_xlsx_number_formats_follow_their_cells_when_columns_are_dropped_rows_are_long_and_batches_many(

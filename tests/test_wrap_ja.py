@@ -43,3 +43,15 @@ def test_every_line_fits_and_nothing_is_lost(text: str, width: int) -> None:
     for line in lines:
         assert cell_len(line.rstrip()) <= width, (line, width)  # spaces at a line's end are never shown
     assert all(line.strip() for line in lines[1:])  # a break never leaves a line of nothing but spaces
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("AI・先端ロボット", 14, ["AI・先端ロ", "ボット"]),  # not AI・先端ロボッ / ト; ッ may not begin a line
+    ("量子コンピュータ", 14, ["量子コン", "ピュータ"]),
+    ("モビリティ・輸送・港湾ロジスティクス", 34, ["モビリティ・輸送・港湾ロジスティ", "クス"]),
+    ("量子", 2, ["量", "子"]),  # one character a line is all the width allows
+])  # fmt: skip
+def test_the_last_line_never_holds_one_japanese_character_alone(text: str, width: int, lines: list[str]) -> None:
+    """A name folded to share a table's width left ト of AI・先端ロボット alone on its line (a user test)."""
+    offsets = break_offsets(text, width)
+    assert [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)] == lines

@@ -857,10 +857,7 @@ def screen(
                 try:
                     _write_json_atomic(summary_json, data)
                 except InputError:  # an earlier run's summary must not stand for this one (a user test: disk full)
-                    import contextlib
-
-                    with contextlib.suppress(OSError):
-                        summary_json.unlink()
+                    _remove_summary(summary_json)
                     raise
         if not quiet:
             from .render import screen_summary
@@ -921,9 +918,19 @@ def _failed_summary(path: Path, exc: BaseException, fail_on: str | None) -> None
     try:
         _write_json_atomic(path, data)
     except Exception:  # the run's own error is the one to report
-        import contextlib
+        _remove_summary(path)
 
-        with contextlib.suppress(OSError):
+
+def _remove_summary(path: Path) -> None:
+    """Remove an earlier run's summary at ``path`` when this run's cannot be written: a regular file only, never a
+    device or a named pipe the summary was to be written into (a review: --summary-json /dev/full, failing, deleted
+    the device), nor a symbolic link's target behind it."""
+    import contextlib
+    import os
+    import stat
+
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(path).st_mode):
             path.unlink()
 
 

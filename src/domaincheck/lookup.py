@@ -81,7 +81,7 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                "an area", hint=f"see `domaincheck show {excluded[0]}` (excluded terms)",
                                ja=f"{said} は {listed} の除外語です（その領域の用語としては数えない語）。領域の名前では"
                                "ありません", hint_ja=f"`domaincheck show {excluded[0]}` の除外語を参照してください")
-    found = resolver(names)(query)
+    found = resolver(names, whole_words=True)(query)
     held: list[tuple[str, int]] | None = None
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
         if found[0][1] == 100:
@@ -215,10 +215,12 @@ to be read as it."""
 
 def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None, tuple[str, str] | None]:
     """The program ``query`` names, the item when it names one of its items (a Moonshot goal, a K Program field),
-    and a note (English, Japanese) when it was read as a near spelling: an id, a Japanese or English name or a short
-    one (SIP, K Program, 目標6, NEDO), in any width and case; else an id or short name within a letter or two
-    (moonshoot). An area's name is said to be one; a word that is only part of a name (Program, security) names
-    nothing. UnknownNameError otherwise; UsageError for an empty query."""
+    and a note (English, Japanese) when it was read as a near spelling or a part of a name: an id, a Japanese or
+    English name or a short one (SIP, K Program, 目標6, NEDO), in any width and case, with any separators (ALCA-Next
+    for alca_next); an area's name is said to be one; else four or more characters of the Japanese names of programs
+    and items (ムーンショット, 人材育成), which name the one that holds them or, held by several, are an error listing
+    them; else an id or short name within a letter or two (moonshoot). An English word that is only part of a name
+    (Program, security) names nothing. UnknownNameError otherwise; UsageError for an empty query."""
     from rapidfuzz import fuzz
 
     said = quoted(query)
@@ -242,6 +244,15 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     if not found:  # written with other separators or none (ALCA-Next for alca_next, Kプログラム for K Program)
         loose = _loose(key)
         found = sorted({ref for label, refs in labels.items() if _loose(label) == loose for ref in refs})
+    if not found:
+        area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
+                                                                                  a.official_ja, a.official_en)}),
+                    None)  # fmt: skip
+        if area is not None:  # before a part of a name: フュージョンエネルギー is in Moonshot goal 10's (a review)
+            raise UnknownNameError(f"{said} is an area ({area.id}: {area.name_en}), not a program",
+                                   hint=f"its programs: `domaincheck show {area.id}`",
+                                   ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
+                                   hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
     if not found and not key.isascii() and len(key) >= 4:
         # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 研究セキュリティ: a user test): the
         # entries whose Japanese name holds it, said as such; several are named in the error below.
@@ -256,14 +267,6 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
             note = (f"{said} is part of the name of {shown}: showing {shown}",
                     f"{said} は {shown} の名前の一部です: {shown} を表示します")
     if not found:
-        area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
-                                                                                  a.official_ja, a.official_en)}),
-                    None)  # fmt: skip
-        if area is not None:
-            raise UnknownNameError(f"{said} is an area ({area.id}: {area.name_en}), not a program",
-                                   hint=f"its programs: `domaincheck show {area.id}`",
-                                   ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
-                                   hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
         best: dict[str, float] = {}  # ref -> its closest id or short name; a near spelling differs by a letter or two
         for label, refs in short.items():
             score = fuzz.ratio(key, label) if abs(len(label) - len(key)) <= 2 else 0.0

@@ -257,6 +257,7 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
         {"technology_ja": m.technology_ja, "technology_en": m.technology_en, "size_trillion_yen": m.size_trillion_yen,
          "year": m.year, "cagr_percent": m.cagr_percent, "cited": m.cited, "cited_en": m.cited_en or None,
          "source": _src(m.source), "field_ja": m.field_ja, "field_en": m.field_en or None,
+         "editorial": True,  # the source ties no market row to the 16 areas: the link is this taxonomy's reading
          "notes": [{"id": n, "mark": notes[n].mark, "mark_en": notes[n].mark_en or None, "scope": notes[n].scope,
                     "ja": notes[n].text.ja,
                     "en": notes[n].text.en, "source": _src(notes[n].source)} for n in m.notes]}
@@ -953,8 +954,9 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         elif rows:
             named = console.width >= _NAME_COLUMN_MIN and _table_width(r.areas, rows, w, lang, True) <= console.width
             t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1, 0, 2))
-            fold_at = _NAME_LEAST if named and lang != "en" and _names_fold(r.areas, rows, w, lang, console.width) \
-                else None  # fmt: skip
+            fold_at = _fold_width([a.name_ja for a in r.areas], console.width - _table_width(r.areas, rows, w, lang,
+                                  False) - 3) if named and lang != "en" and _names_fold(r.areas, rows, w, lang,
+                                                                                          console.width) else None
             # Below _NAME_COLUMN_MIN columns the name is left out: folded beside the id, tier and band it showed a
             # character a line and squeezed the evidence to two (a user test at 60); the id names the area.
             for c, header in zip(("area", "name", "tier", "score", "band"), w.columns[:5], strict=True):
@@ -963,7 +965,7 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
                 # The name (free text, Japanese without spaces) folds in a narrow terminal; the id and labels never do.
                 t.add_column(header, no_wrap=c != "name", overflow="fold" if c == "name" else "ellipsis",
                              justify="right" if c == "score" else "left",
-                             max_width=fold_at if c == "name" else None)  # fmt: skip
+                             width=fold_at if c == "name" else None)  # fmt: skip
             t.add_column(w.columns[-1], overflow="fold")
             for a, cells in zip(r.areas, rows, strict=True):
                 name = [Wrapped(RText(a.name_en if lang == "en" else a.name_ja))] if named else []  # 禁則 kept
@@ -1037,13 +1039,43 @@ def _table_width(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, la
 
 def _names_fold(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, lang: str, width: int) -> bool:
     """Whether the classify table of ``areas`` is too narrow for their names whole. Japanese names are then folded
-    at :data:`_NAME_LEAST` cells: folded to share the width with the evidence, a name left one character on a line
-    of its own (AI・先端ロボッ / ト at 80 columns, a user test). (English folds between words.)"""
+    at :func:`_fold_width`: folded by rich to share the width with the evidence, a name left one character on a
+    line of its own (AI・先端ロボッ / ト at 80 columns, a user test). (English folds between words.)"""
     from rich.cells import cell_len
 
     most = max(cell_len(a.name_en if lang == "en" else a.name_ja) for a in areas)
     least = min(most, max(_NAME_LEAST, cell_len(w.columns[1])))
     return _table_width(areas, rows, w, lang, True) + most - least > width
+
+
+def _fold_width(names: Sequence[str], room: int) -> int:
+    """The widest width, of at most ``room`` cells and at least :data:`_NAME_LEAST`, at which no name of ``names``
+    folds leaving one character alone on its last line (a review: capped at ten cells, モビリティ・輸送・港湾ロジス
+    ティクス left ス alone at 100 columns); no wider than folds the longest name in two, so that the evidence keeps
+    the rest."""
+    from rich.cells import cell_len
+
+    most = max(cell_len(name) for name in names)
+    for width in range(max(min(room, (most + 1) // 2 + 2), _NAME_LEAST), _NAME_LEAST - 1, -1):
+        if not any(_last_line_chars(name, width) == 1 for name in names):
+            return width
+    return _NAME_LEAST
+
+
+def _last_line_chars(text: str, width: int) -> int:
+    """How many characters the last line of ``text`` folded at ``width`` cells holds; 0 when it is not folded."""
+    from rich.cells import cell_len
+
+    line = lines = 0
+    count = 0
+    for char in text:
+        cells = cell_len(char)
+        if line + cells > width:
+            lines += 1
+            line, count = 0, 0
+        line += cells
+        count += 1
+    return count if lines else 0
 
 
 def _packed(fields: Sequence[str], first: int, rest: int) -> list[str]:

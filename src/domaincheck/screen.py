@@ -71,6 +71,7 @@ from domaincheck.io.columns import (
     describe_columns,
     detect_title_column,
     looks_like_jsonl,
+    numeric_spec,
     resolve_column,
 )
 from domaincheck.io.encoding import canonical_encoding
@@ -888,6 +889,9 @@ def screen(
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
                         layout=out_fmt == "xlsx") as table:  # fmt: skip
+            if not table.records:  # an empty JSONL: the columns named are taken to be there, as in its records
+                table.header += tuple(spec for spec in options.extra_columns
+                                      if numeric_spec(spec) is None and spec not in table.header)  # fmt: skip
             plan, detected = _plan(table, options, out_fmt)
             if plan.row_limit is not None:
                 _check_row_count(source, table, options, plan.row_limit)
@@ -1164,6 +1168,8 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             parts = [title] if title else []
             for at in extras:
                 part = cell_text(cells[at]).strip()
+                if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
+                    part = part[1:]
                 if part:
                     parts.append(part)
             if not parts:
@@ -1180,8 +1186,9 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         else:
             text = title
         if text is not None and text[:1] == "'" and text[1:2] in FORMULA_START:
-            # The guard a screen's own output puts before a formula-like cell ('-AIによる創薬): a file screened again
-            # classifies the title as first given (the quote changed its scores, a user test); the cell stays
+            # The guard a screen's own output puts before a formula-like cell ('-AIによる創薬), or a person typed to
+            # keep a spreadsheet from reading one: a file screened again classifies the title as first given (the
+            # quote changed its scores, a user test); the cell stays
             text = text[1:]
             if cuts is not None:
                 cut -= 1

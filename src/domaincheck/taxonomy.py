@@ -677,29 +677,34 @@ def learned_digest(location: str | Path | None) -> str | None:
         return None
 
 
-def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
-    """A fuzzy resolver over ``{label: id}``: returns candidate ids with scores, best first."""
+def resolver(names: dict[str, str], whole_words: bool = False) -> Callable[[str], list[tuple[str, float]]]:
+    """A fuzzy resolver over ``{label: id}``: returns candidate ids with scores, best first. A query equal to a
+    label, or to one when spaces, hyphens and underscores are left out (bio-healthcare, Bio Healthcare), scores 100.
+    With ``whole_words``, a Latin query is near a label, or one of its words, as a whole, or starts a word with four
+    letters or more (health: healthcare), never as a part inside a longer word (car in healthcare, foo in agri_food:
+    a user test); Japanese, written without spaces, is matched in part either way (量子関連 in 量子関連技術)."""
     from rapidfuzz import fuzz, process, utils
 
     keys = list(names)
     normalized = {k: normalize_text(k) for k in keys}
-
+    loose = {k: re.sub(r"[\s\-_]+", "", normalized[k]) for k in keys}
     words = {k: [w for w in re.split(r"[\W_]+", normalized[k]) if w] for k in keys}
 
     def resolve(query: str) -> list[tuple[str, float]]:
         q = normalize_text(query)
-        exact = [names[k] for k in keys if normalized[k] == q]
+        bare = re.sub(r"[\s\-_]+", "", q)
+        exact = [names[k] for k in keys if normalized[k] == q or (bare and loose[k] == bare)]
         if exact:
             return [(exact[0], 100.0)]
         best: dict[str, float] = {}
-        if q.isascii():
-            # Latin text has words: a name is near a label or one of its words as a whole (qantum: quantum), never
-            # as part of a longer word (car in healthcare, foo in agri_food: a user test).
+        if whole_words and q.isascii():
             for k in keys:
-                # (a whole word is not the whole name: 99 at most, so that the reader is told what was shown)
-                score = max([fuzz.ratio(q, normalized[k]), *(min(fuzz.ratio(q, w), 99.0) for w in words[k])])
+                # (a word, or a word's start, is not the whole name: 99 at most, so the reader is told what was shown)
+                score = max([fuzz.ratio(q, normalized[k]), fuzz.ratio(bare, loose[k]),
+                             *(min(99.0, 95.0 if len(q) >= 4 and w.startswith(q) else fuzz.ratio(q, w))
+                               for w in words[k])])  # fmt: skip
                 best[names[k]] = max(best.get(names[k], 0.0), score)
-        else:  # Japanese writes no spaces: a part of a name may be the name (量子関連 in 量子関連技術)
+        else:
             found = process.extract(q, {k: normalized[k] for k in keys}, scorer=fuzz.WRatio,
                                     processor=utils.default_process, limit=10)  # fmt: skip
             for _, score, key in found:

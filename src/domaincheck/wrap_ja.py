@@ -68,7 +68,27 @@ def break_offsets(line: str, width: int) -> list[int]:
         if i < len(units) and units[i][0] != breaks[-1]:
             breaks[-1] = units[i][0]
         used = 0
+    _no_widow(line, units, breaks)
     return breaks
+
+
+def _no_widow(line: str, units: list[tuple[int, int]], breaks: list[int]) -> None:
+    """Move the last break back by one unit when the last line would hold one Japanese character alone (ト of
+    AI・先端ロボット, タ of 量子コンピュータ: a user test), keeping two units or more on the line before and the
+    rules of :func:`break_offsets`. The line before only gets shorter, so it still fits."""
+    if not breaks or len(line[breaks[-1]:].rstrip()) != 1 or line[breaks[-1]].isascii():
+        return
+    k = next((n for n, (s, _) in enumerate(units) if s == breaks[-1]), None)
+    before = breaks[-2] if len(breaks) > 1 else 0
+    first = next((n for n, (s, _) in enumerate(units) if s >= before), None)
+    if k is None or first is None:
+        return
+    j = k - 1  # the new last line begins with unit j
+    while j > first + 1 and (line[units[j][0]] in NO_START or line[units[j - 1][1] - 1] in NO_END):
+        j -= 1
+    if j <= first + 1 or line[units[j - 1][0]] in " \t" or line[units[j][0]] in " \t":
+        return
+    breaks[-1] = units[j][0]
 
 
 def _line_start(units: list[tuple[int, int]], breaks: list[int]) -> int:

@@ -78,9 +78,11 @@ def normalize_column_name(name: str) -> str:
 
 
 def _without_suffix(key: str) -> str:
-    """``key`` without its bracketed suffix (研究課題名（和文）) or a number after it (研究課題名1, a form's first of
-    several: a user test)."""
-    return _COUNTED.sub("", _SUFFIX.sub("", key))
+    """``key`` without its bracketed suffix (研究課題名（和文）), or a number after a name that only titles have
+    (研究課題名1, a form's first of several: a user test; not Subject1 or テーマ1, which may be anything: a review)."""
+    key = _SUFFIX.sub("", key)
+    plain = _COUNTED.sub("", key)
+    return plain if plain in _NUMBERED else key
 
 
 _COUNTED = re.compile(r"(?<=\D)[0-9]+$")
@@ -102,6 +104,8 @@ def _undecorated(key: str) -> str:
 _CANDIDATES: dict[str, int] = {}
 for _rank, _name in enumerate(TITLE_COLUMN_NAMES):
     _CANDIDATES.setdefault(normalize_column_name(_name), _rank)
+_NUMBERED = frozenset(key for key in _CANDIDATES if "課題" in key or "title" in key or "タイトル" in key)
+"""The title names a number may follow (研究課題名1, title2): names of a title alone, not subject, theme or 件名."""
 
 
 _JAPANESE_SUFFIX = re.compile(r"和文|日本語|japanese|\bja\b|\bjp\b|\(ja\)|\[ja\]")

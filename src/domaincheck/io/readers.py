@@ -145,6 +145,9 @@ class Table:
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
     hidden: tuple[bool, ...] | None = None
     """xlsx read with ``layout``: per header column, whether the sheet hides it; else None."""
+    records: bool = True
+    """False for a JSONL input with no record (empty, or blank lines): its header is made up, the title column alone
+    (see :func:`_jsonl_keys`), and a column given by name is taken to be there."""
     other_sheets: tuple[str, ...] = ()
     """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
@@ -491,13 +494,13 @@ def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | 
         resolved = resolve_encoding(binary, encoding, name=source.name)
         binary.seek(0)
         if fmt == "jsonl":
-            header = _jsonl_keys(binary, resolved, source, column)
+            header, records = _jsonl_keys(binary, resolved, source, column)
             binary.seek(0)
         with _text(binary, resolved) as text:
             if fmt == "jsonl":
                 blank = [0]
                 rows = _jsonl_rows(text, header, source, resolved, blank)
-                table = Table(tuple(header), rows, fmt, resolved, None, blank)
+                table = Table(tuple(header), rows, fmt, resolved, None, blank, records=records)
             else:
                 table = _delimited_table(text, fmt, source, resolved, header_row, column)
             if source.is_regular_file:  # a spooled stream's size is that of the spool: not promised by the input
@@ -732,11 +735,13 @@ class _BadLine(NamedTuple):
     ja: str
 
 
-def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: str | None = None) -> list[str]:
-    """First pass over JSONL: collect keys in order of first appearance. A file in which no line is a JSON object is
-    not JSONL: InputError naming its first bad line. A file with no line but blank ones is a call with no proposals
-    (a night's export: a user test found it an error, where a CSV of its header alone is screened with a warning):
-    as that CSV, its one column is the title column, named as ``column`` names it, else ``title``."""
+def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: str | None = None
+                ) -> tuple[list[str], bool]:  # fmt: skip
+    """First pass over JSONL: collect keys in order of first appearance, and whether there is a record. A file in
+    which no line is a JSON object is not JSONL: InputError naming its first bad line. A file with no line but blank
+    ones is a call with no proposals (a night's export: a user test found it an error, where a CSV of its header
+    alone is screened with a warning): as that CSV, its one column is the title column, named as ``column`` names
+    it, else ``title``."""
     keys: dict[str, None] = {}
     first_bad: tuple[int, _BadLine] | None = None
     objects = 0
@@ -748,7 +753,7 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: st
             elif obj is not None and first_bad is None:
                 first_bad = (line_no, obj)
     if not objects and first_bad is None:
-        return [column if column is not None and numeric_spec(column) is None else "title"]
+        return [column if column is not None and numeric_spec(column) is None else "title"], False
     if not objects and first_bad is not None:
         line_no, bad = first_bad
         raise InputError(f"{source.name}: no line is a JSON object (line {line_no}: {bad.en})",
@@ -758,7 +763,7 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: st
     if not keys:
         raise InputError(f"{source.name}: the input has no JSON objects with fields",
                          ja=f"{source.name}: フィールドのある JSON オブジェクトがありません")
-    return list(keys)
+    return list(keys), True
 
 
 def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
@@ -1145,15 +1150,16 @@ def _header_below(row: list[str], column: str | None, narrow: bool, above: Seque
     than a year (:func:`_data_number`): a data row holding a title-like word (研究テーマ or 件名 as a category) or
     --column's text never becomes the header, losing the rows above it (a review; a user test). Under a narrow
     banner (one or two cells: 令和7年度 応募課題一覧, a date), a row holding the title column (``column``, else a
-    detected one) is the header when every row above it is a banner line: one cell, or fewer than the header fills
-    (a header of two columns, No and 内容, is no banner: its data rows were taken for banners, a user test). Under a
+    detected one) is the header unless two rows above it fill as many cells as it does: a header and a data row
+    (No, 内容 and its rows: a data row holding 件名 below them was taken for the header, a user test), where a banner
+    of two cells above a header of two is one (令和7年度, 応募課題一覧 over No, 課題名: a review). Under a
     wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), only the row right
     below it is looked at, and it must also hold a column named as titles are (研究課題名, title…)."""
     if not _has_title_column(row, column, below=True) or any(_data_number(str(cell)) for cell in row if cell):
         return False
     if narrow:
         width = _filled(row)
-        return all(cells == 1 or cells < width for cells in above)
+        return sum(1 for cells in above if cells >= width) < 2
     return detect_title_column(row) is not None
 
 
@@ -1403,16 +1409,22 @@ def _cells(values: list[Any]) -> list[Any]:
     return [v.date() if type(v) is datetime and _is_midnight(v) else v for v in values]
 
 
-_ESCAPED_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _unescaped(text: str) -> str:
-    """``text`` with the workbook's escapes of control characters undone: Excel stores the carriage return of a
-    cell with line breaks as ``_x000D_`` (a tab as ``_x0009_``), and openpyxl returns the escape as it is. Only
-    control characters (U+0000-U+001F) are undone, never other escapes: openpyxl has already turned an escaped
-    underscore (``_x005F_``) into a plain one, so text a user typed as ``_x0041_`` must stay as it is (one typed as
-    ``_x000D_`` can no longer be told from a line break, and becomes one)."""
-    return _ESCAPED_CONTROL.sub(lambda m: chr(int(m.group(1), 16)), text)
+    """``text`` with the workbook's escapes of control characters and of the underscore undone, in one pass from the
+    left: Excel stores the carriage return of a cell with line breaks as ``_x000D_`` (a tab as ``_x0009_``), and
+    text that reads as an escape with its underscore escaped (``_x005F_x000B_`` for ``_x000B_`` typed in a cell, as
+    the xlsx writer here writes it too); openpyxl returns inline strings as they are (it undoes ``_x005F_`` in
+    shared strings itself: a control character typed as its escape in Excel can then no longer be told from the
+    character). Other escapes stay as they are."""
+    return _ESCAPED.sub(_unescape_one, text)
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    return "_" if code == 0x5F else chr(code) if code < 0x20 else match.group(0)
 
 
 def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:

@@ -158,6 +158,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f" + chr(0xD800) + "-" + chr(0xDFFF
 """What a workbook's text cannot hold as it is: control characters but tab and LF (CR too: XML reads CR LF as LF)
 and lone surrogates."""
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_LOOKS_ESCAPED = re.compile("_x(?=[0-9A-Fa-f]{4}_)")
+"""Text that reads as a workbook escape (_x000B_ typed in a cell): its underscore is escaped in turn, as Excel does."""
 _SURROGATE_CHAR = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
 
@@ -1091,6 +1093,8 @@ class _XlsxWriter(_NothingReplaced):
     def _text(text: str) -> str:
         if text and text[0] in _FORMULA_START:
             text = neutralize(text)
+        if "_x" in text:
+            text = _LOOKS_ESCAPED.sub("_x005F_x", text)
         if _XML_ILLEGAL.search(text):
             # A control character as the workbook escapes it, as Excel writes a cell's CR (_x000D_) and reads such
             # an escape back (they became U+FFFD, and CR LF came back as LF: a user test); a lone surrogate, no
