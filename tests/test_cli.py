@@ -288,6 +288,7 @@ def test_usage_error_exit_code() -> None:
     assert r.exit_code == EXIT_USAGE
     r = run(*MIN, "classify", "a", "--explain", "--format", "json")  # contradictory flags
     assert r.exit_code == EXIT_USAGE and "--explain works with --format table" in r.stderr
+    assert "Invalid value" not in r.stderr  # a flag has no value (a README audit)
     r = run(*MIN, "show", "  ")
     assert r.exit_code == EXIT_USAGE
     r = run(*MIN, "classify", "-", "量子", stdin="量子コンピュータ\n")
@@ -441,8 +442,12 @@ def test_domains_notes_say_what_the_source_says_of_each_tier(lang: str) -> None:
     assert list(tiers[0])[:5] == ["id", "name_ja", "name_en", "definition", "areas"]  # new keys come after
     # a taxonomy written before criteria and notes had lines still loads; their lines are left blank
     old = list(csv.DictReader(io.StringIO(run(*MIN, "domains", "--notes", "--format", "csv", "--lang", lang).stdout)))
+    # CSV keeps the English keys in either language (a README audit found them translated), as other listings do
     assert [(row["kind"], row["source_line"]) for row in old if row["tier"] == "emerging"] == [
-        ("定義" if lang == "ja" else "definition", "32"), ("観点" if lang == "ja" else "criterion", "")]
+        ("definition", "32"), ("criterion", "")]
+    markdown = run("domains", "--notes", "--format", "markdown", "--lang", lang).stdout
+    assert ("| 区分 | 区分名 | 種別 | 本文 | 出典の行 |" if lang == "ja" else "| tier | tier_name | kind | text |") in (
+        markdown) and ("| 定義 |" if lang == "ja" else "| definition |") in markdown
 
 
 @pytest.mark.parametrize("query", ["quantum", "量子", "Quantum", "qantum", "量子関連技術"])

@@ -1041,8 +1041,10 @@ def check_title(title: str) -> None:
     try:
         title.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError("title contains undecodable bytes (not valid UTF-8 text)",
-                         ja="タイトルに読めないバイトがあります（正しい UTF-8 のテキストではありません）") from None
+        raise InputError("title contains half a character (a lone surrogate, such as a JSON \\ud83d or bytes "
+                         "decoded with surrogateescape): not text",
+                         ja="タイトルに半分だけの文字（孤立サロゲート: JSON の \\ud83d や surrogateescape で読んだ"
+                         "バイト）があります: テキストではありません") from None
 
 
 def provenance(classifier: Any) -> dict[str, Any]:

@@ -376,14 +376,14 @@ def classify(
     """Classify proposal titles: areas with tier and score, economic-security areas, programs, and why."""
     _terms_only(terms_only)
     _use_taxonomy(taxonomy_dir)
-    ja = lang is Lang.ja
     # A reader that goes away from a machine format (`classify - -f jsonl | loader`) leaves records unwritten: exit
     # 141, as screen's (a user test); the table read in part (`| head`) ends quietly, as a listing does.
     with _errors(lang=lang.value, broken_pipe=EXIT_OK if fmt is ClassifyFormat.table else EXIT_BROKEN_PIPE):
         if explain and fmt is not ClassifyFormat.table:
-            raise typer.BadParameter("--explain は --format table でのみ使えます（json/jsonl には根拠が常に入ります）"
-                                     if ja else "--explain works with --format table; json/jsonl always include "
-                                     "evidence", param_hint="--explain")  # fmt: skip
+            # (not BadParameter, which called the flag's value invalid: a flag has none, a README audit)
+            raise UsageError("--explain works with --format table; json/jsonl always include the evidence, csv the "
+                             "terms", ja="--explain は --format table でのみ使えます（json/jsonl には根拠が常に、csv "
+                             "には語が入ります）")  # fmt: skip
         if titles.count("-") > 1:
             raise UsageError("'-' (read stdin) is given more than once: give it once",
                              ja="'-'（標準入力から読む）が2回以上あります。1回だけ指定してください")
@@ -474,7 +474,7 @@ def evaluate(
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
-                                                 "CP932).")] = None,
+                                                 "CP932, telling EUC-JP apart).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table, errors and hints (ja, the default, or "
                                        "en); json is the same in both.", envvar=LANG_ENV,
                                        click_type=_LangChoice())] = Lang.ja,
@@ -736,7 +736,7 @@ def screen(
     extra_column: Annotated[list[str] | None, typer.Option("--extra-column", "-x", help="Also classify the text of "
                                                            "this column (keywords, abstract); repeatable.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
-                                                 "CP932).")] = None,
+                                                 "CP932, telling EUC-JP apart).")] = None,
     output_encoding: Annotated[str | None, typer.Option(
         "--output-encoding", help="CSV/TSV output encoding: utf-8-sig, utf-8 or cp932 (default: utf-8-sig, with the "
         "BOM Excel needs, for a file; utf-8 when piped or appended to a longer file).")] = None,
@@ -772,7 +772,8 @@ def screen(
     taxonomy_dir: _TaxonomyDir = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr and "
                                        "of the output's name columns (dc_verdict_name, dc_area_names, "
-                                       "dc_econsec_names, dc_protection); the id columns and --summary-json keep "
+                                       "dc_econsec_names, dc_protection, dc_program_names); the id columns and "
+                                       "--summary-json keep "
                                        "their ids.", envvar=LANG_ENV, click_type=_LangChoice())]
     = Lang.ja,
 ) -> None:

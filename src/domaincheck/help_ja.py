@@ -75,7 +75,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "fmt": _FORMAT,
         "worst": "挙げる誤りの件数（悪いものから。既定: table では15件、JSON ではすべて）。",
         "min_score": _MIN_SCORE,
-        "encoding": "ファイルの文字コード（既定: BOM、UTF-8、CP932の順に判定）。",
+        "encoding": "ファイルの文字コード（既定: BOM、UTF-8、CP932 の順に判定し、EUC-JP も見分けます）。",
         "lang": "表・エラー・ヒントの言語（ja が既定、または en）。json はどちらでも同じです。",
         "terms_only": _TERMS_ONLY,
         "taxonomy_dir": _TAXONOMY,
@@ -102,7 +102,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "fmt": "出力形式（既定: -o の拡張子から。標準出力には CSV）。両方を指定するときは拡張子と一致させてください。",
         "column": "研究課題名の列: 列名、または1から数えた列番号（既定: title、課題名、研究課題名 … を自動検出）。",
         "extra_column": "この列（キーワード、概要など）のテキストも分類します。繰り返し指定できます。",
-        "encoding": "入力の文字コード（既定: BOM、UTF-8、CP932の順に判定）。",
+        "encoding": "入力の文字コード（既定: BOM、UTF-8、CP932 の順に判定し、EUC-JP も見分けます）。",
         "output_encoding": "CSV/TSV 出力の文字コード: utf-8-sig、utf-8、cp932（既定: ファイルには Excel が必要とする "
         "BOM 付きの utf-8-sig、パイプへの出力や長いファイルへの追記には utf-8）。",
         "output_errors": "出力の文字コードで表せない文字（cp932には絵文字も en ダッシュもありません）の扱い: "
@@ -122,7 +122,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "terms_only": _TERMS_ONLY,
         "taxonomy_dir": _TAXONOMY,
         "lang": "標準エラー出力の要約・警告・エラーと、出力の名称列（dc_verdict_name、dc_area_names、"
-        "dc_econsec_names、dc_protection）の言語。id の列と --summary-json は id のままです。",
+        "dc_econsec_names、dc_protection、dc_program_names）の言語。id の列と --summary-json は id のままです。",
     },
     "taxonomy": {},
     "taxonomy validate": {

@@ -155,6 +155,8 @@ _STATEMENT_KINDS = {"ja": {"definition": "定義", "criterion": "観点", "quali
                     "en": {"definition": "definition", "criterion": "criterion", "qualification": "scope",
                            "note": "note"}}  # fmt: skip
 """How ``domains --notes`` labels a tier's statements."""
+_STATEMENT_KINDS_JA = {_STATEMENT_KINDS["en"][k]: ja for k, ja in _STATEMENT_KINDS["ja"].items()}
+"""A statement's English label (the CSV's) → the Japanese table's."""
 
 
 def tier_statements(tier: Any) -> list[tuple[str, Any, int | None]]:
@@ -171,8 +173,10 @@ def tier_statements(tier: Any) -> list[tuple[str, Any, int | None]]:
 
 def tier_notes_rows(tax: Taxonomy, tiers: Sequence[Any], lang: str) -> list[dict[str, str]]:
     """Flat rows of ``domains --notes``: one per statement of each tier."""
+    # kind as an English key in every language, as other listings' CSV keeps its keys (a README audit): the
+    # Japanese table and Markdown say it in Japanese (_japanese_rows)
     return [{"tier": t.id, "tier_name": t.name_en if lang == "en" else t.name_ja,
-             "kind": _STATEMENT_KINDS[lang][kind], "text": text.get(lang),
+             "kind": _STATEMENT_KINDS["en"][kind], "text": text.get(lang),
              "source_line": "" if line is None else str(line)}
             for t in tiers for kind, text, line in tier_statements(t)]  # fmt: skip
 
@@ -394,7 +398,8 @@ def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool
         if terms:
             detail = "|".join(terms) if machine else "、".join(terms) + f"（{say}）" if ja \
                 else ", ".join(terms) + f" ({say})"  # fmt: skip
-            rows.append({"section": section, "item": f"{len(terms)}", "detail": detail, "source_line": ""})
+            count = f"{len(terms)}" if machine else f"{len(terms)} 語" if ja else f"{len(terms)} terms"  # as show's
+            rows.append({"section": section, "item": count, "detail": detail, "source_line": ""})
     return rows
 
 
@@ -524,7 +529,7 @@ _LISTING_HEADERS_JA = {
     "section": "分類", "item": "項目", "detail": "内容", "source_line": "出典の行", "id": "ID",
     "name": "名称", "crosswalk": "16領域との対応", "parent": "親", "kind": "種別",
     "serves": "対象", "facts": "内容", "tier": "区分", "tier_name": "区分名", "official": "正式名称",
-    "technologies": "技術", "terms": "語数",
+    "technologies": "技術", "terms": "語数", "text": "本文",
 }  # fmt: skip
 """The listings' column names in Japanese, for the table and Markdown (CSV keeps the keys, for machines)."""
 _LISTING_VALUES_JA = {
@@ -550,7 +555,7 @@ def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             if key == "section":
                 value = sections.get(value, value)
             elif key == "kind":
-                value = _KINDS_JA.get(value, value)
+                value = _KINDS_JA.get(value) or _STATEMENT_KINDS_JA.get(value, value)
             row[_LISTING_HEADERS_JA.get(key, key)] = value
         out.append(row)
     return out
