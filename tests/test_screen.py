@@ -442,6 +442,18 @@ def test_huge_field_is_read_and_long_title_is_not_classified(tmp_path: Path) -> 
     assert memo[0] == "x" * 32_767 and memo[1] == "'=" + "y" * 32_765
     assert memo[2] == "-" * 32_767  # signs alone take no ' (a review: it was cut all the same)
     assert summary.problems == {"cell_truncated": 1}
+    # a cell's CRs and control characters take 7 characters each as the workbook stores them (_x000D_): a CRLF
+    # abstract of 32,000 characters was cut by openpyxl, silently, to 29,695 (a review); it is cut to what fits and
+    # marked, and what is kept reads back as it was
+    abstract = "研究の概要。\r\n" * 4000  # 32,000 characters, 4,000 of them CR
+    write_csv(src, ["id", "title", "memo"], [["1", "量子", abstract], ["2", "AI", "短い\r\n概要"]], "utf-8")
+    summary = run(tmp_path, input=str(src), output=str(xlsx))
+    assert summary.problems == {"cell_truncated": 1}
+    with open_table(InputSource(str(xlsx)), "xlsx") as table:
+        memo = [row.cells[2] for row in table.rows]
+    assert abstract.startswith(memo[0]) and 18_000 < len(memo[0]) < 19_000 and memo[1] == "短い\r\n概要"
+    stored = [str(c.value or "") for row in openpyxl.load_workbook(xlsx).active.iter_rows() for c in row]
+    assert max(map(len, stored)) <= 32_767
 
 
 def test_header_only_and_empty_inputs(tmp_path: Path) -> None:
@@ -1545,7 +1557,8 @@ def test_control_characters_and_cr_survive_an_xlsx_output(tmp_path: Path) -> Non
     CR LF came back as LF (a user test). They are written as the workbook escapes them (_x000B_, _x000D_), as Excel
     writes a cell's CR, so that Excel and this reader give them back as they were, through xlsx to xlsx too."""
     cells = ["量子センサ\x0b海洋観測", "a\x01b\x1fc", "改行を含む\r\n研究課題名", "tab\tand\nLF",
-             "typed _x000B_ and _x005F_x000D_ and _x0041_"]  # text that reads as an escape is text (a review)
+             "typed _x000B_ and _x005F_x000D_ and _x0041_", "_x0041\x0b end"]  # text that reads as an escape is
+    # text, also when a control character's escape would close it (a review)
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"title": "量子", **{f"c{i}": c for i, c in enumerate(cells)}}, ensure_ascii=False)
                    + "\n", encoding="utf-8")
@@ -1553,12 +1566,13 @@ def test_control_characters_and_cr_survive_an_xlsx_output(tmp_path: Path) -> Non
     run(tmp_path, input=str(src), output=str(out))
     run(tmp_path, input=str(out), output=str(again))
     raw = [c.value for c in next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, max_row=2))]
-    assert raw[1:6] == ["量子センサ_x000B_海洋観測", "a_x0001_b_x001F_c", "改行を含む_x000D_\n研究課題名",
-                        "tab\tand\nLF", "typed _x005F_x000B_ and _x005F_x005F_x005F_x000D_ and _x005F_x0041_"]
+    assert raw[1:7] == ["量子センサ_x000B_海洋観測", "a_x0001_b_x001F_c", "改行を含む_x000D_\n研究課題名",
+                        "tab\tand\nLF", "typed _x005F_x000B_ and _x005F_x005F_x005F_x000D_ and _x005F_x0041_",
+                        "_x005F_x0041_x000B_ end"]
     for book in (out, again):
         with open_table(InputSource(str(book)), "xlsx") as table:
             [row] = list(table.rows)
-        assert row.cells[1:6] == cells, book
+        assert row.cells[1:7] == cells, book
 
 
 def test_xlsx_number_formats_follow_their_cells_when_columns_are_dropped_rows_are_long_and_batches_many(

@@ -923,16 +923,17 @@ def _failed_summary(path: Path, exc: BaseException, fail_on: str | None) -> None
 
 
 def _remove_summary(path: Path) -> None:
-    """Remove an earlier run's summary at ``path`` when this run's cannot be written: a regular file only, never a
-    device or a named pipe the summary was to be written into (a review: --summary-json /dev/full, failing, deleted
-    the device), nor a symbolic link's target behind it."""
+    """Remove an earlier run's summary at ``path`` when this run's cannot be written: the regular file there, or the
+    one a symbolic link there points at (the file the run would have replaced), never a device or a named pipe the
+    summary was to be written into (a review: --summary-json /dev/full, failing, deleted the device)."""
     import contextlib
     import os
     import stat
 
     with contextlib.suppress(OSError):
-        if stat.S_ISREG(os.lstat(path).st_mode):
-            path.unlink()
+        target = os.path.realpath(path)
+        if stat.S_ISREG(os.stat(target).st_mode):
+            os.unlink(target)
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:

@@ -184,15 +184,16 @@ def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str
     by_key = {normalize_text(label): eid for label, eid in names.items()}
     if key in by_key:
         return next(e for e in tax.econsec if e.id == by_key[key]), None
-    area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
-                                                                              a.official_ja, a.official_en)}),
+    loose = _loose(key)  # an area written with other separators too (medical-drug: a review)
+    area = next((a for a in tax.areas if loose in {_loose(normalize_text(x)) for x in (a.id, a.name_ja, a.name_en,
+                                                                                      a.official_ja, a.official_en)}),
                 None)  # fmt: skip
     if area is not None:
         linked = [e.id for e in tax.econsec if area.id in e.crosswalk]
         see = f"`domaincheck show {area.id}`" + "".join(f", `domaincheck econsec {e}`" for e in linked)
         return _not_econsec(said, f"is an area ({area.id}: {area.name_en}), not an economic-security one",
                             f"は領域（{area.id}: {area.name_ja}）で、経済安全保障の技術領域ではありません", see)
-    found = resolver(names)(query)
+    found = resolver(names, whole_words=True)(query)  # (iot inside biotechnology is no near name: a review)
     if found and found[0][1] >= _NEAR_ECONSEC and (len(found) == 1 or found[0][1] - found[1][1] >= 3):
         es = next(e for e in tax.econsec if e.id == found[0][0])
         return es, (f"no economic-security area is named {said}; showing the closest, {es.id}",

@@ -1044,8 +1044,8 @@ def _table_width(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, la
 
 def _names_fold(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, lang: str, width: int) -> bool:
     """Whether the classify table of ``areas`` is too narrow for their names whole. Japanese names are then folded
-    at :func:`_fold_width`: folded by rich to share the width with the evidence, a name left one character on a
-    line of its own (AI・先端ロボッ / ト at 80 columns, a user test). (English folds between words.)"""
+    at :func:`_fold_width`: folded by rich to share the width with the evidence, they took more lines than the
+    evidence needed (English folds between words and is left to rich)."""
     from rich.cells import cell_len
 
     most = max(cell_len(a.name_en if lang == "en" else a.name_ja) for a in areas)
@@ -1054,33 +1054,13 @@ def _names_fold(areas: Sequence[Any], rows: Sequence[_AreaCells], w: _Words, lan
 
 
 def _fold_width(names: Sequence[str], room: int) -> int:
-    """The widest width, of at most ``room`` cells and at least :data:`_NAME_LEAST`, at which no name of ``names``
-    folds leaving one character alone on its last line (a review: capped at ten cells, モビリティ・輸送・港湾ロジス
-    ティクス left ス alone at 100 columns); no wider than folds the longest name in two, so that the evidence keeps
-    the rest."""
+    """The width at which the classify table folds Japanese names that cannot be whole: what two lines of the longest
+    take, within ``room`` cells and at least :data:`_NAME_LEAST`, so that the evidence keeps the rest (capped at ten
+    cells, モビリティ・輸送・港湾ロジスティクス took five lines: a review). :class:`~domaincheck.wrap_ja.Wrapped`
+    leaves no character alone on a name's last line."""
     from rich.cells import cell_len
 
-    most = max(cell_len(name) for name in names)
-    for width in range(max(min(room, (most + 1) // 2 + 2), _NAME_LEAST), _NAME_LEAST - 1, -1):
-        if not any(_last_line_chars(name, width) == 1 for name in names):
-            return width
-    return _NAME_LEAST
-
-
-def _last_line_chars(text: str, width: int) -> int:
-    """How many characters the last line of ``text`` folded at ``width`` cells holds; 0 when it is not folded."""
-    from rich.cells import cell_len
-
-    line = lines = 0
-    count = 0
-    for char in text:
-        cells = cell_len(char)
-        if line + cells > width:
-            lines += 1
-            line, count = 0, 0
-        line += cells
-        count += 1
-    return count if lines else 0
+    return max(min(room, (max(cell_len(name) for name in names) + 1) // 2 + 2), _NAME_LEAST)
 
 
 def _packed(fields: Sequence[str], first: int, rest: int) -> list[str]:

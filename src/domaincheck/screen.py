@@ -99,10 +99,10 @@ from domaincheck.io.writers import (
     check_path_given,
     is_stdout,
     named_os_errors,
-    neutralize,
     open_writer,
     output_format,
     too_many_rows,
+    xlsx_text,
 )
 from domaincheck.models import (
     UNCLASSIFIED_PROBLEMS,
@@ -1049,7 +1049,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         # A spreadsheet row simply ends at its last filled cell; only text formats have a field count.
         flag_short=table.fmt in ("csv", "tsv"),
         # (any cell longer is looked at: one that starts like a formula takes a ' in front, see _excel_cell)
-        cell_limit=XLSX_MAX_CELL_CHARS - 1 if out_fmt == "xlsx" else None,
+        cell_limit=_MAY_NOT_FIT if out_fmt == "xlsx" else None,
         row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
         header=() if table.fmt == "jsonl" else tuple(cell_text(cell).strip() for cell in header),
     )
@@ -1224,14 +1224,25 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats, read)
 
 
+_MAY_NOT_FIT = XLSX_MAX_CELL_CHARS // 7
+"""Text cells longer than this are measured as the xlsx writer stores them (a character takes up to 7 there: a
+control character's escape, _x000B_); shorter ones fit whatever they hold."""
+
+
 def _excel_cell(value: Any) -> Any:
-    """A text cell cut to what an Excel cell holds (32,767 characters), one fewer for one that starts like a formula,
-    which the writer marks as text with a ``'``; any other value as it is."""
-    if not isinstance(value, str):
+    """A text cell cut to what an Excel cell holds: 32,767 characters as the writer stores them (:func:`xlsx_text`,
+    whose guard ``'`` and escapes of control characters count: openpyxl cut a CRLF abstract's escaped form silently,
+    a review); any other value as it is."""
+    if not isinstance(value, str) or len(xlsx_text(value)) <= XLSX_MAX_CELL_CHARS:
         return value
-    # the writer's own rule decides whether a ' goes in front (a number or a cell of signs gets none: a review)
-    room = XLSX_MAX_CELL_CHARS - (len(neutralize(value)) - len(value) if value[:1] in FORMULA_START else 0)
-    return value[:room] if len(value) > room else value
+    low, high = 0, min(len(value), XLSX_MAX_CELL_CHARS)  # the longest start whose stored form fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(xlsx_text(value[:middle])) <= XLSX_MAX_CELL_CHARS:
+            low = middle
+        else:
+            high = middle - 1
+    return value[:low]
 
 
 def _repeats_header(cells: Sequence[Any], header: tuple[str, ...], title_at: int) -> bool:

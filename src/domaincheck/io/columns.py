@@ -104,7 +104,8 @@ def _undecorated(key: str) -> str:
 _CANDIDATES: dict[str, int] = {}
 for _rank, _name in enumerate(TITLE_COLUMN_NAMES):
     _CANDIDATES.setdefault(normalize_column_name(_name), _rank)
-_NUMBERED = frozenset(key for key in _CANDIDATES if "課題" in key or "title" in key or "タイトル" in key)
+_NUMBERED = frozenset(key for key in _CANDIDATES if any(w in key for w in ("課題", "title", "タイトル", "題目", "題名",
+                                                                         "表題")))  # fmt: skip
 """The title names a number may follow (研究課題名1, title2): names of a title alone, not subject, theme or 件名."""
 
 

@@ -1150,16 +1150,17 @@ def _header_below(row: list[str], column: str | None, narrow: bool, above: Seque
     than a year (:func:`_data_number`): a data row holding a title-like word (研究テーマ or 件名 as a category) or
     --column's text never becomes the header, losing the rows above it (a review; a user test). Under a narrow
     banner (one or two cells: 令和7年度 応募課題一覧, a date), a row holding the title column (``column``, else a
-    detected one) is the header unless two rows above it fill as many cells as it does: a header and a data row
-    (No, 内容 and its rows: a data row holding 件名 below them was taken for the header, a user test), where a banner
-    of two cells above a header of two is one (令和7年度, 応募課題一覧 over No, 課題名: a review). Under a
-    wider first row (出力条件, 令和7年度, 第1四半期: a user test; the export's conditions line), only the row right
-    below it is looked at, and it must also hold a column named as titles are (研究課題名, title…)."""
+    detected one) is the header when every row above it is a banner line: one cell, or fewer cells than it fills. A
+    row of two cells over one of two is as likely a header over a data row (No, 内容 over a row holding 件名, a user
+    test; 区分, 内容 over 研究テーマ, 量子センサの開発, a review) as a banner over a header: the search refuses it,
+    and the error points at --header-row, rather than lose the rows above. Under a wider first row (出力条件,
+    令和7年度, 第1四半期: a user test; the export's conditions line), only the row right below it is looked at, and it
+    must also hold a column named as titles are (研究課題名, title…)."""
     if not _has_title_column(row, column, below=True) or any(_data_number(str(cell)) for cell in row if cell):
         return False
     if narrow:
         width = _filled(row)
-        return sum(1 for cells in above if cells >= width) < 2
+        return all(cells == 1 or cells < width for cells in above)
     return detect_title_column(row) is not None
 
 

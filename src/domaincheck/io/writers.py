@@ -68,6 +68,7 @@ __all__ = [
     "same_file",
     "starts_a_file",
     "too_many_rows",
+    "xlsx_text",
 ]
 
 OUTPUT_FORMATS: dict[str, str] = {
@@ -158,8 +159,9 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f" + chr(0xD800) + "-" + chr(0xDFFF
 """What a workbook's text cannot hold as it is: control characters but tab and LF (CR too: XML reads CR LF as LF)
 and lone surrogates."""
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
-_LOOKS_ESCAPED = re.compile("_x(?=[0-9A-Fa-f]{4}_)")
-"""Text that reads as a workbook escape (_x000B_ typed in a cell): its underscore is escaped in turn, as Excel does."""
+_LOOKS_ESCAPED = re.compile("_x(?=[0-9A-Fa-f]{4}[_\x00-\x08\x0b-\x1f])")
+"""Text that reads as a workbook escape (_x000B_ typed in a cell, or _x0041 before a control character, whose escape
+gives it the closing underscore: a review): its underscore is escaped in turn, as Excel does."""
 _SURROGATE_CHAR = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
 
@@ -1058,6 +1060,22 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text[:200])
 
 
+def xlsx_text(text: str) -> str:
+    """A text cell as the xlsx writer stores it: a formula-like start guarded with ``'``; control characters as the
+    workbook escapes them, as Excel writes a cell's CR (_x000D_) and reads such an escape back (they became U+FFFD,
+    and CR LF came back as LF: a user test), and text that reads as an escape with its underscore escaped; a lone
+    surrogate, no character at all, as U+FFFD. openpyxl keeps 32,767 characters of what this gives (see
+    ``screen._excel_cell``)."""
+    if text and text[0] in _FORMULA_START:
+        text = neutralize(text)
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub("_x005F_x", text)
+    if _XML_ILLEGAL.search(text):
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+        text = _SURROGATE_CHAR.sub("\ufffd", text)
+    return text
+
+
 class _XlsxWriter(_NothingReplaced):
     """openpyxl write-only workbook, one sheet named 'screened': the header row bold, frozen and with filter buttons,
     each input column as wide as the input sets it, other columns as wide as their header and the first rows' cells
@@ -1089,25 +1107,11 @@ class _XlsxWriter(_NothingReplaced):
         self._results = 0
         self._cell: Any = WriteOnlyCell
 
-    @staticmethod
-    def _text(text: str) -> str:
-        if text and text[0] in _FORMULA_START:
-            text = neutralize(text)
-        if "_x" in text:
-            text = _LOOKS_ESCAPED.sub("_x005F_x", text)
-        if _XML_ILLEGAL.search(text):
-            # A control character as the workbook escapes it, as Excel writes a cell's CR (_x000D_) and reads such
-            # an escape back (they became U+FFFD, and CR LF came back as LF: a user test); a lone surrogate, no
-            # character at all, as U+FFFD
-            text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-            text = _SURROGATE_CHAR.sub("\ufffd", text)
-        return text
-
     def _prepare(self, values: Sequence[Any]) -> list[Any]:
         out: list[Any] = []
         for value in values:
             if isinstance(value, str):
-                out.append(self._text(value))
+                out.append(xlsx_text(value))
             elif isinstance(value, float) and not math.isfinite(value):  # NaN or Infinity from a JSONL input
                 out.append(_finite(value))  # no number a cell can hold: its text
             elif type(value) is int and abs(value) >= _EXACT_CELL_INT:  # Excel keeps 15-16 digits of a number
@@ -1115,7 +1119,7 @@ class _XlsxWriter(_NothingReplaced):
             elif value is None or (isinstance(value, _XLSX_NATIVE) and not _has_tz(value)):
                 out.append(value)  # numbers and dates stay numbers and dates
             else:
-                out.append(self._text(cell_text(value)))
+                out.append(xlsx_text(cell_text(value)))
         return out
 
     def _append(self, values: list[Any]) -> None:
