@@ -9,7 +9,7 @@ from typing import NoReturn
 from .errors import UnknownNameError, UsageError
 from .models import KIND_NAMES_EN, KIND_NAMES_JA, EconSecArea, Program, ProgramItem, Taxonomy
 from .normalize import normalize_text
-from .taxonomy import resolver
+from .taxonomy import loose_name, resolver
 
 _QUOTED_MAX = 60
 """The most characters of a query an error repeats (a 5,000-character argument came back whole)."""
@@ -81,7 +81,7 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                "an area", hint=f"see `domaincheck show {excluded[0]}` (excluded terms)",
                                ja=f"{said} は {listed} の除外語です（その領域の用語としては数えない語）。領域の名前では"
                                "ありません", hint_ja=f"`domaincheck show {excluded[0]}` の除外語を参照してください")
-    found = resolver(names, whole_words=True)(query)
+    found = resolver(names)(query)
     held: list[tuple[str, int]] | None = None
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
         if found[0][1] == 100:
@@ -184,8 +184,8 @@ def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str
     by_key = {normalize_text(label): eid for label, eid in names.items()}
     if key in by_key:
         return next(e for e in tax.econsec if e.id == by_key[key]), None
-    loose = _loose(key)  # an area written with other separators too (medical-drug: a review)
-    area = next((a for a in tax.areas if loose in {_loose(normalize_text(x)) for x in (a.id, a.name_ja, a.name_en,
+    loose = loose_name(key)  # an area written with other separators too (medical-drug: a review)
+    area = next((a for a in tax.areas if loose in {loose_name(normalize_text(x)) for x in (a.id, a.name_ja, a.name_en,
                                                                                       a.official_ja, a.official_en)}),
                 None)  # fmt: skip
     if area is not None:
@@ -193,7 +193,7 @@ def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str
         see = f"`domaincheck show {area.id}`" + "".join(f", `domaincheck econsec {e}`" for e in linked)
         return _not_econsec(said, f"is an area ({area.id}: {area.name_en}), not an economic-security one",
                             f"は領域（{area.id}: {area.name_ja}）で、経済安全保障の技術領域ではありません", see)
-    found = resolver(names, whole_words=True)(query)  # (iot inside biotechnology is no near name: a review)
+    found = resolver(names)(query)
     if found and found[0][1] >= _NEAR_ECONSEC and (len(found) == 1 or found[0][1] - found[1][1] >= 3):
         es = next(e for e in tax.econsec if e.id == found[0][0])
         return es, (f"no economic-security area is named {said}; showing the closest, {es.id}",
@@ -243,8 +243,8 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     found = sorted(labels.get(key, ()))
     note = None
     if not found:  # written with other separators or none (ALCA-Next for alca_next, Kプログラム for K Program)
-        loose = _loose(key)
-        found = sorted({ref for label, refs in labels.items() if _loose(label) == loose for ref in refs})
+        loose = loose_name(key)
+        found = sorted({ref for label, refs in labels.items() if loose_name(label) == loose for ref in refs})
     if not found:
         area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
                                                                                   a.official_ja, a.official_en)}),
@@ -303,11 +303,6 @@ or shorter, to be read as it: moonshoot 94, kprogram 94 (k_program), crst 89 (cr
 nor Development (hr_development is three characters longer)."""
 _SUGGEST_PROGRAM_AT = 70
 """From this ratio an id or short name is offered as a near one in the error."""
-
-
-def _loose(text: str) -> str:
-    """A normalised name without its spaces, hyphens, underscores and middle dots."""
-    return re.sub(r"[\s\-_‐・]+", "", text)
 
 
 def _short_names(name: str) -> tuple[str, ...]:

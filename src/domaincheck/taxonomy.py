@@ -677,27 +677,33 @@ def learned_digest(location: str | Path | None) -> str | None:
         return None
 
 
-def resolver(names: dict[str, str], whole_words: bool = False) -> Callable[[str], list[tuple[str, float]]]:
+def loose_name(text: str) -> str:
+    """A normalised name without its spaces, hyphens, underscores and middle dots: names compared so are the same
+    name written otherwise (bio-healthcare, Bio Healthcare; ALCA-Next, alca_next)."""
+    return re.sub(r"[\s\-_‐・]+", "", text)
+
+
+def resolver(names: dict[str, str]) -> Callable[[str], list[tuple[str, float]]]:
     """A fuzzy resolver over ``{label: id}``: returns candidate ids with scores, best first. A query equal to a
-    label, or to one when spaces, hyphens and underscores are left out (bio-healthcare, Bio Healthcare), scores 100.
-    With ``whole_words``, a Latin query is near a label, or one of its words, as a whole, or starts a word with four
-    letters or more (health: healthcare), never as a part inside a longer word (car in healthcare, foo in agri_food:
-    a user test); Japanese, written without spaces, is matched in part either way (量子関連 in 量子関連技術)."""
+    label, or to one by :func:`loose_name`, scores 100. A Latin query is near a label, or one of its words, as a
+    whole, or starts a word with four letters or more (health: healthcare), never as a part inside a longer word
+    (car in healthcare, foo in agri_food, iot in biotechnology: a user test, a review); Japanese, written without
+    spaces, is matched in part (量子関連 in 量子関連技術)."""
     from rapidfuzz import fuzz, process, utils
 
     keys = list(names)
     normalized = {k: normalize_text(k) for k in keys}
-    loose = {k: re.sub(r"[\s\-_]+", "", normalized[k]) for k in keys}
+    loose = {k: loose_name(normalized[k]) for k in keys}
     words = {k: [w for w in re.split(r"[\W_]+", normalized[k]) if w] for k in keys}
 
     def resolve(query: str) -> list[tuple[str, float]]:
         q = normalize_text(query)
-        bare = re.sub(r"[\s\-_]+", "", q)
+        bare = loose_name(q)
         exact = [names[k] for k in keys if normalized[k] == q or (bare and loose[k] == bare)]
         if exact:
             return [(exact[0], 100.0)]
         best: dict[str, float] = {}
-        if whole_words and q.isascii():
+        if q.isascii():
             for k in keys:
                 # (a word, or a word's start, is not the whole name: 99 at most, so the reader is told what was shown)
                 score = max([fuzz.ratio(q, normalized[k]), fuzz.ratio(bare, loose[k]),
