@@ -1048,7 +1048,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         pad=None if table.fmt in ("xlsx", "jsonl") else "",
         # A spreadsheet row simply ends at its last filled cell; only text formats have a field count.
         flag_short=table.fmt in ("csv", "tsv"),
-        # (any cell longer is looked at: one that starts like a formula takes a ' in front, see _excel_cell)
+        # (any cell longer is measured as the writer stores it: its guard ' and escapes count, see _excel_cell)
         cell_limit=_MAY_NOT_FIT if out_fmt == "xlsx" else None,
         row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
         header=() if table.fmt == "jsonl" else tuple(cell_text(cell).strip() for cell in header),
@@ -1224,9 +1224,9 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats, read)
 
 
-_MAY_NOT_FIT = XLSX_MAX_CELL_CHARS // 7
+_MAY_NOT_FIT = (XLSX_MAX_CELL_CHARS - 1) // 7
 """Text cells longer than this are measured as the xlsx writer stores them (a character takes up to 7 there: a
-control character's escape, _x000B_); shorter ones fit whatever they hold."""
+control character's escape, _x000B_; and the guard ' one more); shorter ones fit whatever they hold."""
 
 
 def _excel_cell(value: Any) -> Any:
