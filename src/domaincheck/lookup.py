@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from .errors import UnknownNameError, UsageError
-from .models import KIND_NAMES_EN, KIND_NAMES_JA, EconSecArea, Program, ProgramItem, Taxonomy
+from .models import KIND_NAMES_EN, KIND_NAMES_JA, Area, EconSecArea, Program, ProgramItem, Taxonomy
 from .normalize import normalize_text
 from .taxonomy import loose_name, resolver
 
@@ -184,10 +184,7 @@ def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str
     by_key = {normalize_text(label): eid for label, eid in names.items()}
     if key in by_key:
         return next(e for e in tax.econsec if e.id == by_key[key]), None
-    loose = loose_name(key)  # an area written with other separators too (medical-drug: a review)
-    area = next((a for a in tax.areas if loose in {loose_name(normalize_text(x)) for x in (a.id, a.name_ja, a.name_en,
-                                                                                      a.official_ja, a.official_en)}),
-                None)  # fmt: skip
+    area = _area_named(tax, key)
     if area is not None:
         linked = [e.id for e in tax.econsec if area.id in e.crosswalk]
         see = f"`domaincheck show {area.id}`" + "".join(f", `domaincheck econsec {e}`" for e in linked)
@@ -201,6 +198,14 @@ def find_econsec(tax: Taxonomy, query: str) -> tuple[EconSecArea, tuple[str, str
     near = [eid for eid, score in found[:3] if score >= _SUGGEST_AT]
     return _not_econsec(said, "names no economic-security area", "に当たる経済安全保障の技術領域がありません",
                         "`domaincheck econsec`", near)
+
+
+def _area_named(tax: Taxonomy, key: str) -> Area | None:
+    """The area whose id or name, Japanese or English, official or short, ``key`` (normalised) is, written with any
+    separators (medical-drug: a review), or None: what `econsec` and `programs` say is an area, not theirs."""
+    loose = loose_name(key)
+    return next((a for a in tax.areas if loose in {loose_name(normalize_text(x)) for x in (
+        a.id, a.name_ja, a.name_en, a.official_ja, a.official_en)}), None)  # fmt: skip
 
 
 def _not_econsec(said: str, what: str, what_ja: str, see: str, near: Sequence[str] = ()) -> NoReturn:
@@ -246,9 +251,7 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
         loose = loose_name(key)
         found = sorted({ref for label, refs in labels.items() if loose_name(label) == loose for ref in refs})
     if not found:
-        area = next((a for a in tax.areas if key in {normalize_text(x) for x in (a.id, a.name_ja, a.name_en,
-                                                                                  a.official_ja, a.official_en)}),
-                    None)  # fmt: skip
+        area = _area_named(tax, key)
         if area is not None:  # before a part of a name: フュージョンエネルギー is in Moonshot goal 10's (a review)
             raise UnknownNameError(f"{said} is an area ({area.id}: {area.name_en}), not a program",
                                    hint=f"its programs: `domaincheck show {area.id}`",

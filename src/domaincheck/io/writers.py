@@ -162,7 +162,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _LOOKS_ESCAPED = re.compile("_x(?=[0-9A-Fa-f]{4}[_\x00-\x08\x0b-\x1f])")
 """Text that reads as a workbook escape (_x000B_ typed in a cell, or _x0041 before a control character, whose escape
 gives it the closing underscore: a review): its underscore is escaped in turn, as Excel does."""
-_SURROGATE_CHAR = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _XLSX_NATIVE = (int, float, decimal.Decimal, _dt.datetime, _dt.date, _dt.time, _dt.timedelta)
 
 # Text (CSV/TSV) cells that an xlsx output writes as numbers or dates: ASCII digits only ([0-9], not \d, which also
@@ -1072,7 +1071,7 @@ def xlsx_text(text: str) -> str:
         text = _LOOKS_ESCAPED.sub("_x005F_x", text)
     if _XML_ILLEGAL.search(text):
         text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-        text = _SURROGATE_CHAR.sub("\ufffd", text)
+        text = _SURROGATE.sub("\ufffd", text)
     return text
 
 
