@@ -647,26 +647,14 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     ahead: list[list[str]] = []
     below: int | None = None
     if header_row is None and _search_below(header, column):
-        narrow = _may_be_banner(header)
-        searched = _rows_searched(narrow)
-        filled = 0  # rows read ahead that are not blank
-        above = [_filled(header)]  # how many cells the rows above a candidate fill
         try:
-            for line in lines:
-                record = parse(line)
-                ahead.append(record)
-                if any(record):
-                    if _header_below(record, column, narrow, above):
-                        below, header, ahead = seen + len(ahead), record, []
-                        break
-                    above.append(_filled(record))
-                    filled += 1
-                if filled >= searched or len(ahead) >= _AHEAD_MAX:
-                    break
+            ahead, found = _look_below(header, (parse(line) for line in lines), _record_texts, column)
         except UnicodeError:
             raise _decode_error(source, encoding) from None
         except csv.Error as exc:
             raise error(exc) from None
+        if found is not None:
+            below, header, ahead = seen + found, ahead[found - 1], []
     context = _delimiter_context(header, fmt, source.name)
 
     def rows() -> Iterator[RawRow]:
@@ -819,6 +807,7 @@ _DAMAGED_HINT = "open it in Excel and save it again as .xlsx, or save the sheet 
 _DAMAGED_HINT_JA = "Excel で開いて .xlsx として保存し直すか、シートを CSV として保存してください"
 _SAVE_HINT_JA = "Excel で .xlsx か CSV として保存してください"
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 class _SheetStart(NamedTuple):
@@ -1164,6 +1153,42 @@ def _header_below(row: list[str], column: str | None, narrow: bool, above: Seque
     return detect_title_column(row) is not None
 
 
+def _look_below(first: list[str], rows: Iterator[_R], texts: Callable[[_R], list[str] | None], column: str | None
+                ) -> tuple[list[_R], int | None]:  # fmt: skip
+    """Read ``rows`` ahead under ``first``, a first row without the title column, looking for the header below it
+    (:func:`_header_below`): no further than :func:`_rows_searched` rows that are not blank, nor than
+    :data:`_AHEAD_MAX` rows in all. ``texts`` gives a row's cells as text, or None for a blank row. Returns the rows
+    read and the 1-based place of the header among them (the last read), or None when none is the header: the rows
+    read are then data. One search for CSV/TSV records and for sheet rows."""
+    narrow = _may_be_banner(first)
+    searched = _rows_searched(narrow)
+    ahead: list[_R] = []
+    filled = 0  # rows read ahead that are not blank
+    above = [_filled(first)]  # how many cells the rows above a candidate fill
+    for row in rows:
+        ahead.append(row)
+        cells = texts(row)
+        if cells is not None:
+            if _header_below(cells, column, narrow, above):
+                return ahead, len(ahead)
+            above.append(_filled(cells))
+            filled += 1
+        if filled >= searched or len(ahead) >= _AHEAD_MAX:
+            break
+    return ahead, None
+
+
+def _record_texts(record: list[str]) -> list[str] | None:
+    """A CSV/TSV record's cells, or None when it is blank."""
+    return record if any(record) else None
+
+
+def _sheet_texts(row: _SheetRow) -> list[str] | None:
+    """A sheet row's cells as text, or None when it is blank."""
+    values = row[0]
+    return None if _is_blank(values) else [cell_text(c) for c in values]
+
+
 def _data_number(cell: str) -> bool:
     """Whether a cell is a number that marks a data row: any but a year, which a header may name a column by (a
     column per fiscal year, 2024, 2025: a review)."""
@@ -1254,24 +1279,11 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
             break  # that row is blank
     declared_rows = declared if isinstance(declared, int) else None
     first = [cell_text(c) for c in header] if header is not None else []
-    narrow = _may_be_banner(first)
     if header is None or header_row is not None or not _search_below(first, column, wide):
         return _SheetStart(worksheet, header, consumed, rows, declared_rows)
-    searched = _rows_searched(narrow)
-    ahead: list[_SheetRow] = []
-    filled = 0  # rows read ahead that are not blank
-    above = [_filled(first)]  # how many cells the rows above a candidate fill
-    for row in rows:
-        ahead.append(row)
-        values = row[0]
-        if not _is_blank(values):
-            texts = [cell_text(c) for c in values]
-            if _header_below(texts, column, narrow, above):
-                return _SheetStart(worksheet, values, consumed + len(ahead), rows, declared_rows, below_banner=True)
-            above.append(_filled(texts))
-            filled += 1
-        if filled >= searched or len(ahead) >= _AHEAD_MAX:
-            break
+    ahead, found = _look_below(first, rows, _sheet_texts, column)
+    if found is not None:
+        return _SheetStart(worksheet, ahead[found - 1][0], consumed + found, rows, declared_rows, below_banner=True)
     return _SheetStart(worksheet, header, consumed, _Replay(ahead, rows), declared_rows)
 
 
