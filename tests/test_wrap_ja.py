@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -36,7 +36,10 @@ def test_japanese_breaks_as_typesetting_does(text: str, width: int, lines: list[
     assert _lines(text, width) == lines
 
 
-@given(st.text(alphabet="あいう漢字カナ。、）（「」ab cd-|[]", max_size=60), st.integers(min_value=4, max_value=30))
+@given(st.text(alphabet="あいう漢字カナ。、）（「」ab cd-|[]\u200b\u200d\u0301", max_size=60),
+       st.integers(min_value=4, max_value=30))
+@example(" \u0301（-い", 4)  # zero-width characters: moving a unit down beside a widow overflowed (a review's sweep)
+@example("\u200b。（。b\u200dccbう", 4)
 def test_every_line_fits_and_nothing_is_lost(text: str, width: int) -> None:
     lines = _lines(text, width)
     assert "".join(lines) == text  # breaks only: no character is dropped or added

@@ -68,14 +68,17 @@ def break_offsets(line: str, width: int) -> list[int]:
         if i < len(units) and units[i][0] != breaks[-1]:
             breaks[-1] = units[i][0]
         used = 0
-    _no_widow(line, units, breaks)
+    _no_widow(line, units, breaks, width)
     return breaks
 
 
-def _no_widow(line: str, units: list[tuple[int, int]], breaks: list[int]) -> None:
+def _no_widow(line: str, units: list[tuple[int, int]], breaks: list[int], width: int) -> None:
     """Move the last break back by one unit when the last line would hold one Japanese character alone (ト of
     AI・先端ロボット, タ of 量子コンピュータ: a user test), keeping two units or more on the line before and the
-    rules of :func:`break_offsets`. The line before only gets shorter, so it still fits."""
+    rules of :func:`break_offsets`, and only when the new last line fits ``width`` (a unit moved down with
+    zero-width characters in it could make it one cell too wide: a review's random sweep)."""
+    from rich.cells import cell_len
+
     if not breaks or len(line[breaks[-1]:].rstrip()) != 1 or line[breaks[-1]].isascii():
         return
     k = next((n for n, (s, _) in enumerate(units) if s == breaks[-1]), None)
@@ -87,6 +90,8 @@ def _no_widow(line: str, units: list[tuple[int, int]], breaks: list[int]) -> Non
     while j > first + 1 and (line[units[j][0]] in NO_START or line[units[j - 1][1] - 1] in NO_END):
         j -= 1
     if j <= first + 1 or line[units[j - 1][0]] in " \t" or line[units[j][0]] in " \t":
+        return
+    if cell_len(line[units[j][0]:].rstrip()) > width:
         return
     breaks[-1] = units[j][0]
 
