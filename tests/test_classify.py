@@ -219,6 +219,32 @@ def test_econsec_own_terms_respect_the_reporting_score(classifier) -> None:  # t
     assert strict.verdict == "none" and not strict.econsec
 
 
+def test_an_econsec_area_is_no_surer_of_a_word_than_its_areas(taxonomy) -> None:  # type: ignore[no-untyped-def]
+    """A word that an area lists as a support term only (too ambiguous to decide it alone: satellite galaxies, a
+    battery of tests, social epidemiology) is a support term of the econ-security areas that correspond to that area
+    too. As strong terms there they made humanities and social-science titles econsec_only, with protection uses
+    (Lunar New Year, satellite states, battery cages: a user test)."""
+    from domaincheck.normalize import normalize
+
+    areas = {a.id: a for a in taxonomy.areas}
+    surer = []
+    for es in taxonomy.econsec:
+        support = {normalize(t).text for a in es.crosswalk for tech in areas[a].technologies for t in tech.support}
+        strong = {normalize(t).text for a in es.crosswalk for tech in areas[a].technologies for t in tech.strong}
+        surer += [(es.id, t) for t in es.strong if normalize(t).text in support - strong]
+    assert surer == []
+
+
+def test_generic_words_alone_do_not_make_a_title_econsec_only(terms_classifier) -> None:  # type: ignore[no-untyped-def]
+    for title in ("Genomics of domestication in dogs", "Social epidemiology of loneliness in older adults",
+                  "言語変化研究のための質問票調査データベースの構築と利用",
+                  "ハゼが海底につくる「ミステリーサークル」の適応的意義と形成ロジックの解明"):
+        result = terms_classifier.classify(title)
+        assert result.verdict == "none" and not result.econsec, title
+        assert {n.why for n in result.econsec_near_misses} == {"support_only"}, title
+    assert terms_classifier.classify("Satellite remote sensing of crop yields").econsec  # the word with the technology
+
+
 def test_econsec_near_misses_say_why_an_own_term_did_not_report_its_area(terms_classifier) -> None:
     """An econ-security area's own terms that do not report it are near misses with the rule's reason: a support
     term alone (核物質 is also nuclear matter in physics), a framing term, a score below --min-score. They left no
