@@ -219,7 +219,7 @@ def test_no_titles_on_stdin_is_an_empty_result_in_the_machine_formats(fmt: str, 
     r = run(*MIN, "classify", "-", "--format", fmt, "--lang", "en", stdin=stdin)
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith(empty) and (fmt != "csv" or len(r.stdout.splitlines()) == 1)
-    assert "warning: no titles on standard input: nothing was classified" in r.stderr
+    assert "Warning: no titles on standard input: nothing was classified" in r.stderr
 
 
 def test_classify_to_a_reader_that_goes_away_is_no_success() -> None:
@@ -2175,7 +2175,7 @@ def test_version_to_a_reader_already_gone_exits_quietly() -> None:
 def test_classify_warns_when_one_argument_looks_like_a_pasted_list(title: str, listed: int) -> None:
     """A list pasted as one argument was classified silently as one title with the areas of all (a user test): it
     still is (a cell may hold several lines), but stderr says so; a subtitle on a second line is no list."""
-    for lang, said in (("en", f"warning: title 1 looks like a list of {listed} titles"),
+    for lang, said in (("en", f"Warning: title 1 looks like a list of {listed} titles"),
                        ("ja", f"警告: タイトル 1 は {listed} 件のタイトルの一覧のようですが")):
         r = run("classify", "--format", "json", "--lang", lang, "--", title)
         assert r.exit_code == 0, r.stderr
@@ -3553,3 +3553,30 @@ def test_a_screened_file_screened_again_gives_the_same_results(tmp_path: Path) -
     assert r.exit_code == 0, r.stderr
     twice = list(csv.reader(again.read_text(encoding="utf-8-sig").splitlines()))
     assert twice == once  # the cells as they were; the result columns replaced by the same results
+
+
+def test_a_language_is_named_by_its_name_or_three_letter_code_too() -> None:
+    """--lang eng or english drew an error in Japanese only, the first mistake an English-only user makes (a user
+    test); 日本語 and jpn name Japanese."""
+    for value in ("eng", "english", "English", "英語"):
+        r = run("classify", "--lang", value, "量子センサ")
+        assert r.exit_code == 0 and "verdict: strategic" in r.stdout, (value, r.stderr)
+    for value in ("jpn", "日本語", "japanese"):
+        r = run("classify", "--lang", value, "量子センサ")
+        assert r.exit_code == 0 and "判定: 国家戦略技術領域" in r.stdout, (value, r.stderr)
+    r = runner.invoke(app, ["domains", "-f", "csv"], env={"DOMAINCHECK_LANG": "english"})
+    assert r.exit_code == 0 and "strategic,National strategic technology domains,ai_robotics" in r.stdout
+    r = run("classify", "--lang", "fr", "量子センサ")
+    assert r.exit_code == EXIT_USAGE
+
+
+def test_taxonomy_validate_takes_lang_as_the_hint_for_a_misplaced_one_says() -> None:
+    """`taxonomy --lang en validate` says to give --lang after the command's name; `taxonomy validate --lang en` then
+    failed in Japanese with no such option (a user test)."""
+    r = runner.invoke(app, ["taxonomy", "--lang", "en", "validate"], env={"DOMAINCHECK_LANG": "ja"})
+    assert r.exit_code == EXIT_USAGE and "domaincheck taxonomy validate --lang en" in r.stderr
+    r = runner.invoke(app, ["taxonomy", "validate", str(MIN_TAXONOMY), "--lang", "en"], env={"DOMAINCHECK_LANG": "ja"})
+    assert r.exit_code == 0 and r.stdout.startswith(f"{MIN_TAXONOMY}: valid — 16 areas"), r.stderr
+    r = runner.invoke(app, ["taxonomy", "validate", str(MIN_TAXONOMY.parent), "--lang", "en"],
+                      env={"DOMAINCHECK_LANG": "ja"})  # fmt: skip
+    assert r.exit_code == EXIT_ERROR and r.stderr.startswith("Error: ")

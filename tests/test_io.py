@@ -1153,3 +1153,33 @@ def test_number_from_text_leaves_ambiguous_text_alone(text: str) -> None:
     from domaincheck.io.writers import number_from_text
 
     assert number_from_text(text) is None
+
+
+def test_atomic_file_puts_the_data_on_disk_before_the_rename(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The temporary file is flushed to the disk (fsync) before it takes the target's name, so that a crash right
+    after cannot leave an empty file where the previous output was (a review)."""
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
+    target = tmp_path / "out.csv"
+    with atomic_file(target) as temp:
+        temp.write_text("done")
+    assert calls == ["fsync", "replace"] and target.read_text() == "done"
+
+
+def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
+    """A CSV from a European partner in Windows-1252 (José, Müller) fails as UTF-8 and CP932; the hint named EUC-JP
+    and never cp1252 (a user test). Japanese bytes, two to a character, still get the Japanese suggestions."""
+    src = tmp_path / "w.csv"
+    src.write_bytes("Project Title,PI\nQuantum sensing,José\nFusion blankets,Müller\n".encode("cp1252"))
+    with pytest.raises(InputError) as info:
+        detect_encoding(src.open("rb"), name="w.csv")
+    assert info.value.hint is not None and "(e.g. cp1252, euc-jp)" in info.value.hint
+    with open_table(InputSource(str(src)), "csv", encoding="cp1252") as table:
+        assert [r.cells for r in table.rows] == [["Quantum sensing", "José"], ["Fusion blankets", "Müller"]]
+    japanese = tmp_path / "j.csv"
+    japanese.write_bytes("title\n量子センサ\n".encode("euc-jp") + "量子".encode("cp932") + b"\xff\n")
+    with pytest.raises(InputError) as info:
+        detect_encoding(japanese.open("rb"), name="j.csv")
+    assert info.value.hint is not None and "cp1252" not in info.value.hint

@@ -1924,3 +1924,24 @@ def test_stdin_to_xlsx_keeps_every_row(tmp_path: Path, fmt: str) -> None:
     assert summary.rows_read == summary.rows_written == len(rows) == len(written) - 1
     assert [r[:3] for r in written[1:]] == rows
     assert not summary.problems
+
+
+def test_a_jsonl_line_nested_too_deeply_is_a_bad_line(tmp_path: Path) -> None:
+    """JSON nested deeper than the parser goes raised RecursionError through the reader: a traceback and no output
+    (a review). It is one bad line, kept and marked, as any other line that is no JSON object."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"title": "quantum"}\n{"title": ' + "[" * 100_000 + "]" * 100_000 + '}\n{"title": "ocean"}\n',
+                   encoding="utf-8")  # fmt: skip
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.jsonl"))
+    assert summary.rows_read == 3 and summary.problems == {"bad_jsonl_line": 1}
+    assert [(r["row"], r["verdict"]) for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        (1, "strategic"), (2, "error"), (3, "emerging")]
+
+
+def test_the_summary_counts_the_workers_started(tmp_path: Path) -> None:
+    """An input of one batch is classified in process whatever --jobs says: the summary said 2 jobs for it (a
+    review), where no worker was started."""
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
+    summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv"), jobs=2), fake_factory)
+    assert summary.jobs == 1

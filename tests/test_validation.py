@@ -142,6 +142,14 @@ BROKEN = [
     # の or A as a strong term flagged nearly every title, and validation passed (a user test); 癌 is a term
     ("one-character term", "areas.yaml", lambda d: _tech(d)["terms"]["strong"].extend(["癌", "の"]),
      "areas.yaml: areas[0].technologies[0].terms.strong: term 'の' is one character that is no kanji"),
+    # a taxonomy without one passed, and showing an area of it then failed with a traceback (a review)
+    ("a tier missing", "meta.yaml", lambda d: d.update(tiers=[t for t in d["tiers"] if t["id"] != "emerging"]),
+     "meta.yaml: tiers: 'emerging' missing"),
+    # an area that yields to itself is never reported (a review)
+    ("a redirect to the area itself", "areas.yaml", lambda d: d["areas"][0].update(qualifications=[
+        {"kind": "exclusion", "ja": "除く", "en": "Excludes", "redirect": d["areas"][0]["id"], "technologies": [],
+         "source": {"section": "s", "line": 32}}]),
+     "areas.yaml: areas[0].qualifications[0].redirect: the area's own id"),
     ("unknown schema version", "meta.yaml", lambda d: d.update(schema_version=99),
      "meta.yaml: schema_version: 99 is not a version this domaincheck reads (1)"),
     ("English cell of a region with no cell", "reference.yaml",

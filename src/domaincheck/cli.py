@@ -396,13 +396,13 @@ def classify(
         items = _read_stdin_titles(allow_empty=not table) if titles == ["-"] else [
             (f"title {n}", t) for n, t in enumerate(titles, 1)]  # fmt: skip
         if not items:
-            _say(lang.value, "warning: no titles on standard input: nothing was classified",
+            _say(lang.value, "Warning: no titles on standard input: nothing was classified",
                  "警告: 標準入力にタイトルがありません: 何も分類していません")
         if titles != ["-"]:
             for n, t in enumerate(titles, 1):
                 listed = _listed(t)
                 if listed:  # a pasted list is one title to the shell; a subtitle on a second line is not a list
-                    _say(lang.value, f"warning: title {n} looks like a list of {listed} titles, classified as one; "
+                    _say(lang.value, f"Warning: title {n} looks like a list of {listed} titles, classified as one; "
                          "give each as its own argument, or one per line with `classify -`",
                          f"警告: タイトル {n} は {listed} 件のタイトルの一覧のようですが、1 件として分類しました。"
                          "別々の引数で渡すか、`classify -` で1行に1件ずつ渡してください")  # fmt: skip
@@ -958,6 +958,7 @@ def taxonomy_validate(
         help="Directory with meta/areas/econsec/programs/reference.yaml (and learned.json, if it has a learned "
              "model); default: the taxonomy in use (--taxonomy, else the packaged one).", show_default=False,
         readable=False)] = None,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """Validate a taxonomy directory without using it; list every problem."""
     from .learned import load as load_learned
@@ -965,14 +966,14 @@ def taxonomy_validate(
 
     if directory is None:  # a user who installed with pip does not know where the packaged one is (a user test)
         directory = _state["taxonomy_dir"] or packaged_dir()
-    with _errors():
+    with _errors(lang=lang.value):
         from .taxonomy import learned_digest
 
         tax = load(directory)
         model = load_learned(Path(directory), [a.id for a in tax.areas])
         terms = sum(len(t.strong) + len(t.support) for a in tax.areas for t in a.technologies)
         digest = learned_digest(directory) if model is not None else None
-        if _env_lang() == "ja":  # the success line in the language of the errors (a user test: English under ja)
+        if lang is Lang.ja:  # the success line in the language of the errors (a user test: English under ja)
             learned = f"学習モデル {len(model.vocabulary)} 語" if model is not None else "学習モデルなし"
             typer.echo(f"{directory}: 問題ありません — {len(tax.areas)} 領域、経済安保 {len(tax.econsec)} 領域、"
                        f"プログラム {len(tax.programs)} 件、領域の語 {terms} 語、{learned}"

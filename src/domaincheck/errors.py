@@ -19,9 +19,15 @@ LANG_ENV = "DOMAINCHECK_LANG"
 def lang_code(value: str) -> str:
     """``value`` as a language code: in lower case, and a locale's language alone (``ja_JP.UTF-8`` → ``ja``,
     ``en-US`` → ``en``, and the C or POSIX locale of servers and containers, ``C.UTF-8``, → ``en``, whose messages
-    it means), so that ``DOMAINCHECK_LANG=$LANG`` works."""
+    it means), so that ``DOMAINCHECK_LANG=$LANG`` works; a language's name or three-letter code is its code
+    (``english``, ``eng``, ``日本語``: a user test's first mistake drew an error in Japanese only)."""
     code = re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
-    return "en" if code in ("c", "posix") else code
+    return _LANG_NAMES.get(code, code)
+
+
+_LANG_NAMES = {"c": "en", "posix": "en", "eng": "en", "english": "en", "英語": "en", "jpn": "ja", "jp": "ja",
+               "japanese": "ja", "日本語": "ja"}
+"""Other names of the two languages (ISO 639-2 codes, their names in English and Japanese), and the C locale's."""
 
 
 def given_lang(args: Sequence[str]) -> str | None:

@@ -128,6 +128,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "taxonomy validate": {
         "directory": "meta/areas/econsec/programs/reference.yaml（学習モデルがあれば learned.json も）のあるフォルダ。"
         "既定: 使用中のタクソノミー（--taxonomy、なければ同梱のもの）。",
+        "lang": _LANG,
     },
 }
 """Each parameter's help, by command path and the parameter's name; ``-h``/``--help`` is :data:`HELP_OPTION`."""

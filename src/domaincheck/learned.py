@@ -294,7 +294,7 @@ def load(directory: Path, area_ids: list[str]) -> Learned | None:
     where = f"{path.name}"
     try:
         doc: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise TaxonomyError([f"{where}: cannot read the learned model ({exc})"],
                             problems_ja=[f"{where}: 学習モデルを読めません（{exc}）"]) from exc
     problems: list[str] = []

@@ -407,12 +407,18 @@ class Taxonomy:
     also matches with another in its place (see :func:`domaincheck.normalize.equivalent_forms`)."""
 
     def tier(self, tier_id: str) -> Tier:
-        """The tier with this id."""
-        return next(t for t in self.tiers if t.id == tier_id)
+        """The tier with this id; KeyError naming it when there is none."""
+        for t in self.tiers:
+            if t.id == tier_id:
+                return t
+        raise KeyError(f"no tier {tier_id!r} in the taxonomy")
 
     def area(self, area_id: str) -> Area:
-        """The area with this id."""
-        return next(a for a in self.areas if a.id == area_id)
+        """The area with this id; KeyError naming it when there is none."""
+        for a in self.areas:
+            if a.id == area_id:
+                return a
+        raise KeyError(f"no area {area_id!r} in the taxonomy")
 
 
 

@@ -329,7 +329,8 @@ class Summary:
     rows_with_econsec: int
     """Rows matching at least one economic-security area."""
     jobs: int
-    """Worker processes used (1 = in process)."""
+    """Worker processes used (1 = in process: also when ``jobs`` asked for more but the input was one batch, which
+    starting workers would only slow down)."""
     elapsed_seconds: float
     """Wall-clock seconds for the whole run."""
     rows_per_second: float
@@ -898,6 +899,7 @@ def screen(
             classifier = classifier_factory()
             names = _Names(getattr(classifier, "taxonomy", None), options.lang)
             tally = _Tally()
+            workers_used = [1]
             with open_writer(
                 out_fmt,
                 output,
@@ -927,7 +929,8 @@ def screen(
                 # 100,000 rows), and collects the young generations every GC_EVERY_ROWS rows: the loop makes no
                 # cyclic garbage that a test has found, but a long run must not be able to pile it up.
                 with (gc_paused(),
-                      contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail)) as results):
+                      contextlib.closing(_run(batches, classifier, classifier_factory, jobs, want_detail,
+                                              workers_used)) as results):
                     collect_at = GC_EVERY_ROWS
                     for batch, classified in results:
                         with named_os_errors(output):  # the writing's errors, not the reading's (the loop's)
@@ -983,7 +986,7 @@ def screen(
         rows_with_econsec=rows_with_econsec,
         held=dict(sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))),
         rows_with_held=rows_with_held,
-        jobs=jobs,
+        jobs=workers_used[0],
         elapsed_seconds=elapsed,
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
         cells_replaced=replaced,
@@ -1301,8 +1304,10 @@ def _run(
     factory: ClassifierFactory,
     jobs: int,
     want_detail: bool,
+    used: list[int],
 ) -> Generator[tuple[_Batch, _Classified], None, None]:
-    """Yield (batch, classification) in input order, classifying here or in ``jobs`` worker processes.
+    """Yield (batch, classification) in input order, classifying here or in ``jobs`` worker processes; ``used[0]``
+    is set to the number of workers started (left as it is, 1, when none is).
 
     Workers receive only the texts of a batch and send back compact result cells and counts, so the
     parent process (which reads, prepares and writes every row) does as little per row as possible.
@@ -1323,6 +1328,7 @@ def _run(
     context = multiprocessing.get_context("spawn")
     window = 2 * jobs  # chunks in flight: bounded so memory does not grow with the input
     pool, held = _start_pool(context, jobs, factory)
+    used[0] = jobs
     finished = False
     workers: list[Any] = []
     try:

@@ -317,6 +317,10 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     for i, t in enumerate(tier_ids):
         if t not in TIERS:
             yield f"meta.yaml: tiers[{i}].id: unknown tier {t!r} (expected one of: {', '.join(TIERS)})"
+    absent = [t for t in TIERS if t not in tier_ids]
+    if absent:  # a taxonomy without one passed, and showing an area of it then failed (a review)
+        yield (f"meta.yaml: tiers: {', '.join(repr(t) for t in absent)} missing: both tiers ({', '.join(TIERS)}) are "
+               "described there")
     yield from _unique_ids("areas.yaml", "areas", area_ids)
     missing = [a for a in AREA_IDS if a not in area_ids]
     if missing:  # the contract is all 16: deleting one passed while renaming one did not (a user test)
@@ -346,7 +350,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         own = {t["id"] for t in area["technologies"]}
         if not own:
             yield f"{p}.technologies: the area ({area['id']}) has no technology, so no term could ever find it"
-        yield from _qualifications(p, area.get("qualifications", []), known_areas, own, tech_area)
+        yield from _qualifications(p, area.get("qualifications", []), known_areas, own, tech_area, area["id"])
         seen: dict[str, str] = {}
         spelled: dict[str, str] = {}  # the other spellings of the terms seen -> where the term is
         for j, tech in enumerate(area["technologies"]):
@@ -481,12 +485,14 @@ def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator
 
 
 def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None,
-                    tech_area: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
+                    tech_area: dict[str, str] | None = None, area: str | None = None) -> Iterator[str]:  # fmt: skip
     for j, q in enumerate(quals):
         if q["kind"] not in ("inclusion", "exclusion"):
             yield f"{path}.qualifications[{j}].kind: expected inclusion or exclusion, got {q['kind']!r}"
         if "redirect" in q and q["redirect"] not in known:
             yield f"{path}.qualifications[{j}].redirect: unknown area id {q['redirect']!r}"
+        elif "redirect" in q and q["redirect"] == area:  # the area then yielded to itself, never reported (a review)
+            yield f"{path}.qualifications[{j}].redirect: the area's own id {area!r}: a redirect names another area"
         for k, tech in enumerate(q.get("technologies", [])):
             if own is None or tech not in own:
                 yield f"{path}.qualifications[{j}].technologies[{k}]: {tech!r} is not a technology of this area"

@@ -14,12 +14,11 @@ from __future__ import annotations
 from domaincheck.io.columns import TITLE_COLUMN_NAMES, detect_title_column, resolve_column
 from domaincheck.io.encoding import detect_encoding, find_decode_error
 from domaincheck.io.readers import InputSource, RawRow, Table, open_table
-from domaincheck.io.writers import OutputRow, atomic_file, neutralize, open_writer
+from domaincheck.io.writers import atomic_file, neutralize, open_writer
 
 __all__ = [
     "TITLE_COLUMN_NAMES",
     "InputSource",
-    "OutputRow",
     "RawRow",
     "Table",
     "atomic_file",

@@ -229,7 +229,27 @@ def untried_encodings(tried: Collection[str], head: bytes = b"") -> list[str]:
     if b"\x00" in head:
         odd = head[1::2].count(0)
         likely = ("utf-16-le" if odd >= head[0::2].count(0) else "utf-16-be", *_LIKELY)
+    elif _looks_western(head):
+        likely = ("cp1252", *_LIKELY)
     return [e for e in likely if _family(e) not in done]
+
+
+def _looks_western(head: bytes) -> bool:
+    """Whether every byte above ASCII in ``head`` stands alone between ASCII bytes and is a letter in Windows-1252
+    (é of José, ü of Müller): a European name or word, which the Japanese encodings, whose characters take two bytes,
+    never write. Such a file was told to try EUC-JP (a user test)."""
+    high = [i for i, byte in enumerate(head) if byte >= 0x80]
+    if not high:
+        return False
+    for i in high:
+        if (i > 0 and head[i - 1] >= 0x80) or (i + 1 < len(head) and head[i + 1] >= 0x80):
+            return False
+        try:
+            if not bytes([head[i]]).decode("cp1252").isalpha():
+                return False
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _family(name: str) -> str:

@@ -770,6 +770,10 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
             except json.JSONDecodeError as exc:
                 yield line_no, _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）"), line
                 continue
+            except RecursionError:  # arrays or objects nested deeper than the parser goes (a review)
+                yield line_no, _BadLine("invalid JSON: nested too deeply",
+                                        "JSON として読めません（入れ子が深すぎます）"), line  # fmt: skip
+                continue
             if not isinstance(obj, dict):
                 kind, kind_ja = _JSON_KINDS.get(type(obj), (type(obj).__name__, type(obj).__name__))
                 yield line_no, _BadLine(f"expected a JSON object, got {kind}",

@@ -41,7 +41,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import IO, Any, NamedTuple, Protocol
+from typing import IO, Any, Protocol
 
 from domaincheck.errors import InputError, UsageError, reason_ja
 from domaincheck.io.encoding import canonical_encoding, output_text_fixer
@@ -54,7 +54,6 @@ __all__ = [
     "OUTPUT_FORMATS",
     "XLSX_MAX_CELL_CHARS",
     "XLSX_MAX_ROWS",
-    "OutputRow",
     "RowWriter",
     "atomic_file",
     "check_output_path",
@@ -218,27 +217,11 @@ def number_from_text(text: str) -> tuple[int | float | _dt.date, str | None] | N
     return float(plain), "0." + "0" * len(places)
 
 
-class OutputRow(NamedTuple):
-    """One row ready to write: original cells, cells beyond the header, result cells, classifier detail."""
-
-    number: int
-    """1-based data row number in the input."""
-    cells: Sequence[Any]
-    """Original cell values, aligned with the input header."""
-    extra: Sequence[Any]
-    """Cells beyond the header in a long row (written after the result columns)."""
-    results: Sequence[str]
-    """Result cells, aligned with the result column names."""
-    detail: Mapping[str, Any] | None
-    """JSONL only: ``result.to_dict()``, or a minimal record for rows that were not classified."""
-
-
 class RowWriter(Protocol):
     """What every format writer does.
 
-    :meth:`write_rows` is the fast path: a batch of rows, each one flat list laid out as the header's
-    cells, then the result cells (one per result column), then any cells beyond the header. The writer
-    may modify those lists. :meth:`write_row` writes one :class:`OutputRow` the same way.
+    :meth:`write_rows` writes a batch of rows, each one flat list laid out as the header's cells, then the result
+    cells (one per result column), then any cells beyond the header. The writer may modify those lists.
     """
 
     def write_header(self, header: Sequence[str], result_columns: Sequence[str],
@@ -258,9 +241,6 @@ class RowWriter(Protocol):
         (xlsx only): per row (None: none), the number formats of its input cells, laid out as the input's cells are:
         the header's, then those beyond it (which the flat row holds after the result cells)."""
 
-    def write_row(self, row: OutputRow) -> None:
-        """Write one row."""
-
     @property
     def cells_replaced(self) -> int:
         """Cells written with ``?`` for characters the encoding cannot hold (``errors='replace'``); else 0."""
@@ -274,10 +254,6 @@ class RowWriter(Protocol):
 
     def abort(self) -> None:
         """Drop any side files after a failure."""
-
-
-def _flat(row: OutputRow) -> list[Any]:
-    return [*row.cells, *row.results, *row.extra]
 
 
 def neutralize(text: str) -> str:
@@ -522,6 +498,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
             mode = stat.S_IMODE(target.stat().st_mode)
         except OSError:
             mode = _default_mode()
+        _to_disk(temp)
         try:
             os.chmod(temp, mode)
             os.replace(temp, target)
@@ -544,6 +521,18 @@ def atomic_file(target: Path) -> Iterator[Path]:
             raise InputError(f"{target}: cannot write in {target.parent}: {exc.strerror}",
                              ja=f"{target}: {target.parent} に書き込めません: {reason_ja(exc)}") from None
         raise
+
+
+def _to_disk(path: Path) -> None:
+    """Flush ``path``'s data to the disk (fsync), so that a crash or power cut just after the rename cannot leave an
+    empty file where the previous output was (ext4 without auto_da_alloc, XFS: a review). A file system that cannot
+    fsync leaves it to the kernel, as before."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDWR)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
@@ -859,9 +848,6 @@ class _DelimitedWriter:
                 parts.append(line + "\r\n")
         return "".join(parts)
 
-    def write_row(self, row: OutputRow) -> None:
-        self.write_rows((row.number,), (_flat(row),))
-
     def _write(self, number: int, cells: list[str]) -> None:
         try:
             self._writer.writerow(cells)
@@ -1025,9 +1011,6 @@ class _JsonlWriter(_NothingReplaced):
             # such memo cell stopped the whole run); a high one right before a low one would read back as the one
             # character they make, but no JSON reader gives such a pair. No such character stands outside a string.
             self._handle.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
-
-    def write_row(self, row: OutputRow) -> None:
-        self.write_rows((row.number,), (_flat(row),), (row.detail,))
 
     def finish(self) -> None:
         self._handle.flush()
@@ -1245,9 +1228,6 @@ class _XlsxWriter(_NothingReplaced):
                 self._numbers(row, given)
         for row in prepared:
             self._append(row)
-
-    def write_row(self, row: OutputRow) -> None:
-        self.write_rows((row.number,), (_flat(row),))
 
     def _typed_columns(self, count: int) -> list[int]:
         """The indexes of a row of ``count`` cells that may be typed: the input's and those beyond the result cells."""
