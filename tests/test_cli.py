@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from domaincheck.cli import EXIT_ERROR, EXIT_USAGE, app
+from domaincheck.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_USAGE, app
 from domaincheck.render import RESULT_RENDERERS, ClassifyFormat
 from tests.conftest import MIN_TAXONOMY
 
@@ -550,12 +550,12 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     # The line counts the rows with findings; --summary-json records the gate's result for scripts.
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet", "--summary-json",
             str(summary))  # fmt: skip
-    assert r.exit_code == 1 and r.stderr.endswith("\n--fail-on strategic: 該当 1 行、終了コード 1\n")  # Japanese
+    assert r.exit_code == EXIT_FINDINGS and r.stderr.endswith("\n--fail-on strategic: 該当 1 行、終了コード 3\n")
     # by default; before the gate's line, the row it could not judge (row 4's empty title)
     assert r.stderr.startswith("警告: --fail-on strategic: 1 行は分類できず、判定していません"
                                "（タイトルが空（empty_title）1）")
     assert json.loads(summary.read_text(encoding="utf-8"))["fail_on"] == {"level": "strategic", "rows": 1,
-                                                                          "exit_code": 1}  # fmt: skip
+                                                                          "exit_code": 3}  # fmt: skip
     assert json.loads(summary.read_text(encoding="utf-8"))["status"] == "ok"
     # A failed run (tonight's export lost its title column) leaves no earlier summary for a script to read as its
     # own (a user test): the file says the run failed, its error and exit code, and holds no counts
@@ -580,11 +580,11 @@ def test_screen_cli_writes_output_summary_and_fail_on(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     with_econsec = sum(1 for row in rows if row["dc_econsec"])
     assert with_econsec == data["rows_with_econsec"] >= 1
-    assert r.exit_code == 1
+    assert r.exit_code == EXIT_FINDINGS  # not 1, an error's code: a pipeline tells the two apart
     assert r.stderr == ("Warning: --fail-on econsec: 1 row could not be classified and was not judged "
                         "(empty_title 1): see the output's dc_problem column\n"
                         f"--fail-on econsec: {with_econsec} row{'s' if with_econsec > 1 else ''} with findings, "
-                        "exit 1\n")
+                        "exit 3\n")
 
 
 def _terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
@@ -2344,7 +2344,7 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
     r = run(*MIN, "screen", "--lang", "en",
             str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
-    assert r.exit_code == 1 and r.stderr == "--fail-on any: 2 rows with findings, exit 1\n"  # findings, no warning
+    assert r.exit_code == EXIT_FINDINGS and r.stderr == "--fail-on any: 2 rows with findings, exit 3\n"  # no warning
     _write_csv(src, [["title", "abstract"], ["#N/A", "量子コンピュータ"], ["#REF!", "AI"]])  # a broken VLOOKUP
     r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--quiet")
     assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: title_excel_error 2)")
@@ -2721,7 +2721,7 @@ def test_column_names_a_header_decorated_as_a_form_marks_it(tmp_path: Path) -> N
     for column in ("研究課題名", "【研究課題名】"):
         r = run("screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--column", column,
                 "--summary-json", str(summary), "--fail-on", "econsec")  # fmt: skip
-        assert r.exit_code == 1, r.stderr  # the CBRN title is read, and the gate finds it
+        assert r.exit_code == EXIT_FINDINGS, r.stderr  # the CBRN title is read, and the gate finds it
         data_read = json.loads(summary.read_text(encoding="utf-8"))
         assert data_read["sheet"] == "応募一覧" and data_read["title_column"] == "【研究課題名】"
     from domaincheck.io.columns import resolve_column
@@ -2992,7 +2992,7 @@ def test_columns_zero_still_shows_output_and_errors(tmp_path: Path) -> None:
     src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
     r = runner.invoke(app, [*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "-q", "--fail-on", "strategic"],
                       env={"COLUMNS": "0"})  # fmt: skip
-    assert r.exit_code == 1 and "--fail-on strategic: 該当 1 行、終了コード 1" in r.stderr
+    assert r.exit_code == EXIT_FINDINGS and "--fail-on strategic: 該当 1 行、終了コード 3" in r.stderr
     # COLUMNS=0 counts as not set (as for shutil): a title's table as wide as without it, not 20 columns (a user test)
     unset = runner.invoke(app, [*MIN, "classify", "量子コンピュータの開発"], env={"COLUMNS": None})
     zero = runner.invoke(app, [*MIN, "classify", "量子コンピュータの開発"], env={"COLUMNS": "0"})
@@ -3202,7 +3202,7 @@ def test_a_sheet_listing_the_forms_items_is_not_read_for_the_list(tmp_path: Path
     book.save(src)
     out = tmp_path / "out.csv"
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "-q")
-    assert r.exit_code == 1, r.stderr
+    assert r.exit_code == EXIT_FINDINGS, r.stderr
     got = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert [g["研究課題名"] for g in got] == ["量子コンピュータの誤り訂正", "源氏物語の写本研究"]
 
@@ -3249,11 +3249,11 @@ def test_a_gate_says_even_quietly_which_rows_it_could_not_judge(tmp_path: Path) 
     assert run(*MIN, "screen", str(src), "-o", str(out), "--quiet").stderr == ""
     _write_csv(src, [["研究課題名"], ["源氏物語の写本研究"], ["量子コンピュータの誤り訂正"]])
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
-    assert r.exit_code == 1 and "判定していません" not in r.stderr  # every row judged: nothing more to say
+    assert r.exit_code == EXIT_FINDINGS and "判定していません" not in r.stderr  # every row judged: nothing more to say
     # the header repeated after a page break is no proposal: no warning for it (a review)
     _write_csv(src, [["研究課題名", "所属"], ["量子コンピュータの誤り訂正", "東大"], ["研究課題名", "所属"]])
     r = run(*MIN, "screen", str(src), "-o", str(out), "--fail-on", "strategic", "--quiet")
-    assert r.exit_code == 1 and "判定していません" not in r.stderr, r.stderr
+    assert r.exit_code == EXIT_FINDINGS and "判定していません" not in r.stderr, r.stderr
 
 
 def test_cells_cut_for_excel_are_said_even_quietly(tmp_path: Path) -> None:

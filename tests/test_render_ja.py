@@ -466,15 +466,15 @@ def test_the_japanese_summary_names_problems_and_the_gate(tmp_path: Path) -> Non
     src = tmp_path / "call.csv"
     src.write_text("id,title\n1,量子コンピュータの開発\n2,\n", encoding="utf-8")
     r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--fail-on", "strategic"])
-    assert r.exit_code == 1
+    assert r.exit_code == 3  # the gate's own code
     assert re.search(r"問題 empty_title（タイトルが空）\s*│\s*1 ", r.stderr), r.stderr
-    assert r.stderr.rstrip().endswith("--fail-on strategic: 該当 1 行、終了コード 1")
+    assert r.stderr.rstrip().endswith("--fail-on strategic: 該当 1 行、終了コード 3")
     out = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8-sig"))))
     assert [row["dc_problem"] for row in out] == ["", "empty_title"]
     en = runner.invoke(app, ["screen", "--lang", "en", str(src), "-o", str(tmp_path / "o2.csv"), "--fail-on",
                              "strategic"])  # fmt: skip
     assert "problem empty_title" in en.stderr and en.stderr.rstrip().endswith(
-        "--fail-on strategic: 1 row with findings, exit 1")
+        "--fail-on strategic: 1 row with findings, exit 3")
 
 
 def test_programs_show_the_summary_a_fact_leans_on() -> None:

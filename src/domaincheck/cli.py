@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .classify import Classifier
     from .models import Result, Taxonomy
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 1, 130
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
 TERMINATION_SIGNALS = tuple(s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s))
 """Signals that end a run as Ctrl-C does (exit 128 + the signal's number), cleaning up first."""
@@ -705,7 +705,7 @@ def programs(
 
 
 class FailOn(str, Enum):
-    """Findings that make ``screen`` exit 1."""
+    """Findings that make ``screen`` exit with :data:`EXIT_FINDINGS`."""
 
     strategic = "strategic"
     emerging = "emerging"
@@ -761,7 +761,7 @@ def screen(
     summary_json_name: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
                                                       "summary as JSON to FILE ('-' = stdout, when the rows go "
                                                       "to a file).")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a row has such a finding "
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 3 when a row has such a finding "
                                                    "(strategic; emerging = strategic or emerging; econsec; any).")]
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr (warnings "
@@ -846,7 +846,7 @@ def screen(
             raise
         found = findings(summary, fail_on.value) if fail_on is not None else 0
         if summary_json is not None:
-            # The gate's result beside the counts: exit 1 is an error's code too, and a script reads this file.
+            # The gate's result beside the counts, for a script that reads this file rather than the exit code.
             data = summary.to_dict() | {"fail_on": None if fail_on is None else {
                 "level": fail_on.value, "rows": found, "exit_code": EXIT_FINDINGS if found else EXIT_OK},
                 "status": "ok", "error": None}
@@ -900,7 +900,7 @@ def screen(
 
                 unjudged_rows_warning(summary, fail_on.value, err, lang.value)
         if fail_on is not None and found:
-            # Said even with --quiet: exit 1 is an error's code too, and a log should tell the two apart.
+            # Said even with --quiet: a log should say why the run ended with the gate's exit code.
             gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja
                     else f"--fail-on {fail_on.value}: {found:,} row{'s' if found != 1 else ''} with findings, exit "
                          f"{EXIT_FINDINGS}")  # fmt: skip
