@@ -3580,3 +3580,18 @@ def test_taxonomy_validate_takes_lang_as_the_hint_for_a_misplaced_one_says() -> 
     r = runner.invoke(app, ["taxonomy", "validate", str(MIN_TAXONOMY.parent), "--lang", "en"],
                       env={"DOMAINCHECK_LANG": "ja"})  # fmt: skip
     assert r.exit_code == EXIT_ERROR and r.stderr.startswith("Error: ")
+
+
+def test_a_headerless_list_is_pointed_at_no_header(tmp_path: Path) -> None:
+    """The error for a first row that names no title column says how to read a file with no header row (a user
+    test followed its --column 1 hint and lost the first title to the header)."""
+    src = tmp_path / "list.csv"
+    src.write_text("Quantum sensing for navigation\nSolar cell degradation\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out))
+    assert r.exit_code == EXIT_ERROR and "a file with no header row (a list of titles) is read with --no-header" \
+        in r.stderr.replace("\n", " ")
+    r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--no-header", "-q")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [row["column_1"] for row in rows] == ["Quantum sensing for navigation", "Solar cell degradation"]

@@ -210,11 +210,12 @@ def test_screen_no_title_column(no_title: Path) -> None:
     assert ja.exit_code == EXIT_ERROR
     first, hint = _lines(ja.stderr)
     assert first.startswith("エラー: タイトル列が見つかりません") and "1:'番号', 2:'氏名'" in first
-    assert hint.startswith("ヒント: ") and "--column" in hint and "--header-row N" in hint
+    assert hint.startswith("ヒント: ") and "--column" in hint and "--header-row N" in hint and "--no-header" in hint
     assert _lines(en.stderr) == [
         "Error: no title column found; columns found: 1:'番号', 2:'氏名'",
         "Hint: name the title column with --column NAME (or its 1-based number); if the column names are not in the "
-        "first row (a banner above them), say which row holds them with --header-row N",
+        "first row (a banner above them), say which row holds them with --header-row N; a file with no header row (a "
+        "list of titles) is read with --no-header",
     ]
     assert ja.stdout == en.stdout == ""
 

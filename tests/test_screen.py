@@ -1945,3 +1945,48 @@ def test_the_summary_counts_the_workers_started(tmp_path: Path) -> None:
     write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")
     summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "o.csv"), jobs=2), fake_factory)
     assert summary.jobs == 1
+
+
+def test_a_list_of_titles_with_no_header_row_is_read_whole_with_no_header(tmp_path: Path) -> None:
+    """A plain list of titles, one a line (as collaborators send them): its first title was read as the column name
+    and never screened, with --column 1 as the error's hint said (a user test). --no-header reads every line as data
+    and names the column column_1."""
+    titles = ["Large language models for code vulnerability detection", "quantum sensing", "Medieval poetry"]
+    src = tmp_path / "list.csv"
+    src.write_text("\n".join(titles) + "\n", encoding="utf-8")
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), no_header=True)
+    assert summary.rows_read == 3 and summary.title_column == "column_1"
+    header, *rows = read_csv(tmp_path / "out.csv")
+    assert header[:2] == ["column_1", "dc_verdict"]
+    assert [r[0] for r in rows] == titles and rows[1][1] == "strategic"
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.jsonl"), no_header=True)
+    assert [(r["row"], r["fields"]["column_1"]) for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        (1, titles[0]), (2, titles[1]), (3, titles[2])]
+
+
+def test_no_header_in_a_workbook_keeps_the_first_rows_cells_and_takes_the_title_column_by_number(tmp_path: Path
+                                                                                                ) -> None:  # fmt: skip
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([101, "量子センサの開発"])
+    sheet.append([102, "源氏物語の研究"])
+    src = tmp_path / "list.xlsx"
+    book.save(src)
+    with pytest.raises(UsageError, match="--no-header: the input has 2 columns"):
+        run(tmp_path, input=str(src), output=str(tmp_path / "o.xlsx"), no_header=True)
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "o.xlsx"), no_header=True, column="2")
+    assert summary.rows_read == 2 and summary.verdicts.get("strategic") == 1
+    got = list(openpyxl.load_workbook(tmp_path / "o.xlsx").active.iter_rows(values_only=True))
+    assert got[0][:3] == ("column_1", "column_2", "dc_verdict")
+    assert got[1][:3] == (101, "量子センサの開発", "strategic")  # the number stays a number
+
+
+def test_no_header_is_refused_with_header_row_or_jsonl(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("quantum\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="contradict"):
+        run(tmp_path, input=str(src), output=str(tmp_path / "o.csv"), no_header=True, header_row=2)
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"title": "quantum"}\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="JSONL has no header row"):
+        run(tmp_path, input=str(jsonl), output=str(tmp_path / "o.csv"), no_header=True)

@@ -756,6 +756,9 @@ def screen(
                                                    "are skipped (default: the first non-blank row, or the row "
                                                    "below it that holds the title column when that one does "
                                                    "not).")] = None,
+    no_header: Annotated[bool, typer.Option("--no-header", help="The input (CSV/TSV/xlsx) has no header row: its "
+                                            "first row is data, its columns are column_1, column_2 …; the title "
+                                            "column is the only one, else --column N.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = every core; at most one per "
                                                   "core is started).")] = 1,
     summary_json_name: Annotated[str | None, typer.Option("--summary-json", metavar="FILE", help="Also write the "
@@ -824,7 +827,7 @@ def screen(
                                 output_encoding=output_encoding, output_errors=output_errors, jobs=jobs,
                                 sheet=sheet,
                                 input_fmt=input_format.value if input_format else None,
-                                header_row=header_row, lang=lang.value)  # fmt: skip
+                                header_row=header_row, no_header=no_header, lang=lang.value)  # fmt: skip
         factory = functools.partial(Classifier.load, _state["taxonomy_dir"], _state["learned"], min_score)
         err = _stderr_console()
         show_progress = not quiet and err.is_terminal

@@ -277,6 +277,9 @@ class ScreenOptions:
     """Input format (csv, tsv, xlsx, jsonl); None = from the input suffix (CSV for stdin)."""
     header_row: int | None = None
     """1-based row holding the column names (CSV, TSV, xlsx); rows above it are skipped. None = the first."""
+    no_header: bool = False
+    """CSV, TSV, xlsx: the input has no header row (a list of titles); its first row is data, its columns are named
+    column_1, column_2 …, and the title column is the only one or ``column`` (by number)."""
     sheet: str | None = None
     """xlsx input: worksheet name or 1-based number; None = the first visible sheet with a title column (else the
     first visible sheet)."""
@@ -883,13 +886,19 @@ def screen(
     if options.encoding is not None and in_fmt == "xlsx":
         raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx",
                          ja="--encoding はテキストの入力（CSV、TSV、JSONL）に使うもので、xlsx には使えません")
+    if options.no_header and options.header_row is not None:
+        raise UsageError("--no-header and --header-row contradict each other: give one",
+                         ja="--no-header と --header-row は両立しません。どちらか一方を指定してください")
+    if options.no_header and in_fmt == "jsonl":
+        raise UsageError("--no-header applies to CSV, TSV and xlsx input; JSONL has no header row",
+                         ja="--no-header は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
     if options.header_row is not None and in_fmt == "jsonl":
         raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row",
                          ja="--header-row は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
     source = InputSource(input_path, stdin)
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
-                        layout=out_fmt == "xlsx") as table:  # fmt: skip
+                        layout=out_fmt == "xlsx", no_header=options.no_header) as table:  # fmt: skip
             if not table.records:  # an empty JSONL: the columns named are taken to be there, as in its records
                 table.header += tuple(spec for spec in options.extra_columns
                                       if numeric_spec(spec) is None and spec not in table.header)  # fmt: skip
@@ -1016,6 +1025,13 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                                  hint_ja="--column に指定した名前を確かめてください。1 行目が列名の上の表題行なら、"
                                  "列名のある行を --header-row N で指定してください") from None  # fmt: skip
             raise
+    elif options.no_header:
+        if len(header) != 1:
+            raise UsageError(f"--no-header: the input has {len(header)} columns and none has a name: give the title "
+                             "column's number with --column N",
+                             ja=f"--no-header: 入力には名前のない列が {len(header)} 列あります。--column N でタイトル列"
+                                "の番号を指定してください")  # fmt: skip
+        title = 0
     else:
         found = detect_title_column(header, table.hidden)
         if found is None:
@@ -1024,11 +1040,13 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                 f"no title column found; columns found: {describe_columns(header)}",
                 hint=JSONL_HINT if jsonl
                 else "name the title column with --column NAME (or its 1-based number); if the column names are "
-                     "not in the first row (a banner above them), say which row holds them with --header-row N",
+                     "not in the first row (a banner above them), say which row holds them with --header-row N; a "
+                     "file with no header row (a list of titles) is read with --no-header",
                 ja=f"タイトル列が見つかりません。見つかった列: {describe_columns(header)}",
                 hint_ja=JSONL_HINT_JA if jsonl
                 else "--column 列名（または 1 から数えた列番号）でタイトル列を指定してください。列名が 1 行目にない"
-                     "（上に表題行がある）ときは、列名のある行を --header-row N で指定してください",
+                     "（上に表題行がある）ときは、列名のある行を --header-row N で指定してください。見出し行のない"
+                     "ファイル（タイトルの一覧）は --no-header で読みます",
             )  # fmt: skip
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)
@@ -1090,7 +1108,8 @@ def _check_row_count(source: InputSource, table: Table, options: ScreenOptions, 
         return
     if _line_breaks(source) + (table.fmt == "jsonl") <= limit:  # JSONL has no header; its last line may lack a break
         return
-    with open_table(source, table.fmt, table.encoding, None, options.header_row, options.column) as again:
+    with open_table(source, table.fmt, table.encoding, None, options.header_row, options.column,
+                    no_header=options.no_header) as again:  # fmt: skip
         rows = sum(1 for _ in again.rows)
     if rows > limit:
         raise too_many_rows(rows, True)

@@ -148,6 +148,9 @@ class Table:
     records: bool = True
     """False for a JSONL input with no record (empty, or blank lines): its header is made up, the title column alone
     (see :func:`_jsonl_keys`), and a column given by name is taken to be there."""
+    first_values: list[Any] | None = None
+    """xlsx: the header row's cells as the sheet holds them (numbers, dates), for an input read with no header row
+    (see :func:`open_table`'s ``no_header``); else None."""
     other_sheets: tuple[str, ...] = ()
     """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
@@ -438,8 +441,8 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 @contextlib.contextmanager
 def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet: str | None = None,
-               header_row: int | None = None, column: str | None = None, layout: bool = False
-               ) -> Iterator[Table]:  # fmt: skip
+               header_row: int | None = None, column: str | None = None, layout: bool = False,
+               no_header: bool = False) -> Iterator[Table]:  # fmt: skip
     """Open ``source`` as ``fmt`` and yield a :class:`Table`; encoding is detected unless given.
 
     ``sheet`` (xlsx) is a worksheet's name, or its 1-based number when no sheet has that name; None: the first visible
@@ -451,10 +454,15 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
     ``layout`` (xlsx): also read each cell's number format (:attr:`RawRow.formats`) and the widths the sheet sets for
     its columns (:attr:`Table.widths`), for an xlsx output to keep them; reading is a little slower.
 
+    ``no_header`` (CSV, TSV, xlsx): the input has no header row (a list of titles): its first row is data row 1, and
+    the columns are named :data:`HEADLESS_NAME` 1, 2 … (``header_row`` is then not given).
+
     An InputError raised in the ``with`` body before the first row is read (no title column, say) gets the table's
     :attr:`Table.context`, when it has one.
     """
-    with _open_any(source, fmt, encoding, sheet, header_row, column, layout) as table:
+    with _open_any(source, fmt, encoding, sheet, 1 if no_header else header_row, column, layout) as table:
+        if no_header:
+            _headless(table)
         if table.context is None:
             yield table
             return
@@ -466,6 +474,25 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
             if started[0]:
                 raise
             raise _with_context(exc, table.context) from None
+
+
+HEADLESS_NAME = "column_{}"
+"""The name of a column of an input read with no header row (``open_table``'s ``no_header``), by its number."""
+
+
+def _headless(table: Table) -> None:
+    """Make the row ``table`` read as its header data row 1, the others one place on, and name the columns."""
+    first = table.first_values if table.first_values is not None else list(table.header)
+    table.header = tuple(HEADLESS_NAME.format(n) for n in range(1, len(first) + 1))
+    table.rows = _first_then(first, table.rows)
+    if table.total is not None:
+        table.total += 1
+
+
+def _first_then(first: list[Any], rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    yield RawRow(1, first)
+    for row in rows:
+        yield row._replace(number=row.number + 1)
 
 
 def _mark_start(started: list[bool]) -> Iterator[RawRow]:
@@ -906,7 +933,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner else None, context=context, widths=widths,
-                          hidden=hidden, other_sheets=others)
+                          hidden=hidden, other_sheets=others, first_values=list(header_cells))
             yield table
         finally:
             workbook.close()
