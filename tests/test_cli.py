@@ -160,7 +160,7 @@ def test_classify_reads_euc_jp_titles_on_stdin() -> None:
         (["classify", "、。！？…"], None, "no letters or digits"),
         (["classify", "x" * 100_000], None, "the limit is 10,000"),
         (["classify", "-"], b"\x00\x01\x02binary\xff\xfe", "binary data"),
-        (["classify", "-"], b"\xff\xfe\xfa", "neither UTF-8, CP932 nor EUC-JP"),
+        (["classify", "-"], b"\xfa\xff\xfe", "neither UTF-8, CP932 nor EUC-JP"),
         (["classify", "-"], "", "no titles"),
         (["show", "zzzzzz"], None, "no area matches 'zzzzzz'"),
         # a long query is quoted cut to 60 characters (a user test got 5,000 back)
@@ -1698,6 +1698,21 @@ def test_cli_default_min_score_is_the_classifiers() -> None:
     from domaincheck import classify, cli
 
     assert cli.REPORT_AT == classify.REPORT_AT
+
+
+def test_vocabularies_written_in_several_modules_agree() -> None:
+    """Lists kept in more than one module, each where it is needed without importing the other (the CLI starts
+    without the core, the readers and writers apart): equal, so that a format or gate added in one is added in all
+    (a review)."""
+    import inspect
+
+    from domaincheck import classify, cli, render, screen
+    from domaincheck.io import readers, writers
+
+    assert readers._FORMAT_NAMES == writers._FORMAT_NAMES == tuple(f.value for f in cli.ScreenFormat)
+    assert tuple(f.value for f in cli.FailOn) == screen.FAIL_ON_CHOICES
+    for function in (render.classify_table, render.write_results):
+        assert inspect.signature(function).parameters["min_score"].default == classify.REPORT_AT
 
 
 def test_screen_min_score_terms_only_and_header_row_through_the_cli(tmp_path: Path) -> None:
@@ -3595,3 +3610,22 @@ def test_a_headerless_list_is_pointed_at_no_header(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [row["column_1"] for row in rows] == ["Quantum sensing for navigation", "Solar cell degradation"]
+
+
+def test_classify_reads_utf16_with_its_byte_order_mark_from_stdin() -> None:
+    """Excel's and Notepad's "Unicode text" is UTF-16 with a byte-order mark: screen read it, classify - refused it as
+    binary data (a review)."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        mark = "\ufeff".encode(encoding)
+        r = run("classify", "-", "--format", "csv", stdin=mark + "量子センサ\nquantum sensing\n".encode(encoding))
+        assert r.exit_code == 0, r.stderr
+        assert [line.split(",")[:2] for line in r.stdout.splitlines()[1:]] == [["量子センサ", "strategic"],
+                                                                             ["quantum sensing", "strategic"]]
+
+
+def test_the_english_screen_summary_names_the_areas(tmp_path: Path) -> None:
+    """The Japanese summary gave each area's name after its id; the English one gave the id alone (a user test)."""
+    src = tmp_path / "in.csv"
+    src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
+    r = run("screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"))
+    assert r.exit_code == 0 and "area quantum (Quantum)" in r.stderr, r.stderr

@@ -372,7 +372,7 @@ def test_warning_in_japanese(tmp_path: Path) -> None:
     ja_rows, en_rows = (list(csv.reader(io.StringIO(r.stdout.lstrip("\ufeff")))) for r in (ja, en))
     names = len(NAME_COLUMNS)
     assert [r[:-names] for r in ja_rows] == [r[:-names] for r in en_rows]
-    assert ja_rows[1][-names] == "分類できず" and en_rows[1][-names] == "not classified"
+    assert ja_rows[1][-names] == "分類できず" and en_rows[1][-names] == "Not classified"
 
 
 def test_locked_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

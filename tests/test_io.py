@@ -396,6 +396,14 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         # a number after a word that may name anything is no title (a review)
         pytest.param(["ID", "Subject1", "Subject2", "Abstract"], None, id="subject-numbered"),
         pytest.param(["No", "テーマ1", "件名1"], None, id="theme-numbered"),
+        # English names a foreign partner's sheet uses (an English-speaking user test)
+        pytest.param(["No", "Title of Proposal", "PI"], 1, id="title-of-proposal"),
+        pytest.param(["No", "Proposal Name"], 1, id="proposal-name"),
+        pytest.param(["No", "Paper Title", "Venue"], 1, id="paper-title"),
+        pytest.param(["Titles", "Authors"], 0, id="titles"),
+        pytest.param(["ID", "Name of the research project"], 1, id="name-of-the-research-project"),
+        pytest.param(["ID", "Research Topic"], 1, id="research-topic"),
+        pytest.param(["ID", "Topic"], None, id="topic-alone-is-no-title"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:

@@ -866,7 +866,7 @@ def screen(
         if not quiet:
             from .render import screen_summary
 
-            screen_summary(summary, err, lang.value, _taxonomy() if lang is Lang.ja else None)
+            screen_summary(summary, err, lang.value, _taxonomy())
         if summary.replaced_columns:  # the output lacks input cells: said even with --quiet
             from .render import replaced_columns_warning
 

@@ -1426,8 +1426,9 @@ _PROBLEMS_JA = {
 
 
 def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxonomy | None = None) -> None:
-    """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems, labelled in ``lang``; in
-    Japanese each id is followed by its Japanese name from ``tax`` (the taxonomy the rows were screened with)."""
+    """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems, labelled in ``lang``; each
+    area's and econ-security area's id is followed by its name in ``lang`` from ``tax`` (the taxonomy the rows were
+    screened with), and in Japanese the tiers', verdicts' and problems' too (in English those ids are words)."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -1437,9 +1438,13 @@ def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxono
         names = {a.id: a.name_ja for a in tax.areas} | {t: tax.tier(t).name_ja for t in TIERS} \
             | _WORDS["ja"].verdicts | {"error": "分類できない行"} | _PROBLEMS_JA \
             | {e.id: e.name_ja for e in tax.econsec}  # fmt: skip
+    elif tax is not None:  # an English reader had ids alone (a user test)
+        names = {a.id: a.name_en for a in tax.areas} | {e.id: e.name_en for e in tax.econsec}
 
     def named(key: str) -> str:
-        return f"{key}（{names[key]}）" if key in names else key
+        if key not in names:
+            return key
+        return f"{key}（{names[key]}）" if lang == "ja" else f"{key} ({names[key]})"
 
     t = Table(title=w["title"], header_style="bold", show_header=True)
     t.add_column("", style="bold")
