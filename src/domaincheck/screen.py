@@ -846,8 +846,9 @@ def screen(
 ) -> Summary:
     """Screen ``options.input`` into ``options.output`` (or ``stdout``) and return the summary.
 
-    Raises InputError for unusable input or options before writing anything; an interrupted run leaves
-    neither a partial output nor a temporary file. ``chunk_rows`` tunes the rows per worker task.
+    Raises UsageError for contradictory options and InputError for unusable input, before writing anything to a file
+    (to ``stdout``, the rows before a late error, a malformed quote on line 3,000, have gone out); an interrupted run
+    leaves neither a partial output file nor a temporary file. ``chunk_rows`` tunes the rows per worker task.
     ``progress(rows_written, total_rows)`` and ``on_progress(ScreenProgress)`` are called after each batch is
     written; ``on_progress`` once more at the end, with the input read to its end.
     """

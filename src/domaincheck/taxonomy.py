@@ -1,4 +1,5 @@
-"""Find, parse and validate the taxonomy YAML; the only module that reads package data."""
+"""Find, parse and validate the taxonomy YAML; the module that finds the packaged taxonomy (``packaged_dir``), whose
+learned model ``learned`` reads from there."""
 
 from __future__ import annotations
 
