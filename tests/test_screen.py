@@ -1956,6 +1956,7 @@ def test_a_list_of_titles_with_no_header_row_is_read_whole_with_no_header(tmp_pa
     src.write_text("\n".join(titles) + "\n", encoding="utf-8")
     summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), no_header=True)
     assert summary.rows_read == 3 and summary.title_column == "column_1"
+    assert not summary.title_column_detected  # taken as the only column, not found by its name (a review)
     header, *rows = read_csv(tmp_path / "out.csv")
     assert header[:2] == ["column_1", "dc_verdict"]
     assert [r[0] for r in rows] == titles and rows[1][1] == "strategic"

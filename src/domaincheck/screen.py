@@ -1012,12 +1012,13 @@ def screen(
 def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bool]:
     """Resolve the title and extra columns and how rows are fitted; (plan, title detected?)."""
     header = table.header
-    detected = options.column is None
+    detected = options.column is None and not options.no_header  # with --no-header the only column is taken
     if options.column is not None:
         try:
             title = resolve_column(header, options.column, role="title column")
         except InputError as exc:
-            if options.header_row is None and sum(1 for cell in header if str(cell).strip()) == 1:
+            if options.header_row is None and not options.no_header \
+                    and sum(1 for cell in header if str(cell).strip()) == 1:
                 # One cell filled in: a banner (令和8年度 … 申請課題一覧) may stand where the column names should be,
                 # with no row below it holding the column asked for (or a file of one column)
                 raise InputError(exc.message, hint="check the name given to --column; if the first row is a banner "
