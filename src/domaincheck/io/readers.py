@@ -490,6 +490,7 @@ def _headless(table: Table) -> None:
 
 
 def _first_then(first: list[Any], rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    """``first`` as data row 1, then ``rows`` numbered one place on."""
     yield RawRow(1, first)
     for row in rows:
         yield row._replace(number=row.number + 1)
