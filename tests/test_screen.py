@@ -1991,3 +1991,23 @@ def test_no_header_is_refused_with_header_row_or_jsonl(tmp_path: Path) -> None:
     jsonl.write_text('{"title": "quantum"}\n', encoding="utf-8")
     with pytest.raises(UsageError, match="JSONL has no header row"):
         run(tmp_path, input=str(jsonl), output=str(tmp_path / "o.csv"), no_header=True)
+
+
+def test_no_header_skips_blank_rows_before_the_first_title(tmp_path: Path) -> None:
+    """A blank first row was an error naming --header-row, an option not given (a review): blank rows before the
+    first title are skipped, in a text file and in a workbook; a row below the first is never taken for a header."""
+    src = tmp_path / "list.csv"
+    src.write_text("\n\nquantum sensing\n研究課題名\nMedieval poetry\n", encoding="utf-8")
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"), no_header=True)
+    assert summary.rows_read == 3 and summary.header_row is None
+    assert [r[0] for r in read_csv(tmp_path / "out.csv")] == ["column_1", "quantum sensing", "研究課題名",
+                                                               "Medieval poetry"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([])
+    sheet.append(["quantum sensing"])
+    sheet.append(["Medieval poetry"])
+    xlsx = tmp_path / "list.xlsx"
+    book.save(xlsx)
+    summary = run(tmp_path, input=str(xlsx), output=str(tmp_path / "out2.csv"), no_header=True)
+    assert summary.rows_read == 2 and summary.verdicts.get("strategic") == 1

@@ -460,7 +460,8 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
     An InputError raised in the ``with`` body before the first row is read (no title column, say) gets the table's
     :attr:`Table.context`, when it has one.
     """
-    with _open_any(source, fmt, encoding, sheet, 1 if no_header else header_row, column, layout) as table:
+    # header_row 0: the first row that is not blank, with no search for a header below it (a banner's test)
+    with _open_any(source, fmt, encoding, sheet, 0 if no_header else header_row, column, layout) as table:
         if no_header:
             _headless(table)
         if table.context is None:
@@ -655,7 +656,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             if any(record):
                 header = record
                 break
-            if header_row is not None:
+            if header_row:  # 0: the first row that is not blank, with no search below it (see open_table)
                 raise InputError(f"{source.name}: row {header_row} (--header-row) is blank",
                                  ja=f"{source.name}: {header_row} 行目（--header-row）が空です")
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
@@ -663,7 +664,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     except csv.Error as exc:
         raise error(exc) from None
     if header is None:
-        if header_row is not None:
+        if header_row:
             raise InputError(f"{source.name}: has no row {header_row} (--header-row)",
                              ja=f"{source.name}: {header_row} 行目（--header-row）がありません")
         raise InputError(f"{source.name}: the input is empty (no header row)",
@@ -883,7 +884,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             header_cells = start.header
             consumed = start.consumed
             if header_cells is None:
-                if header_row is None:
+                if not header_row:
                     error = InputError(f"{source.name}: sheet {worksheet.title!r} is empty (no header row)",
                                        ja=f"{source.name}: シート {worksheet.title!r} が空です（見出し行がありません）")
                 elif consumed == header_row:
@@ -1307,8 +1308,8 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
         if not _is_blank(values):
             header = values
             break
-        if header_row is not None:
-            break  # that row is blank
+        if header_row:
+            break  # that row is blank (0: the first row that is not blank is looked for, see open_table)
     declared_rows = declared if isinstance(declared, int) else None
     first = [cell_text(c) for c in header] if header is not None else []
     if header is None or header_row is not None or not _search_below(first, column, wide):
