@@ -3614,8 +3614,8 @@ def test_a_headerless_list_is_pointed_at_no_header(tmp_path: Path) -> None:
 
 def test_classify_reads_utf16_with_its_byte_order_mark_from_stdin() -> None:
     """Excel's and Notepad's "Unicode text" is UTF-16 with a byte-order mark: screen read it, classify - refused it as
-    binary data (a review)."""
-    for encoding in ("utf-16-le", "utf-16-be"):
+    binary data (a review); UTF-32 with its mark alike."""
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
         mark = "\ufeff".encode(encoding)
         r = run("classify", "-", "--format", "csv", stdin=mark + "量子センサ\nquantum sensing\n".encode(encoding))
         assert r.exit_code == 0, r.stderr

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 
 from ..errors import InputError
-from .encoding import euc_jp_read_as_cp932, japanese_euc, western_mojibake_error
+from .encoding import euc_jp_read_as_cp932, japanese_euc, sniff_bom, western_mojibake_error
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -21,14 +20,17 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     """Titles as (where, title) from text given one title per line: UTF-8 (with or without BOM), CP932 or EUC-JP, blank
     lines skipped, ``where`` naming the line (``line 3``). A cell pasted from Excel that holds a line break is one
     title (see :func:`lines_and_cells`). InputError for binary data, undecodable bytes, Western text read as
-    CP932, or no title at all (with ``allow_empty``, an empty list instead). UTF-16 with its byte-order mark, as Excel
-    and Notepad save "Unicode text", is read too (it was refused as binary data, which screen reads: a review)."""
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    CP932, or no title at all (with ``allow_empty``, an empty list instead). UTF-16 or UTF-32 with its byte-order
+    mark (Excel's and Notepad's "Unicode text") is read as screen reads it (:func:`sniff_bom`): it was refused as
+    binary data (a review)."""
+    bom = sniff_bom(io.BytesIO(data[:4]))
+    if bom in ("utf-16", "utf-32"):
         try:
-            data = data.decode("utf-16").encode("utf-8")
+            data = data.decode(bom).encode("utf-8")
         except UnicodeDecodeError:
-            raise InputError(f"{name} starts with a UTF-16 byte-order mark but is not UTF-16 text",
-                             ja=f"{name_ja}は UTF-16 のバイト順マークで始まりますが、UTF-16 のテキストではありません"
+            label = bom.upper()
+            raise InputError(f"{name} starts with a {label} byte-order mark but is not {label} text",
+                             ja=f"{name_ja}は {label} のバイト順マークで始まりますが、{label} のテキストではありません"
                              ) from None  # fmt: skip
     if b"\x00" in data:
         raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
