@@ -983,18 +983,92 @@ def test_evaluate_lists_every_line_with_a_problem_and_the_id_a_label_is_closest_
         read_cases(one, ids)
 
 
-def test_evaluate_says_when_a_file_looks_tab_separated(tmp_path: Path) -> None:
-    tsv = tmp_path / "labels.csv"
-    tsv.write_text("title\tlabels\n量子コンピュータ\tquantum\n", encoding="utf-8")
-    r = run(*MIN, "evaluate", str(tsv))
+def test_evaluate_reads_tsv_and_says_when_a_csv_looks_tab_separated(tmp_path: Path) -> None:
+    """evaluate reads with screen's reader: a .tsv file is read, and a tab-separated file named .csv gets screen's
+    hint (it said "evaluate reads CSV, save it as CSV" before, having its own CSV reader)."""
+    body = "title\tlabels\n量子コンピュータ\tquantum\n中世日本文学の研究\tnone\n"
+    tsv = tmp_path / "labels.tsv"
+    tsv.write_text(body, encoding="utf-8")
+    r = run(*MIN, "evaluate", str(tsv), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["cases"] == 2
+    named_csv = tmp_path / "labels.csv"
+    named_csv.write_text(body, encoding="utf-8")
+    r = run(*MIN, "evaluate", str(named_csv))
     assert r.exit_code == EXIT_ERROR
-    assert "ヒント: タブ区切り（TSV）のようです: evaluate は CSV を読みます" in r.stderr, r.stderr
-    from domaincheck.errors import InputError
+    assert "ヒント: --input-format tsv で TSV として読ませてください" in r.stderr, r.stderr
+    r = run(*MIN, "evaluate", str(named_csv), "--input-format", "tsv", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["cases"] == 2, r.stderr
+
+
+@pytest.mark.usefixtures("english")
+def test_evaluate_reads_a_workbook_below_a_banner_and_names_its_rows(tmp_path: Path) -> None:
+    """A labelled sheet as an office keeps it: a banner above the header, a workbook; the problems name the rows as
+    Excel numbers them."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["令和8年度 ラベル付け結果"])
+    sheet.append([])
+    sheet.append(["課題番号", "研究課題名", "ラベル"])
+    sheet.append([1, "量子コンピュータの誤り訂正", "quantum"])
+    sheet.append([2, "中世日本文学の研究", "なし"])
+    src = tmp_path / "labels.xlsx"
+    book.save(src)
+    r = run(*MIN, "evaluate", str(src), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["cases"] == 2 and report["none"]["cases"] == 1
+    sheet.append([3, "全固体電池", "quantm"])
+    sheet.append([4, "海洋観測"])
+    book.save(src)
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR
+    assert "2 rows have problems: row 6: unknown label(s) quantm (did you mean quantum?); row 7: empty ラベル cell" \
+        in r.stderr, r.stderr
+
+
+@pytest.mark.usefixtures("english")
+def test_evaluate_names_the_missing_column_and_takes_it_by_option(tmp_path: Path) -> None:
+    """The English user's test: a file whose labels sit in a column named 'gold' was refused with both columns
+    listed as needed; now the message says which one is missing and --labels-column names it."""
+    src = tmp_path / "gold.csv"
+    src.write_text("Project Title,gold\nquantum computer,quantum\nmedieval poetry,none\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR
+    assert "needs a labels column (labels, label" in r.stderr and "a title column" not in r.stderr, r.stderr
+    assert "--labels-column" in r.stderr
+    r = run(*MIN, "evaluate", str(src), "--labels-column", "gold", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["cases"] == 2, r.stderr
+    assert run(*MIN, "evaluate", str(src), "--labels-column", "2", "-f", "json").stdout == r.stdout
+    r = run(*MIN, "evaluate", str(src), "--labels-column", "gould")
+    assert r.exit_code == EXIT_ERROR and "labels column 'gould' not found" in r.stderr, r.stderr
+    src.write_text("name,labels\nquantum computer,quantum\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR and "needs a title column" in r.stderr and "labels column" not in r.stderr
+    r = run(*MIN, "evaluate", str(src), "--column", "name", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["micro"]["f1"] == 1.0, r.stderr
+
+
+def test_evaluate_reads_jsonl_with_labels_as_a_list(tmp_path: Path) -> None:
+    """JSONL labelled titles (an export of an annotation tool): labels as a string or a list of ids; a line that is
+    no JSON object is named."""
+    src = tmp_path / "labels.jsonl"
+    lines = [{"title": "量子コンピュータとAI", "labels": ["quantum", "ai_robotics"]},
+             {"title": "中世日本文学の研究", "labels": "none"}]  # fmt: skip
+    src.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
     from domaincheck.evaluate import read_cases
 
-    with pytest.raises(InputError) as info:
-        read_cases(tsv, ["quantum"])
-    assert info.value.hint == "the file looks tab-separated: evaluate reads CSV (save it as CSV)"
+    cases = read_cases(src, ["quantum", "ai_robotics"])
+    assert [(c.title, set(c.labels)) for c in cases] == [("量子コンピュータとAI", {"quantum", "ai_robotics"}),
+                                                         ("中世日本文学の研究", set())]  # fmt: skip
+    with src.open("a", encoding="utf-8") as handle:
+        handle.write("\n[1, 2]\n")
+    from domaincheck.errors import InputError
+
+    with pytest.raises(InputError, match=r"labels\.jsonl: line 4: not a JSON object$"):
+        read_cases(src, ["quantum", "ai_robotics"])
 
 
 def test_evaluate_reads_japanese_column_names_and_area_names(tmp_path: Path) -> None:

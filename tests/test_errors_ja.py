@@ -459,8 +459,9 @@ def test_an_undecodable_file_s_hint_suggests_encodings_not_yet_tried(tmp_path: P
         assert ja.exit_code == en.exit_code == EXIT_ERROR, (given, en.stderr)
         assert f"(e.g. {', '.join(suggested)}), or leave it out" in _hint(en.stderr), (given, en.stderr)
         assert f"（例: {'、'.join(suggested)}）" in _hint(ja.stderr), (given, ja.stderr)
-        ja, en = _both([*MIN, "evaluate", str(path), "--encoding", given])
-        assert _hint(en.stderr) == f"Hint: pass the file's encoding with --encoding (e.g. {', '.join(suggested)})"
+        ja, en = _both([*MIN, "evaluate", str(path), "--encoding", given])  # the same reader, the same words
+        assert _hint(en.stderr) == f"Hint: pass the file's encoding with --encoding (e.g. {', '.join(suggested)}), " \
+            "or leave it out to detect it", en.stderr
         assert f"（例: {'、'.join(suggested)}）" in _hint(ja.stderr)
     ok = run(*MIN, "screen", str(euc), "--encoding", "euc-jp", "-q")
     assert ok.exit_code == 0 and "地方自治体における防災教育の実践" in ok.stdout

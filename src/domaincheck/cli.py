@@ -456,6 +456,15 @@ def classify(
 # ---- evaluate ----------------------------------------------------------------------------------------------------
 
 
+class ScreenFormat(str, Enum):
+    """File formats of ``screen`` (input and output) and of ``evaluate``'s input."""
+
+    csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+
+
 class EvalFormat(str, Enum):
     """Formats of ``evaluate``."""
 
@@ -465,16 +474,29 @@ class EvalFormat(str, Enum):
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="CSV with a title column ('title', 研究課題名…) and 'labels' "
-                                         "('|'-separated area ids or names, or 'none').", show_default=False,
-                                         readable=False)],
+    file: Annotated[str, typer.Argument(help="Labelled titles: a .csv, .tsv, .xlsx or .jsonl file ('-' = CSV on "
+                                        "stdin) with a title column ('title', 研究課題名…) and 'labels' "
+                                        "('|'-separated area ids or names, or 'none').", show_default=False)],
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int | None, typer.Option("--worst", min=0, help="How many of the worst errors to list "
                                               "(default: 15 in the table, all in JSON).", show_default=False)] = None,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
+    column: Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
+                                               "(default: title, else detect 課題名, 研究課題名 …).")] = None,
+    labels_column: Annotated[str | None, typer.Option("--labels-column", help="Labels column: name or 1-based "
+                                                      "index (default: labels, label, ラベル, 正解 …).")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
                                                  "CP932, telling EUC-JP apart).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name, or its 1-based number "
+                                              "(default: the first visible sheet with a title column).")] = None,
+    input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
+                                                              "suffix does not tell (default: from the suffix; "
+                                                              "CSV for '-').")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
+                                                   "(CSV/TSV/xlsx), when a banner sits above them (default: the "
+                                                   "first non-blank row, or the row below it that holds the title "
+                                                   "column when that one does not).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table, errors and hints (ja, the default, or "
                                        "en); json is the same in both.", envvar=LANG_ENV,
                                        click_type=_LangChoice())] = Lang.ja,
@@ -489,7 +511,9 @@ def evaluate(
 
     with _errors(lang=lang.value), _windows_hint(encoding):
         clf = _classifier(min_score)
-        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas))
+        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas),
+                           column=column, labels_column=labels_column, sheet=sheet, header_row=header_row,
+                           input_format=None if input_format is None else input_format.value)
         report = run_eval(clf, cases)
         if fmt is EvalFormat.json:
             from .classify import provenance
@@ -711,15 +735,6 @@ class FailOn(str, Enum):
     emerging = "emerging"
     econsec = "econsec"
     any = "any"
-
-
-class ScreenFormat(str, Enum):
-    """Output formats of ``screen``."""
-
-    csv = "csv"
-    tsv = "tsv"
-    xlsx = "xlsx"
-    jsonl = "jsonl"
 
 
 @app.command()

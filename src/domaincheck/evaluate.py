@@ -1,16 +1,16 @@
-"""Accuracy of the classifier on a labelled CSV (columns ``title`` and ``labels``, ``|``-separated, ``none``)."""
+"""Accuracy of the classifier on labelled titles (a title column and ``labels``: ``|``-separated area ids, ``none``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, NamedTuple
 
 from .classify import Classifier
 from .errors import InputError
+from .io.readers import InputSource, cell_text, open_table
+from .io.readers import input_format as format_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,20 +147,23 @@ NONE_LABELS = frozenset(["none", "なし", "該当なし"])
 """The labels that say a title is in no area."""
 
 
-def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
-               names: Mapping[str, str] | None = None) -> list[Case]:  # fmt: skip
-    """Read a labelled CSV (UTF-8, UTF-8 with BOM or CP932, detected as ``screen`` does, or ``encoding``).
+def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = None,
+               names: Mapping[str, str] | None = None, *, column: str | None = None,
+               labels_column: str | None = None, sheet: str | None = None, input_format: str | None = None,
+               header_row: int | None = None) -> list[Case]:  # fmt: skip
+    """Read labelled titles from a CSV, TSV, xlsx or JSONL file (``-``: CSV on standard input), with the reader
+    ``screen`` uses: the format from the suffix or ``input_format``; the encoding detected (BOM, UTF-8, CP932, EUC-JP)
+    unless given; a banner above the header skipped (or ``header_row``); ``sheet`` of a workbook.
 
-    The title column is ``title`` or one ``screen`` detects (研究課題名, 課題名…); the labels column one of
-    :data:`LABELS_COLUMNS`. A label is an area id, ``none`` (or なし, 該当なし), or a name in ``names`` (name → id:
-    the areas' Japanese and English names, compared normalised: 量子, AI・先端ロボット). Unknown labels, missing
-    columns, an empty labels cell (write ``none`` for no area) and titles the classifier cannot use (empty, no
-    letters or digits, too long) are input errors naming the line.
+    The title column is ``column`` (a name or 1-based number), else ``title``, else one ``screen`` detects
+    (研究課題名, 課題名…); the labels column is ``labels_column``, else the first of :data:`LABELS_COLUMNS` present
+    (names in any case). A label is an area id, ``none`` (or なし, 該当なし), or a name in ``names`` (name → id: the
+    areas' Japanese and English names, compared normalised: 量子, AI・先端ロボット); a JSONL labels value may be a
+    list of them. Unknown labels, missing columns, an empty labels cell (write ``none`` for no area) and titles the
+    classifier cannot use (empty, no letters or digits, too long) are input errors naming every line (row, in a
+    workbook) that has one.
     """
     from .classify import checked
-    from .io.columns import detect_title_column
-    from .io.encoding import resolve_encoding
-    from .io.readers import InputSource
     from .normalize import normalize_text
 
     known = list(known)
@@ -173,49 +176,36 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
             return "none" if key in NONE_LABELS else key
         return by_area_name.get(normalize_text(label), key)
 
+    name = str(path)
+    fmt = format_of(name, input_format)
     source = None
     try:
-        source = InputSource(str(path))  # a named pipe, <(…), is read once into a spool, as screen reads one
-        with source.open() as raw:
-            enc = resolve_encoding(raw, encoding, name=str(path))
-            # A given encoding was not checked by detection: the whole file is decoded before a row is read, so
-            # that an undecodable byte is the error even after a bad row, and decoded once (the text is kept).
-            text = _decode_whole(raw, enc, path) if encoding is not None else None
-        with io.StringIO(text, newline="") if text is not None else io.TextIOWrapper(
-                source.open(), encoding=enc, newline="") as fh:  # fmt: skip
-            reader = csv.DictReader(fh)
-            cols = reader.fieldnames or []
-            # Column names and labels in any case, with spaces around them (Title, Labels or Label; Quantum, NONE).
-            # A name repeated exactly (labels, labels) is one key of csv's rows, holding the last column's cell.
-            by_name = {c.strip().casefold(): c for c in reversed(cols)}
-            title_col = by_name.get("title")
-            if title_col is None:
-                detected = detect_title_column(cols)
-                title_col = None if detected is None else cols[detected]
-            labels_col = next((by_name[n] for n in LABELS_COLUMNS if n in by_name), None)
-            if title_col is None or labels_col is None:
-                tabs = len(cols) == 1 and "\t" in cols[0]  # a TSV file read as CSV: one column, tabs in its name
-                raise InputError(f"{path}: needs a title column ('title', or one screen detects such as 研究課題名) "
-                                 f"and a labels column ({', '.join(LABELS_COLUMNS)}); found: "
-                                 f"{', '.join(cols) or 'none'}",
-                                 hint="the file looks tab-separated: evaluate reads CSV (save it as CSV)" if tabs
-                                 else None,
-                                 ja=f"{path}: タイトル列（'title'、または 研究課題名 など screen が見つける列）と"
-                                 f"ラベル列（{'、'.join(LABELS_COLUMNS)}）が必要です。見つかった列: "
-                                 f"{'、'.join(cols) or 'なし'}",
-                                 hint_ja="タブ区切り（TSV）のようです: evaluate は CSV を読みます（CSV で保存して"
-                                 "ください）" if tabs else None)  # fmt: skip
+        source = InputSource(name)  # a named pipe, <(…), is read once into a spool, as screen reads one
+        with open_table(source, fmt, encoding, sheet, header_row, column) as table:
+            title_at, labels_at = _label_columns(table.header, name, column, labels_column)
+            labels_name = table.header[labels_at]
+            # Where a row is, as the user sees the file: a JSONL record's line; a CSV or TSV record's line (exact
+            # unless a quoted cell spans lines); a workbook's row number
+            offset = 0 if fmt == "jsonl" else table.header_row or 1
+            where, where_ja = ("row", "行目") if fmt == "xlsx" else ("line", "行目")
             cases = []
             problems: list[_Problem] = []  # every line's problem is reported at once (a file labelled by hand)
-            for row in reader:
-                n = reader.line_num
-                cell = (row[labels_col] or "").strip()
+            for row in table.rows:
+                n = offset + row.number
+                if row.problems:
+                    problems.append(_Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None))
+                    continue
+                cells = row.cells
+                raw = cells[labels_at] if labels_at < len(cells) else None
+                parts = [cell_text(x) for x in raw] if isinstance(raw, list) else \
+                    cell_text(raw).replace("｜", "|").split("|")
+                cell = "|".join(x.strip() for x in parts if x.strip())
                 if not cell:
-                    problems.append(_Problem(n, f"empty {labels_col} cell", f"{labels_col} のセルが空です",
+                    problems.append(_Problem(n, f"empty {labels_name} cell", f"{labels_name} のセルが空です",
                                              "write none for a title with no area",
                                              "どの領域にも当たらないタイトルには none と書いてください"))  # fmt: skip
                     continue
-                labels = {label_id(x.strip()) for x in cell.replace("｜", "|").split("|") if x.strip()}
+                labels = {label_id(x) for x in cell.split("|")}
                 if "none" in labels and len(labels) > 1:
                     problems.append(_Problem(n, f"'none' together with areas ({cell})",
                                              f"'none' と領域が一緒に書かれています（{cell}）",
@@ -227,7 +217,7 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
                 if bad:
                     problems.append(_unknown_labels(n, sorted(bad), known))
                     continue
-                title = row[title_col] or ""
+                title = cell_text(cells[title_at]) if title_at < len(cells) else ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
                 except InputError as exc:
@@ -235,24 +225,58 @@ def read_cases(path: Path, known: Iterable[str], encoding: str | None = None,
                     continue
                 cases.append(Case(title, frozenset(labels)))
             if problems:
-                raise _problems_error(path, problems)
+                raise _problems_error(name, problems, where, where_ja)
     except OSError as exc:
         from .errors import reason_ja
 
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}", ja=f"{path} を読めません: {reason_ja(exc)}") \
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}", ja=f"{name} を読めません: {reason_ja(exc)}") \
             from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV: {exc}", ja=f"{path}: CSV の形が崩れています: {exc}") from None
-    except (UnicodeError, LookupError) as exc:
-        raise InputError(f"{path}: cannot decode ({exc})", hint="pass the file's encoding with --encoding",
-                         ja=f"{path}: ファイルをデコードできません（{exc}）",
-                         hint_ja="--encoding でファイルの文字コードを指定してください") from None  # fmt: skip
     finally:
         if source is not None:
             source.close()
     if not cases:
-        raise InputError(f"{path}: no labelled titles", ja=f"{path}: ラベル付きのタイトルがありません")
+        raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
     return cases
+
+
+def _label_columns(header: tuple[str, ...], name: str, column: str | None, labels_column: str | None
+                   ) -> tuple[int, int]:  # fmt: skip
+    """The indexes of the title and labels columns; InputError saying which is missing, and how to name it."""
+    from .io.columns import describe_columns, detect_title_column, resolve_column
+
+    # Column names in any case, with spaces around them (Title, Labels or Label); a name given twice: the first
+    by_name: dict[str, int] = {}
+    for i, c in enumerate(header):
+        by_name.setdefault(str(c).strip().casefold(), i)
+    if column is not None:
+        title: int | None = resolve_column(header, column, role="title column")
+    else:
+        title = by_name.get("title")
+        if title is None:
+            title = detect_title_column(header)
+    if labels_column is not None:
+        labels: int | None = resolve_column(header, labels_column, role="labels column")
+    else:
+        labels = next((by_name[n] for n in LABELS_COLUMNS if n in by_name), None)
+    if title is not None and labels is not None:
+        return title, labels
+    found = describe_columns(header)
+    title_en = "a title column ('title', or one screen detects such as 研究課題名)"
+    title_ja = "タイトル列（'title'、または 研究課題名 など screen が見つける列）"
+    labels_en, labels_ja = f"a labels column ({', '.join(LABELS_COLUMNS)})", f"ラベル列（{'、'.join(LABELS_COLUMNS)}）"
+    if title is None and labels is None:
+        need, need_ja = f"{title_en} and {labels_en}", f"{title_ja}と{labels_ja}"
+        hint, hint_ja = "name them with --column and --labels-column", "--column と --labels-column で指定してください"
+    elif title is None:
+        need, need_ja = title_en, title_ja
+        hint, hint_ja = "name it with --column NAME (or its 1-based number)", \
+            "--column 列名（または 1 から数えた列番号）で指定してください"
+    else:
+        need, need_ja = labels_en, labels_ja
+        hint, hint_ja = "name it with --labels-column NAME (or its 1-based number)", \
+            "--labels-column 列名（または 1 から数えた列番号）で指定してください"
+    raise InputError(f"{name}: needs {need}; found: {found}", hint=hint,
+                     ja=f"{name}: {need_ja}が必要です。見つかった列: {found}", hint_ja=hint_ja)
 
 
 class _Problem(NamedTuple):
@@ -282,42 +306,21 @@ def _unknown_labels(line: int, labels: list[str], known: list[str]) -> _Problem:
                     + "、".join(known))  # fmt: skip
 
 
-def _problems_error(path: Path, problems: list[_Problem]) -> InputError:
+def _problems_error(path: str, problems: list[_Problem], where: str = "line", where_ja: str = "行目") -> InputError:
     """One error for every line with a problem (one run, not one per typo): a single line as it always read, several
     listed (ten, then a count), with each kind's hint once."""
     hints = list(dict.fromkeys((p.hint, p.hint_ja) for p in problems if p.hint))
     hint, hint_ja = "; ".join(h for h, _ in hints) or None, "。".join(j or "" for _, j in hints) or None
     if len(problems) == 1:
         p = problems[0]
-        return InputError(f"{path}: line {p.line}: {p.en}", hint=hint, ja=f"{path}: {p.line} 行目: {p.ja}",
+        return InputError(f"{path}: {where} {p.line}: {p.en}", hint=hint, ja=f"{path}: {p.line} {where_ja}: {p.ja}",
                           hint_ja=hint_ja)  # fmt: skip
     shown = problems[:_PROBLEMS_SHOWN]
     more = len(problems) - len(shown)
-    en = "; ".join(f"line {p.line}: {p.en}" for p in shown) + (f"; and {more} more line(s)" if more else "")
-    ja = "、".join(f"{p.line} 行目: {p.ja}" for p in shown) + (f"、ほか {more} 行" if more else "")
-    return InputError(f"{path}: {len(problems)} lines have problems: {en}", hint=hint,
+    en = "; ".join(f"{where} {p.line}: {p.en}" for p in shown) + (f"; and {more} more {where}(s)" if more else "")
+    ja = "、".join(f"{p.line} {where_ja}: {p.ja}" for p in shown) + (f"、ほか {more} 行" if more else "")
+    return InputError(f"{path}: {len(problems)} {where}s have problems: {en}", hint=hint,
                       ja=f"{path}: {len(problems)} 行に問題があります: {ja}", hint_ja=hint_ja)
-
-
-def _decode_whole(raw: BinaryIO, encoding: str, path: Path) -> str:
-    """The text of ``raw`` from its start in ``encoding``; InputError naming the line, byte offset and bytes where it
-    does not decode."""
-    from .io.encoding import find_decode_error, untried_encodings
-
-    raw.seek(0)
-    data = raw.read()
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        failure = find_decode_error(io.BytesIO(data), encoding)  # only a bad file is read a second time
-        if failure is None:
-            raise
-    others = untried_encodings((encoding,), data[: 1 << 16])
-    eg, eg_ja = ", ".join(others), "、".join(others)
-    raise InputError(f"{path}: cannot decode as {encoding} at {failure.describe()}",
-                     hint=f"pass the file's encoding with --encoding (e.g. {eg})",
-                     ja=f"{path}: {encoding} として読めません（{failure.describe_ja()}）",
-                     hint_ja=f"--encoding でファイルの文字コードを指定してください（例: {eg_ja}）")  # fmt: skip
 
 
 def evaluate(classifier: Classifier, cases: list[Case]) -> Report:

@@ -71,8 +71,15 @@ PARAMS: dict[str, dict[str, str]] = {
         "taxonomy_dir": _TAXONOMY,
     },
     "evaluate": {
-        "file": "タイトル列（'title'、研究課題名 など）と 'labels' 列（'|' 区切りの領域 id か領域名、または 'none'・"
-        "なし）をもつ CSV。",
+        "file": "正解ラベル付きのタイトル: タイトル列（'title'、研究課題名 など）と 'labels' 列（'|' 区切りの領域 id "
+        "か領域名、または 'none'・なし）をもつ .csv、.tsv、.xlsx、.jsonl のファイル（'-' は標準入力の CSV）。",
+        "column": "タイトルの列: 列名、または1から数えた列番号（既定: title、なければ 課題名、研究課題名 … を"
+        "自動検出）。",
+        "labels_column": "正解ラベルの列: 列名、または1から数えた列番号（既定: labels、label、ラベル、正解 …）。",
+        "sheet": "xlsx 入力: ワークシート名、または1から数えたシート番号（既定: タイトル列がある最初の表示シート）。",
+        "input_format": "拡張子で判別できないときの入力形式（既定: 拡張子から。'-' は CSV）。",
+        "header_row": "列名のある行（CSV/TSV/xlsx）。上に表題があるときに指定します（既定: 最初の空でない行。そこに"
+        "タイトル列がなければ、タイトル列のあるその下の行）。",
         "fmt": _FORMAT,
         "worst": "挙げる誤りの件数（悪いものから。既定: table では15件、JSON ではすべて）。",
         "min_score": _MIN_SCORE,

@@ -155,7 +155,8 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
 JSONL_HINT_JA = "入力は JSON Lines のようです: --input-format jsonl を付けてください（またはファイル名を .jsonl に）"
-_ROLES_JA = {"column": "列", "title column": "タイトル列", "extra column": "追加の列（--extra-column）"}
+_ROLES_JA = {"column": "列", "title column": "タイトル列", "extra column": "追加の列（--extra-column）",
+             "labels column": "ラベル列（--labels-column）"}
 
 
 def looks_like_jsonl(first: object) -> bool:
