@@ -1051,6 +1051,18 @@ def test_evaluate_names_the_missing_column_and_takes_it_by_option(tmp_path: Path
     assert r.exit_code == 0 and json.loads(r.stdout)["micro"]["f1"] == 1.0, r.stderr
 
 
+@pytest.mark.usefixtures("english")
+def test_evaluate_refuses_reading_options_that_do_not_apply_as_screen_does(tmp_path: Path) -> None:
+    src = tmp_path / "labels.csv"
+    src.write_text("title,labels\nquantum computer,quantum\n", encoding="utf-8")
+    for option, said in ((["--sheet", "1"], "--sheet applies to xlsx input, not csv"),
+                         (["--input-format", "jsonl", "--header-row", "2"], "--header-row applies to CSV, TSV and "
+                          "xlsx input")):  # fmt: skip
+        for command in (["evaluate", str(src)], ["screen", str(src), "-q"]):
+            r = run(*MIN, *command, *option)
+            assert r.exit_code == EXIT_USAGE and said in r.stderr, (command, r.stderr)
+
+
 def test_evaluate_reads_jsonl_with_labels_as_a_list(tmp_path: Path) -> None:
     """JSONL labelled titles (an export of an annotation tool): labels as a string or a list of ids; a line that is
     no JSON object is named."""

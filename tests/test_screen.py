@@ -687,9 +687,19 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     assert dir_names(tmp_path) == []
 
 
-def test_xlsx_to_stdout_is_refused() -> None:
-    with pytest.raises(InputError, match="output file"):
+def test_xlsx_to_stdout_is_refused_with_one_error_class_by_either_layer() -> None:
+    """screen and open_writer share the destination checks: the same mistake is a UsageError (exit 2) whichever
+    meets it first (open_writer raised InputError, exit 1, for xlsx to standard output, a review found)."""
+    from domaincheck.errors import UsageError
+    from domaincheck.io.writers import open_writer
+
+    with pytest.raises(UsageError, match="output file"):
         screen(ScreenOptions(input="-", fmt="xlsx"), fake_factory, stdin=io.BytesIO(b"title\nx\n"), stdout=io.BytesIO())
+    with pytest.raises(UsageError, match="xlsx output needs an output file"), open_writer("xlsx", None):
+        pass
+    with pytest.raises(UsageError, match="--output-errors is strict or replace, not 'ignore'"), \
+            open_writer("csv", None, errors="ignore", stream=io.StringIO()):
+        pass
 
 
 @pytest.fixture(autouse=True)

@@ -465,6 +465,21 @@ class ScreenFormat(str, Enum):
     jsonl = "jsonl"
 
 
+# The options that say how an input file is read, the same for screen and evaluate
+_ColumnOpt = Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
+                                                "(default: detect title, 課題名, 研究課題名 …).")]
+_SheetOpt = Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name, or its 1-based number "
+                                               "(default: the first visible sheet with a title column).")]
+_InputFormatOpt = Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the suffix "
+                                                              "does not tell (default: from the suffix; CSV for "
+                                                              "'-').")]
+_HeaderRowOpt = Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
+                                                   "(CSV/TSV/xlsx), when a banner sits above them; the rows above "
+                                                   "are skipped (default: the first non-blank row, or the row "
+                                                   "below it that holds the title column when that one does "
+                                                   "not).")]
+
+
 class EvalFormat(str, Enum):
     """Formats of ``evaluate``."""
 
@@ -482,21 +497,14 @@ def evaluate(
                                               "(default: 15 in the table, all in JSON).", show_default=False)] = None,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
                                            "this (trade recall for precision).")] = REPORT_AT,
-    column: Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
-                                               "(default: title, else detect 課題名, 研究課題名 …).")] = None,
+    column: _ColumnOpt = None,
     labels_column: Annotated[str | None, typer.Option("--labels-column", help="Labels column: name or 1-based "
                                                       "index (default: labels, label, ラベル, 正解 …).")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
                                                  "CP932, telling EUC-JP apart).")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name, or its 1-based number "
-                                              "(default: the first visible sheet with a title column).")] = None,
-    input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
-                                                              "suffix does not tell (default: from the suffix; "
-                                                              "CSV for '-').")] = None,
-    header_row: Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
-                                                   "(CSV/TSV/xlsx), when a banner sits above them (default: the "
-                                                   "first non-blank row, or the row below it that holds the title "
-                                                   "column when that one does not).")] = None,
+    sheet: _SheetOpt = None,
+    input_format: _InputFormatOpt = None,
+    header_row: _HeaderRowOpt = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table, errors and hints (ja, the default, or "
                                        "en); json is the same in both.", envvar=LANG_ENV,
                                        click_type=_LangChoice())] = Lang.ja,
@@ -746,8 +754,7 @@ def screen(
     fmt: Annotated[ScreenFormat | None, typer.Option(
         "--format", "-f", help="Output format (default: from the -o suffix, CSV on stdout); must agree with the "
         "suffix when both are given.")] = None,
-    column: Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
-                                               "(default: detect title, 課題名, 研究課題名 …).")] = None,
+    column: _ColumnOpt = None,
     extra_column: Annotated[list[str] | None, typer.Option("--extra-column", "-x", help="Also classify the text of "
                                                            "this column (keywords, abstract); repeatable.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
@@ -761,16 +768,9 @@ def screen(
         "strict = stop with an error (exit 1) naming its row, column and character, writing no output file; "
         "replace = write '?' for it, and count the cells altered in the summary and --summary-json.")
     ] = "strict",
-    sheet: Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name, or its 1-based number "
-                                              "(default: the first visible sheet with a title column).")] = None,
-    input_format: Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the "
-                                                              "suffix does not tell (default: from the suffix; "
-                                                              "CSV for '-').")] = None,
-    header_row: Annotated[int | None, typer.Option("--header-row", min=1, help="Row that holds the column names "
-                                                   "(CSV/TSV/xlsx), when a banner sits above them; the rows above "
-                                                   "are skipped (default: the first non-blank row, or the row "
-                                                   "below it that holds the title column when that one does "
-                                                   "not).")] = None,
+    sheet: _SheetOpt = None,
+    input_format: _InputFormatOpt = None,
+    header_row: _HeaderRowOpt = None,
     no_header: Annotated[bool, typer.Option("--no-header", help="The input (CSV/TSV/xlsx) has no header row: its "
                                             "first row is data, its columns are column_1, column_2 …; the title "
                                             "column is the only one, else --column N.")] = False,

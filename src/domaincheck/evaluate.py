@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from .classify import Classifier
 from .errors import InputError
-from .io.readers import InputSource, cell_text, open_table
+from .io.readers import InputSource, cell_text, check_input_options, open_table
 from .io.readers import input_format as format_of
 
 
@@ -178,6 +178,7 @@ def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = No
 
     name = str(path)
     fmt = format_of(name, input_format)
+    check_input_options(fmt, sheet=sheet, encoding=encoding, header_row=header_row)
     source = None
     try:
         source = InputSource(name)  # a named pipe, <(…), is read once into a spool, as screen reads one

@@ -82,6 +82,7 @@ from domaincheck.io.readers import (
     RawRow,
     Table,
     cell_text,
+    check_input_options,
     fit_row,
     input_format,
     open_table,
@@ -89,13 +90,12 @@ from domaincheck.io.readers import (
 )
 from domaincheck.io.writers import (
     FORMULA_START,
-    OUTPUT_ERRORS,
     SURROGATES,
     XLSX_MAX_CELL_CHARS,
     XLSX_MAX_ROWS,
     Replacement,
     RowWriter,
-    check_output_path,
+    check_destination,
     check_path_given,
     is_stdout,
     named_os_errors,
@@ -862,15 +862,8 @@ def screen(
     in_fmt = input_format(input_path, options.input_fmt)
     out_fmt = output_format(output, options.fmt)
     # Reject a bad destination before reading (and detecting the encoding of) a possibly huge input.
-    if output is None and out_fmt == "xlsx":
-        raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx",
-                         ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）",
-                         hint_ja="-o FILE.xlsx を付けてください")
-    if output is not None:
-        check_output_path(Path(output), None if input_path == "-" else Path(input_path), stdin=input_path == "-")
-    if options.output_errors not in OUTPUT_ERRORS:
-        raise UsageError(f"--output-errors is strict or replace, not {options.output_errors!r}",
-                         ja=f"--output-errors は strict か replace です（{options.output_errors!r} は使えません）")
+    check_destination(out_fmt, output, None if input_path == "-" else Path(input_path), stdin=input_path == "-",
+                      errors=options.output_errors)
     if out_fmt in ("csv", "tsv"):
         canonical_encoding(options.output_encoding)
     elif options.output_encoding != DEFAULT_OUTPUT_ENCODING or options.output_errors != "strict":
@@ -881,21 +874,8 @@ def screen(
                          ja=f"{option} は CSV と TSV の出力に使うもので、{out_fmt} には使えません",
                          hint_ja="JSONL は常に UTF-8 で、xlsx には文字コードがありません: どちらもすべての文字を"
                                  "書けます")  # fmt: skip
-    if options.sheet is not None and in_fmt != "xlsx":
-        raise UsageError(f"--sheet applies to xlsx input, not {in_fmt}",
-                         ja=f"--sheet は xlsx の入力に使うもので、{in_fmt} には使えません")
-    if options.encoding is not None and in_fmt == "xlsx":
-        raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx",
-                         ja="--encoding はテキストの入力（CSV、TSV、JSONL）に使うもので、xlsx には使えません")
-    if options.no_header and options.header_row is not None:
-        raise UsageError("--no-header and --header-row contradict each other: give one",
-                         ja="--no-header と --header-row は両立しません。どちらか一方を指定してください")
-    if options.no_header and in_fmt == "jsonl":
-        raise UsageError("--no-header applies to CSV, TSV and xlsx input; JSONL has no header row",
-                         ja="--no-header は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
-    if options.header_row is not None and in_fmt == "jsonl":
-        raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row",
-                         ja="--header-row は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
+    check_input_options(in_fmt, sheet=options.sheet, encoding=options.encoding, header_row=options.header_row,
+                        no_header=options.no_header)
     source = InputSource(input_path, stdin)
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
@@ -917,6 +897,7 @@ def screen(
                 errors=options.output_errors,
                 stream=stdout,
                 input_path=source.path,
+                stdin=input_path == "-",
                 numbers_from_text=table.fmt in ("csv", "tsv"),  # a number's text from CSV/TSV: a number in xlsx
             ) as writer:
                 header = list(table.header)

@@ -6,7 +6,9 @@
 - :mod:`~domaincheck.io.writers`: :func:`open_writer` writes rows atomically, neutralising formulas.
 - :mod:`~domaincheck.io.titles`: titles given one a line (``classify -``), and cells pasted from Excel.
 
-Nothing here prints, exits or imports the CLI stack; failures are :class:`~domaincheck.errors.InputError`.
+Nothing here prints, exits or imports the CLI stack; failures are :class:`~domaincheck.errors.InputError`, and
+:class:`~domaincheck.errors.UsageError` for options that cannot go together (``check_input_options``,
+``check_destination``: the same checks, with the same error class, whichever layer meets them first).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, NoReturn, TypeVar
 
-from domaincheck.errors import InputError, reason_ja
+from domaincheck.errors import InputError, UsageError, reason_ja
 from domaincheck.io.columns import (
     JSONL_HINT,
     JSONL_HINT_JA,
@@ -68,6 +68,7 @@ __all__ = [
     "RawRow",
     "Table",
     "cell_text",
+    "check_input_options",
     "fit_row",
     "input_format",
     "open_table",
@@ -433,6 +434,27 @@ def fit_row(cells: list[Any], width: int, pad: object = "") -> tuple[list[Any], 
     while extra and (extra[-1] is None or extra[-1] == ""):
         extra.pop()
     return cells[:width], extra, ("long_row" if extra else None)
+
+
+def check_input_options(fmt: str, *, sheet: str | None = None, encoding: str | None = None,
+                        header_row: int | None = None, no_header: bool = False) -> None:  # fmt: skip
+    """UsageError for a reading option that does not apply to input of format ``fmt``, or that contradicts another:
+    said before the input is read."""
+    if sheet is not None and fmt != "xlsx":
+        raise UsageError(f"--sheet applies to xlsx input, not {fmt}",
+                         ja=f"--sheet は xlsx の入力に使うもので、{fmt} には使えません")
+    if encoding is not None and fmt == "xlsx":
+        raise UsageError("--encoding applies to text input (CSV, TSV, JSONL), not xlsx",
+                         ja="--encoding はテキストの入力（CSV、TSV、JSONL）に使うもので、xlsx には使えません")
+    if no_header and header_row is not None:
+        raise UsageError("--no-header and --header-row contradict each other: give one",
+                         ja="--no-header と --header-row は両立しません。どちらか一方を指定してください")
+    if no_header and fmt == "jsonl":
+        raise UsageError("--no-header applies to CSV, TSV and xlsx input; JSONL has no header row",
+                         ja="--no-header は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
+    if header_row is not None and fmt == "jsonl":
+        raise UsageError("--header-row applies to CSV, TSV and xlsx input; JSONL has no header row",
+                         ja="--header-row は CSV、TSV、xlsx の入力に使うものです。JSONL には見出し行がありません")
 
 
 def _is_blank(cells: Sequence[object]) -> bool:

@@ -56,6 +56,7 @@ __all__ = [
     "XLSX_MAX_ROWS",
     "RowWriter",
     "atomic_file",
+    "check_destination",
     "check_output_path",
     "check_path_given",
     "named_os_errors",
@@ -535,6 +536,24 @@ def _to_disk(path: Path) -> None:
             os.close(fd)
 
 
+def check_destination(fmt: str, output: str | None, input_path: Path | None = None, *, stdin: bool = False,
+                      errors: str = "strict") -> None:  # fmt: skip
+    """The checks of where output goes, made before any input is read: UsageError for options that cannot go
+    together (xlsx to standard output; ``errors`` not one of :data:`OUTPUT_ERRORS`), InputError for an output file
+    that cannot be written (:func:`check_output_path`). ``output`` None or '-' is standard output."""
+    if errors not in OUTPUT_ERRORS:
+        raise UsageError(f"--output-errors is strict or replace, not {errors!r}",
+                         ja=f"--output-errors は strict か replace です（{errors!r} は使えません）")
+    if is_stdout(output):
+        if fmt == "xlsx":
+            raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx",
+                             ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）",
+                             hint_ja="-o FILE.xlsx を付けてください")
+        return
+    assert output is not None
+    check_output_path(Path(output), input_path, stdin=stdin)
+
+
 @contextlib.contextmanager
 def open_writer(
     fmt: str,
@@ -545,19 +564,16 @@ def open_writer(
     stream: IO[str] | IO[bytes] | None = None,
     input_path: Path | None = None,
     numbers_from_text: bool = False,
+    stdin: bool = False,
 ) -> Iterator[RowWriter]:
     """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'.
     ``errors`` (CSV/TSV): what to do with a character ``encoding`` cannot hold, one of :data:`OUTPUT_ERRORS`.
     ``numbers_from_text`` (xlsx): the input cells are text read from CSV/TSV; those that are unambiguously numbers or
-    dates are written as such (:func:`number_from_text`)."""
-    if errors not in OUTPUT_ERRORS:
-        raise UsageError(f"unknown output error handling {errors!r}", hint="use strict or replace",
-                         ja=f"{errors!r} という出力エラーの扱いはありません", hint_ja="strict か replace です")
+    dates are written as such (:func:`number_from_text`). ``stdin``: the input is standard input (see
+    :func:`check_output_path`). The destination is checked first (:func:`check_destination`)."""
+    check_destination(fmt, output, input_path, stdin=stdin, errors=errors)
     encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
     if is_stdout(output):
-        if fmt == "xlsx":
-            raise InputError("xlsx output needs an output file, not standard output",
-                             ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）")
         with _stream_text(stream, encoding) as text:
             writer = _text_writer(fmt, text, encoding, errors)
             yield writer
@@ -565,7 +581,6 @@ def open_writer(
         return
     assert output is not None
     target = Path(output)
-    check_output_path(target, input_path)
     with atomic_file(target) as temp:
         if fmt == "xlsx":
             xlsx = _XlsxWriter(temp, numbers_from_text)
