@@ -969,8 +969,8 @@ def test_evaluate_lists_every_line_with_a_problem_and_the_id_a_label_is_closest_
         read_cases(bad, ids)
     assert info.value.message == (
         f"{bad}: 3 lines have problems: line 2: unknown label(s) quantm (did you mean quantum?); line 15: unknown "
-        "label(s) ai_robotix (did you mean ai_robotics?), enrgy_gx (did you mean energy_gx?), zzz; line 16: empty "
-        "labels cell")  # fmt: skip
+        "label(s) enrgy_gx (did you mean energy_gx?), ai_robotix (did you mean ai_robotics?), zzz; line 16: empty "
+        "labels cell")  # fmt: skip (as typed)
     assert (info.value.hint or "").startswith("labels are none or area ids") and "write none" in (info.value.hint or "")
     many = tmp_path / "many.csv"
     many.write_text("title,labels\n" + "".join(f"タイトル{i},quantm\n" for i in range(13)), encoding="utf-8")
@@ -1063,6 +1063,94 @@ def test_evaluate_refuses_reading_options_that_do_not_apply_as_screen_does(tmp_p
             assert r.exit_code == EXIT_USAGE and said in r.stderr, (command, r.stderr)
 
 
+@pytest.mark.usefixtures("english")
+def test_evaluate_names_rows_where_the_user_finds_them(tmp_path: Path) -> None:
+    """A user test: with blank rows above the header, or --header-row, the problems named the header's row (the
+    offset was taken from the banner search alone)."""
+    body = "令和8年度 一覧\n作成: 研究推進課\ntitle,labels\n量子コンピュータ,quantum\n宇宙機の姿勢制御,宇宙科学\n"
+    for name, data, options in (("banner.csv", body, ()), ("given.csv", body, ("--header-row", "3")),
+                                ("blank.csv", "\n\ntitle,labels\n量子コンピュータ,quantum\n宇宙機の姿勢制御,宇宙科学\n",
+                                 ())):  # fmt: skip
+        src = tmp_path / name
+        src.write_text(data, encoding="utf-8")
+        r = run(*MIN, "evaluate", str(src), *options)
+        assert r.exit_code == EXIT_ERROR and f"{name}: line 5: unknown label(s) 宇宙科学" in r.stderr, r.stderr
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in ([], [], ["研究課題名", "正解ラベル"], ["量子コンピュータ", "量子"], ["宇宙機の姿勢制御", "宇宙科学"]):
+        book.active.append(row)
+    src = tmp_path / "blank.xlsx"
+    book.save(src)
+    r = run(*MIN, "evaluate", str(src))
+    assert "blank.xlsx: row 5: unknown label(s) 宇宙科学" in r.stderr, r.stderr
+
+
+@pytest.mark.usefixtures("english")
+def test_evaluate_refuses_titles_screen_would_not_classify(tmp_path: Path) -> None:
+    """Numbers, dates, Excel error values and sub-headings in the title column were scored as titles labelled none
+    (a wrong --column gave "false alarms 0/20"): they are problems, as screen marks them."""
+    src = tmp_path / "labels.csv"
+    src.write_text("研究課題名,正解ラベル\n量子コンピュータの誤り訂正,量子\n12345,なし\n2025-04-01,なし\n#N/A,なし\n和文,なし\n",
+                   encoding="utf-8")  # fmt: skip
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR
+    assert "4 lines have problems: line 3: title is a number, date or value, not text: '12345'" in r.stderr
+    assert "line 5: title is an Excel error value: '#N/A'" in r.stderr and "line 6: title is a number" in r.stderr
+    assert "is the title column the right one? (--column)" in r.stderr
+
+
+def test_evaluate_says_what_it_read_and_what_it_left(tmp_path: Path) -> None:
+    """What evaluate measured (sheet, columns, header row) on stderr and in the JSON; a warning for another sheet
+    with a title column and for another labels column; a hidden labels column is taken after a visible one."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "一般枠"
+    for row in (["令和8年度 ラベル付け結果"], ["研究課題名", "ラベル", "正解ラベル"],
+                ["量子コンピュータの誤り訂正", "none", "量子"], ["中世日本文学の研究", "quantum", "なし"]):
+        first.append(row)
+    first.column_dimensions["B"].hidden = True  # an old labelling, kept hidden
+    second = book.create_sheet("若手枠")
+    second.append(["研究課題名", "正解ラベル"])
+    second.append(["全固体電池", "energy_gx"])
+    src = tmp_path / "labels.xlsx"
+    book.save(src)
+    r = run(*MIN, "evaluate", str(src), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["micro"]["f1"] == 1.0  # the visible 正解ラベル, not the hidden ラベル that contradicts it
+    assert report["input"] == {"format": "xlsx", "encoding": None, "sheet": "一般枠", "header_row": 2,
+                               "title_column": "研究課題名", "labels_column": "正解ラベル", "labels_column_number": 3,
+                               "other_sheets": ["若手枠"],
+                               "other_labels_columns": [{"name": "ラベル", "column": 2}]}  # fmt: skip
+    assert "読んだもの: シート '一般枠'、タイトル列 '研究課題名'、ラベル列 '正解ラベル'、見出し行 2" in r.stderr
+    assert "シート '若手枠' にもタイトル列がありますが、読んでいません" in r.stderr and "それぞれ評価して" in r.stderr
+    assert "列 'ラベル'（2 列目） もラベル列になりえますが、読んだのは '正解ラベル'（3 列目） です" in r.stderr
+
+
+def test_evaluate_reads_labels_as_offices_type_them(tmp_path: Path) -> None:
+    """Full-width ids, ナシ, labels separated by 、 / ; or a line break (Alt+Enter) where every piece is a label; an
+    English name with commas stays one label; a short Japanese name is told the id it likely means."""
+    from domaincheck.errors import InputError
+    from domaincheck.evaluate import label_names, read_cases
+    from domaincheck.taxonomy import load
+
+    tax = load()
+    ids, names = [a.id for a in tax.areas], label_names(tax.areas)
+    src = tmp_path / "labels.csv"
+    src.write_text('title,labels\n量子AI,ｑｕａｎｔｕｍ、AI・先端ロボット\n量子通信,"量子\n半導体・通信"\n文学,ナシ\n'
+                   '農業,"Agriculture, forestry, fisheries and food tech"\n電池,energy_gx;materials\n',
+                   encoding="utf-8")
+    cases = read_cases(src, ids, names=names)
+    assert [set(c.labels) for c in cases] == [{"quantum", "ai_robotics"}, {"quantum", "semiconductor_comm"}, set(),
+                                              {"agri_food"}, {"energy_gx", "materials"}]  # fmt: skip
+    src.write_text("title,labels\n半導体デバイス,半導体\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2: unknown label\(s\) 半導体 \(did you mean semiconductor_comm\?\)$"):
+        read_cases(src, ids, names=names)
+
+
 def test_evaluate_reads_jsonl_with_labels_as_a_list(tmp_path: Path) -> None:
     """JSONL labelled titles (an export of an annotation tool): labels as a string or a list of ids; a line that is
     no JSON object is named."""
@@ -1103,7 +1191,9 @@ def test_evaluate_reads_japanese_column_names_and_area_names(tmp_path: Path) -> 
     a = run("evaluate", str(original), "--format", "json")
     b = run("evaluate", str(japanese), "--format", "json")
     assert a.exit_code == b.exit_code == 0, b.stderr
-    assert json.loads(a.stdout) == json.loads(b.stdout)
+    first, second = json.loads(a.stdout), json.loads(b.stdout)
+    assert first.pop("input")["labels_column"] == "labels" and second.pop("input")["labels_column"] == "ラベル"
+    assert first == second
     assert not {label for row in spelled for label in row[2].split("｜")} & {*areas, "none"}  # names only
 
 

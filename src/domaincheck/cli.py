@@ -515,19 +515,21 @@ def evaluate(
     _terms_only(terms_only)
     _use_taxonomy(taxonomy_dir)
     from .evaluate import evaluate as run_eval
-    from .evaluate import label_names, read_cases
+    from .evaluate import label_names, read_labelled
+    from .render import evaluation_input
 
     with _errors(lang=lang.value), _windows_hint(encoding):
         clf = _classifier(min_score)
-        cases = read_cases(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas),
-                           column=column, labels_column=labels_column, sheet=sheet, header_row=header_row,
-                           input_format=None if input_format is None else input_format.value)
-        report = run_eval(clf, cases)
+        read = read_labelled(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas),
+                             column=column, labels_column=labels_column, sheet=sheet, header_row=header_row,
+                             input_format=None if input_format is None else input_format.value)  # fmt: skip
+        evaluation_input(read, _stderr_console(), lang.value)
+        report = run_eval(clf, read.cases)
         if fmt is EvalFormat.json:
             from .classify import provenance
             from .render import dump_json
 
-            dump_json(report.to_dict(worst) | {"provenance": provenance(clf)}, sys.stdout)
+            dump_json(report.to_dict(worst) | {"input": read.to_dict(), "provenance": provenance(clf)}, sys.stdout)
         else:
             from .render import evaluation_table
 
@@ -893,7 +895,7 @@ def screen(
         if summary.other_sheets:  # half a call screened: said even with --quiet
             from .render import other_sheets_warning
 
-            other_sheets_warning(summary, err, lang.value)
+            other_sheets_warning(summary.sheet, summary.other_sheets, err, lang.value)
         if summary.problems.get("cell_truncated"):  # the output lacks the cells' ends: said even with --quiet
             from .render import truncated_cells_warning
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,38 +145,101 @@ def label_names(areas: Iterable[Any]) -> dict[str, str]:
 
 LABELS_COLUMNS = ("labels", "label", "ラベル", "正解", "正解ラベル", "領域")
 """The names of the labels column, in any case (the first present is read)."""
-NONE_LABELS = frozenset(["none", "なし", "該当なし"])
+NONE_LABELS = frozenset(["none", "なし", "ナシ", "無し", "該当なし", "該当無し"])
 """The labels that say a title is in no area."""
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """Labelled titles as read, and what was read: so that a report can say which sheet and columns it measured."""
+
+    cases: list[Case]
+    """The labelled titles, in file order."""
+    fmt: str
+    """Input format: csv, tsv, xlsx or jsonl."""
+    encoding: str | None
+    """Text encoding used (None for xlsx)."""
+    sheet: str | None
+    """xlsx: the worksheet read."""
+    header_row: int | None
+    """The header's row (line), as a spreadsheet numbers them; None for JSONL."""
+    title_column: str
+    """The title column's name."""
+    labels_column: str
+    """The labels column's name."""
+    other_sheets: tuple[str, ...] = ()
+    """xlsx whose sheet was chosen: other visible sheets with a title column too, not read."""
+    labels_column_number: int = 0
+    """The labels column's 1-based number."""
+    other_labels_columns: tuple[tuple[str, int], ...] = ()
+    """Other columns that could be the labels column (a second ラベル or 正解 column), not read: name and number."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (without the cases)."""
+        return {"format": self.fmt, "encoding": self.encoding, "sheet": self.sheet, "header_row": self.header_row,
+                "title_column": self.title_column, "labels_column": self.labels_column,
+                "other_sheets": list(self.other_sheets),
+                "labels_column_number": self.labels_column_number,
+                "other_labels_columns": [{"name": c, "column": n} for c, n in self.other_labels_columns]}  # fmt: skip
 
 
 def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = None,
                names: Mapping[str, str] | None = None, *, column: str | None = None,
                labels_column: str | None = None, sheet: str | None = None, input_format: str | None = None,
                header_row: int | None = None) -> list[Case]:  # fmt: skip
+    """The labelled titles of a file: :func:`read_labelled`'s cases."""
+    return read_labelled(path, known, encoding, names, column=column, labels_column=labels_column, sheet=sheet,
+                         input_format=input_format, header_row=header_row).cases  # fmt: skip
+
+
+def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None = None,
+                  names: Mapping[str, str] | None = None, *, column: str | None = None,
+                  labels_column: str | None = None, sheet: str | None = None, input_format: str | None = None,
+                  header_row: int | None = None) -> Labelled:  # fmt: skip
     """Read labelled titles from a CSV, TSV, xlsx or JSONL file (``-``: CSV on standard input), with the reader
     ``screen`` uses: the format from the suffix or ``input_format``; the encoding detected (BOM, UTF-8, CP932, EUC-JP)
     unless given; a banner above the header skipped (or ``header_row``); ``sheet`` of a workbook.
 
     The title column is ``column`` (a name or 1-based number), else ``title``, else one ``screen`` detects
-    (研究課題名, 課題名…); the labels column is ``labels_column``, else the first of :data:`LABELS_COLUMNS` present
-    (names in any case). A label is an area id, ``none`` (or なし, 該当なし), or a name in ``names`` (name → id: the
-    areas' Japanese and English names, compared normalised: 量子, AI・先端ロボット); a JSONL labels value may be a
-    list of them. Unknown labels, missing columns, an empty labels cell (write ``none`` for no area) and titles the
-    classifier cannot use (empty, no letters or digits, too long) are input errors naming every line (row, in a
-    workbook) that has one.
+    (研究課題名, 課題名…); the labels column is ``labels_column``, else the first visible one of
+    :data:`LABELS_COLUMNS` present (names in any case). A label is an area id, ``none`` (or なし, 該当なし), or a
+    name in ``names`` (name → id: the areas' Japanese and English names), all compared normalised (ＱＵＡＮＴＵＭ,
+    量子, AI・先端ロボット); labels are ``|``-separated, or by 、 ; / or a line break when every part is a label; a
+    JSONL labels value may be a list. Unknown labels, missing columns, an empty labels cell (write ``none`` for no
+    area) and titles the classifier cannot use (empty, no letters or digits, too long; a number, date or Excel error
+    value, as ``screen`` judges a title cell) are input errors naming each line (row, in a workbook) that has one.
     """
     from .classify import checked
+    from .io.readers import title_problem
     from .normalize import normalize_text
 
     known = list(known)
     known_set = set(known)
     by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
 
-    def label_id(label: str) -> str:
-        key = label.casefold()
+    def label_id(label: str) -> str | None:
+        key = unicodedata.normalize("NFKC", label).strip().casefold()
         if key in known_set or key in NONE_LABELS:
             return "none" if key in NONE_LABELS else key
-        return by_area_name.get(normalize_text(label), key)
+        return by_area_name.get(normalize_text(label))
+
+    def labels_of(parts: list[str]) -> tuple[set[str], list[str]]:
+        """The ids of the labels in ``parts`` (split again at 、 ; / and line breaks where every piece is a label),
+        and the labels not known."""
+        found: set[str] = set()
+        unknown: list[str] = []
+        for part in parts:
+            one = label_id(part)
+            if one is not None:
+                found.add(one)
+                continue
+            pieces = [x.strip() for x in _OTHER_SEPARATORS.split(part) if x.strip()]
+            ids = [label_id(x) for x in pieces]
+            if len(pieces) > 1 and all(ids):
+                found.update(x for x in ids if x)
+            else:
+                unknown.append(part)
+        return found, unknown
 
     name = str(path)
     fmt = format_of(name, input_format)
@@ -182,17 +247,17 @@ def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = No
     source = None
     try:
         source = InputSource(name)  # a named pipe, <(…), is read once into a spool, as screen reads one
-        with open_table(source, fmt, encoding, sheet, header_row, column) as table:
-            title_at, labels_at = _label_columns(table.header, name, column, labels_column)
+        # A workbook is read with its layout: a hidden column is not taken for the labels before a visible one
+        with open_table(source, fmt, encoding, sheet, header_row, column, layout=fmt == "xlsx") as table:
+            if not table.records:  # an empty JSONL: its header is made up
+                raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
+            title_at, labels_at, others = _label_columns(table.header, table.hidden, name, column, labels_column)
             labels_name = table.header[labels_at]
-            # Where a row is, as the user sees the file: a JSONL record's line; a CSV or TSV record's line (exact
-            # unless a quoted cell spans lines); a workbook's row number
-            offset = 0 if fmt == "jsonl" else table.header_row or 1
             where, where_ja = ("row", "行目") if fmt == "xlsx" else ("line", "行目")
             cases = []
             problems: list[_Problem] = []  # every line's problem is reported at once (a file labelled by hand)
             for row in table.rows:
-                n = offset + row.number
+                n = table.header_at + row.number  # where the user finds the row: a line, or a workbook's row
                 if row.problems:
                     problems.append(_Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None))
                     continue
@@ -200,25 +265,33 @@ def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = No
                 raw = cells[labels_at] if labels_at < len(cells) else None
                 parts = [cell_text(x) for x in raw] if isinstance(raw, list) else \
                     cell_text(raw).replace("｜", "|").split("|")
-                cell = "|".join(x.strip() for x in parts if x.strip())
-                if not cell:
+                parts = [x.strip() for x in parts if x.strip()]
+                if not parts:
                     problems.append(_Problem(n, f"empty {labels_name} cell", f"{labels_name} のセルが空です",
                                              "write none for a title with no area",
                                              "どの領域にも当たらないタイトルには none と書いてください"))  # fmt: skip
                     continue
-                labels = {label_id(x) for x in cell.split("|")}
+                labels, unknown = labels_of(parts)
+                if unknown:
+                    problems.append(_unknown_labels(n, unknown, known, by_area_name))
+                    continue
                 if "none" in labels and len(labels) > 1:
-                    problems.append(_Problem(n, f"'none' together with areas ({cell})",
-                                             f"'none' と領域が一緒に書かれています（{cell}）",
+                    shown = " | ".join(parts)
+                    problems.append(_Problem(n, f"'none' together with areas ({shown})",
+                                             f"'none' と領域が一緒に書かれています（{shown}）",
                                              "write none alone, or only the area ids",
                                              "none だけか、領域の id だけを書いてください"))  # fmt: skip
                     continue
                 labels.discard("none")
-                bad = labels - known_set
-                if bad:
-                    problems.append(_unknown_labels(n, sorted(bad), known))
+                value = cells[title_at] if title_at < len(cells) else None
+                title = cell_text(value)
+                kind = title_problem(value)
+                if kind is not None and title.strip():
+                    en, ja = _TITLE_PROBLEMS[kind]
+                    problems.append(_Problem(n, f"{en}: {title[:60]!r}", f"{ja}: {title[:60]!r}",
+                                             "is the title column the right one? (--column)",
+                                             "タイトル列は正しいですか？（--column）"))  # fmt: skip
                     continue
-                title = cell_text(cells[title_at]) if title_at < len(cells) else ""
                 try:
                     checked(title)  # the classifier's own test of a usable title
                 except InputError as exc:
@@ -227,6 +300,9 @@ def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = No
                 cases.append(Case(title, frozenset(labels)))
             if problems:
                 raise _problems_error(name, problems, where, where_ja)
+            read = Labelled(cases, fmt, table.encoding, table.sheet, table.header_at or None, table.header[title_at],
+                            labels_name, table.other_sheets, labels_at + 1,
+                            tuple((table.header[i], i + 1) for i in others))  # fmt: skip
     except OSError as exc:
         from .errors import reason_ja
 
@@ -237,30 +313,46 @@ def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = No
             source.close()
     if not cases:
         raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
-    return cases
+    return read
 
 
-def _label_columns(header: tuple[str, ...], name: str, column: str | None, labels_column: str | None
-                   ) -> tuple[int, int]:  # fmt: skip
-    """The indexes of the title and labels columns; InputError saying which is missing, and how to name it."""
+_OTHER_SEPARATORS = re.compile(r"[、,，;；/／\n\r]")
+"""What else a labels cell may separate its labels by (typed as in Japanese text, or Alt+Enter in Excel), where
+every piece is a label: an English area name holds commas."""
+
+_TITLE_PROBLEMS = {
+    "title_not_text": ("title is a number, date or value, not text", "タイトルが数値・日付などで、文章ではありません"),
+    "title_excel_error": ("title is an Excel error value", "タイトルが Excel のエラー値です"),
+}
+"""screen's judgements of a title cell (:func:`domaincheck.io.readers.title_problem`), as evaluate says them."""
+
+
+def _label_columns(header: tuple[str, ...], hidden: tuple[bool, ...] | None, name: str, column: str | None,
+                   labels_column: str | None) -> tuple[int, int, tuple[int, ...]]:  # fmt: skip
+    """The indexes of the title and labels columns, and of other columns that could be the labels column;
+    InputError saying which column is missing, and how to name it."""
     from .io.columns import describe_columns, detect_title_column, resolve_column
 
-    # Column names in any case, with spaces around them (Title, Labels or Label); a name given twice: the first
-    by_name: dict[str, int] = {}
-    for i, c in enumerate(header):
-        by_name.setdefault(str(c).strip().casefold(), i)
+    # Column names in any case, with spaces around them (Title, Labels or Label); a hidden column after visible ones
+    names = [str(c).strip().casefold() for c in header]
+
+    def is_hidden(i: int) -> bool:
+        return bool(hidden and i < len(hidden) and hidden[i])
+
     if column is not None:
         title: int | None = resolve_column(header, column, role="title column")
     else:
-        title = by_name.get("title")
+        title = next((i for i in sorted(range(len(header)), key=is_hidden) if names[i] == "title"), None)
         if title is None:
-            title = detect_title_column(header)
+            title = detect_title_column(header, hidden)
+    candidates = sorted((i for i in range(len(header)) if names[i] in LABELS_COLUMNS and i != title),
+                        key=lambda i: (is_hidden(i), LABELS_COLUMNS.index(names[i]), i))  # fmt: skip
     if labels_column is not None:
         labels: int | None = resolve_column(header, labels_column, role="labels column")
     else:
-        labels = next((by_name[n] for n in LABELS_COLUMNS if n in by_name), None)
+        labels = candidates[0] if candidates else None
     if title is not None and labels is not None:
-        return title, labels
+        return title, labels, tuple(i for i in candidates if i != labels)
     found = describe_columns(header)
     title_en = "a title column ('title', or one screen detects such as 研究課題名)"
     title_ja = "タイトル列（'title'、または 研究課題名 など screen が見つける列）"
@@ -276,6 +368,10 @@ def _label_columns(header: tuple[str, ...], name: str, column: str | None, label
         need, need_ja = labels_en, labels_ja
         hint, hint_ja = "name it with --labels-column NAME (or its 1-based number)", \
             "--labels-column 列名（または 1 から数えた列番号）で指定してください"
+    if len(header) == 1 or sum(1 for c in header if str(c).strip()) == 1:
+        # One cell filled: a banner (令和8年度 … 一覧) taken for the column names
+        hint += "; if the column names are not in the first row, say which row holds them with --header-row N"
+        hint_ja += "。列名が 1 行目にないときは、列名のある行を --header-row N で指定してください"
     raise InputError(f"{name}: needs {need}; found: {found}", hint=hint,
                      ja=f"{name}: {need_ja}が必要です。見つかった列: {found}", hint_ja=hint_ja)
 
@@ -294,17 +390,36 @@ _PROBLEMS_SHOWN = 10
 """Lines with problems listed in the error; the rest are counted."""
 
 
-def _unknown_labels(line: int, labels: list[str], known: list[str]) -> _Problem:
-    """Unknown labels of a line, each with the id it is closest to (quantm → quantum)."""
-    import difflib
-
-    named = [(x, next(iter(difflib.get_close_matches(x, known, n=1, cutoff=0.75)), None)) for x in labels]
+def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mapping[str, str] | None = None
+                    ) -> _Problem:  # fmt: skip
+    """Unknown labels of a line, each with the label it is closest to (quantm → quantum; 半導体 → 半導体・通信, the
+    one area name that holds it; ``names``: normalised area name → id)."""
+    named = [(x, _nearest(x, known, names or {})) for x in labels]
     en = ", ".join(x + (f" (did you mean {near}?)" if near else "") for x, near in named)
     ja = "・".join(x + (f"（{near} のことですか？）" if near else "") for x, near in named)
     return _Problem(line, "unknown label(s) " + en, "不明なラベル " + ja,
                     "labels are none or area ids or names, |-separated: " + ", ".join(known),
                     "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
                     + "、".join(known))  # fmt: skip
+
+
+def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | None:
+    """The id a mistyped label most likely means: a close id, else the one area name that holds it or that it is
+    close to (the name, then its id), else None."""
+    import difflib
+
+    from .normalize import normalize_text
+
+    key = unicodedata.normalize("NFKC", label).strip().casefold()
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    text = normalize_text(label)
+    holding = {names[n] for n in names if text and text in n}
+    if len(holding) == 1:
+        return holding.pop()
+    near = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)
+    return names[near[0]] if near else None
 
 
 def _problems_error(path: str, problems: list[_Problem], where: str = "line", where_ja: str = "行目") -> InputError:

@@ -30,7 +30,8 @@ from .models import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .evaluate import Report
+    from .evaluate import Labelled, Report
+    from .screen import Summary
 
 
 class ListFormat(str, Enum):
@@ -1425,7 +1426,7 @@ _PROBLEMS_JA = {
 """The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
 
 
-def screen_summary(summary: Any, console: Console, lang: str = "en", tax: Taxonomy | None = None) -> None:
+def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Taxonomy | None = None) -> None:
     """The end-of-run summary of ``screen``: rows, verdicts, tiers, areas, problems, labelled in ``lang``; each
     area's and econ-security area's id is followed by its name in ``lang`` from ``tax`` (the taxonomy the rows were
     screened with), and in Japanese the tiers', verdicts' and problems' too (in English those ids are words)."""
@@ -1510,7 +1511,7 @@ def _warn(console: Console, text: str, lang: str) -> None:
                   soft_wrap=True)  # fmt: skip
 
 
-def replaced_cells_warning(summary: Any, encoding: str, console: Console, lang: str = "en") -> None:
+def replaced_cells_warning(summary: Summary, encoding: str, console: Console, lang: str = "en") -> None:
     """Say that ``screen --output-errors replace`` altered cells: how many, and where the first ones are."""
     from .io.writers import row_label, row_label_ja, windows_superset, windows_superset_hint, windows_superset_hint_ja
 
@@ -1535,7 +1536,7 @@ def replaced_cells_warning(summary: Any, encoding: str, console: Console, lang: 
           f"{places}{more}", lang)  # fmt: skip
 
 
-def unjudged_rows_warning(summary: Any, gate: str, console: Console, lang: str = "en") -> None:
+def unjudged_rows_warning(summary: Summary, gate: str, console: Console, lang: str = "en") -> None:
     """Say that ``--fail-on`` judged only the rows that were classified: some (not all) were not (an empty title, a
     date in the title column, the header repeated). A scheduled run with --quiet said nothing of them (a user test):
     a gate that passes must not hide rows nobody screened."""
@@ -1552,13 +1553,13 @@ def unjudged_rows_warning(summary: Any, gate: str, console: Console, lang: str =
           f"({kinds}): see the output's dc_problem column", lang)  # fmt: skip
 
 
-def unjudged_rows(summary: Any) -> int:
+def unjudged_rows(summary: Summary) -> int:
     """The rows of a ``screen`` run that were not classified, but for the header repeated among them, which is no
     proposal (a review: a warning on every page-break export would teach people to skip it)."""
     return int(summary.verdicts.get("error", 0)) - int(summary.problems.get("header_repeated", 0))
 
 
-def truncated_cells_warning(summary: Any, console: Console, lang: str = "en") -> None:
+def truncated_cells_warning(summary: Summary, console: Console, lang: str = "en") -> None:
     """Say that xlsx output cut cells over Excel's limit: the output lacks their ends (said with --quiet too)."""
     n = summary.problems.get("cell_truncated", 0)
     _warn(console, f"{n:,} 行で、Excel の上限（32,767 文字）を超えるセルを切り詰めて書き出しました（dc_problem に "
@@ -1567,12 +1568,12 @@ def truncated_cells_warning(summary: Any, console: Console, lang: str = "en") ->
           "(cell_truncated in dc_problem): write CSV or JSONL to keep the whole text", lang)  # fmt: skip
 
 
-def nothing_screened(summary: Any) -> bool:
+def nothing_screened(summary: Summary) -> bool:
     """Whether a ``screen`` run classified no row: the input had no data rows, or no row a usable title."""
     return bool(summary.rows_read == 0 or summary.verdicts.get("error", 0) == summary.rows_read)
 
 
-def replaced_columns_warning(summary: Any, console: Console, lang: str = "en") -> None:
+def replaced_columns_warning(summary: Summary, console: Console, lang: str = "en") -> None:
     """Say that the input's own result columns (a file screened before) were replaced by this run's."""
     names = ", ".join(_visible(n) for n in summary.replaced_columns)
     _warn(console, f"入力に以前のスクリーニング結果の列があります（{names}）: 今回の結果で置き換えたので、"
@@ -1581,7 +1582,7 @@ def replaced_columns_warning(summary: Any, console: Console, lang: str = "en") -
           "old values are not in the output", lang)  # fmt: skip
 
 
-def nothing_screened_warning(summary: Any, console: Console, lang: str = "en") -> None:
+def nothing_screened_warning(summary: Summary, console: Console, lang: str = "en") -> None:
     """Say that a ``screen`` run classified nothing (see :func:`nothing_screened`): a wrong title column, an empty
     file. Every row is still written; only the warning tells such a run from one that found nothing."""
     ja = lang == "ja"
@@ -1622,22 +1623,56 @@ _SHEETS_NAMED = 5
 """The most sheets the other-sheets warning names (--summary-json lists them all)."""
 
 
-def other_sheets_warning(summary: Any, console: Console, lang: str = "en") -> None:
+def other_sheets_warning(sheet_read: str | None, other_sheets: tuple[str, ...], console: Console, lang: str = "en",
+                         verb: tuple[str, str] = ("screen", "スクリーニング")) -> None:  # fmt: skip
     """Say that other visible sheets of the workbook hold the title column too and were not read (a call delivered
-    as a sheet per category: only the first was screened, and --fail-on judged half the call; a user test)."""
-    shown = [repr(_visible(s)) for s in summary.other_sheets[:_SHEETS_NAMED]]
-    more = len(summary.other_sheets) - len(shown)
+    as a sheet per category: only the first was screened, and --fail-on judged half the call; a user test).
+    ``verb``: what to do with each, in English and in Japanese (evaluate's "measure")."""
+    shown = [repr(_visible(s)) for s in other_sheets[:_SHEETS_NAMED]]
+    more = len(other_sheets) - len(shown)
     names = ("、".join(shown) + (f" ほか {more} シート" if more else "")) if lang == "ja" \
         else ", ".join(shown) + (f" and {more} more" if more else "")  # fmt: skip
-    sheet = repr(_visible(summary.sheet or ""))
+    sheet = repr(_visible(sheet_read or ""))
     if lang == "ja":
         text = (f"シート {names} にもタイトル列がありますが、読んでいません（読んだのはシート {sheet} だけです）: "
-                "残りのシートは --sheet シート名 でそれぞれスクリーニングしてください")
+                f"残りのシートは --sheet シート名 でそれぞれ{verb[1]}してください")
     else:
-        many = len(summary.other_sheets) > 1
+        many = len(other_sheets) > 1
         text = (f"sheet{'s' if many else ''} {names} {'hold' if many else 'holds'} a title column too and "
-                f"{'were' if many else 'was'} not read (only sheet {sheet} was): screen each with --sheet NAME")
+                f"{'were' if many else 'was'} not read (only sheet {sheet} was): {verb[0]} each with --sheet NAME")
     _warn(console, text, lang)
+
+
+def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None:
+    """Say on ``console`` what ``evaluate`` measured (sheet, title and labels columns, header row), and warn of what
+    it did not read: other sheets with a title column, other columns that could hold the labels."""
+    from rich.markup import escape
+
+    ja = lang == "ja"
+    parts = []
+    if read.sheet is not None:
+        parts.append(f"シート {_visible(read.sheet)!r}" if ja else f"sheet {_visible(read.sheet)!r}")
+    title = repr(_visible(read.title_column))
+    parts.append(f"タイトル列 {title}" if ja else f"title column {title}")
+    parts.append(f"ラベル列 {_visible(read.labels_column)!r}" if ja
+                 else f"labels column {_visible(read.labels_column)!r}")  # fmt: skip
+    if read.header_row is not None and read.header_row != 1:
+        parts.append(f"見出し行 {read.header_row}" if ja else f"header row {read.header_row}")
+    text = ("読んだもの: " + "、".join(parts)) if ja else "read: " + ", ".join(parts)
+    console.print(f"[dim]{escape(text)}[/]", highlight=False, soft_wrap=True)
+    if read.other_sheets:
+        other_sheets_warning(read.sheet, read.other_sheets, console, lang, ("measure", "評価"))
+    if read.other_labels_columns:
+        # Column numbers beside the names, which may be the same (two 正解ラベル columns, one per reviewer)
+        if ja:
+            names = "、".join(f"{_visible(c)!r}（{n} 列目）" for c, n in read.other_labels_columns)
+            used = f"{_visible(read.labels_column)!r}（{read.labels_column_number} 列目）"
+            text = f"列 {names} もラベル列になりえますが、読んだのは {used} です: 別の列は --labels-column で指定します"
+        else:
+            names = ", ".join(f"{_visible(c)!r} (column {n})" for c, n in read.other_labels_columns)
+            used = f"{_visible(read.labels_column)!r} (column {read.labels_column_number})"
+            text = f"{names} could hold the labels too; {used} was read: name another with --labels-column"
+        _warn(console, text, lang)
 
 
 SHORT_TITLE_CHARS = 8
@@ -1645,7 +1680,7 @@ SHORT_TITLE_CHARS = 8
 like another column (names, institutions, codes): research titles are rarely so short."""
 
 
-def doubtful_title_column(summary: Any) -> bool:
+def doubtful_title_column(summary: Summary) -> bool:
     """Whether a ``screen`` run whose title column was given with --column found no area in any row it classified,
     while another column looks like the title column or the titles are short (see :data:`SHORT_TITLE_CHARS`)."""
     none = summary.verdicts.get("none", 0)
@@ -1658,7 +1693,7 @@ def doubtful_title_column(summary: Any) -> bool:
     )  # fmt: skip
 
 
-def doubtful_title_column_warning(summary: Any, console: Console, lang: str = "en") -> None:
+def doubtful_title_column_warning(summary: Summary, console: Console, lang: str = "en") -> None:
     """Say why the title column given to ``screen`` may be the wrong one (see :func:`doubtful_title_column`)."""
     ja = lang == "ja"
     column = repr(_visible(summary.title_column))

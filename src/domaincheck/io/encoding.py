@@ -389,11 +389,11 @@ def _reject_western_mojibake(head: bytes, name: str) -> None:
 
 _CONTAINERS = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP file",
-     "save it as CSV in Excel; screen (not evaluate) reads a workbook directly when its name ends in .xlsx, or with "
+     "save it as CSV in Excel, or read it as a workbook: screen and evaluate do when its name ends in .xlsx, or with "
      "--input-format xlsx",
      "Excel ブック（.xlsx）か他の ZIP ファイル",
-     "Excel で CSV として保存してください。screen（evaluate は不可）は名前が .xlsx で終わるか --input-format xlsx "
-     "を付ければブックを直接読めます"),
+     "Excel で CSV として保存するか、ブックとして読ませてください: screen と evaluate は名前が .xlsx で終わるか "
+     "--input-format xlsx を付ければブックを直接読めます"),
     (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls), a password-protected one, or another OLE file",
      "save it as CSV (or as .xlsx without a password) in Excel",
      "古い形式の Excel ブック（.xls）、パスワード付きのブック、または他の OLE ファイル",

@@ -155,6 +155,11 @@ class Table:
     other_sheets: tuple[str, ...] = ()
     """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
+    header_at: int = 1
+    """Where the header is, as a spreadsheet numbers rows: the 1-based row of a workbook; for CSV and TSV the record,
+    blank lines and any banner counted (its line, unless a quoted cell above it spans lines). A data row's place is
+    ``header_at + RawRow.number``. 0 for JSONL, whose record numbers are their lines, and for an input read with no
+    header row."""
     size: int | None = None
     """CSV, TSV and JSONL read from a regular file: its size in bytes, where :attr:`tell` ends; else None (xlsx, whose
     rows ``total`` may count; standard input and pipes, which are spooled as they come)."""
@@ -508,6 +513,7 @@ def _headless(table: Table) -> None:
     first = table.first_values if table.first_values is not None else list(table.header)
     table.header = tuple(HEADLESS_NAME.format(n) for n in range(1, len(first) + 1))
     table.rows = _first_then(first, table.rows)
+    table.header_at -= 1
     if table.total is not None:
         table.total += 1
 
@@ -551,7 +557,7 @@ def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | 
             if fmt == "jsonl":
                 blank = [0]
                 rows = _jsonl_rows(text, header, source, resolved, blank)
-                table = Table(tuple(header), rows, fmt, resolved, None, blank, records=records)
+                table = Table(tuple(header), rows, fmt, resolved, None, blank, records=records, header_at=0)
             else:
                 table = _delimited_table(text, fmt, source, resolved, header_row, column)
             if source.is_regular_file:  # a spooled stream's size is that of the spool: not promised by the input
@@ -740,7 +746,8 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             split_lines[0] += fast
             raise error(exc) from None
 
-    return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context)
+    return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context,
+                 header_at=seen if below is None else below)
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
@@ -957,7 +964,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner else None, context=context, widths=widths,
-                          hidden=hidden, other_sheets=others, first_values=list(header_cells))
+                          hidden=hidden, other_sheets=others, first_values=list(header_cells), header_at=consumed)
             yield table
         finally:
             workbook.close()
