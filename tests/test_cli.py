@@ -1042,6 +1042,8 @@ def test_evaluate_names_the_missing_column_and_takes_it_by_option(tmp_path: Path
     r = run(*MIN, "evaluate", str(src), "--labels-column", "gold", "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["cases"] == 2, r.stderr
     assert run(*MIN, "evaluate", str(src), "--labels-column", "2", "-f", "json").stdout == r.stdout
+    r = run(*MIN, "evaluate", str(src), "--labels-column", "1")
+    assert r.exit_code == EXIT_ERROR and "the labels column 'Project Title' is the title column" in r.stderr, r.stderr
     r = run(*MIN, "evaluate", str(src), "--labels-column", "gould")
     assert r.exit_code == EXIT_ERROR and "labels column 'gould' not found" in r.stderr, r.stderr
     src.write_text("name,labels\nquantum computer,quantum\n", encoding="utf-8")
@@ -1084,6 +1086,15 @@ def test_evaluate_names_rows_where_the_user_finds_them(tmp_path: Path) -> None:
     book.save(src)
     r = run(*MIN, "evaluate", str(src))
     assert "blank.xlsx: row 5: unknown label(s) 宇宙科学" in r.stderr, r.stderr
+
+
+def test_evaluate_json_errors_name_their_line(tmp_path: Path) -> None:
+    """A disagreement can be found in the labelled file by its line (a workbook's row), below a banner too."""
+    src = tmp_path / "labels.csv"
+    src.write_text("令和8年度 一覧\ntitle,labels\n量子コンピュータ,quantum\n中世日本文学の研究,quantum\n",
+                   encoding="utf-8")
+    report = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
+    assert [(e["title"], e["line"], e["missed"]) for e in report["errors"]] == [("中世日本文学の研究", 4, ["quantum"])]
 
 
 @pytest.mark.usefixtures("english")
@@ -3786,6 +3797,33 @@ def test_a_headerless_list_is_pointed_at_no_header(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [row["column_1"] for row in rows] == ["Quantum sensing for navigation", "Solar cell degradation"]
+    assert "Warning" not in r.stderr and "looks like column names" not in r.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_no_header_warns_of_a_first_row_that_looks_like_column_names(tmp_path: Path, suffix: str) -> None:
+    """--no-header on a file that has a header row screened its column names as proposal 1 without a word (a
+    review): it is still kept as a row, and a warning (even with -q) and the summary name the cell."""
+    rows = [["No", "研究課題名"], ["1", "量子コンピュータの開発"]]
+    src = tmp_path / f"in{suffix}"
+    if suffix == ".csv":
+        _write_csv(src, rows)
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(src)
+    summary = tmp_path / "summary.json"
+    r = run(*MIN, "screen", "--lang", "en", str(src), "--no-header", "--column", "2", "-q", "--summary-json",
+            str(summary))  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert "Warning: --no-header: the first row (holding '研究課題名') looks like column names" in r.stderr, r.stderr
+    assert json.loads(summary.read_text(encoding="utf-8"))["header_like_first_row"] == "研究課題名"
+    assert [line.split(",")[1] for line in r.stdout.splitlines()[1:]] == ["研究課題名", "量子コンピュータの開発"]
+    r = run(*MIN, "screen", str(src), "--column", "2", "-q", "--summary-json", str(summary))
+    assert r.exit_code == 0 and json.loads(summary.read_text(encoding="utf-8"))["header_like_first_row"] is None
 
 
 def test_classify_reads_utf16_with_its_byte_order_mark_from_stdin() -> None:

@@ -884,41 +884,9 @@ def screen(
             from .render import screen_summary
 
             screen_summary(summary, err, lang.value, _taxonomy())
-        if summary.replaced_columns:  # the output lacks input cells: said even with --quiet
-            from .render import replaced_columns_warning
+        from .render import screen_warnings
 
-            replaced_columns_warning(summary, err, lang.value)
-        if summary.cells_replaced:  # the output differs from the input: said even with --quiet
-            from .render import replaced_cells_warning
-
-            replaced_cells_warning(summary, output_encoding, err, lang.value)
-        if summary.other_sheets:  # half a call screened: said even with --quiet
-            from .render import other_sheets_warning
-
-            other_sheets_warning(summary.sheet, summary.other_sheets, err, lang.value)
-        if summary.problems.get("cell_truncated"):  # the output lacks the cells' ends: said even with --quiet
-            from .render import truncated_cells_warning
-
-            truncated_cells_warning(summary, err, lang.value)
-        from .render import nothing_screened
-
-        if nothing_screened(summary):  # a wrong title column or an empty file: said even with --quiet
-            from .render import nothing_screened_warning
-
-            nothing_screened_warning(summary, err, lang.value)
-        else:
-            from .render import doubtful_title_column
-
-            if doubtful_title_column(summary):  # a name or institution column given to --column: even with --quiet
-                from .render import doubtful_title_column_warning
-
-                doubtful_title_column_warning(summary, err, lang.value)
-            from .render import unjudged_rows
-
-            if fail_on is not None and unjudged_rows(summary):  # rows the gate did not judge: even with -q
-                from .render import unjudged_rows_warning
-
-                unjudged_rows_warning(summary, fail_on.value, err, lang.value)
+        screen_warnings(summary, err, lang.value, output_encoding, None if fail_on is None else fail_on.value)
         if fail_on is not None and found:
             # Said even with --quiet: a log should say why the run ended with the gate's exit code.
             gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja

@@ -23,6 +23,9 @@ class Case:
     """The title."""
     labels: frozenset[str]
     """Expected area ids (empty for ``none``)."""
+    line: int | None = None
+    """Where the title is in its file: its line (a workbook's row), as problems name it; None when not read from a
+    file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ class Error:
     """Expected but not predicted."""
     extra: tuple[str, ...]
     """Predicted but not expected."""
+    line: int | None = None
+    """The title's line (a workbook's row) in the file it was read from, when it was."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +132,7 @@ class Report:
                 for a in self.areas
             ],
             "errors": [
-                {"title": e.title, "expected": list(e.expected), "predicted": list(e.predicted),
+                {"title": e.title, "line": e.line, "expected": list(e.expected), "predicted": list(e.predicted),
                  "missed": list(e.missed), "extra": list(e.extra)}
                 for e in self.errors[:worst]
             ],
@@ -279,8 +284,8 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                     shown = " | ".join(parts)
                     problems.append(_Problem(n, f"'none' together with areas ({shown})",
                                              f"'none' と領域が一緒に書かれています（{shown}）",
-                                             "write none alone, or only the area ids",
-                                             "none だけか、領域の id だけを書いてください"))  # fmt: skip
+                                             "write none alone, or only the areas (ids or names)",
+                                             "none だけか、領域（id か名前）だけを書いてください"))  # fmt: skip
                     continue
                 labels.discard("none")
                 value = cells[title_at] if title_at < len(cells) else None
@@ -297,7 +302,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                 except InputError as exc:
                     problems.append(_Problem(n, exc.message, exc.text("ja"), None, None))
                     continue
-                cases.append(Case(title, frozenset(labels)))
+                cases.append(Case(title, frozenset(labels), n))
             if problems:
                 raise _problems_error(name, problems, where, where_ja)
             read = Labelled(cases, fmt, table.encoding, table.sheet, table.header_at or None, table.header[title_at],
@@ -351,6 +356,11 @@ def _label_columns(header: tuple[str, ...], hidden: tuple[bool, ...] | None, nam
         labels: int | None = resolve_column(header, labels_column, role="labels column")
     else:
         labels = candidates[0] if candidates else None
+    if title is not None and title == labels:
+        raise InputError(f"{name}: the labels column {header[labels]!r} is the title column",
+                         hint="name the labels column with --labels-column, the title column with --column",
+                         ja=f"{name}: ラベル列 {header[labels]!r} がタイトル列と同じです",
+                         hint_ja="ラベル列は --labels-column で、タイトル列は --column で指定してください")
     if title is not None and labels is not None:
         return title, labels, tuple(i for i in candidates if i != labels)
     found = describe_columns(header)
@@ -396,7 +406,7 @@ def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mappi
     one area name that holds it; ``names``: normalised area name → id)."""
     named = [(x, _nearest(x, known, names or {})) for x in labels]
     en = ", ".join(x + (f" (did you mean {near}?)" if near else "") for x, near in named)
-    ja = "・".join(x + (f"（{near} のことですか？）" if near else "") for x, near in named)
+    ja = "".join(f"「{x}」" + (f"（{near} のことですか？）" if near else "") for x, near in named)
     return _Problem(line, "unknown label(s) " + en, "不明なラベル " + ja,
                     "labels are none or area ids or names, |-separated: " + ", ".join(known),
                     "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
@@ -464,7 +474,7 @@ def evaluate(classifier: Classifier, cases: list[Case]) -> Report:
         if predicted != case.labels:
             missed = tuple(sorted(case.labels - predicted))
             extra = tuple(sorted(predicted - case.labels))
-            err = Error(case.title, tuple(sorted(case.labels)), tuple(sorted(predicted)), missed, extra)
+            err = Error(case.title, tuple(sorted(case.labels)), tuple(sorted(predicted)), missed, extra, case.line)
             errors.append((len(missed) + len(extra), err))
     errors.sort(key=lambda e: -e[0])
     return Report(len(cases), tuple(AreaScore(a, tp[a], fp[a], fn[a]) for a in ids), none_cases, none_alarms,

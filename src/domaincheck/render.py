@@ -1643,6 +1643,42 @@ def other_sheets_warning(sheet_read: str | None, other_sheets: tuple[str, ...], 
     _warn(console, text, lang)
 
 
+def screen_warnings(summary: Summary, console: Console, lang: str, output_encoding: str,
+                    fail_on: str | None = None) -> None:  # fmt: skip
+    """The warnings a ``screen`` run may end with, each said even with --quiet: the output lacks input cells or
+    differs from them, other sheets or a header were not read as they should be, nothing was screened or the title
+    column looks wrong, rows the --fail-on gate did not judge."""
+    if summary.replaced_columns:
+        replaced_columns_warning(summary, console, lang)
+    if summary.cells_replaced:
+        replaced_cells_warning(summary, output_encoding, console, lang)
+    if summary.other_sheets:  # half a call screened
+        other_sheets_warning(summary.sheet, summary.other_sheets, console, lang)
+    if summary.problems.get("cell_truncated"):
+        truncated_cells_warning(summary, console, lang)
+    if summary.header_like_first_row is not None:
+        header_like_first_row_warning(summary.header_like_first_row, console, lang)
+    if nothing_screened(summary):  # a wrong title column or an empty file
+        nothing_screened_warning(summary, console, lang)
+        return
+    if doubtful_title_column(summary):  # a name or institution column given to --column
+        doubtful_title_column_warning(summary, console, lang)
+    if fail_on is not None and unjudged_rows(summary):
+        unjudged_rows_warning(summary, fail_on, console, lang)
+
+
+def header_like_first_row_warning(cell: str, console: Console, lang: str = "en") -> None:
+    """Say that an input read with --no-header has a first row that looks like column names (a header screened as
+    proposal 1)."""
+    if lang == "ja":
+        text = (f"--no-header: 1 行目（{_visible(cell)!r} を含む）は列名のようですが、応募課題 1 件目として"
+                "スクリーニングしました: 見出し行のあるファイルなら --no-header を外してください")
+    else:
+        text = (f"--no-header: the first row (holding {_visible(cell)!r}) looks like column names, and was screened "
+                "as proposal 1: if the file has a header row, leave out --no-header")
+    _warn(console, text, lang)
+
+
 def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None:
     """Say on ``console`` what ``evaluate`` measured (sheet, title and labels columns, header row), and warn of what
     it did not read: other sheets with a title column, other columns that could hold the labels."""

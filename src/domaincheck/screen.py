@@ -358,6 +358,9 @@ class Summary:
     """The median length of the first titles read (up to :data:`TITLE_SAMPLE_ROWS`), None when none was usable."""
     other_sheets: tuple[str, ...] = ()
     """xlsx read without --sheet: the other visible sheets that hold the title column too, which were not read."""
+    header_like_first_row: str | None = None
+    """Read with --no-header: the first row's cell that names a title column (研究課題名, Title), when one does: a
+    header row screened as a proposal."""
     provenance: Mapping[str, Any] | None = None
     """What made the result (:func:`provenance`), for a flag that must be explained months later."""
     held: Mapping[str, int] = field(default_factory=dict)
@@ -403,6 +406,7 @@ class Summary:
             "title_column_suggested_index": self.title_column_suggested_index,
             "title_median_chars": self.title_median_chars,
             "other_sheets": list(self.other_sheets),
+            "header_like_first_row": self.header_like_first_row,
             "provenance": None if self.provenance is None else dict(self.provenance),
             "held": dict(self.held),
             "rows_with_held": self.rows_with_held,
@@ -957,6 +961,7 @@ def screen(
         encoding=table.encoding,
         sheet=table.sheet,
         other_sheets=table.other_sheets,
+        header_like_first_row=_header_like(table.first_values) if options.no_header else None,
         header_row=table.header_row,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
@@ -988,6 +993,16 @@ def screen(
         title_median_chars=tally.median_title_chars(),
         provenance=provenance(classifier),  # the factory's object: a Classifier, or one like it
     )
+
+
+def _header_like(first: list[Any] | None) -> str | None:
+    """The cell of an input's first row that names a title column, if one does (see
+    :attr:`Summary.header_like_first_row`)."""
+    if not first:
+        return None
+    texts = [cell_text(c) for c in first]
+    found = detect_title_column(texts)
+    return None if found is None else texts[found]
 
 
 def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bool]:

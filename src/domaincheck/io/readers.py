@@ -151,7 +151,8 @@ class Table:
     (see :func:`_jsonl_keys`), and a column given by name is taken to be there."""
     first_values: list[Any] | None = None
     """xlsx: the header row's cells as the sheet holds them (numbers, dates), for an input read with no header row
-    (see :func:`open_table`'s ``no_header``); else None."""
+    (see :func:`open_table`'s ``no_header``); an input read so, of any format: its first row's cells (data row 1);
+    else None."""
     other_sheets: tuple[str, ...] = ()
     """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
@@ -511,6 +512,7 @@ HEADLESS_NAME = "column_{}"
 def _headless(table: Table) -> None:
     """Make the row ``table`` read as its header data row 1, the others one place on, and name the columns."""
     first = table.first_values if table.first_values is not None else list(table.header)
+    table.first_values = first
     table.header = tuple(HEADLESS_NAME.format(n) for n in range(1, len(first) + 1))
     table.rows = _first_then(first, table.rows)
     table.header_at -= 1
