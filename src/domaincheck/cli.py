@@ -563,27 +563,44 @@ def domains(
 ) -> None:
     """List both tiers and their areas with the technologies the source names."""
     _use_taxonomy(taxonomy_dir)
-    from .render import domains_rows, dump_json, tier_data, tier_notes_rows, write_rows
+    from .render import domains_rows, tier_data, tier_notes_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
         areas = [a for a in tax.areas if tier is None or a.tier == tier.value]
         tiers = [t for t in tax.tiers if tier is None or t.id == tier.value]
-        if fmt is ListFormat.json:  # the notes always: new keys after the areas
-            dump_json({
-                "taxonomy_version": tax.version,
-                "source": {"title_ja": tax.document.title_ja, "issuer_ja": tax.document.issuer_ja,
-                           "date": tax.document.date},
-                "tiers": [tier_data(tax, t, areas) for t in tiers],
-            }, sys.stdout)  # fmt: skip
-            return
-        if fmt is ListFormat.table:
+        if fmt is ListFormat.table:  # a tree, not rows
             from .render import domains_tree
 
             _stdout_console().print(domains_tree(tax, areas, lang.value, notes))
             return
-        rows = tier_notes_rows(tax, tiers, lang.value) if notes else domains_rows(tax, areas, lang.value)
-        write_rows(rows, fmt, sys.stdout, None, lang=lang.value)
+        _listing(fmt, lang, lambda: {  # JSON: the notes always, new keys after the areas
+            "taxonomy_version": tax.version,
+            "source": {"title_ja": tax.document.title_ja, "issuer_ja": tax.document.issuer_ja,
+                       "date": tax.document.date},
+            "tiers": [tier_data(tax, t, areas) for t in tiers],
+        }, lambda: tier_notes_rows(tax, tiers, lang.value) if notes else domains_rows(tax, areas, lang.value),
+            cards=False)  # fmt: skip
+
+
+def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callable[[], list[dict[str, str]]],
+             title: str = "", ids: tuple[str, ...] = (), cards: bool = True) -> None:
+    """Write a listing to stdout: ``data()`` as JSON; else ``rows()`` as a table (on the terminal's console), CSV or
+    Markdown, with ``title``, the columns ``ids`` kept whole and long texts as cards (see
+    :func:`domaincheck.render.write_rows`)."""
+    from .render import dump_json, write_rows
+
+    if fmt is ListFormat.json:
+        dump_json(data(), sys.stdout)
+        return
+    write_rows(rows(), fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None, title, ids=ids,
+               lang=lang.value, cards=cards)  # fmt: skip
+
+
+def _for_people(fmt: ListFormat, lang: Lang) -> bool:
+    """Whether a listing's rows name things for people (the Japanese table and Markdown) rather than by id (CSV, and
+    English, whose ids are words)."""
+    return lang is Lang.ja and fmt is not ListFormat.csv
 
 
 def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:
@@ -628,21 +645,14 @@ def show(
 ) -> None:
     """Everything about one area: tier, technologies, econ-security areas, programs, countries, markets, sources."""
     _use_taxonomy(taxonomy_dir)
-    from .render import dump_json, show_data
+    from .render import show_data, show_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
         data = show_data(tax, tax.area(_resolve_area(tax, area, lang.value)))
-        if fmt is ListFormat.json:
-            dump_json(data, sys.stdout)
-            return
-        from .render import show_rows, write_rows
-
-        console = _stdout_console() if fmt is ListFormat.table else None
         name = data.get(f"name_{lang.value}") or data["name_ja"]
-        write_rows(show_rows(data, lang.value, brief=fmt is ListFormat.table), fmt, sys.stdout, console,
-                   f"{data['id']}: {name}",
-                   ids=("section", "item", "source_line"), lang=lang.value, cards=True)
+        _listing(fmt, lang, lambda: data, lambda: show_rows(data, lang.value, brief=fmt is ListFormat.table),
+                 f"{data['id']}: {name}", ids=("section", "item", "source_line"))  # fmt: skip
 
 
 @app.command()
@@ -656,10 +666,11 @@ def econsec(
 ) -> None:
     """List the 20 economic-security technology areas with their crosswalk to the 16 areas; or one, with its terms."""
     _use_taxonomy(taxonomy_dir)
-    from .render import dump_json, econsec_caption, econsec_data, econsec_rows, write_rows
+    from .render import econsec_caption, econsec_data, econsec_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
+        person = _for_people(fmt, lang)
         if area is not None:
             from .lookup import find_econsec
             from .render import econsec_detail_data, econsec_detail_rows
@@ -667,22 +678,13 @@ def econsec(
             es, note = find_econsec(tax, area)
             if note is not None:
                 _say(lang.value, *note)
-            if fmt is ListFormat.json:
-                dump_json(econsec_detail_data(es), sys.stdout)
-                return
-            person = lang is Lang.ja and fmt is not ListFormat.csv
-            write_rows(econsec_detail_rows(tax, es, lang.value, by_name=person, machine=fmt is ListFormat.csv),
-                       fmt, sys.stdout,
-                       _stdout_console() if fmt is ListFormat.table else None, f"{es.id}: {es.name(lang.value)}",
-                       ids=("section", "item", "source_line"), lang=lang.value, cards=True)  # fmt: skip
+            _listing(fmt, lang, lambda: econsec_detail_data(es),
+                     lambda: econsec_detail_rows(tax, es, lang.value, by_name=person, machine=fmt is ListFormat.csv),
+                     f"{es.id}: {es.name(lang.value)}", ids=("section", "item", "source_line"))  # fmt: skip
             return
-        if fmt is ListFormat.json:
-            dump_json([econsec_data(e) for e in tax.econsec], sys.stdout)
-            return
-        person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
-        write_rows(econsec_rows(tax, lang.value, by_name=person), fmt, sys.stdout,
-                   _stdout_console() if fmt is ListFormat.table else None, econsec_caption(lang.value),
-                   ids=("id", "source_line"), lang=lang.value, cards=True)  # fmt: skip
+        _listing(fmt, lang, lambda: [econsec_data(e) for e in tax.econsec],
+                 lambda: econsec_rows(tax, lang.value, by_name=person), econsec_caption(lang.value),
+                 ids=("id", "source_line"))  # fmt: skip
 
 
 class KindChoice(str, Enum):
@@ -707,7 +709,7 @@ def programs(
 ) -> None:
     """List support programs, end-to-end measures, protection and promotion uses, and what each serves; or one."""
     _use_taxonomy(taxonomy_dir)
-    from .render import dump_json, program_data, programs_rows, write_rows
+    from .render import program_data, programs_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
@@ -726,16 +728,12 @@ def programs(
                 _say(lang.value, *note)
             # An item is shown under its program, alone: the program's summary says what the item belongs to.
             progs = [dataclasses.replace(found, items=(item,)) if item is not None else found]
-        if fmt is ListFormat.json:
-            dump_json([program_data(p) for p in progs], sys.stdout)
-            return
-        person = lang is Lang.ja and fmt is not ListFormat.csv  # the Japanese table and Markdown; CSV keeps ids
-        rows = programs_rows(progs, lang.value, tax if person else None, nested=person and fmt is ListFormat.table,
-                             machine=fmt is ListFormat.csv)
-        write_rows(rows, fmt, sys.stdout,
-                   _stdout_console() if fmt is ListFormat.table else None,
-                   "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
-                   ids=("id", "parent", "kind", "source_line"), lang=lang.value, cards=True)  # fmt: skip
+        person = _for_people(fmt, lang)
+        _listing(fmt, lang, lambda: [program_data(p) for p in progs],
+                 lambda: programs_rows(progs, lang.value, tax if person else None,
+                                       nested=person and fmt is ListFormat.table, machine=fmt is ListFormat.csv),
+                 "支援プログラム・施策・保護と育成への活用" if lang is Lang.ja else "programs and measures",
+                 ids=("id", "parent", "kind", "source_line"))  # fmt: skip
 
 
 class FailOn(str, Enum):
