@@ -1184,6 +1184,12 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         detect_encoding(src.open("rb"), name="w.csv")
     assert info.value.hint is not None and "(e.g. cp1252, euc-jp)" in info.value.hint
+    # Letters side by side (ß and é) and Word's typography (curly quotes, a dash) are European too (a user test)
+    word = tmp_path / "word.csv"
+    word.write_bytes("Project Title,PI\n“Quantum” sensing – a study,Straßé\nMüller’s blankets,Ø\n".encode("cp1252"))
+    with pytest.raises(InputError) as info:
+        detect_encoding(word.open("rb"), name="word.csv")
+    assert info.value.hint is not None and "(e.g. cp1252, euc-jp)" in info.value.hint
     with open_table(InputSource(str(src)), "csv", encoding="cp1252") as table:
         assert [r.cells for r in table.rows] == [["Quantum sensing", "José"], ["Fusion blankets", "Müller"]]
     japanese = tmp_path / "j.csv"

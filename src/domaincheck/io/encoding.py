@@ -235,21 +235,36 @@ def untried_encodings(tried: Collection[str], head: bytes = b"") -> list[str]:
 
 
 def _looks_western(head: bytes) -> bool:
-    """Whether every byte above ASCII in ``head`` stands alone between ASCII bytes and is a letter in Windows-1252
-    (é of José, ü of Müller): a European name or word, which the Japanese encodings, whose characters take two bytes,
-    never write. Such a file was told to try EUC-JP (a user test)."""
-    high = [i for i, byte in enumerate(head) if byte >= 0x80]
-    if not high:
-        return False
-    for i in high:
-        if (i > 0 and head[i - 1] >= 0x80) or (i + 1 < len(head) and head[i + 1] >= 0x80):
+    """Whether every byte above ASCII in ``head`` is, in Windows-1252, a letter (é of José, ü of Müller, ß) or the
+    typography Word writes (curly quotes, dashes, …), in runs of at most :data:`_WESTERN_RUN` between ASCII bytes
+    (Straße, "Müller’s"): European text. Japanese text in its encodings writes two bytes a character and runs of
+    characters, longer than that. Such a file was told to try EUC-JP (a user test)."""
+    run = 0
+    seen = False
+    for byte in head:
+        if byte < 0x80:
+            run = 0
+            continue
+        run += 1
+        seen = True
+        if run > _WESTERN_RUN:
             return False
         try:
-            if not bytes([head[i]]).decode("cp1252").isalpha():
-                return False
+            char = bytes([byte]).decode("cp1252")
         except UnicodeDecodeError:
             return False
-    return True
+        if not (char.isalpha() or char in _WESTERN_TYPOGRAPHY):
+            return False
+    return seen
+
+
+_WESTERN_RUN = 3
+"""The longest run of non-ASCII bytes :func:`_looks_western` takes for European text (ß and é side by side, a curly
+quote after an accented letter)."""
+_WESTERN_TYPOGRAPHY = frozenset("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022"
+                                "\u00ab\u00bb\u00b0\u20ac\u00a0")
+"""Windows-1252 punctuation that European text holds: curly quotes, en and em dashes, ellipsis, bullet, guillemets,
+degree, euro, no-break space."""
 
 
 def _family(name: str) -> str:
