@@ -1044,6 +1044,10 @@ def test_evaluate_names_the_missing_column_and_takes_it_by_option(tmp_path: Path
     assert run(*MIN, "evaluate", str(src), "--labels-column", "2", "-f", "json").stdout == r.stdout
     r = run(*MIN, "evaluate", str(src), "--labels-column", "1")
     assert r.exit_code == EXIT_ERROR and "the labels column 'Project Title' is the title column" in r.stderr, r.stderr
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("title,labels\nquantum computer,quantum\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(labelled), "--column", "2")  # the title given as the only labels column
+    assert r.exit_code == EXIT_ERROR and "the labels column 'labels' is the title column" in r.stderr, r.stderr
     r = run(*MIN, "evaluate", str(src), "--labels-column", "gould")
     assert r.exit_code == EXIT_ERROR and "labels column 'gould' not found" in r.stderr, r.stderr
     src.write_text("name,labels\nquantum computer,quantum\n", encoding="utf-8")
@@ -1098,6 +1102,55 @@ def test_evaluate_json_errors_name_their_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("english")
+def test_evaluate_names_lines_after_cells_that_span_lines(tmp_path: Path) -> None:
+    """A quoted cell with a line break (a subtitle, labels on two lines) made every later row's line one too low (a
+    review): rows are named by the line where they end, as an editor shows them, below a banner too."""
+    src = tmp_path / "ml.csv"
+    src.write_text('令和8年度\n"一覧\n（第二期）"\ntitle,labels\n"量子コンピュータの誤り訂正\n（第二期）",quantum\n'
+                   '深層学習,"ai_robotics\nquantum"\n宇宙の研究,bogus\n中世日本文学の研究,quantum\n', encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR and "ml.csv: line 9: unknown label(s) bogus" in r.stderr, r.stderr
+    src.write_text(src.read_text(encoding="utf-8").replace("bogus", "space"), encoding="utf-8")
+    report = json.loads(run(*MIN, "evaluate", str(src), "--format", "json").stdout)
+    assert {e["title"]: e["line"] for e in report["errors"]}["中世日本文学の研究"] == 10
+
+
+@pytest.mark.usefixtures("english")
+def test_evaluate_splits_labels_in_stages_and_names_only_the_unknown_piece(tmp_path: Path) -> None:
+    """An English name holds commas, so other separators split first and commas last; only the unknown piece is
+    reported, and a short Latin typo is not matched inside an English name ('foo' of 'food tech')."""
+    from domaincheck.evaluate import label_names, read_cases
+    from domaincheck.taxonomy import load
+
+    tax = load()
+    ids, names = [a.id for a in tax.areas], label_names(tax.areas)
+    src = tmp_path / "sep.csv"
+    src.write_text('title,labels\n農業,"Agriculture, forestry, fisheries and food tech\nOcean"\n'
+                   '量子,"quantum, space"\n', encoding="utf-8")
+    assert [set(c.labels) for c in read_cases(src, ids, names=names)] == [{"agri_food", "ocean"}, {"quantum", "space"}]
+    src.write_text('title,labels\n量子,"quantum;foo"\n', encoding="utf-8")
+    r = run("evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR and r.stderr.startswith(f"Error: {src}: line 2: unknown label(s) foo\n"), r.stderr
+
+
+@pytest.mark.usefixtures("english")
+def test_evaluate_refuses_formulas_saved_without_their_values(tmp_path: Path) -> None:
+    """A workbook written by a program holds =B2 where Excel would have saved the title: evaluate classified the
+    formula's text (a review); screen marks such a row formula_not_evaluated."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["研究課題名", "元の題名", "正解ラベル"])
+    sheet.append(["=B2", "量子コンピュータの誤り訂正", "quantum"])
+    src = tmp_path / "formula.xlsx"
+    book.save(src)
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR
+    assert "row 2: the 研究課題名 cell is a formula saved without its value" in r.stderr, r.stderr
+
+
+@pytest.mark.usefixtures("english")
 def test_evaluate_refuses_titles_screen_would_not_classify(tmp_path: Path) -> None:
     """Numbers, dates, Excel error values and sub-headings in the title column were scored as titles labelled none
     (a wrong --column gave "false alarms 0/20"): they are problems, as screen marks them."""
@@ -1106,7 +1159,8 @@ def test_evaluate_refuses_titles_screen_would_not_classify(tmp_path: Path) -> No
                    encoding="utf-8")  # fmt: skip
     r = run(*MIN, "evaluate", str(src))
     assert r.exit_code == EXIT_ERROR
-    assert "4 lines have problems: line 3: title is a number, date or value, not text: '12345'" in r.stderr
+    assert "4 lines have problems: line 3: title is a number, date or value, or a sub-heading (和文, 英文), " \
+        "not text: '12345'" in r.stderr
     assert "line 5: title is an Excel error value: '#N/A'" in r.stderr and "line 6: title is a number" in r.stderr
     assert "is the title column the right one? (--column)" in r.stderr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -229,21 +229,18 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
         return by_area_name.get(normalize_text(label))
 
     def labels_of(parts: list[str]) -> tuple[set[str], list[str]]:
-        """The ids of the labels in ``parts`` (split again at 、 ; / and line breaks where every piece is a label),
-        and the labels not known."""
+        """The ids of the labels in ``parts``, and the labels not known. A part that is no label is split at line
+        breaks, 、 ; and /, and a piece that is no label then at commas (an English area name holds commas); what
+        is still unknown is reported alone."""
         found: set[str] = set()
         unknown: list[str] = []
         for part in parts:
-            one = label_id(part)
-            if one is not None:
-                found.add(one)
-                continue
-            pieces = [x.strip() for x in _OTHER_SEPARATORS.split(part) if x.strip()]
-            ids = [label_id(x) for x in pieces]
-            if len(pieces) > 1 and all(ids):
-                found.update(x for x in ids if x)
-            else:
-                unknown.append(part)
+            for piece in _pieces(part, label_id):
+                one = label_id(piece)
+                if one is None:
+                    unknown.append(piece)
+                else:
+                    found.add(one)
         return found, unknown
 
     name = str(path)
@@ -256,20 +253,30 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
         with open_table(source, fmt, encoding, sheet, header_row, column, layout=fmt == "xlsx") as table:
             if not table.records:  # an empty JSONL: its header is made up
                 raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
-            title_at, labels_at, others = _label_columns(table.header, table.hidden, name, column, labels_column)
+            title_at, labels_at, others = _label_columns(table.header, table.hidden, name, column, labels_column,
+                                                         table.sheet)  # fmt: skip
             labels_name = table.header[labels_at]
             where, where_ja = ("row", "行目") if fmt == "xlsx" else ("line", "行目")
             cases = []
             problems: list[_Problem] = []  # every line's problem is reported at once (a file labelled by hand)
             for row in table.rows:
-                n = table.header_at + row.number  # where the user finds the row: a line, or a workbook's row
+                # Where the user finds the row: a line (where it ends, a quoted cell may span lines), a record's line
+                # (JSONL), a workbook's row
+                n = table.line() if table.line is not None else table.header_at + row.number
                 if row.problems:
                     problems.append(_Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None))
                     continue
                 cells = row.cells
+                if title_at in row.formulas or labels_at in row.formulas:  # xlsx: the cell holds its formula's text
+                    which = table.header[title_at if title_at in row.formulas else labels_at]
+                    problems.append(_Problem(n, f"the {which} cell is a formula saved without its value",
+                                             f"{which} のセルは値が保存されていない数式です",
+                                             "open the workbook in Excel and save it, so that formulas keep their "
+                                             "values", "Excel でブックを開いて保存し、数式の値を保存してください"))
+                    continue
                 raw = cells[labels_at] if labels_at < len(cells) else None
-                parts = [cell_text(x) for x in raw] if isinstance(raw, list) else \
-                    cell_text(raw).replace("｜", "|").split("|")
+                parts = [p for x in (raw if isinstance(raw, list) else [raw])
+                         for p in cell_text(x).replace("｜", "|").split("|")]  # fmt: skip
                 parts = [x.strip() for x in parts if x.strip()]
                 if not parts:
                     problems.append(_Problem(n, f"empty {labels_name} cell", f"{labels_name} のセルが空です",
@@ -281,7 +288,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                     problems.append(_unknown_labels(n, unknown, known, by_area_name))
                     continue
                 if "none" in labels and len(labels) > 1:
-                    shown = " | ".join(parts)
+                    shown = " ".join(" | ".join(parts).split())  # on one line
                     problems.append(_Problem(n, f"'none' together with areas ({shown})",
                                              f"'none' と領域が一緒に書かれています（{shown}）",
                                              "write none alone, or only the areas (ids or names)",
@@ -321,19 +328,29 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     return read
 
 
-_OTHER_SEPARATORS = re.compile(r"[、,，;；/／\n\r]")
-"""What else a labels cell may separate its labels by (typed as in Japanese text, or Alt+Enter in Excel), where
-every piece is a label: an English area name holds commas."""
+_OTHER_SEPARATORS = (re.compile(r"[\n\r、;；/／]"), re.compile(r"[,，]"))
+"""What else a labels cell may separate its labels by (as typed in Japanese text, or Alt+Enter in Excel), tried in
+turn: commas last, as an English area name holds them."""
+
+
+def _pieces(part: str, label_id: Callable[[str], str | None], level: int = 0) -> list[str]:
+    """``part`` whole when it is a label; else split at the separators of ``level`` and on, each piece likewise."""
+    if label_id(part) is not None or level == len(_OTHER_SEPARATORS):
+        return [part]
+    pieces = [x.strip() for x in _OTHER_SEPARATORS[level].split(part) if x.strip()]
+    return [p for x in pieces for p in _pieces(x, label_id, level + 1)]
 
 _TITLE_PROBLEMS = {
-    "title_not_text": ("title is a number, date or value, not text", "タイトルが数値・日付などで、文章ではありません"),
+    "title_not_text": ("title is a number, date or value, or a sub-heading (和文, 英文), not text",
+                       "タイトルが数値・日付などの値か小見出し（和文・英文）で、文章ではありません"),
     "title_excel_error": ("title is an Excel error value", "タイトルが Excel のエラー値です"),
 }
 """screen's judgements of a title cell (:func:`domaincheck.io.readers.title_problem`), as evaluate says them."""
 
 
 def _label_columns(header: tuple[str, ...], hidden: tuple[bool, ...] | None, name: str, column: str | None,
-                   labels_column: str | None) -> tuple[int, int, tuple[int, ...]]:  # fmt: skip
+                   labels_column: str | None, sheet: str | None = None
+                   ) -> tuple[int, int, tuple[int, ...]]:  # fmt: skip
     """The indexes of the title and labels columns, and of other columns that could be the labels column;
     InputError saying which column is missing, and how to name it."""
     from .io.columns import describe_columns, detect_title_column, resolve_column
@@ -356,6 +373,8 @@ def _label_columns(header: tuple[str, ...], hidden: tuple[bool, ...] | None, nam
         labels: int | None = resolve_column(header, labels_column, role="labels column")
     else:
         labels = candidates[0] if candidates else None
+    if title is not None and labels is None and labels_column is None and names[title] in LABELS_COLUMNS:
+        labels = title  # --column named the only labels column: said as such below
     if title is not None and title == labels:
         raise InputError(f"{name}: the labels column {header[labels]!r} is the title column",
                          hint="name the labels column with --labels-column, the title column with --column",
@@ -382,8 +401,13 @@ def _label_columns(header: tuple[str, ...], hidden: tuple[bool, ...] | None, nam
         # One cell filled: a banner (令和8年度 … 一覧) taken for the column names
         hint += "; if the column names are not in the first row, say which row holds them with --header-row N"
         hint_ja += "。列名が 1 行目にないときは、列名のある行を --header-row N で指定してください"
-    raise InputError(f"{name}: needs {need}; found: {found}", hint=hint,
-                     ja=f"{name}: {need_ja}が必要です。見つかった列: {found}", hint_ja=hint_ja)
+    where, where_ja = "", ""
+    if sheet is not None:  # a workbook: the sheet read may not be the one with the labels
+        where, where_ja = f" in sheet {sheet!r}", f"（シート {sheet!r}）"
+        hint += "; or read another sheet with --sheet NAME"
+        hint_ja += "。または --sheet シート名 で別のシートを読ませてください"
+    raise InputError(f"{name}: needs {need}; found{where}: {found}", hint=hint,
+                     ja=f"{name}: {need_ja}が必要です。見つかった列{where_ja}: {found}", hint_ja=hint_ja)
 
 
 class _Problem(NamedTuple):
@@ -425,7 +449,8 @@ def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | No
     if close:
         return close[0]
     text = normalize_text(label)
-    holding = {names[n] for n in names if text and text in n}
+    # A part of a Japanese name (半導体 of 半導体・通信); not of an English one, where "foo" is in "food tech"
+    holding = {names[n] for n in names if len(text) >= 2 and not text.isascii() and text in n}
     if len(holding) == 1:
         return holding.pop()
     near = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)

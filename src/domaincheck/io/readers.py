@@ -157,10 +157,12 @@ class Table:
     """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
     header_at: int = 1
-    """Where the header is, as a spreadsheet numbers rows: the 1-based row of a workbook; for CSV and TSV the record,
-    blank lines and any banner counted (its line, unless a quoted cell above it spans lines). A data row's place is
-    ``header_at + RawRow.number``. 0 for JSONL, whose record numbers are their lines, and for an input read with no
-    header row."""
+    """Where the header is: the 1-based row of a workbook (a data row's is ``header_at + RawRow.number``); the
+    physical line where a CSV or TSV header ends (see :attr:`line` for a data row's); 0 for JSONL, whose record numbers
+    are their lines. Read with no header row: one less than data row 1's."""
+    line: Callable[[], int] | None = None
+    """CSV and TSV: the physical line where the record that ``rows`` last yielded ends (as ``csv.reader.line_num``
+    counts; a quoted cell may span lines), for a message that names a row where an editor finds it; else None."""
     size: int | None = None
     """CSV, TSV and JSONL read from a regular file: its size in bytes, where :attr:`tell` ends; else None (xlsx, whose
     rows ``total`` may count; standard input and pipes, which are spooled as they come)."""
@@ -685,6 +687,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                 continue  # a banner above the header
             if any(record):
                 header = record
+                header_line = split_lines[0] + reader.line_num
                 break
             if header_row:  # 0: the first row that is not blank, with no search below it (see open_table)
                 raise InputError(f"{source.name}: row {header_row} (--header-row) is blank",
@@ -704,17 +707,26 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     # Without --header-row, a first row that holds no title column may be a banner: the header may be below it, as
     # in a workbook (see _start_sheet). The records read ahead are data again when none holds a title column.
     ahead: list[list[str]] = []
+    ahead_ends: list[int] = []  # the physical line where each record read ahead ends
     below: int | None = None
+
+    def read_ahead() -> Iterator[list[str]]:
+        for line in lines:
+            record = parse(line)
+            ahead_ends.append(split_lines[0] + reader.line_num)
+            yield record
+
     if header_row is None and _search_below(header, column):
         try:
-            ahead, found = _look_below(header, (parse(line) for line in lines), _record_texts, column)
+            ahead, found = _look_below(header, read_ahead(), _record_texts, column)
         except UnicodeError:
             raise _decode_error(source, encoding) from None
         except csv.Error as exc:
             raise error(exc) from None
         if found is not None:
-            below, header, ahead = seen + found, ahead[found - 1], []
+            below, header, ahead, header_line = seen + found, ahead[found - 1], [], ahead_ends[found - 1]
     context = _delimiter_context(header, fmt, source.name)
+    end = [0]  # the physical line where the record last yielded ends (see Table.line)
 
     def rows() -> Iterator[RawRow]:
         # The hot loop. Cells are all str, so a record is blank exactly when no cell is truthy, and the
@@ -722,21 +734,26 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         make = tuple.__new__
         number = 0
         fast = 0
-        for record in ahead:  # read while looking for a header below a banner
+        for k, record in enumerate(ahead):  # read while looking for a header below a banner
             number += 1
             if any(record):
+                end[0] = ahead_ends[k]
                 yield make(RawRow, (number, record, (), (), None))
             else:
                 blank[0] += 1
+        end[0] = split_lines[0] + reader.line_num  # the lines read before this loop
         try:
             for line in lines:
                 number += 1
                 if '"' in line:
                     feed.pending = line
-                    quoted_at[0] = split_lines[0] + fast + reader.line_num + 1
+                    before = reader.line_num
+                    quoted_at[0] = split_lines[0] + fast + before + 1
                     record = next(reader)
+                    end[0] += reader.line_num - before
                 else:
                     fast += 1
+                    end[0] += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
                     yield make(RawRow, (number, record, (), (), None))
@@ -749,7 +766,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             raise error(exc) from None
 
     return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context,
-                 header_at=seen if below is None else below)
+                 header_at=header_line, line=lambda: end[0])
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
