@@ -1027,6 +1027,8 @@ def test_evaluate_reads_a_workbook_below_a_banner_and_names_its_rows(tmp_path: P
     assert r.exit_code == EXIT_ERROR
     assert "2 rows have problems: row 6: unknown label(s) quantm (did you mean quantum?); row 7: empty ラベル cell" \
         in r.stderr, r.stderr
+    # what was read, which the problems may come from: said in the hint, as the run says it when it succeeds
+    assert "read: sheet 'Sheet', title column '研究課題名', labels column 'ラベル'" in r.stderr, r.stderr
 
 
 @pytest.mark.usefixtures("english")

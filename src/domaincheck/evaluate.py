@@ -311,7 +311,12 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                     continue
                 cases.append(Case(title, frozenset(labels), n))
             if problems:
-                raise _problems_error(name, problems, where, where_ja)
+                # Which columns were read, as the run would have said: the problems may come from the wrong ones
+                sheet_en = f"sheet {table.sheet!r}, " if table.sheet is not None else ""
+                sheet_ja = f"シート {table.sheet!r}、" if table.sheet is not None else ""
+                columns = (f"read: {sheet_en}title column {table.header[title_at]!r}, labels column {labels_name!r}",
+                           f"読んだもの: {sheet_ja}タイトル列 {table.header[title_at]!r}、ラベル列 {labels_name!r}")
+                raise _problems_error(name, problems, where, where_ja, columns)
             read = Labelled(cases, fmt, table.encoding, table.sheet, table.header_at or None, table.header[title_at],
                             labels_name, table.other_sheets, labels_at + 1,
                             tuple((table.header[i], i + 1) for i in others))  # fmt: skip
@@ -457,10 +462,14 @@ def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | No
     return names[near[0]] if near else None
 
 
-def _problems_error(path: str, problems: list[_Problem], where: str = "line", where_ja: str = "行目") -> InputError:
+def _problems_error(path: str, problems: list[_Problem], where: str = "line", where_ja: str = "行目",
+                    read: tuple[str, str] | None = None) -> InputError:  # fmt: skip
     """One error for every line with a problem (one run, not one per typo): a single line as it always read, several
-    listed (ten, then a count), with each kind's hint once."""
+    listed (ten, then a count), with each kind's hint once, and ``read`` (what was read, in English and Japanese)
+    last."""
     hints = list(dict.fromkeys((p.hint, p.hint_ja) for p in problems if p.hint))
+    if read is not None:
+        hints.append(read)
     hint, hint_ja = "; ".join(h for h, _ in hints) or None, "。".join(j or "" for _, j in hints) or None
     if len(problems) == 1:
         p = problems[0]
