@@ -207,12 +207,13 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
 
     The title column is ``column`` (a name or 1-based number), else ``title``, else one ``screen`` detects
     (研究課題名, 課題名…); the labels column is ``labels_column``, else the first visible one of
-    :data:`LABELS_COLUMNS` present (names in any case). A label is an area id, ``none`` (or なし, 該当なし), or a
-    name in ``names`` (name → id: the areas' Japanese and English names), all compared normalised (ＱＵＡＮＴＵＭ,
-    量子, AI・先端ロボット); labels are ``|``-separated, or by 、 ; / or a line break when every part is a label; a
-    JSONL labels value may be a list. Unknown labels, missing columns, an empty labels cell (write ``none`` for no
-    area) and titles the classifier cannot use (empty, no letters or digits, too long; a number, date or Excel error
-    value, as ``screen`` judges a title cell) are input errors naming each line (row, in a workbook) that has one.
+    :data:`LABELS_COLUMNS` present (names in any case). A label is an area id, ``none`` (or one of
+    :data:`NONE_LABELS`), or a name in ``names`` (name → id: the areas' Japanese and English names), all compared
+    normalised (ＱＵＡＮＴＵＭ, 量子, AI・先端ロボット); labels are ``|``-separated, a JSONL labels value may be a
+    list, and a piece that is no label is split again (see :data:`_OTHER_SEPARATORS`). Unknown labels, missing
+    columns, an empty labels cell (write ``none`` for no area) and titles the classifier cannot use (empty, no
+    letters or digits, too long; a number, date, Excel error value or formula saved without its value, as ``screen``
+    judges a title cell) are input errors naming each line (row, in a workbook) that has one: the first ten.
     """
     from .classify import checked
     from .io.readers import title_problem
@@ -344,6 +345,7 @@ def _pieces(part: str, label_id: Callable[[str], str | None], level: int = 0) ->
         return [part]
     pieces = [x.strip() for x in _OTHER_SEPARATORS[level].split(part) if x.strip()]
     return [p for x in pieces for p in _pieces(x, label_id, level + 1)]
+
 
 _TITLE_PROBLEMS = {
     "title_not_text": ("title is a number, date or value, or a sub-heading (和文, 英文), not text",

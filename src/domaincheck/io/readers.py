@@ -515,6 +515,7 @@ def _headless(table: Table) -> None:
     """Make the row ``table`` read as its header data row 1, the others one place on, and name the columns."""
     first = table.first_values if table.first_values is not None else list(table.header)
     table.first_values = first
+    table.line = None  # the rows' lines are one place on, and the first one's was read as the header's
     table.header = tuple(HEADLESS_NAME.format(n) for n in range(1, len(first) + 1))
     table.rows = _first_then(first, table.rows)
     table.header_at -= 1
