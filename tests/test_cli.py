@@ -1182,6 +1182,9 @@ def test_evaluate_says_what_it_read_and_what_it_left(tmp_path: Path) -> None:
     second = book.create_sheet("若手枠")
     second.append(["研究課題名", "正解ラベル"])
     second.append(["全固体電池", "energy_gx"])
+    third = book.create_sheet("応募一覧")  # titles without labels: nothing to measure there, not warned of
+    third.append(["研究課題名", "代表者"])
+    third.append(["海洋観測", "山田"])
     src = tmp_path / "labels.xlsx"
     book.save(src)
     r = run(*MIN, "evaluate", str(src), "--format", "json")
@@ -1195,6 +1198,28 @@ def test_evaluate_says_what_it_read_and_what_it_left(tmp_path: Path) -> None:
     assert "読んだもの: シート '一般枠'、タイトル列 '研究課題名'、ラベル列 '正解ラベル'、見出し行 2" in r.stderr
     assert "シート '若手枠' にもタイトル列がありますが、読んでいません" in r.stderr and "それぞれ評価して" in r.stderr
     assert "列 'ラベル'（2 列目） もラベル列になりえますが、読んだのは '正解ラベル'（3 列目） です" in r.stderr
+
+
+@pytest.mark.usefixtures("english")
+def test_evaluate_points_at_the_sheet_that_has_the_labels(tmp_path: Path) -> None:
+    """The first sheet with titles had no labels column: the error named neither that sheet nor the one with both
+    (a review)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "応募一覧"
+    book.active.append(["研究課題名", "代表者"])
+    book.active.append(["海洋観測", "山田"])
+    labelled = book.create_sheet("正解")
+    labelled.append(["研究課題名", "正解"])
+    labelled.append(["量子コンピュータ", "quantum"])
+    src = tmp_path / "two.xlsx"
+    book.save(src)
+    r = run(*MIN, "evaluate", str(src))
+    assert r.exit_code == EXIT_ERROR and "needs a labels column" in r.stderr and "in sheet '応募一覧'" in r.stderr
+    assert "Hint: sheet '正解' has both columns: read it with --sheet '正解'" in r.stderr, r.stderr
+    r = run(*MIN, "evaluate", str(src), "--sheet", "正解", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["cases"] == 1, r.stderr
 
 
 def test_evaluate_reads_labels_as_offices_type_them(tmp_path: Path) -> None:

@@ -254,8 +254,22 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
         with open_table(source, fmt, encoding, sheet, header_row, column, layout=fmt == "xlsx") as table:
             if not table.records:  # an empty JSONL: its header is made up
                 raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
-            title_at, labels_at, others = _label_columns(table.header, table.hidden, name, column, labels_column,
-                                                         table.sheet)  # fmt: skip
+            try:
+                title_at, labels_at, others = _label_columns(table.header, table.hidden, name, column, labels_column,
+                                                             table.sheet)  # fmt: skip
+            except InputError as exc:
+                # A workbook whose first sheet with titles has no labels: another sheet may have both
+                labelled = next((o for o in table.other_sheets
+                                 if _sheet_labelled(source, o, header_row, column, labels_column)), None)  # fmt: skip
+                if labelled is None:
+                    raise
+                raise InputError(exc.message, hint=f"sheet {labelled!r} has both columns: read it with --sheet "
+                                 f"{labelled!r}", ja=exc.text("ja"),
+                                 hint_ja=f"シート {labelled!r} には両方の列があります: --sheet {labelled!r} で"
+                                         "読ませてください") from None  # fmt: skip
+            # Other sheets to measure too: those with a labels column as well as titles
+            other_sheets = tuple(o for o in table.other_sheets
+                                 if _sheet_labelled(source, o, header_row, column, labels_column))  # fmt: skip
             labels_name = table.header[labels_at]
             where, where_ja = ("row", "行目") if fmt == "xlsx" else ("line", "行目")
             cases = []
@@ -319,7 +333,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                            f"読んだもの: {sheet_ja}タイトル列 {table.header[title_at]!r}、ラベル列 {labels_name!r}")
                 raise _problems_error(name, problems, where, where_ja, columns)
             read = Labelled(cases, fmt, table.encoding, table.sheet, table.header_at or None, table.header[title_at],
-                            labels_name, table.other_sheets, labels_at + 1,
+                            labels_name, other_sheets, labels_at + 1,
                             tuple((table.header[i], i + 1) for i in others))  # fmt: skip
     except OSError as exc:
         from .errors import reason_ja
@@ -332,6 +346,17 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     if not cases:
         raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
     return read
+
+
+def _sheet_labelled(source: InputSource, sheet: str, header_row: int | None, column: str | None,
+                    labels_column: str | None) -> bool:  # fmt: skip
+    """Whether the workbook's ``sheet`` has a title column and a labels column, as read with the same options."""
+    try:
+        with open_table(source, "xlsx", None, sheet, header_row, column, layout=True) as table:
+            _label_columns(table.header, table.hidden, "", column, labels_column)
+    except InputError:
+        return False
+    return True
 
 
 _OTHER_SEPARATORS = (re.compile(r"[\n\r、;；/／]"), re.compile(r"[,，]"))
