@@ -468,6 +468,8 @@ class ScreenFormat(str, Enum):
 # The options that say how an input file is read, the same for screen and evaluate
 _ColumnOpt = Annotated[str | None, typer.Option("--column", "-c", help="Title column: name or 1-based index "
                                                 "(default: detect title, 課題名, 研究課題名 …).")]
+_EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
+                                                  "CP932, telling EUC-JP apart).")]
 _SheetOpt = Annotated[str | None, typer.Option("--sheet", help="xlsx input: worksheet name, or its 1-based number "
                                                "(default: the first visible sheet with a title column).")]
 _InputFormatOpt = Annotated[ScreenFormat | None, typer.Option("--input-format", help="Input format when the suffix "
@@ -500,8 +502,7 @@ def evaluate(
     column: _ColumnOpt = None,
     labels_column: Annotated[str | None, typer.Option("--labels-column", help="Labels column: name or 1-based "
                                                       "index (default: labels, label, ラベル, 正解 …).")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detect BOM, UTF-8, "
-                                                 "CP932, telling EUC-JP apart).")] = None,
+    encoding: _EncodingOpt = None,
     sheet: _SheetOpt = None,
     input_format: _InputFormatOpt = None,
     header_row: _HeaderRowOpt = None,
@@ -757,8 +758,7 @@ def screen(
     column: _ColumnOpt = None,
     extra_column: Annotated[list[str] | None, typer.Option("--extra-column", "-x", help="Also classify the text of "
                                                            "this column (keywords, abstract); repeatable.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding (default: detect BOM, UTF-8, "
-                                                 "CP932, telling EUC-JP apart).")] = None,
+    encoding: _EncodingOpt = None,
     output_encoding: Annotated[str | None, typer.Option(
         "--output-encoding", help="CSV/TSV output encoding: utf-8-sig, utf-8 or cp932 (default: utf-8-sig, with the "
         "BOM Excel needs, for a file; utf-8 when piped or appended to a longer file).")] = None,

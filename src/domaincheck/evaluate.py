@@ -224,7 +224,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
 
     def label_id(label: str) -> str | None:
-        key = unicodedata.normalize("NFKC", label).strip().casefold()
+        key = _label_key(label)
         if key in known_set or key in NONE_LABELS:
             return "none" if key in NONE_LABELS else key
         return by_area_name.get(normalize_text(label))
@@ -277,7 +277,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
             for row in table.rows:
                 # Where the user finds the row: a line (where it ends, a quoted cell may span lines), a record's line
                 # (JSONL), a workbook's row
-                n = table.line() if table.line is not None else table.header_at + row.number
+                n = table.line(row.number) if table.line is not None else table.header_at + row.number
                 if row.problems:
                     problems.append(_Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None))
                     continue
@@ -346,6 +346,11 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     if not cases:
         raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
     return read
+
+
+def _label_key(label: str) -> str:
+    """A label as compared with the ids and :data:`NONE_LABELS`: NFKC (ｑｕａｎｔｕｍ), trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", label).strip().casefold()
 
 
 def _sheet_labelled(source: InputSource, sheet: str, header_row: int | None, column: str | None,
@@ -476,7 +481,7 @@ def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | No
 
     from .normalize import normalize_text
 
-    key = unicodedata.normalize("NFKC", label).strip().casefold()
+    key = _label_key(label)
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     if close:
         return close[0]

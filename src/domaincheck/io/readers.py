@@ -160,9 +160,10 @@ class Table:
     """Where the header is: the 1-based row of a workbook (a data row's is ``header_at + RawRow.number``); the
     physical line where a CSV or TSV header ends (see :attr:`line` for a data row's); 0 for JSONL, whose record numbers
     are their lines. Read with no header row: one less than data row 1's."""
-    line: Callable[[], int] | None = None
-    """CSV and TSV: the physical line where the record that ``rows`` last yielded ends (as ``csv.reader.line_num``
-    counts; a quoted cell may span lines), for a message that names a row where an editor finds it; else None."""
+    line: Callable[[int], int] | None = None
+    """CSV and TSV: given the number of the row that ``rows`` last yielded, the physical line where it ends (as
+    ``csv.reader.line_num`` counts; a quoted cell may span lines), for a message that names a row where an editor finds
+    it; else None."""
     size: int | None = None
     """CSV, TSV and JSONL read from a regular file: its size in bytes, where :attr:`tell` ends; else None (xlsx, whose
     rows ``total`` may count; standard input and pipes, which are spooled as they come)."""
@@ -727,7 +728,9 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         if found is not None:
             below, header, ahead, header_line = seen + found, ahead[found - 1], [], ahead_ends[found - 1]
     context = _delimiter_context(header, fmt, source.name)
-    end = [0]  # the physical line where the record last yielded ends (see Table.line)
+    # The lines beyond one a record read so far (a quoted cell's line breaks): a record's line is derived from its
+    # number (see Table.line), so that the hot loop's plain lines cost nothing more
+    spanned = [0]
 
     def rows() -> Iterator[RawRow]:
         # The hot loop. Cells are all str, so a record is blank exactly when no cell is truthy, and the
@@ -738,11 +741,11 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         for k, record in enumerate(ahead):  # read while looking for a header below a banner
             number += 1
             if any(record):
-                end[0] = ahead_ends[k]
+                spanned[0] = ahead_ends[k] - header_line - number
                 yield make(RawRow, (number, record, (), (), None))
             else:
                 blank[0] += 1
-        end[0] = split_lines[0] + reader.line_num  # the lines read before this loop
+        spanned[0] = split_lines[0] + reader.line_num - header_line - number  # the lines read before this loop
         try:
             for line in lines:
                 number += 1
@@ -751,10 +754,9 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                     before = reader.line_num
                     quoted_at[0] = split_lines[0] + fast + before + 1
                     record = next(reader)
-                    end[0] += reader.line_num - before
+                    spanned[0] += reader.line_num - before - 1
                 else:
                     fast += 1
-                    end[0] += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
                     yield make(RawRow, (number, record, (), (), None))
@@ -767,7 +769,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             raise error(exc) from None
 
     return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context,
-                 header_at=header_line, line=lambda: end[0])
+                 header_at=header_line, line=lambda number: header_line + number + spanned[0])
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
