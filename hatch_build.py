@@ -12,11 +12,11 @@ written into the source tree.
 
 Compiling takes about two minutes (one large C file at -O3), so the extension modules are kept in a build cache, like
 ccache, keyed by everything that goes into them: every source file of the package, this hook, the Python version and
-platform, the versions of mypy and of the libraries the core is typed against (ahocorasick-rs, rapidfuzz: the hook
-installs them), and the compiler settings in the environment (CC, CFLAGS…). setuptools only drives the compiler with
-the interpreter's own flags, so its version is left out (the packaging test's build without isolation runs the
-venv's older setuptools). A second build of the same sources (the packaging test builds a wheel after the install
-built one) takes seconds. The cache lives in ``$DOMAINCHECK_BUILD_CACHE`` (an absolute path), else
+platform, the versions of mypy and of the libraries the core is typed against (ahocorasick-rs, rapidfuzz,
+pyspellchecker: the hook installs them), and the compiler settings in the environment (CC, CFLAGS…). setuptools only
+drives the compiler with the interpreter's own flags, so its version is left out (the packaging test's build without
+isolation runs the venv's older setuptools). A second build of the same sources (the packaging test builds a wheel
+after the install built one) takes seconds. The cache lives in ``$DOMAINCHECK_BUILD_CACHE`` (an absolute path), else
 ``$XDG_CACHE_HOME/domaincheck-build`` or ``~/.cache/domaincheck-build``; ``off`` (or 0, false, no) compiles every time,
 and so does a home that cannot be found. An entry is written under a temporary name and renamed into place, so an
 interrupted build never leaves one half-written; entries are readable by every user, the newest eight are kept,
@@ -193,6 +193,6 @@ _KEEP = 8
 """Build cache entries kept (the newest)."""
 _OFF = frozenset({"off", "0", "false", "no", "none"})
 """Values of ``DOMAINCHECK_BUILD_CACHE`` that turn the cache off, in any case."""
-_TYPED_DEPENDENCIES = ("mypy", "ahocorasick-rs", "rapidfuzz")
+_TYPED_DEPENDENCIES = ("mypy", "ahocorasick-rs", "rapidfuzz", "pyspellchecker")
 """Distributions whose versions go into the key: mypy, and the libraries whose types mypyc compiles the core
 against (the hook installs them; without them it compiles other C code)."""

@@ -378,6 +378,38 @@ def test_an_acronym_ending_a_camel_case_name_is_a_word(classifier) -> None:  # t
     assert [(norm.text[s.start : s.end], s.fuzzy) for s in spans] == [("fpga", False), ("acelerators", True)]
 
 
+def test_the_speller_leaves_english_words_as_written(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A real English word one edit from a taxonomy word is not a typo of it; a misspelling beside it still is."""
+    from domaincheck.normalize import normalize
+
+    def corrected(title: str) -> list[str]:
+        norm = normalize(title)
+        return [norm.text[s.start : s.end] for s in classifier.matcher.find(norm) if s.fuzzy]
+
+    # each was taken for a taxonomy word before: braking, positron, protection(s), adsorption, MaaS, botnet, swine,
+    # copper, microring, sample, microscopic, photon
+    for word in ("breaking", "position", "projections", "absorption", "masses", "bonnet", "spines", "cooper",
+                 "mirroring", "simple", "macroscopic", "phonon"):  # fmt: skip
+        assert classifier.matcher._correct(word) is None, word
+    assert classifier.matcher._correct("qantum") == "quantum"
+    assert classifier.matcher._correct("cybersecurty") == "cybersecurity"
+    for word in ("breaking", "masses", "bonnet", "spines", "cooper", "mirroring"):  # these made a term of the title
+        assert corrected(f"On {word} in qantum systems") == ["qantum"], word
+    assert not classifier.classify("Negative neutrino masses as a mirage of dark energy").areas
+
+
+def test_the_speller_reads_the_dictionary_as_its_library_does() -> None:
+    """The speller's quick read of pyspellchecker's data file gives the words the library's own loader gives."""
+    from spellchecker import SpellChecker
+
+    from domaincheck.matcher import english_words
+
+    words = english_words()
+    assert len(words) > 100_000
+    assert set(words) == {w.encode() for w in SpellChecker(language="en").word_frequency.words()
+                          if len(w) >= 5 and w.isascii() and w.isalpha()}  # fmt: skip
+
+
 def test_the_api_rejects_what_the_cli_rejects(classifier) -> None:  # type: ignore[no-untyped-def]
     """A reporting score outside 0-100 or a top below 1 is an error, as on the command line; brief_many given one
     string (which would be classified letter by letter) says to pass a sequence."""
