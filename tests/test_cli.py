@@ -1194,10 +1194,52 @@ def test_evaluate_says_what_it_read_and_what_it_left(tmp_path: Path) -> None:
     assert report["input"] == {"format": "xlsx", "encoding": None, "sheet": "一般枠", "header_row": 2,
                                "title_column": "研究課題名", "labels_column": "正解ラベル", "labels_column_number": 3,
                                "other_sheets": ["若手枠"],
-                               "other_labels_columns": [{"name": "ラベル", "column": 2}]}  # fmt: skip
+                               "other_labels_columns": [{"name": "ラベル", "column": 2}],
+                               "repeated_headers": []}  # fmt: skip
     assert "読んだもの: シート '一般枠'、タイトル列 '研究課題名'、ラベル列 '正解ラベル'、見出し行 2" in r.stderr
     assert "シート '若手枠' にもタイトル列がありますが、読んでいません" in r.stderr and "それぞれ評価して" in r.stderr
     assert "列 'ラベル'（2 列目） もラベル列になりえますが、読んだのは '正解ラベル'（3 列目） です" in r.stderr
+
+
+def test_evaluate_skips_the_column_names_repeated_where_files_were_joined(tmp_path: Path) -> None:
+    """Two labelled files joined into one repeat the header: that row is not a title with an unknown label
+    'labels'; it is left out of the measure, and said so with its line."""
+    src = tmp_path / "joined.csv"
+    src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\ntitle,labels\n中世日本文学の研究,none\n"
+                   "Title , Labels\n", encoding="utf-8")  # fmt: skip
+    r = run(*MIN, "evaluate", str(src), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["cases"] == 2 and report["input"]["repeated_headers"] == [3, 5]  # names in any case, as read
+    assert "3、5 行目は列名の行の繰り返しです" in r.stderr
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
+    assert "lines 3, 5 repeat the column names" in r.stderr
+    src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\ntitle,labels\n", encoding="utf-8")
+    assert "line 3 repeats the column names" in run(*MIN, "evaluate", str(src), "--lang", "en").stderr
+    src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src), "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["input"]["repeated_headers"] == []
+    assert "繰り返し" not in r.stderr
+
+
+def test_evaluate_says_an_economic_security_label_is_not_an_area(tmp_path: Path) -> None:
+    """An economic-security area given as a label, by id or name, is named as one with its areas, not as a typo;
+    evaluate measures the areas."""
+    from domaincheck.taxonomy import load
+
+    econsec = next(e for e in load(MIN_TAXONOMY).econsec if e.crosswalk)
+    src = tmp_path / "labels.csv"
+    src.write_text(f"title,labels\n量子コンピュータの誤り訂正,{econsec.id}\n全固体電池,{econsec.name_ja}\n",
+                   encoding="utf-8")  # fmt: skip
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
+    assert r.exit_code == EXIT_ERROR
+    areas = ", ".join(econsec.crosswalk)
+    assert f"line 2: unknown label(s) {econsec.id} (an economic-security area, not an area; its areas: {areas})" \
+        in r.stderr  # fmt: skip
+    assert f"line 3: unknown label(s) {econsec.name_ja} (an economic-security area" in r.stderr
+    assert "evaluate measures the" in r.stderr and "did you mean" not in r.stderr
+    r = run(*MIN, "evaluate", str(src))
+    assert f"「{econsec.id}」（経済安全保障の技術領域で、領域ではありません。対応する領域: " in r.stderr
 
 
 @pytest.mark.usefixtures("english")

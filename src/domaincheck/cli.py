@@ -523,7 +523,8 @@ def evaluate(
         clf = _classifier(min_score)
         read = read_labelled(file, [a.id for a in clf.taxonomy.areas], encoding, label_names(clf.taxonomy.areas),
                              column=column, labels_column=labels_column, sheet=sheet, header_row=header_row,
-                             input_format=None if input_format is None else input_format.value)  # fmt: skip
+                             input_format=None if input_format is None else input_format.value,
+                             econsec=clf.taxonomy.econsec)  # fmt: skip
         evaluation_input(read, _stderr_console(), lang.value)
         report = run_eval(clf, read.cases)
         if fmt is EvalFormat.json:

@@ -13,6 +13,7 @@ from .classify import Classifier
 from .errors import InputError
 from .io.readers import InputSource, cell_text, check_input_options, open_table
 from .io.readers import input_format as format_of
+from .models import EconSecArea
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,8 @@ class Labelled:
     """The labels column's 1-based number."""
     other_labels_columns: tuple[tuple[str, int], ...] = ()
     """Other columns that could be the labels column (a second ラベル or 正解 column), not read: name and number."""
+    repeated_headers: tuple[int, ...] = ()
+    """Lines (a workbook's rows) that repeat the column names, as files joined into one do: not measured."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (without the cases)."""
@@ -185,22 +188,23 @@ class Labelled:
                 "title_column": self.title_column, "labels_column": self.labels_column,
                 "other_sheets": list(self.other_sheets),
                 "labels_column_number": self.labels_column_number,
-                "other_labels_columns": [{"name": c, "column": n} for c, n in self.other_labels_columns]}  # fmt: skip
+                "other_labels_columns": [{"name": c, "column": n} for c, n in self.other_labels_columns],
+                "repeated_headers": list(self.repeated_headers)}  # fmt: skip
 
 
 def read_cases(path: Path | str, known: Iterable[str], encoding: str | None = None,
                names: Mapping[str, str] | None = None, *, column: str | None = None,
                labels_column: str | None = None, sheet: str | None = None, input_format: str | None = None,
-               header_row: int | None = None) -> list[Case]:  # fmt: skip
+               header_row: int | None = None, econsec: Iterable[EconSecArea] = ()) -> list[Case]:  # fmt: skip
     """The labelled titles of a file: :func:`read_labelled`'s cases."""
     return read_labelled(path, known, encoding, names, column=column, labels_column=labels_column, sheet=sheet,
-                         input_format=input_format, header_row=header_row).cases  # fmt: skip
+                         input_format=input_format, header_row=header_row, econsec=econsec).cases  # fmt: skip
 
 
 def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None = None,
                   names: Mapping[str, str] | None = None, *, column: str | None = None,
                   labels_column: str | None = None, sheet: str | None = None, input_format: str | None = None,
-                  header_row: int | None = None) -> Labelled:  # fmt: skip
+                  header_row: int | None = None, econsec: Iterable[EconSecArea] = ()) -> Labelled:  # fmt: skip
     """Read labelled titles from a CSV, TSV, xlsx or JSONL file (``-``: CSV on standard input), with the reader
     ``screen`` uses: the format from the suffix or ``input_format``; the encoding detected (BOM, UTF-8, CP932, EUC-JP)
     unless given; a banner above the header skipped (or ``header_row``); ``sheet`` of a workbook.
@@ -213,7 +217,9 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     list, and a piece that is no label is split again (see :data:`_OTHER_SEPARATORS`). Unknown labels, missing
     columns, an empty labels cell (write ``none`` for no area) and titles the classifier cannot use (empty, no
     letters or digits, too long; a number, date, Excel error value or formula saved without its value, as ``screen``
-    judges a title cell) are input errors naming each line (row, in a workbook) that has one: the first ten.
+    judges a title cell) are input errors naming each line (row, in a workbook) that has one: the first ten. An
+    economic-security area given as a label (an id or name of ``econsec``) is said to be one, with its areas. A row
+    that repeats the column names (files joined into one) is skipped, and its line kept in ``repeated_headers``.
     """
     from .classify import checked
     from .io.readers import title_problem
@@ -222,6 +228,8 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     known = list(known)
     known_set = set(known)
     by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
+    by_econsec = {key: e for e in econsec for key in (_label_key(e.id), normalize_text(e.name_ja),
+                                                      normalize_text(e.name_en))}  # fmt: skip
 
     def label_id(label: str) -> str | None:
         key = _label_key(label)
@@ -273,6 +281,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
             labels_name = table.header[labels_at]
             where, where_ja = ("row", "行目") if fmt == "xlsx" else ("line", "行目")
             cases = []
+            repeated: list[int] = []
             problems: list[_Problem] = []  # every line's problem is reported at once (a file labelled by hand)
             for row in table.rows:
                 # Where the user finds the row: a line (where it ends, a quoted cell may span lines), a record's line
@@ -290,6 +299,11 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                                              "values", "Excel でブックを開いて保存し、数式の値を保存してください"))
                     continue
                 raw = cells[labels_at] if labels_at < len(cells) else None
+                if (not isinstance(raw, list) and title_at < len(cells)
+                        and cell_text(raw).strip().casefold() == labels_name.strip().casefold()
+                        and cell_text(cells[title_at]).strip().casefold() == table.header[title_at].strip().casefold()):
+                    repeated.append(n)  # the column names again (in any case, as they are found): two files joined
+                    continue
                 parts = [p for x in (raw if isinstance(raw, list) else [raw])
                          for p in cell_text(x).replace("｜", "|").split("|")]  # fmt: skip
                 parts = [x.strip() for x in parts if x.strip()]
@@ -300,7 +314,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                     continue
                 labels, unknown = labels_of(parts)
                 if unknown:
-                    problems.append(_unknown_labels(n, unknown, known, by_area_name))
+                    problems.append(_unknown_labels(n, unknown, known, by_area_name, by_econsec))
                     continue
                 if "none" in labels and len(labels) > 1:
                     shown = " ".join(" | ".join(parts).split())  # on one line
@@ -334,7 +348,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                 raise _problems_error(name, problems, where, where_ja, columns)
             read = Labelled(cases, fmt, table.encoding, table.sheet, table.header_at or None, table.header[title_at],
                             labels_name, other_sheets, labels_at + 1,
-                            tuple((table.header[i], i + 1) for i in others))  # fmt: skip
+                            tuple((table.header[i], i + 1) for i in others), tuple(repeated))  # fmt: skip
     except OSError as exc:
         from .errors import reason_ja
 
@@ -461,17 +475,38 @@ _PROBLEMS_SHOWN = 10
 """Lines with problems listed in the error; the rest are counted."""
 
 
-def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mapping[str, str] | None = None
-                    ) -> _Problem:  # fmt: skip
+def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mapping[str, str] | None = None,
+                    econsec: Mapping[str, EconSecArea] | None = None) -> _Problem:  # fmt: skip
     """Unknown labels of a line, each with the label it is closest to (quantm → quantum; 半導体 → 半導体・通信, the
-    one area name that holds it; ``names``: normalised area name → id)."""
-    named = [(x, _nearest(x, known, names or {})) for x in labels]
-    en = ", ".join(x + (f" (did you mean {near}?)" if near else "") for x, near in named)
-    ja = "".join(f"「{x}」" + (f"（{near} のことですか？）" if near else "") for x, near in named)
-    return _Problem(line, "unknown label(s) " + en, "不明なラベル " + ja,
-                    "labels are none or area ids or names, |-separated: " + ", ".join(known),
-                    "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: "
-                    + "、".join(known))  # fmt: skip
+    one area name that holds it; ``names``: normalised area name → id), or, for an economic-security area
+    (``econsec``: its normalised id and names → it), the areas it corresponds to."""
+    from .normalize import normalize_text
+
+    econsec = econsec or {}
+    en_parts, ja_parts, econ = [], [], 0
+    for x in labels:
+        entry = econsec.get(_label_key(x)) or econsec.get(normalize_text(x))
+        if entry is not None:
+            econ += 1
+            en_parts.append(f"{x} (an economic-security area, not an area; its areas: {', '.join(entry.crosswalk)})")
+            ja_parts.append(f"「{x}」（経済安全保障の技術領域で、領域ではありません。"
+                            f"対応する領域: {'、'.join(entry.crosswalk)}）")
+            continue
+        near = _nearest(x, known, names or {})
+        en_parts.append(x + (f" (did you mean {near}?)" if near else ""))
+        ja_parts.append(f"「{x}」" + (f"（{near} のことですか？）" if near else ""))
+    hint, hint_ja = ("labels are none or area ids or names, |-separated: " + ", ".join(known),
+                     "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: " + "、".join(known))
+    if econ:  # said alone when every unknown label of the line is an economic-security area
+        econ_hint = (f"evaluate measures the {len(known)} areas; classify and screen report the economic-security "
+                     "areas from them and their own terms")
+        econ_hint_ja = (f"evaluate が測るのは {len(known)} の領域です（経済安全保障の技術領域は、classify と screen が"
+                        "領域とその語から示します）")
+        every = econ == len(labels)
+        hint = econ_hint if every else f"{econ_hint}; {hint}"
+        hint_ja = econ_hint_ja if every else f"{econ_hint_ja}。{hint_ja}"
+    return _Problem(line, "unknown label(s) " + ", ".join(en_parts), "不明なラベル " + "".join(ja_parts), hint,
+                    hint_ja)
 
 
 def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | None:

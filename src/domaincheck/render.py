@@ -1679,9 +1679,14 @@ def header_like_first_row_warning(cell: str, console: Console, lang: str = "en")
     _warn(console, text, lang)
 
 
+_LINES_NAMED = 5
+"""Lines that repeat the header named in evaluate's warning; the rest are counted."""
+
+
 def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None:
     """Say on ``console`` what ``evaluate`` measured (sheet, title and labels columns, header row), and warn of what
-    it did not read: other sheets with a title column, other columns that could hold the labels."""
+    it did not read: other sheets with a title column, rows that repeat the column names, other columns that could
+    hold the labels."""
     from rich.markup import escape
 
     ja = lang == "ja"
@@ -1698,6 +1703,19 @@ def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None
     console.print(f"[dim]{escape(text)}[/]", highlight=False, soft_wrap=True)
     if read.other_sheets:
         other_sheets_warning(read.sheet, read.other_sheets, console, lang, ("measure", "評価"))
+    if read.repeated_headers:
+        where = "row" if read.fmt == "xlsx" else "line"
+        lines = ", ".join(map(str, read.repeated_headers[:_LINES_NAMED]))
+        more = len(read.repeated_headers) - _LINES_NAMED
+        if ja:
+            lines = "、".join(map(str, read.repeated_headers[:_LINES_NAMED])) + (f" ほか {more} 行" if more > 0 else "")
+            text = f"{lines} 行目は列名の行の繰り返しです（ファイルをつないだもの？）: 評価に含めていません"
+        else:
+            lines += f" and {more} more" if more > 0 else ""
+            many = len(read.repeated_headers) > 1
+            text = (f"{where}{'s' if many else ''} {lines} {'repeat' if many else 'repeats'} the column names (files "
+                    "joined into one?): not measured")
+        _warn(console, text, lang)
     if read.other_labels_columns:
         # Column numbers beside the names, which may be the same (two 正解ラベル columns, one per reviewer)
         if ja:
