@@ -398,6 +398,35 @@ def test_the_speller_leaves_english_words_as_written(classifier) -> None:  # typ
     assert not classifier.classify("Negative neutrino masses as a mirage of dark energy").areas
 
 
+def test_the_speller_takes_only_regular_plurals_for_english_words(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A plural of a dictionary word is a word (phonons, boxes, assemblies); a misspelt plural is still a typo."""
+    from domaincheck.matcher import is_english_word
+
+    for word in ("phonons", "boxes", "assemblies", "potatoes", "glasses"):
+        assert is_english_word(word), word
+    for word in ("antibodys", "batterys", "technologys", "proteines", "rocketes", "qantums"):
+        assert not is_english_word(word), word
+    assert classifier.matcher._correct("antibodys") is not None
+    assert "bio_healthcare" in {a.id for a in classifier.classify("Neutralizing antibodys against coronavirus").areas}
+
+
+def test_the_speller_without_its_dictionary_corrects_as_before(monkeypatch: pytest.MonkeyPatch,
+                                                               classifier) -> None:  # type: ignore[no-untyped-def]
+    """A package without its data files (a frozen install) leaves the speller without a dictionary, not the run
+    stopped: the words are corrected as they were before there was one."""
+    import importlib.resources
+    import sys
+
+    from domaincheck import matcher
+
+    monkeypatch.setattr(matcher, "_ENGLISH", [])
+    monkeypatch.setattr(importlib.resources, "files", lambda package: (_ for _ in ()).throw(FileNotFoundError(package)))
+    monkeypatch.setitem(sys.modules, "spellchecker", None)  # the library's loader cannot be imported either
+    assert matcher.english_words() == []
+    assert not matcher.is_english_word("breaking")
+    assert matcher.Matcher(classifier.taxonomy)._correct("breaking") == "braking"
+
+
 def test_the_speller_reads_the_dictionary_as_its_library_does() -> None:
     """The speller's quick read of pyspellchecker's data file gives the words the library's own loader gives."""
     from spellchecker import SpellChecker

@@ -1216,6 +1216,14 @@ def test_evaluate_skips_the_column_names_repeated_where_files_were_joined(tmp_pa
     assert "lines 3, 5 repeat the column names" in r.stderr
     src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\ntitle,labels\n", encoding="utf-8")
     assert "line 3 repeats the column names" in run(*MIN, "evaluate", str(src), "--lang", "en").stderr
+    # files joined that each began with a byte-order mark (Excel's CSV UTF-8); more lines than are named
+    src.write_bytes(b"\xef\xbb\xbf" + "title,labels\n量子コンピュータの誤り訂正,quantum\n".encode()
+                    + b"".join(b"\xef\xbb\xbftitle,labels\n" + f"中世日本文学の研究{i},none\n".encode()
+                               for i in range(7)))  # fmt: skip
+    r = run(*MIN, "evaluate", str(src), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["input"]["repeated_headers"] == [3, 5, 7, 9, 11, 13, 15]
+    assert "3、5、7、9、11 行目（ほか 2 行）は列名の行の繰り返しです" in r.stderr
     src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n", encoding="utf-8")
     r = run(*MIN, "evaluate", str(src), "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["input"]["repeated_headers"] == []
@@ -1240,6 +1248,18 @@ def test_evaluate_says_an_economic_security_label_is_not_an_area(tmp_path: Path)
     assert "evaluate measures the" in r.stderr and "did you mean" not in r.stderr
     r = run(*MIN, "evaluate", str(src))
     assert f"「{econsec.id}」（経済安全保障の技術領域で、領域ではありません。対応する領域: " in r.stderr
+    # the packaged list: an English name that holds commas is named whole; one with no area says so
+    named = [e for e in load().econsec if "," in e.name_en]
+    alone = next(e for e in load().econsec if not e.crosswalk)
+    assert named
+    src.write_text("title,labels\n" + "".join(f'量子コンピュータ,"{e.name_en}"\n' for e in named)
+                   + f"化学兵器の検知,{alone.id.upper()}\n", encoding="utf-8")  # fmt: skip
+    r = run("evaluate", str(src), "--lang", "en")
+    for e in named:
+        assert f"unknown label(s) {e.name_en} (an economic-security area" in r.stderr, e.id
+    assert f"unknown label(s) {alone.id.upper()} (an economic-security area, not an area; no area corresponds" \
+        in r.stderr  # fmt: skip
+    assert "did you mean" not in r.stderr and r.stderr.count("evaluate measures the") == 1
 
 
 @pytest.mark.usefixtures("english")

@@ -231,6 +231,14 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     by_econsec = {key: e for e in econsec for key in (_label_key(e.id), normalize_text(e.name_ja),
                                                       normalize_text(e.name_en))}  # fmt: skip
 
+    def whole(label: str) -> str | None:
+        """An area's id, none, or an economic-security area's id (reported whole: its English name holds commas)."""
+        found = label_id(label)
+        if found is None and by_econsec:
+            entry = by_econsec.get(_label_key(label)) or by_econsec.get(normalize_text(label))
+            found = None if entry is None else entry.id
+        return found
+
     def label_id(label: str) -> str | None:
         key = _label_key(label)
         if key in known_set or key in NONE_LABELS:
@@ -244,7 +252,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
         found: set[str] = set()
         unknown: list[str] = []
         for part in parts:
-            for piece in _pieces(part, label_id):
+            for piece in _pieces(part, whole):
                 one = label_id(piece)
                 if one is None:
                     unknown.append(piece)
@@ -299,10 +307,9 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                                              "values", "Excel でブックを開いて保存し、数式の値を保存してください"))
                     continue
                 raw = cells[labels_at] if labels_at < len(cells) else None
-                if (not isinstance(raw, list) and title_at < len(cells)
-                        and cell_text(raw).strip().casefold() == labels_name.strip().casefold()
-                        and cell_text(cells[title_at]).strip().casefold() == table.header[title_at].strip().casefold()):
-                    repeated.append(n)  # the column names again (in any case, as they are found): two files joined
+                if (not isinstance(raw, list) and title_at < len(cells) and _bare(cell_text(raw)) == _bare(labels_name)
+                        and _bare(cell_text(cells[title_at])) == _bare(table.header[title_at])):  # fmt: skip
+                    repeated.append(n)  # the column names again: two files joined
                     continue
                 parts = [p for x in (raw if isinstance(raw, list) else [raw])
                          for p in cell_text(x).replace("｜", "|").split("|")]  # fmt: skip
@@ -365,6 +372,12 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
 def _label_key(label: str) -> str:
     """A label as compared with the ids and :data:`NONE_LABELS`: NFKC (ｑｕａｎｔｕｍ), trimmed, case-folded."""
     return unicodedata.normalize("NFKC", label).strip().casefold()
+
+
+def _bare(name: str) -> str:
+    """A column name as compared with a row that may repeat it: NFKC, any case, without spaces around it or the
+    byte-order mark that a second file joined to the first (``cat a.csv b.csv``, Excel's CSV UTF-8) brings along."""
+    return unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip().casefold()
 
 
 def _sheet_labelled(source: InputSource, sheet: str, header_row: int | None, column: str | None,
@@ -488,23 +501,22 @@ def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mappi
         entry = econsec.get(_label_key(x)) or econsec.get(normalize_text(x))
         if entry is not None:
             econ += 1
-            en_parts.append(f"{x} (an economic-security area, not an area; its areas: {', '.join(entry.crosswalk)})")
-            ja_parts.append(f"「{x}」（経済安全保障の技術領域で、領域ではありません。"
-                            f"対応する領域: {'、'.join(entry.crosswalk)}）")
+            areas_en = f"its areas: {', '.join(entry.crosswalk)}" if entry.crosswalk else "no area corresponds to it"
+            areas_ja = f"対応する領域: {'、'.join(entry.crosswalk)}" if entry.crosswalk else "対応する領域はありません"
+            en_parts.append(f"{x} (an economic-security area, not an area; {areas_en})")
+            ja_parts.append(f"「{x}」（経済安全保障の技術領域で、領域ではありません。{areas_ja}）")
             continue
         near = _nearest(x, known, names or {})
         en_parts.append(x + (f" (did you mean {near}?)" if near else ""))
         ja_parts.append(f"「{x}」" + (f"（{near} のことですか？）" if near else ""))
-    hint, hint_ja = ("labels are none or area ids or names, |-separated: " + ", ".join(known),
-                     "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: " + "、".join(known))
-    if econ:  # said alone when every unknown label of the line is an economic-security area
-        econ_hint = (f"evaluate measures the {len(known)} areas; classify and screen report the economic-security "
-                     "areas from them and their own terms")
-        econ_hint_ja = (f"evaluate が測るのは {len(known)} の領域です（経済安全保障の技術領域は、classify と screen が"
-                        "領域とその語から示します）")
-        every = econ == len(labels)
-        hint = econ_hint if every else f"{econ_hint}; {hint}"
-        hint_ja = econ_hint_ja if every else f"{econ_hint_ja}。{hint_ja}"
+    if econ == len(labels):  # only economic-security areas: what evaluate measures instead
+        hint = (f"evaluate measures the {len(known)} areas; classify and screen report the economic-security areas "
+                "from them and their own terms")
+        hint_ja = (f"evaluate が測るのは {len(known)} の領域です（経済安全保障の技術領域は、classify と screen が領域と"
+                   "その語から示します）")
+    else:  # one hint or the other for a line, so that an error about several lines says each once
+        hint = "labels are none or area ids or names, |-separated: " + ", ".join(known)
+        hint_ja = "ラベルは none（なし）か、領域の id または名前を | で区切ったものです: " + "、".join(known)
     return _Problem(line, "unknown label(s) " + ", ".join(en_parts), "不明なラベル " + "".join(ja_parts), hint,
                     hint_ja)
 

@@ -1705,16 +1705,15 @@ def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None
         other_sheets_warning(read.sheet, read.other_sheets, console, lang, ("measure", "評価"))
     if read.repeated_headers:
         where = "row" if read.fmt == "xlsx" else "line"
-        lines = ", ".join(map(str, read.repeated_headers[:_LINES_NAMED]))
-        more = len(read.repeated_headers) - _LINES_NAMED
+        shown = [str(n) for n in read.repeated_headers[:_LINES_NAMED]]
+        more = len(read.repeated_headers) - len(shown)
         if ja:
-            lines = "、".join(map(str, read.repeated_headers[:_LINES_NAMED])) + (f" ほか {more} 行" if more > 0 else "")
-            text = f"{lines} 行目は列名の行の繰り返しです（ファイルをつないだもの？）: 評価に含めていません"
+            text = (f"{'、'.join(shown)} 行目" + (f"（ほか {more} 行）" if more else "")
+                    + "は列名の行の繰り返しです（ファイルをつないだもの？）: 評価に含めていません")
         else:
-            lines += f" and {more} more" if more > 0 else ""
             many = len(read.repeated_headers) > 1
-            text = (f"{where}{'s' if many else ''} {lines} {'repeat' if many else 'repeats'} the column names (files "
-                    "joined into one?): not measured")
+            text = (f"{where}{'s' if many else ''} {', '.join(shown)}" + (f" and {more} more" if more else "")
+                    + f" {'repeat' if many else 'repeats'} the column names (files joined into one?): not measured")
         _warn(console, text, lang)
     if read.other_labels_columns:
         # Column numbers beside the names, which may be the same (two 正解ラベル columns, one per reviewer)
