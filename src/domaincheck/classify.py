@@ -16,6 +16,7 @@ from .errors import InputError
 from .learned import Learned
 from .matcher import AREA, ECONSEC, EXCLUDE, FRAMING, STRONG, Matcher, Span, Target
 from .models import (
+    FUZZY_MARK,
     LEARNED,
     AreaHit,
     Brief,
@@ -497,7 +498,8 @@ class Classifier:
                 continue
             if (t.kind == AREA, t.target) not in named:  # a word counts once for an area, as in _evidence
                 named.add((t.kind == AREA, t.target))
-                terms.append((t.kind == AREA, t.target, (self.matcher.family(t.term), _term_weight(t, fuzzy), t.term)))
+                name = t.term + FUZZY_MARK if fuzzy else t.term  # as Brief.of names it (terms_and_learned)
+                terms.append((t.kind == AREA, t.target, (self.matcher.family(t.term), _term_weight(t, fuzzy), name)))
             if t.technology is not None:
                 opens.update(self._opens.get(t.technology, ()))
             elif t.kind == ECONSEC and t.strength == STRONG:

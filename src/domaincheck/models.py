@@ -608,18 +608,26 @@ class Result(NamedTuple):
 
 LEARNED = "learned"
 """Strength (and match) of the evidence behind an area the learned model added."""
+FUZZY_MARK = "~"
+"""After a term that a title's word matched only as a near-miss spelling, where terms are listed by name (screen's
+``dc_terms``; the table marks the title's word so)."""
 
 
 def terms_and_learned(areas: Iterable[Any], econsec: Iterable[Any] = (), field: str = "term"
                       ) -> tuple[list[Any], list[Any]]:  # fmt: skip
     """The distinct taxonomy terms behind reported areas and then behind econ-security areas found by their own
     terms (in order), and the ids of the areas the learned model added. Evidence without a ``strength`` (a result of
-    another classifier) counts as a term. ``field``: ``term`` names a term as the taxonomy spells it, ``text`` as
+    another classifier) counts as a term. ``field``: ``term`` names a term as the taxonomy spells it, marked with
+    :data:`FUZZY_MARK` when the title's word was read as a near-miss spelling of it (``photonic~``), ``text`` as
     the title wrote it."""
     areas = list(areas)
-    terms = dict.fromkeys(getattr(e, field) for a in areas for e in a.evidence
-                          if getattr(e, "strength", "") != LEARNED)  # fmt: skip
-    terms.update(dict.fromkeys(getattr(e, field) for es in econsec for e in getattr(es, "evidence", ())))
+
+    def named(e: Any) -> Any:
+        value = getattr(e, field)
+        return value + FUZZY_MARK if field == "term" and getattr(e, "match", "") == "fuzzy" else value
+
+    terms = dict.fromkeys(named(e) for a in areas for e in a.evidence if getattr(e, "strength", "") != LEARNED)
+    terms.update(dict.fromkeys(named(e) for es in econsec for e in getattr(es, "evidence", ())))
     learned = [a.id for a in areas if any(getattr(e, "strength", "") == LEARNED for e in a.evidence)]
     return list(terms), learned
 

@@ -876,8 +876,9 @@ _WORDS = {
         },
         program_why="programs {ids} ← {why}",
         legend=("[start:end] are character positions in the title (from 0). A term is strong (decides its area "
-                "alone) or support (needs more); a learned piece is a 2-3 character part of a word the learned model "
-                "weighed, its weight a log-odds (above 0 raises the area)."),
+                "alone) or support (needs more); a word marked ~ was read as a near-miss spelling of the term (fuzzy, "
+                "0.7 of its weight); a learned piece is a 2-3 character part of a word the learned model weighed, its "
+                "weight a log-odds (above 0 raises the area)."),
     ),
     # Labels of the source's own Japanese where it has them: Protection（保護）/ Promotion（育成）への活用, 支援
     "ja": _Words(
@@ -909,8 +910,9 @@ _WORDS = {
         },
         program_why="支援・施策 {ids} ← {why}",
         legend=("[開始:終了] はタイトル中の文字の位置（0 から数える）。「強」の語はそれだけで領域を決め、「補助」の語は"
-                "ほかの根拠と合わせて効きます。学習モデルの「断片」はモデルが重みを付けた語の2〜3文字で、重みは対数"
-                "オッズ（正なら領域らしさを上げる）。"),
+                "ほかの根拠と合わせて効きます。~ の付いた語は語の綴りの近い誤りとして読んだもの（近似、重みは 0.7 倍）"
+                "です。学習モデルの「断片」はモデルが重みを付けた語の2〜3文字で、重みは対数オッズ（正なら領域らしさを"
+                "上げる）。"),
     ),
 }  # fmt: skip
 
