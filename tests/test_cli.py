@@ -1227,6 +1227,16 @@ def test_evaluate_skips_the_column_names_repeated_where_files_were_joined(tmp_pa
     src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\n中世日本文学の研究,none\n", encoding="utf-8")
     r = run(*MIN, "evaluate", str(src), "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["input"]["repeated_headers"] == []
+    # another file's header named otherwise is no repeat; its labels column's name is said to be one
+    src.write_text("title,labels\n量子コンピュータの誤り訂正,quantum\n研究課題名,正解ラベル\n", encoding="utf-8")
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
+    assert "line 3: unknown label(s) 正解ラベル (a labels column's name: the header of another file?)" in r.stderr
+    # JSONL has no header to repeat: a record that reads like one is a labelled title like any other
+    src = tmp_path / "joined.jsonl"
+    src.write_text('{"title": "量子コンピュータの誤り訂正", "labels": "quantum"}\n'
+                   '{"title": "title", "labels": "labels"}\n', encoding="utf-8")  # fmt: skip
+    r = run(*MIN, "evaluate", str(src), "--lang", "en")
+    assert r.exit_code == EXIT_ERROR and "line 2: unknown label(s) labels (a labels column's name" in r.stderr
     assert "繰り返し" not in r.stderr
 
 
@@ -1241,13 +1251,14 @@ def test_evaluate_says_an_economic_security_label_is_not_an_area(tmp_path: Path)
                    encoding="utf-8")  # fmt: skip
     r = run(*MIN, "evaluate", str(src), "--lang", "en")
     assert r.exit_code == EXIT_ERROR
-    areas = ", ".join(econsec.crosswalk)
-    assert f"line 2: unknown label(s) {econsec.id} (an economic-security area, not an area; its areas: {areas})" \
+    areas = " and ".join(econsec.crosswalk)
+    assert f"line 2: unknown label(s) {econsec.id} (an economic-security area, not one of the areas evaluate " \
+           f"measures; its areas: {areas})" \
         in r.stderr  # fmt: skip
     assert f"line 3: unknown label(s) {econsec.name_ja} (an economic-security area" in r.stderr
     assert "evaluate measures the" in r.stderr and "did you mean" not in r.stderr
     r = run(*MIN, "evaluate", str(src))
-    assert f"「{econsec.id}」（経済安全保障の技術領域で、領域ではありません。対応する領域: " in r.stderr
+    assert f"「{econsec.id}」（経済安全保障の技術領域で、evaluate が測る領域ではありません。対応する領域: " in r.stderr
     # the packaged list: an English name that holds commas is named whole; one with no area says so
     named = [e for e in load().econsec if "," in e.name_en]
     alone = next(e for e in load().econsec if not e.crosswalk)
@@ -1257,7 +1268,8 @@ def test_evaluate_says_an_economic_security_label_is_not_an_area(tmp_path: Path)
     r = run("evaluate", str(src), "--lang", "en")
     for e in named:
         assert f"unknown label(s) {e.name_en} (an economic-security area" in r.stderr, e.id
-    assert f"unknown label(s) {alone.id.upper()} (an economic-security area, not an area; no area corresponds" \
+    assert f"unknown label(s) {alone.id.upper()} (an economic-security area, not one of the areas evaluate " \
+           "measures; no area corresponds" \
         in r.stderr  # fmt: skip
     assert "did you mean" not in r.stderr and r.stderr.count("evaluate measures the") == 1
 

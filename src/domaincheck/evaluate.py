@@ -307,7 +307,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                                              "values", "Excel でブックを開いて保存し、数式の値を保存してください"))
                     continue
                 raw = cells[labels_at] if labels_at < len(cells) else None
-                if (not isinstance(raw, list) and title_at < len(cells) and _bare(cell_text(raw)) == _bare(labels_name)
+                if (fmt != "jsonl" and title_at < len(cells) and _bare(cell_text(raw)) == _bare(labels_name)
                         and _bare(cell_text(cells[title_at])) == _bare(table.header[title_at])):  # fmt: skip
                     repeated.append(n)  # the column names again: two files joined
                     continue
@@ -501,10 +501,15 @@ def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mappi
         entry = econsec.get(_label_key(x)) or econsec.get(normalize_text(x))
         if entry is not None:
             econ += 1
-            areas_en = f"its areas: {', '.join(entry.crosswalk)}" if entry.crosswalk else "no area corresponds to it"
+            areas_en = (f"its areas: {' and '.join(entry.crosswalk)}" if entry.crosswalk
+                        else "no area corresponds to it")  # fmt: skip
             areas_ja = f"対応する領域: {'、'.join(entry.crosswalk)}" if entry.crosswalk else "対応する領域はありません"
-            en_parts.append(f"{x} (an economic-security area, not an area; {areas_en})")
-            ja_parts.append(f"「{x}」（経済安全保障の技術領域で、領域ではありません。{areas_ja}）")
+            en_parts.append(f"{x} (an economic-security area, not one of the areas evaluate measures; {areas_en})")
+            ja_parts.append(f"「{x}」（経済安全保障の技術領域で、evaluate が測る領域ではありません。{areas_ja}）")
+            continue
+        if _label_key(x) in LABELS_COLUMNS:  # a header row of another file joined to this one, named otherwise
+            en_parts.append(f"{x} (a labels column's name: the header of another file?)")
+            ja_parts.append(f"「{x}」（ラベル列の名前です。別のファイルの見出し行？）")
             continue
         near = _nearest(x, known, names or {})
         en_parts.append(x + (f" (did you mean {near}?)" if near else ""))

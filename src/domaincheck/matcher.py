@@ -104,7 +104,8 @@ def is_english_word(word: str) -> bool:
     position (positron), projection (protection), absorption (adsorption), masses (MaaS). On 38,832 labelled titles
     the speller corrected 197 distinct English words, and decided 17 areas by them alone, none of them right. The
     dictionary is read once, when the speller first has a correction to make (about one title in eighty): its
-    122,627 words of five or more letters (the speller's words have six, their singulars five) keep about 11 MB,
+    122,627 words of five or more letters (the speller's words have six letters or more, and a singular found by
+    taking off an s five) keep about 11 MB,
     and reading them takes about 30 MB more for a moment. A plural counts only when it is a regular one (phonons,
     boxes, assemblies), so that antibodys and batterys are still typos.
     """
