@@ -109,9 +109,8 @@ def is_english_word(word: str) -> bool:
     dictionary is read once, when the speller first has a correction to make (about one title in eighty): its
     122,627 words of five or more letters (the speller's words have six letters or more, and a singular found by
     taking off an s five) keep about 2 MB (see :data:`_ENGLISH`), and reading them takes about 20 MB more for a
-    moment. A plural counts
-    only when it is a regular one (phonons, boxes, assemblies, photos), so that antibodys and batterys are still
-    typos.
+    moment. A plural counts only when it is a regular one (phonons, boxes, assemblies, photos), so that antibodys
+    and batterys are still typos.
     """
     words = _ENGLISH[0] if _ENGLISH else _read_english()
     key = word.encode()
@@ -135,7 +134,7 @@ _ES_ONLY = _ES_AFTER[:-1]
 _Words = tuple[bytes, "array[int]"]
 _ENGLISH: list[_Words] = []
 """pyspellchecker's English words, once :func:`is_english_word` has read them: sorted, each followed by a newline in
-one bytes object, and where each starts (1.7 MB, where a set of them took 11 MB; looked up in about 20 µs, for the
+one bytes object, and where each starts (1.7 MB, where a set of them took 11 MB; looked up in about 10 µs, for the
 few words a run's speller asks about)."""
 _ENGLISH_LOCK = threading.Lock()
 
@@ -163,8 +162,8 @@ def _known(words: _Words, key: bytes) -> bool:
 def english_words() -> list[bytes]:
     """The words of five or more letters of pyspellchecker's English dictionary; none when it cannot be read.
 
-    Read from its data file with one pattern (0.1 s with the set made of them), where its own loader parses the
-    whole file as JSON (0.45 s); with that loader when the file is not where this version keeps it. A dictionary
+    Read from its data file with one pattern (about 0.1 s), where its own loader parses the whole file as JSON
+    (0.45 s); with that loader when the file is not where this version keeps it. A dictionary
     that cannot be read at all (a package without its data files) leaves the speller as it was before it had one,
     correcting English words too, rather than stopping the run.
     """
