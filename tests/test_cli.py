@@ -2892,6 +2892,15 @@ def test_piped_screen_summary_keeps_its_last_line_whole(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     last = r.stderr.splitlines()[-1]  # 95 cells: it used to wrap at 80
     assert last.startswith(f"title column: {column}, encoding utf-8; ") and last.endswith("jobs 1"), r.stderr
+    # more workers asked for than a one-batch file starts: said on the same line (a user test wondered why)
+    r = runner.invoke(app, ["screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--jobs", "2"],
+                      env={"COLUMNS": None})  # fmt: skip
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores > 1:
+        assert r.stderr.splitlines()[-1].endswith("jobs 1 (of 2 asked: a small input is screened in one process)")
+    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--jobs", "2"], env={"COLUMNS": None})
+    if cores > 1:
+        assert r.stderr.splitlines()[-1].endswith("jobs 1（2 の指定に対し、小さな入力のため 1 プロセス）")
 
 
 def test_a_terminal_keeps_its_own_width(tmp_path: Path) -> None:

@@ -725,7 +725,12 @@ def test_more_jobs_than_cores_are_capped_at_one_per_core_in_the_summary(tmp_path
     for jobs, used in ((64, 2), (0, 2), (1, 1)):
         summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "out.csv"), jobs=jobs), fake_factory,
                          chunk_rows=100)  # fmt: skip
-        assert summary.jobs == used
+        assert summary.jobs == used and summary.jobs_requested == used
+    # a file of one batch is screened in this process, whatever was asked, and the summary says what was asked
+    summary = screen(ScreenOptions(input=str(src), output=str(tmp_path / "out.csv"), jobs=64), fake_factory,
+                     chunk_rows=1000)  # fmt: skip
+    assert (summary.jobs, summary.jobs_requested) == (1, 2)
+    assert summary.to_dict()["jobs_requested"] == 2
 
 
 def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:

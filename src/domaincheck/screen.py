@@ -338,6 +338,9 @@ class Summary:
     """Wall-clock seconds for the whole run."""
     rows_per_second: float
     """rows_written / elapsed_seconds."""
+    jobs_requested: int = 1
+    """Worker processes asked for, as started at most (``--jobs``, 0 resolved to every core, capped at the cores):
+    more than ``jobs`` when the input was one batch."""
     cells_replaced: int = 0
     """Cells written with ``?`` for characters the output encoding cannot hold (``output_errors='replace'``)."""
     replacements: tuple[Replacement, ...] = ()
@@ -396,6 +399,7 @@ class Summary:
             "jobs": self.jobs,
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
+            "jobs_requested": self.jobs_requested,
             "cells_replaced": self.cells_replaced,
             "replacements": [{"row": row, "column": column, "characters": list(characters)}
                              for row, column, characters in self.replacements],
@@ -983,6 +987,7 @@ def screen(
         held=dict(sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))),
         rows_with_held=rows_with_held,
         jobs=workers_used[0],
+        jobs_requested=jobs,
         elapsed_seconds=elapsed,
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
         cells_replaced=replaced,
