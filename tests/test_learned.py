@@ -490,6 +490,23 @@ def test_an_interrupted_cache_write_leaves_no_temporary_file(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_cache_entry_is_on_the_disk_before_it_is_renamed_into_place(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash just after the rename must not leave an empty entry where the compiled taxonomy was said to be."""
+    import os
+
+    from domaincheck import cache
+
+    monkeypatch.setenv("DOMAINCHECK_CACHE", str(tmp_path))
+    done: list[str] = []
+    fsync, replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (done.append("fsync"), fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (done.append("replace"), replace(a, b))[1])
+    cache.load_compiled(MIN_TAXONOMY)
+    assert done == ["fsync", "replace"]
+    assert [p.name.startswith("compiled-") for p in tmp_path.iterdir()] == [True]
+
+
 def test_files_edited_while_they_compile_are_not_cached_under_the_old_key(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache key hashes the files before they are parsed: an edit saved meanwhile would have stored the new

@@ -144,6 +144,9 @@ def load_compiled(directory: str | Path | None = None, learned: bool = True
                 with os.fdopen(fd, "wb") as fh:
                     for part in (taxonomy, matcher, model):
                         pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.flush()
+                    with contextlib.suppress(OSError):  # on the disk before the rename, as screen's output is
+                        os.fsync(fh.fileno())
                 os.replace(tmp, target)
             except BaseException:  # a full disk, Ctrl-C: no half-written entry stays behind
                 with contextlib.suppress(OSError):
