@@ -234,8 +234,8 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     def whole(label: str) -> str | None:
         """An area's id, none, or an economic-security area's id (reported whole: its English name holds commas)."""
         found = label_id(label)
-        if found is None and by_econsec:
-            entry = by_econsec.get(_label_key(label)) or by_econsec.get(normalize_text(label))
+        if found is None:
+            entry = _econsec_of(label, by_econsec)
             found = None if entry is None else entry.id
         return found
 
@@ -375,9 +375,18 @@ def _label_key(label: str) -> str:
 
 
 def _bare(name: str) -> str:
-    """A column name as compared with a row that may repeat it: NFKC, any case, without spaces around it or the
-    byte-order mark that a second file joined to the first (``cat a.csv b.csv``, Excel's CSV UTF-8) brings along."""
-    return unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip().casefold()
+    """A column name as compared with a row that may repeat it: as a label is compared (:func:`_label_key`), without
+    the byte-order mark that a second file joined to the first (``cat a.csv b.csv``, Excel's CSV UTF-8) brings."""
+    return _label_key(name.replace("\ufeff", ""))
+
+
+def _econsec_of(label: str, by_econsec: Mapping[str, EconSecArea]) -> EconSecArea | None:
+    """The economic-security area a label names by id (any case, full-width) or name (normalised), or None."""
+    if not by_econsec:
+        return None
+    from .normalize import normalize_text
+
+    return by_econsec.get(_label_key(label)) or by_econsec.get(normalize_text(label))
 
 
 def _sheet_labelled(source: InputSource, sheet: str, header_row: int | None, column: str | None,
@@ -493,12 +502,10 @@ def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mappi
     """Unknown labels of a line, each with the label it is closest to (quantm → quantum; 半導体 → 半導体・通信, the
     one area name that holds it; ``names``: normalised area name → id), or, for an economic-security area
     (``econsec``: its normalised id and names → it), the areas it corresponds to."""
-    from .normalize import normalize_text
-
     econsec = econsec or {}
     en_parts, ja_parts, econ = [], [], 0
     for x in labels:
-        entry = econsec.get(_label_key(x)) or econsec.get(normalize_text(x))
+        entry = _econsec_of(x, econsec)
         if entry is not None:
             econ += 1
             areas_en = (f"its areas: {' and '.join(entry.crosswalk)}" if entry.crosswalk
