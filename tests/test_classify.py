@@ -192,6 +192,33 @@ def test_brief_equals_the_full_result_on_real_titles(classifier, min_score: int)
             assert fresh.brief(title, fuzzy=fuzzy, min_score=min_score) == want, title
 
 
+def test_an_unpickled_matcher_finds_what_the_compiled_one_does(taxonomy) -> None:  # type: ignore[no-untyped-def]
+    """The cache keeps the matcher's entries packed and an unpickled matcher reads each on first use; it must
+    find the same spans, with one target tuple per key for its lifetime (the classifier's memos key on it), and
+    pickle again (to screen's workers) without having read them all."""
+    import pickle
+
+    from domaincheck.matcher import Matcher
+    from domaincheck.normalize import normalize
+
+    fresh = Matcher(taxonomy)
+    copy = pickle.loads(pickle.dumps(fresh))
+    assert copy._values == [None] * len(fresh._values)  # nothing read yet
+    again = pickle.loads(pickle.dumps(copy))
+    titles = _eval_titles() + [case["title"] for case in CASES]
+    for title in titles:
+        norm = normalize(title)
+        want = fresh.find(norm)
+        assert copy.find(norm) == want == again.find(norm), title
+    read = [i for i, entry in enumerate(copy._values) if entry is not None]
+    assert 0 < len(read) < len(fresh._values)  # only the keys the titles met
+    assert all(copy._values[i] == fresh._values[i] for i in read)
+    first = {i: copy._values[i] for i in read}
+    for title in titles[:300]:
+        copy.find(normalize(title))
+    assert all(copy._values[i] is entry for i, entry in first.items())  # read once, then the same tuple
+
+
 def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_classifier) -> None:  # type: ignore[no-untyped-def]
     """Plural and singular forms are terms of their own and generated from each other: a title must not score an
     area twice for one word, whether it writes the plural, the singular or both."""

@@ -4007,3 +4007,24 @@ def test_the_english_screen_summary_names_the_areas(tmp_path: Path) -> None:
     src.write_text("title\n量子コンピュータの開発\n", encoding="utf-8")
     r = run("screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"))
     assert r.exit_code == 0 and "area quantum (Quantum)" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["classify", "量子コンピュータの誤り訂正", "-f", "json"],
+    ["classify", "--help"],
+    ["classify"],
+    ["classify", "x", "--bogus"],
+    ["domains", "--format", "csv"],
+    ["screen", "--help"],
+])  # fmt: skip
+def test_the_command_line_builds_only_the_command_it_runs_and_runs_it_alike(args: list[str]) -> None:
+    """The entry point makes only the named command's click command (a faster start); what a run prints and
+    returns must be what the whole app gives. Help, a mistyped name or global options first take the whole app."""
+    from domaincheck.cli import _app_for
+
+    single = _app_for(args)
+    assert [c.callback.__name__ for c in single.registered_commands] == [args[0]]
+    whole, alone = runner.invoke(app, args), runner.invoke(single, args)
+    assert (alone.exit_code, alone.stdout, alone.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    for other in (["--help"], ["clasify", "x"], ["--terms-only", "classify", "x"], ["taxonomy", "validate"], []):
+        assert _app_for(other) is app

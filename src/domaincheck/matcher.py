@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 import threading
 from array import array
@@ -39,6 +40,10 @@ _FUZZY_RUN = re.compile(r"[a-z0-9ァ-ヺー]{6,}")
 _UNSEEN = object()
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 _Entry = tuple[frozenset[str] | None, frozenset[str] | None, tuple["Target", ...], bool]
+_Packed = tuple[bytes, "array[int]", tuple[frozenset[str] | None, ...]]
+"""A matcher's entries as one block for its pickle: each entry marshalled, where it starts and ends in the block,
+and the sets of barred characters that entries name by number (two sets, shared by thousands of English keys)."""
+_ENTRY_LOCK = threading.Lock()
 
 
 class Target(NamedTuple):
@@ -345,16 +350,22 @@ def _camel_tail(norm: Normalized, start: int, end: int, maps: tuple[list[int], l
 class Matcher:
     """All terms of a taxonomy compiled into one automaton, plus a near-miss speller for long terms."""
 
-    def __init__(self, taxonomy: Taxonomy | None, *, tables: _Tables | None = None) -> None:
-        """Compile ``taxonomy`` (None only when unpickling, which passes the tables it kept)."""
+    def __init__(self, taxonomy: Taxonomy | None, *, tables: _Tables | None = None, packed: _Packed | None = None
+                 ) -> None:  # fmt: skip
+        """Compile ``taxonomy`` (None only when unpickling, which passes the tables it kept, their entries
+        ``packed``)."""
         if tables is None:
             assert taxonomy is not None
             tables = _compile_tables(taxonomy)
-        self._tables = tables
+        self._tables = tables._replace(values=[])  # what the pickle keeps besides the entries
         self._families = tables.families
         self._keys = tables.keys
-        self._values = tables.values  # per key: characters barred before and after it, targets, holds a strong term
-        self._lookup: dict[str, _Entry] | None = None  # key -> entry, built on first use (rarely needed)
+        # Per key: characters barred before and after it, targets, holds a strong term. Unpickled, the entries are
+        # read from ``packed`` as their keys are first met (see :meth:`_entry`): a title meets a handful of the
+        # 17,000, and making them all took about a sixth of a warm start.
+        self._values: list[_Entry | None] = list(tables.values) if packed is None else [None] * len(tables.keys)
+        self._packed = packed
+        self._lookup: dict[str, int] | None = None  # key -> its index, built on first use (rarely needed)
         self._longest = max(map(len, self._keys), default=0)
         self._heads = tables.heads  # for _overlapping; kept in the tables, so that a warm start does not rebuild them
         self._joints = tables.joints
@@ -368,7 +379,24 @@ class Matcher:
     def __reduce__(self) -> tuple[Any, ...]:
         # The compiled automaton cannot be pickled; it is rebuilt from the keys (about 40 ms). (__reduce__ rather
         # than __getstate__: the class is compiled with mypyc in the wheel, and a compiled class has no __dict__.)
-        return _restore, (self._tables,)
+        packed = self._packed
+        if packed is None:
+            packed = _pack([self._entry(i) for i in range(len(self._keys))])
+        return _restore, (self._tables._replace(values=[]), packed)
+
+    def _entry(self, index: int) -> _Entry:
+        """The entry of key ``index``, read from the packed block the first time (then kept: its target tuple's
+        identity keys the classifier's memos, so one key has one tuple for the matcher's lifetime, threads or not)."""
+        entry = self._values[index]
+        if entry is not None:
+            return entry
+        packed = self._packed
+        assert packed is not None
+        with _ENTRY_LOCK:
+            entry = self._values[index]
+            if entry is None:
+                entry = self._values[index] = _unpack(packed, index)
+        return entry
 
     def family(self, term: str) -> str:
         """One name for a taxonomy term and the word forms the matcher generates from it (plural, the adjective of a
@@ -452,7 +480,8 @@ class Matcher:
             for index, start, end in self._automaton.find_matches_as_indexes(text[pos:] if pos else text):
                 start += pos
                 end += pos
-                before, after, targets, strong = values[index]
+                entry = values[index]
+                before, after, targets, strong = entry if entry is not None else self._entry(index)
                 if (before is not None and start > 0 and text[start - 1] in before
                     and not _camel_tail(norm, start, end, maps)) or (
                     after is not None and end < n and text[end] in after
@@ -492,7 +521,6 @@ class Matcher:
         """
         text = norm.text
         heads = self._heads
-        values = self._values
         original = norm.original
         for p in range(start + 1, end):
             if text[p : p + 2] not in heads:
@@ -500,7 +528,7 @@ class Matcher:
             # The first match from p, looked for no further than the longest term reaches (not to the title's end)
             for index, s, e in self._automaton.find_matches_as_indexes(text[p : p + self._longest]):
                 stop = p + e
-                if s == 0 and stop > end and e > end - start and values[index][3] and values[index][0] is None:
+                if s == 0 and stop > end and e > end - start and (entry := self._entry(index))[3] and entry[0] is None:
                     last = norm.span(p, stop)[1]  # the term's end in the original text
                     if not (last < len(original) and _is_kana(original[last]) and _short_kana_tail(original, last)):
                         return p
@@ -516,14 +544,14 @@ class Matcher:
         n = len(text)
         lookup = self._lookup
         if lookup is None:
-            lookup = self._lookup = dict(zip(self._keys, self._values, strict=True))
+            lookup = self._lookup = {key: i for i, key in enumerate(self._keys)}
         cands = []
         for start in range(lo, hi):
             for end in range(start + 1, min(n, start + self._longest) + 1):
-                entry = lookup.get(text[start:end])
-                if entry is None or (start, end) == (lo, hi):
+                index = lookup.get(text[start:end])
+                if index is None or (start, end) == (lo, hi):
                     continue
-                before, after, targets, strong = entry
+                before, after, targets, strong = self._entry(index)
                 if before is not None and start > 0 and text[start - 1] in before:
                     continue
                 if after is not None and end < n and text[end] in after:
@@ -636,8 +664,29 @@ def _fuzzy_tokens(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _restore(tables: _Tables) -> Matcher:
-    return Matcher(None, tables=tables)
+def _restore(tables: _Tables, packed: _Packed) -> Matcher:
+    return Matcher(None, tables=tables, packed=packed)
+
+
+def _pack(entries: list[_Entry]) -> _Packed:
+    """``entries`` as one block of marshalled tuples (targets as plain tuples, barred sets by number), so that
+    unpickling a matcher makes none of them (see :meth:`Matcher._entry`)."""
+    barred: list[frozenset[str] | None] = [None]
+    blocks: list[bytes] = []
+    for before, after, targets, strong in entries:
+        numbers = []
+        for chars in (before, after):
+            if chars not in barred:
+                barred.append(chars)
+            numbers.append(barred.index(chars))
+        blocks.append(marshal.dumps((numbers[0], numbers[1], tuple(tuple(t) for t in targets), strong)))
+    return b"".join(blocks), array("i", accumulate(map(len, blocks), initial=0)), tuple(barred)
+
+
+def _unpack(packed: _Packed, index: int) -> _Entry:
+    blob, offsets, barred = packed
+    before, after, targets, strong = marshal.loads(blob[offsets[index] : offsets[index + 1]])
+    return barred[before], barred[after], tuple([_tuple_new(Target, t) for t in targets]), strong
 
 
 __all__ = ["AREA", "ECONSEC", "EXCLUDE", "FRAMING", "Matcher", "Span", "Target"]
