@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import importlib
 import io
 import itertools
 import json
@@ -4028,3 +4029,28 @@ def test_the_command_line_builds_only_the_command_it_runs_and_runs_it_alike(args
     assert (alone.exit_code, alone.stdout, alone.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
     for other in (["--help"], ["clasify", "x"], ["--terms-only", "classify", "x"], ["taxonomy", "validate"], []):
         assert _app_for(other) is app
+
+
+def test_classify_imports_none_of_the_file_readers_and_writers() -> None:
+    """`classify` writing JSON needs standard output alone: the readers and writers of files (about 25 ms of a
+    start) are for `screen` and `evaluate`. The package's names are still there, imported when first asked for."""
+    import subprocess
+    import sys
+
+    import domaincheck.io
+
+    probe = ("import sys; from domaincheck.launcher import main; sys.argv = ['domaincheck', *sys.argv[1:]]\n"
+             "try:\n    main()\nfinally:\n"
+             "    print(sorted(m for m in sys.modules if m.startswith('domaincheck.io')), file=sys.stderr)")
+    def imported(*args: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True)
+        return json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"'))
+
+    assert imported("classify", "-f", "json", "量子コンピュータ") == ["domaincheck.io", "domaincheck.io.streams"]
+    assert "domaincheck.io.readers" in imported("screen", str(Path(__file__).parent / "data" / "example_call.csv"))
+    for name in domaincheck.io.__all__:
+        home = importlib.import_module(f"domaincheck.io.{domaincheck.io._HOMES[name]}")
+        assert getattr(domaincheck.io, name) is getattr(home, name)
+    assert sorted(domaincheck.io.__all__) == sorted(domaincheck.io._HOMES)
+    with pytest.raises(AttributeError):
+        domaincheck.io.no_such_name  # noqa: B018

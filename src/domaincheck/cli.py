@@ -438,7 +438,7 @@ def classify(
             # (JSON held some 35 KB a title until the end: 7 GB for 200,000 titles, a user test); they keep their
             # shape even when no title was usable: one error record per title. Every write reaches stdout whole or
             # raises: a reader gone mid-way is a broken pipe (exit 141), not a success.
-            from .io.writers import stdout_text
+            from .io.streams import stdout_text
 
             with stdout_text() as out:
                 write_results(results(), fmt, out, None, lang.value, explain, min_score, clf.taxonomy)
@@ -802,37 +802,14 @@ def screen(
     import functools
 
     from .classify import Classifier
-    from .io.writers import same_file as check_same_file
     from .screen import ScreenOptions, findings
     from .screen import screen as run_screen
 
     # A reader of the rows that goes away (`… | head`) leaves them unwritten and --fail-on unchecked: not a success.
     with _errors(broken_pipe=EXIT_BROKEN_PIPE, lang=lang.value, stdout=False), _windows_hint(encoding):
-        from .io.writers import check_path_given, is_stdout
+        from .io.writers import is_stdout
 
-        if summary_json_name is not None:
-            check_path_given(summary_json_name, "--summary-json")  # Path("") would be the current folder
-        summary_json = None if summary_json_name is None else Path(summary_json_name)
-        summary_to_stdout = summary_json is not None and is_stdout(summary_json)
-        if summary_to_stdout and sys.stdout is None:  # `--summary-json - >&-`: the summary would go nowhere
-            from .errors import stdout_closed
-
-            raise stdout_closed("write the summary to a file: --summary-json FILE",
-                                "要約はファイルに書き出してください: --summary-json FILE")
-        if summary_to_stdout and is_stdout(output):
-            raise UsageError("--summary-json - and the rows would both go to stdout",
-                             hint="give -o FILE for the rows, or a file name for --summary-json",
-                             ja="--summary-json - では行と要約がどちらも標準出力に出てしまいます",
-                             hint_ja="行は -o FILE に書き出すか、--summary-json にファイル名を指定してください")
-        if summary_json is not None and not summary_to_stdout:
-            # Checked before any work, like --output: never the input, never the output, a folder that exists.
-            from .io.writers import check_output_path
-
-            check_output_path(summary_json, None if input_path == "-" else Path(input_path), stdin=input_path == "-")
-            if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
-                raise UsageError("--summary-json and --output name the same file", hint="choose two file names",
-                                 ja="--summary-json と --output が同じファイルを指しています",
-                                 hint_ja="別々のファイル名を指定してください")
+        summary_json, summary_to_stdout = _summary_json_target(summary_json_name, input_path, output)
         if output_encoding is None:  # a BOM starts a file, for Excel; in a pipe or mid-file it is a stray character
             from .io.writers import starts_a_file
 
@@ -869,16 +846,7 @@ def screen(
             data = summary.to_dict() | {"fail_on": None if fail_on is None else {
                 "level": fail_on.value, "rows": found, "exit_code": EXIT_FINDINGS if found else EXIT_OK},
                 "status": "ok", "error": None}
-            if summary_to_stdout:
-                import json
-
-                typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-            else:
-                try:
-                    _write_json_atomic(summary_json, data)
-                except InputError:  # an earlier run's summary must not stand for this one (a user test: disk full)
-                    _remove_summary(summary_json)
-                    raise
+            _write_summary_json(summary_json, summary_to_stdout, data)
         if not quiet:
             from .render import screen_summary
 
@@ -893,6 +861,52 @@ def screen(
                          f"{EXIT_FINDINGS}")  # fmt: skip
             err.print(gate, highlight=False, soft_wrap=True)  # one line, for logs
             raise typer.Exit(EXIT_FINDINGS)
+
+
+def _summary_json_target(name: str | None, input_path: str, output: str | None) -> tuple[Path | None, bool]:
+    """Where --summary-json goes (None: nowhere) and whether that is stdout, checked before any work, as --output
+    is: never the input, never the output, a folder that exists, not stdout when the rows go there or it is closed."""
+    from .io.writers import check_path_given, is_stdout
+    from .io.writers import same_file as check_same_file
+
+    if name is None:
+        return None, False
+    check_path_given(name, "--summary-json")  # Path("") would be the current folder
+    summary_json = Path(name)
+    if is_stdout(summary_json):
+        if sys.stdout is None:  # `--summary-json - >&-`: the summary would go nowhere
+            from .errors import stdout_closed
+
+            raise stdout_closed("write the summary to a file: --summary-json FILE",
+                                "要約はファイルに書き出してください: --summary-json FILE")
+        if is_stdout(output):
+            raise UsageError("--summary-json - and the rows would both go to stdout",
+                             hint="give -o FILE for the rows, or a file name for --summary-json",
+                             ja="--summary-json - では行と要約がどちらも標準出力に出てしまいます",
+                             hint_ja="行は -o FILE に書き出すか、--summary-json にファイル名を指定してください")
+        return summary_json, True
+    from .io.writers import check_output_path
+
+    check_output_path(summary_json, None if input_path == "-" else Path(input_path), stdin=input_path == "-")
+    if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
+        raise UsageError("--summary-json and --output name the same file", hint="choose two file names",
+                         ja="--summary-json と --output が同じファイルを指しています",
+                         hint_ja="別々のファイル名を指定してください")
+    return summary_json, False
+
+
+def _write_summary_json(path: Path, to_stdout: bool, data: dict[str, Any]) -> None:
+    """The summary on stdout, or in ``path`` written whole (a failed write leaves no earlier run's summary)."""
+    if to_stdout:
+        import json
+
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    try:
+        _write_json_atomic(path, data)
+    except InputError:  # an earlier run's summary must not stand for this one (a user test: disk full)
+        _remove_summary(path)
+        raise
 
 
 def _failed_summary(path: Path, exc: BaseException, fail_on: str | None) -> None:

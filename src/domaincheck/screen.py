@@ -862,28 +862,7 @@ def screen(
     """
     started = time.perf_counter()
     jobs = _resolve_jobs(options.jobs)
-    check_path_given(options.input, "input", "input")
-    if options.output is not None:
-        check_path_given(options.output, "--output")
-    input_path = os.fspath(options.input)
-    output = None if options.output is None or is_stdout(options.output) else os.fspath(options.output)
-    in_fmt = input_format(input_path, options.input_fmt)
-    out_fmt = output_format(output, options.fmt)
-    # Reject a bad destination before reading (and detecting the encoding of) a possibly huge input.
-    check_destination(out_fmt, output, None if input_path == "-" else Path(input_path), stdin=input_path == "-",
-                      errors=options.output_errors)
-    if out_fmt in ("csv", "tsv"):
-        canonical_encoding(options.output_encoding)
-    elif options.output_encoding != DEFAULT_OUTPUT_ENCODING or options.output_errors != "strict":
-        option = "--output-encoding" if options.output_encoding != DEFAULT_OUTPUT_ENCODING else "--output-errors"
-        raise UsageError(f"{option} applies to CSV and TSV output, not {out_fmt}",
-                         hint="JSONL is always UTF-8 and xlsx has no text encoding: both hold every "
-                              "character",
-                         ja=f"{option} は CSV と TSV の出力に使うもので、{out_fmt} には使えません",
-                         hint_ja="JSONL は常に UTF-8 で、xlsx には文字コードがありません: どちらもすべての文字を"
-                                 "書けます")  # fmt: skip
-    check_input_options(in_fmt, sheet=options.sheet, encoding=options.encoding, header_row=options.header_row,
-                        no_header=options.no_header)
+    input_path, output, in_fmt, out_fmt = _checked(options)
     source = InputSource(input_path, stdin)
     try:
         with open_table(source, in_fmt, options.encoding, options.sheet, options.header_row, options.column,
@@ -908,14 +887,8 @@ def screen(
                 stdin=input_path == "-",
                 numbers_from_text=table.fmt in ("csv", "tsv"),  # a number's text from CSV/TSV: a number in xlsx
             ) as writer:
-                header = list(table.header)
-                widths, hidden = table.widths, table.hidden
-                if plan.keep is not None:
-                    header = [header[i] for i in plan.keep]
-                    widths = None if widths is None else tuple(widths[i] for i in plan.keep)
-                    hidden = None if hidden is None else tuple(hidden[i] for i in plan.keep)
                 with named_os_errors(output):
-                    writer.write_header(header, RESULT_COLUMNS, widths, hidden)
+                    _write_header(writer, table, plan)
                 want_detail = out_fmt == "jsonl"
                 tell = table.tell if table.size is not None else None
                 unit = "bytes" if tell is not None else "rows"
@@ -952,16 +925,54 @@ def screen(
     finally:
         source.close()
     elapsed = time.perf_counter() - started
+    return _summary(options, _Screened(input_path, output, in_fmt, out_fmt, table, plan, detected, tally, blank,
+                                       replaced, replacements, workers_used[0], jobs, elapsed, classifier))
+
+
+def _write_header(writer: RowWriter, table: Table, plan: _Plan) -> None:
+    """The input's column names (those kept), with their widths and hidden marks from a workbook, then the result
+    columns'."""
+    header = list(table.header)
+    widths, hidden = table.widths, table.hidden
+    if plan.keep is not None:
+        header = [header[i] for i in plan.keep]
+        widths = None if widths is None else tuple(widths[i] for i in plan.keep)
+        hidden = None if hidden is None else tuple(hidden[i] for i in plan.keep)
+    writer.write_header(header, RESULT_COLUMNS, widths, hidden)
+
+
+class _Screened(NamedTuple):
+    """What a finished run knows, for its :class:`Summary`."""
+
+    input: str
+    output: str | None
+    input_format: str
+    output_format: str
+    table: Table
+    plan: _Plan
+    detected: bool
+    tally: _Tally
+    blank: int
+    cells_replaced: int
+    replacements: tuple[Replacement, ...]
+    jobs: int
+    jobs_requested: int
+    elapsed: float
+    classifier: Any  # the factory's object: a Classifier, or one like it
+
+
+def _summary(options: ScreenOptions, run: _Screened) -> Summary:
+    table, plan, tally, elapsed = run.table, run.plan, run.tally, run.elapsed
     header_names = table.header
     verdicts, tiers, areas, econsec, rows_with_econsec, held, rows_with_held = tally.expand()
     title_name = header_names[plan.title]
     namesakes = tuple(i + 1 for i, name in enumerate(header_names) if name == title_name and i != plan.title)
-    suggested = None if detected else detect_title_column(header_names, table.hidden)
+    suggested = None if run.detected else detect_title_column(header_names, table.hidden)
     return Summary(
-        input=input_path,
-        output=output,
-        input_format=in_fmt,
-        output_format=out_fmt,
+        input=run.input,
+        output=run.output,
+        input_format=run.input_format,
+        output_format=run.output_format,
         encoding=table.encoding,
         sheet=table.sheet,
         other_sheets=table.other_sheets,
@@ -969,12 +980,12 @@ def screen(
         header_row=table.header_row,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
-        title_column_detected=detected,
+        title_column_detected=run.detected,
         extra_columns=tuple(header_names[i] for i in plan.extras),
         replaced_columns=tuple(n for n in header_names if n in RESULT_COLUMNS),
         rows_read=tally.rows_read,
         rows_written=tally.rows_written,
-        blank_rows_skipped=blank,
+        blank_rows_skipped=run.blank,
         verdicts={v: verdicts.get(v, 0) for v in SUMMARY_VERDICTS}
         | {v: n for v, n in verdicts.items() if v not in SUMMARY_VERDICTS},
         tiers={"emerging": tiers.get("emerging", 0), "strategic": tiers.get("strategic", 0)}  # both, for scripts
@@ -986,18 +997,45 @@ def screen(
         rows_with_econsec=rows_with_econsec,
         held=dict(sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))),
         rows_with_held=rows_with_held,
-        jobs=workers_used[0],
-        jobs_requested=jobs,
+        jobs=run.jobs,
+        jobs_requested=run.jobs_requested,
         elapsed_seconds=elapsed,
         rows_per_second=tally.rows_written / elapsed if elapsed > 0 else 0.0,
-        cells_replaced=replaced,
-        replacements=replacements,
+        cells_replaced=run.cells_replaced,
+        replacements=run.replacements,
         title_column_namesakes=namesakes,
         title_column_suggested=None if suggested is None or suggested == plan.title else header_names[suggested],
         title_column_suggested_index=None if suggested is None or suggested == plan.title else suggested + 1,
         title_median_chars=tally.median_title_chars(),
-        provenance=provenance(classifier),  # the factory's object: a Classifier, or one like it
+        provenance=provenance(run.classifier),  # the factory's object: a Classifier, or one like it
     )
+
+
+def _checked(options: ScreenOptions) -> tuple[str, str | None, str, str]:
+    """The input's path, the output file's (None for stdout) and both formats, once every option that can be
+    checked without reading the input is: a bad destination is refused before a possibly huge input is read."""
+    check_path_given(options.input, "input", "input")
+    if options.output is not None:
+        check_path_given(options.output, "--output")
+    input_path = os.fspath(options.input)
+    output = None if options.output is None or is_stdout(options.output) else os.fspath(options.output)
+    in_fmt = input_format(input_path, options.input_fmt)
+    out_fmt = output_format(output, options.fmt)
+    check_destination(out_fmt, output, None if input_path == "-" else Path(input_path), stdin=input_path == "-",
+                      errors=options.output_errors)
+    if out_fmt in ("csv", "tsv"):
+        canonical_encoding(options.output_encoding)
+    elif options.output_encoding != DEFAULT_OUTPUT_ENCODING or options.output_errors != "strict":
+        option = "--output-encoding" if options.output_encoding != DEFAULT_OUTPUT_ENCODING else "--output-errors"
+        raise UsageError(f"{option} applies to CSV and TSV output, not {out_fmt}",
+                         hint="JSONL is always UTF-8 and xlsx has no text encoding: both hold every "
+                              "character",
+                         ja=f"{option} は CSV と TSV の出力に使うもので、{out_fmt} には使えません",
+                         hint_ja="JSONL は常に UTF-8 で、xlsx には文字コードがありません: どちらもすべての文字を"
+                                 "書けます")  # fmt: skip
+    check_input_options(in_fmt, sheet=options.sheet, encoding=options.encoding, header_row=options.header_row,
+                        no_header=options.no_header)
+    return input_path, output, in_fmt, out_fmt
 
 
 def _header_like(first: list[Any] | None) -> str | None:

@@ -13,10 +13,30 @@ Nothing here prints, exits or imports the CLI stack; failures are :class:`~domai
 
 from __future__ import annotations
 
-from domaincheck.io.columns import TITLE_COLUMN_NAMES, detect_title_column, resolve_column
-from domaincheck.io.encoding import detect_encoding, find_decode_error
-from domaincheck.io.readers import InputSource, RawRow, Table, open_table
-from domaincheck.io.writers import atomic_file, neutralize, open_writer
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names, for type checkers and editors
+    from domaincheck.io.columns import TITLE_COLUMN_NAMES, detect_title_column, resolve_column
+    from domaincheck.io.encoding import detect_encoding, find_decode_error
+    from domaincheck.io.readers import InputSource, RawRow, Table, open_table
+    from domaincheck.io.writers import atomic_file, neutralize, open_writer
+
+_HOMES = {
+    "TITLE_COLUMN_NAMES": "columns",
+    "detect_title_column": "columns",
+    "resolve_column": "columns",
+    "detect_encoding": "encoding",
+    "find_decode_error": "encoding",
+    "InputSource": "readers",
+    "RawRow": "readers",
+    "Table": "readers",
+    "open_table": "readers",
+    "atomic_file": "writers",
+    "neutralize": "writers",
+    "open_writer": "writers",
+}
+"""Where each name of the package's own API lives. The modules are imported when a name is first asked for: the
+readers and writers take about 25 ms to import, and ``classify`` writing JSON needs only :mod:`.streams`."""
 
 __all__ = [
     "TITLE_COLUMN_NAMES",
@@ -32,3 +52,14 @@ __all__ = [
     "open_writer",
     "resolve_column",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -1,13 +1,17 @@
-"""Standard output as ``screen`` writes to it: a stream that takes every byte it is given or says why not.
+"""Standard output as ``classify`` and ``screen`` write to it: a stream that takes every byte it is given or says
+why not, in the encoding asked for.
 
 Kept apart from :mod:`domaincheck.io.writers`, which mypyc compiles: a compiled class cannot derive from the
-standard library's ``io.BufferedIOBase``.
+standard library's ``io.BufferedIOBase``; and small, so that ``classify`` imports none of the file readers and
+writers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
+from collections.abc import Iterator
 from typing import IO, Any
 
 
@@ -43,3 +47,54 @@ class WholeWrites(io.BufferedIOBase):
     def close(self) -> None:  # the caller's stream stays open: only this wrapper is closed
         self._binary.flush()
         super().close()
+
+
+def stdout_text() -> contextlib.AbstractContextManager[IO[str]]:
+    """Standard output as a text stream in its own encoding and error handler, whose every write reaches it whole
+    or raises (see :class:`~domaincheck.io.streams.WholeWrites`): ``classify``'s machine formats."""
+    import sys
+
+    out = sys.stdout
+    return stream_text(None, getattr(out, "encoding", None) or "utf-8", getattr(out, "errors", None) or "strict")
+
+
+@contextlib.contextmanager
+def stream_text(stream: IO[str] | IO[bytes] | None, encoding: str, errors: str = "strict") -> Iterator[IO[str]]:
+    """Wrap a caller's stream for text output in ``encoding`` without closing it."""
+    if stream is None:
+        import sys
+
+        stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`): Python has none
+        from ..errors import stdout_closed
+
+        raise stdout_closed("write the rows to a file with -o FILE", "-o FILE で行をファイルに書き出してください")
+    binary: IO[bytes] | None
+    binary_stream = isinstance(stream, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(stream, "mode", ""))
+    if isinstance(stream, io.TextIOBase) or not binary_stream:
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text writer of its own (a tee, a logging wrapper): written to as it is (a review)
+            yield stream  # type: ignore[misc]
+            return
+        stream.flush()
+    else:
+        binary = stream  # type: ignore[assignment]
+    assert binary is not None
+    whole = WholeWrites(binary)  # (typeshed wants a raw file behind a TextIOWrapper)
+    wrapper = io.TextIOWrapper(whole, encoding=encoding, errors=errors, newline="")  # type: ignore[type-var]
+    try:
+        yield wrapper
+    except BaseException:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.flush()
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()
+        raise
+    try:
+        # The last rows reach the stream here: a reader gone by now (`screen … | head -1` of a short file) is a broken
+        # pipe, said with its exit code, not a success whose summary counts rows nobody got (a user test)
+        wrapper.flush()
+        binary.flush()
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()

@@ -30,7 +30,6 @@ import csv
 import datetime as _dt
 import decimal
 import errno
-import io
 import json
 import math
 import os
@@ -46,7 +45,7 @@ from typing import IO, Any, Protocol
 from domaincheck.errors import InputError, UsageError, reason_ja
 from domaincheck.io.encoding import canonical_encoding, output_text_fixer
 from domaincheck.io.readers import CellFormat, cell_text
-from domaincheck.io.streams import WholeWrites
+from domaincheck.io.streams import stream_text
 
 __all__ = [
     "FORMULA_START",
@@ -574,7 +573,7 @@ def open_writer(
     check_destination(fmt, output, input_path, stdin=stdin, errors=errors)
     encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
     if is_stdout(output):
-        with _stream_text(stream, encoding) as text:
+        with stream_text(stream, encoding) as text:
             writer = _text_writer(fmt, text, encoding, errors)
             yield writer
             writer.finish()
@@ -615,57 +614,6 @@ def named_os_errors(output: str | None) -> Iterator[None]:
         if output is None or exc.filename is not None or exc.errno is None:
             raise
         raise OSError(exc.errno, exc.strerror, output) from exc
-
-
-def stdout_text() -> contextlib.AbstractContextManager[IO[str]]:
-    """Standard output as a text stream in its own encoding and error handler, whose every write reaches it whole
-    or raises (see :class:`~domaincheck.io.streams.WholeWrites`): ``classify``'s machine formats."""
-    import sys
-
-    out = sys.stdout
-    return _stream_text(None, getattr(out, "encoding", None) or "utf-8", getattr(out, "errors", None) or "strict")
-
-
-@contextlib.contextmanager
-def _stream_text(stream: IO[str] | IO[bytes] | None, encoding: str, errors: str = "strict") -> Iterator[IO[str]]:
-    """Wrap a caller's stream for text output in ``encoding`` without closing it."""
-    if stream is None:
-        import sys
-
-        stream = sys.stdout
-    if stream is None:  # started with stdout closed (`>&-`): Python has none
-        from ..errors import stdout_closed
-
-        raise stdout_closed("write the rows to a file with -o FILE", "-o FILE で行をファイルに書き出してください")
-    binary: IO[bytes] | None
-    binary_stream = isinstance(stream, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(stream, "mode", ""))
-    if isinstance(stream, io.TextIOBase) or not binary_stream:
-        binary = getattr(stream, "buffer", None)
-        if binary is None:  # a text writer of its own (a tee, a logging wrapper): written to as it is (a review)
-            yield stream  # type: ignore[misc]
-            return
-        stream.flush()
-    else:
-        binary = stream  # type: ignore[assignment]
-    assert binary is not None
-    whole = WholeWrites(binary)  # (typeshed wants a raw file behind a TextIOWrapper)
-    wrapper = io.TextIOWrapper(whole, encoding=encoding, errors=errors, newline="")  # type: ignore[type-var]
-    try:
-        yield wrapper
-    except BaseException:
-        with contextlib.suppress(ValueError, OSError):
-            wrapper.flush()
-        with contextlib.suppress(ValueError, OSError):
-            wrapper.detach()
-        raise
-    try:
-        # The last rows reach the stream here: a reader gone by now (`screen … | head -1` of a short file) is a broken
-        # pipe, said with its exit code, not a success whose summary counts rows nobody got (a user test)
-        wrapper.flush()
-        binary.flush()
-    finally:
-        with contextlib.suppress(ValueError, OSError):
-            wrapper.detach()
 
 
 def _text_writer(fmt: str, handle: IO[str], encoding: str, errors: str) -> _DelimitedWriter | _JsonlWriter:
