@@ -4052,5 +4052,10 @@ def test_classify_imports_none_of_the_file_readers_and_writers() -> None:
         home = importlib.import_module(f"domaincheck.io.{domaincheck.io._HOMES[name]}")
         assert getattr(domaincheck.io, name) is getattr(home, name)
     assert sorted(domaincheck.io.__all__) == sorted(domaincheck.io._HOMES)
+    for module in sorted(domaincheck.io._MODULES):  # the package's modules, as attributes too (a review)
+        assert getattr(domaincheck.io, module) is importlib.import_module(f"domaincheck.io.{module}")
+    probe_modules = "import domaincheck.io as io; print(io.readers.__name__, io.streams.__name__)"  # a new process
+    done = subprocess.run([sys.executable, "-c", probe_modules], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["domaincheck.io.readers", "domaincheck.io.streams"]
     with pytest.raises(AttributeError):
         domaincheck.io.no_such_name  # noqa: B018

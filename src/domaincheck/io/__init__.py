@@ -54,12 +54,19 @@ __all__ = [
 ]
 
 
+_MODULES = frozenset({"columns", "encoding", "readers", "streams", "titles", "writers"})
+
+
 def __getattr__(name: str) -> Any:
+    """A name of :data:`__all__`, or a module of the package (``domaincheck.io.readers`` after ``import
+    domaincheck.io``, as when the package imported them all), imported on first use."""
+    from importlib import import_module
+
+    if name in _MODULES:
+        return import_module(f"{__name__}.{name}")  # the import sets it on the package
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
     value = getattr(import_module(f"{__name__}.{home}"), name)
     globals()[name] = value
     return value
