@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .classify import Classifier
 from .errors import InputError
-from .io.readers import InputSource, cell_text, check_input_options, open_table
+from .io.readers import InputSource, RawRow, cell_text, check_input_options, open_table
 from .io.readers import input_format as format_of
 from .models import EconSecArea
 
@@ -221,45 +221,7 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     economic-security area given as a label (an id or name of ``econsec``) is said to be one, with its areas. A row
     that repeats the column names (files joined into one) is skipped, and its line kept in ``repeated_headers``.
     """
-    from .classify import checked
-    from .io.readers import title_problem
-    from .normalize import normalize_text
-
-    known = list(known)
-    known_set = set(known)
-    by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
-    by_econsec = {key: e for e in econsec for key in (_label_key(e.id), normalize_text(e.name_ja),
-                                                      normalize_text(e.name_en))}  # fmt: skip
-
-    def whole(label: str) -> str | None:
-        """An area's id, none, or an economic-security area's id (reported whole: its English name holds commas)."""
-        found = label_id(label)
-        if found is None:
-            entry = _econsec_of(label, by_econsec)
-            found = None if entry is None else entry.id
-        return found
-
-    def label_id(label: str) -> str | None:
-        key = _label_key(label)
-        if key in known_set or key in NONE_LABELS:
-            return "none" if key in NONE_LABELS else key
-        return by_area_name.get(normalize_text(label))
-
-    def labels_of(parts: list[str]) -> tuple[set[str], list[str]]:
-        """The ids of the labels in ``parts``, and the labels not known. A part that is no label is split at line
-        breaks, 、 ; and /, and a piece that is no label then at commas (an English area name holds commas); what
-        is still unknown is reported alone."""
-        found: set[str] = set()
-        unknown: list[str] = []
-        for part in parts:
-            for piece in _pieces(part, whole):
-                one = label_id(piece)
-                if one is None:
-                    unknown.append(piece)
-                else:
-                    found.add(one)
-        return found, unknown
-
+    resolver = _Labels(known, names, econsec)
     name = str(path)
     fmt = format_of(name, input_format)
     check_input_options(fmt, sheet=sheet, encoding=encoding, header_row=header_row)
@@ -295,57 +257,13 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
                 # Where the user finds the row: a line (where it ends, a quoted cell may span lines), a record's line
                 # (JSONL), a workbook's row
                 n = table.line(row.number) if table.line is not None else table.header_at + row.number
-                if row.problems:
-                    problems.append(_Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None))
-                    continue
-                cells = row.cells
-                if title_at in row.formulas or labels_at in row.formulas:  # xlsx: the cell holds its formula's text
-                    which = table.header[title_at if title_at in row.formulas else labels_at]
-                    problems.append(_Problem(n, f"the {which} cell is a formula saved without its value",
-                                             f"{which} のセルは値が保存されていない数式です",
-                                             "open the workbook in Excel and save it, so that formulas keep their "
-                                             "values", "Excel でブックを開いて保存し、数式の値を保存してください"))
-                    continue
-                raw = cells[labels_at] if labels_at < len(cells) else None
-                if (fmt != "jsonl" and title_at < len(cells) and _bare(cell_text(raw)) == _bare(labels_name)
-                        and _bare(cell_text(cells[title_at])) == _bare(table.header[title_at])):  # fmt: skip
+                outcome = _row_case(row, n, table.header, title_at, labels_at, fmt, resolver)
+                if outcome is None:
                     repeated.append(n)  # the column names again: two files joined
-                    continue
-                parts = [p for x in (raw if isinstance(raw, list) else [raw])
-                         for p in cell_text(x).replace("｜", "|").split("|")]  # fmt: skip
-                parts = [x.strip() for x in parts if x.strip()]
-                if not parts:
-                    problems.append(_Problem(n, f"empty {labels_name} cell", f"{labels_name} のセルが空です",
-                                             "write none for a title with no area",
-                                             "どの領域にも当たらないタイトルには none と書いてください"))  # fmt: skip
-                    continue
-                labels, unknown = labels_of(parts)
-                if unknown:
-                    problems.append(_unknown_labels(n, unknown, known, by_area_name, by_econsec))
-                    continue
-                if "none" in labels and len(labels) > 1:
-                    shown = " ".join(" | ".join(parts).split())  # on one line
-                    problems.append(_Problem(n, f"'none' together with areas ({shown})",
-                                             f"'none' と領域が一緒に書かれています（{shown}）",
-                                             "write none alone, or only the areas (ids or names)",
-                                             "none だけか、領域（id か名前）だけを書いてください"))  # fmt: skip
-                    continue
-                labels.discard("none")
-                value = cells[title_at] if title_at < len(cells) else None
-                title = cell_text(value)
-                kind = title_problem(value)
-                if kind is not None and title.strip():
-                    en, ja = _TITLE_PROBLEMS[kind]
-                    problems.append(_Problem(n, f"{en}: {title[:60]!r}", f"{ja}: {title[:60]!r}",
-                                             "is the title column the right one? (--column)",
-                                             "タイトル列は正しいですか？（--column）"))  # fmt: skip
-                    continue
-                try:
-                    checked(title)  # the classifier's own test of a usable title
-                except InputError as exc:
-                    problems.append(_Problem(n, exc.message, exc.text("ja"), None, None))
-                    continue
-                cases.append(Case(title, frozenset(labels), n))
+                elif isinstance(outcome, _Problem):
+                    problems.append(outcome)
+                else:
+                    cases.append(outcome)
             if problems:
                 # Which columns were read, as the run would have said: the problems may come from the wrong ones
                 sheet_en = f"sheet {table.sheet!r}, " if table.sheet is not None else ""
@@ -367,6 +285,100 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     if not cases:
         raise InputError(f"{name}: no labelled titles", ja=f"{name}: ラベル付きのタイトルがありません")
     return read
+
+
+class _Labels:
+    """What a label names: an area's id or name, ``none``, or an economic-security area (said to be one)."""
+
+    def __init__(self, known: Iterable[str], names: Mapping[str, str] | None, econsec: Iterable[EconSecArea]) -> None:
+        from .normalize import normalize_text
+
+        self._normalize = normalize_text
+        self.known = list(known)
+        self._known_set = set(self.known)
+        self.by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
+        self.by_econsec = {key: e for e in econsec for key in (_label_key(e.id), normalize_text(e.name_ja),
+                                                               normalize_text(e.name_en))}  # fmt: skip
+
+    def id_of(self, label: str) -> str | None:
+        """The area id or ``none`` that ``label`` names, or None."""
+        key = _label_key(label)
+        if key in self._known_set or key in NONE_LABELS:
+            return "none" if key in NONE_LABELS else key
+        return self.by_area_name.get(self._normalize(label))
+
+    def _whole(self, label: str) -> str | None:
+        """An area's id, none, or an economic-security area's id (reported whole: its English name holds commas)."""
+        found = self.id_of(label)
+        if found is None:
+            entry = _econsec_of(label, self.by_econsec)
+            found = None if entry is None else entry.id
+        return found
+
+    def read(self, parts: list[str]) -> tuple[set[str], list[str]]:
+        """The ids of the labels in ``parts``, and the labels not known. A part that is no label is split at line
+        breaks, 、 ; and /, and a piece that is no label then at commas (an English area name holds commas); what
+        is still unknown is reported alone."""
+        found: set[str] = set()
+        unknown: list[str] = []
+        for part in parts:
+            for piece in _pieces(part, self._whole):
+                one = self.id_of(piece)
+                if one is None:
+                    unknown.append(piece)
+                else:
+                    found.add(one)
+        return found, unknown
+
+
+def _row_case(row: RawRow, n: int, header: tuple[str, ...], title_at: int, labels_at: int, fmt: str, labels: _Labels
+              ) -> Case | _Problem | None:  # fmt: skip
+    """The labelled title of a row at line (or row) ``n``, the problem that keeps it out, or None for a row that
+    repeats the column names."""
+    from .classify import checked
+    from .io.readers import title_problem
+
+    labels_name = header[labels_at]
+    if row.problems:
+        return _Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None)
+    cells = row.cells
+    if title_at in row.formulas or labels_at in row.formulas:  # xlsx: the cell holds its formula's text
+        which = header[title_at if title_at in row.formulas else labels_at]
+        return _Problem(n, f"the {which} cell is a formula saved without its value",
+                        f"{which} のセルは値が保存されていない数式です",
+                        "open the workbook in Excel and save it, so that formulas keep their values",
+                        "Excel でブックを開いて保存し、数式の値を保存してください")  # fmt: skip
+    raw = cells[labels_at] if labels_at < len(cells) else None
+    if (fmt != "jsonl" and title_at < len(cells) and _bare(cell_text(raw)) == _bare(labels_name)
+            and _bare(cell_text(cells[title_at])) == _bare(header[title_at])):  # fmt: skip
+        return None
+    parts = [p for x in (raw if isinstance(raw, list) else [raw]) for p in cell_text(x).replace("｜", "|").split("|")]
+    parts = [x.strip() for x in parts if x.strip()]
+    if not parts:
+        return _Problem(n, f"empty {labels_name} cell", f"{labels_name} のセルが空です",
+                        "write none for a title with no area",
+                        "どの領域にも当たらないタイトルには none と書いてください")  # fmt: skip
+    found, unknown = labels.read(parts)
+    if unknown:
+        return _unknown_labels(n, unknown, labels.known, labels.by_area_name, labels.by_econsec)
+    if "none" in found and len(found) > 1:
+        shown = " ".join(" | ".join(parts).split())  # on one line
+        return _Problem(n, f"'none' together with areas ({shown})", f"'none' と領域が一緒に書かれています（{shown}）",
+                        "write none alone, or only the areas (ids or names)",
+                        "none だけか、領域（id か名前）だけを書いてください")  # fmt: skip
+    found.discard("none")
+    value = cells[title_at] if title_at < len(cells) else None
+    title = cell_text(value)
+    kind = title_problem(value)
+    if kind is not None and title.strip():
+        en, ja = _TITLE_PROBLEMS[kind]
+        return _Problem(n, f"{en}: {title[:60]!r}", f"{ja}: {title[:60]!r}", "is the title column the right one? "
+                        "(--column)", "タイトル列は正しいですか？（--column）")  # fmt: skip
+    try:
+        checked(title)  # the classifier's own test of a usable title
+    except InputError as exc:
+        return _Problem(n, exc.message, exc.text("ja"), None, None)
+    return Case(title, frozenset(found), n)
 
 
 def _label_key(label: str) -> str:
