@@ -2898,10 +2898,17 @@ def test_piped_screen_summary_keeps_its_last_line_whole(tmp_path: Path) -> None:
                       env={"COLUMNS": None})  # fmt: skip
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if cores > 1:
-        assert r.stderr.splitlines()[-1].endswith("jobs 1 (of 2 asked: a small input is screened in one process)")
+        assert r.stderr.splitlines()[-1].endswith("jobs 1 (of up to 2: a small input is screened in one process)")
     r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--jobs", "2"], env={"COLUMNS": None})
     if cores > 1:
-        assert r.stderr.splitlines()[-1].endswith("jobs 1（2 の指定に対し、小さな入力のため 1 プロセス）")
+        assert r.stderr.splitlines()[-1].endswith("jobs 1（最大 2 のところ、小さな入力のため 1 プロセス）")
+    # more than the cores: the workers that could start, not the number asked, which no run would start (a user
+    # test read "of 2 asked" after --jobs 8)
+    r = runner.invoke(app, ["screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--jobs", "64"],
+                      env={"COLUMNS": None})  # fmt: skip
+    if cores > 1:
+        assert r.stderr.splitlines()[-1].endswith(f"jobs 1 (of up to {min(64, cores)}: a small input is screened in "
+                                                  "one process)")
 
 
 def test_a_terminal_keeps_its_own_width(tmp_path: Path) -> None:

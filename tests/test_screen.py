@@ -2030,3 +2030,55 @@ def test_no_header_skips_blank_rows_before_the_first_title(tmp_path: Path) -> No
     book.save(xlsx)
     summary = run(tmp_path, input=str(xlsx), output=str(tmp_path / "out2.csv"), no_header=True)
     assert summary.rows_read == 2 and summary.verdicts.get("strategic") == 1
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> None:
+    """A terminal's Ctrl-C (and `timeout`'s SIGINT) reaches the whole process group, so the run may get a second one
+    while it stops its workers. That second one came inside the joins, the pool stayed 'running', and at exit its
+    __del__ wrote to a closed queue and printed a traceback (a user test: 2 runs in 36). Now the pool is marked
+    stopped first, and the signal waits until every worker is killed."""
+    import os
+    import signal
+    from multiprocessing import pool as mp_pool
+
+    from domaincheck.screen import _abandon
+
+    events: list[str] = []
+
+    class Handler:
+        _state = mp_pool.RUN
+
+        def join(self, timeout: float) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # the second Ctrl-C, while the worker handler is joined
+            events.append("handler joined")
+
+    class Worker:
+        def kill(self) -> None:
+            events.append("worker killed")
+
+        def join(self, timeout: float) -> None:
+            pass
+
+    class Finalizer:
+        def cancel(self) -> None:
+            events.append("finalizer cancelled")
+
+    class Pool:
+        _state = mp_pool.RUN
+        _worker_handler = Handler()
+        _pool: ClassVar[list[Worker]] = [Worker(), Worker()]
+        _terminate = Finalizer()
+
+    pool = Pool()
+    # Ctrl-C as a run has it (an earlier test may have left SIGINT ignored, as a worker's initializer sets it)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _abandon(pool)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    assert pool._state == mp_pool.TERMINATE
+    assert events == ["finalizer cancelled", "handler joined", "worker killed", "worker killed"]

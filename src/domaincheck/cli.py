@@ -866,8 +866,7 @@ def screen(
 def _summary_json_target(name: str | None, input_path: str, output: str | None) -> tuple[Path | None, bool]:
     """Where --summary-json goes (None: nowhere) and whether that is stdout, checked before any work, as --output
     is: never the input, never the output, a folder that exists, not stdout when the rows go there or it is closed."""
-    from .io.writers import check_path_given, is_stdout
-    from .io.writers import same_file as check_same_file
+    from .io.writers import check_output_path, check_path_given, is_stdout, same_file
 
     if name is None:
         return None, False
@@ -885,10 +884,8 @@ def _summary_json_target(name: str | None, input_path: str, output: str | None) 
                              ja="--summary-json - では行と要約がどちらも標準出力に出てしまいます",
                              hint_ja="行は -o FILE に書き出すか、--summary-json にファイル名を指定してください")
         return summary_json, True
-    from .io.writers import check_output_path
-
     check_output_path(summary_json, None if input_path == "-" else Path(input_path), stdin=input_path == "-")
-    if output is not None and not is_stdout(output) and check_same_file(summary_json, Path(output)):
+    if output is not None and not is_stdout(output) and same_file(summary_json, Path(output)):
         raise UsageError("--summary-json and --output name the same file", hint="choose two file names",
                          ja="--summary-json と --output が同じファイルを指しています",
                          hint_ja="別々のファイル名を指定してください")

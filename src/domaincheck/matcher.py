@@ -382,7 +382,7 @@ class Matcher:
         packed = self._packed
         if packed is None:
             packed = _pack([self._entry(i) for i in range(len(self._keys))])
-        return _restore, (self._tables._replace(values=[]), packed)
+        return _restore, (self._tables, packed)
 
     def _entry(self, index: int) -> _Entry:
         """The entry of key ``index``, read from the packed block the first time (then kept: its target tuple's

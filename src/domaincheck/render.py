@@ -1495,17 +1495,18 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     if summary.header_row:
         col += (f"、見出し行 {summary.header_row}（上の表題行を飛ばして自動判定。違う場合は --header-row N）" if ja
                 else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
-    # Workers asked for but not started: the input was one batch, which starting them would only slow down
+    # Workers that could have started but did not: the input was one batch, which starting them would only slow
+    # down. Up to: --jobs capped at the cores (8 asked on 2 cores is 2), which is what jobs_requested holds
     fewer = summary.jobs < summary.jobs_requested
     if ja:
         enc = f"、文字コード {summary.encoding}" if summary.encoding else ""
-        jobs = f"（{summary.jobs_requested} の指定に対し、小さな入力のため 1 プロセス）" if fewer else ""
+        jobs = f"（最大 {summary.jobs_requested} のところ、小さな入力のため 1 プロセス）" if fewer else ""
         console.print(f"タイトル列: {col}{enc}、{summary.elapsed_seconds:.2f} 秒、"
                       f"{summary.rows_per_second:,.0f} 行/秒、jobs {summary.jobs}{jobs}", highlight=False,
                       soft_wrap=True)  # one line, however long the column's name: a script may read the last line
         return
     enc = f", encoding {summary.encoding}" if summary.encoding else ""
-    jobs = f" (of {summary.jobs_requested} asked: a small input is screened in one process)" if fewer else ""
+    jobs = f" (of up to {summary.jobs_requested}: a small input is screened in one process)" if fewer else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}{jobs}", highlight=False,
                   soft_wrap=True)  # fmt: skip

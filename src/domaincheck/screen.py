@@ -1445,18 +1445,26 @@ def _abandon(pool: Any) -> None:
     handler thread, the workers, and the exit finaliser are in private attributes; each is checked for.)"""
     from multiprocessing import pool as mp_pool
 
-    handler = getattr(pool, "_worker_handler", None)
-    if handler is not None:
-        handler._state = mp_pool.TERMINATE  # its loop ends: no new worker
-        handler.join(1)  # it may be starting one now (it looks every 0.1 s); that one is killed below too
-    for worker in list(getattr(pool, "_pool", ())):
-        with contextlib.suppress(OSError, ValueError):
-            worker.kill()
-            worker.join(5)
+    # First, so that a second Ctrl-C during the joins below (a terminal's and `timeout`'s SIGINT reach the whole
+    # process group, so this process may get two) leaves no running pool for the interpreter's exit to collect:
+    # its __del__ then wrote to a queue already closed and printed a traceback (a user test, 2 runs in 36). The
+    # stop signals are held while the workers are stopped, and raised after.
     finalizer = getattr(pool, "_terminate", None)
     if finalizer is not None:
         finalizer.cancel()
-    pool._state = mp_pool.TERMINATE  # no "unclosed pool" warning when it is collected
+    pool._state = mp_pool.TERMINATE  # no "unclosed pool" warning, no notice to its threads, when it is collected
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if _CAN_HOLD_SIGNALS else None
+    try:
+        handler = getattr(pool, "_worker_handler", None)
+        if handler is not None:
+            handler._state = mp_pool.TERMINATE  # its loop ends: no new worker
+            handler.join(1)  # it may be starting one now (it looks every 0.1 s); that one is killed below too
+        for worker in list(getattr(pool, "_pool", ())):
+            with contextlib.suppress(OSError, ValueError):
+                worker.kill()
+                worker.join(5)
+    finally:
+        _release_signals(held)
 
 
 def _chain_batches(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:
