@@ -325,6 +325,34 @@ def test_invalid_taxonomy_option_fails_cleanly(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "valid" in r.stdout
 
 
+def test_taxonomy_problems_are_said_in_japanese_by_default(tmp_path: Path) -> None:
+    """An office editing its own lists reads the validator's findings: in Japanese under the Japanese interface (a
+    user test found them in English), the paths and keys as the files spell them; in English with --lang en."""
+    import shutil
+
+    from domaincheck.taxonomy import packaged_dir
+
+    broken = tmp_path / "tax"
+    shutil.copytree(packaged_dir(), broken)
+    areas = broken / "areas.yaml"
+    areas.write_text(areas.read_text("utf-8").replace("- id: ai_robotics", "- id: ai_robot", 1), "utf-8")
+    (broken / "programs.yaml").unlink()
+    r = run("taxonomy", "validate", str(broken))
+    assert r.exit_code == EXIT_ERROR
+    assert "programs.yaml: ファイルがありません" in r.stderr, r.stderr
+    (broken / "programs.yaml").write_text((packaged_dir() / "programs.yaml").read_text("utf-8"), "utf-8")
+    r = run("taxonomy", "validate", str(broken))
+    assert "areas.yaml: areas: 'ai_robotics' がありません: 16 の領域 id は公開の約束" in r.stderr, r.stderr
+    assert ("areas.yaml: areas[0].id: 'ai_robot' は 16 の領域 id（公開の約束）のどれでもありません"
+            "（'ai_robotics' のことですか？）（領域 'ai_robot'）") in r.stderr, r.stderr
+    r = run("taxonomy", "validate", str(broken), "--lang", "en")
+    assert ("areas.yaml: areas[0].id: 'ai_robot' is not one of the 16 area ids, which are a public contract (did you "
+            "mean 'ai_robotics'?) (area 'ai_robot')") in r.stderr, r.stderr
+    (broken / "meta.yaml").write_text("tiers: [\n", "utf-8")
+    r = run("--taxonomy", str(broken), "classify", "量子コンピュータ")
+    assert r.exit_code == EXIT_ERROR and "meta.yaml: YAML の文法の誤り（2 行 1 列）" in r.stderr, r.stderr
+
+
 @pytest.mark.usefixtures("english")
 def test_taxonomy_validate_without_a_directory_checks_the_taxonomy_in_use() -> None:
     """A user who installed with pip does not know where the packaged taxonomy is (a user test): no directory means

@@ -71,9 +71,9 @@ class DomaincheckError(Exception):
 
 
 class TaxonomyError(DomaincheckError):
-    """The taxonomy could not be found, parsed or validated. ``problems_ja``: the problems in Japanese, where they
-    are few and fixed (a directory that holds no taxonomy); the validator's own findings stay as they are, under a
-    Japanese head."""
+    """The taxonomy could not be found, parsed or validated. ``problems_ja``: the problems in Japanese, one for each
+    (the validator's findings carry theirs, :class:`~domaincheck.taxonomy.Problem`; those it has none for yet are
+    listed in English under the Japanese head)."""
 
     def __init__(self, problems: list[str], hint: str | None = None, *, problems_ja: list[str] | None = None,
                  hint_ja: str | None = None) -> None:  # fmt: skip

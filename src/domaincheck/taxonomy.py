@@ -145,7 +145,29 @@ REFERENCE = {
 }  # fmt: skip
 SPECS = {"meta.yaml": META, "areas.yaml": AREAS, "econsec.yaml": ECONSEC, "programs.yaml": PROGRAMS,
          "reference.yaml": REFERENCE}  # fmt: skip
+class Problem(str):
+    """A problem found in a taxonomy: its text in English (the string itself, as tests and scripts read it) and in
+    Japanese (``ja``; the English where none is written yet). Paths and YAML keys stay as the files spell them."""
+
+    ja: str
+
+    def __new__(cls, en: str, ja: str | None = None) -> Problem:
+        self = super().__new__(cls, en)
+        self.ja = en if ja is None else ja
+        return self
+
+    def prefixed(self, head: str) -> Problem:
+        """The problem under ``head`` (a file's name): ``head: problem``, in both languages."""
+        return Problem(f"{head}: {self}", f"{head}: {self.ja}")
+
+
+def ja_of(problem: str) -> str:
+    """A problem's Japanese text (its English when it is a plain string or has none)."""
+    return getattr(problem, "ja", problem)
+
+
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+_TYPE_NAMES_JA = {str: "文字列", int: "整数", float: "数値", bool: "true か false"}
 
 
 def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
@@ -156,41 +178,50 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
         return
     if spec is LineNumber:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            out.append(f"{path}: expected a line number (an integer from 1), got {value!r}"[:200])
+            out.append(Problem(f"{path}: expected a line number (an integer from 1), got {value!r}"[:200],
+                               f"{path}: 行番号（1 からの整数）を書いてください。値: {value!r}"[:200]))
         return
     if isinstance(spec, type):
         ok = isinstance(value, spec) and not (spec is int and isinstance(value, bool))
         if spec is float:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
         if spec is str and ok and not value.strip():
-            out.append(f"{path}: must not be empty")
+            out.append(Problem(f"{path}: must not be empty", f"{path}: 空にはできません"))
         elif not ok:
-            out.append(f"{path}: expected {_TYPE_NAMES[spec]}, got {type(value).__name__} {value!r}"[:200])
+            out.append(Problem(f"{path}: expected {_TYPE_NAMES[spec]}, got {type(value).__name__} {value!r}"[:200],
+                               f"{path}: {_TYPE_NAMES_JA[spec]}を書いてください。値: {type(value).__name__} "
+                               f"{value!r}"[:200]))  # fmt: skip
         return
     if isinstance(spec, list):
         if not isinstance(value, list):
-            out.append(f"{path}: expected a list, got {type(value).__name__}")
+            out.append(Problem(f"{path}: expected a list, got {type(value).__name__}",
+                               f"{path}: リストを書いてください（{type(value).__name__} です）"))
             return
         for i, item in enumerate(value):
             _check(item, spec[0], f"{path}[{i}]", out)
         return
     if isinstance(spec, Map):
         if not isinstance(value, dict):
-            out.append(f"{path}: expected a mapping, got {type(value).__name__}")
+            out.append(Problem(f"{path}: expected a mapping, got {type(value).__name__}",
+                               f"{path}: マッピング（キー: 値）を書いてください（{type(value).__name__} です）"))
             return
         for k, v in value.items():
             _check(v, spec.value, f"{path}.{k}", out)
         return
     if not isinstance(value, dict):
-        out.append(f"{path or '(top level)'}: expected a mapping, got {type(value).__name__}")
+        out.append(Problem(f"{path or '(top level)'}: expected a mapping, got {type(value).__name__}",
+                           f"{path or '（最上位）'}: マッピング（キー: 値）を書いてください"
+                           f"（{type(value).__name__} です）"))  # fmt: skip
         return
     for key in value:
         if key not in spec:
-            out.append(f"{_join(path, str(key))}: unknown key (expected one of: {', '.join(spec)})")
+            out.append(Problem(f"{_join(path, str(key))}: unknown key (expected one of: {', '.join(spec)})",
+                               f"{_join(path, str(key))}: 知らないキーです（使えるキー: {', '.join(spec)}）"))
     for key, sub in spec.items():
         if key not in value:
             if not isinstance(sub, Opt):
-                out.append(f"{_join(path, key)}: missing required key")
+                out.append(Problem(f"{_join(path, key)}: missing required key",
+                                   f"{_join(path, key)}: 必須のキーがありません"))
             continue
         _check(value[key], sub.spec if isinstance(sub, Opt) else sub, _join(path, key), out)
 
@@ -283,24 +314,28 @@ def read_raw(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            problems.append(f"{name}: file missing")
+            problems.append(Problem(f"{name}: file missing", f"{name}: ファイルがありません"))
             continue
         except OSError as exc:
-            problems.append(f"{name}: cannot read: {exc.strerror}")
+            problems.append(Problem(f"{name}: cannot read: {exc.strerror}", f"{name}: 読めません: {exc.strerror}"))
             continue
         digest.update(name.encode() + b"\0" + data)
         try:
             doc = yaml.load(data.decode("utf-8"), Loader=_loader())
         except UnicodeDecodeError as exc:
-            problems.append(f"{name}: not UTF-8 ({exc.reason} at byte {exc.start})")
+            problems.append(Problem(f"{name}: not UTF-8 ({exc.reason} at byte {exc.start})",
+                                    f"{name}: UTF-8 ではありません（{exc.start} バイト目: {exc.reason}）"))
             continue
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problems.append(f"{name}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}")
+            where_ja = f"（{mark.line + 1} 行 {mark.column + 1} 列）" if mark else ""
+            problems.append(Problem(f"{name}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}",
+                                    f"{name}: YAML の文法の誤り{where_ja}: {getattr(exc, 'problem', exc)}"))
             continue
         if doc is None:
-            problems.append(f"{name}: the file is empty (or holds only comments)")
+            problems.append(Problem(f"{name}: the file is empty (or holds only comments)",
+                                    f"{name}: ファイルが空です（コメントしかありません）"))
             continue
         docs[name] = doc
     return docs, digest.hexdigest()[:16], problems
@@ -325,9 +360,11 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     yield from _unique_ids("areas.yaml", "areas", area_ids)
     missing = [a for a in AREA_IDS if a not in area_ids]
     if missing:  # the contract is all 16: deleting one passed while renaming one did not (a user test)
-        yield (f"areas.yaml: areas: {', '.join(repr(a) for a in missing)} missing: the {len(AREA_IDS)} area ids are a "
-               "public contract, kept in every revision (give an area no longer used its technologies and terms, not "
-               "none)")
+        listed = ", ".join(repr(a) for a in missing)
+        yield Problem(f"areas.yaml: areas: {listed} missing: the {len(AREA_IDS)} area ids are a public contract, kept "
+                      "in every revision (give an area no longer used its technologies and terms, not none)",
+                      f"areas.yaml: areas: {listed} がありません: {len(AREA_IDS)} の領域 id は公開の約束で、どの版にも"
+                      "残します（使わなくなった領域も、技術と語を持たせて残してください）")  # fmt: skip
     version = docs["meta.yaml"].get("schema_version")
     if version not in SCHEMA_VERSIONS:
         yield (f"meta.yaml: schema_version: {version!r} is not a version this domaincheck reads "
@@ -344,8 +381,10 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             yield f"{p}.id: {area['id']!r} is not a snake_case id"
         elif area["id"] not in AREA_IDS:
             near = difflib.get_close_matches(area["id"], AREA_IDS, n=1)
-            yield (f"{p}.id: {area['id']!r} is not one of the {len(AREA_IDS)} area ids, which are a public contract"
-                   + (f" (did you mean {near[0]!r}?)" if near else ""))
+            yield Problem(f"{p}.id: {area['id']!r} is not one of the {len(AREA_IDS)} area ids, which are a public "
+                          "contract" + (f" (did you mean {near[0]!r}?)" if near else ""),
+                          f"{p}.id: {area['id']!r} は {len(AREA_IDS)} の領域 id（公開の約束）のどれでもありません"
+                          + (f"（{near[0]!r} のことですか？）" if near else ""))  # fmt: skip
         if area["tier"] not in TIERS:
             yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
         own = {t["id"] for t in area["technologies"]}
@@ -368,7 +407,9 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                         yield (f"{tp}.terms.{strength}: term {term!r} is one character that is no kanji: it would "
                                "match nearly every title (の, A)")
                     elif key in seen:
-                        yield f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
+                        yield Problem(f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})",
+                                      f"{tp}.terms.{strength}: 語 {term!r} が重複しています"
+                                      f"（{seen[key]} にもあります）")  # fmt: skip
                     else:
                         yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen, spelled, groups)
                         seen[key] = f"{tp}.terms.{strength}"
@@ -386,7 +427,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             yield f"{p}.id: {es['id']!r} is not a snake_case id"
         for j, a in enumerate(es["crosswalk"]):
             if a not in known_areas:
-                yield f"{p}.crosswalk[{j}]: unknown area id {a!r}"
+                yield Problem(f"{p}.crosswalk[{j}]: unknown area id {a!r}",
+                              f"{p}.crosswalk[{j}]: 知らない領域 id {a!r} です")
         for j, t in enumerate(es.get("crosswalk_technologies", [])):
             if tech_area.get(t) not in es["crosswalk"]:
                 yield f"{p}.crosswalk_technologies[{j}]: {t!r} is not a technology of an area in its crosswalk"
@@ -475,14 +517,15 @@ def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:
     seen: set[str] = set()
     for i, x in enumerate(ids):
         if x in seen:
-            yield f"{file}: {path}[{i}].id: duplicate id {x!r}"
+            yield Problem(f"{file}: {path}[{i}].id: duplicate id {x!r}",
+                          f"{file}: {path}[{i}].id: id {x!r} が重複しています")
         seen.add(x)
 
 
 def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator[str]:
     for j, v in enumerate(values):
         if v not in known:
-            yield f"{path}[{j}]: unknown {what} id {v!r}"
+            yield Problem(f"{path}[{j}]: unknown {what} id {v!r}", f"{path}[{j}]: 知らない {what} id {v!r} です")
 
 
 def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None,
@@ -631,7 +674,7 @@ def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     for name, doc in docs.items():
         found: list[str] = []
         _check(doc, SPECS[name], "", found)
-        problems.extend(f"{name}: {msg}" for msg in found)
+        problems.extend(Problem(msg, ja_of(msg)).prefixed(name) for msg in found)
     if not problems:
         problems.extend(_semantic(docs))
     return docs, digest, [_named_path(problem, docs) for problem in problems]
@@ -656,11 +699,16 @@ def _named_path(problem: str, docs: dict[str, Any]) -> str:
             ids.append(f"{_ENTRY_WORDS[inner]} {entry[inner][int(j)]['id']!r}")
     except (KeyError, IndexError, TypeError):  # an entry without an id (the problem may be just that)
         return problem
-    return f"{problem} ({', '.join(ids)})"
+    ids_ja = [f"{_ENTRY_WORDS_JA[top]} {entry['id']!r}"]
+    if inner is not None:
+        ids_ja.append(f"{_ENTRY_WORDS_JA[inner]} {entry[inner][int(j)]['id']!r}")
+    return Problem(f"{problem} ({', '.join(ids)})", f"{ja_of(problem)}（{'、'.join(ids_ja)}）")
 
 
 _ENTRY_WORDS = {"areas": "area", "econsec": "econ-security area", "programs": "program", "technologies": "technology",
                 "items": "item"}  # fmt: skip
+_ENTRY_WORDS_JA = {"areas": "領域", "econsec": "経済安保領域", "programs": "プログラム", "technologies": "技術",
+                   "items": "項目"}  # fmt: skip
 
 
 def load(directory: str | Path | None = None) -> Taxonomy:
@@ -669,6 +717,7 @@ def load(directory: str | Path | None = None) -> Taxonomy:
     docs, digest, problems = validate(path)
     if problems:
         raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()})",
+                            problems_ja=[ja_of(problem) for problem in problems],
                             hint_ja=f"{path} のファイルを直してください（{schema_doc()} を参照）")
     return _build(docs, PACKAGED if directory is None else str(path), digest)
 
