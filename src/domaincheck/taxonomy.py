@@ -378,7 +378,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     for i, area in enumerate(areas):
         p = f"areas.yaml: areas[{i}]"
         if not _ID.match(area["id"]):
-            yield f"{p}.id: {area['id']!r} is not a snake_case id"
+            yield Problem(f"{p}.id: {area['id']!r} is not a snake_case id",
+                          f"{p}.id: {area['id']!r} は snake_case の id ではありません")
         elif area["id"] not in AREA_IDS:
             near = difflib.get_close_matches(area["id"], AREA_IDS, n=1)
             yield Problem(f"{p}.id: {area['id']!r} is not one of the {len(AREA_IDS)} area ids, which are a public "
@@ -386,26 +387,33 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                           f"{p}.id: {area['id']!r} は {len(AREA_IDS)} の領域 id（公開の約束）のどれでもありません"
                           + (f"（{near[0]!r} のことですか？）" if near else ""))  # fmt: skip
         if area["tier"] not in TIERS:
-            yield f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})"
+            yield Problem(f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})",
+                          f"{p}.tier: 知らない区分 {area['tier']!r} です（使える区分: {', '.join(TIERS)}）")
         own = {t["id"] for t in area["technologies"]}
         if not own:
-            yield f"{p}.technologies: the area ({area['id']}) has no technology, so no term could ever find it"
+            yield Problem(f"{p}.technologies: the area ({area['id']}) has no technology, so no term could ever find it",
+                          f"{p}.technologies: 領域 {area['id']} に技術がありません: どの語もこの領域を見つけられません")
         yield from _qualifications(p, area.get("qualifications", []), known_areas, own, tech_area, area["id"])
         seen: dict[str, str] = {}
         spelled: dict[str, str] = {}  # the other spellings of the terms seen -> where the term is
         for j, tech in enumerate(area["technologies"]):
             tp = f"{p}.technologies[{j}]"
             if tech["id"] in tech_seen:
-                yield f"{tp}.id: duplicate technology id {tech['id']!r} (also {tech_seen[tech['id']]})"
+                yield Problem(f"{tp}.id: duplicate technology id {tech['id']!r} (also {tech_seen[tech['id']]})",
+                              f"{tp}.id: 技術 id {tech['id']!r} が重複しています"
+                              f"（{tech_seen[tech['id']]} にもあります）")  # fmt: skip
             tech_seen[tech["id"]] = tp
             for strength in ("strong", "support"):
                 for term in tech["terms"].get(strength, []):
                     key = normalize_text(term)
                     if not key:
-                        yield f"{tp}.terms.{strength}: term {term!r} is empty after normalisation"
+                        yield Problem(f"{tp}.terms.{strength}: term {term!r} is empty after normalisation",
+                                      f"{tp}.terms.{strength}: 語 {term!r} は正規化すると空になります")
                     elif _too_short(key):
-                        yield (f"{tp}.terms.{strength}: term {term!r} is one character that is no kanji: it would "
-                               "match nearly every title (の, A)")
+                        yield Problem(f"{tp}.terms.{strength}: term {term!r} is one character that is no kanji: it "
+                                      "would match nearly every title (の, A)",
+                                      f"{tp}.terms.{strength}: 語 {term!r} は漢字でない 1 文字です: ほとんどの"
+                                      "タイトルに当たってしまいます（の、A）")  # fmt: skip
                     elif key in seen:
                         yield Problem(f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})",
                                       f"{tp}.terms.{strength}: 語 {term!r} が重複しています"
@@ -422,9 +430,10 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     for i, es in enumerate(econsec):
         p = f"econsec.yaml: econsec[{i}]"
         if es["id"] in known_areas:
-            yield f"{p}.id: {es['id']!r} clashes with an area id"
+            yield Problem(f"{p}.id: {es['id']!r} clashes with an area id", f"{p}.id: {es['id']!r} は領域 id と同じです")
         if not _ID.match(es["id"]):
-            yield f"{p}.id: {es['id']!r} is not a snake_case id"
+            yield Problem(f"{p}.id: {es['id']!r} is not a snake_case id",
+                          f"{p}.id: {es['id']!r} は snake_case の id ではありません")
         for j, a in enumerate(es["crosswalk"]):
             if a not in known_areas:
                 yield Problem(f"{p}.crosswalk[{j}]: unknown area id {a!r}",
@@ -438,7 +447,8 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             for term in es["terms"].get(strength, []):
                 key = normalize_text(term)
                 if key in seen:
-                    yield f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})"
+                    yield Problem(f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})",
+                                  f"{p}.terms.{strength}: 語 {term!r} が重複しています（{seen[key]} にもあります）")
                 else:
                     yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen, spelled, groups)
                 seen[key] = f"{p}.terms.{strength}"
@@ -448,12 +458,15 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         for strength in ("strong", "support"):
             for term in es["terms"].get(strength, []):
                 if not normalize_text(term):
-                    yield f"{p}.terms.{strength}: term {term!r} is empty after normalisation"
+                    yield Problem(f"{p}.terms.{strength}: term {term!r} is empty after normalisation",
+                                  f"{p}.terms.{strength}: 語 {term!r} は正規化すると空になります")
     for group in ("framing", "basic_science"):
         for j, term in enumerate(docs["meta.yaml"].get(group, {}).get("terms", [])):
             key = normalize_text(term)
             if key in positives:
-                yield f"meta.yaml: {group}.terms[{j}]: term {term!r} is also a positive term ({positives[key]})"
+                yield Problem(f"meta.yaml: {group}.terms[{j}]: term {term!r} is also a positive term "
+                              f"({positives[key]})",
+                              f"meta.yaml: {group}.terms[{j}]: 語 {term!r} は領域の語でもあります（{positives[key]}）")
         factor = docs["meta.yaml"].get(group, {}).get("factor", 1.0)
         if not 0 < factor <= 1:
             yield f"meta.yaml: {group}.factor: must be in (0, 1], got {factor}"
@@ -467,10 +480,12 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             elif named.setdefault(key, i) != i:
                 yield f"meta.yaml: equivalents[{i}]: name {name!r} is also in equivalents[{named[key]}]"
     if "" in excluded:
-        yield f"{excluded['']}: an exclusion term is empty after normalisation"
+        yield Problem(f"{excluded['']}: an exclusion term is empty after normalisation",
+                      f"{excluded['']}: 除外語が正規化すると空になります")
     for key, where in excluded.items():
         if key in positives:
-            yield f"{where}: term {key!r} is both excluded and a positive term ({positives[key]})"
+            yield Problem(f"{where}: term {key!r} is both excluded and a positive term ({positives[key]})",
+                          f"{where}: 語 {key!r} が除外語と領域の語の両方にあります（{positives[key]}）")
     yield from _programs(docs["programs.yaml"]["programs"], known_areas, tech_area)
     ref = docs["reference.yaml"]
     region_ids = [r["id"] for r in ref["countries"]["regions"]]
@@ -787,5 +802,7 @@ def _other_spelling(where: str, term: str, key: str, seen: dict[str, str], spell
     for variant in variants:
         spelled.setdefault(variant, where)
     if other is not None:
-        yield (f"{where}: {term!r} is another spelling of a term in {other}, or the same with an equivalent name, "
-               "which already matches it: list one")
+        yield Problem(f"{where}: {term!r} is another spelling of a term in {other}, or the same with an equivalent "
+                      "name, which already matches it: list one",
+                      f"{where}: {term!r} は {other} の語の別の綴り（または同義の名前に置き換えたもの）で、その語が"
+                      "すでに当たります: どちらか一方にしてください")  # fmt: skip
