@@ -145,6 +145,8 @@ REFERENCE = {
 }  # fmt: skip
 SPECS = {"meta.yaml": META, "areas.yaml": AREAS, "econsec.yaml": ECONSEC, "programs.yaml": PROGRAMS,
          "reference.yaml": REFERENCE}  # fmt: skip
+
+
 class Problem(str):
     """A problem found in a taxonomy: its text in English (the string itself, as tests and scripts read it) and in
     Japanese (``ja``; the English where none is written yet). Paths and YAML keys stay as the files spell them."""
@@ -164,6 +166,21 @@ class Problem(str):
 def ja_of(problem: str) -> str:
     """A problem's Japanese text (its English when it is a plain string or has none)."""
     return getattr(problem, "ja", problem)
+
+
+def _not_snake_case(where: str, ident: str) -> Problem:
+    return Problem(f"{where}: {ident!r} is not a snake_case id",
+                   f"{where}: {ident!r} は snake_case の id ではありません")
+
+
+def _duplicate_term(where: str, term: str, also: str) -> Problem:
+    return Problem(f"{where}: duplicate term {term!r} (also in {also})",
+                   f"{where}: 語 {term!r} が重複しています（{also} にもあります）")
+
+
+def _empty_term(where: str, term: str) -> Problem:
+    return Problem(f"{where}: term {term!r} is empty after normalisation",
+                   f"{where}: 語 {term!r} は正規化すると空になります")
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
@@ -378,8 +395,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     for i, area in enumerate(areas):
         p = f"areas.yaml: areas[{i}]"
         if not _ID.match(area["id"]):
-            yield Problem(f"{p}.id: {area['id']!r} is not a snake_case id",
-                          f"{p}.id: {area['id']!r} は snake_case の id ではありません")
+            yield _not_snake_case(f"{p}.id", area["id"])
         elif area["id"] not in AREA_IDS:
             near = difflib.get_close_matches(area["id"], AREA_IDS, n=1)
             yield Problem(f"{p}.id: {area['id']!r} is not one of the {len(AREA_IDS)} area ids, which are a public "
@@ -407,17 +423,14 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                 for term in tech["terms"].get(strength, []):
                     key = normalize_text(term)
                     if not key:
-                        yield Problem(f"{tp}.terms.{strength}: term {term!r} is empty after normalisation",
-                                      f"{tp}.terms.{strength}: 語 {term!r} は正規化すると空になります")
+                        yield _empty_term(f"{tp}.terms.{strength}", term)
                     elif _too_short(key):
                         yield Problem(f"{tp}.terms.{strength}: term {term!r} is one character that is no kanji: it "
                                       "would match nearly every title (の, A)",
                                       f"{tp}.terms.{strength}: 語 {term!r} は漢字でない 1 文字です: ほとんどの"
                                       "タイトルに当たってしまいます（の、A）")  # fmt: skip
                     elif key in seen:
-                        yield Problem(f"{tp}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})",
-                                      f"{tp}.terms.{strength}: 語 {term!r} が重複しています"
-                                      f"（{seen[key]} にもあります）")  # fmt: skip
+                        yield _duplicate_term(f"{tp}.terms.{strength}", term, seen[key])
                     else:
                         yield from _other_spelling(f"{tp}.terms.{strength}", term, key, seen, spelled, groups)
                         seen[key] = f"{tp}.terms.{strength}"
@@ -432,8 +445,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         if es["id"] in known_areas:
             yield Problem(f"{p}.id: {es['id']!r} clashes with an area id", f"{p}.id: {es['id']!r} は領域 id と同じです")
         if not _ID.match(es["id"]):
-            yield Problem(f"{p}.id: {es['id']!r} is not a snake_case id",
-                          f"{p}.id: {es['id']!r} は snake_case の id ではありません")
+            yield _not_snake_case(f"{p}.id", es["id"])
         for j, a in enumerate(es["crosswalk"]):
             if a not in known_areas:
                 yield Problem(f"{p}.crosswalk[{j}]: unknown area id {a!r}",
@@ -447,8 +459,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             for term in es["terms"].get(strength, []):
                 key = normalize_text(term)
                 if key in seen:
-                    yield Problem(f"{p}.terms.{strength}: duplicate term {term!r} (also in {seen[key]})",
-                                  f"{p}.terms.{strength}: 語 {term!r} が重複しています（{seen[key]} にもあります）")
+                    yield _duplicate_term(f"{p}.terms.{strength}", term, seen[key])
                 else:
                     yield from _other_spelling(f"{p}.terms.{strength}", term, key, seen, spelled, groups)
                 seen[key] = f"{p}.terms.{strength}"
@@ -458,8 +469,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         for strength in ("strong", "support"):
             for term in es["terms"].get(strength, []):
                 if not normalize_text(term):
-                    yield Problem(f"{p}.terms.{strength}: term {term!r} is empty after normalisation",
-                                  f"{p}.terms.{strength}: 語 {term!r} は正規化すると空になります")
+                    yield _empty_term(f"{p}.terms.{strength}", term)
     for group in ("framing", "basic_science"):
         for j, term in enumerate(docs["meta.yaml"].get(group, {}).get("terms", [])):
             key = normalize_text(term)
@@ -537,10 +547,14 @@ def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:
         seen.add(x)
 
 
+_WHAT_JA = {"area": "領域", "market note": "市場の注記"}
+
+
 def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator[str]:
     for j, v in enumerate(values):
         if v not in known:
-            yield Problem(f"{path}[{j}]: unknown {what} id {v!r}", f"{path}[{j}]: 知らない {what} id {v!r} です")
+            yield Problem(f"{path}[{j}]: unknown {what} id {v!r}",
+                          f"{path}[{j}]: 知らない{_WHAT_JA.get(what, what)} id {v!r} です")
 
 
 def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None,
@@ -572,7 +586,7 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
                 yield f"{where}.id: duplicate program id {pid!r} (also {ids[pid]})"
             ids[pid] = where
             if not _ID.match(pid):
-                yield f"{where}.id: {pid!r} is not a snake_case id"
+                yield _not_snake_case(f"{where}.id", pid)
         if prog["kind"] not in PROGRAM_KINDS:
             yield f"{p}.kind: unknown kind {prog['kind']!r} (expected one of: {', '.join(PROGRAM_KINDS)})"
         for j, t in enumerate(prog["tiers"]):
@@ -709,15 +723,14 @@ def _named_path(problem: str, docs: dict[str, Any]) -> str:
     top, i, inner, j = found.groups()
     try:
         entry = docs[name][top][int(i)]
-        ids = [f"{_ENTRY_WORDS[top]} {entry['id']!r}"]
+        named = [(top, entry["id"])]
         if inner is not None:
-            ids.append(f"{_ENTRY_WORDS[inner]} {entry[inner][int(j)]['id']!r}")
+            named.append((inner, entry[inner][int(j)]["id"]))
     except (KeyError, IndexError, TypeError):  # an entry without an id (the problem may be just that)
         return problem
-    ids_ja = [f"{_ENTRY_WORDS_JA[top]} {entry['id']!r}"]
-    if inner is not None:
-        ids_ja.append(f"{_ENTRY_WORDS_JA[inner]} {entry[inner][int(j)]['id']!r}")
-    return Problem(f"{problem} ({', '.join(ids)})", f"{ja_of(problem)}（{'、'.join(ids_ja)}）")
+    en = ", ".join(f"{_ENTRY_WORDS[kind]} {ident!r}" for kind, ident in named)
+    ja = "、".join(f"{_ENTRY_WORDS_JA[kind]} {ident!r}" for kind, ident in named)
+    return Problem(f"{problem} ({en})", f"{ja_of(problem)}（{ja}）")
 
 
 _ENTRY_WORDS = {"areas": "area", "econsec": "econ-security area", "programs": "program", "technologies": "technology",
