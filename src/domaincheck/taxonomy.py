@@ -183,6 +183,32 @@ def _empty_term(where: str, term: str) -> Problem:
                    f"{where}: 語 {term!r} は正規化すると空になります")
 
 
+_WHAT_JA = {"area": "領域", "market note": "市場の注記", "region": "地域", "tier": "区分", "kind": "種類",
+            "scope": "範囲", "technology": "技術", "program": "プログラム"}  # fmt: skip
+
+
+def _unknown_id(where: str, what: str, ident: str) -> Problem:
+    return Problem(f"{where}: unknown {what} id {ident!r}", f"{where}: 知らない{_WHAT_JA[what]} id {ident!r} です")
+
+
+def _unknown_choice(where: str, what: str, value: str, choices: tuple[str, ...] = ()) -> Problem:
+    """``value`` is none of the ``what`` (tier, kind, scope) a file may give: its ``choices`` when they are named."""
+    listed = ", ".join(choices)
+    return Problem(f"{where}: unknown {what} {value!r}" + (f" (expected one of: {listed})" if choices else ""),
+                   f"{where}: 知らない{_WHAT_JA[what]} {value!r} です"
+                   + (f"（使える{_WHAT_JA[what]}: {listed}）" if choices else ""))  # fmt: skip
+
+
+def _duplicate_id(where: str, what: str, ident: str, also: str) -> Problem:
+    return Problem(f"{where}: duplicate {what} id {ident!r} (also {also})",
+                   f"{where}: {_WHAT_JA[what]} id {ident!r} が重複しています（{also} にもあります）")
+
+
+def _not_a_technology(where: str, tech: str, of: str, of_ja: str) -> Problem:
+    """``tech`` is not a technology of ``of`` (``of_ja`` in Japanese: the noun before の技術)."""
+    return Problem(f"{where}: {tech!r} is not a technology of {of}", f"{where}: {tech!r} は{of_ja}の技術ではありません")
+
+
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 _TYPE_NAMES_JA = {str: "文字列", int: "整数", float: "数値", bool: "true か false"}
 
@@ -369,11 +395,13 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
     yield from _unique_ids("meta.yaml", "tiers", tier_ids)
     for i, t in enumerate(tier_ids):
         if t not in TIERS:
-            yield f"meta.yaml: tiers[{i}].id: unknown tier {t!r} (expected one of: {', '.join(TIERS)})"
+            yield _unknown_choice(f"meta.yaml: tiers[{i}].id", "tier", t, TIERS)
     absent = [t for t in TIERS if t not in tier_ids]
     if absent:  # a taxonomy without one passed, and showing an area of it then failed (a review)
-        yield (f"meta.yaml: tiers: {', '.join(repr(t) for t in absent)} missing: both tiers ({', '.join(TIERS)}) are "
-               "described there")
+        listed = ", ".join(repr(t) for t in absent)
+        yield Problem(f"meta.yaml: tiers: {listed} missing: both tiers ({', '.join(TIERS)}) are described there",
+                      f"meta.yaml: tiers: {listed} がありません: 両方の区分（{', '.join(TIERS)}）をここに"
+                      "書いてください")  # fmt: skip
     yield from _unique_ids("areas.yaml", "areas", area_ids)
     missing = [a for a in AREA_IDS if a not in area_ids]
     if missing:  # the contract is all 16: deleting one passed while renaming one did not (a user test)
@@ -384,8 +412,10 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                       "残します（使わなくなった領域も、技術と語を持たせて残してください）")  # fmt: skip
     version = docs["meta.yaml"].get("schema_version")
     if version not in SCHEMA_VERSIONS:
-        yield (f"meta.yaml: schema_version: {version!r} is not a version this domaincheck reads "
-               f"({', '.join(map(str, SCHEMA_VERSIONS))})")
+        readable = ", ".join(map(str, SCHEMA_VERSIONS))
+        yield Problem(f"meta.yaml: schema_version: {version!r} is not a version this domaincheck reads ({readable})",
+                      f"meta.yaml: schema_version: {version!r} はこの domaincheck が読める版ではありません"
+                      f"（読める版: {readable}）")  # fmt: skip
     known_areas = set(area_ids)
     positives: dict[str, str] = {}
     excluded: dict[str, str] = {}
@@ -403,8 +433,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                           f"{p}.id: {area['id']!r} は {len(AREA_IDS)} の領域 id（公開の約束）のどれでもありません"
                           + (f"（{near[0]!r} のことですか？）" if near else ""))  # fmt: skip
         if area["tier"] not in TIERS:
-            yield Problem(f"{p}.tier: unknown tier {area['tier']!r} (expected one of: {', '.join(TIERS)})",
-                          f"{p}.tier: 知らない区分 {area['tier']!r} です（使える区分: {', '.join(TIERS)}）")
+            yield _unknown_choice(f"{p}.tier", "tier", area["tier"], TIERS)
         own = {t["id"] for t in area["technologies"]}
         if not own:
             yield Problem(f"{p}.technologies: the area ({area['id']}) has no technology, so no term could ever find it",
@@ -415,9 +444,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         for j, tech in enumerate(area["technologies"]):
             tp = f"{p}.technologies[{j}]"
             if tech["id"] in tech_seen:
-                yield Problem(f"{tp}.id: duplicate technology id {tech['id']!r} (also {tech_seen[tech['id']]})",
-                              f"{tp}.id: 技術 id {tech['id']!r} が重複しています"
-                              f"（{tech_seen[tech['id']]} にもあります）")  # fmt: skip
+                yield _duplicate_id(f"{tp}.id", "technology", tech["id"], tech_seen[tech["id"]])
             tech_seen[tech["id"]] = tp
             for strength in ("strong", "support"):
                 for term in tech["terms"].get(strength, []):
@@ -448,11 +475,11 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             yield _not_snake_case(f"{p}.id", es["id"])
         for j, a in enumerate(es["crosswalk"]):
             if a not in known_areas:
-                yield Problem(f"{p}.crosswalk[{j}]: unknown area id {a!r}",
-                              f"{p}.crosswalk[{j}]: 知らない領域 id {a!r} です")
+                yield _unknown_id(f"{p}.crosswalk[{j}]", "area", a)
         for j, t in enumerate(es.get("crosswalk_technologies", [])):
             if tech_area.get(t) not in es["crosswalk"]:
-                yield f"{p}.crosswalk_technologies[{j}]: {t!r} is not a technology of an area in its crosswalk"
+                yield _not_a_technology(f"{p}.crosswalk_technologies[{j}]", t, "an area in its crosswalk",
+                                        "この経済安保領域が crosswalk に挙げる領域")
         seen = {}
         spelled = {}
         for strength in ("strong", "support"):
@@ -479,16 +506,21 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
                               f"meta.yaml: {group}.terms[{j}]: 語 {term!r} は領域の語でもあります（{positives[key]}）")
         factor = docs["meta.yaml"].get(group, {}).get("factor", 1.0)
         if not 0 < factor <= 1:
-            yield f"meta.yaml: {group}.factor: must be in (0, 1], got {factor}"
+            yield Problem(f"meta.yaml: {group}.factor: must be in (0, 1], got {factor}",
+                          f"meta.yaml: {group}.factor: (0, 1] の範囲（0 より大きく 1 以下）にしてください。"
+                          f"値: {factor}")  # fmt: skip
     named: dict[str, int] = {}
     for i, (names, keys) in enumerate(zip(docs["meta.yaml"].get("equivalents", []), groups, strict=True)):
         if len(set(keys)) < 2:
-            yield f"meta.yaml: equivalents[{i}]: a group needs two or more different names, got {names!r}"
+            yield Problem(f"meta.yaml: equivalents[{i}]: a group needs two or more different names, got {names!r}",
+                          f"meta.yaml: equivalents[{i}]: 組には異なる名前が 2 つ以上要ります。値: {names!r}")
         for name, key in zip(names, keys, strict=True):
             if not key:
-                yield f"meta.yaml: equivalents[{i}]: name {name!r} is empty after normalisation"
+                yield Problem(f"meta.yaml: equivalents[{i}]: name {name!r} is empty after normalisation",
+                              f"meta.yaml: equivalents[{i}]: 名前 {name!r} は正規化すると空になります")
             elif named.setdefault(key, i) != i:
-                yield f"meta.yaml: equivalents[{i}]: name {name!r} is also in equivalents[{named[key]}]"
+                yield Problem(f"meta.yaml: equivalents[{i}]: name {name!r} is also in equivalents[{named[key]}]",
+                              f"meta.yaml: equivalents[{i}]: 名前 {name!r} は equivalents[{named[key]}] にもあります")
     if "" in excluded:
         yield Problem(f"{excluded['']}: an exclusion term is empty after normalisation",
                       f"{excluded['']}: 除外語が正規化すると空になります")
@@ -505,26 +537,29 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
         yield from _known(p + ".areas", f["areas"], known_areas, "area")
         for r in f["entries"]:
             if r not in region_ids:
-                yield f"{p}.entries.{r}: unknown region id {r!r}"
+                yield _unknown_id(f"{p}.entries.{r}", "region", r)
         for r in f.get("entries_en", {}):
             if r not in f["entries"]:
-                yield f"{p}.entries_en.{r}: an English cell for a region with no cell in entries"
+                yield Problem(f"{p}.entries_en.{r}: an English cell for a region with no cell in entries",
+                              f"{p}.entries_en.{r}: entries にセルのない地域の英語のセルです")
     notes = ref.get("market_notes", [])
     yield from _unique_ids("reference.yaml", "market_notes", [n["id"] for n in notes])
     scopes = {n["id"]: n["scope"] for n in notes}
     for i, n in enumerate(notes):
         if n["scope"] not in NOTE_SCOPES:
-            yield (f"reference.yaml: market_notes[{i}].scope: unknown scope {n['scope']!r} "
-                   f"(expected one of: {', '.join(NOTE_SCOPES)})")
+            yield _unknown_choice(f"reference.yaml: market_notes[{i}].scope", "scope", n["scope"], NOTE_SCOPES)
     for i, m in enumerate(ref["markets"]):
         p = f"reference.yaml: markets[{i}]"
         yield from _known(p + ".areas", m["areas"], known_areas, "area")
         yield from _known(p + ".notes", m.get("notes", []), set(scopes), "market note")
         why = [n for n in m.get("notes", []) if scopes.get(n) == "cagr"]
         if m["cagr_percent"] is None and not why:
-            yield f"{p}.cagr_percent: null needs a note that says why (a market note of scope cagr in notes)"
+            yield Problem(f"{p}.cagr_percent: null needs a note that says why (a market note of scope cagr in notes)",
+                          f"{p}.cagr_percent: null にはその理由を述べる注記が要ります（notes に scope が cagr の"
+                          "市場の注記を挙げてください）")  # fmt: skip
         elif m["cagr_percent"] is not None and why:
-            yield f"{p}.notes: {why[0]!r} says why a growth rate is missing, but the row has one"
+            yield Problem(f"{p}.notes: {why[0]!r} says why a growth rate is missing, but the row has one",
+                          f"{p}.notes: {why[0]!r} は成長率がない理由を述べる注記ですが、この行には成長率があります")
     for i, st in enumerate(ref.get("strategies", [])):
         yield from _known(f"reference.yaml: strategies[{i}].areas", st["areas"], known_areas, "area")
 
@@ -547,32 +582,34 @@ def _unique_ids(file: str, path: str, ids: list[str]) -> Iterator[str]:
         seen.add(x)
 
 
-_WHAT_JA = {"area": "領域", "market note": "市場の注記"}
-
-
 def _known(path: str, values: list[str], known: set[str], what: str) -> Iterator[str]:
     for j, v in enumerate(values):
         if v not in known:
-            yield Problem(f"{path}[{j}]: unknown {what} id {v!r}",
-                          f"{path}[{j}]: 知らない{_WHAT_JA.get(what, what)} id {v!r} です")
+            yield _unknown_id(f"{path}[{j}]", what, v)
 
 
 def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own: set[str] | None = None,
                     tech_area: dict[str, str] | None = None, area: str | None = None) -> Iterator[str]:  # fmt: skip
     for j, q in enumerate(quals):
         if q["kind"] not in ("inclusion", "exclusion"):
-            yield f"{path}.qualifications[{j}].kind: expected inclusion or exclusion, got {q['kind']!r}"
+            yield Problem(f"{path}.qualifications[{j}].kind: expected inclusion or exclusion, got {q['kind']!r}",
+                          f"{path}.qualifications[{j}].kind: inclusion か exclusion を書いてください。"
+                          f"値: {q['kind']!r}")  # fmt: skip
         if "redirect" in q and q["redirect"] not in known:
-            yield f"{path}.qualifications[{j}].redirect: unknown area id {q['redirect']!r}"
+            yield _unknown_id(f"{path}.qualifications[{j}].redirect", "area", q["redirect"])
         elif "redirect" in q and q["redirect"] == area:  # the area then yielded to itself, never reported (a review)
-            yield f"{path}.qualifications[{j}].redirect: the area's own id {area!r}: a redirect names another area"
+            yield Problem(f"{path}.qualifications[{j}].redirect: the area's own id {area!r}: a redirect names another "
+                          "area",
+                          f"{path}.qualifications[{j}].redirect: {area!r} はこの領域自身の id です: redirect には別の"
+                          "領域を書きます")  # fmt: skip
         for k, tech in enumerate(q.get("technologies", [])):
             if own is None or tech not in own:
-                yield f"{path}.qualifications[{j}].technologies[{k}]: {tech!r} is not a technology of this area"
+                yield _not_a_technology(f"{path}.qualifications[{j}].technologies[{k}]", tech, "this area", "この領域")
         for k, tech in enumerate(q.get("redirect_technologies", [])):
             if "redirect" not in q or tech_area is None or tech_area.get(tech) != q["redirect"]:
-                yield (f"{path}.qualifications[{j}].redirect_technologies[{k}]: {tech!r} is not a technology of the "
-                       f"redirect area {q.get('redirect')!r}")
+                yield _not_a_technology(f"{path}.qualifications[{j}].redirect_technologies[{k}]", tech,
+                                        f"the redirect area {q.get('redirect')!r}",
+                                        f"譲り先の領域（redirect: {q.get('redirect')!r}）")  # fmt: skip
 
 
 def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[str, str]) -> Iterator[str]:
@@ -583,23 +620,27 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
             (it["id"], f"{p}.items[{j}]") for j, it in enumerate(prog.get("items", []))
         ]:
             if pid in ids:
-                yield f"{where}.id: duplicate program id {pid!r} (also {ids[pid]})"
+                yield _duplicate_id(f"{where}.id", "program", pid, ids[pid])
             ids[pid] = where
             if not _ID.match(pid):
                 yield _not_snake_case(f"{where}.id", pid)
         if prog["kind"] not in PROGRAM_KINDS:
-            yield f"{p}.kind: unknown kind {prog['kind']!r} (expected one of: {', '.join(PROGRAM_KINDS)})"
+            yield _unknown_choice(f"{p}.kind", "kind", prog["kind"], PROGRAM_KINDS)
         for j, t in enumerate(prog["tiers"]):
             if t not in TIERS:
-                yield f"{p}.tiers[{j}]: unknown tier {t!r}"
+                yield _unknown_choice(f"{p}.tiers[{j}]", "tier", t)
         yield from _known(p + ".focus", prog.get("focus", []), known, "area")
         if prog.get("econsec_editorial") and not prog.get("econsec"):
-            yield f"{p}.econsec_editorial: set without econsec: true (it says how the program serves those areas)"
+            yield Problem(f"{p}.econsec_editorial: set without econsec: true (it says how the program serves those "
+                          "areas)",
+                          f"{p}.econsec_editorial: econsec: true がないのに設定されています（これは、プログラムが"
+                          "経済安保の領域にどう役立つかを述べる値です）")  # fmt: skip
         for j, it in enumerate(prog.get("items", [])):
             yield from _known(f"{p}.items[{j}].areas", it["areas"], known, "area")
             for k, t in enumerate(it.get("technologies", [])):
                 if tech_area.get(t) not in it["areas"]:
-                    yield f"{p}.items[{j}].technologies[{k}]: {t!r} is not a technology of an area in its focus"
+                    yield _not_a_technology(f"{p}.items[{j}].technologies[{k}]", t, "an area in its focus",
+                                            "この項目が areas に挙げる領域")
 
 
 # ---- building records --------------------------------------------------------------------------------------------
