@@ -219,6 +219,34 @@ def test_an_unpickled_matcher_finds_what_the_compiled_one_does(taxonomy) -> None
     assert all(copy._values[i] is entry for i, entry in first.items())  # read once, then the same tuple
 
 
+def test_the_lazy_automaton_finds_what_aho_corasick_does(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A process's first titles are searched by looking the keys up, not by an automaton built for them (40-50 ms
+    of a one-title run): on every eval and golden title, and on overlapping runs of keys, for the matcher's keys
+    and the learned model's words, the matches must be the automaton's, before it is built and after."""
+    import ahocorasick_rs
+
+    from domaincheck import matcher
+    from domaincheck.normalize import normalize_text
+
+    texts = [normalize_text(t) for t in _eval_titles() + [case["title"] for case in CASES]]
+    assert classifier.learned is not None
+    for keys in (classifier.matcher._keys, classifier.learned.vocabulary):
+        runs = ["".join(keys[i : i + 3]) for i in range(0, len(keys), 7)]  # keys run together: nested and adjoining
+        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        lazy = matcher.LazyAutomaton(keys)
+        found = 0
+        for n, text in enumerate(texts + runs + ["", "x"]):
+            want = automaton.find_matches_as_indexes(text)
+            assert lazy.find_matches_as_indexes(text) == want, text
+            assert lazy.built == (n >= matcher.SCANNED_BEFORE_BUILDING)
+            found += len(want)
+        assert found > len(texts)
+    keys = ["ab", "a", "ab", "abc", "b"]  # "ab" twice: the first is reported
+    want = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    assert matcher.LazyAutomaton(keys).find_matches_as_indexes("abxabcab") == [(0, 0, 2), (3, 3, 6), (0, 6, 8)] \
+        == want.find_matches_as_indexes("abxabcab")
+
+
 def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_classifier) -> None:  # type: ignore[no-untyped-def]
     """Plural and singular forms are terms of their own and generated from each other: a title must not score an
     area twice for one word, whether it writes the plural, the singular or both."""

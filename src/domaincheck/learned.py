@@ -261,9 +261,9 @@ def _merged(pairs: tuple[tuple[int, float], ...]) -> tuple[tuple[int, float], ..
 
 
 def _compile(grams: list[str]) -> Any:
-    import ahocorasick_rs
+    from .matcher import LazyAutomaton  # built when it pays, as the matcher's is
 
-    return ahocorasick_rs.AhoCorasick(grams, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return LazyAutomaton(grams)
 
 
 def _score(logit: float) -> int:
