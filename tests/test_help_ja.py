@@ -243,24 +243,45 @@ def test_usage_errors_follow_the_commands_lang() -> None:
     assert r.exit_code == EXIT_USAGE and "オプション --fomat はありません" in r.stderr
 
 
-@pytest.mark.parametrize(("args", "lang", "command"), [
-    (["--lang", "en", "classify", "x"], "en", "classify"), (["--lang=JA", "domains"], "ja", "domains"),
-    (["--lang", "xx", "screen", "in.csv"], "env", "screen"), (["--lang", "en"], "en", "classify"),
-    (["taxonomy", "--lang", "en", "validate"], "en", "taxonomy validate"),
+@pytest.mark.parametrize(("before", "after"), [
+    (["--lang", "en", "classify", "量子コンピュータ"], ["classify", "--lang", "en", "量子コンピュータ"]),
+    (["--lang=EN", "--terms-only", "classify", "-f", "csv", "ARグラス"],
+     ["--terms-only", "classify", "--lang=EN", "-f", "csv", "ARグラス"]),
+    (["--lang", "ja", "domains"], ["domains", "--lang", "ja"]),
+    (["--lang", "en", "show", "fusoin"], ["show", "fusoin", "--lang", "en"]),
+    (["--lang", "xx", "screen", "in.csv"], ["screen", "in.csv", "--lang", "xx"]),
+    (["--lang", "en", "taxonomy", "validate", "no-such-dir"], ["taxonomy", "validate", "no-such-dir", "--lang", "en"]),
+    (["taxonomy", "--lang", "en", "validate", "no-such-dir"], ["taxonomy", "validate", "--lang", "en", "no-such-dir"]),
+    (["--lang", "en", "--lang", "ja", "programs", "moonshot"], ["programs", "--lang", "ja", "moonshot"]),
 ])  # fmt: skip
-def test_lang_before_the_command_says_where_it_goes(args: list[str], lang: str, command: str) -> None:
-    """``domaincheck --lang en classify …`` is refused (exit 2) with where --lang goes, for the command given (classify
-    when none is), in the language it asks for (the environment's when it names neither), instead of click's bare
-    "No such option"."""
+def test_lang_before_the_command_is_the_commands(before: list[str], after: list[str]) -> None:
+    """``domaincheck --lang en classify …`` runs as ``domaincheck classify --lang en …``: the same output, errors and
+    exit code, under either language of the environment (a bad value is refused by the command's option)."""
     for env in ("ja", "en"):
-        r = run(*args, env={"DOMAINCHECK_LANG": env})
-        said = env if lang == "env" else lang
-        assert r.exit_code == EXIT_USAGE and r.stdout == "", r.stderr
-        example = f"domaincheck {command} --lang {said} …"  # the language asked for, or the run's
-        expected = (f"--lang is an option of each command: give it after the command's name ({example})."
-                    if said == "en" else
-                    f"--lang は各コマンドのオプションです。コマンド名の後に指定してください（{example}）。")
-        assert _squeezed(expected) in _squeezed(r.stderr), r.stderr
+        moved, there = run(*before, env={"DOMAINCHECK_LANG": env}), run(*after, env={"DOMAINCHECK_LANG": env})
+        assert (moved.exit_code, moved.stdout, moved.stderr) == (there.exit_code, there.stdout, there.stderr)
+    assert moved.exit_code == (EXIT_USAGE if "xx" in before else 1 if "no-such-dir" in before else 0), moved.stderr
+    assert (moved.stdout if moved.exit_code == 0 else moved.stderr).strip()
+
+
+def test_lang_before_no_command_sets_the_help_and_the_error() -> None:
+    """With no command to take it, ``--lang`` gives the top level's help and an unknown command's error their
+    language, whatever the environment says; a bare ``--lang``, or one naming neither language, says what it takes."""
+    for env in ("ja", "en"):
+        english, japanese = run("--lang", "en", "--help", env={"DOMAINCHECK_LANG": env}), run(
+            "--lang", "ja", "--help", env={"DOMAINCHECK_LANG": env})
+        assert english.exit_code == japanese.exit_code == 0
+        assert "Usage: domaincheck [OPTIONS] COMMAND" in english.stdout and "使い方" not in english.stdout
+        assert "使い方: domaincheck" in japanese.stdout
+        wrong = run("--lang", "en", "clasify", "x", env={"DOMAINCHECK_LANG": env})
+        assert wrong.exit_code == EXIT_USAGE and "No such command 'clasify'" in wrong.stderr, wrong.stderr
+    for args in (["--lang"], ["--lang", "xx", "--help"]):
+        for env in ("ja", "en"):
+            r = run(*args, env={"DOMAINCHECK_LANG": env})
+            example = f"domaincheck classify --lang {env} …"
+            expected = (f"--lang takes ja or en, before or after the command's name ({example})." if env == "en" else
+                        f"--lang には ja か en を指定します。コマンド名の前でも後でも指定できます（{example}）。")
+            assert r.exit_code == EXIT_USAGE and r.stdout == "" and _squeezed(expected) in _squeezed(r.stderr), r.stderr
 
 
 def test_a_bad_boolean_from_the_environment() -> None:
@@ -302,3 +323,20 @@ def test_nothing_global_changes() -> None:
     from typer import rich_utils
 
     assert rich_utils.RICH_HELP.startswith("Try ") and rich_utils.ERRORS_PANEL_TITLE == "Error"
+
+
+def test_clicks_words_in_the_usage_line_and_values_are_japanese() -> None:
+    """The Japanese help and usage errors say [オプション], コマンド, 整数, 文字列 where click says [OPTIONS], COMMAND,
+    INTEGER RANGE, TEXT; the names the tool gives a value (DIR, TITLES) stay, as the texts name them. English is
+    click's."""
+    top, classify, screen = _help(""), _help("classify"), _help("screen")
+    assert "使い方: domaincheck [オプション] コマンド [引数]..." in top
+    assert "使い方: domaincheck classify [オプション] TITLES..." in classify and "TITLES..." in classify
+    assert "整数 [0<=x<=100]" in classify and "DIR" in classify
+    assert "文字列" in screen and "整数 [x>=1]" in screen
+    for text in (top, classify, screen):
+        assert not re.search(r"\[OPTIONS\]|\bINTEGER\b|\bTEXT\b|\bCOMMAND\b", text), text
+    error = run("classify", "--top", "x", "y")
+    assert error.exit_code == EXIT_USAGE and "使い方: domaincheck classify [オプション] TITLES..." in error.stderr
+    english = _help("classify", env={"DOMAINCHECK_LANG": "en"})
+    assert "[OPTIONS] TITLES..." in english and "INTEGER RANGE" in english

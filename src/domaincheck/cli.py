@@ -1022,10 +1022,14 @@ def main() -> None:
 def _app_for(args: list[str]) -> typer.Typer:
     """The app with the one command that ``args`` start with, when they start with a command's name: typer makes
     every registered command's click command before it parses anything (about 15 ms of a start for the eight, 4 ms
-    for one). Otherwise (help, global options first, a mistyped name) the whole app."""
+    for one); global options may come first (``--taxonomy DIR``, ``--lang en``). Otherwise (help, a mistyped name) the
+    whole app."""
     import copy
 
-    name = args[0] if args else ""
+    at = 0
+    while at < len(args) and args[at] in ("--taxonomy", "--lang", "--terms-only"):
+        at += 1 if args[at] == "--terms-only" else 2
+    name = args[at] if at < len(args) else ""
     for info in app.registered_commands:
         if info.callback is not None and (info.name or info.callback.__name__.replace("_", "-")) == name:
             single = copy.copy(app)

@@ -77,17 +77,52 @@ def command_key(ctx: click.Context) -> str:
     return " ".join(reversed(names))
 
 
+def lang_after_command(group: click.Group, ctx: click.Context, args: list[str]) -> list[str]:
+    """``args`` of ``group`` with a ``--lang`` given before the command's name moved to just after it, where the
+    command takes it (``domaincheck --lang en classify …`` runs as ``domaincheck classify --lang en …``; each command
+    has its own ``--lang``, and a group's moves on to its command). With no command named (``domaincheck --lang en
+    --help``, a mistyped name) a ``--lang`` naming ja or en sets the language of the help and of the error, and is
+    dropped. Otherwise (a bare ``--lang``, or one naming neither language with no command to check it) ``args`` are
+    returned as they are, for the parser's error. The values of the group's own options are stepped over
+    (``--taxonomy --lang`` is the folder ``--lang``)."""
+    valued = {name for p in group.params if isinstance(p, click.Option) and not p.is_flag and not p.count
+              for name in (*p.opts, *p.secondary_opts)}  # fmt: skip
+    before: list[str] = []
+    langs: list[str] = []
+    at = 0
+    while at < len(args) and args[at].startswith("-") and args[at] != "--":
+        name, equals, _ = args[at].partition("=")
+        taken = 1 if equals or (name not in valued and name != "--lang") else 2
+        if name == "--lang" and at + taken > len(args):
+            return args  # `domaincheck --lang`: the parser says the option is unknown, and where it goes
+        (langs if name == "--lang" else before).extend(args[at:at + taken])
+        at += taken
+    if not langs:
+        return args
+    if at < len(args) and args[at] in group.list_commands(ctx):
+        return [*before, args[at], *langs, *args[at + 1:]]
+    last = langs[-1]  # click takes the last
+    code = lang_code(last.partition("=")[2] if last.startswith("--lang=") else last)
+    if code not in LANGS:
+        return args
+    ctx.meta[LANG_META] = code
+    return [*before, *args[at:]]
+
+
 _LANG_AFTER = {
-    "en": "--lang is an option of each command: give it after the command's name ({command} --lang {lang} …).",
-    "ja": "--lang は各コマンドのオプションです。コマンド名の後に指定してください（{command} --lang {lang} …）。",
+    "en": "--lang takes ja or en, before or after the command's name ({command} --lang {lang} …).",
+    "ja": "--lang には ja か en を指定します。コマンド名の前でも後でも指定できます（{command} --lang {lang} …）。",
 }
-"""The error of ``--lang`` given before a command."""
+"""The error of a ``--lang`` before a command that :func:`lang_after_command` leaves: one with no value, or one
+naming neither language where no command is named to check it."""
 
 
 class _Localized(click.Command):
     """A command whose help and usage line are in the command's language (:func:`help_lang`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if isinstance(self, click.Group):
+            args = lang_after_command(self, ctx, args)
         lang = peek_lang(self, args)
         if lang is not None:
             ctx.meta[LANG_META] = lang
@@ -100,7 +135,7 @@ class _Localized(click.Command):
             if exc.ctx is None:
                 exc.ctx = ctx
             if isinstance(exc, click.NoSuchOption) and exc.option_name == "--lang" and isinstance(self, click.Group):
-                # `domaincheck --lang en classify …`: the language is each command's option
+                # `domaincheck --lang`, `domaincheck --lang xx --help`: what --lang takes
                 names = self.list_commands(ctx)
                 named = next((arg for arg in given if arg in names), 'classify' if 'classify' in names else names[0])
                 command = f"{ctx.command_path} {named}"
@@ -121,9 +156,10 @@ class _Localized(click.Command):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) == "ja":
-            from .help_ja import USAGE
+            from .help_ja import METAVARS, USAGE
 
-            formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
+            pieces = (METAVARS.get(piece, piece) for piece in " ".join(self.collect_usage_pieces(ctx)).split(" "))
+            formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
         else:
             super().format_usage(ctx, formatter)
 
@@ -285,6 +321,7 @@ def _help_row(param: click.Parameter, ctx: click.Context, text: str) -> tuple[An
     from rich.text import Text
     from typer import rich_utils
 
+    from . import help_ja
     from .help_ja import DEFAULT, ENVVAR, REQUIRED
 
     names = [*param.opts, *param.secondary_opts]
@@ -292,6 +329,7 @@ def _help_row(param: click.Parameter, ctx: click.Context, text: str) -> tuple[An
     short = ", ".join(n for n in names if not n.startswith("--"))
     flag = isinstance(param, click.Option) and (param.is_flag or param.count)
     metavar = "" if flag else param.make_metavar()
+    metavar = help_ja.METAVARS.get(metavar, metavar)
     if isinstance(param.type, click.IntRange | click.FloatRange):
         low, high = param.type.min, param.type.max
         metavar += f" [{low}<=x<={high}]" if low is not None and high is not None \
