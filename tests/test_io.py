@@ -20,7 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domaincheck.errors import InputError
-from domaincheck.io.columns import detect_title_column, normalize_column_name, resolve_column
+from domaincheck.io.columns import (
+    detect_title_column,
+    normalize_column_name,
+    other_language_column,
+    resolve_column,
+)
 from domaincheck.io.encoding import (
     detect_encoding,
     find_decode_error,
@@ -408,6 +413,31 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:
     assert detect_title_column(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "hidden", "expected"),
+    [
+        pytest.param(["No", "研究課題名（和文）", "研究課題名（英文）"], None, 2, id="和文-英文"),
+        pytest.param(["研究課題名", "代表者", "研究課題名 (英文)"], None, 2, id="plain-and-英文"),
+        pytest.param(["研究課題名（英文）", "研究課題名（和文）"], None, 0, id="the-other-way"),
+        pytest.param(["課題名", "英文課題名"], None, 1, id="英文課題名"),
+        pytest.param(["Title", "Title (Japanese)"], None, 1, id="title-japanese"),
+        pytest.param(["ID", "title_ja", "title_en"], None, 2, id="title_en"),
+        pytest.param(["研究課題名", "事業名", "English title"], None, 2, id="english-title-past-another-column"),
+        pytest.param(["研究課題名", "研究課題名（英文）"], [False, True], None, id="hidden"),
+        pytest.param(["No", "研究課題名１", "研究課題名２"], None, None, id="a-forms-second-title"),
+        pytest.param(["研究課題名", "研究テーマ", "事業名"], None, None, id="theme-and-program"),
+        pytest.param(["研究課題名（和文）", "研究課題名（備考）"], None, None, id="a-suffix-naming-no-language"),
+        pytest.param(["研究課題名", "研究課題名"], None, None, id="namesake"),
+        pytest.param(["テーマ", "English title"], None, None, id="an-english-title-beside-a-theme-is-its-own"),
+    ],
+)
+def test_other_language_column(header: list[str], hidden: list[bool] | None, expected: int | None) -> None:
+    """The column an empty title is read from: the same title in the other language, never another column."""
+    title = detect_title_column(header, hidden)
+    assert title is not None
+    assert other_language_column(header, title, hidden) == expected
 
 
 def test_resolve_column_by_name_normalised_name_and_index() -> None:

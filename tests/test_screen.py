@@ -1678,6 +1678,42 @@ def test_an_empty_title_is_classified_from_the_extra_columns(tmp_path: Path) -> 
     assert summary.verdicts["error"] == 1
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, jobs: int) -> None:
+    """A user test: an export's 研究課題名（和文） left empty beside its 研究課題名（英文） came out empty_title, the
+    proposal unscreened, unless -x named the English column. With no extra columns, the title's column in the other
+    language is read for an empty title (title_from_other_column) and for nothing else; a row empty in both stays
+    empty_title; a formula or a number there is no title. The summary names the column."""
+    factory = _real_factory()
+    header = ["課題番号", "研究課題名（和文）", "研究課題名（英文）", "キーワード"]
+    rows = [["1", "", "Quantum error correction with superconducting qubits", "AI"],
+            ["2", "ゲノム編集による作物の育種", "Robotics", ""],
+            ["3", "", "", "深層学習"],
+            ["4", "", "12345", ""]] * 300  # fmt: skip
+    src = tmp_path / "call.csv"
+    write_csv(src, header, rows, "utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = screen(ScreenOptions(input=str(src), output=str(out), jobs=jobs), factory, chunk_rows=100)
+    records = read_jsonl(out)
+    assert len(records) == len(rows)
+    classifier = factory()
+    english, japanese = classifier.classify(rows[0][2]), classifier.classify(rows[1][1])
+    for record in records[:4]:
+        assert record["fields"] == dict(zip(header, rows[int(record["fields"]["課題番号"]) - 1], strict=True))
+    first, second, third, fourth = records[:4]
+    assert first["problem"] == "title_from_other_column" and (first["title"], first["text"]) == ("", rows[0][2])
+    assert [a["id"] for a in first["areas"]] == [a.id for a in english.areas] == ["quantum"]
+    assert second["problem"] is None and "text" not in second
+    assert [a["id"] for a in second["areas"]] == [a.id for a in japanese.areas]
+    assert "ai_robotics" not in [a["id"] for a in second["areas"]]  # the English title is not added to a given one
+    assert third["problem"] == fourth["problem"] == "empty_title" and third["verdict"] == fourth["verdict"] == "error"
+    assert summary.title_column_other_language == "研究課題名（英文）"
+    assert summary.problems == {"empty_title": 600, "title_from_other_column": 300}
+    with_extra = screen(ScreenOptions(input=str(src), output=str(tmp_path / "x.csv"),
+                                      extra_columns=("キーワード",)), factory)  # fmt: skip
+    assert with_extra.title_column_other_language is None and "title_from_other_column" not in with_extra.problems
+
+
 def test_screen_holds_the_garbage_collector_and_restores_it(tmp_path: Path) -> None:
     """screen holds the cyclic collector for its whole loop (its collections cost about 6 % of a run) and gives it
     back as it found it, after a run and after one that fails; the loop makes no cyclic garbage to pile up."""

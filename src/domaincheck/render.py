@@ -1419,6 +1419,7 @@ columns' own, which a reader matches against the file."""
 _PROBLEMS_JA = {
     "short_row": "列が足りない行", "long_row": "列が多すぎる行", "empty_title": "タイトルが空",
     "title_from_extra_column": "タイトルが空のため追加の列で分類",
+    "title_from_other_column": "タイトルが空のためもう一方の言語の列で分類",
     "title_too_long": "タイトルが長すぎる", "unclassifiable_title": "文字のないタイトル",
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
@@ -1489,6 +1490,9 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
             same = (f"column {others[0]} has" if len(others) == 1
                     else f"columns {', '.join(map(str, others))} have")  # fmt: skip
             col += f", column {summary.title_column_index} ({same} the same name: pick one with --column NUMBER)"
+    other = getattr(summary, "title_column_other_language", None)
+    if other is not None and summary.problems.get("title_from_other_column"):
+        col += (f"、空のときは {escape(_visible(other))}" if ja else f", {escape(_visible(other))} where it is empty")
     if summary.sheet:
         sheet = escape(_visible(summary.sheet))
         col = f"シート {sheet} の {col}" if ja else f"{col} of sheet {sheet}"

@@ -20,7 +20,9 @@ Public API::
   ``short_row`` (padded) and ``long_row`` (extra cells written after the result columns, or as
   ``extra_fields`` in JSONL), ``empty_title`` and ``title_too_long`` (over 10,000 characters; both not
   classified), ``title_from_extra_column`` (an empty title whose extra columns hold text: that text is classified,
-  the first extra column's standing for the title), ``text_truncated`` (title plus extra columns cut to 10,000
+  the first extra column's standing for the title), ``title_from_other_column`` (no extra columns: an empty title
+  whose column in the other language, :func:`~domaincheck.io.columns.other_language_column`, holds text: that text
+  is classified), ``text_truncated`` (title plus extra columns cut to 10,000
   characters, still classified), ``title_characters_replaced`` (a NUL or a lone surrogate, half an emoji, in the
   text classified: read as U+FFFD, still classified; the cell is written as it is),
   ``unclassifiable_title`` (the classifier rejected it), ``header_repeated`` (the column names again among the rows,
@@ -72,6 +74,7 @@ from domaincheck.io.columns import (
     detect_title_column,
     looks_like_jsonl,
     numeric_spec,
+    other_language_column,
     resolve_column,
 )
 from domaincheck.io.encoding import canonical_encoding
@@ -372,6 +375,10 @@ class Summary:
     rows_with_held: int = 0
     """Rows with at least one area held back: rows a reviewer may want to look at although their verdict is not
     the area's (a user test: they were in no count, and no gate saw them)."""
+    title_column_other_language: str | None = None
+    """The column of the title in the other language (研究課題名（英文） beside 研究課题名（和文）), whose text is
+    classified for a row whose title cell is empty (``title_from_other_column``); None when there is none, or when
+    extra columns were given (they take that part)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -414,6 +421,7 @@ class Summary:
             "provenance": None if self.provenance is None else dict(self.provenance),
             "held": dict(self.held),
             "rows_with_held": self.rows_with_held,
+            "title_column_other_language": self.title_column_other_language,
         }  # fmt: skip
 
 
@@ -819,6 +827,8 @@ class _Plan:
 
     title: int
     extras: tuple[int, ...]
+    other: int | None
+    """The title in the other language, read when the title cell is empty (no extra columns given)."""
     keep: tuple[int, ...] | None
     width: int
     pad: Any  # "" for text input, None for xlsx and JSONL
@@ -982,6 +992,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         title_column_index=plan.title + 1,
         title_column_detected=run.detected,
         extra_columns=tuple(header_names[i] for i in plan.extras),
+        title_column_other_language=None if plan.other is None else header_names[plan.other],
         replaced_columns=tuple(n for n in header_names if n in RESULT_COLUMNS),
         rows_read=tally.rows_read,
         rows_written=tally.rows_written,
@@ -1105,6 +1116,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
     plan = _Plan(
         title=title,
         extras=extras,
+        other=None if extras or options.no_header else other_language_column(header, title, table.hidden),
         keep=None if len(keep) == len(header) else keep,
         width=len(header),
         pad=None if table.fmt in ("xlsx", "jsonl") else "",
@@ -1171,6 +1183,21 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
+def _other_language_title(cells: list[Any], at: int, formulas: Any) -> str | None:
+    """The title in the other language's column ``at`` of a row whose title cell is empty, or None: that cell is
+    empty too, not text (a number, a date, an Excel error), a formula whose value the file does not hold, or longer
+    than a title may be."""
+    value = cells[at]
+    if (formulas and at in formulas) or (type(value) is not str and title_problem(value) is not None):
+        return None
+    text = cell_text(value).strip()
+    if not text or len(text) > MAX_TITLE_CHARS:
+        return None
+    if (text[0] in VALUE_TEXT_STARTS or "#" in text or text[0].isdigit()) and title_problem(text) is not None:
+        return None  # as a title cell's text is checked
+    return text
+
+
 def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: int = 0) -> _Batch:
     """Fit raw rows to the header, build the texts to classify and note the rows' problems.
 
@@ -1222,8 +1249,8 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             text = None  # the column names again, after a page break of the export (a user test): no proposal
             problems += ("header_repeated",)
         elif not title and not extras:
-            text = None
-            problems += ("empty_title",)
+            text = None if plan.other is None else _other_language_title(cells, plan.other, formulas)
+            problems += ("empty_title",) if text is None else ("title_from_other_column",)
         elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)
@@ -1349,6 +1376,9 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
                 # With --extra-column the text classified is the title and more: `title` is the title as given, and
                 # `text` what the evidence offsets point into (null when the row was not classified)
                 details[index] = {"title": titles[index], "text": batch.texts[index],
+                                  **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
+            elif not titles[index] and detail["title"]:  # title_from_other_column: `text` is what was classified
+                details[index] = {"title": "", "text": detail["title"],
                                   **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
             elif detail["title"] != titles[index]:  # a character read as U+FFFD: `title` is the cell's, as given
                 details[index] = {**detail, "title": titles[index]}

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from domaincheck.errors import InputError
 
-__all__ = ["TITLE_COLUMN_NAMES", "detect_title_column", "normalize_column_name", "resolve_column"]
+__all__ = ["TITLE_COLUMN_NAMES", "detect_title_column", "normalize_column_name", "other_language_column",
+           "resolve_column"]
 
 TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "title",
@@ -151,6 +152,35 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
                     best = score
                 break
     return None if best is None else best[4]
+
+
+_ENGLISH_TITLES = frozenset(normalize_column_name(name) for name in ("英文課題名", "英文タイトル", "english title",
+                                                                      "title en"))  # fmt: skip
+_LANGUAGE_SUFFIX = re.compile(r"和文|日本語|japanese|英文|英語|english|^.(ja|jp|en).$")
+
+
+def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bool] | None = None) -> int | None:
+    """The column that holds the title of column ``title`` in the other language, to classify a row whose title
+    cell is empty (an export's 研究課題名（和文） left blank beside its 研究課題名（英文）, a user test): a column named
+    as the title is, with a suffix naming a language (研究課題名（英文）, Title (Japanese)), or an English title's own
+    name (英文課題名, English title) beside a Japanese title's (not beside a theme or a subject, which may be
+    anything). Never a column of another name (a theme, the name of a program) or a second title of a form
+    (研究課題名2); never a hidden one. The leftmost, or None."""
+    if not 0 <= title < len(header):
+        return None
+    own = _undecorated(normalize_column_name(header[title]))
+    own_base = _without_suffix(own)
+    for index, name in enumerate(header):
+        if index == title or (hidden is not None and index < len(hidden) and hidden[index]):
+            continue
+        key = _undecorated(normalize_column_name(name))
+        if key == own:
+            continue
+        marked = any(_LANGUAGE_SUFFIX.search(suffix) for suffix in _SUFFIX.findall(key))
+        if (marked and _without_suffix(key) == own_base) or (key in _ENGLISH_TITLES and own not in _ENGLISH_TITLES
+                                                              and own_base in _NUMBERED):  # fmt: skip
+            return index
+    return None
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
