@@ -219,32 +219,73 @@ def test_an_unpickled_matcher_finds_what_the_compiled_one_does(taxonomy) -> None
     assert all(copy._values[i] is entry for i, entry in first.items())  # read once, then the same tuple
 
 
-def test_the_lazy_automaton_finds_what_aho_corasick_does(classifier) -> None:  # type: ignore[no-untyped-def]
-    """A process's first titles are searched by looking the keys up, not by an automaton built for them (40-50 ms
-    of a one-title run): on every eval and golden title, and on overlapping runs of keys, for the matcher's keys
-    and the learned model's words, the matches must be the automaton's, before it is built and after."""
+def _aho_corasick(keys: list[str]) -> Any:
     import ahocorasick_rs
 
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+
+def test_the_lazy_automaton_finds_what_aho_corasick_does(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A process's first titles are searched by looking the keys up, not by an automaton built for them (about
+    36 ms of a one-title run): on every eval and golden title, on keys run together (nested and adjoining), on
+    nothing and one letter, for the matcher's keys and the learned model's words, the lookups must find the
+    automaton's matches; so must a search that builds the automaton midway, and every search after it."""
     from domaincheck import matcher
     from domaincheck.normalize import normalize_text
 
     texts = [normalize_text(t) for t in _eval_titles() + [case["title"] for case in CASES]]
     assert classifier.learned is not None
     for keys in (classifier.matcher._keys, classifier.learned.vocabulary):
-        runs = ["".join(keys[i : i + 3]) for i in range(0, len(keys), 7)]  # keys run together: nested and adjoining
-        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-        lazy = matcher.LazyAutomaton(keys)
+        runs = ["".join(keys[i : i + 3]) for i in range(0, len(keys), 7)]
+        automaton = _aho_corasick(keys)
+        looking_up = matcher.LazyAutomaton(keys, lookups=10**12)
         found = 0
-        for n, text in enumerate(texts + runs + ["", "x"]):
+        for text in [*runs, "", "x", *texts]:
             want = automaton.find_matches_as_indexes(text)
-            assert lazy.find_matches_as_indexes(text) == want, text
-            assert lazy.built == (n >= matcher.SCANNED_BEFORE_BUILDING)
+            assert looking_up.find_matches_as_indexes(text) == want, text
             found += len(want)
-        assert found > len(texts)
-    keys = ["ab", "a", "ab", "abc", "b"]  # "ab" twice: the first is reported
-    want = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    assert matcher.LazyAutomaton(keys).find_matches_as_indexes("abxabcab") == [(0, 0, 2), (3, 3, 6), (0, 6, 8)] \
-        == want.find_matches_as_indexes("abxabcab")
+        assert not looking_up.built and found > len(texts)
+        lazy = matcher.LazyAutomaton(keys)  # the default budget: built somewhere in these titles
+        assert all(lazy.find_matches_as_indexes(text) == automaton.find_matches_as_indexes(text) for text in texts)
+        assert lazy.built
+        midway = matcher.LazyAutomaton(keys, lookups=20)
+        long = "".join(runs[:50])
+        assert midway.find_matches_as_indexes(long) == automaton.find_matches_as_indexes(long) and midway.built
+
+
+def test_the_lazy_automaton_builds_only_once_it_pays(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A one-title run, or a small file, never builds the matcher's automaton; a long run does, early."""
+    import pickle
+
+    from domaincheck import matcher
+    from domaincheck.normalize import normalize_text
+
+    lazy = matcher.LazyAutomaton(classifier.matcher._keys)
+    titles = [normalize_text(t) for t in _eval_titles()]
+    for title in titles[:20]:
+        lazy.find_matches_as_indexes(title)
+    assert not lazy.built
+    for title in titles * 3:
+        lazy.find_matches_as_indexes(title)
+    assert lazy.built
+    again = pickle.loads(pickle.dumps(lazy))  # the keys and the budget, not the automaton
+    assert not again.built and again.find_matches_as_indexes(titles[0]) == lazy.find_matches_as_indexes(titles[0])
+    with pytest.raises(ValueError, match="empty key"):
+        matcher.LazyAutomaton(["ab", ""])
+
+
+@given(keys=st.lists(st.text(alphabet="abé量子\u0301Ａ", min_size=1, max_size=5), min_size=1, max_size=12),
+       texts=st.lists(st.text(alphabet="abé量子\u0301Ａx", max_size=30), max_size=6),
+       lookups=st.sampled_from([0, 3, 40, 10**9]))  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_the_lazy_automaton_is_aho_corasick_on_any_keys(keys: list[str], texts: list[str], lookups: int) -> None:
+    """Keys that nest, repeat or share their first characters, combining marks, full-width letters: the lookups,
+    a build midway and the automaton after it give Aho-Corasick's leftmost-longest matches."""
+    from domaincheck.matcher import LazyAutomaton
+
+    automaton, lazy = _aho_corasick(keys), LazyAutomaton(keys, lookups=lookups)
+    for text in texts:
+        assert lazy.find_matches_as_indexes(text) == automaton.find_matches_as_indexes(text), (keys, text)
 
 
 def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_classifier) -> None:  # type: ignore[no-untyped-def]

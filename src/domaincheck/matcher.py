@@ -347,57 +347,63 @@ def _camel_tail(norm: Normalized, start: int, end: int, maps: tuple[list[int], l
     return s - j >= 2 and j > 0 and "A" <= original[j - 1] <= "Z"
 
 
-SCANNED_BEFORE_BUILDING = 1000
-"""Texts a :class:`LazyAutomaton` searches by looking its keys up before it builds the automaton. Compiled, on the
-matcher's 17,000 keys: looking up costs about 11 µs a title against 1.6 µs with the automaton, whose building costs
-about 36 ms (the lookup's dict 4 ms): even at 3,300 titles looking up would cost no more. At 1,000 a long run pays at
-most about 13 ms more than building at once; a short one (a classify, a small file) saves the 36."""
+LOOKUPS_PER_KEY = 8
+"""Dict lookups a :class:`LazyAutomaton` makes, per key, before it builds the automaton: about a third of the
+building's time. Compiled, on the matcher's 17,083 keys: a lookup about 0.07 µs, the building about 36 ms (on the
+learned model's 5,706 words about 7 ms). A Japanese title takes about 120 lookups of the matcher's keys, an English
+one about a thousand (English keys start with fewer letters and have more lengths), so a classify of a few titles
+or a small file never builds it, and a long run pays at most about 14 ms more than building it at once (the
+lookups, and the dict, 4 ms)."""
 
 
 class LazyAutomaton:
     """The leftmost-longest, non-overlapping matches of ``keys`` in a text, as ``ahocorasick_rs.AhoCorasick``
     finds them (``find_matches_as_indexes``: key index, start, end), with the automaton built only once it pays.
 
-    Building the matcher's automaton from its 17,000 keys takes 40-50 ms, most of a one-title run's classifying,
-    and an automaton cannot be pickled, so every process built it again. The first
-    :data:`SCANNED_BEFORE_BUILDING` texts are searched instead by looking up, at each position, the slices of
-    the keys' lengths in a dict, longest first: the same matches (leftmost, then longest, then on from its end),
-    about ten microseconds a title; after them the automaton is built, a microsecond or two a title."""
+    Building the matcher's automaton from its 17,083 keys takes about 36 ms (compiled; 40-90 ms in plain Python),
+    most of a one-title run's classifying, and an automaton cannot be pickled, so every process built it again.
+    Texts are searched instead by looking up, at each position, the slices of the lengths of the keys that start
+    with its character in a dict, longest first: the same matches (leftmost, then longest, then on from its end).
+    Once its share of lookups has been made (:data:`LOOKUPS_PER_KEY`), the automaton is built (in the middle of a
+    text, it searches that text from the start), and searches every text after."""
 
-    def __init__(self, keys: list[str]) -> None:
+    def __init__(self, keys: list[str], lookups: int | None = None) -> None:
+        """``lookups``: how many dict lookups to make before building the automaton (0: build it on the first
+        search; by default :data:`LOOKUPS_PER_KEY` for each key)."""
+        if not all(keys):
+            raise ValueError("an empty key matches everywhere")  # as the automaton refuses one
         self._keys = keys
         self._automaton: Any = None
-        self._index: dict[str, int] | None = None
-        self._lengths: dict[str, tuple[int, ...]] = {}  # by first character, longest first
-        self._scanned = 0
+        # key -> its index, and by first character the keys' lengths, longest first (one attribute, read at once)
+        self._table: tuple[dict[str, int], dict[str, tuple[int, ...]]] | None = None
+        self._lookups = LOOKUPS_PER_KEY * len(keys) if lookups is None else lookups
+        self._left = self._lookups
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return LazyAutomaton, (self._keys, self._lookups)
 
     def find_matches_as_indexes(self, text: str) -> list[tuple[int, int, int]]:
         automaton = self._automaton
         if automaton is not None:
             return automaton.find_matches_as_indexes(text)  # type: ignore[no-any-return]
-        self._scanned += 1
-        if self._scanned > SCANNED_BEFORE_BUILDING:
-            built = ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-            self._automaton, self._index = built, None
-            return built.find_matches_as_indexes(text)
-        index = self._index
-        if index is None:
-            index = {}
-            starting: dict[str, set[int]] = {}
-            for i, key in enumerate(self._keys):
-                if key and key not in index:  # a key listed twice: the automaton reports the first
-                    index[key] = i
-                    starting.setdefault(key[0], set()).add(len(key))
-            self._lengths = {first: tuple(sorted(sizes, reverse=True)) for first, sizes in starting.items()}
-            self._index = index
-        by_first = self._lengths
+        table = self._table
+        if table is None:
+            table = self._indexed()
+            if table is None:  # another thread built the automaton meanwhile
+                return self._automaton.find_matches_as_indexes(text)  # type: ignore[no-any-return]
+        index, by_first = table
+        left = self._left
         out: list[tuple[int, int, int]] = []
         n = len(text)
         pos = 0
         while pos < n:
+            if left < 0:
+                return self._built().find_matches_as_indexes(text)  # type: ignore[no-any-return]
             rest = n - pos
             for length in by_first.get(text[pos], ()):
                 if length <= rest:
+                    left -= 1
                     found = index.get(text[pos : pos + length])
                     if found is not None:
                         out.append((found, pos, pos + length))
@@ -405,11 +411,37 @@ class LazyAutomaton:
                         break
             else:
                 pos += 1
+        self._left = left
         return out
+
+    def _indexed(self) -> tuple[dict[str, int], dict[str, tuple[int, ...]]] | None:
+        """The dict of keys and, by first character, their lengths, made on the first search; None when the
+        automaton has been built instead."""
+        with self._lock:
+            if self._automaton is not None:
+                return None
+            if self._table is None:
+                index: dict[str, int] = {}
+                starting: dict[str, set[int]] = {}
+                for i, key in enumerate(self._keys):
+                    if key not in index:  # a key listed twice: the automaton reports the first
+                        index[key] = i
+                        starting.setdefault(key[0], set()).add(len(key))
+                self._table = index, {first: tuple(sorted(sizes, reverse=True)) for first, sizes in starting.items()}
+            return self._table
+
+    def _built(self) -> Any:
+        """The automaton, built once (by one thread), the dict let go."""
+        with self._lock:
+            if self._automaton is None:
+                self._automaton = ahocorasick_rs.AhoCorasick(self._keys,
+                                                             matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                self._table = None  # a search under way keeps the table it read
+            return self._automaton
 
     @property
     def built(self) -> bool:
-        """Whether the automaton has been built (the texts searched so far are more than the dict's share)."""
+        """Whether the automaton has been built (the lookups made so far are more than the dict's share)."""
         return self._automaton is not None
 
 
@@ -443,9 +475,9 @@ class Matcher:
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The compiled automaton cannot be pickled; it is rebuilt from the keys (about 40 ms), when it pays (see
-        # LazyAutomaton). (__reduce__ rather
-        # than __getstate__: the class is compiled with mypyc in the wheel, and a compiled class has no __dict__.)
+        # The compiled automaton cannot be pickled; it is rebuilt from the keys (about 36 ms) when it pays (see
+        # LazyAutomaton). (__reduce__ rather than __getstate__: the class is compiled with mypyc in the wheel, and
+        # a compiled class has no __dict__.)
         packed = self._packed
         if packed is None:
             packed = _pack([self._entry(i) for i in range(len(self._keys))])
