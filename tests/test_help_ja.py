@@ -253,6 +253,7 @@ def test_usage_errors_follow_the_commands_lang() -> None:
     (["--lang", "en", "taxonomy", "validate", "no-such-dir"], ["taxonomy", "validate", "no-such-dir", "--lang", "en"]),
     (["taxonomy", "--lang", "en", "validate", "no-such-dir"], ["taxonomy", "validate", "--lang", "en", "no-such-dir"]),
     (["--lang", "en", "--lang", "ja", "programs", "moonshot"], ["programs", "--lang", "ja", "moonshot"]),
+    (["--lang", "en", "--", "classify", "量子コンピュータ"], ["classify", "--lang", "en", "量子コンピュータ"]),
 ])  # fmt: skip
 def test_lang_before_the_command_is_the_commands(before: list[str], after: list[str]) -> None:
     """``domaincheck --lang en classify …`` runs as ``domaincheck classify --lang en …``: the same output, errors and
@@ -275,6 +276,9 @@ def test_lang_before_no_command_sets_the_help_and_the_error() -> None:
         assert "使い方: domaincheck" in japanese.stdout
         wrong = run("--lang", "en", "clasify", "x", env={"DOMAINCHECK_LANG": env})
         assert wrong.exit_code == EXIT_USAGE and "No such command 'clasify'" in wrong.stderr, wrong.stderr
+        for lang, said in (("en", "No such option: --bogus"), ("ja", "オプション --bogus はありません")):
+            bogus = run("--lang", lang, "--bogus", "classify", "x", env={"DOMAINCHECK_LANG": env})  # the group's
+            assert bogus.exit_code == EXIT_USAGE and said in bogus.stderr, bogus.stderr
     for args in (["--lang"], ["--lang", "xx", "--help"]):
         for env in ("ja", "en"):
             r = run(*args, env={"DOMAINCHECK_LANG": env})

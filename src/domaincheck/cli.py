@@ -39,7 +39,9 @@ app = typer.Typer(
     cls=_Group,
     name="domaincheck",
     help="Map research project titles (Japanese or English) to Japan's 2025 important technology domains "
-    "(CSTI, 2025-11-27), their tier, the 20 economic-security areas, and the support programs and measures.",
+    "(CSTI, 2025-11-27), their tier, the 20 economic-security areas, and the support programs and measures. "
+    "Messages and tables are in Japanese unless --lang en (before or after a command's name) or DOMAINCHECK_LANG=en "
+    "says English.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -956,7 +958,8 @@ def taxonomy_validate(
         help="Directory with meta/areas/econsec/programs/reference.yaml (and learned.json, if it has a learned "
              "model); default: the taxonomy in use (--taxonomy, else the packaged one).", show_default=False,
         readable=False)] = None,
-    lang: LangOpt = Lang.ja,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the result line, the problems, errors and hints.",
+                                       envvar=LANG_ENV, click_type=_LangChoice())] = Lang.ja,
 ) -> None:
     """Validate a taxonomy directory without using it; list every problem."""
     from .learned import load as load_learned

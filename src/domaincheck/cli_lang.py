@@ -99,10 +99,13 @@ def lang_after_command(group: click.Group, ctx: click.Context, args: list[str]) 
         at += taken
     if not langs:
         return args
-    if at < len(args) and args[at] in group.list_commands(ctx):
-        return [*before, args[at], *langs, *args[at + 1:]]
     last = langs[-1]  # click takes the last
     code = lang_code(last.partition("=")[2] if last.startswith("--lang=") else last)
+    named = at + 1 if at < len(args) and args[at] == "--" else at  # `--lang en -- classify`: the name after --
+    if named < len(args) and args[named] in group.list_commands(ctx):
+        if code in LANGS:  # the group's own errors (an unknown option before the name) in that language too
+            ctx.meta[LANG_META] = code
+        return [*before, *args[at:named + 1], *langs, *args[named + 1:]]
     if code not in LANGS:
         return args
     ctx.meta[LANG_META] = code

@@ -34,7 +34,8 @@ HELP_OPTION = "このヘルプを表示して終了します。"
 COMMANDS: dict[str, str] = {
     "": "研究課題名（日本語・英語）を、2025年の重要技術領域（CSTI、2025-11-27）に対応づけます。"
     "その区分（国家戦略技術領域・新興・基盤技術領域）、経済安全保障の20の技術領域、支援プログラムと施策も示します。"
-    " In English: domaincheck --lang en --help.",
+    "表示は日本語です（--lang ja|en はコマンド名の前でも後でも指定できます）。 In English: domaincheck --lang en"
+    " --help.",
     "classify": "研究課題名を分類します: 領域とその区分・スコア、経済安全保障の技術領域、支援プログラム、その根拠。",
     "evaluate": "正解ラベル付きの研究課題名で精度を測ります: 領域ごとの適合率・再現率・F1、マイクロ・マクロ平均、"
     "誤検出。",
@@ -138,7 +139,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "taxonomy validate": {
         "directory": "meta/areas/econsec/programs/reference.yaml（学習モデルがあれば learned.json も）のあるフォルダ。"
         "既定: 使用中のタクソノミー（--taxonomy、なければ同梱のもの）。",
-        "lang": _LANG,
+        "lang": "結果の行・問題・エラーとヒントの言語。",
     },
 }
 """Each parameter's help, by command path and the parameter's name; ``-h``/``--help`` is :data:`HELP_OPTION`."""
@@ -152,11 +153,12 @@ REQUIRED = "[必須]"
 """What the help adds after a parameter's text (typer's ``[default: …]``, ``[env var: …]``, ``[required]``)."""
 
 USAGE = "使い方: "
+"""The heading of the usage line (click's ``Usage: ``)."""
+
 METAVARS = {"[OPTIONS]": "[オプション]", "COMMAND": "コマンド", "[ARGS]...": "[引数]...", "INTEGER RANGE": "整数",
             "INTEGER": "整数", "TEXT": "文字列"}
 """click's own words in a usage line and an option's value, in Japanese; the names this tool gives a value (DIR,
 FILE, AREA, INPUT, TITLES) stay, as the help's texts name them."""
-"""The heading of the usage line (click's ``Usage: ``)."""
 
 TRY_HELP = "ヘルプは '{command} {option}' で表示できます。"
 """The line under the usage line of an error (click's ``Try '{command} {option}' for help.``)."""
