@@ -389,6 +389,11 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["a/b", "x"], None, id="slash-naming-nothing"),
         # names an application system's export uses (a user test), the Japanese title before the English one
         pytest.param(["No", "英文課題名", "和文課題名"], 2, id="和文課題名-before-英文課題名"),
+        # a Japanese title before an English one of any name (a user test: Project Title was read, and rows with a
+        # Japanese title alone went unclassified)
+        pytest.param(["課題番号", "Project Title", "研究課題名"], 2, id="研究課題名-before-project-title"),
+        pytest.param(["Title", "タイトル"], 1, id="タイトル-before-title"),
+        pytest.param(["Title", "件名"], 0, id="title-before-件名"),
         pytest.param(["No", "英文課題名"], 1, id="英文課題名-alone"),
         pytest.param(["受付番号", "提案名"], 1, id="提案名"),
         pytest.param(["受付番号", "提案タイトル"], 1, id="提案タイトル"),
@@ -431,6 +436,22 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
         pytest.param(["研究課題名（和文）", "研究課題名（備考）"], None, None, id="a-suffix-naming-no-language"),
         pytest.param(["研究課題名", "研究課題名"], None, None, id="namesake"),
         pytest.param(["テーマ", "English title"], None, None, id="an-english-title-beside-a-theme-is-its-own"),
+        # a review: never the same language, another numbered title, a reading or an earlier title
+        pytest.param(["研究課題名1（和文）", "研究課題名2（和文）", "研究課題名1（英文）", "研究課題名2（英文）"],
+                     None, 2, id="the-same-numbers-title"),
+        pytest.param(["研究課題名（和文）", "研究課題名（和文）（フリガナ）", "研究課題名（英文）"], None, 2,
+                     id="not-a-reading"),
+        pytest.param(["研究課題名（和文）", "研究課題名（和文・変更前）", "研究課題名（英文）"], None, 2,
+                     id="not-an-earlier-title"),
+        pytest.param(["研究課題名", "研究課題名（和文）"], None, None, id="both-japanese"),
+        pytest.param(["研究課題名（和文）", "研究課題名（日本語）"], None, None, id="japanese-twice"),
+        # a user test: a KAKEN-style export, a Japanese title beside an English one of any name
+        pytest.param(["課題番号", "研究課題名", "Project Title", "研究代表者"], None, 2, id="project-title"),
+        pytest.param(["研究課題名", "Title"], None, 1, id="title"),
+        pytest.param(["研究課題名", "Title (English)"], None, 1, id="title-english"),
+        pytest.param(["英文課題名（必須）", "課題名（必須）"], None, 0, id="required-marks"),
+        pytest.param(["研究課題名", "title_english"], None, 1, id="title_english"),
+        pytest.param(["研究課題名", "研究課題名（英）"], None, 1, id="英"),
     ],
 )
 def test_other_language_column(header: list[str], hidden: list[bool] | None, expected: int | None) -> None:
@@ -438,6 +459,20 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     title = detect_title_column(header, hidden)
     assert title is not None
     assert other_language_column(header, title, hidden) == expected
+
+
+def test_a_column_named_without_its_suffix_is_suggested() -> None:
+    """--column 研究課題名 for a header of 研究課題名（和文） and 研究課題名（英文） (a user test): not found, and the
+    hint names both, in both languages; a name nothing resembles gets the plain hint."""
+    header = ["課題番号", "研究課題名（和文）", "研究課題名（英文）", "研究代表者"]
+    with pytest.raises(InputError) as caught:
+        resolve_column(header, "研究課題名", role="title column")
+    assert caught.value.hint == ("did you mean '研究課題名（和文）' or '研究課題名（英文）'? Give the whole name, "
+                                 "or the column's number")
+    assert "'研究課題名（和文）' か '研究課題名（英文）' のことですか？" in str(caught.value.hint_text("ja"))
+    with pytest.raises(InputError) as caught:
+        resolve_column(header, "キーワード")
+    assert caught.value.hint == "give a column name or a 1-based column number"
 
 
 def test_resolve_column_by_name_normalised_name_and_index() -> None:

@@ -1001,6 +1001,7 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
     assert [r["dc_programs"] for r in rows[1:]] == ["moonshot_6|k_program", "p1", "moonshot_6|k_program"]
     assert summary.areas == {"quantum": 4, "ocean": 3, "strategic": 1}
     assert summary.tiers == {"emerging": 0, "strategic": 4}  # both tiers always, for scripts
+    assert list(summary.tiers) == ["strategic", "emerging"]  # in the verdicts' order (a user test)
     assert summary.econsec == {"space_tech": 4} and summary.rows_with_econsec == 4
 
 
@@ -1681,15 +1682,18 @@ def test_an_empty_title_is_classified_from_the_extra_columns(tmp_path: Path) -> 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, jobs: int) -> None:
     """A user test: an export's 研究課題名（和文） left empty beside its 研究課題名（英文） came out empty_title, the
-    proposal unscreened, unless -x named the English column. With no extra columns, the title's column in the other
-    language is read for an empty title (title_from_other_column) and for nothing else; a row empty in both stays
-    empty_title; a formula or a number there is no title. The summary names the column."""
+    proposal unscreened, unless -x named the English column. The title's column in the other language is read for
+    an empty title (title_from_other_column) and for nothing else; a row empty in both stays empty_title; a number
+    there is no title, and one too long is title_too_long. With extra columns the other language's title comes
+    first, then their text (a second user test: -x キーワード classified the keyword alone); an extra column that is
+    the other language's is read as one. The summary names the column."""
     factory = _real_factory()
     header = ["課題番号", "研究課題名（和文）", "研究課題名（英文）", "キーワード"]
     rows = [["1", "", "Quantum error correction with superconducting qubits", "AI"],
             ["2", "ゲノム編集による作物の育種", "Robotics", ""],
             ["3", "", "", "深層学習"],
-            ["4", "", "12345", ""]] * 300  # fmt: skip
+            ["4", "", "12345", ""],
+            ["5", "", "x" * 10_001, ""]] * 300  # fmt: skip
     src = tmp_path / "call.csv"
     write_csv(src, header, rows, "utf-8")
     out = tmp_path / "out.jsonl"
@@ -1698,20 +1702,29 @@ def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, j
     assert len(records) == len(rows)
     classifier = factory()
     english, japanese = classifier.classify(rows[0][2]), classifier.classify(rows[1][1])
-    for record in records[:4]:
+    for record in records[:5]:
         assert record["fields"] == dict(zip(header, rows[int(record["fields"]["課題番号"]) - 1], strict=True))
-    first, second, third, fourth = records[:4]
+    first, second, third, fourth, fifth = records[:5]
     assert first["problem"] == "title_from_other_column" and (first["title"], first["text"]) == ("", rows[0][2])
     assert [a["id"] for a in first["areas"]] == [a.id for a in english.areas] == ["quantum"]
     assert second["problem"] is None and "text" not in second
     assert [a["id"] for a in second["areas"]] == [a.id for a in japanese.areas]
     assert "ai_robotics" not in [a["id"] for a in second["areas"]]  # the English title is not added to a given one
     assert third["problem"] == fourth["problem"] == "empty_title" and third["verdict"] == fourth["verdict"] == "error"
+    assert fifth["problem"] == "title_too_long" and fifth["verdict"] == "error"
     assert summary.title_column_other_language == "研究課題名（英文）"
-    assert summary.problems == {"empty_title": 600, "title_from_other_column": 300}
-    with_extra = screen(ScreenOptions(input=str(src), output=str(tmp_path / "x.csv"),
-                                      extra_columns=("キーワード",)), factory)  # fmt: skip
-    assert with_extra.title_column_other_language is None and "title_from_other_column" not in with_extra.problems
+    assert summary.problems == {"empty_title": 600, "title_from_other_column": 300, "title_too_long": 300}
+    keyword = tmp_path / "keyword.jsonl"
+    with_extra = screen(ScreenOptions(input=str(src), output=str(keyword), extra_columns=("キーワード",)), factory)
+    first, second, third = read_jsonl(keyword)[:3]
+    assert with_extra.title_column_other_language == "研究課題名（英文）"
+    assert first["problem"] == "title_from_other_column" and first["text"] == rows[0][2] + " AI"
+    assert second["problem"] is None and second["text"] == rows[1][1]
+    assert third["problem"] == "title_from_extra_column" and third["text"] == "深層学習"
+    english_too = screen(ScreenOptions(input=str(src), output=str(tmp_path / "x.csv"),
+                                       extra_columns=("研究課題名（英文）",)), factory)  # fmt: skip
+    assert english_too.title_column_other_language is None and "title_from_other_column" not in english_too.problems
+    assert english_too.problems["title_from_extra_column"] == 900  # rows 1, 4 and 5: an extra cell is taken as it is
 
 
 def test_screen_holds_the_garbage_collector_and_restores_it(tmp_path: Path) -> None:

@@ -376,9 +376,9 @@ class Summary:
     """Rows with at least one area held back: rows a reviewer may want to look at although their verdict is not
     the area's (a user test: they were in no count, and no gate saw them)."""
     title_column_other_language: str | None = None
-    """The column of the title in the other language (研究課題名（英文） beside 研究課题名（和文）), whose text is
-    classified for a row whose title cell is empty (``title_from_other_column``); None when there is none, or when
-    extra columns were given (they take that part)."""
+    """The column of the title in the other language (研究課題名（英文） beside 研究課題名（和文）), whose text is
+    classified for a row whose title cell is empty (``title_from_other_column``; with extra columns, before their
+    text); None when there is none, or when it is one of the extra columns (its text is read for every row)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -999,7 +999,8 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         blank_rows_skipped=run.blank,
         verdicts={v: verdicts.get(v, 0) for v in SUMMARY_VERDICTS}
         | {v: n for v, n in verdicts.items() if v not in SUMMARY_VERDICTS},
-        tiers={"emerging": tiers.get("emerging", 0), "strategic": tiers.get("strategic", 0)}  # both, for scripts
+        # both, for scripts; strategic first, as the verdicts are listed (a user test misread the summary's rows)
+        tiers={"strategic": tiers.get("strategic", 0), "emerging": tiers.get("emerging", 0)}
         | dict(sorted(tiers.items())),
         areas=dict(sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))),
         econsec=dict(sorted(econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -1112,11 +1113,14 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                              ja=f"--extra-column {spec!r}（{header[index]!r}）は{what_ja}: その文字はすでに"
                                 "分類されます",
                              hint_ja="追加の列は1回ずつ、タイトル列以外を指定してください")  # fmt: skip
+    other = other_language_column(header, title, table.hidden)
+    if other in extras:  # -x 研究課題名（英文）: its text is read already, for every row
+        other = None
     keep = tuple(i for i, name in enumerate(header) if name not in RESULT_COLUMNS)
     plan = _Plan(
         title=title,
         extras=extras,
-        other=None if extras or options.no_header else other_language_column(header, title, table.hidden),
+        other=None if options.no_header else other,
         keep=None if len(keep) == len(header) else keep,
         width=len(header),
         pad=None if table.fmt in ("xlsx", "jsonl") else "",
@@ -1183,19 +1187,22 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
-def _other_language_title(cells: list[Any], at: int, formulas: Any) -> str | None:
-    """The title in the other language's column ``at`` of a row whose title cell is empty, or None: that cell is
-    empty too, not text (a number, a date, an Excel error), a formula whose value the file does not hold, or longer
-    than a title may be."""
+def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str | None, str]:
+    """The title in the other language's column ``at`` of a row whose title cell is empty, and the row's problem:
+    (the text, ``title_from_other_column``); (None, ``title_too_long``) for a text longer than a title may be; else
+    (None, ``empty_title``): that cell is empty too, not text (a number, a date, an Excel error), or a formula whose
+    value the file does not hold."""
     value = cells[at]
     if (formulas and at in formulas) or (type(value) is not str and title_problem(value) is not None):
-        return None
+        return None, "empty_title"
     text = cell_text(value).strip()
-    if not text or len(text) > MAX_TITLE_CHARS:
-        return None
+    if not text:
+        return None, "empty_title"
+    if len(text) > MAX_TITLE_CHARS:
+        return None, "title_too_long"
     if (text[0] in VALUE_TEXT_STARTS or "#" in text or text[0].isdigit()) and title_problem(text) is not None:
-        return None  # as a title cell's text is checked
-    return text
+        return None, "empty_title"  # as a title cell's text is checked
+    return text, "title_from_other_column"
 
 
 def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: int = 0) -> _Batch:
@@ -1249,13 +1256,19 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             text = None  # the column names again, after a page break of the export (a user test): no proposal
             problems += ("header_repeated",)
         elif not title and not extras:
-            text = None if plan.other is None else _other_language_title(cells, plan.other, formulas)
-            problems += ("empty_title",) if text is None else ("title_from_other_column",)
+            text, problem = (None, "empty_title") if plan.other is None \
+                else _other_language_title(cells, plan.other, formulas)  # fmt: skip
+            problems += (problem,)
         elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)
         elif extras:
             parts = [title] if title else []
+            other = None
+            if not title and plan.other is not None:  # the title in the other language stands for it, as alone
+                other, problem = _other_language_title(cells, plan.other, formulas)
+                if other is not None:
+                    parts.append(other)
             for at in extras:
                 part = cell_text(cells[at]).strip()
                 if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
@@ -1268,7 +1281,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             else:
                 if not title:  # 研究課題名（和文） empty, （英文） given with -x: the first extra text is the title
                     cut = len(parts[0])
-                    problems += ("title_from_extra_column",)
+                    problems += ("title_from_other_column",) if other is not None else ("title_from_extra_column",)
                 text = " ".join(parts)
                 if len(text) > MAX_TITLE_CHARS:
                     text = text[:MAX_TITLE_CHARS]

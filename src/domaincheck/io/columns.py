@@ -20,26 +20,8 @@ __all__ = ["TITLE_COLUMN_NAMES", "detect_title_column", "normalize_column_name",
            "resolve_column"]
 
 TITLE_COLUMN_NAMES: tuple[str, ...] = (
-    "title",
-    "project title",
-    "research title",
-    "proposal title",
-    "title of project",
-    "name of project",
-    "project name",
-    "research theme",
-    "theme",
-    "subject",
-    "titles",
-    "title of proposal",
-    "title of the project",
-    "proposal name",
-    "paper title",
-    "research topic",
-    "research project title",
-    "research project name",
-    "name of the project",
-    "name of the research project",
+    # A Japanese title first: of 研究課題名 and Project Title in one export, the Japanese (a user test: the English
+    # column was read, and rows with only a Japanese title went unclassified); its thesaurus is the larger
     "タイトル",
     "課題名",
     "研究課題名",
@@ -60,6 +42,26 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "研究の名称",
     "研究題目",
     "研究課題",
+    "title",
+    "project title",
+    "research title",
+    "proposal title",
+    "title of project",
+    "name of project",
+    "project name",
+    "research theme",
+    "theme",
+    "subject",
+    "titles",
+    "title of proposal",
+    "title of the project",
+    "proposal name",
+    "paper title",
+    "research topic",
+    "research project title",
+    "research project name",
+    "name of the project",
+    "name of the research project",
     "件名",
     "研究テーマ",
     "テーマ",
@@ -75,6 +77,8 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "英文タイトル",
     "english title",
     "title en",
+    "title english",
+    "title japanese",
 )
 """Title column names tried in this order (after normalisation) when no column is given."""
 
@@ -154,33 +158,66 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
     return None if best is None else best[4]
 
 
-_ENGLISH_TITLES = frozenset(normalize_column_name(name) for name in ("英文課題名", "英文タイトル", "english title",
-                                                                      "title en"))  # fmt: skip
-_LANGUAGE_SUFFIX = re.compile(r"和文|日本語|japanese|英文|英語|english|^.(ja|jp|en).$")
+_NAMED_LANGUAGE = {normalize_column_name(name): language for names, language in (
+    (("title ja", "title jp", "japanese title", "title japanese", "和文課題名", "和文タイトル"), "ja"),
+    (("title en", "english title", "title english", "英文課題名", "英文タイトル"), "en")) for name in names}
+"""Title names that say their language."""
+_MARKED = {normalize_column_name(mark): language for marks, language in (
+    (("和文", "和", "日本語", "japanese", "ja", "jp"), "ja"), (("英文", "英", "英語", "english", "en"), "en"))
+    for mark in marks}  # fmt: skip
+"""What a bracketed suffix may say of a title's language (研究課題名（英文）, Title (Japanese))."""
+_OPTIONAL = frozenset(("必須", "任意", "required", "optional"))
+"""What else a bracketed suffix may say and leave the title's name as it is (英文課題名（必須）)."""
+
+
+def _title_language(name: str) -> tuple[str, str] | None:
+    """The language of a title column's name and the name without its language (研究課題名（英文） → en,
+    研究課題名): a suffix naming it, a name that says it (英文課題名, title_en), else Japanese for a name in Japanese
+    and English for one in Latin letters. None for a name that is no title's (テーマ, 事業名, Subject), or whose
+    suffix says something else (研究課題名（フリガナ）, 研究課題名（和文・変更前）: a reading, an earlier title)."""
+    key = _undecorated(normalize_column_name(name))
+    language: str | None = None
+    for suffix in _SUFFIX.findall(key):
+        said = suffix[1:-1]
+        if said in _OPTIONAL:
+            continue
+        marked = _MARKED.get(said)
+        if marked is None or (language is not None and marked != language):
+            return None
+        language = marked
+    base = _SUFFIX.sub("", key)
+    named = _NAMED_LANGUAGE.get(base)
+    if named is not None:
+        return (named, base) if language in (None, named) else None
+    if _without_suffix(base) not in _NUMBERED:
+        return None
+    return language or ("en" if base.isascii() else "ja"), base
 
 
 def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bool] | None = None) -> int | None:
     """The column that holds the title of column ``title`` in the other language, to classify a row whose title
-    cell is empty (an export's 研究課題名（和文） left blank beside its 研究課題名（英文）, a user test): a column named
-    as the title is, with a suffix naming a language (研究課題名（英文）, Title (Japanese)), or an English title's own
-    name (英文課題名, English title) beside a Japanese title's (not beside a theme or a subject, which may be
-    anything). Never a column of another name (a theme, the name of a program) or a second title of a form
-    (研究課題名2); never a hidden one. The leftmost, or None."""
+    cell is empty (an export's 研究課題名（和文） left blank beside its 研究課題名（英文）, a user test): a title's
+    column in the other language (:func:`_title_language`), the one named as the title is first (研究課題名1（英文）
+    for 研究課題名1（和文）, not 研究課題名2（英文）), then the leftmost (Project Title for 研究課題名, 英文課題名 for
+    課題名). Never a column of the same language (研究課題名2（和文）, 研究課題名（日本語）), one that is no title's (a
+    theme, a program's name), a reading or an earlier title, nor a hidden one. None when there is none, or when the
+    title column is no title's either."""
     if not 0 <= title < len(header):
         return None
-    own = _undecorated(normalize_column_name(header[title]))
-    own_base = _without_suffix(own)
+    own = _title_language(header[title])
+    if own is None:
+        return None
+    best: tuple[int, int] | None = None
     for index, name in enumerate(header):
         if index == title or (hidden is not None and index < len(hidden) and hidden[index]):
             continue
-        key = _undecorated(normalize_column_name(name))
-        if key == own:
+        other = _title_language(name)
+        if other is None or other[0] == own[0]:
             continue
-        marked = any(_LANGUAGE_SUFFIX.search(suffix) for suffix in _SUFFIX.findall(key))
-        if (marked and _without_suffix(key) == own_base) or (key in _ENGLISH_TITLES and own not in _ENGLISH_TITLES
-                                                              and own_base in _NUMBERED):  # fmt: skip
-            return index
-    return None
+        rank = (0 if other[1] == own[1] else 1, index)
+        if best is None or rank < best:
+            best = rank
+    return None if best is None else best[1]
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
@@ -232,11 +269,20 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
             hint_ja="見つかった列: " + describe_columns(header),
         )  # fmt: skip
     jsonl = bool(header) and looks_like_jsonl(header[0])
+    # --column 研究課題名 for 研究課題名（和文） and 研究課題名（英文）: which one is for the user to say (a user test)
+    key = normalize_column_name(spec)
+    suffixed = [repr(name) for name in header
+                if key and _SUFFIX.sub("", _undecorated(normalize_column_name(name))) == key]
+    hint = JSONL_HINT if jsonl else "give a column name or a 1-based column number"
+    hint_ja = JSONL_HINT_JA if jsonl else "列名か、1 から数えた列番号を指定してください"
+    if suffixed and not jsonl:
+        hint = f"did you mean {' or '.join(suffixed)}? Give the whole name, or the column's number"
+        hint_ja = f"{' か '.join(suffixed)} のことですか？ 列名全体か、列番号を指定してください"
     raise InputError(
         f"{role} {spec!r} not found; columns found: {describe_columns(header)}",
-        hint=JSONL_HINT if jsonl else "give a column name or a 1-based column number",
+        hint=hint,
         ja=f"{_ROLES_JA.get(role, role)} {spec!r} が見つかりません。見つかった列: {describe_columns(header)}",
-        hint_ja=JSONL_HINT_JA if jsonl else "列名か、1 から数えた列番号を指定してください",
+        hint_ja=hint_ja,
     )
 
 
