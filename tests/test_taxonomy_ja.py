@@ -181,11 +181,11 @@ CASES: list[Case] = [
 # The Japanese of the findings that had it before this file was written (their text is the one they had then).
 BEFORE_JA = {
     "unknown tier of an area":
-        f"areas.yaml: areas[0].tier: 知らない区分 'national' です（使える区分: strategic, emerging）（領域 {AREA0!r}）",
+        f"areas.yaml: areas[0].tier: 未定義の区分 'national' です（使える区分: strategic, emerging）（領域 {AREA0!r}）",
     "crosswalk to an unknown area":
-        f"econsec.yaml: econsec[0].crosswalk[{CROSSWALK0}]: 知らない領域 id 'warp_drive' です（経済安保領域 "
+        f"econsec.yaml: econsec[0].crosswalk[{CROSSWALK0}]: 未定義の領域 id 'warp_drive' です（経済安保領域 "
         f"{ECONSEC0!r}）",
-    "market row naming an unknown note": "reference.yaml: markets[0].notes[0]: 知らない市場の注記 id 'note_9' です",
+    "market row naming an unknown note": "reference.yaml: markets[0].notes[0]: 未定義の市場の注記 id 'note_9' です",
     "duplicate technology id":
         f"areas.yaml: areas[0].technologies[1].id: 技術 id {OWN_TECH!r} が重複しています（areas.yaml: "
         f"areas[0].technologies[0] にもあります）（領域 {AREA0!r}、技術 {OWN_TECH!r}）",

@@ -191,6 +191,24 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert len(problems) == 3, problems
 
 
+def test_a_file_of_the_wrong_shape_says_more_checks_follow(tmp_path: Path) -> None:
+    """A type error stops the checks of meaning (ids, terms, cross-references), which need the right shape: the
+    hint says more problems may follow (a user test took "1 problem" for all there was); a taxonomy of the right
+    shape with a wrong id gets no such hint."""
+    shape = _copy(tmp_path / "shape")
+    _edit(shape, "meta.yaml", lambda d: d.update(schema_version="1"))
+    _edit(shape, "areas.yaml", lambda d: d["areas"][0].update(tier="emergent"))
+    with pytest.raises(TaxonomyError) as caught:
+        load(shape)
+    assert len(caught.value.problems) == 1 and "schema_version" in caught.value.problems[0]
+    assert "may find more" in str(caught.value.hint) and "さらに問題が見つかる" in str(caught.value.hint_ja)
+    meaning = _copy(tmp_path / "meaning")
+    _edit(meaning, "areas.yaml", lambda d: d["areas"][0].update(tier="emergent"))
+    with pytest.raises(TaxonomyError) as caught:
+        load(meaning)
+    assert "emergent" in caught.value.problems[0] and "may find more" not in str(caught.value.hint)
+
+
 def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
     (directory / "econsec.yaml").write_text("econsec:\n  - id: [unclosed\n", encoding="utf-8")

@@ -188,20 +188,21 @@ _WHAT_JA = {"area": "領域", "market note": "市場の注記", "region": "地�
 
 
 def _unknown_id(where: str, what: str, ident: str) -> Problem:
-    return Problem(f"{where}: unknown {what} id {ident!r}", f"{where}: 知らない{_WHAT_JA[what]} id {ident!r} です")
+    return Problem(f"{where}: unknown {what} id {ident!r}",
+                   f"{where}: 未定義の{_WHAT_JA.get(what, what)} id {ident!r} です")
 
 
 def _unknown_choice(where: str, what: str, value: str, choices: tuple[str, ...] = ()) -> Problem:
     """``value`` is none of the ``what`` (tier, kind, scope) a file may give: its ``choices`` when they are named."""
     listed = ", ".join(choices)
     return Problem(f"{where}: unknown {what} {value!r}" + (f" (expected one of: {listed})" if choices else ""),
-                   f"{where}: 知らない{_WHAT_JA[what]} {value!r} です"
-                   + (f"（使える{_WHAT_JA[what]}: {listed}）" if choices else ""))  # fmt: skip
+                   f"{where}: 未定義の{_WHAT_JA.get(what, what)} {value!r} です"
+                   + (f"（使える{_WHAT_JA.get(what, what)}: {listed}）" if choices else ""))  # fmt: skip
 
 
 def _duplicate_id(where: str, what: str, ident: str, also: str) -> Problem:
     return Problem(f"{where}: duplicate {what} id {ident!r} (also {also})",
-                   f"{where}: {_WHAT_JA[what]} id {ident!r} が重複しています（{also} にもあります）")
+                   f"{where}: {_WHAT_JA.get(what, what)} id {ident!r} が重複しています（{also} にもあります）")
 
 
 def _not_a_technology(where: str, tech: str, of: str, of_ja: str) -> Problem:
@@ -259,7 +260,7 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
     for key in value:
         if key not in spec:
             out.append(Problem(f"{_join(path, str(key))}: unknown key (expected one of: {', '.join(spec)})",
-                               f"{_join(path, str(key))}: 知らないキーです（使えるキー: {', '.join(spec)}）"))
+                               f"{_join(path, str(key))}: 未定義のキーです（使えるキー: {', '.join(spec)}）"))
     for key, sub in spec.items():
         if key not in value:
             if not isinstance(sub, Opt):
@@ -740,14 +741,21 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
 
 def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
     """Parse and check a taxonomy directory; return its documents, digest and every problem found."""
+    return _validated(directory)[:3]
+
+
+def _validated(directory: Path) -> tuple[dict[str, Any], str, list[str], bool]:
+    """:func:`validate`, and whether the files' meaning was checked too: only files of the right shape (readable
+    YAML, the keys and types of SCHEMA.md) are, so a file of the wrong shape may hide more problems."""
     docs, digest, problems = read_raw(directory)
     for name, doc in docs.items():
         found: list[str] = []
         _check(doc, SPECS[name], "", found)
         problems.extend(Problem(msg, ja_of(msg)).prefixed(name) for msg in found)
-    if not problems:
+    shaped = not problems
+    if shaped:
         problems.extend(_semantic(docs))
-    return docs, digest, [_named_path(problem, docs) for problem in problems]
+    return docs, digest, [_named_path(problem, docs) for problem in problems], shaped
 
 
 _LIST_PATH = re.compile(r"^(areas|econsec|programs)\[(\d+)\](?:\.(technologies|items)\[(\d+)\])?")
@@ -783,11 +791,14 @@ _ENTRY_WORDS_JA = {"areas": "領域", "econsec": "経済安保領域", "programs
 def load(directory: str | Path | None = None) -> Taxonomy:
     """Load and validate a taxonomy; ``None`` means the packaged one. Raises TaxonomyError listing every problem."""
     path = packaged_dir() if directory is None else Path(directory)
-    docs, digest, problems = validate(path)
+    docs, digest, problems, shaped = _validated(path)
     if problems:
-        raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()})",
+        more, more_ja = ("", "") if shaped else (
+            "; the other checks (ids, terms, cross-references) run once these are fixed, and may find more",
+            "。ほかの検査（id、語、相互参照）はこれらを直した後に行われ、さらに問題が見つかることがあります")
+        raise TaxonomyError(problems, hint=f"fix the files in {path} (see {schema_doc()}){more}",
                             problems_ja=[ja_of(problem) for problem in problems],
-                            hint_ja=f"{path} のファイルを直してください（{schema_doc()} を参照）")
+                            hint_ja=f"{path} のファイルを直してください（{schema_doc()} を参照）{more_ja}")
     return _build(docs, PACKAGED if directory is None else str(path), digest)
 
 
