@@ -3863,6 +3863,10 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
         seen.add(row["dc_verdict"])
         seen.add("protection" if row["dc_protection"] else "no protection")
     assert {"strategic", "emerging", "none", "error", "protection", "no protection", "items", "no items"} <= seen
+    # no name is a word CSV readers take for a missing value (pandas' defaults: "None" was, a user test)
+    missing = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+               "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}  # fmt: skip
+    assert not {row["dc_verdict_name"] for row in rows} & missing
 
 
 def test_screen_xlsx_keeps_hidden_columns_hidden(tmp_path: Path) -> None:

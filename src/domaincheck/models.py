@@ -10,11 +10,12 @@ from typing import Any, NamedTuple
 TIERS = ("strategic", "emerging")
 VERDICT_WORDS: dict[str, dict[str, str]] = {
     "ja": {"econsec_only": "経済安保のみ", "none": "該当なし", "error": "分類できず"},
-    "en": {"econsec_only": "Economic-security area only", "none": "None", "error": "Not classified"},
+    "en": {"econsec_only": "Economic-security area only", "none": "No area", "error": "Not classified"},
 }
 """The verdicts that are not a tier, named per language (a tier's verdict is named by the tier itself, National
 strategic technology domains: in English capitalised as those are, so that a filter on dc_verdict_name lists them
-alike; a user test)."""
+alike; a user test). Not "None" for none: pandas and other CSV readers take that word for a missing value (a user
+test)."""
 AREA_IDS = (
     "ai_robotics", "quantum", "semiconductor_comm", "bio_healthcare", "fusion", "space",
     "shipbuilding", "aviation", "digital_cyber", "agri_food", "energy_gx", "disaster_resilience",
