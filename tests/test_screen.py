@@ -1727,6 +1727,36 @@ def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, j
     assert english_too.problems["title_from_extra_column"] == 900  # rows 1, 4 and 5: an extra cell is taken as it is
 
 
+def test_a_placeholder_title_is_no_title(tmp_path: Path) -> None:
+    """A user test: 未定, なし and (未入力) rows were counted as screened with nothing found, and a number or a
+    placeholder beside an English title left the proposal unscreened. A placeholder is title_placeholder, not
+    classified; a cell that is no title, with a title in the other language beside it, gives way to that title and
+    keeps its problem; a placeholder there is no title either. A title merely holding such a word is a title."""
+    factory = _real_factory()
+    header = ["課題番号", "研究課題名（和文）", "研究課題名（英文）"]
+    rows = [["1", "未定", "Quantum error correction with superconducting qubits"],
+            ["2", "（未入力）", ""],
+            ["3", "12345", "Quantum error correction with superconducting qubits"],
+            ["4", "なし", "TBD"],
+            ["5", "－", "N/A"],
+            ["6", "未定義動作を検出する静的解析", "Static analysis"],
+            ["7", "TBD", ""]]  # fmt: skip
+    src = tmp_path / "call.csv"
+    write_csv(src, header, rows, "utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = screen(ScreenOptions(input=str(src), output=str(out)), factory)
+    records = read_jsonl(out)
+    assert [r["problem"] for r in records] == [
+        "title_placeholder|title_from_other_column", "title_placeholder", "title_not_text|title_from_other_column",
+        "title_placeholder", "title_placeholder", None, "title_placeholder"]
+    quantum = [a.id for a in factory().classify(rows[0][2]).areas]
+    for record in (records[0], records[2]):  # the cell as given, and the text the evidence points into
+        assert (record["title"], record["text"]) == (rows[int(record["row"]) - 1][1], rows[0][2])
+        assert [a["id"] for a in record["areas"]] == quantum
+    assert [r["verdict"] for r in records].count("error") == 4 and records[5]["verdict"] != "error"
+    assert summary.problems == {"title_placeholder": 5, "title_from_other_column": 2, "title_not_text": 1}
+
+
 def test_screen_holds_the_garbage_collector_and_restores_it(tmp_path: Path) -> None:
     """screen holds the cyclic collector for its whole loop (its collections cost about 6 % of a run) and gives it
     back as it found it, after a run and after one that fails; the loop makes no cyclic garbage to pile up."""

@@ -23,7 +23,8 @@ AREA_IDS = (
 )  # fmt: skip
 VERDICTS = ("strategic", "emerging", "econsec_only", "none")
 UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
-                         "title_excel_error", "title_not_text", "bad_jsonl_line", "header_repeated")  # fmt: skip
+                         "title_excel_error", "title_not_text", "title_placeholder", "bad_jsonl_line",
+                         "header_repeated")  # fmt: skip
 """The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``); the others are
 noted on classified rows. (Here, where both screen, which marks them, and render, which counts them, can read it.)"""
 

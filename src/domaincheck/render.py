@@ -1420,6 +1420,7 @@ _PROBLEMS_JA = {
     "short_row": "列が足りない行", "long_row": "列が多すぎる行", "empty_title": "タイトルが空",
     "title_from_extra_column": "タイトルが空のため追加の列で分類",
     "title_from_other_column": "タイトルが空のためもう一方の言語の列で分類",
+    "title_placeholder": "タイトルが未記入（未定・なし など）",
     "title_too_long": "タイトルが長すぎる", "unclassifiable_title": "文字のないタイトル",
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",

@@ -25,7 +25,8 @@ Public API::
   is classified), ``text_truncated`` (title plus extra columns cut to 10,000
   characters, still classified), ``title_characters_replaced`` (a NUL or a lone surrogate, half an emoji, in the
   text classified: read as U+FFFD, still classified; the cell is written as it is),
-  ``unclassifiable_title`` (the classifier rejected it), ``header_repeated`` (the column names again among the rows,
+  ``unclassifiable_title`` (the classifier rejected it), ``title_placeholder`` (未定, なし, (未入力), TBD, －: a cell
+  that stands for a title not given; not classified), ``header_repeated`` (the column names again among the rows,
   as an export repeats them after a page break: not classified), ``formula_not_evaluated`` (xlsx: the title or an extra
   column is a formula saved without its value; the formula text is written, the row is not classified),
   ``cell_truncated`` (xlsx output only: a cell
@@ -79,6 +80,8 @@ from domaincheck.io.columns import (
 )
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import (
+    PLACEHOLDER_LONGEST,
+    PLACEHOLDER_TITLES,
     VALUE_TEXT_STARTS,
     CellFormat,
     InputSource,
@@ -1196,7 +1199,7 @@ def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str
     if (formulas and at in formulas) or (type(value) is not str and title_problem(value) is not None):
         return None, "empty_title"
     text = cell_text(value).strip()
-    if not text:
+    if not text or (len(text) <= PLACEHOLDER_LONGEST and text in PLACEHOLDER_TITLES):
         return None, "empty_title"
     if len(text) > MAX_TITLE_CHARS:
         return None, "title_too_long"
@@ -1241,8 +1244,16 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             title = cell_text(title)
         title = title.strip()
         cut = len(title)
+        as_given = title  # JSONL's title: the cell's text, also when another text is classified
         if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
+        if kind is None and len(title) <= PLACEHOLDER_LONGEST and title in PLACEHOLDER_TITLES:
+            kind = "title_placeholder"  # 未定, なし, (未入力), －
+        if kind is not None and plan.other is not None and not flagged \
+                and _other_language_title(cells, plan.other, formulas)[0] is not None:
+            # 12345 or 未定 in 研究課題名（和文）, a title in 研究課題名（英文）: that title is read (a user test)
+            problems += (kind,)
+            kind, as_given, title, cut = None, title, "", 0
         text: str | None
         if flagged:
             text = None
@@ -1323,7 +1334,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         if cuts is not None:
             cuts.append(cut if text is not None else None)
         if titles is not None:
-            titles.append(title)
+            titles.append(as_given)
     return _Batch(numbers, rows, texts, cuts, titles, notes, formats, read)
 
 
@@ -1390,8 +1401,8 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
                 # `text` what the evidence offsets point into (null when the row was not classified)
                 details[index] = {"title": titles[index], "text": batch.texts[index],
                                   **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
-            elif not titles[index] and detail["title"]:  # title_from_other_column: `text` is what was classified
-                details[index] = {"title": "", "text": detail["title"],
+            elif "title_from_other_column" in batch.notes.get(index, ((), None))[0]:  # `text`: what was classified
+                details[index] = {"title": titles[index], "text": detail["title"],
                                   **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
             elif detail["title"] != titles[index]:  # a character read as U+FFFD: `title` is the cell's, as given
                 details[index] = {**detail, "title": titles[index]}

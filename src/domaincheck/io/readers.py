@@ -63,6 +63,8 @@ from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_
 __all__ = [
     "EXCEL_ERRORS",
     "INPUT_FORMATS",
+    "PLACEHOLDER_LONGEST",
+    "PLACEHOLDER_TITLES",
     "VALUE_TEXT_STARTS",
     "InputSource",
     "RawRow",
@@ -408,6 +410,25 @@ _VALUE_TEXT = re.compile(
 # A column's sub-heading under a merged heading (研究課題名 over 和文 and 英文): the row below the header names the
 # language of each column, and holds no proposal.
 _LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japanese", "english"))
+
+
+def _placeholders(words: tuple[str, ...]) -> frozenset[str]:
+    forms: set[str] = set()
+    for word in words:
+        for form in (word, unicodedata.normalize("NFKC", word), word.upper(), word.capitalize()):
+            forms.update((form, *(f"{a}{form}{b}" for a, b in ("()", "（）", "[]", "【】", "<>", "＜＞", "〈〉"))))
+    return frozenset(forms)
+
+
+PLACEHOLDER_TITLES = _placeholders((
+    "なし", "無し", "特になし", "特に無し", "該当なし", "未定", "未記入", "未入力", "記入なし", "空欄", "不明",
+    "調整中", "検討中", "同上", "未決定", "仮題", "none", "n/a", "na", "tbd", "tba", "null", "nil", "unknown",
+    "pending", "same as above", "-", "--", "---", "‐", "－", "ー", "―", "—", "–", "…", "・", "･", "*", "＊", "?", "？",
+    "〃"))
+"""Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃): ``title_placeholder``, not classified
+as a title (a user test: 未定 and (未入力) rows were counted as screened, found nothing); the title in the other
+language is read instead when there is one. Matched whole, as written or as NFKC folds it, bare or in brackets."""
+PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES))
 VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"
                               "ＴｔＦｆ㍻㍼㍽㍾㋿﹣﹩＄")  # full-width and compatibility forms, which NFKC folds
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
