@@ -59,6 +59,8 @@ REGION = next(r for r in FIELD["entries"] if r in FIELD.get("entries_en", {}))  
 CAGR_NOTES = {n["id"] for n in _read("reference.yaml")["market_notes"] if n["scope"] == "cagr"}
 CAGR_NOTE = min(CAGR_NOTES)
 CROSSWALK0 = len(_read("econsec.yaml")["econsec"][0]["crosswalk"])
+NOTE0 = _read("reference.yaml")["market_notes"][0]["id"]
+MARKET0 = _read("reference.yaml")["markets"][0]  # named by its technology: a market row has no id
 
 
 def _qualification(**fields: object) -> Doc:
@@ -150,16 +152,19 @@ CASES: list[Case] = [
      f"reference.yaml: countries.fields[0].entries_en.{REGION}: an English cell for a region with no cell in entries",
      ("entries",)),
     ("market note of an unknown scope", "reference.yaml", lambda d: d["market_notes"][0].update(scope="figure"),
-     "reference.yaml: market_notes[0].scope: unknown scope 'figure' (expected one of: table, cagr, row)",
+     f"reference.yaml: market_notes[0].scope: unknown scope 'figure' (expected one of: table, cagr, row) (market note "
+     f"{NOTE0!r})",
      ("'figure'", "table, cagr, row")),
     ("market row without a CAGR and without the note that says why", "reference.yaml",
      lambda d: d["markets"][0].update(cagr_percent=None, notes=[n for n in d["markets"][0].get("notes", [])
                                                                if n not in CAGR_NOTES]),
-     "reference.yaml: markets[0].cagr_percent: null needs a note that says why (a market note of scope cagr in notes)",
+     "reference.yaml: markets[0].cagr_percent: null needs a note that says why (a market note of scope cagr in notes) "
+     f"(market {MARKET0['technology_en']!r})",
      ("null", "notes", "scope", "cagr")),
     ("market row with a CAGR naming the note on a missing one", "reference.yaml",
      lambda d: d["markets"][0].update(notes=[*d["markets"][0].get("notes", []), CAGR_NOTE]),
-     f"reference.yaml: markets[0].notes: {CAGR_NOTE!r} says why a growth rate is missing, but the row has one",
+     f"reference.yaml: markets[0].notes: {CAGR_NOTE!r} says why a growth rate is missing, but the row has one (market "
+     f"{MARKET0['technology_en']!r})",
      (repr(CAGR_NOTE),)),
     # findings that were Japanese before, now written by the helpers the new ones share: unchanged in both languages
     ("unknown tier of an area", "areas.yaml", lambda d: d["areas"][0].update(tier="national"),
@@ -175,7 +180,8 @@ CASES: list[Case] = [
      f"{ECONSEC0!r})",
      ("'warp_drive'", repr(ECONSEC0))),
     ("market row naming an unknown note", "reference.yaml", lambda d: d["markets"][0].update(notes=["note_9"]),
-     "reference.yaml: markets[0].notes[0]: unknown market note id 'note_9'", ("'note_9'",)),
+     f"reference.yaml: markets[0].notes[0]: unknown market note id 'note_9' (market {MARKET0['technology_en']!r})",
+     ("'note_9'",)),
 ]  # fmt: skip
 
 # The Japanese of the findings that had it before this file was written (their text is the one they had then).
@@ -185,7 +191,9 @@ BEFORE_JA = {
     "crosswalk to an unknown area":
         f"econsec.yaml: econsec[0].crosswalk[{CROSSWALK0}]: 未定義の領域 id 'warp_drive' です（経済安保領域 "
         f"{ECONSEC0!r}）",
-    "market row naming an unknown note": "reference.yaml: markets[0].notes[0]: 未定義の市場の注記 id 'note_9' です",
+    "market row naming an unknown note":
+        f"reference.yaml: markets[0].notes[0]: 未定義の市場の注記 id 'note_9' です"
+        f"（市場 {MARKET0['technology_ja']!r}）",
     "duplicate technology id":
         f"areas.yaml: areas[0].technologies[1].id: 技術 id {OWN_TECH!r} が重複しています（areas.yaml: "
         f"areas[0].technologies[0] にもあります）（領域 {AREA0!r}、技術 {OWN_TECH!r}）",

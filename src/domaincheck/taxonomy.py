@@ -3,6 +3,7 @@ learned model ``learned`` reads from there."""
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import re
@@ -210,8 +211,16 @@ def _not_a_technology(where: str, tech: str, of: str, of_ja: str) -> Problem:
     return Problem(f"{where}: {tech!r} is not a technology of {of}", f"{where}: {tech!r} は{of_ja}の技術ではありません")
 
 
+def _kind_ja(value: object) -> str:
+    """What YAML gave, in Japanese (文字列, リスト…), rather than Python's type name (a user test: 値: str '1')."""
+    return _KINDS_JA.get(type(value), type(value).__name__)
+
+
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 _TYPE_NAMES_JA = {str: "文字列", int: "整数", float: "数値", bool: "true か false"}
+_KINDS_JA: dict[type, str] = {str: "文字列", int: "整数", float: "数値", bool: "真偽値", list: "リスト",
+                              dict: "マッピング", type(None): "空の値", datetime.date: "日付",
+                              datetime.datetime: "日時"}  # fmt: skip
 
 
 def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
@@ -233,13 +242,13 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
             out.append(Problem(f"{path}: must not be empty", f"{path}: 空にはできません"))
         elif not ok:
             out.append(Problem(f"{path}: expected {_TYPE_NAMES[spec]}, got {type(value).__name__} {value!r}"[:200],
-                               f"{path}: {_TYPE_NAMES_JA[spec]}を書いてください。値: {type(value).__name__} "
-                               f"{value!r}"[:200]))  # fmt: skip
+                               f"{path}: {_TYPE_NAMES_JA[spec]}を書いてください。値: {value!r}（{_kind_ja(value)}）"
+                               [:200]))  # fmt: skip
         return
     if isinstance(spec, list):
         if not isinstance(value, list):
             out.append(Problem(f"{path}: expected a list, got {type(value).__name__}",
-                               f"{path}: リストを書いてください（{type(value).__name__} です）"))
+                               f"{path}: リストを書いてください（{_kind_ja(value)}です）"))
             return
         for i, item in enumerate(value):
             _check(item, spec[0], f"{path}[{i}]", out)
@@ -247,7 +256,7 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
     if isinstance(spec, Map):
         if not isinstance(value, dict):
             out.append(Problem(f"{path}: expected a mapping, got {type(value).__name__}",
-                               f"{path}: マッピング（キー: 値）を書いてください（{type(value).__name__} です）"))
+                               f"{path}: マッピング（キー: 値）を書いてください（{_kind_ja(value)}です）"))
             return
         for k, v in value.items():
             _check(v, spec.value, f"{path}.{k}", out)
@@ -255,7 +264,7 @@ def _check(value: Any, spec: Any, path: str, out: list[str]) -> None:
     if not isinstance(value, dict):
         out.append(Problem(f"{path or '(top level)'}: expected a mapping, got {type(value).__name__}",
                            f"{path or '（最上位）'}: マッピング（キー: 値）を書いてください"
-                           f"（{type(value).__name__} です）"))  # fmt: skip
+                           f"（{_kind_ja(value)}です）"))  # fmt: skip
         return
     for key in value:
         if key not in spec:
@@ -758,7 +767,8 @@ def _validated(directory: Path) -> tuple[dict[str, Any], str, list[str], bool]:
     return docs, digest, [_named_path(problem, docs) for problem in problems], shaped
 
 
-_LIST_PATH = re.compile(r"^(areas|econsec|programs)\[(\d+)\](?:\.(technologies|items)\[(\d+)\])?")
+_LIST_PATH = re.compile(r"^(areas|econsec|programs|market_notes|markets|strategies)\[(\d+)\]"
+                        r"(?:\.(technologies|items)\[(\d+)\])?")
 
 
 def _named_path(problem: str, docs: dict[str, Any]) -> str:
@@ -772,20 +782,30 @@ def _named_path(problem: str, docs: dict[str, Any]) -> str:
     top, i, inner, j = found.groups()
     try:
         entry = docs[name][top][int(i)]
-        named = [(top, entry["id"])]
+        named = [(top, *_entry_names(top, entry))]
         if inner is not None:
-            named.append((inner, entry[inner][int(j)]["id"]))
+            named.append((inner, *_entry_names(inner, entry[inner][int(j)])))
     except (KeyError, IndexError, TypeError):  # an entry without an id (the problem may be just that)
         return problem
-    en = ", ".join(f"{_ENTRY_WORDS[kind]} {ident!r}" for kind, ident in named)
-    ja = "、".join(f"{_ENTRY_WORDS_JA[kind]} {ident!r}" for kind, ident in named)
+    en = ", ".join(f"{_ENTRY_WORDS[kind]} {ident!r}" for kind, ident, _ in named)
+    ja = "、".join(f"{_ENTRY_WORDS_JA[kind]} {ident!r}" for kind, _, ident in named)
     return Problem(f"{problem} ({en})", f"{ja_of(problem)}（{ja}）")
 
 
+def _entry_names(kind: str, entry: dict[str, Any]) -> tuple[str, str]:
+    """What names an entry of a list, in English and in Japanese: its id; a market row, which has none, by its
+    technology, a strategy by its name (the user test could not find market_notes[1] in the file)."""
+    if kind == "markets":
+        return str(entry["technology_en"]), str(entry["technology_ja"])
+    if kind == "strategies":
+        return str(entry["name_en"]), str(entry["name_ja"])
+    return str(entry["id"]), str(entry["id"])
+
+
 _ENTRY_WORDS = {"areas": "area", "econsec": "econ-security area", "programs": "program", "technologies": "technology",
-                "items": "item"}  # fmt: skip
+                "items": "item", "market_notes": "market note", "markets": "market", "strategies": "strategy"}
 _ENTRY_WORDS_JA = {"areas": "領域", "econsec": "経済安保領域", "programs": "プログラム", "technologies": "技術",
-                   "items": "項目"}  # fmt: skip
+                   "items": "項目", "market_notes": "市場の注記", "markets": "市場", "strategies": "戦略"}
 
 
 def load(directory: str | Path | None = None) -> Taxonomy:
