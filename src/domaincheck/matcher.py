@@ -349,11 +349,11 @@ def _camel_tail(norm: Normalized, start: int, end: int, maps: tuple[list[int], l
 
 LOOKUPS_PER_KEY = 8
 """Dict lookups a :class:`LazyAutomaton` makes, per key, before it builds the automaton: about a third of the
-building's time. Compiled, on the matcher's 17,083 keys: a lookup about 0.07 µs, the building about 36 ms (on the
-learned model's 5,706 words about 7 ms). A Japanese title takes about 120 lookups of the matcher's keys, an English
-one about a thousand (English keys start with fewer letters and have more lengths), so a classify of a few titles
-or a small file never builds it, and a long run pays at most about 14 ms more than building it at once (the
-lookups, and the dict, 4 ms)."""
+building's time. Compiled, on the matcher's 17,093 keys: a lookup about 0.08-0.12 µs, the building about 36 ms (on
+the learned model's 5,706 words about 6 ms). A Japanese title takes 70-120 lookups of the matcher's keys, an English
+one 1,400-1,500 (English keys start with fewer letters and have more lengths), so a classify of a few titles never
+builds it, a file of about 100 English or 1,200 Japanese titles does, and a long run pays at most about 14 ms more
+than building it at once (the lookups, and the dict, 4 ms)."""
 
 
 class LazyAutomaton:
@@ -369,7 +369,7 @@ class LazyAutomaton:
 
     def __init__(self, keys: list[str], lookups: int | None = None) -> None:
         """``lookups``: how many dict lookups to make before building the automaton (0: build it on the first
-        search; by default :data:`LOOKUPS_PER_KEY` for each key)."""
+        search of a text that is not empty; by default :data:`LOOKUPS_PER_KEY` for each key)."""
         if not all(keys):
             raise ValueError("an empty key matches everywhere")  # as the automaton refuses one
         self._keys = keys
@@ -398,7 +398,7 @@ class LazyAutomaton:
         n = len(text)
         pos = 0
         while pos < n:
-            if left < 0:
+            if left <= 0:
                 return self._built().find_matches_as_indexes(text)  # type: ignore[no-any-return]
             rest = n - pos
             for length in by_first.get(text[pos], ()):

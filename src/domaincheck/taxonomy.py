@@ -797,8 +797,8 @@ def _entry_names(kind: str, entry: dict[str, Any]) -> tuple[str, str]:
     technology, a strategy by its name (the user test could not find market_notes[1] in the file)."""
     if kind == "markets":
         return str(entry["technology_en"]), str(entry["technology_ja"])
-    if kind == "strategies":
-        return str(entry["name_en"]), str(entry["name_ja"])
+    if kind == "strategies":  # two strategies may share a name, revised: the date tells them apart (a review)
+        return f"{entry['name_en']}, {entry.get('decided', '')}", f"{entry['name_ja']}、{entry.get('decided', '')}"
     return str(entry["id"]), str(entry["id"])
 
 
