@@ -32,7 +32,7 @@ from domaincheck.io.encoding import (
     output_text_fixer,
     resolve_encoding,
 )
-from domaincheck.io.readers import InputSource, cell_text, fit_row, input_format, open_table
+from domaincheck.io.readers import InputSource, cell_text, fit_row, input_format, is_placeholder, open_table
 from domaincheck.io.writers import atomic_file, check_output_path, neutralize, open_writer, output_format
 
 JA = "研究課題名,概要\n量子コンピュータの誤り訂正,超伝導量子ビット\n"
@@ -394,6 +394,14 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["課題番号", "Project Title", "研究課題名"], 2, id="研究課題名-before-project-title"),
         pytest.param(["Title", "タイトル"], 1, id="タイトル-before-title"),
         pytest.param(["Title", "件名"], 0, id="title-before-件名"),
+        # a review: the language first, then an exact name before a suffixed one
+        pytest.param(["課題番号", "研究課題名（和文）", "Project Title"], 1, id="suffixed-japanese-before-english"),
+        pytest.param(["研究課題名（和文）", "英文課題名"], 0, id="和文-before-英文課題名"),
+        pytest.param(["Title of Project", "研究課題名【和文】"], 1, id="bracketed-japanese"),
+        pytest.param(["Project Title", "研究課題名1"], 1, id="numbered-japanese"),
+        pytest.param(["ID", "Title (Japanese)", "Title_English"], 1, id="title-japanese-before-title_english"),
+        pytest.param(["ID", "Title_English", "Title_Japanese"], 2, id="title_japanese-before-title_english"),
+        pytest.param(["テーマ", "研究課題名（英文）"], 1, id="an-english-title-before-a-theme"),
         pytest.param(["No", "英文課題名"], 1, id="英文課題名-alone"),
         pytest.param(["受付番号", "提案名"], 1, id="提案名"),
         pytest.param(["受付番号", "提案タイトル"], 1, id="提案タイトル"),
@@ -427,7 +435,7 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
         pytest.param(["研究課題名", "代表者", "研究課題名 (英文)"], None, 2, id="plain-and-英文"),
         pytest.param(["研究課題名（英文）", "研究課題名（和文）"], None, 0, id="the-other-way"),
         pytest.param(["課題名", "英文課題名"], None, 1, id="英文課題名"),
-        pytest.param(["Title", "Title (Japanese)"], None, 1, id="title-japanese"),
+        pytest.param(["Title", "Title (Japanese)"], None, 0, id="title-japanese"),  # the Japanese one is read first
         pytest.param(["ID", "title_ja", "title_en"], None, 2, id="title_en"),
         pytest.param(["研究課題名", "事業名", "English title"], None, 2, id="english-title-past-another-column"),
         pytest.param(["研究課題名", "研究課題名（英文）"], [False, True], None, id="hidden"),
@@ -452,6 +460,15 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
         pytest.param(["英文課題名（必須）", "課題名（必須）"], None, 0, id="required-marks"),
         pytest.param(["研究課題名", "title_english"], None, 1, id="title_english"),
         pytest.param(["研究課題名", "研究課題名（英）"], None, 1, id="英"),
+        # a review: a Latin name that says no language may be either; a suffix may say more words than its language
+        pytest.param(["ID", "Title", "Title (English)"], None, 2, id="title-and-title-english"),
+        pytest.param(["Title", "English Title"], None, 1, id="title-and-english-title"),
+        pytest.param(["Title", "Title_EN"], None, 1, id="title-and-title_en"),
+        pytest.param(["Title", "Project Title"], None, None, id="two-english-names"),
+        pytest.param(["研究課題名", "研究課題名（英文表記）"], None, 1, id="英文表記"),
+        pytest.param(["研究課題名", "研究課題名（英語名）"], None, 1, id="英語名"),
+        pytest.param(["研究課題名", "研究課題名(in English)"], None, 1, id="in-english"),
+        pytest.param(["研究課題名（和文表記）", "研究課題名（英文表記）"], None, 1, id="和文表記-英文表記"),
     ],
 )
 def test_other_language_column(header: list[str], hidden: list[bool] | None, expected: int | None) -> None:
@@ -459,6 +476,20 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     title = detect_title_column(header, hidden)
     assert title is not None
     assert other_language_column(header, title, hidden) == expected
+
+
+@pytest.mark.parametrize(("cell", "placeholder"), [
+    ("未定", True), ("（未入力）", True), ("TBD", True), ("N/A", True), ("－", True), ("〃", True), ("同上", True),
+    ("未定（後日提出）", True), ("TBD (to be submitted)", True), ("なし【辞退】", True),
+    ("ＴＢＤ", True), ("（Ｎ／Ａ）", True), ("――", True), ("ーー", True), ("−", True), ("「未定」", True),
+    ("・・・", True),
+    ("量子センサ（仮題）", False), ("研究課題（未定）", False), ("未定義動作の静的解析", False),
+    ("None of the above", False), ("NAND flash memory", False), ("量子コンピュータ", False),
+])  # fmt: skip
+def test_a_placeholder_for_a_title(cell: str, placeholder: bool) -> None:
+    """A cell that stands for a title not given, whole or with a note in brackets after it (a user test); a title
+    that holds such a word, or ends in a note, is a title."""
+    assert is_placeholder(cell) is placeholder
 
 
 def test_a_column_named_without_its_suffix_is_suggested() -> None:

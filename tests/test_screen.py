@@ -1755,6 +1755,35 @@ def test_a_placeholder_title_is_no_title(tmp_path: Path) -> None:
         assert [a["id"] for a in record["areas"]] == quantum
     assert [r["verdict"] for r in records].count("error") == 4 and records[5]["verdict"] != "error"
     assert summary.problems == {"title_placeholder": 5, "title_from_other_column": 2, "title_not_text": 1}
+    assert summary.unclassified_problems == {"title_placeholder": 4}  # the rows not classified alone (a review)
+
+
+def test_a_non_title_gives_way_to_the_extra_columns(tmp_path: Path) -> None:
+    """A review: an empty title was classified from the extra columns (title_from_extra_column), 未定 or TBD beside
+    the same abstract was not. A title cell that is no title (a placeholder, a number, a run of dashes) gives way
+    to the extra columns' text as an empty one does, and keeps its problem (！？！ the one the classifier would refuse);
+    with nothing there it stays unclassified;
+    --fail-on's count of rows not judged takes only those."""
+    factory = _real_factory()
+    header = ["課題番号", "研究課題名", "概要"]
+    abstract = "超伝導量子ビットを用いた量子誤り訂正符号の実証"
+    rows = [["1", "", abstract], ["2", "未定", abstract], ["3", "ＴＢＤ", abstract], ["4", "12345", abstract],
+            ["5", "！？！", abstract], ["6", "未定", ""], ["7", "量子センサ", ""]]  # fmt: skip
+    src = tmp_path / "call.csv"
+    write_csv(src, header, rows, "utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("概要",)), factory)
+    records = read_jsonl(out)
+    assert [r["problem"] for r in records] == [
+        "title_from_extra_column", "title_placeholder|title_from_extra_column",
+        "title_placeholder|title_from_extra_column", "title_not_text|title_from_extra_column",
+        "unclassifiable_title|title_from_extra_column", "title_placeholder", None]
+    quantum = [a.id for a in factory().classify(abstract).areas]
+    assert "quantum" in quantum
+    for record in records[:5]:
+        assert record["text"] == abstract and [a["id"] for a in record["areas"]] == quantum
+        assert record["title"] == rows[int(record["row"]) - 1][1]
+    assert records[5]["verdict"] == "error" and summary.unclassified_problems == {"title_placeholder": 1}
 
 
 def test_screen_holds_the_garbage_collector_and_restores_it(tmp_path: Path) -> None:

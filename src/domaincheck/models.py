@@ -26,7 +26,10 @@ UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title"
                          "title_excel_error", "title_not_text", "title_placeholder", "bad_jsonl_line",
                          "header_repeated")  # fmt: skip
 """The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``); the others are
-noted on classified rows. (Here, where both screen, which marks them, and render, which counts them, can read it.)"""
+noted on classified rows. A title cell that is no title (title_not_text, title_excel_error, title_placeholder,
+unclassifiable_title) gives way to the title in the other language or to the extra columns when they hold one: that
+row is classified and keeps the kind beside title_from_other_column or title_from_extra_column. (Here, where both
+screen, which marks them, and render, which counts them, can read it.)"""
 
 
 @dataclass(frozen=True)

@@ -1419,7 +1419,7 @@ columns' own, which a reader matches against the file."""
 _PROBLEMS_JA = {
     "short_row": "列が足りない行", "long_row": "列が多すぎる行", "empty_title": "タイトルが空",
     "title_from_extra_column": "タイトルが空のため追加の列で分類",
-    "title_from_other_column": "タイトルが空のためもう一方の言語の列で分類",
+    "title_from_other_column": "タイトルがないためもう一方の言語の列で分類",
     "title_placeholder": "タイトルが未記入（未定・なし など）",
     "title_too_long": "タイトルが長すぎる", "unclassifiable_title": "文字のないタイトル",
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
@@ -1491,12 +1491,13 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
             same = (f"column {others[0]} has" if len(others) == 1
                     else f"columns {', '.join(map(str, others))} have")  # fmt: skip
             col += f", column {summary.title_column_index} ({same} the same name: pick one with --column NUMBER)"
-    other = getattr(summary, "title_column_other_language", None)
-    if other is not None and summary.problems.get("title_from_other_column"):
-        col += (f"、空のときは {escape(_visible(other))}" if ja else f", {escape(_visible(other))} where it is empty")
     if summary.sheet:
         sheet = escape(_visible(summary.sheet))
         col = f"シート {sheet} の {col}" if ja else f"{col} of sheet {sheet}"
+    other = getattr(summary, "title_column_other_language", None)
+    if other is not None and summary.problems.get("title_from_other_column"):  # after the sheet: its column's
+        col += (f"、タイトルがないときは {escape(_visible(other))}" if ja
+                else f", {escape(_visible(other))} where a title is missing")  # fmt: skip
     if summary.header_row:
         col += (f"、見出し行 {summary.header_row}（上の表題行を飛ばして自動判定。違う場合は --header-row N）" if ja
                 else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
@@ -1557,7 +1558,8 @@ def unjudged_rows_warning(summary: Summary, gate: str, console: Console, lang: s
     from .models import UNCLASSIFIED_PROBLEMS
 
     n = unjudged_rows(summary)
-    shown = [(k, c) for k, c in summary.problems.items() if k in UNCLASSIFIED_PROBLEMS and k != "header_repeated"]
+    counted = getattr(summary, "unclassified_problems", None) or summary.problems  # the rows not classified alone
+    shown = [(k, c) for k, c in counted.items() if k in UNCLASSIFIED_PROBLEMS and k != "header_repeated"]
     kinds = "、".join(f"{_PROBLEMS_JA.get(k, k)}（{k}）{c:,}" for k, c in shown) if lang == "ja" \
         else ", ".join(f"{k} {c:,}" for k, c in shown)  # fmt: skip
     _warn(console, f"--fail-on {gate}: {n:,} 行は分類できず、判定していません（{kinds}）: 出力の dc_problem 列を"

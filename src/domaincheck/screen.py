@@ -81,7 +81,6 @@ from domaincheck.io.columns import (
 from domaincheck.io.encoding import canonical_encoding
 from domaincheck.io.readers import (
     PLACEHOLDER_LONGEST,
-    PLACEHOLDER_TITLES,
     VALUE_TEXT_STARTS,
     CellFormat,
     InputSource,
@@ -91,6 +90,7 @@ from domaincheck.io.readers import (
     check_input_options,
     fit_row,
     input_format,
+    is_placeholder,
     open_table,
     title_problem,
 )
@@ -378,6 +378,9 @@ class Summary:
     rows_with_held: int = 0
     """Rows with at least one area held back: rows a reviewer may want to look at although their verdict is not
     the area's (a user test: they were in no count, and no gate saw them)."""
+    unclassified_problems: Mapping[str, int] = field(default_factory=dict)
+    """Rows per problem kind among the rows not classified (verdict error): a title that gave way to the other
+    language's (未定 beside an English title) keeps its problem in ``problems`` but was classified."""
     title_column_other_language: str | None = None
     """The column of the title in the other language (研究課題名（英文） beside 研究課題名（和文）), whose text is
     classified for a row whose title cell is empty (``title_from_other_column``; with extra columns, before their
@@ -424,6 +427,7 @@ class Summary:
             "provenance": None if self.provenance is None else dict(self.provenance),
             "held": dict(self.held),
             "rows_with_held": self.rows_with_held,
+            "unclassified_problems": dict(self.unclassified_problems),
             "title_column_other_language": self.title_column_other_language,
         }  # fmt: skip
 
@@ -773,6 +777,7 @@ class _Tally:
     rows_written: int = 0
     counts: dict[_CountKey, int] = field(default_factory=dict)
     problems: collections.Counter[str] = field(default_factory=collections.Counter)
+    unclassified: collections.Counter[str] = field(default_factory=collections.Counter)
     rows_with_problems: int = 0
     last_number: int = 0
     """The number of the last record read (blank records before it counted)."""
@@ -1009,6 +1014,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         econsec=dict(sorted(econsec.items(), key=lambda kv: (-kv[1], kv[0]))),
         problems=dict(sorted(tally.problems.items())),
         rows_with_problems=tally.rows_with_problems,
+        unclassified_problems=dict(sorted(tally.unclassified.items())),
         rows_with_econsec=rows_with_econsec,
         held=dict(sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))),
         rows_with_held=rows_with_held,
@@ -1199,7 +1205,7 @@ def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str
     if (formulas and at in formulas) or (type(value) is not str and title_problem(value) is not None):
         return None, "empty_title"
     text = cell_text(value).strip()
-    if not text or (len(text) <= PLACEHOLDER_LONGEST and text in PLACEHOLDER_TITLES):
+    if not text or (len(text) <= PLACEHOLDER_LONGEST and is_placeholder(text)):
         return None, "empty_title"
     if len(text) > MAX_TITLE_CHARS:
         return None, "title_too_long"
@@ -1247,11 +1253,16 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         as_given = title  # JSONL's title: the cell's text, also when another text is classified
         if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
-        if kind is None and len(title) <= PLACEHOLDER_LONGEST and title in PLACEHOLDER_TITLES:
-            kind = "title_placeholder"  # 未定, なし, (未入力), －
-        if kind is not None and plan.other is not None and not flagged \
-                and _other_language_title(cells, plan.other, formulas)[0] is not None:
-            # 12345 or 未定 in 研究課題名（和文）, a title in 研究課題名（英文）: that title is read (a user test)
+        if kind is None and title and len(title) <= PLACEHOLDER_LONGEST:
+            if is_placeholder(title):
+                kind = "title_placeholder"  # 未定, なし, (未入力), －
+            elif (extras or plan.other is not None) and not any(ch.isalnum() for ch in title):
+                kind = "unclassifiable_title"  # ――, ・・・: what the classifier would refuse; it may give way below
+        if kind is not None and not flagged and (
+                (plan.other is not None and _other_language_title(cells, plan.other, formulas)[0] is not None)
+                or any(cell_text(cells[at]).strip() for at in extras)):  # fmt: skip
+            # 12345 or 未定 in 研究課題名（和文）, a title in 研究課題名（英文） or an abstract given with -x: that text
+            # is read, as for an empty title (a user test, a review)
             problems += (kind,)
             kind, as_given, title, cut = None, title, "", 0
         text: str | None
@@ -1386,6 +1397,8 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
                 row[at] = "|".join(kinds)
                 problem_counts.update(kinds)
                 tally.rows_with_problems += 1
+                if batch.texts[index] is None or index in classified.rejected:
+                    tally.unclassified.update(kinds)
             if extra:
                 row += extra
     details = classified.details

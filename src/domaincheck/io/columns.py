@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from domaincheck.errors import InputError
 
@@ -34,6 +35,7 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "title ja",
     "title jp",
     "japanese title",
+    "title japanese",
     "和文課題名",
     "和文タイトル",
     "課題タイトル",
@@ -78,7 +80,6 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "english title",
     "title en",
     "title english",
-    "title japanese",
 )
 """Title column names tried in this order (after normalisation) when no column is given."""
 
@@ -124,20 +125,12 @@ _NUMBERED = frozenset(key for key in _CANDIDATES if any(w in key for w in ("課�
 """The title names a number may follow (研究課題名1, title2): names of a title alone, not subject, theme or 件名."""
 
 
-_JAPANESE_SUFFIX = re.compile(r"和文|日本語|japanese|\bja\b|\bjp\b|\(ja\)|\[ja\]")
-
-
-def _language_rank(key: str) -> int:
-    """Among suffixed names: a title marked Japanese (研究課題名（和文）) first, whose thesaurus is the larger; any
-    other suffix, English included, keeps its name's rank."""
-    return 0 if _JAPANESE_SUFFIX.search(" ".join(_SUFFIX.findall(key))) else 1
-
-
 def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = None) -> int | None:
     """Return the 0-based index of the best title column, or None: a column shown in the sheet before a hidden one
     (``hidden``, by column: two columns named 研究課題名, the first hidden, gave the hidden one's stale titles, a user
-    test), exact names before suffixed ones, a suffix marking Japanese before any other, earlier names, then left
-    columns."""
+    test), a Japanese title's before an English title's before any other (研究課題名（和文） before Project Title, a
+    user test and a review: the Japanese thesaurus is the larger, and the English one is read for an empty cell),
+    exact names before suffixed ones, earlier names, then left columns."""
     best: tuple[int, int, int, int, int] | None = None
     for index, name in enumerate(header):
         key = normalize_column_name(name)
@@ -151,7 +144,7 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
                 concealed = int(hidden is not None and index < len(hidden) and hidden[index])
-                score = (concealed, fuzz, _language_rank(key) if fuzz else 1, rank, index)
+                score = (concealed, _language_order(name), fuzz, rank, index)
                 if best is None or score < best:
                     best = score
                 break
@@ -163,35 +156,57 @@ _NAMED_LANGUAGE = {normalize_column_name(name): language for names, language in 
     (("title en", "english title", "title english", "英文課題名", "英文タイトル"), "en")) for name in names}
 """Title names that say their language."""
 _MARKED = {normalize_column_name(mark): language for marks, language in (
-    (("和文", "和", "日本語", "japanese", "ja", "jp"), "ja"), (("英文", "英", "英語", "english", "en"), "en"))
+    (("和文", "和", "日", "日本語", "japanese", "ja", "jp"), "ja"), (("英文", "英", "英語", "english", "en"), "en"))
     for mark in marks}  # fmt: skip
 """What a bracketed suffix may say of a title's language (研究課題名（英文）, Title (Japanese))."""
+_MARK_WORDS = re.compile(r"表記|名|版|記入|記載|による|で|^in")
+"""Words a suffix may add to its language (（英文表記）, （英語名）, (in English)) and still say only that."""
 _OPTIONAL = frozenset(("必須", "任意", "required", "optional"))
 """What else a bracketed suffix may say and leave the title's name as it is (英文課題名（必須）)."""
 
 
-def _title_language(name: str) -> tuple[str, str] | None:
-    """The language of a title column's name and the name without its language (研究課題名（英文） → en,
-    研究課題名): a suffix naming it, a name that says it (英文課題名, title_en), else Japanese for a name in Japanese
-    and English for one in Latin letters. None for a name that is no title's (テーマ, 事業名, Subject), or whose
-    suffix says something else (研究課題名（フリガナ）, 研究課題名（和文・変更前）: a reading, an earlier title)."""
+class _Language(NamedTuple):
+    language: str
+    base: str
+    """The name without its language: 研究課題名 for 研究課題名（英文）."""
+    explicit: bool
+    """Whether the name says its language, rather than its script alone (研究課題名（英文）, English title)."""
+
+
+def _title_language(name: str) -> _Language | None:
+    """The language of a title column's name: a suffix naming it (研究課題名（英文表記）, Title (in English)), a name
+    that says it (英文課題名, title_en), else Japanese for a name in Japanese and English for one in Latin letters.
+    None for a name that is no title's (テーマ, 事業名, Subject), or whose suffix says something else
+    (研究課題名（フリガナ）, 研究課題名（和文・変更前）: a reading, an earlier title)."""
     key = _undecorated(normalize_column_name(name))
     language: str | None = None
     for suffix in _SUFFIX.findall(key):
         said = suffix[1:-1]
         if said in _OPTIONAL:
             continue
-        marked = _MARKED.get(said)
+        marked = _MARKED.get(said, _MARKED.get(_MARK_WORDS.sub("", said)))
         if marked is None or (language is not None and marked != language):
             return None
         language = marked
     base = _SUFFIX.sub("", key)
     named = _NAMED_LANGUAGE.get(base)
     if named is not None:
-        return (named, base) if language in (None, named) else None
+        return _Language(named, base, True) if language in (None, named) else None
     if _without_suffix(base) not in _NUMBERED:
         return None
-    return language or ("en" if base.isascii() else "ja"), base
+    if language is not None:
+        return _Language(language, base, True)
+    return _Language("en" if base.isascii() else "ja", base, False)
+
+
+def _language_order(name: str) -> int:
+    """Where a column's language puts it among title columns: a Japanese title's 0, an English title's 1, any other
+    2 (a bilingual 研究課題名／Project Title is a Japanese title's)."""
+    found = _title_language(name)
+    if found is None and "/" in name.replace("／", "/"):
+        halves = [_title_language(part) for part in name.replace("／", "/").split("/") if part.strip()]
+        found = min((h for h in halves if h is not None), key=lambda h: h.language != "ja", default=None)
+    return 2 if found is None else 0 if found.language == "ja" else 1
 
 
 def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bool] | None = None) -> int | None:
@@ -207,14 +222,17 @@ def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bo
     own = _title_language(header[title])
     if own is None:
         return None
+    # A name in Latin letters that says no language (Title) may be either: then any title's column that says its
+    # language (Title (English), English title) or is named in Japanese is the other (a review)
+    either = not own.explicit and own.language == "en"
     best: tuple[int, int] | None = None
     for index, name in enumerate(header):
         if index == title or (hidden is not None and index < len(hidden) and hidden[index]):
             continue
         other = _title_language(name)
-        if other is None or other[0] == own[0]:
+        if other is None or (other.language == own.language and not (either and other.explicit)):
             continue
-        rank = (0 if other[1] == own[1] else 1, index)
+        rank = (0 if other.base == own.base else 1, index)
         if best is None or rank < best:
             best = rank
     return None if best is None else best[1]

@@ -73,6 +73,7 @@ __all__ = [
     "check_input_options",
     "fit_row",
     "input_format",
+    "is_placeholder",
     "open_table",
     "raise_field_size_limit",
     "title_problem",
@@ -416,7 +417,9 @@ def _placeholders(words: tuple[str, ...]) -> frozenset[str]:
     forms: set[str] = set()
     for word in words:
         for form in (word, unicodedata.normalize("NFKC", word), word.upper(), word.capitalize()):
-            forms.update((form, *(f"{a}{form}{b}" for a, b in ("()", "（）", "[]", "【】", "<>", "＜＞", "〈〉"))))
+            forms.update((form, *(f"{a}{form}{b}" for a, b in ("()", "（）", "[]", "【】", "<>", "＜＞", "〈〉", "「」",
+                                                                 "『』"))))  # fmt: skip
+    forms.update([unicodedata.normalize("NFKC", form).casefold() for form in forms])
     return frozenset(forms)
 
 
@@ -428,7 +431,27 @@ PLACEHOLDER_TITLES = _placeholders((
 """Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃): ``title_placeholder``, not classified
 as a title (a user test: 未定 and (未入力) rows were counted as screened, found nothing); the title in the other
 language is read instead when there is one. Matched whole, as written or as NFKC folds it, bare or in brackets."""
-PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES))
+PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES)) + 30
+"""The longest cell :func:`is_placeholder` may take: a placeholder and a note in brackets after it."""
+_NOTE_AFTER = re.compile(r"\s*[(\[【〔<〈「『][^)\]】〕>〉」』]*[)\]】〕>〉」』]$")
+_DASHES = re.compile(r"[-‐‑‒–—―−ーｰ・･.…*?〃]+")
+"""A run of dashes, dots or marks and nothing else (――, ・・・, −): no title."""
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` (stripped) stands for a title not given: one of :data:`PLACEHOLDER_TITLES`, or one with a
+    note in brackets after it (未定（後日提出）, TBD (to be submitted): a user test)."""
+    if text in PLACEHOLDER_TITLES:
+        return True
+    if len(text) > PLACEHOLDER_LONGEST or (len(text) > 15 and text[-1:] not in ")）]］】〕>＞〉」』"):
+        return False  # a title (most are longer, and end in no bracket): folded no further
+    folded = unicodedata.normalize("NFKC", text).casefold()  # ＴＢＤ, Ｎ／Ａ (a review)
+    if folded in PLACEHOLDER_TITLES or _DASHES.fullmatch(folded) is not None:
+        return True
+    if folded[-1:] not in ")]】〕>〉」』":
+        return False
+    bare = _NOTE_AFTER.sub("", folded)
+    return bare != folded and bare in PLACEHOLDER_TITLES
 VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"
                               "ＴｔＦｆ㍻㍼㍽㍾㋿﹣﹩＄")  # full-width and compatibility forms, which NFKC folds
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
