@@ -402,6 +402,17 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["ID", "Title (Japanese)", "Title_English"], 1, id="title-japanese-before-title_english"),
         pytest.param(["ID", "Title_English", "Title_Japanese"], 2, id="title_japanese-before-title_english"),
         pytest.param(["テーマ", "研究課題名（英文）"], 1, id="an-english-title-before-a-theme"),
+        # a third review: a form's notes in a suffix, Japanese title names outside the numbered ones, 邦文, and a
+        # bilingual name's suffix, in either order
+        pytest.param(["受付番号", "研究課題名（全角100字以内）", "研究課題名（英文）"], 1, id="a-forms-note"),
+        pytest.param(["研究課題名（邦文）", "研究課題名（英文）"], 0, id="邦文"),
+        pytest.param(["提案名", "Proposal Title (English)"], 0, id="提案名-before-english"),
+        pytest.param(["研究の名称", "英文課題名"], 0, id="研究の名称-before-英文課題名"),
+        pytest.param(["No.", "研究課題名/Project Title (English)", "研究課題名/Project Title (Japanese)"], 2,
+                     id="bilingual-names-suffixes"),
+        pytest.param(["No.", "研究課題名/Project Title (Japanese)", "研究課題名/Project Title (English)"], 1,
+                     id="bilingual-names-suffixes-other-order"),
+        pytest.param(["研究課題名（フリガナ）", "Project Title"], 1, id="a-reading-after-an-english-title"),
         pytest.param(["No", "英文課題名"], 1, id="英文課題名-alone"),
         pytest.param(["受付番号", "提案名"], 1, id="提案名"),
         pytest.param(["受付番号", "提案タイトル"], 1, id="提案タイトル"),
@@ -469,6 +480,10 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
         pytest.param(["研究課題名", "研究課題名（英語名）"], None, 1, id="英語名"),
         pytest.param(["研究課題名", "研究課題名(in English)"], None, 1, id="in-english"),
         pytest.param(["研究課題名（和文表記）", "研究課題名（英文表記）"], None, 1, id="和文表記-英文表記"),
+        pytest.param(["研究課題名（全角100字以内）", "研究課題名（英文）"], None, 1, id="a-forms-note"),
+        pytest.param(["提案名", "Proposal Title (English)"], None, 1, id="提案名"),
+        pytest.param(["研究課題名/Project Title (Japanese)", "研究課題名/Project Title (English)"], None, 1,
+                     id="bilingual-names"),
     ],
 )
 def test_other_language_column(header: list[str], hidden: list[bool] | None, expected: int | None) -> None:

@@ -1724,7 +1724,7 @@ def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, j
     english_too = screen(ScreenOptions(input=str(src), output=str(tmp_path / "x.csv"),
                                        extra_columns=("研究課題名（英文）",)), factory)  # fmt: skip
     assert english_too.title_column_other_language is None and "title_from_other_column" not in english_too.problems
-    assert english_too.problems["title_from_extra_column"] == 900  # rows 1, 4 and 5: an extra cell is taken as it is
+    assert english_too.problems["title_from_extra_column"] == 600  # rows 1 and 5; 12345 is no text to classify
 
 
 def test_a_placeholder_title_is_no_title(tmp_path: Path) -> None:
@@ -1784,6 +1784,12 @@ def test_a_non_title_gives_way_to_the_extra_columns(tmp_path: Path) -> None:
         assert record["text"] == abstract and [a["id"] for a in record["areas"]] == quantum
         assert record["title"] == rows[int(record["row"]) - 1][1]
     assert records[5]["verdict"] == "error" and summary.unclassified_problems == {"title_placeholder": 1}
+    # a review: nothing gives way to an extra cell that is no text either, and such a cell is not classified
+    src.write_text("課題番号,研究課題名,概要\n1,未定,なし\n2,,特になし\n3,和文,和文\n4,#N/A,TBD\n", encoding="utf-8")
+    summary = screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("概要",)), factory)
+    assert [(r["verdict"], r["problem"]) for r in read_jsonl(out)] == [
+        ("error", "title_placeholder"), ("error", "empty_title"), ("error", "title_not_text"),
+        ("error", "title_excel_error")]
 
 
 def test_screen_holds_the_garbage_collector_and_restores_it(tmp_path: Path) -> None:

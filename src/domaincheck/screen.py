@@ -1196,6 +1196,22 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
+def _extra_text(cell: Any) -> str:
+    """An extra column's text to classify: the cell's, stripped, without the guard a screen's output puts before a
+    formula-like cell; empty for a cell that is no text (未定, TBD, a number or a date standing alone: a review found
+    未定 beside なし classified as a proposal with no area)."""
+    part = cell_text(cell).strip()
+    if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
+        part = part[1:]
+    if not part or (len(part) <= PLACEHOLDER_LONGEST and is_placeholder(part)):
+        return ""
+    if type(cell) is not str and title_problem(cell) is not None:
+        return ""
+    if (part[0] in VALUE_TEXT_STARTS or "#" in part or part[0].isdigit()) and title_problem(part) is not None:
+        return ""
+    return part
+
+
 def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str | None, str]:
     """The title in the other language's column ``at`` of a row whose title cell is empty, and the row's problem:
     (the text, ``title_from_other_column``); (None, ``title_too_long``) for a text longer than a title may be; else
@@ -1260,7 +1276,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                 kind = "unclassifiable_title"  # ――, ・・・: what the classifier would refuse; it may give way below
         if kind is not None and not flagged and (
                 (plan.other is not None and _other_language_title(cells, plan.other, formulas)[0] is not None)
-                or any(cell_text(cells[at]).strip() for at in extras)):  # fmt: skip
+                or any(_extra_text(cells[at]) for at in extras)):  # fmt: skip
             # 12345 or 未定 in 研究課題名（和文）, a title in 研究課題名（英文） or an abstract given with -x: that text
             # is read, as for an empty title (a user test, a review)
             problems += (kind,)
@@ -1292,9 +1308,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                 if other is not None:
                     parts.append(other)
             for at in extras:
-                part = cell_text(cells[at]).strip()
-                if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
-                    part = part[1:]
+                part = _extra_text(cells[at])
                 if part:
                     parts.append(part)
             if not parts:
@@ -1385,7 +1399,8 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
         row += cells
         row += named(cells)
     notes = batch.notes
-    for index in classified.rejected:
+    rejected = set(classified.rejected)
+    for index in rejected:
         notes.setdefault(index, ((), None))
     if notes:
         problem_counts = tally.problems
@@ -1397,7 +1412,7 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
                 row[at] = "|".join(kinds)
                 problem_counts.update(kinds)
                 tally.rows_with_problems += 1
-                if batch.texts[index] is None or index in classified.rejected:
+                if batch.texts[index] is None or index in rejected:
                     tally.unclassified.update(kinds)
             if extra:
                 row += extra

@@ -156,13 +156,20 @@ _NAMED_LANGUAGE = {normalize_column_name(name): language for names, language in 
     (("title en", "english title", "title english", "英文課題名", "英文タイトル"), "en")) for name in names}
 """Title names that say their language."""
 _MARKED = {normalize_column_name(mark): language for marks, language in (
-    (("和文", "和", "日", "日本語", "japanese", "ja", "jp"), "ja"), (("英文", "英", "英語", "english", "en"), "en"))
+    (("和文", "和", "日", "日本語", "邦文", "日本文", "japanese", "ja", "jp"), "ja"),
+    (("英文", "英", "英語", "english", "en"), "en"))
     for mark in marks}  # fmt: skip
 """What a bracketed suffix may say of a title's language (研究課題名（英文）, Title (Japanese))."""
 _MARK_WORDS = re.compile(r"表記|名|版|記入|記載|による|で|^in")
 """Words a suffix may add to its language (（英文表記）, （英語名）, (in English)) and still say only that."""
-_OPTIONAL = frozenset(("必須", "任意", "required", "optional"))
-"""What else a bracketed suffix may say and leave the title's name as it is (英文課題名（必須）)."""
+_OPTIONAL = re.compile(r"必須|任意|required|optional|全角|半角|[0-9]*文?字以内|以内|正式名称|予定|仮")
+"""What else a bracketed suffix may say and leave the title's name as it is: an input form's notes (英文課題名（必須）,
+研究課題名（全角100字以内）, （正式名称）, a review). Any other word (フリガナ, 変更前, 旧) makes it another column."""
+_THEMES = frozenset(normalize_column_name(name) for name in (
+    "件名", "研究テーマ", "テーマ", "テーマ名", "事業名", "theme", "research theme", "subject", "research topic"))
+"""Names a title column may have that also name other things (a theme, a subject, a program): ranked after a title's,
+in either language."""
+_TITLE_BASES = frozenset(key for key in _CANDIDATES if key not in _THEMES)
 
 
 class _Language(NamedTuple):
@@ -182,7 +189,7 @@ def _title_language(name: str) -> _Language | None:
     language: str | None = None
     for suffix in _SUFFIX.findall(key):
         said = suffix[1:-1]
-        if said in _OPTIONAL:
+        if not _OPTIONAL.sub("", said):
             continue
         marked = _MARKED.get(said, _MARKED.get(_MARK_WORDS.sub("", said)))
         if marked is None or (language is not None and marked != language):
@@ -192,7 +199,9 @@ def _title_language(name: str) -> _Language | None:
     named = _NAMED_LANGUAGE.get(base)
     if named is not None:
         return _Language(named, base, True) if language in (None, named) else None
-    if _without_suffix(base) not in _NUMBERED:
+    # a bilingual name (研究課題名/Project Title) is a title's when a half is; its suffix says its language
+    halves = [half for half in base.split("/") if half] if "/" in base else [base]
+    if not any(_without_suffix(half) in _TITLE_BASES or half in _NAMED_LANGUAGE for half in halves):
         return None
     if language is not None:
         return _Language(language, base, True)
@@ -201,11 +210,9 @@ def _title_language(name: str) -> _Language | None:
 
 def _language_order(name: str) -> int:
     """Where a column's language puts it among title columns: a Japanese title's 0, an English title's 1, any other
-    2 (a bilingual 研究課題名／Project Title is a Japanese title's)."""
+    2: a theme or a subject, a reading, an earlier title (a bilingual 研究課題名／Project Title is a Japanese title's
+    unless its suffix says English)."""
     found = _title_language(name)
-    if found is None and "/" in name.replace("／", "/"):
-        halves = [_title_language(part) for part in name.replace("／", "/").split("/") if part.strip()]
-        found = min((h for h in halves if h is not None), key=lambda h: h.language != "ja", default=None)
     return 2 if found is None else 0 if found.language == "ja" else 1
 
 

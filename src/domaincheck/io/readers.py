@@ -431,8 +431,14 @@ PLACEHOLDER_TITLES = _placeholders((
 """Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃): ``title_placeholder``, not classified
 as a title (a user test: 未定 and (未入力) rows were counted as screened, found nothing); the title in the other
 language is read instead when there is one. Matched whole, as written or as NFKC folds it, bare or in brackets."""
-PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES)) + 30
+PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES)) + 25
 """The longest cell :func:`is_placeholder` may take: a placeholder and a note in brackets after it."""
+_STATUS = re.compile(r"後日|提出|予定|未定|検討中?|調整中?|辞退|取り?下げ?|記入|入力|確認中|準備中|submitted|"
+                     r"submission|decided|confirmed|pending|later|withdrawn|tb[ad]")  # fmt: skip
+_FILLER = re.compile(r"[\s()\[\]【】〔〕<>〈〉「」『』:：、,.・]+|の|を|に|て|は|が|で|まで|より|\bto\b|\bbe\b|\bfor\b")
+"""What a note after a placeholder may say (未定（後日提出）, TBD (to be submitted)): a status in a few words, never
+a title (仮題（深層学習による橋梁の劣化診断）, 未定（リチウム電池の診断を予定）, TBD (Quantum sensing for navigation)
+are titles, a review)."""
 _NOTE_AFTER = re.compile(r"\s*[(\[【〔<〈「『][^)\]】〕>〉」』]*[)\]】〕>〉」』]$")
 _DASHES = re.compile(r"[-‐‑‒–—―−ーｰ・･.…*?〃]+")
 """A run of dashes, dots or marks and nothing else (――, ・・・, −): no title."""
@@ -451,7 +457,9 @@ def is_placeholder(text: str) -> bool:
     if folded[-1:] not in ")]】〕>〉」』":
         return False
     bare = _NOTE_AFTER.sub("", folded)
-    return bare != folded and bare in PLACEHOLDER_TITLES
+    note = folded[len(bare):]
+    return (bare != folded and bare in PLACEHOLDER_TITLES and _STATUS.search(note) is not None
+            and len(_FILLER.sub("", _STATUS.sub("", note))) <= 2)  # fmt: skip
 VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"
                               "ＴｔＦｆ㍻㍼㍽㍾㋿﹣﹩＄")  # full-width and compatibility forms, which NFKC folds
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
