@@ -61,6 +61,7 @@ CAGR_NOTE = min(CAGR_NOTES)
 CROSSWALK0 = len(_read("econsec.yaml")["econsec"][0]["crosswalk"])
 NOTE0 = _read("reference.yaml")["market_notes"][0]["id"]
 MARKET0 = _read("reference.yaml")["markets"][0]  # named by its technology: a market row has no id
+STRATEGY0 = _read("reference.yaml")["strategies"][0]  # named by its name and the date (two may share a name)
 
 
 def _qualification(**fields: object) -> Doc:
@@ -179,6 +180,10 @@ CASES: list[Case] = [
      f"econsec.yaml: econsec[0].crosswalk[{CROSSWALK0}]: unknown area id 'warp_drive' (econ-security area "
      f"{ECONSEC0!r})",
      ("'warp_drive'", repr(ECONSEC0))),
+    ("strategy naming an unknown area", "reference.yaml", lambda d: d["strategies"][0].update(areas=["warp_drive"]),
+     f"reference.yaml: strategies[0].areas[0]: unknown area id 'warp_drive' (strategy "
+     f"{STRATEGY0['name_en'] + ', ' + STRATEGY0['decided']['en']!r})",
+     ("'warp_drive'", STRATEGY0["decided"]["ja"])),
     ("market row naming an unknown note", "reference.yaml", lambda d: d["markets"][0].update(notes=["note_9"]),
      f"reference.yaml: markets[0].notes[0]: unknown market note id 'note_9' (market {MARKET0['technology_en']!r})",
      ("'note_9'",)),

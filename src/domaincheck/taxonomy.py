@@ -798,7 +798,10 @@ def _entry_names(kind: str, entry: dict[str, Any]) -> tuple[str, str]:
     if kind == "markets":
         return str(entry["technology_en"]), str(entry["technology_ja"])
     if kind == "strategies":  # two strategies may share a name, revised: the date tells them apart (a review)
-        return f"{entry['name_en']}, {entry.get('decided', '')}", f"{entry['name_ja']}、{entry.get('decided', '')}"
+        given = entry.get("decided")
+        decided: dict[str, Any] = given if isinstance(given, dict) else {}
+        return (f"{entry['name_en']}, {decided.get('en', '')}".rstrip(", "),
+                f"{entry['name_ja']}、{decided.get('ja', '')}".rstrip("、"))  # fmt: skip
     return str(entry["id"]), str(entry["id"])
 
 
