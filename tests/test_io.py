@@ -413,6 +413,11 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["No.", "研究課題名/Project Title (Japanese)", "研究課題名/Project Title (English)"], 1,
                      id="bilingual-names-suffixes-other-order"),
         pytest.param(["研究課題名（フリガナ）", "Project Title"], 1, id="a-reading-after-an-english-title"),
+        # a fourth review: a note beside the language, a ※ note, a project that groups themes
+        pytest.param(["Project Title", "研究課題名（和文・必須）"], 1, id="language-and-note"),
+        pytest.param(["Project Title", "研究課題名（和文）※全角100字以内"], 1, id="a-※-note"),
+        pytest.param(["プロジェクト名", "研究開発項目", "テーマ名", "実施者"], 2, id="テーマ名-before-プロジェクト名"),
+        pytest.param(["プロジェクト名", "研究テーマ", "研究代表者"], 1, id="研究テーマ-before-プロジェクト名"),
         pytest.param(["No", "英文課題名"], 1, id="英文課題名-alone"),
         pytest.param(["受付番号", "提案名"], 1, id="提案名"),
         pytest.param(["受付番号", "提案タイトル"], 1, id="提案タイトル"),
@@ -484,6 +489,10 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
         pytest.param(["提案名", "Proposal Title (English)"], None, 1, id="提案名"),
         pytest.param(["研究課題名/Project Title (Japanese)", "研究課題名/Project Title (English)"], None, 1,
                      id="bilingual-names"),
+        pytest.param(["研究課題名（和文、全角100字以内）", "研究課題名（英文、半角200字以内）"], None, 1,
+                     id="languages-with-notes"),
+        pytest.param(["研究課題名", "英文課題名/English Title"], None, 1, id="a-half-names-its-language"),
+        pytest.param(["研究課題名", "Project Name"], None, None, id="not-a-projects-name"),
     ],
 )
 def test_other_language_column(header: list[str], hidden: list[bool] | None, expected: int | None) -> None:
@@ -497,7 +506,10 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     ("未定", True), ("（未入力）", True), ("TBD", True), ("N/A", True), ("－", True), ("〃", True), ("同上", True),
     ("未定（後日提出）", True), ("TBD (to be submitted)", True), ("なし【辞退】", True),
     ("ＴＢＤ", True), ("（Ｎ／Ａ）", True), ("――", True), ("ーー", True), ("−", True), ("「未定」", True),
-    ("・・・", True),
+    ("・・・", True), ("未定（仮）", True), ("TBD (to be determined)", True), ("N/A (not applicable)", True),
+    ("未定（要確認）", True), ("なし（該当なし）", True), ("未定（別紙参照）", True), ("未定（採択後決定）", True),
+    ("仮題（深層学習による橋梁の劣化診断）", False), ("TBD (Quantum sensing for navigation)", False),
+    ("Na (sodium)", False), ("未定（リチウム電池の診断を予定）", False),
     ("量子センサ（仮題）", False), ("研究課題（未定）", False), ("未定義動作の静的解析", False),
     ("None of the above", False), ("NAND flash memory", False), ("量子コンピュータ", False),
 ])  # fmt: skip

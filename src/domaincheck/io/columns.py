@@ -104,7 +104,8 @@ def _without_suffix(key: str) -> str:
 _COUNTED = re.compile(r"(?<=\D)[0-9]+$")
 
 
-_MARKS = re.compile(r"^[*★☆●○◎◆◇■□▼▽※]+|[*★☆●○◎◆◇■□▼▽]+$|(?<=.)※(必須|任意|required)?$")
+_MARKS = re.compile(r"^[*★☆●○◎◆◇■□▼▽※]+|[*★☆●○◎◆◇■□▼▽]+$"
+                    r"|(?<=.)※(必須|任意|required|(全角|半角)?[0-9]*文?字以内)?$")  # fmt: skip
 _WRAPPED = re.compile(r"[(\[【「『〔<〈《](.+)[)\]】」』〕>〉》]")
 
 
@@ -163,12 +164,15 @@ _MARKED = {normalize_column_name(mark): language for marks, language in (
 _MARK_WORDS = re.compile(r"表記|名|版|記入|記載|による|で|^in")
 """Words a suffix may add to its language (（英文表記）, （英語名）, (in English)) and still say only that."""
 _OPTIONAL = re.compile(r"必須|任意|required|optional|全角|半角|[0-9]*文?字以内|以内|正式名称|予定|仮")
+_SEPARATORS = re.compile(r"[、,:：/;；]")
 """What else a bracketed suffix may say and leave the title's name as it is: an input form's notes (英文課題名（必須）,
 研究課題名（全角100字以内）, （正式名称）, a review). Any other word (フリガナ, 変更前, 旧) makes it another column."""
 _THEMES = frozenset(normalize_column_name(name) for name in (
-    "件名", "研究テーマ", "テーマ", "テーマ名", "事業名", "theme", "research theme", "subject", "research topic"))
-"""Names a title column may have that also name other things (a theme, a subject, a program): ranked after a title's,
-in either language."""
+    "件名", "研究テーマ", "テーマ", "テーマ名", "事業名", "プロジェクト名", "theme", "research theme", "subject",
+    "research topic", "project name", "name of project", "name of the project"))
+"""Names a title column may have that also name other things (a theme, a subject, a program or the project a
+results list groups its themes under, プロジェクト名 beside テーマ名, a review): ranked after a title's, in either
+language, and never another title's other language."""
 _TITLE_BASES = frozenset(key for key in _CANDIDATES if key not in _THEMES)
 
 
@@ -188,8 +192,8 @@ def _title_language(name: str) -> _Language | None:
     key = _undecorated(normalize_column_name(name))
     language: str | None = None
     for suffix in _SUFFIX.findall(key):
-        said = suffix[1:-1]
-        if not _OPTIONAL.sub("", said):
+        said = _SEPARATORS.sub("", _OPTIONAL.sub("", suffix[1:-1]))  # 研究課題名（和文、全角100字以内）: 和文
+        if not said:
             continue
         marked = _MARKED.get(said, _MARKED.get(_MARK_WORDS.sub("", said)))
         if marked is None or (language is not None and marked != language):
@@ -199,10 +203,12 @@ def _title_language(name: str) -> _Language | None:
     named = _NAMED_LANGUAGE.get(base)
     if named is not None:
         return _Language(named, base, True) if language in (None, named) else None
-    # a bilingual name (研究課題名/Project Title) is a title's when a half is; its suffix says its language
+    # a bilingual name (研究課題名/Project Title) is a title's when a half is; its suffix, or a half that names its
+    # language (英文課題名/English Title), says its language
     halves = [half for half in base.split("/") if half] if "/" in base else [base]
     if not any(_without_suffix(half) in _TITLE_BASES or half in _NAMED_LANGUAGE for half in halves):
         return None
+    language = language or next((_NAMED_LANGUAGE[half] for half in halves if half in _NAMED_LANGUAGE), None)
     if language is not None:
         return _Language(language, base, True)
     return _Language("en" if base.isascii() else "ja", base, False)

@@ -433,8 +433,10 @@ as a title (a user test: 未定 and (未入力) rows were counted as screened, f
 language is read instead when there is one. Matched whole, as written or as NFKC folds it, bare or in brackets."""
 PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES)) + 25
 """The longest cell :func:`is_placeholder` may take: a placeholder and a note in brackets after it."""
-_STATUS = re.compile(r"後日|提出|予定|未定|検討中?|調整中?|辞退|取り?下げ?|記入|入力|確認中|準備中|submitted|"
-                     r"submission|decided|confirmed|pending|later|withdrawn|tb[ad]")  # fmt: skip
+_STATUS = re.compile(r"後日|提出|予定|未定|検討中?|調整中?|辞退|取り?下げ?|記入|入力|要?確認中?|準備中|仮題?|仮称|決定|"
+                     r"該当なし|不明|連絡|参照|申請中|審査中|採択|submitted|submission|decided|determined|confirmed|"
+                     r"pending|later|withdrawn|not applicable|not yet|under discussion|see attached|n/a|"
+                     r"tb[adc]")  # fmt: skip
 _FILLER = re.compile(r"[\s()\[\]【】〔〕<>〈〉「」『』:：、,.・]+|の|を|に|て|は|が|で|まで|より|\bto\b|\bbe\b|\bfor\b")
 """What a note after a placeholder may say (未定（後日提出）, TBD (to be submitted)): a status in a few words, never
 a title (仮題（深層学習による橋梁の劣化診断）, 未定（リチウム電池の診断を予定）, TBD (Quantum sensing for navigation)
