@@ -94,7 +94,7 @@ def lang_after_command(group: click.Group, ctx: click.Context, args: list[str]) 
         name, equals, _ = args[at].partition("=")
         taken = 1 if equals or (name not in valued and name != "--lang") else 2
         if name == "--lang" and at + taken > len(args):
-            return args  # `domaincheck --lang`: the parser says the option is unknown, and where it goes
+            return args  # `domaincheck --lang`: the parser's error says what --lang takes
         (langs if name == "--lang" else before).extend(args[at:at + taken])
         at += taken
     if not langs:

@@ -1217,16 +1217,11 @@ def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str
     (the text, ``title_from_other_column``); (None, ``title_too_long``) for a text longer than a title may be; else
     (None, ``empty_title``): that cell is empty too, not text (a number, a date, an Excel error), or a formula whose
     value the file does not hold."""
-    value = cells[at]
-    if (formulas and at in formulas) or (type(value) is not str and title_problem(value) is not None):
-        return None, "empty_title"
-    text = cell_text(value).strip()
-    if not text or (len(text) <= PLACEHOLDER_LONGEST and is_placeholder(text)):
+    text = "" if formulas and at in formulas else _extra_text(cells[at])  # no text as an extra cell is none
+    if not text:
         return None, "empty_title"
     if len(text) > MAX_TITLE_CHARS:
         return None, "title_too_long"
-    if (text[0] in VALUE_TEXT_STARTS or "#" in text or text[0].isdigit()) and title_problem(text) is not None:
-        return None, "empty_title"  # as a title cell's text is checked
     return text, "title_from_other_column"
 
 

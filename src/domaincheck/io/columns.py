@@ -5,7 +5,9 @@ and middle dots, so ``Project_Title``, ``ＴＩＴＬＥ`` and ``研究 課題�
 bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]``, or a number (``研究課題名１``), matches too, at lower
 priority, and so does a name
 decorated as forms mark required items (``研究課題名※必須``, ``【研究課題名】``, ``*タイトル``), and so does a bilingual
-name whose halves a slash parts (``研究課題名／Project Title``).
+name whose halves a slash parts (``研究課題名／Project Title``). A Japanese title's column is detected before an
+English title's, and either before a theme's or a subject's; the title's column in the other language
+(:func:`other_language_column`) is read for a row whose title is missing.
 """
 
 from __future__ import annotations
@@ -164,9 +166,10 @@ _MARKED = {normalize_column_name(mark): language for marks, language in (
 _MARK_WORDS = re.compile(r"表記|名|版|記入|記載|による|で|^in")
 """Words a suffix may add to its language (（英文表記）, （英語名）, (in English)) and still say only that."""
 _OPTIONAL = re.compile(r"必須|任意|required|optional|全角|半角|[0-9]*文?字以内|以内|正式名称|予定|仮")
-_SEPARATORS = re.compile(r"[、,:：/;；]")
 """What else a bracketed suffix may say and leave the title's name as it is: an input form's notes (英文課題名（必須）,
 研究課題名（全角100字以内）, （正式名称）, a review). Any other word (フリガナ, 変更前, 旧) makes it another column."""
+_SEPARATORS = re.compile(r"[、,:：/;；]")
+"""What parts a language from a note in one suffix: （和文、全角100字以内）."""
 _THEMES = frozenset(normalize_column_name(name) for name in (
     "件名", "研究テーマ", "テーマ", "テーマ名", "事業名", "プロジェクト名", "theme", "research theme", "subject",
     "research topic", "project name", "name of project", "name of the project"))
@@ -174,6 +177,7 @@ _THEMES = frozenset(normalize_column_name(name) for name in (
 results list groups its themes under, プロジェクト名 beside テーマ名, a review): ranked after a title's, in either
 language, and never another title's other language."""
 _TITLE_BASES = frozenset(key for key in _CANDIDATES if key not in _THEMES)
+"""The names of a title alone, in either language (研究課題名, 提案名, Project Title)."""
 
 
 class _Language(NamedTuple):
