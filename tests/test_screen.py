@@ -1714,6 +1714,7 @@ def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, j
     assert fifth["problem"] == "title_too_long" and fifth["verdict"] == "error"
     assert summary.title_column_other_language == "研究課題名（英文）"
     assert summary.problems == {"empty_title": 600, "title_from_other_column": 300, "title_too_long": 300}
+    assert summary.rows_with_problems == 900  # a title read from the other column is no trouble (a user test)
     keyword = tmp_path / "keyword.jsonl"
     with_extra = screen(ScreenOptions(input=str(src), output=str(keyword), extra_columns=("キーワード",)), factory)
     first, second, third = read_jsonl(keyword)[:3]

@@ -334,7 +334,9 @@ class Summary:
     problems: Mapping[str, int]
     """Rows per problem kind."""
     rows_with_problems: int
-    """Rows with at least one problem."""
+    """Rows with at least one problem, other than a note of where the text classified came from
+    (``title_from_other_column``, ``title_from_extra_column``: an English-only proposal of a bilingual call is
+    screened as any other, and two user tests took a count of them for trouble)."""
     rows_with_econsec: int
     """Rows matching at least one economic-security area."""
     jobs: int
@@ -1196,6 +1198,10 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
+_NOTES = frozenset(("title_from_other_column", "title_from_extra_column"))
+"""``dc_problem`` kinds that say where a row's text came from, and nothing wrong with it."""
+
+
 def _extra_text(cell: Any) -> str:
     """An extra column's text to classify: the cell's, stripped, without the guard a screen's output puts before a
     formula-like cell; empty for a cell that is no text (未定, TBD, a number or a date standing alone: a review found
@@ -1406,7 +1412,8 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
             if kinds:
                 row[at] = "|".join(kinds)
                 problem_counts.update(kinds)
-                tally.rows_with_problems += 1
+                if not _NOTES.issuperset(kinds):
+                    tally.rows_with_problems += 1
                 if batch.texts[index] is None or index in rejected:
                     tally.unclassified.update(kinds)
             if extra:
