@@ -467,7 +467,7 @@ class Matcher:
         self._longest = max(map(len, self._keys), default=0)
         self._heads = tables.heads  # for _overlapping; kept in the tables, so that a warm start does not rebuild them
         self._joints = tables.joints
-        self._automaton = self._compile(self._keys)
+        self._automaton = LazyAutomaton(self._keys)  # built when it pays
         self._vocab = tables.vocab
         self._longest_word = max(map(len, self._vocab), default=0)
         # Built on first use: most titles never need the speller, and a warm start should not pay for it.
@@ -502,10 +502,6 @@ class Matcher:
         method name): scoring counts each family once per area."""
         key = normalize_text(term)
         return self._families.get(key, key)
-
-    @staticmethod
-    def _compile(keys: list[str]) -> LazyAutomaton:
-        return LazyAutomaton(keys)
 
     def find(self, norm: Normalized, fuzzy: bool = True) -> list[Span]:
         """Leftmost-longest, non-overlapping matches in a normalised title (exclusions included).

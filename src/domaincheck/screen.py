@@ -20,9 +20,9 @@ Public API::
   ``short_row`` (padded) and ``long_row`` (extra cells written after the result columns, or as
   ``extra_fields`` in JSONL), ``empty_title`` and ``title_too_long`` (over 10,000 characters; both not
   classified), ``title_from_extra_column`` (an empty title whose extra columns hold text: that text is classified,
-  the first extra column's standing for the title), ``title_from_other_column`` (no extra columns: an empty title
-  whose column in the other language, :func:`~domaincheck.io.columns.other_language_column`, holds text: that text
-  is classified), ``text_truncated`` (title plus extra columns cut to 10,000
+  the first extra column's standing for the title), ``title_from_other_column`` (an empty title, or one that is no
+  title, whose column in the other language, :func:`~domaincheck.io.columns.other_language_column`, holds text: that
+  text is classified, before any extra columns' text), ``text_truncated`` (title plus extra columns cut to 10,000
   characters, still classified), ``title_characters_replaced`` (a NUL or a lone surrogate, half an emoji, in the
   text classified: read as U+FFFD, still classified; the cell is written as it is),
   ``unclassifiable_title`` (the classifier rejected it), ``title_placeholder`` (未定, なし, (未入力), TBD, －: a cell
@@ -838,7 +838,7 @@ class _Plan:
     title: int
     extras: tuple[int, ...]
     other: int | None
-    """The title in the other language, read when the title cell is empty (no extra columns given)."""
+    """The title in the other language, read when the title cell is empty or no title (before extra columns')."""
     keep: tuple[int, ...] | None
     width: int
     pad: Any  # "" for text input, None for xlsx and JSONL
@@ -1124,14 +1124,14 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                              ja=f"--extra-column {spec!r}（{header[index]!r}）は{what_ja}: その文字はすでに"
                                 "分類されます",
                              hint_ja="追加の列は1回ずつ、タイトル列以外を指定してください")  # fmt: skip
-    other = other_language_column(header, title, table.hidden)
+    other = None if options.no_header else other_language_column(header, title, table.hidden)
     if other in extras:  # -x 研究課題名（英文）: its text is read already, for every row
         other = None
     keep = tuple(i for i, name in enumerate(header) if name not in RESULT_COLUMNS)
     plan = _Plan(
         title=title,
         extras=extras,
-        other=None if options.no_header else other,
+        other=other,
         keep=None if len(keep) == len(header) else keep,
         width=len(header),
         pad=None if table.fmt in ("xlsx", "jsonl") else "",
@@ -1209,7 +1209,7 @@ def _extra_text(cell: Any) -> str:
     part = cell_text(cell).strip()
     if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
         part = part[1:]
-    if not part or (len(part) <= PLACEHOLDER_LONGEST and is_placeholder(part)):
+    if not part or is_placeholder(part):
         return ""
     if type(cell) is not str and title_problem(cell) is not None:
         return ""
@@ -1305,7 +1305,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             parts = [title] if title else []
             other = None
             if not title and plan.other is not None:  # the title in the other language stands for it, as alone
-                other, problem = _other_language_title(cells, plan.other, formulas)
+                other = _other_language_title(cells, plan.other, formulas)[0]
                 if other is not None:
                     parts.append(other)
             for at in extras:

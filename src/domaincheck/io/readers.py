@@ -414,13 +414,10 @@ _LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japane
 
 
 def _placeholders(words: tuple[str, ...]) -> frozenset[str]:
-    forms: set[str] = set()
-    for word in words:
-        for form in (word, unicodedata.normalize("NFKC", word), word.upper(), word.capitalize()):
-            forms.update((form, *(f"{a}{form}{b}" for a, b in ("()", "（）", "[]", "【】", "<>", "＜＞", "〈〉", "「」",
-                                                                 "『』"))))  # fmt: skip
-    forms.update([unicodedata.normalize("NFKC", form).casefold() for form in forms])
-    return frozenset(forms)
+    """``words``, bare and in brackets, as :func:`is_placeholder` folds a cell (NFKC, case folded)."""
+    wraps = ("", "()", "（）", "[]", "【】", "<>", "＜＞", "〈〉", "「」", "『』")
+    return frozenset(unicodedata.normalize("NFKC", f"{wrap[:1]}{word}{wrap[1:]}").casefold()
+                     for word in words for wrap in wraps)  # fmt: skip
 
 
 PLACEHOLDER_TITLES = _placeholders((
