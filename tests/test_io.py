@@ -387,6 +387,11 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["所属/部局", "研究課題名"], 1, id="slash-in-another-name"),
         pytest.param(["Title/タイトル", "研究課題名"], 1, id="an-exact-name-before-a-half"),
         pytest.param(["a/b", "x"], None, id="slash-naming-nothing"),
+        # a line break parts the halves as a slash does (a spreadsheet's header cell of two lines)
+        pytest.param(["No.", "研究課題名\nProject Title", "代表者"], 1, id="bilingual-line-break"),
+        pytest.param(["No.", "Project Title\r\n研究課題名"], 1, id="bilingual-crlf"),
+        pytest.param(["研究課題名\n（英文）", "研究課題名\n（和文）"], 1, id="suffix-on-its-own-line"),
+        pytest.param(["所属\n部局", "x"], None, id="line-break-naming-nothing"),
         # names an application system's export uses (a user test), the Japanese title before the English one
         pytest.param(["No", "英文課題名", "和文課題名"], 2, id="和文課題名-before-英文課題名"),
         # a Japanese title before an English one of any name (a user test: Project Title was read, and rows with a
@@ -493,6 +498,7 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
                      id="languages-with-notes"),
         pytest.param(["研究課題名", "英文課題名/English Title"], None, 1, id="a-half-names-its-language"),
         pytest.param(["研究課題名", "Project Name"], None, None, id="not-a-projects-name"),
+        pytest.param(["研究課題名\n（和文）", "研究課題名\n（英文）"], None, 1, id="suffixes-on-their-own-lines"),
     ],
 )
 def test_other_language_column(header: list[str], hidden: list[bool] | None, expected: int | None) -> None:

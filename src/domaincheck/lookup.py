@@ -311,7 +311,7 @@ _SUGGEST_PROGRAM_AT = 70
 def _short_names(name: str) -> tuple[str, ...]:
     """Shorter names a person uses for a program or item: the acronym in closing brackets (SIP, K Program, CREST 等;
     Kプログラム as Japanese text writes it) and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
-    # (not a note in brackets: "(mapping to areas is an editorial judgement)")
+    # (a note in brackets that starts in lower case is no short name)
     out = [m.group(1) for m in re.finditer(r"[（(]([^（()）a-z][^（()）]*)[)）]\s*$", name)]
     # An agency's acronym that starts a Japanese name (NEDO先導研究プログラム): NEDO is that program to a person.
     out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f])", name)]

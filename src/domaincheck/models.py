@@ -678,15 +678,15 @@ def program_entry(tax: Taxonomy, top: str, items: Sequence[str], lang: str) -> s
     does not know the source, ``frontier``, ``jst_strategic (cronos)``: a user test; JSON and CSV keep the ids).
 
     An item's Japanese short name runs to its first space (目標2 超早期に疾患の予測… is a Moonshot goal's whole
-    sentence), its English one to its colon, leaving out a note in brackets (``(mapping to areas is …)``); numbered
-    items of one kind share their word (目標2・6・7, Goals 2, 6, 7)."""
+    sentence), its English one to its colon; numbered items of one kind share their word (目標2・6・7, Goals 2, 6,
+    7)."""
     program = next(p for p in tax.programs if p.id == top)
     name = program.name_en if lang == "en" else program.name_ja
     if not items:
         return name
     if lang == "en":
         names = {i.id: i.name_en for i in program.items}
-        short = [re.sub(r"\s*\([a-z][^()]*\)$", "", names[i].split(":")[0]) for i in items]
+        short = [names[i].split(":")[0] for i in items]
         return f"{name} ({_items_said(short, _NUMBERED_EN, '{}s ', ', ', ', ')})"
     names = {i.id: i.name_ja for i in program.items}
     short = [(names[i].split() or [i])[0] for i in items]

@@ -5,8 +5,8 @@ and middle dots, so ``Project_Title``, ``ＴＩＴＬＥ`` and ``研究 課題�
 bracketed suffix such as ``研究課題名（和文）`` or ``Title [EN]``, or a number (``研究課題名１``), matches too, at lower
 priority, and so does a name
 decorated as forms mark required items (``研究課題名※必須``, ``【研究課題名】``, ``*タイトル``), and so does a bilingual
-name whose halves a slash parts (``研究課題名／Project Title``). A Japanese title's column is detected before an
-English title's, and either before a theme's or a subject's; the title's column in the other language
+name whose halves a slash or a line break parts (``研究課題名／Project Title``). A Japanese title's column is detected
+before an English title's, and either before a theme's or a subject's; the title's column in the other language
 (:func:`other_language_column`) is read for a row whose title is missing.
 """
 
@@ -90,9 +90,15 @@ _NUMBER = re.compile(r"[+-]?[0-9]+")
 _SUFFIX = re.compile(r"[(\[【「『〔][^)\]】」』〕]*[)\]】」』〕]")
 
 
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*")
+
+
 def normalize_column_name(name: str) -> str:
-    """Normalise a column name for comparison: NFKC, casefold, no spaces/underscores/hyphens/dots."""
-    return _IGNORED.sub("", unicodedata.normalize("NFKC", name).casefold())
+    """Normalise a column name for comparison: NFKC, casefold, no spaces/underscores/hyphens/dots. A line break
+    inside the name parts it as a slash does (研究課題名⏎Project Title, a bilingual header cell of a spreadsheet:
+    研究課題名/projecttitle); one at either end is dropped."""
+    text = _LINE_BREAKS.sub("/", unicodedata.normalize("NFKC", name).strip())
+    return _IGNORED.sub("", text.casefold())
 
 
 def _without_suffix(key: str) -> str:
