@@ -443,6 +443,12 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["ID", "Name of the research project"], 1, id="name-of-the-research-project"),
         pytest.param(["ID", "Research Topic"], 1, id="research-topic"),
         pytest.param(["ID", "Topic"], None, id="topic-alone-is-no-title"),
+        # a user test: JSPS's English forms, 研究計画名, a theme applied for, a language after an underscore
+        pytest.param(["No", "Title of Research Project", "PI"], 1, id="title-of-research-project"),
+        pytest.param(["No", "研究計画名"], 1, id="研究計画名"),
+        pytest.param(["申請テーマ", "研究課題名"], 1, id="申請テーマ-after-a-title"),
+        pytest.param(["No", "申請テーマ"], 1, id="申請テーマ"),
+        pytest.param(["課題名_英", "課題名_和"], 1, id="課題名_和-before-課題名_英"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:
@@ -498,6 +504,9 @@ def test_detect_title_column(header: list[str], expected: int | None) -> None:
                      id="languages-with-notes"),
         pytest.param(["研究課題名", "英文課題名/English Title"], None, 1, id="a-half-names-its-language"),
         pytest.param(["研究課題名", "Project Name"], None, None, id="not-a-projects-name"),
+        pytest.param(["課題名_和", "課題名_英"], None, 1, id="課題名_英"),
+        pytest.param(["研究課題名_英", "研究課題名_和"], None, 0, id="研究課題名_英"),
+        pytest.param(["申請テーマ", "Project Title"], None, None, id="a-theme-has-no-other-language"),
         pytest.param(["研究課題名\n（和文）", "研究課題名\n（英文）"], None, 1, id="suffixes-on-their-own-lines"),
     ],
 )

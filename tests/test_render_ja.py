@@ -464,7 +464,7 @@ def test_the_japanese_summary_names_problems_and_the_gate(tmp_path: Path) -> Non
     """The problems of dc_problem have Japanese names in the summary (the column keeps the ids), and the --fail-on
     line is Japanese too; --lang en keeps the English line that logs were written against."""
     src = tmp_path / "call.csv"
-    src.write_text("id,title\n1,量子コンピュータの開発\n2,\n", encoding="utf-8")
+    src.write_text("id,title,pi\n1,量子コンピュータの開発,山田\n2,,佐藤\n", encoding="utf-8")
     r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--fail-on", "strategic"])
     assert r.exit_code == 3  # the gate's own code
     assert re.search(r"問題 empty_title（タイトルが空）\s*│\s*1 ", r.stderr), r.stderr
@@ -691,3 +691,27 @@ def test_japanese_table_cells_break_as_japanese_does(command: list[str], width: 
     assert len(starts) > 20
     # (ASCII punctuation may: after a Latin word exactly as wide as the column there is nothing to move down)
     assert not [c for c in starts if c in NO_START and not c.isascii()], starts
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [("ja", "もう一方の言語のタイトルで分類した行（title_from_other_column）"),
+     ("en", "rows classified by the other language's title (title_from_other_column)")],
+)
+def test_the_screen_summary_shows_where_a_text_came_from_apart_from_the_problems(
+        tmp_path: Path, lang: str, note: str) -> None:
+    """A row classified by its English title (its Japanese one empty) has no problem: the summary said 問題のある行 0
+    with 問題 title_from_other_column 2 under it (a user test). It is a line of its own; a real problem stays under
+    the problems."""
+    src = tmp_path / "call.csv"
+    src.write_text("研究課題名（和文）,研究課題名（英文）\n,Quantum error correction\n"
+                   ",Deep learning for drug discovery\n量子センサの開発,Quantum sensors\n12345,\n", encoding="utf-8")
+    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", lang],
+                      env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.stderr
+    problems = "問題のある行" if lang == "ja" else "rows with problems"
+    problem = "問題" if lang == "ja" else "problem"
+    assert re.search(re.escape(problems) + r"\s*│\s*1 ", r.stderr), r.stderr  # 12345: title_not_text
+    assert re.search(r"│\s+" + problem + r" title_not_text.*│\s*1 ", r.stderr), r.stderr
+    assert re.search(r"│ " + re.escape(note) + r"\s*│\s*2 ", r.stderr), r.stderr
+    assert "title_from_other_column" not in r.stderr.replace(note, "")

@@ -274,6 +274,52 @@ def test_xlsx_formulas_without_values_are_kept_and_marked(tmp_path: Path) -> Non
     assert [r[problem] for r in rows[1:]] == ["formula_not_evaluated", "formula_not_evaluated", ""]
     assert [r[verdict] for r in rows[1:]] == ["error", "error", "emerging"]
     assert summary.problems == {"formula_not_evaluated": 2}
+    # screened again, the output's formula texts are still no titles (a user test: they came back none)
+    again = tmp_path / "again.csv"
+    summary = run(tmp_path, input=str(plain), output=str(again), extra_columns=("キーワード",))
+    with again.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    # '=B9 is no keyword: dropped; the formula title gives way to its keyword, as a number in the title cell does
+    assert [r[problem] for r in rows[1:]] == ["", "formula_not_evaluated|title_from_extra_column", ""]
+    assert [r[verdict] for r in rows[1:]] == ["strategic", "econsec_only", "emerging"]
+    assert summary.problems == {"formula_not_evaluated": 1, "title_from_extra_column": 1}
+
+
+@pytest.mark.parametrize(
+    ("title", "formula"),
+    [
+        ("=VLOOKUP(A2,課題マスタ!A:B,2,FALSE)", True),
+        ("=A1&B1", True),
+        ("= $B$2", True),
+        ("=課題マスタ!B2", True),
+        ("='2025年度'!B2", True),
+        ("'=CONCAT(\"量子\",\"暗号\")", True),
+        ("=量子コンピュータの研究", False),  # a title a person typed with a stray =
+        ("量子コンピュータ=A1", False),
+        ("'量子ビット", False),
+        ("", False),
+    ],
+)
+def test_formula_text(title: str, formula: bool) -> None:
+    from domaincheck.io.readers import is_formula_text
+
+    assert is_formula_text(title) is formula
+
+
+def test_formula_text_in_a_csv_title_gives_way_to_the_other_language(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    rows = [["=VLOOKUP(A2,課題マスタ!A:B,2,FALSE)", "quantum error correction"], ["=A1&B1", ""],
+            ["海洋観測ブイの開発", ""]]
+    write_csv(src, ["研究課題名", "Project Title"], rows, "utf-8")
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    assert [(r["dc_verdict"], r["dc_problem"]) for r in records] == [
+        ("strategic", "formula_not_evaluated|title_from_other_column"), ("error", "formula_not_evaluated"),
+        ("emerging", "")]
+    assert records[0]["研究課題名"] == "'=VLOOKUP(A2,課題マスタ!A:B,2,FALSE)"  # kept, neutralised
+    assert summary.problems["formula_not_evaluated"] == 2
 
 
 def test_formula_scan_finds_formula_elements_only(tmp_path: Path) -> None:
@@ -1137,9 +1183,10 @@ def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> No
         if not row[1] and not row[3]:
             assert record["text"] is None and record["problem"] == "empty_title"
             continue
-        text = f"{row[1]} {row[3].strip()}".strip()
+        extra = "" if row[3].startswith("=HYPERLINK(") else row[3].strip()  # a formula's text is no description
+        text = f"{row[1]} {extra}".strip()
         assert record["text"] == text
-        expected = classifier.classify(text, framing_within=len(row[1] or row[3].strip())).to_dict()
+        expected = classifier.classify(text, framing_within=len(row[1] or extra)).to_dict()
         assert [a["id"] for a in record["areas"]] == [a["id"] for a in expected["areas"]]
         for area in record["areas"]:
             for ev in area["evidence"]:
@@ -1661,9 +1708,9 @@ def test_an_empty_title_is_classified_from_the_extra_columns(tmp_path: Path) -> 
     empty_title and unclassified."""
     factory = _real_factory()
     header = ["課題番号", "研究課題名（和文）", "研究課題名（英文）"]
-    rows = [["1", "", "Quantum error correction with superconducting qubits"],
-            ["2", "量子誤り訂正符号の研究", "Quantum error correcting codes"],
-            ["3", "", ""]]  # fmt: skip
+    rows = [["R7-1", "", "Quantum error correction with superconducting qubits"],
+            ["R7-2", "量子誤り訂正符号の研究", "Quantum error correcting codes"],
+            ["R7-3", "", ""]]  # fmt: skip
     src = tmp_path / "call.csv"
     write_csv(src, header, rows, "utf-8")
     out = tmp_path / "out.jsonl"
@@ -2197,3 +2244,32 @@ def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> N
         signal.signal(signal.SIGINT, handler)
     assert pool._state == mp_pool.TERMINATE
     assert events == ["finalizer cancelled", "handler joined", "worker killed", "worker killed"]
+
+
+def test_a_templates_numbered_rows_not_filled_in_are_no_proposals(tmp_path: Path) -> None:
+    """A template numbered in advance (No 1–200, 30 filled in) gave 170 empty_title errors and a warning on every
+    --fail-on run (a user test). A row with no title and nothing but a number is unfilled_row: not classified, not
+    among the rows with problems nor the rows --fail-on could not judge; a row with a number and anything else (a
+    name, a budget) is still a proposal whose title is missing."""
+    from domaincheck.render import unjudged_rows
+
+    src = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["No", "研究課題名", "研究代表者", "申請額"])
+    book.active.append([1, "量子センサの開発", "山田", 1000])
+    book.active.append([2, None, None, None])  # numbered, not filled in
+    book.active.append(["3", "", "", ""])  # the number as text
+    book.active.append([4, None, "佐藤", None])  # a proposal whose title is missing
+    book.active.append([5, None, None, 1500000])
+    book.active.append([None, None, None, 7])  # one number in another column: as unfilled
+    book.save(src)
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["No"], r["dc_verdict"], r["dc_problem"]) for r in rows] == [
+        ("1", "strategic", ""), ("2", "error", "unfilled_row"), ("3", "error", "unfilled_row"),
+        ("4", "error", "empty_title"), ("5", "error", "empty_title"), ("", "error", "unfilled_row")]
+    assert summary.problems == {"unfilled_row": 3, "empty_title": 2}
+    assert summary.rows_with_problems == 2
+    assert unjudged_rows(summary) == 2

@@ -602,9 +602,9 @@ def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callabl
 
 
 def _for_people(fmt: ListFormat, lang: Lang) -> bool:
-    """Whether a listing's rows name things for people (the Japanese table and Markdown) rather than by id (CSV, and
-    English, whose ids are words)."""
-    return lang is Lang.ja and fmt is not ListFormat.csv
+    """Whether a listing's rows name things for people (the table and Markdown, in either language: an English
+    reader had ids, advanced_energy_storage, a review) rather than by id (CSV, for machines)."""
+    return fmt is not ListFormat.csv
 
 
 def _resolve_area(tax: Taxonomy, query: str, lang: str | None = None) -> str:

@@ -313,8 +313,9 @@ def _short_names(name: str) -> tuple[str, ...]:
     Kプログラム as Japanese text writes it) and a Moonshot goal's number (目標6 for 目標6 経済・産業・…, Goal 6)."""
     # (a note in brackets that starts in lower case is no short name)
     out = [m.group(1) for m in re.finditer(r"[（(]([^（()）a-z][^（()）]*)[)）]\s*$", name)]
-    # An agency's acronym that starts a Japanese name (NEDO先導研究プログラム): NEDO is that program to a person.
-    out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f])", name)]
+    # An agency's acronym that starts a Japanese name (NEDO先導研究プログラム): NEDO is that program to a person; so
+    # is an acronym before a name in brackets (PRESTO for "PRESTO (Sakigake)", a review)
+    out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f]|\s*[（(])", name)]
     out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム
     goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)
     if goal:

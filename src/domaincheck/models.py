@@ -24,12 +24,20 @@ AREA_IDS = (
 VERDICTS = ("strategic", "emerging", "econsec_only", "none")
 UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
                          "title_excel_error", "title_not_text", "title_placeholder", "bad_jsonl_line",
-                         "header_repeated")  # fmt: skip
+                         "header_repeated", "unfilled_row")  # fmt: skip
 """The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``); the others are
 noted on classified rows. A title cell that is no title (title_not_text, title_excel_error, title_placeholder,
 unclassifiable_title) gives way to the title in the other language or to the extra columns when they hold one: that
 row is classified and keeps the kind beside title_from_other_column or title_from_extra_column. (Here, where both
 screen, which marks them, and render, which counts them, can read it.)"""
+NO_PROPOSAL = ("header_repeated", "unfilled_row")
+"""The kinds of UNCLASSIFIED_PROBLEMS that mark a row that is no proposal: the column names again after a page break,
+a template's row with nothing but its number (No 1–200, 30 filled in: a user test). Left out of ``--fail-on``'s
+warning about rows it could not judge, which a warning on every such export would teach people to skip."""
+SOURCE_NOTES = ("title_from_other_column", "title_from_extra_column")
+"""The ``dc_problem`` kinds that say where a classified row's text came from and nothing wrong with it: not counted
+among the rows with problems, and shown apart from the problems in the summary (a user test read 問題のある行 0 above
+8 of them)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from .models import (
     KIND_NAMES_JA,
     LEARNED,
+    SOURCE_NOTES,
     TIERS,
     VERDICT_WORDS,
     Area,
@@ -234,8 +235,11 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
         tech["strong"] = list(full.strong)
         tech["support"] = list(full.support)
     data["exclude"] = list(area.exclude)
-    data["econsec"] = [{"id": e.id, "name_ja": e.name_ja, "name_en": e.name_en, "source": _src(e.source)}
-                       for e in tax.econsec if area.id in e.crosswalk]  # fmt: skip
+    # `editorial`: the link to the area is this taxonomy's reading, as the tables mark it (解釈); JSON had no mark
+    # (a review). The crosswalk, the strategies' and the countries' columns are all so: the source maps none of them
+    # onto the 16 areas
+    data["econsec"] = [{"id": e.id, "name_ja": e.name_ja, "name_en": e.name_en, "source": _src(e.source),
+                        "editorial": True} for e in tax.econsec if area.id in e.crosswalk]  # fmt: skip
     from .classify import applicable_programs
 
     sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
@@ -243,18 +247,20 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
     # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). So is one through an
     # econ-security area, which an area reaches here only through the crosswalk. `why` stays classify's.
-    data["programs"] = [{**p.to_dict(), "why_ja": _program_why_ja(p, tax), "source": _src(sources[p.id]),
+    data["programs"] = [{**p.to_dict(), "why_ja": program_why(p, tax, "ja"), "why_en": program_why(p, tax, "en"),
+                         "source": _src(sources[p.id]),
                          "editorial": p.parent is not None or p.id in focused or p.basis[0] in ("econsec", "items")}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
     data["strategies"] = [{"name_ja": st.name_ja, "name_en": st.name_en, "decided": _text(st.decided),
-                           "source": _src(st.source)} for st in tax.strategies if area.id in st.areas]  # fmt: skip
+                           "source": _src(st.source), "editorial": True}
+                          for st in tax.strategies if area.id in st.areas]  # fmt: skip
     regions = {r.id: r for r in tax.regions}
     data["countries"] = [
         {"field_ja": f.name_ja, "field_en": f.name_en,
          "regions": [{"id": rid, "name_ja": regions[rid].name_ja, "name_en": regions[rid].name_en, "text": txt,
                       "text_en": f.entries_en.get(rid)} for rid, txt in f.entries.items()],
-         "source": None if f.source is None else _src(f.source)}
+         "source": None if f.source is None else _src(f.source), "editorial": True}
         for f in tax.country_fields if area.id in f.areas
     ]  # fmt: skip
     notes = {n.id: n for n in tax.market_notes}
@@ -296,11 +302,17 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         if q["editorial"]:
             detail += "（解釈）" if lang == "ja" else " (editorial)"
         rows.append({"section": "scope", "item": q["kind"], "detail": detail, "source_line": str(q["source"]["line"])})
-    counts = "[強 {} / 補助 {} 語]" if lang == "ja" else "[{} strong / {} support terms]"
+    ja = lang == "ja"
+    # A related technology is this taxonomy's name for part of what the area covers, read from the cited line (which
+    # need not hold the name: 畜産技術 from 農業・林業・水産関連技術): editorial, as the crosswalk is (a review)
+    editorial = "（解釈）" if ja else " (editorial)"
     for t in data["technologies"]:
         mark = "source" if t["in_source"] else "related"
+        strong, support = len(t["strong"]), len(t["support"])
+        counts = f"[強 {strong} / 補助 {support} 語]" if ja else \
+            f"[{strong} strong / {support} support term{'' if support == 1 else 's'}]"  # fmt: skip
         rows.append({"section": f"technology ({mark})", "item": t["id"],
-                     "detail": f"{pick(t, 'name')} " + counts.format(len(t["strong"]), len(t["support"])),
+                     "detail": f"{pick(t, 'name')}{'' if t['in_source'] else editorial} {counts}",
                      "source_line": str(t["source"]["line"])})  # fmt: skip
     excluded = data["exclude"]
     if excluded and not brief:
@@ -314,17 +326,19 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         if lang == "ja":
             reason = f"（{p['why_ja']}）" + ("（解釈）" if p.get("editorial") else "")
         else:
-            reason = f" ({p['why']})" + (" (editorial)" if p.get("editorial") else "")
+            reason = f" ({p.get('why_en') or p['why']})" + (" (editorial)" if p.get("editorial") else "")
         rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name") + reason,
                      "source_line": str(p["source"]["line"])})  # fmt: skip
     for st in data.get("strategies", ()):
-        decided = f"決定日 {st['decided']['ja']}" if lang == "ja" else f"decided {st['decided']['en']}"
+        decided = f"決定日 {st['decided']['ja']}（領域への対応は解釈）" if ja \
+            else f"decided {st['decided']['en']} (the link to the area is editorial)"  # fmt: skip
         rows.append({"section": "strategies", "item": pick(st, "name"), "detail": decided,
                      "source_line": str(st["source"]["line"])})  # fmt: skip
     for c in data["countries"]:
         # English cells are translations (the source's are Japanese); a cell without one stays as written.
         regions = "; ".join(f"{r['name_' + lang]}: {r.get('text_en') or r['text'] if lang == 'en' else r['text']}"
                             for r in c["regions"])
+        regions += "（表の列と領域の対応は解釈）" if ja else " (the table column's link to the area is editorial)"
         rows.append({"section": "countries", "item": c["field_" + lang], "detail": regions,
                      "source_line": str(c["source"]["line"]) if c["source"] else ""})  # fmt: skip
     caveats: dict[str, dict[str, Any]] = {}  # the tables' own caveats, each shown once after the rows
@@ -371,10 +385,12 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
 
 
 def econsec_data(es: EconSecArea) -> dict[str, Any]:
-    """JSON object of one economic-security area."""
+    """JSON object of one economic-security area. ``crosswalk_editorial`` (always true) says in the object what the
+    table's caption says: the source maps neither list onto the other, so the crosswalk is this taxonomy's reading
+    (a review found JSON without the mark)."""
     return {"id": es.id, "name_ja": es.name_ja, "name_en": es.name_en, "crosswalk": list(es.crosswalk),
             "crosswalk_technologies": list(es.crosswalk_technologies), "strong_terms": len(es.strong),
-            "support_terms": len(es.support), "source": _src(es.source)}  # fmt: skip
+            "support_terms": len(es.support), "source": _src(es.source), "crosswalk_editorial": True}  # fmt: skip
 
 
 def econsec_detail_data(es: EconSecArea) -> dict[str, Any]:
@@ -407,16 +423,19 @@ def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool
 def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False) -> str:
     """The crosswalk areas, each with the technologies that narrow its link, if any: by id and name
     (``digital_cyber (デジタル・サイバーセキュリティ) via high_performance_computing``), or ``by_name`` by their
-    Japanese names alone (``デジタル・サイバーセキュリティ（うちハイパフォーマンスコンピューティング）``)."""
+    names alone (``デジタル・サイバーセキュリティ（うちハイパフォーマンスコンピューティング）``, ``Digital and
+    cybersecurity (of it: High-performance computing)``: an English reader had the ids, a review)."""
     parts = []
     for a in es.crosswalk:
         area = tax.area(a)
         own = [t for t in area.technologies if t.id in es.crosswalk_technologies]
-        if by_name:
+        if by_name and lang == "ja":
             parts.append(area.name_ja + (f"（うち{'、'.join(t.name_ja for t in own)}）" if own else ""))
+        elif by_name:
+            parts.append(area.name_en + (f" (of it: {', '.join(t.name_en for t in own)})" if own else ""))
         else:
             parts.append(f"{a} ({area.name(lang)})" + (f" via {', '.join(t.id for t in own)}" if own else ""))
-    return ("；" if by_name else "; ").join(parts) or "—"
+    return ("；" if by_name and lang == "ja" else "; ").join(parts) or "—"
 
 
 def econsec_caption(lang: str) -> str:
@@ -444,10 +463,13 @@ def econsec_rows(tax: Taxonomy, lang: str, by_name: bool = False) -> list[dict[s
 
 
 def program_data(p: Program) -> dict[str, Any]:
-    """JSON object of one program."""
+    """JSON object of one program. ``econsec_editorial``: whether serving the econ-security areas is this taxonomy's
+    reading (the tables' （解釈）, which JSON lacked: a review); ``focus`` and the items' ``areas`` always are
+    (programs.yaml; the README says so)."""
     return {
         "id": p.id, "kind": p.kind, "name_ja": p.name_ja, "name_en": p.name_en, "tiers": list(p.tiers),
-        "econsec": p.econsec, "focus": list(p.focus), "operator": _text(p.operator),
+        "econsec": p.econsec, "econsec_editorial": p.econsec_editorial, "focus": list(p.focus),
+        "operator": _text(p.operator),
         "summary": statement_data(p.summary) if p.summary else None, "facts": [statement_data(f) for f in p.facts],
         "items": [{"id": i.id, "name_ja": i.name_ja, "name_en": i.name_en, "areas": list(i.areas),
                    "facts": [statement_data(f) for f in i.facts], "source": _src(i.source)} for i in p.items],
@@ -458,8 +480,8 @@ def program_data(p: Program) -> dict[str, Any]:
 def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None = None,
                   nested: bool = False, machine: bool = False) -> list[dict[str, str]]:  # fmt: skip
     """Flat rows for ``programs``: one per program and per item. What each serves is said by ids (``emerging +
-    econsec; focus (editorial): quantum``: CSV, for machines, and English); with ``tax`` (the Japanese table and
-    Markdown, for a person) by the taxonomy's Japanese names, an editorial link marked （解釈） as ``show`` marks it.
+    econsec; focus (editorial): quantum``: CSV, for machines); with ``tax`` (the table and Markdown, for a person) by
+    the taxonomy's names in ``lang``, an editorial link marked （解釈） or (editorial) as ``show`` marks it.
     ``nested`` (the Japanese table): no parent column, an item's id indented under its program's row instead, which
     it follows (the column took some 20 of a terminal's columns, mostly for blanks). The facts end with their source
     lines; ``machine`` (CSV): the lines go to a last column of their own, ``facts_lines``, ``|``-joined."""
@@ -471,6 +493,13 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
                 serves = f"{serves} + {link}" if serves else link
             # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
             return serves + ("; " if serves else "") + "focus (editorial): " + ", ".join(focus) if focus else serves
+        if lang == "en":  # by name too: ids (energy_gx, moonshot_goal_6) said little to a reader (a review)
+            served = ", ".join(tax.tier(t).name_en for t in tiers) + (" + " if tiers and econsec else "") \
+                + ("economic-security areas" + (" (editorial)" if editorial else "") if econsec else "")
+            if not focus:
+                return served
+            return served + ("; " if served else "") + "focus (editorial): " \
+                + ", ".join(tax.area(a).name_en for a in focus)  # fmt: skip
         served = "、".join(tax.tier(t).name_ja for t in tiers) + ("＋" if tiers and econsec else "") \
             + ("経済安保の技術領域" + ("（解釈）" if editorial else "") if econsec else "")  # fmt: skip
         if not focus:
@@ -546,6 +575,11 @@ _KINDS_JA = {"program": "支援", "measure": "施策", "protection": "保護", "
 """A program's kind in the ``programs`` table, short: the column is kept whole."""
 
 
+_PROGRAM_SECTIONS_EN = {"program (program)": "support program", "program (measure)": "measure",
+                        "program (protection)": "protection use", "program (promotion)": "promotion use"}
+"""``show``'s program sections as the English table and Markdown name them."""
+
+
 def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """``rows`` with Japanese column names, section and kind labels, for a person."""
     sections = _LISTING_VALUES_JA | {f"program ({kind})": label for kind, label in _WORDS["ja"].kinds.items()}
@@ -578,6 +612,9 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
     if lang == "ja" and fmt is not ListFormat.csv:
         ids = [_LISTING_HEADERS_JA.get(c, c) for c in ids]
         rows = _japanese_rows(rows)
+    elif fmt is not ListFormat.csv:  # a support row said "program (protection)" (a review); CSV keeps the ids
+        rows = [{**r, "section": _PROGRAM_SECTIONS_EN[r["section"]]} if r.get("section") in _PROGRAM_SECTIONS_EN
+                else r for r in rows]
     cols = list(rows[0])
     if fmt is ListFormat.csv:
         excel_bom(out)
@@ -1156,7 +1193,7 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
                                                             term=e.term)))  # fmt: skip
     by_why: dict[str, list[str]] = {}
     for p in r.programs:
-        by_why.setdefault(p.why if lang == "en" else _program_why_ja(p, tax), []).append(p.id)
+        by_why.setdefault(p.why if lang == "en" else program_why(p, tax, "ja"), []).append(p.id)
     for why, ids in by_why.items():
         _labelled(console, "", RText(w.program_why.format(ids=", ".join(ids), why=why)))
 
@@ -1274,20 +1311,27 @@ def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
     return "。".join(parts)
 
 
-def _program_why_ja(p: ProgramHit, tax: Taxonomy) -> str:
-    """Why a program applies, in Japanese, from the facts its English ``why`` says (:attr:`ProgramHit.basis`)."""
+_WHY = {"ja": ("重点の項目を通じて: ", "経済安保の技術領域: ", "{}の重点", "重点領域", "、"),
+        "en": ("through its items: ", "economic-security area: ", "focus of {}", "focus", ", ")}
+"""The words of :func:`program_why` per language: items, econ-security area, an item's program, focus, separator."""
+
+
+def program_why(p: ProgramHit, tax: Taxonomy, lang: str) -> str:
+    """Why a program applies, by the names of its tiers, areas and program (:attr:`ProgramHit.why` says it by ids,
+    for classify's --explain and JSON, whose ids are a contract; an English reader of ``show`` had ids, a review),
+    from the facts of :attr:`ProgramHit.basis`."""
+    items, econsec, of_program, focus, sep = _WHY[lang]
     kind, of, ids = p.basis
     if kind == "items":
-        return "重点の項目を通じて: " + "、".join(ids)
+        return items + sep.join(ids)
     if kind == "econsec":
-        names = {e.id: e.name_ja for e in tax.econsec}
-        return "経済安保の技術領域: " + "、".join(names[e] for e in ids)
-    names = {a.id: a.name_ja for a in tax.areas}
+        names = {e.id: e.name(lang) for e in tax.econsec}
+        return econsec + sep.join(names[e] for e in ids)
     if kind == "item":
-        head = next(q.name_ja for q in tax.programs if q.id == of) + "の重点"
+        head = of_program.format(next(q.name_ja if lang == "ja" else q.name_en for q in tax.programs if q.id == of))
     else:
-        head = tax.tier(of).name_ja if kind == "tier" else "重点領域"
-    return f"{head}: " + "、".join(names[a] for a in ids)
+        head = (tax.tier(of).name_ja if lang == "ja" else tax.tier(of).name_en) if kind == "tier" else focus
+    return f"{head}: " + sep.join(tax.area(a).name(lang) for a in ids)
 
 
 def write_results(results: Iterable[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
@@ -1404,12 +1448,18 @@ _SUMMARY_WORDS = {
            "econsec": "rows with econ-security areas", "econsec_area": "  econ-security {}",
            "held": "rows with an area held back (dc_held)", "held_area": "  held back {}",
            "problems": "rows with problems", "problem": "  problem {}",
+           "title_from_other_column": "rows classified by the other language's title (title_from_other_column)",
+           "title_from_extra_column": "rows classified by the extra columns, the title empty (title_from_extra_column)",
+           "unfilled_row": "rows with a number and nothing else, not filled in (unfilled_row)",
            "replaced": "cells with characters replaced"},
     "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
            "blank": "読み飛ばした空行", "verdict": "判定 {}", "primary": "主領域の区分 {}", "area": "領域 {}",
            "econsec": "経済安保の技術領域がある行", "econsec_area": "  経済安保 {}",
            "held": "学習モデルが保留した領域のある行（dc_held）", "held_area": "  保留 {}",
            "problems": "問題のある行", "problem": "  問題 {}",
+           "title_from_other_column": "もう一方の言語のタイトルで分類した行（title_from_other_column）",
+           "title_from_extra_column": "タイトルが空で追加の列で分類した行（title_from_extra_column）",
+           "unfilled_row": "番号だけで未記入の行（unfilled_row）",
            "replaced": "文字を置き換えたセル"},
 }  # fmt: skip
 """The summary table's labels per language; the ids after them (verdicts, tiers, areas, problems) are the output
@@ -1425,7 +1475,7 @@ _PROBLEMS_JA = {
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
     "bad_jsonl_line": "JSONでない行", "title_characters_replaced": "タイトルの壊れた文字を置き換えて分類",
-    "header_repeated": "列名の行の繰り返し",
+    "header_repeated": "列名の行の繰り返し", "unfilled_row": "番号だけの未記入の行",
 }  # fmt: skip
 """The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
 
@@ -1473,8 +1523,13 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
         for area, n in summary.held.items():
             t.add_row(w["held_area"].format(named(area)), f"{n:,}")
     t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
+    apart = (*SOURCE_NOTES, "unfilled_row")
     for kind, n in summary.problems.items():
-        t.add_row(w["problem"].format(named(kind)), f"{n:,}")
+        if kind not in apart:
+            t.add_row(w["problem"].format(named(kind)), f"{n:,}")
+    for kind in apart:  # where a row's text came from, a template's row: no problem, so not under the problems
+        if summary.problems.get(kind):
+            t.add_row(w[kind], f"{summary.problems[kind]:,}")
     if summary.cells_replaced:
         t.add_row(w["replaced"], f"{summary.cells_replaced:,}")
     console.print(t)
@@ -1498,6 +1553,10 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     if other is not None and summary.problems.get("title_from_other_column"):  # after the sheet: its column's
         col += (f"、タイトルがないときは {escape(_visible(other))}" if ja
                 else f", {escape(_visible(other))} where a title is missing")  # fmt: skip
+    if summary.extra_columns:  # what else was classified (a user test found it only in --summary-json)
+        extras = ", ".join(escape(_visible(name)) for name in summary.extra_columns)
+        plural = "s" if len(summary.extra_columns) > 1 else ""
+        col += f"、追加の列 {extras}" if ja else f", extra column{plural} {extras}"
     if summary.header_row:
         col += (f"、見出し行 {summary.header_row}（上の表題行を飛ばして自動判定。違う場合は --header-row N）" if ja
                 else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
@@ -1555,11 +1614,11 @@ def unjudged_rows_warning(summary: Summary, gate: str, console: Console, lang: s
     """Say that ``--fail-on`` judged only the rows that were classified: some (not all) were not (an empty title, a
     date in the title column, the header repeated). A scheduled run with --quiet said nothing of them (a user test):
     a gate that passes must not hide rows nobody screened."""
-    from .models import UNCLASSIFIED_PROBLEMS
+    from .models import NO_PROPOSAL, UNCLASSIFIED_PROBLEMS
 
     n = unjudged_rows(summary)
     counted = getattr(summary, "unclassified_problems", None) or summary.problems  # the rows not classified alone
-    shown = [(k, c) for k, c in counted.items() if k in UNCLASSIFIED_PROBLEMS and k != "header_repeated"]
+    shown = [(k, c) for k, c in counted.items() if k in UNCLASSIFIED_PROBLEMS and k not in NO_PROPOSAL]
     kinds = "、".join(f"{_PROBLEMS_JA.get(k, k)}（{k}）{c:,}" for k, c in shown) if lang == "ja" \
         else ", ".join(f"{k} {c:,}" for k, c in shown)  # fmt: skip
     _warn(console, f"--fail-on {gate}: {n:,} 行は分類できず、判定していません（{kinds}）: 出力の dc_problem 列を"
@@ -1570,9 +1629,12 @@ def unjudged_rows_warning(summary: Summary, gate: str, console: Console, lang: s
 
 
 def unjudged_rows(summary: Summary) -> int:
-    """The rows of a ``screen`` run that were not classified, but for the header repeated among them, which is no
-    proposal (a review: a warning on every page-break export would teach people to skip it)."""
-    return int(summary.verdicts.get("error", 0)) - int(summary.problems.get("header_repeated", 0))
+    """The rows of a ``screen`` run that were not classified, but for the rows that are no proposal (the header
+    repeated among them, a template's rows not filled in: :data:`~domaincheck.models.NO_PROPOSAL`; a review: a
+    warning on every page-break export would teach people to skip it)."""
+    from .models import NO_PROPOSAL
+
+    return int(summary.verdicts.get("error", 0)) - sum(int(summary.problems.get(k, 0)) for k in NO_PROPOSAL)
 
 
 def truncated_cells_warning(summary: Summary, console: Console, lang: str = "en") -> None:

@@ -27,7 +27,9 @@ Public API::
   text classified: read as U+FFFD, still classified; the cell is written as it is),
   ``unclassifiable_title`` (the classifier rejected it), ``title_placeholder`` (未定, なし, (未入力), TBD, －: a cell
   that stands for a title not given; not classified), ``header_repeated`` (the column names again among the rows,
-  as an export repeats them after a page break: not classified), ``formula_not_evaluated`` (xlsx: the title or an extra
+  as an export repeats them after a page break: not classified), ``unfilled_row`` (no title and nothing but a number:
+  a template's row numbered in advance, not filled in; not classified, and not counted among the rows with
+  problems), ``formula_not_evaluated`` (xlsx: the title or an extra
   column is a formula saved without its value; the formula text is written, the row is not classified),
   ``cell_truncated`` (xlsx output only: a cell
   over Excel's 32,767 characters was cut). Rows that are not classified get the verdict ``error``.
@@ -90,6 +92,7 @@ from domaincheck.io.readers import (
     check_input_options,
     fit_row,
     input_format,
+    is_formula_text,
     is_placeholder,
     open_table,
     title_problem,
@@ -111,6 +114,7 @@ from domaincheck.io.writers import (
     xlsx_text,
 )
 from domaincheck.models import (
+    SOURCE_NOTES,
     UNCLASSIFIED_PROBLEMS,
     VERDICT_WORDS,
     VERDICTS,
@@ -1198,24 +1202,44 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
-_NOTES = frozenset(("title_from_other_column", "title_from_extra_column"))
-"""``dc_problem`` kinds that say where a row's text came from, and nothing wrong with it."""
+_NOTES = frozenset((*SOURCE_NOTES, "unfilled_row"))
+"""``dc_problem`` kinds that mark nothing wrong with a row: where its text came from, or a template's row not filled in
+(not counted among the rows with problems)."""
 
 
 def _extra_text(cell: Any) -> str:
     """An extra column's text to classify: the cell's, stripped, without the guard a screen's output puts before a
     formula-like cell; empty for a cell that is no text (未定, TBD, a number or a date standing alone: a review found
-    未定 beside なし classified as a proposal with no area)."""
+    未定 beside なし classified as a proposal with no area) or a formula's text (=VLOOKUP(…))."""
     part = cell_text(cell).strip()
     if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
         part = part[1:]
-    if not part or is_placeholder(part):
+    if not part or is_placeholder(part) or is_formula_text(part):
         return ""
     if type(cell) is not str and title_problem(cell) is not None:
         return ""
     if (part[0] in VALUE_TEXT_STARTS or "#" in part or part[0].isdigit()) and title_problem(part) is not None:
         return ""
     return part
+
+
+def _unfilled(cells: list[Any], title_at: int) -> str:
+    """The problem of a row whose title and extra texts are empty: ``unfilled_row`` when its one other cell is a
+    number (a template numbered in advance: No 1–200 with 30 rows filled in, a user test), else ``empty_title``
+    (a row with a budget, a name or a second number may be a proposal whose title is missing)."""
+    number = False
+    for at, cell in enumerate(cells):
+        if at == title_at or cell is None:
+            continue
+        if type(cell) is bool:
+            return "empty_title"
+        text = cell_text(cell).strip()
+        if not text:
+            continue
+        if number or not (text.isdigit() and len(text) <= 7):
+            return "empty_title"
+        number = True
+    return "unfilled_row" if number else "empty_title"
 
 
 def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str | None, str]:
@@ -1270,6 +1294,9 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         as_given = title  # JSONL's title: the cell's text, also when another text is classified
         if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
+        if kind is None and title and title[0] in "='" and is_formula_text(title) \
+                and not (formulas and title_at in formulas):  # (a workbook's formula cell: marked below)
+            kind = "formula_not_evaluated"  # a formula's text, not its value: as for a workbook's formula cell
         if kind is None and title and len(title) <= PLACEHOLDER_LONGEST:
             if is_placeholder(title):
                 kind = "title_placeholder"  # 未定, なし, (未入力), －
@@ -1297,7 +1324,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif not title and not extras:
             text, problem = (None, "empty_title") if plan.other is None \
                 else _other_language_title(cells, plan.other, formulas)  # fmt: skip
-            problems += (problem,)
+            problems += (_unfilled(cells, title_at) if problem == "empty_title" else problem,)
         elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)
@@ -1314,7 +1341,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                     parts.append(part)
             if not parts:
                 text = None
-                problems += ("empty_title",)
+                problems += (_unfilled(cells, title_at),)
             else:
                 if not title:  # 研究課題名（和文） empty, （英文） given with -x: the first extra text is the title
                     cut = len(parts[0])

@@ -44,6 +44,9 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "提案タイトル",
     "提案名",
     "研究の名称",
+    "研究計画名",
+    "課題名 和",
+    "研究課題名 和",
     "研究題目",
     "研究課題",
     "title",
@@ -59,6 +62,8 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "titles",
     "title of proposal",
     "title of the project",
+    "title of research project",
+    "title of the research project",
     "proposal name",
     "paper title",
     "research topic",
@@ -70,6 +75,7 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "研究テーマ",
     "テーマ",
     "テーマ名",
+    "申請テーマ",
     "題目",
     "題名",
     "表題",
@@ -82,6 +88,8 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "english title",
     "title en",
     "title english",
+    "課題名 英",
+    "研究課題名 英",
 )
 """Title column names tried in this order (after normalisation) when no column is given."""
 
@@ -161,8 +169,11 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
 
 
 _NAMED_LANGUAGE = {normalize_column_name(name): language for names, language in (
-    (("title ja", "title jp", "japanese title", "title japanese", "和文課題名", "和文タイトル"), "ja"),
-    (("title en", "english title", "title english", "英文課題名", "英文タイトル"), "en")) for name in names}
+    (("title ja", "title jp", "japanese title", "title japanese", "和文課題名", "和文タイトル", "課題名 和",
+      "研究課題名 和"), "ja"),
+    (("title en", "english title", "title english", "英文課題名", "英文タイトル", "課題名 英", "研究課題名 英"),
+     "en"))
+    for name in names}
 """Title names that say their language."""
 _MARKED = {normalize_column_name(mark): language for marks, language in (
     (("和文", "和", "日", "日本語", "邦文", "日本文", "japanese", "ja", "jp"), "ja"),
@@ -177,8 +188,8 @@ _OPTIONAL = re.compile(r"必須|任意|required|optional|全角|半角|[0-9]*文
 _SEPARATORS = re.compile(r"[、,:：/;；]")
 """What parts a language from a note in one suffix: （和文、全角100字以内）."""
 _THEMES = frozenset(normalize_column_name(name) for name in (
-    "件名", "研究テーマ", "テーマ", "テーマ名", "事業名", "プロジェクト名", "theme", "research theme", "subject",
-    "research topic", "project name", "name of project", "name of the project"))
+    "件名", "研究テーマ", "テーマ", "テーマ名", "申請テーマ", "事業名", "プロジェクト名", "theme", "research theme",
+    "subject", "research topic", "project name", "name of project", "name of the project"))
 """Names a title column may have that also name other things (a theme, a subject, a program or the project a
 results list groups its themes under, プロジェクト名 beside テーマ名, a review): ranked after a title's, in either
 language, and never another title's other language."""

@@ -73,6 +73,7 @@ __all__ = [
     "check_input_options",
     "fit_row",
     "input_format",
+    "is_formula_text",
     "is_placeholder",
     "open_table",
     "raise_field_size_limit",
@@ -219,13 +220,18 @@ def input_format(path: str, explicit: str | None = None) -> str:
     try:
         return INPUT_FORMATS[suffix]
     except KeyError:
+        # Excel saves "Unicode text" and "text (tab-separated)" as .txt: tab-separated (a user test)
+        txt = suffix == ".txt"
         raise InputError(
             f"{path}: cannot tell the input format from the suffix {suffix or '(none)'!r}",
-            hint="use a .csv, .tsv, .xlsx or .jsonl file, or say which with --input-format csv|tsv|xlsx|jsonl",
+            hint="use a .csv, .tsv, .xlsx or .jsonl file, or say which with --input-format csv|tsv|xlsx|jsonl"
+                 + ("; a .txt that Excel saved (Unicode text, tab-separated text) is --input-format tsv" if txt
+                    else ""),
             ja=f"{path}: 拡張子 {suffix!r} からは入力形式がわかりません" if suffix
             else f"{path}: 拡張子がないので入力形式がわかりません",
             hint_ja=".csv、.tsv、.xlsx、.jsonl のファイルを使うか、--input-format csv|tsv|xlsx|jsonl で"
-                    "形式を指定してください",
+                    "形式を指定してください" + ("。Excel が保存した .txt（Unicode テキスト、テキスト（タブ区切り））は "
+                                          "--input-format tsv です" if txt else ""),
         ) from None
 
 
@@ -462,6 +468,18 @@ def is_placeholder(text: str) -> bool:
 VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"
                               "ＴｔＦｆ㍻㍼㍽㍾㋿﹣﹩＄")  # full-width and compatibility forms, which NFKC folds
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
+
+
+_FORMULA_TEXT = re.compile(r"'?=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\s*\(|\$?[A-Za-z]{1,3}\$?[0-9]+\b|[^\s!'\"]+!|'[^']+'!)")
+"""A spreadsheet formula written as text: a function's call (=VLOOKUP(…), =CONCAT(…)), a cell's reference (=A1&B1,
+=$B$2) or another sheet's (=課題マスタ!B2, ='2025年度'!B2), with the guard ' a screen's output puts before it."""
+
+
+def is_formula_text(text: str) -> bool:
+    """Whether ``text`` (stripped) is a formula rather than its value: an export that saved its formulas' text
+    (=VLOOKUP(A2,課題マスタ!A:B,2,FALSE)), or a screen's output of a workbook whose formulas had no saved values,
+    screened again (a user test: it came back 該当なし where the first run said formula_not_evaluated)."""
+    return text[:1] in "='" and _FORMULA_TEXT.match(text) is not None
 
 
 def title_problem(value: object) -> str | None:

@@ -36,6 +36,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
@@ -535,6 +536,30 @@ def _to_disk(path: Path) -> None:
             os.close(fd)
 
 
+def _check_stdout_is_not_input(input_path: Path | None, stdin: bool) -> None:
+    """InputError when standard output is the input file (``screen calls.csv > calls.csv``, or ``>>``): a user test
+    read "the input is empty", the shell's ``>`` having emptied the file before the run, and ``>>`` would write into
+    the file being read. Compared by device and inode, as the file may be named any way."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+        given = os.fstat(0) if stdin else os.stat(input_path) if input_path is not None else None
+    except (AttributeError, OSError, ValueError):  # no file behind stdout (a test's buffer), or no input file yet
+        return
+    if given is None or not stat.S_ISREG(out.st_mode) or (out.st_dev, out.st_ino) != (given.st_dev, given.st_ino):
+        return
+    name = "<stdin>" if stdin else os.fspath(input_path or "")
+    emptied = out.st_size == 0
+    raise InputError(
+        f"{name}: standard output is the input file itself" + (
+            " (the shell's > emptied it before the run: its rows are gone)" if emptied else ""),
+        hint="write the output to another file: -o out.csv" + (
+            ", after restoring the input from a copy" if emptied else ""),
+        ja=f"{name}: 標準出力が入力ファイルそのものです" + (
+            "（シェルの > が実行前に中身を消したため、行は残っていません）" if emptied else ""),
+        hint_ja=("入力をコピーから戻したうえで、" if emptied else "")
+        + "出力は別のファイルに書いてください: -o out.csv")
+
+
 def check_destination(fmt: str, output: str | None, input_path: Path | None = None, *, stdin: bool = False,
                       errors: str = "strict") -> None:  # fmt: skip
     """The checks of where output goes, made before any input is read: UsageError for options that cannot go
@@ -548,6 +573,7 @@ def check_destination(fmt: str, output: str | None, input_path: Path | None = No
             raise UsageError("xlsx output needs an output file, not standard output", hint="add -o FILE.xlsx",
                              ja="xlsx の出力には出力ファイルが必要です（標準出力には書けません）",
                              hint_ja="-o FILE.xlsx を付けてください")
+        _check_stdout_is_not_input(input_path, stdin)
         return
     assert output is not None
     check_output_path(Path(output), input_path, stdin=stdin)
