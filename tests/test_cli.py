@@ -469,7 +469,11 @@ def test_domains_notes_say_what_the_source_says_of_each_tier(lang: str) -> None:
                                                "--lang", lang).stdout)))  # fmt: skip
     assert [(row["text"], int(row["source_line"])) for row in rows] == statements["emerging"]
     assert {row["tier"] for row in rows} == {"emerging"}
-    tiers = json.loads(run("domains", "--format", "json").stdout)["tiers"]
+    listing = json.loads(run("domains", "--format", "json").stdout)
+    doc = tax.document
+    assert listing["source"] == {"title_ja": doc.title_ja, "issuer_ja": doc.issuer_ja, "date": doc.date,
+                                 "title_en": doc.title_en, "issuer_en": doc.issuer_en}  # the English ones too
+    tiers = listing["tiers"]
     assert [[(n["ja"], n["line"]) for n in t["notes"]] for t in tiers] == [
         [(n.ja, n.line) for n in t.notes] for t in tax.tiers]
     assert list(tiers[0])[:5] == ["id", "name_ja", "name_en", "definition", "areas"]  # new keys come after

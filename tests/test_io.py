@@ -1335,3 +1335,25 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         detect_encoding(japanese.open("rb"), name="j.csv")
     assert info.value.hint is not None and "cp1252" not in info.value.hint
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "joined"),
+    [
+        # the column that holds the name keeps it under a Japanese label: --column 研究課題名 still finds it
+        (["No", "研究課題名", "", "代表者"], [None, "和文", "英文", None],
+         ("No", "研究課題名", "研究課題名（英文）", "代表者")),
+        (["No", "研究課題名", ""], ["", "（和文）", "(English)"], ("No", "研究課題名", "研究課題名（English）")),
+        (["No", "研究課題名", ""], [None, "英文", "和文"], ("No", "研究課題名（英文）", "研究課題名（和文）")),
+        (["研究課題名", "英文課題名"], ["和文", "英文"], ("研究課題名", "英文課題名（英文）")),
+        (["No", "研究課題名", "代表者"], [1, "和文", None], None),  # a number: a row of data
+        (["No", "研究課題名", "代表者"], [None, "和文", "山田"], None),  # a name: a row of data
+        (["", "研究課題名"], ["和文", None], None),  # a label under no column name
+        (["No", "研究課題名"], [None, None], None),  # nothing
+    ],
+)
+def test_joined_subheadings(header: list[str], cells: list[Any], joined: tuple[str, ...] | None) -> None:
+    """The row under a merged heading that names its columns' languages joins the column names."""
+    from domaincheck.io.readers import joined_subheadings
+
+    assert joined_subheadings(header, cells) == joined

@@ -2273,3 +2273,35 @@ def test_a_templates_numbered_rows_not_filled_in_are_no_proposals(tmp_path: Path
     assert summary.problems == {"unfilled_row": 3, "empty_title": 2}
     assert summary.rows_with_problems == 2
     assert unjudged_rows(summary) == 2
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_path: Path, suffix: str) -> None:
+    """研究課題名 merged over 和文 and 英文 (a university form): the sub-heading row was screened as a proposal
+    (title_not_text, in every --fail-on warning) and the English column, named by nothing, never read for an empty
+    Japanese title (a user test). Its labels join the column names, and the rows after it are read."""
+    src = tmp_path / f"in{suffix}"
+    rows = [["No", "研究課題名", None, "代表者"], [None, "和文", "英文", None],
+            [1, "量子センサの開発", "Quantum sensors", "山田"], [2, None, "ocean observation buoys", "佐藤"]]
+    if suffix == ".xlsx":
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.active.merge_cells("B1:C1")
+        book.save(src)
+    else:
+        write_csv(src, [str(c or "") for c in rows[0]], [[str(c or "") for c in r] for r in rows[1:]], "utf-8")
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.reader(fh))
+    assert records[0][:4] == ["No", "研究課題名", "研究課題名（英文）", "代表者"]
+    assert [r[:4] for r in records[1:]] == [["1", "量子センサの開発", "Quantum sensors", "山田"],
+                                            ["2", "", "ocean observation buoys", "佐藤"]]
+    problem = records[0].index("dc_problem")
+    assert [r[problem] for r in records[1:]] == ["", "title_from_other_column"]
+    assert summary.rows_read == 2 and summary.subheading_row == 1
+    assert summary.title_column == "研究課題名" and summary.title_column_other_language == "研究課題名（英文）"
+    # the name given to --column finds its column as before
+    again = run(tmp_path, input=str(src), output=str(tmp_path / "again.csv"), column="研究課題名")
+    assert again.title_column == "研究課題名" and again.subheading_row == 1

@@ -581,7 +581,8 @@ def domains(
         _listing(fmt, lang, lambda: {  # JSON: the notes always, new keys after the areas
             "taxonomy_version": tax.version,
             "source": {"title_ja": tax.document.title_ja, "issuer_ja": tax.document.issuer_ja,
-                       "date": tax.document.date},
+                       "date": tax.document.date, "title_en": tax.document.title_en,
+                       "issuer_en": tax.document.issuer_en},  # new keys last (a review: English ones were missing)
             "tiers": [tier_data(tax, t, areas) for t in tiers],
         }, lambda: tier_notes_rows(tax, tiers, lang.value) if notes else domains_rows(tax, areas, lang.value),
             cards=False)  # fmt: skip

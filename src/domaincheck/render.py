@@ -1553,6 +1553,9 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     if other is not None and summary.problems.get("title_from_other_column"):  # after the sheet: its column's
         col += (f"、タイトルがないときは {escape(_visible(other))}" if ja
                 else f", {escape(_visible(other))} where a title is missing")  # fmt: skip
+    if getattr(summary, "subheading_row", None) is not None:  # a row of the file not among the rows read
+        col += ("、列名の下の行（和文・英文 など）を列名に加えました" if ja
+                else ", the sub-headings below the header (和文, 英文…) joined to the column names")
     if summary.extra_columns:  # what else was classified (a user test found it only in --summary-json)
         extras = ", ".join(escape(_visible(name)) for name in summary.extra_columns)
         plural = "s" if len(summary.extra_columns) > 1 else ""

@@ -391,6 +391,9 @@ class Summary:
     """The column of the title in the other language (研究課題名（英文） beside 研究課題名（和文）), whose text is
     classified for a row whose title cell is empty (``title_from_other_column``; with extra columns, before their
     text); None when there is none, or when it is one of the extra columns (its text is read for every row)."""
+    subheading_row: int | None = None
+    """The data row under the header whose language sub-headings (和文, 英文 under a merged 研究課題名) were joined to
+    the column names, not read as a row (:attr:`~domaincheck.io.readers.Table.subheading_row`); else None."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -435,6 +438,7 @@ class Summary:
             "rows_with_held": self.rows_with_held,
             "unclassified_problems": dict(self.unclassified_problems),
             "title_column_other_language": self.title_column_other_language,
+            "subheading_row": self.subheading_row,
         }  # fmt: skip
 
 
@@ -1002,6 +1006,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         other_sheets=table.other_sheets,
         header_like_first_row=_header_like(table.first_values) if options.no_header else None,
         header_row=table.header_row,
+        subheading_row=table.subheading_row,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
         title_column_detected=run.detected,

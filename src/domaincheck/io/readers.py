@@ -75,6 +75,7 @@ __all__ = [
     "input_format",
     "is_formula_text",
     "is_placeholder",
+    "joined_subheadings",
     "open_table",
     "raise_field_size_limit",
     "title_problem",
@@ -160,6 +161,10 @@ class Table:
     other_sheets: tuple[str, ...] = ()
     """xlsx whose sheet was chosen (no --sheet): the other visible sheets that hold the title column too, not read
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
+    subheading_row: int | None = None
+    """The data row under the header that named the languages of the columns under a merged heading (研究課題名 over
+    和文 and 英文), joined to the column names (研究課題名（和文）, 研究課題名（英文）) and not read as a row: its
+    :attr:`RawRow.number`; None when there was none (see :func:`joined_subheadings`)."""
     header_at: int = 1
     """Where the header is: the 1-based row of a workbook (a data row's is ``header_at + RawRow.number``); the
     physical line where a CSV or TSV header ends (see :attr:`line` for a data row's); 0 for JSONL, whose record numbers
@@ -417,6 +422,7 @@ _VALUE_TEXT = re.compile(
 # A column's sub-heading under a merged heading (研究課題名 over 和文 and 英文): the row below the header names the
 # language of each column, and holds no proposal.
 _LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japanese", "english"))
+_JAPANESE_LABELS = frozenset(("和文", "日本語", "japanese"))
 
 
 def _placeholders(words: tuple[str, ...]) -> frozenset[str]:
@@ -564,6 +570,8 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
     with _open_any(source, fmt, encoding, sheet, 0 if no_header else header_row, column, layout) as table:
         if no_header:
             _headless(table)
+        elif fmt != "jsonl":
+            _join_subheadings(table)
         if table.context is None:
             yield table
             return
@@ -591,6 +599,50 @@ def _headless(table: Table) -> None:
     table.header_at -= 1
     if table.total is not None:
         table.total += 1
+
+
+def _join_subheadings(table: Table) -> None:
+    """When the first data row only names the languages of columns under a merged heading (研究課題名 over 和文 and
+    英文, a university form's layout: a user test found it read as a proposal, and the English column, named by
+    nothing, never read for an empty Japanese title), join them to the column names and read the rows after it."""
+    first = next(table.rows, None)
+    if first is None:
+        return
+    joined = joined_subheadings(table.header, first.cells)
+    if joined is None:
+        table.rows = itertools.chain((first,), table.rows)
+        return
+    table.header = joined
+    table.subheading_row = first.number
+    if table.total is not None:
+        table.total -= 1
+
+
+def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str, ...] | None:
+    """``header`` with the language sub-headings of ``cells`` joined to it, or None when ``cells`` is no such row:
+    every cell that is not empty names a language (和文, 英文, (English), 日本語 …: one at least), and each stands
+    under a column name or to the right of one, the merged heading's (研究課題名, '', … → 研究課題名,
+    研究課題名（英文）). The column that holds the name keeps it when its label is Japanese, so that ``--column
+    研究課題名`` finds it as before (and the Japanese title's column is detected first); else it takes its label too
+    (研究課題名（英文）, 研究課題名（和文） for English first)."""
+    names = list(header)
+    found = False
+    for at, cell in enumerate(cells):
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if type(cell) is not str:
+            return None
+        label = unicodedata.normalize("NFKC", cell).strip().strip("()[]（）【】 ")
+        if label.casefold() not in _LANGUAGE_LABELS:
+            return None
+        parent = next((header[i].strip() for i in range(min(at, len(header) - 1), -1, -1) if header[i].strip()),
+                      None)  # fmt: skip
+        if parent is None or at >= len(header):
+            return None
+        if not (header[at].strip() and label.casefold() in _JAPANESE_LABELS):
+            names[at] = f"{parent}（{label}）"
+        found = True
+    return tuple(names) if found else None
 
 
 def _first_then(first: list[Any], rows: Iterator[RawRow]) -> Iterator[RawRow]:
