@@ -276,6 +276,10 @@ def test_lang_before_no_command_sets_the_help_and_the_error() -> None:
         assert "使い方: domaincheck" in japanese.stdout
         wrong = run("--lang", "en", "clasify", "x", env={"DOMAINCHECK_LANG": env})
         assert wrong.exit_code == EXIT_USAGE and "No such command 'clasify'" in wrong.stderr, wrong.stderr
+        # after the mistyped name too (an English-speaking user test had the error in Japanese)
+        for lang, said in (("en", "No such command 'clasify'"), ("ja", "コマンド 'clasify' はありません")):
+            wrong = run("clasify", "--lang", lang, "x", env={"DOMAINCHECK_LANG": env})
+            assert wrong.exit_code == EXIT_USAGE and said in wrong.stderr, wrong.stderr
         for lang, said in (("en", "No such option: --bogus"), ("ja", "オプション --bogus はありません")):
             bogus = run("--lang", lang, "--bogus", "classify", "x", env={"DOMAINCHECK_LANG": env})  # the group's
             assert bogus.exit_code == EXIT_USAGE and said in bogus.stderr, bogus.stderr

@@ -392,6 +392,9 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["No.", "Project Title\r\n研究課題名"], 1, id="bilingual-crlf"),
         pytest.param(["研究課題名\n（英文）", "研究課題名\n（和文）"], 1, id="suffix-on-its-own-line"),
         pytest.param(["所属\n部局", "x"], None, id="line-break-naming-nothing"),
+        # a name wrapped onto two lines is still the name (a review)
+        pytest.param(["No", "課題\n名称"], 1, id="wrapped-name"),
+        pytest.param(["No", "Name of the\nresearch project"], 1, id="wrapped-english-name"),
         # names an application system's export uses (a user test), the Japanese title before the English one
         pytest.param(["No", "英文課題名", "和文課題名"], 2, id="和文課題名-before-英文課題名"),
         # a Japanese title before an English one of any name (a user test: Project Title was read, and rows with a
@@ -557,6 +560,8 @@ def test_resolve_column_by_name_normalised_name_and_index() -> None:
         resolve_column(header, "summary")
     with pytest.raises(InputError, match="out of range"):
         resolve_column(header, "4")
+    # a name on two lines is given as it reads, its line break a space (a review)
+    assert resolve_column(["No", "研究課題名\nProject Title"], "研究課題名 Project Title") == 1
 
 
 @pytest.mark.parametrize("spec", ["-1", "0", "-3", " -2 ", "－１", "\u22121", "０"])
@@ -1345,7 +1350,13 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
          ("No", "研究課題名", "研究課題名（英文）", "代表者")),
         (["No", "研究課題名", ""], ["", "（和文）", "(English)"], ("No", "研究課題名", "研究課題名（English）")),
         (["No", "研究課題名", ""], [None, "英文", "和文"], ("No", "研究課題名（英文）", "研究課題名（和文）")),
-        (["研究課題名", "英文課題名"], ["和文", "英文"], ("研究課題名", "英文課題名（英文）")),
+        (["No", "課題名", ""], [None, "和", "英"], ("No", "課題名", "課題名（英）")),
+        (["研究課題名", "", "研究課題名（英文）"], ["和文", "英文", "英文"], ("研究課題名", "研究課題名（英文）",
+                                                                    "研究課題名（英文）")),  # said already: kept
+        (["研究課題名", "英文課題名"], ["和文", "英文"], None),  # no merged heading (no label under an empty name)
+        (["title", "pi"], ["English", None], None),  # a title's first cell (a review)
+        (["No", "使用言語", ""], [None, "英語", None], None),  # a column of languages, not a title's (a review)
+        (["No", "言語", "研究課題名"], [None, "English", "量子"], None),
         (["No", "研究課題名", "代表者"], [1, "和文", None], None),  # a number: a row of data
         (["No", "研究課題名", "代表者"], [None, "和文", "山田"], None),  # a name: a row of data
         (["", "研究課題名"], ["和文", None], None),  # a label under no column name
@@ -1354,6 +1365,6 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
 )
 def test_joined_subheadings(header: list[str], cells: list[Any], joined: tuple[str, ...] | None) -> None:
     """The row under a merged heading that names its columns' languages joins the column names."""
-    from domaincheck.io.readers import joined_subheadings
+    from domaincheck.io.columns import joined_subheadings
 
     assert joined_subheadings(header, cells) == joined

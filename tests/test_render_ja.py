@@ -162,10 +162,22 @@ def test_framing_and_a_near_miss_below_the_score(classifier: Any) -> None:
 
 
 def test_basic_science_wording_econsec_only_and_no_term(classifier: Any, taxonomy: Taxonomy) -> None:
-    basic = first(classifier, lambda r: any(e.strength == "basic_science" for e in r.excluded))
+    from domaincheck.models import support_only
+
+    def damped(r: Result) -> bool:
+        return support_only(a.evidence for a in (*r.areas, *r.near_misses))
+
+    basic = first(classifier, lambda r: any(e.strength == "basic_science" for e in r.excluded) and damped(r))
     words = "、".join(e.text for e in basic.excluded if e.strength == "basic_science")
     out = render([basic], "ja", explain=True)
     assert f"機序の解明を示す語で補助語のみの根拠を減衰: {words}" in out and "  基礎研究の語: 「" in out
+    assert "support-only evidence damped by basic-science wording" in basic.reason
+    # with no area on support terms alone the words damped nothing, and the reason says nothing of them (an
+    # English-speaking user test: "Degradation mechanisms of lithium-ion batteries"); --explain still lists them
+    undamped = first(classifier, lambda r: any(e.strength == "basic_science" for e in r.excluded) and not damped(r))
+    out = render([undamped], "ja", explain=True)
+    assert "機序の解明を示す語で補助語のみの根拠を減衰" not in out and "  基礎研究の語: 「" in out
+    assert "basic-science" not in undamped.reason
     only = first(classifier, lambda r: r.verdict == "econsec_only")
     names = {e.id: e.name_ja for e in taxonomy.econsec}
     assert (f"  判定: 経済安保のみ — 経済安保の技術領域: {'、'.join(names[e.id] for e in only.econsec)}"
@@ -464,7 +476,7 @@ def test_the_japanese_summary_names_problems_and_the_gate(tmp_path: Path) -> Non
     """The problems of dc_problem have Japanese names in the summary (the column keeps the ids), and the --fail-on
     line is Japanese too; --lang en keeps the English line that logs were written against."""
     src = tmp_path / "call.csv"
-    src.write_text("id,title,pi\n1,量子コンピュータの開発,山田\n2,,佐藤\n", encoding="utf-8")
+    src.write_text("id,title\n1,量子コンピュータの開発\n2,\n", encoding="utf-8")
     r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--fail-on", "strategic"])
     assert r.exit_code == 3  # the gate's own code
     assert re.search(r"問題 empty_title（タイトルが空）\s*│\s*1 ", r.stderr), r.stderr
@@ -514,7 +526,9 @@ def test_show_gives_each_programs_reason_in_japanese() -> None:
             elif kind.startswith("focus of "):
                 assert p["why_ja"] == f"{parents[kind[9:]]}の重点: {area.name_ja}"
             elif kind == "through its items":  # a program listed for its items (a strategic area's Moonshot goal)
-                assert p["why_ja"] == "重点の項目を通じて: " + "、".join(ids.split(", ")) and p["editorial"]
+                short = {i.id: i.name_ja.split()[0] for q in tax.programs for i in q.items}  # 目標10, by name
+                assert p["why_ja"] == "重点の項目を通じて: " + "、".join(short[i] for i in ids.split(", "))
+                assert p["editorial"]
                 assert {q["id"] for q in data["programs"] if q["parent"] == p["id"]} == set(ids.split(", "))
             else:
                 assert kind == "focus" and p["why_ja"] == f"重点領域: {area.name_ja}"

@@ -271,18 +271,20 @@ def test_xlsx_formulas_without_values_are_kept_and_marked(tmp_path: Path) -> Non
         ["'=CONCAT(\"量子\",\"暗号\")", "暗号", ""],
         ["海洋観測ブイの開発", "ブイ", "'=1+1"],
     ]
-    assert [r[problem] for r in rows[1:]] == ["formula_not_evaluated", "formula_not_evaluated", ""]
-    assert [r[verdict] for r in rows[1:]] == ["error", "error", "emerging"]
-    assert summary.problems == {"formula_not_evaluated": 2}
-    # screened again, the output's formula texts are still no titles (a user test: they came back none)
+    # the formula title gives way to its keyword, as a number in the title cell does; a formula keyword is left out
+    # and the title read, the row marked (a review: a CSV's formula text was read so, a workbook's row not at all)
+    expected = (["formula_not_evaluated", "formula_not_evaluated|title_from_extra_column", ""],
+                ["strategic", "econsec_only", "emerging"])
+    assert ([r[problem] for r in rows[1:]], [r[verdict] for r in rows[1:]]) == expected
+    assert summary.problems == {"formula_not_evaluated": 2, "title_from_extra_column": 1}
+    # screened again, the output's formula texts are still no titles and no keywords (a user test: they came back
+    # none): the same results
     again = tmp_path / "again.csv"
     summary = run(tmp_path, input=str(plain), output=str(again), extra_columns=("キーワード",))
     with again.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    # '=B9 is no keyword: dropped; the formula title gives way to its keyword, as a number in the title cell does
-    assert [r[problem] for r in rows[1:]] == ["", "formula_not_evaluated|title_from_extra_column", ""]
-    assert [r[verdict] for r in rows[1:]] == ["strategic", "econsec_only", "emerging"]
-    assert summary.problems == {"formula_not_evaluated": 1, "title_from_extra_column": 1}
+    assert ([r[problem] for r in rows[1:]], [r[verdict] for r in rows[1:]]) == expected
+    assert summary.problems == {"formula_not_evaluated": 2, "title_from_extra_column": 1}
 
 
 @pytest.mark.parametrize(
@@ -295,6 +297,12 @@ def test_xlsx_formulas_without_values_are_kept_and_marked(tmp_path: Path) -> Non
         ("='2025年度'!B2", True),
         ("'=CONCAT(\"量子\",\"暗号\")", True),
         ("=量子コンピュータの研究", False),  # a title a person typed with a stray =
+        ("=H2 エネルギー貯蔵の研究", False),  # a cell's name, then words: a title (a review)
+        ("=AI (人工知能) による創薬", False),
+        ("=Wow! 量子", False),
+        ("=課題マスタ!A:B", True),
+        ("=SUM(B2:B9)", True),
+        ("=B9", True),
         ("量子コンピュータ=A1", False),
         ("'量子ビット", False),
         ("", False),
@@ -2261,7 +2269,7 @@ def test_a_templates_numbered_rows_not_filled_in_are_no_proposals(tmp_path: Path
     book.active.append(["3", "", "", ""])  # the number as text
     book.active.append([4, None, "佐藤", None])  # a proposal whose title is missing
     book.active.append([5, None, None, 1500000])
-    book.active.append([None, None, None, 7])  # one number in another column: as unfilled
+    book.active.append([None, None, None, 7])  # a number in another column: a budget, a proposal's
     book.save(src)
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
@@ -2269,10 +2277,22 @@ def test_a_templates_numbered_rows_not_filled_in_are_no_proposals(tmp_path: Path
         rows = list(csv.DictReader(fh))
     assert [(r["No"], r["dc_verdict"], r["dc_problem"]) for r in rows] == [
         ("1", "strategic", ""), ("2", "error", "unfilled_row"), ("3", "error", "unfilled_row"),
-        ("4", "error", "empty_title"), ("5", "error", "empty_title"), ("", "error", "unfilled_row")]
-    assert summary.problems == {"unfilled_row": 3, "empty_title": 2}
-    assert summary.rows_with_problems == 2
-    assert unjudged_rows(summary) == 2
+        ("4", "error", "empty_title"), ("5", "error", "empty_title"), ("", "error", "empty_title")]
+    assert summary.problems == {"unfilled_row": 2, "empty_title": 3}
+    assert summary.rows_with_problems == 3
+    assert unjudged_rows(summary) == 3
+    # an id and a title alone, or JSONL records, are proposals whose title is missing (a review)
+    two = tmp_path / "two.csv"
+    write_csv(two, ["申請番号", "研究課題名"], [["2025001", "量子センサの開発"], ["2025002", ""]], "utf-8")
+    assert run(tmp_path, input=str(two), output=str(tmp_path / "two_out.csv")).problems == {"empty_title": 1}
+    records = tmp_path / "in.jsonl"
+    records.write_text('{"id": 1, "title": "量子センサ", "pi": "山田"}\n{"id": 2, "title": "", "pi": null}\n',
+                       encoding="utf-8")
+    assert run(tmp_path, input=str(records), output=str(tmp_path / "out.jsonl")).problems == {"empty_title": 1}
+    # a text file's template row that ends early (no commas for its empty cells) is not counted short as well
+    short = tmp_path / "short.csv"
+    short.write_text("No,研究課題名,代表者\n1,量子センサの開発,山田\n2\n", encoding="utf-8")
+    assert run(tmp_path, input=str(short), output=str(tmp_path / "short_out.csv")).problems == {"unfilled_row": 1}
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -2305,3 +2325,22 @@ def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_p
     # the name given to --column finds its column as before
     again = run(tmp_path, input=str(src), output=str(tmp_path / "again.csv"), column="研究課題名")
     assert again.title_column == "研究課題名" and again.subheading_row == 1
+
+
+def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Path) -> None:
+    """A formula saved without its value in 研究課題名（和文） is no title: the English title beside it is read, as for
+    a number or an empty cell there; with no English title the row stays formula_not_evaluated (a row of that formula
+    alone was skipped as blank, and lost from the output)."""
+    src = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["研究課題名（和文）", "研究課題名（英文）"])
+    book.active.append(['=CONCAT("量子","暗号")', "quantum key distribution"])
+    book.active.append(['=VLOOKUP(A2,B:C,2,FALSE)', None])
+    book.save(src)
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["dc_verdict"], r["dc_problem"]) for r in rows] == [
+        ("strategic", "formula_not_evaluated|title_from_other_column"), ("error", "formula_not_evaluated")]
+    assert summary.problems == {"formula_not_evaluated": 2, "title_from_other_column": 1}

@@ -27,6 +27,7 @@ from .models import (
     ProgramHit,
     Result,
     Taxonomy,
+    support_only,
 )
 from .normalize import Normalized, Quotations, around_quotations, normalize, quotations, with_quotes
 
@@ -286,7 +287,8 @@ class Classifier:
             for kind, what in (("framing", "damped by framing term(s)"),
                                ("basic_science", "support-only evidence damped by basic-science wording")):  # fmt: skip
                 found = [e.text for e in framing if e.strength == kind]
-                if found:
+                if found and (kind == "framing" or support_only(area_ev.values())):
+                    # (the basic-science words said so of a title whose every area had a strong term: a user test)
                     reason += f"; {what}: " + ", ".join(found)
             excluded = excluded + framing
         return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded),

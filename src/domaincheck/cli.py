@@ -602,7 +602,7 @@ def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callabl
                lang=lang.value, cards=cards)  # fmt: skip
 
 
-def _for_people(fmt: ListFormat, lang: Lang) -> bool:
+def _for_people(fmt: ListFormat) -> bool:
     """Whether a listing's rows name things for people (the table and Markdown, in either language: an English
     reader had ids, advanced_energy_storage, a review) rather than by id (CSV, for machines)."""
     return fmt is not ListFormat.csv
@@ -656,7 +656,8 @@ def show(
         tax = _taxonomy()
         data = show_data(tax, tax.area(_resolve_area(tax, area, lang.value)))
         name = data.get(f"name_{lang.value}") or data["name_ja"]
-        _listing(fmt, lang, lambda: data, lambda: show_rows(data, lang.value, brief=fmt is ListFormat.table),
+        _listing(fmt, lang, lambda: data, lambda: show_rows(data, lang.value, brief=fmt is ListFormat.table,
+                                                               machine=fmt is ListFormat.csv),
                  f"{data['id']}: {name}", ids=("section", "item", "source_line"))  # fmt: skip
 
 
@@ -675,7 +676,7 @@ def econsec(
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
-        person = _for_people(fmt, lang)
+        person = _for_people(fmt)
         if area is not None:
             from .lookup import find_econsec
             from .render import econsec_detail_data, econsec_detail_rows
@@ -733,7 +734,7 @@ def programs(
                 _say(lang.value, *note)
             # An item is shown under its program, alone: the program's summary says what the item belongs to.
             progs = [dataclasses.replace(found, items=(item,)) if item is not None else found]
-        person = _for_people(fmt, lang)
+        person = _for_people(fmt)
         _listing(fmt, lang, lambda: [program_data(p) for p in progs],
                  lambda: programs_rows(progs, lang.value, tax if person else None,
                                        nested=person and fmt is ListFormat.table, machine=fmt is ListFormat.csv),

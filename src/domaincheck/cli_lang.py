@@ -98,6 +98,12 @@ def lang_after_command(group: click.Group, ctx: click.Context, args: list[str]) 
         (langs if name == "--lang" else before).extend(args[at:at + taken])
         at += taken
     if not langs:
+        if at < len(args) and args[at] != "--" and args[at] not in group.list_commands(ctx):
+            # A mistyped name with a --lang after it (`domaincheck clasify --lang en …`): the error in that language
+            # (an English-speaking user test had it in Japanese)
+            code = given_lang(args[at + 1:])
+            if code is not None:
+                ctx.meta[LANG_META] = code
         return args
     last = langs[-1]  # click takes the last
     code = lang_code(last.partition("=")[2] if last.startswith("--lang=") else last)

@@ -257,14 +257,19 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                                    hint=f"its programs: `domaincheck show {area.id}`",
                                    ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
                                    hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
-    if not found and not key.isascii() and len(key) >= 4:
-        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 研究セキュリティ: a user test): the
-        # entries whose Japanese name holds it, said as such; several are named in the error below.
+    english_part = key.isascii() and len(key.split()) >= 2
+    if not found and ((not key.isascii() and len(key) >= 4) or english_part):
+        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 研究セキュリティ: a user test), or
+        # words of an English one (human resource development, technology leakage: an English-speaking user test;
+        # not one word, which may be in many: Program, security): the entries whose name holds it, said as such;
+        # several are named in the error below.
+        part = re.compile(r"(?<![a-z0-9])" + re.escape(key) + r"(?![a-z0-9])")
         holding: set[str] = set()
         for prog in tax.programs:
             named: tuple[Program | ProgramItem, ...] = (prog, *prog.items)
             holding.update(prog.id if entry is prog else f"{prog.id}/{entry.id}" for entry in named
-                           if key in normalize_text(entry.name_ja))  # fmt: skip
+                           if (part.search(normalize_text(entry.name_en)) if english_part
+                               else key in normalize_text(entry.name_ja)))  # fmt: skip
         found = sorted(holding)
         if len(found) == 1:
             shown = found[0].split("/")[-1]
@@ -272,8 +277,11 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                     f"{said} は {shown} の名前の一部です: {shown} を表示します")
     if not found:
         best: dict[str, float] = {}  # ref -> its closest id or short name; a near spelling differs by a letter or two
+        digits = re.findall(r"[0-9]+", key)  # Goal 11 is no near spelling of Goal 1 (an English-speaking user test)
         for label, refs in short.items():
             score = fuzz.ratio(key, label) if abs(len(label) - len(key)) <= 2 else 0.0
+            if digits and re.findall(r"[0-9]+", label) != digits:
+                score = 0.0
             for ref in refs:
                 best[ref] = max(best.get(ref, 0.0), score)
         ranked = sorted(((score, ref) for ref, score in best.items()), reverse=True)

@@ -38,6 +38,9 @@ SOURCE_NOTES = ("title_from_other_column", "title_from_extra_column")
 """The ``dc_problem`` kinds that say where a classified row's text came from and nothing wrong with it: not counted
 among the rows with problems, and shown apart from the problems in the summary (a user test read 問題のある行 0 above
 8 of them)."""
+NOT_PROBLEMS = (*SOURCE_NOTES, "unfilled_row")
+"""The ``dc_problem`` kinds that mark nothing wrong with a row: where its text came from, or a template's row not
+filled in. Not counted among the rows with problems; the summary shows them on lines of their own."""
 
 
 @dataclass(frozen=True)
@@ -468,6 +471,15 @@ class Evidence(NamedTuple):
             "strength": self.strength, "match": self.match, "weight": round(self.weight, 3),
             "technology": self.technology,
         }  # fmt: skip
+
+
+def support_only(evidence: Iterable[Sequence[Evidence]]) -> bool:
+    """Whether some area's term evidence, of those given, is support terms alone: what basic-science words damp."""
+    for found in evidence:
+        terms = [e.strength for e in found if e.strength != LEARNED]
+        if terms and "strong" not in terms:
+            return True
+    return False
 
 
 class AreaHit(NamedTuple):

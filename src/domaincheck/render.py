@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from .models import (
     KIND_NAMES_JA,
     LEARNED,
-    SOURCE_NOTES,
+    NOT_PROBLEMS,
     TIERS,
     VERDICT_WORDS,
     Area,
@@ -25,6 +25,7 @@ from .models import (
     Statement,
     Taxonomy,
     program_entry,
+    support_only,
     terms_and_learned,
 )
 
@@ -282,10 +283,12 @@ _EXCLUDED_SHOWN = 20
 list them all)."""
 
 
-def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict[str, str]]:
+def show_rows(data: dict[str, Any], lang: str, brief: bool = False, machine: bool = False) -> list[dict[str, str]]:
     """Flat rows of ``show_data`` for the table, CSV and Markdown formats. ``brief`` (the table, for a person): the
     excluded terms come last, the first :data:`_EXCLUDED_SHOWN` of them and a count (some 90 lines of a 165-line
-    `show quantum` were its false friends, burying the programs and markets; a user test)."""
+    `show quantum` were its false friends, burying the programs and markets; a user test). ``machine`` (CSV): an
+    English program row says why it applies by ids (``tier emerging: energy_gx``), as classify's JSON does; the
+    table and Markdown by names."""
     def pick(d: dict[str, Any], key: str) -> str:
         return str(d.get(f"{key}_{lang}") or d.get(f"{key}_ja") or "")
 
@@ -326,7 +329,8 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False) -> list[dict
         if lang == "ja":
             reason = f"（{p['why_ja']}）" + ("（解釈）" if p.get("editorial") else "")
         else:
-            reason = f" ({p.get('why_en') or p['why']})" + (" (editorial)" if p.get("editorial") else "")
+            reason = f" ({p['why'] if machine else p.get('why_en') or p['why']})" \
+                + (" (editorial)" if p.get("editorial") else "")  # fmt: skip
         rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name") + reason,
                      "source_line": str(p["source"]["line"])})  # fmt: skip
     for st in data.get("strategies", ()):
@@ -432,7 +436,7 @@ def _crosswalk_text(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = F
         if by_name and lang == "ja":
             parts.append(area.name_ja + (f"（うち{'、'.join(t.name_ja for t in own)}）" if own else ""))
         elif by_name:
-            parts.append(area.name_en + (f" (of it: {', '.join(t.name_en for t in own)})" if own else ""))
+            parts.append(area.name_en + (f" (of it: {' / '.join(t.name_en for t in own)})" if own else ""))
         else:
             parts.append(f"{a} ({area.name(lang)})" + (f" via {', '.join(t.id for t in own)}" if own else ""))
     return ("；" if by_name and lang == "ja" else "; ").join(parts) or "—"
@@ -499,7 +503,7 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
             if not focus:
                 return served
             return served + ("; " if served else "") + "focus (editorial): " \
-                + ", ".join(tax.area(a).name_en for a in focus)  # fmt: skip
+                + " / ".join(tax.area(a).name_en for a in focus)  # names hold commas  # fmt: skip
         served = "、".join(tax.tier(t).name_ja for t in tiers) + ("＋" if tiers and econsec else "") \
             + ("経済安保の技術領域" + ("（解釈）" if editorial else "") if econsec else "")  # fmt: skip
         if not focus:
@@ -792,11 +796,15 @@ def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int
 
 
 CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "areas", "scores", "bands",
-                        "econsec", "programs", "terms", "learned", "held_back", "reason"]  # fmt: skip
+                        "econsec", "programs", "terms", "learned", "held_back", "reason",
+                        "verdict_name", "area_names", "econsec_names", "program_names"]  # fmt: skip
+"""classify's CSV columns: ids, then (new columns last) names in the language of --lang, as screen's dc_*_names."""
 
 
-def result_row(r: Result) -> dict[str, str]:
-    """Flat row of one result (CSV)."""
+def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict[str, str]:
+    """Flat row of one result (CSV): ids, then the names of the verdict, areas, econ-security areas and support
+    programs and measures in ``lang`` (an English-speaking user test could not read the programs' ids in Excel),
+    as ``screen`` gives them; the names are empty without ``tax``."""
     # The characters of the title that matched taxonomy terms (the words behind a learned area are not terms).
     terms, learned = terms_and_learned(r.areas, r.econsec, field="text")
     return {
@@ -813,7 +821,26 @@ def result_row(r: Result) -> dict[str, str]:
         "learned": "|".join(learned),
         "held_back": "|".join(r.held),
         "reason": r.reason,
+        **_result_names(r, tax, lang),
     }
+
+
+def _result_names(r: Result, tax: Taxonomy | None, lang: str) -> dict[str, str]:
+    """The name columns of :func:`result_row` (empty without ``tax``)."""
+    if tax is None:
+        return dict.fromkeys(CLASSIFY_CSV_COLUMNS[-4:], "")
+    ja = lang == "ja"
+    verdict = (tax.tier(r.verdict).name_ja if ja else tax.tier(r.verdict).name_en) if r.verdict in TIERS \
+        else VERDICT_WORDS["ja" if ja else "en"].get(r.verdict, r.verdict)  # fmt: skip
+    items: dict[str, list[str]] = {}  # support programs and measures, each with its items after it
+    for p in r.programs:
+        if p.kind in ("program", "measure"):
+            listed = items.setdefault(p.parent or p.id, [])
+            if p.parent:
+                listed.append(p.id)
+    return {"verdict_name": verdict, "area_names": "|".join(a.name_ja if ja else a.name_en for a in r.areas),
+            "econsec_names": "|".join(e.name_ja if ja else e.name_en for e in r.econsec),
+            "program_names": "|".join(program_entry(tax, top, listed, lang) for top, listed in items.items())}
 
 
 # Control characters from an input file (an escape sequence that would restyle or rewrite the terminal) are shown as
@@ -915,7 +942,9 @@ _WORDS = {
         legend=("[start:end] are character positions in the title (from 0). A term is strong (decides its area "
                 "alone) or support (needs more); a word marked ~ was read as a near-miss spelling of the term (fuzzy, "
                 "0.7 of its weight); a learned piece is a 2-3 character part of a word the learned model weighed, its "
-                "weight a log-odds (above 0 raises the area)."),
+                "weight a log-odds (above 0 raises the area). A score (0-100) grows with the terms' weights (one "
+                "strong term: 70), or is the learned model's probability in percent where that is higher; an area is "
+                "reported from --min-score (50) up."),
     ),
     # Labels of the source's own Japanese where it has them: Protection（保護）/ Promotion（育成）への活用, 支援
     "ja": _Words(
@@ -949,7 +978,8 @@ _WORDS = {
         legend=("[開始:終了] はタイトル中の文字の位置（0 から数える）。「強」の語はそれだけで領域を決め、「補助」の語は"
                 "ほかの根拠と合わせて効きます。~ の付いた語は語の綴りの近い誤りとして読んだもの（近似、重みは 0.7 倍）"
                 "です。学習モデルの「断片」はモデルが重みを付けた語の2〜3文字で、重みは対数オッズ（正なら領域らしさを"
-                "上げる）。"),
+                "上げる）。スコア（0〜100）は語の重みとともに上がり（強い語1つで70）、学習モデルの確率（%）のほうが高い"
+                "ときはそれです。--min-score（50）以上の領域を報告します。"),
     ),
 }  # fmt: skip
 
@@ -1277,7 +1307,8 @@ def _reason_facts(r: Result, min_score: int) -> _ReasonFacts:
         tuple(e.id for e in r.econsec), any(a.score >= min_score for a in r.near_misses), any(has_terms.values()),
         tuple(dict.fromkeys(e.text for e in r.excluded if e.strength == "exclude")), r.held, yields, cut, len(r.areas),
         tuple(e.text for e in r.excluded if e.strength == "framing"),
-        tuple(e.text for e in r.excluded if e.strength == "basic_science"),
+        tuple(e.text for e in r.excluded if e.strength == "basic_science")
+        if support_only(a.evidence for a in (*r.areas, *r.near_misses)) else (),
     )  # fmt: skip
 
 
@@ -1311,26 +1342,31 @@ def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
     return "。".join(parts)
 
 
-_WHY = {"ja": ("重点の項目を通じて: ", "経済安保の技術領域: ", "{}の重点", "重点領域", "、"),
-        "en": ("through its items: ", "economic-security area: ", "focus of {}", "focus", ", ")}
-"""The words of :func:`program_why` per language: items, econ-security area, an item's program, focus, separator."""
+_WHY = {"ja": ("重点の項目を通じて: ", "経済安保の技術領域: ", "経済安保の技術領域: ", "{}の重点", "重点領域", "、"),
+        "en": ("through its items: ", "economic-security area: ", "economic-security areas: ", "focus of {}", "focus",
+               "; ")}  # fmt: skip
+"""The words of :func:`program_why` per language: items, econ-security area (one, several), an item's program,
+focus, and the separator of names (English names hold commas: Agriculture, forestry, fisheries and food tech)."""
 
 
 def program_why(p: ProgramHit, tax: Taxonomy, lang: str) -> str:
-    """Why a program applies, by the names of its tiers, areas and program (:attr:`ProgramHit.why` says it by ids,
-    for classify's --explain and JSON, whose ids are a contract; an English reader of ``show`` had ids, a review),
-    from the facts of :attr:`ProgramHit.basis`."""
-    items, econsec, of_program, focus, sep = _WHY[lang]
+    """Why a program applies, by the names of its tiers, areas, program and items (:attr:`ProgramHit.why` says it by
+    ids, for classify's --explain and JSON, whose ids are a contract; an English reader of ``show`` had ids, a
+    review), from the facts of :attr:`ProgramHit.basis`."""
+    items, econsec, econsecs, of_program, focus, sep = _WHY[lang]
     kind, of, ids = p.basis
-    if kind == "items":
-        return items + sep.join(ids)
+    ja = lang == "ja"
+    if kind == "items":  # an item's short name, as the classify table gives it: 目標10, Goal 10
+        named = {i.id: i.name_ja.split()[0] if ja else i.name_en.split(":")[0]
+                 for q in tax.programs for i in q.items}  # fmt: skip
+        return items + sep.join(named.get(i, i) for i in ids)
     if kind == "econsec":
         names = {e.id: e.name(lang) for e in tax.econsec}
-        return econsec + sep.join(names[e] for e in ids)
+        return (econsec if len(ids) == 1 else econsecs) + sep.join(names[e] for e in ids)
     if kind == "item":
-        head = of_program.format(next(q.name_ja if lang == "ja" else q.name_en for q in tax.programs if q.id == of))
+        head = of_program.format(next(q.name_ja if ja else q.name_en for q in tax.programs if q.id == of))
     else:
-        head = (tax.tier(of).name_ja if lang == "ja" else tax.tier(of).name_en) if kind == "tier" else focus
+        head = (tax.tier(of).name_ja if ja else tax.tier(of).name_en) if kind == "tier" else focus
     return f"{head}: " + sep.join(tax.area(a).name(lang) for a in ids)
 
 
@@ -1369,7 +1405,7 @@ def _results_csv(results: Iterable[Result], out: IO[str], console: Any, lang: st
     w.writeheader()
     for r in results:
         # A title such as =HYPERLINK(...) must stay text when the CSV is opened in a spreadsheet.
-        w.writerow({k: neutralize(v) for k, v in result_row(r).items()})
+        w.writerow({k: neutralize(v) for k, v in result_row(r, tax, lang).items()})
 
 
 def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
@@ -1444,12 +1480,14 @@ def evaluation_table(report: Report, console: Console, worst: int, lang: str = "
 
 _SUMMARY_WORDS = {
     "en": {"title": "screening summary", "count": "count", "read": "rows read", "written": "rows written",
-           "blank": "blank records skipped", "verdict": "verdict {}", "primary": "primary area {}", "area": "area {}",
+           "blank": "blank records skipped", "verdict": "verdict {}", "primary": "primary area's tier {}",
+           "area": "area {}",
            "econsec": "rows with econ-security areas", "econsec_area": "  econ-security {}",
            "held": "rows with an area held back (dc_held)", "held_area": "  held back {}",
            "problems": "rows with problems", "problem": "  problem {}",
            "title_from_other_column": "rows classified by the other language's title (title_from_other_column)",
-           "title_from_extra_column": "rows classified by the extra columns, the title empty (title_from_extra_column)",
+           "title_from_extra_column":
+               "rows classified by the extra columns for want of a title (title_from_extra_column)",
            "unfilled_row": "rows with a number and nothing else, not filled in (unfilled_row)",
            "replaced": "cells with characters replaced"},
     "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
@@ -1458,7 +1496,7 @@ _SUMMARY_WORDS = {
            "held": "学習モデルが保留した領域のある行（dc_held）", "held_area": "  保留 {}",
            "problems": "問題のある行", "problem": "  問題 {}",
            "title_from_other_column": "もう一方の言語のタイトルで分類した行（title_from_other_column）",
-           "title_from_extra_column": "タイトルが空で追加の列で分類した行（title_from_extra_column）",
+           "title_from_extra_column": "タイトルがないため追加の列で分類した行（title_from_extra_column）",
            "unfilled_row": "番号だけで未記入の行（unfilled_row）",
            "replaced": "文字を置き換えたセル"},
 }  # fmt: skip
@@ -1523,11 +1561,10 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
         for area, n in summary.held.items():
             t.add_row(w["held_area"].format(named(area)), f"{n:,}")
     t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
-    apart = (*SOURCE_NOTES, "unfilled_row")
     for kind, n in summary.problems.items():
-        if kind not in apart:
+        if kind not in NOT_PROBLEMS:
             t.add_row(w["problem"].format(named(kind)), f"{n:,}")
-    for kind in apart:  # where a row's text came from, a template's row: no problem, so not under the problems
+    for kind in NOT_PROBLEMS:  # where a row's text came from, a template's row: no problem, so not under the problems
         if summary.problems.get(kind):
             t.add_row(w[kind], f"{summary.problems[kind]:,}")
     if summary.cells_replaced:
@@ -1553,7 +1590,7 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     if other is not None and summary.problems.get("title_from_other_column"):  # after the sheet: its column's
         col += (f"、タイトルがないときは {escape(_visible(other))}" if ja
                 else f", {escape(_visible(other))} where a title is missing")  # fmt: skip
-    if getattr(summary, "subheading_row", None) is not None:  # a row of the file not among the rows read
+    if summary.subheading_row is not None:  # a row of the file not among the rows read
         col += ("、列名の下の行（和文・英文 など）を列名に加えました" if ja
                 else ", the sub-headings below the header (和文, 英文…) joined to the column names")
     if summary.extra_columns:  # what else was classified (a user test found it only in --summary-json)

@@ -114,7 +114,7 @@ from domaincheck.io.writers import (
     xlsx_text,
 )
 from domaincheck.models import (
-    SOURCE_NOTES,
+    NOT_PROBLEMS,
     UNCLASSIFIED_PROBLEMS,
     VERDICT_WORDS,
     VERDICTS,
@@ -857,6 +857,10 @@ class _Plan:
     header: tuple[str, ...] = ()
     """The header's cells as text, stripped, for a header repeated among the rows (CSV, TSV, xlsx; empty for JSONL,
     whose keys are no row)."""
+    templates: bool = False
+    """Whether a row with no title and a number alone in the first column may be a template's row not filled in
+    (``unfilled_row``): a sheet or text table of three columns or more whose title is not the first (not JSONL, whose
+    records are no template, nor an id and a title alone, where the row is a proposal without its title: a review)."""
 
 
 def _resolve_jobs(jobs: int) -> int:
@@ -1150,6 +1154,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         cell_limit=_MAY_NOT_FIT if out_fmt == "xlsx" else None,
         row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
         header=() if table.fmt == "jsonl" else tuple(cell_text(cell).strip() for cell in header),
+        templates=table.fmt != "jsonl" and len(header) >= 3 and title != 0,
     )
     return plan, detected
 
@@ -1207,9 +1212,7 @@ def _read_batches(rows: Iterator[RawRow], plan: _Plan, want_titles: bool, tally:
         yield _prepare_batch(chunk, plan, want_titles, tell() if tell is not None else last)
 
 
-_NOTES = frozenset((*SOURCE_NOTES, "unfilled_row"))
-"""``dc_problem`` kinds that mark nothing wrong with a row: where its text came from, or a template's row not filled in
-(not counted among the rows with problems)."""
+_NOTES = frozenset(NOT_PROBLEMS)
 
 
 def _extra_text(cell: Any) -> str:
@@ -1228,23 +1231,39 @@ def _extra_text(cell: Any) -> str:
     return part
 
 
-def _unfilled(cells: list[Any], title_at: int) -> str:
-    """The problem of a row whose title and extra texts are empty: ``unfilled_row`` when its one other cell is a
-    number (a template numbered in advance: No 1–200 with 30 rows filled in, a user test), else ``empty_title``
-    (a row with a budget, a name or a second number may be a proposal whose title is missing)."""
-    number = False
-    for at, cell in enumerate(cells):
-        if at == title_at or cell is None:
-            continue
-        if type(cell) is bool:
-            return "empty_title"
-        text = cell_text(cell).strip()
-        if not text:
-            continue
-        if number or not (text.isdigit() and len(text) <= 7):
-            return "empty_title"
-        number = True
-    return "unfilled_row" if number else "empty_title"
+def _unfilled(cells: list[Any], plan: _Plan) -> str:
+    """The problem of a row whose title and extra texts are empty: ``unfilled_row`` when the table may be a template
+    (:attr:`_Plan.templates`) and the row's only cell is a number in the first column (No 1–200 with 30 rows filled
+    in, a user test), else ``empty_title`` (a row with a budget, a name or a second number may be a proposal whose
+    title is missing)."""
+    if not plan.templates or not cells:
+        return "empty_title"
+    first = cell_text(cells[0]).strip() if type(cells[0]) is not bool else ""
+    if not (first.isdigit() and len(first) <= 7):
+        return "empty_title"
+    rest = cells[1:]
+    return "unfilled_row" if all(cell is None or not cell_text(cell).strip() for cell in rest) else "empty_title"
+
+
+def _empty(problems: tuple[str, ...], cells: list[Any], plan: _Plan) -> tuple[str, ...]:
+    """``problems`` with a row's with nothing to classify: ``empty_title``, or ``unfilled_row`` (:func:`_unfilled`),
+    whose row a text file may end early (2 without the commas of the empty cells): not counted short as well."""
+    kind = _unfilled(cells, plan)
+    if kind == "unfilled_row":
+        return (*(p for p in problems if p != "short_row"), kind)
+    return (*problems, kind)
+
+
+def _extra_part(cell: Any, formula: bool) -> tuple[str, bool]:
+    """An extra cell's text to classify (:func:`_extra_text`), and whether it is a formula left out: a workbook's
+    formula saved without its value (``formula``), or a formula's text (=VLOOKUP(…))."""
+    if formula:
+        return "", True
+    part = _extra_text(cell)
+    if part or type(cell) is not str:
+        return part, False
+    text = cell.strip()
+    return "", text[:1] in ("=", "'") and is_formula_text(text)
 
 
 def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str | None, str]:
@@ -1299,9 +1318,11 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         as_given = title  # JSONL's title: the cell's text, also when another text is classified
         if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
-        if kind is None and title and title[0] in "='" and is_formula_text(title) \
-                and not (formulas and title_at in formulas):  # (a workbook's formula cell: marked below)
-            kind = "formula_not_evaluated"  # a formula's text, not its value: as for a workbook's formula cell
+        if kind is None and title and ((formulas and title_at in formulas)
+                                       or (title[0] in "='" and is_formula_text(title))):
+            # a workbook's formula saved without its value, or a formula's text in any input: no title, which gives
+            # way as a number in the title cell does
+            kind = "formula_not_evaluated"
         if kind is None and title and len(title) <= PLACEHOLDER_LONGEST:
             if is_placeholder(title):
                 kind = "title_placeholder"  # 未定, なし, (未入力), －
@@ -1309,7 +1330,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                 kind = "unclassifiable_title"  # ――, ・・・: what the classifier would refuse; it may give way below
         if kind is not None and not flagged and (
                 (plan.other is not None and _other_language_title(cells, plan.other, formulas)[0] is not None)
-                or any(_extra_text(cells[at]) for at in extras)):  # fmt: skip
+                or any(_extra_part(cells[at], at in formulas)[0] for at in extras)):  # fmt: skip
             # 12345 or 未定 in 研究課題名（和文）, a title in 研究課題名（英文） or an abstract given with -x: that text
             # is read, as for an empty title (a user test, a review)
             problems += (kind,)
@@ -1317,8 +1338,8 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         text: str | None
         if flagged:
             text = None
-        elif formulas and (title_at in formulas or any(at in formulas for at in extras)):
-            text = None  # the text to classify is a formula whose value the file does not hold
+        elif title and formulas and title_at in formulas:
+            text = None  # the title is a formula whose value the file does not hold, with nothing to give way to
             problems += ("formula_not_evaluated",)
         elif kind is not None:
             text = None  # an Excel error value, a number, a date: not a title
@@ -1329,7 +1350,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif not title and not extras:
             text, problem = (None, "empty_title") if plan.other is None \
                 else _other_language_title(cells, plan.other, formulas)  # fmt: skip
-            problems += (_unfilled(cells, title_at) if problem == "empty_title" else problem,)
+            problems = _empty(problems, cells, plan) if problem == "empty_title" else (*problems, problem)
         elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)
@@ -1340,13 +1361,19 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                 other = _other_language_title(cells, plan.other, formulas)[0]
                 if other is not None:
                     parts.append(other)
+            formula = False
             for at in extras:
-                part = _extra_text(cells[at])
+                part, dropped = _extra_part(cells[at], at in formulas)
+                formula = formula or dropped
                 if part:
                     parts.append(part)
+            if formula and "formula_not_evaluated" not in problems:
+                # a formula in an extra column is left out, as a formula title is, and the rest is read (xlsx and
+                # text inputs alike: a review found a workbook's row unclassified where a CSV's was read)
+                problems += ("formula_not_evaluated",)
             if not parts:
                 text = None
-                problems += (_unfilled(cells, title_at),)
+                problems = _empty(problems, cells, plan)
             else:
                 if not title:  # 研究課題名（和文） empty, （英文） given with -x: the first extra text is the title
                     cut = len(parts[0])

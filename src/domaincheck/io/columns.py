@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from domaincheck.errors import InputError
 
-__all__ = ["TITLE_COLUMN_NAMES", "detect_title_column", "normalize_column_name", "other_language_column",
-           "resolve_column"]
+__all__ = ["TITLE_COLUMN_NAMES", "detect_title_column", "joined_subheadings", "normalize_column_name",
+           "other_language_column", "resolve_column"]
 
 TITLE_COLUMN_NAMES: tuple[str, ...] = (
     # A Japanese title first: of 研究課題名 and Project Title in one export, the Japanese (a user test: the English
@@ -98,15 +98,20 @@ _NUMBER = re.compile(r"[+-]?[0-9]+")
 _SUFFIX = re.compile(r"[(\[【「『〔][^)\]】」』〕]*[)\]】」』〕]")
 
 
-_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*")
-
-
 def normalize_column_name(name: str) -> str:
-    """Normalise a column name for comparison: NFKC, casefold, no spaces/underscores/hyphens/dots. A line break
-    inside the name parts it as a slash does (研究課題名⏎Project Title, a bilingual header cell of a spreadsheet:
-    研究課題名/projecttitle); one at either end is dropped."""
-    text = _LINE_BREAKS.sub("/", unicodedata.normalize("NFKC", name).strip())
-    return _IGNORED.sub("", text.casefold())
+    """Normalise a column name for comparison: NFKC, casefold, no spaces/underscores/hyphens/dots."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
+
+
+def _halves(name: str) -> list[str]:
+    """The normalised lines of a name written on several (研究課題名⏎Project Title, a spreadsheet's bilingual header
+    cell: a user test), each of which may name the column as a slash's halves do; [] for a name on one line. The
+    name joined stays a name too: 課題⏎名称 is 課題名称 wrapped (a review)."""
+    lines = [normalize_column_name(line) for line in _LINE_BREAK.split(name.strip())]
+    return [line for line in lines if line] if len(lines) > 1 else []
 
 
 def _without_suffix(key: str) -> str:
@@ -155,8 +160,9 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
         plain = _undecorated(key)
         forms: tuple[tuple[int, str], ...] = ((0, key), (1, _without_suffix(key))) if plain == key else (
             (0, key), (0, plain), (1, _without_suffix(key)), (1, _without_suffix(plain)))
-        if "/" in plain:  # a bilingual name, 研究課題名/Project Title (a user test): either half names the column
-            forms += tuple((1, form) for part in plain.split("/") if part for form in (part, _without_suffix(part)))
+        halves = [*(part for part in plain.split("/") if part), *_halves(name)] if "/" in plain else _halves(name)
+        if halves:  # a bilingual name, 研究課題名/Project Title or on two lines (a user test): either half names it
+            forms += tuple((1, form) for part in halves for form in (_undecorated(part), _without_suffix(part)))
         for fuzz, candidate in forms:
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
@@ -211,6 +217,8 @@ def _title_language(name: str) -> _Language | None:
     None for a name that is no title's (テーマ, 事業名, Subject), or whose suffix says something else
     (研究課題名（フリガナ）, 研究課題名（和文・変更前）: a reading, an earlier title)."""
     key = _undecorated(normalize_column_name(name))
+    if "/" not in key and _halves(name) and _without_suffix(_SUFFIX.sub("", key)) not in _TITLE_BASES:
+        key = "/".join(_undecorated(half) for half in _halves(name))  # 研究課題名⏎Project Title: as with a slash
     language: str | None = None
     for suffix in _SUFFIX.findall(key):
         said = _SEPARATORS.sub("", _OPTIONAL.sub("", suffix[1:-1]))  # 研究課題名（和文、全角100字以内）: 和文
@@ -270,6 +278,34 @@ def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bo
         if best is None or rank < best:
             best = rank
     return None if best is None else best[1]
+
+
+def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str, ...] | None:
+    """``header`` with the language sub-headings of ``cells`` joined to it, or None when ``cells`` is no such row. It
+    is one when every cell that is not empty names a language (和文, 英文, 和, 英, (English), 日本語 …), each under a
+    title's column name or to the right of one (the merged heading: 研究課題名, '' over 和文, 英文), one at least
+    under an empty name (the merged heading's other cells; a review found a 言語 column's first 英語 taken for
+    one). The column that holds the name keeps it when its label is Japanese, so that ``--column 研究課題名`` finds
+    it as before and the Japanese title's column is detected first; the others take their label (研究課題名（英文）;
+    研究課題名（英文）, 研究課題名（和文） for English first), but for a name that says its language already."""
+    names = list(header)
+    under_blank = False
+    for at, cell in enumerate(cells):
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if type(cell) is not str or at >= len(header):
+            return None
+        label = unicodedata.normalize("NFKC", cell).strip().strip("()[]（）【】 ")
+        language = _MARKED.get(normalize_column_name(label))
+        parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
+        if language is None or parent is None or _title_language(parent) is None:
+            return None
+        own = header[at].strip()
+        under_blank = under_blank or not own
+        said = _title_language(own) if own else None
+        if not (language == "ja" and own) and not (said is not None and said.explicit):
+            names[at] = f"{parent}（{label}）"
+    return tuple(names) if under_blank else None
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"

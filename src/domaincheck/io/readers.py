@@ -54,6 +54,7 @@ from domaincheck.io.columns import (
     JSONL_HINT_JA,
     describe_columns,
     detect_title_column,
+    joined_subheadings,
     looks_like_jsonl,
     numeric_spec,
     resolve_column,
@@ -75,7 +76,6 @@ __all__ = [
     "input_format",
     "is_formula_text",
     "is_placeholder",
-    "joined_subheadings",
     "open_table",
     "raise_field_size_limit",
     "title_problem",
@@ -164,7 +164,7 @@ class Table:
     subheading_row: int | None = None
     """The data row under the header that named the languages of the columns under a merged heading (研究課題名 over
     和文 and 英文), joined to the column names (研究課題名（和文）, 研究課題名（英文）) and not read as a row: its
-    :attr:`RawRow.number`; None when there was none (see :func:`joined_subheadings`)."""
+    :attr:`RawRow.number`; None when there was none (see :func:`~domaincheck.io.columns.joined_subheadings`)."""
     header_at: int = 1
     """Where the header is: the 1-based row of a workbook (a data row's is ``header_at + RawRow.number``); the
     physical line where a CSV or TSV header ends (see :attr:`line` for a data row's); 0 for JSONL, whose record numbers
@@ -422,7 +422,6 @@ _VALUE_TEXT = re.compile(
 # A column's sub-heading under a merged heading (研究課題名 over 和文 and 英文): the row below the header names the
 # language of each column, and holds no proposal.
 _LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japanese", "english"))
-_JAPANESE_LABELS = frozenset(("和文", "日本語", "japanese"))
 
 
 def _placeholders(words: tuple[str, ...]) -> frozenset[str]:
@@ -476,9 +475,16 @@ VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１
 """Every character that text :func:`title_problem` finds is a value can start with (a quick test; a test checks it)."""
 
 
-_FORMULA_TEXT = re.compile(r"'?=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\s*\(|\$?[A-Za-z]{1,3}\$?[0-9]+\b|[^\s!'\"]+!|'[^']+'!)")
-"""A spreadsheet formula written as text: a function's call (=VLOOKUP(…), =CONCAT(…)), a cell's reference (=A1&B1,
-=$B$2) or another sheet's (=課題マスタ!B2, ='2025年度'!B2), with the guard ' a screen's output puts before it."""
+_SHEET = r"(?:[^\s!'\"=()&]+|'[^']+')!"
+_FORMULA_TEXT = re.compile(
+    r"'?=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\("  # a function's call: =VLOOKUP(…), =CONCAT(…)
+    r"|(?:" + _SHEET + r")?\$?[A-Za-z]{1,3}\$?[0-9]+(?=\s*(?:$|[&+\-*/^=<>,;:)]))"  # a cell, an operator or the end
+    r"|" + _SHEET + r"\$?[A-Za-z]{1,3}(?:\$?[0-9]|:))"  # another sheet's cell or columns: =課題マスタ!B2, =S!A:B
+)
+"""A spreadsheet formula written as text: a function's call (=VLOOKUP(…), =CONCAT(…)), a cell's reference followed
+by an operator or nothing (=A1&B1, =$B$2) or another sheet's (=課題マスタ!B2, ='2025年度'!B2), with the guard ' a
+screen's output puts before it; not a title that starts with = (=H2 エネルギー貯蔵の研究, =AI (人工知能) による創薬,
+=Wow! 量子: a review)."""
 
 
 def is_formula_text(text: str) -> bool:
@@ -616,33 +622,6 @@ def _join_subheadings(table: Table) -> None:
     table.subheading_row = first.number
     if table.total is not None:
         table.total -= 1
-
-
-def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str, ...] | None:
-    """``header`` with the language sub-headings of ``cells`` joined to it, or None when ``cells`` is no such row:
-    every cell that is not empty names a language (和文, 英文, (English), 日本語 …: one at least), and each stands
-    under a column name or to the right of one, the merged heading's (研究課題名, '', … → 研究課題名,
-    研究課題名（英文）). The column that holds the name keeps it when its label is Japanese, so that ``--column
-    研究課題名`` finds it as before (and the Japanese title's column is detected first); else it takes its label too
-    (研究課題名（英文）, 研究課題名（和文） for English first)."""
-    names = list(header)
-    found = False
-    for at, cell in enumerate(cells):
-        if cell is None or (type(cell) is str and not cell.strip()):
-            continue
-        if type(cell) is not str:
-            return None
-        label = unicodedata.normalize("NFKC", cell).strip().strip("()[]（）【】 ")
-        if label.casefold() not in _LANGUAGE_LABELS:
-            return None
-        parent = next((header[i].strip() for i in range(min(at, len(header) - 1), -1, -1) if header[i].strip()),
-                      None)  # fmt: skip
-        if parent is None or at >= len(header):
-            return None
-        if not (header[at].strip() and label.casefold() in _JAPANESE_LABELS):
-            names[at] = f"{parent}（{label}）"
-        found = True
-    return tuple(names) if found else None
 
 
 def _first_then(first: list[Any], rows: Iterator[RawRow]) -> Iterator[RawRow]:
@@ -1092,9 +1071,6 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
                         table.total = expected = None
-                    if _is_blank(cells):
-                        blank[0] += 1
-                        continue
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
                         unevaluated = tuple(
@@ -1103,6 +1079,11 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                         )  # fmt: skip
                         for i in unevaluated:
                             cells[i] = texts[i]
+                    # blank once the formulas are in: a row of formulas alone, saved without their values, is a
+                    # row (it was skipped as blank, and lost from the output: found in session 25)
+                    if not unevaluated and _is_blank(cells):
+                        blank[0] += 1
+                        continue
                     yield RawRow(number, cells, unevaluated, (), formats)
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,

@@ -551,11 +551,11 @@ def _check_stdout_is_not_input(input_path: Path | None, stdin: bool) -> None:
     emptied = out.st_size == 0
     raise InputError(
         f"{name}: standard output is the input file itself" + (
-            " (the shell's > emptied it before the run: its rows are gone)" if emptied else ""),
+            " and is empty now (the shell's > empties its file before the command runs)" if emptied else ""),
         hint="write the output to another file: -o out.csv" + (
             ", after restoring the input from a copy" if emptied else ""),
         ja=f"{name}: 標準出力が入力ファイルそのものです" + (
-            "（シェルの > が実行前に中身を消したため、行は残っていません）" if emptied else ""),
+            "。いまは空です（シェルの > はコマンドの実行前にファイルを空にします）" if emptied else ""),
         hint_ja=("入力をコピーから戻したうえで、" if emptied else "")
         + "出力は別のファイルに書いてください: -o out.csv")
 
