@@ -368,6 +368,11 @@ def test_taxonomy_validate_without_a_directory_checks_the_taxonomy_in_use() -> N
     assert r.stdout.startswith(f"{packaged_dir()}: valid — ") and f"content {load(None).digest}, model " in r.stdout
     r = run(*MIN, "taxonomy", "validate")
     assert r.exit_code == 0 and r.stdout.startswith(f"{MIN_TAXONOMY}: valid — 16 areas, 2 econ-security"), r.stdout
+    # --taxonomy after the command too, as every other command takes it; the directory given twice is refused
+    r = run("taxonomy", "validate", "--taxonomy", str(MIN_TAXONOMY))
+    assert r.exit_code == 0 and r.stdout.startswith(f"{MIN_TAXONOMY}: valid — 16 areas, 2 econ-security"), r.stdout
+    r = run("taxonomy", "validate", str(MIN_TAXONOMY), "--taxonomy", "taxonomy")
+    assert r.exit_code == EXIT_USAGE and "give the directory once" in r.stderr and "Traceback" not in r.stderr
     # the success line in Japanese by default, as the errors are (a user test: it was English under ja)
     r = runner.invoke(app, ["taxonomy", "validate", str(MIN_TAXONOMY)], env={"DOMAINCHECK_LANG": "ja"})
     assert r.stdout.startswith(f"{MIN_TAXONOMY}: 問題ありません — 16 領域、経済安保 2 領域")

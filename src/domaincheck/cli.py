@@ -962,15 +962,24 @@ def taxonomy_validate(
         readable=False)] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the result line, the problems, errors and hints.",
                                        envvar=LANG_ENV, click_type=_LangChoice())] = Lang.ja,
+    taxonomy_dir: Annotated[Path | None, typer.Option(
+        "--taxonomy", metavar="DIR", show_default=False,
+        help="The taxonomy directory to validate (the same as DIRECTORY: give one or the other).")] = None,
 ) -> None:
     """Validate a taxonomy directory without using it; list every problem."""
     from .learned import load as load_learned
     from .taxonomy import load, packaged_dir
 
-    if directory is None:  # a user who installed with pip does not know where the packaged one is (a user test)
-        directory = _state["taxonomy_dir"] or packaged_dir()
     with _errors(lang=lang.value):
         from .taxonomy import learned_digest
+
+        if directory is not None and taxonomy_dir is not None and directory != taxonomy_dir:
+            raise UsageError("give the directory once: as DIRECTORY or with --taxonomy",
+                             ja="ディレクトリは DIRECTORY か --taxonomy のどちらか一方で指定してください")
+        # --taxonomy after the command, as every other command takes it (a session's own run found it refused)
+        directory = directory or taxonomy_dir
+        if directory is None:  # a user who installed with pip does not know where the packaged one is (a user test)
+            directory = _state["taxonomy_dir"] or packaged_dir()
 
         tax = load(directory)
         model = load_learned(Path(directory), [a.id for a in tax.areas])

@@ -141,6 +141,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "directory": "meta/areas/econsec/programs/reference.yaml（学習モデルがあれば learned.json も）のあるフォルダ。"
         "既定: 使用中のタクソノミー（--taxonomy、なければ同梱のもの）。",
         "lang": "結果の行・問題・エラーとヒントの言語。",
+        "taxonomy_dir": "検証するタクソノミーのフォルダ（DIRECTORY と同じ。どちらか一方で指定します）。",
     },
 }
 """Each parameter's help, by command path and the parameter's name; ``-h``/``--help`` is :data:`HELP_OPTION`."""
