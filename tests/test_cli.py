@@ -1580,7 +1580,8 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     ("経済安全保障重要技術育成プログラム", "k_program", None), ("人材育成", "hr_development", None),
     ("研究セキュリティ", "research_security", None), ("フロンティア", "frontier", None),
     # words of an English name, and an acronym before a name in brackets (an English-speaking user test, a review)
-    ("human resource development", "hr_development", None), ("PRESTO", "jst_strategic", "sakigake")])
+    ("human resource development", "hr_development", None), ("PRESTO", "jst_strategic", "sakigake"),
+    ("AMED", "amed_crest", None)])  # the agency of AMED-CREST (a URA's user test)
 def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
                                                           taxonomy: Any) -> None:  # fmt: skip
     """`programs ID`: one program with its items, or an item under its program alone (a user test had to search a
@@ -1627,6 +1628,8 @@ def test_programs_id_errors_name_what_was_given() -> None:
     for query in ("Goal 11", "goal 0", "moonshot_goal_11", "目標11"):
         r = run("programs", query)
         assert r.exit_code == 1 and f"no program matches {query!r}" in r.stderr, (query, r.stderr)
+    r = run("programs", "goal 06", "--format", "json")  # the same number written otherwise (a review)
+    assert r.exit_code == 0 and [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["moonshot_goal_6"]
     r = run("programs", "ALCA-Next")
     assert r.exit_code == 0 and r.stderr == ""
     r = run("programs", "moonshot", "--kind", "measure")
@@ -2749,6 +2752,16 @@ def test_the_no_title_warnings_say_what_is_wrong(tmp_path: Path) -> None:
     assert r.exit_code == 0 and r.stderr.startswith(
         "Warning: all 3 titles in '研究課題名' (detected) are formulas saved without their values"), r.stderr
     assert "open and save it in Excel or LibreOffice" in r.stderr and "right column" not in r.stderr
+    # empty titles whose keywords (-x) are the formulas: the titles are not said to be formulas (a review)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["研究課題名", "キーワード", "番号"])
+    for n in range(2):
+        sheet.append([None, '=CONCATENATE("量子","センサ")', n + 1])
+    workbook.save(book)
+    r = run(*MIN, "screen", "--lang", "en", str(book), "-o", str(tmp_path / "out.csv"), "--quiet", "-x", "キーワード")
+    assert "are formulas saved without their values" not in r.stderr and "no row had a usable title" in r.stderr
     src = tmp_path / "dup.csv"
     _write_csv(src, [["研究課題名", "研究課題名"], ["量子コンピュータの開発", "山田"], ["全固体電池の研究", "佐藤"]])
     r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"), "--column", "2", "--quiet",

@@ -280,6 +280,9 @@ def test_lang_before_no_command_sets_the_help_and_the_error() -> None:
         for lang, said in (("en", "No such command 'clasify'"), ("ja", "コマンド 'clasify' はありません")):
             wrong = run("clasify", "--lang", lang, "x", env={"DOMAINCHECK_LANG": env})
             assert wrong.exit_code == EXIT_USAGE and said in wrong.stderr, wrong.stderr
+        # but not from after --, where it is an argument (a review)
+        wrong = run("clasify", "--", "--lang", "en" if env == "ja" else "ja", env={"DOMAINCHECK_LANG": env})
+        assert ("No such command" in wrong.stderr) is (env == "en"), wrong.stderr
         for lang, said in (("en", "No such option: --bogus"), ("ja", "オプション --bogus はありません")):
             bogus = run("--lang", lang, "--bogus", "classify", "x", env={"DOMAINCHECK_LANG": env})  # the group's
             assert bogus.exit_code == EXIT_USAGE and said in bogus.stderr, bogus.stderr

@@ -562,6 +562,7 @@ def test_resolve_column_by_name_normalised_name_and_index() -> None:
         resolve_column(header, "4")
     # a name on two lines is given as it reads, its line break a space (a review)
     assert resolve_column(["No", "研究課題名\nProject Title"], "研究課題名 Project Title") == 1
+    assert resolve_column(["No", "研究課題名\nProject Title"], "研究課題名/Project Title") == 1
 
 
 @pytest.mark.parametrize("spec", ["-1", "0", "-3", " -2 ", "－１", "\u22121", "０"])
@@ -1353,7 +1354,11 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
         (["No", "課題名", ""], [None, "和", "英"], ("No", "課題名", "課題名（英）")),
         (["研究課題名", "", "研究課題名（英文）"], ["和文", "英文", "英文"], ("研究課題名", "研究課題名（英文）",
                                                                     "研究課題名（英文）")),  # said already: kept
-        (["研究課題名", "英文課題名"], ["和文", "英文"], None),  # no merged heading (no label under an empty name)
+        (["研究課題名", "英文課題名"], ["和文", "英文"], ("研究課題名", "英文課題名")),  # both languages named
+        # the merged heading filled into every cell it spans (a second review)
+        (["No", "研究課題名", "研究課題名", "代表者"], [None, "和文", "英文", None],
+         ("No", "研究課題名", "研究課題名（英文）", "代表者")),
+        (["研究課題名", "研究課題名"], ["英文", "英文"], None),  # one language twice: no sub-heading row
         (["title", "pi"], ["English", None], None),  # a title's first cell (a review)
         (["No", "使用言語", ""], [None, "英語", None], None),  # a column of languages, not a title's (a review)
         (["No", "言語", "研究課題名"], [None, "English", "量子"], None),

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from domaincheck.cli import app
 from domaincheck.models import LEARNED, Result, Taxonomy
-from domaincheck.render import _reason_facts, _ReasonFacts, classify_table
+from domaincheck.render import _reason_facts, classify_table, reason_text
 from tests.conftest import DATA, MIN_TAXONOMY
 
 runner = CliRunner(mix_stderr=False)
@@ -247,46 +247,13 @@ def test_explain_in_japanese(classifier: Any, taxonomy: Taxonomy) -> None:
     assert not [label for label in ENGLISH_LABELS if label in out + excluded]
 
 
-def _english_reason(f: _ReasonFacts) -> str:
-    """The English reason as classify.py writes it, rebuilt from the facts the Japanese one is made of."""
-    def named(a: str) -> str:
-        return (f"{a} (learned from the whole title)" if a in f.learned
-                else f"{a} (scored by the learned model)" if a in f.rescored else a)  # fmt: skip
-
-    emerging = "emerging/foundational area: " + ", ".join(map(named, f.emerging))
-    if f.strategic:
-        text = "national strategic area: " + ", ".join(map(named, f.strategic)) + (
-            "; " + emerging if f.emerging else "")
-    elif f.emerging:
-        text = emerging
-    elif f.econsec:
-        text = "economic-security area only: " + ", ".join(f.econsec)
-    elif f.withheld:
-        text = "area terms found, but no area was reported"
-    else:
-        text = ("area terms found, but no area reached the reporting score" if f.evidence
-                else "no area term found, only excluded term(s) (known false friends): " + ", ".join(f.excluded)
-                if f.excluded else "no area term found")  # fmt: skip
-    if f.held:
-        text += ("; held back (support terms only, and the learned model finds the area unlikely for the whole "
-                 "title): " + ", ".join(f.held))  # fmt: skip
-    for a, b in f.yields.items():
-        text += f"; {a} yields to {b} (the source excludes it there)"
-    if f.cut:
-        text += f"; cut by --top {f.top}, not counted in the verdict: " + ", ".join(f.cut)
-    if f.framing:
-        text += "; damped by framing term(s): " + ", ".join(f.framing)
-    if f.basic:
-        text += "; support-only evidence damped by basic-science wording: " + ", ".join(f.basic)
-    return text
-
-
 @pytest.mark.parametrize("options", [{}, {"top": 1}, {"min_score": 30}, {"min_score": 80}])
 def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any, terms_classifier: Any,
                                                                   taxonomy: Taxonomy, options: dict[str, int]
                                                                   ) -> None:  # fmt: skip
-    """The facts the Japanese reason and "why not" lines are made of rebuild the English reason of classify.py
-    exactly, and each program's English ``why``, on every held-out title: if the core's rules change, this fails
+    """The facts the table's reason and "why not" lines are made of rebuild the English reason of classify.py
+    exactly (by ids: :func:`reason_text`, which the table uses in either language), and each program's English
+    ``why``, on every held-out title: if the core's rules change, this fails
     rather than the Japanese table drifting. One looseness is allowed: where a near miss the learned model lifted
     hides its terms' score, the Japanese says no area was reported (true) for 'no area reached the score'."""
     min_score = options.get("min_score", 50)
@@ -297,7 +264,7 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
         for title in eval_titles():
             r = clf.classify(title, **options)
             facts = _reason_facts(r, min_score)
-            english = _english_reason(facts)
+            english = reason_text(facts, taxonomy, "en", by_id=True)
             if english != r.reason:
                 lifted = any(a.score >= min_score and any(e.strength == LEARNED for e in a.evidence)
                              for a in r.near_misses)  # fmt: skip
@@ -316,10 +283,11 @@ def test_the_japanese_reason_holds_every_fact_of_the_english_one(classifier: Any
 
 def _english_lines(r: Result, min_score: int, tax: Any, cut_at: int | None = None) -> list[str]:
     """The lines of the English table (but the area rows, whose spacing is rich's) as they were before the
-    Japanese labels, from the result's fields; the reason is classify.py's own. Programs by their English names,
-    items by their short names (a Moonshot goal to its colon, a field without its bracketed note; Goals 2, 6, 7)."""
+    Japanese labels, from the result's fields; the reason is classify.py's with names for ids (reason_text).
+    Programs by their English names, items by their short names (a Moonshot goal to its colon, a field without its
+    bracketed note; Goals 2, 6, 7)."""
     names = {p.id: p.name_en for p in tax.programs} | {i.id: i.name_en for p in tax.programs for i in p.items}
-    lines = [r.title, f"  verdict: {r.verdict} — {r.reason}"]
+    lines = [r.title, f"  verdict: {r.verdict} — {reason_text(_reason_facts(r, min_score), tax, 'en')}"]
     if r.econsec:
         lines.append("  econ-security: " + ", ".join(f"{e.id} ({e.name_en})" for e in r.econsec))
     by_kind: dict[str, list[str]] = {}

@@ -2329,13 +2329,14 @@ def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_p
 
 def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Path) -> None:
     """A formula saved without its value in 研究課題名（和文） is no title: the English title beside it is read, as for
-    a number or an empty cell there; with no English title the row stays formula_not_evaluated (a row of that formula
-    alone was skipped as blank, and lost from the output)."""
+    a number or an empty cell there; with no English title the row stays formula_not_evaluated. A row whose values
+    are all empty is blank, formulas or not (a template's lookup and numbering formulas: a review)."""
     src = tmp_path / "in.xlsx"
     book = openpyxl.Workbook()
-    book.active.append(["研究課題名（和文）", "研究課題名（英文）"])
-    book.active.append(['=CONCAT("量子","暗号")', "quantum key distribution"])
-    book.active.append(['=VLOOKUP(A2,B:C,2,FALSE)', None])
+    book.active.append(["研究課題名（和文）", "研究課題名（英文）", "代表者"])
+    book.active.append(['=CONCAT("量子","暗号")', "quantum key distribution", "山田"])
+    book.active.append(['=VLOOKUP(A2,B:C,2,FALSE)', None, "佐藤"])
+    book.active.append(['=IF(C5="","",VLOOKUP(C5,B:C,2,FALSE))', None, None])  # a template's row: blank
     book.save(src)
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
@@ -2344,3 +2345,4 @@ def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Pat
     assert [(r["dc_verdict"], r["dc_problem"]) for r in rows] == [
         ("strategic", "formula_not_evaluated|title_from_other_column"), ("error", "formula_not_evaluated")]
     assert summary.problems == {"formula_not_evaluated": 2, "title_from_other_column": 1}
+    assert summary.rows_read == 2 and summary.blank_rows_skipped == 1

@@ -101,7 +101,8 @@ def lang_after_command(group: click.Group, ctx: click.Context, args: list[str]) 
         if at < len(args) and args[at] != "--" and args[at] not in group.list_commands(ctx):
             # A mistyped name with a --lang after it (`domaincheck clasify --lang en …`): the error in that language
             # (an English-speaking user test had it in Japanese)
-            code = given_lang(args[at + 1:])
+            rest = args[at + 1:]
+            code = given_lang(rest[:rest.index("--")] if "--" in rest else rest)  # after --, an argument
             if code is not None:
                 ctx.meta[LANG_META] = code
         return args

@@ -277,10 +277,10 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                     f"{said} は {shown} の名前の一部です: {shown} を表示します")
     if not found:
         best: dict[str, float] = {}  # ref -> its closest id or short name; a near spelling differs by a letter or two
-        digits = re.findall(r"[0-9]+", key)  # Goal 11 is no near spelling of Goal 1 (an English-speaking user test)
+        digits = [int(d) for d in re.findall(r"[0-9]+", key)]  # Goal 11 is no near spelling of Goal 1 (a user test)
         for label, refs in short.items():
             score = fuzz.ratio(key, label) if abs(len(label) - len(key)) <= 2 else 0.0
-            if digits and re.findall(r"[0-9]+", label) != digits:
+            if digits and [int(d) for d in re.findall(r"[0-9]+", label)] != digits:  # goal 06 is Goal 6
                 score = 0.0
             for ref in refs:
                 best[ref] = max(best.get(ref, 0.0), score)
@@ -325,6 +325,8 @@ def _short_names(name: str) -> tuple[str, ...]:
     # is an acronym before a name in brackets (PRESTO for "PRESTO (Sakigake)", a review)
     out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f]|\s*[（(])", name)]
     out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム
+    # The agency of a hyphenated acronym (AMED of AMED-CREST: a URA's user test found `programs AMED` nothing)
+    out += [m.group(1) for x in list(out) if (m := re.fullmatch(r"([A-Z]{3,})-[A-Za-z]+", x)) is not None]
     goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)
     if goal:
         out.append(goal.group(1))

@@ -25,11 +25,13 @@ VERDICTS = ("strategic", "emerging", "econsec_only", "none")
 UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
                          "title_excel_error", "title_not_text", "title_placeholder", "bad_jsonl_line",
                          "header_repeated", "unfilled_row")  # fmt: skip
-"""The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``); the others are
-noted on classified rows. A title cell that is no title (title_not_text, title_excel_error, title_placeholder,
-unclassifiable_title) gives way to the title in the other language or to the extra columns when they hold one: that
-row is classified and keeps the kind beside title_from_other_column or title_from_extra_column. (Here, where both
-screen, which marks them, and render, which counts them, can read it.)"""
+"""The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``) when nothing else
+is read for it; the others are noted on classified rows. A title cell that is no title (title_not_text,
+title_excel_error, title_placeholder, unclassifiable_title, formula_not_evaluated) gives way to the title in the other
+language or to the extra columns when they hold one: that row is classified and keeps the kind beside
+title_from_other_column or title_from_extra_column; a formula in an extra column is left out and marked
+formula_not_evaluated on a row classified from the rest. (Here, where both screen, which marks them, and render,
+which counts them, can read it.)"""
 NO_PROPOSAL = ("header_repeated", "unfilled_row")
 """The kinds of UNCLASSIFIED_PROBLEMS that mark a row that is no proposal: the column names again after a page break,
 a template's row with nothing but its number (No 1–200, 30 filled in: a user test). Left out of ``--fail-on``'s

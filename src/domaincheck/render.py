@@ -1006,9 +1006,9 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
         if n:
             console.print()
         console.print(Wrapped(_highlight(r)))
-        facts = _reason_facts(r, min_score) if lang != "en" or explain else None
-        verdict, reason = ((r.verdict, r.reason) if facts is None or lang == "en"
-                           else (_verdict_ja(r.verdict, tax), _reason_ja(facts, tax)))
+        facts = _reason_facts(r, min_score)
+        verdict = r.verdict if lang == "en" else _verdict_ja(r.verdict, tax)
+        reason = reason_text(facts, tax, lang)
         if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
             reason = reason.removeprefix(f"{verdict}: ")
         said = RText().append(verdict, style=_VERDICT_STYLE[r.verdict]).append(f" — {_visible(reason)}")
@@ -1312,34 +1312,80 @@ def _reason_facts(r: Result, min_score: int) -> _ReasonFacts:
     )  # fmt: skip
 
 
-def _reason_ja(f: _ReasonFacts, tax: Taxonomy) -> str:
-    """The reason in Japanese, clause for clause as classify.py writes the English one."""
-    names = {a.id: a.name_ja for a in tax.areas}
+class _ReasonWords(NamedTuple):
+    """The words of a reason in one language (see :func:`reason_text`)."""
+
+    sep: str
+    """Between names (English names hold commas: ' / ')."""
+    join: str
+    """Between clauses."""
+    learned: str
+    rescored: str
+    tiers: dict[str, str] | None
+    """The tiers' heads (national strategic area); None: the tiers' own names (国家戦略技術領域)."""
+    econsec: str
+    withheld: str
+    evidence: str
+    excluded: str
+    none: str
+    held: str
+    yields: str
+    cut: str
+    framing: str
+    basic: str
+    terms_sep: str
+    """Between terms of the title (framing words, exclusions)."""
+
+
+_REASON = {
+    "en": _ReasonWords(
+        " / ", "; ", " (learned from the whole title)", " (scored by the learned model)",
+        {"strategic": "national strategic area", "emerging": "emerging/foundational area"},
+        "economic-security area only: ", "area terms found, but no area was reported",
+        "area terms found, but no area reached the reporting score",
+        "no area term found, only excluded term(s) (known false friends): ", "no area term found",
+        "held back (support terms only, and the learned model finds the area unlikely for the whole title): ",
+        "{a} yields to {b} (the source excludes it there)", "cut by --top {top}, not counted in the verdict: ",
+        "damped by framing term(s): ", "support-only evidence damped by basic-science wording: ", ", "),
+    "ja": _ReasonWords(
+        "、", "。", "（学習モデルがタイトル全体から判定）", "（学習モデルによるスコア）", None, "経済安保の技術領域: ",
+        "領域の語はあるが、報告した領域はない", "領域の語はあるが、報告スコアに達した領域はない",
+        "領域の語はなく、除外語（既知の誤検出語）のみ: ", "領域の語はない",
+        "保留（補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる）: ",
+        "{a}は{b}に譲る（出典がこの技術を{b}に含める）", "--top {top} で省略（判定に数えない）: ",
+        "人・社会・教育の研究を示す語で減衰: ", "機序の解明を示す語で補助語のみの根拠を減衰: ", "、"),
+}  # fmt: skip
+
+
+def reason_text(f: _ReasonFacts, tax: Taxonomy, lang: str, by_id: bool = False) -> str:
+    """The reason, clause for clause as classify.py writes the English one (a test checks that ``by_id`` English is
+    that text), naming tiers, areas and econ-security areas in ``lang`` for the table (an English-speaking user
+    test read ids in the verdict line); ``by_id``: by their ids, with classify's separators."""
+    w = _REASON[lang]
+    sep = ", " if by_id else w.sep
+    areas = {a.id: a.id if by_id else a.name(lang) for a in tax.areas}
+    econsec = {e.id: e.id if by_id else e.name(lang) for e in tax.econsec}
 
     def listed(ids: Sequence[str]) -> str:
-        return "、".join(names[a] + ("（学習モデルがタイトル全体から判定）" if a in f.learned else
-                                    "（学習モデルによるスコア）" if a in f.rescored else "") for a in ids)  # fmt: skip
+        return sep.join(areas[a] + (w.learned if a in f.learned else w.rescored if a in f.rescored else "")
+                        for a in ids)  # fmt: skip
 
-    parts = [f"{tax.tier(tier).name_ja}: {listed(ids)}" for tier, ids in (("strategic", f.strategic),
-                                                                            ("emerging", f.emerging)) if ids]
+    parts = [f"{w.tiers[tier] if w.tiers else tax.tier(tier).name_ja}: {listed(ids)}"
+             for tier, ids in (("strategic", f.strategic), ("emerging", f.emerging)) if ids]  # fmt: skip
     if not parts:
-        econsec = {e.id: e.name_ja for e in tax.econsec}
-        parts.append("経済安保の技術領域: " + "、".join(econsec[e] for e in f.econsec) if f.econsec
-                     else "領域の語はあるが、報告した領域はない" if f.withheld
-                     else "領域の語はあるが、報告スコアに達した領域はない" if f.evidence
-                     else "領域の語はなく、除外語（既知の誤検出語）のみ: " + "、".join(f.excluded) if f.excluded
-                     else "領域の語はない")  # fmt: skip
+        parts.append(w.econsec + sep.join(econsec[e] for e in f.econsec) if f.econsec
+                     else w.withheld if f.withheld else w.evidence if f.evidence
+                     else w.excluded + w.terms_sep.join(f.excluded) if f.excluded else w.none)  # fmt: skip
     if f.held:
-        parts.append("保留（補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる）: "
-                     + "、".join(names[a] for a in f.held))
-    parts += [f"{names[a]}は{names[b]}に譲る（出典がこの技術を{names[b]}に含める）" for a, b in f.yields.items()]
+        parts.append(w.held + sep.join(areas[a] for a in f.held))
+    parts += [w.yields.format(a=areas[a], b=areas[b]) for a, b in f.yields.items()]
     if f.cut:
-        parts.append(f"--top {f.top} で省略（判定に数えない）: " + "、".join(names[a] for a in f.cut))
+        parts.append(w.cut.format(top=f.top) + sep.join(areas[a] for a in f.cut))
     if f.framing:
-        parts.append("人・社会・教育の研究を示す語で減衰: " + "、".join(f.framing))
+        parts.append(w.framing + w.terms_sep.join(f.framing))
     if f.basic:
-        parts.append("機序の解明を示す語で補助語のみの根拠を減衰: " + "、".join(f.basic))
-    return "。".join(parts)
+        parts.append(w.basic + w.terms_sep.join(f.basic))
+    return w.join.join(parts)
 
 
 _WHY = {"ja": ("重点の項目を通じて: ", "経済安保の技術領域: ", "経済安保の技術領域: ", "{}の重点", "重点領域", "、"),
@@ -1722,7 +1768,8 @@ def nothing_screened_warning(summary: Summary, console: Console, lang: str = "en
 
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in summary.problems.items() if kind in UNCLASSIFIED_PROBLEMS)
         n = summary.rows_read
-        if summary.problems.get("formula_not_evaluated", 0) == n:  # the column is right; its values were never saved
+        if summary.problems.get("formula_not_evaluated", 0) == n and not summary.problems.get("empty_title"):
+            # the column is right; its values were never saved (with empty titles, the formulas were extra columns')
             text = (f"{column} の {n:,} 行すべてが、値の保存されていない数式です: ブックを Excel か LibreOffice で"
                     "開いて保存し直すと、数式の値が保存され、読めるようになります" if ja
                     else f"all {n:,} titles in {column} are formulas saved without their values (a workbook written by "

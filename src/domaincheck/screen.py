@@ -1338,9 +1338,6 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         text: str | None
         if flagged:
             text = None
-        elif title and formulas and title_at in formulas:
-            text = None  # the title is a formula whose value the file does not hold, with nothing to give way to
-            problems += ("formula_not_evaluated",)
         elif kind is not None:
             text = None  # an Excel error value, a number, a date: not a title
             problems += (kind,)

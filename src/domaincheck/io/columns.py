@@ -284,12 +284,15 @@ def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str
     """``header`` with the language sub-headings of ``cells`` joined to it, or None when ``cells`` is no such row. It
     is one when every cell that is not empty names a language (和文, 英文, 和, 英, (English), 日本語 …), each under a
     title's column name or to the right of one (the merged heading: 研究課題名, '' over 和文, 英文), one at least
-    under an empty name (the merged heading's other cells; a review found a 言語 column's first 英語 taken for
-    one). The column that holds the name keeps it when its label is Japanese, so that ``--column 研究課題名`` finds
-    it as before and the Japanese title's column is detected first; the others take their label (研究課題名（英文）;
-    研究課題名（英文）, 研究課題名（和文） for English first), but for a name that says its language already."""
+    under an empty name (the merged heading's other cells) or two naming both languages (the heading filled into
+    every cell it spans, 研究課題名, 研究課題名; or 和文課題名, 英文課題名: a second review); not a 言語 column's
+    first 英語 (a review). The column that holds the name keeps it when its label is Japanese, so that ``--column
+    研究課題名`` finds it as before and the Japanese title's column is detected first; the others take their label
+    (研究課題名（英文）; 研究課題名（英文）, 研究課題名（和文） for English first), but for a name that says its
+    language already."""
     names = list(header)
     under_blank = False
+    languages: set[str] = set()
     for at, cell in enumerate(cells):
         if cell is None or (type(cell) is str and not cell.strip()):
             continue
@@ -302,10 +305,11 @@ def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str
             return None
         own = header[at].strip()
         under_blank = under_blank or not own
+        languages.add(language)
         said = _title_language(own) if own else None
         if not (language == "ja" and own) and not (said is not None and said.explicit):
             names[at] = f"{parent}（{label}）"
-    return tuple(names) if under_blank else None
+    return tuple(names) if under_blank or len(languages) > 1 else None
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"
@@ -339,8 +343,8 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
         key = normalize_column_name(spec)
         keys = [normalize_column_name(name) for name in header]
         for index, name in enumerate(keys):
-            if name == key:
-                return index
+            if name == key or (_halves(header[index]) and "/".join(_halves(header[index])) == key):
+                return index  # a name on two lines, given with a space or a slash between them (a review)
         # --column 研究課題名 for a header 【研究課題名】: it found a data cell of the instructions sheet instead (a
         # user test), and the call went unread
         for index, name in enumerate(keys):

@@ -1071,6 +1071,12 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
                         table.total = expected = None
+                    # A row whose values are all empty is blank, formulas or not: a template's rows hold lookup or
+                    # numbering formulas (=IF(C5="","",VLOOKUP(…)), =ROW()-1) whose empty values Excel may save as
+                    # none at all, and those rows are no proposals (a review found them read as 170 empty titles)
+                    if _is_blank(cells):
+                        blank[0] += 1
+                        continue
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
                         unevaluated = tuple(
@@ -1079,11 +1085,6 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                         )  # fmt: skip
                         for i in unevaluated:
                             cells[i] = texts[i]
-                    # blank once the formulas are in: a row of formulas alone, saved without their values, is a
-                    # row (it was skipped as blank, and lost from the output: found in session 25)
-                    if not unevaluated and _is_blank(cells):
-                        blank[0] += 1
-                        continue
                     yield RawRow(number, cells, unevaluated, (), formats)
 
             table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
