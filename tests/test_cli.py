@@ -2752,6 +2752,17 @@ def test_the_no_title_warnings_say_what_is_wrong(tmp_path: Path) -> None:
     assert r.exit_code == 0 and r.stderr.startswith(
         "Warning: all 3 titles in '研究課題名' (detected) are formulas saved without their values"), r.stderr
     assert "open and save it in Excel or LibreOffice" in r.stderr and "right column" not in r.stderr
+    # a sheet of formulas alone, saved without values: its rows are blank, and the warning says what they hold
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["研究課題名", "番号"])
+    for _ in range(2):
+        sheet.append(['=CONCATENATE("量子","センサ")', "=ROW()-1"])
+    workbook.save(book)
+    r = run(*MIN, "screen", "--lang", "en", str(book), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert "(2 blank records skipped, 2 of them formulas saved without their values: open and save the workbook" \
+        in r.stderr.replace("\n", " "), r.stderr  # fmt: skip
     # empty titles whose keywords (-x) are the formulas: the titles are not said to be formulas (a review)
     workbook = openpyxl.Workbook()
     sheet = workbook.active

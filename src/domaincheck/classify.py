@@ -34,8 +34,11 @@ from .normalize import Normalized, Quotations, around_quotations, normalize, quo
 MAX_TITLE_CHARS = 10_000
 _ALNUM = re.compile(r"[^\W_]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")  # kana, CJK ideographs
-_HIRAGANA = re.compile("[\u3041-\u309f]+")
-"""Text of hiragana alone: particles and endings, in a learned piece."""
+_GRAMMAR = frozenset(("いた", "よる", "による", "から", "からの", "ため", "ための", "めの", "した", "する", "して",
+                      "おけ", "おける", "における", "として", "とし", "つい", "ついて", "について", "られ", "れる",
+                      "され", "および", "また", "その", "への", "での", "との", "ない"))  # fmt: skip
+"""Kana pieces of a title's grammar (を用いた, による, における): no evidence to a reader. Not kana as such: がん
+(cancer), うつ (depression) are the words that carry an area (a review)."""
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 WEIGHTS = {STRONG: 1.0, "support": 0.45}
 FUZZY_FACTOR = 0.7
@@ -447,8 +450,8 @@ class Classifier:
         # A piece trimmed to one character (用 of を用いた, 化), or of kana alone that writes grammar (いた of 用いた,
         # よる of による: a URA's user test could not put them in a review record), says nothing to a reader beside a
         # real word: it is left out when another carries the area too
-        telling = [ev for ev in out if len(ev.text) > 1 and not _HIRAGANA.fullmatch(ev.text)]
-        return telling or out
+        telling = [ev for ev in out if len(ev.text) > 1 and ev.text not in _GRAMMAR]
+        return telling or [ev for ev in out if len(ev.text) > 1] or out
 
     @staticmethod
     def _evidence(title: str, norm: Normalized, spans: list[Span], quoted: Quotations | None) -> _TitleEvidence:

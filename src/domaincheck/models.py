@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -692,6 +692,32 @@ class Brief(NamedTuple):
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
                    tuple(learned), result.held)  # fmt: skip
+
+
+def program_tops(tax: Taxonomy) -> dict[str, str]:
+    """Each support program's and measure's id, and each of their items', → its program's id (the protection and
+    promotion uses are not among them: they have columns of their own or none)."""
+    tops: dict[str, str] = {}
+    for prog in tax.programs:
+        if prog.kind in ("program", "measure"):
+            tops[prog.id] = prog.id
+            tops.update((item.id, prog.id) for item in prog.items)
+    return tops
+
+
+def program_names(tax: Taxonomy, ids: Sequence[str], lang: str, tops: Mapping[str, str] | None = None) -> list[str]:
+    """The support programs and measures among ``ids`` by name, each once with its items after it, as the classify
+    table names them (:func:`program_entry`): screen's dc_program_names and classify's CSV program_names.
+    ``tops``: :func:`program_tops` of ``tax``, when the caller holds it."""
+    tops = program_tops(tax) if tops is None else tops
+    items: dict[str, list[str]] = {}
+    for pid in ids:
+        top = tops.get(pid)
+        if top is not None:
+            listed = items.setdefault(top, [])
+            if pid != top:
+                listed.append(pid)
+    return [program_entry(tax, top, listed, lang) for top, listed in items.items()]
 
 
 def program_entry(tax: Taxonomy, top: str, items: Sequence[str], lang: str) -> str:

@@ -25,6 +25,7 @@ from .models import (
     Statement,
     Taxonomy,
     program_entry,
+    program_names,
     support_only,
     terms_and_learned,
 )
@@ -832,15 +833,9 @@ def _result_names(r: Result, tax: Taxonomy | None, lang: str) -> dict[str, str]:
     ja = lang == "ja"
     verdict = (tax.tier(r.verdict).name_ja if ja else tax.tier(r.verdict).name_en) if r.verdict in TIERS \
         else VERDICT_WORDS["ja" if ja else "en"].get(r.verdict, r.verdict)  # fmt: skip
-    items: dict[str, list[str]] = {}  # support programs and measures, each with its items after it
-    for p in r.programs:
-        if p.kind in ("program", "measure"):
-            listed = items.setdefault(p.parent or p.id, [])
-            if p.parent:
-                listed.append(p.id)
     return {"verdict_name": verdict, "area_names": "|".join(a.name_ja if ja else a.name_en for a in r.areas),
             "econsec_names": "|".join(e.name_ja if ja else e.name_en for e in r.econsec),
-            "program_names": "|".join(program_entry(tax, top, listed, lang) for top, listed in items.items())}
+            "program_names": "|".join(program_names(tax, [p.id for p in r.programs], lang))}
 
 
 # Control characters from an input file (an escape sequence that would restyle or rewrite the terminal) are shown as
@@ -1531,6 +1526,7 @@ _SUMMARY_WORDS = {
            "econsec": "rows with econ-security areas", "econsec_area": "  econ-security {}",
            "held": "rows with an area held back (dc_held)", "held_area": "  held back {}",
            "problems": "rows with problems", "problem": "  problem {}",
+           "formula_blank": "  of them, formulas saved without values (open and save in Excel to read them)",
            "title_from_other_column": "rows classified by the other language's title (title_from_other_column)",
            "title_from_extra_column":
                "rows classified by the extra columns for want of a title (title_from_extra_column)",
@@ -1541,6 +1537,7 @@ _SUMMARY_WORDS = {
            "econsec": "経済安保の技術領域がある行", "econsec_area": "  経済安保 {}",
            "held": "学習モデルが保留した領域のある行（dc_held）", "held_area": "  保留 {}",
            "problems": "問題のある行", "problem": "  問題 {}",
+           "formula_blank": "  うち値の保存されていない数式だけの行（Excel で開いて保存すると読めます）",
            "title_from_other_column": "もう一方の言語のタイトルで分類した行（title_from_other_column）",
            "title_from_extra_column": "タイトルがないため追加の列で分類した行（title_from_extra_column）",
            "unfilled_row": "番号だけで未記入の行（unfilled_row）",
@@ -1592,6 +1589,8 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     t.add_row(w["written"], f"{summary.rows_written:,}")
     if summary.blank_rows_skipped:
         t.add_row(w["blank"], f"{summary.blank_rows_skipped:,}")
+        if summary.formula_rows_skipped:  # their values may be lost rather than empty (two reviews)
+            t.add_row(w["formula_blank"], f"{summary.formula_rows_skipped:,}")
     for verdict, n in summary.verdicts.items():
         t.add_row(w["verdict"].format(named(verdict)), f"{n:,}")
     for tier, n in summary.tiers.items():
@@ -1756,11 +1755,19 @@ def nothing_screened_warning(summary: Summary, console: Console, lang: str = "en
         if ja:
             skipped = summary.blank_rows_skipped
             blank = f"（空のレコード {skipped:,} 件を読み飛ばしました）" if skipped else ""
+            if summary.formula_rows_skipped:
+                blank = (f"（空のレコード {skipped:,} 件を読み飛ばしました。うち {summary.formula_rows_skipped:,} 件は"
+                         "値の保存されていない数式だけの行です: ブックを Excel か LibreOffice で開いて保存し直すと、"
+                         "数式の値が保存され、読めるようになります）")  # fmt: skip
             where = ("入力にレコードがありません" if summary.input_format == "jsonl"
                      else "入力の見出し行の下にデータ行がありません")  # fmt: skip
             text = f"{where}{blank}: 何もスクリーニングしていません"
         else:
             blank = f" ({summary.blank_rows_skipped:,} blank records skipped)" if summary.blank_rows_skipped else ""
+            if summary.formula_rows_skipped:
+                blank = (f" ({summary.blank_rows_skipped:,} blank records skipped, {summary.formula_rows_skipped:,} "
+                         "of them formulas saved without their values: open and save the workbook in Excel or "
+                         "LibreOffice, which stores the values)")  # fmt: skip
             where = "no records" if summary.input_format == "jsonl" else "no data rows under its header"
             text = f"the input has {where}{blank}: nothing was screened"
     else:

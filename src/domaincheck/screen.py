@@ -121,7 +121,8 @@ from domaincheck.models import (
     Brief,
     Result,
     Taxonomy,
-    program_entry,
+    program_names,
+    program_tops,
     terms_and_learned,
 )
 
@@ -394,6 +395,9 @@ class Summary:
     subheading_row: int | None = None
     """The data row under the header whose language sub-headings (和文, 英文 under a merged 研究課題名) were joined to
     the column names, not read as a row (:attr:`~domaincheck.io.readers.Table.subheading_row`); else None."""
+    formula_rows_skipped: int = 0
+    """Of the blank records skipped (xlsx), those whose cells are formulas saved without their values: a template's
+    lookup or numbering formulas, or a sheet a program wrote, whose values opening and saving it in Excel stores."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -439,6 +443,7 @@ class Summary:
             "unclassified_problems": dict(self.unclassified_problems),
             "title_column_other_language": self.title_column_other_language,
             "subheading_row": self.subheading_row,
+            "formula_rows_skipped": self.formula_rows_skipped,
         }  # fmt: skip
 
 
@@ -576,10 +581,7 @@ class _Names:
             self._econsec = {e.id: e.name_ja if ja else e.name_en for e in taxonomy.econsec}
             self._protection = {p.id: p.name_ja if ja else p.name_en for p in taxonomy.programs
                                 if p.kind == "protection"}  # fmt: skip
-            for prog in taxonomy.programs:
-                if prog.kind in ("program", "measure"):
-                    self._top[prog.id] = prog.id
-                    self._top.update((item.id, prog.id) for item in prog.items)
+            self._top = program_tops(taxonomy)
         self._memo: dict[tuple[str, str, str, str], _Cells] = {}
 
     def cells(self, ids: _Cells) -> _Cells:
@@ -601,14 +603,7 @@ class _Names:
         (as the classify table names them), ``|``-joined."""
         if self._taxonomy is None or not programs:
             return ""
-        items: dict[str, list[str]] = {}
-        for pid in programs.split("|"):
-            top = self._top.get(pid)
-            if top is not None:
-                listed = items.setdefault(top, [])
-                if pid != top:
-                    listed.append(pid)
-        return "|".join([program_entry(self._taxonomy, top, listed, self._lang) for top, listed in items.items()])
+        return "|".join(program_names(self._taxonomy, programs.split("|"), self._lang, self._top))
 
 
 def _named(names: Mapping[str, str], joined: str) -> str:
@@ -1011,6 +1006,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         header_like_first_row=_header_like(table.first_values) if options.no_header else None,
         header_row=table.header_row,
         subheading_row=table.subheading_row,
+        formula_rows_skipped=table.formula_rows[0],
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
         title_column_detected=run.detected,

@@ -136,6 +136,9 @@ class Table:
     total: int | None
     """Number of data rows when cheaply known (xlsx dimensions), else None."""
     blank_rows: list[int] = field(default_factory=lambda: [0])
+    formula_rows: list[int] = field(default_factory=lambda: [0])
+    """xlsx: a one-item counter of the blank records skipped whose cells hold formulas saved without their values
+    (a template's lookup formulas, or a sheet a program wrote and no one opened: see ``data`` in the xlsx reader)."""
     """A one-item counter of blank records skipped so far, updated while ``rows`` is consumed."""
     sheet: str | None = None
     """xlsx: the name of the worksheet read."""
@@ -1059,6 +1062,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             declared = start.declared_rows
             total = declared - consumed if declared is not None and declared > consumed else None
             blank = [0]
+            formula_blank = [0]
             rows = start.rows
             formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet, source.name) else None
 
@@ -1076,6 +1080,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     # none at all, and those rows are no proposals (a review found them read as 170 empty titles)
                     if _is_blank(cells):
                         blank[0] += 1
+                        if texts is not None and any(isinstance(f, str) and f.startswith("=") for f in texts):
+                            formula_blank[0] += 1  # said in the summary: the values may be lost, not empty
                         continue
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
@@ -1087,7 +1093,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                             cells[i] = texts[i]
                     yield RawRow(number, cells, unevaluated, (), formats)
 
-            table = Table(header, data(), "xlsx", None, total, blank, sheet=worksheet.title,
+            table = Table(header, data(), "xlsx", None, total, blank, formula_blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner else None, context=context, widths=widths,
                           hidden=hidden, other_sheets=others, first_values=list(header_cells), header_at=consumed)
             yield table
