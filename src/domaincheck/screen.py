@@ -27,10 +27,11 @@ Public API::
   text classified: read as U+FFFD, still classified; the cell is written as it is),
   ``unclassifiable_title`` (the classifier rejected it), ``title_placeholder`` (未定, なし, (未入力), TBD, －: a cell
   that stands for a title not given; not classified), ``header_repeated`` (the column names again among the rows,
-  as an export repeats them after a page break: not classified), ``unfilled_row`` (no title and nothing but a number:
-  a template's row numbered in advance, not filled in; not classified, and not counted among the rows with
-  problems), ``formula_not_evaluated`` (xlsx: the title or an extra
-  column is a formula saved without its value; the formula text is written, the row is not classified),
+  as an export repeats them after a page break: not classified), ``unfilled_row`` (no title and nothing but a number
+  in the first column: a template's row numbered in advance, not filled in; not classified, and not counted among
+  the rows with problems), ``formula_not_evaluated`` (the title or an extra column is a formula saved without its
+  value, or a formula's text: the cell is written as it is; a title gives way as a number there does, an extra
+  column is left out),
   ``cell_truncated`` (xlsx output only: a cell
   over Excel's 32,767 characters was cut). Rows that are not classified get the verdict ``error``.
   Result columns already present in the input (a file screened before) are replaced, and listed in
@@ -1242,8 +1243,9 @@ def _unfilled(cells: list[Any], plan: _Plan) -> str:
 
 
 def _empty(problems: tuple[str, ...], cells: list[Any], plan: _Plan) -> tuple[str, ...]:
-    """``problems`` with a row's with nothing to classify: ``empty_title``, or ``unfilled_row`` (:func:`_unfilled`),
-    whose row a text file may end early (2 without the commas of the empty cells): not counted short as well."""
+    """``problems`` with the kind of a row that has nothing to classify: ``empty_title``, or ``unfilled_row``
+    (:func:`_unfilled`), a row a text file may end early (2 without the commas of its empty cells) and that is not
+    counted short as well."""
     kind = _unfilled(cells, plan)
     if kind == "unfilled_row":
         return (*(p for p in problems if p != "short_row"), kind)
