@@ -4210,3 +4210,23 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     assert program_entry(taxonomy, "moonshot", [i for i in ids if i.startswith("moonshot_goal_")], lang) in (
         row["program_names"].split("|"))
     assert not any("_" in name for name in row["program_names"].split("|"))  # names, no ids
+
+
+def test_classify_json_cites_each_program_and_marks_the_editorial_links(taxonomy: Any) -> None:
+    """A research administrator could cite no program from classify's output: each program or item gives the line
+    of the source that names it, and whether the title's link to it is this tool's reading (an item's or a focus's
+    areas, an econ-security area's program), as show marks it; a tier's programs are the source's."""
+    lines = {p.id: p.source.line for p in taxonomy.programs} | {
+        i.id: i.source.line for p in taxonomy.programs for i in p.items}
+    r = run("classify", "誤り耐性量子コンピュータの開発", "核物質の計量管理", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    quantum, cbrn = json.loads(r.stdout)
+    for p in quantum["programs"] + cbrn["programs"]:
+        assert p["source_line"] == lines[p["id"]], p
+        assert list(p)[-2:] == ["source_line", "editorial"]  # new keys last
+    marked = {p["id"]: p["editorial"] for p in quantum["programs"]}
+    assert marked["moonshot_goal_6"] and marked["moonshot"]  # a goal's areas; Moonshot through its goal
+    assert not marked["csti_command"]  # a measure of the strategic tier: the source's
+    assert all(p["editorial"] for p in cbrn["programs"])  # an econ-security area's programs
+    show = {p["id"]: p["editorial"] for p in json.loads(run("show", "quantum", "-f", "json").stdout)["programs"]}
+    assert all(show[k] == v for k, v in marked.items() if k in show)

@@ -754,21 +754,24 @@ _ProgramRow = tuple[str, str, str, str, frozenset[str], tuple[str, ...], bool, t
 econ-security areas, items."""
 
 
-_PROGRAM_INDEXES: dict[int, tuple[Taxonomy, tuple[_ProgramRow, ...]]] = {}
+_PROGRAM_INDEXES: dict[int, tuple[Taxonomy, tuple[_ProgramRow, ...], dict[str, int]]] = {}
 """id of a taxonomy -> it and its :func:`_program_index` (the taxonomy is held, so its id is not reused)."""
 
 
-def _programs_of(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
-    """The taxonomy's programs as :func:`applicable_programs` reads them, worked out once per taxonomy (reading the
-    taxonomy's objects for every combination of areas cost about 30 µs)."""
+def _programs_of(taxonomy: Taxonomy) -> tuple[tuple[_ProgramRow, ...], dict[str, int]]:
+    """The taxonomy's programs as :func:`applicable_programs` reads them, and the source line of each program and
+    item, worked out once per taxonomy (reading the taxonomy's objects for every combination of areas cost about
+    30 µs)."""
     known = _PROGRAM_INDEXES.get(id(taxonomy))
     if known is not None and known[0] is taxonomy:
-        return known[1]
+        return known[1], known[2]
     if len(_PROGRAM_INDEXES) >= 8:  # a process loads few taxonomies; a long-lived one that loads many stays bounded
         _PROGRAM_INDEXES.clear()
     index = _program_index(taxonomy)
-    _PROGRAM_INDEXES[id(taxonomy)] = (taxonomy, index)
-    return index
+    lines = {p.id: p.source.line for p in taxonomy.programs} | {
+        i.id: i.source.line for p in taxonomy.programs for i in p.items}
+    _PROGRAM_INDEXES[id(taxonomy)] = (taxonomy, index, lines)
+    return index, lines
 
 
 def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
@@ -801,8 +804,8 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     tiers = {tier for _, tier in hits}
     area_ids = [a for a, _ in hits]
     out: list[ProgramHit] = []
-    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, items in _programs_of(
-            taxonomy):  # fmt: skip
+    index, lines = _programs_of(taxonomy)
+    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, items in index:
         basis: tuple[str, str, tuple[str, ...]] | None = None
         if program_focus:
             # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
@@ -817,7 +820,7 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
                 basis = ("econsec", "", tuple(econsec))
         at = len(out)
         if basis is not None:
-            out.append(_program_hit(shared, program_id, kind, name_ja, name_en, None, basis))
+            out.append(_program_hit(shared, program_id, kind, name_ja, name_en, None, basis, lines))
         for item_id, item_ja, item_en, item_areas, narrowed in items:
             if item_areas.isdisjoint(area_ids):
                 continue
@@ -825,22 +828,23 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
                 links is None or a not in narrowed or (a, item_id) in links)])
             if matched:
                 out.append(_program_hit(shared, item_id, kind, item_ja, item_en, program_id,
-                                        ("item", program_id, matched)))  # fmt: skip
+                                        ("item", program_id, matched), lines))  # fmt: skip
         if basis is None and len(out) > at:
             # Items without their program (a strategic title's Moonshot goal: Moonshot itself serves the emerging
             # tier): the program too, ahead of them, so that a filter on its id finds the title (a user test)
             out.insert(at, _program_hit(shared, program_id, kind, name_ja, name_en, None,
-                                        ("items", "", tuple([hit.id for hit in out[at:]]))))  # fmt: skip
+                                        ("items", "", tuple([hit.id for hit in out[at:]])), lines))  # fmt: skip
     return tuple(out)
 
 
 def _program_hit(shared: dict[tuple[Any, ...], ProgramHit] | None, program_id: str, kind: str, name_ja: str,
-                 name_en: str, parent: str | None, basis: tuple[str, str, tuple[str, ...]]) -> ProgramHit:  # fmt: skip
+                 name_en: str, parent: str | None, basis: tuple[str, str, tuple[str, ...]],
+                 lines: Mapping[str, int]) -> ProgramHit:  # fmt: skip
     """The ProgramHit of a program (or item) on ``basis``: the one in ``shared`` when it holds it (capped)."""
     key = (program_id, parent, basis)
     hit = shared.get(key) if shared is not None else None
     if hit is None:
-        hit = ProgramHit(program_id, kind, name_ja, name_en, _why(basis), parent, basis)
+        hit = ProgramHit(program_id, kind, name_ja, name_en, _why(basis), parent, basis, lines.get(program_id))
         if shared is not None and len(shared) < _PLAN_CACHE_MAX:
             shared[key] = hit
     return hit

@@ -575,11 +575,23 @@ class ProgramHit(NamedTuple):
     areas the title touches), (``focus``, "", the program's focus areas reported), (``item``, the parent program,
     the reported areas in the item's focus) or, for a program that applies only through its items, (``items``, "",
     those items' ids). The Japanese table says ``why`` from it; not in the JSON."""
+    line: int | None = None
+    """The line of the source that names the program or item (``source_line`` in the JSON)."""
+
+    @property
+    def editorial(self) -> bool:
+        """Whether the link from the title to the program is this taxonomy's reading rather than the source's: an
+        item's (a Moonshot goal's, a K Program field's) or a program focus's areas, or an econ-security area's
+        program (the source ties neither list to the other), as ``show`` marks them; a tier's programs are the
+        source's."""
+        return self.parent is not None or self.basis[0] in ("focus", "econsec", "items", "item")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form; ``source_line`` and ``editorial`` came last (a research administrator could cite no
+        program from classify's output)."""
         return {"id": self.id, "kind": self.kind, "name_ja": self.name_ja, "name_en": self.name_en,
-                "parent": self.parent, "why": self.why}  # fmt: skip
+                "parent": self.parent, "why": self.why, "source_line": self.line,
+                "editorial": self.editorial}  # fmt: skip
 
 
 class Result(NamedTuple):

@@ -245,13 +245,12 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     from .classify import applicable_programs
 
     sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
-    focused = {p.id for p in tax.programs if p.focus}
     # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
     # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). So is one through an
-    # econ-security area, which an area reaches here only through the crosswalk. `why` stays classify's.
+    # econ-security area, which an area reaches here only through the crosswalk (ProgramHit.editorial, which
+    # classify's JSON gives too). `why` stays classify's.
     data["programs"] = [{**p.to_dict(), "why_ja": program_why(p, tax, "ja"), "why_en": program_why(p, tax, "en"),
-                         "source": _src(sources[p.id]),
-                         "editorial": p.parent is not None or p.id in focused or p.basis[0] in ("econsec", "items")}
+                         "source": _src(sources[p.id])}
                         for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
                         ]  # fmt: skip
     data["strategies"] = [{"name_ja": st.name_ja, "name_en": st.name_en, "decided": _text(st.decided),
