@@ -412,7 +412,7 @@ class Taxonomy:
     framing_terms: tuple[str, ...] = ()
     """Terms that frame a title as non-technology study (education, ethics, history): they damp every area."""
     framing_factor: float = 1.0
-    """Factor applied to every area's evidence weight when a framing term is present."""
+    """Factor applied to every area's evidence weight when a framing term is present (its square for two or more)."""
     basic_terms: tuple[str, ...] = ()
     """Terms that present a title as elucidating a mechanism (basic science): they damp areas with only support
     evidence, since a technology the title develops is normally named by a strong term."""
