@@ -759,7 +759,8 @@ econ-security areas, items."""
 
 
 _PROGRAM_INDEXES: dict[int, tuple[Taxonomy, tuple[_ProgramRow, ...], dict[str, int]]] = {}
-"""id of a taxonomy -> it and its :func:`_program_index` (the taxonomy is held, so its id is not reused)."""
+"""id of a taxonomy -> it, its :func:`_program_index` and its programs' and items' source lines (the taxonomy is
+held, so its id is not reused)."""
 
 
 def _programs_of(taxonomy: Taxonomy) -> tuple[tuple[_ProgramRow, ...], dict[str, int]]:
