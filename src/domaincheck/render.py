@@ -481,6 +481,12 @@ def program_data(p: Program) -> dict[str, Any]:
     }  # fmt: skip
 
 
+_SERVES = {"ja": ("、", "＋", "経済安保の技術領域", "（解釈）", "重点領域（解釈）: ", "、", "。"),
+           "en": (", ", " + ", "economic-security areas", " (editorial)", "focus (editorial): ", " / ", "; ")}
+"""The words of ``programs``' "serves" column for a person, per language: between tiers, before the econ-security
+areas, their name, the editorial mark, the focus's head, between areas, between the served and the focus."""
+
+
 def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None = None,
                   nested: bool = False, machine: bool = False) -> list[dict[str, str]]:  # fmt: skip
     """Flat rows for ``programs``: one per program and per item. What each serves is said by ids (``emerging +
@@ -497,19 +503,13 @@ def programs_rows(programs: Sequence[Program], lang: str, tax: Taxonomy | None =
                 serves = f"{serves} + {link}" if serves else link
             # focus and item areas are this taxonomy's reading (programs.yaml), marked as the crosswalk is
             return serves + ("; " if serves else "") + "focus (editorial): " + ", ".join(focus) if focus else serves
-        if lang == "en":  # by name too: ids (energy_gx, moonshot_goal_6) said little to a reader (a review)
-            served = ", ".join(tax.tier(t).name_en for t in tiers) + (" + " if tiers and econsec else "") \
-                + ("economic-security areas" + (" (editorial)" if editorial else "") if econsec else "")
-            if not focus:
-                return served
-            return served + ("; " if served else "") + "focus (editorial): " \
-                + " / ".join(tax.area(a).name_en for a in focus)  # names hold commas  # fmt: skip
-        served = "、".join(tax.tier(t).name_ja for t in tiers) + ("＋" if tiers and econsec else "") \
-            + ("経済安保の技術領域" + ("（解釈）" if editorial else "") if econsec else "")  # fmt: skip
+        # by name in either language (an English reader had ids, energy_gx: a review); English names hold commas
+        tier_sep, plus, areas_word, marked, head, name_sep, then = _SERVES[lang]
+        served = tier_sep.join(_tier_name(tax, t, lang) for t in tiers) + (plus if tiers and econsec else "") \
+            + (areas_word + (marked if editorial else "") if econsec else "")  # fmt: skip
         if not focus:
             return served
-        names = {a.id: a.name_ja for a in tax.areas}
-        return served + ("。" if served else "") + "重点領域（解釈）: " + "、".join(names[a] for a in focus)
+        return served + (then if served else "") + head + name_sep.join(tax.area(a).name(lang) for a in focus)
 
     def facts_cells(said: Sequence[Statement]) -> dict[str, str]:
         text = _joined([x.get(lang) for x in said], lang)
@@ -830,9 +830,8 @@ def _result_names(r: Result, tax: Taxonomy | None, lang: str) -> dict[str, str]:
     if tax is None:
         return dict.fromkeys(CLASSIFY_CSV_COLUMNS[-4:], "")
     ja = lang == "ja"
-    verdict = (tax.tier(r.verdict).name_ja if ja else tax.tier(r.verdict).name_en) if r.verdict in TIERS \
-        else VERDICT_WORDS["ja" if ja else "en"].get(r.verdict, r.verdict)  # fmt: skip
-    return {"verdict_name": verdict, "area_names": "|".join(a.name_ja if ja else a.name_en for a in r.areas),
+    return {"verdict_name": _verdict_name(r.verdict, tax, lang),
+            "area_names": "|".join(a.name_ja if ja else a.name_en for a in r.areas),
             "econsec_names": "|".join(e.name_ja if ja else e.name_en for e in r.econsec),
             "program_names": "|".join(program_names(tax, [p.id for p in r.programs], lang))}
 
@@ -1001,7 +1000,7 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
             console.print()
         console.print(Wrapped(_highlight(r)))
         facts = _reason_facts(r, min_score)
-        verdict = r.verdict if lang == "en" else _verdict_ja(r.verdict, tax)
+        verdict = r.verdict if lang == "en" else _verdict_name(r.verdict, tax, lang)
         reason = reason_text(facts, tax, lang)
         if lang != "en":  # a tier's verdict is the reason's first tier: 国家戦略技術領域 — 量子, said once
             reason = reason.removeprefix(f"{verdict}: ")
@@ -1241,9 +1240,15 @@ def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple
     return [(k, w.programs_sep.join(v)) for k, v in lines.items()]
 
 
-def _verdict_ja(verdict: str, tax: Taxonomy) -> str:
-    """A verdict in Japanese: a tier's verdict is the tier's official name (国家戦略技術領域)."""
-    return tax.tier(verdict).name_ja if verdict in TIERS else _WORDS["ja"].verdicts.get(verdict, verdict)
+def _tier_name(tax: Taxonomy, tier: str, lang: str) -> str:
+    """A tier's official name in ``lang`` (国家戦略技術領域, National strategic technology domains)."""
+    return tax.tier(tier).name_ja if lang == "ja" else tax.tier(tier).name_en
+
+
+def _verdict_name(verdict: str, tax: Taxonomy, lang: str) -> str:
+    """A verdict by name in ``lang``: a tier's verdict is the tier's official name (国家戦略技術領域), the others as
+    ``screen``'s dc_verdict_name gives them (経済安保のみ, No area)."""
+    return _tier_name(tax, verdict, lang) if verdict in TIERS else VERDICT_WORDS[lang].get(verdict, verdict)
 
 
 def _tier_short(tax: Taxonomy, tier: str) -> str:
@@ -1364,7 +1369,7 @@ def reason_text(f: _ReasonFacts, tax: Taxonomy, lang: str, by_id: bool = False) 
         return sep.join(areas[a] + (w.learned if a in f.learned else w.rescored if a in f.rescored else "")
                         for a in ids)  # fmt: skip
 
-    parts = [f"{w.tiers[tier] if w.tiers else tax.tier(tier).name_ja}: {listed(ids)}"
+    parts = [f"{w.tiers[tier] if w.tiers else _tier_name(tax, tier, lang)}: {listed(ids)}"
              for tier, ids in (("strategic", f.strategic), ("emerging", f.emerging)) if ids]  # fmt: skip
     if not parts:
         parts.append(w.econsec + sep.join(econsec[e] for e in f.econsec) if f.econsec
@@ -1406,7 +1411,7 @@ def program_why(p: ProgramHit, tax: Taxonomy, lang: str) -> str:
     if kind == "item":
         head = of_program.format(next(q.name_ja if ja else q.name_en for q in tax.programs if q.id == of))
     else:
-        head = (tax.tier(of).name_ja if ja else tax.tier(of).name_en) if kind == "tier" else focus
+        head = _tier_name(tax, of, lang) if kind == "tier" else focus
     return f"{head}: " + sep.join(tax.area(a).name(lang) for a in ids)
 
 

@@ -1260,8 +1260,7 @@ def _extra_part(cell: Any, formula: bool) -> tuple[str, bool]:
     part = _extra_text(cell)
     if part or type(cell) is not str:
         return part, False
-    text = cell.strip()
-    return "", text[:1] in ("=", "'") and is_formula_text(text)
+    return "", is_formula_text(cell.strip())
 
 
 def _other_language_title(cells: list[Any], at: int, formulas: Any) -> tuple[str | None, str]:

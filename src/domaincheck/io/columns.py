@@ -217,8 +217,9 @@ def _title_language(name: str) -> _Language | None:
     None for a name that is no title's (テーマ, 事業名, Subject), or whose suffix says something else
     (研究課題名（フリガナ）, 研究課題名（和文・変更前）: a reading, an earlier title)."""
     key = _undecorated(normalize_column_name(name))
-    if "/" not in key and _halves(name) and _without_suffix(_SUFFIX.sub("", key)) not in _TITLE_BASES:
-        key = "/".join(_undecorated(half) for half in _halves(name))  # 研究課題名⏎Project Title: as with a slash
+    lines = _halves(name)
+    if "/" not in key and lines and _without_suffix(_SUFFIX.sub("", key)) not in _TITLE_BASES:
+        key = "/".join(_undecorated(line) for line in lines)  # 研究課題名⏎Project Title: as with a slash
     language: str | None = None
     for suffix in _SUFFIX.findall(key):
         said = _SEPARATORS.sub("", _OPTIONAL.sub("", suffix[1:-1]))  # 研究課題名（和文、全角100字以内）: 和文
@@ -343,7 +344,7 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
         key = normalize_column_name(spec)
         keys = [normalize_column_name(name) for name in header]
         for index, name in enumerate(keys):
-            if name == key or (_halves(header[index]) and "/".join(_halves(header[index])) == key):
+            if name == key or (key and "/".join(_halves(header[index])) == key):
                 return index  # a name on two lines, given with a space or a slash between them (a review)
         # --column 研究課題名 for a header 【研究課題名】: it found a data cell of the instructions sheet instead (a
         # user test), and the call went unread

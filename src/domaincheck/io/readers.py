@@ -166,7 +166,7 @@ class Table:
     (a call delivered as one sheet per category, 一般枠 and 若手枠)."""
     subheading_row: int | None = None
     """The data row under the header that named the languages of the columns under a merged heading (研究課題名 over
-    和文 and 英文), joined to the column names (研究課題名（和文）, 研究課題名（英文）) and not read as a row: its
+    和文 and 英文), joined to the column names (研究課題名, 研究課題名（英文）) and not read as a row: its
     :attr:`RawRow.number`; None when there was none (see :func:`~domaincheck.io.columns.joined_subheadings`)."""
     header_at: int = 1
     """Where the header is: the 1-based row of a workbook (a data row's is ``header_at + RawRow.number``); the
