@@ -596,6 +596,15 @@ def test_program_items_narrowed_by_technology(classifier) -> None:  # type: igno
     assert "moonshot_goal_6" in items("超伝導量子ビットによる誤り耐性量子コンピュータ")
     assert "moonshot_goal_6" not in items("ダイヤモンドNVセンターによる量子センシング")
     assert not {"moonshot_goal_1", "moonshot_goal_3"} & items("Large language models for legal document summarization")
+    # Goal 8 (controlling typhoons and heavy rain) follows observation and prediction, not seismic isolation; goal 5
+    # not farm machinery; CRONOS (information and communication) not power semiconductors (a company's user test)
+    assert "moonshot_goal_8" in items("台風の進路予測の高精度化")
+    assert "moonshot_goal_8" not in items("超高層ビル向け免震装置の高性能化")
+    assert "moonshot_goal_5" in items("牛のルーメン微生物によるメタン削減")
+    assert "moonshot_goal_5" not in items("トラクターの自動操舵システムによるスマート農業")
+    cronos = [[p.id for p in classifier.classify(t).programs if p.id == "cronos"]
+              for t in ("6G向けテラヘルツ無線通信", "EV向け次世代SiCパワー半導体モジュールの高耐熱実装技術の開発")]
+    assert cronos == [["cronos"], []]
     # show lists an area's items without narrowing
     from domaincheck.render import show_data
 

@@ -1581,7 +1581,11 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     ("研究セキュリティ", "research_security", None), ("フロンティア", "frontier", None),
     # words of an English name, and an acronym before a name in brackets (an English-speaking user test, a review)
     ("human resource development", "hr_development", None), ("PRESTO", "jst_strategic", "sakigake"),
-    ("AMED", "amed_crest", None)])  # the agency of AMED-CREST (a URA's user test)
+    ("AMED", "amed_crest", None),  # the agency of AMED-CREST (a URA's user test)
+    # a number written with leading zeros, and an item after its program's name (a company's user test)
+    ("目標06", "moonshot", "moonshot_goal_6"), ("goal 006", "moonshot", "moonshot_goal_6"),
+    ("ムーンショット目標10", "moonshot", "moonshot_goal_10"), ("Moonshot Goal 6", "moonshot", "moonshot_goal_6"),
+    ("Kプログラム 海洋", "k_program", "k_program_ocean"), ("K Program bio", "k_program", "k_program_bio")])
 def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
                                                           taxonomy: Any) -> None:  # fmt: skip
     """`programs ID`: one program with its items, or an item under its program alone (a user test had to search a
@@ -1625,9 +1629,19 @@ def test_programs_id_errors_name_what_was_given() -> None:
     r = run("programs", "人材育成")
     assert r.stderr.strip() == "'人材育成' is part of the name of hr_development: showing hr_development"
     # a number that names no goal is no near spelling of another goal (Goal 11 showed Goal 1 with exit 0)
-    for query in ("Goal 11", "goal 0", "moonshot_goal_11", "目標11"):
+    for query in ("Goal 11", "goal 0", "moonshot_goal_11", "目標11", "ムーンショット目標11", "SIP 目標6"):
         r = run("programs", query)
         assert r.exit_code == 1 and f"no program matches {query!r}" in r.stderr, (query, r.stderr)
+    # an agency's acronym: the programs whose text names it (BRAIN the agency, not a brain; a company's user test)
+    r = run("programs", "JST")
+    assert r.exit_code == 1 and "'JST' names no program; it is named in the text of moonshot, k_program" in r.stderr
+    r = run("programs", "BRAIN", "--format", "json")
+    assert r.exit_code == 0 and [p["id"] for p in json.loads(r.stdout)] == ["moonshot"], r.stderr
+    r = run("programs", "NEDO", "--format", "json")  # a short name, and what else names it, said
+    assert [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["nedo_leading_research"]
+    assert r.stderr.strip() == "'NEDO' is also named in the text of moonshot, k_program"
+    r = run("programs", "ALCA", "--format", "json")  # an item's text
+    assert r.exit_code == 0 and [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["alca_next"]
     r = run("programs", "goal 06", "--format", "json")  # the same number written otherwise (a review)
     assert r.exit_code == 0 and [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["moonshot_goal_6"]
     r = run("programs", "ALCA-Next")
@@ -2953,7 +2967,11 @@ def test_piped_tables_are_wide_and_keep_ids_whole() -> None:
     start = next(n for n, line in enumerate(lines) if line.lstrip().startswith("領域 "))
     end = next(n for n, line in enumerate(lines) if line.startswith("  経済安保: "))
     assert lines[start].split() == ["領域", "名称", "区分", "スコア", "確度", "根拠"]
-    assert len({cell_len(line) for line in lines[start:end]}) == 1 and end - start > 2  # wide characters aligned
+    band_at = cell_len(lines[start][: lines[start].index("確度")])  # wide characters aligned: each row's band there
+    rows = [line for line in lines[start + 1 : end] if line.strip()]
+    assert len(rows) >= 2 and all(line[next(i for i in range(len(line)) if cell_len(line[:i]) == band_at)] in "高中低"
+                                  for line in rows), rows  # fmt: skip
+    assert not [line for line in lines if line.endswith(" ")]  # no line padded to the width (a user test)
     assert "mobility_logistics" in r.stdout and "…" not in r.stdout
     assert max(map(cell_len, r.stdout.splitlines())) <= PIPED_WIDTH
     tax = load()
@@ -4199,7 +4217,7 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     r = run("classify", "量子コンピュータとAIを活用した創薬", "--format", "csv", "--lang", lang)
     assert r.exit_code == 0, r.stderr
     [row] = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
-    assert list(row)[-4:] == ["verdict_name", "area_names", "econsec_names", "program_names"]
+    assert list(row)[-5:] == ["verdict_name", "area_names", "econsec_names", "program_names", "editorial_programs"]
     ja = lang == "ja"
     tier = taxonomy.tier(row["verdict"])
     assert row["verdict_name"] == (tier.name_ja if ja else tier.name_en)
@@ -4207,9 +4225,32 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     names = {e.id: e.name(lang) for e in taxonomy.econsec}
     assert row["econsec_names"].split("|") == [names[e] for e in row["econsec"].split("|")]
     ids = row["programs"].split("|")
-    assert program_entry(taxonomy, "moonshot", [i for i in ids if i.startswith("moonshot_goal_")], lang) in (
-        row["program_names"].split("|"))
+    editorial = row["editorial_programs"].split("|")
+    goals = [i for i in ids if i.startswith("moonshot_goal_")]
+    assert program_entry(taxonomy, "moonshot", goals, lang, editorial) in row["program_names"].split("|")
     assert not any("_" in name for name in row["program_names"].split("|"))  # names, no ids
+    json_row = json.loads(run("classify", "量子コンピュータとAIを活用した創薬", "-f", "json").stdout)[0]
+    assert editorial == [p["id"] for p in json_row["programs"] if p["editorial"]]  # the JSON's editorial flags
+    assert goals and all(f"{i.rsplit('_', 1)[-1]}*" in row["program_names"] for i in goals)  # 目標2*・6*, Goals 2*
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_classify_table_marks_the_programs_it_links_by_its_own_reading(lang: str, taxonomy: Any) -> None:
+    """A company's user test took Moonshot goal 8 (typhoon control) in the table for the source's word on a
+    disaster title: the table marks each program or item whose link to the title is this tool's reading (JSON's
+    `editorial`) with * and says under the programs what the mark means; a title with none has no such line."""
+    from domaincheck.models import EDITORIAL_MARK, program_entry
+
+    title, plain = "台風の進路予測の高精度化", "中世寺院の経済史"
+    r = run("classify", title, plain, "--lang", lang)
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(run("classify", title, plain, "-f", "json").stdout)
+    marked = {p["id"] for p in data[0]["programs"] if p["editorial"]}
+    assert "moonshot_goal_8" in marked and not data[1]["programs"]
+    goals = [p["id"] for p in data[0]["programs"] if p["parent"] == "moonshot"]
+    assert program_entry(taxonomy, "moonshot", goals, lang, marked) in r.stdout.replace("\n", "")
+    legend = [line for line in r.stdout.splitlines() if line.lstrip().startswith(EDITORIAL_MARK + " ")]
+    assert len(legend) == 1  # under the first title's programs, not the second's
 
 
 def test_classify_json_cites_each_program_and_marks_the_editorial_links(taxonomy: Any) -> None:

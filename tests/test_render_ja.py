@@ -99,8 +99,10 @@ def test_programs_are_named_in_japanese_with_their_items(classifier: Any, taxono
     # Moonshot goals by number after the program's name, as in ムーンショット型研究開発制度（目標2・6・7）
     goals = [p for p in r.programs if p.parent == "moonshot"]
     assert len(goals) > 1
-    numbers = [re.match(r"目標(\d+) ", p.name_ja).group(1) for p in goals]  # type: ignore[union-attr]
-    assert f"{programs['moonshot'].name_ja}（目標{'・'.join(numbers)}）" in out
+    numbers = [re.match(r"目標(\d+) ", p.name_ja).group(1) + "*" * p.editorial for p in goals]  # type: ignore[union-attr]
+    assert all(p.editorial for p in goals)  # a goal's areas are this taxonomy's reading: each marked
+    mark = "*" * next(p.editorial for p in r.programs if p.id == "moonshot")
+    assert f"{programs['moonshot'].name_ja}{mark}（目標{'・'.join(numbers)}）" in out
     assert "moonshot (goal_" not in out and not any(f" {top}," in out or f" {top}\n" in out for top in tops)
 
 
@@ -108,8 +110,9 @@ def test_items_that_are_not_numbered_are_listed_by_name(classifier: Any, taxonom
     r = first(classifier, lambda r: sum(p.parent == "k_program" for p in r.programs) > 1)
     k_program = next(p for p in taxonomy.programs if p.id == "k_program")
     names = {i.id: i.name_ja for i in k_program.items}
-    fields = "、".join(names[p.id] for p in r.programs if p.parent == "k_program")
-    assert f"{k_program.name_ja}（{fields}）" in render([r], "ja")
+    fields = "、".join(names[p.id] + "*" for p in r.programs if p.parent == "k_program")  # each field marked
+    mark = "*" * next(p.editorial for p in r.programs if p.id == "k_program")
+    assert f"{k_program.name_ja}{mark}（{fields}）" in render([r], "ja")
 
 
 def test_japanese_reason_names_tiers_areas_and_what_was_held_back(classifier: Any, taxonomy: Taxonomy) -> None:
@@ -294,11 +297,17 @@ def _english_lines(r: Result, min_score: int, tax: Any, cut_at: int | None = Non
     for top in dict.fromkeys(p.parent or p.id for p in r.programs):  # an item's program, listed or not
         kind = next(p.kind for p in r.programs if (p.parent or p.id) == top)
         items = [re.sub(r" \([a-z][^()]*\)$", "", names[q.id].split(":")[0]) for q in r.programs if q.parent == top]
+        marks = ["*" * q.editorial for q in r.programs if q.parent == top]  # the link is this tool's reading
         goals = [re.fullmatch(r"Goal (\d+)", i) for i in items]
         numbered = len(items) > 1 and all(goals)
-        said = "Goals " + ", ".join(g.group(1) for g in goals if g) if numbered else ", ".join(items)
-        by_kind.setdefault(KINDS_EN[kind], []).append(names[top] + (f" ({said})" if items else ""))
+        said = "Goals " + ", ".join(g.group(1) + k for g, k in zip(goals, marks, strict=True) if g) if numbered \
+            else ", ".join(i + k for i, k in zip(items, marks, strict=True))
+        top_mark = "*" * any(p.editorial for p in r.programs if p.id == top)
+        by_kind.setdefault(KINDS_EN[kind], []).append(names[top] + top_mark + (f" ({said})" if items else ""))
     lines += [f"  {kind}: {' / '.join(entries)}" for kind, entries in by_kind.items()]
+    if any(p.editorial for p in r.programs):
+        lines.append("  * the link to this title is this tool's reading (the source does not tie the program, goal or "
+                     "field to the areas or to the economic-security areas); the rest follow from the source")
     lines.append("  evidence")
     def evidence_lines(label: str, evidence: Any) -> None:
         for e in evidence:

@@ -2295,6 +2295,71 @@ def test_a_templates_numbered_rows_not_filled_in_are_no_proposals(tmp_path: Path
     assert run(tmp_path, input=str(short), output=str(tmp_path / "short_out.csv")).problems == {"unfilled_row": 1}
 
 
+def test_a_totals_row_is_no_proposal(tmp_path: Path) -> None:
+    """A 合計 row at the foot of an export (no title, a label and sums) was an empty_title error and a warning on every
+    --fail-on run (a program officer's user test): it is totals_row, not classified, not among the rows with
+    problems nor those --fail-on could not judge; a label beside a text is still a proposal whose title is missing."""
+    from domaincheck.render import unjudged_rows
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["受付番号", "研究課題名", "研究代表者", "申請額"],
+              [["1", "量子センサの開発", "山田", "1000"], ["合計", "", "", "3,000,000"], ["", "", "Total", "12.5%"],
+               ["計", "", "佐藤", "500"]], "utf-8")  # fmt: skip
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["受付番号"], r["dc_verdict"], r["dc_problem"]) for r in rows] == [
+        ("1", "strategic", ""), ("合計", "error", "totals_row"), ("", "error", "totals_row"),
+        ("計", "error", "empty_title")]
+    assert summary.problems == {"totals_row": 2, "empty_title": 1}
+    assert summary.rows_with_problems == 1 and unjudged_rows(summary) == 1
+
+
+def test_a_dos_end_of_file_mark_is_no_row(tmp_path: Path) -> None:
+    """Old Shift_JIS systems end a file with Ctrl-Z (0x1A): it was read as a row with no title (a program officer's
+    user test); the rows before it are all read."""
+    src = tmp_path / "in.csv"
+    src.write_bytes("研究課題名,番号\r\n量子センサ,1\r\n海洋観測,2\r\n".encode("cp932") + b"\x1a")
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.rows_read == 2 and summary.problems == {}
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        assert [r["番号"] for r in csv.DictReader(fh)] == ["1", "2"]
+
+
+def test_jsonl_keywords_in_a_list_are_read(tmp_path: Path) -> None:
+    """An agency's JSON export keeps keywords as a list: --extra-column left them out unsaid (a program officer's
+    user test); a list's or an object's texts are read as the cell's."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"title": "政策の研究", "kw": ["量子", "暗号"]}\n{"title": "政策の研究", "kw": {"ja": ["海洋"]}}\n'
+                   '{"title": "政策の研究", "kw": []}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run(tmp_path, input=str(src), output=str(out), extra_columns=["kw"])
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [([a["id"] for a in r["areas"]], [e["id"] for e in r["econsec"]]) for r in rows] == [
+        (["quantum"], ["cryptography"]), (["ocean"], []), ([], [])]
+    assert rows[0]["fields"]["kw"] == ["量子", "暗号"]  # the original field kept as it was
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"%PDF-1.4\n" + bytes(range(256)) * 20, "this is a PDF document, not a text file"),
+    (bytes(range(256)) * 20, "this is not a text file (it holds binary data)"),
+    (bytes((i * 7919) % 251 for i in range(5000)), "this is not a text file (it holds binary data)")])
+def test_a_binary_file_named_csv_is_said_to_be_no_text(tmp_path: Path, content: bytes, said: str) -> None:
+    """Random or compressed bytes named .csv were told to try --encoding utf-16-le or euc-jp (a user test); UTF-16
+    text without a byte-order mark still is."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert said in str(info.value)
+    src.write_bytes("研究課題名,番号\n量子センサの開発,1\n".encode("utf-16-le") * 20)
+    with pytest.raises(InputError) as info:
+        run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert "not a text file" not in str(info.value) and "utf-16" in (info.value.hint or "")
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_path: Path, suffix: str) -> None:
     """研究課題名 merged over 和文 and 英文 (a university form): the sub-heading row was screened as a proposal

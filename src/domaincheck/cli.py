@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import click
 import typer
@@ -93,7 +93,27 @@ def _stdout_console() -> Console:
             _quiet_stdout()
             raise SystemExit(EXIT_OK)
 
-    return _fit(_StdoutConsole(soft_wrap=False))
+    # A table written to a pipe or a file ends its lines where their text does: rich pads every line to the
+    # console's width (80 columns of spaces after a short title, in a file a user greps or diffs).
+    piped = not sys.stdout.isatty() if hasattr(sys.stdout, "isatty") else False
+    return _fit(_StdoutConsole(soft_wrap=False, file=cast("IO[str]", _TrimmedLines(sys.stdout)) if piped else None))
+
+
+class _TrimmedLines:
+    """A text stream that drops the spaces before each line's end, and otherwise is ``stream``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_LINE_END_SPACES.sub("\n", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno: the stream's own
+        return getattr(self._stream, name)
+
+
+_LINE_END_SPACES = re.compile(r" +\n")
 
 
 def _stderr_console() -> Console:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from typing import NoReturn
 
 from .errors import UnknownNameError, UsageError
-from .models import KIND_NAMES_EN, KIND_NAMES_JA, Area, EconSecArea, Program, ProgramItem, Taxonomy
+from .models import KIND_NAMES_EN, KIND_NAMES_JA, Area, EconSecArea, Program, ProgramItem, Taxonomy, Text
 from .normalize import normalize_text
 from .taxonomy import loose_name, resolver
 
@@ -233,7 +234,7 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     if not query.strip():
         raise UsageError("give a program id or name, e.g. moonshot or SIP",
                          ja="プログラムの id か名前を指定してください（例: moonshot、SIP）")
-    key = normalize_text(query)
+    key = _program_key(query)
     labels: dict[str, set[str]] = {}  # normalised label -> "program id" or "program id/item id"
     short: dict[str, set[str]] = {}  # the same for ids and short names: what a near spelling may stand for
     for prog in tax.programs:
@@ -242,14 +243,16 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
             ref = prog.id if entry is prog else f"{prog.id}/{entry.id}"
             brief = (entry.id, *_short_names(entry.name_ja), *_short_names(entry.name_en))
             for label in (*brief, entry.name_ja, entry.name_en):
-                labels.setdefault(normalize_text(label), set()).add(ref)
+                labels.setdefault(_program_key(label), set()).add(ref)
             for label in brief:
-                short.setdefault(normalize_text(label), set()).add(ref)
+                short.setdefault(_program_key(label), set()).add(ref)
     found = sorted(labels.get(key, ()))
     note = None
     if not found:  # written with other separators or none (ALCA-Next for alca_next, Kプログラム for K Program)
         loose = loose_name(key)
         found = sorted({ref for label, refs in labels.items() if loose_name(label) == loose for ref in refs})
+    if not found:  # an item after (part of) its program's name: ムーンショット目標10, Moonshot Goal 6, K Program 海洋
+        found = _item_of_named_program(tax, loose_name(key))
     if not found:
         area = _area_named(tax, key)
         if area is not None:  # before a part of a name: フュージョンエネルギー is in Moonshot goal 10's (a review)
@@ -275,6 +278,21 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
             shown = found[0].split("/")[-1]
             note = (f"{said} is part of the name of {shown}: showing {shown}",
                     f"{said} は {shown} の名前の一部です: {shown} を表示します")
+    acronym = unicodedata.normalize("NFKC", query).strip()
+    mentioning = _mentioning(tax, acronym) if re.fullmatch(r"[A-Z]{3,6}", acronym) else []  # JST, NEDO, BRAIN
+    if not found and mentioning:
+        # An agency's acronym that names no program but runs or funds some (JST: K Program's calls, Moonshot's
+        # funds; a company's user test found nothing): the programs whose text names it
+        found = mentioning
+        if len(found) == 1:
+            shown = found[0].split("/")[-1]
+            note = (f"{said} is named in the text of {shown}: showing {shown}",
+                    f"{said} は {shown} の説明に出てきます: {shown} を表示します")
+        else:
+            ids = ", ".join(ref.split("/")[-1] for ref in found)
+            raise UnknownNameError(f"{said} names no program; it is named in the text of {ids}",
+                                   hint="use one of these ids", ja=f"{said} という名前のプログラムはありません。"
+                                   f"{ids} の説明に出てきます", hint_ja="これらの id で指定してください")  # fmt: skip
     if not found:
         best: dict[str, float] = {}  # ref -> its closest id or short name; a near spelling differs by a letter or two
         digits = [int(d) for d in re.findall(r"[0-9]+", key)]  # Goal 11 is no near spelling of Goal 1 (a user test)
@@ -305,7 +323,52 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                                hint_ja="id で指定してください")  # fmt: skip
     program_id, _, item_id = found[0].partition("/")
     program = next(p for p in tax.programs if p.id == program_id)
+    others = [ref.split("/")[-1] for ref in mentioning if ref.split("/")[0] != program_id]
+    if others and note is None:  # NEDO is NEDO先導研究プログラム, and NEDO runs K Program's calls too (the user test)
+        ids = ", ".join(others)
+        note = (f"{said} is also named in the text of {ids}", f"{said} は {ids} の説明にも出てきます")
     return program, next((i for i in program.items if i.id == item_id), None), note
+
+
+def _mentioning(tax: Taxonomy, acronym: str) -> list[str]:
+    """The programs and items ("program id/item id") whose names, operator, summary or facts hold ``acronym`` in
+    capitals as a word (BRAIN, the agency, not a brain), an item only when its program's text does not."""
+    word = re.compile(r"(?<![A-Za-z0-9])" + re.escape(acronym) + r"(?![A-Za-z0-9])")
+
+    def names(texts: Iterable[Text | None]) -> bool:
+        return any(t is not None and (word.search(unicodedata.normalize("NFKC", t.ja)) or word.search(t.en))
+                   for t in texts)  # fmt: skip
+
+    found = []
+    for prog in tax.programs:
+        if names([Text(prog.name_ja, prog.name_en), prog.operator, prog.summary, *prog.facts]):
+            found.append(prog.id)
+        else:
+            found += [f"{prog.id}/{item.id}" for item in prog.items
+                      if names([Text(item.name_ja, item.name_en), *item.facts])]  # fmt: skip
+    return found
+
+
+def _program_key(text: str) -> str:
+    """A program's name or a query for one, normalised, with a number's leading zeros dropped (目標06 and Goal 006
+    are Goal 6)."""
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", normalize_text(text))
+
+
+def _item_of_named_program(tax: Taxonomy, loose: str) -> list[str]:
+    """The items named by ``loose`` (a query by :func:`loose_name`) as a program's name, or two characters or more of
+    it, followed by the item's own name or short name (ムーンショット目標10, moonshot goal 6, Kプログラム海洋)."""
+    found: set[str] = set()
+    for prog in tax.programs:
+        names = [loose_name(_program_key(n)) for n in (prog.id, prog.name_ja, prog.name_en,
+                                                       *_short_names(prog.name_ja), *_short_names(prog.name_en))]
+        for item in prog.items:
+            for label in (item.name_ja, item.name_en, *_short_names(item.name_ja), *_short_names(item.name_en)):
+                tail = loose_name(_program_key(label))
+                head = loose[: len(loose) - len(tail)]
+                if tail and loose.endswith(tail) and len(head) >= 2 and any(head in n for n in names):
+                    found.add(f"{prog.id}/{item.id}")
+    return sorted(found)
 
 
 _NEAR_PROGRAM = 88

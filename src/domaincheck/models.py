@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -24,7 +24,7 @@ AREA_IDS = (
 VERDICTS = ("strategic", "emerging", "econsec_only", "none")
 UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
                          "title_excel_error", "title_not_text", "title_placeholder", "bad_jsonl_line",
-                         "header_repeated", "unfilled_row")  # fmt: skip
+                         "header_repeated", "unfilled_row", "totals_row")  # fmt: skip
 """The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``) when nothing else
 is read for it; the others are noted on classified rows. A title cell that is no title (title_not_text,
 title_excel_error, title_placeholder, unclassifiable_title, formula_not_evaluated) gives way to the title in the other
@@ -32,17 +32,18 @@ language or to the extra columns when they hold one: that row is classified and 
 title_from_other_column or title_from_extra_column; a formula in an extra column is left out and marked
 formula_not_evaluated on a row classified from the rest. (Here, where both screen, which marks them, and render,
 which counts them, can read it.)"""
-NO_PROPOSAL = ("header_repeated", "unfilled_row")
+NO_PROPOSAL = ("header_repeated", "unfilled_row", "totals_row")
 """The kinds of UNCLASSIFIED_PROBLEMS that mark a row that is no proposal: the column names again after a page break,
-a template's row with nothing but its number (No 1–200, 30 filled in: a user test). Left out of ``--fail-on``'s
-warning about rows it could not judge, which a warning on every such export would teach people to skip."""
+a template's row with nothing but its number (No 1–200, 30 filled in: a user test), a totals row (合計 and sums: a
+program officer's user test). Left out of ``--fail-on``'s warning about rows it could not judge, which a warning on
+every such export would teach people to skip."""
 SOURCE_NOTES = ("title_from_other_column", "title_from_extra_column")
 """The ``dc_problem`` kinds that say where a classified row's text came from and nothing wrong with it: not counted
 among the rows with problems, and shown apart from the problems in the summary (a user test read 問題のある行 0 above
 8 of them)."""
-NOT_PROBLEMS = (*SOURCE_NOTES, "unfilled_row")
-"""The ``dc_problem`` kinds that mark nothing wrong with a row: where its text came from, or a template's row not
-filled in. Not counted among the rows with problems; the summary shows them on lines of their own."""
+NOT_PROBLEMS = (*SOURCE_NOTES, "unfilled_row", "totals_row")
+"""The ``dc_problem`` kinds that mark nothing wrong with a row: where its text came from, a template's row not
+filled in, a totals row. Not counted among the rows with problems; the summary shows them on lines of their own."""
 
 
 @dataclass(frozen=True)
@@ -717,10 +718,11 @@ def program_tops(tax: Taxonomy) -> dict[str, str]:
     return tops
 
 
-def program_names(tax: Taxonomy, ids: Sequence[str], lang: str, tops: Mapping[str, str] | None = None) -> list[str]:
+def program_names(tax: Taxonomy, ids: Sequence[str], lang: str, tops: Mapping[str, str] | None = None,
+                  editorial: Collection[str] = ()) -> list[str]:  # fmt: skip
     """The support programs and measures among ``ids`` by name, each once with its items after it, as the classify
-    table names them (:func:`program_entry`): screen's dc_program_names and classify's CSV program_names.
-    ``tops``: :func:`program_tops` of ``tax``, when the caller holds it."""
+    table names them (:func:`program_entry`, ``editorial`` ids marked): screen's dc_program_names and classify's CSV
+    program_names. ``tops``: :func:`program_tops` of ``tax``, when the caller holds it."""
     tops = program_tops(tax) if tops is None else tops
     items: dict[str, list[str]] = {}
     for pid in ids:
@@ -729,39 +731,47 @@ def program_names(tax: Taxonomy, ids: Sequence[str], lang: str, tops: Mapping[st
             listed = items.setdefault(top, [])
             if pid != top:
                 listed.append(pid)
-    return [program_entry(tax, top, listed, lang) for top, listed in items.items()]
+    return [program_entry(tax, top, listed, lang, editorial) for top, listed in items.items()]
 
 
-def program_entry(tax: Taxonomy, top: str, items: Sequence[str], lang: str) -> str:
+EDITORIAL_MARK = "*"
+"""After a program's or item's name where the title's link to it is this taxonomy's reading
+(:attr:`ProgramHit.editorial`), in the classify table and CSV names: ``ムーンショット型研究開発制度（目標8*）``."""
+
+
+def program_entry(tax: Taxonomy, top: str, items: Sequence[str], lang: str, editorial: Collection[str] = ()) -> str:
     """A program's name with its items' short names after it, as a person reads them: ``ムーンショット型研究開発制度
     （目標2・6・7）``, ``Moonshot Research and Development Program (Goals 2, 6, 7)`` (ids said nothing to a reader who
     does not know the source, ``frontier``, ``jst_strategic (cronos)``: a user test; JSON and CSV keep the ids).
 
     An item's Japanese short name runs to its first space (目標2 超早期に疾患の予測… is a Moonshot goal's whole
     sentence), its English one to its colon; numbered items of one kind share their word (目標2・6・7, Goals 2, 6,
-    7)."""
+    7). The ids in ``editorial`` get :data:`EDITORIAL_MARK` after their names (目標2*・6*)."""
     program = next(p for p in tax.programs if p.id == top)
-    name = program.name_en if lang == "en" else program.name_ja
+    name = (program.name_en if lang == "en" else program.name_ja) + (EDITORIAL_MARK if top in editorial else "")
     if not items:
         return name
+    marks = [EDITORIAL_MARK if i in editorial else "" for i in items]
     if lang == "en":
         names = {i.id: i.name_en for i in program.items}
         short = [names[i].split(":")[0] for i in items]
-        return f"{name} ({_items_said(short, _NUMBERED_EN, '{}s ', ', ', ', ')})"
+        return f"{name} ({_items_said(short, marks, _NUMBERED_EN, '{}s ', ', ', ', ')})"
     names = {i.id: i.name_ja for i in program.items}
     short = [(names[i].split() or [i])[0] for i in items]
-    return f"{name}（{_items_said(short, _NUMBERED, '{}', '・', '、')}）"
+    return f"{name}（{_items_said(short, marks, _NUMBERED, '{}', '・', '、')}）"
 
 
 _NUMBERED_EN = re.compile(r"([A-Za-z]+) (\d+)")
 _NUMBERED = re.compile(r"(\D+)(\d+)")
 
 
-def _items_said(short: list[str], numbered: re.Pattern[str], word: str, numbers_sep: str, sep: str) -> str:
-    """Items' short names joined by ``sep``; several numbered items of one kind (``numbered``: the word, then the
-    number) share their word, put in ``word`` (目標2・6・7, Goals 2, 6, 7)."""
+def _items_said(short: list[str], marks: list[str], numbered: re.Pattern[str], word: str, numbers_sep: str,
+                sep: str) -> str:  # fmt: skip
+    """Items' short names, each with its mark after it, joined by ``sep``; several numbered items of one kind
+    (``numbered``: the word, then the number) share their word, put in ``word`` (目標2・6・7, Goals 2, 6, 7)."""
     found = [numbered.fullmatch(s) for s in short]
     words = {m.group(1) for m in found if m}
     if len(short) > 1 and all(found) and len(words) == 1:
-        return word.format(words.pop()) + numbers_sep.join(m.group(2) for m in found if m)
-    return sep.join(short)
+        numbers = [m.group(2) + k for m, k in zip(found, marks, strict=True) if m]
+        return word.format(words.pop()) + numbers_sep.join(numbers)
+    return sep.join(s + k for s, k in zip(short, marks, strict=True))

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .models import (
+    EDITORIAL_MARK,
     KIND_NAMES_JA,
     LEARNED,
     NOT_PROBLEMS,
@@ -797,8 +798,10 @@ def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int
 
 CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "areas", "scores", "bands",
                         "econsec", "programs", "terms", "learned", "held_back", "reason",
-                        "verdict_name", "area_names", "econsec_names", "program_names"]  # fmt: skip
-"""classify's CSV columns: ids, then (new columns last) names in the language of --lang, as screen's dc_*_names."""
+                        "verdict_name", "area_names", "econsec_names", "program_names",
+                        "editorial_programs"]  # fmt: skip
+"""classify's CSV columns: ids, then (new columns last) names in the language of --lang, as screen's dc_*_names, and
+the programs whose link to the title is this taxonomy's reading (marked * in program_names)."""
 
 
 def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict[str, str]:
@@ -822,18 +825,20 @@ def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict
         "held_back": "|".join(r.held),
         "reason": r.reason,
         **_result_names(r, tax, lang),
+        "editorial_programs": "|".join(p.id for p in r.programs if p.editorial),
     }
 
 
 def _result_names(r: Result, tax: Taxonomy | None, lang: str) -> dict[str, str]:
     """The name columns of :func:`result_row` (empty without ``tax``)."""
     if tax is None:
-        return dict.fromkeys(CLASSIFY_CSV_COLUMNS[-4:], "")
+        return dict.fromkeys(CLASSIFY_CSV_COLUMNS[-5:-1], "")
     ja = lang == "ja"
+    editorial = {p.id for p in r.programs if p.editorial}
     return {"verdict_name": _verdict_name(r.verdict, tax, lang),
             "area_names": "|".join(a.name_ja if ja else a.name_en for a in r.areas),
             "econsec_names": "|".join(e.name_ja if ja else e.name_en for e in r.econsec),
-            "program_names": "|".join(program_names(tax, [p.id for p in r.programs], lang))}
+            "program_names": "|".join(program_names(tax, [p.id for p in r.programs], lang, editorial=editorial))}
 
 
 # Control characters from an input file (an escape sequence that would restyle or rewrite the terminal) are shown as
@@ -881,6 +886,8 @@ class _Words:
     kinds: dict[str, str]
     """Program kinds (``program``, ``measure``, ``protection``, ``promotion``) as line labels."""
     programs_sep: str
+    editorial_note: str
+    """Under the programs when one is marked :data:`EDITORIAL_MARK`: what the mark means."""
     evidence: str
     evidence_line: str
     term_line: str
@@ -912,7 +919,11 @@ _WORDS = {
         verdict="verdict", verdicts={}, columns=("area", "name", "tier", "score", "band", "evidence"), bands={},
         learned="learned: ", econsec="econ-security",
         kinds={"program": "programs", "measure": "measures", "protection": "protection", "promotion": "promotion"},
-        programs_sep=" / ", evidence="evidence", evidence_line="{label}: '{text}' [{start}:{end}] ← {why}",
+        programs_sep=" / ",
+        editorial_note=f"{EDITORIAL_MARK} the link to this title is this tool's reading (the source does not tie "
+                       "the program, goal or field to the areas or to the economic-security areas); the rest follow "
+                       "from the source",
+        evidence="evidence", evidence_line="{label}: '{text}' [{start}:{end}] ← {why}",
         term_line="{term!r} {strength} {match} +{weight:.2f}{tech}", strengths={}, matches={},
         learned_line="learned model: piece {term!r}, log-odds {weight:+.2f}", no_term="(no area term fired)",
         why_not="why not {area}: score {score} {why} ({terms})", near="near misses (--explain says why)",
@@ -946,7 +957,10 @@ _WORDS = {
         learned="学習モデル: ", econsec="経済安保",
         kinds=KIND_NAMES_JA,
         # A program's name may hold 、 (…が司令塔として、関係省庁と連携): the names are set apart by a slash
-        programs_sep=" / ", evidence="根拠", evidence_line="{label}: 「{text}」 [{start}:{end}] ← {why}",
+        programs_sep=" / ",
+        editorial_note=f"{EDITORIAL_MARK} このタイトルとの結び付きは本ツールの解釈です（出典はそのプログラム・"
+                       "目標・分野を領域や経済安保の領域と結び付けていません）。印のないものは出典に基づきます",
+        evidence="根拠", evidence_line="{label}: 「{text}」 [{start}:{end}] ← {why}",
         term_line="「{term}」 {strength} {match} +{weight:.2f}{tech}", strengths={"strong": "強", "support": "補助"},
         matches={"exact": "完全一致", "fuzzy": "近似"},
         learned_line="学習モデル: 断片「{term}」 重み {weight:+.2f}（対数オッズ）", no_term="（領域の語はない）",
@@ -1044,6 +1058,8 @@ def classify_table(results: Sequence[Result], console: Console, lang: str, expla
             _labelled(console, w.econsec, RText(names))
         for kind, line in _program_lines(r, w, lang, tax):
             _labelled(console, kind, RText(line))
+        if any(p.editorial for p in r.programs):
+            _labelled(console, "", RText(w.editorial_note, style="dim"))
         if r.near_misses and not explain:  # --explain says each, with why
             _labelled(console, w.near, RText(w.programs_sep.join(
                 f"{a.id} {a.score} ({_words(a.evidence)})"
@@ -1222,20 +1238,22 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
 
 
 def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple[str, str]]:
-    """Programs grouped by kind, items (goals, fields) in parentheses after their program: by id in English, by
-    name in Japanese."""
+    """Programs grouped by kind, items (goals, fields) in parentheses after their program, by name, each whose link
+    to the title is this taxonomy's reading marked (:data:`EDITORIAL_MARK`; a company's user test took Moonshot goal
+    8, typhoon control, for the source's word on a seismic title)."""
     items: dict[str, list[str]] = {}
     for p in r.programs:
         if p.parent:
             items.setdefault(p.parent, []).append(p.id)
     lines: dict[str, list[str]] = {}
     seen: set[str] = set()
+    editorial = {p.id for p in r.programs if p.editorial}
     for p in r.programs:
         top = p.parent or p.id
         if top in seen:
             continue
         seen.add(top)
-        entry = program_entry(tax, top, items.get(top, []), lang)
+        entry = program_entry(tax, top, items.get(top, []), lang, editorial)
         lines.setdefault(w.kinds.get(p.kind, p.kind), []).append(entry)
     return [(k, w.programs_sep.join(v)) for k, v in lines.items()]
 
@@ -1535,6 +1553,7 @@ _SUMMARY_WORDS = {
            "title_from_extra_column":
                "rows classified by the extra columns for want of a title (title_from_extra_column)",
            "unfilled_row": "rows with a number and nothing else, not filled in (unfilled_row)",
+           "totals_row": "totals rows, not proposals (totals_row)",
            "replaced": "cells with characters replaced"},
     "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
            "blank": "読み飛ばした空行", "verdict": "判定 {}", "primary": "主領域の区分 {}", "area": "領域 {}",
@@ -1545,6 +1564,7 @@ _SUMMARY_WORDS = {
            "title_from_other_column": "もう一方の言語のタイトルで分類した行（title_from_other_column）",
            "title_from_extra_column": "タイトルがないため追加の列で分類した行（title_from_extra_column）",
            "unfilled_row": "番号だけで未記入の行（unfilled_row）",
+           "totals_row": "合計の行（課題ではありません。totals_row）",
            "replaced": "文字を置き換えたセル"},
 }  # fmt: skip
 """The summary table's labels per language; the ids after them (verdicts, tiers, areas, problems) are the output
@@ -1560,7 +1580,7 @@ _PROBLEMS_JA = {
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
     "bad_jsonl_line": "JSONでない行", "title_characters_replaced": "タイトルの壊れた文字を置き換えて分類",
-    "header_repeated": "列名の行の繰り返し", "unfilled_row": "番号だけの未記入の行",
+    "header_repeated": "列名の行の繰り返し", "unfilled_row": "番号だけの未記入の行", "totals_row": "合計の行",
 }  # fmt: skip
 """The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
 

@@ -1215,7 +1215,12 @@ _NOTES = frozenset(NOT_PROBLEMS)
 def _extra_text(cell: Any) -> str:
     """An extra column's text to classify: the cell's, stripped, without the guard a screen's output puts before a
     formula-like cell; empty for a cell that is no text (未定, TBD, a number or a date standing alone: a review found
-    未定 beside なし classified as a proposal with no area) or a formula's text (=VLOOKUP(…))."""
+    未定 beside なし classified as a proposal with no area) or a formula's text (=VLOOKUP(…)). A JSON list or
+    object (keywords as ``["核融合", "プラズマ"]``: a program officer's user test found them left out unsaid) gives
+    its items' texts, each read so, joined by ", "."""
+    if isinstance(cell, list | dict):
+        items = cell.values() if isinstance(cell, dict) else cell
+        return ", ".join(filter(None, map(_extra_text, items)))
     part = cell_text(cell).strip()
     if part[:1] == "'" and part[1:2] in FORMULA_START:  # the guard, as for the title below
         part = part[1:]
@@ -1232,7 +1237,12 @@ def _unfilled(cells: list[Any], plan: _Plan) -> str:
     """The problem of a row whose title and extra texts are empty: ``unfilled_row`` when the table may be a template
     (:attr:`_Plan.templates`) and the row's only cell is a number in the first column (No 1–200 with 30 rows filled
     in, a user test), else ``empty_title`` (a row with a budget, a name or a second number may be a proposal whose
-    title is missing)."""
+    title is missing), or ``totals_row`` when its texts are a totals label and numbers (合計 | 1,234,000: a program
+    officer's user test counted a footer as a proposal and was warned of it on every run)."""
+    texts = [t for t in (cell_text(c).strip() for c in cells if c is not None and type(c) is not bool) if t]
+    if texts and any(t.casefold() in _TOTALS for t in texts) \
+            and all(t.casefold() in _TOTALS or _AMOUNT.fullmatch(t) for t in texts):
+        return "totals_row"
     if not plan.templates or not cells:
         return "empty_title"
     first = cell_text(cells[0]).strip() if type(cells[0]) is not bool else ""
@@ -1242,12 +1252,19 @@ def _unfilled(cells: list[Any], plan: _Plan) -> str:
     return "unfilled_row" if all(cell is None or not cell_text(cell).strip() for cell in rest) else "empty_title"
 
 
+_TOTALS = frozenset(["合計", "総計", "小計", "計", "総数", "合計額", "合計件数", "total", "totals", "grand total",
+                     "subtotal", "sum"])  # fmt: skip
+"""The labels of a totals row (folded)."""
+_AMOUNT = re.compile(r"[-+]?[¥￥$]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?\s*(?:%|％|円|千円|万円|件|名)?")
+"""A number as a totals row writes it: 1,234,000, ¥5,000, 12.5%, 300件."""
+
+
 def _empty(problems: tuple[str, ...], cells: list[Any], plan: _Plan) -> tuple[str, ...]:
     """``problems`` with the kind of a row that has nothing to classify: ``empty_title``, or ``unfilled_row``
     (:func:`_unfilled`), a row a text file may end early (2 without the commas of its empty cells) and that is not
     counted short as well."""
     kind = _unfilled(cells, plan)
-    if kind == "unfilled_row":
+    if kind != "empty_title":
         return (*(p for p in problems if p != "short_row"), kind)
     return (*problems, kind)
 

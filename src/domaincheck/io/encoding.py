@@ -413,6 +413,8 @@ _CONTAINERS = (
      "save it as CSV (or as .xlsx without a password) in Excel",
      "古い形式の Excel ブック（.xls）、パスワード付きのブック、または他の OLE ファイル",
      "Excel で CSV（またはパスワードなしの .xlsx）として保存してください"),
+    (b"%PDF", "a PDF document", "export the table from the application that made the PDF as CSV or .xlsx",
+     "PDF 文書", "PDF を作ったアプリケーションから表を CSV か .xlsx で書き出してください"),
 )
 
 
@@ -429,6 +431,33 @@ def reject_containers(stream: BinaryIO, name: str) -> None:
 
 _BINARY_BYTES = re.compile(b"[\x00-\x08\x0e-\x19\x1c-\x1f]")
 """Control bytes that text does not hold (tab, line breaks, form feed, ESC and a DOS end-of-file mark it may)."""
+
+
+def _reject_binary(stream: BinaryIO, name: str, sample: int = 1 << 16) -> None:
+    """InputError saying ``stream`` is no text file when more than one byte in a hundred of its first ``sample`` is a
+    control byte text does not hold, and it does not read as UTF-16 text (whose bytes hold such values): random or
+    compressed bytes were told to try utf-16-le or euc-jp. Rewinds."""
+    stream.seek(0)
+    head = stream.read(sample)
+    stream.seek(0)
+    if head and not _utf16_text(head) and len(_BINARY_BYTES.findall(head)) * 100 > len(head):
+        raise InputError(f"{name}: this is not a text file (it holds binary data)",
+                         hint="give a CSV, TSV, JSONL or .xlsx file of the proposals",
+                         ja=f"{name}: テキストファイルではありません（バイナリデータを含みます）",
+                         hint_ja="課題の CSV、TSV、JSONL か .xlsx ファイルを指定してください")  # fmt: skip
+
+
+def _utf16_text(head: bytes) -> bool:
+    """Whether ``head`` reads as UTF-16 (either byte order; a character cut at its end allowed) of printable text and
+    white space."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, False)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(c.isprintable() or c in "\t\r\n" for c in text) * 100 >= 98 * len(text):
+            return True
+    return False
 
 
 def looks_like_text(stream: BinaryIO, sample: int = 1 << 16) -> bool:
@@ -457,7 +486,11 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
     (ZIP or OLE signature) is an InputError, whatever the encoding."""
     reject_containers(stream, name)
     if explicit is None:
-        return detect_encoding(stream, name=name)
+        try:
+            return detect_encoding(stream, name=name)
+        except InputError:
+            _reject_binary(stream, name)  # a binary file renamed .csv: no encoding will read it (a user test)
+            raise
     encoding = canonical_encoding(explicit)
     # A BOM read as plain UTF-8 would end up glued to the first column name.
     if encoding == "utf-8" and sniff_bom(stream) == "utf-8-sig":
