@@ -1585,7 +1585,9 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     # a number written with leading zeros, and an item after its program's name (a company's user test)
     ("目標06", "moonshot", "moonshot_goal_6"), ("goal 006", "moonshot", "moonshot_goal_6"),
     ("ムーンショット目標10", "moonshot", "moonshot_goal_10"), ("Moonshot Goal 6", "moonshot", "moonshot_goal_6"),
-    ("Kプログラム 海洋", "k_program", "k_program_ocean"), ("K Program bio", "k_program", "k_program_bio")])
+    ("Kプログラム 海洋", "k_program", "k_program_ocean"), ("K Program bio", "k_program", "k_program_bio"),
+    # three characters of a name, words of one item's facts (the company's user test)
+    ("懸賞金", "frontier", None), ("宇宙戦略基金", "national_rd_agencies", "jaxa_space")])
 def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
                                                           taxonomy: Any) -> None:  # fmt: skip
     """`programs ID`: one program with its items, or an item under its program alone (a user test had to search a
@@ -1640,6 +1642,9 @@ def test_programs_id_errors_name_what_was_given() -> None:
     r = run("programs", "NEDO", "--format", "json")  # a short name, and what else names it, said
     assert [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["nedo_leading_research"]
     assert r.stderr.strip() == "'NEDO' is also named in the text of moonshot, k_program"
+    r = run("programs", "研究開発税制")  # words of two measures' facts
+    assert r.exit_code == 1 and ("'研究開発税制' names no program; it is named in the text of "
+                                 "rd_investment_incentives, university_hub_collaboration") in r.stderr
     r = run("programs", "ALCA", "--format", "json")  # an item's text
     assert r.exit_code == 0 and [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["alca_next"]
     r = run("programs", "goal 06", "--format", "json")  # the same number written otherwise (a review)

@@ -224,10 +224,12 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     """The program ``query`` names, the item when it names one of its items (a Moonshot goal, a K Program field),
     and a note (English, Japanese) when it was read as a near spelling or a part of a name: an id, a Japanese or
     English name or a short one (SIP, K Program, 目標6, NEDO), in any width and case, with any separators (ALCA-Next
-    for alca_next); an area's name is said to be one; else four or more characters of the Japanese names of programs
-    and items (ムーンショット, 人材育成), which name the one that holds them or, held by several, are an error listing
-    them; else an id or short name within a letter or two (moonshoot). An English word that is only part of a name
-    (Program, security) names nothing. UnknownNameError otherwise; UsageError for an empty query."""
+    for alca_next), with a number's leading zeros (目標06) or after its program's name (ムーンショット目標10); an
+    area's name is said to be one; else three or more characters of the Japanese names of programs and items
+    (ムーンショット, 懸賞金), which name the one that holds them or, held by several, are an error listing them; else
+    an agency's acronym in capitals (JST) or four or more Japanese characters (宇宙戦略基金) in their other texts, said
+    so as well; else an id or short name within a letter or two (moonshoot). An English word that is only part of a
+    name (Program, security) names nothing. UnknownNameError otherwise; UsageError for an empty query."""
     from rapidfuzz import fuzz
 
     said = quoted(query)
@@ -261,8 +263,8 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                                    ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
                                    hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
     english_part = key.isascii() and len(key.split()) >= 2
-    if not found and ((not key.isascii() and len(key) >= 4) or english_part):
-        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 研究セキュリティ: a user test), or
+    if not found and ((not key.isascii() and len(key) >= 3) or english_part):
+        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 懸賞金: user tests), or
         # words of an English one (human resource development, technology leakage: an English-speaking user test;
         # not one word, which may be in many: Program, security): the entries whose name holds it, said as such;
         # several are named in the error below.
@@ -279,10 +281,17 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
             note = (f"{said} is part of the name of {shown}: showing {shown}",
                     f"{said} は {shown} の名前の一部です: {shown} を表示します")
     acronym = unicodedata.normalize("NFKC", query).strip()
-    mentioning = _mentioning(tax, acronym) if re.fullmatch(r"[A-Z]{3,6}", acronym) else []  # JST, NEDO, BRAIN
+    mentioning: list[str] = []
+    if re.fullmatch(r"[A-Z]{3,6}", acronym):  # JST, NEDO, BRAIN: in capitals as a word (the agency, not a brain)
+        word = re.compile(r"(?<![A-Za-z0-9])" + re.escape(acronym) + r"(?![A-Za-z0-9])")
+        mentioning = _mentioning(tax, lambda t: bool(word.search(unicodedata.normalize("NFKC", t.ja))
+                                                     or word.search(t.en)))  # fmt: skip
+    elif not found and not key.isascii() and len(key) >= 4:  # 宇宙戦略基金, 研究開発税制: words of their facts
+        mentioning = _mentioning(tax, lambda t: key in normalize_text(t.ja))
     if not found and mentioning:
         # An agency's acronym that names no program but runs or funds some (JST: K Program's calls, Moonshot's
-        # funds; a company's user test found nothing): the programs whose text names it
+        # funds; a company's user test found nothing), or the words of a fact (a fund, a tax scheme): the
+        # programs or items whose text holds it
         found = mentioning
         if len(found) == 1:
             shown = found[0].split("/")[-1]
@@ -330,14 +339,12 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     return program, next((i for i in program.items if i.id == item_id), None), note
 
 
-def _mentioning(tax: Taxonomy, acronym: str) -> list[str]:
-    """The programs and items ("program id/item id") whose names, operator, summary or facts hold ``acronym`` in
-    capitals as a word (BRAIN, the agency, not a brain), an item only when its program's text does not."""
-    word = re.compile(r"(?<![A-Za-z0-9])" + re.escape(acronym) + r"(?![A-Za-z0-9])")
+def _mentioning(tax: Taxonomy, holds: Callable[[Text], bool]) -> list[str]:
+    """The programs and items ("program id/item id") with a name, operator, summary or fact that ``holds``, an item
+    only when its program's text does not."""
 
     def names(texts: Iterable[Text | None]) -> bool:
-        return any(t is not None and (word.search(unicodedata.normalize("NFKC", t.ja)) or word.search(t.en))
-                   for t in texts)  # fmt: skip
+        return any(t is not None and holds(t) for t in texts)
 
     found = []
     for prog in tax.programs:
