@@ -600,6 +600,8 @@ def test_program_items_narrowed_by_technology(classifier) -> None:  # type: igno
     # not farm machinery; CRONOS (information and communication) not power semiconductors (a company's user test)
     assert "moonshot_goal_8" in items("台風の進路予測の高精度化")
     assert "moonshot_goal_8" not in items("超高層ビル向け免震装置の高性能化")
+    assert "moonshot_goal_8" not in items("橋梁の耐震補強による防災力の向上")  # 防災, an earthquake's word (a review)
+    assert "moonshot_goal_8" not in items("Seismic isolation of bridges for earthquake resilience")
     assert "moonshot_goal_5" in items("牛のルーメン微生物によるメタン削減")
     assert "moonshot_goal_5" not in items("トラクターの自動操舵システムによるスマート農業")
     cronos = [[p.id for p in classifier.classify(t).programs if p.id == "cronos"]

@@ -2302,30 +2302,68 @@ def test_a_totals_row_is_no_proposal(tmp_path: Path) -> None:
     from domaincheck.render import unjudged_rows
 
     src = tmp_path / "in.csv"
-    write_csv(src, ["受付番号", "研究課題名", "研究代表者", "申請額"],
-              [["1", "量子センサの開発", "山田", "1000"], ["合計", "", "", "3,000,000"], ["", "", "Total", "12.5%"],
-               ["計", "", "佐藤", "500"]], "utf-8")  # fmt: skip
+    write_csv(src, ["受付番号", "研究課題名", "費目", "申請額"],
+              [["1", "量子センサの開発", "", "1000"], ["合計", "", "", "3,000,000"], ["", "", "Total", "12.5%"],
+               ["", "合計", "", "3,500,000"],  # the label in the title column
+               ["計", "", "佐藤", "500"], ["2", "", "合計", "2,000,000"]], "utf-8")  # a number first: a proposal's
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["受付番号"], r["dc_verdict"], r["dc_problem"]) for r in rows] == [
         ("1", "strategic", ""), ("合計", "error", "totals_row"), ("", "error", "totals_row"),
-        ("計", "error", "empty_title")]
-    assert summary.problems == {"totals_row": 2, "empty_title": 1}
-    assert summary.rows_with_problems == 1 and unjudged_rows(summary) == 1
+        ("", "error", "totals_row"), ("計", "error", "empty_title"), ("2", "error", "empty_title")]
+    assert summary.problems == {"totals_row": 3, "empty_title": 2}
+    assert summary.rows_with_problems == 2 and unjudged_rows(summary) == 2
+
+
+def test_jsonl_evidence_offsets_point_into_what_was_classified_when_a_guard_is_dropped(tmp_path: Path) -> None:
+    """A title with the ' of a formula guard before it ('=…) is classified without it, and the evidence offsets
+    were one character off the title (a data engineer's user test): `text` gives what was classified."""
+    from domaincheck import Classifier
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [["'=already 量子コンピュータ"], ["量子センサ"]], "utf-8")
+    out = tmp_path / "out.jsonl"
+    screen(ScreenOptions(input=str(src), output=str(out), jobs=1), Classifier.load)
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first["title"] == "'=already 量子コンピュータ" and first["text"] == "=already 量子コンピュータ"
+    assert "text" not in second  # the cell is what was classified
+    for record in (first, second):
+        text = record.get("text", record["title"])
+        spans = [(e["text"], text[e["start"]:e["end"]]) for a in record["areas"] for e in a["evidence"]]
+        assert spans and all(a == b for a, b in spans), spans
+
+
+@pytest.mark.parametrize("damage", [b"\xe3\x81", b"\xff\xfe"])
+def test_utf8_with_a_broken_byte_is_refused_not_read_as_cp932_mojibake(tmp_path: Path, damage: bytes) -> None:
+    """A small UTF-8 file with a character cut in two (or stray bytes) decoded as CP932 and was screened as
+    mojibake, exit 0 (a data engineer's user test): it is an error naming the line; a CP932 file with half-width
+    katakana is still CP932."""
+    src = tmp_path / "in.csv"
+    src.write_bytes("title\n量子センサの開発\n".encode() + b"AI" + damage + "による創薬\n".encode())
+    with pytest.raises(InputError, match=r"at line 3") as info:  # 0xff does not decode as CP932 either
+        run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert ("UTF-8 text with invalid bytes" in str(info.value)) is (damage == b"\xe3\x81")
+    src.write_bytes("title\nｻｲﾊﾞｰｾｷｭﾘﾃｨ演習\nﾃﾞｰﾀ解析ﾂｰﾙ\n量子コンピュータ\n".encode("cp932"))
+    assert run(tmp_path, input=str(src), output=str(tmp_path / "out.csv")).encoding == "cp932"
 
 
 def test_a_dos_end_of_file_mark_is_no_row(tmp_path: Path) -> None:
     """Old Shift_JIS systems end a file with Ctrl-Z (0x1A): it was read as a row with no title (a program officer's
     user test); the rows before it are all read."""
-    src = tmp_path / "in.csv"
-    src.write_bytes("研究課題名,番号\r\n量子センサ,1\r\n海洋観測,2\r\n".encode("cp932") + b"\x1a")
-    out = tmp_path / "out.csv"
-    summary = run(tmp_path, input=str(src), output=str(out))
-    assert summary.rows_read == 2 and summary.problems == {}
-    with out.open(encoding="utf-8-sig", newline="") as fh:
-        assert [r["番号"] for r in csv.DictReader(fh)] == ["1", "2"]
+    for marks in (b"\x1a", b"\x1a\x1a\x1a\x1a"):  # one mark, or a sector padded with them (a review)
+        src = tmp_path / "in.csv"
+        src.write_bytes("研究課題名,番号\r\n量子センサ,1\r\n海洋観測,2\r\n".encode("cp932") + marks)
+        out = tmp_path / "out.csv"
+        summary = run(tmp_path, input=str(src), output=str(out))
+        assert summary.rows_read == 2 and summary.problems == {}
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            assert [r["番号"] for r in csv.DictReader(fh)] == ["1", "2"]
+    records = tmp_path / "in.jsonl"  # JSONL too: no bad_jsonl_line
+    records.write_bytes('{"title": "量子センサ"}\r\n'.encode() + b"\x1a")
+    summary = run(tmp_path, input=str(records), output=str(tmp_path / "out.jsonl"))
+    assert summary.rows_read == 1 and summary.problems == {}
 
 
 def test_jsonl_keywords_in_a_list_are_read(tmp_path: Path) -> None:
@@ -2354,7 +2392,8 @@ def test_a_binary_file_named_csv_is_said_to_be_no_text(tmp_path: Path, content: 
     with pytest.raises(InputError) as info:
         run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
     assert said in str(info.value)
-    src.write_bytes("研究課題名,番号\n量子センサの開発,1\n".encode("utf-16-le") * 20)
+    # UTF-16 text with a full-width space (a review found it called binary)
+    src.write_bytes("研究課題名,代表者\n量子センサの開発,山田\u3000太郎\n".encode("utf-16-le") * 20)
     with pytest.raises(InputError) as info:
         run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
     assert "not a text file" not in str(info.value) and "utf-16" in (info.value.hint or "")

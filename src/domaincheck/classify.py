@@ -715,12 +715,12 @@ class Classifier:
         tiers = [(a, order[a].tier) for a in hit_ids]
         econsec = self._econsec_plan(list(hit_ids), reached, links)
         touched = tuple(es.id for es, _ in econsec)
-        found = self._programs.get((tuple(tiers), touched, links))
+        found = self._programs.get((tuple(tiers), touched, links, reached))
         if found is None:
-            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits)
+            programs = applicable_programs(self.taxonomy, tiers, touched, links, self._program_hits, reached)
             found = (programs, tuple(p.id for p in programs))
             if len(self._programs) < _PLAN_CACHE_MAX:
-                self._programs[tuple(tiers), touched, links] = found
+                self._programs[tuple(tiers), touched, links, reached] = found
         programs, program_ids = found
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], evidence, withheld, learned_only, rescored)
         held_ids = tuple(sorted(held, key=lambda x: order[x].order))
@@ -753,9 +753,9 @@ class Classifier:
 _ItemRow = tuple[str, str, str, frozenset[str], frozenset[str]]
 """A program item as :func:`applicable_programs` reads it: id, names, focus areas, and those of its focus areas
 that it narrows to some of their technologies."""
-_ProgramRow = tuple[str, str, str, str, frozenset[str], tuple[str, ...], bool, tuple[_ItemRow, ...]]
+_ProgramRow = tuple[str, str, str, str, frozenset[str], tuple[str, ...], bool, bool, tuple[_ItemRow, ...]]
 """A program as :func:`applicable_programs` reads it: id, kind, names, focus areas, tiers, whether it serves
-econ-security areas, items."""
+econ-security areas and whether that is this taxonomy's reading, items."""
 
 
 _PROGRAM_INDEXES: dict[int, tuple[Taxonomy, tuple[_ProgramRow, ...], dict[str, int]]] = {}
@@ -782,7 +782,7 @@ def _programs_of(taxonomy: Taxonomy) -> tuple[tuple[_ProgramRow, ...], dict[str,
 def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
     technologies = {a.id: {t.id for t in a.technologies} for a in taxonomy.areas}
     return tuple(
-        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), p.tiers, p.econsec,
+        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), p.tiers, p.econsec, p.econsec_editorial,
          tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas),
                 frozenset([a for a in item.areas if not technologies[a].isdisjoint(item.technologies)]))
                for item in p.items))
@@ -792,7 +792,8 @@ def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
 
 def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], econsec: Sequence[str],
                         links: Collection[tuple[str, str]] | None = None,
-                        shared: dict[tuple[Any, ...], ProgramHit] | None = None) -> tuple[ProgramHit, ...]:  # fmt: skip
+                        shared: dict[tuple[Any, ...], ProgramHit] | None = None,
+                        by_terms: Collection[str] = ()) -> tuple[ProgramHit, ...]:  # fmt: skip
     """Programs and measures for reported areas ``(id, tier)`` in rank order and the econ-security areas a title
     touches (by their own terms or through the crosswalk): those tied to a reported tier (a program with a focus
     only for its focus areas), those that serve econ-security areas (the protection and promotion uses, which the
@@ -803,6 +804,10 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
     ``shared``: a memo of the hits made, so that results share one ProgramHit per program and basis (a long screen
     made a new one, with its reason text, for every combination of areas: about 25 MiB over 1,000,000 rows).
+    ``by_terms``: the econ-security areas among ``econsec`` that the title reaches by their own terms; a program
+    that serves them is the source's (the leakage-prevention use, line 336), unless that tie is itself this
+    taxonomy's reading (``econsec_editorial``) or the areas came through the crosswalk alone: its basis then says
+    ``editorial`` (:attr:`ProgramHit.editorial`).
     """
     if not hits and not econsec:
         return ()
@@ -810,7 +815,8 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     area_ids = [a for a, _ in hits]
     out: list[ProgramHit] = []
     index, lines = _programs_of(taxonomy)
-    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, items in index:
+    crosswalk_only = not econsec or set(by_terms).isdisjoint(econsec)
+    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, read, items in index:
         basis: tuple[str, str, tuple[str, ...]] | None = None
         if program_focus:
             # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
@@ -822,7 +828,7 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
             if tier_match:
                 basis = ("tier", tier_match[0], tuple([a for a, t in hits if t == tier_match[0]]))
             elif serves_econsec and econsec:
-                basis = ("econsec", "", tuple(econsec))
+                basis = ("econsec", "editorial" if read or crosswalk_only else "", tuple(econsec))
         at = len(out)
         if basis is not None:
             out.append(_program_hit(shared, program_id, kind, name_ja, name_en, None, basis, lines))

@@ -93,10 +93,15 @@ def _stdout_console() -> Console:
             _quiet_stdout()
             raise SystemExit(EXIT_OK)
 
-    # A table written to a pipe or a file ends its lines where their text does: rich pads every line to the
-    # console's width (80 columns of spaces after a short title, in a file a user greps or diffs).
-    piped = not sys.stdout.isatty() if hasattr(sys.stdout, "isatty") else False
-    return _fit(_StdoutConsole(soft_wrap=False, file=cast("IO[str]", _TrimmedLines(sys.stdout)) if piped else None))
+    return _fit(_StdoutConsole(soft_wrap=False, file=_trimmed(sys.stdout)))
+
+
+def _trimmed(stream: Any) -> IO[str] | None:
+    """``stream`` for a console that writes to a pipe or a file, its lines ending where their text does (rich pads
+    every line to the console's width: 80 columns of spaces after a short title, in a file a user greps or diffs);
+    None (the console's own stream) for a terminal."""
+    piped = not stream.isatty() if hasattr(stream, "isatty") else False
+    return cast("IO[str]", _TrimmedLines(stream)) if piped else None
 
 
 class _TrimmedLines:
@@ -119,7 +124,7 @@ _LINE_END_SPACES = re.compile(r" +\n")
 def _stderr_console() -> Console:
     from rich.console import Console
 
-    return _fit(Console(stderr=True))
+    return _fit(Console(stderr=True, file=_trimmed(sys.stderr)))  # screen's summary, redirected (a review)
 
 
 class _LangChoice(click.Choice):

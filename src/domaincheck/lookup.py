@@ -298,10 +298,12 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
             note = (f"{said} is named in the text of {shown}: showing {shown}",
                     f"{said} は {shown} の説明に出てきます: {shown} を表示します")
         else:
-            ids = ", ".join(ref.split("/")[-1] for ref in found)
-            raise UnknownNameError(f"{said} names no program; it is named in the text of {ids}",
-                                   hint="use one of these ids", ja=f"{said} という名前のプログラムはありません。"
-                                   f"{ids} の説明に出てきます", hint_ja="これらの id で指定してください")  # fmt: skip
+            mentioned = [ref.split("/")[-1] for ref in found]
+            where, where_ja = ", ".join(mentioned), "、".join(mentioned)
+            raise UnknownNameError(f"{said} names no program; it is named in the text of {where}",
+                                   hint="use one of these ids",
+                                   ja=f"{said} という名前のプログラムはありません。{where_ja} の説明に出てきます",
+                                   hint_ja="これらの id で指定してください")  # fmt: skip
     if not found:
         best: dict[str, float] = {}  # ref -> its closest id or short name; a near spelling differs by a letter or two
         digits = [int(d) for d in re.findall(r"[0-9]+", key)]  # Goal 11 is no near spelling of Goal 1 (a user test)
@@ -334,8 +336,8 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     program = next(p for p in tax.programs if p.id == program_id)
     others = [ref.split("/")[-1] for ref in mentioning if ref.split("/")[0] != program_id]
     if others and note is None:  # NEDO is NEDO先導研究プログラム, and NEDO runs K Program's calls too (the user test)
-        ids = ", ".join(others)
-        note = (f"{said} is also named in the text of {ids}", f"{said} は {ids} の説明にも出てきます")
+        note = (f"{said} is also named in the text of {', '.join(others)}",
+                f"{said} は {'、'.join(others)} の説明にも出てきます")
     return program, next((i for i in program.items if i.id == item_id), None), note
 
 
@@ -363,8 +365,9 @@ def _program_key(text: str) -> str:
 
 
 def _item_of_named_program(tax: Taxonomy, loose: str) -> list[str]:
-    """The items named by ``loose`` (a query by :func:`loose_name`) as a program's name, or two characters or more of
-    it, followed by the item's own name or short name (ムーンショット目標10, moonshot goal 6, Kプログラム海洋)."""
+    """The items named by ``loose`` (a query by :func:`loose_name`) as a program's name, or the first two characters
+    or more of it, followed by the item's own name or short name (ムーンショット目標10, moonshot goal 6,
+    Kプログラム海洋; not "on Goal 6" or "Program Goal 1", whose heads start no program's name: a review)."""
     found: set[str] = set()
     for prog in tax.programs:
         names = [loose_name(_program_key(n)) for n in (prog.id, prog.name_ja, prog.name_en,
@@ -373,7 +376,7 @@ def _item_of_named_program(tax: Taxonomy, loose: str) -> list[str]:
             for label in (item.name_ja, item.name_en, *_short_names(item.name_ja), *_short_names(item.name_en)):
                 tail = loose_name(_program_key(label))
                 head = loose[: len(loose) - len(tail)]
-                if tail and loose.endswith(tail) and len(head) >= 2 and any(head in n for n in names):
+                if tail and loose.endswith(tail) and len(head) >= 2 and any(n.startswith(head) for n in names):
                     found.add(f"{prog.id}/{item.id}")
     return sorted(found)
 

@@ -572,10 +572,11 @@ class ProgramHit(NamedTuple):
     parent: str | None = None
     """For a program item (a Moonshot goal, a K Program field): the program's id."""
     basis: tuple[str, str, tuple[str, ...]] = ("", "", ())
-    """What ``why`` says, as facts: (``tier``, the tier, its reported areas), (``econsec``, "", the econ-security
-    areas the title touches), (``focus``, "", the program's focus areas reported), (``item``, the parent program,
-    the reported areas in the item's focus) or, for a program that applies only through its items, (``items``, "",
-    those items' ids). The Japanese table says ``why`` from it; not in the JSON."""
+    """What ``why`` says, as facts: (``tier``, the tier, its reported areas), (``econsec``, ``editorial`` or "",
+    the econ-security areas the title touches: see :attr:`editorial`), (``focus``, "", the program's focus areas
+    reported), (``item``, the parent program, the reported areas in the item's focus) or, for a program that
+    applies only through its items, (``items``, "", those items' ids). The Japanese table says ``why`` from it;
+    not in the JSON."""
     line: int | None = None
     """The line of the source that names the program or item (``source_line`` in the JSON)."""
 
@@ -583,9 +584,13 @@ class ProgramHit(NamedTuple):
     def editorial(self) -> bool:
         """Whether the link from the title to the program is this taxonomy's reading rather than the source's: an
         item's (a Moonshot goal's, a K Program field's) or a program focus's areas, or an econ-security area's
-        program (the source ties neither list to the other), as ``show`` marks them; a tier's programs are the
-        source's."""
-        return self.parent is not None or self.basis[0] in ("focus", "econsec", "items", "item")
+        program where that tie is the taxonomy's (research security, the promotion uses: a list still to be drawn
+        up) or the area came through the crosswalk alone, as ``show`` marks them; a tier's programs are the
+        source's, and so is the leakage-prevention use of an econ-security area the title names by its own terms
+        (line 336; a review found it marked)."""
+        kind = self.basis[0]
+        return self.parent is not None or kind in ("focus", "items", "item") or (
+            kind == "econsec" and self.basis[1] == "editorial")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; ``source_line`` and ``editorial`` came last (a research administrator could cite no
@@ -721,8 +726,9 @@ def program_tops(tax: Taxonomy) -> dict[str, str]:
 def program_names(tax: Taxonomy, ids: Sequence[str], lang: str, tops: Mapping[str, str] | None = None,
                   editorial: Collection[str] = ()) -> list[str]:  # fmt: skip
     """The support programs and measures among ``ids`` by name, each once with its items after it, as the classify
-    table names them (:func:`program_entry`, ``editorial`` ids marked): screen's dc_program_names and classify's CSV
-    program_names. ``tops``: :func:`program_tops` of ``tax``, when the caller holds it."""
+    table names them (:func:`program_entry`, ``editorial`` ids marked): screen's dc_program_names (no marks: a
+    row's Brief holds the ids alone) and classify's CSV program_names. ``tops``: :func:`program_tops` of ``tax``,
+    when the caller holds it."""
     tops = program_tops(tax) if tops is None else tops
     items: dict[str, list[str]] = {}
     for pid in ids:

@@ -1237,11 +1237,8 @@ def _unfilled(cells: list[Any], plan: _Plan) -> str:
     """The problem of a row whose title and extra texts are empty: ``unfilled_row`` when the table may be a template
     (:attr:`_Plan.templates`) and the row's only cell is a number in the first column (No 1–200 with 30 rows filled
     in, a user test), else ``empty_title`` (a row with a budget, a name or a second number may be a proposal whose
-    title is missing), or ``totals_row`` when its texts are a totals label and numbers (合計 | 1,234,000: a program
-    officer's user test counted a footer as a proposal and was warned of it on every run)."""
-    texts = [t for t in (cell_text(c).strip() for c in cells if c is not None and type(c) is not bool) if t]
-    if texts and any(t.casefold() in _TOTALS for t in texts) \
-            and all(t.casefold() in _TOTALS or _AMOUNT.fullmatch(t) for t in texts):
+    title is missing), or ``totals_row`` (:func:`_totals_row`)."""
+    if _totals_row(cells):
         return "totals_row"
     if not plan.templates or not cells:
         return "empty_title"
@@ -1250,6 +1247,14 @@ def _unfilled(cells: list[Any], plan: _Plan) -> str:
         return "empty_title"
     rest = cells[1:]
     return "unfilled_row" if all(cell is None or not cell_text(cell).strip() for cell in rest) else "empty_title"
+
+
+def _totals_row(cells: list[Any]) -> bool:
+    """Whether a row is an export's totals row: its first text a totals label, the others numbers (合計 | 1,234,000:
+    a program officer's user test counted such a footer as a proposal and was warned of it on every run). Not a
+    row that starts with a number (a proposal's No, its title missing, whose budget line reads 合計: a review)."""
+    texts = [t for t in (cell_text(c).strip() for c in cells if c is not None and type(c) is not bool) if t]
+    return bool(texts) and texts[0].casefold() in _TOTALS and all(_AMOUNT.fullmatch(t) for t in texts[1:])
 
 
 _TOTALS = frozenset(["合計", "総計", "小計", "計", "総数", "合計額", "合計件数", "total", "totals", "grand total",
@@ -1358,6 +1363,9 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif title and title == header_title and _repeats_header(cells, plan.header, title_at):
             text = None  # the column names again, after a page break of the export (a user test): no proposal
             problems += ("header_repeated",)
+        elif title and len(title) <= 11 and title.casefold() in _TOTALS and _totals_row(cells):
+            text = None  # 合計 in the title column, sums beside it: the export's footer (a review)
+            problems += ("totals_row",)
         elif not title and not extras:
             text, problem = (None, "empty_title") if plan.other is None \
                 else _other_language_title(cells, plan.other, formulas)  # fmt: skip
@@ -1504,8 +1512,12 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
             elif "title_from_other_column" in batch.notes.get(index, ((), None))[0]:  # `text`: what was classified
                 details[index] = {"title": titles[index], "text": detail["title"],
                                   **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
-            elif detail["title"] != titles[index]:  # a character read as U+FFFD: `title` is the cell's, as given
-                details[index] = {**detail, "title": titles[index]}
+            elif detail["title"] != titles[index]:
+                # A character read as U+FFFD, or the ' of a formula guard dropped ('=…): `title` is the cell's, as
+                # given, and `text` what was classified, which the evidence offsets point into (with the guard
+                # dropped they were one character off the title: a data engineer's user test)
+                details[index] = {"title": titles[index], "text": detail["title"],
+                                  **{key: value for key, value in detail.items() if key != "title"}}  # fmt: skip
     writer.write_rows(batch.numbers, rows, details, batch.formats)
     tally.sample_titles(batch.texts, batch.cuts)
     tally.add_counts(classified.counts)

@@ -195,6 +195,11 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         if euc_jp_read_as_cp932(head, name):
             return "euc-jp"
         _reject_western_mojibake(head, name)
+        if broken_utf8(head):
+            raise InputError(f"{name}: UTF-8 text with invalid bytes at {utf8.describe()} (read as CP932, it would "
+                             "be mojibake)", hint=_BROKEN_HINT,
+                             ja=f"{name}: UTF-8 のテキストですが、{utf8.describe_ja()}に UTF-8 として不正なバイトがあり"
+                             "ます（CP932 として読むと文字化けします）", hint_ja=_BROKEN_HINT_JA)  # fmt: skip
         return "cp932"
     # The encoding that decoded further is the likelier intent; report its failure first.
     first, second = (cp932, utf8) if cp932.offset >= utf8.offset else (utf8, cp932)
@@ -209,6 +214,23 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
         hint_ja=f"ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: {eg_ja}）",
     )
+
+
+def broken_utf8(data: bytes) -> bool:
+    """Whether ``data``, which CP932 decodes and UTF-8 does not, is UTF-8 text but for a few invalid bytes (a title
+    cut in the middle of a character, stray bytes): three or more characters beyond ASCII decode as UTF-8, at least
+    three for each invalid sequence. Read as CP932 it came out as mojibake, exit 0 (量子センサ as 驥丞ｭ舌そ繝ｳ繧ｵ: a
+    data engineer's user test); text written in CP932 holds few byte sequences that are also UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if c > "\x7f") - bad
+    return good >= 3 and good >= 3 * bad
+
+
+_BROKEN_HINT = ("the text may have been cut in the middle of a character or damaged: mend it or export it again, or "
+                "pass its encoding with --encoding")
+_BROKEN_HINT_JA = ("文字の途中で切れたか壊れたテキストかもしれません。直すか書き出し直すか、--encoding で文字コードを"
+                   "指定してください")
 
 
 _SAMPLE = 1 << 16
@@ -448,14 +470,15 @@ def _reject_binary(stream: BinaryIO, name: str, sample: int = 1 << 16) -> None:
 
 
 def _utf16_text(head: bytes) -> bool:
-    """Whether ``head`` reads as UTF-16 (either byte order; a character cut at its end allowed) of printable text and
-    white space."""
+    """Whether ``head`` reads as UTF-16 (either byte order; a character cut at its end allowed) of text: printable
+    characters, white space (the ideographic space of 山田　太郎, a review) and private-use characters (外字)."""
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = codecs.getincrementaldecoder(encoding)("strict").decode(head, False)
         except UnicodeDecodeError:
             continue
-        if text and sum(c.isprintable() or c in "\t\r\n" for c in text) * 100 >= 98 * len(text):
+        if text and sum(c.isprintable() or c.isspace() or "\ue000" <= c <= "\uf8ff" for c in text) * 100 \
+                >= 98 * len(text):
             return True
     return False
 

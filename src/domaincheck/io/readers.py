@@ -725,11 +725,6 @@ class _LineFeed:
         return next(self.lines)
 
 
-_DOS_EOF = ["\x1a"]
-"""The record of a line that holds only the end-of-file mark (Ctrl-Z) old Shift_JIS systems write after the last
-line: no row (a program officer's user test saw it screened as a proposal with no title)."""
-
-
 def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str, header_row: int | None = None,
                      column: str | None = None) -> Table:  # fmt: skip
     """CSV/TSV records, parsed fast where the csv module is not needed.
@@ -867,7 +862,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                     fast += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
-                    if record != _DOS_EOF:
+                    if len(record) > 1 or record[0].strip("\x1a"):  # not a line of DOS end-of-file marks
                         yield make(RawRow, (number, record, (), (), None))
                 else:
                     blank[0] += 1
@@ -953,6 +948,8 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
             line_no += 1
             if not line.strip():
                 yield line_no, None, line
+                continue
+            if not line.strip().strip("\x1a"):  # DOS end-of-file marks after the last line: no record
                 continue
             try:
                 obj = json.loads(line)

@@ -50,12 +50,11 @@ class WholeWrites(io.BufferedIOBase):
 
 
 def stdout_text() -> contextlib.AbstractContextManager[IO[str]]:
-    """Standard output as a text stream in its own encoding and error handler, whose every write reaches it whole
-    or raises (see :class:`~domaincheck.io.streams.WholeWrites`): ``classify``'s machine formats."""
-    import sys
-
-    out = sys.stdout
-    return stream_text(None, getattr(out, "encoding", None) or "utf-8", getattr(out, "errors", None) or "strict")
+    """Standard output as a text stream in UTF-8, whose every write reaches it whole or raises (see
+    :class:`~domaincheck.io.streams.WholeWrites`): ``classify``'s machine formats, JSON, JSONL and CSV, in UTF-8
+    whatever the locale or PYTHONIOENCODING says, as ``screen`` writes them (a data engineer's user test found
+    CP932 and UTF-16 JSON, and a batch stopped at an en dash under CP932)."""
+    return stream_text(None, "utf-8")
 
 
 @contextlib.contextmanager
