@@ -578,6 +578,26 @@ def test_the_api_rejects_what_the_cli_rejects(classifier) -> None:  # type: igno
     assert classifier.classify("量子コンピュータ", min_score=0, top=1).verdict == "strategic"
 
 
+def test_leakage_prevention_is_the_sources_for_an_econsec_area_named_by_its_own_terms() -> None:
+    """The source ties the leakage-prevention use to the 20 econ-security areas (line 336): for a title that names
+    one by its own terms the link is the source's; through the crosswalk alone it is this tool's reading. One
+    classifier, the two titles alternated, with the same areas: the memos keep them apart (a review)."""
+    from domaincheck import Classifier
+
+    clf = Classifier.load()
+    crosswalk, named = "衛星測位システムの開発", "衛星測位システムのGNSS受信機"
+    for _ in range(2):
+        flags = []
+        for title in (crosswalk, named):
+            r = clf.classify(title)
+            hit = next(p for p in r.programs if p.id == "tech_leakage_prevention")
+            by_terms = any(e.evidence for e in r.econsec)
+            flags.append((by_terms, hit.editorial, hit.to_dict()["editorial"]))
+            assert [a.id for a in r.areas] == ["space"]
+        assert flags == [(False, True, True), (True, False, False)]
+        assert clf.brief(crosswalk).programs == clf.brief(named).programs  # the ids alone are the same
+
+
 def test_program_items_narrowed_by_technology(classifier) -> None:  # type: ignore[no-untyped-def]
     """Moonshot goal 4 (resource circulation) follows a recycling title, not every energy title; goals 1 and 3
     (avatars, AI robots) follow robot titles, not every AI title."""

@@ -218,6 +218,13 @@ def test_machine_formats_write_to_a_replaced_text_stdout_and_say_when_its_encodi
                                    fmt], capture_output=True, env={**os.environ, "PYTHONIOENCODING": encoding})
             assert done.returncode == 0, done.stderr
             assert "量子コンピュータ – AI" in done.stdout.decode("utf-8-sig"), (encoding, fmt)
+    # a title given as bytes no encoding reads (a lone surrogate under the C locale) has its error record, and the
+    # titles after it theirs: strict UTF-8 stopped the batch there (a review)
+    done = subprocess.run([sys.executable, "-m", "domaincheck", "classify", "量子センサ", b"AI\xff\xfe", "半導体",
+                           "--format", "jsonl"], capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert done.returncode == EXIT_ERROR and b"Traceback" not in done.stderr
+    records = [json.loads(line.decode("utf-8", "surrogateescape")) for line in done.stdout.splitlines()]
+    assert [r["verdict"] for r in records] == ["strategic", "error", "strategic"]
 
 
 def test_utf8_titles_with_a_broken_byte_on_stdin_are_refused_not_classified_as_mojibake() -> None:
@@ -1603,8 +1610,8 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     ("目標06", "moonshot", "moonshot_goal_6"), ("goal 006", "moonshot", "moonshot_goal_6"),
     ("ムーンショット目標10", "moonshot", "moonshot_goal_10"), ("Moonshot Goal 6", "moonshot", "moonshot_goal_6"),
     ("Kプログラム 海洋", "k_program", "k_program_ocean"), ("K Program bio", "k_program", "k_program_bio"),
-    # three characters of a name, words of one item's facts (the company's user test)
-    ("懸賞金", "frontier", None), ("宇宙戦略基金", "national_rd_agencies", "jaxa_space")])
+    # words of one item's facts (the company's user test)
+    ("宇宙戦略基金", "national_rd_agencies", "jaxa_space")])
 def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
                                                           taxonomy: Any) -> None:  # fmt: skip
     """`programs ID`: one program with its items, or an item under its program alone (a user test had to search a
@@ -1660,6 +1667,12 @@ def test_programs_id_errors_name_what_was_given() -> None:
     r = run("programs", "NEDO", "--format", "json")  # a short name, and what else names it, said
     assert [i["id"] for i in json.loads(r.stdout)[0]["items"]] == ["nedo_leading_research"]
     assert r.stderr.strip() == "'NEDO' is also named in the text of moonshot, k_program"
+    for query in ("国家戦略技術領域", "emerging"):  # a tier's name showed the CSTI measure that holds it (a review)
+        r = run("programs", query)
+        assert r.exit_code == 1 and f"{query!r} is a tier, not a program" in r.stderr, r.stderr
+    for query in ("の推進", "革新的"):  # three characters of a name are too few to name one (a review)
+        r = run("programs", query)
+        assert r.exit_code == 1 and f"no program matches {query!r}" in r.stderr, (query, r.stderr)
     r = run("programs", "研究開発税制")  # words of two measures' facts
     assert r.exit_code == 1 and ("'研究開発税制' names no program; it is named in the text of "
                                  "rd_investment_incentives, university_hub_collaboration") in r.stderr
@@ -2187,13 +2200,19 @@ def test_screen_min_score_terms_only_and_header_row_through_the_cli(tmp_path: Pa
     assert r.exit_code == 0 and all(row["dc_learned"] == "" for row in csv.DictReader(out.open(encoding="utf-8-sig")))
 
 
-def test_version_says_whether_the_core_is_compiled() -> None:
+def test_version_says_whether_the_core_is_compiled_and_which_lists_are_packaged(taxonomy: Any) -> None:
+    """--version names the packaged taxonomy's version and the digests of its files and model, as `taxonomy
+    validate` and --summary-json give them (a data engineer's user test found no version to record)."""
     import domaincheck
+    from domaincheck.taxonomy import learned_digest
 
     r = run("--version")
     assert r.exit_code == 0
     core = "compiled with mypyc" if domaincheck.compiled() else "plain Python"
-    assert r.stdout.strip() == f"domaincheck {domaincheck.__version__} (classification core: {core})"
+    assert r.stdout.strip() == (f"domaincheck {domaincheck.__version__} (classification core: {core}; packaged "
+                                f"taxonomy {taxonomy.version}, content {taxonomy.digest}, model "
+                                f"{learned_digest(None)})")
+    assert f"content {taxonomy.digest}" in run("taxonomy", "validate", "--lang", "en").stdout
 
 
 @pytest.mark.usefixtures("english")
@@ -3928,7 +3947,7 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
     language of --lang, and name the protection uses among the row's programs (empty when there is none)."""
     from domaincheck.cache import load_taxonomy
     from domaincheck.models import VERDICT_WORDS
-    from domaincheck.screen import ID_COLUMNS, NAME_COLUMNS
+    from domaincheck.screen import ID_COLUMNS, NAME_COLUMNS, NEAR_COLUMN
 
     tax = load_taxonomy(None)
     key = f"name_{lang}"
@@ -3945,7 +3964,7 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
     r = run("screen", "tests/data/example_call.csv", "-o", str(out), "-q", "--lang", lang)
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert list(rows[0])[-len(ID_COLUMNS) - len(NAME_COLUMNS):] == [*ID_COLUMNS, *NAME_COLUMNS]
+    assert list(rows[0])[-len(ID_COLUMNS) - len(NAME_COLUMNS) - 1:] == [*ID_COLUMNS, *NAME_COLUMNS, NEAR_COLUMN]
     seen = set()
     for row in rows:
         def names(ids: str, of: dict[str, str]) -> str:

@@ -1373,3 +1373,32 @@ def test_joined_subheadings(header: list[str], cells: list[Any], joined: tuple[s
     from domaincheck.io.columns import joined_subheadings
 
     assert joined_subheadings(header, cells) == joined
+
+
+def test_cp932_text_is_never_taken_for_broken_utf8() -> None:
+    """UTF-8 with a cut character that CP932 happens to decode is refused (it came out as mojibake, exit 0), and the
+    test for it must not refuse CP932 itself: a first version refused short titles and half-width katakana (a
+    review). Every fragment of 2 to 8 characters of the held-out titles, and whole titles, in CP932."""
+    from domaincheck.io.encoding import broken_utf8
+
+    titles = [row["title"] for name in ("heldout_f", "heldout_h", "heldout_l")
+              for row in csv.DictReader((Path(__file__).parent / "data" / "eval" / f"{name}.csv").open(
+                  encoding="utf-8"))]  # fmt: skip
+    samples = ["筋力低下", "筋力低下との関係", "ﾃｸﾉﾛｼﾞｰ", "ﾏｲｸﾛｾﾝｻ", "ｽﾏｰﾄｼﾃｨ", "ｻｲﾊﾞｰｾｷｭﾘﾃｨ人材育成"]
+    samples += [t[i:i + n] for t in titles for n in (2, 4, 8) for i in range(0, max(1, len(t) - n), 3)] + titles
+    tried = 0
+    for text in samples:
+        try:
+            data = text.encode("cp932")
+        except UnicodeEncodeError:
+            continue  # a character CP932 has not
+        try:
+            data.decode("utf-8")
+            continue  # ASCII, or bytes that are UTF-8 as well: not this test's case
+        except UnicodeDecodeError:
+            pass
+        tried += 1
+        assert not broken_utf8(data) and not broken_utf8(b"title\r\n" + data + b"\r\n"), text
+    assert tried > 10_000
+    cut = "膵癌のクローン進展におけるDNAメチル化の不均一性".encode()
+    assert broken_utf8(cut[:10] + cut[11:])  # a continuation byte lost

@@ -730,10 +730,11 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     assert list(csv.reader(io.StringIO(text))) == [
         ["研究課題名", *RESULT_COLUMNS],
         # The name columns of a classifier without a taxonomy (this double) hold its ids.
+        # The test double reports no near misses: dc_near_misses, last, is empty.
         ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", "", "", "",
-         "strategic", "quantum", "", "", ""],
+         "strategic", "quantum", "", "", "", ""],
         ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", "", "", "",
-         "emerging", "ocean", "", "", ""],
+         "emerging", "ocean", "", "", "", ""],
     ]
     text_stream = io.StringIO()
     screen(ScreenOptions(input="-", fmt="jsonl"), fake_factory, stdin=io.BytesIO(data), stdout=text_stream)
@@ -1020,8 +1021,11 @@ class OddClassifier:
             )
             verdict = "strategic"
         programs = SHARED_PROGRAMS if "shared" in title else (FakeRef("p1"),)
+        # near misses as objects with an id and a score as text on the first; none (no attribute) on the others
+        near = {"near_misses": (OddArea(FakeRef("fusion"), "emerging", "42", ()),)} if title.startswith("odd") \
+            else {}
         return types.SimpleNamespace(
-            verdict=verdict, areas=areas, econsec=(FakeRef("space_tech"),), programs=programs, to_dict=dict
+            verdict=verdict, areas=areas, econsec=(FakeRef("space_tech"),), programs=programs, to_dict=dict, **near
         )
 
 
@@ -1049,7 +1053,9 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
         "dc_econsec_names": "space_tech",
         "dc_protection": "",
         "dc_program_names": "",
+        "dc_near_misses": "fusion:42",
     }
+    assert [r["dc_near_misses"] for r in rows[1:]] == ["", "", ""]
     assert rows[1]["dc_primary_area"] == "quantum" and rows[1]["dc_scores"] == "55|80"
     assert rows[1]["dc_terms"] == "sea|qubit"
     assert [r["dc_programs"] for r in rows[1:]] == ["moonshot_6|k_program", "p1", "moonshot_6|k_program"]
@@ -2373,7 +2379,7 @@ def test_jsonl_keywords_in_a_list_are_read(tmp_path: Path) -> None:
     src.write_text('{"title": "政策の研究", "kw": ["量子", "暗号"]}\n{"title": "政策の研究", "kw": {"ja": ["海洋"]}}\n'
                    '{"title": "政策の研究", "kw": []}\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    run(tmp_path, input=str(src), output=str(out), extra_columns=["kw"])
+    run(tmp_path, input=str(src), output=str(out), extra_columns=("kw",))
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [([a["id"] for a in r["areas"]], [e["id"] for e in r["econsec"]]) for r in rows] == [
         (["quantum"], ["cryptography"]), (["ocean"], []), ([], [])]

@@ -283,10 +283,11 @@ def _version(value: bool) -> None:
     if value:
         _check_env_lang()
         from . import __version__, compiled
+        from .taxonomy import packaged_provenance
 
         core = "compiled with mypyc" if compiled() else "plain Python"
         try:
-            typer.echo(f"domaincheck {__version__} (classification core: {core})")
+            typer.echo(f"domaincheck {__version__} (classification core: {core}; packaged {packaged_provenance()})")
             sys.stdout.flush()
         except BrokenPipeError:  # `--version | true`: the reader went away, as for a listing read in part
             _quiet_stdout()

@@ -225,11 +225,12 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     and a note (English, Japanese) when it was read as a near spelling or a part of a name: an id, a Japanese or
     English name or a short one (SIP, K Program, 目標6, NEDO), in any width and case, with any separators (ALCA-Next
     for alca_next), with a number's leading zeros (目標06) or after its program's name (ムーンショット目標10); an
-    area's name is said to be one; else three or more characters of the Japanese names of programs and items
-    (ムーンショット, 懸賞金), which name the one that holds them or, held by several, are an error listing them; else
-    an agency's acronym in capitals (JST) or four or more Japanese characters (宇宙戦略基金) in their other texts, said
-    so as well; else an id or short name within a letter or two (moonshoot). An English word that is only part of a
-    name (Program, security) names nothing. UnknownNameError otherwise; UsageError for an empty query."""
+    area's name is said to be one, and so is a tier's; else four or more characters of the Japanese names of
+    programs and items (ムーンショット, 人材育成; not three: の推進, 革新的, a review), which name the one that holds
+    them or, held by several, are an error listing them; else an agency's acronym in capitals (JST) or four or more
+    Japanese characters (宇宙戦略基金) in their other texts, said so as well; else an id or short name within a
+    letter or two (moonshoot). An English word that is only part of a name (Program, security) names nothing.
+    UnknownNameError otherwise; UsageError for an empty query."""
     from rapidfuzz import fuzz
 
     said = quoted(query)
@@ -255,6 +256,12 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
         found = sorted({ref for label, refs in labels.items() if loose_name(label) == loose for ref in refs})
     if not found:  # an item after (part of) its program's name: ムーンショット目標10, Moonshot Goal 6, K Program 海洋
         found = _item_of_named_program(tax, loose_name(key))
+    tier = next((t for t in tax.tiers if key in (normalize_text(t.name_ja), normalize_text(t.name_en), t.id)), None)
+    if not found and tier is not None:  # 国家戦略技術領域 showed the CSTI measure that holds it (a review)
+        raise UnknownNameError(f"{said} is a tier, not a program",
+                               hint="`domaincheck programs` lists every program with the tiers it serves",
+                               ja=f"{said} は領域の区分で、プログラムではありません",
+                               hint_ja="`domaincheck programs` で各プログラムが対象とする区分を一覧できます")
     if not found:
         area = _area_named(tax, key)
         if area is not None:  # before a part of a name: フュージョンエネルギー is in Moonshot goal 10's (a review)
@@ -263,8 +270,8 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                                    ja=f"{said} は領域（{area.id}: {area.name_ja}）で、プログラムではありません",
                                    hint_ja=f"その領域のプログラムは `domaincheck show {area.id}` で表示されます")
     english_part = key.isascii() and len(key.split()) >= 2
-    if not found and ((not key.isascii() and len(key) >= 3) or english_part):
-        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 懸賞金: user tests), or
+    if not found and ((not key.isascii() and len(key) >= 4) or english_part):
+        # Part of a Japanese name, as people cut them (ムーンショット, 人材育成, 研究セキュリティ: a user test), or
         # words of an English one (human resource development, technology leakage: an English-speaking user test;
         # not one word, which may be in many: Program, security): the entries whose name holds it, said as such;
         # several are named in the error below.
@@ -328,9 +335,9 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                                    hint_ja=(f"近いもの: {'、'.join(near)}。" if near else "")
                                    + "`domaincheck programs` で一覧できます")  # fmt: skip
     if len(found) > 1:
-        ids = ", ".join(ref.split("/")[-1] for ref in found)
-        raise UnknownNameError(f"{said} names several programs or items: {ids}", hint="use an id",
-                               ja=f"{said} は複数のプログラム・項目に当たります（{ids}）",
+        several = [ref.split("/")[-1] for ref in found]
+        raise UnknownNameError(f"{said} names several programs or items: {', '.join(several)}", hint="use an id",
+                               ja=f"{said} は複数のプログラム・項目に当たります（{'、'.join(several)}）",
                                hint_ja="id で指定してください")  # fmt: skip
     program_id, _, item_id = found[0].partition("/")
     program = next(p for p in tax.programs if p.id == program_id)

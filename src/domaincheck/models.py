@@ -702,6 +702,9 @@ class Brief(NamedTuple):
     the second ``(scored by the learned model)``)."""
     held: tuple[str, ...] = ()
     """As :attr:`Result.held`."""
+    near: tuple[tuple[str, int], ...] = ()
+    """``(id, score)`` of each near miss (:attr:`Result.near_misses`: an area with evidence that was not reported),
+    best first."""
 
     @classmethod
     def of(cls, result: Result) -> Brief:
@@ -709,7 +712,7 @@ class Brief(NamedTuple):
         terms, learned = terms_and_learned(result.areas, result.econsec)
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
-                   tuple(learned), result.held)  # fmt: skip
+                   tuple(learned), result.held, tuple((a.id, a.score) for a in result.near_misses))  # fmt: skip
 
 
 def program_tops(tax: Taxonomy) -> dict[str, str]:

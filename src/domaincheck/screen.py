@@ -129,6 +129,7 @@ from domaincheck.models import (
 
 __all__ = [
     "FAIL_ON_CHOICES",
+    "NEAR_COLUMN",
     "RESULT_COLUMNS",
     "SUMMARY_VERDICTS",
     "UNCLASSIFIED_PROBLEMS",
@@ -162,10 +163,14 @@ official name), the areas' and econ-security areas' names, the names of the prot
 source's 技術流出防止 and 研究セキュリティ: a row to look at with the research-security office), and the names of the
 support programs and measures, each with its items (ムーンショット型研究開発制度（目標6）): dc_programs held ids only,
 which a committee could not read (a user test)."""
-RESULT_COLUMNS: tuple[str, ...] = ID_COLUMNS + NAME_COLUMNS
+NEAR_COLUMN = "dc_near_misses"
+"""The areas with evidence that were not reported, as ``area:score``, best first (below the reporting score, held
+back, yielding to another area): what a research-security reviewer looks at among the rows that came out none (a
+program officer's user test: 原子炉 and ウイルス at 42 were in the JSONL alone)."""
+RESULT_COLUMNS: tuple[str, ...] = ID_COLUMNS + NAME_COLUMNS + (NEAR_COLUMN,)
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined. New columns go at the end, so
 that a reader that takes them by position keeps working (``dc_learned``, from before that rule, moved ``dc_problem``
-one column on; ``dc_held`` and the name columns followed the rule)."""
+one column on; ``dc_held``, the name columns and ``dc_near_misses`` followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
 DEFAULT_OUTPUT_ENCODING = "utf-8-sig"
@@ -478,14 +483,16 @@ def findings(summary: Summary, fail_on: str) -> int:
 # --- classification (runs in this process or in workers) --------------------------------------------
 
 _Cells = tuple[str, ...]
-"""The result cells of one row, aligned with ID_COLUMNS (dc_problem holds only the classifier's problem)."""
+"""The result cells of one row, aligned with ID_COLUMNS and then NEAR_COLUMN (dc_problem holds only the classifier's
+problem); the name columns go between them (:func:`_write_batch`)."""
+_IDS = len(ID_COLUMNS)
 _CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 """What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids, and the area ids
 the learned model held back."""
 
-_SKIPPED: _Cells = ("error", *[""] * (len(ID_COLUMNS) - 1))
+_SKIPPED: _Cells = ("error", *[""] * _IDS)
 _UNCLASSIFIABLE: _Cells = tuple("unclassifiable_title" if c == "dc_problem" else v
-                                for c, v in zip(ID_COLUMNS, _SKIPPED, strict=True))  # fmt: skip
+                                for c, v in zip((*ID_COLUMNS, NEAR_COLUMN), _SKIPPED, strict=True))  # fmt: skip
 _ERROR_KEY: _CountKey = ("error", "", (), (), ())
 
 _first = itemgetter(0)
@@ -530,7 +537,8 @@ def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
     brief = Brief(_label(result.verdict), tuple((_label(a.id), _label(a.tier), _score(a.score)) for a in areas),
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
                   tuple(dict.fromkeys(map(_label, terms))), tuple(map(_label, learned)),
-                  tuple(map(_label, getattr(result, "held", ()))))  # fmt: skip
+                  tuple(map(_label, getattr(result, "held", ()))),
+                  tuple((_label(a.id), _score(a.score)) for a in getattr(result, "near_misses", ())))  # fmt: skip
     return _brief_cells(brief)
 
 
@@ -538,16 +546,17 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     """Result cells and count key of a Brief: the first highest-scoring area is the primary one."""
     areas = brief.areas
     econsec = brief.econsec
+    near = "|".join([f"{a}:{score}" for a, score in brief.near]) if brief.near else ""
     if not areas:
         # an econsec_only row's terms are the econ-security areas' own (a user test: the CBRN rows had no evidence)
         return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "|".join(brief.terms), "",
-                "", "|".join(brief.held)), (brief.verdict, "", (), econsec, brief.held)  # fmt: skip
+                "", "|".join(brief.held), near), (brief.verdict, "", (), econsec, brief.held)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
     best = scores.index(max(scores))
     tier = areas[best][1]
     cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
-             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held)
+             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held), near
              )  # fmt: skip
     return cells, (brief.verdict, tier, ids, econsec, brief.held)
 
@@ -1475,8 +1484,9 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
     rows = batch.rows
     named = names.cells
     for row, cells in zip(rows, classified.cells, strict=True):
-        row += cells
+        row += cells[:_IDS]
         row += named(cells)
+        row.append(cells[_IDS])  # dc_near_misses, after the names: new columns go last
     notes = batch.notes
     rejected = set(classified.rejected)
     for index in rejected:

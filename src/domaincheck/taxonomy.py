@@ -825,6 +825,26 @@ def load(directory: str | Path | None = None) -> Taxonomy:
     return _build(docs, PACKAGED if directory is None else str(path), digest)
 
 
+def packaged_provenance() -> str:
+    """The packaged taxonomy's version and the digests of its files and model, as ``taxonomy validate`` and
+    ``--summary-json`` give them, read without parsing (``--version``: a pipeline records which lists it ran with; a
+    data engineer's user test found no version in classify's output)."""
+    directory = packaged_dir()
+    digest = hashlib.sha256()
+    version = "?"
+    for name in FILES:
+        try:
+            data = (directory / name).read_bytes()
+        except OSError:
+            continue
+        digest.update(name.encode() + b"\0" + data)
+        if name == "meta.yaml":
+            found = re.search(rb'^taxonomy_version:\s*"?([^"\n]+?)"?\s*$', data, re.MULTILINE)
+            version = found.group(1).decode() if found else version
+    model = learned_digest(None)
+    return f"taxonomy {version}, content {digest.hexdigest()[:16]}" + (f", model {model}" if model else "")
+
+
 def learned_digest(location: str | Path | None) -> str | None:
     """A digest of the learned model's file (``learned.json``) of the taxonomy at ``location`` (None or
     :data:`PACKAGED`: the packaged one), or None when it has none: the taxonomy's own digest covers its YAML files,

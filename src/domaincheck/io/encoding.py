@@ -217,14 +217,15 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
 
 
 def broken_utf8(data: bytes) -> bool:
-    """Whether ``data``, which CP932 decodes and UTF-8 does not, is UTF-8 text but for a few invalid bytes (a title
-    cut in the middle of a character, stray bytes): three or more characters beyond ASCII decode as UTF-8, at least
-    three for each invalid sequence. Read as CP932 it came out as mojibake, exit 0 (量子センサ as 驥丞ｭ舌そ繝ｳ繧ｵ: a
-    data engineer's user test); text written in CP932 holds few byte sequences that are also UTF-8."""
+    """Whether ``data``, which CP932 decodes and UTF-8 does not, is UTF-8 Japanese text but for a few invalid bytes
+    (a title cut in the middle of a character, stray bytes): read as UTF-8, at least four kana or kanji for each
+    invalid sequence, and four at least. Read as CP932 it came out as mojibake, exit 0 (量子センサ as 驥丞ｭ舌そ繝ｳ繧ｵ: a
+    data engineer's user test). Text written in CP932 rarely holds a kana or kanji's three UTF-8 bytes (a review
+    found short CP932 titles and half-width katakana refused when any character beyond ASCII counted)."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for c in text if c > "\x7f") - bad
-    return good >= 3 and good >= 3 * bad
+    japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
+    return japanese >= 4 and japanese >= 4 * bad
 
 
 _BROKEN_HINT = ("the text may have been cut in the middle of a character or damaged: mend it or export it again, or "

@@ -53,15 +53,6 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                                  f"{utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）") from None
             text = euc
         else:
-            if broken_utf8(data):  # UTF-8 with a bad byte, which CP932 happened to read (as mojibake)
-                line = data[: not_utf8.start].count(b"\n") + 1
-                raise InputError(f"{name} is UTF-8 text with an invalid byte on line {line} (read as CP932, it would "
-                                 "be mojibake)", hint="the text may have been cut in the middle of a character or "
-                                 "damaged: mend it or give it again",
-                                 ja=f"{name_ja}は UTF-8 のテキストですが、{line} 行目に UTF-8 として不正なバイトがあり"
-                                 "ます（CP932 として読むと文字化けします）",
-                                 hint_ja="文字の途中で切れたか壊れたテキストかもしれません。直して渡し直してください"
-                                 ) from None  # fmt: skip
             if euc_jp_read_as_cp932(data, name, "convert it to UTF-8 first (iconv -f euc-jp -t utf-8) if it is "
                                     "EUC-JP", "EUC-JP なら先に UTF-8 に変換してください（iconv -f euc-jp -t utf-8）"):
                 # EUC-JP, which CP932 reads as half-width katakana (量子 → ﾎﾌｻﾒ)
@@ -70,6 +61,15 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                     raise InputError(f"{name} is EUC-JP only in part (an undecodable byte after its start)",
                                      ja=f"{name_ja}は途中までしか EUC-JP として読めません（読めないバイトがあります）")
                 text = euc
+            elif broken_utf8(data):  # UTF-8 with a bad byte, which CP932 happened to read (as mojibake)
+                line = data[: not_utf8.start].count(b"\n") + 1
+                raise InputError(f"{name} is UTF-8 text with an invalid byte on line {line} (read as CP932, it would "
+                                 "be mojibake)", hint="the text may have been cut in the middle of a character or "
+                                 "damaged: mend it or give it again",
+                                 ja=f"{name_ja}は UTF-8 のテキストですが、{line} 行目に UTF-8 として不正なバイトがあり"
+                                 "ます（CP932 として読むと文字化けします）",
+                                 hint_ja="文字の途中で切れたか壊れたテキストかもしれません。直して渡し直してください"
+                                 ) from None  # fmt: skip
         # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
         error = western_mojibake_error(text, name, "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
                                        "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
