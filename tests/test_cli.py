@@ -219,12 +219,15 @@ def test_machine_formats_write_to_a_replaced_text_stdout_and_say_when_its_encodi
             assert done.returncode == 0, done.stderr
             assert "量子コンピュータ – AI" in done.stdout.decode("utf-8-sig"), (encoding, fmt)
     # a title given as bytes no encoding reads (a lone surrogate under the C locale) has its error record, and the
-    # titles after it theirs: strict UTF-8 stopped the batch there (a review)
-    done = subprocess.run([sys.executable, "-m", "domaincheck", "classify", "量子センサ", b"AI\xff\xfe", "半導体",
-                           "--format", "jsonl"], capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
-    assert done.returncode == EXIT_ERROR and b"Traceback" not in done.stderr
-    records = [json.loads(line.decode("utf-8", "surrogateescape")) for line in done.stdout.splitlines()]
-    assert [r["verdict"] for r in records] == ["strategic", "error", "strategic"]
+    # titles after it theirs: strict UTF-8 stopped the batch there (a review), and the stream's surrogateescape wrote
+    # the raw bytes, invalid UTF-8, into the JSON (the next review); whatever PYTHONIOENCODING's handler says
+    for env in ({"LC_ALL": "C.UTF-8"}, {"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"}):
+        done = subprocess.run([sys.executable, "-m", "domaincheck", "classify", "量子センサ", b"AI\xff\xfe", "半導体",
+                               "--format", "jsonl"], capture_output=True, env={**os.environ, **env})  # fmt: skip
+        assert done.returncode == EXIT_ERROR and b"Traceback" not in done.stderr
+        records = [json.loads(line.decode("utf-8")) for line in done.stdout.splitlines()]  # strict UTF-8
+        assert [r["verdict"] for r in records] == ["strategic", "error", "strategic"], env
+        assert records[1]["title"] == "AI\udcff\udcfe"  # the bytes given, as JSON escapes of their surrogates
 
 
 def test_utf8_titles_with_a_broken_byte_on_stdin_are_refused_not_classified_as_mojibake() -> None:
@@ -2213,6 +2216,42 @@ def test_version_says_whether_the_core_is_compiled_and_which_lists_are_packaged(
                                 f"taxonomy {taxonomy.version}, content {taxonomy.digest}, model "
                                 f"{learned_digest(None)})")
     assert f"content {taxonomy.digest}" in run("taxonomy", "validate", "--lang", "en").stdout
+
+
+@pytest.mark.parametrize(
+    ("meta", "version"),
+    [
+        (b"taxonomy_version: '2026.1'  # the spring update\n", "2026.1"),  # single quotes, a comment
+        (b"taxonomy_version: 2026.2 # a comment\r\n", "2026.2"),  # bare, CRLF
+        (b'taxonomy_version: "2026.\xff"\n', "2026.\ufffd"),  # not UTF-8: shown, not raised
+        (None, "?"),  # no meta.yaml
+    ],
+)
+def test_version_reads_any_packaged_meta_without_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             meta: bytes | None, version: str) -> None:
+    """--version reads the packaged meta.yaml's version without parsing YAML: quoted either way, a comment after it,
+    bytes that are not UTF-8, the file missing, or no taxonomy at all (a damaged install) give a version line, never
+    a traceback (a review)."""
+    import shutil
+
+    from domaincheck import taxonomy as tx
+
+    copy = tmp_path / "taxonomy"
+    shutil.copytree(tx.packaged_dir(), copy)
+    if meta is None:
+        (copy / "meta.yaml").unlink()
+    else:
+        (copy / "meta.yaml").write_bytes(meta)
+    monkeypatch.setattr(tx, "packaged_dir", lambda: copy)
+    r = run("--version")
+    assert r.exit_code == 0 and f"packaged taxonomy {version}, content " in r.stdout, r.output
+
+    def missing() -> Path:
+        raise tx.TaxonomyError(["taxonomy: packaged taxonomy not found"])
+
+    monkeypatch.setattr(tx, "packaged_dir", missing)
+    r = run("--version")
+    assert r.exit_code == 0 and r.stdout.strip().endswith("packaged taxonomy: not found)"), r.output
 
 
 @pytest.mark.usefixtures("english")
@@ -4259,7 +4298,8 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     r = run("classify", "量子コンピュータとAIを活用した創薬", "--format", "csv", "--lang", lang)
     assert r.exit_code == 0, r.stderr
     [row] = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
-    assert list(row)[-5:] == ["verdict_name", "area_names", "econsec_names", "program_names", "editorial_programs"]
+    assert list(row)[-6:] == ["verdict_name", "area_names", "econsec_names", "program_names", "editorial_programs",
+                              "near_misses"]
     ja = lang == "ja"
     tier = taxonomy.tier(row["verdict"])
     assert row["verdict_name"] == (tier.name_ja if ja else tier.name_en)

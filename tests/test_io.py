@@ -1402,3 +1402,14 @@ def test_cp932_text_is_never_taken_for_broken_utf8() -> None:
     assert tried > 10_000
     cut = "膵癌のクローン進展におけるDNAメチル化の不均一性".encode()
     assert broken_utf8(cut[:10] + cut[11:])  # a continuation byte lost
+    short = "量子暗号".encode()
+    assert broken_utf8(short[:-1]) and broken_utf8(short[1:])  # three kanji left, the last cut or a lead byte lost
+    # European text cut in a letter (a review: mojibake, exit 0), but not CP932 whose kanji has an ASCII second byte
+    for text in ("Schrödinger equation", "Étude des matériaux", "Über die Quantenmechanik für Anfänger", "naïve Bayes"):
+        data = text.encode()
+        lead = data.rindex(b"\xc3")  # the last accented letter
+        assert broken_utf8(data[: lead + 1] + data[lead + 2 :]), text  # the letter's second byte lost
+        assert broken_utf8(data[: lead + 1] + b"\r\nnext\r\n"), text  # the title cut after the lead byte
+    assert broken_utf8("Étude des matériaux".encode()[1:])  # its first byte lost: the whole é beside it shows
+    assert not broken_utf8("AI技術".encode("cp932")) and not broken_utf8("Ex vivo再生".encode("cp932"))
+    assert not broken_utf8("Über".encode()[1:])  # nothing left to tell it from a kanji and two letters

@@ -1180,6 +1180,31 @@ with a finding unless the learned model alone found it: dc_learned names that ar
     assert [row["dc_terms"] for row in rows[-2:]] == ["quantum computing~", "carbon capture~"]
 
 
+def test_near_misses_column_agrees_with_jsonl_and_classify_whatever_jobs(tmp_path: Path) -> None:
+    """dc_near_misses (screen's last column: the areas with evidence that were not reported, ``id:score``) holds,
+    for the real classifier over held-out titles, what the JSONL record's ``near_misses`` and ``classify`` give,
+    in one process and in two (the test double has none, so a wrong cell went unseen)."""
+    factory = _real_factory()
+    path = Path(__file__).parent / "data" / "eval" / "heldout_f.csv"
+    titles = [row["title"] for row in csv.DictReader(path.open(encoding="utf-8"))]
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [[t] for t in titles], "utf-8")
+    cells = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.csv"
+        screen(ScreenOptions(input=str(src), output=str(out), jobs=jobs), factory, chunk_rows=50)
+        rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+        assert list(rows[0])[-1] == "dc_near_misses"
+        cells[jobs] = [row["dc_near_misses"] for row in rows]
+    out = tmp_path / "out.jsonl"
+    screen(ScreenOptions(input=str(src), output=str(out)), factory)
+    from_jsonl = ["|".join(f"{n['id']}:{n['score']}" for n in r["near_misses"]) for r in read_jsonl(out)]
+    classifier = factory()
+    from_classify = ["|".join(f"{a.id}:{int(a.score)}" for a in classifier.classify(t).near_misses) for t in titles]
+    assert cells[1] == cells[2] == from_jsonl == from_classify
+    assert sum(map(bool, cells[1])) >= 10  # enough titles with near misses to have tested something
+
+
 def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> None:
     """With --extra-column a JSONL record's `title` used to hold the title and the abstract joined (a user test).
     It is the title as given; `text` is what was classified, into which the evidence offsets point; `text` is null

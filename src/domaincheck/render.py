@@ -799,9 +799,10 @@ def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int
 CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "areas", "scores", "bands",
                         "econsec", "programs", "terms", "learned", "held_back", "reason",
                         "verdict_name", "area_names", "econsec_names", "program_names",
-                        "editorial_programs"]  # fmt: skip
-"""classify's CSV columns: ids, then (new columns last) names in the language of --lang, as screen's dc_*_names, and
-the programs whose link to the title is this taxonomy's reading (marked * in program_names)."""
+                        "editorial_programs", "near_misses"]  # fmt: skip
+"""classify's CSV columns: ids, then (new columns last) names in the language of --lang, as screen's dc_*_names, the
+programs whose link to the title is this taxonomy's reading (marked * in program_names), and the near misses as
+screen's dc_near_misses gives them (``id:score``)."""
 
 
 def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict[str, str]:
@@ -826,13 +827,14 @@ def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict
         "reason": r.reason,
         **_result_names(r, tax, lang),
         "editorial_programs": "|".join(p.id for p in r.programs if p.editorial),
+        "near_misses": "|".join(f"{a.id}:{a.score}" for a in r.near_misses),
     }
 
 
 def _result_names(r: Result, tax: Taxonomy | None, lang: str) -> dict[str, str]:
     """The name columns of :func:`result_row` (empty without ``tax``)."""
     if tax is None:
-        return dict.fromkeys(CLASSIFY_CSV_COLUMNS[-5:-1], "")
+        return dict.fromkeys(("verdict_name", "area_names", "econsec_names", "program_names"), "")
     ja = lang == "ja"
     editorial = {p.id for p in r.programs if p.editorial}
     return {"verdict_name": _verdict_name(r.verdict, tax, lang),

@@ -829,7 +829,10 @@ def packaged_provenance() -> str:
     """The packaged taxonomy's version and the digests of its files and model, as ``taxonomy validate`` and
     ``--summary-json`` give them, read without parsing (``--version``: a pipeline records which lists it ran with; a
     data engineer's user test found no version in classify's output)."""
-    directory = packaged_dir()
+    try:
+        directory = packaged_dir()
+    except TaxonomyError:  # a damaged install: --version still says what it is (the commands say what to do)
+        return "taxonomy: not found"
     digest = hashlib.sha256()
     version = "?"
     for name in FILES:
@@ -839,8 +842,10 @@ def packaged_provenance() -> str:
             continue
         digest.update(name.encode() + b"\0" + data)
         if name == "meta.yaml":
-            found = re.search(rb'^taxonomy_version:\s*"?([^"\n]+?)"?\s*$', data, re.MULTILINE)
-            version = found.group(1).decode() if found else version
+            # quoted either way or not, a comment after it; bytes that are not UTF-8 are shown, not raised (a review)
+            found = re.search(rb"""^taxonomy_version:[ \t]*(["']?)([^"'\r\n#]+?)\1[ \t]*(?:#.*)?\r?$""", data,
+                              re.MULTILINE)  # fmt: skip
+            version = found.group(2).decode("utf-8", "replace").strip() if found else version
     model = learned_digest(None)
     return f"taxonomy {version}, content {digest.hexdigest()[:16]}" + (f", model {model}" if model else "")
 

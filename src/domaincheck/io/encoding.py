@@ -217,15 +217,62 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
 
 
 def broken_utf8(data: bytes) -> bool:
-    """Whether ``data``, which CP932 decodes and UTF-8 does not, is UTF-8 Japanese text but for a few invalid bytes
-    (a title cut in the middle of a character, stray bytes): read as UTF-8, at least four kana or kanji for each
-    invalid sequence, and four at least. Read as CP932 it came out as mojibake, exit 0 (量子センサ as 驥丞ｭ舌そ繝ｳ繧ｵ: a
-    data engineer's user test). Text written in CP932 rarely holds a kana or kanji's three UTF-8 bytes (a review
-    found short CP932 titles and half-width katakana refused when any character beyond ASCII counted)."""
+    """Whether ``data``, which CP932 decodes and UTF-8 does not, is UTF-8 text but for a few invalid bytes (a title cut
+    in the middle of a character, a byte lost). Read as CP932 it came out as mojibake, exit 0 (量子センサ as
+    驥丞ｭ舌そ繝ｳ繧ｵ: a data engineer's user test). Japanese: read as UTF-8, at least three kana or kanji for each
+    run of invalid bytes, and three at least (量子暗号 with a byte lost). European: see :func:`_cut_latin_letter`.
+    Text written in CP932 rarely holds a kana or kanji's three UTF-8 bytes (a review found short CP932 titles and
+    half-width katakana refused when any character beyond ASCII counted): no title or fragment of the evaluation
+    files' titles in CP932 is taken for broken UTF-8, and 99 % of those titles cut in a character are."""
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
+    bad = len(_INVALID_RUN.findall(text))
     japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
-    return japanese >= 4 and japanese >= 4 * bad
+    if japanese:
+        return japanese >= 3 and japanese >= 3 * bad
+    return _cut_latin_letter(data, text)
+
+
+_INVALID_RUN = re.compile("\ufffd+")
+
+
+def _cut_latin_letter(data: bytes, text: str) -> bool:
+    """Whether ``data`` (``text`` as UTF-8, without kana or kanji) is European UTF-8 text with one or two letters cut
+    (Schr\\xc3dinger, Caf\\xc3 at a line's end): each invalid byte sits in a word of ASCII letters, and either is a
+    lone byte that CP932 reads as a half-width katakana (no Japanese text glues a single one to a Latin word) or
+    the text holds a whole accented letter beside an ASCII one (matériaux) to show what it is. CP932 text holds a
+    kanji whose second byte is an ASCII letter (AI技術 is ``AI\\x8bZ\\x8fp``): the byte is not lone, and the text
+    has no accented letters (a review found Schrödinger, Étude and Über cut, read as mojibake, exit 0)."""
+    errors: list[tuple[int, int]] = []
+    at = 0
+    while len(errors) <= 2:
+        try:
+            data[at:].decode("utf-8")
+            break
+        except UnicodeDecodeError as error:
+            errors.append((at + error.start, at + error.end))
+            at += error.end
+    if not 0 < len(errors) <= 2:
+        return False
+    accented = any(_LATIN_ACCENTED.fullmatch(c) and _ASCII_LETTER.search(text[max(0, i - 1) : i + 2])
+                   for i, c in enumerate(text) if c > "\u00bf")  # fmt: skip
+
+    def letter(i: int) -> bool:
+        return 0 <= i < len(data) and _ASCII_LETTER.fullmatch(data[i : i + 1].decode("ascii", "replace")) is not None
+
+    def gap(i: int) -> bool:
+        return not 0 <= i < len(data) or data[i] in b" \t\r\n\"'(-/,.;:"
+
+    for start, end in errors:
+        in_word = (letter(start - 1) and letter(end)) or (gap(start - 1) and letter(end) and letter(end + 1)) or (
+            letter(start - 2) and letter(start - 1) and gap(end))
+        lone_kana = end - start == 1 and 0xA1 <= data[start] <= 0xDF
+        if not (in_word and (lone_kana or accented)):
+            return False
+    return True
+
+
+_LATIN_ACCENTED = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 _BROKEN_HINT = ("the text may have been cut in the middle of a character or damaged: mend it or export it again, or "
