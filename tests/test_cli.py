@@ -1630,7 +1630,7 @@ def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: s
 
 
 @pytest.mark.usefixtures("english")
-def test_programs_id_errors_name_what_was_given() -> None:
+def test_programs_id_errors_name_what_was_given(taxonomy: Any) -> None:
     r = run("programs", "quantum")
     assert r.exit_code == 1 and "'quantum' is an area (quantum: Quantum), not a program" in r.stderr
     assert "`domaincheck show quantum`" in r.stderr
@@ -1673,9 +1673,12 @@ def test_programs_id_errors_name_what_was_given() -> None:
     for query in ("国家戦略技術領域", "emerging"):  # a tier's name showed the CSTI measure that holds it (a review)
         r = run("programs", query)
         assert r.exit_code == 1 and f"{query!r} is a tier, not a program" in r.stderr, r.stderr
-    for query in ("の推進", "革新的"):  # three characters of a name are too few to name one (a review)
+    for query in ("の推進", "革新的", "懸賞金"):  # three characters of a name are too few to name one (a review)
         r = run("programs", query)
         assert r.exit_code == 1 and f"no program matches {query!r}" in r.stderr, (query, r.stderr)
+        # but the entries whose Japanese name holds them are offered (懸賞金 found nothing: a user test)
+        holders = [e.id for p in taxonomy.programs for e in (p, *p.items) if query in e.name_ja]
+        assert 1 <= len(holders) <= 3 and f"nearest: {', '.join(holders)}; " in r.stderr, (query, r.stderr)
     r = run("programs", "研究開発税制")  # words of two measures' facts
     assert r.exit_code == 1 and ("'研究開発税制' names no program; it is named in the text of "
                                  "rd_investment_incentives, university_hub_collaboration") in r.stderr
@@ -2224,6 +2227,7 @@ def test_version_says_whether_the_core_is_compiled_and_which_lists_are_packaged(
         (b"taxonomy_version: '2026.1'  # the spring update\n", "2026.1"),  # single quotes, a comment
         (b"taxonomy_version: 2026.2 # a comment\r\n", "2026.2"),  # bare, CRLF
         (b'taxonomy_version: "2026.\xff"\n', "2026.\ufffd"),  # not UTF-8: shown, not raised
+        (b'\xef\xbb\xbftaxonomy_version: "2026#3"  # BOM\n', "2026#3"),  # a byte-order mark, a # quoted
         (None, "?"),  # no meta.yaml
     ],
 )
@@ -2892,7 +2896,12 @@ def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 3  # every row is still written
     r = run(*MIN, "screen", "--lang", "en",
             str(src), "-o", str(out), "--column", "abstract", "--fail-on", "any", "--quiet")
-    assert r.exit_code == EXIT_FINDINGS and r.stderr == "--fail-on any: 2 rows with findings, exit 3\n"  # no warning
+    # rows were classified, so no "no usable title" warning; but the cells are short and 'title' is named as the
+    # title column, which is said, as for an institution column given by mistake (a user test)
+    assert r.exit_code == EXIT_FINDINGS and r.stderr == (
+        "Warning: 'abstract' was given as the title column, but the column 'title' looks like the title column (the "
+        "cells given are short for titles: median 8 characters): check --column\n"
+        "--fail-on any: 2 rows with findings, exit 3\n")
     _write_csv(src, [["title", "abstract"], ["#N/A", "量子コンピュータ"], ["#REF!", "AI"]])  # a broken VLOOKUP
     r = run(*MIN, "screen", "--lang", "en", str(src), "-o", str(out), "--quiet")
     assert r.stderr.startswith("Warning: no row had a usable title (2 of 2 rows not classified: title_excel_error 2)")
@@ -2930,8 +2939,23 @@ def test_screen_warns_when_the_column_given_looks_like_another_than_the_title(tm
     summary = json.loads(r.stdout)
     assert summary["verdicts"]["none"] == summary["rows_read"] == 30
     assert summary["title_column_suggested"] == "研究課題名" and summary["title_median_chars"] <= 8
+    median = summary["title_median_chars"]
     assert r.stderr == ("警告: どの行にも領域が見つかりませんでした。タイトル列に '研究代表者' を指定しましたが、"
-                        "列 '研究課題名' がタイトル列のようです: --column を確かめてください\n")
+                        f"列 '研究課題名' がタイトル列のようです（指定した列の値は短く、中央値 {median} 文字です）: "
+                        "--column を確かめてください\n")
+    # areas found in the column given (an institution that names a field, 宇宙航空研究センター: space) do not hide
+    # that it is no title column when another looks like it and its cells are short (a research-security office's
+    # user test: --fail-on passed on them without a word)
+    space = _people_call(tmp_path, ["課題番号", "研究課題名", "研究代表者", "所属機関"])
+    text = space.read_text(encoding="utf-8")
+    space.write_text(text.replace("理化学研究所", "宇宙航空研究センター"), encoding="utf-8")
+    r = run("screen", "--lang", "en", str(space), "-o", str(out), "--column", "所属機関", "--quiet", "--summary-json",
+            "-", "--fail-on", "any")  # fmt: skip
+    summary = json.loads(r.stdout)
+    assert r.exit_code == 3 and summary["verdicts"].get("strategic", 0) == 10, summary["verdicts"]
+    assert ("Warning: '所属機関' was given as the title column, but the column '研究課題名' looks like the title "
+            f"column (the cells given are short for titles: median {summary['title_median_chars']} characters): "
+            "check --column") in r.stderr, r.stderr
     r = run("screen", str(src), "-o", str(out), "--column", "研究課題名", "--quiet", "--summary-json", "-")
     summary = json.loads(r.stdout)
     assert summary["verdicts"]["none"] < 30 and summary["title_column_suggested"] is None and r.stderr == ""
@@ -4300,6 +4324,9 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     [row] = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     assert list(row)[-6:] == ["verdict_name", "area_names", "econsec_names", "program_names", "editorial_programs",
                               "near_misses"]
+    [record] = json.loads(run("classify", "量子コンピュータとAIを活用した創薬", "--format", "json").stdout)
+    assert record["near_misses"] and row["near_misses"] == "|".join(f"{n['id']}:{n['score']}"
+                                                                    for n in record["near_misses"])
     ja = lang == "ja"
     tier = taxonomy.tier(row["verdict"])
     assert row["verdict_name"] == (tier.name_ja if ja else tier.name_en)

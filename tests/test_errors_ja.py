@@ -262,8 +262,9 @@ def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
     for args in (["domains"], ["taxonomy", "validate", str(MIN_TAXONOMY)], ["--version"]):
         from_env = run(*MIN, *args, env={"DOMAINCHECK_LANG": value})
         assert from_env.exit_code == EXIT_USAGE and from_env.stdout == "", (args, from_env.stdout)
-        assert _squeezed(f"{value!r}（DOMAINCHECK_LANG の値）は 'ja'、'en' のいずれでもありません") \
-            in _squeezed(from_env.stderr), from_env.stderr  # fmt: skip
+        assert _squeezed(f"{value!r}（DOMAINCHECK_LANG の値）は 'ja'、'en' のいずれでもありません / {value!r} (from "
+                         "DOMAINCHECK_LANG) is not one of 'ja', 'en'") in _squeezed(from_env.stderr), from_env.stderr
+
 
 
 def _squeezed(text: str) -> str:

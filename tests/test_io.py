@@ -530,6 +530,11 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     ("Na (sodium)", False), ("未定（リチウム電池の診断を予定）", False),
     ("量子センサ（仮題）", False), ("研究課題（未定）", False), ("未定義動作の静的解析", False),
     ("None of the above", False), ("NAND flash memory", False), ("量子コンピュータ", False),
+    # a pointer to the title elsewhere, or a title withheld (a research-security office's user test)
+    ("（英文課題名参照）", True), ("英文に同じ", True), ("別紙参照", True), ("別紙のとおり", True), ("※英文参照", True),
+    ("See English title", True), ("非公開", True), ("（非公開）", True), ("Confidential", True),
+    ("非公開情報の保護に関する研究", False), ("Confidential computing for cloud AI", False),
+    ("別紙参照による文献管理", False),
 ])  # fmt: skip
 def test_a_placeholder_for_a_title(cell: str, placeholder: bool) -> None:
     """A cell that stands for a title not given, whole or with a note in brackets after it (a user test); a title
@@ -1413,3 +1418,10 @@ def test_cp932_text_is_never_taken_for_broken_utf8() -> None:
     assert broken_utf8("Étude des matériaux".encode()[1:])  # its first byte lost: the whole é beside it shows
     assert not broken_utf8("AI技術".encode("cp932")) and not broken_utf8("Ex vivo再生".encode("cp932"))
     assert not broken_utf8("Über".encode()[1:])  # nothing left to tell it from a kanji and two letters
+    # CP932's half-width punctuation glued to acronyms is not a cut letter (a review: AI･IoT was refused)
+    for text in ("AI･IoT", "CAD･CAM for shipbuilding", "R&D･DX", "Wi-Fi･LAN", "｢IoT｣", "DNA｡", "AIｰIoT", "ICT､IoT"):
+        assert not broken_utf8(text.encode("cp932")), text
+    # a typographic quote or dash cut short after a letter, read by CP932 as a rare kanji (Alzheimer窶: a review)
+    quote = "Alzheimer’s disease".encode()
+    assert broken_utf8(quote[:11]) and broken_utf8(quote[:10] + quote[11:])
+    assert broken_utf8("Curie–Weiss law".encode().replace(b"\x80\x93", b""))

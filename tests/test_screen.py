@@ -250,6 +250,40 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     assert summary.problems == {"formula_not_evaluated": 1}
 
 
+def test_a_formula_whose_saved_value_is_empty_is_an_empty_cell(tmp_path: Path) -> None:
+    """Excel saves =IFERROR(VLOOKUP(…),"") that found nothing as ``<v></v>``, which openpyxl reads as None, as it
+    reads a formula saved without a value: the row was formula_not_evaluated and its cell written as the formula's
+    text where Excel shows a blank (a research-security office's user test). It is an empty title, and the formula
+    saved without a value beside it is still marked, a row below a blank row above the header too."""
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([])
+    sheet.append(["No", "研究課題名"])
+    sheet.append([1, '=IFERROR(VLOOKUP(A3,M!A:B,2,FALSE),"")'])  # B3: given an empty saved value below
+    sheet.append([2, '=IFERROR(VLOOKUP(A4,M!A:B,2,FALSE),"")'])  # B4: saved without a value
+    sheet.append([3, "量子センサの開発"])
+    workbook.save(src)
+    with zipfile.ZipFile(src) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = re.search(r'<c r="B3"[^>]*>.*?</c>', xml)  # openpyxl writes <v/> and no type: no value saved
+    assert cell is not None and ' t="' not in cell.group(0)
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(cell.group(0), re.sub(
+        r"<v\s*/>|<v>.*?</v>", "<v></v>", cell.group(0)).replace('<c r="B3"', '<c r="B3" t="str"', 1)).encode()
+    with zipfile.ZipFile(src, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    problem = rows[0].index("dc_problem")
+    assert [(row[1], row[problem]) for row in rows[1:]] == [
+        ("", "empty_title"), ("'=IFERROR(VLOOKUP(A4,M!A:B,2,FALSE),\"\")", "formula_not_evaluated"),
+        ("量子センサの開発", "")]
+    assert summary.problems == {"empty_title": 1, "formula_not_evaluated": 1}
+
+
 def test_xlsx_formulas_without_values_are_kept_and_marked(tmp_path: Path) -> None:
     src = tmp_path / "in.xlsx"
     workbook = openpyxl.Workbook()
@@ -1827,7 +1861,8 @@ def test_a_placeholder_title_is_no_title(tmp_path: Path) -> None:
             ["4", "なし", "TBD"],
             ["5", "－", "N/A"],
             ["6", "未定義動作を検出する静的解析", "Static analysis"],
-            ["7", "TBD", ""]]  # fmt: skip
+            ["7", "TBD", ""],
+            ["8", "（英文課題名参照）", "Quantum error correction with superconducting qubits"]]  # fmt: skip
     src = tmp_path / "call.csv"
     write_csv(src, header, rows, "utf-8")
     out = tmp_path / "out.jsonl"
@@ -1835,13 +1870,14 @@ def test_a_placeholder_title_is_no_title(tmp_path: Path) -> None:
     records = read_jsonl(out)
     assert [r["problem"] for r in records] == [
         "title_placeholder|title_from_other_column", "title_placeholder", "title_not_text|title_from_other_column",
-        "title_placeholder", "title_placeholder", None, "title_placeholder"]
+        "title_placeholder", "title_placeholder", None, "title_placeholder",
+        "title_placeholder|title_from_other_column"]  # a pointer to the English title (a user test)
     quantum = [a.id for a in factory().classify(rows[0][2]).areas]
-    for record in (records[0], records[2]):  # the cell as given, and the text the evidence points into
+    for record in (records[0], records[2], records[7]):  # the cell as given, and the text the evidence points into
         assert (record["title"], record["text"]) == (rows[int(record["row"]) - 1][1], rows[0][2])
         assert [a["id"] for a in record["areas"]] == quantum
     assert [r["verdict"] for r in records].count("error") == 4 and records[5]["verdict"] != "error"
-    assert summary.problems == {"title_placeholder": 5, "title_from_other_column": 2, "title_not_text": 1}
+    assert summary.problems == {"title_placeholder": 6, "title_from_other_column": 3, "title_not_text": 1}
     assert summary.unclassified_problems == {"title_placeholder": 4}  # the rows not classified alone (a review)
 
 

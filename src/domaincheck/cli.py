@@ -141,7 +141,7 @@ class _LangChoice(click.Choice):
             return code
         if ctx is not None and param is not None and param.name is not None \
                 and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT:
-            self.fail(f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません" if _help_lang(ctx) == "ja"
+            self.fail(_bad_env_lang(value) if _help_lang(ctx) == "ja"
                       else f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'", param, ctx)  # fmt: skip
         return super().convert(value, param, ctx)
 
@@ -276,7 +276,14 @@ def _check_env_lang() -> None:
 
     value = os.environ.get(LANG_ENV, "")
     if value.strip() and _lang_code(value) not in ("ja", "en"):  # naming no language, it leaves Japanese, the default
-        raise click.UsageError(f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません")
+        raise click.UsageError(_bad_env_lang(value))
+
+
+def _bad_env_lang(value: str) -> str:
+    """The error for a :data:`LANG_ENV` that names no language, in both: Japanese, the default it leaves, and English
+    for whoever set it (DOMAINCHECK_LANG=fr got a message an English-speaking user test could not read)."""
+    return (f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません / {value!r} (from {LANG_ENV}) is not "
+            "one of 'ja', 'en'")
 
 
 def _version(value: bool) -> None:
@@ -394,8 +401,9 @@ def classify(
                                            help="Only report areas scoring at least this.")] = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
-                                       "the default) or en. json, jsonl and csv are the same in both. Errors and "
-                                       "hints follow it too.", envvar=LANG_ENV, click_type=_LangChoice())] = Lang.ja,
+                                       "the default) or en; in csv, the name columns. json and jsonl are the same "
+                                       "in both. Errors and hints follow it too.", envvar=LANG_ENV,
+                                       click_type=_LangChoice())] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
     terms_only: _TermsOnly = False,

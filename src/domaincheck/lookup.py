@@ -328,6 +328,11 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
                     f"{said} というプログラムはありません。最も近い {shown} を表示します")
         else:
             near = [ref.split("/")[-1] for score, ref in ranked[:3] if score >= _SUGGEST_PROGRAM_AT]
+            if not near and not key.isascii() and len(key) >= 2:
+                # too short a part to be shown as a name (の推進, 革新的: a review), but offered: 懸賞金 is frontier's
+                near = [p.id for p in tax.programs if key in normalize_text(p.name_ja)]
+                near += [i.id for p in tax.programs for i in p.items if key in normalize_text(i.name_ja)]
+                near = near if len(near) <= 3 else []
             raise UnknownNameError(f"no program matches {said}",
                                    hint=(f"nearest: {', '.join(near)}; " if near else "")
                                    + "`domaincheck programs` lists them all",

@@ -1933,15 +1933,21 @@ like another column (names, institutions, codes): research titles are rarely so 
 
 def doubtful_title_column(summary: Summary) -> bool:
     """Whether a ``screen`` run whose title column was given with --column found no area in any row it classified,
-    while another column looks like the title column or the titles are short (see :data:`SHORT_TITLE_CHARS`)."""
+    while another column looks like the title column or the titles are short (see :data:`SHORT_TITLE_CHARS`); or,
+    areas found or not, both: 所属 given, whose 宇宙航空研究センター rows came out space and passed --fail-on
+    without a word, while 研究課題名 was the title column (a research-security office's user test)."""
+    if summary.title_column_detected:
+        return False
+    short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
+    if short and summary.title_column_suggested is not None:
+        return True
+    return _nothing_found(summary) and (summary.title_column_suggested is not None or short)
+
+
+def _nothing_found(summary: Summary) -> bool:
+    """Whether no row a ``screen`` run classified matched any area."""
     none = summary.verdicts.get("none", 0)
-    return bool(
-        not summary.title_column_detected
-        and none
-        and none + summary.verdicts.get("error", 0) == summary.rows_read
-        and (summary.title_column_suggested is not None
-             or (summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS))
-    )  # fmt: skip
+    return bool(none and none + summary.verdicts.get("error", 0) == summary.rows_read)
 
 
 def doubtful_title_column_warning(summary: Summary, console: Console, lang: str = "en") -> None:
@@ -1963,7 +1969,12 @@ def doubtful_title_column_warning(summary: Summary, console: Console, lang: str 
     else:
         why = (f"その列の値は短すぎます（先頭のタイトルの長さの中央値 {median} 文字）" if ja
                else f"its cells are short for titles (median {median} characters over the first rows)")
-    text = (f"どの行にも領域が見つかりませんでした。タイトル列に {column} を指定しましたが、{why}: "
-            "--column を確かめてください" if ja
-            else f"no row matched any area; {column} was given as the title column, but {why}: check --column")
+    if other is not None and median is not None and median <= SHORT_TITLE_CHARS:  # both signs: both said
+        why += (f"（指定した列の値は短く、中央値 {median} 文字です）" if ja
+                else f" (the cells given are short for titles: median {median} characters)")
+    nothing = _nothing_found(summary)
+    text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column} を指定しましたが、"
+            f"{why}: --column を確かめてください" if ja
+            else f"{'no row matched any area; ' if nothing else ''}{column} was given as the title column, but {why}: "
+            "check --column")
     _warn(console, text, lang)

@@ -842,10 +842,12 @@ def packaged_provenance() -> str:
             continue
         digest.update(name.encode() + b"\0" + data)
         if name == "meta.yaml":
-            # quoted either way or not, a comment after it; bytes that are not UTF-8 are shown, not raised (a review)
-            found = re.search(rb"""^taxonomy_version:[ \t]*(["']?)([^"'\r\n#]+?)\1[ \t]*(?:#.*)?\r?$""", data,
-                              re.MULTILINE)  # fmt: skip
-            version = found.group(2).decode("utf-8", "replace").strip() if found else version
+            # quoted either way (a # inside quotes is the value's) or not, a comment after it, a byte-order mark;
+            # bytes that are not UTF-8 are shown, not raised (two reviews)
+            found = re.search(rb"""^taxonomy_version:[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#"'][^#\r\n]*?))"""
+                              rb"""[ \t]*(?:#.*)?\r?$""", data.removeprefix(b"\xef\xbb\xbf"), re.MULTILINE)
+            value = next((g for g in found.groups() if g is not None), b"") if found else b""
+            version = value.decode("utf-8", "replace").strip() or version
     model = learned_digest(None)
     return f"taxonomy {version}, content {digest.hexdigest()[:16]}" + (f", model {model}" if model else "")
 

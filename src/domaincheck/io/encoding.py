@@ -222,8 +222,9 @@ def broken_utf8(data: bytes) -> bool:
     驥丞ｭ舌そ繝ｳ繧ｵ: a data engineer's user test). Japanese: read as UTF-8, at least three kana or kanji for each
     run of invalid bytes, and three at least (量子暗号 with a byte lost). European: see :func:`_cut_latin_letter`.
     Text written in CP932 rarely holds a kana or kanji's three UTF-8 bytes (a review found short CP932 titles and
-    half-width katakana refused when any character beyond ASCII counted): no title or fragment of the evaluation
-    files' titles in CP932 is taken for broken UTF-8, and 99 % of those titles cut in a character are."""
+    half-width katakana refused when any character beyond ASCII counted): of 5.4 million CP932 fragments of 1 to 10
+    characters of every evaluation and training title and taxonomy term, 11 are taken for broken UTF-8, all cut
+    inside a word (瘍免疫…, from 腫瘍免疫); 99 % of the evaluation titles cut in a character after 12 bytes are."""
     text = data.decode("utf-8", errors="replace")
     bad = len(_INVALID_RUN.findall(text))
     japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
@@ -236,12 +237,18 @@ _INVALID_RUN = re.compile("\ufffd+")
 
 
 def _cut_latin_letter(data: bytes, text: str) -> bool:
-    """Whether ``data`` (``text`` as UTF-8, without kana or kanji) is European UTF-8 text with one or two letters cut
-    (Schr\\xc3dinger, Caf\\xc3 at a line's end): each invalid byte sits in a word of ASCII letters, and either is a
-    lone byte that CP932 reads as a half-width katakana (no Japanese text glues a single one to a Latin word) or
-    the text holds a whole accented letter beside an ASCII one (matériaux) to show what it is. CP932 text holds a
-    kanji whose second byte is an ASCII letter (AI技術 is ``AI\\x8bZ\\x8fp``): the byte is not lone, and the text
-    has no accented letters (a review found Schrödinger, Étude and Über cut, read as mojibake, exit 0)."""
+    """Whether ``data`` (``text`` as UTF-8, without kana or kanji) is European or English UTF-8 text with one or two
+    characters cut: each invalid run of bytes sits against a word of ASCII letters and is either
+
+    - a lone byte that CP932 reads as a half-width katakana letter, beside a lower-case letter (Schr\\xc3dinger,
+      \\xc3tude, Caf\\xc3 at a line's end): not the half-width punctuation (｡｢｣､･ｰ), which CP932 text glues to
+      acronyms (AI･IoT, CAD･CAM, ｢IoT｣: a review), nor a letter between capitals; or any invalid bytes when the text
+      holds a whole accented letter beside an ASCII one (matériaux) to show what it is;
+    - or a typographic quote or dash cut short (’ – — “ are E2 80 xx: Alzheimer\\xe2\\x80, Alzheimer\\xe2\\x99s), after
+      a letter, in text that is otherwise ASCII: CP932 reads them as rare kanji (窶, 笙).
+
+    CP932 text holds a kanji whose second byte is an ASCII letter (AI技術 is ``AI\\x8bZ\\x8fp``): not a lone byte,
+    and no accented letters (a review found Schrödinger, Étude and Über cut, read as mojibake, exit 0)."""
     errors: list[tuple[int, int]] = []
     at = 0
     while len(errors) <= 2:
@@ -255,18 +262,22 @@ def _cut_latin_letter(data: bytes, text: str) -> bool:
         return False
     accented = any(_LATIN_ACCENTED.fullmatch(c) and _ASCII_LETTER.search(text[max(0, i - 1) : i + 2])
                    for i, c in enumerate(text) if c > "\u00bf")  # fmt: skip
+    ascii_else = not accented and all(c.isascii() or c == "\ufffd" for c in text)
 
-    def letter(i: int) -> bool:
-        return 0 <= i < len(data) and _ASCII_LETTER.fullmatch(data[i : i + 1].decode("ascii", "replace")) is not None
+    def letter(i: int, lower: bool = False) -> bool:
+        return 0 <= i < len(data) and (0x61 <= data[i] <= 0x7A or (not lower and 0x41 <= data[i] <= 0x5A))
 
     def gap(i: int) -> bool:
         return not 0 <= i < len(data) or data[i] in b" \t\r\n\"'(-/,.;:"
 
     for start, end in errors:
+        cut = data[start:end]
+        if cut[0] == 0xE2 and len(cut) <= 2 and ascii_else and letter(start - 1):  # ’ – — “ cut short
+            continue
         in_word = (letter(start - 1) and letter(end)) or (gap(start - 1) and letter(end) and letter(end + 1)) or (
             letter(start - 2) and letter(start - 1) and gap(end))
-        lone_kana = end - start == 1 and 0xA1 <= data[start] <= 0xDF
-        if not (in_word and (lone_kana or accented)):
+        kana_letter = len(cut) == 1 and (0xA6 <= cut[0] <= 0xDF and cut[0] != 0xB0)
+        if not (in_word and (accented or (kana_letter and (letter(start - 1, True) or letter(end, True))))):
             return False
     return True
 

@@ -438,10 +438,22 @@ PLACEHOLDER_TITLES = _placeholders((
     "なし", "無し", "特になし", "特に無し", "該当なし", "未定", "未記入", "未入力", "記入なし", "空欄", "不明",
     "調整中", "検討中", "同上", "未決定", "仮題", "none", "n/a", "na", "tbd", "tba", "null", "nil", "unknown",
     "pending", "same as above", "-", "--", "---", "‐", "－", "ー", "―", "—", "–", "…", "・", "･", "*", "＊", "?", "？",
-    "〃"))
-"""Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃): ``title_placeholder``, not classified
-as a title (a user test: 未定 and (未入力) rows were counted as screened, found nothing); the title in the other
-language is read instead when there is one. Matched whole, as written or as NFKC folds it, bare or in brackets."""
+    "〃",
+    # a pointer to the title elsewhere, or a title withheld (a research-security office's user test: 英文課題名参照
+    # over "Hypersonic scramjet engine combustion" came out none, unmarked)
+    *(f"{mark}{word}" for mark in ("", "※", "＊", "*") for word in (
+        "英文課題名参照", "英文課題名を参照", "英文タイトル参照", "英文参照", "英文を参照", "英文に同じ", "英文と同じ",
+        "和文課題名参照", "和文課題名を参照", "和文参照", "和文を参照", "和文に同じ", "和文と同じ", "別紙参照",
+        "別紙を参照", "別紙のとおり", "別紙の通り", "別添参照", "別添のとおり", "非公開", "非開示", "公開不可")),
+    "see english title", "see the english title", "see japanese title", "see the japanese title",
+    "same as english", "same as japanese", "see attached", "see attachment", "confidential", "undisclosed",
+    "not disclosed", "withheld"))
+"""Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃) or given elsewhere or withheld
+(英文課題名参照, 別紙参照, 非公開, see English title): ``title_placeholder``, not classified as a title (a user test:
+未定 and (未入力) rows were counted as screened, found nothing); the title in the other language is read instead when
+there is one. Matched whole, as written or as NFKC folds it, bare or in brackets."""
+_LONG_PLACEHOLDER = max(len(word) for word in PLACEHOLDER_TITLES if word[-1:] not in ")]】>〉」』")
+"""The longest placeholder that ends in no bracket (see the english title)."""
 PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_TITLES)) + 25
 """The longest cell :func:`is_placeholder` may take: a placeholder and a note in brackets after it."""
 _STATUS = re.compile(r"後日|提出|予定|未定|検討中?|調整中?|辞退|取り?下げ?|記入|入力|要?確認中?|準備中|仮題?|仮称|決定|"
@@ -463,7 +475,8 @@ def is_placeholder(text: str) -> bool:
     if text in PLACEHOLDER_TITLES:
         return True
     if len(text) > PLACEHOLDER_LONGEST or (len(text) > 15 and text[-1:] not in ")）]］】〕>＞〉」』"):
-        return False  # a title (most are longer, and end in no bracket): folded no further
+        # a title (most are longer, and end in no bracket): folded no further, but for the longest words
+        return len(text) <= _LONG_PLACEHOLDER and text.casefold() in PLACEHOLDER_TITLES
     folded = unicodedata.normalize("NFKC", text).casefold()  # ＴＢＤ, Ｎ／Ａ (a review)
     if folded in PLACEHOLDER_TITLES or _DASHES.fullmatch(folded) is not None:
         return True
@@ -1068,6 +1081,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             formula_blank = [0]
             rows = start.rows
             formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet, source.name) else None
+            empty_results = _empty_formula_results(worksheet) if formula_rows is not None else frozenset()
 
             def data() -> Iterator[RawRow]:
                 if formula_rows is not None:
@@ -1088,9 +1102,13 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                         continue
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
+                        # a formula whose saved value is the empty string (=IFERROR(VLOOKUP(…),"")) is an empty
+                        # cell, not a formula left unevaluated (a user test)
+                        row_at = consumed + number
                         unevaluated = tuple(
                             i for i, (v, f) in enumerate(zip(cells, texts, strict=False))
                             if v is None and isinstance(f, str) and f.startswith("=")
+                            and (row_at, i) not in empty_results
                         )  # fmt: skip
                         for i in unevaluated:
                             cells[i] = texts[i]
@@ -1651,6 +1669,45 @@ def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:
                 return True
             tail = data[-4:]
     return False
+
+
+def _empty_formula_results(worksheet: Any) -> frozenset[tuple[int, int]]:
+    """The (sheet row, 0-based column) of each formula cell whose saved value is the empty string (a string result,
+    ``t="str"``, with an empty ``<v></v>``: Excel's =IFERROR(VLOOKUP(…),"") that found nothing), which openpyxl reads
+    as None, as it reads a formula saved without a value (openpyxl itself writes those with an empty ``<v/>`` and no
+    type). Empty when the sheet cannot be read here (its reading says what is wrong)."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    found: set[tuple[int, int]] = set()
+    try:
+        source = worksheet._get_source()
+    except (AttributeError, KeyError, OSError):
+        return frozenset()
+    try:
+        with source:
+            for _, element in iterparse(source, events=("end",)):
+                tag = element.tag.rpartition("}")[2]
+                if tag == "c":
+                    parts = {child.tag.rpartition("}")[2]: child for child in element}
+                    value = parts.get("v")
+                    if "f" in parts and value is not None and not value.text and element.get("t") == "str":
+                        at = _CELL_REF.fullmatch(element.get("r") or "")
+                        if at is not None:
+                            column = 0
+                            for letter in at.group(1):
+                                column = column * 26 + ord(letter) - 64
+                            found.add((int(at.group(2)), column - 1))
+                    element.clear()
+                elif tag == "row":
+                    element.clear()
+    except (ParseError, OSError, ValueError, zlib.error, zipfile.BadZipFile):
+        return frozenset(found)
+    return frozenset(found)
+
+
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
 
 
 def _formula_rows(source: InputSource, worksheet: Any) -> Iterator[tuple[Any, ...]]:

@@ -54,9 +54,10 @@ def stdout_text() -> contextlib.AbstractContextManager[IO[str]]:
     :class:`~domaincheck.io.streams.WholeWrites`): ``classify``'s machine formats, JSON, JSONL and CSV, in UTF-8
     whatever the locale or PYTHONIOENCODING says, as ``screen`` writes them (a data engineer's user test found CP932
     and UTF-16 JSON, and a batch stopped at an en dash under CP932). A title given as bytes no encoding reads holds
-    lone surrogates (Python's surrogateescape): they are written as backslash escapes, which JSON reads back as the
-    same characters, so the output stays valid UTF-8 and the batch goes on (strict stopped it at that title's error
-    record, and the stream's own surrogateescape wrote its raw bytes, invalid UTF-8, into the JSON: two reviews)."""
+    lone surrogates (Python's surrogateescape): they are written as backslash escapes (in JSON escapes that read back
+    as the same characters, in CSV those characters as text), so the output stays valid UTF-8 and the batch goes on
+    (strict stopped it at that title's error record, and the stream's own surrogateescape wrote its raw bytes,
+    invalid UTF-8, into the JSON: two reviews)."""
     return stream_text(None, "utf-8", "backslashreplace")
 
 
