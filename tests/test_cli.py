@@ -4384,3 +4384,41 @@ def test_classify_json_cites_each_program_and_marks_the_editorial_links(taxonomy
     show = {p["id"]: p["editorial"] for p in json.loads(run("show", "quantum", "-f", "json").stdout)["programs"]}
     assert show["tech_leakage_prevention"]  # show's econ-security areas come through the crosswalk alone
     assert all(show[k] == v for k, v in marked.items() if k in show and k != "tech_leakage_prevention")
+
+
+@pytest.mark.usefixtures("english")
+def test_source_shows_the_lines_every_entry_cites(taxonomy: Any, seed_lines: list[str], tmp_path: Path) -> None:
+    """A research-security office's user test could not find line 332, which `show` and `programs` cite, in the
+    published PDF: `source` shows the document's lines verbatim, from the copy shipped with the taxonomy. Every
+    area's and econ-security area's line, read through it, holds the entry's Japanese name."""
+    def squash(text: str) -> str:
+        return re.sub(r"[\s*・]", "", text)
+
+    entries = [(a.id, a.source.line, a.name_ja) for a in taxonomy.areas]
+    entries += [(e.id, e.source.line, e.name_ja) for e in taxonomy.econsec]
+    r = run("source", *(str(line) for _, line, _ in entries), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["source"]["date"] == taxonomy.document.date and data["source"]["lines"] == len(seed_lines)
+    shown = {item["line"]: item["text"] for item in data["lines"]}
+    assert sorted(shown) == sorted({line for _, line, _ in entries})  # each once, in order
+    for entry, line, name in entries:
+        assert squash(name) in squash(shown[line]), (entry, line, shown[line])
+        assert shown[line] == seed_lines[line - 1]
+    # a range, widened by --context, clipped at the document's ends; CSV for machines
+    r = run("source", "2-3", "-C", "2", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+    assert [row["line"] for row in rows] == ["1", "2", "3", "4", "5"]
+    assert [row["text"] for row in rows] == seed_lines[:5]
+    r = run("source", str(len(seed_lines)), "--format", "markdown")
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "| line | text |"
+    whole = run("source", "--format", "json")
+    assert [item["text"] for item in json.loads(whole.stdout)["lines"]] == seed_lines
+    # what is not a line of it is a usage error that says the document's range
+    for spec in ("0", str(len(seed_lines) + 1), "abc", "3-"):
+        r = run("source", spec)
+        assert r.exit_code == 2 and "Traceback" not in r.stderr, (spec, r.stderr)
+    assert f"outside the source document, whose lines are 1-{len(seed_lines)}" in run("source", "0").stderr
+    # a taxonomy of one's own without the document: said, exit 1
+    r = run("--taxonomy", str(MIN_TAXONOMY), "source", "1")
+    assert r.exit_code == 1 and "ships no source text (source.txt)" in r.stderr, r.stderr

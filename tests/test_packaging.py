@@ -30,7 +30,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_the_taxonomy(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for f in ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml"):
+    for f in ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml", "source.txt"):
         assert f"domaincheck/taxonomy/{f}" in names
 
 

@@ -281,3 +281,18 @@ def test_the_econsec_caption_quotes_the_source(seed_lines) -> None:  # type: ign
         assert quoted in caption and quoted in seed_lines[line - 1], quoted
     assert "（出典227行）" in caption and "（出典322行）" in caption
     assert "line 227" in econsec_caption("en") and "line 322" in econsec_caption("en")
+
+
+def test_the_shipped_source_text_is_the_source_document() -> None:
+    """taxonomy/source.txt, which `domaincheck source` shows and the tests read the entries' lines from, is the
+    documented input byte for byte (skipped where that input is not beside the repository)."""
+    from pathlib import Path
+
+    import pytest
+
+    from domaincheck.taxonomy import SOURCE_TEXT, packaged_dir
+
+    seed = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_9007812095df4cb0.txt"
+    if not seed.is_file():
+        pytest.skip(f"source document not found at {seed}")
+    assert (packaged_dir() / SOURCE_TEXT).read_bytes() == seed.read_bytes()

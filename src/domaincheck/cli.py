@@ -776,6 +776,32 @@ def programs(
                  ids=("id", "parent", "kind", "source_line"))  # fmt: skip
 
 
+@app.command()
+def source(
+    lines: Annotated[list[str] | None, typer.Argument(
+        metavar="[LINES]...", help="Lines to show: N or N-M, several; none: the whole document.",
+        show_default=False)] = None,
+    context: Annotated[int, typer.Option("--context", "-C", min=0, max=100,
+                                         help="Also N lines before and after each.")] = 0,
+    fmt: FormatOpt = ListFormat.table,
+    lang: LangOpt = Lang.ja,
+    taxonomy_dir: _TaxonomyDir = None,
+) -> None:
+    """Show the source document's lines, which every entry's line (source_line) points into, verbatim."""
+    _use_taxonomy(taxonomy_dir)
+    from .render import source_data, source_rows
+    from .taxonomy import line_numbers, source_lines
+
+    with _errors(lang=lang.value):
+        tax = _taxonomy()
+        text = source_lines(tax.location)
+        numbers = line_numbers(lines or [], len(text), context)
+        doc = tax.document
+        title = f"{doc.title_ja if lang is Lang.ja else doc.title_en} ({doc.date})"
+        _listing(fmt, lang, lambda: source_data(tax, text, numbers), lambda: source_rows(text, numbers), title,
+                 ids=("line",), cards=False)
+
+
 class FailOn(str, Enum):
     """Findings that make ``screen`` exit with :data:`EXIT_FINDINGS`."""
 

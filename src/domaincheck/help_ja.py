@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "その1つを示します。",
     "screen": "研究課題の CSV/TSV/Excel/JSONL ファイルをスクリーニングします: すべての行を元の順に、"
     "分類結果の列を加えて返します。",
+    "source": "出典の文書の行をそのまま示します。各項目の行（出典の行、source_line）はこの行を指します。",
     "taxonomy": "タクソノミーのファイルを検査します。",
     "taxonomy validate": "タクソノミーのフォルダを、使わずに検証します。問題はすべて挙げます。",
 }
@@ -105,6 +106,8 @@ PARAMS: dict[str, dict[str, str]] = {
     "programs": {"program": "このプログラム、またはその項目だけを示します: id か名前、またはその一部（moonshot、SIP、"
                  "moonshot_goal_6、目標6、ムーンショット）。", "kind": "この種別だけを示します。", "fmt": _FORMAT,
                  "lang": _LANG, "taxonomy_dir": _TAXONOMY},
+    "source": {"lines": "示す行: N または N-M（複数可）。指定しなければ文書全体です。",
+               "context": "それぞれの前後 N 行も示します。", "fmt": _FORMAT, "lang": _LANG, "taxonomy_dir": _TAXONOMY},
     "screen": {
         "input_path": "研究課題のファイル: .csv、.tsv、.xlsx、.jsonl（'-' は標準入力の CSV）。",
         "output": "出力ファイル（形式は拡張子で決まります）。既定: 標準出力に CSV。",

@@ -13,7 +13,7 @@ import sys
 
 EXIT_INTERRUPTED = 130  # cli.EXIT_INTERRUPTED (tested), repeated here so that nothing is imported before the guard
 _HELD = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-_CORE_FREE = {"programs", "econsec", "--help", "-h", "--version"}
+_CORE_FREE = {"programs", "econsec", "source", "--help", "-h", "--version"}
 """Arguments of a run that never imports the classification core (the listings that do not classify, help)."""
 
 

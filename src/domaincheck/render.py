@@ -560,11 +560,24 @@ def _joined(sentences: list[str], lang: str) -> str:
     return "".join(s if i == len(sentences) - 1 or s.endswith("。") else s + "；" for i, s in enumerate(sentences))
 
 
+def source_rows(text: list[str], numbers: list[int]) -> list[dict[str, str]]:
+    """``source``'s rows: each line's number and text (``text[0]`` is line 1)."""
+    return [{"line": str(n), "text": text[n - 1]} for n in numbers]
+
+
+def source_data(tax: Taxonomy, text: list[str], numbers: list[int]) -> dict[str, Any]:
+    """``source``'s JSON: the document (as ``domains`` gives it) and the lines asked for."""
+    doc = tax.document
+    return {"source": {"title_ja": doc.title_ja, "issuer_ja": doc.issuer_ja, "date": doc.date,
+                       "title_en": doc.title_en, "issuer_en": doc.issuer_en, "lines": len(text)},
+            "lines": [{"line": n, "text": text[n - 1]} for n in numbers]}  # fmt: skip
+
+
 _LISTING_HEADERS_JA = {
     "section": "分類", "item": "項目", "detail": "内容", "source_line": "出典の行", "id": "ID",
     "name": "名称", "crosswalk": "16領域との対応", "parent": "親", "kind": "種別",
     "serves": "対象", "facts": "内容", "tier": "区分", "tier_name": "区分名", "official": "正式名称",
-    "technologies": "技術", "terms": "語数", "text": "本文",
+    "technologies": "技術", "terms": "語数", "text": "本文", "line": "行",
 }  # fmt: skip
 """The listings' column names in Japanese, for the table and Markdown (CSV keeps the keys, for machines)."""
 _LISTING_VALUES_JA = {
@@ -659,13 +672,17 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
         # Text: taxonomy strings are data, never markup. A folding Japanese cell breaks as Japanese does (never
-        # before ・ or 、, Latin words whole)
+        # before ・ or 、, Latin words whole), in an English table too (source's lines: "- " alone on a line, the
+        # text folded under it)
         wrap = lang == "ja"
         for r in rows:
-            table.add_row(*(Wrapped(RText(r[c])) if wrap and c not in whole else RText(r[c]) for c in cols))
+            table.add_row(*(Wrapped(RText(r[c])) if c not in whole and (wrap or _JAPANESE.search(r[c])) else RText(r[c])
+                            for c in cols))  # fmt: skip
         console.print(table)
 
 
+_JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+"""Kana or a kanji: a cell that folds as Japanese does."""
 _CARDS_BELOW = 120
 """Below this width a listing too wide for the terminal is written a record at a time (:func:`_cards`)."""
 _TEXT_LEAST = 30

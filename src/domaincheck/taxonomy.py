@@ -852,6 +852,63 @@ def packaged_provenance() -> str:
     return f"taxonomy {version}, content {digest.hexdigest()[:16]}" + (f", model {model}" if model else "")
 
 
+SOURCE_TEXT = "source.txt"
+"""The source document's text, shipped beside the taxonomy's files: every entry's ``line`` counts its lines."""
+
+
+def source_lines(location: str | Path | None) -> list[str]:
+    """The lines of the source document shipped with the taxonomy at ``location`` (None or :data:`PACKAGED`: the
+    packaged one), numbered as the entries' ``line`` numbers them (``[0]`` is line 1): a user can read what an
+    entry cites without the document at hand (a research-security office's user test could not find line 332 in
+    the PDF). InputError when the taxonomy ships none or it cannot be read."""
+    from .errors import InputError
+
+    directory = packaged_dir() if location in (None, PACKAGED) else Path(location)
+    path = directory / SOURCE_TEXT
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"the taxonomy in {directory} ships no source text ({SOURCE_TEXT})",
+                         hint="its entries' lines point into the document it was made from",
+                         ja=f"{directory} のタクソノミーには出典の本文（{SOURCE_TEXT}）がありません",
+                         hint_ja="各項目の行は、それを作った元の文書の行です") from None  # fmt: skip
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text (byte {exc.start})",
+                         ja=f"{path} は UTF-8 のテキストではありません（バイト位置 {exc.start}）") from None
+    except OSError as exc:
+        from .errors import reason_ja
+
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}",
+                         ja=f"{path} を読めません: {reason_ja(exc)}") from None
+    return text.splitlines()  # as the entries' lines were counted
+
+
+def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:
+    """The line numbers that ``specs`` name (``71``, ``70-75``; several), each widened by ``context`` lines before
+    and after within 1..``count``, in order, each once; all of them when ``specs`` is empty. UsageError for a spec
+    that is no number or range, or a line outside the document."""
+    from .errors import UsageError
+
+    if not specs:
+        return list(range(1, count + 1))
+    wanted: set[int] = set()
+    for spec in specs:
+        folded = unicodedata.normalize("NFKC", spec).strip().replace("〜", "-").replace("~", "-")
+        found = re.fullmatch(r"(\d+)(?:\s*[-–]\s*(\d+))?", folded)
+        if found is None:
+            raise UsageError(f"{spec!r} is no line number or range (71, 70-75)",
+                             ja=f"{spec!r} は行番号でも範囲でもありません（71、70-75 のように指定します）")
+        first = int(found.group(1))
+        last = int(found.group(2) or first)
+        if first > last:
+            first, last = last, first
+        if first < 1 or last > count:
+            raise UsageError(f"{spec!r} is outside the source document, whose lines are 1-{count}",
+                             ja=f"{spec!r} は出典の範囲外です（行は 1-{count}）")
+        wanted.update(range(max(1, first - context), min(count, last + context) + 1))
+    return sorted(wanted)
+
+
 def learned_digest(location: str | Path | None) -> str | None:
     """A digest of the learned model's file (``learned.json``) of the taxonomy at ``location`` (None or
     :data:`PACKAGED`: the packaged one), or None when it has none: the taxonomy's own digest covers its YAML files,
