@@ -267,6 +267,15 @@ def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
 
 
 
+def test_a_blank_language_variable_is_no_language_given() -> None:
+    """DOMAINCHECK_LANG set to blanks was ignored by --version and refused (exit 2) by the commands with --lang (a
+    review): it is not set, everywhere; the default, Japanese, holds."""
+    for args in (["domains"], ["econsec"], ["--version"]):
+        result = run(*MIN, *args, env={"DOMAINCHECK_LANG": " "})
+        assert result.exit_code == 0, (args, result.stderr)
+    assert "量子" in run(*MIN, "domains", env={"DOMAINCHECK_LANG": " "}).stdout
+
+
 def _squeezed(text: str) -> str:
     """``text`` without spaces, line breaks and the sides of a box, to find a message that a box has folded."""
     return "".join(text.replace("│", "").split())

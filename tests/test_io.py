@@ -533,6 +533,7 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     # a pointer to the title elsewhere, or a title withheld (a research-security office's user test)
     ("（英文課題名参照）", True), ("英文に同じ", True), ("別紙参照", True), ("別紙のとおり", True), ("※英文参照", True),
     ("See English title", True), ("非公開", True), ("（非公開）", True), ("Confidential", True),
+    ("See English title.", True), ("英文参照。", True), ("機密", True), ("Confidential.", True),
     ("非公開情報の保護に関する研究", False), ("Confidential computing for cloud AI", False),
     ("別紙参照による文献管理", False),
 ])  # fmt: skip
@@ -1425,3 +1426,8 @@ def test_cp932_text_is_never_taken_for_broken_utf8() -> None:
     quote = "Alzheimer’s disease".encode()
     assert broken_utf8(quote[:11]) and broken_utf8(quote[:10] + quote[11:])
     assert broken_utf8("Curie–Weiss law".encode().replace(b"\x80\x93", b""))
+    # in capitals, a Latin letter's lead byte in a word of four letters or more (a review: UNIVERSITﾃT, exit 0)
+    for data in (b"UNIVERSIT\xc3T HAMBURG QUANTUM", b"SCHR\xc3DINGER EQUATION", b"\xc3TUDE DES SOLS"):
+        assert broken_utf8(data), data
+    for text in ("AIﾃS", "ﾃｽﾄ AI", "CADｱCAM"):  # not a lead byte of those letters, or no word of four
+        assert not broken_utf8(text.encode("cp932")), text

@@ -141,6 +141,8 @@ class _LangChoice(click.Choice):
             return code
         if ctx is not None and param is not None and param.name is not None \
                 and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT:
+            if isinstance(value, str) and not value.strip():  # set to blank: not set, as --version reads it
+                return Lang.ja.value
             self.fail(_bad_env_lang(value) if _help_lang(ctx) == "ja"
                       else f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'", param, ctx)  # fmt: skip
         return super().convert(value, param, ctx)

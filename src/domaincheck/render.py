@@ -1956,9 +1956,15 @@ def doubtful_title_column(summary: Summary) -> bool:
     if summary.title_column_detected:
         return False
     short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
-    if short and summary.title_column_suggested is not None:
-        return True
+    if short and summary.title_column_suggested is not None and _ROLE_COLUMN.search(summary.title_column or ""):
+        return True  # a column of people, institutions or codes (not one of keywords chosen on purpose: a review)
     return _nothing_found(summary) and (summary.title_column_suggested is not None or short)
+
+
+_ROLE_COLUMN = re.compile(r"所属|機関|大学|部局|学部|研究科|代表者|氏名|名前|担当者|申請者|研究者|番号|コード|"
+                          r"institution|affiliation|organi[sz]ation|university|department|faculty|investigator|"
+                          r"applicant|name|\bpi\b|number|\bid\b|code", re.IGNORECASE)
+"""A column name of people, institutions or codes, which --column may name by mistake."""
 
 
 def _nothing_found(summary: Summary) -> bool:
@@ -1987,8 +1993,8 @@ def doubtful_title_column_warning(summary: Summary, console: Console, lang: str 
         why = (f"その列の値は短すぎます（先頭のタイトルの長さの中央値 {median} 文字）" if ja
                else f"its cells are short for titles (median {median} characters over the first rows)")
     if other is not None and median is not None and median <= SHORT_TITLE_CHARS:  # both signs: both said
-        why += (f"（指定した列の値は短く、中央値 {median} 文字です）" if ja
-                else f" (the cells given are short for titles: median {median} characters)")
+        why += (f"（指定した列の値はタイトルには短く、先頭のタイトルの長さの中央値は {median} 文字です）" if ja
+                else f" (its cells are short for titles: median {median} characters over the first rows)")
     nothing = _nothing_found(summary)
     text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column} を指定しましたが、"
             f"{why}: --column を確かめてください" if ja

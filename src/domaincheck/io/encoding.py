@@ -242,8 +242,9 @@ def _cut_latin_letter(data: bytes, text: str) -> bool:
 
     - a lone byte that CP932 reads as a half-width katakana letter, beside a lower-case letter (Schr\\xc3dinger,
       \\xc3tude, Caf\\xc3 at a line's end): not the half-width punctuation (｡｢｣､･ｰ), which CP932 text glues to
-      acronyms (AI･IoT, CAD･CAM, ｢IoT｣: a review), nor a letter between capitals; or any invalid bytes when the text
-      holds a whole accented letter beside an ASCII one (matériaux) to show what it is;
+      acronyms (AI･IoT, CAD･CAM, ｢IoT｣: a review), nor a letter between capitals but the lead byte of a Latin letter
+      in a word of four letters or more (UNIVERSIT\\xc3T); or any invalid bytes when the text holds a whole accented
+      letter beside an ASCII one (matériaux) to show what it is;
     - or a typographic quote or dash cut short (’ – — “ are E2 80 xx: Alzheimer\\xe2\\x80, Alzheimer\\xe2\\x99s), after
       a letter, in text that is otherwise ASCII: CP932 reads them as rare kanji (窶, 笙).
 
@@ -277,7 +278,18 @@ def _cut_latin_letter(data: bytes, text: str) -> bool:
         in_word = (letter(start - 1) and letter(end)) or (gap(start - 1) and letter(end) and letter(end + 1)) or (
             letter(start - 2) and letter(start - 1) and gap(end))
         kana_letter = len(cut) == 1 and (0xA6 <= cut[0] <= 0xDF and cut[0] != 0xB0)
-        if not (in_word and (accented or (kana_letter and (letter(start - 1, True) or letter(end, True))))):
+        beside = letter(start - 1, True) or letter(end, True)
+        if kana_letter and not beside and 0xC3 <= cut[0] <= 0xC5:
+            # in capitals, the lead byte of Ä, Ö, Ü, É, Ç (C3) or of Ł, Ő, Ś (C4, C5) in a word of four letters or
+            # more (UNIVERSIT\\xc3T, \\xc3TUDE: a review); CAD･CAM's ･ is A5
+            run = 0
+            while letter(start - 1 - run):
+                run += 1
+            ahead = 0
+            while letter(end + ahead):
+                ahead += 1
+            beside = run + ahead >= 4
+        if not (in_word and (accented or (kana_letter and beside))):
             return False
     return True
 

@@ -444,7 +444,8 @@ PLACEHOLDER_TITLES = _placeholders((
     *(f"{mark}{word}" for mark in ("", "※", "＊", "*") for word in (
         "英文課題名参照", "英文課題名を参照", "英文タイトル参照", "英文参照", "英文を参照", "英文に同じ", "英文と同じ",
         "和文課題名参照", "和文課題名を参照", "和文参照", "和文を参照", "和文に同じ", "和文と同じ", "別紙参照",
-        "別紙を参照", "別紙のとおり", "別紙の通り", "別添参照", "別添のとおり", "非公開", "非開示", "公開不可")),
+        "別紙を参照", "別紙のとおり", "別紙の通り", "別添参照", "別添のとおり", "非公開", "非開示", "公開不可", "機密",
+        "社外秘")),
     "see english title", "see the english title", "see japanese title", "see the japanese title",
     "same as english", "same as japanese", "see attached", "see attachment", "confidential", "undisclosed",
     "not disclosed", "withheld"))
@@ -476,9 +477,9 @@ def is_placeholder(text: str) -> bool:
         return True
     if len(text) > PLACEHOLDER_LONGEST or (len(text) > 15 and text[-1:] not in ")）]］】〕>＞〉」』"):
         # a title (most are longer, and end in no bracket): folded no further, but for the longest words
-        return len(text) <= _LONG_PLACEHOLDER and text.casefold() in PLACEHOLDER_TITLES
+        return len(text) <= _LONG_PLACEHOLDER + 1 and text.casefold().rstrip(".。") in PLACEHOLDER_TITLES
     folded = unicodedata.normalize("NFKC", text).casefold()  # ＴＢＤ, Ｎ／Ａ (a review)
-    if folded in PLACEHOLDER_TITLES or _DASHES.fullmatch(folded) is not None:
+    if folded in PLACEHOLDER_TITLES or folded.rstrip(".。") in PLACEHOLDER_TITLES or _DASHES.fullmatch(folded):
         return True
     if folded[-1:] not in ")]】〕>〉」』":
         return False
@@ -1081,13 +1082,13 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             formula_blank = [0]
             rows = start.rows
             formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet, source.name) else None
-            empty_results = _empty_formula_results(worksheet) if formula_rows is not None else frozenset()
 
             def data() -> Iterator[RawRow]:
                 if formula_rows is not None:
                     for _ in range(consumed):  # both readers yield every sheet row in order
                         next(formula_rows, None)
                 expected = total
+                empty_results = _EmptyResults(worksheet)
                 for number, (cells, formats) in enumerate(rows, 1):
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
@@ -1102,17 +1103,19 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                         continue
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
-                        # a formula whose saved value is the empty string (=IFERROR(VLOOKUP(…),"")) is an empty
-                        # cell, not a formula left unevaluated (a user test)
-                        row_at = consumed + number
                         unevaluated = tuple(
                             i for i, (v, f) in enumerate(zip(cells, texts, strict=False))
                             if v is None and isinstance(f, str) and f.startswith("=")
-                            and (row_at, i) not in empty_results
                         )  # fmt: skip
+                        if unevaluated:
+                            # a formula whose saved value is the empty string (=IFERROR(VLOOKUP(…),"")) is an empty
+                            # cell, not a formula left unevaluated (a user test)
+                            empty = empty_results.at(consumed + number)
+                            unevaluated = tuple(i for i in unevaluated if i not in empty)
                         for i in unevaluated:
                             cells[i] = texts[i]
                     yield RawRow(number, cells, unevaluated, (), formats)
+                empty_results.close()
 
             table = Table(header, data(), "xlsx", None, total, blank, formula_blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner else None, context=context, widths=widths,
@@ -1671,40 +1674,80 @@ def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:
     return False
 
 
-def _empty_formula_results(worksheet: Any) -> frozenset[tuple[int, int]]:
-    """The (sheet row, 0-based column) of each formula cell whose saved value is the empty string (a string result,
-    ``t="str"``, with an empty ``<v></v>``: Excel's =IFERROR(VLOOKUP(…),"") that found nothing), which openpyxl reads
-    as None, as it reads a formula saved without a value (openpyxl itself writes those with an empty ``<v/>`` and no
-    type). Empty when the sheet cannot be read here (its reading says what is wrong)."""
+def _empty_formula_results(worksheet: Any) -> Generator[tuple[int, frozenset[int]], None, None]:
+    """For each sheet row (1-based) with a formula cell whose saved value is the empty string (a string result,
+    ``t="str"``, with an empty ``<v></v>``: Excel's =IFERROR(VLOOKUP(…),"") that found nothing), the row's number
+    and those cells' 0-based columns, in order. openpyxl reads such a cell as None, as it reads a formula saved
+    without a value (openpyxl itself writes those with an empty ``<v/>`` and no type). Rows and cells without an
+    ``r`` are counted as openpyxl counts them (the one after the last). Read as the rows are (a review: a set of
+    every such cell built first took 200 MB and a pass of its own on 200,000 rows of IFERROR columns); it ends
+    quietly where the sheet cannot be read (its reading says what is wrong)."""
     import zipfile
     import zlib
-    from xml.etree.ElementTree import ParseError, iterparse
 
-    found: set[tuple[int, int]] = set()
+    from openpyxl.xml.functions import iterparse  # openpyxl's parser: defusedxml where installed
+
     try:
         source = worksheet._get_source()
     except (AttributeError, KeyError, OSError):
-        return frozenset()
+        return
+    row_at = 0
+    column_at = 0
+    empty: list[int] = []
     try:
         with source:
-            for _, element in iterparse(source, events=("end",)):
+            for event, element in iterparse(source, events=("start", "end")):
                 tag = element.tag.rpartition("}")[2]
+                if event == "start":
+                    if tag == "row":
+                        number = element.get("r")
+                        row_at = int(number) if number and number.isdigit() else row_at + 1
+                        column_at = 0
+                        empty = []
+                    continue
                 if tag == "c":
-                    parts = {child.tag.rpartition("}")[2]: child for child in element}
-                    value = parts.get("v")
-                    if "f" in parts and value is not None and not value.text and element.get("t") == "str":
-                        at = _CELL_REF.fullmatch(element.get("r") or "")
-                        if at is not None:
-                            column = 0
-                            for letter in at.group(1):
-                                column = column * 26 + ord(letter) - 64
-                            found.add((int(at.group(2)), column - 1))
+                    at = _CELL_REF.fullmatch(element.get("r") or "")
+                    if at is not None:
+                        column_at = 0
+                        for letter in at.group(1):
+                            column_at = column_at * 26 + ord(letter) - 64
+                    else:
+                        column_at += 1
+                    if element.get("t") == "str":
+                        parts = {child.tag.rpartition("}")[2]: child for child in element}
+                        value = parts.get("v")
+                        if "f" in parts and value is not None and not value.text:
+                            empty.append(column_at - 1)
                     element.clear()
                 elif tag == "row":
+                    if empty:
+                        yield row_at, frozenset(empty)
                     element.clear()
-    except (ParseError, OSError, ValueError, zlib.error, zipfile.BadZipFile):
-        return frozenset(found)
-    return frozenset(found)
+    except (SyntaxError, ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile):
+        return  # a damaged part (SyntaxError: expat's ParseError): the rows' own reading reports it
+
+
+class _EmptyResults:
+    """The columns of a sheet row whose formulas saved the empty string (:func:`_empty_formula_results`), asked for
+    in the order of the rows; the sheet's XML is read only once a row asks (a formula without a value beside it),
+    and then along with the rows."""
+
+    def __init__(self, worksheet: Any) -> None:
+        self._worksheet = worksheet
+        self._rows: Generator[tuple[int, frozenset[int]], None, None] | None = None
+        self._next: tuple[int, frozenset[int]] | None = None
+
+    def at(self, row: int) -> frozenset[int]:
+        if self._rows is None:
+            self._rows = _empty_formula_results(self._worksheet)
+            self._next = next(self._rows, None)
+        while self._next is not None and self._next[0] < row:
+            self._next = next(self._rows, None)
+        return self._next[1] if self._next is not None and self._next[0] == row else frozenset()
+
+    def close(self) -> None:
+        if self._rows is not None:
+            self._rows.close()
 
 
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
