@@ -2655,7 +2655,11 @@ def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) 
     screen(ScreenOptions(input=src, output=out, extra_columns=("abstract",), jobs=2),
            functools.partial(Classifier.load), chunk_rows=1)  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert [row["dc_verdict"] for row in rows] == ["strategic", "strategic", "none"]
+    # 量子コンピュータの教育 is framed by its own の教育, as classify reads it alone: the join's "; " keeps 教育 and
+    # プログラム apart (joined by a space, they ran together into 教育プログラム, a framing term that was not the
+    # title's, and the title's own framing went unread)
+    alone = Classifier.load().classify("量子コンピュータの教育").verdict
+    assert [row["dc_verdict"] for row in rows] == ["strategic", alone, "none"] and alone == "none"
     # The same text as one title: the framing words are the title's, and they damp.
     plain = run("classify", "Quantum sensor development We discuss ethical issues with students in a university "
                 "course.", "-f", "json")
@@ -2958,6 +2962,11 @@ def test_screen_warns_when_the_column_given_looks_like_another_than_the_title(tm
     _write_csv(keywords, [["研究課題名", "キーワード"], ["", "量子センサ"], ["", "核融合"], ["", "半導体"]])
     r = run("screen", str(keywords), "-o", str(out), "--column", "キーワード", "--quiet")
     assert r.exit_code == 0 and r.stderr == "", r.stderr
+    # any other name is warned of: a list of role names missed 研究所, Lab and 課題ＩＤ (a review)
+    for name in ("研究所", "Lab", "課題ＩＤ"):
+        _write_csv(keywords, [["研究課題名", name], ["", "量子センサ"], ["", "核融合"], ["", "半導体"]])
+        r = run("screen", "--lang", "en", str(keywords), "-o", str(out), "--column", name, "--quiet")
+        assert r.exit_code == 0 and "looks like the title column" in r.stderr, (name, r.stderr)
     r = run("screen", str(src), "-o", str(out), "--column", "研究課題名", "--quiet", "--summary-json", "-")
     summary = json.loads(r.stdout)
     assert summary["verdicts"]["none"] < 30 and summary["title_column_suggested"] is None and r.stderr == ""
@@ -4012,7 +4021,7 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
     language of --lang, and name the protection uses among the row's programs (empty when there is none)."""
     from domaincheck.cache import load_taxonomy
     from domaincheck.models import VERDICT_WORDS
-    from domaincheck.screen import ID_COLUMNS, NAME_COLUMNS, NEAR_COLUMN
+    from domaincheck.screen import EDITORIAL_COLUMN, ID_COLUMNS, NAME_COLUMNS, NEAR_COLUMN
 
     tax = load_taxonomy(None)
     key = f"name_{lang}"
@@ -4029,7 +4038,8 @@ def test_screen_name_columns_name_each_rows_ids(tmp_path: Path, lang: str) -> No
     r = run("screen", "tests/data/example_call.csv", "-o", str(out), "-q", "--lang", lang)
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert list(rows[0])[-len(ID_COLUMNS) - len(NAME_COLUMNS) - 1:] == [*ID_COLUMNS, *NAME_COLUMNS, NEAR_COLUMN]
+    assert list(rows[0])[-len(ID_COLUMNS) - len(NAME_COLUMNS) - 2:] == [*ID_COLUMNS, *NAME_COLUMNS, NEAR_COLUMN,
+                                                                        EDITORIAL_COLUMN]
     seen = set()
     for row in rows:
         def names(ids: str, of: dict[str, str]) -> str:
@@ -4401,12 +4411,11 @@ def test_source_shows_the_lines_every_entry_cites(taxonomy: Any, seed_lines: lis
     r = run("source", *(str(line) for _, line, _ in entries), "--format", "json")
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
-    assert data["source"]["date"] == taxonomy.document.date and data["source"]["lines"] == len(seed_lines)
+    assert data["source"]["date"] == taxonomy.document.date and data["source"]["line_count"] == len(seed_lines)
     shown = {item["line"]: item["text"] for item in data["lines"]}
     assert sorted(shown) == sorted({line for _, line, _ in entries})  # each once, in order
     for entry, line, name in entries:
         assert squash(name) in squash(shown[line]), (entry, line, shown[line])
-        assert shown[line] == seed_lines[line - 1]
     # a range, widened by --context, clipped at the document's ends; CSV for machines
     r = run("source", "2-3", "-C", "2", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
@@ -4417,7 +4426,7 @@ def test_source_shows_the_lines_every_entry_cites(taxonomy: Any, seed_lines: lis
     whole = run("source", "--format", "json")
     assert [item["text"] for item in json.loads(whole.stdout)["lines"]] == seed_lines
     # what is not a line of it is a usage error that says the document's range
-    for spec in ("0", str(len(seed_lines) + 1), "abc", "3-"):
+    for spec in ("0", str(len(seed_lines) + 1), "abc", "3-", "9" * 5000):  # 5,000 digits: a traceback (a review)
         r = run("source", spec)
         assert r.exit_code == 2 and "Traceback" not in r.stderr, (spec, r.stderr)
     assert f"outside the source document, whose lines are 1-{len(seed_lines)}" in run("source", "0").stderr

@@ -380,7 +380,7 @@ def test_warning_in_japanese(tmp_path: Path) -> None:
     assert en.stderr.startswith("Warning: no row had a usable title (1 of 1 row not classified")
     # The rows are the same but for the name columns, which follow --lang too.
     ja_rows, en_rows = (list(csv.reader(io.StringIO(r.stdout.lstrip("\ufeff")))) for r in (ja, en))
-    names = len(NAME_COLUMNS) + 1  # and dc_near_misses after them
+    names = len(NAME_COLUMNS) + 2  # and dc_near_misses and dc_editorial_programs after them
     assert [r[:-names] for r in ja_rows] == [r[:-names] for r in en_rows]
     assert [r[-1] for r in ja_rows] == [r[-1] for r in en_rows]
     assert ja_rows[1][-names] == "分類できず" and en_rows[1][-names] == "Not classified"

@@ -534,6 +534,7 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     ("（英文課題名参照）", True), ("英文に同じ", True), ("別紙参照", True), ("別紙のとおり", True), ("※英文参照", True),
     ("See English title", True), ("非公開", True), ("（非公開）", True), ("Confidential", True),
     ("See English title.", True), ("英文参照。", True), ("機密", True), ("Confidential.", True),
+    ("課題名非公開", True), ("（課題名非公開）", True), ("非公開課題", True), ("(課題名は非公開)", True),
     ("非公開情報の保護に関する研究", False), ("Confidential computing for cloud AI", False),
     ("別紙参照による文献管理", False),
 ])  # fmt: skip

@@ -290,6 +290,35 @@ def test_a_formula_whose_saved_value_is_empty_is_an_empty_cell(tmp_path: Path, r
     assert summary.problems == {"empty_title": 1, "formula_not_evaluated": 1}
 
 
+def test_rows_of_formulas_that_saved_nothing_are_blank_not_lost(tmp_path: Path) -> None:
+    """A template's rows of =IFERROR(…,"") that found nothing, saved as "" (t="str", <v></v>), are blank rows, and
+    not counted among the rows whose formulas may have lost their values (the summary told to open and save the
+    workbook in Excel: a review); a row whose formula was saved without a value still is."""
+    src = tmp_path / "in.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["No", "研究課題名"])
+    sheet.append([1, "量子センサの開発"])
+    for row in range(3, 6):
+        sheet.append([f'=IFERROR(VLOOKUP({row},M!A:B,1,FALSE),"")', f'=IFERROR(VLOOKUP({row},M!A:B,2,FALSE),"")'])
+    workbook.save(src)
+    with zipfile.ZipFile(src) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref in ("A3", "B3", "A4", "B4"):  # row 5 stays as openpyxl wrote it: no value saved
+        cell = re.search(f'<c r="{ref}"[^>]*>.*?</c>', xml)
+        assert cell is not None
+        xml = xml.replace(cell.group(0), re.sub(r"<v\s*/>|<v>.*?</v>", "<v></v>", cell.group(0)).replace(
+            f'<c r="{ref}"', f'<c r="{ref}" t="str"', 1))
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(src, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
+    assert summary.rows_read == 1 and summary.blank_rows_skipped == 3
+    assert summary.formula_rows_skipped == 1
+
+
 def test_xlsx_formulas_without_values_are_kept_and_marked(tmp_path: Path) -> None:
     src = tmp_path / "in.xlsx"
     workbook = openpyxl.Workbook()
@@ -434,7 +463,7 @@ def test_explicit_column_by_index_and_extra_columns(tmp_path: Path) -> None:
     assert summary.title_column == "name" and not summary.title_column_detected
     assert summary.extra_columns == ("summary",)
     records = read_jsonl(out)
-    assert records[0]["title"] == "Study A" and records[0]["text"] == "Study A uses 量子 effects"  # the text classified
+    assert records[0]["title"] == "Study A" and records[0]["text"] == "Study A; uses 量子 effects"  # classified
     assert records[0]["verdict"] == "strategic"
     assert records[1]["title"] == records[1]["text"] == "Study B" and records[1]["verdict"] == "none"
 
@@ -770,11 +799,11 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     assert list(csv.reader(io.StringIO(text))) == [
         ["研究課題名", *RESULT_COLUMNS],
         # The name columns of a classifier without a taxonomy (this double) hold its ids.
-        # The test double reports no near misses: dc_near_misses, last, is empty.
+        # The test double reports no near misses and no editorial programs: the last two cells are empty.
         ["量子", "strategic", "quantum", "strategic", "quantum", "80", "", "moonshot_6", "量子", "", "", "",
-         "strategic", "quantum", "", "", "", ""],
+         "strategic", "quantum", "", "", "", "", ""],
         ["海洋", "emerging", "ocean", "emerging", "ocean", "60", "", "", "海洋", "", "", "",
-         "emerging", "ocean", "", "", "", ""],
+         "emerging", "ocean", "", "", "", "", ""],
     ]
     text_stream = io.StringIO()
     screen(ScreenOptions(input="-", fmt="jsonl"), fake_factory, stdin=io.BytesIO(data), stdout=text_stream)
@@ -1094,6 +1123,7 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
         "dc_protection": "",
         "dc_program_names": "",
         "dc_near_misses": "fusion:42",
+        "dc_editorial_programs": "",
     }
     assert [r["dc_near_misses"] for r in rows[1:]] == ["", "", ""]
     assert rows[1]["dc_primary_area"] == "quantum" and rows[1]["dc_scores"] == "55|80"
@@ -1234,7 +1264,7 @@ def test_near_misses_column_agrees_with_jsonl_and_classify_whatever_jobs(tmp_pat
         out = tmp_path / f"out{jobs}.csv"
         screen(ScreenOptions(input=str(src), output=str(out), jobs=jobs), factory, chunk_rows=50)
         rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
-        assert list(rows[0])[-1] == "dc_near_misses"
+        assert list(rows[0])[-2:] == ["dc_near_misses", "dc_editorial_programs"]
         cells[jobs] = [row["dc_near_misses"] for row in rows]
     out = tmp_path / "out.jsonl"
     screen(ScreenOptions(input=str(src), output=str(out)), factory)
@@ -1243,6 +1273,37 @@ def test_near_misses_column_agrees_with_jsonl_and_classify_whatever_jobs(tmp_pat
     from_classify = ["|".join(f"{a.id}:{int(a.score)}" for a in classifier.classify(t).near_misses) for t in titles]
     assert cells[1] == cells[2] == from_jsonl == from_classify
     assert sum(map(bool, cells[1])) >= 10  # enough titles with near misses to have tested something
+    # the programs whose link is this taxonomy's reading are marked * in dc_program_names and listed in
+    # dc_editorial_programs, as classify's CSV gives them (a research administrator's user test read them as the
+    # source's): the same cells for every title
+    from domaincheck.render import result_row
+
+    rows = list(csv.DictReader((tmp_path / "out1.csv").open(encoding="utf-8-sig")))
+    tax = classifier.taxonomy
+    lang = ScreenOptions(input=str(src)).lang  # the language the screens above wrote their names in
+    expected = [result_row(classifier.classify(t), tax, lang) for t in titles]
+    assert [(r["dc_program_names"], r["dc_editorial_programs"]) for r in rows] == [
+        (e["program_names"], e["editorial_programs"]) for e in expected]
+    assert sum("*" in r["dc_program_names"] for r in rows) >= 10
+
+
+def test_keywords_apart_by_lines_or_spaces_are_read_each_on_its_own(tmp_path: Path) -> None:
+    """A user test: keywords a line each (細胞核⏎融合タンパク質) or apart by a space ran together, as the matcher
+    drops a space between Japanese characters, and 核融合 made a cell-biology title strategic fusion; 地熱⏎貯留層
+    read as 地熱貯留層. The title and the extra texts are joined by "; ", and a cell of keywords (no 。) keeps its
+    Japanese words apart; an abstract's sentences are read as they stand."""
+    factory = _real_factory()
+    title = "細胞周期を制御する分子機構の解明"
+    keywords = ["細胞核\n融合タンパク質", "細胞核 融合タンパク質", "細胞核　融合タンパク質", "細胞核、融合タンパク質"]
+    rows = [[title, k] for k in keywords] + [["核", "融合炉の材料"], [title, "核融合炉の材料開発を行う。"]]
+    src = tmp_path / "in.csv"
+    write_csv(src, ["研究課題名", "キーワード"], rows, "utf-8")
+    out = tmp_path / "out.jsonl"
+    screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("キーワード",)), factory)
+    records = read_jsonl(out)
+    assert [r["verdict"] for r in records[:5]] == ["none"] * 5, [r.get("text") for r in records]
+    assert records[0]["text"] == f"{title}; 細胞核; 融合タンパク質"
+    assert records[5]["primary"] == "fusion"  # a sentence's 核融合 is the term it is
 
 
 def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> None:
@@ -1263,7 +1324,8 @@ def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> No
             assert record["text"] is None and record["problem"] == "empty_title"
             continue
         extra = "" if row[3].startswith("=HYPERLINK(") else row[3].strip()  # a formula's text is no description
-        text = f"{row[1]} {extra}".strip()
+        extra = extra.replace("観測\n複数行", "観測; 複数行")  # keywords a line each, read each on its own
+        text = "; ".join(filter(None, (row[1], extra)))  # the cells joined by "; " (EXTRA_JOIN)
         assert record["text"] == text
         expected = classifier.classify(text, framing_within=len(row[1] or extra)).to_dict()
         assert [a["id"] for a in record["areas"]] == [a["id"] for a in expected["areas"]]
@@ -1845,7 +1907,7 @@ def test_an_empty_title_is_read_from_its_other_language_column(tmp_path: Path, j
     with_extra = screen(ScreenOptions(input=str(src), output=str(keyword), extra_columns=("キーワード",)), factory)
     first, second, third = read_jsonl(keyword)[:3]
     assert with_extra.title_column_other_language == "研究課題名（英文）"
-    assert first["problem"] == "title_from_other_column" and first["text"] == rows[0][2] + " AI"
+    assert first["problem"] == "title_from_other_column" and first["text"] == rows[0][2] + "; AI"
     assert second["problem"] is None and second["text"] == rows[1][1]
     assert third["problem"] == "title_from_extra_column" and third["text"] == "深層学習"
     english_too = screen(ScreenOptions(input=str(src), output=str(tmp_path / "x.csv"),

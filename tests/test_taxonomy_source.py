@@ -296,3 +296,12 @@ def test_the_shipped_source_text_is_the_source_document() -> None:
     if not seed.is_file():
         pytest.skip(f"source document not found at {seed}")
     assert (packaged_dir() / SOURCE_TEXT).read_bytes() == seed.read_bytes()
+
+
+def test_the_source_text_counts_lines_as_editors_do(seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """`source` counts lines at line feeds and carriage returns alone, as grep and editors do; the entries' lines
+    were counted with str.splitlines, which also ends a line at a form feed or a line separator: the two agree on
+    the source document, which holds none of those (a review)."""
+    from domaincheck.taxonomy import source_lines
+
+    assert source_lines(None) == seed_lines

@@ -659,7 +659,7 @@ class Classifier:
         named = tuple(dict.fromkeys([t for a, _, _ in outcome.hits for _, _, t in area_terms.get(a, ())]
                                     + [t for e in reached for _, _, t in es_terms[e]]))
         return _tuple_new(_Plan, (outcome, _tuple_new(Brief, (b.verdict, b.areas, b.econsec, b.programs, named,
-                                                              b.learned, b.held, b.near))))  # fmt: skip
+                                                              b.learned, b.held, b.near, b.editorial))))  # fmt: skip
 
     def _rank(self, hit: tuple[str, int, str]) -> tuple[int, int]:
         """Sort key of (area, score, band): best score first, then the taxonomy's order."""
@@ -698,7 +698,8 @@ class Classifier:
         learned_ids = tuple(a for a, _, _ in hits if a in added)
         brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
                                    tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
-                                   held_ids, tuple([(a, sc) for a, sc, _ in near])))  # fmt: skip
+                                   held_ids, tuple([(a, sc) for a, sc, _ in near]),
+                                   tuple([p.id for p in programs if p.editorial])))  # fmt: skip
         outcome = _tuple_new(_Outcome, (tuple(hits), tuple(near), econsec, programs, verdict, reason,
                                         frozenset(lifted) if lifted else _NONE, held_ids, yields))  # fmt: skip
         plan = _tuple_new(_Plan, (outcome, brief))

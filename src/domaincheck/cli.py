@@ -625,7 +625,7 @@ def domains(
 
 
 def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callable[[], list[dict[str, str]]],
-             title: str = "", ids: tuple[str, ...] = (), cards: bool = True) -> None:
+             title: str = "", ids: tuple[str, ...] = (), cards: bool = True, fold_ja: tuple[str, ...] = ()) -> None:
     """Write a listing to stdout: ``data()`` as JSON; else ``rows()`` as a table (on the terminal's console), CSV or
     Markdown, with ``title``, the columns ``ids`` kept whole and long texts as cards (see
     :func:`domaincheck.render.write_rows`)."""
@@ -635,7 +635,7 @@ def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callabl
         dump_json(data(), sys.stdout)
         return
     write_rows(rows(), fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None, title, ids=ids,
-               lang=lang.value, cards=cards)  # fmt: skip
+               lang=lang.value, cards=cards, fold_ja=fold_ja)  # fmt: skip
 
 
 def _for_people(fmt: ListFormat) -> bool:
@@ -801,7 +801,7 @@ def source(
         doc = tax.document
         title = f"{doc.title_ja if lang is Lang.ja else doc.title_en} ({doc.date})"
         _listing(fmt, lang, lambda: source_data(tax, text, numbers), lambda: source_rows(text, numbers), title,
-                 ids=("line",), cards=False)
+                 ids=("line",), cards=False, fold_ja=("text",))
 
 
 class FailOn(str, Enum):

@@ -705,6 +705,10 @@ class Brief(NamedTuple):
     near: tuple[tuple[str, int], ...] = ()
     """``(id, score)`` of each near miss (:attr:`Result.near_misses`: an area with evidence that was not reported),
     best first."""
+    editorial: tuple[str, ...] = ()
+    """The ids among :attr:`programs` whose link to the title is this taxonomy's reading (:attr:`ProgramHit.editorial`:
+    screen's dc_program_names marks them, as the classify table does; a research administrator's user test read
+    them as the source's)."""
 
     @classmethod
     def of(cls, result: Result) -> Brief:
@@ -712,7 +716,8 @@ class Brief(NamedTuple):
         terms, learned = terms_and_learned(result.areas, result.econsec)
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
-                   tuple(learned), result.held, tuple((a.id, a.score) for a in result.near_misses))  # fmt: skip
+                   tuple(learned), result.held, tuple((a.id, a.score) for a in result.near_misses),
+                   tuple(p.id for p in result.programs if p.editorial))  # fmt: skip
 
 
 def program_tops(tax: Taxonomy) -> dict[str, str]:
@@ -729,8 +734,8 @@ def program_tops(tax: Taxonomy) -> dict[str, str]:
 def program_names(tax: Taxonomy, ids: Sequence[str], lang: str, tops: Mapping[str, str] | None = None,
                   editorial: Collection[str] = ()) -> list[str]:  # fmt: skip
     """The support programs and measures among ``ids`` by name, each once with its items after it, as the classify
-    table names them (:func:`program_entry`, ``editorial`` ids marked): screen's dc_program_names (no marks: a
-    row's Brief holds the ids alone) and classify's CSV program_names. ``tops``: :func:`program_tops` of ``tax``,
+    table names them (:func:`program_entry`, ``editorial`` ids marked): screen's dc_program_names and classify's CSV
+    program_names. ``tops``: :func:`program_tops` of ``tax``,
     when the caller holds it."""
     tops = program_tops(tax) if tops is None else tops
     items: dict[str, list[str]] = {}

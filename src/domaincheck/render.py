@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -569,7 +570,7 @@ def source_data(tax: Taxonomy, text: list[str], numbers: list[int]) -> dict[str,
     """``source``'s JSON: the document (as ``domains`` gives it) and the lines asked for."""
     doc = tax.document
     return {"source": {"title_ja": doc.title_ja, "issuer_ja": doc.issuer_ja, "date": doc.date,
-                       "title_en": doc.title_en, "issuer_en": doc.issuer_en, "lines": len(text)},
+                       "title_en": doc.title_en, "issuer_en": doc.issuer_en, "line_count": len(text)},
             "lines": [{"line": n, "text": text[n - 1]} for n in numbers]}  # fmt: skip
 
 
@@ -615,13 +616,15 @@ def _japanese_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], console: Console | None,
-               title: str = "", ids: Sequence[str] = (), lang: str = "en", cards: bool = False) -> None:  # fmt: skip
+               title: str = "", ids: Sequence[str] = (), lang: str = "en", cards: bool = False,
+               fold_ja: Sequence[str] = ()) -> None:  # fmt: skip
     """Render flat rows as a table, CSV or Markdown. In the table the columns named in ``ids`` (ids, short labels)
     are kept whole when the console is wide enough for them and a few characters of every other column (those fold);
     in a narrower terminal every column folds, so that none is squeezed out. In Japanese (``lang``) the table and
     Markdown name their columns and sections in Japanese; CSV keeps its keys. With ``cards`` (listings of long
     text), a table wider than a terminal below :data:`_CARDS_BELOW` columns, or one that would give its longest
-    text fewer than :data:`_TEXT_LEAST` cells (:data:`_READABLE` in Japanese), is written a record at a time."""
+    text fewer than :data:`_TEXT_LEAST` cells (:data:`_READABLE` in Japanese), is written a record at a time.
+    ``fold_ja``: columns of Japanese text, which fold as Japanese does in an English table too."""
     if not rows:
         if fmt is ListFormat.csv:
             return
@@ -672,17 +675,14 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         for c in cols:
             table.add_column(c, no_wrap=c in whole, overflow="fold", width=widths.get(c))
         # Text: taxonomy strings are data, never markup. A folding Japanese cell breaks as Japanese does (never
-        # before ・ or 、, Latin words whole), in an English table too (source's lines: "- " alone on a line, the
-        # text folded under it)
-        wrap = lang == "ja"
+        # before ・ or 、, Latin words whole); in an English table, the columns of Japanese text (source's lines:
+        # "- " stood alone on a line, the text folded under it), not the lists of terms, which break at ", "
         for r in rows:
-            table.add_row(*(Wrapped(RText(r[c])) if c not in whole and (wrap or _JAPANESE.search(r[c])) else RText(r[c])
+            table.add_row(*(Wrapped(RText(r[c])) if c not in whole and (lang == "ja" or c in fold_ja) else RText(r[c])
                             for c in cols))  # fmt: skip
         console.print(table)
 
 
-_JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
-"""Kana or a kanji: a cell that folds as Japanese does."""
 _CARDS_BELOW = 120
 """Below this width a listing too wide for the terminal is written a record at a time (:func:`_cards`)."""
 _TEXT_LEAST = 30
@@ -1956,15 +1956,17 @@ def doubtful_title_column(summary: Summary) -> bool:
     if summary.title_column_detected:
         return False
     short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
-    if short and summary.title_column_suggested is not None and _ROLE_COLUMN.search(summary.title_column or ""):
-        return True  # a column of people, institutions or codes (not one of keywords chosen on purpose: a review)
+    if short and summary.title_column_suggested is not None and not _TEXT_COLUMN.search(
+            unicodedata.normalize("NFKC", summary.title_column or "")):
+        return True  # people, institutions or codes; not keywords chosen on purpose (a review)
     return _nothing_found(summary) and (summary.title_column_suggested is not None or short)
 
 
-_ROLE_COLUMN = re.compile(r"所属|機関|大学|部局|学部|研究科|代表者|氏名|名前|担当者|申請者|研究者|番号|コード|"
-                          r"institution|affiliation|organi[sz]ation|university|department|faculty|investigator|"
-                          r"applicant|name|\bpi\b|number|\bid\b|code", re.IGNORECASE)
-"""A column name of people, institutions or codes, which --column may name by mistake."""
+_TEXT_COLUMN = re.compile(r"キーワード|ｷｰﾜｰﾄﾞ|用語|タグ|分野|領域|概要|要約|要旨|抄録|説明|内容|keyword|tag|term|field|"
+                          r"abstract|summary|description|topic|subject", re.IGNORECASE)
+"""A column name of text about the proposal (keywords, an abstract), which --column may name on purpose: its short
+cells are not warned of when rows found areas (a keywords column was warned of on every run, a review; the list of
+roles it replaced missed 研究所, Lab, 課題ID and more)."""
 
 
 def _nothing_found(summary: Summary) -> bool:

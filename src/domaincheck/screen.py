@@ -128,6 +128,7 @@ from domaincheck.models import (
 )
 
 __all__ = [
+    "EDITORIAL_COLUMN",
     "FAIL_ON_CHOICES",
     "NEAR_COLUMN",
     "RESULT_COLUMNS",
@@ -163,14 +164,22 @@ official name), the areas' and econ-security areas' names, the names of the prot
 source's 技術流出防止 and 研究セキュリティ: a row to look at with the research-security office), and the names of the
 support programs and measures, each with its items (ムーンショット型研究開発制度（目標6）): dc_programs held ids only,
 which a committee could not read (a user test)."""
+EXTRA_JOIN = "; "
+"""What joins the title and the extra columns' texts into the text classified: a mark the matcher keeps, so that no
+term is found across two cells (a title ending in 核 and keywords starting with 融合 read as 核融合, as a space
+between Japanese characters is dropped)."""
 NEAR_COLUMN = "dc_near_misses"
 """The areas with evidence that were not reported, as ``area:score``, best first (below the reporting score, held
 back, yielding to another area): what a research-security reviewer looks at among the rows that came out none (a
 program officer's user test: 原子炉 and ウイルス at 42 were in the JSONL alone)."""
-RESULT_COLUMNS: tuple[str, ...] = ID_COLUMNS + NAME_COLUMNS + (NEAR_COLUMN,)
+EDITORIAL_COLUMN = "dc_editorial_programs"
+"""The ids among dc_programs whose link to the row is this taxonomy's reading, not the source's (a Moonshot goal's
+or a K Program field's areas, a program's focus, research security's use): marked ``*`` in dc_program_names, as the
+classify table marks them (a research administrator's user test read every K Program link as official)."""
+RESULT_COLUMNS: tuple[str, ...] = ID_COLUMNS + NAME_COLUMNS + (NEAR_COLUMN, EDITORIAL_COLUMN)
 """Columns appended to every row, in this order; multi-valued cells are ``|``-joined. New columns go at the end, so
 that a reader that takes them by position keeps working (``dc_learned``, from before that rule, moved ``dc_problem``
-one column on; ``dc_held``, the name columns and ``dc_near_misses`` followed the rule)."""
+one column on; ``dc_held``, the name columns, ``dc_near_misses`` and ``dc_editorial_programs`` followed the rule)."""
 _PROBLEM_AT = RESULT_COLUMNS.index("dc_problem") - len(RESULT_COLUMNS)  # from the end of the result cells
 
 DEFAULT_OUTPUT_ENCODING = "utf-8-sig"
@@ -483,16 +492,17 @@ def findings(summary: Summary, fail_on: str) -> int:
 # --- classification (runs in this process or in workers) --------------------------------------------
 
 _Cells = tuple[str, ...]
-"""The result cells of one row, aligned with ID_COLUMNS and then NEAR_COLUMN (dc_problem holds only the classifier's
-problem); the name columns go between them (:func:`_write_batch`)."""
+"""The result cells of one row, aligned with ID_COLUMNS and then NEAR_COLUMN and EDITORIAL_COLUMN (dc_problem holds
+only the classifier's problem); the name columns go between them (:func:`_write_batch`)."""
 _IDS = len(ID_COLUMNS)
 _CountKey = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 """What the summary counts of a row: verdict, tier of the primary area, area ids, econ-security ids, and the area ids
 the learned model held back."""
 
-_SKIPPED: _Cells = ("error", *[""] * _IDS)
+_SKIPPED: _Cells = ("error", *[""] * (_IDS + 1))
 _UNCLASSIFIABLE: _Cells = tuple("unclassifiable_title" if c == "dc_problem" else v
-                                for c, v in zip((*ID_COLUMNS, NEAR_COLUMN), _SKIPPED, strict=True))  # fmt: skip
+                                for c, v in zip((*ID_COLUMNS, NEAR_COLUMN, EDITORIAL_COLUMN), _SKIPPED,
+                                                strict=True))  # fmt: skip
 _ERROR_KEY: _CountKey = ("error", "", (), (), ())
 
 _first = itemgetter(0)
@@ -538,7 +548,8 @@ def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
                   tuple(_label(e.id) for e in result.econsec), tuple(_label(p.id) for p in result.programs),
                   tuple(dict.fromkeys(map(_label, terms))), tuple(map(_label, learned)),
                   tuple(map(_label, getattr(result, "held", ()))),
-                  tuple((_label(a.id), _score(a.score)) for a in getattr(result, "near_misses", ())))  # fmt: skip
+                  tuple((_label(a.id), _score(a.score)) for a in getattr(result, "near_misses", ())),
+                  tuple(_label(p.id) for p in result.programs if getattr(p, "editorial", False) is True))  # fmt: skip
     return _brief_cells(brief)
 
 
@@ -547,17 +558,18 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
     areas = brief.areas
     econsec = brief.econsec
     near = "|".join([f"{a}:{score}" for a, score in brief.near]) if brief.near else ""
+    editorial = "|".join(brief.editorial) if brief.editorial else ""
     if not areas:
         # an econsec_only row's terms are the econ-security areas' own (a user test: the CBRN rows had no evidence)
         return (brief.verdict, "", "", "", "", "|".join(econsec), "|".join(brief.programs), "|".join(brief.terms), "",
-                "", "|".join(brief.held), near), (brief.verdict, "", (), econsec, brief.held)  # fmt: skip
+                "", "|".join(brief.held), near, editorial), (brief.verdict, "", (), econsec, brief.held)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
     best = scores.index(max(scores))
     tier = areas[best][1]
     cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
-             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held), near
-             )  # fmt: skip
+             "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held), near,
+             editorial)  # fmt: skip
     return cells, (brief.verdict, tier, ids, econsec, brief.held)
 
 
@@ -592,28 +604,29 @@ class _Names:
             self._protection = {p.id: p.name_ja if ja else p.name_en for p in taxonomy.programs
                                 if p.kind == "protection"}  # fmt: skip
             self._top = program_tops(taxonomy)
-        self._memo: dict[tuple[str, str, str, str], _Cells] = {}
+        self._memo: dict[tuple[str, str, str, str, str], _Cells] = {}
 
     def cells(self, ids: _Cells) -> _Cells:
-        key = (ids[_VERDICT_AT], ids[_AREAS_AT], ids[_ECONSEC_AT], ids[_PROGRAMS_AT])
+        key = (ids[_VERDICT_AT], ids[_AREAS_AT], ids[_ECONSEC_AT], ids[_PROGRAMS_AT], ids[_IDS + 1])
         found = self._memo.get(key)
         if found is None:
-            verdict, areas, econsec, programs = key
+            verdict, areas, econsec, programs, editorial = key
             protection = self._protection
             found = (self._verdicts.get(verdict, verdict), _named(self._areas, areas), _named(self._econsec, econsec),
                      "|".join([protection[p] for p in programs.split("|") if p in protection]),
-                     self._program_names(programs))  # fmt: skip
+                     self._program_names(programs, editorial))  # fmt: skip
             if len(self._memo) < _NAMES_MAX:
                 self._memo[key] = found
         return found
 
 
-    def _program_names(self, programs: str) -> str:
+    def _program_names(self, programs: str, editorial: str) -> str:
         """The support programs and measures of a ``|``-joined dc_programs cell by name, items after their program
-        (as the classify table names them), ``|``-joined."""
+        (as the classify table names them, those of the ``|``-joined ``editorial`` ids marked ``*``), ``|``-joined."""
         if self._taxonomy is None or not programs:
             return ""
-        return "|".join(program_names(self._taxonomy, programs.split("|"), self._lang, self._top))
+        return "|".join(program_names(self._taxonomy, programs.split("|"), self._lang, self._top,
+                                      editorial=editorial.split("|") if editorial else ()))  # fmt: skip
 
 
 def _named(names: Mapping[str, str], joined: str) -> str:
@@ -1239,7 +1252,17 @@ def _extra_text(cell: Any) -> str:
         return ""
     if (part[0] in VALUE_TEXT_STARTS or "#" in part or part[0].isdigit()) and title_problem(part) is not None:
         return ""
+    if "。" not in part and "．" not in part and _KEYWORD_GAP.search(part) is not None:
+        # a list of keywords, one a line or apart by spaces (細胞核⏎融合タンパク質): each read on its own, as after a
+        # 、 (the matcher drops a space between Japanese characters, and 核融合 was found across the two: a user test);
+        # a sentence's text, an abstract, is read as it stands
+        part = _KEYWORD_GAP.sub("; ", part)
     return part
+
+
+_JAPANESE_CHAR = "[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々]"
+_KEYWORD_GAP = re.compile(f"(?<={_JAPANESE_CHAR})\\s+(?={_JAPANESE_CHAR})")
+"""White space between two Japanese characters, which a cell of keywords puts between them."""
 
 
 def _unfilled(cells: list[Any], plan: _Plan) -> str:
@@ -1406,7 +1429,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                 if not title:  # 研究課題名（和文） empty, （英文） given with -x: the first extra text is the title
                     cut = len(parts[0])
                     problems += ("title_from_other_column",) if other is not None else ("title_from_extra_column",)
-                text = " ".join(parts)
+                text = EXTRA_JOIN.join(parts)
                 if len(text) > MAX_TITLE_CHARS:
                     text = text[:MAX_TITLE_CHARS]
                     problems += ("text_truncated",)
@@ -1487,6 +1510,7 @@ def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tall
         row += cells[:_IDS]
         row += named(cells)
         row.append(cells[_IDS])  # dc_near_misses, after the names: new columns go last
+        row.append(cells[_IDS + 1])  # dc_editorial_programs
     notes = batch.notes
     rejected = set(classified.rejected)
     for index in rejected:

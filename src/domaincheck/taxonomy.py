@@ -880,7 +880,13 @@ def source_lines(location: str | Path | None) -> list[str]:
 
         raise InputError(f"cannot read {path}: {exc.strerror or exc}",
                          ja=f"{path} を読めません: {reason_ja(exc)}") from None
-    return text.splitlines()  # as the entries' lines were counted
+    # Lines end at a line feed, a carriage return or both, as editors and grep count them (not at a form feed or a
+    # line separator, which str.splitlines takes for line ends too: none is in the source document, a test checks)
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:
@@ -894,7 +900,7 @@ def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:
     wanted: set[int] = set()
     for spec in specs:
         folded = unicodedata.normalize("NFKC", spec).strip().replace("〜", "-").replace("~", "-")
-        found = re.fullmatch(r"(\d+)(?:\s*[-–]\s*(\d+))?", folded)
+        found = re.fullmatch(r"([0-9]{1,9})(?:\s*[-–]\s*([0-9]{1,9}))?", folded)  # 9 digits: no line is longer
         if found is None:
             raise UsageError(f"{spec!r} is no line number or range (71, 70-75)",
                              ja=f"{spec!r} は行番号でも範囲でもありません（71、70-75 のように指定します）")
@@ -902,7 +908,7 @@ def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:
         last = int(found.group(2) or first)
         if first > last:
             first, last = last, first
-        if first < 1 or last > count:
+        if first < 1 or last > count:  # (a range written backwards was put in order above)
             raise UsageError(f"{spec!r} is outside the source document, whose lines are 1-{count}",
                              ja=f"{spec!r} は出典の範囲外です（行は 1-{count}）")
         wanted.update(range(max(1, first - context), min(count, last + context) + 1))

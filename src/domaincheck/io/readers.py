@@ -445,7 +445,7 @@ PLACEHOLDER_TITLES = _placeholders((
         "英文課題名参照", "英文課題名を参照", "英文タイトル参照", "英文参照", "英文を参照", "英文に同じ", "英文と同じ",
         "和文課題名参照", "和文課題名を参照", "和文参照", "和文を参照", "和文に同じ", "和文と同じ", "別紙参照",
         "別紙を参照", "別紙のとおり", "別紙の通り", "別添参照", "別添のとおり", "非公開", "非開示", "公開不可", "機密",
-        "社外秘")),
+        "社外秘", "課題名非公開", "課題名は非公開", "研究課題名非公開", "非公開課題", "タイトル非公開")),
     "see english title", "see the english title", "see japanese title", "see the japanese title",
     "same as english", "same as japanese", "see attached", "see attachment", "confidential", "undisclosed",
     "not disclosed", "withheld"))
@@ -1087,8 +1087,14 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                 if formula_rows is not None:
                     for _ in range(consumed):  # both readers yield every sheet row in order
                         next(formula_rows, None)
-                expected = total
                 empty_results = _EmptyResults(worksheet)
+                try:
+                    yield from rows_read(empty_results)
+                finally:
+                    empty_results.close()
+
+            def rows_read(empty_results: _EmptyResults) -> Iterator[RawRow]:
+                expected = total
                 for number, (cells, formats) in enumerate(rows, 1):
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
@@ -1098,8 +1104,12 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     # none at all, and those rows are no proposals (a review found them read as 170 empty titles)
                     if _is_blank(cells):
                         blank[0] += 1
-                        if texts is not None and any(isinstance(f, str) and f.startswith("=") for f in texts):
-                            formula_blank[0] += 1  # said in the summary: the values may be lost, not empty
+                        if texts is not None:
+                            lost = [i for i, f in enumerate(texts) if isinstance(f, str) and f.startswith("=")]
+                            if lost and not empty_results.at(consumed + number).issuperset(lost):
+                                # said in the summary: the values may be lost, not empty (not those saved as "":
+                                # a template's =IFERROR(…,"") rows, a review)
+                                formula_blank[0] += 1
                         continue
                     unevaluated: tuple[int, ...] = ()
                     if texts is not None:
@@ -1115,7 +1125,6 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                         for i in unevaluated:
                             cells[i] = texts[i]
                     yield RawRow(number, cells, unevaluated, (), formats)
-                empty_results.close()
 
             table = Table(header, data(), "xlsx", None, total, blank, formula_blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner else None, context=context, widths=widths,
