@@ -2963,7 +2963,7 @@ def test_screen_warns_when_the_column_given_looks_like_another_than_the_title(tm
     r = run("screen", str(keywords), "-o", str(out), "--column", "キーワード", "--quiet")
     assert r.exit_code == 0 and r.stderr == "", r.stderr
     # any other name is warned of: a list of role names missed 研究所, Lab and 課題ＩＤ (a review)
-    for name in ("研究所", "Lab", "課題ＩＤ"):
+    for name in ("研究所", "Lab", "課題ＩＤ", "Subject ID", "分野コード", "Stage"):  # a code, whatever else it names
         _write_csv(keywords, [["研究課題名", name], ["", "量子センサ"], ["", "核融合"], ["", "半導体"]])
         r = run("screen", "--lang", "en", str(keywords), "-o", str(out), "--column", name, "--quiet")
         assert r.exit_code == 0 and "looks like the title column" in r.stderr, (name, r.stderr)

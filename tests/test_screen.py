@@ -1278,32 +1278,38 @@ def test_near_misses_column_agrees_with_jsonl_and_classify_whatever_jobs(tmp_pat
     # source's): the same cells for every title
     from domaincheck.render import result_row
 
-    rows = list(csv.DictReader((tmp_path / "out1.csv").open(encoding="utf-8-sig")))
     tax = classifier.taxonomy
     lang = ScreenOptions(input=str(src)).lang  # the language the screens above wrote their names in
     expected = [result_row(classifier.classify(t), tax, lang) for t in titles]
-    assert [(r["dc_program_names"], r["dc_editorial_programs"]) for r in rows] == [
-        (e["program_names"], e["editorial_programs"]) for e in expected]
+    for jobs in (1, 2):
+        rows = list(csv.DictReader((tmp_path / f"out{jobs}.csv").open(encoding="utf-8-sig")))
+        assert [(r["dc_program_names"], r["dc_editorial_programs"]) for r in rows] == [
+            (e["program_names"], e["editorial_programs"]) for e in expected]
     assert sum("*" in r["dc_program_names"] for r in rows) >= 10
 
 
-def test_keywords_apart_by_lines_or_spaces_are_read_each_on_its_own(tmp_path: Path) -> None:
-    """A user test: keywords a line each (細胞核⏎融合タンパク質) or apart by a space ran together, as the matcher
-    drops a space between Japanese characters, and 核融合 made a cell-biology title strategic fusion; 地熱⏎貯留層
-    read as 地熱貯留層. The title and the extra texts are joined by "; ", and a cell of keywords (no 。) keeps its
-    Japanese words apart; an abstract's sentences are read as they stand."""
+def test_keywords_a_line_each_are_read_each_on_its_own(tmp_path: Path) -> None:
+    """A user test: keywords a line each (細胞核⏎融合タンパク質) ran together, as the matcher drops the line break
+    between Japanese characters, and 核融合 made a cell-biology title strategic fusion. The title and the extra texts
+    are joined by "; ", and a cell's short lines are keywords, each read on its own, in any script (nuclear⏎fusion
+    protein); a term written with a space within a line is one term, as in a title (量子 コンピュータ: a review found
+    it split when spaces separated too), and an abstract's wrapped lines (sentences, 。) are read as they stand."""
     factory = _real_factory()
     title = "細胞周期を制御する分子機構の解明"
-    keywords = ["細胞核\n融合タンパク質", "細胞核 融合タンパク質", "細胞核　融合タンパク質", "細胞核、融合タンパク質"]
-    rows = [[title, k] for k in keywords] + [["核", "融合炉の材料"], [title, "核融合炉の材料開発を行う。"]]
+    apart = ["細胞核\n融合タンパク質", "細胞核\r\n融合タンパク質", "細胞核、融合タンパク質", "nuclear\nfusion protein"]
+    together = ["量子 コンピュータ", "量子　コンピュータ", "We develop 量子 コンピュータ hardware",
+                "本研究では超伝導回路を用いた大規模な量子\nコンピュータの実現に向けて誤り訂正の実証実験を行う。"]
+    rows = [[title, k] for k in apart + together] + [["核", "融合炉の材料"]]
     src = tmp_path / "in.csv"
     write_csv(src, ["研究課題名", "キーワード"], rows, "utf-8")
     out = tmp_path / "out.jsonl"
     screen(ScreenOptions(input=str(src), output=str(out), extra_columns=("キーワード",)), factory)
     records = read_jsonl(out)
-    assert [r["verdict"] for r in records[:5]] == ["none"] * 5, [r.get("text") for r in records]
+    texts = [r.get("text") for r in records]
+    assert [r["verdict"] for r in records[:4]] == ["none"] * 4, texts
     assert records[0]["text"] == f"{title}; 細胞核; 融合タンパク質"
-    assert records[5]["primary"] == "fusion"  # a sentence's 核融合 is the term it is
+    assert [r["primary"] for r in records[4:8]] == ["quantum"] * 4, texts
+    assert records[8]["verdict"] == "none", texts[8]  # no term across the title and the extra cell
 
 
 def test_jsonl_with_extra_columns_keeps_the_title_as_given(tmp_path: Path) -> None:

@@ -388,8 +388,9 @@ class Classifier:
     @staticmethod
     def _framing_within(spans: list[Span], norm: Normalized, within: int) -> list[Span]:
         """``spans`` without the framing and basic-science words that do not lie wholly within the first ``within``
-        characters of the original text (one that runs from the title into the extra text is not the title's: the
-        join's space disappears between Japanese words, 教育 + プログラム…)."""
+        characters of the original text (one that runs from the title into the extra text is not the title's: a
+        caller that joins them with a space, which disappears between Japanese words, 教育 + プログラム…; screen
+        joins them with "; ", across which no term runs)."""
         if within >= len(norm.original):
             return spans
         return [s for s in spans

@@ -1956,17 +1956,21 @@ def doubtful_title_column(summary: Summary) -> bool:
     if summary.title_column_detected:
         return False
     short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
-    if short and summary.title_column_suggested is not None and not _TEXT_COLUMN.search(
-            unicodedata.normalize("NFKC", summary.title_column or "")):
+    name = unicodedata.normalize("NFKC", summary.title_column or "")
+    if short and summary.title_column_suggested is not None and (
+            _CODE_COLUMN.search(name) or not _TEXT_COLUMN.search(name)):
         return True  # people, institutions or codes; not keywords chosen on purpose (a review)
     return _nothing_found(summary) and (summary.title_column_suggested is not None or short)
 
 
-_TEXT_COLUMN = re.compile(r"キーワード|ｷｰﾜｰﾄﾞ|用語|タグ|分野|領域|概要|要約|要旨|抄録|説明|内容|keyword|tag|term|field|"
-                          r"abstract|summary|description|topic|subject", re.IGNORECASE)
+_TEXT_COLUMN = re.compile(r"キーワード|用語|タグ|分野|領域|概要|要約|要旨|抄録|説明|内容|"
+                          r"\b(?:keywords?|tags?|terms?|fields?|abstracts?|summary|descriptions?|topics?|subjects?)\b",
+                          re.IGNORECASE)
 """A column name of text about the proposal (keywords, an abstract), which --column may name on purpose: its short
 cells are not warned of when rows found areas (a keywords column was warned of on every run, a review; the list of
 roles it replaced missed 研究所, Lab, 課題ID and more)."""
+_CODE_COLUMN = re.compile(r"コード|番号|ＩＤ|\b(?:id|code|no|number)\b|(?<![a-z])id(?![a-z])", re.IGNORECASE)
+"""A column name of codes (分野コード, Subject ID): warned of whatever else its name says (a review)."""
 
 
 def _nothing_found(summary: Summary) -> bool:

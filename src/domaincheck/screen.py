@@ -11,7 +11,9 @@ Public API::
   :mod:`domaincheck.io.encoding`).
 - Title column: ``column`` (a name or a 1-based index), else the first of
   :data:`domaincheck.io.columns.TITLE_COLUMN_NAMES` present; InputError listing the columns otherwise.
-  The text of ``extra_columns`` is appended to the title, separated by a space, before classifying.
+  The text of ``extra_columns`` is appended to the title, separated by ``; `` (:data:`EXTRA_JOIN`), before
+  classifying; a cell's lines of at most :data:`KEYWORD_LINE_MAX` characters, without a 。, are keywords, each read
+  on its own.
 - Output: every input row and cell, in input order, followed by :data:`RESULT_COLUMNS`. The format comes
   from ``fmt`` or the output suffix; ``output=None`` or ``'-'`` writes to ``stdout`` (CSV unless ``fmt``),
   nothing else is ever written there. Files are written atomically and never over the input
@@ -1252,17 +1254,21 @@ def _extra_text(cell: Any) -> str:
         return ""
     if (part[0] in VALUE_TEXT_STARTS or "#" in part or part[0].isdigit()) and title_problem(part) is not None:
         return ""
-    if "。" not in part and "．" not in part and _KEYWORD_GAP.search(part) is not None:
-        # a list of keywords, one a line or apart by spaces (細胞核⏎融合タンパク質): each read on its own, as after a
-        # 、 (the matcher drops a space between Japanese characters, and 核融合 was found across the two: a user test);
-        # a sentence's text, an abstract, is read as it stands
-        part = _KEYWORD_GAP.sub("; ", part)
+    if ("\n" in part or "\r" in part) and "。" not in part and "．" not in part:
+        lines = [line.strip() for line in _LINE_BREAK.split(part)]
+        if max(map(len, lines)) <= KEYWORD_LINE_MAX:
+            # keywords a line each (細胞核⏎融合タンパク質, nuclear⏎fusion protein): each read on its own, as after a 、
+            # (the line break was a space, which the matcher drops between Japanese characters: 核融合 was found
+            # across the two, a user test); an abstract's wrapped lines are sentences (。) or longer, and read as
+            # they stand. Spaces
+            # within a line are kept: 量子 コンピュータ is one term, as in a title (a review)
+            part = "; ".join(filter(None, lines))
     return part
 
 
-_JAPANESE_CHAR = "[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々]"
-_KEYWORD_GAP = re.compile(f"(?<={_JAPANESE_CHAR})\\s+(?={_JAPANESE_CHAR})")
-"""White space between two Japanese characters, which a cell of keywords puts between them."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+KEYWORD_LINE_MAX = 30
+"""The longest line of an extra cell whose lines are read as keywords, each on its own."""
 
 
 def _unfilled(cells: list[Any], plan: _Plan) -> str:

@@ -900,7 +900,7 @@ def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:
     wanted: set[int] = set()
     for spec in specs:
         folded = unicodedata.normalize("NFKC", spec).strip().replace("〜", "-").replace("~", "-")
-        found = re.fullmatch(r"([0-9]{1,9})(?:\s*[-–]\s*([0-9]{1,9}))?", folded)  # 9 digits: no line is longer
+        found = re.fullmatch(r"0*([0-9]{1,9})(?:\s*[-–]\s*0*([0-9]{1,9}))?", folded)  # 9 digits: no line is longer
         if found is None:
             raise UsageError(f"{spec!r} is no line number or range (71, 70-75)",
                              ja=f"{spec!r} は行番号でも範囲でもありません（71、70-75 のように指定します）")
