@@ -250,6 +250,27 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     assert summary.problems == {"formula_not_evaluated": 1}
 
 
+def _save_empty_strings(src: Path, refs: Sequence[str], *, refs_kept: bool = True) -> None:
+    """Rewrite the first sheet of the workbook ``src`` (saved by openpyxl, whose formulas carry ``<v/>`` and no type)
+    so that the formula cells ``refs`` hold what Excel saves for a formula whose value is the empty string:
+    ``t="str"`` and ``<v></v>``; without ``refs_kept``, no cell keeps its ``r``."""
+    with zipfile.ZipFile(src) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref in refs:
+        cell = re.search(f'<c r="{ref}"[^>]*>.*?</c>', xml)
+        assert cell is not None and ' t="' not in cell.group(0)
+        xml = xml.replace(cell.group(0), re.sub(r"<v\s*/>|<v>.*?</v>", "<v></v>", cell.group(0)).replace(
+            f'<c r="{ref}"', f'<c r="{ref}" t="str"', 1))
+    if not refs_kept:
+        xml = re.sub(r'(<c) r="[A-Z]+[0-9]+"', r"\1", xml)
+        assert '<c r="' not in xml
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(src, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 @pytest.mark.parametrize("refs", [True, False])
 def test_a_formula_whose_saved_value_is_empty_is_an_empty_cell(tmp_path: Path, refs: bool) -> None:
     """Excel saves =IFERROR(VLOOKUP(…),"") that found nothing as ``<v></v>``, which openpyxl reads as None, as it
@@ -266,20 +287,7 @@ def test_a_formula_whose_saved_value_is_empty_is_an_empty_cell(tmp_path: Path, r
     sheet.append([2, '=IFERROR(VLOOKUP(A4,M!A:B,2,FALSE),"")'])  # B4: saved without a value
     sheet.append([3, "量子センサの開発"])
     workbook.save(src)
-    with zipfile.ZipFile(src) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
-    cell = re.search(r'<c r="B3"[^>]*>.*?</c>', xml)  # openpyxl writes <v/> and no type: no value saved
-    assert cell is not None and ' t="' not in cell.group(0)
-    xml = xml.replace(cell.group(0), re.sub(
-        r"<v\s*/>|<v>.*?</v>", "<v></v>", cell.group(0)).replace('<c r="B3"', '<c r="B3" t="str"', 1))
-    if not refs:
-        xml = re.sub(r'(<c) r="[A-Z]+[0-9]+"', r"\1", xml)
-        assert '<c r="' not in xml
-    parts["xl/worksheets/sheet1.xml"] = xml.encode()
-    with zipfile.ZipFile(src, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    _save_empty_strings(src, ["B3"], refs_kept=refs)
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
@@ -302,18 +310,7 @@ def test_rows_of_formulas_that_saved_nothing_are_blank_not_lost(tmp_path: Path) 
     for row in range(3, 6):
         sheet.append([f'=IFERROR(VLOOKUP({row},M!A:B,1,FALSE),"")', f'=IFERROR(VLOOKUP({row},M!A:B,2,FALSE),"")'])
     workbook.save(src)
-    with zipfile.ZipFile(src) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
-    for ref in ("A3", "B3", "A4", "B4"):  # row 5 stays as openpyxl wrote it: no value saved
-        cell = re.search(f'<c r="{ref}"[^>]*>.*?</c>', xml)
-        assert cell is not None
-        xml = xml.replace(cell.group(0), re.sub(r"<v\s*/>|<v>.*?</v>", "<v></v>", cell.group(0)).replace(
-            f'<c r="{ref}"', f'<c r="{ref}" t="str"', 1))
-    parts["xl/worksheets/sheet1.xml"] = xml.encode()
-    with zipfile.ZipFile(src, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    _save_empty_strings(src, ["A3", "B3", "A4", "B4"])  # row 5 stays as openpyxl wrote it: no value saved
     summary = run(tmp_path, input=str(src), output=str(tmp_path / "out.csv"))
     assert summary.rows_read == 1 and summary.blank_rows_skipped == 3
     assert summary.formula_rows_skipped == 1

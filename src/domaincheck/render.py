@@ -638,10 +638,14 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
                 else r for r in rows]
     cols = list(rows[0])
     if fmt is ListFormat.csv:
+        from .io.writers import neutralize
+
         excel_bom(out)
         w = csv.DictWriter(out, fieldnames=cols, lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        # a ' before a cell a spreadsheet would read as a formula, as classify's and screen's CSV have it: 136 lines
+        # of the source document start "- " (a review)
+        w.writerows({k: neutralize(v) for k, v in r.items()} for r in rows)
     elif fmt is ListFormat.markdown:
         out.write("| " + " | ".join(cols) + " |\n")
         out.write("|" + "|".join("---" for _ in cols) + "|\n")
@@ -1944,15 +1948,18 @@ def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None
 
 
 SHORT_TITLE_CHARS = 8
-"""A title column whose first titles have a median length at or below this, with no area found in any row, looks
-like another column (names, institutions, codes): research titles are rarely so short."""
+"""A title column whose first titles have a median length at or below this looks like another column (names,
+institutions, codes): research titles are rarely so short. Warned of when no area was found in any row, or, areas
+found or not, when detection would have chosen another column and the column is no text about the proposal
+(:func:`doubtful_title_column`)."""
 
 
 def doubtful_title_column(summary: Summary) -> bool:
     """Whether a ``screen`` run whose title column was given with --column found no area in any row it classified,
     while another column looks like the title column or the titles are short (see :data:`SHORT_TITLE_CHARS`); or,
-    areas found or not, both: 所属 given, whose 宇宙航空研究センター rows came out space and passed --fail-on
-    without a word, while 研究課題名 was the title column (a research-security office's user test)."""
+    areas found or not, both, unless the column's name is one of text about the proposal (:data:`_TEXT_COLUMN`)
+    and none of codes (:data:`_CODE_COLUMN`): 所属 given, whose 宇宙航空研究センター rows came out space and passed
+    --fail-on without a word, while 研究課題名 was the title column (a research-security office's user test)."""
     if summary.title_column_detected:
         return False
     short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
@@ -1969,7 +1976,7 @@ _TEXT_COLUMN = re.compile(r"キーワード|用語|タグ|分野|領域|概要|�
 """A column name of text about the proposal (keywords, an abstract), which --column may name on purpose: its short
 cells are not warned of when rows found areas (a keywords column was warned of on every run, a review; the list of
 roles it replaced missed 研究所, Lab, 課題ID and more)."""
-_CODE_COLUMN = re.compile(r"コード|番号|ＩＤ|\b(?:id|code|no|number)\b|(?<![a-z])id(?![a-z])", re.IGNORECASE)
+_CODE_COLUMN = re.compile(r"コード|番号|\b(?:code|no|number)\b|(?<![a-z])id(?![a-z])", re.IGNORECASE)
 """A column name of codes (分野コード, Subject ID): warned of whatever else its name says (a review)."""
 
 

@@ -12,8 +12,8 @@ Public API::
 - Title column: ``column`` (a name or a 1-based index), else the first of
   :data:`domaincheck.io.columns.TITLE_COLUMN_NAMES` present; InputError listing the columns otherwise.
   The text of ``extra_columns`` is appended to the title, separated by ``; `` (:data:`EXTRA_JOIN`), before
-  classifying; a cell's lines of at most :data:`KEYWORD_LINE_MAX` characters, without a 。, are keywords, each read
-  on its own.
+  classifying; a cell's lines of at most :data:`KEYWORD_LINE_MAX` characters, without a 。 or ．, are keywords,
+  each read on its own.
 - Output: every input row and cell, in input order, followed by :data:`RESULT_COLUMNS`. The format comes
   from ``fmt`` or the output suffix; ``output=None`` or ``'-'`` writes to ``stdout`` (CSV unless ``fmt``),
   nothing else is ever written there. Files are written atomically and never over the input
@@ -100,6 +100,7 @@ from domaincheck.io.readers import (
     open_table,
     title_problem,
 )
+from domaincheck.io.titles import LINE_END
 from domaincheck.io.writers import (
     FORMULA_START,
     SURROGATES,
@@ -1241,7 +1242,8 @@ def _extra_text(cell: Any) -> str:
     formula-like cell; empty for a cell that is no text (未定, TBD, a number or a date standing alone: a review found
     未定 beside なし classified as a proposal with no area) or a formula's text (=VLOOKUP(…)). A JSON list or
     object (keywords as ``["核融合", "プラズマ"]``: a program officer's user test found them left out unsaid) gives
-    its items' texts, each read so, joined by ", "."""
+    its items' texts, each read so, joined by ", ". A cell of short lines without a 。 or ． is keywords a line
+    each, joined by "; " (:data:`KEYWORD_LINE_MAX`)."""
     if isinstance(cell, list | dict):
         items = cell.values() if isinstance(cell, dict) else cell
         return ", ".join(filter(None, map(_extra_text, items)))
@@ -1255,18 +1257,17 @@ def _extra_text(cell: Any) -> str:
     if (part[0] in VALUE_TEXT_STARTS or "#" in part or part[0].isdigit()) and title_problem(part) is not None:
         return ""
     if ("\n" in part or "\r" in part) and "。" not in part and "．" not in part:
-        lines = [line.strip() for line in _LINE_BREAK.split(part)]
+        lines = [line.strip() for line in LINE_END.split(part)]
         if max(map(len, lines)) <= KEYWORD_LINE_MAX:
             # keywords a line each (細胞核⏎融合タンパク質, nuclear⏎fusion protein): each read on its own, as after a 、
             # (the line break was a space, which the matcher drops between Japanese characters: 核融合 was found
-            # across the two, a user test); an abstract's wrapped lines are sentences (。) or longer, and read as
-            # they stand. Spaces
-            # within a line are kept: 量子 コンピュータ is one term, as in a title (a review)
+            # across the two, a user test); an abstract's wrapped lines are sentences (。 or ．) or longer, and
+            # read as they stand. Spaces within a line are kept: 量子 コンピュータ is one term, as in a title (a
+            # review)
             part = "; ".join(filter(None, lines))
     return part
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 KEYWORD_LINE_MAX = 30
 """The longest line of an extra cell whose lines are read as keywords, each on its own."""
 

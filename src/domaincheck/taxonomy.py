@@ -882,11 +882,10 @@ def source_lines(location: str | Path | None) -> list[str]:
                          ja=f"{path} を読めません: {reason_ja(exc)}") from None
     # Lines end at a line feed, a carriage return or both, as editors and grep count them (not at a form feed or a
     # line separator, which str.splitlines takes for line ends too: none is in the source document, a test checks)
-    lines = _LINE_END.split(text)
+    from .io.titles import LINE_END
+
+    lines = LINE_END.split(text)
     return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:

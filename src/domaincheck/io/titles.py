@@ -9,7 +9,9 @@ import re
 from ..errors import InputError
 from .encoding import broken_utf8, euc_jp_read_as_cp932, japanese_euc, sniff_bom, western_mojibake_error
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+LINE_END = re.compile(r"\r\n|\r|\n")
+"""A line's end as editors and grep count them: a line feed, a carriage return or both (not a form feed or a line
+separator, which str.splitlines takes for line ends too); also what screen and source split at."""
 
 CELL_LINES_MAX = 10
 """The most lines one quoted cell of a paste may span (a title, its subtitle and a few more)."""
@@ -91,7 +93,7 @@ def lines_and_cells(text: str) -> list[tuple[str, str]]:
     Lines end at a line feed, a carriage return or both, as a file's lines do; not at the other characters that
     ``str.splitlines`` takes for line ends (U+2028, NEL, form feed, vertical tab, the file/group/record separators),
     which a title pasted from Word or a PDF may hold: one such title came out as two (a user test)."""
-    lines = _LINE_END.split(text)
+    lines = LINE_END.split(text)
     if lines and not lines[-1]:
         lines.pop()
     titles: list[tuple[str, str]] = []
