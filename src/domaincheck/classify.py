@@ -27,6 +27,7 @@ from .models import (
     ProgramHit,
     Result,
     Taxonomy,
+    editorial_ids,
     support_only,
 )
 from .normalize import Normalized, Quotations, around_quotations, normalize, quotations, with_quotes
@@ -700,7 +701,7 @@ class Classifier:
         brief = _tuple_new(Brief, (verdict, tuple([(a, order[a].tier, sc) for a, sc, _ in hits]),
                                    tuple([es.id for es, _ in econsec]), program_ids, (), learned_ids,
                                    held_ids, tuple([(a, sc) for a, sc, _ in near]),
-                                   tuple([p.id for p in programs if p.editorial])))  # fmt: skip
+                                   editorial_ids(programs)))  # fmt: skip
         outcome = _tuple_new(_Outcome, (tuple(hits), tuple(near), econsec, programs, verdict, reason,
                                         frozenset(lifted) if lifted else _NONE, held_ids, yields))  # fmt: skip
         plan = _tuple_new(_Plan, (outcome, brief))

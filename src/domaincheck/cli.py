@@ -143,8 +143,7 @@ class _LangChoice(click.Choice):
                 and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT:
             if isinstance(value, str) and not value.strip():  # set to blank: not set, as --version reads it
                 return Lang.ja.value
-            self.fail(_bad_env_lang(value) if _help_lang(ctx) == "ja"
-                      else f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'", param, ctx)  # fmt: skip
+            self.fail(_bad_env_lang(value) if _help_lang(ctx) == "ja" else _bad_env_lang_en(value), param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -284,8 +283,12 @@ def _check_env_lang() -> None:
 def _bad_env_lang(value: str) -> str:
     """The error for a :data:`LANG_ENV` that names no language, in both: Japanese, the default it leaves, and English
     for whoever set it (DOMAINCHECK_LANG=fr got a message an English-speaking user test could not read)."""
-    return (f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません / {value!r} (from {LANG_ENV}) is not "
-            "one of 'ja', 'en'")
+    return f"{value!r}（{LANG_ENV} の値）は 'ja'、'en' のいずれでもありません / {_bad_env_lang_en(value)}"
+
+
+def _bad_env_lang_en(value: str) -> str:
+    """The English half of :func:`_bad_env_lang`, alone for an English run."""
+    return f"{value!r} (from {LANG_ENV}) is not one of 'ja', 'en'"
 
 
 def _version(value: bool) -> None:

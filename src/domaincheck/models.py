@@ -717,7 +717,13 @@ class Brief(NamedTuple):
         return cls(result.verdict, tuple((a.id, a.tier, a.score) for a in result.areas),
                    tuple(e.id for e in result.econsec), tuple(p.id for p in result.programs), tuple(terms),
                    tuple(learned), result.held, tuple((a.id, a.score) for a in result.near_misses),
-                   tuple(p.id for p in result.programs if p.editorial))  # fmt: skip
+                   editorial_ids(result.programs))  # fmt: skip
+
+
+def editorial_ids(programs: Iterable[ProgramHit]) -> tuple[str, ...]:
+    """The ids of ``programs`` whose link to the title is this taxonomy's reading (:attr:`ProgramHit.editorial`), in
+    order: JSON's ``"editorial": true``, the classify CSV's ``editorial_programs``, a Brief's ``editorial``."""
+    return tuple([p.id for p in programs if p.editorial])
 
 
 def program_tops(tax: Taxonomy) -> dict[str, str]:

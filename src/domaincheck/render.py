@@ -26,6 +26,7 @@ from .models import (
     Result,
     Statement,
     Taxonomy,
+    editorial_ids,
     program_entry,
     program_names,
     support_only,
@@ -847,7 +848,7 @@ def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict
         "held_back": "|".join(r.held),
         "reason": r.reason,
         **_result_names(r, tax, lang),
-        "editorial_programs": "|".join(p.id for p in r.programs if p.editorial),
+        "editorial_programs": "|".join(editorial_ids(r.programs)),
         "near_misses": "|".join(f"{a.id}:{a.score}" for a in r.near_misses),
     }
 
@@ -857,7 +858,7 @@ def _result_names(r: Result, tax: Taxonomy | None, lang: str) -> dict[str, str]:
     if tax is None:
         return dict.fromkeys(("verdict_name", "area_names", "econsec_names", "program_names"), "")
     ja = lang == "ja"
-    editorial = {p.id for p in r.programs if p.editorial}
+    editorial = set(editorial_ids(r.programs))
     return {"verdict_name": _verdict_name(r.verdict, tax, lang),
             "area_names": "|".join(a.name_ja if ja else a.name_en for a in r.areas),
             "econsec_names": "|".join(e.name_ja if ja else e.name_en for e in r.econsec),
@@ -1270,7 +1271,7 @@ def _program_lines(r: Result, w: _Words, lang: str, tax: Taxonomy) -> list[tuple
             items.setdefault(p.parent, []).append(p.id)
     lines: dict[str, list[str]] = {}
     seen: set[str] = set()
-    editorial = {p.id for p in r.programs if p.editorial}
+    editorial = set(editorial_ids(r.programs))
     for p in r.programs:
         top = p.parent or p.id
         if top in seen:
