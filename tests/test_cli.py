@@ -4334,8 +4334,8 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     r = run("classify", "量子コンピュータとAIを活用した創薬", "--format", "csv", "--lang", lang)
     assert r.exit_code == 0, r.stderr
     [row] = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
-    assert list(row)[-6:] == ["verdict_name", "area_names", "econsec_names", "program_names", "editorial_programs",
-                              "near_misses"]
+    assert list(row)[-7:] == ["verdict_name", "area_names", "econsec_names", "program_names", "editorial_programs",
+                              "near_misses", "reason_text"]
     [record] = json.loads(run("classify", "量子コンピュータとAIを活用した創薬", "--format", "json").stdout)
     assert record["near_misses"] and row["near_misses"] == "|".join(f"{n['id']}:{n['score']}"
                                                                     for n in record["near_misses"])
@@ -4353,6 +4353,35 @@ def test_classify_csv_names_what_its_ids_say_in_the_language_asked(lang: str, ta
     json_row = json.loads(run("classify", "量子コンピュータとAIを活用した創薬", "-f", "json").stdout)[0]
     assert editorial == [p["id"] for p in json_row["programs"] if p["editorial"]]  # the JSON's editorial flags
     assert goals and all(f"{i.rsplit('_', 1)[-1]}*" in row["program_names"] for i in goals)  # 目標2*・6*, Goals 2*
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_classify_csv_gives_the_reason_in_the_language_asked(lang: str, taxonomy: Any) -> None:
+    """classify's CSV with --lang ja gave the reason in English (the JSON contract's, by ids) beside Japanese names:
+    a last column, reason_text, says it in --lang with the areas' names, as the table's verdict line does; with
+    those names read back as ids the English one is the contract's reason."""
+    titles = ["量子暗号通信の研究", "量子コンピュータとAIを活用した創薬", "江戸時代の農村社会",
+              "ドローンによる物流の自動化", "Secure attachment and emotional security in early childhood",
+              "Deep learning for drones"]
+    r = run("classify", *titles, "--format", "csv", "--lang", lang, "--top", "1")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+    assert [row["title"] for row in rows] == titles
+    table = "".join(run("classify", *titles, "--lang", lang, "--top", "1").stdout.split())
+    for row in rows:
+        text = row["reason_text"]
+        assert text and (text != row["reason"] or (lang == "en" and not row["areas"]))
+        for a in filter(None, row["areas"].split("|")):
+            assert taxonomy.area(a).name(lang) in text
+        if lang == "ja":
+            assert not re.search(r"[a-z]+_[a-z]+", text), text  # names, no ids
+        else:
+            back = text
+            for area in sorted(taxonomy.areas, key=lambda x: -len(x.name_en)):
+                back = back.replace(area.name_en, area.id)
+            assert back.replace(" / ", ", ") == row["reason"]  # names apart by " / " (they hold commas)
+        said = text.removeprefix(f"{row['verdict_name']}: ") if lang == "ja" else text
+        assert "".join(said.split()) in table, said  # the table's verdict line says the same (wrapped anywhere)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -406,8 +406,8 @@ def classify(
                                            help="Only report areas scoring at least this.")] = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
-                                       "the default) or en; in csv, the name columns. json and jsonl are the same "
-                                       "in both. Errors and hints follow it too.", envvar=LANG_ENV,
+                                       "the default) or en; in csv, the name columns and reason_text. json and "
+                                       "jsonl are the same in both. Errors and hints follow it too.", envvar=LANG_ENV,
                                        click_type=_LangChoice())] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,

@@ -821,16 +821,19 @@ def _fits_whole(need: dict[str, int], ids: Sequence[str], width: int, least: int
 CLASSIFY_CSV_COLUMNS = ["title", "verdict", "primary_area", "primary_tier", "areas", "scores", "bands",
                         "econsec", "programs", "terms", "learned", "held_back", "reason",
                         "verdict_name", "area_names", "econsec_names", "program_names",
-                        "editorial_programs", "near_misses"]  # fmt: skip
+                        "editorial_programs", "near_misses", "reason_text"]  # fmt: skip
 """classify's CSV columns: ids, then (new columns last) names in the language of --lang, as screen's dc_*_names, the
-programs whose link to the title is this taxonomy's reading (marked * in program_names), and the near misses as
-screen's dc_near_misses gives them (``id:score``)."""
+programs whose link to the title is this taxonomy's reading (marked * in program_names), the near misses as
+screen's dc_near_misses gives them (``id:score``), and the reason in the language of --lang, naming areas by their
+names as the table does (``reason`` is the JSON contract's English, by ids)."""
 
 
-def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict[str, str]:
+def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en", min_score: int = 50
+               ) -> dict[str, str]:  # fmt: skip
     """Flat row of one result (CSV): ids, then the names of the verdict, areas, econ-security areas and support
     programs and measures in ``lang`` (an English-speaking user test could not read the programs' ids in Excel),
-    as ``screen`` gives them; the names are empty without ``tax``."""
+    as ``screen`` gives them, and the reason in ``lang`` (``min_score``: the reporting score the result was made
+    with); the names and that reason are empty without ``tax``."""
     # The characters of the title that matched taxonomy terms (the words behind a learned area are not terms).
     terms, learned = terms_and_learned(r.areas, r.econsec, field="text")
     return {
@@ -850,6 +853,7 @@ def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en") -> dict
         **_result_names(r, tax, lang),
         "editorial_programs": "|".join(editorial_ids(r.programs)),
         "near_misses": "|".join(f"{a.id}:{a.score}" for a in r.near_misses),
+        "reason_text": reason_text(_reason_facts(r, min_score), tax, lang) if tax is not None else "",
     }
 
 
@@ -1492,7 +1496,7 @@ def _results_csv(results: Iterable[Result], out: IO[str], console: Any, lang: st
     w.writeheader()
     for r in results:
         # A title such as =HYPERLINK(...) must stay text when the CSV is opened in a spreadsheet.
-        w.writerow({k: neutralize(v) for k, v in result_row(r, tax, lang).items()})
+        w.writerow({k: neutralize(v) for k, v in result_row(r, tax, lang, min_score).items()})
 
 
 def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
