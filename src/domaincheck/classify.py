@@ -799,9 +799,9 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
                         by_terms: Collection[str] = ()) -> tuple[ProgramHit, ...]:  # fmt: skip
     """Programs and measures for reported areas ``(id, tier)`` in rank order and the econ-security areas a title
     touches (by their own terms or through the crosswalk): those tied to a reported tier (a program with a focus
-    only for its focus areas), those that serve econ-security areas (the protection and promotion uses, which the
-    source ties to the 20 areas, not to a tier; the K Program), and the items (goals, fields) whose focus includes a
-    reported area.
+    only for its focus areas), those that serve econ-security areas (the protection and promotion uses and the K
+    Program, not through a tier; the source ties only leakage prevention to the 20 areas, line 336), and the items
+    (goals, fields) whose focus includes a reported area.
 
     ``links``: the (area, item id) pairs a title's technologies open; an item whose focus on an area is narrowed to
     some of its technologies needs its pair there. None (an area on its own, as ``show`` lists it): no narrowing.
@@ -822,9 +822,15 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, read, items in index:
         basis: tuple[str, str, tuple[str, ...]] | None = None
         if program_focus:
-            # A program with a focus (AMED-CREST: medicine) applies only to its focus areas.
+            # A program with a focus (AMED-CREST: medicine) applies only to its focus areas (this taxonomy's
+            # narrowing). A focus area of a tier the source ties the program to is the source's link (AMED-CREST
+            # for medical_drug, an emerging area: line 80); one of another tier is the focus's alone (editorial).
             focus = tuple([a for a in area_ids if a in program_focus])
-            if focus:
+            by_tier = [(a, t) for a, t in hits if a in program_focus and t in program_tiers]
+            if by_tier:
+                tier = by_tier[0][1]
+                basis = ("tier", tier, tuple([a for a, t in by_tier if t == tier]))
+            elif focus:
                 basis = ("focus", "", focus)
         else:
             tier_match = [t for t in program_tiers if t in tiers]
