@@ -230,6 +230,30 @@ def test_machine_formats_write_to_a_replaced_text_stdout_and_say_when_its_encodi
         assert records[1]["title"] == "AI\udcff\udcfe"  # the bytes given, as JSON escapes of their surrogates
 
 
+@pytest.mark.parametrize("args", [["domains"], ["econsec"], ["programs"], ["show", "quantum"], ["source", "71-75"],
+                                  ["evaluate", str(Path(__file__).parent / "data" / "eval" / "heldout_k.csv")]])
+def test_every_commands_json_and_csv_are_utf8_whatever_the_locale_says(args: list[str]) -> None:
+    """An integrator's user test: under PYTHONIOENCODING=cp932 the listings' JSON and CSV came out in CP932 with exit
+    0 (and programs' JSON failed on an en dash), while classify's and screen's are UTF-8. Now every command's are:
+    the bytes are those written under UTF-8."""
+    import subprocess
+    import sys
+
+    for fmt in ("json", "csv"):
+        if args[0] == "evaluate" and fmt == "csv":
+            continue  # evaluate writes a table or JSON
+        runs = [subprocess.run([sys.executable, "-m", "domaincheck", *args, "--format", fmt], capture_output=True,
+                               timeout=120, env={**os.environ, "PYTHONIOENCODING": encoding})
+                for encoding in ("utf-8", "cp932", "ascii")]  # fmt: skip
+        assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+        text = runs[0].stdout.decode("utf-8-sig")
+        assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)  # Japanese in it, so the encoding shows
+        if args[0] == "evaluate":  # its elapsed time differs between runs
+            assert all(json.loads(r.stdout.decode("utf-8"))["micro"] == json.loads(text)["micro"] for r in runs)
+        else:
+            assert runs[1].stdout == runs[2].stdout == runs[0].stdout, (args, fmt)
+
+
 def test_utf8_titles_with_a_broken_byte_on_stdin_are_refused_not_classified_as_mojibake() -> None:
     """Two UTF-8 titles, one cut in the middle of a character, decoded as CP932 and were classified as mojibake
     (量子センサ: none), exit 0 (a data engineer's user test): an error naming the line."""
@@ -382,6 +406,37 @@ def test_taxonomy_problems_are_said_in_japanese_by_default(tmp_path: Path) -> No
     (broken / "meta.yaml").write_text("tiers: [\n", "utf-8")
     r = run("--taxonomy", str(broken), "classify", "量子コンピュータ")
     assert r.exit_code == EXIT_ERROR and "meta.yaml: YAML の文法の誤り（2 行 1 列）" in r.stderr, r.stderr
+
+
+@pytest.mark.usefixtures("english")
+def test_taxonomy_validate_checks_every_line_against_the_source_text(tmp_path: Path) -> None:
+    """An integrator's user test: a taxonomy whose area cited line 99999 validated, and show cited it. Every `line`
+    of every file must be a line of the source text shipped beside them: not past its end, not a blank one."""
+    import shutil
+
+    from domaincheck.taxonomy import packaged_dir, source_lines
+
+    lines = source_lines(None)
+    blank = next(n for n, line in enumerate(lines, 1) if not line.strip())
+    copy = tmp_path / "taxonomy"
+    shutil.copytree(packaged_dir(), copy)
+    areas = (copy / "areas.yaml").read_text("utf-8")
+    first, second = [m.start() for m in re.finditer(r"line: 7[0-9]\}", areas)][:2]
+    areas = areas[:first] + "line: 99999}" + areas[first + 9:second] + f"line: {blank}}}" + areas[second + 9:]
+    (copy / "areas.yaml").write_text(areas, "utf-8")
+    (copy / "programs.yaml").write_text((copy / "programs.yaml").read_text("utf-8").replace(
+        "line: 118\n", f"line: {len(lines) + 1}\n", 1), "utf-8")  # fmt: skip
+    r = run("taxonomy", "validate", str(copy))
+    assert r.exit_code == EXIT_ERROR and "Traceback" not in r.stderr, r.stderr
+    assert "invalid taxonomy (3 problems)" in r.stderr, r.stderr
+    assert f"line 99999 is not in source.txt (lines 1-{len(lines)})" in r.stderr
+    assert f"line {blank} of source.txt is blank" in r.stderr
+    assert f"line {len(lines) + 1} is not in source.txt" in r.stderr and "programs.yaml: programs[" in r.stderr
+    assert run("taxonomy", "validate").exit_code == 0  # the packaged one's lines are all there
+    (copy / "source.txt").unlink()  # a taxonomy that ships no source text has no lines to check them against
+    shutil.copy(packaged_dir() / "areas.yaml", copy / "areas.yaml")
+    shutil.copy(packaged_dir() / "programs.yaml", copy / "programs.yaml")
+    assert run("taxonomy", "validate", str(copy)).exit_code == 0
 
 
 @pytest.mark.usefixtures("english")
@@ -1513,6 +1568,23 @@ def test_evaluate_with_an_encoding_reports_a_bad_byte_before_anything_else(tmp_p
     assert read_cases(src, ["quantum"], "cp932") == read_cases(src, ["quantum"])
     r = run(*MIN, "evaluate", str(src), "--encoding", "no-such-codec")
     assert r.exit_code == EXIT_USAGE and "unknown encoding 'no-such-codec'" in r.stderr
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("name", ["Windows-31J", "windows31j", "csWindows31J", "MS932", "cp932"])
+def test_the_names_other_tools_give_cp932_are_taken(tmp_path: Path, name: str) -> None:
+    """An office's user test: --encoding Windows-31J (the name Java, MySQL and IANA give CP932) was "no such
+    encoding", for reading and for writing. A CP932 file with the characters Windows added (髙, ①, ㈱) is read and
+    written back byte for byte under each name."""
+    src = tmp_path / "call.csv"
+    data = "受付番号,研究課題名,機関\n①,髙橋研の量子コンピュータの研究,㈱テスト\n".encode("cp932")
+    src.write_bytes(data)
+    out = tmp_path / "out.csv"
+    r = run("screen", str(src), "--encoding", name, "--output-encoding", name, "-o", str(out), "-q")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("cp932"))))
+    assert rows[1][:3] == ["①", "髙橋研の量子コンピュータの研究", "㈱テスト"] and rows[1][3] == "strategic"
+    assert out.read_bytes().startswith(data.splitlines()[0] + b",dc_verdict")
 
 
 @pytest.mark.usefixtures("english")
@@ -2702,6 +2774,39 @@ def test_version_to_a_reader_already_gone_exits_quietly() -> None:
     assert proc.returncode == 0 and proc.stderr == b""
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["--lang", "en", "--help"], ["classify", "--help"],
+                                  ["screen", "-h"]])
+@pytest.mark.parametrize("where", ["closed", "full", "gone"])
+def test_help_and_version_written_nowhere_are_said_not_a_traceback(args: list[str], where: str) -> None:
+    """An integrator's user test: `--version >&-` ended in an AttributeError's traceback, `--help > /dev/full` in an
+    OSError's, and `--help | head -1` exited 1 without a word. Now as for every command: stdout closed is a usage
+    error, a full disk an error that says so, a reader gone a quiet 0."""
+    import subprocess
+    import sys
+
+    if where == "full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    env = {**os.environ, "DOMAINCHECK_LANG": "en"}
+    command = [sys.executable, "-m", "domaincheck", *args]
+    if where == "gone":
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before anything is written
+        try:
+            proc = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+        finally:
+            os.close(write_end)
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        return
+    with open("/dev/full" if where == "full" else os.devnull, "w") as out:
+        proc = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, text=True, timeout=60, env=env,
+                              preexec_fn=(lambda: os.close(1)) if where == "closed" else None)  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr
+    if where == "closed":
+        assert proc.returncode == EXIT_USAGE and proc.stderr.startswith("Error: standard output is closed")
+    else:
+        assert proc.returncode == 1 and "No space left on device" in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize(("title", "listed"), [
     ("1. Quantum sensing with NV centers\n2. SiC power modules for EV inverters\n3. Customer segmentation", 3),
     ("・量子センサの開発\n・AI創薬の基盤", 2), ("(1) 全固体電池\n(2) 水素製造", 2),
@@ -2987,6 +3092,19 @@ def test_screen_warns_when_the_column_given_looks_like_another_than_the_title(tm
     for given in ([], ["--column", "研究課題名"]):
         r = run("screen", str(src), "-o", str(out), *given, "--quiet", "--summary-json", "-")
         assert json.loads(r.stdout)["verdicts"]["none"] == 2 and r.stderr == ""
+    # A detected column of short cells that found nothing is warned of too, naming the next candidate: Title held
+    # honorifics beside Project title, and --fail-on passed in silence (an office's user test)
+    _write_csv(src, [["Title", "Project title"], ["Prof", "Quantum computer error correction"],
+                     ["Dr", "Fusion reactor blanket"], ["Mr", "Hypersonic missile guidance"]])  # fmt: skip
+    r = run("screen", "--lang", "en", str(src), "-o", str(out), "--quiet", "--summary-json", "-")
+    summary = json.loads(r.stdout)
+    assert summary["title_column"] == "Title" and summary["title_column_suggested"] == "Project title"
+    assert r.stderr.startswith("Warning: no row matched any area; 'Title' was detected as the title column, but the "
+                               "column 'Project title' looks like the title column (its cells are short"), r.stderr
+    r = run("screen", "--lang", "en", str(src), "-o", str(out), "--quiet", "--column", "Project title")
+    assert r.exit_code == 0 and r.stderr == ""  # the title column named: areas found, nothing to warn of
+    _write_csv(src, [["No", "研究課題名"], ["1", "量子センサ"], ["2", "半導体"]])  # short, but areas found: no word
+    assert run("screen", str(src), "-o", str(out), "--quiet").stderr == ""
 
 
 @pytest.mark.usefixtures("english")

@@ -452,6 +452,14 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["申請テーマ", "研究課題名"], 1, id="申請テーマ-after-a-title"),
         pytest.param(["No", "申請テーマ"], 1, id="申請テーマ"),
         pytest.param(["課題名_英", "課題名_和"], 1, id="課題名_和-before-課題名_英"),
+        # an office's user test: the title replaced was read (変更前, 旧), and two names were not known
+        pytest.param(["受付番号", "研究課題名（変更前）", "研究課題名（変更後）"], 2, id="変更後-before-変更前"),
+        pytest.param(["研究課題名（旧）", "研究課題名（新）"], 1, id="新-before-旧"),
+        pytest.param(["Title (old)", "Title (new)"], 1, id="new-before-old"),
+        pytest.param(["研究課題名（変更前）", "Project Title"], 1, id="an-english-title-before-a-replaced-one"),
+        pytest.param(["研究課題名（変更前）"], 0, id="a-replaced-title-alone-is-still-read"),
+        pytest.param(["No", "研究題目名"], 1, id="研究題目名"),
+        pytest.param(["No", "申請課題", "申請者"], 1, id="申請課題"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:

@@ -298,6 +298,10 @@ def _version(value: bool) -> None:
         from .taxonomy import packaged_provenance
 
         core = "compiled with mypyc" if compiled() else "plain Python"
+        if sys.stdout is None:  # `--version >&-`: an AttributeError's traceback (an integrator's user test)
+            from .errors import stdout_closed
+
+            _fail(stdout_closed())
         try:
             typer.echo(f"domaincheck {__version__} (classification core: {core}; packaged {packaged_provenance()})")
             sys.stdout.flush()
@@ -570,9 +574,11 @@ def evaluate(
         report = run_eval(clf, read.cases)
         if fmt is EvalFormat.json:
             from .classify import provenance
+            from .io.streams import stdout_text
             from .render import dump_json
 
-            dump_json(report.to_dict(worst) | {"input": read.to_dict(), "provenance": provenance(clf)}, sys.stdout)
+            with stdout_text() as out:  # UTF-8, as every command's JSON
+                dump_json(report.to_dict(worst) | {"input": read.to_dict(), "provenance": provenance(clf)}, out)
         else:
             from .render import evaluation_table
 
@@ -634,8 +640,16 @@ def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callabl
     :func:`domaincheck.render.write_rows`)."""
     from .render import dump_json, write_rows
 
-    if fmt is ListFormat.json:
-        dump_json(data(), sys.stdout)
+    if fmt in (ListFormat.json, ListFormat.csv):
+        # UTF-8 whatever the locale says, as classify's and screen's machine output (an integrator's user test:
+        # PYTHONIOENCODING=cp932 gave CP932 JSON with exit 0, and an error for a program's en dash)
+        from .io.streams import stdout_text
+
+        with stdout_text() as out:
+            if fmt is ListFormat.json:
+                dump_json(data(), out)
+            else:
+                write_rows(rows(), fmt, out, None, title, ids=ids, lang=lang.value, cards=cards, fold_ja=fold_ja)
         return
     write_rows(rows(), fmt, sys.stdout, _stdout_console() if fmt is ListFormat.table else None, title, ids=ids,
                lang=lang.value, cards=cards, fold_ja=fold_ja)  # fmt: skip
@@ -1047,6 +1061,16 @@ def taxonomy_validate(
             directory = _state["taxonomy_dir"] or packaged_dir()
 
         tax = load(directory)
+        from .errors import TaxonomyError
+        from .taxonomy import schema_doc, source_line_problems
+
+        wrong = source_line_problems(Path(directory))
+        if wrong:  # lines the source text does not have: checked here, not at every start
+            from .taxonomy import ja_of
+
+            raise TaxonomyError(wrong, hint=f"fix the lines in {directory} (see {schema_doc()})",
+                                problems_ja=[ja_of(p) for p in wrong],
+                                hint_ja=f"{directory} の行番号を直してください（{schema_doc()} を参照）")
         model = load_learned(Path(directory), [a.id for a in tax.areas])
         terms = sum(len(t.strong) + len(t.support) for a in tax.areas for t in a.technologies)
         digest = learned_digest(directory) if model is not None else None
@@ -1077,11 +1101,31 @@ def install_signal_handlers() -> None:
             signal.signal(number, _on_termination)
 
 
+_HELP_FLAGS = frozenset(("--help", "-h"))
+
+
 def main() -> None:
     """Entry point of the ``domaincheck`` command (after :mod:`domaincheck.launcher`)."""
     install_signal_handlers()
+    args = sys.argv[1:]
+    helping = not _HELP_FLAGS.isdisjoint(args)
     try:
-        _app_for(sys.argv[1:])()
+        if helping:
+            _help_writes(args)
+        _app_for(args)()
+    except (DomaincheckError, OSError) as exc:
+        if isinstance(exc, BrokenPipeError) or not (helping or isinstance(exc, DomaincheckError)):
+            raise
+        # Help written nowhere (`--help >&-`) or onto a full disk (`--help > /dev/full`): said, not a traceback
+        # (an integrator's user test); a command's own failures are said by _errors
+        from .errors import given_lang
+
+        _, said, said_ja = _failure(exc)
+        try:
+            _fail(exc if isinstance(exc, DomaincheckError) else DomaincheckError(said, ja=said_ja),
+                  given_lang(args))
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(EXIT_OK)
@@ -1115,6 +1159,24 @@ def _app_for(args: list[str]) -> typer.Typer:
             single.registered_commands, single.registered_groups = [info], []
             return single
     return app
+
+
+def _help_writes(args: list[str]) -> None:
+    """Before a help is written: standard output closed is an error (exit 2, as for every command), and a reader
+    gone mid-help (`--help | head -1`) ends the run with 0 as a listing read in part does, where rich's consoles,
+    typer's for the English help among them, exit 1 without a word."""
+    if sys.stdout is None:
+        from .errors import stdout_closed
+
+        raise stdout_closed()
+    from rich.console import Console
+
+    def quiet(console: Console) -> None:
+        console.quiet = True
+        _quiet_stdout()
+        raise SystemExit(EXIT_OK)
+
+    Console.on_broken_pipe = quiet  # type: ignore[method-assign,assignment]
 
 
 def _quiet_stdout() -> None:

@@ -37,6 +37,11 @@ NO_PROPOSAL = ("header_repeated", "unfilled_row", "totals_row")
 a template's row with nothing but its number (No 1–200, 30 filled in: a user test), a totals row (合計 and sums: a
 program officer's user test). Left out of ``--fail-on``'s warning about rows it could not judge, which a warning on
 every such export would teach people to skip."""
+SHORT_TITLE_CHARS = 8
+"""A title column whose first titles have a median length at or below this looks like another column (names,
+institutions, codes, honorifics): research titles are rarely so short. Warned of when no area was found in any row,
+or, areas found or not, when another column looks like the title column and the column is no text about the proposal
+(``render.doubtful_title_column``)."""
 SOURCE_NOTES = ("title_from_other_column", "title_from_extra_column")
 """The ``dc_problem`` kinds that say where a classified row's text came from and nothing wrong with it: not counted
 among the rows with problems, and shown apart from the problems in the summary (a user test read 問題のある行 0 above

@@ -16,6 +16,7 @@ from .models import (
     KIND_NAMES_JA,
     LEARNED,
     NOT_PROBLEMS,
+    SHORT_TITLE_CHARS,
     TIERS,
     VERDICT_WORDS,
     Area,
@@ -1952,11 +1953,6 @@ def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None
         _warn(console, text, lang)
 
 
-SHORT_TITLE_CHARS = 8
-"""A title column whose first titles have a median length at or below this looks like another column (names,
-institutions, codes): research titles are rarely so short. Warned of when no area was found in any row, or, areas
-found or not, when detection would have chosen another column and the column is no text about the proposal
-(:func:`doubtful_title_column`)."""
 
 
 def doubtful_title_column(summary: Summary) -> bool:
@@ -1964,10 +1960,12 @@ def doubtful_title_column(summary: Summary) -> bool:
     while another column looks like the title column or the titles are short (see :data:`SHORT_TITLE_CHARS`); or,
     areas found or not, both, unless the column's name is one of text about the proposal (:data:`_TEXT_COLUMN`)
     and none of codes (:data:`_CODE_COLUMN`): 所属 given, whose 宇宙航空研究センター rows came out space and passed
-    --fail-on without a word, while 研究課題名 was the title column (a research-security office's user test)."""
-    if summary.title_column_detected:
-        return False
+    --fail-on without a word, while 研究課題名 was the title column (a research-security office's user test). A
+    detected column: when no area was found and its cells are short (Title holding Prof, Dr beside Project title:
+    an office's user test, where --fail-on passed in silence)."""
     short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
+    if summary.title_column_detected:
+        return short and _nothing_found(summary)
     name = unicodedata.normalize("NFKC", summary.title_column or "")
     if short and summary.title_column_suggested is not None and (
             _CODE_COLUMN.search(name) or not _TEXT_COLUMN.search(name)):
@@ -1992,7 +1990,8 @@ def _nothing_found(summary: Summary) -> bool:
 
 
 def doubtful_title_column_warning(summary: Summary, console: Console, lang: str = "en") -> None:
-    """Say why the title column given to ``screen`` may be the wrong one (see :func:`doubtful_title_column`)."""
+    """Say why the title column given to or detected by ``screen`` may be the wrong one (see
+    :func:`doubtful_title_column`)."""
     ja = lang == "ja"
     column = repr(_visible(summary.title_column))
     other = summary.title_column_suggested
@@ -2010,12 +2009,20 @@ def doubtful_title_column_warning(summary: Summary, console: Console, lang: str 
     else:
         why = (f"その列の値は短すぎます（先頭のタイトルの長さの中央値 {median} 文字）" if ja
                else f"its cells are short for titles (median {median} characters over the first rows)")
+    detected = summary.title_column_detected
     if other is not None and median is not None and median <= SHORT_TITLE_CHARS:  # both signs: both said
-        why += (f"（指定した列の値はタイトルには短く、先頭のタイトルの長さの中央値は {median} 文字です）" if ja
+        why += (f"（{'その' if detected else '指定した'}列の値はタイトルには短く、先頭のタイトルの長さの中央値は "
+                f"{median} 文字です）" if ja
                 else f" (its cells are short for titles: median {median} characters over the first rows)")
     nothing = _nothing_found(summary)
-    text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column} を指定しましたが、"
-            f"{why}: --column を確かめてください" if ja
-            else f"{'no row matched any area; ' if nothing else ''}{column} was given as the title column, but {why}: "
-            "check --column")
+    if detected:
+        text = (f"どの行にも領域が見つかりませんでした。タイトル列として {column} を自動検出しましたが、{why}: "
+                "タイトルの列を --column で指定してください" if ja
+                else f"no row matched any area; {column} was detected as the title column, but {why}: name the "
+                "title column with --column")  # fmt: skip
+    else:
+        text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column} を指定しましたが、"
+                f"{why}: --column を確かめてください" if ja
+                else f"{'no row matched any area; ' if nothing else ''}{column} was given as the title column, but "
+                f"{why}: check --column")  # fmt: skip
     _warn(console, text, lang)

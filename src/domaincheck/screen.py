@@ -119,6 +119,7 @@ from domaincheck.io.writers import (
 )
 from domaincheck.models import (
     NOT_PROBLEMS,
+    SHORT_TITLE_CHARS,
     UNCLASSIFIED_PROBLEMS,
     VERDICT_WORDS,
     VERDICTS,
@@ -1020,7 +1021,15 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
     verdicts, tiers, areas, econsec, rows_with_econsec, held, rows_with_held = tally.expand()
     title_name = header_names[plan.title]
     namesakes = tuple(i + 1 for i, name in enumerate(header_names) if name == title_name and i != plan.title)
-    suggested = None if run.detected else detect_title_column(header_names, table.hidden)
+    median = tally.median_title_chars()
+    if not run.detected:
+        suggested = detect_title_column(header_names, table.hidden)
+    elif median is not None and median <= SHORT_TITLE_CHARS:
+        # a detected column of short cells (Title: Prof, Dr; an office's user test): the next candidate, if any
+        suggested = detect_title_column([n if i != plan.title else "" for i, n in enumerate(header_names)],
+                                        table.hidden)  # fmt: skip
+    else:
+        suggested = None
     return Summary(
         input=run.input,
         output=run.output,
@@ -1064,7 +1073,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         title_column_namesakes=namesakes,
         title_column_suggested=None if suggested is None or suggested == plan.title else header_names[suggested],
         title_column_suggested_index=None if suggested is None or suggested == plan.title else suggested + 1,
-        title_median_chars=tally.median_title_chars(),
+        title_median_chars=median,
         provenance=provenance(run.classifier),  # the factory's object: a Classifier, or one like it
     )
 

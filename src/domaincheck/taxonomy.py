@@ -888,6 +888,42 @@ def source_lines(location: str | Path | None) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+def source_line_problems(directory: Path) -> list[str]:
+    """Every ``line`` of the taxonomy's files at ``directory`` that is not a line of its ``source.txt`` (beyond its
+    end, or blank), as problems named by their entries (``taxonomy validate``; an integrator's user test found a line
+    99999 validated, and ``show`` citing it); none when the taxonomy ships no source text. Kept out of :func:`load`,
+    which a cold start runs: the source text is read only to check it."""
+    if not (directory / SOURCE_TEXT).is_file():
+        return []
+    lines = source_lines(directory)
+    count = len(lines)
+    docs, _, _ = read_raw(directory)
+    found: list[str] = []
+
+    def walk(node: Any, where: str, name: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                at = f"{where}.{key}" if where else str(key)
+                if key == "line" and isinstance(value, int) and not isinstance(value, bool):
+                    if not 1 <= value <= count:
+                        found.append(_named_path(Problem(
+                            f"{name}: {at}: line {value} is not in {SOURCE_TEXT} (lines 1-{count})",
+                            f"{name}: {at}: {value} 行目は {SOURCE_TEXT} にありません（1〜{count} 行）"), docs))
+                    elif not lines[value - 1].strip():
+                        found.append(_named_path(Problem(
+                            f"{name}: {at}: line {value} of {SOURCE_TEXT} is blank",
+                            f"{name}: {at}: {SOURCE_TEXT} の {value} 行目は空行です"), docs))
+                else:
+                    walk(value, at, name)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{where}[{i}]", name)
+
+    for name, doc in docs.items():
+        walk(doc, "", name)
+    return found
+
+
 def line_numbers(specs: list[str], count: int, context: int = 0) -> list[int]:
     """The line numbers that ``specs`` name (``71``, ``70-75``; several), each widened by ``context`` lines before
     and after within 1..``count``, in order, each once; all of them when ``specs`` is empty. UsageError for a spec

@@ -48,7 +48,10 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "課題名 和",
     "研究課題名 和",
     "研究題目",
+    "研究題目名",
     "研究課題",
+    "申請課題",
+    "応募課題",
     "title",
     "project title",
     "research title",
@@ -147,8 +150,15 @@ _NUMBERED = frozenset(key for key in _CANDIDATES if any(w in key for w in ("課�
 """The title names a number may follow (研究課題名1, title2): names of a title alone, not subject, theme or 件名."""
 
 
+_STALE = re.compile(r"[(\[【「『〔<〈《](?:旧|変更前|修正前|前回|old|previous|former|original|prior)"
+                    r"[^)\]】」』〕>〉》]*[)\]】」』〕>〉》]")  # fmt: skip
+"""A bracketed suffix that names a title as the one replaced (研究課題名（変更前）, Title (old)): read after the others,
+since the title now in force is the one to screen (an office's user test: 変更前 was read, its rows none)."""
+
+
 def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = None) -> int | None:
-    """Return the 0-based index of the best title column, or None: a column shown in the sheet before a hidden one
+    """Return the 0-based index of the best title column, or None: a column shown in the sheet and not named as the
+    title replaced (:data:`_STALE`) before others, then one shown before a hidden one
     (``hidden``, by column: two columns named 研究課題名, the first hidden, gave the hidden one's stale titles, a user
     test), a Japanese title's before an English title's before any other (研究課題名（和文） before Project Title, a
     user test and a review: the Japanese thesaurus is the larger, and the English one is read for an empty cell),
@@ -167,7 +177,7 @@ def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = N
             rank = _CANDIDATES.get(candidate)
             if rank is not None:
                 concealed = int(hidden is not None and index < len(hidden) and hidden[index])
-                score = (concealed, _language_order(name), fuzz, rank, index)
+                score = (concealed + 2 * bool(_STALE.search(key)), _language_order(name), fuzz, rank, index)
                 if best is None or score < best:
                     best = score
                 break

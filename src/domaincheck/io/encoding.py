@@ -92,11 +92,17 @@ class DecodeFailure:
         return f"{self.line} 行目（バイト位置 {self.offset}、バイト {shown}）"
 
 
+_ALIASES = {"windows31j": "cp932", "csshiftjis": "shift_jis", "xsjis": "shift_jis", "xeucjp": "euc_jp",
+            "cswindows31j": "cp932"}
+"""Names other tools give Japanese encodings that Python's codecs do not know: Windows-31J (Java's and MySQL's
+name, and the IANA one, for CP932; a user test), csWindows31J, x-sjis, x-euc-jp, csShiftJIS."""
+
+
 def canonical_encoding(name: str) -> str:
-    """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``); UsageError (a bad option value) when
-    unknown."""
+    """Return the codec's canonical name (``Shift_JIS`` → ``shift_jis``, ``Windows-31J`` → ``cp932``); UsageError (a
+    bad option value) when unknown."""
     try:
-        info = codecs.lookup(name)
+        info = codecs.lookup(_ALIASES.get(re.sub(r"[-_\s]", "", name.casefold()), name))
     except LookupError:
         raise UsageError(f"unknown encoding {name!r}",
                          hint="use e.g. utf-8, utf-8-sig or cp932 (Japanese Windows)",
