@@ -243,7 +243,9 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     rows = read_xlsx(out)
     assert rows[0] == ["No", "研究課題名", "予算", *RESULT_COLUMNS]
     assert rows[1][:4] == [1, "量子センサの開発", 1500000, "strategic"]  # numbers stay numbers
-    assert rows[2][:4] == [2, "'=1+1", -3.5, "error"]  # the formula text is kept, neutralised
+    assert rows[2][:4] == [2, "=1+1", -3.5, "error"]  # the formula's text kept as text, with Excel's quote prefix
+    written = openpyxl.load_workbook(out).worksheets[0]
+    assert written["B3"].quotePrefix and written["B3"].data_type == "s" and not written["B2"].quotePrefix
     assert rows[2][rows[0].index("dc_problem")] == "formula_not_evaluated"
     assert rows[3][:4] == [3, "海洋ロボット", None, "emerging"]
     assert len(rows) == 4
@@ -424,8 +426,13 @@ def test_xlsx_output_neutralises_formulas_and_keeps_every_cell(tmp_path: Path) -
     sheet = workbook.worksheets[0]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     rows = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
-    assert [r[: len(HEADER_JA)] for r in rows[1:]] == [expected_cells(r) for r in ROWS_JA]
-    assert rows[4][3] == '\'=HYPERLINK("http://x")'
+    # every cell as it was (an office's user test: the guard's ' showed in the cell); a text that could start a
+    # formula is a text cell with Excel's quote prefix, which keeps it text when the cell is edited
+    assert [r[: len(HEADER_JA)] for r in rows[1:]] == [list(r) for r in ROWS_JA]
+    assert rows[4][3] == '=HYPERLINK("http://x")'
+    marked = [[c.quotePrefix for c in r[: len(HEADER_JA)]] for r in sheet.iter_rows(min_row=2)]
+    assert marked == [[c != expected for c, expected in zip(r, expected_cells(r), strict=True)] for r in ROWS_JA]
+    assert any(any(r) for r in marked)
 
 
 def test_jsonl_input_with_varying_keys(tmp_path: Path) -> None:
@@ -476,6 +483,27 @@ def test_no_title_column_lists_the_columns(tmp_path: Path) -> None:
 
 
 # --- malformed rows and problems -------------------------------------------------------------------
+
+
+def test_a_row_with_stray_quotes_is_classified_marked_and_counted(tmp_path: Path) -> None:
+    """An office's user test: `3,鈴木,"全固体電池"の研究` refused the whole call. The row is read as its line stands,
+    classified, marked bad_quotes (with long_row when the split gave it more cells) and counted; every other row
+    and cell comes back as it was."""
+    src = tmp_path / "in.csv"
+    src.write_text('受付番号,代表者,研究課題名\n1,山田,量子コンピュータ\n2,佐藤 "花子",核融合炉の"ブランケット"\n'
+                   '3,鈴木,"全固体電池"の研究\n4,田中,"量子暗号"の研究,"備考, あり"\n', encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    rows = read_csv(out)
+    problem = 3 + RESULT_COLUMNS.index("dc_problem")
+    assert [r[:3] for r in rows[1:]] == [["1", "山田", "量子コンピュータ"],
+                                         ["2", '佐藤 "花子"', '核融合炉の"ブランケット"'],
+                                         ["3", "鈴木", '"全固体電池"の研究'], ["4", "田中", '"量子暗号"の研究']]
+    assert [r[problem] for r in rows[1:]] == ["", "", "bad_quotes", "bad_quotes|long_row"]
+    assert rows[3][3] != "error" and rows[4][3] != "error"  # classified (an error before: the file refused)
+    assert rows[4][3 + RESULT_COLUMNS.index("dc_areas")] == rows[1][3 + RESULT_COLUMNS.index("dc_areas")] == "quantum"
+    assert rows[4][3 + len(RESULT_COLUMNS):] == ['"備考', ' あり"']  # the cells the split made, kept after the results
+    assert dict(summary.problems) == {"bad_quotes": 2, "long_row": 1} and summary.rows_with_problems == 2
 
 
 def test_malformed_rows_are_kept_marked_and_counted(tmp_path: Path) -> None:
@@ -553,15 +581,15 @@ def test_huge_field_is_read_and_long_title_is_not_classified(tmp_path: Path) -> 
     summary = run(tmp_path, input=str(src), output=str(xlsx))
     assert summary.problems["cell_truncated"] == 2
     assert len(read_xlsx(xlsx)[1][1]) == 32_767  # what an Excel cell holds
-    # a cell of exactly 32,767 characters is whole (a review: it was cut and said to be over); one that starts like a
-    # formula keeps room for the ' that marks it as text
+    # a cell of exactly 32,767 characters is whole (a review: it was cut and said to be over); so is one that starts
+    # like a formula, marked as text by Excel's quote prefix, a style, not a ' in its text (it kept room for one)
     write_csv(src, ["id", "title", "memo"], [["1", "量子", "x" * 32_767], ["2", "AI", "=" + "y" * 32_766],
                                              ["3", "AI", "-" * 32_767]], "utf-8")  # fmt: skip
     summary = run(tmp_path, input=str(src), output=str(xlsx))
     memo = [row[2] for row in read_xlsx(xlsx)[1:]]
-    assert memo[0] == "x" * 32_767 and memo[1] == "'=" + "y" * 32_765
-    assert memo[2] == "-" * 32_767  # signs alone take no ' (a review: it was cut all the same)
-    assert summary.problems == {"cell_truncated": 1}
+    assert memo[0] == "x" * 32_767 and memo[1] == "=" + "y" * 32_766
+    assert memo[2] == "-" * 32_767  # signs alone take no guard (a review: it was cut all the same)
+    assert summary.problems == {}
     # a cell's CRs and control characters take 7 characters each as the workbook stores them (_x000D_): a CRLF
     # abstract of 32,000 characters was cut by openpyxl, silently, to 29,695 (a review); it is cut to what fits and
     # marked, and what is kept reads back as it was
@@ -777,6 +805,19 @@ def test_formula_injection_neutralised_in_original_and_header_cells(tmp_path: Pa
     rows = read_csv(out)
     assert rows[0][:2] == ["title", "'=cmd"]
     assert [r[:2] for r in rows[1:]] == [["'=quantum()", "'+1+2"], ["'@AI", "-12"], ["'\tocean", "'\r=x"]]
+    # an export's text literal (="00123", a receipt number with its zeros) is left as it was in CSV and TSV, since
+    # it can only show its text; a workbook holds that text (an office's user test)
+    write_csv(src, ["受付番号", "title"], [['="00123"', "quantum dots"], ['="a"&B1', "ocean"]], "utf-8")
+    for fmt in ("csv", "tsv"):
+        out = tmp_path / f"out.{fmt}"
+        run(tmp_path, input=str(src), output=str(out))
+        dialect = csv.excel_tab if fmt == "tsv" else csv.excel
+        written = list(csv.reader(io.StringIO(out.read_text("utf-8-sig")), dialect))
+        assert [r[:2] for r in written[1:]] == [['="00123"', "quantum dots"], ['\'="a"&B1', "ocean"]], fmt
+    out = tmp_path / "out.xlsx"
+    run(tmp_path, input=str(src), output=str(out))
+    cells = [r[:2] for r in openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert cells == [("00123", "quantum dots"), ('="a"&B1', "ocean")]  # a text, with Excel's quote prefix
 
 
 # --- streams, processes, progress ------------------------------------------------------------------
@@ -1549,7 +1590,12 @@ def test_tab_separated_file_named_csv_gets_a_tsv_hint(tmp_path: Path) -> None:
         run(tmp_path, input=str(tmp_path / "semi.csv"), output=str(tmp_path / "out.csv"))
     assert "the header is one column holding semicolons" in info.value.message
     assert "with commas" in (info.value.hint or "")
+    # a CSV's stray quote on one line is a row kept as the line stands (bad_quotes); one never closed an error
+    # whose hint is about quotes, not TSV
     (tmp_path / "bad.csv").write_text('研究課題名,番号\n"量子\tセンサ"x,1\n', encoding="utf-8")
+    summary = run(tmp_path, input=str(tmp_path / "bad.csv"), output=str(tmp_path / "out.csv"))
+    assert summary.problems == {"bad_quotes": 1}
+    (tmp_path / "bad.csv").write_text('研究課題名,番号\n"量子\tセンサ,1\n量子暗号,2\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
         run(tmp_path, input=str(tmp_path / "bad.csv"), output=str(tmp_path / "out.csv"))
     assert "TSV" not in (info.value.hint or "") and "quote" in (info.value.hint or "")
@@ -2065,9 +2111,11 @@ def test_text_input_numbers_are_xlsx_numbers_that_show_their_text(tmp_path: Path
     assert [c.value for c in written[0]] == [*header, *RESULT_COLUMNS, None]  # "2025" stays a name
     for row, cells in zip(rows, written[1:], strict=True):
         originals = [*cells[:4], *cells[end : end + len(row) - 4]]
-        # every input cell shows exactly its text (a text cell that could start a formula behind its ')
-        assert [shown(c) for c in originals] == [neutralize(x) if isinstance(c.value, str) else x
-                                                 for c, x in zip(originals, row, strict=True)]  # fmt: skip
+        # every input cell shows exactly its text (a text cell that could start a formula marked with Excel's quote
+        # prefix, and nothing else marked)
+        assert [shown(c) for c in originals] == row
+        assert [c.quotePrefix for c in originals] == [isinstance(c.value, str) and neutralize(x) != x
+                                                      for c, x in zip(originals, row, strict=True)]  # fmt: skip
         assert all(isinstance(c.value, str) for c in cells[4:end] if c.value is not None)
     values = {row[2]: cells[2].value for row, cells in zip(rows, written[1:], strict=False)}
     for text in NUMBER_TEXTS[:-1]:
@@ -2453,6 +2501,34 @@ def test_a_totals_row_is_no_proposal(tmp_path: Path) -> None:
         ("", "error", "totals_row"), ("計", "error", "empty_title"), ("2", "error", "empty_title")]
     assert summary.problems == {"totals_row": 3, "empty_title": 2}
     assert summary.rows_with_problems == 2 and unjudged_rows(summary) == 2
+
+
+def test_a_note_under_the_list_is_no_proposal(tmp_path: Path) -> None:
+    """An office's user test: 以下余白, 以上, ※取り下げ課題を含む and （注）金額は千円単位 under an export's list were
+    four proposals with no area. A row with one cell filled in, holding such a note (in any column), is note_row: not
+    classified, not among the rows with problems nor those --fail-on could not judge. A proposal whose title starts
+    with ※ beside its other cells, and a one-column table's rows, are proposals."""
+    from domaincheck.render import unjudged_rows
+
+    src = tmp_path / "in.csv"
+    write_csv(src, ["No", "研究課題名", "代表者"],
+              [["1", "量子センサの開発", "山田"], ["", "以下余白", ""], ["", "以上", ""],
+               ["", "※取り下げ課題を含む", ""], ["", "（注）金額は千円単位", ""], ["※この一覧は内部資料です", "", ""],
+               ["2", "※印の課題は量子暗号", "鈴木"], ["3", "", "佐藤"]], "utf-8")  # fmt: skip
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["研究課題名"] or r["No"], r["dc_verdict"], r["dc_problem"]) for r in rows] == [
+        ("量子センサの開発", "strategic", ""), ("以下余白", "error", "note_row"), ("以上", "error", "note_row"),
+        ("※取り下げ課題を含む", "error", "note_row"), ("（注）金額は千円単位", "error", "note_row"),
+        ("※この一覧は内部資料です", "error", "note_row"), ("※印の課題は量子暗号", "strategic", ""),
+        ("3", "error", "empty_title")]
+    assert summary.problems == {"note_row": 5, "empty_title": 1}
+    assert summary.rows_with_problems == 1 and unjudged_rows(summary) == 1
+    write_csv(src, ["研究課題名"], [["量子センサの開発"], ["※量子暗号の研究"]], "utf-8")  # one column: titles
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.problems == {} and summary.verdicts["strategic"] == 2
 
 
 def test_jsonl_evidence_offsets_point_into_what_was_classified_when_a_guard_is_dropped(tmp_path: Path) -> None:

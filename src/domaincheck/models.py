@@ -24,7 +24,7 @@ AREA_IDS = (
 VERDICTS = ("strategic", "emerging", "econsec_only", "none")
 UNCLASSIFIED_PROBLEMS = ("empty_title", "title_too_long", "unclassifiable_title", "formula_not_evaluated",
                          "title_excel_error", "title_not_text", "title_placeholder", "bad_jsonl_line",
-                         "header_repeated", "unfilled_row", "totals_row")  # fmt: skip
+                         "header_repeated", "unfilled_row", "totals_row", "note_row")  # fmt: skip
 """The ``dc_problem`` kinds that keep a ``screen`` row from being classified (verdict ``error``) when nothing else
 is read for it; the others are noted on classified rows. A title cell that is no title (title_not_text,
 title_excel_error, title_placeholder, unclassifiable_title, formula_not_evaluated) gives way to the title in the other
@@ -32,11 +32,12 @@ language or to the extra columns when they hold one: that row is classified and 
 title_from_other_column or title_from_extra_column; a formula in an extra column is left out and marked
 formula_not_evaluated on a row classified from the rest. (Here, where both screen, which marks them, and render,
 which counts them, can read it.)"""
-NO_PROPOSAL = ("header_repeated", "unfilled_row", "totals_row")
+NO_PROPOSAL = ("header_repeated", "unfilled_row", "totals_row", "note_row")
 """The kinds of UNCLASSIFIED_PROBLEMS that mark a row that is no proposal: the column names again after a page break,
 a template's row with nothing but its number (No 1–200, 30 filled in: a user test), a totals row (合計 and sums: a
-program officer's user test). Left out of ``--fail-on``'s warning about rows it could not judge, which a warning on
-every such export would teach people to skip."""
+program officer's user test), a note under the list (以下余白, ※…: an office's user test). Left out of
+``--fail-on``'s warning about rows it could not judge, which a warning on every such export would teach people to
+skip."""
 SHORT_TITLE_CHARS = 8
 """A title column whose first titles have a median length at or below this looks like another column (names,
 institutions, codes, honorifics): research titles are rarely so short. Warned of when no area was found in any row,
@@ -46,7 +47,7 @@ SOURCE_NOTES = ("title_from_other_column", "title_from_extra_column")
 """The ``dc_problem`` kinds that say where a classified row's text came from and nothing wrong with it: not counted
 among the rows with problems, and shown apart from the problems in the summary (a user test read 問題のある行 0 above
 8 of them)."""
-NOT_PROBLEMS = (*SOURCE_NOTES, "unfilled_row", "totals_row")
+NOT_PROBLEMS = (*SOURCE_NOTES, "unfilled_row", "totals_row", "note_row")
 """The ``dc_problem`` kinds that mark nothing wrong with a row: where its text came from, a template's row not
 filled in, a totals row. Not counted among the rows with problems; the summary shows them on lines of their own."""
 

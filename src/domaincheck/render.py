@@ -1583,6 +1583,7 @@ _SUMMARY_WORDS = {
                "rows classified by the extra columns for want of a title (title_from_extra_column)",
            "unfilled_row": "rows with a number and nothing else, not filled in (unfilled_row)",
            "totals_row": "totals rows, not proposals (totals_row)",
+           "note_row": "notes under the list, not proposals (note_row)",
            "replaced": "cells with characters replaced"},
     "ja": {"title": "スクリーニング結果", "count": "件数", "read": "読み込んだ行", "written": "書き出した行",
            "blank": "読み飛ばした空行", "verdict": "判定 {}", "primary": "主領域の区分 {}", "area": "領域 {}",
@@ -1594,6 +1595,7 @@ _SUMMARY_WORDS = {
            "title_from_extra_column": "タイトルがないため追加の列で分類した行（title_from_extra_column）",
            "unfilled_row": "番号だけで未記入の行（unfilled_row）",
            "totals_row": "合計の行（課題ではありません。totals_row）",
+           "note_row": "一覧の下の注記の行（課題ではありません。note_row）",
            "replaced": "文字を置き換えたセル"},
 }  # fmt: skip
 """The summary table's labels per language; the ids after them (verdicts, tiers, areas, problems) are the output
@@ -1608,8 +1610,11 @@ _PROBLEMS_JA = {
     "title_too_long": "タイトルが長すぎる", "unclassifiable_title": "文字のないタイトル",
     "text_truncated": "テキストを切り詰め", "formula_not_evaluated": "数式が未計算", "cell_truncated": "セルを切り詰め",
     "title_excel_error": "タイトルがExcelのエラー値", "title_not_text": "タイトルが数値・日付など",
-    "bad_jsonl_line": "JSONでない行", "title_characters_replaced": "タイトルの壊れた文字を置き換えて分類",
+    "bad_jsonl_line": "JSONでない行",
+    "bad_quotes": "引用符の崩れた行（行のまま区切って分類）",
+    "title_characters_replaced": "タイトルの壊れた文字を置き換えて分類",
     "header_repeated": "列名の行の繰り返し", "unfilled_row": "番号だけの未記入の行", "totals_row": "合計の行",
+    "note_row": "一覧の下の注記の行",
 }  # fmt: skip
 """The problems of ``dc_problem`` in Japanese, for the summary (the column keeps the ids)."""
 

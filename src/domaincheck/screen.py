@@ -115,7 +115,7 @@ from domaincheck.io.writers import (
     open_writer,
     output_format,
     too_many_rows,
-    xlsx_text,
+    xlsx_parts,
 )
 from domaincheck.models import (
     NOT_PROBLEMS,
@@ -1288,6 +1288,8 @@ def _unfilled(cells: list[Any], plan: _Plan) -> str:
     title is missing), or ``totals_row`` (:func:`_totals_row`)."""
     if _totals_row(cells):
         return "totals_row"
+    if len(cells) > 1 and _note_row(cells):
+        return "note_row"
     if not plan.templates or not cells:
         return "empty_title"
     first = cell_text(cells[0]).strip() if type(cells[0]) is not bool else ""
@@ -1303,6 +1305,21 @@ def _totals_row(cells: list[Any]) -> bool:
     row that starts with a number (a proposal's No, its title missing, whose budget line reads 合計: a review)."""
     texts = [t for t in (cell_text(c).strip() for c in cells if c is not None and type(c) is not bool) if t]
     return bool(texts) and texts[0].casefold() in _TOTALS and all(_AMOUNT.fullmatch(t) for t in texts[1:])
+
+
+def _note_row(cells: list[Any]) -> bool:
+    """Whether a row is a note under an export's list: one cell filled in, with a note (※取り下げ課題を含む,
+    （注）金額は千円単位) or the end of the list (以下余白, 以上): an office's user test counted four such rows as
+    proposals with no area. Not a one-column table's row, which is its title alone."""
+    texts = [t for t in (cell_text(c).strip() for c in cells if c is not None and type(c) is not bool) if t]
+    return len(texts) == 1 and _NOTE.match(texts[0]) is not None
+
+
+_NOTE = re.compile(r"(?:以下余白|以下空白|余白|以上|以下同じ|以下省略)[。.]?$"
+                   r"|(?:※|＊|\*|\(注|（注|注[:：)）]|備考[:：])")  # fmt: skip
+"""A note under a list, or the mark of its end (以下余白)."""
+_NOTE_STARTS = frozenset("以余※＊*(（注備")
+"""The first characters of a :data:`_NOTE` (a quick test before the pattern)."""
 
 
 _TOTALS = frozenset(["合計", "総計", "小計", "計", "総数", "合計額", "合計件数", "total", "totals", "grand total",
@@ -1368,12 +1385,15 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
     add_row = rows.append
     add_text = texts.append
     for index, (_number, cells, formulas, flagged, shown) in enumerate(chunk):
-        problems: tuple[str, ...] = flagged  # the reader's, for the record as a whole (bad_jsonl_line)
+        problems: tuple[str, ...] = flagged  # the reader's, for the record as a whole (bad_jsonl_line, bad_quotes)
+        # a JSONL line that is no JSON has no cells to classify; a CSV line with a stray quote has them, split as
+        # the line stands
+        unread = bool(flagged) and flagged != ("bad_quotes",)
         extra: list[Any] | None = None
         if len(cells) != width:
             cells, extra_cells, shape = fit_row(cells, width, plan.pad)
-            if shape is not None and not flagged and (shape == "long_row" or plan.flag_short):
-                problems = (shape,)
+            if shape is not None and not unread and (shape == "long_row" or plan.flag_short):
+                problems += (shape,)
             if extra_cells:
                 extra = extra_cells
         title = cells[title_at]
@@ -1395,7 +1415,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
                 kind = "title_placeholder"  # 未定, なし, (未入力), －
             elif (extras or plan.other is not None) and not any(ch.isalnum() for ch in title):
                 kind = "unclassifiable_title"  # ――, ・・・: what the classifier would refuse; it may give way below
-        if kind is not None and not flagged and (
+        if kind is not None and not unread and (
                 (plan.other is not None and _other_language_title(cells, plan.other, formulas)[0] is not None)
                 or any(_extra_part(cells[at], at in formulas)[0] for at in extras)):  # fmt: skip
             # 12345 or 未定 in 研究課題名（和文）, a title in 研究課題名（英文） or an abstract given with -x: that text
@@ -1403,7 +1423,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             problems += (kind,)
             kind, as_given, title, cut = None, title, "", 0
         text: str | None
-        if flagged:
+        if unread:
             text = None
         elif kind is not None:
             text = None  # an Excel error value, a number, a date: not a title
@@ -1414,6 +1434,9 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif title and len(title) <= 11 and title.casefold() in _TOTALS and _totals_row(cells):
             text = None  # 合計 in the title column, sums beside it: the export's footer (a review)
             problems += ("totals_row",)
+        elif title and title[0] in _NOTE_STARTS and width > 1 and _note_row(cells):
+            text = None  # 以下余白, ※取り下げ課題を含む: a note under the list (an office's user test)
+            problems += ("note_row",)
         elif not title and not extras:
             text, problem = (None, "empty_title") if plan.other is None \
                 else _other_language_title(cells, plan.other, formulas)  # fmt: skip
@@ -1496,15 +1519,15 @@ control character's escape, _x000B_; and the guard ' one more); shorter ones fit
 
 
 def _excel_cell(value: Any) -> Any:
-    """A text cell cut to what an Excel cell holds: 32,767 characters as the writer stores them (:func:`xlsx_text`,
-    whose guard ``'`` and escapes of control characters count: openpyxl cut a CRLF abstract's escaped form silently,
-    a review); any other value as it is."""
-    if not isinstance(value, str) or len(xlsx_text(value)) <= XLSX_MAX_CELL_CHARS:
+    """A text cell cut to what an Excel cell holds: 32,767 characters as the writer stores them (:func:`xlsx_parts`,
+    whose escapes of control characters count: openpyxl cut a CRLF abstract's escaped form silently, a review; the
+    formula guard is a style, Excel's quote prefix, and takes none); any other value as it is."""
+    if not isinstance(value, str) or len(xlsx_parts(value)[0]) <= XLSX_MAX_CELL_CHARS:
         return value
     low, high = 0, min(len(value), XLSX_MAX_CELL_CHARS)  # the longest start whose stored form fits
     while low < high:
         middle = (low + high + 1) // 2
-        if len(xlsx_text(value[:middle])) <= XLSX_MAX_CELL_CHARS:
+        if len(xlsx_parts(value[:middle])[0]) <= XLSX_MAX_CELL_CHARS:
             low = middle
         else:
             high = middle - 1

@@ -866,18 +866,28 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         try:
             for line in lines:
                 number += 1
+                flagged: tuple[str, ...] = ()
                 if '"' in line:
                     feed.pending = line
                     before = reader.line_num
                     quoted_at[0] = split_lines[0] + fast + before + 1
-                    record = next(reader)
+                    try:
+                        record = next(reader)
+                    except csv.Error:
+                        if reader.line_num - before != 1:
+                            raise  # a quote opened and never closed: where the record ends cannot be known
+                        # A stray quote within one line ("全固体電池"の研究, a database's TSV that never quotes): the
+                        # line split at the delimiter, quotes kept, and marked, not the whole file refused (an
+                        # office's user test)
+                        record = line.rstrip("\r\n").split(sep)
+                        flagged = ("bad_quotes",)
                     spanned[0] += reader.line_num - before - 1
                 else:
                     fast += 1
                     record = line.rstrip("\r\n").split(sep)
                 if any(record):
                     if len(record) > 1 or record[0].strip("\x1a"):  # not a line of DOS end-of-file marks
-                        yield make(RawRow, (number, record, (), (), None))
+                        yield make(RawRow, (number, record, (), flagged, None))
                 else:
                     blank[0] += 1
         except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)

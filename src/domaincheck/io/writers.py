@@ -68,7 +68,7 @@ __all__ = [
     "same_file",
     "starts_a_file",
     "too_many_rows",
-    "xlsx_text",
+    "xlsx_parts",
 ]
 
 OUTPUT_FORMATS: dict[str, str] = {
@@ -258,10 +258,19 @@ class RowWriter(Protocol):
 
 
 def neutralize(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would treat as a formula (leaves plain numbers and a lone "-" alone)."""
-    if text and text[0] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text) and not _SIGNS_ONLY.fullmatch(text):
+    """Prefix ``'`` to text a spreadsheet would treat as a formula (leaves plain numbers, a lone "-" and a text
+    literal, ``="00123"``, alone)."""
+    if text and text[0] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text) and not _SIGNS_ONLY.fullmatch(text) \
+            and not _TEXT_LITERAL.fullmatch(text):  # fmt: skip
         return "'" + text
     return text
+
+
+_TEXT_LITERAL = re.compile(r'="(?:[^"]|"")*"')
+"""A formula that is a text literal alone, ``="00123"``: how exports keep a code's leading zeros in a CSV that Excel
+opens (an office's user test found its receipt numbers written ``'="00123"``). It can only show its text, so a CSV
+or TSV keeps it as it was and a workbook holds that text (:func:`xlsx_parts`); a formula that joins or calls anything
+(``="a"&B1``, ``="x"&HYPERLINK(…)``) is no literal and is guarded."""
 
 
 def output_format(output: str | None, explicit: str | None) -> str:
@@ -1026,25 +1035,36 @@ _EXACT_CELL_INT = 2**53
 
 
 def _display_width(value: Any) -> int:
-    """Columns a cell's text takes in a spreadsheet: two for a wide (Japanese) character, one for others."""
+    """Columns a cell's text takes in a spreadsheet: two for a wide (Japanese) character, one for others (a cell
+    object's value: a text marked with the quote prefix)."""
+    if _is_cell(value):
+        value = value.value
     text = value if isinstance(value, str) else "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text[:200])
 
 
-def xlsx_text(text: str) -> str:
-    """A text cell as the xlsx writer stores it: a formula-like start guarded with ``'``; control characters as the
+def _is_cell(value: Any) -> bool:
+    """Whether a prepared xlsx value is an openpyxl cell object (a text with the quote prefix, a formatted value)."""
+    return hasattr(value, "data_type") and hasattr(value, "number_format")
+
+
+def xlsx_parts(text: str) -> tuple[str, bool]:
+    """A text cell as the xlsx writer stores it, and whether it needs the formula guard: control characters as the
     workbook escapes them, as Excel writes a cell's CR (_x000D_) and reads such an escape back (they became U+FFFD,
     and CR LF came back as LF: a user test), and text that reads as an escape with its underscore escaped; a lone
-    surrogate, no character at all, as U+FFFD. openpyxl keeps 32,767 characters of what this gives (see
-    ``screen._excel_cell``)."""
+    surrogate, no character at all, as U+FFFD; a text literal (``="00123"``) as the text it shows. openpyxl keeps
+    32,767 characters of the text (see ``screen._excel_cell``); the guard is Excel's quote prefix, a style."""
+    guarded = False
     if text and text[0] in _FORMULA_START:
-        text = neutralize(text)
+        if _TEXT_LITERAL.fullmatch(text):  # ="00123": the text Excel shows for it, which may itself need a guard
+            text = text[2:-1].replace('""', '"')
+        guarded = neutralize(text) != text
     if "_x" in text:
         text = _LOOKS_ESCAPED.sub("_x005F_x", text)
     if _XML_ILLEGAL.search(text):
         text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
         text = _SURROGATE.sub("\ufffd", text)
-    return text
+    return text, guarded
 
 
 class _XlsxWriter(_NothingReplaced):
@@ -1079,10 +1099,15 @@ class _XlsxWriter(_NothingReplaced):
         self._cell: Any = WriteOnlyCell
 
     def _prepare(self, values: Sequence[Any]) -> list[Any]:
+        """The cells of a row as the sheet takes them; a text a spreadsheet would read as a formula (=, +, -, @)
+        stays as it is, in a cell marked as text with Excel's quote prefix (:meth:`_quoted`): the mark Excel itself
+        gives a cell typed '=…, which keeps it text when the cell is edited, where the ``'`` written into the text
+        showed in every such cell (-AIによる創薬 as '-AIによる創薬, an office's user test)."""
         out: list[Any] = []
         for value in values:
             if isinstance(value, str):
-                out.append(xlsx_text(value))
+                stored, guarded = xlsx_parts(value)
+                out.append(self._quoted(stored) if guarded else stored)
             elif isinstance(value, float) and not math.isfinite(value):  # NaN or Infinity from a JSONL input
                 out.append(_finite(value))  # no number a cell can hold: its text
             elif type(value) is int and abs(value) >= _EXACT_CELL_INT:  # Excel keeps 15-16 digits of a number
@@ -1090,8 +1115,17 @@ class _XlsxWriter(_NothingReplaced):
             elif value is None or (isinstance(value, _XLSX_NATIVE) and not _has_tz(value)):
                 out.append(value)  # numbers and dates stay numbers and dates
             else:
-                out.append(xlsx_text(cell_text(value)))
+                stored, guarded = xlsx_parts(cell_text(value))
+                out.append(self._quoted(stored) if guarded else stored)
         return out
+
+    def _quoted(self, text: str) -> Any:
+        """A text cell marked with Excel's quote prefix: read as text however it starts, when opened and when edited
+        (the data type set after the value, which openpyxl takes for a formula when it starts with =)."""
+        cell = self._cell(self._sheet, text)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
 
     def _append(self, values: list[Any]) -> None:
         if self._rows >= XLSX_MAX_ROWS:
@@ -1132,7 +1166,7 @@ class _XlsxWriter(_NothingReplaced):
                 fmt, value = shown
             else:
                 fmt = shown
-            cell = make(self._sheet, value)
+            cell = value if _is_cell(value) else make(self._sheet, value)  # a quoted text: that cell
             cell.number_format = fmt  # after the value: a date's own default format must not stand
             row[index] = cell
 
@@ -1159,7 +1193,7 @@ class _XlsxWriter(_NothingReplaced):
         bold = Font(bold=True)
         cells = []
         for name in header:
-            cell = WriteOnlyCell(self._sheet, value=name)
+            cell = name if _is_cell(name) else WriteOnlyCell(self._sheet, value=name)
             cell.font = bold
             cells.append(cell)
         self._append(cells)
