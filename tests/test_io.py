@@ -69,6 +69,45 @@ def test_detection_reads_in_chunks_across_multibyte_boundaries() -> None:
     assert detect_encoding(io.BytesIO(text.encode("cp932")), chunk_size=5) == "cp932"
 
 
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8"])
+def test_a_file_cut_in_the_middle_of_a_character_is_said_to_be_cut_short(tmp_path: Path, encoding: str) -> None:
+    """An office's user test: a Shift_JIS export whose last byte was a character's first was "neither UTF-8 nor
+    CP932" with euc-jp to try. Detected or given with --encoding, it is said to end mid-character, cut short; the
+    same bytes with their character whole, or a bad byte before the end, are not."""
+    rows = "受付番号,研究課題名\n1,量子コンピュータの研究\n2,全固体電池の開発"
+    data = rows.encode(encoding)
+    path = tmp_path / "in.csv"
+    for named in (None, encoding):
+        path.write_bytes(data[:-1])
+        with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv", named) as table:
+            list(table.rows)
+        assert "ends in the middle of a character" in caught.value.message and "line 3" in caught.value.message
+        assert "文字の途中で終わっています" in caught.value.text("ja") and "download" in (caught.value.hint or "")
+        path.write_bytes(data[:-1] + b"\n3,x\n")  # the same byte, not at the end: a bad byte, said as before
+        with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv", named) as table:
+            list(table.rows)
+        assert "ends in the middle" not in caught.value.message
+    path.write_bytes(data)
+    with open_table(InputSource(str(path)), "csv") as table:
+        assert [r.cells[1] for r in table.rows] == ["量子コンピュータの研究", "全固体電池の開発"]
+
+
+def test_a_file_of_utf8_with_a_cp932_line_is_said_to_mix_encodings(tmp_path: Path) -> None:
+    """An office's user test: a UTF-8 file with one CP932 line (two exports put together) was told of failures on
+    two lines and offered EUC-JP: it is said to mix the two, naming the line."""
+    path = tmp_path / "in.csv"
+    path.write_bytes("受付番号,研究課題名\n1,量子コンピュータの研究\n".encode() + "2,核融合炉の設計\n".encode("cp932")
+                     + "3,全固体電池\n".encode())  # fmt: skip
+    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:
+        list(table.rows)
+    assert caught.value.message.startswith(f"{path}: mixes two encodings: UTF-8 before line 3, and that line is "
+                                           "CP932/Shift_JIS"), caught.value.message
+    assert "2 つの文字コードが混ざっています" in caught.value.text("ja")
+    path.write_bytes(b"title\n" + "核融合炉\n".encode("cp932"))  # no UTF-8 beyond ASCII before it: CP932
+    with open_table(InputSource(str(path)), "csv") as table:
+        assert [r.cells for r in table.rows] == [["核融合炉"]]
+
+
 def test_undecodable_input_names_line_and_offset() -> None:
     good = "課題名\nAI創薬\n".encode("cp932")
     # 0x81 0x20 is an invalid CP932 pair; 0xff is invalid UTF-8.

@@ -27,6 +27,7 @@ __all__ = [
     "CHUNK_SIZE",
     "DecodeFailure",
     "canonical_encoding",
+    "cut_short_error",
     "detect_encoding",
     "find_decode_error",
     "looks_like_text",
@@ -209,6 +210,18 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         return "cp932"
     # The encoding that decoded further is the likelier intent; report its failure first.
     first, second = (cp932, utf8) if cp932.offset >= utf8.offset else (utf8, cp932)
+    cut = cut_short_error(stream, first, name)
+    if cut is not None:
+        raise cut
+    mixed = _mixed_line(stream, utf8)
+    if mixed:
+        raise InputError(f"{name}: mixes two encodings: UTF-8 before line {utf8.line}, and that line is "
+                         f"CP932/Shift_JIS ({utf8.describe()})",
+                         hint=f"save the whole file again in one encoding (UTF-8), or mend line {utf8.line}",
+                         ja=f"{name}: 2 つの文字コードが混ざっています: {utf8.line} 行目の手前までは UTF-8 で、"
+                         f"{utf8.line} 行目は CP932/Shift_JIS です（{utf8.describe_ja()}）",
+                         hint_ja=f"ファイル全体を 1 つの文字コード（UTF-8）で保存し直すか、{utf8.line} 行目を直して"
+                         "ください")  # fmt: skip
     others = untried_encodings(("utf-8", "cp932"), stream.read(_SAMPLE))
     stream.seek(0)
     eg, eg_ja = ", ".join(others), "、".join(others)
@@ -220,6 +233,44 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
         hint_ja=f"ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: {eg_ja}）",
     )
+
+
+def cut_short_error(stream: BinaryIO, failure: DecodeFailure, name: str) -> InputError | None:
+    """The error of a file that ``failure`` shows to end in the middle of a character (its last 1-3 bytes the start
+    of one), or None: a copy or download cut short. It was said as bytes that no encoding reads, with other
+    encodings to try (an office's user test, a Shift_JIS file cut after a lead byte). Rewinds."""
+    size = stream.seek(0, 2)
+    stream.seek(0)
+    if failure.offset + len(failure.bad_bytes) < size or size - failure.offset > 3:
+        return None
+    label = _label(failure.encoding)
+    return InputError(f"{name}: ends in the middle of a character (read as {label}, {failure.describe()}): the file "
+                      "looks cut short", hint="copy or download it again, or delete its unfinished last line",
+                      ja=f"{name}: 文字の途中で終わっています（{label} として {failure.describe_ja()}）: ファイルが"
+                      "途中で切れているようです", hint_ja="コピーやダウンロードをやり直すか、途中で切れた最後の行を"
+                      "削除してください")  # fmt: skip
+
+
+def _mixed_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
+    """Whether a file that UTF-8 reads up to ``utf8`` mixes encodings there: the text before it holds UTF-8 beyond
+    ASCII and the line where it fails is CP932 (a file put together from two exports; an office's user test was told
+    of failures on two lines and offered EUC-JP). Rewinds."""
+    start = max(0, utf8.offset - 4096)
+    stream.seek(start)
+    window = stream.read(utf8.offset - start + 4096)
+    stream.seek(0)
+    at = utf8.offset - start
+    line_start = window.rfind(b"\n", 0, at) + 1
+    end = window.find(b"\n", at)
+    line = window[line_start : end if end >= 0 else len(window)].rstrip(b"\r")
+    before = window[:line_start].decode("utf-8", "ignore")
+    if not any(ord(c) > 0x7F for c in before):
+        return False
+    try:
+        text = line.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    return not _CP932_UNDEFINED.search(text)
 
 
 def broken_utf8(data: bytes) -> bool:

@@ -59,7 +59,13 @@ from domaincheck.io.columns import (
     numeric_spec,
     resolve_column,
 )
-from domaincheck.io.encoding import find_decode_error, looks_like_text, resolve_encoding, untried_encodings
+from domaincheck.io.encoding import (
+    cut_short_error,
+    find_decode_error,
+    looks_like_text,
+    resolve_encoding,
+    untried_encodings,
+)
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -706,6 +712,9 @@ def _decode_error(source: InputSource, encoding: str) -> InputError:
     try:
         with source.open() as binary:
             failure = find_decode_error(binary, encoding)
+            cut = cut_short_error(binary, failure, source.name) if failure is not None else None
+        if cut is not None:
+            return cut
         where = failure.describe() if failure is not None else "an unknown position"
         where_ja = failure.describe_ja() if failure is not None else "不明な位置"
     except UnicodeError as exc:  # not a byte-level failure (UTF-16 without a BOM): the codec's own words
