@@ -41,6 +41,19 @@ JA = "研究課題名,概要\n量子コンピュータの誤り訂正,超伝導�
 # --- encoding detection -------------------------------------------------------------------------------
 
 
+def test_column_names_in_messages_show_a_full_width_space_as_itself() -> None:
+    """An office's user test read '研究課題名\\u3000' in the list of columns found: a full-width space shows as itself,
+    while a tab, a no-break space and a backslash stay escaped as repr writes them."""
+    from domaincheck.io.columns import describe_columns, quoted
+
+    listed = describe_columns(["No", "研究課題名\u3000", "a\tb", "x\u00a0"])
+    assert listed == "1:'No', 2:'研究課題名\u3000', 3:'a\\tb', 4:'x\\xa0'"
+    assert quoted("\\u3000") == "'\\\\u3000'" and quoted("a\\\u3000") == "'a\\\\\u3000'"
+    with pytest.raises(InputError) as caught:
+        resolve_column(["No", "研究課題名\u3000"], "課題名\u3000")
+    assert "'課題名\u3000' not found; columns found: 1:'No', 2:'研究課題名\u3000'" in caught.value.message
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
@@ -106,6 +119,34 @@ def test_a_file_of_utf8_with_a_cp932_line_is_said_to_mix_encodings(tmp_path: Pat
     path.write_bytes(b"title\n" + "核融合炉\n".encode("cp932"))  # no UTF-8 beyond ASCII before it: CP932
     with open_table(InputSource(str(path)), "csv") as table:
         assert [r.cells for r in table.rows] == [["核融合炉"]]
+
+
+_JA_ROWS = "受付番号,研究課題名\n1,量子コンピュータの研究\n2,全固体電池の開発\n"
+
+
+@pytest.mark.parametrize(("data", "given", "refused"), [
+    (_JA_ROWS.encode(), "cp932", "UTF-8"), (_JA_ROWS.encode(), "shift_jis", "UTF-8"),
+    (_JA_ROWS.encode(), "latin-1", "UTF-8"), (_JA_ROWS.encode("cp932"), "latin-1", "CP932/Shift_JIS Japanese"),
+    (_JA_ROWS.encode("cp932"), "cp1252", "CP932/Shift_JIS Japanese"),
+    (_JA_ROWS.encode("cp932"), "cp932", None), (_JA_ROWS.encode(), "utf-8", None),
+    ("title\nréseau de capteurs, étude\n".encode("latin-1"), "latin-1", None),  # a Western file given as such
+    ("title\nréseau de capteurs\n".encode(), "utf-8", None), (b"title\nplain\n", "cp932", None)])  # fmt: skip
+def test_an_encoding_given_that_would_read_mojibake_is_refused(tmp_path: Path, data: bytes, given: str,
+                                                                refused: str | None) -> None:  # fmt: skip
+    """An office's user test: --encoding cp932 on a UTF-8 file wrote 驥丞ｭ舌… with verdict none and exit 0, and
+    --encoding latin-1 on a CP932 file ótÔ…, where detection refuses such mojibake. Given by hand, an encoding that
+    would read the file's UTF-8, or its Japanese as Western letters, is refused, saying what the file is."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    if refused is None:
+        with open_table(InputSource(str(path)), "csv", given) as table:
+            assert len(list(table.rows)) >= 1
+        return
+    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv", given) as table:
+        list(table.rows)
+    assert caught.value.message.endswith(f"--encoding {given} was given, but the file is {refused} text: read as "
+                                         f"{given} it would be mojibake"), caught.value.message
+    assert "文字化け" in caught.value.text("ja") and "leave --encoding out" in (caught.value.hint or "")
 
 
 def test_undecodable_input_names_line_and_offset() -> None:
@@ -213,7 +254,7 @@ def test_decode_error_location_matches_a_full_decode(head: str, junk: bytes, tai
 
 
 def test_explicit_encoding_overrides_and_utf8_with_bom_is_handled() -> None:
-    assert resolve_encoding(io.BytesIO(JA.encode("utf-8")), "Shift_JIS") == "shift_jis"
+    assert resolve_encoding(io.BytesIO(JA.encode("cp932")), "Shift_JIS") == "shift_jis"
     assert resolve_encoding(io.BytesIO(JA.encode("utf-8-sig")), "utf-8") == "utf-8-sig"
     with pytest.raises(InputError, match="unknown encoding"):
         resolve_encoding(io.BytesIO(b""), "no-such-codec")

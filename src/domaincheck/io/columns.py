@@ -374,7 +374,7 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
     jsonl = bool(header) and looks_like_jsonl(header[0])
     # --column 研究課題名 for 研究課題名（和文） and 研究課題名（英文）: which one is for the user to say (a user test)
     key = normalize_column_name(spec)
-    suffixed = [repr(name) for name in header
+    suffixed = [quoted(name) for name in header
                 if key and _SUFFIX.sub("", _undecorated(normalize_column_name(name))) == key]
     hint = JSONL_HINT if jsonl else "give a column name or a 1-based column number"
     hint_ja = JSONL_HINT_JA if jsonl else "列名か、1 から数えた列番号を指定してください"
@@ -382,13 +382,24 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
         hint = f"did you mean {' or '.join(suffixed)}? Give the whole name, or the column's number"
         hint_ja = f"{' か '.join(suffixed)} のことですか？ 列名全体か、列番号を指定してください"
     raise InputError(
-        f"{role} {spec!r} not found; columns found: {describe_columns(header)}",
+        f"{role} {quoted(spec)} not found; columns found: {describe_columns(header)}",
         hint=hint,
-        ja=f"{_ROLES_JA.get(role, role)} {spec!r} が見つかりません。見つかった列: {describe_columns(header)}",
+        ja=f"{_ROLES_JA.get(role, role)} {quoted(spec)} が見つかりません。見つかった列: {describe_columns(header)}",
         hint_ja=hint_ja,
     )
 
 
 def describe_columns(header: Sequence[str]) -> str:
-    """List columns as ``1:'id', 2:'課題名'`` for error messages."""
-    return ", ".join(f"{i}:{name!r}" for i, name in enumerate(header, 1)) or "(none)"  # in either language: an id
+    """List columns as ``1:'id', 2:'課題名'`` for error messages (:func:`quoted` names)."""
+    return ", ".join(f"{i}:{quoted(name)}" for i, name in enumerate(header, 1)) or "(none)"  # in either language
+
+
+def quoted(name: str) -> str:
+    """A column name quoted for a message, as ``repr`` quotes it (control characters and invisible spaces escaped,
+    so that a name's trailing tab or no-break space shows), but a full-width space as itself: a Japanese header's
+    '研究課題名　' read '研究課題名\\u3000' (an office's user test)."""
+    return _ESCAPED_IDEOGRAPHIC_SPACE.sub(lambda m: m.group(1) + "\u3000", repr(name))
+
+
+_ESCAPED_IDEOGRAPHIC_SPACE = re.compile(r"(?<!\\)((?:\\\\)*)\\u3000")
+"""``\\u3000`` in a repr, not after an escaped backslash (a name holding the text \\u3000 stays as repr shows it)."""

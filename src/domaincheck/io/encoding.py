@@ -646,7 +646,55 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
     # A BOM read as plain UTF-8 would end up glued to the first column name.
     if encoding == "utf-8" and sniff_bom(stream) == "utf-8-sig":
         return "utf-8-sig"
+    if sniff_bom(stream) is None:
+        head = stream.read(_SAMPLE)
+        stream.seek(0)
+        wrong = _explicit_mismatch(head, encoding, explicit, name)
+        if wrong is not None:
+            raise wrong
     return encoding
+
+
+_WESTERN = frozenset(["iso8859-1", "cp1252", "iso8859-15", "cp850", "cp437", "mac-roman"])
+"""Single-byte Western encodings, which read any bytes: a Japanese file given one comes out as accented letters."""
+_JAPANESE_LEGACY = frozenset(["cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004",
+                              "euc_jisx0213", "iso2022_jp"])
+"""Japanese encodings before Unicode (their canonical names), which read UTF-8 Japanese as mojibake."""
+
+
+def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str) -> InputError | None:
+    """The error of an --encoding that would read the file as mojibake, or None: the file's start is UTF-8 beyond
+    ASCII and another encoding is given (UTF-8 text read as CP932: 量子 as 驥丞ｭ, classified none), or it is CP932
+    Japanese (three kana at least) and a Western encoding is given (ótÔ…). Detection refuses such mojibake; given
+    by hand it was written out with exit 0 (an office's user test)."""
+    cut = head.rfind(b"\n")
+    head = head[: cut + 1] if cut >= 0 else head  # whole lines: a character cut at the sample's end is no sign
+    if head.isascii():
+        return None
+    try:
+        utf8 = head.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    if utf8 is not None and encoding in _JAPANESE_LEGACY | _WESTERN:
+        found, read_as = "UTF-8", "utf-8"
+    elif utf8 is None and encoding in _WESTERN:
+        try:
+            japanese = head.decode("cp932")
+        except UnicodeDecodeError:
+            return None
+        if len(_KANA.findall(japanese)) < 3:
+            return None
+        found, read_as = "CP932/Shift_JIS Japanese", "cp932"
+    else:
+        return None
+    return InputError(f"{name}: --encoding {given} was given, but the file is {found} text: read as {given} it "
+                      "would be mojibake", hint=f"leave --encoding out to detect it, or give --encoding {read_as}",
+                      ja=f"{name}: --encoding {given} が指定されましたが、ファイルは {found} のテキストです: {given} "
+                      "として読むと文字化けします",
+                      hint_ja=f"--encoding を省いて自動判定させるか、--encoding {read_as} を指定してください")
+
+
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
 
 
 def output_text_fixer(encoding: str) -> Callable[[str], str] | None:
