@@ -2807,6 +2807,20 @@ def test_help_and_version_written_nowhere_are_said_not_a_traceback(args: list[st
         assert proc.returncode == 1 and "No space left on device" in proc.stderr, proc.stderr
 
 
+def test_a_dash_h_that_is_an_options_value_is_no_help(tmp_path: Path) -> None:
+    """A review: -h anywhere in the arguments was taken for a help, so `screen … -x -h >&-` said stdout was closed
+    where the run's own error is that no column is named -h."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "calls.csv"
+    src.write_text("title\n量子コンピュータ\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "domaincheck", "screen", str(src), "-o", str(tmp_path / "o.csv"),
+                           "-q", "-x", "-h"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=60, env={**os.environ, "DOMAINCHECK_LANG": "en"}, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == EXIT_ERROR and "extra column '-h' not found" in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize(("title", "listed"), [
     ("1. Quantum sensing with NV centers\n2. SiC power modules for EV inverters\n3. Customer segmentation", 3),
     ("・量子センサの開発\n・AI創薬の基盤", 2), ("(1) 全固体電池\n(2) 水素製造", 2),
@@ -3099,12 +3113,17 @@ def test_screen_warns_when_the_column_given_looks_like_another_than_the_title(tm
     r = run("screen", "--lang", "en", str(src), "-o", str(out), "--quiet", "--summary-json", "-")
     summary = json.loads(r.stdout)
     assert summary["title_column"] == "Title" and summary["title_column_suggested"] == "Project title"
-    assert r.stderr.startswith("Warning: no row matched any area; 'Title' was detected as the title column, but the "
-                               "column 'Project title' looks like the title column (its cells are short"), r.stderr
+    assert r.stderr.startswith("Warning: no row matched any area; 'Title' was detected as the title column, but its "
+                               "cells are short for titles (median 2 characters over the first rows), and the column "
+                               "'Project title' looks like the title column"), r.stderr
     r = run("screen", "--lang", "en", str(src), "-o", str(out), "--quiet", "--column", "Project title")
     assert r.exit_code == 0 and r.stderr == ""  # the title column named: areas found, nothing to warn of
     _write_csv(src, [["No", "研究課題名"], ["1", "量子センサ"], ["2", "半導体"]])  # short, but areas found: no word
     assert run("screen", str(src), "-o", str(out), "--quiet").stderr == ""
+    # short Japanese titles in no area, and no other column named as titles are: no word either (a review)
+    _write_csv(src, [["研究課題名"], ["源氏物語研究"], ["万葉集の注釈"], ["中世和歌論"]])
+    r = run("screen", str(src), "-o", str(out), "--quiet", "--summary-json", "-")
+    assert r.stderr == "" and json.loads(r.stdout)["verdicts"]["none"] == 3
 
 
 @pytest.mark.usefixtures("english")
@@ -3164,7 +3183,7 @@ def test_shift_jis_errors_suggest_cp932(tmp_path: Path) -> None:
         for name in ("shift_jis", "sjis", "Shift-JIS"):
             r = run(*MIN, *command, "--encoding", name)
             assert r.exit_code == EXIT_ERROR and "cannot decode" in r.stderr, r.stderr
-            assert "Hint: Python's " in r.stderr and "--encoding cp932" in r.stderr, r.stderr
+            assert "reads as strict Shift_JIS" in r.stderr and "--encoding cp932" in r.stderr, r.stderr
         r = run(*MIN, *command, "--encoding", "cp932")
         assert r.exit_code == 0, r.stderr
     unicode = tmp_path / "unicode.csv"
@@ -4484,10 +4503,12 @@ def test_classify_csv_gives_the_reason_in_the_language_asked(lang: str, taxonomy
     titles = ["量子暗号通信の研究", "量子コンピュータとAIを活用した創薬", "江戸時代の農村社会",
               "ドローンによる物流の自動化", "Secure attachment and emotional security in early childhood",
               "Deep learning for drones"]
-    r = run("classify", *titles, "--format", "csv", "--lang", lang, "--top", "1")
-    assert r.exit_code == 0, r.stderr
+    r = run("classify", *titles, "!!!", "--format", "csv", "--lang", lang, "--top", "1")
+    assert r.exit_code == EXIT_ERROR, r.stderr  # "!!!" cannot be classified: its record says why
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
-    assert [row["title"] for row in rows] == titles
+    assert [row["title"] for row in rows] == [*titles, "!!!"]
+    error = rows.pop()
+    assert error["verdict"] == "error" and error["reason_text"] == error["reason"] and "(title 7)" in error["reason"]
     table = "".join(run("classify", *titles, "--lang", lang, "--top", "1").stdout.split())
     for row in rows:
         text = row["reason_text"]

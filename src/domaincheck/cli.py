@@ -18,6 +18,7 @@ import typer.core
 from .cli_lang import Command as _Command
 from .cli_lang import Group as _Group
 from .cli_lang import help_lang as _help_lang
+from .cli_lang import quiet_stdout as _quiet_stdout
 from .errors import LANG_ENV, DomaincheckError, InputError, UsageError
 from .errors import env_lang as _env_lang
 from .errors import lang_code as _lang_code
@@ -298,10 +299,12 @@ def _version(value: bool) -> None:
         from .taxonomy import packaged_provenance
 
         core = "compiled with mypyc" if compiled() else "plain Python"
+        from .errors import given_lang
+
         if sys.stdout is None:  # `--version >&-`: an AttributeError's traceback (an integrator's user test)
             from .errors import stdout_closed
 
-            _fail(stdout_closed())
+            _fail(stdout_closed(), given_lang(sys.argv[1:]))
         try:
             typer.echo(f"domaincheck {__version__} (classification core: {core}; packaged {packaged_provenance()})")
             sys.stdout.flush()
@@ -312,7 +315,7 @@ def _version(value: bool) -> None:
             from .errors import reason_ja
 
             _fail(DomaincheckError(f"cannot write the version: {exc.strerror or exc}",
-                                   ja=f"バージョンを書き出せません: {reason_ja(exc)}"))
+                                   ja=f"バージョンを書き出せません: {reason_ja(exc)}"), given_lang(sys.argv[1:]))
         raise typer.Exit()
 
 
@@ -1101,26 +1104,23 @@ def install_signal_handlers() -> None:
             signal.signal(number, _on_termination)
 
 
-_HELP_FLAGS = frozenset(("--help", "-h"))
-
-
 def main() -> None:
     """Entry point of the ``domaincheck`` command (after :mod:`domaincheck.launcher`)."""
     install_signal_handlers()
     args = sys.argv[1:]
-    helping = not _HELP_FLAGS.isdisjoint(args)
     try:
-        if helping:
-            _help_writes(args)
         _app_for(args)()
     except (DomaincheckError, OSError) as exc:
-        if isinstance(exc, BrokenPipeError) or not (helping or isinstance(exc, DomaincheckError)):
+        if isinstance(exc, BrokenPipeError):
             raise
-        # Help written nowhere (`--help >&-`) or onto a full disk (`--help > /dev/full`): said, not a traceback
-        # (an integrator's user test); a command's own failures are said by _errors
+        # What a command's own handling (_errors) does not say: a help written nowhere (`--help >&-`, said by
+        # cli_lang's help_writes) or onto a full disk (`--help > /dev/full`), said, not a traceback (an integrator's
+        # user test)
         from .errors import given_lang
 
         _, said, said_ja = _failure(exc)
+        if not isinstance(exc, DomaincheckError):
+            said, said_ja = f"cannot write the output: {said}", f"出力を書き出せません: {said_ja}"
         try:
             _fail(exc if isinstance(exc, DomaincheckError) else DomaincheckError(said, ja=said_ja),
                   given_lang(args))
@@ -1159,29 +1159,3 @@ def _app_for(args: list[str]) -> typer.Typer:
             single.registered_commands, single.registered_groups = [info], []
             return single
     return app
-
-
-def _help_writes(args: list[str]) -> None:
-    """Before a help is written: standard output closed is an error (exit 2, as for every command), and a reader
-    gone mid-help (`--help | head -1`) ends the run with 0 as a listing read in part does, where rich's consoles,
-    typer's for the English help among them, exit 1 without a word."""
-    if sys.stdout is None:
-        from .errors import stdout_closed
-
-        raise stdout_closed()
-    from rich.console import Console
-
-    def quiet(console: Console) -> None:
-        console.quiet = True
-        _quiet_stdout()
-        raise SystemExit(EXIT_OK)
-
-    Console.on_broken_pipe = quiet  # type: ignore[method-assign,assignment]
-
-
-def _quiet_stdout() -> None:
-    """The reader went away (`domaincheck … | head`): stop quietly, as other command-line tools do."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

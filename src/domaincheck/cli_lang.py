@@ -159,6 +159,7 @@ class _Localized(click.Command):
             raise
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        help_writes()
         if help_lang(ctx) == "ja":
             print_help_ja(self, ctx)
         else:
@@ -172,6 +173,36 @@ class _Localized(click.Command):
             formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
         else:
             super().format_usage(ctx, formatter)
+
+
+def help_writes() -> None:
+    """Before a help is written: standard output closed is an error (exit 2, as for every command, said by cli.main),
+    and a reader gone mid-help (`--help | head -1`) ends the run with 0 as a listing read in part does, where rich's
+    consoles, typer's for the English help among them, exit 1 without a word (an integrator's user test). Here, when
+    a help is written, not on a -h in the arguments, which may be an option's value (a review)."""
+    import sys
+
+    if sys.stdout is None:
+        from .errors import stdout_closed
+
+        raise stdout_closed()
+    from rich.console import Console
+
+    def quiet(console: Console) -> None:
+        console.quiet = True
+        quiet_stdout()
+        raise SystemExit(0)
+
+    Console.on_broken_pipe = quiet  # type: ignore[method-assign,assignment]
+
+
+def quiet_stdout() -> None:
+    """The reader went away (`domaincheck … | head`): stop quietly, as other command-line tools do."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 class Command(_Localized, typer.core.TyperCommand):

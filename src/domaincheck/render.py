@@ -854,7 +854,9 @@ def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en", min_sco
         **_result_names(r, tax, lang),
         "editorial_programs": "|".join(editorial_ids(r.programs)),
         "near_misses": "|".join(f"{a.id}:{a.score}" for a in r.near_misses),
-        "reason_text": reason_text(_reason_facts(r, min_score), tax, lang) if tax is not None else "",
+        # a title that could not be classified: its error, as reason says it (the facts of a result say none)
+        "reason_text": r.reason if r.verdict == "error" else reason_text(_reason_facts(r, min_score), tax, lang)
+        if tax is not None else "",
     }
 
 
@@ -1969,8 +1971,8 @@ def doubtful_title_column(summary: Summary) -> bool:
     detected column: when no area was found and its cells are short (Title holding Prof, Dr beside Project title:
     an office's user test, where --fail-on passed in silence)."""
     short = summary.title_median_chars is not None and summary.title_median_chars <= SHORT_TITLE_CHARS
-    if summary.title_column_detected:
-        return short and _nothing_found(summary)
+    if summary.title_column_detected:  # and another column has a title's name (Japanese titles can be short)
+        return short and _nothing_found(summary) and summary.title_column_suggested is not None
     name = unicodedata.normalize("NFKC", summary.title_column or "")
     if short and summary.title_column_suggested is not None and (
             _CODE_COLUMN.search(name) or not _TEXT_COLUMN.search(name)):
@@ -2020,11 +2022,13 @@ def doubtful_title_column_warning(summary: Summary, console: Console, lang: str 
                 f"{median} 文字です）" if ja
                 else f" (its cells are short for titles: median {median} characters over the first rows)")
     nothing = _nothing_found(summary)
-    if detected:
-        text = (f"どの行にも領域が見つかりませんでした。タイトル列として {column} を自動検出しましたが、{why}: "
-                "タイトルの列を --column で指定してください" if ja
-                else f"no row matched any area; {column} was detected as the title column, but {why}: name the "
-                "title column with --column")  # fmt: skip
+    if detected:  # short, and another column named as titles are (doubtful_title_column): both said, in order
+        text = (f"どの行にも領域が見つかりませんでした。タイトル列として {column} を自動検出しましたが、その列の値は"
+                f"タイトルには短く（先頭のタイトルの長さの中央値 {median} 文字）、列 {_visible(other or '')!r} が"
+                "タイトル列のようです: タイトルの列を --column で指定してください" if ja
+                else f"no row matched any area; {column} was detected as the title column, but its cells are short "
+                f"for titles (median {median} characters over the first rows), and the column "
+                f"{_visible(other or '')!r} looks like the title column: name the title column with --column")
     else:
         text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column} を指定しましたが、"
                 f"{why}: --column を確かめてください" if ja

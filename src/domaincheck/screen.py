@@ -1316,9 +1316,11 @@ def _note_row(cells: list[Any]) -> bool:
 
 
 _NOTE = re.compile(r"(?:以下余白|以下空白|余白|以上|以下同じ|以下省略)[。.]?$"
-                   r"|(?:※|＊|\*|\(注|（注|注[:：)）]|備考[:：])")  # fmt: skip
-"""A note under a list, or the mark of its end (以下余白)."""
-_NOTE_STARTS = frozenset("以余※＊*(（注備")
+                   r"|※|[(（]注[0-9０-９]*[)）]|注[0-9０-９]*[:：)）]|備考[:：]")  # fmt: skip
+"""A note under a list, or the mark of its end (以下余白): ※…, （注）…, 注1)…, 注：…, 備考：…. Not a title that
+starts with （注射剤）, （注意…） or an asterisk (a review found them taken for notes, and their areas hidden
+from --fail-on)."""
+_NOTE_STARTS = frozenset("以余※(（注備")
 """The first characters of a :data:`_NOTE` (a quick test before the pattern)."""
 
 

@@ -150,10 +150,12 @@ _NUMBERED = frozenset(key for key in _CANDIDATES if any(w in key for w in ("課�
 """The title names a number may follow (研究課題名1, title2): names of a title alone, not subject, theme or 件名."""
 
 
-_STALE = re.compile(r"[(\[【「『〔<〈《](?:旧|変更前|修正前|前回|old|previous|former|original|prior)"
+_STALE = re.compile(r"[(\[【「『〔<〈《][^)\]】」』〕>〉》]*?"
+                    r"(?:旧|変更前|修正前|前回|(?<![a-z])(?:old|previous|former|original|prior)(?![a-z]))"
                     r"[^)\]】」』〕>〉》]*[)\]】」』〕>〉》]")  # fmt: skip
-"""A bracketed suffix that names a title as the one replaced (研究課題名（変更前）, Title (old)): read after the others,
-since the title now in force is the one to screen (an office's user test: 変更前 was read, its rows none)."""
+"""A bracketed suffix that names a title as the one replaced (研究課題名（変更前）, （和文・変更前）, Title (old), not
+(folder)): read after the others, since the title now in force is the one to screen (an office's user test: 変更前
+was read, its rows none)."""
 
 
 def detect_title_column(header: Sequence[str], hidden: Sequence[bool] | None = None) -> int | None:

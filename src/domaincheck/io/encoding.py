@@ -197,6 +197,9 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     if cp932 is not None and _euc_jp_all_through(stream, chunk_size):
         return "euc-jp"  # Japanese text CP932 cannot read (`classify -` reads it so too)
     if cp932 is None:
+        cut = cut_short_error(stream, utf8, name)
+        if cut is not None:  # UTF-8 but for a character cut at the end, which CP932 read as mojibake (a review)
+            raise cut
         head = stream.read(chunk_size)
         stream.seek(0)
         if euc_jp_read_as_cp932(head, name):
@@ -243,6 +246,11 @@ def cut_short_error(stream: BinaryIO, failure: DecodeFailure, name: str) -> Inpu
     stream.seek(0)
     if failure.offset + len(failure.bad_bytes) < size or size - failure.offset > 3:
         return None
+    try:  # the bytes left must start a character, which a decoder holds back for more (0xff or 0xa0 start none)
+        if codecs.getincrementaldecoder(failure.encoding)("strict").decode(failure.bad_bytes, False):
+            return None  # read as a character of their own (CP932's 0xff, a private-use one)
+    except (UnicodeDecodeError, LookupError):
+        return None
     label = _label(failure.encoding)
     return InputError(f"{name}: ends in the middle of a character (read as {label}, {failure.describe()}): the file "
                       "looks cut short", hint="copy or download it again, or delete its unfinished last line",
@@ -265,6 +273,8 @@ def _mixed_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
     line = window[line_start : end if end >= 0 else len(window)].rstrip(b"\r")
     before = window[:line_start].decode("utf-8", "ignore")
     if not any(ord(c) > 0x7F for c in before):
+        return False
+    if broken_utf8(line):  # a UTF-8 line with a byte lost, which CP932 reads as mojibake (a review)
         return False
     try:
         text = line.decode("cp932")

@@ -794,13 +794,33 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         return InputError(f"{source.name}: malformed {kind} in {where}: {said}", hint=hint,
                           ja=f"{source.name}: {kind} の形が崩れています（{where_ja}）: {said_ja}", hint_ja=hint_ja)
 
+    stray: list[tuple[str, ...]] = [()]  # whether the record parse() gave last was a line with stray quotes
+    stray_error: list[csv.Error | None] = [None]  # the csv module's word on the last such line
+
+    def quoted(line: str) -> tuple[list[str], tuple[str, ...]]:
+        """The record that starts on ``line``, which holds a quote, and ``("bad_quotes",)`` when its quotes break
+        the format on that line alone: a stray quote within one line ("全固体電池"の研究, a database's TSV that never
+        quotes) is the line split at the delimiter, quotes kept, where it refused the whole file (an office's user
+        test). Not a line with an odd number of quotes, whose quoted cell may run on (a review: the rest of a cell
+        over two lines became a row of its own), nor an error past the line: where the record ends is unknown."""
+        feed.pending = line
+        before = reader.line_num
+        try:
+            return next(reader), ()
+        except csv.Error as exc:
+            if reader.line_num - before != 1 or line.count('"') % 2:
+                raise
+            stray_error[0] = exc
+            return line.rstrip("\r\n").split(sep), ("bad_quotes",)
+
     def parse(line: str) -> list[str]:
         """One record from its first line (the csv module reads on through a quoted field's line breaks)."""
         if '"' in line:
-            feed.pending = line
             quoted_at[0] = split_lines[0] + reader.line_num + 1
-            return next(reader)
+            record, stray[0] = quoted(line)
+            return record
         split_lines[0] += 1
+        stray[0] = ()
         return line.rstrip("\r\n").split(sep)
 
     header: list[str] | None = None
@@ -814,6 +834,8 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             if header_row is not None and seen < header_row:
                 continue  # a banner above the header
             if any(record):
+                if stray[0] and stray_error[0] is not None:  # the column names themselves: parsed strictly
+                    raise error(stray_error[0])
                 header = record
                 header_line = split_lines[0] + reader.line_num
                 break
@@ -838,10 +860,13 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     ahead_ends: list[int] = []  # the physical line where each record read ahead ends
     below: int | None = None
 
+    ahead_stray: list[tuple[str, ...]] = []  # each record read ahead: ("bad_quotes",) or ()
+
     def read_ahead() -> Iterator[list[str]]:
         for line in lines:
             record = parse(line)
             ahead_ends.append(split_lines[0] + reader.line_num)
+            ahead_stray.append(stray[0])
             yield record
 
     if header_row is None and _search_below(header, column):
@@ -868,7 +893,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             number += 1
             if any(record):
                 spanned[0] = ahead_ends[k] - header_line - number
-                yield make(RawRow, (number, record, (), (), None))
+                yield make(RawRow, (number, record, (), ahead_stray[k], None))
             else:
                 blank[0] += 1
         spanned[0] = split_lines[0] + reader.line_num - header_line - number  # the lines read before this loop
@@ -877,19 +902,9 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                 number += 1
                 flagged: tuple[str, ...] = ()
                 if '"' in line:
-                    feed.pending = line
                     before = reader.line_num
                     quoted_at[0] = split_lines[0] + fast + before + 1
-                    try:
-                        record = next(reader)
-                    except csv.Error:
-                        if reader.line_num - before != 1:
-                            raise  # a quote opened and never closed: where the record ends cannot be known
-                        # A stray quote within one line ("全固体電池"の研究, a database's TSV that never quotes): the
-                        # line split at the delimiter, quotes kept, and marked, not the whole file refused (an
-                        # office's user test)
-                        record = line.rstrip("\r\n").split(sep)
-                        flagged = ("bad_quotes",)
+                    record, flagged = quoted(line)
                     spanned[0] += reader.line_num - before - 1
                 else:
                     fast += 1

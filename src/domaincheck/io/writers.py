@@ -437,13 +437,13 @@ def windows_superset(encoding: str, text: str | None = None) -> bool:
 
 def windows_superset_hint(encoding: str, shown: str, option: str) -> str:
     """The hint for an error under :func:`windows_superset` ``encoding``: use cp932 instead."""
-    return (f"Python's {encoding} is strict Shift_JIS, without the characters Windows added ({shown}); {option} "
+    return (f"{encoding} reads as strict Shift_JIS, without the characters Windows added ({shown}); {option} "
             "cp932 (Windows' Shift_JIS) holds them")
 
 
 def windows_superset_hint_ja(encoding: str, shown: str, option: str) -> str:
     """:func:`windows_superset_hint` in Japanese."""
-    return (f"Python の {encoding} は厳密な Shift_JIS で、Windows が加えた文字（{shown}）を含みません。{option} "
+    return (f"{encoding} は厳密な Shift_JIS として読み書きし、Windows が加えた文字（{shown}）を含みません。{option} "
             "cp932（Windows の Shift_JIS）ならこれらを扱えます")
 
 
@@ -1058,7 +1058,9 @@ def xlsx_parts(text: str) -> tuple[str, bool]:
     if text and text[0] in _FORMULA_START:
         if _TEXT_LITERAL.fullmatch(text):  # ="00123": the text Excel shows for it, which may itself need a guard
             text = text[2:-1].replace('""', '"')
-        guarded = neutralize(text) != text
+        # any text that starts with = is guarded in a workbook, a literal in a literal too: openpyxl writes a value
+        # that starts with = as a formula (="=""x""" was a formula cell, a review)
+        guarded = neutralize(text) != text or text[:1] == "="
     if "_x" in text:
         text = _LOOKS_ESCAPED.sub("_x005F_x", text)
     if _XML_ILLEGAL.search(text):
