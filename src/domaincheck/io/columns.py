@@ -151,7 +151,7 @@ _NUMBERED = frozenset(key for key in _CANDIDATES if any(w in key for w in ("課�
 
 
 _STALE = re.compile(r"[(\[【「『〔<〈《][^)\]】」』〕>〉》]*?"
-                    r"(?:旧|変更前|修正前|前回|(?<![a-z])(?:old|previous|former|original|prior)(?![a-z]))"
+                    r"(?:(?<!復)旧|変更前|修正前|前回|(?<![a-z])(?:old|previous|former|original|prior)(?![a-z]))"
                     r"[^)\]】」』〕>〉》]*[)\]】」』〕>〉》]")  # fmt: skip
 """A bracketed suffix that names a title as the one replaced (研究課題名（変更前）, （和文・変更前）, Title (old), not
 (folder)): read after the others, since the title now in force is the one to screen (an office's user test: 変更前

@@ -197,9 +197,6 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     if cp932 is not None and _euc_jp_all_through(stream, chunk_size):
         return "euc-jp"  # Japanese text CP932 cannot read (`classify -` reads it so too)
     if cp932 is None:
-        cut = cut_short_error(stream, utf8, name)
-        if cut is not None:  # UTF-8 but for a character cut at the end, which CP932 read as mojibake (a review)
-            raise cut
         head = stream.read(chunk_size)
         stream.seek(0)
         if euc_jp_read_as_cp932(head, name):
