@@ -269,7 +269,7 @@ def _mixed_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
     end = window.find(b"\n", at)
     line = window[line_start : end if end >= 0 else len(window)].rstrip(b"\r")
     before = window[:line_start].decode("utf-8", "ignore")
-    if not any(ord(c) > 0x7F for c in before):
+    if before.isascii():
         return False
     if broken_utf8(line):  # a UTF-8 line with a byte lost, which CP932 reads as mojibake (a review)
         return False
@@ -650,10 +650,11 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
             _reject_binary(stream, name)  # a binary file renamed .csv: no encoding will read it (a user test)
             raise
     encoding = canonical_encoding(explicit)
+    bom = sniff_bom(stream)
     # A BOM read as plain UTF-8 would end up glued to the first column name.
-    if encoding == "utf-8" and sniff_bom(stream) == "utf-8-sig":
+    if encoding == "utf-8" and bom == "utf-8-sig":
         return "utf-8-sig"
-    if sniff_bom(stream) is None:
+    if bom is None:
         head = stream.read(_SAMPLE)
         stream.seek(0)
         wrong = _explicit_mismatch(head, encoding, explicit, name)
@@ -667,6 +668,7 @@ _WESTERN = frozenset(["iso8859-1", "cp1252", "iso8859-15", "cp850", "cp437", "ma
 _JAPANESE_LEGACY = frozenset(["cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004",
                               "euc_jisx0213", "iso2022_jp"])
 """Japanese encodings before Unicode (their canonical names), which read UTF-8 Japanese as mojibake."""
+_NOT_UNICODE = _JAPANESE_LEGACY | _WESTERN
 
 
 def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str) -> InputError | None:
@@ -682,7 +684,7 @@ def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str) -> Inp
         utf8 = head.decode("utf-8")
     except UnicodeDecodeError:
         utf8 = None
-    if utf8 is not None and encoding in _JAPANESE_LEGACY | _WESTERN:
+    if utf8 is not None and encoding in _NOT_UNICODE:
         found, read_as = "UTF-8", "utf-8"
     elif utf8 is None and encoding in _WESTERN:
         try:
