@@ -315,6 +315,8 @@ def test_a_quote_that_may_open_a_cell_running_on_is_still_an_error(tmp_path: Pat
     above --header-row, is kept as it is elsewhere, and one in the column names is an error."""
     path = tmp_path / "in.csv"
     for body in ('No,研究課題名,概要\n1,"全固体"電池の研究,"一行目\n二行目"\n2,量子,x\n',
+                 # quotes even on the line, but the last field opens a cell that runs on (a review)
+                 'No,研究課題名,概要,備考\n1,"全固体"電池の研究,3.5" FD,"一行目\n二行目"\n2,量子,x,y\n',
                  'No,研究課題名,概要\n1,量子コンピュータの研究,"x\n'):
         path.write_text(body, encoding="utf-8")
         with pytest.raises(InputError, match=r"malformed CSV in line 2"), \

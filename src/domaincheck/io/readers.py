@@ -801,14 +801,17 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         """The record that starts on ``line``, which holds a quote, and ``("bad_quotes",)`` when its quotes break
         the format on that line alone: a stray quote within one line ("全固体電池"の研究, a database's TSV that never
         quotes) is the line split at the delimiter, quotes kept, where it refused the whole file (an office's user
-        test). Not a line with an odd number of quotes, whose quoted cell may run on (a review: the rest of a cell
-        over two lines became a row of its own), nor an error past the line: where the record ends is unknown."""
+        test). Not a line with an odd number of quotes, nor one with a field that opens a quote and does not close it
+        (`1,"a" b,"two⏎lines"`), whose quoted cell may run on (a review: the rest of a cell over two lines became a
+        row of its own), nor an error past the line: where the record ends is unknown."""
         feed.pending = line
         before = reader.line_num
         try:
             return next(reader), ()
         except csv.Error as exc:
             if reader.line_num - before != 1 or line.count('"') % 2:
+                raise
+            if _ends_in_quotes(line, sep):
                 raise
             stray_error[0] = exc
             return line.rstrip("\r\n").split(sep), ("bad_quotes",)
@@ -922,6 +925,32 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
 
     return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context,
                  header_at=header_line, line=lambda number: header_line + number + spanned[0])
+
+
+def _ends_in_quotes(line: str, sep: str) -> bool:
+    """Whether ``line``, read leniently, ends inside a quoted field: a field opened by a quote runs to the next quote
+    that is not doubled, and text after it up to the delimiter is kept (where strict quoting stops); a quote inside
+    an unquoted field is a character. ``1,"a" b,"two`` ends inside one, ``1,"a" b,"c, d"`` does not."""
+    inside = False
+    field_start = True
+    at, end = 0, len(line)
+    while at < end:
+        char = line[at]
+        if inside:
+            if char == '"':
+                if line[at + 1 : at + 2] == '"':
+                    at += 1  # a doubled quote: one quote character in the field
+                else:
+                    inside = False
+        elif char == sep:
+            field_start = True
+            at += 1
+            continue
+        elif char == '"' and field_start:
+            inside = True
+        field_start = False
+        at += 1
+    return inside
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
