@@ -457,6 +457,7 @@ def classify(
         clf = _classifier()
         problems: list[str] = []
         problems_ja: list[str] = []
+        error_texts: dict[str, str] = {}  # an error record's reason (English) in Japanese, for the CSV's reason_text
 
         def results() -> Iterator[Result]:
             for where, t in items:
@@ -469,7 +470,9 @@ def classify(
                         # Machine formats keep one record per input title, as screen keeps every row.
                         from .models import Result
 
-                        yield Result(t, "error", f"{exc.message} ({where})", (), (), (), (), ())
+                        reason = f"{exc.message} ({where})"
+                        error_texts[reason] = f"{exc.text('ja')}（{_where_ja(where)}）"
+                        yield Result(t, "error", reason, (), (), (), (), ())
 
         from .render import write_results
 
@@ -489,7 +492,8 @@ def classify(
             from .io.streams import stdout_text
 
             with stdout_text() as out:
-                write_results(results(), fmt, out, None, lang.value, explain, min_score, clf.taxonomy)
+                write_results(results(), fmt, out, None, lang.value, explain, min_score, clf.taxonomy,
+                              error_texts if lang.value == "ja" else None)
         if problems:
             # The usable titles are classified; the rest are named (in the machine formats they also have their record,
             # verdict error; the table leaves them out), and the exit code says that some could not be classified.

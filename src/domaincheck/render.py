@@ -6,7 +6,7 @@ import csv
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -829,8 +829,8 @@ screen's dc_near_misses gives them (``id:score``), and the reason in the languag
 names as the table does (``reason`` is the JSON contract's English, by ids)."""
 
 
-def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en", min_score: int = 50
-               ) -> dict[str, str]:  # fmt: skip
+def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en", min_score: int = 50,
+               error_texts: Mapping[str, str] | None = None) -> dict[str, str]:  # fmt: skip
     """Flat row of one result (CSV): ids, then the names of the verdict, areas, econ-security areas and support
     programs and measures in ``lang`` (an English-speaking user test could not read the programs' ids in Excel),
     as ``screen`` gives them, and the reason in ``lang`` (``min_score``: the reporting score the result was made
@@ -854,9 +854,10 @@ def result_row(r: Result, tax: Taxonomy | None = None, lang: str = "en", min_sco
         **_result_names(r, tax, lang),
         "editorial_programs": "|".join(editorial_ids(r.programs)),
         "near_misses": "|".join(f"{a.id}:{a.score}" for a in r.near_misses),
-        # a title that could not be classified: its error, as reason says it (the facts of a result say none)
-        "reason_text": r.reason if r.verdict == "error" else reason_text(_reason_facts(r, min_score), tax, lang)
-        if tax is not None else "",
+        # a title that could not be classified: its error, in lang where the caller has it in that language (the facts
+        # of a result say none)
+        "reason_text": (error_texts or {}).get(r.reason, r.reason) if r.verdict == "error"
+        else reason_text(_reason_facts(r, min_score), tax, lang) if tax is not None else "",
     }
 
 
@@ -1465,10 +1466,16 @@ def program_why(p: ProgramHit, tax: Taxonomy, lang: str) -> str:
 
 
 def write_results(results: Iterable[Result], fmt: ClassifyFormat, out: IO[str], console: Console | None,
-                  lang: str, explain: bool, min_score: int = 50, tax: Taxonomy | None = None) -> None:  # fmt: skip
+                  lang: str, explain: bool, min_score: int = 50, tax: Taxonomy | None = None,
+                  error_texts: Mapping[str, str] | None = None) -> None:  # fmt: skip
     """Render classification results in ``fmt``; ``tax``, the taxonomy they come from, names tiers and programs in the
-    Japanese table. The machine formats (json, jsonl, csv) write each result as it comes, holding none."""
-    RESULT_RENDERERS[fmt](results, out, console, lang, explain, min_score, tax)
+    Japanese table. The machine formats (json, jsonl, csv) write each result as it comes, holding none.
+    ``error_texts`` gives the CSV's reason_text of a title that could not be classified: its reason (English, as
+    the reason column and the JSON keep it) in ``lang``."""
+    if fmt is ClassifyFormat.csv:
+        _results_csv(results, out, console, lang, explain, min_score, tax, error_texts)
+    else:
+        RESULT_RENDERERS[fmt](results, out, console, lang, explain, min_score, tax)
 
 
 def _results_json(results: Iterable[Result], out: IO[str], console: Any, lang: str, explain: bool,
@@ -1491,7 +1498,8 @@ def _results_jsonl(results: Iterable[Result], out: IO[str], console: Any, lang: 
 
 
 def _results_csv(results: Iterable[Result], out: IO[str], console: Any, lang: str, explain: bool,
-                 min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
+                 min_score: int, tax: Taxonomy | None = None,
+                 error_texts: Mapping[str, str] | None = None) -> None:  # fmt: skip
     from .io.writers import neutralize
 
     excel_bom(out)
@@ -1499,7 +1507,7 @@ def _results_csv(results: Iterable[Result], out: IO[str], console: Any, lang: st
     w.writeheader()
     for r in results:
         # A title such as =HYPERLINK(...) must stay text when the CSV is opened in a spreadsheet.
-        w.writerow({k: neutralize(v) for k, v in result_row(r, tax, lang, min_score).items()})
+        w.writerow({k: neutralize(v) for k, v in result_row(r, tax, lang, min_score, error_texts).items()})
 
 
 def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
