@@ -1462,6 +1462,19 @@ def test_evaluate_reads_jsonl_with_labels_as_a_list(tmp_path: Path) -> None:
         read_cases(src, ["quantum", "ai_robotics"])
 
 
+def test_evaluate_names_a_csv_line_whose_quotes_break_the_format(tmp_path: Path) -> None:
+    """A labelled CSV line with stray quotes (screen keeps it as the line stands, marked bad_quotes) was refused
+    as "not a JSON object": its labels are not certain, so it is refused, saying what is wrong with it."""
+    from domaincheck.errors import InputError
+    from domaincheck.evaluate import read_cases
+
+    src = tmp_path / "labels.csv"
+    src.write_text('title,labels\n量子コンピュータ,quantum\n"全固体電池"の研究,energy_gx\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels\.csv: line 3: its quotes break the format") as caught:
+        read_cases(src, ["quantum", "energy_gx"])
+    assert "JSON" not in caught.value.message and "引用符" in caught.value.text("ja")
+
+
 def test_evaluate_reads_japanese_column_names_and_area_names(tmp_path: Path) -> None:
     """A URA's labelled sheet has 研究課題名 and ラベル columns and writes 量子 or なし, not quantum or none (a user
     test was refused). A held-out set rewritten that way, each label as its area's Japanese or English name in turn,

@@ -339,6 +339,11 @@ def _row_case(row: RawRow, n: int, header: tuple[str, ...], title_at: int, label
     from .io.readers import title_problem
 
     labels_name = header[labels_at]
+    if "bad_quotes" in row.problems:  # a CSV/TSV line whose quotes break the format: its cells are not certain
+        return _Problem(n, "its quotes break the format (a field that starts with a quote must end with one, and "
+                        'quotes inside it are doubled "")',
+                        "引用符の形が崩れています（引用符で始まるフィールドは引用符で閉じ、"
+                        '中の引用符は二重 "" にします）', None, None)  # fmt: skip
     if row.problems:
         return _Problem(n, "not a JSON object", "JSON オブジェクトではありません", None, None)
     cells = row.cells
