@@ -502,8 +502,23 @@ def test_a_row_with_stray_quotes_is_classified_marked_and_counted(tmp_path: Path
     assert [r[problem] for r in rows[1:]] == ["", "", "bad_quotes", "bad_quotes|long_row"]
     assert rows[3][3] != "error" and rows[4][3] != "error"  # classified (an error before: the file refused)
     assert rows[4][3 + RESULT_COLUMNS.index("dc_areas")] == rows[1][3 + RESULT_COLUMNS.index("dc_areas")] == "quantum"
-    assert rows[4][3 + len(RESULT_COLUMNS):] == ['"備考', ' あり"']  # the cells the split made, kept after the results
+    assert rows[4][3 + len(RESULT_COLUMNS):] == ["備考, あり"]  # the cell quoted whole, kept after the results
     assert dict(summary.problems) == {"bad_quotes": 2, "long_row": 1} and summary.rows_with_problems == 2
+
+
+def test_a_stray_quote_leaves_the_cells_quoted_whole_after_it_intact(tmp_path: Path) -> None:
+    """A user test: `1,"量子"コンピュータの研究,"1,234,000",山田` was split at every comma, so 金額 read `"1`, 代表者
+    `234`, and two cells ran past the header. Read leniently, the stray-quoted cell is kept as written and the cell
+    quoted whole is read as the csv module reads it: every column holds its own value."""
+    src = tmp_path / "in.csv"
+    src.write_text('No,研究課題名,金額,代表者\n1,"量子"コンピュータの研究,"1,234,000",山田\n'
+                   '2,"全固体電池"の""研究"","""A"" 案, 改",鈴木\n', encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out.csv"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    rows = read_csv(out)
+    assert [r[:4] for r in rows[1:]] == [["1", '"量子"コンピュータの研究', "1,234,000", "山田"],
+                                         ["2", '"全固体電池"の""研究""', '"A" 案, 改', "鈴木"]]
+    assert dict(summary.problems) == {"bad_quotes": 2} and len(rows[1]) == len(rows[0])
 
 
 def test_malformed_rows_are_kept_marked_and_counted(tmp_path: Path) -> None:

@@ -800,9 +800,10 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     def quoted(line: str) -> tuple[list[str], tuple[str, ...]]:
         """The record that starts on ``line``, which holds a quote, and ``("bad_quotes",)`` when its quotes break
         the format on that line alone: a stray quote within one line ("全固体電池"の研究, a database's TSV that never
-        quotes) is the line split at the delimiter, quotes kept, where it refused the whole file (an office's user
-        test). Not a line with an odd number of quotes, nor one with a field that opens a quote and does not close it
-        (`1,"a" b,"two⏎lines"`), whose quoted cell may run on (a review: the rest of a cell over two lines became a
+        quotes) is the line read leniently (:func:`_lenient_split`: that cell as written, cells quoted whole as the
+        csv module reads them), where it refused the whole file (an office's user test). Not a line with an odd number
+        of quotes, nor one with a field that opens a quote and does not close it (`1,"a" b,"two⏎lines"`), whose quoted
+        cell may run on (a review: the rest of a cell over two lines became a
         row of its own), nor an error past the line: where the record ends is unknown."""
         feed.pending = line
         before = reader.line_num
@@ -811,10 +812,11 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         except csv.Error as exc:
             if reader.line_num - before != 1 or line.count('"') % 2:
                 raise
-            if _ends_in_quotes(line, sep):
+            cells = _lenient_split(line.rstrip("\r\n"), sep)
+            if cells is None:
                 raise
             stray_error[0] = exc
-            return line.rstrip("\r\n").split(sep), ("bad_quotes",)
+            return cells, ("bad_quotes",)
 
     def parse(line: str) -> list[str]:
         """One record from its first line (the csv module reads on through a quoted field's line breaks)."""
@@ -927,30 +929,49 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
                  header_at=header_line, line=lambda number: header_line + number + spanned[0])
 
 
-def _ends_in_quotes(line: str, sep: str) -> bool:
-    """Whether ``line``, read leniently, ends inside a quoted field: a field opened by a quote runs to the next quote
-    that is not doubled, and text after it up to the delimiter is kept (where strict quoting stops); a quote inside
-    an unquoted field is a character. ``1,"a" b,"two`` ends inside one, ``1,"a" b,"c, d"`` does not."""
-    inside = False
-    field_start = True
+def _lenient_split(line: str, sep: str) -> list[str] | None:
+    """The fields of a line whose quotes break the format, read leniently, or None when it ends inside a quoted field
+    (``1,"a" b,"two``: the cell may run on over the next lines). A field quoted whole (``"1,234,000"``, closed right
+    before the delimiter or the end) is read as the csv module reads it, its doubled quotes single; a field with text
+    after its closing quote (``"全固体電池"の研究``) is kept as the line writes it, up to the next delimiter outside the
+    quotes; a quote inside an unquoted field is a character (a user test: a stray quote split the quoted amount after
+    it, 1,234,000, into three cells)."""
+    fields: list[str] = []
     at, end = 0, len(line)
-    while at < end:
-        char = line[at]
-        if inside:
-            if char == '"':
-                if line[at + 1 : at + 2] == '"':
-                    at += 1  # a doubled quote: one quote character in the field
-                else:
-                    inside = False
-        elif char == sep:
-            field_start = True
-            at += 1
-            continue
-        elif char == '"' and field_start:
-            inside = True
-        field_start = False
-        at += 1
-    return inside
+    while True:
+        if at < end and line[at] == '"':
+            close = at + 1
+            while True:
+                close = line.find('"', close)
+                if close < 0:
+                    return None  # the quoted field runs on past the line
+                if line[close + 1 : close + 2] == '"':
+                    close += 2
+                    continue
+                break
+            if close + 1 == end or line[close + 1] == sep:
+                fields.append(line[at + 1 : close].replace('""', '"'))
+                at = close + 1
+            else:  # text after the closing quote: the field as written, to the next delimiter (its quotes are text)
+                stop = line.find(sep, close + 1)
+                if stop < 0:
+                    fields.append(line[at:])
+                    return fields
+                fields.append(line[at:stop])
+                at = stop
+        else:
+            stop = line.find(sep, at)
+            if stop < 0:
+                fields.append(line[at:])
+                return fields
+            fields.append(line[at:stop])
+            at = stop
+        if at >= end:
+            return fields
+        at += 1  # past the delimiter
+        if at == end:
+            fields.append("")
+            return fields
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
