@@ -850,6 +850,28 @@ def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Pa
     assert "same name" not in r.stderr
 
 
+def test_summary_json_is_never_the_file_the_rows_are_redirected_to(tmp_path: Path) -> None:
+    """`screen in.csv --summary-json res.csv > res.csv` wrote the rows to res.csv, then the summary over them, exit 0
+    (a user test): refused before any work; another file for the summary is written as asked."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "calls.csv"
+    src.write_text("研究課題名\n量子コンピュータの開発\n", encoding="utf-8")
+    res = tmp_path / "res.csv"
+    with res.open("w") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "domaincheck", "screen", str(src), "--summary-json", str(res),
+                               "-q", "--lang", "en"], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == EXIT_USAGE and "standard output is redirected to" in proc.stderr, proc.stderr
+    summary = tmp_path / "summary.json"
+    with res.open("w") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "domaincheck", "screen", str(src), "--summary-json", str(summary),
+                               "-q"], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "量子コンピュータの開発" in res.read_text(encoding="utf-8-sig")
+    assert json.loads(summary.read_text(encoding="utf-8"))["rows_read"] == 1
+
+
 @pytest.mark.parametrize("where", ["-o", "--summary-json", "/dev/stdin"])
 def test_a_file_read_on_stdin_is_never_overwritten(where: str, tmp_path: Path) -> None:
     """`screen - --summary-json calls.csv < calls.csv` replaced the proposals with the summary, exit 0 (a user test):

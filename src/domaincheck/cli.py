@@ -956,7 +956,7 @@ def screen(
 def _summary_json_target(name: str | None, input_path: str, output: str | None) -> tuple[Path | None, bool]:
     """Where --summary-json goes (None: nowhere) and whether that is stdout, checked before any work, as --output
     is: never the input, never the output, a folder that exists, not stdout when the rows go there or it is closed."""
-    from .io.writers import check_output_path, check_path_given, is_stdout, same_file
+    from .io.writers import check_output_path, check_path_given, is_descriptor_file, is_stdout, same_file
 
     if name is None:
         return None, False
@@ -979,6 +979,12 @@ def _summary_json_target(name: str | None, input_path: str, output: str | None) 
         raise UsageError("--summary-json and --output name the same file", hint="choose two file names",
                          ja="--summary-json と --output が同じファイルを指しています",
                          hint_ja="別々のファイル名を指定してください")
+    if (output is None or is_stdout(output)) and is_descriptor_file(1, summary_json):
+        # `screen in.csv --summary-json res.csv > res.csv`: the summary would be written over the rows (a user test)
+        raise UsageError("--summary-json names the file standard output is redirected to, where the rows go",
+                         hint="give the summary another file name, or the rows -o FILE",
+                         ja="--summary-json が、行を書き出す標準出力のリダイレクト先と同じファイルです",
+                         hint_ja="要約には別のファイル名を指定するか、行を -o FILE に書き出してください")
     return summary_json, False
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "check_destination",
     "check_output_path",
     "check_path_given",
+    "is_descriptor_file",
     "named_os_errors",
     "neutralize",
     "number_from_text",
@@ -357,8 +358,14 @@ def _is_device(path: str | os.PathLike[str]) -> bool:
 def _is_stdin_file(path: Path) -> bool:
     """Whether ``path`` is the regular file standard input reads (``screen - < calls.csv``), compared by device and
     inode, as the file may be named any way (a link, /dev/stdin)."""
+    return is_descriptor_file(0, path)
+
+
+def is_descriptor_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` is the regular file open on descriptor ``fd`` (0: what stdin reads, 1: where stdout goes,
+    ``> res.csv``), compared by device and inode."""
     try:
-        given = os.fstat(0)
+        given = os.fstat(fd)
         if not stat.S_ISREG(given.st_mode):
             return False
         named = os.stat(path)
