@@ -4008,6 +4008,25 @@ def test_a_header_repeated_among_the_rows_is_marked_and_not_counted_as_a_proposa
     assert "列名の行の繰り返し" in r.stderr
 
 
+@pytest.mark.parametrize("title_first", [True, False])
+def test_a_header_repeated_with_a_byte_order_mark_is_marked_too(tmp_path: Path, title_first: bool) -> None:
+    """`cat a.csv b.csv` of two Excel "CSV UTF-8" exports: the second header starts with a byte-order mark, and was
+    screened as a proposal (none), counted (a user test). It is marked header_repeated, its cells kept as read."""
+    header = ["研究課題名", "代表者"] if title_first else ["No", "研究課題名"]
+    first, second = (["量子コンピュータ", "山田"], ["全固体電池", "鈴木"]) if title_first else \
+        (["1", "量子コンピュータ"], ["1", "全固体電池"])  # fmt: skip
+    parts = ["".join(",".join(r) + "\r\n" for r in (header, rows)) for rows in (first, second)]
+    src = tmp_path / "cat.csv"
+    src.write_bytes(b"".join(b"\xef\xbb\xbf" + p.encode("utf-8") for p in parts))
+    out = tmp_path / "out.csv"
+    r = run(*MIN, "screen", str(src), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    got = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [g[:2] for g in got[1:]] == [first, ["\ufeff" + header[0], header[1]], second]
+    problem = got[0].index("dc_problem")
+    assert [g[problem] for g in got[1:]] == ["", "header_repeated", ""]
+
+
 def test_a_gate_says_even_quietly_which_rows_it_could_not_judge(tmp_path: Path) -> None:
     """A scheduled `--fail-on any --quiet` run printed nothing and exited 0 while two of three rows were never
     screened (an empty title, a date in the title column: a user test). The gate still judges the rows it could

@@ -1430,8 +1430,11 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif kind is not None:
             text = None  # an Excel error value, a number, a date: not a title
             problems += (kind,)
-        elif title and title == header_title and _repeats_header(cells, plan.header, title_at):
-            text = None  # the column names again, after a page break of the export (a user test): no proposal
+        elif title and (title == header_title or (title[0] == "\ufeff" and title[1:].strip() == header_title)) \
+                and _repeats_header(cells, plan.header, title_at):  # fmt: skip
+            # the column names again, after a page break of the export (a user test), or with the byte-order mark of
+            # another export concatenated to this one (cat a.csv b.csv, a user test): no proposal
+            text = None
             problems += ("header_repeated",)
         elif title and len(title) <= 11 and title.casefold() in _TOTALS and _totals_row(cells):
             text = None  # 合計 in the title column, sums beside it: the export's footer (a review)
@@ -1540,7 +1543,8 @@ def _repeats_header(cells: Sequence[Any], header: tuple[str, ...], title_at: int
     """Whether a row whose title is the title column's name repeats the header: another named column holds its
     name too, or the header names no other column."""
     others = [i for i, name in enumerate(header) if name and i != title_at]
-    return not others or any(i < len(cells) and cell_text(cells[i]).strip() == header[i] for i in others)
+    return not others or any(i < len(cells) and cell_text(cells[i]).strip().lstrip("\ufeff") == header[i]
+                             for i in others)  # fmt: skip
 
 
 def _write_batch(writer: RowWriter, batch: _Batch, classified: _Classified, tally: _Tally, names: _Names) -> None:
