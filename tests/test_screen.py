@@ -2537,7 +2537,9 @@ def test_a_note_under_the_list_is_no_proposal(tmp_path: Path) -> None:
                ["", "※取り下げ課題を含む", ""], ["", "（注）金額は千円単位", ""], ["※この一覧は内部資料です", "", ""],
                ["2", "※印の課題は量子暗号", "鈴木"], ["3", "", "佐藤"],
                # a review: titles that start as notes do (（注…, *), alone in their rows, are proposals
-               ["", "（注射剤）の新規製剤技術とAI創薬", ""], ["", "*量子コンピュータ", ""]], "utf-8")  # fmt: skip
+               ["", "（注射剤）の新規製剤技術とAI創薬", ""], ["", "*量子コンピュータ", ""],
+               # a user test: a proposal alone in its row, its title after a note's mark, was hidden from --fail-on
+               ["", "※継続 量子暗号通信の研究", ""], ["", "※再申請 中世荘園の研究", ""]], "utf-8")  # fmt: skip
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
     with out.open(encoding="utf-8-sig", newline="") as fh:
@@ -2547,8 +2549,10 @@ def test_a_note_under_the_list_is_no_proposal(tmp_path: Path) -> None:
         ("※取り下げ課題を含む", "error", "note_row"), ("（注）金額は千円単位", "error", "note_row"),
         ("※この一覧は内部資料です", "error", "note_row"), ("※印の課題は量子暗号", "strategic", ""),
         ("3", "error", "empty_title"), ("（注射剤）の新規製剤技術とAI創薬", "strategic", ""),
-        ("*量子コンピュータ", "strategic", "")]
-    assert summary.problems == {"note_row": 5, "empty_title": 1}
+        ("*量子コンピュータ", "strategic", ""), ("※継続 量子暗号通信の研究", "strategic", ""),
+        ("※再申請 中世荘園の研究", "error", "note_row")]  # naming no area, it cannot be told from a note
+    assert summary.problems == {"note_row": 6, "empty_title": 1}
+    assert summary.verdicts == {"strategic": 5, "emerging": 0, "econsec_only": 0, "none": 0, "error": 7}
     assert summary.rows_with_problems == 1 and unjudged_rows(summary) == 1
     write_csv(src, ["研究課題名"], [["量子センサの開発"], ["※量子暗号の研究"]], "utf-8")  # one column: titles
     summary = run(tmp_path, input=str(src), output=str(out))
