@@ -372,6 +372,20 @@ def test_open_table_reports_undecodable_line_for_explicit_encoding(tmp_path: Pat
         list(table.rows)
 
 
+@pytest.mark.parametrize("encoding", [None, "utf-8-sig"])
+def test_a_decode_error_after_a_byte_order_mark_names_its_own_line(tmp_path: Path, encoding: str | None) -> None:
+    """A user test: in a UTF-8 file with a byte-order mark, a CP932 line 10 was reported as line 9, its byte offset
+    three short (the BOM decoder counts from after the mark). Line and offset count from the file's start."""
+    body = "No,研究課題名\n" + "".join(f"{i},量子\n" for i in range(1, 9))
+    bad = "9,全固体電池\n".encode("cp932")
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8") + bad)
+    offset = 3 + len(body.encode("utf-8")) + 2  # the first byte of 全
+    with pytest.raises(InputError, match=rf"line 10 \(byte offset {offset}, bytes 0x{bad[2]:02x}"), \
+            open_table(InputSource(str(path)), "csv", encoding) as table:  # fmt: skip
+        list(table.rows)
+
+
 def test_open_table_rejects_unterminated_quote(tmp_path: Path) -> None:
     """The error names the line where the unclosed quote opened, not where the reader gave up (a user test saw
     'near line 2001' for a stray quote on line 7)."""

@@ -141,8 +141,17 @@ def find_decode_error(
     codec decodes to private-use characters as failures (used by detection, not by explicit choice).
     """
     stream.seek(0)
+    named, fed = encoding, 0
+    if codecs.lookup(encoding).name == "utf-8-sig":
+        # The BOM decoder reports a failure's position in the bytes after the byte-order mark: read past the mark
+        # and decode the rest as UTF-8, so that line and offset count from the file's start (a user test: line 9
+        # for line 10, the offset 3 short)
+        if stream.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
+            fed = len(codecs.BOM_UTF8)
+        else:
+            stream.seek(0)
+        encoding = "utf-8"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    fed = 0
     lines = 0
     while True:
         chunk = stream.read(chunk_size)
@@ -155,7 +164,7 @@ def find_decode_error(
             offset = fed - len(pending) + exc.start
             before = _decode_prefix(encoding, state, chunk[: max(0, exc.start - len(pending))])
             return DecodeFailure(
-                encoding=encoding,
+                encoding=named,
                 line=lines + before.count("\n") + 1,
                 offset=offset,
                 bad_bytes=bytes(exc.object[exc.start : exc.end]),
@@ -166,7 +175,7 @@ def find_decode_error(
                 head = text[: found.start()]
                 offset = fed - len(state[0]) + len(head.encode(encoding, errors="replace"))
                 return DecodeFailure(
-                    encoding=encoding,
+                    encoding=named,
                     line=lines + head.count("\n") + 1,
                     offset=offset,
                     bad_bytes=found.group().encode(encoding, errors="replace"),
