@@ -139,6 +139,9 @@ def test_a_file_of_utf8_with_a_cp932_line_is_said_to_mix_encodings(tmp_path: Pat
 
 
 _JA_ROWS = "受付番号,研究課題名\n1,量子コンピュータの研究\n2,全固体電池の開発\n"
+_LATE_JA_ROWS = "no,title\n" + "".join(f"{n},Quantum computing study {n}\n" for n in range(3, 3003)) + \
+    "1,量子コンピュータの研究\n2,全固体電池の開発\n"  # fmt: skip
+"""Japanese rows after 90 KB of ASCII ones (a user test: only the file's first 64 KB were looked at)."""
 
 
 @pytest.mark.parametrize(("data", "given", "refused"), [
@@ -147,7 +150,9 @@ _JA_ROWS = "受付番号,研究課題名\n1,量子コンピュータの研究\n2
     (_JA_ROWS.encode("cp932"), "cp1252", "CP932/Shift_JIS Japanese"),
     (_JA_ROWS.encode("cp932"), "cp932", None), (_JA_ROWS.encode(), "utf-8", None),
     ("title\nréseau de capteurs, étude\n".encode("latin-1"), "latin-1", None),  # a Western file given as such
-    ("title\nréseau de capteurs\n".encode(), "utf-8", None), (b"title\nplain\n", "cp932", None)])  # fmt: skip
+    ("title\nréseau de capteurs\n".encode(), "utf-8", None), (b"title\nplain\n", "cp932", None),
+    (_LATE_JA_ROWS.encode(), "cp932", "UTF-8"), (_LATE_JA_ROWS.encode("cp932"), "latin-1", "CP932/Shift_JIS Japanese"),
+    (_LATE_JA_ROWS.encode("cp932"), "cp932", None)])  # fmt: skip
 def test_an_encoding_given_that_would_read_mojibake_is_refused(tmp_path: Path, data: bytes, given: str,
                                                                 refused: str | None) -> None:  # fmt: skip
     """An office's user test: --encoding cp932 on a UTF-8 file wrote 驥丞ｭ舌… with verdict none and exit 0, and

@@ -664,12 +664,36 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
     if encoding == "utf-8" and bom == "utf-8-sig":
         return "utf-8-sig"
     if bom is None:
-        head = stream.read(_SAMPLE)
+        head = _first_text_beyond_ascii(stream)
         stream.seek(0)
         wrong = _explicit_mismatch(head, encoding, explicit, name)
         if wrong is not None:
             raise wrong
     return encoding
+
+
+def _first_text_beyond_ascii(stream: BinaryIO) -> bytes:
+    """About :data:`_SAMPLE` bytes from the start of the first line that holds a byte beyond ASCII (the file's start
+    when it does, or when no line does), for :func:`_explicit_mismatch`: a file whose first 64 KB are ASCII (3,000
+    English titles, then Japanese ones) was read as mojibake with --encoding cp932 (a user test). The ASCII before it
+    is only scanned, a chunk at a time."""
+    head = stream.read(_SAMPLE)
+    if head.isascii():
+        skipped = 0
+        chunk = head
+        while chunk and chunk.isascii():
+            skipped += len(chunk)
+            chunk = stream.read(_SCAN)
+        if chunk:
+            found = _BEYOND_ASCII.search(chunk)
+            start = chunk.rfind(b"\n", 0, found.start() if found is not None else 0) + 1
+            stream.seek(skipped + start)
+            head = stream.read(_SAMPLE)
+    return head
+
+
+_SCAN = 1 << 20
+_BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 _WESTERN = frozenset(["iso8859-1", "cp1252", "iso8859-15", "cp850", "cp437", "mac-roman"])
