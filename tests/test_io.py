@@ -142,6 +142,9 @@ _JA_ROWS = "受付番号,研究課題名\n1,量子コンピュータの研究\n2
 _LATE_JA_ROWS = "no,title\n" + "".join(f"{n},Quantum computing study {n}\n" for n in range(3, 3003)) + \
     "1,量子コンピュータの研究\n2,全固体電池の開発\n"  # fmt: skip
 """Japanese rows after 90 KB of ASCII ones (a user test: only the file's first 64 KB were looked at)."""
+_STRADDLING_ROWS = "no,title\n" + "".join(f"{n},Study of topic {n}\n" for n in range(3, 3400)) + \
+    "1,Quantum study 量子コンピュータの研究と全固体電池の開発\n2,全固体電池の開発\n"  # fmt: skip
+"""The first line beyond ASCII crosses the 64 KB mark (a review: cut there, it was looked at as ASCII)."""
 
 
 @pytest.mark.parametrize(("data", "given", "refused"), [
@@ -152,7 +155,7 @@ _LATE_JA_ROWS = "no,title\n" + "".join(f"{n},Quantum computing study {n}\n" for 
     ("title\nréseau de capteurs, étude\n".encode("latin-1"), "latin-1", None),  # a Western file given as such
     ("title\nréseau de capteurs\n".encode(), "utf-8", None), (b"title\nplain\n", "cp932", None),
     (_LATE_JA_ROWS.encode(), "cp932", "UTF-8"), (_LATE_JA_ROWS.encode("cp932"), "latin-1", "CP932/Shift_JIS Japanese"),
-    (_LATE_JA_ROWS.encode("cp932"), "cp932", None)])  # fmt: skip
+    (_LATE_JA_ROWS.encode("cp932"), "cp932", None), (_STRADDLING_ROWS.encode(), "cp932", "UTF-8")])  # fmt: skip
 def test_an_encoding_given_that_would_read_mojibake_is_refused(tmp_path: Path, data: bytes, given: str,
                                                                 refused: str | None) -> None:  # fmt: skip
     """An office's user test: --encoding cp932 on a UTF-8 file wrote 驥丞ｭ舌… with verdict none and exit 0, and
@@ -322,6 +325,8 @@ def test_a_quote_that_may_open_a_cell_running_on_is_still_an_error(tmp_path: Pat
     for body in ('No,研究課題名,概要\n1,"全固体"電池の研究,"一行目\n二行目"\n2,量子,x\n',
                  # quotes even on the line, but the last field opens a cell that runs on (a review)
                  'No,研究課題名,概要,備考\n1,"全固体"電池の研究,3.5" FD,"一行目\n二行目"\n2,量子,x,y\n',
+                 # a quote opened after a stray-quoted part's text runs on too (a review)
+                 'No,size,研究課題名,備考\n1,3.5" FD,"量子"の研究 "two\nlines",2\n2,x,全固体電池の研究,y\n',
                  'No,研究課題名,概要\n1,量子コンピュータの研究,"x\n'):
         path.write_text(body, encoding="utf-8")
         with pytest.raises(InputError, match=r"malformed CSV in line 2"), \
@@ -353,6 +358,10 @@ def test_a_stray_quote_on_one_line_keeps_the_row_as_the_line_stands(tmp_path: Pa
         assert [r.number for r in rows] == [1, 2, 3, 4] and [table.line(r.number) for r in rows] == [2, 3, 4, 5]
     assert [r.problems for r in rows] == [(), ("bad_quotes",), (), ("bad_quotes",)]
     assert rows[1].cells == ["2", '"全固体電池"の研究', "b"]
+    # a later quoted part of the stray-quoted cell holds its delimiter (a review)
+    path.write_text(f'No{sep}title{sep}note\n1{sep}"量子"と"AI{sep}ロボット"の融合{sep}"x{sep} y"\n', encoding="utf-8")
+    with open_table(InputSource(str(path)), fmt) as table:
+        assert [r.cells for r in table.rows] == [["1", f'"量子"と"AI{sep}ロボット"の融合', f"x{sep} y"]]
     assert rows[2].cells == ["3", f"量子暗号{sep}通信", "c"]
     assert rows[3].cells == ["4", '"核融合"炉', *(["d, e"] if fmt == "tsv" else ["d", " e"])]
 

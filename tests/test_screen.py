@@ -2539,7 +2539,9 @@ def test_a_note_under_the_list_is_no_proposal(tmp_path: Path) -> None:
                # a review: titles that start as notes do (（注…, *), alone in their rows, are proposals
                ["", "（注射剤）の新規製剤技術とAI創薬", ""], ["", "*量子コンピュータ", ""],
                # a user test: a proposal alone in its row, its title after a note's mark, was hidden from --fail-on
-               ["", "※継続 量子暗号通信の研究", ""], ["", "※再申請 中世荘園の研究", ""]], "utf-8")  # fmt: skip
+               ["", "※継続 量子暗号通信の研究", ""], ["", "※再申請 中世荘園の研究", ""],
+               # a review: notes about the list that name a field are notes still
+               ["", "※AI関連の課題は別紙参照", ""], ["", "（注）半導体分野の課題を含む", ""]], "utf-8")  # fmt: skip
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
     with out.open(encoding="utf-8-sig", newline="") as fh:
@@ -2550,9 +2552,10 @@ def test_a_note_under_the_list_is_no_proposal(tmp_path: Path) -> None:
         ("※この一覧は内部資料です", "error", "note_row"), ("※印の課題は量子暗号", "strategic", ""),
         ("3", "error", "empty_title"), ("（注射剤）の新規製剤技術とAI創薬", "strategic", ""),
         ("*量子コンピュータ", "strategic", ""), ("※継続 量子暗号通信の研究", "strategic", ""),
-        ("※再申請 中世荘園の研究", "error", "note_row")]  # naming no area, it cannot be told from a note
-    assert summary.problems == {"note_row": 6, "empty_title": 1}
-    assert summary.verdicts == {"strategic": 5, "emerging": 0, "econsec_only": 0, "none": 0, "error": 7}
+        ("※再申請 中世荘園の研究", "error", "note_row"),  # naming no area, it cannot be told from a note
+        ("※AI関連の課題は別紙参照", "error", "note_row"), ("（注）半導体分野の課題を含む", "error", "note_row")]
+    assert summary.problems == {"note_row": 8, "empty_title": 1}
+    assert summary.verdicts == {"strategic": 5, "emerging": 0, "econsec_only": 0, "none": 0, "error": 9}
     assert summary.rows_with_problems == 1 and unjudged_rows(summary) == 1
     write_csv(src, ["研究課題名"], [["量子センサの開発"], ["※量子暗号の研究"]], "utf-8")  # one column: titles
     summary = run(tmp_path, input=str(src), output=str(out))

@@ -584,8 +584,9 @@ same matches; the Brief is kept here so that its id cannot be reused by another 
 
 
 _NAMES_MAX = 10_000  # distinct (verdict, areas, econ-security areas, programs) cells remembered
-_VERDICT_AT, _AREAS_AT, _ECONSEC_AT, _PROGRAMS_AT, _HELD_AT = map(
-    ID_COLUMNS.index, ("dc_verdict", "dc_areas", "dc_econsec", "dc_programs", "dc_held"))  # fmt: skip
+_VERDICT_AT, _TIER_AT, _AREAS_AT, _ECONSEC_AT, _PROGRAMS_AT, _HELD_AT = map(
+    ID_COLUMNS.index,
+    ("dc_verdict", "dc_primary_tier", "dc_areas", "dc_econsec", "dc_programs", "dc_held"))  # fmt: skip
 
 
 class _Names:
@@ -1320,6 +1321,9 @@ _NOTE = re.compile(r"(?:以下余白|以下空白|余白|以上|以下同じ|以
 """A note under a list, or the mark of its end (以下余白): ※…, （注）…, 注1)…, 注：…, 備考：…. Not a title that
 starts with （注射剤）, （注意…） or an asterisk (a review found them taken for notes, and their areas hidden
 from --fail-on)."""
+_NOTE_WORDS = re.compile("別紙|参照|含む|含まない|除く|除外|単位|審査|記載|一覧|課題は|分野は|については|詳細は|省略")
+"""Words of a note about the list (※量子技術分野は別途審査, （注）半導体分野の課題を含む): a row marked as a note that
+holds one stays a note, whatever areas it names (:func:`_settle_notes`)."""
 _NOTE_STARTS = frozenset("以余※(（注備")
 """The first characters of a :data:`_NOTE` (a quick test before the pattern)."""
 
@@ -1552,9 +1556,10 @@ def _repeats_header(cells: Sequence[Any], header: tuple[str, ...], title_at: int
 
 def _settle_notes(batch: _Batch, classified: _Classified) -> None:
     """Decide the rows that look like notes under the list (``note_row``, classified all the same): one whose text
-    names no area or economic-security area (verdict none, or a text the classifier refused) is a note, written as
-    a row not classified; one that names some is a proposal whose title starts with a note's mark, and loses the
-    mark. In place, before the batch is counted."""
+    names no area or economic-security area (verdict none, or a text the classifier refused), or speaks of the list
+    (:data:`_NOTE_WORDS`: ※AI関連の課題は別紙参照, a review), is a note, written as a row not classified; one that names
+    some is a proposal whose title starts with a note's mark, and loses the mark. In place, before the batch is
+    counted."""
     texts = batch.texts
     cells = classified.cells
     counts = classified.counts
@@ -1563,7 +1568,7 @@ def _settle_notes(batch: _Batch, classified: _Classified) -> None:
         if "note_row" not in problems or texts[index] is None:
             continue
         verdict = cells[index][_VERDICT_AT]
-        if verdict != "none" and index not in rejected:
+        if verdict != "none" and index not in rejected and _NOTE_WORDS.search(texts[index] or "") is None:
             kept = tuple(p for p in problems if p != "note_row")
             if kept or extra:
                 batch.notes[index] = (kept, extra)
@@ -1573,8 +1578,10 @@ def _settle_notes(batch: _Batch, classified: _Classified) -> None:
         if index in rejected:
             rejected.remove(index)  # counted as not classified already
         else:
-            held, econsec = cells[index][_HELD_AT], cells[index][_ECONSEC_AT]
-            key: _CountKey = ("none", "", (), tuple(econsec.split("|")) if econsec else (),
+            row = cells[index]
+            areas, econsec, held = row[_AREAS_AT], row[_ECONSEC_AT], row[_HELD_AT]
+            key: _CountKey = (verdict, row[_TIER_AT], tuple(areas.split("|")) if areas else (),
+                              tuple(econsec.split("|")) if econsec else (),
                               tuple(held.split("|")) if held else ())  # as _brief_cells counted it
             left = counts.get(key, 0) - 1
             if left > 0:

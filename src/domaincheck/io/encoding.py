@@ -678,18 +678,18 @@ def _first_text_beyond_ascii(stream: BinaryIO) -> bytes:
     English titles, then Japanese ones) was read as mojibake with --encoding cp932 (a user test). The ASCII before it
     is only scanned, a chunk at a time."""
     head = stream.read(_SAMPLE)
-    if head.isascii():
-        skipped = 0
-        chunk = head
-        while chunk and chunk.isascii():
-            skipped += len(chunk)
-            chunk = stream.read(_SCAN)
-        if chunk:
-            found = _BEYOND_ASCII.search(chunk)
-            start = chunk.rfind(b"\n", 0, found.start() if found is not None else 0) + 1
-            stream.seek(skipped + start)
-            head = stream.read(_SAMPLE)
-    return head
+    skipped, chunk = 0, head
+    while chunk and chunk.isascii():
+        skipped += len(chunk)
+        chunk = stream.read(_SCAN)
+    if not chunk:
+        return head  # ASCII throughout
+    found = _BEYOND_ASCII.search(chunk)
+    start = chunk.rfind(b"\n", 0, found.start() if found is not None else 0) + 1
+    if not skipped and (not start or chunk.find(b"\n", start) >= 0):
+        return head  # the line holds whole in the file's first bytes
+    stream.seek(skipped + start)  # from that line's start (one that ran past the first 64 KB was cut: a review)
+    return stream.read(_SAMPLE)
 
 
 _SCAN = 1 << 20

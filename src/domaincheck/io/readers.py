@@ -934,8 +934,9 @@ def _lenient_split(line: str, sep: str) -> list[str] | None:
     (``1,"a" b,"two``: the cell may run on over the next lines). A field quoted whole (``"1,234,000"``, closed right
     before the delimiter or the end) is read as the csv module reads it, its doubled quotes single; a field with text
     after its closing quote (``"全固体電池"の研究``) is kept as the line writes it, up to the next delimiter outside the
-    quotes; a quote inside an unquoted field is a character (a user test: a stray quote split the quoted amount after
-    it, 1,234,000, into three cells)."""
+    quotes, its later quoted parts included (``"量子"と"AI,ロボット"の融合``; None when one is not closed on the line);
+    a quote inside an unquoted field is a character (a user test: a stray quote split the quoted amount after it,
+    1,234,000, into three cells)."""
     fields: list[str] = []
     at, end = 0, len(line)
     while True:
@@ -952,13 +953,14 @@ def _lenient_split(line: str, sep: str) -> list[str] | None:
             if close + 1 == end or line[close + 1] == sep:
                 fields.append(line[at + 1 : close].replace('""', '"'))
                 at = close + 1
-            else:  # text after the closing quote: the field as written, to the next delimiter (its quotes are text)
-                stop = line.find(sep, close + 1)
-                if stop < 0:
-                    fields.append(line[at:])
-                    return fields
+            else:  # text after the closing quote: the field as written, to the next delimiter outside quotes
+                stop = _outside_quotes(line, close + 1, sep)
+                if stop is None:
+                    return None  # a quote opened after the text runs on past the line
                 fields.append(line[at:stop])
                 at = stop
+                if at == end:
+                    return fields
         else:
             stop = line.find(sep, at)
             if stop < 0:
@@ -972,6 +974,21 @@ def _lenient_split(line: str, sep: str) -> list[str] | None:
         if at == end:
             fields.append("")
             return fields
+
+
+def _outside_quotes(line: str, at: int, sep: str) -> int | None:
+    """Where the field that goes on at ``at`` (after a quoted part and some text: ``"量子"と"AI,ロボット"の融合``) ends:
+    the next delimiter outside quotes, or the line's end; None when a quote opened there is still open at the end."""
+    inside = False
+    end = len(line)
+    while at < end:
+        char = line[at]
+        if char == '"':
+            inside = not inside
+        elif char == sep and not inside:
+            return at
+        at += 1
+    return None if inside else end
 
 
 def _delimiter_context(header: list[str], fmt: str, name: str) -> Context | None:
