@@ -1446,7 +1446,7 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif title and title[0] in _NOTE_STARTS and width > 1 and _note_row(cells):
             # 以下余白, ※取り下げ課題を含む: a note under the list (an office's user test), or a proposal whose title
             # starts with a note's mark (※継続 量子暗号通信の研究, a user test: its areas were hidden from --fail-on).
-            # Classified all the same; a note is what names no area (:func:`_settle_notes`)
+            # Classified all the same; a note is what names no area or speaks of the list (:func:`_settle_notes`)
             text = title
             problems += ("note_row",)
         elif not title and not extras:
