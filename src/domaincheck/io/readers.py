@@ -803,8 +803,8 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
         quotes) is the line read leniently (:func:`_lenient_split`: that cell as written, cells quoted whole as the
         csv module reads them), where it refused the whole file (an office's user test). Not a line with an odd number
         of quotes, nor one with a field that opens a quote and does not close it (`1,"a" b,"two⏎lines"`), whose quoted
-        cell may run on (a review: the rest of a cell over two lines became a
-        row of its own), nor an error past the line: where the record ends is unknown."""
+        cell may run on (a review: the rest of a cell over two lines became a row of its own), nor an error past the
+        line: where the record ends is unknown."""
         feed.pending = line
         before = reader.line_num
         try:
@@ -959,8 +959,6 @@ def _lenient_split(line: str, sep: str) -> list[str] | None:
                     return None  # a quote opened after the text runs on past the line
                 fields.append(line[at:stop])
                 at = stop
-                if at == end:
-                    return fields
         else:
             stop = line.find(sep, at)
             if stop < 0:
