@@ -309,10 +309,14 @@ def test_a_word_is_one_piece_of_evidence_however_many_terms_spell_it(terms_class
 def test_econsec_own_terms_respect_the_reporting_score(classifier) -> None:  # type: ignore[no-untyped-def]
     """--min-score holds for an econ-security area's own terms as for an area's: a title whose areas all fall below
     it is not turned into econsec_only by the same words."""
-    default = classifier.classify("量子センサ")
+    default = classifier.classify("量子センシング")
     assert default.verdict == "strategic" and "quantum_information_science" in {e.id for e in default.econsec}
-    strict = classifier.classify("量子センサ", min_score=95)
+    strict = classifier.classify("量子センシング", min_score=95)
     assert strict.verdict == "none" and not strict.econsec
+    # 量子センサ names a sensor too, of an econ-security area no area of the title corresponds to: it stays, as
+    # test_min_score_keeps_an_econsec_area_whose_areas_have_no_term has it
+    sensor = classifier.classify("量子センサ", min_score=95)
+    assert sensor.verdict == "econsec_only" and [e.id for e in sensor.econsec] == ["surveillance_positioning_sensors"]
 
 
 def test_an_econsec_area_is_no_surer_of_a_word_than_its_areas(taxonomy) -> None:  # type: ignore[no-untyped-def]
@@ -632,6 +636,33 @@ def test_program_items_narrowed_by_technology(classifier) -> None:  # type: igno
 
     shown = show_data(classifier.taxonomy, classifier.taxonomy.area("energy_gx"))
     assert "moonshot_goal_4" in {p["id"] for p in shown["programs"]}
+
+
+def test_a_medical_technology_closes_food_and_opens_medicine(classifier) -> None:  # type: ignore[no-untyped-def]
+    """Goal 5 (food) is closed by a gene therapy's strong term though CRISPR, a breeding term, opens it; AMED-CREST
+    (medicine) follows bio_healthcare's drug, cell therapy and vaccine technologies, not breeding or cultured meat
+    (a program officer's user test)."""
+
+    def programs(title: str) -> tuple[list[str], set[str]]:
+        r = classifier.classify(title)
+        return [a.id for a in r.areas], {p.id for p in r.programs}
+
+    areas, found = programs("CRISPR-based gene therapy for sickle cell disease")
+    assert areas == ["bio_healthcare"] and "amed_crest" in found and "moonshot_goal_5" not in found
+    areas, found = programs("CRISPR-Cas9 genome editing of wheat for higher grain yield")
+    assert "bio_healthcare" in areas and "moonshot_goal_5" in found and "amed_crest" not in found
+    for title in ("ゲノム編集によるイネの耐暑性品種の育成", "培養肉の大量培養技術"):
+        areas, found = programs(title)
+        assert "bio_healthcare" in areas and "amed_crest" not in found, (title, found)
+    for title in ("iPS細胞由来心筋細胞の大量製造法", "新規抗体医薬の創出", "mRNAワクチンの製剤技術"):
+        areas, found = programs(title)
+        assert "bio_healthcare" in areas and "amed_crest" in found, (title, found)
+    # medical_drug is in AMED-CREST's focus whole; show lists the program for bio_healthcare without the narrowing
+    assert "amed_crest" in programs("低分子キナーゼ阻害剤の探索")[1]
+    from domaincheck.render import show_data
+
+    shown = show_data(classifier.taxonomy, classifier.taxonomy.area("bio_healthcare"))
+    assert "amed_crest" in {p["id"] for p in shown["programs"]}
 
 
 @given(st.one_of(st.text(alphabet="abcdefgh019 -ーアイウカキヴ漢字。", max_size=40), st.text(max_size=40)))

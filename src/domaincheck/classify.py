@@ -124,6 +124,8 @@ class _SpanFacts(NamedTuple):
     """Areas (or econ-security areas) whose exclusion the span is: a known false friend of theirs."""
     strong_technologies: tuple[str, ...] = ()
     """The technologies of the span's strong area terms (a redirect may ask for one of them)."""
+    closes: tuple[tuple[str, str], ...] = ()
+    """Narrowed links (area, program item) that the technologies of its strong area terms close."""
 
 
 class _Outcome(NamedTuple):
@@ -199,10 +201,16 @@ class Classifier:
                 crosswalk.setdefault(a, []).append((e.id, a in narrowed))
         self._crosswalk = crosswalk
         self._es_areas = {e.id: frozenset(e.crosswalk) for e in taxonomy.econsec}  # the areas each corresponds to
+        self._closes: dict[str, tuple[tuple[str, str], ...]] = {}
+        """Technology -> the narrowed links (area, program item) that its strong terms close."""
         for p in taxonomy.programs:
+            for tech in p.technologies:
+                self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], p.id))
             for item in p.items:
                 for tech in item.technologies:
                     self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], item.id))
+                for tech in item.closed_by:
+                    self._closes[tech] = (*self._closes.get(tech, ()), (tech_area[tech], item.id))
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
         # excluded area yields unless it has strong evidence from a technology the exclusion does not qualify
@@ -495,6 +503,7 @@ class Classifier:
         strong: set[str] = set()
         unconcerned: set[str] = set()
         opens: set[tuple[str, str]] = set()
+        closes: set[tuple[str, str]] = set()
         es_strong: set[str] = set()
         strong_techs: set[str] = set()
         framing = 0
@@ -517,12 +526,13 @@ class Classifier:
                 strong.add(t.target)
                 if t.technology is not None:
                     strong_techs.add(t.technology)
+                    closes.update(self._closes.get(t.technology, ()))
                 redirect = self._redirects.get(t.target)
                 if redirect is not None and t.technology not in redirect[1]:
                     unconcerned.add(t.target)
         return _SpanFacts(tuple(terms), tuple(strong), tuple(unconcerned), framing, tuple(sorted(opens)),
                           tuple(es_strong), tuple([t.target for t in targets if t.kind == EXCLUDE]),
-                          tuple(sorted(strong_techs)))  # fmt: skip
+                          tuple(sorted(strong_techs)), tuple(sorted(closes)))  # fmt: skip
 
     def _plan(self, spans: list[Span], learned: tuple[tuple[str, int], ...], doubted: int, min_score: int,
               top: int | None) -> _Plan:  # fmt: skip
@@ -560,6 +570,7 @@ class Classifier:
         strong_techs: set[str] = set()
         unconcerned: set[str] = set()
         opened: set[tuple[str, str]] = set()
+        closed: set[tuple[str, str]] = set()
         es_strong: set[str] = set()
         excluded: tuple[str, ...] = ()
         framing = 0
@@ -582,6 +593,8 @@ class Classifier:
                 strong_techs.update(facts.strong_technologies)
             if facts.opens:
                 opened.update(facts.opens)
+            if facts.closes:
+                closed.update(facts.closes)
             if facts.es_strong:
                 es_strong.update(facts.es_strong)
             if facts.excludes:
@@ -652,6 +665,8 @@ class Classifier:
             adds = tuple([(a, sc) for a, sc in learned
                           if sc > term_score.get(a, -1) and (a in term_score or a not in excluded)])  # fmt: skip
         # Only the narrowed crosswalk links of areas with terms can matter.
+        if closed:  # a gene therapy that names CRISPR is not food (Moonshot goal 5)
+            opened -= closed
         links = tuple(sorted(opened)) if opened else ()
         key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
         base = self._outcomes.get(key) or self._new_outcome(key)
@@ -756,9 +771,11 @@ class Classifier:
 _ItemRow = tuple[str, str, str, frozenset[str], frozenset[str]]
 """A program item as :func:`applicable_programs` reads it: id, names, focus areas, and those of its focus areas
 that it narrows to some of their technologies."""
-_ProgramRow = tuple[str, str, str, str, frozenset[str], tuple[str, ...], bool, bool, tuple[_ItemRow, ...]]
-"""A program as :func:`applicable_programs` reads it: id, kind, names, focus areas, tiers, whether it serves
-econ-security areas and whether that is this taxonomy's reading, items."""
+_ProgramRow = tuple[str, str, str, str, frozenset[str], frozenset[str], tuple[str, ...], bool, bool,
+                    tuple[_ItemRow, ...]]
+"""A program as :func:`applicable_programs` reads it: id, kind, names, focus areas, those of them that it narrows to
+some of their technologies, tiers, whether it serves econ-security areas and whether that is this taxonomy's
+reading, items."""
 
 
 _PROGRAM_INDEXES: dict[int, tuple[Taxonomy, tuple[_ProgramRow, ...], dict[str, int]]] = {}
@@ -784,10 +801,13 @@ def _programs_of(taxonomy: Taxonomy) -> tuple[tuple[_ProgramRow, ...], dict[str,
 
 def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
     technologies = {a.id: {t.id for t in a.technologies} for a in taxonomy.areas}
+    def narrowed(areas: tuple[str, ...], techs: tuple[str, ...]) -> frozenset[str]:
+        return frozenset([a for a in areas if not technologies[a].isdisjoint(techs)])
+
     return tuple(
-        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), p.tiers, p.econsec, p.econsec_editorial,
-         tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas),
-                frozenset([a for a in item.areas if not technologies[a].isdisjoint(item.technologies)]))
+        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), narrowed(p.focus, p.technologies), p.tiers,
+         p.econsec, p.econsec_editorial,
+         tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas), narrowed(item.areas, item.technologies))
                for item in p.items))
         for p in taxonomy.programs
     )  # fmt: skip
@@ -819,14 +839,18 @@ def applicable_programs(taxonomy: Taxonomy, hits: Sequence[tuple[str, str]], eco
     out: list[ProgramHit] = []
     index, lines = _programs_of(taxonomy)
     crosswalk_only = not econsec or set(by_terms).isdisjoint(econsec)
-    for program_id, kind, name_ja, name_en, program_focus, program_tiers, serves_econsec, read, items in index:
+    for (program_id, kind, name_ja, name_en, program_focus, focus_narrowed, program_tiers, serves_econsec, read,
+         items) in index:
         basis: tuple[str, str, tuple[str, ...]] | None = None
         if program_focus:
             # A program with a focus (AMED-CREST: medicine) applies only to its focus areas (this taxonomy's
-            # narrowing). A focus area of a tier the source ties the program to is the source's link (AMED-CREST
-            # for medical_drug, an emerging area: line 80); one of another tier is the focus's alone (editorial).
-            focus = tuple([a for a in area_ids if a in program_focus])
-            by_tier = [(a, t) for a, t in hits if a in program_focus and t in program_tiers]
+            # narrowing), and to an area it narrows to some technologies only where the title's terms name one.
+            # A focus area of a tier the source ties the program to is the source's link (AMED-CREST for
+            # medical_drug, an emerging area: line 80); one of another tier is the focus's alone (editorial).
+            in_focus = [a for a in area_ids if a in program_focus and (
+                links is None or a not in focus_narrowed or (a, program_id) in links)]
+            focus = tuple(in_focus)
+            by_tier = [(a, t) for a, t in hits if a in in_focus and t in program_tiers]
             if by_tier:
                 tier = by_tier[0][1]
                 basis = ("tier", tier, tuple([a for a, t in by_tier if t == tier]))

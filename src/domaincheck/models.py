@@ -236,6 +236,9 @@ class ProgramItem:
     """Technologies that narrow the focus: for a focus area with technologies listed here, a title is in the item's
     focus only when its evidence for that area names one of them (Moonshot goal 4, resource circulation, for a
     resource-circulation or CO2-removal title, not for every energy title)."""
+    closed_by: tuple[str, ...] = ()
+    """Technologies of a narrowed focus area whose strong terms take a title out of the item's focus even when its
+    evidence names one of :attr:`technologies` (Moonshot goal 5, food: not a gene therapy that names CRISPR)."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,9 @@ class Program:
     econsec_editorial: bool = False
     """True when its tie to the economic-security areas is this taxonomy's reading: the source ties only the
     present selection of programs for leakage-prevention measures to the 20 areas (line 336)."""
+    technologies: tuple[str, ...] = ()
+    """Technologies that narrow :attr:`focus`, as :attr:`ProgramItem.technologies` narrow an item's (AMED-CREST,
+    medicine: a drug, cell therapy or vaccine title of bio_healthcare, not a breeding one)."""
 
     def name(self, lang: str) -> str:
         """Name in ``lang``."""

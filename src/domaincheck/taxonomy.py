@@ -113,8 +113,8 @@ ECONSEC = {
     ]
 }  # fmt: skip
 ITEM = {
-    "id": str, "name_ja": str, "name_en": str, "areas": [str], "technologies": Opt([str]), "facts": Opt([STATEMENT]),
-    "source": SOURCE,
+    "id": str, "name_ja": str, "name_en": str, "areas": [str], "technologies": Opt([str]), "closed_by": Opt([str]),
+    "facts": Opt([STATEMENT]), "source": SOURCE,
 }  # fmt: skip
 PROGRAMS = {
     "programs": [
@@ -122,7 +122,7 @@ PROGRAMS = {
             "id": str, "kind": str, "name_ja": str, "name_en": str, "tiers": [str], "econsec": Opt(bool),
             "econsec_editorial": Opt(bool), "operator": Opt(TEXT), "summary": Opt(STATEMENT),
             "facts": Opt([STATEMENT]),
-            "focus": Opt([str]), "items": Opt([ITEM]), "source": SOURCE,
+            "focus": Opt([str]), "technologies": Opt([str]), "items": Opt([ITEM]), "source": SOURCE,
         }
     ]
 }  # fmt: skip
@@ -651,6 +651,15 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
                 if tech_area.get(t) not in it["areas"]:
                     yield _not_a_technology(f"{p}.items[{j}].technologies[{k}]", t, "an area in its focus",
                                             "この項目が areas に挙げる領域")
+            narrowed = {tech_area.get(t) for t in it.get("technologies", [])}
+            for k, t in enumerate(it.get("closed_by", [])):
+                if tech_area.get(t) not in narrowed:
+                    yield _not_a_technology(f"{p}.items[{j}].closed_by[{k}]", t, "an area its technologies narrow",
+                                            "この項目が technologies で絞る領域")
+        for k, t in enumerate(prog.get("technologies", [])):
+            if tech_area.get(t) not in prog.get("focus", []):
+                yield _not_a_technology(f"{p}.technologies[{k}]", t, "an area in its focus",
+                                        "このプログラムが focus に挙げる領域")
 
 
 # ---- building records --------------------------------------------------------------------------------------------
@@ -713,8 +722,9 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
             _text(p.get("operator")), _statement(p["summary"]) if p.get("summary") else None,
             _statements(p.get("facts")), tuple(p.get("focus", ())),
             tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _statements(i.get("facts")),
-                              _src(i["source"]), tuple(i.get("technologies", ()))) for i in p.get("items", ())),
-            _src(p["source"]), bool(p.get("econsec_editorial", False)),
+                              _src(i["source"]), tuple(i.get("technologies", ())), tuple(i.get("closed_by", ())))
+                  for i in p.get("items", ())),
+            _src(p["source"]), bool(p.get("econsec_editorial", False)), tuple(p.get("technologies", ())),
         )
         for p in docs["programs.yaml"]["programs"]
     )  # fmt: skip
