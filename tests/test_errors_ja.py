@@ -251,13 +251,14 @@ def test_language_in_any_case_or_as_a_locale(tmp_path: Path, value: str, lang: s
 @pytest.mark.parametrize("value", ["fr", "de_DE.UTF-8", "jap", "e"])
 def test_a_language_neither_ja_nor_en_is_refused(value: str) -> None:
     """Any other value is still a usage error, the value as given; from the variable, the variable is named. The
-    message is in the language the variable gives (English with DOMAINCHECK_LANG=en), Japanese when the variable is
-    the bad value (it names no language, and Japanese is the default)."""
+    message is in the language the variable gives (English with DOMAINCHECK_LANG=en), else in Japanese, the default,
+    and English (a user test with --lang fr could not read it)."""
     given = run(*MIN, "domains", "--lang", value, env={"DOMAINCHECK_LANG": "en"})
     assert given.exit_code == EXIT_USAGE and f"{value!r} is not one of 'ja', 'en'" in given.stderr, given.stderr
-    given = run(*MIN, "domains", "--lang", value)
+    given = run(*MIN, "domains", "--lang", value)  # no language known: Japanese, the default, and English
     assert given.exit_code == EXIT_USAGE
-    assert _squeezed(f"{value!r} は 'ja'、'en' のいずれでもありません") in _squeezed(given.stderr), given.stderr
+    assert _squeezed(f"{value!r} は 'ja'、'en' のいずれでもありません / {value!r} is not one of 'ja', 'en'") in \
+        _squeezed(given.stderr), given.stderr
     # the commands without --lang (taxonomy validate, --version) check the variable too: they ran on in Japanese
     for args in (["domains"], ["taxonomy", "validate", str(MIN_TAXONOMY)], ["--version"]):
         from_env = run(*MIN, *args, env={"DOMAINCHECK_LANG": value})

@@ -538,6 +538,9 @@ def _markdown_rows(args: list[str]) -> list[dict[str, str]]:
     r = runner.invoke(app, [*args, "--format", "markdown"])
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
+    if not lines[0].startswith("|"):  # the table's title, then a blank line
+        assert lines[1] == "", lines[:2]
+        lines = lines[2:]
     header = [c.strip() for c in lines[0].strip("|").split(" | ")]
     return [dict(zip(header, (c.strip() for c in line.strip("|").split(" | ")), strict=True)) for line in lines[2:]]
 

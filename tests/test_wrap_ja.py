@@ -30,6 +30,9 @@ def _lines(text: str, width: int) -> list[str]:
     ("[strategic|emerging|econsec|any]", 24, ["[strategic|emerging|", "econsec|any]"]),
     # a word wider than the line folds by characters
     ("abcdefghijklmnopqrstuvwxyz", 10, ["abcdefghij", "klmnopqrst", "uvwxyz"]),
+    # an amount keeps its digits together: 3,000万 broke after its comma (a user test); a comma after a word breaks
+    ("総額は3,000万円程度", 10, ["総額は", "3,000万円", "程度"]),
+    ("AI, 量子", 4, ["AI, ", "量子"]),
     ("", 10, [""]),
 ])  # fmt: skip
 def test_japanese_breaks_as_typesetting_does(text: str, width: int, lines: list[str]) -> None:

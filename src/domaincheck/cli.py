@@ -145,6 +145,11 @@ class _LangChoice(click.Choice):
             if isinstance(value, str) and not value.strip():  # set to blank: not set, as --version reads it
                 return Lang.ja.value
             self.fail(_bad_env_lang(value) if _help_lang(ctx) == "ja" else _bad_env_lang_en(value), param, ctx)
+        if ctx is not None and _help_lang(ctx) == "ja":
+            # the language asked for is unknown, and Japanese only the default: both (a user test with --lang fr
+            # got a message in Japanese alone)
+            self.fail(f"{value!r} は 'ja'、'en' のいずれでもありません / {value!r} is not one of 'ja', 'en'",
+                      param, ctx)
         return super().convert(value, param, ctx)
 
 

@@ -649,6 +649,8 @@ def write_rows(rows: list[dict[str, str]], fmt: ListFormat, out: IO[str], consol
         # of the source document start "- " (a review)
         w.writerows({k: neutralize(v) for k, v in r.items()} for r in rows)
     elif fmt is ListFormat.markdown:
+        if title:  # the table's title, above it: econsec's says that its crosswalk is this tool's reading (a user test)
+            out.write(title.replace("|", "\\|") + "\n\n")
         out.write("| " + " | ".join(cols) + " |\n")
         out.write("|" + "|".join("---" for _ in cols) + "|\n")
         for r in rows:
