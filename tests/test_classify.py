@@ -657,6 +657,16 @@ def test_a_medical_technology_closes_food_and_opens_medicine(classifier) -> None
     for title in ("iPS細胞由来心筋細胞の大量製造法", "新規抗体医薬の創出", "mRNAワクチンの製剤技術"):
         areas, found = programs(title)
         assert "bio_healthcare" in areas and "amed_crest" in found, (title, found)
+    # a review: a therapy by gene editing names a breeding term, and a medical_drug term (治療法) is medicine too,
+    # whether or not medical_drug is reported; a plant vaccine is farming
+    therapies = ("難治性膵臓がんに対する革新的な遺伝子編集治療法の開発",
+                 "In vivo base editing therapy for familial disease",
+                 "CRISPRスクリーニングによる前立腺癌の合成致死遺伝子の探索")
+    for title in therapies:
+        areas, found = programs(title)
+        assert areas == ["bio_healthcare"] and "amed_crest" in found and "moonshot_goal_5" not in found, (title, found)
+    areas, found = programs("植物ワクチンによるイネ病害抵抗性の誘導")
+    assert "moonshot_goal_5" in found and "amed_crest" not in found, found
     # medical_drug is in AMED-CREST's focus whole; show lists the program for bio_healthcare without the narrowing
     assert "amed_crest" in programs("低分子キナーゼ阻害剤の探索")[1]
     from domaincheck.render import show_data

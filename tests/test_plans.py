@@ -97,6 +97,12 @@ def test_results_share_one_program_hit_per_program_and_basis(classifier: Any) ->
     assert hits > 10 * len(seen)  # shared many times over
 
 
+def _narrowed(taxonomy: Any, areas: Any, techs: Any) -> set[str]:
+    """The areas that ``techs`` narrow: some of an area's technologies listed, not all."""
+    return {a for a in areas if 0 < sum(t.id in techs for t in taxonomy.area(a).technologies)
+            < len(taxonomy.area(a).technologies)}
+
+
 def _reference_programs(taxonomy: Any, hits: list[tuple[str, str]], econsec: list[str],
                         links: set[tuple[str, str]] | None, by_terms: list[str] | None = None
                         ) -> list[tuple[str, str | None, Any]]:  # fmt: skip
@@ -110,7 +116,7 @@ def _reference_programs(taxonomy: Any, hits: list[tuple[str, str]], econsec: lis
         basis = None
         if p.focus:  # the source's tier for a focus area of the program's tiers, else the focus (editorial)
             # a focus area narrowed to some of its technologies only where the title's links open it
-            narrowed_focus = {a for a in p.focus if any(t.id in p.technologies for t in taxonomy.area(a).technologies)}
+            narrowed_focus = _narrowed(taxonomy, p.focus, p.technologies)
             in_focus = [a for a in ids if a in p.focus
                         and (links is None or a not in narrowed_focus or (a, p.id) in links)]  # fmt: skip
             if by_tier := [(a, t) for a, t in hits if a in in_focus and t in p.tiers]:
@@ -125,8 +131,7 @@ def _reference_programs(taxonomy: Any, hits: list[tuple[str, str]], econsec: lis
             basis = ("econsec", "editorial" if editorial else "", tuple(econsec))
         items = []
         for item in p.items:
-            narrowed = {a for a in item.areas
-                        if any(t.id in item.technologies for t in taxonomy.area(a).technologies)}  # fmt: skip
+            narrowed = _narrowed(taxonomy, item.areas, item.technologies)
             matched = tuple(a for a in ids if a in item.areas
                             and (links is None or a not in narrowed or (a, item.id) in links))  # fmt: skip
             if matched:

@@ -203,14 +203,17 @@ class Classifier:
         self._es_areas = {e.id: frozenset(e.crosswalk) for e in taxonomy.econsec}  # the areas each corresponds to
         self._closes: dict[str, tuple[tuple[str, str], ...]] = {}
         """Technology -> the narrowed links (area, program item) that its strong terms close."""
+        # A listed technology opens the program or item for every area it narrows (AMED-CREST: a medical_drug term
+        # opens it for bio_healthcare too); a strong term of one an item lists in closed_by closes them all
+        # (Moonshot goal 5, food: a gene therapy that names CRISPR, a breeding term).
         for p in taxonomy.programs:
-            for tech in p.technologies:
-                self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], p.id))
-            for item in p.items:
-                for tech in item.technologies:
-                    self._opens[tech] = (*self._opens.get(tech, ()), (tech_area[tech], item.id))
-                for tech in item.closed_by:
-                    self._closes[tech] = (*self._closes.get(tech, ()), (tech_area[tech], item.id))
+            for key, areas, techs, closers in ((p.id, p.focus, p.technologies, ()),
+                                               *((i.id, i.areas, i.technologies, i.closed_by) for i in p.items)):
+                links = [(a, key) for a in sorted(narrowed_areas(taxonomy, areas, techs))]
+                for tech in techs:
+                    self._opens[tech] = (*self._opens.get(tech, ()), *links)
+                for tech in closers:
+                    self._closes[tech] = (*self._closes.get(tech, ()), *links)
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
         # excluded area yields unless it has strong evidence from a technology the exclusion does not qualify
@@ -643,7 +646,7 @@ class Classifier:
             # An econ-security area's own terms report it as an area's do, but without a second opinion on generic
             # words: at least one strong term and the reporting score. That is --min-score when the title has terms
             # of an area the econ-security area corresponds to (crosswalk): it stands with that area, so a title
-            # whose areas fall below --min-score is not made econsec_only by the same words (量子センサ). Otherwise
+            # whose areas fall below --min-score is not made econsec_only by the same words (量子センシング). Otherwise
             # the default: raising --min-score to cut weak areas must not drop a flag no area carries (one strong
             # CBRN term scores 70). Under a framing term (a study of people, society, history) none does: its terms
             # pool the vocabulary of several areas (nuclear fusion + energy), so they would outweigh the damping that
@@ -664,9 +667,9 @@ class Classifier:
             # reads ロボッ and 作物 in the very words the source rules out. A yielding one: a near miss.
             adds = tuple([(a, sc) for a, sc in learned
                           if sc > term_score.get(a, -1) and (a in term_score or a not in excluded)])  # fmt: skip
-        # Only the narrowed crosswalk links of areas with terms can matter.
         if closed:  # a gene therapy that names CRISPR is not food (Moonshot goal 5)
             opened -= closed
+        # Only the narrowed crosswalk links of areas with terms can matter.
         links = tuple(sorted(opened)) if opened else ()
         key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
         base = self._outcomes.get(key) or self._new_outcome(key)
@@ -799,16 +802,24 @@ def _programs_of(taxonomy: Taxonomy) -> tuple[tuple[_ProgramRow, ...], dict[str,
     return index, lines
 
 
-def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
-    technologies = {a.id: {t.id for t in a.technologies} for a in taxonomy.areas}
-    def narrowed(areas: tuple[str, ...], techs: tuple[str, ...]) -> frozenset[str]:
-        return frozenset([a for a in areas if not technologies[a].isdisjoint(techs)])
+def narrowed_areas(taxonomy: Taxonomy, areas: Sequence[str], techs: Collection[str]) -> frozenset[str]:
+    """Of a program's focus areas or an item's ``areas``, those that its ``techs`` narrow: some of the area's
+    technologies are listed, not all (listing them all, as AMED-CREST does medical_drug's so that their terms open
+    it for bio_healthcare, leaves the area whole)."""
+    out = []
+    for a in areas:
+        own = {t.id for t in taxonomy.area(a).technologies}
+        if not own.isdisjoint(techs) and not own <= set(techs):
+            out.append(a)
+    return frozenset(out)
 
+
+def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
     return tuple(
-        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), narrowed(p.focus, p.technologies), p.tiers,
-         p.econsec, p.econsec_editorial,
-         tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas), narrowed(item.areas, item.technologies))
-               for item in p.items))
+        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), narrowed_areas(taxonomy, p.focus, p.technologies),
+         p.tiers, p.econsec, p.econsec_editorial,
+         tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas),
+                narrowed_areas(taxonomy, item.areas, item.technologies)) for item in p.items))
         for p in taxonomy.programs
     )  # fmt: skip
 

@@ -233,12 +233,14 @@ class ProgramItem:
     source: SourceRef
     """Where it is described."""
     technologies: tuple[str, ...] = ()
-    """Technologies that narrow the focus: for a focus area with technologies listed here, a title is in the item's
-    focus only when its evidence for that area names one of them (Moonshot goal 4, resource circulation, for a
-    resource-circulation or CO2-removal title, not for every energy title)."""
+    """Technologies that narrow the focus: for a focus area with some of its technologies (not all) listed here, a
+    title is in the item's focus only when its terms name one of the listed technologies, of any of the item's
+    areas (Moonshot goal 4, resource circulation, for a resource-circulation or CO2-removal title, not for every
+    energy title)."""
     closed_by: tuple[str, ...] = ()
-    """Technologies of a narrowed focus area whose strong terms take a title out of the item's focus even when its
-    evidence names one of :attr:`technologies` (Moonshot goal 5, food: not a gene therapy that names CRISPR)."""
+    """Technologies, of any area, whose strong terms take a title out of the focus of every area the item narrows
+    even when its terms name one of :attr:`technologies` (Moonshot goal 5, food: not a gene therapy that names
+    CRISPR, a breeding term)."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,8 @@ class Program:
     present selection of programs for leakage-prevention measures to the 20 areas (line 336)."""
     technologies: tuple[str, ...] = ()
     """Technologies that narrow :attr:`focus`, as :attr:`ProgramItem.technologies` narrow an item's (AMED-CREST,
-    medicine: a drug, cell therapy or vaccine title of bio_healthcare, not a breeding one)."""
+    medicine: a bio_healthcare title that names a drug, cell or gene therapy, vaccine or medical technology, not a
+    breeding one)."""
 
     def name(self, lang: str) -> str:
         """Name in ``lang``."""

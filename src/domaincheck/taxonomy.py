@@ -651,11 +651,9 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
                 if tech_area.get(t) not in it["areas"]:
                     yield _not_a_technology(f"{p}.items[{j}].technologies[{k}]", t, "an area in its focus",
                                             "この項目が areas に挙げる領域")
-            narrowed = {tech_area.get(t) for t in it.get("technologies", [])}
             for k, t in enumerate(it.get("closed_by", [])):
-                if tech_area.get(t) not in narrowed:
-                    yield _not_a_technology(f"{p}.items[{j}].closed_by[{k}]", t, "an area its technologies narrow",
-                                            "この項目が technologies で絞る領域")
+                if t not in tech_area:
+                    yield _not_a_technology(f"{p}.items[{j}].closed_by[{k}]", t, "any area", "どの領域")
         for k, t in enumerate(prog.get("technologies", [])):
             if tech_area.get(t) not in prog.get("focus", []):
                 yield _not_a_technology(f"{p}.technologies[{k}]", t, "an area in its focus",
