@@ -12,7 +12,9 @@ import subprocess
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-MARK = re.compile(r"(<!-- run: (?P<cmd>[^\n]+?) -->\n)(?P<old>```\n.*?```\n|(?:\|[^\n]*\n)+)?", re.S)
+# The old output: a fenced block, or a Markdown table with, above it, the table's title and a blank line
+MARK = re.compile(r"(<!-- run: (?P<cmd>[^\n]+?) -->\n)(?P<old>```\n.*?```\n|(?:[^\n|<`][^\n]*\n\n)?(?:\|[^\n]*\n)+)?",
+                  re.S)
 
 
 def run(cmd: str) -> str:

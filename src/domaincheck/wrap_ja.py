@@ -23,10 +23,10 @@ bar between choices, [table|json|csv], and the slash between programs, which end
 NO_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“｟«")
 """Characters a line may not end with: opening brackets and quotes."""
 
-_UNITS = re.compile(r"[ \t]+|(?:[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]|(?<=[0-9]),(?=[0-9]))+|.", re.DOTALL)
-"""What a line is cut into: runs of spaces, Latin words (with the ASCII symbols that hold to them, and a comma
-between digits: 3,000万 broke after its comma, a user test), single characters; a line breaks only between two of
-them."""
+_UNITS = re.compile(r"[ \t]+|(?:[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))+|.", re.DOTALL)
+"""What a line is cut into: runs of spaces, Latin words (with the ASCII symbols that hold to them, and a thousands
+separator: 3,000万 broke after its comma, a user test; not the commas of a list of numbers, 12,34,56), single
+characters; a line breaks only between two of them."""
 
 
 def break_offsets(line: str, width: int) -> list[int]:
