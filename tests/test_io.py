@@ -138,6 +138,25 @@ def test_a_file_of_utf8_with_a_cp932_line_is_said_to_mix_encodings(tmp_path: Pat
         assert [r.cells for r in table.rows] == [["核融合炉"]]
 
 
+def test_a_file_of_cp932_with_utf8_lines_after_it_is_said_to_mix_encodings(tmp_path: Path) -> None:
+    """A research-security office's user test: a faculty's CP932 export followed by a UTF-8 one was read whole as
+    CP932, its UTF-8 titles as mojibake (量子… as 驥丞ｭ…, none, exit 0). Refused, naming the first UTF-8 line; a CP932
+    file of Japanese, half-width katakana and short titles is still CP932."""
+    path = tmp_path / "in.csv"
+    path.write_bytes("受付番号,研究課題名\n1,近世日本の農村社会史\n".encode("cp932")
+                     + "2,量子コンピュータ向け誤り訂正符号の研究\n3,核融合\n".encode())  # fmt: skip
+    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:
+        list(table.rows)
+    assert caught.value.message.startswith(f"{path}: mixes two encodings: CP932/Shift_JIS before line 3, and that "
+                                           "line is UTF-8"), caught.value.message
+    assert "3 行目は UTF-8 です" in caught.value.text("ja")
+    cp932 = "受付番号,研究課題名\n1,ﾃｽﾄ\n2,量子\n3,近世日本の農村社会史と全固体電池の開発\n4,AI\n"
+    path.write_bytes(cp932.encode("cp932"))
+    with open_table(InputSource(str(path)), "csv") as table:
+        titles = [r.cells[1] for r in table.rows]
+        assert table.encoding == "cp932" and titles == ["ﾃｽﾄ", "量子", "近世日本の農村社会史と全固体電池の開発", "AI"]
+
+
 _JA_ROWS = "受付番号,研究課題名\n1,量子コンピュータの研究\n2,全固体電池の開発\n"
 _LATE_JA_ROWS = "no,title\n" + "".join(f"{n},Quantum computing study {n}\n" for n in range(3, 3003)) + \
     "1,量子コンピュータの研究\n2,全固体電池の開発\n"  # fmt: skip
@@ -535,6 +554,7 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["Title [EN]", "Title [JA]"], 1, id="suffix-ja-before-en"),
         pytest.param(["番号", "研究課題名（英文）"], 1, id="suffix-english-alone"),
         pytest.param(["受付番号", "申請課題名"], 1, id="申請課題名"),
+        pytest.param(["受付番号", "申請課題名称"], 1, id="申請課題名称"),  # a user test
         pytest.param(["整理番号", "研究代表者", "課題名称"], 2, id="課題名称"),
         pytest.param(["id", "title_ja", "title_en"], 1, id="title_ja"),
         pytest.param(["Title (EN)", "Theme (area)", "Abstract"], 0, id="english-suffix-keeps-its-rank"),
@@ -719,6 +739,11 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     ("課題名非公開", True), ("（課題名非公開）", True), ("非公開課題", True), ("(課題名は非公開)", True),
     ("非公開情報の保護に関する研究", False), ("Confidential computing for cloud AI", False),
     ("別紙参照による文献管理", False),
+    # withheld with a reason, or said so (a research-security office's user test); not a title in brackets after it
+    ("非公開（特許出願予定のため）", True), ("非公開（NDA締結済）", True), ("機密（企業との共同研究のため）", True),
+    ("Confidential (patent pending)", True), ("非公開のため記載せず", True), ("Title withheld", True), ("N.A.", True),
+    ("非公開（量子暗号通信の実証）", False), ("Confidential (quantum key distribution testbed)", False),
+    ("機密保持契約の法的研究", False),
 ])  # fmt: skip
 def test_a_placeholder_for_a_title(cell: str, placeholder: bool) -> None:
     """A cell that stands for a title not given, whole or with a note in brackets after it (a user test); a title
@@ -835,6 +860,25 @@ def test_atomic_file_replaces_on_success_and_cleans_on_failure(tmp_path: Path) -
         raise KeyboardInterrupt
     assert target.read_text() == "done"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_atomic_file_keeps_the_group_and_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    """A user test: an output on a shared office folder, written again, took the user's default group."""
+    import os
+    import stat
+
+    others = [g for g in os.getgroups() if g != os.getgid()]
+    gid = others[0] if others else (1 if os.getuid() == 0 else None)
+    if gid is None:
+        pytest.skip("this user is in no second group to give the file")
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    os.chown(target, -1, gid)
+    target.chmod(0o664)
+    with atomic_file(target) as temp:
+        temp.write_text("new")
+    assert target.read_text() == "new"
+    assert (target.stat().st_gid, stat.S_IMODE(target.stat().st_mode)) == (gid, 0o664)
 
 
 def test_atomic_file_removes_its_file_when_stopped_just_after_making_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
