@@ -454,7 +454,9 @@ PLACEHOLDER_TITLES = _placeholders((
         "社外秘", "課題名非公開", "課題名は非公開", "研究課題名非公開", "非公開課題", "タイトル非公開")),
     "see english title", "see the english title", "see japanese title", "see the japanese title",
     "same as english", "same as japanese", "see attached", "see attachment", "confidential", "undisclosed",
-    "not disclosed", "withheld"))
+    "not disclosed", "withheld", "title withheld", "withheld title", "n.a.",
+    # withheld, said with its reason (a research-security office's user test)
+    "非公開のため記載せず", "非公開のため省略", "非公開につき省略", "記載せず", "記載省略"))
 """Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃) or given elsewhere or withheld
 (英文課題名参照, 別紙参照, 非公開, see English title): ``title_placeholder``, not classified as a title (a user test:
 未定 and (未入力) rows were counted as screened, found nothing); the title in the other language is read instead when
@@ -471,6 +473,15 @@ _FILLER = re.compile(r"[\s()\[\]【】〔〕<>〈〉「」『』:：、,.・]+|�
 """What a note after a placeholder may say (未定（後日提出）, TBD (to be submitted)): a status in a few words, never
 a title (仮題（深層学習による橋梁の劣化診断）, 未定（リチウム電池の診断を予定）, TBD (Quantum sensing for navigation)
 are titles, a review)."""
+_WITHHELD = frozenset(unicodedata.normalize("NFKC", word).casefold() for word in (
+    "非公開", "非開示", "公開不可", "機密", "社外秘", "課題名非公開", "課題名は非公開", "研究課題名非公開",
+    "非公開課題", "タイトル非公開", "confidential", "undisclosed", "not disclosed", "withheld", "title withheld"))
+"""Placeholders that withhold a title: after one, a note in brackets giving a reason is no title either."""
+_REASON = re.compile(r"ため|につき|予定|締結|出願|特許|契約|共同研究|秘密保持|守秘|企業|nda|patent|pending|contract|"
+                     r"agreement|proprietary|industry|partner")
+"""What a reason for withholding a title says (非公開（特許出願予定のため）, 機密（企業との共同研究のため）,
+Confidential (patent pending): a user test found them screened as titles, 該当なし, beside an English title that named
+quantum key distribution)."""
 _NOTE_AFTER = re.compile(r"\s*[(\[【〔<〈「『][^)\]】〕>〉」』]*[)\]】〕>〉」』]$")
 _DASHES = re.compile(r"[-‐‑‒–—―−ーｰ・･.…*?〃]+")
 """A run of dashes, dots or marks and nothing else (――, ・・・, −): no title."""
@@ -491,6 +502,8 @@ def is_placeholder(text: str) -> bool:
         return False
     bare = _NOTE_AFTER.sub("", folded)
     note = folded[len(bare):]
+    if bare != folded and bare in _WITHHELD and _REASON.search(note) is not None:
+        return True
     return (bare != folded and bare in PLACEHOLDER_TITLES and _STATUS.search(note) is not None
             and len(_FILLER.sub("", _STATUS.sub("", note))) <= 2)  # fmt: skip
 VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"

@@ -483,6 +483,18 @@ def _temp_name(name: str, token: str) -> str:
     return f".{name}.{token}.part"
 
 
+def _keep_owner(path: Path, was: os.stat_result) -> None:
+    """Give ``path`` the owner and group of the file it replaces, as far as this user may: a replaced file took the
+    user's default group, and colleagues sharing an office folder through the old one could lose it (a user test)."""
+    if (was.st_uid, was.st_gid) == (os.getuid(), os.getgid()) or not hasattr(os, "chown"):
+        return
+    try:
+        os.chown(path, was.st_uid, was.st_gid)
+    except OSError:  # not the owner's to give: the group alone, when this user is in it
+        with contextlib.suppress(OSError):
+            os.chown(path, -1, was.st_gid)
+
+
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it onto ``target`` on success, delete it on failure.
@@ -512,12 +524,15 @@ def atomic_file(target: Path) -> Iterator[Path]:
         os.close(fd)
         yield temp
         try:
-            mode = stat.S_IMODE(target.stat().st_mode)
+            was = target.stat()
+            mode = stat.S_IMODE(was.st_mode)
         except OSError:
-            mode = _default_mode()
+            was, mode = None, _default_mode()
         _to_disk(temp)
         try:
             os.chmod(temp, mode)
+            if was is not None:
+                _keep_owner(temp, was)
             os.replace(temp, target)
         except OSError as exc:  # an immutable or append-only file: the error names the target, not the temporary file
             raise InputError(f"{given}: cannot be replaced: {exc.strerror}",
