@@ -263,6 +263,16 @@ def test_utf8_titles_with_a_broken_byte_on_stdin_are_refused_not_classified_as_m
     assert r.stdout == ""
 
 
+def test_cp932_titles_then_utf8_ones_on_stdin_are_refused_as_mixed() -> None:
+    """CP932 lines, then UTF-8 ones (two lists put together) read as CP932 whole: the UTF-8 titles as mojibake,
+    none, exit 0 (a review); screen refused the same file. An error naming the first UTF-8 line."""
+    data = ("近世日本の農村社会史\n源氏物語の写本研究\n".encode("cp932")
+            + "量子コンピュータ向け誤り訂正符号の研究\n核融合\n".encode())  # fmt: skip
+    r = run("classify", "-", "--format", "csv", "--lang", "en", stdin=data)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "standard input mixes two encodings: CP932/Shift_JIS before line 3, and that line is UTF-8" in r.stderr
+
+
 @pytest.mark.parametrize(("fmt", "empty"), [("json", "[]\n"), ("jsonl", ""), ("csv", "title,")])
 @pytest.mark.parametrize("stdin", ["", "\n  \n"])
 def test_no_titles_on_stdin_is_an_empty_result_in_the_machine_formats(fmt: str, empty: str, stdin: str) -> None:

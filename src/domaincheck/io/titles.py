@@ -7,7 +7,15 @@ import io
 import re
 
 from ..errors import InputError
-from .encoding import broken_utf8, euc_jp_read_as_cp932, japanese_euc, sniff_bom, western_mojibake_error
+from .encoding import (
+    broken_utf8,
+    cp932_then_utf8,
+    euc_jp_read_as_cp932,
+    japanese_euc,
+    sniff_bom,
+    utf8_line,
+    western_mojibake_error,
+)
 
 LINE_END = re.compile(r"\r\n|\r|\n")
 """A line's end as editors and grep count them: a line feed, a carriage return or both (not a form feed or a line
@@ -63,6 +71,8 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                     raise InputError(f"{name} is EUC-JP only in part (an undecodable byte after its start)",
                                      ja=f"{name_ja}は途中までしか EUC-JP として読めません（読めないバイトがあります）")
                 text = euc
+            elif (later := utf8_line(io.BytesIO(data))) is not None:  # CP932 lines, then UTF-8 ones (a review)
+                raise cp932_then_utf8(name, name_ja + "は", later) from None
             elif broken_utf8(data):  # UTF-8 with a bad byte, which CP932 happened to read (as mojibake)
                 line = data[: not_utf8.start].count(b"\n") + 1
                 raise InputError(f"{name} is UTF-8 text with an invalid byte on line {line} (read as CP932, it would "
