@@ -743,7 +743,11 @@ def test_other_language_column(header: list[str], hidden: list[bool] | None, exp
     ("非公開（特許出願予定のため）", True), ("非公開（NDA締結済）", True), ("機密（企業との共同研究のため）", True),
     ("Confidential (patent pending)", True), ("非公開のため記載せず", True), ("Title withheld", True), ("N.A.", True),
     ("非公開（量子暗号通信の実証）", False), ("Confidential (quantum key distribution testbed)", False),
-    ("機密保持契約の法的研究", False),
+    ("機密保持契約の法的研究", False), ("非公開（NDA締結済）", True), ("Confidential (under NDA)", True),
+    # a title in the note that holds a reason's word (ため, 企業, nda in foundation, contract in contraction: a review)
+    ("機密（企業間データ連携のための秘密計算）", False), ("非公開（全固体電池のための固体電解質の開発）", False),
+    ("非公開（中小企業のDX推進）", False), ("Confidential (foundation models for robotics)", False),
+    ("Withheld (boundary-layer control)", False), ("Confidential (muscle contraction sensor)", False),
 ])  # fmt: skip
 def test_a_placeholder_for_a_title(cell: str, placeholder: bool) -> None:
     """A cell that stands for a title not given, whole or with a note in brackets after it (a user test); a title

@@ -477,11 +477,12 @@ _WITHHELD = frozenset(unicodedata.normalize("NFKC", word).casefold() for word in
     "非公開", "非開示", "公開不可", "機密", "社外秘", "課題名非公開", "課題名は非公開", "研究課題名非公開",
     "非公開課題", "タイトル非公開", "confidential", "undisclosed", "not disclosed", "withheld", "title withheld"))
 """Placeholders that withhold a title: after one, a note in brackets giving a reason is no title either."""
-_REASON = re.compile(r"ため|につき|予定|締結|出願|特許|契約|共同研究|秘密保持|守秘|企業|nda|patent|pending|contract|"
-                     r"agreement|proprietary|industry|partner")
+_REASON = re.compile(r"ため|につき|予定|締結済?み?|出願中?|特許|契約|共同研究|秘密保持|守秘|企業|との|(?<![a-z])(?:nda|"
+                     r"patents?|pending|contract|agreements?|proprietary|industry|partners?|under|with|application|"
+                     r"filed|due)(?![a-z])")
 """What a reason for withholding a title says (非公開（特許出願予定のため）, 機密（企業との共同研究のため）,
 Confidential (patent pending): a user test found them screened as titles, 該当なし, beside an English title that named
-quantum key distribution)."""
+quantum key distribution). A note of these words and fillers alone is a reason; with more, a title."""
 _NOTE_AFTER = re.compile(r"\s*[(\[【〔<〈「『][^)\]】〕>〉」』]*[)\]】〕>〉」』]$")
 _DASHES = re.compile(r"[-‐‑‒–—―−ーｰ・･.…*?〃]+")
 """A run of dashes, dots or marks and nothing else (――, ・・・, −): no title."""
@@ -503,7 +504,8 @@ def is_placeholder(text: str) -> bool:
     bare = _NOTE_AFTER.sub("", folded)
     note = folded[len(bare):]
     if bare != folded and bare in _WITHHELD and _REASON.search(note) is not None:
-        return True
+        # the note says nothing but a reason (機密（企業間データ連携のための秘密計算） is a title, a review)
+        return len(_FILLER.sub("", _REASON.sub("", _STATUS.sub("", note)))) <= 2
     return (bare != folded and bare in PLACEHOLDER_TITLES and _STATUS.search(note) is not None
             and len(_FILLER.sub("", _STATUS.sub("", note))) <= 2)  # fmt: skip
 VALUE_TEXT_STARTS = frozenset("0123456789+-.¥$€£令平昭大明元tTfF０１２３４５６７８９＋－．￥＄和英日jJeE(（"
