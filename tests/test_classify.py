@@ -667,6 +667,13 @@ def test_a_medical_technology_closes_food_and_opens_medicine(classifier) -> None
         assert areas == ["bio_healthcare"] and "amed_crest" in found and "moonshot_goal_5" not in found, (title, found)
     areas, found = programs("植物ワクチンによるイネ病害抵抗性の誘導")
     assert "moonshot_goal_5" in found and "amed_crest" not in found, found
+    # a second review: a support word of another area opens nothing (ウイルス of a virus-resistant rice; 微生物 of a
+    # forest's soil), and a therapy closes goal 5 for bio_healthcare alone, not for agri_food's fish farming
+    areas, found = programs("ゲノム編集によるウイルス抵抗性イネの育種")
+    assert "moonshot_goal_5" in found and "amed_crest" not in found, found
+    assert "moonshot_goal_5" not in programs("森林土壌の微生物群集解析")[1]
+    assert "moonshot_goal_5" in programs("養殖魚の疾病に対する新規治療法の開発")[1]
+    assert "moonshot_goal_5" in programs("iPS細胞由来の培養肉の開発")[1]
     # medical_drug is in AMED-CREST's focus whole; show lists the program for bio_healthcare without the narrowing
     assert "amed_crest" in programs("低分子キナーゼ阻害剤の探索")[1]
     from domaincheck.render import show_data

@@ -201,19 +201,27 @@ class Classifier:
                 crosswalk.setdefault(a, []).append((e.id, a in narrowed))
         self._crosswalk = crosswalk
         self._es_areas = {e.id: frozenset(e.crosswalk) for e in taxonomy.econsec}  # the areas each corresponds to
+        self._opens_strong: dict[str, tuple[tuple[str, str], ...]] = {}
+        """Technology -> the narrowed links (area, program or item) of other areas that its strong terms open."""
         self._closes: dict[str, tuple[tuple[str, str], ...]] = {}
         """Technology -> the narrowed links (area, program item) that its strong terms close."""
-        # A listed technology opens the program or item for every area it narrows (AMED-CREST: a medical_drug term
-        # opens it for bio_healthcare too); a strong term of one an item lists in closed_by closes them all
-        # (Moonshot goal 5, food: a gene therapy that names CRISPR, a breeding term).
+        # A listed technology's terms open the program or item for its own area; its strong terms open it for the
+        # other areas it narrows too (AMED-CREST: 治療法, a medical_drug term, opens it for bio_healthcare; not
+        # ウイルス, a support word, in a virus-resistant rice's breeding: a review). A strong term of a technology an
+        # item lists in closed_by closes it for each narrowed area that owns one of them (Moonshot goal 5, food: a
+        # gene therapy that names CRISPR, a breeding term, closes bio_healthcare, not agri_food's fish farming).
         for p in taxonomy.programs:
             for key, areas, techs, closers in ((p.id, p.focus, p.technologies, ()),
                                                *((i.id, i.areas, i.technologies, i.closed_by) for i in p.items)):
-                links = [(a, key) for a in sorted(narrowed_areas(taxonomy, areas, techs))]
+                narrows = sorted(narrowed_areas(taxonomy, areas, techs))
                 for tech in techs:
-                    self._opens[tech] = (*self._opens.get(tech, ()), *links)
+                    own = [(a, key) for a in narrows if a == tech_area[tech]]
+                    others = [(a, key) for a in narrows if a != tech_area[tech]]
+                    self._opens[tech] = (*self._opens.get(tech, ()), *own)
+                    self._opens_strong[tech] = (*self._opens_strong.get(tech, ()), *others)
+                closable = [(a, key) for a in narrows if a in {tech_area[t] for t in closers}]
                 for tech in closers:
-                    self._closes[tech] = (*self._closes.get(tech, ()), *links)
+                    self._closes[tech] = (*self._closes.get(tech, ()), *closable)
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
         # to バイオ・ヘルスケア): when the redirect area is reported on a strong term (a biologic is named), the
         # excluded area yields unless it has strong evidence from a technology the exclusion does not qualify
@@ -529,6 +537,7 @@ class Classifier:
                 strong.add(t.target)
                 if t.technology is not None:
                     strong_techs.add(t.technology)
+                    opens.update(self._opens_strong.get(t.technology, ()))
                     closes.update(self._closes.get(t.technology, ()))
                 redirect = self._redirects.get(t.target)
                 if redirect is not None and t.technology not in redirect[1]:

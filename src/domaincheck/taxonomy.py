@@ -623,6 +623,13 @@ def _qualifications(path: str, quals: list[dict[str, Any]], known: set[str], own
 
 
 def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[str, str]) -> Iterator[str]:
+    area_techs: dict[str, set[str]] = {}
+    for tech, area in tech_area.items():
+        area_techs.setdefault(area, set()).add(tech)
+
+    def narrowed(areas: list[str], techs: list[str]) -> set[str]:  # as classify.narrowed_areas reads them
+        return {a for a in areas if area_techs.get(a, set()) & set(techs) and not area_techs[a] <= set(techs)}
+
     ids: dict[str, str] = {}
     for i, prog in enumerate(programs):
         p = f"programs.yaml: programs[{i}]"
@@ -654,6 +661,12 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
             for k, t in enumerate(it.get("closed_by", [])):
                 if t not in tech_area:
                     yield _not_a_technology(f"{p}.items[{j}].closed_by[{k}]", t, "any area", "どの領域")
+            if it.get("closed_by") and not any(tech_area.get(t) in narrowed(it["areas"], it.get("technologies", []))
+                                               for t in it["closed_by"]):
+                yield Problem(f"{p}.items[{j}].closed_by: closes nothing: none of its technologies belongs to an area "
+                              "that the item's technologies narrow",
+                              f"{p}.items[{j}].closed_by: 何も閉じません: どの技術も、この項目が technologies で"
+                              "絞る領域のものではありません")  # fmt: skip
         for k, t in enumerate(prog.get("technologies", [])):
             if tech_area.get(t) not in prog.get("focus", []):
                 yield _not_a_technology(f"{p}.technologies[{k}]", t, "an area in its focus",
