@@ -116,23 +116,27 @@ def test_a_file_cut_in_the_middle_of_a_character_is_said_to_be_cut_short(tmp_pat
         assert table.encoding == "cp932" and [r.cells for r in table.rows] == [["1", "ﾃｽﾄ"]]
 
 
+def _csv_read_error(path: Path) -> InputError:
+    """The error reading the CSV file ``path`` raises (the test fails when it raises none)."""
+    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:
+        list(table.rows)
+    return caught.value
+
+
 def test_a_file_of_utf8_with_a_cp932_line_is_said_to_mix_encodings(tmp_path: Path) -> None:
     """An office's user test: a UTF-8 file with one CP932 line (two exports put together) was told of failures on
     two lines and offered EUC-JP: it is said to mix the two, naming the line."""
     path = tmp_path / "in.csv"
     path.write_bytes("受付番号,研究課題名\n1,量子コンピュータの研究\n".encode() + "2,核融合炉の設計\n".encode("cp932")
                      + "3,全固体電池\n".encode())  # fmt: skip
-    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:
-        list(table.rows)
-    assert caught.value.message.startswith(f"{path}: mixes two encodings: UTF-8 before line 3, and that line is "
-                                           "CP932/Shift_JIS"), caught.value.message
-    assert "2 つの文字コードが混ざっています" in caught.value.text("ja")
+    error = _csv_read_error(path)
+    assert error.message.startswith(f"{path}: mixes two encodings: UTF-8 before line 3, and that line is "
+                                    "CP932/Shift_JIS"), error.message
+    assert "2 つの文字コードが混ざっています" in error.text("ja")
     broken = "全固体電池の研究".encode()  # a UTF-8 line with a byte lost is no CP932 line (a review)
     path.write_bytes("受付番号,研究課題名\n1,量子コンピュータの研究\n2,".encode() + broken[:4] + broken[5:]
                      + "\n3,核融合炉の設計\n".encode("cp932"))  # fmt: skip
-    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:
-        list(table.rows)
-    assert "mixes" not in caught.value.message
+    assert "mixes" not in _csv_read_error(path).message
     path.write_bytes(b"title\n" + "核融合炉\n".encode("cp932"))  # no UTF-8 beyond ASCII before it: CP932
     with open_table(InputSource(str(path)), "csv") as table:
         assert [r.cells for r in table.rows] == [["核融合炉"]]
@@ -145,11 +149,10 @@ def test_a_file_of_cp932_with_utf8_lines_after_it_is_said_to_mix_encodings(tmp_p
     path = tmp_path / "in.csv"
     path.write_bytes("受付番号,研究課題名\n1,近世日本の農村社会史\n".encode("cp932")
                      + "2,量子コンピュータ向け誤り訂正符号の研究\n3,核融合\n".encode())  # fmt: skip
-    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:
-        list(table.rows)
-    assert caught.value.message.startswith(f"{path}: mixes two encodings: CP932/Shift_JIS before line 3, and that "
-                                           "line is UTF-8"), caught.value.message
-    assert "3 行目は UTF-8 です" in caught.value.text("ja")
+    error = _csv_read_error(path)
+    assert error.message.startswith(f"{path}: mixes two encodings: CP932/Shift_JIS before line 3, and that "
+                                    "line is UTF-8"), error.message
+    assert "3 行目は UTF-8 です" in error.text("ja")
     cp932 = "受付番号,研究課題名\n1,ﾃｽﾄ\n2,量子\n3,近世日本の農村社会史と全固体電池の開発\n4,AI\n"
     path.write_bytes(cp932.encode("cp932"))
     with open_table(InputSource(str(path)), "csv") as table:

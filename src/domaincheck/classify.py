@@ -28,6 +28,7 @@ from .models import (
     Result,
     Taxonomy,
     editorial_ids,
+    narrowed_areas,
     support_only,
 )
 from .normalize import Normalized, Quotations, around_quotations, normalize, quotations, with_quotes
@@ -210,16 +211,18 @@ class Classifier:
         # ウイルス, a support word, in a virus-resistant rice's breeding: a review). A strong term of a technology an
         # item lists in closed_by closes it for each narrowed area that owns one of them (Moonshot goal 5, food: a
         # gene therapy that names CRISPR, a breeding term, closes bio_healthcare, not agri_food's fish farming).
+        area_techs = _area_technologies(taxonomy)
         for p in taxonomy.programs:
             for key, areas, techs, closers in ((p.id, p.focus, p.technologies, ()),
                                                *((i.id, i.areas, i.technologies, i.closed_by) for i in p.items)):
-                narrows = sorted(narrowed_areas(taxonomy, areas, techs))
+                narrows = sorted(narrowed_areas(area_techs, areas, techs))
                 for tech in techs:
                     own = [(a, key) for a in narrows if a == tech_area[tech]]
                     others = [(a, key) for a in narrows if a != tech_area[tech]]
                     self._opens[tech] = (*self._opens.get(tech, ()), *own)
                     self._opens_strong[tech] = (*self._opens_strong.get(tech, ()), *others)
-                closable = [(a, key) for a in narrows if a in {tech_area[t] for t in closers}]
+                closing = {tech_area[t] for t in closers}
+                closable = [(a, key) for a in narrows if a in closing]
                 for tech in closers:
                     self._closes[tech] = (*self._closes.get(tech, ()), *closable)
         # The source's exclusions with a redirect (創薬・医療's drug technology excludes biologics, which belong
@@ -811,24 +814,18 @@ def _programs_of(taxonomy: Taxonomy) -> tuple[tuple[_ProgramRow, ...], dict[str,
     return index, lines
 
 
-def narrowed_areas(taxonomy: Taxonomy, areas: Sequence[str], techs: Collection[str]) -> frozenset[str]:
-    """Of a program's focus areas or an item's ``areas``, those that its ``techs`` narrow: some of the area's
-    technologies are listed, not all (listing them all, as AMED-CREST does medical_drug's so that their terms open
-    it for bio_healthcare, leaves the area whole)."""
-    out = []
-    for a in areas:
-        own = {t.id for t in taxonomy.area(a).technologies}
-        if not own.isdisjoint(techs) and not own <= set(techs):
-            out.append(a)
-    return frozenset(out)
+def _area_technologies(taxonomy: Taxonomy) -> dict[str, frozenset[str]]:
+    """Area id -> its technology ids, as :func:`~domaincheck.models.narrowed_areas` reads them."""
+    return {a.id: frozenset(t.id for t in a.technologies) for a in taxonomy.areas}
 
 
 def _program_index(taxonomy: Taxonomy) -> tuple[_ProgramRow, ...]:
+    area_techs = _area_technologies(taxonomy)
     return tuple(
-        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), narrowed_areas(taxonomy, p.focus, p.technologies),
+        (p.id, p.kind, p.name_ja, p.name_en, frozenset(p.focus), narrowed_areas(area_techs, p.focus, p.technologies),
          p.tiers, p.econsec, p.econsec_editorial,
          tuple((item.id, item.name_ja, item.name_en, frozenset(item.areas),
-                narrowed_areas(taxonomy, item.areas, item.technologies)) for item in p.items))
+                narrowed_areas(area_techs, item.areas, item.technologies)) for item in p.items))
         for p in taxonomy.programs
     )  # fmt: skip
 

@@ -243,6 +243,16 @@ class ProgramItem:
     CRISPR, a breeding term)."""
 
 
+def narrowed_areas(area_techs: Mapping[str, Collection[str]], areas: Iterable[str],
+                   techs: Collection[str]) -> frozenset[str]:
+    """Of a program's focus areas or an item's ``areas``, those that its ``techs`` narrow: some of the area's
+    technologies (``area_techs``: area id -> its technology ids) are listed, not all (listing them all, as AMED-CREST
+    does medical_drug's so that their terms open it for bio_healthcare, leaves the area whole)."""
+    listed = set(techs)
+    return frozenset([a for a in areas if not listed.isdisjoint(area_techs.get(a, ()))
+                      and not listed.issuperset(area_techs[a])])
+
+
 @dataclass(frozen=True)
 class Program:
     """A support program, measure, protection or promotion use named by the source."""

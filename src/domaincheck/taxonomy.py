@@ -35,6 +35,7 @@ from .models import (
     Technology,
     Text,
     Tier,
+    narrowed_areas,
 )
 from .normalize import equivalent_forms, equivalent_groups, normalize_text, spellings
 
@@ -626,10 +627,6 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
     area_techs: dict[str, set[str]] = {}
     for tech, area in tech_area.items():
         area_techs.setdefault(area, set()).add(tech)
-
-    def narrowed(areas: list[str], techs: list[str]) -> set[str]:  # as classify.narrowed_areas reads them
-        return {a for a in areas if area_techs.get(a, set()) & set(techs) and not area_techs[a] <= set(techs)}
-
     ids: dict[str, str] = {}
     for i, prog in enumerate(programs):
         p = f"programs.yaml: programs[{i}]"
@@ -661,8 +658,8 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
             for k, t in enumerate(it.get("closed_by", [])):
                 if t not in tech_area:
                     yield _not_a_technology(f"{p}.items[{j}].closed_by[{k}]", t, "any area", "どの領域")
-            if it.get("closed_by") and not any(tech_area.get(t) in narrowed(it["areas"], it.get("technologies", []))
-                                               for t in it["closed_by"]):
+            narrowed = narrowed_areas(area_techs, it["areas"], it.get("technologies", []))
+            if it.get("closed_by") and not any(tech_area.get(t) in narrowed for t in it["closed_by"]):
                 yield Problem(f"{p}.items[{j}].closed_by: closes nothing: none of its technologies belongs to an area "
                               "that the item's technologies narrow",
                               f"{p}.items[{j}].closed_by: 何も閉じません: どの技術も、この項目が technologies で"

@@ -433,6 +433,12 @@ _VALUE_TEXT = re.compile(
 _LANGUAGE_LABELS = frozenset(("和文", "英文", "日本語", "英語", "japanese", "english"))
 
 
+_WITHHELD_WORDS = ("非公開", "非開示", "公開不可", "機密", "社外秘", "課題名非公開", "課題名は非公開",
+                   "研究課題名非公開", "非公開課題", "タイトル非公開")
+_WITHHELD_WORDS_EN = ("confidential", "undisclosed", "not disclosed", "withheld", "title withheld")
+"""Words that withhold a title (a placeholder, :data:`PLACEHOLDER_TITLES`; a reason may follow it, :data:`_REASON`)."""
+
+
 def _placeholders(words: tuple[str, ...]) -> frozenset[str]:
     """``words``, bare and in brackets, as :func:`is_placeholder` folds a cell (NFKC, case folded)."""
     wraps = ("", "()", "（）", "[]", "【】", "<>", "＜＞", "〈〉", "「」", "『』")
@@ -450,11 +456,10 @@ PLACEHOLDER_TITLES = _placeholders((
     *(f"{mark}{word}" for mark in ("", "※", "＊", "*") for word in (
         "英文課題名参照", "英文課題名を参照", "英文タイトル参照", "英文参照", "英文を参照", "英文に同じ", "英文と同じ",
         "和文課題名参照", "和文課題名を参照", "和文参照", "和文を参照", "和文に同じ", "和文と同じ", "別紙参照",
-        "別紙を参照", "別紙のとおり", "別紙の通り", "別添参照", "別添のとおり", "非公開", "非開示", "公開不可", "機密",
-        "社外秘", "課題名非公開", "課題名は非公開", "研究課題名非公開", "非公開課題", "タイトル非公開")),
+        "別紙を参照", "別紙のとおり", "別紙の通り", "別添参照", "別添のとおり", *_WITHHELD_WORDS)),
     "see english title", "see the english title", "see japanese title", "see the japanese title",
-    "same as english", "same as japanese", "see attached", "see attachment", "confidential", "undisclosed",
-    "not disclosed", "withheld", "title withheld", "withheld title", "n.a.",
+    "same as english", "same as japanese", "see attached", "see attachment", *_WITHHELD_WORDS_EN, "withheld title",
+    "n.a.",
     # withheld, said with its reason (a research-security office's user test)
     "非公開のため記載せず", "非公開のため省略", "非公開につき省略", "記載せず", "記載省略"))
 """Cells that stand for a title not given (未定, なし, (未入力), TBD, －, 〃) or given elsewhere or withheld
@@ -473,9 +478,8 @@ _FILLER = re.compile(r"[\s()\[\]【】〔〕<>〈〉「」『』:：、,.・]+|�
 """What a note after a placeholder may say (未定（後日提出）, TBD (to be submitted)): a status in a few words, never
 a title (仮題（深層学習による橋梁の劣化診断）, 未定（リチウム電池の診断を予定）, TBD (Quantum sensing for navigation)
 are titles, a review)."""
-_WITHHELD = frozenset(unicodedata.normalize("NFKC", word).casefold() for word in (
-    "非公開", "非開示", "公開不可", "機密", "社外秘", "課題名非公開", "課題名は非公開", "研究課題名非公開",
-    "非公開課題", "タイトル非公開", "confidential", "undisclosed", "not disclosed", "withheld", "title withheld"))
+_WITHHELD = frozenset(unicodedata.normalize("NFKC", word).casefold() for word in (*_WITHHELD_WORDS,
+                                                                                   *_WITHHELD_WORDS_EN))
 """Placeholders that withhold a title: after one, a note in brackets giving a reason is no title either."""
 _REASON = re.compile(r"ため|につき|予定|締結済?み?|出願中?|特許|契約|共同研究|秘密保持|守秘|企業|との|(?<![a-z])(?:nda|"
                      r"patents?|pending|contract|agreements?|proprietary|industry|partners?|under|with|application|"
