@@ -772,6 +772,24 @@ def test_a_column_named_without_its_suffix_is_suggested() -> None:
     assert caught.value.hint == "give a column name or a 1-based column number"
 
 
+@pytest.mark.parametrize(("header", "spec", "meant"), [
+    (["研究課題名称", "代表者"], "課題名", "'研究課題名称'"),  # a shortened name (a user test)
+    (["Project Titel", "PI"], "titel", "'Project Titel'"),  # a part of the name
+    (["Project Titel", "PI"], "title", "'Project Titel'"),  # a part, misspelt
+    (["No", "Titles", "Abstract"], "title", "'Titles'"),  # spelt alike
+])
+def test_a_column_name_near_the_one_given_is_suggested(header: list[str], spec: str, meant: str) -> None:
+    """--column with a name the header lacks but a column resembles: the hint asks whether that one was meant, in
+    both languages; a name that nothing resembles gets the plain hint."""
+    with pytest.raises(InputError) as caught:
+        resolve_column(header, spec, role="title column")
+    assert caught.value.hint == f"did you mean {meant}? Give the whole name, or the column's number"
+    assert f"{meant} のことですか？" in str(caught.value.hint_text("ja"))
+    with pytest.raises(InputError) as caught:
+        resolve_column(header, "キーワード")
+    assert caught.value.hint == "give a column name or a 1-based column number"
+
+
 def test_resolve_column_by_name_normalised_name_and_index() -> None:
     header = ["番号", "研究課題名", "Abstract"]
     assert resolve_column(header, "研究課題名") == 1

@@ -383,15 +383,34 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
                 if key and _SUFFIX.sub("", _undecorated(normalize_column_name(name))) == key]
     hint = JSONL_HINT if jsonl else "give a column name or a 1-based column number"
     hint_ja = JSONL_HINT_JA if jsonl else "列名か、1 から数えた列番号を指定してください"
-    if suffixed and not jsonl:
-        hint = f"did you mean {' or '.join(suffixed)}? Give the whole name, or the column's number"
-        hint_ja = f"{' か '.join(suffixed)} のことですか？ 列名全体か、列番号を指定してください"
+    near = suffixed or ([] if jsonl else _near_names(header, key))
+    if near and not jsonl:
+        hint = f"did you mean {' or '.join(near)}? Give the whole name, or the column's number"
+        hint_ja = f"{' か '.join(near)} のことですか？ 列名全体か、列番号を指定してください"
     raise InputError(
         f"{role} {quoted(spec)} not found; columns found: {describe_columns(header)}",
         hint=hint,
         ja=f"{_ROLES_JA.get(role, role)} {quoted(spec)} が見つかりません。見つかった列: {describe_columns(header)}",
         hint_ja=hint_ja,
     )
+
+
+def _near_names(header: Sequence[str], key: str, most: int = 3) -> list[str]:
+    """Quoted names of the columns a mistyped or shortened ``key`` (normalised) may have meant, in the header's
+    order: a name holding it or held by it (課題名 for 研究課題名称, a user test), or spelt alike (rapidfuzz's ratio
+    at least 75, titel for title; or a part of the longer at least 80 alike, title for Project Titel). At most
+    ``most``; none for an empty key."""
+    if not key:
+        return []
+    from rapidfuzz import fuzz  # only on this error's path
+
+    near = []
+    for name in header:
+        other = normalize_column_name(name)
+        if other and (key in other or (len(other) > 1 and other in key) or fuzz.ratio(key, other) >= 75
+                      or (min(len(key), len(other)) > 3 and fuzz.partial_ratio(key, other) >= 80)):
+            near.append(quoted(name))
+    return near[:most]
 
 
 def describe_columns(header: Sequence[str]) -> str:
