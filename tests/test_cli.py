@@ -1359,7 +1359,7 @@ def test_evaluate_says_what_it_read_and_what_it_left(tmp_path: Path) -> None:
                                "repeated_headers": []}  # fmt: skip
     assert "読んだもの: シート '一般枠'、タイトル列 '研究課題名'、ラベル列 '正解ラベル'、見出し行 2" in r.stderr
     assert "シート '若手枠' にもタイトル列がありますが、読んでいません" in r.stderr and "それぞれ評価して" in r.stderr
-    assert "列 'ラベル'（2 列目） もラベル列になりえますが、読んだのは '正解ラベル'（3 列目） です" in r.stderr
+    assert "列 'ラベル'（2 列目）もラベル列になりえますが、読んだのは '正解ラベル'（3 列目）です" in r.stderr
 
 
 def test_evaluate_skips_the_column_names_repeated_where_files_were_joined(tmp_path: Path) -> None:
@@ -3054,6 +3054,11 @@ def test_the_no_title_warnings_say_what_is_wrong(tmp_path: Path) -> None:
         "like the title column" in r.stderr, r.stderr  # fmt: skip
     summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert (summary["title_column_suggested"], summary["title_column_suggested_index"]) == ("研究課題名", 1)
+    # and in Japanese, without the space an English join leaves after a full-width bracket (a user test)
+    r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "2", "--quiet")
+    said = r.stderr.replace("\n", "")
+    assert "タイトル列に '研究課題名'（2 列目）を指定しましたが、列 '研究課題名'（1 列目）がタイトル列のようです" \
+        in said, said  # fmt: skip
 
 
 def test_screen_warns_when_no_row_could_be_classified(tmp_path: Path) -> None:
@@ -4370,6 +4375,59 @@ def test_a_screened_file_screened_again_gives_the_same_results(tmp_path: Path) -
     assert r.exit_code == 0, r.stderr
     twice = list(csv.reader(again.read_text(encoding="utf-8-sig").splitlines()))
     assert twice == once  # the cells as they were; the result columns replaced by the same results
+
+
+def test_a_screened_jsonl_file_screened_again_gives_the_same_objects(tmp_path: Path) -> None:
+    """Screened again, a JSONL output nested the old results (verdict, areas …) in the new record's fields, without a
+    word (a user test). Each record is read as the input record under its fields: the same objects come out, and the
+    warning names the results replaced, as for a CSV's result columns."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["番号", "研究課題名"], ["1", "量子コンピュータの誤り訂正"], ["2", "源氏物語の研究"],
+                     ["3", "全固体電池の界面設計"]])  # fmt: skip
+    first, again = tmp_path / "first.jsonl", tmp_path / "again.jsonl"
+    assert run("screen", str(src), "-o", str(first), "-q").exit_code == 0
+    r = run("screen", "--lang", "en", str(first), "-o", str(again), "-q")
+    assert r.exit_code == 0, r.stderr
+    once = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    twice = [json.loads(line) for line in again.read_text(encoding="utf-8").splitlines()]
+    titles = ["量子コンピュータの誤り訂正", "源氏物語の研究", "全固体電池の界面設計"]
+    assert [o["fields"] for o in twice] == [{"番号": str(n), "研究課題名": t} for n, t in enumerate(titles, 1)]
+    assert twice == once and once[0]["verdict"] == "strategic"
+    said = r.stderr.replace("\n", " ")
+    assert "the input has result columns of an earlier screen (row, title, verdict" in said, said
+    # a key added to the output since (a reviewer's labels) stays with its record and is not called a result
+    first.write_text("".join(json.dumps({**o, "labels": "none"}, ensure_ascii=False) + "\n" for o in once),
+                     encoding="utf-8")
+    r = run("screen", "--lang", "en", str(first), "-o", str(again), "-q")
+    twice = [json.loads(line) for line in again.read_text(encoding="utf-8").splitlines()]
+    assert [o["fields"]["labels"] for o in twice] == ["none"] * 3 and "labels" not in r.stderr, r.stderr
+    assert [o["areas"] for o in twice] == [o["areas"] for o in once]
+    # a record that only looks like one (no object under fields) is read as it is
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"title": "量子センサ", "verdict": "ok", "areas": "x", "fields": "memo"}) + "\n",
+                   encoding="utf-8")
+    r = run("screen", str(odd), "-o", str(tmp_path / "odd_out.jsonl"), "-q")
+    out = json.loads((tmp_path / "odd_out.jsonl").read_text(encoding="utf-8"))
+    assert r.exit_code == 0 and out["fields"]["fields"] == "memo" and "以前のスクリーニング結果" not in r.stderr
+
+
+def test_screen_names_the_primary_area_that_classify_names(tmp_path: Path) -> None:
+    """screen's primary area is classify's (the first of the ranking): it took the highest score, so a model-only
+    area outranked the term the title names (トリチウム回収システム: energy_gx, where classify said fusion; a
+    review)."""
+    from domaincheck import Classifier
+
+    titles = ["トリチウム回収システム"] + [row["title"] for path in sorted(EVAL_DIR.glob("heldout_[fhi].csv"))
+                                         for row in csv.DictReader(path.open(encoding="utf-8"))]  # fmt: skip
+    src, out = tmp_path / "call.csv", tmp_path / "out.csv"
+    _write_csv(src, [["title"], *[[t] for t in titles]])
+    assert run("screen", str(src), "-o", str(out), "-q").exit_code == 0
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    classifier = Classifier.load()
+    want = [getattr(classifier.classify(t).primary, "id", "") for t in titles]
+    assert [r["dc_primary_area"] for r in rows] == want
+    assert rows[0]["dc_primary_area"] == "fusion" and rows[0]["dc_areas"] == "fusion|energy_gx"
 
 
 def test_a_language_is_named_by_its_name_or_three_letter_code_too() -> None:

@@ -438,6 +438,20 @@ def _hint(stderr: str) -> str:
     return next(line for line in stderr.splitlines() if line.startswith(("Hint:", "ヒント:")))
 
 
+def test_a_file_with_one_damaged_line_is_told_to_mend_that_line(tmp_path: Path) -> None:
+    """A CP932 export whose 32nd line holds bytes no encoding reads was told to pass --encoding euc-jp (a user test):
+    thirty lines read as CP932 say the file is CP932 with a damaged line, and the hint names it."""
+    rows = "title\n" + "".join(f"量子コンピュータの研究その{i}\n" for i in range(30))
+    src = tmp_path / "call.csv"
+    src.write_bytes(rows.encode("cp932") + b"\x81\x20bad\n" + "全固体電池\n".encode("cp932"))
+    ja, en = _both([*MIN, "screen", str(src)])
+    assert ja.exit_code == en.exit_code == EXIT_ERROR
+    assert _hint(en.stderr).startswith("Hint: mend line 32 (the lines before it read as CP932/Shift_JIS)"), en.stderr
+    assert _hint(ja.stderr).startswith("ヒント: 32 行目を直してください（その前の行は CP932/Shift_JIS として読めます）")
+    src.write_bytes(rows.encode("cp932").replace(b"\n", b"\r\n", 31) + b"\x81\x20bad\r\n")  # CRLF alike
+    assert "mend line 32" in _hint(run(*MIN, "screen", str(src), "--lang", "en").stderr)
+
+
 def test_an_undecodable_file_s_hint_suggests_encodings_not_yet_tried(tmp_path: Path) -> None:
     """An EUC-JP file failed detection (UTF-8, then CP932) with a hint to pass `--encoding cp932`, the encoding that
     had just failed. The hint names the likely ones not tried, in each language: EUC-JP, and UTF-16 first for a

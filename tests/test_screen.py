@@ -1164,8 +1164,8 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
     rows = [dict(zip(RESULT_COLUMNS, r[1:], strict=True)) for r in read_csv(out)[1:]]
     assert rows[0] == {
         "dc_verdict": "strategic",
-        "dc_primary_area": "quantum",  # 72.9 counts as 72, above "61"
-        "dc_primary_tier": "strategic",
+        "dc_primary_area": "strategic",  # the first area, as the contract lists them best first (not the top score)
+        "dc_primary_tier": "emerging",
         "dc_areas": "strategic|quantum",
         "dc_scores": "61|72",
         "dc_econsec": "space_tech",
@@ -1184,11 +1184,11 @@ def test_results_of_any_value_type_give_the_same_cells(tmp_path: Path) -> None:
         "dc_editorial_programs": "",
     }
     assert [r["dc_near_misses"] for r in rows[1:]] == ["", "", ""]
-    assert rows[1]["dc_primary_area"] == "quantum" and rows[1]["dc_scores"] == "55|80"
+    assert rows[1]["dc_primary_area"] == "ocean" and rows[1]["dc_scores"] == "55|80"
     assert rows[1]["dc_terms"] == "sea|qubit"
     assert [r["dc_programs"] for r in rows[1:]] == ["moonshot_6|k_program", "p1", "moonshot_6|k_program"]
     assert summary.areas == {"quantum": 4, "ocean": 3, "strategic": 1}
-    assert summary.tiers == {"emerging": 0, "strategic": 4}  # both tiers always, for scripts
+    assert summary.tiers == {"emerging": 4, "strategic": 0}  # both tiers always, for scripts
     assert list(summary.tiers) == ["strategic", "emerging"]  # in the verdicts' order (a user test)
     assert summary.econsec == {"space_tech": 4} and summary.rows_with_econsec == 4
 
@@ -2609,6 +2609,32 @@ def test_a_dos_end_of_file_mark_is_no_row(tmp_path: Path) -> None:
     records.write_bytes('{"title": "量子センサ"}\r\n'.encode() + b"\x1a")
     summary = run(tmp_path, input=str(records), output=str(tmp_path / "out.jsonl"))
     assert summary.rows_read == 1 and summary.problems == {}
+    # the mark right after the last record, with no line break: not part of its last cell (a user test)
+
+    def screened(data: bytes, read: str, **options: Any) -> tuple[Summary, list[str]]:
+        """Screen ``data``; the summary and the output's cells of the column ``read``."""
+        src.write_bytes(data)
+        summary = run(tmp_path, input=str(src), output=str(out), **options)
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            return summary, [r[read] for r in csv.DictReader(fh)]
+
+    summary, cells = screened("研究課題名,番号\r\n量子センサ,1\r\n海洋観測,2".encode("cp932") + b"\x1a", "番号")
+    assert cells == ["1", "2"] and summary.rows_read == 2
+    records.write_bytes('{"title": "量子センサ"}\r\n{"title": "海洋観測"}'.encode() + b"\x1a")
+    summary = run(tmp_path, input=str(records), output=str(tmp_path / "out.jsonl"))
+    assert summary.rows_read == 2 and summary.problems == {}
+    # nor of a quoted last cell; a mark inside a line is data, kept (a review)
+    summary, cells = screened("研究課題名,番号\r\n量子センサ,a\x1a\r\n海洋観測,\"2\"".encode("cp932") + b"\x1a", "番号")
+    assert cells == ["a\x1a", "2"] and summary.problems == {}
+    # a header alone with the mark after it is a header with no rows; so is one whose first row names no title
+    # column and whose title column is looked for below it (--column 2, the read-ahead)
+    assert screened("研究課題名".encode("cp932") + b"\x1a", "研究課題名")[0].rows_read == 0
+    summary, cells = screened("番号,課題,備考\r\n1,量子センサ,memo".encode("cp932") + b"\x1a", "備考", column="2")
+    assert cells == ["memo"] and summary.problems == {}
+    # a file of marks alone is empty: no header named '\x1a'
+    src.write_bytes(b"\x1a")
+    with pytest.raises(InputError, match=r"the input is empty \(no header row\)"):
+        run(tmp_path, input=str(src), output=str(tmp_path / "none.csv"))
 
 
 def test_jsonl_keywords_in_a_list_are_read(tmp_path: Path) -> None:

@@ -705,9 +705,15 @@ class Classifier:
         hits = _term_hits(scored, min_score, yielded, held)
         lifted = {a for a, _ in adds}  # the model's score is the area's, reported or not
         added = {a for a, sc in adds if sc >= min_score and a not in yielded}
+        found = {a for a, _, _ in scored if a not in held}  # areas the terms found (at any score)
         if added:
+            # An area the model alone found ranks after the areas the terms report at the default reporting score,
+            # whatever its score: the primary area is one the title names (トリチウム回収 is fusion's term; the model
+            # reads トリチウム as energy's). Not after a term area below that score, which a lower --min-score shows:
+            # lowering it must not change which area comes first.
+            named = {a for a, sc, _ in scored if sc >= REPORT_AT and a not in held}
             hits = [h for h in hits if h[0] not in added] + [(a, sc, band_of(sc)) for a, sc in adds if a in added]
-            hits.sort(key=self._rank)
+            hits.sort(key=lambda h: (h[0] not in named, -h[1], order[h[0]].order))
         near = [h for h in scored if (h[1] < min_score or h[0] in yielded or h[0] in held) and h[0] not in lifted]
         if len(added) < len(lifted):
             near = sorted(near + [(a, sc, band_of(sc)) for a, sc in adds if a not in added], key=self._rank)
@@ -720,7 +726,7 @@ class Classifier:
         reported = {h[0] for h in hits}
         withheld = any(sc >= min_score and a not in reported for a, sc, _ in scored)
         # Of the model's areas, those the terms report too (the model's score is higher) and those it adds.
-        rescored = {a for a, _, _ in scored if a not in held} & added  # the terms found it too (at any score)
+        rescored = found & added  # the terms found it too
         skey = (tuple([h[0] for h in hits]), reached, links, withheld, frozenset(added - rescored),
                 frozenset(rescored), held, yielded, tuple(cut_ids), bool(scored), top)  # fmt: skip
         structure = self._structures.get(skey)

@@ -656,7 +656,9 @@ class Result(NamedTuple):
 
     @property
     def primary(self) -> AreaHit | None:
-        """The best area, if any."""
+        """The first area of the ranking, if any: the best-scoring area the title's terms report at the default
+        score (50), else the best-scoring one (an area the learned model added, or lifted from a lower term score,
+        comes after those the terms report, whatever the scores)."""
         return self.areas[0] if self.areas else None
 
     def to_dict(self) -> dict[str, Any]:

@@ -1664,7 +1664,7 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     for verdict, n in summary.verdicts.items():
         t.add_row(w["verdict"].format(named(verdict)), f"{n:,}")
     for tier, n in summary.tiers.items():
-        # The verdict counts a row by its highest tier; this, by the tier of its primary (best-scoring) area.
+        # The verdict counts a row by its highest tier; this, by the tier of its primary area (the first reported).
         t.add_row(w["primary"].format(named(tier)), f"{n:,}")
     for area, n in summary.areas.items():
         t.add_row(w["area"].format(named(area)), f"{n:,}")
@@ -1962,7 +1962,7 @@ def evaluation_input(read: Labelled, console: Console, lang: str = "en") -> None
         if ja:
             names = "、".join(f"{_visible(c)!r}（{n} 列目）" for c, n in read.other_labels_columns)
             used = f"{_visible(read.labels_column)!r}（{read.labels_column_number} 列目）"
-            text = f"列 {names} もラベル列になりえますが、読んだのは {used} です: 別の列は --labels-column で指定します"
+            text = f"列 {names}もラベル列になりえますが、読んだのは {used}です: 別の列は --labels-column で指定します"
         else:
             names = ", ".join(f"{_visible(c)!r} (column {n})" for c, n in read.other_labels_columns)
             used = f"{_visible(read.labels_column)!r} (column {read.labels_column_number})"
@@ -2013,13 +2013,15 @@ def doubtful_title_column_warning(summary: Summary, console: Console, lang: str 
     column = repr(_visible(summary.title_column))
     other = summary.title_column_suggested
     median = summary.title_median_chars
+    sep = " "  # before a particle, none after a full-width bracket: '研究課題名'（1 列目）を
     if other is not None:
         if other == summary.title_column:  # two columns of one name: their numbers tell them apart
             number = getattr(summary, "title_column_suggested_index", None)
             column = f"{column}（{summary.title_column_index} 列目）" if ja else \
                 f"{column} (column {summary.title_column_index})"  # fmt: skip
+            sep = ""
             named = f"{_visible(other)!r}（{number} 列目）" if ja else f"{_visible(other)!r} (column {number})"
-            why = f"列 {named} がタイトル列のようです" if ja else f"the column {named} looks like the title column"
+            why = f"列 {named}がタイトル列のようです" if ja else f"the column {named} looks like the title column"
         else:
             why = (f"列 {_visible(other)!r} がタイトル列のようです" if ja
                    else f"the column {_visible(other)!r} looks like the title column")
@@ -2033,15 +2035,15 @@ def doubtful_title_column_warning(summary: Summary, console: Console, lang: str 
                 else f" (its cells are short for titles: median {median} characters over the first rows)")
     nothing = _nothing_found(summary)
     if detected:  # short, and another column named as titles are (doubtful_title_column): both said, in order
-        text = (f"どの行にも領域が見つかりませんでした。タイトル列として {column} を自動検出しましたが、その列の値は"
-                f"タイトルには短く（先頭のタイトルの長さの中央値 {median} 文字）、列 {_visible(other or '')!r} が"
-                "タイトル列のようです: タイトルの列を --column で指定してください" if ja
+        text = (f"どの行にも領域が見つかりませんでした。タイトル列として {column}{sep}を自動検出しましたが、"
+                f"その列の値はタイトルには短く（先頭のタイトルの長さの中央値 {median} 文字）、"
+                f"列 {_visible(other or '')!r} がタイトル列のようです: タイトルの列を --column で指定してください" if ja
                 else f"no row matched any area; {column} was detected as the title column, but its cells are short "
                 f"for titles (median {median} characters over the first rows), and the column "
                 f"{_visible(other or '')!r} looks like the title column: name the title column with --column")
     else:
-        text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column} を指定しましたが、"
-                f"{why}: --column を確かめてください" if ja
+        text = (f"{'どの行にも領域が見つかりませんでした。' if nothing else ''}タイトル列に {column}{sep}を指定しまし"
+                f"たが、{why}: --column を確かめてください" if ja
                 else f"{'no row matched any area; ' if nothing else ''}{column} was given as the title column, but "
                 f"{why}: check --column")  # fmt: skip
     _warn(console, text, lang)

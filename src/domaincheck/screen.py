@@ -558,7 +558,8 @@ def _result_cells(result: _ResultLike) -> tuple[_Cells, _CountKey]:
 
 
 def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
-    """Result cells and count key of a Brief: the first highest-scoring area is the primary one."""
+    """Result cells and count key of a Brief: its first area is the primary one, as :attr:`Result.primary` (areas
+    are listed best first; an area the terms alone would not report comes after those they would)."""
     areas = brief.areas
     econsec = brief.econsec
     near = "|".join([f"{a}:{score}" for a, score in brief.near]) if brief.near else ""
@@ -569,9 +570,8 @@ def _brief_cells(brief: Brief) -> tuple[_Cells, _CountKey]:
                 "", "|".join(brief.held), near, editorial), (brief.verdict, "", (), econsec, brief.held)  # fmt: skip
     ids = tuple(a[0] for a in areas)
     scores = [a[2] for a in areas]
-    best = scores.index(max(scores))
-    tier = areas[best][1]
-    cells = (brief.verdict, ids[best], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
+    tier = areas[0][1]
+    cells = (brief.verdict, ids[0], tier, "|".join(ids), "|".join(map(str, scores)), "|".join(econsec),
              "|".join(brief.programs), "|".join(brief.terms), "|".join(brief.learned), "", "|".join(brief.held), near,
              editorial)  # fmt: skip
     return cells, (brief.verdict, tier, ids, econsec, brief.held)
@@ -1048,7 +1048,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         title_column_detected=run.detected,
         extra_columns=tuple(header_names[i] for i in plan.extras),
         title_column_other_language=None if plan.other is None else header_names[plan.other],
-        replaced_columns=tuple(n for n in header_names if n in RESULT_COLUMNS),
+        replaced_columns=tuple(n for n in header_names if n in RESULT_COLUMNS) + table.previous_results,
         rows_read=tally.rows_read,
         rows_written=tally.rows_written,
         blank_rows_skipped=run.blank,

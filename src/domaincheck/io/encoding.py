@@ -237,14 +237,28 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     others = untried_encodings(("utf-8", "cp932"), stream.read(_SAMPLE))
     stream.seek(0)
     eg, eg_ja = ", ".join(others), "、".join(others)
+    hint = f"save the file as UTF-8, or pass its encoding with --encoding (e.g. {eg})"
+    hint_ja = f"ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: {eg_ja}）"
+    if first.line > _DAMAGED_AFTER and not any(o.startswith("utf-16") for o in others):
+        # ten lines and more read in that encoding: a damaged line, not a file in a third one (NUL bytes, which
+        # UTF-16 without its mark has, decode as anything)
+        label = _label(first.encoding)
+        hint = f"mend line {first.line} (the lines before it read as {label}); if the file is in another encoding, " \
+            f"pass it with --encoding (e.g. {eg})"  # fmt: skip
+        hint_ja = f"{first.line} 行目を直してください（その前の行は {label} として読めます）。ファイル全体が別の" \
+            f"文字コードなら --encoding で指定します（例: {eg_ja}）"  # fmt: skip
     raise InputError(
         f"{name}: cannot decode as {_label(first.encoding)} at {first.describe()}, "
         f"nor as {_label(second.encoding)} (fails at {second.describe()})",
-        hint=f"save the file as UTF-8, or pass its encoding with --encoding (e.g. {eg})",
+        hint=hint,
         ja=f"{name}: {_label(first.encoding)} としては {first.describe_ja()}で読めず、"
         f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
-        hint_ja=f"ファイルを UTF-8 で保存し直すか、--encoding で文字コードを指定してください（例: {eg_ja}）",
+        hint_ja=hint_ja,
     )
+
+
+_DAMAGED_AFTER = 10
+"""A file that decodes in an encoding for more lines than this before failing is taken to have a damaged line."""
 
 
 def cut_short_error(stream: BinaryIO, failure: DecodeFailure, name: str) -> InputError | None:

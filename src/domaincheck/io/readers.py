@@ -43,7 +43,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, NoReturn, TypeVar
@@ -160,6 +160,9 @@ class Table:
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
     hidden: tuple[bool, ...] | None = None
     """xlsx read with ``layout``: per header column, whether the sheet hides it; else None."""
+    previous_results: tuple[str, ...] = ()
+    """JSONL: the keys of a previous screen's results around records (a ``screen`` output screened again), in order
+    of first appearance; each such record was read as its ``fields``, the input record it was made from."""
     records: bool = True
     """False for a JSONL input with no record (empty, or blank lines): its header is made up, the title column alone
     (see :func:`_jsonl_keys`), and a column given by name is taken to be there."""
@@ -699,13 +702,14 @@ def _open_any(source: InputSource, fmt: str, encoding: str | None, sheet: str | 
         resolved = resolve_encoding(binary, encoding, name=source.name)
         binary.seek(0)
         if fmt == "jsonl":
-            header, records = _jsonl_keys(binary, resolved, source, column)
+            header, records, previous = _jsonl_keys(binary, resolved, source, column)
             binary.seek(0)
         with _text(binary, resolved) as text:
             if fmt == "jsonl":
                 blank = [0]
                 rows = _jsonl_rows(text, header, source, resolved, blank)
-                table = Table(tuple(header), rows, fmt, resolved, None, blank, records=records, header_at=0)
+                table = Table(tuple(header), rows, fmt, resolved, None, blank, records=records, header_at=0,
+                              previous_results=previous)
             else:
                 table = _delimited_table(text, fmt, source, resolved, header_row, column)
             if source.is_regular_file:  # a spooled stream's size is that of the spool: not promised by the input
@@ -778,7 +782,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     raise_field_size_limit()
     dialect = csv.excel_tab if fmt == "tsv" else csv.excel
     sep = dialect.delimiter
-    lines = iter(text)
+    lines = _without_eof_marks(text)
     feed = _LineFeed(lines)
     reader = csv.reader(feed, dialect, strict=True)
     split_lines = [0]  # lines split directly (csv.reader counts the lines it read itself)
@@ -857,7 +861,7 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
             seen += 1
             if header_row is not None and seen < header_row:
                 continue  # a banner above the header
-            if any(record):
+            if any(record) and not _eof_marks(record):
                 if stray[0] and stray_error[0] is not None:  # the column names themselves: parsed strictly
                     raise error(stray_error[0])
                 header = record
@@ -946,6 +950,24 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
 
     return Table(tuple(header), rows(), fmt, encoding, None, blank, header_row=below, context=context,
                  header_at=header_line, line=lambda number: header_line + number + spanned[0])
+
+
+def _without_eof_marks(text: Iterable[str]) -> Iterator[str]:
+    """The lines of a text, the last one without the DOS end-of-file marks (Ctrl-Z, 0x1A) that old Windows tools
+    write right after the last record when it has no line break: only the last line can end in one, every other
+    ends in its line break. A last line of marks alone is no line. A mark inside a line is data and is kept."""
+    for line in text:
+        if line[-1:] == "\x1a":
+            line = line.rstrip("\x1a")
+            if not line:
+                return
+        yield line
+
+
+def _eof_marks(record: list[str]) -> bool:
+    """Whether a record is a line of DOS end-of-file marks (Ctrl-Z, which old Windows tools write at the end of a
+    file): no record, and in a file of nothing else no header either."""
+    return len(record) == 1 and not record[0].strip("\x1a")
 
 
 def _lenient_split(line: str, sep: str) -> list[str] | None:
@@ -1040,24 +1062,26 @@ class _BadLine(NamedTuple):
 
 
 def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: str | None = None
-                ) -> tuple[list[str], bool]:  # fmt: skip
-    """First pass over JSONL: collect keys in order of first appearance, and whether there is a record. A file in
+                ) -> tuple[list[str], bool, tuple[str, ...]]:  # fmt: skip
+    """First pass over JSONL: collect keys in order of first appearance, whether there is a record, and the keys of
+    a previous screen's results around records (see :func:`_jsonl_objects`). A file in
     which no line is a JSON object is not JSONL: InputError naming its first bad line. A file with no line but blank
     ones is a call with no proposals (a night's export: a user test found it an error, where a CSV of its header
     alone is screened with a warning): as that CSV, its one column is the title column, named as ``column`` names
     it, else ``title``."""
     keys: dict[str, None] = {}
+    previous: dict[str, None] = {}
     first_bad: tuple[int, _BadLine] | None = None
     objects = 0
     with _text(binary, encoding) as text:
-        for line_no, obj, _line in _jsonl_objects(text, source, encoding):
+        for line_no, obj, _line in _jsonl_objects(text, source, encoding, previous):
             if isinstance(obj, dict):
                 objects += 1
                 keys.update(dict.fromkeys(obj))
             elif obj is not None and first_bad is None:
                 first_bad = (line_no, obj)
     if not objects and first_bad is None:
-        return [column if column is not None and numeric_spec(column) is None else "title"], False
+        return [column if column is not None and numeric_spec(column) is None else "title"], False, ()
     if not objects and first_bad is not None:
         line_no, bad = first_bad
         raise InputError(f"{source.name}: no line is a JSON object (line {line_no}: {bad.en})",
@@ -1067,13 +1091,25 @@ def _jsonl_keys(binary: BinaryIO, encoding: str, source: InputSource, column: st
     if not keys:
         raise InputError(f"{source.name}: the input has no JSON objects with fields",
                          ja=f"{source.name}: フィールドのある JSON オブジェクトがありません")
-    return list(keys), True
+    return list(keys), True, tuple(previous)
 
 
-def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
+_SCREEN_OUTPUT = frozenset({"row", "title", "text", "verdict", "reason", "primary", "areas", "econsec", "programs",
+                            "near_misses", "excluded", "held_back", "econsec_near_misses", "problem", "fields"})
+"""The keys ``screen`` writes around a JSONL record: its row number, the classification (``classify --format json``'s
+object; ``text``, what was classified when it was not the title as given), the row's problem, and the input record
+under ``fields`` (``extra_fields``, the cells beyond the header of a long row, is input and is kept, as a field)."""
+_SCREEN_MARKS = ("row", "title", "verdict", "reason", "areas", "fields")
+"""Keys that make a JSONL record a previous ``screen``'s output, with a non-empty object under ``fields``."""
+
+
+def _jsonl_objects(text: IO[str], source: InputSource, encoding: str, previous: dict[str, None] | None = None
                    ) -> Iterator[tuple[int, dict[str, Any] | _BadLine | None, str]]:  # fmt: skip
     """Yield (line number, object, line) per line: the object is None for a blank line, and for a line that is no
-    JSON object, why (``invalid JSON: ...``, in both languages)."""
+    JSON object, why (``invalid JSON: ...``, in both languages). A record that a previous ``screen`` wrote (its
+    results, and the input record it was made from under ``fields``) is that input record, with any key added to it
+    since: screened again, the old results are replaced, not nested in the new record's fields, as a CSV's old result
+    columns are. The keys of the results go into ``previous``."""
     line_no = 0
     try:
         for line in text:
@@ -1084,7 +1120,7 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
             if not line.strip().strip("\x1a"):  # DOS end-of-file marks after the last line: no record
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line.rstrip("\x1a") if line[-1:] == "\x1a" else line)  # a DOS end-of-file mark
             except json.JSONDecodeError as exc:
                 yield line_no, _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）"), line
                 continue
@@ -1097,6 +1133,13 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str
                 yield line_no, _BadLine(f"expected a JSON object, got {kind}",
                                         f"JSON オブジェクトではなく{kind_ja}です"), line  # fmt: skip
                 continue
+            inner = obj.get("fields")
+            if isinstance(inner, dict) and inner and all(k in obj for k in _SCREEN_MARKS):
+                # keys added to the output since (a reviewer's labels) stay with the record
+                own = {k: v for k, v in obj.items() if k not in _SCREEN_OUTPUT}
+                if previous is not None:
+                    previous.update(dict.fromkeys(k for k in obj if k in _SCREEN_OUTPUT and k != "fields"))
+                obj = {**inner, **own} if own else inner
             yield line_no, obj, line
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
         raise _decode_error(source, encoding) from None
