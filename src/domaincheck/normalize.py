@@ -618,8 +618,38 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return pattern
 
 
+_KANA_BEFORE = "アアア"
+"""Three katakana letters: what a term is preceded by when it ends a longer katakana word."""
+_COMPOUND_AT_LEAST = 4
+"""The fewest kana a term's compound form starts with to be matched: shorter ones are pieces of unrelated words."""
+
+
+def _in_compound(key: str) -> str | None:
+    """The form a normalised term starting with katakana takes at the end of a longer katakana word, when that
+    differs: a long-vowel mark after three or more kana is dropped inside a compound (see :func:`_deletions`), so
+    ニューラルネットワーク reads ニュラルネットワク in スパイキングニューラルネットワーク, while a term keeps the mark
+    of its own first word when it stands alone. None for a form that starts with fewer than four kana: ドローン reads
+    ドロン in マルチドローン, but ドロン is a piece of ハドロン too."""
+    if not key or not _is_katakana(key[0]) or _LONG not in key[:3]:
+        return None
+    form = normalize_text(_KANA_BEFORE + key)
+    if not form.startswith(_KANA_BEFORE):
+        return None
+    form = form[len(_KANA_BEFORE):]
+    # Not a short katakana piece: ドロン (ドローン's) is one of ハドロン, リド (リード化合物's) of ヒドリド
+    kana = 0
+    while kana < len(form) and (_is_katakana(form[kana]) or form[kana] == _LONG):
+        kana += 1
+    return form if form != key and kana >= _COMPOUND_AT_LEAST else None
+
+
 def term_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
     """Every form a normalised term is found by, the term first: its British and American spellings, its forms with
-    an equivalent name from ``groups`` (normalised), and the English plural of each."""
-    return list(dict.fromkeys(form for name in equivalent_forms(key, groups) for spelling in spellings(name)
-                              for form in _inflections(spelling)))  # fmt: skip
+    an equivalent name from ``groups`` (normalised), and the English plural of each; and a katakana term's form at
+    the end of a longer katakana word (:func:`_in_compound`)."""
+    forms = list(dict.fromkeys(form for name in equivalent_forms(key, groups) for spelling in spellings(name)
+                               for form in _inflections(spelling)))  # fmt: skip
+    compound = _in_compound(key)
+    if compound is not None and compound not in forms:
+        forms.append(compound)
+    return forms
