@@ -1112,15 +1112,15 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str, previous: 
     columns are. The keys of the results go into ``previous``."""
     line_no = 0
     try:
-        for line in text:
+        for line in _without_eof_marks(text):  # as a CSV's: the marks after the last record, no line break, go
             line_no += 1
             if not line.strip():
                 yield line_no, None, line
                 continue
-            if not line.strip().strip("\x1a"):  # DOS end-of-file marks after the last line: no record
+            if not line.strip().strip("\x1a"):  # a line of DOS end-of-file marks: no record
                 continue
             try:
-                obj = json.loads(line.rstrip("\x1a") if line[-1:] == "\x1a" else line)  # a DOS end-of-file mark
+                obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield line_no, _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）"), line
                 continue
