@@ -263,6 +263,18 @@ def test_utf8_titles_with_a_broken_byte_on_stdin_are_refused_not_classified_as_m
     assert r.stdout == ""
 
 
+def test_utf8_titles_then_cp932_ones_on_stdin_are_refused_as_mixed() -> None:
+    """UTF-8 titles that CP932 also reads, then CP932 ones, read as CP932 whole: the UTF-8 titles as mojibake, none,
+    exit 0 (a user test). An error naming the first CP932 line, in both languages."""
+    data = "量子暗号通信の研究\n人工知能\n".encode() + "全固体電池\n".encode("cp932")
+    assert data.decode("cp932")  # the premise
+    r = run("classify", "-", "--format", "csv", "--lang", "en", stdin=data)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "standard input mixes two encodings: UTF-8 before line 3, and that line is CP932/Shift_JIS" in r.stderr
+    r = run("classify", "-", "--format", "csv", "--lang", "ja", stdin=data)
+    assert r.exit_code == 1 and "3 行目は CP932/Shift_JIS です" in r.stderr
+
+
 def test_cp932_titles_then_utf8_ones_on_stdin_are_refused_as_mixed() -> None:
     """CP932 lines, then UTF-8 ones (two lists put together) read as CP932 whole: the UTF-8 titles as mojibake,
     none, exit 0 (a review); screen refused the same file. An error naming the first UTF-8 line."""

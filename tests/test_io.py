@@ -142,6 +142,23 @@ def test_a_file_of_utf8_with_a_cp932_line_is_said_to_mix_encodings(tmp_path: Pat
         assert [r.cells for r in table.rows] == [["核融合炉"]]
 
 
+def test_utf8_rows_that_cp932_also_reads_then_cp932_rows_are_said_to_mix_encodings(tmp_path: Path) -> None:
+    """A user test: UTF-8 rows whose every byte pair is also CP932 (量子暗号通信の研究, 人工知能, 核融合), then CP932
+    rows (a UTF-8 export with a CP932 one put after it), were read whole as CP932: the UTF-8 titles came out as mojibake
+    (驥丞ｭ先囓…), none, exit 0; with one such row, as a UTF-8 text with a broken byte. Both are refused as mixed."""
+    utf8_rows = ["量子暗号通信の研究", "深層学習による医用画像診断", "海洋観測ブイの開発", "人工知能", "核融合"]
+    for head in (utf8_rows, utf8_rows[:1]):
+        data = b"No,title\r\n" + "".join(f"{i},{t}\r\n" for i, t in enumerate(head, 1)).encode()
+        assert data.decode("cp932")  # the premise: CP932 reads the UTF-8 rows too
+        path = tmp_path / "in.csv"
+        path.write_bytes(data + "9,核融合炉ブランケットの研究\r\n10,全固体電池\r\n".encode("cp932"))
+        line = len(head) + 2
+        error = _csv_read_error(path)
+        assert error.message.startswith(f"{path}: mixes two encodings: UTF-8 before line {line}, and that line is "
+                                        "CP932/Shift_JIS"), error.message
+        assert f"{line} 行目は CP932/Shift_JIS です" in error.text("ja")
+
+
 def test_a_file_of_cp932_with_utf8_lines_after_it_is_said_to_mix_encodings(tmp_path: Path) -> None:
     """A research-security office's user test: a faculty's CP932 export followed by a UTF-8 one was read whole as
     CP932, its UTF-8 titles as mojibake (量子… as 驥丞ｭ…, none, exit 0). Refused, naming the first UTF-8 line; a CP932

@@ -8,12 +8,14 @@ import re
 
 from ..errors import InputError
 from .encoding import (
+    DecodeFailure,
     broken_utf8,
     cp932_then_utf8,
     euc_jp_read_as_cp932,
     japanese_euc,
     sniff_bom,
     utf8_line,
+    utf8_then_cp932,
     western_mojibake_error,
 )
 
@@ -48,6 +50,10 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as not_utf8:
+        failed = DecodeFailure("utf-8", data[: not_utf8.start].count(b"\n") + 1, not_utf8.start,
+                               data[not_utf8.start : not_utf8.end])  # fmt: skip
+        if (mixed := utf8_then_cp932(io.BytesIO(data), failed, name, name_ja + "は")) is not None:
+            raise mixed from None  # UTF-8 lines, then CP932 ones (a user test: read as CP932, mojibake and none)
         try:
             text = data.decode("cp932")
         except UnicodeDecodeError as not_cp932:
