@@ -607,6 +607,27 @@ def test_show_resolves_names_and_near_misses(query: str) -> None:
     assert json.loads(r.stdout)["id"] == "quantum"
 
 
+@pytest.mark.parametrize(("query", "named"), [
+    ("space quantum", "space, quantum"), ("quantum fusion", "quantum, fusion"), ("核融合 量子", "fusion, quantum"),
+    ("核融合\u3000量子", "fusion, quantum"), ("Quantum and Space", "quantum, space")])
+def test_show_refuses_a_query_that_names_several_areas(query: str, named: str) -> None:
+    """A user test: `show "space quantum"` showed quantum, and `show "核融合 量子"` the nearest by spelling, while
+    `show 量子と宇宙` was refused: every query that names two areas is refused, naming them."""
+    r = run("show", query, "--lang", "en")
+    assert r.exit_code == 1 and f"{query!r} names several areas: {named}" in r.stderr, r.stderr
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize(("query", "tier"), [("新興・基盤技術領域", "emerging"), ("国家戦略技術領域", "strategic")])
+def test_show_says_a_tier_is_a_tier(query: str, tier: str) -> None:
+    """A user test: `show 新興・基盤技術領域` said no area matched, where `programs` said it was a tier."""
+    r = run("show", query, "--lang", "en")
+    assert r.exit_code == 1 and f"is a tier ({tier}), not one of the 16 areas" in r.stderr, r.stderr
+    assert f"domaincheck domains --tier {tier}" in r.stderr
+    r = run("show", query, "--lang", "ja")
+    assert r.exit_code == 1 and f"は領域の区分（{tier}）で" in r.stderr
+
+
 @pytest.mark.parametrize("command", [["domains"], ["econsec"], ["programs", "-f", "json"], ["show", "fusion"],
                                      ["show", "qantum"], ["show", "核融合"]])  # fmt: skip
 def test_listings_do_not_unpickle_the_model_or_the_matcher(command: list[str], monkeypatch: pytest.MonkeyPatch
@@ -1154,6 +1175,33 @@ def test_evaluate_lists_every_line_with_a_problem_and_the_id_a_label_is_closest_
     one.write_text("title,labels\n量子コンピュータ,quantm\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"one\.csv: line 2: unknown label\(s\) quantm \(did you mean quantum\?\)$"):
         read_cases(one, ids)
+
+
+@pytest.mark.parametrize("title", ["-量子暗号", "- quantum sensing"])
+def test_a_title_that_starts_with_a_dash_is_told_to_follow_double_dash(title: str) -> None:
+    """A user test: `classify "-量子暗号"` said only that there is no option -量. The error says how to give it; a
+    mistyped option is still one (--fromat), and after `--` the title is classified."""
+    for lang, said in (("en", f"{title!r} starts with '-' and is read as an option: put it after `--`"),
+                       ("ja", f"{title!r} は '-' で始まるためオプションとして読まれます")):
+        r = run("classify", title, "--lang", lang)
+        assert r.exit_code == EXIT_USAGE and said in " ".join(r.stderr.replace("│", " ").split()), r.stderr
+    r = run("classify", "--fromat", "json", "x", "--lang", "en")
+    assert r.exit_code == EXIT_USAGE and "No such option: --fromat" in r.stderr
+    r = run("classify", "--format", "json", "--", title)
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["title"] == title
+
+
+def test_evaluate_suggests_the_area_a_word_of_its_name_stands_for(tmp_path: Path) -> None:
+    """A user test: labels AI and エネルギー got no suggestion, where `show` resolved both. A whole word of one area's
+    name (AI of AI・先端ロボット), else the start of one (エネルギー of 資源・エネルギー安全保障・GX, not of
+    フュージョンエネルギー), is suggested; a word of several areas' names is not."""
+    path = tmp_path / "labels.csv"
+    path.write_text("title,labels\n深層学習による創薬,AI\n全固体電池,エネルギー\n衛星,zzz\n", encoding="utf-8")
+    r = run("evaluate", str(path), "--lang", "en")
+    assert r.exit_code == 1, r.stderr
+    assert "line 2: unknown label(s) AI (did you mean ai_robotics?)" in r.stderr
+    assert "line 3: unknown label(s) エネルギー (did you mean energy_gx?)" in r.stderr
+    assert "line 4: unknown label(s) zzz\n" in r.stderr  # no area's name has a word zzz
 
 
 def test_evaluate_reads_tsv_and_says_when_a_csv_looks_tab_separated(tmp_path: Path) -> None:
@@ -2888,7 +2936,9 @@ def test_a_dash_h_that_is_an_options_value_is_no_help(tmp_path: Path) -> None:
     ("量子センサの開発\n―新しい計測法の確立―", 0), ("1. 量子センサの開発", 0),
     # not lists (a review): numbers that do not count 1, 2, … or are followed by a digit, one bullet-like line
     ("2.5D chiplet integration\n- a review", 0), ("(110)面の表面再構成\n(111)面との比較", 0),
-    ("9.4テスラMRIの開発\n3.11後の社会", 0), ("1) 量子センサ\n3) AI創薬", 0), ("- 量子センサ\n- AI創薬", 2)])
+    ("9.4テスラMRIの開発\n3.11後の社会", 0), ("1) 量子センサ\n3) AI創薬", 0), ("- 量子センサ\n- AI創薬", 2),
+    # cells copied from a column (a user test), and a title with a subtitle and a note, which is none
+    ("量子暗号通信\n全固体電池\n中世文学", 3), ("量子センサの開発\n―新しい計測法―\n（英文）", 0)])
 def test_classify_warns_when_one_argument_looks_like_a_pasted_list(title: str, listed: int) -> None:
     """A list pasted as one argument was classified silently as one title with the areas of all (a user test): it
     still is (a cell may hold several lines), but stderr says so; a subtitle on a second line is no list."""

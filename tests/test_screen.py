@@ -1428,6 +1428,29 @@ def test_header_row_skips_a_banner_above_the_column_names(tmp_path: Path, fmt: s
         run(tmp_path, input=str(src), output=str(out), header_row=2)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_blank_rows_above_the_header_are_counted_in_header_row(tmp_path: Path, fmt: str) -> None:
+    """A user test: with two blank rows above the header, header_row was null, so a JSONL `row` plus header_row no
+    longer gave the sheet's row (nor `row` + 1 the CSV line) as the README says."""
+    src = tmp_path / f"call.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([HEADER_JA, *ROWS_JA])
+        src.write_text("\n\n" + buffer.getvalue(), encoding="utf-8")
+    else:
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        for row in [[None] * 4, [None] * 4, HEADER_JA, *ROWS_JA]:
+            sheet.append(row)
+        workbook.save(src)
+    out = tmp_path / "out.jsonl"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.header_row == 3 and summary.rows_read == len(ROWS_JA)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["row"] + summary.header_row for r in records] == list(range(4, 4 + len(ROWS_JA)))
+    assert [r["title"] for r in records] == [r[1] for r in ROWS_JA]
+
+
 def test_a_symlinked_output_replaces_the_file_it_points_to(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     write_csv(src, ["title"], [["quantum"], ["ocean"]], "utf-8")

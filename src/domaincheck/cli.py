@@ -391,6 +391,8 @@ _NUMBERED_ITEM = re.compile(r"[(（]?(\d{1,3})[.)．）:：、]\s*[^\d\s]")
 """A line that starts like a numbered list's item: 1. …, (2) …, 3） … (not 2.5次元, 9.4テスラ: a digit follows)."""
 _BULLET_ITEM = re.compile(r"[•・●○◦▪■*\-–—]\s*\S")
 """A line that starts like a bulleted list's item."""
+_SUBTITLE_LINE = re.compile(r"[―－\-−–—〜~～（(「『【\[:：]")
+"""A line that starts like a subtitle or a note on the line before it (―予備的検討―, （英文）)."""
 
 
 def _listed(title: str) -> int:
@@ -404,7 +406,11 @@ def _listed(title: str) -> int:
     if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)):
         return len(numbers)
     bullets = sum(1 for line in lines if _BULLET_ITEM.match(line))
-    return bullets if bullets >= 2 else 0
+    if bullets >= 2:
+        return bullets
+    # Three lines or more with no subtitle among them: cells copied from a column of Excel into one argument (a user
+    # test: 量子暗号通信, 全固体電池 and 中世文学 came to none together, damped by the third one's framing word).
+    return len(lines) if len(lines) >= 3 and not any(map(_SUBTITLE_LINE.match, lines[1:])) else 0
 
 
 @app.command()

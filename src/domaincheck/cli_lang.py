@@ -127,6 +127,14 @@ _LANG_AFTER = {
 naming neither language where no command is named to check it."""
 
 
+_DASH_TITLE = {
+    "en": "{title!r} starts with '-' and is read as an option: put it after `--` ({command} -- {title!r}).",
+    "ja": "{title!r} は '-' で始まるためオプションとして読まれます。`--` の後に置いてください"
+          "（{command} -- {title!r}）。",
+}
+"""The error of an argument that starts with a dash and reads as a title, not an option."""
+
+
 class _Localized(click.Command):
     """A command whose help and usage line are in the command's language (:func:`help_lang`)."""
 
@@ -154,6 +162,14 @@ class _Localized(click.Command):
                     ctx.meta[LANG_META] = asked
                 said = help_lang(ctx)
                 raise click.UsageError(_LANG_AFTER[said].format(command=command, lang=asked or said), ctx) from None
+            if isinstance(exc, click.NoSuchOption) and not isinstance(self, click.Group):
+                # -量子暗号: a title that starts with a dash, which click read as the short options -量 -子 … (a user
+                # test: "no such option -量" gave no way out). Words beyond ASCII or a space are no option.
+                title = next((arg for arg in given if arg.startswith(exc.option_name) and arg != "--"), None)
+                if title is not None and (not title.isascii() or " " in title):
+                    said = help_lang(ctx)
+                    raise click.UsageError(_DASH_TITLE[said].format(title=title, command=ctx.command_path),
+                                           ctx) from None  # fmt: skip
             if isinstance(exc, click.NoSuchOption) and len(exc.possibilities or ()) == 1 and exc.message[-1:] != ".":
                 exc.message += "."
             raise

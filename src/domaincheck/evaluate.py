@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -297,6 +297,9 @@ class _Labels:
         self.known = list(known)
         self._known_set = set(self.known)
         self.by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
+        self.name_words = [(normalize_text(word), area) for name, area in (names or {}).items()
+                           for word in re.split(r"[・\s]+|\band\b", name) if word.strip()]  # fmt: skip
+        """(a word of an area's name, normalised, the area): what a label that is no name may be short for."""
         self.by_econsec = {key: e for e in econsec for key in (_label_key(e.id), normalize_text(e.name_ja),
                                                                normalize_text(e.name_en))}  # fmt: skip
 
@@ -365,7 +368,7 @@ def _row_case(row: RawRow, n: int, header: tuple[str, ...], title_at: int, label
                         "どの領域にも当たらないタイトルには none と書いてください")  # fmt: skip
     found, unknown = labels.read(parts)
     if unknown:
-        return _unknown_labels(n, unknown, labels.known, labels.by_area_name, labels.by_econsec)
+        return _unknown_labels(n, unknown, labels.known, labels.by_area_name, labels.by_econsec, labels.name_words)
     if "none" in found and len(found) > 1:
         shown = " ".join(" | ".join(parts).split())  # on one line
         return _Problem(n, f"'none' together with areas ({shown})", f"'none' と領域が一緒に書かれています（{shown}）",
@@ -515,7 +518,8 @@ _PROBLEMS_SHOWN = 10
 
 
 def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mapping[str, str] | None = None,
-                    econsec: Mapping[str, EconSecArea] | None = None) -> _Problem:  # fmt: skip
+                    econsec: Mapping[str, EconSecArea] | None = None,
+                    words: Sequence[tuple[str, str]] = ()) -> _Problem:  # fmt: skip
     """Unknown labels of a line, each with the label it is closest to (quantm → quantum; 半導体 → 半導体・通信, the
     one area name that holds it; ``names``: normalised area name → id), or, for an economic-security area
     (``econsec``: its normalised id and names → it), the areas it corresponds to."""
@@ -535,7 +539,7 @@ def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mappi
             en_parts.append(f"{x} (a labels column's name: the header of another file?)")
             ja_parts.append(f"「{x}」（ラベル列の名前です。別のファイルの見出し行？）")
             continue
-        near = _nearest(x, known, names or {})
+        near = _nearest(x, known, names or {}, words)
         en_parts.append(x + (f" (did you mean {near}?)" if near else ""))
         ja_parts.append(f"「{x}」" + (f"（{near} のことですか？）" if near else ""))
     if econ == len(labels):  # only economic-security areas: what evaluate measures instead
@@ -550,7 +554,8 @@ def _unknown_labels(line: int, labels: list[str], known: list[str], names: Mappi
                     hint_ja)
 
 
-def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | None:
+def _nearest(label: str, known: list[str], names: Mapping[str, str],
+             words: Sequence[tuple[str, str]] = ()) -> str | None:  # fmt: skip
     """The id a mistyped label most likely means: a close id, else the one area name that holds it or that it is
     close to (the name, then its id), else None."""
     import difflib
@@ -566,6 +571,14 @@ def _nearest(label: str, known: list[str], names: Mapping[str, str]) -> str | No
     holding = {names[n] for n in names if len(text) >= 2 and not text.isascii() and text in n}
     if len(holding) == 1:
         return holding.pop()
+    # A whole word of one area's name (AI of AI・先端ロボット), else the start of one (エネルギー of
+    # 資源・エネルギー安全保障・GX, not of フュージョンエネルギー): a user test's AI and エネルギー got no suggestion.
+    for fits in (str.__eq__, str.startswith):
+        if fits is str.startswith and text.isascii():
+            break  # an English word's start is no name's ("foo" of "food tech")
+        holding = {area for word, area in words if len(text) >= 2 and fits(word, text)}
+        if len(holding) == 1:
+            return holding.pop()
     near = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)
     return names[near[0]] if near else None
 

@@ -68,7 +68,7 @@ PARAMS: dict[str, dict[str, str]] = {
         "top": "1件の研究課題名につき報告する領域を N 件までにします。",
         "lang": "表の言語: 見出し・名称・根拠を日本語（ja、既定）または英語（en）で示します。csv では"
         "名称の列と reason_text の言語です。json・jsonl はどちらでも同じです。エラーとヒントもこの言語になります。",
-        "no_fuzzy": "語の完全一致だけを使います（表記の揺れによる近似一致をしません）。",
+        "no_fuzzy": "綴りの誤り（タイプミス）の補正をしません: 用語は正規化した表記の一致だけで見つけます。",
         "terms_only": _TERMS_ONLY,
         "taxonomy_dir": _TAXONOMY,
     },

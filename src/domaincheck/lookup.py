@@ -59,6 +59,12 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
                                "ありません", hint_ja=f"その用語は `domaincheck econsec {es.id}`"
                                + (f"。対応する領域: {linked}" if linked else ""))  # fmt: skip
+    tier = next((t for t in tax.tiers if key in (normalize_text(t.name_ja), normalize_text(t.name_en), t.id)), None)
+    if tier is not None and not an_area_name:  # 新興・基盤技術領域 was "no area matches" (a user test)
+        raise UnknownNameError(f"{said} is a tier ({tier.id}), not one of the 16 areas",
+                               hint=f"its areas: `domaincheck domains --tier {tier.id}`",
+                               ja=f"{said} は領域の区分（{tier.id}）で、16 領域のひとつではありません",
+                               hint_ja=f"その領域は `domaincheck domains --tier {tier.id}` で一覧できます")
     if not an_area_name:  # a program's or a program item's id (moonshot, moonshot_goal_10) is never a near miss
         _reject_program(tax, said, key, by_name=False)
     # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
@@ -82,6 +88,20 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                "an area", hint=f"see `domaincheck show {excluded[0]}` (excluded terms)",
                                ja=f"{said} は {listed} の除外語です（その領域の用語としては数えない語）。領域の名前では"
                                "ありません", hint_ja=f"`domaincheck show {excluded[0]}` の除外語を参照してください")
+    # Words that name two areas or more by their own names or technologies (space quantum, 核融合 量子): one of them
+    # was shown, by spelling or by terms, as if the other were not there (a user test).
+    if not an_area_name and not owners:
+        own = {normalize_text(label): aid for label, aid in names.items()}
+        named = []
+        for part in map(normalize_text, _PARTS.split(query)):  # the query's own spaces: 核融合 量子 normalises to one
+            owned = by_term.get(part, set())
+            aid = own.get(part) or (next(iter(owned)) if len(owned) == 1 else None)
+            if aid is not None and aid not in named:
+                named.append(aid)
+        if len(named) > 1:
+            raise UnknownNameError(f"{said} names several areas: {', '.join(named)}", hint="give one area at a time",
+                                   ja=f"{said} は複数の領域を指しています（{'、'.join(named)}）",
+                                   hint_ja="領域は 1 つずつ指定してください")  # fmt: skip
     found = resolver(names)(query)
     held: list[tuple[str, int]] | None = None
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
@@ -124,6 +144,10 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                            hint_ja=f"近い領域: {close_ja}。`domaincheck domains` を参照してください" if close
                            else f"`domaincheck domains` で {len(tax.areas)} 領域を、`econsec` と `programs` でその他を"
                            "一覧できます")  # fmt: skip
+
+
+_PARTS = re.compile(r"[\s,、，・/／&＆+＋]+|と|および|及び|\b[Aa][Nn][Dd]\b")
+"""Where a query of several names splits."""
 
 
 def _clear(held: Sequence[tuple[str, int]]) -> bool:

@@ -1713,8 +1713,8 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
         plural = "s" if len(summary.extra_columns) > 1 else ""
         col += f"、追加の列 {extras}" if ja else f", extra column{plural} {extras}"
     if summary.header_row:
-        col += (f"、見出し行 {summary.header_row}（上の表題行を飛ばして自動判定。違う場合は --header-row N）" if ja
-                else f", header row {summary.header_row} (below a banner; --header-row N sets it)")  # fmt: skip
+        col += (f"、見出し行 {summary.header_row}（上の行を飛ばして自動判定。違う場合は --header-row N）" if ja
+                else f", header row {summary.header_row} (rows above it skipped; --header-row N sets it)")  # fmt: skip
     # Workers that could have started but did not: the input was one batch, which starting them would only slow
     # down. Up to: --jobs capped at the cores (8 asked on 2 cores is 2), which is what jobs_requested holds
     fewer = summary.jobs < summary.jobs_requested

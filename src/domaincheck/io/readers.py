@@ -889,6 +889,8 @@ def _delimited_table(text: IO[str], fmt: str, source: InputSource, encoding: str
     below: int | None = None
 
     ahead_stray: list[tuple[str, ...]] = []  # each record read ahead: ("bad_quotes",) or ()
+    if header_row is None and seen > 1:
+        below = seen  # blank rows above the header: `row` counts from it (a user test found header_row null)
 
     def read_ahead() -> Iterator[list[str]]:
         for line in lines:
@@ -1288,8 +1290,9 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     yield RawRow(number, cells, unevaluated, (), formats)
 
             table = Table(header, data(), "xlsx", None, total, blank, formula_blank, sheet=worksheet.title,
-                          header_row=consumed if start.below_banner else None, context=context, widths=widths,
-                          hidden=hidden, other_sheets=others, first_values=list(header_cells), header_at=consumed)
+                          header_row=consumed if start.below_banner or (header_row is None and consumed > 1) else None,
+                          context=context, widths=widths, hidden=hidden, other_sheets=others,
+                          first_values=list(header_cells), header_at=consumed)
             yield table
         finally:
             workbook.close()
