@@ -534,9 +534,12 @@ def test_listings_render_in_every_format(command: list[str], fmt: str) -> None:
         assert rows
     elif fmt == "markdown":
         lines = r.stdout.splitlines()
-        if command != ["domains"]:  # the table's title above it (econsec's caveat: a user test); domains has none
-            assert lines[0] and not lines[0].startswith("|") and lines[1] == "", lines[:2]
-            lines = lines[2:]
+        # the table's title above it (econsec's caveat: a user test); domains' names the document and the
+        # taxonomy's version, as its tree's root does (it had none: a user test)
+        assert lines[0] and not lines[0].startswith("|") and lines[1] == "", lines[:2]
+        if command == ["domains"]:
+            assert "(2025-11-27)" in lines[0] and lines[0] == run(*MIN, "domains").stdout.splitlines()[0].strip()
+        lines = lines[2:]
         assert lines[0].startswith("| ") and lines[1].startswith("|---|")
     else:
         assert r.stdout.strip()

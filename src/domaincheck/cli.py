@@ -630,7 +630,7 @@ def domains(
 ) -> None:
     """List both tiers and their areas with the technologies the source names."""
     _use_taxonomy(taxonomy_dir)
-    from .render import domains_rows, tier_data, tier_notes_rows
+    from .render import domains_rows, domains_title, tier_data, tier_notes_rows
 
     with _errors(lang=lang.value):
         tax = _taxonomy()
@@ -648,7 +648,7 @@ def domains(
                        "issuer_en": tax.document.issuer_en},  # new keys last (a review: English ones were missing)
             "tiers": [tier_data(tax, t, areas) for t in tiers],
         }, lambda: tier_notes_rows(tax, tiers, lang.value) if notes else domains_rows(tax, areas, lang.value),
-            cards=False)  # fmt: skip
+            cards=False, title=domains_title(tax, lang.value == "ja"))  # fmt: skip (Markdown's title line)
 
 
 def _listing(fmt: ListFormat, lang: Lang, data: Callable[[], Any], rows: Callable[[], list[dict[str, str]]],

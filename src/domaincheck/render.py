@@ -189,16 +189,21 @@ def tier_notes_rows(tax: Taxonomy, tiers: Sequence[Any], lang: str) -> list[dict
             for t in tiers for kind, text, line in tier_statements(t)]  # fmt: skip
 
 
+def domains_title(tax: Taxonomy, ja: bool) -> str:
+    """What `domains` lists, from which document and taxonomy version: the tree's root, the Markdown's title line."""
+    doc = tax.document
+    return f"{doc.title_ja} ({doc.date}) — タクソノミー {tax.version}" if ja \
+        else f"{doc.title_en} ({doc.date}) — taxonomy {tax.version}"  # fmt: skip
+
+
 def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = False) -> Any:
     """Tiers → areas → named technologies, as a rich Tree (the table format of ``domains``); with ``notes``, each
     tier's definition, criteria, scope rules and notes come first under it, each with its line."""
     from rich.text import Text as RText
     from rich.tree import Tree
 
-    doc = tax.document
     ja = lang == "ja"
-    root = Tree(RText(f"{doc.title_ja} ({doc.date}) — タクソノミー {tax.version}" if ja
-                      else f"{doc.title_en} ({doc.date}) — taxonomy {tax.version}", style="bold"))  # fmt: skip
+    root = Tree(RText(domains_title(tax, ja), style="bold"))
     for tier in tax.tiers:
         members = [a for a in areas if a.tier == tier.id]
         if not members:
