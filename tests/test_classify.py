@@ -559,6 +559,12 @@ def test_the_api_rejects_what_the_cli_rejects(classifier) -> None:  # type: igno
                         score)):  # fmt: skip
         with pytest.raises(ValueError, match=said):
             call()
+    # Classifier.load checks what classify checks: True as a score was read as 1, "no" loaded the model (a user test)
+    for bad, said in (({"min_score": True}, "not True or False"), ({"min_score": "50"}, "min_score"),
+                      ({"learned": "no"}, "learned takes True or False, not str")):
+        with pytest.raises(TypeError, match=said):
+            Classifier.load(**bad)  # type: ignore[arg-type]
+    assert Classifier.load(min_score=35).min_score == 35 and Classifier.load().min_score == 50
     with pytest.raises(TypeError, match="not one str "):
         classifier.brief_many("量子センサ")
     # bytes, and a dict or set, whose order is not the records' (a dict's keys were classified: a user test)

@@ -181,10 +181,16 @@ class Classifier:
     memo entry, once made, never changes), or give each thread its own."""
 
     def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
-                 min_score: int = REPORT_AT) -> None:  # fmt: skip
+                 min_score: int | None = None) -> None:  # fmt: skip
+        # int | None, not int: mypyc would make a True given as an int a 1 before the check saw it (a user test)
+        _no_flags(min_score)
+        if min_score is None:
+            min_score = REPORT_AT
+        elif not isinstance(min_score, int):
+            raise TypeError(f"min_score takes a number from 0 to 100, not {type(min_score).__name__}")
         _check_limits(min_score, None)
         self.taxonomy = taxonomy
-        self.min_score = min_score
+        self.min_score: int = min_score
         """The reporting score used when a call does not give one."""
         self.matcher = matcher or Matcher(taxonomy)
         self.learned = learned
@@ -266,14 +272,22 @@ class Classifier:
         return type(self), (self.taxonomy, self.matcher, self.learned, self.min_score)
 
     @classmethod
-    def load(cls, taxonomy_dir: str | Path | None = None, learned: bool = True, min_score: int = REPORT_AT
+    def load(cls, taxonomy_dir: str | Path | None = None, learned: object = True, min_score: int | None = None
              ) -> Classifier:  # fmt: skip
         """Load a taxonomy (``None``: the packaged one), using the compiled cache when it is fresh.
 
         With ``learned=False`` the learned model is left out, and only taxonomy terms decide. ``min_score`` is
-        the default reporting score of :meth:`classify` and :meth:`brief`.
+        the default reporting score of :meth:`classify` and :meth:`brief` (None: :data:`REPORT_AT`). TypeError for
+        a ``learned`` that is not True or False (``learned="no"`` loaded the model: a user test) or a ``min_score``
+        that is no number, as :meth:`classify`'s.
         """
         from .cache import load_compiled
+
+        if not isinstance(learned, bool):
+            raise TypeError(f"learned takes True or False, not {type(learned).__name__}")
+        _no_flags(min_score)
+        if min_score is not None and not isinstance(min_score, int):
+            raise TypeError(f"min_score takes a number from 0 to 100, not {type(min_score).__name__}")
 
         taxonomy, matcher, model = load_compiled(taxonomy_dir, learned)
         return cls(taxonomy, matcher, model, min_score)
