@@ -1194,6 +1194,17 @@ def test_a_title_that_starts_with_a_dash_is_told_to_follow_double_dash(title: st
     assert r.exit_code == 0 and json.loads(r.stdout)[0]["title"] == title
 
 
+def test_the_top_help_lists_lang_among_its_options() -> None:
+    """A user test: `domaincheck --help` spoke of --lang in its description but listed it in no option box. It is
+    listed for the help alone: the group takes no --lang of its own, a run is unchanged."""
+    for args, said in ((["--help"], "ja（既定）"), (["--lang", "en", "--help"], "ja (the default)")):
+        r = run(*args)
+        options = r.stdout.split("─ Commands")[0].split("─ コマンド")[0]
+        assert r.exit_code == 0 and "--lang" in options and said in " ".join(options.replace("│", " ").split())
+    r = run("--lang", "en", "classify", "--format", "csv", "量子コンピュータ")
+    assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("量子コンピュータ,strategic,quantum")
+
+
 def test_evaluate_suggests_the_area_a_word_of_its_name_stands_for(tmp_path: Path) -> None:
     """A user test: labels AI and エネルギー got no suggestion, where `show` resolved both. A whole word of one area's
     name (AI of AI・先端ロボット), else the start of one (エネルギー of 資源・エネルギー安全保障・GX, not of

@@ -221,6 +221,13 @@ def quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def help_only_lang() -> click.Option:
+    """The ``--lang`` row of the top help (see :meth:`Group.format_help`)."""
+    return click.Option(["--lang"], type=click.Choice(list(LANGS)), envvar="DOMAINCHECK_LANG", show_envvar=True,
+                        expose_value=False, help="Language of messages, tables and help: ja (the default) or en; "
+                        "before or after the command's name.")  # fmt: skip
+
+
 class Command(_Localized, typer.core.TyperCommand):
     """The class of every command of cli.py."""
 
@@ -232,6 +239,20 @@ class Group(_Localized, typer.core.TyperGroup):
     as before; run with ``standalone_mode=False``, they are raised, as click raises them."""
 
     _standalone = True
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The top help lists ``--lang`` among its options: the group takes none of its own (each command does, and
+        one given before a command's name moves to it), so the option is put in for the help alone (a user test
+        found it only in the description)."""
+        if ctx.parent is not None or any(p.name == "lang" for p in self.params):
+            super().format_help(ctx, formatter)
+            return
+        shown = help_only_lang()
+        self.params.append(shown)
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.params.remove(shown)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:  # fmt: skip
