@@ -159,6 +159,18 @@ def test_utf8_rows_that_cp932_also_reads_then_cp932_rows_are_said_to_mix_encodin
         assert f"{line} 行目は CP932/Shift_JIS です" in error.text("ja")
 
 
+def test_cp932_half_width_kana_that_is_valid_utf8_is_no_mix(tmp_path: Path) -> None:
+    """A review: CP932 half-width katakana can be valid UTF-8 (ﾄｳﾎｸ's bytes C4 B3 CE B8 read as ĳθ), and a CP932 file
+    with such a row before its first kanji was refused as mixed. A file CP932 reads whole is said to mix only when
+    the text before the line holds UTF-8 Japanese."""
+    path = tmp_path / "in.csv"
+    data = "title,kana\r\nQuantum sensing,ﾄｳﾎｸ\r\n量子センサの開発,ｷｮｳﾄ\r\n".encode("cp932")
+    assert data.startswith(b"title,kana\r\nQuantum sensing,\xc4\xb3\xce\xb8")  # the premise: valid UTF-8 so far
+    path.write_bytes(data)
+    with open_table(InputSource(str(path)), "csv") as table:
+        assert table.encoding == "cp932" and [r.cells[0] for r in table.rows] == ["Quantum sensing", "量子センサの開発"]
+
+
 def test_a_file_of_cp932_with_utf8_lines_after_it_is_said_to_mix_encodings(tmp_path: Path) -> None:
     """A research-security office's user test: a faculty's CP932 export followed by a UTF-8 one was read whole as
     CP932, its UTF-8 titles as mojibake (量子… as 驥丞ｭ…, none, exit 0). Refused, naming the first UTF-8 line; a CP932

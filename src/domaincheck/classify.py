@@ -181,8 +181,9 @@ class Classifier:
     memo entry, once made, never changes), or give each thread its own."""
 
     def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
-                 min_score: int | None = None) -> None:  # fmt: skip
-        # int | None, not int: mypyc would make a True given as an int a 1 before the check saw it (a user test)
+                 min_score: object = None) -> None:  # fmt: skip
+        # object, not int | None: mypyc would make a True given as an int a 1, and refuse a str in words of its own
+        # ("int or None object expected"), before the checks below saw them (a user test, a review)
         _no_flags(min_score)
         if min_score is None:
             min_score = REPORT_AT
@@ -272,7 +273,7 @@ class Classifier:
         return type(self), (self.taxonomy, self.matcher, self.learned, self.min_score)
 
     @classmethod
-    def load(cls, taxonomy_dir: str | Path | None = None, learned: object = True, min_score: int | None = None
+    def load(cls, taxonomy_dir: str | Path | None = None, learned: object = True, min_score: object = None
              ) -> Classifier:  # fmt: skip
         """Load a taxonomy (``None``: the packaged one), using the compiled cache when it is fresh.
 

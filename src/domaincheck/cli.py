@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import signal
 import sys
@@ -391,6 +392,11 @@ _NUMBERED_ITEM = re.compile(r"[(（]?(\d{1,3})[.)．）:：、]\s*[^\d\s]")
 """A line that starts like a numbered list's item: 1. …, (2) …, 3） … (not 2.5次元, 9.4テスラ: a digit follows)."""
 _BULLET_ITEM = re.compile(r"[•・●○◦▪■*\-–—]\s*\S")
 """A line that starts like a bulleted list's item."""
+_RUNS_ON = frozenset("のをにでとへはがもやた、・，,-‐–")
+"""Last characters of a line that a title's next line continues (a particle, a comma, a hyphen)."""
+_LINKING_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+                            "to", "toward", "towards", "using", "via", "with", "without"})  # fmt: skip
+"""English words a line of a wrapped title ends with."""
 _SUBTITLE_LINE = re.compile(r"[―－\-−–—〜~～（(「『【\[:：]")
 """A line that starts like a subtitle or a note on the line before it (―予備的検討―, （英文）)."""
 
@@ -410,7 +416,14 @@ def _listed(title: str) -> int:
         return bullets
     # Three lines or more with no subtitle among them: cells copied from a column of Excel into one argument (a user
     # test: 量子暗号通信, 全固体電池 and 中世文学 came to none together, damped by the third one's framing word).
-    return len(lines) if len(lines) >= 3 and not any(map(_SUBTITLE_LINE.match, lines[1:])) else 0
+    if len(lines) < 3 or any(map(_SUBTITLE_LINE.match, lines[1:])):
+        return 0
+    # A title wrapped over lines (from a PDF or a form: 量子センサを用いた / 生体イメージング手法の / 開発, "… for" /
+    # "biological imaging") runs on: a line ends in a particle or a linking word, or the next starts in lower case
+    # (a review).
+    wrapped = any(a[-1] in _RUNS_ON or a.rsplit(None, 1)[-1].lower() in _LINKING_WORDS or b[0].islower()
+                  for a, b in itertools.pairwise(lines))  # fmt: skip
+    return 0 if wrapped else len(lines)
 
 
 @app.command()

@@ -166,7 +166,8 @@ class _Localized(click.Command):
                 # -量子暗号: a title that starts with a dash, which click read as the short options -量 -子 … (a user
                 # test: "no such option -量" gave no way out). Words beyond ASCII or a space are no option.
                 title = next((arg for arg in given if arg.startswith(exc.option_name) and arg != "--"), None)
-                if title is not None and (not title.isascii() or " " in title):
+                # one dash: a mistyped long option (--ｆormat, an IME's full-width f) keeps click's "did you mean"
+                if title is not None and not title.startswith("--") and (not title.isascii() or " " in title):
                     said = help_lang(ctx)
                     raise click.UsageError(_DASH_TITLE[said].format(title=title, command=ctx.command_path),
                                            ctx) from None  # fmt: skip

@@ -287,6 +287,13 @@ def read_labelled(path: Path | str, known: Iterable[str], encoding: str | None =
     return read
 
 
+_NAME_WORD_SPLIT = re.compile(r"[・\s,()（）/、]+|\band\b")
+"""Where an area's name splits into the words a label may be short for (AI of AI・先端ロボット)."""
+_GENERIC_WORDS = frozenset({"technology", "technologies", "tech", "related", "advanced", "critical", "including",
+                            "the", "of", "for", "in", "関連技術", "技術"})  # fmt: skip
+"""Words of areas' names that name no area of their own (tech of "food tech", technology of "medical technology")."""
+
+
 class _Labels:
     """What a label names: an area's id or name, ``none``, or an economic-security area (said to be one)."""
 
@@ -298,7 +305,8 @@ class _Labels:
         self._known_set = set(self.known)
         self.by_area_name = {normalize_text(name): area for name, area in (names or {}).items()}
         self.name_words = [(normalize_text(word), area) for name, area in (names or {}).items()
-                           for word in re.split(r"[・\s]+|\band\b", name) if word.strip()]  # fmt: skip
+                           for word in _NAME_WORD_SPLIT.split(name)
+                           if word.strip() and word.casefold() not in _GENERIC_WORDS]  # fmt: skip
         """(a word of an area's name, normalised, the area): what a label that is no name may be short for."""
         self.by_econsec = {key: e for e in econsec for key in (_label_key(e.id), normalize_text(e.name_ja),
                                                                normalize_text(e.name_en))}  # fmt: skip

@@ -90,18 +90,29 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                "ありません", hint_ja=f"`domaincheck show {excluded[0]}` の除外語を参照してください")
     # Words that name two areas or more by their own names or technologies (space quantum, 核融合 量子): one of them
     # was shown, by spelling or by terms, as if the other were not there (a user test).
-    if not an_area_name and not owners:
+    singular = key[:-1] if key.endswith("s") and key.isascii() else key  # quantum materials: a term's plural
+    if not an_area_name and not owners and len(by_term.get(singular, ())) != 1:
         own = {normalize_text(label): aid for label, aid in names.items()}
-        named = []
-        for part in map(normalize_text, _PARTS.split(query)):  # the query's own spaces: 核融合 量子 normalises to one
+
+        def area_of(part: str) -> str | None:
             owned = by_term.get(part, set())
-            aid = own.get(part) or (next(iter(owned)) if len(owned) == 1 else None)
+            return own.get(part) or (next(iter(owned)) if len(owned) == 1 else None)
+
+        named: list[str] = []
+        for aid in map(area_of, map(normalize_text, _PARTS.split(query))):
             if aid is not None and aid not in named:
                 named.append(aid)
+        # Split at spaces (the query's own: normalised, 核融合 量子 is one word), every word must name an area: a
+        # modifier before its noun is one topic (fusion reactor materials, ocean drone: a review).
+        words = [area_of(normalize_text(w)) for w in query.split()]
+        if len(named) < 2 and len(words) > 1 and None not in words:
+            named = list(dict.fromkeys(w for w in words if w is not None))
         if len(named) > 1:
-            raise UnknownNameError(f"{said} names several areas: {', '.join(named)}", hint="give one area at a time",
+            shows = ", ".join(f"`domaincheck show {aid}`" for aid in named)
+            raise UnknownNameError(f"{said} names several areas: {', '.join(named)}",
+                                   hint=f"give one area at a time: {shows}",
                                    ja=f"{said} は複数の領域を指しています（{'、'.join(named)}）",
-                                   hint_ja="領域は 1 つずつ指定してください")  # fmt: skip
+                                   hint_ja=f"領域は 1 つずつ指定してください: {shows}")  # fmt: skip
     found = resolver(names)(query)
     held: list[tuple[str, int]] | None = None
     if found and found[0][1] >= 80 and (len(found) == 1 or found[0][1] - found[1][1] >= 3 or found[0][1] == 100):
@@ -146,7 +157,7 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                            "一覧できます")  # fmt: skip
 
 
-_PARTS = re.compile(r"[\s,、，・/／&＆+＋]+|と|および|及び|\b[Aa][Nn][Dd]\b")
+_PARTS = re.compile(r"\s*(?:[,、，・/／&＆+＋]|と|および|及び|\b[Aa][Nn][Dd]\b)\s*")
 """Where a query of several names splits."""
 
 

@@ -212,7 +212,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         if euc_jp_read_as_cp932(head, name):
             return "euc-jp"
         _reject_western_mojibake(head, name)
-        mixed = utf8_then_cp932(stream, utf8, f"{name}:", f"{name}:")
+        mixed = utf8_then_cp932(stream, utf8, f"{name}:", f"{name}:", japanese=True)
         if mixed is not None:  # UTF-8 rows, then CP932 ones that the UTF-8 rows happen to read as (a user test)
             raise mixed
         if broken_utf8(head):
@@ -280,13 +280,16 @@ def cut_short_error(stream: BinaryIO, failure: DecodeFailure, name: str) -> Inpu
                       "削除してください")  # fmt: skip
 
 
-def utf8_then_cp932(stream: BinaryIO, utf8: DecodeFailure, name: str, name_ja: str) -> InputError | None:
+def utf8_then_cp932(stream: BinaryIO, utf8: DecodeFailure, name: str, name_ja: str, japanese: bool = False
+                    ) -> InputError | None:  # fmt: skip
     """The error of a text that UTF-8 reads up to ``utf8`` whose line there is CP932 (:func:`_mixed_line`), or None.
 
     Whether CP932 can read the whole text or not: a UTF-8 export with CP932 rows put after it is read whole by CP932
     when its UTF-8 kana and kanji happen to be valid CP932 pairs (about half of short titles are: 量子暗号通信の研究),
-    and was then read as CP932, its UTF-8 rows as mojibake (驥丞ｭ先囓…, none, exit 0: a user test). Rewinds."""
-    if not _mixed_line(stream, utf8):
+    and was then read as CP932, its UTF-8 rows as mojibake (驥丞ｭ先囓…, none, exit 0: a user test). With
+    ``japanese`` (a text CP932 may read whole), the UTF-8 before the line must hold three kana or kanji: CP932
+    half-width katakana can be valid UTF-8 too (ﾄｳﾎｸ's bytes read as ĳθ: a review). Rewinds."""
+    if not _mixed_line(stream, utf8, 3 if japanese else 0):
         return None
     return InputError(f"{name} mixes two encodings: UTF-8 before line {utf8.line}, and that line is CP932/Shift_JIS "
                       f"({utf8.describe()})",
@@ -297,7 +300,7 @@ def utf8_then_cp932(stream: BinaryIO, utf8: DecodeFailure, name: str, name_ja: s
                       "ください")  # fmt: skip
 
 
-def _mixed_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
+def _mixed_line(stream: BinaryIO, utf8: DecodeFailure, japanese: int = 0) -> bool:
     """Whether a file that UTF-8 reads up to ``utf8`` mixes encodings there: the text before it holds UTF-8 beyond
     ASCII and the line where it fails is CP932 (a file put together from two exports; an office's user test was told
     of failures on two lines and offered EUC-JP). Rewinds."""
@@ -310,7 +313,7 @@ def _mixed_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
     end = window.find(b"\n", at)
     line = window[line_start : end if end >= 0 else len(window)].rstrip(b"\r")
     before = window[:line_start].decode("utf-8", "ignore")
-    if before.isascii():
+    if before.isascii() or len(_JAPANESE.findall(before)) < japanese:
         return False
     if broken_utf8(line):  # a UTF-8 line with a byte lost, which CP932 reads as mojibake (a review)
         return False
