@@ -55,6 +55,15 @@ def test_fuzzy_evidence_is_marked_and_weaker(classifier) -> None:  # type: ignor
     assert not classifier.classify("qantum computing", fuzzy=False).areas
 
 
+def test_the_speller_leaves_a_hyphenated_surname_alone(classifier) -> None:  # type: ignore[no-untyped-def]
+    """A training title: Sulway of McCammond-Sulway was corrected to subway (mobility_logistics). A capitalised word
+    hyphenated to a capitalised non-English word is a name; a title-case compound of English words is still spelt."""
+    assert classifier.classify("Rigidity of McCammond-Sulway lattices").areas == ()
+    assert [a.id for a in classifier.classify("Rigidity of McCammond Sulway lattices").areas] == ["mobility_logistics"]
+    typo = next(a for a in classifier.classify("Low-Latency Qantum-Enhanced Sensing").areas if a.id == "quantum")
+    assert [e.match for e in typo.evidence if e.strength != "learned"][:1] == ["fuzzy"]
+
+
 def test_programs_follow_tier_and_focus(classifier) -> None:  # type: ignore[no-untyped-def]
     fusion = classifier.classify("核融合炉ブランケットの開発")
     ids = {p.id for p in fusion.programs}

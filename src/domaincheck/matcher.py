@@ -711,7 +711,7 @@ class Matcher:
             fixed = cache.get(word, _UNSEEN)
             if fixed is _UNSEEN:
                 fixed = self._correct(word)
-            if fixed is None:
+            if fixed is None or _in_eponym(norm, start, end):
                 continue
             if not any(s.start < end and start < s.end for s in spans):
                 fixes.append((start, end, fixed))  # type: ignore[arg-type]
@@ -741,6 +741,35 @@ class Matcher:
             is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
             out.append(Span(start, end, span.targets, is_fuzzy))
         return out
+
+
+_NAME_HYPHENS = "-\u2010\u2011\u2013"
+
+
+def _in_eponym(norm: Normalized, start: int, end: int) -> bool:
+    """Whether the word at ``text[start:end]`` is, as written, a capitalised name hyphenated to another capitalised
+    name that is no English word (McCammond-Sulway, Kolmogorov-Arnold): a surname, not a misspelling (the speller made
+    Sulway a subway: mobility_logistics for a paper on lattices, a training title). Title case's Low-Latency is
+    English words, and keeps the speller."""
+    original = norm.original
+    if not original:
+        return False
+    lo, hi = norm.span(start, end)
+    if not original[lo:lo + 1].isupper():
+        return False
+    if lo >= 2 and original[lo - 1] in _NAME_HYPHENS:
+        at = lo - 1
+        while at > 0 and original[at - 1].isalpha():
+            at -= 1
+        other = original[at:lo - 1]
+    elif original[hi:hi + 1] in _NAME_HYPHENS and hi + 1 < len(original):
+        at = hi + 1
+        while at < len(original) and original[at].isalpha():
+            at += 1
+        other = original[hi + 1:at]
+    else:
+        return False
+    return other[:1].isupper() and other.isascii() and not is_english_word(other.lower())
 
 
 def _fuzzy_tokens(text: str) -> list[tuple[int, int]]:
