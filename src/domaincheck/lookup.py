@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NoReturn
 
 from .errors import UnknownNameError, UsageError
-from .models import KIND_NAMES_EN, KIND_NAMES_JA, Area, EconSecArea, Program, ProgramItem, Taxonomy, Text
+from .models import KIND_NAMES_EN, KIND_NAMES_JA, Area, EconSecArea, Program, ProgramItem, Taxonomy, Text, Tier
 from .normalize import normalize_text
 from .taxonomy import loose_name, resolver
 
@@ -59,7 +59,7 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
                                "ありません", hint_ja=f"その用語は `domaincheck econsec {es.id}`"
                                + (f"。対応する領域: {linked}" if linked else ""))  # fmt: skip
-    tier = next((t for t in tax.tiers if key in (normalize_text(t.name_ja), normalize_text(t.name_en), t.id)), None)
+    tier = _tier_named(tax, key)
     if tier is not None and not an_area_name:  # 新興・基盤技術領域 was "no area matches" (a user test)
         raise UnknownNameError(f"{said} is a tier ({tier.id}), not one of the 16 areas",
                                hint=f"its areas: `domaincheck domains --tier {tier.id}`",
@@ -155,6 +155,11 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                            hint_ja=f"近い領域: {close_ja}。`domaincheck domains` を参照してください" if close
                            else f"`domaincheck domains` で {len(tax.areas)} 領域を、`econsec` と `programs` でその他を"
                            "一覧できます")  # fmt: skip
+
+
+def _tier_named(tax: Taxonomy, key: str) -> Tier | None:
+    """The tier whose id or name ``key`` (normalised) is, or None (`show` and `programs` say a tier is a tier)."""
+    return next((t for t in tax.tiers if key in (normalize_text(t.name_ja), normalize_text(t.name_en), t.id)), None)
 
 
 _PARTS = re.compile(r"\s*(?:[,、，・/／&＆+＋]|と|および|及び|\b[Aa][Nn][Dd]\b)\s*")
@@ -291,7 +296,7 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
         found = sorted({ref for label, refs in labels.items() if loose_name(label) == loose for ref in refs})
     if not found:  # an item after (part of) its program's name: ムーンショット目標10, Moonshot Goal 6, K Program 海洋
         found = _item_of_named_program(tax, loose_name(key))
-    tier = next((t for t in tax.tiers if key in (normalize_text(t.name_ja), normalize_text(t.name_en), t.id)), None)
+    tier = _tier_named(tax, key)
     if not found and tier is not None:  # 国家戦略技術領域 showed the CSTI measure that holds it (a review)
         raise UnknownNameError(f"{said} is a tier, not a program",
                                hint="`domaincheck programs` lists every program with the tiers it serves",
