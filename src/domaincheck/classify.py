@@ -183,15 +183,9 @@ class Classifier:
     def __init__(self, taxonomy: Taxonomy, matcher: Matcher | None = None, learned: Learned | None = None,
                  min_score: object = None) -> None:  # fmt: skip
         # object, not int | None: mypyc would make a True given as an int a 1, and refuse a str in words of its own
-        # ("int or None object expected"), before the checks below saw them (a user test, a review)
-        _no_flags(min_score)
-        if min_score is None:
-            min_score = REPORT_AT
-        elif not isinstance(min_score, int):
-            raise TypeError(f"min_score takes a number from 0 to 100, not {type(min_score).__name__}")
-        _check_limits(min_score, None)
+        # ("int or None object expected"), before the checks saw them (a user test, a review)
         self.taxonomy = taxonomy
-        self.min_score: int = min_score
+        self.min_score = _default_score(min_score)
         """The reporting score used when a call does not give one."""
         self.matcher = matcher or Matcher(taxonomy)
         self.learned = learned
@@ -286,11 +280,7 @@ class Classifier:
 
         if not isinstance(learned, bool):
             raise TypeError(f"learned takes True or False, not {type(learned).__name__}")
-        _no_flags(min_score)
-        if min_score is not None and not isinstance(min_score, int):
-            raise TypeError(f"min_score takes a number from 0 to 100, not {type(min_score).__name__}")
-
-        taxonomy, matcher, model = load_compiled(taxonomy_dir, learned)
+        taxonomy, matcher, model = load_compiled(taxonomy_dir, learned)  # min_score is checked by __init__
         return cls(taxonomy, matcher, model, min_score)
 
     def classify(self, title: str, *, fuzzy: bool = True, min_score: int | None = None, top: int | None = None,
@@ -951,6 +941,17 @@ def _no_flags(min_score: object, top: object = None) -> None:
     Its arguments are objects so that the compiled core sees them as given: typed int, mypyc makes True a 1 first."""
     if isinstance(min_score, bool) or isinstance(top, bool):
         raise TypeError("min_score and top take a number, not True or False")
+
+
+def _default_score(min_score: object) -> int:
+    """A classifier's default reporting score: ``min_score``, or :data:`REPORT_AT` for None; TypeError for True or
+    False or anything but a number, ValueError outside 0-100 (what :meth:`Classifier.classify` says of its own)."""
+    _no_flags(min_score)
+    if min_score is None:
+        return REPORT_AT
+    if not isinstance(min_score, int):
+        raise TypeError(f"min_score takes a number from 0 to 100, not {type(min_score).__name__}")
+    return _check_limits(min_score, None)
 
 
 def _check_limits(min_score: int, top: int | None) -> int:

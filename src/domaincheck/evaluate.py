@@ -581,10 +581,10 @@ def _nearest(label: str, known: list[str], names: Mapping[str, str],
         return holding.pop()
     # A whole word of one area's name (AI of AI・先端ロボット), else the start of one (エネルギー of
     # 資源・エネルギー安全保障・GX, not of フュージョンエネルギー): a user test's AI and エネルギー got no suggestion.
-    for fits in (str.__eq__, str.startswith):
-        if fits is str.startswith and text.isascii():
-            break  # an English word's start is no name's ("foo" of "food tech")
-        holding = {area for word, area in words if len(text) >= 2 and fits(word, text)}
+    if len(text) >= 2:
+        holding = {area for word, area in words if word == text}
+        if not holding and not text.isascii():  # an English word's start is no name's ("foo" of "food tech")
+            holding = {area for word, area in words if word.startswith(text)}
         if len(holding) == 1:
             return holding.pop()
     near = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)

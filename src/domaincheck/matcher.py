@@ -743,7 +743,9 @@ class Matcher:
         return out
 
 
-_NAME_HYPHENS = "-\u2010\u2011\u2013"
+_NAME_BEFORE = re.compile(r"([A-Za-z]+)[-\u2010\u2011\u2013]$")
+_NAME_AFTER = re.compile(r"[-\u2010\u2011\u2013]([A-Za-z]+)")
+"""A Latin word hyphenated to the word before or after it, as written."""
 
 
 def _in_eponym(norm: Normalized, start: int, end: int) -> bool:
@@ -752,24 +754,11 @@ def _in_eponym(norm: Normalized, start: int, end: int) -> bool:
     Sulway a subway: mobility_logistics for a paper on lattices, a training title). Title case's Low-Latency is
     English words, and keeps the speller."""
     original = norm.original
-    if not original:
-        return False
     lo, hi = norm.span(start, end)
     if not original[lo:lo + 1].isupper():
         return False
-    if lo >= 2 and original[lo - 1] in _NAME_HYPHENS:
-        at = lo - 1
-        while at > 0 and original[at - 1].isalpha():
-            at -= 1
-        other = original[at:lo - 1]
-    elif original[hi:hi + 1] in _NAME_HYPHENS and hi + 1 < len(original):
-        at = hi + 1
-        while at < len(original) and original[at].isalpha():
-            at += 1
-        other = original[hi + 1:at]
-    else:
-        return False
-    return other[:1].isupper() and other.isascii() and not is_english_word(other.lower())
+    other = _NAME_BEFORE.search(original, 0, lo) or _NAME_AFTER.match(original, hi)
+    return other is not None and other[1][0].isupper() and not is_english_word(other[1].lower())
 
 
 def _fuzzy_tokens(text: str) -> list[tuple[int, int]]:
