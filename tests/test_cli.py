@@ -32,6 +32,54 @@ def run(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untype
     return runner.invoke(app, list(args), input=stdin)
 
 
+def test_classify_table_prints_each_title_as_it_comes() -> None:
+    """`classify -` held the table of 20,000 titles until all were classified, a minute with nothing shown (a user
+    test): each title's table is printed before the next title is classified."""
+    from rich.console import Console
+
+    from domaincheck.classify import Classifier
+    from domaincheck.render import write_results
+
+    clf = Classifier.load()
+    titles = ["量子コンピュータの誤り訂正", "源氏物語の写本研究", "深層学習による創薬"]
+    written = io.StringIO()
+    console = Console(file=written, width=120, color_system=None)
+
+    def results() -> Any:
+        for n, title in enumerate(titles):
+            if n == 2:
+                assert all(t in written.getvalue() for t in titles[:2]) and "quantum" in written.getvalue()
+                raise RuntimeError("stop")
+            yield clf.classify(title)
+
+    with pytest.raises(RuntimeError, match="stop"):
+        write_results(results(), ClassifyFormat.table, written, console, "en", False)
+
+
+def test_classify_command_prints_each_titles_table_before_the_next_is_classified(
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The command's side of the test above: it gave the table every result at once, after the last title."""
+    import sys
+
+    import domaincheck.cli
+
+    real = domaincheck.cli._classifier()
+    seen: list[str] = []
+
+    class Watching:  # a wrapper: the compiled Classifier takes no patched method
+        taxonomy = real.taxonomy
+
+        def classify(self, title: str, *args: Any, **kwargs: Any) -> Any:
+            sys.stdout.flush()
+            seen.append(sys.stdout.buffer.getvalue().decode())  # type: ignore[attr-defined]  # CliRunner's BytesIO
+            return real.classify(title, *args, **kwargs)
+
+    monkeypatch.setattr(domaincheck.cli, "_classifier", Watching)
+    r = run("classify", "-", "--lang", "en", stdin="量子コンピュータの誤り訂正\n源氏物語の写本研究\n")
+    assert r.exit_code == 0, r.stderr
+    assert seen[0] == "" and "量子コンピュータの誤り訂正" in seen[1] and "源氏物語" not in seen[1]
+
+
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
 def test_classify_machine_formats_write_each_result_as_it_comes(fmt: str) -> None:
     """`classify - --format json` held every result until the end: about 35 KB a title, 7 GB for 200,000 (a user
@@ -2992,6 +3040,23 @@ def test_classify_warns_when_one_argument_looks_like_a_pasted_list(title: str, l
         assert (said in r.stderr) == bool(listed) and ("classify -" in r.stderr) == bool(listed), r.stderr
 
 
+def test_classify_refuses_a_title_that_names_a_data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`classify proposals.csv` classified the file's name as a title and said none, silently (a user test): an
+    argument naming an existing data file is a usage error that points at screen and `classify -`; the same name
+    with no such file, or a file without a data suffix, is a title as before."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "proposals.csv").write_text("title\n量子暗号通信\n", encoding="utf-8")
+    (tmp_path / "量子暗号通信").write_text("", encoding="utf-8")
+    for lang, said in (("en", "title 1 ('proposals.csv') is a file"),
+                       ("ja", "タイトル 1（'proposals.csv'）はファイルです")):
+        r = run("classify", "--lang", lang, "proposals.csv")
+        assert r.exit_code == EXIT_USAGE and said in r.stderr and "screen proposals.csv" in r.stderr, r.stderr
+        assert r.stdout == ""
+    for title in ("missing.csv", "量子暗号通信"):
+        r = run("classify", "-f", "jsonl", title)
+        assert r.exit_code == 0 and json.loads(r.stdout)["title"] == title, r.stderr
+
+
 @pytest.mark.usefixtures("english")
 def test_classify_machine_formats_keep_their_shape_when_no_title_is_usable() -> None:
     r = run(*MIN, "classify", "-", "-f", "json", stdin="!!!\n???\n")
@@ -4188,6 +4253,35 @@ def test_cells_cut_for_excel_are_said_even_quietly(tmp_path: Path) -> None:
     assert r.stderr == ""  # CSV keeps the whole cell
 
 
+def test_text_cut_before_classification_is_said_even_quietly(tmp_path: Path) -> None:
+    """A row whose title and --extra-column text passed 10,000 characters was classified on its start alone, and
+    --quiet hid it: only the summary table counted text_truncated (a user test). A warning says it, quiet or not."""
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["研究課題名", "概要"], ["中世文学の研究", "あ" * 12_000 + "量子暗号"], ["深層学習", "短い"]])
+    for lang, said in (("ja", "1 行で、タイトルと追加列のテキストが 10,000 文字を超えたため"),
+                       ("en", "1 row had title and extra-column text over 10,000 characters")):
+        r = run("screen", "--lang", lang, str(src), "-x", "概要", "-o", str(tmp_path / "out.csv"), "--quiet")
+        assert r.exit_code == 0 and said in r.stderr, r.stderr
+    r = run("screen", str(src), "-o", str(tmp_path / "out.csv"), "--quiet")
+    assert r.exit_code == 0 and r.stderr == ""  # the title alone is short
+
+
+def test_rescreening_a_jsonl_output_gives_the_same_file(tmp_path: Path) -> None:
+    """A JSONL output screened again read its unreadable line's record as one of empty fields (empty_title) and gave
+    every record extra_fields: null (a user test). The line is read as that line again: the same file comes back."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "title": "量子暗号"}\nnot json\n{"id": 3, "title": ""}\n{"id": 4, "title": "海洋"}\n',
+                   encoding="utf-8")
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    assert run("screen", str(src), "-o", str(first), "-q").exit_code == 0
+    r = run("screen", str(first), "-o", str(second), "-q")
+    assert r.exit_code == 0, r.stderr
+    records = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    assert [o["problem"] for o in records] == [None, "bad_jsonl_line", "empty_title", None]
+    assert records[1]["extra_fields"] == ["not json"]
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
 def test_listings_label_their_columns_and_sections_in_japanese_but_csv_keeps_keys() -> None:
     """show, econsec and programs under --lang ja (the default) were half English (a user test): column names,
     sections, kinds and "line N". The table and Markdown now say them in Japanese; CSV keeps the keys, for machines;
@@ -4612,6 +4706,29 @@ def test_classify_reads_utf16_with_its_byte_order_mark_from_stdin() -> None:
         assert r.exit_code == 0, r.stderr
         assert [line.split(",")[:2] for line in r.stdout.splitlines()[1:]] == [["量子センサ", "strategic"],
                                                                              ["quantum sensing", "strategic"]]
+
+
+@pytest.mark.parametrize("text", ["量子センサ\nquantum sensing\n", "quantum sensing\n量子センサ", "量子センサ\r\n"])
+def test_classify_reads_utf16_without_a_byte_order_mark_from_stdin(text: str) -> None:
+    """UTF-16 without its mark (some Windows tools' "Unicode" pipes) was refused as binary data with no word of
+    UTF-16 (a user test): it is read in the byte order its lines read as text in."""
+    expected = [[t, "strategic"] for t in text.splitlines()]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        r = run("classify", "-", "--format", "csv", stdin=text.encode(encoding))
+        assert r.exit_code == 0, r.stderr
+        assert [line.split(",")[:2] for line in r.stdout.splitlines()[1:]] == expected
+
+
+def test_classify_marks_a_line_with_a_nul_byte_and_classifies_the_others() -> None:
+    """One stray NUL byte failed the whole of `classify -` as binary data, where screen marks the row (a user test):
+    that line is an error record, the others are classified; bytes mostly NUL-holding lines are still refused."""
+    r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin="量子暗号通信\n全固\x00体電池\n核融合炉\n".encode())
+    assert r.exit_code == EXIT_ERROR and "1 of 3 titles could not be classified" in r.stderr, r.stderr
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["verdict"], o["primary"]) for o in records] == [
+        ("strategic", "quantum"), ("error", None), ("strategic", "fusion")]
+    r = run("classify", "-", "--lang", "en", stdin=b"a\x00b\nc\x00d\nquantum\n")
+    assert r.exit_code == EXIT_ERROR and "contains NUL bytes" in r.stderr and r.stdout == ""
 
 
 def test_the_english_screen_summary_names_the_areas(tmp_path: Path) -> None:

@@ -686,6 +686,9 @@ def test_formats_from_suffixes(tmp_path: Path) -> None:
         pytest.param(["研究課題名（変更前）"], 0, id="a-replaced-title-alone-is-still-read"),
         pytest.param(["No", "研究題目名"], 1, id="研究題目名"),
         pytest.param(["No", "申請課題", "申請者"], 1, id="申請課題"),
+        # a user test: two more forms' names
+        pytest.param(["No", "研究代表者", "研究題名"], 2, id="研究題名"),
+        pytest.param(["受付番号", "申請研究課題名", "研究者名"], 1, id="申請研究課題名"),
     ],
 )
 def test_detect_title_column(header: list[str], expected: int | None) -> None:
@@ -1712,6 +1715,18 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
         (["No", "研究課題名", "代表者"], [None, "和文", "山田"], None),  # a name: a row of data
         (["", "研究課題名"], ["和文", None], None),  # a label under no column name
         (["No", "研究課題名"], [None, None], None),  # nothing
+        # another merged heading over its parts (a user test: 研究代表者 over 氏名 and 所属)
+        (["No", "研究課題名", "研究代表者", "", "備考"], [None, None, "氏名", "所属", None],
+         ("No", "研究課題名", "研究代表者（氏名）", "研究代表者（所属）", "備考")),
+        (["No", "研究課題名", "研究代表者", "研究代表者"], [None, "", "氏名", "所属"],
+         ("No", "研究課題名", "研究代表者（氏名）", "研究代表者（所属）")),
+        (["No", "研究課題名", "研究代表者", ""], [None, None, "山田", None], None),  # one cell: a row of data
+        (["No", "研究課題名", "研究代表者", ""], [None, "量子", "山田", "東大"], None),  # a title: a row of data
+        (["No", "研究課題名", "研究代表者", "所属"], [None, None, "山田", "東大"], None),  # no merged heading
+        (["No", "研究課題名", "研究代表者", ""], ["3", None, "山田", "東大"], None),  # a number under No
+        (["No", "研究課題名", "予算", ""], [None, None, "1200", "800"], None),  # numbers: a row of data
+        (["令和8年度 申請課題一覧", "", ""], ["課題番号", "研究課題名", "予算額"], None),  # the header under a banner
+        (["h1", "h2"], ["", "a", "a"], None),  # a text file's long row: cells past the header name no column
     ],
 )
 def test_joined_subheadings(header: list[str], cells: list[Any], joined: tuple[str, ...] | None) -> None:

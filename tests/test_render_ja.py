@@ -687,6 +687,22 @@ def test_japanese_table_cells_break_as_japanese_does(command: list[str], width: 
     assert not [c for c in starts if c in NO_START and not c.isascii()], starts
 
 
+@pytest.mark.parametrize("width", [40, 60, 72])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_listing_title_written_a_record_at_a_time_keeps_latin_words_whole(width: int, lang: str) -> None:
+    """At 60 columns econsec's heading broke （crosswalk） mid-word, crosswa / lk (a user test): the heading of a
+    listing written a record at a time breaks as Japanese does, never inside a Latin word."""
+    from domaincheck.render import econsec_caption
+
+    r = runner.invoke(app, ["econsec", "--lang", lang], env={"COLUMNS": str(width)})
+    assert r.exit_code == 0, r.stderr
+    heading = r.stdout.split("\n\n")[0].splitlines()
+    assert max(map(cell_len, heading)) <= width
+    assert "".join(line if lang == "ja" else line + " " for line in heading).strip() == econsec_caption(lang)
+    words = set(re.findall(r"[A-Za-z]+", econsec_caption(lang)))
+    assert set(re.findall(r"[A-Za-z]+", " ".join(heading))) == words
+
+
 @pytest.mark.parametrize(
     ("lang", "note"),
     [("ja", "もう一方の言語のタイトルで分類した行（title_from_other_column）"),

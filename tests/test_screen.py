@@ -662,6 +662,22 @@ def test_rescreening_an_output_replaces_old_result_columns(tmp_path: Path) -> No
     assert read_csv(second)[0] == [*HEADER_JA, *RESULT_COLUMNS]
 
 
+def test_rescreening_an_output_judges_its_rows_as_the_first_run_did(tmp_path: Path) -> None:
+    """A screen's output screened again read its unfilled, note and totals rows as proposals with an empty title
+    (their dc_ cells filled in; a user test: the README says a second run gives the same results). The old result
+    columns say nothing of a row's shape. (JSONL: test_cli, with the real classifier's records.)"""
+    src = tmp_path / "in.csv"
+    write_csv(src, ["No", "研究課題名", "代表者", "金額"], [
+        ["1", "量子暗号通信の実装", "山田", "100"], ["2", "", "", ""], ["※ 金額は千円単位", "", "", ""],
+        ["合計", "", "", "100"], ["3", "", "佐藤", ""]], "utf-8")  # fmt: skip
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    one = run(tmp_path, input=str(src), output=str(first))
+    two = run(tmp_path, input=str(first), output=str(second))
+    problem = read_csv(first)[0].index("dc_problem")
+    assert [r[problem] for r in read_csv(first)[1:]] == ["", "unfilled_row", "note_row", "totals_row", "empty_title"]
+    assert read_csv(second) == read_csv(first) and two.problems == one.problems
+
+
 # --- encodings ---------------------------------------------------------------------------------------
 
 
@@ -2693,26 +2709,33 @@ def test_a_binary_file_named_csv_is_said_to_be_no_text(tmp_path: Path, content: 
     assert "not a text file" not in str(info.value) and "utf-16" in (info.value.hint or "")
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_path: Path, suffix: str) -> None:
-    """研究課題名 merged over 和文 and 英文 (a university form): the sub-heading row was screened as a proposal
-    (title_not_text, in every --fail-on warning) and the English column, named by nothing, never read for an empty
-    Japanese title (a user test). Its labels join the column names, and the rows after it are read."""
+def _screen_merged(tmp_path: Path, suffix: str, rows: list[list[Any]], merged: str
+                   ) -> tuple[Path, Summary, list[list[str]]]:  # fmt: skip
+    """Write ``rows`` (a header, its sub-headings, data) as a workbook with the cells ``merged`` merged, or as CSV;
+    screen it to CSV: the input, the summary and the output's records."""
     src = tmp_path / f"in{suffix}"
-    rows = [["No", "研究課題名", None, "代表者"], [None, "和文", "英文", None],
-            [1, "量子センサの開発", "Quantum sensors", "山田"], [2, None, "ocean observation buoys", "佐藤"]]
     if suffix == ".xlsx":
         book = openpyxl.Workbook()
         for row in rows:
             book.active.append(row)
-        book.active.merge_cells("B1:C1")
+        book.active.merge_cells(merged)
         book.save(src)
     else:
         write_csv(src, [str(c or "") for c in rows[0]], [[str(c or "") for c in r] for r in rows[1:]], "utf-8")
     out = tmp_path / "out.csv"
     summary = run(tmp_path, input=str(src), output=str(out))
     with out.open(encoding="utf-8-sig", newline="") as fh:
-        records = list(csv.reader(fh))
+        return src, summary, list(csv.reader(fh))
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_path: Path, suffix: str) -> None:
+    """研究課題名 merged over 和文 and 英文 (a university form): the sub-heading row was screened as a proposal
+    (title_not_text, in every --fail-on warning) and the English column, named by nothing, never read for an empty
+    Japanese title (a user test). Its labels join the column names, and the rows after it are read."""
+    rows = [["No", "研究課題名", None, "代表者"], [None, "和文", "英文", None],
+            [1, "量子センサの開発", "Quantum sensors", "山田"], [2, None, "ocean observation buoys", "佐藤"]]
+    src, summary, records = _screen_merged(tmp_path, suffix, rows, "B1:C1")
     assert records[0][:4] == ["No", "研究課題名", "研究課題名（英文）", "代表者"]
     assert [r[:4] for r in records[1:]] == [["1", "量子センサの開発", "Quantum sensors", "山田"],
                                             ["2", "", "ocean observation buoys", "佐藤"]]
@@ -2723,6 +2746,21 @@ def test_language_subheadings_under_a_merged_heading_join_the_column_names(tmp_p
     # the name given to --column finds its column as before
     again = run(tmp_path, input=str(src), output=str(tmp_path / "again.csv"), column="研究課題名")
     assert again.title_column == "研究課題名" and again.subheading_row == 1
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_subheadings_under_another_merged_heading_join_the_column_names(tmp_path: Path, suffix: str) -> None:
+    """研究代表者 merged over 氏名 and 所属: the row of sub-headings was screened as a proposal with an empty title,
+    and the column under the merge had no name (a user test). The labels join the column names; every data row is
+    read, in order, with its cells."""
+    rows = [["No", "研究課題名", "研究代表者", None], [None, None, "氏名", "所属"],
+            [1, "量子暗号通信の実装", "山田", "東大"], [2, "中世文学の研究", "佐藤", "京大"]]
+    _, summary, records = _screen_merged(tmp_path, suffix, rows, "C1:D1")
+    assert records[0][:4] == ["No", "研究課題名", "研究代表者（氏名）", "研究代表者（所属）"]
+    assert [r[:4] for r in records[1:]] == [[str(c) for c in r] for r in rows[2:]]
+    verdict = records[0].index("dc_verdict")
+    assert [r[verdict] for r in records[1:]] == ["strategic", "none"]
+    assert summary.rows_read == 2 and summary.subheading_row == 1 and not summary.problems
 
 
 def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Path) -> None:

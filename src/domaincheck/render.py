@@ -714,8 +714,10 @@ def _cards(rows: list[dict[str, str]], cols: list[str], ids: Sequence[str], cons
     from rich.text import Text as RText
 
     short = [c for c in cols if c in ids or max(cell_len(r[c]) for r in rows) <= _SHORT]
-    if title:
-        console.print(RText(title, style="bold"))
+    if title:  # broken as Japanese is: rich folded （crosswalk） at the edge, crosswa / lk (a user test)
+        from .wrap_ja import Wrapped
+
+        console.print(Wrapped(RText(title, style="bold")))
     for r in rows:
         console.print()
         head = [(c, r[c]) for c in short if r[c].strip()]
@@ -1034,7 +1036,7 @@ _NAME_COLUMN_MIN = 70
 """The narrowest terminal whose classify table shows the areas' names beside their ids."""
 
 
-def classify_table(results: Sequence[Result], console: Console, lang: str, explain: bool, min_score: int = 50,
+def classify_table(results: Iterable[Result], console: Console, lang: str, explain: bool, min_score: int = 50,
                    tax: Taxonomy | None = None) -> None:  # fmt: skip
     """Human-readable classification: highlighted title, areas, econ-security areas, programs, in ``lang``'s
     labels. ``tax``: the taxonomy the results come from (tier and program names; the packaged one when None)."""
@@ -1517,7 +1519,7 @@ def _results_csv(results: Iterable[Result], out: IO[str], console: Any, lang: st
         w.writerow({k: neutralize(v) for k, v in result_row(r, tax, lang, min_score, error_texts).items()})
 
 
-def _results_table(results: Sequence[Result], out: IO[str], console: Any, lang: str, explain: bool,
+def _results_table(results: Iterable[Result], out: IO[str], console: Any, lang: str, explain: bool,
                    min_score: int, tax: Taxonomy | None = None) -> None:  # fmt: skip
     classify_table(results, console, lang, explain, min_score, tax)
 
@@ -1711,8 +1713,8 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
         col += (f"、タイトルがないときは {escape(_visible(other))}" if ja
                 else f", {escape(_visible(other))} where a title is missing")  # fmt: skip
     if summary.subheading_row is not None:  # a row of the file not among the rows read
-        col += ("、列名の下の行（和文・英文 など）を列名に加えました" if ja
-                else ", the sub-headings below the header (和文, 英文…) joined to the column names")
+        col += ("、列名の下の行（和文・英文、氏名・所属 など）を列名に加えました" if ja
+                else ", the sub-headings below the header (和文, 英文, 氏名, 所属…) joined to the column names")
     if summary.extra_columns:  # what else was classified (a user test found it only in --summary-json)
         extras = ", ".join(escape(_visible(name)) for name in summary.extra_columns)
         plural = "s" if len(summary.extra_columns) > 1 else ""
@@ -1804,6 +1806,19 @@ def truncated_cells_warning(summary: Summary, console: Console, lang: str = "en"
           "cell_truncated）: 全文が要るときは CSV か JSONL に書き出してください" if lang == "ja"
           else f"{n:,} row{'s' if n != 1 else ''} had a cell over Excel's 32,767 characters, cut in the output "
           "(cell_truncated in dc_problem): write CSV or JSONL to keep the whole text", lang)  # fmt: skip
+
+
+def truncated_text_warning(summary: Summary, console: Console, lang: str = "en") -> None:
+    """Say that rows' title and extra-column text was cut before classification: their ends were not read (said
+    with --quiet too, a user test: only the summary table counted them)."""
+    from .classify import MAX_TITLE_CHARS
+
+    n = summary.problems.get("text_truncated", 0)
+    _warn(console, f"{n:,} 行で、タイトルと追加列のテキストが {MAX_TITLE_CHARS:,} 文字を超えたため、先頭 "
+          f"{MAX_TITLE_CHARS:,} 文字だけを分類しました（dc_problem に text_truncated）: 残りの語は判定に入っていません"
+          if lang == "ja" else f"{n:,} row{'s' if n != 1 else ''} had title and extra-column text over "
+          f"{MAX_TITLE_CHARS:,} characters: only the first {MAX_TITLE_CHARS:,} were classified (text_truncated in "
+          "dc_problem); terms after them were not read", lang)  # fmt: skip
 
 
 def nothing_screened(summary: Summary) -> bool:
@@ -1903,6 +1918,8 @@ def screen_warnings(summary: Summary, console: Console, lang: str, output_encodi
         other_sheets_warning(summary.sheet, summary.other_sheets, console, lang)
     if summary.problems.get("cell_truncated"):
         truncated_cells_warning(summary, console, lang)
+    if summary.problems.get("text_truncated"):
+        truncated_text_warning(summary, console, lang)
     if summary.header_like_first_row is not None:
         header_like_first_row_warning(summary.header_like_first_row, console, lang)
     if nothing_screened(summary):  # a wrong title column or an empty file

@@ -1335,6 +1335,13 @@ _AMOUNT = re.compile(r"[-+]?[¥￥$]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9�
 """A number as a totals row writes it: 1,234,000, ¥5,000, 12.5%, 300件."""
 
 
+def _own(cells: list[Any], keep: tuple[int, ...] | None) -> list[Any]:
+    """A row's cells without those of an earlier screen's result columns (``keep``: :attr:`_Plan.keep`), which say
+    nothing of the row's shape: a screen's output screened again had its unfilled, note and totals rows read as
+    proposals without a title, their dc_ cells filled in (a user test)."""
+    return cells if keep is None else [cells[i] for i in keep]
+
+
 def _empty(problems: tuple[str, ...], cells: list[Any], plan: _Plan) -> tuple[str, ...]:
     """``problems`` with the kind of a row that has nothing to classify: ``empty_title``, or ``unfilled_row``
     (:func:`_unfilled`), a row a text file may end early (2 without the commas of its empty cells) and that is not
@@ -1440,10 +1447,10 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
             # another export concatenated to this one (cat a.csv b.csv, a user test): no proposal
             text = None
             problems += ("header_repeated",)
-        elif title and len(title) <= 11 and title.casefold() in _TOTALS and _totals_row(cells):
+        elif title and len(title) <= 11 and title.casefold() in _TOTALS and _totals_row(_own(cells, keep)):
             text = None  # 合計 in the title column, sums beside it: the export's footer (a review)
             problems += ("totals_row",)
-        elif title and title[0] in _NOTE_STARTS and width > 1 and _note_row(cells):
+        elif title and title[0] in _NOTE_STARTS and width > 1 and _note_row(_own(cells, keep)):
             # 以下余白, ※取り下げ課題を含む: a note under the list (an office's user test), or a proposal whose title
             # starts with a note's mark (※継続 量子暗号通信の研究, a user test: its areas were hidden from --fail-on).
             # Classified all the same; a note is what names no area or speaks of the list (:func:`_settle_notes`)
@@ -1452,7 +1459,8 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         elif not title and not extras:
             text, problem = (None, "empty_title") if plan.other is None \
                 else _other_language_title(cells, plan.other, formulas)  # fmt: skip
-            problems = _empty(problems, cells, plan) if problem == "empty_title" else (*problems, problem)
+            problems = _empty(problems, _own(cells, keep), plan) if problem == "empty_title" \
+                else (*problems, problem)  # fmt: skip
         elif len(title) > MAX_TITLE_CHARS:
             text = None
             problems += ("title_too_long",)

@@ -52,6 +52,12 @@ TITLE_COLUMN_NAMES: tuple[str, ...] = (
     "研究課題名 和",
     "研究題目",
     "研究題目名",
+    # a user test: forms that name the title 研究題名 or 申請研究課題名 went undetected
+    "研究題名",
+    "申請研究課題名",
+    "応募研究課題名",
+    "提案研究課題名",
+    "研究開発題目",
     "研究課題",
     "申請課題",
     "応募課題",
@@ -296,7 +302,7 @@ def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bo
     return None if best is None else best[1]
 
 
-def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str, ...] | None:
+def joined_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: bool = False) -> tuple[str, ...] | None:
     """``header`` with the language sub-headings of ``cells`` joined to it, or None when ``cells`` is no such row. It
     is one when every cell that is not empty names a language (和文, 英文, 和, 英, (English), 日本語 …), each under a
     title's column name or to the right of one (the merged heading: 研究課題名, '' over 和文, 英文), one at least
@@ -306,6 +312,11 @@ def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str
     研究課題名`` finds it as before and the Japanese title's column is detected first; the others take their label
     (研究課題名（英文）; 研究課題名（英文）, 研究課題名（和文） for English first), but for a name that says its
     language already."""
+    return _language_subheadings(header, cells) or _merged_subheadings(header, cells, beyond)
+
+
+def _language_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str, ...] | None:
+    """:func:`joined_subheadings` for the sub-headings that name languages."""
     names = list(header)
     under_blank = False
     languages: set[str] = set()
@@ -326,6 +337,52 @@ def joined_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str
         if not (language == "ja" and own) and not (said is not None and said.explicit):
             names[at] = f"{parent}（{label}）"
     return tuple(names) if under_blank or len(languages) > 1 else None
+
+
+def _merged_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: bool) -> tuple[str, ...] | None:
+    """``header`` with the sub-headings of ``cells`` under a merged heading joined to it (研究代表者 over 氏名 and
+    所属: 研究代表者（氏名）, 研究代表者（所属）), or None when ``cells`` is no such row. It is one when it holds two
+    short text cells or more, every one of them under a heading that spans several columns (its name followed by
+    empty names or by itself again, as a merged cell is exported) and one at least under an empty name or a repeated
+    one, none under a title's column: a proposal's row has its title (a user test found such a row screened as a
+    proposal with an empty title, and the columns under the heading nameless). Not a header under a banner (one
+    name spans the row, and the row names a title's column). ``beyond``: the header ends at its last name, as a
+    workbook's does, so a sub-heading may lie past it, under the merge's empty cells, and the names grow to hold it
+    (in a text file such cells are a long row's)."""
+    filled = [at for at, cell in enumerate(cells) if not (cell is None or (type(cell) is str and not cell.strip()))]
+    if not filled or sum(1 for name in header if name.strip()) < 2:
+        return None
+    if filled[-1] >= len(header):
+        if not beyond:
+            return None
+        header = [*header, *[""] * (filled[-1] + 1 - len(header))]
+    names = list(header)
+    spread = False
+    labels = 0
+    for at, cell in enumerate(cells):
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if type(cell) is not str or at >= len(header):
+            return None
+        label = unicodedata.normalize("NFKC", cell).strip()
+        if len(label) > _SUBHEADING_MAX or _NUMBER.fullmatch(label) or _title_language(label) is not None:
+            return None
+        own = header[at].strip()
+        parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
+        if parent is None or _title_language(parent) is not None:
+            return None
+        after = header[at + 1].strip() if at + 1 < len(header) else None
+        before = header[at - 1].strip() if at else None
+        if own and after not in ("", own) and before != own:  # a heading over one column: this is a data row
+            return None
+        spread = spread or not own or before == own
+        labels += 1
+        names[at] = f"{parent}（{label}）"
+    return tuple(names) if spread and labels >= 2 else None
+
+
+_SUBHEADING_MAX = 20
+"""The longest sub-heading (in characters) a merged heading's row holds: 氏名, 所属機関・部局・職, Affiliation."""
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"

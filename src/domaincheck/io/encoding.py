@@ -687,17 +687,24 @@ def _reject_binary(stream: BinaryIO, name: str, sample: int = 1 << 16) -> None:
 
 
 def _utf16_text(head: bytes) -> bool:
-    """Whether ``head`` reads as UTF-16 (either byte order; a character cut at its end allowed) of text: printable
-    characters, white space (the ideographic space of 山田　太郎, a review) and private-use characters (外字)."""
-    for encoding in ("utf-16-le", "utf-16-be"):
+    """Whether ``head`` reads as UTF-16 (either byte order; a character cut at its end allowed) of text."""
+    return utf16_order(head) is not None
+
+
+def utf16_order(head: bytes, orders: tuple[str, ...] = ("utf-16-le", "utf-16-be")) -> str | None:
+    """The first of ``orders`` (``utf-16-le``, ``utf-16-be``) in which ``head`` reads (a character cut at its end
+    allowed) as text: printable characters, white space (the ideographic space of 山田　太郎, a review) and private-use
+    characters (外字); else None."""
+    for encoding in orders:
         try:
             text = codecs.getincrementaldecoder(encoding)("strict").decode(head, False)
         except UnicodeDecodeError:
             continue
         if text and sum(c.isprintable() or c.isspace() or "\ue000" <= c <= "\uf8ff" for c in text) * 100 \
                 >= 98 * len(text):
-            return True
-    return False
+            return encoding
+    return None
+
 
 
 def looks_like_text(stream: BinaryIO, sample: int = 1 << 16) -> bool:

@@ -622,7 +622,7 @@ def open_table(source: InputSource, fmt: str, encoding: str | None = None, sheet
         if no_header:
             _headless(table)
         elif fmt != "jsonl":
-            _join_subheadings(table)
+            _join_subheadings(table, beyond=fmt == "xlsx")
         if table.context is None:
             yield table
             return
@@ -652,14 +652,14 @@ def _headless(table: Table) -> None:
         table.total += 1
 
 
-def _join_subheadings(table: Table) -> None:
+def _join_subheadings(table: Table, beyond: bool = False) -> None:
     """When the first data row only names the languages of columns under a merged heading (研究課題名 over 和文 and
     英文, a university form's layout: a user test found it read as a proposal, and the English column, named by
     nothing, never read for an empty Japanese title), join them to the column names and read the rows after it."""
     first = next(table.rows, None)
     if first is None:
         return
-    joined = joined_subheadings(table.header, first.cells)
+    joined = joined_subheadings(table.header, first.cells, beyond)
     if joined is None:
         table.rows = itertools.chain((first,), table.rows)
         return
@@ -1100,7 +1100,8 @@ _SCREEN_OUTPUT = frozenset({"row", "title", "text", "verdict", "reason", "primar
                             "near_misses", "excluded", "held_back", "econsec_near_misses", "problem", "fields"})
 """The keys ``screen`` writes around a JSONL record: its row number, the classification (``classify --format json``'s
 object; ``text``, what was classified when it was not the title as given), the row's problem, and the input record
-under ``fields`` (``extra_fields``, the cells beyond the header of a long row, is input and is kept, as a field)."""
+under ``fields`` (``extra_fields``, the cells beyond the header of a long row, is input and is kept, as a field; the
+line of a record that was no JSON object is read as that line again)."""
 _SCREEN_MARKS = ("row", "title", "verdict", "reason", "areas", "fields")
 """Keys that make a JSONL record a previous ``screen``'s output, with a non-empty object under ``fields``."""
 
@@ -1121,30 +1122,44 @@ def _jsonl_objects(text: IO[str], source: InputSource, encoding: str, previous: 
                 continue
             if not line.strip().strip("\x1a"):  # a line of DOS end-of-file marks: no record
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield line_no, _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）"), line
-                continue
-            except RecursionError:  # arrays or objects nested deeper than the parser goes (a review)
-                yield line_no, _BadLine("invalid JSON: nested too deeply",
-                                        "JSON として読めません（入れ子が深すぎます）"), line  # fmt: skip
-                continue
-            if not isinstance(obj, dict):
-                kind, kind_ja = _JSON_KINDS.get(type(obj), (type(obj).__name__, type(obj).__name__))
-                yield line_no, _BadLine(f"expected a JSON object, got {kind}",
-                                        f"JSON オブジェクトではなく{kind_ja}です"), line  # fmt: skip
+            obj = _json_object(line)
+            if isinstance(obj, _BadLine):
+                yield line_no, obj, line
                 continue
             inner = obj.get("fields")
             if isinstance(inner, dict) and inner and all(k in obj for k in _SCREEN_MARKS):
-                # keys added to the output since (a reviewer's labels) stay with the record
-                own = {k: v for k, v in obj.items() if k not in _SCREEN_OUTPUT}
                 if previous is not None:
                     previous.update(dict.fromkeys(k for k in obj if k in _SCREEN_OUTPUT and k != "fields"))
+                kept = obj.get("extra_fields")
+                if obj.get("problem") == "bad_jsonl_line" and isinstance(kept, list) and len(kept) == 1 \
+                        and isinstance(kept[0], str) and not any(v is not None for v in inner.values()):
+                    # the line an earlier screen could not read, kept in its record: the same line again (a user
+                    # test found it read as a record of empty fields, empty_title, screened again)
+                    again = _json_object(kept[0])
+                    if isinstance(again, _BadLine):
+                        yield line_no, again, kept[0]
+                        continue
+                # keys added to the output since (a reviewer's labels) stay with the record, and so does a long
+                # row's extra_fields (input cells beyond the header)
+                own = {k: v for k, v in obj.items() if k not in _SCREEN_OUTPUT}
                 obj = {**inner, **own} if own else inner
             yield line_no, obj, line
     except UnicodeError:  # a decode failure, or a codec's own (UTF-16 without a BOM)
         raise _decode_error(source, encoding) from None
+
+
+def _json_object(line: str) -> dict[str, Any] | _BadLine:
+    """The JSON object a line holds, or why it holds none (``invalid JSON: ...``, in both languages)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _BadLine(f"invalid JSON: {exc.msg}", f"JSON として読めません（{exc.msg}）")
+    except RecursionError:  # arrays or objects nested deeper than the parser goes (a review)
+        return _BadLine("invalid JSON: nested too deeply", "JSON として読めません（入れ子が深すぎます）")
+    if not isinstance(obj, dict):
+        kind, kind_ja = _JSON_KINDS.get(type(obj), (type(obj).__name__, type(obj).__name__))
+        return _BadLine(f"expected a JSON object, got {kind}", f"JSON オブジェクトではなく{kind_ja}です")
+    return obj
 
 
 _BAD_JSONL_LINE = ("bad_jsonl_line",)

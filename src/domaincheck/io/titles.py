@@ -17,6 +17,7 @@ from .encoding import (
     sniff_bom,
     utf8_line,
     utf8_then_cp932,
+    utf16_order,
     western_mojibake_error,
 )
 
@@ -46,8 +47,28 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                              ja=f"{name_ja}は {label} のバイト順マークで始まりますが、{label} のテキストではありません"
                              ) from None  # fmt: skip
     if b"\x00" in data:
-        raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
-                         ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
+        # UTF-16 text without its mark (Windows' "Unicode" from some tools, PowerShell 5's pipes) was refused as binary
+        # data with no word of UTF-16 (a user test): read it in the byte order it reads as text in
+        head = data[: 1 << 16]
+        # UTF-8 Japanese reads as UTF-16 of other CJK characters too: such text has no line break
+        order = next((o for o in ("utf-16-le", "utf-16-be") if utf16_order(head, (o,)) and _utf16_lines(head, o)),
+                     None)  # fmt: skip
+        if order is not None:
+            try:
+                data = data.decode(order).encode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{name} starts as {order.upper()} text without a byte-order mark but is not "
+                                 f"{order.upper()} throughout", hint=f"convert it to UTF-8 first (iconv -f {order} "
+                                 "-t utf-8)", ja=f"{name_ja}はバイト順マークのない {order.upper()} のテキストとして"
+                                 f"始まりますが、全体はそう読めません", hint_ja=f"先に UTF-8 に変換してください（iconv "
+                                 f"-f {order} -t utf-8）") from None  # fmt: skip
+        else:
+            lines = [line for line in LINE_END.split(data.decode("latin-1")) if line.strip()]
+            nul_lines = sum("\x00" in line for line in lines)
+            if nul_lines * 2 >= len(lines) or (nul_lines > 1 and head.count(b"\x00") * 100 > len(head)):
+                raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
+                                 ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
+            # else stray NULs in text: their titles are reported as errors of their own, as screen marks rows
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as not_utf8:
@@ -99,6 +120,14 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     if not titles and not allow_empty:
         raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
     return titles
+
+
+def _utf16_lines(head: bytes, order: str) -> bool:
+    """Whether ``head``, read as UTF-16 in ``order``, looks like lines of text: it holds a line break, or half of
+    its characters are ASCII (a title in Latin letters without one). Text of another encoding that happens to decode
+    as UTF-16 reads as random CJK characters and has neither."""
+    text = codecs.getincrementaldecoder(order)("replace").decode(head, False)
+    return "\n" in text or "\r" in text or sum(c < "\x80" for c in text) * 2 >= len(text)
 
 
 def lines_and_cells(text: str) -> list[tuple[str, str]]:
