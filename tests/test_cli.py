@@ -3052,6 +3052,9 @@ def test_classify_refuses_a_title_that_names_a_data_file(tmp_path: Path, monkeyp
         r = run("classify", "--lang", lang, "proposals.csv")
         assert r.exit_code == EXIT_USAGE and said in r.stderr and "screen proposals.csv" in r.stderr, r.stderr
         assert r.stdout == ""
+    (tmp_path / "call.xlsx").write_bytes(b"PK\x03\x04")  # a workbook has no lines for classify - (a user test)
+    r = run("classify", "--lang", "en", "call.xlsx")
+    assert r.exit_code == EXIT_USAGE and "screen call.xlsx" in r.stderr and "classify -" not in r.stderr, r.stderr
     for title in ("missing.csv", "量子暗号通信"):
         r = run("classify", "-f", "jsonl", title)
         assert r.exit_code == 0 and json.loads(r.stdout)["title"] == title, r.stderr
@@ -4717,6 +4720,24 @@ def test_classify_reads_utf16_without_a_byte_order_mark_from_stdin(text: str) ->
         r = run("classify", "-", "--format", "csv", stdin=text.encode(encoding))
         assert r.exit_code == 0, r.stderr
         assert [line.split(",")[:2] for line in r.stdout.splitlines()[1:]] == expected
+
+
+def test_classify_reads_stdin_in_the_encoding_given() -> None:
+    """EUC-JP of kanji alone (核融合, 宇宙) was refused as "neither UTF-8, CP932 nor EUC-JP", with no way round:
+    classify had no --encoding (a user test). Detection says it reads as EUC-JP but has no kana to tell it from
+    Chinese or Korean, and --encoding euc-jp reads it; a byte the encoding given cannot read is an error naming its
+    line."""
+    data = "核融合\n宇宙\n".encode("euc-jp")
+    r = run("classify", "-", "--lang", "en", stdin=data)
+    assert r.exit_code == EXIT_ERROR and "it reads as EUC-JP, but holds no kana" in r.stderr, r.stderr
+    assert "--encoding euc-jp" in r.stderr
+    r = run("classify", "-", "--encoding", "euc-jp", "-f", "jsonl", stdin=data)
+    assert r.exit_code == 0, r.stderr
+    assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == ["核融合", "宇宙"]
+    r = run("classify", "-", "--encoding", "cp932", "--lang", "en", stdin=data)
+    assert r.exit_code == EXIT_ERROR and "cannot be read as cp932: an undecodable byte on line 1" in r.stderr
+    r = run("classify", "量子", "--encoding", "cp932", "--lang", "en")
+    assert r.exit_code == EXIT_USAGE and "--encoding is for titles read from stdin" in r.stderr
 
 
 def test_classify_marks_a_line_with_a_nul_byte_and_classifies_the_others() -> None:

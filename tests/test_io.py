@@ -225,6 +225,26 @@ def test_an_encoding_given_that_would_read_mojibake_is_refused(tmp_path: Path, d
     assert "文字化け" in caught.value.text("ja") and "leave --encoding out" in (caught.value.hint or "")
 
 
+@pytest.mark.parametrize(("mark", "given", "refused"), [
+    ("utf-8", "latin-1", "UTF-8"), ("utf-8", "cp932", "UTF-8"), ("utf-8", "iso-8859-15", "UTF-8"),
+    ("utf-16", "cp932", "UTF-16"), ("utf-8", "utf-8", None), ("utf-8", "utf-8-sig", None), ("utf-16", "utf-16", None)])
+def test_an_encoding_given_against_the_byte_order_mark_is_refused(tmp_path: Path, mark: str, given: str,
+                                                                  refused: str | None) -> None:  # fmt: skip
+    """A UTF-8 file with a byte-order mark (Excel's "CSV UTF-8") screened with --encoding latin-1 came out as
+    mojibake, every row none and --fail-on passed (a user test); without the mark it was refused. The mark says
+    what the file is: an encoding of another family is refused, saying so."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(_JA_ROWS.encode("utf-8-sig" if mark == "utf-8" else "utf-16"))
+    if refused is None:
+        with open_table(InputSource(str(path)), "csv", given) as table:
+            assert next(r.cells for r in table.rows) == next(csv.reader(io.StringIO(_JA_ROWS.split("\n")[1])))
+        return
+    with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv", given) as table:
+        list(table.rows)
+    assert f"the file starts with a {refused} byte-order mark" in caught.value.message, caught.value.message
+    assert "文字化け" in caught.value.text("ja") and "leave --encoding out" in (caught.value.hint or "")
+
+
 def test_undecodable_input_names_line_and_offset() -> None:
     good = "課題名\nAI創薬\n".encode("cp932")
     # 0x81 0x20 is an invalid CP932 pair; 0xff is invalid UTF-8.

@@ -399,7 +399,7 @@ def test_formula_text_in_a_csv_title_gives_way_to_the_other_language(tmp_path: P
 
 
 def test_formula_scan_finds_formula_elements_only(tmp_path: Path) -> None:
-    from domaincheck.io.readers import _has_formulas
+    from domaincheck.io.readers import _scan_sheet
 
     for name, cells, expected in [("plain", ["=text typed as text", 1], False), ("formula", ["=1+1", 1], True)]:
         path = tmp_path / f"{name}.xlsx"
@@ -412,9 +412,41 @@ def test_formula_scan_finds_formula_elements_only(tmp_path: Path) -> None:
         workbook.save(path)
         read = openpyxl.load_workbook(path, read_only=True)
         try:
-            assert _has_formulas(read.worksheets[0]) is expected
+            assert _scan_sheet(read.worksheets[0]) == (expected, 0)
         finally:
             read.close()
+
+
+def test_rows_the_input_hides_are_counted_and_said(tmp_path: Path) -> None:
+    """A filtered workbook's hidden rows were screened and shown in the output with no word of it (a user test): the
+    summary counts them (rows below the header only) and a warning says so, quiet or not."""
+    from domaincheck.io.readers import _scan_sheet
+
+    path = tmp_path / "filtered.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["No", "研究課題名"], [1, "量子センサ"], [2, "海洋観測"], [3, "中世文学"], [4, "量子通信"]):
+        sheet.append(row)
+    for hidden in (3, 4):
+        sheet.row_dimensions[hidden].hidden = True
+    book.save(path)
+    read = openpyxl.load_workbook(path, read_only=True)
+    try:
+        assert _scan_sheet(read.worksheets[0], below=1) == (False, 2)
+        assert _scan_sheet(read.worksheets[0], below=3) == (False, 1)
+    finally:
+        read.close()
+    summary = run(tmp_path, input=str(path), output=str(tmp_path / "out.csv"))
+    assert summary.hidden_rows == 2 and summary.rows_read == 4 and summary.to_dict()["hidden_rows"] == 2
+    from rich.console import Console
+
+    from domaincheck.render import screen_warnings
+
+    for lang, said in (("en", "2 rows hidden in the input (a filter's) were screened"),
+                       ("ja", "入力で非表示の 2 行（フィルターなど）もスクリーニングしました")):
+        out = io.StringIO()
+        screen_warnings(summary, Console(file=out, width=200), lang, "utf-8-sig")
+        assert said in out.getvalue(), out.getvalue()
 
 
 def test_xlsx_output_neutralises_formulas_and_keeps_every_cell(tmp_path: Path) -> None:
@@ -2563,6 +2595,21 @@ def test_a_totals_row_is_no_proposal(tmp_path: Path) -> None:
     assert summary.rows_with_problems == 2 and unjudged_rows(summary) == 2
 
 
+def test_a_totals_row_whose_sum_is_an_unevaluated_formula_is_no_proposal(tmp_path: Path) -> None:
+    """A workbook a program wrote (no saved values) ended with 合計 | =SUM(D2:D3): an empty_title error, among the rows
+    with problems (a user test). A sum that is a formula is a totals row's sum."""
+    src = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["受付番号", "研究課題名", "代表者", "申請額"], [1, "量子センサの開発", "山田", 1000],
+                [2, "海洋観測", "佐藤", 2000], ["合計", None, None, "=SUM(D2:D3)"]):
+        book.active.append(row)
+    book.save(src)
+    out = tmp_path / "out.jsonl"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert [r["problem"] for r in read_jsonl(out)] == [None, None, "totals_row"]
+    assert summary.rows_with_problems == 0
+
+
 def test_a_note_under_the_list_is_no_proposal(tmp_path: Path) -> None:
     """An office's user test: 以下余白, 以上, ※取り下げ課題を含む and （注）金額は千円単位 under an export's list were
     four proposals with no area. A row with one cell filled in, holding such a note (in any column), is note_row: not
@@ -2761,6 +2808,35 @@ def test_subheadings_under_another_merged_heading_join_the_column_names(tmp_path
     verdict = records[0].index("dc_verdict")
     assert [r[verdict] for r in records[1:]] == ["strategic", "none"]
     assert summary.rows_read == 2 and summary.subheading_row == 1 and not summary.problems
+
+
+def test_a_title_formula_of_text_literals_is_computed(tmp_path: Path) -> None:
+    """="量子"&"暗号通信" in a workbook saved without its value was formula_not_evaluated, while its output, holding the
+    literal's text, was classified when screened again; in a CSV the formula's own text was classified, quotes and
+    all (a user test). Text literals alone, joined or not, are computed: the same verdict in every run, the cell
+    kept as it was; a formula that refers to anything stays formula_not_evaluated."""
+    src = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["No", "研究課題名"], [1, '="量子"&"暗号通信の実証"'], [2, '="量子暗号"'], [3, '=A1&"量子"'],
+                [4, '="She said ""量子"""']):
+        book.active.append(row)
+    book.save(src)  # openpyxl saves formulas without values, as programs that write workbooks do
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.jsonl"
+    run(tmp_path, input=str(src), output=str(first))
+    run(tmp_path, input=str(first), output=str(second))
+    out = tmp_path / "out.jsonl"
+    run(tmp_path, input=str(src), output=str(out))
+    for records in (read_jsonl(out), read_jsonl(second)):
+        assert [(r["verdict"], r["problem"]) for r in records] == [
+            ("strategic", None), ("strategic", None), ("error", "formula_not_evaluated"), ("strategic", None)]
+    assert read_jsonl(out)[0]["text"] == "量子暗号通信の実証" and read_jsonl(out)[3]["text"] == 'She said "量子"'
+    assert read_jsonl(out)[0]["fields"]["研究課題名"] == '="量子"&"暗号通信の実証"'  # the cell as it was
+    csv_src = tmp_path / "in.csv"
+    write_csv(csv_src, ["title"], [['="半導体"&"露光装置の量子制御"'], ['=A1&"量子"']], "utf-8")
+    run(tmp_path, input=str(csv_src), output=str(tmp_path / "c.jsonl"))
+    records = read_jsonl(tmp_path / "c.jsonl")
+    assert [(r["verdict"], r["problem"], r.get("text")) for r in records] == [
+        ("strategic", None, "半導体露光装置の量子制御"), ("error", "formula_not_evaluated", None)]
 
 
 def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Path) -> None:

@@ -370,16 +370,16 @@ def _use_taxonomy(directory: Path | None) -> None:
 # ---- classify ----------------------------------------------------------------------------------------------------
 
 
-def _read_stdin_titles(allow_empty: bool = False) -> list[tuple[str, str]]:
+def _read_stdin_titles(allow_empty: bool = False, encoding: str | None = None) -> list[tuple[str, str]]:
     """Titles from stdin as (where, title): one per line, blank lines skipped, ``where`` naming the line; with
-    ``allow_empty``, none when there are none (else an InputError)."""
+    ``allow_empty``, none when there are none (else an InputError); ``encoding``: read in it, not detected."""
     from .io.titles import titles_from_bytes
 
     if sys.stdin is None:  # started with `<&-`
         from .errors import stdin_closed
 
         raise stdin_closed()
-    return titles_from_bytes(sys.stdin.buffer.read(), allow_empty=allow_empty)
+    return titles_from_bytes(sys.stdin.buffer.read(), allow_empty=allow_empty, encoding=encoding)
 
 
 def _where_ja(where: str) -> str:
@@ -414,6 +414,10 @@ def _not_a_file(title: str, n: int) -> None:
             return
     except OSError:  # a name the file system rejects is a title
         return
+    if Path(title).suffix.lower() in (".xlsx", ".xlsm", ".xls"):  # a workbook has no lines to give classify -
+        raise UsageError(f"title {n} ({title!r}) is a file: classify takes titles. Screen a workbook with "
+                         f"`domaincheck screen {title}`", ja=f"タイトル {n}（{title!r}）はファイルです。classify は"
+                         f"タイトルを受け取ります。ブックは `domaincheck screen {title}` で分類してください")
     raise UsageError(f"title {n} ({title!r}) is a file: classify takes titles. Screen a table with "
                      f"`domaincheck screen {title}`, or classify its lines with `domaincheck classify - < {title}`",
                      ja=f"タイトル {n}（{title!r}）はファイルです。classify はタイトルを受け取ります。表は "
@@ -454,7 +458,9 @@ def classify(
     explain: Annotated[bool, typer.Option("--explain", help="Show every term that fired, where, with what weight, "
                                           "and near misses (table format).")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100,
-                                           help="Only report areas scoring at least this.")] = REPORT_AT,
+                                           help="Only report areas scoring at least this (areas held back or "
+                                           "yielding to another are near misses at any score: --explain).")]
+    = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
                                        "the default) or en; in csv, the name columns and reason_text. json and "
@@ -462,6 +468,9 @@ def classify(
                                        click_type=_LangChoice())] = Lang.ja,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
     = False,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Encoding of the titles on stdin ('-'), "
+                                                 "when detection (BOM, UTF-8, CP932, EUC-JP with kana, UTF-16) "
+                                                 "cannot tell it: euc-jp, cp932, utf-16-le ….")] = None,
     terms_only: _TermsOnly = False,
     taxonomy_dir: _TaxonomyDir = None,
 ) -> None:
@@ -485,7 +494,11 @@ def classify(
         table = fmt is ClassifyFormat.table
         # No title on stdin: an error for the table; the machine formats write their empty shape ([], no line, the
         # header) and warn, so that a nightly job with no new records does not fail (a user test)
-        items = _read_stdin_titles(allow_empty=not table) if titles == ["-"] else [
+        if encoding is not None and titles != ["-"]:
+            raise UsageError("--encoding is for titles read from stdin ('-'); titles given as arguments are text "
+                             "already", ja="--encoding は標準入力（'-'）から読むタイトルに使います。引数のタイトルは"
+                             "すでにテキストです")  # fmt: skip
+        items = _read_stdin_titles(allow_empty=not table, encoding=encoding) if titles == ["-"] else [
             (f"title {n}", t) for n, t in enumerate(titles, 1)]  # fmt: skip
         if not items:
             _say(lang.value, "Warning: no titles on standard input: nothing was classified",

@@ -177,10 +177,7 @@ class _Localized(click.Command):
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         help_writes()
-        if help_lang(ctx) == "ja":
-            print_help_ja(self, ctx)
-        else:
-            super().format_help(ctx, formatter)
+        print_help(self, ctx, help_lang(ctx))
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) == "ja":
@@ -333,47 +330,57 @@ def show_usage_error_ja(exc: click.UsageError) -> None:
                         title=help_ja.ERROR, title_align=rich_utils.ALIGN_ERRORS_PANEL))  # fmt: skip
 
 
-def print_help_ja(command: click.Command, ctx: click.Context) -> None:
-    """The help of ``command`` in Japanese, in typer's layout: the usage line, the description, and boxes of the
-    arguments, the options and (a group) the commands. Printed here rather than by typer with Japanese texts put in:
-    typer's tables cut a run of text wider than the column at the column's edge ("…"), and Japanese has no spaces to
-    wrap at, so most of a Japanese help would be cut off; these tables fold it instead."""
+_HELP_OPTION_EN = "Show this message and exit."
+_ADDED_EN = ("[default: {}]", "[env var: {}]", "[required]")
+_PANELS_EN = {"arguments": "Arguments", "options": "Options", "commands": "Commands"}
+"""The English of what :func:`print_help` adds to the texts cli.py declares (typer's own words)."""
+
+
+def print_help(command: click.Command, ctx: click.Context, lang: str) -> None:
+    """The help of ``command`` in ``lang``, in typer's layout: the usage line, the description, and boxes of the
+    arguments, the options and (a group) the commands. Printed here rather than by typer: typer's tables cut a run of
+    text wider than the column at the column's edge ("…"), and Japanese has no spaces to wrap at, so most of a
+    Japanese help would be cut off, and an English one lost a character of a Japanese word in it (正解 of
+    --labels-column's defaults at 83, 93 or 130 columns: a user test); these tables fold it instead."""
     from rich.padding import Padding
     from rich.text import Text
     from typer import rich_utils
 
     from . import help_ja
 
+    ja = lang == "ja"
     key = command_key(ctx)
     console = _console()
     console.print(Padding(Text(ctx.get_usage()), 1), style=rich_utils.STYLE_USAGE_COMMAND)
-    description = help_ja.COMMANDS.get(key) or command.help
+    description = (help_ja.COMMANDS.get(key) if ja else None) or command.help
     if description:
         console.print(Padding(Wrapped(Text(description, style=rich_utils.STYLE_HELPTEXT_FIRST_LINE)), (0, 1, 1, 1)))
-    texts = help_ja.PARAMS.get(key, {})
+    texts = help_ja.PARAMS.get(key, {}) if ja else {}
     help_option = command.get_help_option(ctx)
     arguments, options = _table(1, console.width), _table(2, console.width)
+    panels = help_ja.PANELS if ja else _PANELS_EN
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False):
             continue
-        text = help_ja.HELP_OPTION if param is help_option else texts.get(param.name or "")
-        row = _help_row(param, ctx, text or getattr(param, "help", None) or "")
+        shown = (help_ja.HELP_OPTION if ja else _HELP_OPTION_EN) if param is help_option \
+            else texts.get(param.name or "")  # fmt: skip
+        row = _help_row(param, ctx, shown or getattr(param, "help", None) or "", ja)
         if isinstance(param, click.Argument):
             arguments.add_row("*" if param.required else "", *row[1:])
         else:
             options.add_row(*row)
-    _panel(console, help_ja.PANELS["arguments"], arguments)
-    _panel(console, help_ja.PANELS["options"], options)
+    _panel(console, panels["arguments"], arguments)
+    _panel(console, panels["options"], options)
     if isinstance(command, click.MultiCommand):
         commands = _table(1, console.width)
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             if sub is None or sub.hidden:
                 continue
-            said = help_ja.COMMANDS.get(f"{key} {name}".strip()) or sub.short_help or sub.help or ""
+            said = (help_ja.COMMANDS.get(f"{key} {name}".strip()) if ja else None) or sub.short_help or sub.help or ""
             commands.add_row(Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), "",
                              Wrapped(_folding(said)))  # fmt: skip
-        _panel(console, help_ja.PANELS["commands"], commands)
+        _panel(console, panels["commands"], commands)
 
 
 def _table(names: int, width: int) -> Table:
@@ -394,21 +401,24 @@ def _folding(text: str, style: str = "") -> Any:
     return Text(text, style=style, overflow="fold")
 
 
-def _help_row(param: click.Parameter, ctx: click.Context, text: str) -> tuple[Any, ...]:
+def _help_row(param: click.Parameter, ctx: click.Context, text: str, ja: bool = True) -> tuple[Any, ...]:
     """The cells of ``param``'s row: the option's names (long, short), its value (a metavar, the choices, the range)
-    and its help with what typer adds to it (the environment variable, the default, required) in Japanese."""
+    and its help with what typer adds to it (the environment variable, the default, required), in Japanese (``ja``)
+    or English."""
     from rich.text import Text
     from typer import rich_utils
 
     from . import help_ja
-    from .help_ja import DEFAULT, ENVVAR, REQUIRED
+
+    default_said, envvar_said, required_said = (help_ja.DEFAULT, help_ja.ENVVAR, help_ja.REQUIRED) if ja \
+        else _ADDED_EN  # fmt: skip
 
     names = [*param.opts, *param.secondary_opts]
     long = ", ".join(n for n in names if n.startswith("--"))
     short = ", ".join(n for n in names if not n.startswith("--"))
     flag = isinstance(param, click.Option) and (param.is_flag or param.count)
     metavar = "" if flag else param.make_metavar()
-    metavar = help_ja.METAVARS.get(metavar, metavar)
+    metavar = help_ja.METAVARS.get(metavar, metavar) if ja else metavar
     if isinstance(param.type, click.IntRange | click.FloatRange):
         low, high = param.type.min, param.type.max
         metavar += f" [{low}<=x<={high}]" if low is not None and high is not None \
@@ -416,13 +426,13 @@ def _help_row(param: click.Parameter, ctx: click.Context, text: str) -> tuple[An
     help_text = _folding(text, rich_utils.STYLE_OPTION_HELP)
     envvar = param.envvar if getattr(param, "show_envvar", False) else None
     if envvar:
-        help_text.append("\n" + ENVVAR.format(envvar if isinstance(envvar, str) else ", ".join(envvar)),
+        help_text.append("\n" + envvar_said.format(envvar if isinstance(envvar, str) else ", ".join(envvar)),
                          style=rich_utils.STYLE_OPTION_ENVVAR)  # fmt: skip
     default = _default(param, ctx)
     if default is not None:
-        help_text.append("\n" + DEFAULT.format(default), style=rich_utils.STYLE_OPTION_DEFAULT)
+        help_text.append("\n" + default_said.format(default), style=rich_utils.STYLE_OPTION_DEFAULT)
     if param.required:
-        help_text.append("\n" + REQUIRED, style=rich_utils.STYLE_REQUIRED_LONG)
+        help_text.append("\n" + required_said, style=rich_utils.STYLE_REQUIRED_LONG)
     value = Wrapped(Text(metavar, style=rich_utils.STYLE_METAVAR))
     if isinstance(param, click.Argument):
         return "", value, Wrapped(help_text)

@@ -1821,6 +1821,17 @@ def truncated_text_warning(summary: Summary, console: Console, lang: str = "en")
           "dc_problem); terms after them were not read", lang)  # fmt: skip
 
 
+def hidden_rows_warning(summary: Summary, console: Console, lang: str = "en") -> None:
+    """Say that rows the input sheet hides were screened, and are shown in the output (a filtered call: a user test
+    found them unhidden with no word of it)."""
+    n = summary.hidden_rows
+    rows, were = ("rows", "were") if n != 1 else ("row", "was")
+    _warn(console, f"入力で非表示の {n:,} 行（フィルターなど）もスクリーニングしました: 出力ではすべての行が"
+          "表示されます" if lang == "ja"
+          else f"{n:,} {rows} hidden in the input (a filter's) {were} screened too: the output shows every row",
+          lang)  # fmt: skip
+
+
 def nothing_screened(summary: Summary) -> bool:
     """Whether a ``screen`` run classified no row: the input had no data rows, or no row a usable title."""
     return bool(summary.rows_read == 0 or summary.verdicts.get("error", 0) == summary.rows_read)
@@ -1920,6 +1931,8 @@ def screen_warnings(summary: Summary, console: Console, lang: str, output_encodi
         truncated_cells_warning(summary, console, lang)
     if summary.problems.get("text_truncated"):
         truncated_text_warning(summary, console, lang)
+    if summary.hidden_rows:
+        hidden_rows_warning(summary, console, lang)
     if summary.header_like_first_row is not None:
         header_like_first_row_warning(summary.header_like_first_row, console, lang)
     if nothing_screened(summary):  # a wrong title column or an empty file

@@ -97,6 +97,7 @@ from domaincheck.io.readers import (
     input_format,
     is_formula_text,
     is_placeholder,
+    literal_formula_value,
     open_table,
     title_problem,
 )
@@ -417,6 +418,9 @@ class Summary:
     formula_rows_skipped: int = 0
     """Of the blank records skipped (xlsx), those whose cells are formulas saved without their values: a template's
     lookup or numbering formulas, or a sheet a program wrote, whose values opening and saving it in Excel stores."""
+    hidden_rows: int = 0
+    """xlsx: rows below the header that the input sheet hides (a filter's): screened as every row is, and shown in
+    the output (:attr:`~domaincheck.io.readers.Table.hidden_rows`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the fields in declaration order."""
@@ -463,6 +467,7 @@ class Summary:
             "title_column_other_language": self.title_column_other_language,
             "subheading_row": self.subheading_row,
             "formula_rows_skipped": self.formula_rows_skipped,
+            "hidden_rows": self.hidden_rows,
         }  # fmt: skip
 
 
@@ -1043,6 +1048,7 @@ def _summary(options: ScreenOptions, run: _Screened) -> Summary:
         header_row=table.header_row,
         subheading_row=table.subheading_row,
         formula_rows_skipped=table.formula_rows[0],
+        hidden_rows=table.hidden_rows,
         title_column=header_names[plan.title],
         title_column_index=plan.title + 1,
         title_column_detected=run.detected,
@@ -1278,6 +1284,9 @@ def _extra_text(cell: Any) -> str:
     return part
 
 
+_LITERAL_STARTS = frozenset(['="', "'=", "= "])
+"""How a formula of text literals starts (:func:`~domaincheck.io.readers.literal_formula_value`): a quick test."""
+
 KEYWORD_LINE_MAX = 30
 """The longest line of an extra cell whose lines are read as keywords, each on its own."""
 
@@ -1305,7 +1314,9 @@ def _totals_row(cells: list[Any]) -> bool:
     a program officer's user test counted such a footer as a proposal and was warned of it on every run). Not a
     row that starts with a number (a proposal's No, its title missing, whose budget line reads 合計: a review)."""
     texts = [t for t in (cell_text(c).strip() for c in cells if c is not None and type(c) is not bool) if t]
-    return bool(texts) and texts[0].casefold() in _TOTALS and all(_AMOUNT.fullmatch(t) for t in texts[1:])
+    # a sum may be a formula saved without its value (=SUM(F5:F11) in a workbook a program wrote: a user test)
+    return bool(texts) and texts[0].casefold() in _TOTALS and all(_AMOUNT.fullmatch(t) or is_formula_text(t)
+                                                                  for t in texts[1:])  # fmt: skip
 
 
 def _note_row(cells: list[Any]) -> bool:
@@ -1416,10 +1427,16 @@ def _prepare_batch(chunk: list[RawRow], plan: _Plan, want_titles: bool, read: in
         title = title.strip()
         cut = len(title)
         as_given = title  # JSONL's title: the cell's text, also when another text is classified
+        computed = False
+        if kind is None and title[:2] in _LITERAL_STARTS and (literal := literal_formula_value(title)) is not None:
+            # ="量子"&"暗号通信の実証": text literals, their value computed here, in a workbook saved without it too
+            # (a user test: formula_not_evaluated there, classified when its output was screened again)
+            title, computed = literal.strip(), True
+            cut = len(title)
         if kind is None and title and (title[0] in VALUE_TEXT_STARTS or "#" in title or title[0].isdigit()):
             kind = title_problem(title)
-        if kind is None and title and ((formulas and title_at in formulas)
-                                       or (title[0] in "='" and is_formula_text(title))):
+        if kind is None and title and not computed and ((formulas and title_at in formulas)
+                                                        or (title[0] in "='" and is_formula_text(title))):
             # a workbook's formula saved without its value, or a formula's text in any input: no title, which gives
             # way as a number in the title cell does
             kind = "formula_not_evaluated"

@@ -743,6 +743,17 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
     # A BOM read as plain UTF-8 would end up glued to the first column name.
     if encoding == "utf-8" and bom == "utf-8-sig":
         return "utf-8-sig"
+    if bom is not None and not encoding.replace("_", "-").startswith(bom.removesuffix("-sig")):
+        # a byte-order mark says what the file is: read as latin-1 or CP932, a UTF-8 file with one (Excel's "CSV
+        # UTF-8") came out as mojibake, every row none, with exit 0 (a user test)
+        found = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}.get(bom, bom)
+        raise InputError(f"{name}: --encoding {explicit} was given, but the file starts with a {found} byte-order "
+                         f"mark: it is {found} text, and read as {explicit} it would be mojibake",
+                         hint=f"leave --encoding out to detect it, or give --encoding {bom.removesuffix('-sig')}",
+                         ja=f"{name}: --encoding {explicit} が指定されましたが、ファイルは {found} のバイト順マークで"
+                         f"始まる {found} のテキストです: {explicit} として読むと文字化けします",
+                         hint_ja=f"--encoding を省いて自動判定させるか、--encoding {bom.removesuffix('-sig')} を"
+                         "指定してください")  # fmt: skip
     if bom is None:
         head = _first_text_beyond_ascii(stream)
         stream.seek(0)

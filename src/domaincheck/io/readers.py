@@ -82,6 +82,7 @@ __all__ = [
     "input_format",
     "is_formula_text",
     "is_placeholder",
+    "literal_formula_value",
     "open_table",
     "raise_field_size_limit",
     "title_problem",
@@ -160,6 +161,8 @@ class Table:
     """xlsx read with ``layout``: per header column, the width the sheet sets for it (None: not set); else None."""
     hidden: tuple[bool, ...] | None = None
     """xlsx read with ``layout``: per header column, whether the sheet hides it; else None."""
+    hidden_rows: int = 0
+    """xlsx: rows below the header that the sheet hides (a filter's): read as every row is, and shown in an output."""
     previous_results: tuple[str, ...] = ()
     """JSONL: the keys of a previous screen's results around records (a ``screen`` output screened again), in order
     of first appearance; each such record was read as its ``fields``, the input record it was made from."""
@@ -530,6 +533,21 @@ _FORMULA_TEXT = re.compile(
 by an operator or nothing (=A1&B1, =$B$2) or another sheet's (=課題マスタ!B2, ='2025年度'!B2), with the guard ' a
 screen's output puts before it; not a title that starts with = (=H2 エネルギー貯蔵の研究, =AI (人工知能) による創薬,
 =Wow! 量子: a review)."""
+
+
+_LITERAL_FORMULA = re.compile(r'\'?=\s*"(?:[^"]|"")*"(?:\s*&\s*"(?:[^"]|"")*")*\s*')
+_LITERAL_PART = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def literal_formula_value(text: str) -> str | None:
+    """The value of a formula made of text literals alone, joined or not (="量子暗号通信の実証", ="量子"&"暗号通信",
+    with the guard ' a screen's output puts before it), which needs no spreadsheet to compute; None for any other
+    text. A workbook's such formula saved without its value was formula_not_evaluated while its output, holding the
+    literal's text, was classified when screened again, and in a CSV the formula's own text was classified, quotes
+    and all (a user test)."""
+    if _LITERAL_FORMULA.fullmatch(text) is None:
+        return None
+    return "".join(part.replace('""', '"') for part in _LITERAL_PART.findall(text))
 
 
 def is_formula_text(text: str) -> bool:
@@ -1259,7 +1277,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             blank = [0]
             formula_blank = [0]
             rows = start.rows
-            formula_rows = _formula_rows(source, worksheet) if _has_formulas(worksheet, source.name) else None
+            has_formulas, hidden_rows = _scan_sheet(worksheet, source.name, consumed)
+            formula_rows = _formula_rows(source, worksheet) if has_formulas else None
 
             def data() -> Iterator[RawRow]:
                 if formula_rows is not None:
@@ -1307,7 +1326,7 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             table = Table(header, data(), "xlsx", None, total, blank, formula_blank, sheet=worksheet.title,
                           header_row=consumed if start.below_banner or (header_row is None and consumed > 1) else None,
                           context=context, widths=widths, hidden=hidden, other_sheets=others,
-                          first_values=list(header_cells), header_at=consumed)
+                          first_values=list(header_cells), header_at=consumed, hidden_rows=hidden_rows)
             yield table
         finally:
             workbook.close()
@@ -1845,21 +1864,42 @@ def _unescape_one(match: re.Match[str]) -> str:
     return "_" if code == 0x5F else chr(code) if code < 0x20 else match.group(0)
 
 
-def _has_formulas(worksheet: Any, name: str = "workbook") -> bool:
-    """Whether the sheet's XML holds a formula element (read in chunks; True when it cannot be opened). A part that
-    fails while it is read (damaged compressed data, a bad CRC) is an InputError."""
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"')
+"""A sheet row the workbook hides (a filter's, or hidden by hand)."""
+
+
+def _scan_sheet(worksheet: Any, name: str = "workbook", below: int = 0) -> tuple[bool, int]:
+    """Whether the sheet's XML holds a formula element (True when it cannot be opened), and how many rows below the
+    first ``below`` it hides (read in chunks, once). A part that fails while it is read (damaged compressed data, a
+    bad CRC) is an InputError."""
     try:
         source = worksheet._get_source()  # openpyxl read-only worksheet: the sheet part in the archive
     except (AttributeError, KeyError, OSError):
-        return True
+        return True, 0
+    formulas = False
+    hidden = 0
     with source:
         tail = b""
         for chunk in _guarded(iter(lambda: source.read(1 << 20), b""), name, worksheet.title):
             data = tail + chunk
-            if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
-                return True
-            tail = data[-4:]
-    return False
+            if not formulas and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data):
+                formulas = True
+            cut = data.rfind(b"<")  # a row element cut at the chunk's end is counted with the next chunk
+            whole, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            if b"hidden" in whole:
+                hidden += sum(1 for m in _HIDDEN_ROW.finditer(whole) if _row_number(m.group()) > below)
+    if tail and b"hidden" in tail:
+        hidden += sum(1 for m in _HIDDEN_ROW.finditer(tail) if _row_number(m.group()) > below)
+    return formulas, hidden
+
+
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+
+
+def _row_number(element: bytes) -> int:
+    """The 1-based number of a row element's ``r`` attribute (one more than any, when it has none)."""
+    found = _ROW_NUMBER.search(element)
+    return int(found.group(1)) if found else 1 << 30
 
 
 def _empty_formula_results(worksheet: Any) -> Generator[tuple[int, frozenset[int]], None, None]:

@@ -11,6 +11,7 @@ from ..errors import InputError
 from .encoding import (
     DecodeFailure,
     broken_utf8,
+    canonical_encoding,
     cp932_then_utf8,
     euc_jp_read_as_cp932,
     japanese_euc,
@@ -30,13 +31,16 @@ CELL_LINES_MAX = 10
 
 
 def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = "標準入力",
-                      allow_empty: bool = False) -> list[tuple[str, str]]:  # fmt: skip
+                      allow_empty: bool = False, encoding: str | None = None) -> list[tuple[str, str]]:  # fmt: skip
     """Titles as (where, title) from text given one title per line: UTF-8 (with or without BOM), CP932 or EUC-JP, blank
     lines skipped, ``where`` naming the line (``line 3``). A cell pasted from Excel that holds a line break is one
     title (see :func:`lines_and_cells`). InputError for binary data, undecodable bytes, Western text read as
     CP932, or no title at all (with ``allow_empty``, an empty list instead). UTF-16 or UTF-32 with its byte-order
     mark (Excel's and Notepad's "Unicode text") is read as screen reads it (:func:`sniff_bom`): it was refused as
-    binary data (a review)."""
+    binary data (a review). ``encoding`` (classify's --encoding) reads the text in that encoding instead, strictly:
+    an undecodable byte is an InputError naming its line."""
+    if encoding is not None:
+        return _titles_in(data, canonical_encoding(encoding), encoding, name, name_ja, allow_empty)
     bom = sniff_bom(io.BytesIO(data[:4]))
     if bom in ("utf-16", "utf-32"):
         try:
@@ -86,14 +90,25 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                 # a bad byte may fail as CP932 only later (a user test, then a review)
                 utf8 = data[: not_utf8.start].count(b"\n") + 1
                 cp932 = data[: not_cp932.start].count(b"\n") + 1
+                if _strict(data, "euc-jp"):
+                    # EUC-JP without a kana (核融合, 宇宙) reads so, as Chinese or Korean text may: it was said to be
+                    # no EUC-JP, with no way round (a user test)
+                    raise InputError(f"{name} is neither UTF-8 nor CP932 (an undecodable byte on line {utf8} as "
+                                     f"UTF-8, on line {cp932} as CP932); it reads as EUC-JP, but holds no kana to "
+                                     "tell Japanese from Chinese or Korean text", hint="if it is EUC-JP, pass "
+                                     "--encoding euc-jp", ja=f"{name_ja}が UTF-8 でも CP932 でもありません（UTF-8 と"
+                                     f"しては {utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）。EUC-JP と"
+                                     "しては読めますが、仮名がないため中国語や韓国語の文字コードと区別できません",
+                                     hint_ja="EUC-JP なら --encoding euc-jp を指定してください") from None  # fmt: skip
                 raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (an undecodable byte on line {utf8} "
                                  f"as UTF-8, on line {cp932} as CP932)",
                                  ja=f"{name_ja}が UTF-8 でも CP932 でも EUC-JP でもありません（UTF-8 としては "
                                  f"{utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）") from None
             text = euc
         else:
-            if euc_jp_read_as_cp932(data, name, "convert it to UTF-8 first (iconv -f euc-jp -t utf-8) if it is "
-                                    "EUC-JP", "EUC-JP なら先に UTF-8 に変換してください（iconv -f euc-jp -t utf-8）"):
+            if euc_jp_read_as_cp932(data, name, "if it is EUC-JP, pass --encoding euc-jp (or convert it: iconv -f "
+                                    "euc-jp -t utf-8)", "EUC-JP なら --encoding euc-jp を指定してください（または "
+                                    "iconv -f euc-jp -t utf-8 で変換）"):
                 # EUC-JP, which CP932 reads as half-width katakana (量子 → ﾎﾌｻﾒ)
                 euc = japanese_euc(data)
                 if euc is None:  # its start is, but not the whole of it
@@ -116,6 +131,33 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                                        "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
         if error is not None:
             raise error from None
+    titles = lines_and_cells(text)
+    if not titles and not allow_empty:
+        raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
+    return titles
+
+
+def _strict(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes in ``encoding`` without an error."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _titles_in(data: bytes, encoding: str, given: str, name: str, name_ja: str,
+               allow_empty: bool) -> list[tuple[str, str]]:  # fmt: skip
+    """Titles from ``data`` read in ``encoding`` (as given: ``given``), strictly; InputError naming the line of the
+    first byte it cannot read."""
+    try:
+        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{name} cannot be read as {given}: an undecodable byte on line {line}",
+                         hint="leave --encoding out to detect the encoding",
+                         ja=f"{name_ja}を {given} として読めません: {line} 行目に読めないバイトがあります",
+                         hint_ja="--encoding を省くと文字コードを自動判定します") from None  # fmt: skip
     titles = lines_and_cells(text)
     if not titles and not allow_empty:
         raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
