@@ -54,6 +54,11 @@ def test_classify_table_prints_each_title_as_it_comes() -> None:
 
     with pytest.raises(RuntimeError, match="stop"):
         write_results(results(), ClassifyFormat.table, written, console, "en", False)
+    # with --explain, the legend follows a title's table, and only then (a review: printed for no title at all)
+    r = run("classify", "--explain", "--lang", "en", "")
+    assert r.exit_code != 0 and r.stdout == "", r.stdout
+    r = run("classify", "--explain", "--lang", "en", "量子センサ")
+    assert r.exit_code == 0 and "are character positions" in r.stdout, r.stdout
 
 
 def test_classify_command_prints_each_titles_table_before_the_next_is_classified(
@@ -4738,6 +4743,19 @@ def test_classify_reads_stdin_in_the_encoding_given() -> None:
     assert r.exit_code == EXIT_ERROR and "cannot be read as cp932: an undecodable byte on line 1" in r.stderr
     r = run("classify", "量子", "--encoding", "cp932", "--lang", "en")
     assert r.exit_code == EXIT_USAGE and "--encoding is for titles read from stdin" in r.stderr
+    # screen's checks of an encoding given hold here too (a review: UTF-8 read as cp932 or latin-1 with exit 0)
+    for given in ("cp932", "latin-1"):
+        r = run("classify", "-", "--encoding", given, "--lang", "en", stdin="量子暗号通信\n".encode())
+        assert r.exit_code == EXIT_ERROR and "but the file is UTF-8 text" in r.stderr and r.stdout == "", r.stderr
+    # a UTF-16 mark is read as such in its own byte order, refused in the other; a line counted in the text
+    marked = "quantum sensing\n".encode("utf-16")
+    r = run("classify", "-", "--encoding", "utf-16-le", "-f", "jsonl", stdin=marked)
+    assert r.exit_code == 0 and json.loads(r.stdout)["title"] == "quantum sensing", r.stderr
+    r = run("classify", "-", "--encoding", "utf-16-be", "--lang", "en", stdin=marked)
+    assert r.exit_code == EXIT_ERROR and "starts with a UTF-16-LE byte-order mark" in r.stderr
+    r = run("classify", "-", "--encoding", "utf-16-le", "--lang", "en",
+            stdin="上上上\n上\n".encode("utf-16-le") + b"\x00\xd8\x41\x00\n\x00")
+    assert r.exit_code == EXIT_ERROR and "an undecodable byte on line 3" in r.stderr, r.stderr
 
 
 def test_classify_marks_a_line_with_a_nul_byte_and_classifies_the_others() -> None:
@@ -4750,6 +4768,12 @@ def test_classify_marks_a_line_with_a_nul_byte_and_classifies_the_others() -> No
         ("strategic", "quantum"), ("error", None), ("strategic", "fusion")]
     r = run("classify", "-", "--lang", "en", stdin=b"a\x00b\nc\x00d\nquantum\n")
     assert r.exit_code == EXIT_ERROR and "contains NUL bytes" in r.stderr and r.stdout == ""
+    # a line of a NUL alone, at either byte position: UTF-8 Japanese around it was read as UTF-16 (a review)
+    for text in ("量子暗号通信\n\x00\n核融合炉の材料\n", "量子暗号通信\n\x00\n核融合炉の材料 AB\n", "量子\n\x00\n"):
+        r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin=text.encode())
+        records = [json.loads(line) for line in r.stdout.splitlines()]
+        assert [o["title"] for o in records] == text.splitlines(), r.stderr
+        assert [o["verdict"] == "error" for o in records] == [line == "\x00" for line in text.splitlines()]
 
 
 def test_the_english_screen_summary_names_the_areas(tmp_path: Path) -> None:

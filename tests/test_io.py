@@ -1745,6 +1745,13 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
         (["No", "研究課題名", "研究代表者", "所属"], [None, None, "山田", "東大"], None),  # no merged heading
         (["No", "研究課題名", "研究代表者", ""], ["3", None, "山田", "東大"], None),  # a number under No
         (["No", "研究課題名", "予算", ""], [None, None, "1200", "800"], None),  # numbers: a row of data
+        # a first data row whose title is empty: a name and an institution are no headings (a review)
+        (["研究課題名", "研究代表者", ""], ["", "山田太郎", "東京大学"], None),
+        (["No", "研究課題名", "研究代表者", "研究代表者"], [None, "", "佐藤", "京大"], None),
+        (["No", "研究課題名", "経費", ""], [None, None, "直接経費", "間接経費"],
+         ("No", "研究課題名", "経費（直接経費）", "経費（間接経費）")),
+        (["No", "Title", "PI", ""], [None, None, "Name", "Affiliation"],
+         ("No", "Title", "PI（Name）", "PI（Affiliation）")),
         (["令和8年度 申請課題一覧", "", ""], ["課題番号", "研究課題名", "予算額"], None),  # the header under a banner
         (["h1", "h2"], ["", "a", "a"], None),  # a text file's long row: cells past the header name no column
     ],

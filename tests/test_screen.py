@@ -427,7 +427,7 @@ def test_rows_the_input_hides_are_counted_and_said(tmp_path: Path) -> None:
     sheet = book.active
     for row in (["No", "研究課題名"], [1, "量子センサ"], [2, "海洋観測"], [3, "中世文学"], [4, "量子通信"]):
         sheet.append(row)
-    for hidden in (3, 4):
+    for hidden in (3, 4, 20):  # row 20: a blank row below the data, hidden, is not counted (a review)
         sheet.row_dimensions[hidden].hidden = True
     book.save(path)
     read = openpyxl.load_workbook(path, read_only=True)
@@ -436,6 +436,11 @@ def test_rows_the_input_hides_are_counted_and_said(tmp_path: Path) -> None:
         assert _scan_sheet(read.worksheets[0], below=3) == (False, 1)
     finally:
         read.close()
+    sheet.row_dimensions[1].hidden = True  # read with no header, row 1 is data: counted when hidden
+    book.save(tmp_path / "headless.xlsx")
+    headless = run(tmp_path, input=str(tmp_path / "headless.xlsx"), output=str(tmp_path / "h.csv"), no_header=True,
+                   column="2")
+    assert headless.hidden_rows == 3
     summary = run(tmp_path, input=str(path), output=str(tmp_path / "out.csv"))
     assert summary.hidden_rows == 2 and summary.rows_read == 4 and summary.to_dict()["hidden_rows"] == 2
     from rich.console import Console
@@ -2831,12 +2836,34 @@ def test_a_title_formula_of_text_literals_is_computed(tmp_path: Path) -> None:
             ("strategic", None), ("strategic", None), ("error", "formula_not_evaluated"), ("strategic", None)]
     assert read_jsonl(out)[0]["text"] == "量子暗号通信の実証" and read_jsonl(out)[3]["text"] == 'She said "量子"'
     assert read_jsonl(out)[0]["fields"]["研究課題名"] == '="量子"&"暗号通信の実証"'  # the cell as it was
+    # a row whose only cell is such a formula is no blank row (a review found it skipped)
+    alone = tmp_path / "alone.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["研究課題名", "代表者"], ['="量子センサ"', None], ["海洋観測", "佐藤"]):
+        book.active.append(row)
+    book.save(alone)
+    run(tmp_path, input=str(alone), output=str(tmp_path / "alone.jsonl"))
+    assert [(r["verdict"], r.get("text")) for r in read_jsonl(tmp_path / "alone.jsonl")] == [
+        ("strategic", "量子センサ"), ("emerging", None)]
     csv_src = tmp_path / "in.csv"
     write_csv(csv_src, ["title"], [['="半導体"&"露光装置の量子制御"'], ['=A1&"量子"']], "utf-8")
     run(tmp_path, input=str(csv_src), output=str(tmp_path / "c.jsonl"))
     records = read_jsonl(tmp_path / "c.jsonl")
     assert [(r["verdict"], r["problem"], r.get("text")) for r in records] == [
         ("strategic", None, "半導体露光装置の量子制御"), ("error", "formula_not_evaluated", None)]
+
+
+def test_a_first_row_with_an_empty_title_under_a_merged_heading_is_a_row(tmp_path: Path) -> None:
+    """A first data row whose title is empty, under 研究代表者 merged over two columns, was taken for its sub-headings:
+    the row was lost and the columns named after its cells (a review). A name and an institution are no headings."""
+    src = tmp_path / "in.csv"
+    rows = [["", "山田太郎", "東京大学"], ["量子センサの開発", "佐藤", "京大"]]
+    write_csv(src, ["研究課題名", "研究代表者", ""], rows, "utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run(tmp_path, input=str(src), output=str(out))
+    assert summary.rows_read == 2 and summary.subheading_row is None
+    assert [(r["problem"], r["fields"]["研究代表者"]) for r in read_jsonl(out)] == [("empty_title", "山田太郎"),
+                                                                                 (None, "佐藤")]
 
 
 def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Path) -> None:

@@ -1050,7 +1050,9 @@ def classify_table(results: Iterable[Result], console: Console, lang: str, expla
 
         tax = load_taxonomy()
     w = _WORDS[lang]
+    shown = False  # a title's table printed: the --explain legend follows (results may be a generator)
     for n, r in enumerate(results):
+        shown = True
         if n:
             console.print()
         console.print(Wrapped(_highlight(r)))
@@ -1108,7 +1110,7 @@ def classify_table(results: Iterable[Result], console: Console, lang: str, expla
         if explain:
             assert facts is not None
             _explain(r, console, min_score, w, lang, tax, facts)
-    if explain and results:
+    if explain and shown:
         from rich.text import Text as RText
 
         console.print()

@@ -365,7 +365,7 @@ def _merged_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: boo
         if type(cell) is not str or at >= len(header):
             return None
         label = unicodedata.normalize("NFKC", cell).strip()
-        if len(label) > _SUBHEADING_MAX or _NUMBER.fullmatch(label) or _title_language(label) is not None:
+        if len(label) > _SUBHEADING_MAX or _title_language(label) is not None or not _HEADING_WORD.search(label):
             return None
         own = header[at].strip()
         parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
@@ -383,6 +383,15 @@ def _merged_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: boo
 
 _SUBHEADING_MAX = 20
 """The longest sub-heading (in characters) a merged heading's row holds: 氏名, 所属機関・部局・職, Affiliation."""
+_HEADING_WORD = re.compile(
+    r"(?:名|名前|氏名|姓|ふりがな|フリガナ|所属|機関|部局|部署|学部|研究科|専攻|職|職名|役職|職位|身分|連絡先|電話|メール|"
+    r"住所|番号|区分|種別|分野|費|経費|額|金額|計|数|率|日|年度|期間|者|先)$"
+    r"|^(?:e-?mail|name|names|first name|last name|family name|given name|affiliation|institution|organi[sz]ation|"
+    r"department|position|title of position|role|phone|tel|address|amount|total|year|fiscal year|id|no\.?|number)$",
+    re.IGNORECASE)
+"""What a sub-heading under a merged heading ends with (氏名, 所属機関, 直接経費, 初年度) or is (Name, Affiliation):
+a first data row whose title is empty holds a name and an institution (山田太郎, 東京大学), which is no heading (a
+review found such a row taken for one, and lost)."""
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"

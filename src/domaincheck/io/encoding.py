@@ -743,6 +743,21 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
     # A BOM read as plain UTF-8 would end up glued to the first column name.
     if encoding == "utf-8" and bom == "utf-8-sig":
         return "utf-8-sig"
+    if bom in ("utf-16", "utf-32") and encoding.replace("_", "-").startswith(bom):
+        # utf-16-le given for a file that starts with a UTF-16 mark: the mark's byte order must be the one given (the
+        # other read as mojibake, a review), and the mark is read as such, not kept before the first column's name
+        stream.seek(0)
+        order = "le" if stream.read(2) == codecs.BOM_UTF16_LE else "be"
+        stream.seek(0)
+        if encoding.replace("_", "-") in (bom, f"{bom}-{order}"):
+            return bom
+        raise InputError(f"{name}: --encoding {explicit} was given, but the file starts with a {bom.upper()}-"
+                         f"{order.upper()} byte-order mark: read as {explicit} it would be mojibake",
+                         hint=f"leave --encoding out to detect it, or give --encoding {bom}",
+                         ja=f"{name}: --encoding {explicit} が指定されましたが、ファイルは "
+                         f"{bom.upper()}-{order.upper()} のバイト順マークで始まります: {explicit} として読むと文字化け"
+                         "します",
+                         hint_ja=f"--encoding を省いて自動判定させるか、--encoding {bom} を指定してください")
     if bom is not None and not encoding.replace("_", "-").startswith(bom.removesuffix("-sig")):
         # a byte-order mark says what the file is: read as latin-1 or CP932, a UTF-8 file with one (Excel's "CSV
         # UTF-8") came out as mojibake, every row none, with exit 0 (a user test)

@@ -1277,7 +1277,8 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             blank = [0]
             formula_blank = [0]
             rows = start.rows
-            has_formulas, hidden_rows = _scan_sheet(worksheet, source.name, consumed)
+            # read with no header (header_row 0), the first row is data, hidden or not (a review)
+            has_formulas, hidden_rows = _scan_sheet(worksheet, source.name, consumed - (header_row == 0))
             formula_rows = _formula_rows(source, worksheet) if has_formulas else None
 
             def data() -> Iterator[RawRow]:
@@ -1299,7 +1300,10 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                     # A row whose values are all empty is blank, formulas or not: a template's rows hold lookup or
                     # numbering formulas (=IF(C5="","",VLOOKUP(…)), =ROW()-1) whose empty values Excel may save as
                     # none at all, and those rows are no proposals (a review found them read as 170 empty titles)
-                    if _is_blank(cells):
+                    # (not a row whose formulas are text literals, ="量子暗号": their value is known, a title: a review
+                    # found such a row alone skipped as blank where a row with an amount beside it was classified)
+                    if _is_blank(cells) and not (texts is not None and any(
+                            isinstance(f, str) and f.startswith("=") and literal_formula_value(f) for f in texts)):
                         blank[0] += 1
                         if texts is not None:
                             lost = [i for i, f in enumerate(texts) if isinstance(f, str) and f.startswith("=")]
@@ -1864,8 +1868,9 @@ def _unescape_one(match: re.Match[str]) -> str:
     return "_" if code == 0x5F else chr(code) if code < 0x20 else match.group(0)
 
 
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"')
-"""A sheet row the workbook hides (a filter's, or hidden by hand)."""
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/)>(?!\s*</(?:\w+:)?row>)')
+"""A sheet row the workbook hides (a filter's, or hidden by hand) and that holds cells: not an empty one written as
+``<row … hidden="1"/>`` or ``<row …></row>`` (a review found blank hidden rows below the data counted)."""
 
 
 def _scan_sheet(worksheet: Any, name: str = "workbook", below: int = 0) -> tuple[bool, int]:
@@ -1884,7 +1889,8 @@ def _scan_sheet(worksheet: Any, name: str = "workbook", below: int = 0) -> tuple
             data = tail + chunk
             if not formulas and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data):
                 formulas = True
-            cut = data.rfind(b"<")  # a row element cut at the chunk's end is counted with the next chunk
+            # the last row element is counted with the next chunk, which holds its end (and whether it has cells)
+            cut = max(data.rfind(b"<row"), data.rfind(b"<", 0, max(data.rfind(b":row"), 0)))
             whole, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
             if b"hidden" in whole:
                 hidden += sum(1 for m in _HIDDEN_ROW.finditer(whole) if _row_number(m.group()) > below)

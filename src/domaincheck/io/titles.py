@@ -11,10 +11,10 @@ from ..errors import InputError
 from .encoding import (
     DecodeFailure,
     broken_utf8,
-    canonical_encoding,
     cp932_then_utf8,
     euc_jp_read_as_cp932,
     japanese_euc,
+    resolve_encoding,
     sniff_bom,
     utf8_line,
     utf8_then_cp932,
@@ -40,7 +40,7 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     binary data (a review). ``encoding`` (classify's --encoding) reads the text in that encoding instead, strictly:
     an undecodable byte is an InputError naming its line."""
     if encoding is not None:
-        return _titles_in(data, canonical_encoding(encoding), encoding, name, name_ja, allow_empty)
+        return _titles_in(data, encoding, name, name_ja, allow_empty)
     bom = sniff_bom(io.BytesIO(data[:4]))
     if bom in ("utf-16", "utf-32"):
         try:
@@ -51,12 +51,17 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                              ja=f"{name_ja}は {label} のバイト順マークで始まりますが、{label} のテキストではありません"
                              ) from None  # fmt: skip
     if b"\x00" in data:
+        head = data[: 1 << 16]
+        lines = [line for line in LINE_END.split(data.decode("latin-1")) if line.strip()]
+        nul_lines = sum("\x00" in line for line in lines)
+        # Text with a stray NUL line or two is read as it is, its lines marked: UTF-16 has a NUL on nearly every line
+        # (ASCII's high bytes, a line break's), and UTF-16 Japanese is never valid UTF-8. A line of a NUL alone puts
+        # one beside a line break, so UTF-8 Japanese around it read as UTF-16 of other characters (a review).
+        stray = nul_lines * 2 < len(lines) or (max(data) >= 0x80 and _strict(data, "utf-8"))
         # UTF-16 text without its mark (Windows' "Unicode" from some tools, PowerShell 5's pipes) was refused as binary
         # data with no word of UTF-16 (a user test): read it in the byte order it reads as text in
-        head = data[: 1 << 16]
-        # UTF-8 Japanese reads as UTF-16 of other CJK characters too: such text has no line break
-        order = next((o for o in ("utf-16-le", "utf-16-be") if utf16_order(head, (o,)) and _utf16_lines(head, o)),
-                     None)  # fmt: skip
+        order = None if stray else next(
+            (o for o in ("utf-16-le", "utf-16-be") if utf16_order(head, (o,)) and _utf16_lines(head, o)), None)
         if order is not None:
             try:
                 data = data.decode(order).encode("utf-8")
@@ -66,13 +71,10 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                                  "-t utf-8)", ja=f"{name_ja}はバイト順マークのない {order.upper()} のテキストとして"
                                  f"始まりますが、全体はそう読めません", hint_ja=f"先に UTF-8 に変換してください（iconv "
                                  f"-f {order} -t utf-8）") from None  # fmt: skip
-        else:
-            lines = [line for line in LINE_END.split(data.decode("latin-1")) if line.strip()]
-            nul_lines = sum("\x00" in line for line in lines)
-            if nul_lines * 2 >= len(lines) or (nul_lines > 1 and head.count(b"\x00") * 100 > len(head)):
-                raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
-                                 ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
-            # else stray NULs in text: their titles are reported as errors of their own, as screen marks rows
+        elif not stray or (nul_lines > 1 and head.count(b"\x00") * 100 > len(head)):
+            raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
+                             ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
+        # else stray NULs in text: their titles are reported as errors of their own, as screen marks rows
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as not_utf8:
@@ -146,14 +148,17 @@ def _strict(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _titles_in(data: bytes, encoding: str, given: str, name: str, name_ja: str,
-               allow_empty: bool) -> list[tuple[str, str]]:  # fmt: skip
-    """Titles from ``data`` read in ``encoding`` (as given: ``given``), strictly; InputError naming the line of the
-    first byte it cannot read."""
+def _titles_in(data: bytes, given: str, name: str, name_ja: str, allow_empty: bool) -> list[tuple[str, str]]:
+    """Titles from ``data`` read in the encoding ``given``, strictly, after screen's checks of an encoding given
+    (:func:`~domaincheck.io.encoding.resolve_encoding`: one that would read the text's UTF-8 or Japanese as mojibake,
+    or that a byte-order mark contradicts, is refused; a review found classify --encoding cp932 reading UTF-8 as
+    mojibake with exit 0); InputError naming the line of the first byte it cannot read."""
+    encoding = resolve_encoding(io.BytesIO(data), given, name=name)
     try:
-        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        text = data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # lines counted in the text before the byte, not by 0x0A bytes, which UTF-16 holds inside characters (上)
+        line = data[: exc.start].decode(encoding, "replace").count("\n") + 1
         raise InputError(f"{name} cannot be read as {given}: an undecodable byte on line {line}",
                          hint="leave --encoding out to detect the encoding",
                          ja=f"{name_ja}を {given} として読めません: {line} 行目に読めないバイトがあります",
