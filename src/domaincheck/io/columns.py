@@ -342,7 +342,8 @@ def _language_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[
 def _merged_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: bool) -> tuple[str, ...] | None:
     """``header`` with the sub-headings of ``cells`` under a merged heading joined to it (研究代表者 over 氏名 and
     所属: 研究代表者（氏名）, 研究代表者（所属）), or None when ``cells`` is no such row. It is one when it holds two
-    short text cells or more, every one of them under a heading that spans several columns (its name followed by
+    short text cells or more that read as headings (:data:`_HEADING_WORD`), every one of them under a heading that
+    spans several columns (its name followed by
     empty names or by itself again, as a merged cell is exported) and one at least under an empty name or a repeated
     one, none under a title's column: a proposal's row has its title (a user test found such a row screened as a
     proposal with an empty title, and the columns under the heading nameless). Not a header under a banner (one

@@ -39,8 +39,15 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
     mark (Excel's and Notepad's "Unicode text") is read as screen reads it (:func:`sniff_bom`): it was refused as
     binary data (a review). ``encoding`` (classify's --encoding) reads the text in that encoding instead, strictly:
     an undecodable byte is an InputError naming its line."""
-    if encoding is not None:
-        return _titles_in(data, encoding, name, name_ja, allow_empty)
+    text = _detected(data, name, name_ja) if encoding is None else _decoded_as(data, encoding, name, name_ja)
+    titles = lines_and_cells(text)
+    if not titles and not allow_empty:
+        raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
+    return titles
+
+
+def _detected(data: bytes, name: str, name_ja: str) -> str:
+    """``data`` decoded in the encoding it is detected to be in (see :func:`titles_from_bytes`)."""
     bom = sniff_bom(io.BytesIO(data[:4]))
     if bom in ("utf-16", "utf-32"):
         try:
@@ -133,10 +140,7 @@ def titles_from_bytes(data: bytes, name: str = "standard input", name_ja: str = 
                                        "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
         if error is not None:
             raise error from None
-    titles = lines_and_cells(text)
-    if not titles and not allow_empty:
-        raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
-    return titles
+    return text
 
 
 def _strict(data: bytes, encoding: str) -> bool:
@@ -148,8 +152,8 @@ def _strict(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _titles_in(data: bytes, given: str, name: str, name_ja: str, allow_empty: bool) -> list[tuple[str, str]]:
-    """Titles from ``data`` read in the encoding ``given``, strictly, after screen's checks of an encoding given
+def _decoded_as(data: bytes, given: str, name: str, name_ja: str) -> str:
+    """``data`` read in the encoding ``given``, strictly, after screen's checks of an encoding given
     (:func:`~domaincheck.io.encoding.resolve_encoding`: one that would read the text's UTF-8 or Japanese as mojibake,
     or that a byte-order mark contradicts, is refused; a review found classify --encoding cp932 reading UTF-8 as
     mojibake with exit 0); InputError naming the line of the first byte it cannot read."""
@@ -163,10 +167,7 @@ def _titles_in(data: bytes, given: str, name: str, name_ja: str, allow_empty: bo
                          hint="leave --encoding out to detect the encoding",
                          ja=f"{name_ja}を {given} として読めません: {line} 行目に読めないバイトがあります",
                          hint_ja="--encoding を省くと文字コードを自動判定します") from None  # fmt: skip
-    titles = lines_and_cells(text)
-    if not titles and not allow_empty:
-        raise InputError(f"no titles on {name}", ja=f"{name_ja}にタイトルがありません")
-    return titles
+    return text
 
 
 def _utf16_lines(head: bytes, order: str) -> bool:
