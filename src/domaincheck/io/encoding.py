@@ -751,24 +751,12 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
         stream.seek(0)
         if encoding.replace("_", "-") in (bom, f"{bom}-{order}"):
             return bom
-        raise InputError(f"{name}: --encoding {explicit} was given, but the file starts with a {bom.upper()}-"
-                         f"{order.upper()} byte-order mark: read as {explicit} it would be mojibake",
-                         hint=f"leave --encoding out to detect it, or give --encoding {bom}",
-                         ja=f"{name}: --encoding {explicit} が指定されましたが、ファイルは "
-                         f"{bom.upper()}-{order.upper()} のバイト順マークで始まります: {explicit} として読むと文字化け"
-                         "します",
-                         hint_ja=f"--encoding を省いて自動判定させるか、--encoding {bom} を指定してください")
+        raise _mark_contradicted(name, explicit, f"{bom.upper()}-{order.upper()}", bom)
     if bom is not None and not encoding.replace("_", "-").startswith(bom.removesuffix("-sig")):
         # a byte-order mark says what the file is: read as latin-1 or CP932, a UTF-8 file with one (Excel's "CSV
         # UTF-8") came out as mojibake, every row none, with exit 0 (a user test)
         found = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}.get(bom, bom)
-        raise InputError(f"{name}: --encoding {explicit} was given, but the file starts with a {found} byte-order "
-                         f"mark: it is {found} text, and read as {explicit} it would be mojibake",
-                         hint=f"leave --encoding out to detect it, or give --encoding {bom.removesuffix('-sig')}",
-                         ja=f"{name}: --encoding {explicit} が指定されましたが、ファイルは {found} のバイト順マークで"
-                         f"始まる {found} のテキストです: {explicit} として読むと文字化けします",
-                         hint_ja=f"--encoding を省いて自動判定させるか、--encoding {bom.removesuffix('-sig')} を"
-                         "指定してください")  # fmt: skip
+        raise _mark_contradicted(name, explicit, found, bom.removesuffix("-sig"))
     if bom is None:
         head = _first_text_beyond_ascii(stream)
         stream.seek(0)
@@ -776,6 +764,16 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
         if wrong is not None:
             raise wrong
     return encoding
+
+
+def _mark_contradicted(name: str, explicit: str, found: str, use: str) -> InputError:
+    """The error of an --encoding ``explicit`` that the file's byte-order mark (``found``: UTF-8, UTF-16-LE …)
+    contradicts; ``use``: the encoding to give instead."""
+    return InputError(f"{name}: --encoding {explicit} was given, but the file starts with a {found} byte-order mark: "
+                      f"read as {explicit} it would be mojibake", hint=f"leave --encoding out to detect it, or give "
+                      f"--encoding {use}", ja=f"{name}: --encoding {explicit} が指定されましたが、ファイルは {found} の"
+                      f"バイト順マークで始まります: {explicit} として読むと文字化けします",
+                      hint_ja=f"--encoding を省いて自動判定させるか、--encoding {use} を指定してください")
 
 
 def _first_text_beyond_ascii(stream: BinaryIO) -> bytes:
