@@ -4744,9 +4744,19 @@ def test_classify_reads_stdin_in_the_encoding_given() -> None:
     r = run("classify", "量子", "--encoding", "cp932", "--lang", "en")
     assert r.exit_code == EXIT_USAGE and "--encoding is for titles read from stdin" in r.stderr
     # screen's checks of an encoding given hold here too (a review: UTF-8 read as cp932 or latin-1 with exit 0)
-    for given in ("cp932", "latin-1"):
+    for given in ("cp932", "latin-1", "utf-16", "utf-16-be", "gbk", "euc-kr"):  # a third user test: the last four
         r = run("classify", "-", "--encoding", given, "--lang", "en", stdin="量子暗号通信\n".encode())
         assert r.exit_code == EXIT_ERROR and "but the file is UTF-8 text" in r.stderr and r.stdout == "", r.stderr
+    r = run("classify", "-", "--encoding", "latin-1", stdin="量子暗号通信\n".encode("euc-jp"))
+    assert r.exit_code == EXIT_ERROR and "ファイルは EUC-JP の日本語テキストです" in r.stderr and r.stdout == ""
+    assert "標準入力" in r.stderr and "standard input" not in r.stderr, r.stderr
+    # UTF-16 without its mark: the order its NULs tell is read, plain utf-16 as little-endian, the other refused
+    unmarked = "quantum sensing\n量子センシング\n".encode("utf-16-le")
+    for given in ("utf-16", "utf-16-le"):
+        r = run("classify", "-", "--encoding", given, "-f", "jsonl", stdin=unmarked)
+        assert [json.loads(line)["title"] for line in r.stdout.splitlines()] == ["quantum sensing", "量子センシング"]
+    r = run("classify", "-", "--encoding", "utf-16-be", "--lang", "en", stdin=unmarked)
+    assert r.exit_code == EXIT_ERROR and "but the file is UTF-16-LE text" in r.stderr and r.stdout == ""
     # a UTF-16 mark is read as such in its own byte order, refused in the other; a line counted in the text
     marked = "quantum sensing\n".encode("utf-16")
     r = run("classify", "-", "--encoding", "utf-16-le", "-f", "jsonl", stdin=marked)

@@ -206,7 +206,26 @@ _STRADDLING_ROWS = "no,title\n" + "".join(f"{n},Study of topic {n}\n" for n in r
     ("title\nréseau de capteurs, étude\n".encode("latin-1"), "latin-1", None),  # a Western file given as such
     ("title\nréseau de capteurs\n".encode(), "utf-8", None), (b"title\nplain\n", "cp932", None),
     (_LATE_JA_ROWS.encode(), "cp932", "UTF-8"), (_LATE_JA_ROWS.encode("cp932"), "latin-1", "CP932/Shift_JIS Japanese"),
-    (_LATE_JA_ROWS.encode("cp932"), "cp932", None), (_STRADDLING_ROWS.encode(), "cp932", "UTF-8")])  # fmt: skip
+    (_LATE_JA_ROWS.encode("cp932"), "cp932", None), (_STRADDLING_ROWS.encode(), "cp932", "UTF-8"),
+    # a third user test: UTF-8 given as UTF-16 (either order) or as Chinese or Korean; EUC-JP given as Western,
+    # Chinese or Korean; UTF-16 without its mark given in the other byte order or as CP932; CP932 given as GBK;
+    # Windows-1252 given as UTF-16 or GBK
+    (_JA_ROWS.encode(), "utf-16", "UTF-8"), (_JA_ROWS.encode(), "utf-16-le", "UTF-8"),
+    (_JA_ROWS.encode(), "utf-16-be", "UTF-8"), (_JA_ROWS.encode(), "gbk", "UTF-8"),
+    (_JA_ROWS.encode(), "euc-kr", "UTF-8"), (_JA_ROWS.encode("euc-jp"), "latin-1", "EUC-JP Japanese"),
+    (_JA_ROWS.encode("euc-jp"), "gb2312", "EUC-JP Japanese"),
+    (_JA_ROWS.encode("euc-jp"), "euc-kr", "EUC-JP Japanese"), (_JA_ROWS.encode("euc-jp"), "euc-jp", None),
+    ("title\n量子暗号\n核融合炉\n".encode("euc-jp"), "cp1252", "EUC-JP Japanese"),
+    (_JA_ROWS.encode("utf-16-le"), "utf-16-be", "UTF-16-LE"), (_JA_ROWS.encode("utf-16-le"), "cp932", "UTF-16-LE"),
+    (_JA_ROWS.encode("utf-16-be"), "utf-16", "UTF-16-BE"), (_JA_ROWS.encode("utf-16-be"), "utf-16-le", "UTF-16-BE"),
+    (_JA_ROWS.encode("utf-16-le"), "utf-16-le", None), (_JA_ROWS.encode("utf-16-le"), "utf-16", None),
+    (_JA_ROWS.encode("utf-16-be"), "utf-16-be", None),
+    (_JA_ROWS.encode("cp932"), "gbk", "CP932/Shift_JIS Japanese"),
+    (_JA_ROWS.encode("cp932"), "euc-kr", "CP932/Shift_JIS Japanese"),
+    ("title\n\u201cQuantum\u201d key distribution \u2013 a survey\n".encode("cp1252"), "utf-16",
+     "Western-European (Windows-1252)"),
+    ("title\nréseau de capteurs, étude\n".encode("latin-1"), "gbk", "Western-European (Windows-1252)"),
+    ("title\nréseau de capteurs, étude\n".encode("latin-1"), "cp1252", None)])  # fmt: skip
 def test_an_encoding_given_that_would_read_mojibake_is_refused(tmp_path: Path, data: bytes, given: str,
                                                                 refused: str | None) -> None:  # fmt: skip
     """An office's user test: --encoding cp932 on a UTF-8 file wrote 驥丞ｭ舌… with verdict none and exit 0, and
@@ -1752,6 +1771,17 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
          ("No", "研究課題名", "経費（直接経費）", "経費（間接経費）")),
         (["No", "Title", "PI", ""], [None, None, "Name", "Affiliation"],
          ("No", "Title", "PI（Name）", "PI（Affiliation）")),
+        # a third user test: languages and headings in one row, and headings of periods and costs
+        (["No", "研究課題名", "", "研究代表者", ""], [None, "和文", "英文", "氏名", "所属"],
+         ("No", "研究課題名", "研究課題名（英文）", "研究代表者（氏名）", "研究代表者（所属）")),
+        (["研究課題名", "", "研究期間", ""], ["和文", "英文", "開始", "終了"],
+         ("研究課題名", "研究課題名（英文）", "研究期間（開始）", "研究期間（終了）")),
+        (["No", "研究課題名", "経費", ""], [None, None, "直接", "間接"],
+         ("No", "研究課題名", "経費（直接）", "経費（間接）")),
+        (["No", "Title", "Costs", ""], [None, None, "Direct", "Indirect"],
+         ("No", "Title", "Costs（Direct）", "Costs（Indirect）")),
+        (["No", "研究課題名", "", "研究代表者", ""], [None, "和文", "英文", "山田", "東大"], None),  # a name: data
+        (["No", "研究課題名", "研究代表者", ""], [None, "和文", "氏名", None], None),  # 和文 under its own column only
         (["令和8年度 申請課題一覧", "", ""], ["課題番号", "研究課題名", "予算額"], None),  # the header under a banner
         (["h1", "h2"], ["", "a", "a"], None),  # a text file's long row: cells past the header name no column
     ],

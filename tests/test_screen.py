@@ -412,7 +412,7 @@ def test_formula_scan_finds_formula_elements_only(tmp_path: Path) -> None:
         workbook.save(path)
         read = openpyxl.load_workbook(path, read_only=True)
         try:
-            assert _scan_sheet(read.worksheets[0]) == (expected, 0)
+            assert _scan_sheet(read.worksheets[0])[:2] == (expected, 0)
         finally:
             read.close()
 
@@ -432,8 +432,8 @@ def test_rows_the_input_hides_are_counted_and_said(tmp_path: Path) -> None:
     book.save(path)
     read = openpyxl.load_workbook(path, read_only=True)
     try:
-        assert _scan_sheet(read.worksheets[0], below=1) == (False, 2)
-        assert _scan_sheet(read.worksheets[0], below=3) == (False, 1)
+        assert _scan_sheet(read.worksheets[0], below=1)[:2] == (False, 2)
+        assert _scan_sheet(read.worksheets[0], below=3)[:2] == (False, 1)
     finally:
         read.close()
     sheet.row_dimensions[1].hidden = True  # read with no header, row 1 is data: counted when hidden
@@ -2761,16 +2761,17 @@ def test_a_binary_file_named_csv_is_said_to_be_no_text(tmp_path: Path, content: 
     assert "not a text file" not in str(info.value) and "utf-16" in (info.value.hint or "")
 
 
-def _screen_merged(tmp_path: Path, suffix: str, rows: list[list[Any]], merged: str
+def _screen_merged(tmp_path: Path, suffix: str, rows: list[list[Any]], *merged: str
                    ) -> tuple[Path, Summary, list[list[str]]]:  # fmt: skip
-    """Write ``rows`` (a header, its sub-headings, data) as a workbook with the cells ``merged`` merged, or as CSV;
-    screen it to CSV: the input, the summary and the output's records."""
+    """Write ``rows`` (a header, its sub-headings, data) as a workbook with each range of cells ``merged`` merged, or
+    as CSV; screen it to CSV: the input, the summary and the output's records."""
     src = tmp_path / f"in{suffix}"
     if suffix == ".xlsx":
         book = openpyxl.Workbook()
         for row in rows:
             book.active.append(row)
-        book.active.merge_cells(merged)
+        for cells in merged:
+            book.active.merge_cells(cells)
         book.save(src)
     else:
         write_csv(src, [str(c or "") for c in rows[0]], [[str(c or "") for c in r] for r in rows[1:]], "utf-8")
@@ -2815,6 +2816,37 @@ def test_subheadings_under_another_merged_heading_join_the_column_names(tmp_path
     assert summary.rows_read == 2 and summary.subheading_row == 1 and not summary.problems
 
 
+def test_a_heading_merged_over_the_last_columns_spans_them(tmp_path: Path) -> None:
+    """研究代表者 merged over C1:D1, the sheet's last columns, with no sub-heading row: the header ended at its last
+    name, so every row was long_row and its last cell moved past the result columns (a third user test). The merge
+    spans the columns: each row is read whole, in place, under a column without a name of its own."""
+    rows = [["No", "研究課題名", "研究代表者", None], [1, "量子暗号通信の実装", "山田", "東大"],
+            [2, "海洋観測", "佐藤", "京大"]]
+    _, summary, records = _screen_merged(tmp_path, ".xlsx", rows, "C1:D1")
+    assert records[0][:5] == ["No", "研究課題名", "研究代表者", "", "dc_verdict"]
+    assert [r[:5] for r in records[1:]] == [["1", "量子暗号通信の実装", "山田", "東大", "strategic"],
+                                            ["2", "海洋観測", "佐藤", "京大", "emerging"]]
+    assert summary.rows_read == 2 and not summary.problems
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_subheadings_of_both_kinds_in_one_row_join_the_column_names(tmp_path: Path, suffix: str) -> None:
+    """研究課題名 over 和文 and 英文 beside 研究代表者 over 氏名 and 所属, and 研究期間 over 開始 and 終了, in one row:
+    the row was screened as a proposal, its cells past the header a long row (a third user test)."""
+    rows = [["No", "研究課題名", None, "研究代表者", None, "研究期間", None],
+            [None, "和文", "英文", "氏名", "所属", "開始", "終了"],
+            [1, "量子暗号通信の実装", "Quantum key distribution", "山田", "東大", "2026-04", "2029-03"],
+            [2, None, "ocean observation buoys", "佐藤", "京大", "2026-04", "2028-03"]]
+    _, summary, records = _screen_merged(tmp_path, suffix, rows, "B1:C1", "D1:E1", "F1:G1")
+    assert records[0][:7] == ["No", "研究課題名", "研究課題名（英文）", "研究代表者（氏名）", "研究代表者（所属）",
+                              "研究期間（開始）", "研究期間（終了）"]
+    assert [r[:7] for r in records[1:]] == [["" if c is None else str(c) for c in r] for r in rows[2:]]
+    verdict = records[0].index("dc_verdict")
+    assert [r[verdict] for r in records[1:]] == ["strategic", "emerging"]
+    assert summary.rows_read == 2 and summary.subheading_row == 1
+    assert summary.problems == {"title_from_other_column": 1}
+
+
 def test_a_title_formula_of_text_literals_is_computed(tmp_path: Path) -> None:
     """="量子"&"暗号通信" in a workbook saved without its value was formula_not_evaluated, while its output, holding the
     literal's text, was classified when screened again; in a CSV the formula's own text was classified, quotes and
@@ -2823,7 +2855,9 @@ def test_a_title_formula_of_text_literals_is_computed(tmp_path: Path) -> None:
     src = tmp_path / "in.xlsx"
     book = openpyxl.Workbook()
     for row in (["No", "研究課題名"], [1, '="量子"&"暗号通信の実証"'], [2, '="量子暗号"'], [3, '=A1&"量子"'],
-                [4, '="She said ""量子"""']):
+                [4, '="She said ""量子"""'],
+                # literals joined to a call or a cell, which were classified by the literals' text (a third user test)
+                [5, '="量子"&CHAR(10)&"暗号"'], [6, '="核融合"&A1'], [7, '="量子" & T(A2)']):
         book.active.append(row)
     book.save(src)  # openpyxl saves formulas without values, as programs that write workbooks do
     first, second = tmp_path / "first.xlsx", tmp_path / "second.jsonl"
@@ -2833,7 +2867,8 @@ def test_a_title_formula_of_text_literals_is_computed(tmp_path: Path) -> None:
     run(tmp_path, input=str(src), output=str(out))
     for records in (read_jsonl(out), read_jsonl(second)):
         assert [(r["verdict"], r["problem"]) for r in records] == [
-            ("strategic", None), ("strategic", None), ("error", "formula_not_evaluated"), ("strategic", None)]
+            ("strategic", None), ("strategic", None), ("error", "formula_not_evaluated"), ("strategic", None),
+            *[("error", "formula_not_evaluated")] * 3]
     assert read_jsonl(out)[0]["text"] == "量子暗号通信の実証" and read_jsonl(out)[3]["text"] == 'She said "量子"'
     assert read_jsonl(out)[0]["fields"]["研究課題名"] == '="量子"&"暗号通信の実証"'  # the cell as it was
     # a row whose only cell is such a formula is no blank row (a review found it skipped)
@@ -2846,11 +2881,11 @@ def test_a_title_formula_of_text_literals_is_computed(tmp_path: Path) -> None:
     assert [(r["verdict"], r.get("text")) for r in read_jsonl(tmp_path / "alone.jsonl")] == [
         ("strategic", "量子センサ"), ("emerging", None)]
     csv_src = tmp_path / "in.csv"
-    write_csv(csv_src, ["title"], [['="半導体"&"露光装置の量子制御"'], ['=A1&"量子"']], "utf-8")
+    write_csv(csv_src, ["title"], [['="半導体"&"露光装置の量子制御"'], ['=A1&"量子"'], ['="核融合"&A1']], "utf-8")
     run(tmp_path, input=str(csv_src), output=str(tmp_path / "c.jsonl"))
     records = read_jsonl(tmp_path / "c.jsonl")
     assert [(r["verdict"], r["problem"], r.get("text")) for r in records] == [
-        ("strategic", None, "半導体露光装置の量子制御"), ("error", "formula_not_evaluated", None)]
+        ("strategic", None, "半導体露光装置の量子制御"), *[("error", "formula_not_evaluated", None)] * 2]
 
 
 def test_a_first_row_with_an_empty_title_under_a_merged_heading_is_a_row(tmp_path: Path) -> None:

@@ -303,96 +303,106 @@ def other_language_column(header: Sequence[str], title: int, hidden: Sequence[bo
 
 
 def joined_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: bool = False) -> tuple[str, ...] | None:
-    """``header`` with the language sub-headings of ``cells`` joined to it, or None when ``cells`` is no such row. It
-    is one when every cell that is not empty names a language (和文, 英文, 和, 英, (English), 日本語 …), each under a
-    title's column name or to the right of one (the merged heading: 研究課題名, '' over 和文, 英文), one at least
-    under an empty name (the merged heading's other cells) or two naming both languages (the heading filled into
-    every cell it spans, 研究課題名, 研究課題名; or 和文課題名, 英文課題名: a second review); not a 言語 column's
-    first 英語 (a review). The column that holds the name keeps it when its label is Japanese, so that ``--column
-    研究課題名`` finds it as before and the Japanese title's column is detected first; the others take their label
-    (研究課題名（英文）; 研究課題名（英文）, 研究課題名（和文） for English first), but for a name that says its
-    language already."""
-    return _language_subheadings(header, cells) or _merged_subheadings(header, cells, beyond)
+    """``header`` with the sub-headings of ``cells`` joined to it, or None when ``cells`` is no sub-heading row. Every
+    cell that is not empty must be a sub-heading of one of two kinds, and a row may mix them (研究課題名 over 和文 and
+    英文 beside 研究代表者 over 氏名 and 所属: a third user test found such a row screened as a proposal):
 
+    - a language (:func:`_language_label`: 和文, 英文, (English) …) under a title's column name or to the right of
+      one;
+    - a heading (:func:`_merged_label`: 氏名, 所属, 直接経費, Name …) under a heading that spans several columns.
 
-def _language_subheadings(header: Sequence[str], cells: Sequence[Any]) -> tuple[str, ...] | None:
-    """:func:`joined_subheadings` for the sub-headings that name languages."""
-    names = list(header)
-    under_blank = False
-    languages: set[str] = set()
-    for at, cell in enumerate(cells):
-        if cell is None or (type(cell) is str and not cell.strip()):
-            continue
-        if type(cell) is not str or at >= len(header):
-            return None
-        label = unicodedata.normalize("NFKC", cell).strip().strip("()[]（）【】 ")
-        language = _MARKED.get(normalize_column_name(label))
-        parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
-        if language is None or parent is None or _title_language(parent) is None:
-            return None
-        own = header[at].strip()
-        under_blank = under_blank or not own
-        languages.add(language)
-        said = _title_language(own) if own else None
-        if not (language == "ja" and own) and not (said is not None and said.explicit):
-            names[at] = f"{parent}（{label}）"
-    return tuple(names) if under_blank or len(languages) > 1 else None
+    Languages alone make such a row when one at least lies under an empty name (the merged heading's other cells) or
+    two name both languages (the heading filled into every cell it spans, 研究課題名, 研究課題名; or 和文課題名,
+    英文課題名: a second review); not a 言語 column's first 英語 (a review). Headings alone make one when two at least
+    do, one under an empty or a repeated name; none may lie under a title's column: a proposal's row has its title (a
+    user test found such a row screened as a proposal with an empty title, and the columns under the heading
+    nameless). Not a header under a banner (one name spans the row, and the row names a title's column).
 
-
-def _merged_subheadings(header: Sequence[str], cells: Sequence[Any], beyond: bool) -> tuple[str, ...] | None:
-    """``header`` with the sub-headings of ``cells`` under a merged heading joined to it (研究代表者 over 氏名 and
-    所属: 研究代表者（氏名）, 研究代表者（所属）), or None when ``cells`` is no such row. It is one when it holds two
-    short text cells or more that read as headings (:data:`_HEADING_WORD`), every one of them under a heading that
-    spans several columns (its name followed by
-    empty names or by itself again, as a merged cell is exported) and one at least under an empty name or a repeated
-    one, none under a title's column: a proposal's row has its title (a user test found such a row screened as a
-    proposal with an empty title, and the columns under the heading nameless). Not a header under a banner (one
-    name spans the row, and the row names a title's column). ``beyond``: the header ends at its last name, as a
-    workbook's does, so a sub-heading may lie past it, under the merge's empty cells, and the names grow to hold it
-    (in a text file such cells are a long row's)."""
+    ``beyond``: the header ends at its last name, as a workbook's does, so a sub-heading may lie past it, under the
+    merge's empty cells, and the names grow to hold it (in a text file such cells are a long row's)."""
     filled = [at for at, cell in enumerate(cells) if not (cell is None or (type(cell) is str and not cell.strip()))]
-    if not filled or sum(1 for name in header if name.strip()) < 2:
+    if not filled:
         return None
     if filled[-1] >= len(header):
-        if not beyond:
+        if not beyond or sum(1 for name in header if name.strip()) < 2:
             return None
         header = [*header, *[""] * (filled[-1] + 1 - len(header))]
     names = list(header)
-    spread = False
-    labels = 0
-    for at, cell in enumerate(cells):
-        if cell is None or (type(cell) is str and not cell.strip()):
-            continue
-        if type(cell) is not str or at >= len(header):
+    languages: set[str] = set()
+    under_blank = spread = False
+    headings = 0
+    for at in filled:
+        cell = cells[at]
+        if type(cell) is not str:
             return None
-        label = unicodedata.normalize("NFKC", cell).strip()
-        if len(label) > _SUBHEADING_MAX or _title_language(label) is not None or not _HEADING_WORD.search(label):
+        if (language := _language_label(header, at, cell)) is not None:
+            names[at], code, blank = language
+            languages.add(code)
+            under_blank = under_blank or blank
+        elif (heading := _merged_label(header, at, cell)) is not None:
+            names[at], repeated = heading
+            spread = spread or repeated
+            headings += 1
+        else:
             return None
-        own = header[at].strip()
-        parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
-        if parent is None or _title_language(parent) is not None:
-            return None
-        after = header[at + 1].strip() if at + 1 < len(header) else None
-        before = header[at - 1].strip() if at else None
-        if own and after not in ("", own) and before != own:  # a heading over one column: this is a data row
-            return None
-        spread = spread or not own or before == own
-        labels += 1
-        names[at] = f"{parent}（{label}）"
-    return tuple(names) if spread and labels >= 2 else None
+    if headings and not (spread and (headings >= 2 or languages)):
+        return None
+    if languages and not headings and not (under_blank or len(languages) > 1):
+        return None
+    return tuple(names)
+
+
+def _language_label(header: Sequence[str], at: int, cell: str) -> tuple[str, str, bool] | None:
+    """The column name a language sub-heading ``cell`` at ``at`` gives (研究課題名（英文）; the column that holds the
+    title's name keeps it when the label is Japanese, so that ``--column 研究課題名`` finds it as before and the
+    Japanese title's column is detected first, and a name that says its language already keeps it), the language,
+    and whether it lies under an empty name; None when ``cell`` names no language or lies under no title's column."""
+    label = unicodedata.normalize("NFKC", cell).strip().strip("()[]（）【】 ")
+    language = _MARKED.get(normalize_column_name(label))
+    parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
+    if language is None or parent is None or _title_language(parent) is None:
+        return None
+    own = header[at].strip()
+    said = _title_language(own) if own else None
+    keep = (language == "ja" and own) or (said is not None and said.explicit)
+    return (header[at] if keep else f"{parent}（{label}）"), language, not own
+
+
+def _merged_label(header: Sequence[str], at: int, cell: str) -> tuple[str, bool] | None:
+    """The column name a sub-heading ``cell`` at ``at`` gives under a merged heading (研究代表者 over 氏名 and 所属:
+    研究代表者（氏名）), and whether it lies under the merge's empty or repeated cells; None when ``cell`` reads as no
+    heading (:data:`_HEADING_WORD`; a first data row whose title is empty holds a name and an institution, 山田太郎,
+    東京大学, which is no heading: a review), lies under a title's column or under a heading over one column (then
+    the row is a proposal's)."""
+    label = unicodedata.normalize("NFKC", cell).strip()
+    if len(label) > _SUBHEADING_MAX or _title_language(label) is not None or not _HEADING_WORD.search(label):
+        return None
+    if sum(1 for name in header if name.strip()) < 2:
+        return None  # one name over the row: a banner
+    own = header[at].strip()
+    parent = next((header[i].strip() for i in range(at, -1, -1) if header[i].strip()), None)
+    if parent is None or _title_language(parent) is not None:
+        return None
+    after = header[at + 1].strip() if at + 1 < len(header) else None
+    before = header[at - 1].strip() if at else None
+    if own and after not in ("", own) and before != own:  # a heading over one column: this is a data row
+        return None
+    return f"{parent}（{label}）", not own or before == own
 
 
 _SUBHEADING_MAX = 20
 """The longest sub-heading (in characters) a merged heading's row holds: 氏名, 所属機関・部局・職, Affiliation."""
 _HEADING_WORD = re.compile(
     r"(?:名|名前|氏名|姓|ふりがな|フリガナ|所属|機関|部局|部署|学部|研究科|専攻|職|職名|役職|職位|身分|連絡先|電話|メール|"
-    r"住所|番号|区分|種別|分野|費|経費|額|金額|計|数|率|日|年度|期間|者|先)$"
+    r"住所|番号|区分|種別|分野|費|経費|額|金額|計|数|率|日|年度|期間|者|先|開始|終了|直接|間接|合計|小計|総額|"
+    r"単年度|初年度|前期|後期|上期|下期|予定|実績|年月|時期)$"
     r"|^(?:e-?mail|name|names|first name|last name|family name|given name|affiliation|institution|organi[sz]ation|"
-    r"department|position|title of position|role|phone|tel|address|amount|total|year|fiscal year|id|no\.?|number)$",
+    r"department|position|title of position|role|phone|tel|address|amount|total|subtotal|year|fiscal year|id|"
+    r"no\.?|number|start|end|from|to|begin|finish|direct|indirect|direct costs?|indirect costs?|date|period)$",
     re.IGNORECASE)
-"""What a sub-heading under a merged heading ends with (氏名, 所属機関, 直接経費, 初年度) or is (Name, Affiliation):
-a first data row whose title is empty holds a name and an institution (山田太郎, 東京大学), which is no heading (a
-review found such a row taken for one, and lost)."""
+"""What a sub-heading under a merged heading ends with (氏名, 所属機関, 直接経費, 初年度, 開始, 間接) or is (Name,
+Affiliation, Start, Direct): a first data row whose title is empty holds a name and an institution (山田太郎,
+東京大学), which is no heading (a review found such a row taken for one, and lost)."""
 
 
 JSONL_HINT = "the input looks like JSON Lines: pass --input-format jsonl (or name the file .jsonl)"

@@ -28,9 +28,11 @@ __all__ = [
     "DecodeFailure",
     "canonical_encoding",
     "cut_short_error",
+    "decodes",
     "detect_encoding",
     "find_decode_error",
     "looks_like_text",
+    "looks_western",
     "output_text_fixer",
     "resolve_encoding",
     "sniff_bom",
@@ -468,12 +470,12 @@ def untried_encodings(tried: Collection[str], head: bytes = b"") -> list[str]:
     if b"\x00" in head:
         odd = head[1::2].count(0)
         likely = ("utf-16-le" if odd >= head[0::2].count(0) else "utf-16-be", *_LIKELY)
-    elif _looks_western(head):
+    elif looks_western(head):
         likely = ("cp1252", *_LIKELY)
     return [e for e in likely if _family(e) not in done]
 
 
-def _looks_western(head: bytes) -> bool:
+def looks_western(head: bytes) -> bool:
     """Whether every byte above ASCII in ``head`` is, in Windows-1252, a letter (é of José, ü of Müller, ß) or the
     typography Word writes (curly quotes, dashes, …), in runs of at most :data:`_WESTERN_RUN` between ASCII bytes
     (Straße, "Müller’s"): European text. Japanese text in its encodings writes two bytes a character and runs of
@@ -498,7 +500,7 @@ def _looks_western(head: bytes) -> bool:
 
 
 _WESTERN_RUN = 3
-"""The longest run of non-ASCII bytes :func:`_looks_western` takes for European text (ß and é side by side, a curly
+"""The longest run of non-ASCII bytes :func:`looks_western` takes for European text (ß and é side by side, a curly
 quote after an accented letter)."""
 _WESTERN_TYPOGRAPHY = frozenset("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022"
                                 "\u00ab\u00bb\u00b0\u20ac\u00a0")
@@ -550,7 +552,7 @@ def western_mojibake_error(text: str, name: str, hint: str, hint_ja: str) -> Inp
     shown = text[start : end if end >= 0 else len(text)].strip()[:60]
     return InputError(f"{name}: reads as CP932 only as mojibake, like Western-European text saved in another "
                       f"encoding (line {line}: {shown!r})", hint=hint,
-                      ja=f"{'標準入力' if name == 'standard input' else name}: CP932 として読むと文字化けします。"
+                      ja=f"{_name_ja(name)}: CP932 として読むと文字化けします。"
                       "別の文字コードで保存された西欧語のテキストのようです"
                       f"（{line} 行目: {shown!r}）", hint_ja=hint_ja)  # fmt: skip
 
@@ -623,7 +625,7 @@ def euc_jp_read_as_cp932(head: bytes, name: str, hint: str | None = None, hint_j
     raise InputError(f"{name}: reads as CP932 only as half-width katakana, as EUC-JP text may (line {line}: "
                      f"{shown!r})", hint=hint or "pass --encoding euc-jp if the file is EUC-JP, or --encoding cp932 to "
                      "read it as CP932 all the same",
-                     ja=f"{'標準入力' if name == 'standard input' else name}: CP932 として読むと半角カナばかりに"
+                     ja=f"{_name_ja(name)}: CP932 として読むと半角カナばかりに"
                      f"なります。EUC-JP のテキストかもしれません（{line} 行目: {shown!r}）",
                      hint_ja=hint_ja or "EUC-JP なら --encoding euc-jp を、それでも CP932 として読むなら --encoding "
                      "cp932 を指定してください")  # fmt: skip
@@ -758,11 +760,15 @@ def resolve_encoding(stream: BinaryIO, explicit: str | None, *, name: str = "inp
         found = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}.get(bom, bom)
         raise _mark_contradicted(name, explicit, found, bom.removesuffix("-sig"))
     if bom is None:
+        start = stream.read(_SAMPLE)
+        stream.seek(0)
         head = _first_text_beyond_ascii(stream)
         stream.seek(0)
-        wrong = _explicit_mismatch(head, encoding, explicit, name)
+        wrong = _explicit_mismatch(head, encoding, explicit, name, start)
         if wrong is not None:
             raise wrong
+        if encoding in ("utf-16", "utf-32"):
+            return f"{encoding}-le"  # the order plain UTF-16 without a mark reads in, which Python's reader refuses
     return encoding
 
 
@@ -771,8 +777,8 @@ def _mark_contradicted(name: str, explicit: str, found: str, use: str) -> InputE
     contradicts; ``use``: the encoding to give instead."""
     return InputError(f"{name}: --encoding {explicit} was given, but the file starts with a {found} byte-order mark: "
                       f"read as {explicit} it would be mojibake", hint=f"leave --encoding out to detect it, or give "
-                      f"--encoding {use}", ja=f"{name}: --encoding {explicit} が指定されましたが、ファイルは {found} の"
-                      f"バイト順マークで始まります: {explicit} として読むと文字化けします",
+                      f"--encoding {use}", ja=f"{_name_ja(name)}: --encoding {explicit} が指定されましたが、ファイルは "
+                      f"{found} のバイト順マークで始まります: {explicit} として読むと文字化けします",
                       hint_ja=f"--encoding を省いて自動判定させるか、--encoding {use} を指定してください")
 
 
@@ -806,41 +812,111 @@ _JAPANESE_LEGACY = frozenset(["cp932", "shift_jis", "shift_jis_2004", "shift_jis
                               "euc_jisx0213", "iso2022_jp"])
 """Japanese encodings before Unicode (their canonical names), which read UTF-8 Japanese as mojibake."""
 _NOT_UNICODE = _JAPANESE_LEGACY | _WESTERN
+_WIDE_OR_CJK = frozenset(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gbk", "gb2312",
+                          "gb18030", "hz", "big5", "big5hkscs", "cp950", "cp936", "euc_kr", "cp949", "johab",
+                          "iso2022_kr"])
+"""UTF-16 and UTF-32, and the Chinese and Korean encodings (their canonical names): UTF-8 Japanese read in one is
+mojibake of other characters (뇩, 閲忓瓙)."""
+_JAPANESE_TEXT = re.compile("[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]")
 
 
-def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str) -> InputError | None:
-    """The error of an --encoding that would read the file as mojibake, or None: the file's start is UTF-8 beyond
-    ASCII and another encoding is given (UTF-8 text read as CP932: 量子 as 驥丞ｭ, classified none), or it is CP932
-    Japanese (three kana at least) and a Western encoding is given (ótÔ…). Detection refuses such mojibake; given
-    by hand it was written out with exit 0 (an office's user test)."""
+def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str, start: bytes = b"") -> InputError | None:
+    """The error of an --encoding that would read the file as mojibake, or None. Detection refuses such mojibake;
+    given by hand it was written out with exit 0 and --fail-on passing (an office's user tests). Refused:
+
+    - UTF-16 without a byte-order mark (``start``, the file's first bytes, holds the NUL bytes of its ASCII on one
+      side) given as anything but UTF-16 of that byte order (plain ``utf-16`` reads little-endian);
+    - UTF-8 beyond ASCII (``head``, the first lines beyond ASCII) given as a legacy Japanese or Western encoding (量子
+      read as CP932: 驥丞ｭ), or, when its reading holds Japanese, as any other (UTF-16: 뇩, GBK, EUC-KR);
+    - Japanese in CP932 (three kana at least) or in EUC-JP (:func:`japanese_euc`) given as an encoding that is not
+      Japanese: Western (ótÔ…), Chinese or Korean (GBK reads EUC-JP's kana right and its kanji as other hanzi), or
+      UTF-16/32; EUC-JP kanji alone given as a Western encoding;
+    - Western-European text (:func:`looks_western`) given as an encoding that is neither Western nor Japanese.
+    """
+    found = _utf16_without_mark(start)
+    if found is not None:
+        if encoding == found or (encoding == "utf-16" and found == "utf-16-le"):
+            return None
+        return _mismatch_error(name, given, found.upper(), found)
+    if encoding in ("utf-16", "utf-16-le", "utf-16-be") and start[:len(start) & ~1].count(0) >= 2:
+        return None  # UTF-16 whose byte order its NULs do not tell: as given
     cut = head.rfind(b"\n")
     head = head[: cut + 1] if cut >= 0 else head  # whole lines: a character cut at the sample's end is no sign
-    if head.isascii():
+    if head.isascii() or _family(encoding) == "utf-8":
         return None
     try:
-        utf8 = head.decode("utf-8")
+        utf8: str | None = head.decode("utf-8")
     except UnicodeDecodeError:
         utf8 = None
-    if utf8 is not None and encoding in _NOT_UNICODE:
-        found, read_as = "UTF-8", "utf-8"
-    elif utf8 is None and encoding in _WESTERN:
-        try:
-            japanese = head.decode("cp932")
-        except UnicodeDecodeError:
-            return None
-        if len(_KANA.findall(japanese)) < 3:
-            return None
-        found, read_as = "CP932/Shift_JIS Japanese", "cp932"
-    else:
+    if utf8 is not None:
+        if encoding in _NOT_UNICODE or (encoding in _WIDE_OR_CJK and _JAPANESE_TEXT.search(utf8)):
+            return _mismatch_error(name, given, "UTF-8", "utf-8")
         return None
+    if encoding in _JAPANESE_LEGACY:
+        return None
+    try:
+        japanese = head.decode("cp932")
+    except UnicodeDecodeError:
+        japanese = ""
+    if len(_KANA.findall(japanese)) >= 3:
+        return _mismatch_error(name, given, "CP932/Shift_JIS Japanese", "cp932")
+    if japanese_euc(head) is not None:
+        return _mismatch_error(name, given, "EUC-JP Japanese", "euc-jp")
+    western = looks_western(head)
+    if encoding in _WESTERN and not western and decodes(head, "euc-jp"):
+        # EUC-JP kanji without a kana (量子暗号): two bytes from A1-FE a character, in runs no Western text makes
+        return _mismatch_error(name, given, "EUC-JP Japanese", "euc-jp")
+    if encoding not in _WESTERN and western:
+        # Windows-1252 text (curly quotes, é) given as UTF-16 or GBK reads as CJK characters
+        return _mismatch_error(name, given, "Western-European (Windows-1252)", "cp1252")
+    return None
+
+
+def decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes in ``encoding`` without an error."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf16_without_mark(start: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``start`` (a file's first bytes, no byte-order mark) is UTF-16 text whose
+    ASCII (line breaks, digits, commas) puts its NUL bytes on one side: at odd offsets in little-endian text, at even
+    ones in big-endian (four at least, four times as many as on the other side), and it reads as text in that order;
+    else None."""
+    start = start[: len(start) & ~1]
+    odd, even = start[1::2].count(0), start[0::2].count(0)
+    if max(odd, even) < 4 or max(odd, even) < 4 * min(odd, even):
+        return None
+    order = "utf-16-le" if odd > even else "utf-16-be"
+    return order if utf16_order(start, (order,)) else None
+
+
+_FOUND_JA = {"CP932/Shift_JIS Japanese": "CP932/Shift_JIS の日本語テキスト",
+             "EUC-JP Japanese": "EUC-JP の日本語テキスト",
+             "Western-European (Windows-1252)": "西欧語（Windows-1252）のテキスト"}
+"""What :func:`_mismatch_error` says the file is, in its Japanese message."""
+
+
+def _mismatch_error(name: str, given: str, found: str, read_as: str) -> InputError:
+    """The error of an --encoding ``given`` for a file that is ``found`` text (UTF-8, CP932/Shift_JIS Japanese …),
+    to be read as ``read_as``."""
+    found_ja = _FOUND_JA.get(found, f"{found} のテキスト")
     return InputError(f"{name}: --encoding {given} was given, but the file is {found} text: read as {given} it "
                       "would be mojibake", hint=f"leave --encoding out to detect it, or give --encoding {read_as}",
-                      ja=f"{name}: --encoding {given} が指定されましたが、ファイルは {found} のテキストです: {given} "
-                      "として読むと文字化けします",
+                      ja=f"{_name_ja(name)}: --encoding {given} が指定されましたが、ファイルは {found_ja}です: "
+                      f"{given} として読むと文字化けします",
                       hint_ja=f"--encoding を省いて自動判定させるか、--encoding {read_as} を指定してください")
 
 
 _KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+
+
+def _name_ja(name: str) -> str:
+    """``name`` in a Japanese message: standard input is 標準入力."""
+    return "標準入力" if name == "standard input" else name
 
 
 def output_text_fixer(encoding: str) -> Callable[[str], str] | None:

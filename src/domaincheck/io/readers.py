@@ -527,12 +527,14 @@ _SHEET = r"(?:[^\s!'\"=()&]+|'[^']+')!"
 _FORMULA_TEXT = re.compile(
     r"'?=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\("  # a function's call: =VLOOKUP(…), =CONCAT(…)
     r"|(?:" + _SHEET + r")?\$?[A-Za-z]{1,3}\$?[0-9]+(?=\s*(?:$|[&+\-*/^=<>,;:)]))"  # a cell, an operator or the end
-    r"|" + _SHEET + r"\$?[A-Za-z]{1,3}(?:\$?[0-9]|:))"  # another sheet's cell or columns: =課題マスタ!B2, =S!A:B
+    r"|" + _SHEET + r"\$?[A-Za-z]{1,3}(?:\$?[0-9]|:)"  # another sheet's cell or columns: =課題マスタ!B2, =S!A:B
+    r'|"(?:[^"]|"")*"(?:\s*&\s*"(?:[^"]|"")*")*\s*&\s*[^\s"])'  # text literals joined to a call or a cell
 )
 """A spreadsheet formula written as text: a function's call (=VLOOKUP(…), =CONCAT(…)), a cell's reference followed
-by an operator or nothing (=A1&B1, =$B$2) or another sheet's (=課題マスタ!B2, ='2025年度'!B2), with the guard ' a
-screen's output puts before it; not a title that starts with = (=H2 エネルギー貯蔵の研究, =AI (人工知能) による創薬,
-=Wow! 量子: a review)."""
+by an operator or nothing (=A1&B1, =$B$2) or another sheet's (=課題マスタ!B2, ='2025年度'!B2), text literals joined
+to something else (="量子"&CHAR(10)&"暗号", ="核融合"&A1: a third user test, classified with the literal's text
+alone, and differently when screened again), with the guard ' a screen's output puts before it; not a title that
+starts with = (=H2 エネルギー貯蔵の研究, =AI (人工知能) による創薬, =Wow! 量子: a review)."""
 
 
 _LITERAL_FORMULA = re.compile(r'\'?=\s*"(?:[^"]|"")*"(?:\s*&\s*"(?:[^"]|"")*")*\s*')
@@ -1267,6 +1269,14 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                 raise error if context is None else _with_context(error, context)
             while header_cells and (header_cells[-1] is None or header_cells[-1] == ""):
                 header_cells.pop()
+            # read with no header (header_row 0), the first row is data, hidden or not (a review)
+            has_formulas, hidden_rows, merged = _scan_sheet(worksheet, source.name, consumed - (header_row == 0))
+            if header_row != 0:
+                # a heading merged over the last columns (研究代表者 over C1:D1) spans them: their cells are its, not
+                # a long row's past the header's last name (a third user test found every row long_row)
+                span = max((last for top, first, bottom, last in merged
+                            if top <= consumed <= bottom and first <= len(header_cells)), default=0)
+                header_cells.extend([None] * (span - len(header_cells)))
             header = tuple(cell_text(c) for c in header_cells)
             # Which columns the sheet hides, always (the title column's detection prefers a shown one); the
             # widths for the layout of an xlsx output alone. Only the start of the sheet is read for them.
@@ -1277,8 +1287,6 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             blank = [0]
             formula_blank = [0]
             rows = start.rows
-            # read with no header (header_row 0), the first row is data, hidden or not (a review)
-            has_formulas, hidden_rows = _scan_sheet(worksheet, source.name, consumed - (header_row == 0))
             formula_rows = _formula_rows(source, worksheet) if has_formulas else None
 
             def data() -> Iterator[RawRow]:
@@ -1873,22 +1881,34 @@ _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/
 ``<row … hidden="1"/>`` or ``<row …></row>`` (a review found blank hidden rows below the data counted)."""
 
 
-def _scan_sheet(worksheet: Any, name: str = "workbook", below: int = 0) -> tuple[bool, int]:
-    """Whether the sheet's XML holds a formula element (True when it cannot be opened), and how many rows below the
-    first ``below`` it hides (read in chunks, once). A part that fails while it is read (damaged compressed data, a
-    bad CRC) is an InputError."""
+class _SheetScan(NamedTuple):
+    formulas: bool
+    """Whether the sheet's XML holds a formula element (True when it cannot be opened)."""
+    hidden: int
+    """How many rows below the first ``below`` it hides."""
+    merged: frozenset[tuple[int, int, int, int]]
+    """Its merged ranges (first row, first column, last row, last column; 1-based)."""
+
+
+def _scan_sheet(worksheet: Any, name: str = "workbook", below: int = 0) -> _SheetScan:
+    """What the sheet's XML holds beyond its cells' values (see :class:`_SheetScan`), read in chunks, once: the
+    merged ranges come after the rows. A part that fails while it is read (damaged compressed data, a bad CRC) is an
+    InputError."""
     try:
         source = worksheet._get_source()  # openpyxl read-only worksheet: the sheet part in the archive
     except (AttributeError, KeyError, OSError):
-        return True, 0
+        return _SheetScan(True, 0, frozenset())
     formulas = False
     hidden = 0
+    merged: set[tuple[int, int, int, int]] = set()
     with source:
         tail = b""
         for chunk in _guarded(iter(lambda: source.read(1 << 20), b""), name, worksheet.title):
             data = tail + chunk
             if not formulas and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data):
                 formulas = True
+            if b"mergeCell" in data:  # a range cut at the chunk's end is found again with the tail
+                merged.update(_merged_range(m) for m in _MERGE_CELL.finditer(data))
             # the last row element is counted with the next chunk, which holds its end (and whether it has cells)
             cut = max(data.rfind(b"<row"), data.rfind(b"<", 0, max(data.rfind(b":row"), 0)))
             whole, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
@@ -1896,7 +1916,24 @@ def _scan_sheet(worksheet: Any, name: str = "workbook", below: int = 0) -> tuple
                 hidden += sum(1 for m in _HIDDEN_ROW.finditer(whole) if _row_number(m.group()) > below)
     if tail and b"hidden" in tail:
         hidden += sum(1 for m in _HIDDEN_ROW.finditer(tail) if _row_number(m.group()) > below)
-    return formulas, hidden
+    return _SheetScan(formulas, hidden, frozenset(merged))
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\sref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
+
+
+def _merged_range(found: re.Match[bytes]) -> tuple[int, int, int, int]:
+    """A ``<mergeCell ref="C1:D1"/>`` as (first row, first column, last row, last column), 1-based."""
+    first, row, last, end = found.groups()
+    return int(row), _column_number(first), int(end), _column_number(last)
+
+
+def _column_number(letters: bytes) -> int:
+    """A column's 1-based number from its letters (A → 1, AA → 27)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')

@@ -12,8 +12,10 @@ from .encoding import (
     DecodeFailure,
     broken_utf8,
     cp932_then_utf8,
+    decodes,
     euc_jp_read_as_cp932,
     japanese_euc,
+    looks_western,
     resolve_encoding,
     sniff_bom,
     utf8_line,
@@ -64,7 +66,7 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
         # Text with a stray NUL line or two is read as it is, its lines marked: UTF-16 has a NUL on nearly every line
         # (ASCII's high bytes, a line break's), and UTF-16 Japanese is never valid UTF-8. A line of a NUL alone puts
         # one beside a line break, so UTF-8 Japanese around it read as UTF-16 of other characters (a review).
-        stray = nul_lines * 2 < len(lines) or (max(data) >= 0x80 and _strict(data, "utf-8"))
+        stray = nul_lines * 2 < len(lines) or (max(data) >= 0x80 and decodes(data, "utf-8"))
         # UTF-16 text without its mark (Windows' "Unicode" from some tools, PowerShell 5's pipes) was refused as binary
         # data with no word of UTF-16 (a user test): read it in the byte order it reads as text in
         order = None if stray else next(
@@ -99,7 +101,7 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                 # a bad byte may fail as CP932 only later (a user test, then a review)
                 utf8 = data[: not_utf8.start].count(b"\n") + 1
                 cp932 = data[: not_cp932.start].count(b"\n") + 1
-                if _strict(data, "euc-jp"):
+                if decodes(data, "euc-jp"):
                     # EUC-JP without a kana (核融合, 宇宙) reads so, as Chinese or Korean text may: it was said to be
                     # no EUC-JP, with no way round (a user test)
                     raise InputError(f"{name} is neither UTF-8 nor CP932 (an undecodable byte on line {utf8} as "
@@ -109,10 +111,17 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                                      f"しては {utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）。EUC-JP と"
                                      "しては読めますが、仮名がないため中国語や韓国語の文字コードと区別できません",
                                      hint_ja="EUC-JP なら --encoding euc-jp を指定してください") from None  # fmt: skip
+                western = looks_western(data[: 1 << 16])  # Windows-1252's curly quotes and é (a user test)
                 raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (an undecodable byte on line {utf8} "
                                  f"as UTF-8, on line {cp932} as CP932)",
+                                 hint="it reads as Western-European text: pass --encoding cp1252 (Windows) or "
+                                 "--encoding latin-1" if western else "pass its encoding with --encoding",
                                  ja=f"{name_ja}が UTF-8 でも CP932 でも EUC-JP でもありません（UTF-8 としては "
-                                 f"{utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）") from None
+                                 f"{utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）",
+                                 hint_ja="西欧語のテキストとして読めます: --encoding cp1252（Windows）か --encoding "
+                                 "latin-1 を指定してください" if western
+                                 else "--encoding で文字コードを指定してください"
+                                 ) from None  # fmt: skip
             text = euc
         else:
             if euc_jp_read_as_cp932(data, name, "if it is EUC-JP, pass --encoding euc-jp (or convert it: iconv -f "
@@ -141,15 +150,6 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
         if error is not None:
             raise error from None
     return text
-
-
-def _strict(data: bytes, encoding: str) -> bool:
-    """Whether ``data`` decodes in ``encoding`` without an error."""
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _decoded_as(data: bytes, given: str, name: str, name_ja: str) -> str:
