@@ -342,3 +342,29 @@ def test_clicks_words_in_the_usage_line_and_values_are_japanese() -> None:
     assert error.exit_code == EXIT_USAGE and "使い方: domaincheck classify [オプション] TITLES..." in error.stderr
     english = _help("classify", env={"DOMAINCHECK_LANG": "en"})
     assert "[OPTIONS] TITLES..." in english and "INTEGER RANGE" in english
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_JAPANESE_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々]+")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("columns", ["40", "50", "56", "60", "67", "72", "80"])
+@pytest.mark.parametrize("key", ["", "classify", "screen", "evaluate"])
+def test_a_narrow_help_breaks_no_latin_word(key: str, columns: str, lang: str) -> None:
+    """At 50 to 60 columns the help column beside an option's names was a few cells wide, and English words broke
+    every few letters (Outpu / t, DOMAINCHECK_L / ANG), and an English help split 課題名 at 60 to 72 (a third user
+    test). Where the help would be that narrow, it goes below the option's names: every Latin word shown at a narrow
+    width is a word of the wide help, and so is every Japanese word of the English one; no line is wider than the
+    terminal."""
+    from rich.cells import cell_len
+
+    wide = _help(key, env={"DOMAINCHECK_LANG": lang})
+    narrow = _help(key, env={"DOMAINCHECK_LANG": lang, "COLUMNS": columns})
+    words = set(_LATIN_WORD.findall(wide))
+    broken = [w for w in _LATIN_WORD.findall(narrow) if w not in words]
+    assert not broken, (columns, broken)
+    if lang == "en":
+        split = [w for w in _JAPANESE_WORD.findall(narrow) if w not in set(_JAPANESE_WORD.findall(wide))]
+        assert not split, (columns, split)
+    assert max(cell_len(line) for line in narrow.splitlines()) <= int(columns)

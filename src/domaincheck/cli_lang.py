@@ -354,10 +354,12 @@ def print_help(command: click.Command, ctx: click.Context, lang: str) -> None:
     console.print(Padding(Text(ctx.get_usage()), 1), style=rich_utils.STYLE_USAGE_COMMAND)
     description = (help_ja.COMMANDS.get(key) if ja else None) or command.help
     if description:
-        console.print(Padding(Wrapped(Text(description, style=rich_utils.STYLE_HELPTEXT_FIRST_LINE)), (0, 1, 1, 1)))
+        console.print(Padding(Wrapped(Text(description, style=rich_utils.STYLE_HELPTEXT_FIRST_LINE), not ja),
+                              (0, 1, 1, 1)))  # fmt: skip
     texts = help_ja.PARAMS.get(key, {}) if ja else {}
     help_option = command.get_help_option(ctx)
-    arguments, options = _table(1, console.width), _table(2, console.width)
+    arguments: list[tuple[Any, ...]] = []
+    options: list[tuple[Any, ...]] = []
     panels = help_ja.PANELS if ja else _PANELS_EN
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False):
@@ -366,32 +368,58 @@ def print_help(command: click.Command, ctx: click.Context, lang: str) -> None:
             else texts.get(param.name or "")  # fmt: skip
         row = _help_row(param, ctx, shown or getattr(param, "help", None) or "", ja)
         if isinstance(param, click.Argument):
-            arguments.add_row("*" if param.required else "", *row[1:])
+            arguments.append((Text("*" if param.required else ""), *row[1:]))
         else:
-            options.add_row(*row)
-    _panel(console, panels["arguments"], arguments)
-    _panel(console, panels["options"], options)
+            options.append(row)
+    _panel(console, panels["arguments"], _table(arguments, console.width))
+    _panel(console, panels["options"], _table(options, console.width))
     if isinstance(command, click.MultiCommand):
-        commands = _table(1, console.width)
+        commands: list[tuple[Any, ...]] = []
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             if sub is None or sub.hidden:
                 continue
             said = (help_ja.COMMANDS.get(f"{key} {name}".strip()) if ja else None) or sub.short_help or sub.help or ""
-            commands.add_row(Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), "",
-                             Wrapped(_folding(said)))  # fmt: skip
-        _panel(console, panels["commands"], commands)
+            commands.append((Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), Text(""),
+                             Wrapped(_folding(said), not ja)))  # fmt: skip
+        _panel(console, panels["commands"], _table(commands, console.width))
 
 
-def _table(names: int, width: int) -> Table:
-    """A box's table: ``names`` columns that keep to one line (an option's names, a command's name), then the value's
-    (at most 26 wide, a third of a narrow terminal: longer choices break after a |), then the help, which takes
-    the rest and breaks as Japanese does (:class:`~domaincheck.wrap_ja.Wrapped`)."""
+_HELP_MIN = 30
+"""The narrowest help column beside an option's names and value; on a terminal that leaves less, the help goes
+below them (at 50 columns it was 5 wide, English words broken every few letters: Outpu/t, a third user test)."""
+
+
+def _table(rows: list[tuple[Any, ...]], width: int) -> Table:
+    """A box's table of ``rows`` (names that keep to one line: an option's long and short names, a command's name;
+    then the value's, a metavar or choices; then the help). Where the terminal is wide enough, one row a line: the
+    names, then the value (at most 26 wide, a third of a narrow terminal: longer choices break after a |), then the
+    help, which takes the rest and breaks as Japanese does (:class:`~domaincheck.wrap_ja.Wrapped`). Where that
+    leaves the help less than :data:`_HELP_MIN` columns, the names and the value on a line and the help indented
+    below them."""
+    from rich.cells import cell_len
+    from rich.padding import Padding
     from rich.table import Column, Table
+    from rich.text import Text
 
-    columns = [Column(no_wrap=True) for _ in range(names)]
-    return Table.grid(*columns, Column(overflow="fold", max_width=max(8, min(26, width // 3))),
-                      Column(overflow="fold", ratio=1), padding=(0, 2), expand=True)  # fmt: skip
+    names = len(rows[0]) - 2 if rows else 1
+    value_width = max(8, min(26, width // 3))
+    used = sum(max((cell_len(row[i].plain) for row in rows), default=0) + 2 for i in range(names))
+    values = max((cell_len(row[names].text.plain) for row in rows if isinstance(row[names], Wrapped)), default=0)
+    if width - 4 - used - min(values, value_width) - 2 >= _HELP_MIN:
+        table = Table.grid(*[Column(no_wrap=True) for _ in range(names)],
+                           Column(overflow="fold", max_width=value_width), Column(overflow="fold", ratio=1),
+                           padding=(0, 2), expand=True)  # fmt: skip
+        for row in rows:
+            table.add_row(*row)
+        return table
+    table = Table.grid(Column(overflow="fold", ratio=1), expand=True)
+    for row in rows:
+        head = Text("  ").join(cell if isinstance(cell, Text) else cell.text for cell in row[: names + 1]
+                               if (cell.plain if isinstance(cell, Text) else cell.text.plain))
+        table.add_row(Wrapped(head))
+        table.add_row(Padding(row[-1], (0, 0, 0, 4)))
+    return table
 
 
 def _folding(text: str, style: str = "") -> Any:
@@ -435,9 +463,9 @@ def _help_row(param: click.Parameter, ctx: click.Context, text: str, ja: bool = 
         help_text.append("\n" + required_said, style=rich_utils.STYLE_REQUIRED_LONG)
     value = Wrapped(Text(metavar, style=rich_utils.STYLE_METAVAR))
     if isinstance(param, click.Argument):
-        return "", value, Wrapped(help_text)
+        return "", value, Wrapped(help_text, not ja)
     return (Text(long, style=rich_utils.STYLE_OPTION), Text(short, style=rich_utils.STYLE_SWITCH), value,
-            Wrapped(help_text))  # fmt: skip
+            Wrapped(help_text, not ja))  # fmt: skip
 
 
 def _default(param: click.Parameter, ctx: click.Context) -> str | None:

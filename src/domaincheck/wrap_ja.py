@@ -29,13 +29,19 @@ separator: 3,000万 broke after its comma, a user test; not the commas of a list
 characters; a line breaks only between two of them."""
 
 
-def break_offsets(line: str, width: int) -> list[int]:
+_UNITS_EN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+|" + _UNITS.pattern, re.DOTALL)
+""":data:`_UNITS` for English text, where a Japanese word is quoted whole (課題名, 研究課題名: an English help split
+課題名 at its edge, a third user test): a run of Japanese characters is one unit."""
+
+
+def break_offsets(line: str, width: int, english: bool = False) -> list[int]:
     """Offsets in ``line`` (one line, no newline) where it breaks to fit ``width`` terminal cells: after a run of
     spaces or between two units, moved back where the next line would begin with a :data:`NO_START` character or
-    this one end with a :data:`NO_END` one; a unit wider than ``width`` is folded by characters."""
+    this one end with a :data:`NO_END` one; a unit wider than ``width`` is folded by characters. ``english``: the
+    text is English, its Japanese words kept whole (:data:`_UNITS_EN`)."""
     from rich.cells import cell_len
 
-    units = [(m.start(), m.end()) for m in _UNITS.finditer(line)]
+    units = [(m.start(), m.end()) for m in (_UNITS_EN if english else _UNITS).finditer(line)]
     breaks: list[int] = []
     used = 0
     i = 0
@@ -105,17 +111,20 @@ def _line_start(units: list[tuple[int, int]], breaks: list[int]) -> int:
 
 
 class Wrapped:
-    """A rich Text that breaks as :func:`break_offsets` says, for a table cell or a panel."""
+    """A rich Text that breaks as :func:`break_offsets` says, for a table cell or a panel; ``english``: English text,
+    whose Japanese words are kept whole."""
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text, english: bool = False) -> None:
         self.text = text
+        self.english = english
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.cells import cell_len
         from rich.measure import Measurement
 
         plain = self.text.plain
-        widest = max((cell_len(m.group()) for m in _UNITS.finditer(plain) if not m.group().isspace()), default=1)
+        units = _UNITS_EN if self.english else _UNITS
+        widest = max((cell_len(m.group()) for m in units.finditer(plain) if not m.group().isspace()), default=1)
         longest = max((cell_len(line) for line in plain.split("\n")), default=0)
         return Measurement(min(widest, options.max_width), min(longest, options.max_width))
 
@@ -124,7 +133,7 @@ class Wrapped:
 
     def _lines(self, width: int) -> Iterator[Text]:
         for line in self.text.split("\n", allow_blank=True):
-            pieces = line.divide(break_offsets(line.plain, width))
+            pieces = line.divide(break_offsets(line.plain, width, self.english))
             for piece in pieces:
                 piece.rstrip()
                 piece.no_wrap = True
