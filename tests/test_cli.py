@@ -3061,8 +3061,18 @@ def test_classify_refuses_a_title_that_names_a_data_file(tmp_path: Path, monkeyp
     r = run("classify", "--lang", "en", "call.xlsx")
     assert r.exit_code == EXIT_USAGE and "screen call.xlsx" in r.stderr and "classify -" not in r.stderr, r.stderr
     for title in ("missing.csv", "量子暗号通信"):
-        r = run("classify", "-f", "jsonl", title)
+        r = run("classify", "-f", "jsonl", "--lang", "en", title)
         assert r.exit_code == 0 and json.loads(r.stdout)["title"] == title, r.stderr
+        # a data file's name that names no file, or a folder's path, is classified with a warning (a third user
+        # test: proposals.xlsx mistyped came back none, silently)
+        assert ("looks like a file name, but there is no such file" in r.stderr) == (title == "missing.csv")
+    (tmp_path / "data").mkdir()
+    r = run("classify", "-f", "jsonl", "--lang", "en", "data/")
+    assert r.exit_code == 0 and json.loads(r.stdout)["title"] == "data/" and "is a folder" in r.stderr, r.stderr
+    # the hint quotes a path with a space, so that it can be pasted into the shell
+    (tmp_path / "申請 一覧.csv").write_text("title\n量子暗号通信\n", encoding="utf-8")
+    r = run("classify", "--lang", "en", "申請 一覧.csv")
+    assert r.exit_code == EXIT_USAGE and "`domaincheck classify - < '申請 一覧.csv'`" in r.stderr, r.stderr
 
 
 @pytest.mark.usefixtures("english")
@@ -4760,6 +4770,8 @@ def test_classify_reads_stdin_in_the_encoding_given() -> None:
     r = run("classify", "-", "--encoding", "latin-1", stdin="量子暗号通信\n".encode("euc-jp"))
     assert r.exit_code == EXIT_ERROR and "ファイルは EUC-JP の日本語テキストです" in r.stderr and r.stdout == ""
     assert "標準入力" in r.stderr and "standard input" not in r.stderr, r.stderr
+    r = run("screen", "-", "-o", "-", "--encoding", "gbk", stdin="title\n量子暗号通信\n".encode())
+    assert r.exit_code == EXIT_ERROR and "エラー: 標準入力: --encoding gbk が指定されましたが" in r.stderr, r.stderr
     # UTF-16 without its mark: the order its NULs tell is read, plain utf-16 as little-endian, the other refused
     unmarked = "quantum sensing\n量子センシング\n".encode("utf-16-le")
     for given in ("utf-16", "utf-16-le"):
@@ -4788,6 +4800,10 @@ def test_classify_marks_a_line_with_a_nul_byte_and_classifies_the_others() -> No
         ("strategic", "quantum"), ("error", None), ("strategic", "fusion")]
     r = run("classify", "-", "--lang", "en", stdin=b"a\x00b\nc\x00d\nquantum\n")
     assert r.exit_code == EXIT_ERROR and "contains NUL bytes" in r.stderr and r.stdout == ""
+    # Japanese UTF-8 text, two of three short lines with a stray NUL: was refused whole (a third user test)
+    r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin="量子\x00暗号\n深層学習\x00\n核融合\n".encode())
+    assert [(o["verdict"], o["title"]) for o in map(json.loads, r.stdout.splitlines())] == [
+        ("error", "量子\x00暗号"), ("error", "深層学習\x00"), ("strategic", "核融合")], r.stderr
     # a line of a NUL alone, at either byte position: UTF-8 Japanese around it was read as UTF-16 (a review)
     for text in ("量子暗号通信\n\x00\n核融合炉の材料\n", "量子暗号通信\n\x00\n核融合炉の材料 AB\n", "量子\n\x00\n"):
         r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin=text.encode())
@@ -5024,3 +5040,12 @@ def test_source_shows_the_lines_every_entry_cites(taxonomy: Any, seed_lines: lis
     # a taxonomy of one's own without the document: said, exit 1
     r = run("--taxonomy", str(MIN_TAXONOMY), "source", "1")
     assert r.exit_code == 1 and "ships no source text (source.txt)" in r.stderr, r.stderr
+
+
+def test_screen_names_the_encoding_as_encoding_takes_it(tmp_path: Path) -> None:
+    """The summary line said `encoding euc_jp`, Python's codec name, which --encoding does not list (a third user
+    test): it says euc-jp."""
+    src = tmp_path / "in.csv"
+    src.write_bytes("title\n量子暗号通信の実装に関する研究\n".encode("euc-jp"))
+    r = run("screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", "en")
+    assert r.exit_code == 0 and "encoding euc-jp;" in r.stderr and "euc_jp" not in r.stderr, r.stderr

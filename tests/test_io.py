@@ -1770,7 +1770,7 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
         (["No", "研究課題名", "経費", ""], [None, None, "直接経費", "間接経費"],
          ("No", "研究課題名", "経費（直接経費）", "経費（間接経費）")),
         (["No", "Title", "PI", ""], [None, None, "Name", "Affiliation"],
-         ("No", "Title", "PI（Name）", "PI（Affiliation）")),
+         ("No", "Title", "PI (Name)", "PI (Affiliation)")),  # English: ASCII brackets (a third user test)
         # a third user test: languages and headings in one row, and headings of periods and costs
         (["No", "研究課題名", "", "研究代表者", ""], [None, "和文", "英文", "氏名", "所属"],
          ("No", "研究課題名", "研究課題名（英文）", "研究代表者（氏名）", "研究代表者（所属）")),
@@ -1779,7 +1779,7 @@ def test_a_european_file_is_pointed_at_cp1252(tmp_path: Path) -> None:
         (["No", "研究課題名", "経費", ""], [None, None, "直接", "間接"],
          ("No", "研究課題名", "経費（直接）", "経費（間接）")),
         (["No", "Title", "Costs", ""], [None, None, "Direct", "Indirect"],
-         ("No", "Title", "Costs（Direct）", "Costs（Indirect）")),
+         ("No", "Title", "Costs (Direct)", "Costs (Indirect)")),
         (["No", "研究課題名", "", "研究代表者", ""], [None, "和文", "英文", "山田", "東大"], None),  # a name: data
         (["No", "研究課題名", "研究代表者", ""], [None, "和文", "氏名", None], None),  # 和文 under its own column only
         (["令和8年度 申請課題一覧", "", ""], ["課題番号", "研究課題名", "予算額"], None),  # the header under a banner

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -404,24 +405,42 @@ _SUBTITLE_LINE = re.compile(r"[―－\-−–—〜~～（(「『【\[:：]")
 _DATA_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".jsonl", ".ndjson", ".json"})
 
 
-def _not_a_file(title: str, n: int) -> None:
+def _not_a_file(title: str, n: int, lang: str) -> None:
     """Fail when a title argument names an existing data file (`classify proposals.csv`): its name would be
-    classified as a title and come back ``none``, silently (a user test). A title is never such a name."""
-    if len(title) > 255 or "\n" in title or Path(title).suffix.lower() not in _DATA_SUFFIXES:
+    classified as a title and come back ``none``, silently (a user test). A title is never such a name. Warn when it
+    looks like one that does not exist (a data file's name, no space in it) or names a folder by a path
+    (`data/`): it is classified as a title, but the user may have meant a file (a third user test)."""
+    if len(title) > 255 or "\n" in title:
         return
+    path = Path(title)
     try:
-        if not Path(title).is_file():
-            return
+        folder = ("/" in title or "\\" in title) and path.is_dir()
+        exists = path.is_file()
     except OSError:  # a name the file system rejects is a title
         return
-    if Path(title).suffix.lower() in (".xlsx", ".xlsm", ".xls"):  # a workbook has no lines to give classify -
+    quoted = shlex.quote(title)  # a path with a space, as the shell needs it (a third user test)
+    if folder:
+        _say(lang, f"Warning: title {n} ({title!r}) is a folder; it was classified as a title. To screen a file, "
+             "give it to `domaincheck screen FILE`", f"警告: タイトル {n}（{title!r}）はフォルダです。タイトルとして"
+             "分類しました。ファイルをスクリーニングするには `domaincheck screen ファイル` を使ってください")
+        return
+    if path.suffix.lower() not in _DATA_SUFFIXES:
+        return
+    if not exists:
+        if not any(ch.isspace() for ch in title):
+            _say(lang, f"Warning: title {n} ({title!r}) looks like a file name, but there is no such file; it was "
+                 f"classified as a title. To screen a file, give its path to `domaincheck screen`",
+                 f"警告: タイトル {n}（{title!r}）はファイル名のようですが、そのファイルはありません。タイトルとして"
+                 "分類しました。ファイルをスクリーニングするには、そのパスを `domaincheck screen` に渡してください")
+        return
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):  # a workbook has no lines to give classify -
         raise UsageError(f"title {n} ({title!r}) is a file: classify takes titles. Screen a workbook with "
-                         f"`domaincheck screen {title}`", ja=f"タイトル {n}（{title!r}）はファイルです。classify は"
-                         f"タイトルを受け取ります。ブックは `domaincheck screen {title}` で分類してください")
+                         f"`domaincheck screen {quoted}`", ja=f"タイトル {n}（{title!r}）はファイルです。classify は"
+                         f"タイトルを受け取ります。ブックは `domaincheck screen {quoted}` で分類してください")
     raise UsageError(f"title {n} ({title!r}) is a file: classify takes titles. Screen a table with "
-                     f"`domaincheck screen {title}`, or classify its lines with `domaincheck classify - < {title}`",
+                     f"`domaincheck screen {quoted}`, or classify its lines with `domaincheck classify - < {quoted}`",
                      ja=f"タイトル {n}（{title!r}）はファイルです。classify はタイトルを受け取ります。表は "
-                     f"`domaincheck screen {title}` で、1行1件のファイルは `domaincheck classify - < {title}` "
+                     f"`domaincheck screen {quoted}` で、1行1件のファイルは `domaincheck classify - < {quoted}` "
                      "で分類してください")
 
 
@@ -505,7 +524,7 @@ def classify(
                  "警告: 標準入力にタイトルがありません: 何も分類していません")
         if titles != ["-"]:
             for n, t in enumerate(titles, 1):
-                _not_a_file(t, n)
+                _not_a_file(t, n, lang.value)
                 listed = _listed(t)
                 if listed:  # a pasted list is one title to the shell; a subtitle on a second line is not a list
                     _say(lang.value, f"Warning: title {n} looks like a list of {listed} titles, classified as one; "

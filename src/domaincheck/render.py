@@ -1727,14 +1727,16 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     # Workers that could have started but did not: the input was one batch, which starting them would only slow
     # down. Up to: --jobs capped at the cores (8 asked on 2 cores is 2), which is what jobs_requested holds
     fewer = summary.jobs < summary.jobs_requested
+    # the name --encoding takes (euc-jp), not Python's codec name (euc_jp: a third user test)
+    said = summary.encoding.replace("_", "-") if summary.encoding else ""
     if ja:
-        enc = f"、文字コード {summary.encoding}" if summary.encoding else ""
+        enc = f"、文字コード {said}" if said else ""
         jobs = f"（最大 {summary.jobs_requested} のところ、小さな入力のため 1 プロセス）" if fewer else ""
         console.print(f"タイトル列: {col}{enc}、{summary.elapsed_seconds:.2f} 秒、"
                       f"{summary.rows_per_second:,.0f} 行/秒、jobs {summary.jobs}{jobs}", highlight=False,
                       soft_wrap=True)  # one line, however long the column's name: a script may read the last line
         return
-    enc = f", encoding {summary.encoding}" if summary.encoding else ""
+    enc = f", encoding {said}" if said else ""
     jobs = f" (of up to {summary.jobs_requested}: a small input is screened in one process)" if fewer else ""
     console.print(f"title column: {col}{enc}; {summary.elapsed_seconds:.2f} s, "
                   f"{summary.rows_per_second:,.0f} rows/s, jobs {summary.jobs}{jobs}", highlight=False,

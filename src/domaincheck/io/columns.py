@@ -365,7 +365,7 @@ def _language_label(header: Sequence[str], at: int, cell: str) -> tuple[str, str
     own = header[at].strip()
     said = _title_language(own) if own else None
     keep = (language == "ja" and own) or (said is not None and said.explicit)
-    return (header[at] if keep else f"{parent}（{label}）"), language, not own
+    return (header[at] if keep else _joined(parent, label)), language, not own
 
 
 def _merged_label(header: Sequence[str], at: int, cell: str) -> tuple[str, bool] | None:
@@ -387,7 +387,15 @@ def _merged_label(header: Sequence[str], at: int, cell: str) -> tuple[str, bool]
     before = header[at - 1].strip() if at else None
     if own and after not in ("", own) and before != own:  # a heading over one column: this is a data row
         return None
-    return f"{parent}（{label}）", not own or before == own
+    return _joined(parent, label), not own or before == own
+
+
+def _joined(parent: str, label: str) -> str:
+    """A merged heading and its sub-heading as one column name: 研究代表者（氏名）, or PI (Name) when both are
+    written in Latin letters (an English header took full-width brackets, PI（Name）: a third user test)."""
+    if parent.isascii() and label.isascii():
+        return f"{parent} ({label})"
+    return f"{parent}（{label}）"
 
 
 _SUBHEADING_MAX = 20

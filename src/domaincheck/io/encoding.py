@@ -220,8 +220,9 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         if broken_utf8(head):
             raise InputError(f"{name}: UTF-8 text with invalid bytes at {utf8.describe()} (read as CP932, it would "
                              "be mojibake)", hint=_BROKEN_HINT,
-                             ja=f"{name}: UTF-8 のテキストですが、{utf8.describe_ja()}に UTF-8 として不正なバイトがあり"
-                             "ます（CP932 として読むと文字化けします）", hint_ja=_BROKEN_HINT_JA)  # fmt: skip
+                             ja=f"{_name_ja(name)}: UTF-8 のテキストですが、{utf8.describe_ja()}に UTF-8 として"
+                             "不正なバイトがあります（CP932 として読むと文字化けします）",
+                             hint_ja=_BROKEN_HINT_JA)  # fmt: skip
         later = utf8_line(stream)
         if later is not None:
             raise cp932_then_utf8(f"{name}:", f"{name}:", later)
@@ -251,7 +252,7 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         f"{name}: cannot decode as {_label(first.encoding)} at {first.describe()}, "
         f"nor as {_label(second.encoding)} (fails at {second.describe()})",
         hint=hint,
-        ja=f"{name}: {_label(first.encoding)} としては {first.describe_ja()}で読めず、"
+        ja=f"{_name_ja(name)}: {_label(first.encoding)} としては {first.describe_ja()}で読めず、"
         f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
         hint_ja=hint_ja,
     )
@@ -277,9 +278,9 @@ def cut_short_error(stream: BinaryIO, failure: DecodeFailure, name: str) -> Inpu
     label = _label(failure.encoding)
     return InputError(f"{name}: ends in the middle of a character (read as {label}, {failure.describe()}): the file "
                       "looks cut short", hint="copy or download it again, or delete its unfinished last line",
-                      ja=f"{name}: 文字の途中で終わっています（{label} として {failure.describe_ja()}）: ファイルが"
-                      "途中で切れているようです", hint_ja="コピーやダウンロードをやり直すか、途中で切れた最後の行を"
-                      "削除してください")  # fmt: skip
+                      ja=f"{_name_ja(name)}: 文字の途中で終わっています（{label} として {failure.describe_ja()}）: "
+                      "ファイルが途中で切れているようです",
+                      hint_ja="コピーやダウンロードをやり直すか、途中で切れた最後の行を削除してください")  # fmt: skip
 
 
 def utf8_then_cp932(stream: BinaryIO, utf8: DecodeFailure, name: str, name_ja: str, japanese: bool = False
@@ -667,7 +668,7 @@ def reject_containers(stream: BinaryIO, name: str) -> None:
     for magic, what, hint, what_ja, hint_ja in _CONTAINERS:
         if start == magic:
             raise InputError(f"{name}: this is {what}, not a text file", hint=hint,
-                             ja=f"{name}: テキストファイルではなく、{what_ja}です", hint_ja=hint_ja)
+                             ja=f"{_name_ja(name)}: テキストファイルではなく、{what_ja}です", hint_ja=hint_ja)
 
 
 _BINARY_BYTES = re.compile(b"[\x00-\x08\x0e-\x19\x1c-\x1f]")
@@ -684,7 +685,7 @@ def _reject_binary(stream: BinaryIO, name: str, sample: int = 1 << 16) -> None:
     if head and not _utf16_text(head) and len(_BINARY_BYTES.findall(head)) * 100 > len(head):
         raise InputError(f"{name}: this is not a text file (it holds binary data)",
                          hint="give a CSV, TSV, JSONL or .xlsx file of the proposals",
-                         ja=f"{name}: テキストファイルではありません（バイナリデータを含みます）",
+                         ja=f"{_name_ja(name)}: テキストファイルではありません（バイナリデータを含みます）",
                          hint_ja="課題の CSV、TSV、JSONL か .xlsx ファイルを指定してください")  # fmt: skip
 
 
@@ -915,8 +916,8 @@ _KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
 
 
 def _name_ja(name: str) -> str:
-    """``name`` in a Japanese message: standard input is 標準入力."""
-    return "標準入力" if name == "standard input" else name
+    """``name`` in a Japanese message: standard input (``<stdin>``, screen's name for it) is 標準入力."""
+    return "標準入力" if name in ("standard input", "<stdin>") else name
 
 
 def output_text_fixer(encoding: str) -> Callable[[str], str] | None:
