@@ -3105,7 +3105,11 @@ def test_econsec_shows_one_area_with_the_terms_a_flag_rests_on(taxonomy: Any) ->
     assert "strong terms" in en.stdout and "(alone flag a title)" in en.stdout
     r = run("econsec", "量子")
     assert r.exit_code == EXIT_ERROR and "は領域（quantum: 量子）で、経済安全保障の技術領域ではありません" in r.stderr
-    assert "`domaincheck show quantum`, `domaincheck econsec quantum_information_science`" in r.stderr
+    # joined as Japanese joins a list (、), and the hint of `show` on an econ-security area ends in a verb (a fourth
+    # user test)
+    assert "`domaincheck show quantum`、`domaincheck econsec quantum_information_science` を参照" in r.stderr
+    r = run("show", "cbrn")
+    assert "その用語は `domaincheck econsec cbrn` で表示できます" in r.stderr, r.stderr
     rows = list(csv.DictReader(io.StringIO(run("econsec", "cbrn", "--format", "csv").stdout)))
     strong = next(row for row in rows if row["section"] == "strong terms")
     assert strong["detail"].split("|") == list(es.strong)  # CSV, for machines: the terms alone, |-joined
@@ -5049,3 +5053,16 @@ def test_screen_names_the_encoding_as_encoding_takes_it(tmp_path: Path) -> None:
     src.write_bytes("title\n量子暗号通信の実装に関する研究\n".encode("euc-jp"))
     r = run("screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", "en")
     assert r.exit_code == 0 and "encoding euc-jp;" in r.stderr and "euc_jp" not in r.stderr, r.stderr
+
+
+def test_classify_stdin_warns_of_a_header_line_and_of_pasted_columns() -> None:
+    """A header pasted with its column (研究課題名) was classified as a title, and two columns pasted from Excel (a
+    title, then an affiliation: 宇宙航空研究開発機構) were one title, a history project flagged as space, with no word
+    (a fourth user test). Both are still classified as given, with a warning; titles alone get none."""
+    pasted = "江戸時代の農村社会の研究\t宇宙航空研究開発機構\r\n中世文学の写本研究\t京都大学\r\n".encode()
+    r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin=pasted)
+    assert len(r.stdout.splitlines()) == 2 and "2 line(s) hold tab-separated cells (line 1 the first)" in r.stderr
+    r = run("classify", "-", "-f", "jsonl", stdin="研究課題名\r\n量子暗号通信の実証\r\n".encode())
+    assert len(r.stdout.splitlines()) == 2 and "最初のタイトル（'研究課題名'、1 行目）は列名のようです" in r.stderr
+    r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin="量子暗号通信の実証\nQuantum sensing\n".encode())
+    assert r.exit_code == 0 and "Warning" not in r.stderr, r.stderr

@@ -2829,6 +2829,20 @@ def test_a_heading_merged_over_the_last_columns_spans_them(tmp_path: Path) -> No
     assert summary.rows_read == 2 and not summary.problems
 
 
+def test_cells_merged_down_over_data_rows_are_read_in_each(tmp_path: Path) -> None:
+    """A project's number and title merged down over the rows of its co-investigators: the second row was an
+    error, empty_title, and a filter on the verdict dropped it (a fourth user test). The merged value is read in each
+    row of the merge that holds anything else; a row that holds only the merge stays blank."""
+    rows = [["課題番号", "研究課題名", "分担者"], ["A-1", "量子暗号通信の実証", "山田"], [None, None, "佐藤"],
+            ["A-2", "海洋観測ブイ", "鈴木"], [None, None, None], ["A-3", None, "田中"]]
+    _, summary, records = _screen_merged(tmp_path, ".xlsx", rows, "A2:A3", "B2:B3", "B4:B5")
+    verdict = records[0].index("dc_verdict")
+    assert [[*r[:3], r[verdict]] for r in records[1:]] == [
+        ["A-1", "量子暗号通信の実証", "山田", "strategic"], ["A-1", "量子暗号通信の実証", "佐藤", "strategic"],
+        ["A-2", "海洋観測ブイ", "鈴木", "emerging"], ["A-3", "", "田中", "error"]]
+    assert summary.rows_read == 4 and summary.problems == {"empty_title": 1}
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_subheadings_of_both_kinds_in_one_row_join_the_column_names(tmp_path: Path, suffix: str) -> None:
     """研究課題名 over 和文 and 英文 beside 研究代表者 over 氏名 and 所属, and 研究期間 over 開始 and 終了, in one row:

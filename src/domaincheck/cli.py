@@ -383,6 +383,30 @@ def _read_stdin_titles(allow_empty: bool = False, encoding: str | None = None) -
     return titles_from_bytes(sys.stdin.buffer.read(), allow_empty=allow_empty, encoding=encoding)
 
 
+def _stdin_warnings(items: list[tuple[str, str]], lang: str) -> None:
+    """Warn of what `classify -` reads as titles but is likely something else (a fourth user test): a first line
+    that names a title column (研究課題名, title: a header pasted with its column, classified as a title), and lines
+    of tab-separated cells (several columns pasted from Excel: an affiliation beside a title, 宇宙航空研究開発機構,
+    flagged a history project as space). Each is still classified, whole, as given."""
+    from .io.columns import detect_title_column
+
+    where, first = items[0]
+    if detect_title_column([first.strip()]) is not None:
+        _say(lang, f"Warning: the first title ({first.strip()!r}, {where}) looks like a column name: a header line was "
+             "classified as a title; leave it out, or screen the table with `domaincheck screen`",
+             f"警告: 最初のタイトル（{first.strip()!r}、{_where_ja(where)}）は列名のようです: 見出し行をタイトルとして"
+             "分類しました。除くか、表を `domaincheck screen` でスクリーニングしてください")
+    tabbed = [where for where, title in items if "\t" in title.strip()]
+    if tabbed:
+        at = tabbed[0]
+        _say(lang, f"Warning: {len(tabbed)} line(s) hold tab-separated cells ({at} the first), as several columns "
+             "pasted from Excel do: each line was classified whole, every cell as part of one title; paste the title "
+             "column alone, or save the table and use `domaincheck screen`",
+             f"警告: {len(tabbed)} 行がタブ区切りのセルを含みます（最初は {_where_ja(at)}）。Excel から複数の列を貼り"
+             "付けたようです: 各行の全セルを 1 件のタイトルとして分類しました。タイトルの列だけを貼り付けるか、表を保存"
+             "して `domaincheck screen` を使ってください")
+
+
 def _where_ja(where: str) -> str:
     """``title 3`` or ``line 3`` (where a title came from) in Japanese."""
     kind, _, number = where.partition(" ")
@@ -522,6 +546,8 @@ def classify(
         if not items:
             _say(lang.value, "Warning: no titles on standard input: nothing was classified",
                  "警告: 標準入力にタイトルがありません: 何も分類していません")
+        elif titles == ["-"]:
+            _stdin_warnings(items, lang.value)
         if titles != ["-"]:
             for n, t in enumerate(titles, 1):
                 _not_a_file(t, n, lang.value)

@@ -57,8 +57,8 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
                                "areas", hint=f"its terms: `domaincheck econsec {es.id}`"
                                + (f"; its areas among the 16: {linked}" if linked else ""),
                                ja=f"{said} は経済安全保障の技術領域（{es.id}: {es.name_ja}）で、16 領域のひとつでは"
-                               "ありません", hint_ja=f"その用語は `domaincheck econsec {es.id}`"
-                               + (f"。対応する領域: {linked}" if linked else ""))  # fmt: skip
+                               "ありません", hint_ja=f"その用語は `domaincheck econsec {es.id}` で表示できます"
+                               + (f"。対応する領域: {linked.replace(', ', '、')}" if linked else ""))  # fmt: skip
     tier = _tier_named(tax, key)
     if tier is not None and not an_area_name:  # 新興・基盤技術領域 was "no area matches" (a user test)
         raise UnknownNameError(f"{said} is a tier ({tier.id}), not one of the 16 areas",
@@ -252,7 +252,7 @@ def _area_named(tax: Taxonomy, key: str) -> Area | None:
 def _not_econsec(said: str, what: str, what_ja: str, see: str, near: Sequence[str] = ()) -> NoReturn:
     raise UnknownNameError(f"{said} {what}", hint=(f"nearest: {', '.join(near)}; " if near else "") + f"see {see}",
                            ja=f"{said} {what_ja}", hint_ja=(f"近いもの: {'、'.join(near)}。" if near else "")
-                           + f"{see} を参照してください")  # fmt: skip
+                           + f"{see.replace(', ', '、')} を参照してください")  # fmt: skip
 
 
 _NEAR_ECONSEC = 85

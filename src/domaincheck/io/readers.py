@@ -1299,12 +1299,19 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                 finally:
                     empty_results.close()
 
+            # Cells merged down over data rows (a project's title over the rows of its co-investigators): a row
+            # under the merge's first holds nothing there, and was an empty title (a fourth user test)
+            down = sorted((top, first - 1, bottom) for top, first, bottom, _ in merged if bottom > top > consumed)
+
             def rows_read(empty_results: _EmptyResults) -> Iterator[RawRow]:
                 expected = total
+                carried: dict[tuple[int, int, int], Any] = {}
                 for number, (cells, formats) in enumerate(rows, 1):
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
                         table.total = expected = None
+                    if down:
+                        _merged_down(cells, consumed + number, down, carried)
                     # A row whose values are all empty is blank, formulas or not: a template's rows hold lookup or
                     # numbering formulas (=IF(C5="","",VLOOKUP(…)), =ROW()-1) whose empty values Excel may save as
                     # none at all, and those rows are no proposals (a review found them read as 170 empty titles)
@@ -1879,6 +1886,24 @@ def _unescape_one(match: re.Match[str]) -> str:
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/)>(?!\s*</(?:\w+:)?row>)')
 """A sheet row the workbook hides (a filter's, or hidden by hand) and that holds cells: not an empty one written as
 ``<row … hidden="1"/>`` or ``<row …></row>`` (a review found blank hidden rows below the data counted)."""
+
+
+def _merged_down(cells: list[Any], row: int, down: list[tuple[int, int, int]],
+                 carried: dict[tuple[int, int, int], Any]) -> None:
+    """Fill ``cells`` (sheet row ``row``) with the values of the cells merged down over it: ``down`` holds each
+    merge's first row, column (0-based) and last row; ``carried``, the value of each merge whose first row has been
+    read. The value shows in every row of the merge in the spreadsheet, and is read so in each row that holds
+    anything else (a row of the merge alone stays blank: a taller cell is no second proposal)."""
+    for key in down:
+        top, column, bottom = key
+        if top > row:
+            break
+        if row == top:
+            carried[key] = cells[column] if column < len(cells) else None
+        elif row <= bottom and carried.get(key) is not None and (column >= len(cells) or cells[column] is None) \
+                and any(c is not None and c != "" for c in cells):
+            cells.extend([None] * (column + 1 - len(cells)))
+            cells[column] = carried[key]
 
 
 class _SheetScan(NamedTuple):
