@@ -887,9 +887,10 @@ class _Plan:
     whose keys are no row)."""
     templates: bool = False
     """Whether a row with no title and a number alone in the first column may be a template's row not filled in
-    (``unfilled_row``): a sheet or text table of three columns or more whose title is not the first, or a screen's
-    JSONL output of one (not other JSONL, whose records are no template, nor an id and a title alone, where the row
-    is a proposal without its title: a review)."""
+    (``unfilled_row``): a sheet or text table of three columns or more whose title is not the first (not JSONL, whose
+    records are no template, nor an id and a title alone, where the row is a proposal without its title: a review).
+    A screen's JSONL output keeps no trace of the input's format: a table's template row screened from it again is
+    empty_title (reading every earlier output as a table's made a JSONL input's empty title unfilled: a review)."""
 
 
 def _resolve_jobs(jobs: int) -> int:
@@ -1193,8 +1194,7 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         cell_limit=_MAY_NOT_FIT if out_fmt == "xlsx" else None,
         row_limit=XLSX_MAX_ROWS - 1 if out_fmt == "xlsx" else None,
         header=() if table.fmt == "jsonl" else tuple(cell_text(cell).strip() for cell in header),
-        # a screen's JSONL output holds a table's rows under fields: its template rows stay so (a third user test)
-        templates=(table.fmt != "jsonl" or bool(table.previous_results)) and len(header) >= 3 and title != 0,
+        templates=table.fmt != "jsonl" and len(header) >= 3 and title != 0,
     )
     return plan, detected
 

@@ -813,6 +813,7 @@ _JAPANESE_LEGACY = frozenset(["cp932", "shift_jis", "shift_jis_2004", "shift_jis
                               "euc_jisx0213", "iso2022_jp"])
 """Japanese encodings before Unicode (their canonical names), which read UTF-8 Japanese as mojibake."""
 _NOT_UNICODE = _JAPANESE_LEGACY | _WESTERN
+_WIDE = frozenset(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
 _WIDE_OR_CJK = frozenset(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gbk", "gb2312",
                           "gb18030", "hz", "big5", "big5hkscs", "cp950", "cp936", "euc_kr", "cp949", "johab",
                           "iso2022_kr"])
@@ -826,20 +827,26 @@ def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str, start:
     given by hand it was written out with exit 0 and --fail-on passing (an office's user tests). Refused:
 
     - UTF-16 without a byte-order mark (``start``, the file's first bytes, holds the NUL bytes of its ASCII on one
-      side) given as anything but UTF-16 of that byte order (plain ``utf-16`` reads little-endian);
+      side, :func:`_utf16_without_mark`) given as anything but UTF-16 of that byte order (plain ``utf-16`` reads
+      little-endian); ASCII without a NUL byte given as UTF-16 or UTF-32 (Quantum read as 畑湡畴);
     - UTF-8 beyond ASCII (``head``, the first lines beyond ASCII) given as a legacy Japanese or Western encoding (量子
-      read as CP932: 驥丞ｭ), or, when its reading holds Japanese, as any other (UTF-16: 뇩, GBK, EUC-KR);
-    - Japanese in CP932 (three kana at least) or in EUC-JP (:func:`japanese_euc`) given as an encoding that is not
-      Japanese: Western (ótÔ…), Chinese or Korean (GBK reads EUC-JP's kana right and its kanji as other hanzi), or
-      UTF-16/32; EUC-JP kanji alone given as a Western encoding;
-    - Western-European text (:func:`looks_western`) given as an encoding that is neither Western nor Japanese.
+      read as CP932: 驥丞ｭ), or, when its reading holds Japanese, as UTF-16, GBK, EUC-KR … (뇩, 閲忓瓙);
+    - Japanese in CP932 (three kana at least) or in EUC-JP (:func:`japanese_euc`) given as a Western encoding (ótÔ…)
+      or as UTF-16/32; EUC-JP kanji alone given as a Western encoding.
+
+    Not Japanese in a legacy encoding given as a Chinese or Korean one, nor text that looks European given as one of
+    those or as a Central European one: a review found short Big5 (中 is い in EUC-JP), GBK (AI与IoT) and Windows-1250
+    (Erdős) files refused, which the encoding given reads right.
     """
-    found = _utf16_without_mark(start)
+    wide = encoding in _WIDE
+    found = _utf16_without_mark(start, few=wide)
     if found is not None:
         if encoding == found or (encoding == "utf-16" and found == "utf-16-le"):
             return None
         return _mismatch_error(name, given, found.upper(), found)
-    if encoding in ("utf-16", "utf-16-le", "utf-16-be") and start[:len(start) & ~1].count(0) >= 2:
+    if wide and start and start.isascii() and b"\x00" not in start:
+        return _mismatch_error(name, given, "ASCII", "utf-8")
+    if wide and start[: len(start) & ~1].count(0) >= 2:
         return None  # UTF-16 whose byte order its NULs do not tell: as given
     cut = head.rfind(b"\n")
     head = head[: cut + 1] if cut >= 0 else head  # whole lines: a character cut at the sample's end is no sign
@@ -853,7 +860,7 @@ def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str, start:
         if encoding in _NOT_UNICODE or (encoding in _WIDE_OR_CJK and _JAPANESE_TEXT.search(utf8)):
             return _mismatch_error(name, given, "UTF-8", "utf-8")
         return None
-    if encoding in _JAPANESE_LEGACY:
+    if encoding not in _WESTERN and not wide:
         return None
     try:
         japanese = head.decode("cp932")
@@ -863,13 +870,9 @@ def _explicit_mismatch(head: bytes, encoding: str, given: str, name: str, start:
         return _mismatch_error(name, given, "CP932/Shift_JIS Japanese", "cp932")
     if japanese_euc(head) is not None:
         return _mismatch_error(name, given, "EUC-JP Japanese", "euc-jp")
-    western = looks_western(head)
-    if encoding in _WESTERN and not western and decodes(head, "euc-jp"):
+    if encoding in _WESTERN and not looks_western(head) and decodes(head, "euc-jp"):
         # EUC-JP kanji without a kana (量子暗号): two bytes from A1-FE a character, in runs no Western text makes
         return _mismatch_error(name, given, "EUC-JP Japanese", "euc-jp")
-    if encoding not in _WESTERN and western:
-        # Windows-1252 text (curly quotes, é) given as UTF-16 or GBK reads as CJK characters
-        return _mismatch_error(name, given, "Western-European (Windows-1252)", "cp1252")
     return None
 
 
@@ -882,22 +885,42 @@ def decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _utf16_without_mark(start: bytes) -> str | None:
+_UTF16_TEXT = re.compile("[\x00-\x7f\u00a0-\u024f\u2000-\u206f\u2190-\u22ff\u2460-\u27bf\u3000-\u30ff"
+                         "\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff\uf900-\ufaff\uff00-\uffef]")
+"""The characters of Japanese or European text in UTF-16: ASCII, Latin, punctuation, arrows and symbols, circled
+numbers, kana, kanji, private-use (外字) and full-width forms. ASCII bytes with a few NULs read as UTF-16 make
+characters of other scripts (Gurmukhi, Hangul, Cherokee …)."""
+
+
+def _utf16_without_mark(start: bytes, few: bool = False) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` when ``start`` (a file's first bytes, no byte-order mark) is UTF-16 text whose
     ASCII (line breaks, digits, commas) puts its NUL bytes on one side: at odd offsets in little-endian text, at even
-    ones in big-endian (four at least, four times as many as on the other side), and it reads as text in that order;
-    else None."""
+    ones in big-endian, four times as many as on the other side (with ``few``, for a file given as UTF-16, two at
+    least and none there when fewer than four, with a line break among them: three short lines have three, a
+    review), and it reads as Japanese or European text in that order (:data:`_UTF16_TEXT`, all but one character in
+    fifty; random ASCII with NULs in it does not: a property test); else None. Not Japanese UTF-8 with stray NUL
+    bytes, which reads as UTF-16 of CJK characters (a review)."""
     start = start[: len(start) & ~1]
     odd, even = start[1::2].count(0), start[0::2].count(0)
-    if max(odd, even) < 4 or max(odd, even) < 4 * min(odd, even):
+    most, least = max(odd, even), min(odd, even)
+    if most < (2 if few else 4) or most < 4 * least or (most < 4 and least):
         return None
     order = "utf-16-le" if odd > even else "utf-16-be"
-    return order if utf16_order(start, (order,)) else None
+    if not utf16_order(start, (order,)):
+        return None
+    text = codecs.getincrementaldecoder(order)("replace").decode(start, False)
+    if sum(1 for c in text if not _UTF16_TEXT.match(c)) * 50 > len(text) or (most < 4 and "\n" not in text
+                                                                             and "\r" not in text):
+        return None  # characters of other scripts (ASCII and NULs read so: "\n is ਢ), or too few NULs for no break
+    try:
+        utf8 = start.decode("utf-8")
+    except UnicodeDecodeError:
+        return order
+    return None if _JAPANESE_TEXT.search(utf8) else order
 
 
 _FOUND_JA = {"CP932/Shift_JIS Japanese": "CP932/Shift_JIS の日本語テキスト",
-             "EUC-JP Japanese": "EUC-JP の日本語テキスト",
-             "Western-European (Windows-1252)": "西欧語（Windows-1252）のテキスト"}
+             "EUC-JP Japanese": "EUC-JP の日本語テキスト", "ASCII": "ASCII のテキスト（NUL バイトなし）"}
 """What :func:`_mismatch_error` says the file is, in its Japanese message."""
 
 

@@ -1271,12 +1271,20 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
                 header_cells.pop()
             # read with no header (header_row 0), the first row is data, hidden or not (a review)
             has_formulas, hidden_rows, merged = _scan_sheet(worksheet, source.name, consumed - (header_row == 0))
+            rows = start.rows
             if header_row != 0:
                 # a heading merged over the last columns (研究代表者 over C1:D1) spans them: their cells are its, not
-                # a long row's past the header's last name (a third user test found every row long_row)
+                # a long row's past the header's last name (a third user test found every row long_row). Only as
+                # far as the first rows hold cells: a merge over columns no row fills (備考 over C1:J1) added empty
+                # columns, and made an id-and-title sheet a template's (a review)
                 span = max((last for top, first, bottom, last in merged
                             if top <= consumed <= bottom and first <= len(header_cells)), default=0)
-                header_cells.extend([None] * (span - len(header_cells)))
+                if span > len(header_cells):
+                    ahead = list(itertools.islice(rows, _SPAN_AHEAD))
+                    rows = _Replay(ahead, rows)
+                    filled = max((i + 1 for values, _ in ahead for i, v in enumerate(values[:span])
+                                  if v is not None and v != ""), default=0)
+                    header_cells.extend([None] * (min(span, filled) - len(header_cells)))
             header = tuple(cell_text(c) for c in header_cells)
             # Which columns the sheet hides, always (the title column's detection prefers a shown one); the
             # widths for the layout of an xlsx output alone. Only the start of the sheet is read for them.
@@ -1286,7 +1294,6 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
             total = declared - consumed if declared is not None and declared > consumed else None
             blank = [0]
             formula_blank = [0]
-            rows = start.rows
             formula_rows = _formula_rows(source, worksheet) if has_formulas else None
 
             def data() -> Iterator[RawRow]:
@@ -1687,6 +1694,8 @@ _INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例
 """Sheet names of instructions rather than data."""
 _BANNER_ROWS = 10
 """Non-blank rows under a first row without a title column that :func:`_start_sheet` searches for the header."""
+_SPAN_AHEAD = 200
+"""Data rows read ahead to see how far a heading merged over a workbook's last columns holds cells."""
 _AHEAD_MAX = 1_000
 """Rows read ahead at most, blank ones included: the search never holds a file's worth of empty rows."""
 
@@ -1734,7 +1743,7 @@ class _Replay:
     """Rows read ahead, then the rest of a sheet's rows; closing it closes the sheet's reader (whether or not it was
     iterated, which a generator would not do)."""
 
-    def __init__(self, first: list[_SheetRow], rest: Generator[_SheetRow, None, None]) -> None:
+    def __init__(self, first: list[_SheetRow], rest: Generator[_SheetRow, None, None] | _Replay) -> None:
         self._first = iter(first)
         self._rest = rest
 
