@@ -814,9 +814,8 @@ _JAPANESE_LEGACY = frozenset(["cp932", "shift_jis", "shift_jis_2004", "shift_jis
 """Japanese encodings before Unicode (their canonical names), which read UTF-8 Japanese as mojibake."""
 _NOT_UNICODE = _JAPANESE_LEGACY | _WESTERN
 _WIDE = frozenset(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
-_WIDE_OR_CJK = frozenset(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gbk", "gb2312",
-                          "gb18030", "hz", "big5", "big5hkscs", "cp950", "cp936", "euc_kr", "cp949", "johab",
-                          "iso2022_kr"])
+_WIDE_OR_CJK = _WIDE | frozenset(["gbk", "gb2312", "gb18030", "hz", "big5", "big5hkscs", "cp950", "cp936", "euc_kr",
+                                   "cp949", "johab", "iso2022_kr"])
 """UTF-16 and UTF-32, and the Chinese and Korean encodings (their canonical names): UTF-8 Japanese read in one is
 mojibake of other characters (뇩, 閲忓瓙)."""
 _JAPANESE_TEXT = re.compile("[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]")
