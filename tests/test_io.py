@@ -182,6 +182,16 @@ def test_a_file_of_cp932_with_utf8_lines_after_it_is_said_to_mix_encodings(tmp_p
     assert error.message.startswith(f"{path}: mixes two encodings: CP932/Shift_JIS before line 3, and that "
                                     "line is UTF-8"), error.message
     assert "3 行目は UTF-8 です" in error.text("ja")
+    # a CP932 header over UTF-8 rows, which CP932 cannot read: said to be in neither, with a hint of euc-jp (a fourth
+    # user test)
+    path.write_bytes("研究課題名,代表者\n".encode("cp932") + "量子暗号通信の実証実験,山田\n".encode())
+    error = _csv_read_error(path)
+    assert error.message.startswith(f"{path}: mixes two encodings: CP932/Shift_JIS before line 2, and that "
+                                    "line is UTF-8"), error.message
+    from domaincheck.io.titles import titles_from_bytes
+
+    with pytest.raises(InputError, match="mixes two encodings: CP932/Shift_JIS before line 2"):
+        titles_from_bytes(path.read_bytes())
     cp932 = "受付番号,研究課題名\n1,ﾃｽﾄ\n2,量子\n3,近世日本の農村社会史と全固体電池の開発\n4,AI\n"
     path.write_bytes(cp932.encode("cp932"))
     with open_table(InputSource(str(path)), "csv") as table:

@@ -235,6 +235,10 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     mixed = utf8_then_cp932(stream, utf8, f"{name}:", f"{name}:")
     if mixed is not None:
         raise mixed
+    if cp932.line > 1 and utf8.offset < cp932.offset <= chunk_size and utf8_from(stream, cp932.offset):
+        # CP932 lines (a header saved by Excel), then UTF-8 ones: was said to be in neither, with a hint of euc-jp
+        # (a fourth user test); the other order is said to mix the two
+        raise cp932_then_utf8(f"{name}:", f"{_name_ja(name)}:", cp932.line)
     others = untried_encodings(("utf-8", "cp932"), stream.read(_SAMPLE))
     stream.seek(0)
     eg, eg_ja = ", ".join(others), "、".join(others)
@@ -328,6 +332,18 @@ def _mixed_line(stream: BinaryIO, utf8: DecodeFailure, japanese: int = 0) -> boo
 
 
 _JAPANESE = re.compile("[\u3041-\u30ff\u4e00-\u9fff]")
+
+
+def utf8_from(stream: BinaryIO, offset: int) -> bool:
+    """Whether the lines before the one that holds byte ``offset`` read as CP932 and that line as UTF-8 beyond ASCII.
+    Rewinds."""
+    stream.seek(0)
+    data = stream.read(offset + _SAMPLE)
+    stream.seek(0)
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    line = data[start : end if end >= 0 else len(data)]
+    return not line.isascii() and decodes(line, "utf-8") and decodes(data[:start], "cp932")
 
 
 def cp932_then_utf8(name: str, name_ja: str, line: int) -> InputError:

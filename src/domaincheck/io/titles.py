@@ -18,6 +18,7 @@ from .encoding import (
     looks_western,
     resolve_encoding,
     sniff_bom,
+    utf8_from,
     utf8_line,
     utf8_then_cp932,
     utf16_order,
@@ -114,6 +115,8 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                                      f"しては {utf8} 行目、CP932 としては {cp932} 行目に読めないバイト）。EUC-JP と"
                                      "しては読めますが、仮名がないため中国語や韓国語の文字コードと区別できません",
                                      hint_ja="EUC-JP なら --encoding euc-jp を指定してください") from None  # fmt: skip
+                if cp932 > 1 and utf8_from(io.BytesIO(data), not_cp932.start):
+                    raise cp932_then_utf8(name, name_ja + "は", cp932) from None  # a CP932 header, UTF-8 lines
                 western = looks_western(data[: 1 << 16])  # Windows-1252's curly quotes and é (a user test)
                 raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (an undecodable byte on line {utf8} "
                                  f"as UTF-8, on line {cp932} as CP932)",
