@@ -4807,6 +4807,10 @@ def test_classify_marks_a_line_with_a_nul_byte_and_classifies_the_others() -> No
     r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin="量子\x00暗号\n深層学習\x00\n核融合\n".encode())
     assert [(o["verdict"], o["title"]) for o in map(json.loads, r.stdout.splitlines())] == [
         ("error", "量子\x00暗号"), ("error", "深層学習\x00"), ("strategic", "核融合")], r.stderr
+    # English lines alike, which screen reads (a review)
+    r = run("classify", "-", "-f", "jsonl", "--lang", "en",
+            stdin=b"Quantum sensing\x00\nFusion reactor materials\x00\nDeep learning robots\n")
+    assert [o["verdict"] for o in map(json.loads, r.stdout.splitlines())] == ["error", "error", "strategic"], r.stderr
     # a line of a NUL alone, at either byte position: UTF-8 Japanese around it was read as UTF-16 (a review)
     for text in ("量子暗号通信\n\x00\n核融合炉の材料\n", "量子暗号通信\n\x00\n核融合炉の材料 AB\n", "量子\n\x00\n"):
         r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin=text.encode())
