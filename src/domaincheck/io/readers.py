@@ -1308,17 +1308,15 @@ def _open_xlsx(source: InputSource, sheet: str | None, header_row: int | None = 
 
             # Cells merged down over data rows (a project's title over the rows of its co-investigators): a row
             # under the merge's first holds nothing there, and was an empty title (a fourth user test)
-            down = sorted((top, first - 1, bottom) for top, first, bottom, _ in merged if bottom > top > consumed)
+            down = _MergedDown((top, first - 1, bottom) for top, first, bottom, _ in merged if bottom > top > consumed)
 
             def rows_read(empty_results: _EmptyResults) -> Iterator[RawRow]:
                 expected = total
-                carried: dict[tuple[int, int, int], Any] = {}
                 for number, (cells, formats) in enumerate(rows, 1):
                     texts = next(formula_rows, None) if formula_rows is not None else None
                     if expected is not None and number > expected:  # the <dimension> was wrong: no total then
                         table.total = expected = None
-                    if down:
-                        _merged_down(cells, consumed + number, down, carried)
+                    down.fill(cells, consumed + number)
                     # A row whose values are all empty is blank, formulas or not: a template's rows hold lookup or
                     # numbering formulas (=IF(C5="","",VLOOKUP(…)), =ROW()-1) whose empty values Excel may save as
                     # none at all, and those rows are no proposals (a review found them read as 170 empty titles)
@@ -1897,22 +1895,30 @@ _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/
 ``<row … hidden="1"/>`` or ``<row …></row>`` (a review found blank hidden rows below the data counted)."""
 
 
-def _merged_down(cells: list[Any], row: int, down: list[tuple[int, int, int]],
-                 carried: dict[tuple[int, int, int], Any]) -> None:
-    """Fill ``cells`` (sheet row ``row``) with the values of the cells merged down over it: ``down`` holds each
-    merge's first row, column (0-based) and last row; ``carried``, the value of each merge whose first row has been
-    read. The value shows in every row of the merge in the spreadsheet, and is read so in each row that holds
-    anything else (a row of the merge alone stays blank: a taller cell is no second proposal)."""
-    for key in down:
-        top, column, bottom = key
-        if top > row:
-            break
-        if row == top:
-            carried[key] = cells[column] if column < len(cells) else None
-        elif row <= bottom and carried.get(key) is not None and (column >= len(cells) or cells[column] is None) \
-                and any(c is not None and c != "" for c in cells):
-            cells.extend([None] * (column + 1 - len(cells)))
-            cells[column] = carried[key]
+class _MergedDown:
+    """The cells merged down over a sheet's data rows, each a (first row, column 0-based, last row) of ``ranges``:
+    :meth:`fill` gives each row the values of the merges over it. Rows come in order; a merge is looked at only while
+    it is open, so a sheet of thousands of them is not read in quadratic time."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int, int]]) -> None:
+        self._pending = sorted(ranges, reverse=True)  # the next to open last
+        self._open: list[tuple[int, int, Any]] = []  # (column, last row, value) of each merge read from its first row
+
+    def fill(self, cells: list[Any], row: int) -> None:
+        """Fill ``cells`` (sheet row ``row``) with the values of the cells merged down over it. The value shows in
+        every row of the merge in the spreadsheet, and is read so in each row that holds anything else (a row of the
+        merge alone stays blank: a taller cell is no second proposal)."""
+        if self._open:
+            self._open = [m for m in self._open if m[1] >= row]
+        if self._open and any(c is not None and c != "" for c in cells):
+            for column, _, value in self._open:
+                if value is not None and (column >= len(cells) or cells[column] is None):
+                    cells.extend([None] * (column + 1 - len(cells)))
+                    cells[column] = value
+        while self._pending and self._pending[-1][0] <= row:
+            top, column, bottom = self._pending.pop()
+            if top == row:
+                self._open.append((column, bottom, cells[column] if column < len(cells) else None))
 
 
 class _SheetScan(NamedTuple):

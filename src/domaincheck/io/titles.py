@@ -67,11 +67,11 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
         # Text with a stray NUL line or two is read as it is, its lines marked: UTF-16 has a NUL on nearly every line
         # (ASCII's high bytes, a line break's), and UTF-16 Japanese is never valid UTF-8. A line of a NUL alone puts
         # one beside a line break, so UTF-8 Japanese around it read as UTF-16 of other characters (a review).
-        japanese = max(data) >= 0x80 and decodes(data, "utf-8")
+        text8 = decodes(data, "utf-8")
+        japanese = text8 and max(data) >= 0x80
         # UTF-8 text with a NUL in ten bytes at most: its lines hold stray NULs (English lines too: screen reads them,
         # classify - refused them whole, a review); UTF-16's ASCII is every other byte
-        sparse = head.count(b"\x00") * 10 <= len(head) and decodes(data, "utf-8")
-        stray = nul_lines * 2 < len(lines) or japanese or sparse
+        stray = nul_lines * 2 < len(lines) or japanese or (text8 and head.count(b"\x00") * 10 <= len(head))
         # UTF-16 text without its mark (Windows' "Unicode" from some tools, PowerShell 5's pipes) was refused as binary
         # data with no word of UTF-16 (a user test): read it in the byte order it reads as text in
         order = None if stray else next(
@@ -85,9 +85,9 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                                  "-t utf-8)", ja=f"{name_ja}はバイト順マークのない {order.upper()} のテキストとして"
                                  f"始まりますが、全体はそう読めません", hint_ja=f"先に UTF-8 に変換してください（iconv "
                                  f"-f {order} -t utf-8）") from None  # fmt: skip
-        # binary data: NUL bytes more than one byte in a hundred, or one in ten in UTF-8 text beyond ASCII (two of
+        # binary data: NUL bytes more than one byte in a hundred, or one in ten in UTF-8 text (two of
         # three short Japanese lines with a stray NUL each were refused whole: a third user test)
-        elif not stray or (nul_lines > 1 and head.count(b"\x00") * (10 if japanese or sparse else 100) > len(head)):
+        elif not stray or (nul_lines > 1 and head.count(b"\x00") * (10 if text8 else 100) > len(head)):
             raise InputError(f"{name} contains NUL bytes: it looks like binary data, not titles",
                              ja=f"{name_ja}に NUL バイトがあります: タイトルではなくバイナリデータのようです")
         # else stray NULs in text: their titles are reported as errors of their own, as screen marks rows
