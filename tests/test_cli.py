@@ -1180,6 +1180,56 @@ def test_screen_summary_names_blank_records_and_the_primary_areas_tier(tmp_path:
     assert "primary area's tier strategic 1" in lines and "primary area's tier emerging 1" in lines
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("width", [50, 60])
+def test_a_narrow_screen_summary_cuts_no_name(tmp_path: Path, lang: str, width: int) -> None:
+    """At 60 columns the summary cut long labels with "…" (mobility_logistics（モビリティ・輸送・港湾ロジス…, the
+    econ-security areas' names: a fourth user test): they break over lines instead, nothing dropped."""
+    from domaincheck.taxonomy import load
+
+    src = tmp_path / "call.csv"
+    src.write_text("研究課題名\n自動運転車の経路計画\n全固体電池の開発\n量子コンピュータの誤り訂正\n", encoding="utf-8")
+    r = runner.invoke(app, ["screen", str(src), "-o", str(tmp_path / "out.csv"), "--lang", lang],
+                      env={"COLUMNS": str(width)})  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert "…" not in r.stderr
+    from rich.cells import cell_len
+
+    table = [line for line in r.stderr.split("\n") if line[:1] in "┏┃┡│└"]  # the last line is one line (a script's)
+    assert len(table) > 20 and max(cell_len(line) for line in table) <= width
+    # the label column, its lines joined: each label read whole, whatever the breaks
+    joined = "".join(line.split("│")[1].strip() + (" " if lang == "en" else "") for line in table
+                     if line.count("│") == 3)  # fmt: skip
+    tax = load()
+    area = next(a for a in tax.areas if a.id == "mobility_logistics")
+    econsec = {e.id: e for e in tax.econsec}["advanced_energy_storage"]
+    if lang == "ja":
+        assert f"mobility_logistics（{area.name_ja}）" in joined and f"advanced_energy_storage（{econsec.name_ja}）" \
+            in joined  # fmt: skip
+    else:
+        assert f"mobility_logistics ({area.name_en})" in joined and f"advanced_energy_storage ({econsec.name_en})" \
+            in joined  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("width", [44, 60, 72])
+def test_a_narrow_domains_tree_keeps_each_areas_counts_whole(lang: str, width: int) -> None:
+    """`[220 語、出典74行]` broke after `[220` at 60 columns (a fourth user test): each area's counts stay on one
+    line, and the lines fit."""
+    from rich.cells import cell_len
+
+    from domaincheck.taxonomy import load
+
+    r = runner.invoke(app, ["domains", "--lang", lang], env={"COLUMNS": str(width)})
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    for a in load().areas:
+        terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
+        counts = f"[{terms} 語、出典{a.source.line}行]" if lang == "ja" else f"[{terms} terms, line {a.source.line}]"
+        assert any(counts in line for line in lines), (counts, r.stdout)
+
+
 def test_control_characters_of_a_title_are_shown_not_sent_to_the_terminal() -> None:
     title = "AI\x1b[2J\x1b]0;owned\x07 robot"
     r = run(*MIN, "classify", title, "--explain")

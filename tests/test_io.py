@@ -1413,20 +1413,27 @@ def _break_styles(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("damage", "expected"),
+    ("damage", "expected", "japanese"),
     [
-        pytest.param(_flip_deflate, "Error -3 while decompressing", id="zlib"),
-        pytest.param(_bad_crc, "Bad CRC-32 for file 'xl/worksheets/sheet1.xml'", id="crc"),
-        pytest.param(_cut_sheet, "sheet 'Sheet': ", id="truncated-sheet-xml"),
-        pytest.param(_break_styles, "unclosed", id="broken-styles"),
+        pytest.param(_flip_deflate, "Error -3 while decompressing", "圧縮されたデータを展開できません（Error -3 ",
+                     id="zlib"),
+        pytest.param(_bad_crc, "Bad CRC-32 for file 'xl/worksheets/sheet1.xml'",
+                     "部品 xl/worksheets/sheet1.xml の検査値（CRC）が合いません（Bad CRC-32", id="crc"),
+        pytest.param(_cut_sheet, "sheet 'Sheet': ",
+                     "シート 'Sheet': ブック内の XML が途中で切れているか、壊れています（", id="truncated-sheet-xml"),
+        pytest.param(_break_styles, "unclosed", "XML が途中で切れているか、壊れています（unclosed", id="broken-styles"),
     ],
 )
-def test_damaged_xlsx_is_an_input_error(tmp_path: Path, damage: Callable[[Path], None], expected: str) -> None:
+def test_damaged_xlsx_is_an_input_error(tmp_path: Path, damage: Callable[[Path], None], expected: str,
+                                        japanese: str) -> None:  # fmt: skip
     path = _workbook(tmp_path / "in.xlsx", {"Sheet": [["title", "n"], *[[f"quantum {i}", i] for i in range(2000)]]})
     damage(path)
     with pytest.raises(InputError, match=r"in\.xlsx: damaged workbook \(.*" + re.escape(expected)) as info:
         _read_all(path)
     assert "save it again" in (info.value.hint or "")
+    # In Japanese the library's English text follows a Japanese account of the damage, never stands alone.
+    assert info.value.ja is not None and info.value.ja.startswith(f"{path}: ブックが壊れています（")
+    assert japanese in info.value.ja
 
 
 def test_xlsx_cut_off_mid_sheet_fails_while_rows_are_read(tmp_path: Path) -> None:
@@ -1467,6 +1474,8 @@ def test_a_file_that_is_no_workbook_says_what_it_is(tmp_path: Path, data: bytes,
     with pytest.raises(InputError, match=re.escape(message)) as info:
         _read_all(path)
     assert hint is None or hint in (info.value.hint or "")
+    assert info.value.ja is not None and "（File is not a zip file）" not in info.value.ja.replace(
+        "ZIP 形式として読めません（File is not a zip file）", "")  # the English only after the Japanese account
 
 
 def test_a_zip_without_a_workbook_in_it(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ def _lines(text: str, width: int) -> list[str]:
     # A Latin word stays whole and the Japanese after it fills the line (rich broke after "json ", leaving a short
     # line)
     ("表示の言語（json は両方を含みます）。エラーとヒントもこの言語になります。", 16,
-     ["表示の言語（json ", "は両方を含みま", "す）。エラーとヒ", "ントもこの言語に", "なります。"]),
+     ["表示の言語（json ", "は両方を含みま", "す）。エラーと", "ヒントもこの言語", "になります。"]),
     # 。and ） never begin a line: the character before them goes down with them
     ("あいうえおかきくけ。こさし", 18, ["あいうえおかきく", "け。こさし"]),
     # and （ never ends one
@@ -52,12 +52,33 @@ def test_every_line_fits_and_nothing_is_lost(text: str, width: int) -> None:
 
 
 @pytest.mark.parametrize(("text", "width", "lines"), [
-    ("AI・先端ロボット", 14, ["AI・先端ロ", "ボット"]),  # not AI・先端ロボッ / ト; ッ may not begin a line
-    ("量子コンピュータ", 14, ["量子コン", "ピュータ"]),
-    ("モビリティ・輸送・港湾ロジスティクス", 34, ["モビリティ・輸送・港湾ロジスティ", "クス"]),
+    ("人工知能機械学習", 14, ["人工知能機械", "学習"]),  # not 人工知能機械学 / 習
+    ("材料科学技術振興", 14, ["材料科学技術", "振興"]),
+    # a katakana word is kept whole (AI・先端ロボット broke as AI・先端ロ / ボット; バイオ・ヘルスケア as バイ /
+    # オ・ヘルスケア, a fourth user test), a long one broken after its middle dot
+    ("AI・先端ロボット", 14, ["AI・先端", "ロボット"]),
+    ("量子コンピュータ", 14, ["量子", "コンピュータ"]),
+    ("モビリティ・輸送・港湾ロジスティクス", 34, ["モビリティ・輸送・港湾", "ロジスティクス"]),
+    ("バイオ・ヘルスケア", 12, ["バイオ・", "ヘルスケア"]),
+    ("ロジスティクスロジスティクス", 12, ["ロジスティク", "スロジスティ", "クス"]),  # wider than the line: folded
+    # folded, but not to leave ス alone (a 12-cell column of classify's table: a review), nor begin a line with ッ
+    ("モビリティ・輸送・港湾ロジスティクス", 12, ["モビリティ・", "輸送・港湾", "ロジスティ", "クス"]),
+    ("ロジスティクス", 12, ["ロジスティ", "クス"]),
+    ("コンピューター", 8, ["コン", "ピュー", "ター"]),
     ("量子", 2, ["量", "子"]),  # one character a line is all the width allows
 ])  # fmt: skip
 def test_the_last_line_never_holds_one_japanese_character_alone(text: str, width: int, lines: list[str]) -> None:
     """A name folded to share a table's width left ト of AI・先端ロボット alone on its line (a user test)."""
     offsets = break_offsets(text, width)
+    assert [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)] == lines
+
+
+@pytest.mark.parametrize(("text", "keep", "width", "lines"), [
+    ("量子関連技術  [394 語、出典71行]", [(8, 22)], 18, ["量子関連技術  ", "[394 語、出典71行]"]),
+    ("量子関連技術  [394 語、出典71行]", [], 18, ["量子関連技術  [394 ", "語、出典71行]"]),  # unkept: as any text
+    ("ab [1 line, 2]", [(3, 14)], 8, ["ab ", "[1 line,", " 2]"]),  # wider than the line: folded all the same
+])  # fmt: skip
+def test_a_kept_span_breaks_before_it_not_inside(text: str, keep: list[tuple[int, int]], width: int,
+                                                 lines: list[str]) -> None:  # fmt: skip
+    offsets = break_offsets(text, width, keep=keep)
     assert [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)] == lines

@@ -202,6 +202,8 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = 
     from rich.text import Text as RText
     from rich.tree import Tree
 
+    from .wrap_ja import Wrapped
+
     ja = lang == "ja"
     root = Tree(RText(domains_title(tax, ja), style="bold"))
     for tier in tax.tiers:
@@ -213,8 +215,6 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = 
         if notes:
             said = branch.add(RText("出典が区分について述べること" if ja else "What the source says of the tier",
                                     style="bold"))  # fmt: skip
-            from .wrap_ja import Wrapped
-
             for kind, text, line in tier_statements(tier):
                 label = _STATEMENT_KINDS[lang][kind]
                 said.add(Wrapped(RText.assemble((f"{label}: ", "bold"), text.get(lang),
@@ -223,11 +223,12 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = 
             official = a.official_ja if ja else a.official_en
             terms = sum(len(t.strong) + len(t.support) for t in a.technologies)
             counts = f"[{terms} 語、出典{a.source.line}行]" if ja else f"[{terms} terms, line {a.source.line}]"
-            node = branch.add(RText.assemble((a.id, "bold"), f"  {a.name(lang)} — {official}",
-                                             (f"  {counts}", "dim")))  # fmt: skip
+            head = RText.assemble((a.id, "bold"), f"  {a.name(lang)} — {official}", (f"  {counts}", "dim"))
+            # broken as Japanese is, the counts never: `[220 語、出典74行]` broke after `[220` (a fourth user test)
+            node = branch.add(Wrapped(head, not ja, keep=[(len(head) - len(counts), len(head))]))
             for t in a.technologies:
                 if t.in_source:
-                    node.add(RText(t.name_ja if ja else t.name_en))
+                    node.add(Wrapped(RText(t.name_ja if ja else t.name_en), not ja))
             related = [t for t in a.technologies if not t.in_source]
             if related:
                 node.add(RText(f"＋関連技術 {len(related)} 件（domaincheck show {a.id} を参照）" if ja
@@ -1646,6 +1647,9 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     screened with), and in Japanese the tiers', verdicts' and problems' too (in English those ids are words)."""
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text as RText
+
+    from .wrap_ja import Wrapped
 
     w = _SUMMARY_WORDS[lang]
     names: dict[str, str] = {}
@@ -1664,35 +1668,41 @@ def screen_summary(summary: Summary, console: Console, lang: str = "en", tax: Ta
     t = Table(title=w["title"], header_style="bold", show_header=True)
     t.add_column("", style="bold")
     t.add_column(w["count"], justify="right")
-    t.add_row(w["read"], f"{summary.rows_read:,}")
-    t.add_row(w["written"], f"{summary.rows_written:,}")
+
+    def add(label: str, count: str) -> None:
+        # broken as Japanese is (between words, a katakana word whole), never cut with "…": at 60 columns
+        # mobility_logistics（モビリティ・輸送・港湾ロジス… lost its name's end (a fourth user test)
+        t.add_row(Wrapped(RText(label), english=lang != "ja"), count)
+
+    add(w["read"], f"{summary.rows_read:,}")
+    add(w["written"], f"{summary.rows_written:,}")
     if summary.blank_rows_skipped:
-        t.add_row(w["blank"], f"{summary.blank_rows_skipped:,}")
+        add(w["blank"], f"{summary.blank_rows_skipped:,}")
         if summary.formula_rows_skipped:  # their values may be lost rather than empty (two reviews)
-            t.add_row(w["formula_blank"], f"{summary.formula_rows_skipped:,}")
+            add(w["formula_blank"], f"{summary.formula_rows_skipped:,}")
     for verdict, n in summary.verdicts.items():
-        t.add_row(w["verdict"].format(named(verdict)), f"{n:,}")
+        add(w["verdict"].format(named(verdict)), f"{n:,}")
     for tier, n in summary.tiers.items():
         # The verdict counts a row by its highest tier; this, by the tier of its primary area (the first reported).
-        t.add_row(w["primary"].format(named(tier)), f"{n:,}")
+        add(w["primary"].format(named(tier)), f"{n:,}")
     for area, n in summary.areas.items():
-        t.add_row(w["area"].format(named(area)), f"{n:,}")
-    t.add_row(w["econsec"], f"{summary.rows_with_econsec:,}")
+        add(w["area"].format(named(area)), f"{n:,}")
+    add(w["econsec"], f"{summary.rows_with_econsec:,}")
     for es, n in summary.econsec.items():  # most frequent first: a research-security office looks for cbrn here
-        t.add_row(w["econsec_area"].format(named(es)), f"{n:,}")
+        add(w["econsec_area"].format(named(es)), f"{n:,}")
     if getattr(summary, "rows_with_held", 0):  # the terms alone would have reported these areas (a user test)
-        t.add_row(w["held"], f"{summary.rows_with_held:,}")
+        add(w["held"], f"{summary.rows_with_held:,}")
         for area, n in summary.held.items():
-            t.add_row(w["held_area"].format(named(area)), f"{n:,}")
-    t.add_row(w["problems"], f"{summary.rows_with_problems:,}")
+            add(w["held_area"].format(named(area)), f"{n:,}")
+    add(w["problems"], f"{summary.rows_with_problems:,}")
     for kind, n in summary.problems.items():
         if kind not in NOT_PROBLEMS:
-            t.add_row(w["problem"].format(named(kind)), f"{n:,}")
+            add(w["problem"].format(named(kind)), f"{n:,}")
     for kind in NOT_PROBLEMS:  # where a row's text came from, a template's row: no problem, so not under the problems
         if summary.problems.get(kind):
-            t.add_row(w[kind], f"{summary.problems[kind]:,}")
+            add(w[kind], f"{summary.problems[kind]:,}")
     if summary.cells_replaced:
-        t.add_row(w["replaced"], f"{summary.cells_replaced:,}")
+        add(w["replaced"], f"{summary.cells_replaced:,}")
     console.print(t)
     ja = lang == "ja"
     col = escape(_visible(summary.title_column))

@@ -8,7 +8,7 @@ word in it (``表示の言語（json は…``) broke after the word, leaving a s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,10 +23,12 @@ bar between choices, [table|json|csv], and the slash between programs, which end
 NO_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“｟«")
 """Characters a line may not end with: opening brackets and quotes."""
 
-_UNITS = re.compile(r"[ \t]+|(?:[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))+|.", re.DOTALL)
+_UNITS = re.compile(r"[ \t]+|(?:[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))+"
+                    r"|[\u30a1-\u30faー]+・?|.", re.DOTALL)
 """What a line is cut into: runs of spaces, Latin words (with the ASCII symbols that hold to them, and a thousands
-separator: 3,000万 broke after its comma, a user test; not the commas of a list of numbers, 12,34,56), single
-characters; a line breaks only between two of them."""
+separator: 3,000万 broke after its comma, a user test; not the commas of a list of numbers, 12,34,56), katakana
+words with the middle dot after them (バイオ・ヘルスケア broke as バイ / オ・ヘルスケア, a fourth user test; it breaks
+after バイオ・ now), single characters; a line breaks only between two of them."""
 
 
 _UNITS_EN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+|" + _UNITS.pattern, re.DOTALL)
@@ -34,14 +36,19 @@ _UNITS_EN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff�
 課題名 at its edge, a third user test): a run of Japanese characters is one unit."""
 
 
-def break_offsets(line: str, width: int, english: bool = False) -> list[int]:
+def break_offsets(line: str, width: int, english: bool = False, keep: Sequence[tuple[int, int]] = ()) -> list[int]:
     """Offsets in ``line`` (one line, no newline) where it breaks to fit ``width`` terminal cells: after a run of
     spaces or between two units, moved back where the next line would begin with a :data:`NO_START` character or
     this one end with a :data:`NO_END` one; a unit wider than ``width`` is folded by characters. ``english``: the
-    text is English, its Japanese words kept whole (:data:`_UNITS_EN`)."""
+    text is English, its Japanese words kept whole (:data:`_UNITS_EN`). ``keep``: spans (start, end) of ``line``
+    never broken but where they are wider than the line, such as a count in brackets (``[220 語、出典74行]``)."""
     from rich.cells import cell_len
 
     units = [(m.start(), m.end()) for m in (_UNITS_EN if english else _UNITS).finditer(line)]
+    for lo, hi in keep:  # the units a kept span touches become one
+        inside = [n for n, (s, e) in enumerate(units) if s < hi and e > lo]
+        if len(inside) > 1:
+            units[inside[0] : inside[-1] + 1] = [(units[inside[0]][0], units[inside[-1]][1])]
     breaks: list[int] = []
     used = 0
     i = 0
@@ -61,6 +68,12 @@ def break_offsets(line: str, width: int, english: bool = False) -> list[int]:
             while cut < end and cell_len(line[start : cut + 1]) <= width:
                 cut += 1
             cut = max(cut, start + 1)
+            # a katakana word folded as Japanese is: no small kana or ー beginning the next line, no character
+            # alone at a word's end (ロジスティク / ス in a 12-cell column: a review)
+            if end - cut == 1 and cut - start > 2 and not line[cut - 1].isascii():
+                cut -= 1
+            while cut - start > 1 and cut < end and line[cut] in NO_START:
+                cut -= 1
             breaks.append(cut)
             units[i] = (cut, end)
             continue
@@ -114,9 +127,10 @@ class Wrapped:
     """A rich Text that breaks as :func:`break_offsets` says, for a table cell or a panel; ``english``: English text,
     whose Japanese words are kept whole."""
 
-    def __init__(self, text: Text, english: bool = False) -> None:
+    def __init__(self, text: Text, english: bool = False, keep: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
         self.english = english
+        self.keep = keep  # spans of text never broken (:func:`break_offsets`), on its first line
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.cells import cell_len
@@ -125,6 +139,7 @@ class Wrapped:
         plain = self.text.plain
         units = _UNITS_EN if self.english else _UNITS
         widest = max((cell_len(m.group()) for m in units.finditer(plain) if not m.group().isspace()), default=1)
+        widest = max([widest, *(cell_len(plain[lo:hi]) for lo, hi in self.keep)])
         longest = max((cell_len(line) for line in plain.split("\n")), default=0)
         return Measurement(min(widest, options.max_width), min(longest, options.max_width))
 
@@ -132,8 +147,8 @@ class Wrapped:
         yield from self._lines(options.max_width)
 
     def _lines(self, width: int) -> Iterator[Text]:
-        for line in self.text.split("\n", allow_blank=True):
-            pieces = line.divide(break_offsets(line.plain, width, self.english))
+        for n, line in enumerate(self.text.split("\n", allow_blank=True)):
+            pieces = line.divide(break_offsets(line.plain, width, self.english, self.keep if n == 0 else ()))
             for piece in pieces:
                 piece.rstrip()
                 piece.no_wrap = True

@@ -1399,11 +1399,37 @@ def _workbook_error(name: str, exc: Exception) -> InputError:
     return _damaged(name, exc)
 
 
+_PART = re.compile(r"'([^']+)'")
+
+
+def _damage_ja(exc: BaseException) -> str:
+    """What went wrong reading a damaged workbook, in Japanese, the library's English text after it (as
+    :func:`reason_ja` gives a system's reason); the English alone for a failure not foreseen."""
+    english = str(exc) or type(exc).__name__
+    part = _PART.search(english)
+    kind = type(exc).__name__
+    if kind == "BadZipFile" and english.startswith("Bad CRC"):
+        ja = f"部品 {part.group(1)} の検査値（CRC）が合いません" if part else "部品の検査値（CRC）が合いません"
+    elif kind == "BadZipFile" or kind == "LargeZipFile":
+        ja = "ZIP 形式として読めません"
+    elif kind == "error" and type(exc).__module__ == "zlib":
+        ja = "圧縮されたデータを展開できません"
+    elif kind == "ParseError" or kind.endswith("SyntaxError"):  # xml.etree's, or lxml's when installed
+        ja = "ブック内の XML が途中で切れているか、壊れています"
+    elif isinstance(exc, EOFError):
+        ja = "ファイルが途中で切れています"
+    elif isinstance(exc, KeyError) and part:
+        ja = f"部品 {part.group(1)} がありません"
+    else:
+        return english
+    return f"{ja}（{english}）"
+
+
 def _damaged(name: str, exc: BaseException, sheet: str | None = None) -> InputError:
     where = f"sheet {sheet!r}: " if sheet is not None else ""
     where_ja = f"シート {sheet!r}: " if sheet is not None else ""
     return InputError(f"{name}: damaged workbook ({where}{str(exc) or type(exc).__name__})", hint=_DAMAGED_HINT,
-                      ja=f"{name}: ブックが壊れています（{where_ja}{str(exc) or type(exc).__name__}）",
+                      ja=f"{name}: ブックが壊れています（{where_ja}{_damage_ja(exc)}）",
                       hint_ja=_DAMAGED_HINT_JA)  # fmt: skip
 
 
