@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from domaincheck.models import AREA_IDS
 
@@ -197,6 +198,59 @@ def test_every_section_is_the_heading_path_of_its_line(taxonomy, seed_lines) -> 
     wrong = [(what, ref.line, ref.section, _path_at(seed_lines, ref.line)) for what, ref in refs
              if ref.section != _path_at(seed_lines, ref.line)]  # fmt: skip
     assert wrong == []
+
+
+def _all_refs(taxonomy):  # type: ignore[no-untyped-def]
+    refs = [(a.id, a.source) for a in taxonomy.areas] + [(t.id, t.source) for a in taxonomy.areas
+                                                           for t in a.technologies]  # fmt: skip
+    refs += [(e.id, e.source) for e in taxonomy.econsec]
+    refs += [(p.id, p.source) for p in taxonomy.programs] + [(i.id, i.source) for p in taxonomy.programs
+                                                               for i in p.items]  # fmt: skip
+    refs += [(m.technology_ja, m.source) for m in taxonomy.markets] + [(s.name_ja, s.source) for s in
+                                                                        taxonomy.strategies]  # fmt: skip
+    return refs
+
+
+def test_a_page_whose_title_the_source_lost_is_named_where_its_entries_are_cited(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]
+    """The Moonshot goals' section is the SIP overview's headings, the K Program fields' too, and the market rows'
+    the national labs' (a fifth user test): the text lost those slides' titles. Each such entry says what its page
+    is; entries on pages whose headings are their own say nothing more."""
+    import yaml
+
+    from domaincheck.taxonomy import packaged_dir
+
+    pages = yaml.safe_load((packaged_dir() / "meta.yaml").read_text("utf-8"))["source"]["pages"]
+    assert len(pages) >= 5
+    for page in pages:  # each page's cue is on it, and some entry is cited on it (else the page would say nothing)
+        assert any(page["cue"] in line for line in seed_lines[page["first"] - 1 : page["last"]]), page["cue"]
+    refs = _all_refs(taxonomy)
+    for what, ref in refs:
+        on = [p for p in pages if p["first"] <= ref.line <= p["last"]]
+        assert (ref.page.ja if ref.page else None) == (on[0]["ja"] if on else None), (what, ref.line)
+    cited = {p["cue"] for p in pages for _, ref in refs if p["first"] <= ref.line <= p["last"]}
+    assert cited == {p["cue"] for p in pages}
+    goals = next(p for p in taxonomy.programs if p.id == "moonshot").items
+    assert goals and all(g.source.page is not None and "ムーンショット" in g.source.page.ja for g in goals)
+    assert all(i.source.page is None for p in taxonomy.programs if p.id == "sip" for i in p.items)  # SIP's own
+
+
+def test_a_pages_cue_off_its_lines_is_a_taxonomy_problem(tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    from domaincheck.taxonomy import packaged_dir, source_line_problems
+
+    copy = tmp_path / "tax"
+    shutil.copytree(packaged_dir(), copy)
+    meta = yaml.safe_load((copy / "meta.yaml").read_text("utf-8"))
+    assert source_line_problems(copy) == []
+    meta["source"]["pages"][0]["last"] = meta["source"]["pages"][0]["first"]  # the cue is further down
+    meta["source"]["pages"][2]["first"] = meta["source"]["pages"][1]["last"]  # overlaps the page before
+    (copy / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")
+    problems = source_line_problems(copy)
+    assert len(problems) == 2 and "source.pages[0]" in problems[0] and "is not in lines" in problems[0]
+    assert any("source.pages[2]: lines" in p and "overlap" in p for p in problems)
 
 
 def test_tier_qualifications_quote_whole_clauses(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]

@@ -82,6 +82,9 @@ class SourceRef:
     """Heading path in the source document."""
     line: int
     """1-based line of the source text."""
+    page: Text | None = None
+    """What the page of ``line`` is, where the source text lost that slide's title and ``section`` names the
+    headings of another (meta.yaml ``source.pages``: the Moonshot goals sat under the SIP overview, a user test)."""
 
     def __str__(self) -> str:
         return f"{self.section} (line {self.line})"

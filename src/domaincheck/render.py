@@ -76,7 +76,12 @@ def dump_json(data: Any, out: IO[str]) -> None:
 
 
 def _src(ref: Any) -> dict[str, Any]:
-    return {"section": ref.section, "line": ref.line}
+    """An entry's source for JSON: its heading path and line, and what its page is where the source text lost the
+    slide's title and the heading path names another's (the Moonshot goals under the SIP overview: a user test)."""
+    data: dict[str, Any] = {"section": ref.section, "line": ref.line}
+    if ref.page is not None:
+        data["page"] = _text(ref.page)
+    return data
 
 
 def _text(t: Any) -> dict[str, str] | None:

@@ -82,7 +82,8 @@ QUALIFICATION = {"kind": str, "ja": str, "en": str, "redirect": Opt(str), "techn
 META = {
     "schema_version": int,
     "taxonomy_version": str,
-    "source": {"title_ja": str, "title_en": str, "issuer_ja": str, "issuer_en": str, "date": str},
+    "source": {"title_ja": str, "title_en": str, "issuer_ja": str, "issuer_en": str, "date": str,
+               "pages": Opt([{"first": LineNumber, "last": LineNumber, "cue": str, "ja": str, "en": str}])},
     "tiers": [
         {
             "id": str, "name_ja": str, "name_en": str, "definition": TEXT, "criteria": [STATEMENT],
@@ -673,8 +674,13 @@ def _programs(programs: list[dict[str, Any]], known: set[str], tech_area: dict[s
 # ---- building records --------------------------------------------------------------------------------------------
 
 
-def _src(d: dict[str, Any]) -> SourceRef:
-    return SourceRef(d["section"], d["line"])
+_Pages = tuple[tuple[int, int, Text], ...]
+"""meta.yaml's ``source.pages``: (first line, last line, what the page is)."""
+
+
+def _src(d: dict[str, Any], pages: _Pages) -> SourceRef:
+    page = next((text for first, last, text in pages if first <= d["line"] <= last), None)
+    return SourceRef(d["section"], d["line"], page)
 
 
 def _text(d: dict[str, Any] | None) -> Text | None:
@@ -689,9 +695,9 @@ def _statements(items: list[dict[str, Any]] | None) -> tuple[Statement, ...]:
     return tuple(map(_statement, items or ()))
 
 
-def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
+def _quals(items: list[dict[str, Any]] | None, pages: _Pages) -> tuple[Qualification, ...]:
     return tuple(
-        Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"]),
+        Qualification(q["kind"], Text(q["ja"], q["en"]), q.get("redirect"), _src(q["source"], pages),
                       tuple(q["technologies"]) if "technologies" in q else None,
                       tuple(q.get("redirect_technologies", ())))
         for q in items or ()
@@ -700,17 +706,22 @@ def _quals(items: list[dict[str, Any]] | None) -> tuple[Qualification, ...]:
 
 def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     meta = docs["meta.yaml"]
+    pages = tuple((p["first"], p["last"], Text(p["ja"], p["en"])) for p in meta["source"].get("pages", ()))
+
+    def cite(d: dict[str, Any]) -> SourceRef:  # an entry's source, with its page where the source lost its title
+        return _src(d, pages)
+
     tiers = tuple(
         Tier(t["id"], t["name_ja"], t["name_en"], Text(**t["definition"]), _statements(t["criteria"]),
-             _quals(t.get("qualifications")), _statements(t.get("notes")), _src(t["source"]))
+             _quals(t.get("qualifications"), pages), _statements(t.get("notes")), cite(t["source"]))
         for t in meta["tiers"]
     )  # fmt: skip
     areas = tuple(
         Area(
-            a["id"], a["tier"], a["name_ja"], a["name_en"], a["official_ja"], a["official_en"], _src(a["source"]),
-            _quals(a.get("qualifications")),
+            a["id"], a["tier"], a["name_ja"], a["name_en"], a["official_ja"], a["official_en"], cite(a["source"]),
+            _quals(a.get("qualifications"), pages),
             tuple(
-                Technology(t["id"], t["name_ja"], t["name_en"], t["in_source"], _src(t["source"]),
+                Technology(t["id"], t["name_ja"], t["name_en"], t["in_source"], cite(t["source"]),
                            tuple(t["terms"].get("strong", ())), tuple(t["terms"].get("support", ())))
                 for t in a["technologies"]
             ),
@@ -719,7 +730,7 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
         for a in docs["areas.yaml"]["areas"]
     )  # fmt: skip
     econsec = tuple(
-        EconSecArea(e["id"], e["name_ja"], e["name_en"], _src(e["source"]), tuple(e["crosswalk"]),
+        EconSecArea(e["id"], e["name_ja"], e["name_en"], cite(e["source"]), tuple(e["crosswalk"]),
                     tuple(e["terms"].get("strong", ())), tuple(e["terms"].get("support", ())),
                     tuple(e.get("exclude", ())), tuple(e.get("crosswalk_technologies", ())))
         for e in docs["econsec.yaml"]["econsec"]
@@ -730,9 +741,9 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
             _text(p.get("operator")), _statement(p["summary"]) if p.get("summary") else None,
             _statements(p.get("facts")), tuple(p.get("focus", ())),
             tuple(ProgramItem(i["id"], i["name_ja"], i["name_en"], tuple(i["areas"]), _statements(i.get("facts")),
-                              _src(i["source"]), tuple(i.get("technologies", ())), tuple(i.get("closed_by", ())))
+                              cite(i["source"]), tuple(i.get("technologies", ())), tuple(i.get("closed_by", ())))
                   for i in p.get("items", ())),
-            _src(p["source"]), bool(p.get("econsec_editorial", False)), tuple(p.get("technologies", ())),
+            cite(p["source"]), bool(p.get("econsec_editorial", False)), tuple(p.get("technologies", ())),
         )
         for p in docs["programs.yaml"]["programs"]
     )  # fmt: skip
@@ -742,21 +753,21 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     )
     fields = tuple(
         CountryField(f["id"], f["name_ja"], f["name_en"], tuple(f["areas"]), dict(f["entries"]),
-                     _src(ref["countries"]["source"]), dict(f.get("entries_en", {})))
+                     cite(ref["countries"]["source"]), dict(f.get("entries_en", {})))
         for f in ref["countries"]["fields"]
     )
     markets = tuple(
         MarketExample(m["field_ja"], m["technology_ja"], m["technology_en"], tuple(m["areas"]),
                       float(m["size_trillion_yen"]), m["year"],
-                      None if m["cagr_percent"] is None else float(m["cagr_percent"]), m["cited"], _src(m["source"]),
+                      None if m["cagr_percent"] is None else float(m["cagr_percent"]), m["cited"], cite(m["source"]),
                       tuple(m.get("notes", ())), m.get("field_en", ""), m.get("cited_en", ""))
         for m in ref["markets"]
     )  # fmt: skip
-    market_notes = tuple(MarketNote(n["id"], n["mark"], n["scope"], Text(n["ja"], n["en"]), _src(n["source"]),
+    market_notes = tuple(MarketNote(n["id"], n["mark"], n["scope"], Text(n["ja"], n["en"]), cite(n["source"]),
                                     n.get("mark_en", ""))
                          for n in ref.get("market_notes", ()))  # fmt: skip
     strategies = tuple(Strategy(st["name_ja"], st["name_en"], Text(**st["decided"]), tuple(st["areas"]),
-                                _src(st["source"])) for st in ref.get("strategies", ()))  # fmt: skip
+                                cite(st["source"])) for st in ref.get("strategies", ()))  # fmt: skip
     src = meta["source"]
     document = SourceDocument(src["title_ja"], src["title_en"], src["issuer_ja"], src["issuer_en"], src["date"])
     framing, basic = meta.get("framing", {}), meta.get("basic_science", {})
@@ -939,6 +950,16 @@ def source_line_problems(directory: Path) -> list[str]:
 
     for name, doc in docs.items():
         walk(doc, "", name)
+    pages = (docs.get("meta.yaml") or {}).get("source", {}).get("pages", ())
+    for i, page in enumerate(pages):  # each page's cue is its text, between its first and last lines
+        first, last, cue = page["first"], page["last"], page["cue"]
+        at = f"meta.yaml: source.pages[{i}]"
+        if first > last or not any(cue in line for line in lines[first - 1 : last]):
+            found.append(Problem(f"{at}: {cue!r} is not in lines {first}-{last} of {SOURCE_TEXT}",
+                                 f"{at}: {SOURCE_TEXT} の {first}〜{last} 行に {cue!r} はありません"))  # fmt: skip
+        if any(other["first"] <= last and first <= other["last"] for other in pages[:i]):
+            found.append(Problem(f"{at}: lines {first}-{last} overlap an earlier page's",
+                                 f"{at}: {first}〜{last} 行が前のページの行と重なっています"))  # fmt: skip
     return found
 
 
