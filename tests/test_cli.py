@@ -3169,6 +3169,46 @@ def test_econsec_shows_one_area_with_the_terms_a_flag_rests_on(taxonomy: Any) ->
     assert run("econsec", " ").exit_code == EXIT_USAGE
 
 
+def test_econsec_of_one_area_lists_what_a_title_flagged_for_it_gets(taxonomy: Any) -> None:
+    """`econsec cbrn` named no program or protection use: a research administrator had to go to `programs` (a
+    fifth user test). It lists what classify gives a title flagged for it by its own terms, marked where the link
+    is this taxonomy's reading, in the table, the CSV and the JSON."""
+    from domaincheck.classify import Classifier
+
+    result = Classifier.load().classify("神経剤の分解触媒の開発")
+    assert result.verdict == "econsec_only"
+    given = {p.id: p.editorial for p in result.programs}
+    assert "research_security" in given and "k_program" in given
+    data = json.loads(run("econsec", "cbrn", "--format", "json").stdout)
+    assert {p["id"]: p["editorial"] for p in data["programs"]} == given
+    assert all(p["why_ja"] and p["why_en"] for p in data["programs"])
+    rows = list(csv.DictReader(io.StringIO(run("econsec", "cbrn", "--format", "csv").stdout)))
+    listed = {row["item"]: row for row in rows if row["section"].startswith("program (")}
+    assert set(listed) == set(given)
+    lines = {p.id: p.source.line for p in taxonomy.programs}
+    assert all(row["source_line"] == str(lines[i]) for i, row in listed.items())
+    table = runner.invoke(app, ["econsec", "cbrn"], env={"COLUMNS": "200"}).stdout
+    assert "研究セキュリティの確保に係る取組における活用" in table and "保護への活用" in table
+
+
+def test_show_without_an_area_says_where_the_areas_are_listed() -> None:
+    """click's "Missing argument 'AREA'" left a user to guess what an area is (a fifth user test)."""
+    r = run("show")
+    assert r.exit_code == EXIT_USAGE and "表示する領域を指定してください" in r.stderr
+    assert "domaincheck domains" in r.stderr and "Traceback" not in r.stderr
+    r = run("show", "--lang", "en")
+    assert r.exit_code == EXIT_USAGE and "give an area to show" in r.stderr and "domaincheck domains" in r.stderr
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_help_names_the_values_it_speaks_of(lang: str) -> None:
+    """The Japanese help of --top spoke of N 件 beside 整数, and screen's -o showed TEXT (a fifth user test)."""
+    top = run("classify", "-h", "--lang", lang).stdout
+    assert re.search(r"--top\s+N\b", top), top
+    out = run("screen", "-h", "--lang", lang).stdout
+    assert re.search(r"--output\s+-o\s+FILE\b", out), out
+
+
 @pytest.mark.usefixtures("english")
 def test_show_names_an_econsec_id_as_such() -> None:
     r = run("show", "cbrn")

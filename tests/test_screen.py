@@ -230,6 +230,7 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     src = tmp_path / "in.xlsx"
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    sheet.title = "申請一覧"
     sheet.append(["No", "研究課題名", "予算"])
     sheet.append([1, "量子センサの開発", 1500000])
     sheet.append([2, "=1+1", -3.5])  # a formula saved without a value (openpyxl stores none)
@@ -245,6 +246,7 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     assert rows[1][:4] == [1, "量子センサの開発", 1500000, "strategic"]  # numbers stay numbers
     assert rows[2][:4] == [2, "=1+1", -3.5, "error"]  # the formula's text kept as text, with Excel's quote prefix
     written = openpyxl.load_workbook(out).worksheets[0]
+    assert written.title == "申請一覧"  # the input sheet's name (it came back as 'screened': a fifth user test)
     assert written["B3"].quotePrefix and written["B3"].data_type == "s" and not written["B2"].quotePrefix
     assert rows[2][rows[0].index("dc_problem")] == "formula_not_evaluated"
     assert rows[3][:4] == [3, "海洋ロボット", None, "emerging"]

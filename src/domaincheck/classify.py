@@ -38,9 +38,12 @@ _ALNUM = re.compile(r"[^\W_]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")  # kana, CJK ideographs
 _GRAMMAR = frozenset(("いた", "よる", "による", "から", "からの", "ため", "ための", "めの", "した", "する", "して",
                       "おけ", "おける", "における", "として", "とし", "つい", "ついて", "について", "られ", "れる",
-                      "され", "および", "また", "その", "への", "での", "との", "ない"))  # fmt: skip
-"""Kana pieces of a title's grammar (を用いた, による, における): no evidence to a reader. Not kana as such: がん
-(cancer), うつ (depression) are the words that carry an area (a review)."""
+                      "され", "および", "また", "その", "への", "での", "との", "ない",
+                      # English function words (a fifth user test: "for" among the words behind ai_robotics)
+                      "for", "of", "the", "and", "in", "on", "with", "to", "by", "via", "from", "into", "at", "as",
+                      "an", "its", "is", "are", "or", "toward", "towards", "using", "based", "through"))  # fmt: skip
+"""Pieces of a title's grammar (を用いた, による, における; for, of, using): no evidence to a reader. Not kana as
+such: がん (cancer), うつ (depression) are the words that carry an area (a review)."""
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 WEIGHTS = {STRONG: 1.0, "support": 0.45}
 FUZZY_FACTOR = 0.7
@@ -483,7 +486,7 @@ class Classifier:
         # A piece trimmed to one character (用 of を用いた, 化), or of kana alone that writes grammar (いた of 用いた,
         # よる of による: a URA's user test could not put them in a review record), says nothing to a reader beside a
         # real word: it is left out when another carries the area too
-        telling = [ev for ev in out if len(ev.text) > 1 and ev.text not in _GRAMMAR]
+        telling = [ev for ev in out if len(ev.text) > 1 and ev.text.lower() not in _GRAMMAR]
         return telling or [ev for ev in out if len(ev.text) > 1] or out
 
     @staticmethod

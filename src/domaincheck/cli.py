@@ -504,12 +504,14 @@ def classify(
                                            help="Only report areas scoring at least this (areas held back or "
                                            "yielding to another are near misses at any score: --explain).")]
     = REPORT_AT,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Report at most N areas per title.")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, metavar="N", help="Report at most N areas per title.")
+                   ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the table: its labels, names and reason (ja, "
                                        "the default) or en; in csv, the name columns and reason_text. json and "
                                        "jsonl are the same in both. Errors and hints follow it too.", envvar=LANG_ENV,
                                        click_type=_LangChoice())] = Lang.ja,
-    no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only (no near-miss spellings).")]
+    no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact term matches only: misspelt words (typos) are not "
+                                                       "corrected.")]
     = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Encoding of the titles on stdin ('-'), "
                                                  "when detection (BOM, UTF-8, CP932, EUC-JP with kana, UTF-16) "
@@ -807,8 +809,9 @@ def _term_reader(tax: Taxonomy) -> Callable[[str], list[tuple[str, int]]]:
 
 @app.command()
 def show(
-    area: Annotated[str, typer.Argument(help="Area id, Japanese or English name, a near miss (e.g. 'qantum'), or a "
-                                        "technology or term of the area (drones, 核融合).", show_default=False)],
+    area: Annotated[str | None, typer.Argument(help="Area id, Japanese or English name, a near miss (e.g. 'qantum'), "
+                                               "or a technology or term of the area (drones, 核融合).",
+                                               show_default=False)] = None,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
     taxonomy_dir: _TaxonomyDir = None,
@@ -818,6 +821,14 @@ def show(
     from .render import show_data, show_rows
 
     with _errors(lang=lang.value):
+        if area is None:  # click's "Missing argument 'AREA'" left a user to guess what an area is (a user test)
+            from .errors import UsageError
+
+            raise UsageError("give an area to show: its id (ai_robotics, quantum …) or its name (量子, drones)",
+                             hint="`domaincheck domains` lists the 16 areas with their ids",
+                             ja="表示する領域を指定してください: id（ai_robotics、quantum など）か名称（量子、"
+                             "ドローン など）",
+                             hint_ja="16 の領域とその id は `domaincheck domains` で一覧できます")  # fmt: skip
         tax = _taxonomy()
         data = show_data(tax, tax.area(_resolve_area(tax, area, lang.value)))
         name = data.get(f"name_{lang.value}") or data["name_ja"]
@@ -849,7 +860,7 @@ def econsec(
             es, note = find_econsec(tax, area)
             if note is not None:
                 _say(lang.value, *note)
-            _listing(fmt, lang, lambda: econsec_detail_data(es),
+            _listing(fmt, lang, lambda: econsec_detail_data(es, tax),
                      lambda: econsec_detail_rows(tax, es, lang.value, by_name=person, machine=fmt is ListFormat.csv),
                      f"{es.id}: {es.name(lang.value)}", ids=("section", "item", "source_line"))  # fmt: skip
             return
@@ -946,7 +957,8 @@ class FailOn(str, Enum):
 def screen(
     input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Proposals file: .csv, .tsv, .xlsx or .jsonl "
                                               "('-' = CSV on stdin).", show_default=False)],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Output file (format from its suffix); "
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Output file (format from its "
+                                               "suffix); "
                                                "default: CSV on stdout.")] = None,
     fmt: Annotated[ScreenFormat | None, typer.Option(
         "--format", "-f", help="Output format (default: from the -o suffix, CSV on stdout); must agree with the "

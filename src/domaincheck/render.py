@@ -412,10 +412,21 @@ def econsec_data(es: EconSecArea) -> dict[str, Any]:
             "support_terms": len(es.support), "source": _src(es.source), "crosswalk_editorial": True}  # fmt: skip
 
 
-def econsec_detail_data(es: EconSecArea) -> dict[str, Any]:
-    """JSON object of one economic-security area with its terms (``econsec ID``): what a flag for it is built on."""
+def econsec_detail_data(es: EconSecArea, tax: Taxonomy) -> dict[str, Any]:
+    """JSON object of one economic-security area with its terms (``econsec ID``): what a flag for it is built on,
+    and the programs and protection and promotion uses a title flagged for it gets (:func:`econsec_programs`)."""
     return {**econsec_data(es), "terms": {"strong": list(es.strong), "support": list(es.support),
-                                          "exclude": list(es.exclude)}}  # fmt: skip
+                                          "exclude": list(es.exclude)},
+            "programs": [{**p.to_dict(), "why_ja": program_why(p, tax, "ja"), "why_en": program_why(p, tax, "en")}
+                         for p in econsec_programs(tax, es)]}  # fmt: skip
+
+
+def econsec_programs(tax: Taxonomy, es: EconSecArea) -> tuple[Any, ...]:
+    """What a title flagged for ``es`` by its own terms gets, as ``classify`` gives it: the K Program and the
+    protection and promotion uses (a research administrator had to look for them in ``programs``: a user test)."""
+    from .classify import applicable_programs
+
+    return applicable_programs(tax, (), [es.id], by_terms=[es.id])
 
 
 def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool = False,
@@ -427,6 +438,12 @@ def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool
     rows = [{"section": "area", "item": es.id, "detail": es.name(lang), "source_line": str(es.source.line)},
             {"section": "crosswalk (editorial)", "item": "", "detail": _crosswalk_text(tax, es, lang, by_name),
              "source_line": ""}]  # fmt: skip
+    lines = {program.id: program.source.line for program in tax.programs}
+    for p in econsec_programs(tax, es):  # as show lists an area's, marked where the link is this taxonomy's reading
+        reason = (f"（{program_why(p, tax, 'ja')}）" + ("（解釈）" if p.editorial else "")) if ja \
+            else f" ({program_why(p, tax, 'en')})" + (" (editorial)" if p.editorial else "")  # fmt: skip
+        rows.append({"section": f"program ({p.kind})", "item": p.id,
+                     "detail": (p.name_ja if ja else p.name_en) + reason, "source_line": str(lines[p.id])})
     for section, terms, say in (("strong terms", es.strong, "それだけで判定する語" if ja else "alone flag a title"),
                                 ("support terms", es.support, "ほかの根拠と合わせて効く語" if ja
                                  else "count with other evidence"),

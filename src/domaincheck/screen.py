@@ -948,6 +948,7 @@ def screen(
                 input_path=source.path,
                 stdin=input_path == "-",
                 numbers_from_text=table.fmt in ("csv", "tsv"),  # a number's text from CSV/TSV: a number in xlsx
+                sheet=table.sheet,
             ) as writer:
                 with named_os_errors(output):
                     _write_header(writer, table, plan)

@@ -624,12 +624,14 @@ def open_writer(
     input_path: Path | None = None,
     numbers_from_text: bool = False,
     stdin: bool = False,
+    sheet: str | None = None,
 ) -> Iterator[RowWriter]:
     """Yield a writer for ``fmt`` to ``output`` (atomically), or to ``stream`` when output is None or '-'.
     ``errors`` (CSV/TSV): what to do with a character ``encoding`` cannot hold, one of :data:`OUTPUT_ERRORS`.
     ``numbers_from_text`` (xlsx): the input cells are text read from CSV/TSV; those that are unambiguously numbers or
     dates are written as such (:func:`number_from_text`). ``stdin``: the input is standard input (see
-    :func:`check_output_path`). The destination is checked first (:func:`check_destination`)."""
+    :func:`check_output_path`). ``sheet`` (xlsx): the output sheet's name, the input sheet's (default ``screened``).
+    The destination is checked first (:func:`check_destination`)."""
     check_destination(fmt, output, input_path, stdin=stdin, errors=errors)
     encoding = "utf-8" if fmt in ("xlsx", "jsonl") else canonical_encoding(encoding)
     if is_stdout(output):
@@ -642,7 +644,7 @@ def open_writer(
     target = Path(output)
     with atomic_file(target) as temp:
         if fmt == "xlsx":
-            xlsx = _XlsxWriter(temp, numbers_from_text)
+            xlsx = _XlsxWriter(temp, numbers_from_text, sheet or "screened")
             try:
                 yield xlsx
                 with named_os_errors(output):
@@ -1095,12 +1097,13 @@ def xlsx_parts(text: str) -> tuple[str, bool]:
 
 
 class _XlsxWriter(_NothingReplaced):
-    """openpyxl write-only workbook, one sheet named 'screened': the header row bold, frozen and with filter buttons,
+    """openpyxl write-only workbook, one sheet (named as the input's, else 'screened'): the header row bold, frozen
+    and with filter buttons,
     each input column as wide as the input sets it, other columns as wide as their header and the first rows' cells
     need (from 10 to 60 characters); input cells keep their number formats. The header waits for the first rows: the
     widths must precede every row in the file."""
 
-    def __init__(self, path: Path, numbers_from_text: bool = False) -> None:
+    def __init__(self, path: Path, numbers_from_text: bool = False, sheet: str = "screened") -> None:
         import openpyxl
         from openpyxl.cell import WriteOnlyCell
 
@@ -1114,7 +1117,7 @@ class _XlsxWriter(_NothingReplaced):
         self._text_seen: set[int] = set()
         self._number_seen: set[int] = set()
         self._workbook = openpyxl.Workbook(write_only=True)
-        self._sheet = self._workbook.create_sheet("screened")
+        self._sheet = self._workbook.create_sheet(sheet)  # 申請一覧 came back as 'screened' (a fifth user test)
         self._sheet.freeze_panes = "A2"
         self._rows = 0
         self._columns = 0
