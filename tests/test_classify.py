@@ -1002,3 +1002,20 @@ def test_quotation_marks_between_latin_letters_are_found(classifier) -> None:  #
     assert quotations(norm) is not None and with_quotes(norm).text == '"quantum"computing'
     [area] = classifier.classify('"Quantum"computing for chemistry').areas
     assert area.id == "quantum" and area.evidence[0].text == '"Quantum"computing'
+
+
+def test_a_word_an_input_method_wrote_for_another_is_read_as_a_near_miss(classifier) -> None:  # type: ignore[no-untyped-def]
+    """人口知能を用いた需要予測 and 機会学習による材料探索 were none and materials alone (a fifth user test): a word
+    of the same reading as a term (じんこうちのう) is corrected as a typo is, fuzzy evidence of lower weight, also in a
+    title whose other terms matched exactly; the corrected term is the one its area holds."""
+    from domaincheck.matcher import MISCONVERSIONS
+
+    for wrong, right in MISCONVERSIONS.items():
+        result = classifier.classify(f"{wrong}に関する研究")
+        found = [e for a in result.areas for e in a.evidence if wrong in e.text and e.strength != "learned"]
+        assert found and all(e.match == "fuzzy" and e.weight < 1 for e in found), (wrong, result.areas)
+        assert any(right in e.term for e in found), (wrong, [e.term for e in found])
+    areas = {a.id: a for a in classifier.classify("機会学習による材料探索").areas}
+    assert set(areas) == {"ai_robotics", "materials"}
+    assert [e.match for e in areas["materials"].evidence] == ["exact"]
+    assert not classifier.classify("人口減少と学習機会の地域格差").areas  # the right words in their own sense

@@ -38,6 +38,13 @@ _FUZZY_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]{6,}(?![a-z0-9])|[ァ-ヺー]{6,}"
 # title in about a third of the time of the alternation with look-arounds.
 _FUZZY_RUN = re.compile(r"[a-z0-9ァ-ヺー]{6,}")
 _UNSEEN = object()
+MISCONVERSIONS = {"人口知能": "人工知能", "機会学習": "機械学習", "人口衛星": "人工衛星", "畜電池": "蓄電池",
+                  "強化学集": "強化学習", "機械学集": "機械学習", "深層学集": "深層学習", "自動運点": "自動運転",
+                  "半道体": "半導体"}
+"""Japanese words an input method writes for another of the same reading (じんこうちのう → 人口知能, きかいがくしゅう →
+機会学習: a fifth user test found both titles none) or a neighbouring key: the speller corrects them as it does an
+English typo, a near-miss spelling of lower weight, never an exact match. Each wrong form is no word of its own."""
+_MISCONVERTED = re.compile("|".join(sorted(MISCONVERSIONS, key=len, reverse=True)))
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 _Entry = tuple[frozenset[str] | None, frozenset[str] | None, tuple["Target", ...], bool]
 _Packed = tuple[bytes, "array[int]", tuple[frozenset[str] | None, ...]]
@@ -516,8 +523,9 @@ class Matcher:
         """:meth:`find` for a title whose quotation marks (:func:`~domaincheck.normalize.quotations`) the caller has
         found already, for its evidence too."""
         spans, strong = self._exact(norm.text, norm) if quoted is None else self._exact_quoted(norm, quoted)
-        if fuzzy and not strong:
-            spans = self._with_fuzzy(norm, spans)
+        # the speller only where no strong term matched; a word of another reading (機会学習) in any title
+        if fuzzy and (not strong or (not norm.text.isascii() and _MISCONVERTED.search(norm.text) is not None)):
+            spans = self._with_fuzzy(norm, spans, speller=not strong)
             if quoted is not None:
                 spans = [s for s in spans if not splits_a_quotation(norm, s.start, s.end, quoted)]
         return spans
@@ -702,11 +710,13 @@ class Matcher:
             cache[word] = best
         return best
 
-    def _with_fuzzy(self, norm: Normalized, spans: list[Span]) -> list[Span]:
+    def _with_fuzzy(self, norm: Normalized, spans: list[Span], speller: bool = True) -> list[Span]:
+        """``spans`` with near-miss spellings corrected (by the speller, unless not ``speller``, and the words of
+        :data:`MISCONVERSIONS`) and matched again, marked fuzzy."""
         text = norm.text
         fixes: list[tuple[int, int, str]] = []
         cache = self._fuzzy_cache
-        for start, end in _fuzzy_tokens(text):
+        for start, end in _fuzzy_tokens(text) if speller else ():
             word = text[start:end]
             fixed = cache.get(word, _UNSEEN)
             if fixed is _UNSEEN:
@@ -715,6 +725,8 @@ class Matcher:
                 continue
             if not any(s.start < end and start < s.end for s in spans):
                 fixes.append((start, end, fixed))  # type: ignore[arg-type]
+        if not text.isascii():  # a word of another reading (人口知能) is corrected even where a shorter term matched
+            fixes += [(m.start(), m.end(), MISCONVERSIONS[m.group()]) for m in _MISCONVERTED.finditer(text)]
         if not fixes:
             return spans
         # Rebuild the text with corrections, keeping a map from corrected offsets to the normalised ones.
