@@ -731,7 +731,9 @@ class Classifier:
             near = sorted(near + [(a, sc, band_of(sc)) for a, sc in adds if a not in added], key=self._rank)
         cut_ids: list[str] = []
         if top is not None and len(hits) > top:
-            cut_ids = [h[0] for h in hits[top:]]
+            # in the near misses' order, by score, which the table's reason rebuilds from them (an area the model
+            # alone found, ranked last when reported, came last here too: the two reasons disagreed, a new set's title)
+            cut_ids = [h[0] for h in sorted(hits[top:], key=self._rank)]
             near = sorted(near + hits[top:], key=self._rank)  # near misses with the score they were reported at
             hits = hits[:top]
             added &= {h[0] for h in hits}
