@@ -1019,3 +1019,11 @@ def test_a_word_an_input_method_wrote_for_another_is_read_as_a_near_miss(classif
     assert set(areas) == {"ai_robotics", "materials"}
     assert [e.match for e in areas["materials"].evidence] == ["exact"]
     assert not classifier.classify("人口減少と学習機会の地域格差").areas  # the right words in their own sense
+    # The exact matches stand beside a correction, quotation-aware (matching the corrected text again lost 再生医療),
+    # and a wrong form across the edge of a term is no wrong form (家畜 電池, 人口 衛星都市: a review)
+    assert {a.id for a in classifier.classify("器官「再生医療」と量子コンピュータと人口知能").areas} == {
+        "bio_healthcare", "quantum", "ai_robotics"}
+    fence = classifier.classify("家畜電池式電気柵の開発")
+    assert "agri_food" in {a.id for a in fence.areas}
+    assert all(e.match != "fuzzy" for a in fence.areas for e in a.evidence)
+    assert "space" not in {a.id for a in classifier.classify("人口衛星都市における人口動態").areas}

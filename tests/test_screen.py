@@ -254,6 +254,23 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     assert summary.problems == {"formula_not_evaluated": 1}
 
 
+@pytest.mark.parametrize(("name", "written"), [
+    ("a[b]:c*d?e/f\\g", "a_b__c_d_e_f_g"),  # characters Excel bars, which another program's workbook may hold
+    ("x" * 40, "x" * 31),
+    ("'lead'", "lead"),
+    ("[]", "__"),
+])  # fmt: skip
+def test_xlsx_output_sheet_takes_the_inputs_name_as_excel_allows_it(tmp_path: Path, name: str, written: str) -> None:
+    """openpyxl refused such a name with a traceback when it was given to the output sheet (a review)."""
+    from domaincheck.io.writers import open_writer
+
+    out = tmp_path / "out.xlsx"
+    with open_writer("xlsx", str(out), sheet=name) as writer:
+        writer.write_header(["研究課題名"], ["dc_verdict"])
+        writer.write_rows([2], [["量子センサ", "strategic"]])
+    assert openpyxl.load_workbook(out).worksheets[0].title == written
+
+
 def _save_empty_strings(src: Path, refs: Sequence[str], *, refs_kept: bool = True) -> None:
     """Rewrite the first sheet of the workbook ``src`` (saved by openpyxl, whose formulas carry ``<v/>`` and no type)
     so that the formula cells ``refs`` hold what Excel saves for a formula whose value is the empty string:

@@ -247,10 +247,14 @@ def test_a_pages_cue_off_its_lines_is_a_taxonomy_problem(tmp_path: Path) -> None
     assert source_line_problems(copy) == []
     meta["source"]["pages"][0]["last"] = meta["source"]["pages"][0]["first"]  # the cue is further down
     meta["source"]["pages"][2]["first"] = meta["source"]["pages"][1]["last"]  # overlaps the page before
+    meta["source"]["pages"][4]["first"], meta["source"]["pages"][4]["last"] = 830, 787  # reversed
+    meta["source"]["pages"][5]["last"] = 99999  # past the end of the text
     (copy / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")
     problems = source_line_problems(copy)
-    assert len(problems) == 2 and "source.pages[0]" in problems[0] and "is not in lines" in problems[0]
+    assert len(problems) == 4 and "source.pages[0]" in problems[0] and "is not in lines" in problems[0]
     assert any("source.pages[2]: lines" in p and "overlap" in p for p in problems)
+    assert [p.split(":")[1] for p in problems if "are no range of source.txt" in p] == [" source.pages[4]",
+                                                                                          " source.pages[5]"]
 
 
 def test_tier_qualifications_quote_whole_clauses(taxonomy, seed_lines) -> None:  # type: ignore[no-untyped-def]

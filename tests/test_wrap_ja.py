@@ -82,3 +82,17 @@ def test_a_kept_span_breaks_before_it_not_inside(text: str, keep: list[tuple[int
                                                  lines: list[str]) -> None:  # fmt: skip
     offsets = break_offsets(text, width, keep=keep)
     assert [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)] == lines
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    # a katakana word kept whole left （ alone on a line and ） beginning the next (a review): broken as before
+    ("領域 fusion（フュージョンエネルギー）", 22, ["領域 fusion（フュー", "ジョンエネルギー）"]),
+    # folded: the next line never begins with small kana or ー, even to spare a character alone (a review)
+    ("ムーンショット", 6, ["ムーン", "ショッ", "ト"]),
+    ("インターフェース", 7, ["イン", "ター", "フェー", "ス"]),
+    # a wide character wider than the line: a line each, and the breaking ends (it looped for ever at width 1)
+    ("㋐ｱィ", 1, ["㋐", "ｱ", "ィ"]),
+])  # fmt: skip
+def test_no_line_is_a_lone_bracket_nor_begins_with_small_kana(text: str, width: int, lines: list[str]) -> None:
+    offsets = break_offsets(text, width)
+    assert [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)] == lines

@@ -40,8 +40,9 @@ _GRAMMAR = frozenset(("いた", "よる", "による", "から", "からの", "�
                       "おけ", "おける", "における", "として", "とし", "つい", "ついて", "について", "られ", "れる",
                       "され", "および", "また", "その", "への", "での", "との", "ない",
                       # English function words (a fifth user test: "for" among the words behind ai_robotics)
-                      "for", "of", "the", "and", "in", "on", "with", "to", "by", "via", "from", "into", "at", "as",
-                      "an", "its", "is", "are", "or", "toward", "towards", "using", "based", "through"))  # fmt: skip
+                      # (not or, is, at, as: OR and IS name fields, a review)
+                      "for", "of", "the", "and", "in", "on", "with", "to", "by", "via", "from", "into", "toward",
+                      "towards", "using", "based", "through"))  # fmt: skip
 """Pieces of a title's grammar (を用いた, による, における; for, of, using): no evidence to a reader. Not kana as
 such: がん (cancer), うつ (depression) are the words that carry an area (a review)."""
 _tuple_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)

@@ -809,7 +809,8 @@ def _term_reader(tax: Taxonomy) -> Callable[[str], list[tuple[str, int]]]:
 
 @app.command()
 def show(
-    area: Annotated[str | None, typer.Argument(help="Area id, Japanese or English name, a near miss (e.g. 'qantum'), "
+    area: Annotated[str | None, typer.Argument(metavar="AREA", help="Area id, Japanese or English name, a near miss "
+                                               "(e.g. 'qantum'), "
                                                "or a technology or term of the area (drones, 核融合).",
                                                show_default=False)] = None,
     fmt: FormatOpt = ListFormat.table,

@@ -725,8 +725,14 @@ class Matcher:
                 continue
             if not any(s.start < end and start < s.end for s in spans):
                 fixes.append((start, end, fixed))  # type: ignore[arg-type]
-        if not text.isascii():  # a word of another reading (人口知能) is corrected even where a shorter term matched
-            fixes += [(m.start(), m.end(), MISCONVERSIONS[m.group()]) for m in _MISCONVERTED.finditer(text)]
+        if not text.isascii():
+            # A word of another reading (人口知能) is corrected even where a shorter term matched inside it (人口), but
+            # not where a term runs across its edge: 家畜電池 holds 家畜 (livestock), no 畜電池; 人口衛星都市 the
+            # exclusion 衛星都市 (a review)
+            for m in _MISCONVERTED.finditer(text):
+                start, end = m.span()
+                if not any(s.start < end and start < s.end and not (start <= s.start and s.end <= end) for s in spans):
+                    fixes.append((start, end, MISCONVERSIONS[m.group()]))
         if not fixes:
             return spans
         # Rebuild the text with corrections, keeping a map from corrected offsets to the normalised ones.
@@ -747,12 +753,15 @@ class Matcher:
         pos_map.extend(range(pos, len(text)))
         end_map.extend(range(pos + 1, len(text) + 1))
         fixed_ranges = [(s, e) for s, e, _ in fixes]
-        out: list[Span] = []
+        # The corrected text's matches through a correction, and the exact ones (quotation-aware: ``spans``) that
+        # none of them overlaps: matching the whole corrected text again lost 再生医療 of 器官「再生医療」 (a review)
+        found: list[Span] = []
         for span in self._exact("".join(parts), norm, (pos_map, end_map))[0]:
             start, end = pos_map[span.start], end_map[span.end - 1]
-            is_fuzzy = any(s < end and start < e for s, e in fixed_ranges)
-            out.append(Span(start, end, span.targets, is_fuzzy))
-        return out
+            if any(s < end and start < e for s, e in fixed_ranges):
+                found.append(Span(start, end, span.targets, True))
+        kept = [s for s in spans if not any(f.start < s.end and s.start < f.end for f in found)]
+        return sorted(kept + found, key=lambda s: s.start)
 
 
 _NAME_BEFORE = re.compile(r"([A-Za-z]+)[-\u2010\u2011\u2013]$")

@@ -954,7 +954,10 @@ def source_line_problems(directory: Path) -> list[str]:
     for i, page in enumerate(pages):  # each page's cue is its text, between its first and last lines
         first, last, cue = page["first"], page["last"], page["cue"]
         at = f"meta.yaml: source.pages[{i}]"
-        if first > last or not any(cue in line for line in lines[first - 1 : last]):
+        if first > last or last > count:
+            found.append(Problem(f"{at}: lines {first}-{last} are no range of {SOURCE_TEXT} (lines 1-{count})",
+                                 f"{at}: {first}〜{last} 行は {SOURCE_TEXT} の行の範囲ではありません（1〜{count} 行）"))
+        elif not any(cue in line for line in lines[first - 1 : last]):
             found.append(Problem(f"{at}: {cue!r} is not in lines {first}-{last} of {SOURCE_TEXT}",
                                  f"{at}: {SOURCE_TEXT} の {first}〜{last} 行に {cue!r} はありません"))  # fmt: skip
         if any(other["first"] <= last and first <= other["last"] for other in pages[:i]):

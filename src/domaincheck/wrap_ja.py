@@ -23,13 +23,17 @@ bar between choices, [table|json|csv], and the slash between programs, which end
 NO_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“｟«")
 """Characters a line may not end with: opening brackets and quotes."""
 
-_UNITS = re.compile(r"[ \t]+|(?:[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))+"
-                    r"|[\u30a1-\u30faー]+・?|.", re.DOTALL)
+_LATIN = r"[ \t]+|(?:[A-Za-z0-9_\-+./@#%&=*'\"<>~^$\\]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))+"
+_UNITS = re.compile(_LATIN + r"|[\u30a1-\u30faー]+・?|.", re.DOTALL)
 """What a line is cut into: runs of spaces, Latin words (with the ASCII symbols that hold to them, and a thousands
 separator: 3,000万 broke after its comma, a user test; not the commas of a list of numbers, 12,34,56), katakana
 words with the middle dot after them (バイオ・ヘルスケア broke as バイ / オ・ヘルスケア, a fourth user test; it breaks
 after バイオ・ now), single characters; a line breaks only between two of them."""
 
+
+_CHARS = re.compile(_LATIN + r"|.", re.DOTALL)
+""":data:`_UNITS` with katakana words cut into characters: where a whole katakana word would leave a bracket alone on
+a line or begin one with 」 or ッ (（ / フュージョンエネルギー / ）: a review), the line breaks as it did before."""
 
 _UNITS_EN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+|" + _UNITS.pattern, re.DOTALL)
 """:data:`_UNITS` for English text, where a Japanese word is quoted whole (課題名, 研究課題名: an English help split
@@ -42,9 +46,26 @@ def break_offsets(line: str, width: int, english: bool = False, keep: Sequence[t
     this one end with a :data:`NO_END` one; a unit wider than ``width`` is folded by characters. ``english``: the
     text is English, its Japanese words kept whole (:data:`_UNITS_EN`). ``keep``: spans (start, end) of ``line``
     never broken but where they are wider than the line, such as a count in brackets (``[220 語、出典74行]``)."""
+    breaks = _breaks(line, width, _UNITS_EN if english else _UNITS, keep)
+    if not english and _breaks_a_rule(line, breaks):
+        breaks = _breaks(line, width, _CHARS, keep)
+    return [b for b in breaks if b < len(line)]  # none at the end (a wide last character at width 1)
+
+
+def _breaks_a_rule(line: str, breaks: list[int]) -> bool:
+    """Whether a line of ``line`` broken at ``breaks`` is nothing but opening brackets, or one after the first
+    begins with a :data:`NO_START` character."""
+    starts = [0, *breaks]
+    pieces = [line[a:b] for a, b in zip(starts, [*breaks, len(line)], strict=True)]
+    return any(p.strip() and all(c in NO_END for c in p.strip()) for p in pieces) or any(
+        p[:1] in NO_START for p in pieces[1:])
+
+
+def _breaks(line: str, width: int, pattern: re.Pattern[str], keep: Sequence[tuple[int, int]]) -> list[int]:
+    """:func:`break_offsets` with the line cut into units by ``pattern``."""
     from rich.cells import cell_len
 
-    units = [(m.start(), m.end()) for m in (_UNITS_EN if english else _UNITS).finditer(line)]
+    units = [(m.start(), m.end()) for m in pattern.finditer(line)]
     for lo, hi in keep:  # the units a kept span touches become one
         inside = [n for n, (s, e) in enumerate(units) if s < hi and e > lo]
         if len(inside) > 1:
@@ -70,17 +91,22 @@ def break_offsets(line: str, width: int, english: bool = False, keep: Sequence[t
             cut = max(cut, start + 1)
             # a katakana word folded as Japanese is: no small kana or ー beginning the next line, no character
             # alone at a word's end (ロジスティク / ス in a 12-cell column: a review)
-            if end - cut == 1 and cut - start > 2 and not line[cut - 1].isascii():
+            if end - cut == 1 and cut - start > 2 and not line[cut - 1].isascii() and line[cut - 1] not in NO_START:
                 cut -= 1
             while cut - start > 1 and cut < end and line[cut] in NO_START:
                 cut -= 1
             breaks.append(cut)
-            units[i] = (cut, end)
+            if cut < end:
+                units[i] = (cut, end)
+            else:  # the whole unit on its line (a wide character at width 1): no empty unit is left behind
+                i += 1
             continue
         j = i  # break before unit j, moved back for the rules (keeping at least one unit on the line)
         first = _line_start(units, breaks)
         while j - 1 > first and (line[units[j][0]] in NO_START or line[units[j - 1][1] - 1] in NO_END):
             j -= 1
+        if breaks and units[j][0] <= breaks[-1]:  # no break at the line's own start: it would never end (width 1)
+            j = i
         breaks.append(units[j][0])
         i = j
         while i < len(units) and line[units[i][0]] in " \t":  # a new line does not begin with spaces

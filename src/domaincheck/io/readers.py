@@ -1418,7 +1418,7 @@ def _damage_ja(exc: BaseException) -> str:
         ja = "ブック内の XML が途中で切れているか、壊れています"
     elif isinstance(exc, EOFError):
         ja = "ファイルが途中で切れています"
-    elif isinstance(exc, KeyError) and part:
+    elif isinstance(exc, KeyError) and part and "no item named" in english:  # zipfile's; not a relationship id's
         ja = f"部品 {part.group(1)} がありません"
     else:
         return english

@@ -1096,6 +1096,17 @@ def xlsx_parts(text: str) -> tuple[str, bool]:
     return text, guarded
 
 
+_SHEET_BARRED = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str) -> str:
+    r"""``name`` as Excel takes a sheet's name: the characters it bars (``[]:*?/\``, which a workbook from another
+    program may hold, and openpyxl refused with a traceback: a review) as ``_``, at most 31 characters, no apostrophe
+    at either end; ``screened`` when nothing is left."""
+    title = _SHEET_BARRED.sub("_", name)[:31].strip("'")
+    return title if title.strip() else "screened"
+
+
 class _XlsxWriter(_NothingReplaced):
     """openpyxl write-only workbook, one sheet (named as the input's, else 'screened'): the header row bold, frozen
     and with filter buttons,
@@ -1117,7 +1128,7 @@ class _XlsxWriter(_NothingReplaced):
         self._text_seen: set[int] = set()
         self._number_seen: set[int] = set()
         self._workbook = openpyxl.Workbook(write_only=True)
-        self._sheet = self._workbook.create_sheet(sheet)  # 申請一覧 came back as 'screened' (a fifth user test)
+        self._sheet = self._workbook.create_sheet(sheet_title(sheet))  # 申請一覧 came back as 'screened' (a user test)
         self._sheet.freeze_panes = "A2"
         self._rows = 0
         self._columns = 0
