@@ -810,8 +810,7 @@ def _term_reader(tax: Taxonomy) -> Callable[[str], list[tuple[str, int]]]:
 @app.command()
 def show(
     area: Annotated[str | None, typer.Argument(metavar="AREA", help="Area id, Japanese or English name, a near miss "
-                                               "(e.g. 'qantum'), "
-                                               "or a technology or term of the area (drones, 核融合).",
+                                               "(e.g. 'qantum'), or a technology or term of the area (drones, 核融合).",
                                                show_default=False)] = None,
     fmt: FormatOpt = ListFormat.table,
     lang: LangOpt = Lang.ja,
@@ -959,8 +958,7 @@ def screen(
     input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Proposals file: .csv, .tsv, .xlsx or .jsonl "
                                               "('-' = CSV on stdin).", show_default=False)],
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Output file (format from its "
-                                               "suffix); "
-                                               "default: CSV on stdout.")] = None,
+                                               "suffix); default: CSV on stdout.")] = None,
     fmt: Annotated[ScreenFormat | None, typer.Option(
         "--format", "-f", help="Output format (default: from the -o suffix, CSV on stdout); must agree with the "
         "suffix when both are given.")] = None,

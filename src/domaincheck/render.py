@@ -242,6 +242,30 @@ def domains_tree(tax: Taxonomy, areas: Sequence[Area], lang: str, notes: bool = 
     return root
 
 
+def programs_data(tax: Taxonomy, programs: Sequence[Any]) -> list[dict[str, Any]]:
+    """The JSON objects of ``programs`` (:class:`ProgramHit`) as ``show`` and ``econsec ID`` give them: classify's,
+    with why each applies in both languages and the program's or item's source."""
+    sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
+    return [{**p.to_dict(), "why_ja": program_why(p, tax, "ja"), "why_en": program_why(p, tax, "en"),
+             "source": _src(sources[p.id])} for p in programs]  # fmt: skip
+
+
+def program_rows(programs: list[dict[str, Any]], lang: str, machine: bool = False) -> list[dict[str, str]]:
+    """Rows of :func:`programs_data`'s objects, each marked where its link is this taxonomy's reading; ``machine``
+    (CSV): an English row says why by ids, as classify's JSON does."""
+    rows = []
+    for p in programs:
+        if lang == "ja":
+            reason = f"（{p['why_ja']}）" + ("（解釈）" if p.get("editorial") else "")
+        else:
+            reason = f" ({p['why'] if machine else p.get('why_en') or p['why']})" \
+                + (" (editorial)" if p.get("editorial") else "")  # fmt: skip
+        rows.append({"section": f"program ({p['kind']})", "item": p["id"],
+                     "detail": str(p.get(f"name_{lang}") or p["name_ja"]) + reason,
+                     "source_line": str(p["source"]["line"])})  # fmt: skip
+    return rows
+
+
 def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
     """Everything about one area."""
     data = area_data(tax, area)
@@ -259,15 +283,12 @@ def show_data(tax: Taxonomy, area: Area) -> dict[str, Any]:
                         "editorial": True} for e in tax.econsec if area.id in e.crosswalk]  # fmt: skip
     from .classify import applicable_programs
 
-    sources = {p.id: p.source for p in tax.programs} | {i.id: i.source for p in tax.programs for i in p.items}
     # A link through a program's focus or an item's areas (a Moonshot goal, a K Program field) is this taxonomy's
     # reading, as the crosswalk is: the source ties neither to the 16 areas (programs.yaml). So is one through an
     # econ-security area, which an area reaches here only through the crosswalk (ProgramHit.editorial, which
     # classify's JSON gives too). `why` stays classify's.
-    data["programs"] = [{**p.to_dict(), "why_ja": program_why(p, tax, "ja"), "why_en": program_why(p, tax, "en"),
-                         "source": _src(sources[p.id])}
-                        for p in applicable_programs(tax, [(area.id, area.tier)], [e["id"] for e in data["econsec"]])
-                        ]  # fmt: skip
+    data["programs"] = programs_data(tax, applicable_programs(tax, [(area.id, area.tier)],
+                                                              [e["id"] for e in data["econsec"]]))  # fmt: skip
     data["strategies"] = [{"name_ja": st.name_ja, "name_en": st.name_en, "decided": _text(st.decided),
                            "source": _src(st.source), "editorial": True}
                           for st in tax.strategies if area.id in st.areas]  # fmt: skip
@@ -339,15 +360,7 @@ def show_rows(data: dict[str, Any], lang: str, brief: bool = False, machine: boo
         # The link is this taxonomy's reading (the source maps neither list onto the other); the line is the area's.
         rows.append({"section": "econsec (editorial)", "item": e["id"], "detail": pick(e, "name"),
                      "source_line": str(e["source"]["line"])})  # fmt: skip
-    for p in data["programs"]:
-        # A focus link is this taxonomy's reading, marked as the crosswalk's econsec rows are.
-        if lang == "ja":
-            reason = f"（{p['why_ja']}）" + ("（解釈）" if p.get("editorial") else "")
-        else:
-            reason = f" ({p['why'] if machine else p.get('why_en') or p['why']})" \
-                + (" (editorial)" if p.get("editorial") else "")  # fmt: skip
-        rows.append({"section": f"program ({p['kind']})", "item": p["id"], "detail": pick(p, "name") + reason,
-                     "source_line": str(p["source"]["line"])})  # fmt: skip
+    rows += program_rows(data["programs"], lang, machine)  # a focus link marked as the crosswalk's econsec rows are
     for st in data.get("strategies", ()):
         decided = f"決定日 {st['decided']['ja']}（領域への対応は解釈）" if ja \
             else f"decided {st['decided']['en']} (the link to the area is editorial)"  # fmt: skip
@@ -417,8 +430,7 @@ def econsec_detail_data(es: EconSecArea, tax: Taxonomy) -> dict[str, Any]:
     and the programs and protection and promotion uses a title flagged for it gets (:func:`econsec_programs`)."""
     return {**econsec_data(es), "terms": {"strong": list(es.strong), "support": list(es.support),
                                           "exclude": list(es.exclude)},
-            "programs": [{**p.to_dict(), "why_ja": program_why(p, tax, "ja"), "why_en": program_why(p, tax, "en")}
-                         for p in econsec_programs(tax, es)]}  # fmt: skip
+            "programs": programs_data(tax, econsec_programs(tax, es))}  # fmt: skip
 
 
 def econsec_programs(tax: Taxonomy, es: EconSecArea) -> tuple[Any, ...]:
@@ -438,12 +450,7 @@ def econsec_detail_rows(tax: Taxonomy, es: EconSecArea, lang: str, by_name: bool
     rows = [{"section": "area", "item": es.id, "detail": es.name(lang), "source_line": str(es.source.line)},
             {"section": "crosswalk (editorial)", "item": "", "detail": _crosswalk_text(tax, es, lang, by_name),
              "source_line": ""}]  # fmt: skip
-    lines = {program.id: program.source.line for program in tax.programs}
-    for p in econsec_programs(tax, es):  # as show lists an area's, marked where the link is this taxonomy's reading
-        reason = (f"（{program_why(p, tax, 'ja')}）" + ("（解釈）" if p.editorial else "")) if ja \
-            else f" ({program_why(p, tax, 'en')})" + (" (editorial)" if p.editorial else "")  # fmt: skip
-        rows.append({"section": f"program ({p.kind})", "item": p.id,
-                     "detail": (p.name_ja if ja else p.name_en) + reason, "source_line": str(lines[p.id])})
+    rows += program_rows(programs_data(tax, econsec_programs(tax, es)), lang, machine)  # as show lists an area's
     for section, terms, say in (("strong terms", es.strong, "それだけで判定する語" if ja else "alone flag a title"),
                                 ("support terms", es.support, "ほかの根拠と合わせて効く語" if ja
                                  else "count with other evidence"),

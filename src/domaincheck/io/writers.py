@@ -644,7 +644,7 @@ def open_writer(
     target = Path(output)
     with atomic_file(target) as temp:
         if fmt == "xlsx":
-            xlsx = _XlsxWriter(temp, numbers_from_text, sheet or "screened")
+            xlsx = _XlsxWriter(temp, numbers_from_text, sheet)
             try:
                 yield xlsx
                 with named_os_errors(output):
@@ -1099,22 +1099,21 @@ def xlsx_parts(text: str) -> tuple[str, bool]:
 _SHEET_BARRED = re.compile(r"[\[\]:*?/\\]")
 
 
-def sheet_title(name: str) -> str:
+def sheet_title(name: str | None) -> str:
     r"""``name`` as Excel takes a sheet's name: the characters it bars (``[]:*?/\``, which a workbook from another
     program may hold, and openpyxl refused with a traceback: a review) as ``_``, at most 31 characters, no apostrophe
-    at either end; ``screened`` when nothing is left."""
-    title = _SHEET_BARRED.sub("_", name)[:31].strip("'")
+    at either end; ``screened`` when nothing is left or there is none (CSV, TSV or JSONL input)."""
+    title = _SHEET_BARRED.sub("_", name or "")[:31].strip("'")
     return title if title.strip() else "screened"
 
 
 class _XlsxWriter(_NothingReplaced):
-    """openpyxl write-only workbook, one sheet (named as the input's, else 'screened'): the header row bold, frozen
-    and with filter buttons,
-    each input column as wide as the input sets it, other columns as wide as their header and the first rows' cells
-    need (from 10 to 60 characters); input cells keep their number formats. The header waits for the first rows: the
-    widths must precede every row in the file."""
+    """openpyxl write-only workbook, one sheet (named as the input's, else 'screened': :func:`sheet_title`): the
+    header row bold, frozen and with filter buttons, each input column as wide as the input sets it, other columns
+    as wide as their header and the first rows' cells need (from 10 to 60 characters); input cells keep their number
+    formats. The header waits for the first rows: the widths must precede every row in the file."""
 
-    def __init__(self, path: Path, numbers_from_text: bool = False, sheet: str = "screened") -> None:
+    def __init__(self, path: Path, numbers_from_text: bool = False, sheet: str | None = None) -> None:
         import openpyxl
         from openpyxl.cell import WriteOnlyCell
 
