@@ -1540,6 +1540,35 @@ def test_no_sheet_with_a_title_column_names_the_sheet_read_and_lists_all(tmp_pat
     assert info.value.message == "no title column found"
 
 
+def test_an_empty_chart_sheet_openpyxl_cannot_read_is_named_not_called_damage(tmp_path: Path) -> None:
+    """A sixth user test: openpyxl fails on a chart sheet with no chart ('list' object has no attribute 'find'), and
+    the message called the workbook damaged with only that text. (Should openpyxl learn to read it, this test
+    says so: the workbook is then read.)"""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "一覧"
+    workbook.active.append(["研究課題名"])
+    workbook.active.append(["量子センサーの開発"])
+    workbook.create_chartsheet("グラフ")
+    path = tmp_path / "in.xlsx"
+    workbook.save(path)
+    try:
+        with open_table(InputSource(str(path)), "xlsx", sheet="一覧") as table:
+            assert [r.cells for r in table.rows] == [["量子センサーの開発"]]
+    except InputError as exc:
+        assert exc.message.startswith(f"{path}: a chart sheet the xlsx reader (openpyxl) cannot read")
+        assert exc.ja is not None and "読めないグラフシートがあります" in exc.ja
+        assert exc.hint == "delete the chart sheet in Excel, or save the list sheet as CSV"
+
+
+def test_an_empty_sheet_in_the_list_of_sheets_says_so_in_the_message_language(tmp_path: Path) -> None:
+    """A sixth user test: a Japanese message listed an empty sheet as （列 (none)）."""
+    path = _workbook(tmp_path / "in.xlsx", {"記入要領": COVER, "空": []})
+    with pytest.raises(InputError) as info, open_table(InputSource(str(path)), "xlsx"):
+        raise InputError("no title column found", ja="タイトル列が見つかりません")
+    assert "2:'空' (no columns)" in info.value.message
+    assert info.value.ja is not None and "2:'空'（列なし）" in info.value.ja and "(none)" not in info.value.ja
+
+
 @pytest.mark.parametrize(("fmt", "line", "hint"), [("csv", "title\tid", "--input-format tsv"),
                                                    ("tsv", "title,id", "--input-format csv")])  # fmt: skip
 def test_a_header_holding_the_other_delimiter_is_pointed_out(tmp_path: Path, fmt: str, line: str, hint: str) -> None:

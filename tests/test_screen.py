@@ -1500,6 +1500,39 @@ def test_header_row_skips_a_banner_above_the_column_names(tmp_path: Path, fmt: s
         run(tmp_path, input=str(src), output=str(out), header_row=2)
 
 
+def test_header_row_names_a_row_of_the_list_sheet_never_another_sheet(tmp_path: Path) -> None:
+    """A sixth user test: an off-by-one --header-row on a list under a banner went on to the instructions sheet,
+    whose row 2 named the title column, and screened its lines as proposals (exit 0 under --fail-on strategic)."""
+    workbook = openpyxl.Workbook()
+    listing = workbook.active
+    listing.title = "一覧"
+    for row in [["令和8年度 応募課題一覧"], [None], ["No", "研究課題名", "研究代表者"],
+                [1, "量子センサーの開発", "山田"], [2, "全固体電池の界面設計", "佐藤"]]:
+        listing.append(row)
+    notes = workbook.create_sheet("記入要領")
+    for row in [["項目", "説明"], ["研究課題名", "40字以内"], ["研究代表者", "氏名を記入"]]:
+        notes.append(row)
+    later = workbook.create_sheet("若手枠")
+    for row in [["研究課題名"], ["核融合炉ブランケットの設計"]]:
+        later.append(row)
+    src = tmp_path / "call.xlsx"
+    workbook.save(src)
+    out = tmp_path / "out.csv"
+    for wrong in (1, 2, 4):  # row 1 of 若手枠 and row 2 of 記入要領 hold a title column; row 4 of 一覧 is data
+        with pytest.raises(InputError) as info:
+            run(tmp_path, input=str(src), output=str(out), header_row=wrong)
+        assert f"read sheet '一覧', whose title column is found without --header-row: row {wrong} holds none" in (
+            info.value.message)
+        ja = info.value.ja or ""
+        assert f"シート '一覧' を読みました: その {wrong} 行目にはありません" in ja
+        assert not out.exists()
+    summary = run(tmp_path, input=str(src), output=str(out), header_row=3)
+    assert summary.sheet == "一覧" and summary.rows_read == 2 and summary.other_sheets == ("若手枠",)
+    assert [r[1] for r in read_csv(out)[1:]] == ["量子センサーの開発", "全固体電池の界面設計"]
+    summary = run(tmp_path, input=str(src), output=str(out), header_row=1, sheet="若手枠")  # named: as given
+    assert summary.sheet == "若手枠" and summary.rows_read == 1
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_blank_rows_above_the_header_are_counted_in_header_row(tmp_path: Path, fmt: str) -> None:
     """A user test: with two blank rows above the header, header_row was null, so a JSONL `row` plus header_row no
@@ -2510,8 +2543,8 @@ def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> N
     while it stops its workers. That second one came inside the joins, the pool stayed 'running', and at exit its
     __del__ wrote to a closed queue and printed a traceback (a user test: 2 runs in 36). Now the pool is marked
     stopped first, and the signal waits until every worker is killed."""
-    import os
     import signal
+    import threading
     from multiprocessing import pool as mp_pool
 
     from domaincheck.screen import _abandon
@@ -2522,7 +2555,10 @@ def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> N
         _state = mp_pool.RUN
 
         def join(self, timeout: float) -> None:
-            os.kill(os.getpid(), signal.SIGINT)  # the second Ctrl-C, while the worker handler is joined
+            # the second Ctrl-C, while the worker handler is joined: sent to this thread, as a run's other threads
+            # (the pool's, started with the stop signals blocked) cannot take it; a test runner's own threads
+            # (pytest-xdist's) would take a signal sent to the process and end the worker
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
             events.append("handler joined")
 
     class Worker:

@@ -501,8 +501,10 @@ def classify(
     explain: Annotated[bool, typer.Option("--explain", help="Show every term that fired, where, with what weight, "
                                           "and near misses (table format).")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100,
-                                           help="Only report areas scoring at least this (areas held back or "
-                                           "yielding to another are near misses at any score: --explain).")]
+                                           help="Only report areas scoring at least this: each area by its own "
+                                           "score, so a raised value may drop the area a title names and keep "
+                                           "another (areas held back or yielding to another are near misses at "
+                                           "any score: --explain).")]
     = REPORT_AT,
     top: Annotated[int | None, typer.Option("--top", min=1, metavar="N", help="Report at most N areas per title.")
                    ] = None,
@@ -657,7 +659,8 @@ def evaluate(
     worst: Annotated[int | None, typer.Option("--worst", min=0, help="How many of the worst errors to list "
                                               "(default: 15 in the table, all in JSON).", show_default=False)] = None,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
-                                           "this (trade recall for precision).")] = REPORT_AT,
+                                           "this (trade recall for precision), each by its own score: a raised "
+                                           "value may drop the area a title names and keep another.")] = REPORT_AT,
     column: _ColumnOpt = None,
     labels_column: Annotated[str | None, typer.Option("--labels-column", help="Labels column: name or 1-based "
                                                       "index (default: labels, label, ラベル, 正解 …).")] = None,
@@ -992,7 +995,8 @@ def screen(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr (warnings "
                                         "are still shown).")] = False,
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
-                                           "this (trade recall for precision).")] = REPORT_AT,
+                                           "this (trade recall for precision), each by its own score: a raised "
+                                           "value may drop the area a title names and keep another.")] = REPORT_AT,
     terms_only: _TermsOnly = False,
     taxonomy_dir: _TaxonomyDir = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr and "

@@ -1396,7 +1396,25 @@ def _workbook_error(name: str, exc: Exception) -> InputError:
                           hint="save it as .xlsx or CSV in Excel",
                           ja=f"{name}: ZIP ファイルですが、Excel ブックではありません（{missing}）",
                           hint_ja=_SAVE_HINT_JA)  # fmt: skip
+    if _raised_in(exc, "read_chartsheet"):  # openpyxl fails on a chart sheet with no chart (a sixth user test)
+        return InputError(f"{name}: a chart sheet the xlsx reader (openpyxl) cannot read, an empty one perhaps "
+                          f"({str(exc) or type(exc).__name__}); --sheet cannot pass over it",
+                          hint="delete the chart sheet in Excel, or save the list sheet as CSV",
+                          ja=f"{name}: xlsx の読み込み（openpyxl）が読めないグラフシートがあります（空のグラフ"
+                             f"シートなど。{str(exc) or type(exc).__name__}）。--sheet でも避けられません",
+                          hint_ja="Excel でグラフシートを削除するか、一覧のシートを CSV で"
+                                  "保存してください")  # fmt: skip
     return _damaged(name, exc)
+
+
+def _raised_in(exc: BaseException, function: str) -> bool:
+    """Whether ``exc`` was raised in (or below) a function of that name."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == function:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 _PART = re.compile(r"'([^']+)'")
@@ -1460,6 +1478,10 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     if sheet is not None:
         return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None, ()
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
+    if header_row and len(visible) > 1:
+        listed = _header_row_sheet(workbook, header_row, name, pads, column, layout)
+        if listed is not None:
+            return listed[0], _header_row_context(listed[0], header_row, column), listed[1]
     # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
     # banner would take for a header: such sheets are tried after the others.
     order = sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None)
@@ -1506,6 +1528,34 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
                    "ありません。"
                    f"シート: {_describe_sheets(sheets, 'ja', headers)}",
                    "--sheet シート名、またはこの一覧の N 番目なら --sheet N でシートを選んでください"), ()  # fmt: skip
+
+
+def _header_row_sheet(workbook: Any, header_row: int, name: str, pads: frozenset[str], column: str | None,
+                      layout: bool) -> tuple[_SheetStart, tuple[str, ...]] | None:
+    """The sheet that --header-row is about, started at that row, and the other sheets holding the title column:
+    the one read without it, when that one holds the title column (its list). --header-row names a row of the
+    list, never another sheet: an off-by-one row on a list under a banner went on to the instructions sheet
+    (記入要領), whose row 2 named the title column, and screened its lines as proposals, exit 0 under --fail-on (a
+    sixth user test). None when no sheet holds the title column without it (the sheets are then tried at that row,
+    as before)."""
+    start, context, others = _choose_sheet(workbook, None, None, name, column, layout)
+    start.rows.close()
+    if context is not None or start.header is None:
+        return None
+    return _start_sheet(start.worksheet, header_row, name, pads, column, layout), others
+
+
+def _header_row_context(start: _SheetStart, header_row: int, column: str | None) -> Context | None:
+    """The reader's clause for an error when row ``header_row`` of the list sheet holds no title column."""
+    header = [cell_text(c) for c in start.header] if start.header is not None else []
+    if start.header is not None and _has_title_column(header, column):
+        return None
+    title = str(start.worksheet.title)
+    return (f"read sheet {title!r}, whose title column is found without --header-row: row {header_row} holds none",
+            "give the row of that sheet's column names, leave --header-row out, or choose the sheet with --sheet NAME",
+            f"--header-row なしでタイトル列が見つかるシート {title!r} を読みました: その {header_row} 行目には"
+            "ありません",
+            "そのシートの列名の行を指定するか、--header-row を外すか、--sheet シート名でシートを選んでください")
 
 
 def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, name: str, pads: frozenset[str],
@@ -1703,7 +1753,9 @@ def _describe_sheets(sheets: list[Any], lang: str = "en", headers: dict[str, lis
         elif headers is not None and ws.title in headers:
             header = headers[ws.title]
             listed = describe_columns(header[:_BRIEF_COLUMNS])
-            if lang == "ja":
+            if not header:  # an empty sheet: "(columns (none))" read as English in a Japanese message (a user test)
+                part += "（列なし）" if lang == "ja" else " (no columns)"
+            elif lang == "ja":
                 more = f"、…（全 {len(header)} 列）" if len(header) > _BRIEF_COLUMNS else ""
                 part += f"（列 {listed}{more}）"
             else:
