@@ -2538,13 +2538,18 @@ def test_no_header_skips_blank_rows_before_the_first_title(tmp_path: Path) -> No
 
 
 @pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="POSIX signal masks")
-def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> None:
+@pytest.mark.parametrize("to", ["this thread", "the process"])
+def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool(to: str) -> None:
     """A terminal's Ctrl-C (and `timeout`'s SIGINT) reaches the whole process group, so the run may get a second one
     while it stops its workers. That second one came inside the joins, the pool stayed 'running', and at exit its
     __del__ wrote to a closed queue and printed a traceback (a user test: 2 runs in 36). Now the pool is marked
-    stopped first, and the signal waits until every worker is killed."""
+    stopped first, and the signal waits until every worker is killed: sent to this thread, which blocks it, or to
+    the process, where another thread that does not block it (the progress bar's refresh thread) takes it and Python
+    runs the handler in this thread all the same."""
+    import os
     import signal
     import threading
+    import time
     from multiprocessing import pool as mp_pool
 
     from domaincheck.screen import _abandon
@@ -2555,10 +2560,12 @@ def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> N
         _state = mp_pool.RUN
 
         def join(self, timeout: float) -> None:
-            # the second Ctrl-C, while the worker handler is joined: sent to this thread, as a run's other threads
-            # (the pool's, started with the stop signals blocked) cannot take it; a test runner's own threads
-            # (pytest-xdist's) would take a signal sent to the process and end the worker
-            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+            # the second Ctrl-C, while the worker handler is joined
+            if to == "this thread":
+                signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+            else:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)  # the other thread takes it; this one runs the handler at its next step
             events.append("handler joined")
 
     class Worker:
@@ -2582,10 +2589,15 @@ def test_a_second_interrupt_while_the_workers_stop_leaves_no_running_pool() -> N
     # Ctrl-C as a run has it (an earlier test may have left SIGINT ignored, as a worker's initializer sets it)
     handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)  # started with SIGINT unblocked, as a progress bar's thread is
+    other.start()
     try:
         with pytest.raises(KeyboardInterrupt):
             _abandon(pool)
     finally:
+        done.set()
+        other.join()
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         signal.signal(signal.SIGINT, handler)
     assert pool._state == mp_pool.TERMINATE

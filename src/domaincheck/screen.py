@@ -62,6 +62,7 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1776,6 +1777,11 @@ def _abandon(pool: Any) -> None:
         finalizer.cancel()
     pool._state = mp_pool.TERMINATE  # no "unclosed pool" warning, no notice to its threads, when it is collected
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if _CAN_HOLD_SIGNALS else None
+    # Blocked in this thread, a signal sent to the process goes to another that does not block it (the progress
+    # bar's refresh thread, started before the pool), and Python then runs the handler in this thread all the same:
+    # the handlers themselves wait too, and the first signal that came is raised again once the workers are killed.
+    came: list[int] = []
+    handlers = _defer_signals(came)
     try:
         handler = getattr(pool, "_worker_handler", None)
         if handler is not None:
@@ -1786,7 +1792,26 @@ def _abandon(pool: Any) -> None:
                 worker.kill()
                 worker.join(5)
     finally:
+        for signum, previous in handlers.items():
+            signal.signal(signum, previous)
         _release_signals(held)
+        if came:
+            signal.raise_signal(came[0])
+
+
+def _defer_signals(came: list[int]) -> dict[int, Any]:
+    """Set a handler for each of :data:`_STOP_SIGNALS` that notes the signal in ``came``; the handlers it replaced.
+    None is set outside the main thread (Python allows it only there), nor over an ignored signal (nohup's SIGHUP)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    replaced: dict[int, Any] = {}
+    for signum in _STOP_SIGNALS:
+        previous = signal.getsignal(signum)
+        if previous in (signal.SIG_IGN, None):
+            continue
+        signal.signal(signum, lambda number, _frame: came.append(number))
+        replaced[signum] = previous
+    return replaced
 
 
 def _chain_batches(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:
