@@ -970,6 +970,15 @@ def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Pa
             "--column", "研究代表者", "--summary-json", "-")  # fmt: skip
     assert r.exit_code == 0 and json.loads(r.stdout)["title_column_namesakes"] == []
     assert "same name" not in r.stderr
+    # With --quiet, no summary line: a warning says it (a sixth user test found nothing said)
+    for lang, said in (("en", "other columns share the title column's name '課題名' (column 3): only column 1 was "
+                              "screened; pick another with --column NUMBER"),
+                       ("ja", "タイトル列 '課題名' と同じ名前の列がほかにもあります（3 列目）: "
+                              "読んだのは 1 列目だけです")):
+        r = run("screen", "--lang", lang, str(src), "-o", str(tmp_path / "out.csv"), "-q")
+        assert r.exit_code == 0 and "".join(said.split()) in "".join(r.stderr.split()), r.stderr  # however wrapped
+    r = run("screen", "--lang", "en", str(src), "-o", str(tmp_path / "out.csv"))
+    assert "share the title column's name" not in r.stderr  # the summary line says it
 
 
 def test_summary_json_is_never_the_file_the_rows_are_redirected_to(tmp_path: Path) -> None:

@@ -1063,7 +1063,8 @@ def screen(
             screen_summary(summary, err, lang.value, _taxonomy())
         from .render import screen_warnings
 
-        screen_warnings(summary, err, lang.value, output_encoding, None if fail_on is None else fail_on.value)
+        screen_warnings(summary, err, lang.value, output_encoding, None if fail_on is None else fail_on.value,
+                        summarised=not quiet)
         if fail_on is not None and found:
             # Said even with --quiet: a log should say why the run ended with the gate's exit code.
             gate = (f"--fail-on {fail_on.value}: 該当 {found:,} 行、終了コード {EXIT_FINDINGS}" if lang is Lang.ja

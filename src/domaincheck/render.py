@@ -1960,10 +1960,13 @@ def other_sheets_warning(sheet_read: str | None, other_sheets: tuple[str, ...], 
 
 
 def screen_warnings(summary: Summary, console: Console, lang: str, output_encoding: str,
-                    fail_on: str | None = None) -> None:  # fmt: skip
+                    fail_on: str | None = None, summarised: bool = True) -> None:  # fmt: skip
     """The warnings a ``screen`` run may end with, each said even with --quiet: the output lacks input cells or
     differs from them, other sheets or a header were not read as they should be, nothing was screened or the title
-    column looks wrong, rows the --fail-on gate did not judge."""
+    column looks wrong, rows the --fail-on gate did not judge. ``summarised``: the summary was shown, whose title
+    column line says what else it would (other columns of the title column's name)."""
+    if summary.title_column_namesakes and not summarised:  # a sixth user test: -q said nothing of them
+        namesakes_warning(summary, console, lang)
     if summary.replaced_columns:
         replaced_columns_warning(summary, console, lang)
     if summary.cells_replaced:
@@ -1985,6 +1988,21 @@ def screen_warnings(summary: Summary, console: Console, lang: str, output_encodi
         doubtful_title_column_warning(summary, console, lang)
     if fail_on is not None and unjudged_rows(summary):
         unjudged_rows_warning(summary, fail_on, console, lang)
+
+
+def namesakes_warning(summary: Summary, console: Console, lang: str = "en") -> None:
+    """Say, when no summary does, that other columns share the title column's name: only the one read was
+    screened."""
+    others = ", ".join(map(str, summary.title_column_namesakes))
+    name = _visible(summary.title_column)
+    if lang == "ja":
+        text = (f"タイトル列 {name!r} と同じ名前の列がほかにもあります（{others} 列目）: 読んだのは "
+                f"{summary.title_column_index} 列目だけです。ほかの列は --column 番号 で選べます")
+    else:
+        which = "column" if len(summary.title_column_namesakes) == 1 else "columns"
+        text = (f"other columns share the title column's name {name!r} ({which} {others}): only column "
+                f"{summary.title_column_index} was screened; pick another with --column NUMBER")
+    _warn(console, text, lang)
 
 
 def header_like_first_row_warning(cell: str, console: Console, lang: str = "en") -> None:
