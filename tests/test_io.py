@@ -1560,6 +1560,28 @@ def test_an_empty_chart_sheet_openpyxl_cannot_read_is_named_not_called_damage(tm
         assert exc.hint == "delete the chart sheet in Excel, or save the list sheet as CSV"
 
 
+def test_only_openpyxl_failing_on_a_chart_sheet_is_called_a_chart_sheet_it_cannot_read() -> None:
+    """The message is chosen by where openpyxl failed and how (a review: a damaged chart sheet part was called
+    an empty chart sheet, and the hint said to delete it)."""
+    from domaincheck.io.readers import _workbook_error
+
+    def read_chartsheet(exc: Exception) -> None:
+        raise exc
+
+    def read_worksheets(exc: Exception) -> None:
+        raise exc
+
+    errors = {}
+    for where in (read_chartsheet, read_worksheets):
+        for exc in (AttributeError("'list' object has no attribute 'find'"), zipfile.BadZipFile("Bad CRC-32 for x")):
+            try:
+                where(exc)
+            except Exception as raised:
+                errors[where.__name__, type(exc).__name__] = _workbook_error("in.xlsx", raised).message
+    assert errors["read_chartsheet", "AttributeError"].startswith("in.xlsx: a chart sheet the xlsx reader (openpyxl)")
+    assert all("chart sheet" not in m for k, m in errors.items() if k != ("read_chartsheet", "AttributeError"))
+
+
 def test_an_empty_sheet_in_the_list_of_sheets_says_so_in_the_message_language(tmp_path: Path) -> None:
     """A sixth user test: a Japanese message listed an empty sheet as （列 (none)）."""
     path = _workbook(tmp_path / "in.xlsx", {"記入要領": COVER, "空": []})

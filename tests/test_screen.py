@@ -1533,6 +1533,33 @@ def test_header_row_names_a_row_of_the_list_sheet_never_another_sheet(tmp_path: 
     assert summary.sheet == "若手枠" and summary.rows_read == 1
 
 
+def test_header_row_still_finds_a_list_that_detection_cannot_see(tmp_path: Path) -> None:
+    """A review: --header-row is also for a list whose header detection cannot see (under wide condition lines);
+    another sheet whose header is in row 1 (last year's list, an instructions sheet) must not take its place, and
+    the progress bar keeps the sheet's row total though the sheet is started twice."""
+    from domaincheck.io.readers import InputSource, open_table
+
+    for other in ("前年度", "記入要領"):
+        workbook = openpyxl.Workbook()
+        listing = workbook.active
+        listing.title = "一覧"
+        for row in [["出力条件", "令和8年度", "基盤研究(B)"], ["抽出日", "2026-12-01", "研究推進課"],
+                    ["対象", "全部局", "全件"], ["No", "研究課題名", "研究代表者"],
+                    *[[i, f"量子センサーの開発 {i}", "山田"] for i in range(1, 6)]]:
+            listing.append(row)
+        last = workbook.create_sheet(other)
+        for row in [["研究課題名", "代表者"], ["全固体電池の界面設計", "佐藤"]]:
+            last.append(row)
+        src = tmp_path / f"call_{other}.xlsx"
+        workbook.save(src)
+        out = tmp_path / "out.csv"
+        summary = run(tmp_path, input=str(src), output=str(out), header_row=4)
+        assert summary.sheet == "一覧" and summary.rows_read == 5, other
+        assert [r[1] for r in read_csv(out)[1:]] == [f"量子センサーの開発 {i}" for i in range(1, 6)]
+        with open_table(InputSource(str(src)), "xlsx", header_row=4) as table:
+            assert table.sheet == "一覧" and table.total == 5  # the rows under the header, by the sheet's dimension
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_blank_rows_above_the_header_are_counted_in_header_row(tmp_path: Path, fmt: str) -> None:
     """A user test: with two blank rows above the header, header_row was null, so a JSONL `row` plus header_row no

@@ -1993,12 +1993,13 @@ def screen_warnings(summary: Summary, console: Console, lang: str, output_encodi
 def namesakes_warning(summary: Summary, console: Console, lang: str = "en") -> None:
     """Say, when no summary does, that other columns share the title column's name: only the one read was
     screened."""
-    others = ", ".join(map(str, summary.title_column_namesakes))
     name = _visible(summary.title_column)
     if lang == "ja":
+        others = "、".join(map(str, summary.title_column_namesakes))
         text = (f"タイトル列 {name!r} と同じ名前の列がほかにもあります（{others} 列目）: 読んだのは "
                 f"{summary.title_column_index} 列目だけです。ほかの列は --column 番号 で選べます")
     else:
+        others = ", ".join(map(str, summary.title_column_namesakes))
         which = "column" if len(summary.title_column_namesakes) == 1 else "columns"
         text = (f"other columns share the title column's name {name!r} ({which} {others}): only column "
                 f"{summary.title_column_index} was screened; pick another with --column NUMBER")

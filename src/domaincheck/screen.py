@@ -1768,21 +1768,29 @@ def _abandon(pool: Any) -> None:
     handler thread, the workers, and the exit finaliser are in private attributes; each is checked for.)"""
     from multiprocessing import pool as mp_pool
 
-    # First, so that a second Ctrl-C during the joins below (a terminal's and `timeout`'s SIGINT reach the whole
-    # process group, so this process may get two) leaves no running pool for the interpreter's exit to collect:
-    # its __del__ then wrote to a queue already closed and printed a traceback (a user test, 2 runs in 36). The
-    # stop signals are held while the workers are stopped, and raised after.
-    finalizer = getattr(pool, "_terminate", None)
-    if finalizer is not None:
-        finalizer.cancel()
-    pool._state = mp_pool.TERMINATE  # no "unclosed pool" warning, no notice to its threads, when it is collected
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if _CAN_HOLD_SIGNALS else None
-    # Blocked in this thread, a signal sent to the process goes to another that does not block it (the progress
-    # bar's refresh thread, started before the pool), and Python then runs the handler in this thread all the same:
-    # the handlers themselves wait too, and the first signal that came is raised again once the workers are killed.
+    # A second Ctrl-C during the joins below (a terminal's and `timeout`'s SIGINT reach the whole process group, so
+    # this process may get two) left a running pool for the interpreter's exit to collect: its __del__ then wrote
+    # to a queue already closed and printed a traceback (a user test, 2 runs in 36). So the pool is marked stopped
+    # before the joins, and the stop signals are held while the workers are stopped, and raised after.
+    # The stop signals are blocked in this thread, and their handlers wait too: blocked here, a signal sent to the
+    # process goes to another thread that does not block it (the progress bar's refresh thread, started before the
+    # pool), and Python runs the handler in this thread all the same. The first that came is raised again once the
+    # workers are killed. One that came before the handlers waited is raised then too (a review: it left the
+    # signals blocked and the workers running).
     came: list[int] = []
-    handlers = _defer_signals(came)
+    handlers: dict[int, Any] = {}
+    early: BaseException | None = None
+    held = None
     try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if _CAN_HOLD_SIGNALS else None
+        _defer_signals(came, handlers)
+    except BaseException as exc:  # KeyboardInterrupt, or the CLI's exception for SIGTERM and SIGHUP
+        early = exc
+    try:
+        finalizer = getattr(pool, "_terminate", None)
+        if finalizer is not None:
+            finalizer.cancel()
+        pool._state = mp_pool.TERMINATE  # no "unclosed pool" warning, no notice to its threads, when it is collected
         handler = getattr(pool, "_worker_handler", None)
         if handler is not None:
             handler._state = mp_pool.TERMINATE  # its loop ends: no new worker
@@ -1792,26 +1800,46 @@ def _abandon(pool: Any) -> None:
                 worker.kill()
                 worker.join(5)
     finally:
-        for signum, previous in handlers.items():
-            signal.signal(signum, previous)
-        _release_signals(held)
+        # the mask first, while the handlers still wait (a signal held back goes to ``came``), then every handler
+        # back, each to the end whatever comes meanwhile
+        try:
+            _release_signals(held)
+        finally:
+            late = _restore_handlers(handlers)
+        if early is not None:
+            raise early
+        if late is not None:
+            raise late
         if came:
             signal.raise_signal(came[0])
 
 
-def _defer_signals(came: list[int]) -> dict[int, Any]:
-    """Set a handler for each of :data:`_STOP_SIGNALS` that notes the signal in ``came``; the handlers it replaced.
-    None is set outside the main thread (Python allows it only there), nor over an ignored signal (nohup's SIGHUP)."""
+def _defer_signals(came: list[int], replaced: dict[int, Any]) -> None:
+    """Set a handler for each of :data:`_STOP_SIGNALS` that notes the signal in ``came``, and note each handler
+    it replaces in ``replaced`` as it goes. None is set outside the main thread (Python allows it only there), nor
+    over an ignored signal (nohup's SIGHUP) or one set outside Python."""
     if threading.current_thread() is not threading.main_thread():
-        return {}
-    replaced: dict[int, Any] = {}
+        return
     for signum in _STOP_SIGNALS:
         previous = signal.getsignal(signum)
         if previous in (signal.SIG_IGN, None):
             continue
         signal.signal(signum, lambda number, _frame: came.append(number))
         replaced[signum] = previous
-    return replaced
+
+
+def _restore_handlers(handlers: dict[int, Any]) -> BaseException | None:
+    """Set each signal's handler back; the first exception a handler run meanwhile raised (``signal.signal`` runs
+    the handlers of signals that came before it sets one), after every handler is back."""
+    first: BaseException | None = None
+    for signum, previous in handlers.items():
+        for _ in range(len(_STOP_SIGNALS) + 1):  # each try runs at most the handlers then pending
+            try:
+                signal.signal(signum, previous)
+                break
+            except BaseException as exc:
+                first = first or exc
+    return first
 
 
 def _chain_batches(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:

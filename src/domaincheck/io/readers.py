@@ -1396,7 +1396,8 @@ def _workbook_error(name: str, exc: Exception) -> InputError:
                           hint="save it as .xlsx or CSV in Excel",
                           ja=f"{name}: ZIP ファイルですが、Excel ブックではありません（{missing}）",
                           hint_ja=_SAVE_HINT_JA)  # fmt: skip
-    if _raised_in(exc, "read_chartsheet"):  # openpyxl fails on a chart sheet with no chart (a sixth user test)
+    if isinstance(exc, (AttributeError, TypeError)) and _raised_in(exc, "read_chartsheet"):
+        # openpyxl fails so on a chart sheet with no chart (a sixth user test); damage is damage (a review)
         return InputError(f"{name}: a chart sheet the xlsx reader (openpyxl) cannot read, an empty one perhaps "
                           f"({str(exc) or type(exc).__name__}); --sheet cannot pass over it",
                           hint="delete the chart sheet in Excel, or save the list sheet as CSV",
@@ -1542,13 +1543,36 @@ def _header_row_sheet(workbook: Any, header_row: int, name: str, pads: frozenset
     start.rows.close()
     if context is not None or start.header is None:
         return None
-    return _start_sheet(start.worksheet, header_row, name, pads, column, layout), others
+    listed = _start_sheet(start.worksheet, header_row, name, pads, column, layout)
+    if _holds_title(listed, column) and _INSTRUCTIONS.search(str(listed.worksheet.title)) is None:
+        return listed, others
+    # --header-row also names the row of a list whose header detection cannot see (under wide condition lines):
+    # another sheet, no instructions sheet, whose title column detection did not find but whose row N holds it (a
+    # review: such a list was passed over for last year's list, whose header is in row 1)
+    for worksheet in workbook.worksheets:
+        if (worksheet is listed.worksheet or worksheet.sheet_state != "visible"
+                or _INSTRUCTIONS.search(str(worksheet.title)) is not None):
+            continue
+        seen = _start_sheet(worksheet, None, name, pads, column, layout)
+        seen.rows.close()
+        if _holds_title(seen, column):
+            continue
+        there = _start_sheet(worksheet, header_row, name, pads, column, layout)
+        if _holds_title(there, column):
+            listed.rows.close()
+            return there, tuple(o for o in others if o != str(worksheet.title))
+        there.rows.close()
+    return listed, others
+
+
+def _holds_title(start: _SheetStart, column: str | None) -> bool:
+    """Whether a started sheet's header holds the title column (``column``, else a detected one)."""
+    return start.header is not None and _has_title_column([cell_text(c) for c in start.header], column)
 
 
 def _header_row_context(start: _SheetStart, header_row: int, column: str | None) -> Context | None:
     """The reader's clause for an error when row ``header_row`` of the list sheet holds no title column."""
-    header = [cell_text(c) for c in start.header] if start.header is not None else []
-    if start.header is not None and _has_title_column(header, column):
+    if _holds_title(start, column):
         return None
     title = str(start.worksheet.title)
     return (f"read sheet {title!r}, whose title column is found without --header-row: row {header_row} holds none",
@@ -1776,6 +1800,10 @@ _AHEAD_MAX = 1_000
 """Rows read ahead at most, blank ones included: the search never holds a file's worth of empty rows."""
 
 
+_DECLARED = "_domaincheck_declared_rows"
+_UNSET = object()
+
+
 def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozenset[str],
                  column: str | None = None, layout: bool = False, probe: bool = False,
                  wide: bool = True) -> _SheetStart:  # fmt: skip
@@ -1789,8 +1817,12 @@ def _start_sheet(worksheet: Any, header_row: int | None, name: str, pads: frozen
     read are data, as before. A wider first row (a conditions line) is searched below only with ``wide``, and only
     its next row (:func:`_header_below`): the sheets of a workbook are tried without it first, so that a sheet
     listing the form's items (項目, 必須 / 研究課題名, ○) is not read for the list (a review)."""
-    declared = worksheet.max_row
-    worksheet.reset_dimensions()  # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix)
+    # read every row and column, whatever the sheet's <dimension> says (openpyxl's fix); the rows it declares are
+    # kept for the progress bar, also when the sheet is started again (--header-row: a review found no total)
+    declared = worksheet.__dict__.get(_DECLARED, _UNSET)
+    if declared is _UNSET:
+        declared = worksheet.__dict__[_DECLARED] = worksheet.max_row
+    worksheet.reset_dimensions()
     rows = _sheet_rows(worksheet, name, pads, layout)
     header: list[Any] | None = None
     consumed = 0
