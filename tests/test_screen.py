@@ -1525,6 +1525,7 @@ def test_header_row_names_a_row_of_the_list_sheet_never_another_sheet(tmp_path: 
             info.value.message)
         ja = info.value.ja or ""
         assert f"シート '一覧' を読みました: その {wrong} 行目にはありません" in ja
+        assert "--header-row N" not in (info.value.hint or "") + (info.value.hint_ja or "")  # not asked again
         assert not out.exists()
     summary = run(tmp_path, input=str(src), output=str(out), header_row=3)
     assert summary.sheet == "一覧" and summary.rows_read == 2 and summary.other_sheets == ("若手枠",)

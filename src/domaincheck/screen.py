@@ -1155,17 +1155,20 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
         found = detect_title_column(header, table.hidden)
         if found is None:
             jsonl = bool(header) and looks_like_jsonl(header[0])
+            # --header-row given: not suggested again (a review found the hint asking for what was given)
+            row, row_ja = ("", "") if options.header_row is not None else (
+                "; if the column names are not in the first row (a banner above them), say which row holds them "
+                "with --header-row N", "。列名が 1 行目にない（上に表題行がある）ときは、列名のある行を "
+                "--header-row N で指定してください")  # fmt: skip
             raise InputError(
                 f"no title column found; columns found: {describe_columns(header)}",
                 hint=JSONL_HINT if jsonl
-                else "name the title column with --column NAME (or its 1-based number); if the column names are "
-                     "not in the first row (a banner above them), say which row holds them with --header-row N; a "
-                     "file with no header row (a list of titles) is read with --no-header",
+                else f"name the title column with --column NAME (or its 1-based number){row}; a file with no header "
+                     "row (a list of titles) is read with --no-header",
                 ja=f"タイトル列が見つかりません。見つかった列: {describe_columns(header)}",
                 hint_ja=JSONL_HINT_JA if jsonl
-                else "--column 列名（または 1 から数えた列番号）でタイトル列を指定してください。列名が 1 行目にない"
-                     "（上に表題行がある）ときは、列名のある行を --header-row N で指定してください。見出し行のない"
-                     "ファイル（タイトルの一覧）は --no-header で読みます",
+                else f"--column 列名（または 1 から数えた列番号）でタイトル列を指定してください{row_ja}。見出し行"
+                     "のないファイル（タイトルの一覧）は --no-header で読みます",
             )  # fmt: skip
         title = found
     extras = tuple(resolve_column(header, spec, role="extra column") for spec in options.extra_columns)
