@@ -349,6 +349,8 @@ def root(
     _state["learned"] = not terms_only
 
 
+_MIN_SCORE_HELP = ("Report areas scoring at least this (trade recall for precision), each by its own score: a raised "
+                   "value may drop the area a title names and keep another.")
 _TermsOnly = Annotated[bool, typer.Option("--terms-only", help="Taxonomy terms alone, no learned model (as the "
                                            "global option; either place works).")]
 
@@ -658,9 +660,7 @@ def evaluate(
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int | None, typer.Option("--worst", min=0, help="How many of the worst errors to list "
                                               "(default: 15 in the table, all in JSON).", show_default=False)] = None,
-    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
-                                           "this (trade recall for precision), each by its own score: a raised "
-                                           "value may drop the area a title names and keep another.")] = REPORT_AT,
+    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help=_MIN_SCORE_HELP)] = REPORT_AT,
     column: _ColumnOpt = None,
     labels_column: Annotated[str | None, typer.Option("--labels-column", help="Labels column: name or 1-based "
                                                       "index (default: labels, label, ラベル, 正解 …).")] = None,
@@ -994,9 +994,7 @@ def screen(
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr (warnings "
                                         "are still shown).")] = False,
-    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help="Report areas scoring at least "
-                                           "this (trade recall for precision), each by its own score: a raised "
-                                           "value may drop the area a title names and keep another.")] = REPORT_AT,
+    min_score: Annotated[int, typer.Option("--min-score", min=0, max=100, help=_MIN_SCORE_HELP)] = REPORT_AT,
     terms_only: _TermsOnly = False,
     taxonomy_dir: _TaxonomyDir = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary, warnings and errors on stderr and "

@@ -1774,12 +1774,10 @@ def _abandon(pool: Any) -> None:
     # A second Ctrl-C during the joins below (a terminal's and `timeout`'s SIGINT reach the whole process group, so
     # this process may get two) left a running pool for the interpreter's exit to collect: its __del__ then wrote
     # to a queue already closed and printed a traceback (a user test, 2 runs in 36). So the pool is marked stopped
-    # before the joins, and the stop signals are held while the workers are stopped, and raised after.
-    # The stop signals are blocked in this thread, and their handlers wait too: blocked here, a signal sent to the
-    # process goes to another thread that does not block it (the progress bar's refresh thread, started before the
-    # pool), and Python runs the handler in this thread all the same. The first that came is raised again once the
-    # workers are killed. One that came before the handlers waited is raised then too (a review: it left the
-    # signals blocked and the workers running).
+    # before the joins, and the stop signals wait until the workers are killed: blocked in this thread, and their
+    # handlers replaced too, since a signal sent to the process goes to a thread that does not block it (the
+    # progress bar's) and Python runs the handler in this thread all the same. The first that came, also one that
+    # came before the handlers waited (a review), is raised once the workers are killed.
     came: list[int] = []
     handlers: dict[int, Any] = {}
     early: BaseException | None = None

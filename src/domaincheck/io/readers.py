@@ -1594,7 +1594,7 @@ def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, na
         # row, and the list on this one must then be named (a review: it was passed over silently)
         start = _start_sheet(worksheet, header_row, name, pads, column, probe=True)
         start.rows.close()
-        if start.header is not None and _has_title_column([cell_text(c) for c in start.header], column):
+        if _holds_title(start, column):
             others.append(str(worksheet.title))
     return tuple(others)
 
