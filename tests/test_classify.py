@@ -907,6 +907,47 @@ def test_term_families_join_listed_spellings_and_plurals_only(tmp_path: Path) ->
     assert both and both[0] > one
 
 
+def test_a_case_sensitive_term_matches_only_as_written(tmp_path: Path) -> None:
+    """A term listed in meta.yaml's ``cased`` signals its own area only where the title writes it in its case (or its
+    plural); the same letters in another case signal what the other terms spelt with them do, or nothing; a title
+    in capitals tells nothing by its case."""
+    import shutil
+
+    from domaincheck.classify import Classifier
+    from domaincheck.taxonomy import validate
+
+    from .conftest import MIN_TAXONOMY
+
+    target = tmp_path / "tax"
+    shutil.copytree(MIN_TAXONOMY, target)
+    doc = yaml.safe_load((target / "areas.yaml").read_text(encoding="utf-8"))
+    doc["areas"][0]["technologies"][0]["terms"]["strong"].append("ZoNet")  # quantum, cased
+    ai = next(a for a in doc["areas"] if a["id"] == "ai_robotics")["technologies"][0]
+    ai["terms"]["strong"] += ["GAN", "Zorb"]  # GAN cased; zorb: another area's term in any case
+    doc["areas"][0]["technologies"][0]["terms"]["strong"].append("ZORB")  # quantum, cased
+    (target / "areas.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    meta = yaml.safe_load((target / "meta.yaml").read_text(encoding="utf-8"))
+    meta["cased"] = ["ZoNet", "GAN", "ZORB"]
+    (target / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    clf = Classifier.load(target, learned=False)
+
+    def areas(title: str) -> list[tuple[str, str]]:
+        return [(a.id, e.text) for a in clf.classify(title).areas for e in a.evidence]
+
+    assert areas("ZoNet arrays") == [("quantum", "ZoNet")]
+    assert areas("Two ZoNets") == [("quantum", "ZoNets")]
+    assert areas("ＺｏＮｅｔ arrays") == [("quantum", "ＺｏＮｅｔ")]  # full width, as NFKC reads it
+    assert areas("zonet arrays") == []  # no other term is spelt so
+    assert areas("GANを用いた画像生成") == [("ai_robotics", "GAN")]
+    assert areas("gan of the day") == []
+    assert areas("A ZORB trap") == [("quantum", "ZORB")]
+    assert areas("A zorb trap") == [("ai_robotics", "zorb")]  # the other area's term, spelt another way
+    assert areas("A Zorb trap") == [("ai_robotics", "Zorb")]
+    capitals = "A ZORB TRAP FOR THE COLD ATOMS OF THE LAB"
+    assert areas(capitals) == [("ai_robotics", "ZORB")]  # no small letter in 20 or more: the case says nothing
+    assert validate(target)[2] == []
+
+
 def test_brief_many_holds_the_garbage_collector_and_restores_it(classifier) -> None:  # type: ignore[no-untyped-def]
     """A batch sets off at most one cyclic collection, as it hands the collector back, where the same titles
     classified one by one set off several (the memos grow; short-lived objects alone would not count), and the

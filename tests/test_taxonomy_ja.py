@@ -54,6 +54,8 @@ WITH_ITEMS = next(i for i, p in enumerate(PROGRAMS) if p.get("items"))
 ITEM = PROGRAMS[WITH_ITEMS]["items"][0]["id"]
 EQUIVALENTS = _read("meta.yaml")["equivalents"]
 N_EQ = len(EQUIVALENTS)
+CASED = _read("meta.yaml")["cased"]
+N_CASED = len(CASED)
 FIELD = _read("reference.yaml")["countries"]["fields"][0]
 REGION = next(r for r in FIELD["entries"] if r in FIELD.get("entries_en", {}))  # a region with both cells
 CAGR_NOTES = {n["id"] for n in _read("reference.yaml")["market_notes"] if n["scope"] == "cagr"}
@@ -94,6 +96,17 @@ CASES: list[Case] = [
      lambda d: d["equivalents"].append(["zeta", EQUIVALENTS[0][0].lower()]),
      f"meta.yaml: equivalents[{N_EQ}]: name {EQUIVALENTS[0][0].lower()!r} is also in equivalents[0]",
      (repr(EQUIVALENTS[0][0].lower()), "equivalents[0]")),
+    ("case-sensitive term of two words", "meta.yaml", lambda d: d["cased"].append("Deep GAN"),
+     f"meta.yaml: cased[{N_CASED}]: 'Deep GAN' is not one word of Latin letters and digits with a capital letter "
+     "(GAN): only such a word's case can tell one term from another", ("'Deep GAN'", "GAN")),
+    ("case-sensitive term in small letters", "meta.yaml", lambda d: d["cased"].append("gan"),
+     f"meta.yaml: cased[{N_CASED}]: 'gan' is not one word of Latin letters and digits with a capital letter "
+     "(GAN): only such a word's case can tell one term from another", ("'gan'", "GAN")),
+    ("case-sensitive term listed nowhere", "meta.yaml", lambda d: d["cased"].append("ZETA"),
+     f"meta.yaml: cased[{N_CASED}]: 'ZETA' is not a term of any area, econ-security area, exclusion or framing "
+     "list, as written", ("'ZETA'",)),
+    ("case-sensitive term listed twice", "meta.yaml", lambda d: d["cased"].append(CASED[0]),
+     f"meta.yaml: cased[{N_CASED}]: {CASED[0]!r} is listed twice", (repr(CASED[0]),)),
     ("qualification of an unknown kind", "areas.yaml", _set_qualification(kind="partial"),
      f"areas.yaml: areas[0].qualifications[0].kind: expected inclusion or exclusion, got 'partial' (area {AREA0!r})",
      ("inclusion", "exclusion", "'partial'", repr(AREA0))),

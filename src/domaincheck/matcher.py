@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 import re
 import threading
+import unicodedata
 from array import array
 from bisect import bisect_left
 from itertools import accumulate
@@ -214,10 +215,38 @@ class _Tables(NamedTuple):
     joints: frozenset[str]
     """Every two characters side by side in a Japanese term: a longer term that starts inside a match and runs past
     it holds the match's last character and the next one."""
+    cased: dict[int, _Cased]
+    """Per key index that a case-sensitive term (``Taxonomy.cased``) makes: what it signals when the title writes
+    it in that case (the entry's targets are the other terms', often none)."""
+
+
+class _Cased(NamedTuple):
+    """What a key signals when the title writes it as a case-sensitive term is written."""
+
+    written: tuple[str, ...]
+    """The case-sensitive terms that make the key, as written: the match's original text must start with one."""
+    targets: tuple[Target, ...]
+    strong: bool
+
+
+CAPITALS_TITLE = 20
+"""A title with this many Latin letters and no small one is written in capitals: its case says nothing of a term."""
+
+
+def _in_capitals(original: str) -> bool:
+    letters = 0
+    for ch in original:
+        if "a" <= ch <= "z":
+            return False
+        letters += "A" <= ch <= "Z"
+    return letters >= CAPITALS_TITLE
 
 
 def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     table: dict[str, list[Target]] = {}
+    cased_table: dict[str, list[Target]] = {}  # the same for case-sensitive terms
+    written: dict[str, list[str]] = {}  # key -> the case-sensitive terms that make it, NFKC'd
+    cased_terms = frozenset(taxonomy.cased)
     parent: dict[str, str] = {}  # union-find over the listed terms' keys: a term and those among its forms
     forms_of: dict[str, list[str]] = {}  # a listed term's key -> the forms made from it
     own: dict[Target, str] = {}  # a target -> its term's own key
@@ -230,10 +259,13 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
             return
         own[target] = key
         forms = forms_of[key] = term_forms(key, groups)
+        cased = term in cased_terms
         for form in forms:
-            bucket = table.setdefault(form, [])
+            bucket = (cased_table if cased else table).setdefault(form, [])
             if target not in bucket:
                 bucket.append(target)
+            if cased and (as_written := unicodedata.normalize("NFKC", term)) not in written.setdefault(form, []):
+                written[form].append(as_written)
 
     def find(form: str) -> str:
         root = form
@@ -287,41 +319,45 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
     def _rank(target: Target, form: str) -> tuple[bool, bool]:
         return target.strength == STRONG, own[target] == form
 
-    for form, bucket in table.items():
+    def _settled(key: str, bucket: list[Target]) -> tuple[tuple[Target, ...], bool]:
+        """A key's targets: one per (kind, area, technology), strong first; and whether one is a strong area's."""
         if len(bucket) > 1:
             best: dict[tuple[int, str, str | None], Target] = {}
             for t in bucket:
                 ident = (t.kind, t.target, t.technology)
                 held = best.get(ident)
-                if held is None or _rank(t, form) > _rank(held, form):
+                if held is None or _rank(t, key) > _rank(held, key):
                     best[ident] = t
-            kept = [t for t in bucket if best[(t.kind, t.target, t.technology)] is t]
-            kept.sort(key=lambda t: t.strength != STRONG)  # stable: strong targets first, in listed order
-            table[form] = kept
-    keys: list[str] = []
-    values: list[_Entry] = []
-    for key, targets in table.items():
+            bucket = [t for t in bucket if best[(t.kind, t.target, t.technology)] is t]
+            bucket.sort(key=lambda t: t.strength != STRONG)  # stable: strong targets first, in listed order
         # An exclusion wins over positives for the same string: it is a known false friend. Unless a positive term is
         # that string as listed and the exclusion reaches it only by a form made of it: the plural "logistics" of
         # the exclusion "logistic" (logistic regression) must not hide the listed term "logistics".
-        if any(t.kind == EXCLUDE for t in targets):
-            made = all(own[t] != key for t in targets if t.kind == EXCLUDE)
-            if not (made and any(own[t] == key for t in targets if t.kind != EXCLUDE)):
-                targets = [t for t in targets if t.kind == EXCLUDE]
+        if any(t.kind == EXCLUDE for t in bucket):
+            made = all(own[t] != key for t in bucket if t.kind == EXCLUDE)
+            if not (made and any(own[t] == key for t in bucket if t.kind != EXCLUDE)):
+                bucket = [t for t in bucket if t.kind == EXCLUDE]
             else:
-                targets = [t for t in targets if t.kind != EXCLUDE]
-        strong = any(t.kind == AREA and t.strength == STRONG for t in targets)
+                bucket = [t for t in bucket if t.kind != EXCLUDE]
+        return tuple(bucket), any(t.kind == AREA and t.strength == STRONG for t in bucket)
+
+    keys: list[str] = []
+    values: list[_Entry] = []
+    cased: dict[int, _Cased] = {}
+    for key in [*table, *(k for k in cased_table if k not in table)]:
+        if key in cased_table:
+            cased[len(keys)] = _Cased(tuple(written[key]), *_settled(key, cased_table[key]))
         keys.append(key)
-        values.append((*_boundaries(key), tuple(targets), strong))
+        values.append((*_boundaries(key), *_settled(key, table.get(key, []))))
     # Near-miss speller: symmetric deletes of long single words (English) and katakana runs.
     vocab: set[str] = set()
-    for key in table:
+    for key in keys:
         vocab.update(w for w in _FUZZY_EN.findall(key))
         vocab.update(w for w in _FUZZY_KANA.findall(key))
     japanese = [k for k in keys if len(k) >= 2 and not k.isascii()]
     heads = frozenset(k[:2] for k in japanese)
     joints = frozenset(k[i : i + 2] for k in japanese for i in range(len(k) - 1))
-    return _Tables(families, keys, values, frozenset(vocab), heads, joints)
+    return _Tables(families, keys, values, frozenset(vocab), heads, joints, cased)
 
 
 def _is_kana(ch: str) -> bool:
@@ -477,6 +513,7 @@ class Matcher:
         self._longest = max(map(len, self._keys), default=0)
         self._heads = tables.heads  # for _overlapping; kept in the tables, so that a warm start does not rebuild them
         self._joints = tables.joints
+        self._cased = tables.cased
         self._automaton = LazyAutomaton(self._keys)  # built when it pays
         self._vocab = tables.vocab
         self._longest_word = max(map(len, self._vocab), default=0)
@@ -578,6 +615,7 @@ class Matcher:
         # English terms must then sit at word boundaries (no "ai" in "main").
         n = len(text)
         values = self._values
+        cased = self._cased
         out: list[Span] = []
         any_strong = False
         pos = 0  # where the automaton (re)starts
@@ -595,13 +633,17 @@ class Matcher:
                     # The longest match is not a whole word ("quantum computation" in "quantum computational",
                     # "soft robot" in "soft robotics"): look for whole words that start inside its span instead,
                     # whether they end inside it or run past it ("robotics").
-                    inside, strong = self._inside(text, start, end)
+                    inside, strong = self._inside(text, start, end, norm, maps)
                     out.extend(inside)
                     any_strong = any_strong or strong
                     if inside and inside[-1].end > end:
                         restart = inside[-1].end  # the automaton's later matches may overlap it: start again there
                         break
                 else:
+                    if cased and index in cased:
+                        targets, strong = self._as_written(norm, start, end, maps, cased[index], targets, strong)
+                        if not targets:
+                            continue
                     if (not strong and maps is None and end < n and text[end - 1 : end + 1] in self._joints
                             and targets[0].kind != EXCLUDE):  # fmt: skip
                         later = self._overlapping(norm, start, end)
@@ -641,7 +683,20 @@ class Matcher:
                 break
         return 0
 
-    def _inside(self, text: str, lo: int, hi: int) -> tuple[list[Span], bool]:
+    def _as_written(self, norm: Normalized, start: int, end: int, maps: tuple[list[int], list[int]] | None,
+                    cased: _Cased, targets: tuple[Target, ...], strong: bool) -> tuple[tuple[Target, ...], bool]:
+        """The targets of a match whose key a case-sensitive term makes: that term's when the title writes it so
+        (GAN, a network), the other terms' otherwise (GaN, gallium nitride). A title in capitals tells nothing."""
+        if maps is not None:
+            start, end = maps[0][start], maps[1][end - 1]
+        s, e = norm.span(start, end)
+        piece = unicodedata.normalize("NFKC", norm.original[s:e])
+        if any(piece.startswith(w) for w in cased.written) and not _in_capitals(norm.original):
+            return cased.targets, cased.strong
+        return targets, strong
+
+    def _inside(self, text: str, lo: int, hi: int, norm: Normalized,
+                maps: tuple[list[int], list[int]] | None = None) -> tuple[list[Span], bool]:  # fmt: skip
         """Whole-word matches that start inside ``text[lo:hi]`` (they may end past it), leftmost-longest, other than
         the span itself (rare: only after a boundary failure)."""
         piece = text[lo:hi]
@@ -662,6 +717,10 @@ class Matcher:
                     continue
                 if after is not None and end < n and text[end] in after:
                     continue
+                if index in self._cased:
+                    targets, strong = self._as_written(norm, start, end, maps, self._cased[index], targets, strong)
+                    if not targets:
+                        continue
                 cands.append((start, -end, targets, strong))
         cands.sort(key=lambda c: (c[0], c[1]))
         out: list[Span] = []

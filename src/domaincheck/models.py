@@ -454,6 +454,9 @@ class Taxonomy:
     equivalents: tuple[tuple[str, ...], ...] = ()
     """Groups of names for one thing (``co2``, ``carbon dioxide``, ``二酸化炭素``): a term that holds one of them
     also matches with another in its place (see :func:`domaincheck.normalize.equivalent_forms`)."""
+    cased: tuple[str, ...] = ()
+    """Terms matched only where a title writes them in their case (GAN, a network, not GaN, gallium nitride): with
+    another case the key signals what the other terms that make it signal."""
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id; KeyError naming it when there is none."""

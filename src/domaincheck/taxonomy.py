@@ -42,6 +42,7 @@ from .normalize import equivalent_forms, equivalent_groups, normalize_text, spel
 FILES = ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml")
 PACKAGED = "<package>"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 PROGRAM_KINDS = ("program", "measure", "protection", "promotion")
 NOTE_SCOPES = ("table", "cagr", "row")
 
@@ -93,6 +94,7 @@ META = {
     "framing": Opt({"factor": float, "terms": [str]}),
     "basic_science": Opt({"factor": float, "terms": [str]}),
     "equivalents": Opt([[str]]),
+    "cased": Opt([str]),
 }  # fmt: skip
 AREAS = {
     "areas": [
@@ -533,6 +535,7 @@ def _semantic(docs: dict[str, Any]) -> Iterator[str]:
             elif named.setdefault(key, i) != i:
                 yield Problem(f"meta.yaml: equivalents[{i}]: name {name!r} is also in equivalents[{named[key]}]",
                               f"meta.yaml: equivalents[{i}]: 名前 {name!r} は equivalents[{named[key]}] にもあります")
+    yield from _cased(docs)
     if "" in excluded:
         yield Problem(f"{excluded['']}: an exclusion term is empty after normalisation",
                       f"{excluded['']}: 除外語が正規化すると空になります")
@@ -774,7 +777,40 @@ def _build(docs: dict[str, Any], location: str, digest: str) -> Taxonomy:
     return Taxonomy(meta["taxonomy_version"], document, tiers, areas, econsec, programs, regions, fields, markets,
                     location, digest, tuple(framing.get("terms", ())), float(framing.get("factor", 1.0)),
                     tuple(basic.get("terms", ())), float(basic.get("factor", 1.0)), strategies,
-                    market_notes, tuple(tuple(group) for group in meta.get("equivalents", ())))  # fmt: skip
+                    market_notes, tuple(tuple(group) for group in meta.get("equivalents", ())),
+                    tuple(meta.get("cased", ())))  # fmt: skip
+
+
+def _cased(docs: dict[str, Any]) -> Iterator[Problem]:
+    """Case-sensitive terms: one word of Latin letters and digits with a capital, each a term listed somewhere."""
+    listed: set[str] = set()
+    for area in docs["areas.yaml"]["areas"]:
+        for tech in area["technologies"]:
+            for strength in ("strong", "support"):
+                listed.update(tech["terms"].get(strength, []))
+        listed.update(area.get("exclude", []))
+    for es in docs["econsec.yaml"]["econsec"]:
+        for strength in ("strong", "support"):
+            listed.update(es["terms"].get(strength, []))
+        listed.update(es.get("exclude", []))
+    for group in ("framing", "basic_science"):
+        listed.update(docs["meta.yaml"].get(group, {}).get("terms", []))
+    seen: set[str] = set()
+    for i, term in enumerate(docs["meta.yaml"].get("cased", [])):
+        where = f"meta.yaml: cased[{i}]"
+        if not _CASED.fullmatch(term):
+            yield Problem(f"{where}: {term!r} is not one word of Latin letters and digits with a capital letter "
+                          "(GAN): only such a word's case can tell one term from another",
+                          f"{where}: {term!r} は大文字を含むラテン文字と数字の 1 語（GAN）ではありません: 大文字と"
+                          "小文字で語を見分けられるのはそのような語だけです")  # fmt: skip
+        elif term not in listed:
+            yield Problem(f"{where}: {term!r} is not a term of any area, econ-security area, exclusion or framing "
+                          "list, as written",
+                          f"{where}: {term!r} は（この綴りのままでは）どの領域・経済安保領域・除外語・枠組みの語でも"
+                          "ありません")  # fmt: skip
+        elif term in seen:
+            yield Problem(f"{where}: {term!r} is listed twice", f"{where}: {term!r} が 2 回あります")
+        seen.add(term)
 
 
 def validate(directory: Path) -> tuple[dict[str, Any], str, list[str]]:
