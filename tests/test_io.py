@@ -116,6 +116,34 @@ def test_a_file_cut_in_the_middle_of_a_character_is_said_to_be_cut_short(tmp_pat
         assert table.encoding == "cp932" and [r.cells for r in table.rows] == [["1", "ﾃｽﾄ"]]
 
 
+def test_utf8_cut_or_damaged_where_cp932_reads_it_is_said_so(tmp_path: Path) -> None:
+    """A review: UTF-8 Japanese cut in the middle of its last character (量子 cut after 量 and one byte), which CP932
+    reads (驥丞ｭ), was said to mix UTF-8 with a CP932 line; a UTF-8 line with a character cut, CP932 reading it and
+    failing later, was said to be CP932 lines and then UTF-8, naming the line after the damaged one. Said to be cut
+    short, and UTF-8 damaged on its line, by screen's reader and by classify's."""
+    from domaincheck.io.titles import titles_from_bytes
+
+    cut = "研究課題名\n".encode() + "量子".encode()[:-1]
+    assert cut.decode("cp932")  # the premise: CP932 reads it whole
+    damaged = ("研究課題名\n量子暗号通信の研究\n深層学習による".encode() + "画像".encode()[:-1]
+               + "\n全固体電池\n".encode())  # fmt: skip
+    path = tmp_path / "in.csv"
+    path.write_bytes(cut)
+    error = _csv_read_error(path)
+    assert "ends in the middle of a character (read as UTF-8, line 2" in error.message, error.message
+    with pytest.raises(InputError, match="ends in the middle of a character"):
+        titles_from_bytes(cut)
+    path.write_bytes(damaged)
+    error = _csv_read_error(path)
+    assert "UTF-8 text with invalid bytes at line 3" in error.message and "mixes" not in error.message, error.message
+    with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):
+        titles_from_bytes(damaged)
+    # the same lines whole are read
+    path.write_bytes(damaged.replace("画像".encode()[:-1], "画像".encode()))
+    with open_table(InputSource(str(path)), "csv") as table:
+        assert [r.cells[0] for r in table.rows] == ["量子暗号通信の研究", "深層学習による画像", "全固体電池"]
+
+
 def _csv_read_error(path: Path) -> InputError:
     """The error reading the CSV file ``path`` raises (the test fails when it raises none)."""
     with pytest.raises(InputError) as caught, open_table(InputSource(str(path)), "csv") as table:

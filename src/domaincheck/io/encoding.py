@@ -28,6 +28,8 @@ __all__ = [
     "DecodeFailure",
     "canonical_encoding",
     "cut_short_error",
+    "cut_short_utf8",
+    "damaged_utf8_line",
     "decodes",
     "detect_encoding",
     "find_decode_error",
@@ -214,15 +216,14 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         if euc_jp_read_as_cp932(head, name):
             return "euc-jp"
         _reject_western_mojibake(head, name)
+        cut = cut_short_utf8(stream, utf8, name)
+        if cut is not None:
+            raise cut
         mixed = utf8_then_cp932(stream, utf8, f"{name}:", f"{name}:", japanese=True)
         if mixed is not None:  # UTF-8 rows, then CP932 ones that the UTF-8 rows happen to read as (a user test)
             raise mixed
         if broken_utf8(head):
-            raise InputError(f"{name}: UTF-8 text with invalid bytes at {utf8.describe()} (read as CP932, it would "
-                             "be mojibake)", hint=_BROKEN_HINT,
-                             ja=f"{_name_ja(name)}: UTF-8 のテキストですが、{utf8.describe_ja()}に UTF-8 として"
-                             "不正なバイトがあります（CP932 として読むと文字化けします）",
-                             hint_ja=_BROKEN_HINT_JA)  # fmt: skip
+            raise _invalid_utf8(name, utf8)
         later = utf8_line(stream)
         if later is not None:
             raise cp932_then_utf8(f"{name}:", f"{name}:", later)
@@ -235,6 +236,9 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     mixed = utf8_then_cp932(stream, utf8, f"{name}:", f"{name}:")
     if mixed is not None:
         raise mixed
+    if damaged_utf8_line(stream, utf8):
+        # CP932 read the damaged line and failed on a later one, which was said to be UTF-8 after CP932 lines
+        raise _invalid_utf8(name, utf8)
     if cp932.line > 1 and utf8.offset < cp932.offset <= chunk_size and utf8_from(stream, cp932.offset):
         # CP932 lines (a header saved by Excel), then UTF-8 ones: was said to be in neither, with a hint of euc-jp
         # (a fourth user test); the other order is said to mix the two
@@ -260,6 +264,55 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         f"{_label(second.encoding)} としても読めません（{second.describe_ja()}で失敗）",
         hint_ja=hint_ja,
     )
+
+
+def _invalid_utf8(name: str, utf8: DecodeFailure) -> InputError:
+    """The error of a UTF-8 text with invalid bytes (a character cut or a byte lost) where ``utf8`` failed."""
+    return InputError(f"{name}: UTF-8 text with invalid bytes at {utf8.describe()} (read as CP932, it would be "
+                      "mojibake)", hint=_BROKEN_HINT,
+                      ja=f"{_name_ja(name)}: UTF-8 のテキストですが、{utf8.describe_ja()}に UTF-8 として不正なバイトが"
+                      "あります（CP932 として読むと文字化けします）", hint_ja=_BROKEN_HINT_JA)  # fmt: skip
+
+
+def cut_short_utf8(stream: BinaryIO, utf8: DecodeFailure, name: str) -> InputError | None:
+    """:func:`cut_short_error` for a text of UTF-8 Japanese (:func:`_utf8_before`) that ``utf8`` shows to end in the
+    middle of a character, or None. CP932 may read such an end (量子 cut after 量 and a byte reads as 驥丞ｭ): it was
+    said to be a CP932 line after UTF-8 ones (a review). Rewinds."""
+    return cut_short_error(stream, utf8, name) if _utf8_before(stream, utf8) else None
+
+
+def damaged_utf8_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
+    """Whether a text of UTF-8 Japanese (:func:`_utf8_before`) has a damaged line where ``utf8`` failed (a character
+    cut: :func:`broken_utf8`), which CP932 may read as mojibake, and whose later lines are UTF-8 again: it was said
+    to be CP932 lines and then UTF-8 ones, with the line after the damaged one named (a review). Rewinds."""
+    return _utf8_before(stream, utf8) and _broken_line(stream, utf8)
+
+
+def _utf8_before(stream: BinaryIO, utf8: DecodeFailure) -> bool:
+    """Whether the text before ``utf8``'s failure, which UTF-8 reads, holds three kana or kanji at least: UTF-8
+    Japanese, which CP932 text almost never is (see :func:`utf8_line`). Rewinds."""
+    stream.seek(0)
+    before = stream.read(min(utf8.offset, 1 << 16)).decode("utf-8", "ignore")
+    stream.seek(0)
+    return len(_JAPANESE.findall(before)) >= 3
+
+
+def _broken_line(stream: BinaryIO, utf8: DecodeFailure) -> bool:
+    """Whether the line where ``utf8`` failed is UTF-8 text but for a few invalid bytes (:func:`broken_utf8`).
+    Rewinds."""
+    return broken_utf8(_line_at(stream, utf8.offset)[1])
+
+
+def _line_at(stream: BinaryIO, offset: int) -> tuple[bytes, bytes]:
+    """Up to 4 KiB before the line that holds byte ``offset``, and that line (without its line end). Rewinds."""
+    start = max(0, offset - 4096)
+    stream.seek(start)
+    window = stream.read(offset - start + 4096)
+    stream.seek(0)
+    at = offset - start
+    line_start = window.rfind(b"\n", 0, at) + 1
+    end = window.find(b"\n", at)
+    return window[:line_start], window[line_start : end if end >= 0 else len(window)].rstrip(b"\r")
 
 
 _DAMAGED_AFTER = 10
@@ -311,15 +364,8 @@ def _mixed_line(stream: BinaryIO, utf8: DecodeFailure, japanese: int = 0) -> boo
     """Whether a file that UTF-8 reads up to ``utf8`` mixes encodings there: the text before it holds UTF-8 beyond
     ASCII and the line where it fails is CP932 (a file put together from two exports; an office's user test was told
     of failures on two lines and offered EUC-JP). Rewinds."""
-    start = max(0, utf8.offset - 4096)
-    stream.seek(start)
-    window = stream.read(utf8.offset - start + 4096)
-    stream.seek(0)
-    at = utf8.offset - start
-    line_start = window.rfind(b"\n", 0, at) + 1
-    end = window.find(b"\n", at)
-    line = window[line_start : end if end >= 0 else len(window)].rstrip(b"\r")
-    before = window[:line_start].decode("utf-8", "ignore")
+    before_bytes, line = _line_at(stream, utf8.offset)
+    before = before_bytes.decode("utf-8", "ignore")
     if before.isascii() or len(_JAPANESE.findall(before)) < japanese:
         return False
     if broken_utf8(line):  # a UTF-8 line with a byte lost, which CP932 reads as mojibake (a review)

@@ -12,6 +12,8 @@ from .encoding import (
     DecodeFailure,
     broken_utf8,
     cp932_then_utf8,
+    cut_short_utf8,
+    damaged_utf8_line,
     decodes,
     euc_jp_read_as_cp932,
     japanese_euc,
@@ -97,6 +99,8 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
         at = not_utf8.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)  # utf-8-sig's
         # positions leave its mark out (a review: the check looked three bytes short, into the line before)
         failed = DecodeFailure("utf-8", data[:at].count(b"\n") + 1, at, data[at : at + 4])
+        if (cut := cut_short_utf8(io.BytesIO(data), failed, name)) is not None:
+            raise cut from None  # UTF-8 whose last character was cut, which CP932 reads (a review)
         if (mixed := utf8_then_cp932(io.BytesIO(data), failed, name, name_ja + "は", japanese=True)) is not None:
             raise mixed from None  # UTF-8 lines, then CP932 ones (a user test: read as CP932, mojibake and none)
         try:
@@ -142,7 +146,9 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                     raise InputError(f"{name} is EUC-JP only in part (an undecodable byte after its start)",
                                      ja=f"{name_ja}は途中までしか EUC-JP として読めません（読めないバイトがあります）")
                 text = euc
-            elif (later := utf8_line(io.BytesIO(data))) is not None:  # CP932 lines, then UTF-8 ones (a review)
+            elif (later := utf8_line(io.BytesIO(data))) is not None and not damaged_utf8_line(io.BytesIO(data),
+                                                                                               failed):
+                # CP932 lines, then UTF-8 ones (a review); not UTF-8 with a damaged line, which CP932 read
                 raise cp932_then_utf8(name, name_ja + "は", later) from None
             elif broken_utf8(data):  # UTF-8 with a bad byte, which CP932 happened to read (as mojibake)
                 line = data[: not_utf8.start].count(b"\n") + 1
