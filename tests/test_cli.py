@@ -4144,7 +4144,9 @@ def test_reading_a_closed_stdin_is_a_usage_error(args: list[str], tmp_path: Path
 def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) -> None:
     """--column with a name the header does not hold, in a sheet with a banner above the header: the error listed
     the banner as the only column (a user test). It said then that the first row looks like a banner; in a workbook
-    it now lists the columns under the banner, of the header detection finds (a CSV still gets the banner hint)."""
+    it now lists the columns under the banner, of the header detection finds; a CSV's hint names the row where the
+    column names seem to be and lists them (a docs audit), or, with none found below, says the first row may be a
+    banner."""
     import openpyxl
 
     src = tmp_path / "call.xlsx"
@@ -4160,8 +4162,16 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
     banner = tmp_path / "call.csv"
     banner.write_text("令和8年度 学内研究費 申請課題一覧\n\n課題番号,研究課題名,予算額（千円）\nA-1,量子,1200\n",
                       encoding="utf-8")  # fmt: skip
-    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額")
+    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--lang", "en")
+    assert "column names seem to be in row 3 (1:'課題番号', 2:'研究課題名', 3:'予算額（千円）')" in r.stderr, r.stderr
+    assert "--header-row 3" in r.stderr
+    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
+    assert r.exit_code == EXIT_ERROR and "'予算額' not found" in r.stderr
+    banner.write_text("令和8年度 学内研究費 申請課題一覧\n\n番号,題\nA-1,量子\n", encoding="utf-8")  # no title column
+    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--lang", "en")
     assert "if the first row is a banner" in r.stderr and "--header-row N" in r.stderr
+    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "9", "--lang", "en")
+    assert "the input has 1 column, numbered from 1" in r.stderr, r.stderr
     r = run(*MIN, "screen", str(src), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
     assert r.exit_code == EXIT_ERROR and "is a banner" not in r.stderr and "研究課題名" in r.stderr
 

@@ -1126,6 +1126,18 @@ def _header_like(first: list[Any] | None) -> str | None:
     return None if found is None else texts[found]
 
 
+def _header_below(table: Table, ahead: int = 30) -> tuple[int, str] | None:
+    """The row, and its columns described, of the first of the next ``ahead`` rows in which a title column is found:
+    the header under a banner that a --column not found in it kept from being looked for. Consumes rows: for an
+    error's hint only."""
+    for raw in islice(table.rows, ahead):
+        texts = [cell_text(c) for c in raw.cells]
+        if detect_title_column(texts) is not None:
+            row = table.line(raw.number) if table.line is not None else table.header_at + raw.number
+            return row, describe_columns(texts)
+    return None
+
+
 def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bool]:
     """Resolve the title and extra columns and how rows are fitted; (plan, title detected?)."""
     header = table.header
@@ -1138,6 +1150,14 @@ def _plan(table: Table, options: ScreenOptions, out_fmt: str) -> tuple[_Plan, bo
                     and sum(1 for cell in header if str(cell).strip()) == 1:
                 # One cell filled in: a banner (令和8年度 … 申請課題一覧) may stand where the column names should be,
                 # with no row below it holding the column asked for (or a file of one column)
+                below = _header_below(table)
+                if below is not None:  # the columns there, rather than the banner's one alone (a docs audit)
+                    at, names = below
+                    raise InputError(exc.message, hint=f"the column names seem to be in row {at} ({names}): check "
+                                     f"the name given to --column, and say where they are with --header-row {at}",
+                                     ja=exc.text("ja"),
+                                     hint_ja=f"列名は {at} 行目にあるようです（{names}）。--column に指定した名前を"
+                                     f"確かめ、列名の行を --header-row {at} で指定してください") from None  # fmt: skip
                 raise InputError(exc.message, hint="check the name given to --column; if the first row is a banner "
                                  "above the column names, say which row holds them with --header-row N",
                                  ja=exc.text("ja"),

@@ -455,7 +455,8 @@ def resolve_column(header: Sequence[str], spec: str, *, role: str = "column") ->
         if 1 <= int(number) <= len(header):
             return int(number) - 1
         raise InputError(
-            f"{role} index {int(number)} is out of range: the input has {len(header)} columns, numbered from 1",
+            f"{role} index {int(number)} is out of range: the input has {len(header)} "
+            f"column{'' if len(header) == 1 else 's'}, numbered from 1",
             hint="columns found: " + describe_columns(header),
             ja=f"{_ROLES_JA.get(role, role)}の番号 {int(number)} は範囲外です: 入力の列は {len(header)} 列です"
                "（1 から数えます）",
