@@ -954,6 +954,18 @@ def test_batch_keeps_good_titles_and_names_bad_ones() -> None:
     assert "1 of 2 titles could not be classified (not shown): " in r.stderr  # the table leaves it out
 
 
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("titles", [["AI\udcff"], ["quantum computer", "AI\udcff"]])
+def test_a_title_in_another_encoding_than_the_terminals_gets_a_hint(titles: list[str]) -> None:
+    """A title typed in CP932 in a UTF-8 terminal reaches Python as half a character (surrogateescape): the error
+    named a lone surrogate and nothing a research administrator could act on (a docs audit); its hint, which the
+    summary of the titles that could not be classified dropped, is given."""
+    r = run(*MIN, "classify", *titles)
+    assert r.exit_code == EXIT_ERROR and "half a character" in r.stderr
+    assert "Hint: a title typed or pasted in another encoding than the terminal's" in r.stderr, r.stderr
+    assert "classify -" in r.stderr
+
+
 def test_screen_names_the_other_columns_with_the_title_columns_name(tmp_path: Path) -> None:
     """Two columns named 課題名 (a Japanese and an English title, both headed so): the first is read, and the summary
     line and the JSON say which column that was and which others share its name; --column NUMBER picks another."""

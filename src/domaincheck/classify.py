@@ -1149,8 +1149,14 @@ def check_title(title: str) -> None:
     except UnicodeEncodeError:
         raise InputError("title contains half a character (a lone surrogate, such as a JSON \\ud83d or bytes "
                          "decoded with surrogateescape): not text",
+                         hint="a title typed or pasted in another encoding than the terminal's (CP932 bytes in a "
+                         "UTF-8 terminal) arrives so: give the titles on standard input (classify -), whose encoding "
+                         "is detected, or convert them to UTF-8",
                          ja="タイトルに半分だけの文字（孤立サロゲート: JSON の \\ud83d や surrogateescape で読んだ"
-                         "バイト）があります: テキストではありません") from None
+                         "バイト）があります: テキストではありません",
+                         hint_ja="端末と異なる文字コード（UTF-8 の端末に CP932 のバイト）で入力・貼り付けたタイトルは"
+                         "こうなります。標準入力から渡す（classify -。文字コードを判定します）か、UTF-8 に変換して"
+                         "ください") from None
 
 
 def provenance(classifier: Any) -> dict[str, Any]:

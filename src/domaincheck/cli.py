@@ -566,6 +566,7 @@ def classify(
         clf = _classifier()
         problems: list[str] = []
         problems_ja: list[str] = []
+        hints: list[InputError] = []  # the first title error with a hint
         error_texts: dict[str, str] = {}  # an error record's reason (English) in Japanese, for the CSV's reason_text
 
         def results() -> Iterator[Result]:
@@ -573,6 +574,8 @@ def classify(
                 try:
                     yield clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top)
                 except InputError as exc:
+                    if exc.hint and not hints:  # the first title's hint (half a character: another encoding)
+                        hints.append(exc)
                     problems.append(exc.message + (f" ({where})" if len(items) > 1 else ""))
                     problems_ja.append(exc.text("ja") + (f"（{_where_ja(where)}）" if len(items) > 1 else ""))
                     if not table:
@@ -594,7 +597,8 @@ def classify(
                 raise InputError("; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5
                                                             else ""),
                                  ja="；".join(problems_ja[:5])
-                                 + (f"；…ほか {len(problems) - 5} 件" if len(problems) > 5 else ""))  # fmt: skip
+                                 + (f"；…ほか {len(problems) - 5} 件" if len(problems) > 5 else ""),
+                                 **_hint_of(hints))  # fmt: skip
         else:
             # Machine formats are written as each title is classified, so that memory does not grow with the input
             # (JSON held some 35 KB a title until the end: 7 GB for 200,000 titles, a user test); they keep their
@@ -613,7 +617,12 @@ def classify(
             _fail(InputError(f"{len(problems)} of {len(items)} title{'s' if len(items) != 1 else ''} could not be "
                              f"classified ({shown}): " + "; ".join(problems[:5]),
                              ja=f"{len(items)} 件中 {len(problems)} 件のタイトルを分類できませんでした（{shown_ja}）: "
-                             + "；".join(problems_ja[:5])), lang.value)  # fmt: skip
+                             + "；".join(problems_ja[:5]), **_hint_of(hints)), lang.value)  # fmt: skip
+
+
+def _hint_of(errors: list[InputError]) -> dict[str, str | None]:
+    """The hint of the first of ``errors`` as InputError's keyword arguments (none when the list is empty)."""
+    return {"hint": errors[0].hint, "hint_ja": errors[0].hint_ja} if errors else {}
 
 
 # ---- evaluate ----------------------------------------------------------------------------------------------------
@@ -656,7 +665,7 @@ class EvalFormat(str, Enum):
 def evaluate(
     file: Annotated[str, typer.Argument(help="Labelled titles: a .csv, .tsv, .xlsx or .jsonl file ('-' = CSV on "
                                         "stdin) with a title column ('title', 研究課題名…) and 'labels' "
-                                        "('|'-separated area ids or names, or 'none').", show_default=False)],
+                                        "(area ids or names separated by '|', or 'none').", show_default=False)],
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     worst: Annotated[int | None, typer.Option("--worst", min=0, help="How many of the worst errors to list "
                                               "(default: 15 in the table, all in JSON).", show_default=False)] = None,

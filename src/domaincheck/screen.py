@@ -1128,8 +1128,11 @@ def _header_like(first: list[Any] | None) -> str | None:
 
 def _header_below(table: Table, ahead: int = 30) -> tuple[int, str] | None:
     """The row, and its columns described, of the first of the next ``ahead`` rows in which a title column is found:
-    the header under a banner that a --column not found in it kept from being looked for. Consumes rows: for an
-    error's hint only."""
+    the header under a banner that a --column not found in it kept from being looked for, in a CSV or TSV file (a
+    workbook's error names the sheets and their columns: see ``Table.context``). Consumes rows: for an error's hint
+    only."""
+    if table.fmt not in ("csv", "tsv"):
+        return None
     for raw in islice(table.rows, ahead):
         texts = [cell_text(c) for c in raw.cells]
         if detect_title_column(texts) is not None:
