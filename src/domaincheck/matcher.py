@@ -686,12 +686,15 @@ class Matcher:
     def _as_written(self, norm: Normalized, start: int, end: int, maps: tuple[list[int], list[int]] | None,
                     cased: _Cased, targets: tuple[Target, ...], strong: bool) -> tuple[tuple[Target, ...], bool]:
         """The targets of a match whose key a case-sensitive term makes: that term's when the title writes it so
-        (GAN, a network), the other terms' otherwise (GaN, gallium nitride). A title in capitals tells nothing."""
+        (GAN, a network), the other terms' otherwise (GaN, gallium nitride). A title in capitals tells nothing: the
+        other terms', or the case-sensitive term's when no other term is spelt so (SLAM)."""
+        if _in_capitals(norm.original):
+            return (targets, strong) if targets else (cased.targets, cased.strong)
         if maps is not None:
             start, end = maps[0][start], maps[1][end - 1]
         s, e = norm.span(start, end)
         piece = unicodedata.normalize("NFKC", norm.original[s:e])
-        if any(piece.startswith(w) for w in cased.written) and not _in_capitals(norm.original):
+        if any(piece.startswith(w) for w in cased.written):
             return cased.targets, cased.strong
         return targets, strong
 
