@@ -921,13 +921,13 @@ def test_a_case_sensitive_term_matches_only_as_written(tmp_path: Path) -> None:
     target = tmp_path / "tax"
     shutil.copytree(MIN_TAXONOMY, target)
     doc = yaml.safe_load((target / "areas.yaml").read_text(encoding="utf-8"))
-    doc["areas"][0]["technologies"][0]["terms"]["strong"].append("ZoNet")  # quantum, cased
+    doc["areas"][0]["technologies"][0]["terms"]["strong"] += ["ZoNet", "ZoNy"]  # quantum, cased
     ai = next(a for a in doc["areas"] if a["id"] == "ai_robotics")["technologies"][0]
     ai["terms"]["strong"] += ["GAN", "Zorb"]  # GAN cased; zorb: another area's term in any case
     doc["areas"][0]["technologies"][0]["terms"]["strong"].append("ZORB")  # quantum, cased
     (target / "areas.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     meta = yaml.safe_load((target / "meta.yaml").read_text(encoding="utf-8"))
-    meta["cased"] = ["ZoNet", "GAN", "ZORB"]
+    meta["cased"] = ["ZoNet", "GAN", "ZORB", "ZoNy"]
     (target / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     clf = Classifier.load(target, learned=False)
 
@@ -938,6 +938,8 @@ def test_a_case_sensitive_term_matches_only_as_written(tmp_path: Path) -> None:
     assert areas("Two ZoNets") == [("quantum", "ZoNets")]
     assert areas("ＺｏＮｅｔ arrays") == [("quantum", "ＺｏＮｅｔ")]  # full width, as NFKC reads it
     assert areas("zonet arrays") == []  # no other term is spelt so
+    assert areas("Zo\u00adNet arrays") == [("quantum", "Zo\u00adNet")]  # a soft hyphen inside, as normalising reads it
+    assert areas("Two ZoNies") == [("quantum", "ZoNies")] and areas("Two zonies") == []  # a plural in -ies
     assert areas("GANを用いた画像生成") == [("ai_robotics", "GAN")]
     assert areas("gan of the day") == []
     assert areas("A ZORB trap") == [("quantum", "ZORB")]

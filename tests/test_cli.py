@@ -3292,6 +3292,11 @@ def test_show_names_a_program_or_program_item_as_such(taxonomy: Any) -> None:
     assert find_area(taxonomy, "qantum") == ("quantum", near)
     assert find_area(taxonomy, "核融合") == ("fusion", ("'核融合' is a technology of fusion: showing fusion",
                                                       "'核融合' は fusion の技術です: fusion を表示します"))
+    # a case-sensitive strong term names its area only as written (a review: show LoRa showed ai_robotics)
+    assert find_area(taxonomy, "LoRA")[0] == "ai_robotics" and find_area(taxonomy, "CLIP")[0] == "ai_robotics"
+    assert _resolve_area(taxonomy, "LoRa") == "digital_cyber"  # by its terms
+    with pytest.raises(UnknownNameError, match="no area matches 'clip'"):
+        find_area(taxonomy, "clip")
     with pytest.raises(UsageError):
         find_area(taxonomy, " ")
     with pytest.raises(UnknownNameError) as caught:
@@ -4179,6 +4184,10 @@ def test_a_column_not_found_under_a_banner_points_at_header_row(tmp_path: Path) 
     assert "--header-row 3" in r.stderr
     r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--header-row", "3")
     assert r.exit_code == EXIT_ERROR and "'予算額' not found" in r.stderr
+    # a banner of two lines in one quoted cell: --header-row counts records, not lines (a review)
+    banner.write_text('"令和8年度\n学内研究費"\n課題番号,研究課題名,予算額（千円）\nA-1,量子,1200\n', encoding="utf-8")
+    r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--lang", "en")
+    assert "column names seem to be in row 2" in r.stderr and "--header-row 2" in r.stderr, r.stderr
     banner.write_text("令和8年度 学内研究費 申請課題一覧\n\n番号,題\nA-1,量子\n", encoding="utf-8")  # no title column
     r = run(*MIN, "screen", str(banner), "-o", str(tmp_path / "out.csv"), "--column", "予算額", "--lang", "en")
     assert "if the first row is a banner" in r.stderr and "--header-row N" in r.stderr

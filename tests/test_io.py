@@ -138,6 +138,12 @@ def test_utf8_cut_or_damaged_where_cp932_reads_it_is_said_so(tmp_path: Path) -> 
     assert "UTF-8 text with invalid bytes at line 3" in error.message and "mixes" not in error.message, error.message
     with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):
         titles_from_bytes(damaged)
+    # a review: UTF-8 rows after the damaged line, then CP932 ones: classify - read it all as CP932, exit 0
+    mixed = damaged + "核融合炉の設計\n".encode("cp932")
+    with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):
+        titles_from_bytes(mixed)
+    path.write_bytes(mixed)
+    assert "UTF-8 text with invalid bytes at line 3" in _csv_read_error(path).message
     # the same lines whole are read
     path.write_bytes(damaged.replace("画像".encode()[:-1], "画像".encode()))
     with open_table(InputSource(str(path)), "csv") as table:

@@ -107,6 +107,9 @@ CASES: list[Case] = [
      "list, as written", ("'ZETA'",)),
     ("case-sensitive term listed twice", "meta.yaml", lambda d: d["cased"].append(CASED[0]),
      f"meta.yaml: cased[{N_CASED}]: {CASED[0]!r} is listed twice", (repr(CASED[0]),)),
+    ("two spellings case-sensitive", "meta.yaml", lambda d: d["cased"].append("GaN"),
+     f"meta.yaml: cased[{N_CASED}]: 'GaN' and 'GAN' are both case-sensitive: one of two spellings is, and the other "
+     "then matches every other case", ("'GaN'", "'GAN'")),
     ("qualification of an unknown kind", "areas.yaml", _set_qualification(kind="partial"),
      f"areas.yaml: areas[0].qualifications[0].kind: expected inclusion or exclusion, got 'partial' (area {AREA0!r})",
      ("inclusion", "exclusion", "'partial'", repr(AREA0))),

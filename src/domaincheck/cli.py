@@ -566,7 +566,7 @@ def classify(
         clf = _classifier()
         problems: list[str] = []
         problems_ja: list[str] = []
-        hints: list[InputError] = []  # the first title error with a hint
+        hints: list[InputError] = []  # the title errors with a hint, one of each hint
         error_texts: dict[str, str] = {}  # an error record's reason (English) in Japanese, for the CSV's reason_text
 
         def results() -> Iterator[Result]:
@@ -574,7 +574,7 @@ def classify(
                 try:
                     yield clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top)
                 except InputError as exc:
-                    if exc.hint and not hints:  # the first title's hint (half a character: another encoding)
+                    if exc.hint and all(exc.hint != h.hint for h in hints):  # each kind's hint, once
                         hints.append(exc)
                     problems.append(exc.message + (f" ({where})" if len(items) > 1 else ""))
                     problems_ja.append(exc.text("ja") + (f"（{_where_ja(where)}）" if len(items) > 1 else ""))
@@ -621,8 +621,11 @@ def classify(
 
 
 def _hint_of(errors: list[InputError]) -> dict[str, str | None]:
-    """The hint of the first of ``errors`` as InputError's keyword arguments (none when the list is empty)."""
-    return {"hint": errors[0].hint, "hint_ja": errors[0].hint_ja} if errors else {}
+    """The hints of ``errors`` (the first three) as InputError's keyword arguments (none when the list is empty)."""
+    if not errors:
+        return {}
+    return {"hint": "; ".join(str(e.hint) for e in errors[:3]),
+            "hint_ja": "。".join(str(e.hint_text("ja")).rstrip("。") for e in errors[:3])}  # fmt: skip
 
 
 # ---- evaluate ----------------------------------------------------------------------------------------------------

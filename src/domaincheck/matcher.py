@@ -234,12 +234,23 @@ CAPITALS_TITLE = 20
 
 
 def _in_capitals(original: str) -> bool:
+    """Whether ``original`` is written in capitals: CAPITALS_TITLE Latin letters or more (after NFKC: full width
+    too), none small, and no kana or kanji (a Japanese title writes its acronyms in capitals, GANを用いたCT・MRI…)."""
     letters = 0
-    for ch in original:
-        if "a" <= ch <= "z":
+    for ch in unicodedata.normalize("NFKC", original):
+        if "a" <= ch <= "z" or "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff":
             return False
         letters += "A" <= ch <= "Z"
     return letters >= CAPITALS_TITLE
+
+
+def _written_as(piece: str, written: tuple[str, ...]) -> bool:
+    """Whether the original text of a match (NFKC'd, spaces and invisible characters left out: G A N, a soft
+    hyphen) starts with one of the case-sensitive terms ``written``, or with one but its final y (ZoNy, ZoNies)."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", piece)
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf")  # fmt: skip
+    return any(text.startswith(w) or (w[-1] in "yY" and text.startswith(w[:-1]) and text[len(w) - 1 : len(w)] in
+                                      ("i", "I")) for w in written)  # fmt: skip
 
 
 def _compile_tables(taxonomy: Taxonomy) -> _Tables:
@@ -514,6 +525,7 @@ class Matcher:
         self._heads = tables.heads  # for _overlapping; kept in the tables, so that a warm start does not rebuild them
         self._joints = tables.joints
         self._cased = tables.cased
+        self._capitals: tuple[str | None, bool] = (None, False)  # the last title _as_written read, and its capitals
         self._automaton = LazyAutomaton(self._keys)  # built when it pays
         self._vocab = tables.vocab
         self._longest_word = max(map(len, self._vocab), default=0)
@@ -688,13 +700,16 @@ class Matcher:
         """The targets of a match whose key a case-sensitive term makes: that term's when the title writes it so
         (GAN, a network), the other terms' otherwise (GaN, gallium nitride). A title in capitals tells nothing: the
         other terms', or the case-sensitive term's when no other term is spelt so (SLAM)."""
-        if _in_capitals(norm.original):
+        original = norm.original
+        memo = self._capitals
+        if memo[0] is not original:  # once per title: a long text of many matches read it again for each
+            memo = self._capitals = (original, _in_capitals(original))
+        if memo[1]:
             return (targets, strong) if targets else (cased.targets, cased.strong)
         if maps is not None:
             start, end = maps[0][start], maps[1][end - 1]
         s, e = norm.span(start, end)
-        piece = unicodedata.normalize("NFKC", norm.original[s:e])
-        if any(piece.startswith(w) for w in cased.written):
+        if _written_as(original[s:e], cased.written):
             return cased.targets, cased.strong
         return targets, strong
 

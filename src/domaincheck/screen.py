@@ -1136,8 +1136,8 @@ def _header_below(table: Table, ahead: int = 30) -> tuple[int, str] | None:
     for raw in islice(table.rows, ahead):
         texts = [cell_text(c) for c in raw.cells]
         if detect_title_column(texts) is not None:
-            row = table.line(raw.number) if table.line is not None else table.header_at + raw.number
-            return row, describe_columns(texts)
+            # the row as --header-row counts it: records, a quoted cell's line breaks inside one (a review)
+            return (table.header_row or 1) + raw.number, describe_columns(texts)
     return None
 
 

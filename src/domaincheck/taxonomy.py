@@ -796,6 +796,7 @@ def _cased(docs: dict[str, Any]) -> Iterator[Problem]:
     for group in ("framing", "basic_science"):
         listed.update(docs["meta.yaml"].get(group, {}).get("terms", []))
     seen: set[str] = set()
+    keys: dict[str, str] = {}  # a cased term's letters, folded -> the term
     for i, term in enumerate(docs["meta.yaml"].get("cased", [])):
         where = f"meta.yaml: cased[{i}]"
         if not _CASED.fullmatch(term):
@@ -810,6 +811,12 @@ def _cased(docs: dict[str, Any]) -> Iterator[Problem]:
                           "ありません")  # fmt: skip
         elif term in seen:
             yield Problem(f"{where}: {term!r} is listed twice", f"{where}: {term!r} が 2 回あります")
+        elif keys.setdefault(normalize_text(term), term) != term:
+            other = keys[normalize_text(term)]
+            yield Problem(f"{where}: {term!r} and {other!r} are both case-sensitive: one of two spellings is, and the "
+                          "other then matches every other case",
+                          f"{where}: {term!r} と {other!r} の両方が大文字・小文字を区別する語になっています。区別する"
+                          "のは一方だけにし、もう一方がほかの書き方すべてに当たるようにしてください")  # fmt: skip
         seen.add(term)
 
 

@@ -242,7 +242,8 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
     if cp932.line > 1 and utf8.offset < cp932.offset <= chunk_size and utf8_from(stream, cp932.offset):
         # CP932 lines (a header saved by Excel), then UTF-8 ones: was said to be in neither, with a hint of euc-jp
         # (a fourth user test); the other order is said to mix the two
-        raise cp932_then_utf8(f"{name}:", f"{_name_ja(name)}:", cp932.line)
+        # the first UTF-8 line, which CP932 may read as mojibake before it fails on a later one (a review)
+        raise cp932_then_utf8(f"{name}:", f"{_name_ja(name)}:", min(utf8_line(stream) or cp932.line, cp932.line))
     others = untried_encodings(("utf-8", "cp932"), stream.read(_SAMPLE))
     stream.seek(0)
     eg, eg_ja = ", ".join(others), "、".join(others)

@@ -123,7 +123,9 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                                      "しては読めますが、仮名がないため中国語や韓国語の文字コードと区別できません",
                                      hint_ja="EUC-JP なら --encoding euc-jp を指定してください") from None  # fmt: skip
                 if cp932 > 1 and utf8_from(io.BytesIO(data), not_cp932.start):
-                    raise cp932_then_utf8(name, name_ja + "は", cp932) from None  # a CP932 header, UTF-8 lines
+                    # a CP932 header, UTF-8 lines: the first of them, which CP932 may read before it fails
+                    first = min(utf8_line(io.BytesIO(data)) or cp932, cp932)
+                    raise cp932_then_utf8(name, name_ja + "は", first) from None
                 western = looks_western(data[: 1 << 16])  # Windows-1252's curly quotes and é (a user test)
                 raise InputError(f"{name} is neither UTF-8, CP932 nor EUC-JP (an undecodable byte on line {utf8} "
                                  f"as UTF-8, on line {cp932} as CP932)",
@@ -146,11 +148,11 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                     raise InputError(f"{name} is EUC-JP only in part (an undecodable byte after its start)",
                                      ja=f"{name_ja}は途中までしか EUC-JP として読めません（読めないバイトがあります）")
                 text = euc
-            elif (later := utf8_line(io.BytesIO(data))) is not None and not damaged_utf8_line(io.BytesIO(data),
-                                                                                               failed):
-                # CP932 lines, then UTF-8 ones (a review); not UTF-8 with a damaged line, which CP932 read
-                raise cp932_then_utf8(name, name_ja + "は", later) from None
-            elif broken_utf8(data):  # UTF-8 with a bad byte, which CP932 happened to read (as mojibake)
+            elif damaged_utf8_line(io.BytesIO(data), failed) or (
+                    (later := utf8_line(io.BytesIO(data))) is None and broken_utf8(data)):  # fmt: skip
+                # UTF-8 with a bad byte, which CP932 happened to read (as mojibake): the line where UTF-8 fails is
+                # UTF-8 with a character cut, whatever follows it (CP932 rows after it: read as CP932, exit 0, and
+                # UTF-8 rows after it: said to be CP932 lines, then UTF-8, two reviews), or the text is broken UTF-8
                 line = data[: not_utf8.start].count(b"\n") + 1
                 raise InputError(f"{name} is UTF-8 text with an invalid byte on line {line} (read as CP932, it would "
                                  "be mojibake)", hint="the text may have been cut in the middle of a character or "
@@ -159,6 +161,8 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                                  "ます（CP932 として読むと文字化けします）",
                                  hint_ja="文字の途中で切れたか壊れたテキストかもしれません。直して渡し直してください"
                                  ) from None  # fmt: skip
+            elif later is not None:  # CP932 lines, then UTF-8 ones (a review)
+                raise cp932_then_utf8(name, name_ja + "は", later) from None
         # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
         error = western_mojibake_error(text, name, "convert it to UTF-8 first (iconv -f cp1252 -t utf-8)",
                                        "先に UTF-8 に変換してください（iconv -f cp1252 -t utf-8）")
