@@ -87,6 +87,9 @@ def test_japanese_help_by_default(key: str) -> None:
     english = [command.help or "", *(getattr(p, "help", None) or "" for p in command.params)]
     assert not [text for text in english if text and text in out]
     assert "Show this message and exit." not in out
+    # every command's says how to read it in English, as the top level's description does (an English user of a
+    # docs audit found only the top level's)
+    assert f"In English: domaincheck {key} --lang en --help" in out if key else "--lang en --help" in out
 
 
 @pytest.mark.parametrize("key", KEYS)

@@ -383,6 +383,8 @@ def print_help(command: click.Command, ctx: click.Context, lang: str) -> None:
             commands.append((Text(name, style=rich_utils.STYLE_COMMANDS_TABLE_FIRST_COLUMN), Text(""),
                              Wrapped(_folding(said), not ja)))  # fmt: skip
         _panel(console, panels["commands"], _table(commands, console.width))
+    if ja and key:  # the top level's description says it; a command's help did not (a docs audit's English user)
+        console.print(Padding(Text(f"In English: domaincheck {key} --lang en --help"), (0, 1)))
 
 
 _HELP_MIN = 30
