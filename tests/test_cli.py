@@ -1156,6 +1156,47 @@ def test_read_only_outputs_and_folders_are_refused_before_the_run(tmp_path: Path
     assert r.exit_code == 0, r.stderr
 
 
+def test_classify_csv_quotes_a_carriage_return_in_a_title() -> None:
+    """Titles read from a Windows list (CRLF) into arguments keep a CR: classify's CSV, which ends its lines with LF,
+    wrote it unquoted, and Python's csv and Excel split the record there (a user test: three titles came back as 7
+    rows, exit 0). Every title is one record, with its verdict; JSON was right already."""
+    titles = ["量子暗号通信の研究\r", "AI\rによる創薬", "none at all"]
+    r = run(*MIN, "classify", "--format", "csv", *titles)
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(r.stdout.lstrip("\ufeff"), newline="")))
+    assert [row[0] for row in rows[1:]] == titles and all(row[1] for row in rows[1:]), rows
+    listing = run("programs", "--format", "csv")  # listings write their CSV the same way
+    assert listing.exit_code == 0 and len(list(csv.reader(io.StringIO(listing.stdout.lstrip("\ufeff"))))) > 1
+
+
+@pytest.mark.usefixtures("english")
+def test_an_output_on_a_read_only_file_system_is_said_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system mounted read-only the output was said to be a read-only file to make writable, or a folder
+    denied (a user test: a CI container with a read-only root), which no permission mends. What the system answers
+    is stood in for (the suite may run as a user who may write anywhere, and mounting needs root)."""
+    import os
+
+    src = tmp_path / "call.csv"
+    _write_csv(src, [["title"], ["quantum computer"]])
+    old = tmp_path / "old.csv"
+    old.write_text("kept\n", encoding="utf-8")
+    real_access, real_statvfs = os.access, os.statvfs
+
+    class ReadOnly:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: (
+        False if mode & os.W_OK else real_access(path, mode, *a, **k)))  # fmt: skip
+    monkeypatch.setattr(os, "statvfs", lambda path: ReadOnly() if str(path).startswith(str(tmp_path))
+                        else real_statvfs(path))  # fmt: skip
+    for target in (old, tmp_path / "new.csv"):
+        r = run(*MIN, "screen", str(src), "-o", str(target), "--quiet")
+        assert r.exit_code == EXIT_ERROR, r.stderr
+        assert f"{target}: the file system is mounted read-only; nothing was written" in r.stderr.replace("\n", "")
+        assert "writable disk" in r.stderr and "make it writable" not in r.stderr
+    assert old.read_text(encoding="utf-8") == "kept\n" and not (tmp_path / "new.csv").exists()
+
+
 @pytest.mark.usefixtures("english")
 def test_contradictory_screen_format_is_a_usage_error(tmp_path: Path) -> None:
     src = tmp_path / "call.csv"

@@ -32,6 +32,9 @@ def test_wheel_contains_the_taxonomy(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for f in ("meta.yaml", "areas.yaml", "econsec.yaml", "programs.yaml", "reference.yaml", "source.txt"):
         assert f"domaincheck/taxonomy/{f}" in names
+    # PEP 561: a library user's type checker reads the package's types (without the marker mypy skipped it as
+    # untyped, and every result was Any: a user test)
+    assert "domaincheck/py.typed" in names
 
 
 def test_installed_wheel_finds_its_data_from_another_directory(wheel: Path, tmp_path: Path) -> None:

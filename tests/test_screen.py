@@ -3032,3 +3032,27 @@ def test_a_workbooks_formula_title_gives_way_to_the_other_language(tmp_path: Pat
     assert summary.rows_read == 2 and summary.blank_rows_skipped == 1
     assert summary.formula_rows_skipped == 1  # said apart: its value may be lost rather than empty (two reviews)
     assert summary.to_dict()["formula_rows_skipped"] == 1
+
+
+def _terms_classifier() -> Any:
+    from domaincheck.classify import Classifier
+
+    return Classifier.load(learned=False)
+
+
+def test_the_library_reads_lang_as_the_command_line_does(tmp_path: Path) -> None:
+    """ScreenOptions.lang: JA or jpn gave English name columns and fr did too, silently (a user test of the library);
+    the command line reads the first two as Japanese and refuses the third. The library now does the same, before any
+    output is written."""
+    src = tmp_path / "in.csv"
+    src.write_text("title\nquantum computer\n", encoding="utf-8")
+    names = {}
+    for lang in ("JA", "jpn", "en", "English"):
+        out = tmp_path / f"out-{lang}.csv"
+        screen(ScreenOptions(input=str(src), output=str(out), lang=lang, jobs=1), _terms_classifier)
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            names[lang] = next(csv.DictReader(fh))["dc_verdict_name"]
+    assert names["JA"] == names["jpn"] != names["en"] == names["English"]
+    with pytest.raises(UsageError, match="'fr' is neither ja nor en"):
+        run(tmp_path, input=str(src), output=str(tmp_path / "fr.csv"), lang="fr")
+    assert not (tmp_path / "fr.csv").exists()

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -73,7 +74,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol
 
 from domaincheck.classify import MAX_TITLE_CHARS, gc_paused, provenance
-from domaincheck.errors import DomaincheckError, InputError, UsageError
+from domaincheck.errors import LANGS, DomaincheckError, InputError, UsageError, lang_code
 from domaincheck.io.columns import (
     JSONL_HINT,
     JSONL_HINT_JA,
@@ -924,6 +925,12 @@ def screen(
     written; ``on_progress`` once more at the end, with the input read to its end.
     """
     started = time.perf_counter()
+    lang = lang_code(options.lang)
+    if lang not in LANGS:  # the library's caller: "fr" gave English name columns, "JA" too (a user test)
+        raise UsageError(f"lang: {options.lang!r} is neither ja nor en",
+                         ja=f"lang: {options.lang!r} は ja でも en でもありません")
+    if lang != options.lang:
+        options = dataclasses.replace(options, lang=lang)
     jobs = _resolve_jobs(options.jobs)
     input_path, output, in_fmt, out_fmt = _checked(options)
     source = InputSource(input_path, stdin)

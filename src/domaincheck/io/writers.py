@@ -410,6 +410,8 @@ def check_output_path(output: Path, input_path: Path | None, stdin: bool = False
     except OSError:
         regular = None  # no such file yet
     if regular is not None and not os.access(output, os.W_OK):
+        if _read_only_mount(output):
+            raise _read_only_mount_error(output)
         raise InputError(f"{output}: the file is read-only; it was left as it is",
                          hint="choose another output file, or make it writable first",
                          ja=f"{output}: 読み取り専用のファイルです（変更していません）",
@@ -419,10 +421,29 @@ def check_output_path(output: Path, input_path: Path | None, stdin: bool = False
         raise InputError(f"{output}: the folder {folder} does not exist",
                          ja=f"{output}: フォルダ {folder} がありません")
     if regular is not False and not os.access(folder, os.W_OK | os.X_OK):
+        if _read_only_mount(folder):
+            raise _read_only_mount_error(output)
         raise InputError(f"{output}: cannot write in {folder}: Permission denied",
                          hint="choose an output file in a folder you can write to",
                          ja=f"{output}: {folder} に書き込めません（アクセスが拒否されました）",
                          hint_ja="書き込めるフォルダの出力ファイルを指定してください")  # fmt: skip
+
+
+def _read_only_mount(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` lies on a file system mounted read-only (where no permission can make it writable)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+
+
+def _read_only_mount_error(output: str | os.PathLike[str]) -> InputError:
+    """The error of an output on a read-only file system: it was said to be a read-only file to make writable, or a
+    folder denied, which no change of permissions mends (a user test)."""
+    return InputError(f"{output}: the file system is mounted read-only; nothing was written",
+                      hint="choose an output file on a writable disk (your home folder, /tmp)",
+                      ja=f"{output}: 読み取り専用でマウントされたファイルシステムです（何も書き込んでいません）",
+                      hint_ja="書き込めるディスク（ホームフォルダ、/tmp など）の出力ファイルを指定してください")
 
 
 def windows_superset(encoding: str, text: str | None = None) -> bool:
