@@ -138,6 +138,24 @@ def test_utf8_cut_or_damaged_where_cp932_reads_it_is_said_so(tmp_path: Path) -> 
     assert "UTF-8 text with invalid bytes at line 3" in error.message and "mixes" not in error.message, error.message
     with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):
         titles_from_bytes(damaged)
+    # a second review: a damaged line that CP932 cannot read past (人工 with a byte lost, then more UTF-8 rows) was
+    # "neither UTF-8, CP932 nor EUC-JP" to classify -; a CP932 header, then UTF-8 rows, which CP932 reads whole, was
+    # "UTF-8 with invalid bytes at line 1" to screen
+    unread = ("title\n量子暗号通信の研究\n".encode() + "人工".encode()[:-1]
+              + "知能による創薬\n核融合炉の材料開発\n".encode())  # fmt: skip
+    with pytest.raises(UnicodeDecodeError):
+        unread.decode("cp932")  # the premise
+    with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):
+        titles_from_bytes(unread)
+    header = "課題名\n".encode("cp932") + "量子コンピュータの研究\n人工知能による創薬\n".encode()
+    assert header.decode("cp932")  # the premise
+    path.write_bytes(header)
+    assert "CP932/Shift_JIS before line 2, and that line is UTF-8" in _csv_read_error(path).message
+    with pytest.raises(InputError, match="CP932/Shift_JIS before line 2, and that line is UTF-8"):
+        titles_from_bytes(header)
+    # bytes CP932 does not define (0xFD), read by classify - as U+F8F1 and kept (screen refused them): refused too
+    with pytest.raises(InputError, match="neither UTF-8, CP932 nor EUC-JP"):
+        titles_from_bytes("量子暗号通信の研究".encode("cp932") + b"\xfd\n")
     # a review: UTF-8 rows after the damaged line, then CP932 ones: classify - read it all as CP932, exit 0
     mixed = damaged + "核融合炉の設計\n".encode("cp932")
     with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):

@@ -574,7 +574,8 @@ def classify(
                 try:
                     yield clf.classify(t, fuzzy=not no_fuzzy, min_score=min_score, top=top)
                 except InputError as exc:
-                    if exc.hint and all(exc.hint != h.hint for h in hints):  # each kind's hint, once
+                    # each kind's hint once, of the titles the message names (the first five)
+                    if exc.hint and len(problems) < 5 and all(exc.hint != h.hint for h in hints):
                         hints.append(exc)
                     problems.append(exc.message + (f" ({where})" if len(items) > 1 else ""))
                     problems_ja.append(exc.text("ja") + (f"（{_where_ja(where)}）" if len(items) > 1 else ""))
@@ -614,10 +615,13 @@ def classify(
             # verdict error; the table leaves them out), and the exit code says that some could not be classified.
             shown = "verdict error" if fmt is not ClassifyFormat.table else "not shown"
             shown_ja = "判定 error" if fmt is not ClassifyFormat.table else "表には出していません"
+            more = len(problems) - 5
             _fail(InputError(f"{len(problems)} of {len(items)} title{'s' if len(items) != 1 else ''} could not be "
-                             f"classified ({shown}): " + "; ".join(problems[:5]),
+                             f"classified ({shown}): " + "; ".join(problems[:5]) + (f"; … {more} more" if more > 0
+                                                                                      else ""),
                              ja=f"{len(items)} 件中 {len(problems)} 件のタイトルを分類できませんでした（{shown_ja}）: "
-                             + "；".join(problems_ja[:5]), **_hint_of(hints)), lang.value)  # fmt: skip
+                             + "；".join(problems_ja[:5]) + (f"；…ほか {more} 件" if more > 0 else ""),
+                             **_hint_of(hints)), lang.value)  # fmt: skip
 
 
 def _hint_of(errors: list[InputError]) -> dict[str, str | None]:

@@ -38,6 +38,7 @@ __all__ = [
     "output_text_fixer",
     "resolve_encoding",
     "sniff_bom",
+    "strict_cp932",
     "untried_encodings",
     "utf8_then_cp932",
 ]
@@ -57,6 +58,17 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Python's cp932 codec maps the undefined single bytes 0xA0, 0xFD, 0xFE, 0xFF to these private-use
 # characters instead of failing; real CP932 text never contains them, so detection treats them as errors.
 _CP932_UNDEFINED = re.compile("[\uf8f0-\uf8f3]")
+
+
+def strict_cp932(data: bytes) -> str:
+    """``data`` read as CP932, the bytes it leaves undefined (0xA0, 0xFD-0xFF, which Python reads as U+F8F0-U+F8F3)
+    refused as screen refuses them: UnicodeDecodeError at the first."""
+    text = data.decode("cp932")
+    found = _CP932_UNDEFINED.search(text)
+    if found is not None:
+        at = len(text[: found.start()].encode("cp932"))
+        raise UnicodeDecodeError("cp932", data, at, at + 1, "a byte CP932 does not define")
+    return text
 
 # Unicode characters whose CP932 spelling is a different code point (the "WAVE DASH problem").
 _TO_CP932 = str.maketrans(
@@ -222,9 +234,12 @@ def detect_encoding(stream: BinaryIO, *, name: str = "input", chunk_size: int = 
         mixed = utf8_then_cp932(stream, utf8, f"{name}:", f"{name}:", japanese=True)
         if mixed is not None:  # UTF-8 rows, then CP932 ones that the UTF-8 rows happen to read as (a user test)
             raise mixed
-        if broken_utf8(head):
+        if damaged_utf8_line(stream, utf8):
             raise _invalid_utf8(name, utf8)
         later = utf8_line(stream)
+        # a CP932 header, then UTF-8 rows, is no broken UTF-8: said so before (a review; classify - said it right)
+        if later is None and broken_utf8(head):
+            raise _invalid_utf8(name, utf8)
         if later is not None:
             raise cp932_then_utf8(f"{name}:", f"{name}:", later)
         return "cp932"

@@ -20,6 +20,7 @@ from .encoding import (
     looks_western,
     resolve_encoding,
     sniff_bom,
+    strict_cp932,
     utf8_from,
     utf8_line,
     utf8_then_cp932,
@@ -104,9 +105,13 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
         if (mixed := utf8_then_cp932(io.BytesIO(data), failed, name, name_ja + "は", japanese=True)) is not None:
             raise mixed from None  # UTF-8 lines, then CP932 ones (a user test: read as CP932, mojibake and none)
         try:
-            text = data.decode("cp932")
+            text = strict_cp932(data)  # its undefined bytes read an EUC-JP line after UTF-8 as mojibake (a review)
         except UnicodeDecodeError as not_cp932:
             euc = japanese_euc(data)
+            if euc is None and damaged_utf8_line(io.BytesIO(data), failed):
+                # a UTF-8 line with a character cut, which CP932 fails on later: it was "neither UTF-8, CP932 nor
+                # EUC-JP", or CP932 lines and then UTF-8 (a review; screen said it so)
+                raise _damaged(name, name_ja, data[: not_utf8.start].count(b"\n") + 1) from None
             if euc is None:
                 # where each fails: a CP932 file fails as UTF-8 at its first Japanese character, and a UTF-8 one with
                 # a bad byte may fail as CP932 only later (a user test, then a review)
@@ -153,14 +158,7 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
                 # UTF-8 with a bad byte, which CP932 happened to read (as mojibake): the line where UTF-8 fails is
                 # UTF-8 with a character cut, whatever follows it (CP932 rows after it: read as CP932, exit 0, and
                 # UTF-8 rows after it: said to be CP932 lines, then UTF-8, two reviews), or the text is broken UTF-8
-                line = data[: not_utf8.start].count(b"\n") + 1
-                raise InputError(f"{name} is UTF-8 text with an invalid byte on line {line} (read as CP932, it would "
-                                 "be mojibake)", hint="the text may have been cut in the middle of a character or "
-                                 "damaged: mend it or give it again",
-                                 ja=f"{name_ja}は UTF-8 のテキストですが、{line} 行目に UTF-8 として不正なバイトがあり"
-                                 "ます（CP932 として読むと文字化けします）",
-                                 hint_ja="文字の途中で切れたか壊れたテキストかもしれません。直して渡し直してください"
-                                 ) from None  # fmt: skip
+                raise _damaged(name, name_ja, data[: not_utf8.start].count(b"\n") + 1) from None
             elif later is not None:  # CP932 lines, then UTF-8 ones (a review)
                 raise cp932_then_utf8(name, name_ja + "は", later) from None
         # Windows-1252 or Latin-1 text, which CP932 reads as mojibake (réseau → r駸eau)
@@ -169,6 +167,16 @@ def _detected(data: bytes, name: str, name_ja: str) -> str:
         if error is not None:
             raise error from None
     return text
+
+
+def _damaged(name: str, name_ja: str, line: int) -> InputError:
+    """The error of UTF-8 text with an invalid byte on ``line`` (a character cut, a byte lost)."""
+    return InputError(f"{name} is UTF-8 text with an invalid byte on line {line} (read as CP932, it would be "
+                      "mojibake)", hint="the text may have been cut in the middle of a character or damaged: mend it "
+                      "or give it again",
+                      ja=f"{name_ja}は UTF-8 のテキストですが、{line} 行目に UTF-8 として不正なバイトがあります（CP932 "
+                      "として読むと文字化けします）",
+                      hint_ja="文字の途中で切れたか壊れたテキストかもしれません。直して渡し直してください")  # fmt: skip
 
 
 def _decoded_as(data: bytes, given: str, name: str, name_ja: str) -> str:
