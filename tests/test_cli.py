@@ -1192,12 +1192,11 @@ def test_an_output_on_a_read_only_file_system_is_said_so(tmp_path: Path, monkeyp
     old.write_text("kept\n", encoding="utf-8")
     real_access, real_statvfs = os.access, os.statvfs
 
-    class ReadOnly:
-        f_flag = os.ST_RDONLY
-
+    # a real statvfs_result (the compiled core checks the type): block sizes, counts, then f_flag and f_namemax
+    read_only = os.statvfs_result((4096, 4096, 0, 0, 0, 0, 0, 0, os.ST_RDONLY, 255))
     monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: (
         False if mode & os.W_OK else real_access(path, mode, *a, **k)))  # fmt: skip
-    monkeypatch.setattr(os, "statvfs", lambda path: ReadOnly() if str(path).startswith(str(tmp_path))
+    monkeypatch.setattr(os, "statvfs", lambda path: read_only if str(path).startswith(str(tmp_path))
                         else real_statvfs(path))  # fmt: skip
     for target in (old, tmp_path / "new.csv"):
         r = run(*MIN, "screen", str(src), "-o", str(target), "--quiet")
