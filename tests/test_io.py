@@ -156,6 +156,13 @@ def test_utf8_cut_or_damaged_where_cp932_reads_it_is_said_so(tmp_path: Path) -> 
     # bytes CP932 does not define (0xFD), read by classify - as U+F8F1 and kept (screen refused them): refused too
     with pytest.raises(InputError, match="neither UTF-8, CP932 nor EUC-JP"):
         titles_from_bytes("量子暗号通信の研究".encode("cp932") + b"\xfd\n")
+    # a short UTF-8 row (AI創薬: fewer than three kana or kanji) before CP932 rows came out as AI蜑ｵ阮ｬ, exit 0
+    short = "AI創薬\n".encode() + "核融合炉の材料開発\n量子暗号通信の研究\n".encode("cp932")
+    assert short.decode("cp932")  # the premise: CP932 reads it whole
+    with pytest.raises(InputError, match="UTF-8 before line 2, and that line is CP932"):
+        titles_from_bytes(short)
+    path.write_bytes(b"title\n" + short)
+    assert "UTF-8 before line 3, and that line is CP932" in _csv_read_error(path).message
     # a review: UTF-8 rows after the damaged line, then CP932 ones: classify - read it all as CP932, exit 0
     mixed = damaged + "核融合炉の設計\n".encode("cp932")
     with pytest.raises(InputError, match="UTF-8 text with an invalid byte on line 3"):
