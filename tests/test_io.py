@@ -156,6 +156,10 @@ def test_utf8_cut_or_damaged_where_cp932_reads_it_is_said_so(tmp_path: Path) -> 
     # bytes CP932 does not define (0xFD), read by classify - as U+F8F1 and kept (screen refused them): refused too
     with pytest.raises(InputError, match="neither UTF-8, CP932 nor EUC-JP"):
         titles_from_bytes("量子暗号通信の研究".encode("cp932") + b"\xfd\n")
+    # CP932 rows, then a short UTF-8 one (AI創薬) and a longer: the first UTF-8 line is named, not the second
+    cp_first = "核融合炉の材料開発\n".encode("cp932") + "AI創薬\n量子暗号通信の研究\n".encode()
+    with pytest.raises(InputError, match="CP932/Shift_JIS before line 2, and that line is UTF-8"):
+        titles_from_bytes(cp_first)
     # a short UTF-8 row (AI創薬: fewer than three kana or kanji) before CP932 rows came out as AI蜑ｵ阮ｬ, exit 0
     short = "AI創薬\n".encode() + "核融合炉の材料開発\n量子暗号通信の研究\n".encode("cp932")
     assert short.decode("cp932")  # the premise: CP932 reads it whole
