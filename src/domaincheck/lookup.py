@@ -9,7 +9,7 @@ from typing import NoReturn
 
 from .errors import UnknownNameError, UsageError
 from .models import KIND_NAMES_EN, KIND_NAMES_JA, Area, EconSecArea, Program, ProgramItem, Taxonomy, Text, Tier
-from .normalize import normalize_text
+from .normalize import normalize_text, written_as
 from .taxonomy import loose_name, resolver
 
 _QUOTED_MAX = 60
@@ -69,11 +69,10 @@ def find_area(tax: Taxonomy, query: str, terms: TermReader | None = None) -> tup
         _reject_program(tax, said, key, by_name=False)
     # A technology name or a strong term of exactly one area also names it (核融合 → fusion).
     by_term: dict[str, set[str]] = {}
-    as_written = unicodedata.normalize("NFKC", query.strip())
     for a in tax.areas:
         for t in a.technologies:
             for label in (t.name_ja, t.name_en, *t.strong):
-                if label not in tax.cased or as_written.startswith(label):  # LoRa is no LoRA (a review)
+                if label not in tax.cased or written_as(query, (label,)):  # LoRa is no LoRA (a review)
                     by_term.setdefault(normalize_text(label), set()).add(a.id)
     owners = by_term.get(key, set())
     if len(owners) == 1 and not an_area_name:

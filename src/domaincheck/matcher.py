@@ -24,6 +24,7 @@ from .normalize import (
     quotations,
     splits_a_quotation,
     term_forms,
+    written_as,
 )
 
 AREA, ECONSEC, EXCLUDE, FRAMING = 0, 1, 2, 3
@@ -242,15 +243,6 @@ def _in_capitals(original: str) -> bool:
             return False
         letters += "A" <= ch <= "Z"
     return letters >= CAPITALS_TITLE
-
-
-def _written_as(piece: str, written: tuple[str, ...]) -> bool:
-    """Whether the original text of a match (NFKC'd, spaces and invisible characters left out: G A N, a soft
-    hyphen) starts with one of the case-sensitive terms ``written``, or with one but its final y (ZoNy, ZoNies)."""
-    text = "".join(ch for ch in unicodedata.normalize("NFKC", piece)
-                   if not ch.isspace() and unicodedata.category(ch) != "Cf")  # fmt: skip
-    return any(text.startswith(w) or (w[-1] in "yY" and text.startswith(w[:-1]) and text[len(w) - 1 : len(w)] in
-                                      ("i", "I")) for w in written)  # fmt: skip
 
 
 def _compile_tables(taxonomy: Taxonomy) -> _Tables:
@@ -709,7 +701,7 @@ class Matcher:
         if maps is not None:
             start, end = maps[0][start], maps[1][end - 1]
         s, e = norm.span(start, end)
-        if _written_as(original[s:e], cased.written):
+        if written_as(original[s:e], cased.written):
             return cased.targets, cased.strong
         return targets, strong
 

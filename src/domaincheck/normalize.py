@@ -653,3 +653,13 @@ def term_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
     if compound is not None and compound not in forms:
         forms.append(compound)
     return forms
+
+
+def written_as(piece: str, written: tuple[str, ...]) -> bool:
+    """Whether ``piece``, text as a user wrote it (NFKC'd, spaces and invisible characters left out: G A N, a soft
+    hyphen), starts with one of the case-sensitive terms ``written`` (``Taxonomy.cased``), or with one but its final
+    y (ZoNy, ZoNies): the matcher's test of a match, and ``show``'s of a name."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", piece)
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf")  # fmt: skip
+    return any(text.startswith(w) or (w[-1] in "yY" and text.startswith(w[:-1]) and text[len(w) - 1 : len(w)] in
+                                      ("i", "I")) for w in written)  # fmt: skip
