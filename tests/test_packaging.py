@@ -92,8 +92,17 @@ for fmt in ("csv", "jsonl", "xlsx"):
         screened[fmt] = {n: hashlib.sha256(book.read(n)).hexdigest() for n in book.namelist() if "docProps" not in n}
     else:
         screened[fmt] = hashlib.sha256(open(target, "rb").read()).hexdigest()
+import inspect  # the library API's parameters as help() and inspect show them (a compiled function may have none)
+def parameters(f):
+    try:
+        return [p.name for p in inspect.signature(f).parameters.values() if p.name != "self"]
+    except ValueError as exc:
+        return str(exc)
+api = {name: parameters(f) for name, f in (
+    ("screen", screen), ("ScreenOptions", ScreenOptions), ("Classifier", Classifier), ("load", Classifier.load),
+    ("classify", Classifier.classify), ("brief", Classifier.brief), ("brief_many", Classifier.brief_many))}
 print(json.dumps({"compiled": domaincheck.compiled(), "results": out, "screened": screened, "pickled": pickled,
-                  "errors": errors}, default=list, ensure_ascii=False))
+                  "errors": errors, "api": api}, default=list, ensure_ascii=False))
 """
 
 
@@ -134,6 +143,10 @@ def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_p
         "TypeError", "TypeError", "TypeError", "InputError('title is of type bytes, not text')",
         "InputError('title is of type float, not text')", "None"]
     assert {r["verdict"] for r in compiled if "verdict" in r} >= {"strategic", "emerging", "none"}
+    # help(screen) and inspect show the same parameters in both builds (the compiled screen() had no signature while
+    # a default was a module constant)
+    assert said[0]["api"] == said[1]["api"]
+    assert said[0]["api"]["screen"][:3] == ["options", "classifier_factory", "progress"]
 
 
 def test_the_package_and_its_metadata_give_one_version() -> None:

@@ -913,14 +913,16 @@ def screen(
     *,
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | IO[bytes] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
     on_progress: ProgressInfoCallback | None = None,
 ) -> Summary:
     """Screen ``options.input`` into ``options.output`` (or ``stdout``) and return the summary.
 
     Raises UsageError for contradictory options and InputError for unusable input, before writing anything to a file
     (to ``stdout``, the rows before a late error, a malformed quote on line 3,000, have gone out); an interrupted run
-    leaves neither a partial output file nor a temporary file. ``chunk_rows`` tunes the rows per worker task.
+    leaves neither a partial output file nor a temporary file. ``chunk_rows`` tunes the rows per worker task (None:
+    :data:`CHUNK_ROWS`; a default of None rather than the constant, so that the compiled function keeps its signature
+    for ``help()`` and ``inspect``).
     ``progress(rows_written, total_rows)`` and ``on_progress(ScreenProgress)`` are called after each batch is
     written; ``on_progress`` once more at the end, with the input read to its end.
     """
@@ -963,8 +965,8 @@ def screen(
                 want_detail = out_fmt == "jsonl"
                 tell = table.tell if table.size is not None else None
                 unit = "bytes" if tell is not None else "rows"
-                batches = _read_batches(table.rows, plan, want_detail, tally, _BATCH_ROWS if jobs == 1 else chunk_rows,
-                                        tell)  # fmt: skip
+                rows_per_task = _BATCH_ROWS if jobs == 1 else CHUNK_ROWS if chunk_rows is None else chunk_rows
+                batches = _read_batches(table.rows, plan, want_detail, tally, rows_per_task, tell)
                 # Closed here, not when collected: a stop signal or an error while a batch is written (outside the
                 # generator) must still end the worker pool its way, before the interpreter's exit would.
                 # The cyclic garbage collector is held for the whole loop (reading and writing make as many
