@@ -309,6 +309,8 @@ class Classifier:
         area_ev, es_ev, excluded, framing = self._evidence(title, norm, spans, quoted)
         read = _title_part(norm, framing_within)
         learned, doubted = self._read(read.text, spans)
+        if doubted and framing_within is not None:
+            doubted &= ~self._strong_beyond(spans, norm, framing_within)
         plan = self._plan(spans, learned, doubted, min_score, top).outcome
         head = self._head
         for a in plan.learned:
@@ -415,6 +417,8 @@ class Classifier:
             if within is not None:
                 spans = self._framing_within(spans, norm, within)
             learned, doubted = self._read(_title_part(norm, within).text, spans)
+            if doubted and within is not None:
+                doubted &= ~self._strong_beyond(spans, norm, within)
             brief = self._plan(spans, learned, doubted, min_score, None).brief
             if key is not None and len(memo) < _PLAN_CACHE_MAX:
                 memo[key] = brief
@@ -431,6 +435,22 @@ class Classifier:
             return spans
         return [s for s in spans
                 if not all(t.kind == FRAMING for t in s.targets) or norm.span(s.start, s.end)[1] <= within]
+
+    def _strong_beyond(self, spans: list[Span], norm: Normalized, within: int) -> int:
+        """The mask (of ``Learned.bits``) of the areas a strong term names after the first ``within`` characters of
+        the original text: in keywords or an abstract the model did not read, so its doubts say nothing of them (a
+        title's basic-science wording held back 量子コンピュータ in its keywords)."""
+        assert self.learned is not None
+        bits = self.learned.bits
+        mask = 0
+        for s in spans:
+            if norm.span(s.start, s.end)[1] > within:
+                for t in s.targets:
+                    if t.kind == EXCLUDE:  # an exclusion ends a span's targets, as in _span_facts_of
+                        break
+                    if t.kind == AREA and t.strength == STRONG:
+                        mask |= bits[t.target]
+        return mask
 
     def _read(self, text: str, spans: list[Span]) -> tuple[tuple[tuple[str, int], ...], int]:
         """The learned model's areas for a normalised title, and its doubted areas among those the spans name
@@ -589,8 +609,9 @@ class Classifier:
         trained on such titles and weighs that wording itself.
 
         ``doubted`` masks the areas the model finds unlikely for the whole title. An area that reaches the
-        reporting score on support terms alone (no strong term) is held back as a near miss when the model
-        doubts it: a support term is a generic word of the area, and the title around it says otherwise.
+        reporting score on support terms alone (no strong term), or on one strong term in a title with basic-science
+        wording, is held back as a near miss when the model doubts it: a support term is a generic word of the area,
+        a study of a mechanism names a technology it does not develop, and the title around them says otherwise.
         """
         area_terms: dict[str, list[_Term]] = {}
         es_terms: dict[str, list[_Term]] = {}
@@ -651,6 +672,7 @@ class Classifier:
         # that the cyclic GC stops tracking. Most titles have no strong term, no doubt or no econ-security term.
         yielded: tuple[str, ...] = ()
         held: tuple[str, ...] = ()
+        held_strong: tuple[str, ...] = ()  # of those, the ones held on one strong term under basic-science wording
         reached: tuple[str, ...] = ()
         if strong and self._redirects:
             # The other area holds a strong term and reaches the default reporting score: the yield is the title's,
@@ -665,8 +687,16 @@ class Classifier:
             ])  # fmt: skip
         if doubted:
             bits = self.learned.bits  # type: ignore[union-attr]  # a doubt comes from the model
+            # Support terms alone, or a single strong term in a title that presents itself as elucidating a
+            # mechanism (basic-science wording): a strong term names a technology, but a study of how a drug works
+            # (…の作用機序の解明) studies it rather than develops it (labelling rule 3). Of such areas of Japanese
+            # titles the model was not fitted on and doubts, 20 of 66 were labelled so (see docs/accuracy-history.md,
+            # session 41).
             held = tuple([a for a, sc, _ in scored
-                          if sc >= min_score and doubted & bits[a] and a not in strong and a not in yielded])
+                          if sc >= min_score and doubted & bits[a] and a not in yielded
+                          and (a not in strong or (basic and _strong_families(area_terms[a]) == 1))])  # fmt: skip
+            if held and not strong.isdisjoint(held):
+                held_strong = tuple([a for a in held if a in strong])
         if es_strong and not framed:
             # An econ-security area's own terms report it as an area's do, but without a second opinion on generic
             # words: at least one strong term and the reporting score. That is --min-score when the title has terms
@@ -696,7 +726,7 @@ class Classifier:
             opened -= closed
         # Only the narrowed crosswalk links of areas with terms can matter.
         links = tuple(sorted(opened)) if opened else ()
-        key = (tuple(scored), yielded, held, reached, adds, links, min_score, top)
+        key = (tuple(scored), yielded, held, held_strong, reached, adds, links, min_score, top)
         base = self._outcomes.get(key) or self._new_outcome(key)
         outcome, b = base
         if not outcome.hits and not reached:
@@ -713,7 +743,7 @@ class Classifier:
     def _new_outcome(self, key: tuple[Any, ...]) -> _Plan:
         """Ranking, econ-security areas, programs and verdict from the deciding facts of :meth:`_new_plan` (its
         key), as a plan whose Brief has no terms, memoised on them."""
-        scored, yielded, held, reached, adds, links, min_score, top = key
+        scored, yielded, held, held_strong, reached, adds, links, min_score, top = key
         order = self._areas
         hits = _term_hits(scored, min_score, yielded, held)
         lifted = {a for a, _ in adds}  # the model's score is the area's, reported or not
@@ -743,7 +773,7 @@ class Classifier:
         # Of the model's areas, those the terms report too (the model's score is higher) and those it adds.
         rescored = found & added  # the terms found it too
         skey = (tuple([h[0] for h in hits]), reached, links, withheld, frozenset(added - rescored),
-                frozenset(rescored), held, yielded, tuple(cut_ids), bool(scored), top)  # fmt: skip
+                frozenset(rescored), held, held_strong, yielded, tuple(cut_ids), bool(scored), top)  # fmt: skip
         structure = self._structures.get(skey)
         if structure is None:
             structure = self._new_structure(skey)
@@ -764,7 +794,8 @@ class Classifier:
         """Econ-security areas, programs, verdict and reason of an outcome: they depend on which areas are reported
         and in what order, not on their scores, so outcomes that differ only in scores share them (memoised on
         ``key``, made in :meth:`_new_outcome`)."""
-        hit_ids, reached, links, withheld, learned_only, rescored, held, yielded, cut_ids, evidence, top = key
+        (hit_ids, reached, links, withheld, learned_only, rescored, held, held_strong, yielded, cut_ids, evidence,
+         top) = key
         order = self._areas
         tiers = [(a, order[a].tier) for a in hit_ids]
         econsec = self._econsec_plan(list(hit_ids), reached, links)
@@ -778,9 +809,11 @@ class Classifier:
         programs, program_ids = found
         verdict, reason = _verdict(tiers, [es.id for es, _ in econsec], evidence, withheld, learned_only, rescored)
         held_ids = tuple(sorted(held, key=lambda x: order[x].order))
-        if held:
-            reason += "; held back (support terms only, and the learned model finds the area unlikely for the " \
-                      "whole title): " + ", ".join(held_ids)
+        for ids, why in (([a for a in held_ids if a not in held_strong], "support terms only"),
+                         ([a for a in held_ids if a in held_strong], "one strong term in a study of a mechanism")):
+            if ids:
+                reason += f"; held back ({why}, and the learned model finds the area unlikely for the whole title): " \
+                          + ", ".join(ids)
         yields = tuple([(a, self._redirects[a][0]) for a in sorted(yielded, key=lambda x: order[x].order)])
         for a, to in yields:
             reason += f"; {a} yields to {to} (the source excludes it there)"
@@ -979,6 +1012,11 @@ def _term_hits(scored: Sequence[tuple[str, int, str]], min_score: int, yielded: 
     """The areas the terms report: those reaching ``min_score`` that neither yield nor are held back (one rule for
     the outcome key and for the outcome, so the two cannot drift apart)."""
     return [h for h in scored if h[1] >= min_score and h[0] not in yielded and h[0] not in held]
+
+
+def _strong_families(terms: list[_Term]) -> int:
+    """How many term families among ``terms`` are strong (found exactly or by the speller)."""
+    return len({family for family, weight, _ in terms if weight > WEIGHTS["support"]})
 
 
 def _weight(terms: list[_Term]) -> float:

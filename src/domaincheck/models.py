@@ -507,6 +507,11 @@ class Evidence(NamedTuple):
         }  # fmt: skip
 
 
+def has_strong(evidence: Sequence[Evidence]) -> bool:
+    """Whether an area's evidence holds a strong term (found exactly or by the speller)."""
+    return any(e.strength == "strong" for e in evidence)
+
+
 def support_only(evidence: Iterable[Sequence[Evidence]]) -> bool:
     """Whether some area's term evidence, of those given, is support terms alone: what basic-science words damp."""
     for found in evidence:
@@ -651,7 +656,8 @@ class Result(NamedTuple):
     excluded: tuple[Evidence, ...]
     """Exclusion terms that consumed part of the title."""
     held: tuple[str, ...] = ()
-    """Near misses held back by the learned model: support terms only, and the model finds the area unlikely."""
+    """Near misses held back by the learned model: the model finds the area unlikely, and its terms are support
+    terms only, or one strong term in a title worded as a study of a mechanism (basic-science wording)."""
     yields: tuple[tuple[str, str], ...] = ()
     """(area, the area it yields to) for each near miss the source's exclusion gives to another area (創薬・医療's
     biologics are バイオ・ヘルスケア's), in the taxonomy's order, as the reason says it; not in the JSON."""

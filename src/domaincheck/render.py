@@ -28,6 +28,7 @@ from .models import (
     Statement,
     Taxonomy,
     editorial_ids,
+    has_strong,
     program_entry,
     program_names,
     support_only,
@@ -969,6 +970,7 @@ class _Words:
     """Before the near misses (areas with evidence, not reported) in the table without ``--explain``."""
     below: str
     held: str
+    held_strong: str
     yields: str
     cut: str
     es_area: str
@@ -998,6 +1000,8 @@ _WORDS = {
         why_not="why not {area}: score {score} {why} ({terms})", near="near misses (--explain says why)",
         below="is below --min-score {min_score}",
         held="was held back: support terms only, and the learned model finds the area unlikely",
+        held_strong="was held back: one strong term in a study of a mechanism, and the learned model finds the area "
+                    "unlikely",
         yields="yields to {to}: the source places this technology there",
         cut="was cut by --top {top}",
         es_area="{id} (econ-security)",
@@ -1037,6 +1041,8 @@ _WORDS = {
         near="惜しい候補（理由は --explain）",
         below="--min-score {min_score} 未満",
         held="保留: 補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる",
+        held_strong="保留: 機序の解明を示すタイトルで強い語が一つのみで、学習モデルがタイトル全体からは"
+                    "可能性が低いとみる",
         yields="{to}に譲る: 出典がこの技術を{to}に含める",
         cut="--top {top} で省略",
         es_area="経済安保 {id}（{name}）",
@@ -1286,7 +1292,7 @@ def _explain(r: Result, console: Console, min_score: int, w: _Words, lang: str, 
     for a in r.near_misses:
         terms = _words(a.evidence)
         why = (w.below.format(min_score=min_score) if a.score < min_score
-               else w.held if a.id in r.held
+               else (w.held_strong if has_strong(a.evidence) else w.held) if a.id in r.held
                else w.yields.format(to=_area_name(facts.yields[a.id], lang, tax)) if a.id in facts.yields
                else w.cut.format(top=facts.top))  # fmt: skip
         area = a.id if lang == "en" else f"{a.id}（{a.name_ja}）"
@@ -1370,7 +1376,9 @@ class _ReasonFacts(NamedTuple):
     excluded: tuple[str, ...]
     """The exclusion terms (known false friends) the title holds, each once: named when no area term fired."""
     held: tuple[str, ...]
-    """Areas held back by the learned model's doubt."""
+    """Areas held back by the learned model's doubt on support terms only."""
+    held_strong: tuple[str, ...]
+    """Areas held back by its doubt on one strong term in a title worded as basic science."""
     yields: dict[str, str]
     """Near misses that yield to another area by the source's exclusion → that area, in the taxonomy's order."""
     cut: tuple[str, ...]
@@ -1389,11 +1397,14 @@ def _reason_facts(r: Result, min_score: int) -> _ReasonFacts:
     by_model = {a.id for a in r.areas if any(e.strength == LEARNED for e in a.evidence)}
     yields = dict(r.yields)
     cut = tuple(a.id for a in r.near_misses if a.score >= min_score and a.id not in r.held and a.id not in yields)
+    strong_held = {a.id: has_strong(a.evidence) for a in r.near_misses if a.id in r.held}
     return _ReasonFacts(
         tuple(a.id for a in r.areas if a.tier == "strategic"), tuple(a.id for a in r.areas if a.tier != "strategic"),
         frozenset(a for a in by_model if not has_terms[a]), frozenset(a for a in by_model if has_terms[a]),
         tuple(e.id for e in r.econsec), any(a.score >= min_score for a in r.near_misses), any(has_terms.values()),
-        tuple(dict.fromkeys(e.text for e in r.excluded if e.strength == "exclude")), r.held, yields, cut, len(r.areas),
+        tuple(dict.fromkeys(e.text for e in r.excluded if e.strength == "exclude")),
+        tuple(a for a in r.held if not strong_held[a]), tuple(a for a in r.held if strong_held[a]), yields, cut,
+        len(r.areas),
         tuple(e.text for e in r.excluded if e.strength == "framing"),
         tuple(e.text for e in r.excluded if e.strength == "basic_science")
         if support_only(a.evidence for a in (*r.areas, *r.near_misses)) else (),
@@ -1417,6 +1428,7 @@ class _ReasonWords(NamedTuple):
     excluded: str
     none: str
     held: str
+    held_strong: str
     yields: str
     cut: str
     framing: str
@@ -1433,6 +1445,8 @@ _REASON = {
         "area terms found, but no area reached the reporting score",
         "no area term found, only excluded term(s) (known false friends): ", "no area term found",
         "held back (support terms only, and the learned model finds the area unlikely for the whole title): ",
+        "held back (one strong term in a study of a mechanism, and the learned model finds the area unlikely for the "
+        "whole title): ",
         "{a} yields to {b} (the source excludes it there)", "cut by --top {top}, not counted in the verdict: ",
         "damped by framing term(s): ", "support-only evidence damped by basic-science wording: ", ", "),
     "ja": _ReasonWords(
@@ -1440,6 +1454,7 @@ _REASON = {
         "領域の語はあるが、報告した領域はない", "領域の語はあるが、報告スコアに達した領域はない",
         "領域の語はなく、除外語（既知の誤検出語）のみ: ", "領域の語はない",
         "保留（補助語のみで、学習モデルがタイトル全体からは可能性が低いとみる）: ",
+        "保留（機序の解明を示すタイトルで強い語が一つのみで、学習モデルがタイトル全体からは可能性が低いとみる）: ",
         "{a}は{b}に譲る（出典がこの技術を{b}に含める）", "--top {top} で省略（判定に数えない）: ",
         "人・社会・教育の研究を示す語で減衰: ", "機序の解明を示す語で補助語のみの根拠を減衰: ", "、"),
 }  # fmt: skip
@@ -1466,6 +1481,8 @@ def reason_text(f: _ReasonFacts, tax: Taxonomy, lang: str, by_id: bool = False) 
                      else w.excluded + w.terms_sep.join(f.excluded) if f.excluded else w.none)  # fmt: skip
     if f.held:
         parts.append(w.held + sep.join(areas[a] for a in f.held))
+    if f.held_strong:
+        parts.append(w.held_strong + sep.join(areas[a] for a in f.held_strong))
     parts += [w.yields.format(a=areas[a], b=areas[b]) for a, b in f.yields.items()]
     if f.cut:
         parts.append(w.cut.format(top=f.top) + sep.join(areas[a] for a in f.cut))
