@@ -2007,6 +2007,9 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     ("目標06", "moonshot", "moonshot_goal_6"), ("goal 006", "moonshot", "moonshot_goal_6"),
     ("ムーンショット目標10", "moonshot", "moonshot_goal_10"), ("Moonshot Goal 6", "moonshot", "moonshot_goal_6"),
     ("Kプログラム 海洋", "k_program", "k_program_ocean"), ("K Program bio", "k_program", "k_program_bio"),
+    # as people cut its name (an eighth user test): Kプロ, 経済安保 for 経済安全保障
+    ("Kプロ", "k_program", None), ("経済安保重要技術育成プログラム", "k_program", None),
+    ("経済安保重要技術育成プログラム（K Program）", "k_program", None),
     # words of one item's facts (the company's user test)
     ("宇宙戦略基金", "national_rd_agencies", "jaxa_space")])
 def test_programs_shows_one_program_or_item_by_id_or_name(query: str, program: str, item: str | None,
@@ -5250,3 +5253,16 @@ def test_classify_stdin_warns_of_a_header_line_and_of_pasted_columns() -> None:
     assert len(r.stdout.splitlines()) == 2 and "最初のタイトル（'研究課題名'、1 行目）は列名のようです" in r.stderr
     r = run("classify", "-", "-f", "jsonl", "--lang", "en", stdin="量子暗号通信の実証\nQuantum sensing\n".encode())
     assert r.exit_code == 0 and "Warning" not in r.stderr, r.stderr
+
+
+def test_names_with_colons_are_shown_as_written_not_as_emoji(tmp_path: Path) -> None:
+    """An eighth user test: rich read ':office:' in a column's name and ':smile:' in a file's name as emoji codes,
+    so the summary said タイトル列: x🏢y and the error no😄file.csv."""
+    src = tmp_path / "in.csv"
+    src.write_text("id,x:office:y\n1,量子コンピュータ\n", encoding="utf-8")
+    r = run("screen", str(src), "--column", "2", "-o", str(tmp_path / "out.csv"))
+    assert r.exit_code == 0 and "タイトル列: x:office:y、" in r.stderr, r.stderr
+    missing = run("screen", str(tmp_path / "no:smile:file.csv"))
+    assert missing.exit_code != 0 and "no:smile:file.csv" in missing.stderr and "😄" not in missing.stderr
+    listed = run("classify", "x:smile:y 量子コンピュータ")
+    assert "x:smile:y 量子コンピュータ" in listed.stdout and "😄" not in listed.stdout

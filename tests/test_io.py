@@ -1526,6 +1526,12 @@ def test_xlsx_cut_off_mid_sheet_fails_while_rows_are_read(tmp_path: Path) -> Non
         ),
         pytest.param("title\n量子\n".encode("cp932"), "looks like text (CSV/TSV)", "--input-format csv", id="text"),
         pytest.param(b"", "the file is empty", None, id="empty"),
+        # a web system's "Excel" export, HTML or SpreadsheetML 2003 (an eighth user test was sent to --input-format csv)
+        pytest.param("\ufeff<html xmlns:o='urn:schemas-microsoft-com:office:office'><table><tr><td>研究課題名</td>"
+                     "</tr></table></html>".encode(), "web page or XML spreadsheet", "save it as .xlsx or CSV",
+                     id="html"),
+        pytest.param(b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+                     "web page or XML spreadsheet", "save it as .xlsx or CSV", id="spreadsheetml"),
         pytest.param(b"\x00\x01\x02garbage", "not an Excel workbook", "save it as .xlsx", id="binary"),
         pytest.param(b"PK\x03\x04" + bytes(40), "damaged workbook (File is not a zip file)", "save it again", id="zip"),
     ],
@@ -1551,6 +1557,45 @@ def test_a_zip_without_a_workbook_in_it(tmp_path: Path) -> None:
 
 COVER = [["このシートは記入要領です"], ["課題名は50字以内"]]
 CALL = [["No", "研究課題名"], [1, "量子センサ"]]
+
+
+@pytest.mark.parametrize("example", ["入力例", "記入例", "見本", "作成例", "サンプル", "Example", "sample rows"])
+def test_an_example_sheet_before_the_list_is_passed_over(tmp_path: Path, example: str) -> None:
+    """An eighth user test: a sample sheet (入力例) with the list's header and one made-up row came first, was read
+    in place of the list (申請一覧) and screened clean under --fail-on. Like an instructions sheet, it is tried last:
+    read when it alone has a title column, or when --sheet names it."""
+    sample = [["No", "研究課題名"], [1, "〇〇を用いた××に関する研究"]]
+    path = _workbook(tmp_path / "in.xlsx", {example: sample, "申請一覧": CALL})
+    with open_table(InputSource(str(path)), "xlsx") as table:
+        assert (table.sheet, [r.cells for r in table.rows]) == ("申請一覧", CALL[1:])
+    assert _read_all(path, example)[1] == sample[1:]
+    alone = _workbook(tmp_path / "alone.xlsx", {example: sample, "集計": [["件数", 1]]})
+    with open_table(InputSource(str(alone)), "xlsx") as table:
+        assert table.sheet == example
+
+
+def test_sheets_are_numbered_in_tab_order_with_chart_sheets_counted(tmp_path: Path) -> None:
+    """An eighth user test: behind a chart sheet (件数グラフ, Excel's first tab) --sheet 2 read the third tab, and
+    --sheet 件数グラフ said there was no such sheet. Numbers follow the tabs; a chart sheet is said to be one."""
+    from openpyxl.chart import BarChart, Reference
+
+    path = _workbook(tmp_path / "in.xlsx", {"一般枠": CALL, "若手枠": [["研究課題名"], ["全固体電池"]]})
+    workbook = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(workbook["一般枠"], min_col=1, min_row=1, max_row=2))
+    workbook.create_chartsheet("件数グラフ", 0).add_chart(chart)
+    workbook.save(path)
+    assert _read_all(path, "2")[1] == CALL[1:]
+    assert _read_all(path, "3")[1] == [["全固体電池"]]
+    with open_table(InputSource(str(path)), "xlsx") as table:
+        assert table.sheet == "一般枠"
+    for spec in ("1", "件数グラフ"):
+        with pytest.raises(InputError, match=r"sheet '件数グラフ' is a chart sheet, with no cells to read; sheets: "
+                                             r"1:'件数グラフ' \(chart\), 2:'一般枠', 3:'若手枠'") as info:  # fmt: skip
+            _read_all(path, spec)
+        assert "1:'件数グラフ'（グラフ）" in (info.value.ja or "")
+    with pytest.raises(InputError, match=r"no sheet named '4' \(nor that number\); sheets: 1:'件数グラフ' \(chart\)"):
+        _read_all(path, "4")
 
 
 def test_default_sheet_is_the_first_visible_one_with_a_title_column(tmp_path: Path) -> None:

@@ -3056,3 +3056,26 @@ def test_the_library_reads_lang_as_the_command_line_does(tmp_path: Path) -> None
     with pytest.raises(UsageError, match="'fr' is neither ja nor en"):
         run(tmp_path, input=str(src), output=str(tmp_path / "fr.csv"), lang="fr")
     assert not (tmp_path / "fr.csv").exists()
+
+
+def test_a_script_without_the_main_guard_is_told_why_its_workers_stopped(tmp_path: Path) -> None:
+    """An eighth user test: a plain script calling screen() with jobs=2 and no `if __name__ == "__main__":` ran
+    itself again in every worker (spawned workers import the main module), which failed in bootstrapping, and the
+    error said only "a worker process stopped unexpectedly (exit code 1)". The hint names the guard."""
+    src = tmp_path / "in.csv"
+    write_csv(src, ["title"], [[f"量子コンピュータの研究 {i}"] for i in range(60)], "utf-8")
+    script = tmp_path / "noguard.py"
+    script.write_text(
+        "import functools\n"
+        "from domaincheck import Classifier, DomaincheckError\n"
+        "from domaincheck.screen import ScreenOptions, screen\n"
+        "try:\n"
+        f"    screen(ScreenOptions(input={str(src)!r}, output={str(tmp_path / 'out.csv')!r}, jobs=2),\n"
+        "           functools.partial(Classifier.load, None), chunk_rows=10)\n"
+        "except DomaincheckError as exc:\n"
+        "    print('ERROR', exc.message, '|', exc.hint)\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    said = [line for line in proc.stdout.splitlines() if line.startswith("ERROR")]
+    assert said and "a worker process stopped unexpectedly (exit code 1)" in said[-1], (proc.stdout, proc.stderr)
+    assert 'under `if __name__ == "__main__":`' in said[-1]
+    assert not (tmp_path / "out.csv").exists()

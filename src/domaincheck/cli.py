@@ -96,7 +96,8 @@ def _stdout_console() -> Console:
             _quiet_stdout()
             raise SystemExit(EXIT_OK)
 
-    return _fit(_StdoutConsole(soft_wrap=False, file=_trimmed(sys.stdout)))
+    # emoji=False: rich would turn ":office:" in a file's or a column's name into 🏢 (an eighth user test)
+    return _fit(_StdoutConsole(soft_wrap=False, file=_trimmed(sys.stdout), emoji=False))
 
 
 def _trimmed(stream: Any) -> IO[str] | None:
@@ -127,7 +128,8 @@ _LINE_END_SPACES = re.compile(r" +\n")
 def _stderr_console() -> Console:
     from rich.console import Console
 
-    return _fit(Console(stderr=True, file=_trimmed(sys.stderr)))  # screen's summary, redirected (a review)
+    # screen's summary, redirected (a review); names as written, no emoji codes read (see _stdout_console)
+    return _fit(Console(stderr=True, file=_trimmed(sys.stderr), emoji=False))
 
 
 class _LangChoice(click.Choice):

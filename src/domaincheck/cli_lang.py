@@ -308,7 +308,7 @@ def _console(stderr: bool = False) -> Console:
     from typer import rich_utils
 
     return Console(stderr=stderr, width=rich_utils.MAX_WIDTH, force_terminal=rich_utils.FORCE_TERMINAL,
-                   color_system=rich_utils.COLOR_SYSTEM)  # fmt: skip
+                   color_system=rich_utils.COLOR_SYSTEM, emoji=False)  # fmt: skip  # a name's ":smile:" as written
 
 
 def show_usage_error_ja(exc: click.UsageError) -> None:

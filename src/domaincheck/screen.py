@@ -1787,11 +1787,17 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
             if code is not None:
                 how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
                 how_ja = f"シグナル {-code} で強制終了" if code < 0 else f"終了コード {code}"
-                raise DomaincheckError(f"a worker process stopped unexpectedly ({how})",
-                                       hint="run again, with fewer --jobs if memory is short",
-                                       ja=f"ワーカープロセスが途中で止まりました（{how_ja}）",
-                                       hint_ja="もう一度実行してください。メモリが足りないなら --jobs を"
-                                       "減らしてください")  # fmt: skip
+                hint = "run again, with fewer --jobs if memory is short"
+                hint_ja = "もう一度実行してください。メモリが足りないなら --jobs を減らしてください"
+                if code == 1:  # a Python error in the worker: most often a script without the __main__ guard
+                    # (workers start by importing the caller's main module: an eighth user test's script ran
+                    # itself again in each worker, and this error said nothing of why)
+                    hint += ('; from a Python script, call screen() with jobs > 1 under `if __name__ == '
+                             '"__main__":` (each worker starts by importing the script)')
+                    hint_ja += ('。Python のスクリプトから jobs > 1 で screen() を呼ぶなら `if __name__ == '
+                                '"__main__":` の下で呼んでください（各ワーカーはスクリプトを読み込んで始まります）')
+                raise DomaincheckError(f"a worker process stopped unexpectedly ({how})", hint=hint,
+                                       ja=f"ワーカープロセスが途中で止まりました（{how_ja}）", hint_ja=hint_ja)
 
 
 def _abandon(pool: Any) -> None:

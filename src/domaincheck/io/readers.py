@@ -1376,6 +1376,15 @@ def _check_workbook_signature(binary: BinaryIO, name: str) -> None:
                          ja=f"{name}: Excel で開いているブックのロックファイルで、ブックそのものではありません",
                          hint_ja=f"Excel でブックを閉じてから {Path(name).name[2:]!r}（~$ のない名前）を "
                          "screen してください")  # fmt: skip
+    start = binary.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    binary.seek(0)
+    if start.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table", b"<meta", b"<head", b"<body")):
+        # a web system's "Excel" export (an HTML table, or SpreadsheetML 2003) named .xlsx: it is no CSV either,
+        # and --input-format csv read its markup as a column (an eighth user test)
+        raise InputError(f"{name}: this is a web page or XML spreadsheet (HTML or SpreadsheetML), not an .xlsx "
+                         "workbook", hint="open it in Excel and save it as .xlsx or CSV",
+                         ja=f"{name}: .xlsx ブックではなく、Web ページか XML 形式の表（HTML / SpreadsheetML）です",
+                         hint_ja=_SAVE_HINT_JA)  # fmt: skip
     if looks_like_text(binary):
         raise InputError(f"{name}: this looks like text (CSV/TSV), not an Excel workbook",
                          hint="read it as text with --input-format csv (or --input-format tsv)",
@@ -1476,8 +1485,11 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
     if not sheets:
         raise InputError(f"{name}: the workbook has no worksheet", ja=f"{name}: ブックにワークシートがありません")
     pads = _zero_pad_formats(workbook)
+    # Sheets are numbered and listed in Excel's tab order, chart sheets counted (--sheet 2 read Excel's third tab
+    # behind a chart sheet, and naming the chart sheet said there was none: an eighth user test)
+    tabs = _tabs(workbook, sheets)
     if sheet is not None:
-        return _start_sheet(_named_sheet(sheets, sheet, name), header_row, name, pads, column, layout), None, ()
+        return _start_sheet(_named_sheet(tabs, sheet, name, sheets), header_row, name, pads, column, layout), None, ()
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     if header_row and len(visible) > 1:
         listed = _header_row_sheet(workbook, header_row, name, pads, column, layout)
@@ -1515,19 +1527,19 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
                 return found, None, ()
             title = found.worksheet.title
             return found, (f"read sheet {title!r}, the first visible one with a title column: no visible sheet has "
-                           f"{wanted}; sheets: {_describe_sheets(sheets)}",
+                           f"{wanted}; sheets: {_describe_sheets(tabs)}",
                            "give --column a name from that list, or choose the sheet with --sheet NAME",
                            f"タイトル列のある最初の表示シート {title!r} を読みました: {wanted_ja}のある表示シートが"
-                           f"ありません。シート: {_describe_sheets(sheets, 'ja')}",
+                           f"ありません。シート: {_describe_sheets(tabs, 'ja')}",
                            "--column にはこの一覧の列名を指定するか、--sheet シート名でシートを選んでください"), ()
     if len(sheets) == 1:
         return first, None, ()
     return first, (f"read sheet {visible[0].title!r}, the first visible one: no visible sheet has {wanted}; "
-                   f"sheets: {_describe_sheets(sheets, headers=headers)}",
+                   f"sheets: {_describe_sheets(tabs, headers=headers)}",
                    "choose the sheet with --sheet NAME, or --sheet N for the N-th in that list",
                    f"表示されている最初のシート {visible[0].title!r} を読みました: {wanted_ja}のある表示シートが"
                    "ありません。"
-                   f"シート: {_describe_sheets(sheets, 'ja', headers)}",
+                   f"シート: {_describe_sheets(tabs, 'ja', headers)}",
                    "--sheet シート名、またはこの一覧の N 番目なら --sheet N でシートを選んでください"), ()  # fmt: skip
 
 
@@ -1744,14 +1756,32 @@ def _data_number(cell: str) -> bool:
     return number is not None and not (len(number) == 4 and 1900 <= int(number) <= 2100)
 
 
-def _named_sheet(sheets: list[Any], spec: str, name: str) -> Any:
-    """The worksheet named ``spec``, else numbered ``spec`` (1-based, hidden sheets counted); InputError otherwise."""
-    for worksheet in sheets:
-        if worksheet.title == spec:
-            return worksheet
+def _tabs(workbook: Any, worksheets: list[Any]) -> list[Any]:
+    """Every sheet in Excel's tab order: the worksheets and the chart sheets (which hold no cells)."""
+    charts = list(getattr(workbook, "chartsheets", ()))
+    if not charts:
+        return worksheets
+    try:
+        return [workbook[title] for title in workbook.sheetnames]
+    except KeyError:  # a name the workbook lists twice or not at all: the worksheets as they are
+        return worksheets
+
+
+def _named_sheet(sheets: list[Any], spec: str, name: str, worksheets: list[Any] | None = None) -> Any:
+    """The sheet named ``spec``, else numbered ``spec`` (1-based in tab order, hidden and chart sheets counted);
+    InputError otherwise, and for a chart sheet (not one of ``worksheets``): it holds no cells."""
+    chosen = next((ws for ws in sheets if ws.title == spec), None)
     number = spec.strip()
-    if number.isascii() and number.isdigit() and 1 <= int(number) <= len(sheets):
-        return sheets[int(number) - 1]
+    if chosen is None and number.isascii() and number.isdigit() and 1 <= int(number) <= len(sheets):
+        chosen = sheets[int(number) - 1]
+    if chosen is not None and worksheets is not None and not any(chosen is ws for ws in worksheets):
+        raise InputError(f"{name}: sheet {chosen.title!r} is a chart sheet, with no cells to read; sheets: "
+                         f"{_describe_sheets(sheets)}", hint="give a worksheet's name or number from that list",
+                         ja=f"{name}: シート {chosen.title!r} はグラフシートで、読めるセルがありません。シート: "
+                         f"{_describe_sheets(sheets, 'ja')}", hint_ja="この一覧のワークシートの名前か番号を指定して"
+                         "ください")  # fmt: skip
+    if chosen is not None:
+        return chosen
     raise InputError(f"{name}: no sheet named {spec!r}" + (" (nor that number)" if number.isdigit() else "")
                      + f"; sheets: {_describe_sheets(sheets)}",
                      hint="give a sheet's name, or its number in that list (1 = the first)",
@@ -1771,7 +1801,9 @@ def _describe_sheets(sheets: list[Any], lang: str = "en", headers: dict[str, lis
     parts = []
     for i, ws in enumerate(sheets, 1):
         part = f"{i}:{ws.title!r}"
-        if ws.sheet_state != "visible":
+        if type(ws).__name__ == "Chartsheet":
+            part += "（グラフ）" if lang == "ja" else " (chart)"
+        elif ws.sheet_state != "visible":
             state = str(ws.sheet_state)
             part += f"（{_SHEET_STATES_JA.get(state, state)}）" if lang == "ja" else f" ({state})"
         elif headers is not None and ws.title in headers:
@@ -1789,9 +1821,10 @@ def _describe_sheets(sheets: list[Any], lang: str = "en", headers: dict[str, lis
     return ", ".join(parts)
 
 
-_INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例|入力方法|instruction|readme|read me|guide|how to",
-                           re.IGNORECASE)
-"""Sheet names of instructions rather than data."""
+_INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例|入力方法|instruction|readme|read me|guide|how to|"
+                           r"入力例|作成例|見本|サンプル|sample|example", re.IGNORECASE)
+"""Sheet names of instructions or an example rather than data (a sample sheet 入力例 before the list was screened
+instead of it, exit 0 under --fail-on: an eighth user test)."""
 _BANNER_ROWS = 10
 """Non-blank rows under a first row without a title column that :func:`_start_sheet` searches for the header."""
 _SPAN_AHEAD = 200
