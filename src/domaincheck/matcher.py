@@ -335,11 +335,13 @@ def _compile_tables(taxonomy: Taxonomy) -> _Tables:
             bucket.sort(key=lambda t: t.strength != STRONG)  # stable: strong targets first, in listed order
         # An exclusion wins over positives for the same string: it is a known false friend. Unless a positive term is
         # that string as listed and the exclusion reaches it only by a form made of it: the plural "logistics" of
-        # the exclusion "logistic" (logistic regression) must not hide the listed term "logistics".
+        # the exclusion "logistic" (logistic regression) must not hide the listed term "logistics". A framing term
+        # of the same string stays, before the exclusions (which end a span's targets): 防災教育 is no
+        # disaster_resilience term, and is education (it hid the framing word 教育 within it)
         if any(t.kind == EXCLUDE for t in bucket):
             made = all(own[t] != key for t in bucket if t.kind == EXCLUDE)
             if not (made and any(own[t] == key for t in bucket if t.kind != EXCLUDE)):
-                bucket = [t for t in bucket if t.kind == EXCLUDE]
+                bucket = [t for t in bucket if t.kind == FRAMING] + [t for t in bucket if t.kind == EXCLUDE]
             else:
                 bucket = [t for t in bucket if t.kind != EXCLUDE]
         return tuple(bucket), any(t.kind == AREA and t.strength == STRONG for t in bucket)
@@ -649,7 +651,7 @@ class Matcher:
                         if not targets:
                             continue
                     if (not strong and maps is None and end < n and text[end - 1 : end + 1] in self._joints
-                            and targets[0].kind != EXCLUDE):  # fmt: skip
+                            and targets[-1].kind != EXCLUDE):  # fmt: skip
                         later = self._overlapping(norm, start, end)
                         if later:  # a longer term starts inside this one and runs past it: it wins, from there
                             restart = later
