@@ -101,8 +101,11 @@ def parameters(f):
 api = {name: parameters(f) for name, f in (
     ("screen", screen), ("ScreenOptions", ScreenOptions), ("Classifier", Classifier), ("load", Classifier.load),
     ("classify", Classifier.classify), ("brief", Classifier.brief), ("brief_many", Classifier.brief_many))}
+from domaincheck.screen import ScreenProgress, Summary
+types = {c.__name__: {p.name: str(p.annotation) for p in inspect.signature(c).parameters.values()}
+         for c in (ScreenOptions, Summary, ScreenProgress)}
 print(json.dumps({"compiled": domaincheck.compiled(), "results": out, "screened": screened, "pickled": pickled,
-                  "errors": errors, "api": api}, default=list, ensure_ascii=False))
+                  "errors": errors, "api": api, "types": types}, default=list, ensure_ascii=False))
 """
 
 
@@ -147,6 +150,8 @@ def test_the_compiled_core_classifies_as_the_plain_python_one(wheel: Path, tmp_p
     # a default was a module constant)
     assert said[0]["api"] == said[1]["api"]
     assert said[0]["api"]["screen"][:3] == ["options", "classifier_factory", "progress"]
+    # and the types of ScreenOptions' and Summary's fields, as written (compiled, a union was shown as `type`)
+    assert said[0]["types"] == said[1]["types"] and said[0]["types"]["ScreenOptions"]["sheet"] == "str | None"
 
 
 def test_the_package_and_its_metadata_give_one_version() -> None:
