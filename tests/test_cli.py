@@ -2009,6 +2009,7 @@ def test_directories_are_named_as_such(tmp_path: Path) -> None:
     ("Kプログラム 海洋", "k_program", "k_program_ocean"), ("K Program bio", "k_program", "k_program_bio"),
     # as people cut its name (an eighth user test): Kプロ, 経済安保 for 経済安全保障
     ("Kプロ", "k_program", None), ("経済安保重要技術育成プログラム", "k_program", None),
+    ("経済安保", "k_program", None), ("経済安保 海洋", "k_program", "k_program_ocean"),
     ("経済安保重要技術育成プログラム（K Program）", "k_program", None),
     # words of one item's facts (the company's user test)
     ("宇宙戦略基金", "national_rd_agencies", "jaxa_space")])
@@ -3028,7 +3029,10 @@ def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) 
     _write_csv(src, [["title", "abstract"],
                      ["Quantum sensor development", "We discuss ethical issues with students in a university course."],
                      ["量子センサの開発", "授業"],
-                     ["量子センサの歴史学", "量子センサ"]])  # fmt: skip
+                     ["量子センサの歴史学", "量子センサ"],
+                     # 防災教育 frames and is an exclusion too: in an abstract it is neither the title's framing nor
+                     # a disaster_resilience term (a review found it damping the title)
+                     ["深層学習による津波浸水予測システムの開発", "成果は地域の防災教育にも活用する。"]])  # fmt: skip
     verdicts = {}
     for fmt, jobs in (("csv", "1"), ("csv", "2"), ("jsonl", "1")):
         out = tmp_path / f"out{jobs}.{fmt}"
@@ -3039,7 +3043,7 @@ def test_framing_words_of_an_extra_column_do_not_damp_the_title(tmp_path: Path) 
         else:
             got = [json.loads(line)["verdict"] for line in out.read_text(encoding="utf-8").splitlines()]
         verdicts[fmt, jobs] = got
-    assert set(map(tuple, verdicts.values())) == {("strategic", "strategic", "none")}
+    assert set(map(tuple, verdicts.values())) == {("strategic", "strategic", "none", "strategic")}
     # Through worker processes (one row a chunk, so that the workers classify), and a framing word that runs from
     # the title into the extra text (教育 + プログラム: the join's space goes between Japanese words) is not the
     # title's.

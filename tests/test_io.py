@@ -1532,6 +1532,11 @@ def test_xlsx_cut_off_mid_sheet_fails_while_rows_are_read(tmp_path: Path) -> Non
                      id="html"),
         pytest.param(b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
                      "web page or XML spreadsheet", "save it as .xlsx or CSV", id="spreadsheetml"),
+        # in UTF-16 with its mark, and after a comment (a review)
+        pytest.param("\ufeff<html><table><tr><td>研究課題名</td></tr></table></html>".encode("utf-16-le"),
+                     "web page or XML spreadsheet", "save it as .xlsx or CSV", id="html-utf16"),
+        pytest.param(b"<!-- export -->\r\n<html><table></table></html>", "web page or XML spreadsheet",
+                     "save it as .xlsx or CSV", id="html-comment"),
         pytest.param(b"\x00\x01\x02garbage", "not an Excel workbook", "save it as .xlsx", id="binary"),
         pytest.param(b"PK\x03\x04" + bytes(40), "damaged workbook (File is not a zip file)", "save it again", id="zip"),
     ],
@@ -1559,7 +1564,8 @@ COVER = [["このシートは記入要領です"], ["課題名は50字以内"]]
 CALL = [["No", "研究課題名"], [1, "量子センサ"]]
 
 
-@pytest.mark.parametrize("example", ["入力例", "記入例", "見本", "作成例", "サンプル", "Example", "sample rows"])
+@pytest.mark.parametrize("example", ["入力例", "記入例", "見本", "作成例", "サンプル", "Example", "Sample 1",
+                                     "【入力例】"])
 def test_an_example_sheet_before_the_list_is_passed_over(tmp_path: Path, example: str) -> None:
     """An eighth user test: a sample sheet (入力例) with the list's header and one made-up row came first, was read
     in place of the list (申請一覧) and screened clean under --fail-on. Like an instructions sheet, it is tried last:
@@ -1568,10 +1574,21 @@ def test_an_example_sheet_before_the_list_is_passed_over(tmp_path: Path, example
     path = _workbook(tmp_path / "in.xlsx", {example: sample, "申請一覧": CALL})
     with open_table(InputSource(str(path)), "xlsx") as table:
         assert (table.sheet, [r.cells for r in table.rows]) == ("申請一覧", CALL[1:])
+        # named among the other sheets with a title column (記入例 is an instructions sheet's name: not named)
+        assert table.other_sheets == (() if "記入" in example else (example,))
     assert _read_all(path, example)[1] == sample[1:]
     alone = _workbook(tmp_path / "alone.xlsx", {example: sample, "集計": [["件数", 1]]})
     with open_table(InputSource(str(alone)), "xlsx") as table:
         assert table.sheet == example
+
+
+@pytest.mark.parametrize("name", ["Samples FY2025", "サンプル採取課題", "見本市出展課題"])
+def test_a_list_whose_name_holds_a_sample_word_is_read(tmp_path: Path, name: str) -> None:
+    """A review: with the sample words matched anywhere in a name, a list named Samples FY2025 was passed over for
+    the next sheet, and no warning named it. A sample sheet's whole name is one of them."""
+    path = _workbook(tmp_path / "in.xlsx", {name: CALL, "FY2024": [["研究課題名"], ["全固体電池"]]})
+    with open_table(InputSource(str(path)), "xlsx") as table:
+        assert (table.sheet, table.other_sheets) == (name, ("FY2024",))
 
 
 def test_sheets_are_numbered_in_tab_order_with_chart_sheets_counted(tmp_path: Path) -> None:

@@ -255,6 +255,8 @@ class Classifier:
         # plans share one outcome, and titles with no reported area share this plan itself.
         self._outcomes: dict[tuple[Any, ...], _Plan] = {}
         self._span_bits: dict[int, int] = {}  # id of a matcher target tuple -> bits of the areas it names
+        # a target tuple that frames and excludes -> its exclusions alone (kept: a plan's key is the tuples' ids)
+        self._unframed: dict[tuple[Target, ...], tuple[Target, ...]] = {}
         # Per fuzzy flag (index 0: exact), id of a matcher target tuple -> what such a span adds to a plan. Bounded,
         # as _span_bits is, by the matcher's entry table.
         self._span_facts: tuple[dict[int, _SpanFacts], dict[int, _SpanFacts]] = ({}, {})
@@ -425,16 +427,26 @@ class Classifier:
             out.append(brief)
         return out
 
-    @staticmethod
-    def _framing_within(spans: list[Span], norm: Normalized, within: int) -> list[Span]:
+    def _framing_within(self, spans: list[Span], norm: Normalized, within: int) -> list[Span]:
         """``spans`` without the framing and basic-science words that do not lie wholly within the first ``within``
         characters of the original text (one that runs from the title into the extra text is not the title's: a
         caller that joins them with a space, which disappears between Japanese words, 教育 + プログラム…; screen
-        joins them with "; ", across which no term runs)."""
+        joins them with "; ", across which no term runs). A span that is a framing word and an exclusion (防災教育)
+        keeps its exclusion there: a review found 防災教育 in an abstract damping the title."""
         if within >= len(norm.original):
             return spans
-        return [s for s in spans
-                if not all(t.kind == FRAMING for t in s.targets) or norm.span(s.start, s.end)[1] <= within]
+        out: list[Span] = []
+        for s in spans:
+            targets = s.targets
+            if targets[0].kind != FRAMING or norm.span(s.start, s.end)[1] <= within:  # framing targets come first
+                out.append(s)
+            elif not all(t.kind == FRAMING for t in targets):
+                # the same tuple for the same targets, each time: plans are memoised on the tuples' identity
+                rest = self._unframed.get(targets)
+                if rest is None:
+                    rest = self._unframed[targets] = tuple([t for t in targets if t.kind != FRAMING])
+                out.append(s._replace(targets=rest))
+        return out
 
     def _strong_beyond(self, spans: list[Span], norm: Normalized, within: int) -> int:
         """The mask (of ``Learned.bits``) of the areas a strong term names after the first ``within`` characters of

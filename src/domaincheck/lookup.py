@@ -278,7 +278,8 @@ def find_program(tax: Taxonomy, query: str) -> tuple[Program, ProgramItem | None
     if not query.strip():
         raise UsageError("give a program id or name, e.g. moonshot or SIP",
                          ja="プログラムの id か名前を指定してください（例: moonshot、SIP）")
-    key = _program_key(query)
+    # 経済安保 is how people write 経済安全保障 (経済安保重要技術育成プログラム, 経済安保 海洋: an eighth user test)
+    key = _program_key(query).replace("経済安保", "経済安全保障")
     labels: dict[str, set[str]] = {}  # normalised label -> "program id" or "program id/item id"
     short: dict[str, set[str]] = {}  # the same for ids and short names: what a near spelling may stand for
     for prog in tax.programs:
@@ -451,11 +452,8 @@ def _short_names(name: str) -> tuple[str, ...]:
     # is an acronym before a name in brackets (PRESTO for "PRESTO (Sakigake)", a review)
     out += [m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9]{2,})(?=[^\x00-\x7f]|\s*[（(])", name)]
     out += [re.sub(r"\s*Program\b", "プログラム", x) for x in out if "Program" in x]  # Kプログラム
-    # and as people cut it: Kプロ; 経済安保 for 経済安全保障 (an eighth user test found neither)
+    # and as people cut it: Kプロ (an eighth user test; 経済安保 is read as 経済安全保障 in find_program)
     out += [x[: -len("プログラム")] + "プロ" for x in out if re.fullmatch(r"[A-Za-z]+プログラム", x)]
-    if "経済安全保障" in name:
-        out += [name.replace("経済安全保障", "経済安保"),
-                re.sub(r"\s*[（(][^（()）]*[)）]\s*$", "", name).replace("経済安全保障", "経済安保")]
     # The agency of a hyphenated acronym (AMED of AMED-CREST: a URA's user test found `programs AMED` nothing)
     out += [m.group(1) for x in list(out) if (m := re.fullmatch(r"([A-Z]{3,})-[A-Za-z]+", x)) is not None]
     goal = re.match(r"(目標\s*\d+|Goal\s+\d+)\b", name)  # a Moonshot goal's number, not any first word (Use, Support)

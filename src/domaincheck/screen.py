@@ -1578,7 +1578,8 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
                 how_ja = f"シグナル {-code} で強制終了" if code < 0 else f"終了コード {code}"
                 hint = "run again, with fewer --jobs if memory is short"
                 hint_ja = "もう一度実行してください。メモリが足りないなら --jobs を減らしてください"
-                if code == 1:  # a Python error in the worker: most often a script without the __main__ guard
+                if code == 1 and _from_a_script():  # a Python error in the worker: most often a script without the
+                    # __main__ guard
                     # (workers start by importing the caller's main module: an eighth user test's script ran
                     # itself again in each worker, and this error said nothing of why)
                     hint += ('; from a Python script, call screen() with jobs > 1 under `if __name__ == '
@@ -1587,6 +1588,17 @@ def _result(result: Any, workers: list[Any]) -> _Classified:
                                 '"__main__":` の下で呼んでください（各ワーカーはスクリプトを読み込んで始まります）')
                 raise DomaincheckError(f"a worker process stopped unexpectedly ({how})", hint=hint,
                                        ja=f"ワーカープロセスが途中で止まりました（{how_ja}）", hint_ja=hint_ja)
+
+
+def _from_a_script() -> bool:
+    """Whether this process runs a caller's own script (not domaincheck's command, whose workers need no guard)."""
+    import sys
+
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not main:
+        return False
+    path = Path(main)
+    return path.name != "domaincheck" and not (path.name == "__main__.py" and path.parent.name == "domaincheck")
 
 
 def _abandon(pool: Any) -> None:

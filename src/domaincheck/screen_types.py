@@ -157,8 +157,8 @@ class Summary:
     provenance: Mapping[str, Any] | None = None
     """What made the result (:func:`provenance`), for a flag that must be explained months later."""
     held: Mapping[str, int] = field(default_factory=dict)
-    """Rows per area the learned model held back (the terms alone, on support words, would have reported it; the
-    row's ``dc_held``), most frequent first; empty with terms only."""
+    """Rows per area the learned model held back (the terms alone, on support words or on one strong term in a study
+    of a mechanism, would have reported it; the row's ``dc_held``), most frequent first; empty with terms only."""
     rows_with_held: int = 0
     """Rows with at least one area held back: rows a reviewer may want to look at although their verdict is not
     the area's (a user test: they were in no count, and no gate saw them)."""

@@ -29,6 +29,7 @@ Standard input is spooled to an anonymous temporary file so it can be read twice
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as _dt
@@ -1376,9 +1377,7 @@ def _check_workbook_signature(binary: BinaryIO, name: str) -> None:
                          ja=f"{name}: Excel で開いているブックのロックファイルで、ブックそのものではありません",
                          hint_ja=f"Excel でブックを閉じてから {Path(name).name[2:]!r}（~$ のない名前）を "
                          "screen してください")  # fmt: skip
-    start = binary.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    binary.seek(0)
-    if start.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table", b"<meta", b"<head", b"<body")):
+    if _markup(binary):
         # a web system's "Excel" export (an HTML table, or SpreadsheetML 2003) named .xlsx: it is no CSV either,
         # and --input-format csv read its markup as a column (an eighth user test)
         raise InputError(f"{name}: this is a web page or XML spreadsheet (HTML or SpreadsheetML), not an .xlsx "
@@ -1395,6 +1394,17 @@ def _check_workbook_signature(binary: BinaryIO, name: str) -> None:
                      hint="save it as .xlsx or CSV in Excel",
                      ja=f"{name}: Excel ブックではありません（.xlsx は ZIP 形式ですが、これは違います）",
                      hint_ja=_SAVE_HINT_JA)  # fmt: skip
+
+
+def _markup(binary: BinaryIO) -> bool:
+    """Whether the file starts as an HTML page or an XML document (UTF-8, or UTF-16 with its mark; comments before
+    the first tag allowed: a review found both sent to --input-format csv). Rewinds."""
+    raw = binary.read(4096)
+    binary.seek(0)
+    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    text = raw.decode(encoding, errors="ignore")
+    text = re.sub(r"^\s*(?:<!--.*?-->\s*)*", "", text, flags=re.DOTALL).lower()
+    return text.startswith(("<html", "<!doctype html", "<?xml", "<table", "<meta", "<head", "<body"))
 
 
 def _workbook_error(name: str, exc: Exception) -> InputError:
@@ -1497,7 +1507,7 @@ def _choose_sheet(workbook: Any, sheet: str | None, header_row: int | None, name
             return listed[0], _header_row_context(listed[0], header_row, column), listed[1]
     # An instructions sheet (記入要領) may name the title column in its list of items, which the search below a
     # banner would take for a header: such sheets are tried after the others.
-    order = sorted(visible, key=lambda ws: _INSTRUCTIONS.search(str(ws.title)) is not None)
+    order = sorted(visible, key=lambda ws: _aside(ws.title))
     # (a column given by number is in every sheet: the first visible one is read, its header under a conditions line)
     numbered = column is not None and numeric_spec(column) is not None
     found, first, headers = _first_with_title(order, visible[0], header_row, name, pads, column, layout,
@@ -1556,14 +1566,14 @@ def _header_row_sheet(workbook: Any, header_row: int, name: str, pads: frozenset
     if context is not None or start.header is None:
         return None
     listed = _start_sheet(start.worksheet, header_row, name, pads, column, layout)
-    if _holds_title(listed, column) and _INSTRUCTIONS.search(str(listed.worksheet.title)) is None:
+    if _holds_title(listed, column) and not _aside(listed.worksheet.title):
         return listed, others
     # --header-row also names the row of a list whose header detection cannot see (under wide condition lines):
     # another sheet, no instructions sheet, whose title column detection did not find but whose row N holds it (a
     # review: such a list was passed over for last year's list, whose header is in row 1)
     for worksheet in workbook.worksheets:
         if (worksheet is listed.worksheet or worksheet.sheet_state != "visible"
-                or _INSTRUCTIONS.search(str(worksheet.title)) is not None):
+                or _aside(worksheet.title)):
             continue
         seen = _start_sheet(worksheet, None, name, pads, column, layout)
         seen.rows.close()
@@ -1597,7 +1607,8 @@ def _header_row_context(start: _SheetStart, header_row: int, column: str | None)
 def _others_with_title(order: list[Any], chosen: Any, header_row: int | None, name: str, pads: frozenset[str],
                        column: str | None) -> tuple[str, ...]:  # fmt: skip
     """The titles of the sheets of ``order`` but ``chosen`` and instructions sheets whose header holds the title
-    column (each read up to its header, then closed)."""
+    column (each read up to its header, then closed). A sample sheet passed over (入力例) is named: it holds the
+    list's columns, and the name may be the list's after all."""
     others: list[str] = []
     for worksheet in order:
         if worksheet is chosen or _INSTRUCTIONS.search(str(worksheet.title)) is not None:
@@ -1802,7 +1813,9 @@ def _describe_sheets(sheets: list[Any], lang: str = "en", headers: dict[str, lis
     for i, ws in enumerate(sheets, 1):
         part = f"{i}:{ws.title!r}"
         if type(ws).__name__ == "Chartsheet":
-            part += "（グラフ）" if lang == "ja" else " (chart)"
+            hidden = ws.sheet_state != "visible"
+            part += ("（グラフ、非表示）" if hidden else "（グラフ）") if lang == "ja" else \
+                (" (chart, hidden)" if hidden else " (chart)")
         elif ws.sheet_state != "visible":
             state = str(ws.sheet_state)
             part += f"（{_SHEET_STATES_JA.get(state, state)}）" if lang == "ja" else f" ({state})"
@@ -1821,10 +1834,19 @@ def _describe_sheets(sheets: list[Any], lang: str = "en", headers: dict[str, lis
     return ", ".join(parts)
 
 
-_INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例|入力方法|instruction|readme|read me|guide|how to|"
-                           r"入力例|作成例|見本|サンプル|sample|example", re.IGNORECASE)
-"""Sheet names of instructions or an example rather than data (a sample sheet 入力例 before the list was screened
-instead of it, exit 0 under --fail-on: an eighth user test)."""
+_INSTRUCTIONS = re.compile(r"記入|要領|説明|注意|手引|記載例|凡例|入力方法|instruction|readme|read me|guide|how to",
+                           re.IGNORECASE)
+"""Sheet names of instructions rather than data."""
+_EXAMPLE = re.compile(r"[\W_]*(?:入力例|作成例|記入見本|見本|サンプル|samples?|examples?|例)[\W_\d]*", re.IGNORECASE)
+"""The whole name of a sample sheet (入力例, 見本, Sample): one before the list was screened instead of it, exit 0
+under --fail-on (an eighth user test). The whole name only: "Samples FY2025" or サンプル採取課題 may be the list (a
+review)."""
+
+
+def _aside(title: object) -> bool:
+    """Whether a sheet so named is instructions or a sample, tried after the others for the list."""
+    name = str(title).strip()
+    return _INSTRUCTIONS.search(name) is not None or _EXAMPLE.fullmatch(name) is not None
 _BANNER_ROWS = 10
 """Non-blank rows under a first row without a title column that :func:`_start_sheet` searches for the header."""
 _SPAN_AHEAD = 200
