@@ -219,3 +219,27 @@ def test_a_katakana_term_is_found_at_the_end_of_a_longer_word(term: str, title: 
 
     text = normalize_text(title)
     assert any(form in text for form in term_forms(normalize_text(term), ())) is found
+
+
+@pytest.mark.parametrize(
+    ("term", "title", "found"),
+    [
+        ("microgrid", "Micro-grid control with storage", True),  # a hyphen normalises to a space
+        ("telemedicine", "Tele-medicine in rural clinics", True),
+        ("offshore wind", "Off-shore wind turbine foundations", True),
+        ("photovoltaic", "photo voltaic modules", True),
+        ("supercomputers", "Scheduling on super-computers", True),  # the plural of the split form too
+        ("photon", "photo n", False),  # the rest is four letters at least
+        ("multimodal", "multi-modal learning", False),  # multi is no prefix set off (multi beam is not multibeam)
+        ("量子", "量子 コンピュータ", False),  # Latin words only
+    ],
+)
+def test_a_prefixed_english_term_is_found_written_with_a_hyphen(term: str, title: str, found: bool) -> None:
+    """An English-speaking user test: micro-grid, tele-medicine, off-shore, photo-voltaic, super-computer were missed
+    while the one-word terms were found. A word of a term starting with a prefix writers set off (micro, tele, off,
+    photo, super …) is also found written apart."""
+    from domaincheck.normalize import term_forms
+
+    text = normalize_text(title)
+    forms = term_forms(normalize_text(term), ())
+    assert any(f" {form} " in f" {text} " for form in forms) is found, forms

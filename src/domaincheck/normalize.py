@@ -643,12 +643,28 @@ def _in_compound(key: str) -> str | None:
     return form if form != key and kana >= _COMPOUND_AT_LEAST else None
 
 
+_SET_OFF = ("micro", "nano", "quad", "tele", "photo", "under", "super", "bio", "anti", "off", "sea", "air",
+             "cyber", "hydro", "geo", "thermo", "electro", "opto", "aero", "ultra", "semi")
+"""English prefixes that writers also set off with a hyphen: micro-grid, tele-medicine, off-shore, sea-floor."""
+_SPLIT = re.compile(r"(?<![a-z0-9])(" + "|".join(_SET_OFF) + r")([a-z]{4,})(?![a-z0-9])")
+
+
+def _prefix_split(term: str) -> list[str]:
+    """A term with its words that start with one of :data:`_SET_OFF` written apart (a hyphen normalises to a
+    space): ``micro grid`` for microgrid, ``off shore wind`` for offshore wind (an English-speaking user test found
+    the hyphenated forms missed). Only a word of Latin letters, and the rest at least four letters (not photo n)."""
+    if not term.isascii():
+        return []
+    split = _SPLIT.sub(r"\1 \2", term)
+    return [split] if split != term else []
+
+
 def term_forms(key: str, groups: tuple[tuple[str, ...], ...]) -> list[str]:
     """Every form a normalised term is found by, the term first: its British and American spellings, its forms with
     an equivalent name from ``groups`` (normalised), and the English plural of each; and a katakana term's form at
     the end of a longer katakana word (:func:`_in_compound`)."""
     forms = list(dict.fromkeys(form for name in equivalent_forms(key, groups) for spelling in spellings(name)
-                               for form in _inflections(spelling)))  # fmt: skip
+                               for split in (spelling, *_prefix_split(spelling)) for form in _inflections(split)))
     compound = _in_compound(key)
     if compound is not None and compound not in forms:
         forms.append(compound)
