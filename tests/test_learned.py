@@ -698,6 +698,23 @@ def test_learned_evidence_leaves_out_one_character_pieces_beside_words(classifie
     assert seen > 50
 
 
+def test_learned_evidence_leaves_out_pieces_across_a_word_edge(classifier) -> None:  # type: ignore[no-untyped-def]
+    """An English-speaking user test read "tsunami" as evidence for ai_robotics beside "learning": the model's piece
+    "i " runs from the word's end into the space after it. Such a piece is left out when a piece within a word
+    carries the area too; over the evaluation titles every piece shown is within a word then."""
+    title = "Deep learning surrogate models for tsunami inundation forecasting in coastal cities"
+    [ai] = [a for a in classifier.classify(title).areas if a.id == "ai_robotics"]
+    assert "tsunami" not in [e.text for e in ai.evidence if e.strength == LEARNED]
+    seen = 0
+    for text in _eval_titles()[:2000]:
+        for area in classifier.classify(text).areas:
+            pieces = [e.term for e in area.evidence if e.strength == LEARNED]
+            if len(pieces) > 1 and any(p.strip() == p for p in pieces):
+                seen += 1
+                assert all(p.strip() == p for p in pieces), (text, area.id, pieces)
+    assert seen > 50
+
+
 def test_learned_evidence_names_no_function_word(classifier) -> None:  # type: ignore[no-untyped-def]
     """The model weighs pieces of words, and the evidence shows the word around each: "for" was among the words
     behind ai_robotics for "Graph neural networks for predicting protein-ligand binding affinity" (a fifth user

@@ -518,8 +518,10 @@ class Classifier:
                 out.append(Evidence(norm.text[start:end], title[s:e], s, e, LEARNED, LEARNED, weight, None))
         # A piece trimmed to one character (用 of を用いた, 化), or of kana alone that writes grammar (いた of 用いた,
         # よる of による: a URA's user test could not put them in a review record), says nothing to a reader beside a
-        # real word: it is left out when another carries the area too
-        telling = [ev for ev in out if len(ev.text) > 1 and ev.text.lower() not in _GRAMMAR]
+        # real word: it is left out when another carries the area too; so is a piece across a word's edge ("i " of
+        # tsunami, which an English-speaking user test found named as evidence for AI beside "learning")
+        telling = [ev for ev in out
+                   if len(ev.text) > 1 and ev.text.lower() not in _GRAMMAR and ev.term.strip() == ev.term]
         return telling or [ev for ev in out if len(ev.text) > 1] or out
 
     @staticmethod
