@@ -520,9 +520,9 @@ class Classifier:
         # よる of による: a URA's user test could not put them in a review record), says nothing to a reader beside a
         # real word: it is left out when another carries the area too; so is a piece across a word's edge ("i " of
         # tsunami, which an English-speaking user test found named as evidence for AI beside "learning")
-        telling = [ev for ev in out
-                   if len(ev.text) > 1 and ev.text.lower() not in _GRAMMAR and ev.term.strip() == ev.term]
-        return telling or [ev for ev in out if len(ev.text) > 1] or out
+        plain = [ev for ev in out if len(ev.text) > 1 and ev.text.lower() not in _GRAMMAR]
+        telling = [ev for ev in plain if ev.term.strip() == ev.term]
+        return telling or plain or [ev for ev in out if len(ev.text) > 1] or out
 
     @staticmethod
     def _evidence(title: str, norm: Normalized, spans: list[Span], quoted: Quotations | None) -> _TitleEvidence:
