@@ -628,8 +628,12 @@ def test_a_title_with_only_an_exclusion_term_says_so(classifier: Any, lang: str)
     both = classifier.classify("防災意識と最高潮の研究")
     assert both.reason.endswith(": 防災意識, 最高潮"), both.reason
     framed = classifier.classify("地方自治体における防災教育の実践")
-    assert framed.reason == ("no area term found, only excluded term(s) (known false friends): 防災教育; damped by "
-                             "framing term(s): 防災教育")  # fmt: skip
+    # its framing is not named: no area term was there to damp (an English-speaking user test read "no area term
+    # found; damped by framing term(s): legal analysis" as a contradiction)
+    assert framed.reason == "no area term found, only excluded term(s) (known false friends): 防災教育"
+    assert classifier.classify("A legal analysis of inheritance disputes among siblings").reason == "no area term found"
+    assert "damped by framing term(s): legal analysis" in classifier.classify(
+        "A legal analysis of autonomous driving accidents").reason
     out = render([r], lang, explain=True)
     verdict = out.splitlines()[1]
     if lang == "ja":
@@ -641,7 +645,7 @@ def test_a_title_with_only_an_exclusion_term_says_so(classifier: Any, lang: str)
     assert obj["reason"] == r.reason
     plain = classifier.classify("戦間期の文学と建築の様式")
     assert not [e for e in plain.excluded if e.strength == "exclude"]
-    assert plain.reason.startswith("no area term found;") and "excluded" not in plain.reason
+    assert plain.reason == "no area term found"  # 戦間期 frames it, but there was nothing to damp
 
 
 def test_the_japanese_verdict_line_says_the_tier_once(classifier: Any, taxonomy: Taxonomy) -> None:

@@ -332,8 +332,9 @@ class Classifier:
             for kind, what in (("framing", "damped by framing term(s)"),
                                ("basic_science", "support-only evidence damped by basic-science wording")):  # fmt: skip
                 found = [e.text for e in framing if e.strength == kind]
-                if found and (kind == "framing" or support_only(area_ev.values())):
-                    # (the basic-science words said so of a title whose every area had a strong term: a user test)
+                if found and area_ev and (kind == "framing" or support_only(area_ev.values())):
+                    # (the basic-science words said so of a title whose every area had a strong term: a user test;
+                    # and framing words of a title with no area term, where nothing was damped: another)
                     reason += f"; {what}: " + ", ".join(found)
             excluded = excluded + framing
         return _tuple_new(Result, (title, plan.verdict, reason, hits, econsec, plan.programs, near, tuple(excluded),

@@ -1405,7 +1405,7 @@ def _reason_facts(r: Result, min_score: int) -> _ReasonFacts:
         tuple(dict.fromkeys(e.text for e in r.excluded if e.strength == "exclude")),
         tuple(a for a in r.held if not strong_held[a]), tuple(a for a in r.held if strong_held[a]), yields, cut,
         len(r.areas),
-        tuple(e.text for e in r.excluded if e.strength == "framing"),
+        tuple(e.text for e in r.excluded if e.strength == "framing") if has_terms else (),
         tuple(e.text for e in r.excluded if e.strength == "basic_science")
         if support_only(a.evidence for a in (*r.areas, *r.near_misses)) else (),
     )  # fmt: skip
