@@ -5270,3 +5270,16 @@ def test_names_with_colons_are_shown_as_written_not_as_emoji(tmp_path: Path) -> 
     assert missing.exit_code != 0 and "no:smile:file.csv" in missing.stderr and "😄" not in missing.stderr
     listed = run("classify", "x:smile:y 量子コンピュータ")
     assert "x:smile:y 量子コンピュータ" in listed.stdout and "😄" not in listed.stdout
+
+
+def test_evaluate_names_the_count_of_labelled_titles_so(tmp_path: Path) -> None:
+    """An English-speaking user test: the English table's "support" column (the labelled titles of an area, as
+    scikit-learn names it) read as the support terms of --explain. It is "labelled"; the JSON keeps its key."""
+    src = tmp_path / "gold.csv"
+    src.write_text("title,labels\n量子コンピュータの開発,quantum\n江戸時代の文学,none\n", encoding="utf-8")
+    table = run("evaluate", str(src), "--lang", "en")
+    assert table.exit_code == 0, table.stderr
+    header = next(line for line in table.stdout.splitlines() if " area " in line)
+    assert [cell.strip() for cell in header.strip("┃│| ").split("┃")][:3] == ["area", "labelled", "tp"], header
+    data = json.loads(run("evaluate", str(src), "--format", "json").stdout)
+    assert next(a for a in data["areas"] if a["id"] == "quantum")["support"] == 1

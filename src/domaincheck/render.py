@@ -1595,7 +1595,7 @@ def _ratio(x: float | None) -> str:
 
 
 _EVAL_WORDS = {
-    "en": {"titles": "{} titles", "columns": ("area", "support", "tp", "fp", "fn", "precision", "recall", "f1"),
+    "en": {"titles": "{} titles", "columns": ("area", "labelled", "tp", "fp", "fn", "precision", "recall", "f1"),
            "worst": "worst errors (of {})", "error_columns": ("title", "expected", "predicted"),
            "micro": "micro precision {}  recall {}  F1 {}", "macro": "macro F1 {}",
            "no_macro": "macro F1 — (no area labelled or predicted)", "none": "false alarms on none titles: {}/{} ({})",
